@@ -1,0 +1,1 @@
+"""Incident Map engine: pure, typed functions with no Streamlit import."""
