@@ -1,0 +1,85 @@
+"""Every setting of Incident Map, in one place.
+
+Values come from environment variables so that a deployment (or a test) can
+change them without touching code. Paths are resolved against the project root.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+#: Tile server used when ``INCIDENT_MAP_TILES`` is not set.
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+
+def _path_from_env(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    if not value:
+        return default
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings of one run.
+
+    Attributes
+    ----------
+    tiles : str
+        Leaflet URL template of the basemap (``{z}/{x}/{y}``), or ``"none"`` for
+        no basemap (air-gapped networks without a tile server).
+    attribution : str
+        Attribution shown for the basemap.
+    incidents_path : Path
+        File of incidents the app opens on.
+    places_path : Path
+        The project's own place file (sites and aliases GeoNames lacks).
+    gazetteer_index_path : Path
+        Index file built from GeoNames data by ``python -m geo.gazetteer``.
+    overrides_path : Path
+        Analysts' geocoding corrections, kept across restarts.
+    database : str
+        ``INCIDENT_DB``: a path for the embedded store or a ``postgresql://`` URL.
+    static_url : str
+        URL prefix under which the app serves ``./static`` (Streamlit static serving).
+    """
+
+    tiles: str = DEFAULT_TILES
+    attribution: str = DEFAULT_ATTRIBUTION
+    incidents_path: Path = DATA_DIR / "seed_incidents.csv"
+    places_path: Path = DATA_DIR / "places.csv"
+    gazetteer_index_path: Path = DATA_DIR / "gazetteer" / "index.parquet"
+    overrides_path: Path = DATA_DIR / "geocode_overrides.csv"
+    database: str = field(default_factory=lambda: str(DATA_DIR / "incidents.gpkg"))
+    static_url: str = "app/static"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment.
+
+    Returns
+    -------
+    Settings
+        ``INCIDENT_MAP_TILES``, ``INCIDENT_MAP_ATTRIBUTION``, ``INCIDENT_MAP_DATA``,
+        ``INCIDENT_MAP_PLACES``, ``INCIDENT_MAP_GAZETTEER``, ``INCIDENT_MAP_OVERRIDES``
+        and ``INCIDENT_DB`` override the defaults.
+    """
+    base = Settings()
+    return Settings(
+        tiles=os.environ.get("INCIDENT_MAP_TILES") or base.tiles,
+        attribution=os.environ.get("INCIDENT_MAP_ATTRIBUTION") or base.attribution,
+        incidents_path=_path_from_env("INCIDENT_MAP_DATA", base.incidents_path),
+        places_path=_path_from_env("INCIDENT_MAP_PLACES", base.places_path),
+        gazetteer_index_path=_path_from_env(
+            "INCIDENT_MAP_GAZETTEER", base.gazetteer_index_path
+        ),
+        overrides_path=_path_from_env("INCIDENT_MAP_OVERRIDES", base.overrides_path),
+        database=os.environ.get("INCIDENT_DB") or base.database,
+    )
