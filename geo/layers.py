@@ -1,0 +1,400 @@
+"""Folium layers for incidents: a constant base map and a compact incident layer.
+
+The base map never changes between reruns (so streamlit-folium keeps the same
+Leaflet map); the incidents travel as one :class:`IncidentPoints` element inside
+a ``FeatureGroup`` passed as ``feature_group_to_add``. Points are drawn in the
+browser from column arrays, one marker per distinct location, which keeps both
+the server time and the bytes sent small for 100,000 incidents.
+
+Every script and stylesheet is served by the app itself (see :func:`asset_urls`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.gazetteer import PRECISION_LABELS
+from geo.schema import EVENT_TYPES
+from geo.settings import Settings
+
+#: One colour per event type (colour-blind-safe where possible), plus "several".
+EVENT_COLORS: dict[str, str] = {
+    "airstrike": "#d62728",
+    "bombing": "#8c1c13",
+    "shelling": "#ff7f0e",
+    "ground attack": "#bcbd22",
+    "clashes": "#9467bd",
+    "massacre": "#000000",
+    "use of prohibited weapons": "#e377c2",
+    "desecration of bodies": "#7f7f7f",
+    "armed movement": "#1f77b4",
+    "displacement": "#17becf",
+    "deprivation": "#2ca02c",
+    "other": "#8c564b",
+}
+SEVERAL_COLOR = "#444444"
+"""Colour of a place where incidents of several types meet."""
+
+#: Radius in metres of the uncertainty circle drawn for each location precision.
+UNCERTAINTY_METRES: dict[int, int] = {2: 10_000, 3: 50_000}
+
+DETAIL_LIMIT = 5_000
+"""Up to this many places, markers get tooltips, counts and uncertainty circles
+and are drawn as SVG; above it they are drawn on a canvas without them."""
+
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 560
+COORD_DECIMALS = 5
+
+_LEAFLET = "vendor/leaflet/leaflet.js"
+_LEAFLET_CSS = "vendor/leaflet/leaflet.css"
+
+
+def asset_urls(settings: Settings) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Local URLs of the scripts and stylesheets the map needs.
+
+    Parameters
+    ----------
+    settings : Settings
+        Gives the URL prefix of the app's static files.
+
+    Returns
+    -------
+    tuple
+        ``(default_js, default_css)`` in folium's ``[(name, url), ...]`` form.
+    """
+    prefix = "/" + settings.static_url.strip("/") + "/"
+    return [("leaflet", prefix + _LEAFLET)], [("leaflet_css", prefix + _LEAFLET_CSS)]
+
+
+def casualty_figure(incidents: pd.DataFrame) -> pd.Series:
+    """Best single casualty figure per incident, for marker size (NA if unknown).
+
+    Dead and injured are added, each at its upper bound when known; a combined
+    ``casualties_*`` figure is used when it is larger.
+    """
+
+    def best(low: str, high: str) -> pd.Series:
+        return incidents[high].fillna(incidents[low])
+
+    killed, injured = best("killed_min", "killed_max"), best("injured_min", "injured_max")
+    separate = killed.add(injured, fill_value=0)
+    combined = best("casualties_min", "casualties_max")
+    return pd.concat([separate, combined], axis=1).max(axis=1, skipna=True).astype("Float64")
+
+
+def marker_radius(figure: pd.Series) -> np.ndarray:
+    """Marker radius in pixels: 6 for unknown or none, growing with sqrt(casualties)."""
+    values = figure.fillna(0).to_numpy(dtype=float)
+    return np.clip(6 + 2.5 * np.sqrt(values), 6, 30).round(1)
+
+
+@dataclass(frozen=True)
+class PlaceGroups:
+    """Incidents drawn on the map, grouped by location.
+
+    Attributes
+    ----------
+    places : pandas.DataFrame
+        One row per distinct location: ``lat``, ``lon``, ``count``, ``color``
+        (index into the palette), ``radius``, ``precision``, ``label``.
+    member_ids : dict
+        ``(lat, lon)`` rounded -> incident ids at that place, by date.
+    """
+
+    places: pd.DataFrame
+    member_ids: dict[tuple[float, float], list[str]]
+
+
+def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
+    """Group drawable incidents (``off_map == ''``) by rounded location.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Filtered output of :func:`geo.join.to_geodataframe`.
+
+    Returns
+    -------
+    PlaceGroups
+    """
+    drawn = incidents[incidents["off_map"] == ""]
+    lat = drawn["latitude"].round(COORD_DECIMALS).to_numpy()
+    lon = drawn["longitude"].round(COORD_DECIMALS).to_numpy()
+    palette = {t: i for i, t in enumerate(EVENT_TYPES)}
+    frame = pd.DataFrame(
+        {
+            "lat": lat,
+            "lon": lon,
+            "type": drawn["event_type"].map(palette).fillna(len(EVENT_TYPES)).to_numpy(int),
+            "figure": casualty_figure(drawn).fillna(0).to_numpy(dtype=float),
+            "precision": drawn["geo_precision"].fillna(1).to_numpy(dtype=int),
+            "place": drawn["place"].to_numpy(dtype=object),
+            "id": drawn["id"].to_numpy(dtype=object),
+            "date": drawn["date_start"].to_numpy(),
+        }
+    )
+    grouped = frame.groupby(["lat", "lon"], sort=False)
+    places = grouped.agg(
+        count=("id", "size"),
+        type_min=("type", "min"),
+        type_max=("type", "max"),
+        figure=("figure", "sum"),
+        precision=("precision", "max"),
+        label=("place", "first"),
+    ).reset_index()
+    places["color"] = np.where(
+        places["type_min"] == places["type_max"], places["type_min"], len(EVENT_TYPES)
+    )
+    places["radius"] = marker_radius(places["figure"])
+    members: dict[tuple[float, float], list[str]] = {}
+    if len(frame) <= DETAIL_LIMIT * 4:
+        ordered = frame.sort_values(["date", "id"], na_position="last")
+        for (a, b), ids in ordered.groupby(["lat", "lon"], sort=False)["id"]:
+            members[(float(a), float(b))] = list(ids)
+    return PlaceGroups(places, members)
+
+
+def ids_at(incidents: gpd.GeoDataFrame, lat: float, lon: float) -> list[str]:
+    """Ids of the drawn incidents at a clicked location, by date then id."""
+    drawn = incidents[incidents["off_map"] == ""]
+    at = (drawn["latitude"].round(COORD_DECIMALS) == round(lat, COORD_DECIMALS)) & (
+        drawn["longitude"].round(COORD_DECIMALS) == round(lon, COORD_DECIMALS)
+    )
+    return drawn[at].sort_values(["date_start", "id"], na_position="last")["id"].tolist()
+
+
+def _script_json(value: object) -> str:
+    """JSON safe to place inside a <script> element."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class IncidentPoints(MacroElement):
+    """Client-side drawn incident markers (one per place) inside a FeatureGroup.
+
+    Parameters
+    ----------
+    groups : PlaceGroups
+        Places to draw.
+    selected : tuple of float, optional
+        Location of the selected incident, drawn with a heavy ring.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var group = {{ this._parent.get_name() }};
+  var d = {{ this.payload }};
+  var colors = d.colors, canvas = d.detail ? null : L.canvas({padding: 0.5});
+  for (var i = 0; i < d.lat.length; i++) {
+    var ll = [d.lat[i], d.lon[i]], p = d.p[i], c = colors[d.c[i]];
+    var sel = (i === d.sel), approx = p >= 2;
+    if (d.detail && d.unc[p]) {
+      L.circle(ll, {radius: d.unc[p], color: c, weight: 1, dashArray: "4 4",
+        fillOpacity: 0.05, interactive: false}).addTo(group);
+    }
+    var opts = {radius: d.r[i], color: sel ? "#111" : c, weight: sel ? 4 : (approx ? 2 : 1),
+      dashArray: approx ? "3 3" : null, fill: true, fillColor: c,
+      fillOpacity: approx ? 0.35 : 0.8, className: "incident-place"};
+    if (canvas) { opts.renderer = canvas; }
+    var marker = L.circleMarker(ll, opts);
+    marker.feature = {type: "Feature", properties: {kind: "incident-place"}};
+    if (d.detail) {
+      var tip = document.createElement("span");
+      tip.textContent = d.tip[i];
+      marker.bindTooltip(tip);
+    }
+    marker.addTo(group);
+    if (d.detail && d.n[i] > 1) {
+      L.marker(ll, {interactive: false, keyboard: false, icon: L.divIcon({
+        className: "incident-count", iconSize: [22, 14], iconAnchor: [11, -6],
+        html: String(d.n[i])})}).addTo(group);
+    }
+  }
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, groups: PlaceGroups, selected: tuple[float, float] | None = None):
+        super().__init__()
+        self._name = "IncidentPoints"
+        places = groups.places
+        detail = len(places) <= DETAIL_LIMIT
+        sel = -1
+        if selected is not None and len(places):
+            hit = np.flatnonzero(
+                (places["lat"].to_numpy() == round(selected[0], COORD_DECIMALS))
+                & (places["lon"].to_numpy() == round(selected[1], COORD_DECIMALS))
+            )
+            sel = int(hit[0]) if len(hit) else -1
+        payload: dict[str, object] = {
+            "lat": places["lat"].tolist(),
+            "lon": places["lon"].tolist(),
+            "c": places["color"].astype(int).tolist(),
+            "r": places["radius"].tolist(),
+            "p": places["precision"].astype(int).tolist(),
+            "n": places["count"].astype(int).tolist(),
+            "sel": sel,
+            "detail": detail,
+            "unc": {str(k): v for k, v in UNCERTAINTY_METRES.items()},
+            "colors": [*EVENT_COLORS.values(), SEVERAL_COLOR],
+        }
+        if detail:
+            payload["tip"] = [
+                f"{label} — {n} incident{'s' if n > 1 else ''}"
+                for label, n in zip(places["label"], places["count"], strict=True)
+            ]
+        self.payload = _script_json(payload)
+        self.place_count = len(places)
+
+
+class Legend(MacroElement):
+    """Legend of event colours, marker size and location precision."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "incident-legend");
+    div.innerHTML = {{ this.body }};
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = [
+            f'<div><span class="swatch" style="background:{color}"></span>'
+            f"{html.escape(name)}</div>"
+            for name, color in [*EVENT_COLORS.items(), ("several types", SEVERAL_COLOR)]
+        ]
+        body = (
+            "<details open><summary>Legend</summary>"
+            + "".join(rows)
+            + "<div class='legend-note'>Size grows with dead + injured.<br>"
+            + "Solid: exact site or town.<br>Dashed ring + circle: approximate "
+            + f"({html.escape(PRECISION_LABELS[2])} ±10 km, "
+            + f"{html.escape(PRECISION_LABELS[3])} ±50 km).<br>"
+            + "Number: incidents at one place.</div></details>"
+        )
+        self.body = json.dumps(body)
+
+
+_MAP_CSS = """
+<style>
+.incident-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 sans-serif;
+ border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px}
+.incident-legend summary{cursor:pointer;font-weight:600}
+.incident-legend .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;
+ margin-right:6px;vertical-align:middle}
+.incident-legend .legend-note{margin-top:4px;color:#333}
+.incident-count{font:bold 11px sans-serif;color:#111;text-align:center;
+ text-shadow:0 0 2px #fff,0 0 2px #fff}
+.leaflet-container{background:#e8eef1}
+</style>
+"""
+
+
+def base_map(settings: Settings, center: tuple[float, float], zoom: int) -> folium.Map:
+    """The Leaflet map that stays the same across reruns.
+
+    Parameters
+    ----------
+    settings : Settings
+        Tile source and static URL prefix.
+    center : tuple of float
+        Initial centre (lat, lon); keep it constant for the same data.
+    zoom : int
+        Initial zoom.
+
+    Returns
+    -------
+    folium.Map
+        With local Leaflet assets, the configured basemap (or none) and a legend.
+    """
+    fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True,
+                      prefer_canvas=False)
+    fmap.default_js, fmap.default_css = asset_urls(settings)
+    if settings.tiles.strip().lower() != "none":
+        folium.TileLayer(
+            tiles=settings.tiles, attr=settings.attribution, name="basemap",
+            max_zoom=19,
+        ).add_to(fmap)
+    fmap.get_root().header.add_child(Element(_MAP_CSS))
+    fmap.add_child(Legend())
+    return fmap
+
+
+def incident_group(
+    groups: PlaceGroups, selected: tuple[float, float] | None = None
+) -> folium.FeatureGroup:
+    """The layer of incidents passed to ``st_folium(feature_group_to_add=...)``.
+
+    Parameters
+    ----------
+    groups : PlaceGroups
+    selected : tuple of float, optional
+        Location of the selected incident.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Possibly empty (an empty group still replaces the previous one).
+    """
+    group = folium.FeatureGroup(name="incidents")
+    group.add_child(IncidentPoints(groups, selected))
+    return group
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float],
+    width_px: int = MAP_WIDTH_PX,
+    height_px: int = MAP_HEIGHT_PX,
+    max_zoom: int = 10,
+) -> tuple[tuple[float, float], int]:
+    """Centre and zoom that show ``bounds`` (minx, miny, maxx, maxy) in a map.
+
+    Parameters
+    ----------
+    bounds : tuple of float
+        Lon/lat bounds, as ``GeoSeries.total_bounds`` gives them.
+    width_px, height_px : int
+        Map size in pixels.
+    max_zoom : int
+        Cap, so that a single place is shown with its surroundings.
+
+    Returns
+    -------
+    tuple
+        ``((lat, lon), zoom)``.
+    """
+    corners = gpd.GeoSeries.from_xy([bounds[0], bounds[2]], [bounds[1], bounds[3]],
+                                    crs="EPSG:4326").to_crs("EPSG:3857")
+    (x0, x1), (y0, y1) = corners.x.to_numpy(), corners.y.to_numpy()
+    middle = gpd.GeoSeries.from_xy([(x0 + x1) / 2], [(y0 + y1) / 2], crs="EPSG:3857")
+    middle = middle.to_crs("EPSG:4326")
+    world = 2 * math.pi * 6378137.0
+    span_x, span_y = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    fitted = math.log2(min(width_px * world / (256 * span_x), height_px * world / (256 * span_y)))
+    zoom = int(max(1, min(max_zoom, math.floor(fitted - 0.25))))
+    return (float(middle.y.iloc[0]), float(middle.x.iloc[0])), zoom

@@ -1,0 +1,418 @@
+"""The incident record: columns, enumerations, loading and row-level validation.
+
+Validation never drops a row silently: every rejected row comes back as one or
+more :class:`RowError` naming the file, the row and the field, and every valid
+row is kept.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+
+EVENT_TYPES: tuple[str, ...] = (
+    "airstrike",
+    "bombing",
+    "shelling",
+    "ground attack",
+    "clashes",
+    "massacre",
+    "use of prohibited weapons",
+    "desecration of bodies",
+    "armed movement",
+    "displacement",
+    "deprivation",
+    "other",
+)
+"""Event types, from most to least specific kinetic event."""
+
+CLAIM_STATUSES: tuple[str, ...] = (
+    "alleged",
+    "reported",
+    "confirmed",
+    "contested",
+    "discounted",
+)
+"""How far a claim is supported, after Airwars' grading."""
+
+DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year", "range", "unknown")
+"""``day`` start == end; ``month``/``year`` the whole period; ``range`` any span."""
+
+CASUALTY_COLUMNS: tuple[str, ...] = (
+    "killed_min",
+    "killed_max",
+    "injured_min",
+    "injured_max",
+    "casualties_min",
+    "casualties_max",
+)
+"""Casualty bounds; empty means unknown, never 0. ``casualties_*`` counts dead and
+injured together, for sources that do not separate them."""
+
+TEXT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "date_precision",
+    "date_note",
+    "place",
+    "country",
+    "admin1",
+    "geocode_source",
+    "event_type",
+    "actors",
+    "description",
+    "source_name",
+    "source_url",
+    "claimed_by",
+    "claim_status",
+    "quote",
+)
+
+INCIDENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_note",
+    "place",
+    "country",
+    "admin1",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "geocode_source",
+    "event_type",
+    "actors",
+    *CASUALTY_COLUMNS,
+    "description",
+    "source_name",
+    "source_url",
+    "claimed_by",
+    "claim_status",
+    "quote",
+)
+"""Every column of an incident record, in file order."""
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("id", "event_type", "claim_status")
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_ISO_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem found in one row of an input file.
+
+    Attributes
+    ----------
+    source : str
+        File name (or another label of the input).
+    row : int or None
+        1-based data row (the header is not counted); None for file-level errors.
+    field : str
+        Column at fault ('' for the whole row or file).
+    message : str
+        What is wrong, in words an analyst can act on.
+    """
+
+    source: str
+    row: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source if self.row is None else f"{self.source}, row {self.row}"
+        if self.field:
+            where += f", {self.field}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class LoadResult:
+    """Valid incidents and the errors of the rows that were not.
+
+    Attributes
+    ----------
+    incidents : pandas.DataFrame
+        Valid rows with :data:`INCIDENT_COLUMNS`, typed.
+    errors : list of RowError
+        Every problem found; a row with errors is not in ``incidents``.
+    rejected_rows : list of int
+        1-based numbers of the rows left out.
+    """
+
+    incidents: pd.DataFrame
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: list[int] = field(default_factory=list)
+
+
+def empty_incidents() -> pd.DataFrame:
+    """Return an empty, typed incident frame."""
+    return _typed(pd.DataFrame({c: [] for c in INCIDENT_COLUMNS}))
+
+
+def load_incidents(path: str | Path) -> LoadResult:
+    """Load and validate incidents from a CSV or GeoJSON file.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` (UTF-8, with or without BOM) or ``.geojson``/``.json`` with
+        point features whose properties hold the incident columns.
+
+    Returns
+    -------
+    LoadResult
+        The valid rows and an error for each problem; a file that cannot be
+        read at all yields no rows and one file-level error.
+    """
+    path = Path(path)
+    label = path.name
+    try:
+        if path.suffix.lower() in {".geojson", ".json"}:
+            raw = _read_geojson(path)
+        else:
+            raw = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig"
+            )
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return LoadResult(empty_incidents(), [RowError(label, None, "", reason)])
+    return validate_incidents(raw, source=label)
+
+
+def _read_geojson(path: Path) -> pd.DataFrame:
+    doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise ValueError("not a GeoJSON FeatureCollection")
+    rows = []
+    for feature in doc.get("features") or []:
+        props = dict((feature or {}).get("properties") or {})
+        geometry = (feature or {}).get("geometry") or {}
+        if geometry.get("type") == "Point":
+            coords = geometry.get("coordinates") or []
+            if len(coords) >= 2:
+                props.setdefault("longitude", coords[0])
+                props.setdefault("latitude", coords[1])
+        elif geometry:
+            props["_geometry_error"] = f"geometry is a {geometry.get('type')}, not a Point"
+        rows.append({k: "" if v is None else str(v) for k, v in props.items()})
+    return pd.DataFrame(rows, dtype=str).fillna("")
+
+
+def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
+    """Validate raw string columns into typed incident records.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        One row per incident, values as strings (missing columns are allowed
+        except :data:`REQUIRED_COLUMNS`).
+    source : str
+        Label used in error messages (usually the file name).
+
+    Returns
+    -------
+    LoadResult
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        message = f"missing required column(s): {', '.join(missing)}"
+        return LoadResult(empty_incidents(), [RowError(source, None, "", message)])
+    errors: list[RowError] = []
+    rejected: list[int] = []
+    records: list[dict[str, object]] = []
+    seen_ids: dict[str, int] = {}
+    for number, row in enumerate(raw.to_dict("records"), start=1):
+        row_errors: list[tuple[str, str]] = []
+        record = _validate_row(
+            {k: str(v).strip() for k, v in row.items()}, row_errors
+        )
+        incident_id = str(record.get("id") or "")
+        if incident_id and incident_id in seen_ids:
+            row_errors.append(
+                ("id", f"duplicate id {incident_id!r} (first used in row {seen_ids[incident_id]})")
+            )
+        if row_errors:
+            rejected.append(number)
+            errors.extend(RowError(source, number, f, m) for f, m in row_errors)
+            continue
+        seen_ids[incident_id] = number
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))
+    return LoadResult(_typed(frame), errors, rejected)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for column in INCIDENT_COLUMNS:
+        values = frame[column] if column in frame else pd.Series(index=frame.index)
+        if column in ("date_start", "date_end"):
+            out[column] = pd.to_datetime(values, errors="raise").astype("datetime64[s]")
+        elif column in ("latitude", "longitude"):
+            out[column] = pd.to_numeric(values).astype("float64")
+        elif column == "geo_precision" or column in CASUALTY_COLUMNS:
+            out[column] = pd.array(values, dtype="Int64")
+        else:
+            out[column] = values.fillna("").astype(str)
+    return out.reset_index(drop=True)
+
+
+def _validate_row(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[str, object]:
+    record: dict[str, object] = {c: row.get(c, "") for c in TEXT_COLUMNS}
+    if "_geometry_error" in row:
+        errors.append(("geometry", row["_geometry_error"]))
+    if not record["id"]:
+        errors.append(("id", "empty id"))
+    _check_enum(record, "event_type", EVENT_TYPES, errors)
+    _check_enum(record, "claim_status", CLAIM_STATUSES, errors)
+    record["country"] = str(record["country"]).upper()
+    start, end, precision = _parse_dates(row, errors)
+    record.update(date_start=start, date_end=end, date_precision=precision)
+    record.update(_parse_location(row, errors))
+    for column in CASUALTY_COLUMNS:
+        record[column] = _parse_count(row.get(column, ""), column, errors)
+    for low, high in (("killed_min", "killed_max"), ("injured_min", "injured_max"),
+                      ("casualties_min", "casualties_max")):
+        lo, hi = record[low], record[high]
+        if lo is not None and hi is not None and lo > hi:  # type: ignore[operator]
+            errors.append((high, f"{high} {hi} is below {low} {lo}"))
+    url = str(record["source_url"])
+    if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
+        errors.append(("source_url", f"not an http(s) link: {url[:80]!r}"))
+    return record
+
+
+def _check_enum(
+    record: dict[str, object], column: str, allowed: Iterable[str], errors: list[tuple[str, str]]
+) -> None:
+    value = " ".join(str(record[column]).lower().replace("_", " ").split())
+    allowed = tuple(allowed)
+    if value not in allowed:
+        shown = repr(record[column]) if record[column] else "empty"
+        errors.append((column, f"{shown} is not one of: {', '.join(allowed)}"))
+    record[column] = value
+
+
+def _parse_dates(
+    row: dict[str, str], errors: list[tuple[str, str]]
+) -> tuple[date | None, date | None, str]:
+    raw_start, raw_end = row.get("date_start", ""), row.get("date_end", "")
+    precision = row.get("date_precision", "").lower()
+    if precision and precision not in DATE_PRECISIONS:
+        errors.append(
+            ("date_precision", f"{precision!r} is not one of: {', '.join(DATE_PRECISIONS)}")
+        )
+        return None, None, precision
+    if not raw_start and not raw_end:
+        if precision not in ("", "unknown"):
+            errors.append(("date_start", f"empty, but date_precision is {precision!r}"))
+        return None, None, "unknown"
+    if precision == "unknown":
+        errors.append(("date_precision", "'unknown' but dates are given"))
+        return None, None, precision
+    start_lo, start_hi, start_kind = _parse_one_date(raw_start or raw_end, "date_start", errors)
+    end_lo, end_hi, end_kind = _parse_one_date(raw_end or raw_start, "date_end", errors)
+    if start_lo is None or end_hi is None:
+        return None, None, precision or "unknown"
+    start, end = start_lo, end_hi
+    if start > end:
+        errors.append(("date_end", f"date_end {end} is before date_start {start}"))
+        return None, None, precision
+    implied = _implied_precision(start, end, start_kind, end_kind)
+    if not precision:
+        precision = implied
+    elif precision == "day" and start != end:
+        errors.append(("date_precision", f"'day' but the dates span {start} to {end}"))
+    elif precision in ("month", "year") and implied != precision:
+        errors.append(
+            ("date_precision", f"{precision!r} but {start} to {end} is not one whole {precision}")
+        )
+    return start, end, precision
+
+
+def _implied_precision(start: date, end: date, start_kind: str, end_kind: str) -> str:
+    if start == end:
+        return "day"
+    if start.day == 1 and (start.year, start.month) == (end.year, end.month):
+        if end.day == calendar.monthrange(end.year, end.month)[1]:
+            return "month"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return "year"
+    return "range"
+
+
+def _parse_one_date(
+    value: str, column: str, errors: list[tuple[str, str]]
+) -> tuple[date | None, date | None, str]:
+    """Parse an ISO day, month or year into the first and last day it covers."""
+    try:
+        if _ISO_DAY.match(value):
+            day = date.fromisoformat(value)
+            return day, day, "day"
+        if _ISO_MONTH.match(value):
+            year, month = int(value[:4]), int(value[5:7])
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, 1), date(year, month, last), "month"
+        if _ISO_YEAR.match(value):
+            year = int(value)
+            return date(year, 1, 1), date(year, 12, 31), "year"
+    except ValueError:
+        pass
+    errors.append((column, f"{value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)"))
+    return None, None, ""
+
+
+def _parse_location(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[str, object]:
+    raw_lat, raw_lon = row.get("latitude", ""), row.get("longitude", "")
+    raw_precision = row.get("geo_precision", "")
+    out: dict[str, object] = {"latitude": None, "longitude": None, "geo_precision": None}
+    if raw_precision:
+        if raw_precision in ("1", "2", "3", "4"):
+            out["geo_precision"] = int(raw_precision)
+        else:
+            errors.append(("geo_precision", f"{raw_precision!r} is not 1, 2, 3 or 4"))
+    if not raw_lat and not raw_lon:
+        return out
+    if not raw_lat or not raw_lon:
+        column = "latitude" if not raw_lat else "longitude"
+        errors.append((column, "empty while the other coordinate is given"))
+        return out
+    try:
+        lat, lon = float(raw_lat), float(raw_lon)
+    except ValueError:
+        errors.append(("latitude", f"coordinates {raw_lat!r}, {raw_lon!r} are not numbers"))
+        return out
+    if not (-90.0 <= lat <= 90.0) or lat != lat:
+        errors.append(("latitude", f"{raw_lat} is outside -90..90"))
+    elif not (-180.0 <= lon <= 180.0) or lon != lon:
+        errors.append(("longitude", f"{raw_lon} is outside -180..180"))
+    elif lat == 0.0 and lon == 0.0:
+        errors.append(("latitude", "0, 0 is a placeholder, not a location"))
+    else:
+        out.update(latitude=lat, longitude=lon)
+        if out["geo_precision"] is None:
+            out["geo_precision"] = 1
+    return out
+
+
+def _parse_count(value: str, column: str, errors: list[tuple[str, str]]) -> int | None:
+    if value == "":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        errors.append((column, f"{value!r} is not a number"))
+        return None
+    if number < 0 or number != int(number):
+        errors.append((column, f"{value!r} is not a whole number of people"))
+        return None
+    return int(number)

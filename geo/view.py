@@ -1,0 +1,347 @@
+"""The view an analyst sees, and its round trip through URL query parameters.
+
+A link holds the whole view: date range, every filter, map centre and zoom, the
+selected incident, and a fingerprint of the data it was made on. Parameters equal
+to their default are left out. Decoding never raises: a missing, malformed or
+out-of-range parameter falls back to its default and adds a short note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from geo.gazetteer import PRECISION_LABELS
+from geo.schema import CLAIM_STATUSES, EVENT_TYPES
+
+#: URL parameter names, one per part of the view.
+PARAMS = {
+    "dates": "d",
+    "event_types": "type",
+    "claim_statuses": "claim",
+    "precisions": "prec",
+    "query": "q",
+    "include_undated": "undated",
+    "lat": "lat",
+    "lon": "lon",
+    "zoom": "z",
+    "selected": "sel",
+    "fingerprint": "v",
+}
+NONE_SELECTED = "none"
+"""Value written for a filter where the analyst deselected everything."""
+
+MIN_ZOOM, MAX_ZOOM = 1, 18
+COORD_DECIMALS = 5
+MAX_QUERY_LENGTH = 200
+_FINGERPRINT = re.compile(r"^[0-9a-f]{8}$")
+
+
+@dataclass(frozen=True)
+class ViewDomain:
+    """What a view may hold for the current data.
+
+    Attributes
+    ----------
+    date_min, date_max : date or None
+        Span of the dated incidents (None when no incident has a date).
+    center : tuple of float
+        Default map centre (lat, lon), fitted to the data.
+    zoom : int
+        Default zoom, fitted to the data.
+    fingerprint : str
+        Fingerprint of the data (see :func:`geo.join.fingerprint`).
+    has_incident : callable
+        Tells whether an incident id exists.
+    event_types, claim_statuses, precisions : tuple
+        Allowed filter values, in display order.
+    """
+
+    date_min: date | None
+    date_max: date | None
+    center: tuple[float, float]
+    zoom: int
+    fingerprint: str = ""
+    has_incident: Callable[[str], bool] = lambda _id: False
+    event_types: tuple[str, ...] = EVENT_TYPES
+    claim_statuses: tuple[str, ...] = CLAIM_STATUSES
+    precisions: tuple[int, ...] = tuple(PRECISION_LABELS)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything that defines what the analyst sees.
+
+    Attributes
+    ----------
+    date_from, date_to : date or None
+        Selected date range (inclusive); None only when the data has no dates.
+    event_types, claim_statuses, precisions : tuple
+        Values shown, in domain order; all of them by default.
+    query : str
+        Free-text search.
+    include_undated : bool
+        Whether incidents without a known date are shown.
+    center : tuple of float
+        Map centre (lat, lon), rounded to :data:`COORD_DECIMALS`.
+    zoom : int
+        Map zoom level.
+    selected : str or None
+        Id of the selected incident.
+    """
+
+    date_from: date | None
+    date_to: date | None
+    event_types: tuple[str, ...]
+    claim_statuses: tuple[str, ...]
+    precisions: tuple[int, ...]
+    center: tuple[float, float]
+    zoom: int
+    query: str = ""
+    include_undated: bool = True
+    selected: str | None = None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def with_map_view(self, lat: float, lon: float, zoom: float) -> ViewState:
+        """Return a copy at this map position (rounded as a link keeps it)."""
+        return replace(self, center=round_center(lat, lon), zoom=_clamp_zoom(zoom))
+
+
+def round_center(lat: float, lon: float) -> tuple[float, float]:
+    """Round a map centre as links keep it, wrapping longitude into [-180, 180]."""
+    lon = ((lon + 180.0) % 360.0) - 180.0 if not -180.0 <= lon <= 180.0 else lon
+    return round(lat, COORD_DECIMALS), round(lon, COORD_DECIMALS)
+
+
+def _clamp_zoom(zoom: float) -> int:
+    return int(min(MAX_ZOOM, max(MIN_ZOOM, round(zoom))))
+
+
+def default_view(domain: ViewDomain) -> ViewState:
+    """The view a link without parameters opens on.
+
+    Parameters
+    ----------
+    domain : ViewDomain
+
+    Returns
+    -------
+    ViewState
+    """
+    return ViewState(
+        date_from=domain.date_min,
+        date_to=domain.date_max,
+        event_types=domain.event_types,
+        claim_statuses=domain.claim_statuses,
+        precisions=domain.precisions,
+        center=round_center(*domain.center),
+        zoom=_clamp_zoom(domain.zoom),
+    )
+
+
+def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[str]]:
+    """Encode a view as query parameters, leaving out those at their default.
+
+    Parameters
+    ----------
+    state : ViewState
+    domain : ViewDomain
+
+    Returns
+    -------
+    dict
+        Parameter name to a string, or to a list of strings for repeated keys.
+        The data fingerprint is always included.
+    """
+    default = default_view(domain)
+    params: dict[str, str | list[str]] = {}
+    if (state.date_from, state.date_to) != (default.date_from, default.date_to):
+        if state.date_from is not None and state.date_to is not None:
+            params[PARAMS["dates"]] = [state.date_from.isoformat(), state.date_to.isoformat()]
+    for name in ("event_types", "claim_statuses", "precisions"):
+        values = getattr(state, name)
+        if tuple(values) != tuple(getattr(default, name)):
+            params[PARAMS[name]] = [str(v) for v in values] or [NONE_SELECTED]
+    if state.query:
+        params[PARAMS["query"]] = state.query
+    if not state.include_undated:
+        params[PARAMS["include_undated"]] = "0"
+    if (state.center, state.zoom) != (default.center, default.zoom):
+        params[PARAMS["lat"]] = f"{state.center[0]:.{COORD_DECIMALS}f}"
+        params[PARAMS["lon"]] = f"{state.center[1]:.{COORD_DECIMALS}f}"
+        params[PARAMS["zoom"]] = str(state.zoom)
+    if state.selected:
+        params[PARAMS["selected"]] = state.selected
+    if domain.fingerprint:
+        params[PARAMS["fingerprint"]] = domain.fingerprint
+    return params
+
+
+def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> ViewState:
+    """Read a view from query parameters, falling back to defaults with notes.
+
+    Parameters
+    ----------
+    params : mapping
+        Parameter name to all its values (repeated keys keep every value).
+    domain : ViewDomain
+
+    Returns
+    -------
+    ViewState
+        The view; ``notes`` says which parameters were ignored and why.
+    """
+    default = default_view(domain)
+    notes: list[str] = []
+    known = set(PARAMS.values())
+    for name in params:
+        if name not in known:
+            notes.append(f"Ignored unknown link parameter '{_short(name)}'.")
+
+    def values(key: str) -> list[str]:
+        return [str(v) for v in params.get(PARAMS[key], [])]
+
+    date_from, date_to = _decode_dates(values("dates"), domain, default, notes)
+    event_types = _decode_choice(
+        values("event_types"), domain.event_types, default.event_types, "event type", notes
+    )
+    claims = _decode_choice(
+        values("claim_statuses"), domain.claim_statuses, default.claim_statuses,
+        "claim status", notes,
+    )
+    precisions = _decode_choice(
+        values("precisions"), tuple(str(p) for p in domain.precisions),
+        tuple(str(p) for p in default.precisions), "location precision", notes,
+    )
+    query = _last(values("query")) or ""
+    if len(query) > MAX_QUERY_LENGTH:
+        notes.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
+        query = query[:MAX_QUERY_LENGTH]
+    include_undated = _decode_flag(values("include_undated"), notes)
+    center, zoom = _decode_map(values("lat"), values("lon"), values("zoom"), default, notes)
+    selected = _last(values("selected"))
+    if selected is not None and not domain.has_incident(selected):
+        notes.append(f"Incident '{_short(selected)}' from the link is not in the data.")
+        selected = None
+    fingerprint = _last(values("fingerprint"))
+    if fingerprint is not None and domain.fingerprint:
+        if not _FINGERPRINT.match(fingerprint):
+            notes.append("The link's data fingerprint is malformed and was ignored.")
+        elif fingerprint != domain.fingerprint:
+            notes.append(
+                f"The data has changed since this link was made (link {fingerprint}, "
+                f"now {domain.fingerprint}): what you see may differ from what was shared."
+            )
+    return ViewState(
+        date_from=date_from,
+        date_to=date_to,
+        event_types=event_types,
+        claim_statuses=claims,
+        precisions=tuple(int(p) for p in precisions),
+        center=center,
+        zoom=zoom,
+        query=query,
+        include_undated=include_undated,
+        selected=selected or None,
+        notes=tuple(notes),
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _last(values: list[str]) -> str | None:
+    return values[-1] if values else None
+
+
+def _decode_dates(
+    values: list[str], domain: ViewDomain, default: ViewState, notes: list[str]
+) -> tuple[date | None, date | None]:
+    fallback = (default.date_from, default.date_to)
+    if not values:
+        return fallback
+    if domain.date_min is None or domain.date_max is None:
+        notes.append("The data has no dated incidents; the link's date range was ignored.")
+        return fallback
+    if len(values) != 2:
+        notes.append("The link's date range needs two dates; showing all dates.")
+        return fallback
+    try:
+        start, end = date.fromisoformat(values[0]), date.fromisoformat(values[1])
+    except ValueError:
+        notes.append(f"The link's dates '{_short(values[0])}', '{_short(values[1])}' "
+                     "are not ISO dates; showing all dates.")
+        return fallback
+    if start > end:
+        notes.append("The link's date range ends before it starts; showing all dates.")
+        return fallback
+    if start < domain.date_min or end > domain.date_max:
+        notes.append(
+            f"The link's date range {start} to {end} is outside the data "
+            f"({domain.date_min} to {domain.date_max}); showing all dates."
+        )
+        return fallback
+    return start, end
+
+
+def _decode_choice(
+    values: list[str],
+    allowed: tuple[str, ...],
+    default: tuple[str, ...],
+    label: str,
+    notes: list[str],
+) -> tuple[str, ...]:
+    if not values:
+        return default
+    if values == [NONE_SELECTED]:
+        return ()
+    wanted = set()
+    for value in values:
+        if value in allowed:
+            wanted.add(value)
+        else:
+            notes.append(f"Ignored unknown {label} '{_short(value)}' in the link.")
+    if not wanted:
+        return default
+    return tuple(v for v in allowed if v in wanted)
+
+
+def _decode_flag(values: list[str], notes: list[str]) -> bool:
+    value = _last(values)
+    if value is None or value == "1":
+        return True
+    if value == "0":
+        return False
+    notes.append(f"Ignored 'undated={_short(value)}' in the link (expected 0 or 1).")
+    return True
+
+
+def _decode_map(
+    lat_values: list[str],
+    lon_values: list[str],
+    zoom_values: list[str],
+    default: ViewState,
+    notes: list[str],
+) -> tuple[tuple[float, float], int]:
+    fallback = (default.center, default.zoom)
+    raw = (_last(lat_values), _last(lon_values), _last(zoom_values))
+    if raw == (None, None, None):
+        return fallback
+    if None in raw:
+        notes.append("The link's map position needs lat, lon and z; showing all incidents.")
+        return fallback
+    try:
+        lat, lon, zoom = float(raw[0]), float(raw[1]), float(raw[2])  # type: ignore[arg-type]
+    except ValueError:
+        notes.append("The link's map position is not numeric; showing all incidents.")
+        return fallback
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
+        notes.append("The link's map position is out of range; showing all incidents.")
+        return fallback
+    if zoom != int(zoom):
+        notes.append("The link's zoom was rounded to a whole level.")
+    return round_center(lat, lon), _clamp_zoom(zoom)
