@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install everything the tests need and run the whole test suite.
+# Install everything the tests need and run the whole test suite (unit, page and browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -r requirements-dev.txt
-python3 -m pytest -q tests
+bash scripts/setup.sh --dev
+.venv/bin/ruff check .
+.venv/bin/python -m pytest -q "$@"

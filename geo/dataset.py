@@ -1,0 +1,75 @@
+"""The data a session works on: validated, geocoded incidents and their view domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.geocoder import Geocoder
+from geo.join import build_incident_frame, fingerprint
+from geo.layers import fit_view
+from geo.schema import RowError, load_incidents
+from geo.view import ViewDomain
+
+#: Map view used when no incident can be drawn (the whole world).
+WORLD_VIEW: tuple[tuple[float, float], int] = ((20.0, 0.0), 2)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Incidents ready for the map, with what was wrong in their source.
+
+    Attributes
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Every valid incident (placed or not), see :func:`geo.join.to_geodataframe`.
+    errors : list of RowError
+        Problems with rows of the source; those rows are not in ``incidents``.
+    source : str
+        Where the incidents came from.
+    """
+
+    incidents: gpd.GeoDataFrame
+    errors: list[RowError] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Fingerprint of the incident records (see :func:`geo.join.fingerprint`)."""
+        return fingerprint(pd.DataFrame(self.incidents.drop(columns="geometry")))
+
+    def domain(self) -> ViewDomain:
+        """What a view of this data may hold, with a map view fitted to it."""
+        frame = self.incidents
+        ids = set(frame["id"])
+        drawn = frame[frame["off_map"] == ""]
+        center, zoom = fit_view(tuple(drawn.total_bounds)) if len(drawn) else WORLD_VIEW
+        start, end = frame["date_start"].min(), frame["date_end"].max()
+        return ViewDomain(
+            date_min=None if pd.isna(start) else start.date(),
+            date_max=None if pd.isna(end) else end.date(),
+            center=center,
+            zoom=zoom,
+            fingerprint=self.fingerprint,
+            has_incident=ids.__contains__,
+        )
+
+
+def load_dataset(path: Path, geocoder: Geocoder) -> Dataset:
+    """Load, validate, geocode and join the incidents of one file.
+
+    Parameters
+    ----------
+    path : Path
+        CSV or GeoJSON incident file.
+    geocoder : Geocoder
+
+    Returns
+    -------
+    Dataset
+    """
+    result = load_incidents(path)
+    return Dataset(build_incident_frame(result.incidents, geocoder), result.errors, path.name)

@@ -1,0 +1,125 @@
+"""Incident details as safe Markdown: every value from data is escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import quote, urlparse
+
+import pandas as pd
+
+from geo.gazetteer import PRECISION_LABELS
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
+
+
+def escape_markdown(text: object) -> str:
+    """Escape text so that Markdown and HTML render it literally.
+
+    Parameters
+    ----------
+    text : object
+        Any value; None and NA become ''.
+
+    Returns
+    -------
+    str
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    return " ".join(value.split())
+
+
+def format_dates(incident: Mapping[str, object]) -> str:
+    """Human date of an incident with its precision, e.g. 'October 2017 (month)'."""
+    start, end = incident.get("date_start"), incident.get("date_end")
+    precision = str(incident.get("date_precision") or "unknown")
+    if start is None or pd.isna(start):
+        return "date unknown"
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if precision == "day":
+        return f"{start:%d %B %Y} (day)"
+    if precision == "month":
+        return f"{start:%B %Y} (month)"
+    if precision == "year":
+        return f"{start:%Y} (year)"
+    return f"between {start:%d %B %Y} and {end:%d %B %Y} (range)"
+
+
+def format_casualties(incident: Mapping[str, object]) -> str:
+    """Casualty ranges as stated, e.g. 'dead and injured: more than 60'."""
+    parts = []
+    for label, low_key, high_key in (
+        ("killed", "killed_min", "killed_max"),
+        ("injured", "injured_min", "injured_max"),
+        ("dead and injured", "casualties_min", "casualties_max"),
+    ):
+        low, high = incident.get(low_key), incident.get(high_key)
+        low = None if low is None or pd.isna(low) else int(low)
+        high = None if high is None or pd.isna(high) else int(high)
+        if low is None and high is None:
+            continue
+        if low is not None and high is not None:
+            text = str(low) if low == high else f"{low}–{high}"
+        elif low is not None:
+            text = f"at least {low}"
+        else:
+            text = f"at most {high}"
+        parts.append(f"{label}: {text}")
+    return "; ".join(parts) or "not stated"
+
+
+def _safe_link(url: str, label: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return escape_markdown(label or url)
+    target = quote(url, safe=":/?&=#%@+,;~")
+    return f"[{escape_markdown(label or url)}]({target})"
+
+
+def incident_markdown(incident: Mapping[str, object]) -> str:
+    """Details of one incident as Markdown safe to render.
+
+    Parameters
+    ----------
+    incident : mapping
+        One incident record (a row of the incident frame).
+
+    Returns
+    -------
+    str
+    """
+    precision = incident.get("geo_precision")
+    located = (
+        PRECISION_LABELS.get(int(precision), "?")
+        if precision is not None and not pd.isna(precision)
+        else "not located"
+    )
+    source_name = str(incident.get("source_name") or "")
+    url = str(incident.get("source_url") or "")
+    source = _safe_link(url, source_name) if url else escape_markdown(source_name)
+    lines = [
+        f"**{escape_markdown(incident.get('event_type'))}** at "
+        f"**{escape_markdown(incident.get('place'))}**",
+        f"- **When:** {escape_markdown(format_dates(incident))}",
+        f"- **Location precision:** {escape_markdown(located)}",
+        f"- **Actors:** {escape_markdown(incident.get('actors')) or 'not stated'}",
+        f"- **Casualties:** {escape_markdown(format_casualties(incident))}",
+        f"- **Claim status:** {escape_markdown(incident.get('claim_status'))}",
+        f"- **Claimed by:** {escape_markdown(incident.get('claimed_by')) or 'not stated'}",
+        f"- **Source:** {source or 'not stated'}"
+        + ("" if url else " (no link)"),
+        f"- **Id:** {escape_markdown(incident.get('id'))}",
+    ]
+    note = incident.get("date_note")
+    if note:
+        lines.insert(2, f"- **Date note:** {escape_markdown(note)}")
+    description = escape_markdown(incident.get("description"))
+    if description:
+        lines.append(f"\n{description}")
+    quote_text = escape_markdown(incident.get("quote"))
+    if quote_text:
+        lines.append(f"\n> {quote_text}")
+    return "\n".join(lines)
