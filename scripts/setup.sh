@@ -40,4 +40,9 @@ if [ $DEV = 1 ] && ! [ -x /usr/bin/chromium ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# Further set-up steps (data indexes, services), each idempotent, run in name order.
+for step in scripts/setup.d/*.sh; do
+  [ -e "$step" ] || continue
+  DEV=$DEV bash "$step"
+done
 say "ready"
