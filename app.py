@@ -1,8 +1,11 @@
 """Incident Map: router and page configuration."""
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Incident Map", page_icon=":material/map:", layout="wide")
+ICON = Path(__file__).parent / "static" / "icon.png"
+st.set_page_config(page_title="Incident Map", page_icon=str(ICON), layout="wide")
 
 pages = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True, url_path="map"),

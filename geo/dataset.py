@@ -11,7 +11,7 @@ import pandas as pd
 from geo.geocoder import Geocoder
 from geo.join import build_incident_frame, fingerprint
 from geo.layers import fit_view
-from geo.schema import RowError, load_incidents
+from geo.schema import EVENT_TYPES, RowError, load_incidents
 from geo.view import ViewDomain
 
 #: Map view used when no incident can be drawn (the whole world).
@@ -42,12 +42,16 @@ class Dataset:
         return fingerprint(pd.DataFrame(self.incidents.drop(columns="geometry")))
 
     def domain(self) -> ViewDomain:
-        """What a view of this data may hold, with a map view fitted to it."""
+        """What a view of this data may hold, with a map view fitted to it.
+
+        The event types offered are those present in the data, in schema order.
+        """
         frame = self.incidents
         ids = set(frame["id"])
         drawn = frame[frame["off_map"] == ""]
         center, zoom = fit_view(tuple(drawn.total_bounds)) if len(drawn) else WORLD_VIEW
         start, end = frame["date_start"].min(), frame["date_end"].max()
+        present = set(frame["event_type"])
         return ViewDomain(
             date_min=None if pd.isna(start) else start.date(),
             date_max=None if pd.isna(end) else end.date(),
@@ -55,6 +59,7 @@ class Dataset:
             zoom=zoom,
             fingerprint=self.fingerprint,
             has_incident=ids.__contains__,
+            event_types=tuple(t for t in EVENT_TYPES if t in present),
         )
 
 

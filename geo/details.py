@@ -123,3 +123,25 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     if quote_text:
         lines.append(f"\n> {quote_text}")
     return "\n".join(lines)
+
+
+def short_date(incident: Mapping[str, object]) -> str:
+    """Compact date at its precision: '2017-10', '2018', '2014-09-01/2018-11-13', 'undated'."""
+    start, end = incident.get("date_start"), incident.get("date_end")
+    if start is None or pd.isna(start):
+        return "undated"
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    precision = str(incident.get("date_precision") or "")
+    if precision == "day":
+        return f"{start:%Y-%m-%d}"
+    if precision == "month":
+        return f"{start:%Y-%m}"
+    if precision == "year":
+        return f"{start:%Y}"
+    return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
+
+
+def incident_label(incident: Mapping[str, object]) -> str:
+    """One-line label of an incident for lists, as plain text (not Markdown)."""
+    parts = (short_date(incident), incident.get("event_type"), incident.get("place"))
+    return " · ".join(str(p) for p in parts if isinstance(p, str) and p)

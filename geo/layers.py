@@ -280,13 +280,16 @@ class Legend(MacroElement):
 """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, event_types: tuple[str, ...] = EVENT_TYPES) -> None:
         super().__init__()
         self._name = "Legend"
+        entries = [(t, EVENT_COLORS.get(t, SEVERAL_COLOR)) for t in event_types]
+        if len(event_types) > 1:
+            entries.append(("several types", SEVERAL_COLOR))
         rows = [
             f'<div><span class="swatch" style="background:{color}"></span>'
             f"{html.escape(name)}</div>"
-            for name, color in [*EVENT_COLORS.items(), ("several types", SEVERAL_COLOR)]
+            for name, color in entries
         ]
         body = (
             "<details open><summary>Legend</summary>"
@@ -315,7 +318,12 @@ _MAP_CSS = """
 """
 
 
-def base_map(settings: Settings, center: tuple[float, float], zoom: int) -> folium.Map:
+def base_map(
+    settings: Settings,
+    center: tuple[float, float],
+    zoom: int,
+    event_types: tuple[str, ...] = EVENT_TYPES,
+) -> folium.Map:
     """The Leaflet map that stays the same across reruns.
 
     Parameters
@@ -326,6 +334,8 @@ def base_map(settings: Settings, center: tuple[float, float], zoom: int) -> foli
         Initial centre (lat, lon); keep it constant for the same data.
     zoom : int
         Initial zoom.
+    event_types : tuple of str
+        Event types the legend lists (those of the data).
 
     Returns
     -------
@@ -341,7 +351,7 @@ def base_map(settings: Settings, center: tuple[float, float], zoom: int) -> foli
             max_zoom=19,
         ).add_to(fmap)
     fmap.get_root().header.add_child(Element(_MAP_CSS))
-    fmap.add_child(Legend())
+    fmap.add_child(Legend(event_types))
     return fmap
 
 

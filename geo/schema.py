@@ -342,9 +342,9 @@ def _parse_dates(
 def _implied_precision(start: date, end: date, start_kind: str, end_kind: str) -> str:
     if start == end:
         return "day"
-    if start.day == 1 and (start.year, start.month) == (end.year, end.month):
-        if end.day == calendar.monthrange(end.year, end.month)[1]:
-            return "month"
+    same_month = (start.year, start.month) == (end.year, end.month)
+    if same_month and start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]:
+        return "month"
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
         return "year"
     return "range"

@@ -1,54 +1,102 @@
-"""The timeline chart: incidents over time, imprecise dates drawn as their interval."""
+"""The timeline chart: incidents over time, imprecise dates drawn over their interval.
+
+Time is cut into bins (days, weeks or months, after the span of the data). Each
+row of the chart is a date precision; a cell counts the incidents of that
+precision whose interval overlaps the bin, so an incident dated only to a month
+fills every bin of that month rather than standing on its first day.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
-#: Label of each date precision in the chart.
+#: Label of each date precision in the chart, top to bottom.
 PRECISION_ROWS = {"day": "known day", "month": "month", "year": "year", "range": "range"}
 
+#: Most bins the chart draws per row.
+MAX_BINS = 160
 
-def timeline_data(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate dated incidents into chart marks.
 
-    Incidents known to the day are counted per day; an incident dated to a
-    month, a year or a range becomes a bar over its whole interval (incidents
-    with the same interval are counted together).
+def bin_edges(span: tuple[date, date]) -> pd.DatetimeIndex:
+    """Bin edges covering ``span``: days, weeks or months, whichever gives <= MAX_BINS.
+
+    Parameters
+    ----------
+    span : tuple of date
+        First and last day (inclusive).
+
+    Returns
+    -------
+    pandas.DatetimeIndex
+        Sorted edges; the last is after the end of ``span``.
+    """
+    start, stop = pd.Timestamp(span[0]), pd.Timestamp(span[1]) + pd.Timedelta(days=1)
+    edges = pd.DatetimeIndex([start, stop])
+    for freq in ("D", "W-MON", "MS", "QS", "YS"):
+        offset = pd.tseries.frequencies.to_offset(freq)
+        edges = pd.date_range(offset.rollback(start), stop + offset, freq=freq)
+        edges = edges[: int(np.searchsorted(edges, stop, side="left")) + 1]
+        if len(edges) - 1 <= MAX_BINS:
+            break
+    return edges
+
+
+def timeline_data(incidents: pd.DataFrame, span: tuple[date, date]) -> pd.DataFrame:
+    """Count, per bin and date precision, the incidents whose interval overlaps the bin.
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-        With ``date_start``, ``date_end``, ``date_precision``.
+        With ``date_start``, ``date_end`` (inclusive days) and ``date_precision``;
+        undated rows are ignored.
+    span : tuple of date
+        The chart's x range.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``start``, ``end`` (exclusive), ``precision``, ``count``.
+        Columns ``start``, ``end`` (exclusive), ``precision`` (a label of
+        :data:`PRECISION_ROWS`), ``count``; only non-empty cells.
     """
+    edges = bin_edges(span)
     dated = incidents[incidents["date_start"].notna()]
-    frame = pd.DataFrame(
+    rows = dated["date_precision"].map(
+        {k: i for i, k in enumerate(PRECISION_ROWS)}
+    ).fillna(len(PRECISION_ROWS) - 1).to_numpy(dtype=int)
+    n_bins = len(edges) - 1
+    values = edges.to_numpy()
+    first = np.searchsorted(values, dated["date_start"].to_numpy(), side="right") - 1
+    last = np.searchsorted(values, dated["date_end"].to_numpy(), side="right") - 1
+    first, last = np.clip(first, 0, n_bins - 1), np.clip(last, 0, n_bins - 1)
+    diff = np.zeros((len(PRECISION_ROWS), n_bins + 1), dtype=np.int64)
+    np.add.at(diff, (rows, first), 1)
+    np.add.at(diff, (rows, last + 1), -1)
+    counts = diff.cumsum(axis=1)[:, :n_bins]
+    row_idx, bin_idx = np.nonzero(counts)
+    labels = np.array(list(PRECISION_ROWS.values()), dtype=object)
+    return pd.DataFrame(
         {
-            "start": dated["date_start"].to_numpy(),
-            "end": (dated["date_end"] + pd.Timedelta(days=1)).to_numpy(),
-            "precision": dated["date_precision"].map(PRECISION_ROWS).fillna("range").to_numpy(),
+            "start": values[bin_idx],
+            "end": values[bin_idx + 1],
+            "precision": labels[row_idx],
+            "count": counts[row_idx, bin_idx],
         }
     )
-    out = frame.groupby(["start", "end", "precision"], sort=True).size().rename("count")
-    return out.reset_index()
 
 
 def timeline_chart(
     data: pd.DataFrame, span: tuple[date, date], selected: tuple[date, date]
 ) -> alt.LayerChart:
-    """Chart of incidents over time with the selected range shaded.
+    """Heat strip of incidents over time, with the selected range outlined.
 
     Parameters
     ----------
     data : pandas.DataFrame
-        Output of :func:`timeline_data` for the incidents passing every other filter.
+        Output of :func:`timeline_data`.
     span : tuple of date
         Whole date span of the data (the x axis).
     selected : tuple of date
@@ -58,25 +106,31 @@ def timeline_chart(
     -------
     altair.LayerChart
     """
-    x_scale = alt.Scale(domain=[span[0].isoformat(), (pd.Timestamp(span[1]) + pd.Timedelta(days=1)).isoformat()])
+    end = pd.Timestamp(span[1]) + pd.Timedelta(days=1)
+    x_scale = alt.Scale(
+        domain=[alt.DateTime(**_parts(pd.Timestamp(span[0]))), alt.DateTime(**_parts(end))]
+    )
+    rows = list(PRECISION_ROWS.values())
     shade = pd.DataFrame(
-        {"start": [pd.Timestamp(selected[0])], "end": [pd.Timestamp(selected[1]) + pd.Timedelta(days=1)]}
+        {
+            "start": [pd.Timestamp(selected[0])],
+            "end": [pd.Timestamp(selected[1]) + pd.Timedelta(days=1)],
+        }
     )
-    band = (
-        alt.Chart(shade)
-        .mark_rect(color="#1f77b4", opacity=0.12)
-        .encode(x=alt.X("start:T", scale=x_scale, title=None), x2="end:T")
-    )
-    bars = (
+    cells = (
         alt.Chart(data)
-        .mark_bar(opacity=0.75, stroke="#333", strokeWidth=0.5, minBandSize=2)
+        .mark_rect(stroke="white", strokeWidth=0.3)
         .encode(
             x=alt.X("start:T", scale=x_scale, title=None),
             x2="end:T",
-            y=alt.Y("precision:N", title=None, sort=list(PRECISION_ROWS.values())),
-            color=alt.Color("precision:N", legend=None,
-                            sort=list(PRECISION_ROWS.values())),
-            opacity=alt.Opacity("count:Q", legend=None, scale=alt.Scale(range=[0.45, 1])),
+            y=alt.Y(
+                "precision:N", title=None, sort=rows, scale=alt.Scale(domain=rows),
+                axis=alt.Axis(labelOverlap=False),
+            ),
+            color=alt.Color(
+                "count:Q", title="incidents", scale=alt.Scale(scheme="oranges"),
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
             tooltip=[
                 alt.Tooltip("start:T", title="from"),
                 alt.Tooltip("end:T", title="until (exclusive)"),
@@ -85,4 +139,13 @@ def timeline_chart(
             ],
         )
     )
-    return alt.layer(band, bars).properties(height=110)
+    band = (
+        alt.Chart(shade)
+        .mark_rect(fill="#1f77b4", fillOpacity=0.08, stroke="#1f77b4", strokeWidth=2)
+        .encode(x=alt.X("start:T", title=None), x2="end:T")
+    )
+    return alt.layer(cells, band).properties(height=150)
+
+
+def _parts(stamp: pd.Timestamp) -> dict[str, int]:
+    return {"year": stamp.year, "month": stamp.month, "date": stamp.day}

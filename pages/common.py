@@ -1,24 +1,40 @@
-"""Shared, cached resources of the pages (the only place they are loaded)."""
+"""Shared, cached resources of the pages and the small displays they share."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from geo.dataset import Dataset, load_dataset
+from geo.details import escape_markdown, incident_label
+from geo.filters import FilterResult
 from geo.geocoder import Geocoder, default_geocoder
+from geo.join import OFF_MAP_REASONS
 from geo.settings import Settings, load_settings
 
 
-@st.cache_resource(show_spinner="Loading the gazetteer…")
-def geocoder() -> Geocoder:
-    """The geocoder, built once per server process."""
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…", max_entries=2)
+def _geocoder(places_mtime: float, overrides_mtime: float, index_mtime: float) -> Geocoder:
     return default_geocoder(load_settings())
 
 
+def geocoder() -> Geocoder:
+    """The geocoder, rebuilt only when its gazetteer or corrections change."""
+    return _geocoder(*_geocoder_inputs(settings()))
+
+
+def _geocoder_inputs(s: Settings) -> tuple[float, float, float]:
+    return _mtime(s.places_path), _mtime(s.overrides_path), _mtime(s.gazetteer_index_path)
+
+
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
-def _dataset(path: str, _mtime: float, _geocoder_version: int) -> Dataset:
+def _dataset(path: str, mtime: float, geocoder_key: tuple[float, float, float]) -> Dataset:
     return load_dataset(Path(path), geocoder())
 
 
@@ -28,8 +44,53 @@ def settings() -> Settings:
 
 
 def dataset() -> Dataset:
-    """The incidents of the configured file, reloaded when the file changes."""
-    path = settings().incidents_path
-    mtime = path.stat().st_mtime if path.exists() else 0.0
-    version = st.session_state.get("geocoder_version", 0)
-    return _dataset(str(path), mtime, version)
+    """The incidents of the configured file, reloaded when it or the geocoder changes."""
+    s = settings()
+    try:
+        return _dataset(str(s.incidents_path), _mtime(s.incidents_path), _geocoder_inputs(s))
+    except (OSError, ValueError) as exc:
+        st.error(f"Could not load incidents from {s.incidents_path}: {exc}")
+        st.stop()
+        raise  # unreachable: st.stop ends the run
+
+
+def show_load_errors(data: Dataset) -> None:
+    """Say which rows of the source could not be loaded, and why."""
+    if not data.errors:
+        return
+    rows = sorted({(e.source, e.row) for e in data.errors})
+    st.error(
+        f"{len(rows)} row{'s' if len(rows) != 1 else ''} of {escape_markdown(data.source)} "
+        "could not be loaded and are not shown; every other row is.",
+        icon=":material/error:",
+    )
+    with st.expander(f"Problems in {data.source} ({len(data.errors)})"):
+        st.dataframe(
+            pd.DataFrame([e.__dict__ for e in data.errors]), hide_index=True, width="stretch"
+        )
+
+
+def count_line(total: int, result: FilterResult, on_map: int) -> str:
+    """'Showing 3 of 5 incidents (hidden by: date 2) · 1 shown incident not on the map'."""
+    text = f"**Showing {result.shown} of {total} incidents**"
+    if result.hidden_by:
+        hidden = ", ".join(f"{name} {n}" for name, n in result.hidden_by.items())
+        text += f" · filtered out by {hidden}"
+    not_on_map = result.shown - on_map
+    if not_on_map:
+        text += f" · {not_on_map} of them not on the map"
+    return text
+
+
+def off_map_list(shown: pd.DataFrame) -> None:
+    """List the incidents in view that the map cannot draw, with the reason."""
+    off = shown[shown["off_map"] != ""]
+    if off.empty:
+        return
+    n = len(off)
+    with st.expander(f"{n} incident{'s' if n != 1 else ''} not on the map"):
+        for record in off.to_dict("records"):
+            reason = OFF_MAP_REASONS.get(record["off_map"], record["off_map"])
+            st.markdown(
+                f"- {escape_markdown(incident_label(record))} — {escape_markdown(reason)}"
+            )

@@ -1,0 +1,123 @@
+"""What the analyst did on the map, read from the state streamlit-folium returns.
+
+``st_folium`` returns a dict (``center``, ``zoom``, ``last_active_drawing``,
+``last_object_clicked_count`` ...) after every map event. These functions turn it
+into a map position and a clicked incident location, comparing with what was
+already handled so that one click is acted on once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+#: The map events the page asks ``st_folium`` for (each one causes a rerun).
+RETURNED_OBJECTS = ["center", "zoom", "last_active_drawing", "last_object_clicked_count"]
+
+
+@dataclass(frozen=True)
+class MapEvents:
+    """Map events not yet handled.
+
+    Attributes
+    ----------
+    center : tuple of float or None
+        Map centre (lat, lon) the map reports, if valid.
+    zoom : float or None
+        Map zoom the map reports, if valid.
+    clicked : tuple of float or None
+        Location (lat, lon) of an incident marker clicked since the last call.
+    clicks : int
+        Click counter to pass back next time.
+    """
+
+    center: tuple[float, float] | None
+    zoom: float | None
+    clicked: tuple[float, float] | None
+    clicks: int
+
+
+def read_map_events(returned: Mapping[str, object] | None, seen_clicks: int) -> MapEvents:
+    """Interpret the value ``st_folium`` returned.
+
+    Parameters
+    ----------
+    returned : mapping or None
+        The component's value (``st.session_state[key]``), None before the map
+        reported anything.
+    seen_clicks : int
+        ``clicks`` of the previous call (0 at first). A different non-zero
+        count means the analyst clicked an incident since.
+
+    Returns
+    -------
+    MapEvents
+        Malformed parts are ignored (treated as not reported).
+    """
+    if not isinstance(returned, Mapping):
+        return MapEvents(None, None, None, seen_clicks)
+    center = _latlng(returned.get("center"))
+    zoom = _number(returned.get("zoom"))
+    clicks = returned.get("last_object_clicked_count")
+    count = int(clicks) if isinstance(clicks, int | float) and math.isfinite(clicks) else 0
+    clicked = None
+    if count and count != seen_clicks:  # a remounted map counts from 0 again
+        clicked = _feature_point(returned.get("last_active_drawing"))
+    return MapEvents(center, zoom, clicked, count)
+
+
+def same_position(
+    a: tuple[float, float], b: tuple[float, float], zoom: int, pixels: float = 2.0
+) -> bool:
+    """Whether two map centres are within a few screen pixels at ``zoom``.
+
+    Leaflet snaps its centre to whole pixels, so the centre a map reports can
+    differ slightly from the one it was given.
+
+    Parameters
+    ----------
+    a, b : tuple of float
+        Centres (lat, lon).
+    zoom : int
+        Zoom level of the map.
+    pixels : float
+        Tolerance in screen pixels (256-pixel Web Mercator tiles).
+
+    Returns
+    -------
+    bool
+    """
+    degrees = pixels * 360.0 / (256 * 2**zoom)
+    return abs(a[0] - b[0]) <= degrees and abs(a[1] - b[1]) <= degrees
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _latlng(value: object) -> tuple[float, float] | None:
+    if not isinstance(value, Mapping):
+        return None
+    lat, lng = _number(value.get("lat")), _number(value.get("lng"))
+    if lat is None or lng is None or not -90 <= lat <= 90:
+        return None
+    return lat, lng
+
+
+def _feature_point(value: object) -> tuple[float, float] | None:
+    """(lat, lon) of a GeoJSON point feature, as Leaflet's ``toGeoJSON`` gives it."""
+    if not isinstance(value, Mapping):
+        return None
+    geometry = value.get("geometry")
+    if not isinstance(geometry, Mapping) or geometry.get("type") != "Point":
+        return None
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, list | tuple) or len(coords) < 2:
+        return None
+    lon, lat = _number(coords[0]), _number(coords[1])
+    if lat is None or lon is None or not -90 <= lat <= 90:
+        return None
+    return lat, lon

@@ -1,0 +1,73 @@
+"""The table of incidents in view: one readable row per incident, sorted by date."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.details import format_casualties, short_date
+from geo.gazetteer import PRECISION_LABELS
+from geo.join import OFF_MAP_REASONS
+
+#: Columns of the table, in display order (``id`` is kept for selection).
+TABLE_COLUMNS = [
+    "date",
+    "place",
+    "event_type",
+    "actors",
+    "casualties",
+    "claim_status",
+    "claimed_by",
+    "location",
+    "source",
+    "id",
+]
+
+#: Most rows the table shows; a larger view is better exported than scrolled.
+TABLE_LIMIT = 1_000
+
+
+def incident_table(incidents: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.DataFrame:
+    """Incidents as display rows, earliest first, undated last.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Rows of the incident frame (see :func:`geo.join.to_geodataframe`).
+    limit : int
+        Keep only the first ``limit`` rows in date order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TABLE_COLUMNS`, plain text, a fresh 0..n-1 index.
+    """
+    ordered = incidents.sort_values(
+        ["date_start", "date_end", "id"], na_position="last", kind="stable"
+    ).head(limit)
+    records = ordered.to_dict("records")
+    table = pd.DataFrame(
+        {
+            "date": [short_date(r) for r in records],
+            "place": ordered["place"].to_numpy(dtype=object),
+            "event_type": ordered["event_type"].to_numpy(dtype=object),
+            "actors": ordered["actors"].to_numpy(dtype=object),
+            "casualties": [format_casualties(r) for r in records],
+            "claim_status": ordered["claim_status"].to_numpy(dtype=object),
+            "claimed_by": ordered["claimed_by"].to_numpy(dtype=object),
+            "location": [_location(r) for r in records],
+            "source": ordered["source_name"].to_numpy(dtype=object),
+            "id": ordered["id"].to_numpy(dtype=object),
+        },
+        columns=TABLE_COLUMNS,
+    )
+    return table.reset_index(drop=True)
+
+
+def _location(record: dict) -> str:
+    reason = record.get("off_map") or ""
+    if reason:
+        return f"not on the map: {OFF_MAP_REASONS.get(reason, reason)}"
+    precision = record.get("geo_precision")
+    if precision is None or pd.isna(precision):
+        return PRECISION_LABELS[1]
+    return PRECISION_LABELS.get(int(precision), str(precision))

@@ -1,0 +1,227 @@
+"""The analyst's view in Streamlit session state, and its round trip through the URL.
+
+The URL is read once per session (and again if the data changes); after that the
+widgets own the view and the URL follows them. Encoding and decoding are in
+:mod:`geo.view`; this module only moves values between it, the widgets and
+``st.query_params``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+import streamlit as st
+
+from geo.gazetteer import PRECISION_LABELS
+from geo.map_events import same_position
+from geo.view import (
+    MAX_QUERY_LENGTH,
+    MAX_ZOOM,
+    MIN_ZOOM,
+    ViewDomain,
+    ViewState,
+    decode_view,
+    default_view,
+    encode_view,
+    round_center,
+)
+
+_DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
+_QUERY, _UNDATED = "f_query", "f_undated"
+_WIDGETS = (_DATES, _TYPES, _CLAIMS, _PREC, _QUERY, _UNDATED)
+_SHADOW = "_filter_values"
+
+
+def ensure_session(domain: ViewDomain) -> None:
+    """Load the view from the URL at the start of a session or when the data changed."""
+    ss = st.session_state
+    if ss.get("_view_fingerprint") != domain.fingerprint:
+        params = {name: st.query_params.get_all(name) for name in st.query_params}
+        _load(decode_view(params, domain), domain)
+        ss["_view_fingerprint"] = domain.fingerprint
+    else:
+        # Streamlit forgets the values of widgets not drawn in a run (another page).
+        for key, value in ss.get(_SHADOW, {}).items():
+            if key not in ss:
+                ss[key] = value
+    ss.setdefault("map_clicks", 0)
+
+
+def _load(state: ViewState, domain: ViewDomain) -> None:
+    ss = st.session_state
+    if state.date_from is not None and state.date_to is not None:
+        ss[_DATES] = (state.date_from, state.date_to)
+    else:
+        ss.pop(_DATES, None)
+    ss[_TYPES] = list(state.event_types)
+    ss[_CLAIMS] = list(state.claim_statuses)
+    ss[_PREC] = list(state.precisions)
+    ss[_QUERY] = state.query
+    ss[_UNDATED] = state.include_undated
+    ss["map_view"] = (state.center, state.zoom)
+    ss["map_request"] = (state.center, state.zoom)
+    ss["selected"] = state.selected
+    ss["notes"] = list(state.notes)
+
+
+def reset(domain: ViewDomain) -> None:
+    """Back to the default view (callback of the reset button)."""
+    _load(default_view(domain), domain)
+
+
+def current(domain: ViewDomain) -> ViewState:
+    """The view the widgets and the map hold now."""
+    ss = st.session_state
+    ss[_SHADOW] = {key: ss[key] for key in _WIDGETS if key in ss}
+    dates = ss.get(_DATES) or (domain.date_min, domain.date_max)
+    center, zoom = ss.get("map_view", (domain.center, domain.zoom))
+    return ViewState(
+        date_from=dates[0],
+        date_to=dates[1],
+        event_types=_in_order(ss.get(_TYPES), domain.event_types),
+        claim_statuses=_in_order(ss.get(_CLAIMS), domain.claim_statuses),
+        precisions=_in_order(ss.get(_PREC), domain.precisions),
+        center=center,
+        zoom=zoom,
+        query=(ss.get(_QUERY) or "")[:MAX_QUERY_LENGTH],
+        include_undated=bool(ss.get(_UNDATED, True)),
+        selected=ss.get("selected"),
+    )
+
+
+def _in_order(values: object, allowed: tuple) -> tuple:
+    if values is None:
+        return allowed
+    chosen = set(values)  # type: ignore[call-overload]
+    return tuple(v for v in allowed if v in chosen)
+
+
+def without_dates(state: ViewState) -> ViewState:
+    """The same view over all dates (what the timeline chart counts)."""
+    return replace(state, date_from=None, date_to=None)
+
+
+def set_map_view(center: tuple[float, float], zoom: float) -> None:
+    """Record the map position the map reports."""
+    zoom_level = int(min(MAX_ZOOM, max(MIN_ZOOM, round(zoom))))
+    requested_center, requested_zoom = st.session_state["map_request"]
+    if zoom_level == requested_zoom and same_position(center, requested_center, zoom_level):
+        # The map only snapped the requested position to its pixel grid.
+        st.session_state["map_view"] = (requested_center, requested_zoom)
+    else:
+        st.session_state["map_view"] = (round_center(*center), zoom_level)
+
+
+def requested_map_view() -> tuple[list[float], int]:
+    """Centre and zoom to pass to the map: they change only when a link or reset sets them."""
+    center, zoom = st.session_state["map_request"]
+    return [center[0], center[1]], zoom
+
+
+def select(incident_id: str | None) -> None:
+    """Select an incident (None clears the selection)."""
+    st.session_state["selected"] = incident_id
+
+
+def selected_row(frame: pd.DataFrame, state: ViewState) -> pd.Series | None:
+    """The selected incident's row, if it exists in the data."""
+    if not state.selected:
+        return None
+    rows = frame[frame["id"] == state.selected]
+    return None if rows.empty else rows.iloc[0]
+
+
+def read_table_selection(value: object) -> None:
+    """Select the incident of a row the analyst just picked in the table."""
+    ss = st.session_state
+    rows: list[int] = []
+    if isinstance(value, Mapping):
+        selection = value.get("selection")
+        if isinstance(selection, Mapping):
+            rows = list(selection.get("rows") or [])
+    if rows == ss.get("_table_seen", []):
+        return
+    ss["_table_seen"] = rows
+    ids = ss.get("_table_ids", [])
+    if rows and 0 <= rows[0] < len(ids):
+        select(ids[rows[0]])
+
+
+def remember_table(table: pd.DataFrame) -> None:
+    """Keep the ids of the table as drawn, to read its row selection next run."""
+    st.session_state["_table_ids"] = table["id"].tolist()
+
+
+def show_notes() -> None:
+    """Notes about the link that opened this view, until dismissed."""
+    notes = st.session_state.get("notes") or []
+    if not notes:
+        return
+    with st.container(border=True):
+        st.warning(
+            "Some of this link could not be used:\n\n" + "\n".join(f"- {n}" for n in notes),
+            icon=":material/link_off:",
+        )
+        st.button("Dismiss", key="dismiss-notes", on_click=st.session_state.pop,
+                  args=("notes", None))
+
+
+def filter_widgets(domain: ViewDomain) -> None:
+    """Sidebar filters; their values live in session state."""
+    st.header("Filters")
+    st.multiselect("Event type", domain.event_types, key=_TYPES,
+                   placeholder="No event type: nothing shown")
+    st.multiselect("Claim status", domain.claim_statuses, key=_CLAIMS,
+                   placeholder="No claim status: nothing shown")
+    st.multiselect(
+        "Location precision", domain.precisions, key=_PREC,
+        format_func=lambda p: PRECISION_LABELS.get(p, str(p)),
+        placeholder="No precision: only unlocated incidents",
+    )
+    st.text_input(
+        "Search", key=_QUERY, max_chars=MAX_QUERY_LENGTH,
+        help="Place (under any of its spellings), actor, event type, claimant or description.",
+    )
+    st.checkbox("Include incidents without a known date", key=_UNDATED)
+    st.button("Reset view", on_click=reset, args=(domain,), icon=":material/restart_alt:")
+
+
+def date_widget(domain: ViewDomain) -> None:
+    """The date range control over the data's span."""
+    if domain.date_min is None or domain.date_max is None:
+        return
+    if domain.date_min == domain.date_max:
+        st.caption(f"Every dated incident falls on {domain.date_min.isoformat()}.")
+        return
+    st.slider(
+        "Dates", min_value=domain.date_min, max_value=domain.date_max, key=_DATES,
+        format="YYYY-MM-DD",
+        help="An incident dated only to a month, a year or a range is shown when any "
+        "part of it falls in the selected range.",
+    )
+
+
+def view_url(state: ViewState, domain: ViewDomain, page_url: str) -> str:
+    """Absolute link to this view, from the address of the page."""
+    parts = urlsplit(page_url)
+    query = urlencode(encode_view(state, domain), doseq=True)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def share_link(state: ViewState, domain: ViewDomain) -> None:
+    """The link to this view, with a copy button."""
+    st.header("Share")
+    url = view_url(state, domain, st.context.url or "")
+    st.caption("Copy this link (button at its right) to reopen exactly this view.")
+    st.code(url, language=None, wrap_lines=True)
+
+
+def write_url(state: ViewState, domain: ViewDomain) -> None:
+    """Make the address bar hold this view (without a rerun)."""
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in encode_view(state, domain).items()}
+    present = {name: st.query_params.get_all(name) for name in st.query_params}
+    if wanted != present:
+        st.query_params.from_dict(wanted)
