@@ -58,7 +58,12 @@ def show_load_errors(data: Dataset) -> None:
     """Say which rows of the source could not be loaded, and why."""
     if not data.errors:
         return
-    rows = sorted({(e.source, e.row) for e in data.errors})
+    for error in data.errors:
+        if error.row is None:
+            st.error(f"Could not read {error.source}: {error.message}", icon=":material/error:")
+    rows = sorted({(e.source, e.row) for e in data.errors if e.row is not None})
+    if not rows:
+        return
     st.error(
         f"{len(rows)} row{'s' if len(rows) != 1 else ''} of {escape_markdown(data.source)} "
         "could not be loaded and are not shown; every other row is.",

@@ -1,0 +1,158 @@
+"""Page logic of the map page through Streamlit's AppTest (the map itself is tested in Chromium)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+HEADER = (
+    "id,date_start,date_end,date_precision,place,country,latitude,longitude,geo_precision,"
+    "event_type,actors,casualties_min,description,source_name,source_url,claimed_by,"
+    "claim_status,quote"
+)
+
+
+def _run(params: dict[str, list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, values in (params or {}).items():
+        at.query_params[name] = values
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _param(at: AppTest, name: str) -> list[str]:
+    value = at.query_params.get(name, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _widget(elements, label: str):
+    return next(e for e in elements if e.label == label)
+
+
+@pytest.fixture
+def incidents_file(tmp_path, monkeypatch):
+    """Point the app at a small incident file written by the test."""
+
+    def write(*rows: str) -> Path:
+        path = tmp_path / "incidents.csv"
+        path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+        monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+        return path
+
+    return write
+
+
+def test_default_view_shows_every_seed_incident_and_a_clean_link():
+    at = _run()
+    text = _markdown(at)
+    assert "Showing 5 of 5 incidents" in text
+    assert "1 of them not on the map" in text  # the country-level white phosphorus claim
+    assert at.slider[0].value == (date(2014, 9, 1), date(2018, 11, 13))
+    assert set(at.query_params) == {"v"}
+    assert not at.warning
+
+
+def test_link_restores_dates_filters_and_selection():
+    at = _run(
+        {
+            "d": ["2017-10-01", "2017-12-31"],
+            "type": ["bombing"],
+            "sel": ["seed-raqqah-2017-10"],
+            "lat": ["35.9"],
+            "lon": ["39.0"],
+            "z": ["9"],
+        }
+    )
+    assert at.slider[0].value == (date(2017, 10, 1), date(2017, 12, 31))
+    assert _widget(at.multiselect, "Event type").value == ["bombing"]
+    text = _markdown(at)
+    # Raqqah (October 2017) and the undated al-Tanf record hidden only by event type.
+    assert "Showing 1 of 5 incidents" in text
+    assert "October 2017 \\(month\\)" in text
+    assert _param(at, "sel") == ["seed-raqqah-2017-10"]
+    assert _param(at, "z") == ["9"]
+    assert not at.warning
+
+
+def test_changing_a_filter_changes_the_link():
+    at = _run()
+    _widget(at.multiselect, "Claim status").set_value(["confirmed"]).run()
+    assert _param(at, "claim") == ["confirmed"]
+    assert "Showing 0 of 5 incidents" in _markdown(at)
+    at.slider[0].set_value((date(2018, 1, 1), date(2018, 11, 13))).run()
+    assert _param(at, "d") == ["2018-01-01", "2018-11-13"]
+
+
+def test_garbage_link_falls_back_to_defaults_with_notes():
+    at = _run(
+        {
+            "d": ["yesterday", "2017-13-45"],
+            "type": ["<script>alert(1)</script>"],
+            "lat": ["35"],
+            "lon": ["38"],
+            "z": ["99"],
+            "sel": ["no-such-incident"],
+            "v": ["deadbeef"],
+            "junk": ["1"],
+        }
+    )
+    notes = "\n".join(w.value for w in at.warning)
+    assert "not ISO dates" in notes
+    assert "unknown event type" in notes
+    assert "out of range" in notes
+    assert "not in the data" in notes
+    assert "data has changed" in notes
+    assert "unknown link parameter" in notes
+    assert at.slider[0].value == (date(2014, 9, 1), date(2018, 11, 13))
+    assert "Showing 5 of 5 incidents" in _markdown(at)
+    at.button(key="dismiss-notes").click().run()
+    assert not at.warning
+
+
+def test_search_finds_a_place_under_another_spelling():
+    at = _run()
+    at.text_input[0].set_value("Ar-Raqqah").run()
+    assert "Showing 1 of 5 incidents" in _markdown(at)
+    assert _param(at, "q") == ["Ar-Raqqah"]
+
+
+def test_bad_rows_are_reported_and_good_rows_shown(incidents_file):
+    incidents_file(
+        "a,2018-01-05,2018-01-05,day,Somewhere,SY,35.1,38.2,1,airstrike,,3,ok,,,,alleged,",
+        "b,2018-02-30,2018-02-30,day,Elsewhere,SY,35.2,38.3,1,airstrike,,,bad date,,,,alleged,",
+        "c,2018-03-01,2018-03-01,day,Null Island,SY,0,0,1,shelling,,,placeholder,,,,alleged,",
+    )
+    at = _run()
+    assert "2 rows of incidents" in at.error[0].value
+    assert "could not be loaded" in at.error[0].value
+    assert "Showing 1 of 1 incidents" in _markdown(at)
+
+
+def test_text_from_data_is_escaped(incidents_file):
+    incidents_file(
+        'x,2018-01-05,2018-01-05,day,"<img src=x onerror=alert(1)>",SY,35.1,38.2,1,airstrike,'
+        '"<script>alert(2)</script>",,"**bold** [link](javascript:alert(3))",src,,,'
+        "alleged,",
+    )
+    at = _run({"sel": ["x"]})
+    details = _markdown(at)
+    assert "&lt;img src=x onerror=alert\\(1\\)&gt;" in details
+    assert "&lt;script&gt;" in details
+    assert "<script>" not in details and "<img" not in details
+    assert "](javascript" not in details
+
+
+def test_no_data_file_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(tmp_path / "missing.csv"))
+    at = _run()
+    assert any("Could not read missing.csv" in e.value for e in at.error)
+    assert "Showing 0 of 0 incidents" in _markdown(at)
