@@ -105,6 +105,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("id", "event_type", "claim_status")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 _ISO_YEAR = re.compile(r"^\d{4}$")
+_MAX_COUNT = 2**53  # casualty counts beyond this are typos (and overflow Int64)
 
 
 @dataclass(frozen=True)
@@ -193,15 +194,25 @@ def _read_geojson(path: Path) -> pd.DataFrame:
     doc = json.loads(path.read_text(encoding="utf-8-sig"))
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise ValueError("not a GeoJSON FeatureCollection")
+    features = doc.get("features") or []
+    if not isinstance(features, list):
+        raise ValueError("'features' is not a list")
     rows = []
-    for feature in doc.get("features") or []:
-        props = dict((feature or {}).get("properties") or {})
-        geometry = (feature or {}).get("geometry") or {}
+    for number, feature in enumerate(features, start=1):
+        feature = feature or {}
+        props = feature.get("properties") or {} if isinstance(feature, dict) else None
+        geometry = feature.get("geometry") or {} if isinstance(feature, dict) else None
+        if not (isinstance(props, dict) and isinstance(geometry, dict)):
+            raise ValueError(f"feature {number} is not a GeoJSON Feature object")
+        props = dict(props)
         if geometry.get("type") == "Point":
             coords = geometry.get("coordinates") or []
-            if len(coords) >= 2:
-                props.setdefault("longitude", coords[0])
-                props.setdefault("latitude", coords[1])
+            if isinstance(coords, list) and len(coords) >= 2:
+                for key, value in (("longitude", coords[0]), ("latitude", coords[1])):
+                    if props.get(key) in (None, ""):  # null properties: the geometry counts
+                        props[key] = value
+            else:
+                props["_geometry_error"] = "Point coordinates are not [longitude, latitude]"
         elif geometry:
             props["_geometry_error"] = f"geometry is a {geometry.get('type')}, not a Point"
         rows.append({k: "" if v is None else str(v) for k, v in props.items()})
@@ -268,7 +279,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _validate_row(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[str, object]:
     record: dict[str, object] = {c: row.get(c, "") for c in TEXT_COLUMNS}
-    if "_geometry_error" in row:
+    if row.get("_geometry_error"):  # the column is "" for the other features
         errors.append(("geometry", row["_geometry_error"]))
     if not record["id"]:
         errors.append(("id", "empty id"))
@@ -412,7 +423,7 @@ def _parse_count(value: str, column: str, errors: list[tuple[str, str]]) -> int 
     except ValueError:
         errors.append((column, f"{value!r} is not a number"))
         return None
-    if number < 0 or number != int(number):
+    if not 0 <= number <= _MAX_COUNT or number != int(number):
         errors.append((column, f"{value!r} is not a whole number of people"))
         return None
     return int(number)
