@@ -1,0 +1,411 @@
+"""From a news report to candidate incidents, each tied to its supporting sentences.
+
+Entry point of the extraction engine (rule-based, offline)::
+
+    python -m geo.extract ARTICLE.txt --published 2018-12-27 --source "outlet"
+
+prints the candidates as JSON records of :data:`geo.schema.INCIDENT_COLUMNS`,
+plus ``quote_spans`` (character offsets of the quote in the article),
+``geocode_status`` and ``place_alternatives``. Every candidate is ``alleged``
+until an analyst grades it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from geo.extract_casualties import Casualties, find_casualties
+from geo.extract_claims import Attribution, attribute
+from geo.extract_dates import DateMention, DateSpan, find_dates
+from geo.extract_events import (
+    EventMention,
+    canonical_actor,
+    find_actors,
+    find_events,
+    primary_event,
+)
+from geo.extract_places import (
+    PlaceMention,
+    find_places,
+    focus_country,
+    make_lookup,
+    name_phrases,
+)
+from geo.extract_text import Sentence, split_sentences
+from geo.geocoder import Geocoder, default_geocoder
+from geo.schema import INCIDENT_COLUMNS
+
+#: Event types worth a candidate even without a site (country-level allegations).
+SITELESS_TYPES = frozenset({"use of prohibited weapons", "massacre", "desecration of bodies"})
+_ANAPHORA = re.compile(r"\b(?:there|the (?:area|camp|town|city|village|region|site|"
+                       r"neighbou?rhood|district))\b", re.I)
+_HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
+                     r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
+                     re.I)
+EXTRA_KEYS: tuple[str, ...] = ("quote_spans", "geocode_status", "place_alternatives")
+"""Keys of a candidate's JSON record beyond the incident columns."""
+
+
+@dataclass
+class CandidateIncident:
+    """One candidate incident: its record and where the text supports it.
+
+    Attributes
+    ----------
+    record : dict
+        Values for :data:`geo.schema.INCIDENT_COLUMNS` (dates as ``date``,
+        unknown values as None or "").
+    quote_spans : list of (int, int)
+        Offsets of the supporting sentences in the article.
+    geocode_status : str
+        ``resolved``, ``ambiguous``, ``unresolved`` or ``no site``.
+    place_alternatives : list of str
+        Other gazetteer entries the place name may denote ("id: name").
+    """
+
+    record: dict[str, object]
+    quote_spans: list[tuple[int, int]] = field(default_factory=list)
+    geocode_status: str = "no site"
+    place_alternatives: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The record as JSON-ready values (ISO dates), with the extra keys."""
+        out: dict[str, object] = {}
+        for column in INCIDENT_COLUMNS:
+            value = self.record.get(column)
+            out[column] = value.isoformat() if isinstance(value, date) else value
+        out["quote_spans"] = [list(span) for span in self.quote_spans]
+        out["geocode_status"] = self.geocode_status
+        out["place_alternatives"] = list(self.place_alternatives)
+        return out
+
+
+@dataclass
+class _Draft:
+    sentences: list[int]
+    site: PlaceMention | None
+    event_type: str
+    events: list[EventMention]
+    speaker_index: int
+    attribution: Attribution
+    date: DateSpan | None
+    date_note: str
+    casualties: Casualties
+    actors: list[str]
+    countries: list[str]
+    hedged: bool
+
+
+def extract(
+    article: str,
+    published: date | None,
+    *,
+    source_name: str = "",
+    source_url: str = "",
+    title: str = "",
+    geocoder: Geocoder | None = None,
+) -> list[CandidateIncident]:
+    """Extract candidate incidents from a report.
+
+    Parameters
+    ----------
+    article : str
+        The report's text.
+    published : date or None
+        Publication date; relative dates stay unknown without it.
+    source_name, source_url, title : str
+        Recorded as the candidates' source (the title only feeds their ids).
+    geocoder : Geocoder, optional
+        Defaults to :func:`geo.geocoder.default_geocoder`.
+
+    Returns
+    -------
+    list of CandidateIncident
+        In reading order.
+    """
+    geocoder = geocoder or default_geocoder()
+    sentences = split_sentences(article)
+    attributions = attribute(article, sentences)
+    speaker_ids: dict[int, int] = {}
+    context = list(dict.fromkeys(p for _, _, p in name_phrases(article)))
+    country = focus_country(article)
+    lookup = make_lookup(geocoder.geocode, country, context)
+    drafts: list[_Draft] = []
+    anchor: DateSpan | None = None
+    last_sites: list[tuple[int, PlaceMention]] = []
+    all_actors: list[str] = []
+    for sentence, attribution in zip(sentences, attributions, strict=True):
+        speaker = attribution.speaker
+        speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
+        places = find_places(sentence.text, lookup, sentence.start)
+        dates = find_dates(sentence.text, published, anchor, sentence.start)
+        explicit = [d for d in dates if d.span and not d.relative]
+        if explicit:
+            anchor = explicit[-1].span
+        events = find_events(sentence.text, sentence.start)
+        casualties = find_casualties(sentence.text, sentence.start)
+        clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
+        actors = find_actors(sentence.text, exclude=(clause,))
+        all_actors.extend(actors)
+        sites = [m for m in places if m.role == "site"]
+        if sites:
+            last_sites = [(sentence.index, m) for m in sites]
+        event_type = primary_event(events)
+        if not event_type and not casualties.is_empty():
+            if _attach_casualties(drafts, sentence, casualties):
+                continue
+            event_type = "other" if sites else ""
+        if not event_type:
+            continue
+        if not sites and _ANAPHORA.search(sentence.text) and last_sites and \
+                sentence.index - last_sites[-1][0] <= 2:
+            sites = [last_sites[-1][1]]
+        countries = [m.country for m in places if m.role == "country" and m.country]
+        if not sites:
+            if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()):
+                continue
+            sites = [None]  # type: ignore[list-item]
+        when, note = _event_date(dates, attribution, sentence)
+        for site in sites:
+            drafts.append(_Draft([sentence.index], site, event_type, events, speaker_index,
+                                 attribution, when, note, casualties, actors,
+                                 countries or ([country] if country else []),
+                                 bool(_HEDGES.search(sentence.text))))
+    merged = _merge(drafts)
+    return [
+        _finish(d, article, sentences, all_actors, country, source_name, source_url, title)
+        for d in merged
+    ]
+
+
+def _attach_casualties(drafts: list[_Draft], sentence: Sentence, casualties: Casualties) -> bool:
+    if not drafts or sentence.index - drafts[-1].sentences[-1] > 1:
+        return False
+    target = drafts[-1]
+    if not target.casualties.is_empty():
+        return False
+    target.casualties = casualties
+    target.sentences.append(sentence.index)
+    return True
+
+
+def _event_date(
+    dates: list[DateMention], attribution: Attribution, sentence: Sentence
+) -> tuple[DateSpan | None, str]:
+    start, end = attribution.clause
+    relative = [d for d in dates if d.relative]
+    if relative:
+        if relative[0].span:
+            return relative[0].span, relative[0].span.note
+        return None, f"'{relative[0].text}' has no date to be read against"
+    in_clause = [d for d in dates if start <= d.start < end and d.span]
+    outside = [d for d in dates if not (start <= d.start < end) and d.span]
+    if outside:
+        chosen = outside[0].span
+        return chosen, chosen.note if chosen else ""
+    if in_clause and in_clause[0].span:
+        said = in_clause[0].span
+        return None, (f"no date for the event; the claim was made "
+                      f"{_describe(said)}, so the event is not later")
+    unresolved = [d for d in dates if d.span is None]
+    if unresolved:
+        return None, f"'{unresolved[0].text}' cannot be resolved"
+    return None, "no date in the supporting text"
+
+
+def _describe(span: DateSpan) -> str:
+    if span.precision == "day":
+        return f"on {span.start.isoformat()}"
+    return f"between {span.start.isoformat()} and {span.end.isoformat()}"
+
+
+def _site_key(site: PlaceMention | None) -> str:
+    if site is None:
+        return ""
+    place = site.place
+    return place.gazetteer_id if place else site.name.lower()
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    merged: list[_Draft] = []
+    for draft in drafts:
+        twin = next(
+            (m for m in reversed(merged)
+             if _site_key(m.site) == _site_key(draft.site) and m.event_type == draft.event_type
+             and m.speaker_index == draft.speaker_index
+             and 0 < draft.sentences[0] - m.sentences[-1] <= 2),
+            None,
+        )
+        if twin is None:
+            merged.append(draft)
+            continue
+        twin.sentences.extend(i for i in draft.sentences if i not in twin.sentences)
+        if twin.date is None and draft.date is not None:
+            twin.date, twin.date_note = draft.date, draft.date_note
+        if twin.casualties.is_empty():
+            twin.casualties = draft.casualties
+        twin.actors += [a for a in draft.actors if a not in twin.actors]
+        twin.events += draft.events
+        twin.hedged = twin.hedged or draft.hedged
+    return merged
+
+
+def _finish(
+    draft: _Draft,
+    article: str,
+    sentences: list[Sentence],
+    all_actors: list[str],
+    country: str,
+    source_name: str,
+    source_url: str,
+    title: str,
+) -> CandidateIncident:
+    spans = [(sentences[i].start, sentences[i].end) for i in sorted(draft.sentences)]
+    quote = " ".join(article[s:e] for s, e in spans)
+    site = draft.site
+    place = site.place if site else None
+    actors = list(dict.fromkeys(canonical_actor(a, all_actors) for a in draft.actors))
+    actors = [a for a in actors if not any(
+        o != a and o.lower().endswith(" " + a.lower()) for o in actors)]
+    speaker = draft.attribution.speaker
+    claimed_by = speaker.claimed_by if speaker else (source_name or "the report itself")
+    precision = place.precision if place else None
+    if place and site and site.near and precision == 1:
+        precision = 2
+    record: dict[str, object] = {c: "" for c in INCIDENT_COLUMNS}
+    record.update(
+        date_start=draft.date.start if draft.date else None,
+        date_end=draft.date.end if draft.date else None,
+        date_precision=draft.date.precision if draft.date else "unknown",
+        date_note=_sentence_case(draft.date_note),
+        place=site.text if site else "",
+        country=(place.country if place else (site.country if site else "")) or
+        (draft.countries[0] if draft.countries else country),
+        admin1=place.admin1 if place else "",
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        geo_precision=precision,
+        geocode_source=place.gazetteer_id if place else "",
+        event_type=draft.event_type,
+        actors="; ".join(actors),
+        **draft.casualties.as_columns(),
+        source_name=source_name,
+        source_url=source_url,
+        claimed_by=claimed_by,
+        claim_status="alleged",
+        quote=quote,
+    )
+    record["description"] = _description(draft, site, actors, claimed_by)
+    key = "|".join((source_url or title or hashlib.sha1(article.encode()).hexdigest()[:12],
+                    draft.event_type, quote))
+    slug = re.sub(r"[^a-z0-9]+", "-", (site.name if site else draft.event_type).lower())
+    record["id"] = f"x-{slug.strip('-')[:30]}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
+    status = site.status if site else "no site"
+    alternatives = [f"{c.place.gazetteer_id}: {c.place.name}" for c in
+                    (site.candidates if site else ())][1 if place else 0:]
+    return CandidateIncident(record, spans, status, alternatives)
+
+
+def _description(
+    draft: _Draft, site: PlaceMention | None, actors: list[str], claimed_by: str
+) -> str:
+    what = draft.event_type[:1].upper() + draft.event_type[1:]
+    parts = [what]
+    if actors:
+        parts.append(f"by {' and '.join(actors)}")
+    if site is not None:
+        where = f"at {site.text}"
+        if site.container:
+            where += f" (in/near {site.container})"
+        parts.append(where)
+    else:
+        parts.append("with no site named" + (f" (country: {draft.countries[0]})"
+                                             if draft.countries else ""))
+    text = " ".join(parts) + "."
+    others = sorted({e.event_type for e in draft.events} - {draft.event_type})
+    if others:
+        text += f" The text also mentions: {', '.join(others)}."
+    if draft.casualties.notes:
+        text += " Casualties: " + "; ".join(draft.casualties.notes) + "."
+    if draft.hedged:
+        text += " The claim is hedged (presented as a possibility)."
+    claimant = claimed_by[:1].lower() + claimed_by[1:] if claimed_by[1:2].islower() else claimed_by
+    return text + f" Claimed by {claimant}; candidate extracted automatically, not graded."
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def candidates_json(candidates: Sequence[CandidateIncident]) -> str:
+    """The candidates as a JSON list (ISO dates, null for unknown).
+
+    Parameters
+    ----------
+    candidates : sequence of CandidateIncident
+
+    Returns
+    -------
+    str
+    """
+    return json.dumps([c.to_json() for c in candidates], ensure_ascii=False, indent=2)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: print the candidates of one article as JSON.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (defaults to ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 for a usage error (missing file, bad date).
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.extract",
+        description="Extract candidate incidents from a news report (printed as JSON).",
+    )
+    parser.add_argument("article", help="text file of the report (UTF-8)")
+    parser.add_argument("--published", help="publication date, YYYY-MM-DD")
+    parser.add_argument("--source", default="", help="outlet name, recorded as source_name")
+    parser.add_argument("--url", default="", help="address of the report")
+    parser.add_argument("--title", default="", help="title of the report")
+    args = parser.parse_args(argv)
+    published = None
+    if args.published:
+        try:
+            published = date.fromisoformat(args.published)
+        except ValueError:
+            parser.exit(2, f"error: --published {args.published!r} is not a date "
+                           "(expected YYYY-MM-DD)\n")
+    path = Path(args.article)
+    try:
+        article = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        parser.exit(2, f"error: no such file: {path}\n")
+    except IsADirectoryError:
+        parser.exit(2, f"error: {path} is a directory, not a text file\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        parser.exit(2, f"error: cannot read {path}: {exc}\n")
+    if published is None:
+        print("warning: no --published date; dates without a year stay unknown",
+              file=sys.stderr)
+    candidates = extract(article, published, source_name=args.source, source_url=args.url,
+                         title=args.title)
+    print(candidates_json(candidates))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""Casualty figures with their hedges.
+
+"more than 60 people dead and injured" is a lower bound (61) on dead and
+injured together (``casualties_min``), not 60 killed; "at least 5 killed" is
+``killed_min`` 5; "up to 10 wounded" is ``injured_max`` 10. Unknown stays None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100, "a dozen": 12,
+}
+#: Vague quantities as lower bounds ("dozens" is at least two dozen).
+_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
+_NUMBER = (
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
+    + "|".join(sorted((k for k in _UNITS if " " in k or len(k) > 3 or k in ("one", "two", "six",
+                                                                             "ten")),
+                      key=len, reverse=True))
+    + r"|dozens|scores|hundreds|thousands)"
+)
+_HEDGE = (r"(?P<hedge>more than|over|upwards of|in excess of|at least|no fewer than|"
+          r"no less than|a minimum of|up to|as many as|at most|no more than|nearly|almost|"
+          r"close to|fewer than|less than|under|about|around|approximately|roughly|some|"
+          r"an estimated|estimated)")
+_RANGE = re.compile(
+    r"\b(?:between\s+(?P<lo>\d+)\s+and\s+(?P<hi>\d+)|(?P<lo2>\d+)\s*(?:-|–|to)\s*(?P<hi2>\d+))"
+    r"(?=\s)", re.I)
+_FIGURE = re.compile(rf"\b(?:{_HEDGE}\s+)?{_NUMBER}\b(?![-,.]?\d)", re.I)
+_FILLER = (r"(?:\s+(?:other|more|people|persons|civilians|children|women|men|residents|"
+           r"villagers|refugees|soldiers|fighters|militants|members|of them|individuals|of|the|"
+           r"were|was|have been|had been|are|reportedly|also|others|being))*")
+_KILLED = r"killed|dead|died|deaths?|fatalities|perished|lost their lives|bodies"
+_INJURED = r"injured|wounded|hurt|injuries|casualties-injured"
+_CATEGORY = re.compile(
+    rf"^{_FILLER}\s+(?P<first>{_KILLED}|{_INJURED}|casualties|victims)"
+    rf"(?:\s+(?:and|or|and/or)\s+(?P<second>{_KILLED}|{_INJURED}))?\b",
+    re.I,
+)
+_VERB_BEFORE = re.compile(
+    r"(?P<verb>killing|killed|kills|kill|wounding|wounded|injuring|injured|death toll"
+    r"(?:\s+(?:rose|rises|climbed|reached|stood|stands))?(?:\s+(?:to|of|at))?|"
+    r"claimed the lives of|claiming the lives of|left|leaving)\s+$",
+    re.I,
+)
+_SUBCOUNT = re.compile(r"(?:including|among them|among whom|of whom|of them)\s+$", re.I)
+_MONTHS = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|"
+                     r"November|December)\s*$|^\s*(?:January|February|March|April|May|June|"
+                     r"July|August|September|October|November|December)\b")
+
+
+@dataclass
+class Casualties:
+    """Casualty bounds found in a text (None is unknown).
+
+    Attributes
+    ----------
+    killed_min, killed_max, injured_min, injured_max, casualties_min, casualties_max : int or None
+        As in :data:`geo.schema.CASUALTY_COLUMNS`.
+    notes : list of str
+        How each figure was read, for the description.
+    spans : list of (int, int)
+        Offsets of the figures read.
+    """
+
+    killed_min: int | None = None
+    killed_max: int | None = None
+    injured_min: int | None = None
+    injured_max: int | None = None
+    casualties_min: int | None = None
+    casualties_max: int | None = None
+    notes: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """True when no figure was found."""
+        return not self.spans
+
+    def as_columns(self) -> dict[str, int | None]:
+        """The six casualty columns."""
+        return {k: getattr(self, k) for k in (
+            "killed_min", "killed_max", "injured_min", "injured_max",
+            "casualties_min", "casualties_max")}
+
+
+def number_value(text: str) -> int | None:
+    """Value of a number as written ("60", "1,200", "sixty-two", "a dozen").
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    int or None
+    """
+    words = text.lower().replace("-", " ").split()
+    joined = " ".join(words)
+    if joined.replace(",", "").isdigit():
+        return int(joined.replace(",", ""))
+    if joined in _UNITS:
+        return _UNITS[joined]
+    if joined in _VAGUE:
+        return _VAGUE[joined]
+    if len(words) == 2 and words[0] in _UNITS and words[1] in _UNITS:
+        return _UNITS[words[0]] + _UNITS[words[1]]
+    return None
+
+
+def bounds(hedge: str, value: int, vague: bool = False) -> tuple[int | None, int | None, str]:
+    """Lower and upper bound a hedged figure stands for.
+
+    Parameters
+    ----------
+    hedge : str
+        "more than", "at least", "up to", "nearly", "about" ... or "".
+    value : int
+    vague : bool
+        True for "dozens", "hundreds": a lower bound only.
+
+    Returns
+    -------
+    tuple
+        ``(minimum, maximum, note)``; None where the text sets no bound.
+    """
+    hedge = " ".join(hedge.lower().split())
+    if vague:
+        return value, None, f"vague figure read as at least {value}"
+    if hedge in ("more than", "over", "upwards of", "in excess of"):
+        return value + 1, None, f"'{hedge} {value}': at least {value + 1}"
+    if hedge in ("at least", "no fewer than", "no less than", "a minimum of"):
+        return value, None, ""
+    if hedge in ("up to", "as many as", "at most", "no more than"):
+        return None, value, ""
+    if hedge in ("nearly", "almost", "close to", "fewer than", "less than", "under"):
+        return None, value - 1, f"'{hedge} {value}': at most {value - 1}"
+    if hedge:
+        return value, value, f"'{hedge} {value}': approximate"
+    return value, value, ""
+
+
+def find_casualties(text: str, offset: int = 0) -> Casualties:
+    """Read the casualty figures of a text (usually one sentence).
+
+    Parameters
+    ----------
+    text : str
+    offset : int
+        Added to the recorded spans.
+
+    Returns
+    -------
+    Casualties
+        The first figure of each kind; sub-counts ("including 3 children") are
+        not read as totals.
+    """
+    out = Casualties()
+    for match in _RANGE.finditer(text):
+        lo = int(match.group("lo") or match.group("lo2"))
+        hi = int(match.group("hi") or match.group("hi2"))
+        if lo <= hi:
+            kinds = _kinds(text, match.start(), match.end())
+            if kinds:
+                _store(out, kinds, lo, hi, f"'{match.group().strip()}'",
+                       (match.start() + offset, match.end() + offset))
+    for match in _FIGURE.finditer(text):
+        if any(s - offset <= match.start() < e - offset for s, e in out.spans):
+            continue
+        if _MONTHS.search(text[max(0, match.start("num") - 12):match.start("num")]) or \
+                _MONTHS.match(text[match.end():match.end() + 12]):
+            continue
+        if _SUBCOUNT.search(text[max(0, match.start() - 20):match.start()]):
+            continue
+        value = number_value(match.group("num"))
+        if value is None or (1900 <= value <= 2100 and match.group("num").isdigit()):
+            continue
+        kinds = _kinds(text, match.start(), match.end())
+        if not kinds:
+            continue
+        vague = match.group("num").lower() in _VAGUE
+        low, high, note = bounds(match.group("hedge") or "", value, vague)
+        _store(out, kinds, low, high, note, (match.start() + offset, match.end() + offset))
+    return out
+
+
+def _kinds(text: str, start: int, end: int) -> tuple[str, ...]:
+    after = _CATEGORY.match(text[end:end + 80])
+    if after:
+        first = _kind(after.group("first"))
+        second = _kind(after.group("second")) if after.group("second") else None
+        if second and second != first:
+            return ("casualties",)
+        return (first,)
+    verb = _VERB_BEFORE.search(text[max(0, start - 40):start])
+    if verb:
+        word = verb.group("verb").lower()
+        if word.startswith(("left", "leaving")):
+            return ()
+        return ("injured",) if word.startswith(("wound", "injur")) else ("killed",)
+    return ()
+
+
+def _kind(word: str) -> str:
+    word = word.lower()
+    if word in ("casualties", "victims"):
+        return "casualties"
+    return "injured" if re.match(_INJURED, word) else "killed"
+
+
+def _store(out: Casualties, kinds: tuple[str, ...], low: int | None, high: int | None,
+           note: str, span: tuple[int, int]) -> None:
+    kind = kinds[0]
+    if getattr(out, f"{kind}_min") is not None or getattr(out, f"{kind}_max") is not None:
+        return
+    setattr(out, f"{kind}_min", low)
+    setattr(out, f"{kind}_max", high)
+    out.spans.append(span)
+    label = {"killed": "killed", "injured": "injured",
+             "casualties": "dead and injured together"}[kind]
+    out.notes.append(f"{label}: {note}" if note else label)

@@ -1,0 +1,309 @@
+"""Dates in a report, resolved against its publication date with honest precision.
+
+"October 2017" is that month; "on November 13" is the latest 13 November not
+after publication; "earlier that month" keeps the month of the date before it;
+"since September 2014" is an open range up to publication. What cannot be
+resolved is not returned, so the caller keeps the date unknown.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS: dict[str, int] = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+MONTHS["sept"] = 9
+_WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
+
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("since", rf"\bsince\s+(?:(?:early|mid|late)[-\s])?{_MONTH}(?:\s+{_YEAR})?\b"),
+        ("since_year", rf"\bsince\s+{_YEAR}\b"),
+        ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+        ("mdy", rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
+        ("dmy", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
+        ("month_year", rf"\b{_MONTH}\s*,?\s+{_YEAR}\b"),
+        ("in_month", rf"\b(?:in|during|since|early|late|mid|of)[-\s]+{_MONTH}(?!\s*\d)"),
+        ("year", rf"\b(?:in|during|of|early|late|mid)[-\s]+{_YEAR}\b(?!-)"),
+        ("relative", r"\b(?P<rel>(?:earlier|later)\s+(?:that|this|the same)\s+"
+                     r"(?P<unit>month|week|year|day))\b"),
+        ("same", r"\b(?:on\s+)?(?P<rel>(?:the\s+same|that)\s+(?P<unit>day|month))\b"),
+        ("yesterday", r"\b(?P<rel>yesterday|today|last\s+night)\b"),
+        ("last", r"\b(?P<rel>last\s+(?P<unit>week|month|year))\b"),
+        ("weekday", r"\b(?:on|last)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b"),
+    )
+)
+_ANCHORED = ("relative", "same")
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A resolved period.
+
+    Attributes
+    ----------
+    start, end : date
+        First and last day it may be (equal for a known day).
+    precision : str
+        One of :data:`geo.schema.DATE_PRECISIONS` (never ``unknown`` here).
+    note : str
+        How it was read, for ``date_note``.
+    """
+
+    start: date
+    end: date
+    precision: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in the text.
+
+    Attributes
+    ----------
+    start, end : int
+        Character offsets of the expression in the searched text.
+    text : str
+        The expression as written.
+    span : DateSpan or None
+        The period; None when it needs an anchor that was not available.
+    relative : bool
+        True for expressions read against another date ("earlier that month").
+    """
+
+    start: int
+    end: int
+    text: str
+    span: DateSpan | None
+    relative: bool = False
+
+
+def month_span(year: int, month: int) -> DateSpan:
+    """The whole of one month, precision ``month``."""
+    last = calendar.monthrange(year, month)[1]
+    return DateSpan(date(year, month, 1), date(year, month, last), "month")
+
+
+def latest_not_after(month: int, day: int, published: date) -> date | None:
+    """The latest ``day month`` on or before ``published`` (None if never valid).
+
+    Parameters
+    ----------
+    month, day : int
+    published : date
+
+    Returns
+    -------
+    date or None
+    """
+    for year in range(published.year, published.year - 8, -1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= published:
+            return candidate
+    return None
+
+
+def find_dates(
+    text: str, published: date | None, anchor: DateSpan | None = None, offset: int = 0
+) -> list[DateMention]:
+    """Find and resolve the date expressions of a text.
+
+    Parameters
+    ----------
+    text : str
+        Usually one sentence.
+    published : date or None
+        Publication date; without it, dates lacking a year stay unresolved.
+    anchor : DateSpan, optional
+        The latest explicit date before ``text`` (for "earlier that month").
+    offset : int
+        Added to the returned offsets (the sentence's offset in the article).
+
+    Returns
+    -------
+    list of DateMention
+        In text order, without overlaps (the longest expression wins).
+    """
+    chosen: list[tuple[int, int, str, re.Match[str]]] = []
+    candidates = [
+        (match, kind) for kind, pattern in _PATTERNS for match in pattern.finditer(text)
+        if _month_is_capitalised(match)
+    ]
+    for match, kind in sorted(candidates, key=lambda c: (c[0].start() - c[0].end(),
+                                                         c[0].start())):
+        start, end = match.start(), match.end()
+        if all(end <= s or e <= start for s, e, _, _ in chosen):
+            chosen.append((start, end, kind, match))
+    chosen.sort(key=lambda c: c[0])
+    found: list[DateMention] = []
+    for start, end, kind, match in chosen:
+        if kind not in _ANCHORED:
+            span = _resolve(kind, match, published, None)
+            found.append(DateMention(start + offset, end + offset, match.group(), span))
+    for start, end, kind, match in chosen:
+        if kind in _ANCHORED:
+            local = _latest_explicit(found, start + offset) or anchor
+            span = _resolve(kind, match, published, local)
+            found.append(DateMention(start + offset, end + offset, match.group(), span, True))
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _month_is_capitalised(match: re.Match[str]) -> bool:
+    month = match.groupdict().get("month")
+    return not month or month.isdigit() or month[0].isupper()
+
+
+def _latest_explicit(found: list[DateMention], before: int) -> DateSpan | None:
+    earlier = [m for m in found if not m.relative and m.span and m.start < before]
+    return max(earlier, key=lambda m: m.start).span if earlier else None
+
+
+def _resolve(
+    kind: str, match: re.Match[str], published: date | None, anchor: DateSpan | None
+) -> DateSpan | None:
+    groups = match.groupdict()
+    try:
+        if kind in ("iso", "mdy", "dmy"):
+            return _day(groups, published)
+        if kind == "month_year":
+            return month_span(int(groups["year"]), MONTHS[groups["month"].lower()])
+        if kind == "in_month":
+            return _bare_month(MONTHS[groups["month"].lower()], published)
+        if kind == "year":
+            year = int(groups["year"])
+            return DateSpan(date(year, 1, 1), date(year, 12, 31), "year")
+        if kind in ("since", "since_year"):
+            return _since(groups, published)
+        if kind in _ANCHORED:
+            return _relative(groups["unit"], groups["rel"], anchor)
+        if kind == "yesterday" and published:
+            return _deictic(groups["rel"].lower(), published)
+        if kind == "last" and published:
+            return _last(groups["unit"].lower(), published)
+        if kind == "weekday" and published:
+            return _weekday(groups["weekday"].lower(), published)
+    except ValueError:
+        return None
+    return None
+
+
+def _day(groups: dict[str, str | None], published: date | None) -> DateSpan | None:
+    month_text = groups["month"] or ""
+    month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower()]
+    day = int(groups["day"] or 0)
+    if groups.get("year"):
+        when = date(int(groups["year"] or 0), month, day)
+        return DateSpan(when, when, "day")
+    if published is None:
+        return None
+    when = latest_not_after(month, day, published)
+    if when is None:
+        return None
+    note = f"year {when.year} taken as the latest {when:%-d %B} not after publication"
+    return DateSpan(when, when, "day", note)
+
+
+def _bare_month(month: int, published: date | None) -> DateSpan | None:
+    if published is None:
+        return None
+    year = published.year if month <= published.month else published.year - 1
+    span = month_span(year, month)
+    note = f"year {year} taken as the latest {calendar.month_name[month]} not after publication"
+    return DateSpan(span.start, span.end, "month", note)
+
+
+def _since(groups: dict[str, str | None], published: date | None) -> DateSpan | None:
+    if published is None:
+        return None
+    if groups.get("month"):
+        month = MONTHS[(groups["month"] or "").lower()]
+        start = (month_span(int(groups["year"]), month).start if groups.get("year")
+                 else _bare_month(month, published).start)  # type: ignore[union-attr]
+    else:
+        start = date(int(groups["year"] or 0), 1, 1)
+    if start > published:
+        return None
+    note = f"open range: since {start:%B %Y}, up to publication ({published.isoformat()})"
+    return DateSpan(start, published, "range", note)
+
+
+def _relative(unit: str, text: str, anchor: DateSpan | None) -> DateSpan | None:
+    if anchor is None:
+        return None
+    unit, text = unit.lower(), " ".join(text.lower().split())
+    ref = anchor.start
+    label = f"'{text}' read against {anchor.start.isoformat()}"
+    if unit == "day":
+        if anchor.precision != "day":
+            return None
+        if text.startswith("later"):
+            return None
+        return DateSpan(ref, ref, "day", label)
+    if unit == "month":
+        whole = month_span(ref.year, ref.month)
+        if text.startswith("earlier") and anchor.precision == "day":
+            end = max(whole.start, ref - timedelta(days=1))
+            return DateSpan(whole.start, end, "range" if end != whole.start else "day", label)
+        if text.startswith("later") and anchor.precision == "day":
+            start = min(whole.end, ref + timedelta(days=1))
+            return DateSpan(start, whole.end, "range" if start != whole.end else "day", label)
+        return DateSpan(whole.start, whole.end, "month", label)
+    if unit == "week" and anchor.precision == "day":
+        if text.startswith("earlier"):
+            start = ref - timedelta(days=ref.weekday())
+            return DateSpan(start, max(start, ref - timedelta(days=1)), "range", label)
+        end = ref + timedelta(days=6 - ref.weekday())
+        return DateSpan(min(end, ref + timedelta(days=1)), end, "range", label)
+    if unit == "year":
+        start, end = date(ref.year, 1, 1), date(ref.year, 12, 31)
+        if text.startswith("earlier"):
+            end = max(start, ref - timedelta(days=1)) if anchor.precision == "day" else end
+            return DateSpan(start, end, "range" if end != date(ref.year, 12, 31) else "year",
+                            label)
+        return DateSpan(start, end, "year", label)
+    return None
+
+
+def _deictic(text: str, published: date) -> DateSpan:
+    if text == "today":
+        return DateSpan(published, published, "day", "'today': the publication date")
+    day = published - timedelta(days=1)
+    if text == "yesterday":
+        return DateSpan(day, day, "day", "'yesterday': the day before publication")
+    return DateSpan(day, published, "range", "'last night': the night before publication")
+
+
+def _last(unit: str, published: date) -> DateSpan:
+    if unit == "week":
+        this_monday = published - timedelta(days=published.weekday())
+        start = this_monday - timedelta(days=7)
+        return DateSpan(start, start + timedelta(days=6), "range",
+                        "'last week': the calendar week before publication")
+    if unit == "month":
+        previous = published.replace(day=1) - timedelta(days=1)
+        span = month_span(previous.year, previous.month)
+        return DateSpan(span.start, span.end, "month", "'last month': before publication")
+    year = published.year - 1
+    return DateSpan(date(year, 1, 1), date(year, 12, 31), "year", "'last year'")
+
+
+def _weekday(name: str, published: date) -> DateSpan:
+    back = (published.weekday() - _WEEKDAYS[name]) % 7 or 7
+    day = published - timedelta(days=back)
+    note = f"'{name.title()}' taken as the latest {name.title()} before publication"
+    return DateSpan(day, day, "day", note)

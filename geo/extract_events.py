@@ -1,0 +1,189 @@
+"""Event types and actors named in a sentence.
+
+Event types are those of :data:`geo.schema.EVENT_TYPES`; each is announced by
+trigger phrases. Where triggers overlap ("white phosphorus bombs") the longer
+one wins, so the weapon is not also read as a bombing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.schema import EVENT_TYPES
+
+_TRIGGERS: dict[str, str] = {
+    "airstrike": r"air[\s-]?strikes?|air[\s-]?raids?|aerial (?:assaults?|attacks?|bombardments?"
+                 r"|strikes?|campaign)|(?:drone|missile|rocket) strikes?|warplanes? (?:struck|"
+                 r"hit|bombed|targeted|attacked|pounded)|jets? (?:struck|hit|bombed|pounded)"
+                 r"|(?:bombed|struck) from the air",
+    "bombing": r"(?:carpet |car |suicide |roadside |barrel )?bomb(?:ing)?s?|bombed|"
+               r"(?:car|truck|suicide) bomb(?:er|ing)?s?|explosions?|blasts?|detonat\w+|"
+               r"improvised explosive devices?|IEDs?",
+    "shelling": r"shell(?:ing|ed|s)|artillery(?: fire| barrage)?|mortars?(?: fire| rounds?)?"
+                r"|rocket fire|rockets? (?:hit|struck|landed|fell)",
+    "ground attack": r"raid(?:ed)?|storm(?:ed|ing)|ground (?:assault|attack|offensive)s?|"
+                     r"gunmen (?:attacked|opened fire|killed)|ambush(?:ed)?|opened fire",
+    "clashes": r"clash(?:es|ed)?|fighting (?:between|with|erupted)|gun ?battles?|"
+               r"exchanged fire|firefights?|skirmish(?:es)?",
+    "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?",
+    "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
+                                 r"illegal) (?:weapons?|munitions|arms)|white[\s-]phosphorus"
+                                 r"(?: bombs?| munitions| shells| rounds)?|chemical (?:weapons?"
+                                 r"|attacks?|agents?)|cluster (?:bombs?|munitions)|napalm|"
+                                 r"sarin|chlorine(?: gas)?|nerve agents?|mustard gas",
+    "desecration of bodies": r"burn(?:ing|ed|t)? (?:the )?(?:corpses|bodies|remains)|"
+                             r"mutilat\w+ (?:the )?(?:corpses|bodies)|desecrat\w+|"
+                             r"(?:corpses|bodies) (?:were |was )?(?:burned|burnt|mutilated|"
+                             r"dumped|desecrated)",
+    "armed movement": r"break(?:ing)? through|broke through|(?:trying|tried|attempt(?:s|ed|"
+                      r"ing)?) to (?:flee|escape|break out|infiltrate|cross)|infiltrat\w+|"
+                      r"military convoys?|redeploy\w*|advanc(?:e|ed|es|ing) (?:on|towards?)",
+    "displacement": r"displac\w+|forced to flee|fled (?:their|the) (?:homes?|villages?|town|"
+                    r"city|area|fighting)|(?:residents|civilians|families|thousands|people) "
+                    r"(?:have |had )?fled|exodus|evacuat(?:ed|ion) of (?:civilians|residents)",
+    "deprivation": r"sieges?|besieged|starv\w+|blockade[sd]?|famine|hunger|shortage of "
+                   r"(?:humanitarian )?(?:aid|food|medicine|water)|denied (?:aid|access)",
+}
+_COMPILED = tuple(
+    (event, re.compile(rf"\b(?:{pattern})\b", re.I)) for event, pattern in _TRIGGERS.items()
+)
+assert set(_TRIGGERS) <= set(EVENT_TYPES)
+
+_ACTORS = re.compile(
+    r"\b(?:the\s+)?(?P<actor>"
+    r"(?:(?:US|U\.S\.|American|Saudi|Russian|Turkish|Arab|Western|NATO)-led\s+|international\s+"
+    r"|anti-(?:Daesh|ISIS|ISIL)\s+)?coalition|"
+    r"Daesh|ISIS|ISIL|Islamic State|al-Qaeda|al-Nusra(?: Front)?|Jabhat al-Nusra|"
+    r"Hay'?at Tahrir al-Sham|HTS|Hezbollah|Hizbollah|Houthis?|Taliban|al-Shabaab|Boko Haram|"
+    r"(?:Takfiri\s+|armed\s+|Daesh\s+|ISIS\s+|jihadist\s+|Islamist\s+|opposition\s+)?"
+    r"(?:militants|terrorists|rebels|insurgents|gunmen|jihadists|fighters|militias?)|"
+    r"(?:pro-government|government|regime|opposition|Kurdish|security|coalition|"
+    r"(?:Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|US|U\.S\.|American|Saudi|French|British"
+    r"|Jordanian|Lebanese|Yemeni)(?:\s+government)?)\s+"
+    r"(?:forces|troops|army|military|warplanes|aircraft|jets|drones|artillery|soldiers|police)|"
+    r"(?:Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|Saudi|Jordanian|Lebanese)\s+army|"
+    r"Syrian Democratic Forces|SDF|YPG|PKK|Free Syrian Army|FSA)\b",
+)
+_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+
+
+@dataclass(frozen=True)
+class EventMention:
+    """An event trigger found in a sentence.
+
+    Attributes
+    ----------
+    event_type : str
+        One of :data:`geo.schema.EVENT_TYPES`.
+    start, end : int
+        Offsets of the trigger (relative to the searched text, plus offset).
+    text : str
+        The trigger as written.
+    """
+
+    event_type: str
+    start: int
+    end: int
+    text: str
+
+
+def find_events(text: str, offset: int = 0) -> list[EventMention]:
+    """Find event triggers in a text; overlapping triggers keep the longest.
+
+    Parameters
+    ----------
+    text : str
+    offset : int
+        Added to the returned offsets.
+
+    Returns
+    -------
+    list of EventMention
+        In text order.
+    """
+    found = [
+        (m.start(), m.end(), event, m.group())
+        for event, pattern in _COMPILED for m in pattern.finditer(text)
+    ]
+    found.sort(key=lambda f: (f[0] - f[1], EVENT_TYPES.index(f[2])))
+    kept: list[tuple[int, int, str, str]] = []
+    for start, end, event, trigger in found:
+        if all(end <= s or e <= start for s, e, _, _ in kept):
+            kept.append((start, end, event, trigger))
+    kept.sort()
+    return [EventMention(e, s + offset, t_end + offset, t) for s, t_end, e, t in kept]
+
+
+def primary_event(events: list[EventMention]) -> str:
+    """The most specific event type among the mentions ("" for none).
+
+    Parameters
+    ----------
+    events : list of EventMention
+
+    Returns
+    -------
+    str
+        The first in :data:`geo.schema.EVENT_TYPES` order.
+    """
+    types = {e.event_type for e in events}
+    return next((t for t in EVENT_TYPES if t in types), "")
+
+
+def find_actors(text: str, exclude: tuple[tuple[int, int], ...] = ()) -> list[str]:
+    """Actors named in a text, agents ("by the coalition") first, without repeats.
+
+    Parameters
+    ----------
+    text : str
+    exclude : tuple of (start, end)
+        Spans of ``text`` to ignore (the claimant's own words, for instance).
+
+    Returns
+    -------
+    list of str
+        Actor phrases as written, without a leading article.
+    """
+    agents: list[str] = []
+    others: list[str] = []
+    for match in _ACTORS.finditer(text):
+        start, end = match.span("actor")
+        if any(s <= start < e for s, e in exclude):
+            continue
+        actor = match.group("actor")
+        bucket = agents if _AGENT.search(text[max(0, match.start() - 10):match.start()]) or \
+            _AGENT.search(text[max(0, start - 10):start]) else others
+        if all(actor.lower() != a.lower() for a in agents + others):
+            bucket.append(actor)
+    return agents + others
+
+
+def canonical_actor(actor: str, known: list[str]) -> str:
+    """The qualified form of an actor the report uses ("coalition" -> "US-led coalition").
+
+    Parameters
+    ----------
+    actor : str
+        The phrase found in one sentence.
+    known : list of str
+        Every actor phrase of the report, repeats included.
+
+    Returns
+    -------
+    str
+        The report's most frequent "X-led" form with the same head noun, else
+        ``actor`` without a trailing vehicle word ("coalition aircraft" ->
+        "coalition").
+    """
+    words = actor.split()
+    if len(words) > 1 and words[-1].lower() in _VEHICLES and words[0].lower() == "coalition":
+        words = words[:-1]
+    head = words[-1].lower()
+    qualified = [k for k in known if k.split()[-1].lower() == head and "-led" in k.lower()]
+    if qualified and "-led" not in actor.lower():
+        return max(set(qualified), key=qualified.count)
+    return " ".join(words)
+
+
+_VEHICLES = frozenset({"aircraft", "warplanes", "jets", "drones", "forces", "artillery"})
