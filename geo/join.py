@@ -51,7 +51,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
         ``geocode_status`` (given, resolved, ambiguous, unresolved, no_place)
         and ``place_names`` (every spelling of the resolved place, for search).
     """
-    out = incidents.copy()
+    out = incidents.reset_index(drop=True)  # positions below index status and names
     status = np.where(out["latitude"].notna(), "given", "no_place").astype(object)
     out["geocode_source"] = out["geocode_source"].where(
         out["latitude"].isna() | (out["geocode_source"] != ""), "given"
@@ -82,6 +82,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
         names[i] = " | ".join(p.spellings)
     out["geocode_status"] = pd.Series(status, index=out.index, dtype=str)
     out["place_names"] = pd.Series(names, index=out.index, dtype=str)
+    out.index = incidents.index
     return out
 
 
