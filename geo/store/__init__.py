@@ -1,0 +1,107 @@
+"""Where incidents live: one interface, two back ends chosen by one setting.
+
+``INCIDENT_DB`` (see :mod:`geo.settings`) is either a path, for the embedded GeoPackage
+file (default ``data/incidents.gpkg``), or a ``postgresql://`` URL, for PostGIS.
+
+Typical use::
+
+    store = open_store()          # the configured store
+    seed_store(store)             # first start: load data/seed_incidents.csv
+    frame = store.incidents()     # typed like geo.schema.validate_incidents output
+    store.query(date_from="2017-10-01", date_to="2017-10-31", bounds=(35, 32, 42, 37))
+    store.edit("seed-raqqah-2017-10", {"killed_min": 3}, who="alice", reason="new report")
+    store.history("seed-raqqah-2017-10")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.schema import RowError, load_incidents
+from geo.settings import PROJECT_ROOT, load_settings
+from geo.store.base import (
+    DUPLICATE_COLUMNS,
+    HISTORY_COLUMNS,
+    Bounds,
+    IncidentStore,
+    UpsertResult,
+)
+from geo.store.records import Change, Conflict, DuplicateFlag, EditConflict, InvalidEdit
+
+__all__ = [
+    "DUPLICATE_COLUMNS",
+    "HISTORY_COLUMNS",
+    "Bounds",
+    "Change",
+    "Conflict",
+    "DuplicateFlag",
+    "EditConflict",
+    "IncidentStore",
+    "InvalidEdit",
+    "UpsertResult",
+    "is_database_url",
+    "open_store",
+    "origins_of",
+    "seed_store",
+]
+
+
+def is_database_url(location: str) -> bool:
+    """Whether ``location`` names a PostgreSQL database rather than a file."""
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: str | Path | None = None) -> IncidentStore:
+    """Open (and create when needed) the incident store.
+
+    Parameters
+    ----------
+    location : str or Path, optional
+        A ``postgresql://`` URL (``?schema=NAME`` selects a schema) or a ``.gpkg`` path
+        (relative paths are taken from the project root). Defaults to
+        ``load_settings().database``, i.e. ``INCIDENT_DB``.
+
+    Returns
+    -------
+    IncidentStore
+    """
+    where = str(location) if location is not None else load_settings().database
+    if is_database_url(where):
+        from geo.store.postgis import PostGISStore
+
+        return PostGISStore(where)
+    from geo.store.gpkg import GeoPackageStore
+
+    path = Path(where)
+    return GeoPackageStore(path if path.is_absolute() else PROJECT_ROOT / path)
+
+
+def origins_of(source_names: list[str], fallback: str) -> list[str]:
+    """Origin of each record of the project's own format: its source, else the file."""
+    return [name or fallback for name in source_names]
+
+
+def seed_store(
+    store: IncidentStore, path: str | Path | None = None
+) -> tuple[UpsertResult | None, list[RowError]]:
+    """Load the shipped seed incidents into an empty store.
+
+    Parameters
+    ----------
+    store : IncidentStore
+    path : str or Path, optional
+        Defaults to ``load_settings().incidents_path`` (``data/seed_incidents.csv``).
+
+    Returns
+    -------
+    tuple
+        The import result (None when the store already held incidents) and the
+        seed file's row errors.
+    """
+    if store.count():
+        return None, []
+    source = Path(path) if path is not None else load_settings().incidents_path
+    loaded = load_incidents(source)
+    origins = origins_of(loaded.incidents["source_name"].tolist(), source.name)
+    result = store.upsert(loaded.incidents, origin=origins, who=f"seed {source.name}")
+    return result, loaded.errors

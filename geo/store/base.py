@@ -1,0 +1,424 @@
+"""The one interface of the incident stores, and the write logic both back ends share."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import pandas as pd
+
+from geo.store.records import (
+    COLUMN_INDEX,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    Change,
+    Conflict,
+    DuplicateFlag,
+    EditConflict,
+    Row,
+    apply_edit,
+    diff,
+    find_duplicates,
+    frame_to_rows,
+    merge_import,
+    text,
+)
+
+Bounds = tuple[float, float, float, float]
+"""Map bounds as (west, south, east, north) in degrees (EPSG:4326)."""
+
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "incident_id", "at", "who", "field", "before", "after", "reason",
+)
+DUPLICATE_COLUMNS: tuple[str, ...] = ("id_a", "id_b", "reason", "flagged_at", "status")
+CANDIDATE_COLUMNS: tuple[str, ...] = (
+    "id", "origin", "latitude", "longitude", "date_start", "date_end", "event_type", "place",
+    "country",
+)
+CREATED = "(record)"
+"""``field`` of the history row that records a record's creation."""
+
+
+@dataclass
+class UpsertResult:
+    """What an import did to the store.
+
+    Attributes
+    ----------
+    inserted, updated, unchanged : list of str
+        Ids of the records new to the store, changed, and left as they were.
+    changes : list of Change
+        Every field changed in records that already existed.
+    conflicts : list of Conflict
+        Fields an updated source changed but an analyst had corrected (kept).
+    duplicates : list of DuplicateFlag
+        Likely duplicates across origins that involve the imported records.
+    """
+
+    inserted: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    duplicates: list[DuplicateFlag] = field(default_factory=list)
+
+
+class WriteTransaction(ABC):
+    """The primitives a back end offers inside one locked write transaction."""
+
+    @abstractmethod
+    def fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
+        """Stored row and last imported row of each id that exists."""
+
+    @abstractmethod
+    def insert(self, rows: Iterable[tuple[Row, str, Row]], at: str) -> None:
+        """Insert (row, origin, imported row) triples."""
+
+    @abstractmethod
+    def update(self, rows: Sequence[tuple[Row, Row | None]], at: str) -> None:
+        """Overwrite records by id; a given imported row replaces the stored one."""
+
+    @abstractmethod
+    def add_history(self, entries: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
+        """Append history rows in :data:`HISTORY_COLUMNS` order."""
+
+    @abstractmethod
+    def duplicate_candidates(
+        self, date_from: str, date_to: str, exclude_origin: str | None
+    ) -> pd.DataFrame:
+        """Dated records overlapping the range, with :data:`CANDIDATE_COLUMNS`."""
+
+    @abstractmethod
+    def add_duplicates(self, flags: Sequence[DuplicateFlag], at: str) -> None:
+        """Record flags, keeping those already recorded (and their status)."""
+
+    @abstractmethod
+    def bump_revision(self) -> None:
+        """Mark the store as changed (see :meth:`IncidentStore.revision`)."""
+
+
+def feed(rows: Iterable[tuple[Row, str, Row]]) -> Iterator[tuple[Row, str, Row]]:
+    """Pass rows on to the back end one at a time (a seam for crash tests)."""
+    yield from rows
+
+
+def now() -> str:
+    """The current time in UTC, ISO 8601 to the millisecond, as history rows keep it."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class IncidentStore(ABC):
+    """Where incidents live: one interface over the embedded file and PostGIS.
+
+    Every write runs in one transaction under a store-wide write lock: it happens
+    whole or not at all, and concurrent writers (processes, app instances) queue.
+    """
+
+    kind: str = ""
+    location: str = ""
+
+    # -- writes -------------------------------------------------------------------------
+
+    def upsert(
+        self,
+        incidents: pd.DataFrame,
+        *,
+        origin: str | Sequence[str] = "",
+        who: str = "import",
+    ) -> UpsertResult:
+        """Insert new records and update changed ones, in one transaction.
+
+        Parameters
+        ----------
+        incidents : pandas.DataFrame
+            Validated incidents (output of :func:`geo.schema.validate_incidents`); ids unique.
+        origin : str or sequence of str
+            Dataset each record comes from (``acled``, ``ucdp``, a source name): likely
+            duplicates are flagged only between different origins.
+        who : str
+            Recorded in the history of the records this changes.
+
+        Returns
+        -------
+        UpsertResult
+        """
+        rows = frame_to_rows(incidents)
+        origins = [origin] * len(rows) if isinstance(origin, str) else list(origin)
+        if len(origins) != len(rows):
+            raise ValueError("origin needs one value per incident")
+        ids = [str(r[0]) for r in rows]
+        if len(set(ids)) != len(ids):
+            raise ValueError("incident ids in one import must be unique")
+        result = UpsertResult()
+        at = now()
+        with self._transaction() as tx:
+            existing = tx.fetch(ids)
+            new: list[tuple[Row, str, Row]] = []
+            changed: list[tuple[Row, Row | None]] = []
+            for row, row_origin in zip(rows, origins, strict=True):
+                incident_id = str(row[0])
+                if incident_id not in existing:
+                    new.append((row, row_origin, row))
+                    result.inserted.append(incident_id)
+                    continue
+                current, base = existing[incident_id]
+                if base == row:
+                    result.unchanged.append(incident_id)
+                    continue
+                merged, changes, conflicts = merge_import(incident_id, row, current, base)
+                changed.append((merged, row))
+                result.conflicts.extend(conflicts)
+                if changes:
+                    result.updated.append(incident_id)
+                    result.changes.extend(changes)
+                else:
+                    result.unchanged.append(incident_id)
+            if new:
+                tx.insert(feed(new), at)
+                tx.add_history(
+                    (str(r[0]), at, who, CREATED, "", "created", "") for r, _, _ in new
+                )
+            if changed:
+                tx.update(changed, at)
+                tx.add_history(
+                    (c.incident_id, at, who, c.field, c.before, c.after, "source updated")
+                    for c in result.changes
+                )
+            touched = set(result.inserted) | set(result.updated)
+            if touched:
+                result.duplicates = self._flag_duplicates(tx, rows, origins, touched, at)
+            if touched or changed:
+                tx.bump_revision()
+        return result
+
+    def _flag_duplicates(
+        self,
+        tx: WriteTransaction,
+        rows: Sequence[Row],
+        origins: Sequence[str],
+        touched: set[str],
+        at: str,
+    ) -> list[DuplicateFlag]:
+        starts = [r[COLUMN_INDEX["date_start"]] for r in rows if str(r[0]) in touched]
+        ends = [r[COLUMN_INDEX["date_end"]] for r in rows if str(r[0]) in touched]
+        dated = [s for s in starts if s], [e for e in ends if e]
+        if not dated[0] or not dated[1]:
+            return []
+        batch_origins = {o for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched}
+        exclude = next(iter(batch_origins)) if len(batch_origins) == 1 else None
+        candidates = tx.duplicate_candidates(str(min(dated[0])), str(max(dated[1])), exclude)
+        if exclude is not None:
+            batch = [r for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched]
+            own = pd.DataFrame(
+                [[r[COLUMN_INDEX[c]] if c != "origin" else exclude for c in CANDIDATE_COLUMNS]
+                 for r in batch if r[COLUMN_INDEX["date_start"]]],
+                columns=list(CANDIDATE_COLUMNS),
+            )
+            if candidates.empty:
+                return []
+            candidates = pd.concat([own, candidates], ignore_index=True)
+        flags = find_duplicates(candidates, touched)
+        if flags:
+            tx.add_duplicates(flags, at)
+        return flags
+
+    def edit(
+        self,
+        incident_id: str,
+        changes: Mapping[str, object],
+        *,
+        who: str,
+        reason: str = "",
+        expected: Mapping[str, object] | None = None,
+    ) -> list[Change]:
+        """Correct fields of one record and keep a history row per changed field.
+
+        Parameters
+        ----------
+        incident_id : str
+        changes : mapping
+            Field to new value (as an analyst types it; None or '' empties it).
+        who : str
+            The analyst.
+        reason : str
+            Why, in the analyst's words.
+        expected : mapping, optional
+            Field to the value the analyst saw; when the stored value differs (someone
+            else changed it meanwhile), nothing is written and :class:`EditConflict` raised.
+
+        Returns
+        -------
+        list of Change
+            What changed (empty when the values were already so).
+
+        Raises
+        ------
+        KeyError
+            No record has this id.
+        InvalidEdit
+            The record would not validate.
+        EditConflict
+            See ``expected``.
+        """
+        at = now()
+        with self._transaction() as tx:
+            found = tx.fetch([incident_id])
+            if incident_id not in found:
+                raise KeyError(incident_id)
+            current, _ = found[incident_id]
+            for name, seen in (expected or {}).items():
+                stored = current[COLUMN_INDEX[name]] if name in COLUMN_INDEX else None
+                if not _same(name, stored, seen):
+                    raise EditConflict(
+                        f"{incident_id}: {name} is now {text(stored)!r}, not {seen!r}"
+                    )
+            row = apply_edit(incident_id, current, changes)
+            changed = diff(incident_id, current, row)
+            if changed:
+                tx.update([(row, None)], at)
+                tx.add_history(
+                    (c.incident_id, at, who, c.field, c.before, c.after, reason) for c in changed
+                )
+                tx.bump_revision()
+        return changed
+
+    # -- reads --------------------------------------------------------------------------
+
+    @abstractmethod
+    def _transaction(self) -> AbstractContextManager[WriteTransaction]:
+        """Take the store's write lock and open a transaction; commit on success."""
+
+    @abstractmethod
+    def query(
+        self,
+        *,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        bounds: Bounds | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Incidents whose dates overlap a range and/or whose point lies in map bounds.
+
+        Runs in the database on its indexes. With a date range, undated incidents are
+        left out; with bounds, incidents without coordinates are. Sorted by date, then id.
+
+        Parameters
+        ----------
+        date_from, date_to : date or ISO str, optional
+            Inclusive range; an incident dated to a month matches when the month overlaps.
+        bounds : tuple, optional
+            (west, south, east, north); west > east crosses the antimeridian.
+        limit : int, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+            Typed as :func:`geo.schema.validate_incidents` returns incidents.
+        """
+
+    @abstractmethod
+    def incidents(self, *, with_flags: bool = False) -> pd.DataFrame:
+        """Every stored incident, typed, in the order they were first stored.
+
+        Parameters
+        ----------
+        with_flags : bool
+            Add ``origin`` and ``possible_duplicates`` (ids flagged and not dismissed,
+            joined by ``", "``) after the incident columns.
+        """
+
+    @abstractmethod
+    def get(self, incident_id: str) -> dict[str, object] | None:
+        """One record as a dict of stored values, or None."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of stored incidents."""
+
+    @abstractmethod
+    def history(self, incident_id: str | None = None) -> pd.DataFrame:
+        """History rows (:data:`HISTORY_COLUMNS`) of one record, or of all, oldest first."""
+
+    @abstractmethod
+    def duplicates(self) -> pd.DataFrame:
+        """Flagged likely duplicates (:data:`DUPLICATE_COLUMNS`)."""
+
+    @abstractmethod
+    def set_duplicate_status(self, id_a: str, id_b: str, status: str, *, who: str) -> None:
+        """Mark a flagged pair ``dismissed`` (not the same event) or ``open`` again."""
+
+    @abstractmethod
+    def revision(self) -> int:
+        """A number that grows with every committed change (for caches)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for back ends without resources
+        """Release connections."""
+
+    def __enter__(self) -> IncidentStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def iso_day(value: date | str) -> str:
+    """A date (or ISO string) as ``YYYY-MM-DD``."""
+    return value.isoformat()[:10] if isinstance(value, date) else str(value)[:10]
+
+
+def split_bounds(bounds: Bounds) -> list[Bounds]:
+    """Map bounds as one or two boxes that do not cross the antimeridian."""
+    west, south, east, north = (float(v) for v in bounds)
+    if west <= east:
+        return [(west, south, east, north)]
+    return [(west, south, 180.0, north), (-180.0, south, east, north)]
+
+
+def _same(name: str, stored: object, seen: object) -> bool:
+    """Whether the value an analyst saw is the stored one (compared as its field's type)."""
+    if seen is None or seen == "" or (isinstance(seen, float) and seen != seen):
+        return stored is None or stored == ""
+    if stored is None:
+        return False
+    try:
+        if name in FLOAT_COLUMNS:
+            return float(seen) == float(stored)  # type: ignore[arg-type]
+        if name in INT_COLUMNS:
+            return float(seen) == float(stored)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    if hasattr(seen, "isoformat"):
+        seen = str(seen.isoformat())[:10]  # type: ignore[union-attr]
+    return str(seen).strip() == str(stored)
+
+
+def base_json(row: Row) -> str:
+    """The imported row as JSON text."""
+    return json.dumps(list(row), ensure_ascii=False)
+
+
+def base_from_json(value: object) -> Row | None:
+    """Parse an imported row kept as JSON (text or already decoded)."""
+    if value is None or value == "":
+        return None
+    data = json.loads(value) if isinstance(value, str | bytes) else value
+    return tuple(data)  # type: ignore[arg-type]
+
+
+def with_flags(frame: pd.DataFrame, origins: list[str], flags: pd.DataFrame) -> pd.DataFrame:
+    """Add ``origin`` and ``possible_duplicates`` columns to a typed incident frame."""
+    out = frame.copy()
+    out["origin"] = pd.Series(origins, index=out.index, dtype=str)
+    partners: dict[str, list[str]] = {}
+    if not flags.empty:
+        open_flags = flags[flags["status"] != "dismissed"]
+        for a, b in zip(open_flags["id_a"], open_flags["id_b"], strict=True):
+            partners.setdefault(a, []).append(b)
+            partners.setdefault(b, []).append(a)
+    out["possible_duplicates"] = [", ".join(sorted(partners.get(i, []))) for i in out["id"]]
+    out["possible_duplicates"] = out["possible_duplicates"].astype(str)
+    return out

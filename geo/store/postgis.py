@@ -1,0 +1,386 @@
+"""The team store: PostgreSQL with PostGIS, through psycopg 3.
+
+The ``incidents`` table keeps a point geometry generated from the coordinate columns
+(GiST index) and B-tree indexes on the dates, so date-range and map-bounds queries run
+in the database. Every write is one transaction under a transaction-level advisory
+lock: concurrent writers from any number of app instances queue, and a writer that dies
+midway leaves nothing behind (PostgreSQL rolls its transaction back).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from geo.schema import INCIDENT_COLUMNS
+from geo.store.base import (
+    CANDIDATE_COLUMNS,
+    DUPLICATE_COLUMNS,
+    HISTORY_COLUMNS,
+    Bounds,
+    IncidentStore,
+    WriteTransaction,
+    base_from_json,
+    base_json,
+    iso_day,
+    now,
+    split_bounds,
+)
+from geo.store.base import (
+    with_flags as add_flags,
+)
+from geo.store.records import (
+    DATE_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    DuplicateFlag,
+    Row,
+    rows_to_frame,
+)
+
+_TIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+
+def _pg_type(column: str) -> str:
+    if column in DATE_COLUMNS:
+        return "date"
+    if column in FLOAT_COLUMNS:
+        return "double precision"
+    if column in INT_COLUMNS:
+        return "integer"
+    return "text NOT NULL DEFAULT ''" if column != "id" else "text NOT NULL UNIQUE"
+
+
+def split_url(url: str) -> tuple[str, str]:
+    """Separate the store's own ``schema`` query parameter from a database URL.
+
+    Parameters
+    ----------
+    url : str
+        ``postgresql://...``, optionally with ``schema=NAME`` among its parameters.
+
+    Returns
+    -------
+    tuple of str
+        The URL for libpq and the schema (``public`` by default).
+    """
+    parts = urlsplit(url)
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((v for k, v in params if k == "schema"), "public") or "public"
+    rest = urlencode([(k, v) for k, v in params if k != "schema"], safe="/")
+    return urlunsplit(parts._replace(query=rest)), schema
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for display."""
+    parts = urlsplit(url)
+    if parts.password:
+        host = parts.netloc.split("@", 1)[1]
+        parts = parts._replace(netloc=f"{parts.username}:***@{host}")
+    return urlunsplit(parts)
+
+
+class PostGISStore(IncidentStore):
+    """Incidents in PostgreSQL/PostGIS.
+
+    Parameters
+    ----------
+    url : str
+        ``postgresql://`` URL; a ``schema=NAME`` parameter puts the tables in that schema.
+    schema : str, optional
+        Overrides the URL's schema.
+    """
+
+    kind = "postgis"
+
+    def __init__(self, url: str, schema: str | None = None) -> None:
+        self._url, url_schema = split_url(url)
+        self.schema = schema or url_schema
+        self.location = safe_url(url)
+        self._local = threading.local()
+        s = sql.Identifier(self.schema)
+        self._t = {
+            name: sql.SQL("{}.{}").format(s, sql.Identifier(name))
+            for name in ("incidents", "incident_history", "incident_duplicates", "store_meta")
+        }
+        self._lock_key = f"incident-map:{self.schema}"
+        self._create()
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _conn(self) -> psycopg.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.broken:
+            conn = psycopg.connect(self._url, autocommit=True)
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _create(self) -> None:
+        t = self._t
+        columns = sql.SQL(", ").join(
+            sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(c)))
+            for c in INCIDENT_COLUMNS
+        )
+        statements = [
+            sql.SQL("CREATE EXTENSION IF NOT EXISTS postgis"),
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)),
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (fid bigserial PRIMARY KEY, {}, "
+                "origin text NOT NULL DEFAULT '', imported jsonb, updated_at timestamptz, "
+                "geom geometry(Point, 4326) GENERATED ALWAYS AS (CASE WHEN latitude IS NOT NULL"
+                " AND longitude IS NOT NULL THEN ST_SetSRID(ST_MakePoint(longitude, latitude),"
+                " 4326) END) STORED)"
+            ).format(t["incidents"], columns),
+            sql.SQL("CREATE INDEX IF NOT EXISTS incidents_geom_gist ON {} USING gist (geom)")
+            .format(t["incidents"]),
+            sql.SQL("CREATE INDEX IF NOT EXISTS incidents_dates ON {} (date_start, date_end)")
+            .format(t["incidents"]),
+            sql.SQL("CREATE INDEX IF NOT EXISTS incidents_date_end ON {} (date_end)")
+            .format(t["incidents"]),
+            sql.SQL("CREATE INDEX IF NOT EXISTS incidents_origin ON {} (origin)")
+            .format(t["incidents"]),
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (fid bigserial PRIMARY KEY, incident_id text NOT "
+                "NULL, at timestamptz NOT NULL, who text NOT NULL, field text NOT NULL, "
+                "before text, after text, reason text)"
+            ).format(t["incident_history"]),
+            sql.SQL("CREATE INDEX IF NOT EXISTS incident_history_id ON {} (incident_id)")
+            .format(t["incident_history"]),
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (fid bigserial PRIMARY KEY, id_a text NOT NULL, "
+                "id_b text NOT NULL, reason text, flagged_at timestamptz, status text NOT NULL "
+                "DEFAULT 'open', UNIQUE (id_a, id_b))"
+            ).format(t["incident_duplicates"]),
+            sql.SQL("CREATE TABLE IF NOT EXISTS {} (key text PRIMARY KEY, value text)")
+            .format(t["store_meta"]),
+            sql.SQL("INSERT INTO {} VALUES ('revision', '0') ON CONFLICT DO NOTHING")
+            .format(t["store_meta"]),
+        ]
+        conn = self._conn()
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('incident-map:create'))")
+            for statement in statements:
+                conn.execute(statement)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[WriteTransaction]:
+        conn = self._conn()
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_key,))
+            yield _PgTransaction(conn, self._t)
+
+    def _read(self, query: sql.Composable, params: Sequence[object] = ()) -> list[tuple]:
+        return self._conn().execute(query, tuple(params)).fetchall()
+
+    # -- reads --------------------------------------------------------------------------
+
+    def query(
+        self,
+        *,
+        date_from: date | str | None = None,
+        date_to: date | str | None = None,
+        bounds: Bounds | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """See :meth:`IncidentStore.query`."""
+        where: list[sql.Composable] = []
+        params: list[object] = []
+        if date_from is not None:
+            where.append(sql.SQL("date_end >= %s::date"))
+            params.append(iso_day(date_from))
+        if date_to is not None:
+            where.append(sql.SQL("date_start <= %s::date"))
+            params.append(iso_day(date_to))
+        if bounds is not None:
+            boxes = []
+            for box in split_bounds(bounds):
+                boxes.append(sql.SQL("ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))"))
+                params.extend(box)
+            where.append(sql.SQL("(") + sql.SQL(" OR ").join(boxes) + sql.SQL(")"))
+        query = sql.SQL("SELECT {} FROM {}").format(_select(), self._t["incidents"])
+        if where:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
+        query += sql.SQL(" ORDER BY date_start, id")
+        if limit is not None:
+            query += sql.SQL(" LIMIT %s")
+            params.append(int(limit))
+        return rows_to_frame(self._read(query, params))
+
+    def incidents(self, *, with_flags: bool = False) -> pd.DataFrame:
+        """See :meth:`IncidentStore.incidents`."""
+        rows = self._read(
+            sql.SQL("SELECT {}, origin FROM {} ORDER BY fid").format(
+                _select(), self._t["incidents"]
+            )
+        )
+        frame = rows_to_frame([r[:-1] for r in rows])
+        if not with_flags:
+            return frame
+        return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
+
+    def get(self, incident_id: str) -> dict[str, object] | None:
+        """See :meth:`IncidentStore.get`."""
+        rows = self._read(
+            sql.SQL("SELECT {} FROM {} WHERE id = %s").format(_select(), self._t["incidents"]),
+            [incident_id],
+        )
+        return dict(zip(INCIDENT_COLUMNS, rows[0], strict=True)) if rows else None
+
+    def count(self) -> int:
+        """See :meth:`IncidentStore.count`."""
+        query = sql.SQL("SELECT count(*) FROM {}").format(self._t["incidents"])
+        return int(self._read(query)[0][0])
+
+    def history(self, incident_id: str | None = None) -> pd.DataFrame:
+        """See :meth:`IncidentStore.history`."""
+        columns = sql.SQL(", ").join(
+            sql.SQL(_TIME.format("at")) if c == "at" else sql.Identifier(c)
+            for c in HISTORY_COLUMNS
+        )
+        query = sql.SQL("SELECT {} FROM {}").format(columns, self._t["incident_history"])
+        params: list[object] = []
+        if incident_id is not None:
+            query += sql.SQL(" WHERE incident_id = %s")
+            params.append(incident_id)
+        rows = self._read(query + sql.SQL(" ORDER BY fid"), params)
+        return pd.DataFrame(rows, columns=list(HISTORY_COLUMNS), dtype=object).fillna("")
+
+    def duplicates(self) -> pd.DataFrame:
+        """See :meth:`IncidentStore.duplicates`."""
+        columns = sql.SQL(", ").join(
+            sql.SQL(_TIME.format("flagged_at")) if c == "flagged_at" else sql.Identifier(c)
+            for c in DUPLICATE_COLUMNS
+        )
+        rows = self._read(
+            sql.SQL("SELECT {} FROM {} ORDER BY fid").format(
+                columns, self._t["incident_duplicates"]
+            )
+        )
+        return pd.DataFrame(rows, columns=list(DUPLICATE_COLUMNS), dtype=object)
+
+    def set_duplicate_status(self, id_a: str, id_b: str, status: str, *, who: str) -> None:
+        """See :meth:`IncidentStore.set_duplicate_status`."""
+        a, b = sorted((id_a, id_b))
+        with self._transaction() as tx:
+            cur = tx.conn.execute(  # type: ignore[attr-defined]
+                sql.SQL("UPDATE {} SET status = %s WHERE id_a = %s AND id_b = %s").format(
+                    self._t["incident_duplicates"]
+                ),
+                (status, a, b),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"{a} / {b} is not flagged")
+            tx.add_history([(a, now(), who, "duplicate of " + b, "", status, "")])
+            tx.bump_revision()
+
+    def revision(self) -> int:
+        """See :meth:`IncidentStore.revision`."""
+        return int(
+            self._read(
+                sql.SQL("SELECT value FROM {} WHERE key = 'revision'").format(self._t["store_meta"])
+            )[0][0]
+        )
+
+
+class _PgTransaction(WriteTransaction):
+    def __init__(self, conn: psycopg.Connection, tables: dict[str, sql.Composed]) -> None:
+        self.conn = conn
+        self._t = tables
+
+    def fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
+        rows = self.conn.execute(
+            sql.SQL("SELECT {}, imported FROM {} WHERE id = ANY(%s)").format(
+                _select(), self._t["incidents"]
+            ),
+            (list(ids),),
+        ).fetchall()
+        return {str(r[0]): (tuple(r[:-1]), base_from_json(r[-1])) for r in rows}
+
+    def insert(self, rows: Iterable[tuple[Row, str, Row]], at: str) -> None:
+        columns = sql.SQL(", ").join(
+            sql.Identifier(c) for c in (*INCIDENT_COLUMNS, "origin", "imported", "updated_at")
+        )
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(self._t["incidents"], columns)
+        with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            for row, origin, base in rows:
+                copy.write_row((*row, origin, base_json(base), at))
+
+    def update(self, rows: Sequence[tuple[Row, Row | None]], at: str) -> None:
+        sets = sql.SQL(", ").join(
+            sql.SQL("{} = %s").format(sql.Identifier(c)) for c in INCIDENT_COLUMNS[1:]
+        )
+        query = sql.SQL(
+            "UPDATE {} SET {}, updated_at = %s, imported = coalesce(%s::jsonb, imported) "
+            "WHERE id = %s"
+        ).format(self._t["incidents"], sets)
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                query,
+                [
+                    (*row[1:], at, None if base is None else base_json(base), row[0])
+                    for row, base in rows
+                ],
+            )
+
+    def add_history(self, entries: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
+        columns = sql.SQL(", ").join(sql.Identifier(c) for c in HISTORY_COLUMNS)
+        copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(self._t["incident_history"], columns)
+        with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            for entry in entries:
+                copy.write_row(entry)
+
+    def duplicate_candidates(
+        self, date_from: str, date_to: str, exclude_origin: str | None
+    ) -> pd.DataFrame:
+        columns = sql.SQL(", ").join(
+            sql.SQL("{}::text").format(sql.Identifier(c)) if c in DATE_COLUMNS
+            else sql.Identifier(c)
+            for c in CANDIDATE_COLUMNS
+        )
+        query = sql.SQL(
+            "SELECT {} FROM {} WHERE date_start <= %s::date AND date_end >= %s::date"
+        ).format(columns, self._t["incidents"])
+        params: list[object] = [date_to, date_from]
+        if exclude_origin is not None:
+            query += sql.SQL(" AND origin <> %s")
+            params.append(exclude_origin)
+        rows = self.conn.execute(query, params).fetchall()
+        return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
+
+    def add_duplicates(self, flags: Sequence[DuplicateFlag], at: str) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                sql.SQL(
+                    "INSERT INTO {} (id_a, id_b, reason, flagged_at) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (id_a, id_b) DO NOTHING"
+                ).format(self._t["incident_duplicates"]),
+                [(f.id_a, f.id_b, f.reason, at) for f in flags],
+            )
+
+    def bump_revision(self) -> None:
+        self.conn.execute(
+            sql.SQL(
+                "UPDATE {} SET value = (value::bigint + 1)::text WHERE key = 'revision'"
+            ).format(self._t["store_meta"])
+        )
+
+
+def _select() -> sql.Composed:
+    return sql.SQL(", ").join(
+        sql.SQL("{}::text").format(sql.Identifier(c)) if c in DATE_COLUMNS else sql.Identifier(c)
+        for c in INCIDENT_COLUMNS
+    )
