@@ -30,6 +30,9 @@ _NAME = re.compile(
     rf"(?<![\w'’\-])(?:{_PARTICLE}-|{_SPACED_PARTICLE}\s+)?{_CAP}"
     rf"(?:\s+(?:{_PARTICLE}-|{_SPACED_PARTICLE}\s+)?{_CAP})*"
 )
+_ARTICLE_START = re.compile(
+    rf"^(?:{_PARTICLE}-|{_SPACED_PARTICLE}\s+|(?:Al|El|Ash|Ar|As|At|An|Ad|Az)[-\s])"
+)
 _ARABIC = re.compile(r"[\u0600-\u06ff]+(?:\s+[\u0600-\u06ff]+)*")
 
 _SUFFIXES = (
@@ -326,6 +329,9 @@ def _resolve_phrase(
             sub = " ".join(tokens[first:first + size])
             sub_start = start + _token_offset(phrase, tokens, first)
             attempts.append((sub_start, sub_start + len(sub), sub, ""))
+    bare = _ARTICLE_START.sub("", phrase)
+    if bare != phrase and bare[:1].isalpha():
+        attempts.append((start, end, bare, ""))
     for a_start, a_end, name, suffix_word in attempts:
         result = lookup(name)
         if result.status == "unresolved":

@@ -15,7 +15,7 @@ _ABBREVIATIONS = frozenset(
         "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "brig",
         "adm", "gov", "sen", "rep", "st", "mt", "ft", "no", "vs", "etc", "jan", "feb",
         "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-        "est", "dept", "govt", "km"
+        "est", "dept", "govt"
     ]
 )
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*")
