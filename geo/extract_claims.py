@@ -44,7 +44,7 @@ _DOCUMENTS = re.compile(r"\b(letters?|statements?|reports?|communiqu[ée]s?|memo
 _BAD_WHO = re.compile(r"\b(?:that|which|who|was|were|is|are|been|being|if|when|because)\b",
                       re.I)
 _OUTLET_TAIL = re.compile(r"\s+(?:news agency|agency|newspaper|daily|channel|television|TV|"
-                          r"broadcaster|website|outlet)$", re.I)
+                          r"broadcaster|website|outlet)$")
 
 
 @dataclass

@@ -54,16 +54,17 @@ _ACTORS = re.compile(
     r"\b(?:the\s+)?(?P<actor>"
     r"(?:(?:US|U\.S\.|American|Saudi|Russian|Turkish|Arab|Western|NATO)-led\s+|international\s+"
     r"|anti-(?:Daesh|ISIS|ISIL)\s+)?coalition|"
-    r"Daesh|ISIS|ISIL|Islamic State|al-Qaeda|al-Nusra(?: Front)?|Jabhat al-Nusra|"
-    r"Hay'?at Tahrir al-Sham|HTS|Hezbollah|Hizbollah|Houthis?|Taliban|al-Shabaab|Boko Haram|"
     r"(?:Takfiri\s+|armed\s+|Daesh\s+|ISIS\s+|jihadist\s+|Islamist\s+|opposition\s+)?"
     r"(?:militants|terrorists|rebels|insurgents|gunmen|jihadists|fighters|militias?)|"
+    r"Daesh|ISIS|ISIL|Islamic State|al-Qaeda|al-Nusra(?: Front)?|Jabhat al-Nusra|"
+    r"Hay'?at Tahrir al-Sham|HTS|Hezbollah|Hizbollah|Houthis?|Taliban|al-Shabaab|Boko Haram|"
     r"(?:pro-government|government|regime|opposition|Kurdish|security|coalition|"
     r"(?:Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|US|U\.S\.|American|Saudi|French|British"
     r"|Jordanian|Lebanese|Yemeni)(?:\s+government)?)\s+"
     r"(?:forces|troops|army|military|warplanes|aircraft|jets|drones|artillery|soldiers|police)|"
     r"(?:Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|Saudi|Jordanian|Lebanese)\s+army|"
     r"Syrian Democratic Forces|SDF|YPG|PKK|Free Syrian Army|FSA)\b",
+    re.I,
 )
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
