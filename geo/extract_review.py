@@ -1,0 +1,201 @@
+"""Reviewing extracted candidates: an editable table, merge, drop, highlight, accept.
+
+The review page keeps candidates as a frame of strings (what ``st.data_editor``
+edits) with a ``quote_spans`` column of JSON offsets; nothing here imports
+Streamlit.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+import folium
+import pandas as pd
+
+from geo.extract import CandidateIncident
+from geo.layers import EVENT_COLORS
+from geo.schema import CASUALTY_COLUMNS, INCIDENT_COLUMNS, LoadResult, validate_incidents
+
+REVIEW_COLUMNS: tuple[str, ...] = (*INCIDENT_COLUMNS, "quote_spans", "geocode_status")
+"""Columns of the review frame: the incident record plus where its quote lies."""
+
+_PRECISION_RANK = {"day": 0, "month": 1, "range": 2, "year": 3, "unknown": 4, "": 5}
+
+
+def candidates_frame(candidates: Sequence[CandidateIncident]) -> pd.DataFrame:
+    """Candidates as an editable frame of strings (empty string for unknown).
+
+    Parameters
+    ----------
+    candidates : sequence of CandidateIncident
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`REVIEW_COLUMNS`, one row per candidate.
+    """
+    rows = []
+    for candidate in candidates:
+        record = candidate.to_json()
+        row = {c: "" if record.get(c) is None else str(record[c]) for c in INCIDENT_COLUMNS}
+        row["quote_spans"] = json.dumps(record["quote_spans"])
+        row["geocode_status"] = str(record["geocode_status"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS), dtype=object).fillna("")
+
+
+def spans_of(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """Every quote span of the frame's rows, sorted and without repeats."""
+    spans: set[tuple[int, int]] = set()
+    for value in frame.get("quote_spans", pd.Series(dtype=object)):
+        try:
+            spans.update((int(s), int(e)) for s, e in json.loads(value or "[]"))
+        except (TypeError, ValueError):
+            continue
+    return sorted(spans)
+
+
+def drop_candidate(frame: pd.DataFrame, position: int) -> pd.DataFrame:
+    """The frame without the row at ``position`` (0-based)."""
+    return frame.drop(frame.index[position]).reset_index(drop=True)
+
+
+def merge_candidates(frame: pd.DataFrame, keep: int, other: int) -> pd.DataFrame:
+    """Merge row ``other`` into row ``keep`` (positions) and drop ``other``.
+
+    Empty fields of ``keep`` are filled from ``other``; the more precise date
+    wins; casualty minima take the larger value and maxima the larger too (the
+    reports are of one incident); quotes and their spans are joined.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A review frame.
+    keep, other : int
+        Distinct row positions.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    if keep == other:
+        raise ValueError("choose two different candidates to merge")
+    a = frame.iloc[keep].to_dict()
+    b = frame.iloc[other].to_dict()
+    merged = dict(a)
+    for column in REVIEW_COLUMNS:
+        if not str(a.get(column, "")).strip():
+            merged[column] = b.get(column, "")
+    if _PRECISION_RANK.get(str(b["date_precision"]), 5) < _PRECISION_RANK.get(
+            str(a["date_precision"]), 5):
+        for column in ("date_start", "date_end", "date_precision", "date_note"):
+            merged[column] = b[column]
+    for column in CASUALTY_COLUMNS:
+        values = [int(float(v)) for v in (a[column], b[column]) if str(v).strip()]
+        merged[column] = str(max(values)) if values else ""
+    for column, joiner in (("quote", " "), ("description", " "), ("actors", "; "),
+                           ("claimed_by", "; ")):
+        parts = [str(a[column]).strip(), str(b[column]).strip()]
+        merged[column] = joiner.join(dict.fromkeys(p for p in parts if p))
+    spans = spans_of(pd.DataFrame([a, b]))
+    merged["quote_spans"] = json.dumps([list(s) for s in spans])
+    out = frame.copy()
+    out.iloc[keep] = pd.Series(merged)[out.columns]
+    return drop_candidate(out, other)
+
+
+def highlight_html(article: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The article as escaped HTML with the supporting passages in ``<mark>``.
+
+    Parameters
+    ----------
+    article : str
+    spans : sequence of (int, int)
+        Character offsets; overlapping spans are joined.
+
+    Returns
+    -------
+    str
+        Paragraphs as ``<p>``; every character of the article is escaped.
+    """
+    marks = [False] * len(article)
+    for start, end in spans:
+        for i in range(max(0, start), min(len(article), end)):
+            marks[i] = True
+    out: list[str] = ["<p>"]
+    inside = False
+    for i, char in enumerate(article):
+        if marks[i] != inside:
+            out.append("<mark>" if marks[i] else "</mark>")
+            inside = marks[i]
+        if char == "\n":
+            if inside:
+                out.append("</mark>")
+            out.append("</p><p>")
+            if inside:
+                out.append("<mark>")
+        else:
+            out.append(html.escape(char))
+    if inside:
+        out.append("</mark>")
+    out.append("</p>")
+    return "".join(out)
+
+
+def accept_candidates(
+    frame: pd.DataFrame, source_name: str = "", source_url: str = ""
+) -> LoadResult:
+    """Validate reviewed candidates into typed incident records.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A review frame, as edited.
+    source_name, source_url : str
+        The article's outlet and address, filled in where a row has none.
+
+    Returns
+    -------
+    LoadResult
+        Valid records and an error per problem (row numbers are 1-based).
+    """
+    raw = frame.reindex(columns=list(INCIDENT_COLUMNS)).fillna("").astype(str)
+    if source_name:
+        raw.loc[raw["source_name"].str.strip() == "", "source_name"] = source_name
+    if source_url:
+        raw.loc[raw["source_url"].str.strip() == "", "source_url"] = source_url
+    return validate_incidents(raw, source="candidates")
+
+
+def candidate_layer(frame: pd.DataFrame) -> tuple[folium.FeatureGroup, list[list[float]]]:
+    """A folium layer with one marker per placed candidate, and their bounds.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A review frame.
+
+    Returns
+    -------
+    tuple
+        The feature group (for ``st_folium(feature_group_to_add=...)``) and the
+        ``[[south, west], [north, east]]`` bounds of the markers (empty if none).
+    """
+    group = folium.FeatureGroup(name="candidates")
+    lats, lons = [], []
+    for number, row in enumerate(frame.to_dict("records"), start=1):
+        try:
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+        except (TypeError, ValueError):
+            continue
+        color = EVENT_COLORS.get(str(row["event_type"]), "#444444")
+        label = html.escape(f"{number}. {row['place']}: {row['event_type']}")
+        folium.CircleMarker(
+            [lat, lon], radius=8, color=color, fill=True, fill_opacity=0.7, tooltip=label,
+        ).add_to(group)
+        lats.append(lat)
+        lons.append(lon)
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else []
+    return group, bounds

@@ -1,0 +1,139 @@
+"""From a report to incidents: extract candidates, review them beside the text, accept them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.extract import extract
+from geo.extract_review import (
+    REVIEW_COLUMNS,
+    accept_candidates,
+    candidate_layer,
+    candidates_frame,
+    drop_candidate,
+    highlight_html,
+    merge_candidates,
+    spans_of,
+)
+from geo.layers import base_map
+from geo.store import open_store
+from pages import common
+
+FRAME = "extract_frame"
+ARTICLE = "extract_article"
+META = "extract_meta"
+EDITOR = "extract_editor"
+MAP_CENTER, MAP_ZOOM = (34.8, 38.9), 6
+
+
+def _editor_frame() -> object:
+    """The review frame with the analyst's pending edits applied."""
+    frame = st.session_state[FRAME].copy()
+    edits = st.session_state.get(EDITOR) or {}
+    for position, changes in (edits.get("edited_rows") or {}).items():
+        for column, value in changes.items():
+            if column in frame.columns:
+                frame.iat[int(position), frame.columns.get_loc(column)] = (
+                    "" if value is None else str(value))
+    return frame
+
+
+def _commit_edits() -> None:
+    st.session_state[FRAME] = _editor_frame()
+    st.session_state.pop(EDITOR, None)
+
+
+st.title("Extract incidents from a report")
+st.caption("Every candidate is an allegation by the party quoted until you grade it. "
+           "Nothing is added to the store until you accept.")
+
+with st.form("extract_input"):
+    uploaded = st.file_uploader("Report as a text file", type=["txt"])
+    text = st.text_area("…or paste the report", height=200, key="extract_text")
+    left, middle, right = st.columns(3)
+    title = left.text_input("Title", key="extract_title")
+    source = middle.text_input("Outlet", key="extract_source")
+    published = right.date_input("Published", value=None, key="extract_published",
+                                 min_value=date(1990, 1, 1), max_value=date.today())
+    url = st.text_input("Address (URL)", key="extract_url")
+    submitted = st.form_submit_button("Extract candidates", type="primary")
+
+if submitted:
+    article = uploaded.getvalue().decode("utf-8-sig", errors="replace") if uploaded else text
+    if not article.strip():
+        st.error("Paste a report or upload a text file first.")
+    else:
+        if published is None:
+            st.warning("No publication date: dates without a year stay unknown.")
+        with st.spinner("Reading the report…"):
+            candidates = extract(article, published, source_name=source, source_url=url,
+                                 title=title, geocoder=common.geocoder())
+        st.session_state[ARTICLE] = article
+        st.session_state[META] = {"source": source, "url": url}
+        st.session_state[FRAME] = candidates_frame(candidates)
+        st.session_state.pop(EDITOR, None)
+
+if FRAME not in st.session_state:
+    st.info("Paste or upload a report, give its publication date, and extract candidates.")
+    st.stop()
+
+frame = st.session_state[FRAME]
+article = st.session_state[ARTICLE]
+meta = st.session_state[META]
+st.subheader(f"{len(frame)} candidate(s)")
+text_col, map_col = st.columns([3, 2])
+with text_col:
+    st.html(f"<div class='extract-article'>{highlight_html(article, spans_of(frame))}</div>")
+with map_col:
+    layer, bounds = candidate_layer(frame)
+    st_folium(base_map(common.settings(), MAP_CENTER, MAP_ZOOM), key="extract_map",
+              feature_group_to_add=layer, returned_objects=[], height=380,
+              use_container_width=True)
+    unplaced = frame[frame["latitude"].astype(str).str.strip() == ""]
+    if len(unplaced):
+        st.caption("Not on the map (no resolved site): " +
+                   ", ".join(f"{i + 1}. {p or '(no site)'}" for i, p in
+                             zip(unplaced.index, unplaced["place"], strict=True)))
+
+if len(frame):
+    st.data_editor(frame, key=EDITOR, hide_index=False, width="stretch",
+                   disabled=["quote_spans", "geocode_status"],
+                   column_order=[c for c in REVIEW_COLUMNS if c != "quote_spans"])
+    labels = [f"{i + 1}. {r['place'] or '(no site)'} – {r['event_type']}"
+              for i, r in enumerate(frame.to_dict("records"))]
+    merge_col, drop_col = st.columns(2)
+    with merge_col:
+        keep = st.selectbox("Keep", range(len(labels)), format_func=labels.__getitem__,
+                            key="extract_keep")
+        other = st.selectbox("Merge into it", range(len(labels)), index=min(1, len(labels) - 1),
+                             format_func=labels.__getitem__, key="extract_other")
+        if st.button("Merge", disabled=len(labels) < 2):
+            _commit_edits()
+            try:
+                st.session_state[FRAME] = merge_candidates(st.session_state[FRAME], keep, other)
+                st.rerun()
+            except ValueError as exc:
+                st.error(str(exc))
+    with drop_col:
+        gone = st.selectbox("Candidate", range(len(labels)), format_func=labels.__getitem__,
+                            key="extract_drop")
+        if st.button("Drop"):
+            _commit_edits()
+            st.session_state[FRAME] = drop_candidate(st.session_state[FRAME], gone)
+            st.rerun()
+
+    if st.button("Accept into the store", type="primary"):
+        reviewed = _editor_frame()
+        result = accept_candidates(reviewed, meta["source"], meta["url"])
+        if result.errors:
+            st.error("Nothing was added; fix these first:\n\n" +
+                     "\n".join(f"- {e}" for e in result.errors))
+        else:
+            with open_store() as store:
+                outcome = store.upsert(result.incidents, origin=meta["source"] or "extracted",
+                                       who="extract page")
+            st.success(f"Accepted {len(outcome.inserted)} new and "
+                       f"{len(outcome.updated)} updated incident(s).")

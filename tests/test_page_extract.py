@@ -1,0 +1,108 @@
+"""The extraction review page through Streamlit's AppTest (the map is not driven here)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "extract.py")
+REPORT = (
+    "A local monitoring group says an airstrike by the US-led coalition hit Raqqah on "
+    "4 June, killing at least 9 people. <script>alert(1)</script>\n"
+    "On June 9, the Interior Ministry condemned shelling earlier that month on the eastern "
+    "town of al-Shaafah, which left more than 20 people dead and injured. "
+    "Areas controlled by Damascus were calm."
+)
+
+
+@pytest.fixture
+def store_path(tmp_path, monkeypatch):
+    path = tmp_path / "incidents.gpkg"
+    monkeypatch.setenv("INCIDENT_DB", str(path))
+    return path
+
+
+def _extracted() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.text_area(key="extract_text").input(REPORT)
+    at.text_input(key="extract_source").input("Test Wire")
+    at.date_input(key="extract_published").set_value(date(2020, 6, 15))
+    at.button[0].click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _html(at: AppTest) -> str:
+    return "".join(str(getattr(e, "proto", e)) for e in at.get("html"))
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_first_visit_asks_for_a_report(store_path):
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "Paste or upload a report" in at.info[0].value
+
+
+def test_extract_shows_candidates_and_escaped_highlighted_article(store_path):
+    at = _extracted()
+    frame = at.session_state["extract_frame"]
+    assert set(frame["place"]) == {"Raqqah", "al-Shaafah"}
+    page = _html(at)
+    assert "<mark>" in page and "&lt;script&gt;" in page and "<script>alert" not in page
+    assert len(at.dataframe) == 1
+
+
+def test_drop_and_merge(store_path):
+    at = _extracted()
+    at.selectbox(key="extract_drop").set_value(1)
+    _button(at, "Drop").click()
+    at.run()
+    assert list(at.session_state["extract_frame"]["place"]) == ["Raqqah"]
+
+    at = _extracted()
+    at.selectbox(key="extract_keep").set_value(0)
+    at.selectbox(key="extract_other").set_value(1)
+    _button(at, "Merge").click()
+    at.run()
+    [row] = at.session_state["extract_frame"].to_dict("records")
+    assert row["place"] == "Raqqah" and "al-Shaafah" in row["quote"]
+
+
+def test_accept_writes_validated_records_to_the_store(store_path):
+    from geo.store import open_store
+
+    at = _extracted()
+    _button(at, "Accept into the store").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Accepted 2 new" in at.success[0].value
+    with open_store(store_path) as store:
+        stored = store.incidents()
+    assert set(stored["place"]) == {"Raqqah", "al-Shaafah"}
+    assert set(stored["claim_status"]) == {"alleged"}
+    assert set(stored["source_name"]) == {"Test Wire"}
+
+
+def test_invalid_edit_is_reported_and_nothing_is_stored(store_path):
+    from geo.store import open_store
+
+    at = _extracted()
+    frame = at.session_state["extract_frame"].copy()
+    frame.loc[0, "event_type"] = "picnic"
+    at.session_state["extract_frame"] = frame
+    at.run()
+    _button(at, "Accept into the store").click()
+    at.run()
+    assert "Nothing was added" in at.error[0].value and "picnic" in at.error[0].value
+    with open_store(store_path) as store:
+        assert store.count() == 0
