@@ -145,7 +145,7 @@ def extract(
     for sentence, attribution in zip(sentences, attributions, strict=True):
         speaker = attribution.speaker
         speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
-        places = find_places(sentence.text, lookup, sentence.start)
+        places = find_places(sentence.text, lookup, sentence.start, country)
         dates = find_dates(sentence.text, published, anchor, sentence.start)
         explicit = [d for d in dates if d.span and not d.relative]
         if explicit:

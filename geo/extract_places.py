@@ -125,6 +125,8 @@ _CONTAINER_LINK = re.compile(
     r"(?:east|west)? of),?\s+(?:the\s+)?$",
     re.I,
 )
+_LOCATIVE = re.compile(r"\b(?:in|at|near|on|of|from|to|into|outside|around|towards?|across|"
+                       r"inside|through|over)\s+(?:the\s+)?$", re.I)
 _COMMA_LINK = re.compile(r"^,\s+(?:in\s+)?(?:the\s+)?$")
 _AREA_DESCRIPTORS = frozenset({"province", "governorate", "district", "region"})
 
@@ -279,7 +281,9 @@ def _flush(run: list[tuple[int, int, str]], text: str, out: list[tuple[int, int,
         out.append((run[0][0], run[-1][1], text[run[0][0]:run[-1][1]]))
 
 
-def find_places(text: str, lookup: Lookup, offset: int = 0) -> list[PlaceMention]:
+def find_places(
+    text: str, lookup: Lookup, offset: int = 0, country: str = ""
+) -> list[PlaceMention]:
     """Find the place mentions of one sentence and resolve them.
 
     Parameters
@@ -290,6 +294,10 @@ def find_places(text: str, lookup: Lookup, offset: int = 0) -> list[PlaceMention
         ``name -> GeocodeResult`` (see :func:`make_lookup`).
     offset : int
         Offset of ``text`` in the article, added to the mentions' offsets.
+    country : str
+        The report's focus country: a bare capitalised word resolved only in
+        another country ("Sputnik", an outlet) needs a descriptor or a locative
+        preposition before it ("in", "near", "to" ...) to count as a place.
 
     Returns
     -------
@@ -299,8 +307,13 @@ def find_places(text: str, lookup: Lookup, offset: int = 0) -> list[PlaceMention
     mentions: list[PlaceMention] = []
     for start, end, phrase in name_phrases(text):
         mention = _resolve_phrase(text, start, end, phrase, lookup)
-        if mention is not None:
-            mentions.append(mention)
+        if mention is None:
+            continue
+        foreign = country and mention.place is not None and mention.place.country != country
+        if foreign and mention.role == "site" and not mention.descriptor and \
+                not _LOCATIVE.search(text[max(0, mention.start - 25):mention.start]):
+            continue
+        mentions.append(mention)
     mentions = _assign_roles(text, mentions)
     return [
         PlaceMention(m.start + offset, m.end + offset, m.text, m.name, m.descriptor, m.result,

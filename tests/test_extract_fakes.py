@@ -20,6 +20,7 @@ PLACES = [
     _place("twin-sy", "Tell Hamra", [], 36.0, 41.0, "village", "SY"),
     _place("twin-iq", "Tell Hamra", [], 36.5, 42.0, "village", "IQ"),
     _place("hamidiyah", "Hamidiyah", [], 35.3, 40.3, "village", "SY"),
+    _place("zeta", "Zeta", [], 55.0, 37.0, "village", "RU"),
     _place("damascus", "Damascus", [], 33.51, 36.29, "city", "SY"),
     _place("baghdad", "Baghdad", [], 33.34, 44.4, "city", "IQ"),
     _place("syria", "Syria", [], 35.0, 38.0, "country", "SY", 4, ""),

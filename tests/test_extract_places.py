@@ -14,7 +14,7 @@ from tests.test_extract_fakes import FakeGeocoder
 
 def _places(text, country="SY"):
     lookup = make_lookup(FakeGeocoder().geocode, country, [])
-    return find_places(text, lookup)
+    return find_places(text, lookup, country=country)
 
 
 @pytest.mark.parametrize("written", ["al-Qasra", "Al Qasra", "al Qasra", "Ash-Qasra", "Qasra"])
@@ -110,3 +110,9 @@ def test_name_with_article_is_retried_without_it():
     [mention] = _places("Troops raided al-Hamidiyah.")
     assert mention.place.gazetteer_id == "test:hamidiyah"
     assert (mention.text, mention.name) == ("al-Hamidiyah", "Hamidiyah")
+
+
+def test_bare_word_resolved_only_abroad_needs_a_locative_cue():
+    assert _places("Zeta reported an airstrike on al-Qasra.")[0].text == "al-Qasra"
+    assert len(_places("Zeta reported an airstrike on al-Qasra.")) == 1
+    assert [m.text for m in _places("The convoy drove to Zeta.")] == ["Zeta"]
