@@ -1,0 +1,429 @@
+"""Importing incident files into the store, with a row-level validation report.
+
+Nothing is written before the whole file is validated. Rows that fail are listed with
+their row number, field and reason and can be saved untouched to a file; valid rows
+are geocoded when they have a place but no coordinates, then written to the store in
+one transaction (all or nothing).
+
+Command line::
+
+    python -m geo.ingest FILE [--format acled|ucdp|own|csv|xlsx|geojson|gpkg]
+                              [--rejected OUT.csv] [--mapping MAPPING.json] [--dry-run]
+
+exits 0 when every row was imported, 1 when rows were rejected (the valid ones are
+imported unless ``--dry-run``), 2 when the file or the store cannot be used at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sqlite3
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geo.formats import KINDS, FormatError, RawTable, read_table, write_rejected
+from geo.geocoder import Geocoder
+from geo.mappings import (
+    MAPPING_KINDS,
+    ColumnMapping,
+    Mapped,
+    MappingError,
+    MappingMemory,
+    apply_mapping,
+    detect_mapping,
+)
+from geo.schema import INCIDENT_COLUMNS, RowError, empty_incidents, validate_incidents
+from geo.store import IncidentStore, UpsertResult, open_store
+
+MAPPING_LABELS = {
+    "own": "Incident Map layout",
+    "acled": "ACLED export",
+    "ucdp": "UCDP GED export",
+    "custom": "custom mapping",
+}
+
+
+@dataclass
+class ImportReport:
+    """What a file holds, what is wrong with it, and what the import did.
+
+    Attributes
+    ----------
+    source : str
+        File name.
+    file_kind, mapping : str
+        Detected or chosen file kind and column mapping.
+    rows : int
+        Data rows read.
+    incidents : pandas.DataFrame
+        The valid rows as typed incidents (geocoded where they had no coordinates).
+    origins : list of str
+        Dataset of each valid row (for duplicate flags).
+    errors : list of RowError
+        Every problem: file-level ones have ``row`` None.
+    rejected_rows : list of int
+        1-based numbers of the rows not imported.
+    not_placed : dict
+        Place name -> number of valid incidents whose place the geocoder could not
+        resolve (they are imported without coordinates and listed for review).
+    result : UpsertResult or None
+        What the store did (None when nothing was written).
+    rejected_path : Path or None
+        Where the rejected rows were saved.
+    table : RawTable or None
+        The file as read (to save rejected rows).
+    """
+
+    source: str
+    file_kind: str = ""
+    mapping: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    rows: int = 0
+    incidents: pd.DataFrame = field(default_factory=empty_incidents)
+    origins: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: list[int] = field(default_factory=list)
+    not_placed: dict[str, int] = field(default_factory=dict)
+    result: UpsertResult | None = None
+    rejected_path: Path | None = None
+    table: RawTable | None = None
+
+    @property
+    def readable(self) -> bool:
+        """False when the file (or its mapping) could not be used at all."""
+        return not any(e.row is None for e in self.errors)
+
+    @property
+    def valid(self) -> int:
+        """Number of valid rows."""
+        return len(self.incidents)
+
+    def save_rejected(self, out: str | Path) -> Path | None:
+        """Save the rejected rows untouched (see :func:`geo.formats.write_rejected`)."""
+        if self.table is None or not self.rejected_rows:
+            return None
+        self.rejected_path = write_rejected(self.table, self.rejected_rows, out)
+        return self.rejected_path
+
+    def errors_frame(self) -> pd.DataFrame:
+        """The errors as a table: row, field, reason."""
+        return pd.DataFrame(
+            [(e.row, e.field, e.message) for e in self.errors], columns=["row", "field", "reason"]
+        )
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """The report as lines of text for a terminal or a page."""
+        if not self.readable:
+            return [f"{self.source}: cannot import: {e.message}" for e in self.errors
+                    if e.row is None]
+        what = MAPPING_LABELS.get(self.mapping, self.mapping or "unknown layout")
+        kind = self.file_kind.upper() if self.file_kind else "?"
+        detail = f", {self.encoding}, delimiter {self.delimiter!r}" if self.encoding else ""
+        out = [f"{self.source}: {what}, {kind}{detail}, {self.rows} rows"]
+        out.append(f"  {self.valid} valid, {len(self.rejected_rows)} rejected")
+        row_errors = [e for e in self.errors if e.row is not None]
+        shown = row_errors if limit is None else row_errors[:limit]
+        for e in shown:
+            where = f"row {e.row}" + (f", {e.field}" if e.field else "")
+            out.append(f"  {where}: {e.message}")
+        if len(shown) < len(row_errors):
+            out.append(f"  ... and {len(row_errors) - len(shown)} more problems")
+        if self.not_placed:
+            count = sum(self.not_placed.values())
+            names = ", ".join(f"{k!r} x{v}" for k, v in sorted(self.not_placed.items())[:10])
+            out.append(f"  {count} incidents not placed (for the review page): {names}")
+        if self.result is not None:
+            r = self.result
+            out.append(
+                f"  stored: {len(r.inserted)} new, {len(r.updated)} updated, "
+                f"{len(r.unchanged)} unchanged"
+            )
+            for c in r.conflicts[:limit]:
+                out.append(
+                    f"  kept the analyst's {c.field} of {c.incident_id} ({c.kept!r}); "
+                    f"the source now says {c.incoming!r}"
+                )
+            if r.duplicates:
+                out.append(f"  {len(r.duplicates)} likely duplicates flagged (not merged):")
+                for d in r.duplicates[:limit]:
+                    out.append(f"    {d.id_a} ~ {d.id_b}: {d.reason}")
+        elif self.valid:
+            out.append("  nothing written (validation only)")
+        if self.rejected_path is not None:
+            out.append(f"  rejected rows saved untouched to {self.rejected_path}")
+        return out
+
+
+def prepare_import(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    file_kind: str | None = None,
+    mapping_kind: str | None = None,
+    mapping: ColumnMapping | None = None,
+    memory: MappingMemory | None = None,
+    geocoder: Geocoder | None = None,
+    geocode: bool = True,
+    layer: str | None = None,
+) -> ImportReport:
+    """Read, map, validate and geocode a file without writing anything.
+
+    Parameters
+    ----------
+    source : str, Path or bytes
+        The file, or its bytes (an upload; then give ``name``).
+    name : str, optional
+        File name for reports and kind detection.
+    file_kind : str, optional
+        ``csv``, ``xlsx``, ``geojson`` or ``gpkg``; from the extension by default.
+    mapping_kind : str, optional
+        ``own``, ``acled`` or ``ucdp``; detected from the header by default.
+    mapping : ColumnMapping, optional
+        An analyst's mapping; remembered for the next file with the same header.
+    memory : MappingMemory, optional
+        Where mappings are remembered (``data/column_mappings.json`` by default).
+    geocoder : Geocoder, optional
+        For rows with a place but no coordinates; :func:`geo.geocoder.default_geocoder`
+        is built when needed and none is given.
+    geocode : bool
+        Set False to leave such rows without coordinates.
+    layer : str, optional
+        Excel sheet or GeoPackage layer.
+
+    Returns
+    -------
+    ImportReport
+        Check ``readable``; when False, ``errors`` says why.
+    """
+    label = name or (Path(source).name if not isinstance(source, bytes) else "upload")
+    report = ImportReport(label)
+    try:
+        table = read_table(source, name=label, kind=file_kind, layer=layer)
+    except FormatError as exc:
+        report.errors.append(RowError(label, None, "", str(exc)))
+        return report
+    report.table, report.file_kind = table, table.kind
+    report.encoding, report.delimiter = table.encoding, table.delimiter
+    report.rows = len(table.frame)
+    memory = memory or MappingMemory()
+    try:
+        kind, chosen = _choose_mapping(table, mapping_kind, mapping, memory)
+        report.mapping = kind
+        mapped = apply_mapping(table.frame, kind, chosen, source=label)
+    except MappingError as exc:
+        report.errors.append(RowError(label, None, "", str(exc)))
+        return report
+    if mapping is not None:
+        memory.remember(table.header, mapping)
+    _validate(report, table, mapped)
+    if geocode and len(report.incidents):
+        _geocode(report, geocoder)
+    return report
+
+
+def _choose_mapping(
+    table: RawTable,
+    mapping_kind: str | None,
+    mapping: ColumnMapping | None,
+    memory: MappingMemory,
+) -> tuple[str, ColumnMapping | None]:
+    if mapping is not None:
+        return "custom", mapping
+    if mapping_kind is not None:
+        if mapping_kind not in MAPPING_KINDS or mapping_kind == "custom":
+            raise MappingError(f"unknown layout {mapping_kind!r}; expected own, acled or ucdp")
+        return mapping_kind, None
+    remembered = memory.recall(table.header)
+    if remembered is not None:
+        return "custom", remembered
+    detected = detect_mapping(table.header)
+    if detected is None:
+        shown = ", ".join(table.header[:12]) + (" ..." if len(table.header) > 12 else "")
+        raise MappingError(
+            "the columns match no known layout (Incident Map, ACLED, UCDP GED) and no "
+            f"remembered mapping; give a column mapping. Columns: {shown}"
+        )
+    return detected, None
+
+
+def _validate(report: ImportReport, table: RawTable, mapped: Mapped) -> None:
+    label = report.source
+    result = validate_incidents(mapped.frame, source=label)
+    if any(e.row is None for e in result.errors):
+        report.errors.extend(result.errors)
+        return
+    extra: dict[int, list[tuple[str, str]]] = {k: list(v) for k, v in mapped.errors.items()}
+    for e in table.row_errors:
+        extra.setdefault(int(e.row or 0), []).append((e.field, e.message))
+    by_row: dict[int, list[RowError]] = {}
+    for e in result.errors:
+        by_row.setdefault(int(e.row or 0), []).append(e)
+    for row, problems in extra.items():
+        blamed = {f for f, _ in problems}
+        kept = [
+            e for e in by_row.get(row, []) if mapped.sources.get(e.field, e.field) not in blamed
+        ]
+        by_row[row] = [RowError(label, row, f, m) for f, m in problems] + kept
+    for row in sorted(by_row):
+        for e in by_row[row]:
+            source_field = mapped.sources.get(e.field, e.field)
+            shown = e.field if source_field == e.field else f"{source_field} ({e.field})"
+            report.errors.append(RowError(label, row, shown, e.message))
+    rejected = set(by_row)
+    report.rejected_rows = sorted(rejected)
+    valid_numbers = [n for n in range(1, len(mapped.frame) + 1) if n not in result.rejected_rows]
+    keep = [i for i, n in enumerate(valid_numbers) if n not in rejected]
+    report.incidents = result.incidents.iloc[keep].reset_index(drop=True)
+    report.origins = [mapped.origins[n - 1] for n in valid_numbers if n not in rejected]
+
+
+def _geocode(report: ImportReport, geocoder: Geocoder | None) -> None:
+    from geo.join import geocode_incidents
+
+    frame = report.incidents
+    needs = frame["latitude"].isna() & (frame["place"] != "")
+    if not needs.any():
+        return
+    if geocoder is None:
+        from geo.geocoder import default_geocoder
+
+        geocoder = default_geocoder()
+    placed = geocode_incidents(frame, geocoder)
+    missing = placed["latitude"].isna() & (placed["place"] != "")
+    report.not_placed = dict(Counter(placed.loc[missing, "place"]))
+    report.incidents = placed[list(INCIDENT_COLUMNS)].reset_index(drop=True)
+
+
+def import_file(
+    source: str | Path | bytes,
+    store: IncidentStore | None = None,
+    *,
+    who: str | None = None,
+    rejected_out: str | Path | None = None,
+    dry_run: bool = False,
+    **options: object,
+) -> ImportReport:
+    """Validate a file and import its valid rows into the store in one transaction.
+
+    Parameters
+    ----------
+    source : str, Path or bytes
+    store : IncidentStore, optional
+        Defaults to :func:`geo.store.open_store` (the ``INCIDENT_DB`` setting).
+    who : str, optional
+        Recorded in the history; ``import FILE by USER`` by default.
+    rejected_out : str or Path, optional
+        Where to save rejected rows untouched.
+    dry_run : bool
+        Validate only.
+    **options
+        Passed to :func:`prepare_import` (``name``, ``file_kind``, ``mapping_kind``,
+        ``mapping``, ``memory``, ``geocoder``, ``geocode``, ``layer``).
+
+    Returns
+    -------
+    ImportReport
+    """
+    report = prepare_import(source, **options)  # type: ignore[arg-type]
+    if rejected_out is not None:
+        report.save_rejected(rejected_out)
+    if not report.readable or dry_run or not report.valid:
+        return report
+    store = store or open_store()
+    who = who or f"import {report.source} by {_user()}"
+    report.result = store.upsert(report.incidents, origin=report.origins, who=who)
+    return report
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError, sqlite3.Error]
+    try:
+        import psycopg
+
+        errors.append(psycopg.Error)
+    except ImportError:  # pragma: no cover - psycopg is a requirement
+        pass
+    return tuple(errors)
+
+
+def _load_mapping(value: str) -> ColumnMapping:
+    path = Path(value)
+    text = path.read_text(encoding="utf-8") if path.exists() else value
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise MappingError(f"--mapping is neither a JSON file nor JSON text ({exc})") from None
+    if not isinstance(data, dict):
+        raise MappingError("--mapping must be a JSON object {source column: field}")
+    return ColumnMapping.from_json(data)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point (see the module docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.ingest",
+        description="Import incidents into the store set by INCIDENT_DB and print the "
+        "validation report.",
+    )
+    parser.add_argument("file", help="CSV, Excel, GeoJSON or GeoPackage file")
+    parser.add_argument(
+        "--format", choices=[*KINDS, "own", "acled", "ucdp"],
+        help="file kind (csv, xlsx, geojson, gpkg) or layout (own, acled, ucdp); "
+        "detected by default",
+    )
+    parser.add_argument("--layer", help="Excel sheet or GeoPackage layer")
+    parser.add_argument("--mapping", help='custom mapping: JSON file or text, e.g. '
+                        '\'{"columns": {"Date": "date_start"}, "defaults": '
+                        '{"claim_status": "reported"}}\'; remembered for the same header')
+    parser.add_argument("--rejected", metavar="OUT", help="save rejected rows untouched here")
+    parser.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    parser.add_argument("--no-geocode", action="store_true",
+                        help="leave rows without coordinates unplaced")
+    parser.add_argument("--db", help="store to use instead of INCIDENT_DB")
+    parser.add_argument("--who", help="name recorded in the history")
+    parser.add_argument("--all-errors", action="store_true", help="list every problem")
+    args = parser.parse_args(argv)
+
+    options: dict[str, object] = {"geocode": not args.no_geocode, "layer": args.layer}
+    if args.format in KINDS:
+        options["file_kind"] = args.format
+    elif args.format:
+        options["mapping_kind"] = args.format
+    try:
+        if args.mapping:
+            options["mapping"] = _load_mapping(args.mapping)
+        store = None if args.dry_run else open_store(args.db)
+        report = import_file(
+            args.file, store, who=args.who, rejected_out=args.rejected, dry_run=args.dry_run,
+            **options,
+        )
+    except (MappingError, FormatError) as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 2
+    except _store_errors() as exc:
+        print(f"{args.file}: the store cannot be used: {exc}", file=sys.stderr)
+        return 2
+    for line in report.lines(limit=None if args.all_errors else 50):
+        print(line)
+    if not report.readable:
+        return 2
+    return 1 if report.rejected_rows else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

