@@ -303,6 +303,34 @@ class Legend(MacroElement):
         self.body = json.dumps(body)
 
 
+class _FocusWithoutScroll(MacroElement):
+    """Focus the map on click without scrolling the page around its frame.
+
+    Leaflet focuses the map container on mousedown for keyboard navigation;
+    when the map's frame is partly out of view the browser then scrolls the
+    page between mousedown and mouseup, and the click misses its marker.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+  if (!map.keyboard) { return; }
+  map.keyboard.disable();
+  map.keyboard._onMouseDown = function () {
+    if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+  };
+  map.keyboard.enable();
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
 _MAP_CSS = """
 <style>
 .incident-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 sans-serif;
@@ -352,6 +380,7 @@ def base_map(
         ).add_to(fmap)
     fmap.get_root().header.add_child(Element(_MAP_CSS))
     fmap.add_child(Legend(event_types))
+    fmap.add_child(_FocusWithoutScroll())
     return fmap
 
 

@@ -72,9 +72,11 @@ if selected is not None and selected["off_map"] == "":
     selected_at = (float(selected["latitude"]), float(selected["longitude"]))
 
 with map_col:
+    # The base map opens at the requested position, which changes only when a link
+    # or "reset view" sets it; moving the map or changing filters never remounts it.
     center, zoom = view_state.requested_map_view()
     st_folium(
-        base_map(settings, domain.center, domain.zoom, domain.event_types),
+        base_map(settings, (center[0], center[1]), zoom, domain.event_types),
         key=MAP_KEY,
         center=center,
         zoom=zoom,

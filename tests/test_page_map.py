@@ -156,3 +156,16 @@ def test_no_data_file_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
     at = _run()
     assert any("Could not read missing.csv" in e.value for e in at.error)
     assert "Showing 0 of 0 incidents" in _markdown(at)
+
+
+def test_several_incidents_at_one_place_are_all_listed(incidents_file):
+    incidents_file(
+        "p1,2018-01-05,2018-01-05,day,Kafr Nabl,SY,35.61,36.56,1,airstrike,,3,first,,,,alleged,",
+        "p2,2018-02-07,2018-02-07,day,Kafr Nabl,SY,35.61,36.56,1,shelling,,,second,,,,alleged,",
+        "p3,2018-03-01,2018-03-01,day,Maarat,SY,35.64,36.67,1,shelling,,,third,,,,alleged,",
+    )
+    at = _run({"sel": ["p1"]})
+    assert "2 incidents at this place" in _markdown(at)
+    at.button(key="pick-p2").click().run()
+    assert _param(at, "sel") == ["p2"]
+    assert "second" in _markdown(at)
