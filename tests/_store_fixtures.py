@@ -1,0 +1,68 @@
+"""Fixtures for the store tests: both back ends, the PostGIS one on a real local server.
+
+The PostGIS server is started once per session by ``scripts/postgis.sh`` (which installs
+Debian's packages when absent); each test gets its own schema, dropped afterwards.
+Import the fixtures into a test module with ``from _store_fixtures import *``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.schema import validate_incidents
+from geo.store import IncidentStore, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)]
+
+__all__ = ["BACKENDS", "incidents", "postgis_url", "store", "store_location"]
+
+
+@pytest.fixture(scope="session")
+def postgis_url() -> str:
+    """URL of the local PostGIS server (started by scripts/postgis.sh)."""
+    run = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "postgis.sh")],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    if run.returncode != 0:
+        pytest.fail(f"scripts/postgis.sh failed:\n{run.stderr[-2000:]}")
+    return run.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Location of an empty store of each back end (a path, or a URL with its own schema)."""
+    if request.param == "gpkg":
+        yield str(tmp_path / "incidents.gpkg")
+        return
+    import psycopg
+
+    url = request.getfixturevalue("postgis_url")
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    yield f"{url}&schema={schema}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def store(store_location: str) -> Iterator[IncidentStore]:
+    """An empty store of each back end."""
+    opened = open_store(store_location)
+    yield opened
+    opened.close()
+
+
+def incidents(rows: list[dict[str, str]]) -> pd.DataFrame:
+    """Validated incidents from partial rows (defaults for the required fields)."""
+    base = {"event_type": "airstrike", "claim_status": "reported"}
+    raw = pd.DataFrame([{**base, **r} for r in rows], dtype=object).fillna("")
+    result = validate_incidents(raw.astype(str))
+    assert not result.errors, result.errors
+    return result.incidents
