@@ -1,0 +1,119 @@
+"""Benchmark: server time and bytes sent to the browser for one map-page rerun.
+
+Generates N SYNTHETIC incidents (random points over Syria, random dates, types and
+precisions; never written to disk, never shipped as data) and times what the map
+page does after a filter change: apply the view, group by place, build the
+incident layer and its JavaScript, the timeline and the table. Bytes are those of
+the component arguments (base map script + incident layer) plus the table and
+the chart spec.
+
+    .venv/bin/python bench/bench_map.py [--sizes 1000 10000 100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from streamlit import dataframe_util  # noqa: E402
+from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
+
+from geo.filters import apply_view  # noqa: E402
+from geo.join import to_geodataframe  # noqa: E402
+from geo.layers import base_map, group_by_place, incident_group  # noqa: E402
+from geo.schema import CLAIM_STATUSES, EVENT_TYPES, INCIDENT_COLUMNS  # noqa: E402
+from geo.settings import Settings  # noqa: E402
+from geo.table import incident_table  # noqa: E402
+from geo.timeline import timeline_chart, timeline_data  # noqa: E402
+from geo.view import ViewState  # noqa: E402
+
+SPAN = (date(2014, 1, 1), date(2019, 12, 31))
+
+
+def synthetic_incidents(n: int, seed: int = 0) -> pd.DataFrame:
+    """N synthetic incident records (marked SYNTHETIC in every description)."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp(SPAN[0]) + pd.to_timedelta(rng.integers(0, 2000, n), unit="D")
+    precision = rng.choice(["day", "month", "year", "range"], n, p=[0.7, 0.15, 0.05, 0.1])
+    end = start.copy()
+    month = precision == "month"
+    start = start.where(~month, start.to_period("M").start_time)
+    end = end.where(~month, start.to_period("M").end_time.normalize())
+    year = precision == "year"
+    start = start.where(~year, start.to_period("Y").start_time)
+    end = end.where(~year, start.to_period("Y").end_time.normalize())
+    ranged = precision == "range"
+    end = end.where(~ranged, start + pd.to_timedelta(rng.integers(1, 60, n), unit="D"))
+    frame = pd.DataFrame({c: [""] * n for c in INCIDENT_COLUMNS})
+    frame["id"] = [f"synthetic-{i}" for i in range(n)]
+    frame["date_start"], frame["date_end"] = start, end
+    frame["date_precision"] = precision
+    frame["place"] = [f"Synthetic place {i % 5000}" for i in range(n)]
+    frame["country"] = "SY"
+    frame["latitude"] = rng.uniform(32.5, 37.0, n).round(5)
+    frame["longitude"] = rng.uniform(35.8, 42.0, n).round(5)
+    frame["geo_precision"] = pd.array(rng.choice([1, 2, 3], n, p=[0.8, 0.15, 0.05]), "Int64")
+    frame["event_type"] = rng.choice(list(EVENT_TYPES), n)
+    frame["claim_status"] = rng.choice(list(CLAIM_STATUSES), n)
+    for col in ("killed_min", "killed_max", "injured_min", "injured_max",
+                "casualties_min", "casualties_max"):
+        frame[col] = pd.array([pd.NA] * n, dtype="Int64")
+    frame["killed_min"] = pd.array(rng.integers(0, 30, n), dtype="Int64")
+    frame["description"] = "SYNTHETIC benchmark record"
+    return frame
+
+
+def one_rerun(frame: pd.DataFrame, state: ViewState, settings: Settings) -> tuple[float, int]:
+    """Seconds and bytes of one rerun after a filter change."""
+    t0 = time.perf_counter()
+    result = apply_view(frame, state)
+    shown = frame[result.mask]
+    fmap = base_map(settings, (34.8, 38.9), 7, tuple(EVENT_TYPES))
+    layer = incident_group(group_by_place(shown), None)
+    map_js = _get_map_string(fmap)
+    layer_js = _get_feature_group_string(layer, map=fmap, idx=0)
+    others = apply_view(frame, replace(state, date_from=None, date_to=None))
+    chart = timeline_chart(timeline_data(frame[others.mask], SPAN), SPAN, SPAN)
+    chart_json = json.dumps(chart.to_dict())
+    table = dataframe_util.convert_anything_to_arrow_bytes(incident_table(shown))
+    seconds = time.perf_counter() - t0
+    size = len(map_js.encode()) + len(layer_js.encode()) + len(chart_json.encode()) + len(table)
+    return seconds, size
+
+
+def main() -> None:
+    """Print seconds and bytes per rerun for each size."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    settings = Settings()
+    print("SYNTHETIC incidents; one map-page rerun after a filter change (best of repeats)")
+    print(f"{'N':>8} {'in view':>8} {'seconds':>8} {'MB to browser':>14}")
+    for n in args.sizes:
+        frame = to_geodataframe(synthetic_incidents(n))
+        # A filter change that keeps every incident in view (the worst case).
+        state = ViewState(
+            date_from=SPAN[0], date_to=SPAN[1], event_types=tuple(EVENT_TYPES),
+            claim_statuses=tuple(CLAIM_STATUSES), precisions=(1, 2, 3, 4),
+            center=(34.8, 38.9), zoom=7, include_undated=True,
+        )
+        runs = [one_rerun(frame, state, settings) for _ in range(args.repeat)]
+        seconds = min(r[0] for r in runs)
+        size = runs[0][1]
+        shown = int(apply_view(frame, state).mask.sum())
+        print(f"{n:>8} {shown:>8} {seconds:>8.3f} {size / 1e6:>14.2f}")
+
+
+if __name__ == "__main__":
+    main()
