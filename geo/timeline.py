@@ -42,6 +42,11 @@ def bin_edges(span: tuple[date, date]) -> pd.DatetimeIndex:
         edges = edges[: int(np.searchsorted(edges, stop, side="left")) + 1]
         if len(edges) - 1 <= MAX_BINS:
             break
+    else:  # centuries (a mistyped year): several years per bin
+        step = -(-(len(edges) - 1) // MAX_BINS)
+        edges = edges[::step]
+        if edges[-1] < stop:
+            edges = edges.append(pd.DatetimeIndex([stop]))
     return edges
 
 
@@ -64,6 +69,7 @@ def timeline_data(incidents: pd.DataFrame, span: tuple[date, date]) -> pd.DataFr
     """
     edges = bin_edges(span)
     dated = incidents[incidents["date_start"].notna()]
+    dated = dated[(dated["date_end"] >= edges[0]) & (dated["date_start"] < edges[-1])]
     rows = dated["date_precision"].map(
         {k: i for i, k in enumerate(PRECISION_ROWS)}
     ).fillna(len(PRECISION_ROWS) - 1).to_numpy(dtype=int)

@@ -1,0 +1,144 @@
+"""Timeline bins and counts over date intervals (geo/timeline.py)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import pytest
+from _incident_factories import incidents, row
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.timeline import MAX_BINS, PRECISION_ROWS, bin_edges, timeline_chart, timeline_data
+
+
+def _check_edges(span):
+    edges = bin_edges(span)
+    assert isinstance(edges, pd.DatetimeIndex)
+    assert edges.is_monotonic_increasing and edges.is_unique
+    assert 1 <= len(edges) - 1 <= MAX_BINS
+    assert edges[0] <= pd.Timestamp(span[0])
+    assert edges[-1] > pd.Timestamp(span[1])  # the last day is inside the last bin
+    return edges
+
+
+@pytest.mark.parametrize(
+    ("span", "step"),
+    [
+        ((date(2017, 10, 5), date(2017, 10, 5)), timedelta(days=1)),
+        ((date(2017, 1, 1), date(2017, 3, 31)), timedelta(days=1)),
+        ((date(2017, 1, 1), date(2017, 12, 31)), timedelta(days=7)),
+    ],
+)
+def test_bin_edges_use_days_then_weeks(span, step):
+    edges = _check_edges(span)
+    assert set(edges[1:] - edges[:-1]) == {pd.Timedelta(step)}
+
+
+def test_bin_edges_use_months_for_years():
+    edges = _check_edges((date(2014, 9, 1), date(2018, 11, 13)))
+    assert all(e.day == 1 for e in edges)
+    assert edges[0] == pd.Timestamp("2014-09-01") and edges[-1] == pd.Timestamp("2018-12-01")
+
+
+@pytest.mark.parametrize(
+    "span",
+    [(date(1859, 1, 1), date(2019, 12, 31)), (date(1017, 3, 1), date(2018, 11, 13))],
+)
+def test_bin_edges_stay_within_max_bins_over_centuries(span):
+    _check_edges(span)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dates(date(1900, 1, 1), date(2100, 1, 1)), st.integers(0, 40_000))
+def test_bin_edges_cover_any_span(first, days):
+    last = min(first + timedelta(days=days), date(2100, 12, 31))
+    _check_edges((first, last))
+
+
+SPAN = (date(2017, 1, 1), date(2017, 3, 31))  # daily bins
+
+
+def counts(data, precision):
+    cells = data[data["precision"] == PRECISION_ROWS[precision]]
+    return {s.date(): int(c) for s, c in zip(cells["start"], cells["count"], strict=True)}
+
+
+def test_a_month_dated_incident_fills_every_bin_of_its_month():
+    data = timeline_data(incidents(row(id="feb", date_start="2017-02")), SPAN)
+    month = counts(data, "month")
+    assert sorted(month) == [date(2017, 2, 1) + timedelta(days=i) for i in range(28)]
+    assert set(month.values()) == {1}
+    assert counts(data, "day") == {}
+
+
+def test_day_year_and_range_incidents_in_their_rows():
+    frame = incidents(
+        row(id="d1", date_start="2017-02-10"),
+        row(id="d2", date_start="2017-02-10"),
+        row(id="d3", date_start="2017-03-31"),
+        row(id="r", date_start="2017-01-30", date_end="2017-02-02"),
+        row(id="y", date_start="2017"),
+        row(id="u"),
+    )
+    data = timeline_data(frame, SPAN)
+    assert list(data.columns) == ["start", "end", "precision", "count"]
+    assert (data["count"] > 0).all()
+    assert (data["end"] > data["start"]).all()
+    assert counts(data, "day") == {date(2017, 2, 10): 2, date(2017, 3, 31): 1}
+    assert sorted(counts(data, "range")) == [date(2017, 1, 30), date(2017, 1, 31),
+                                             date(2017, 2, 1), date(2017, 2, 2)]
+    assert len(counts(data, "year")) == 90  # the whole span: every bin of the year in it
+    assert set(data["precision"]) == {"known day", "range", "year"}
+
+
+def test_undated_incidents_are_ignored():
+    data = timeline_data(incidents(row(id="u1"), row(id="u2", date_precision="unknown")), SPAN)
+    assert len(data) == 0
+
+
+def test_incidents_outside_the_span_are_not_counted():
+    frame = incidents(row(id="before", date_start="2016-12-31"),
+                      row(id="after", date_start="2017-04"),
+                      row(id="across", date_start="2016-12", date_end="2017-01-02"))
+    data = timeline_data(frame, SPAN)
+    assert counts(data, "day") == {}
+    assert counts(data, "month") == {}
+    assert counts(data, "range") == {date(2017, 1, 1): 1, date(2017, 1, 2): 1}
+
+
+def test_monthly_bins_count_a_month_once():
+    span = (date(2014, 9, 1), date(2018, 11, 13))
+    data = timeline_data(incidents(row(id="m", date_start="2017-10"),
+                                   row(id="d", date_start="2017-10-15")), span)
+    assert counts(data, "month") == {date(2017, 10, 1): 1}
+    assert counts(data, "day") == {date(2017, 10, 1): 1}
+
+
+def test_timeline_chart_has_the_selected_range_layer():
+    frame = incidents(row(id="feb", date_start="2017-02"), row(id="d", date_start="2017-03-01"))
+    chart = timeline_chart(timeline_data(frame, SPAN), SPAN,
+                           (date(2017, 2, 1), date(2017, 2, 14)))
+    assert isinstance(chart, alt.LayerChart)
+    spec = chart.to_dict()
+    assert len(spec["layer"]) == 2
+    cells, band = spec["layer"]
+    assert cells["mark"]["type"] == "rect" and band["mark"]["type"] == "rect"
+    assert cells["encoding"]["y"]["scale"]["domain"] == list(PRECISION_ROWS.values())
+    band_rows = spec["datasets"][band["data"]["name"]]
+    assert len(band_rows) == 1
+    assert band_rows[0]["start"].startswith("2017-02-01")
+    assert band_rows[0]["end"].startswith("2017-02-15")  # inclusive end: the day after
+    cell_rows = spec["datasets"][cells["data"]["name"]]
+    assert sum(r["count"] for r in cell_rows) == 28 + 1
+    domain = cells["encoding"]["x"]["scale"]["domain"]
+    assert domain[0] == {"year": 2017, "month": 1, "date": 1}
+    assert domain[1] == {"year": 2017, "month": 4, "date": 1}
+
+
+def test_timeline_chart_of_no_incidents():
+    data = timeline_data(incidents(row(id="u")), SPAN)
+    spec = timeline_chart(data, SPAN, SPAN).to_dict()
+    assert len(spec["layer"]) == 2
