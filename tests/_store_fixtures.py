@@ -2,7 +2,7 @@
 
 The PostGIS server is started once per session by ``scripts/postgis.sh`` (which installs
 Debian's packages when absent); each test gets its own schema, dropped afterwards.
-Import the fixtures into a test module with ``from _store_fixtures import *``.
+Load them in a test module with ``pytest_plugins = ["_store_fixtures"]``.
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from _store_data import ROOT
 
-from geo.schema import validate_incidents
 from geo.store import IncidentStore, open_store
 
-ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)]
 
-__all__ = ["BACKENDS", "incidents", "postgis_url", "store", "store_location"]
+__all__ = ["BACKENDS", "postgis_url", "store", "store_location"]
 
 
 @pytest.fixture(scope="session")
@@ -58,11 +56,3 @@ def store(store_location: str) -> Iterator[IncidentStore]:
     yield opened
     opened.close()
 
-
-def incidents(rows: list[dict[str, str]]) -> pd.DataFrame:
-    """Validated incidents from partial rows (defaults for the required fields)."""
-    base = {"event_type": "airstrike", "claim_status": "reported"}
-    raw = pd.DataFrame([{**base, **r} for r in rows], dtype=object).fillna("")
-    result = validate_incidents(raw.astype(str))
-    assert not result.errors, result.errors
-    return result.incidents

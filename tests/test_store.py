@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _store_fixtures import ROOT, incidents
+from _store_data import ROOT, incidents
 
 import geo.store.base
 from geo.schema import load_incidents
