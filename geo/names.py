@@ -1,14 +1,33 @@
-"""Normalising place names as reports write them into comparable keys."""
+"""Normalising place names as reports write them into comparable keys.
+
+Three levels, each looser than the one before:
+
+``basic_key``
+    case, diacritics, Unicode forms, ʿayn/hamza marks and punctuation removed
+    ("Ash Sha'fah" -> "ash shafah").
+``name_key``
+    also the Arabic article (joined, hyphenated or apart, assimilated or not),
+    generic words ("city", "town"), spaces, doubled letters and the common
+    transliteration variants (ou/u/oo, ee/i, ei/ay/ey, q/k, dh/z, j/dj/g,
+    -ah/-a/-eh) folded ("Deir ez-Zor", "Dayr az Zawr" -> "dayrzur", "dayrzawr").
+``skeleton_key``
+    the consonants of ``name_key`` only, with an initial vowel kept as "a"
+    ("Dayr az Zawr", "Deir Ezzor" -> "drzr"). Many places share a skeleton, so a
+    skeleton match is only a candidate, to be scored by the geocoder.
+
+Arabic script goes through the same levels with its own folding (alef forms,
+taa marbuta, yaa/alef maqsura, hamza carriers, tatweel, harakat, the article).
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-_APOSTROPHES = "'`\u2018\u2019\u02bf\u02be\u02bb\u02bc\u00b4\u2032"
-_ARTICLE = re.compile(
-    r"^(?:a|e)(?:l|r|s|sh|t|th|d|dh|z|n)(?:[\s\-]+|(?=[^aeiou]))", re.IGNORECASE
-)
+_APOSTROPHES = "'`\u2018\u2019\u02bf\u02be\u02bb\u02bc\u00b4\u2032\u02b9\u02c8"
+_MARKS = str.maketrans("", "", _APOSTROPHES)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _ARABIC_FOLD = str.maketrans(
     {
         "\u0623": "\u0627",  # alef with hamza above
@@ -17,10 +36,54 @@ _ARABIC_FOLD = str.maketrans(
         "\u0671": "\u0627",  # alef wasla
         "\u0629": "\u0647",  # taa marbuta -> haa
         "\u0649": "\u064a",  # alef maqsura -> yaa
+        "\u06cc": "\u064a",  # Farsi yeh -> yaa
+        "\u06a9": "\u0643",  # keheh -> kaf
         "\u0640": None,  # tatweel
     }
 )
 _HARAKAT = re.compile("[\u064b-\u065f\u0670]")
+_ARABIC_HAMZA = str.maketrans({"\u0624": "\u0648", "\u0626": "\u064a", "\u0621": None})
+_ARABIC_WEAK = str.maketrans({"\u0627": None, "\u0648": None, "\u064a": None})
+_ARABIC_ARTICLE = re.compile(r"(?:^|(?<=\s))\u0627\u0644(?=\S{2})")
+_ARABIC_GENERIC = frozenset({"مدينه", "بلده", "قريه", "محافظه", "منطقه"})
+
+#: Arabic article forms, written apart or hyphenated ("al Raqqa", "ad-Dir").
+_ARTICLE_WORDS = frozenset({"al", "el", "il", "ul"})
+#: Assimilated article forms and the consonant the next word must start with.
+_SUN_ARTICLES: dict[str, str] = {
+    f"{vowel}{cons}": cons
+    for vowel in "aeiu"
+    for cons in ("t", "th", "d", "dh", "r", "z", "s", "sh", "n", "l")
+}
+# A joined article: "alRaqqa", "adDir" (camel case), "Arraqqa", "Ezzor" (doubled
+# sun letter), "al" glued to a consonant ("Albukamal").
+_CAMEL_ARTICLE = re.compile(r"\b([AaEe](?:l|[tdrzsn]h?))(?=[A-Z][a-z])")
+_JOINED_SUN = re.compile(r"^[ae](sh|th|dh|[tdrzsn])(?=\1[a-z]{2})")
+_JOINED_AL = re.compile(r"^[ae]l(?=[bcdfghjklmnpqrstvwxz][a-z]*[aeiouy][a-z]*$)")
+#: English words that describe a place rather than name it.
+_GENERIC_WORDS = frozenset({"city", "town", "village", "the"})
+
+# Transliteration variants folded by name_key, applied in this order.
+_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"tch|dj|dsch", "j"),
+        (r"ch", "sh"),
+        (r"gh", "\x01"),
+        (r"g", "j"),
+        (r"\x01", "gh"),
+        (r"dh", "z"),
+        (r"ck|q|c(?=[aou])", "k"),
+        (r"ph", "f"),
+        (r"ou|oo|o|w(?=[^aeiouy]|$)", "u"),
+        (r"ee|ie", "i"),
+        (r"ei|ey|ai|ay", "ay"),
+        (r"e", "a"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+_ENDING = re.compile(r"(?<=[a-z]{2})ah?$")
+_VOWELS = re.compile(r"[aeiouyw]+")
 
 
 def is_arabic(text: str) -> bool:
@@ -62,10 +125,117 @@ def basic_key(name: str) -> str:
     """
     if is_arabic(name):
         return fold_arabic(name)
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower()
-    for mark in _APOSTROPHES:
-        text = text.replace(mark, "")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
+    return _latin_words(name.lower())
+
+
+def name_key(name: str) -> str:
+    """Return the normalised key of ``name``: equal for transliteration variants.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written, in Latin or Arabic script.
+
+    Returns
+    -------
+    str
+        Letters only, no spaces; "" when nothing is left.
+
+    Examples
+    --------
+    >>> name_key("Ar-Raqqah") == name_key("al Raqqa") == name_key("Raqqa")
+    True
+    """
+    return _keys(name)[0]
+
+
+def skeleton_key(name: str) -> str:
+    """Return the consonant skeleton of ``name``: a loose, collision-prone key.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written, in Latin or Arabic script.
+
+    Returns
+    -------
+    str
+        Consonants of :func:`name_key`, an initial vowel written as "a".
+    """
+    return _keys(name)[1]
+
+
+def name_keys(name: str) -> tuple[str, str, str]:
+    """Return ``(basic_key, name_key, skeleton_key)`` of ``name`` in one pass.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written.
+
+    Returns
+    -------
+    tuple of str
+    """
+    return (basic_key(name), *_keys(name))
+
+
+@lru_cache(maxsize=262_144)
+def _keys(name: str) -> tuple[str, str]:
+    if is_arabic(name):
+        return _arabic_keys(name)
+    text = _CAMEL_ARTICLE.sub(r"\1 ", name)
+    words = _latin_words(text.lower()).split()
+    kept: list[str] = []
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt and _is_article(word, nxt):
+            continue
+        if word in _GENERIC_WORDS and len(words) > 1:
+            continue
+        word = _JOINED_SUN.sub("", word)
+        word = _JOINED_AL.sub("", word) if len(word) > 3 else word
+        kept.append(_fold_word(word))
+    key = "".join(kept)
+    key = _FOLDS[-1][0].sub(_FOLDS[-1][1], key)
+    return key, _skeleton(key)
+
+
+def _is_article(word: str, nxt: str) -> bool:
+    if word in _ARTICLE_WORDS:
+        return True
+    cons = _SUN_ARTICLES.get(word)
+    return cons is not None and nxt.startswith(cons)
+
+
+def _fold_word(word: str) -> str:
+    for pattern, repl in _FOLDS:
+        word = pattern.sub(repl, word)
+    return _ENDING.sub("a", word)
+
+
+def _skeleton(key: str) -> str:
+    if not key:
+        return ""
+    head = "a" if key[0] in "aeiou" else ""
+    return head + _VOWELS.sub("", key)
+
+
+def _latin_words(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.replace("ı", "i").replace("ß", "ss").replace("ø", "o").replace("đ", "d")
+    text = text.translate(_MARKS)
+    return " ".join(_NON_ALNUM.sub(" ", text).split())
+
+
+def _arabic_keys(name: str) -> tuple[str, str]:
+    text = _HARAKAT.sub("", unicodedata.normalize("NFKC", name)).translate(_ARABIC_FOLD)
+    text = _ARABIC_ARTICLE.sub("", text).translate(_ARABIC_HAMZA)
+    words = [w for w in re.split(r"[^\u0621-\u064a\u0660-\u0669]+", text) if w]
+    if len(words) > 1:
+        words = [w for w in words if w not in _ARABIC_GENERIC] or words
+    key = re.sub(r"(.)\1+", r"\1", "".join(words))
+    core = re.sub("\u0647$", "", key) if len(key) > 2 else key
+    return key, core.translate(_ARABIC_WEAK) or key
