@@ -9,5 +9,9 @@ st.set_page_config(page_title="Incident Map", page_icon=str(ICON), layout="wide"
 
 pages = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True, url_path="map"),
+    st.Page(
+        "pages/extract.py", title="Extract from a report", icon=":material/article:",
+        url_path="extract",
+    ),
 ]
 st.navigation(pages).run()
