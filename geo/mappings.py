@@ -250,6 +250,7 @@ def _geometry(out: pd.DataFrame, columns: _Columns) -> None:
 
 
 def _map_own(columns: _Columns, source: str) -> Mapped:
+    columns.require(REQUIRED_COLUMNS, "Incident Map")
     out = _empty(columns.n, columns.frame.index)
     for name in INCIDENT_COLUMNS:
         if columns.has(name):
