@@ -330,8 +330,13 @@ def _parse_dates(
     if precision == "unknown":
         errors.append(("date_precision", "'unknown' but dates are given"))
         return None, None, precision
-    start_lo, start_hi, start_kind = _parse_one_date(raw_start or raw_end, "date_start", errors)
-    end_lo, end_hi, end_kind = _parse_one_date(raw_end or raw_start, "date_end", errors)
+    start_lo, start_hi, start_kind = _parse_one_date(
+        raw_start or raw_end, "date_start" if raw_start else "date_end", errors
+    )
+    if raw_start and raw_end:
+        _, end_hi, end_kind = _parse_one_date(raw_end, "date_end", errors)
+    else:  # one date given: it is both ends (and any error is reported once, for its column)
+        end_hi, end_kind = start_hi, start_kind
     if start_lo is None or end_hi is None:
         return None, None, precision or "unknown"
     start, end = start_lo, end_hi

@@ -250,6 +250,14 @@ def test_invalid_dates_are_row_errors(start, end, precision, field):
     assert result.rejected_rows == [2]
 
 
+@pytest.mark.parametrize(("start", "end", "field"), [("2018-13-01", "", "date_start"),
+                                                     ("", "2018-13-01", "date_end")])
+def test_a_bad_single_date_is_reported_once_for_its_own_column(start, end, field):
+    result = validate(row(date_start=start, date_end=end))
+    assert error_fields(result) == {(1, field)}
+    assert len(result.errors) == 1
+
+
 # --- coordinates ---------------------------------------------------------------------
 
 

@@ -1,0 +1,96 @@
+"""The data a session works on (geo/dataset.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from _incident_factories import SHAAFAH, StubGeocoder, row, write_csv
+
+from geo.dataset import WORLD_VIEW, load_dataset
+from geo.view import MAX_ZOOM, MIN_ZOOM
+
+ROWS = [
+    row(id="a", date_start="2017-10", place="Shaafah", event_type="bombing"),
+    row(id="b", date_start="2018-11-01", date_end="2018-11-13", latitude="33.5",
+        longitude="38.6", event_type="airstrike"),
+    row(id="bad", date_start="2018-13-01", event_type="airstrike"),
+    row(id="c", place="Atlantis", event_type="armed movement"),
+    row(id="d", date_start="2016", latitude="35.0", longitude="38.5", geo_precision="4",
+        event_type="massacre"),
+]
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    return load_dataset(write_csv(tmp_path / "incidents.csv", ROWS), StubGeocoder())
+
+
+def test_bad_row_is_reported_and_the_others_are_present(dataset):
+    assert sorted(dataset.incidents["id"]) == ["a", "b", "c", "d"]
+    [error] = dataset.errors
+    assert (error.source, error.row, error.field) == ("incidents.csv", 3, "date_start")
+    assert dataset.source == "incidents.csv"
+
+
+def test_incidents_are_geocoded(dataset):
+    frame = dataset.incidents.set_index("id")
+    assert frame.at["a", "latitude"] == SHAAFAH.latitude
+    assert frame.at["c", "off_map"] == "unresolved"
+    assert frame.at["d", "off_map"] == "country"
+
+
+def test_domain_spans_the_dates(dataset):
+    domain = dataset.domain()
+    assert domain.date_min == date(2016, 1, 1)  # the year 2016 starts its interval
+    assert domain.date_max == date(2018, 11, 13)
+
+
+def test_domain_centre_is_inside_the_drawn_points(dataset):
+    domain = dataset.domain()
+    drawn = [(SHAAFAH.latitude, SHAAFAH.longitude), (33.5, 38.6)]  # not the country one
+    lats, lons = [p[0] for p in drawn], [p[1] for p in drawn]
+    assert min(lats) <= domain.center[0] <= max(lats)
+    assert min(lons) <= domain.center[1] <= max(lons)
+    assert MIN_ZOOM <= domain.zoom <= MAX_ZOOM
+
+
+def test_domain_offers_only_the_event_types_present_in_schema_order(dataset):
+    # "airstrike" of the rejected row counts through row b only; no other type appears
+    assert dataset.domain().event_types == ("airstrike", "bombing", "massacre",
+                                            "armed movement")
+
+
+def test_domain_knows_the_incidents_and_the_fingerprint(dataset):
+    domain = dataset.domain()
+    assert domain.has_incident("a") and domain.has_incident("c")
+    assert not domain.has_incident("bad") and not domain.has_incident("zzz")
+    assert re.fullmatch(r"[0-9a-f]{8}", domain.fingerprint)
+    assert domain.fingerprint == dataset.fingerprint
+
+
+def test_fingerprint_follows_the_file(tmp_path):
+    first = load_dataset(write_csv(tmp_path / "one.csv", ROWS), StubGeocoder())
+    same = load_dataset(write_csv(tmp_path / "two.csv", ROWS[::-1]), StubGeocoder())
+    changed_rows = [dict(r) for r in ROWS]
+    changed_rows[0]["description"] = "new detail"
+    changed = load_dataset(write_csv(tmp_path / "three.csv", changed_rows), StubGeocoder())
+    assert first.fingerprint == same.fingerprint != changed.fingerprint
+
+
+def test_nothing_to_draw_and_no_dates(tmp_path):
+    path = write_csv(tmp_path / "undated.csv", [row(id="x", place="Atlantis")])
+    domain = load_dataset(path, StubGeocoder()).domain()
+    assert (domain.date_min, domain.date_max) == (None, None)
+    assert (domain.center, domain.zoom) == WORLD_VIEW
+
+
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "broken.geojson"
+    path.write_text("{not json")
+    dataset = load_dataset(path, StubGeocoder())
+    assert len(dataset.incidents) == 0
+    assert len(dataset.errors) == 1 and dataset.errors[0].source == "broken.geojson"
+    domain = dataset.domain()
+    assert domain.event_types == () and (domain.center, domain.zoom) == WORLD_VIEW

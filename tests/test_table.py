@@ -1,0 +1,66 @@
+"""The table of incidents in view (geo/table.py)."""
+
+from __future__ import annotations
+
+from _incident_factories import joined, row
+
+from geo.join import OFF_MAP_REASONS
+from geo.table import TABLE_COLUMNS, incident_table
+
+FRAME = joined(
+    row(id="undated-b", place="Tanf"),
+    row(id="late", date_start="2018-11-01", date_end="2018-11-13", place="Shaafah",
+        casualties_min="61", source_name="Ministry"),
+    row(id="undated-a", place="Atlantis"),
+    row(id="month", date_start="2017-10", place="Raqqah", event_type="bombing",
+        actors="coalition", claimed_by="a source"),
+    row(id="day-b", date_start="2017-10-01", latitude="33.0", longitude="38.0",
+        geo_precision="3"),
+    row(id="day-a", date_start="2017-10-01", latitude="33.0", longitude="38.0",
+        geo_precision="2"),
+    row(id="none"),
+    row(id="country", date_start="2019", place="Syria"),
+)
+
+
+def test_sorted_by_date_with_undated_last():
+    table = incident_table(FRAME)
+    assert list(table.columns) == TABLE_COLUMNS
+    # same start: the day (ends first) before the month; then by id
+    assert list(table["id"]) == ["day-a", "day-b", "month", "late", "country", "none",
+                                 "undated-a", "undated-b"]
+    assert list(table.index) == list(range(len(FRAME)))
+    assert list(table["date"]) == ["2017-10-01", "2017-10-01", "2017-10", "2018-11-01/2018-11-13",
+                                   "2019", "undated", "undated", "undated"]
+
+
+def test_rows_are_plain_text():
+    table = incident_table(FRAME).set_index("id")
+    assert table.at["late", "casualties"] == "dead and injured: at least 61"
+    assert table.at["month", "casualties"] == "not stated"
+    assert table.at["month", "event_type"] == "bombing"
+    assert table.at["month", "actors"] == "coalition"
+    assert table.at["month", "claimed_by"] == "a source"
+    assert table.at["late", "source"] == "Ministry"
+    assert table.at["late", "place"] == "Shaafah"
+
+
+def test_limit_keeps_the_earliest():
+    assert list(incident_table(FRAME, limit=3)["id"]) == ["day-a", "day-b", "month"]
+    assert len(incident_table(FRAME, limit=0)) == 0
+
+
+def test_location_shows_precision_or_why_not_on_the_map():
+    location = incident_table(FRAME).set_index("id")["location"]
+    assert location["month"] == "site or town"
+    assert location["day-a"] == "near / district"
+    assert location["day-b"] == "region / governorate"
+    assert location["undated-b"] == "not on the map: " + OFF_MAP_REASONS["ambiguous"]
+    assert location["undated-a"] == "not on the map: " + OFF_MAP_REASONS["unresolved"]
+    assert location["none"] == "not on the map: " + OFF_MAP_REASONS["no_place"]
+    assert location["country"] == "not on the map: " + OFF_MAP_REASONS["country"]
+
+
+def test_empty_view():
+    table = incident_table(FRAME.iloc[:0])
+    assert list(table.columns) == TABLE_COLUMNS and len(table) == 0
