@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from geo.gazetteer import PRECISION_LABELS
 from geo.schema import CLAIM_STATUSES, EVENT_TYPES
@@ -177,6 +178,30 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
     if domain.fingerprint:
         params[PARAMS["fingerprint"]] = domain.fingerprint
     return params
+
+
+def view_link(state: ViewState, domain: ViewDomain, page_url: str) -> str:
+    """Absolute link to a view, from the address of the page showing it.
+
+    Parameters
+    ----------
+    state : ViewState
+    domain : ViewDomain
+    page_url : str
+        Address of the page (its query and fragment are replaced).
+
+    Returns
+    -------
+    str
+        The map is the app's default page, so the link points at the app's
+        root (a trailing ``/map`` is dropped).
+    """
+    parts = urlsplit(page_url)
+    path = parts.path.rstrip("/")
+    if path.endswith("/map"):
+        path = path[: -len("/map")]
+    query = urlencode(encode_view(state, domain), doseq=True)
+    return urlunsplit((parts.scheme, parts.netloc, path + "/", query, ""))
 
 
 def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> ViewState:

@@ -20,7 +20,7 @@ from geo.extract_review import (
 )
 from geo.layers import base_map
 from geo.store import open_store
-from pages import common
+from pages.shared import common
 
 FRAME = "extract_frame"
 ARTICLE = "extract_article"

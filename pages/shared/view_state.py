@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +26,7 @@ from geo.view import (
     default_view,
     encode_view,
     round_center,
+    view_link,
 )
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
@@ -204,17 +204,10 @@ def date_widget(domain: ViewDomain) -> None:
     )
 
 
-def view_url(state: ViewState, domain: ViewDomain, page_url: str) -> str:
-    """Absolute link to this view, from the address of the page."""
-    parts = urlsplit(page_url)
-    query = urlencode(encode_view(state, domain), doseq=True)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-
-
 def share_link(state: ViewState, domain: ViewDomain) -> None:
     """The link to this view, with a copy button."""
     st.header("Share")
-    url = view_url(state, domain, st.context.url or "")
+    url = view_link(state, domain, st.context.url or "")
     st.caption("Copy this link (button at its right) to reopen exactly this view.")
     st.code(url, language=None, wrap_lines=True)
 
