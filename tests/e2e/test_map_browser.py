@@ -67,7 +67,7 @@ def test_narrowing_the_dates_draws_fewer_and_changes_the_link(page: Page, app_se
 
 def test_a_hand_made_link_restores_the_view(page: Page, app_server):
     url = (
-        f"{app_server.url}/map?d=2017-10-01&d=2018-11-13&type=airstrike&type=bombing"
+        f"{app_server.url}/?d=2017-10-01&d=2018-11-13&type=airstrike&type=bombing"
         "&lat=35.2&lon=40.1&z=8&undated=0"
     )
     frame = _open(page, url)
