@@ -10,6 +10,10 @@ st.set_page_config(page_title="Incident Map", page_icon=str(ICON), layout="wide"
 pages = [
     st.Page("pages/map.py", title="Map", icon=":material/map:", default=True, url_path="map"),
     st.Page(
+        "pages/review.py", title="Review place names", icon=":material/where_to_vote:",
+        url_path="review",
+    ),
+    st.Page(
         "pages/extract.py", title="Extract from a report", icon=":material/article:",
         url_path="extract",
     ),

@@ -36,7 +36,10 @@ def bin_edges(span: tuple[date, date]) -> pd.DatetimeIndex:
     """
     start, stop = pd.Timestamp(span[0]), pd.Timestamp(span[1]) + pd.Timedelta(days=1)
     edges = pd.DatetimeIndex([start, stop])
-    for freq in ("D", "W-MON", "MS", "QS", "YS"):
+    days = (stop - start).days
+    for freq, bin_days in (("D", 1), ("W-MON", 7), ("MS", 31), ("QS", 92), ("YS", 366)):
+        if days > MAX_BINS * bin_days * 2 and freq != "YS":
+            continue  # far too fine: skip without building millions of edges
         offset = pd.tseries.frequencies.to_offset(freq)
         edges = pd.date_range(offset.rollback(start), stop + offset, freq=freq)
         edges = edges[: int(np.searchsorted(edges, stop, side="left")) + 1]

@@ -12,6 +12,7 @@ from geo.details import escape_markdown, incident_label
 from geo.filters import FilterResult
 from geo.geocoder import Geocoder, default_geocoder
 from geo.join import OFF_MAP_REASONS
+from geo.overrides import OverrideStore
 from geo.settings import Settings, load_settings
 
 
@@ -20,21 +21,42 @@ def _mtime(path: Path) -> float:
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…", max_entries=2)
-def _geocoder(places_mtime: float, overrides_mtime: float, index_mtime: float) -> Geocoder:
+def _geocoder(places: str, places_mtime: float, index: str, index_mtime: float) -> Geocoder:
     return default_geocoder(load_settings())
 
 
+@st.cache_resource
+def _overrides_seen() -> dict[str, float]:
+    return {}
+
+
 def geocoder() -> Geocoder:
-    """The geocoder, rebuilt only when its gazetteer or corrections change."""
-    return _geocoder(*_geocoder_inputs(settings()))
+    """The geocoder: the gazetteer is loaded once; analysts' corrections are re-read
+    when their file changes (another app instance may have written it)."""
+    s = settings()
+    coder = _geocoder(
+        str(s.places_path), _mtime(s.places_path),
+        str(s.gazetteer_index_path), _mtime(s.gazetteer_index_path),
+    )
+    seen = _overrides_seen()
+    mtime = _mtime(s.overrides_path)
+    if seen.get(str(s.overrides_path)) != mtime:
+        coder.overrides = OverrideStore(s.overrides_path)
+        seen.clear()
+        seen[str(s.overrides_path)] = mtime
+    return coder
 
 
-def _geocoder_inputs(s: Settings) -> tuple[float, float, float]:
-    return _mtime(s.places_path), _mtime(s.overrides_path), _mtime(s.gazetteer_index_path)
+def _geocoder_inputs(s: Settings) -> tuple[str, float, str, float, str, float]:
+    return (
+        str(s.places_path), _mtime(s.places_path),
+        str(s.overrides_path), _mtime(s.overrides_path),
+        str(s.gazetteer_index_path), _mtime(s.gazetteer_index_path),
+    )
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
-def _dataset(path: str, mtime: float, geocoder_key: tuple[float, float, float]) -> Dataset:
+def _dataset(path: str, mtime: float, geocoder_key: tuple) -> Dataset:
     return load_dataset(Path(path), geocoder())
 
 

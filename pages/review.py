@@ -1,0 +1,137 @@
+"""Review place names the geocoder could not place with confidence, and correct them."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.details import escape_markdown
+from geo.gazetteer import PRECISION_LABELS
+from geo.layers import base_map
+from geo.map_events import read_map_events
+from geo.review import candidate_layer, candidate_table, candidate_view, review_queue
+from pages.shared import common
+
+data = common.dataset()
+geocoder = common.geocoder()
+store = geocoder.overrides
+
+st.title("Place names to review")
+st.caption(
+    "Names the geocoder left unresolved or found ambiguous are not drawn on the map. Pick the "
+    "place each one means, or place a pin. A correction applies to every present and future "
+    "record with that name in the context you choose, survives restarts, and can be undone."
+)
+common.show_load_errors(data)
+
+queue = review_queue(data.incidents)
+if queue.empty:
+    st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
+else:
+    labels = [
+        f"{row.name} ({row.country or 'any country'}{', ' + row.admin1 if row.admin1 else ''}) "
+        f"· {row.status} · {row.incidents} incident{'s' if row.incidents != 1 else ''}"
+        for row in queue.itertuples()
+    ]
+    pick = st.selectbox("Name", range(len(queue)), format_func=labels.__getitem__, key="name")
+    entry = queue.iloc[pick]
+    result = geocoder.geocode(
+        entry["name"], country=entry["country"] or None, admin1=entry["admin1"] or None
+    )
+    candidates = candidate_table(result)
+    pin_key = f"pin-{pick}"
+    clicked = read_map_events(st.session_state.get("review_map"), 0)
+    returned = st.session_state.get("review_map") or {}
+    last = returned.get("last_clicked") if isinstance(returned, dict) else None
+    if isinstance(last, dict) and "lat" in last and "lng" in last:
+        st.session_state[pin_key] = (round(float(last["lat"]), 5), round(float(last["lng"]), 5))
+    pin = st.session_state.get(pin_key)
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        center, zoom = candidate_view(candidates, pin)
+        st_folium(
+            base_map(common.settings(), center, zoom, ()),
+            key="review_map",
+            feature_group_to_add=candidate_layer(candidates, pin),
+            returned_objects=["last_clicked"],
+            height=420,
+            use_container_width=True,
+        )
+        st.caption("Click the map to place a pin where the incidents happened.")
+    with right:
+        st.markdown(
+            f"**{escape_markdown(entry['name'])}** is used by {entry['incidents']} "
+            f"incident{'s' if entry['incidents'] != 1 else ''}: "
+            + ", ".join(escape_markdown(i) for i in entry["ids"][:10])
+            + (" …" if len(entry["ids"]) > 10 else "")
+        )
+        scope = st.radio(
+            "Apply to this name",
+            ["in this country", "in this governorate", "everywhere"],
+            horizontal=True,
+            key="scope",
+            disabled=not entry["country"],
+        )
+        country = "" if scope == "everywhere" else entry["country"]
+        admin1 = entry["admin1"] if scope == "in this governorate" else ""
+        who = st.text_input("Your name (kept with the correction)", key="who")
+        if candidates.empty:
+            st.info("The gazetteer has no candidate for this name: place a pin.")
+        else:
+            st.dataframe(
+                candidates.drop(columns=["gazetteer_id"]), hide_index=True, width="stretch"
+            )
+            chosen = st.selectbox(
+                "Candidate", candidates.index,
+                format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
+                f" ({candidates.at[i, 'admin1'] or candidates.at[i, 'country']})",
+                key=f"candidate-{pick}",
+            )
+            if st.button("Use this place", type="primary", key="use-candidate"):
+                store.add(
+                    entry["name"], country=country, admin1=admin1,
+                    gazetteer_id=str(candidates.at[chosen, "gazetteer_id"]), who=who,
+                )
+                st.toast(f"{entry['name']} corrected")
+                st.rerun()
+        with st.form("pin"):
+            lat0, lon0 = pin if pin else (None, None)
+            lat = st.number_input("Latitude", -90.0, 90.0, value=lat0, format="%.5f")
+            lon = st.number_input("Longitude", -180.0, 180.0, value=lon0, format="%.5f")
+            precision = st.selectbox(
+                "Location precision", list(PRECISION_LABELS)[:3],
+                format_func=PRECISION_LABELS.__getitem__,
+            )
+            if st.form_submit_button("Place the pin here"):
+                if lat is None or lon is None:
+                    st.error("Give a latitude and a longitude, or click the map.")
+                else:
+                    store.add(
+                        entry["name"], country=country, admin1=admin1, latitude=lat,
+                        longitude=lon, precision=precision, who=who,
+                    )
+                    st.session_state.pop(pin_key, None)
+                    st.toast(f"{entry['name']} pinned")
+                    st.rerun()
+    del clicked
+
+st.subheader("Corrections in force")
+active = store.active()
+if not active:
+    st.caption("None yet.")
+for override in active:
+    target = (
+        f"{override.gazetteer_id}" if override.gazetteer_id
+        else f"pin at {override.latitude:.5f}, {override.longitude:.5f}"
+    )
+    scope = ", ".join(p for p in (override.country, override.admin1) if p) or "everywhere"
+    cols = st.columns([5, 1])
+    cols[0].markdown(
+        f"**{escape_markdown(override.name)}** ({escape_markdown(scope)}) → "
+        f"{escape_markdown(target)} · by {escape_markdown(override.created_by or 'unnamed')}, "
+        f"{escape_markdown(override.created_at)}"
+    )
+    if cols[1].button("Undo", key=f"undo-{override.override_id}"):
+        store.undo(override.override_id, who=st.session_state.get("who", ""))
+        st.rerun()
