@@ -363,7 +363,7 @@ def base_map(
     zoom : int
         Initial zoom.
     event_types : tuple of str
-        Event types the legend lists (those of the data).
+        Event types the legend lists (those of the data); none: no legend.
 
     Returns
     -------
@@ -379,7 +379,8 @@ def base_map(
             max_zoom=19,
         ).add_to(fmap)
     fmap.get_root().header.add_child(Element(_MAP_CSS))
-    fmap.add_child(Legend(event_types))
+    if event_types:
+        fmap.add_child(Legend(event_types))
     fmap.add_child(_FocusWithoutScroll())
     return fmap
 
