@@ -63,6 +63,11 @@ def test_narrowing_the_dates_draws_fewer_and_changes_the_link(page: Page, app_se
     expect(page).to_have_url(re.compile(r"[?&]d=2014-09-01&d=201[78]-"))
     expect(frame.locator(MARKERS)).to_have_count(1)
     assert _params(page)["undated"] == ["0"]
+    # The share box gives the same view as the address bar.
+    share = page.locator("[data-testid='stSidebar'] [data-testid='stCode']")
+    expect(share).to_contain_text("undated=0")
+    link = share.inner_text().strip()
+    assert parse_qs(urlsplit(link).query) == _params(page)
 
 
 def test_a_hand_made_link_restores_the_view(page: Page, app_server):
