@@ -47,7 +47,8 @@ class RawTable:
     Attributes
     ----------
     frame : pandas.DataFrame
-        One row per data row, the file's columns, every value a str ('' when empty).
+        One row per data row, the file's columns, every value a str ('' when empty),
+        object dtype.
     source : str
         File name, used in reports.
     kind : str
@@ -215,7 +216,7 @@ def _read_csv(data: bytes, label: str, layer: str | None) -> RawTable:
                 label, number, "", f"{len(row)} fields but the header has {width}"
             ))
         values.append((row + [""] * width)[:width])
-    frame = pd.DataFrame(values, columns=header, dtype=object).astype(str)
+    frame = pd.DataFrame(values, columns=header, dtype=object)
     return RawTable(frame, label, "csv", encoding, delimiter, errors, rows[1:], rows[0])
 
 
@@ -275,7 +276,7 @@ def _read_excel(data: bytes, label: str, layer: str | None) -> RawTable:
     _check_header(header, label)
     width = len(header)
     values = [(r + [""] * width)[:width] for r in rows[1:]]
-    frame = pd.DataFrame(values, columns=header, dtype=object).astype(str)
+    frame = pd.DataFrame(values, columns=header, dtype=object)
     return RawTable(frame, label, "xlsx", originals=list(rows[1:]), header=list(header))
 
 
@@ -299,7 +300,7 @@ def _read_geojson(data: bytes, label: str, layer: str | None) -> RawTable:
         record.update(_point_columns(feature.get("geometry"), record))
         records.append(record)
     header = list(dict.fromkeys(k for r in records for k in r))
-    frame = pd.DataFrame(records, columns=header, dtype=object).fillna("").astype(str)
+    frame = pd.DataFrame(records, columns=header, dtype=object).fillna("")
     return RawTable(frame, label, "geojson", originals=list(features), header=header)
 
 
@@ -356,7 +357,7 @@ def _read_gpkg(data: bytes, label: str, layer: str | None) -> RawTable:
                 record.update(_point_columns(geom.__geo_interface__, record))
         records.append(record)
     header = list(dict.fromkeys([*columns, *(k for r in records for k in r)]))
-    out = pd.DataFrame(records, columns=header, dtype=object).fillna("").astype(str)
+    out = pd.DataFrame(records, columns=header, dtype=object).fillna("")
     return RawTable(out, label, "gpkg", header=header)
 
 

@@ -39,7 +39,13 @@ from geo.mappings import (
     apply_mapping,
     detect_mapping,
 )
-from geo.schema import INCIDENT_COLUMNS, RowError, empty_incidents, validate_incidents
+from geo.schema import (
+    INCIDENT_COLUMNS,
+    REQUIRED_COLUMNS,
+    RowError,
+    empty_incidents,
+    validate_incidents,
+)
 from geo.store import IncidentStore, UpsertResult, open_store
 
 MAPPING_LABELS = {
@@ -256,7 +262,9 @@ def _choose_mapping(
 
 def _validate(report: ImportReport, table: RawTable, mapped: Mapped) -> None:
     label = report.source
-    result = validate_incidents(mapped.frame, source=label)
+    frame = mapped.frame.astype(object)
+    empty = [c for c in frame.columns if c not in REQUIRED_COLUMNS and not (frame[c] != "").any()]
+    result = validate_incidents(frame.drop(columns=empty), source=label)
     if any(e.row is None for e in result.errors):
         report.errors.extend(result.errors)
         return

@@ -232,7 +232,10 @@ class _Columns:
         column = self.names.get(normalise_header(name))
         if column is None:
             return pd.Series([""] * self.n, index=self.frame.index, dtype=object)
-        return self.frame[column].astype(str).str.strip()
+        values = self.frame[column]
+        if values.dtype != object:
+            values = values.astype(str).astype(object)
+        return values.str.strip()
 
     def require(self, names: Sequence[str], label: str) -> None:
         missing = [n for n in names if not self.has(n)]
@@ -426,9 +429,8 @@ def _map_ucdp(columns: _Columns) -> Mapped:
 
 def _join(parts: Sequence[pd.Series], sep: str) -> pd.Series:
     """Join the non-empty values of each row with ``sep``."""
-    out = parts[0].astype(str)
+    out = parts[0]
     for part in parts[1:]:
-        part = part.astype(str)
         out = out.where(part == "", (out + sep + part).where(out != "", part))
     return out
 

