@@ -47,8 +47,8 @@ class RawTable:
     Attributes
     ----------
     frame : pandas.DataFrame
-        One row per data row, the file's columns, every value a str ('' when empty),
-        object dtype.
+        One row per data row, the file's columns, every value a str stripped of
+        surrounding blanks ('' when empty), object dtype.
     source : str
         File name, used in reports.
     kind : str
@@ -215,7 +215,7 @@ def _read_csv(data: bytes, label: str, layer: str | None) -> RawTable:
             errors.append(RowError(
                 label, number, "", f"{len(row)} fields but the header has {width}"
             ))
-        values.append((row + [""] * width)[:width])
+        values.append([v.strip() for v in row[:width]] + [""] * (width - len(row)))
     frame = pd.DataFrame(values, columns=header, dtype=object)
     return RawTable(frame, label, "csv", encoding, delimiter, errors, rows[1:], rows[0])
 

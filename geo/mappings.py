@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -234,8 +234,8 @@ class _Columns:
             return pd.Series([""] * self.n, index=self.frame.index, dtype=object)
         values = self.frame[column]
         if values.dtype != object:
-            values = values.astype(str).astype(object)
-        return values.str.strip()
+            return values.astype(str).astype(object).str.strip()
+        return values  # the readers strip values already
 
     def require(self, names: Sequence[str], label: str) -> None:
         missing = [n for n in names if not self.has(n)]
@@ -451,10 +451,14 @@ def _country_index() -> dict[str, str]:
 def _country_codes(columns: _Columns) -> pd.Series:
     """ISO alpha-2 from a ``country`` name or code, or the numeric ``iso`` column."""
     index = _country_index()
-    names = columns.get("country")
-    codes = names.map(lambda v: index.get(normalise_header(v), "") if v else "")
+
+    def lookup(values: pd.Series, key: Callable[[str], str]) -> pd.Series:
+        found = {v: index.get(key(v), "") if v else "" for v in pd.unique(values)}
+        return values.map(found)
+
+    codes = lookup(columns.get("country"), normalise_header)
     if columns.has("iso"):
-        numeric = columns.get("iso").map(lambda v: index.get(v.lstrip("0") or v, ""))
+        numeric = lookup(columns.get("iso"), lambda v: v.lstrip("0") or v)
         codes = codes.where(codes != "", numeric)
     return codes
 
