@@ -163,6 +163,7 @@ class Gazetteer:
         self.local = self.places["gazetteer_id"].str.startswith("local:").to_numpy()
         self._row_of = {gid: i for i, gid in enumerate(self.ids)}
         self._place_cache: dict[int, Place] = {}
+        self._columns: dict[str, list] | None = None
 
     def __len__(self) -> int:
         return len(self.places)
@@ -207,21 +208,22 @@ class Gazetteer:
         cached = self._place_cache.get(row)
         if cached is not None:
             return cached
-        r = self.places.iloc[row]
-        aliases = tuple(a for a in str(r["aliases"]).split("|") if a)
+        if self._columns is None:
+            self._columns = {c: self.places[c].tolist() for c in TABLE_COLUMNS}
+        col = self._columns
         place = Place(
-            gazetteer_id=str(r["gazetteer_id"]),
-            name=str(r["name"]),
-            aliases=aliases,
-            latitude=float(r["latitude"]),
-            longitude=float(r["longitude"]),
-            kind=str(r["kind"]),
-            country=str(r["country"]),
-            admin1=str(r["admin1"]),
-            precision=int(r["precision"]),
-            population=int(r["population"]),
-            feature_code=str(r["feature_code"]),
-            admin1_code=str(r["admin1_code"]),
+            col["gazetteer_id"][row],
+            col["name"][row],
+            tuple(filter(None, col["aliases"][row].split("|"))),
+            col["latitude"][row],
+            col["longitude"][row],
+            col["kind"][row],
+            col["country"][row],
+            col["admin1"][row],
+            int(col["precision"][row]),
+            int(col["population"][row]),
+            col["feature_code"][row],
+            col["admin1_code"][row],
         )
         self._place_cache[row] = place
         return place

@@ -19,6 +19,8 @@ otherwise ``unresolved`` (for review), never silently placed.
 
 from __future__ import annotations
 
+import gc
+import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +29,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 from rapidfuzz import fuzz, process
 
 from geo.gazetteer import Gazetteer, Place, load_gazetteer
@@ -49,7 +50,8 @@ SAME_PLACE_KM = 4.0
 #: Context places within this distance (km) lend support to a candidate.
 CONTEXT_KM = 60.0
 
-_QUALITY: dict[str, float] = {"exact": 1.0, "normalised": 0.95}
+_NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
+_FUZZY_BLOCK = 20_000  # above this many spellings, fuzzy search is blocked by first letter
 _SHARPNESS = 30.0  # how strongly match quality outweighs population and kind
 _LOCAL_POPULATION = 20_000  # curated local places count as a town of this size
 _CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
@@ -57,7 +59,7 @@ _PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
 _ADMIN1_BOOST = 5.0
 _CONTEXT_BOOST = 4.0
 _MAX_CANDIDATES = 8
-_GEOD = Geod(ellps="WGS84")
+_EARTH_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -138,21 +140,24 @@ class GeocodeResult:
 
 
 class _KeyIndex:
-    """Map a key to the values stored under it (a grouped, sorted array)."""
+    """Map a key to the values stored under it (values grouped by key, in a list)."""
 
     def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
         codes, uniques = pd.factorize(keys)
         order = np.argsort(codes, kind="stable")
+        # Arrays rather than lists: they hold no Python objects for the cycle collector
+        # to walk through on every full collection.
         self._values = values[order]
         counts = np.bincount(codes, minlength=len(uniques))
-        self._starts = np.concatenate([[0], np.cumsum(counts)])
-        self._code = dict(zip(uniques.tolist(), range(len(uniques)), strict=True))
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        self._code = dict(zip(uniques.tolist(), zip(bounds[:-1].tolist(), bounds[1:].tolist(),
+                                                    strict=True), strict=True))
 
-    def get(self, key: str) -> np.ndarray:
-        code = self._code.get(key)
-        if code is None:
-            return self._values[:0]
-        return self._values[self._starts[code]:self._starts[code + 1]]
+    def get(self, key: str) -> list:
+        span = self._code.get(key)
+        if span is None:
+            return []
+        return self._values[span[0]:span[1]].tolist()
 
 
 class Geocoder:
@@ -173,17 +178,24 @@ class Geocoder:
         self.gazetteer = gaz
         self.overrides = overrides if overrides is not None else OverrideStore(None)
         names = gaz.names
-        place_rows = names["place"].to_numpy(dtype=np.int64)
         exact = names[["exact", "place"]].drop_duplicates()
-        self._exact = _KeyIndex(exact["exact"].to_numpy(object), exact["place"].to_numpy())
         norm = names.loc[names["norm"] != "", ["norm", "place"]].drop_duplicates()
+        # Each key is indexed twice: alone, and prefixed by the country ("SY|raka").
+        self._exact = _KeyIndex(exact["exact"].to_numpy(object), exact["place"].to_numpy())
         self._norm = _KeyIndex(norm["norm"].to_numpy(object), norm["place"].to_numpy())
+        self._exact_cc = _KeyIndex(_with_country(gaz, exact, "exact"), exact["place"].to_numpy())
+        self._norm_cc = _KeyIndex(_with_country(gaz, norm, "norm"), norm["place"].to_numpy())
         skel = names.loc[names["skel"] != "", ["skel", "norm"]].drop_duplicates()
         self._skel = _KeyIndex(skel["skel"].to_numpy(object), skel["norm"].to_numpy(object))
-        self._name_country = gaz.country[place_rows] if len(place_rows) else np.array([])
-        self._fuzzy_cache: dict[str, tuple[list[str], dict[str, np.ndarray]]] = {}
-        self._weight = self._base_weights()
-        self._admin1_norm: np.ndarray | None = None
+        self._norm_rows = norm
+        self._fuzzy_cache: dict[str, list[str]] = {}
+        self._country = gaz.country.tolist()
+        self._lat = gaz.latitude.tolist()
+        self._lon = gaz.longitude.tolist()
+        self._weight = self._base_weights().tolist()
+        self._admin1_norm: list[str] | None = None
+        if len(gaz):
+            gaz.place(0)  # materialise the column lists once, not on the first query
 
     # ------------------------------------------------------------------ public
     def place(self, gazetteer_id: str) -> Place | None:
@@ -225,19 +237,25 @@ class Geocoder:
         GeocodeResult
         """
         cc = (country or "").strip().upper()
-        override = self._override(name, cc, admin1)
-        if override is not None:
-            return override
-        rows, quality, kinds = self._match(name, cc)
-        if not len(rows):
+        if len(self.overrides):
+            override = self._override(name, cc, admin1)
+            if override is not None:
+                return override
+        found = self._match(name, cc)
+        if not found:
             return GeocodeResult(name, "unresolved")
-        weight = self._weight[rows].copy()
-        if admin1:
-            weight *= np.where(self._in_admin1(rows, admin1, cc), _ADMIN1_BOOST, 1.0)
-        others = [c for c in context if c and c != name]
-        if others and len(rows) > 1:
-            weight *= self._context_boost(rows, tuple(others), cc)
-        return self._rank(name, rows, quality, kinds, weight)
+        rows = list(found)
+        weight = [self._weight[r] for r in rows]
+        if len(rows) > 1:
+            if admin1:
+                inside = self._in_admin1(rows, admin1, cc)
+                weight = [w * _ADMIN1_BOOST if i else w for w, i in zip(weight, inside,
+                                                                          strict=True)]
+            others = tuple(c for c in context if c and c != name)
+            if others:
+                boost = self._context_boost(rows, others, cc)
+                weight = [w * b for w, b in zip(weight, boost, strict=True)]
+        return self._rank(name, rows, found, weight)
 
     def geocode_many(
         self,
@@ -264,13 +282,19 @@ class Geocoder:
         adms = list(admin1s) if admin1s is not None else [None] * len(names)
         cache: dict[tuple[str, str | None, str | None], GeocodeResult] = {}
         out = []
-        for name, cc, adm in zip(names, ccs, adms, strict=True):
-            key = (name, cc or None, adm or None)
-            result = cache.get(key)
-            if result is None:
-                result = self.geocode(name, country=key[1], admin1=key[2])
-                cache[key] = result
-            out.append(result)
+        collecting = gc.isenabled()
+        gc.disable()  # results hold no cycles; skip collector passes over the index
+        try:
+            for name, cc, adm in zip(names, ccs, adms, strict=True):
+                key = (name, cc or None, adm or None)
+                result = cache.get(key)
+                if result is None:
+                    result = self.geocode(name, country=key[1], admin1=key[2])
+                    cache[key] = result
+                out.append(result)
+        finally:
+            if collecting:
+                gc.enable()
         return out
 
     # ----------------------------------------------------------------- matching
@@ -289,41 +313,40 @@ class Geocoder:
                 return None
         return GeocodeResult(name, "resolved", (Candidate(place, 1.0, "override", 1.0),), source)
 
-    def _match(self, name: str, cc: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    def _match(self, name: str, cc: str) -> dict[int, tuple[float, str]]:
+        """Rows that ``name`` may denote -> (match quality, match kind)."""
         exact_key, norm_key, skel_key = name_keys(name)
-        if not exact_key:
-            return np.empty(0, dtype=np.int64), np.empty(0), []
         found: dict[int, tuple[float, str]] = {}
-        country = self.gazetteer.country
+        if not exact_key:
+            return found
+        if cc:
+            exact_index, norm_index, prefix = self._exact_cc, self._norm_cc, cc + "|"
+        else:
+            exact_index, norm_index, prefix = self._exact, self._norm, ""
 
-        def add(rows: np.ndarray, quality: float, kind: str) -> None:
-            for r in rows.tolist():
-                if cc and country[r] != cc:
-                    continue
+        def add(rows: list[int], quality: float, kind: str) -> None:
+            for r in rows:
                 if r not in found or found[r][0] < quality:
                     found[r] = (quality, kind)
 
-        add(self._exact.get(exact_key), _QUALITY["exact"], "exact")
+        add(exact_index.get(prefix + exact_key), 1.0, "exact")
         if norm_key:
-            add(self._norm.get(norm_key), _QUALITY["normalised"], "normalised")
-        if not found and skel_key:
-            for other in self._skel.get(skel_key).tolist():
+            add(norm_index.get(prefix + norm_key), _NORMALISED, "normalised")
+        if found or not norm_key:
+            return found
+        if skel_key:
+            for other in self._skel.get(skel_key):
                 quality = _skeleton_quality(norm_key, other, skel_key)
                 if quality >= MIN_QUALITY:
-                    add(self._norm.get(other), quality, "skeleton")
-        if not any(kind in ("exact", "normalised") for _, kind in found.values()) and norm_key:
-            for other, ratio in self._fuzzy(norm_key, cc):
-                quality = _fuzzy_quality(ratio)
-                if quality >= MIN_QUALITY:
-                    add(self._norm.get(other), quality, "fuzzy")
-        rows = np.fromiter(found, dtype=np.int64, count=len(found))
-        quality = np.array([found[r][0] for r in found], dtype=float)
-        kinds = [found[r][1] for r in found]
-        return rows, quality, kinds
+                    add(norm_index.get(prefix + other), quality, "skeleton")
+        for other, ratio in self._fuzzy(norm_key, cc):
+            quality = _fuzzy_quality(ratio)
+            if quality >= MIN_QUALITY:
+                add(norm_index.get(prefix + other), quality, "fuzzy")
+        return found
 
     def _fuzzy(self, norm_key: str, cc: str) -> list[tuple[str, float]]:
-        block = cc or f"*{norm_key[0]}"
-        choices = self._fuzzy_choices(block)
+        choices = self._fuzzy_choices(cc, norm_key[0])
         if not choices:
             return []
         hits = process.extract(
@@ -331,18 +354,23 @@ class Geocoder:
         )
         return [(choice, score) for choice, score, _ in hits]
 
-    def _fuzzy_choices(self, block: str) -> list[str]:
-        cached = self._fuzzy_cache.get(block)
-        if cached is None:
-            norms = self.gazetteer.names["norm"].to_numpy(object)
-            if block.startswith("*"):
-                mask = self.gazetteer.names["norm"].str.startswith(block[1:]).to_numpy()
-            else:
-                mask = self._name_country == block
-            choices = sorted({n for n in norms[mask].tolist() if len(n) > 2})
-            cached = (choices, {})
-            self._fuzzy_cache[block] = cached
-        return cached[0]
+    def _fuzzy_choices(self, cc: str, first: str) -> list[str]:
+        """Normalised spellings to search: the country's, by first letter when many."""
+        block = f"{cc}:{first}"
+        cached = self._fuzzy_cache.get(block) or self._fuzzy_cache.get(f"{cc}:*")
+        if cached is not None:
+            return cached
+        norm = self._norm_rows
+        keys = norm["norm"]
+        if cc:
+            keys = keys[self.gazetteer.country[norm["place"].to_numpy()] == cc]
+        keys = keys[keys.str.len() > 2].drop_duplicates()
+        if len(keys) <= _FUZZY_BLOCK:
+            self._fuzzy_cache[f"{cc}:*"] = keys.tolist()
+            return self._fuzzy_cache[f"{cc}:*"]
+        for letter, group in keys.groupby(keys.str[0]):
+            self._fuzzy_cache[f"{cc}:{letter}"] = group.tolist()
+        return self._fuzzy_cache.setdefault(block, [])
 
     # ------------------------------------------------------------------ ranking
     def _base_weights(self) -> np.ndarray:
@@ -354,92 +382,99 @@ class Geocoder:
         codes = gaz.places["feature_code"].map(_CODE_WEIGHT).fillna(1.0).to_numpy()
         return weight * precision * codes
 
-    def _in_admin1(self, rows: np.ndarray, admin1: str, cc: str) -> np.ndarray:
+    def _in_admin1(self, rows: list[int], admin1: str, cc: str) -> list[bool]:
         gaz = self.gazetteer
         wanted = override_key("x", cc, admin1)[2]
         if self._admin1_norm is None:
-            self._admin1_norm = np.array(
-                [override_key("x", "", a)[2] for a in gaz.admin1.tolist()], dtype=object
-            )
+            self._admin1_norm = [override_key("x", "", a)[2] for a in gaz.admin1.tolist()]
         codes = self._admin1_codes(admin1, cc)
-        hit = self._admin1_norm[rows] == wanted
-        hit |= gaz.admin1_code[rows] == admin1.strip()
-        if codes:
-            pairs = zip(gaz.country[rows].tolist(), gaz.admin1_code[rows].tolist(), strict=True)
-            hit |= np.array([p in codes for p in pairs], dtype=bool)
-        return hit
+        code = admin1.strip()
+        out = []
+        for r in rows:
+            pair = (self._country[r], gaz.admin1_code[r])
+            out.append(bool(wanted) and self._admin1_norm[r] == wanted
+                       or gaz.admin1_code[r] == code or pair in codes)
+        return out
 
     def _admin1_codes(self, admin1: str, cc: str) -> set[tuple[str, str]]:
         """(country, admin1 code) of the area ``admin1`` names, through its places."""
-        rows, quality, _ = self._match(admin1, cc)
-        rows = rows[quality >= _QUALITY["normalised"]]
-        if not len(rows):
+        found = self._match(admin1, cc)
+        rows = [r for r, (q, _) in found.items() if q >= _NORMALISED]
+        if not rows:
             return set()
         gaz = self.gazetteer
-        areas = rows[gaz.precision[rows] == 3]
-        chosen = areas if len(areas) else rows[[int(np.argmax(gaz.population[rows]))]]
-        return {(gaz.country[r], gaz.admin1_code[r]) for r in chosen.tolist()
-                if gaz.admin1_code[r]}
+        areas = [r for r in rows if gaz.precision[r] == 3]
+        chosen = areas or [max(rows, key=lambda r: gaz.population[r])]
+        return {(self._country[r], gaz.admin1_code[r]) for r in chosen if gaz.admin1_code[r]}
 
-    def _context_boost(self, rows: np.ndarray, others: tuple[str, ...], cc: str) -> np.ndarray:
+    def _context_boost(self, rows: list[int], others: tuple[str, ...], cc: str) -> list[float]:
         anchors = self._anchors(others, cc)
-        if not anchors:
-            return np.ones(len(rows))
-        gaz = self.gazetteer
-        boost = np.ones(len(rows))
-        for lat, lon in anchors:
-            km = _distance_km(gaz.latitude[rows], gaz.longitude[rows], lat, lon)
-            boost = np.maximum(boost, np.where(km <= CONTEXT_KM, _CONTEXT_BOOST, 1.0))
+        boost = []
+        for r in rows:
+            near = any(_km(self._lat[r], self._lon[r], lat, lon) <= CONTEXT_KM
+                       for lat, lon in anchors)
+            boost.append(_CONTEXT_BOOST if near else 1.0)
         return boost
 
     @lru_cache(maxsize=4096)  # noqa: B019 - the cache lives as long as the geocoder
     def _anchors(self, others: tuple[str, ...], cc: str) -> list[tuple[float, float]]:
+        """Where the other names of a record point (their most plausible good match)."""
         out = []
         for other in others:
-            rows, quality, _ = self._match(other, cc)
-            good = rows[quality >= _QUALITY["normalised"]]
-            if len(good):
-                r = good[int(np.argmax(self._weight[good]))]
-                out.append((float(self.gazetteer.latitude[r]),
-                            float(self.gazetteer.longitude[r])))
+            found = self._match(other, cc)
+            good = [r for r, (q, _) in found.items() if q >= _NORMALISED]
+            if good:
+                r = max(good, key=lambda r: self._weight[r])
+                out.append((self._lat[r], self._lon[r]))
         return out
 
     def _rank(
         self,
         name: str,
-        rows: np.ndarray,
-        quality: np.ndarray,
-        kinds: list[str],
-        weight: np.ndarray,
+        rows: list[int],
+        found: dict[int, tuple[float, str]],
+        weight: list[float],
     ) -> GeocodeResult:
-        plaus = weight * np.exp(_SHARPNESS * (quality - 1.0))
-        order = np.argsort(-plaus, kind="stable")
         gaz = self.gazetteer
+        if len(rows) == 1:
+            quality, kind = found[rows[0]]
+            only = Candidate(gaz.place(rows[0]), quality, kind, quality)
+            status: Status = "resolved" if quality >= RESOLVE_SCORE else "unresolved"
+            return GeocodeResult(name, status, (only,),
+                                 only.place.gazetteer_id if status == "resolved" else "")
+        plaus = [w * math.exp(_SHARPNESS * (found[r][0] - 1.0))
+                 for r, w in zip(rows, weight, strict=True)]
+        order = sorted(range(len(rows)), key=lambda i: -plaus[i])
         kept: list[int] = []
-        if len(order) > 1:
-            lat, lon = gaz.latitude[rows], gaz.longitude[rows]
-            for i in order.tolist():
-                if kept:
-                    km = _distance_km(lat[kept], lon[kept], lat[i], lon[i])
-                    if np.any(km <= SAME_PLACE_KM):
-                        continue
-                kept.append(i)
-        else:
-            kept = order.tolist()
-        total = float(plaus[kept].sum())
+        lat, lon = self._lat, self._lon
+        total = 0.0
+        for i in order:
+            r = rows[i]
+            if len(kept) < _MAX_CANDIDATES and any(
+                _km(lat[r], lon[r], lat[rows[k]], lon[rows[k]]) <= SAME_PLACE_KM for k in kept
+            ):
+                continue  # the same place again: counted once
+            total += plaus[i]
+            kept.append(i)
         candidates = tuple(
-            Candidate(gaz.place(int(rows[i])), round(float(quality[i] * plaus[i] / total), 4),
-                      kinds[i], round(float(quality[i]), 4))
+            Candidate(gaz.place(rows[i]), round(found[rows[i]][0] * plaus[i] / total, 4),
+                      found[rows[i]][1], round(found[rows[i]][0], 4))
             for i in kept[:_MAX_CANDIDATES]
         )
         top = candidates[0]
         if top.score >= RESOLVE_SCORE:
             return GeocodeResult(name, "resolved", candidates, top.place.gazetteer_id)
-        if len(candidates) > 1 and top.quality >= _QUALITY["normalised"]:
+        if len(candidates) > 1 and top.quality >= _NORMALISED:
             return GeocodeResult(name, "ambiguous", candidates)
         if len(candidates) > 1 and top.score + candidates[1].score >= RESOLVE_SCORE:
             return GeocodeResult(name, "ambiguous", candidates)
         return GeocodeResult(name, "unresolved", candidates)
+
+
+def _with_country(gaz: Gazetteer, frame: pd.DataFrame, column: str) -> np.ndarray:
+    countries = gaz.country[frame["place"].to_numpy()].astype(str)
+    keys = frame[column].to_numpy(dtype=str)
+    return np.char.add(np.char.add(countries, "|"), keys).astype(object)
 
 
 def _skeleton_quality(norm_key: str, other: str, skel_key: str) -> float:
@@ -452,11 +487,15 @@ def _fuzzy_quality(ratio: float) -> float:
     return 0.4 + 0.5 * ratio / 100.0
 
 
-def _distance_km(lats: np.ndarray, lons: np.ndarray, lat: float, lon: float) -> np.ndarray:
-    lats = np.asarray(lats, dtype=float)
-    lons = np.asarray(lons, dtype=float)
-    _, _, metres = _GEOD.inv(lons, lats, np.full_like(lons, lon), np.full_like(lats, lat))
-    return np.asarray(metres) / 1000.0
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance in km on a local equirectangular approximation.
+
+    Within a fraction of a percent at the few tens of km the ranking thresholds use;
+    reported distances (``geo.nearest``, the benchmark) are geodesic.
+    """
+    dlon = (lon1 - lon2 + 180.0) % 360.0 - 180.0
+    x = math.radians(dlon) * math.cos(math.radians((lat1 + lat2) / 2.0))
+    return _EARTH_KM * math.hypot(x, math.radians(lat1 - lat2))
 
 
 def _pin_place(o) -> Place:  # noqa: ANN001 - an Override

@@ -63,25 +63,17 @@ _JOINED_AL = re.compile(r"^[ae]l(?=[bcdfghjklmnpqrstvwxz][a-z]*[aeiouy][a-z]*$)"
 #: English words that describe a place rather than name it.
 _GENERIC_WORDS = frozenset({"city", "town", "village", "the"})
 
-# Transliteration variants folded by name_key, applied in this order.
-_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), repl)
-    for pattern, repl in (
-        (r"tch|dj|dsch", "j"),
-        (r"ch", "sh"),
-        (r"gh", "\x01"),
-        (r"g", "j"),
-        (r"\x01", "gh"),
-        (r"dh", "z"),
-        (r"ck|q|c(?=[aou])", "k"),
-        (r"ph", "f"),
-        (r"ou|oo|o|w(?=[^aeiouy]|$)", "u"),
-        (r"ee|ie", "i"),
-        (r"ei|ey|ai|ay", "ay"),
-        (r"e", "a"),
-        (r"(.)\1+", r"\1"),
-    )
+# Transliteration variants folded by name_key, in one left-to-right pass (the
+# alternatives are tried in this order at each position).
+_FOLD_MAP: dict[str, str] = {
+    "dsch": "j", "tch": "j", "dj": "j", "ch": "sh", "gh": "gh", "dh": "z", "ph": "f",
+    "ck": "k", "ee": "i", "ie": "i", "ei": "ay", "ey": "ay", "ai": "ay", "ay": "ay",
+    "ou": "u", "oo": "u", "g": "j", "q": "k", "c": "k", "o": "u", "w": "u", "e": "a",
+}
+_FOLD = re.compile(
+    r"dsch|tch|dj|ch|gh|dh|ph|ck|ee|ie|ei|ey|ai|ay|ou|oo|g|q|c(?=[aou])|o|w(?=[^aeiouy]|$)|e"
 )
+_DOUBLE = re.compile(r"(.)\1+")
 _ENDING = re.compile(r"(?<=[a-z]{2})ah?$")
 _VOWELS = re.compile(r"[aeiouyw]+")
 
@@ -146,7 +138,7 @@ def name_key(name: str) -> str:
     >>> name_key("Ar-Raqqah") == name_key("al Raqqa") == name_key("Raqqa")
     True
     """
-    return _keys(name)[0]
+    return _keys(name)[1]
 
 
 def skeleton_key(name: str) -> str:
@@ -162,7 +154,7 @@ def skeleton_key(name: str) -> str:
     str
         Consonants of :func:`name_key`, an initial vowel written as "a".
     """
-    return _keys(name)[1]
+    return _keys(name)[2]
 
 
 def name_keys(name: str) -> tuple[str, str, str]:
@@ -177,15 +169,18 @@ def name_keys(name: str) -> tuple[str, str, str]:
     -------
     tuple of str
     """
-    return (basic_key(name), *_keys(name))
+    return _keys(name)
 
 
 @lru_cache(maxsize=262_144)
-def _keys(name: str) -> tuple[str, str]:
+def _keys(name: str) -> tuple[str, str, str]:
     if is_arabic(name):
-        return _arabic_keys(name)
-    text = _CAMEL_ARTICLE.sub(r"\1 ", name)
-    words = _latin_words(text.lower()).split()
+        return (fold_arabic(name), *_arabic_keys(name))
+    basic = _latin_words(name.lower())
+    if _CAMEL_ARTICLE.search(name):
+        words = _latin_words(_CAMEL_ARTICLE.sub(r"\1 ", name).lower()).split()
+    else:
+        words = basic.split()
     kept: list[str] = []
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -197,8 +192,8 @@ def _keys(name: str) -> tuple[str, str]:
         word = _JOINED_AL.sub("", word) if len(word) > 3 else word
         kept.append(_fold_word(word))
     key = "".join(kept)
-    key = _FOLDS[-1][0].sub(_FOLDS[-1][1], key)
-    return key, _skeleton(key)
+    key = _DOUBLE.sub(_first, key)
+    return basic, key, _skeleton(key)
 
 
 def _is_article(word: str, nxt: str) -> bool:
@@ -209,9 +204,16 @@ def _is_article(word: str, nxt: str) -> bool:
 
 
 def _fold_word(word: str) -> str:
-    for pattern, repl in _FOLDS:
-        word = pattern.sub(repl, word)
-    return _ENDING.sub("a", word)
+    word = _FOLD.sub(_fold_match, word)
+    return _ENDING.sub("a", _DOUBLE.sub(_first, word))
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _FOLD_MAP[match.group()]
 
 
 def _skeleton(key: str) -> str:
@@ -236,6 +238,6 @@ def _arabic_keys(name: str) -> tuple[str, str]:
     words = [w for w in re.split(r"[^\u0621-\u064a\u0660-\u0669]+", text) if w]
     if len(words) > 1:
         words = [w for w in words if w not in _ARABIC_GENERIC] or words
-    key = re.sub(r"(.)\1+", r"\1", "".join(words))
+    key = _DOUBLE.sub(_first, "".join(words))
     core = re.sub("\u0647$", "", key) if len(key) > 2 else key
     return key, core.translate(_ARABIC_WEAK) or key
