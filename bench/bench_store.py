@@ -131,7 +131,8 @@ def _explain(url: str, schema: str) -> None:
         plan = [r[0] for r in conn.execute(
             f"EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM {schema}.incidents WHERE "
             f"ST_Intersects(geom, ST_MakeEnvelope({', '.join(map(str, BOUNDS))}, 4326)) "
-            f"AND date_start <= '{DATES[1]}' AND date_end >= '{DATES[0]}'"
+            f"AND daterange(date_start, date_end, '[]') && daterange('{DATES[0]}', "
+            f"'{DATES[1]}', '[]') AND date_start <= '{DATES[1]}' AND date_end >= '{DATES[0]}'"
         )]
     used = [line.strip() for line in plan if "Index" in line or "Bitmap" in line]
     print("  plan: " + " | ".join(used[:3]) + f" | {plan[-1].strip()}")

@@ -52,7 +52,16 @@ if [ "$(id -u)" = 0 ]; then
   id -u postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql postgres
   RUNAS=(runuser -u postgres --)
 fi
-pg() { "${RUNAS[@]}" "$BIN/$1" "${@:2}"; }
+pg() { (cd / && "${RUNAS[@]}" "$BIN/$1" "${@:2}"); }
+
+# A checkout the postgres user cannot reach (a private parent folder) keeps its cluster
+# in a folder of its own under /var/tmp, named after the checkout.
+if [ "$(id -u)" = 0 ] && [ -z "${INCIDENT_PGDATA:-}" ] \
+    && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+  PGHOME=/var/tmp/incident-map-pg-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)
+  DATA=$PGHOME/data
+  RUN=$PGHOME/run
+fi
 
 case "${1:-}" in
   --install) install_packages; exit 0 ;;
