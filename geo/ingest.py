@@ -415,11 +415,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.mapping:
             options["mapping"] = _load_mapping(args.mapping)
-        store = None if args.dry_run else open_store(args.db)
-        report = import_file(
-            args.file, store, who=args.who, rejected_out=args.rejected, dry_run=args.dry_run,
-            **options,
-        )
+        report = prepare_import(args.file, **options)  # type: ignore[arg-type]
+        if args.rejected:
+            report.save_rejected(args.rejected)
+        if report.readable and report.valid and not args.dry_run:
+            store = open_store(args.db)
+            who = args.who or f"import {report.source} by {_user()}"
+            report.result = store.upsert(report.incidents, origin=report.origins, who=who)
     except (MappingError, FormatError) as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 2

@@ -295,6 +295,9 @@ def test_command_line(tmp_path):
     odd = _cli(str(tmp_path / "odd.csv"), db=db, cwd=tmp_path)
     assert odd.returncode == 2 and "no known layout" in odd.stdout
     assert open_store(db).count() == 2
+    fresh = tmp_path / "untouched.gpkg"
+    assert _cli(str(tmp_path / "nope.csv"), db=fresh, cwd=tmp_path).returncode == 2
+    assert not fresh.exists()  # nothing to write, no store created
 
 
 def test_main_in_process_with_a_broken_store(tmp_path, capsys):
