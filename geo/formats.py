@@ -376,33 +376,32 @@ def _gis_value(value: object) -> object:
 # -- rejected rows --------------------------------------------------------------------
 
 
-def write_rejected(table: RawTable, rows: Sequence[int], out: str | Path) -> Path:
-    """Save rejected rows untouched, to fix and import again.
+def rejected_bytes(table: RawTable, rows: Sequence[int], geojson: bool = False) -> bytes:
+    """Rejected rows, untouched, as the bytes of a file to fix and import again.
 
-    A CSV source keeps its header, delimiter and every field as written (saved as
-    UTF-8 with BOM, which spreadsheet programs read with Arabic intact). A GeoJSON
-    source saved to ``.geojson`` keeps its features whole. Anything else is saved as
-    a CSV of the source's columns as text.
+    A CSV source keeps its header, delimiter and every field as written (as UTF-8 with
+    BOM, which spreadsheet programs read with Arabic intact). A GeoJSON source keeps its
+    features whole when ``geojson`` is True. Anything else becomes a CSV of the source's
+    columns as text.
 
     Parameters
     ----------
     table : RawTable
     rows : sequence of int
         1-based data row numbers.
-    out : str or Path
+    geojson : bool
+        For a GeoJSON source: a FeatureCollection rather than a CSV.
 
     Returns
     -------
-    Path
+    bytes
     """
-    out = Path(out)
     wanted = sorted(set(rows))
-    if table.kind == "geojson" and out.suffix.lower() in (".geojson", ".json"):
+    if table.kind == "geojson" and geojson:
         features = [table.originals[n - 1] for n in wanted]
         payload = json.dumps({"type": "FeatureCollection", "features": features},
                              ensure_ascii=False, indent=1)
-        atomic_write(out, payload.encode("utf-8"))
-        return out
+        return payload.encode("utf-8")
     buffer = io.StringIO(newline="")
     if table.kind == "csv":
         writer = csv.writer(buffer, delimiter=table.delimiter or ",", lineterminator="\r\n")
@@ -413,7 +412,21 @@ def write_rejected(table: RawTable, rows: Sequence[int], out: str | Path) -> Pat
         writer.writerow(list(table.frame.columns))
         writer.writerows(table.frame.iloc[[n - 1 for n in wanted]].itertuples(
             index=False, name=None))
-    atomic_write(out, buffer.getvalue().encode("utf-8-sig"))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_rejected(table: RawTable, rows: Sequence[int], out: str | Path) -> Path:
+    """Save rejected rows untouched (see :func:`rejected_bytes`), atomically.
+
+    A ``.geojson``/``.json`` name keeps a GeoJSON source's features whole.
+
+    Returns
+    -------
+    Path
+    """
+    out = Path(out)
+    geojson = out.suffix.lower() in (".geojson", ".json")
+    atomic_write(out, rejected_bytes(table, rows, geojson=geojson))
     return out
 
 

@@ -28,7 +28,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.formats import KINDS, FormatError, RawTable, read_table, write_rejected
+from geo.formats import (
+    KINDS,
+    FormatError,
+    RawTable,
+    read_table,
+    rejected_bytes,
+    write_rejected,
+)
 from geo.geocoder import Geocoder
 from geo.mappings import (
     MAPPING_KINDS,
@@ -118,6 +125,12 @@ class ImportReport:
             return None
         self.rejected_path = write_rejected(self.table, self.rejected_rows, out)
         return self.rejected_path
+
+    def rejected_file(self, geojson: bool = False) -> bytes:
+        """The rejected rows as file bytes, e.g. for a download button."""
+        if self.table is None or not self.rejected_rows:
+            return b""
+        return rejected_bytes(self.table, self.rejected_rows, geojson=geojson)
 
     def errors_frame(self) -> pd.DataFrame:
         """The errors as a table: row, field, reason."""

@@ -220,6 +220,7 @@ def test_every_kind_of_bad_row_is_reported_and_saved_untouched(tmp_path, memory)
         saved = list(csv.reader(handle))
     assert saved[0] == HEADER
     assert saved[1:] == [r for r, _, _ in BAD_ROWS]
+    assert report.rejected_file() == out.read_bytes()
     text = "\n".join(report.lines())
     assert "row 3, id: duplicate id" in text and "2 valid, 12 rejected" in text
 
