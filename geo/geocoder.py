@@ -40,7 +40,7 @@ Status = Literal["resolved", "ambiguous", "unresolved"]
 MatchKind = Literal["override", "exact", "normalised", "skeleton", "fuzzy"]
 
 #: A name is resolved when its best candidate scores at least this.
-RESOLVE_SCORE = 0.75
+RESOLVE_SCORE = 0.8
 #: Below this name-match quality a candidate is not worth showing.
 MIN_QUALITY = 0.78
 #: Minimum RapidFuzz ratio (0-100) of the fuzzy fallback.
@@ -56,7 +56,7 @@ _SHARPNESS = 30.0  # how strongly match quality outweighs population and kind
 _LOCAL_POPULATION = 20_000  # curated local places count as a town of this size
 _CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
 _PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
-_ADMIN1_BOOST = 5.0
+_ADMIN1_BOOST = 25.0
 _CONTEXT_BOOST = 4.0
 _MAX_CANDIDATES = 8
 _EARTH_KM = 6371.0088
@@ -479,12 +479,12 @@ def _with_country(gaz: Gazetteer, frame: pd.DataFrame, column: str) -> np.ndarra
 
 def _skeleton_quality(norm_key: str, other: str, skel_key: str) -> float:
     similarity = fuzz.ratio(norm_key, other) / 100.0
-    short = 0.04 if len(skel_key) <= 2 else 0.0
+    short = 0.05 if len(skel_key) <= 2 else 0.0
     return 0.5 + 0.45 * similarity - short
 
 
 def _fuzzy_quality(ratio: float) -> float:
-    return 0.4 + 0.5 * ratio / 100.0
+    return 0.3 + 0.6 * ratio / 100.0
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
