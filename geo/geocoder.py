@@ -52,11 +52,11 @@ CONTEXT_KM = 60.0
 
 _NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
 _FUZZY_BLOCK = 20_000  # above this many spellings, fuzzy search is blocked by first letter
-_SHARPNESS = 30.0  # how strongly match quality outweighs population and kind
+_SHARPNESS = 15.0  # how strongly match quality outweighs population and kind
 _LOCAL_POPULATION = 20_000  # curated local places count as a town of this size
 _CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
 _PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
-_ADMIN1_BOOST = 25.0
+_ADMIN1_BOOST = 100.0
 _CONTEXT_BOOST = 4.0
 _MAX_CANDIDATES = 8
 _EARTH_KM = 6371.0088
