@@ -82,7 +82,10 @@ def nearest_places(
     while True:
         places = _places_near(gazetteer, lat[has], lon[has], max_precision, margin)
         if places.empty:
-            return out
+            if margin >= 180:
+                return out
+            margin *= 4
+            continue
         joined = gpd.sjoin_nearest(
             pts_metric, places.to_crs(metric), how="inner", max_distance=max_distance_m,
             distance_col="_distance",
