@@ -12,6 +12,7 @@ from geo.geocoder import Geocoder
 from geo.join import build_incident_frame, fingerprint
 from geo.layers import fit_view
 from geo.schema import EVENT_TYPES, RowError, load_incidents
+from geo.store import IncidentStore
 from geo.view import ViewDomain
 
 #: Map view used when no incident can be drawn (the whole world).
@@ -61,6 +62,27 @@ class Dataset:
             has_incident=ids.__contains__,
             event_types=tuple(t for t in EVENT_TYPES if t in present),
         )
+
+
+def load_store_dataset(
+    store: IncidentStore, geocoder: Geocoder, errors: list[RowError] | None = None
+) -> Dataset:
+    """Geocode and join every incident of a store.
+
+    Parameters
+    ----------
+    store : IncidentStore
+    geocoder : Geocoder
+    errors : list of RowError, optional
+        Problems met while filling the store (e.g. rows of the seed file).
+
+    Returns
+    -------
+    Dataset
+        With the store's ``origin`` and ``possible_duplicates`` columns.
+    """
+    records = store.incidents(with_flags=True)
+    return Dataset(build_incident_frame(records, geocoder), list(errors or []), store.kind)
 
 
 def load_dataset(path: Path, geocoder: Geocoder) -> Dataset:

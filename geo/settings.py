@@ -38,7 +38,10 @@ class Settings:
     attribution : str
         Attribution shown for the basemap.
     incidents_path : Path
-        File of incidents the app opens on.
+        Seed incidents loaded into an empty store (``INCIDENT_MAP_DATA`` when set).
+    data_file : Path or None
+        ``INCIDENT_MAP_DATA`` when set: the app then shows that file, read-only,
+        instead of the store.
     places_path : Path
         The project's own place file (sites and aliases GeoNames lacks).
     gazetteer_index_path : Path
@@ -54,6 +57,7 @@ class Settings:
     tiles: str = DEFAULT_TILES
     attribution: str = DEFAULT_ATTRIBUTION
     incidents_path: Path = DATA_DIR / "seed_incidents.csv"
+    data_file: Path | None = None
     places_path: Path = DATA_DIR / "places.csv"
     gazetteer_index_path: Path = DATA_DIR / "gazetteer" / "index.parquet"
     overrides_path: Path = DATA_DIR / "geocode_overrides.csv"
@@ -76,6 +80,10 @@ def load_settings() -> Settings:
         tiles=os.environ.get("INCIDENT_MAP_TILES") or base.tiles,
         attribution=os.environ.get("INCIDENT_MAP_ATTRIBUTION") or base.attribution,
         incidents_path=_path_from_env("INCIDENT_MAP_DATA", base.incidents_path),
+        data_file=(
+            _path_from_env("INCIDENT_MAP_DATA", base.incidents_path)
+            if os.environ.get("INCIDENT_MAP_DATA") else None
+        ),
         places_path=_path_from_env("INCIDENT_MAP_PLACES", base.places_path),
         gazetteer_index_path=_path_from_env(
             "INCIDENT_MAP_GAZETTEER", base.gazetteer_index_path

@@ -11,7 +11,7 @@ from geo.layers import base_map, group_by_place, ids_at, incident_group
 from geo.map_events import RETURNED_OBJECTS, read_map_events
 from geo.table import TABLE_COLUMNS, incident_table
 from geo.timeline import timeline_chart, timeline_data
-from pages.shared import common, view_state
+from pages.shared import common, records, view_state
 
 MAP_KEY = "incident_map"
 TABLE_KEY = "incident_table"
@@ -109,7 +109,16 @@ with detail_col:
                 )
         with st.container(border=True):
             st.markdown(incident_markdown(selected))
+            flagged = selected.get("possible_duplicates")
+            if isinstance(flagged, str) and flagged:
+                st.warning(f"Possible duplicate of: {flagged}", icon=":material/content_copy:")
         st.button("Clear selection", on_click=view_state.select, args=(None,))
+        store = common.store()
+        if store is not None:
+            with st.expander("Correct this record"):
+                records.edit_form(store, selected)
+            with st.expander("History of corrections"):
+                records.history(store, str(selected["id"]))
 
 st.subheader(f"Incidents in view ({len(shown)})")
 table = incident_table(shown)
@@ -122,4 +131,5 @@ st.dataframe(
     key=TABLE_KEY,
 )
 view_state.remember_table(table)
+records.export_box(frame, state, domain, len(shown), st.context.url or "")
 view_state.write_url(state, domain)

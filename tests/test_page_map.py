@@ -38,6 +38,14 @@ def _widget(elements, label: str):
     return next(e for e in elements if e.label == label)
 
 
+@pytest.fixture(autouse=True)
+def fresh_store(tmp_path, monkeypatch):
+    """Every test starts on its own store, seeded with the shipped seed incidents."""
+    path = tmp_path / "store.gpkg"
+    monkeypatch.setenv("INCIDENT_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def incidents_file(tmp_path, monkeypatch):
     """Point the app at a small incident file written by the test."""
@@ -169,3 +177,32 @@ def test_several_incidents_at_one_place_are_all_listed(incidents_file):
     at.button(key="pick-p2").click().run()
     assert _param(at, "sel") == ["p2"]
     assert "second" in _markdown(at)
+
+
+def test_a_correction_is_saved_with_its_history(fresh_store):
+    at = _run({"sel": ["seed-shaafah-2018-11"]})
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Killed, at least"].set_value("12")
+    inputs["Your name"].set_value("analyst A")
+    inputs["Why (source, reasoning)"].set_value("ministry letter gives 12 killed")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert not at.exception
+    from geo.store import open_store
+
+    store = open_store(str(fresh_store))
+    assert store.get("seed-shaafah-2018-11")["killed_min"] == 12
+    past = store.history("seed-shaafah-2018-11")
+    edits = past[past["field"] == "killed_min"]
+    assert len(edits) == 1
+    row = edits.iloc[0]
+    assert (row["who"], row["field"], str(row["after"])) == ("analyst A", "killed_min", "12")
+    assert "killed\\: at least 12" in _markdown(at)
+
+
+def test_an_invalid_correction_is_refused_with_the_reason():
+    at = _run({"sel": ["seed-raqqah-2017-10"]})
+    inputs = {t.label: t for t in at.text_input}
+    inputs["First day (YYYY-MM-DD)"].set_value("2017-11-15")
+    inputs["Your name"].set_value("analyst B")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert any("Not saved" in e.value for e in at.error)

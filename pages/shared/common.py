@@ -7,13 +7,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.dataset import Dataset, load_dataset
+from geo.dataset import Dataset, load_dataset, load_store_dataset
 from geo.details import escape_markdown, incident_label
 from geo.filters import FilterResult
 from geo.geocoder import Geocoder, default_geocoder
 from geo.join import OFF_MAP_REASONS
 from geo.overrides import OverrideStore
+from geo.schema import RowError
 from geo.settings import Settings, load_settings
+from geo.store import IncidentStore, open_store, seed_store
 
 
 def _mtime(path: Path) -> float:
@@ -56,8 +58,21 @@ def _geocoder_inputs(s: Settings) -> tuple[str, float, str, float, str, float]:
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
-def _dataset(path: str, mtime: float, geocoder_key: tuple) -> Dataset:
+def _file_dataset(path: str, mtime: float, geocoder_key: tuple) -> Dataset:
     return load_dataset(Path(path), geocoder())
+
+
+@st.cache_resource(show_spinner="Opening the incident store…")
+def _store(location: str, seed: str) -> tuple[IncidentStore, list[RowError]]:
+    opened = open_store(location)
+    _, errors = seed_store(opened, seed)
+    return opened, errors
+
+
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
+def _store_dataset(location: str, revision: int, geocoder_key: tuple) -> Dataset:
+    opened, errors = _store(location, str(settings().incidents_path))
+    return load_store_dataset(opened, geocoder(), errors)
 
 
 def settings() -> Settings:
@@ -65,13 +80,29 @@ def settings() -> Settings:
     return load_settings()
 
 
-def dataset() -> Dataset:
-    """The incidents of the configured file, reloaded when it or the geocoder changes."""
+def store() -> IncidentStore | None:
+    """The incident store (seeded on first use), or None when the app shows a file."""
     s = settings()
+    if s.data_file is not None:
+        return None
+    return _store(s.database, str(s.incidents_path))[0]
+
+
+def dataset() -> Dataset:
+    """The incidents the app shows: the store's, or the file's (``INCIDENT_MAP_DATA``).
+
+    Reloaded when the store is written, the file changes or the geocoder changes.
+    """
+    s = settings()
+    where = str(s.data_file) if s.data_file is not None else "the incident store"
     try:
-        return _dataset(str(s.incidents_path), _mtime(s.incidents_path), _geocoder_inputs(s))
-    except (OSError, ValueError) as exc:
-        st.error(f"Could not load incidents from {s.incidents_path}: {exc}")
+        if s.data_file is not None:
+            return _file_dataset(str(s.data_file), _mtime(s.data_file), _geocoder_inputs(s))
+        opened = store()
+        assert opened is not None
+        return _store_dataset(s.database, opened.revision(), _geocoder_inputs(s))
+    except Exception as exc:  # noqa: BLE001 - the analyst gets a message, never a traceback
+        st.error(f"Could not load incidents from {where}: {exc}", icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop ends the run
 

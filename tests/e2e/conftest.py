@@ -94,20 +94,25 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def app_server() -> Iterator[AppServer]:
-    """The app on its default (seed) data, with a test tile server configured."""
-    server = AppServer({"INCIDENT_MAP_TILES": TILES, "INCIDENT_MAP_ATTRIBUTION": "test tiles"})
+def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    """The app on a fresh store seeded with the default data, and a test tile server."""
+    store = tmp_path_factory.mktemp("store") / "incidents.gpkg"
+    server = AppServer(
+        {"INCIDENT_MAP_TILES": TILES, "INCIDENT_MAP_ATTRIBUTION": "test tiles",
+         "INCIDENT_DB": str(store)}
+    )
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def start_app() -> Iterator[Callable[[dict[str, str]], AppServer]]:
-    """Start further app servers with their own environment; all stopped at the end."""
+def start_app(tmp_path_factory) -> Iterator[Callable[[dict[str, str]], AppServer]]:
+    """Start further app servers with their own environment and store; all stopped at the end."""
     servers: list[AppServer] = []
 
     def start(env: dict[str, str]) -> AppServer:
-        server = AppServer({"INCIDENT_MAP_TILES": TILES, **env})
+        store = tmp_path_factory.mktemp("store") / "incidents.gpkg"
+        server = AppServer({"INCIDENT_MAP_TILES": TILES, "INCIDENT_DB": str(store), **env})
         servers.append(server)
         return server
 

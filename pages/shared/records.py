@@ -1,0 +1,123 @@
+"""Correcting a stored incident (with its history) and exporting the incidents in view."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from geo.export import EXPORT_FORMATS, ExportFile, export_view
+from geo.schema import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
+from geo.store import EditConflict, IncidentStore, InvalidEdit
+from geo.view import ViewDomain, ViewState, view_link
+
+#: Fields an analyst corrects on the map page, with their labels.
+EDITABLE = {
+    "date_start": "First day (YYYY-MM-DD)",
+    "date_end": "Last day (YYYY-MM-DD)",
+    "date_precision": "Date precision",
+    "date_note": "Date note",
+    "place": "Place as written",
+    "event_type": "Event type",
+    "actors": "Actors",
+    "killed_min": "Killed, at least",
+    "killed_max": "Killed, at most",
+    "injured_min": "Injured, at least",
+    "injured_max": "Injured, at most",
+    "casualties_min": "Dead and injured, at least",
+    "casualties_max": "Dead and injured, at most",
+    "claim_status": "Claim status",
+    "claimed_by": "Claimed by",
+}
+_CHOICES = {
+    "date_precision": DATE_PRECISIONS,
+    "event_type": EVENT_TYPES,
+    "claim_status": CLAIM_STATUSES,
+}
+
+
+def field_text(value: object) -> str:
+    """A stored value as the analyst types it ('' for missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
+def edit_form(store: IncidentStore, row: pd.Series) -> None:
+    """A form to correct the record; every change is kept in its history."""
+    incident_id = str(row["id"])
+    shown = {name: field_text(row.get(name)) for name in EDITABLE}
+    with st.form(f"edit-{incident_id}"):
+        typed: dict[str, str] = {}
+        for name, label in EDITABLE.items():
+            if name in _CHOICES:
+                options = list(_CHOICES[name])
+                if shown[name] not in options:
+                    options.append(shown[name])
+                typed[name] = st.selectbox(label, options, index=options.index(shown[name]))
+            else:
+                typed[name] = st.text_input(label, shown[name])
+        who = st.text_input("Your name", key=f"edit-who-{incident_id}")
+        reason = st.text_input("Why (source, reasoning)")
+        if not st.form_submit_button("Save the correction"):
+            return
+    changes = {k: v.strip() for k, v in typed.items() if v.strip() != shown[k]}
+    if not who.strip():
+        st.error("Give your name: every correction records who made it.")
+        return
+    if not changes:
+        st.info("Nothing changed.")
+        return
+    try:
+        done = store.edit(incident_id, changes, who=who.strip(), reason=reason.strip(),
+                          expected={k: shown[k] for k in changes})
+    except InvalidEdit as exc:
+        st.error("Not saved: " + "; ".join(f"{e.field}: {e.message}" for e in exc.errors))
+    except EditConflict:
+        st.error("Not saved: someone changed this record meanwhile. Reload and check it.")
+    except KeyError:
+        st.error(f"Not saved: {incident_id} is no longer in the store.")
+    else:
+        st.toast(f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}")
+        st.rerun()
+
+
+def history(store: IncidentStore, incident_id: str) -> None:
+    """The corrections made to one record: who, when, field, before, after, why."""
+    past = store.history(incident_id)
+    if past.empty:
+        st.caption("No correction yet.")
+    else:
+        st.dataframe(past, hide_index=True, width="stretch")
+
+
+def export_box(
+    incidents: pd.DataFrame, state: ViewState, domain: ViewDomain, shown: int, page_url: str
+) -> None:
+    """Download the incidents of this view, with its permalink in the file's metadata.
+
+    The files are made only when a button is clicked.
+    """
+    cols = st.columns([1, 2, 2], vertical_alignment="bottom")
+    fmt = cols[0].selectbox("Export as", list(EXPORT_FORMATS), key="export-format",
+                            format_func=str.upper)
+    base = view_link(state, domain, page_url).split("?")[0]
+    at = datetime.now(UTC).replace(microsecond=0)
+    extension, mime = EXPORT_FORMATS[fmt]
+    name = f"incidents-{at:%Y%m%dT%H%M%SZ}{extension}"
+
+    def make() -> ExportFile:
+        return export_view(incidents, state, domain, fmt, base_url=base, at=at)
+
+    cols[1].download_button(
+        f"Download {shown} incidents", lambda: make().data, file_name=name, mime=mime,
+        icon=":material/download:", on_click="ignore", key="export-data",
+    )
+    cols[2].download_button(
+        "Download the view's metadata", lambda: make().metadata_json(),
+        file_name=name + ".meta.json", mime="application/json", on_click="ignore",
+        key="export-meta",
+    )
