@@ -14,6 +14,9 @@ pages = [
         url_path="review",
     ),
     st.Page(
+        "pages/import_file.py", title="Import", icon=":material/upload_file:", url_path="import",
+    ),
+    st.Page(
         "pages/extract.py", title="Extract from a report", icon=":material/article:",
         url_path="extract",
     ),

@@ -1,0 +1,83 @@
+"""The import page: validation report first, then an all-or-nothing import (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.store import open_store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def store_path(tmp_path, monkeypatch):
+    path = tmp_path / "store.gpkg"
+    monkeypatch.setenv("INCIDENT_DB", str(path))
+    monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
+    return path
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("pages/import_file.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key="import-upload").set_value((name, content, "text/csv")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+ACLED = (
+    "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,actor2,admin1,"
+    "location,latitude,longitude,geo_precision,fatalities,notes,source\n"
+    "SYR1,2019-03-02,1,Explosions/Remote violence,Air/drone strike,Coalition,,Deir ez-Zor,"
+    "Al Bukamal,34.4537,40.9186,1,4,Strike on a market,SOHR\n"
+    "SYR2,2019-03-40,1,Battles,Armed clash,A,B,Idlib,Idlib,35.93,36.63,1,0,,SOHR\n"
+)
+
+
+def test_acled_file_is_validated_then_imported(store_path):
+    at = _upload(_page(), "acled.csv", ACLED.encode())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rows"] == "2" and metrics["Valid"] == "1" and metrics["Rejected"] == "1"
+    assert "ACLED" in "\n".join(c.value for c in at.caption)
+    problems = at.dataframe[0].value
+    assert problems["row"].tolist() == [2]
+    seeded = open_store(str(store_path)).count()
+    at.text_input(key="import-who").set_value("analyst C")
+    at.button(key="import-go").click().run()
+    assert any("1 new" in s.value for s in at.success)
+    assert open_store(str(store_path)).count() == seeded + 1
+    # Importing the same file again changes nothing.
+    at.button(key="import-go").click().run()
+    assert any("0 new, 0 updated, 1 unchanged" in s.value for s in at.success)
+    assert open_store(str(store_path)).count() == seeded + 1
+
+
+def test_unknown_layout_asks_for_a_mapping():
+    content = "Ref;Day;Town;Kind;Status\nr1;2019-05-01;Raqqah;airstrike;alleged\n"
+    at = _upload(_page(), "team.csv", content.encode("utf-8-sig"))
+    assert at.get("form")
+    choose = {s.label: s for s in at.selectbox}
+    choose["id (required)"].set_value("Ref")
+    choose["date_start"].set_value("Day")
+    choose["place"].set_value("Town")
+    choose["event_type (required)"].set_value("Kind")
+    choose["claim_status (required)"].set_value("Status")
+    next(b for b in at.button if b.label == "Use this mapping").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Valid"] == "1"
+
+
+def test_a_file_that_is_not_a_table_gets_a_message():
+    at = _upload(_page(), "garbage.csv", b"\x00\x01\x02\xff\xfe binary")
+    assert at.error
+    assert not at.metric
