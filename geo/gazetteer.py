@@ -65,6 +65,13 @@ TABLE_COLUMNS = (
     "population",
 )
 
+_PLACE_CACHE_SIZE = 16_384
+# Columns of the places table in the order of Place's fields.
+_PLACE_FIELDS = (
+    "gazetteer_id", "name", "aliases", "latitude", "longitude", "kind", "country", "admin1",
+    "precision", "population", "feature_code", "admin1_code",
+)
+
 #: The 19 columns of a GeoNames dump (``geoname`` table).
 GEONAMES_COLUMNS = (
     "geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
@@ -163,7 +170,7 @@ class Gazetteer:
         self.local = self.places["gazetteer_id"].str.startswith("local:").to_numpy()
         self._row_of = {gid: i for i, gid in enumerate(self.ids)}
         self._place_cache: dict[int, Place] = {}
-        self._columns: dict[str, list] | None = None
+        self._records: tuple[tuple, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.places)
@@ -208,23 +215,13 @@ class Gazetteer:
         cached = self._place_cache.get(row)
         if cached is not None:
             return cached
-        if self._columns is None:
-            self._columns = {c: self.places[c].tolist() for c in TABLE_COLUMNS}
-        col = self._columns
-        place = Place(
-            col["gazetteer_id"][row],
-            col["name"][row],
-            tuple(filter(None, col["aliases"][row].split("|"))),
-            col["latitude"][row],
-            col["longitude"][row],
-            col["kind"][row],
-            col["country"][row],
-            col["admin1"][row],
-            int(col["precision"][row]),
-            int(col["population"][row]),
-            col["feature_code"][row],
-            col["admin1_code"][row],
-        )
+        if self._records is None:
+            self._records = tuple(zip(*(self.places[c].tolist() for c in _PLACE_FIELDS),
+                                      strict=True))
+        rec = self._records[row]
+        place = Place(rec[0], rec[1], tuple(filter(None, rec[2].split("|"))), *rec[3:])
+        if len(self._place_cache) >= _PLACE_CACHE_SIZE:
+            self._place_cache.clear()
         self._place_cache[row] = place
         return place
 

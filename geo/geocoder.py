@@ -51,6 +51,8 @@ SAME_PLACE_KM = 4.0
 CONTEXT_KM = 60.0
 
 _NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
+_EXACT = (1.0, "exact")
+_NORMALISED_MATCH = (_NORMALISED, "normalised")
 _FUZZY_BLOCK = 20_000  # above this many spellings, fuzzy search is blocked by first letter
 _SHARPNESS = 15.0  # how strongly match quality outweighs population and kind
 _LOCAL_POPULATION = 20_000  # curated local places count as a town of this size
@@ -59,6 +61,7 @@ _PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
 _ADMIN1_BOOST = 100.0
 _CONTEXT_BOOST = 4.0
 _MAX_CANDIDATES = 8
+_SAME_PLACE_DEG = SAME_PLACE_KM / 100.0  # latitude gap beyond which places cannot be that close
 _EARTH_KM = 6371.0088
 
 
@@ -150,14 +153,15 @@ class _KeyIndex:
         self._values = values[order]
         counts = np.bincount(codes, minlength=len(uniques))
         bounds = np.concatenate([[0], np.cumsum(counts)])
-        self._code = dict(zip(uniques.tolist(), zip(bounds[:-1].tolist(), bounds[1:].tolist(),
-                                                    strict=True), strict=True))
+        # key -> start * 2**32 + end: a dict of str -> int is never tracked by the collector.
+        spans = (bounds[:-1].astype(np.int64) << 32) | bounds[1:].astype(np.int64)
+        self._code = dict(zip(uniques.tolist(), spans.tolist(), strict=True))
 
     def get(self, key: str) -> list:
         span = self._code.get(key)
         if span is None:
             return []
-        return self._values[span[0]:span[1]].tolist()
+        return self._values[span >> 32:span & 0xFFFFFFFF].tolist()
 
 
 class Geocoder:
@@ -189,11 +193,12 @@ class Geocoder:
         self._skel = _KeyIndex(skel["skel"].to_numpy(object), skel["norm"].to_numpy(object))
         self._norm_rows = norm
         self._fuzzy_cache: dict[str, list[str]] = {}
-        self._country = gaz.country.tolist()
-        self._lat = gaz.latitude.tolist()
-        self._lon = gaz.longitude.tolist()
-        self._weight = self._base_weights().tolist()
-        self._admin1_norm: list[str] | None = None
+        # Tuples of plain values: the cycle collector stops visiting them after one pass.
+        self._country = tuple(gaz.country.tolist())
+        self._lat = tuple(gaz.latitude.tolist())
+        self._lon = tuple(gaz.longitude.tolist())
+        self._weight = tuple(self._base_weights().tolist())
+        self._admin1_norm: tuple[str, ...] | None = None
         if len(gaz):
             gaz.place(0)  # materialise the column lists once, not on the first query
 
@@ -324,16 +329,20 @@ class Geocoder:
         else:
             exact_index, norm_index, prefix = self._exact, self._norm, ""
 
+        for r in exact_index.get(prefix + exact_key):
+            found[r] = _EXACT
+        if norm_key:
+            for r in norm_index.get(prefix + norm_key):
+                if r not in found:
+                    found[r] = _NORMALISED_MATCH
+        if found or not norm_key:
+            return found
+
         def add(rows: list[int], quality: float, kind: str) -> None:
             for r in rows:
                 if r not in found or found[r][0] < quality:
                     found[r] = (quality, kind)
 
-        add(exact_index.get(prefix + exact_key), 1.0, "exact")
-        if norm_key:
-            add(norm_index.get(prefix + norm_key), _NORMALISED, "normalised")
-        if found or not norm_key:
-            return found
         if skel_key:
             for other in self._skel.get(skel_key):
                 quality = _skeleton_quality(norm_key, other, skel_key)
@@ -386,7 +395,7 @@ class Geocoder:
         gaz = self.gazetteer
         wanted = override_key("x", cc, admin1)[2]
         if self._admin1_norm is None:
-            self._admin1_norm = [override_key("x", "", a)[2] for a in gaz.admin1.tolist()]
+            self._admin1_norm = tuple(override_key("x", "", a)[2] for a in gaz.admin1.tolist())
         codes = self._admin1_codes(admin1, cc)
         code = admin1.strip()
         out = []
@@ -444,18 +453,22 @@ class Geocoder:
                                  only.place.gazetteer_id if status == "resolved" else "")
         plaus = [w * math.exp(_SHARPNESS * (found[r][0] - 1.0))
                  for r, w in zip(rows, weight, strict=True)]
-        order = sorted(range(len(rows)), key=lambda i: -plaus[i])
+        order = sorted(range(len(rows)), key=plaus.__getitem__, reverse=True)
         kept: list[int] = []
+        kept_at: list[tuple[float, float]] = []
         lat, lon = self._lat, self._lon
         total = 0.0
         for i in order:
             r = rows[i]
+            la, lo = lat[r], lon[r]
             if len(kept) < _MAX_CANDIDATES and any(
-                _km(lat[r], lon[r], lat[rows[k]], lon[rows[k]]) <= SAME_PLACE_KM for k in kept
+                abs(la - kla) < _SAME_PLACE_DEG and _km(la, lo, kla, klo) <= SAME_PLACE_KM
+                for kla, klo in kept_at
             ):
                 continue  # the same place again: counted once
             total += plaus[i]
             kept.append(i)
+            kept_at.append((la, lo))
         candidates = tuple(
             Candidate(gaz.place(rows[i]), round(found[rows[i]][0] * plaus[i] / total, 4),
                       found[rows[i]][1], round(found[rows[i]][0], 4))

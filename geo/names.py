@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 _APOSTROPHES = "'`\u2018\u2019\u02bf\u02be\u02bb\u02bc\u00b4\u2032\u02b9\u02c8"
 _MARKS = str.maketrans("", "", _APOSTROPHES)
@@ -42,6 +41,7 @@ _ARABIC_FOLD = str.maketrans(
     }
 )
 _HARAKAT = re.compile("[\u064b-\u065f\u0670]")
+_ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
 _ARABIC_HAMZA = str.maketrans({"\u0624": "\u0648", "\u0626": "\u064a", "\u0621": None})
 _ARABIC_WEAK = str.maketrans({"\u0627": None, "\u0648": None, "\u064a": None})
 _ARABIC_ARTICLE = re.compile(r"(?:^|(?<=\s))\u0627\u0644(?=\S{2})")
@@ -74,13 +74,18 @@ _FOLD = re.compile(
     r"dsch|tch|dj|ch|gh|dh|ph|ck|ee|ie|ei|ey|ai|ay|ou|oo|g|q|c(?=[aou])|o|w(?=[^aeiouy]|$)|e"
 )
 _DOUBLE = re.compile(r"(.)\1+")
+# Plain dicts rather than functools.lru_cache: lru_cache keeps a linked-list node per entry
+# that the cycle collector must visit; these are emptied whenever they fill up instead.
+_CACHE_SIZE = 131_072
+_KEY_CACHE: dict[str, tuple[str, str, str]] = {}
+_WORD_CACHE: dict[str, str] = {}
 _ENDING = re.compile(r"(?<=[a-z]{2})ah?$")
 _VOWELS = re.compile(r"[aeiouyw]+")
 
 
 def is_arabic(text: str) -> bool:
     """Return True when ``text`` contains Arabic-script letters."""
-    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+    return _ARABIC_CHAR.search(text) is not None
 
 
 def fold_arabic(text: str) -> str:
@@ -157,6 +162,12 @@ def skeleton_key(name: str) -> str:
     return _keys(name)[2]
 
 
+def clear_caches() -> None:
+    """Forget the keys computed so far (they are cached per name and per word)."""
+    _KEY_CACHE.clear()
+    _WORD_CACHE.clear()
+
+
 def name_keys(name: str) -> tuple[str, str, str]:
     """Return ``(basic_key, name_key, skeleton_key)`` of ``name`` in one pass.
 
@@ -172,8 +183,16 @@ def name_keys(name: str) -> tuple[str, str, str]:
     return _keys(name)
 
 
-@lru_cache(maxsize=262_144)
 def _keys(name: str) -> tuple[str, str, str]:
+    cached = _KEY_CACHE.get(name)
+    if cached is None:
+        if len(_KEY_CACHE) >= _CACHE_SIZE:
+            _KEY_CACHE.clear()
+        cached = _KEY_CACHE[name] = _compute_keys(name)
+    return cached
+
+
+def _compute_keys(name: str) -> tuple[str, str, str]:
     if is_arabic(name):
         return (fold_arabic(name), *_arabic_keys(name))
     basic = _latin_words(name.lower())
@@ -188,8 +207,6 @@ def _keys(name: str) -> tuple[str, str, str]:
             continue
         if word in _GENERIC_WORDS and len(words) > 1:
             continue
-        word = _JOINED_SUN.sub("", word)
-        word = _JOINED_AL.sub("", word) if len(word) > 3 else word
         kept.append(_fold_word(word))
     key = "".join(kept)
     key = _DOUBLE.sub(_first, key)
@@ -204,6 +221,18 @@ def _is_article(word: str, nxt: str) -> bool:
 
 
 def _fold_word(word: str) -> str:
+    cached = _WORD_CACHE.get(word)
+    if cached is None:
+        if len(_WORD_CACHE) >= _CACHE_SIZE:
+            _WORD_CACHE.clear()
+        cached = _WORD_CACHE[word] = _compute_fold_word(word)
+    return cached
+
+
+def _compute_fold_word(word: str) -> str:
+    word = _JOINED_SUN.sub("", word)
+    if len(word) > 3:
+        word = _JOINED_AL.sub("", word)
     word = _FOLD.sub(_fold_match, word)
     return _ENDING.sub("a", _DOUBLE.sub(_first, word))
 
