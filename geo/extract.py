@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,7 @@ from geo.extract_places import (
     find_places,
     focus_country,
     make_lookup,
-    name_phrases,
+    spelling_index,
 )
 from geo.extract_text import Sentence, split_sentences
 from geo.geocoder import Geocoder, default_geocoder
@@ -135,9 +135,10 @@ def extract(
     sentences = split_sentences(article)
     attributions = attribute(article, sentences)
     speaker_ids: dict[int, int] = {}
-    context = list(dict.fromkeys(p for _, _, p in name_phrases(article)))
     country = focus_country(article)
-    lookup = make_lookup(geocoder.geocode, country, context)
+    known = spelling_index(geocoder)
+    lookup = make_lookup(geocoder.geocode, country, _context(sentences, geocoder, country, known),
+                         known)
     drafts: list[_Draft] = []
     anchor: DateSpan | None = None
     last_sites: list[tuple[int, PlaceMention]] = []
@@ -184,6 +185,29 @@ def extract(
         _finish(d, article, sentences, all_actors, country, source_name, source_url, title)
         for d in merged
     ]
+
+
+def _context(
+    sentences: list[Sentence], geocoder: Geocoder, country: str,
+    known: Callable[[str], bool] | None,
+) -> list[str]:
+    """Names of the report's places, for the geocoder to rank ambiguous names by.
+
+    A first reading without context; only places found in the focus country under an
+    exact or normalised spelling are kept (a loose or foreign name would send the
+    geocoder's context ranking into its slow matching, and rank nothing better).
+    """
+    lookup = make_lookup(geocoder.geocode, country, (), known)
+    names: list[str] = []
+    for sentence in sentences:
+        for mention in find_places(sentence.text, lookup, sentence.start, country):
+            place = mention.place
+            best = mention.result.best if mention.result else None
+            if mention.role in ("site", "container") and place is not None and \
+                    best is not None and best.quality >= 0.95 and \
+                    (not country or place.country == country):
+                names.append(mention.name)
+    return list(dict.fromkeys(names))
 
 
 def _attach_casualties(drafts: list[_Draft], sentence: Sentence, casualties: Casualties) -> bool:

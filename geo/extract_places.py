@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from geo.gazetteer import Place
 from geo.geocoder import Candidate, GeocodeResult
 
-Lookup = Callable[[str], GeocodeResult]
-"""Geocode one name (the caller binds country and context)."""
+Lookup = Callable[..., GeocodeResult]
+"""``(name, cued=True) -> GeocodeResult``: geocode one name (the caller binds country and
+context); ``cued`` says whether the text announces a place there."""
 
 _PARTICLE = r"(?:al|el|an|ar|as|ash|at|ath|ad|adh|az|ez|es|ed|er|et|en|ud|ul|ur|us|bin|ibn)"
 _SPACED_PARTICLE = r"(?:al|el|ash|ath|adh|ar)"
@@ -84,7 +85,16 @@ _ORG_WORDS = frozenset(
         "interior", "embassy", "parliament", "senate", "congress", "assembly", "authority",
         "authorities", "administration", "state", "republic", "kingdom", "emirate",
         "caliphate", "command", "centre", "center", "headquarters", "red", "crescent",
-        "cross", "amnesty", "watch", "rights", "human"
+        "cross", "amnesty", "watch", "rights", "human",
+        # titles: "Prime Minister X", "Governor X", "Lieutenant X"
+        "prime", "king", "queen", "prince", "emir", "pope", "ambassador", "envoy",
+        "lieutenant", "brigadier", "captain", "sergeant", "mayor", "governor", "chief",
+        # armed groups and bodies whose names hold place-like words
+        "police", "militia", "militias", "guard", "guards", "revolutionary", "regime",
+        "division", "corps", "unit", "units", "directorate", "relief", "helmets",
+        "international", "doctors", "borders", "agency", "alliance", "league", "mission",
+        "jaysh", "jaish", "jabhat", "harakat", "liwa", "ahrar", "hayat", "hay'at", "hay’at",
+        "faylaq", "katibat", "saraya", "asayish", "peshmerga", "hashd"
     ]
 )
 _NOT_PLACES = frozenset(
@@ -93,14 +103,93 @@ _NOT_PLACES = frozenset(
         "september", "october", "november", "december", "monday", "tuesday", "wednesday",
         "thursday", "friday", "saturday", "sunday", "daesh", "isis", "isil", "takfiri",
         "takfiris", "hezbollah", "hizbollah", "nusra", "qaeda", "taliban", "hamas",
-        "kurdish"
+        "kurdish", "ramadan", "eid", "christmas", "easter", "god", "allah", "internet",
+        "facebook", "twitter", "telegram", "youtube", "whatsapp"
     ]
 )
+#: Peoples, faiths and blocs: adjectives and nouns, never places on their own
+#: ("Arab tribes", "the Arab country", "Sunni rebels"); country demonyms are derived
+#: from the country names (:func:`is_demonym`).
+_ETHNONYMS = frozenset(
+    [
+        "arab", "arabs", "arabic", "arabian", "kurd", "kurds", "kurdish", "druze", "alawite",
+        "alawites", "sunni", "sunnis", "shia", "shias", "shiite", "shiites", "shi'ite",
+        "christian", "christians", "muslim", "muslims", "moslem", "jewish", "jew", "jews",
+        "yazidi", "yazidis", "ezidi", "turkmen", "turkoman", "assyrian", "assyrians",
+        "armenian", "armenians", "circassian", "circassians", "bedouin", "bedouins",
+        "persian", "persians", "baloch", "pashtun", "tajik", "uzbek", "hazara", "tuareg",
+        "islamic", "islamist", "islamists", "jihadist", "jihadists", "salafist", "salafi",
+        "wahhabi", "western", "westerners", "european", "europeans", "african",
+        "asian", "nordic", "levantine", "maghrebi", "soviet", "ottoman",
+        "zionist", "baathist", "ba'athist", "coptic", "orthodox", "catholic", "maronite",
+        "english", "scottish", "welsh", "irish", "dutch", "french", "german", "greek",
+        "swiss", "swedish", "danish", "finnish", "polish", "spanish", "portuguese",
+        "italian", "british", "chinese", "japanese", "korean", "thai", "filipino",
+        "houthi", "houthis", "saudis",
+    ]
+)
+#: Common given names: a phrase starting with one ("Ahmed Hassan") is a person.
+_GIVEN_NAMES = frozenset(
+    [
+        "ahmed", "ahmad", "mohammed", "mohammad", "muhammad", "mohamed", "mahmoud",
+        "mahmud", "mustafa", "mostafa", "khaled", "khalid", "omar", "umar", "ali", "hassan",
+        "hasan", "hussein", "husain", "hussain", "ibrahim", "youssef", "yusuf", "yousef",
+        "abdullah", "abdallah", "abdul", "abdel", "abd", "bashar", "hafez", "rami", "fadi",
+        "samir", "salim", "salem", "walid", "tariq", "tarek", "karim", "kareem", "nasser",
+        "jamal", "majid", "maher", "ayman", "hamza", "bilal", "osama", "usama", "ziad",
+        "ammar", "anas", "firas", "haitham", "hisham", "iyad", "mazen", "nabil", "raed",
+        "riad", "riyad", "saleh", "suleiman", "sulaiman", "talal", "wael", "yasser",
+        "younis", "zaid", "zaki", "adnan", "imad", "emad", "fawaz", "ghassan", "jihad",
+        "khalil", "marwan", "nizar", "qassem", "rafiq", "sami", "tamer", "fatima",
+        "fatma", "aisha", "maryam", "mariam", "layla", "leila", "nour", "noor", "zainab",
+        "hana", "rania", "huda", "salma", "amal", "sara", "sarah", "reem", "lina",
+        "ahmet", "mehmet", "recep", "vladimir", "sergei", "sergey", "dmitry", "john",
+        "michael", "david", "james", "robert", "mike", "donald", "joe", "barack",
+        "antonio", "emmanuel", "staffan", "geir", "kofi", "lakhdar", "stephane",
+        "stéphane", "mark", "peter", "paul", "george", "william", "thomas", "richard",
+    ]
+)
+#: Words before a name that make it a person ("said Ahmed", "Mr Assad", "spokesman X").
+_PERSON_BEFORE = re.compile(
+    r"(?:[,”\"]\s*(?:said|says|added|asked)\s+|"
+    r"\b(?:told|according to|quoted|quoting|spokes(?:man|woman|person)|"
+    r"activist|resident|commander|leader|official|journalist|correspondent|reporter|"
+    r"analyst|researcher|envoy|ambassador|minister|president|presidents|chief|director|"
+    r"head|mr|mrs|ms|dr|prof|sir|madam|sheikh|imam|father|brother|sister|son|daughter|"
+    r"wife|husband|nicknamed)\.?,?\s+|\b(?:pro|anti)-)$",
+    re.I,
+)
+_PERSON_AFTER = re.compile(
+    r"^(?:,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:spokes(?:man|woman|person)|resident|"
+    r"commander|leader|official|activist|journalist|correspondent|reporter|doctor|nurse|"
+    r"surgeon|farmer|teacher|member|founder|director|head|chief|fighter|defector|witness|"
+    r"survivor|father|mother|son|daughter|brother|sister|mechanic|driver|student|"
+    r"analyst|researcher|paramedic|volunteer|worker|officer|soldier|general|colonel|"
+    r"minister|mayor|governor|man|woman|boy|girl)\b|,\s+(?:\d{1,3}|who|whose)\b|"
+    r"\s+(?:said|says|told|added|explained|recalled|stated|noted|tweeted|wrote)\b)",
+    re.I,
+)
+#: Sites where "around" means at the site (the camp's surroundings are the camp).
+_POINT_DESCRIPTORS = frozenset({"camp", "refugee camp", "idp camp", "displacement camp",
+                                "garrison", "base", "air base", "airbase", "airport",
+                                "hospital", "market", "mosque", "school", "crossing",
+                                "border crossing"})
+_POINT_KINDS = frozenset({"camp", "military base", "border crossing", "airport"})
+#: A bare name resolved from the bulk GeoNames import with no cue needs this match
+#: quality (exact or normalised spelling, not a fuzzy neighbour).
+STRONG_QUALITY = 0.95
+#: ... and, without a focus country or as a sentence's first word, this population.
+STRONG_POPULATION = 15_000
 _DEMONYMS: dict[str, str] = {
     "syrian": "SY", "iraqi": "IQ", "jordanian": "JO", "lebanese": "LB", "turkish": "TR",
     "israeli": "IL", "palestinian": "PS", "yemeni": "YE", "saudi": "SA", "libyan": "LY",
     "egyptian": "EG", "iranian": "IR", "afghan": "AF", "somali": "SO", "sudanese": "SD",
     "malian": "ML", "nigerian": "NG", "ukrainian": "UA", "russian": "RU", "american": "US",
+    "qatari": "QA", "emirati": "AE", "kuwaiti": "KW", "omani": "OM", "bahraini": "BH",
+    "pakistani": "PK", "british": "GB", "french": "FR", "german": "DE", "chinese": "CN",
+    "algerian": "DZ", "moroccan": "MA", "tunisian": "TN", "ethiopian": "ET",
+    "eritrean": "ER", "chadian": "TD", "azerbaijani": "AZ", "georgian": "GE",
+    "greek": "GR", "cypriot": "CY", "dutch": "NL", "swiss": "CH", "belarusian": "BY",
 }
 _ADJECTIVE_SUFFIX = re.compile(r"-(?:led|backed|based|held|controlled|run|allied|linked|"
                                r"affiliated|born|made|supported|sponsored)$", re.I)
@@ -125,8 +214,22 @@ _CONTAINER_LINK = re.compile(
     r"(?:east|west)? of),?\s+(?:the\s+)?$",
     re.I,
 )
+_ADJECTIVES = (r"(?:(?:[a-z]+ern|rural|nearby|central|greater|besieged|embattled|"
+               r"[a-z]+-(?:held|controlled|besieged|run))\s+)?")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|on|of|from|to|into|outside|around|towards?|across|"
-                       r"inside|through|over)\s+(?:the\s+)?$", re.I)
+                       r"inside|through|over|between|via|beyond|within|throughout)\s+"
+                       rf"(?:the\s+)?{_ADJECTIVES}$", re.I)
+#: Verbs whose object is a place in conflict reports ("shelled Tell Rifaat").
+_ACTION = re.compile(
+    r"\b(?:struck|hit|shelled|bombed|bombarded|pounded|targeted|attacked|raided|stormed|"
+    r"captured|seized|recaptured|retook|besieged|overran|liberated|entered|reached|fled|"
+    r"evacuated|encircled|surrounded|shelling|bombing|targeting|hitting|attacking|"
+    r"storming|capturing|besieging|entering|reaching|fleeing|liberating)\s+"
+    rf"(?:the\s+)?{_ADJECTIVES}$",
+    re.I,
+)
+#: A name joined to a cued place before it: "in Idlib and Hama", "Azaz, Marea or Tell Rifaat".
+_COORDINATION = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?$")
 _COMMA_LINK = re.compile(r"^,\s+(?:in\s+)?(?:the\s+)?$")
 _AREA_DESCRIPTORS = frozenset({"province", "governorate", "district", "region"})
 
@@ -207,6 +310,42 @@ def country_code(name: str) -> str:
     return _countries()[0].get(key) or _DEMONYMS.get(key, "")
 
 
+@lru_cache(maxsize=1)
+def _derived_demonyms() -> frozenset[str]:
+    """Adjectives formed on one-word country names: Syria-n, Iraq-i, Leban-ese, Turk-ish."""
+    out: set[str] = set()
+    for name in _countries()[0]:
+        if " " in name or len(name) < 4:
+            continue
+        forms = {name + "i", name + "ian", name + "ese"}
+        if name[-1] in "aeiou":
+            forms |= {name + "n", name[:-1] + "ian", name[:-1] + "ese", name[:-1] + "an"}
+        else:
+            forms.add(name + "an")
+        if name.endswith("on"):
+            forms.add(name[:-2] + "ese")  # Lebanon -> Lebanese
+        if name.endswith("ey"):
+            forms.add(name[:-2] + "ish")  # Turkey -> Turkish
+        out |= forms | {f + "s" for f in forms if f.endswith(("n", "i"))}
+    return frozenset(out - set(_countries()[0]))
+
+
+def is_demonym(word: str) -> bool:
+    """True for a nationality, people or faith word ("Syrian", "Arab", "Kurdish", "Sunni").
+
+    Parameters
+    ----------
+    word : str
+        One word, as written.
+
+    Returns
+    -------
+    bool
+    """
+    key = word.lower().replace("’", "'")
+    return key in _DEMONYMS or key in _ETHNONYMS or key in _derived_demonyms()
+
+
 def focus_country(text: str) -> str:
     """The country a report is mostly about: the most named country or demonym.
 
@@ -241,21 +380,30 @@ def name_phrases(text: str) -> list[tuple[int, int, str]]:
     Returns
     -------
     list of (start, end, phrase)
-        Offsets relative to ``text``; organisations ("Ministry of ...",
-        "Security Council") and sentence-initial function words are left out.
+        Offsets relative to ``text``. Left out: organisations, armies and titled
+        people (any word of the phrase is an organisation or title word: "Syrian Arab
+        Army", "Free Syrian Army", "Human Rights Watch", "President Assad"), except a
+        whole country name ("Syrian Arab Republic"); function words, months and named
+        groups; demonyms and peoples ("Syrian", "Arab", "Kurdish"); compound adjectives
+        ("Turkish-backed", "pro-Assad"); short acronyms ("UN", "SDF").
     """
     phrases: list[tuple[int, int, str]] = []
     for match in _NAME.finditer(text):
         tokens = [(m.start() + match.start(), m.end() + match.start(), m.group())
                   for m in re.finditer(r"\S+", match.group())]
         if any(_bare(t).lower() in _ORG_WORDS for _, _, t in tokens):
+            country = _country_phrase(text, tokens)
+            if country:
+                phrases.append(country)
             continue
         run: list[tuple[int, int, str]] = []
         for start, _end, token in tokens:
             bare = _bare(token)
             possessive = bare != token.rstrip(".,;:")
-            blocked = (bare.lower() in _STOP_WORDS or bare.lower() in _NOT_PLACES
-                       or bare.lower() in _DEMONYMS or _ADJECTIVE_SUFFIX.search(bare)
+            lower = bare.lower()
+            blocked = (lower in _STOP_WORDS or lower in _NOT_PLACES or is_demonym(bare)
+                       or _ADJECTIVE_SUFFIX.search(bare)
+                       or re.match(r"(?:pro|anti|ex|non|post|pre)-", lower)
                        or (bare.isupper() and len(bare) <= 4 and not possessive))
             if blocked:
                 _flush(run, text, phrases)
@@ -269,6 +417,19 @@ def name_phrases(text: str) -> list[tuple[int, int, str]]:
     for match in _ARABIC.finditer(text):
         phrases.append((match.start(), match.end(), match.group()))
     return sorted(phrases)
+
+
+def _country_phrase(
+    text: str, tokens: list[tuple[int, int, str]]
+) -> tuple[int, int, str] | None:
+    """The phrase as a whole country name ("The Syrian Arab Republic"), if it is one."""
+    while tokens and tokens[0][2].lower() in _STOP_WORDS:
+        tokens = tokens[1:]
+    if len(tokens) < 2:
+        return None
+    start, end = tokens[0][0], tokens[-1][0] + len(_bare(tokens[-1][2]))
+    phrase = text[start:end]
+    return (start, end, phrase) if country_code(phrase) else None
 
 
 def _bare(token: str) -> str:
@@ -286,34 +447,66 @@ def find_places(
 ) -> list[PlaceMention]:
     """Find the place mentions of one sentence and resolve them.
 
+    With a full gazetteer many capitalised words name some village somewhere, so a
+    name counts as a place only with evidence:
+
+    * a descriptor ("the town of X", "X refugee camp", "the X region"): any
+      resolution, or none (kept unresolved for review);
+    * a cue before it: a locative preposition ("in", "near", "around", "from", "to" ...,
+      optionally with "the" and an adjective: "in rural Idlib"), a verb taking a place
+      ("shelled", "struck", "captured" ...), or coordination with a cued place ("in
+      Idlib and Hama"): an exact or normalised spelling, or any resolution in the
+      focus country;
+    * no cue: a resolved exact or normalised spelling in the focus country of a
+      curated place (not from the bulk GeoNames import), a multi-word name, or a
+      populated place (population known); as a sentence's first word, or without a
+      focus country, a town of at least :data:`STRONG_POPULATION`.
+
+    People are not places: names after "said", a title or a role word ("Mr",
+    "spokesman"), before an appositive role (", a resident") or a speech verb, and
+    multi-word names starting with a common given name ("Ahmed Hassan").
+
     Parameters
     ----------
     text : str
         One sentence.
     lookup : callable
-        ``name -> GeocodeResult`` (see :func:`make_lookup`).
+        ``(name, cued) -> GeocodeResult`` (see :func:`make_lookup`).
     offset : int
         Offset of ``text`` in the article, added to the mentions' offsets.
     country : str
-        The report's focus country: a bare capitalised word resolved only in
-        another country ("Sputnik", an outlet) needs a descriptor or a locative
-        preposition before it ("in", "near", "to" ...) to count as a place.
+        The report's focus country ("" for none).
 
     Returns
     -------
     list of PlaceMention
         In text order, with their roles.
     """
+    _, capitals = _countries()
     mentions: list[PlaceMention] = []
+    cued_ends: set[int] = set()
+    lead = len(text) - len(text.lstrip(" \t\n“\"'‘([—-"))
     for start, end, phrase in name_phrases(text):
-        mention = _resolve_phrase(text, start, end, phrase, lookup)
-        if mention is None:
+        before = text[max(0, start - 40):start]
+        after = text[end:end + 60]
+        cue = _cue(before, text[:start], cued_ends)
+        if _is_person(phrase, before, after, capitals):
             continue
-        foreign = country and mention.place is not None and mention.place.country != country
-        if foreign and mention.role == "site" and not mention.descriptor and \
-                not _LOCATIVE.search(text[max(0, mention.start - 25):mention.start]):
-            continue
-        mentions.append(mention)
+        for mention in _phrase_mentions(text, start, end, phrase, lookup, bool(cue)):
+            own_cue = cue
+            if mention.role != "country":
+                if mention.start != start:  # a shorter part of the phrase: its own cue
+                    own_cue = _cue(text[max(0, mention.start - 40):mention.start],
+                                   text[:mention.start], cued_ends)
+                seat = _is_seat(mention, text[:mention.start], text[mention.end:], capitals)
+                initial = mention.start <= lead and " " not in mention.name.strip()
+                if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
+                                     initial):
+                    continue
+            if own_cue or mention.descriptor or mention.role == "country":
+                cued_ends.add(mention.end)
+            mentions.append(mention)
+            break
     mentions = _assign_roles(text, mentions)
     return [
         PlaceMention(m.start + offset, m.end + offset, m.text, m.name, m.descriptor, m.result,
@@ -322,16 +515,67 @@ def find_places(
     ]
 
 
-def _resolve_phrase(
-    text: str, start: int, end: int, phrase: str, lookup: Lookup
-) -> PlaceMention | None:
+def _cue(before: str, whole_before: str, cued_ends: set[int]) -> str:
+    """What before a name announces a place: "locative", "action", "coordinated" or ""."""
+    if _LOCATIVE.search(before) or _NEAR.search(before):
+        return "locative"
+    if _ACTION.search(before):
+        return "action"
+    link = _COORDINATION.search(whole_before[-12:])
+    if link and len(whole_before) - len(link.group()) in cued_ends:
+        return "coordinated"
+    return ""
+
+
+def _is_person(phrase: str, before: str, after: str, capitals: frozenset[str]) -> bool:
+    from geo.names import basic_key
+
+    if country_code(phrase) or basic_key(phrase) in capitals:
+        return False
+    if _PREFIX.search(before) or _SUFFIX.match(after):
+        return False
+    tokens = phrase.split()
+    if len(tokens) >= 2 and tokens[0].lower() in _GIVEN_NAMES:
+        return True
+    return bool(_PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after))
+
+
+def _has_evidence(mention: PlaceMention, cue: str, country: str, initial: bool) -> bool:
+    """Whether a resolved name is a place mention (see :func:`find_places`)."""
+    result = mention.result
+    top = result.candidates[0] if result is not None and result.candidates else None
+    foreign = bool(country and top is not None and top.place.country != country)
+    if mention.descriptor:
+        return top is None or result.status == "unresolved" or not foreign or \
+            top.quality >= STRONG_QUALITY
+    if top is None or result.status == "unresolved":
+        return False
+    if cue:
+        return top.quality >= STRONG_QUALITY or (not foreign and result.status == "resolved")
+    if result.status != "resolved" or foreign or top.quality < STRONG_QUALITY:
+        return False
+    place = top.place
+    if not place.gazetteer_id.startswith("geonames:"):
+        return True  # curated: the project's place file, an analyst's pin, a test gazetteer
+    if initial or not country:
+        return place.population >= STRONG_POPULATION
+    return place.population > 0 or len(mention.name.split()) >= 2 or \
+        bool(_ARTICLE_START.match(mention.name))
+
+
+def _phrase_mentions(
+    text: str, start: int, end: int, phrase: str, lookup: Lookup, cued: bool = True
+) -> Iterator[PlaceMention]:
+    """Readings of a phrase, longest first: with its descriptor, whole, its parts."""
     suffix = _SUFFIX.match(text, end)
     prefix = _PREFIX.search(text[max(0, start - 40):start])
     descriptor = (prefix.group("descriptor").lower() if prefix else "")
     code = country_code(phrase)
     if code and not suffix:
-        result = lookup(phrase)
-        return PlaceMention(start, end, phrase, phrase, "", result, "country", country=code)
+        result = lookup(phrase, True)
+        yield PlaceMention(start, end, phrase, phrase, "", result, "country", country=code)
+        return
+    cued = cued or bool(descriptor or suffix)
     attempts: list[tuple[int, int, str, str]] = []
     if suffix:
         attempts.append((start, suffix.end(), f"{phrase} {suffix.group(1)}",
@@ -346,22 +590,22 @@ def _resolve_phrase(
     if bare != phrase and bare[:1].isalpha():
         attempts.append((start, end, bare, ""))
     for a_start, a_end, name, suffix_word in attempts:
-        result = lookup(name)
+        result = lookup(name, cued and a_start == start)
         if result.status == "unresolved":
             continue
         end_at = a_end
         word = suffix_word
         if not word and suffix and a_end == end:
             end_at, word = suffix.end(), suffix.group(1).lower()
-        return PlaceMention(a_start, end_at, text[a_start:end_at], name, word or descriptor,
-                            result, candidates=result.candidates)
+        yield PlaceMention(a_start, end_at, text[a_start:end_at], name,
+                           word or (descriptor if a_start == start else ""),
+                           result, candidates=result.candidates)
     if descriptor or suffix:
         end_at = suffix.end() if suffix else end
         word = suffix.group(1).lower() if suffix else descriptor
         if len(tokens) <= 4:
-            return PlaceMention(start, end_at, text[start:end_at], phrase, word,
-                                lookup(phrase))
-    return None
+            yield PlaceMention(start, end_at, text[start:end_at], phrase, word,
+                               lookup(phrase, True))
 
 
 def _token_offset(phrase: str, tokens: list[str], index: int) -> int:
@@ -383,7 +627,7 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
             role = "country"
         if role == "site" and _is_seat(m, before, after, capitals):
             role = "seat"
-        near = m.descriptor in _WIDE or bool(_NEAR.search(before[-40:]))
+        near = m.descriptor in _WIDE or _near(m, before[-40:])
         container = ""
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt is not None:
@@ -403,6 +647,22 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
     ]
 
 
+def _near(mention: PlaceMention, before: str) -> bool:
+    """True when the text puts the event near the place, not at it.
+
+    "around" a point-like site (a camp, a garrison, a crossing) is at that site.
+    """
+    found = _NEAR.search(before)
+    if not found:
+        return False
+    if found.group().lower().startswith("around"):
+        place = mention.place
+        point = mention.descriptor in _POINT_DESCRIPTORS or (
+            place is not None and place.kind in _POINT_KINDS)
+        return not point
+    return True
+
+
 def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset[str]) -> bool:
     from geo.names import basic_key
 
@@ -419,7 +679,10 @@ def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset
 
 
 def make_lookup(
-    geocode: Callable[..., GeocodeResult], country: str, context: Sequence[str]
+    geocode: Callable[..., GeocodeResult],
+    country: str,
+    context: Sequence[str],
+    known: Callable[[str], bool] | None = None,
 ) -> Lookup:
     """Bind a geocoder's ``geocode`` to a report: its country, its names, a cache.
 
@@ -428,26 +691,87 @@ def make_lookup(
     geocode : callable
         :meth:`geo.geocoder.Geocoder.geocode`.
     country : str
-        The report's focus country ("" for none); a name not found there is
-        looked up worldwide.
+        The report's focus country ("" for none); a name not found there, or found
+        there only as a loose (fuzzy, skeleton) match while its exact spelling names a
+        place elsewhere, is looked up worldwide.
     context : sequence of str
-        Other names of the report, passed to the geocoder for ranking.
+        Other place names of the report, passed to the geocoder for ranking.
+    known : callable, optional
+        ``name -> bool``: whether the gazetteer has the name's exact or normalised
+        spelling (see :func:`spelling_index`). A name with no cue before it is
+        looked up only then: the geocoder's loose matching is slow and its answers
+        for an uncued word are not taken anyway.
 
     Returns
     -------
     callable
-        ``name -> GeocodeResult``, cached per name.
+        ``(name, cued=True) -> GeocodeResult``, cached per name.
     """
     cache: dict[str, GeocodeResult] = {}
     context = tuple(context)
 
-    def lookup(name: str) -> GeocodeResult:
-        if name not in cache:
-            others = [c for c in context if c != name]
-            result = geocode(name, country=country or None, context=others)
-            if result.status == "unresolved" and country:
-                result = geocode(name, context=others)
-            cache[name] = result
-        return cache[name]
+    def lookup(name: str, cued: bool = True) -> GeocodeResult:
+        if name in cache:
+            return cache[name]
+        spelled = known is None or known(name)
+        if not cued and not spelled:
+            return GeocodeResult(name, "unresolved")
+        others = [c for c in context if c != name]
+        result = geocode(name, country=country or None, context=others)
+        top = result.candidates[0] if result.candidates else None
+        loose = top is None or top.quality < STRONG_QUALITY
+        if country and spelled and (result.status == "unresolved" or
+                                    (known is not None and loose)):
+            wider = geocode(name, context=others)
+            if wider.status != "unresolved" and (result.status == "unresolved" or (
+                    wider.candidates and wider.candidates[0].quality >= STRONG_QUALITY)):
+                result = wider
+        cache[name] = result
+        return result
 
     return lookup
+
+
+def spelling_index(geocoder: object) -> Callable[[str], bool] | None:
+    """``name -> bool``: the gazetteer (or an analyst's correction) has this spelling.
+
+    Parameters
+    ----------
+    geocoder : Geocoder
+        A :class:`geo.geocoder.Geocoder` (anything without a gazetteer gives None).
+
+    Returns
+    -------
+    callable or None
+        Tests a name's exact and normalised keys (:func:`geo.names.name_keys`),
+        the keys the geocoder's first stages look up; None when the geocoder has no
+        gazetteer to read them from.
+    """
+    gazetteer = getattr(geocoder, "gazetteer", None)
+    names = getattr(gazetteer, "names", None)
+    if names is None:
+        return None
+    key = id(names)
+    cached = _SPELLINGS.get(key)
+    if cached is None or cached[0] is not names:
+        exact = frozenset(names["exact"].unique().tolist())
+        norm = frozenset(names.loc[names["norm"] != "", "norm"].unique().tolist())
+        _SPELLINGS.clear()
+        _SPELLINGS[key] = cached = (names, exact, norm)
+    _, exact, norm = cached
+    from geo.names import name_keys
+    from geo.overrides import override_key
+
+    overrides = getattr(geocoder, "overrides", None)
+    corrected = frozenset(o.key[0] for o in overrides.active()) if overrides else frozenset()
+
+    def known(name: str) -> bool:
+        exact_key, norm_key, _ = name_keys(name)
+        if exact_key in exact or (norm_key and norm_key in norm):
+            return True
+        return bool(corrected) and override_key(name, None, None)[0] in corrected
+
+    return known
+
+
+_SPELLINGS: dict[int, tuple[object, frozenset[str], frozenset[str]]] = {}
