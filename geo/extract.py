@@ -34,13 +34,14 @@ from geo.extract_events import (
 )
 from geo.extract_places import (
     PlaceMention,
+    country_counts,
     find_places,
     focus_country,
     make_lookup,
     spelling_index,
 )
 from geo.extract_text import Sentence, split_sentences
-from geo.geocoder import Geocoder, default_geocoder
+from geo.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.schema import INCIDENT_COLUMNS
 
 #: Event types worth a candidate even without a site (country-level allegations).
@@ -135,10 +136,12 @@ def extract(
     sentences = split_sentences(article)
     attributions = attribute(article, sentences)
     speaker_ids: dict[int, int] = {}
+    named = set(country_counts(article))
     country = focus_country(article)
     known = spelling_index(geocoder)
-    lookup = make_lookup(geocoder.geocode, country, _context(sentences, geocoder, country, known),
-                         known)
+    answers: dict[str, GeocodeResult] = {}
+    context = _context(sentences, geocoder, country, named, known, answers)
+    lookup = make_lookup(geocoder.geocode, country, context, known, answers)
     drafts: list[_Draft] = []
     anchor: DateSpan | None = None
     last_sites: list[tuple[int, PlaceMention]] = []
@@ -146,7 +149,7 @@ def extract(
     for sentence, attribution in zip(sentences, attributions, strict=True):
         speaker = attribution.speaker
         speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
-        places = find_places(sentence.text, lookup, sentence.start, country)
+        places = find_places(sentence.text, lookup, sentence.start, country, named)
         dates = find_dates(sentence.text, published, anchor, sentence.start)
         explicit = [d for d in dates if d.span and not d.relative]
         if explicit:
@@ -188,8 +191,8 @@ def extract(
 
 
 def _context(
-    sentences: list[Sentence], geocoder: Geocoder, country: str,
-    known: Callable[[str], bool] | None,
+    sentences: list[Sentence], geocoder: Geocoder, country: str, named: set[str],
+    known: Callable[[str], bool] | None, answers: dict[str, GeocodeResult],
 ) -> list[str]:
     """Names of the report's places, for the geocoder to rank ambiguous names by.
 
@@ -197,10 +200,10 @@ def _context(
     exact or normalised spelling are kept (a loose or foreign name would send the
     geocoder's context ranking into its slow matching, and rank nothing better).
     """
-    lookup = make_lookup(geocoder.geocode, country, (), known)
+    lookup = make_lookup(geocoder.geocode, country, (), known, answers)
     names: list[str] = []
     for sentence in sentences:
-        for mention in find_places(sentence.text, lookup, sentence.start, country):
+        for mention in find_places(sentence.text, lookup, sentence.start, country, named):
             place = mention.place
             best = mention.result.best if mention.result else None
             if mention.role in ("site", "container") and place is not None and \

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -128,6 +128,11 @@ _ETHNONYMS = frozenset(
         "houthi", "houthis", "saudis",
     ]
 )
+#: Words that qualify a name ("Eastern Ghouta", "Upper Euphrates") but are none alone.
+_QUALIFIERS = frozenset({"eastern", "western", "northern", "southern", "north", "south",
+                         "east", "west", "upper", "lower", "greater", "central", "inner",
+                         "outer", "northeastern", "northwestern", "southeastern",
+                         "southwestern"})
 #: Common given names: a phrase starting with one ("Ahmed Hassan") is a person.
 _GIVEN_NAMES = frozenset(
     [
@@ -229,7 +234,7 @@ _ACTION = re.compile(
     re.I,
 )
 #: A name joined to a cued place before it: "in Idlib and Hama", "Azaz, Marea or Tell Rifaat".
-_COORDINATION = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?$")
+_COORDINATION = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?$")
 _COMMA_LINK = re.compile(r"^,\s+(?:in\s+)?(?:the\s+)?$")
 _AREA_DESCRIPTORS = frozenset({"province", "governorate", "district", "region"})
 
@@ -358,6 +363,22 @@ def focus_country(text: str) -> str:
     str
         ISO alpha-2 code, or "" when no country is named.
     """
+    counts = country_counts(text)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def country_counts(text: str) -> Counter[str]:
+    """How often each country is named, by name or demonym ("Syria", "Syrian").
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    collections.Counter
+        ISO alpha-2 code -> count.
+    """
     counts: Counter[str] = Counter()
     for match in _NAME.finditer(text):
         for token in match.group().replace("’s", "").replace("'s", "").split():
@@ -367,7 +388,7 @@ def focus_country(text: str) -> str:
         code = country_code(match.group())
         if code and " " in match.group():
             counts[code] += 1
-    return counts.most_common(1)[0][0] if counts else ""
+    return counts
 
 
 def name_phrases(text: str) -> list[tuple[int, int, str]]:
@@ -401,6 +422,9 @@ def name_phrases(text: str) -> list[tuple[int, int, str]]:
             bare = _bare(token)
             possessive = bare != token.rstrip(".,;:")
             lower = bare.lower()
+            if lower in _QUALIFIERS:  # "Eastern Ghouta": part of a name, never one alone
+                run.append((start, start + len(bare), bare))
+                continue
             blocked = (lower in _STOP_WORDS or lower in _NOT_PLACES or is_demonym(bare)
                        or _ADJECTIVE_SUFFIX.search(bare)
                        or re.match(r"(?:pro|anti|ex|non|post|pre)-", lower)
@@ -414,6 +438,7 @@ def name_phrases(text: str) -> list[tuple[int, int, str]]:
                 _flush(run, text, phrases)
                 run = []
         _flush(run, text, phrases)
+    phrases = [p for p in phrases if any(w.lower() not in _QUALIFIERS for w in p[2].split())]
     for match in _ARABIC.finditer(text):
         phrases.append((match.start(), match.end(), match.group()))
     return sorted(phrases)
@@ -443,7 +468,11 @@ def _flush(run: list[tuple[int, int, str]], text: str, out: list[tuple[int, int,
 
 
 def find_places(
-    text: str, lookup: Lookup, offset: int = 0, country: str = ""
+    text: str,
+    lookup: Lookup,
+    offset: int = 0,
+    country: str = "",
+    named: Collection[str] | None = None,
 ) -> list[PlaceMention]:
     """Find the place mentions of one sentence and resolve them.
 
@@ -456,7 +485,8 @@ def find_places(
       optionally with "the" and an adjective: "in rural Idlib"), a verb taking a place
       ("shelled", "struck", "captured" ...), or coordination with a cued place ("in
       Idlib and Hama"): an exact or normalised spelling, or any resolution in the
-      focus country;
+      focus country; abroad, a normalised spelling only ("Ghouta" for Gotha) needs
+      the place's country named in the report (``named``);
     * no cue: a resolved exact or normalised spelling in the focus country of a
       curated place (not from the bulk GeoNames import), a multi-word name, or a
       populated place (population known); as a sentence's first word, or without a
@@ -476,6 +506,9 @@ def find_places(
         Offset of ``text`` in the article, added to the mentions' offsets.
     country : str
         The report's focus country ("" for none).
+    named : collection of str, optional
+        Countries the report names (:func:`country_counts`); defaults to the
+        sentence's own.
 
     Returns
     -------
@@ -483,6 +516,9 @@ def find_places(
         In text order, with their roles.
     """
     _, capitals = _countries()
+    named = set(country_counts(text)) if named is None else set(named)
+    if country:
+        named.add(country)
     mentions: list[PlaceMention] = []
     cued_ends: set[int] = set()
     lead = len(text) - len(text.lstrip(" \t\n“\"'‘([—-"))
@@ -500,8 +536,12 @@ def find_places(
                                    text[:mention.start], cued_ends)
                 seat = _is_seat(mention, text[:mention.start], text[mention.end:], capitals)
                 initial = mention.start <= lead and " " not in mention.name.strip()
+                if mention.end - mention.start < end - start and (
+                        mention.result is None or not mention.result.candidates or
+                        mention.result.candidates[0].quality < STRONG_QUALITY):
+                    continue  # a part of the phrase: its own spelling, not a loose match
                 if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
-                                     initial):
+                                     initial, named):
                     continue
             if own_cue or mention.descriptor or mention.role == "country":
                 cued_ends.add(mention.end)
@@ -521,7 +561,7 @@ def _cue(before: str, whole_before: str, cued_ends: set[int]) -> str:
         return "locative"
     if _ACTION.search(before):
         return "action"
-    link = _COORDINATION.search(whole_before[-12:])
+    link = _COORDINATION.search(whole_before[-16:])
     if link and len(whole_before) - len(link.group()) in cued_ends:
         return "coordinated"
     return ""
@@ -540,7 +580,9 @@ def _is_person(phrase: str, before: str, after: str, capitals: frozenset[str]) -
     return bool(_PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after))
 
 
-def _has_evidence(mention: PlaceMention, cue: str, country: str, initial: bool) -> bool:
+def _has_evidence(
+    mention: PlaceMention, cue: str, country: str, initial: bool, named: set[str]
+) -> bool:
     """Whether a resolved name is a place mention (see :func:`find_places`)."""
     result = mention.result
     top = result.candidates[0] if result is not None and result.candidates else None
@@ -551,7 +593,10 @@ def _has_evidence(mention: PlaceMention, cue: str, country: str, initial: bool) 
     if top is None or result.status == "unresolved":
         return False
     if cue:
-        return top.quality >= STRONG_QUALITY or (not foreign and result.status == "resolved")
+        if foreign:
+            return top.quality >= 1.0 or (top.quality >= STRONG_QUALITY and
+                                          top.place.country in named)
+        return top.quality >= STRONG_QUALITY or result.status == "resolved"
     if result.status != "resolved" or foreign or top.quality < STRONG_QUALITY:
         return False
     place = top.place
@@ -584,6 +629,8 @@ def _phrase_mentions(
     for size in range(len(tokens), 0, -1):
         for first in range(0, len(tokens) - size + 1):
             sub = " ".join(tokens[first:first + size])
+            if all(t.lower() in _QUALIFIERS for t in tokens[first:first + size]):
+                continue
             sub_start = start + _token_offset(phrase, tokens, first)
             attempts.append((sub_start, sub_start + len(sub), sub, ""))
     bare = _ARTICLE_START.sub("", phrase)
@@ -683,6 +730,7 @@ def make_lookup(
     country: str,
     context: Sequence[str],
     known: Callable[[str], bool] | None = None,
+    reuse: dict[str, GeocodeResult] | None = None,
 ) -> Lookup:
     """Bind a geocoder's ``geocode`` to a report: its country, its names, a cache.
 
@@ -701,6 +749,10 @@ def make_lookup(
         spelling (see :func:`spelling_index`). A name with no cue before it is
         looked up only then: the geocoder's loose matching is slow and its answers
         for an uncued word are not taken anyway.
+    reuse : dict, optional
+        Answers of an earlier lookup of the same report (its cache, filled in
+        place): the ones with a single candidate are kept, as context cannot
+        change them.
 
     Returns
     -------
@@ -708,13 +760,19 @@ def make_lookup(
         ``(name, cued=True) -> GeocodeResult``, cached per name.
     """
     cache: dict[str, GeocodeResult] = {}
+    if reuse is not None:
+        cache.update((k, v) for k, v in reuse.items() if len(v.candidates) <= 1)
     context = tuple(context)
+    misses: set[str] = set()
 
     def lookup(name: str, cued: bool = True) -> GeocodeResult:
         if name in cache:
             return cache[name]
+        if not cued and name in misses:
+            return GeocodeResult(name, "unresolved")
         spelled = known is None or known(name)
         if not cued and not spelled:
+            misses.add(name)
             return GeocodeResult(name, "unresolved")
         others = [c for c in context if c != name]
         result = geocode(name, country=country or None, context=others)
@@ -727,6 +785,8 @@ def make_lookup(
                     wider.candidates and wider.candidates[0].quality >= STRONG_QUALITY)):
                 result = wider
         cache[name] = result
+        if reuse is not None:
+            reuse[name] = result
         return result
 
     return lookup
