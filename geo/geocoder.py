@@ -11,10 +11,11 @@ Lookup runs in stages, each consulted only when the ones before it found nothing
 
 Candidates are ranked by name-match quality, feature kind, population and context
 (country filter, governorate, other places named in the same record). A candidate's
-score is its match quality times its share of the plausibility of all candidates,
-co-located entries counted once. A name is ``resolved`` only when the best score
-reaches :data:`RESOLVE_SCORE`; ``ambiguous`` when good candidates compete;
-otherwise ``unresolved`` (for review), never silently placed.
+score is its match quality times its share of the plausibility of all candidates
+(co-located entries counted once), discounted for skeleton and fuzzy matches. A name is
+``resolved`` only when the best score reaches :data:`RESOLVE_SCORE`; ``ambiguous`` when
+several exact or normalised candidates compete; otherwise ``unresolved``, with any
+skeleton or fuzzy candidates as suggestions for review. Nothing is placed silently.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ SAME_PLACE_KM = 4.0
 #: Context places within this distance (km) lend support to a candidate.
 CONTEXT_KM = 60.0
 
+#: How far a kind of match is trusted. Two different towns often differ only in a vowel
+#: or a letter (Salkhad / Salakhid), so when the right one is missing from the gazetteer a
+#: loose match would place a record wrongly. A skeleton match (same consonants) resolves
+#: only when its spellings are very close (quality >= 0.89) and nothing competes; fuzzy
+#: matches always stay below RESOLVE_SCORE: suggestions for review, never placed alone.
+_TRUST = {"skeleton": 0.9, "fuzzy": 0.75}
 _NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
 _EXACT = (1.0, "exact")
 _NORMALISED_MATCH = (_NORMALISED, "normalised")
@@ -446,11 +453,10 @@ class Geocoder:
     ) -> GeocodeResult:
         gaz = self.gazetteer
         if len(rows) == 1:
-            quality, kind = found[rows[0]]
-            only = Candidate(gaz.place(rows[0]), quality, kind, quality)
-            status: Status = "resolved" if quality >= RESOLVE_SCORE else "unresolved"
-            return GeocodeResult(name, status, (only,),
-                                 only.place.gazetteer_id if status == "resolved" else "")
+            only = _candidate(gaz.place(rows[0]), *found[rows[0]], 1.0)
+            if only.score >= RESOLVE_SCORE:
+                return GeocodeResult(name, "resolved", (only,), only.place.gazetteer_id)
+            return GeocodeResult(name, "unresolved", (only,))
         plaus = [w * math.exp(_SHARPNESS * (found[r][0] - 1.0))
                  for r, w in zip(rows, weight, strict=True)]
         order = sorted(range(len(rows)), key=plaus.__getitem__, reverse=True)
@@ -470,18 +476,21 @@ class Geocoder:
             kept.append(i)
             kept_at.append((la, lo))
         candidates = tuple(
-            Candidate(gaz.place(rows[i]), round(found[rows[i]][0] * plaus[i] / total, 4),
-                      found[rows[i]][1], round(found[rows[i]][0], 4))
+            _candidate(gaz.place(rows[i]), *found[rows[i]], plaus[i] / total)
             for i in kept[:_MAX_CANDIDATES]
         )
         top = candidates[0]
         if top.score >= RESOLVE_SCORE:
             return GeocodeResult(name, "resolved", candidates, top.place.gazetteer_id)
-        if len(candidates) > 1 and top.quality >= _NORMALISED:
-            return GeocodeResult(name, "ambiguous", candidates)
-        if len(candidates) > 1 and top.score + candidates[1].score >= RESOLVE_SCORE:
+        if len(candidates) > 1 and candidates[1].quality >= _NORMALISED:
             return GeocodeResult(name, "ambiguous", candidates)
         return GeocodeResult(name, "unresolved", candidates)
+
+
+def _candidate(place: Place, quality: float, kind: str, share: float) -> Candidate:
+    """A candidate scored by match quality, its share of plausibility and its kind of match."""
+    score = quality * share * _TRUST.get(kind, 1.0)
+    return Candidate(place, round(score, 4), kind, round(quality, 4))
 
 
 def _with_country(gaz: Gazetteer, frame: pd.DataFrame, column: str) -> np.ndarray:

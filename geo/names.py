@@ -79,6 +79,8 @@ _DOUBLE = re.compile(r"(.)\1+")
 _CACHE_SIZE = 131_072
 _KEY_CACHE: dict[str, tuple[str, str, str]] = {}
 _WORD_CACHE: dict[str, str] = {}
+# The -iyya ending as Levantine French and English spellings write it: -ieh, -iah, -ie.
+_NISBA = re.compile(r"(?<=[a-z]{2})i(?:eh|ah|e)$")
 _ENDING = re.compile(r"(?<=[a-z]{2})ah?$")
 _VOWELS = re.compile(r"[aeiouyw]+")
 
@@ -230,7 +232,7 @@ def _fold_word(word: str) -> str:
 
 
 def _compute_fold_word(word: str) -> str:
-    word = _JOINED_SUN.sub("", word)
+    word = _NISBA.sub("iya", _JOINED_SUN.sub("", word))
     if len(word) > 3:
         word = _JOINED_AL.sub("", word)
     word = _FOLD.sub(_fold_match, word)

@@ -118,3 +118,8 @@ def test_name_keys_returns_all_three_levels():
 def test_empty_and_symbol_only_names_give_empty_keys():
     assert name_keys("") == ("", "", "")
     assert name_keys(" - ' ") == ("", "", "")
+
+
+def test_levantine_iyya_endings_share_a_name_key():
+    assert len({name_key(s) for s in ["Salamieh", "Salamiyeh", "Salamiyah", "as-Salamiyya",
+                                      "Salamiya"]}) == 1
