@@ -364,7 +364,8 @@ def _description(
         text += " Casualties: " + "; ".join(draft.casualties.notes) + "."
     if draft.hedged:
         text += " The claim is hedged (presented as a possibility)."
-    claimant = claimed_by[:1].lower() + claimed_by[1:] if claimed_by[1:2].islower() else claimed_by
+    article_first = re.match(r"(?:A|An|The)\s", claimed_by)
+    claimant = claimed_by[:1].lower() + claimed_by[1:] if article_first else claimed_by
     return text + f" Claimed by {claimant}; candidate extracted automatically, not graded."
 
 

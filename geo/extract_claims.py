@@ -27,6 +27,12 @@ _LEAD = re.compile(
     rf"(?P<who>[^,“”\"]{{2,90}}?)(?:,[^,]{{1,200}}){{0,3}},?\s+(?:(?:has|have|had)\s+)?{_ADVERBS}"
     rf"(?P<verb>{_VERBS})\b"
 )
+#: A closing attribution: "..., wounding 5 civilians, the Kurdish-led SDF said."
+_TRAILING = re.compile(
+    rf",\s+(?:as\s+)?(?P<who>[^,“”\"]{{2,60}}?)\s+{_ADVERBS}"
+    r"(?P<verb>said|says|added|reported|claimed|alleged|stated|noted|announced|"
+    r"confirmed|told \w+)\s*[.!]?\s*$"
+)
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,.;“”\"]{2,80})")
 _AFTER_QUOTE = re.compile(
     rf"^[,.]?\s*(?P<who>[^,“”\".]{{2,80}}?)\s+(?P<verb>{_VERBS})\b"
@@ -168,6 +174,11 @@ def _explicit(
             speaker = _resolve(match.group("who"), speakers)
             speaker.relay = speaker.relay or _outlet(match.group("relay"))
             return Attribution(speaker, (base, base + match.end()))
+    trailing = _TRAILING.search(text)
+    if trailing and not _BAD_WHO.search(trailing.group("who")) and \
+            len(trailing.group("who").split()) <= 6:
+        speaker = _resolve(trailing.group("who"), speakers)
+        return Attribution(speaker, (base + trailing.start(), base + len(text)))
     lead = _LEAD.match(text)
     if lead and not _BAD_WHO.search(lead.group("who")) and len(lead.group("who").split()) <= 10:
         speaker = _resolve(lead.group("who"), speakers)

@@ -63,7 +63,9 @@ _ACTORS = re.compile(
     r"|Jordanian|Lebanese|Yemeni)(?:\s+government)?)\s+"
     r"(?:forces|troops|army|military|warplanes|aircraft|jets|drones|artillery|soldiers|police)|"
     r"(?:Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|Saudi|Jordanian|Lebanese)\s+army|"
-    r"Syrian Democratic Forces|SDF|YPG|PKK|Free Syrian Army|FSA)\b",
+    r"Syrian Democratic Forces|SDF|YPG|PKK|Free Syrian Army|FSA|"
+    r"[A-Z][\w.]*-(?:backed|led|allied|supported|affiliated)\s+(?:forces|troops|militias?|"
+    r"fighters|rebels|factions|groups))\b",
     re.I,
 )
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)

@@ -10,6 +10,7 @@ import pytest
 from geo.extract import candidates_json, extract, main
 from geo.schema import INCIDENT_COLUMNS, validate_incidents
 from tests.test_extract_fakes import FakeGeocoder
+from tests.test_extract_gazetteer import INDEX, load_real_geocoder
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "article.txt"
 
@@ -129,11 +130,25 @@ def test_cli_errors_are_messages_not_tracebacks(tmp_path, capsys, args, message)
     assert message in err and "Traceback" not in err
 
 
+@pytest.fixture(scope="session")
+def seed_geocoder():
+    """The default geocoder over the full gazetteer index (shared, loaded once)."""
+    if not INDEX.exists():
+        pytest.skip(f"gazetteer index not built at {INDEX} "
+                    "(run: python -m geo.gazetteer build)")
+    return load_real_geocoder()
+
+
 @pytest.mark.skipif(not SEED.exists(), reason=f"seed article not found at {SEED}")
-def test_seed_article():
+def test_seed_article(seed_geocoder):
     article = SEED.read_text(encoding="utf-8")
-    candidates = extract(article, date(2018, 12, 27), source_name="seed")
+    candidates = extract(article, date(2018, 12, 27), source_name="seed",
+                         geocoder=seed_geocoder)
     found = _by_place(candidates)
+    # the sites only: no "Arab" (the Arab country), no Jordan, Damascus or Syria
+    assert set(found) == {"Raqqah", "al-Tanf region", "Rukban refugee camp", "al-Shaafah", ""}
+    assert [c.record["geo_precision"] for c in candidates] == [1, 2, 1, 1, None]
+    assert all(c.record["claimed_by"] != "Syria" for c in candidates)
 
     raqqah = found["Raqqah"].record
     assert (raqqah["date_start"], raqqah["date_end"]) == (date(2017, 10, 1), date(2017, 10, 31))
