@@ -545,10 +545,27 @@ def load_index(path: Path) -> Gazetteer:
     names = pd.read_parquet(_names_path(path))
     for column in ("name", "aliases", "kind", "feature_code", "country", "admin1",
                    "admin1_code", "gazetteer_id"):
-        places[column] = places[column].astype(object)
+        places[column] = _shared_strings(places[column])
     for column in ("exact", "norm", "skel"):
-        names[column] = names[column].astype(object)
+        names[column] = _shared_strings(names[column])
+    _release_arrow_memory()
     return Gazetteer(places, names)
+
+
+def _release_arrow_memory() -> None:
+    """Hand the Parquet reader's buffers (now copied into Python strings) back to the OS."""
+    try:
+        import pyarrow
+    except ImportError:  # pragma: no cover - another Parquet engine
+        return
+    pyarrow.default_memory_pool().release_unused()
+
+
+def _shared_strings(column: pd.Series) -> pd.Series:
+    """Python strings for a column, one object per distinct value (repeats share it)."""
+    codes, uniques = pd.factorize(column.fillna(""))
+    values = np.asarray(uniques, dtype=object)[codes]
+    return pd.Series(values, index=column.index, dtype=object, name=column.name)
 
 
 def load_gazetteer(index_path: Path | None, places_path: Path | None) -> Gazetteer:

@@ -494,9 +494,9 @@ def _candidate(place: Place, quality: float, kind: str, share: float) -> Candida
 
 
 def _with_country(gaz: Gazetteer, frame: pd.DataFrame, column: str) -> np.ndarray:
-    countries = gaz.country[frame["place"].to_numpy()].astype(str)
-    keys = frame[column].to_numpy(dtype=str)
-    return np.char.add(np.char.add(countries, "|"), keys).astype(object)
+    countries = gaz.country[frame["place"].to_numpy()].tolist()
+    keys = frame[column].tolist()
+    return np.array([f"{c}|{k}" for c, k in zip(countries, keys, strict=True)], dtype=object)
 
 
 def _skeleton_quality(norm_key: str, other: str, skel_key: str) -> float:
