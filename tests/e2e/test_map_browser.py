@@ -169,3 +169,16 @@ def test_text_from_data_runs_nothing(page: Page, start_app, tmp_path: Path):
     assert page.evaluate("() => window.__xss") is None
     assert frame.locator("body").evaluate("() => window.__xss") is None
     assert page.locator("img[src='x']").count() == 0
+
+
+def test_without_a_reachable_tile_server_everything_but_the_basemap_works(
+    page: Page, start_app
+):
+    server = start_app({"INCIDENT_MAP_TILES": "http://no-tiles.invalid/{z}/{x}/{y}.png"})
+    frame = _open(page, f"{server.url}/?sel=seed-shaafah-2018-11")
+    expect(frame.locator(MARKERS)).to_have_count(4)
+    expect(page.get_by_text("Casualties:")).to_be_visible()
+    frame.locator(MARKERS).last.hover()
+    expect(frame.locator(".leaflet-tooltip")).to_be_visible()
+    hosts = {urlsplit(url).hostname for url in page.requests if not url.startswith("data:")}
+    assert hosts <= {"127.0.0.1", "no-tiles.invalid"}, hosts
