@@ -133,6 +133,13 @@ _QUALIFIERS = frozenset({"eastern", "western", "northern", "southern", "north", 
                          "east", "west", "upper", "lower", "greater", "central", "inner",
                          "outer", "northeastern", "northwestern", "southeastern",
                          "southwestern"})
+#: Generic heads of Arabic place names ("Tell" = hill, "Ain" = spring, "Deir" = monastery):
+#: part of a longer name, not the place it names.
+_HEADS = frozenset({"tell", "tall", "tal", "ain", "ayn", "ein", "deir", "dayr", "jisr",
+                    "qarat", "kafr", "khirbet", "khirbat", "jabal", "jebel", "jabel", "wadi",
+                    "bir", "ras", "umm", "abu", "beit", "bayt", "bab", "marj", "maarat",
+                    "ma'arat", "qasr", "khan", "sheikh", "shaykh", "nahr", "mazraat", "hayy",
+                    "harat", "mount", "lake", "river"})
 #: Common given names: a phrase starting with one ("Ahmed Hassan") is a person.
 _GIVEN_NAMES = frozenset(
     [
@@ -629,8 +636,12 @@ def _phrase_mentions(
     for size in range(len(tokens), 0, -1):
         for first in range(0, len(tokens) - size + 1):
             sub = " ".join(tokens[first:first + size])
-            if all(t.lower() in _QUALIFIERS for t in tokens[first:first + size]):
-                continue
+            if size < len(tokens) and all(t.lower() in _QUALIFIERS or t.lower() in _HEADS
+                                          for t in tokens[first:first + size]):
+                continue  # "Tell", "Deir", "Eastern": the head of a longer name
+            dropped = tokens[:first] + tokens[first + size:]
+            if (descriptor or suffix) and any(t.lower() not in _QUALIFIERS for t in dropped):
+                continue  # "the town of Ain Saphir" names the whole phrase, not "Saphir"
             sub_start = start + _token_offset(phrase, tokens, first)
             attempts.append((sub_start, sub_start + len(sub), sub, ""))
     bare = _ARTICLE_START.sub("", phrase)
