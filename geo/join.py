@@ -22,6 +22,9 @@ OFF_MAP_REASONS: dict[str, str] = {
     "country": "located only to a country",
 }
 
+#: ``geocode_source`` prefixes of coordinates that came from the geocoder.
+GAZETTEER_SOURCES = ("geonames:", "local:", "override:")
+
 _SEARCH_COLUMNS = (
     "place",
     "admin1",
@@ -43,6 +46,9 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
     geocoder : Geocoder
         Resolves place names.
 
+    Coordinates that came from a geocoder before (``geocode_source`` a gazetteer
+    id or an override) are looked up again and replaced when the name now resolves.
+
     Returns
     -------
     pandas.DataFrame
@@ -57,7 +63,10 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
         out["latitude"].isna() | (out["geocode_source"] != ""), "given"
     )
     names = [""] * len(out)
-    todo = out.index[out["latitude"].isna() & (out["place"] != "")]
+    # Coordinates a geocoder gave earlier (at import) are looked up again, so that
+    # analysts' corrections and a better gazetteer reach stored records too.
+    geocoded = out["latitude"].notna() & out["geocode_source"].str.startswith(GAZETTEER_SOURCES)
+    todo = out.index[(out["latitude"].isna() | geocoded) & (out["place"] != "")]
     cache: dict[tuple[str, str, str], object] = {}
     for i in todo:
         place, country, admin1 = out.at[i, "place"], out.at[i, "country"], out.at[i, "admin1"]
@@ -67,8 +76,11 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
                 place, country=country or None, admin1=admin1 or None
             )
         result = cache[key]
-        status[i] = result.status  # type: ignore[attr-defined]
         best = result.best  # type: ignore[attr-defined]
+        if best is None and geocoded.iat[i]:
+            status[i] = "resolved"  # keep the place found at import
+            continue
+        status[i] = result.status  # type: ignore[attr-defined]
         if best is None:
             continue
         p = best.place

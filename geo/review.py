@@ -17,7 +17,7 @@ REVIEW_STATUSES = ("ambiguous", "unresolved")
 QUEUE_COLUMNS = ["name", "country", "admin1", "status", "incidents", "ids"]
 
 
-def review_queue(incidents: pd.DataFrame) -> pd.DataFrame:
+def review_queue(incidents: pd.DataFrame, include_resolved: bool = False) -> pd.DataFrame:
     """Names that need an analyst, with how many incidents use each.
 
     Parameters
@@ -25,21 +25,27 @@ def review_queue(incidents: pd.DataFrame) -> pd.DataFrame:
     incidents : pandas.DataFrame
         The incident frame (see :func:`geo.join.geocode_incidents`), with
         ``place``, ``country``, ``admin1`` and ``geocode_status``.
+    include_resolved : bool
+        Also list the names the geocoder resolved (to correct a wrong placement);
+        they come after the ones that need review.
 
     Returns
     -------
     pandas.DataFrame
         :data:`QUEUE_COLUMNS`, one row per (name, country, admin1), most used first.
     """
-    todo = incidents[incidents["geocode_status"].isin(REVIEW_STATUSES)]
+    statuses = (*REVIEW_STATUSES, "resolved") if include_resolved else REVIEW_STATUSES
+    todo = incidents[incidents["geocode_status"].isin(statuses)]
     if todo.empty:
         return pd.DataFrame(columns=QUEUE_COLUMNS)
     grouped = todo.groupby(["place", "country", "admin1", "geocode_status"], sort=False)
     queue = grouped["id"].agg(incidents="size", ids=list).reset_index()
     queue = queue.rename(columns={"place": "name", "geocode_status": "status"})
-    return queue.sort_values(["incidents", "name"], ascending=[False, True], kind="stable")[
-        QUEUE_COLUMNS
-    ].reset_index(drop=True)
+    queue["resolved"] = queue["status"] == "resolved"
+    ordered = queue.sort_values(
+        ["resolved", "incidents", "name"], ascending=[True, False, True], kind="stable"
+    )
+    return ordered[QUEUE_COLUMNS].reset_index(drop=True)
 
 
 def candidate_table(result: GeocodeResult) -> pd.DataFrame:

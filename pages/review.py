@@ -24,7 +24,10 @@ st.caption(
 )
 common.show_load_errors(data)
 
-queue = review_queue(data.incidents)
+include_resolved = st.toggle(
+    "Also list resolved names (to correct a wrong placement)", key="include-resolved"
+)
+queue = review_queue(data.incidents, include_resolved=include_resolved)
 if queue.empty:
     st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
 else:

@@ -19,6 +19,7 @@ from _incident_factories import (
 )
 from shapely.geometry import Point
 
+from geo.gazetteer import Place
 from geo.geocoder import Geocoder
 from geo.join import (
     OFF_MAP_REASONS,
@@ -28,6 +29,7 @@ from geo.join import (
     to_geodataframe,
 )
 from geo.names import basic_key
+from geo.overrides import OverrideStore
 
 ROWS = (
     row(id="raqqah", place="Raqqah", date_start="2017-10"),
@@ -201,3 +203,29 @@ def test_fingerprint_changes_when_a_row_is_added_or_removed():
     base = fingerprint(incidents(*ROWS))
     assert fingerprint(incidents(*ROWS[:-1])) != base
     assert fingerprint(incidents(*ROWS, row(id="new"))) != base
+
+
+def test_coordinates_from_an_earlier_geocode_follow_a_correction():
+    places = [
+        Place("local:a", "Tell Samra", (), 35.0, 38.0, "village", "SY", "Raqqa", 1),
+        Place("local:b", "Other", (), 33.0, 36.0, "village", "SY", "Daraa", 1),
+    ]
+    store = OverrideStore(None)
+    coder = Geocoder(places, store)
+    stored = pd.DataFrame(
+        {
+            "place": ["Tell Samra", "Tell Samra"],
+            "country": ["SY", "SY"],
+            "admin1": ["", ""],
+            "latitude": [35.0, 34.0],
+            "longitude": [38.0, 37.0],
+            "geo_precision": pd.array([1, 1], dtype="Int64"),
+            "geocode_source": ["local:a", "given"],
+        }
+    )
+    store.add("Tell Samra", country="SY", gazetteer_id="local:b")
+    out = geocode_incidents(stored, coder)
+    # The geocoded record moves to the corrected place; the given coordinates stay.
+    assert (out.at[0, "latitude"], out.at[0, "longitude"]) == (33.0, 36.0)
+    assert (out.at[1, "latitude"], out.at[1, "longitude"]) == (34.0, 37.0)
+    assert out.at[1, "geocode_status"] == "given"

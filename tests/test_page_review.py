@@ -93,3 +93,16 @@ def test_ambiguous_name_resolved_by_picking_a_candidate(setup, tmp_path, monkeyp
     at.switch_page("pages/map.py").run()
     assert "Showing 1 of 1 incidents" in "\n".join(m.value for m in at.markdown)
     assert not any("not on the map" in m.value for m in at.markdown)
+
+
+def test_a_resolved_name_can_be_corrected_too(setup):
+    at = _review()
+    at.toggle(key="include-resolved").set_value(True).run()
+    options = at.selectbox(key="name").options
+    raqqah = next(i for i, label in enumerate(options) if label.startswith("Raqqah"))
+    assert "resolved" in options[raqqah]
+    at.selectbox(key="name").set_value(raqqah).run()
+    assert not at.exception
+    next(b for b in at.button if b.label == "Use this place").click().run()
+    (override,) = OverrideStore(setup).active()
+    assert override.name == "Raqqah"

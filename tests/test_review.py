@@ -1,0 +1,68 @@
+"""The geocoding review queue, candidate rows and the review map layer."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.gazetteer import Place
+from geo.geocoder import Candidate, GeocodeResult
+from geo.review import candidate_layer, candidate_table, candidate_view, review_queue
+
+
+def _incidents() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "place": ["Tanf", "Tanf", "Nowhere", "Raqqah"],
+            "country": ["SY", "SY", "SY", "SY"],
+            "admin1": ["", "", "", ""],
+            "geocode_status": ["ambiguous", "ambiguous", "unresolved", "resolved"],
+        }
+    )
+
+
+def test_queue_counts_incidents_per_name_most_used_first():
+    queue = review_queue(_incidents())
+    assert queue["name"].tolist() == ["Tanf", "Nowhere"]
+    assert queue["incidents"].tolist() == [2, 1]
+    assert queue.loc[0, "ids"] == ["a", "b"]
+    assert queue.loc[0, "status"] == "ambiguous"
+
+
+def test_queue_can_list_resolved_names_after_the_others():
+    queue = review_queue(_incidents(), include_resolved=True)
+    assert queue["name"].tolist() == ["Tanf", "Nowhere", "Raqqah"]
+
+
+def test_empty_queue_has_its_columns():
+    frame = _incidents().assign(geocode_status="resolved")
+    assert review_queue(frame).empty
+    assert "incidents" in review_queue(frame).columns
+
+
+def test_candidates_become_rows_and_markers_with_escaped_labels():
+    places = [
+        Place("local:x", "<b>Tanf</b>", (), 33.5, 38.6, "garrison", "SY", "Rif Dimashq", 1),
+        Place("local:y", "Tanf crossing", (), 33.43, 38.94, "crossing", "IQ", "Anbar", 1),
+    ]
+    result = GeocodeResult("Tanf", "ambiguous", (Candidate(places[0], 0.5),
+                                                  Candidate(places[1], 0.45)))
+    table = candidate_table(result)
+    assert table["rank"].tolist() == [1, 2]
+    assert table["gazetteer_id"].tolist() == ["local:x", "local:y"]
+    assert table.loc[0, "precision"] == "site or town"
+    layer = candidate_layer(table, pin=(33.3, 38.7))
+    import folium
+
+    fmap = folium.Map()
+    layer.add_to(fmap)
+    html = fmap.get_root().render()
+    assert "&lt;b&gt;Tanf&lt;/b&gt;" in html and "<b>Tanf</b>" not in html
+    (lat, lon), zoom = candidate_view(table, pin=(33.3, 38.7))
+    assert 33.3 <= lat <= 33.5 and 38.6 <= lon <= 38.94
+    assert 1 <= zoom <= 11
+
+
+def test_view_without_candidates_is_the_region():
+    empty = candidate_table(GeocodeResult("x", "unresolved"))
+    assert candidate_view(empty) == ((34.8, 38.9), 5)
