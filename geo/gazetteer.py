@@ -228,6 +228,8 @@ class Gazetteer:
     def merged(self, other: Gazetteer) -> Gazetteer:
         """Return this gazetteer with the places of ``other`` added (its ids win).
 
+        Admin1 codes left unnamed are named after ADM1 places of the project's file.
+
         Parameters
         ----------
         other : Gazetteer
@@ -245,7 +247,9 @@ class Gazetteer:
         extra = other.names.copy()
         extra["place"] = extra["place"].to_numpy() + len(keep_rows)
         places = pd.concat([self.places.iloc[keep_rows], other.places], ignore_index=True)
-        return Gazetteer(places, pd.concat([names, extra], ignore_index=True))
+        return _name_admin1_from_areas(
+            Gazetteer(places, pd.concat([names, extra], ignore_index=True))
+        )
 
 
 def load_place_file(path: Path) -> list[Place]:
@@ -593,6 +597,30 @@ def load_gazetteer(index_path: Path | None, places_path: Path | None) -> Gazette
     for part in parts[1:]:
         out = out.merged(part)
     return out
+
+
+def _name_admin1_from_areas(gazetteer: Gazetteer) -> Gazetteer:
+    """Name the admin1 codes of GeoNames entries after the project's ADM1 places.
+
+    The embedded default knows admin1 codes only; a place of the project's file with
+    precision 3 and an ``admin1_code`` (a governorate) gives its code a name.
+    """
+    places = gazetteer.places
+    areas = places[(places["precision"] == 3) & (places["admin1_code"] != "")
+                   & places["gazetteer_id"].str.startswith("local:")]
+    if areas.empty:
+        return gazetteer
+    names = dict(zip(zip(areas["country"], areas["admin1_code"], strict=True), areas["admin1"],
+                     strict=True))
+    unnamed = (places["admin1"] == places["admin1_code"]) & (places["admin1_code"] != "")
+    if not unnamed.any():
+        return gazetteer
+    keys = zip(places.loc[unnamed, "country"], places.loc[unnamed, "admin1_code"], strict=True)
+    named = [names.get(k, code) for k, code in zip(keys, places.loc[unnamed, "admin1"],
+                                                   strict=True)]
+    places = places.copy()
+    places.loc[unnamed, "admin1"] = pd.Series(named, index=places.index[unnamed], dtype=object)
+    return Gazetteer(places, gazetteer.names)
 
 
 def _names_path(path: Path) -> Path:

@@ -444,6 +444,16 @@ class Geocoder:
                 out.append((self._lat[r], self._lon[r]))
         return out
 
+    def _area_key(self, row: int) -> tuple[str, str, str] | None:
+        """Identity of an admin area (entries of one area from several sources match)."""
+        gaz = self.gazetteer
+        precision = gaz.precision[row]
+        if precision == 4:
+            return ("country", self._country[row], "")
+        if precision == 3 and gaz.admin1_code[row]:
+            return ("admin1", self._country[row], gaz.admin1_code[row])
+        return None
+
     def _rank(
         self,
         name: str,
@@ -462,19 +472,23 @@ class Geocoder:
         order = sorted(range(len(rows)), key=plaus.__getitem__, reverse=True)
         kept: list[int] = []
         kept_at: list[tuple[float, float]] = []
+        kept_areas: set[tuple[str, str, str]] = set()
         lat, lon = self._lat, self._lon
         total = 0.0
         for i in order:
             r = rows[i]
             la, lo = lat[r], lon[r]
-            if len(kept) < _MAX_CANDIDATES and any(
+            area = self._area_key(r)
+            if len(kept) < _MAX_CANDIDATES and (area in kept_areas or any(
                 abs(la - kla) < _SAME_PLACE_DEG and _km(la, lo, kla, klo) <= SAME_PLACE_KM
                 for kla, klo in kept_at
-            ):
+            )):
                 continue  # the same place again: counted once
             total += plaus[i]
             kept.append(i)
             kept_at.append((la, lo))
+            if area is not None:
+                kept_areas.add(area)
         candidates = tuple(
             _candidate(gaz.place(rows[i]), *found[rows[i]], plaus[i] / total)
             for i in kept[:_MAX_CANDIDATES]

@@ -45,7 +45,7 @@ _ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
 _ARABIC_HAMZA = str.maketrans({"\u0624": "\u0648", "\u0626": "\u064a", "\u0621": None})
 _ARABIC_WEAK = str.maketrans({"\u0627": None, "\u0648": None, "\u064a": None})
 _ARABIC_ARTICLE = re.compile(r"(?:^|(?<=\s))\u0627\u0644(?=\S{2})")
-_ARABIC_GENERIC = frozenset({"مدينه", "بلده", "قريه", "محافظه", "منطقه"})
+_ARABIC_GENERIC = frozenset({"مدينه", "بلده", "قريه"})  # city, town, village
 
 #: Arabic article forms, written apart or hyphenated ("al Raqqa", "ad-Dir").
 _ARTICLE_WORDS = frozenset({"al", "el", "il", "ul"})

@@ -52,14 +52,14 @@ def test_admin1_codes_are_named_from_adm1_features(dump):
     assert raqqa["admin1"] == "Muḩāfaẓat ar Raqqah"
     assert raqqa["admin1_code"] == "04"
     # a code without an ADM1 feature stays a code
-    assert _by_id(named, "geonames:170794")["admin1"] == "09"
+    assert _by_id(named, "geonames:170794")["admin1"] == "07"
 
 
 def test_admin1_codes_file_names_the_rest(dump, tmp_path):
     codes = tmp_path / "admin1CodesASCII.txt"
-    codes.write_text("SY.09\tDeir ez-Zor\tDeir ez-Zor\t170792\nXX\tbroken line\n", "utf-8")
+    codes.write_text("SY.07\tDeir ez-Zor\tDeir ez-Zor\t170792\nXX\tbroken line\n", "utf-8")
     names = read_admin1_codes(codes)
-    assert names == {("SY", "09"): "Deir ez-Zor"}
+    assert names == {("SY", "07"): "Deir ez-Zor"}
     assert _by_id(name_admin1(dump, names), "geonames:170794")["admin1"] == "Deir ez-Zor"
 
 

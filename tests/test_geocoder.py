@@ -239,3 +239,16 @@ def test_seed_and_report_spellings_with_the_embedded_default(syria, names, geona
 def test_seed_places_gnames_lacks_come_from_the_projects_file(syria):
     for name in ["al-Shaafah", "Ash Sha'fah", "Rukban camp", "al-Tanf"]:
         assert _resolved_id(syria.geocode(name, country="SY")).startswith("local:")
+
+
+@pytest.mark.parametrize(
+    ("name", "area"),
+    [("Rif Dimashq", "local:gov-rural-damascus"), ("محافظة حلب", "local:gov-aleppo"),
+     ("Deir-ez-Zor Governorate", "local:gov-deir-ez-zor")],
+)
+def test_governorates_resolve_at_precision_3_and_name_admin1_codes(syria, name, area):
+    result = syria.geocode(name, country="SY")
+    assert _resolved_id(result) == area and result.precision == 3
+    # the embedded default's admin1 codes are named after the governorates
+    assert syria.place("geonames:174448").admin1 == "Deir-ez-Zor"
+    assert syria.geocode("Aleppo", country="SY").precision == 1
