@@ -294,11 +294,10 @@ class Legend(MacroElement):
         body = (
             "<details open><summary>Legend</summary>"
             + "".join(rows)
-            + "<div class='legend-note'>Size grows with dead + injured.<br>"
-            + "Solid: exact site or town.<br>Dashed ring + circle: approximate "
-            + f"({html.escape(PRECISION_LABELS[2])} ±10 km, "
-            + f"{html.escape(PRECISION_LABELS[3])} ±50 km).<br>"
-            + "Number: incidents at one place.</div></details>"
+            + "<div class='legend-note'>Size: dead + injured. Number: incidents there.<br>"
+            + "Dashed, with a circle: approximate place<br>"
+            + f"(±10 km {html.escape(PRECISION_LABELS[2])}, "
+            + f"±50 km {html.escape(PRECISION_LABELS[3].split(' / ')[-1])}).</div></details>"
         )
         self.body = json.dumps(body)
 
@@ -333,8 +332,8 @@ class _FocusWithoutScroll(MacroElement):
 
 _MAP_CSS = """
 <style>
-.incident-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 sans-serif;
- border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:230px}
+.incident-legend{background:rgba(255,255,255,.9);padding:5px 7px;font:11px/1.3 sans-serif;
+ border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:210px}
 .incident-legend summary{cursor:pointer;font-weight:600}
 .incident-legend .swatch{display:inline-block;width:10px;height:10px;border-radius:50%;
  margin-right:6px;vertical-align:middle}
