@@ -25,7 +25,6 @@ import math
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -206,6 +205,7 @@ class Geocoder:
         self._lon = tuple(gaz.longitude.tolist())
         self._weight = tuple(self._base_weights().tolist())
         self._admin1_norm: tuple[str, ...] | None = None
+        self._anchor_cache: dict[tuple[tuple[str, ...], str], list[tuple[float, float]]] = {}
         if len(gaz):
             gaz.place(0)  # materialise the column lists once, not on the first query
 
@@ -432,10 +432,15 @@ class Geocoder:
             boost.append(_CONTEXT_BOOST if near else 1.0)
         return boost
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - the cache lives as long as the geocoder
     def _anchors(self, others: tuple[str, ...], cc: str) -> list[tuple[float, float]]:
         """Where the other names of a record point (their most plausible good match)."""
-        out = []
+        cached = self._anchor_cache.get((others, cc))
+        if cached is not None:
+            return cached
+        if len(self._anchor_cache) >= 4096:
+            self._anchor_cache.clear()
+        out: list[tuple[float, float]] = []
+        self._anchor_cache[(others, cc)] = out
         for other in others:
             found = self._match(other, cc)
             good = [r for r, (q, _) in found.items() if q >= _NORMALISED]
