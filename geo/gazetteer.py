@@ -219,7 +219,7 @@ class Gazetteer:
             self._records = tuple(zip(*(self.places[c].tolist() for c in _PLACE_FIELDS),
                                       strict=True))
         rec = self._records[row]
-        place = Place(rec[0], rec[1], tuple(filter(None, rec[2].split("|"))), *rec[3:])
+        place = Place(rec[0], rec[1], tuple(rec[2].split("|")) if rec[2] else (), *rec[3:])
         if len(self._place_cache) >= _PLACE_CACHE_SIZE:
             self._place_cache.clear()
         self._place_cache[row] = place

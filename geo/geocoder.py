@@ -151,23 +151,27 @@ class GeocodeResult:
 class _KeyIndex:
     """Map a key to the values stored under it (values grouped by key, in a list)."""
 
-    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+    def __init__(self, keys: np.ndarray, values: np.ndarray, shared: Sequence = ()) -> None:
         codes, uniques = pd.factorize(keys)
         order = np.argsort(codes, kind="stable")
-        # Arrays rather than lists: they hold no Python objects for the cycle collector
-        # to walk through on every full collection.
-        self._values = values[order]
+        values = values[order]
+        # A tuple (of plain values, which the cycle collector stops visiting) whose items
+        # are the ``shared`` objects when given: row numbers exist once, not per index.
+        if len(shared):
+            self._values = tuple(map(shared.__getitem__, values.tolist()))
+        else:
+            self._values = tuple(values.tolist())
         counts = np.bincount(codes, minlength=len(uniques))
         bounds = np.concatenate([[0], np.cumsum(counts)])
         # key -> start * 2**32 + end: a dict of str -> int is never tracked by the collector.
         spans = (bounds[:-1].astype(np.int64) << 32) | bounds[1:].astype(np.int64)
         self._code = dict(zip(uniques.tolist(), spans.tolist(), strict=True))
 
-    def get(self, key: str) -> list:
+    def get(self, key: str) -> tuple:
         span = self._code.get(key)
         if span is None:
-            return []
-        return self._values[span >> 32:span & 0xFFFFFFFF].tolist()
+            return ()
+        return self._values[span >> 32:span & 0xFFFFFFFF]
 
 
 class Geocoder:
@@ -191,10 +195,13 @@ class Geocoder:
         exact = names[["exact", "place"]].drop_duplicates()
         norm = names.loc[names["norm"] != "", ["norm", "place"]].drop_duplicates()
         # Each key is indexed twice: alone, and prefixed by the country ("SY|raka").
-        self._exact = _KeyIndex(exact["exact"].to_numpy(object), exact["place"].to_numpy())
-        self._norm = _KeyIndex(norm["norm"].to_numpy(object), norm["place"].to_numpy())
-        self._exact_cc = _KeyIndex(_with_country(gaz, exact, "exact"), exact["place"].to_numpy())
-        self._norm_cc = _KeyIndex(_with_country(gaz, norm, "norm"), norm["place"].to_numpy())
+        rows = tuple(range(len(gaz)))
+        self._exact = _KeyIndex(exact["exact"].to_numpy(object), exact["place"].to_numpy(), rows)
+        self._norm = _KeyIndex(norm["norm"].to_numpy(object), norm["place"].to_numpy(), rows)
+        self._exact_cc = _KeyIndex(_with_country(gaz, exact, "exact"),
+                                   exact["place"].to_numpy(), rows)
+        self._norm_cc = _KeyIndex(_with_country(gaz, norm, "norm"), norm["place"].to_numpy(),
+                                  rows)
         skel = names.loc[names["skel"] != "", ["skel", "norm"]].drop_duplicates()
         self._skel = _KeyIndex(skel["skel"].to_numpy(object), skel["norm"].to_numpy(object))
         self._norm_rows = norm
@@ -345,7 +352,7 @@ class Geocoder:
         if found or not norm_key:
             return found
 
-        def add(rows: list[int], quality: float, kind: str) -> None:
+        def add(rows: Sequence[int], quality: float, kind: str) -> None:
             for r in rows:
                 if r not in found or found[r][0] < quality:
                     found[r] = (quality, kind)
@@ -508,8 +515,7 @@ class Geocoder:
 
 def _candidate(place: Place, quality: float, kind: str, share: float) -> Candidate:
     """A candidate scored by match quality, its share of plausibility and its kind of match."""
-    score = quality * share * _TRUST.get(kind, 1.0)
-    return Candidate(place, round(score, 4), kind, round(quality, 4))
+    return Candidate(place, quality * share * _TRUST.get(kind, 1.0), kind, quality)
 
 
 def _with_country(gaz: Gazetteer, frame: pd.DataFrame, column: str) -> np.ndarray:
