@@ -102,7 +102,7 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     source = _safe_link(url, source_name) if url else escape_markdown(source_name)
     lines = [
         f"**{escape_markdown(incident.get('event_type'))}** at "
-        f"**{escape_markdown(incident.get('place'))}**",
+        f"**{escape_markdown(incident.get('place') or 'an unnamed point')}**",
         f"- **When:** {escape_markdown(format_dates(incident))}",
         f"- **Location precision:** {escape_markdown(located)}",
         f"- **Actors:** {escape_markdown(incident.get('actors')) or 'not stated'}",
@@ -116,6 +116,9 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     note = incident.get("date_note")
     if note:
         lines.insert(2, f"- **Date note:** {escape_markdown(note)}")
+    near = nearest_label(incident)
+    if near:
+        lines.insert(1, f"- **Nearest town:** {escape_markdown(near)}")
     description = escape_markdown(incident.get("description"))
     if description:
         lines.append(f"\n{description}")
@@ -123,6 +126,17 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     if quote_text:
         lines.append(f"\n> {quote_text}")
     return "\n".join(lines)
+
+
+def nearest_label(incident: Mapping[str, object]) -> str:
+    """'Kafr Nabl, 2.3 km' for a point named after its nearest town, else ''."""
+    name = incident.get("nearest_place")
+    if not isinstance(name, str) or not name:
+        return ""
+    metres = incident.get("nearest_distance_m")
+    if metres is None or pd.isna(metres):
+        return name
+    return f"{name}, {float(metres) / 1000:.1f} km"  # type: ignore[arg-type]
 
 
 def short_date(incident: Mapping[str, object]) -> str:
@@ -143,5 +157,8 @@ def short_date(incident: Mapping[str, object]) -> str:
 
 def incident_label(incident: Mapping[str, object]) -> str:
     """One-line label of an incident for lists, as plain text (not Markdown)."""
-    parts = (short_date(incident), incident.get("event_type"), incident.get("place"))
+    place = incident.get("place") or (
+        f"near {incident['nearest_place']}" if incident.get("nearest_place") else ""
+    )
+    parts = (short_date(incident), incident.get("event_type"), place)
     return " · ".join(str(p) for p in parts if isinstance(p, str) and p)

@@ -8,8 +8,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.gazetteer import Gazetteer
 from geo.geocoder import Geocoder
 from geo.names import basic_key
+from geo.nearest import nearest_places
 from geo.schema import INCIDENT_COLUMNS
 
 CRS = "EPSG:4326"
@@ -21,6 +23,9 @@ OFF_MAP_REASONS: dict[str, str] = {
     "no_place": "no place and no coordinates",
     "country": "located only to a country",
 }
+
+#: Farthest a point may be from a town to be named after it, in metres.
+NEAREST_MAX_M = 50_000.0
 
 #: ``geocode_source`` prefixes of coordinates that came from the geocoder.
 GAZETTEER_SOURCES = ("geonames:", "local:", "override:")
@@ -88,7 +93,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
         out.at[i, "longitude"] = p.longitude
         if pd.isna(out.at[i, "geo_precision"]):
             out.at[i, "geo_precision"] = p.precision
-        out.at[i, "geocode_source"] = p.gazetteer_id
+        out.at[i, "geocode_source"] = result.source or p.gazetteer_id  # type: ignore[attr-defined]
         if not out.at[i, "admin1"]:
             out.at[i, "admin1"] = p.admin1
         names[i] = " | ".join(p.spellings)
@@ -135,14 +140,49 @@ def to_geodataframe(incidents: pd.DataFrame) -> gpd.GeoDataFrame:
 
 def _search_text(frame: pd.DataFrame) -> pd.Series:
     parts = [frame[c].astype(str) for c in _SEARCH_COLUMNS] + [frame["place_names"]]
+    if "nearest_place" in frame:
+        parts.append(frame["nearest_place"].astype(str))
     joined = parts[0].str.cat(parts[1:], sep=" | ")
     unique = pd.unique(joined)
     keys = {text: " | ".join(basic_key(p) for p in text.split(" | ")) for text in unique}
     return joined.map(keys).astype(str)
 
 
+def name_unnamed_points(incidents: pd.DataFrame, gazetteer: Gazetteer | None) -> pd.DataFrame:
+    """Give records with coordinates but no place their nearest gazetteer place.
+
+    Uses a GeoPandas nearest join in a metric CRS (see :func:`geo.nearest.nearest_places`);
+    the place as written stays empty, ``admin1`` is filled where missing.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Output of :func:`geocode_incidents`.
+    gazetteer : Gazetteer or None
+        Towns and sites to name points after (None: nothing to do).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``nearest_place`` (name) and ``nearest_distance_m`` (metres)
+        for those records ('' and NaN elsewhere).
+    """
+    out = incidents.copy()
+    out["nearest_place"] = ""
+    out["nearest_distance_m"] = np.nan
+    unnamed = out["latitude"].notna() & (out["place"] == "")
+    if gazetteer is None or not unnamed.any():
+        return out
+    found = nearest_places(out[unnamed], gazetteer, max_distance_m=NEAREST_MAX_M)
+    out.loc[unnamed, "nearest_place"] = found["nearest_place"]
+    out.loc[unnamed, "nearest_distance_m"] = found["nearest_distance_m"]
+    fill = unnamed & (out["admin1"] == "")
+    out.loc[fill, "admin1"] = found["nearest_admin1"].reindex(out.index[fill])
+    return out
+
+
 def build_incident_frame(incidents: pd.DataFrame, geocoder: Geocoder) -> gpd.GeoDataFrame:
-    """Geocode and join in one step (what the app does at start).
+    """Geocode, name unnamed points and join in one step (what the app does at start).
 
     Parameters
     ----------
@@ -153,7 +193,9 @@ def build_incident_frame(incidents: pd.DataFrame, geocoder: Geocoder) -> gpd.Geo
     -------
     geopandas.GeoDataFrame
     """
-    return to_geodataframe(geocode_incidents(incidents, geocoder))
+    geocoded = geocode_incidents(incidents, geocoder)
+    named = name_unnamed_points(geocoded, getattr(geocoder, "gazetteer", None))
+    return to_geodataframe(named)
 
 
 def fingerprint(incidents: pd.DataFrame) -> str:

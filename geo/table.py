@@ -48,7 +48,7 @@ def incident_table(incidents: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.Data
     table = pd.DataFrame(
         {
             "date": [short_date(r) for r in records],
-            "place": ordered["place"].to_numpy(dtype=object),
+            "place": [r["place"] or _near(r) for r in records],
             "event_type": ordered["event_type"].to_numpy(dtype=object),
             "actors": ordered["actors"].to_numpy(dtype=object),
             "casualties": [format_casualties(r) for r in records],
@@ -61,6 +61,11 @@ def incident_table(incidents: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.Data
         columns=TABLE_COLUMNS,
     )
     return table.reset_index(drop=True)
+
+
+def _near(record: dict) -> str:
+    name = record.get("nearest_place")
+    return f"near {name}" if isinstance(name, str) and name else ""
 
 
 def _location(record: dict) -> str:

@@ -205,3 +205,14 @@ def test_incident_label():
                           ) == "2017-10 · bombing · Raqqah"
     assert incident_label(record(event_type="shelling")) == "undated · shelling"
     assert incident_label({"event_type": "other", "place": None}) == "undated · other"
+
+
+def test_an_unnamed_point_shows_its_nearest_town():
+    from geo.details import incident_label, incident_markdown
+
+    record = {"id": "p", "event_type": "shelling", "place": "", "nearest_place": "Kafr Nabl",
+              "nearest_distance_m": 2345.0, "date_start": None, "claim_status": "alleged"}
+    text = incident_markdown(record)
+    assert "an unnamed point" in text
+    assert "Nearest town:** Kafr Nabl, 2\\.3 km" in text
+    assert incident_label(record) == "undated · shelling · near Kafr Nabl"

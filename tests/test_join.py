@@ -229,3 +229,28 @@ def test_coordinates_from_an_earlier_geocode_follow_a_correction():
     assert (out.at[0, "latitude"], out.at[0, "longitude"]) == (33.0, 36.0)
     assert (out.at[1, "latitude"], out.at[1, "longitude"]) == (34.0, 37.0)
     assert out.at[1, "geocode_status"] == "given"
+
+
+def test_points_without_a_place_get_the_nearest_town_in_metres():
+    from geo.gazetteer import Gazetteer
+    from geo.join import name_unnamed_points
+
+    places = [
+        Place("local:n", "North town", (), 36.0, 38.0, "town", "SY", "Raqqa", 1),
+        Place("local:s", "South town", (), 33.0, 36.3, "town", "SY", "Daraa", 1),
+    ]
+    frame = pd.DataFrame(
+        {
+            "place": ["", "", "Named"],
+            "admin1": ["", "", ""],
+            "latitude": [36.01, 33.2, 33.0],
+            "longitude": [38.0, 36.3, 36.3],
+        }
+    )
+    out = name_unnamed_points(frame, Gazetteer.from_places(places))
+    assert out["nearest_place"].tolist() == ["North town", "South town", ""]
+    # 0.01 degree of latitude is about 1.1 km; 0.2 degree about 22 km.
+    assert 1_000 < out.at[0, "nearest_distance_m"] < 1_200
+    assert 21_000 < out.at[1, "nearest_distance_m"] < 23_000
+    assert out["admin1"].tolist() == ["Raqqa", "Daraa", ""]
+    assert out["place"].tolist() == ["", "", "Named"]
