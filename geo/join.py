@@ -93,7 +93,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
         out.at[i, "longitude"] = p.longitude
         if pd.isna(out.at[i, "geo_precision"]):
             out.at[i, "geo_precision"] = p.precision
-        out.at[i, "geocode_source"] = result.source or p.gazetteer_id  # type: ignore[attr-defined]
+        out.at[i, "geocode_source"] = getattr(result, "source", "") or p.gazetteer_id
         if not out.at[i, "admin1"]:
             out.at[i, "admin1"] = p.admin1
         names[i] = " | ".join(p.spellings)
