@@ -34,7 +34,7 @@ import pandas as pd
 
 from geo.formats import GEOMETRY_ERROR, atomic_write
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
-from geo.settings import DATA_DIR
+from geo.settings import DATA_DIR, load_settings
 
 MAPPING_KINDS: tuple[str, ...] = ("own", "acled", "ucdp", "custom")
 DEFAULT_MEMORY_PATH = DATA_DIR / "column_mappings.json"
@@ -478,11 +478,12 @@ class MappingMemory:
     Parameters
     ----------
     path : Path, optional
-        Defaults to ``data/column_mappings.json``.
+        Defaults to ``load_settings().mappings_path`` (``data/column_mappings.json``,
+        or ``INCIDENT_MAP_MAPPINGS``).
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path is not None else DEFAULT_MEMORY_PATH
+        self.path = Path(path) if path is not None else load_settings().mappings_path
 
     def _load(self) -> dict[str, dict[str, object]]:
         try:

@@ -48,6 +48,8 @@ class Settings:
         Index file built from GeoNames data by ``python -m geo.gazetteer``.
     overrides_path : Path
         Analysts' geocoding corrections, kept across restarts.
+    mappings_path : Path
+        Column mappings analysts picked for files of other layouts, per header.
     database : str
         ``INCIDENT_DB``: a path for the embedded store or a ``postgresql://`` URL.
     static_url : str
@@ -61,6 +63,7 @@ class Settings:
     places_path: Path = DATA_DIR / "places.csv"
     gazetteer_index_path: Path = DATA_DIR / "gazetteer" / "index.parquet"
     overrides_path: Path = DATA_DIR / "geocode_overrides.csv"
+    mappings_path: Path = DATA_DIR / "column_mappings.json"
     database: str = field(default_factory=lambda: str(DATA_DIR / "incidents.gpkg"))
     static_url: str = "app/static"
 
@@ -72,7 +75,8 @@ def load_settings() -> Settings:
     -------
     Settings
         ``INCIDENT_MAP_TILES``, ``INCIDENT_MAP_ATTRIBUTION``, ``INCIDENT_MAP_DATA``,
-        ``INCIDENT_MAP_PLACES``, ``INCIDENT_MAP_GAZETTEER``, ``INCIDENT_MAP_OVERRIDES``
+        ``INCIDENT_MAP_PLACES``, ``INCIDENT_MAP_GAZETTEER``, ``INCIDENT_MAP_OVERRIDES``,
+        ``INCIDENT_MAP_MAPPINGS``
         and ``INCIDENT_DB`` override the defaults.
     """
     base = Settings()
@@ -89,5 +93,6 @@ def load_settings() -> Settings:
             "INCIDENT_MAP_GAZETTEER", base.gazetteer_index_path
         ),
         overrides_path=_path_from_env("INCIDENT_MAP_OVERRIDES", base.overrides_path),
+        mappings_path=_path_from_env("INCIDENT_MAP_MAPPINGS", base.mappings_path),
         database=os.environ.get("INCIDENT_DB") or base.database,
     )

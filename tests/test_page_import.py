@@ -17,6 +17,7 @@ def store_path(tmp_path, monkeypatch):
     path = tmp_path / "store.gpkg"
     monkeypatch.setenv("INCIDENT_DB", str(path))
     monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
+    monkeypatch.setenv("INCIDENT_MAP_MAPPINGS", str(tmp_path / "mappings.json"))
     return path
 
 
@@ -75,6 +76,10 @@ def test_unknown_layout_asks_for_a_mapping():
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Valid"] == "1"
+    # The mapping is remembered: the next file with this header needs no picking.
+    again = _upload(_page(), "team2.csv", content.encode("utf-8"))
+    assert not again.get("form")
+    assert {m.label: m.value for m in again.metric}["Valid"] == "1"
 
 
 def test_a_file_that_is_not_a_table_gets_a_message():
