@@ -32,20 +32,35 @@ def escape_markdown(text: object) -> str:
     return " ".join(value.split())
 
 
+#: How dates read at each precision: in details ("long") and in lists ("short").
+_DATE_STYLES: dict[str, dict[str, str]] = {
+    "long": {
+        "day": "{s:%d %B %Y} (day)",
+        "month": "{s:%B %Y} (month)",
+        "year": "{s:%Y} (year)",
+        "range": "between {s:%d %B %Y} and {e:%d %B %Y} (range)",
+    },
+    "short": {
+        "day": "{s:%Y-%m-%d}",
+        "month": "{s:%Y-%m}",
+        "year": "{s:%Y}",
+        "range": "{s:%Y-%m-%d}/{e:%Y-%m-%d}",
+    },
+}
+
+
+def _dates(incident: Mapping[str, object], style: str, unknown: str) -> str:
+    start, end = incident.get("date_start"), incident.get("date_end")
+    if start is None or pd.isna(start):
+        return unknown
+    formats = _DATE_STYLES[style]
+    form = formats.get(str(incident.get("date_precision") or ""), formats["range"])
+    return form.format(s=pd.Timestamp(start), e=pd.Timestamp(end))
+
+
 def format_dates(incident: Mapping[str, object]) -> str:
     """Human date of an incident with its precision, e.g. 'October 2017 (month)'."""
-    start, end = incident.get("date_start"), incident.get("date_end")
-    precision = str(incident.get("date_precision") or "unknown")
-    if start is None or pd.isna(start):
-        return "date unknown"
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    if precision == "day":
-        return f"{start:%d %B %Y} (day)"
-    if precision == "month":
-        return f"{start:%B %Y} (month)"
-    if precision == "year":
-        return f"{start:%Y} (year)"
-    return f"between {start:%d %B %Y} and {end:%d %B %Y} (range)"
+    return _dates(incident, "long", "date unknown")
 
 
 def format_casualties(incident: Mapping[str, object]) -> str:
@@ -141,18 +156,7 @@ def nearest_label(incident: Mapping[str, object]) -> str:
 
 def short_date(incident: Mapping[str, object]) -> str:
     """Compact date at its precision: '2017-10', '2018', '2014-09-01/2018-11-13', 'undated'."""
-    start, end = incident.get("date_start"), incident.get("date_end")
-    if start is None or pd.isna(start):
-        return "undated"
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    precision = str(incident.get("date_precision") or "")
-    if precision == "day":
-        return f"{start:%Y-%m-%d}"
-    if precision == "month":
-        return f"{start:%Y-%m}"
-    if precision == "year":
-        return f"{start:%Y}"
-    return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
+    return _dates(incident, "short", "undated")
 
 
 def incident_label(incident: Mapping[str, object]) -> str:
