@@ -102,6 +102,9 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "event_type", "claim_status")
 
+#: Earliest year an incident date may have; the latest is next year.
+MIN_YEAR = 1900
+
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 _ISO_YEAR = re.compile(r"^\d{4}$")
@@ -370,21 +373,29 @@ def _parse_one_date(
     value: str, column: str, errors: list[tuple[str, str]]
 ) -> tuple[date | None, date | None, str]:
     """Parse an ISO day, month or year into the first and last day it covers."""
+    parsed: tuple[date, date, str] | None = None
     try:
         if _ISO_DAY.match(value):
             day = date.fromisoformat(value)
-            return day, day, "day"
-        if _ISO_MONTH.match(value):
+            parsed = day, day, "day"
+        elif _ISO_MONTH.match(value):
             year, month = int(value[:4]), int(value[5:7])
             last = calendar.monthrange(year, month)[1]
-            return date(year, month, 1), date(year, month, last), "month"
-        if _ISO_YEAR.match(value):
+            parsed = date(year, month, 1), date(year, month, last), "month"
+        elif _ISO_YEAR.match(value):
             year = int(value)
-            return date(year, 1, 1), date(year, 12, 31), "year"
+            parsed = date(year, 1, 1), date(year, 12, 31), "year"
     except ValueError:
-        pass
-    errors.append((column, f"{value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)"))
-    return None, None, ""
+        parsed = None
+    if parsed is None:
+        errors.append((column, f"{value!r} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)"))
+        return None, None, ""
+    latest = date.today().year + 1
+    if not MIN_YEAR <= parsed[0].year <= latest:
+        errors.append((column, f"{value!r}: year {parsed[0].year} is outside {MIN_YEAR}–{latest}"
+                       " (a typo?)"))
+        return None, None, ""
+    return parsed
 
 
 def _parse_location(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[str, object]:

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.details import escape_markdown
 from geo.extract import extract
 from geo.extract_review import (
     REVIEW_COLUMNS,
@@ -19,7 +20,6 @@ from geo.extract_review import (
     spans_of,
 )
 from geo.layers import base_map
-from geo.store import open_store
 from pages.shared import common
 
 FRAME = "extract_frame"
@@ -95,7 +95,7 @@ with map_col:
     unplaced = frame[frame["latitude"].astype(str).str.strip() == ""]
     if len(unplaced):
         st.caption("Not on the map (no resolved site): " +
-                   ", ".join(f"{i + 1}. {p or '(no site)'}" for i, p in
+                   ", ".join(f"{i + 1}. {escape_markdown(p) or '(no site)'}" for i, p in
                              zip(unplaced.index, unplaced["place"], strict=True)))
 
 if len(frame):
@@ -128,12 +128,15 @@ if len(frame):
     if st.button("Accept into the store", type="primary"):
         reviewed = _editor_frame()
         result = accept_candidates(reviewed, meta["source"], meta["url"])
+        store = common.store()
         if result.errors:
             st.error("Nothing was added; fix these first:\n\n" +
-                     "\n".join(f"- {e}" for e in result.errors))
+                     "\n".join(f"- {escape_markdown(e)}" for e in result.errors))
+        elif store is None:
+            st.error("The app is showing a file (INCIDENT_MAP_DATA), not the incident store: "
+                     "unset INCIDENT_MAP_DATA to accept candidates into the store.")
         else:
-            with open_store() as store:
-                outcome = store.upsert(result.incidents, origin=meta["source"] or "extracted",
-                                       who="extract page")
+            outcome = store.upsert(result.incidents, origin=meta["source"] or "extracted",
+                                   who="extract page")
             st.success(f"Accepted {len(outcome.inserted)} new and "
                        f"{len(outcome.updated)} updated incident(s).")

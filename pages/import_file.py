@@ -63,7 +63,8 @@ report = _prepare(
 if not report.readable:
     for error in report.errors:
         if error.row is None:
-            st.error(f"{error.source}: {error.message}", icon=":material/error:")
+            st.error(escape_markdown(f"{error.source}: {error.message}"),
+                     icon=":material/error:")
     if report.table is not None:
         st.subheader("Map the columns of this file")
         st.caption("Pick the column that holds each field; the mapping is remembered for the "
@@ -131,13 +132,13 @@ if report.valid:
             if result.duplicates:
                 st.warning(
                     f"{len(result.duplicates)} likely duplicates flagged (not merged): "
-                    + "; ".join(f"{d.id_a} ~ {d.id_b} ({d.reason})"
+                    + "; ".join(escape_markdown(f"{d.id_a} ~ {d.id_b} ({d.reason})")
                                 for d in result.duplicates[:20]),
                 )
             for conflict in result.conflicts[:20]:
-                st.caption(
+                st.caption(escape_markdown(
                     f"Kept the analyst's {conflict.field} of {conflict.incident_id} "
                     f"({conflict.kept!r}); the file says {conflict.incoming!r}."
-                )
+                ))
 else:
     st.warning("No valid row to import.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.details import incident_label, incident_markdown
+from geo.details import escape_markdown, incident_label, incident_markdown
 from geo.filters import apply_view
 from geo.layers import base_map, group_by_place, ids_at, incident_group
 from geo.map_events import RETURNED_OBJECTS, read_map_events
@@ -100,7 +100,7 @@ with detail_col:
             by_id = frame.set_index("id")
             for incident_id in here:
                 st.button(
-                    incident_label(by_id.loc[incident_id]),
+                    escape_markdown(incident_label(by_id.loc[incident_id])),
                     key=f"pick-{incident_id}",
                     on_click=view_state.select,
                     args=(incident_id,),
@@ -111,7 +111,8 @@ with detail_col:
             st.markdown(incident_markdown(selected))
             flagged = selected.get("possible_duplicates")
             if isinstance(flagged, str) and flagged:
-                st.warning(f"Possible duplicate of: {flagged}", icon=":material/content_copy:")
+                st.warning(f"Possible duplicate of: {escape_markdown(flagged)}",
+                           icon=":material/content_copy:")
         st.button("Clear selection", on_click=view_state.select, args=(None,))
         store = common.store()
         if store is not None:

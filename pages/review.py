@@ -96,7 +96,7 @@ else:
                     entry["name"], country=country, admin1=admin1,
                     gazetteer_id=str(candidates.at[chosen, "gazetteer_id"]), who=who,
                 )
-                st.toast(f"{entry['name']} corrected")
+                st.toast(f"{escape_markdown(entry['name'])} corrected")
                 st.rerun()
         with st.form("pin"):
             lat0, lon0 = pin if pin else (None, None)
@@ -115,7 +115,7 @@ else:
                         longitude=lon, precision=precision, who=who,
                     )
                     st.session_state.pop(pin_key, None)
-                    st.toast(f"{entry['name']} pinned")
+                    st.toast(f"{escape_markdown(entry['name'])} pinned")
                     st.rerun()
     del clicked
 

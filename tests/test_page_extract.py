@@ -88,6 +88,8 @@ def test_accept_writes_validated_records_to_the_store(store_path):
     assert "Accepted 2 new" in at.success[0].value
     with open_store(store_path) as store:
         stored = store.incidents()
+    # The store was seeded with the shipped incidents when the app first opened it.
+    stored = stored[stored["source_name"] == "Test Wire"]
     assert set(stored["place"]) == {"Raqqah", "al-Shaafah"}
     assert set(stored["claim_status"]) == {"alleged"}
     assert set(stored["source_name"]) == {"Test Wire"}
@@ -105,4 +107,5 @@ def test_invalid_edit_is_reported_and_nothing_is_stored(store_path):
     at.run()
     assert "Nothing was added" in at.error[0].value and "picnic" in at.error[0].value
     with open_store(store_path) as store:
-        assert store.count() == 0
+        stored = store.incidents()
+    assert "Test Wire" not in set(stored["source_name"])

@@ -162,7 +162,7 @@ def test_text_from_data_is_escaped(incidents_file):
 def test_no_data_file_gives_a_message_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENT_MAP_DATA", str(tmp_path / "missing.csv"))
     at = _run()
-    assert any("Could not read missing.csv" in e.value for e in at.error)
+    assert any("Could not read missing\\.csv" in e.value for e in at.error)
     assert "Showing 0 of 0 incidents" in _markdown(at)
 
 
@@ -197,6 +197,8 @@ def test_a_correction_is_saved_with_its_history(fresh_store):
     row = edits.iloc[0]
     assert (row["who"], row["field"], str(row["after"])) == ("analyst A", "killed_min", "12")
     assert "killed\\: at least 12" in _markdown(at)
+    assert not at.warning  # the analyst's own correction is not "a changed link"
+    assert _param(at, "sel") == ["seed-shaafah-2018-11"]
 
 
 def test_an_invalid_correction_is_refused_with_the_reason():
@@ -206,3 +208,27 @@ def test_an_invalid_correction_is_refused_with_the_reason():
     inputs["Your name"].set_value("analyst B")
     next(b for b in at.button if b.label == "Save the correction").click().run()
     assert any("Not saved" in e.value for e in at.error)
+
+
+def test_the_view_survives_a_change_of_the_data(fresh_store):
+    at = _run({"type": ["airstrike", "bombing"], "q": ["coalition"]})
+    assert "Showing 2 of 5 incidents" in _markdown(at)
+    from geo.store import open_store
+
+    # A colleague corrects a record meanwhile.
+    open_store(str(fresh_store)).edit(
+        "seed-raqqah-2017-10", {"claimed_by": "Sputnik"}, who="colleague"
+    )
+    at.run()
+    assert _widget(at.multiselect, "Event type").value == ["airstrike", "bombing"]
+    assert at.text_input[0].value == "coalition"
+    assert "Showing 2 of 5 incidents" in _markdown(at)
+    assert not at.warning
+
+
+def test_a_link_in_the_notes_is_shown_as_text():
+    at = _run({"sel": ["[Re-login here](http://evil.example/l)"],
+               "type": ["![x](http://evil.example/x.png)"]})
+    notes = "\n".join(w.value for w in at.warning)
+    assert "](http" not in notes
+    assert "evil\\.example" in notes  # shown, escaped

@@ -414,3 +414,18 @@ def test_month_interval_matches_calendar():
     incident = only(validate(row(date_start="2017-09")))
     assert incident["date_start"].date() == date(2017, 9, 1)
     assert incident["date_end"].date() == date(2017, 9, 30)
+
+
+@pytest.mark.parametrize("value", ["1018-11-01", "0001", "2300-01", "1899-12-31"])
+def test_implausible_years_are_row_errors_not_loaded(value):
+    from geo.schema import validate_incidents
+
+    raw = pd.DataFrame(
+        {"id": ["ok", "typo"], "date_start": ["2018-11-01", value],
+         "event_type": ["airstrike", "airstrike"], "claim_status": ["alleged", "alleged"]}
+    )
+    result = validate_incidents(raw, "t.csv")
+    assert result.incidents["id"].tolist() == ["ok"]
+    (error,) = result.errors
+    assert (error.row, error.field) == (2, "date_start")
+    assert "outside 1900" in error.message

@@ -102,7 +102,8 @@ def dataset() -> Dataset:
         assert opened is not None
         return _store_dataset(s.database, opened.revision(), _geocoder_inputs(s))
     except Exception as exc:  # noqa: BLE001 - the analyst gets a message, never a traceback
-        st.error(f"Could not load incidents from {where}: {exc}", icon=":material/error:")
+        st.error(escape_markdown(f"Could not load incidents from {where}: {exc}"),
+                 icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop ends the run
 
@@ -113,7 +114,8 @@ def show_load_errors(data: Dataset) -> None:
         return
     for error in data.errors:
         if error.row is None:
-            st.error(f"Could not read {error.source}: {error.message}", icon=":material/error:")
+            st.error(escape_markdown(f"Could not read {error.source}: {error.message}"),
+                     icon=":material/error:")
     rows = sorted({(e.source, e.row) for e in data.errors if e.row is not None})
     if not rows:
         return

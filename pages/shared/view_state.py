@@ -14,12 +14,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from geo.details import escape_markdown
 from geo.gazetteer import PRECISION_LABELS
 from geo.map_events import same_position
 from geo.view import (
     MAX_QUERY_LENGTH,
     MAX_ZOOM,
     MIN_ZOOM,
+    PARAMS,
     ViewDomain,
     ViewState,
     decode_view,
@@ -36,21 +38,36 @@ _SHADOW = "_filter_values"
 
 
 def ensure_session(domain: ViewDomain) -> None:
-    """Load the view from the URL at the start of a session or when the data changed."""
+    """Load the view from the URL at the start of a session; keep it when the data changes.
+
+    When the data changes under a session (an import, a correction, a colleague's
+    edit), the analyst's view is kept and only checked against the new data: what
+    no longer fits (a deleted incident, dates outside the new span) falls back to
+    its default with a note.
+    """
     ss = st.session_state
-    if ss.get("_view_fingerprint") != domain.fingerprint:
+    # Streamlit forgets the values of widgets not drawn in a run (another page).
+    for key, value in ss.get(_SHADOW, {}).items():
+        if key not in ss:
+            ss[key] = value
+    seen = ss.get("_view_fingerprint")
+    if seen is None:
         params = {name: st.query_params.get_all(name) for name in st.query_params}
         _load(decode_view(params, domain), domain)
-        ss["_view_fingerprint"] = domain.fingerprint
-    else:
-        # Streamlit forgets the values of widgets not drawn in a run (another page).
-        for key, value in ss.get(_SHADOW, {}).items():
-            if key not in ss:
-                ss[key] = value
+    elif seen != domain.fingerprint:
+        kept = {
+            name: value if isinstance(value, list) else [value]
+            for name, value in encode_view(current(domain), domain).items()
+            if name != PARAMS["fingerprint"]
+        }
+        state = decode_view(kept, domain)
+        _load(state, domain, keep_map=True)
+        ss["notes"] = [f"The data changed: {note}" for note in state.notes]
+    ss["_view_fingerprint"] = domain.fingerprint
     ss.setdefault("map_clicks", 0)
 
 
-def _load(state: ViewState, domain: ViewDomain) -> None:
+def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
     ss = st.session_state
     if state.date_from is not None and state.date_to is not None:
         ss[_DATES] = (state.date_from, state.date_to)
@@ -61,8 +78,9 @@ def _load(state: ViewState, domain: ViewDomain) -> None:
     ss[_PREC] = list(state.precisions)
     ss[_QUERY] = state.query
     ss[_UNDATED] = state.include_undated
-    ss["map_view"] = (state.center, state.zoom)
-    ss["map_request"] = (state.center, state.zoom)
+    if not keep_map:
+        ss["map_view"] = (state.center, state.zoom)
+        ss["map_request"] = (state.center, state.zoom)
     ss["selected"] = state.selected
     ss["notes"] = list(state.notes)
 
@@ -162,7 +180,8 @@ def show_notes() -> None:
         return
     with st.container(border=True):
         st.warning(
-            "Some of this link could not be used:\n\n" + "\n".join(f"- {n}" for n in notes),
+            "Some of this link could not be used:\n\n"
+            + "\n".join(f"- {escape_markdown(n)}" for n in notes),
             icon=":material/link_off:",
         )
         st.button("Dismiss", key="dismiss-notes", on_click=st.session_state.pop,
