@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.details import escape_markdown
 from geo.gazetteer import PRECISION_LABELS
 from geo.layers import base_map
-from geo.map_events import read_map_events
 from geo.review import candidate_layer, candidate_table, candidate_view, review_queue
 from pages.shared import common
+
+
+def _clicked_point(returned: object) -> tuple[float, float] | None:
+    """The last point clicked on the review map (rounded), if any."""
+    last = returned.get("last_clicked") if isinstance(returned, dict) else None
+    if not isinstance(last, dict):
+        return None
+    try:
+        return round(float(last["lat"]), 5), round(float(last["lng"]), 5)
+    except (KeyError, TypeError, ValueError):
+        return None
+
 
 data = common.dataset()
 geocoder = common.geocoder()
@@ -36,18 +49,22 @@ else:
         f"· {row.status} · {row.incidents} incident{'s' if row.incidents != 1 else ''}"
         for row in queue.itertuples()
     ]
-    pick = st.selectbox("Name", range(len(queue)), format_func=labels.__getitem__, key="name")
-    entry = queue.iloc[pick]
+    # Options are (name, country, admin1) keys, so a choice survives a change of the queue.
+    keys = ["\x1f".join((r.name, r.country, r.admin1)) for r in queue.itertuples()]
+    label_of = dict(zip(keys, labels, strict=True))
+    name_key = st.selectbox("Name", keys, format_func=label_of.__getitem__, key="name")
+    entry = queue.iloc[keys.index(name_key)]
+    slug = hashlib.sha1(name_key.encode()).hexdigest()[:10]
     result = geocoder.geocode(
         entry["name"], country=entry["country"] or None, admin1=entry["admin1"] or None
     )
     candidates = candidate_table(result)
-    pin_key = f"pin-{pick}"
-    clicked = read_map_events(st.session_state.get("review_map"), 0)
-    returned = st.session_state.get("review_map") or {}
-    last = returned.get("last_clicked") if isinstance(returned, dict) else None
-    if isinstance(last, dict) and "lat" in last and "lng" in last:
-        st.session_state[pin_key] = (round(float(last["lat"]), 5), round(float(last["lng"]), 5))
+    # A map click places a pin for the name shown when it was made, once.
+    pin_key = f"pin-{slug}"
+    click = _clicked_point(st.session_state.get("review_map"))
+    if click is not None and click != st.session_state.get("_review_click"):
+        st.session_state["_review_click"] = click
+        st.session_state[pin_key] = click
     pin = st.session_state.get(pin_key)
 
     left, right = st.columns([3, 2], gap="medium")
@@ -89,7 +106,7 @@ else:
                 "Candidate", candidates.index,
                 format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
                 f" ({candidates.at[i, 'admin1'] or candidates.at[i, 'country']})",
-                key=f"candidate-{pick}",
+                key=f"candidate-{slug}",
             )
             if st.button("Use this place", type="primary", key="use-candidate"):
                 store.add(
@@ -117,7 +134,6 @@ else:
                     st.session_state.pop(pin_key, None)
                     st.toast(f"{escape_markdown(entry['name'])} pinned")
                     st.rerun()
-    del clicked
 
 st.subheader("Corrections in force")
 active = store.active()

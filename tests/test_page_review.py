@@ -84,9 +84,9 @@ def test_ambiguous_name_resolved_by_picking_a_candidate(setup, tmp_path, monkeyp
     at = _review()
     option = at.selectbox(key="name").options[0]
     assert "Khirbet Samra" in option and "ambiguous" in option
-    candidates = at.selectbox(key="candidate-0")
+    candidates = next(s for s in at.selectbox if s.label == "Candidate")
     second = next(i for i, label in enumerate(candidates.options) if "Idlib" in label)
-    candidates.set_value(second).run()
+    candidates.select_index(second).run()
     next(b for b in at.button if b.label == "Use this place").click().run()
     (override,) = OverrideStore(setup).active()
     assert override.gazetteer_id == "local:samra-2"
@@ -101,8 +101,27 @@ def test_a_resolved_name_can_be_corrected_too(setup):
     options = at.selectbox(key="name").options
     raqqah = next(i for i, label in enumerate(options) if label.startswith("Raqqah"))
     assert "resolved" in options[raqqah]
-    at.selectbox(key="name").set_value(raqqah).run()
+    at.selectbox(key="name").select_index(raqqah).run()
     assert not at.exception
     next(b for b in at.button if b.label == "Use this place").click().run()
     (override,) = OverrideStore(setup).active()
     assert override.name == "Raqqah"
+
+
+def test_a_map_click_pins_only_the_name_shown_when_it_was_made(setup, tmp_path):
+    data = tmp_path / "incidents.csv"
+    data.write_text(
+        f"{HEADER}\na,2018-01-05,Qaryat Xyzzyqwv,SY,airstrike,alleged\n"
+        "b,2018-01-06,Mazraat Qwvxyz,SY,shelling,alleged\n",
+        encoding="utf-8",
+    )
+    at = _review()
+    first = at.selectbox(key="name").options[0].split(" (")[0]
+    at.session_state["review_map"] = {"last_clicked": {"lat": 33.3, "lng": 38.6}}
+    at.run()
+    assert at.number_input[0].value == 33.3
+    at.selectbox(key="name").select_index(1).run()
+    assert at.number_input[0].value is None  # the other name has no pin
+    at.selectbox(key="name").select_index(0).run()
+    assert at.selectbox(key="name").options[0].startswith(first)
+    assert at.number_input[0].value == 33.3
