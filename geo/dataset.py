@@ -43,6 +43,14 @@ class Dataset:
         return fingerprint(pd.DataFrame(self.incidents.drop(columns="geometry")))
 
     def domain(self) -> ViewDomain:
+        """What a view of this data may hold (computed once per dataset)."""
+        cached = self.__dict__.get("_domain")
+        if cached is None:
+            cached = self._compute_domain()
+            self.__dict__["_domain"] = cached  # frozen dataclass: cache beside the fields
+        return cached
+
+    def _compute_domain(self) -> ViewDomain:
         """What a view of this data may hold, with a map view fitted to it.
 
         The event types offered are those present in the data, in schema order.

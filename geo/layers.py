@@ -138,7 +138,7 @@ def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
             "type": drawn["event_type"].map(palette).fillna(len(EVENT_TYPES)).to_numpy(int),
             "figure": casualty_figure(drawn).fillna(0).to_numpy(dtype=float),
             "precision": drawn["geo_precision"].fillna(1).to_numpy(dtype=int),
-            "place": drawn["place"].to_numpy(dtype=object),
+            "place": _place_labels(drawn),
             "id": drawn["id"].to_numpy(dtype=object),
             "date": drawn["date_start"].to_numpy(),
         }
@@ -162,6 +162,15 @@ def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
         for (a, b), ids in ordered.groupby(["lat", "lon"], sort=False)["id"]:
             members[(float(a), float(b))] = list(ids)
     return PlaceGroups(places, members)
+
+
+def _place_labels(drawn: pd.DataFrame) -> np.ndarray:
+    """Place as written, or 'near <town>' for points named after their nearest town."""
+    place = drawn["place"].astype(str)
+    if "nearest_place" in drawn:
+        near = "near " + drawn["nearest_place"].astype(str)
+        place = place.where((place != "") | (drawn["nearest_place"] == ""), near)
+    return place.to_numpy(dtype=object)
 
 
 def ids_at(incidents: gpd.GeoDataFrame, lat: float, lon: float) -> list[str]:

@@ -60,7 +60,7 @@ report = _prepare(
     json.dumps(mapping.to_json()) if mapping is not None else "",
 )
 
-if not report.readable:
+if not report.readable or (layout == "custom" and mapping is None):
     for error in report.errors:
         if error.row is None:
             st.error(escape_markdown(f"{error.source}: {error.message}"),

@@ -86,3 +86,10 @@ def test_a_file_that_is_not_a_table_gets_a_message():
     at = _upload(_page(), "garbage.csv", b"\x00\x01\x02\xff\xfe binary")
     assert at.error
     assert not at.metric
+
+
+def test_custom_layout_lets_the_analyst_map_a_recognised_file():
+    at = _page()
+    at.selectbox(key="import-layout").set_value("custom").run()
+    at = _upload(at, "acled.csv", ACLED.encode())
+    assert at.get("form")
