@@ -20,7 +20,7 @@ from geo.extract_review import (
     spans_of,
 )
 from geo.layers import base_map
-from pages.shared import common
+from pages.shared import common, router
 
 FRAME = "extract_frame"
 ARTICLE = "extract_article"
@@ -46,6 +46,7 @@ def _commit_edits() -> None:
     st.session_state.pop(EDITOR, None)
 
 
+router.ensure_router()
 st.title("Extract incidents from a report")
 st.caption("Every candidate is an allegation by the party quoted until you grade it. "
            "Nothing is added to the store until you accept.")

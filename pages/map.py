@@ -11,11 +11,12 @@ from geo.layers import base_map, group_by_place, ids_at, incident_group
 from geo.map_events import RETURNED_OBJECTS, read_map_events
 from geo.table import TABLE_COLUMNS, incident_table
 from geo.timeline import timeline_chart, timeline_data
-from pages.shared import common, records, view_state
+from pages.shared import common, records, router, view_state
 
 MAP_KEY = "incident_map"
 TABLE_KEY = "incident_table"
 
+router.ensure_router()
 data = common.dataset()
 domain = data.domain()
 settings = common.settings()

@@ -11,7 +11,7 @@ from geo.details import escape_markdown
 from geo.gazetteer import PRECISION_LABELS
 from geo.layers import base_map
 from geo.review import candidate_layer, candidate_table, candidate_view, review_queue
-from pages.shared import common
+from pages.shared import common, router
 
 
 def _clicked_point(returned: object) -> tuple[float, float] | None:
@@ -25,6 +25,7 @@ def _clicked_point(returned: object) -> tuple[float, float] | None:
         return None
 
 
+router.ensure_router()
 data = common.dataset()
 geocoder = common.geocoder()
 store = geocoder.overrides

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "extract.py")
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/extract.py"
 REPORT = (
     "A local monitoring group says an airstrike by the US-led coalition hit Raqqah on "
     "4 June, killing at least 9 people. <script>alert(1)</script>\n"
@@ -25,14 +26,20 @@ def store_path(tmp_path, monkeypatch):
     return path
 
 
+def _page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page(PAGE)
+    return at
+
+
 def _extracted() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = _page()
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     at.text_area(key="extract_text").input(REPORT)
     at.text_input(key="extract_source").input("Test Wire")
     at.date_input(key="extract_published").set_value(date(2020, 6, 15))
-    at.button[0].click()
+    next(b for b in at.button if b.label == "Extract candidates").click()
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -47,7 +54,7 @@ def _button(at: AppTest, label: str):
 
 
 def test_first_visit_asks_for_a_report(store_path):
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = _page()
     at.run()
     assert not at.exception
     assert "Paste or upload a report" in at.info[0].value

@@ -23,7 +23,7 @@ def store_path(tmp_path, monkeypatch):
 
 def _page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("pages/import_file.py")
+    at.switch_page("pages/import.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

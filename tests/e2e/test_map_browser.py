@@ -182,3 +182,14 @@ def test_without_a_reachable_tile_server_everything_but_the_basemap_works(
     expect(frame.locator(".leaflet-tooltip")).to_be_visible()
     hosts = {urlsplit(url).hostname for url in page.requests if not url.startswith("data:")}
     assert hosts <= {"127.0.0.1", "no-tiles.invalid"}, hosts
+
+
+def test_a_fresh_server_opens_any_page_under_the_app_router(page: Page, start_app):
+    server = start_app({})
+    page.goto(f"{server.url}/review")
+    _idle(page)
+    expect(page.locator("h1").first).to_have_text("Place names to review")
+    nav = page.locator("[data-testid='stSidebarNav'] a")
+    expect(nav).to_have_count(4)
+    expect(page.locator("[data-testid='stSidebarNav']")).not_to_contain_text("common")
+    assert page.get_by_text("Page not found").count() == 0

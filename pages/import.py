@@ -11,11 +11,12 @@ from geo.details import escape_markdown
 from geo.ingest import MAPPING_LABELS, ImportReport, prepare_import
 from geo.mappings import ColumnMapping
 from geo.schema import CLAIM_STATUSES, INCIDENT_COLUMNS, REQUIRED_COLUMNS
-from pages.shared import common
+from pages.shared import common, router
 
 _LAYOUTS = {"detect": "detect from the header", **MAPPING_LABELS}
 _NOT_MAPPED = "(not in this file)"
 
+router.ensure_router()
 st.title("Import incidents")
 st.caption(
     "CSV (any delimiter; UTF-8 with or without BOM, Windows-1256 Arabic, Latin-1), Excel, "

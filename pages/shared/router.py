@@ -1,0 +1,46 @@
+"""The app's pages, and the way back to the router when Streamlit bypassed it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+_VIA_ROUTER = "_via_router"
+
+
+def app_pages() -> list[st.Page]:
+    """The pages of the app, the map first (it is the default page)."""
+    return [
+        st.Page(ROOT / "pages" / "map.py", title="Map", icon=":material/map:", default=True,
+                url_path="map"),
+        st.Page(ROOT / "pages" / "review.py", title="Review place names",
+                icon=":material/where_to_vote:", url_path="review"),
+        st.Page(ROOT / "pages" / "import.py", title="Import", icon=":material/upload_file:",
+                url_path="import"),
+        st.Page(ROOT / "pages" / "extract.py", title="Extract from a report",
+                icon=":material/article:", url_path="extract"),
+    ]
+
+
+def run() -> None:
+    """Run the page the address names, under the app's navigation (called by app.py)."""
+    st.session_state[_VIA_ROUTER] = True
+    st.navigation(app_pages()).run()
+
+
+def ensure_router() -> None:
+    """Rerun through the router when Streamlit ran this page script on its own.
+
+    With a ``pages/`` folder beside ``app.py``, a fresh server stays in
+    Streamlit's first multipage mode, which runs ``pages/<name>.py`` directly
+    (without the app's router and page configuration), until ``st.navigation``
+    is called once. Declaring the app's pages leaves that mode; the rerun then
+    goes through ``app.py``.
+    """
+    ss = st.session_state
+    if not ss.get(_VIA_ROUTER) and not ss.get("_router_rerun"):
+        ss["_router_rerun"] = True  # once: a page run on its own (a test) then just runs
+        st.navigation(app_pages(), position="hidden")
+        st.rerun()
