@@ -57,24 +57,6 @@ CASUALTY_COLUMNS: tuple[str, ...] = (
 """Casualty bounds; empty means unknown, never 0. ``casualties_*`` counts dead and
 injured together, for sources that do not separate them."""
 
-TEXT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "date_precision",
-    "date_note",
-    "place",
-    "country",
-    "admin1",
-    "geocode_source",
-    "event_type",
-    "actors",
-    "description",
-    "source_name",
-    "source_url",
-    "claimed_by",
-    "claim_status",
-    "quote",
-)
-
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "id",
     "date_start",
@@ -99,6 +81,12 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "quote",
 )
 """Every column of an incident record, in file order."""
+
+_TYPED_COLUMNS = frozenset(
+    {"date_start", "date_end", "latitude", "longitude", "geo_precision", *CASUALTY_COLUMNS}
+)
+TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in INCIDENT_COLUMNS if c not in _TYPED_COLUMNS)
+"""Columns kept as text (dates, coordinates and counts are parsed)."""
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("id", "event_type", "claim_status")
 
