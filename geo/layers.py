@@ -14,7 +14,8 @@ from __future__ import annotations
 import html
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import folium
 import geopandas as gpd
@@ -107,12 +108,24 @@ class PlaceGroups:
     places : pandas.DataFrame
         One row per distinct location: ``lat``, ``lon``, ``count``, ``color``
         (index into the palette), ``radius``, ``precision``, ``label``.
-    member_ids : dict
-        ``(lat, lon)`` rounded -> incident ids at that place, by date.
+    members : pandas.DataFrame
+        ``lat``, ``lon`` (rounded), ``id`` and ``date`` of every drawn incident.
     """
 
     places: pd.DataFrame
-    member_ids: dict[tuple[float, float], list[str]]
+    members: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def member_ids(self) -> dict[tuple[float, float], list[str]]:
+        """``(lat, lon)`` rounded -> incident ids at that place, by date then id.
+
+        Built on first use only: a rerun of the map page does not need it.
+        """
+        ordered = self.members.sort_values(["date", "id"], na_position="last")
+        return {
+            (float(a), float(b)): list(ids)
+            for (a, b), ids in ordered.groupby(["lat", "lon"], sort=False)["id"]
+        }
 
 
 def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
@@ -156,12 +169,7 @@ def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
         places["type_min"] == places["type_max"], places["type_min"], len(EVENT_TYPES)
     )
     places["radius"] = marker_radius(places["figure"])
-    members: dict[tuple[float, float], list[str]] = {}
-    if len(frame) <= DETAIL_LIMIT * 4:
-        ordered = frame.sort_values(["date", "id"], na_position="last")
-        for (a, b), ids in ordered.groupby(["lat", "lon"], sort=False)["id"]:
-            members[(float(a), float(b))] = list(ids)
-    return PlaceGroups(places, members)
+    return PlaceGroups(places, frame[["lat", "lon", "id", "date"]])
 
 
 def _place_labels(drawn: pd.DataFrame) -> np.ndarray:
