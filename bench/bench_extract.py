@@ -11,7 +11,7 @@ outlets, quotes over several sentences, relative and open dates, hedged figures,
 and distractors a full gazetteer could take for places (organisations, armies,
 demonyms, titles, people: "the Syrian Arab Army said", "Arab tribes", "President
 Assad", "said Ahmed Hassan"). Prints articles per second through
-:func:`geo.extract.extract` with the default geocoder (the target is at least 20),
+:func:`geo.extract.pipeline.extract` with the default geocoder (the target is at least 20),
 and the candidates whose place is none of the planted sites (should be 0).
 """
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.extract import extract  # noqa: E402
-from geo.geocoder import default_geocoder  # noqa: E402
+from geo.extract.pipeline import extract  # noqa: E402
+from geo.geocoding.geocoder import default_geocoder  # noqa: E402
 
 _REAL = ["Raqqah", "al-Shaafah", "Ash Sha'fah", "the Rukban refugee camp", "the al-Tanf region"]
 _INVENTED = ["Qarat Zeno", "Tell Umbrix", "Kafr Velo", "Ain Saphir", "Jisr Moldo", "Deir Quanta"]

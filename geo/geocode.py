@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.gazetteer import PRECISION_LABELS
-from geo.geocoder import Geocoder, GeocodeResult, default_geocoder
+from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.settings import load_settings
+from geo.vocab import PRECISION_LABELS
 
 #: Columns the CSV mode adds to every row.
 OUTPUT_COLUMNS = ("latitude", "longitude", "score", "precision", "gazetteer_id", "status")

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.formats import (
+from geo.geocoding.geocoder import Geocoder
+from geo.io.formats import (
     KINDS,
     FormatError,
     RawTable,
@@ -36,8 +37,7 @@ from geo.formats import (
     rejected_bytes,
     write_rejected,
 )
-from geo.geocoder import Geocoder
-from geo.mappings import (
+from geo.io.mappings import (
     MAPPING_KINDS,
     ColumnMapping,
     Mapped,
@@ -120,7 +120,7 @@ class ImportReport:
         return len(self.incidents)
 
     def save_rejected(self, out: str | Path) -> Path | None:
-        """Save the rejected rows untouched (see :func:`geo.formats.write_rejected`)."""
+        """Save the rejected rows untouched (see :func:`geo.io.formats.write_rejected`)."""
         if self.table is None or not self.rejected_rows:
             return None
         self.rejected_path = write_rejected(self.table, self.rejected_rows, out)
@@ -210,7 +210,7 @@ def prepare_import(
     memory : MappingMemory, optional
         Where mappings are remembered (``data/column_mappings.json`` by default).
     geocoder : Geocoder, optional
-        For rows with a place but no coordinates; :func:`geo.geocoder.default_geocoder`
+        For rows with a place but no coordinates; :func:`geo.geocoding.geocoder.default_geocoder`
         is built when needed and none is given.
     geocode : bool
         Set False to leave such rows without coordinates.
@@ -307,14 +307,14 @@ def _validate(report: ImportReport, table: RawTable, mapped: Mapped) -> None:
 
 
 def _geocode(report: ImportReport, geocoder: Geocoder | None) -> None:
-    from geo.join import geocode_incidents
+    from geo.geocoding.join import geocode_incidents
 
     frame = report.incidents
     needs = frame["latitude"].isna() & (frame["place"] != "")
     if not needs.any():
         return
     if geocoder is None:
-        from geo.geocoder import default_geocoder
+        from geo.geocoding.geocoder import default_geocoder
 
         geocoder = default_geocoder()
     placed = geocode_incidents(frame, geocoder)

@@ -18,33 +18,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-EVENT_TYPES: tuple[str, ...] = (
-    "airstrike",
-    "bombing",
-    "shelling",
-    "ground attack",
-    "clashes",
-    "massacre",
-    "use of prohibited weapons",
-    "desecration of bodies",
-    "armed movement",
-    "displacement",
-    "deprivation",
-    "other",
-)
-"""Event types, from most to least specific kinetic event."""
-
-CLAIM_STATUSES: tuple[str, ...] = (
-    "alleged",
-    "reported",
-    "confirmed",
-    "contested",
-    "discounted",
-)
-"""How far a claim is supported, after Airwars' grading."""
-
-DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year", "range", "unknown")
-"""``day`` start == end; ``month``/``year`` the whole period; ``range`` any span."""
+from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
 
 CASUALTY_COLUMNS: tuple[str, ...] = (
     "killed_min",

@@ -45,7 +45,7 @@ class Settings:
     places_path : Path
         The project's own place file (sites and aliases GeoNames lacks).
     gazetteer_index_path : Path
-        Index file built from GeoNames data by ``python -m geo.gazetteer``.
+        Index file built from GeoNames data by ``python -m geo.geocoding.sources``.
     overrides_path : Path
         Analysts' geocoding corrections, kept across restarts.
     mappings_path : Path

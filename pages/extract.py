@@ -7,19 +7,19 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.details import escape_markdown
-from geo.extract import extract
-from geo.extract_review import (
+from geo.extract.pipeline import extract
+from geo.extract.review import (
     REVIEW_COLUMNS,
     accept_candidates,
-    candidate_layer,
     candidates_frame,
     drop_candidate,
     highlight_html,
     merge_candidates,
     spans_of,
 )
-from geo.layers import base_map
+from geo.render.details import escape_markdown
+from geo.render.layers import base_map
+from geo.render.review_maps import extract_candidate_layer
 from pages.shared import common, router
 
 FRAME = "extract_frame"
@@ -89,7 +89,7 @@ text_col, map_col = st.columns([3, 2])
 with text_col:
     st.html(f"<div class='extract-article'>{highlight_html(article, spans_of(frame))}</div>")
 with map_col:
-    layer, bounds = candidate_layer(frame)
+    layer, bounds = extract_candidate_layer(frame)
     st_folium(base_map(common.settings(), MAP_CENTER, MAP_ZOOM), key="extract_map",
               feature_group_to_add=layer, returned_objects=[], height=380,
               use_container_width=True)

@@ -7,10 +7,11 @@ import json
 
 import streamlit as st
 
-from geo.details import escape_markdown
 from geo.ingest import MAPPING_LABELS, ImportReport, prepare_import
-from geo.mappings import ColumnMapping
-from geo.schema import CLAIM_STATUSES, INCIDENT_COLUMNS, REQUIRED_COLUMNS
+from geo.io.mappings import ColumnMapping
+from geo.render.details import escape_markdown
+from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
+from geo.vocab import CLAIM_STATUSES
 from pages.shared import common, router
 
 _LAYOUTS = {"detect": "detect from the header", **MAPPING_LABELS}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.details import escape_markdown, incident_label, incident_markdown
-from geo.filters import apply_view
-from geo.layers import base_map, group_by_place, ids_at, incident_group
-from geo.map_events import RETURNED_OBJECTS, read_map_events
-from geo.table import TABLE_COLUMNS, incident_table
-from geo.timeline import timeline_chart, timeline_data
+from geo.render.details import escape_markdown, incident_label, incident_markdown
+from geo.render.layers import base_map, group_by_place, ids_at, incident_group
+from geo.render.table import TABLE_COLUMNS, incident_table
+from geo.view.filters import apply_view
+from geo.view.map_events import RETURNED_OBJECTS, read_map_events
+from geo.view.timeline import timeline_chart, timeline_data
 from pages.shared import common, records, router, view_state
 
 MAP_KEY = "incident_map"

@@ -7,10 +7,11 @@ import hashlib
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.details import escape_markdown
-from geo.gazetteer import PRECISION_LABELS
-from geo.layers import base_map
-from geo.review import candidate_layer, candidate_table, candidate_view, review_queue
+from geo.geocoding.review import candidate_table, review_queue
+from geo.render.details import escape_markdown
+from geo.render.layers import base_map
+from geo.render.review_maps import candidate_layer, candidate_view
+from geo.vocab import PRECISION_LABELS
 from pages.shared import common, router
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.gazetteer import Place
-from geo.geocoder import Candidate, GeocodeResult
-from geo.join import build_incident_frame
-from geo.names import basic_key
+from geo.geocoding.gazetteer import Place
+from geo.geocoding.geocoder import Candidate, GeocodeResult
+from geo.geocoding.join import build_incident_frame
+from geo.geocoding.names import basic_key
 from geo.schema import INCIDENT_COLUMNS, validate_incidents
 
 BASE_ROW: dict[str, str] = {
@@ -60,7 +60,7 @@ PLACES: tuple[Place, ...] = (SHAAFAH, RAQQAH, TANF_BASE, TANF_CROSSING, DEIR_REG
 
 
 class StubGeocoder:
-    """Exact-spelling geocoder with the public ``geocode`` seam of geo.geocoder.Geocoder.
+    """Exact-spelling geocoder with the public ``geocode`` seam of geo.geocoding.geocoder.Geocoder.
 
     One place with the spelling -> resolved, several -> ambiguous, none -> unresolved.
     Independent of the real geocoder's ranking, which is being rewritten.

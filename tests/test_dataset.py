@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from _incident_factories import SHAAFAH, StubGeocoder, row, write_csv
 
-from geo.dataset import WORLD_VIEW, load_dataset
-from geo.view import MAX_ZOOM, MIN_ZOOM
+from geo.view.dataset import WORLD_VIEW, load_dataset
+from geo.view.state import MAX_ZOOM, MIN_ZOOM
 
 ROWS = [
     row(id="a", date_start="2017-10", place="Shaafah", event_type="bombing"),

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from _incident_factories import incidents, row
 
-from geo.details import (
+from geo.render.details import (
     escape_markdown,
     format_casualties,
     format_dates,
@@ -208,7 +208,7 @@ def test_incident_label():
 
 
 def test_an_unnamed_point_shows_its_nearest_town():
-    from geo.details import incident_label, incident_markdown
+    from geo.render.details import incident_label, incident_markdown
 
     record = {"id": "p", "event_type": "shelling", "place": "", "nearest_place": "Kafr Nabl",
               "nearest_distance_m": 2345.0, "date_start": None, "claim_status": "alleged"}

@@ -12,12 +12,12 @@ import pyogrio
 import pytest
 from _store_data import incidents
 
-from geo.export import export_view, view_incidents, write_export
+from geo.geocoding.join import to_geodataframe
 from geo.ingest import import_file
-from geo.join import to_geodataframe
-from geo.mappings import MappingMemory
+from geo.io.mappings import MappingMemory
+from geo.render.export import export_view, view_incidents, write_export
 from geo.store import open_store
-from geo.view import ViewDomain, default_view
+from geo.view.state import ViewDomain, default_view
 
 pytest_plugins = ["_store_fixtures"]
 

@@ -1,4 +1,4 @@
-"""The extraction pipeline, its JSON and its command line (geo.extract)."""
+"""The extraction pipeline, its JSON and its command line (geo.extract.pipeline)."""
 
 import json
 from datetime import date
@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.extract import candidates_json, extract, main
+from geo.extract.pipeline import candidates_json, extract, main
 from geo.schema import INCIDENT_COLUMNS, validate_incidents
 from tests.test_extract_fakes import FakeGeocoder
 from tests.test_extract_gazetteer import INDEX, load_real_geocoder
@@ -135,7 +135,7 @@ def seed_geocoder():
     """The default geocoder over the full gazetteer index (shared, loaded once)."""
     if not INDEX.exists():
         pytest.skip(f"gazetteer index not built at {INDEX} "
-                    "(run: python -m geo.gazetteer build)")
+                    "(run: python -m geo.geocoding.sources build)")
     return load_real_geocoder()
 
 

@@ -1,8 +1,8 @@
-"""Casualty figures and hedges (geo.extract_casualties)."""
+"""Casualty figures and hedges (geo.extract.casualties)."""
 
 import pytest
 
-from geo.extract_casualties import bounds, find_casualties, number_value
+from geo.extract.casualties import bounds, find_casualties, number_value
 
 
 def _cols(text):

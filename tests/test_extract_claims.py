@@ -1,7 +1,7 @@
-"""Speakers, relays and coreference (geo.extract_claims)."""
+"""Speakers, relays and coreference (geo.extract.claims)."""
 
-from geo.extract_claims import attribute
-from geo.extract_text import split_sentences
+from geo.extract.claims import attribute
+from geo.extract.text import split_sentences
 
 
 def _speakers(text):

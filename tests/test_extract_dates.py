@@ -1,8 +1,8 @@
-"""Dates resolved against the publication date (geo.extract_dates)."""
+"""Dates resolved against the publication date (geo.extract.dates)."""
 
 from datetime import date
 
-from geo.extract_dates import find_dates, latest_not_after
+from geo.extract.dates import find_dates, latest_not_after
 
 PUBLISHED = date(2021, 3, 10)
 
@@ -42,7 +42,7 @@ def test_earlier_that_month_inherits_the_month_before_the_anchor():
 
 
 def test_relative_uses_anchor_from_an_earlier_sentence():
-    from geo.extract_dates import DateSpan
+    from geo.extract.dates import DateSpan
 
     anchor = DateSpan(date(2020, 7, 1), date(2020, 7, 31), "month")
     [mention] = find_dates("Later that month the convoy returned.", PUBLISHED, anchor)

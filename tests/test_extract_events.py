@@ -1,9 +1,9 @@
-"""Event types and actors (geo.extract_events)."""
+"""Event types and actors (geo.extract.events)."""
 
 import pytest
 
-from geo.extract_events import canonical_actor, find_actors, find_events, primary_event
-from geo.schema import EVENT_TYPES
+from geo.extract.events import canonical_actor, find_actors, find_events, primary_event
+from geo.vocab import EVENT_TYPES
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from geo.gazetteer import Place
-from geo.geocoder import Candidate, GeocodeResult
-from geo.names import basic_key
+from geo.geocoding.gazetteer import Place
+from geo.geocoding.geocoder import Candidate, GeocodeResult
+from geo.geocoding.names import basic_key
 
 
 def _place(pid, name, aliases, lat, lon, kind, country, precision=1, admin1="Testland"):
@@ -30,7 +30,7 @@ PLACES = [
 
 
 class FakeGeocoder:
-    """Exact-key matching, the same answer types as geo.geocoder.Geocoder."""
+    """Exact-key matching, the same answer types as geo.geocoding.geocoder.Geocoder."""
 
     def __init__(self, places=PLACES):
         self.calls: list[tuple[str, str | None]] = []

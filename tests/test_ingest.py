@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from _store_data import ROOT
 
-from geo.formats import detect_encoding, read_table, sniff_delimiter
 from geo.ingest import import_file, main, prepare_import
-from geo.mappings import MappingMemory
+from geo.io.formats import detect_encoding, read_table, sniff_delimiter
+from geo.io.mappings import MappingMemory
 from geo.store import open_store
 
 HEADER = ["id", "date_start", "date_end", "place", "country", "latitude", "longitude",

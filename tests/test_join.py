@@ -19,17 +19,17 @@ from _incident_factories import (
 )
 from shapely.geometry import Point
 
-from geo.gazetteer import Place
-from geo.geocoder import Geocoder
-from geo.join import (
+from geo.geocoding.gazetteer import Place
+from geo.geocoding.geocoder import Geocoder
+from geo.geocoding.join import (
     OFF_MAP_REASONS,
     build_incident_frame,
     fingerprint,
     geocode_incidents,
     to_geodataframe,
 )
-from geo.names import basic_key
-from geo.overrides import OverrideStore
+from geo.geocoding.names import basic_key
+from geo.geocoding.overrides import OverrideStore
 
 ROWS = (
     row(id="raqqah", place="Raqqah", date_start="2017-10"),
@@ -232,8 +232,8 @@ def test_coordinates_from_an_earlier_geocode_follow_a_correction():
 
 
 def test_points_without_a_place_get_the_nearest_town_in_metres():
-    from geo.gazetteer import Gazetteer
-    from geo.join import name_unnamed_points
+    from geo.geocoding.gazetteer import Gazetteer
+    from geo.geocoding.join import name_unnamed_points
 
     places = [
         Place("local:n", "North town", (), 36.0, 38.0, "town", "SY", "Raqqa", 1),

@@ -9,22 +9,21 @@ import pandas as pd
 import pytest
 from _incident_factories import RAQQAH, joined, row
 
-from geo import layers
-from geo.layers import (
-    EVENT_COLORS,
+from geo.render import layers
+from geo.render.layers import (
     SEVERAL_COLOR,
     UNCERTAINTY_METRES,
     IncidentPoints,
     base_map,
     casualty_figure,
-    fit_view,
     group_by_place,
     ids_at,
     incident_group,
     marker_radius,
 )
-from geo.schema import EVENT_TYPES
 from geo.settings import DEFAULT_TILES, Settings, load_settings
+from geo.view.extent import fit_view
+from geo.vocab import EVENT_COLORS, EVENT_TYPES
 
 XSS = "</script><img src=x onerror=alert(1)>"
 

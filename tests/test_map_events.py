@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.map_events import RETURNED_OBJECTS, MapEvents, read_map_events, same_position
+from geo.view.map_events import RETURNED_OBJECTS, MapEvents, read_map_events, same_position
 
 
 def returned(count=3, lat=34.56778, lon=40.93417, **overrides):

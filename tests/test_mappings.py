@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geo.ingest import prepare_import
-from geo.mappings import (
+from geo.io.mappings import (
     ColumnMapping,
     MappingError,
     MappingMemory,

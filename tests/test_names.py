@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from geo.names import basic_key, fold_arabic, is_arabic, name_key, name_keys, skeleton_key
+from geo.geocoding.names import basic_key, fold_arabic, is_arabic, name_key, name_keys, skeleton_key
 
 
 def test_basic_key_drops_case_diacritics_and_marks():

@@ -7,8 +7,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import box
 
-from geo.gazetteer import Gazetteer, Place
-from geo.nearest import NEAREST_COLUMNS, admin_areas, nearest_places
+from geo.geocoding.gazetteer import Gazetteer, Place
+from geo.geocoding.nearest import NEAREST_COLUMNS, admin_areas, nearest_places
 
 ADMIN1 = Path(__file__).resolve().parents[2] / "shared" / "data" / "syr_admin" / "syr_admin1.shp"
 

@@ -2,7 +2,7 @@ import csv
 
 import pytest
 
-from geo.overrides import OVERRIDE_COLUMNS, OverrideStore, override_key
+from geo.geocoding.overrides import OVERRIDE_COLUMNS, OverrideStore, override_key
 
 
 def test_a_correction_applies_to_the_name_in_its_context(tmp_path):

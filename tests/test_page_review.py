@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.overrides import OverrideStore
+from geo.geocoding.overrides import OverrideStore
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEADER = "id,date_start,place,country,event_type,claim_status"

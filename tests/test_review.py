@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.gazetteer import Place
-from geo.geocoder import Candidate, GeocodeResult
-from geo.review import candidate_layer, candidate_table, candidate_view, review_queue
+from geo.geocoding.gazetteer import Place
+from geo.geocoding.geocoder import Candidate, GeocodeResult
+from geo.geocoding.review import candidate_table, review_queue
+from geo.render.review_maps import candidate_layer, candidate_view
 
 
 def _incidents() -> pd.DataFrame:

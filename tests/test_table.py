@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from _incident_factories import joined, row
 
-from geo.join import OFF_MAP_REASONS
-from geo.table import TABLE_COLUMNS, incident_table
+from geo.geocoding.join import OFF_MAP_REASONS
+from geo.render.table import TABLE_COLUMNS, incident_table
 
 FRAME = joined(
     row(id="undated-b", place="Tanf"),

@@ -11,7 +11,7 @@ from _incident_factories import incidents, row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.timeline import MAX_BINS, PRECISION_ROWS, bin_edges, timeline_chart, timeline_data
+from geo.view.timeline import MAX_BINS, PRECISION_ROWS, bin_edges, timeline_chart, timeline_data
 
 
 def _check_edges(span):

@@ -10,9 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.gazetteer import PRECISION_LABELS
-from geo.schema import CLAIM_STATUSES, EVENT_TYPES
-from geo.view import (
+from geo.view.state import (
     MAX_QUERY_LENGTH,
     MAX_ZOOM,
     MIN_ZOOM,
@@ -25,6 +23,7 @@ from geo.view import (
     encode_view,
     round_center,
 )
+from geo.vocab import CLAIM_STATUSES, EVENT_TYPES, PRECISION_LABELS
 
 FINGERPRINT = "0a1b2c3d"
 IDS = frozenset({"inc-1", "inc 2 & more=yes#", "سوريا-3"})

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-from geo.view import ViewDomain, decode_view, default_view, view_link
+from geo.view.state import ViewDomain, decode_view, default_view, view_link
 
 DOMAIN = ViewDomain(
     date_min=date(2014, 9, 1),

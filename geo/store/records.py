@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.names import basic_key
+from geo.geocoding.names import basic_key
 from geo.schema import (
     CASUALTY_COLUMNS,
     INCIDENT_COLUMNS,

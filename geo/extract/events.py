@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.schema import EVENT_TYPES
+from geo.vocab import EVENT_TYPES
 
 _TRIGGERS: dict[str, str] = {
     "airstrike": r"air[\s-]?strikes?|air[\s-]?raids?|aerial (?:assaults?|attacks?|bombardments?"

@@ -2,7 +2,7 @@
 
 Entry point of the extraction engine (rule-based, offline)::
 
-    python -m geo.extract ARTICLE.txt --published 2018-12-27 --source "outlet"
+    python -m geo.extract.pipeline ARTICLE.txt --published 2018-12-27 --source "outlet"
 
 prints the candidates as JSON records of :data:`geo.schema.INCIDENT_COLUMNS`,
 plus ``quote_spans`` (character offsets of the quote in the article),
@@ -22,26 +22,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from geo.extract_casualties import Casualties, find_casualties
-from geo.extract_claims import Attribution, attribute
-from geo.extract_dates import DateMention, DateSpan, find_dates
-from geo.extract_events import (
+from geo.extract.casualties import Casualties, find_casualties
+from geo.extract.claims import Attribution, attribute
+from geo.extract.dates import DateMention, DateSpan, find_dates
+from geo.extract.events import (
     EventMention,
     canonical_actor,
     find_actors,
     find_events,
     primary_event,
 )
-from geo.extract_places import (
-    PlaceMention,
-    country_counts,
-    find_places,
-    focus_country,
-    make_lookup,
-    spelling_index,
-)
-from geo.extract_text import Sentence, split_sentences
-from geo.geocoder import Geocoder, GeocodeResult, default_geocoder
+from geo.extract.phrases import country_counts, focus_country
+from geo.extract.places import PlaceMention, find_places, make_lookup, spelling_index
+from geo.extract.text import Sentence, split_sentences
+from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.schema import INCIDENT_COLUMNS
 
 #: Event types worth a candidate even without a site (country-level allegations).
@@ -125,7 +119,7 @@ def extract(
     source_name, source_url, title : str
         Recorded as the candidates' source (the title only feeds their ids).
     geocoder : Geocoder, optional
-        Defaults to :func:`geo.geocoder.default_geocoder`.
+        Defaults to :func:`geo.geocoding.geocoder.default_geocoder`.
 
     Returns
     -------
@@ -401,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success, 2 for a usage error (missing file, bad date).
     """
     parser = argparse.ArgumentParser(
-        prog="python -m geo.extract",
+        prog="python -m geo.extract.pipeline",
         description="Extract candidate incidents from a news report (printed as JSON).",
     )
     parser.add_argument("article", help="text file of the report (UTF-8)")

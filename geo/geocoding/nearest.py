@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from geo.gazetteer import Gazetteer
+from geo.geocoding.gazetteer import Gazetteer
+from geo.vocab import CRS
 
-CRS = "EPSG:4326"
 #: Columns :func:`nearest_places` adds.
 NEAREST_COLUMNS = (
     "nearest_place_id",

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from geo.names import basic_key, name_key
+from geo.geocoding.names import basic_key, name_key
 
 #: Columns of the overrides CSV file, in order.
 OVERRIDE_COLUMNS = (
@@ -57,7 +57,7 @@ class Override:
     latitude, longitude : float or None
         A hand-placed pin (when no gazetteer id).
     precision : int or None
-        Precision of the pin (see ``geo.gazetteer.PRECISION_LABELS``).
+        Precision of the pin (see ``geo.geocoding.gazetteer.PRECISION_LABELS``).
     created_by, created_at : str
         Who made it, when (ISO 8601, UTC).
     note : str

@@ -8,12 +8,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.geocoder import Geocoder
-from geo.join import build_incident_frame, fingerprint
-from geo.layers import fit_view
-from geo.schema import EVENT_TYPES, RowError, load_incidents
+from geo.geocoding.geocoder import Geocoder
+from geo.geocoding.join import build_incident_frame, fingerprint
+from geo.schema import RowError, load_incidents
 from geo.store import IncidentStore
-from geo.view import ViewDomain
+from geo.view.extent import fit_view
+from geo.view.state import ViewDomain
+from geo.vocab import EVENT_TYPES
 
 #: Map view used when no incident can be drawn (the whole world).
 WORLD_VIEW: tuple[tuple[float, float], int] = ((20.0, 0.0), 2)
@@ -26,7 +27,7 @@ class Dataset:
     Attributes
     ----------
     incidents : geopandas.GeoDataFrame
-        Every valid incident (placed or not), see :func:`geo.join.to_geodataframe`.
+        Every valid incident (placed or not), see :func:`geo.geocoding.join.to_geodataframe`.
     errors : list of RowError
         Problems with rows of the source; those rows are not in ``incidents``.
     source : str
@@ -39,7 +40,7 @@ class Dataset:
 
     @property
     def fingerprint(self) -> str:
-        """Fingerprint of the incident records (see :func:`geo.join.fingerprint`)."""
+        """Fingerprint of the incident records (see :func:`geo.geocoding.join.fingerprint`)."""
         return fingerprint(pd.DataFrame(self.incidents.drop(columns="geometry")))
 
     def domain(self) -> ViewDomain:

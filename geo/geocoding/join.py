@@ -8,13 +8,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.gazetteer import Gazetteer
-from geo.geocoder import Geocoder
-from geo.names import basic_key
-from geo.nearest import nearest_places
+from geo.geocoding.gazetteer import Gazetteer
+from geo.geocoding.geocoder import Geocoder
+from geo.geocoding.names import basic_key
+from geo.geocoding.nearest import nearest_places
 from geo.schema import INCIDENT_COLUMNS
-
-CRS = "EPSG:4326"
+from geo.vocab import CRS
 
 #: Why an incident is not drawn, keyed by the value of the ``off_map`` column.
 OFF_MAP_REASONS: dict[str, str] = {
@@ -151,7 +150,8 @@ def _search_text(frame: pd.DataFrame) -> pd.Series:
 def name_unnamed_points(incidents: pd.DataFrame, gazetteer: Gazetteer | None) -> pd.DataFrame:
     """Give records with coordinates but no place their nearest gazetteer place.
 
-    Uses a GeoPandas nearest join in a metric CRS (see :func:`geo.nearest.nearest_places`);
+    Uses a GeoPandas nearest join in a metric CRS
+    (see :func:`geo.geocoding.nearest.nearest_places`);
     the place as written stays empty, ``admin1`` is filled where missing.
 
     Parameters

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.names import basic_key
-from geo.view import ViewState
+from geo.geocoding.names import basic_key
+from geo.view.state import ViewState
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def apply_view(incidents: pd.DataFrame, state: ViewState) -> FilterResult:
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Output of :func:`geo.join.to_geodataframe` (needs ``search_text``).
+        Output of :func:`geo.geocoding.join.to_geodataframe` (needs ``search_text``).
     state : ViewState
 
     Returns

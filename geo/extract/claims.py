@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from geo.extract_text import Quotation, Sentence, find_quotations
+from geo.extract.text import Quotation, Sentence, find_quotations
 
 _VERBS = (r"says|said|say|adds|added|notes|noted|stressed|stresses|condemned|condemns|claimed|"
           r"claims|alleged|alleges|accused|accuses|reported|reports|told|tells|announced|"
@@ -108,7 +108,7 @@ def attribute(article: str, sentences: list[Sentence]) -> list[Attribution]:
     ----------
     article : str
     sentences : list of Sentence
-        From :func:`geo.extract_text.split_sentences`.
+        From :func:`geo.extract.text.split_sentences`.
 
     Returns
     -------

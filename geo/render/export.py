@@ -1,7 +1,7 @@
 """The incidents of the current view, out to CSV, GeoJSON and GeoPackage.
 
 An export holds every incident the view shows (every filter and the date range
-applied, see :func:`geo.filters.apply_view`) in the project's own layout, so that
+applied, see :func:`geo.view.filters.apply_view`) in the project's own layout, so that
 importing it again (``python -m geo.ingest``) gives the same records. Its metadata
 (the view's permalink, the export time, the counts, the data fingerprint) travels in
 the file where the format has room for it (a GeoJSON foreign member ``metadata``, the
@@ -22,10 +22,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.filters import apply_view
-from geo.formats import atomic_write
+from geo.io.formats import atomic_write
 from geo.schema import INCIDENT_COLUMNS
-from geo.view import ViewDomain, ViewState, encode_view
+from geo.view.filters import apply_view
+from geo.view.state import ViewDomain, ViewState, encode_view
+from geo.vocab import CRS
 
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "csv": (".csv", "text/csv"),
@@ -80,7 +81,7 @@ def view_incidents(incidents: pd.DataFrame, state: ViewState) -> pd.DataFrame:
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Output of :func:`geo.join.to_geodataframe` (coordinates include geocoded ones).
+        Output of :func:`geo.geocoding.join.to_geodataframe` (coordinates include geocoded ones).
     state : ViewState
 
     Returns
@@ -107,7 +108,7 @@ def export_view(
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Output of :func:`geo.join.to_geodataframe`.
+        Output of :func:`geo.geocoding.join.to_geodataframe`.
     state : ViewState
         The view (filters, dates, map position, selection).
     domain : ViewDomain
@@ -208,8 +209,8 @@ def _gpkg_bytes(records: pd.DataFrame, metadata: dict[str, object]) -> bytes:
     import pyogrio
 
     frame = records.copy()
-    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs="EPSG:4326")
-    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
+    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
     gdf.loc[frame["latitude"].isna() | frame["longitude"].isna(), "geometry"] = None
     layer_metadata = {k: v if isinstance(v, str) else json.dumps(v) for k, v in metadata.items()}
     with tempfile.TemporaryDirectory() as folder:

@@ -2,7 +2,7 @@
 
 Lookup runs in stages, each consulted only when the ones before it found nothing:
 
-1. analysts' corrections (:mod:`geo.overrides`);
+1. analysts' corrections (:mod:`geo.geocoding.overrides`);
 2. exact keys (case, diacritics, marks) and normalised keys (article, doubled
    letters, transliteration variants), then consonant skeletons scored by how
    close the normalised spellings are;
@@ -31,9 +31,10 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from geo.gazetteer import Gazetteer, Place, load_gazetteer
-from geo.names import name_keys
-from geo.overrides import OverrideStore, override_key
+from geo.geocoding.gazetteer import Gazetteer, Place
+from geo.geocoding.names import name_keys
+from geo.geocoding.overrides import OverrideStore, override_key
+from geo.geocoding.sources import load_gazetteer
 from geo.settings import Settings, load_settings
 
 Status = Literal["resolved", "ambiguous", "unresolved"]
@@ -538,7 +539,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Distance in km on a local equirectangular approximation.
 
     Within a fraction of a percent at the few tens of km the ranking thresholds use;
-    reported distances (``geo.nearest``, the benchmark) are geodesic.
+    reported distances (``geo.geocoding.nearest``, the benchmark) are geodesic.
     """
     dlon = (lon1 - lon2 + 180.0) % 360.0 - 180.0
     x = math.radians(dlon) * math.cos(math.radians((lat1 + lat2) / 2.0))
@@ -563,7 +564,7 @@ def default_geocoder(settings: Settings | None = None) -> Geocoder:
     """Build the geocoder the app uses by default.
 
     The GeoNames index (``settings.gazetteer_index_path``, built by
-    ``python -m geo.gazetteer build``) merged with the project's place file, and the
+    ``python -m geo.geocoding.sources build``) merged with the project's place file, and the
     analysts' corrections. Without the index only the project's places are known.
 
     Parameters
@@ -579,7 +580,7 @@ def default_geocoder(settings: Settings | None = None) -> Geocoder:
     index = settings.gazetteer_index_path
     if not index.exists():
         warnings.warn(
-            f"no gazetteer index at {index}; run 'python -m geo.gazetteer build'. "
+            f"no gazetteer index at {index}; run 'python -m geo.geocoding.sources build'. "
             "Only the project's own places are known.",
             stacklevel=2,
         )

@@ -1,6 +1,6 @@
 """Column mappings: the project's schema, ACLED, UCDP GED, and mappings analysts make.
 
-Each mapping turns a :class:`geo.formats.RawTable` frame into text columns of the
+Each mapping turns a :class:`geo.io.formats.RawTable` frame into text columns of the
 incident record (:data:`geo.schema.INCIDENT_COLUMNS`), one row per source row, plus
 the problems found while translating. Validation proper is :mod:`geo.schema`'s.
 
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.formats import GEOMETRY_ERROR, atomic_write
+from geo.io.formats import GEOMETRY_ERROR, atomic_write
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.settings import DATA_DIR, load_settings
 
@@ -187,7 +187,7 @@ def apply_mapping(
     Parameters
     ----------
     frame : pandas.DataFrame
-        A :class:`geo.formats.RawTable` frame.
+        A :class:`geo.io.formats.RawTable` frame.
     kind : str
         One of :data:`MAPPING_KINDS`.
     mapping : ColumnMapping, optional

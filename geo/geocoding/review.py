@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
-import folium
 import pandas as pd
 
-from geo.gazetteer import PRECISION_LABELS
-from geo.geocoder import GeocodeResult
-from geo.layers import fit_view
+from geo.geocoding.geocoder import GeocodeResult
+from geo.vocab import PRECISION_LABELS
 
 #: Statuses that send a name to review.
 REVIEW_STATUSES = ("ambiguous", "unresolved")
@@ -23,7 +19,7 @@ def review_queue(incidents: pd.DataFrame, include_resolved: bool = False) -> pd.
     Parameters
     ----------
     incidents : pandas.DataFrame
-        The incident frame (see :func:`geo.join.geocode_incidents`), with
+        The incident frame (see :func:`geo.geocoding.join.geocode_incidents`), with
         ``place``, ``country``, ``admin1`` and ``geocode_status``.
     include_resolved : bool
         Also list the names the geocoder resolved (to correct a wrong placement);
@@ -84,57 +80,3 @@ def candidate_table(result: GeocodeResult) -> pd.DataFrame:
         columns=["rank", "name", "kind", "admin1", "country", "precision", "score", "match",
                  "latitude", "longitude", "population", "gazetteer_id"],
     )
-
-
-def candidate_layer(
-    candidates: pd.DataFrame, pin: tuple[float, float] | None = None
-) -> folium.FeatureGroup:
-    """Numbered candidate markers (and the analyst's pin) for the review map.
-
-    Parameters
-    ----------
-    candidates : pandas.DataFrame
-        Output of :func:`candidate_table`.
-    pin : tuple of float, optional
-        A hand-placed location (lat, lon).
-
-    Returns
-    -------
-    folium.FeatureGroup
-    """
-    group = folium.FeatureGroup(name="candidates")
-    for row in candidates.itertuples(index=False):
-        folium.CircleMarker(
-            (row.latitude, row.longitude), radius=9, weight=2, color="#1f3b73",
-            fill=True, fill_color="#6baed6", fill_opacity=0.8,
-            tooltip=folium.Tooltip(html.escape(f"{row.rank}. {row.name}")),
-        ).add_to(group)
-    if pin is not None:
-        folium.CircleMarker(
-            pin, radius=7, weight=3, color="#b30000", fill=True, fill_color="#ff4d4d",
-            fill_opacity=0.9, tooltip=folium.Tooltip("your pin"),
-        ).add_to(group)
-    return group
-
-
-def candidate_view(
-    candidates: pd.DataFrame, pin: tuple[float, float] | None = None
-) -> tuple[tuple[float, float], int]:
-    """Map centre and zoom showing every candidate (and the pin).
-
-    Parameters
-    ----------
-    candidates : pandas.DataFrame
-    pin : tuple of float, optional
-
-    Returns
-    -------
-    tuple
-        ``((lat, lon), zoom)``; the Levant at zoom 5 when there is nothing to show.
-    """
-    lats = list(candidates["latitude"]) + ([pin[0]] if pin else [])
-    lons = list(candidates["longitude"]) + ([pin[1]] if pin else [])
-    if not lats:
-        return (34.8, 38.9), 5
-    center, zoom = fit_view((min(lons), min(lats), max(lons), max(lats)))
-    return center, min(zoom, 11)

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from geo.gazetteer import PRECISION_LABELS
-from geo.schema import CLAIM_STATUSES, EVENT_TYPES
+from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, EVENT_TYPES, PRECISION_LABELS
 
 #: URL parameter names, one per part of the view.
 PARAMS = {
@@ -35,7 +34,6 @@ NONE_SELECTED = "none"
 """Value written for a filter where the analyst deselected everything."""
 
 MIN_ZOOM, MAX_ZOOM = 1, 18
-COORD_DECIMALS = 5
 MAX_QUERY_LENGTH = 200
 _FINGERPRINT = re.compile(r"^[0-9a-f]{8}$")
 
@@ -53,7 +51,7 @@ class ViewDomain:
     zoom : int
         Default zoom, fitted to the data.
     fingerprint : str
-        Fingerprint of the data (see :func:`geo.join.fingerprint`).
+        Fingerprint of the data (see :func:`geo.geocoding.join.fingerprint`).
     has_incident : callable
         Tells whether an incident id exists.
     event_types, claim_statuses, precisions : tuple

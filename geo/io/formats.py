@@ -3,7 +3,7 @@
 Every reader returns a :class:`RawTable`: the file's own columns with every value as a
 string, exactly as written (numbers and dates that the format types are rendered as
 plain text: ``3``, ``36.2``, ``2017-10-15``). Mapping to incident fields and validation
-come after (see :mod:`geo.mappings` and :mod:`geo.ingest`). Problems that make a whole
+come after (see :mod:`geo.io.mappings` and :mod:`geo.ingest`). Problems that make a whole
 file unreadable raise :class:`FormatError` with a message an analyst can act on.
 """
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo.details import format_casualties, short_date
-from geo.gazetteer import PRECISION_LABELS
-from geo.join import OFF_MAP_REASONS
+from geo.geocoding.join import OFF_MAP_REASONS
+from geo.render.details import format_casualties, short_date
+from geo.vocab import PRECISION_LABELS
 
 #: Columns of the table, in display order (``id`` is kept for selection).
 TABLE_COLUMNS = [
@@ -32,7 +32,7 @@ def incident_table(incidents: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.Data
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Rows of the incident frame (see :func:`geo.join.to_geodataframe`).
+        Rows of the incident frame (see :func:`geo.geocoding.join.to_geodataframe`).
     limit : int
         Keep only the first ``limit`` rows in date order.
 

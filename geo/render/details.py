@@ -8,7 +8,7 @@ from urllib.parse import quote, urlparse
 
 import pandas as pd
 
-from geo.gazetteer import PRECISION_LABELS
+from geo.vocab import PRECISION_LABELS
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
 

@@ -1,0 +1,474 @@
+"""Place mentions of a report, resolved through the geocoder seam.
+
+Capitalised name phrases (with an Arabic article joined, hyphenated or apart:
+"al-Shaafah", "Ash Sha'fah"), Arabic-script names, and names a descriptor
+announces ("the eastern town of X", "the X refugee camp", "the X region") are
+looked up with :meth:`geo.geocoding.geocoder.Geocoder.geocode`. Each mention gets a role:
+``site`` (a place where something happened), ``country`` (context),
+``seat`` (a city standing for its government: "controlled by Damascus") or
+``container`` (the larger place of another mention: "the camp in al-Tanf").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from geo.extract.phrases import (
+    ACTION,
+    AREA_DESCRIPTORS,
+    ARTICLE_START,
+    CAPITAL_SPEAKS,
+    COMMA_LINK,
+    CONTAINER_LINK,
+    COORDINATION,
+    GIVEN_NAMES,
+    HEADS,
+    LOCATIVE,
+    NEAR,
+    PERSON_AFTER,
+    PERSON_BEFORE,
+    POINT_DESCRIPTORS,
+    POINT_KINDS,
+    PREFIX,
+    QUALIFIERS,
+    SEAT_AFTER,
+    SEAT_BEFORE,
+    STRONG_POPULATION,
+    STRONG_QUALITY,
+    SUFFIX,
+    WIDE,
+    country_code,
+    country_counts,
+    country_keys,
+    name_phrases,
+)
+from geo.geocoding.gazetteer import Place
+from geo.geocoding.geocoder import Candidate, GeocodeResult
+from geo.geocoding.names import basic_key
+
+Lookup = Callable[..., GeocodeResult]
+"""``(name, cued=True) -> GeocodeResult``: geocode one name (the caller binds country and
+context); ``cued`` says whether the text announces a place there."""
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """One place named in the text.
+
+    Attributes
+    ----------
+    start, end : int
+        Offsets of the mention in the article (descriptor words included).
+    text : str
+        The mention as written ("Rukban refugee camp", "al-Shaafah").
+    name : str
+        The name given to the geocoder.
+    descriptor : str
+        "town", "camp", "region" ... when the text says so, else "".
+    result : GeocodeResult or None
+        The geocoder's answer (None for countries known only by name).
+    role : str
+        ``site``, ``country``, ``seat`` or ``container``.
+    container : str
+        Text of the mention this one lies in or near, if any.
+    near : bool
+        True when the text places the event near the place, or in its region.
+    country : str
+        ISO code, when known.
+    """
+
+    start: int
+    end: int
+    text: str
+    name: str
+    descriptor: str = ""
+    result: GeocodeResult | None = None
+    role: str = "site"
+    container: str = ""
+    near: bool = False
+    country: str = ""
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+
+    @property
+    def place(self) -> Place | None:
+        """The resolved gazetteer entry, if the geocoder resolved the name."""
+        best = self.result.best if self.result else None
+        return best.place if best else None
+
+    @property
+    def status(self) -> str:
+        """The geocoder's status (``unresolved`` without a result)."""
+        return self.result.status if self.result else "unresolved"
+
+
+def find_places(
+    text: str,
+    lookup: Lookup,
+    offset: int = 0,
+    country: str = "",
+    named: Collection[str] | None = None,
+) -> list[PlaceMention]:
+    """Find the place mentions of one sentence and resolve them.
+
+    With a full gazetteer many capitalised words name some village somewhere, so a
+    name counts as a place only with evidence:
+
+    * a descriptor ("the town of X", "X refugee camp", "the X region"): any
+      resolution, or none (kept unresolved for review);
+    * a cue before it: a locative preposition ("in", "near", "around", "from", "to" ...,
+      optionally with "the" and an adjective: "in rural Idlib"), a verb taking a place
+      ("shelled", "struck", "captured" ...), or coordination with a cued place ("in
+      Idlib and Hama"): an exact or normalised spelling, or any resolution in the
+      focus country; abroad, a normalised spelling only ("Ghouta" for Gotha) needs
+      the place's country named in the report (``named``);
+    * no cue: a resolved exact or normalised spelling in the focus country of a
+      curated place (not from the bulk GeoNames import), a multi-word name, or a
+      populated place (population known); as a sentence's first word, or without a
+      focus country, a town of at least :data:`STRONG_POPULATION`.
+
+    People are not places: names after "said", a title or a role word ("Mr",
+    "spokesman"), before an appositive role (", a resident") or a speech verb, and
+    multi-word names starting with a common given name ("Ahmed Hassan").
+
+    Parameters
+    ----------
+    text : str
+        One sentence.
+    lookup : callable
+        ``(name, cued) -> GeocodeResult`` (see :func:`make_lookup`).
+    offset : int
+        Offset of ``text`` in the article, added to the mentions' offsets.
+    country : str
+        The report's focus country ("" for none).
+    named : collection of str, optional
+        Countries the report names (:func:`country_counts`); defaults to the
+        sentence's own.
+
+    Returns
+    -------
+    list of PlaceMention
+        In text order, with their roles.
+    """
+    _, capitals = country_keys()
+    named = set(country_counts(text)) if named is None else set(named)
+    if country:
+        named.add(country)
+    mentions: list[PlaceMention] = []
+    cued_ends: set[int] = set()
+    lead = len(text) - len(text.lstrip(" \t\n“\"'‘([—-"))
+    for start, end, phrase in name_phrases(text):
+        before = text[max(0, start - 40):start]
+        after = text[end:end + 60]
+        cue = _cue(before, text[:start], cued_ends)
+        if _is_person(phrase, before, after, capitals):
+            continue
+        for mention in _phrase_mentions(text, start, end, phrase, lookup, bool(cue)):
+            own_cue = cue
+            if mention.role != "country":
+                if mention.start != start:  # a shorter part of the phrase: its own cue
+                    own_cue = _cue(text[max(0, mention.start - 40):mention.start],
+                                   text[:mention.start], cued_ends)
+                seat = _is_seat(mention, text[:mention.start], text[mention.end:], capitals)
+                initial = mention.start <= lead and " " not in mention.name.strip()
+                if mention.end - mention.start < end - start and (
+                        mention.result is None or not mention.result.candidates or
+                        mention.result.candidates[0].quality < STRONG_QUALITY):
+                    continue  # a part of the phrase: its own spelling, not a loose match
+                if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
+                                     initial, named):
+                    continue
+            if own_cue or mention.descriptor or mention.role == "country":
+                cued_ends.add(mention.end)
+            mentions.append(mention)
+            break
+    mentions = _assign_roles(text, mentions)
+    return [
+        PlaceMention(m.start + offset, m.end + offset, m.text, m.name, m.descriptor, m.result,
+                     m.role, m.container, m.near, m.country, m.candidates)
+        for m in mentions
+    ]
+
+
+def _cue(before: str, whole_before: str, cued_ends: set[int]) -> str:
+    """What before a name announces a place: "locative", "action", "coordinated" or ""."""
+    if LOCATIVE.search(before) or NEAR.search(before):
+        return "locative"
+    if ACTION.search(before):
+        return "action"
+    link = COORDINATION.search(whole_before[-16:])
+    if link and len(whole_before) - len(link.group()) in cued_ends:
+        return "coordinated"
+    return ""
+
+
+def _is_person(phrase: str, before: str, after: str, capitals: frozenset[str]) -> bool:
+
+    if country_code(phrase) or basic_key(phrase) in capitals:
+        return False
+    if PREFIX.search(before) or SUFFIX.match(after):
+        return False
+    tokens = phrase.split()
+    if len(tokens) >= 2 and tokens[0].lower() in GIVEN_NAMES:
+        return True
+    return bool(PERSON_BEFORE.search(before) or PERSON_AFTER.match(after))
+
+
+def _has_evidence(
+    mention: PlaceMention, cue: str, country: str, initial: bool, named: set[str]
+) -> bool:
+    """Whether a resolved name is a place mention (see :func:`find_places`)."""
+    result = mention.result
+    top = result.candidates[0] if result is not None and result.candidates else None
+    foreign = bool(country and top is not None and top.place.country != country)
+    if mention.descriptor:
+        return top is None or result.status == "unresolved" or not foreign or \
+            top.quality >= STRONG_QUALITY
+    if top is None or result.status == "unresolved":
+        return False
+    if cue:
+        if foreign:
+            return top.quality >= 1.0 or (top.quality >= STRONG_QUALITY and
+                                          top.place.country in named)
+        return top.quality >= STRONG_QUALITY or result.status == "resolved"
+    if result.status != "resolved" or foreign or top.quality < STRONG_QUALITY:
+        return False
+    place = top.place
+    if not place.gazetteer_id.startswith("geonames:"):
+        return True  # curated: the project's place file, an analyst's pin, a test gazetteer
+    if initial or not country:
+        return place.population >= STRONG_POPULATION
+    return place.population > 0 or len(mention.name.split()) >= 2 or \
+        bool(ARTICLE_START.match(mention.name))
+
+
+def _phrase_mentions(
+    text: str, start: int, end: int, phrase: str, lookup: Lookup, cued: bool = True
+) -> Iterator[PlaceMention]:
+    """Readings of a phrase, longest first: with its descriptor, whole, its parts."""
+    suffix = SUFFIX.match(text, end)
+    prefix = PREFIX.search(text[max(0, start - 40):start])
+    descriptor = (prefix.group("descriptor").lower() if prefix else "")
+    code = country_code(phrase)
+    if code and not suffix:
+        result = lookup(phrase, True)
+        yield PlaceMention(start, end, phrase, phrase, "", result, "country", country=code)
+        return
+    cued = cued or bool(descriptor or suffix)
+    attempts: list[tuple[int, int, str, str]] = []
+    if suffix:
+        attempts.append((start, suffix.end(), f"{phrase} {suffix.group(1)}",
+                         suffix.group(1).lower()))
+    tokens = phrase.split()
+    for size in range(len(tokens), 0, -1):
+        for first in range(0, len(tokens) - size + 1):
+            sub = " ".join(tokens[first:first + size])
+            if size < len(tokens) and all(t.lower() in QUALIFIERS or t.lower() in HEADS
+                                          for t in tokens[first:first + size]):
+                continue  # "Tell", "Deir", "Eastern": the head of a longer name
+            dropped = tokens[:first] + tokens[first + size:]
+            if (descriptor or suffix) and any(t.lower() not in QUALIFIERS for t in dropped):
+                continue  # "the town of Ain Saphir" names the whole phrase, not "Saphir"
+            sub_start = start + _token_offset(phrase, tokens, first)
+            attempts.append((sub_start, sub_start + len(sub), sub, ""))
+    bare = ARTICLE_START.sub("", phrase)
+    if bare != phrase and bare[:1].isalpha():
+        attempts.append((start, end, bare, ""))
+    for a_start, a_end, name, suffix_word in attempts:
+        result = lookup(name, cued and a_start == start)
+        if result.status == "unresolved":
+            continue
+        end_at = a_end
+        word = suffix_word
+        if not word and suffix and a_end == end:
+            end_at, word = suffix.end(), suffix.group(1).lower()
+        yield PlaceMention(a_start, end_at, text[a_start:end_at], name,
+                           word or (descriptor if a_start == start else ""),
+                           result, candidates=result.candidates)
+    if descriptor or suffix:
+        end_at = suffix.end() if suffix else end
+        word = suffix.group(1).lower() if suffix else descriptor
+        if len(tokens) <= 4:
+            yield PlaceMention(start, end_at, text[start:end_at], phrase, word,
+                               lookup(phrase, True))
+
+
+def _token_offset(phrase: str, tokens: list[str], index: int) -> int:
+    pos = 0
+    for token in tokens[:index]:
+        pos = phrase.index(token, pos) + len(token)
+    return phrase.index(tokens[index], pos)
+
+
+def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    _, capitals = country_keys()
+    out: list[PlaceMention] = []
+    for i, m in enumerate(mentions):
+        place = m.place
+        before, after = text[:m.start], text[m.end:]
+        role, country = m.role, m.country or (place.country if place else "")
+        if role != "country" and place is not None and (place.kind == "country"
+                                                        or place.precision >= 4):
+            role = "country"
+        if role == "site" and _is_seat(m, before, after, capitals):
+            role = "seat"
+        near = m.descriptor in WIDE or _near(m, before[-40:])
+        container = ""
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None:
+            link = text[m.end:nxt.start]
+            wider = nxt.descriptor in AREA_DESCRIPTORS or nxt.role == "country" or (
+                nxt.place is not None and nxt.place.precision >= 3)
+            if CONTAINER_LINK.match(link) or (wider and COMMA_LINK.match(link)):
+                container = nxt.text
+        out.append(PlaceMention(m.start, m.end, m.text, m.name, m.descriptor, m.result, role,
+                                container, near, country, m.candidates))
+    contained = {o.container for o in out if o.container}
+    return [
+        PlaceMention(o.start, o.end, o.text, o.name, o.descriptor, o.result, "container",
+                     o.container, o.near, o.country, o.candidates)
+        if o.role == "site" and o.text in contained else o
+        for o in out
+    ]
+
+
+def _near(mention: PlaceMention, before: str) -> bool:
+    """True when the text puts the event near the place, not at it.
+
+    "around" a point-like site (a camp, a garrison, a crossing) is at that site.
+    """
+    found = NEAR.search(before)
+    if not found:
+        return False
+    if found.group().lower().startswith("around"):
+        place = mention.place
+        point = mention.descriptor in POINT_DESCRIPTORS or (
+            place is not None and place.kind in POINT_KINDS)
+        return not point
+    return True
+
+
+def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset[str]) -> bool:
+
+    if mention.descriptor:
+        return False
+    if SEAT_AFTER.match(after) or SEAT_BEFORE.search(before[-40:]):
+        return True
+    names = {basic_key(mention.name)}
+    if mention.place is not None:
+        names |= {basic_key(s) for s in mention.place.spellings}
+    if not names & capitals:
+        return False
+    return bool(CAPITAL_SPEAKS.match(after) or re.search(r"\bby\s+$", before[-10:]))
+
+
+def make_lookup(
+    geocode: Callable[..., GeocodeResult],
+    country: str,
+    context: Sequence[str],
+    known: Callable[[str], bool] | None = None,
+    reuse: dict[str, GeocodeResult] | None = None,
+) -> Lookup:
+    """Bind a geocoder's ``geocode`` to a report: its country, its names, a cache.
+
+    Parameters
+    ----------
+    geocode : callable
+        :meth:`geo.geocoding.geocoder.Geocoder.geocode`.
+    country : str
+        The report's focus country ("" for none); a name not found there, or found
+        there only as a loose (fuzzy, skeleton) match while its exact spelling names a
+        place elsewhere, is looked up worldwide.
+    context : sequence of str
+        Other place names of the report, passed to the geocoder for ranking.
+    known : callable, optional
+        ``name -> bool``: whether the gazetteer has the name's exact or normalised
+        spelling (see :func:`spelling_index`). A name with no cue before it is
+        looked up only then: the geocoder's loose matching is slow and its answers
+        for an uncued word are not taken anyway.
+    reuse : dict, optional
+        Answers of an earlier lookup of the same report (its cache, filled in
+        place): the ones with a single candidate are kept, as context cannot
+        change them.
+
+    Returns
+    -------
+    callable
+        ``(name, cued=True) -> GeocodeResult``, cached per name.
+    """
+    cache: dict[str, GeocodeResult] = {}
+    if reuse is not None:
+        cache.update((k, v) for k, v in reuse.items() if len(v.candidates) <= 1)
+    context = tuple(context)
+    misses: set[str] = set()
+
+    def lookup(name: str, cued: bool = True) -> GeocodeResult:
+        if name in cache:
+            return cache[name]
+        if not cued and name in misses:
+            return GeocodeResult(name, "unresolved")
+        spelled = known is None or known(name)
+        if not cued and not spelled:
+            misses.add(name)
+            return GeocodeResult(name, "unresolved")
+        others = [c for c in context if c != name]
+        result = geocode(name, country=country or None, context=others)
+        top = result.candidates[0] if result.candidates else None
+        loose = top is None or top.quality < STRONG_QUALITY
+        if country and spelled and (result.status == "unresolved" or
+                                    (known is not None and loose)):
+            wider = geocode(name, context=others)
+            if wider.status != "unresolved" and (result.status == "unresolved" or (
+                    wider.candidates and wider.candidates[0].quality >= STRONG_QUALITY)):
+                result = wider
+        cache[name] = result
+        if reuse is not None:
+            reuse[name] = result
+        return result
+
+    return lookup
+
+
+def spelling_index(geocoder: object) -> Callable[[str], bool] | None:
+    """``name -> bool``: the gazetteer (or an analyst's correction) has this spelling.
+
+    Parameters
+    ----------
+    geocoder : Geocoder
+        A :class:`geo.geocoding.geocoder.Geocoder` (anything without a gazetteer gives None).
+
+    Returns
+    -------
+    callable or None
+        Tests a name's exact and normalised keys (:func:`geo.geocoding.names.name_keys`),
+        the keys the geocoder's first stages look up; None when the geocoder has no
+        gazetteer to read them from.
+    """
+    gazetteer = getattr(geocoder, "gazetteer", None)
+    names = getattr(gazetteer, "names", None)
+    if names is None:
+        return None
+    key = id(names)
+    cached = _SPELLINGS.get(key)
+    if cached is None or cached[0] is not names:
+        exact = frozenset(names["exact"].unique().tolist())
+        norm = frozenset(names.loc[names["norm"] != "", "norm"].unique().tolist())
+        _SPELLINGS.clear()
+        _SPELLINGS[key] = cached = (names, exact, norm)
+    _, exact, norm = cached
+    from geo.geocoding.names import name_keys
+    from geo.geocoding.overrides import override_key
+
+    overrides = getattr(geocoder, "overrides", None)
+    corrected = frozenset(o.key[0] for o in overrides.active()) if overrides else frozenset()
+
+    def known(name: str) -> bool:
+        exact_key, norm_key, _ = name_keys(name)
+        if exact_key in exact or (norm_key and norm_key in norm):
+            return True
+        return bool(corrected) and override_key(name, None, None)[0] in corrected
+
+    return known
+
+
+_SPELLINGS: dict[int, tuple[object, frozenset[str], frozenset[str]]] = {}

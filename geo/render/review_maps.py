@@ -1,0 +1,97 @@
+"""Folium layers of the review pages: geocoding candidates and extracted candidates."""
+
+from __future__ import annotations
+
+import html
+
+import folium
+import pandas as pd
+
+from geo.view.extent import fit_view
+from geo.vocab import EVENT_COLORS
+
+
+def candidate_layer(
+    candidates: pd.DataFrame, pin: tuple[float, float] | None = None
+) -> folium.FeatureGroup:
+    """Numbered candidate markers (and the analyst's pin) for the review map.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        Output of :func:`candidate_table`.
+    pin : tuple of float, optional
+        A hand-placed location (lat, lon).
+
+    Returns
+    -------
+    folium.FeatureGroup
+    """
+    group = folium.FeatureGroup(name="candidates")
+    for row in candidates.itertuples(index=False):
+        folium.CircleMarker(
+            (row.latitude, row.longitude), radius=9, weight=2, color="#1f3b73",
+            fill=True, fill_color="#6baed6", fill_opacity=0.8,
+            tooltip=folium.Tooltip(html.escape(f"{row.rank}. {row.name}")),
+        ).add_to(group)
+    if pin is not None:
+        folium.CircleMarker(
+            pin, radius=7, weight=3, color="#b30000", fill=True, fill_color="#ff4d4d",
+            fill_opacity=0.9, tooltip=folium.Tooltip("your pin"),
+        ).add_to(group)
+    return group
+
+
+def candidate_view(
+    candidates: pd.DataFrame, pin: tuple[float, float] | None = None
+) -> tuple[tuple[float, float], int]:
+    """Map centre and zoom showing every candidate (and the pin).
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+    pin : tuple of float, optional
+
+    Returns
+    -------
+    tuple
+        ``((lat, lon), zoom)``; the Levant at zoom 5 when there is nothing to show.
+    """
+    lats = list(candidates["latitude"]) + ([pin[0]] if pin else [])
+    lons = list(candidates["longitude"]) + ([pin[1]] if pin else [])
+    if not lats:
+        return (34.8, 38.9), 5
+    center, zoom = fit_view((min(lons), min(lats), max(lons), max(lats)))
+    return center, min(zoom, 11)
+
+
+def extract_candidate_layer(frame: pd.DataFrame) -> tuple[folium.FeatureGroup, list[list[float]]]:
+    """A folium layer with one marker per placed candidate, and their bounds.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A review frame.
+
+    Returns
+    -------
+    tuple
+        The feature group (for ``st_folium(feature_group_to_add=...)``) and the
+        ``[[south, west], [north, east]]`` bounds of the markers (empty if none).
+    """
+    group = folium.FeatureGroup(name="candidates")
+    lats, lons = [], []
+    for number, row in enumerate(frame.to_dict("records"), start=1):
+        try:
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+        except (TypeError, ValueError):
+            continue
+        color = EVENT_COLORS.get(str(row["event_type"]), "#444444")
+        label = html.escape(f"{number}. {row['place']}: {row['event_type']}")
+        folium.CircleMarker(
+            [lat, lon], radius=8, color=color, fill=True, fill_opacity=0.7, tooltip=label,
+        ).add_to(group)
+        lats.append(lat)
+        lons.append(lon)
+    bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else []
+    return group, bounds

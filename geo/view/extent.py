@@ -1,0 +1,46 @@
+"""Map extents: the centre and zoom that show given bounds (Web Mercator, via GeoPandas)."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+
+from geo.vocab import CRS, WEB_MERCATOR
+
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 560
+"""Size of the main map, in CSS pixels."""
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float],
+    width_px: int = MAP_WIDTH_PX,
+    height_px: int = MAP_HEIGHT_PX,
+    max_zoom: int = 10,
+) -> tuple[tuple[float, float], int]:
+    """Centre and zoom that show ``bounds`` (minx, miny, maxx, maxy) in a map.
+
+    Parameters
+    ----------
+    bounds : tuple of float
+        Lon/lat bounds, as ``GeoSeries.total_bounds`` gives them.
+    width_px, height_px : int
+        Map size in pixels.
+    max_zoom : int
+        Cap, so that a single place is shown with its surroundings.
+
+    Returns
+    -------
+    tuple
+        ``((lat, lon), zoom)``.
+    """
+    corners = gpd.GeoSeries.from_xy([bounds[0], bounds[2]], [bounds[1], bounds[3]],
+                                    crs=CRS).to_crs(WEB_MERCATOR)
+    (x0, x1), (y0, y1) = corners.x.to_numpy(), corners.y.to_numpy()
+    middle = gpd.GeoSeries.from_xy([(x0 + x1) / 2], [(y0 + y1) / 2], crs=WEB_MERCATOR)
+    middle = middle.to_crs(CRS)
+    world = 2 * math.pi * 6378137.0
+    span_x, span_y = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    fitted = math.log2(min(width_px * world / (256 * span_x), height_px * world / (256 * span_y)))
+    zoom = int(max(1, min(max_zoom, math.floor(fitted - 0.25))))
+    return (float(middle.y.iloc[0]), float(middle.x.iloc[0])), zoom
