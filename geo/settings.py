@@ -50,6 +50,9 @@ class Settings:
         Analysts' geocoding corrections, kept across restarts.
     mappings_path : Path
         Column mappings analysts picked for files of other layouts, per header.
+    admin_paths : tuple of Path
+        Admin boundary files, one per level, coarsest first (``INCIDENT_MAP_ADMIN``,
+        paths separated by ``:``); default: the shipped Syria governorates and districts.
     database : str
         ``INCIDENT_DB``: a path for the embedded store or a ``postgresql://`` URL.
     static_url : str
@@ -64,6 +67,10 @@ class Settings:
     gazetteer_index_path: Path = DATA_DIR / "gazetteer" / "index.parquet"
     overrides_path: Path = DATA_DIR / "geocode_overrides.csv"
     mappings_path: Path = DATA_DIR / "column_mappings.json"
+    admin_paths: tuple[Path, ...] = (
+        DATA_DIR / "admin" / "syr_admin1.geojson",
+        DATA_DIR / "admin" / "syr_admin2.geojson",
+    )
     database: str = field(default_factory=lambda: str(DATA_DIR / "incidents.gpkg"))
     static_url: str = "app/static"
 
@@ -76,8 +83,8 @@ def load_settings() -> Settings:
     Settings
         ``INCIDENT_MAP_TILES``, ``INCIDENT_MAP_ATTRIBUTION``, ``INCIDENT_MAP_DATA``,
         ``INCIDENT_MAP_PLACES``, ``INCIDENT_MAP_GAZETTEER``, ``INCIDENT_MAP_OVERRIDES``,
-        ``INCIDENT_MAP_MAPPINGS``
-        and ``INCIDENT_DB`` override the defaults.
+        ``INCIDENT_MAP_MAPPINGS``, ``INCIDENT_MAP_ADMIN`` and ``INCIDENT_DB`` override
+        the defaults.
     """
     base = Settings()
     return Settings(
@@ -94,5 +101,14 @@ def load_settings() -> Settings:
         ),
         overrides_path=_path_from_env("INCIDENT_MAP_OVERRIDES", base.overrides_path),
         mappings_path=_path_from_env("INCIDENT_MAP_MAPPINGS", base.mappings_path),
+        admin_paths=_paths_from_env("INCIDENT_MAP_ADMIN", base.admin_paths),
         database=os.environ.get("INCIDENT_DB") or base.database,
     )
+
+
+def _paths_from_env(var: str, default: tuple[Path, ...]) -> tuple[Path, ...]:
+    value = os.environ.get(var)
+    if not value:
+        return default
+    paths = (Path(v) for v in value.split(os.pathsep) if v.strip())
+    return tuple(p if p.is_absolute() else PROJECT_ROOT / p for p in paths)
