@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
+from geo.geocoding.geocoder import GeocodeResult, default_geocoder
+from geo.geocoding.protocol import PlaceResolver
 from geo.settings import load_settings
 from geo.vocab import PRECISION_LABELS
 
@@ -61,7 +62,7 @@ def format_result(result: GeocodeResult, limit: int = 5) -> str:
 
 def geocode_frame(
     frame: pd.DataFrame,
-    geocoder: Geocoder,
+    geocoder: PlaceResolver,
     name_column: str,
     *,
     country_column: str | None = None,
@@ -74,7 +75,7 @@ def geocode_frame(
     ----------
     frame : pandas.DataFrame
         Input rows (kept, in order).
-    geocoder : Geocoder
+    geocoder : PlaceResolver
     name_column : str
         Column with the place names.
     country_column, admin1_column : str, optional

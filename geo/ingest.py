@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.geocoding.geocoder import Geocoder
+from geo.geocoding.protocol import PlaceResolver
 from geo.io.formats import (
     KINDS,
     FormatError,
@@ -189,7 +189,7 @@ def prepare_import(
     mapping_kind: str | None = None,
     mapping: ColumnMapping | None = None,
     memory: MappingMemory | None = None,
-    geocoder: Geocoder | None = None,
+    geocoder: PlaceResolver | None = None,
     geocode: bool = True,
     layer: str | None = None,
 ) -> ImportReport:
@@ -209,7 +209,7 @@ def prepare_import(
         An analyst's mapping; remembered for the next file with the same header.
     memory : MappingMemory, optional
         Where mappings are remembered (``data/column_mappings.json`` by default).
-    geocoder : Geocoder, optional
+    geocoder : PlaceResolver, optional
         For rows with a place but no coordinates; :func:`geo.geocoding.geocoder.default_geocoder`
         is built when needed and none is given.
     geocode : bool
@@ -306,7 +306,7 @@ def _validate(report: ImportReport, table: RawTable, mapped: Mapped) -> None:
     report.origins = [mapped.origins[n - 1] for n in valid_numbers if n not in rejected]
 
 
-def _geocode(report: ImportReport, geocoder: Geocoder | None) -> None:
+def _geocode(report: ImportReport, geocoder: PlaceResolver | None) -> None:
     from geo.geocoding.join import geocode_incidents
 
     frame = report.incidents

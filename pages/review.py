@@ -7,6 +7,7 @@ import hashlib
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.geocoding.overrides import OverrideStore
 from geo.geocoding.review import candidate_table, review_queue
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
@@ -29,7 +30,8 @@ def _clicked_point(returned: object) -> tuple[float, float] | None:
 router.ensure_router()
 data = common.dataset()
 geocoder = common.geocoder()
-store = geocoder.overrides
+# Writes go to a store of this run, never to the geocoder every session shares.
+store = OverrideStore(common.settings().overrides_path)
 
 st.title("Place names to review")
 st.caption(

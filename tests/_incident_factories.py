@@ -17,6 +17,7 @@ from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Candidate, GeocodeResult
 from geo.geocoding.join import build_incident_frame
 from geo.geocoding.names import basic_key
+from geo.geocoding.overrides import OverrideStore
 from geo.schema import INCIDENT_COLUMNS, validate_incidents
 
 BASE_ROW: dict[str, str] = {
@@ -65,6 +66,9 @@ class StubGeocoder:
     One place with the spelling -> resolved, several -> ambiguous, none -> unresolved.
     Independent of the real geocoder's ranking, which is being rewritten.
     """
+
+    gazetteer = None
+    overrides = OverrideStore(None)
 
     def __init__(self, places: Sequence[Place] = PLACES) -> None:
         self.places = list(places)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Candidate, GeocodeResult
 from geo.geocoding.names import basic_key
+from geo.geocoding.overrides import OverrideStore
 
 
 def _place(pid, name, aliases, lat, lon, kind, country, precision=1, admin1="Testland"):
@@ -31,6 +32,9 @@ PLACES = [
 
 class FakeGeocoder:
     """Exact-key matching, the same answer types as geo.geocoding.geocoder.Geocoder."""
+
+    gazetteer = None
+    overrides = OverrideStore(None)
 
     def __init__(self, places=PLACES):
         self.calls: list[tuple[str, str | None]] = []

@@ -7,7 +7,6 @@ import csv
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,6 +15,9 @@ import pandas as pd
 import pytest
 from _store_data import ROOT
 
+from geo.geocoding.gazetteer import Place
+from geo.geocoding.geocoder import Candidate, GeocodeResult
+from geo.geocoding.overrides import OverrideStore
 from geo.ingest import import_file, main, prepare_import
 from geo.io.formats import detect_encoding, read_table, sniff_delimiter
 from geo.io.mappings import MappingMemory
@@ -31,29 +33,11 @@ GOOD = [
 ]
 
 
-@dataclass(frozen=True)
-class _Place:
-    latitude: float
-    longitude: float
-    precision: int
-    gazetteer_id: str
-    admin1: str
-    spellings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    place: _Place
-
-
-@dataclass(frozen=True)
-class _Result:
-    status: str
-    best: _Candidate | None
-
-
 class FakeGeocoder:
     """Knows one place; speaks the geocoder seam (status, best.place)."""
+
+    gazetteer = None
+    overrides = OverrideStore(None)
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str | None]] = []
@@ -61,9 +45,10 @@ class FakeGeocoder:
     def geocode(self, name, *, country=None, admin1=None, context=()):
         self.calls.append((name, country))
         if name.lower() in ("raqqa", "الرقة"):
-            place = _Place(35.95283, 39.00788, 1, "local:ar-raqqah", "Ar-Raqqa", ("Raqqa",))
-            return _Result("resolved", _Candidate(place))
-        return _Result("unresolved", None)
+            place = Place("local:ar-raqqah", "Ar-Raqqa", ("Raqqa",), 35.95283, 39.00788,
+                          "city", "SY", "Ar-Raqqa", 1)
+            return GeocodeResult(name, "resolved", (Candidate(place, 0.95),))
+        return GeocodeResult(name, "unresolved")
 
 
 def _write_csv(path: Path, rows, header=HEADER, encoding="utf-8", delimiter=","):

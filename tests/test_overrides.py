@@ -2,6 +2,7 @@ import csv
 
 import pytest
 
+from geo.errors import NotFound
 from geo.geocoding.overrides import OVERRIDE_COLUMNS, OverrideStore, override_key
 
 
@@ -61,7 +62,7 @@ def test_undo_refuses_unknown_and_repeated_ids(tmp_path):
     store.undo(o.override_id)
     with pytest.raises(ValueError, match="already undone"):
         store.undo(o.override_id)
-    with pytest.raises(KeyError):
+    with pytest.raises(NotFound):
         store.undo("o99")
 
 

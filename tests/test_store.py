@@ -14,6 +14,7 @@ import pytest
 from _store_data import ROOT, incidents
 
 import geo.store.base
+from geo.errors import NotFound
 from geo.schema import load_incidents
 from geo.store import EditConflict, InvalidEdit, open_store, seed_store
 
@@ -121,7 +122,7 @@ def test_invalid_edits_change_nothing(store):
         store.edit("a", {"colour": "red"}, who="alice")
     with pytest.raises(InvalidEdit, match="cannot change"):
         store.edit("a", {"id": "z"}, who="alice")
-    with pytest.raises(KeyError):
+    with pytest.raises(NotFound):
         store.edit("nope", {"killed_min": "1"}, who="alice")
     with pytest.raises(EditConflict):
         store.edit("a", {"killed_min": "2"}, who="alice", expected={"killed_min": 7})

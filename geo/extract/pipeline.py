@@ -35,7 +35,8 @@ from geo.extract.events import (
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import PlaceMention, find_places, make_lookup, spelling_index
 from geo.extract.text import Sentence, split_sentences
-from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
+from geo.geocoding.geocoder import GeocodeResult, default_geocoder
+from geo.geocoding.protocol import PlaceResolver
 from geo.schema import INCIDENT_COLUMNS
 
 #: Event types worth a candidate even without a site (country-level allegations).
@@ -106,7 +107,7 @@ def extract(
     source_name: str = "",
     source_url: str = "",
     title: str = "",
-    geocoder: Geocoder | None = None,
+    geocoder: PlaceResolver | None = None,
 ) -> list[CandidateIncident]:
     """Extract candidate incidents from a report.
 
@@ -118,7 +119,7 @@ def extract(
         Publication date; relative dates stay unknown without it.
     source_name, source_url, title : str
         Recorded as the candidates' source (the title only feeds their ids).
-    geocoder : Geocoder, optional
+    geocoder : PlaceResolver, optional
         Defaults to :func:`geo.geocoding.geocoder.default_geocoder`.
 
     Returns
@@ -185,7 +186,7 @@ def extract(
 
 
 def _context(
-    sentences: list[Sentence], geocoder: Geocoder, country: str, named: set[str],
+    sentences: list[Sentence], geocoder: PlaceResolver, country: str, named: set[str],
     known: Callable[[str], bool] | None, answers: dict[str, GeocodeResult],
 ) -> list[str]:
     """Names of the report's places, for the geocoder to rank ambiguous names by.

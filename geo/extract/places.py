@@ -47,6 +47,7 @@ from geo.extract.phrases import (
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Candidate, GeocodeResult
 from geo.geocoding.names import basic_key
+from geo.geocoding.protocol import PlaceResolver
 
 Lookup = Callable[..., GeocodeResult]
 """``(name, cued=True) -> GeocodeResult``: geocode one name (the caller binds country and
@@ -429,13 +430,13 @@ def make_lookup(
     return lookup
 
 
-def spelling_index(geocoder: object) -> Callable[[str], bool] | None:
+def spelling_index(geocoder: PlaceResolver) -> Callable[[str], bool] | None:
     """``name -> bool``: the gazetteer (or an analyst's correction) has this spelling.
 
     Parameters
     ----------
-    geocoder : Geocoder
-        A :class:`geo.geocoding.geocoder.Geocoder` (anything without a gazetteer gives None).
+    geocoder : PlaceResolver
+        A geocoder; one without a gazetteer of its own gives None.
 
     Returns
     -------
@@ -444,10 +445,9 @@ def spelling_index(geocoder: object) -> Callable[[str], bool] | None:
         the keys the geocoder's first stages look up; None when the geocoder has no
         gazetteer to read them from.
     """
-    gazetteer = getattr(geocoder, "gazetteer", None)
-    names = getattr(gazetteer, "names", None)
-    if names is None:
+    if geocoder.gazetteer is None:
         return None
+    names = geocoder.gazetteer.names
     key = id(names)
     cached = _SPELLINGS.get(key)
     if cached is None or cached[0] is not names:
@@ -459,8 +459,7 @@ def spelling_index(geocoder: object) -> Callable[[str], bool] | None:
     from geo.geocoding.names import name_keys
     from geo.geocoding.overrides import override_key
 
-    overrides = getattr(geocoder, "overrides", None)
-    corrected = frozenset(o.key[0] for o in overrides.active()) if overrides else frozenset()
+    corrected = frozenset(o.key[0] for o in geocoder.overrides.active())
 
     def known(name: str) -> bool:
         exact_key, norm_key, _ = name_keys(name)

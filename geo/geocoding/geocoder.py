@@ -20,7 +20,7 @@ skeleton or fuzzy candidates as suggestions for review. Nothing is placed silent
 
 from __future__ import annotations
 
-import gc
+import copy
 import math
 import warnings
 from collections.abc import Iterable, Sequence
@@ -218,6 +218,24 @@ class Geocoder:
             gaz.place(0)  # materialise the column lists once, not on the first query
 
     # ------------------------------------------------------------------ public
+    def with_overrides(self, overrides: OverrideStore) -> Geocoder:
+        """A geocoder with other corrections, sharing this one's gazetteer and indexes.
+
+        Neither geocoder is changed: a geocoder cached for every session stays as it
+        was, and the new one costs no index build.
+
+        Parameters
+        ----------
+        overrides : OverrideStore
+
+        Returns
+        -------
+        Geocoder
+        """
+        other = copy.copy(self)
+        other.overrides = overrides
+        return other
+
     def place(self, gazetteer_id: str) -> Place | None:
         """Return the gazetteer entry with this id (or an override pin), if any."""
         if gazetteer_id.startswith("override:"):
@@ -302,19 +320,13 @@ class Geocoder:
         adms = list(admin1s) if admin1s is not None else [None] * len(names)
         cache: dict[tuple[str, str | None, str | None], GeocodeResult] = {}
         out = []
-        collecting = gc.isenabled()
-        gc.disable()  # results hold no cycles; skip collector passes over the index
-        try:
-            for name, cc, adm in zip(names, ccs, adms, strict=True):
-                key = (name, cc or None, adm or None)
-                result = cache.get(key)
-                if result is None:
-                    result = self.geocode(name, country=key[1], admin1=key[2])
-                    cache[key] = result
-                out.append(result)
-        finally:
-            if collecting:
-                gc.enable()
+        for name, cc, adm in zip(names, ccs, adms, strict=True):
+            key = (name, cc or None, adm or None)
+            result = cache.get(key)
+            if result is None:
+                result = self.geocode(name, country=key[1], admin1=key[2])
+                cache[key] = result
+            out.append(result)
         return out
 
     # ----------------------------------------------------------------- matching

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from geo.geocoding.gazetteer import Gazetteer
-from geo.geocoding.geocoder import Geocoder
+from geo.geocoding.geocoder import GeocodeResult
 from geo.geocoding.names import basic_key
 from geo.geocoding.nearest import nearest_places
+from geo.geocoding.protocol import PlaceResolver
 from geo.schema import INCIDENT_COLUMNS
 from geo.vocab import CRS
 
@@ -40,14 +41,14 @@ _SEARCH_COLUMNS = (
 )
 
 
-def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFrame:
+def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.DataFrame:
     """Fill coordinates of incidents that have a place but no coordinates.
 
     Parameters
     ----------
     incidents : pandas.DataFrame
         Typed incident records (see :mod:`geo.schema`).
-    geocoder : Geocoder
+    geocoder : PlaceResolver
         Resolves place names.
 
     Coordinates that came from a geocoder before (``geocode_source`` a gazetteer
@@ -71,7 +72,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
     # analysts' corrections and a better gazetteer reach stored records too.
     geocoded = out["latitude"].notna() & out["geocode_source"].str.startswith(GAZETTEER_SOURCES)
     todo = out.index[(out["latitude"].isna() | geocoded) & (out["place"] != "")]
-    cache: dict[tuple[str, str, str], object] = {}
+    cache: dict[tuple[str, str, str], GeocodeResult] = {}
     for i in todo:
         place, country, admin1 = out.at[i, "place"], out.at[i, "country"], out.at[i, "admin1"]
         key = (place, country, admin1)
@@ -80,11 +81,11 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
                 place, country=country or None, admin1=admin1 or None
             )
         result = cache[key]
-        best = result.best  # type: ignore[attr-defined]
+        best = result.best
         if best is None and geocoded.iat[i]:
             status[i] = "resolved"  # keep the place found at import
             continue
-        status[i] = result.status  # type: ignore[attr-defined]
+        status[i] = result.status
         if best is None:
             continue
         p = best.place
@@ -92,7 +93,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: Geocoder) -> pd.DataFra
         out.at[i, "longitude"] = p.longitude
         if pd.isna(out.at[i, "geo_precision"]):
             out.at[i, "geo_precision"] = p.precision
-        out.at[i, "geocode_source"] = getattr(result, "source", "") or p.gazetteer_id
+        out.at[i, "geocode_source"] = result.source or p.gazetteer_id
         if not out.at[i, "admin1"]:
             out.at[i, "admin1"] = p.admin1
         names[i] = " | ".join(p.spellings)
@@ -181,20 +182,20 @@ def name_unnamed_points(incidents: pd.DataFrame, gazetteer: Gazetteer | None) ->
     return out
 
 
-def build_incident_frame(incidents: pd.DataFrame, geocoder: Geocoder) -> gpd.GeoDataFrame:
+def build_incident_frame(incidents: pd.DataFrame, geocoder: PlaceResolver) -> gpd.GeoDataFrame:
     """Geocode, name unnamed points and join in one step (what the app does at start).
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-    geocoder : Geocoder
+    geocoder : PlaceResolver
 
     Returns
     -------
     geopandas.GeoDataFrame
     """
     geocoded = geocode_incidents(incidents, geocoder)
-    named = name_unnamed_points(geocoded, getattr(geocoder, "gazetteer", None))
+    named = name_unnamed_points(geocoded, geocoder.gazetteer)
     return to_geodataframe(named)
 
 

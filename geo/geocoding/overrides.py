@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from geo.errors import NotFound
 from geo.geocoding.names import basic_key, name_key
 
 #: Columns of the overrides CSV file, in order.
@@ -242,7 +243,7 @@ class OverrideStore:
                 undone = replace(o, active=False, undone_by=who, undone_at=_now())
                 self._commit([*self._all[:i], undone, *self._all[i + 1:]])
                 return undone
-        raise KeyError(f"no override {override_id}")
+        raise NotFound("override", str(override_id))
 
     def _commit(self, records: list[Override]) -> None:
         if self.path is not None:

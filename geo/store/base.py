@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from geo.errors import NotFound
 from geo.store.records import (
     COLUMN_INDEX,
     FLOAT_COLUMNS,
@@ -262,7 +263,7 @@ class IncidentStore(ABC):
 
         Raises
         ------
-        KeyError
+        geo.errors.NotFound
             No record has this id.
         InvalidEdit
             The record would not validate.
@@ -273,7 +274,7 @@ class IncidentStore(ABC):
         with self._transaction() as tx:
             found = tx.fetch([incident_id])
             if incident_id not in found:
-                raise KeyError(incident_id)
+                raise NotFound("incident", incident_id)
             current, stored_base = found[incident_id]
             for name, seen in (expected or {}).items():
                 stored = current[COLUMN_INDEX[name]] if name in COLUMN_INDEX else None

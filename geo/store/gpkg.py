@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.errors import NotFound
 from geo.schema import INCIDENT_COLUMNS
 from geo.store.base import (
     CANDIDATE_COLUMNS,
@@ -296,7 +297,7 @@ class GeoPackageStore(IncidentStore):
                 (status, a, b),
             )
             if cur.rowcount == 0:
-                raise KeyError(f"{a} / {b} is not flagged")
+                raise NotFound("duplicate flag", f"{a} / {b}")
             tx.add_history([(a, now(), who, "duplicate of " + b, "", status, "")])
             tx.bump_revision()
 

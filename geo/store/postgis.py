@@ -20,6 +20,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from geo.errors import NotFound
 from geo.schema import INCIDENT_COLUMNS
 from geo.store.base import (
     CANDIDATE_COLUMNS,
@@ -293,7 +294,7 @@ class PostGISStore(IncidentStore):
                 (status, a, b),
             )
             if cur.rowcount == 0:
-                raise KeyError(f"{a} / {b} is not flagged")
+                raise NotFound("duplicate flag", f"{a} / {b}")
             tx.add_history([(a, now(), who, "duplicate of " + b, "", status, "")])
             tx.bump_revision()
 

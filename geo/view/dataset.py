@@ -8,8 +8,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.geocoding.geocoder import Geocoder
 from geo.geocoding.join import build_incident_frame, fingerprint
+from geo.geocoding.protocol import PlaceResolver
 from geo.schema import RowError, load_incidents
 from geo.store import IncidentStore
 from geo.view.extent import fit_view
@@ -74,14 +74,14 @@ class Dataset:
 
 
 def load_store_dataset(
-    store: IncidentStore, geocoder: Geocoder, errors: list[RowError] | None = None
+    store: IncidentStore, geocoder: PlaceResolver, errors: list[RowError] | None = None
 ) -> Dataset:
     """Geocode and join every incident of a store.
 
     Parameters
     ----------
     store : IncidentStore
-    geocoder : Geocoder
+    geocoder : PlaceResolver
     errors : list of RowError, optional
         Problems met while filling the store (e.g. rows of the seed file).
 
@@ -94,14 +94,14 @@ def load_store_dataset(
     return Dataset(build_incident_frame(records, geocoder), list(errors or []), store.kind)
 
 
-def load_dataset(path: Path, geocoder: Geocoder) -> Dataset:
+def load_dataset(path: Path, geocoder: PlaceResolver) -> Dataset:
     """Load, validate, geocode and join the incidents of one file.
 
     Parameters
     ----------
     path : Path
         CSV or GeoJSON incident file.
-    geocoder : Geocoder
+    geocoder : PlaceResolver
 
     Returns
     -------

@@ -27,26 +27,27 @@ def _geocoder(places: str, places_mtime: float, index: str, index_mtime: float) 
     return default_geocoder(load_settings())
 
 
-@st.cache_resource
-def _overrides_seen() -> dict[str, float]:
-    return {}
+@st.cache_resource(max_entries=2)
+def _corrected_geocoder(
+    places: str, places_mtime: float, index: str, index_mtime: float,
+    overrides: str, overrides_mtime: float,
+) -> Geocoder:
+    base = _geocoder(places, places_mtime, index, index_mtime)
+    return base.with_overrides(OverrideStore(Path(overrides)))
 
 
 def geocoder() -> Geocoder:
     """The geocoder: the gazetteer is loaded once; analysts' corrections are re-read
-    when their file changes (another app instance may have written it)."""
+    when their file changes (another app instance may have written it).
+
+    Cached objects are never changed: new corrections give a new geocoder that shares
+    the loaded gazetteer."""
     s = settings()
-    coder = _geocoder(
+    return _corrected_geocoder(
         str(s.places_path), _mtime(s.places_path),
         str(s.gazetteer_index_path), _mtime(s.gazetteer_index_path),
+        str(s.overrides_path), _mtime(s.overrides_path),
     )
-    seen = _overrides_seen()
-    mtime = _mtime(s.overrides_path)
-    if seen.get(str(s.overrides_path)) != mtime:
-        coder.overrides = OverrideStore(s.overrides_path)
-        seen.clear()
-        seen[str(s.overrides_path)] = mtime
-    return coder
 
 
 def _geocoder_inputs(s: Settings) -> tuple[str, float, str, float, str, float]:

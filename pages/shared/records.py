@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from geo.errors import NotFound
 from geo.render.export import EXPORT_FORMATS, ExportFile, export_view
 from geo.store import EditConflict, IncidentStore, InvalidEdit
 from geo.view.state import ViewDomain, ViewState, view_link
@@ -78,7 +79,7 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
         st.error("Not saved: " + "; ".join(f"{e.field}: {e.message}" for e in exc.errors))
     except EditConflict:
         st.error("Not saved: someone changed this record meanwhile. Reload and check it.")
-    except KeyError:
+    except NotFound:
         st.error(f"Not saved: {incident_id} is no longer in the store.")
     else:
         st.toast(f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}")
