@@ -45,6 +45,17 @@ PRECISION_LABELS: dict[int, str] = {
 }
 """Location precision codes, after ACLED's geo_precision (plus 4 for country level)."""
 
+PRECISION_RADIUS_KM: dict[int, float] = {1: 0.0, 2: 10.0, 3: 50.0, 4: 0.0}
+"""Default uncertainty radius of each location precision, when the source states none
+(4, country level, is not drawn)."""
+
+VIOLENCE_TYPES: dict[int, str] = {
+    1: "state-based conflict",
+    2: "non-state conflict",
+    3: "one-sided violence",
+}
+"""UCDP's ``type_of_violence`` codes and what they mean (UCDP GED codebook)."""
+
 GEOCODE_STATUSES: tuple[str, ...] = ("resolved", "ambiguous", "unresolved")
 """What the geocoder says of a name."""
 

@@ -8,13 +8,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.geocoding.areas import AREA_FRAME_COLUMNS, AdminAreas
 from geo.geocoding.gazetteer import Gazetteer
 from geo.geocoding.geocoder import GeocodeResult
-from geo.geocoding.names import basic_key
+from geo.geocoding.names import name_key, search_key
 from geo.geocoding.nearest import nearest_places
 from geo.geocoding.protocol import PlaceResolver
 from geo.schema import INCIDENT_COLUMNS
-from geo.vocab import CRS
+from geo.vocab import CRS, PRECISION_RADIUS_KM, VIOLENCE_TYPES
 
 #: Why an incident is not drawn, keyed by the value of the ``off_map`` column.
 OFF_MAP_REASONS: dict[str, str] = {
@@ -30,15 +31,17 @@ NEAREST_MAX_M = 50_000.0
 #: ``geocode_source`` prefixes of coordinates that came from the geocoder.
 GAZETTEER_SOURCES = ("geonames:", "local:", "override:")
 
-_SEARCH_COLUMNS = (
-    "place",
-    "admin1",
-    "event_type",
-    "actors",
-    "description",
-    "claimed_by",
-    "source_name",
-)
+#: Columns of the incident record that search does not look into (numbers, dates, codes).
+_NOT_SEARCHED = frozenset({
+    "id", "date_start", "date_end", "date_precision", "latitude", "longitude", "geo_precision",
+    "geocode_source", "killed_min", "killed_max", "injured_min", "injured_max", "casualties_min",
+    "casualties_max", "type_of_violence", "deaths_a", "deaths_b", "deaths_civilians",
+    "deaths_unknown", "location_uncertainty_km",
+})
+#: Derived columns search looks into besides the record's text fields.
+_SEARCHED_EXTRA = ("place_names", "nearest_place", "adm1_name", "adm2_name", "violence_label")
+#: Columns whose values are names of the incident's place (matched whole by place terms).
+_PLACE_NAME_COLUMNS = ("place", "nearest_place", "adm1_name", "adm2_name")
 
 
 def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.DataFrame:
@@ -117,13 +120,25 @@ def to_geodataframe(incidents: pd.DataFrame) -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         EPSG:4326, with the extra columns ``off_map`` (a key of
-        :data:`OFF_MAP_REASONS`, or '' for incidents drawn on the map) and
-        ``search_text`` (normalised text for the search filter).
+        :data:`OFF_MAP_REASONS`, or '' for incidents drawn on the map),
+        ``search_text`` (normalised text of every text field, for search),
+        ``place_keys`` (``|key|key|``: name keys of the place's names),
+        ``claimant`` (who the figures are from: ``claimed_by``, else the outlet of
+        ``source_name``), ``violence_label`` (UCDP's type of violence in words),
+        ``uncertainty_km`` (radius the point may be off by: the source's own,
+        else the default of its precision) and :data:`geo.geocoding.areas.AREA_FRAME_COLUMNS`
+        ('' unless :func:`assign_areas` filled them).
     """
     frame = incidents.copy()
     if "geocode_status" not in frame:
         frame["geocode_status"] = np.where(frame["latitude"].notna(), "given", "no_place")
         frame["place_names"] = ""
+    for column in AREA_FRAME_COLUMNS:
+        if column not in frame:
+            frame[column] = ""
+    frame["claimant"] = claimants(frame)
+    frame["violence_label"] = _violence_labels(frame)
+    frame["uncertainty_km"] = uncertainty_km(frame)
     geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
     gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
     gdf.loc[frame["latitude"].isna(), "geometry"] = None
@@ -135,17 +150,115 @@ def to_geodataframe(incidents: pd.DataFrame) -> gpd.GeoDataFrame:
     off_map[~no_coords & (frame["geo_precision"].fillna(1) >= 4)] = "country"
     gdf["off_map"] = off_map.astype(str)
     gdf["search_text"] = _search_text(frame)
+    gdf["place_keys"] = _place_keys(frame)
     return gdf
 
 
+def _text_columns(frame: pd.DataFrame) -> list[str]:
+    record = [c for c in INCIDENT_COLUMNS if c in frame and c not in _NOT_SEARCHED]
+    return record + [c for c in _SEARCHED_EXTRA if c in frame]
+
+
 def _search_text(frame: pd.DataFrame) -> pd.Series:
-    parts = [frame[c].astype(str) for c in _SEARCH_COLUMNS] + [frame["place_names"]]
-    if "nearest_place" in frame:
-        parts.append(frame["nearest_place"].astype(str))
+    columns = _text_columns(frame)
+    if not len(frame):
+        return pd.Series([], index=frame.index, dtype=str)
+    parts = [frame[c].fillna("").astype(str) for c in columns]
     joined = parts[0].str.cat(parts[1:], sep=" | ")
     unique = pd.unique(joined)
-    keys = {text: " | ".join(basic_key(p) for p in text.split(" | ")) for text in unique}
+    keys = {text: " | ".join(search_key(p) for p in text.split(" | ")) for text in unique}
     return joined.map(keys).astype(str)
+
+
+def _place_keys(frame: pd.DataFrame) -> pd.Series:
+    """``|key|key|`` of the names of each incident's place (as written, resolved, areas)."""
+    columns = [c for c in _PLACE_NAME_COLUMNS if c in frame]
+    names = [frame[c].fillna("").astype(str) for c in columns]
+    names.append(frame["place_names"].fillna("").astype(str).str.replace(" | ", "\x1f"))
+    joined = names[0].str.cat(names[1:], sep="\x1f")
+    cache: dict[str, str] = {}
+    for text in pd.unique(joined):
+        keys = {name_key(n) for n in text.split("\x1f") if n}
+        keys.discard("")
+        cache[text] = "|" + "|".join(sorted(keys)) + "|" if keys else ""
+    return joined.map(cache).astype(str)
+
+
+def claimants(frame: pd.DataFrame) -> pd.Series:
+    """Who each incident's figures are from: ``claimed_by``, else the outlet of ``source_name``.
+
+    The outlet is ``source_name`` before a colon or a parenthesis ("UCDP GED: <article>"
+    and "Sputnik (as relayed ...)" give "UCDP GED" and "Sputnik").
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.Series of str
+        "unattributed" where neither is given.
+    """
+    claimed = frame["claimed_by"].fillna("").astype(str).str.strip()
+    source = frame["source_name"].fillna("").astype(str)
+    outlet = source.str.split(r":|\s\(", n=1, regex=True).str[0].str.strip()
+    outlet = outlet.where(outlet != "", source.str.strip())
+    out = claimed.where(claimed != "", outlet)
+    return out.where(out != "", "unattributed").astype(str)
+
+
+def _violence_labels(frame: pd.DataFrame) -> pd.Series:
+    if "type_of_violence" not in frame:
+        return pd.Series("", index=frame.index, dtype=str)
+    codes = pd.to_numeric(frame["type_of_violence"], errors="coerce")
+    return codes.map(lambda c: VIOLENCE_TYPES.get(int(c), "") if c == c else "").astype(str)
+
+
+def uncertainty_km(frame: pd.DataFrame) -> pd.Series:
+    """Radius (km) each point may be off by: the source's own, else its precision's default.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        With ``geo_precision`` and, when the source states one, ``location_uncertainty_km``.
+
+    Returns
+    -------
+    pandas.Series of float
+        0 for exact points; NaN for incidents without coordinates.
+    """
+    precision = pd.to_numeric(frame["geo_precision"], errors="coerce").fillna(1)
+    default = precision.map(lambda p: PRECISION_RADIUS_KM.get(int(p), 0.0)).astype(float)
+    if "location_uncertainty_km" in frame:
+        given = pd.to_numeric(frame["location_uncertainty_km"], errors="coerce")
+        default = given.astype(float).where(given.notna(), default)
+    return default.where(frame["latitude"].notna()).astype(float)
+
+
+def assign_areas(incidents: pd.DataFrame, areas: AdminAreas | None) -> pd.DataFrame:
+    """Add each incident's governorate and district (see :meth:`AdminAreas.assign`).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Geocoded incidents.
+    areas : AdminAreas or None
+        None or empty: the area columns stay empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with :data:`geo.geocoding.areas.AREA_FRAME_COLUMNS`.
+    """
+    out = incidents.copy()
+    if areas:
+        assigned = areas.assign(out)
+        for column in AREA_FRAME_COLUMNS:
+            out[column] = assigned[column].astype(str)
+    else:
+        for column in AREA_FRAME_COLUMNS:
+            out[column] = ""
+    return out
 
 
 def name_unnamed_points(incidents: pd.DataFrame, gazetteer: Gazetteer | None) -> pd.DataFrame:
@@ -182,13 +295,17 @@ def name_unnamed_points(incidents: pd.DataFrame, gazetteer: Gazetteer | None) ->
     return out
 
 
-def build_incident_frame(incidents: pd.DataFrame, geocoder: PlaceResolver) -> gpd.GeoDataFrame:
-    """Geocode, name unnamed points and join in one step (what the app does at start).
+def build_incident_frame(
+    incidents: pd.DataFrame, geocoder: PlaceResolver, areas: AdminAreas | None = None
+) -> gpd.GeoDataFrame:
+    """Geocode, name unnamed points, find admin areas and join (what the app does at start).
 
     Parameters
     ----------
     incidents : pandas.DataFrame
     geocoder : PlaceResolver
+    areas : AdminAreas, optional
+        Admin boundaries for the area columns (none: they stay empty).
 
     Returns
     -------
@@ -196,7 +313,7 @@ def build_incident_frame(incidents: pd.DataFrame, geocoder: PlaceResolver) -> gp
     """
     geocoded = geocode_incidents(incidents, geocoder)
     named = name_unnamed_points(geocoded, geocoder.gazetteer)
-    return to_geodataframe(named)
+    return to_geodataframe(assign_areas(named, areas))
 
 
 def fingerprint(incidents: pd.DataFrame) -> str:

@@ -127,6 +127,34 @@ def basic_key(name: str) -> str:
     return _latin_words(name.lower())
 
 
+_SEARCH_SPLIT = re.compile(r"[^a-z0-9\u0621-\u064a\u0660-\u0669]+")
+
+
+def search_key(text: str) -> str:
+    """Return a key of free text for substring search, whatever its mix of scripts.
+
+    Latin letters lose case and diacritics, Arabic script is folded as in
+    :func:`fold_arabic` (without removing the article), punctuation becomes single
+    spaces: "AirWars", "airwars" and "Airwars (ايروورز)" all contain "airwars".
+
+    Parameters
+    ----------
+    text : str
+        Any text (a field of an incident, or a search term).
+
+    Returns
+    -------
+    str
+    """
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = unicodedata.normalize("NFKC", folded)
+    if is_arabic(folded):
+        folded = _HARAKAT.sub("", folded).translate(_ARABIC_FOLD)
+    folded = folded.replace("ı", "i").replace("ß", "ss").replace("ø", "o").replace("đ", "d")
+    return " ".join(_SEARCH_SPLIT.sub(" ", folded.translate(_MARKS)).split())
+
+
 def name_key(name: str) -> str:
     """Return the normalised key of ``name``: equal for transliteration variants.
 

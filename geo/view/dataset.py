@@ -8,11 +8,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.geocoding.areas import AdminAreas, default_areas
 from geo.geocoding.join import build_incident_frame, fingerprint
 from geo.geocoding.protocol import PlaceResolver
 from geo.schema import RowError, load_incidents
 from geo.store import IncidentStore
 from geo.view.extent import fit_view
+from geo.view.filters import FilterContext, geocoder_spellings
 from geo.view.state import ViewDomain
 from geo.vocab import EVENT_TYPES
 
@@ -32,11 +34,25 @@ class Dataset:
         Problems with rows of the source; those rows are not in ``incidents``.
     source : str
         Where the incidents came from.
+    areas : AdminAreas or None
+        The admin areas incidents were joined to.
     """
 
     incidents: gpd.GeoDataFrame
     errors: list[RowError] = field(default_factory=list)
     source: str = ""
+    areas: AdminAreas | None = None
+
+    def filter_context(self, geocoder: PlaceResolver | None = None) -> FilterContext:
+        """What :func:`geo.view.filters.apply_view` needs for this data.
+
+        Parameters
+        ----------
+        geocoder : PlaceResolver, optional
+            Lets search terms that name a place find incidents at any spelling of it.
+        """
+        spellings = geocoder_spellings(geocoder.geocode) if geocoder is not None else None
+        return FilterContext(self.areas, spellings)
 
     @property
     def fingerprint(self) -> str:
@@ -70,11 +86,18 @@ class Dataset:
             fingerprint=self.fingerprint,
             has_incident=ids.__contains__,
             event_types=tuple(t for t in EVENT_TYPES if t in present),
+            resolve_area=self._resolve_area,
         )
+
+    def _resolve_area(self, name: str, level: int) -> str | None:
+        return self.areas.resolve(name, level) if self.areas else None
 
 
 def load_store_dataset(
-    store: IncidentStore, geocoder: PlaceResolver, errors: list[RowError] | None = None
+    store: IncidentStore,
+    geocoder: PlaceResolver,
+    errors: list[RowError] | None = None,
+    areas: AdminAreas | None = None,
 ) -> Dataset:
     """Geocode and join every incident of a store.
 
@@ -84,6 +107,8 @@ def load_store_dataset(
     geocoder : PlaceResolver
     errors : list of RowError, optional
         Problems met while filling the store (e.g. rows of the seed file).
+    areas : AdminAreas, optional
+        Admin boundaries (default: :func:`geo.geocoding.areas.default_areas`).
 
     Returns
     -------
@@ -91,10 +116,12 @@ def load_store_dataset(
         With the store's ``origin`` and ``possible_duplicates`` columns.
     """
     records = store.incidents(with_flags=True)
-    return Dataset(build_incident_frame(records, geocoder), list(errors or []), store.kind)
+    areas = default_areas() if areas is None else areas
+    frame = build_incident_frame(records, geocoder, areas)
+    return Dataset(frame, list(errors or []), store.kind, areas)
 
 
-def load_dataset(path: Path, geocoder: PlaceResolver) -> Dataset:
+def load_dataset(path: Path, geocoder: PlaceResolver, areas: AdminAreas | None = None) -> Dataset:
     """Load, validate, geocode and join the incidents of one file.
 
     Parameters
@@ -102,10 +129,14 @@ def load_dataset(path: Path, geocoder: PlaceResolver) -> Dataset:
     path : Path
         CSV or GeoJSON incident file.
     geocoder : PlaceResolver
+    areas : AdminAreas, optional
+        Admin boundaries (default: :func:`geo.geocoding.areas.default_areas`).
 
     Returns
     -------
     Dataset
     """
     result = load_incidents(path)
-    return Dataset(build_incident_frame(result.incidents, geocoder), result.errors, path.name)
+    areas = default_areas() if areas is None else areas
+    frame = build_incident_frame(result.incidents, geocoder, areas)
+    return Dataset(frame, result.errors, path.name, areas)

@@ -1,14 +1,60 @@
-"""Which incidents a view shows, and why the others are hidden."""
+"""Which incidents a view shows, and why the others are hidden.
+
+The one filter implementation of the map page, the export and ``python -m geo.query``:
+every filter of a :class:`geo.view.state.ViewState` is evaluated here, over the frame
+:func:`geo.geocoding.join.build_incident_frame` builds.
+
+Casualty ranges compare the incident's own range: an incident whose figures run from
+``lo`` to ``hi`` (``hi`` unknown: ``lo`` alone) is shown when that range meets the
+selected one, so "at least 5 killed" shows an incident reported as 3 to 8 killed.
+Unknown figures never pass an active casualty filter.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import shapely
+from shapely.geometry import Polygon as ShapelyPolygon
 
-from geo.geocoding.names import basic_key
+from geo.geocoding.areas import AdminAreas
+from geo.view.params import BBox, Polygon, Range
+from geo.view.search import PlaceSpellings, match_terms, parse_query, text_matches
 from geo.view.state import ViewState
+
+FILTER_NAMES: tuple[str, ...] = (
+    "date", "undated", "event type", "claim status", "location precision", "search",
+    "governorate", "district", "actor", "source", "killed", "injured", "civilian deaths",
+    "type of violence", "source type", "drawn area", "map bounds",
+)
+"""Names of the filters, as :attr:`FilterResult.hidden_by` and ``skip`` use them."""
+
+#: Casualty range filters: (ViewState field, filter name, low column, high column).
+_RANGES: tuple[tuple[str, str, str, str], ...] = (
+    ("killed", "killed", "killed_min", "killed_max"),
+    ("injured", "injured", "injured_min", "injured_max"),
+    ("civilian_deaths", "civilian deaths", "deaths_civilians", "deaths_civilians"),
+)
+
+
+@dataclass(frozen=True)
+class FilterContext:
+    """What the filters need besides the incidents.
+
+    Attributes
+    ----------
+    areas : AdminAreas, optional
+        Admin areas, for search terms that name an area.
+    place_spellings : callable, optional
+        Term -> spellings of the gazetteer place it resolves to (see
+        :func:`geocoder_spellings`), for search terms that name a place.
+    """
+
+    areas: AdminAreas | None = None
+    place_spellings: PlaceSpellings | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -46,23 +92,52 @@ def date_overlap(
     An incident dated to a month or a year matches when any day of it falls in
     the range. Undated incidents are False.
     """
-    lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)
+    lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)  # type: ignore[arg-type]
     return ((starts <= hi) & (ends >= lo)).fillna(False).to_numpy(dtype=bool)
 
 
-def apply_view(incidents: pd.DataFrame, state: ViewState) -> FilterResult:
+def apply_view(
+    incidents: pd.DataFrame,
+    state: ViewState,
+    context: FilterContext | None = None,
+    *,
+    skip: Collection[str] = (),
+) -> FilterResult:
     """Evaluate every filter of ``state`` over ``incidents``.
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Output of :func:`geo.geocoding.join.to_geodataframe` (needs ``search_text``).
+        Output of :func:`geo.geocoding.join.build_incident_frame` (needs
+        ``search_text``; the area, actor and casualty filters use their columns
+        when present and hide everything when they are missing).
     state : ViewState
+    context : FilterContext, optional
+        Admin areas and the place resolver for search terms.
+    skip : collection of str
+        Names of filters (:data:`FILTER_NAMES`) not to apply, e.g. ``{"date"}`` for
+        a timeline that shows every date.
 
     Returns
     -------
     FilterResult
     """
+    checks = _checks(incidents, state, context or FilterContext())
+    n = len(incidents)
+    mask = np.ones(n, dtype=bool)
+    hidden_by: dict[str, int] = {}
+    for name, passed in checks.items():
+        if name in skip:
+            continue
+        mask &= passed
+        if (~passed).any():
+            hidden_by[name] = int((~passed).sum())
+    return FilterResult(mask, hidden_by)
+
+
+def _checks(
+    incidents: pd.DataFrame, state: ViewState, context: FilterContext
+) -> dict[str, np.ndarray]:
     n = len(incidents)
     undated = incidents["date_start"].isna().to_numpy()
     checks: dict[str, np.ndarray] = {}
@@ -79,16 +154,143 @@ def apply_view(incidents: pd.DataFrame, state: ViewState) -> FilterResult:
         precision.isna() | precision.isin(list(state.precisions))
     ).to_numpy(dtype=bool)
     if state.query.strip():
-        key = basic_key(state.query)
-        checks["search"] = (
-            incidents["search_text"].str.contains(key, regex=False).to_numpy(dtype=bool)
-            if key
-            else np.ones(n, bool)
-        )
-    mask = np.ones(n, dtype=bool)
-    hidden_by: dict[str, int] = {}
-    for name, passed in checks.items():
-        mask &= passed
-        if (~passed).any():
-            hidden_by[name] = int((~passed).sum())
-    return FilterResult(mask, hidden_by)
+        terms = parse_query(state.query, context.areas, context.place_spellings)
+        checks["search"] = match_terms(incidents, terms)
+    for name, values in (("governorate", state.admin1), ("district", state.admin2)):
+        if values:
+            column = "adm1_pcode" if name == "governorate" else "adm2_pcode"
+            checks[name] = _column(incidents, column, "").isin(values).to_numpy(dtype=bool)
+    if state.actors:
+        checks["actor"] = text_matches(_column(incidents, "actors", ""), state.actors)
+    if state.sources:
+        named = _column(incidents, "source_name", "") + " | " + _column(
+            incidents, "claimed_by", "")
+        checks["source"] = text_matches(named, state.sources)
+    for attr, name, low, high in _RANGES:
+        wanted: Range = getattr(state, attr)
+        if wanted != (None, None):
+            checks[name] = range_overlap(
+                _column(incidents, low, None), _column(incidents, high, None), wanted
+            )
+    if state.violence:
+        codes = _column(incidents, "type_of_violence", None)
+        checks["type of violence"] = codes.isin(list(state.violence)).fillna(False).to_numpy(
+            dtype=bool)
+    if state.source_types:
+        kinds = _column(incidents, "source_event_type", "") + " | " + _column(
+            incidents, "source_sub_event_type", "")
+        checks["source type"] = text_matches(kinds, state.source_types)
+    if state.polygon:
+        checks["drawn area"] = in_polygon(incidents, state.polygon)
+    if state.bbox is not None:
+        checks["map bounds"] = in_bbox(incidents, state.bbox)
+    return checks
+
+
+def _column(frame: pd.DataFrame, name: str, empty: object) -> pd.Series:
+    if name in frame:
+        return frame[name]
+    if empty is None:
+        return pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    return pd.Series(empty, index=frame.index, dtype=object)
+
+
+def range_overlap(low: pd.Series, high: pd.Series, wanted: Range) -> np.ndarray:
+    """True where an incident's figure range [low, high] meets ``wanted``.
+
+    Parameters
+    ----------
+    low, high : pandas.Series
+        The incident's bounds; an unknown ``high`` is taken as ``low``.
+    wanted : Range
+        ``(min, max)``, either side None for open.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        False where the incident gives no figure.
+    """
+    lo = pd.to_numeric(low, errors="coerce").astype("Float64")
+    hi = pd.to_numeric(high, errors="coerce").astype("Float64").fillna(lo)
+    lo = lo.fillna(hi)
+    ok = lo.notna()
+    if wanted[0] is not None:
+        ok &= hi >= wanted[0]
+    if wanted[1] is not None:
+        ok &= lo <= wanted[1]
+    return ok.fillna(False).to_numpy(dtype=bool)
+
+
+def _points(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lon = pd.to_numeric(incidents["longitude"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(incidents["latitude"], errors="coerce").to_numpy(dtype=float)
+    drawn = ~np.isnan(lon) & ~np.isnan(lat)
+    if "off_map" in incidents:
+        drawn &= (incidents["off_map"] == "").to_numpy(dtype=bool)
+    return lon, lat, drawn
+
+
+def in_polygon(incidents: pd.DataFrame, polygon: Polygon) -> np.ndarray:
+    """True for incidents drawn inside (or on the edge of) a drawn area.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        With ``longitude``, ``latitude`` (and ``off_map``: incidents not drawn are
+        never inside).
+    polygon : Polygon
+        (lon, lat) vertices.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    lon, lat, drawn = _points(incidents)
+    shape = shapely.make_valid(ShapelyPolygon(polygon))
+    out = np.zeros(len(incidents), dtype=bool)
+    if drawn.any():
+        shapely.prepare(shape)
+        points = shapely.points(lon[drawn], lat[drawn])
+        out[drawn] = shapely.intersects(shape, points)
+    return out
+
+
+def in_bbox(incidents: pd.DataFrame, bbox: BBox) -> np.ndarray:
+    """True for incidents drawn within map bounds (west > east crosses the antimeridian)."""
+    lon, lat, drawn = _points(incidents)
+    west, south, east, north = bbox
+    with np.errstate(invalid="ignore"):
+        in_lat = (lat >= south) & (lat <= north)
+        in_lon = (lon >= west) & (lon <= east) if west <= east else (lon >= west) | (lon <= east)
+    return drawn & in_lat & in_lon
+
+
+def geocoder_spellings(geocode: Callable[[str], object]) -> PlaceSpellings:
+    """A :data:`PlaceSpellings` from a geocoder's ``geocode`` method, cached per term.
+
+    Parameters
+    ----------
+    geocode : callable
+        ``geocode(name)`` returning a result with ``best`` (a candidate with a
+        ``place`` that has ``spellings``) or None.
+
+    Returns
+    -------
+    callable
+        Only names the geocoder resolves count as places (ambiguous ones do not).
+    """
+    cache: dict[str, tuple[str, ...]] = {}
+
+    def spellings(term: str) -> Sequence[str]:
+        if term not in cache:
+            result = geocode(term)
+            best = getattr(result, "best", None)
+            status = getattr(result, "status", "resolved")
+            found = tuple(best.place.spellings) if best is not None and status == "resolved" \
+                else ()
+            if len(cache) > 10_000:
+                cache.clear()
+            cache[term] = found
+        return cache[term]
+
+    return spellings

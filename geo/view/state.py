@@ -14,9 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from geo.view import params as p
+from geo.view.params import NO_RANGE, BBox, Polygon, Range
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, EVENT_TYPES, PRECISION_LABELS
 
-#: URL parameter names, one per part of the view.
+#: URL parameter names, one per part of the view (ranges have a ``min_`` and a ``max_``).
 PARAMS = {
     "dates": "d",
     "event_types": "type",
@@ -29,7 +31,22 @@ PARAMS = {
     "zoom": "z",
     "selected": "sel",
     "fingerprint": "v",
+    "admin1": "admin1",
+    "admin2": "admin2",
+    "actors": "actor",
+    "sources": "source",
+    "killed": "killed",
+    "injured": "injured",
+    "civilian_deaths": "civilian_deaths",
+    "violence": "violence",
+    "source_types": "source_type",
+    "polygon": "poly",
+    "bbox": "bbox",
+    "compare": "compare",
 }
+RANGE_FIELDS: tuple[str, ...] = ("killed", "injured", "civilian_deaths")
+"""ViewState fields holding a :data:`Range`; their URL parameters are ``min_<name>``
+and ``max_<name>``."""
 NONE_SELECTED = "none"
 """Value written for a filter where the analyst deselected everything."""
 
@@ -54,6 +71,9 @@ class ViewDomain:
         Fingerprint of the data (see :func:`geo.geocoding.join.fingerprint`).
     has_incident : callable
         Tells whether an incident id exists.
+    resolve_area : callable
+        ``(name, level) -> P-code or None``: an admin area of that level (1
+        governorate, 2 district) named in any spelling or script, or by P-code.
     event_types, claim_statuses, precisions : tuple
         Allowed filter values, in display order.
     """
@@ -67,6 +87,7 @@ class ViewDomain:
     event_types: tuple[str, ...] = EVENT_TYPES
     claim_statuses: tuple[str, ...] = CLAIM_STATUSES
     precisions: tuple[int, ...] = tuple(PRECISION_LABELS)
+    resolve_area: Callable[[str, int], str | None] = lambda _name, _level: None
 
 
 @dataclass(frozen=True)
@@ -89,6 +110,25 @@ class ViewState:
         Map zoom level.
     selected : str or None
         Id of the selected incident.
+    admin1, admin2 : tuple of str
+        P-codes of the governorates / districts shown (empty: anywhere).
+    actors : tuple of str
+        Incidents with any of these actors, on either side (empty: any actor).
+    sources : tuple of str
+        Incidents whose source or claimant names any of these (empty: any).
+    killed, injured, civilian_deaths : Range
+        Casualty ranges: an incident is shown when its figures can fall in the range
+        (see :func:`geo.view.filters.apply_view`); ``(None, None)`` is no filter.
+    violence : tuple of int
+        UCDP ``type_of_violence`` codes shown (empty: no filter).
+    source_types : tuple of str
+        The source's own event or sub-event types shown (ACLED's), empty: no filter.
+    polygon : Polygon
+        A drawn area (lon, lat vertices); empty: none.
+    bbox : BBox or None
+        Only incidents in these bounds ("only what the map shows", or ``--bbox``).
+    compare : tuple of date or None
+        A second period to compare the selected dates with.
     """
 
     date_from: date | None
@@ -101,6 +141,18 @@ class ViewState:
     query: str = ""
     include_undated: bool = True
     selected: str | None = None
+    admin1: tuple[str, ...] = ()
+    admin2: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    killed: Range = NO_RANGE
+    injured: Range = NO_RANGE
+    civilian_deaths: Range = NO_RANGE
+    violence: tuple[int, ...] = ()
+    source_types: tuple[str, ...] = ()
+    polygon: Polygon = ()
+    bbox: BBox | None = None
+    compare: tuple[date, date] | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def with_map_view(self, lat: float, lon: float, zoom: float) -> ViewState:
@@ -173,9 +225,32 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
         params[PARAMS["zoom"]] = str(state.zoom)
     if state.selected:
         params[PARAMS["selected"]] = state.selected
+    _encode_filters(state, params)
     if domain.fingerprint:
         params[PARAMS["fingerprint"]] = domain.fingerprint
     return params
+
+
+def _encode_filters(state: ViewState, params: dict[str, str | list[str]]) -> None:
+    """The analyst filters added for issue 10 (all left out when unset)."""
+    for name in ("admin1", "admin2", "actors", "sources", "source_types"):
+        values = getattr(state, name)
+        if values:
+            params[PARAMS[name]] = list(values)
+    for name in RANGE_FIELDS:
+        low, high = getattr(state, name)
+        for prefix, value in (("min_", low), ("max_", high)):
+            text = p.encode_count(value)
+            if text is not None:
+                params[prefix + PARAMS[name]] = text
+    if state.violence:
+        params[PARAMS["violence"]] = [str(v) for v in state.violence]
+    if state.polygon:
+        params[PARAMS["polygon"]] = p.encode_polygon(state.polygon)
+    if state.bbox is not None:
+        params[PARAMS["bbox"]] = p.encode_bbox(state.bbox)
+    if state.compare is not None:
+        params[PARAMS["compare"]] = [state.compare[0].isoformat(), state.compare[1].isoformat()]
 
 
 def view_link(state: ViewState, domain: ViewDomain, page_url: str) -> str:
@@ -218,7 +293,8 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
     """
     default = default_view(domain)
     notes: list[str] = []
-    known = set(PARAMS.values())
+    known = set(PARAMS.values()) - {PARAMS[n] for n in RANGE_FIELDS}
+    known |= {f"{side}_{PARAMS[n]}" for n in RANGE_FIELDS for side in ("min", "max")}
     for name in params:
         if name not in known:
             notes.append(f"Ignored unknown link parameter '{_short(name)}'.")
@@ -235,8 +311,8 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         "claim status", notes,
     )
     precisions = _decode_choice(
-        values("precisions"), tuple(str(p) for p in domain.precisions),
-        tuple(str(p) for p in default.precisions), "location precision", notes,
+        values("precisions"), tuple(str(v) for v in domain.precisions),
+        tuple(str(v) for v in default.precisions), "location precision", notes,
     )
     query = _last(values("query")) or ""
     if len(query) > MAX_QUERY_LENGTH:
@@ -257,24 +333,51 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
                 f"The data has changed since this link was made (link {fingerprint}, "
                 f"now {domain.fingerprint}): what you see may differ from what was shared."
             )
+    filters = _decode_filters(params, domain, notes)
     return ViewState(
         date_from=date_from,
         date_to=date_to,
         event_types=event_types,
         claim_statuses=claims,
-        precisions=tuple(int(p) for p in precisions),
+        precisions=tuple(int(v) for v in precisions),
         center=center,
         zoom=zoom,
         query=query,
         include_undated=include_undated,
         selected=selected or None,
         notes=tuple(notes),
+        **filters,  # type: ignore[arg-type]
     )
 
 
-def _short(text: str, limit: int = 40) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _decode_filters(
+    params: Mapping[str, Sequence[str]], domain: ViewDomain, notes: list[str]
+) -> dict[str, object]:
+    """The analyst filters added for issue 10; links without them decode to no filter."""
+
+    def values(name: str) -> list[str]:
+        return [str(v) for v in params.get(name, [])]
+
+    out: dict[str, object] = {
+        "admin1": p.decode_areas(values(PARAMS["admin1"]), 1, domain.resolve_area, notes),
+        "admin2": p.decode_areas(values(PARAMS["admin2"]), 2, domain.resolve_area, notes),
+        "actors": p.decode_texts(values(PARAMS["actors"]), "actor", notes),
+        "sources": p.decode_texts(values(PARAMS["sources"]), "source", notes),
+        "source_types": p.decode_texts(values(PARAMS["source_types"]), "source type", notes),
+        "violence": p.decode_violence(values(PARAMS["violence"]), notes),
+        "polygon": p.decode_polygon(values(PARAMS["polygon"]), notes),
+        "bbox": p.decode_bbox(values(PARAMS["bbox"]), notes),
+        "compare": p.decode_period(
+            values(PARAMS["compare"]), (domain.date_min, domain.date_max), notes
+        ),
+    }
+    for name in RANGE_FIELDS:
+        names = (f"min_{PARAMS[name]}", f"max_{PARAMS[name]}")
+        out[name] = p.decode_range(values(names[0]), values(names[1]), names, notes)
+    return out
+
+
+_short = p.short
 
 
 def _last(values: list[str]) -> str | None:

@@ -1,0 +1,231 @@
+"""Encoding and decoding of the analyst filters' URL parameters (areas, actors, casualty
+ranges, drawn shapes, map bounds, a second period).
+
+Each decoder takes every value given for its parameter and the list of notes; it
+never raises: a malformed value falls back to "no filter" and adds a note naming
+the parameter and what was wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date
+
+from geo.vocab import COORD_DECIMALS, VIOLENCE_TYPES
+
+Range = tuple[int | None, int | None]
+"""An inclusive range of counts; None on a side means open."""
+
+NO_RANGE: Range = (None, None)
+
+BBox = tuple[float, float, float, float]
+"""(west, south, east, north) in degrees; west > east crosses the antimeridian."""
+
+Polygon = tuple[tuple[float, float], ...]
+"""Vertices (lon, lat) of a drawn area, not closed (the first is not repeated)."""
+
+MAX_TERMS = 20
+"""Most values kept for a repeated text filter (actors, sources)."""
+MAX_VERTICES = 200
+"""Most vertices kept for a drawn area."""
+MAX_TEXT = 100
+"""Longest single text value of a filter."""
+MAX_COUNT = 10_000_000
+
+
+def short(text: str, limit: int = 40) -> str:
+    """Printable, shortened text for a note."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def decode_texts(values: list[str], label: str, notes: list[str]) -> tuple[str, ...]:
+    """Non-empty, distinct texts in the order given (at most :data:`MAX_TERMS`)."""
+    out: list[str] = []
+    for value in values:
+        text = " ".join(value.split())
+        if len(text) > MAX_TEXT:
+            notes.append(f"The link's {label} '{short(text)}' was cut to {MAX_TEXT} characters.")
+            text = text[:MAX_TEXT]
+        if text and text not in out:
+            out.append(text)
+    if len(out) > MAX_TERMS:
+        notes.append(f"Only the first {MAX_TERMS} {label} values of the link were kept.")
+        out = out[:MAX_TERMS]
+    return tuple(out)
+
+
+def decode_count(values: list[str], name: str, notes: list[str]) -> int | None:
+    """A whole number of people from the last value, or None (with a note when malformed)."""
+    if not values or values[-1] == "":
+        return None
+    raw = values[-1].strip()
+    try:
+        number = int(raw)
+    except ValueError:
+        notes.append(f"Ignored '{name}={short(raw)}' in the link (expected a whole number).")
+        return None
+    if not 0 <= number <= MAX_COUNT:
+        notes.append(f"Ignored '{name}={short(raw)}' in the link (out of range).")
+        return None
+    return number
+
+
+def decode_range(
+    low: list[str], high: list[str], names: tuple[str, str], notes: list[str]
+) -> Range:
+    """A casualty range from its ``min_...`` and ``max_...`` parameters."""
+    lo = decode_count(low, names[0], notes)
+    hi = decode_count(high, names[1], notes)
+    if lo is not None and hi is not None and lo > hi:
+        notes.append(f"Ignored '{names[0]}={lo}' and '{names[1]}={hi}' in the link "
+                     "(the minimum is above the maximum).")
+        return NO_RANGE
+    return lo, hi
+
+
+def encode_count(value: int | None) -> str | None:
+    """Text of one side of a range, None when open."""
+    return None if value is None else str(int(value))
+
+
+def decode_violence(values: list[str], notes: list[str]) -> tuple[int, ...]:
+    """UCDP ``type_of_violence`` codes (1, 2, 3), in code order."""
+    wanted: set[int] = set()
+    for value in values:
+        code = value.strip()
+        if code.isdigit() and int(code) in VIOLENCE_TYPES:
+            wanted.add(int(code))
+        else:
+            notes.append(f"Ignored unknown type of violence '{short(value)}' in the link "
+                         f"(expected {', '.join(map(str, VIOLENCE_TYPES))}).")
+    return tuple(sorted(wanted))
+
+
+def decode_areas(
+    values: list[str],
+    level: int,
+    resolve: Callable[[str, int], str | None],
+    notes: list[str],
+) -> tuple[str, ...]:
+    """Admin areas named in any spelling or by P-code, as P-codes in the order given."""
+    out: list[str] = []
+    for value in values:
+        text = value.strip()
+        if not text:
+            continue
+        pcode = resolve(text, level)
+        kind = "governorate" if level == 1 else "district"
+        if pcode is None:
+            notes.append(f"Ignored unknown {kind} '{short(text)}' in the link.")
+        elif pcode not in out:
+            out.append(pcode)
+    return tuple(out)
+
+
+def _finite(parts: list[str]) -> list[float] | None:
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return None
+    return numbers if all(math.isfinite(n) for n in numbers) else None
+
+
+def decode_bbox(values: list[str], notes: list[str]) -> BBox | None:
+    """Map bounds ``west,south,east,north`` from the last value."""
+    if not values or not values[-1].strip():
+        return None
+    raw = values[-1]
+    numbers = _finite(raw.split(","))
+    if numbers is None or len(numbers) != 4:
+        notes.append(f"Ignored 'bbox={short(raw)}' in the link (expected west,south,east,north).")
+        return None
+    west, south, east, north = numbers
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south < north <= 90):
+        notes.append(f"Ignored 'bbox={short(raw)}' in the link (out of range).")
+        return None
+    return round_bbox((west, south, east, north))
+
+
+def round_bbox(bbox: BBox) -> BBox:
+    """Bounds rounded as links keep them."""
+    west, south, east, north = (round(float(v), COORD_DECIMALS) for v in bbox)
+    return west, south, east, north
+
+
+def encode_bbox(bbox: BBox) -> str:
+    """``west,south,east,north`` text of map bounds."""
+    return ",".join(f"{v:.{COORD_DECIMALS}f}".rstrip("0").rstrip(".") for v in bbox)
+
+
+def decode_polygon(values: list[str], notes: list[str]) -> Polygon:
+    """A drawn area ``lon,lat;lon,lat;...`` (at least 3 vertices) from the last value."""
+    if not values or not values[-1].strip():
+        return ()
+    raw = values[-1]
+    vertices: list[tuple[float, float]] = []
+    for pair in raw.split(";"):
+        numbers = _finite(pair.split(","))
+        if numbers is None or len(numbers) != 2:
+            notes.append(f"Ignored the drawn area 'poly={short(raw)}' in the link "
+                         "(expected lon,lat;lon,lat;...).")
+            return ()
+        lon, lat = numbers
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            notes.append("Ignored the drawn area in the link (a vertex is out of range).")
+            return ()
+        vertices.append((lon, lat))
+    polygon = round_polygon(vertices)
+    if len(set(polygon)) < 3:
+        notes.append("Ignored the drawn area in the link (it needs at least 3 distinct vertices).")
+        return ()
+    if len(polygon) > MAX_VERTICES:
+        notes.append(f"Ignored the drawn area in the link (more than {MAX_VERTICES} vertices).")
+        return ()
+    return polygon
+
+
+def round_polygon(vertices: object) -> Polygon:
+    """Vertices rounded as links keep them, without a closing repeat of the first."""
+    points = [
+        (round(float(lon), COORD_DECIMALS), round(float(lat), COORD_DECIMALS))
+        for lon, lat in vertices  # type: ignore[attr-defined]
+    ]
+    if len(points) > 1 and points[0] == points[-1]:
+        points = points[:-1]
+    return tuple(points)
+
+
+def encode_polygon(polygon: Polygon) -> str:
+    """``lon,lat;lon,lat;...`` text of a drawn area."""
+    return ";".join(
+        ",".join(f"{v:.{COORD_DECIMALS}f}".rstrip("0").rstrip(".") for v in vertex)
+        for vertex in polygon
+    )
+
+
+def decode_period(
+    values: list[str], bounds: tuple[date | None, date | None], notes: list[str]
+) -> tuple[date, date] | None:
+    """The second period of a comparison: two ISO dates within the data's span."""
+    if not values:
+        return None
+    if len(values) != 2:
+        notes.append("The link's comparison period needs two dates; it was ignored.")
+        return None
+    try:
+        start, end = date.fromisoformat(values[0]), date.fromisoformat(values[1])
+    except ValueError:
+        notes.append(f"The link's comparison dates '{short(values[0])}', '{short(values[1])}' "
+                     "are not ISO dates; it was ignored.")
+        return None
+    if start > end:
+        notes.append("The link's comparison period ends before it starts; it was ignored.")
+        return None
+    lo, hi = bounds
+    if lo is None or hi is None or start < lo or end > hi:
+        notes.append(f"The link's comparison period {start} to {end} is outside the data; "
+                     "it was ignored.")
+        return None
+    return start, end

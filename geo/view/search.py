@@ -1,0 +1,181 @@
+"""Free-text search: several terms AND-ed, quoted phrases, any case, diacritics or script.
+
+A query is split into terms: a quoted phrase is one term; runs of unquoted words that
+name a place or an admin area ("Dayr az Zawr") are one term too; every other word is a
+term of its own. An incident matches a term when the term's text occurs in any of its
+fields (compared by :func:`geo.geocoding.names.search_key`), or when the term names a
+place the incident's place is a spelling of (the same gazetteer entry), or an admin
+area the incident lies in. It matches the query when it matches every term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.geocoding.areas import AdminAreas
+from geo.geocoding.names import name_key, search_key
+
+PlaceSpellings = Callable[[str], Sequence[str]]
+"""A term -> every spelling of the gazetteer place it resolves to (empty: not a place)."""
+
+#: Longest run of words tried as one place name.
+MAX_PLACE_WORDS = 4
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a query.
+
+    Attributes
+    ----------
+    text : str
+        As typed (a phrase without its quotes).
+    key : str
+        :func:`search_key` of the text, matched inside the incidents' fields.
+    place_keys : frozenset of str
+        :func:`name_key` of every spelling of the place the term names (empty: none).
+    areas : tuple of str
+        P-codes of the admin areas the term names.
+    """
+
+    text: str
+    key: str
+    place_keys: frozenset[str] = frozenset()
+    areas: tuple[str, ...] = ()
+
+
+def split_query(query: str) -> list[tuple[str, bool]]:
+    """Words and quoted phrases of a query, each with whether it was quoted.
+
+    An unbalanced quote counts as if closed at the end of the query.
+    """
+    text = query.strip()
+    if text.count('"') % 2:
+        text += '"'
+    out: list[tuple[str, bool]] = []
+    for phrase, word in _TOKEN.findall(text):
+        if phrase.strip():
+            out.append((" ".join(phrase.split()), True))
+        elif word and word != '""':
+            out.append((word, False))
+    return out
+
+
+def parse_query(
+    query: str,
+    areas: AdminAreas | None = None,
+    place_spellings: PlaceSpellings | None = None,
+) -> list[Term]:
+    """Split a query into :class:`Term`, grouping words that name a place or area.
+
+    Parameters
+    ----------
+    query : str
+    areas : AdminAreas, optional
+        Admin areas whose names terms may be.
+    place_spellings : callable, optional
+        See :data:`PlaceSpellings` (usually the geocoder's best candidate).
+
+    Returns
+    -------
+    list of Term
+        Terms with an empty key (punctuation only) are dropped.
+    """
+    tokens = split_query(query)
+    terms: list[Term] = []
+    i = 0
+    while i < len(tokens):
+        text, quoted = tokens[i]
+        step = 1
+        found: Term | None = None
+        if not quoted:
+            # Longest run of unquoted words first, down to the single word.
+            last = i
+            while last + 1 < len(tokens) and not tokens[last + 1][1] and last - i + 2 <= (
+                MAX_PLACE_WORDS
+            ):
+                last += 1
+            for end in range(last + 1, i + 1, -1):
+                run = " ".join(t for t, _ in tokens[i:end])
+                found = _place_term(run, areas, place_spellings, require=True)
+                if found is not None:
+                    step = end - i
+                    break
+        if found is None:
+            found = _place_term(text, areas, place_spellings, require=False)
+        if found is not None and found.key:
+            terms.append(found)
+        i += step
+    return terms
+
+
+def _place_term(
+    text: str,
+    areas: AdminAreas | None,
+    place_spellings: PlaceSpellings | None,
+    require: bool,
+) -> Term | None:
+    area = areas.resolve(text) if areas else None
+    spellings = tuple(place_spellings(text)) if place_spellings is not None else ()
+    if require and area is None and not spellings:
+        return None
+    keys = frozenset(k for k in (name_key(s) for s in (*spellings, text)) if k)
+    return Term(text, search_key(text), keys, (area,) if area else ())
+
+
+def match_terms(incidents: pd.DataFrame, terms: Sequence[Term]) -> np.ndarray:
+    """True for incidents that match every term.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        With ``search_text`` and, when present, ``place_keys``, ``adm1_pcode`` and
+        ``adm2_pcode`` (see :func:`geo.geocoding.join.to_geodataframe`).
+    terms : sequence of Term
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    mask = np.ones(len(incidents), dtype=bool)
+    text = incidents["search_text"]
+    for term in terms:
+        hit = text.str.contains(term.key, regex=False).to_numpy(dtype=bool, copy=True)
+        if term.place_keys and "place_keys" in incidents:
+            keys = incidents["place_keys"]
+            for key in term.place_keys:
+                hit |= keys.str.contains(f"|{key}|", regex=False).to_numpy(dtype=bool)
+        for pcode in term.areas:
+            for column in ("adm1_pcode", "adm2_pcode"):
+                if column in incidents:
+                    hit |= (incidents[column] == pcode).to_numpy(dtype=bool)
+        mask &= hit
+    return mask
+
+
+def text_matches(values: pd.Series, wanted: Sequence[str]) -> np.ndarray:
+    """True where a text field contains any of the wanted texts (search keys compared).
+
+    Parameters
+    ----------
+    values : pandas.Series of str
+    wanted : sequence of str
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    keys = [k for k in (search_key(w) for w in wanted) if k]
+    if not keys:
+        return np.ones(len(values), dtype=bool)
+    unique = pd.unique(values.astype(str))
+    folded = {v: search_key(v) for v in unique}
+    hits = {v: any(k in f for k in keys) for v, f in folded.items()}
+    return values.astype(str).map(hits).to_numpy(dtype=bool)

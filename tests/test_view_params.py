@@ -1,0 +1,87 @@
+"""The analyst filters' URL parameters (geo/view/params.py through geo/view/state.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from geo.view.state import ViewDomain, decode_view, default_view, encode_view
+
+AREAS = {"raqqa": "SY11", "ar-raqqa": "SY11", "sy11": "SY11",
+         "tell abiad": "SY1102", "sy1102": "SY1102"}
+
+
+def _resolve(name: str, level: int) -> str | None:
+    code = AREAS.get(name.lower())
+    return code if code is not None and len(code) == 2 + 2 * level else None
+
+
+DOMAIN = ViewDomain(date(2016, 1, 1), date(2017, 12, 31), (35.0, 38.0), 7,
+                    fingerprint="0a1b2c3d", resolve_area=_resolve)
+DEFAULT = default_view(DOMAIN)
+
+
+def as_lists(params):
+    return {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+
+
+def test_every_new_filter_survives_the_round_trip():
+    state = replace(
+        DEFAULT, admin1=("SY11",), admin2=("SY1102",), actors=("IS", "SDF"),
+        sources=("Airwars",), killed=(1, None), injured=(None, 10), civilian_deaths=(1, 50),
+        violence=(1, 3), source_types=("Air/drone strike",),
+        polygon=((38.9, 35.9), (39.1, 35.9), (39.1, 36.1)), bbox=(38.5, 35.5, 39.5, 36.5),
+        compare=(date(2016, 1, 1), date(2016, 3, 31)),
+    )
+    params = encode_view(state, DOMAIN)
+    assert params["min_killed"] == "1" and "max_killed" not in params
+    assert params["poly"] == "38.9,35.9;39.1,35.9;39.1,36.1"
+    back = decode_view(as_lists(params), DOMAIN)
+    assert back == state and back.notes == ()
+
+
+def test_an_old_link_decodes_to_no_new_filter():
+    old = {"d": ["2016-02-01", "2016-03-01"], "type": ["airstrike"], "q": ["raqqa"],
+           "lat": ["35.0"], "lon": ["38.0"], "z": ["8"], "v": ["0a1b2c3d"]}
+    state = decode_view(old, replace(DOMAIN, event_types=("airstrike", "clashes")))
+    assert state.notes == ()
+    assert (state.admin1, state.actors, state.killed, state.polygon, state.bbox) == (
+        (), (), (None, None), (), None)
+    assert state.query == "raqqa" and state.event_types == ("airstrike",)
+
+
+def test_an_area_in_any_spelling_is_kept_as_its_pcode():
+    state = decode_view({"admin1": ["Ar-Raqqa", "raqqa"]}, DOMAIN)
+    assert state.admin1 == ("SY11",) and state.notes == ()
+    assert encode_view(state, DOMAIN)["admin1"] == ["SY11"]
+
+
+@pytest.mark.parametrize(
+    ("params", "note"),
+    [
+        ({"admin1": ["Atlantis"]}, "unknown governorate 'Atlantis'"),
+        ({"min_killed": ["lots"]}, "'min_killed=lots'"),
+        ({"min_killed": ["-3"]}, "out of range"),
+        ({"min_killed": ["9"], "max_killed": ["2"]}, "minimum is above the maximum"),
+        ({"violence": ["7"]}, "unknown type of violence '7'"),
+        ({"poly": ["1,2;3"]}, "drawn area"),
+        ({"poly": ["1,2;1,2;3,4"]}, "3 distinct vertices"),
+        ({"poly": ["500,2;3,4;5,6"]}, "out of range"),
+        ({"bbox": ["1,2,3"]}, "west,south,east,north"),
+        ({"bbox": ["1,50,3,40"]}, "out of range"),
+        ({"compare": ["2016-01-01"]}, "needs two dates"),
+        ({"compare": ["2010-01-01", "2010-02-01"]}, "outside the data"),
+    ],
+)
+def test_a_malformed_filter_falls_back_with_a_named_note(params, note):
+    state = decode_view(params, DOMAIN)
+    assert any(note in n for n in state.notes), state.notes
+    base = replace(state, notes=())
+    assert base == replace(DEFAULT, admin1=state.admin1)  # everything else at its default
+
+
+def test_unknown_range_parameter_is_still_reported():
+    state = decode_view({"killed": ["3"]}, DOMAIN)
+    assert any("unknown link parameter 'killed'" in n for n in state.notes)
