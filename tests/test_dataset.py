@@ -6,10 +6,10 @@ import re
 from datetime import date
 
 import pytest
-from _incident_factories import SHAAFAH, StubGeocoder, row, write_csv
 
 from geo.view.dataset import WORLD_VIEW, load_dataset
 from geo.view.state import MAX_ZOOM, MIN_ZOOM
+from tests.helpers.incidents import SHAAFAH, StubGeocoder, row, write_csv
 
 ROWS = [
     row(id="a", date_start="2017-10", place="Shaafah", event_type="bombing"),

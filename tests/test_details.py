@@ -6,7 +6,6 @@ import re
 
 import pandas as pd
 import pytest
-from _incident_factories import incidents, row
 
 from geo.render.details import (
     escape_markdown,
@@ -16,6 +15,7 @@ from geo.render.details import (
     incident_markdown,
     short_date,
 )
+from tests.helpers.incidents import incidents, row
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pyogrio
 import pytest
-from _store_data import incidents
 
 from geo.geocoding.join import to_geodataframe
 from geo.ingest import import_file
@@ -18,8 +17,7 @@ from geo.io.mappings import MappingMemory
 from geo.render.export import export_view, view_incidents, write_export
 from geo.store import open_store
 from geo.view.state import ViewDomain, default_view
-
-pytest_plugins = ["_store_fixtures"]
+from tests.helpers.store_data import incidents
 
 ROWS = [
     {"id": "a", "date_start": "2017-10-05", "place": "الرقة", "country": "SY",

@@ -9,7 +9,7 @@ import pytest
 
 from geo.extract.pipeline import candidates_json, extract, main
 from geo.schema import INCIDENT_COLUMNS, validate_incidents
-from tests.test_extract_fakes import FakeGeocoder
+from tests.helpers.fake_geocoder import FakeGeocoder
 from tests.test_extract_gazetteer import INDEX, load_real_geocoder
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "article.txt"

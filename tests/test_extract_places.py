@@ -4,7 +4,7 @@ import pytest
 
 from geo.extract.phrases import country_code, focus_country, name_phrases
 from geo.extract.places import find_places, make_lookup
-from tests.test_extract_fakes import FakeGeocoder
+from tests.helpers.fake_geocoder import FakeGeocoder
 
 
 def _places(text, country="SY"):

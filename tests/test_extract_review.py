@@ -15,7 +15,7 @@ from geo.extract.review import (
     spans_of,
 )
 from geo.render.review_maps import extract_candidate_layer
-from tests.test_extract_fakes import FakeGeocoder
+from tests.helpers.fake_geocoder import FakeGeocoder
 
 TEXT = ("Jets carried out an air strike on al-Qasra on 3 May, killing 4 people.\n"
         "Separately, a car bomb exploded in Kafr Zeit on 5 May, wounding at least 6.")

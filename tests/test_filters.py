@@ -8,10 +8,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from _incident_factories import joined, row
 
 from geo.view.filters import apply_view, date_overlap
 from geo.view.state import ViewDomain, default_view
+from tests.helpers.incidents import joined, row
 
 FRAME = joined(
     row(id="month", date_start="2017-10", place="Raqqah", event_type="bombing",

@@ -13,7 +13,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from _store_data import ROOT
 
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Candidate, GeocodeResult
@@ -22,6 +21,7 @@ from geo.ingest import import_file, main, prepare_import
 from geo.io.formats import detect_encoding, read_table, sniff_delimiter
 from geo.io.mappings import MappingMemory
 from geo.store import open_store
+from tests.helpers.store_data import ROOT
 
 HEADER = ["id", "date_start", "date_end", "place", "country", "latitude", "longitude",
           "event_type", "claim_status", "killed_min", "killed_max", "description"]

@@ -7,16 +7,6 @@ import re
 import geopandas as gpd
 import pandas as pd
 import pytest
-from _incident_factories import (
-    PLACES,
-    RAQQAH,
-    SHAAFAH,
-    SYRIA,
-    StubGeocoder,
-    incidents,
-    joined,
-    row,
-)
 from shapely.geometry import Point
 
 from geo.geocoding.gazetteer import Place
@@ -30,6 +20,16 @@ from geo.geocoding.join import (
 )
 from geo.geocoding.names import basic_key
 from geo.geocoding.overrides import OverrideStore
+from tests.helpers.incidents import (
+    PLACES,
+    RAQQAH,
+    SHAAFAH,
+    SYRIA,
+    StubGeocoder,
+    incidents,
+    joined,
+    row,
+)
 
 ROWS = (
     row(id="raqqah", place="Raqqah", date_start="2017-10"),

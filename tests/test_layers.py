@@ -7,7 +7,6 @@ import re
 
 import pandas as pd
 import pytest
-from _incident_factories import RAQQAH, joined, row
 
 from geo.render import layers
 from geo.render.layers import (
@@ -24,6 +23,7 @@ from geo.render.layers import (
 from geo.settings import DEFAULT_TILES, Settings, load_settings
 from geo.view.extent import fit_view
 from geo.vocab import EVENT_COLORS, EVENT_TYPES
+from tests.helpers.incidents import RAQQAH, joined, row
 
 XSS = "</script><img src=x onerror=alert(1)>"
 

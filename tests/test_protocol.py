@@ -1,11 +1,10 @@
 """The declared geocoder interface: the real geocoder and the tests' fakes both speak it."""
 
-from _incident_factories import RAQQAH, StubGeocoder
-
 from geo.geocoding.geocoder import Geocoder
 from geo.geocoding.overrides import OverrideStore
 from geo.geocoding.protocol import PlaceResolver
-from tests.test_extract_fakes import FakeGeocoder
+from tests.helpers.fake_geocoder import FakeGeocoder
+from tests.helpers.incidents import RAQQAH, StubGeocoder
 
 
 def test_real_geocoder_and_fakes_are_place_resolvers():

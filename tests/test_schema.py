@@ -7,7 +7,6 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from _incident_factories import raw_frame, row, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +17,7 @@ from geo.schema import (
     load_incidents,
     validate_incidents,
 )
+from tests.helpers.incidents import raw_frame, row, write_csv
 
 
 def validate(*rows):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from geo.settings import (
@@ -20,7 +22,7 @@ VARIABLES = ("INCIDENT_MAP_TILES", "INCIDENT_MAP_ATTRIBUTION", "INCIDENT_MAP_DAT
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in VARIABLES:
+    for name in (*VARIABLES, *(v for v in os.environ if v.startswith("INCIDENT_"))):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 

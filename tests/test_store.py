@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _store_data import ROOT, incidents
 
 import geo.store.base
 from geo.errors import NotFound
 from geo.schema import load_incidents
 from geo.store import EditConflict, InvalidEdit, open_store, seed_store
-
-pytest_plugins = ["_store_fixtures"]
+from tests.helpers.store_data import ROOT, incidents
 
 ROWS = [
     {"id": "a", "date_start": "2017-10-05", "place": "Raqqah", "country": "SY",

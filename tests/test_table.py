@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from _incident_factories import joined, row
-
 from geo.geocoding.join import OFF_MAP_REASONS
 from geo.render.table import TABLE_COLUMNS, incident_table
+from tests.helpers.incidents import joined, row
 
 FRAME = joined(
     row(id="undated-b", place="Tanf"),

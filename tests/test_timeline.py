@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 import pytest
-from _incident_factories import incidents, row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.view.timeline import MAX_BINS, PRECISION_ROWS, bin_edges, timeline_chart, timeline_data
+from tests.helpers.incidents import incidents, row
 
 
 def _check_edges(span):

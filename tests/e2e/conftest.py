@@ -81,6 +81,14 @@ class AppServer:
             self.process.kill()
 
 
+def _data_paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A server's own store, corrections and mappings, never the checkout's ``data/``."""
+    folder = tmp_path_factory.mktemp("server-data")
+    return {"INCIDENT_DB": str(folder / "incidents.gpkg"),
+            "INCIDENT_MAP_OVERRIDES": str(folder / "geocode_overrides.csv"),
+            "INCIDENT_MAP_MAPPINGS": str(folder / "column_mappings.json")}
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
@@ -96,10 +104,9 @@ def browser():
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory) -> Iterator[AppServer]:
     """The app on a fresh store seeded with the default data, and a test tile server."""
-    store = tmp_path_factory.mktemp("store") / "incidents.gpkg"
     server = AppServer(
         {"INCIDENT_MAP_TILES": TILES, "INCIDENT_MAP_ATTRIBUTION": "test tiles",
-         "INCIDENT_DB": str(store)}
+         **_data_paths(tmp_path_factory)}
     )
     yield server
     server.stop()
@@ -111,8 +118,7 @@ def start_app(tmp_path_factory) -> Iterator[Callable[[dict[str, str]], AppServer
     servers: list[AppServer] = []
 
     def start(env: dict[str, str]) -> AppServer:
-        store = tmp_path_factory.mktemp("store") / "incidents.gpkg"
-        server = AppServer({"INCIDENT_MAP_TILES": TILES, "INCIDENT_DB": str(store), **env})
+        server = AppServer({"INCIDENT_MAP_TILES": TILES, **_data_paths(tmp_path_factory), **env})
         servers.append(server)
         return server
 

@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TILE_HOST = "tiles.test.invalid"  # as configured by conftest.py
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MARKERS = "path.incident-place"
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
 
 def _idle(page: Page) -> None:
@@ -113,9 +112,6 @@ def test_clicking_an_incident_selects_it_in_the_link_and_shows_details(page: Pag
     expect(details).to_contain_text("unnamed military-diplomatic source")
     # The map was updated in place, not remounted.
     assert leaflet.evaluate("() => window.__mounted === true")
-    # The README shows this view.
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=False)
 
 
 def test_moving_the_map_updates_the_link_without_remounting(page: Page, app_server):

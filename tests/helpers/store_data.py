@@ -8,7 +8,7 @@ import pandas as pd
 
 from geo.schema import validate_incidents
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def incidents(rows: list[dict[str, str]]) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 The PostGIS server is started once per session by ``scripts/postgis.sh`` (which installs
 Debian's packages when absent); each test gets its own schema, dropped afterwards.
-Load them in a test module with ``pytest_plugins = ["_store_fixtures"]``.
+The root conftest loads them for every test.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _store_data import ROOT
 
 from geo.store import IncidentStore, open_store
+from tests.helpers.store_data import ROOT
 
 BACKENDS = ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)]
 

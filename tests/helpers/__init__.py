@@ -1,0 +1,1 @@
+"""What the tests share: tiny data builders, fake geocoders, store fixtures."""
