@@ -10,8 +10,7 @@ from geo.render.layers import base_map, group_by_place, ids_at, incident_group
 from geo.render.table import TABLE_COLUMNS, incident_table
 from geo.view.filters import apply_view
 from geo.view.map_events import RETURNED_OBJECTS, read_map_events
-from geo.view.timeline import timeline_chart, timeline_data
-from pages.shared import common, records, router, view_state
+from pages.shared import common, records, router, timebar, view_state
 
 MAP_KEY = "incident_map"
 TABLE_KEY = "incident_table"
@@ -28,6 +27,7 @@ st.session_state["map_clicks"] = events.clicks
 if events.center is not None and events.zoom is not None:
     view_state.set_map_view(events.center, events.zoom)
 view_state.read_table_selection(st.session_state.get(TABLE_KEY))
+timebar.read_brush(domain)
 
 state = view_state.current(domain)
 frame = data.incidents
@@ -48,18 +48,9 @@ with st.sidebar:
     view_state.share_link(state, domain)
 
 if domain.date_min is not None and domain.date_max is not None:
-    view_state.date_widget(domain)
     # The chart applies every filter but the dates, and shades the selected range.
     others = apply_view(frame, view_state.without_dates(state))
-    span = (domain.date_min, domain.date_max)
-    st.altair_chart(
-        timeline_chart(
-            timeline_data(frame[others.mask], span),
-            span,
-            (state.date_from or domain.date_min, state.date_to or domain.date_max),
-        ),
-        width="stretch",
-    )
+    timebar.time_controls(domain, frame[others.mask])
 else:
     st.caption("No incident in the data has a known date.")
 

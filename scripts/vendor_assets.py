@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: npm package directory -> folder under static/vendor
-ASSETS = {"leaflet/dist": "leaflet"}
+ASSETS = {"leaflet/dist": "leaflet", "leaflet-draw/dist": "leaflet-draw"}
 
 
 def main() -> None:

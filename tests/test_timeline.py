@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.view.timeline import MAX_BINS, PRECISION_ROWS, bin_edges, timeline_chart, timeline_data
+from geo.view.timeline import (
+    BRUSH,
+    MAX_BINS,
+    PRECISION_ROWS,
+    bin_edges,
+    brushed_range,
+    timeline_chart,
+    timeline_data,
+)
 from tests.helpers.incidents import incidents, row
 
 
@@ -142,3 +150,28 @@ def test_timeline_chart_of_no_incidents():
     data = timeline_data(incidents(row(id="u")), SPAN)
     spec = timeline_chart(data, SPAN, SPAN).to_dict()
     assert len(spec["layer"]) == 2
+
+
+def test_brushed_range_reads_epoch_milliseconds_as_inclusive_days():
+
+    t0 = pd.Timestamp("2017-03-10T12:00").value // 10**6
+    t1 = pd.Timestamp("2017-03-20T00:00").value // 10**6  # midnight: the 19th is the last day
+    assert brushed_range({BRUSH: {"start": [t1, t0]}}, SPAN) == (date(2017, 3, 10),
+                                                                 date(2017, 3, 19))
+
+
+def test_brushed_range_is_clipped_to_the_span_and_ignores_garbage():
+
+    wide = {BRUSH: {"start": ["1990-01-01T00:00:00Z", "2030-01-01T00:00:00Z"]}}
+    assert brushed_range(wide, SPAN) == SPAN
+    for bad in (None, {}, {BRUSH: {}}, {BRUSH: {"start": [1]}},
+                {BRUSH: {"start": ["x", "y"]}}, {BRUSH: {"start": [True, 5]}}):
+        assert brushed_range(bad, SPAN) is None
+
+
+def test_timeline_chart_with_a_brush_declares_the_selection():
+
+    spec = timeline_chart(timeline_data(incidents(row(id="a")), SPAN), SPAN, SPAN,
+                          brush=True).to_dict()
+    # Altair lifts a layer's selection to the top level, bound to that layer's view.
+    assert [(p["name"], p["select"]["encodings"]) for p in spec["params"]] == [(BRUSH, ["x"])]

@@ -8,7 +8,8 @@ fills every bin of that month rather than standing on its first day.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 
 import altair as alt
 import numpy as np
@@ -19,6 +20,9 @@ PRECISION_ROWS = {"day": "known day", "month": "month", "year": "year", "range":
 
 #: Most bins the chart draws per row.
 MAX_BINS = 160
+
+BRUSH = "brush"
+"""Name of the chart's interval selection (drag across the chart to pick dates)."""
 
 
 def bin_edges(span: tuple[date, date]) -> pd.DatetimeIndex:
@@ -98,7 +102,10 @@ def timeline_data(incidents: pd.DataFrame, span: tuple[date, date]) -> pd.DataFr
 
 
 def timeline_chart(
-    data: pd.DataFrame, span: tuple[date, date], selected: tuple[date, date]
+    data: pd.DataFrame,
+    span: tuple[date, date],
+    selected: tuple[date, date],
+    brush: bool = False,
 ) -> alt.LayerChart:
     """Heat strip of incidents over time, with the selected range outlined.
 
@@ -107,9 +114,11 @@ def timeline_chart(
     data : pandas.DataFrame
         Output of :func:`timeline_data`.
     span : tuple of date
-        Whole date span of the data (the x axis).
+        Dates the x axis shows: the data's span, or the part zoomed into.
     selected : tuple of date
         Selected date range (inclusive).
+    brush : bool
+        Add the interval selection :data:`BRUSH` (read it with :func:`brushed_range`).
 
     Returns
     -------
@@ -153,7 +162,67 @@ def timeline_chart(
         .mark_rect(fill="#1f77b4", fillOpacity=0.08, stroke="#1f77b4", strokeWidth=2)
         .encode(x=alt.X("start:T", title=None), x2="end:T")
     )
+    if brush:
+        cells = cells.add_params(alt.selection_interval(name=BRUSH, encodings=["x"]))
     return alt.layer(cells, band).properties(height=150)
+
+
+def brushed_range(
+    selection: Mapping[str, object] | None, span: tuple[date, date]
+) -> tuple[date, date] | None:
+    """The days an interval brushed across the chart covers, within ``span``.
+
+    Parameters
+    ----------
+    selection : mapping or None
+        ``event.selection`` of ``st.altair_chart(on_select="rerun")``: the brush
+        is ``{BRUSH: {"start": [t0, t1]}}`` with times in epoch milliseconds
+        (or ISO text).
+    span : tuple of date
+        The chart's dates; the result is clipped to it.
+
+    Returns
+    -------
+    tuple of date or None
+        First and last day (inclusive) touched by the brush; None when nothing
+        (or nothing valid) is brushed.
+    """
+    if not isinstance(selection, Mapping):
+        return None
+    brush = selection.get(BRUSH)
+    if not isinstance(brush, Mapping):
+        return None
+    ends = brush.get("start")
+    if not isinstance(ends, list | tuple) or len(ends) != 2:
+        return None
+    times = [_instant(v) for v in ends]
+    if times[0] is None or times[1] is None:
+        return None
+    lo, hi = sorted(times)  # type: ignore[type-var]
+    first = lo.date()
+    # The brush's end is an instant: midnight belongs to the day before.
+    last = (hi - timedelta(microseconds=1)).date() if hi > lo else hi.date()
+    first, last = max(first, span[0]), min(last, span[1])
+    return (first, last) if first <= last else None
+
+
+def _instant(value: object) -> datetime | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if not np.isfinite(value):
+            return None
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=UTC).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+    return None
 
 
 def _parts(stamp: pd.Timestamp) -> dict[str, int]:

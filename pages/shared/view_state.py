@@ -35,6 +35,8 @@ _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
 _QUERY, _UNDATED = "f_query", "f_undated"
 _WIDGETS = (_DATES, _TYPES, _CLAIMS, _PREC, _QUERY, _UNDATED)
 _SHADOW = "_filter_values"
+DATES_KEY = _DATES
+"""Session-state key of the selected date range (the date slider's)."""
 
 
 def ensure_session(domain: ViewDomain) -> None:

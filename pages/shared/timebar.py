@@ -1,0 +1,234 @@
+"""Time controls of the map page: typed dates, a timeline zoomed by brushing, playback.
+
+The selected dates live in session state under :data:`view_state.DATES_KEY` (what
+the slider shows and the URL keeps). The timeline shows a *zoom window* of the
+data's span: brushing across the chart selects those days and zooms into them,
+so the slider under it moves by the day even over a span of years. Playback
+steps the selected dates along the zoom window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from geo.view.playback import MODES, STEPS, Playback, first_frame, next_frame
+from geo.view.state import ViewDomain
+from geo.view.timeline import BRUSH, brushed_range, timeline_chart, timeline_data
+from pages.shared.view_state import DATES_KEY
+
+ZOOM = "t_zoom"
+CHART = "timeline_chart"
+FROM, TO = "t_from", "t_to"
+PLAYING = "pb_playing"
+MODE, STEP, WINDOW, SPEED = "pb_mode", "pb_step", "pb_window", "pb_speed"
+SPEEDS = (0.5, 1.0, 2.0, 4.0)
+"""Seconds per playback step the analyst can pick."""
+_RUNS, _TICK_SEEN, _BRUSH_SEEN = "_app_runs", "_tick_seen", "_brush_seen"
+
+
+def _span(domain: ViewDomain) -> tuple[date, date] | None:
+    if domain.date_min is None or domain.date_max is None or domain.date_min == domain.date_max:
+        return None
+    return domain.date_min, domain.date_max
+
+
+def _dates(span: tuple[date, date]) -> tuple[date, date]:
+    value = st.session_state.get(DATES_KEY)
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return value[0], value[1]
+    return span
+
+
+def zoom_window(domain: ViewDomain) -> tuple[date, date] | None:
+    """The dates the timeline and the slider show now (always holding the selection)."""
+    span = _span(domain)
+    if span is None:
+        return None
+    ss = st.session_state
+    lo, hi = ss.get(ZOOM) or span
+    lo, hi = max(lo, span[0]), min(hi, span[1])
+    if lo >= hi:
+        lo, hi = span
+    start, end = _dates(span)
+    lo, hi = min(lo, start), max(hi, end)
+    if lo >= hi:  # a one-day selection at the edge of a one-day window
+        lo, hi = max(span[0], lo - timedelta(days=3)), min(span[1], hi + timedelta(days=3))
+    ss[ZOOM] = (lo, hi)
+    return lo, hi
+
+
+def _zoom_around(picked: tuple[date, date], span: tuple[date, date]) -> tuple[date, date]:
+    """A window a little wider than ``picked`` (at least a week either side of one day)."""
+    pad = max(timedelta(days=3), (picked[1] - picked[0]) / 10)
+    return max(span[0], picked[0] - pad), min(span[1], picked[1] + pad)
+
+
+def read_brush(domain: ViewDomain) -> None:
+    """Apply a range just brushed on the timeline: select those days and zoom into them.
+
+    Call before the view is read, so the brushed dates take effect in this run.
+    """
+    span, window = _span(domain), zoom_window(domain)
+    if span is None or window is None:
+        return
+    ss = st.session_state
+    event = ss.get(CHART)
+    selection = event.get("selection") if isinstance(event, Mapping) else None
+    picked = brushed_range(selection, window)
+    if picked is None or picked == ss.get(_BRUSH_SEEN):
+        return
+    ss[_BRUSH_SEEN] = picked
+    ss[DATES_KEY] = picked
+    ss[ZOOM] = _zoom_around(picked, span)
+    ss[PLAYING] = False
+
+
+def _set_dates(first: date, last: date) -> None:
+    st.session_state[DATES_KEY] = (first, last)
+
+
+def _typed(which: str) -> None:
+    ss = st.session_state
+    first, last = ss.get(FROM), ss.get(TO)
+    if not isinstance(first, date) or not isinstance(last, date):
+        return
+    if first > last:  # one end typed past the other: move the other along
+        first, last = (first, first) if which == FROM else (last, last)
+    _set_dates(first, last)
+    ss[PLAYING] = False
+
+
+def _zoom(window: tuple[date, date] | None) -> None:
+    st.session_state[ZOOM] = window
+
+
+def _zoom_out(span: tuple[date, date], window: tuple[date, date]) -> None:
+    half = max(timedelta(days=7), window[1] - window[0])
+    _zoom((max(span[0], window[0] - half / 2), min(span[1], window[1] + half / 2)))
+
+
+def time_controls(domain: ViewDomain, chart_incidents: pd.DataFrame) -> None:
+    """Typed dates, zoom buttons, the date slider and the timeline chart, then playback.
+
+    Parameters
+    ----------
+    domain : ViewDomain
+    chart_incidents : pandas.DataFrame
+        The incidents every filter but the dates lets through (the chart counts them).
+    """
+    ss = st.session_state
+    ss[_RUNS] = ss.get(_RUNS, 0) + 1
+    span, window = _span(domain), zoom_window(domain)
+    if span is None or window is None:
+        if domain.date_min is not None:
+            st.caption(f"Every dated incident falls on {domain.date_min.isoformat()}.")
+        return
+    first, last = _dates(span)
+    # Set before the widgets exist: a slider whose bounds changed (zoom) would
+    # otherwise start again from its default.
+    ss[FROM], ss[TO], ss[DATES_KEY] = first, last, (first, last)
+    cols = st.columns([2, 2, 3, 3], vertical_alignment="bottom")
+    cols[0].date_input("From", key=FROM, min_value=span[0], max_value=span[1],
+                       format="YYYY-MM-DD", on_change=_typed, args=(FROM,))
+    cols[1].date_input("To", key=TO, min_value=span[0], max_value=span[1],
+                       format="YYYY-MM-DD", on_change=_typed, args=(TO,))
+    zoomed = window != span
+    cols[2].button("Zoom to the selected dates", on_click=_zoom,
+                   args=(_zoom_around((first, last), span),), icon=":material/zoom_in:",
+                   width="stretch", key="t-zoom-in")
+    cols[3].button("Zoom out", on_click=_zoom_out, args=(span, window), disabled=not zoomed,
+                   icon=":material/zoom_out:", width="stretch", key="t-zoom-out")
+    st.slider(
+        "Dates", min_value=window[0], max_value=window[1], key=DATES_KEY, format="YYYY-MM-DD",
+        help="An incident dated only to a month, a year or a range is shown when any part "
+        "of it falls in the selected range. Drag across the chart below to pick dates and "
+        "zoom into them.",
+    )
+    st.altair_chart(
+        timeline_chart(timeline_data(chart_incidents, window), window, (first, last),
+                       brush=True),
+        width="stretch", key=CHART, on_select="rerun", selection_mode=BRUSH,
+    )
+    caption = "Drag across the chart to select dates and zoom in."
+    if zoomed:
+        caption = (f"Zoomed to {window[0].isoformat()} – {window[1].isoformat()} of "
+                   f"{span[0].isoformat()} – {span[1].isoformat()}. " + caption)
+    st.caption(caption)
+    playback_controls(window)
+
+
+def _playback() -> Playback:
+    ss = st.session_state
+    # A deselected segmented control gives None: the default mode.
+    return Playback(mode=ss.get(MODE) or "cumulative", step=ss.get(STEP) or "month",
+                    window=int(ss.get(WINDOW) or 1))
+
+
+def step_once(window: tuple[date, date]) -> bool:
+    """Show the next playback range over ``window``; False (and stop) at the end."""
+    ss = st.session_state
+    span = window
+    frame = next_frame(_dates(span), span, _playback())
+    if frame is None:
+        ss[PLAYING] = False
+        return False
+    _set_dates(*frame)
+    return True
+
+
+def _restart(window: tuple[date, date]) -> None:
+    _set_dates(*first_frame(window, _playback()))
+
+
+def _toggle_play(window: tuple[date, date]) -> None:
+    ss = st.session_state
+    if ss.get(PLAYING):
+        ss[PLAYING] = False
+        return
+    if _dates(window)[1] >= window[1]:  # at the end: play again from the start
+        _restart(window)
+    ss[PLAYING] = True
+
+
+def playback_controls(window: tuple[date, date]) -> None:
+    """Playback of the selected dates over the timeline's window, at a set speed."""
+    ss = st.session_state
+    playing = bool(ss.get(PLAYING))
+    cols = st.columns([3, 2, 2, 2, 1, 1, 1], vertical_alignment="bottom")
+    cols[0].segmented_control("Playback", list(MODES), key=MODE, format_func=MODES.get,
+                              default="cumulative", disabled=playing,
+                              help="Plays over the dates the timeline shows (zoom in to play "
+                              "a shorter period): cumulative keeps the start, a moving "
+                              "window slides along.")
+    cols[1].selectbox("Step", list(STEPS), key=STEP, format_func=STEPS.get, index=2,
+                      disabled=playing)
+    cols[2].number_input("Window (steps)", min_value=1, max_value=120, value=1, key=WINDOW,
+                         disabled=playing or ss.get(MODE, "cumulative") == "cumulative")
+    cols[3].selectbox("Seconds per step", SPEEDS, index=1, key=SPEED)
+    cols[4].button("", on_click=_restart, args=(window,), icon=":material/skip_previous:",
+                   help="Back to the start", key="pb-start", width="stretch")
+    cols[5].button("", on_click=_toggle_play, args=(window,), type="primary",
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
+                   help="Pause" if playing else "Play", key="pb-play", width="stretch")
+    cols[6].button("", on_click=step_once, args=(window,), icon=":material/skip_next:",
+                   help="One step on", key="pb-step", width="stretch")
+    if playing:
+        _ticker(window, float(ss.get(SPEED, 1.0)))
+
+
+def _ticker(window: tuple[date, date], seconds: float) -> None:
+    @st.fragment(run_every=seconds)
+    def tick() -> None:
+        ss = st.session_state
+        if ss.get(_TICK_SEEN) != ss.get(_RUNS):
+            ss[_TICK_SEEN] = ss.get(_RUNS)  # drawn with the page: wait for the timer
+            return
+        if ss.get(PLAYING):
+            step_once(window)
+            st.rerun(scope="app")
+
+    tick()
