@@ -31,6 +31,35 @@ CASUALTY_COLUMNS: tuple[str, ...] = (
 """Casualty bounds; empty means unknown, never 0. ``casualties_*`` counts dead and
 injured together, for sources that do not separate them."""
 
+SIDE_DEATH_COLUMNS: tuple[str, ...] = (
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+)
+"""Deaths by side, as UCDP GED splits its best estimate (side A, side B, civilians,
+unknown); other sources may give civilian deaths. Empty means not given."""
+
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "type_of_violence",
+    "source_event_type",
+    "source_sub_event_type",
+    *SIDE_DEATH_COLUMNS,
+    "location_uncertainty_km",
+)
+"""The sources' own categories, kept beside ours: UCDP's ``type_of_violence`` (1
+state-based, 2 non-state, 3 one-sided), ACLED's event and sub-event types, deaths by
+side, and the radius (whole km) the source says its point may be off by."""
+
+INTEGER_COLUMNS: tuple[str, ...] = (
+    "geo_precision",
+    *CASUALTY_COLUMNS,
+    "type_of_violence",
+    *SIDE_DEATH_COLUMNS,
+    "location_uncertainty_km",
+)
+"""Columns holding whole numbers (Int64, empty allowed)."""
+
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "id",
     "date_start",
@@ -53,12 +82,12 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "claimed_by",
     "claim_status",
     "quote",
+    *SOURCE_COLUMNS,
 )
-"""Every column of an incident record, in file order."""
+"""Every column of an incident record, in file order (the sources' own columns last, so
+that rows stored before they existed read back by position)."""
 
-_TYPED_COLUMNS = frozenset(
-    {"date_start", "date_end", "latitude", "longitude", "geo_precision", *CASUALTY_COLUMNS}
-)
+_TYPED_COLUMNS = frozenset({"date_start", "date_end", "latitude", "longitude", *INTEGER_COLUMNS})
 TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in INCIDENT_COLUMNS if c not in _TYPED_COLUMNS)
 """Columns kept as text (dates, coordinates and counts are parsed)."""
 
@@ -235,7 +264,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = pd.to_datetime(values, errors="raise").astype("datetime64[s]")
         elif column in ("latitude", "longitude"):
             out[column] = pd.to_numeric(values).astype("float64")
-        elif column == "geo_precision" or column in CASUALTY_COLUMNS:
+        elif column in INTEGER_COLUMNS:
             out[column] = pd.array(values, dtype="Int64")
         else:
             out[column] = values.fillna("").astype(str)
@@ -254,8 +283,15 @@ def _validate_row(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[st
     start, end, precision = _parse_dates(row, errors)
     record.update(date_start=start, date_end=end, date_precision=precision)
     record.update(_parse_location(row, errors))
-    for column in CASUALTY_COLUMNS:
+    for column in (*CASUALTY_COLUMNS, *SIDE_DEATH_COLUMNS, "location_uncertainty_km"):
         record[column] = _parse_count(row.get(column, ""), column, errors)
+    violence = row.get("type_of_violence", "")
+    record["type_of_violence"] = None
+    if violence in ("1", "2", "3"):
+        record["type_of_violence"] = int(violence)
+    elif violence:
+        errors.append(("type_of_violence",
+                       f"{violence!r} is not 1 (state-based), 2 (non-state) or 3 (one-sided)"))
     for low, high in (("killed_min", "killed_max"), ("injured_min", "injured_max"),
                       ("casualties_min", "casualties_max")):
         lo, hi = record[low], record[high]

@@ -114,8 +114,8 @@ def test_ucdp_translation(tmp_path, memory):
     town = frame.loc["ucdp-244657"]
     assert str(town["date_start"].date()) == "2017-10-14" and town["date_precision"] == "day"
     assert (town["killed_min"], town["killed_max"]) == (8, 15)
-    assert "best estimate: 10" in town["description"] and "Civilian deaths: 4" in \
-        town["description"]
+    assert "best estimate: 10" in town["description"] and town["deaths_civilians"] == 4
+    assert town["type_of_violence"] == 1 and town["claimed_by"] == "UCDP GED"
     assert town["event_type"] == "clashes" and town["geo_precision"] == 1
     assert town["place"] == "Raqqa town" and town["admin1"] == "Ar Raqqah governorate"
     assert town["actors"] == "Government of Syria; IS" and town["country"] == "SY"

@@ -30,6 +30,9 @@ from geo.vocab import CRS, WEB_MERCATOR
 AREA_FRAME_COLUMNS: tuple[str, ...] = ("adm1_pcode", "adm1_name", "adm2_pcode", "adm2_name")
 """Columns :meth:`AdminAreas.assign` adds to incidents ('' where unknown)."""
 
+#: World cylindrical equal-area projection, for area sizes.
+EQUAL_AREA = "EPSG:6933"
+
 #: Points outside every polygon but this close to one (metres, Web Mercator) join it:
 #: the shipped boundaries are simplified, and coastal or border points may fall just out.
 EDGE_TOLERANCE_M = 5_000.0
@@ -64,6 +67,11 @@ class AdminAreas:
             level = int(frame["level"].iloc[0]) if len(frame) else 0
             if level in (1, 2):
                 self.levels[level] = frame.reset_index(drop=True)
+        self._radius: dict[str, float] = {}
+        for frame in self.levels.values():
+            areas_m2 = frame.geometry.to_crs(EQUAL_AREA).area.to_numpy(dtype=float)
+            for pcode, m2 in zip(frame["pcode"].astype(str), areas_m2, strict=True):
+                self._radius[pcode] = round(float(np.sqrt(m2 / np.pi)) / 1000.0, 1)
         self._names: dict[str, str] = {}
         self._parents: dict[str, str] = {}
         self._keys: dict[int, dict[tuple[int, str], set[str]]] = {1: {}, 2: {}}
@@ -142,6 +150,13 @@ class AdminAreas:
     def name(self, pcode: str) -> str:
         """English name of an area (the P-code itself when unknown)."""
         return self._names.get(pcode, pcode)
+
+    def radius_km(self, pcode: str) -> float:
+        """Radius (km) of a disc as large as the area (NaN for an unknown code).
+
+        What "somewhere in this district" means as a distance from its centre.
+        """
+        return self._radius.get(pcode, float("nan"))
 
     def parent(self, pcode: str) -> str:
         """Governorate P-code of a district ('' for a governorate or unknown code)."""

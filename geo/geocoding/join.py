@@ -14,7 +14,7 @@ from geo.geocoding.geocoder import GeocodeResult
 from geo.geocoding.names import name_key, search_key
 from geo.geocoding.nearest import nearest_places
 from geo.geocoding.protocol import PlaceResolver
-from geo.schema import INCIDENT_COLUMNS
+from geo.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
 from geo.vocab import CRS, PRECISION_RADIUS_KM, VIOLENCE_TYPES
 
 #: Why an incident is not drawn, keyed by the value of the ``off_map`` column.
@@ -126,8 +126,10 @@ def to_geodataframe(incidents: pd.DataFrame) -> gpd.GeoDataFrame:
         ``claimant`` (who the figures are from: ``claimed_by``, else the outlet of
         ``source_name``), ``violence_label`` (UCDP's type of violence in words),
         ``uncertainty_km`` (radius the point may be off by: the source's own,
-        else the default of its precision) and :data:`geo.geocoding.areas.AREA_FRAME_COLUMNS`
-        ('' unless :func:`assign_areas` filled them).
+        else the size of the district or governorate a precision 2 or 3 point
+        stands for, else the default of its precision) and
+        :data:`geo.geocoding.areas.AREA_FRAME_COLUMNS` ('' unless :func:`assign_areas`
+        filled them).
     """
     frame = incidents.copy()
     if "geocode_status" not in frame:
@@ -210,17 +212,23 @@ def claimants(frame: pd.DataFrame) -> pd.Series:
 def _violence_labels(frame: pd.DataFrame) -> pd.Series:
     if "type_of_violence" not in frame:
         return pd.Series("", index=frame.index, dtype=str)
-    codes = pd.to_numeric(frame["type_of_violence"], errors="coerce")
-    return codes.map(lambda c: VIOLENCE_TYPES.get(int(c), "") if c == c else "").astype(str)
+    codes = pd.to_numeric(frame["type_of_violence"], errors="coerce").astype("Float64")
+    labels = {float(k): v for k, v in VIOLENCE_TYPES.items()}
+    return codes.map(labels).astype(object).where(codes.notna(), "").fillna("").astype(str)
 
 
 def uncertainty_km(frame: pd.DataFrame) -> pd.Series:
-    """Radius (km) each point may be off by: the source's own, else its precision's default.
+    """Radius (km) each point may be off by.
+
+    The source's own radius (``location_uncertainty_km``, e.g. UCDP's "within 25 km"),
+    else the equal-area radius of the district (precision 2) or governorate
+    (precision 3) the point stands for (``area_radius_km``, from :func:`assign_areas`),
+    else :data:`geo.vocab.PRECISION_RADIUS_KM`.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        With ``geo_precision`` and, when the source states one, ``location_uncertainty_km``.
+        With ``geo_precision``, ``latitude`` and optionally the two radius columns.
 
     Returns
     -------
@@ -229,6 +237,9 @@ def uncertainty_km(frame: pd.DataFrame) -> pd.Series:
     """
     precision = pd.to_numeric(frame["geo_precision"], errors="coerce").fillna(1)
     default = precision.map(lambda p: PRECISION_RADIUS_KM.get(int(p), 0.0)).astype(float)
+    if "area_radius_km" in frame:
+        area = pd.to_numeric(frame["area_radius_km"], errors="coerce").astype(float)
+        default = area.where(area.notna(), default)
     if "location_uncertainty_km" in frame:
         given = pd.to_numeric(frame["location_uncertainty_km"], errors="coerce")
         default = given.astype(float).where(given.notna(), default)
@@ -251,13 +262,18 @@ def assign_areas(incidents: pd.DataFrame, areas: AdminAreas | None) -> pd.DataFr
         A copy with :data:`geo.geocoding.areas.AREA_FRAME_COLUMNS`.
     """
     out = incidents.copy()
-    if areas:
-        assigned = areas.assign(out)
-        for column in AREA_FRAME_COLUMNS:
-            out[column] = assigned[column].astype(str)
-    else:
+    out["area_radius_km"] = np.nan
+    if not areas:
         for column in AREA_FRAME_COLUMNS:
             out[column] = ""
+        return out
+    assigned = areas.assign(out)
+    for column in AREA_FRAME_COLUMNS:
+        out[column] = assigned[column].astype(str)
+    precision = pd.to_numeric(out["geo_precision"], errors="coerce")
+    for level, code in ((2, 2), (1, 3)):
+        rows = (precision == code).to_numpy(dtype=bool) & (out[f"adm{level}_pcode"] != "")
+        out.loc[rows, "area_radius_km"] = out.loc[rows, f"adm{level}_pcode"].map(areas.radius_km)
     return out
 
 
@@ -322,14 +338,27 @@ def fingerprint(incidents: pd.DataFrame) -> str:
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Incident records; only :data:`geo.schema.INCIDENT_COLUMNS` count, in id order.
+        Incident records; only :data:`geo.schema.INCIDENT_COLUMNS` count, in id order
+        (the sources' own columns only when some record fills them, so that data made
+        before they existed keeps its fingerprint and its links).
 
     Returns
     -------
     str
         8 hexadecimal characters.
     """
-    columns = [c for c in INCIDENT_COLUMNS if c in incidents.columns]
+    columns = [
+        c for c in INCIDENT_COLUMNS
+        if c in incidents.columns and (c not in SOURCE_COLUMNS or _filled(incidents[c]))
+    ]
     ordered = incidents[columns].sort_values("id", kind="stable")
     hashed = pd.util.hash_pandas_object(ordered.astype(str), index=False).to_numpy()
     return hashlib.sha256(hashed.tobytes()).hexdigest()[:8]
+
+
+def _filled(values: pd.Series) -> bool:
+    """Whether any value of a column is given (not NA, not empty text)."""
+    present = values.notna()
+    if values.dtype == object or pd.api.types.is_string_dtype(values):
+        present &= values.astype(str) != ""
+    return bool(present.any())

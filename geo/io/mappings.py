@@ -13,8 +13,13 @@ Translations of the sources' codes (see their codebooks):
 - UCDP GED ``date_start``/``date_end`` are kept as the range (``date_prec`` 1-5 goes to
   the date note); ``where_prec`` 1 exact, 2 within 25 km, 3 district, 4 province,
   5 a line or area between places, 6 country, 7 international waters or airspace
-  become our precisions 1, 2, 2, 3, 3, 4, 4; ``low``/``high`` (all deaths) become
-  ``killed_min``/``killed_max``, ``best`` and ``deaths_civilians`` go to the description.
+  become our precisions 1, 2, 2, 3, 3, 4, 4, and ``where_prec`` 2 also states its radius,
+  25 km (``location_uncertainty_km``); ``low``/``high`` (all deaths) become
+  ``killed_min``/``killed_max``, ``best`` goes to the description; ``type_of_violence``
+  and ``deaths_a``/``deaths_b``/``deaths_civilians``/``deaths_unknown`` are kept as
+  they are. The figures are UCDP's coding: ``claimed_by`` is "UCDP GED".
+- ACLED ``event_type``/``sub_event_type`` are kept (``source_event_type``,
+  ``source_sub_event_type``) besides our event type; ``claimed_by`` is "ACLED".
 """
 
 from __future__ import annotations
@@ -91,6 +96,8 @@ UCDP_WHERE_PREC: dict[str, tuple[str, str]] = {
     "6": ("4", "only the country is known"),
     "7": ("4", "international waters or airspace"),
 }
+#: Radius (km) a UCDP ``where_prec`` states; the others name an area, not a distance.
+UCDP_WHERE_RADIUS_KM: dict[str, str] = {"2": "25"}
 UCDP_VIOLENCE: dict[str, tuple[str, str]] = {
     "1": ("clashes", "state-based conflict"),
     "2": ("clashes", "non-state conflict"),
@@ -350,6 +357,8 @@ def _map_acled(columns: _Columns) -> Mapped:
     notes = columns.get("notes")
     out["description"] = _join([notes, ("[" + label + "]").where(label != "", "")], " ")
 
+    out["source_event_type"], out["source_sub_event_type"] = event, sub
+    out["claimed_by"] = "ACLED"
     out["actors"] = _join([columns.get("actor1"), columns.get("actor2")], "; ")
     out["admin1"] = columns.get("admin1")
     out["place"] = columns.get("location")
@@ -367,6 +376,7 @@ def _map_acled(columns: _Columns) -> Mapped:
         "description": "notes", "source_name": "source", "event_type": "event_type",
         "actors": "actor1", "latitude": "latitude", "longitude": "longitude",
         "geo_precision": "geo_precision", "admin1": "admin1", "country": "country",
+        "source_event_type": "event_type", "source_sub_event_type": "sub_event_type",
     }
     return Mapped(out, "acled", errors, ["acled"] * columns.n, sources)
 
@@ -393,6 +403,7 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     mapped = where.map(lambda v: UCDP_WHERE_PREC.get(v, ("", ""))[0])
     where_note = where.map(lambda v: UCDP_WHERE_PREC.get(v, ("", ""))[1])
     out["geo_precision"] = mapped
+    out["location_uncertainty_km"] = where.map(lambda v: UCDP_WHERE_RADIUS_KM.get(v, ""))
     bad_where = (mapped == "") & (where != "")
     _add_error(errors, _bad(bad_where), "where_prec",
                [f"{v!r} is not 1 to 7" for v in where[bad_where]])
@@ -400,6 +411,9 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     violence = columns.get("type_of_violence")
     out["event_type"] = violence.map(lambda v: UCDP_VIOLENCE.get(v, ("other", ""))[0])
     violence_note = violence.map(lambda v: UCDP_VIOLENCE.get(v, ("", ""))[1])
+    out["type_of_violence"] = violence
+    for name in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"):
+        out[name] = columns.get(name)
 
     out["actors"] = _join([columns.get("side_a"), columns.get("side_b")], "; ")
     out["admin1"] = columns.get("adm_1")
@@ -408,21 +422,24 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     out["latitude"], out["longitude"] = columns.get("latitude"), columns.get("longitude")
     out["geocode_source"] = np.where(out["latitude"] != "", "given", "")
     out["killed_min"], out["killed_max"] = columns.get("low"), columns.get("high")
-    best, civilians = columns.get("best"), columns.get("deaths_civilians")
+    best = columns.get("best")
     out["description"] = _join([
         ("UCDP best estimate: " + best + " deaths.").where(best != "", ""),
-        ("Civilian deaths: " + civilians + ".").where(civilians != "", ""),
         ("Location: " + where_note + " (where_prec " + where + ").").where(where_note != "", ""),
         ("Type of violence: " + violence_note + ".").where(violence_note != "", ""),
     ], " ")
     article = columns.get("source_article")
     out["source_name"] = ("UCDP GED: " + article).where(article != "", "UCDP GED")
+    out["claimed_by"] = "UCDP GED"
     out["claim_status"] = "reported"
     sources = {
         "id": "id", "date_start": "date_start", "date_end": "date_end",
         "geo_precision": "where_prec", "killed_min": "low", "killed_max": "high",
         "place": "where_coordinates", "admin1": "adm_1", "latitude": "latitude",
         "longitude": "longitude", "actors": "side_a", "country": "country",
+        "type_of_violence": "type_of_violence", "deaths_a": "deaths_a", "deaths_b": "deaths_b",
+        "deaths_civilians": "deaths_civilians", "deaths_unknown": "deaths_unknown",
+        "location_uncertainty_km": "where_prec",
     }
     return Mapped(out, "ucdp", errors, ["ucdp"] * columns.n, sources)
 

@@ -26,6 +26,7 @@ from geo.store.records import (
     find_duplicates,
     frame_to_rows,
     merge_import,
+    pad_row,
     text,
 )
 
@@ -413,7 +414,7 @@ def base_from_json(value: object) -> Row | None:
     if value is None or value == "":
         return None
     data = json.loads(value) if isinstance(value, str | bytes) else value
-    return tuple(data)  # type: ignore[arg-type]
+    return pad_row(tuple(data))  # type: ignore[arg-type]
 
 
 def with_flags(frame: pd.DataFrame, origins: list[str], flags: pd.DataFrame) -> pd.DataFrame:

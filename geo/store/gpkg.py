@@ -400,6 +400,7 @@ def _create(conn: sqlite3.Connection) -> None:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'"
     ).fetchone()
     if exists:
+        _add_new_columns(conn)
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -407,6 +408,24 @@ def _create(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA user_version = {_USER_VERSION}")
         for statement in _SCHEMA:
             conn.execute(statement)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _add_new_columns(conn: sqlite3.Connection) -> None:
+    """Give a store made before some incident columns existed those columns (empty)."""
+    present = {str(r[1]) for r in conn.execute(f"PRAGMA table_info({TABLE})")}
+    missing = [c for c in INCIDENT_COLUMNS if c not in present]
+    if not missing:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        present = {str(r[1]) for r in conn.execute(f"PRAGMA table_info({TABLE})")}
+        for column in (c for c in missing if c not in present):
+            default = " NOT NULL DEFAULT ''" if _sql_type(column) == "TEXT" else ""
+            conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN {column} {_sql_type(column)}{default}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

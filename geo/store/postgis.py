@@ -147,6 +147,13 @@ class PostGISStore(IncidentStore):
                 " AND longitude IS NOT NULL THEN ST_SetSRID(ST_MakePoint(longitude, latitude),"
                 " 4326) END) STORED)"
             ).format(t["incidents"], columns),
+            *(
+                sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                    t["incidents"], sql.Identifier(c), sql.SQL(_pg_type(c))
+                )
+                for c in INCIDENT_COLUMNS
+                if c != "id"
+            ),
             sql.SQL("CREATE INDEX IF NOT EXISTS incidents_geom_gist ON {} USING gist (geom)")
             .format(t["incidents"]),
             sql.SQL("CREATE INDEX IF NOT EXISTS incidents_dates ON {} (date_start, date_end)")

@@ -17,8 +17,8 @@ import pandas as pd
 
 from geo.geocoding.names import basic_key
 from geo.schema import (
-    CASUALTY_COLUMNS,
     INCIDENT_COLUMNS,
+    INTEGER_COLUMNS,
     RowError,
     empty_incidents,
     validate_incidents,
@@ -28,7 +28,7 @@ Row = tuple[object, ...]
 
 DATE_COLUMNS: tuple[str, ...] = ("date_start", "date_end")
 FLOAT_COLUMNS: tuple[str, ...] = ("latitude", "longitude")
-INT_COLUMNS: tuple[str, ...] = ("geo_precision", *CASUALTY_COLUMNS)
+INT_COLUMNS: tuple[str, ...] = INTEGER_COLUMNS
 COLUMN_INDEX: dict[str, int] = {c: i for i, c in enumerate(INCIDENT_COLUMNS)}
 
 #: Two incidents of different origins are likely duplicates when they have the same
@@ -155,6 +155,12 @@ def rows_to_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
         else:
             out[column] = values.fillna("").astype(str)
     return out
+
+
+def pad_row(row: Sequence[object]) -> Row:
+    """A stored row of an older, shorter layout, with the columns added since left empty."""
+    missing = INCIDENT_COLUMNS[len(row):]
+    return (*row, *(("" if c in _TEXT_SET else None) for c in missing))
 
 
 def row_strings(row: Row) -> dict[str, str]:

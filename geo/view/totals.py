@@ -1,0 +1,324 @@
+"""Totals of a set of incidents: counts and casualty ranges, by claimant, area, type and time.
+
+Casualty figures are ranges: an incident reported as 3 to 8 killed adds 3 to the
+minimum and 8 to the maximum; one with only a minimum (ACLED's conservative
+estimate) adds it to both; one with no figure adds nothing and is counted as
+unknown. Figures from different claimants (see :func:`geo.geocoding.join.claimants`)
+are never added together: several claimants describe the same war, often the same
+strike, and their sum would count it twice. A total over several claimants gives
+their figures side by side, and a single figure only where one claimant is present.
+Counts of incidents are added across claimants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.view.filters import date_overlap
+
+#: Casualty figures totalled: (output name, low column, high column).
+FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("killed", "killed_min", "killed_max"),
+    ("injured", "injured_min", "injured_max"),
+    ("casualties", "casualties_min", "casualties_max"),
+    ("civilian_deaths", "deaths_civilians", "deaths_civilians"),
+)
+FIGURE_COLUMNS: tuple[str, ...] = tuple(
+    c for name, _, _ in FIGURES for c in (
+        (f"{name}_min", f"{name}_max", f"{name}_unknown") if name != "civilian_deaths"
+        else ("civilian_deaths", "civilian_deaths_unknown")
+    )
+)
+"""Columns of every figure table: ``<figure>_min``, ``<figure>_max`` and
+``<figure>_unknown`` (incidents that give no figure); civilian deaths, a single figure
+in the sources that give it, is ``civilian_deaths`` and ``civilian_deaths_unknown``."""
+
+#: Frequencies of :func:`time_series` (pandas period aliases).
+FREQUENCIES: dict[str, str] = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
+
+
+def _bounds(frame: pd.DataFrame, low: str, high: str) -> tuple[pd.Series, pd.Series]:
+    if low not in frame:
+        empty = pd.Series(np.nan, index=frame.index, dtype=float)
+        return empty, empty
+    lo = pd.to_numeric(frame[low], errors="coerce").astype(float)
+    hi = pd.to_numeric(frame[high], errors="coerce").astype(float) if high in frame else lo
+    return lo.fillna(hi), hi.fillna(lo)
+
+
+def _figures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-incident figure columns ready to be summed (NaN: not given)."""
+    out = pd.DataFrame(index=frame.index)
+    for name, low, high in FIGURES:
+        lo, hi = _bounds(frame, low, high)
+        if name == "civilian_deaths":
+            out["civilian_deaths"] = lo
+            out["civilian_deaths_unknown"] = lo.isna().astype(int)
+        else:
+            out[f"{name}_min"], out[f"{name}_max"] = lo, hi
+            out[f"{name}_unknown"] = lo.isna().astype(int)
+    return out
+
+
+def figure_table(incidents: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Incidents and casualty ranges per group; each group should hold one claimant.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Incidents (with ``claimant`` when grouping by it).
+    by : sequence of str
+        Columns to group by (e.g. ``["claimant", "claim_status"]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, ``incidents`` and :data:`FIGURE_COLUMNS`
+        (sums over the incidents that give the figure; NA where none does).
+    """
+    figures = _figures(incidents)
+    keys = [incidents[c].astype(str).rename(c) for c in by]
+    figures["incidents"] = 1
+    if not len(incidents):
+        return pd.DataFrame(columns=[*by, "incidents", *FIGURE_COLUMNS])
+    grouped = figures.groupby(keys, sort=True, dropna=False) if keys else figures.groupby(
+        np.zeros(len(figures), dtype=int))
+    table = grouped.sum(min_count=1)
+    table["incidents"] = grouped.size()
+    for column in FIGURE_COLUMNS:
+        table[column] = table[column].astype("Float64")
+        if column.endswith("_unknown"):
+            table[column] = table[column].fillna(0).astype(int)
+    table = table.reset_index(drop=not by)
+    for column in FIGURE_COLUMNS:
+        if not column.endswith("_unknown"):
+            table[column] = table[column].round().astype("Int64")
+    return table[[*by, "incidents", *FIGURE_COLUMNS]]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Totals of a set of incidents.
+
+    Attributes
+    ----------
+    incidents : int
+        How many incidents.
+    by_claimant : pandas.DataFrame
+        ``claimant``, ``incidents`` and :data:`FIGURE_COLUMNS`: one row per claimant.
+    by_claim_status : pandas.DataFrame
+        ``claim_status``, ``incidents``, ``claimants`` and the figures where the
+        status holds one claimant's incidents only (NA otherwise).
+    breakdown : pandas.DataFrame
+        ``claimant``, ``claim_status``, ``incidents`` and the figures.
+    """
+
+    incidents: int
+    by_claimant: pd.DataFrame
+    by_claim_status: pd.DataFrame
+    breakdown: pd.DataFrame
+
+    @property
+    def claimants(self) -> list[str]:
+        """The claimants present, by name."""
+        return self.by_claimant["claimant"].astype(str).tolist()
+
+    def figure(self, column: str) -> int | None:
+        """One figure of the whole set (e.g. ``killed_min``), or None.
+
+        None when the set holds several claimants (their figures are not added
+        together) or when no incident gives the figure. ``<figure>_unknown`` counts
+        incidents, and is always given.
+        """
+        if column.endswith("_unknown"):
+            return int(self.by_claimant[column].sum())
+        if len(self.by_claimant) != 1:
+            return None
+        value = self.by_claimant[column].iloc[0]
+        return None if pd.isna(value) else int(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values for JSON: the single figures and the tables as lists of records."""
+        out: dict[str, Any] = {"incidents": self.incidents}
+        for column in FIGURE_COLUMNS:
+            out[column] = self.figure(column)
+        out["claimants"] = self.claimants
+        if len(self.by_claimant) > 1:
+            out["note"] = (
+                f"Figures come from {len(self.by_claimant)} claimants and are not added "
+                "together; see by_claimant."
+            )
+        out["by_claimant"] = _records(self.by_claimant)
+        out["by_claim_status"] = _records(self.by_claim_status)
+        out["breakdown"] = _records(self.breakdown)
+        return out
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for record in table.astype(object).to_dict("records"):
+        rows.append({
+            str(k): (None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                     else int(v) if isinstance(v, np.integer | int) and not isinstance(v, bool)
+                     else v)
+            for k, v in record.items()
+        })
+    return rows
+
+
+def _claimant(incidents: pd.DataFrame) -> pd.DataFrame:
+    if "claimant" in incidents:
+        return incidents
+    from geo.geocoding.join import claimants
+
+    out = incidents.copy()
+    out["claimant"] = claimants(out)
+    return out
+
+
+def totals(incidents: pd.DataFrame) -> Totals:
+    """Count incidents and total their casualty ranges, by claimant and claim status.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        The incidents (already filtered), with ``claimant`` (computed from
+        ``claimed_by``/``source_name`` when absent) and ``claim_status``.
+
+    Returns
+    -------
+    Totals
+    """
+    frame = _claimant(incidents)
+    breakdown = figure_table(frame, ["claimant", "claim_status"])
+    by_claimant = figure_table(frame, ["claimant"])
+    by_status = figure_table(frame, ["claim_status"])
+    if len(frame):
+        counts = frame.groupby(frame["claim_status"].astype(str))["claimant"].nunique()
+        by_status.insert(2, "claimants", by_status["claim_status"].map(counts).astype(int))
+        mixed = by_status["claimants"] > 1
+        for column in FIGURE_COLUMNS:
+            if not column.endswith("_unknown"):
+                by_status.loc[mixed, column] = pd.NA
+    else:
+        by_status.insert(2, "claimants", pd.Series(dtype=int))
+    return Totals(len(frame), by_claimant, by_status, breakdown)
+
+
+def area_stats(
+    incidents: pd.DataFrame, level: int = 1, claimant: str | None = None
+) -> pd.DataFrame:
+    """Incidents and deaths per admin area, for a choropleth.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        With ``adm1_pcode``/``adm1_name`` (or ``adm2_...``) and ``claimant``.
+    level : int
+        1 governorates, 2 districts.
+    claimant : str, optional
+        Only this claimant's incidents. Without it, an area whose incidents come
+        from several claimants has no death figures (NA), only its count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pcode``, ``name``, ``incidents``, ``claimants`` and :data:`FIGURE_COLUMNS`,
+        one row per area with incidents (incidents outside every area are left out).
+    """
+    frame = _claimant(incidents)
+    if claimant is not None:
+        frame = frame[frame["claimant"] == claimant]
+    code, name = f"adm{level}_pcode", f"adm{level}_name"
+    if code not in frame:
+        return pd.DataFrame(columns=["pcode", "name", "incidents", "claimants",
+                                     *FIGURE_COLUMNS])
+    frame = frame[frame[code].astype(str) != ""]
+    table = figure_table(frame, [code, name]).rename(columns={code: "pcode", name: "name"})
+    if len(frame):
+        counts = frame.groupby(frame[code].astype(str))["claimant"].nunique()
+        table.insert(3, "claimants", table["pcode"].map(counts).astype(int))
+        mixed = table["claimants"] > 1
+        for column in FIGURE_COLUMNS:
+            if not column.endswith("_unknown"):
+                table.loc[mixed, column] = pd.NA
+    else:
+        table.insert(3, "claimants", pd.Series(dtype=int))
+    return table.reset_index(drop=True)
+
+
+def time_series(
+    incidents: pd.DataFrame, freq: str = "month", by: str = "event_type"
+) -> pd.DataFrame:
+    """Events and deaths per period and category, for a stacked chart over time.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+    freq : str
+        ``day``, ``week``, ``month`` or ``year`` (:data:`FREQUENCIES`).
+    by : str
+        Category column (``event_type``, ``violence_label``, ``source_event_type`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (its first day), ``by`` (the category), ``claimant``, ``incidents``
+        and :data:`FIGURE_COLUMNS`, one row per period, category and claimant: events
+        may be stacked across claimants, deaths only within one. An incident counts
+        in the period its dates start in; undated incidents are left out.
+    """
+    if freq not in FREQUENCIES:
+        raise ValueError(f"freq must be one of {', '.join(FREQUENCIES)}, not {freq!r}")
+    frame = _claimant(incidents)
+    frame = frame[frame["date_start"].notna()]
+    if by not in frame:
+        raise ValueError(f"no column {by!r} to split by")
+    columns = ["period", by, "claimant", "incidents", *FIGURE_COLUMNS]
+    if not len(frame):
+        return pd.DataFrame(columns=columns)
+    frame = frame.assign(period=pd.to_datetime(frame["date_start"]).dt.to_period(
+        FREQUENCIES[freq]).dt.start_time.dt.date.astype(str))
+    table = figure_table(frame, ["period", by, "claimant"])
+    table["period"] = pd.to_datetime(table["period"]).dt.date
+    return table[columns].sort_values(["period", by, "claimant"]).reset_index(drop=True)
+
+
+def compare_periods(
+    incidents: pd.DataFrame,
+    periods: Sequence[tuple[date, date]],
+    by: Sequence[str] = ("claimant",),
+) -> pd.DataFrame:
+    """Totals of two (or more) periods side by side.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Incidents filtered by everything but the dates.
+    periods : sequence of (date, date)
+        Inclusive ranges; an incident counts in every period its dates overlap.
+    by : sequence of str
+        Columns to split each period by (keep ``claimant`` among them for deaths).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` ("YYYY-MM-DD to YYYY-MM-DD"), the ``by`` columns, ``incidents``
+        and :data:`FIGURE_COLUMNS`.
+    """
+    frame = _claimant(incidents)
+    tables = []
+    for start, end in periods:
+        inside = date_overlap(frame["date_start"], frame["date_end"], start, end)
+        table = figure_table(frame[inside], list(by))
+        table.insert(0, "period", f"{start.isoformat()} to {end.isoformat()}")
+        tables.append(table)
+    if not tables:
+        return pd.DataFrame(columns=["period", *by, "incidents", *FIGURE_COLUMNS])
+    return pd.concat(tables, ignore_index=True)
