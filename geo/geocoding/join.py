@@ -165,11 +165,12 @@ def _search_text(frame: pd.DataFrame) -> pd.Series:
     columns = _text_columns(frame)
     if not len(frame):
         return pd.Series([], index=frame.index, dtype=str)
-    parts = [frame[c].fillna("").astype(str) for c in columns]
-    joined = parts[0].str.cat(parts[1:], sep=" | ")
-    unique = pd.unique(joined)
-    keys = {text: " | ".join(search_key(p) for p in text.split(" | ")) for text in unique}
-    return joined.map(keys).astype(str)
+    parts = []
+    for column in columns:
+        values = frame[column].fillna("").astype(str)
+        keys = {text: search_key(text) for text in pd.unique(values)}
+        parts.append(values.map(keys).astype(str))
+    return parts[0].str.cat(parts[1:], sep=" | ").astype(str)
 
 
 def _place_keys(frame: pd.DataFrame) -> pd.Series:

@@ -146,6 +146,8 @@ def search_key(text: str) -> str:
     -------
     str
     """
+    if text.isascii():
+        return " ".join(_SEARCH_SPLIT.sub(" ", text.lower().translate(_MARKS)).split())
     folded = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = unicodedata.normalize("NFKC", folded)

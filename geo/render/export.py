@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.io.formats import atomic_write
 from geo.schema import INCIDENT_COLUMNS
-from geo.view.filters import apply_view
+from geo.view.filters import FilterContext, apply_view
 from geo.view.state import ViewDomain, ViewState, encode_view
 from geo.vocab import CRS
 
@@ -75,7 +75,9 @@ def permalink(state: ViewState, domain: ViewDomain, base_url: str = "") -> str:
     return f"{base_url}?{query}" if query else base_url or "?"
 
 
-def view_incidents(incidents: pd.DataFrame, state: ViewState) -> pd.DataFrame:
+def view_incidents(
+    incidents: pd.DataFrame, state: ViewState, context: FilterContext | None = None
+) -> pd.DataFrame:
     """The records the view shows, in the project's layout, sorted by date then id.
 
     Parameters
@@ -83,13 +85,15 @@ def view_incidents(incidents: pd.DataFrame, state: ViewState) -> pd.DataFrame:
     incidents : pandas.DataFrame
         Output of :func:`geo.geocoding.join.to_geodataframe` (coordinates include geocoded ones).
     state : ViewState
+    context : FilterContext, optional
+        As the page filters with (areas and places for search terms).
 
     Returns
     -------
     pandas.DataFrame
         :data:`geo.schema.INCIDENT_COLUMNS` only.
     """
-    shown = incidents.loc[apply_view(incidents, state).mask, list(INCIDENT_COLUMNS)]
+    shown = incidents.loc[apply_view(incidents, state, context).mask, list(INCIDENT_COLUMNS)]
     ordered = shown.sort_values(["date_start", "id"], kind="stable", na_position="last")
     return pd.DataFrame(ordered).reset_index(drop=True)
 
@@ -102,6 +106,7 @@ def export_view(
     *,
     base_url: str = "",
     at: datetime | None = None,
+    context: FilterContext | None = None,
 ) -> ExportFile:
     """Export the incidents of a view.
 
@@ -118,6 +123,8 @@ def export_view(
         Address of the app's map page, to make the permalink absolute.
     at : datetime, optional
         Export time (UTC now by default).
+    context : FilterContext, optional
+        As the page filters with (areas and places for search terms).
 
     Returns
     -------
@@ -126,7 +133,7 @@ def export_view(
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected {', '.join(EXPORT_FORMATS)}")
     at = (at or datetime.now(UTC)).astimezone(UTC)
-    records = view_incidents(incidents, state)
+    records = view_incidents(incidents, state, context)
     stamp = at.strftime("%Y%m%dT%H%M%SZ")
     extension, mime = EXPORT_FORMATS[fmt]
     metadata: dict[str, object] = {
