@@ -273,8 +273,11 @@ def assign_areas(incidents: pd.DataFrame, areas: AdminAreas | None) -> pd.DataFr
         out[column] = assigned[column].astype(str)
     precision = pd.to_numeric(out["geo_precision"], errors="coerce")
     for level, code in ((2, 2), (1, 3)):
-        rows = (precision == code).to_numpy(dtype=bool) & (out[f"adm{level}_pcode"] != "")
-        out.loc[rows, "area_radius_km"] = out.loc[rows, f"adm{level}_pcode"].map(areas.radius_km)
+        rows = (precision == code).fillna(False).to_numpy(dtype=bool) & (
+            out[f"adm{level}_pcode"] != "").to_numpy(dtype=bool)
+        if rows.any():
+            radius = out.loc[rows, f"adm{level}_pcode"].map(areas.radius_km).astype(float)
+            out.loc[rows, "area_radius_km"] = radius
     return out
 
 
