@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.geocoding.geocoder import GeocodeResult, default_geocoder
-from geo.geocoding.protocol import PlaceResolver
+from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.settings import load_settings
 from geo.vocab import PRECISION_LABELS
 
@@ -62,7 +61,7 @@ def format_result(result: GeocodeResult, limit: int = 5) -> str:
 
 def geocode_frame(
     frame: pd.DataFrame,
-    geocoder: PlaceResolver,
+    geocoder: Geocoder,
     name_column: str,
     *,
     country_column: str | None = None,

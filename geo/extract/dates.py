@@ -211,11 +211,11 @@ def _day(groups: dict[str, str | None], published: date | None) -> DateSpan | No
         return DateSpan(when, when, "day")
     if published is None:
         return None
-    when = latest_not_after(month, day, published)
-    if when is None:
+    latest = latest_not_after(month, day, published)
+    if latest is None:
         return None
-    note = f"year {when.year} taken as the latest {when:%-d %B} not after publication"
-    return DateSpan(when, when, "day", note)
+    note = f"year {latest.year} taken as the latest {latest:%-d %B} not after publication"
+    return DateSpan(latest, latest, "day", note)
 
 
 def _bare_month(month: int, published: date | None) -> DateSpan | None:
@@ -232,8 +232,14 @@ def _since(groups: dict[str, str | None], published: date | None) -> DateSpan | 
         return None
     if groups.get("month"):
         month = MONTHS[(groups["month"] or "").lower()]
-        start = (month_span(int(groups["year"]), month).start if groups.get("year")
-                 else _bare_month(month, published).start)  # type: ignore[union-attr]
+        year = groups.get("year")
+        if year:
+            start = month_span(int(year), month).start
+        else:
+            bare = _bare_month(month, published)
+            if bare is None:
+                return None
+            start = bare.start
     else:
         start = date(int(groups["year"] or 0), 1, 1)
     if start > published:

@@ -221,18 +221,19 @@ def _has_evidence(
     """Whether a resolved name is a place mention (see :func:`find_places`)."""
     result = mention.result
     top = result.candidates[0] if result is not None and result.candidates else None
+    status = result.status if result is not None else "unresolved"
     foreign = bool(country and top is not None and top.place.country != country)
     if mention.descriptor:
-        return top is None or result.status == "unresolved" or not foreign or \
+        return top is None or status == "unresolved" or not foreign or \
             top.quality >= STRONG_QUALITY
-    if top is None or result.status == "unresolved":
+    if top is None or status == "unresolved":
         return False
     if cue:
         if foreign:
             return top.quality >= 1.0 or (top.quality >= STRONG_QUALITY and
                                           top.place.country in named)
-        return top.quality >= STRONG_QUALITY or result.status == "resolved"
-    if result.status != "resolved" or foreign or top.quality < STRONG_QUALITY:
+        return top.quality >= STRONG_QUALITY or status == "resolved"
+    if status != "resolved" or foreign or top.quality < STRONG_QUALITY:
         return False
     place = top.place
     if not place.gazetteer_id.startswith("geonames:"):

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 
 from geo.geocoding.gazetteer import Gazetteer, Place
 from geo.geocoding.names import name_keys
-from geo.geocoding.overrides import OverrideStore, override_key
+from geo.geocoding.overrides import Override, OverrideStore, override_key
 from geo.geocoding.sources import load_gazetteer
 from geo.settings import Settings, load_settings
 
@@ -335,14 +335,11 @@ class Geocoder:
         if found is None:
             return None
         source = f"override:{found.override_id}"
-        if found.is_pin:
-            place = _pin_place(found)
-        else:
-            place = self.place(found.gazetteer_id)
-            if place is None:
-                warnings.warn(f"override {found.override_id}: unknown gazetteer id "
-                              f"{found.gazetteer_id}", stacklevel=3)
-                return None
+        place = _pin_place(found) if found.is_pin else self.place(found.gazetteer_id)
+        if place is None:
+            warnings.warn(f"override {found.override_id}: unknown gazetteer id "
+                          f"{found.gazetteer_id}", stacklevel=3)
+            return None
         return GeocodeResult(name, "resolved", (Candidate(place, 1.0, "override", 1.0),), source)
 
     def _match(self, name: str, cc: str) -> dict[int, tuple[float, str]]:
@@ -558,7 +555,9 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return _EARTH_KM * math.hypot(x, math.radians(lat1 - lat2))
 
 
-def _pin_place(o) -> Place:  # noqa: ANN001 - an Override
+def _pin_place(o: Override) -> Place:
+    if o.latitude is None or o.longitude is None:
+        raise ValueError(f"override {o.override_id} is not a pin")
     return Place(
         gazetteer_id=f"override:{o.override_id}",
         name=o.name,

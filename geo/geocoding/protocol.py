@@ -27,8 +27,15 @@ class PlaceResolver(Protocol):
         Analysts' corrections it consults first (empty when there are none).
     """
 
-    gazetteer: Gazetteer | None
-    overrides: OverrideStore
+    @property
+    def gazetteer(self) -> Gazetteer | None:
+        """The gazetteer it resolves against, if it has one."""
+        ...
+
+    @property
+    def overrides(self) -> OverrideStore:
+        """Analysts' corrections it consults first."""
+        ...
 
     def geocode(
         self,

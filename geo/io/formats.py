@@ -70,7 +70,7 @@ class RawTable:
     encoding: str = ""
     delimiter: str = ""
     row_errors: list[RowError] = field(default_factory=list)
-    originals: list[object] = field(default_factory=list)
+    originals: Sequence[object] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
 
 

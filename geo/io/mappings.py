@@ -138,9 +138,11 @@ class ColumnMapping:
             return cls({str(k): str(v) for k, v in data.items()})
         columns = data.get("columns") or {}
         defaults = data.get("defaults") or {}
+        if not isinstance(columns, dict) or not isinstance(defaults, dict):
+            raise ValueError("'columns' and 'defaults' must be objects of column names")
         return cls(
-            {str(k): str(v) for k, v in columns.items()},  # type: ignore[union-attr]
-            {str(k): str(v) for k, v in defaults.items()},  # type: ignore[union-attr]
+            {str(k): str(v) for k, v in columns.items()},
+            {str(k): str(v) for k, v in defaults.items()},
         )
 
 

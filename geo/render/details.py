@@ -72,8 +72,8 @@ def format_casualties(incident: Mapping[str, object]) -> str:
         ("dead and injured", "casualties_min", "casualties_max"),
     ):
         low, high = incident.get(low_key), incident.get(high_key)
-        low = None if low is None or pd.isna(low) else int(low)
-        high = None if high is None or pd.isna(high) else int(high)
+        low = None if low is None or pd.isna(low) else int(str(low))
+        high = None if high is None or pd.isna(high) else int(str(high))
         if low is None and high is None:
             continue
         if low is not None and high is not None:
@@ -108,7 +108,7 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     """
     precision = incident.get("geo_precision")
     located = (
-        PRECISION_LABELS.get(int(precision), "?")
+        PRECISION_LABELS.get(int(str(precision)), "?")
         if precision is not None and not pd.isna(precision)
         else "not located"
     )

@@ -190,7 +190,7 @@ def _json_value(column: str, value: object) -> object:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if column in _DATE_COLUMNS:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating | float):

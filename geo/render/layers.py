@@ -375,7 +375,7 @@ def base_map(
             tiles=settings.tiles, attr=settings.attribution, name="basemap",
             max_zoom=19,
         ).add_to(fmap)
-    fmap.get_root().header.add_child(Element(_MAP_CSS))
+    fmap.get_root().header.add_child(Element(_MAP_CSS))  # type: ignore[attr-defined]
     if event_types:
         fmap.add_child(Legend(event_types))
     fmap.add_child(_FocusWithoutScroll())

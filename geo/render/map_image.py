@@ -18,6 +18,7 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
 from matplotlib.figure import Figure
@@ -197,7 +198,7 @@ def _extent(
     return box(minx - pad, miny - pad, maxx + pad, maxy + pad)
 
 
-def _draw_points(ax, points: gpd.GeoDataFrame) -> None:
+def _draw_points(ax: Axes, points: gpd.GeoDataFrame) -> None:
     if points.empty:
         return
     colors = points["event_type"].map(EVENT_COLORS).fillna(SEVERAL_COLOR).to_numpy()
@@ -216,7 +217,7 @@ def _draw_points(ax, points: gpd.GeoDataFrame) -> None:
                edgecolors=list(colors[approx]), linewidths=1.2, linestyle="--", zorder=6)
 
 
-def _legend(side, points: gpd.GeoDataFrame, sheet: MapSheet) -> None:
+def _legend(side: Axes, points: gpd.GeoDataFrame, sheet: MapSheet) -> None:
     types = [t for t in EVENT_COLORS if t in set(points["event_type"])]
     others = sorted(set(points["event_type"]) - set(EVENT_COLORS))
     handles = [

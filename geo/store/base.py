@@ -217,7 +217,9 @@ class IncidentStore(ABC):
             return []
         batch_origins = {o for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched}
         exclude = next(iter(batch_origins)) if len(batch_origins) == 1 else None
-        candidates = tx.duplicate_candidates(str(min(dated[0])), str(max(dated[1])), exclude)
+        first = min(str(s) for s in dated[0])
+        last = max(str(e) for e in dated[1])
+        candidates = tx.duplicate_candidates(first, last, exclude)
         if exclude is not None:
             if candidates.empty:
                 return []
@@ -400,7 +402,7 @@ def _same(name: str, stored: object, seen: object) -> bool:
     except (TypeError, ValueError):
         return False
     if hasattr(seen, "isoformat"):
-        seen = str(seen.isoformat())[:10]  # type: ignore[union-attr]
+        seen = str(seen.isoformat())[:10]
     return str(seen).strip() == str(stored)
 
 

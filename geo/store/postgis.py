@@ -137,7 +137,7 @@ class PostGISStore(IncidentStore):
             sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(c)))
             for c in INCIDENT_COLUMNS
         )
-        statements = [
+        statements: list[sql.SQL | sql.Composed] = [
             sql.SQL("CREATE EXTENSION IF NOT EXISTS postgis"),
             sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)),
             sql.SQL(
@@ -196,7 +196,9 @@ class PostGISStore(IncidentStore):
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_key,))
             yield _PgTransaction(conn, self._t)
 
-    def _read(self, query: sql.Composable, params: Sequence[object] = ()) -> list[tuple]:
+    def _read(
+        self, query: sql.SQL | sql.Composed, params: Sequence[object] = ()
+    ) -> list[tuple]:
         return self._conn().execute(query, tuple(params)).fetchall()
 
     # -- reads --------------------------------------------------------------------------

@@ -210,7 +210,7 @@ def _edit_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if hasattr(value, "isoformat"):
-        return str(value.isoformat())[:10]  # type: ignore[union-attr]
+        return str(value.isoformat())[:10]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

@@ -92,7 +92,7 @@ def date_overlap(
     An incident dated to a month or a year matches when any day of it falls in
     the range. Undated incidents are False.
     """
-    lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)  # type: ignore[arg-type]
+    lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)
     return ((starts <= hi) & (ends >= lo)).fillna(False).to_numpy(dtype=bool)
 
 

@@ -208,8 +208,10 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
     """
     default = default_view(domain)
     params: dict[str, str | list[str]] = {}
-    dated = state.date_from is not None and state.date_to is not None
-    if dated and (state.date_from, state.date_to) != (default.date_from, default.date_to):
+    if (
+        state.date_from is not None and state.date_to is not None
+        and (state.date_from, state.date_to) != (default.date_from, default.date_to)
+    ):
         params[PARAMS["dates"]] = [state.date_from.isoformat(), state.date_to.isoformat()]
     for name in ("event_types", "claim_statuses", "precisions"):
         values = getattr(state, name)

@@ -126,7 +126,7 @@ def timeline_chart(
     """
     end = pd.Timestamp(span[1]) + pd.Timedelta(days=1)
     x_scale = alt.Scale(
-        domain=[alt.DateTime(**_parts(pd.Timestamp(span[0]))), alt.DateTime(**_parts(end))]
+        domain=[_parts(pd.Timestamp(span[0])), _parts(end)]
     )
     rows = list(PRECISION_ROWS.values())
     shade = pd.DataFrame(
@@ -164,7 +164,7 @@ def timeline_chart(
     )
     if brush:
         cells = cells.add_params(alt.selection_interval(name=BRUSH, encodings=["x"]))
-    return alt.layer(cells, band).properties(height=150)
+    return alt.LayerChart(layer=[cells, band]).properties(height=150)
 
 
 def brushed_range(
@@ -195,10 +195,10 @@ def brushed_range(
     ends = brush.get("start")
     if not isinstance(ends, list | tuple) or len(ends) != 2:
         return None
-    times = [_instant(v) for v in ends]
-    if times[0] is None or times[1] is None:
+    a, b = _instant(ends[0]), _instant(ends[1])
+    if a is None or b is None:
         return None
-    lo, hi = sorted(times)  # type: ignore[type-var]
+    lo, hi = min(a, b), max(a, b)
     first = lo.date()
     # The brush's end is an instant: midnight belongs to the day before.
     last = (hi - timedelta(microseconds=1)).date() if hi > lo else hi.date()
