@@ -221,8 +221,7 @@ class Geocoder:
     def with_overrides(self, overrides: OverrideStore) -> Geocoder:
         """A geocoder with other corrections, sharing this one's gazetteer and indexes.
 
-        Neither geocoder is changed: a geocoder cached for every session stays as it
-        was, and the new one costs no index build.
+        Neither geocoder is changed (a geocoder every session shares stays as it was).
 
         Parameters
         ----------
@@ -597,15 +596,3 @@ def default_geocoder(settings: Settings | None = None) -> Geocoder:
         )
     gazetteer = load_gazetteer(index, settings.places_path)
     return Geocoder(gazetteer, OverrideStore(settings.overrides_path))
-
-
-__all__ = [
-    "Candidate",
-    "GeocodeResult",
-    "Geocoder",
-    "MatchKind",
-    "Status",
-    "default_geocoder",
-    "RESOLVE_SCORE",
-]
-

@@ -1,5 +1,7 @@
 """Where incidents live: one interface, two back ends chosen by one setting.
 
+May import: geo.settings, geo.vocab, geo.errors, geo.schema, geo.io, geo.geocoding.
+
 ``INCIDENT_DB`` (see :mod:`geo.settings`) is either a path, for the embedded GeoPackage
 file (default ``data/incidents.gpkg``), or a ``postgresql://`` URL, for PostGIS.
 
