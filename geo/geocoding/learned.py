@@ -1,0 +1,271 @@
+"""Places learned from the analyst's own datasets.
+
+A record that carries both a place name and coordinates given by its source (an ACLED
+``location``, a UCDP ``where_coordinates`` with ``where_prec`` 1, a row of this
+project's layout at exact precision) says where that name is. The store keeps one row
+per (name, country, admin1, point, precision, source dataset) with the number of
+records behind it (:data:`LEARNED_COLUMNS`); the geocoder reads them through a
+:class:`LearnedPlaceSource` (the store, or :class:`LearnedPlaces` in memory) and ranks
+them with the gazetteer, showing where each came from. An analyst can switch a source
+dataset off (``enabled`` False): its places are then ignored.
+
+Coordinates the geocoder itself produced are never learned from (that would only
+repeat its own answers): a record is learned from only when ``geocode_source`` is
+``given``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from geo.geocoding.compound import parse_place
+from geo.geocoding.names import name_key
+
+#: Columns of the learned-places table.
+LEARNED_COLUMNS: tuple[str, ...] = (
+    "name", "country", "admin1", "latitude", "longitude", "precision", "source", "records",
+    "enabled",
+)
+#: Location precisions learned from, per source dataset (others: exact only).
+LEARN_PRECISIONS: dict[str, tuple[int, ...]] = {"acled": (1, 2)}
+DEFAULT_PRECISIONS: tuple[int, ...] = (1,)
+#: Learned points of one name closer than this are one place.
+SAME_PLACE_KM = 3.0
+#: Decimals learned points are rounded to (about 1 m).
+DECIMALS = 5
+
+
+class LearnedPlaceSource(Protocol):
+    """Where the geocoder reads learned places from (the store implements it)."""
+
+    def learned_places(self) -> pd.DataFrame:
+        """Every learned place, :data:`LEARNED_COLUMNS`."""
+        ...
+
+    def revision(self) -> int:
+        """A number that changes whenever the learned places may have changed."""
+        ...
+
+
+class LearnedPlaces:
+    """Learned places held in memory (tests, benchmarks, files).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :data:`LEARNED_COLUMNS` (``enabled`` defaults to True).
+    """
+
+    def __init__(self, frame: pd.DataFrame | None = None) -> None:
+        self._frame = _typed(frame if frame is not None else empty_learned())
+        self._revision = 0
+
+    def learned_places(self) -> pd.DataFrame:
+        """See :meth:`LearnedPlaceSource.learned_places`."""
+        return self._frame.copy()
+
+    def revision(self) -> int:
+        """See :meth:`LearnedPlaceSource.revision`."""
+        return self._revision
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Add learned rows (records of equal rows add up)."""
+        self._frame = merge_learned(self._frame, frame)
+        self._revision += 1
+
+    def set_enabled(self, source: str, enabled: bool) -> None:
+        """Switch a source dataset on or off."""
+        self._frame.loc[self._frame["source"] == source, "enabled"] = enabled
+        self._revision += 1
+
+
+def empty_learned() -> pd.DataFrame:
+    """An empty learned-places table."""
+    return _typed(pd.DataFrame(columns=list(LEARNED_COLUMNS)))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in ("name", "country", "admin1", "source"):
+        out[column] = out[column].fillna("").astype(str) if column in out else ""
+    for column in ("latitude", "longitude"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    for column in ("precision", "records"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").fillna(1).astype(np.int64)
+    if "enabled" not in out:
+        out["enabled"] = True
+    out["enabled"] = out["enabled"].map(_truthy).astype(bool)
+    return out[list(LEARNED_COLUMNS)].reset_index(drop=True)
+
+
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value) if value is not None and value == value else True
+
+
+def learnable(incidents: pd.DataFrame, origins: Sequence[str]) -> np.ndarray:
+    """Which records teach a place: a name, coordinates from the source, fine precision.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Typed incidents (``place``, ``latitude``, ``geo_precision``, ``geocode_source``).
+    origins : sequence of str
+        Source dataset of each record.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    origins = list(origins)
+    precision = pd.to_numeric(incidents["geo_precision"], errors="coerce").fillna(1)
+    allowed = np.array([p in LEARN_PRECISIONS.get(o, DEFAULT_PRECISIONS)
+                        for p, o in zip(precision.astype(int), origins, strict=True)],
+                       dtype=bool)
+    source = incidents["geocode_source"].fillna("").astype(str)
+    return (
+        (incidents["place"].fillna("").astype(str).str.strip() != "").to_numpy()
+        & incidents["latitude"].notna().to_numpy()
+        & incidents["longitude"].notna().to_numpy()
+        & source.isin(["given", ""]).to_numpy()
+        & allowed
+    )
+
+
+def learn_from_incidents(incidents: pd.DataFrame, origins: Sequence[str]) -> pd.DataFrame:
+    """The learned places a set of records teaches (records counted per place).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+    origins : sequence of str
+        Source dataset of each record (``acled``, ``ucdp``, a file or source name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`LEARNED_COLUMNS`.
+    """
+    keep = learnable(incidents, origins)
+    if not keep.any():
+        return empty_learned()
+    rows = incidents[keep]
+    frame = pd.DataFrame({
+        "name": rows["place"].astype(str).str.strip().to_numpy(),
+        "country": rows["country"].fillna("").astype(str).to_numpy(),
+        "admin1": rows["admin1"].fillna("").astype(str).to_numpy(),
+        "latitude": rows["latitude"].astype(float).round(DECIMALS).to_numpy(),
+        "longitude": rows["longitude"].astype(float).round(DECIMALS).to_numpy(),
+        "precision": pd.to_numeric(rows["geo_precision"], errors="coerce").fillna(1)
+        .astype(np.int64).to_numpy(),
+        "source": np.asarray(list(origins), dtype=object)[keep],
+    })
+    keys = ["name", "country", "admin1", "latitude", "longitude", "precision", "source"]
+    grouped = frame.groupby(keys, sort=False).size().rename("records").reset_index()
+    grouped["enabled"] = True
+    return _typed(grouped)
+
+
+def merge_learned(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Two learned tables as one (records of equal places add up)."""
+    both = pd.concat([_typed(a), _typed(b)], ignore_index=True)
+    keys = ["name", "country", "admin1", "latitude", "longitude", "precision", "source"]
+    out = both.groupby(keys, sort=False).agg(records=("records", "sum"),
+                                             enabled=("enabled", "all")).reset_index()
+    return _typed(out)
+
+
+def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
+    """Enabled learned places as gazetteer rows, one per (name, country, place).
+
+    Names are split as :func:`geo.geocoding.compound.parse_place` does: "Tadmur/Palmyra
+    town" becomes the place "Tadmur" with the alias "Palmyra"; a facility keeps its kind
+    in its name ("Shair gas field"), so that it never answers for a village. Rows of the
+    same name within :data:`SAME_PLACE_KM` of each other are one place, with their
+    records added up and their sources listed.
+
+    Parameters
+    ----------
+    learned : pandas.DataFrame
+        :data:`LEARNED_COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Gazetteer columns (see :data:`geo.geocoding.gazetteer.TABLE_COLUMNS`) plus
+        ``records`` and ``sources``.
+    """
+    frame = _typed(learned)
+    frame = frame[frame["enabled"] & frame["latitude"].notna()]
+    out: list[dict[str, object]] = []
+    if frame.empty:
+        return pd.DataFrame(out)
+    parsed = {n: parse_place(n) for n in frame["name"].unique()}
+    frame = frame.assign(
+        _key=[name_key(parsed[n].canonical) or n.lower() for n in frame["name"]],
+    )
+    frame = frame[[not parsed[n].generic for n in frame["name"]]]
+    for (key, country), group in frame.groupby(["_key", "country"], sort=False):
+        for members in _clusters(group):
+            out.append(_learned_row(members, parsed, str(key), str(country)))
+    return pd.DataFrame(out)
+
+
+def _clusters(group: pd.DataFrame) -> list[pd.DataFrame]:
+    """Rows of one name split into places (points within SAME_PLACE_KM of the first)."""
+    group = group.sort_values("records", ascending=False, kind="stable")
+    remaining = group
+    clusters = []
+    while len(remaining):
+        head = remaining.iloc[0]
+        dlat = (remaining["latitude"] - head["latitude"]) * 111.0
+        dlon = (remaining["longitude"] - head["longitude"]) * 111.0 * np.cos(
+            np.radians(head["latitude"]))
+        near = np.hypot(dlat, dlon) <= SAME_PLACE_KM
+        clusters.append(remaining[near])
+        remaining = remaining[~near]
+    return clusters
+
+
+def _learned_row(members: pd.DataFrame, parsed: dict, key: str, country: str) -> dict:
+    weights = members["records"].to_numpy(dtype=float)
+    best = members.iloc[int(np.argmax(weights))]
+    by_source = members.groupby("source", sort=False)["records"].sum().sort_values(
+        ascending=False)
+    sources = "; ".join(f"{s}: {int(n)}" for s, n in by_source.items())
+    spellings: list[str] = []
+    kind = ""
+    precision = int(members["precision"].min())
+    for raw in members["name"]:
+        p = parsed[raw]
+        kind = kind or p.kind
+        precision = max(precision, p.precision)
+        names = [p.canonical] if p.facility or p.feature_class == "terrain" else list(p.names)
+        for s in [*names, raw]:
+            if s and s not in spellings:
+                spellings.append(s)
+    admin1 = members.groupby("admin1")["records"].sum().idxmax()
+    ident = hashlib.sha1(f"{key}|{country}|{best['latitude']:.3f}|{best['longitude']:.3f}"
+                         .encode()).hexdigest()[:12]
+    return {
+        "gazetteer_id": f"learned:{ident}",
+        "name": spellings[0],
+        "aliases": "|".join(s.replace("|", " ") for s in spellings[1:]),
+        "latitude": float(best["latitude"]),
+        "longitude": float(best["longitude"]),
+        "kind": f"learned {kind}" if kind else "learned place",
+        "feature_code": "",
+        "country": country,
+        "admin1": str(admin1),
+        "admin1_code": "",
+        "precision": precision,
+        "population": 0,
+        "records": int(weights.sum()),
+        "sources": sources,
+    }
