@@ -45,7 +45,14 @@ class Settings:
     places_path : Path
         The project's own place file (sites and aliases GeoNames lacks).
     gazetteer_index_path : Path
-        Index file built from GeoNames data by ``python -m geo.geocoding.sources``.
+        Compact index folder built from GeoNames data by ``python -m geo.geocoding.sources``
+        (memory-mapped Arrow columns).
+    default_country : str
+        ``INCIDENT_MAP_COUNTRY``: ISO code assumed for names without a country; places
+        abroad then need their country in the record or an explicit foreign cue.
+    calibration_path : Path
+        Evidence class -> probability table of the geocoder's scores
+        (``INCIDENT_MAP_CALIBRATION``, written by ``bench/bench_geocoder.py --calibrate``).
     overrides_path : Path
         Analysts' geocoding corrections, kept across restarts.
     mappings_path : Path
@@ -64,7 +71,9 @@ class Settings:
     incidents_path: Path = DATA_DIR / "seed_incidents.csv"
     data_file: Path | None = None
     places_path: Path = DATA_DIR / "places.csv"
-    gazetteer_index_path: Path = DATA_DIR / "gazetteer" / "index.parquet"
+    gazetteer_index_path: Path = DATA_DIR / "gazetteer" / "index"
+    default_country: str = ""
+    calibration_path: Path = DATA_DIR / "geocode_calibration.json"
     overrides_path: Path = DATA_DIR / "geocode_overrides.csv"
     mappings_path: Path = DATA_DIR / "column_mappings.json"
     admin_paths: tuple[Path, ...] = (
@@ -83,7 +92,8 @@ def load_settings() -> Settings:
     Settings
         ``INCIDENT_MAP_TILES``, ``INCIDENT_MAP_ATTRIBUTION``, ``INCIDENT_MAP_DATA``,
         ``INCIDENT_MAP_PLACES``, ``INCIDENT_MAP_GAZETTEER``, ``INCIDENT_MAP_OVERRIDES``,
-        ``INCIDENT_MAP_MAPPINGS``, ``INCIDENT_MAP_ADMIN`` and ``INCIDENT_DB`` override
+        ``INCIDENT_MAP_MAPPINGS``, ``INCIDENT_MAP_ADMIN``, ``INCIDENT_MAP_COUNTRY``,
+        ``INCIDENT_MAP_CALIBRATION`` and ``INCIDENT_DB`` override
         the defaults.
     """
     base = Settings()
@@ -99,6 +109,8 @@ def load_settings() -> Settings:
         gazetteer_index_path=_path_from_env(
             "INCIDENT_MAP_GAZETTEER", base.gazetteer_index_path
         ),
+        default_country=(os.environ.get("INCIDENT_MAP_COUNTRY") or "").strip().upper(),
+        calibration_path=_path_from_env("INCIDENT_MAP_CALIBRATION", base.calibration_path),
         overrides_path=_path_from_env("INCIDENT_MAP_OVERRIDES", base.overrides_path),
         mappings_path=_path_from_env("INCIDENT_MAP_MAPPINGS", base.mappings_path),
         admin_paths=_paths_from_env("INCIDENT_MAP_ADMIN", base.admin_paths),

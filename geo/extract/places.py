@@ -446,29 +446,23 @@ def spelling_index(geocoder: PlaceResolver) -> Callable[[str], bool] | None:
         the keys the geocoder's first stages look up; None when the geocoder has no
         gazetteer to read them from.
     """
-    if geocoder.gazetteer is None:
+    gazetteer = geocoder.gazetteer
+    if gazetteer is None:
         return None
-    names = geocoder.gazetteer.names
-    key = id(names)
-    cached = _SPELLINGS.get(key)
-    if cached is None or cached[0] is not names:
-        exact = frozenset(names["exact"].unique().tolist())
-        norm = frozenset(names.loc[names["norm"] != "", "norm"].unique().tolist())
-        _SPELLINGS.clear()
-        _SPELLINGS[key] = cached = (names, exact, norm)
-    _, exact, norm = cached
     from geo.geocoding.names import name_keys
     from geo.geocoding.overrides import override_key
 
     corrected = frozenset(o.key[0] for o in geocoder.overrides.active())
 
     def known(name: str) -> bool:
+        # hash lookups in the compact index: nothing is materialised per spelling
         exact_key, norm_key, _ = name_keys(name)
-        if exact_key in exact or (norm_key and norm_key in norm):
+        if exact_key and gazetteer.lookup("exact", exact_key):
+            return True
+        if norm_key and gazetteer.lookup("norm", norm_key):
             return True
         return bool(corrected) and override_key(name, None, None)[0] in corrected
 
     return known
 
 
-_SPELLINGS: dict[int, tuple[object, frozenset[str], frozenset[str]]] = {}

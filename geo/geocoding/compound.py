@@ -74,8 +74,8 @@ _NEAR = re.compile(r"^(?:near|around|close to|outside|on the outskirts of|outski
 _OF_REGION = re.compile(r"^(?:the\s+)?(countryside|outskirts|province|suburbs?|"
                         r"governorate|district)\s+of\s+(.+)$", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
-_DIRECTION_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:northern|southern|eastern|western|"
-                               r"north|south|east|west)(?:ern)?\s+)", re.IGNORECASE)
+_DIRECTION_PREFIX = re.compile(r"^(?:the\s+)?(?:north|south)?-?(?:east|west)?(?:ern)?\s+",
+                               re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,9 @@ class ParsedPlace:
     relation : str
         ``near`` or ``distance`` when the string places something relative to the
         name, else ''.
+    direction : str
+        The part of the place a direction word names ("Northern Aleppo Governorate":
+        ``north``), else ''.
     """
 
     text: str
@@ -106,6 +109,7 @@ class ParsedPlace:
     feature_class: str = ""
     precision: int = 1
     relation: str = ""
+    direction: str = ""
 
     @property
     def generic(self) -> bool:
@@ -169,8 +173,14 @@ def parse_place(text: str) -> ParsedPlace:
         precision = max(precision, word_precision)
         feature_class = "region" if word_precision == 3 else "settlement"
         body = region.group(2)
-    body = _DIRECTION_PREFIX.sub("", body) if _DIRECTION_PREFIX.match(body) and len(
-        body.split()) > 2 else body
+    direction = ""
+    prefix = _DIRECTION_PREFIX.match(body)
+    last = body.split()[-1].lower() if body.split() else ""
+    if prefix and prefix.group(0).strip() and len(body.split()) > 2 and \
+            SETTLEMENT_WORDS.get(last, ("", 1))[1] >= 2:
+        word = prefix.group(0).lower().replace("the ", "").strip()
+        direction = word.removesuffix("ern").replace("-", "")
+        body = body[prefix.end():]
     inner = [m.strip() for m in _PAREN.findall(body)]
     body = _PAREN.sub(" ", body)
     pieces = [p.strip() for p in re.split(r"\s*/\s*", body) if p.strip()]
@@ -183,7 +193,8 @@ def parse_place(text: str) -> ParsedPlace:
             precision = max(precision, piece_precision)
         if core and not is_generic(core) and core not in names:
             names.append(core)
-    return ParsedPlace(text, tuple(names), kind, feature_class, precision, relation)
+    return ParsedPlace(text, tuple(names), kind, feature_class, precision, relation,
+                       direction)
 
 
 def _strip_kind(piece: str) -> tuple[str, str, str, int]:

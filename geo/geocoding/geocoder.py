@@ -1,75 +1,62 @@
 """Place names (with context) to ranked candidates; the seam every caller uses.
 
-Lookup runs in stages, each consulted only when the ones before it found nothing:
+A name goes through these steps:
 
-1. analysts' corrections (:mod:`geo.geocoding.overrides`);
-2. exact keys (case, diacritics, marks) and normalised keys (article, doubled
-   letters, transliteration variants), then consonant skeletons scored by how
-   close the normalised spellings are;
-3. a RapidFuzz fallback over the normalised spellings of the country (or of the
-   world, blocked by first letter, without a country).
-
-Candidates are ranked by name-match quality, feature kind, population and context
-(country filter, governorate, other places named in the same record). A candidate's
-score is its match quality times its share of the plausibility of all candidates
-(co-located entries counted once), discounted for skeleton and fuzzy matches. A name is
-``resolved`` only when the best score reaches :data:`RESOLVE_SCORE`; ``ambiguous`` when
-several exact or normalised candidates compete; otherwise ``unresolved``, with any
-skeleton or fuzzy candidates as suggestions for review. Nothing is placed silently.
+1. the string is split into names, a feature kind and a precision
+   (:mod:`geo.geocoding.compound`: "Tadmur/Palmyra town", "Aleppo countryside",
+   "near X", "Shair gas field"); generic words ("village", "the city") stop here;
+2. analysts' corrections (:mod:`geo.geocoding.overrides`);
+3. exact and normalised keys of the whole string, then of each name, in the gazetteer
+   and in the places learned from the analyst's datasets (:mod:`geo.geocoding.learned`);
+   consonant skeletons and a RapidFuzz fallback only when nothing matched;
+4. context: a candidate outside the country, governorate or district the record gives
+   is rejected (:mod:`geo.geocoding.context`); with a default country set, nothing
+   abroad is considered unless the caller has a foreign cue (``abroad=True``);
+5. decision (:mod:`geo.geocoding.ranking`): one place (co-located entries counted once),
+   or one place that learned data, population or the record's other places single
+   out; otherwise ``ambiguous``. The score is the probability of being right for the
+   answer's evidence class (:mod:`geo.geocoding.calibration`); a name is ``resolved``
+   only at :data:`RESOLVE_SCORE` or above. Nothing is placed silently.
 """
 
 from __future__ import annotations
 
 import copy
-import math
+import dataclasses
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geo.geocoding.calibration import Calibration
+from geo.geocoding.compound import ParsedPlace, parse_place
+from geo.geocoding.context import AreaContext, area_key
 from geo.geocoding.gazetteer import Gazetteer, Place
+from geo.geocoding.index_file import build_part
+from geo.geocoding.learned import LearnedPlaceSource, learned_gazetteer_rows
 from geo.geocoding.names import name_keys
-from geo.geocoding.overrides import Override, OverrideStore, override_key
+from geo.geocoding.overrides import Override, OverrideStore
 from geo.geocoding.sources import load_gazetteer
 from geo.settings import Settings, load_settings
 
 Status = Literal["resolved", "ambiguous", "unresolved"]
 MatchKind = Literal["override", "exact", "normalised", "skeleton", "fuzzy"]
 
-#: A name is resolved when its best candidate scores at least this.
+#: A name is resolved when its answer is right with at least this probability.
 RESOLVE_SCORE = 0.8
 #: Below this name-match quality a candidate is not worth showing.
 MIN_QUALITY = 0.78
 #: Minimum RapidFuzz ratio (0-100) of the fuzzy fallback.
 FUZZY_CUTOFF = 82.0
-#: Entries closer than this (km) are taken to be the same place.
-SAME_PLACE_KM = 4.0
-#: Context places within this distance (km) lend support to a candidate.
-CONTEXT_KM = 60.0
-
-#: How far a kind of match is trusted. Two different towns often differ only in a vowel
-#: or a letter (Salkhad / Salakhid), so when the right one is missing from the gazetteer a
-#: loose match would place a record wrongly. A skeleton match (same consonants) resolves
-#: only when its spellings are very close (quality >= 0.89) and nothing competes; fuzzy
-#: matches always stay below RESOLVE_SCORE: suggestions for review, never placed alone.
-_TRUST = {"skeleton": 0.9, "fuzzy": 0.75}
-_NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
+NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
 _EXACT = (1.0, "exact")
-_NORMALISED_MATCH = (_NORMALISED, "normalised")
-_FUZZY_BLOCK = 20_000  # above this many spellings, fuzzy search is blocked by first letter
-_SHARPNESS = 15.0  # how strongly match quality outweighs population and kind
-_LOCAL_POPULATION = 20_000  # curated local places count as a town of this size
-_CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
-_PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
-_ADMIN1_BOOST = 100.0
-_CONTEXT_BOOST = 4.0
-_MAX_CANDIDATES = 8
-_SAME_PLACE_DEG = SAME_PLACE_KM / 100.0  # latitude gap beyond which places cannot be that close
-_EARTH_KM = 6371.0088
+_NORMALISED_MATCH = (NORMALISED, "normalised")
+_CACHE_SIZE = 65_536
+_AREA_LEVELS = {"governorate": 1, "province": 1, "district": 2}
 
 
 @dataclass(frozen=True)
@@ -79,19 +66,27 @@ class Candidate:
     Attributes
     ----------
     place : Place
-        The gazetteer entry.
+        The gazetteer entry (its precision is the answer's: coarser when the string
+        says "countryside" or "near").
     score : float
-        Confidence in [0, 1]: match quality times share of plausibility.
+        Probability that this is the place meant, in [0, 1].
     match : str
         How the name matched: override, exact, normalised, skeleton or fuzzy.
     quality : float
         Name-match quality alone, in [0, 1].
+    evidence : str
+        The evidence class the score comes from (see :mod:`geo.geocoding.calibration`).
+    provenance : str
+        Where the place comes from: learned datasets with their record counts, the
+        gazetteer id, or both.
     """
 
     place: Place
     score: float
     match: str = "exact"
     quality: float = 1.0
+    evidence: str = ""
+    provenance: str = ""
 
     @property
     def precision(self) -> int:
@@ -113,13 +108,22 @@ class GeocodeResult:
         Ranked best first; the alternatives passed over follow the best.
     source : str
         Where the answer came from: the gazetteer id of the best candidate, or
-        ``override:<id>`` for an analyst's correction ('' when unresolved).
+        ``override:<id>`` for an analyst's correction ('' when not resolved).
+    kind : str
+        Feature kind the name says (village, camp, airbase, gas field ...), '' if none.
+    feature_class : str
+        ``settlement``, ``facility``, ``terrain``, ``region`` or ''.
+    notes : tuple of str
+        Why candidates were set aside, and where learned sources disagree.
     """
 
     query: str
     status: Status
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     source: str = ""
+    kind: str = ""
+    feature_class: str = ""
+    notes: tuple[str, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -149,34 +153,8 @@ class GeocodeResult:
         return self.candidates[1:] if self.best else self.candidates
 
 
-class _KeyIndex:
-    """Map a key to the values stored under it (values grouped by key, in a list)."""
-
-    def __init__(self, keys: np.ndarray, values: np.ndarray, shared: Sequence = ()) -> None:
-        codes, uniques = pd.factorize(keys)
-        order = np.argsort(codes, kind="stable")
-        values = values[order]
-        # A tuple (of plain values, which the cycle collector stops visiting) whose items
-        # are the ``shared`` objects when given: row numbers exist once, not per index.
-        if len(shared):
-            self._values = tuple(map(shared.__getitem__, values.tolist()))
-        else:
-            self._values = tuple(values.tolist())
-        counts = np.bincount(codes, minlength=len(uniques))
-        bounds = np.concatenate([[0], np.cumsum(counts)])
-        # key -> start * 2**32 + end: a dict of str -> int is never tracked by the collector.
-        spans = (bounds[:-1].astype(np.int64) << 32) | bounds[1:].astype(np.int64)
-        self._code = dict(zip(uniques.tolist(), spans.tolist(), strict=True))
-
-    def get(self, key: str) -> tuple:
-        span = self._code.get(key)
-        if span is None:
-            return ()
-        return self._values[span >> 32:span & 0xFFFFFFFF]
-
-
 class Geocoder:
-    """Resolve place names against a gazetteer.
+    """Resolve place names against a gazetteer and the places learned from imports.
 
     Parameters
     ----------
@@ -184,44 +162,56 @@ class Geocoder:
         The gazetteer.
     overrides : OverrideStore, optional
         Analysts' corrections, consulted before the gazetteer.
+    areas : AreaContext, optional
+        Admin-area polygons, to reject candidates outside the area a record gives.
+    default_country : str
+        ISO code assumed when a name comes without a country; places abroad are then
+        considered only with ``abroad=True`` (a foreign cue) or their country given.
+    calibration : Calibration, optional
+        Evidence class -> probability (defaults when not given).
     """
 
     def __init__(
-        self, places: Gazetteer | Sequence[Place], overrides: OverrideStore | None = None
+        self,
+        places: Gazetteer | Sequence[Place],
+        overrides: OverrideStore | None = None,
+        *,
+        areas: AreaContext | None = None,
+        default_country: str = "",
+        calibration: Calibration | None = None,
     ) -> None:
         gaz = places if isinstance(places, Gazetteer) else Gazetteer.from_places(places)
-        self.gazetteer = gaz
+        self.base = gaz
         self.overrides = overrides if overrides is not None else OverrideStore(None)
-        names = gaz.names
-        exact = names[["exact", "place"]].drop_duplicates()
-        norm = names.loc[names["norm"] != "", ["norm", "place"]].drop_duplicates()
-        # Each key is indexed twice: alone, and prefixed by the country ("SY|raka").
-        rows = tuple(range(len(gaz)))
-        self._exact = _KeyIndex(exact["exact"].to_numpy(object), exact["place"].to_numpy(), rows)
-        self._norm = _KeyIndex(norm["norm"].to_numpy(object), norm["place"].to_numpy(), rows)
-        self._exact_cc = _KeyIndex(_with_country(gaz, exact, "exact"),
-                                   exact["place"].to_numpy(), rows)
-        self._norm_cc = _KeyIndex(_with_country(gaz, norm, "norm"), norm["place"].to_numpy(),
-                                  rows)
-        skel = names.loc[names["skel"] != "", ["skel", "norm"]].drop_duplicates()
-        self._skel = _KeyIndex(skel["skel"].to_numpy(object), skel["norm"].to_numpy(object))
-        self._norm_rows = norm
-        self._fuzzy_cache: dict[str, list[str]] = {}
-        # Tuples of plain values: the cycle collector stops visiting them after one pass.
-        self._country = tuple(gaz.country.tolist())
+        self.areas = areas
+        self.default_country = default_country.strip().upper()
+        self.calibration = calibration or Calibration()
+        self.learned_revision: int | None = None
+        self.learned_sources: tuple[str, ...] = ()
+        self._use(gaz)
+
+    def _use(self, gaz: Gazetteer) -> None:
+        """Point at a gazetteer: per-row tuples for the ranking, fresh caches."""
+        from geo.geocoding.ranking import base_weights
+
+        self.gazetteer: Gazetteer | None = gaz
+        self._gaz = gaz
         self._lat = tuple(gaz.latitude.tolist())
         self._lon = tuple(gaz.longitude.tolist())
-        self._weight = tuple(self._base_weights().tolist())
-        self._admin1_norm: tuple[str, ...] | None = None
+        self._weight = tuple(base_weights(gaz).tolist())
+        self._learned = tuple(gaz.records.tolist())
+        self._generation = id(gaz)
+        self._fuzzy_cache: dict[str, list[str]] = {}
         self._anchor_cache: dict[tuple[tuple[str, ...], str], list[tuple[float, float]]] = {}
-        if len(gaz):
-            gaz.place(0)  # materialise the column lists once, not on the first query
+        self._match_cache: dict[tuple[str, str], dict[int, tuple[float, str]]] = {}
+        self._parse_cache: dict[str, ParsedPlace] = {}
 
-    # ------------------------------------------------------------------ public
+    # ------------------------------------------------------------------ derived geocoders
     def with_overrides(self, overrides: OverrideStore) -> Geocoder:
         """A geocoder with other corrections, sharing this one's gazetteer and indexes.
 
-        Neither geocoder is changed (a geocoder every session shares stays as it was).
+        Neither geocoder is changed: a geocoder cached for every session stays as it
+        was, and the new one costs no index build.
 
         Parameters
         ----------
@@ -235,6 +225,37 @@ class Geocoder:
         other.overrides = overrides
         return other
 
+    def with_learned(self, source: LearnedPlaceSource | None) -> Geocoder:
+        """A geocoder that also knows the places learned from imports (this one unchanged).
+
+        Parameters
+        ----------
+        source : LearnedPlaceSource or None
+            The store (or :class:`geo.geocoding.learned.LearnedPlaces`); its enabled
+            sources count. None gives the gazetteer alone.
+
+        Returns
+        -------
+        Geocoder
+            Shares the gazetteer's index; only the learned places are indexed anew.
+        """
+        other = copy.copy(self)
+        if source is None:
+            other.learned_revision, other.learned_sources = None, ()
+            other._use(self.base)
+            return other
+        frame = source.learned_places()
+        other.learned_revision = source.revision()
+        enabled = frame[frame["enabled"].astype(bool)] if len(frame) else frame
+        other.learned_sources = tuple(sorted(set(enabled["source"]))) if len(frame) else ()
+        rows = learned_gazetteer_rows(frame)
+        if rows.empty:
+            other._use(self.base)
+        else:
+            other._use(Gazetteer([*self.base.parts, build_part(rows)]))
+        return other
+
+    # ------------------------------------------------------------------ public
     def place(self, gazetteer_id: str) -> Place | None:
         """Return the gazetteer entry with this id (or an override pin), if any."""
         if gazetteer_id.startswith("override:"):
@@ -242,8 +263,32 @@ class Geocoder:
                 if f"override:{o.override_id}" == gazetteer_id and o.is_pin:
                     return _pin_place(o)
             return None
-        row = self.gazetteer.row(gazetteer_id)
-        return None if row is None else self.gazetteer.place(row)
+        row = self._gaz.row(gazetteer_id)
+        return None if row is None else self._gaz.place(row)
+
+    def knows(self, name: str, country: str | None = None) -> bool:
+        """Whether the gazetteer, a learned place or a correction has this exact or
+        normalised spelling (a cheap test, no ranking)."""
+        exact_key, norm_key, _ = name_keys(name)
+        if not exact_key:
+            return False
+        cc = (country or "").strip().upper()
+        kinds = ("exact_cc", "norm_cc") if cc else ("exact", "norm")
+        prefix = f"{cc}|" if cc else ""
+        if self._gaz.lookup(kinds[0], prefix + exact_key):
+            return True
+        if norm_key and self._gaz.lookup(kinds[1], prefix + norm_key):
+            return True
+        return len(self.overrides) > 0 and self.overrides.find(name, cc or None) is not None
+
+    def parse(self, name: str) -> ParsedPlace:
+        """What a place string says (cached :func:`geo.geocoding.compound.parse_place`)."""
+        parsed = self._parse_cache.get(name)
+        if parsed is None:
+            if len(self._parse_cache) >= _CACHE_SIZE:
+                self._parse_cache.clear()
+            parsed = self._parse_cache[name] = parse_place(name)
+        return parsed
 
     def geocode(
         self,
@@ -252,47 +297,53 @@ class Geocoder:
         country: str | None = None,
         admin1: str | None = None,
         context: Sequence[str] = (),
+        admin2: str | None = None,
+        abroad: bool = False,
     ) -> GeocodeResult:
         """Rank the places ``name`` may denote.
 
         Parameters
         ----------
         name : str
-            Place name as written in the source.
+            Place name as written in the source ("Teir Maaleh village", "near Raqqa").
         country : str, optional
-            ISO alpha-2 code of the country the source is about; only places of
-            that country are considered.
-        admin1 : str, optional
-            First-level administrative area (name or GeoNames code), when the record
-            gives it; places inside it rank higher.
+            ISO alpha-2 code of the country; only places of that country are considered.
+            Without it, the default country (when set) unless ``abroad``.
+        admin1, admin2 : str, optional
+            Governorate and district the record gives (names, any spelling, with or
+            without "Governorate"); candidates outside them are rejected.
         context : sequence of str
             Other place names of the same record or text; candidates near the
             places they name rank higher.
+        abroad : bool
+            The caller has a foreign cue: search every country even with a default one.
 
         Returns
         -------
         GeocodeResult
         """
-        cc = (country or "").strip().upper()
+        from geo.geocoding.ranking import decide
+
+        parsed = self.parse(name)
+        if parsed.generic:
+            return GeocodeResult(name, "unresolved", notes=("not a place name",))
+        cc = (country or "").strip().upper() or ("" if abroad else self.default_country)
         if len(self.overrides):
-            override = self._override(name, cc, admin1)
-            if override is not None:
-                return override
-        found = self._match(name, cc)
+            for probe in (name, *parsed.names):
+                override = self._override(probe, name, cc, admin1)
+                if override is not None:
+                    return override
+        area = self._area_answer(name, parsed, cc)
+        if area is not None:
+            return area
+        found = self._lookup(name, parsed, cc)
         if not found:
-            return GeocodeResult(name, "unresolved")
-        rows = list(found)
-        weight = [self._weight[r] for r in rows]
-        if len(rows) > 1:
-            if admin1:
-                inside = self._in_admin1(rows, admin1, cc)
-                weight = [w * _ADMIN1_BOOST if i else w for w, i in zip(weight, inside,
-                                                                          strict=True)]
-            others = tuple(c for c in context if c and c != name)
-            if others:
-                boost = self._context_boost(rows, others, cc)
-                weight = [w * b for w, b in zip(weight, boost, strict=True)]
-        return self._rank(name, rows, found, weight)
+            return GeocodeResult(name, "unresolved", kind=parsed.kind,
+                                 feature_class=parsed.feature_class)
+        if parsed.precision > 1 and self._match(name, cc, loose=False):
+            # the whole string is a known spelling ("al-Tanf region"): its place says
+            parsed = dataclasses.replace(parsed, precision=1)
+        return decide(self, name, parsed, cc, found, admin1, admin2, context)
 
     def geocode_many(
         self,
@@ -300,13 +351,14 @@ class Geocoder:
         *,
         countries: Iterable[str | None] | None = None,
         admin1s: Iterable[str | None] | None = None,
+        admin2s: Iterable[str | None] | None = None,
     ) -> list[GeocodeResult]:
-        """Geocode a batch of names; repeated (name, country, admin1) are looked up once.
+        """Geocode a batch of names; repeated (name, country, admin1, admin2) are looked up once.
 
         Parameters
         ----------
         names : iterable of str
-        countries, admin1s : iterable of str or None, optional
+        countries, admin1s, admin2s : iterable of str or None, optional
             Per-name context, aligned with ``names``.
 
         Returns
@@ -317,20 +369,22 @@ class Geocoder:
         names = list(names)
         ccs = list(countries) if countries is not None else [None] * len(names)
         adms = list(admin1s) if admin1s is not None else [None] * len(names)
-        cache: dict[tuple[str, str | None, str | None], GeocodeResult] = {}
+        adm2s = list(admin2s) if admin2s is not None else [None] * len(names)
+        cache: dict[tuple[str, str | None, str | None, str | None], GeocodeResult] = {}
         out = []
-        for name, cc, adm in zip(names, ccs, adms, strict=True):
-            key = (name, cc or None, adm or None)
+        for name, cc, adm, adm2 in zip(names, ccs, adms, adm2s, strict=True):
+            key = (name, cc or None, adm or None, adm2 or None)
             result = cache.get(key)
             if result is None:
-                result = self.geocode(name, country=key[1], admin1=key[2])
+                result = self.geocode(name, country=key[1], admin1=key[2], admin2=key[3])
                 cache[key] = result
             out.append(result)
         return out
 
     # ----------------------------------------------------------------- matching
-    def _override(self, name: str, cc: str, admin1: str | None) -> GeocodeResult | None:
-        found = self.overrides.find(name, cc, admin1)
+    def _override(self, probe: str, name: str, cc: str,
+                  admin1: str | None) -> GeocodeResult | None:
+        found = self.overrides.find(probe, cc, admin1)
         if found is None:
             return None
         source = f"override:{found.override_id}"
@@ -339,116 +393,175 @@ class Geocoder:
             warnings.warn(f"override {found.override_id}: unknown gazetteer id "
                           f"{found.gazetteer_id}", stacklevel=3)
             return None
-        return GeocodeResult(name, "resolved", (Candidate(place, 1.0, "override", 1.0),), source)
+        who = found.created_by or "an analyst"
+        candidate = Candidate(place, 1.0, "override", 1.0, "override",
+                              f"correction {found.override_id} by {who}")
+        return GeocodeResult(name, "resolved", (candidate,), source)
 
-    def _match(self, name: str, cc: str) -> dict[int, tuple[float, str]]:
+    def _lookup(self, name: str, parsed: ParsedPlace, cc: str) -> dict[int, tuple[float, str]]:
+        """Rows the string may denote: the whole string first, then the names it offers."""
+        found = self._match(name, cc, loose=False)
+        if found:
+            return found
+        if parsed.facility or parsed.feature_class == "terrain":
+            probes = [parsed.canonical]  # never a village that shares the facility's name
+        else:
+            probes = [n for n in parsed.names if n != name]
+        for probe in probes:
+            for row, hit in self._match(probe, cc, loose=False).items():
+                if row not in found or found[row][0] < hit[0]:
+                    found[row] = hit
+        if found or parsed.facility or parsed.feature_class == "terrain":
+            return found
+        for probe in parsed.names[:1]:
+            found.update(self._match(probe, cc, loose=True))
+        return found
+
+    def match(self, name: str, cc: str) -> dict[int, tuple[float, str]]:
+        """Rows whose exact or normalised spelling is ``name`` -> (quality, kind)."""
+        return self._match(name, cc, loose=False)
+
+    def _match(self, name: str, cc: str, loose: bool) -> dict[int, tuple[float, str]]:
         """Rows that ``name`` may denote -> (match quality, match kind)."""
+        cache_key = (name, cc) if not loose else (name, cc + "~")
+        cached = self._match_cache.get(cache_key)
+        if cached is not None:
+            return dict(cached)
         exact_key, norm_key, skel_key = name_keys(name)
         found: dict[int, tuple[float, str]] = {}
-        if not exact_key:
-            return found
-        if cc:
-            exact_index, norm_index, prefix = self._exact_cc, self._norm_cc, cc + "|"
-        else:
-            exact_index, norm_index, prefix = self._exact, self._norm, ""
+        gaz = self._gaz
+        if exact_key and not loose:
+            if cc:
+                kinds, prefix = ("exact_cc", "norm_cc"), cc + "|"
+            else:
+                kinds, prefix = ("exact", "norm"), ""
+            for r in gaz.lookup(kinds[0], prefix + exact_key):
+                found[r] = _EXACT
+            if norm_key:
+                for r in gaz.lookup(kinds[1], prefix + norm_key):
+                    if r not in found:
+                        found[r] = _NORMALISED_MATCH
+        elif exact_key and norm_key:
+            found = self._loose(norm_key, skel_key, cc)
+        if len(self._match_cache) >= _CACHE_SIZE:
+            self._match_cache.clear()
+        self._match_cache[cache_key] = found
+        return dict(found)
 
-        for r in exact_index.get(prefix + exact_key):
-            found[r] = _EXACT
-        if norm_key:
-            for r in norm_index.get(prefix + norm_key):
-                if r not in found:
-                    found[r] = _NORMALISED_MATCH
-        if found or not norm_key:
-            return found
+    def _loose(self, norm_key: str, skel_key: str, cc: str) -> dict[int, tuple[float, str]]:
+        """Skeleton and fuzzy matches (only asked when nothing matched exactly)."""
+        gaz = self._gaz
+        found: dict[int, tuple[float, str]] = {}
+        kind, prefix = ("norm_cc", cc + "|") if cc else ("norm", "")
 
-        def add(rows: Sequence[int], quality: float, kind: str) -> None:
+        def add(rows: Sequence[int], quality: float, how: str) -> None:
             for r in rows:
                 if r not in found or found[r][0] < quality:
-                    found[r] = (quality, kind)
+                    found[r] = (quality, how)
 
         if skel_key:
-            for other in self._skel.get(skel_key):
+            for other in gaz.norms_of_skeleton(skel_key):
                 quality = _skeleton_quality(norm_key, other, skel_key)
                 if quality >= MIN_QUALITY:
-                    add(norm_index.get(prefix + other), quality, "skeleton")
+                    add(gaz.lookup(kind, prefix + other), quality, "skeleton")
         for other, ratio in self._fuzzy(norm_key, cc):
-            quality = _fuzzy_quality(ratio)
+            quality = 0.3 + 0.6 * ratio / 100.0
             if quality >= MIN_QUALITY:
-                add(norm_index.get(prefix + other), quality, "fuzzy")
+                add(gaz.lookup(kind, prefix + other), quality, "fuzzy")
         return found
 
     def _fuzzy(self, norm_key: str, cc: str) -> list[tuple[str, float]]:
-        choices = self._fuzzy_choices(cc, norm_key[0])
+        block = f"{cc}:{norm_key[0]}"
+        choices = self._fuzzy_cache.get(block)
+        if choices is None:
+            choices = self._gaz.norm_keys(cc, "" if cc else norm_key[0])
+            self._fuzzy_cache[block] = choices
         if not choices:
             return []
-        hits = process.extract(
-            norm_key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=10
-        )
+        hits = process.extract(norm_key, choices, scorer=fuzz.ratio,
+                               score_cutoff=FUZZY_CUTOFF, limit=10)
         return [(choice, score) for choice, score, _ in hits]
 
-    def _fuzzy_choices(self, cc: str, first: str) -> list[str]:
-        """Normalised spellings to search: the country's, by first letter when many."""
-        block = f"{cc}:{first}"
-        cached = self._fuzzy_cache.get(block) or self._fuzzy_cache.get(f"{cc}:*")
-        if cached is not None:
-            return cached
-        norm = self._norm_rows
-        keys = norm["norm"]
-        if cc:
-            keys = keys[self.gazetteer.country[norm["place"].to_numpy()] == cc]
-        keys = keys[keys.str.len() > 2].drop_duplicates()
-        if len(keys) <= _FUZZY_BLOCK:
-            self._fuzzy_cache[f"{cc}:*"] = keys.tolist()
-            return self._fuzzy_cache[f"{cc}:*"]
-        for letter, group in keys.groupby(keys.str[0]):
-            self._fuzzy_cache[f"{cc}:{letter}"] = group.tolist()
-        return self._fuzzy_cache.setdefault(block, [])
+    # ------------------------------------------------------------------ context
+    def outside(self, rows: list[int], cc: str, admin1: str | None,
+                admin2: str | None) -> tuple[set[int], list[str], bool]:
+        """Rows that contradict the admin areas given, why, and whether one was checked.
 
-    # ------------------------------------------------------------------ ranking
-    def _base_weights(self) -> np.ndarray:
-        gaz = self.gazetteer
-        population = np.where(gaz.local, np.maximum(gaz.population, _LOCAL_POPULATION),
-                              gaz.population).astype(float)
-        weight = np.sqrt(population + 500.0)
-        precision = pd.Series(gaz.precision).map(_PRECISION_WEIGHT).fillna(1.0).to_numpy()
-        codes = gaz.places["feature_code"].map(_CODE_WEIGHT).fillna(1.0).to_numpy()
-        return weight * precision * codes
+        Returns
+        -------
+        tuple
+            (rejected rows, notes, True when an area given was found and tested)
+        """
+        rejected: set[int] = set()
+        notes: list[str] = []
+        checked = False
+        for level, given in ((1, admin1), (2, admin2)):
+            if not given or not given.strip():
+                continue
+            area = self._find_area(given, cc, level)
+            if area is not None and self.areas is not None:
+                near = self.areas.near(area, self._gaz.latitude, self._gaz.longitude,
+                                       self._generation)
+                out = {r for r in rows if r not in near}
+                checked = True
+            elif level == 1:
+                out = self._admin1_mismatch(rows, given)
+                checked = checked or len(out) < len(rows)
+            else:
+                continue
+            if out - rejected:
+                notes.append(f"{len(out - rejected)} candidate(s) outside {given} set aside")
+            rejected |= out
+        return rejected, notes, checked
 
-    def _in_admin1(self, rows: list[int], admin1: str, cc: str) -> list[bool]:
-        gaz = self.gazetteer
-        wanted = override_key("x", cc, admin1)[2]
-        if self._admin1_norm is None:
-            self._admin1_norm = tuple(override_key("x", "", a)[2] for a in gaz.admin1.tolist())
-        codes = self._admin1_codes(admin1, cc)
-        code = admin1.strip()
-        out = []
+    def _area_answer(self, name: str, parsed: ParsedPlace, cc: str) -> GeocodeResult | None:
+        """A string that names an admin area ("Aleppo Governorate", "Northern Hamah
+        Governorate", "Manbij district") is answered by the area's polygon: its centroid
+        (or that of the part a direction names), at region or approximate precision."""
+        level = _AREA_LEVELS.get(parsed.kind)
+        if level is None or not parsed.names:
+            return None
+        area = self._find_area(parsed.names[0], cc, level)
+        if area is None or self.areas is None:
+            return None
+        lat, lon = self.areas.point(area, parsed.direction)
+        area_name, _, pcode = self.areas.describe(area)
+        place = Place(f"area:{pcode}", area_name, (), lat, lon, parsed.kind,
+                      cc or pcode[:2], area_name if level == 1 else "",
+                      max(parsed.precision, 3 if level == 1 else 2))
+        part = f" ({parsed.direction} part)" if parsed.direction else ""
+        evidence = "area|part" if parsed.direction else "area|whole"
+        candidate = Candidate(place, self.calibration.probability(evidence), "exact", 1.0,
+                              evidence, f"admin area {pcode}: centroid{part}")
+        status: Status = "resolved" if candidate.score >= RESOLVE_SCORE else "unresolved"
+        return GeocodeResult(name, status, (candidate,),
+                             place.gazetteer_id if status == "resolved" else "",
+                             parsed.kind, parsed.feature_class)
+
+    def _find_area(self, given: str, cc: str, level: int) -> int | None:
+        if self.areas is None:
+            return None
+        try:
+            return self.areas.find(given, cc, level)
+        except Exception as exc:  # an unreadable boundary file must not stop geocoding
+            warnings.warn(f"admin areas not used: {exc}", stacklevel=3)
+            self.areas = None
+            return None
+
+    def _admin1_mismatch(self, rows: list[int], given: str) -> set[int]:
+        """Rows whose own admin1 (name or code) is known and differs from ``given``."""
+        wanted = area_key(given)
+        out = set()
         for r in rows:
-            pair = (self._country[r], gaz.admin1_code[r])
-            out.append(bool(wanted) and self._admin1_norm[r] == wanted
-                       or gaz.admin1_code[r] == code or pair in codes)
+            own = self._gaz.category("admin1", r)
+            code = self._gaz.category("admin1_code", r)
+            if not own or own == code or not wanted:
+                continue  # the place's admin1 is unknown (only a code): no contradiction
+            if area_key(own) != wanted and code != given.strip():
+                out.add(r)
         return out
 
-    def _admin1_codes(self, admin1: str, cc: str) -> set[tuple[str, str]]:
-        """(country, admin1 code) of the area ``admin1`` names, through its places."""
-        found = self._match(admin1, cc)
-        rows = [r for r, (q, _) in found.items() if q >= _NORMALISED]
-        if not rows:
-            return set()
-        gaz = self.gazetteer
-        areas = [r for r in rows if gaz.precision[r] == 3]
-        chosen = areas or [max(rows, key=lambda r: gaz.population[r])]
-        return {(self._country[r], gaz.admin1_code[r]) for r in chosen if gaz.admin1_code[r]}
-
-    def _context_boost(self, rows: list[int], others: tuple[str, ...], cc: str) -> list[float]:
-        anchors = self._anchors(others, cc)
-        boost = []
-        for r in rows:
-            near = any(_km(self._lat[r], self._lon[r], lat, lon) <= CONTEXT_KM
-                       for lat, lon in anchors)
-            boost.append(_CONTEXT_BOOST if near else 1.0)
-        return boost
-
-    def _anchors(self, others: tuple[str, ...], cc: str) -> list[tuple[float, float]]:
+    def anchors(self, others: tuple[str, ...], cc: str) -> list[tuple[float, float]]:
         """Where the other names of a record point (their most plausible good match)."""
         cached = self._anchor_cache.get((others, cc))
         if cached is not None:
@@ -458,100 +571,21 @@ class Geocoder:
         out: list[tuple[float, float]] = []
         self._anchor_cache[(others, cc)] = out
         for other in others:
-            found = self._match(other, cc)
-            good = [r for r, (q, _) in found.items() if q >= _NORMALISED]
+            parsed = self.parse(other)
+            if parsed.generic:
+                continue
+            found = self._lookup(other, parsed, cc)
+            good = [r for r, (q, _) in found.items() if q >= NORMALISED]
             if good:
                 r = max(good, key=lambda r: self._weight[r])
                 out.append((self._lat[r], self._lon[r]))
         return out
-
-    def _area_key(self, row: int) -> tuple[str, str, str] | None:
-        """Identity of an admin area (entries of one area from several sources match)."""
-        gaz = self.gazetteer
-        precision = gaz.precision[row]
-        if precision == 4:
-            return ("country", self._country[row], "")
-        if precision == 3 and gaz.admin1_code[row]:
-            return ("admin1", self._country[row], gaz.admin1_code[row])
-        return None
-
-    def _rank(
-        self,
-        name: str,
-        rows: list[int],
-        found: dict[int, tuple[float, str]],
-        weight: list[float],
-    ) -> GeocodeResult:
-        gaz = self.gazetteer
-        if len(rows) == 1:
-            only = _candidate(gaz.place(rows[0]), *found[rows[0]], 1.0)
-            if only.score >= RESOLVE_SCORE:
-                return GeocodeResult(name, "resolved", (only,), only.place.gazetteer_id)
-            return GeocodeResult(name, "unresolved", (only,))
-        plaus = [w * math.exp(_SHARPNESS * (found[r][0] - 1.0))
-                 for r, w in zip(rows, weight, strict=True)]
-        order = sorted(range(len(rows)), key=plaus.__getitem__, reverse=True)
-        kept: list[int] = []
-        kept_at: list[tuple[float, float]] = []
-        kept_areas: set[tuple[str, str, str]] = set()
-        lat, lon = self._lat, self._lon
-        total = 0.0
-        for i in order:
-            r = rows[i]
-            la, lo = lat[r], lon[r]
-            area = self._area_key(r)
-            if len(kept) < _MAX_CANDIDATES and (area in kept_areas or any(
-                abs(la - kla) < _SAME_PLACE_DEG and _km(la, lo, kla, klo) <= SAME_PLACE_KM
-                for kla, klo in kept_at
-            )):
-                continue  # the same place again: counted once
-            total += plaus[i]
-            kept.append(i)
-            kept_at.append((la, lo))
-            if area is not None:
-                kept_areas.add(area)
-        candidates = tuple(
-            _candidate(gaz.place(rows[i]), *found[rows[i]], plaus[i] / total)
-            for i in kept[:_MAX_CANDIDATES]
-        )
-        top = candidates[0]
-        if top.score >= RESOLVE_SCORE:
-            return GeocodeResult(name, "resolved", candidates, top.place.gazetteer_id)
-        if len(candidates) > 1 and candidates[1].quality >= _NORMALISED:
-            return GeocodeResult(name, "ambiguous", candidates)
-        return GeocodeResult(name, "unresolved", candidates)
-
-
-def _candidate(place: Place, quality: float, kind: str, share: float) -> Candidate:
-    """A candidate scored by match quality, its share of plausibility and its kind of match."""
-    return Candidate(place, quality * share * _TRUST.get(kind, 1.0), kind, quality)
-
-
-def _with_country(gaz: Gazetteer, frame: pd.DataFrame, column: str) -> np.ndarray:
-    countries = gaz.country[frame["place"].to_numpy()].tolist()
-    keys = frame[column].tolist()
-    return np.array([f"{c}|{k}" for c, k in zip(countries, keys, strict=True)], dtype=object)
 
 
 def _skeleton_quality(norm_key: str, other: str, skel_key: str) -> float:
     similarity = fuzz.ratio(norm_key, other) / 100.0
     short = 0.05 if len(skel_key) <= 2 else 0.0
     return 0.5 + 0.45 * similarity - short
-
-
-def _fuzzy_quality(ratio: float) -> float:
-    return 0.3 + 0.6 * ratio / 100.0
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Distance in km on a local equirectangular approximation.
-
-    Within a fraction of a percent at the few tens of km the ranking thresholds use;
-    reported distances (``geo.geocoding.nearest``, the benchmark) are geodesic.
-    """
-    dlon = (lon1 - lon2 + 180.0) % 360.0 - 180.0
-    x = math.radians(dlon) * math.cos(math.radians((lat1 + lat2) / 2.0))
-    return _EARTH_KM * math.hypot(x, math.radians(lat1 - lat2))
 
 
 def _pin_place(o: Override) -> Place:
@@ -570,17 +604,23 @@ def _pin_place(o: Override) -> Place:
     )
 
 
-def default_geocoder(settings: Settings | None = None) -> Geocoder:
-    """Build the geocoder the app uses by default.
+def default_geocoder(settings: Settings | None = None,
+                     learned: LearnedPlaceSource | None = None) -> Geocoder:
+    """Build the geocoder the app and the command lines use.
 
-    The GeoNames index (``settings.gazetteer_index_path``, built by
-    ``python -m geo.geocoding.sources build``) merged with the project's place file, and the
-    analysts' corrections. Without the index only the project's places are known.
+    The compact GeoNames index (``settings.gazetteer_index_path``, built by
+    ``python -m geo.geocoding.sources build``) with the project's place file, the
+    analysts' corrections, the admin areas (``INCIDENT_MAP_ADMIN``), the default
+    country (``INCIDENT_MAP_COUNTRY``), the calibration table, and the places learned
+    from the store's imports when ``learned`` (the store) is given. Without the index
+    only the project's places are known.
 
     Parameters
     ----------
     settings : Settings, optional
         Defaults to ``load_settings()``.
+    learned : LearnedPlaceSource, optional
+        Usually the store ``INCIDENT_DB`` names.
 
     Returns
     -------
@@ -595,4 +635,32 @@ def default_geocoder(settings: Settings | None = None) -> Geocoder:
             stacklevel=2,
         )
     gazetteer = load_gazetteer(index, settings.places_path)
-    return Geocoder(gazetteer, OverrideStore(settings.overrides_path))
+    coder = Geocoder(
+        gazetteer,
+        OverrideStore(settings.overrides_path),
+        areas=_admin_areas(settings.admin_paths, gazetteer),
+        default_country=settings.default_country,
+        calibration=Calibration.from_file(settings.calibration_path),
+    )
+    return coder.with_learned(learned) if learned is not None else coder
+
+
+def _admin_areas(paths: Sequence[Path], gazetteer: Gazetteer) -> AreaContext:
+    """Admin areas from files, their names completed by the project's governorate aliases."""
+    aliases: dict[tuple[str, str], list[str]] = {}
+    areas = np.flatnonzero(gazetteer.local & (gazetteer.precision == 3) & gazetteer.alive)
+    for r in areas.tolist():
+        place = gazetteer.place(int(r))
+        aliases.setdefault((place.country, place.admin1), []).extend(place.spellings)
+    return AreaContext.from_files(paths, aliases)
+
+
+__all__ = [
+    "Candidate",
+    "GeocodeResult",
+    "Geocoder",
+    "MatchKind",
+    "RESOLVE_SCORE",
+    "Status",
+    "default_geocoder",
+]

