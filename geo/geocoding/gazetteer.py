@@ -149,7 +149,8 @@ class Gazetteer:
         self._n = int(self._offsets[-1])
 
         def cat(column: str, dtype: type) -> np.ndarray:
-            arrays = [np.asarray(p.columns[column], dtype=dtype) for p in self.parts]
+            arrays: list[np.ndarray] = [np.asarray(p.columns[column], dtype=dtype)
+                                        for p in self.parts]
             if len(arrays) == 1:
                 return arrays[0]
             return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)

@@ -647,11 +647,12 @@ def default_geocoder(settings: Settings | None = None,
 
 def _admin_areas(paths: Sequence[Path], gazetteer: Gazetteer) -> AreaContext:
     """Admin areas from files, their names completed by the project's governorate aliases."""
-    aliases: dict[tuple[str, str], list[str]] = {}
+    aliases: dict[tuple[str, str], Sequence[str]] = {}
     areas = np.flatnonzero(gazetteer.local & (gazetteer.precision == 3) & gazetteer.alive)
     for r in areas.tolist():
         place = gazetteer.place(int(r))
-        aliases.setdefault((place.country, place.admin1), []).extend(place.spellings)
+        key = (place.country, place.admin1)
+        aliases[key] = [*aliases.get(key, ()), *place.spellings]
     return AreaContext.from_files(paths, aliases)
 
 

@@ -31,7 +31,7 @@ from geo.geocoding.compound import ParsedPlace
 
 if TYPE_CHECKING:
     from geo.geocoding.gazetteer import Gazetteer
-    from geo.geocoding.geocoder import Candidate, Geocoder, GeocodeResult
+    from geo.geocoding.geocoder import Candidate, Geocoder, GeocodeResult, Status
 
 #: Entries closer than this (km) are taken to be the same place.
 SAME_PLACE_KM = 4.0
@@ -127,7 +127,8 @@ def decide(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
         ambiguous = calibration.probability("ambiguous")
         candidates = tuple(_candidate(coder, c, parsed, ambiguous * c.plaus / total,
                                       c.evidence(coder, admin)) for c in kept)
-        status = "ambiguous" if len(kept) > 1 and kept[1].quality >= 0.95 else "unresolved"
+        status: Status = ("ambiguous" if len(kept) > 1 and kept[1].quality >= 0.95
+                          else "unresolved")
         return GeocodeResult(name, status, candidates, "", parsed.kind, parsed.feature_class,
                              tuple(notes))
     p = calibration.probability(evidence)
