@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from geo.geocoding.calibration import Calibration
 from geo.geocoding.compound import ParsedPlace, parse_place
-from geo.geocoding.context import AreaContext, area_key
+from geo.geocoding.context import AreaContext
 from geo.geocoding.gazetteer import Gazetteer, Place
 from geo.geocoding.index_file import build_part
 from geo.geocoding.learned import LearnedPlaceSource, learned_gazetteer_rows
@@ -56,7 +56,6 @@ NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
 _EXACT = (1.0, "exact")
 _NORMALISED_MATCH = (NORMALISED, "normalised")
 _CACHE_SIZE = 65_536
-_AREA_LEVELS = {"governorate": 1, "province": 1, "district": 2}
 
 
 @dataclass(frozen=True)
@@ -322,7 +321,7 @@ class Geocoder:
         -------
         GeocodeResult
         """
-        from geo.geocoding.ranking import decide
+        from geo.geocoding.ranking import area_answer, decide
 
         parsed = self.parse(name)
         if parsed.generic:
@@ -333,7 +332,7 @@ class Geocoder:
                 override = self._override(probe, name, cc, admin1)
                 if override is not None:
                     return override
-        area = self._area_answer(name, parsed, cc)
+        area = area_answer(self, name, parsed, cc)
         if area is not None:
             return area
         found = self._lookup(name, parsed, cc)
@@ -485,60 +484,13 @@ class Geocoder:
     # ------------------------------------------------------------------ context
     def outside(self, rows: list[int], cc: str, admin1: str | None,
                 admin2: str | None) -> tuple[set[int], list[str], bool]:
-        """Rows that contradict the admin areas given, why, and whether one was checked.
+        """Rows that contradict the admin areas given (see :func:`ranking.outside`)."""
+        from geo.geocoding.ranking import outside
 
-        Returns
-        -------
-        tuple
-            (rejected rows, notes, True when an area given was found and tested)
-        """
-        rejected: set[int] = set()
-        notes: list[str] = []
-        checked = False
-        for level, given in ((1, admin1), (2, admin2)):
-            if not given or not given.strip():
-                continue
-            area = self._find_area(given, cc, level)
-            if area is not None and self.areas is not None:
-                near = self.areas.near(area, self._gaz.latitude, self._gaz.longitude,
-                                       self._generation)
-                out = {r for r in rows if r not in near}
-                checked = True
-            elif level == 1:
-                out = self._admin1_mismatch(rows, given)
-                checked = checked or len(out) < len(rows)
-            else:
-                continue
-            if out - rejected:
-                notes.append(f"{len(out - rejected)} candidate(s) outside {given} set aside")
-            rejected |= out
-        return rejected, notes, checked
+        return outside(self, rows, cc, admin1, admin2)
 
-    def _area_answer(self, name: str, parsed: ParsedPlace, cc: str) -> GeocodeResult | None:
-        """A string that names an admin area ("Aleppo Governorate", "Northern Hamah
-        Governorate", "Manbij district") is answered by the area's polygon: its centroid
-        (or that of the part a direction names), at region or approximate precision."""
-        level = _AREA_LEVELS.get(parsed.kind)
-        if level is None or not parsed.names:
-            return None
-        area = self._find_area(parsed.names[0], cc, level)
-        if area is None or self.areas is None:
-            return None
-        lat, lon = self.areas.point(area, parsed.direction)
-        area_name, _, pcode = self.areas.describe(area)
-        place = Place(f"area:{pcode}", area_name, (), lat, lon, parsed.kind,
-                      cc or pcode[:2], area_name if level == 1 else "",
-                      max(parsed.precision, 3 if level == 1 else 2))
-        part = f" ({parsed.direction} part)" if parsed.direction else ""
-        evidence = "area|part" if parsed.direction else "area|whole"
-        candidate = Candidate(place, self.calibration.probability(evidence), "exact", 1.0,
-                              evidence, f"admin area {pcode}: centroid{part}")
-        status: Status = "resolved" if candidate.score >= RESOLVE_SCORE else "unresolved"
-        return GeocodeResult(name, status, (candidate,),
-                             place.gazetteer_id if status == "resolved" else "",
-                             parsed.kind, parsed.feature_class)
-
-    def _find_area(self, given: str, cc: str, level: int) -> int | None:
+    def find_area(self, given: str, cc: str, level: int) -> int | None:
+        """The admin area of this level ``given`` names, if the areas know it."""
         if self.areas is None:
             return None
         try:
@@ -547,19 +499,6 @@ class Geocoder:
             warnings.warn(f"admin areas not used: {exc}", stacklevel=3)
             self.areas = None
             return None
-
-    def _admin1_mismatch(self, rows: list[int], given: str) -> set[int]:
-        """Rows whose own admin1 (name or code) is known and differs from ``given``."""
-        wanted = area_key(given)
-        out = set()
-        for r in rows:
-            own = self._gaz.category("admin1", r)
-            code = self._gaz.category("admin1_code", r)
-            if not own or own == code or not wanted:
-                continue  # the place's admin1 is unknown (only a code): no contradiction
-            if area_key(own) != wanted and code != given.strip():
-                out.add(r)
-        return out
 
     def anchors(self, others: tuple[str, ...], cc: str) -> list[tuple[float, float]]:
         """Where the other names of a record point (their most plausible good match)."""
@@ -656,12 +595,3 @@ def _admin_areas(paths: Sequence[Path], gazetteer: Gazetteer) -> AreaContext:
     return AreaContext.from_files(paths, aliases)
 
 
-__all__ = [
-    "Candidate",
-    "GeocodeResult",
-    "Geocoder",
-    "MatchKind",
-    "RESOLVE_SCORE",
-    "Status",
-    "default_geocoder",
-]

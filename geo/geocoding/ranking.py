@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.geocoding.compound import ParsedPlace
+from geo.geocoding.context import area_key
 
 if TYPE_CHECKING:
     from geo.geocoding.gazetteer import Gazetteer
@@ -49,6 +50,7 @@ _CITY_CODES = ("PPLC", "PPLA", "PPLA2")
 _MAX_CANDIDATES = 8
 _SAME_PLACE_DEG = SAME_PLACE_KM / 100.0
 _EARTH_KM = 6371.0088
+_AREA_LEVELS = {"governorate": 1, "province": 1, "district": 2}
 
 
 def base_weights(gaz: Gazetteer) -> np.ndarray:
@@ -109,7 +111,7 @@ def decide(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
     from geo.geocoding.geocoder import GeocodeResult
 
     rows = list(found)
-    rejected, notes, checked = coder.outside(rows, cc, admin1, admin2)
+    rejected, notes, checked = outside(coder, rows, cc, admin1, admin2)
     rows = [r for r in rows if r not in rejected]
     admin = "agrees" if checked else "unchecked"
     if not rows:
@@ -145,6 +147,83 @@ def decide(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
                              parsed.kind, parsed.feature_class, tuple(notes))
     return GeocodeResult(name, "unresolved", candidates, "", parsed.kind,
                          parsed.feature_class, tuple(notes))
+
+
+def area_answer(coder: Geocoder, name: str, parsed: ParsedPlace,
+                cc: str) -> GeocodeResult | None:
+    """A string that names an admin area ("Aleppo Governorate", "Northern Hamah
+    Governorate", "Manbij district") is answered by the area's polygon: its centroid
+    (or that of the part a direction names), at region or approximate precision."""
+    from geo.geocoding.geocoder import RESOLVE_SCORE, Candidate, GeocodeResult, Place
+
+    level = _AREA_LEVELS.get(parsed.kind)
+    if level is None or not parsed.names:
+        return None
+    area = coder.find_area(parsed.names[0], cc, level)
+    if area is None or coder.areas is None:
+        return None
+    lat, lon = coder.areas.point(area, parsed.direction)
+    area_name, _, pcode = coder.areas.describe(area)
+    place = Place(f"area:{pcode}", area_name, (), lat, lon, parsed.kind,
+                  cc or pcode[:2], area_name if level == 1 else "",
+                  max(parsed.precision, 3 if level == 1 else 2))
+    part = f" ({parsed.direction} part)" if parsed.direction else ""
+    evidence = "area|part" if parsed.direction else "area|whole"
+    candidate = Candidate(place, coder.calibration.probability(evidence), "exact", 1.0,
+                          evidence, f"admin area {pcode}: centroid{part}")
+    status: Status = "resolved" if candidate.score >= RESOLVE_SCORE else "unresolved"
+    return GeocodeResult(name, status, (candidate,),
+                         place.gazetteer_id if status == "resolved" else "",
+                         parsed.kind, parsed.feature_class)
+
+
+
+def outside(coder: Geocoder, rows: list[int], cc: str, admin1: str | None,
+            admin2: str | None) -> tuple[set[int], list[str], bool]:
+    """Rows that contradict the admin areas given, why, and whether one was checked.
+
+    Returns
+    -------
+    tuple
+        (rejected rows, notes, True when an area given was found and tested)
+    """
+    rejected: set[int] = set()
+    notes: list[str] = []
+    checked = False
+    for level, given in ((1, admin1), (2, admin2)):
+        if not given or not given.strip():
+            continue
+        area = coder.find_area(given, cc, level)
+        if area is not None and coder.areas is not None:
+            near = coder.areas.near(area, coder._gaz.latitude, coder._gaz.longitude,
+                                   coder._generation)
+            out = {r for r in rows if r not in near}
+            checked = True
+        elif level == 1:
+            out = _admin1_mismatch(coder, rows, given)
+            checked = checked or len(out) < len(rows)
+        else:
+            continue
+        if out - rejected:
+            notes.append(f"{len(out - rejected)} candidate(s) outside {given} set aside")
+        rejected |= out
+    return rejected, notes, checked
+
+
+
+def _admin1_mismatch(coder: Geocoder, rows: list[int], given: str) -> set[int]:
+    """Rows whose own admin1 (name or code) is known and differs from ``given``."""
+    wanted = area_key(given)
+    out = set()
+    for r in rows:
+        own = coder._gaz.category("admin1", r)
+        code = coder._gaz.category("admin1_code", r)
+        if not own or own == code or not wanted:
+            continue  # the place's admin1 is unknown (only a code): no contradiction
+        if area_key(own) != wanted and code != given.strip():
+            out.add(r)
+    return out
+
 
 
 def _resolve_score() -> float:
