@@ -28,31 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.errors import Invalid, StoreUnavailable
 from geo.geocoding.protocol import PlaceResolver
-from geo.io.formats import (
-    KINDS,
-    FormatError,
-    RawTable,
-    read_table,
-    rejected_bytes,
-    write_rejected,
-)
-from geo.io.mappings import (
-    MAPPING_KINDS,
-    ColumnMapping,
-    Mapped,
-    MappingError,
-    MappingMemory,
-    apply_mapping,
-    detect_mapping,
-)
-from geo.schema import (
-    INCIDENT_COLUMNS,
-    REQUIRED_COLUMNS,
-    RowError,
-    empty_incidents,
-    validate_incidents,
-)
+from geo.io.formats import KINDS, FormatError, RawTable, rejected_bytes, write_rejected
+from geo.io.load import read_incidents
+from geo.io.mappings import ColumnMapping, MappingError, MappingMemory
+from geo.schema import INCIDENT_COLUMNS, RowError, empty_incidents
 from geo.store import IncidentStore, UpsertResult, open_store
 
 MAPPING_LABELS = {
@@ -81,6 +62,9 @@ class ImportReport:
         Dataset of each valid row (for duplicate flags).
     errors : list of RowError
         Every problem: file-level ones have ``row`` None.
+    warnings : list of RowError
+        Notes on rows that are imported (an encoding repaired, a geometry that disagrees
+        with stale coordinate columns).
     rejected_rows : list of int
         1-based numbers of the rows not imported.
     not_placed : dict
@@ -103,6 +87,7 @@ class ImportReport:
     incidents: pd.DataFrame = field(default_factory=empty_incidents)
     origins: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     rejected_rows: list[int] = field(default_factory=list)
     not_placed: dict[str, int] = field(default_factory=dict)
     result: UpsertResult | None = None
@@ -133,10 +118,59 @@ class ImportReport:
         return rejected_bytes(self.table, self.rejected_rows, geojson=geojson)
 
     def errors_frame(self) -> pd.DataFrame:
-        """The errors as a table: row, field, reason."""
+        """The errors as a table: row, line (where the row starts in the file), field, reason."""
+        return self._frame(self.errors)
+
+    def warnings_frame(self) -> pd.DataFrame:
+        """The warnings as a table, like :meth:`errors_frame`."""
+        return self._frame(self.warnings)
+
+    def _frame(self, errors: Sequence[RowError]) -> pd.DataFrame:
+        lines = self.table.lines if self.table is not None else []
         return pd.DataFrame(
-            [(e.row, e.field, e.message) for e in self.errors], columns=["row", "field", "reason"]
-        )
+            [(e.row, lines[e.row - 1] if e.row and e.row <= len(lines) else None, e.field,
+              e.message) for e in errors],
+            columns=["row", "line", "field", "reason"],
+        ).astype({"line": "Int64", "row": "Int64"})
+
+    def accounting(self) -> list[str]:
+        """How every record of the file is accounted for, and any imbalance.
+
+        Rows read = stored new + updated + unchanged + rejected (after a write), and
+        rows read + blank rows = the file's records counted independently of the parse
+        (physical lines, features). An imbalance is a line starting with ``DOES NOT
+        BALANCE``; :attr:`balanced` is then False.
+        """
+        if self.table is None:
+            return []
+        t = self.table
+        out = [f"read {self.rows} rows; the file has {t.count_note}"]
+        problems = []
+        if t.file_records >= 0 and t.kind in ("csv", "xlsx"):
+            inside = t.file_records - self.rows - t.blank
+            if inside < 0:
+                problems.append(f"{self.rows} rows + {t.blank} blank > {t.file_records} records")
+        elif t.file_records >= 0 and self.rows + t.blank != t.file_records:
+            problems.append(f"{self.rows} rows + {t.blank} blank != {t.file_records} records")
+        rejected = len(self.rejected_rows)
+        if self.valid + rejected != self.rows:
+            problems.append(f"{self.valid} valid + {rejected} rejected != {self.rows} rows")
+        if self.result is not None:
+            r = self.result
+            stored = len(r.inserted) + len(r.updated) + len(r.unchanged)
+            out.append(f"{self.rows} rows = {len(r.inserted)} new + {len(r.updated)} updated + "
+                       f"{len(r.unchanged)} unchanged + {rejected} rejected")
+            if stored + rejected != self.rows:
+                problems.append(f"{stored} stored + {rejected} rejected != {self.rows} rows")
+        else:
+            out.append(f"{self.rows} rows = {self.valid} valid + {rejected} rejected")
+        out.extend(f"DOES NOT BALANCE: {p}" for p in problems)
+        return out
+
+    @property
+    def balanced(self) -> bool:
+        """Whether :meth:`accounting` found every record accounted for."""
+        return not any(line.startswith("DOES NOT BALANCE") for line in self.accounting())
 
     def lines(self, limit: int | None = None) -> list[str]:
         """The report as lines of text for a terminal or a page."""
@@ -151,10 +185,14 @@ class ImportReport:
         row_errors = [e for e in self.errors if e.row is not None]
         shown = row_errors if limit is None else row_errors[:limit]
         for e in shown:
-            where = f"row {e.row}" + (f", {e.field}" if e.field else "")
-            out.append(f"  {where}: {e.message}")
+            out.append(f"  {self._where(e)}: {e.message}")
         if len(shown) < len(row_errors):
             out.append(f"  ... and {len(row_errors) - len(shown)} more problems")
+        notes = self.warnings if limit is None else self.warnings[:limit]
+        for e in notes:
+            out.append(f"  note, {self._where(e)}: {e.message}")
+        if len(notes) < len(self.warnings):
+            out.append(f"  ... and {len(self.warnings) - len(notes)} more notes")
         if self.not_placed:
             count = sum(self.not_placed.values())
             names = ", ".join(f"{k!r} x{v}" for k, v in sorted(self.not_placed.items())[:10])
@@ -178,7 +216,12 @@ class ImportReport:
             out.append("  nothing written (validation only)")
         if self.rejected_path is not None:
             out.append(f"  rejected rows saved untouched to {self.rejected_path}")
+        out.extend(f"  {line}" for line in self.accounting())
         return out
+
+    def _where(self, e: RowError) -> str:
+        where = self.table.where(e.row) if self.table is not None and e.row else f"row {e.row}"
+        return where + (f", {e.field}" if e.field else "")
 
 
 def prepare_import(
@@ -222,88 +265,18 @@ def prepare_import(
     ImportReport
         Check ``readable``; when False, ``errors`` says why.
     """
-    label = name or (Path(source).name if not isinstance(source, bytes) else "upload")
-    report = ImportReport(label)
-    try:
-        table = read_table(source, name=label, kind=file_kind, layer=layer)
-    except FormatError as exc:
-        report.errors.append(RowError(label, None, "", str(exc)))
-        return report
-    report.table, report.file_kind = table, table.kind
-    report.encoding, report.delimiter = table.encoding, table.delimiter
-    report.rows = len(table.frame)
-    memory = memory or MappingMemory()
-    try:
-        kind, chosen = _choose_mapping(table, mapping_kind, mapping, memory)
-        report.mapping = kind
-        mapped = apply_mapping(table.frame, kind, chosen, source=label)
-    except MappingError as exc:
-        report.errors.append(RowError(label, None, "", str(exc)))
-        return report
-    if mapping is not None:
-        memory.remember(table.header, mapping)
-    _validate(report, table, mapped)
-    if geocode and len(report.incidents):
+    loaded = read_incidents(source, name=name, file_kind=file_kind, mapping_kind=mapping_kind,
+                            mapping=mapping, memory=memory, layer=layer)
+    report = ImportReport(loaded.source, mapping=loaded.mapping, errors=loaded.errors,
+                          warnings=loaded.warnings, rejected_rows=loaded.rejected_rows,
+                          incidents=loaded.incidents, origins=loaded.origins,
+                          table=loaded.table, rows=loaded.rows)
+    if loaded.table is not None:
+        report.file_kind = loaded.table.kind
+        report.encoding, report.delimiter = loaded.table.encoding, loaded.table.delimiter
+    if report.readable and geocode and len(report.incidents):
         _geocode(report, geocoder)
     return report
-
-
-def _choose_mapping(
-    table: RawTable,
-    mapping_kind: str | None,
-    mapping: ColumnMapping | None,
-    memory: MappingMemory,
-) -> tuple[str, ColumnMapping | None]:
-    if mapping is not None:
-        return "custom", mapping
-    if mapping_kind is not None:
-        if mapping_kind not in MAPPING_KINDS or mapping_kind == "custom":
-            raise MappingError(f"unknown layout {mapping_kind!r}; expected own, acled or ucdp")
-        return mapping_kind, None
-    remembered = memory.recall(table.header)
-    if remembered is not None:
-        return "custom", remembered
-    detected = detect_mapping(table.header)
-    if detected is None:
-        shown = ", ".join(table.header[:12]) + (" ..." if len(table.header) > 12 else "")
-        raise MappingError(
-            "the columns match no known layout (Incident Map, ACLED, UCDP GED) and no "
-            f"remembered mapping; give a column mapping. Columns: {shown}"
-        )
-    return detected, None
-
-
-def _validate(report: ImportReport, table: RawTable, mapped: Mapped) -> None:
-    label = report.source
-    frame = mapped.frame.astype(object)
-    empty = [c for c in frame.columns if c not in REQUIRED_COLUMNS and not (frame[c] != "").any()]
-    result = validate_incidents(frame.drop(columns=empty), source=label)
-    if any(e.row is None for e in result.errors):
-        report.errors.extend(result.errors)
-        return
-    extra: dict[int, list[tuple[str, str]]] = {k: list(v) for k, v in mapped.errors.items()}
-    for e in table.row_errors:
-        extra.setdefault(int(e.row or 0), []).append((e.field, e.message))
-    by_row: dict[int, list[RowError]] = {}
-    for e in result.errors:
-        by_row.setdefault(int(e.row or 0), []).append(e)
-    for row, problems in extra.items():
-        blamed = {f for f, _ in problems}
-        kept = [
-            e for e in by_row.get(row, []) if mapped.sources.get(e.field, e.field) not in blamed
-        ]
-        by_row[row] = [RowError(label, row, f, m) for f, m in problems] + kept
-    for row in sorted(by_row):
-        for e in by_row[row]:
-            source_field = mapped.sources.get(e.field, e.field)
-            shown = e.field if source_field == e.field else f"{source_field} ({e.field})"
-            report.errors.append(RowError(label, row, shown, e.message))
-    rejected = set(by_row)
-    report.rejected_rows = sorted(rejected)
-    valid_numbers = [n for n in range(1, len(mapped.frame) + 1) if n not in result.rejected_rows]
-    keep = [i for i, n in enumerate(valid_numbers) if n not in rejected]
-    report.incidents = result.incidents.iloc[keep].reset_index(drop=True)
-    report.origins = [mapped.origins[n - 1] for n in valid_numbers if n not in rejected]
 
 
 def _geocode(report: ImportReport, geocoder: PlaceResolver | None) -> None:
@@ -372,7 +345,7 @@ def _user() -> str:
 
 
 def _store_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [OSError, sqlite3.Error]
+    errors: list[type[BaseException]] = [StoreUnavailable, OSError, sqlite3.Error]
     try:
         import psycopg
 
@@ -438,12 +411,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MappingError, FormatError) as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 2
+    except Invalid as exc:
+        print(f"{args.file}: nothing was imported: {exc}", file=sys.stderr)
+        return 2
     except _store_errors() as exc:
-        print(f"{args.file}: the store cannot be used: {exc}", file=sys.stderr)
+        print(f"{args.file}: nothing was imported; the store cannot be used: {exc}",
+              file=sys.stderr)
         return 2
     for line in report.lines(limit=None if args.all_errors else 50):
         print(line)
-    if not report.readable:
+    if not report.readable or not report.balanced:
         return 2
     return 1 if report.rejected_rows else 0
 

@@ -1,4 +1,7 @@
-"""The incident record: columns, enumerations, loading and row-level validation.
+"""The incident record: columns, enumerations and row-level validation.
+
+Files are read by :mod:`geo.io` (one reader for imports, the shown file and the seed:
+:func:`geo.io.load.read_incidents`); this module validates the rows they hold.
 
 Validation never drops a row silently: every rejected row comes back as one or
 more :class:`RowError` naming the file, the row and the field, and every valid
@@ -8,12 +11,10 @@ row is kept.
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -83,9 +84,12 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "claim_status",
     "quote",
     *SOURCE_COLUMNS,
+    "quality",
 )
-"""Every column of an incident record, in file order (the sources' own columns last, so
-that rows stored before they existed read back by position)."""
+"""Every column of an incident record, in file order (columns added later come last, so
+that rows stored before they existed read back by position). ``quality`` holds
+data-quality flags (``; ``-separated): inconsistencies in a usable record that is kept
+as given, e.g. ``killed_max 7 is below killed_min 8``; validation recomputes them."""
 
 _TYPED_COLUMNS = frozenset({"date_start", "date_end", "latitude", "longitude", *INTEGER_COLUMNS})
 TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in INCIDENT_COLUMNS if c not in _TYPED_COLUMNS)
@@ -96,6 +100,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("id", "event_type", "claim_status")
 #: Earliest year an incident date may have; the latest is next year.
 MIN_YEAR = 1900
 
+_REVERSED_FLAG = re.compile(r"^(killed|injured|casualties)_max \d+ is below \1_min \d+$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 _ISO_YEAR = re.compile(r"^\d{4}$")
@@ -152,65 +157,6 @@ class LoadResult:
 def empty_incidents() -> pd.DataFrame:
     """Return an empty, typed incident frame."""
     return _typed(pd.DataFrame({c: [] for c in INCIDENT_COLUMNS}))
-
-
-def load_incidents(path: str | Path) -> LoadResult:
-    """Load and validate incidents from a CSV or GeoJSON file.
-
-    Parameters
-    ----------
-    path : str or Path
-        ``.csv`` (UTF-8, with or without BOM) or ``.geojson``/``.json`` with
-        point features whose properties hold the incident columns.
-
-    Returns
-    -------
-    LoadResult
-        The valid rows and an error for each problem; a file that cannot be
-        read at all yields no rows and one file-level error.
-    """
-    path = Path(path)
-    label = path.name
-    try:
-        if path.suffix.lower() in {".geojson", ".json"}:
-            raw = _read_geojson(path)
-        else:
-            raw = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return LoadResult(empty_incidents(), [RowError(label, None, "", reason)])
-    return validate_incidents(raw, source=label)
-
-
-def _read_geojson(path: Path) -> pd.DataFrame:
-    doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise ValueError("not a GeoJSON FeatureCollection")
-    features = doc.get("features") or []
-    if not isinstance(features, list):
-        raise ValueError("'features' is not a list")
-    rows = []
-    for number, feature in enumerate(features, start=1):
-        feature = feature or {}
-        props = feature.get("properties") or {} if isinstance(feature, dict) else None
-        geometry = feature.get("geometry") or {} if isinstance(feature, dict) else None
-        if not (isinstance(props, dict) and isinstance(geometry, dict)):
-            raise ValueError(f"feature {number} is not a GeoJSON Feature object")
-        props = dict(props)
-        if geometry.get("type") == "Point":
-            coords = geometry.get("coordinates") or []
-            if isinstance(coords, list) and len(coords) >= 2:
-                for key, value in (("longitude", coords[0]), ("latitude", coords[1])):
-                    if props.get(key) in (None, ""):  # null properties: the geometry counts
-                        props[key] = value
-            else:
-                props["_geometry_error"] = "Point coordinates are not [longitude, latitude]"
-        elif geometry:
-            props["_geometry_error"] = f"geometry is a {geometry.get('type')}, not a Point"
-        rows.append({k: "" if v is None else str(v) for k, v in props.items()})
-    return pd.DataFrame(rows, dtype=str).fillna("")
 
 
 def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
@@ -275,6 +221,10 @@ def _validate_row(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[st
     record: dict[str, object] = {c: row.get(c, "") for c in TEXT_COLUMNS}
     if row.get("_geometry_error"):  # the column is "" for the other features
         errors.append(("geometry", row["_geometry_error"]))
+    for column, value in row.items():
+        if "\x00" in value:
+            errors.append((column, "contains a NUL byte (0x00), which no store can keep; "
+                           "remove it"))
     if not record["id"]:
         errors.append(("id", "empty id"))
     _check_enum(record, "event_type", EVENT_TYPES, errors)
@@ -292,11 +242,15 @@ def _validate_row(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[st
     elif violence:
         errors.append(("type_of_violence",
                        f"{violence!r} is not 1 (state-based), 2 (non-state) or 3 (one-sided)"))
+    kept = [f for f in str(record["quality"]).split("; ") if f and not _REVERSED_FLAG.match(f)]
+    flags: list[str] = []
     for low, high in (("killed_min", "killed_max"), ("injured_min", "injured_max"),
                       ("casualties_min", "casualties_max")):
         lo, hi = record[low], record[high]
         if lo is not None and hi is not None and lo > hi:  # type: ignore[operator]
-            errors.append((high, f"{high} {hi} is below {low} {lo}"))
+            # A usable record: kept as the source gives it, with a visible flag.
+            flags.append(f"{high} {hi} is below {low} {lo}")
+    record["quality"] = "; ".join(flags + kept)
     url = str(record["source_url"])
     if url and (urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc):
         errors.append(("source_url", f"not an http(s) link: {url[:80]!r}"))

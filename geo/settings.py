@@ -62,6 +62,11 @@ class Settings:
         paths separated by ``:``); default: the shipped Syria governorates and districts.
     database : str
         ``INCIDENT_DB``: a path for the embedded store or a ``postgresql://`` URL.
+    seed_new_store : bool
+        Whether a store the app creates is filled with the seed incidents
+        (``INCIDENT_MAP_SEED``: ``auto``, the default, seeds only the default store
+        ``data/incidents.gpkg``, i.e. when ``INCIDENT_DB`` is unset; ``yes`` or ``no``).
+        An existing store is never seeded.
     static_url : str
         URL prefix under which the app serves ``./static`` (Streamlit static serving).
     """
@@ -81,6 +86,7 @@ class Settings:
         DATA_DIR / "admin" / "syr_admin2.geojson",
     )
     database: str = field(default_factory=lambda: str(DATA_DIR / "incidents.gpkg"))
+    seed_new_store: bool = True
     static_url: str = "app/static"
 
 
@@ -93,7 +99,7 @@ def load_settings() -> Settings:
         ``INCIDENT_MAP_TILES``, ``INCIDENT_MAP_ATTRIBUTION``, ``INCIDENT_MAP_DATA``,
         ``INCIDENT_MAP_PLACES``, ``INCIDENT_MAP_GAZETTEER``, ``INCIDENT_MAP_OVERRIDES``,
         ``INCIDENT_MAP_MAPPINGS``, ``INCIDENT_MAP_ADMIN``, ``INCIDENT_MAP_COUNTRY``,
-        ``INCIDENT_MAP_CALIBRATION`` and ``INCIDENT_DB`` override
+        ``INCIDENT_MAP_CALIBRATION``, ``INCIDENT_DB`` and ``INCIDENT_MAP_SEED`` override
         the defaults.
     """
     base = Settings()
@@ -115,7 +121,15 @@ def load_settings() -> Settings:
         mappings_path=_path_from_env("INCIDENT_MAP_MAPPINGS", base.mappings_path),
         admin_paths=_paths_from_env("INCIDENT_MAP_ADMIN", base.admin_paths),
         database=os.environ.get("INCIDENT_DB") or base.database,
+        seed_new_store=_seed_from_env(),
     )
+
+
+def _seed_from_env() -> bool:
+    value = (os.environ.get("INCIDENT_MAP_SEED") or "auto").strip().lower()
+    if value == "auto":
+        return not os.environ.get("INCIDENT_DB")
+    return value in ("1", "yes", "true", "on")
 
 
 def _paths_from_env(var: str, default: tuple[Path, ...]) -> tuple[Path, ...]:

@@ -30,4 +30,6 @@ def isolated_data_paths(tmp_path_factory: pytest.TempPathFactory,
     for variable, name in ISOLATED_PATHS.items():
         monkeypatch.setenv(variable, str(folder / name))
     monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
+    # The app seeds only the default store; tests' stores are seeded like it.
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "yes")
     yield folder

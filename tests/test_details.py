@@ -142,6 +142,13 @@ def test_markdown_lists_the_record():
     assert "Carpet bombing\\." in lines and "> A ghost city\\." in lines
 
 
+def test_data_quality_flag_is_shown():
+    text = incident_markdown(record(killed_min="8", killed_max="7"))
+    assert ("- **Data quality:** killed\\_max 7 is below killed\\_min 8 (kept as the source "
+            "gives it)") in text.splitlines(), text
+    assert "Data quality" not in incident_markdown(record(killed_min="7", killed_max="8"))
+
+
 def test_unlocated_incident():
     assert "- **Location precision:** not located" in incident_markdown(record(place="x"))
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo.io.load import load_incidents
 from geo.schema import (
     INCIDENT_COLUMNS,
     RowError,
     empty_incidents,
-    load_incidents,
     validate_incidents,
 )
 from tests.helpers.incidents import raw_frame, row, write_csv
@@ -154,7 +154,6 @@ def test_load_geojson_points(tmp_path):
         ("garbage.geojson", bytes(range(256)) * 8, ""),
         ("empty.csv", b"", ""),
         ("columns.csv", b"id,event_type\na,airstrike\n", "claim_status"),
-        ("quote.csv", b'id,event_type,claim_status\n"a,airstrike', ""),
     ],
 )
 def test_malformed_file_gives_one_file_error(tmp_path, name, content, fragment):
@@ -341,9 +340,24 @@ def test_bad_casualty_counts_are_row_errors(value):
     assert list(result.incidents["id"]) == ["ok"]
 
 
-def test_casualty_lower_bound_above_upper_is_a_row_error():
-    result = validate(row(injured_min="10", injured_max="3"))
-    assert error_fields(result) == {(1, "injured_max")}
+def test_reversed_casualty_bounds_are_kept_as_given_with_a_quality_flag():
+    record = only(validate(row(injured_min="10", injured_max="3", killed_min="8",
+                               killed_max="7", quality="checked by hand")))
+    assert (record["injured_min"], record["injured_max"]) == (10, 3)
+    assert record["quality"] == (
+        "killed_max 7 is below killed_min 8; injured_max 3 is below injured_min 10; "
+        "checked by hand")
+
+
+def test_quality_flags_are_recomputed_not_kept_stale():
+    assert only(validate(row(killed_min="1", killed_max="2",
+                             quality="killed_max 7 is below killed_min 8")))["quality"] == ""
+
+
+def test_a_nul_byte_rejects_its_row_naming_the_field():
+    result = validate(row(description="a\x00b"), row(id="ok"))
+    assert error_fields(result) == {(1, "description")}
+    assert "NUL" in result.errors[0].message
 
 
 def test_casualty_counts_may_be_written_as_whole_floats():

@@ -14,7 +14,7 @@ import pytest
 
 import geo.store.base
 from geo.errors import NotFound
-from geo.schema import load_incidents
+from geo.io.load import load_incidents
 from geo.store import EditConflict, InvalidEdit, open_store, seed_store
 from tests.helpers.store_data import ROOT, incidents
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -37,7 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.io.formats import GEOMETRY_ERROR, atomic_write
+from geo.io.formats import atomic_write
+from geo.io.table import GEOMETRY_ERROR, GEOMETRY_LATITUDE, GEOMETRY_LONGITUDE
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.settings import DATA_DIR, load_settings
 
@@ -103,6 +105,8 @@ UCDP_VIOLENCE: dict[str, tuple[str, str]] = {
     "2": ("clashes", "non-state conflict"),
     "3": ("other", "one-sided violence"),
 }
+#: Coordinates within this many degrees (about 1 m) agree with the geometry.
+_AGREE_DEGREES = 1e-5
 _ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y",
                        "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d")
 
@@ -162,6 +166,9 @@ class Mapped:
         Dataset of each row, for duplicate flags (``acled``, ``ucdp``, a source name).
     sources : dict
         Incident field -> source column it came from, to name fields in reports.
+    warnings : dict
+        1-based row -> list of (field, message) about rows that are kept (a geometry
+        that disagrees with the coordinate columns).
     """
 
     frame: pd.DataFrame
@@ -169,6 +176,7 @@ class Mapped:
     errors: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     origins: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    warnings: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def normalise_header(name: str) -> str:
@@ -214,16 +222,20 @@ def apply_mapping(
     """
     columns = _Columns(frame)
     if kind == "own":
-        return _map_own(columns, source)
-    if kind == "acled":
-        return _map_acled(columns)
-    if kind == "ucdp":
-        return _map_ucdp(columns)
-    if kind == "custom":
+        mapped = _map_own(columns, source)
+    elif kind == "acled":
+        mapped = _map_acled(columns)
+    elif kind == "ucdp":
+        mapped = _map_ucdp(columns)
+    elif kind == "custom":
         if mapping is None:
             raise MappingError("a custom mapping needs a column mapping")
-        return _map_custom(columns, mapping, source)
-    raise MappingError(f"unknown mapping {kind!r}; expected one of {', '.join(MAPPING_KINDS)}")
+        mapped = _map_custom(columns, mapping, source)
+    else:
+        raise MappingError(
+            f"unknown mapping {kind!r}; expected one of {', '.join(MAPPING_KINDS)}")
+    _apply_geometry(mapped, columns)
+    return mapped
 
 
 class _Columns:
@@ -256,9 +268,35 @@ def _empty(n: int, index: pd.Index) -> pd.DataFrame:
     return pd.DataFrame({c: [""] * n for c in INCIDENT_COLUMNS}, index=index, dtype=object)
 
 
-def _geometry(out: pd.DataFrame, columns: _Columns) -> None:
+def _apply_geometry(mapped: Mapped, columns: _Columns) -> None:
+    """A row's geometry wins over its coordinate columns (they may be stale: points moved
+    in QGIS move the geometry only); a note names each row where they disagree."""
+    out = mapped.frame
     if columns.has(GEOMETRY_ERROR):
         out[GEOMETRY_ERROR] = columns.get(GEOMETRY_ERROR)
+    if not columns.has(GEOMETRY_LONGITUDE):
+        return
+    lon, lat = columns.get(GEOMETRY_LONGITUDE), columns.get(GEOMETRY_LATITUDE)
+    has = (lon != "").to_numpy(dtype=bool)
+    given_lat, given_lon = out["latitude"], out["longitude"]
+    for i in np.flatnonzero(has & ((given_lat != "") | (given_lon != "")).to_numpy(bool)):
+        try:
+            apart = max(abs(float(given_lat.iat[i]) - float(lat.iat[i])),
+                        abs(float(given_lon.iat[i]) - float(lon.iat[i])))
+        except ValueError:
+            apart = math.inf
+        if apart > _AGREE_DEGREES:
+            mapped.warnings.setdefault(int(i) + 1, []).append((
+                "geometry",
+                f"the geometry ({lat.iat[i]}, {lon.iat[i]}) differs from the latitude/longitude "
+                f"columns ({given_lat.iat[i] or '?'}, {given_lon.iat[i] or '?'}); the geometry "
+                "is used",
+            ))
+    mask = pd.Series(has, index=out.index)
+    out["latitude"] = lat.where(mask, given_lat)
+    out["longitude"] = lon.where(mask, given_lon)
+    if mapped.kind in ("acled", "ucdp"):
+        out["geocode_source"] = np.where(out["latitude"] != "", "given", "")
 
 
 def _map_own(columns: _Columns, source: str) -> Mapped:
@@ -267,7 +305,6 @@ def _map_own(columns: _Columns, source: str) -> Mapped:
     for name in INCIDENT_COLUMNS:
         if columns.has(name):
             out[name] = columns.get(name)
-    _geometry(out, columns)
     origins = [s or source for s in out["source_name"].tolist()]
     sources = {c: str(columns.names[c]) for c in INCIDENT_COLUMNS if c in columns.names}
     return Mapped(out, "own", {}, origins, sources)
@@ -288,7 +325,6 @@ def _map_custom(columns: _Columns, mapping: ColumnMapping, source: str) -> Mappe
         sources[target] = column
     for target, value in mapping.defaults.items():
         out[target] = out[target].where(out[target] != "", value)
-    _geometry(out, columns)
     origins = [s or source for s in out["source_name"].tolist()]
     return Mapped(out, "custom", {}, origins, sources)
 

@@ -131,6 +131,10 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     note = incident.get("date_note")
     if note:
         lines.insert(2, f"- **Date note:** {escape_markdown(note)}")
+    quality = incident.get("quality")
+    if quality and not pd.isna(quality):
+        lines.append(f"- **Data quality:** {escape_markdown(quality)} (kept as the source "
+                     "gives it)")
     near = nearest_label(incident)
     if near:
         lines.insert(1, f"- **Nearest town:** {escape_markdown(near)}")

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.schema import RowError, load_incidents
+from geo.io.load import load_incidents
+from geo.schema import RowError
 from geo.settings import PROJECT_ROOT, load_settings
 from geo.store.base import (
     DUPLICATE_COLUMNS,
@@ -53,8 +54,12 @@ def is_database_url(location: str) -> bool:
     return location.startswith(("postgresql://", "postgres://"))
 
 
-def open_store(location: str | Path | None = None) -> IncidentStore:
-    """Open (and create when needed) the incident store.
+def open_store(location: str | Path | None = None, *, create: bool = True) -> IncidentStore:
+    """Open (and create when it does not exist) the incident store.
+
+    An existing file that is not an incident store (empty, another kind of file, a
+    GeoPackage without the store's tables) is refused, never overwritten or added to.
+    ``store.created`` says whether this call created the store.
 
     Parameters
     ----------
@@ -62,20 +67,26 @@ def open_store(location: str | Path | None = None) -> IncidentStore:
         A ``postgresql://`` URL (``?schema=NAME`` selects a schema) or a ``.gpkg`` path
         (relative paths are taken from the project root). Defaults to
         ``load_settings().database``, i.e. ``INCIDENT_DB``.
+    create : bool
+        Create a store that does not exist yet (else refuse it).
 
     Returns
     -------
     IncidentStore
+
+    Raises
+    ------
+    geo.errors.StoreUnavailable
     """
     where = str(location) if location is not None else load_settings().database
     if is_database_url(where):
         from geo.store.postgis import PostGISStore
 
-        return PostGISStore(where)
+        return PostGISStore(where, create=create)
     from geo.store.gpkg import GeoPackageStore
 
     path = Path(where)
-    return GeoPackageStore(path if path.is_absolute() else PROJECT_ROOT / path)
+    return GeoPackageStore(path if path.is_absolute() else PROJECT_ROOT / path, create=create)
 
 
 def origins_of(source_names: list[str], fallback: str) -> list[str]:
@@ -86,7 +97,12 @@ def origins_of(source_names: list[str], fallback: str) -> list[str]:
 def seed_store(
     store: IncidentStore, path: str | Path | None = None
 ) -> tuple[UpsertResult | None, list[RowError]]:
-    """Load the shipped seed incidents into an empty store.
+    """Load the shipped seed incidents into a store this process has just created.
+
+    A store that existed before (even an empty one) is never seeded: seed incidents in a
+    team's store, or in a store the analyst meant to open under another name, would be
+    taken for data. Whether a new store is seeded at all is the caller's decision (the
+    app seeds the default store only, see ``INCIDENT_MAP_SEED`` in :mod:`geo.settings`).
 
     Parameters
     ----------
@@ -97,10 +113,10 @@ def seed_store(
     Returns
     -------
     tuple
-        The import result (None when the store already held incidents) and the
+        The import result (None when the store was not new, or not empty) and the
         seed file's row errors.
     """
-    if store.count():
+    if not store.created or store.count():
         return None, []
     source = Path(path) if path is not None else load_settings().incidents_path
     loaded = load_incidents(source)

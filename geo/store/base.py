@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from geo.errors import NotFound
+from geo.errors import Invalid, NotFound
+from geo.schema import INCIDENT_COLUMNS
 from geo.store.records import (
     COLUMN_INDEX,
     FLOAT_COLUMNS,
@@ -126,6 +127,8 @@ class IncidentStore(ABC):
 
     kind: str = ""
     location: str = ""
+    created: bool = False
+    """Whether opening this store created it (see :func:`geo.store.open_store`)."""
 
     # -- writes -------------------------------------------------------------------------
 
@@ -153,6 +156,7 @@ class IncidentStore(ABC):
         UpsertResult
         """
         rows = frame_to_rows(incidents)
+        check_storable(rows)
         origins = [origin] * len(rows) if isinstance(origin, str) else list(origin)
         if len(origins) != len(rows):
             raise ValueError("origin needs one value per incident")
@@ -286,6 +290,7 @@ class IncidentStore(ABC):
                         f"{incident_id}: {name} is now {text(stored)!r}, not {seen!r}"
                     )
             row = apply_edit(incident_id, current, changes)
+            check_storable([row])
             changed = diff(incident_id, current, row)
             if changed:
                 base = current if stored_base is None else stored_base
@@ -373,6 +378,23 @@ class IncidentStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def check_storable(rows: Sequence[Row]) -> None:
+    """Refuse text a store cannot keep (a NUL byte: PostgreSQL refuses the whole write
+    without saying where), naming the record and the field.
+
+    Raises
+    ------
+    geo.errors.Invalid
+    """
+    for row in rows:
+        for column, value in zip(INCIDENT_COLUMNS, row, strict=True):
+            if isinstance(value, str) and "\x00" in value:
+                raise Invalid(
+                    f"incident {row[0]!s}, {column}: contains a NUL byte (0x00), which the "
+                    "store cannot keep; nothing was written"
+                )
 
 
 def iso_day(value: date | str) -> str:

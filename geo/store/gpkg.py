@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import NotFound
+from geo.errors import NotFound, StoreUnavailable
 from geo.schema import INCIDENT_COLUMNS
 from geo.store.base import (
     CANDIDATE_COLUMNS,
@@ -155,24 +155,57 @@ _SCHEMA = [
 ]
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 class GeoPackageStore(IncidentStore):
     """Incidents in one GeoPackage file (the embedded default).
 
     Parameters
     ----------
     path : str or Path
-        The ``.gpkg`` file; created with its folder when absent.
+        The ``.gpkg`` file.
+    create : bool
+        Create the file (and its folder) when it does not exist; when False, a missing
+        file raises :class:`geo.errors.StoreUnavailable`.
+
+    Raises
+    ------
+    geo.errors.StoreUnavailable
+        The path is a folder, an empty (0-byte) file, not a SQLite file, a GeoPackage
+        that is not an incident store, or cannot be read. An existing file is never
+        overwritten, and tables are never added to a file that is not a store.
     """
 
     kind = "geopackage"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
         self.location = str(self.path)
         self._lock_path = self.path.with_name(self.path.name + ".lock")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._locked(), self._connect() as conn:
-            _create(conn)
+        if not self.path.exists() and not create:
+            raise StoreUnavailable(f"there is no incident store at {self.path}")
+        try:
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._locked():
+                if self.path.exists() or self.path.is_symlink():
+                    _check_existing(self.path)
+                    self.created = False
+                    with self._connect() as conn:
+                        _add_new_columns(conn)
+                else:
+                    with self._connect() as conn:
+                        _create(conn)
+                    self.created = True
+        except OSError as exc:
+            if isinstance(exc, StoreUnavailable):
+                raise
+            raise StoreUnavailable(
+                f"cannot open the incident store {self.path}: {exc.strerror or exc}"
+            ) from None
+        except sqlite3.Error as exc:
+            raise _unavailable(self.path, exc) from None
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -198,22 +231,39 @@ class GeoPackageStore(IncidentStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[WriteTransaction]:
-        with self._locked(), self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield _GpkgTransaction(conn)
-                conn.execute(
-                    "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
-                    (now(), TABLE),
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
+        try:
+            with self._locked(), self._connect() as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield _GpkgTransaction(conn)
+                    conn.execute(
+                        "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
+                        (now(), TABLE),
+                    )
+                    conn.execute("COMMIT")
+                except BaseException:
+                    # SQLite rolls back by itself on some errors (a full disk): a second
+                    # ROLLBACK would fail and hide the real cause.
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.OperationalError as exc:
+            raise _unavailable(self.path, exc) from None
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
                 raise
+            raise _unavailable(self.path, exc) from None
+        except PermissionError as exc:
+            raise StoreUnavailable(
+                f"cannot write to the incident store {self.path}: {exc.strerror or exc}"
+            ) from None
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
-        with self._connect() as conn:
-            return conn.execute(sql, tuple(params)).fetchall()
+        try:
+            with self._connect() as conn:
+                return conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise _unavailable(self.path, exc) from None
 
     # -- reads --------------------------------------------------------------------------
 
@@ -392,6 +442,57 @@ class _GpkgTransaction(WriteTransaction):
     def bump_revision(self) -> None:
         self.conn.execute(
             "UPDATE store_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
+        )
+
+
+def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailable:
+    """A SQLite error as what it means for the analyst."""
+    text = str(exc)
+    if "disk is full" in text or "disk I/O error" in text:
+        why = "the disk is full (or failed); nothing was written"
+    elif "readonly" in text:
+        why = "the file (or its folder) is read-only; nothing was written"
+    elif "not a database" in text or "malformed" in text:
+        why = "the file is not a readable GeoPackage (damaged, or another kind of file)"
+    elif "locked" in text or "busy" in text:
+        why = "another program holds the store; try again"
+    elif "unable to open" in text:
+        why = "the file cannot be opened (missing folder or permissions)"
+    else:
+        why = text
+    return StoreUnavailable(f"incident store {path}: {why}")
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse a path that is not an incident store, without changing it."""
+    if path.is_dir():
+        raise StoreUnavailable(f"{path} is a folder, not an incident store file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot read the incident store {path}: "
+                               f"{exc.strerror or exc}") from None
+    if not head:
+        raise StoreUnavailable(
+            f"{path} is an empty file (0 bytes), not an incident store; it was left as it "
+            "is. Remove it to start a new store, or set INCIDENT_DB to the store's file."
+        )
+    if head != _SQLITE_MAGIC:
+        raise StoreUnavailable(
+            f"{path} is not a GeoPackage (SQLite) file; it was left as it is. Set "
+            "INCIDENT_DB to the incident store's .gpkg file."
+        )
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {str(r[0]) for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    if not {TABLE, "store_meta", "incident_history"} <= tables:
+        raise StoreUnavailable(
+            f"{path} is a GeoPackage but not an incident store (no {TABLE}, store_meta and "
+            "incident_history tables); it was left as it is."
         )
 
 

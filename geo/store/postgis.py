@@ -20,7 +20,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.errors import NotFound
+from geo.errors import NotFound, StoreUnavailable
 from geo.schema import INCIDENT_COLUMNS
 from geo.store.base import (
     CANDIDATE_COLUMNS,
@@ -98,11 +98,19 @@ class PostGISStore(IncidentStore):
         ``postgresql://`` URL; a ``schema=NAME`` parameter puts the tables in that schema.
     schema : str, optional
         Overrides the URL's schema.
+    create : bool
+        Create the tables when the schema has none; when False, a schema without them
+        raises :class:`geo.errors.StoreUnavailable`.
+
+    Raises
+    ------
+    geo.errors.StoreUnavailable
+        The server cannot be reached, or refuses the connection.
     """
 
     kind = "postgis"
 
-    def __init__(self, url: str, schema: str | None = None) -> None:
+    def __init__(self, url: str, schema: str | None = None, *, create: bool = True) -> None:
         self._url, url_schema = split_url(url)
         self.schema = schema or url_schema
         self.location = safe_url(url)
@@ -113,16 +121,44 @@ class PostGISStore(IncidentStore):
             for name in ("incidents", "incident_history", "incident_duplicates", "store_meta")
         }
         self._lock_key = f"incident-map:{self.schema}"
-        self._create()
+        try:
+            exists = self._conn().execute(
+                "SELECT to_regclass(%s) IS NOT NULL", (f'"{self.schema}".incidents',)
+            ).fetchone()
+            self.created = not (exists and exists[0])
+            if self.created and not create:
+                raise StoreUnavailable(f"there is no incident store in {self.location} "
+                                       f"(schema {self.schema})")
+            self._create()
+        except psycopg.Error as exc:
+            raise self._unavailable(exc) from None
 
     # -- plumbing -----------------------------------------------------------------------
 
     def _conn(self) -> psycopg.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed or conn.broken:
-            conn = psycopg.connect(self._url, autocommit=True)
+            try:
+                conn = psycopg.connect(self._url, autocommit=True)
+            except psycopg.OperationalError as exc:
+                raise self._unavailable(exc) from None
             self._local.conn = conn
         return conn
+
+    def _unavailable(self, exc: psycopg.Error) -> StoreUnavailable:
+        """A database error as what it means for the analyst."""
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if isinstance(exc, psycopg.errors.DiskFull):
+            why = "the database server's disk is full; nothing was written"
+        elif isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
+            why = "the database is read-only (a standby?); nothing was written"
+        elif isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            why = f"this database user may not write here ({first}); nothing was written"
+        elif isinstance(exc, psycopg.OperationalError):
+            why = f"cannot reach the database ({first})"
+        else:
+            why = first
+        return StoreUnavailable(f"incident store {self.location}: {why}")
 
     def close(self) -> None:
         """Close this thread's connection."""
@@ -192,14 +228,22 @@ class PostGISStore(IncidentStore):
     @contextmanager
     def _transaction(self) -> Iterator[WriteTransaction]:
         conn = self._conn()
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_key,))
-            yield _PgTransaction(conn, self._t)
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_key,))
+                yield _PgTransaction(conn, self._t)
+        except (psycopg.OperationalError, psycopg.errors.DiskFull,
+                psycopg.errors.ReadOnlySqlTransaction,
+                psycopg.errors.InsufficientPrivilege) as exc:
+            raise self._unavailable(exc) from None
 
     def _read(
         self, query: sql.SQL | sql.Composed, params: Sequence[object] = ()
     ) -> list[tuple]:
-        return self._conn().execute(query, tuple(params)).fetchall()
+        try:
+            return self._conn().execute(query, tuple(params)).fetchall()
+        except psycopg.OperationalError as exc:
+            raise self._unavailable(exc) from None
 
     # -- reads --------------------------------------------------------------------------
 

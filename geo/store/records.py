@@ -30,6 +30,8 @@ DATE_COLUMNS: tuple[str, ...] = ("date_start", "date_end")
 FLOAT_COLUMNS: tuple[str, ...] = ("latitude", "longitude")
 INT_COLUMNS: tuple[str, ...] = INTEGER_COLUMNS
 COLUMN_INDEX: dict[str, int] = {c: i for i, c in enumerate(INCIDENT_COLUMNS)}
+_BOUNDS = (("killed_min", "killed_max"), ("injured_min", "injured_max"),
+           ("casualties_min", "casualties_max"))
 
 #: Two incidents of different origins are likely duplicates when they have the same
 #: event type, overlapping dates, and lie within this distance (or share a place name).
@@ -203,7 +205,17 @@ def apply_edit(incident_id: str, current: Row, changes: Mapping[str, object]) ->
     result = validate_incidents(pd.DataFrame([strings], dtype=str), source=label)
     if result.errors:
         raise InvalidEdit(result.errors)
-    return frame_to_rows(result.incidents)[0]
+    row = frame_to_rows(result.incidents)[0]
+    # A source's reversed casualty bounds are kept with a quality flag; an analyst who
+    # types them is told instead.
+    for low, high in _BOUNDS:
+        lo, hi = row[COLUMN_INDEX[low]], row[COLUMN_INDEX[high]]
+        typed = low in changes or high in changes
+        if typed and lo is not None and hi is not None and lo > hi:  # type: ignore[operator]
+            errors.append(RowError(label, None, high, f"{high} {hi} is below {low} {lo}"))
+    if errors:
+        raise InvalidEdit(errors)
+    return row
 
 
 def _edit_text(value: object) -> str:

@@ -11,7 +11,8 @@ import pandas as pd
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.geocoding.join import build_incident_frame, fingerprint
 from geo.geocoding.protocol import PlaceResolver
-from geo.schema import RowError, load_incidents
+from geo.io.load import load_incidents
+from geo.schema import RowError
 from geo.store import IncidentStore
 from geo.view.extent import fit_view
 from geo.view.filters import FilterContext, geocoder_spellings

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from geo.errors import StoreUnavailable
 from geo.geocoding.geocoder import Geocoder, default_geocoder
 from geo.geocoding.join import OFF_MAP_REASONS
 from geo.geocoding.overrides import OverrideStore
@@ -64,15 +65,16 @@ def _file_dataset(path: str, mtime: float, geocoder_key: tuple) -> Dataset:
 
 
 @st.cache_resource(show_spinner="Opening the incident store…")
-def _store(location: str, seed: str) -> tuple[IncidentStore, list[RowError]]:
+def _store(location: str, seed: str, seed_new: bool) -> tuple[IncidentStore, list[RowError]]:
     opened = open_store(location)
-    _, errors = seed_store(opened, seed)
+    errors = seed_store(opened, seed)[1] if seed_new else []
     return opened, errors
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
 def _store_dataset(location: str, revision: int, geocoder_key: tuple) -> Dataset:
-    opened, errors = _store(location, str(settings().incidents_path))
+    s = settings()
+    opened, errors = _store(location, str(s.incidents_path), s.seed_new_store)
     return load_store_dataset(opened, geocoder(), errors)
 
 
@@ -82,11 +84,23 @@ def settings() -> Settings:
 
 
 def store() -> IncidentStore | None:
-    """The incident store (seeded on first use), or None when the app shows a file."""
+    """The incident store (the default one seeded when first created), or None when the
+    app shows a file. A store that cannot be used stops the page with its reason."""
     s = settings()
     if s.data_file is not None:
         return None
-    return _store(s.database, str(s.incidents_path))[0]
+    try:
+        opened = _store(s.database, str(s.incidents_path), s.seed_new_store)[0]
+    except StoreUnavailable as exc:
+        st.error(escape_markdown(f"The incident store cannot be used: {exc}"),
+                 icon=":material/error:")
+        st.stop()
+        raise  # unreachable: st.stop ends the run
+    if opened.created and not s.seed_new_store and opened.count() == 0:
+        st.info(escape_markdown(f"A new, empty incident store was created at {opened.location}"
+                                " (INCIDENT_DB). If you meant an existing store, check the name."),
+                icon=":material/info:")
+    return opened
 
 
 def dataset() -> Dataset:

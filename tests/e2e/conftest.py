@@ -86,7 +86,8 @@ def _data_paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("server-data")
     return {"INCIDENT_DB": str(folder / "incidents.gpkg"),
             "INCIDENT_MAP_OVERRIDES": str(folder / "geocode_overrides.csv"),
-            "INCIDENT_MAP_MAPPINGS": str(folder / "column_mappings.json")}
+            "INCIDENT_MAP_MAPPINGS": str(folder / "column_mappings.json"),
+            "INCIDENT_MAP_SEED": "yes"}
 
 
 @pytest.fixture(scope="session")
