@@ -7,6 +7,7 @@ import json
 
 import streamlit as st
 
+from geo.errors import Invalid, StoreUnavailable
 from geo.ingest import MAPPING_LABELS, ImportReport, prepare_import
 from geo.io.mappings import ColumnMapping
 from geo.render.details import escape_markdown
@@ -57,10 +58,15 @@ def _prepare(digest: str, name: str, layout: str, mapping_json: str) -> ImportRe
     )
 
 
-report = _prepare(
-    digest, upload.name, layout,
-    json.dumps(mapping.to_json()) if mapping is not None else "",
-)
+try:
+    report = _prepare(
+        digest, upload.name, layout,
+        json.dumps(mapping.to_json()) if mapping is not None else "",
+    )
+except Exception as exc:  # noqa: BLE001 - a named message, never a traceback or a path
+    st.error(escape_markdown(f"{upload.name} could not be read ({type(exc).__name__}); "
+                             "nothing was written."), icon=":material/error:")
+    st.stop()
 
 if not report.readable or (layout == "custom" and mapping is None):
     for error in report.errors:
@@ -101,7 +107,12 @@ cols[3].metric("Not placed", sum(report.not_placed.values()))
 st.caption(
     f"{escape_markdown(upload.name)}: {escape_markdown(label)}, {report.file_kind.upper()}"
     + (f", {report.encoding}, delimiter {report.delimiter!r}" if report.encoding else "")
+    + ". " + escape_markdown("; ".join(report.accounting()))
 )
+flagged = int((report.incidents["quality"] != "").sum())
+if flagged:
+    st.caption(escape_markdown(f"{flagged} valid rows carry a data-quality flag (inconsistent "
+                               "values kept as the source gives them, shown in the details)."))
 
 row_errors = report.errors_frame()
 if not row_errors.empty:
@@ -112,6 +123,10 @@ if not row_errors.empty:
         report.rejected_file(), file_name=f"rejected-{upload.name}",
         icon=":material/download:", on_click="ignore",
     )
+notes = report.warnings_frame()
+if not notes.empty:
+    st.subheader("Notes on rows that will be imported")
+    st.dataframe(notes, hide_index=True, width="stretch")
 if report.not_placed:
     names = ", ".join(f"{escape_markdown(n)} ×{k}" for n, k in sorted(report.not_placed.items()))
     st.info(f"Not placed by the geocoder (they will wait on the review page): {names}")
@@ -123,14 +138,17 @@ if report.valid:
             report.result = store.upsert(
                 report.incidents, origin=report.origins, who=who or "import page"
             )
+        except (StoreUnavailable, Invalid) as exc:  # the store is unchanged
+            st.error(escape_markdown(f"Nothing was imported: {exc}"), icon=":material/error:")
         except Exception as exc:  # noqa: BLE001 - shown to the analyst; the store is unchanged
-            st.error(f"Nothing was imported: {exc}")
+            st.error(f"Nothing was imported ({type(exc).__name__}).", icon=":material/error:")
         else:
             result = report.result
             st.success(
                 f"Imported: {len(result.inserted)} new, {len(result.updated)} updated, "
                 f"{len(result.unchanged)} unchanged.", icon=":material/task_alt:",
             )
+            st.caption(escape_markdown("; ".join(report.accounting()[1:])))
             if result.duplicates:
                 st.warning(
                     f"{len(result.duplicates)} likely duplicates flagged (not merged): "

@@ -3,6 +3,8 @@ and the round trip store -> view -> export -> import -> the same records."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -101,3 +103,27 @@ def test_csv_and_geopackage_metadata(tmp_path):
     assert info["features"] == 4
     with pytest.raises(ValueError, match="unknown export format"):
         export_view(frame, state, domain, "kml")
+
+
+HOSTILE = ["=HYPERLINK(\"http://evil/\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd",
+           "-2+3+cmd|' /C calc'!A0"]
+
+
+def test_csv_export_neutralises_formulas_and_reads_back_the_same(store, tmp_path):
+    rows = [{"id": f"h{i}", "description": text, "actors": text, "latitude": "35.5",
+             "longitude": "-3.25"} for i, text in enumerate(HOSTILE)]
+    store.upsert(incidents(rows), origin="test")
+    frame = to_geodataframe(store.incidents())
+    domain = _domain(frame)
+    export = export_view(frame, default_view(domain), domain, "csv", at=AT)
+    cells = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    header = cells[0]
+    described = [r[header.index("description")] for r in cells[1:]]
+    assert all(cell.startswith("'") for cell in described), described
+    assert {r[header.index("longitude")] for r in cells[1:]} == {"-3.25"}  # a number stays
+    path, _ = write_export(export, tmp_path)
+    target = open_store(tmp_path / "again.gpkg")
+    report = import_file(path, target, memory=MappingMemory(tmp_path / "m.json"), geocode=False)
+    assert report.errors == []
+    back = target.incidents().set_index("id")["description"]
+    assert [back[f"h{i}"] for i in range(len(HOSTILE))] == [t.strip() for t in HOSTILE]

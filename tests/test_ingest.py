@@ -272,6 +272,8 @@ def test_command_line(tmp_path):
     bad = _cli(str(mixed), "--rejected", str(tmp_path / "out.csv"), db=db, cwd=tmp_path)
     assert bad.returncode == 1
     assert "row 2 (line 3), latitude: 135 is outside -90..90" in bad.stdout
+    assert "2 rows = 0 new + 0 updated + 1 unchanged + 1 rejected" in bad.stdout
+    assert "read 2 rows; the file has 2 lines after the header" in bad.stdout
     assert (tmp_path / "out.csv").exists()
     missing = _cli(str(tmp_path / "nope.csv"), db=db, cwd=tmp_path)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr + missing.stdout
@@ -297,3 +299,23 @@ def test_read_table_from_bytes():
     assert table.frame.to_dict("records") == [
         {"id": "1", "event_type": "airstrike", "claim_status": "alleged"}
     ]
+
+
+UCDP_SLICE = ROOT.parent / "shared" / "data" / "ucdp_ged_syria_2016.csv"
+
+
+@pytest.mark.skipif(not UCDP_SLICE.exists(), reason="../shared/data (the real UCDP slice) absent")
+def test_the_real_ucdp_slice_is_accounted_for_and_keeps_inconsistent_rows(tmp_path, memory):
+    store = open_store(tmp_path / "ucdp.gpkg")
+    report = import_file(UCDP_SLICE, store, memory=memory, geocode=False)
+    with UCDP_SLICE.open(encoding="utf-8", newline="") as handle:
+        records = sum(1 for _ in csv.reader(handle)) - 1
+    lines = UCDP_SLICE.read_bytes().count(b"\n") - 1
+    assert report.rows == records and report.table.file_records == lines
+    assert f"{lines - records} inside quoted multi-line fields" in report.table.count_note
+    assert report.balanced and report.rejected_rows == []
+    assert len(report.result.inserted) == store.count() == records
+    flagged = store.incidents().query("quality != ''")
+    assert len(flagged) >= 1
+    assert (flagged["killed_max"] < flagged["killed_min"]).all()
+    assert report.warnings == []  # geom_wkt agrees with latitude/longitude everywhere

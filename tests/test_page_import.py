@@ -93,3 +93,30 @@ def test_custom_layout_lets_the_analyst_map_a_recognised_file():
     at.selectbox(key="import-layout").set_value("custom").run()
     at = _upload(at, "acled.csv", ACLED.encode())
     assert at.get("form")
+
+
+@pytest.mark.parametrize(("name", "content", "fragment"), [
+    ("five.geojson", b'{"type": "FeatureCollection", "features": 5}', "'features' is a number"),
+    ("deep.geojson", b"[" * 60_000 + b"]" * 60_000, "nested too deeply"),
+    ("big.csv", b"id,event_type,claim_status\n" + b"a" * 200_000 + b",x,y\n", None),
+])
+def test_odd_files_get_a_named_message_without_a_server_path(name, content, fragment):
+    at = _upload(_page(), name, content)
+    shown = "\n".join([e.value for e in at.error] + [c.value for c in at.caption])
+    assert "/tmp" not in shown and "Traceback" not in shown and "/work" not in shown
+    if fragment:
+        assert fragment in shown
+    else:  # an oversized field rejects its row by name
+        problems = at.dataframe[0].value
+        assert "over the 128 KiB" in problems["reason"].tolist()[0]
+
+
+def test_the_report_accounts_for_every_line_and_notes_repaired_rows():
+    content = ("id,event_type,claim_status,place\na,airstrike,alleged,الرقة\n".encode()
+               + "b,airstrike,alleged,Déir\n".encode("cp1252") + b"\n")
+    at = _upload(_page(), "mixed.csv", content)
+    captions = "\n".join(c.value for c in at.caption)
+    assert "read 2 rows" in captions and "2 rows = 2 valid \\+ 0 rejected" in captions
+    notes = at.dataframe[0].value
+    assert notes["row"].tolist() == [2]
+    assert "Windows-1252" in notes["reason"][0]

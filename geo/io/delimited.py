@@ -179,7 +179,7 @@ def _decode_foreign_line(raw: bytes) -> tuple[str, str, str]:
         repaired[i] = char
     fixed = "".join(repaired.get(i, ch) for i, ch in enumerate(text))
     shown = ", ".join(f"0x{ord(text[i]) - 0xDC00:02X} as {c!r}" for i, c in repaired.items())
-    return fixed, f"not UTF-8: read byte {shown} as Windows-1252", ""
+    return fixed, f"not UTF-8: byte {shown} (Windows-1252)", ""
 
 
 def sniff_delimiter(text: str) -> str:

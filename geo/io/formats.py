@@ -173,7 +173,12 @@ def _read_excel(data: bytes, label: str, layer: str | None) -> RawTable:
             problems.append(("", f"values beyond the header's {width} columns"))
         errors.extend(RowError(label, number, f, m) for f, m in problems)
         values.append([restore(v) for v in (row + [""] * width)[:width]])
-        originals.append(row)
+        formula_row = cells[i] if i < len(cells) else []
+        originals.append([  # what the analyst typed: a formula without a value stays one
+            str(formula_row[k]) if not v and k < len(formula_row)
+            and isinstance(formula_row[k], str) and str(formula_row[k]).startswith("=") else v
+            for k, v in enumerate(row)
+        ])
         starts.append(first + i)
     frame = pd.DataFrame(values, columns=header, dtype=object)
     data_rows = len(rows) - header_at - 1
@@ -253,7 +258,7 @@ def rejected_bytes(table: RawTable, rows: Sequence[int], geojson: bool = False) 
                              ensure_ascii=False, indent=1)
         return payload.encode("utf-8")
     buffer = io.StringIO(newline="")
-    if table.kind == "csv":
+    if table.kind in ("csv", "xlsx"):
         writer = csv.writer(buffer, delimiter=table.delimiter or ",", lineterminator="\r\n")
         writer.writerow(neutralise_row(table.header))
         writer.writerows(

@@ -192,7 +192,9 @@ def _validate(loaded: Loaded, table: RawTable, mapped: Mapped) -> None:
         by_row.setdefault(int(e.row or 0), []).append(e)
     for row, problems in extra.items():
         blamed = {f for f, _ in problems}
-        kept = [
+        # A row malformed as a whole (fields shifted by a quote, truncated) has no field
+        # worth validating: its structural problem is the one to fix.
+        kept = [] if "" in blamed else [
             e for e in by_row.get(row, []) if mapped.sources.get(e.field, e.field) not in blamed
         ]
         by_row[row] = [RowError(label, row, f, m) for f, m in problems] + kept

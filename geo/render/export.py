@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.io.cells import neutralise
 from geo.io.formats import atomic_write
 from geo.schema import INCIDENT_COLUMNS
 from geo.view.filters import FilterContext, apply_view
@@ -182,7 +183,10 @@ def _text_columns(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def _csv_bytes(records: pd.DataFrame, metadata: dict[str, object]) -> bytes:
-    text = _text_columns(records).to_csv(index=False, lineterminator="\r\n")
+    # A cell a spreadsheet would run as a formula gets an apostrophe (OWASP CSV
+    # injection); importing the file again removes it (geo.io.cells.restore).
+    cells = _text_columns(records).map(neutralise)
+    text = cells.to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
