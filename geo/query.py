@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> Answer:
         raise Invalid(f"--from {date_from} is after --to {date_to}")
     geocoder = default_geocoder()
     try:
-        store = open_store(args.db)
+        store = open_store(args.db, create=False)  # a query never creates a store
         data = load_store_dataset(store, geocoder)
     except (OSError, StoreUnavailable) as exc:
         raise StoreUnavailable(f"the store cannot be used: {exc}") from exc
