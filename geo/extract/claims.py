@@ -23,7 +23,9 @@ _VERBS = (r"says|said|say|adds|added|notes|noted|stressed|stresses|condemned|con
           r"estimated|documented|recorded")
 _ADVERBS = r"(?:(?:also|further|later|repeatedly|again|previously|on \w+ occasions)\s+)*"
 _LEAD = re.compile(
-    rf"^[“\"]?(?:(?:On|In|Late on|Early on|Earlier on) [^,]{{1,40}},\s+)?"
+    rf"^[“\"]?(?:[A-Z]{{3,}}(?:,\s*[A-Z][\w ]{{1,30}})?\s*(?:\([^)]{{1,30}}\)\s*)?[-–—:]\s*)?"
+    rf"(?:(?:On|In|Late on|Early on|Earlier on) [^,]{{1,40}},\s+|(?:Meanwhile|However|Yesterday|"
+    rf"Also|Moreover|Earlier|Later|In the meantime|Separately|Elsewhere),\s+)?"
     rf"(?P<who>[^,“”\"]{{2,90}}?)(?:,[^,]{{1,200}}){{0,3}},?\s+(?:(?:has|have|had)\s+)?{_ADVERBS}"
     rf"(?P<verb>{_VERBS})\b"
 )
@@ -47,8 +49,9 @@ _QUOTED_BY = re.compile(r"(?P<who>[^,“”\".]{2,80}?),?\s+(?:quoted|cited) by\
 _PRONOUNS = frozenset({"it", "he", "she", "they", "the latter"})
 _DOCUMENTS = re.compile(r"\b(letters?|statements?|reports?|communiqu[ée]s?|memos?|"
                         r"press releases?|notes?|complaints?)\b", re.I)
-_BAD_WHO = re.compile(r"\b(?:that|which|who|was|were|is|are|been|being|if|when|because)\b",
-                      re.I)
+_BAD_WHO = re.compile(r"\b(?:that|which|who|was|were|is|are|been|being|if|when|because|could|"
+                      r"would|did|does|not|cannot|meanwhile|however|yesterday|today)\b|"
+                      r"^\W*(?:rose|rises|the toll|the death toll)\b|\d", re.I)
 _OUTLET_TAIL = re.compile(r"\s+(?:news agency|agency|newspaper|daily|channel|television|TV|"
                           r"broadcaster|website|outlet)$")
 

@@ -38,12 +38,21 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("relative", r"\b(?P<rel>(?:earlier|later)\s+(?:that|this|the same)\s+"
                      r"(?P<unit>month|week|year|day))\b"),
         ("same", r"\b(?:on\s+)?(?P<rel>(?:the\s+same|that)\s+(?P<unit>day|month))\b"),
+        ("days_after", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|"
+                       r"nine|ten)\s+(?P<unit>day|week)s?\s+(?:after|later))\b"),
         ("yesterday", r"\b(?P<rel>yesterday|today|last\s+night)\b"),
         ("last", r"\b(?P<rel>last\s+(?P<unit>week|month|year))\b"),
-        ("weekday", r"\b(?:on|last)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b"),
+        ("weekday", r"\b(?P<last>last\s+)?(?:(?:on|late|early|late\s+on|early\s+on)\s+)?"
+                    r"(?P<weekday>" + "|".join(_WEEKDAYS) + r")(?:['’]s)?"
+                    r"(?:\s+(?P<part>morning|afternoon|evening|night|midnight))?\b"),
+        ("overnight", r"\b(?P<rel>overnight|since\s+midnight|(?:in\s+)?the\s+(?:past|last)\s+"
+                      r"(?P<hours>24|48|72)\s+hours|earlier\s+(?:on\s+)?(?:the|that)\s+day|"
+                      r"(?:this|that|earlier\s+this)\s+(?:morning|evening|afternoon))\b"),
     )
 )
-_ANCHORED = ("relative", "same")
+_ANCHORED = ("relative", "same", "days_after")
+_COUNTS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,8 @@ def _resolve(
     kind: str, match: re.Match[str], published: date | None, anchor: DateSpan | None
 ) -> DateSpan | None:
     groups = match.groupdict()
+    if kind == "weekday" and not groups["weekday"][0].isupper():
+        return None
     try:
         if kind in ("iso", "mdy", "dmy"):
             return _day(groups, published)
@@ -189,6 +200,8 @@ def _resolve(
             return DateSpan(date(year, 1, 1), date(year, 12, 31), "year")
         if kind in ("since", "since_year"):
             return _since(groups, published)
+        if kind == "days_after":
+            return _after(groups["count"], groups["unit"], groups["rel"], anchor)
         if kind in _ANCHORED:
             return _relative(groups["unit"], groups["rel"], anchor)
         if kind == "yesterday" and published:
@@ -196,7 +209,11 @@ def _resolve(
         if kind == "last" and published:
             return _last(groups["unit"].lower(), published)
         if kind == "weekday" and published:
-            return _weekday(groups["weekday"].lower(), published)
+            return _weekday(groups["weekday"].lower(), published, bool(groups.get("last")),
+                            (groups.get("part") or "").lower())
+        if kind == "overnight" and published:
+            return _recent(" ".join(groups["rel"].lower().split()), groups.get("hours"),
+                           published)
     except ValueError:
         return None
     return None
@@ -285,6 +302,16 @@ def _relative(unit: str, text: str, anchor: DateSpan | None) -> DateSpan | None:
     return None
 
 
+def _after(count: str, unit: str, text: str, anchor: DateSpan | None) -> DateSpan | None:
+    if anchor is None:
+        return None
+    n = int(count) if count.isdigit() else _COUNTS[count.lower()]
+    days = n * (7 if unit.lower() == "week" else 1)
+    start, end = anchor.start + timedelta(days=days), anchor.end + timedelta(days=days)
+    label = f"'{' '.join(text.split())}' read against {anchor.start.isoformat()}"
+    return DateSpan(start, end, "day" if start == end else "range", label)
+
+
 def _deictic(text: str, published: date) -> DateSpan:
     if text == "today":
         return DateSpan(published, published, "day", "'today': the publication date")
@@ -308,8 +335,37 @@ def _last(unit: str, published: date) -> DateSpan:
     return DateSpan(date(year, 1, 1), date(year, 12, 31), "year", "'last year'")
 
 
-def _weekday(name: str, published: date) -> DateSpan:
-    back = (published.weekday() - _WEEKDAYS[name]) % 7 or 7
+def _weekday(name: str, published: date, last: bool = False, part: str = "") -> DateSpan:
+    """The latest such weekday on or before publication.
+
+    "On Monday" in a report published on a Monday is that day; "last Monday" is the one
+    before the publication day; a night may run into the next day.
+    """
+    back = (published.weekday() - _WEEKDAYS[name]) % 7
+    if last and back == 0:
+        back = 7
     day = published - timedelta(days=back)
-    note = f"'{name.title()}' taken as the latest {name.title()} before publication"
+    label = name.title()
+    if back == 0:
+        note = f"'{label}' taken as the publication day ({published.isoformat()})"
+    else:
+        note = f"'{label}' taken as the latest {label} before publication"
+    if part in ("night", "midnight") and day < published:
+        return DateSpan(day, day + timedelta(days=1), "range", note + ", night into the next day")
     return DateSpan(day, day, "day", note)
+
+
+def _recent(text: str, hours: str | None, published: date) -> DateSpan:
+    """Recent-time words read against publication.
+
+    ("overnight", "since midnight", "the past 48 hours", "earlier on the day", "this morning").
+    """
+    if hours:
+        days = int(hours) // 24
+        start = published - timedelta(days=days)
+        return DateSpan(start, published, "range",
+                        f"'{text}': the {hours} hours up to publication ({published.isoformat()})")
+    if text == "overnight":
+        return DateSpan(published - timedelta(days=1), published, "range",
+                        "'overnight': the night before publication")
+    return DateSpan(published, published, "day", f"'{text}': the publication day")

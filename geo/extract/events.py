@@ -12,11 +12,21 @@ from dataclasses import dataclass
 
 from geo.vocab import EVENT_TYPES
 
+_AIR = (r"(?:warplanes?|war planes?|fighter jets?|jets?|aircrafts?|planes|aviation|air ?forces?|"
+        r"helicopters?|drones?)")
+_DEATH = r"(?:died|dying|dies|die|deaths?|perished|starved|lost (?:their|his|her) li(?:fe|ves))"
 _TRIGGERS: dict[str, str] = {
     "airstrike": r"air[\s-]?strikes?|air[\s-]?raids?|aerial (?:assaults?|attacks?|bombardments?"
                  r"|strikes?|campaign)|(?:drone|missile|rocket) strikes?|warplanes? (?:struck|"
                  r"hit|bombed|targeted|attacked|pounded)|jets? (?:struck|hit|bombed|pounded)"
-                 r"|(?:bombed|struck) from the air",
+                 r"|(?:bombed|struck) from the air|aerial (?:operations?|bombardments?|raids?)"
+                 rf"|{_AIR}\b[^.;]{{0,60}}?\b(?:attacked|targeted|struck|hit|bombed|raided|"
+                 r"pounded|bombarded|destroyed|shelled|launched (?:\w+ )?raids|carried out "
+                 r"(?:\w+ )?(?:raids|strikes|air raids))"
+                 rf"|(?:raids?|strikes|bombardment|aggression|attacks?) (?:by|of|from) (?:the )?"
+                 rf"(?:[\w-]+ ){{0,3}}?{_AIR}"
+                 r"|(?:coalition|Russian|regime|government) (?:air )?raids"
+                 r"|strikes (?:on|against|targeting|that hit)",
     "bombing": r"(?:carpet |car |suicide |roadside |barrel )?bomb(?:ing)?s?|bombed|"
                r"(?:car|truck|suicide) bomb(?:er|ing)?s?|explosions?|blasts?|detonat\w+|"
                r"improvised explosive devices?|IEDs?",
@@ -39,7 +49,11 @@ _TRIGGERS: dict[str, str] = {
     "armed movement": r"break(?:ing)? through|broke through|(?:trying|tried|attempt(?:s|ed|"
                       r"ing)?) to (?:flee|escape|break out|infiltrate|cross)|infiltrat\w+|"
                       r"military convoys?|redeploy\w*|advanc(?:e|ed|es|ing) (?:on|towards?)",
-    "displacement": r"displac\w+|forced to flee|fled (?:their|the) (?:homes?|villages?|town|"
+    "siege deaths": rf"{_DEATH} (?:of|from) (?:starvation|hunger|malnutrition)|starv\w* to death"
+                    r"|starvation deaths?|dying of hunger|died of hunger",
+    "camp deaths": rf"{_DEATH}\b[^.;]{{0,120}}?\bcamps?\b|\bcamps?\b[^.;]{{0,120}}?\b{_DEATH}",
+    "displacement": r"(?:were|was|been|being) displaced|displacement of|displaced (?:from|by|to)|"
+                    r"forced to flee|fled (?:their|the) (?:homes?|villages?|town|"
                     r"city|area|fighting)|(?:residents|civilians|families|thousands|people) "
                     r"(?:have |had )?fled|exodus|evacuat(?:ed|ion) of (?:civilians|residents)",
     "deprivation": r"sieges?|besieged|starv\w+|blockade[sd]?|famine|hunger|shortage of "

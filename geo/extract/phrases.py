@@ -92,7 +92,7 @@ _NOT_PLACES = frozenset(
         "january", "february", "march", "april", "may", "june", "july", "august",
         "september", "october", "november", "december", "monday", "tuesday", "wednesday",
         "thursday", "friday", "saturday", "sunday", "daesh", "isis", "isil", "takfiri",
-        "takfiris", "hezbollah", "hizbollah", "nusra", "qaeda", "taliban", "hamas",
+        "takfiris", "levant", "hezbollah", "hizbollah", "nusra", "qaeda", "taliban", "hamas",
         "kurdish", "ramadan", "eid", "christmas", "easter", "god", "allah", "internet",
         "facebook", "twitter", "telegram", "youtube", "whatsapp"
     ]
@@ -399,3 +399,42 @@ def _bare(token: str) -> str:
 def _flush(run: list[tuple[int, int, str]], text: str, out: list[tuple[int, int, str]]) -> None:
     if run:
         out.append((run[0][0], run[-1][1], text[run[0][0]:run[-1][1]]))
+
+#: What after a sentence-initial name makes it a dateline: "TEHRAN (Tasnim) –",
+#: "BEIRUT —", "Aleppo, SANA –", "ERBIL, Kurdistan Region —", "Baku, Azerbaijan, Jan. 17".
+DATELINE_AFTER = re.compile(
+    r"^\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*)?(?:\([^)]{1,40}\)\s*)?"
+    r"(?:[-–—:]|,\s*(?:SANA|AFP|Reuters|AP|ST|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"\b|,\s*\w+,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|\s*$)"
+)
+#: Words after a name that make it a region ("Hama Governorates", "Deir Ezzor northeastern
+#: countryside", "Idlib and Hama provinces").
+REGION_AFTER = re.compile(
+    r"^(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:[a-z]+ern\s+|rural\s+)?"
+    r"(?:provinces?|governorates?|regions?|countryside)\b", re.I)
+#: A compass adjective before a bare name: "western Idleb", "eastern Deir Ezzor".
+REGION_BEFORE = re.compile(
+    r"\b(?:(?:north|south)(?:-?(?:east|west))?ern|eastern|western|rural|the\s+countryside\s+of|"
+    r"(?:province|governorate|region)\s+of)\s+(?:the\s+)?$", re.I)
+#: A distance or bearing before a name: "26km (16 miles) west of", "to the east of",
+#: "south-east of", "15 miles southwest of central" -- the name is a reference point.
+REFERENCE_BEFORE = re.compile(
+    r"(?P<offset>(?:\b\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles?)\b\s*(?:\([^)]{0,20}\)\s*)?)?"
+    r"(?:to\s+the\s+)?\b(?:north|south|east|west)(?:[- ]?(?:north|south|east|west))?(?:east|west)?"
+    r"(?:ern)?\s+(?:of|from)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+|central\s+)?)$",
+    re.I)
+#: "from X": where people or fire came from, not where the event happened.
+ORIGIN_BEFORE = re.compile(
+    r"\bfrom\s+(?:the\s+|nearby\s+|neighbouring\s+|neighboring\s+)*(?:[a-z]+\s+){0,2}?"
+    r"(?:(?:city|town|village|province|governorate|area|camp)\s+of\s+)?$")
+#: "fled to X", "evacuated to X", "heading towards X": where people went.
+DESTINATION_BEFORE = re.compile(
+    r"\b(?:fled|flee|fleeing|escaped?|escaping|evacuated|transferred|taken|moved|relocated|"
+    r"returned|headed|heading|sent|journey|trek|deported|went|travel\w*|repatriat\w*|"
+    r"displaced|forced)\b[^.;:]{0,40}?\b(?:to|towards?|into)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?$",
+    re.I)
+#: After a name: a number, "is Being ...": an outlet or a group ("DeirEzzor 24",
+#: "Raqqa is Being Slaughtered Silently").
+ORGANISATION_AFTER = re.compile(
+    r"^(?:\s+\d{1,3}\b(?!\s*(?:km|kilomet|mile|%|people|civilians|dead|killed))|"
+    r"\s+is\s+Being\s+[A-Z]|\s+(?:Media|News|Network|Post|Times|Today|Press|Agency|TV)\b)")

@@ -38,6 +38,7 @@ from geo.extract.text import Sentence, split_sentences
 from geo.geocoding.geocoder import GeocodeResult, default_geocoder
 from geo.geocoding.protocol import PlaceResolver
 from geo.schema import INCIDENT_COLUMNS
+from geo.vocab import EVENT_TYPES
 
 #: Event types worth a candidate even without a site (country-level allegations).
 SITELESS_TYPES = frozenset({"use of prohibited weapons", "massacre", "desecration of bodies"})
@@ -46,7 +47,8 @@ _ANAPHORA = re.compile(r"\b(?:there|the (?:area|camp|town|city|village|region|si
 _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
                      re.I)
-EXTRA_KEYS: tuple[str, ...] = ("quote_spans", "geocode_status", "place_alternatives")
+EXTRA_KEYS: tuple[str, ...] = ("quote_spans", "geocode_status", "place_alternatives",
+                                "place_context")
 """Keys of a candidate's JSON record beyond the incident columns."""
 
 
@@ -62,15 +64,21 @@ class CandidateIncident:
     quote_spans : list of (int, int)
         Offsets of the supporting sentences in the article.
     geocode_status : str
-        ``resolved``, ``ambiguous``, ``unresolved`` or ``no site``.
+        ``resolved``, ``ambiguous``, ``unresolved``, ``no site``, ``region`` (only a
+        province or countryside is named: for review, never at site precision) or ``unsure``
+        (a foreign place the report gives no context for: for review).
     place_alternatives : list of str
         Other gazetteer entries the place name may denote ("id: name").
+    place_context : list of str
+        The other places of the supporting sentences with their roles ("origin: Palmyra",
+        "reference: Raqqa (26km (16 miles) west of)"): context, not sites.
     """
 
     record: dict[str, object]
     quote_spans: list[tuple[int, int]] = field(default_factory=list)
     geocode_status: str = "no site"
     place_alternatives: list[str] = field(default_factory=list)
+    place_context: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         """The record as JSON-ready values (ISO dates), with the extra keys."""
@@ -81,6 +89,7 @@ class CandidateIncident:
         out["quote_spans"] = [list(span) for span in self.quote_spans]
         out["geocode_status"] = self.geocode_status
         out["place_alternatives"] = list(self.place_alternatives)
+        out["place_context"] = list(self.place_context)
         return out
 
 
@@ -98,6 +107,9 @@ class _Draft:
     actors: list[str]
     countries: list[str]
     hedged: bool
+    claimants: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    region: bool = False
 
 
 def extract(
@@ -139,6 +151,7 @@ def extract(
     lookup = make_lookup(geocoder.geocode, country, context, known, answers)
     drafts: list[_Draft] = []
     anchor: DateSpan | None = None
+    recent: tuple[int, DateSpan, str] | None = None
     last_sites: list[tuple[int, PlaceMention]] = []
     all_actors: list[str] = []
     for sentence, attribution in zip(sentences, attributions, strict=True):
@@ -158,6 +171,9 @@ def extract(
         if sites:
             last_sites = [(sentence.index, m) for m in sites]
         event_type = primary_event(events)
+        when, note = _event_date(dates, attribution, sentence)
+        if when is not None and (event_type or not casualties.is_empty()):
+            recent = (sentence.index, when, note)
         if not event_type and not casualties.is_empty():
             if _attach_casualties(drafts, sentence, casualties):
                 continue
@@ -167,17 +183,31 @@ def extract(
         if not sites and _ANAPHORA.search(sentence.text) and last_sites and \
                 sentence.index - last_sites[-1][0] <= 2:
             sites = [last_sites[-1][1]]
+        region = False
+        if not sites:
+            regions = [m for m in places if m.role == "region"]
+            if regions:
+                sites, region = regions[:1], True
         countries = [m.country for m in places if m.role == "country" and m.country]
         if not sites:
             if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()):
                 continue
             sites = [None]  # type: ignore[list-item]
-        when, note = _event_date(dates, attribution, sentence)
-        for site in sites:
+        if when is None and recent is not None and recent[0] < sentence.index and \
+                sentence.index - recent[0] <= 2 and not dates:
+            when = recent[1]
+            note = _join_notes("date carried from an earlier sentence about the event",
+                               recent[2])
+        context = [_context_label(m) for m in places if m.role not in ("site", "country")
+                   and m not in sites]
+        tolls = _site_casualties(sentence, sites, casualties)
+        for site, toll in zip(sites, tolls, strict=True):
             drafts.append(_Draft([sentence.index], site, event_type, events, speaker_index,
-                                 attribution, when, note, casualties, actors,
+                                 attribution, when, note, toll, actors,
                                  countries or ([country] if country else []),
-                                 bool(_HEDGES.search(sentence.text))))
+                                 bool(_HEDGES.search(sentence.text)),
+                                 [speaker.claimed_by] if speaker else [],
+                                 context, region))
     merged = _merge(drafts)
     return [
         _finish(d, article, sentences, all_actors, country, source_name, source_url, title)
@@ -256,28 +286,99 @@ def _site_key(site: PlaceMention | None) -> str:
     return place.gazetteer_id if place else site.name.lower()
 
 
+#: Event types that may describe one event together (the more specific one is kept).
+_COMPATIBLE = (
+    frozenset({"airstrike", "bombing"}), frozenset({"shelling", "bombing"}),
+    frozenset({"siege deaths", "deprivation"}), frozenset({"camp deaths", "deprivation"}),
+)
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or "other" in (a, b) or frozenset({a, b}) in _COMPATIBLE
+
+
+def _overlap(a: DateSpan | None, b: DateSpan | None) -> bool:
+    return a is None or b is None or (a.start <= b.end and b.start <= a.end)
+
+
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """One draft per event: same site, compatible type, overlapping (or unknown) dates.
+
+    Every quote is kept; the first date, casualty figure and more specific type win; each
+    claimant is kept.
+    """
     merged: list[_Draft] = []
     for draft in drafts:
         twin = next(
-            (m for m in reversed(merged)
-             if _site_key(m.site) == _site_key(draft.site) and m.event_type == draft.event_type
-             and m.speaker_index == draft.speaker_index
-             and 0 < draft.sentences[0] - m.sentences[-1] <= 2),
+            (m for m in merged
+             if _site_key(m.site) == _site_key(draft.site) and draft.site is not None
+             and _compatible(m.event_type, draft.event_type) and _overlap(m.date, draft.date)),
             None,
         )
+        if twin is None and draft.site is None:
+            twin = next((m for m in reversed(merged) if m.site is None
+                         and m.event_type == draft.event_type
+                         and 0 < draft.sentences[0] - m.sentences[-1] <= 2), None)
         if twin is None:
             merged.append(draft)
             continue
         twin.sentences.extend(i for i in draft.sentences if i not in twin.sentences)
         if twin.date is None and draft.date is not None:
             twin.date, twin.date_note = draft.date, draft.date_note
-        if twin.casualties.is_empty():
+        if twin.casualties.is_empty() and not draft.casualties.is_empty():
             twin.casualties = draft.casualties
+        if twin.event_type == "other" or (draft.event_type != "other" and
+                                          EVENT_TYPES.index(draft.event_type) <
+                                          EVENT_TYPES.index(twin.event_type)):
+            twin.event_type = draft.event_type
         twin.actors += [a for a in draft.actors if a not in twin.actors]
         twin.events += draft.events
         twin.hedged = twin.hedged or draft.hedged
+        twin.claimants += [c for c in draft.claimants if c not in twin.claimants]
+        twin.context += [c for c in draft.context if c not in twin.context]
     return merged
+
+
+def _join_notes(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _context_label(mention: PlaceMention) -> str:
+    offset = f" ({mention.offset})" if mention.offset else ""
+    return f"{mention.role}: {mention.text}{offset}"
+
+
+_COORDINATED = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?(?:(?:towns?|cities|villages?)"
+                          r"\s+of\s+)?$", re.I)
+
+
+def _site_casualties(
+    sentence: Sentence, sites: list[PlaceMention | None], casualties: Casualties
+) -> list[Casualties]:
+    """Each site's own toll: "53 killed in Jableh and another 48 died in Tartus".
+
+    With one site the sentence's toll is its toll. With several, each figure belongs to the
+    site whose stretch of the sentence holds it (a site's stretch runs from the previous
+    site's end to its own end; the last one's to the sentence's end). Sites named together
+    ("Saraqeb and Ehsim") share an aggregate: it is tied to none of them, only noted.
+    """
+    if len(sites) < 2 or casualties.is_empty() or any(s is None for s in sites):
+        return [casualties] * len(sites)
+    marks = sorted(sites, key=lambda m: m.start)  # type: ignore[union-attr]
+    base = sentence.start
+    joined = all(_COORDINATED.fullmatch(sentence.text[a.end - base:b.start - base])
+                 for a, b in zip(marks, marks[1:], strict=False))  # type: ignore[union-attr]
+    if joined:
+        names = " and ".join(m.text for m in marks)  # type: ignore[union-attr]
+        note = f"aggregate toll for {names}: " + "; ".join(casualties.notes or ["as stated"])
+        return [Casualties(notes=[note]) for _ in sites]
+    out: dict[int, Casualties] = {}
+    previous = 0
+    for i, mark in enumerate(marks):
+        end = len(sentence.text) if i == len(marks) - 1 else mark.end - base  # type: ignore
+        out[id(mark)] = find_casualties(sentence.text[previous:end], base + previous)
+        previous = end
+    return [out[id(s)] for s in sites]
 
 
 def _finish(
@@ -297,11 +398,17 @@ def _finish(
     actors = list(dict.fromkeys(canonical_actor(a, all_actors) for a in draft.actors))
     actors = [a for a in actors if not any(
         o != a and o.lower().endswith(" " + a.lower()) for o in actors)]
-    speaker = draft.attribution.speaker
-    claimed_by = speaker.claimed_by if speaker else (source_name or "the report itself")
+    claimed_by = "; ".join(dict.fromkeys(draft.claimants)) or source_name or "the report itself"
     precision = place.precision if place else None
     if place and site and site.near and precision == 1:
         precision = 2
+    status = site.status if site else "no site"
+    if draft.region and place is not None:
+        precision, status = max(3, precision or 3), "region"
+    elif place is not None and status == "resolved" and country and place.country != country \
+            and site is not None and site.descriptor == "" and len(site.candidates) <= 1 and \
+            place.country not in draft.countries:
+        status = "unsure"
     record: dict[str, object] = {c: "" for c in INCIDENT_COLUMNS}
     record.update(
         date_start=draft.date.start if draft.date else None,
@@ -330,10 +437,9 @@ def _finish(
                     draft.event_type, quote))
     slug = re.sub(r"[^a-z0-9]+", "-", (site.name if site else draft.event_type).lower())
     record["id"] = f"x-{slug.strip('-')[:30]}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
-    status = site.status if site else "no site"
     alternatives = [f"{c.place.gazetteer_id}: {c.place.name}" for c in
                     (site.candidates if site else ())][1 if place else 0:]
-    return CandidateIncident(record, spans, status, alternatives)
+    return CandidateIncident(record, spans, status, alternatives, list(draft.context))
 
 
 def _description(

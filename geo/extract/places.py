@@ -5,15 +5,21 @@ Capitalised name phrases (with an Arabic article joined, hyphenated or apart:
 announces ("the eastern town of X", "the X refugee camp", "the X region") are
 looked up with :meth:`geo.geocoding.geocoder.Geocoder.geocode`. Each mention gets a role:
 ``site`` (a place where something happened), ``country`` (context),
-``seat`` (a city standing for its government: "controlled by Damascus") or
-``container`` (the larger place of another mention: "the camp in al-Tanf").
+``seat`` (a city standing for its government: "controlled by Damascus"),
+``container`` (the larger place of another mention: "the camp in al-Tanf"),
+``region`` (a province, governorate or countryside: "Idlib province", "western Idleb"),
+``reference`` (a point a distance or bearing is given from: "26km west of Raqqa"),
+``origin`` and ``destination`` (where people or fire came from or went: "fled from
+Palmyra", "evacuated to Turkey"), ``dateline`` ("TEHRAN (Tasnim) –") or ``organisation``
+(an outlet or group named after a place: "DeirEzzor 24"). Only sites become incidents;
+regions stand in when a sentence names no site, and never at site precision.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from geo.extract.phrases import (
     ACTION,
@@ -23,16 +29,23 @@ from geo.extract.phrases import (
     COMMA_LINK,
     CONTAINER_LINK,
     COORDINATION,
+    DATELINE_AFTER,
+    DESTINATION_BEFORE,
     GIVEN_NAMES,
     HEADS,
     LOCATIVE,
     NEAR,
+    ORGANISATION_AFTER,
+    ORIGIN_BEFORE,
     PERSON_AFTER,
     PERSON_BEFORE,
     POINT_DESCRIPTORS,
     POINT_KINDS,
     PREFIX,
     QUALIFIERS,
+    REFERENCE_BEFORE,
+    REGION_AFTER,
+    REGION_BEFORE,
     SEAT_AFTER,
     SEAT_BEFORE,
     STRONG_POPULATION,
@@ -77,6 +90,11 @@ class PlaceMention:
         True when the text places the event near the place, or in its region.
     country : str
         ISO code, when known.
+    candidates : tuple of Candidate
+        The geocoder's candidates.
+    offset : str
+        For a reference point, the distance or bearing the text gives ("26km (16 miles) west
+        of").
     """
 
     start: int
@@ -90,6 +108,7 @@ class PlaceMention:
     near: bool = False
     country: str = ""
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+    offset: str = ""
 
     @property
     def place(self) -> Place | None:
@@ -184,11 +203,7 @@ def find_places(
             mentions.append(mention)
             break
     mentions = _assign_roles(text, mentions)
-    return [
-        PlaceMention(m.start + offset, m.end + offset, m.text, m.name, m.descriptor, m.result,
-                     m.role, m.container, m.near, m.country, m.candidates)
-        for m in mentions
-    ]
+    return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
 
 
 def _cue(before: str, whole_before: str, cued_ends: set[int]) -> str:
@@ -326,12 +341,53 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
         out.append(PlaceMention(m.start, m.end, m.text, m.name, m.descriptor, m.result, role,
                                 container, near, country, m.candidates))
     contained = {o.container for o in out if o.container}
-    return [
-        PlaceMention(o.start, o.end, o.text, o.name, o.descriptor, o.result, "container",
-                     o.container, o.near, o.country, o.candidates)
-        if o.role == "site" and o.text in contained else o
-        for o in out
-    ]
+    out = [replace(o, role="container") if o.role == "site" and o.text in contained else o
+           for o in out]
+    return _context_roles(text, out)
+
+
+_CONTEXT_ROLES = ("origin", "destination", "reference")
+
+
+def _context_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Give places in other roles than the incident's site their role (see the module)."""
+    lead = len(text) - len(text.lstrip(" \t\n“\"'‘([—-"))
+    out: list[PlaceMention] = []
+    for m in mentions:
+        if m.role not in ("site", "container"):
+            out.append(m)
+            continue
+        before, after = text[:m.start], text[m.end:]
+        role, offset = m.role, ""
+        reference = REFERENCE_BEFORE.search(before[-60:])
+        previous = out[-1] if out else None
+        if m.start <= lead and DATELINE_AFTER.match(after):
+            role = "dateline"
+        elif ORGANISATION_AFTER.match(after):
+            role = "organisation"
+        elif reference:
+            role, offset = "reference", " ".join(reference.group("offset").split())
+        elif ORIGIN_BEFORE.search(before[-50:]):
+            role = "origin"
+        elif DESTINATION_BEFORE.search(before[-70:]):
+            role = "destination"
+        elif previous is not None and previous.role in _CONTEXT_ROLES + ("region",) and \
+                re.fullmatch(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?", text[previous.end:m.start]):
+            role = previous.role  # "from Raqqa, Homs and Aleppo provinces"
+        if role in ("site", "container") and _is_region(m, before, after):
+            role = "region"
+        out.append(replace(m, role=role, offset=offset) if role != m.role else m)
+    return out
+
+
+def _is_region(mention: PlaceMention, before: str, after: str) -> bool:
+    """A province, governorate or countryside, not a point."""
+    if mention.descriptor in ("province", "governorate", "countryside"):
+        return True
+    place = mention.place
+    if place is not None and place.precision >= 3:
+        return True
+    return bool(REGION_AFTER.match(after) or REGION_BEFORE.search(before[-40:]))
 
 
 def _near(mention: PlaceMention, before: str) -> bool:
