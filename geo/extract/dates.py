@@ -30,6 +30,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("since", rf"\bsince\s+(?:(?:early|mid|late)[-\s])?{_MONTH}(?:\s+{_YEAR})?\b"),
         ("since_year", rf"\bsince\s+{_YEAR}\b"),
         ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+        ("day_range", rf"\b(?:between\s+)?(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*"
+                      rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("mdy", rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
         ("dmy", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("month_year", rf"\b{_MONTH}\s*,?\s+{_YEAR}\b"),
@@ -47,7 +49,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"(?:\s+(?P<part>morning|afternoon|evening|night|midnight))?\b"),
         ("overnight", r"\b(?P<rel>overnight|since\s+midnight|(?:in\s+)?the\s+(?:past|last)\s+"
                       r"(?P<hours>24|48|72)\s+hours|earlier\s+(?:on\s+)?(?:the|that)\s+day|"
-                      r"(?:this|that|earlier\s+this)\s+(?:morning|evening|afternoon))\b"),
+                      r"(?:this|that|earlier\s+this)\s+(?:morning|evening|afternoon)|(?:in|over)\s+(?:the\s+)?"
+                      r"(?:recent|past|last)\s+(?P<days>few|two|three|several)?\s*days|"
+                      r"over\s+the\s+weekend|in\s+recent\s+days)\b"),
     )
 )
 _ANCHORED = ("relative", "same", "days_after")
@@ -191,6 +195,8 @@ def _resolve(
     try:
         if kind in ("iso", "mdy", "dmy"):
             return _day(groups, published)
+        if kind == "day_range":
+            return _day_range(groups, published)
         if kind == "month_year":
             return month_span(int(groups["year"]), MONTHS[groups["month"].lower()])
         if kind == "in_month":
@@ -233,6 +239,16 @@ def _day(groups: dict[str, str | None], published: date | None) -> DateSpan | No
         return None
     note = f"year {latest.year} taken as the latest {latest:%-d %B} not after publication"
     return DateSpan(latest, latest, "day", note)
+
+
+def _day_range(groups: dict[str, str | None], published: date | None) -> DateSpan | None:
+    last = _day(groups, published)
+    if last is None:
+        return None
+    first = last.start.replace(day=int(groups["first"] or 0))
+    if first > last.start:
+        return None
+    return DateSpan(first, last.end, "range", last.note)
 
 
 def _bare_month(month: int, published: date | None) -> DateSpan | None:
@@ -365,6 +381,13 @@ def _recent(text: str, hours: str | None, published: date) -> DateSpan:
         start = published - timedelta(days=days)
         return DateSpan(start, published, "range",
                         f"'{text}': the {hours} hours up to publication ({published.isoformat()})")
+    if "weekend" in text:
+        saturday = published - timedelta(days=(published.weekday() - 5) % 7 or 7)
+        end = min(saturday + timedelta(days=1), published)
+        return DateSpan(saturday, end, "range", f"'{text}': the weekend before publication")
+    if "days" in text:
+        return DateSpan(published - timedelta(days=7), published, "range",
+                        f"'{text}': the week up to publication ({published.isoformat()})")
     if text == "overnight":
         return DateSpan(published - timedelta(days=1), published, "range",
                         "'overnight': the night before publication")

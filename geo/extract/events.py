@@ -36,6 +36,7 @@ _TRIGGERS: dict[str, str] = {
                      r"gunmen (?:attacked|opened fire|killed)|ambush(?:ed)?|opened fire",
     "clashes": r"clash(?:es|ed)?|fighting (?:between|with|erupted)|gun ?battles?|"
                r"exchanged fire|firefights?|skirmish(?:es)?",
+    "other": r"attacks? (?:hit|struck|on|against|targeted)|(?:the )?strikes? (?:hit|struck)",
     "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?",
     "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
                                  r"illegal) (?:weapons?|munitions|arms)|white[\s-]phosphorus"
@@ -51,7 +52,7 @@ _TRIGGERS: dict[str, str] = {
                       r"military convoys?|redeploy\w*|advanc(?:e|ed|es|ing) (?:on|towards?)",
     "siege deaths": rf"{_DEATH} (?:of|from) (?:starvation|hunger|malnutrition)|starv\w* to death"
                     r"|starvation deaths?|dying of hunger|died of hunger",
-    "camp deaths": rf"{_DEATH}\b[^.;]{{0,120}}?\bcamps?\b|\bcamps?\b[^.;]{{0,120}}?\b{_DEATH}",
+    "camp deaths": rf"{_DEATH}(?=\b[^.;]{{0,120}}?\bcamps?\b)|camps?(?=\b[^.;]{{0,120}}?\b{_DEATH})",
     "displacement": r"(?:were|was|been|being) displaced|displacement of|displaced (?:from|by|to)|"
                     r"forced to flee|fled (?:their|the) (?:homes?|villages?|town|"
                     r"city|area|fighting)|(?:residents|civilians|families|thousands|people) "
@@ -82,6 +83,7 @@ _ACTORS = re.compile(
     r"fighters|rebels|factions|groups))\b",
     re.I,
 )
+_NEGATED = re.compile(r"\b(?:not|never|no|denied|denies|deny)\s+(?:\w+\s+){0,2}$", re.I)
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
 
@@ -122,6 +124,7 @@ def find_events(text: str, offset: int = 0) -> list[EventMention]:
     found = [
         (m.start(), m.end(), event, m.group())
         for event, pattern in _COMPILED for m in pattern.finditer(text)
+        if not _NEGATED.search(text[max(0, m.start() - 25):m.start()])
     ]
     found.sort(key=lambda f: (f[0] - f[1], EVENT_TYPES.index(f[2])))
     kept: list[tuple[int, int, str, str]] = []

@@ -2,7 +2,7 @@
 
 Entry point of the extraction engine (rule-based, offline)::
 
-    python -m geo.extract.pipeline ARTICLE.txt --published 2018-12-27 --source "outlet"
+    python -m geo.extract ARTICLE.txt [MORE.txt ...] --published 2018-12-27 --source "outlet"
 
 prints the candidates as JSON records of :data:`geo.schema.INCIDENT_COLUMNS`,
 plus ``quote_spans`` (character offsets of the quote in the article),
@@ -152,6 +152,9 @@ def extract(
     drafts: list[_Draft] = []
     anchor: DateSpan | None = None
     recent: tuple[int, DateSpan, str] | None = None
+    recent_kind = "other"
+    recent_type: tuple[int, str] | None = None
+    siteless_dates: dict[int, tuple[DateSpan, str]] = {}
     last_sites: list[tuple[int, PlaceMention]] = []
     all_actors: list[str] = []
     for sentence, attribution in zip(sentences, attributions, strict=True):
@@ -173,7 +176,14 @@ def extract(
         event_type = primary_event(events)
         when, note = _event_date(dates, attribution, sentence)
         if when is not None and (event_type or not casualties.is_empty()):
-            recent = (sentence.index, when, note)
+            recent, recent_kind = (sentence.index, when, note), event_type or "other"
+            if not sites:
+                siteless_dates[sentence.index] = (when, note)
+        if event_type == "other" and recent_type is not None and \
+                sentence.index - recent_type[0] <= 2:
+            event_type = recent_type[1]  # "The attacks hit ..." after "air strikes"
+        elif event_type and event_type != "other":
+            recent_type = (sentence.index, event_type)
         if not event_type and not casualties.is_empty():
             if _attach_casualties(drafts, sentence, casualties):
                 continue
@@ -194,7 +204,8 @@ def extract(
                 continue
             sites = [None]  # type: ignore[list-item]
         if when is None and recent is not None and recent[0] < sentence.index and \
-                sentence.index - recent[0] <= 2 and not dates:
+                sentence.index - recent[0] <= 2 and not dates and sites[0] is not None and \
+                _compatible(recent_kind, event_type):
             when = recent[1]
             note = _join_notes("date carried from an earlier sentence about the event",
                                recent[2])
@@ -208,6 +219,13 @@ def extract(
                                  bool(_HEDGES.search(sentence.text)),
                                  [speaker.claimed_by] if speaker else [],
                                  context, region))
+    for draft in drafts:  # "Hajin was hit ... A Monday night strike killed 22."
+        if draft.date is None:
+            later = [i for i in siteless_dates if 0 < i - draft.sentences[0] <= 2]
+            if later:
+                span, said = siteless_dates[min(later)]
+                draft.date = span
+                draft.date_note = _join_notes("date from a later sentence about the event", said)
     merged = _merge(drafts)
     return [
         _finish(d, article, sentences, all_actors, country, source_name, source_url, title)
@@ -494,7 +512,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     Parameters
     ----------
     argv : sequence of str, optional
-        Arguments without the program name (defaults to ``sys.argv[1:]``).
+        Arguments without the program name (defaults to ``sys.argv[1:]``). Several article
+        files are extracted in one process (batch mode), each with the geocoder of its own
+        countries (:func:`geo.extract.focus.report_geocoder`), loaded once per country set.
 
     Returns
     -------
@@ -505,7 +525,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m geo.extract.pipeline",
         description="Extract candidate incidents from a news report (printed as JSON).",
     )
-    parser.add_argument("article", help="text file of the report (UTF-8)")
+    parser.add_argument("articles", nargs="+", metavar="ARTICLE",
+                        help="text file(s) of the report(s) (UTF-8); with several, a JSON "
+                             "object maps each file to its candidates")
     parser.add_argument("--published", help="publication date, YYYY-MM-DD")
     parser.add_argument("--source", default="", help="outlet name, recorded as source_name")
     parser.add_argument("--url", default="", help="address of the report")
@@ -518,21 +540,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError:
             parser.exit(2, f"error: --published {args.published!r} is not a date "
                            "(expected YYYY-MM-DD)\n")
-    path = Path(args.article)
-    try:
-        article = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        parser.exit(2, f"error: no such file: {path}\n")
-    except IsADirectoryError:
-        parser.exit(2, f"error: {path} is a directory, not a text file\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        parser.exit(2, f"error: cannot read {path}: {exc}\n")
+    texts: dict[str, str] = {}
+    for name in args.articles:
+        path = Path(name)
+        try:
+            texts[name] = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            parser.exit(2, f"error: no such file: {path}\n")
+        except IsADirectoryError:
+            parser.exit(2, f"error: {path} is a directory, not a text file\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            parser.exit(2, f"error: cannot read {path}: {exc}\n")
     if published is None:
         print("warning: no --published date; dates without a year stay unknown",
               file=sys.stderr)
-    candidates = extract(article, published, source_name=args.source, source_url=args.url,
-                         title=args.title)
-    print(candidates_json(candidates))
+    from geo.extract.focus import report_geocoder
+
+    results = {
+        name: extract(article, published, source_name=args.source, source_url=args.url,
+                      title=args.title, geocoder=report_geocoder(article))
+        for name, article in texts.items()
+    }
+    if len(results) == 1:
+        print(candidates_json(next(iter(results.values()))))
+    else:
+        print(json.dumps({name: [c.to_json() for c in found] for name, found in results.items()},
+                         ensure_ascii=False, indent=2))
     return 0
 
 
