@@ -52,7 +52,8 @@ _TRIGGERS: dict[str, str] = {
                       r"military convoys?|redeploy\w*|advanc(?:e|ed|es|ing) (?:on|towards?)",
     "siege deaths": rf"{_DEATH} (?:of|from) (?:starvation|hunger|malnutrition)|starv\w* to death"
                     r"|starvation deaths?|dying of hunger|died of hunger",
-    "camp deaths": rf"{_DEATH}(?=\b[^.;]{{0,120}}?\bcamps?\b)|camps?(?=\b[^.;]{{0,120}}?\b{_DEATH})",
+    "camp deaths": rf"{_DEATH}(?=\b[^.;]{{0,120}}?\bcamps?\b)"
+                   rf"|camps?(?=\b[^.;]{{0,120}}?\b{_DEATH})",
     "displacement": r"(?:were|was|been|being) displaced|displacement of|displaced (?:from|by|to)|"
                     r"forced to flee|fled (?:their|the) (?:homes?|villages?|town|"
                     r"city|area|fighting)|(?:residents|civilians|families|thousands|people) "

@@ -95,7 +95,7 @@ def decode_violence(values: list[str], notes: list[str]) -> tuple[int, ...]:
     wanted: set[int] = set()
     for value in values:
         code = value.strip()
-        if code.isdigit() and int(code) in VIOLENCE_TYPES:
+        if code.isascii() and code.isdigit() and int(code) in VIOLENCE_TYPES:
             wanted.add(int(code))
         else:
             notes.append(f"Ignored unknown type of violence '{short(value)}' in the link "
