@@ -371,7 +371,7 @@ _COORDINATED = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?(?:(?:towns?|c
 
 
 def _site_casualties(
-    sentence: Sentence, sites: list[PlaceMention | None], casualties: Casualties
+    sentence: Sentence, sites: Sequence[PlaceMention | None], casualties: Casualties
 ) -> list[Casualties]:
     """Each site's own toll: "53 killed in Jableh and another 48 died in Tartus".
 
@@ -380,20 +380,20 @@ def _site_casualties(
     site's end to its own end; the last one's to the sentence's end). Sites named together
     ("Saraqeb and Ehsim") share an aggregate: it is tied to none of them, only noted.
     """
-    if len(sites) < 2 or casualties.is_empty() or any(s is None for s in sites):
+    marks = sorted((s for s in sites if s is not None), key=lambda m: m.start)
+    if len(sites) < 2 or casualties.is_empty() or len(marks) < len(sites):
         return [casualties] * len(sites)
-    marks = sorted(sites, key=lambda m: m.start)  # type: ignore[union-attr]
     base = sentence.start
     joined = all(_COORDINATED.fullmatch(sentence.text[a.end - base:b.start - base])
-                 for a, b in zip(marks, marks[1:], strict=False))  # type: ignore[union-attr]
+                 for a, b in zip(marks, marks[1:], strict=False))
     if joined:
-        names = " and ".join(m.text for m in marks)  # type: ignore[union-attr]
+        names = " and ".join(m.text for m in marks)
         note = f"aggregate toll for {names}: " + "; ".join(casualties.notes or ["as stated"])
         return [Casualties(notes=[note]) for _ in sites]
     out: dict[int, Casualties] = {}
     previous = 0
     for i, mark in enumerate(marks):
-        end = len(sentence.text) if i == len(marks) - 1 else mark.end - base  # type: ignore
+        end = len(sentence.text) if i == len(marks) - 1 else mark.end - base
         out[id(mark)] = find_casualties(sentence.text[previous:end], base + previous)
         previous = end
     return [out[id(s)] for s in sites]
