@@ -513,8 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ----------
     argv : sequence of str, optional
         Arguments without the program name (defaults to ``sys.argv[1:]``). Several article
-        files are extracted in one process (batch mode), each with the geocoder of its own
-        countries (:func:`geo.extract.focus.report_geocoder`), loaded once per country set.
+        files are extracted in one process with one geocoder (batch mode).
 
     Returns
     -------
@@ -554,11 +553,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if published is None:
         print("warning: no --published date; dates without a year stay unknown",
               file=sys.stderr)
-    from geo.extract.focus import report_geocoder
-
+    geocoder = default_geocoder()  # the compact index: loaded once for every file
     results = {
         name: extract(article, published, source_name=args.source, source_url=args.url,
-                      title=args.title, geocoder=report_geocoder(article))
+                      title=args.title, geocoder=geocoder)
         for name, article in texts.items()
     }
     if len(results) == 1:
