@@ -5,15 +5,21 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.render.details import escape_markdown, incident_label, incident_markdown
-from geo.render.layers import base_map, group_by_place, ids_at, incident_group
-from geo.render.table import TABLE_COLUMNS, incident_table
+from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
+from geo.render.clusters import aggregate, view_window
+from geo.render.details import escape_markdown, incident_markdown
+from geo.render.layers import base_map, ids_at
+from geo.render.table import PAGE_SIZE, page_rows
 from geo.view.filters import apply_view
 from geo.view.map_events import RETURNED_OBJECTS, read_map_events
-from pages.shared import common, records, router, timebar, view_state
+from pages.shared import common, incident_list, map_data, records, router, timebar, view_state
 
 MAP_KEY = "incident_map"
 TABLE_KEY = "incident_table"
+PLACE_LIST_KEY = "place_list"
+PLACE_PAGE_SIZE = 20
+#: Columns of the list of incidents at one place.
+PLACE_COLUMNS = ["date", "event_type", "casualties", "claim_status", "claimed_by", "source"]
 
 router.ensure_router()
 data = common.dataset()
@@ -26,7 +32,6 @@ events = read_map_events(st.session_state.get(MAP_KEY), st.session_state["map_cl
 st.session_state["map_clicks"] = events.clicks
 if events.center is not None and events.zoom is not None:
     view_state.set_map_view(events.center, events.zoom)
-view_state.read_table_selection(st.session_state.get(TABLE_KEY))
 timebar.read_brush(domain)
 
 state = view_state.current(domain)
@@ -35,7 +40,10 @@ result = apply_view(frame, state)
 shown = frame[result.mask]
 if events.clicked is not None:
     at_place = ids_at(shown, *events.clicked)
-    if at_place:
+    # One incident there: select it. Several: list them (never pick one for the analyst).
+    st.session_state["listed_place"] = events.clicked if len(at_place) > 1 else None
+    st.session_state[f"{PLACE_LIST_KEY}-page"] = 1
+    if len(at_place) == 1:
         view_state.select(at_place[0])
         state = view_state.current(domain)
 
@@ -67,38 +75,55 @@ with map_col:
     # The base map opens at the requested position, which changes only when a link
     # or "reset view" sets it; moving the map or changing filters never remounts it.
     center, zoom = view_state.requested_map_view()
+    fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
+    fmap.add_child(AggregateAssets(settings))
+    # Only what is on screen (and around it) travels, aggregated at this zoom.
+    aggregates = aggregate(
+        map_data.columns(frame, domain.fingerprint), result.mask, state.zoom,
+        view_window(state.center, state.zoom),
+    )
     st_folium(
-        base_map(settings, (center[0], center[1]), zoom, domain.event_types),
+        fmap,
         key=MAP_KEY,
         center=center,
         zoom=zoom,
-        feature_group_to_add=incident_group(group_by_place(shown), selected_at),
+        feature_group_to_add=aggregate_group(
+            aggregates, selected_marker(selected) if selected is not None else None
+        ),
         returned_objects=RETURNED_OBJECTS,
         height=560,
         use_container_width=True,
     )
     common.off_map_list(shown)
 
+
+
+def place_list(ids: list[str]) -> None:
+    """The incidents at one place, by date and paginated; a row selects one."""
+    rows = shown.set_index("id", drop=False).loc[ids].reset_index(drop=True)
+    name = next((str(p) for p in rows["place"] if isinstance(p, str) and p), "this place")
+    st.markdown(f"**{len(ids):,} incidents at {escape_markdown(name)}**: pick one to see it.")
+    page = incident_list.page_number(PLACE_LIST_KEY, len(ids), PLACE_PAGE_SIZE)
+    start = (page - 1) * PLACE_PAGE_SIZE
+    incident_list.incident_rows(
+        rows.iloc[start:start + PLACE_PAGE_SIZE], PLACE_LIST_KEY, len(ids), start,
+        columns=PLACE_COLUMNS, selected=state.selected,
+    )
+
+
 with detail_col:
     st.subheader("Details")
+    listed = st.session_state.get("listed_place")
+    place_at = listed if listed is not None else selected_at
+    here = ids_at(shown, *place_at) if place_at is not None else []
+    if len(here) > 1:
+        place_list(here)
     if selected is None:
-        st.info("Click an incident on the map, or a row of the table, to see its details.")
+        if len(here) <= 1:
+            st.info("Click an incident on the map, or a row of the table, to see its details.")
     else:
         if selected["id"] not in set(shown["id"]):
             st.warning("This incident is hidden by the current filters.")
-        here = ids_at(shown, *selected_at) if selected_at is not None else []
-        if len(here) > 1:
-            st.markdown(f"**{len(here)} incidents at this place** (pick one):")
-            by_id = frame.set_index("id")
-            for incident_id in here:
-                st.button(
-                    escape_markdown(incident_label(by_id.loc[incident_id])),
-                    key=f"pick-{incident_id}",
-                    on_click=view_state.select,
-                    args=(incident_id,),
-                    type="primary" if incident_id == state.selected else "secondary",
-                    width="stretch",
-                )
         with st.container(border=True):
             st.markdown(incident_markdown(selected))
             flagged = selected.get("possible_duplicates")
@@ -113,16 +138,12 @@ with detail_col:
             with st.expander("History of corrections"):
                 records.history(store, str(selected["id"]))
 
-st.subheader(f"Incidents in view ({len(shown)})")
-table = incident_table(shown)
-st.dataframe(
-    table,
-    hide_index=True,
-    column_order=TABLE_COLUMNS,
-    on_select="rerun",
-    selection_mode="single-row",
-    key=TABLE_KEY,
+st.subheader(f"Incidents in view ({len(shown):,})")
+page = incident_list.page_number(TABLE_KEY, len(shown), PAGE_SIZE)
+positions = page_rows(map_data.order(frame, domain.fingerprint), result.mask, page, PAGE_SIZE)
+incident_list.incident_rows(
+    frame.iloc[positions], TABLE_KEY, len(shown), (page - 1) * PAGE_SIZE,
+    selected=state.selected, forget=("listed_place",),
 )
-view_state.remember_table(table)
 records.export_box(frame, state, domain, len(shown), st.context.url or "")
 view_state.write_url(state, domain)

@@ -63,3 +63,19 @@ def test_location_shows_precision_or_why_not_on_the_map():
 def test_empty_view():
     table = incident_table(FRAME.iloc[:0])
     assert list(table.columns) == TABLE_COLUMNS and len(table) == 0
+
+
+def test_date_order_and_pages_cover_every_shown_incident_once():
+    from geo.render.table import date_order, page_count, page_rows
+
+    order = date_order(FRAME)
+    assert list(FRAME["id"].to_numpy()[order]) == list(incident_table(FRAME)["id"])
+    mask = (FRAME["id"] != "none").to_numpy()
+    pages = [page_rows(order, mask, p, size=3) for p in range(1, page_count(int(mask.sum()), 3)
+                                                              + 1)]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    ids = [FRAME["id"].iloc[i] for p in pages for i in p]
+    assert ids == ["day-a", "day-b", "month", "late", "country", "undated-a", "undated-b"]
+    # a page past the end shows the last page; an empty view has one empty page
+    assert list(page_rows(order, mask, 99, size=3)) == list(pages[-1])
+    assert page_count(0, 3) == 1 and len(page_rows(order, mask & False, 1, size=3)) == 0

@@ -292,7 +292,9 @@ class Legend(MacroElement):
         body = (
             "<details open><summary>Legend</summary>"
             + "".join(rows)
-            + "<div class='legend-note'>Size: dead + injured. Number: incidents there.<br>"
+            + "<div class='legend-note'>Ring: incidents grouped at this zoom, by event type"
+            + " (hover: breakdown; click: zoom in).<br>"
+            + "Dot size: dead + injured. Number: incidents there.<br>"
             + "Dashed, with a circle: approximate place<br>"
             + f"(±10 km {html.escape(PRECISION_LABELS[2])}, "
             + f"±50 km {html.escape(PRECISION_LABELS[3].split(' / ')[-1])}).</div></details>"

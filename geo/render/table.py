@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from geo.geocoding.join import OFF_MAP_REASONS
@@ -22,8 +23,11 @@ TABLE_COLUMNS = [
     "id",
 ]
 
-#: Most rows the table shows; a larger view is better exported than scrolled.
+#: Most rows :func:`incident_table` formats at once (one page of the table).
 TABLE_LIMIT = 1_000
+
+#: Rows per page of the table of incidents in view.
+PAGE_SIZE = 100
 
 
 def incident_table(incidents: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.DataFrame:
@@ -61,6 +65,59 @@ def incident_table(incidents: pd.DataFrame, limit: int = TABLE_LIMIT) -> pd.Data
         columns=TABLE_COLUMNS,
     )
     return table.reset_index(drop=True)
+
+
+def date_order(incidents: pd.DataFrame) -> np.ndarray:
+    """Row positions of ``incidents`` in the table's order (date, end, id; undated last).
+
+    Computed once per dataset: a view's rows in order are then
+    ``order[mask[order]]``, without sorting on every rerun.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+
+    Returns
+    -------
+    numpy.ndarray of int64
+    """
+    keys = pd.DataFrame(
+        {
+            "start": incidents["date_start"].to_numpy(),
+            "end": incidents["date_end"].to_numpy(),
+            "id": incidents["id"].astype(str).to_numpy(),
+        }
+    )
+    ordered = keys.sort_values(["start", "end", "id"], na_position="last", kind="stable")
+    return ordered.index.to_numpy(dtype=np.int64)
+
+
+def page_count(total: int, size: int = PAGE_SIZE) -> int:
+    """Number of pages of ``size`` rows for ``total`` rows (at least 1)."""
+    return max(1, -(-total // size))
+
+
+def page_rows(order: np.ndarray, mask: np.ndarray, page: int, size: int = PAGE_SIZE) -> np.ndarray:
+    """Row positions of one page of the shown incidents, in the table's order.
+
+    Parameters
+    ----------
+    order : numpy.ndarray
+        From :func:`date_order` over the whole frame.
+    mask : numpy.ndarray of bool
+        Incidents shown (aligned with the frame).
+    page : int
+        1-based page number; clamped to the existing pages.
+    size : int
+        Rows per page.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+    """
+    shown = order[mask[order]]
+    page = min(max(page, 1), page_count(len(shown), size))
+    return shown[(page - 1) * size : page * size]
 
 
 def _near(record: dict) -> str:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 #: The map events the page asks ``st_folium`` for (each one causes a rerun).
 RETURNED_OBJECTS = ["center", "zoom", "last_active_drawing", "last_object_clicked_count"]
 
+#: ``properties.kind`` of a clicked incident place (aggregates have another kind).
+PLACE_KIND = "incident-place"
+
 
 @dataclass(frozen=True)
 class MapEvents:
@@ -27,7 +30,8 @@ class MapEvents:
     zoom : float or None
         Map zoom the map reports, if valid.
     clicked : tuple of float or None
-        Location (lat, lon) of an incident marker clicked since the last call.
+        Location (lat, lon) of an incident place clicked since the last call
+        (a click on an aggregate is not one: the map zooms into it).
     clicks : int
         Click counter to pass back next time.
     """
@@ -108,9 +112,12 @@ def _latlng(value: object) -> tuple[float, float] | None:
 
 
 def _feature_point(value: object) -> tuple[float, float] | None:
-    """(lat, lon) of a GeoJSON point feature, as Leaflet's ``toGeoJSON`` gives it."""
+    """(lat, lon) of a clicked incident place, as Leaflet's ``toGeoJSON`` gives it."""
     if not isinstance(value, Mapping):
         return None
+    properties = value.get("properties")
+    if isinstance(properties, Mapping) and properties.get("kind", PLACE_KIND) != PLACE_KIND:
+        return None  # an aggregate: the map zooms in by itself
     geometry = value.get("geometry")
     if not isinstance(geometry, Mapping) or geometry.get("type") != "Point":
         return None

@@ -8,7 +8,6 @@ widgets own the view and the URL follows them. Encoding and decoding are in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -152,27 +151,6 @@ def selected_row(frame: pd.DataFrame, state: ViewState) -> pd.Series | None:
         return None
     rows = frame[frame["id"] == state.selected]
     return None if rows.empty else rows.iloc[0]
-
-
-def read_table_selection(value: object) -> None:
-    """Select the incident of a row the analyst just picked in the table."""
-    ss = st.session_state
-    rows: list[int] = []
-    if isinstance(value, Mapping):
-        selection = value.get("selection")
-        if isinstance(selection, Mapping):
-            rows = list(selection.get("rows") or [])
-    if rows == ss.get("_table_seen", []):
-        return
-    ss["_table_seen"] = rows
-    ids = ss.get("_table_ids", [])
-    if rows and 0 <= rows[0] < len(ids):
-        select(ids[rows[0]])
-
-
-def remember_table(table: pd.DataFrame) -> None:
-    """Keep the ids of the table as drawn, to read its row selection next run."""
-    st.session_state["_table_ids"] = table["id"].tolist()
 
 
 def show_notes() -> None:

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TILE_HOST = "tiles.test.invalid"  # as configured by conftest.py
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 MARKERS = "path.incident-place"
+AGGREGATES = ".incident-aggregate"
 
 
 def _idle(page: Page) -> None:
@@ -37,8 +38,12 @@ def _params(page: Page) -> dict[str, list[str]]:
 
 def test_opens_on_the_seed_incidents_and_draws_each_place(page: Page, app_server):
     frame = _open(page, app_server.url)
-    # Raqqah, the al-Tanf region, the Rukban camp and al-Shaafah; the Syria-wide claim is listed.
-    expect(frame.locator(MARKERS)).to_have_count(4)
+    # Raqqah and al-Shaafah on their own; the al-Tanf region and the Rukban camp, about
+    # 20 km apart, make one aggregate at country zoom; the Syria-wide claim is listed.
+    expect(frame.locator(MARKERS)).to_have_count(2)
+    expect(frame.locator(AGGREGATES)).to_have_count(1)
+    frame.locator(AGGREGATES).hover()
+    expect(frame.locator(".leaflet-tooltip")).to_contain_text("2 incidents at 2 places")
     expect(page.get_by_text("Showing 5 of 5 incidents")).to_be_visible()
     expect(page.get_by_text("1 incident not on the map")).to_be_visible()
     assert page.locator("[data-testid='stException']").count() == 0
@@ -46,7 +51,7 @@ def test_opens_on_the_seed_incidents_and_draws_each_place(page: Page, app_server
 
 def test_narrowing_the_dates_draws_fewer_and_changes_the_link(page: Page, app_server):
     frame = _open(page, app_server.url)
-    expect(frame.locator(MARKERS)).to_have_count(4)
+    expect(frame.locator(MARKERS)).to_have_count(2)
     page.get_by_text("Include incidents without a known date").click()
     expect(frame.locator(MARKERS)).to_have_count(2)  # Raqqah and al-Shaafah are dated
     slider = page.locator("[data-testid='stSlider']").first
@@ -99,11 +104,11 @@ def test_a_hand_made_link_restores_the_view(page: Page, app_server):
 
 def test_clicking_an_incident_selects_it_in_the_link_and_shows_details(page: Page, app_server):
     frame = _open(page, app_server.url)
-    expect(frame.locator(MARKERS)).to_have_count(4)
+    expect(frame.locator(MARKERS)).to_have_count(2)
     leaflet = frame.locator("body")
     leaflet.evaluate("() => { window.__mounted = true; }")
     # The Raqqah marker is the northernmost place.
-    boxes = [frame.locator(MARKERS).nth(i).bounding_box() for i in range(4)]
+    boxes = [frame.locator(MARKERS).nth(i).bounding_box() for i in range(2)]
     top = min((b for b in boxes if b), key=lambda b: b["y"])
     page.mouse.click(top["x"] + top["width"] / 2, top["y"] + top["height"] / 2)
     expect(page).to_have_url(re.compile(r"[?&]sel=seed-raqqah-2017-10"))
@@ -132,7 +137,7 @@ def test_garbage_link_gives_the_default_view_with_a_note(page: Page, app_server)
     url = f"{app_server.url}/?d=tomorrow&type=%3Cscript%3E&z=banana&lat=1&lon=2&sel=nope&v=zz"
     frame = _open(page, url)
     expect(page.get_by_text("Some of this link could not be used")).to_be_visible()
-    expect(frame.locator(MARKERS)).to_have_count(4)
+    expect(frame.locator(MARKERS)).to_have_count(2)
     expect(page.get_by_text("Showing 5 of 5 incidents")).to_be_visible()
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Traceback" not in page.content()
@@ -140,7 +145,7 @@ def test_garbage_link_gives_the_default_view_with_a_note(page: Page, app_server)
 
 def test_no_request_leaves_the_machine_but_to_the_tile_server(page: Page, app_server):
     frame = _open(page, app_server.url)
-    expect(frame.locator(MARKERS)).to_have_count(4)
+    expect(frame.locator(MARKERS)).to_have_count(2)
     page.wait_for_timeout(1000)
     hosts = {urlsplit(url).hostname for url in page.requests if not url.startswith("data:")}
     assert TILE_HOST in hosts  # the configured tile server is the one used
@@ -172,7 +177,7 @@ def test_without_a_reachable_tile_server_everything_but_the_basemap_works(
 ):
     server = start_app({"INCIDENT_MAP_TILES": "http://no-tiles.invalid/{z}/{x}/{y}.png"})
     frame = _open(page, f"{server.url}/?sel=seed-shaafah-2018-11")
-    expect(frame.locator(MARKERS)).to_have_count(4)
+    expect(frame.locator(MARKERS)).to_have_count(2)
     expect(page.get_by_text("Casualties:")).to_be_visible()
     frame.locator(MARKERS).last.hover()
     expect(frame.locator(".leaflet-tooltip")).to_be_visible()

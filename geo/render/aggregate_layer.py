@@ -1,0 +1,219 @@
+"""The folium side of the aggregated incident layer.
+
+:class:`AggregateAssets` joins the base map once and loads the app's own script
+(``static/map/aggregates.js``) and styles; :func:`aggregate_group` is the layer
+passed on every rerun as ``st_folium(feature_group_to_add=...)``: a feature group
+whose only content is a compact payload drawn by that script.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from geo.render.clusters import CLOSE_ZOOM, Aggregates
+from geo.render.layers import SEVERAL_COLOR, UNCERTAINTY_METRES, casualty_figure, marker_radius
+from geo.settings import Settings
+from geo.view.state import MAX_ZOOM
+from geo.vocab import CLAIM_STATUSES, EVENT_COLORS, EVENT_TYPES
+
+SCRIPT = "map/aggregates.js"
+"""The layer's script, under the app's static folder."""
+
+_CSS = """
+<style>
+.incident-aggregate{background:none;border:none}
+.incident-aggregate-ring{border-radius:50%;display:flex;align-items:center;
+ justify-content:center;box-shadow:0 0 0 1px rgba(0,0,0,.45),0 1px 4px rgba(0,0,0,.35);
+ cursor:pointer}
+.incident-aggregate-ring span{background:#fff;border-radius:50%;width:62%;height:62%;
+ display:flex;align-items:center;justify-content:center;font:bold 11px sans-serif;color:#111}
+.incident-aggregate-tip{font:12px/1.35 sans-serif;width:290px;white-space:normal}
+.incident-aggregate-tip .head{font-weight:600}
+.incident-aggregate-tip .note{color:#555;font-size:11px}
+</style>
+"""
+
+
+class AggregateAssets(JSCSSMixin, MacroElement):
+    """The script and styles of the aggregated layer; add it to the base map once.
+
+    Parameters
+    ----------
+    settings : Settings
+        Gives the URL prefix of the app's static files.
+    """
+
+    _template = Template("")
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self._name = "AggregateAssets"
+        prefix = "/" + settings.static_url.strip("/") + "/"
+        self.default_js = [("incident_aggregates", prefix + SCRIPT)]
+        self.default_css = []
+
+    def render(self, **kwargs: object) -> None:
+        """Add the script and the styles to the map's page."""
+        super().render(**kwargs)
+        self.get_root().header.add_child(Element(_CSS), name="incident_aggregate_css")
+
+
+class AggregateLayer(MacroElement):
+    """Draw one :class:`~geo.render.clusters.Aggregates` inside its feature group."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+window.IncidentMap.draw({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }},
+  {{ this.payload }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: str, cells: int, places: int) -> None:
+        super().__init__()
+        self._name = "AggregateLayer"
+        self.payload = payload
+        self.cell_count = cells
+        self.place_count = places
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a <script> element."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def selected_marker(incident: pd.Series) -> dict[str, float] | None:
+    """How the selected incident is drawn, or None when it is not on the map.
+
+    Parameters
+    ----------
+    incident : pandas.Series
+        A row of the incident frame.
+
+    Returns
+    -------
+    dict or None
+        ``lat``, ``lon``, ``p`` (precision), ``t`` (event type index), ``r`` (radius).
+    """
+    if incident.get("off_map", "") != "":
+        return None
+    precision = incident.get("geo_precision")
+    event = incident.get("event_type")
+    figure = casualty_figure(pd.DataFrame([incident]))
+    return {
+        "lat": float(incident["latitude"]),
+        "lon": float(incident["longitude"]),
+        "p": 1 if precision is None or pd.isna(precision) else int(precision),
+        "t": EVENT_TYPES.index(event) if event in EVENT_TYPES else len(EVENT_TYPES),
+        "r": float(marker_radius(figure)[0]) + 3,
+    }
+
+
+def _pairs(counts: np.ndarray) -> list[list[int]]:
+    """Per row, the non-zero ``[index, count, index, count ...]``, largest first."""
+    out = []
+    for row in counts:
+        nonzero = np.flatnonzero(row)
+        nonzero = nonzero[np.argsort(-row[nonzero], kind="stable")]
+        out.append([int(v) for pair in zip(nonzero, row[nonzero], strict=True) for v in pair])
+    return out
+
+
+def _numbers(values: pd.Series | np.ndarray) -> list[float | int | None]:
+    """JSON numbers (integers when whole), None for NaN."""
+    return [None if isinstance(v, float) and math.isnan(v) else
+            (int(v) if float(v).is_integer() else round(float(v), 5))
+            for v in np.asarray(values, dtype=float)]
+
+
+def payload(
+    aggregates: Aggregates, selected: dict[str, float] | None = None
+) -> dict[str, object]:
+    """What :func:`aggregate_group` sends to the browser (JSON-ready).
+
+    Parameters
+    ----------
+    aggregates : Aggregates
+    selected : dict, optional
+        ``lat``, ``lon``, ``p`` (precision), ``t`` (event index), ``r`` (radius)
+        of the selected incident, drawn with a heavy ring and its uncertainty.
+
+    Returns
+    -------
+    dict
+    """
+    cells, places = aggregates.cells, aggregates.places
+    ranges = {}
+    for name in ("killed", "injured", "casualties"):
+        triples = np.column_stack(
+            [cells[f"{name}_lo"], cells[f"{name}_hi"], cells[f"{name}_known"]]
+        ).ravel() if len(cells) else np.array([])
+        ranges[name] = _numbers(triples)
+    tips = [
+        f"{label} — {n} incident{'s' if n > 1 else ''}"
+        for label, n in zip(places["label"], places["count"], strict=True)
+    ]
+    return {
+        "agg": {
+            "lat": _numbers(cells["lat"].round(5)),
+            "lon": _numbers(cells["lon"].round(5)),
+            "b": _numbers(cells[["south", "west", "north", "east"]].to_numpy().ravel()),
+            "n": cells["count"].astype(int).tolist(),
+            "np": cells["places"].astype(int).tolist(),
+            "df": _numbers(cells["date_from"]),
+            "dt": _numbers(cells["date_to"]),
+            "t": _pairs(aggregates.types),
+            "c": _pairs(aggregates.claims),
+            **ranges,
+        },
+        "places": {
+            "lat": _numbers(places["lat"]),
+            "lon": _numbers(places["lon"]),
+            "n": places["count"].astype(int).tolist(),
+            "t": places["type"].astype(int).tolist(),
+            "p": places["precision"].astype(int).tolist(),
+            "r": marker_radius(places["figure"]).tolist(),
+            "tip": tips,
+        },
+        "sel": selected,
+        "close": aggregates.zoom >= CLOSE_ZOOM,
+        "unc": {str(k): v for k, v in UNCERTAINTY_METRES.items()},
+        "maxZoom": MAX_ZOOM,
+        "colors": [*EVENT_COLORS.values(), SEVERAL_COLOR],
+        "typeNames": [*EVENT_TYPES, "other"],
+        "claimNames": [*CLAIM_STATUSES, "other"],
+    }
+
+
+def aggregate_group(
+    aggregates: Aggregates, selected: dict[str, float] | None = None
+) -> folium.FeatureGroup:
+    """The incident layer of one rerun, for ``st_folium(feature_group_to_add=...)``.
+
+    Parameters
+    ----------
+    aggregates : Aggregates
+        What is on screen.
+    selected : dict, optional
+        See :func:`payload`.
+
+    Returns
+    -------
+    folium.FeatureGroup
+    """
+    group = folium.FeatureGroup(name="incidents")
+    data = payload(aggregates, selected)
+    group.add_child(
+        AggregateLayer(_script_json(data), len(aggregates.cells), len(aggregates.places))
+    )
+    return group

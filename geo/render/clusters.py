@@ -1,0 +1,412 @@
+"""Incidents aggregated by zoom: what the map draws at a given position.
+
+The map never receives every incident. For the position on screen, incidents in
+(and around) the view are binned into square cells of :data:`CELL_PIXELS` screen
+pixels in Web Mercator: a cell holding a single place is drawn as that place's
+marker; a cell holding several places is drawn as one aggregate, which carries
+its count, the range of casualty figures per incident (figures are never added
+across incidents, whose claimants differ) and a breakdown by event type and claim
+status. The payload is thus bounded by the number of cells on screen, whatever
+the number of incidents.
+
+:func:`map_columns` prepares compact per-incident arrays once per dataset (shared
+by every session); :func:`aggregate` runs on every rerun over a filter mask.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from geo.render.layers import casualty_figure
+from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, CRS, EVENT_TYPES, WEB_MERCATOR
+
+CELL_PIXELS = 56
+"""Side of an aggregation cell, in screen pixels."""
+
+AGGREGATE_BELOW_ZOOM = 18
+"""From this zoom on every place is drawn on its own (nothing is aggregated)."""
+
+MERGE_PIXELS = 44
+"""Grid cells whose centres are closer than this many pixels are drawn as one."""
+
+CLOSE_ZOOM = 10
+"""From this zoom on, approximate places are drawn with their uncertainty circle."""
+
+VIEW_PIXELS = (2400, 1600)
+"""Width and height in pixels of the window, centred on the map centre, whose
+incidents are sent: larger than any map frame, so that panning shows data."""
+
+_EARTH_METRES = 2 * math.pi * 6_378_137
+"""Width of the Web Mercator world in metres (EPSG:3857)."""
+
+_TO_MERCATOR = Transformer.from_crs(CRS, WEB_MERCATOR, always_xy=True)
+
+
+@dataclass(frozen=True, eq=False)
+class MapColumns:
+    """Per-incident arrays the aggregation needs, aligned with the incident frame.
+
+    Built once per dataset by :func:`map_columns`. Rows not on the map
+    (``drawn`` False) hold NaN coordinates.
+
+    Attributes
+    ----------
+    drawn : numpy.ndarray of bool
+        The incident has a map location.
+    lat, lon : numpy.ndarray of float64
+        Coordinates rounded to :data:`geo.vocab.COORD_DECIMALS` (place key).
+    x, y : numpy.ndarray of float64
+        Web Mercator metres.
+    place : numpy.ndarray of int64
+        Code of the distinct rounded location (-1 off the map).
+    event : numpy.ndarray of int8
+        Index into :data:`geo.vocab.EVENT_TYPES` (``len`` for anything else).
+    claim : numpy.ndarray of int8
+        Index into :data:`geo.vocab.CLAIM_STATUSES` (``len`` for anything else).
+    precision : numpy.ndarray of int8
+        Location precision (1 when unknown).
+    figure : numpy.ndarray of float64
+        Best single casualty figure, for marker size (0 when unknown).
+    killed, injured, casualties : tuple of numpy.ndarray
+        ``(low, high)`` per incident, NaN when unknown; each bound falls back on
+        the other when only one is given.
+    label : numpy.ndarray of object
+        Place as written (or "near <town>").
+    day_start, day_end : numpy.ndarray of float64
+        Days since 1970-01-01 of the first and last day (NaN when undated).
+    """
+
+    drawn: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    place: np.ndarray
+    event: np.ndarray
+    claim: np.ndarray
+    precision: np.ndarray
+    figure: np.ndarray
+    killed: tuple[np.ndarray, np.ndarray]
+    injured: tuple[np.ndarray, np.ndarray]
+    casualties: tuple[np.ndarray, np.ndarray]
+    label: np.ndarray
+    day_start: np.ndarray
+    day_end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.drawn)
+
+
+def _bounds(frame: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray, np.ndarray]:
+    lo = pd.to_numeric(frame[low], errors="coerce").astype("float64")
+    hi = pd.to_numeric(frame[high], errors="coerce").astype("float64")
+    lo, hi = lo.fillna(hi), hi.fillna(lo)
+    return lo.to_numpy(dtype=float, na_value=np.nan), hi.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    out = days.astype(np.int64).astype(float)
+    out[np.isnat(days)] = np.nan
+    return out
+
+
+def _codes(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
+    lookup = {name: i for i, name in enumerate(vocabulary)}
+    return values.map(lookup).fillna(len(vocabulary)).to_numpy(dtype=np.int8)
+
+
+def _labels(incidents: pd.DataFrame) -> np.ndarray:
+    """Place as written, or 'near <town>' for points named after their nearest town."""
+    place = incidents["place"].fillna("").astype(str)
+    if "nearest_place" in incidents:
+        nearest = incidents["nearest_place"].fillna("").astype(str)
+        place = place.where((place != "") | (nearest == ""), "near " + nearest)
+    return place.to_numpy(dtype=object)
+
+
+def map_columns(incidents: pd.DataFrame) -> MapColumns:
+    """Compact arrays of an incident frame for :func:`aggregate`.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Output of :func:`geo.geocoding.join.to_geodataframe` (``off_map``,
+        ``latitude``, ``longitude``, ``geo_precision``, casualty columns ...).
+
+    Returns
+    -------
+    MapColumns
+    """
+    drawn = (incidents["off_map"] == "").to_numpy(dtype=bool)
+    lat = pd.to_numeric(incidents["latitude"], errors="coerce").round(COORD_DECIMALS)
+    lon = pd.to_numeric(incidents["longitude"], errors="coerce").round(COORD_DECIMALS)
+    lat = lat.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    lon = lon.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    lat[~drawn] = np.nan
+    lon[~drawn] = np.nan
+    x, y = _TO_MERCATOR.transform(np.nan_to_num(lon), np.clip(np.nan_to_num(lat), -85, 85))
+    place = np.full(len(incidents), -1, dtype=np.int64)
+    if drawn.any():
+        scale = 10**COORD_DECIMALS
+        ilat = np.rint(lat[drawn] * scale).astype(np.int64)
+        ilon = np.rint(lon[drawn] * scale).astype(np.int64)
+        place[drawn] = pd.factorize(ilat * (1 << 32) + ilon)[0]
+    precision = pd.to_numeric(incidents["geo_precision"], errors="coerce").fillna(1)
+    return MapColumns(
+        drawn=drawn,
+        lat=lat,
+        lon=lon,
+        x=np.asarray(x, dtype=float),
+        y=np.asarray(y, dtype=float),
+        place=place,
+        event=_codes(incidents["event_type"], EVENT_TYPES),
+        claim=_codes(incidents["claim_status"], CLAIM_STATUSES),
+        precision=precision.to_numpy(dtype=np.int8),
+        figure=casualty_figure(incidents).fillna(0).to_numpy(dtype=float),
+        killed=_bounds(incidents, "killed_min", "killed_max"),
+        injured=_bounds(incidents, "injured_min", "injured_max"),
+        casualties=_bounds(incidents, "casualties_min", "casualties_max"),
+        label=_labels(incidents),
+        day_start=_days(incidents["date_start"]),
+        day_end=_days(incidents["date_end"]),
+    )
+
+
+def view_window(
+    center: tuple[float, float], zoom: int, pixels: tuple[int, int] = VIEW_PIXELS
+) -> tuple[float, float, float, float]:
+    """Web Mercator box ``(xmin, ymin, xmax, ymax)`` in metres around a map centre.
+
+    Parameters
+    ----------
+    center : tuple of float
+        Map centre (lat, lon).
+    zoom : int
+        Map zoom.
+    pixels : tuple of int
+        Width and height of the window in screen pixels.
+
+    Returns
+    -------
+    tuple of float
+    """
+    x, y = _TO_MERCATOR.transform(center[1], max(-85.0, min(85.0, center[0])))
+    metres = _EARTH_METRES / (256 * 2**zoom)
+    half_w, half_h = pixels[0] * metres / 2, pixels[1] * metres / 2
+    return x - half_w, y - half_h, x + half_w, y + half_h
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """What the map draws at one position.
+
+    Attributes
+    ----------
+    cells : pandas.DataFrame
+        One row per cell holding several places: ``lat``, ``lon`` (mean of the
+        incidents' locations), ``south``, ``west``, ``north``, ``east`` (box of
+        its places), ``count``, ``places``, ``killed_lo``/``killed_hi``,
+        ``injured_lo``/``injured_hi``, ``casualties_lo``/``casualties_hi`` (range
+        of the per-incident figures, NaN when none is known) and ``*_known``
+        (how many incidents give that figure), ``date_from``/``date_to``.
+    types, claims : numpy.ndarray of int
+        Per cell, incidents of each event type (``EVENT_TYPES`` + other) and
+        claim status (``CLAIM_STATUSES`` + other); one row per row of ``cells``.
+    places : pandas.DataFrame
+        One row per place drawn on its own: ``lat``, ``lon``, ``count``,
+        ``type`` (index, or ``len(EVENT_TYPES)`` for several types),
+        ``precision`` (the coarsest there), ``figure`` (sum of the best figures,
+        for marker size only), ``label``.
+    total : int
+        Incidents in the window.
+    zoom : int
+    """
+
+    cells: pd.DataFrame
+    types: np.ndarray
+    claims: np.ndarray
+    places: pd.DataFrame
+    total: int
+    zoom: int
+
+
+def aggregate(
+    columns: MapColumns,
+    mask: np.ndarray,
+    zoom: int,
+    window: tuple[float, float, float, float] | None = None,
+    cell_pixels: int = CELL_PIXELS,
+) -> Aggregates:
+    """Bin the shown incidents in the window into cells of ``cell_pixels``.
+
+    Parameters
+    ----------
+    columns : MapColumns
+        Of the whole dataset.
+    mask : numpy.ndarray of bool
+        Incidents the view shows (filters), aligned with ``columns``.
+    zoom : int
+        Map zoom; from :data:`AGGREGATE_BELOW_ZOOM` on, nothing is aggregated.
+    window : tuple of float, optional
+        Web Mercator box of :func:`view_window`; None: everywhere.
+    cell_pixels : int
+        Side of a cell in screen pixels.
+
+    Returns
+    -------
+    Aggregates
+    """
+    keep = mask & columns.drawn
+    if window is not None:
+        xmin, ymin, xmax, ymax = window
+        keep &= (columns.x >= xmin) & (columns.x <= xmax)
+        keep &= (columns.y >= ymin) & (columns.y <= ymax)
+    rows = np.flatnonzero(keep)
+    place = columns.place[rows]
+    if zoom >= AGGREGATE_BELOW_ZOOM:
+        key = place
+    else:
+        size = cell_pixels * _EARTH_METRES / (256 * 2**zoom)
+        cx = np.floor(columns.x[rows] / size).astype(np.int64)
+        cy = np.floor(columns.y[rows] / size).astype(np.int64)
+        key = cx * (1 << 31) + cy
+    cell, _ = pd.factorize(key)
+    if zoom < AGGREGATE_BELOW_ZOOM and len(rows):
+        pixel = _EARTH_METRES / (256 * 2**zoom)
+        cell = merge_close(cell, columns.x[rows] / pixel, columns.y[rows] / pixel,
+                           MERGE_PIXELS)
+    n_cells = int(cell.max(initial=-1)) + 1
+    # A place lies in one cell: count the distinct places of each cell.
+    place_cell = np.full(int(place.max(initial=-1)) + 1, -1, dtype=np.int64)
+    place_cell[place] = cell
+    n_places = np.bincount(place_cell[place_cell >= 0], minlength=n_cells)
+    multi = np.flatnonzero(n_places > 1)
+    local = np.full(n_cells, -1, dtype=np.int64)
+    local[multi] = np.arange(len(multi))
+    row_local = local[cell]
+    in_multi = row_local >= 0
+    cells, types, claims = _cells(columns, rows[in_multi], row_local[in_multi],
+                                  n_places[multi])
+    places = _places(columns, rows[~in_multi])
+    return Aggregates(cells, types, claims, places, int(len(rows)), zoom)
+
+
+def merge_close(cell: np.ndarray, x: np.ndarray, y: np.ndarray, distance: float) -> np.ndarray:
+    """Join grid cells whose centres lie within ``distance`` of a larger one.
+
+    Grid binning can split a dense spot across a cell border, which draws two
+    overlapping aggregates. Cells are visited from the fullest down; each one
+    not yet taken takes the untaken cells whose centre (mean of its incidents'
+    pixel coordinates) is within ``distance`` pixels of its own.
+
+    Parameters
+    ----------
+    cell : numpy.ndarray of int
+        Cell 0..k-1 of each incident.
+    x, y : numpy.ndarray of float
+        Pixel coordinates of each incident.
+    distance : float
+        In pixels.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        The merged cell 0..m-1 of each incident.
+    """
+    k = int(cell.max(initial=-1)) + 1
+    count = np.bincount(cell, minlength=k)
+    cx = np.bincount(cell, x, minlength=k) / np.maximum(count, 1)
+    cy = np.bincount(cell, y, minlength=k) / np.maximum(count, 1)
+    centres = shapely.points(cx, cy)
+    near, other = shapely.STRtree(centres).query(centres, predicate="dwithin", distance=distance)
+    order = np.argsort(near, kind="stable")
+    near, other = near[order], other[order]
+    bounds = np.searchsorted(near, np.arange(k + 1))
+    label = np.full(k, -1, dtype=np.int64)
+    groups = 0
+    for c in np.argsort(-count, kind="stable"):
+        if label[c] >= 0:
+            continue
+        neighbours = other[bounds[c] : bounds[c + 1]]
+        label[neighbours[label[neighbours] < 0]] = groups
+        label[c] = groups
+        groups += 1
+    return label[cell]
+
+
+def _extreme(values: np.ndarray, groups: np.ndarray, k: int, how: str) -> np.ndarray:
+    """Per-group min or max of ``values`` ignoring NaN (NaN for a group with none)."""
+    out = np.full(k, np.inf if how == "min" else -np.inf)
+    known = ~np.isnan(values)
+    ufunc = np.minimum if how == "min" else np.maximum
+    ufunc.at(out, groups[known], values[known])
+    out[np.isinf(out)] = np.nan
+    return out
+
+
+def _cells(
+    columns: MapColumns, rows: np.ndarray, local: np.ndarray, n_places: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Aggregates of the cells holding several places (``local``: cell 0..k-1 per row)."""
+    k = len(n_places)
+    count = np.bincount(local, minlength=k)
+    lat, lon = columns.lat[rows], columns.lon[rows]
+    data: dict[str, np.ndarray] = {
+        "lat": np.bincount(local, lat, minlength=k) / np.maximum(count, 1),
+        "lon": np.bincount(local, lon, minlength=k) / np.maximum(count, 1),
+        "south": _extreme(lat, local, k, "min"),
+        "north": _extreme(lat, local, k, "max"),
+        "west": _extreme(lon, local, k, "min"),
+        "east": _extreme(lon, local, k, "max"),
+        "count": count,
+        "places": n_places,
+    }
+    for name in ("killed", "injured", "casualties"):
+        low, high = getattr(columns, name)
+        data[f"{name}_lo"] = _extreme(low[rows], local, k, "min")
+        data[f"{name}_hi"] = _extreme(high[rows], local, k, "max")
+        data[f"{name}_known"] = np.bincount(local, ~np.isnan(low[rows]), minlength=k)
+    data["date_from"] = _extreme(columns.day_start[rows], local, k, "min")
+    data["date_to"] = _extreme(columns.day_end[rows], local, k, "max")
+    n_types, n_claims = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
+    types = np.bincount(local * n_types + columns.event[rows], minlength=k * n_types)
+    claims = np.bincount(local * n_claims + columns.claim[rows], minlength=k * n_claims)
+    return (pd.DataFrame(data), types.reshape(k, n_types).astype(int),
+            claims.reshape(k, n_claims).astype(int))
+
+
+def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
+    """One row per place of the cells that hold a single place."""
+    frame = pd.DataFrame(
+        {
+            "place": columns.place[rows],
+            "lat": columns.lat[rows],
+            "lon": columns.lon[rows],
+            "type": columns.event[rows].astype(int),
+            "precision": columns.precision[rows].astype(int),
+            "figure": columns.figure[rows],
+            "label": columns.label[rows],
+        }
+    )
+    grouped = frame.groupby("place", sort=False)
+    places = grouped.agg(
+        lat=("lat", "first"),
+        lon=("lon", "first"),
+        count=("lat", "size"),
+        type_min=("type", "min"),
+        type_max=("type", "max"),
+        precision=("precision", "max"),
+        figure=("figure", "sum"),
+        label=("label", "first"),
+    ).reset_index(drop=True)
+    places["type"] = np.where(
+        places["type_min"] == places["type_max"], places["type_min"], len(EVENT_TYPES)
+    )
+    return places.drop(columns=["type_min", "type_max"])

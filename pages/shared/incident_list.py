@@ -1,0 +1,89 @@
+"""Paginated tables of incidents whose rows select an incident."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from geo.render.table import TABLE_COLUMNS, incident_table, page_count
+from pages.shared import view_state
+
+
+def page_number(key: str, total: int, size: int) -> int:
+    """The page picker of the table ``key`` (shown only with several pages); 1-based."""
+    pages = page_count(total, size)
+    state_key = f"{key}-page"
+    current = st.session_state.get(state_key, 1)
+    if not isinstance(current, int) or not 1 <= current <= pages:
+        st.session_state[state_key] = min(max(int(current or 1), 1), pages)
+    if pages == 1:
+        return 1
+    return int(
+        st.number_input(
+            f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=state_key,
+            width=160,
+        )
+    )
+
+
+def _picked(key: str, ids: list[str], forget: tuple[str, ...]) -> None:
+    value = st.session_state.get(key)
+    selection = value.get("selection", {}) if isinstance(value, Mapping) else {}
+    rows = list(selection.get("rows", []) if isinstance(selection, Mapping) else [])
+    if rows and 0 <= rows[0] < len(ids):
+        view_state.select(ids[rows[0]])
+        for name in forget:
+            st.session_state.pop(name, None)
+
+
+def incident_rows(
+    rows: pd.DataFrame,
+    key: str,
+    total: int,
+    start: int,
+    columns: list[str] | None = None,
+    selected: str | None = None,
+    forget: tuple[str, ...] = (),
+) -> None:
+    """One page of incidents as a table; picking a row selects its incident.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        The page's incidents, in order.
+    key : str
+        Widget key of this table.
+    total : int
+        Incidents over all pages.
+    start : int
+        0-based position of the first row among ``total``.
+    columns : list of str, optional
+        Columns shown (default: every column of the table).
+    selected : str, optional
+        Id of the selected incident, marked in the table.
+    forget : tuple of str
+        Session state keys to drop when a row is picked.
+    """
+    table = incident_table(rows, limit=len(rows))
+    ids = table["id"].tolist()
+    if total:
+        st.caption(f"Rows {start + 1:,}–{start + len(ids):,} of {total:,}, by date")
+    # The widget is keyed by its rows: a changed page or filter starts with no selection.
+    digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=6).hexdigest()
+    widget = f"{key}-{digest}"
+    default = None
+    if selected in ids:
+        default = {"selection": {"rows": [ids.index(selected)], "columns": []}}
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_order=columns or TABLE_COLUMNS,
+        on_select=partial(_picked, widget, ids, forget),
+        selection_mode="single-row",
+        selection_default=default,
+        key=widget,
+    )

@@ -1,0 +1,163 @@
+/* Incident Map: draws the incidents of one map position (aggregates and places).
+ *
+ * The server sends, on every rerun, what is on screen: aggregates (cells holding
+ * several places) and single places (see geo/render/clusters.py). This script draws
+ * them into the feature group streamlit-folium adds, and frees the groups of earlier
+ * reruns (streamlit-folium removes them from the map but keeps them referenced in
+ * window.feature_group, which made the browser's memory grow with every change).
+ *
+ * Every text from the data is set through textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  function fmt(n) {
+    if (n >= 1e6) { return (n / 1e6).toFixed(n >= 1e7 ? 0 : 1) + "M"; }
+    if (n >= 1e4) { return Math.round(n / 1e3) + "k"; }
+    if (n >= 1e3) { return (n / 1e3).toFixed(1) + "k"; }
+    return String(n);
+  }
+
+  function thousands(n) {
+    return n.toLocaleString("en-US");
+  }
+
+  function day(value) {
+    return new Date(value * 86400000).toISOString().slice(0, 10);
+  }
+
+  /* CSS conic gradient of the event-type shares of one aggregate. */
+  function ring(pairs, total, colors) {
+    var at = 0, stops = [];
+    for (var i = 0; i < pairs.length; i += 2) {
+      var from = at, to = at + (100 * pairs[i + 1]) / total;
+      stops.push(colors[pairs[i]] + " " + from.toFixed(2) + "% " + to.toFixed(2) + "%");
+      at = to;
+    }
+    return "conic-gradient(" + stops.join(",") + ")";
+  }
+
+  function line(parent, text, cls) {
+    var div = document.createElement("div");
+    if (cls) { div.className = cls; }
+    div.textContent = text;
+    parent.appendChild(div);
+    return div;
+  }
+
+  function range(lo, hi) {
+    return lo === hi ? String(lo) : lo + "\u2013" + hi;
+  }
+
+  /* The tooltip of aggregate i: counts, per-incident casualty ranges, breakdowns. */
+  function aggregateTip(d, i) {
+    var a = d.agg, root = document.createElement("div");
+    root.className = "incident-aggregate-tip";
+    line(root, thousands(a.n[i]) + " incidents at " + thousands(a.np[i]) + " places", "head");
+    if (a.df[i] !== null) {
+      line(root, a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i]));
+    }
+    var figures = [["killed", "Killed"], ["injured", "Injured"], ["casualties", "Dead and injured"]];
+    figures.forEach(function (f) {
+      var r = a[f[0]], k = 3 * i;
+      if (r[k + 2] > 0) {
+        line(root, f[1] + " per incident: " + range(r[k], r[k + 1]) + " (given for " +
+          thousands(r[k + 2]) + " of " + thousands(a.n[i]) + ")");
+      }
+    });
+    var types = a.t[i], parts = [];
+    for (var j = 0; j < types.length; j += 2) {
+      parts.push(d.typeNames[types[j]] + " " + thousands(types[j + 1]));
+    }
+    line(root, "By event type: " + parts.join(" \u00b7 "));
+    var claims = a.c[i];
+    parts = [];
+    for (j = 0; j < claims.length; j += 2) {
+      parts.push(d.claimNames[claims[j]] + " " + thousands(claims[j + 1]));
+    }
+    line(root, "By claim status: " + parts.join(" \u00b7 "));
+    line(root, "Figures are not added across incidents: each claimant's stands alone.", "note");
+    line(root, "Click to zoom in.", "note");
+    return root;
+  }
+
+  function drawAggregates(group, map, d) {
+    var a = d.agg;
+    for (var i = 0; i < a.lat.length; i++) {
+      var size = Math.round(Math.min(58, 26 + 9 * Math.log10(a.n[i])));
+      var outer = document.createElement("div");
+      outer.className = "incident-aggregate-ring";
+      outer.style.width = outer.style.height = size + "px";
+      outer.style.background = ring(a.t[i], a.n[i], d.colors);
+      var inner = document.createElement("span");
+      inner.textContent = fmt(a.n[i]);
+      outer.appendChild(inner);
+      var marker = L.marker([a.lat[i], a.lon[i]], {
+        icon: L.divIcon({className: "incident-aggregate", html: outer,
+          iconSize: [size, size], iconAnchor: [size / 2, size / 2]}),
+        keyboard: false, riseOnHover: true
+      });
+      marker.feature = {type: "Feature", properties: {kind: "incident-aggregate"}};
+      marker.bindTooltip(aggregateTip(d, i), {direction: "right", offset: [size / 2, 0]});
+      (function (k) {
+        marker.on("click", function () {
+          var b = a.b.slice(4 * k, 4 * k + 4);
+          map.fitBounds([[b[0], b[1]], [b[2], b[3]]], {padding: [60, 60], maxZoom: d.maxZoom});
+        });
+      })(i);
+      marker.addTo(group);
+    }
+  }
+
+  function drawPlaces(group, map, d) {
+    var p = d.places;
+    for (var i = 0; i < p.lat.length; i++) {
+      var ll = [p.lat[i], p.lon[i]], prec = p.p[i], c = d.colors[p.t[i]], approx = prec >= 2;
+      if (d.close && d.unc[prec]) {
+        L.circle(ll, {radius: d.unc[prec], color: c, weight: 1, dashArray: "4 4",
+          fillOpacity: 0.05, interactive: false}).addTo(group);
+      }
+      var marker = L.circleMarker(ll, {radius: p.r[i], color: c, weight: approx ? 2 : 1,
+        dashArray: approx ? "3 3" : null, fill: true, fillColor: c,
+        fillOpacity: approx ? 0.35 : 0.8, className: "incident-place"});
+      marker.feature = {type: "Feature", properties: {kind: "incident-place"}};
+      var tip = document.createElement("span");
+      tip.textContent = p.tip[i];
+      marker.bindTooltip(tip);
+      marker.addTo(group);
+      if (p.n[i] > 1) {
+        L.marker(ll, {interactive: false, keyboard: false, icon: L.divIcon({
+          className: "incident-count", iconSize: [28, 14], iconAnchor: [14, -6],
+          html: fmt(p.n[i])})}).addTo(group);
+      }
+    }
+  }
+
+  function drawSelected(group, d) {
+    var s = d.sel, c = d.colors[s.t];
+    if (d.unc[s.p]) {
+      L.circle([s.lat, s.lon], {radius: d.unc[s.p], color: "#111", weight: 1.5,
+        dashArray: "4 4", fillOpacity: 0.06, interactive: false}).addTo(group);
+    }
+    L.circleMarker([s.lat, s.lon], {radius: s.r, color: "#111", weight: 4, fill: true,
+      fillColor: c, fillOpacity: 0.9, interactive: false,
+      className: "incident-selected"}).addTo(group);
+  }
+
+  /* Keep only the feature groups still on the map (those of this rerun). */
+  function forgetRemovedGroups(map) {
+    if (!Array.isArray(window.feature_group)) { return; }
+    window.feature_group = window.feature_group.filter(function (g) {
+      return map.hasLayer(g);
+    });
+  }
+
+  function draw(group, map, d) {
+    forgetRemovedGroups(map);
+    drawAggregates(group, map, d);
+    drawPlaces(group, map, d);
+    if (d.sel) { drawSelected(group, d); }
+  }
+
+  window.IncidentMap = {draw: draw};
+})();

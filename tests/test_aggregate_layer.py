@@ -1,0 +1,84 @@
+"""The aggregated incident layer sent to the browser (geo/render/aggregate_layer.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+from _incident_factories import joined, row
+
+from geo.render.aggregate_layer import (
+    SCRIPT,
+    AggregateAssets,
+    aggregate_group,
+    payload,
+    selected_marker,
+)
+from geo.render.clusters import CLOSE_ZOOM, aggregate, map_columns, view_window
+from geo.render.layers import base_map
+from geo.settings import Settings
+from geo.vocab import EVENT_TYPES
+
+XSS = "</script><img src=x onerror=alert(1)>"
+
+FRAME = joined(
+    row(id="a1", latitude="36.20", longitude="37.15", event_type="airstrike",
+        claim_status="alleged", killed_min="3", killed_max="9"),
+    row(id="a2", latitude="36.20", longitude="37.15", event_type="airstrike",
+        claim_status="alleged", killed_min="12"),
+    row(id="a3", latitude="36.21", longitude="37.17", event_type="shelling",
+        claim_status="reported"),
+    row(id="x", place=XSS, latitude="35.33", longitude="40.14", geo_precision="3",
+        event_type="bombing"),
+)
+ALL = np.ones(len(FRAME), dtype=bool)
+
+
+def _aggregates(zoom: int, center=(35.8, 38.5)):
+    return aggregate(map_columns(FRAME), ALL, zoom, view_window(center, zoom))
+
+
+def test_payload_describes_aggregates_and_places():
+    data = payload(_aggregates(6))
+    agg = data["agg"]
+    assert agg["n"] == [3] and agg["np"] == [2]
+    assert agg["b"] == [36.2, 37.15, 36.21, 37.17]
+    # [type, count] pairs, largest first
+    assert agg["t"] == [[EVENT_TYPES.index("airstrike"), 2, EVENT_TYPES.index("shelling"), 1]]
+    assert agg["killed"] == [3, 12, 2]  # lowest low, highest high, how many give one
+    assert agg["injured"] == [None, None, 0]
+    assert data["places"]["n"] == [1]
+    assert data["places"]["tip"] == [f"{XSS} — 1 incident"]
+    assert data["close"] is False and data["sel"] is None
+    assert data["typeNames"][-1] == "other"
+    json.dumps(data, allow_nan=False)  # strict JSON: no NaN reaches the browser
+
+
+def test_close_zoom_draws_uncertainty_and_places():
+    data = payload(_aggregates(CLOSE_ZOOM + 2, (36.205, 37.16)))
+    assert data["close"] is True
+    assert data["agg"]["n"] == []
+    assert sorted(data["places"]["n"]) == [1, 2]
+
+
+def test_selected_incident_is_drawn_with_its_precision():
+    incident = FRAME.set_index("id", drop=False).loc["x"]
+    marker = selected_marker(incident)
+    assert marker is not None
+    assert (marker["lat"], marker["lon"], marker["p"]) == (35.33, 40.14, 3)
+    assert marker["t"] == EVENT_TYPES.index("bombing")
+    off = joined(row(id="n", place="Atlantis")).iloc[0]
+    assert selected_marker(off) is None
+
+
+def test_rendered_layer_escapes_text_and_loads_the_local_script():
+    fmap = base_map(Settings(), (35.0, 38.0), 6)
+    fmap.add_child(AggregateAssets(Settings()))
+    fmap.add_child(aggregate_group(_aggregates(6)))
+    html = fmap.get_root().render()
+    assert f'src="/app/static/{SCRIPT}"' in html
+    assert "<img src=x" not in html and "\\u003cimg src=x" in html
+    assert re.search(r"window\.IncidentMap\.draw\(feature_group_\w+, map_\w+,\s+\{", html)
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    assert sources and all(src.startswith("/app/static/") for src in sources), sources

@@ -1,0 +1,127 @@
+"""Incidents aggregated by zoom (geo/render/clusters.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from _incident_factories import joined, row
+
+from geo.render.clusters import (
+    AGGREGATE_BELOW_ZOOM,
+    aggregate,
+    map_columns,
+    merge_close,
+    view_window,
+)
+from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
+
+FRAME = joined(
+    # Two places about 2 km apart near Aleppo, four incidents, two claimants' figures.
+    row(id="a1", date_start="2016-03-01", latitude="36.20", longitude="37.15",
+        event_type="airstrike", claim_status="alleged", killed_min="3", killed_max="9"),
+    row(id="a2", date_start="2016-03-04", latitude="36.20", longitude="37.15",
+        event_type="airstrike", claim_status="confirmed", killed_min="12"),
+    row(id="a3", date_start="2016-05-01", date_end="2016-05-31", date_precision="month",
+        latitude="36.21", longitude="37.17", event_type="shelling", claim_status="alleged",
+        injured_max="40"),
+    row(id="a4", latitude="36.21", longitude="37.17", event_type="clashes",
+        claim_status="reported"),
+    # One place far away (Deir ez-Zor), alone.
+    row(id="d1", date_start="2016-07-01", latitude="35.33", longitude="40.14",
+        geo_precision="2", event_type="bombing", claim_status="reported", killed_max="5"),
+    # Not on the map.
+    row(id="nowhere", place="Atlantis"),
+)
+COLUMNS = map_columns(FRAME)
+ALL = np.ones(len(FRAME), dtype=bool)
+
+
+def _ids(places):
+    return sorted(places["label"])
+
+
+def test_columns_hold_codes_and_casualty_bounds():
+    assert COLUMNS.drawn.tolist() == [True] * 5 + [False]
+    assert len(set(COLUMNS.place[:4])) == 2 and COLUMNS.place[5] == -1
+    assert COLUMNS.event[0] == EVENT_TYPES.index("airstrike")
+    assert COLUMNS.claim[1] == CLAIM_STATUSES.index("confirmed")
+    low, high = COLUMNS.killed
+    # a bound missing on one side stands for both; none given stays unknown
+    assert (low[0], high[0]) == (3, 9)
+    assert (low[1], high[1]) == (12, 12)
+    assert math.isnan(low[2]) and math.isnan(high[3])
+    assert COLUMNS.injured[0][2] == 40
+
+
+def test_country_zoom_makes_one_aggregate_of_nearby_places_and_leaves_a_lone_place():
+    result = aggregate(COLUMNS, ALL, 6, view_window((35.5, 38.5), 6))
+    assert result.total == 5
+    assert len(result.cells) == 1
+    cell = result.cells.iloc[0]
+    assert (cell["count"], cell["places"]) == (4, 2)
+    assert (cell["south"], cell["north"], cell["west"], cell["east"]) == (36.2, 36.21, 37.15,
+                                                                          37.17)
+    # per-incident ranges: lowest low and highest high, never a sum across claimants
+    assert (cell["killed_lo"], cell["killed_hi"], cell["killed_known"]) == (3, 12, 2)
+    assert (cell["injured_lo"], cell["injured_hi"], cell["injured_known"]) == (40, 40, 1)
+    assert math.isnan(cell["casualties_lo"]) and cell["casualties_known"] == 0
+    assert np.datetime64("1970-01-01") + np.timedelta64(int(cell["date_from"]), "D") == \
+        np.datetime64("2016-03-01")
+    assert np.datetime64("1970-01-01") + np.timedelta64(int(cell["date_to"]), "D") == \
+        np.datetime64("2016-05-31")
+    types = dict(zip([*EVENT_TYPES, "other"], result.types[0], strict=True))
+    assert (types["airstrike"], types["shelling"], types["clashes"]) == (2, 1, 1)
+    assert result.types[0].sum() == 4
+    claims = dict(zip([*CLAIM_STATUSES, "other"], result.claims[0], strict=True))
+    assert (claims["alleged"], claims["confirmed"], claims["reported"]) == (2, 1, 1)
+    # the lone place stays a place marker
+    assert len(result.places) == 1
+    place = result.places.iloc[0]
+    assert (place["lat"], place["lon"], place["count"], place["precision"]) == (35.33, 40.14, 1,
+                                                                                2)
+
+
+def test_close_zoom_splits_the_aggregate_into_places():
+    result = aggregate(COLUMNS, ALL, 14, view_window((36.205, 37.16), 14))
+    assert result.cells.empty
+    assert sorted(result.places["count"]) == [2, 2]
+    # two airstrikes at one place; shelling and clashes ("several types") at the other
+    assert set(result.places["type"]) == {EVENT_TYPES.index("airstrike"), len(EVENT_TYPES)}
+    assert result.total == 4  # Deir ez-Zor is outside the window
+
+
+def test_highest_zoom_never_aggregates():
+    result = aggregate(COLUMNS, ALL, AGGREGATE_BELOW_ZOOM, None)
+    assert result.cells.empty
+    assert len(result.places) == 3
+
+
+def test_filters_and_window_limit_what_is_sent():
+    mask = FRAME["event_type"].isin(["airstrike", "bombing"]).to_numpy()
+    result = aggregate(COLUMNS, mask, 6, view_window((35.5, 38.5), 6))
+    assert result.total == 3
+    assert result.cells.empty  # a single place near Aleppo is left there
+    assert sorted(result.places["count"]) == [1, 2]
+    nothing = aggregate(COLUMNS, ALL, 12, view_window((0.0, 0.0), 12))
+    assert nothing.total == 0 and nothing.cells.empty and nothing.places.empty
+    assert nothing.types.shape == (0, len(EVENT_TYPES) + 1)
+
+
+def test_view_window_is_centred_and_halves_with_each_zoom():
+    xmin, ymin, xmax, ymax = view_window((35.0, 38.0), 7, (1000, 500))
+    wider = view_window((35.0, 38.0), 6, (1000, 500))
+    assert xmax - xmin == pytest.approx(2 * (ymax - ymin))
+    assert wider[2] - wider[0] == pytest.approx(2 * (xmax - xmin))
+    assert (xmin + xmax) / 2 == pytest.approx((wider[0] + wider[2]) / 2)
+
+
+def test_merge_close_joins_cells_into_the_fullest_neighbour():
+    cell = np.array([0, 0, 0, 1, 2, 3])
+    x = np.array([0.0, 0.0, 0.0, 30.0, 500.0, 60.0])
+    y = np.zeros(6)
+    merged = merge_close(cell, x, y, 44.0)
+    # cell 1 is within 44 px of the fullest cell 0; cell 3 (60 px away) and 2 stay apart
+    assert merged[0] == merged[3]
+    assert len({merged[0], merged[4], merged[5]}) == 3
