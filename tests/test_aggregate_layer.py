@@ -6,7 +6,6 @@ import json
 import re
 
 import numpy as np
-from _incident_factories import joined, row
 
 from geo.render.aggregate_layer import (
     SCRIPT,
@@ -19,6 +18,7 @@ from geo.render.clusters import CLOSE_ZOOM, aggregate, map_columns, view_window
 from geo.render.layers import base_map
 from geo.settings import Settings
 from geo.vocab import EVENT_TYPES
+from tests.helpers.incidents import joined, row
 
 XSS = "</script><img src=x onerror=alert(1)>"
 

@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from _incident_factories import joined, row
 
 from geo.render.clusters import (
     AGGREGATE_BELOW_ZOOM,
@@ -16,6 +15,7 @@ from geo.render.clusters import (
     view_window,
 )
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
+from tests.helpers.incidents import joined, row
 
 FRAME = joined(
     # Two places about 2 km apart near Aleppo, four incidents, two claimants' figures.
