@@ -384,29 +384,25 @@ def _cells(
 
 def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
     """One row per place of the cells that hold a single place."""
-    frame = pd.DataFrame(
+    codes, uniques = pd.factorize(columns.place[rows])
+    k = len(uniques)
+    first = np.full(k, len(rows), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(rows)))
+    event = columns.event[rows].astype(np.int64)
+    type_min, type_max = np.full(k, 1 << 30), np.full(k, -1)
+    np.minimum.at(type_min, codes, event)
+    np.maximum.at(type_max, codes, event)
+    precision = np.zeros(k, dtype=np.int64)
+    np.maximum.at(precision, codes, columns.precision[rows].astype(np.int64))
+    at = rows[first]
+    return pd.DataFrame(
         {
-            "place": columns.place[rows],
-            "lat": columns.lat[rows],
-            "lon": columns.lon[rows],
-            "type": columns.event[rows].astype(int),
-            "precision": columns.precision[rows].astype(int),
-            "figure": columns.figure[rows],
-            "label": columns.label[rows],
+            "lat": columns.lat[at],
+            "lon": columns.lon[at],
+            "count": np.bincount(codes, minlength=k),
+            "type": np.where(type_min == type_max, type_min, len(EVENT_TYPES)),
+            "precision": precision,
+            "figure": np.bincount(codes, columns.figure[rows], minlength=k),
+            "label": columns.label[at],
         }
     )
-    grouped = frame.groupby("place", sort=False)
-    places = grouped.agg(
-        lat=("lat", "first"),
-        lon=("lon", "first"),
-        count=("lat", "size"),
-        type_min=("type", "min"),
-        type_max=("type", "max"),
-        precision=("precision", "max"),
-        figure=("figure", "sum"),
-        label=("label", "first"),
-    ).reset_index(drop=True)
-    places["type"] = np.where(
-        places["type_min"] == places["type_max"], places["type_min"], len(EVENT_TYPES)
-    )
-    return places.drop(columns=["type_min", "type_max"])

@@ -97,7 +97,7 @@
           iconSize: [size, size], iconAnchor: [size / 2, size / 2]}),
         keyboard: false, riseOnHover: true
       });
-      marker.feature = {type: "Feature", properties: {kind: "incident-aggregate"}};
+      marker.feature = {type: "Feature", properties: {kind: "incident-aggregate", count: a.n[i]}};
       marker.bindTooltip(aggregateTip(d, i), {direction: "right", offset: [size / 2, 0]});
       (function (k) {
         marker.on("click", function () {
@@ -120,7 +120,7 @@
       var marker = L.circleMarker(ll, {radius: p.r[i], color: c, weight: approx ? 2 : 1,
         dashArray: approx ? "3 3" : null, fill: true, fillColor: c,
         fillOpacity: approx ? 0.35 : 0.8, className: "incident-place"});
-      marker.feature = {type: "Feature", properties: {kind: "incident-place"}};
+      marker.feature = {type: "Feature", properties: {kind: "incident-place", count: p.n[i]}};
       var tip = document.createElement("span");
       tip.textContent = p.tip[i];
       marker.bindTooltip(tip);

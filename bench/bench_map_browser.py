@@ -1,0 +1,176 @@
+"""Benchmark in Chromium: time to incidents visible, JS heap over filter changes, server memory.
+
+For each size, writes N SYNTHETIC incidents (see ``bench_map.synthetic_incidents``)
+to a CSV in a temporary folder (deleted afterwards), starts the app on it
+(``INCIDENT_MAP_DATA``, no tile server), and in Debian's Chromium:
+
+- opens the map once (cold: the server loads the data) and again in a new page
+  (warm: the data is cached), timing until the incidents are drawn;
+- changes a filter (the "without a known date" checkbox; a tenth of the incidents
+  are undated, so every change redraws the layer) ``--changes`` times, and after
+  each change forces a garbage collection and reads the JS heap (CDP
+  ``HeapProfiler.collectGarbage``, then ``Performance.getMetrics`` ``JSHeapUsedSize``);
+- reads the server's resident memory (``VmRSS``/``VmHWM`` of the Streamlit process).
+
+    .venv/bin/python bench/bench_map_browser.py [--sizes 10000 100000 1000000] [--changes 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_map import synthetic_incidents  # noqa: E402
+
+from geo.schema import INCIDENT_COLUMNS  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+DRAWN = ".incident-aggregate, path.incident-place"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _memory_mb(pid: int) -> dict[str, float]:
+    """Resident and peak resident memory of a process, in MB."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = int(value.split()[0]) / 1024
+    return out
+
+
+def _start(csv: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "INCIDENT_MAP_DATA": str(csv), "INCIDENT_MAP_TILES": "none",
+           "INCIDENT_DB": str(tmp / "unused.gpkg")}
+    log = (tmp / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}",
+         "--browser.gatherUsageStats=false"],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("streamlit did not answer")
+
+
+def _open(page, url: str, timeout_ms: int) -> float:
+    """Seconds from navigation to incidents drawn on the map."""
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.frame_locator(MAP_FRAME).locator(DRAWN).first.wait_for(timeout=timeout_ms)
+    seconds = time.perf_counter() - t0
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    return seconds
+
+
+def _heap_mb(cdp) -> float:
+    cdp.send("HeapProfiler.collectGarbage")
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "JSHeapUsedSize") / 1e6
+
+
+def run(n: int, changes: int) -> dict[str, float]:
+    """Measure one size; returns the figures."""
+    from playwright.sync_api import sync_playwright
+
+    figures: dict[str, float] = {"n": n}
+    with tempfile.TemporaryDirectory(prefix="incident-map-bench-") as name:
+        tmp = Path(name)
+        csv = tmp / "synthetic.csv"
+        frame = synthetic_incidents(n)
+        frame["date_start"] = frame["date_start"].dt.strftime("%Y-%m-%d")
+        frame["date_end"] = frame["date_end"].dt.strftime("%Y-%m-%d")
+        # Every tenth incident undated: the checkbox then changes what is drawn.
+        undated = frame.index % 10 == 0
+        frame.loc[undated, ["date_start", "date_end"]] = ""
+        frame.loc[undated, "date_precision"] = "unknown"
+        frame[list(INCIDENT_COLUMNS)].to_csv(csv, index=False)
+        del frame
+        process, url = _start(csv, tmp)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                     args=CHROMIUM_ARGS)
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                figures["cold_s"] = _open(context.new_page(), url, 900_000)
+                page = context.new_page()
+                figures["warm_s"] = _open(page, url, 120_000)
+                cdp = context.new_cdp_session(page)
+                cdp.send("Performance.enable")
+                heaps = [_heap_mb(cdp)]
+                checkbox = page.get_by_text("Include incidents without a known date")
+                rerun = []
+                leaflet = page.locator(MAP_FRAME).element_handle().content_frame()
+                for _ in range(changes):
+                    leaflet.evaluate("() => { window.__layer = window.feature_group.at(-1); }")
+                    t0 = time.perf_counter()
+                    checkbox.click()
+                    # Wait until a new incident layer replaced the old one.
+                    leaflet.wait_for_function(
+                        "() => window.feature_group.at(-1) !== window.__layer",
+                        timeout=120_000)
+                    leaflet.evaluate("() => { window.__layer = null; }")
+                    page.wait_for_selector(IDLE, timeout=120_000)
+                    rerun.append(time.perf_counter() - t0)
+                    heaps.append(_heap_mb(cdp))
+                figures["rerun_median_s"] = sorted(rerun)[len(rerun) // 2] if rerun else 0
+                figures["heap_start_mb"] = heaps[0]
+                figures["heap_max_mb"] = max(heaps)
+                figures["heap_end_mb"] = heaps[-1]
+                browser.close()
+            memory = _memory_mb(process.pid)
+            figures["server_rss_mb"] = memory["VmRSS"]
+            figures["server_peak_mb"] = memory["VmHWM"]
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    return figures
+
+
+def main() -> None:
+    """Print the figures for each size."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--changes", type=int, default=50)
+    args = parser.parse_args()
+    print("SYNTHETIC incidents, all in view; Chromium; no tile server")
+    print(f"{'N':>8} {'cold s':>7} {'warm s':>7} {'rerun s':>8} {'heap MB start/max/end':>22} "
+          f"{'server MB now/peak':>19}")
+    for n in args.sizes:
+        f = run(n, args.changes)
+        heap = f"{f['heap_start_mb']:.0f}/{f['heap_max_mb']:.0f}/{f['heap_end_mb']:.0f}"
+        server = f"{f['server_rss_mb']:.0f}/{f['server_peak_mb']:.0f}"
+        print(f"{n:>8} {f['cold_s']:>7.1f} {f['warm_s']:>7.1f} {f['rerun_median_s']:>8.2f} "
+              f"{heap:>22} {server:>19}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
