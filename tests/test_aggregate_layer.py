@@ -9,6 +9,7 @@ import numpy as np
 
 from geo.render.aggregate_layer import (
     SCRIPT,
+    STYLES,
     AggregateAssets,
     aggregate_group,
     payload,
@@ -78,6 +79,7 @@ def test_rendered_layer_escapes_text_and_loads_the_local_script():
     fmap.add_child(aggregate_group(_aggregates(6)))
     html = fmap.get_root().render()
     assert f'src="/app/static/{SCRIPT}"' in html
+    assert f'href="/app/static/{STYLES}"' in html
     assert "<img src=x" not in html and "\\u003cimg src=x" in html
     assert re.search(r"window\.IncidentMap\.draw\(feature_group_\w+, map_\w+,\s+\{", html)
     sources = re.findall(r'<script src="([^"]+)"', html)

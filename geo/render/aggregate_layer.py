@@ -14,7 +14,7 @@ import math
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -27,19 +27,9 @@ from geo.vocab import CLAIM_STATUSES, EVENT_COLORS, EVENT_TYPES
 SCRIPT = "map/aggregates.js"
 """The layer's script, under the app's static folder."""
 
-_CSS = """
-<style>
-.incident-aggregate{background:none;border:none}
-.incident-aggregate-ring{border-radius:50%;display:flex;align-items:center;
- justify-content:center;box-shadow:0 0 0 1px rgba(0,0,0,.45),0 1px 4px rgba(0,0,0,.35);
- cursor:pointer}
-.incident-aggregate-ring span{background:#fff;border-radius:50%;width:62%;height:62%;
- display:flex;align-items:center;justify-content:center;font:bold 11px sans-serif;color:#111}
-.incident-aggregate-tip{font:12px/1.35 sans-serif;width:290px;white-space:normal}
-.incident-aggregate-tip .head{font-weight:600}
-.incident-aggregate-tip .note{color:#555;font-size:11px}
-</style>
-"""
+STYLES = "map/aggregates.css"
+"""The layer's styles, under the app's static folder."""
+
 
 
 class AggregateAssets(JSCSSMixin, MacroElement):
@@ -58,12 +48,7 @@ class AggregateAssets(JSCSSMixin, MacroElement):
         self._name = "AggregateAssets"
         prefix = "/" + settings.static_url.strip("/") + "/"
         self.default_js = [("incident_aggregates", prefix + SCRIPT)]
-        self.default_css = []
-
-    def render(self, **kwargs: object) -> None:
-        """Add the script and the styles to the map's page."""
-        super().render(**kwargs)
-        self.get_root().header.add_child(Element(_CSS), name="incident_aggregate_css")
+        self.default_css = [("incident_aggregates_css", prefix + STYLES)]
 
 
 class AggregateLayer(MacroElement):
