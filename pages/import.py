@@ -21,7 +21,8 @@ _NOT_MAPPED = "(not in this file)"
 router.ensure_router()
 st.title("Import incidents")
 st.caption(
-    "CSV (any delimiter; UTF-8 with or without BOM, Windows-1256 Arabic, Latin-1), Excel, "
+    "CSV (any delimiter; UTF-8 with or without BOM, Windows-1256 Arabic, Windows-1252, Latin-1; "
+    "read line by line), Excel, "
     "GeoJSON or GeoPackage; in this project's layout, an ACLED or UCDP GED export, or a layout "
     "you map below. Nothing is written until you confirm, and an import is all or nothing."
 )
@@ -111,15 +112,16 @@ st.caption(
 )
 flagged = int((report.incidents["quality"] != "").sum())
 if flagged:
-    st.caption(escape_markdown(f"{flagged} valid rows carry a data-quality flag (inconsistent "
-                               "values kept as the source gives them, shown in the details)."))
+    rows = "1 valid row carries" if flagged == 1 else f"{flagged} valid rows carry"
+    st.caption(escape_markdown(f"{rows} a data-quality flag (inconsistent values kept as the "
+                               "source gives them, shown in the details)."))
 
 row_errors = report.errors_frame()
 if not row_errors.empty:
     st.subheader("Problems")
     st.dataframe(row_errors, hide_index=True, width="stretch")
     st.download_button(
-        f"Download the {len(report.rejected_rows)} rejected rows, untouched",
+        f"Download the {len(report.rejected_rows)} rejected rows as they are in the file",
         report.rejected_file(), file_name=f"rejected-{upload.name}",
         icon=":material/download:", on_click="ignore",
     )

@@ -323,8 +323,9 @@ def _split_swallowed(
             alone = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
             stray = ""
             if line.count('"') % 2:
-                stray = (f"an unbalanced quote on line {number} would have swallowed lines "
-                         f"{start + 1}–{end} into one field; fix the quote")
+                lines_after = f"line {end}" if end == start + 1 else f"lines {start + 1}–{end}"
+                stray = (f"an unbalanced quote on line {number} would have swallowed "
+                         f"{lines_after} into one field; fix the quote")
             out.append((number, number, alone, stray))
     return out
 
