@@ -244,7 +244,7 @@ class Geocoder:
             other._use(self.base)
             return other
         frame = source.learned_places()
-        other.learned_revision = source.revision()
+        other.learned_revision = source.learned_revision()
         enabled = frame[frame["enabled"].astype(bool)] if len(frame) else frame
         other.learned_sources = tuple(sorted(set(enabled["source"]))) if len(frame) else ()
         rows = learned_gazetteer_rows(frame)

@@ -11,7 +11,11 @@ dataset off (``enabled`` False): its places are then ignored.
 
 Coordinates the geocoder itself produced are never learned from (that would only
 repeat its own answers): a record is learned from only when ``geocode_source`` is
-``given``.
+``given``. Which precisions teach depends on the source dataset (:data:`LEARN_RULES`):
+exact points everywhere; ACLED's "near" points (its precision 2); UCDP's points
+within 25 km (``where_prec`` 2, precision 2 with a stated radius), which teach an
+*approximate* place ("Eastern Ghouta" at the point UCDP gives it), never an exact one.
+The store applies the same rule in SQL (:func:`rule_clauses`).
 """
 
 from __future__ import annotations
@@ -31,9 +35,26 @@ LEARNED_COLUMNS: tuple[str, ...] = (
     "name", "country", "admin1", "latitude", "longitude", "precision", "source", "records",
     "enabled",
 )
-#: Location precisions learned from, per source dataset (others: exact only).
-LEARN_PRECISIONS: dict[str, tuple[int, ...]] = {"acled": (1, 2)}
-DEFAULT_PRECISIONS: tuple[int, ...] = (1,)
+#: What teaches, per source dataset: (geo_precision, needs a stated radius) pairs. A
+#: precision listed with True teaches only when the record states its radius
+#: (``location_uncertainty_km``): UCDP's ``where_prec`` 2 ("within 25 km") does, its
+#: district answers (``where_prec`` 3, also precision 2) do not.
+LEARN_RULES: dict[str, tuple[tuple[int, bool], ...]] = {
+    "acled": ((1, False), (2, False)),
+    "ucdp": ((1, False), (2, True)),
+}
+#: What teaches in every other dataset: exact points only.
+DEFAULT_RULE: tuple[tuple[int, bool], ...] = ((1, False),)
+#: ``geocode_source`` values of coordinates that came from the record's source.
+GIVEN_SOURCES: tuple[str, ...] = ("given", "")
+#: Incident fields whose change may change what a record teaches.
+LEARN_FIELDS: frozenset[str] = frozenset({
+    "place", "country", "admin1", "latitude", "longitude", "geo_precision", "geocode_source",
+    "location_uncertainty_km",
+})
+#: Columns of the learned sources table (:meth:`LearnedPlaceSource` of the store).
+SOURCE_COLUMNS: tuple[str, ...] = ("source", "enabled", "places", "records", "changed_by",
+                                   "changed_at")
 #: Learned points of one name closer than this are one place.
 SAME_PLACE_KM = 3.0
 #: Decimals learned points are rounded to (about 1 m).
@@ -47,7 +68,7 @@ class LearnedPlaceSource(Protocol):
         """Every learned place, :data:`LEARNED_COLUMNS`."""
         ...
 
-    def revision(self) -> int:
+    def learned_revision(self) -> int:
         """A number that changes whenever the learned places may have changed."""
         ...
 
@@ -69,8 +90,8 @@ class LearnedPlaces:
         """See :meth:`LearnedPlaceSource.learned_places`."""
         return self._frame.copy()
 
-    def revision(self) -> int:
-        """See :meth:`LearnedPlaceSource.revision`."""
+    def learned_revision(self) -> int:
+        """See :meth:`LearnedPlaceSource.learned_revision`."""
         return self._revision
 
     def add(self, frame: pd.DataFrame) -> None:
@@ -109,13 +130,29 @@ def _truthy(value: object) -> bool:
     return bool(value) if value is not None and value == value else True
 
 
+def rule_clauses() -> list[tuple[str | None, int, bool]]:
+    """:data:`LEARN_RULES` as ``(origin, precision, needs radius)`` clauses for SQL.
+
+    ``origin`` None is the rule of every dataset not named (:data:`DEFAULT_RULE`).
+    A record teaches when one clause of its origin holds (its precision, read as 1
+    when empty, equals the clause's, and a radius is stated where one is needed).
+    """
+    out: list[tuple[str | None, int, bool]] = [
+        (origin, precision, radius)
+        for origin, rules in LEARN_RULES.items() for precision, radius in rules
+    ]
+    out += [(None, precision, radius) for precision, radius in DEFAULT_RULE]
+    return out
+
+
 def learnable(incidents: pd.DataFrame, origins: Sequence[str]) -> np.ndarray:
     """Which records teach a place: a name, coordinates from the source, fine precision.
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Typed incidents (``place``, ``latitude``, ``geo_precision``, ``geocode_source``).
+        Typed incidents (``place``, ``latitude``, ``geo_precision``, ``geocode_source``,
+        optionally ``location_uncertainty_km``).
     origins : sequence of str
         Source dataset of each record.
 
@@ -125,15 +162,20 @@ def learnable(incidents: pd.DataFrame, origins: Sequence[str]) -> np.ndarray:
     """
     origins = list(origins)
     precision = pd.to_numeric(incidents["geo_precision"], errors="coerce").fillna(1)
-    allowed = np.array([p in LEARN_PRECISIONS.get(o, DEFAULT_PRECISIONS)
-                        for p, o in zip(precision.astype(int), origins, strict=True)],
-                       dtype=bool)
+    radius = (pd.to_numeric(incidents["location_uncertainty_km"], errors="coerce").notna()
+              if "location_uncertainty_km" in incidents
+              else pd.Series(False, index=incidents.index))
+    allowed = np.array([
+        any(p == want and (has or not needs)
+            for want, needs in LEARN_RULES.get(o, DEFAULT_RULE))
+        for p, has, o in zip(precision.astype(int), radius, origins, strict=True)
+    ], dtype=bool)
     source = incidents["geocode_source"].fillna("").astype(str)
     return (
         (incidents["place"].fillna("").astype(str).str.strip() != "").to_numpy()
         & incidents["latitude"].notna().to_numpy()
         & incidents["longitude"].notna().to_numpy()
-        & source.isin(["given", ""]).to_numpy()
+        & source.isin(list(GIVEN_SOURCES)).to_numpy()
         & allowed
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from geo.errors import Invalid, NotFound
+from geo.geocoding.learned import LEARN_FIELDS
 from geo.schema import INCIDENT_COLUMNS
+from geo.store import learned as learned_sql
 from geo.store.records import (
     COLUMN_INDEX,
     FLOAT_COLUMNS,
@@ -107,6 +109,32 @@ class WriteTransaction(ABC):
     def bump_revision(self) -> None:
         """Mark the store as changed (see :meth:`IncidentStore.revision`)."""
 
+    @abstractmethod
+    def run(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        """Run one SQL statement of :mod:`geo.store.learned` in this transaction."""
+
+    def relearn(self, origins: Collection[str] | None) -> None:
+        """Recompute the learned places of these datasets (all when None)."""
+        learned_sql.relearn(self.run, self.dialect, origins)
+
+    def learn_new(self, after_fid: int, origins: Collection[str],
+                  skip: Collection[str] = ()) -> None:
+        """Add what records inserted after ``after_fid`` teach (see :mod:`geo.store.learned`)."""
+        learned_sql.learn_new(self.run, self.dialect, after_fid, origins, skip)
+
+    def last_fid(self) -> int:
+        """The largest incident ``fid`` so far."""
+        return learned_sql.last_fid(self.run, self.dialect)
+
+    def origins(self, ids: Sequence[str]) -> set[str]:
+        """Datasets the stored records with these ids come from."""
+        return learned_sql.origins_of(self.run, self.dialect, ids)
+
+    @property
+    @abstractmethod
+    def dialect(self) -> learned_sql.Dialect:
+        """How this back end names the tables of :mod:`geo.store.learned`."""
+
 
 def feed(rows: Iterable[tuple[Row, str, Row]]) -> Iterator[tuple[Row, str, Row]]:
     """Pass rows on to the back end one at a time (a seam for crash tests)."""
@@ -188,6 +216,7 @@ class IncidentStore(ABC):
                     result.changes.extend(changes)
                 else:
                     result.unchanged.append(incident_id)
+            after = tx.last_fid() if new else 0
             if new:
                 tx.insert(feed(new), at)
                 tx.add_history(
@@ -201,6 +230,11 @@ class IncidentStore(ABC):
                 )
             touched = set(result.inserted) | set(result.updated)
             if touched:
+                # datasets with changed records are recomputed whole; new records only add
+                redone = tx.origins(result.updated)
+                tx.relearn(redone)
+                if new:
+                    tx.learn_new(after, {o for _, o, _ in new}, redone)
                 result.duplicates = self._flag_duplicates(tx, rows, origins, touched, at)
             if touched or changed:
                 tx.bump_revision()
@@ -298,8 +332,56 @@ class IncidentStore(ABC):
                 tx.add_history(
                     (c.incident_id, at, who, c.field, c.before, c.after, reason) for c in changed
                 )
+                if any(c.field in LEARN_FIELDS for c in changed):
+                    tx.relearn(tx.origins([incident_id]))
                 tx.bump_revision()
         return changed
+
+    # -- learned places (geo.geocoding.learned.LearnedPlaceSource) ----------------------
+
+    def learned_places(self) -> pd.DataFrame:
+        """Every place learned from the stored records, with whether its source is on.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`geo.geocoding.learned.LEARNED_COLUMNS`.
+        """
+        return learned_sql.learned_frame(self._run_read, self._dialect())
+
+    def learned_revision(self) -> int:
+        """A number that grows whenever the learned places or their sources change."""
+        return learned_sql.revision(self._run_read, self._dialect())
+
+    def learned_sources(self) -> pd.DataFrame:
+        """The datasets that taught places (:data:`geo.geocoding.learned.SOURCE_COLUMNS`):
+        whether each is used, how many places and records, who switched it and when."""
+        return learned_sql.sources_frame(self._run_read, self._dialect())
+
+    def set_source_enabled(self, source: str, enabled: bool, *, who: str) -> None:
+        """Let the geocoder use a dataset's learned places, or not (kept either way).
+
+        Raises
+        ------
+        geo.errors.NotFound
+            No dataset of that name taught any place.
+        """
+        with self._transaction() as tx:
+            if not learned_sql.set_enabled(tx.run, tx.dialect, source, enabled, who, now()):
+                raise NotFound("learned source", source)
+
+    def relearn(self) -> None:
+        """Recompute every learned place from the stored records (one transaction)."""
+        with self._transaction() as tx:
+            tx.relearn(None)
+
+    @abstractmethod
+    def _run_read(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        """Run one read-only SQL statement of :mod:`geo.store.learned`."""
+
+    @abstractmethod
+    def _dialect(self) -> learned_sql.Dialect:
+        """How this back end names the tables of :mod:`geo.store.learned`."""
 
     # -- reads --------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from geo.errors import NotFound, StoreUnavailable
 from geo.schema import INCIDENT_COLUMNS
+from geo.store import learned as learned_sql
 from geo.store.base import (
     CANDIDATE_COLUMNS,
     DUPLICATE_COLUMNS,
@@ -158,6 +159,20 @@ _SCHEMA = [
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+DIALECT = learned_sql.Dialect(
+    mark="?", incidents=TABLE, places="learned_places", sources="learned_sources",
+    meta="store_meta", round_sql="round({0}, {1})",
+)
+_LEARNED_CONTENTS = [
+    """INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+        VALUES ('learned_places', 'attributes', 'learned_places',
+                'Place names and points learned from the stored records, per source')""",
+    """INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
+        VALUES ('learned_sources', 'attributes', 'learned_sources',
+                'Datasets that taught places, and whether the geocoder uses them')""",
+]
+
+
 class GeoPackageStore(IncidentStore):
     """Incidents in one GeoPackage file (the embedded default).
 
@@ -194,6 +209,7 @@ class GeoPackageStore(IncidentStore):
                     self.created = False
                     with self._connect() as conn:
                         _add_new_columns(conn)
+                        _add_learned(conn)
                 else:
                     with self._connect() as conn:
                         _create(conn)
@@ -264,6 +280,12 @@ class GeoPackageStore(IncidentStore):
                 return conn.execute(sql, tuple(params)).fetchall()
         except sqlite3.DatabaseError as exc:
             raise _unavailable(self.path, exc) from None
+
+    def _run_read(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        return self._read(statement, params)
+
+    def _dialect(self) -> learned_sql.Dialect:
+        return DIALECT
 
     # -- reads --------------------------------------------------------------------------
 
@@ -444,6 +466,13 @@ class _GpkgTransaction(WriteTransaction):
             "UPDATE store_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
         )
 
+    def run(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        return self.conn.execute(statement, tuple(params)).fetchall()
+
+    @property
+    def dialect(self) -> learned_sql.Dialect:
+        return DIALECT
+
 
 def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailable:
     """A SQLite error as what it means for the analyst."""
@@ -502,13 +531,32 @@ def _create(conn: sqlite3.Connection) -> None:
     ).fetchone()
     if exists:
         _add_new_columns(conn)
+        _add_learned(conn)
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {_USER_VERSION}")
-        for statement in _SCHEMA:
+        for statement in [*_SCHEMA, *learned_sql.schema(DIALECT), *_LEARNED_CONTENTS]:
             conn.execute(statement)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _add_learned(conn: sqlite3.Connection) -> None:
+    """Give a store made before learned places existed their tables, learned from its records."""
+    present = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'learned_sources'"
+    ).fetchone()
+    if present:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in [*learned_sql.schema(DIALECT), *_LEARNED_CONTENTS]:
+            conn.execute(statement)
+        learned_sql.relearn(lambda q, p: conn.execute(q, tuple(p)).fetchall(), DIALECT)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

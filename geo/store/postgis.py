@@ -22,6 +22,7 @@ from psycopg import sql
 
 from geo.errors import NotFound, StoreUnavailable
 from geo.schema import INCIDENT_COLUMNS
+from geo.store import learned as learned_sql
 from geo.store.base import (
     CANDIDATE_COLUMNS,
     DUPLICATE_COLUMNS,
@@ -121,6 +122,15 @@ class PostGISStore(IncidentStore):
             for name in ("incidents", "incident_history", "incident_duplicates", "store_meta")
         }
         self._lock_key = f"incident-map:{self.schema}"
+
+        def quoted(name: str) -> str:
+            return '"' + self.schema.replace('"', '""') + '"."' + name + '"'
+
+        self._learned = learned_sql.Dialect(
+            mark="%s", incidents=quoted("incidents"), places=quoted("learned_places"),
+            sources=quoted("learned_sources"), meta=quoted("store_meta"),
+            round_sql="round({0}::numeric, {1})::double precision", postgres=True,
+        )
         try:
             exists = self._conn().execute(
                 "SELECT to_regclass(%s) IS NOT NULL", (f'"{self.schema}".incidents',)
@@ -222,8 +232,15 @@ class PostGISStore(IncidentStore):
         conn = self._conn()
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('incident-map:create'))")
+            new = conn.execute(
+                "SELECT to_regclass(%s) IS NULL", (self._learned.sources,)
+            ).fetchone()
             for statement in statements:
                 conn.execute(statement)
+            for text in learned_sql.schema(self._learned):
+                conn.execute(text.encode())
+            if new is not None and new[0]:  # a store made before learned places: learn now
+                learned_sql.relearn(_runner(conn), self._learned)
 
     @contextmanager
     def _transaction(self) -> Iterator[WriteTransaction]:
@@ -231,7 +248,7 @@ class PostGISStore(IncidentStore):
         try:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._lock_key,))
-                yield _PgTransaction(conn, self._t)
+                yield _PgTransaction(conn, self._t, self._learned)
         except (psycopg.OperationalError, psycopg.errors.DiskFull,
                 psycopg.errors.ReadOnlySqlTransaction,
                 psycopg.errors.InsufficientPrivilege) as exc:
@@ -244,6 +261,12 @@ class PostGISStore(IncidentStore):
             return self._conn().execute(query, tuple(params)).fetchall()
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from None
+
+    def _run_read(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        return _runner(self._conn())(statement, params)
+
+    def _dialect(self) -> learned_sql.Dialect:
+        return self._learned
 
     # -- reads --------------------------------------------------------------------------
 
@@ -360,10 +383,22 @@ class PostGISStore(IncidentStore):
         )
 
 
+def _runner(conn: psycopg.Connection) -> learned_sql.Run:
+    """Run statements of :mod:`geo.store.learned` on a connection."""
+
+    def run(statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        cur = conn.execute(statement.encode(), tuple(params))
+        return cur.fetchall() if cur.description is not None else []
+
+    return run
+
+
 class _PgTransaction(WriteTransaction):
-    def __init__(self, conn: psycopg.Connection, tables: dict[str, sql.Composed]) -> None:
+    def __init__(self, conn: psycopg.Connection, tables: dict[str, sql.Composed],
+                 dialect: learned_sql.Dialect) -> None:
         self.conn = conn
         self._t = tables
+        self._dialect = dialect
 
     def fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
         rows = self.conn.execute(
@@ -441,6 +476,13 @@ class _PgTransaction(WriteTransaction):
                 "UPDATE {} SET value = (value::bigint + 1)::text WHERE key = 'revision'"
             ).format(self._t["store_meta"])
         )
+
+    def run(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        return _runner(self.conn)(statement, params)
+
+    @property
+    def dialect(self) -> learned_sql.Dialect:
+        return self._dialect
 
 
 def _select() -> sql.Composed:

@@ -1,0 +1,297 @@
+"""Places learned from the stored records, kept in the store beside them.
+
+Two tables, the same in both back ends:
+
+``learned_places``
+    One row per (name, country, admin1, point, precision, source dataset) with the
+    number of records behind it (:data:`geo.geocoding.learned.LEARNED_COLUMNS` without
+    ``enabled``). It is derived data: inside every write transaction that adds or
+    changes records, the rows of the datasets those records come from are recomputed
+    with one ``GROUP BY`` over the incidents, by the rule of
+    :mod:`geo.geocoding.learned` (:func:`geo.geocoding.learned.rule_clauses`).
+``learned_sources``
+    One row per dataset that taught places, with whether the geocoder may use it
+    (an analyst can switch a source off), who changed that and when.
+
+``store_meta`` keeps ``learned_revision``, bumped whenever either table changes, so that
+a geocoder built on the learned places knows when it is stale.
+
+Both back ends hand their connection to the functions here with a :class:`Dialect`
+that says how to name tables and parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo.geocoding.learned import (
+    DECIMALS,
+    GIVEN_SOURCES,
+    LEARNED_COLUMNS,
+    SOURCE_COLUMNS,
+    empty_learned,
+    rule_clauses,
+)
+
+META_KEY = "learned_revision"
+"""``store_meta`` key of the learned-places revision."""
+
+_CHUNK = 500
+
+
+Run = Callable[[str, Sequence[object]], list[tuple[object, ...]]]
+"""Run one SQL statement with parameters and return its rows (empty for writes)."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one back end spells what the statements need.
+
+    Attributes
+    ----------
+    mark : str
+        Parameter placeholder (``?`` or ``%s``).
+    incidents, places, sources, meta : str
+        Table names as SQL (schema-qualified and quoted where needed).
+    places_name : str
+        The learned places table's own name, unqualified (for ``ON CONFLICT`` updates).
+    round_sql : str
+        Rounding: ``{0}`` the column, ``{1}`` the decimals.
+    postgres : bool
+    """
+
+    mark: str
+    incidents: str
+    places: str
+    sources: str
+    meta: str
+    round_sql: str
+    places_name: str = "learned_places"
+    postgres: bool = False
+
+    def marks(self, n: int) -> str:
+        """``n`` placeholders separated by commas."""
+        return ", ".join([self.mark] * n)
+
+
+def schema(d: Dialect) -> list[str]:
+    """Statements creating the tables and the revision key (idempotent)."""
+    serial = "bigserial PRIMARY KEY" if d.postgres else "INTEGER PRIMARY KEY AUTOINCREMENT"
+    real = "double precision" if d.postgres else "DOUBLE"
+    conflict = "ON CONFLICT DO NOTHING" if d.postgres else ""
+    ignore = "" if d.postgres else "OR IGNORE"
+    return [
+        f"""CREATE TABLE IF NOT EXISTS {d.places} (fid {serial}, name TEXT NOT NULL,
+            country TEXT NOT NULL DEFAULT '', admin1 TEXT NOT NULL DEFAULT '',
+            latitude {real} NOT NULL, longitude {real} NOT NULL,
+            "precision" INTEGER NOT NULL, source TEXT NOT NULL, records INTEGER NOT NULL)""",
+        f"""CREATE UNIQUE INDEX IF NOT EXISTS learned_places_key ON {d.places}
+            (source, name, country, admin1, latitude, longitude, "precision")""",
+        f"""CREATE TABLE IF NOT EXISTS {d.sources} (fid {serial}, source TEXT NOT NULL UNIQUE,
+            enabled INTEGER NOT NULL DEFAULT 1, changed_by TEXT NOT NULL DEFAULT '',
+            changed_at TEXT NOT NULL DEFAULT '')""",
+        f"INSERT {ignore} INTO {d.meta} (key, value) VALUES ('{META_KEY}', '0') {conflict}",
+    ]
+
+
+def _rule_sql(d: Dialect) -> tuple[str, list[object]]:
+    """The WHERE condition of :func:`geo.geocoding.learned.rule_clauses`, with parameters."""
+    named = sorted({o for o, _, _ in rule_clauses() if o is not None})
+    parts: list[str] = []
+    params: list[object] = []
+    for origin, precision, radius in rule_clauses():
+        test = f"coalesce(geo_precision, 1) = {d.mark}"
+        clause_params: list[object] = [precision]
+        if radius:
+            test += " AND location_uncertainty_km IS NOT NULL"
+        if origin is not None:
+            test = f"origin = {d.mark} AND " + test
+            clause_params.insert(0, origin)
+        elif named:
+            test = f"origin NOT IN ({d.marks(len(named))}) AND " + test
+            clause_params[:0] = named
+        parts.append(f"({test})")
+        params.extend(clause_params)
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def relearn(run: Run, d: Dialect, origins: Collection[str] | None = None) -> None:
+    """Recompute the learned places of some source datasets (all when None).
+
+    Runs inside the caller's write transaction: the rows of these datasets are
+    replaced by a ``GROUP BY`` over their records, new datasets get a row in
+    ``learned_sources`` (switched on), and the learned revision is bumped.
+
+    Parameters
+    ----------
+    run : Run
+    d : Dialect
+    origins : collection of str, optional
+        Datasets (the incidents' ``origin``) whose records changed.
+    """
+    if origins is not None and not origins:
+        return
+    if origins is not None:
+        listed = sorted(set(origins))
+        run(f"DELETE FROM {d.places} WHERE source IN ({d.marks(len(listed))})", listed)
+        _learn(run, d, f"origin IN ({d.marks(len(listed))})", listed, add=False)
+    else:
+        run(f"DELETE FROM {d.places}", [])
+        _learn(run, d, "1 = 1", [], add=False)
+    _add_sources(run, d, origins)
+    bump(run, d)
+
+
+def learn_new(run: Run, d: Dialect, after_fid: int, origins: Collection[str],
+              skip: Collection[str] = ()) -> None:
+    """Add what the records inserted after ``after_fid`` teach to the learned places.
+
+    An import that only adds records groups only those (not every record of their
+    datasets again): their counts are added to equal places already learned.
+
+    Parameters
+    ----------
+    run : Run
+    d : Dialect
+    after_fid : int
+        The largest ``fid`` before the insert.
+    origins : collection of str
+        Datasets of the inserted records.
+    skip : collection of str
+        Datasets already recomputed whole in this transaction (see :func:`relearn`).
+    """
+    wanted = sorted(set(origins) - set(skip))
+    if not wanted:
+        return
+    _learn(run, d, f"fid > {d.mark} AND origin IN ({d.marks(len(wanted))})",
+           [int(after_fid), *wanted], add=True)
+    _add_sources(run, d, wanted)
+    bump(run, d)
+
+
+def last_fid(run: Run, d: Dialect) -> int:
+    """The largest ``fid`` of the incidents table (0 when empty)."""
+    rows = run(f"SELECT coalesce(max(fid), 0) FROM {d.incidents}", [])
+    return int(str(rows[0][0]))
+
+
+def _learn(run: Run, d: Dialect, scope: str, scope_params: Sequence[object], add: bool) -> None:
+    """Insert the grouped places of the records in ``scope`` (adding to equal ones)."""
+    where, params = _rule_sql(d)
+    given = list(GIVEN_SOURCES)
+    lat = d.round_sql.format("latitude", DECIMALS)
+    lon = d.round_sql.format("longitude", DECIMALS)
+    upsert = (f' ON CONFLICT (source, name, country, admin1, latitude, longitude, "precision")'
+              f" DO UPDATE SET records = {d.places_name}.records + excluded.records"
+              if add else "")
+    run(
+        f"""INSERT INTO {d.places} (name, country, admin1, latitude, longitude, "precision",
+            source, records)
+        SELECT trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
+            coalesce(geo_precision, 1), origin, count(*)
+        FROM {d.incidents}
+        WHERE {scope} AND place IS NOT NULL AND trim(place) <> '' AND latitude IS NOT NULL
+            AND longitude IS NOT NULL AND coalesce(geocode_source, '') IN ({d.marks(len(given))})
+            AND {where}
+        GROUP BY trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
+            coalesce(geo_precision, 1), origin{upsert}""",
+        [*scope_params, *given, *params],
+    )
+
+
+def _add_sources(run: Run, d: Dialect, origins: Collection[str] | None) -> None:
+    """Give datasets that taught places a row in the sources table (switched on)."""
+    ignore = "" if d.postgres else "OR IGNORE"
+    conflict = " ON CONFLICT (source) DO NOTHING" if d.postgres else ""
+    if origins is None:
+        run(f"INSERT {ignore} INTO {d.sources} (source) SELECT DISTINCT source "
+            f"FROM {d.places}{conflict}", [])
+        return
+    for origin in sorted(set(origins)):
+        run(f"INSERT {ignore} INTO {d.sources} (source) SELECT {d.mark} WHERE EXISTS "
+            f"(SELECT 1 FROM {d.places} WHERE source = {d.mark}){conflict}", [origin, origin])
+
+
+def bump(run: Run, d: Dialect) -> None:
+    """Bump the learned revision."""
+    cast = "(value::bigint + 1)::text" if d.postgres else "CAST(value AS INTEGER) + 1"
+    run(f"UPDATE {d.meta} SET value = {cast} WHERE key = '{META_KEY}'", [])
+
+
+def origins_of(run: Run, d: Dialect, ids: Sequence[str]) -> set[str]:
+    """Datasets (``origin``) of some stored records."""
+    out: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start:start + _CHUNK])
+        rows = run(f"SELECT DISTINCT origin FROM {d.incidents} "
+                   f"WHERE id IN ({d.marks(len(chunk))})", chunk)
+        out.update(str(r[0]) for r in rows)
+    return out
+
+
+def learned_frame(run: Run, d: Dialect) -> pd.DataFrame:
+    """Every learned place with whether its source is switched on (LEARNED_COLUMNS)."""
+    rows = run(
+        f"""SELECT p.name, p.country, p.admin1, p.latitude, p.longitude, p."precision",
+            p.source, p.records, coalesce(s.enabled, 1)
+        FROM {d.places} p LEFT JOIN {d.sources} s ON s.source = p.source
+        ORDER BY p.source, p.name, p.fid""",
+        [],
+    )
+    if not rows:
+        return empty_learned()
+    frame = pd.DataFrame(rows, columns=list(LEARNED_COLUMNS))
+    frame["enabled"] = frame["enabled"].astype(int) != 0
+    return frame
+
+
+def sources_frame(run: Run, d: Dialect) -> pd.DataFrame:
+    """The learned sources (:data:`geo.geocoding.learned.SOURCE_COLUMNS`), by name."""
+    rows = run(
+        f"""SELECT s.source, s.enabled, count(p.fid), coalesce(sum(p.records), 0),
+            s.changed_by, s.changed_at
+        FROM {d.sources} s LEFT JOIN {d.places} p ON p.source = s.source
+        GROUP BY s.source, s.enabled, s.changed_by, s.changed_at ORDER BY s.source""",
+        [],
+    )
+    frame = pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+    frame["enabled"] = frame["enabled"].astype(int) != 0
+    for column in ("places", "records"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def set_enabled(run: Run, d: Dialect, source: str, enabled: bool, who: str, at: str) -> bool:
+    """Switch a source on or off; False when no such source taught anything."""
+    found = run(f"SELECT enabled FROM {d.sources} WHERE source = {d.mark}", [source])
+    if not found:
+        return False
+    run(f"UPDATE {d.sources} SET enabled = {d.mark}, changed_by = {d.mark}, "
+        f"changed_at = {d.mark} WHERE source = {d.mark}", [int(enabled), who, at, source])
+    bump(run, d)
+    return True
+
+
+def revision(run: Run, d: Dialect) -> int:
+    """The learned revision (0 in a store that never learned anything)."""
+    rows = run(f"SELECT value FROM {d.meta} WHERE key = '{META_KEY}'", [])
+    return int(str(rows[0][0])) if rows else 0
+
+
+__all__ = [
+    "META_KEY",
+    "Dialect",
+    "bump",
+    "last_fid",
+    "learn_new",
+    "learned_frame",
+    "origins_of",
+    "relearn",
+    "revision",
+    "schema",
+    "set_enabled",
+    "sources_frame",
+]
