@@ -8,11 +8,23 @@ from streamlit_folium import st_folium
 from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
 from geo.render.clusters import aggregate, view_window
 from geo.render.details import escape_markdown, incident_markdown
+from geo.render.draw import AreaSync, DrawArea
 from geo.render.layers import base_map, ids_at
+from geo.render.map_image import boundary_credits
 from geo.render.table import PAGE_SIZE, page_rows
 from geo.view.filters import apply_view
-from geo.view.map_events import RETURNED_OBJECTS, read_map_events
-from pages.shared import common, incident_list, map_data, records, router, timebar, view_state
+from geo.view.map_events import RETURNED_OBJECTS, read_bounds, read_drawn_area, read_map_events
+from pages.shared import (
+    analyst_state,
+    common,
+    incident_list,
+    map_data,
+    map_print,
+    records,
+    router,
+    timebar,
+    view_state,
+)
 
 MAP_KEY = "incident_map"
 TABLE_KEY = "incident_table"
@@ -28,18 +40,29 @@ settings = common.settings()
 view_state.ensure_session(domain)
 
 # Events from the map and the table are handled before anything is drawn.
-events = read_map_events(st.session_state.get(MAP_KEY), st.session_state["map_clicks"])
+returned = st.session_state.get(MAP_KEY)
+events = read_map_events(returned, st.session_state["map_clicks"])
 st.session_state["map_clicks"] = events.clicks
 if events.center is not None and events.zoom is not None:
     view_state.set_map_view(events.center, events.zoom)
+analyst_state.set_bounds(read_bounds(returned))
+drawn, st.session_state["_drawn_seen"] = read_drawn_area(
+    returned, st.session_state.get("_drawn_seen"))
+if drawn is not None:
+    analyst_state.set_polygon(drawn)
 timebar.read_brush(domain)
 
 state = view_state.current(domain)
 frame = data.incidents
-result = apply_view(frame, state)
+context = data.filter_context(common.geocoder())
+# Counts, totals, charts, table and export follow the map's bounds when asked; the
+# map itself shows every incident the other filters let through.
+result = apply_view(frame, state, context)
 shown = frame[result.mask]
+map_mask = result.mask if state.bbox is None else apply_view(
+    frame, state, context, skip={"map bounds"}).mask
 if events.clicked is not None:
-    at_place = ids_at(shown, *events.clicked)
+    at_place = ids_at(frame[map_mask], *events.clicked)
     # One incident there: select it. Several: list them (never pick one for the analyst).
     st.session_state["listed_place"] = events.clicked if len(at_place) > 1 else None
     st.session_state[f"{PLACE_LIST_KEY}-page"] = 1
@@ -48,22 +71,28 @@ if events.clicked is not None:
         state = view_state.current(domain)
 
 st.title("Incident map")
+map_print.print_styles()
 common.show_load_errors(data)
 view_state.show_notes()
 
 with st.sidebar:
     view_state.filter_widgets(domain)
+    analyst_state.filter_widgets(domain, data.areas, frame)
     view_state.share_link(state, domain)
 
 if domain.date_min is not None and domain.date_max is not None:
     # The chart applies every filter but the dates, and shades the selected range.
-    others = apply_view(frame, view_state.without_dates(state))
+    others = apply_view(frame, state, context, skip={"date"})
     timebar.time_controls(domain, frame[others.mask])
 else:
     st.caption("No incident in the data has a known date.")
 
 on_map = shown[shown["off_map"] == ""]
-st.markdown(common.count_line(len(frame), result, len(on_map)))
+map_print.print_header(state, domain, len(shown), len(on_map), st.context.url or "", data.areas)
+count_col, follow_col = st.columns([3, 1], vertical_alignment="center")
+count_col.markdown(common.count_line(len(frame), result, len(on_map)))
+with follow_col:
+    analyst_state.follow_toggle()
 
 map_col, detail_col = st.columns([3, 2], gap="medium")
 selected = view_state.selected_row(frame, state)
@@ -77,23 +106,27 @@ with map_col:
     center, zoom = view_state.requested_map_view()
     fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
     fmap.add_child(AggregateAssets(settings))
+    fmap.add_child(DrawArea(settings))
     # Only what is on screen (and around it) travels, aggregated at this zoom.
     aggregates = aggregate(
-        map_data.columns(frame, domain.fingerprint), result.mask, state.zoom,
+        map_data.columns(frame, domain.fingerprint), map_mask, state.zoom,
         view_window(state.center, state.zoom),
     )
+    layer = aggregate_group(
+        aggregates, selected_marker(selected) if selected is not None else None
+    )
+    layer.add_child(AreaSync(state.polygon))
     st_folium(
         fmap,
         key=MAP_KEY,
         center=center,
         zoom=zoom,
-        feature_group_to_add=aggregate_group(
-            aggregates, selected_marker(selected) if selected is not None else None
-        ),
+        feature_group_to_add=layer,
         returned_objects=RETURNED_OBJECTS,
         height=560,
         use_container_width=True,
     )
+    analyst_state.drawn_area_controls()
     common.off_map_list(shown)
 
 
@@ -146,4 +179,10 @@ incident_list.incident_rows(
     selected=state.selected, forget=("listed_place",),
 )
 records.export_box(frame, state, domain, len(shown), st.context.url or "")
+map_print.map_image_box(
+    shown, state, domain, data.areas, st.context.url or "",
+    st.session_state.get(analyst_state.BOUNDS),
+    boundary_credits(settings.admin_paths) + [f"Incidents: {data.source}"],
+)
 view_state.write_url(state, domain)
+timebar.continue_playback()

@@ -9,10 +9,13 @@ to reopen it.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
@@ -294,3 +297,28 @@ def frame_bounds(frame: pd.DataFrame) -> tuple[float, float, float, float] | Non
         return None
     return (float(located["longitude"].min()), float(located["latitude"].min()),
             float(located["longitude"].max()), float(located["latitude"].max()))
+
+
+def boundary_credits(paths: Sequence[Path]) -> list[str]:
+    """Attribution of boundary files, from an ``ATTRIBUTION.json`` beside them.
+
+    Parameters
+    ----------
+    paths : sequence of Path
+        The admin boundary files drawn.
+
+    Returns
+    -------
+    list of str
+        Each distinct ``attribution`` text found; files without one are named.
+    """
+    credits: list[str] = []
+    for path in paths:
+        note = path.parent / "ATTRIBUTION.json"
+        text = f"Boundaries: {path.name}"
+        if note.is_file():
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                text = str(json.loads(note.read_text(encoding="utf-8"))["attribution"])
+        if text not in credits:
+            credits.append(text)
+    return credits

@@ -12,8 +12,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import shapely
+
+from geo.view.params import MAX_VERTICES, BBox, Polygon, round_bbox, round_polygon
+
 #: The map events the page asks ``st_folium`` for (each one causes a rerun).
-RETURNED_OBJECTS = ["center", "zoom", "last_active_drawing", "last_object_clicked_count"]
+RETURNED_OBJECTS = ["center", "zoom", "bounds", "last_active_drawing",
+                    "last_object_clicked_count", "all_drawings"]
 
 #: ``properties.kind`` of a clicked incident place (aggregates have another kind).
 PLACE_KIND = "incident-place"
@@ -128,3 +133,93 @@ def _feature_point(value: object) -> tuple[float, float] | None:
     if lat is None or lon is None or not -90 <= lat <= 90:
         return None
     return lat, lon
+
+
+def read_bounds(returned: Mapping[str, object] | None) -> BBox | None:
+    """Bounds of the map on screen, ``(west, south, east, north)``, as links keep them.
+
+    Parameters
+    ----------
+    returned : mapping or None
+        The component's value; its ``bounds`` is Leaflet's ``{_southWest, _northEast}``.
+
+    Returns
+    -------
+    BBox or None
+        None when not reported or malformed. Longitudes are clipped to [-180, 180]
+        (a map zoomed out past the whole world reports more).
+    """
+    if not isinstance(returned, Mapping):
+        return None
+    bounds = returned.get("bounds")
+    if not isinstance(bounds, Mapping):
+        return None
+    south_west, north_east = _latlng(bounds.get("_southWest")), _latlng(bounds.get("_northEast"))
+    if south_west is None or north_east is None:
+        return None
+    (south, west), (north, east) = south_west, north_east
+    if not south < north or not west < east:
+        return None
+    if east - west >= 360:
+        west, east = -180.0, 180.0
+    else:
+        west, east = max(west, -180.0), min(east, 180.0)
+    return round_bbox((west, south, east, north))
+
+
+def read_drawn_area(
+    returned: Mapping[str, object] | None, seen: object
+) -> tuple[Polygon | None, object]:
+    """The area the analyst just drew, edited or deleted on the map.
+
+    Parameters
+    ----------
+    returned : mapping or None
+        The component's value; ``all_drawings`` lists the drawn shapes as GeoJSON
+        features after a draw event (None before any).
+    seen : object
+        What the previous call returned second (None at first).
+
+    Returns
+    -------
+    tuple
+        ``(polygon, seen)``: ``polygon`` is None when nothing changed since ``seen``,
+        ``()`` when the drawn area was deleted, else the (lon, lat) vertices of the
+        last drawn polygon (at most :data:`geo.view.params.MAX_VERTICES`).
+    """
+    drawings = returned.get("all_drawings") if isinstance(returned, Mapping) else None
+    if not isinstance(drawings, list) or drawings == seen:
+        return None, seen
+    rings = [_polygon_ring(feature) for feature in drawings]
+    rings = [ring for ring in rings if ring]
+    return (rings[-1] if rings else ()), drawings
+
+
+def _polygon_ring(feature: object) -> Polygon:
+    if not isinstance(feature, Mapping):
+        return ()
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, Mapping) or geometry.get("type") != "Polygon":
+        return ()
+    rings = geometry.get("coordinates")
+    if not isinstance(rings, list) or not rings or not isinstance(rings[0], list):
+        return ()
+    points = []
+    for vertex in rings[0]:
+        if not isinstance(vertex, list | tuple) or len(vertex) < 2:
+            return ()
+        lon, lat = _number(vertex[0]), _number(vertex[1])
+        if lon is None or lat is None or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return ()
+        points.append((lon, lat))
+    ring = round_polygon(points)
+    if len(set(ring)) < 3:
+        return ()
+    if len(ring) > MAX_VERTICES:
+        shape = shapely.Polygon(ring)
+        tolerance = 1e-4
+        while len(ring) > MAX_VERTICES:
+            simpler = shape.simplify(tolerance, preserve_topology=True)
+            ring = round_polygon(simpler.exterior.coords)
+            tolerance *= 2
+    return ring

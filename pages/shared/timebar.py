@@ -9,6 +9,7 @@ steps the selected dates along the zoom window.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -27,7 +28,7 @@ PLAYING = "pb_playing"
 MODE, STEP, WINDOW, SPEED = "pb_mode", "pb_step", "pb_window", "pb_speed"
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 """Seconds per playback step the analyst can pick."""
-_RUNS, _TICK_SEEN, _BRUSH_SEEN = "_app_runs", "_tick_seen", "_brush_seen"
+_BRUSH_SEEN, _PENDING = "_brush_seen", "_pending_dates"
 
 
 def _span(domain: ViewDomain) -> tuple[date, date] | None:
@@ -68,14 +69,18 @@ def _zoom_around(picked: tuple[date, date], span: tuple[date, date]) -> tuple[da
 
 
 def read_brush(domain: ViewDomain) -> None:
-    """Apply a range just brushed on the timeline: select those days and zoom into them.
+    """Apply the next playback range, or a range just brushed on the timeline (select
+    those days and zoom into them).
 
-    Call before the view is read, so the brushed dates take effect in this run.
+    Call before the view is read, so the new dates take effect in this run.
     """
+    ss = st.session_state
+    pending = ss.pop(_PENDING, None)
+    if pending is not None:
+        _set_dates(*pending)
     span, window = _span(domain), zoom_window(domain)
     if span is None or window is None:
         return
-    ss = st.session_state
     event = ss.get(CHART)
     selection = event.get("selection") if isinstance(event, Mapping) else None
     picked = brushed_range(selection, window)
@@ -121,7 +126,6 @@ def time_controls(domain: ViewDomain, chart_incidents: pd.DataFrame) -> None:
         The incidents every filter but the dates lets through (the chart counts them).
     """
     ss = st.session_state
-    ss[_RUNS] = ss.get(_RUNS, 0) + 1
     span, window = _span(domain), zoom_window(domain)
     if span is None or window is None:
         if domain.date_min is not None:
@@ -198,7 +202,7 @@ def playback_controls(window: tuple[date, date]) -> None:
     """Playback of the selected dates over the timeline's window, at a set speed."""
     ss = st.session_state
     playing = bool(ss.get(PLAYING))
-    cols = st.columns([3, 2, 2, 2, 1, 1, 1], vertical_alignment="bottom")
+    cols = st.columns([3, 2, 2, 2, 1.2, 1.2, 1.2], vertical_alignment="bottom")
     cols[0].segmented_control("Playback", list(MODES), key=MODE, format_func=MODES.get,
                               default="cumulative", disabled=playing,
                               help="Plays over the dates the timeline shows (zoom in to play "
@@ -209,26 +213,28 @@ def playback_controls(window: tuple[date, date]) -> None:
     cols[2].number_input("Window (steps)", min_value=1, max_value=120, value=1, key=WINDOW,
                          disabled=playing or ss.get(MODE, "cumulative") == "cumulative")
     cols[3].selectbox("Seconds per step", SPEEDS, index=1, key=SPEED)
-    cols[4].button("", on_click=_restart, args=(window,), icon=":material/skip_previous:",
-                   help="Back to the start", key="pb-start", width="stretch")
-    cols[5].button("", on_click=_toggle_play, args=(window,), type="primary",
-                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                   help="Pause" if playing else "Play", key="pb-play", width="stretch")
-    cols[6].button("", on_click=step_once, args=(window,), icon=":material/skip_next:",
-                   help="One step on", key="pb-step", width="stretch")
-    if playing:
-        _ticker(window, float(ss.get(SPEED, 1.0)))
+    cols[4].button("Start", on_click=_restart, args=(window,), key="pb-start",
+                   width="stretch")
+    cols[5].button("Pause" if playing else "Play", on_click=_toggle_play, args=(window,),
+                   type="primary", key="pb-play", width="stretch")
+    cols[6].button("Step", on_click=step_once, args=(window,), key="pb-step", width="stretch")
 
 
-def _ticker(window: tuple[date, date], seconds: float) -> None:
-    @st.fragment(run_every=seconds)
-    def tick() -> None:
-        ss = st.session_state
-        if ss.get(_TICK_SEEN) != ss.get(_RUNS):
-            ss[_TICK_SEEN] = ss.get(_RUNS)  # drawn with the page: wait for the timer
-            return
-        if ss.get(PLAYING):
-            step_once(window)
-            st.rerun(scope="app")
+def continue_playback() -> None:
+    """While playing, wait the set time, then show the next range (call last on the page).
 
-    tick()
+    The page is complete while this waits; a click meanwhile (Pause, a filter) stops
+    this run before it steps, and is handled by the next run as usual.
+    """
+    ss = st.session_state
+    window = ss.get(ZOOM)
+    if not ss.get(PLAYING) or not isinstance(window, tuple):
+        return
+    time.sleep(float(ss.get(SPEED) or 1.0))
+    st.empty()  # a Streamlit call: a run asked to stop (by a click) stops here
+    frame = next_frame(_dates(window), window, _playback())
+    if frame is None:
+        ss[PLAYING] = False
+    else:
+        ss[_PENDING] = frame  # the date widgets exist in this run: set them in the next
+    st.rerun()

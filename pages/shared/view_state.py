@@ -29,6 +29,7 @@ from geo.view.state import (
     view_link,
 )
 from geo.vocab import PRECISION_LABELS
+from pages.shared import analyst_state
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
 _QUERY, _UNDATED = "f_query", "f_undated"
@@ -84,6 +85,7 @@ def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
         ss["map_request"] = (state.center, state.zoom)
     ss["selected"] = state.selected
     ss["notes"] = list(state.notes)
+    analyst_state.load(state)
 
 
 def reset(domain: ViewDomain) -> None:
@@ -94,10 +96,10 @@ def reset(domain: ViewDomain) -> None:
 def current(domain: ViewDomain) -> ViewState:
     """The view the widgets and the map hold now."""
     ss = st.session_state
-    ss[_SHADOW] = {key: ss[key] for key in _WIDGETS if key in ss}
+    ss[_SHADOW] = {key: ss[key] for key in (*_WIDGETS, *analyst_state.WIDGETS) if key in ss}
     dates = ss.get(_DATES) or (domain.date_min, domain.date_max)
     center, zoom = ss.get("map_view", (domain.center, domain.zoom))
-    return ViewState(
+    return analyst_state.extend(ViewState(
         date_from=dates[0],
         date_to=dates[1],
         event_types=_in_order(ss.get(_TYPES), domain.event_types),
@@ -108,7 +110,7 @@ def current(domain: ViewDomain) -> ViewState:
         query=(ss.get(_QUERY) or "")[:MAX_QUERY_LENGTH],
         include_undated=bool(ss.get(_UNDATED, True)),
         selected=ss.get("selected"),
-    )
+    ))
 
 
 def _in_order(values: object, allowed: tuple) -> tuple:

@@ -1,0 +1,81 @@
+"""The analyst filters of the map page through AppTest: areas in any spelling, casualty
+ranges, a drawn area and the map bounds from a link, and what a printout says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+RING = "38.5,35.5;38.5,36.4;39.5,36.4;39.5,35.5"  # around the seed's Raqqah
+
+
+def _run(params: dict[str, list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, values in (params or {}).items():
+        at.query_params[name] = values
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _param(at: AppTest, name: str) -> list[str]:
+    value = at.query_params.get(name, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _shown(at: AppTest) -> str:
+    line = next(m.value for m in at.markdown if m.value.startswith("**Showing"))
+    return line.split("**")[1]
+
+
+def test_an_area_named_in_a_link_in_any_spelling_becomes_its_p_code():
+    at = _run({"admin1": ["Rakka"]})
+    assert _param(at, "admin1") == ["SY11"]
+    assert at.multiselect(key="f_admin1").value == ["SY11"]
+    assert _shown(at) == "Showing 1 of 5 incidents"
+
+
+def test_an_area_typed_in_the_sidebar_is_resolved():
+    at = _run()
+    at.multiselect(key="f_admin1").set_value(["الرقة"]).run()
+    assert not at.exception
+    assert at.multiselect(key="f_admin1").value == ["SY11"]
+    assert _param(at, "admin1") == ["SY11"]
+    at.multiselect(key="f_admin1").set_value(["Atlantis"]).run()
+    assert any("No single area is called 'Atlantis'" in w.value for w in at.warning)
+    assert _param(at, "admin1") == []
+
+
+def test_a_casualty_range_filters_and_goes_into_the_link():
+    at = _run()
+    at.number_input(key="f_killed_min").set_value(1).run()
+    assert _param(at, "min_killed") == ["1"]
+    assert "filtered out by killed" in next(m.value for m in at.markdown
+                                            if m.value.startswith("**Showing"))
+
+
+def test_a_drawn_area_from_a_link_filters_and_can_be_cleared():
+    at = _run({"poly": [RING]})
+    assert _shown(at) == "Showing 1 of 5 incidents"
+    assert _param(at, "poly") == [RING]
+    at.button(key="clear-area").click().run()
+    assert _shown(at) == "Showing 5 of 5 incidents"
+    assert _param(at, "poly") == []
+
+
+def test_map_bounds_from_a_link_turn_following_on_and_off():
+    at = _run({"bbox": ["38.5,35.5,39.5,36.4"]})
+    assert at.toggle(key="f_follow").value is True
+    assert _shown(at) == "Showing 1 of 5 incidents"
+    at.toggle(key="f_follow").set_value(False).run()
+    assert _shown(at) == "Showing 5 of 5 incidents"
+    assert _param(at, "bbox") == []
+
+
+def test_links_made_before_the_analyst_filters_still_open():
+    at = _run({"d": ["2017-10-01", "2018-11-13"], "type": ["bombing"], "undated": ["0"]})
+    assert not at.warning
+    assert _param(at, "d") == ["2017-10-01", "2018-11-13"]
+    assert _param(at, "type") == ["bombing"]
