@@ -178,7 +178,7 @@ incident_list.incident_rows(
     frame.iloc[positions], TABLE_KEY, len(shown), (page - 1) * PAGE_SIZE,
     selected=state.selected, forget=("listed_place",),
 )
-records.export_box(frame, state, domain, len(shown), st.context.url or "")
+records.export_box(frame, state, domain, len(shown), st.context.url or "", context)
 map_print.map_image_box(
     shown, state, domain, data.areas, st.context.url or "",
     st.session_state.get(analyst_state.BOUNDS),

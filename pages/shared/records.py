@@ -10,6 +10,7 @@ import streamlit as st
 from geo.errors import NotFound
 from geo.render.export import EXPORT_FORMATS, ExportFile, export_view
 from geo.store import EditConflict, IncidentStore, InvalidEdit
+from geo.view.filters import FilterContext
 from geo.view.state import ViewDomain, ViewState, view_link
 from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
 
@@ -96,11 +97,13 @@ def history(store: IncidentStore, incident_id: str) -> None:
 
 
 def export_box(
-    incidents: pd.DataFrame, state: ViewState, domain: ViewDomain, shown: int, page_url: str
+    incidents: pd.DataFrame, state: ViewState, domain: ViewDomain, shown: int, page_url: str,
+    context: FilterContext | None = None,
 ) -> None:
     """Download the incidents of this view, with its permalink in the file's metadata.
 
-    The files are made only when a button is clicked.
+    The files are made only when a button is clicked; ``context`` is the filter context
+    the page counts with, so the file holds what the page says.
     """
     cols = st.columns([1, 2, 2], vertical_alignment="bottom")
     fmt = cols[0].selectbox("Export as", list(EXPORT_FORMATS), key="export-format",
@@ -111,7 +114,8 @@ def export_box(
     name = f"incidents-{at:%Y%m%dT%H%M%SZ}{extension}"
 
     def make() -> ExportFile:
-        return export_view(incidents, state, domain, fmt, base_url=base, at=at)
+        return export_view(incidents, state, domain, fmt, base_url=base, at=at,
+                           context=context)
 
     cols[1].download_button(
         f"Download {shown} incidents", lambda: make().data, file_name=name, mime=mime,
