@@ -14,6 +14,7 @@ Area names are matched under any spelling or script through the place-name keys 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.geocoding.gazetteer import Place
 from geo.geocoding.names import basic_key, name_keys
+from geo.geocoding.sources import load_place_file
 from geo.io.boundaries import read_admin_levels
 from geo.settings import load_settings
 from geo.vocab import CRS, WEB_MERCATOR
@@ -90,6 +93,32 @@ class AdminAreas:
         for kind, key in enumerate(self._name_keys(name)):
             if key:
                 self._keys[level].setdefault((kind, key), set()).add(pcode)
+
+    def add_aliases(self, places: Iterable[Place]) -> int:
+        """Index other spellings of governorates from a place list ("Rif Dimashq").
+
+        Parameters
+        ----------
+        places : iterable of Place
+            Places of kind ``governorate`` whose ``admin1`` is one area's name (or
+            P-code); their name and aliases become names of that area.
+
+        Returns
+        -------
+        int
+            How many places were attached to an area.
+        """
+        attached = 0
+        for place in places:
+            if place.kind != "governorate" or not place.admin1:
+                continue
+            pcode = self._lookup(place.admin1, 1) if 1 in self.levels else None
+            if pcode is None:
+                continue
+            for spelling in place.spellings:
+                self._index(1, spelling, pcode)
+            attached += 1
+        return attached
 
     @staticmethod
     def _name_keys(name: str) -> tuple[str, str, str]:
@@ -230,10 +259,22 @@ class AdminAreas:
 
 
 @cache
-def _cached_areas(paths: tuple[Path, ...]) -> AdminAreas:
-    return AdminAreas.from_paths(paths)
+def _cached_areas(paths: tuple[Path, ...], places_path: Path) -> AdminAreas:
+    areas = AdminAreas.from_paths(paths)
+    if places_path.exists():
+        try:
+            areas.add_aliases(load_place_file(places_path))
+        except (OSError, ValueError) as exc:
+            warnings.warn(f"governorate aliases not read from {places_path}: {exc}",
+                          stacklevel=2)
+    return areas
 
 
 def default_areas() -> AdminAreas:
-    """The admin areas of the settings (``INCIDENT_MAP_ADMIN``), read once per process."""
-    return _cached_areas(tuple(load_settings().admin_paths))
+    """The admin areas of the settings (``INCIDENT_MAP_ADMIN``), read once per process.
+
+    Governorates also answer to the spellings the project's place file
+    (``INCIDENT_MAP_PLACES``) gives them.
+    """
+    settings = load_settings()
+    return _cached_areas(tuple(settings.admin_paths), settings.places_path)

@@ -1,0 +1,170 @@
+"""python -m geo.query, and the analyst's example question answered end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import geo.geocoding.geocoder as geocoder_module
+from geo.io.formats import read_table
+from geo.query import main
+from geo.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
+from geo.store import open_store
+from geo.store.base import base_from_json
+from geo.store.records import frame_to_rows
+from tests.helpers.incidents import StubGeocoder, incidents, row
+
+RAQQA_CITY, TABQA, DEIR = ("35.95", "39.01"), ("35.84", "38.55"), ("35.33", "40.14")
+
+
+def _at(point, **values):
+    return row(latitude=point[0], longitude=point[1], geo_precision="1", **values)
+
+
+QUESTION_ROWS = [
+    # In Raqqa governorate, in October 2017, with civilian deaths: the answer.
+    _at(RAQQA_CITY, id="raqqa-airwars", date_start="2017-10-12", claimed_by="Airwars",
+        claim_status="alleged", killed_min="4", killed_max="9", deaths_civilians="4",
+        actors="US-led coalition"),
+    _at(TABQA, id="tabqa-sohr", date_start="2017-10", source_name="SOHR (monthly report)",
+        claim_status="reported", killed_min="2", killed_max="2", deaths_civilians="2",
+        event_type="shelling"),
+    _at(RAQQA_CITY, id="raqqa-airwars-2", date_start="2017-10-30", claimed_by="Airwars",
+        claim_status="contested", killed_min="1", killed_max="3", deaths_civilians="1"),
+    # Not the answer: no civilian deaths, another month, another governorate, no date.
+    _at(RAQQA_CITY, id="raqqa-fighters", date_start="2017-10-15", claimed_by="Airwars",
+        claim_status="reported", killed_min="7", deaths_civilians="0", event_type="clashes"),
+    _at(RAQQA_CITY, id="raqqa-november", date_start="2017-11-03", claimed_by="Airwars",
+        claim_status="alleged", killed_min="5", deaths_civilians="5"),
+    _at(DEIR, id="deir-october", date_start="2017-10-12", claimed_by="Airwars",
+        claim_status="alleged", killed_min="8", deaths_civilians="8"),
+    _at(RAQQA_CITY, id="raqqa-undated", claimed_by="Airwars", killed_min="3",
+        deaths_civilians="3"),
+]
+
+
+@pytest.fixture
+def question_store(tmp_path, monkeypatch):
+    location = tmp_path / "question.gpkg"
+    store = open_store(location)
+    store.upsert(incidents(*QUESTION_ROWS), origin="test")
+    monkeypatch.setenv("INCIDENT_DB", str(location))
+    monkeypatch.setattr(geocoder_module, "default_geocoder", lambda *a, **k: StubGeocoder())
+    return location
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_which_incidents_harmed_civilians_in_raqqa_in_october_2017_and_how_many_died(
+        question_store, capsys):
+    code, out, err = _run(capsys, "--admin1", "Raqqa", "--from", "2017-10-01", "--to",
+                          "2017-10-31", "--min-civilian-deaths", "1", "--format", "json")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["count"] == 3
+    assert [i["id"] for i in answer["incidents"]] == [
+        "tabqa-sohr", "raqqa-airwars", "raqqa-airwars-2"]  # by date: October, then days
+    assert {i["adm1_pcode"] for i in answer["incidents"]} == {"SY11"}
+    totals = answer["totals"]
+    assert totals["incidents"] == 3
+    # Two claimants: their figures stand side by side, never summed into one.
+    assert totals["killed_min"] is None and totals["civilian_deaths"] is None
+    by = {c["claimant"]: c for c in totals["by_claimant"]}
+    assert (by["Airwars"]["incidents"], by["Airwars"]["civilian_deaths"]) == (2, 5)
+    assert (by["Airwars"]["killed_min"], by["Airwars"]["killed_max"]) == (5, 12)
+    assert (by["SOHR"]["civilian_deaths"], by["SOHR"]["killed_max"]) == (2, 2)
+    assert answer["filters"]["admin1"] == ["SY11"]
+
+
+def test_one_claimant_gives_single_figures(question_store, capsys):
+    code, out, _ = _run(capsys, "--admin1", "الرقة", "--from", "2017-10-01", "--to",
+                        "2017-10-31", "--min-civilian-deaths", "1", "--source", "airwars")
+    totals = json.loads(out)["totals"]
+    assert code == 0 and totals["incidents"] == 2
+    assert (totals["killed_min"], totals["killed_max"], totals["civilian_deaths"]) == (5, 12, 5)
+
+
+def test_search_type_claim_and_bbox_options(question_store, capsys):
+    _, out, _ = _run(capsys, "--q", "coalition raqqa")
+    assert [i["id"] for i in json.loads(out)["incidents"]] == ["raqqa-airwars"]
+    _, out, _ = _run(capsys, "--type", "shelling", "--claim", "reported")
+    assert json.loads(out)["count"] == 1
+    _, out, _ = _run(capsys, "--bbox", "40,35,41,36", "--limit", "0")
+    answer = json.loads(out)
+    assert answer["count"] == 1 and answer["incidents"] == [] and answer["incidents_listed"] == 0
+
+
+def test_csv_rows_reimport_as_the_same_records(question_store, capsys, tmp_path):
+    code = main(["--admin1", "SY11", "--min-killed", "4", "--format", "csv"])
+    data = capsys.readouterr().out
+    assert code == 0
+    path = tmp_path / "out.csv"
+    path.write_text(data, encoding="utf-8")
+    table = read_table(path)
+    assert sorted(table.frame["id"]) == ["raqqa-airwars", "raqqa-fighters", "raqqa-november"]
+
+
+def test_geojson_rows(question_store, capsys):
+    assert main(["--admin2", "Ath-Thawrah", "--format", "geojson"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [f["id"] for f in doc["features"]] == ["tabqa-sohr"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--admin1", "Atlantis"], "unknown governorate 'Atlantis'"),
+     (["--min-killed", "many"], "expected a whole number"),
+     (["--from", "2017-13-01"], "--from '2017-13-01' is not a date"),
+     (["--from", "2017-11-01", "--to", "2017-10-01"], "is after --to"),
+     (["--bbox", "1,2"], "west,south,east,north")],
+)
+def test_bad_filter_values_are_named_and_exit_2(question_store, capsys, argv, message):
+    code, out, err = _run(capsys, *argv)
+    assert code == 2 and out == "" and message in err
+
+
+def test_unusable_store_exits_2(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("INCIDENT_DB", str(blocker / "inside" / "store.gpkg"))
+    code, out, err = _run(capsys, "--limit", "1")
+    assert code == 2 and "store cannot be used" in err
+
+
+def test_the_sources_own_columns_survive_each_store(store):
+    records = incidents(row(id="u", type_of_violence="3", deaths_a="1", deaths_b="0",
+                            deaths_civilians="7", deaths_unknown="2",
+                            source_event_type="Violence against civilians",
+                            source_sub_event_type="Attack", location_uncertainty_km="25"))
+    store.upsert(records, origin="test")
+    back = store.incidents().set_index("id").loc["u"]
+    assert back["type_of_violence"] == 3 and back["deaths_civilians"] == 7
+    assert back["source_sub_event_type"] == "Attack" and back["location_uncertainty_km"] == 25
+    assert store.upsert(records, origin="test").unchanged == ["u"]
+
+
+def test_rows_imported_before_the_new_columns_read_back_padded():
+    full = frame_to_rows(incidents(row(id="old", killed_min="2")))[0]
+    old_layout = full[: len(INCIDENT_COLUMNS) - len(SOURCE_COLUMNS)]
+    assert base_from_json(json.dumps(list(old_layout))) == full
+
+
+def test_a_store_made_before_the_new_columns_gains_them(tmp_path):
+    import sqlite3
+
+    location = tmp_path / "old.gpkg"
+    open_store(location).upsert(incidents(row(id="kept", killed_min="2")), origin="test")
+    with sqlite3.connect(location) as conn:
+        for column in SOURCE_COLUMNS:
+            conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
+    store = open_store(location)
+    frame = store.incidents()
+    assert frame["id"].tolist() == ["kept"] and pd.isna(frame.loc[0, "deaths_civilians"])
+    assert store.upsert(incidents(row(id="kept", killed_min="2", deaths_civilians="1")),
+                        origin="test").updated == ["kept"]
