@@ -76,6 +76,7 @@ class AdminAreas:
             for pcode, m2 in zip(frame["pcode"].astype(str), areas_m2, strict=True):
                 self._radius[pcode] = round(float(np.sqrt(m2 / np.pi)) / 1000.0, 1)
         self._names: dict[str, str] = {}
+        self._spellings: dict[str, tuple[str, ...]] = {}
         self._parents: dict[str, str] = {}
         self._keys: dict[int, dict[tuple[int, str], set[str]]] = {1: {}, 2: {}}
         for level, frame in self.levels.items():
@@ -90,6 +91,8 @@ class AdminAreas:
     def _index(self, level: int, name: str, pcode: str) -> None:
         if not name:
             return
+        if name != pcode and name not in self._spellings.get(pcode, ()):
+            self._spellings[pcode] = (*self._spellings.get(pcode, ()), name)
         for kind, key in enumerate(self._name_keys(name)):
             if key:
                 self._keys[level].setdefault((kind, key), set()).add(pcode)
@@ -176,6 +179,10 @@ class AdminAreas:
         frame = self.levels.get(level)
         return set() if frame is None else set(frame["pcode"])
 
+    def names(self, pcode: str) -> tuple[str, ...]:
+        """Every name of an area: English, Arabic and the aliases added."""
+        return self._spellings.get(pcode, ())
+
     def name(self, pcode: str) -> str:
         """English name of an area (the P-code itself when unknown)."""
         return self._names.get(pcode, pcode)
@@ -221,12 +228,16 @@ class AdminAreas:
             return out
         precision = incidents["geo_precision"].astype("Float64").fillna(1).to_numpy(float)
         placed = incidents["latitude"].notna().to_numpy() & (precision < 4)
-        for level, frame in sorted(self.levels.items()):
-            wanted = placed & (precision <= (3 if level == 1 else 2))
-            if not wanted.any():
-                continue
-            codes = self._point_areas(incidents.loc[wanted], frame)
-            out.loc[wanted, f"adm{level}_pcode"] = codes
+        todo = placed.copy()
+        if 2 in self.levels and placed.any():
+            # One join with the districts gives the governorates too (their parents).
+            codes = self._point_areas(incidents.loc[placed], self.levels[2])
+            parents = np.array([self.parent(c) for c in codes], dtype=object)
+            out.loc[placed, "adm1_pcode"] = parents
+            out.loc[placed & (precision <= 2), "adm2_pcode"] = codes[precision[placed] <= 2]
+            todo = placed & (out["adm1_pcode"] == "").to_numpy(dtype=bool)
+        if 1 in self.levels and todo.any():
+            out.loc[todo, "adm1_pcode"] = self._point_areas(incidents.loc[todo], self.levels[1])
         unplaced = ~incidents["latitude"].notna().to_numpy() & (incidents["admin1"] != "")
         if unplaced.any():
             names = incidents.loc[unplaced, "admin1"]

@@ -52,8 +52,17 @@ class Dataset:
         geocoder : PlaceResolver, optional
             Lets search terms that name a place find incidents at any spelling of it.
         """
-        spellings = geocoder_spellings(geocoder.geocode) if geocoder is not None else None
-        return FilterContext(self.areas, spellings)
+        cache: dict[int, FilterContext] = self.__dict__.setdefault("_contexts", {})
+        key = id(geocoder)
+        if key not in cache:  # one per geocoder: its place look-ups are cached inside
+            countries = self.incidents["country"].astype(str)
+            top = tuple(c for c in countries[countries != ""].value_counts().index[:3])
+            spellings = (
+                geocoder_spellings(geocoder.geocode, top) if geocoder is not None else None
+            )
+            cache.clear()
+            cache[key] = FilterContext(self.areas, spellings)
+        return cache[key]
 
     @property
     def fingerprint(self) -> str:

@@ -265,14 +265,20 @@ def in_bbox(incidents: pd.DataFrame, bbox: BBox) -> np.ndarray:
     return drawn & in_lat & in_lon
 
 
-def geocoder_spellings(geocode: Callable[[str], object]) -> PlaceSpellings:
+def geocoder_spellings(
+    geocode: Callable[..., object], countries: Sequence[str] = ()
+) -> PlaceSpellings:
     """A :data:`PlaceSpellings` from a geocoder's ``geocode`` method, cached per term.
 
     Parameters
     ----------
     geocode : callable
-        ``geocode(name)`` returning a result with ``best`` (a candidate with a
-        ``place`` that has ``spellings``) or None.
+        ``geocode(name, country=...)`` returning a result with ``status`` and ``best``
+        (a candidate whose ``place`` has ``spellings``).
+    countries : sequence of str
+        Countries of the data, most frequent first: a term is looked up in each
+        until one resolves it ("Palmyra" in Syria, not in the United States), then
+        anywhere.
 
     Returns
     -------
@@ -283,11 +289,13 @@ def geocoder_spellings(geocode: Callable[[str], object]) -> PlaceSpellings:
 
     def spellings(term: str) -> Sequence[str]:
         if term not in cache:
-            result = geocode(term)
-            best = getattr(result, "best", None)
-            status = getattr(result, "status", "resolved")
-            found = tuple(best.place.spellings) if best is not None and status == "resolved" \
-                else ()
+            found: tuple[str, ...] = ()
+            for country in (*countries, None):
+                result = geocode(term, country=country)
+                best = getattr(result, "best", None)
+                if best is not None and getattr(result, "status", "resolved") == "resolved":
+                    found = tuple(best.place.spellings)
+                    break
             if len(cache) > 10_000:
                 cache.clear()
             cache[term] = found

@@ -25,6 +25,8 @@ PlaceSpellings = Callable[[str], Sequence[str]]
 
 #: Longest run of words tried as one place name.
 MAX_PLACE_WORDS = 4
+#: Shortest spelling of a place looked for in free text (shorter ones match too much).
+MIN_SPELLING = 4
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 
@@ -43,12 +45,17 @@ class Term:
         :func:`name_key` of every spelling of the place the term names (empty: none).
     areas : tuple of str
         P-codes of the admin areas the term names.
+    text_keys : frozenset of str
+        :func:`search_key` of the other spellings of that place or area, also looked
+        for in the incidents' text, so that every spelling of a place finds the same
+        incidents (spellings shorter than :data:`MIN_SPELLING` letters are left out).
     """
 
     text: str
     key: str
     place_keys: frozenset[str] = frozenset()
     areas: tuple[str, ...] = ()
+    text_keys: frozenset[str] = frozenset()
 
 
 def split_query(query: str) -> list[tuple[str, bool]]:
@@ -126,8 +133,12 @@ def _place_term(
     spellings = tuple(place_spellings(text)) if place_spellings is not None else ()
     if require and area is None and not spellings:
         return None
-    keys = frozenset(k for k in (name_key(s) for s in (*spellings, text)) if k)
-    return Term(text, search_key(text), keys, (area,) if area else ())
+    names = (*spellings, *(areas.names(area) if areas and area else ()))
+    keys = frozenset(k for k in (name_key(s) for s in (*names, text)) if k)
+    own = search_key(text)
+    texts = frozenset(k for k in (search_key(n) for n in names)
+                      if len(k) >= MIN_SPELLING and k != own)
+    return Term(text, own, keys, (area,) if area else (), texts)
 
 
 def match_terms(incidents: pd.DataFrame, terms: Sequence[Term]) -> np.ndarray:
@@ -148,6 +159,9 @@ def match_terms(incidents: pd.DataFrame, terms: Sequence[Term]) -> np.ndarray:
     text = incidents["search_text"]
     for term in terms:
         hit = text.str.contains(term.key, regex=False).to_numpy(dtype=bool, copy=True)
+        if term.text_keys:
+            pattern = "|".join(re.escape(k) for k in sorted(term.text_keys))
+            hit |= text.str.contains(pattern, regex=True).to_numpy(dtype=bool)
         if term.place_keys and "place_keys" in incidents:
             keys = incidents["place_keys"]
             for key in term.place_keys:
