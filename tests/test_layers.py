@@ -225,11 +225,18 @@ def test_uncertainty_circles_for_approximate_locations():
     assert by_ids[("near",)]["precision"] == 2
     assert by_ids[("region",)]["precision"] == 3
     assert by_ids[("r",)]["precision"] == 1
-    radii = {p: data["unc"].get(str(p)) for p in data["p"]}
-    assert radii == {1: None, 2: UNCERTAINTY_METRES[2], 3: UNCERTAINTY_METRES[3]}
+    radii = {p: u for p, u in zip(data["p"], data["u"], strict=True)}
+    assert radii == {1: 0, 2: UNCERTAINTY_METRES[2], 3: UNCERTAINTY_METRES[3]}
     assert UNCERTAINTY_METRES[2] < UNCERTAINTY_METRES[3]
     html = render(base_map(Settings(tiles="none"), (34, 39), 6), groups)
-    assert "L.circle(ll, {radius: d.unc[p]" in html
+    assert "L.circle(ll, {radius: d.u[i]" in html
+
+
+def test_a_radius_the_source_states_is_drawn_as_stated():
+    frame = joined(row(id="ucdp", latitude="35.5", longitude="39.5", geo_precision="2",
+                       location_uncertainty_km="25"))
+    data = payload(group_by_place(frame))
+    assert data["p"] == [2] and data["u"] == [25_000]  # UCDP "within 25 km", not ±10 km
 
 
 def test_large_views_drop_the_detail(monkeypatch):

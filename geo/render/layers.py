@@ -132,6 +132,7 @@ def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
             "type": drawn["event_type"].map(palette).fillna(len(EVENT_TYPES)).to_numpy(int),
             "figure": casualty_figure(drawn).fillna(0).to_numpy(dtype=float),
             "precision": drawn["geo_precision"].fillna(1).to_numpy(dtype=int),
+            "unc_m": _uncertainty_metres(drawn),
             "place": _place_labels(drawn),
             "id": drawn["id"].to_numpy(dtype=object),
             "date": drawn["date_start"].to_numpy(),
@@ -144,6 +145,7 @@ def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
         type_max=("type", "max"),
         figure=("figure", "sum"),
         precision=("precision", "max"),
+        unc_m=("unc_m", "max"),
         label=("place", "first"),
     ).reset_index()
     places["color"] = np.where(
@@ -151,6 +153,18 @@ def group_by_place(incidents: gpd.GeoDataFrame) -> PlaceGroups:
     )
     places["radius"] = marker_radius(places["figure"])
     return PlaceGroups(places, frame[["lat", "lon", "id", "date"]])
+
+
+def _uncertainty_metres(drawn: pd.DataFrame) -> np.ndarray:
+    """Radius (m) each drawn point may be off by: the frame's ``uncertainty_km`` (the
+    source's stated radius or the size of the area it stands for), else the default
+    of its precision."""
+    precision = drawn["geo_precision"].fillna(1).astype(int)
+    default = precision.map(lambda p: UNCERTAINTY_METRES.get(int(p), 0)).astype(float)
+    if "uncertainty_km" in drawn:
+        given = pd.to_numeric(drawn["uncertainty_km"], errors="coerce") * 1000.0
+        default = given.where(given.notna(), default)
+    return default.fillna(0).round().to_numpy(dtype=float)
 
 
 def _place_labels(drawn: pd.DataFrame) -> np.ndarray:
@@ -198,8 +212,8 @@ class IncidentPoints(MacroElement):
   for (var i = 0; i < d.lat.length; i++) {
     var ll = [d.lat[i], d.lon[i]], p = d.p[i], c = colors[d.c[i]];
     var sel = (i === d.sel), approx = p >= 2;
-    if (d.detail && d.unc[p]) {
-      L.circle(ll, {radius: d.unc[p], color: c, weight: 1, dashArray: "4 4",
+    if (d.detail && d.u[i] > 0) {
+      L.circle(ll, {radius: d.u[i], color: c, weight: 1, dashArray: "4 4",
         fillOpacity: 0.05, interactive: false}).addTo(group);
     }
     var opts = {radius: d.r[i], color: sel ? "#111" : c, weight: sel ? 4 : (approx ? 2 : 1),
@@ -246,7 +260,7 @@ class IncidentPoints(MacroElement):
             "n": places["count"].astype(int).tolist(),
             "sel": sel,
             "detail": detail,
-            "unc": {str(k): v for k, v in UNCERTAINTY_METRES.items()},
+            "u": places["unc_m"].astype(float).round().tolist(),
             "colors": [*EVENT_COLORS.values(), SEVERAL_COLOR],
         }
         if detail:
