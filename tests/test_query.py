@@ -155,16 +155,34 @@ def test_rows_imported_before_the_new_columns_read_back_padded():
     assert base_from_json(json.dumps(list(old_layout))) == full
 
 
-def test_a_store_made_before_the_new_columns_gains_them(tmp_path):
+def _drop_new_columns(location: str) -> None:
+    """Make a store look as it did before the sources' own columns existed."""
+    if location.startswith("postgresql"):
+        import psycopg
+
+        from geo.store.postgis import split_url
+
+        url, schema = split_url(location)
+        with psycopg.connect(url, autocommit=True) as conn:
+            for column in SOURCE_COLUMNS:
+                conn.execute(f'ALTER TABLE "{schema}".incidents DROP COLUMN {column}')
+        return
     import sqlite3
 
-    location = tmp_path / "old.gpkg"
-    open_store(location).upsert(incidents(row(id="kept", killed_min="2")), origin="test")
     with sqlite3.connect(location) as conn:
         for column in SOURCE_COLUMNS:
             conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
-    store = open_store(location)
+
+
+def test_a_store_made_before_the_new_columns_gains_them(store_location):
+    old = open_store(store_location)
+    old.upsert(incidents(row(id="kept", killed_min="2")), origin="test")
+    old.close()
+    _drop_new_columns(store_location)
+    store = open_store(store_location)
     frame = store.incidents()
     assert frame["id"].tolist() == ["kept"] and pd.isna(frame.loc[0, "deaths_civilians"])
     assert store.upsert(incidents(row(id="kept", killed_min="2", deaths_civilians="1")),
                         origin="test").updated == ["kept"]
+    assert store.incidents().loc[0, "deaths_civilians"] == 1
+    store.close()
