@@ -36,6 +36,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from geo.access import system_identity  # noqa: E402
 from geo.ingest import import_file  # noqa: E402
 from geo.io.mappings import MappingMemory  # noqa: E402
 from geo.store import IncidentStore, open_store  # noqa: E402
@@ -91,7 +92,7 @@ def _postgis_url() -> str:
 def _import(label: str, store: IncidentStore, csv_path: Path, rows: int) -> None:
     start = time.perf_counter()
     report = import_file(csv_path, store, memory=MappingMemory(csv_path.with_suffix(".json")),
-                         geocode=False, who="benchmark")
+                         geocode=False, who=system_identity("benchmark"))
     seconds = time.perf_counter() - start
     assert report.result is not None and len(report.result.inserted) == rows, report.lines()[:5]
     print(f"{label}: imported {rows:,} ACLED rows in {seconds:.2f} s = "
@@ -108,7 +109,7 @@ def _fill(store: IncidentStore, target: int, have: int, batch: int) -> None:
         n = min(batch, target - offset)
         raw = synthetic_acled(n, seed=offset, offset=offset).astype(str)
         valid = validate_incidents(apply_mapping(raw, "acled").frame).incidents
-        store.upsert(valid, origin="acled", who="benchmark")
+        store.upsert(valid, origin="acled", who=system_identity("benchmark"))
         offset += n
     print(f"  filled to {store.count():,} incidents in {time.perf_counter() - start:.1f} s")
 

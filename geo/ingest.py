@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.access import Identity, system_identity
 from geo.errors import Invalid, StoreUnavailable
 from geo.geocoding.protocol import PlaceResolver
 from geo.io.formats import KINDS, FormatError, RawTable, rejected_bytes, write_rejected
@@ -300,7 +301,7 @@ def import_file(
     source: str | Path | bytes,
     store: IncidentStore | None = None,
     *,
-    who: str | None = None,
+    who: Identity | None = None,
     rejected_out: str | Path | None = None,
     dry_run: bool = False,
     **options: object,
@@ -312,8 +313,9 @@ def import_file(
     source : str, Path or bytes
     store : IncidentStore, optional
         Defaults to :func:`geo.store.open_store` (the ``INCIDENT_DB`` setting).
-    who : str, optional
-        Recorded in the history; ``import FILE by USER`` by default.
+    who : Identity, optional
+        Who imports (checked and recorded in the history); by default the command
+        line's user, ``command line: USER`` (whoever can run it holds the store).
     rejected_out : str or Path, optional
         Where to save rejected rows untouched.
     dry_run : bool
@@ -332,7 +334,7 @@ def import_file(
     if not report.readable or dry_run or not report.valid:
         return report
     store = store or open_store()
-    who = who or f"import {report.source} by {_user()}"
+    who = who or system_identity(f"command line: {_user()}")
     report.result = store.upsert(report.incidents, origin=report.origins, who=who)
     return report
 
@@ -389,7 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-geocode", action="store_true",
                         help="leave rows without coordinates unplaced")
     parser.add_argument("--db", help="store to use instead of INCIDENT_DB")
-    parser.add_argument("--who", help="name recorded in the history")
+    parser.add_argument("--who", help="name recorded in the history, beside the "
+                        "command line's user")
     parser.add_argument("--all-errors", action="store_true", help="list every problem")
     args = parser.parse_args(argv)
 
@@ -406,7 +409,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report.save_rejected(args.rejected)
         if report.readable and report.valid and not args.dry_run:
             store = open_store(args.db)
-            who = args.who or f"import {report.source} by {_user()}"
+            user = f"command line: {_user()}"
+            who = system_identity(f"{args.who} ({user})" if args.who else user)
             report.result = store.upsert(report.incidents, origin=report.origins, who=who)
     except (MappingError, FormatError) as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)

@@ -69,6 +69,20 @@ class Settings:
         An existing store is never seeded.
     static_url : str
         URL prefix under which the app serves ``./static`` (Streamlit static serving).
+    roles_path : Path
+        Roles of signed-in accounts (TOML: ``admin = [...]``, ``analyst = [...]``,
+        ``default = "viewer"``); see :mod:`geo.access`.
+    max_upload_mb : int
+        Largest file the Import page accepts, in MB (keep Streamlit's
+        ``server.maxUploadSize`` in ``.streamlit/config.toml`` at least as large).
+    worker_memory_mb : int
+        Address-space limit of the worker process that parses an upload.
+    worker_cpu_seconds : int
+        CPU-time limit of that worker.
+    xlsx_max_unpacked_mb : int
+        Largest total uncompressed size of an XLSX archive read.
+    xlsx_max_ratio : int
+        Largest compression ratio of any member of an XLSX archive (zip bombs).
     """
 
     tiles: str = DEFAULT_TILES
@@ -88,6 +102,12 @@ class Settings:
     database: str = field(default_factory=lambda: str(DATA_DIR / "incidents.gpkg"))
     seed_new_store: bool = True
     static_url: str = "app/static"
+    roles_path: Path = PROJECT_ROOT / ".streamlit" / "roles.toml"
+    max_upload_mb: int = 50
+    worker_memory_mb: int = 3072
+    worker_cpu_seconds: int = 300
+    xlsx_max_unpacked_mb: int = 256
+    xlsx_max_ratio: int = 200
 
 
 def load_settings() -> Settings:
@@ -99,7 +119,10 @@ def load_settings() -> Settings:
         ``INCIDENT_MAP_TILES``, ``INCIDENT_MAP_ATTRIBUTION``, ``INCIDENT_MAP_DATA``,
         ``INCIDENT_MAP_PLACES``, ``INCIDENT_MAP_GAZETTEER``, ``INCIDENT_MAP_OVERRIDES``,
         ``INCIDENT_MAP_MAPPINGS``, ``INCIDENT_MAP_ADMIN``, ``INCIDENT_MAP_COUNTRY``,
-        ``INCIDENT_MAP_CALIBRATION``, ``INCIDENT_DB`` and ``INCIDENT_MAP_SEED`` override
+        ``INCIDENT_MAP_CALIBRATION``, ``INCIDENT_DB``, ``INCIDENT_MAP_SEED``,
+        ``INCIDENT_MAP_ROLES``, ``INCIDENT_MAP_MAX_UPLOAD_MB``,
+        ``INCIDENT_MAP_WORKER_MEMORY_MB``, ``INCIDENT_MAP_WORKER_CPU_SECONDS``,
+        ``INCIDENT_MAP_XLSX_MAX_UNPACKED_MB`` and ``INCIDENT_MAP_XLSX_MAX_RATIO`` override
         the defaults.
     """
     base = Settings()
@@ -122,6 +145,16 @@ def load_settings() -> Settings:
         admin_paths=_paths_from_env("INCIDENT_MAP_ADMIN", base.admin_paths),
         database=os.environ.get("INCIDENT_DB") or base.database,
         seed_new_store=_seed_from_env(),
+        roles_path=_path_from_env("INCIDENT_MAP_ROLES", base.roles_path),
+        max_upload_mb=_int_from_env("INCIDENT_MAP_MAX_UPLOAD_MB", base.max_upload_mb),
+        worker_memory_mb=_int_from_env("INCIDENT_MAP_WORKER_MEMORY_MB", base.worker_memory_mb),
+        worker_cpu_seconds=_int_from_env(
+            "INCIDENT_MAP_WORKER_CPU_SECONDS", base.worker_cpu_seconds
+        ),
+        xlsx_max_unpacked_mb=_int_from_env(
+            "INCIDENT_MAP_XLSX_MAX_UNPACKED_MB", base.xlsx_max_unpacked_mb
+        ),
+        xlsx_max_ratio=_int_from_env("INCIDENT_MAP_XLSX_MAX_RATIO", base.xlsx_max_ratio),
     )
 
 
@@ -130,6 +163,19 @@ def _seed_from_env() -> bool:
     if value == "auto":
         return not os.environ.get("INCIDENT_DB")
     return value in ("1", "yes", "true", "on")
+
+
+def _int_from_env(var: str, default: int) -> int:
+    value = os.environ.get(var, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{var} must be a whole number, not {value!r}") from None
+    if number <= 0:
+        raise ValueError(f"{var} must be positive, not {number}")
+    return number
 
 
 def _paths_from_env(var: str, default: tuple[Path, ...]) -> tuple[Path, ...]:

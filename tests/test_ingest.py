@@ -21,6 +21,7 @@ from geo.ingest import import_file, main, prepare_import
 from geo.io.formats import detect_encoding, read_table, sniff_delimiter
 from geo.io.mappings import MappingMemory
 from geo.store import open_store
+from tests.helpers.identities import analyst
 from tests.helpers.store_data import ROOT
 
 HEADER = ["id", "date_start", "date_end", "place", "country", "latitude", "longitude",
@@ -244,9 +245,10 @@ def test_import_file_writes_valid_rows_in_one_go(tmp_path, memory):
     rows = [GOOD[0], BAD_ROWS[2][0], GOOD[1]]
     path = _write_csv(tmp_path / "in.csv", rows)
     store = open_store(tmp_path / "s.gpkg")
-    report = import_file(path, store, who="tester", rejected_out=tmp_path / "rej.csv",
+    report = import_file(path, store, who=analyst("tester"), rejected_out=tmp_path / "rej.csv",
                          memory=memory, geocoder=FakeGeocoder())
     assert report.result.inserted == ["r1", "r2"]
+    assert set(store.history()["who"]) == {"tester"}
     assert (tmp_path / "rej.csv").exists()
     again = import_file(path, store, memory=memory, geocoder=FakeGeocoder())
     assert again.result.unchanged == ["r1", "r2"] and again.result.inserted == []

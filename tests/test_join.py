@@ -20,6 +20,7 @@ from geo.geocoding.join import (
 )
 from geo.geocoding.names import basic_key
 from geo.geocoding.overrides import OverrideStore
+from tests.helpers.identities import ANALYST
 from tests.helpers.incidents import (
     PLACES,
     RAQQAH,
@@ -223,7 +224,7 @@ def test_coordinates_from_an_earlier_geocode_follow_a_correction():
             "geocode_source": ["local:a", "given"],
         }
     )
-    store.add("Tell Samra", country="SY", gazetteer_id="local:b")
+    store.add_correction("Tell Samra", country="SY", gazetteer_id="local:b", who=ANALYST)
     out = geocode_incidents(stored, coder)
     # The geocoded record moves to the corrected place; the given coordinates stay.
     assert (out.at[0, "latitude"], out.at[0, "longitude"]) == (33.0, 36.0)

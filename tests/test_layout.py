@@ -11,7 +11,7 @@ GEO = Path(__file__).resolve().parents[1] / "geo"
 
 #: The order data flows in; a part may import only parts before it (and itself).
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("geo.settings", "geo.vocab", "geo.errors"),
+    ("geo.settings", "geo.vocab", "geo.errors", "geo.access"),
     ("geo.schema",),
     ("geo.io",),
     ("geo.geocoding",),

@@ -18,12 +18,23 @@ def store_path(tmp_path, monkeypatch):
     monkeypatch.setenv("INCIDENT_DB", str(path))
     monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
     monkeypatch.setenv("INCIDENT_MAP_MAPPINGS", str(tmp_path / "mappings.json"))
+    roles = tmp_path / "roles.toml"
+    roles.write_text('analyst = ["ana@example.org"]\n')
+    monkeypatch.setenv("INCIDENT_MAP_ROLES", str(roles))
     return path
 
 
-def _page() -> AppTest:
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "s",
+        "client_id": "c", "client_secret": "x",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def _page(email: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("pages/import.py")
+    if email is not None:
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": email, "sub": email}
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -45,17 +56,18 @@ ACLED = (
 
 
 def test_acled_file_is_validated_then_imported(store_path):
-    at = _upload(_page(), "acled.csv", ACLED.encode())
+    at = _upload(_page("ana@example.org"), "acled.csv", ACLED.encode())
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rows"] == "2" and metrics["Valid"] == "1" and metrics["Rejected"] == "1"
     assert "ACLED" in "\n".join(c.value for c in at.caption)
     problems = at.dataframe[0].value
     assert problems["row"].tolist() == [2]
     seeded = open_store(str(store_path)).count()
-    at.text_input(key="import-who").set_value("analyst C")
     at.button(key="import-go").click().run()
     assert any("1 new" in s.value for s in at.success)
     assert open_store(str(store_path)).count() == seeded + 1
+    history = open_store(str(store_path)).history()
+    assert history["who"].tolist()[-1] == "ana@example.org"
     # Importing the same file again changes nothing.
     at.button(key="import-go").click().run()
     assert any("0 new, 0 updated, 1 unchanged" in s.value for s in at.success)
@@ -120,3 +132,7 @@ def test_the_report_accounts_for_every_line_and_notes_repaired_rows():
     notes = at.dataframe[0].value
     assert notes["row"].tolist() == [2]
     assert "Windows-1252" in notes["reason"][0]
+def test_a_viewer_cannot_upload():
+    at = _page("vic@example.org")
+    assert not at.get("file_uploader")
+    assert any("**viewer**" in i.value for i in at.info)

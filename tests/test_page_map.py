@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.access import Identity, Role
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEADER = (
     "id,date_start,date_end,date_precision,place,country,latitude,longitude,geo_precision,"
@@ -16,10 +18,18 @@ HEADER = (
 )
 
 
-def _run(params: dict[str, list[str]] | None = None) -> AppTest:
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "s",
+        "client_id": "c", "client_secret": "x",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def _run(params: dict[str, list[str]] | None = None, user: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for name, values in (params or {}).items():
         at.query_params[name] = values
+    if user is not None:
+        at.secrets["auth"] = AUTH
+        at.user = user
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -40,10 +50,18 @@ def _widget(elements, label: str):
 
 @pytest.fixture(autouse=True)
 def fresh_store(tmp_path, monkeypatch):
-    """Every test starts on its own store, seeded with the shipped seed incidents."""
+    """Every test starts on its own store, seeded with the shipped seed incidents, and a
+    roles file naming one analyst (everyone else signed in is a viewer)."""
     path = tmp_path / "store.gpkg"
     monkeypatch.setenv("INCIDENT_DB", str(path))
+    roles = tmp_path / "roles.toml"
+    roles.write_text('analyst = ["ana@example.org"]\n')
+    monkeypatch.setenv("INCIDENT_MAP_ROLES", str(roles))
     return path
+
+
+ANA = {"is_logged_in": True, "email": "ana@example.org", "name": "Ana", "sub": "ana"}
+VIC = {"is_logged_in": True, "email": "vic@example.org", "name": "Vic", "sub": "vic"}
 
 
 @pytest.fixture
@@ -180,10 +198,10 @@ def test_several_incidents_at_one_place_are_all_listed(incidents_file):
 
 
 def test_a_correction_is_saved_with_its_history(fresh_store):
-    at = _run({"sel": ["seed-shaafah-2018-11"]})
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
     inputs = {t.label: t for t in at.text_input}
+    assert "Your name" not in inputs  # the history takes the signed-in account
     inputs["Killed, at least"].set_value("12")
-    inputs["Your name"].set_value("analyst A")
     inputs["Why (source, reasoning)"].set_value("ministry letter gives 12 killed")
     next(b for b in at.button if b.label == "Save the correction").click().run()
     assert not at.exception
@@ -195,7 +213,9 @@ def test_a_correction_is_saved_with_its_history(fresh_store):
     edits = past[past["field"] == "killed_min"]
     assert len(edits) == 1
     row = edits.iloc[0]
-    assert (row["who"], row["field"], str(row["after"])) == ("analyst A", "killed_min", "12")
+    assert (row["who"], row["field"], str(row["after"])) == (
+        "Ana <ana@example.org>", "killed_min", "12"
+    )
     assert "killed\\: at least 12" in _markdown(at)
     assert not at.warning  # the analyst's own correction is not "a changed link"
     assert _param(at, "sel") == ["seed-shaafah-2018-11"]
@@ -205,7 +225,6 @@ def test_an_invalid_correction_is_refused_with_the_reason():
     at = _run({"sel": ["seed-raqqah-2017-10"]})
     inputs = {t.label: t for t in at.text_input}
     inputs["First day (YYYY-MM-DD)"].set_value("2017-11-15")
-    inputs["Your name"].set_value("analyst B")
     next(b for b in at.button if b.label == "Save the correction").click().run()
     assert any("Not saved" in e.value for e in at.error)
 
@@ -217,7 +236,8 @@ def test_the_view_survives_a_change_of_the_data(fresh_store):
 
     # A colleague corrects a record meanwhile.
     open_store(str(fresh_store)).edit(
-        "seed-raqqah-2017-10", {"claimed_by": "Sputnik"}, who="colleague"
+        "seed-raqqah-2017-10", {"claimed_by": "Sputnik"},
+        who=Identity("colleague", Role.ANALYST),
     )
     at.run()
     assert _widget(at.multiselect, "Event type").value == ["airstrike", "bombing"]
@@ -232,3 +252,23 @@ def test_a_link_in_the_notes_is_shown_as_text():
     notes = "\n".join(w.value for w in at.warning)
     assert "](http" not in notes
     assert "evil\\.example" in notes  # shown, escaped
+
+
+def test_a_viewer_sees_no_correction_form_and_cannot_write(fresh_store):
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=VIC)
+    assert "Save the correction" not in [b.label for b in at.button]
+    assert any("vic@example" in i.value and "**viewer**" in i.value for i in at.info)
+    assert "vic@example" in _markdown(at)  # the sidebar names the account
+    assert "Sign out" in [b.label for b in at.button]
+
+
+def test_visitors_must_sign_in_when_sign_in_is_configured():
+    at = _run(user={"is_logged_in": False})
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert "Showing" not in _markdown(at)
+
+
+def test_the_embedded_mode_runs_as_the_local_user():
+    at = _run()
+    assert any("Single-user mode" in c.value for c in at.caption)
+    assert "Sign in" not in [b.label for b in at.button]

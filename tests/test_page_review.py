@@ -125,3 +125,55 @@ def test_a_map_click_pins_only_the_name_shown_when_it_was_made(setup, tmp_path):
     at.selectbox(key="name").select_index(0).run()
     assert at.selectbox(key="name").options[0].startswith(first)
     assert at.number_input[0].value == 33.3
+
+
+AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "s",
+        "client_id": "c", "client_secret": "x",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+
+
+def test_corrections_go_to_the_store_under_the_signed_in_account(tmp_path, monkeypatch):
+    from geo.schema import validate_incidents
+    from geo.store import open_store
+    from tests.helpers.identities import ANALYST
+
+    db = tmp_path / "store.gpkg"
+    monkeypatch.setenv("INCIDENT_DB", str(db))
+    monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
+    monkeypatch.setenv("INCIDENT_MAP_OVERRIDES", str(tmp_path / "absent.csv"))
+    roles = tmp_path / "roles.toml"
+    roles.write_text('analyst = ["ana@example.org"]\n')
+    monkeypatch.setenv("INCIDENT_MAP_ROLES", str(roles))
+    import pandas as pd
+
+    rows = pd.DataFrame([{"id": "q1", "date_start": "2018-01-05", "place": "Qaryat Xyzzyqwv",
+                          "country": "SY", "event_type": "airstrike",
+                          "claim_status": "alleged"}], dtype=str)
+    open_store(db).upsert(validate_incidents(rows).incidents, origin="t", who=ANALYST)
+
+    def page(email: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.switch_page("pages/review.py")
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "email": email, "sub": email}
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    viewer = page("vic@example.org")
+    assert "Place the pin here" not in [b.label for b in viewer.button]
+    assert any("**viewer**" in i.value for i in viewer.info)
+
+    at = page("ana@example.org")
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert not at.exception
+    (made,) = open_store(db).corrections()
+    assert made.created_by == "ana@example.org" and made.name == "Qaryat Xyzzyqwv"
+    assert not (tmp_path / "absent.csv").exists()
+    # Another session (another app instance) sees it, and a viewer has no undo button.
+    seen = page("vic@example.org")
+    assert any("Qaryat Xyzzyqwv" in m.value and "ana@example" in m.value for m in seen.markdown)
+    assert "Undo" not in [b.label for b in seen.button]
+    assert "Undo" in [b.label for b in page("ana@example.org").button]

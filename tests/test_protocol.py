@@ -4,6 +4,7 @@ from geo.geocoding.geocoder import Geocoder
 from geo.geocoding.overrides import OverrideStore
 from geo.geocoding.protocol import PlaceResolver
 from tests.helpers.fake_geocoder import FakeGeocoder
+from tests.helpers.identities import ANALYST
 from tests.helpers.incidents import RAQQAH, StubGeocoder
 
 
@@ -16,7 +17,8 @@ def test_with_overrides_leaves_the_shared_geocoder_as_it_was(tmp_path):
     shared = Geocoder([RAQQAH])
     before = shared.overrides
     corrections = OverrideStore(tmp_path / "overrides.csv")
-    corrections.add("Raqqa", latitude=36.0, longitude=39.1, precision=1, who="test")
+    corrections.add_correction("Raqqa", latitude=36.0, longitude=39.1, precision=1,
+                               who=ANALYST)
     corrected = shared.with_overrides(corrections)
     assert shared.overrides is before and not len(shared.overrides)
     assert corrected.geocode("Raqqa").source.startswith("override:")

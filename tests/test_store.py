@@ -16,6 +16,7 @@ import geo.store.base
 from geo.errors import NotFound
 from geo.io.load import load_incidents
 from geo.store import EditConflict, InvalidEdit, open_store, seed_store
+from tests.helpers.identities import ANALYST, analyst
 from tests.helpers.store_data import ROOT, incidents
 
 ROWS = [
@@ -41,7 +42,7 @@ def _assert_same_records(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 def test_upsert_stores_typed_records(store):
     frame = incidents(ROWS)
-    result = store.upsert(frame, origin="test")
+    result = store.upsert(frame, origin="test", who=ANALYST)
     assert result.inserted == ["a", "b", "c", "d", "e"]
     assert store.count() == 5
     _assert_same_records(store.incidents(), frame)
@@ -51,9 +52,9 @@ def test_upsert_stores_typed_records(store):
 
 def test_reimport_changes_nothing(store):
     frame = incidents(ROWS)
-    store.upsert(frame, origin="test")
+    store.upsert(frame, origin="test", who=ANALYST)
     revision, history = store.revision(), len(store.history())
-    again = store.upsert(frame, origin="test")
+    again = store.upsert(frame, origin="test", who=ANALYST)
     assert again.inserted == [] and again.updated == []
     assert sorted(again.unchanged) == ["a", "b", "c", "d", "e"]
     assert store.revision() == revision
@@ -61,10 +62,10 @@ def test_reimport_changes_nothing(store):
 
 
 def test_updated_file_updates_the_records_it_names(store):
-    store.upsert(incidents(ROWS), origin="test", who="first import")
+    store.upsert(incidents(ROWS), origin="test", who=analyst("first import"))
     changed = [dict(ROWS[0], killed_min="5", killed_max="8"), ROWS[1],
                {"id": "f", "date_start": "2019-01-01"}]
-    result = store.upsert(incidents(changed), origin="test", who="second import")
+    result = store.upsert(incidents(changed), origin="test", who=analyst("second import"))
     assert result.updated == ["a"] and result.inserted == ["f"] and result.unchanged == ["b"]
     assert store.count() == 6
     assert store.get("a")["killed_max"] == 8
@@ -77,23 +78,23 @@ def test_updated_file_updates_the_records_it_names(store):
 
 def test_analyst_correction_survives_reimport_and_conflicts_are_reported(store):
     frame = incidents(ROWS)
-    store.upsert(frame, origin="test")
-    store.edit("a", {"killed_min": "4"}, who="alice", reason="second source")
-    assert store.upsert(frame, origin="test").updated == []
+    store.upsert(frame, origin="test", who=ANALYST)
+    store.edit("a", {"killed_min": "4"}, who=analyst("alice"), reason="second source")
+    assert store.upsert(frame, origin="test", who=ANALYST).updated == []
     assert store.get("a")["killed_min"] == 4
     newer = incidents([dict(ROWS[0], killed_min="6", description="new detail")])
-    result = store.upsert(newer, origin="test")
+    result = store.upsert(newer, origin="test", who=ANALYST)
     assert [(c.field, c.kept, c.incoming) for c in result.conflicts] == [("killed_min", "4", "6")]
     assert store.get("a")["killed_min"] == 4
     assert store.get("a")["description"] == "new detail"
 
 
 def test_edit_keeps_history(store):
-    store.upsert(incidents(ROWS), origin="test")
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
     changes = store.edit(
         "b", {"date_start": "2017-10-12", "date_end": "2017-10-12", "date_precision": "day",
               "claim_status": "confirmed"},
-        who="alice", reason="exact day found",
+        who=analyst("alice"), reason="exact day found",
     )
     assert {c.field for c in changes} == {"date_start", "date_end", "date_precision",
                                           "claim_status"}
@@ -106,32 +107,32 @@ def test_edit_keeps_history(store):
     assert (row["before"], row["after"], row["reason"]) == ("2017-10-31", "2017-10-12",
                                                            "exact day found")
     assert all(at.endswith("Z") and at[:4].isdigit() for at in history["at"])
-    assert store.edit("b", {"claim_status": "confirmed"}, who="bob") == []
+    assert store.edit("b", {"claim_status": "confirmed"}, who=analyst("bob")) == []
 
 
 def test_invalid_edits_change_nothing(store):
-    store.upsert(incidents(ROWS), origin="test")
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
     revision = store.revision()
     with pytest.raises(InvalidEdit, match="killed_max"):
-        store.edit("a", {"killed_max": "1"}, who="alice")  # below killed_min 3
+        store.edit("a", {"killed_max": "1"}, who=analyst("alice"))  # below killed_min 3
     with pytest.raises(InvalidEdit, match="claim_status"):
-        store.edit("a", {"claim_status": "probably"}, who="alice")
+        store.edit("a", {"claim_status": "probably"}, who=analyst("alice"))
     with pytest.raises(InvalidEdit, match="not a field"):
-        store.edit("a", {"colour": "red"}, who="alice")
+        store.edit("a", {"colour": "red"}, who=analyst("alice"))
     with pytest.raises(InvalidEdit, match="cannot change"):
-        store.edit("a", {"id": "z"}, who="alice")
+        store.edit("a", {"id": "z"}, who=analyst("alice"))
     with pytest.raises(NotFound):
-        store.edit("nope", {"killed_min": "1"}, who="alice")
+        store.edit("nope", {"killed_min": "1"}, who=analyst("alice"))
     with pytest.raises(EditConflict):
-        store.edit("a", {"killed_min": "2"}, who="alice", expected={"killed_min": 7})
+        store.edit("a", {"killed_min": "2"}, who=analyst("alice"), expected={"killed_min": 7})
     assert store.revision() == revision
     assert store.get("a")["killed_min"] == 3
-    store.edit("a", {"killed_min": "2"}, who="alice", expected={"killed_min": 3})
+    store.edit("a", {"killed_min": "2"}, who=analyst("alice"), expected={"killed_min": 3})
     assert store.get("a")["killed_min"] == 2
 
 
 def test_query_by_dates_and_bounds(store):
-    store.upsert(incidents(ROWS), origin="test")
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
 
     def ids(**kw):
         return sorted(store.query(**kw)["id"])
@@ -151,12 +152,13 @@ def test_query_by_dates_and_bounds(store):
 def test_antimeridian_bounds(store):
     store.upsert(incidents([{"id": "fiji", "latitude": "-17.7", "longitude": "178.0"},
                             {"id": "samoa", "latitude": "-13.8", "longitude": "-172.1"},
-                            {"id": "raqqa", "latitude": "35.9", "longitude": "39.0"}]))
+                            {"id": "raqqa", "latitude": "35.9", "longitude": "39.0"}]),
+                 who=ANALYST)
     assert sorted(store.query(bounds=(170.0, -20.0, -170.0, -10.0))["id"]) == ["fiji", "samoa"]
 
 
 def test_likely_duplicates_across_sources_are_flagged_not_merged(store):
-    store.upsert(incidents(ROWS), origin="acled")
+    store.upsert(incidents(ROWS), origin="acled", who=ANALYST)
     other = incidents([
         {"id": "x1", "date_start": "2017-10-05", "latitude": "35.96", "longitude": "39.02",
          "place": "Raqqa city"},  # 1.4 km from "a", same type and day
@@ -166,7 +168,7 @@ def test_likely_duplicates_across_sources_are_flagged_not_merged(store):
         {"id": "x4", "date_start": "2017-10-20", "place": "Tabqa", "country": "SY",
          "event_type": "shelling"},  # same place name as "b", inside its month
     ])
-    result = store.upsert(other, origin="airwars")
+    result = store.upsert(other, origin="airwars", who=ANALYST)
     pairs = {(d.id_a, d.id_b) for d in result.duplicates}
     assert pairs == {("a", "x1"), ("b", "x4")}
     assert store.count() == 9
@@ -176,16 +178,16 @@ def test_likely_duplicates_across_sources_are_flagged_not_merged(store):
     assert flags.loc["x1", "origin"] == "airwars"
     same_origin = store.upsert(incidents([{"id": "y", "date_start": "2017-10-05",
                                            "latitude": "35.95", "longitude": "39.01"}]),
-                               origin="acled")
+                               origin="acled", who=ANALYST)
     assert {(d.id_a, d.id_b) for d in same_origin.duplicates} == {("x1", "y")}
-    store.set_duplicate_status("x1", "a", "dismissed", who="alice")
+    store.set_duplicate_status("x1", "a", "dismissed", who=analyst("alice"))
     flags = store.incidents(with_flags=True).set_index("id")
     assert flags.loc["a", "possible_duplicates"] == ""
     assert "dismissed" in set(store.duplicates()["status"])
 
 
 def test_failed_import_leaves_the_store_as_it_was(store, monkeypatch):
-    store.upsert(incidents(ROWS[:2]), origin="test")
+    store.upsert(incidents(ROWS[:2]), origin="test", who=ANALYST)
     before, revision = store.incidents(), store.revision()
 
     def failing(rows):
@@ -197,11 +199,11 @@ def test_failed_import_leaves_the_store_as_it_was(store, monkeypatch):
     monkeypatch.setattr(geo.store.base, "feed", failing)
     big = incidents([{"id": f"n{i}", "date_start": "2017-10-05"} for i in range(100)])
     with pytest.raises(RuntimeError, match="disk on fire"):
-        store.upsert(big, origin="test")
+        store.upsert(big, origin="test", who=ANALYST)
     _assert_same_records(store.incidents(), before)
     assert store.revision() == revision
     monkeypatch.undo()
-    assert len(store.upsert(big, origin="test").inserted) == 100
+    assert len(store.upsert(big, origin="test", who=ANALYST).inserted) == 100
 
 
 def test_seed_store(store):
@@ -215,6 +217,7 @@ def test_seed_store(store):
 _KILLED_IMPORT = """
 import os, sys, time
 import geo.store.base as base
+from geo.access import Identity, Role
 from geo.schema import validate_incidents
 from geo.store import open_store
 import pandas as pd
@@ -234,7 +237,7 @@ def halfway(items):
         yield item
 
 base.feed = halfway
-open_store(location).upsert(frame, origin="killed")
+open_store(location).upsert(frame, origin="killed", who=Identity("killer", Role.ANALYST))
 """
 
 
@@ -257,7 +260,7 @@ def _wait_for(path: Path, process: subprocess.Popen) -> None:
 
 def test_import_killed_midway_leaves_the_store_unchanged(store_location, tmp_path):
     store = open_store(store_location)
-    store.upsert(incidents(ROWS), origin="test")
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
     before, revision = store.incidents(), store.revision()
     script = tmp_path / "killed.py"
     script.write_text(_KILLED_IMPORT)
@@ -269,7 +272,8 @@ def test_import_killed_midway_leaves_the_store_unchanged(store_location, tmp_pat
     reopened = open_store(store_location)
     _assert_same_records(reopened.incidents(), before)
     assert reopened.revision() == revision
-    assert reopened.upsert(incidents([{"id": "after"}]), origin="test").inserted == ["after"]
+    after = reopened.upsert(incidents([{"id": "after"}]), origin="test", who=ANALYST)
+    assert after.inserted == ["after"]
     reopened.close()
     store.close()
 
@@ -278,9 +282,11 @@ _WRITER = """
 import sys, time
 from pathlib import Path
 import pandas as pd
+from geo.access import Identity, Role
 from geo.schema import validate_incidents
 from geo.store import open_store
 
+ANALYST = Identity("batch", Role.ANALYST)
 location, number, start = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 fields = ["killed_min", "injured_min", "description", "quote"]
 values = ["7", "9", "seen by writer 2", "quote of writer 3"]
@@ -291,16 +297,18 @@ for batch in range(3):
     rows = pd.DataFrame({"id": [f"w{number}-{batch}-{i}" for i in range(40)],
                          "event_type": "shelling", "claim_status": "reported",
                          "date_start": "2017-10-05", "latitude": "35.9", "longitude": "39.0"})
-    store.upsert(validate_incidents(rows).incidents, origin=f"writer{number}")
+    store.upsert(validate_incidents(rows).incidents, origin=f"writer{number}", who=ANALYST)
     if batch == 1:
-        store.edit("shared", {fields[number]: values[number]}, who=f"writer{number}")
+        store.edit("shared", {fields[number]: values[number]},
+                   who=Identity(f"writer{number}", Role.ANALYST))
 print("done")
 """
 
 
 def test_concurrent_writers_lose_nothing(store_location, tmp_path):
     store = open_store(store_location)
-    store.upsert(incidents([{"id": "shared", "date_start": "2016-01-01"}]), origin="test")
+    store.upsert(incidents([{"id": "shared", "date_start": "2016-01-01"}]), origin="test",
+                 who=ANALYST)
     script = tmp_path / "writer.py"
     script.write_text(_WRITER)
     start = tmp_path / "start"
@@ -317,7 +325,10 @@ def test_concurrent_writers_lose_nothing(store_location, tmp_path):
     assert sorted(edits.loc[edits["who"].str.startswith("writer"), "who"]) == [
         f"writer{n}" for n in range(4)
     ]
-    assert store.revision() == 1 + 4 * 3 + 4
+    # One per upsert and per edit, and one per import that flagged likely duplicates.
+    flagged = store.duplicates()
+    assert not flagged.empty
+    assert 1 + 4 * 3 + 4 < store.revision() <= 1 + 4 * 3 * 2 + 4
     store.close()
 
 
@@ -326,7 +337,7 @@ def test_geopackage_is_a_real_geopackage(tmp_path):
 
     path = tmp_path / "incidents.gpkg"
     store = open_store(path)
-    store.upsert(incidents(ROWS), origin="test")
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
     layers = dict(pyogrio.list_layers(path))
     assert layers["incidents"] == "Point"
     read = pyogrio.read_dataframe(path, layer="incidents", bbox=(38.0, 35.0, 40.0, 36.5))
@@ -342,7 +353,7 @@ def test_postgis_queries_use_the_indexes(postgis_url):
     schema = "test_plan"
     store = open_store(f"{postgis_url}&schema={schema}")
     try:
-        store.upsert(incidents(ROWS), origin="test")
+        store.upsert(incidents(ROWS), origin="test", who=ANALYST)
         with psycopg.connect(postgis_url, autocommit=True) as conn:
             conn.execute("SET enable_seqscan = off")
             plan = "\n".join(r[0] for r in conn.execute(

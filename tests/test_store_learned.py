@@ -13,6 +13,7 @@ from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Geocoder
 from geo.geocoding.learned import LEARNED_COLUMNS, learn_from_incidents
 from geo.store import open_store
+from tests.helpers.identities import ANALYST, analyst
 from tests.helpers.store_data import incidents
 
 TEACHING = [
@@ -45,7 +46,7 @@ def _learned(store) -> pd.DataFrame:
 
 def test_imports_teach_places_by_the_rule_of_the_geocoder(store):
     frame = incidents(TEACHING)
-    store.upsert(frame, origin="ucdp")
+    store.upsert(frame, origin="ucdp", who=ANALYST)
     got = _learned(store)
     assert list(got.columns) == list(LEARNED_COLUMNS)
     assert got[["name", "precision", "records", "source", "enabled"]].values.tolist() == [
@@ -61,85 +62,85 @@ def test_imports_teach_places_by_the_rule_of_the_geocoder(store):
 
 
 def test_other_datasets_teach_exact_points_only(store):
-    store.upsert(incidents(TEACHING[:3]), origin="team-sheet")
+    store.upsert(incidents(TEACHING[:3]), origin="team-sheet", who=ANALYST)
     assert _learned(store)["name"].tolist() == ["Kafr Zeta village"]
 
 
 def test_learned_places_follow_reimports_and_edits(store):
-    store.upsert(incidents(TEACHING[:2]), origin="ucdp")
+    store.upsert(incidents(TEACHING[:2]), origin="ucdp", who=ANALYST)
     first = store.learned_revision()
     # an updated source moves one record: the place splits in two rows
     moved = [dict(TEACHING[0]), dict(TEACHING[1], latitude="35.40")]
-    store.upsert(incidents(moved), origin="ucdp")
+    store.upsert(incidents(moved), origin="ucdp", who=ANALYST)
     got = _learned(store)
     assert got["records"].tolist() == [1, 1]
     assert store.learned_revision() > first
     # an analyst's correction of the place name teaches the new name
-    store.edit("u2", {"place": "Kafr Zita"}, who="alice", reason="spelling")
+    store.edit("u2", {"place": "Kafr Zita"}, who=analyst("alice"), reason="spelling")
     assert sorted(_learned(store)["name"]) == ["Kafr Zeta village", "Kafr Zita"]
     # an edit of a field that teaches nothing leaves the learned places alone
     revision = store.learned_revision()
-    store.edit("u1", {"killed_min": 2}, who="alice", reason="new report")
+    store.edit("u1", {"killed_min": 2}, who=analyst("alice"), reason="new report")
     assert store.learned_revision() == revision
 
 
 def test_new_records_add_to_the_places_already_learned(store):
-    store.upsert(incidents(TEACHING[:1]), origin="ucdp")
-    store.upsert(incidents(TEACHING[1:2]), origin="ucdp")
+    store.upsert(incidents(TEACHING[:1]), origin="ucdp", who=ANALYST)
+    store.upsert(incidents(TEACHING[1:2]), origin="ucdp", who=ANALYST)
     assert _learned(store)["records"].tolist() == [2]
     # an import that updates one record and adds another counts each record once
     changed = dict(TEACHING[0], killed_min="4")
     added = dict(TEACHING[0], id="u8")
-    store.upsert(incidents([changed, added]), origin="ucdp")
+    store.upsert(incidents([changed, added]), origin="ucdp", who=ANALYST)
     assert _learned(store)["records"].tolist() == [3]
 
 
 def test_a_reimport_that_changes_nothing_learns_nothing_new(store):
-    store.upsert(incidents(TEACHING), origin="ucdp")
+    store.upsert(incidents(TEACHING), origin="ucdp", who=ANALYST)
     revision = store.learned_revision()
-    store.upsert(incidents(TEACHING), origin="ucdp")
+    store.upsert(incidents(TEACHING), origin="ucdp", who=ANALYST)
     assert store.learned_revision() == revision
     assert _learned(store)["records"].sum() == 3
 
 
 def test_each_source_keeps_its_own_places_and_can_be_switched_off(store):
-    store.upsert(incidents(TEACHING[:2]), origin="ucdp")
+    store.upsert(incidents(TEACHING[:2]), origin="ucdp", who=ANALYST)
     acled = [dict(TEACHING[0], id="a1", latitude="35.90", longitude="36.90")]
-    store.upsert(incidents(acled), origin="acled")
+    store.upsert(incidents(acled), origin="acled", who=ANALYST)
     sources = store.learned_sources()
     assert sources[["source", "enabled", "places", "records"]].values.tolist() == [
         ["acled", True, 1, 1], ["ucdp", True, 1, 2],
     ]
     revision = store.learned_revision()
-    store.set_source_enabled("acled", False, who="bob")
+    store.set_source_enabled("acled", False, who=analyst("bob"))
     assert store.learned_revision() > revision
     sources = store.learned_sources().set_index("source")
     assert not sources.at["acled", "enabled"] and sources.at["acled", "changed_by"] == "bob"
     learned = _learned(store)
     assert learned.set_index("source")["enabled"].to_dict() == {"acled": False, "ucdp": True}
     # a later import of that source keeps it switched off
-    store.upsert(incidents([dict(acled[0], id="a2")]), origin="acled")
+    store.upsert(incidents([dict(acled[0], id="a2")]), origin="acled", who=ANALYST)
     assert not store.learned_sources().set_index("source").at["acled", "enabled"]
     with pytest.raises(NotFound):
-        store.set_source_enabled("nobody", False, who="bob")
+        store.set_source_enabled("nobody", False, who=analyst("bob"))
 
 
 def test_the_geocoder_reads_the_store_and_leaves_out_switched_off_sources(store):
     gazetteer = [Place("t:hama", "Hama", (), 35.13, 36.75, "city", "SY", "Hama", 1, 700_000)]
     coder = Geocoder(gazetteer)
-    store.upsert(incidents(TEACHING[:2]), origin="ucdp")
+    store.upsert(incidents(TEACHING[:2]), origin="ucdp", who=ANALYST)
     taught = coder.with_learned(store)
     result = taught.geocode("Kafr Zeta", country="SY")
     assert result.status == "resolved"
     assert result.best is not None and "ucdp: 2" in result.best.provenance
     assert taught.learned_revision == store.learned_revision()
     assert coder.geocode("Kafr Zeta", country="SY").status == "unresolved"
-    store.set_source_enabled("ucdp", False, who="bob")
+    store.set_source_enabled("ucdp", False, who=analyst("bob"))
     assert coder.with_learned(store).geocode("Kafr Zeta", country="SY").status == "unresolved"
 
 
 def test_an_import_that_fails_leaves_the_learned_places_as_they_were(store, monkeypatch):
-    store.upsert(incidents(TEACHING[:2]), origin="ucdp")
+    store.upsert(incidents(TEACHING[:2]), origin="ucdp", who=ANALYST)
     before = _learned(store)
     import geo.store.base
 
@@ -149,14 +150,15 @@ def test_an_import_that_fails_leaves_the_learned_places_as_they_were(store, monk
 
     monkeypatch.setattr(geo.store.base, "feed", broken)
     with pytest.raises(RuntimeError):
-        store.upsert(incidents([dict(TEACHING[0], id="u9", place="Other")]), origin="ucdp")
+        store.upsert(incidents([dict(TEACHING[0], id="u9", place="Other")]), origin="ucdp",
+                     who=ANALYST)
     pd.testing.assert_frame_equal(_learned(store), before)
 
 
 def test_a_store_made_before_learned_places_learns_on_opening(tmp_path):
     path = tmp_path / "old.gpkg"
     opened = open_store(path)
-    opened.upsert(incidents(TEACHING[:2]), origin="ucdp")
+    opened.upsert(incidents(TEACHING[:2]), origin="ucdp", who=ANALYST)
     with sqlite3.connect(path) as conn:  # what an older release left behind
         conn.execute("DROP TABLE learned_places")
         conn.execute("DROP TABLE learned_sources")
@@ -175,7 +177,7 @@ def test_a_postgis_store_made_before_learned_places_learns_on_opening(postgis_ur
     url = f"{postgis_url}&schema={schema}"
     try:
         opened = open_store(url)
-        opened.upsert(incidents(TEACHING[:2]), origin="ucdp")
+        opened.upsert(incidents(TEACHING[:2]), origin="ucdp", who=ANALYST)
         opened.close()
         with psycopg.connect(postgis_url, autocommit=True) as conn:
             conn.execute(f'DROP TABLE "{schema}".learned_places, "{schema}".learned_sources')

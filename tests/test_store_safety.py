@@ -16,6 +16,7 @@ from geo.io.mappings import MappingMemory
 from geo.settings import load_settings
 from geo.store import open_store, seed_store
 from geo.store.gpkg import GeoPackageStore
+from tests.helpers.identities import ANALYST, analyst
 from tests.helpers.store_data import incidents
 
 ROWS = [{"id": f"r{i}", "date_start": "2017-10-05", "latitude": "35.9", "longitude": "39.0",
@@ -97,12 +98,12 @@ def _limited(pages: int):
 
 def test_a_full_disk_says_so_and_the_store_is_unchanged(tmp_path, monkeypatch):
     store = open_store(tmp_path / "s.gpkg")
-    store.upsert(incidents(ROWS[:5]), origin="test")
+    store.upsert(incidents(ROWS[:5]), origin="test", who=ANALYST)
     with sqlite3.connect(store.path) as conn:
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
     monkeypatch.setattr(GeoPackageStore, "_connect", _limited(pages + 1))
     with pytest.raises(StoreUnavailable, match="disk is full") as caught:
-        store.upsert(incidents(ROWS), origin="test")
+        store.upsert(incidents(ROWS), origin="test", who=ANALYST)
     assert "rollback" not in str(caught.value)
     monkeypatch.undo()
     assert store.count() == 5
@@ -110,7 +111,7 @@ def test_a_full_disk_says_so_and_the_store_is_unchanged(tmp_path, monkeypatch):
 
 def test_a_read_only_file_says_so_and_can_still_be_read(tmp_path, monkeypatch):
     store = open_store(tmp_path / "s.gpkg")
-    store.upsert(incidents(ROWS[:2]), origin="test")
+    store.upsert(incidents(ROWS[:2]), origin="test", who=ANALYST)
 
     @contextmanager
     def read_only(self):
@@ -124,9 +125,9 @@ def test_a_read_only_file_says_so_and_can_still_be_read(tmp_path, monkeypatch):
     monkeypatch.setattr(GeoPackageStore, "_connect", read_only)
     assert store.count() == 2
     with pytest.raises(StoreUnavailable, match="read-only"):
-        store.upsert(incidents(ROWS[2:4]), origin="test")
+        store.upsert(incidents(ROWS[2:4]), origin="test", who=ANALYST)
     with pytest.raises(StoreUnavailable, match="read-only"):
-        store.edit("r0", {"killed_min": "4"}, who="alice")
+        store.edit("r0", {"killed_min": "4"}, who=analyst("alice"))
 
 
 def test_the_command_line_refuses_an_empty_store_file(tmp_path, capsys):
@@ -143,7 +144,7 @@ def test_a_nul_byte_is_named_and_writes_nothing(store):
     frame = incidents(ROWS[:3])
     frame.loc[1, "description"] = "before\x00after"
     with pytest.raises(Invalid, match=r"incident r1, description: contains a NUL byte"):
-        store.upsert(frame, origin="test")
+        store.upsert(frame, origin="test", who=ANALYST)
     assert store.count() == 0
 
 
@@ -158,19 +159,20 @@ def test_an_import_with_a_nul_byte_rejects_that_row_only(store, tmp_path):
 
 
 def test_the_quality_flag_survives_both_back_ends(store):
-    store.upsert(incidents([{"id": "q", "killed_min": "8", "killed_max": "7"}]), origin="t")
+    store.upsert(incidents([{"id": "q", "killed_min": "8", "killed_max": "7"}]), origin="t",
+                 who=ANALYST)
     assert store.get("q")["quality"] == "killed_max 7 is below killed_min 8"
     assert store.incidents()["quality"].tolist() == ["killed_max 7 is below killed_min 8"]
     # An analyst may correct other fields of a flagged record, and fix the bounds.
-    store.edit("q", {"claim_status": "confirmed"}, who="alice")
-    store.edit("q", {"killed_max": "9"}, who="alice")
+    store.edit("q", {"claim_status": "confirmed"}, who=analyst("alice"))
+    store.edit("q", {"killed_max": "9"}, who=analyst("alice"))
     assert store.get("q")["quality"] == ""
 
 
 def test_a_store_made_before_the_quality_column_gets_it(store_location):
     store = open_store(store_location)
-    store.upsert(incidents(ROWS[:2]), origin="test")
-    store.edit("r0", {"killed_min": "4"}, who="alice")  # keeps an imported copy (JSON)
+    store.upsert(incidents(ROWS[:2]), origin="test", who=ANALYST)
+    store.edit("r0", {"killed_min": "4"}, who=analyst("alice"))  # keeps an imported copy (JSON)
     if store.kind == "geopackage":
         with sqlite3.connect(store.path) as conn:
             conn.execute("ALTER TABLE incidents DROP COLUMN quality")
@@ -184,7 +186,7 @@ def test_a_store_made_before_the_quality_column_gets_it(store_location):
     store.close()
     again = open_store(store_location)
     assert again.incidents()["quality"].tolist() == ["", ""]
-    result = again.upsert(incidents(ROWS[:2]), origin="test")
+    result = again.upsert(incidents(ROWS[:2]), origin="test", who=ANALYST)
     assert result.unchanged == ["r0", "r1"] and again.get("r0")["killed_min"] == 4
     again.close()
 

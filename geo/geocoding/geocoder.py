@@ -39,7 +39,7 @@ from geo.geocoding.gazetteer import Gazetteer, Place
 from geo.geocoding.index_file import build_part
 from geo.geocoding.learned import LearnedPlaceSource, learned_gazetteer_rows
 from geo.geocoding.names import name_keys
-from geo.geocoding.overrides import Override, OverrideStore
+from geo.geocoding.overrides import Override, OverrideIndex, OverrideStore
 from geo.geocoding.sources import load_gazetteer
 from geo.settings import Settings, load_settings
 
@@ -159,8 +159,8 @@ class Geocoder:
     ----------
     places : Gazetteer or sequence of Place
         The gazetteer.
-    overrides : OverrideStore, optional
-        Analysts' corrections, consulted before the gazetteer.
+    overrides : OverrideIndex, optional
+        Analysts' corrections (a snapshot), consulted before the gazetteer.
     areas : AreaContext, optional
         Admin-area polygons, to reject candidates outside the area a record gives.
     default_country : str
@@ -173,7 +173,7 @@ class Geocoder:
     def __init__(
         self,
         places: Gazetteer | Sequence[Place],
-        overrides: OverrideStore | None = None,
+        overrides: OverrideIndex | None = None,
         *,
         areas: AreaContext | None = None,
         default_country: str = "",
@@ -181,7 +181,7 @@ class Geocoder:
     ) -> None:
         gaz = places if isinstance(places, Gazetteer) else Gazetteer.from_places(places)
         self.base = gaz
-        self.overrides = overrides if overrides is not None else OverrideStore(None)
+        self.overrides = overrides if overrides is not None else OverrideIndex()
         self.areas = areas
         self.default_country = default_country.strip().upper()
         self.calibration = calibration or Calibration()
@@ -206,7 +206,7 @@ class Geocoder:
         self._parse_cache: dict[str, ParsedPlace] = {}
 
     # ------------------------------------------------------------------ derived geocoders
-    def with_overrides(self, overrides: OverrideStore) -> Geocoder:
+    def with_overrides(self, overrides: OverrideIndex) -> Geocoder:
         """A geocoder with other corrections, sharing this one's gazetteer and indexes.
 
         Neither geocoder is changed: a geocoder cached for every session stays as it
@@ -214,7 +214,7 @@ class Geocoder:
 
         Parameters
         ----------
-        overrides : OverrideStore
+        overrides : OverrideIndex
 
         Returns
         -------

@@ -4,20 +4,30 @@ Each correction maps a place name, optionally within a country and a first-level
 admin area, either to a gazetteer id or to a hand-placed pin (latitude, longitude,
 precision). It applies to every present and future record with that name in that
 context. Nothing is ever deleted: undoing a correction marks it inactive with who
-undid it and when, so the file stays an audit trail. Writes are atomic.
+undid it and when, so the corrections stay an audit trail.
+
+Where corrections live is not this module's business: the incident store keeps them
+(shared by every app instance, in transactions; see :mod:`geo.store`) and implements
+:class:`CorrectionStore`; :class:`OverrideStore` keeps them in a CSV file for the
+command line and the read-only file mode. The geocoder reads an :class:`OverrideIndex`,
+an immutable snapshot.
 """
 
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
-from geo.errors import NotFound
+from geo.access import Action, Identity, require
+from geo.errors import Invalid, NotFound
 from geo.geocoding.names import basic_key, name_key
 
 #: Columns of the overrides CSV file, in order.
@@ -115,19 +125,18 @@ def override_key(name: str, country: str | None, admin1: str | None) -> tuple[st
     )
 
 
-class OverrideStore:
-    """The corrections file, read once and rewritten atomically on every change.
+class OverrideIndex:
+    """An immutable snapshot of corrections, indexed by the key each applies to.
 
     Parameters
     ----------
-    path : Path or None
-        CSV file (created on the first change); None keeps corrections in memory only.
+    records : sequence of Override
+        Every correction, undone ones included, oldest first.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path
-        self._all: list[Override] = _read(path) if path is not None and path.exists() else []
-        self._index()
+    def __init__(self, records: Sequence[Override] = ()) -> None:
+        self._all = list(records)
+        self._active = {o.key: o for o in self._all if o.active}
 
     def __len__(self) -> int:
         return len(self._active)
@@ -139,6 +148,10 @@ class OverrideStore:
     def active(self) -> list[Override]:
         """The corrections in force."""
         return list(self._active.values())
+
+    def get(self, override_id: str) -> Override | None:
+        """One correction by id, or None."""
+        return next((o for o in self._all if o.override_id == override_id), None)
 
     def find(self, name: str, country: str | None = None,
              admin1: str | None = None) -> Override | None:
@@ -162,97 +175,182 @@ class OverrideStore:
                 return found
         return None
 
-    def add(
-        self,
-        name: str,
-        *,
-        country: str = "",
-        admin1: str = "",
-        gazetteer_id: str = "",
-        latitude: float | None = None,
-        longitude: float | None = None,
-        precision: int | None = None,
-        who: str = "",
-        note: str = "",
-    ) -> Override:
-        """Record a correction; it supersedes the one in force for the same key.
 
-        Parameters
-        ----------
-        name : str
-            The name as written.
-        country, admin1 : str
-            Context ('' = any).
-        gazetteer_id : str
-            Chosen gazetteer entry; or give ``latitude``, ``longitude`` (and ``precision``).
-        who, note : str
+@runtime_checkable
+class CorrectionStore(Protocol):
+    """Where corrections are kept and changed (the incident store, or a CSV file)."""
 
-        Returns
-        -------
-        Override
-        """
-        if not name_key(name) and not basic_key(name):
-            raise ValueError("an override needs a place name")
-        if not gazetteer_id:
-            if latitude is None or longitude is None:
-                raise ValueError("an override needs a gazetteer id or a latitude and longitude")
-            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                raise ValueError("latitude/longitude out of range")
-            precision = precision or 1
-            if precision not in (1, 2, 3, 4):
-                raise ValueError("precision must be 1, 2, 3 or 4")
-        now = _now()
-        new = Override(
-            override_id=f"o{len(self._all) + 1}",
-            name=name.strip(),
-            country=country.strip().upper(),
-            admin1=admin1.strip(),
-            gazetteer_id=gazetteer_id,
-            latitude=None if gazetteer_id else float(latitude),  # type: ignore[arg-type]
-            longitude=None if gazetteer_id else float(longitude),  # type: ignore[arg-type]
-            precision=None if gazetteer_id else precision,
-            created_by=who,
-            created_at=now,
-            note=note,
+    def corrections(self) -> list[Override]:
+        """Every correction, undone ones included, oldest first."""
+        ...
+
+    def corrections_revision(self) -> int:
+        """A number that changes whenever a correction is added or undone."""
+        ...
+
+    def add_correction(self, name: str, *, who: Identity, country: str = "",
+                       admin1: str = "", gazetteer_id: str = "",
+                       latitude: float | None = None, longitude: float | None = None,
+                       precision: int | None = None, note: str = "") -> Override:
+        """Record a correction; it supersedes the one in force for the same key."""
+        ...
+
+    def undo_correction(self, override_id: str, *, who: Identity) -> Override:
+        """Deactivate a correction (kept, marked undone)."""
+        ...
+
+
+def draft_override(
+    name: str,
+    *,
+    who: Identity,
+    country: str = "",
+    admin1: str = "",
+    gazetteer_id: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    precision: int | None = None,
+    note: str = "",
+) -> Override:
+    """Check a new correction and the right to make it; its id is given when stored.
+
+    Returns
+    -------
+    Override
+        With ``override_id`` '' and ``created_by`` the identity's label.
+
+    Raises
+    ------
+    Forbidden
+        The identity may not correct place names.
+    Invalid
+        No name, neither a gazetteer id nor a pin, a pin out of range or a bad precision.
+    """
+    require(who, Action.CORRECT_PLACE)
+    if not name_key(name) and not basic_key(name):
+        raise Invalid("an override needs a place name")
+    if not gazetteer_id:
+        if latitude is None or longitude is None:
+            raise Invalid("an override needs a gazetteer id or a latitude and longitude")
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise Invalid("latitude/longitude out of range")
+        precision = precision or 1
+        if precision not in (1, 2, 3, 4):
+            raise Invalid("precision must be 1, 2, 3 or 4")
+    return Override(
+        override_id="",
+        name=name.strip(),
+        country=country.strip().upper(),
+        admin1=admin1.strip(),
+        gazetteer_id=gazetteer_id,
+        latitude=None if gazetteer_id else float(latitude),  # type: ignore[arg-type]
+        longitude=None if gazetteer_id else float(longitude),  # type: ignore[arg-type]
+        precision=None if gazetteer_id else precision,
+        created_by=who.label,
+        created_at=now_utc(),
+        note=note,
+    )
+
+
+def check_undo(found: Override | None, override_id: str, who: Identity) -> Override:
+    """The correction as undone by ``who``, after checking it may be.
+
+    Raises
+    ------
+    NotFound
+        No correction has this id.
+    Invalid
+        It is undone already.
+    Forbidden
+        It is someone else's and ``who`` is not an admin (or ``who`` may not undo at all).
+    """
+    if found is None:
+        raise NotFound("override", override_id)
+    own = found.created_by == who.label
+    require(who, Action.UNDO_OWN if own else Action.UNDO_ANY)
+    if not found.active:
+        raise Invalid(f"override {override_id} is already undone")
+    return replace(found, active=False, undone_by=who.label, undone_at=now_utc())
+
+
+class OverrideStore(OverrideIndex):
+    """Corrections in a CSV file, re-read and rewritten atomically under a file lock.
+
+    For the command line and the read-only file mode; the app keeps corrections in
+    the incident store. Concurrent writers (threads, processes) queue on an ``fcntl``
+    lock and each re-reads the file before changing it, so none loses another's update.
+
+    Parameters
+    ----------
+    path : Path or None
+        CSV file (created on the first change); None keeps corrections in memory only.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        super().__init__(self._load())
+
+    def _load(self) -> list[Override]:
+        return _read(self.path) if self.path is not None and self.path.exists() else []
+
+    def corrections(self) -> list[Override]:
+        """See :class:`CorrectionStore`."""
+        return self.all()
+
+    def corrections_revision(self) -> int:
+        """The file's modification time in nanoseconds (0 when absent)."""
+        if self.path is None or not self.path.exists():
+            return len(self._all)
+        return self.path.stat().st_mtime_ns
+
+    def add_correction(self, name: str, *, who: Identity, country: str = "",
+                       admin1: str = "", gazetteer_id: str = "",
+                       latitude: float | None = None, longitude: float | None = None,
+                       precision: int | None = None, note: str = "") -> Override:
+        """See :class:`CorrectionStore`."""
+        draft = draft_override(
+            name, who=who, country=country, admin1=admin1, gazetteer_id=gazetteer_id,
+            latitude=latitude, longitude=longitude, precision=precision, note=note,
         )
-        records = [
-            replace(o, active=False, undone_by=who, undone_at=now)
-            if o.active and o.key == new.key else o
-            for o in self._all
-        ]
-        self._commit([*records, new])
+        with self._locked():
+            current = self._load()
+            new = replace(draft, override_id=f"o{len(current) + 1}")
+            records = [
+                replace(o, active=False, undone_by=who.label, undone_at=new.created_at)
+                if o.active and o.key == new.key else o
+                for o in current
+            ]
+            self._commit([*records, new])
         return new
 
-    def undo(self, override_id: str, *, who: str = "") -> Override:
-        """Deactivate a correction (it stays in the file, marked undone).
+    def undo_correction(self, override_id: str, *, who: Identity) -> Override:
+        """See :class:`CorrectionStore`."""
+        with self._locked():
+            current = self._load()
+            found = next((o for o in current if o.override_id == override_id), None)
+            undone = check_undo(found, override_id, who)
+            self._commit([undone if o.override_id == override_id else o for o in current])
+        return undone
 
-        Parameters
-        ----------
-        override_id : str
-        who : str
-
-        Returns
-        -------
-        Override
-            The correction as now stored.
-        """
-        for i, o in enumerate(self._all):
-            if o.override_id == override_id:
-                if not o.active:
-                    raise ValueError(f"override {override_id} is already undone")
-                undone = replace(o, active=False, undone_by=who, undone_at=_now())
-                self._commit([*self._all[:i], undone, *self._all[i + 1:]])
-                return undone
-        raise NotFound("override", str(override_id))
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if self.path is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT,
+                     0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def _commit(self, records: list[Override]) -> None:
         if self.path is not None:
             _write(self.path, records)
-        self._all = records
-        self._index()
-
-    def _index(self) -> None:
-        self._active = {o.key: o for o in self._all if o.active}
+        OverrideIndex.__init__(self, records)
 
 
 def _admin_key(admin1: str) -> str:
@@ -262,7 +360,8 @@ def _admin_key(admin1: str) -> str:
     return name_key(text) if text.strip() else ""
 
 
-def _now() -> str:
+def now_utc() -> str:
+    """The current time in UTC to the second, ISO 8601, as corrections record it."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 

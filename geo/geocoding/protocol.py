@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from geo.geocoding.gazetteer import Gazetteer
 from geo.geocoding.geocoder import GeocodeResult
-from geo.geocoding.overrides import OverrideStore
+from geo.geocoding.overrides import OverrideIndex
 
 
 @runtime_checkable
@@ -23,7 +23,7 @@ class PlaceResolver(Protocol):
     gazetteer : Gazetteer or None
         The places it resolves against, for nearest-place naming of points that
         have coordinates but no place; None when it has no gazetteer of its own.
-    overrides : OverrideStore
+    overrides : OverrideIndex
         Analysts' corrections it consults first (empty when there are none).
     """
 
@@ -33,8 +33,8 @@ class PlaceResolver(Protocol):
         ...
 
     @property
-    def overrides(self) -> OverrideStore:
-        """Analysts' corrections it consults first."""
+    def overrides(self) -> OverrideIndex:
+        """Analysts' corrections it consults first (a snapshot)."""
         ...
 
     def geocode(

@@ -11,7 +11,9 @@ Typical use::
     seed_store(store)             # first start: load data/seed_incidents.csv
     frame = store.incidents()     # typed like geo.schema.validate_incidents output
     store.query(date_from="2017-10-01", date_to="2017-10-31", bounds=(35, 32, 42, 37))
-    store.edit("seed-raqqah-2017-10", {"killed_min": 3}, who="alice", reason="new report")
+    alice = Identity("alice@example.org", Role.ANALYST)
+    store.edit("seed-raqqah-2017-10", {"killed_min": 3}, who=alice, reason="new report")
+    store.add_correction("Tal Abyad", country="SY", gazetteer_id="geonames:163750", who=alice)
     store.history("seed-raqqah-2017-10")
 """
 
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geo.access import system_identity
+from geo.geocoding.overrides import OverrideStore
 from geo.io.load import load_incidents
 from geo.schema import RowError
 from geo.settings import PROJECT_ROOT, load_settings
@@ -43,6 +47,7 @@ __all__ = [
     "InvalidEdit",
     "UpsertResult",
     "is_database_url",
+    "move_corrections",
     "open_store",
     "origins_of",
     "seed_store",
@@ -121,5 +126,30 @@ def seed_store(
     source = Path(path) if path is not None else load_settings().incidents_path
     loaded = load_incidents(source)
     origins = origins_of(loaded.incidents["source_name"].tolist(), source.name)
-    result = store.upsert(loaded.incidents, origin=origins, who=f"seed {source.name}")
+    result = store.upsert(
+        loaded.incidents, origin=origins, who=system_identity(f"seed {source.name}")
+    )
     return result, loaded.errors
+
+
+def move_corrections(store: IncidentStore, path: str | Path | None = None) -> int:
+    """Move the corrections of a CSV file (the old ``data/geocode_overrides.csv``) into
+    a store that has none yet; the file is left as it was.
+
+    Parameters
+    ----------
+    store : IncidentStore
+    path : str or Path, optional
+        Defaults to ``load_settings().overrides_path`` (``INCIDENT_MAP_OVERRIDES``).
+
+    Returns
+    -------
+    int
+        How many corrections were moved (0 when the file is absent or the store
+        already holds corrections).
+    """
+    source = Path(path) if path is not None else load_settings().overrides_path
+    if not source.exists() or store.corrections():
+        return 0
+    records = OverrideStore(source).all()
+    return store.import_corrections(records, who=system_identity(f"corrections {source.name}"))

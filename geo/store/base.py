@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from geo.access import Action, Identity, require
 from geo.errors import Invalid, NotFound
 from geo.geocoding.learned import LEARN_FIELDS
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
+from geo.store.corrections import CorrectionTransaction, StoreCorrections
 from geo.store.records import (
     COLUMN_INDEX,
     FLOAT_COLUMNS,
@@ -72,7 +74,7 @@ class UpsertResult:
     duplicates: list[DuplicateFlag] = field(default_factory=list)
 
 
-class WriteTransaction(ABC):
+class WriteTransaction(CorrectionTransaction, ABC):
     """The primitives a back end offers inside one locked write transaction."""
 
     @abstractmethod
@@ -94,12 +96,6 @@ class WriteTransaction(ABC):
     @abstractmethod
     def add_history(self, entries: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
         """Append history rows in :data:`HISTORY_COLUMNS` order."""
-
-    @abstractmethod
-    def duplicate_candidates(
-        self, date_from: str, date_to: str, exclude_origin: str | None
-    ) -> pd.DataFrame:
-        """Dated records overlapping the range, with :data:`CANDIDATE_COLUMNS`."""
 
     @abstractmethod
     def add_duplicates(self, flags: Sequence[DuplicateFlag], at: str) -> None:
@@ -146,7 +142,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class IncidentStore(ABC):
+class IncidentStore(StoreCorrections, ABC):
     """Where incidents live: one interface over the embedded file and PostGIS.
 
     Every write runs in one transaction under a store-wide write lock: it happens
@@ -165,9 +161,13 @@ class IncidentStore(ABC):
         incidents: pd.DataFrame,
         *,
         origin: str | Sequence[str] = "",
-        who: str = "import",
+        who: Identity,
+        action: Action = Action.IMPORT,
     ) -> UpsertResult:
         """Insert new records and update changed ones, in one transaction.
+
+        Likely duplicates are looked for after the transaction commits, outside the
+        store's write lock, and flagged in a second short transaction.
 
         Parameters
         ----------
@@ -176,13 +176,23 @@ class IncidentStore(ABC):
         origin : str or sequence of str
             Dataset each record comes from (``acled``, ``ucdp``, a source name): likely
             duplicates are flagged only between different origins.
-        who : str
-            Recorded in the history of the records this changes.
+        who : Identity
+            Who imports; recorded in the history of the records this changes.
+        action : Action
+            ``IMPORT`` or ``ACCEPT_EXTRACTED`` (both need the analyst role).
 
         Returns
         -------
         UpsertResult
+
+        Raises
+        ------
+        Forbidden
+            ``who`` may not do ``action``.
         """
+        if action not in (Action.IMPORT, Action.ACCEPT_EXTRACTED):
+            raise ValueError(f"upsert cannot {action.value}")
+        require(who, action)
         rows = frame_to_rows(incidents)
         check_storable(rows)
         origins = [origin] * len(rows) if isinstance(origin, str) else list(origin)
@@ -220,12 +230,13 @@ class IncidentStore(ABC):
             if new:
                 tx.insert(feed(new), at)
                 tx.add_history(
-                    (str(r[0]), at, who, CREATED, "", "created", "") for r, _, _ in new
+                    (str(r[0]), at, who.label, CREATED, "", "created", "") for r, _, _ in new
                 )
             if changed:
                 tx.update(changed, at)
                 tx.add_history(
-                    (c.incident_id, at, who, c.field, c.before, c.after, "source updated")
+                    (c.incident_id, at, who.label, c.field, c.before, c.after,
+                     "source updated")
                     for c in result.changes
                 )
             touched = set(result.inserted) | set(result.updated)
@@ -235,50 +246,61 @@ class IncidentStore(ABC):
                 tx.relearn(redone)
                 if new:
                     tx.learn_new(after, {o for _, o, _ in new}, redone)
-                result.duplicates = self._flag_duplicates(tx, rows, origins, touched, at)
             if touched or changed:
                 tx.bump_revision()
+        if touched:
+            result.duplicates = self._flag_duplicates(rows, origins, touched)
         return result
 
     def _flag_duplicates(
-        self,
-        tx: WriteTransaction,
-        rows: Sequence[Row],
-        origins: Sequence[str],
-        touched: set[str],
-        at: str,
+        self, rows: Sequence[Row], origins: Sequence[str], touched: set[str]
     ) -> list[DuplicateFlag]:
-        starts = [r[COLUMN_INDEX["date_start"]] for r in rows if str(r[0]) in touched]
-        ends = [r[COLUMN_INDEX["date_end"]] for r in rows if str(r[0]) in touched]
-        dated = [s for s in starts if s], [e for e in ends if e]
-        if not dated[0] or not dated[1]:
+        """Flag likely duplicates of the records just written (committed already).
+
+        Candidates are read without the write lock, grouped in spatial and temporal
+        buckets and bounded per record (:func:`geo.store.records.find_duplicates`); the
+        flags are written in their own short transaction. Each import looks after its
+        own commit, so of two concurrent imports the later one sees the other's records.
+        """
+        batch = [(r, o) for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched]
+        starts = [r[COLUMN_INDEX["date_start"]] for r, _ in batch if r[COLUMN_INDEX["date_start"]]]
+        ends = [r[COLUMN_INDEX["date_end"]] for r, _ in batch if r[COLUMN_INDEX["date_end"]]]
+        if not starts or not ends:
             return []
-        batch_origins = {o for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched}
+        batch_origins = {o for _, o in batch}
         exclude = next(iter(batch_origins)) if len(batch_origins) == 1 else None
-        first = min(str(s) for s in dated[0])
-        last = max(str(e) for e in dated[1])
-        candidates = tx.duplicate_candidates(first, last, exclude)
+        candidates = self._duplicate_candidates(
+            min(str(s) for s in starts), max(str(e) for e in ends), exclude
+        )
         if exclude is not None:
             if candidates.empty:
                 return []
-            batch = [r for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched]
             own = pd.DataFrame(
                 [[r[COLUMN_INDEX[c]] if c != "origin" else exclude for c in CANDIDATE_COLUMNS]
-                 for r in batch if r[COLUMN_INDEX["date_start"]]],
+                 for r, _ in batch if r[COLUMN_INDEX["date_start"]]],
                 columns=list(CANDIDATE_COLUMNS),
             )
             candidates = pd.concat([own, candidates], ignore_index=True)
         flags = find_duplicates(candidates, touched)
         if flags:
-            tx.add_duplicates(flags, at)
+            with self._transaction() as tx:
+                tx.add_duplicates(flags, now())
+                tx.bump_revision()
         return flags
+
+    @abstractmethod
+    def _duplicate_candidates(
+        self, date_from: str, date_to: str, exclude_origin: str | None
+    ) -> pd.DataFrame:
+        """Dated records overlapping the range (:data:`CANDIDATE_COLUMNS`), read without
+        the write lock through the date index."""
 
     def edit(
         self,
         incident_id: str,
         changes: Mapping[str, object],
         *,
-        who: str,
+        who: Identity,
         reason: str = "",
         expected: Mapping[str, object] | None = None,
     ) -> list[Change]:
@@ -289,8 +311,8 @@ class IncidentStore(ABC):
         incident_id : str
         changes : mapping
             Field to new value (as an analyst types it; None or '' empties it).
-        who : str
-            The analyst.
+        who : Identity
+            The analyst (recorded in the history).
         reason : str
             Why, in the analyst's words.
         expected : mapping, optional
@@ -304,13 +326,16 @@ class IncidentStore(ABC):
 
         Raises
         ------
-        geo.errors.NotFound
+        Forbidden
+            ``who`` may not correct records.
+        NotFound
             No record has this id.
         InvalidEdit
             The record would not validate.
         EditConflict
             See ``expected``.
         """
+        require(who, Action.EDIT)
         at = now()
         with self._transaction() as tx:
             found = tx.fetch([incident_id])
@@ -330,7 +355,8 @@ class IncidentStore(ABC):
                 base = current if stored_base is None else stored_base
                 tx.update([(row, None if row == base else base)], at)
                 tx.add_history(
-                    (c.incident_id, at, who, c.field, c.before, c.after, reason) for c in changed
+                    (c.incident_id, at, who.label, c.field, c.before, c.after, reason)
+                    for c in changed
                 )
                 if any(c.field in LEARN_FIELDS for c in changed):
                     tx.relearn(tx.origins([incident_id]))
@@ -358,16 +384,20 @@ class IncidentStore(ABC):
         whether each is used, how many places and records, who switched it and when."""
         return learned_sql.sources_frame(self._run_read, self._dialect())
 
-    def set_source_enabled(self, source: str, enabled: bool, *, who: str) -> None:
+    def set_source_enabled(self, source: str, enabled: bool, *, who: Identity) -> None:
         """Let the geocoder use a dataset's learned places, or not (kept either way).
 
         Raises
         ------
+        Forbidden
+            ``who`` may not correct place names.
         geo.errors.NotFound
             No dataset of that name taught any place.
         """
+        require(who, Action.CORRECT_PLACE)
         with self._transaction() as tx:
-            if not learned_sql.set_enabled(tx.run, tx.dialect, source, enabled, who, now()):
+            if not learned_sql.set_enabled(tx.run, tx.dialect, source, enabled, who.label,
+                                           now()):
                 raise NotFound("learned source", source)
 
     def relearn(self) -> None:
@@ -382,6 +412,30 @@ class IncidentStore(ABC):
     @abstractmethod
     def _dialect(self) -> learned_sql.Dialect:
         """How this back end names the tables of :mod:`geo.store.learned`."""
+
+    def set_duplicate_status(self, id_a: str, id_b: str, status: str, *, who: Identity) -> None:
+        """Mark a flagged pair ``dismissed`` (not the same event) or ``open`` again.
+
+        Raises
+        ------
+        Forbidden
+            ``who`` may not review duplicates.
+        NotFound
+            The pair is not flagged.
+        """
+        require(who, Action.REVIEW_DUPLICATES)
+        if status not in ("open", "dismissed"):
+            raise ValueError(f"unknown duplicate status {status!r}")
+        a, b = sorted((id_a, id_b))
+        with self._transaction() as tx:
+            if not self._set_duplicate_status(tx, a, b, status):
+                raise NotFound("duplicate flag", f"{a} / {b}")
+            tx.add_history([(a, now(), who.label, "duplicate of " + b, "", status, "")])
+            tx.bump_revision()
+
+    @abstractmethod
+    def _set_duplicate_status(self, tx: WriteTransaction, a: str, b: str, status: str) -> bool:
+        """Set a flagged pair's status inside ``tx``; False when the pair is not flagged."""
 
     # -- reads --------------------------------------------------------------------------
 
@@ -443,10 +497,6 @@ class IncidentStore(ABC):
     @abstractmethod
     def duplicates(self) -> pd.DataFrame:
         """Flagged likely duplicates (:data:`DUPLICATE_COLUMNS`)."""
-
-    @abstractmethod
-    def set_duplicate_status(self, id_a: str, id_b: str, status: str, *, who: str) -> None:
-        """Mark a flagged pair ``dismissed`` (not the same event) or ``open`` again."""
 
     @abstractmethod
     def revision(self) -> int:

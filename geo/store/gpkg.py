@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import NotFound, StoreUnavailable
+from geo.errors import StoreUnavailable
+from geo.geocoding.overrides import Override
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
 from geo.store.base import (
@@ -39,6 +40,14 @@ from geo.store.base import (
 )
 from geo.store.base import (
     with_flags as add_flags,
+)
+from geo.store.corrections import (
+    CORRECTION_COLUMNS,
+    META_KEY,
+    SqliteCorrections,
+    add_sqlite_table,
+    correction_from_row,
+    sqlite_schema,
 )
 from geo.store.records import (
     DATE_COLUMNS,
@@ -155,7 +164,7 @@ _SCHEMA = [
         VALUES ('store_meta', 'attributes', 'store_meta', 'Incident Map store state')""",
 ]
 
-
+_CORRECTION_COLS = ", ".join(CORRECTION_COLUMNS)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -210,6 +219,7 @@ class GeoPackageStore(IncidentStore):
                     with self._connect() as conn:
                         _add_new_columns(conn)
                         _add_learned(conn)
+                        add_sqlite_table(conn)
                 else:
                     with self._connect() as conn:
                         _create(conn)
@@ -359,26 +369,42 @@ class GeoPackageStore(IncidentStore):
         )
         return pd.DataFrame(rows, columns=list(DUPLICATE_COLUMNS), dtype=object)
 
-    def set_duplicate_status(self, id_a: str, id_b: str, status: str, *, who: str) -> None:
-        """See :meth:`IncidentStore.set_duplicate_status`."""
-        a, b = sorted((id_a, id_b))
-        with self._transaction() as tx:
-            conn = tx.conn  # type: ignore[attr-defined]
-            cur = conn.execute(
-                "UPDATE incident_duplicates SET status = ? WHERE id_a = ? AND id_b = ?",
-                (status, a, b),
-            )
-            if cur.rowcount == 0:
-                raise NotFound("duplicate flag", f"{a} / {b}")
-            tx.add_history([(a, now(), who, "duplicate of " + b, "", status, "")])
-            tx.bump_revision()
+    def _set_duplicate_status(self, tx: WriteTransaction, a: str, b: str, status: str) -> bool:
+        cur = tx.conn.execute(  # type: ignore[attr-defined]
+            "UPDATE incident_duplicates SET status = ? WHERE id_a = ? AND id_b = ?",
+            (status, a, b),
+        )
+        return bool(cur.rowcount)
+
+    def _duplicate_candidates(
+        self, date_from: str, date_to: str, exclude_origin: str | None
+    ) -> pd.DataFrame:
+        sql = (
+            f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {TABLE} "
+            "WHERE date_start <= ? AND date_end >= ?"
+        )
+        params: list[object] = [date_to, date_from]
+        if exclude_origin is not None:
+            sql += " AND origin <> ?"
+            params.append(exclude_origin)
+        return pd.DataFrame(self._read(sql, params), columns=list(CANDIDATE_COLUMNS))
+
+    def corrections(self) -> list[Override]:
+        """See :meth:`IncidentStore.corrections`."""
+        rows = self._read(f"SELECT {_CORRECTION_COLS} FROM geocode_overrides ORDER BY fid")
+        return [correction_from_row(r) for r in rows]
+
+    def corrections_revision(self) -> int:
+        """See :meth:`IncidentStore.corrections_revision`."""
+        rows = self._read("SELECT value FROM store_meta WHERE key = ?", [META_KEY])
+        return int(rows[0][0]) if rows else 0  # type: ignore[call-overload]
 
     def revision(self) -> int:
         """See :meth:`IncidentStore.revision`."""
         return int(self._read("SELECT value FROM store_meta WHERE key = 'revision'")[0][0])  # type: ignore[call-overload]
 
 
-class _GpkgTransaction(WriteTransaction):
+class _GpkgTransaction(SqliteCorrections, WriteTransaction):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
@@ -440,20 +466,6 @@ class _GpkgTransaction(WriteTransaction):
             entries,
         )
 
-    def duplicate_candidates(
-        self, date_from: str, date_to: str, exclude_origin: str | None
-    ) -> pd.DataFrame:
-        sql = (
-            f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {TABLE} "
-            "WHERE date_start <= ? AND date_end >= ?"
-        )
-        params: list[object] = [date_to, date_from]
-        if exclude_origin is not None:
-            sql += " AND origin <> ?"
-            params.append(exclude_origin)
-        rows = self.conn.execute(sql, params).fetchall()
-        return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
-
     def add_duplicates(self, flags: Sequence[DuplicateFlag], at: str) -> None:
         self.conn.executemany(
             "INSERT OR IGNORE INTO incident_duplicates (id_a, id_b, reason, flagged_at) "
@@ -462,9 +474,7 @@ class _GpkgTransaction(WriteTransaction):
         )
 
     def bump_revision(self) -> None:
-        self.conn.execute(
-            "UPDATE store_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
-        )
+        self._bump("revision")
 
     def run(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
         return self.conn.execute(statement, tuple(params)).fetchall()
@@ -526,18 +536,12 @@ def _check_existing(path: Path) -> None:
 
 
 def _create(conn: sqlite3.Connection) -> None:
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'"
-    ).fetchone()
-    if exists:
-        _add_new_columns(conn)
-        _add_learned(conn)
-        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {_USER_VERSION}")
-        for statement in [*_SCHEMA, *learned_sql.schema(DIALECT), *_LEARNED_CONTENTS]:
+        for statement in [*_SCHEMA, *learned_sql.schema(DIALECT), *_LEARNED_CONTENTS,
+                          *sqlite_schema()]:
             conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -20,7 +21,8 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.errors import NotFound, StoreUnavailable
+from geo.errors import StoreUnavailable
+from geo.geocoding.overrides import Override
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
 from geo.store.base import (
@@ -33,11 +35,18 @@ from geo.store.base import (
     base_from_json,
     base_json,
     iso_day,
-    now,
     split_bounds,
 )
 from geo.store.base import (
     with_flags as add_flags,
+)
+from geo.store.corrections import (
+    CORRECTION_COLUMNS,
+    META_KEY,
+    correction_from_row,
+    correction_row,
+    numeric_id,
+    sql_type,
 )
 from geo.store.records import (
     DATE_COLUMNS,
@@ -119,7 +128,8 @@ class PostGISStore(IncidentStore):
         s = sql.Identifier(self.schema)
         self._t = {
             name: sql.SQL("{}.{}").format(s, sql.Identifier(name))
-            for name in ("incidents", "incident_history", "incident_duplicates", "store_meta")
+            for name in ("incidents", "incident_history", "incident_duplicates", "store_meta",
+                         "geocode_overrides")
         }
         self._lock_key = f"incident-map:{self.schema}"
 
@@ -228,6 +238,19 @@ class PostGISStore(IncidentStore):
             .format(t["store_meta"]),
             sql.SQL("INSERT INTO {} VALUES ('revision', '0') ON CONFLICT DO NOTHING")
             .format(t["store_meta"]),
+            sql.SQL("CREATE TABLE IF NOT EXISTS {} (fid bigserial PRIMARY KEY, {})").format(
+                t["geocode_overrides"],
+                sql.SQL(", ").join(
+                    sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(sql_type(c, postgres=True)))
+                    for c in CORRECTION_COLUMNS
+                ),
+            ),
+            sql.SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS geocode_overrides_in_force ON {} "
+                "(name_key, country, admin_key) WHERE active = 1"
+            ).format(t["geocode_overrides"]),
+            sql.SQL("INSERT INTO {} VALUES ({}, '0') ON CONFLICT DO NOTHING")
+            .format(t["store_meta"], sql.Literal(META_KEY)),
         ]
         conn = self._conn()
         with conn.transaction():
@@ -359,20 +382,48 @@ class PostGISStore(IncidentStore):
         )
         return pd.DataFrame(rows, columns=list(DUPLICATE_COLUMNS), dtype=object)
 
-    def set_duplicate_status(self, id_a: str, id_b: str, status: str, *, who: str) -> None:
-        """See :meth:`IncidentStore.set_duplicate_status`."""
-        a, b = sorted((id_a, id_b))
-        with self._transaction() as tx:
-            cur = tx.conn.execute(  # type: ignore[attr-defined]
-                sql.SQL("UPDATE {} SET status = %s WHERE id_a = %s AND id_b = %s").format(
-                    self._t["incident_duplicates"]
-                ),
-                (status, a, b),
+    def _set_duplicate_status(self, tx: WriteTransaction, a: str, b: str, status: str) -> bool:
+        cur = tx.conn.execute(  # type: ignore[attr-defined]
+            sql.SQL("UPDATE {} SET status = %s WHERE id_a = %s AND id_b = %s").format(
+                self._t["incident_duplicates"]
+            ),
+            (status, a, b),
+        )
+        return bool(cur.rowcount)
+
+    def _duplicate_candidates(
+        self, date_from: str, date_to: str, exclude_origin: str | None
+    ) -> pd.DataFrame:
+        columns = sql.SQL(", ").join(
+            sql.SQL("{}::text").format(sql.Identifier(c)) if c in DATE_COLUMNS
+            else sql.Identifier(c)
+            for c in CANDIDATE_COLUMNS
+        )
+        query = sql.SQL(
+            "SELECT {} FROM {} WHERE date_start <= %s::date AND date_end >= %s::date"
+        ).format(columns, self._t["incidents"])
+        params: list[object] = [date_to, date_from]
+        if exclude_origin is not None:
+            query += sql.SQL(" AND origin <> %s")
+            params.append(exclude_origin)
+        return pd.DataFrame(self._read(query, params), columns=list(CANDIDATE_COLUMNS))
+
+    def corrections(self) -> list[Override]:
+        """See :meth:`IncidentStore.corrections`."""
+        rows = self._read(
+            sql.SQL("SELECT {} FROM {} ORDER BY fid").format(
+                _correction_columns(), self._t["geocode_overrides"]
             )
-            if cur.rowcount == 0:
-                raise NotFound("duplicate flag", f"{a} / {b}")
-            tx.add_history([(a, now(), who, "duplicate of " + b, "", status, "")])
-            tx.bump_revision()
+        )
+        return [correction_from_row(r) for r in rows]
+
+    def corrections_revision(self) -> int:
+        """See :meth:`IncidentStore.corrections_revision`."""
+        rows = self._read(
+            sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._t["store_meta"]),
+            [META_KEY],
+        )
+        return int(rows[0][0]) if rows else 0
 
     def revision(self) -> int:
         """See :meth:`IncidentStore.revision`."""
@@ -442,24 +493,6 @@ class _PgTransaction(WriteTransaction):
             for entry in entries:
                 copy.write_row(entry)
 
-    def duplicate_candidates(
-        self, date_from: str, date_to: str, exclude_origin: str | None
-    ) -> pd.DataFrame:
-        columns = sql.SQL(", ").join(
-            sql.SQL("{}::text").format(sql.Identifier(c)) if c in DATE_COLUMNS
-            else sql.Identifier(c)
-            for c in CANDIDATE_COLUMNS
-        )
-        query = sql.SQL(
-            "SELECT {} FROM {} WHERE date_start <= %s::date AND date_end >= %s::date"
-        ).format(columns, self._t["incidents"])
-        params: list[object] = [date_to, date_from]
-        if exclude_origin is not None:
-            query += sql.SQL(" AND origin <> %s")
-            params.append(exclude_origin)
-        rows = self.conn.execute(query, params).fetchall()
-        return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS))
-
     def add_duplicates(self, flags: Sequence[DuplicateFlag], at: str) -> None:
         with self.conn.cursor() as cur:
             cur.executemany(
@@ -471,11 +504,81 @@ class _PgTransaction(WriteTransaction):
             )
 
     def bump_revision(self) -> None:
+        self._bump("revision")
+
+    def _bump(self, key: str) -> None:
+        self.conn.execute(
+            sql.SQL("UPDATE {} SET value = (value::bigint + 1)::text WHERE key = %s").format(
+                self._t["store_meta"]
+            ),
+            (key,),
+        )
+
+    def correction(self, override_id: str) -> Override | None:
+        row = self.conn.execute(
+            sql.SQL("SELECT {} FROM {} WHERE override_id = %s").format(
+                _correction_columns(), self._t["geocode_overrides"]
+            ),
+            (override_id,),
+        ).fetchone()
+        return None if row is None else correction_from_row(row)
+
+    def add_correction(self, draft: Override) -> Override:
+        table = self._t["geocode_overrides"]
+        name_key, country, admin_key = draft.key
         self.conn.execute(
             sql.SQL(
-                "UPDATE {} SET value = (value::bigint + 1)::text WHERE key = 'revision'"
-            ).format(self._t["store_meta"])
+                "UPDATE {} SET active = 0, undone_by = %s, undone_at = %s "
+                "WHERE active = 1 AND name_key = %s AND country = %s AND admin_key = %s"
+            ).format(table),
+            (draft.created_by, draft.created_at, name_key, country, admin_key),
         )
+        marks = sql.SQL(", ").join(sql.Placeholder() * len(CORRECTION_COLUMNS))
+        row = self.conn.execute(
+            sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING fid").format(
+                table, _correction_columns(), marks
+            ),
+            correction_row(draft),
+        ).fetchone()
+        assert row is not None
+        stored = replace(draft, override_id=f"o{row[0]}")
+        self.conn.execute(
+            sql.SQL("UPDATE {} SET override_id = %s WHERE fid = %s").format(table),
+            (stored.override_id, row[0]),
+        )
+        self._bump(META_KEY)
+        return stored
+
+    def undo_correction(self, undone: Override) -> None:
+        self.conn.execute(
+            sql.SQL(
+                "UPDATE {} SET active = 0, undone_by = %s, undone_at = %s WHERE override_id = %s"
+            ).format(self._t["geocode_overrides"]),
+            (undone.undone_by, undone.undone_at, undone.override_id),
+        )
+        self._bump(META_KEY)
+
+    def insert_corrections(self, records: Sequence[Override]) -> None:
+        table = self._t["geocode_overrides"]
+        name = table.as_string(self.conn)
+        marks = sql.SQL(", ").join(sql.Placeholder() * len(CORRECTION_COLUMNS))
+        with self.conn.cursor() as cur:
+            cur.executemany(
+                sql.SQL(
+                    "INSERT INTO {} (fid, {}) VALUES "
+                    "(coalesce(%s::bigint, nextval(pg_get_serial_sequence(%s, 'fid'))), {})"
+                ).format(table, _correction_columns(), marks),
+                [(numeric_id(o.override_id), name, *correction_row(o)) for o in records],
+            )
+        self.conn.execute(
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
+                "(SELECT coalesce(max(fid), 0) + 1 FROM {}), false)"
+            ).format(table),
+            (name,),
+        )
+        self._bump(META_KEY)
+
 
     def run(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
         return _runner(self.conn)(statement, params)
@@ -483,6 +586,10 @@ class _PgTransaction(WriteTransaction):
     @property
     def dialect(self) -> learned_sql.Dialect:
         return self._dialect
+
+
+def _correction_columns() -> sql.Composed:
+    return sql.SQL(", ").join(sql.Identifier(c) for c in CORRECTION_COLUMNS)
 
 
 def _select() -> sql.Composed:

@@ -36,6 +36,10 @@ _BOUNDS = (("killed_min", "killed_max"), ("injured_min", "injured_max"),
 #: Two incidents of different origins are likely duplicates when they have the same
 #: event type, overlapping dates, and lie within this distance (or share a place name).
 DUPLICATE_DISTANCE_KM = 5.0
+#: Most likely-duplicate flags one imported record gets (nearest in time first).
+DUPLICATE_FLAGS_PER_RECORD = 10
+#: Most candidates examined per imported record in one spatial bucket.
+DUPLICATE_SCAN = 200
 _CELL_DEGREES = 0.1
 _EARTH_RADIUS_KM = 6371.0088
 
@@ -274,8 +278,22 @@ def place_key(place: str, country: str) -> str:
     return f"{country.upper()}|{key}" if key else ""
 
 
-def find_duplicates(candidates: pd.DataFrame, batch_ids: Iterable[str]) -> list[DuplicateFlag]:
+def find_duplicates(
+    candidates: pd.DataFrame,
+    batch_ids: Iterable[str],
+    *,
+    per_record: int | None = None,
+    scan: int | None = None,
+) -> list[DuplicateFlag]:
     """Flag likely duplicates that involve at least one record of ``batch_ids``.
+
+    Records are put in spatial buckets (the same event type and either the same place
+    name, or the same 0.1-degree cell and its neighbours) and, within a bucket, sorted
+    by first day: each new record looks back from the last candidate that starts before
+    it ends; of the candidates found, the nearest in time (then in space) are flagged.
+    The work and the flags are bounded: at most ``scan`` candidates looked at per record
+    and bucket and ``per_record`` flags per record, so a thousand reports of one place
+    and week cost no more than a few.
 
     Parameters
     ----------
@@ -285,6 +303,10 @@ def find_duplicates(candidates: pd.DataFrame, batch_ids: Iterable[str]) -> list[
         the new records and the stored ones they may duplicate.
     batch_ids : iterable of str
         Ids just imported or changed.
+    per_record : int, optional
+        Most flags per new record (:data:`DUPLICATE_FLAGS_PER_RECORD`).
+    scan : int, optional
+        Most candidates examined per new record and bucket (:data:`DUPLICATE_SCAN`).
 
     Returns
     -------
@@ -292,78 +314,78 @@ def find_duplicates(candidates: pd.DataFrame, batch_ids: Iterable[str]) -> list[
         Pairs with different origins, the same event type, overlapping dates, and
         either within :data:`DUPLICATE_DISTANCE_KM` of each other or the same place name.
     """
-    frame = candidates.dropna(subset=["date_start", "date_end"]).reset_index(drop=True)
+    per_record = DUPLICATE_FLAGS_PER_RECORD if per_record is None else per_record
+    scan = DUPLICATE_SCAN if scan is None else scan
+    frame = candidates.dropna(subset=["date_start", "date_end"])
+    frame = frame.drop_duplicates(subset=["id"]).reset_index(drop=True)
     if len(frame) < 2:
         return []
     batch = set(batch_ids)
-    frame["in_batch"] = frame["id"].isin(batch)
-    frame["start"] = pd.to_datetime(frame["date_start"])
-    frame["end"] = pd.to_datetime(frame["date_end"])
-    frame["pkey"] = [place_key(p, c) for p, c in zip(frame["place"], frame["country"], strict=True)]
+    ids = frame["id"].astype(str).to_numpy(object)
+    origins = frame["origin"].astype(str).to_numpy(object)
+    start = pd.to_datetime(frame["date_start"]).to_numpy("datetime64[D]").astype(np.int64)
+    end = pd.to_datetime(frame["date_end"]).to_numpy("datetime64[D]").astype(np.int64)
+    lat = pd.to_numeric(frame["latitude"]).to_numpy(float)
+    lon = pd.to_numeric(frame["longitude"]).to_numpy(float)
+    kinds = frame["event_type"].astype(str).to_numpy(object)
+    pkeys = [place_key(p, c) for p, c in zip(frame["place"], frame["country"], strict=True)]
+    placed = ~(np.isnan(lat) | np.isnan(lon))
+    cy = np.where(placed, np.floor(np.nan_to_num(lat) / _CELL_DEGREES), 0).astype(int)
+    cx = np.where(placed, np.floor(np.nan_to_num(lon) / _CELL_DEGREES), 0).astype(int)
+
+    # Bucket -> origin -> rows sorted by first day (only other origins are candidates).
+    buckets: dict[tuple[object, ...], list[int]] = {}
+    for i in range(len(frame)):
+        if pkeys[i]:
+            buckets.setdefault(("p", kinds[i], pkeys[i], origins[i]), []).append(i)
+        if placed[i]:
+            buckets.setdefault(("c", kinds[i], cy[i], cx[i], origins[i]), []).append(i)
+    order = {
+        key: (np.array(sorted(rows, key=lambda r: (start[r], ids[r])), dtype=int))
+        for key, rows in buckets.items()
+    }
+    sorted_starts = {key: start[rows] for key, rows in order.items()}
+    origins_of: dict[tuple[object, ...], list[str]] = {}
+    for key in order:
+        origins_of.setdefault(key[:-1], []).append(str(key[-1]))
+
     pairs: dict[tuple[str, str], str] = {}
-    left = frame[frame["in_batch"]]
-    for kind, matched in (("place", _pairs_by_place(left, frame)),
-                          ("near", _pairs_by_distance(left, frame))):
-        for a, b, km in matched:
-            key = (a, b) if a < b else (b, a)
-            if key in pairs:
-                continue
-            if kind == "place":
-                pairs[key] = "same event type, same place name, overlapping dates"
-            else:
-                pairs[key] = f"same event type, {km:.1f} km apart, overlapping dates"
+    for i in np.flatnonzero(np.isin(ids, list(batch))).tolist():
+        places: list[tuple[object, ...]] = []
+        if pkeys[i]:
+            places.append(("p", kinds[i], pkeys[i]))
+        if placed[i]:
+            places.extend(("c", kinds[i], cy[i] + dy, cx[i] + dx)
+                          for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+        keys = [(*place, other) for place in places
+                for other in origins_of.get(place, []) if other != origins[i]]
+        # Up to ``scan`` candidates per bucket, then the nearest in time (then in space).
+        found: dict[int, tuple[int, float, str]] = {}
+        for key in keys:
+            rows = order[key]
+            top = int(np.searchsorted(sorted_starts[key], end[i], side="right"))
+            for j in rows[max(0, top - scan):top].tolist():
+                if ids[j] == ids[i] or origins[j] == origins[i] or end[j] < start[i]:
+                    continue
+                if key[0] == "p":
+                    km, reason = 0.0, "same event type, same place name, overlapping dates"
+                else:
+                    km = _km(lat[i], lon[i], lat[j], lon[j])
+                    if km > DUPLICATE_DISTANCE_KM:
+                        continue
+                    reason = f"same event type, {km:.1f} km apart, overlapping dates"
+                days = abs(int(start[j]) - int(start[i]))
+                if j not in found or (days, km) < found[j][:2]:
+                    found[j] = (days, km, reason)
+        nearest = sorted(found.items(), key=lambda kv: (kv[1][:2], ids[kv[0]]))
+        for j, (_, _, reason) in nearest[:per_record]:
+            pair = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+            pairs.setdefault(pair, reason)
     return [DuplicateFlag(a, b, reason) for (a, b), reason in sorted(pairs.items())]
 
 
-def _keep(joined: pd.DataFrame) -> pd.DataFrame:
-    keep = (
-        (joined["id_l"] != joined["id_r"])
-        & (joined["origin_l"] != joined["origin_r"])
-        & (joined["start_l"] <= joined["end_r"])
-        & (joined["start_r"] <= joined["end_l"])
-    )
-    return joined[keep]
-
-
-def _pairs_by_place(left: pd.DataFrame, frame: pd.DataFrame) -> list[tuple[str, str, float]]:
-    cols = ["id", "origin", "start", "end", "event_type", "pkey"]
-    a = left.loc[left["pkey"] != "", cols]
-    b = frame.loc[frame["pkey"] != "", cols]
-    joined = _keep(a.merge(b, on=["event_type", "pkey"], suffixes=("_l", "_r")))
-    return [(x, y, 0.0) for x, y in zip(joined["id_l"], joined["id_r"], strict=True)]
-
-
-def _pairs_by_distance(left: pd.DataFrame, frame: pd.DataFrame) -> list[tuple[str, str, float]]:
-    cols = ["id", "origin", "start", "end", "event_type", "latitude", "longitude"]
-    a = left.loc[left["latitude"].notna(), cols].copy()
-    b = frame.loc[frame["latitude"].notna(), cols].copy()
-    if a.empty or b.empty:
-        return []
-    for part in (a, b):
-        part["cy"] = np.floor(part["latitude"].astype(float) / _CELL_DEGREES).astype(int)
-        part["cx"] = np.floor(part["longitude"].astype(float) / _CELL_DEGREES).astype(int)
-    found: list[tuple[str, str, float]] = []
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            shifted = a.assign(cy=a["cy"] + dy, cx=a["cx"] + dx)
-            joined = _keep(shifted.merge(b, on=["event_type", "cy", "cx"], suffixes=("_l", "_r")))
-            if joined.empty:
-                continue
-            km = _haversine_km(
-                joined["latitude_l"].to_numpy(float), joined["longitude_l"].to_numpy(float),
-                joined["latitude_r"].to_numpy(float), joined["longitude_r"].to_numpy(float),
-            )
-            near = km <= DUPLICATE_DISTANCE_KM
-            found.extend(
-                zip(joined["id_l"][near], joined["id_r"][near], km[near].tolist(), strict=True)
-            )
-    return found
-
-
-def _haversine_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))

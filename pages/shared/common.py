@@ -10,11 +10,11 @@ import streamlit as st
 from geo.errors import StoreUnavailable
 from geo.geocoding.geocoder import Geocoder, default_geocoder
 from geo.geocoding.join import OFF_MAP_REASONS
-from geo.geocoding.overrides import OverrideStore
+from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
 from geo.render.details import escape_markdown, incident_label
 from geo.schema import RowError
 from geo.settings import Settings, load_settings
-from geo.store import IncidentStore, open_store, seed_store
+from geo.store import IncidentStore, move_corrections, open_store, seed_store
 from geo.view.dataset import Dataset, load_dataset, load_store_dataset
 from geo.view.filters import FilterResult
 
@@ -28,35 +28,43 @@ def _geocoder(places: str, places_mtime: float, index: str, index_mtime: float) 
     return default_geocoder(load_settings())
 
 
-@st.cache_resource(max_entries=2)
-def _corrected_geocoder(
-    places: str, places_mtime: float, index: str, index_mtime: float,
-    overrides: str, overrides_mtime: float,
-) -> Geocoder:
-    base = _geocoder(places, places_mtime, index, index_mtime)
-    return base.with_overrides(OverrideStore(Path(overrides)))
+@st.cache_resource(max_entries=4)
+def _corrected(base_key: tuple, where: str, revision: int) -> Geocoder:
+    """The cached geocoder with a snapshot of the corrections (a new object per revision;
+    the cached base geocoder is never changed)."""
+    return _geocoder(*base_key).with_overrides(OverrideIndex(corrections().corrections()))
+
+
+def corrections() -> CorrectionStore:
+    """Where geocoding corrections live: the incident store (shared by every app
+    instance), or the corrections file when the app shows a file (``INCIDENT_MAP_DATA``)."""
+    opened = store()
+    if opened is not None:
+        return opened
+    return OverrideStore(settings().overrides_path)
+
+
+def _base_key(s: Settings) -> tuple[str, float, str, float]:
+    return (
+        str(s.places_path), _mtime(s.places_path),
+        str(s.gazetteer_index_path), _mtime(s.gazetteer_index_path),
+    )
+
+
+def _corrections_key() -> tuple[str, int]:
+    source = corrections()
+    where = getattr(source, "location", "") or str(getattr(source, "path", ""))
+    return where, source.corrections_revision()
 
 
 def geocoder() -> Geocoder:
     """The geocoder: the gazetteer is loaded once; analysts' corrections are re-read
-    when their file changes (another app instance may have written it).
-
-    Cached objects are never changed: new corrections give a new geocoder that shares
-    the loaded gazetteer."""
-    s = settings()
-    return _corrected_geocoder(
-        str(s.places_path), _mtime(s.places_path),
-        str(s.gazetteer_index_path), _mtime(s.gazetteer_index_path),
-        str(s.overrides_path), _mtime(s.overrides_path),
-    )
+    when another session or app instance changed them."""
+    return _corrected(_base_key(settings()), *_corrections_key())
 
 
-def _geocoder_inputs(s: Settings) -> tuple[str, float, str, float, str, float]:
-    return (
-        str(s.places_path), _mtime(s.places_path),
-        str(s.overrides_path), _mtime(s.overrides_path),
-        str(s.gazetteer_index_path), _mtime(s.gazetteer_index_path),
-    )
+def _geocoder_inputs(s: Settings) -> tuple[object, ...]:
+    return (*_base_key(s), *_corrections_key())
 
 
 @st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
@@ -68,6 +76,7 @@ def _file_dataset(path: str, mtime: float, geocoder_key: tuple) -> Dataset:
 def _store(location: str, seed: str, seed_new: bool) -> tuple[IncidentStore, list[RowError]]:
     opened = open_store(location)
     errors = seed_store(opened, seed)[1] if seed_new else []
+    move_corrections(opened)
     return opened, errors
 
 

@@ -7,12 +7,15 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from geo.access import Action, Forbidden
 from geo.errors import NotFound
+from geo.render.details import escape_markdown
 from geo.render.export import EXPORT_FORMATS, ExportFile, export_view
 from geo.store import EditConflict, IncidentStore, InvalidEdit
 from geo.view.filters import FilterContext
 from geo.view.state import ViewDomain, ViewState, view_link
 from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
+from pages.shared import auth
 
 #: Fields an analyst corrects on the map page, with their labels.
 EDITABLE = {
@@ -49,7 +52,11 @@ def field_text(value: object) -> str:
 
 
 def edit_form(store: IncidentStore, row: pd.Series) -> None:
-    """A form to correct the record; every change is kept in its history."""
+    """A form to correct the record, for analysts and admins; every change is kept in its
+    history under the signed-in account."""
+    if not auth.can(Action.EDIT):
+        st.info(auth.refusal(Action.EDIT), icon=":material/lock:")
+        return
     incident_id = str(row["id"])
     shown = {name: field_text(row.get(name)) for name in EDITABLE}
     with st.form(f"edit-{incident_id}"):
@@ -62,26 +69,24 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
                 typed[name] = st.selectbox(label, options, index=options.index(shown[name]))
             else:
                 typed[name] = st.text_input(label, shown[name])
-        who = st.text_input("Your name", key=f"edit-who-{incident_id}")
         reason = st.text_input("Why (source, reasoning)")
         if not st.form_submit_button("Save the correction"):
             return
     changes = {k: v.strip() for k, v in typed.items() if v.strip() != shown[k]}
-    if not who.strip():
-        st.error("Give your name: every correction records who made it.")
-        return
     if not changes:
         st.info("Nothing changed.")
         return
     try:
-        done = store.edit(incident_id, changes, who=who.strip(), reason=reason.strip(),
+        done = store.edit(incident_id, changes, who=auth.current(), reason=reason.strip(),
                           expected={k: shown[k] for k in changes})
+    except Forbidden as exc:
+        st.error(f"Not saved: {escape_markdown(str(exc))}")
     except InvalidEdit as exc:
         st.error("Not saved: " + "; ".join(f"{e.field}: {e.message}" for e in exc.errors))
     except EditConflict:
         st.error("Not saved: someone changed this record meanwhile. Reload and check it.")
     except NotFound:
-        st.error(f"Not saved: {incident_id} is no longer in the store.")
+        st.error(f"Not saved: {escape_markdown(incident_id)} is no longer in the store.")
     else:
         st.toast(f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}")
         st.rerun()

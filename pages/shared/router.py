@@ -6,13 +6,17 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.access import Action, Identity
+from pages.shared import auth
+
 ROOT = Path(__file__).resolve().parents[2]
 _VIA_ROUTER = "_via_router"
 
 
-def app_pages() -> list[st.Page]:
-    """The pages of the app, the map first (it is the default page)."""
-    return [
+def app_pages(who: Identity | None = None) -> list[st.Page]:
+    """The pages of the app, the map first (it is the default page); the audit trail
+    for admins."""
+    pages = [
         st.Page(ROOT / "pages" / "map.py", title="Map", icon=":material/map:", default=True,
                 url_path="map"),
         st.Page(ROOT / "pages" / "review.py", title="Review place names",
@@ -22,12 +26,17 @@ def app_pages() -> list[st.Page]:
         st.Page(ROOT / "pages" / "extract.py", title="Extract from a report",
                 icon=":material/article:", url_path="extract"),
     ]
+    if who is not None and who.may(Action.AUDIT):
+        pages.append(st.Page(ROOT / "pages" / "audit.py", title="Audit trail",
+                             icon=":material/policy:", url_path="audit"))
+    return pages
 
 
 def run() -> None:
     """Run the page the address names, under the app's navigation (called by app.py)."""
     st.session_state[_VIA_ROUTER] = True
-    st.navigation(app_pages()).run()
+    who = auth.gate()
+    st.navigation(app_pages(who)).run()
 
 
 def ensure_router() -> None:
