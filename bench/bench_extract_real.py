@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python bench/bench_extract_real.py                 # held-out reports
+    .venv/bin/python bench/bench_extract_real.py --split heldout2  # the second held-out set
     .venv/bin/python bench/bench_extract_real.py --split tune    # the tuning reports
     .venv/bin/python bench/bench_extract_real.py --split all -v  # everything, per report
 
@@ -64,7 +65,7 @@ class Report:
 
 
 def load_reports(split: str) -> list[Report]:
-    """The annotated reports of a split ("tune", "heldout" or "all")."""
+    """The annotated reports of a split ("tune", "heldout", "heldout2" or "all")."""
     out = []
     for path in sorted(REPORTS.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -235,7 +236,7 @@ def cold_start_seconds(report: Report, repeats: int = 3) -> float:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="heldout", choices=("heldout", "tune", "all"))
+    parser.add_argument("--split", default="heldout", choices=("heldout", "heldout2", "tune", "all"))
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start timing")
     args = parser.parse_args(argv)
