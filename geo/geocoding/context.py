@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 
 from geo.geocoding.names import basic_key, name_key, skeleton_key
 from geo.vocab import CRS
+
+if TYPE_CHECKING:  # geopandas is imported on first use: extraction rarely reads polygons
+    import geopandas as gpd
 
 #: A candidate farther than this from the polygon of the area given contradicts it.
 TOLERANCE_M = 5_000.0
@@ -107,6 +110,7 @@ class AreaContext:
             if Path(path).exists():
                 frames.append(read_admin_areas(Path(path), level=level))
         if frames:
+            import geopandas as gpd
             import pandas as pd
 
             self._load(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=CRS),
@@ -134,6 +138,8 @@ class AreaContext:
     def point(self, area: int, direction: str = "") -> tuple[float, float]:
         """(latitude, longitude) standing for an area: the centroid of its polygon, or of
         the part a direction names ("north": the half north of the centroid)."""
+        import geopandas as gpd
+
         assert self.areas is not None and self._metric is not None
         shape = self._metric.geometry.iloc[area]
         if direction:
@@ -169,6 +175,8 @@ class AreaContext:
                              & (lon >= west - _MARGIN_DEG) & (lon <= east + _MARGIN_DEG))
         inside: set[int] = set()
         if len(box):
+            import geopandas as gpd
+
             points = gpd.GeoSeries(gpd.points_from_xy(lon[box], lat[box]), crs=CRS)
             points = points.to_crs(self._metric.crs)
             distance = points.distance(self._metric.geometry.iloc[area]).to_numpy()

@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -37,11 +37,13 @@ from geo.geocoding.compound import ParsedPlace, parse_place
 from geo.geocoding.context import AreaContext
 from geo.geocoding.gazetteer import Gazetteer, Place
 from geo.geocoding.index_file import build_part
-from geo.geocoding.learned import LearnedPlaceSource, learned_gazetteer_rows
 from geo.geocoding.names import name_keys
 from geo.geocoding.overrides import Override, OverrideIndex, OverrideStore
 from geo.geocoding.sources import load_gazetteer
 from geo.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # learned places are read only when a store is given
+    from geo.geocoding.learned import LearnedPlaceSource
 
 Status = Literal["resolved", "ambiguous", "unresolved"]
 MatchKind = Literal["override", "exact", "normalised", "skeleton", "fuzzy"]
@@ -247,6 +249,8 @@ class Geocoder:
         other.learned_revision = source.learned_revision()
         enabled = frame[frame["enabled"].astype(bool)] if len(frame) else frame
         other.learned_sources = tuple(sorted(set(enabled["source"]))) if len(frame) else ()
+        from geo.geocoding.learned import learned_gazetteer_rows
+
         rows = learned_gazetteer_rows(frame)
         if rows.empty:
             other._use(self.base)
