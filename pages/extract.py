@@ -13,10 +13,12 @@ from geo.extract.review import (
     REVIEW_COLUMNS,
     accept_candidates,
     candidates_frame,
+    context_places,
     drop_candidate,
     highlight_html,
     merge_candidates,
     spans_of,
+    status_label,
 )
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
@@ -99,11 +101,29 @@ with map_col:
         st.caption("Not on the map (no resolved site): " +
                    ", ".join(f"{i + 1}. {escape_markdown(p) or '(no site)'}" for i, p in
                              zip(unplaced.index, unplaced["place"], strict=True)))
+    placed = frame["latitude"].astype(str).str.strip() != ""
+    unsure = frame[placed & frame["geocode_status"].isin(["region", "unsure", "ambiguous"])]
+    if len(unsure):
+        st.caption("On the map but not at a site (check before accepting): " + ", ".join(
+            f"{i + 1}. {escape_markdown(p)} ({escape_markdown(status_label(s))})"
+            for i, p, s in zip(unsure.index, unsure["place"], unsure["geocode_status"],
+                               strict=True)))
 
 if len(frame):
     st.data_editor(frame, key=EDITOR, hide_index=False, width="stretch",
-                   disabled=["quote_spans", "geocode_status"],
+                   disabled=["quote_spans", "geocode_status", "place_context"],
                    column_order=[c for c in REVIEW_COLUMNS if c != "quote_spans"])
+    with st.expander("Places of each candidate: site status and context places", expanded=True):
+        for number, row in enumerate(frame.to_dict("records"), start=1):
+            place = escape_markdown(str(row["place"])) or "(no site)"
+            line = f"**{number}. {place}**: {escape_markdown(status_label(row['geocode_status']))}"
+            context = context_places(str(row.get("place_context", "")))
+            if context:
+                line += "  \n" + "; ".join(f"{escape_markdown(role)}: {escape_markdown(name)}"
+                                          for role, name in context)
+            else:
+                line += "  \nNo other places named in its sentences."
+            st.markdown(line)
     labels = [f"{i + 1}. {r['place'] or '(no site)'} – {r['event_type']}"
               for i, r in enumerate(frame.to_dict("records"))]
     merge_col, drop_col = st.columns(2)

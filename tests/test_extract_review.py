@@ -9,10 +9,12 @@ from geo.extract.pipeline import extract
 from geo.extract.review import (
     accept_candidates,
     candidates_frame,
+    context_places,
     drop_candidate,
     highlight_html,
     merge_candidates,
     spans_of,
+    status_label,
 )
 from geo.render.review_maps import extract_candidate_layer
 from tests.helpers.fake_geocoder import FakeGeocoder
@@ -69,3 +71,30 @@ def test_candidate_layer_places_only_resolved_rows(frame):
     layer, bounds = extract_candidate_layer(frame)
     assert bounds == [[35.1, 40.1], [35.1, 40.1]]
     assert len(layer._children) == 1
+
+
+def test_status_labels_name_region_and_unsure():
+    assert status_label("region").startswith("region only")
+    assert status_label("unsure").startswith("unsure")
+    assert status_label("resolved") == "placed at the site"
+    assert status_label("something new") == "something new"
+
+
+def test_context_places_split_roles_and_keep_offsets():
+    cell = "origin: Homs; reference: Raqqa (26km west of); Palmyra"
+    assert context_places(cell) == [
+        ("origin, where people or fire came from", "Homs"),
+        ("reference point, a distance or bearing is given from it", "Raqqa (26km west of)"),
+        ("context", "Palmyra"),
+    ]
+    assert context_places("") == []
+
+
+def test_frame_carries_place_context_and_merge_joins_it():
+    text = ("Jets carried out an air strike on al-Qasra on 3 May, killing 4 people who had fled "
+            "from Kafr Zeit.\nA car bomb exploded in Kafr Zeit on 5 May, wounding at least 6.")
+    frame = candidates_frame(extract(text, date(2020, 6, 1), geocoder=FakeGeocoder()))
+    assert frame.loc[0, "place_context"] == "origin: Kafr Zeit"
+    assert frame.loc[1, "place_context"] == ""
+    merged = merge_candidates(frame, 1, 0)
+    assert merged.loc[0, "place_context"] == "origin: Kafr Zeit"

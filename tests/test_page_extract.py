@@ -116,3 +116,34 @@ def test_invalid_edit_is_reported_and_nothing_is_stored(store_path):
     with open_store(store_path) as store:
         stored = store.incidents()
     assert "Test Wire" not in set(stored["source_name"])
+
+
+CONTEXT_REPORT = (
+    "An airstrike hit the town of Saraqeb in northern Syria on 4 June, killing 5 people who "
+    "had fled from Aleppo, activists said.\n"
+    "Shelling hit Idlib province on 5 June, a monitor said.\n"
+    "A blast hit Kairouan on 6 June, killing 3, a source said."
+)
+
+
+def test_places_panel_shows_context_places_and_labels_region_and_unsure(store_path):
+    at = _page()
+    at.run()
+    at.text_area(key="extract_text").input(CONTEXT_REPORT)
+    at.date_input(key="extract_published").set_value(date(2020, 6, 15))
+    next(b for b in at.button if b.label == "Extract candidates").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    frame = at.session_state["extract_frame"]
+    assert "place_context" in frame.columns
+    statuses = dict(zip(frame["place"], frame["geocode_status"], strict=True))
+    assert statuses == {"Saraqeb": "resolved", "Idlib province": "region",
+                        "Kairouan": "unsure"}
+    panel = " ".join(m.value for m in at.markdown)
+    saraqeb = next(m.value for m in at.markdown if "Saraqeb" in m.value)
+    assert "origin, where people or fire came from: Aleppo" in saraqeb
+    assert "placed at the site" in saraqeb
+    assert "Idlib province**: region only" in panel
+    assert "Kairouan**: unsure" in panel
+    captions = " ".join(c.value for c in at.caption)
+    assert "Idlib province (region only" in captions and "Kairouan (unsure" in captions

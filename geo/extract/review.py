@@ -16,8 +16,31 @@ import pandas as pd
 from geo.extract.pipeline import CandidateIncident
 from geo.schema import CASUALTY_COLUMNS, INCIDENT_COLUMNS, LoadResult, validate_incidents
 
-REVIEW_COLUMNS: tuple[str, ...] = (*INCIDENT_COLUMNS, "quote_spans", "geocode_status")
-"""Columns of the review frame: the incident record plus where its quote lies."""
+REVIEW_COLUMNS: tuple[str, ...] = (*INCIDENT_COLUMNS, "quote_spans", "geocode_status",
+                                   "place_context")
+"""Columns of the review frame: the incident record, where its quote lies, how its place was
+found, and the other places of its sentences ("; "-separated "role: name" entries)."""
+
+#: What each ``geocode_status`` of a candidate means, for the analyst.
+STATUS_LABELS: dict[str, str] = {
+    "resolved": "placed at the site",
+    "ambiguous": "ambiguous: several places have this name, pick one",
+    "unresolved": "not found in the gazetteer: place it by hand",
+    "no site": "no site named",
+    "region": "region only: a province or countryside, not the site",
+    "unsure": "unsure: a foreign or partial match, check it before accepting",
+}
+#: What each role of a context place means ("origin: Homs").
+CONTEXT_ROLES: dict[str, str] = {
+    "origin": "origin, where people or fire came from",
+    "destination": "destination, where people went",
+    "reference": "reference point, a distance or bearing is given from it",
+    "dateline": "dateline, where the report was filed",
+    "organisation": "organisation named after a place",
+    "region": "region",
+    "container": "larger place around the site",
+    "seat": "seat of a government",
+}
 
 _PRECISION_RANK = {"day": 0, "month": 1, "range": 2, "year": 3, "unknown": 4, "": 5}
 
@@ -40,8 +63,49 @@ def candidates_frame(candidates: Sequence[CandidateIncident]) -> pd.DataFrame:
         row = {c: "" if record.get(c) is None else str(record[c]) for c in INCIDENT_COLUMNS}
         row["quote_spans"] = json.dumps(record["quote_spans"])
         row["geocode_status"] = str(record["geocode_status"])
+        row["place_context"] = "; ".join(str(c) for c in record.get("place_context") or [])
         rows.append(row)
     return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS), dtype=object).fillna("")
+
+
+def status_label(status: str) -> str:
+    """What a candidate's ``geocode_status`` means ("region" -> "region only: ...").
+
+    Parameters
+    ----------
+    status : str
+
+    Returns
+    -------
+    str
+        The label; an unknown status is returned as it is.
+    """
+    return STATUS_LABELS.get(str(status).strip(), str(status))
+
+
+def context_places(value: str) -> list[tuple[str, str]]:
+    """The context places of a frame's ``place_context`` cell as (role label, place).
+
+    Parameters
+    ----------
+    value : str
+        "; "-separated "role: place" entries, as :func:`candidates_frame` writes them.
+
+    Returns
+    -------
+    list of (str, str)
+        In order; an entry without a role gets "context".
+    """
+    out: list[tuple[str, str]] = []
+    for entry in str(value or "").split("; "):
+        entry = entry.strip()
+        if not entry:
+            continue
+        role, sep, place = entry.partition(": ")
+        if not sep:
+            role, place = "context", entry
+        out.append((CONTEXT_ROLES.get(role, role), place))
+    return out
 
 
 def spans_of(frame: pd.DataFrame) -> list[tuple[int, int]]:
@@ -94,9 +158,11 @@ def merge_candidates(frame: pd.DataFrame, keep: int, other: int) -> pd.DataFrame
         values = [int(float(v)) for v in (a[column], b[column]) if str(v).strip()]
         merged[column] = str(max(values)) if values else ""
     for column, joiner in (("quote", " "), ("description", " "), ("actors", "; "),
-                           ("claimed_by", "; ")):
+                           ("claimed_by", "; "), ("place_context", "; ")):
         parts = [str(a[column]).strip(), str(b[column]).strip()]
         merged[column] = joiner.join(dict.fromkeys(p for p in parts if p))
+    merged["place_context"] = "; ".join(dict.fromkeys(
+        e for e in str(merged.get("place_context", "")).split("; ") if e.strip()))
     spans = spans_of(pd.DataFrame([a, b]))
     merged["quote_spans"] = json.dumps([list(s) for s in spans])
     out = frame.copy()
