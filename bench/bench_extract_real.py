@@ -246,7 +246,8 @@ def cold_start_seconds(report: Report, repeats: int = 3) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="heldout", choices=("heldout", "heldout2", "tune", "all"))
+    parser.add_argument("--split", default="heldout",
+                        choices=("heldout", "heldout2", "tune", "all"))
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start timing")
     args = parser.parse_args(argv)

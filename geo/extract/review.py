@@ -63,7 +63,9 @@ def candidates_frame(candidates: Sequence[CandidateIncident]) -> pd.DataFrame:
         row = {c: "" if record.get(c) is None else str(record[c]) for c in INCIDENT_COLUMNS}
         row["quote_spans"] = json.dumps(record["quote_spans"])
         row["geocode_status"] = str(record["geocode_status"])
-        row["place_context"] = "; ".join(str(c) for c in record.get("place_context") or [])
+        context = record.get("place_context")
+        row["place_context"] = "; ".join(str(c) for c in context) if isinstance(
+            context, list) else ""
         rows.append(row)
     return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS), dtype=object).fillna("")
 

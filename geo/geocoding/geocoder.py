@@ -250,7 +250,6 @@ class Geocoder:
         enabled = frame[frame["enabled"].astype(bool)] if len(frame) else frame
         other.learned_sources = tuple(sorted(set(enabled["source"]))) if len(frame) else ()
         from geo.geocoding.learned import learned_gazetteer_rows
-
         rows = learned_gazetteer_rows(frame)
         if rows.empty:
             other._use(self.base)
