@@ -421,7 +421,8 @@ REGION_BEFORE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"(?P<offset>(?:\b\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles?)\b\s*(?:\([^)]{0,20}\)\s*)?)?"
     r"(?:to\s+the\s+)?\b(?:north|south|east|west)(?:[- ]?(?:north|south|east|west))?(?:east|west)?"
-    r"(?:ern)?\s+(?:of|from)\s+(?:the\s+)?(?:(?:city|town|village)\s+of\s+|central\s+)?)$",
+    r"(?:ern)?\s+(?:of|from)\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,4}?(?:city|town|village)\s+of\s+"
+    r"|central\s+)?)$",
     re.I)
 #: "from X": where people or fire came from, not where the event happened.
 ORIGIN_BEFORE = re.compile(

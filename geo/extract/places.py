@@ -95,6 +95,9 @@ class PlaceMention:
     offset : str
         For a reference point, the distance or bearing the text gives ("26km (16 miles) west
         of").
+    partial : bool
+        True when only a part of the written name was found ("Orum" of "Orum al-Kubra"):
+        another place may bear the whole name, so the point is unsure.
     """
 
     start: int
@@ -109,6 +112,7 @@ class PlaceMention:
     country: str = ""
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     offset: str = ""
+    partial: bool = False
 
     @property
     def place(self) -> Place | None:
@@ -128,6 +132,7 @@ def find_places(
     offset: int = 0,
     country: str = "",
     named: Collection[str] | None = None,
+    headline: bool = False,
 ) -> list[PlaceMention]:
     """Find the place mentions of one sentence and resolve them.
 
@@ -164,6 +169,10 @@ def find_places(
     named : collection of str, optional
         Countries the report names (:func:`country_counts`); defaults to the
         sentence's own.
+    headline : bool
+        A title-case line ("Newborn Dies in the Camp Due to Lack of Medical Care"): every
+        word is capitalised, so an uncued name needs the evidence of a sentence's first
+        word (a town of :data:`STRONG_POPULATION`).
 
     Returns
     -------
@@ -190,11 +199,13 @@ def find_places(
                     own_cue = _cue(text[max(0, mention.start - 40):mention.start],
                                    text[:mention.start], cued_ends)
                 seat = _is_seat(mention, text[:mention.start], text[mention.end:], capitals)
-                initial = mention.start <= lead and " " not in mention.name.strip()
-                if mention.end - mention.start < end - start and (
-                        mention.result is None or not mention.result.candidates or
-                        mention.result.candidates[0].quality < STRONG_QUALITY):
-                    continue  # a part of the phrase: its own spelling, not a loose match
+                initial = (headline or mention.start <= lead) and " " not in mention.name.strip()
+                if mention.end - mention.start < end - start:
+                    if mention.result is None or not mention.result.candidates or \
+                            mention.result.candidates[0].quality < STRONG_QUALITY:
+                        continue  # a part of the phrase: its own spelling, not a loose match
+                    mention = replace(mention, partial=_drops_name_words(
+                        phrase, text[mention.start:mention.end]))
                 if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
                                      initial, named):
                     continue
@@ -204,6 +215,35 @@ def find_places(
             break
     mentions = _assign_roles(text, mentions)
     return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
+
+
+def _drops_name_words(phrase: str, part: str) -> bool:
+    """Whether ``part`` leaves out words of ``phrase`` that belong to a name ("al-Kubra")."""
+    left = phrase.replace(part, " ", 1).split()
+    return any(w.lower().strip(".,;:'’") not in QUALIFIERS for w in left)
+
+
+def is_headline(text: str) -> bool:
+    """Whether a line is a title-case headline: most of its longer words capitalised.
+
+    Parameters
+    ----------
+    text : str
+        One sentence or line.
+
+    Returns
+    -------
+    bool
+        True for "Newborn Dies in the Rukban Camp Due to Lack of Medical Care" (at least
+        three words of four letters or more, 70% of them capitalised, no full stop at the
+        end); False for sentence-case headlines and ordinary sentences.
+    """
+    if text.rstrip().endswith((".", "!", "?", "”", '"')):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) >= 4]
+    if len(words) < 3:
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _cue(before: str, whole_before: str, cued_ends: set[int]) -> str:
@@ -281,8 +321,9 @@ def _phrase_mentions(
         for first in range(0, len(tokens) - size + 1):
             sub = " ".join(tokens[first:first + size])
             if size < len(tokens) and all(t.lower() in QUALIFIERS or t.lower() in HEADS
+                                          or t.lower() in _ARTICLES
                                           for t in tokens[first:first + size]):
-                continue  # "Tell", "Deir", "Eastern": the head of a longer name
+                continue  # "Tell", "Deir", "Eastern", "Al": the head of a longer name
             dropped = tokens[:first] + tokens[first + size:]
             if (descriptor or suffix) and any(t.lower() not in QUALIFIERS for t in dropped):
                 continue  # "the town of Ain Saphir" names the whole phrase, not "Saphir"
@@ -336,10 +377,11 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
             link = text[m.end:nxt.start]
             wider = nxt.descriptor in AREA_DESCRIPTORS or nxt.role == "country" or (
                 nxt.place is not None and nxt.place.precision >= 3)
-            if CONTAINER_LINK.match(link) or (wider and COMMA_LINK.match(link)):
+            if CONTAINER_LINK.match(link) or (wider and COMMA_LINK.match(link)) or (
+                    m.descriptor in _SUBUNITS and re.fullmatch(r"\s+of\s+(?:the\s+)?", link)):
                 container = nxt.text
         out.append(PlaceMention(m.start, m.end, m.text, m.name, m.descriptor, m.result, role,
-                                container, near, country, m.candidates))
+                                container, near, country, m.candidates, partial=m.partial))
     contained = {o.container for o in out if o.container}
     out = [replace(o, role="container") if o.role == "site" and o.text in contained else o
            for o in out]
@@ -347,6 +389,10 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
 
 
 _CONTEXT_ROLES = ("origin", "destination", "reference")
+_ARTICLES = frozenset({"al", "el", "as", "an", "ar", "ash", "at", "ad", "az", "ad-", "al-"})
+#: Descriptors of a part of a city: "the Qusur district of Deir ez-Zor city" lies in the city.
+_SUBUNITS = frozenset({"district", "neighbourhood", "neighborhood", "suburb", "quarter",
+                       "area"})
 
 
 def _context_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]:
