@@ -14,6 +14,7 @@ from geo.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
 from geo.store import open_store
 from geo.store.base import base_from_json
 from geo.store.records import frame_to_rows
+from tests.helpers.identities import ANALYST
 from tests.helpers.incidents import StubGeocoder, incidents, row
 
 RAQQA_CITY, TABQA, DEIR = ("35.95", "39.01"), ("35.84", "38.55"), ("35.33", "40.14")
@@ -49,7 +50,7 @@ QUESTION_ROWS = [
 def question_store(tmp_path, monkeypatch):
     location = tmp_path / "question.gpkg"
     store = open_store(location)
-    store.upsert(incidents(*QUESTION_ROWS), origin="test")
+    store.upsert(incidents(*QUESTION_ROWS), origin="test", who=ANALYST)
     monkeypatch.setenv("INCIDENT_DB", str(location))
     monkeypatch.setattr(geocoder_module, "default_geocoder", lambda *a, **k: StubGeocoder())
     return location
@@ -142,11 +143,11 @@ def test_the_sources_own_columns_survive_each_store(store):
                             deaths_civilians="7", deaths_unknown="2",
                             source_event_type="Violence against civilians",
                             source_sub_event_type="Attack", location_uncertainty_km="25"))
-    store.upsert(records, origin="test")
+    store.upsert(records, origin="test", who=ANALYST)
     back = store.incidents().set_index("id").loc["u"]
     assert back["type_of_violence"] == 3 and back["deaths_civilians"] == 7
     assert back["source_sub_event_type"] == "Attack" and back["location_uncertainty_km"] == 25
-    assert store.upsert(records, origin="test").unchanged == ["u"]
+    assert store.upsert(records, origin="test", who=ANALYST).unchanged == ["u"]
 
 
 def test_rows_imported_before_the_new_columns_read_back_padded():
@@ -176,13 +177,13 @@ def _drop_new_columns(location: str) -> None:
 
 def test_a_store_made_before_the_new_columns_gains_them(store_location):
     old = open_store(store_location)
-    old.upsert(incidents(row(id="kept", killed_min="2")), origin="test")
+    old.upsert(incidents(row(id="kept", killed_min="2")), origin="test", who=ANALYST)
     old.close()
     _drop_new_columns(store_location)
     store = open_store(store_location)
     frame = store.incidents()
     assert frame["id"].tolist() == ["kept"] and pd.isna(frame.loc[0, "deaths_civilians"])
     assert store.upsert(incidents(row(id="kept", killed_min="2", deaths_civilians="1")),
-                        origin="test").updated == ["kept"]
+                        origin="test", who=ANALYST).updated == ["kept"]
     assert store.incidents().loc[0, "deaths_civilians"] == 1
     store.close()
