@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
-from geo.render.clusters import aggregate, view_window
+from geo.render.clusters import aggregate, positions_at, view_window
 from geo.render.details import escape_markdown, incident_markdown
 from geo.render.draw import AreaSync, DrawArea
 from geo.render.layers import base_map, ids_at
@@ -57,12 +59,16 @@ frame = data.incidents
 context = data.filter_context(common.geocoder())
 # Counts, totals, charts, table and export follow the map's bounds when asked; the
 # map itself shows every incident the other filters let through.
+# Every part of the page works on boolean masks and row positions over the shared
+# frame: nothing copies it per rerun; each part takes only the rows it shows.
+columns = map_data.columns(frame, domain.fingerprint)
 result = apply_view(frame, state, context)
-shown = frame[result.mask]
+n_shown = result.shown
 map_mask = result.mask if state.bbox is None else apply_view(
     frame, state, context, skip={"map bounds"}).mask
 if events.clicked is not None:
-    at_place = ids_at(frame[map_mask], *events.clicked)
+    at_place = ids_at(frame.iloc[positions_at(columns, map_mask, *events.clicked)],
+                      *events.clicked)
     # One incident there: select it. Several: list them (never pick one for the analyst).
     st.session_state["listed_place"] = events.clicked if len(at_place) > 1 else None
     st.session_state[f"{PLACE_LIST_KEY}-page"] = 1
@@ -83,19 +89,20 @@ with st.sidebar:
 if domain.date_min is not None and domain.date_max is not None:
     # The chart applies every filter but the dates, and shades the selected range.
     others = apply_view(frame, state, context, skip={"date"})
-    timebar.time_controls(domain, frame[others.mask])
+    timebar.time_controls(domain, frame, others.mask)
 else:
     st.caption("No incident in the data has a known date.")
 
-on_map = shown[shown["off_map"] == ""]
-map_print.print_header(state, domain, len(shown), len(on_map), st.context.url or "", data.areas)
+n_on_map = int(np.count_nonzero(result.mask & columns.drawn))
+map_print.print_header(state, domain, n_shown, n_on_map, st.context.url or "", data.areas)
 count_col, follow_col = st.columns([3, 1], vertical_alignment="center")
-count_col.markdown(common.count_line(len(frame), result, len(on_map)))
+count_col.markdown(common.count_line(len(frame), result, n_on_map))
 with follow_col:
     analyst_state.follow_toggle()
 
 map_col, detail_col = st.columns([3, 2], gap="medium")
-selected = view_state.selected_row(frame, state)
+selected_pos = map_data.position(frame, domain.fingerprint, state.selected)
+selected = frame.iloc[selected_pos] if selected_pos is not None else None
 selected_at = None
 if selected is not None and selected["off_map"] == "":
     selected_at = (float(selected["latitude"]), float(selected["longitude"]))
@@ -109,7 +116,7 @@ with map_col:
     fmap.add_child(DrawArea(settings))
     # Only what is on screen (and around it) travels, aggregated at this zoom.
     aggregates = aggregate(
-        map_data.columns(frame, domain.fingerprint), map_mask, state.zoom,
+        columns, map_mask, state.zoom,
         view_window(state.center, state.zoom),
     )
     layer = aggregate_group(
@@ -127,13 +134,13 @@ with map_col:
         use_container_width=True,
     )
     analyst_state.drawn_area_controls()
-    common.off_map_list(shown)
+    common.off_map_list(frame.iloc[np.flatnonzero(result.mask & ~columns.drawn)])
 
 
 
-def place_list(ids: list[str]) -> None:
+def place_list(at_place: pd.DataFrame, ids: list[str]) -> None:
     """The incidents at one place, by date and paginated; a row selects one."""
-    rows = shown.set_index("id", drop=False).loc[ids].reset_index(drop=True)
+    rows = at_place.set_index("id", drop=False).loc[ids].reset_index(drop=True)
     name = next((str(p) for p in rows["place"] if isinstance(p, str) and p), "this place")
     st.markdown(f"**{len(ids):,} incidents at {escape_markdown(name)}**: pick one to see it.")
     page = incident_list.page_number(PLACE_LIST_KEY, len(ids), PLACE_PAGE_SIZE)
@@ -148,14 +155,16 @@ with detail_col:
     st.subheader("Details")
     listed = st.session_state.get("listed_place")
     place_at = listed if listed is not None else selected_at
-    here = ids_at(shown, *place_at) if place_at is not None else []
+    at_place = (frame.iloc[positions_at(columns, result.mask, *place_at)]
+                if place_at is not None else frame.iloc[:0])
+    here = ids_at(at_place, *place_at) if place_at is not None else []
     if len(here) > 1:
-        place_list(here)
+        place_list(at_place, here)
     if selected is None:
         if len(here) <= 1:
             st.info("Click an incident on the map, or a row of the table, to see its details.")
     else:
-        if selected["id"] not in set(shown["id"]):
+        if selected_pos is not None and not result.mask[selected_pos]:
             st.warning("This incident is hidden by the current filters.")
         with st.container(border=True):
             st.markdown(incident_markdown(selected))
@@ -171,16 +180,16 @@ with detail_col:
             with st.expander("History of corrections"):
                 records.history(store, str(selected["id"]))
 
-st.subheader(f"Incidents in view ({len(shown):,})")
-page = incident_list.page_number(TABLE_KEY, len(shown), PAGE_SIZE)
+st.subheader(f"Incidents in view ({n_shown:,})")
+page = incident_list.page_number(TABLE_KEY, n_shown, PAGE_SIZE)
 positions = page_rows(map_data.order(frame, domain.fingerprint), result.mask, page, PAGE_SIZE)
 incident_list.incident_rows(
-    frame.iloc[positions], TABLE_KEY, len(shown), (page - 1) * PAGE_SIZE,
+    frame.iloc[positions], TABLE_KEY, n_shown, (page - 1) * PAGE_SIZE,
     selected=state.selected, forget=("listed_place",),
 )
-records.export_box(frame, state, domain, len(shown), st.context.url or "", context)
+records.export_box(frame, state, domain, n_shown, st.context.url or "", context)
 map_print.map_image_box(
-    shown, state, domain, data.areas, st.context.url or "",
+    frame, result.mask, n_on_map, state, domain, data.areas, st.context.url or "",
     st.session_state.get(analyst_state.BOUNDS),
     boundary_credits(settings.admin_paths) + [f"Incidents: {data.source}"],
 )

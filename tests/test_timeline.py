@@ -1,10 +1,10 @@
-"""Timeline bins and counts over date intervals (geo/timeline.py)."""
+"""Timeline bins and counts over date intervals (geo/view/timeline.py)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import altair as alt
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -16,7 +16,8 @@ from geo.view.timeline import (
     PRECISION_ROWS,
     bin_edges,
     brushed_range,
-    timeline_chart,
+    timeline_columns,
+    timeline_counts,
     timeline_data,
 )
 from tests.helpers.incidents import incidents, row
@@ -125,33 +126,6 @@ def test_monthly_bins_count_a_month_once():
     assert counts(data, "day") == {date(2017, 10, 1): 1}
 
 
-def test_timeline_chart_has_the_selected_range_layer():
-    frame = incidents(row(id="feb", date_start="2017-02"), row(id="d", date_start="2017-03-01"))
-    chart = timeline_chart(timeline_data(frame, SPAN), SPAN,
-                           (date(2017, 2, 1), date(2017, 2, 14)))
-    assert isinstance(chart, alt.LayerChart)
-    spec = chart.to_dict()
-    assert len(spec["layer"]) == 2
-    cells, band = spec["layer"]
-    assert cells["mark"]["type"] == "rect" and band["mark"]["type"] == "rect"
-    assert cells["encoding"]["y"]["scale"]["domain"] == list(PRECISION_ROWS.values())
-    band_rows = spec["datasets"][band["data"]["name"]]
-    assert len(band_rows) == 1
-    assert band_rows[0]["start"].startswith("2017-02-01")
-    assert band_rows[0]["end"].startswith("2017-02-15")  # inclusive end: the day after
-    cell_rows = spec["datasets"][cells["data"]["name"]]
-    assert sum(r["count"] for r in cell_rows) == 28 + 1
-    domain = cells["encoding"]["x"]["scale"]["domain"]
-    assert domain[0] == {"year": 2017, "month": 1, "date": 1}
-    assert domain[1] == {"year": 2017, "month": 4, "date": 1}
-
-
-def test_timeline_chart_of_no_incidents():
-    data = timeline_data(incidents(row(id="u")), SPAN)
-    spec = timeline_chart(data, SPAN, SPAN).to_dict()
-    assert len(spec["layer"]) == 2
-
-
 def test_brushed_range_reads_epoch_milliseconds_as_inclusive_days():
 
     t0 = pd.Timestamp("2017-03-10T12:00").value // 10**6
@@ -169,9 +143,13 @@ def test_brushed_range_is_clipped_to_the_span_and_ignores_garbage():
         assert brushed_range(bad, SPAN) is None
 
 
-def test_timeline_chart_with_a_brush_declares_the_selection():
-
-    spec = timeline_chart(timeline_data(incidents(row(id="a")), SPAN), SPAN, SPAN,
-                          brush=True).to_dict()
-    # Altair lifts a layer's selection to the top level, bound to that layer's view.
-    assert [(p["name"], p["select"]["encodings"]) for p in spec["params"]] == [(BRUSH, ["x"])]
+def test_counts_take_only_the_masked_incidents_without_copying_the_frame():
+    frame = incidents(row(id="a", date_start="2017-02-03"), row(id="b", date_start="2017-02"),
+                      row(id="c", date_start="2017-02-10"), row(id="u"))
+    columns = timeline_columns(frame)
+    mask = frame["id"].isin(["b", "c", "u"]).to_numpy()
+    masked = timeline_counts(columns, mask, SPAN)
+    expected = timeline_data(frame[mask], SPAN)
+    pd.testing.assert_frame_equal(masked.reset_index(drop=True), expected)
+    assert masked["count"].sum() == 28 + 1  # "b" fills February's days, "c" one day
+    assert timeline_counts(columns, np.zeros(len(frame), dtype=bool), SPAN).empty

@@ -179,6 +179,27 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
     )
 
 
+def positions_at(columns: MapColumns, mask: np.ndarray, lat: float, lon: float) -> np.ndarray:
+    """Row positions of the drawn incidents in ``mask`` at a clicked location.
+
+    Parameters
+    ----------
+    columns : MapColumns
+        Arrays of the whole frame.
+    mask : numpy.ndarray of bool
+        Incidents considered (aligned with the frame).
+    lat, lon : float
+        The location; compared after rounding to :data:`geo.vocab.COORD_DECIMALS`.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Positions in frame order.
+    """
+    at = (columns.lat == round(lat, COORD_DECIMALS)) & (columns.lon == round(lon, COORD_DECIMALS))
+    return np.flatnonzero(at & mask & columns.drawn)
+
+
 def view_window(
     center: tuple[float, float], zoom: int, pixels: tuple[int, int] = VIEW_PIXELS
 ) -> tuple[float, float, float, float]:

@@ -1,4 +1,4 @@
-"""The timeline chart: incidents over time, imprecise dates drawn over their interval.
+"""The timeline's data: incidents over time, imprecise dates drawn over their interval.
 
 Time is cut into bins (days, weeks or months, after the span of the data). Each
 row of the chart is a date precision; a cell counts the incidents of that
@@ -9,9 +9,9 @@ fills every bin of that month rather than standing on its first day.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -57,8 +57,102 @@ def bin_edges(span: tuple[date, date]) -> pd.DatetimeIndex:
     return edges
 
 
-def timeline_data(incidents: pd.DataFrame, span: tuple[date, date]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class TimelineColumns:
+    """Per-incident arrays the timeline counts, aligned with the incident frame.
+
+    Built once per dataset by :func:`timeline_columns`.
+
+    Attributes
+    ----------
+    start, end : numpy.ndarray of datetime64[ns]
+        First and last day (NaT when undated).
+    row : numpy.ndarray of int64
+        Index of the date precision in :data:`PRECISION_ROWS` (anything else: the last).
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    row: np.ndarray
+
+
+def timeline_columns(incidents: pd.DataFrame) -> TimelineColumns:
+    """The arrays :func:`timeline_counts` needs, from an incident frame.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        With ``date_start``, ``date_end`` (inclusive days) and ``date_precision``.
+
+    Returns
+    -------
+    TimelineColumns
+    """
+    rows = incidents["date_precision"].map(
+        {k: i for i, k in enumerate(PRECISION_ROWS)}
+    ).fillna(len(PRECISION_ROWS) - 1).to_numpy(dtype=np.int64)
+    return TimelineColumns(
+        start=pd.to_datetime(incidents["date_start"]).to_numpy(dtype="datetime64[ns]"),
+        end=pd.to_datetime(incidents["date_end"]).to_numpy(dtype="datetime64[ns]"),
+        row=rows,
+    )
+
+
+def timeline_counts(
+    columns: TimelineColumns, mask: np.ndarray | None, span: tuple[date, date]
+) -> pd.DataFrame:
     """Count, per bin and date precision, the incidents whose interval overlaps the bin.
+
+    Vectorised: each incident adds one at its first bin and takes one away after
+    its last in a per-row difference array (``numpy.bincount``); a cumulative sum
+    gives the counts. No incident row is copied.
+
+    Parameters
+    ----------
+    columns : TimelineColumns
+        Arrays of the whole frame.
+    mask : numpy.ndarray of bool or None
+        Incidents counted (None: all); undated ones are ignored.
+    span : tuple of date
+        The chart's x range.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``start``, ``end`` (exclusive), ``precision`` (a label of
+        :data:`PRECISION_ROWS`), ``count``; only non-empty cells.
+    """
+    edges = bin_edges(span).to_numpy()
+    n_bins = len(edges) - 1
+    start, end = columns.start, columns.end
+    keep = ~np.isnat(start) & (end >= edges[0]) & (start < edges[-1])
+    if mask is not None:
+        keep &= mask
+    picked = np.flatnonzero(keep)
+    first = np.searchsorted(edges, start[picked], side="right") - 1
+    last = np.searchsorted(edges, end[picked], side="right") - 1
+    first, last = np.clip(first, 0, n_bins - 1), np.clip(last, 0, n_bins - 1)
+    rows = columns.row[picked]
+    width = n_bins + 1
+    size = len(PRECISION_ROWS) * width
+    diff = np.bincount(rows * width + first, minlength=size) - np.bincount(
+        rows * width + last + 1, minlength=size
+    )
+    counts = diff.reshape(len(PRECISION_ROWS), width).cumsum(axis=1)[:, :n_bins]
+    row_idx, bin_idx = np.nonzero(counts)
+    labels = np.array(list(PRECISION_ROWS.values()), dtype=object)
+    return pd.DataFrame(
+        {
+            "start": edges[bin_idx],
+            "end": edges[bin_idx + 1],
+            "precision": labels[row_idx],
+            "count": counts[row_idx, bin_idx].astype(np.int64),
+        }
+    )
+
+
+def timeline_data(incidents: pd.DataFrame, span: tuple[date, date]) -> pd.DataFrame:
+    """Count, per bin and date precision, the incidents of a frame (see :func:`timeline_counts`).
 
     Parameters
     ----------
@@ -71,100 +165,9 @@ def timeline_data(incidents: pd.DataFrame, span: tuple[date, date]) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        Columns ``start``, ``end`` (exclusive), ``precision`` (a label of
-        :data:`PRECISION_ROWS`), ``count``; only non-empty cells.
+        Columns ``start``, ``end`` (exclusive), ``precision``, ``count``.
     """
-    edges = bin_edges(span)
-    dated = incidents[incidents["date_start"].notna()]
-    dated = dated[(dated["date_end"] >= edges[0]) & (dated["date_start"] < edges[-1])]
-    rows = dated["date_precision"].map(
-        {k: i for i, k in enumerate(PRECISION_ROWS)}
-    ).fillna(len(PRECISION_ROWS) - 1).to_numpy(dtype=int)
-    n_bins = len(edges) - 1
-    values = edges.to_numpy()
-    first = np.searchsorted(values, dated["date_start"].to_numpy(), side="right") - 1
-    last = np.searchsorted(values, dated["date_end"].to_numpy(), side="right") - 1
-    first, last = np.clip(first, 0, n_bins - 1), np.clip(last, 0, n_bins - 1)
-    diff = np.zeros((len(PRECISION_ROWS), n_bins + 1), dtype=np.int64)
-    np.add.at(diff, (rows, first), 1)
-    np.add.at(diff, (rows, last + 1), -1)
-    counts = diff.cumsum(axis=1)[:, :n_bins]
-    row_idx, bin_idx = np.nonzero(counts)
-    labels = np.array(list(PRECISION_ROWS.values()), dtype=object)
-    return pd.DataFrame(
-        {
-            "start": values[bin_idx],
-            "end": values[bin_idx + 1],
-            "precision": labels[row_idx],
-            "count": counts[row_idx, bin_idx],
-        }
-    )
-
-
-def timeline_chart(
-    data: pd.DataFrame,
-    span: tuple[date, date],
-    selected: tuple[date, date],
-    brush: bool = False,
-) -> alt.LayerChart:
-    """Heat strip of incidents over time, with the selected range outlined.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Output of :func:`timeline_data`.
-    span : tuple of date
-        Dates the x axis shows: the data's span, or the part zoomed into.
-    selected : tuple of date
-        Selected date range (inclusive).
-    brush : bool
-        Add the interval selection :data:`BRUSH` (read it with :func:`brushed_range`).
-
-    Returns
-    -------
-    altair.LayerChart
-    """
-    end = pd.Timestamp(span[1]) + pd.Timedelta(days=1)
-    x_scale = alt.Scale(
-        domain=[_parts(pd.Timestamp(span[0])), _parts(end)]
-    )
-    rows = list(PRECISION_ROWS.values())
-    shade = pd.DataFrame(
-        {
-            "start": [pd.Timestamp(selected[0])],
-            "end": [pd.Timestamp(selected[1]) + pd.Timedelta(days=1)],
-        }
-    )
-    cells = (
-        alt.Chart(data)
-        .mark_rect(stroke="white", strokeWidth=0.3)
-        .encode(
-            x=alt.X("start:T", scale=x_scale, title=None),
-            x2="end:T",
-            y=alt.Y(
-                "precision:N", title=None, sort=rows, scale=alt.Scale(domain=rows),
-                axis=alt.Axis(labelOverlap=False),
-            ),
-            color=alt.Color(
-                "count:Q", title="incidents", scale=alt.Scale(scheme="oranges"),
-                legend=alt.Legend(format="d", tickMinStep=1),
-            ),
-            tooltip=[
-                alt.Tooltip("start:T", title="from"),
-                alt.Tooltip("end:T", title="until (exclusive)"),
-                alt.Tooltip("precision:N", title="dated to"),
-                alt.Tooltip("count:Q", title="incidents"),
-            ],
-        )
-    )
-    band = (
-        alt.Chart(shade)
-        .mark_rect(fill="#1f77b4", fillOpacity=0.08, stroke="#1f77b4", strokeWidth=2)
-        .encode(x=alt.X("start:T", title=None), x2="end:T")
-    )
-    if brush:
-        cells = cells.add_params(alt.selection_interval(name=BRUSH, encodings=["x"]))
-    return alt.LayerChart(layer=[cells, band]).properties(height=150)
+    return timeline_counts(timeline_columns(incidents), None, span)
 
 
 def brushed_range(
@@ -223,7 +226,3 @@ def _instant(value: object) -> datetime | None:
             return None
         return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
     return None
-
-
-def _parts(stamp: pd.Timestamp) -> dict[str, int]:
-    return {"year": stamp.year, "month": stamp.month, "date": stamp.day}

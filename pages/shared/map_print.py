@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from shapely.geometry import Polygon
@@ -96,7 +97,9 @@ def print_header(state: ViewState, domain: ViewDomain, shown: int, on_map: int,
 
 
 def map_image_box(
-    shown: pd.DataFrame,
+    incidents: pd.DataFrame,
+    mask: np.ndarray,
+    on_map: int,
     state: ViewState,
     domain: ViewDomain,
     areas: AdminAreas | None,
@@ -104,15 +107,19 @@ def map_image_box(
     bounds: tuple[float, float, float, float] | None,
     credits: list[str],
 ) -> None:
-    """Download the current map as a PNG or PDF page (made only when clicked)."""
+    """Download the current map as a PNG or PDF page (made only when clicked).
+
+    ``mask`` picks the incidents shown out of ``incidents`` (``on_map`` of them have a
+    map location); the rows are taken only when the image is made.
+    """
     cols = st.columns([1, 3], vertical_alignment="bottom")
     fmt = cols[0].selectbox("Map image as", list(IMAGE_FORMATS), key="map-image-format",
                             format_func=str.upper)
     at = datetime.now(UTC).replace(microsecond=0)
-    on_map = int((shown["off_map"] == "").sum()) if "off_map" in shown else len(shown)
+    shown = int(np.count_nonzero(mask))
     sheet = MapSheet(
         title="Incident map",
-        lines=[*sheet_lines(state, domain, len(shown), on_map, areas),
+        lines=[*sheet_lines(state, domain, shown, on_map, areas),
                f"Made {at:%Y-%m-%d %H:%M} UTC"],
         permalink=view_link(state, domain, page_url),
         credits=credits,
@@ -120,7 +127,7 @@ def map_image_box(
     levels = list(areas.levels.values()) if areas else []
 
     def make() -> bytes:
-        return map_image(shown, sheet, areas=levels, bounds=bounds,
+        return map_image(incidents[mask], sheet, areas=levels, bounds=bounds,
                          fmt=fmt, drawn=_polygon(state))  # type: ignore[arg-type]
 
     cols[1].download_button(

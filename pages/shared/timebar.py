@@ -13,12 +13,15 @@ import time
 from collections.abc import Mapping
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from geo.render.charts import timeline_chart
 from geo.view.playback import MODES, STEPS, Playback, first_frame, next_frame
 from geo.view.state import ViewDomain
-from geo.view.timeline import BRUSH, brushed_range, timeline_chart, timeline_data
+from geo.view.timeline import BRUSH, brushed_range
+from pages.shared import map_data
 from pages.shared.view_state import DATES_KEY
 
 ZOOM = "t_zoom"
@@ -116,13 +119,15 @@ def _zoom_out(span: tuple[date, date], window: tuple[date, date]) -> None:
     _zoom((max(span[0], window[0] - half / 2), min(span[1], window[1] + half / 2)))
 
 
-def time_controls(domain: ViewDomain, chart_incidents: pd.DataFrame) -> None:
+def time_controls(domain: ViewDomain, incidents: pd.DataFrame, chart_mask: np.ndarray) -> None:
     """Typed dates, zoom buttons, the date slider and the timeline chart, then playback.
 
     Parameters
     ----------
     domain : ViewDomain
-    chart_incidents : pandas.DataFrame
+    incidents : pandas.DataFrame
+        The whole dataset (never copied).
+    chart_mask : numpy.ndarray of bool
         The incidents every filter but the dates lets through (the chart counts them).
     """
     ss = st.session_state
@@ -153,8 +158,8 @@ def time_controls(domain: ViewDomain, chart_incidents: pd.DataFrame) -> None:
         "zoom into them.",
     )
     st.altair_chart(
-        timeline_chart(timeline_data(chart_incidents, window), window, (first, last),
-                       brush=True),
+        timeline_chart(map_data.timeline(incidents, domain.fingerprint, chart_mask, window),
+                       window, (first, last), brush=True),
         width="stretch", key=CHART, on_select="rerun", selection_mode=BRUSH,
     )
     caption = "Drag across the chart to select dates and zoom in."
