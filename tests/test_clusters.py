@@ -12,6 +12,7 @@ from geo.render.clusters import (
     aggregate,
     map_columns,
     merge_close,
+    positions_at,
     view_window,
 )
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
@@ -125,3 +126,13 @@ def test_merge_close_joins_cells_into_the_fullest_neighbour():
     # cell 1 is within 44 px of the fullest cell 0; cell 3 (60 px away) and 2 stay apart
     assert merged[0] == merged[3]
     assert len({merged[0], merged[4], merged[5]}) == 3
+
+
+def test_positions_at_finds_the_drawn_incidents_in_the_mask_at_a_place():
+    ids = FRAME["id"].to_numpy()
+    assert ids[positions_at(COLUMNS, ALL, 36.20, 37.15)].tolist() == ["a1", "a2"]
+    assert ids[positions_at(COLUMNS, ALL, 36.2000004, 37.1499996)].tolist() == ["a1", "a2"]
+    without_a1 = FRAME["id"].ne("a1").to_numpy()
+    assert ids[positions_at(COLUMNS, without_a1, 36.20, 37.15)].tolist() == ["a2"]
+    assert positions_at(COLUMNS, ALL, 0.0, 0.0).size == 0
+
