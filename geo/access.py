@@ -48,6 +48,7 @@ class Action(StrEnum):
     UNDO_OWN = "undo your own place correction"
     UNDO_ANY = "undo someone else's place correction"
     ACCEPT_EXTRACTED = "accept extracted incidents"
+    SWITCH_SOURCE = "switch a source of learned places on or off"
     AUDIT = "read the audit trail"
 
 
@@ -60,6 +61,7 @@ REQUIRED: dict[Action, Role] = {
     Action.UNDO_OWN: Role.ANALYST,
     Action.UNDO_ANY: Role.ADMIN,
     Action.ACCEPT_EXTRACTED: Role.ANALYST,
+    Action.SWITCH_SOURCE: Role.ANALYST,
     Action.AUDIT: Role.ADMIN,
 }
 

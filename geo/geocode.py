@@ -5,6 +5,9 @@
 ``python -m geo.geocode --csv IN.csv --name-column name --country-column country --out OUT.csv``
     writes every input row, in order, with ``latitude``, ``longitude``, ``score``,
     ``precision``, ``gazetteer_id`` and ``status`` added.
+
+Both use the places learned from the incident store ``INCIDENT_DB`` names (its switched-on
+sources; ``--no-learned`` leaves them out). A store that does not exist is not created.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.errors import StoreUnavailable
 from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
-from geo.settings import load_settings
+from geo.settings import Settings, load_settings
+from geo.store import IncidentStore, open_store
 from geo.vocab import PRECISION_LABELS
 
 #: Columns the CSV mode adds to every row.
@@ -56,7 +61,34 @@ def format_result(result: GeocodeResult, limit: int = 5) -> str:
             f"{p.latitude:9.5f} {p.longitude:10.5f}  {p.gazetteer_id:<22} "
             f"{p.name} ({p.country}, {p.admin1 or '-'})"
         )
+        why = "; ".join(x for x in (f"from {cand.provenance}" if cand.provenance else "",
+                                     f"evidence {cand.evidence}" if cand.evidence else "") if x)
+        if why:
+            lines.append(f"     {why}")
+    if len(result.candidates) > limit:
+        lines.append(f"  ... {len(result.candidates) - limit} more (--limit)")
+    lines.extend(f"  note: {note}" for note in result.notes)
     return "\n".join(lines)
+
+
+def learned_line(store: IncidentStore | None) -> str:
+    """One line saying which learned places the geocoder uses (for the terminal)."""
+    if store is None:
+        return "learned places: none (no incident store)"
+    sources = store.learned_sources()
+    if sources.empty:
+        return f"learned places: none yet in {store.location}"
+    parts = [f"{row.source} ({row.places} places, {row.records} records"
+             f"{'' if row.enabled else ', switched off'})" for row in sources.itertuples()]
+    return f"learned places from {store.location}: " + "; ".join(parts)
+
+
+def open_learned(settings: Settings) -> IncidentStore | None:
+    """The store ``INCIDENT_DB`` names, if it exists (never created here)."""
+    try:
+        return open_store(settings.database, create=False)
+    except StoreUnavailable:
+        return None
 
 
 def geocode_frame(
@@ -134,10 +166,19 @@ def _run(args: argparse.Namespace) -> int:
     frame = _read_csv(Path(args.csv)) if args.csv else None
     if frame is not None:  # check the columns before the gazetteer loads
         _check_columns(frame, args.name_column, args.country_column, args.admin1_column)
-    geocoder = default_geocoder(load_settings())
+    settings = load_settings()
+    store = None if args.no_learned else open_learned(settings)
+    try:
+        geocoder = default_geocoder(settings, learned=store)
+        line = learned_line(store) if not args.no_learned else "learned places: not used"
+    finally:
+        if store is not None:
+            store.close()
     if frame is None:
+        print(line)
         for name in args.names:
             result = geocoder.geocode(name, country=args.country, admin1=args.admin1,
+                                      admin2=args.admin2,
                                       context=[n for n in args.context if n != name])
             print(format_result(result, args.limit))
         return 0
@@ -166,6 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="place names to look up")
     parser.add_argument("--country", help="ISO country code (context, and CSV default)")
     parser.add_argument("--admin1", help="first-level admin area (context)")
+    parser.add_argument("--admin2", help="second-level admin area, e.g. a district (context)")
+    parser.add_argument("--no-learned", action="store_true",
+                        help="leave out the places learned from the incident store")
     parser.add_argument("--context", nargs="*", default=[],
                         help="other place names of the same text (context)")
     parser.add_argument("--limit", type=int, default=5, help="candidates to print")

@@ -30,6 +30,12 @@ import pandas as pd
 
 from geo.access import Identity, system_identity
 from geo.errors import Invalid, StoreUnavailable
+from geo.geocoding.learned import (
+    LearnedPlaces,
+    LearnedPlaceSource,
+    learn_from_incidents,
+    merge_learned,
+)
 from geo.geocoding.protocol import PlaceResolver
 from geo.io.formats import KINDS, FormatError, RawTable, rejected_bytes, write_rejected
 from geo.io.load import read_incidents
@@ -236,6 +242,7 @@ def prepare_import(
     geocoder: PlaceResolver | None = None,
     geocode: bool = True,
     layer: str | None = None,
+    learned: LearnedPlaceSource | None = None,
 ) -> ImportReport:
     """Read, map, validate and geocode a file without writing anything.
 
@@ -260,6 +267,10 @@ def prepare_import(
         Set False to leave such rows without coordinates.
     layer : str, optional
         Excel sheet or GeoPackage layer.
+    learned : LearnedPlaceSource, optional
+        Places learned from earlier imports (usually the store the file goes to). With
+        it, rows without coordinates are geocoded with those places and with the places
+        this file's own rows teach (see :func:`geocode_report`).
 
     Returns
     -------
@@ -276,25 +287,53 @@ def prepare_import(
         report.file_kind = loaded.table.kind
         report.encoding, report.delimiter = loaded.table.encoding, loaded.table.delimiter
     if report.readable and geocode and len(report.incidents):
-        _geocode(report, geocoder)
+        geocode_report(report, geocoder, learned)
     return report
 
 
-def _geocode(report: ImportReport, geocoder: PlaceResolver | None) -> None:
+def geocode_report(report: ImportReport, geocoder: PlaceResolver | None = None,
+                   learned: LearnedPlaceSource | None = None) -> None:
+    """Place the valid rows that have a place name but no coordinates.
+
+    Parameters
+    ----------
+    report : ImportReport
+        Its ``incidents`` are replaced by the geocoded ones; ``not_placed`` is filled.
+    geocoder : PlaceResolver, optional
+        :func:`geo.geocoding.geocoder.default_geocoder` when None.
+    learned : LearnedPlaceSource, optional
+        Learned places to use besides those of the file's own rows (which teach with
+        the same rule as the store's, and stay off for a source switched off there).
+        Without it, a given geocoder is used as it is.
+    """
+    from geo.geocoding.geocoder import Geocoder
     from geo.geocoding.join import geocode_incidents
 
     frame = report.incidents
     needs = frame["latitude"].isna() & (frame["place"] != "")
     if not needs.any():
         return
+    own = learn_from_incidents(frame, report.origins)
     if geocoder is None:
         from geo.geocoding.geocoder import default_geocoder
 
-        geocoder = default_geocoder()
+        geocoder = default_geocoder(learned=_with_own(learned, own))
+    elif learned is not None and isinstance(geocoder, Geocoder):
+        geocoder = geocoder.with_learned(_with_own(learned, own))
     placed = geocode_incidents(frame, geocoder)
     missing = placed["latitude"].isna() & (placed["place"] != "")
     report.not_placed = dict(Counter(placed.loc[missing, "place"]))
     report.incidents = placed[list(INCIDENT_COLUMNS)].reset_index(drop=True)
+
+
+def _with_own(learned: LearnedPlaceSource | None, own: pd.DataFrame) -> LearnedPlaceSource:
+    """Learned places and those of the file being imported, as one source."""
+    if learned is None:
+        return LearnedPlaces(own)
+    known = learned.learned_places()
+    off = set(known.loc[~known["enabled"].astype(bool), "source"])
+    own = own.assign(enabled=~own["source"].isin(off))
+    return LearnedPlaces(merge_learned(known, own))
 
 
 def import_file(
@@ -328,15 +367,32 @@ def import_file(
     -------
     ImportReport
     """
-    report = prepare_import(source, **options)  # type: ignore[arg-type]
+    geocode = bool(options.pop("geocode", True))
+    geocoder = options.pop("geocoder", None)
+    report = prepare_import(source, geocode=False, **options)  # type: ignore[arg-type]
     if rejected_out is not None:
         report.save_rejected(rejected_out)
-    if not report.readable or dry_run or not report.valid:
+    if not report.readable or not report.valid:
         return report
-    store = store or open_store()
+    if not dry_run:
+        store = store or open_store()
+    if geocode:
+        known = store if store is not None else _existing_store(None)
+        geocode_report(report, geocoder, known)  # type: ignore[arg-type]
+    if dry_run:
+        return report
+    assert store is not None
     who = who or system_identity(f"command line: {_user()}")
     report.result = store.upsert(report.incidents, origin=report.origins, who=who)
     return report
+
+
+def _existing_store(location: str | None) -> IncidentStore | None:
+    """The store at ``location`` (INCIDENT_DB by default) if it exists; never created."""
+    try:
+        return open_store(location, create=False)
+    except StoreUnavailable:
+        return None
 
 
 def _user() -> str:
@@ -404,11 +460,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.mapping:
             options["mapping"] = _load_mapping(args.mapping)
-        report = prepare_import(args.file, **options)  # type: ignore[arg-type]
+        report = prepare_import(args.file, **{**options, "geocode": False})  # type: ignore[arg-type]
         if args.rejected:
             report.save_rejected(args.rejected)
+        store = None
         if report.readable and report.valid and not args.dry_run:
             store = open_store(args.db)
+        if report.readable and report.valid and not args.no_geocode:
+            geocode_report(report, None, store or _existing_store(args.db))
+        if store is not None:
             user = f"command line: {_user()}"
             who = system_identity(f"{args.who} ({user})" if args.who else user)
             report.result = store.upsert(report.incidents, origin=report.origins, who=who)

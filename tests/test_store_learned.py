@@ -8,12 +8,13 @@ import sqlite3
 import pandas as pd
 import pytest
 
+from geo.access import Forbidden
 from geo.errors import NotFound
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Geocoder
 from geo.geocoding.learned import LEARNED_COLUMNS, learn_from_incidents
 from geo.store import open_store
-from tests.helpers.identities import ANALYST, analyst
+from tests.helpers.identities import ANALYST, analyst, viewer
 from tests.helpers.store_data import incidents
 
 TEACHING = [
@@ -123,6 +124,9 @@ def test_each_source_keeps_its_own_places_and_can_be_switched_off(store):
     assert not store.learned_sources().set_index("source").at["acled", "enabled"]
     with pytest.raises(NotFound):
         store.set_source_enabled("nobody", False, who=analyst("bob"))
+    with pytest.raises(Forbidden):
+        store.set_source_enabled("acled", True, who=viewer())
+    assert not store.learned_sources().set_index("source").at["acled", "enabled"]
 
 
 def test_the_geocoder_reads_the_store_and_leaves_out_switched_off_sources(store):

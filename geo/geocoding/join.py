@@ -29,7 +29,7 @@ OFF_MAP_REASONS: dict[str, str] = {
 NEAREST_MAX_M = 50_000.0
 
 #: ``geocode_source`` prefixes of coordinates that came from the geocoder.
-GAZETTEER_SOURCES = ("geonames:", "local:", "override:")
+GAZETTEER_SOURCES = ("geonames:", "local:", "override:", "learned:", "area:")
 
 #: Columns of the incident record that search does not look into (numbers, dates, codes).
 _NOT_SEARCHED = frozenset({

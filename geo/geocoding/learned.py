@@ -21,13 +21,15 @@ The store applies the same rule in SQL (:func:`rule_clauses`).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
-from geo.geocoding.compound import parse_place
+from geo.geocoding.compound import ParsedPlace, parse_place
 from geo.geocoding.names import name_key
 
 #: Columns of the learned-places table.
@@ -230,7 +232,8 @@ def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
     town" becomes the place "Tadmur" with the alias "Palmyra"; a facility keeps its kind
     in its name ("Shair gas field"), so that it never answers for a village. Rows of the
     same name within :data:`SAME_PLACE_KM` of each other are one place, with their
-    records added up and their sources listed.
+    records added up and their sources listed. Plain Python over the rows (a store's
+    learned table is indexed again whenever it changes).
 
     Parameters
     ----------
@@ -244,70 +247,95 @@ def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
         ``records`` and ``sources``.
     """
     frame = _typed(learned)
-    frame = frame[frame["enabled"] & frame["latitude"].notna()]
+    frame = frame[frame["enabled"] & frame["latitude"].notna() & frame["longitude"].notna()]
     out: list[dict[str, object]] = []
     if frame.empty:
         return pd.DataFrame(out)
     parsed = {n: parse_place(n) for n in frame["name"].unique()}
-    frame = frame.assign(
-        _key=[name_key(parsed[n].canonical) or n.lower() for n in frame["name"]],
-    )
-    frame = frame[[not parsed[n].generic for n in frame["name"]]]
-    for (key, country), group in frame.groupby(["_key", "country"], sort=False):
-        for members in _clusters(group):
-            out.append(_learned_row(members, parsed, str(key), str(country)))
+    groups: dict[tuple[str, str], list[_Member]] = {}
+    columns = [frame[c].tolist() for c in ("name", "country", "admin1", "latitude",
+                                           "longitude", "precision", "source", "records")]
+    for name, country, admin1, lat, lon, precision, source, records in zip(*columns,
+                                                                           strict=True):
+        place = parsed[name]
+        if place.generic:
+            continue
+        key = name_key(place.canonical) or name.lower()
+        groups.setdefault((key, country), []).append(
+            _Member(int(records), float(lat), float(lon), name, admin1, int(precision), source))
+    for (key, country), members in groups.items():
+        members.sort(key=lambda m: -m.records)
+        for cluster in _clusters(members):
+            out.append(_learned_row(cluster, parsed, key, country))
     return pd.DataFrame(out)
 
 
-def _clusters(group: pd.DataFrame) -> list[pd.DataFrame]:
+@dataclass(frozen=True)
+class _Member:
+    records: int
+    latitude: float
+    longitude: float
+    name: str
+    admin1: str
+    precision: int
+    source: str
+
+
+def _clusters(members: list[_Member]) -> list[list[_Member]]:
     """Rows of one name split into places (points within SAME_PLACE_KM of the first)."""
-    group = group.sort_values("records", ascending=False, kind="stable")
-    remaining = group
+    remaining = members
     clusters = []
-    while len(remaining):
-        head = remaining.iloc[0]
-        dlat = (remaining["latitude"] - head["latitude"]) * 111.0
-        dlon = (remaining["longitude"] - head["longitude"]) * 111.0 * np.cos(
-            np.radians(head["latitude"]))
-        near = np.hypot(dlat, dlon) <= SAME_PLACE_KM
-        clusters.append(remaining[near])
-        remaining = remaining[~near]
+    while remaining:
+        head = remaining[0]
+        scale = math.cos(math.radians(head.latitude))
+        near: list[_Member] = []
+        far: list[_Member] = []
+        for m in remaining:
+            km = math.hypot((m.latitude - head.latitude) * 111.0,
+                            (m.longitude - head.longitude) * 111.0 * scale)
+            (near if km <= SAME_PLACE_KM else far).append(m)
+        clusters.append(near)
+        remaining = far
     return clusters
 
 
-def _learned_row(members: pd.DataFrame, parsed: dict, key: str, country: str) -> dict:
-    weights = members["records"].to_numpy(dtype=float)
-    best = members.iloc[int(np.argmax(weights))]
-    by_source = members.groupby("source", sort=False)["records"].sum().sort_values(
-        ascending=False)
-    sources = "; ".join(f"{s}: {int(n)}" for s, n in by_source.items())
+def _learned_row(members: list[_Member], parsed: dict[str, ParsedPlace], key: str,
+                 country: str) -> dict[str, object]:
+    best = members[0]  # most records (members are sorted)
+    by_source: dict[str, int] = {}
+    by_admin: dict[str, int] = {}
+    for m in members:
+        by_source[m.source] = by_source.get(m.source, 0) + m.records
+        by_admin[m.admin1] = by_admin.get(m.admin1, 0) + m.records
+    ranked = sorted(by_source.items(), key=lambda item: -item[1])
+    sources = "; ".join(f"{s}: {n}" for s, n in ranked)
     spellings: list[str] = []
     kind = ""
-    precision = int(members["precision"].min())
-    for raw in members["name"]:
-        p = parsed[raw]
+    precision = min(m.precision for m in members)
+    for m in members:
+        p = parsed[m.name]
         kind = kind or p.kind
         precision = max(precision, p.precision)
         names = [p.canonical] if p.facility or p.feature_class == "terrain" else list(p.names)
-        for s in [*names, raw]:
+        for s in [*names, m.name]:
             if s and s not in spellings:
                 spellings.append(s)
-    admin1 = members.groupby("admin1")["records"].sum().idxmax()
-    ident = hashlib.sha1(f"{key}|{country}|{best['latitude']:.3f}|{best['longitude']:.3f}"
+    admin1 = min(by_admin.items(), key=lambda item: (-item[1], item[0]))[0]
+    ident = hashlib.sha1(f"{key}|{country}|{best.latitude:.3f}|{best.longitude:.3f}"
                          .encode()).hexdigest()[:12]
     return {
         "gazetteer_id": f"learned:{ident}",
         "name": spellings[0],
         "aliases": "|".join(s.replace("|", " ") for s in spellings[1:]),
-        "latitude": float(best["latitude"]),
-        "longitude": float(best["longitude"]),
+        "latitude": best.latitude,
+        "longitude": best.longitude,
         "kind": f"learned {kind}" if kind else "learned place",
         "feature_code": "",
         "country": country,
-        "admin1": str(admin1),
+        "admin1": admin1,
         "admin1_code": "",
         "precision": precision,
         "population": 0,
-        "records": int(weights.sum()),
+        "records": sum(m.records for m in members),
         "sources": sources,
     }

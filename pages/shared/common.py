@@ -57,10 +57,30 @@ def _corrections_key() -> tuple[str, int]:
     return where, source.corrections_revision()
 
 
+@st.cache_resource(show_spinner="Indexing the places learned from imports…", max_entries=2)
+def _learned_geocoder(base_key: tuple, where: str, revision: int, location: str,
+                      learned_revision: int) -> Geocoder:
+    """The corrected geocoder with the store's learned places (a new object per learned
+    revision; the cached geocoders it derives from are never changed)."""
+    s = settings()
+    opened = _store(location, str(s.incidents_path), s.seed_new_store)[0]
+    return _corrected(base_key, where, revision).with_learned(opened)
+
+
 def geocoder() -> Geocoder:
     """The geocoder: the gazetteer is loaded once; analysts' corrections are re-read
-    when another session or app instance changed them."""
-    return _corrected(_base_key(settings()), *_corrections_key())
+    when another session or app instance changed them; the places learned from the
+    store's imports are indexed again when its learned revision changes (an import, a
+    source switched on or off).
+
+    Cached objects are never changed: new corrections or learned places give a new
+    geocoder that shares the loaded gazetteer."""
+    s = settings()
+    corrected = (_base_key(s), *_corrections_key())
+    opened = store()
+    if opened is None:
+        return _corrected(*corrected)
+    return _learned_geocoder(*corrected, s.database, opened.learned_revision())
 
 
 def _geocoder_inputs(s: Settings) -> tuple[object, ...]:
@@ -124,7 +144,8 @@ def dataset() -> Dataset:
             return _file_dataset(str(s.data_file), _mtime(s.data_file), _geocoder_inputs(s))
         opened = store()
         assert opened is not None
-        return _store_dataset(s.database, opened.revision(), _geocoder_inputs(s))
+        key = (*_geocoder_inputs(s), opened.learned_revision())
+        return _store_dataset(s.database, opened.revision(), key)
     except Exception as exc:  # noqa: BLE001 - the analyst gets a message, never a traceback
         st.error(escape_markdown(f"Could not load incidents from {where}: {exc}"),
                  icon=":material/error:")
