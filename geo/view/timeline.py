@@ -122,15 +122,17 @@ def timeline_counts(
         Columns ``start``, ``end`` (exclusive), ``precision`` (a label of
         :data:`PRECISION_ROWS`), ``count``; only non-empty cells.
     """
-    edges = bin_edges(span).to_numpy()
+    edges = bin_edges(span).to_numpy().astype("datetime64[ns]")
     n_bins = len(edges) - 1
-    start, end = columns.start, columns.end
-    keep = ~np.isnat(start) & (end >= edges[0]) & (start < edges[-1])
+    # Searching integers is several times faster than searching datetime64 values.
+    start, end = columns.start.view(np.int64), columns.end.view(np.int64)
+    at = edges.view(np.int64)
+    keep = ~np.isnat(columns.start) & ~np.isnat(columns.end) & (end >= at[0]) & (start < at[-1])
     if mask is not None:
         keep &= mask
     picked = np.flatnonzero(keep)
-    first = np.searchsorted(edges, start[picked], side="right") - 1
-    last = np.searchsorted(edges, end[picked], side="right") - 1
+    first = np.searchsorted(at, start[picked], side="right") - 1
+    last = np.searchsorted(at, end[picked], side="right") - 1
     first, last = np.clip(first, 0, n_bins - 1), np.clip(last, 0, n_bins - 1)
     rows = columns.row[picked]
     width = n_bins + 1
