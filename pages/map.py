@@ -25,6 +25,7 @@ from pages.shared import (
     records,
     router,
     timebar,
+    totals,
     view_state,
 )
 
@@ -86,17 +87,19 @@ with st.sidebar:
     analyst_state.filter_widgets(domain, data.areas, frame)
     view_state.share_link(state, domain)
 
+# The timeline and the comparison of periods apply every filter but the dates.
+others = apply_view(frame, state, context, skip={"date"})
 if domain.date_min is not None and domain.date_max is not None:
-    # The chart applies every filter but the dates, and shades the selected range.
-    others = apply_view(frame, state, context, skip={"date"})
     timebar.time_controls(domain, frame, others.mask)
 else:
     st.caption("No incident in the data has a known date.")
 
 n_on_map = int(np.count_nonzero(result.mask & columns.drawn))
 map_print.print_header(state, domain, n_shown, n_on_map, st.context.url or "", data.areas)
-count_col, follow_col = st.columns([3, 1], vertical_alignment="center")
+count_col, fit_col, follow_col = st.columns([5, 2, 2], vertical_alignment="center")
 count_col.markdown(common.count_line(len(frame), result, n_on_map))
+with fit_col:
+    analyst_state.fit_button(frame, result.mask & columns.drawn)
 with follow_col:
     analyst_state.follow_toggle()
 
@@ -179,6 +182,23 @@ with detail_col:
                 records.edit_form(store, selected)
             with st.expander("History of corrections"):
                 records.history(store, str(selected["id"]))
+
+with st.container(key="no-print"):
+    # Totals and charts need the rows themselves: one copy of the incidents in view.
+    shown = frame.iloc[np.flatnonzero(result.mask)]
+    dates = (state.date_from, state.date_to) \
+        if state.date_from is not None and state.date_to is not None else None
+    tabs = st.tabs(["Totals", "Over time", "By area", "Compare periods"])
+    with tabs[0]:
+        totals.totals_panel(shown)
+    with tabs[1]:
+        totals.time_panel(shown, dates)
+    with tabs[2]:
+        totals.area_panel(shown, data.areas)
+    with tabs[3]:
+        span = (domain.date_min, domain.date_max) if domain.date_min is not None \
+            and domain.date_max is not None else None
+        totals.compare_panel(frame.iloc[np.flatnonzero(others.mask)], dates, span)
 
 st.subheader(f"Incidents in view ({n_shown:,})")
 page = incident_list.page_number(TABLE_KEY, n_shown, PAGE_SIZE)

@@ -224,8 +224,11 @@ def decode_period(
         notes.append("The link's comparison period ends before it starts; it was ignored.")
         return None
     lo, hi = bounds
-    if lo is None or hi is None or start < lo or end > hi:
+    if lo is None or hi is None or end < lo or start > hi:
         notes.append(f"The link's comparison period {start} to {end} is outside the data; "
                      "it was ignored.")
         return None
-    return start, end
+    if start < lo or end > hi:
+        notes.append(f"The link's comparison period {start} to {end} runs past the data; "
+                     f"comparing {max(start, lo)} to {min(end, hi)}.")
+    return max(start, lo), min(end, hi)

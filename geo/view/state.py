@@ -407,12 +407,20 @@ def _decode_dates(
     if start > end:
         notes.append("The link's date range ends before it starts; showing all dates.")
         return fallback
-    if start < domain.date_min or end > domain.date_max:
+    if end < domain.date_min or start > domain.date_max:
         notes.append(
             f"The link's date range {start} to {end} is outside the data "
             f"({domain.date_min} to {domain.date_max}); showing all dates."
         )
         return fallback
+    if start < domain.date_min or end > domain.date_max:
+        # "October 2017" over data that ends on 12 October still means those days.
+        clipped = max(start, domain.date_min), min(end, domain.date_max)
+        notes.append(
+            f"The link's date range {start} to {end} runs past the data "
+            f"({domain.date_min} to {domain.date_max}); showing {clipped[0]} to {clipped[1]}."
+        )
+        return clipped
     return start, end
 
 

@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo.geocoding.areas import AdminAreas
 from geo.render.details import escape_markdown
+from geo.view.extent import fit_view
 from geo.view.params import MAX_TERMS, decode_texts
-from geo.view.state import RANGE_FIELDS, ViewDomain, ViewState
+from geo.view.state import RANGE_FIELDS, ViewDomain, ViewState, round_center
 from geo.vocab import VIOLENCE_TYPES
 
 ADMIN1, ADMIN2 = "f_admin1", "f_admin2"
@@ -246,3 +248,27 @@ def follow_toggle() -> None:
         help="Count, totals, charts, table and export cover only the incidents inside the "
         "map's current bounds; the map itself still shows every incident around them.",
     )
+
+
+def _fit_map(bounds: tuple[float, float, float, float]) -> None:
+    center, zoom = fit_view(bounds)
+    view = (round_center(*center), zoom)
+    st.session_state["map_request"] = view
+    st.session_state["map_view"] = view
+
+
+def fit_button(incidents: pd.DataFrame, located: np.ndarray) -> None:
+    """A button that moves the map onto the incidents in view (e.g. after an area filter).
+
+    ``located`` marks the rows of ``incidents`` in view that have a map location.
+    """
+    rows = np.flatnonzero(located)
+    bounds = None
+    if len(rows):
+        lon = incidents["longitude"].to_numpy(dtype=float)[rows]
+        lat = incidents["latitude"].to_numpy(dtype=float)[rows]
+        bounds = (float(np.nanmin(lon)), float(np.nanmin(lat)),
+                  float(np.nanmax(lon)), float(np.nanmax(lat)))
+    st.button("Fit the map to these", on_click=_fit_map, args=(bounds,),
+              disabled=bounds is None, icon=":material/fit_screen:", key="fit-map",
+              help="Move and zoom the map to show every incident in view.")

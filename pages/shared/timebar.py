@@ -207,7 +207,7 @@ def playback_controls(window: tuple[date, date]) -> None:
     """Playback of the selected dates over the timeline's window, at a set speed."""
     ss = st.session_state
     playing = bool(ss.get(PLAYING))
-    cols = st.columns([3, 2, 2, 2, 1.2, 1.2, 1.2], vertical_alignment="bottom")
+    cols = st.columns([3.4, 2, 2, 2, 1.2, 1.2, 1.2], vertical_alignment="bottom")
     cols[0].segmented_control("Playback", list(MODES), key=MODE, format_func=MODES.get,
                               default="cumulative", disabled=playing,
                               help="Plays over the dates the timeline shows (zoom in to play "

@@ -1,0 +1,228 @@
+"""Charts of a view's totals (Altair, drawn by the browser from data the page sends).
+
+Events are stacked by category over time; deaths are stacked only within one
+claimant's figures (see :mod:`geo.view.totals`). A choropleth colours admin areas by
+a count or a death figure.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+#: Category columns a chart can split by -> label.
+CATEGORY_LABELS: dict[str, str] = {
+    "event_type": "event type",
+    "violence_label": "type of violence (UCDP)",
+    "source_event_type": "source's event type",
+    "source_sub_event_type": "source's sub-event type",
+    "claim_status": "claim status",
+}
+
+_TIME_UNITS = {"day": "yearmonthdate", "week": "yearweek", "month": "yearmonth", "year": "year"}
+
+
+def figure_text(low: object, high: object, unknown: object = 0) -> str:
+    """A casualty range as text: '12', '12–30', 'n/k' (not known), '12–30 · 4 n/k'.
+
+    Parameters
+    ----------
+    low, high : int or NA
+        Lowest and highest total.
+    unknown : int
+        Incidents that give no figure.
+
+    Returns
+    -------
+    str
+    """
+    missing = _missing(low) and _missing(high)
+    text = "n/k"
+    if not missing:
+        lo = int(high if _missing(low) else low)  # type: ignore[call-overload]
+        hi = int(low if _missing(high) else high)  # type: ignore[call-overload]
+        text = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+    count = 0 if _missing(unknown) else int(unknown)  # type: ignore[call-overload]
+    if count and not missing:
+        text += f" · {count:,} n/k"
+    return text
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def auto_frequency(span: tuple[date, date] | None) -> str:
+    """A bar width that gives a readable number of bars over ``span``."""
+    if span is None:
+        return "month"
+    days = (span[1] - span[0]).days + 1
+    if days <= 92:
+        return "day"
+    if days <= 2 * 366:
+        return "week"
+    if days <= 30 * 366:
+        return "month"
+    return "year"
+
+
+def events_chart(series: pd.DataFrame, by: str, freq: str) -> alt.Chart:
+    """Incidents per period, stacked by category (claimants added: counts may be).
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        Output of :func:`geo.view.totals.time_series`.
+    by : str
+        The category column.
+    freq : str
+        ``day``, ``week``, ``month`` or ``year``.
+
+    Returns
+    -------
+    altair.Chart
+    """
+    data = series.groupby(["period", by], as_index=False)["incidents"].sum()
+    data["period"] = pd.to_datetime(data["period"])
+    label = CATEGORY_LABELS.get(by, by)
+    return (
+        alt.Chart(data, title=f"Incidents per {freq}, by {label}")
+        .mark_bar()
+        .encode(
+            x=alt.X("period:T", timeUnit=_TIME_UNITS[freq], title=None),
+            y=alt.Y("sum(incidents):Q", title="incidents"),
+            color=alt.Color(f"{by}:N", title=label),
+            tooltip=[alt.Tooltip("period:T", timeUnit=_TIME_UNITS[freq], title=freq),
+                     alt.Tooltip(f"{by}:N", title=label),
+                     alt.Tooltip("sum(incidents):Q", title="incidents")],
+        )
+        .properties(height=220)
+    )
+
+
+def deaths_chart(series: pd.DataFrame, by: str, freq: str, claimant: str) -> alt.Chart:
+    """Killed per period according to one claimant, stacked by category.
+
+    Bars stack the lowest figures; the tooltip gives each range and how many
+    incidents give no figure.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        Rows of :func:`geo.view.totals.time_series` of one claimant.
+    by, freq : str
+        As for :func:`events_chart`.
+    claimant : str
+        Whose figures these are (in the title).
+
+    Returns
+    -------
+    altair.Chart
+    """
+    data = series[["period", by, "killed_min", "killed_max", "killed_unknown",
+                   "civilian_deaths"]].copy()
+    data["period"] = pd.to_datetime(data["period"])
+    for column in ("killed_min", "killed_max", "civilian_deaths"):
+        data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
+    label = CATEGORY_LABELS.get(by, by)
+    return (
+        alt.Chart(data, title=f"Killed per {freq} according to {claimant} (lowest figures "
+                  "stacked)")
+        .mark_bar()
+        .encode(
+            x=alt.X("period:T", timeUnit=_TIME_UNITS[freq], title=None),
+            y=alt.Y("sum(killed_min):Q", title="killed (lowest figure)"),
+            color=alt.Color(f"{by}:N", title=label),
+            tooltip=[alt.Tooltip("period:T", timeUnit=_TIME_UNITS[freq], title=freq),
+                     alt.Tooltip(f"{by}:N", title=label),
+                     alt.Tooltip("sum(killed_min):Q", title="killed, lowest"),
+                     alt.Tooltip("sum(killed_max):Q", title="killed, highest"),
+                     alt.Tooltip("sum(killed_unknown):Q", title="incidents without a figure"),
+                     alt.Tooltip("sum(civilian_deaths):Q", title="civilian deaths")],
+        )
+        .properties(height=220)
+    )
+
+
+def period_chart(table: pd.DataFrame, by: str) -> alt.Chart:
+    """Incidents of two (or more) periods side by side, per category.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`geo.view.totals.compare_periods` split by ``by``.
+    by : str
+
+    Returns
+    -------
+    altair.Chart
+    """
+    label = CATEGORY_LABELS.get(by, by)
+    return (
+        alt.Chart(table[["period", by, "incidents"]], title=f"Incidents by {label}")
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{by}:N", title=label),
+            xOffset=alt.XOffset("period:N"),
+            y=alt.Y("incidents:Q"),
+            color=alt.Color("period:N", title="period"),
+            tooltip=["period:N", alt.Tooltip(f"{by}:N", title=label), "incidents:Q"],
+        )
+        .properties(height=220)
+    )
+
+
+def area_chart(areas: gpd.GeoDataFrame, stats: pd.DataFrame, measure: str) -> alt.Chart:
+    """A choropleth of admin areas coloured by ``measure`` (grey: nothing in view).
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        One level of admin areas (``pcode``, ``name_en``, geometry), EPSG:4326.
+    stats : pandas.DataFrame
+        Output of :func:`geo.view.totals.area_stats` (``pcode``, ``incidents``,
+        figures).
+    measure : str
+        Column of ``stats`` to colour by.
+
+    Returns
+    -------
+    altair.Chart
+    """
+    columns = ["pcode", "incidents", "killed_min", "killed_max", "civilian_deaths"]
+    values = stats[[c for c in columns if c in stats]].copy()
+    for column in values.columns[1:]:
+        values[column] = pd.to_numeric(values[column], errors="coerce").astype(float)
+    shapes = areas[["pcode", "name_en", "geometry"]].merge(values, on="pcode", how="left")
+    shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs=areas.crs)
+    # Vega's projections (d3-geo) take clockwise outer rings; GeoJSON's are the other way.
+    shapes["geometry"] = shapely.orient_polygons(shapes.geometry.to_numpy(), exterior_cw=True)
+    # Inline GeoJSON features: a data frame would go to the page as an Arrow table,
+    # which cannot carry the geometries.
+    features = json.loads(shapes.to_json(na="null", drop_id=True))["features"]
+    data = alt.Data(values=features)
+    tooltip = [alt.Tooltip("properties.name_en:N", title="area")] + [
+        alt.Tooltip(f"properties.{c}:Q", title=c.replace("_", " "), format=",.0f")
+        for c in values.columns[1:]]
+    field = f"properties.{measure}"
+    return (
+        alt.Chart(data)
+        .mark_geoshape(stroke="#666", strokeWidth=0.5)
+        .project("mercator")
+        .encode(
+            color=alt.condition(
+                f"isValid(datum.properties['{measure}']) && datum.properties['{measure}'] > 0",
+                alt.Color(f"{field}:Q", title=measure.replace("_", " "),
+                          scale=alt.Scale(scheme="orangered"),
+                          legend=alt.Legend(format=",.0f")),
+                alt.value("#eeeeee"),
+            ),
+            tooltip=tooltip,
+        )
+        .properties(height=420)
+    )

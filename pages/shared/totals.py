@@ -1,0 +1,198 @@
+"""Totals and charts of the view: counts and casualty ranges by claimant and claim status,
+events and deaths over time by type, a choropleth per admin area, and two periods side
+by side.
+
+The numbers come from :mod:`geo.view.totals` (figures of different claimants are never
+added together); the charts from :mod:`geo.render.charts`. This module only lays
+them out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from geo.geocoding.areas import AdminAreas
+from geo.render.totals_charts import (
+    CATEGORY_LABELS,
+    area_chart,
+    auto_frequency,
+    deaths_chart,
+    events_chart,
+    figure_text,
+    period_chart,
+)
+from geo.view.totals import FIGURES, area_stats, compare_periods, time_series, totals
+from pages.shared.analyst_state import COMPARE, COMPARE_ON
+
+_FIGURE_LABELS = {"killed": "Killed", "injured": "Injured", "casualties": "Dead and injured",
+                  "civilian_deaths": "Civilian deaths"}
+
+
+def _figure_rows(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A figure table with each figure as one 'min–max' text column."""
+    out = table[[key, "incidents"]].copy() if key in table else table[["incidents"]].copy()
+    for name, _, _ in FIGURES:
+        if name == "civilian_deaths":
+            if "civilian_deaths" in table:
+                out[_FIGURE_LABELS[name]] = [
+                    figure_text(v, v, u) for v, u in
+                    zip(table["civilian_deaths"], table["civilian_deaths_unknown"], strict=True)]
+            continue
+        out[_FIGURE_LABELS[name]] = [
+            figure_text(lo, hi, u) for lo, hi, u in zip(
+                table[f"{name}_min"], table[f"{name}_max"], table[f"{name}_unknown"],
+                strict=True)]
+    return out
+
+
+def totals_panel(shown: pd.DataFrame) -> None:
+    """Incidents and deaths of the view, as ranges, by claimant and by claim status."""
+    result = totals(shown)
+    claimants = result.claimants
+    cols = st.columns(3)
+    cols[0].metric("Incidents", f"{result.incidents:,}")
+    if len(claimants) == 1:
+        killed = figure_text(result.figure("killed_min"), result.figure("killed_max"),
+                             result.figure("killed_unknown"))
+        cols[1].metric(f"Killed, according to {claimants[0]}", killed)
+        civilians = result.figure("civilian_deaths")
+        if civilians is not None:
+            cols[2].metric("Civilian deaths", f"{civilians:,}")
+    elif claimants:
+        cols[1].metric("Claimants", str(len(claimants)))
+        cols[2].caption("Several claimants report on these incidents: their figures are "
+                        "given side by side, never added together.")
+    if not result.incidents:
+        return
+    st.markdown("**By claimant**")
+    st.dataframe(_figure_rows(result.by_claimant, "claimant"), hide_index=True,
+                 width="stretch")
+    st.markdown("**By claim status**")
+    by_status = _figure_rows(result.by_claim_status, "claim_status")
+    if "claimants" in result.by_claim_status:
+        by_status.insert(2, "claimants", result.by_claim_status["claimants"].to_numpy())
+    st.dataframe(by_status, hide_index=True, width="stretch")
+    st.caption("Ranges run from the lowest to the highest figure the sources give; "
+               "'n/k' counts incidents that give no figure. A claim status that mixes "
+               "claimants shows no death figure (see the claimants above).")
+
+
+def _categories(frame: pd.DataFrame) -> list[str]:
+    present = []
+    for column in CATEGORY_LABELS:
+        if column in frame and (frame[column].fillna("").astype(str) != "").any():
+            present.append(column)
+    return present or ["event_type"]
+
+
+def time_panel(shown: pd.DataFrame, span: tuple[date, date] | None) -> None:
+    """Stacked charts of events and deaths over time, by a category of the data."""
+    if shown["date_start"].notna().sum() == 0:
+        st.caption("No incident in view has a known date.")
+        return
+    categories = _categories(shown)
+    cols = st.columns([2, 2, 3], vertical_alignment="bottom")
+    by = cols[0].selectbox("Split by", categories, format_func=CATEGORY_LABELS.get,
+                           key="chart-by")
+    default = auto_frequency(span)
+    freq = cols[1].selectbox("Per", ["day", "week", "month", "year"], key="chart-freq",
+                             index=["day", "week", "month", "year"].index(default))
+    series = time_series(shown, freq, by)
+    st.altair_chart(events_chart(series, by, freq), width="stretch")
+    claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
+    if claimants.empty:
+        return
+    claimant = cols[2].selectbox("Deaths according to", list(claimants.index),
+                                 key="chart-claimant",
+                                 help="Deaths are stacked within one claimant's figures only.")
+    st.altair_chart(deaths_chart(series[series["claimant"] == claimant], by, freq, claimant),
+                    width="stretch")
+
+
+def area_panel(shown: pd.DataFrame, areas: AdminAreas | None) -> None:
+    """Incidents or deaths per governorate or district, as a choropleth and a table."""
+    if not areas:
+        st.caption("No admin boundaries are configured (INCIDENT_MAP_ADMIN).")
+        return
+    cols = st.columns(3, vertical_alignment="bottom")
+    levels = [lvl for lvl in (1, 2) if lvl in areas.levels]
+    level = cols[0].selectbox("Areas", levels, key="area-level",
+                              format_func=lambda lvl: "governorates" if lvl == 1 else "districts")
+    claimant_list = sorted(shown["claimant"].unique()) if "claimant" in shown else []
+    claimant = None
+    if claimant_list:
+        claimant = cols[2].selectbox(
+            "Deaths according to", claimant_list, key="area-claimant",
+            help="Death figures of one claimant; the counts of incidents cover all.",
+        ) if len(claimant_list) > 1 else claimant_list[0]
+    measure = cols[1].selectbox("Colour by", ["incidents", "killed_min", "killed_max",
+                                              "civilian_deaths"], key="area-measure",
+                                format_func=lambda m: {"incidents": "incidents",
+                                                       "killed_min": "killed (low)",
+                                                       "killed_max": "killed (high)",
+                                                       "civilian_deaths": "civilian deaths"}[m])
+    counts = area_stats(shown, level)
+    deaths = area_stats(shown, level, claimant) if claimant else counts
+    stats = counts[["pcode", "name", "incidents"]].merge(
+        deaths.drop(columns=["name", "incidents", "claimants"], errors="ignore"),
+        on="pcode", how="left")
+    st.altair_chart(area_chart(areas.levels[level], stats, measure), width="stretch")
+    outside = len(shown) - int(counts["incidents"].sum())
+    if outside:
+        st.caption(f"{outside:,} incident{'s' if outside != 1 else ''} in view lie in no "
+                   "area of this level (located only to a country, or outside the boundaries).")
+    st.dataframe(_figure_rows(stats.rename(columns={"name": "area"}), "area"),
+                 hide_index=True, width="stretch")
+
+
+def _default_period(first: date, last: date, span: tuple[date, date]) -> tuple[date, date]:
+    """The period of the same length just before ``first`` (clipped to the span)."""
+    length = last - first
+    end = max(span[0], first - timedelta(days=1))
+    start = max(span[0], end - length)
+    return start, end
+
+
+def compare_panel(
+    others: pd.DataFrame, selected: tuple[date, date] | None, span: tuple[date, date] | None,
+) -> None:
+    """Two periods side by side: the selected dates and another one the analyst picks.
+
+    Parameters
+    ----------
+    others : pandas.DataFrame
+        The incidents every filter but the dates lets through.
+    selected : tuple of date or None
+        The dates selected on the timeline.
+    span : tuple of date or None
+        The data's dates.
+    """
+    if selected is None or span is None:
+        st.caption("The data has no dated incidents to compare.")
+        return
+    ss = st.session_state
+    if not isinstance(ss.get(COMPARE), list | tuple) or len(ss[COMPARE]) != 2:
+        ss[COMPARE] = _default_period(*selected, span)
+    cols = st.columns([1, 2], vertical_alignment="bottom")
+    cols[0].toggle("Compare with another period", key=COMPARE_ON)
+    cols[1].date_input("Other period", key=COMPARE, min_value=span[0], max_value=span[1],
+                       format="YYYY-MM-DD", disabled=not ss.get(COMPARE_ON))
+    other = ss.get(COMPARE)
+    if not ss.get(COMPARE_ON) or not isinstance(other, list | tuple) or len(other) != 2:
+        st.caption("Pick a second period to see it beside the selected dates.")
+        return
+    periods = [selected, (min(other), max(other))]
+    table = compare_periods(others, periods, by=("claimant",))
+    columns = st.columns(2)
+    for column, (first, last) in zip(columns, periods, strict=True):
+        label = f"{first.isoformat()} to {last.isoformat()}"
+        part = table[table["period"] == label]
+        with column:
+            st.markdown(f"**{label}**")
+            st.metric("Incidents", f"{int(part['incidents'].sum()):,}")
+            st.dataframe(_figure_rows(part, "claimant"), hide_index=True, width="stretch")
+    by_type = compare_periods(others, periods, by=("event_type",))
+    st.altair_chart(period_chart(by_type, "event_type"), width="stretch")

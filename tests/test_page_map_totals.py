@@ -1,0 +1,83 @@
+"""Totals, charts and the comparison of periods on the map page (AppTest), and the
+analyst's example question answered through a link on a fixture the test writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+HEADER = ("id,date_start,date_end,date_precision,place,country,latitude,longitude,geo_precision,"
+          "event_type,actors,killed_min,killed_max,deaths_civilians,source_name,claimed_by,"
+          "claim_status")
+ROWS = (
+    # Two claimants on the same strike in Raqqa city: their figures are never added.
+    "r1,2017-10-12,2017-10-12,day,Raqqa,SY,35.95,39.01,1,airstrike,Coalition; IS,10,15,10,"
+    "Airwars,Airwars,contested",
+    "r2,2017-10-12,2017-10-12,day,Raqqa,SY,35.95,39.01,1,airstrike,Coalition; IS,0,2,0,"
+    "CJTF-OIR,CJTF-OIR,confirmed",
+    "r3,2017-09-20,2017-09-20,day,Raqqa,SY,35.95,39.01,1,airstrike,Coalition,3,3,3,"
+    "Airwars,Airwars,reported",
+    "a1,2017-10-05,2017-10-05,day,Aleppo,SY,36.2,37.15,1,shelling,SAA,5,5,5,"
+    "SOHR,SOHR,reported",
+)
+
+
+@pytest.fixture(autouse=True)
+def incidents_file(tmp_path, monkeypatch):
+    path = tmp_path / "incidents.csv"
+    path.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+
+
+def _run(params: dict[str, list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, values in (params or {}).items():
+        at.query_params[name] = values
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_which_incidents_harmed_civilians_in_raqqa_in_october_2017_and_how_many_died():
+    at = _run({"admin1": ["Raqqa governorate"], "d": ["2017-10-01", "2017-10-31"],
+               "min_civilian_deaths": ["1"]})
+    shown = next(m.value for m in at.markdown if m.value.startswith("**Showing"))
+    assert shown.startswith("**Showing 1 of 4 incidents**")
+    metrics = _metrics(at)
+    assert metrics["Incidents"] == "1"
+    assert metrics["Killed, according to Airwars"] == "10–15"
+    assert metrics["Civilian deaths"] == "10"
+
+
+def test_different_claimants_are_side_by_side_never_added():
+    at = _run({"admin1": ["SY11"], "d": ["2017-10-01", "2017-10-31"]})
+    metrics = _metrics(at)
+    assert metrics["Incidents"] == "2"
+    assert metrics["Claimants"] == "2"
+    assert not any(label.startswith("Killed") for label in metrics)
+    by_claimant = at.dataframe[0].value
+    assert dict(zip(by_claimant["claimant"], by_claimant["Killed"], strict=True)) == {
+        "Airwars": "10–15", "CJTF-OIR": "0–2"}
+    by_status = at.dataframe[1].value.set_index("claim_status")
+    assert by_status.loc["contested", "Killed"] == "10–15"
+
+
+def test_a_comparison_period_from_a_link_is_shown_beside_the_dates():
+    at = _run({"admin1": ["SY11"], "d": ["2017-10-01", "2017-10-31"],
+               "compare": ["2017-09-01", "2017-09-30"]})
+    assert at.toggle(key="f_compare_on").value is True
+    labels = [m.value for m in at.markdown]
+    # Both periods are clipped to the data's dates (20 September to 12 October), with a note.
+    assert "**2017-10-01 to 2017-10-12**" in labels
+    assert "**2017-09-20 to 2017-09-30**" in labels
+    assert any("runs past the data" in w.value for w in at.warning)
+    incidents = [m.value for m in at.metric if m.label == "Incidents"]
+    assert incidents[1:] == ["2", "1"]  # after the view's own total
+    assert at.query_params.get("compare") == ["2017-09-20", "2017-09-30"]
