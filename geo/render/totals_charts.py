@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import altair as alt
 import geopandas as gpd
@@ -24,7 +25,8 @@ CATEGORY_LABELS: dict[str, str] = {
     "claim_status": "claim status",
 }
 
-_TIME_UNITS = {"day": "yearmonthdate", "week": "yearweek", "month": "yearmonth", "year": "year"}
+_TIME_UNITS: dict[str, Any] = {"day": "yearmonthdate", "week": "yearweek",
+                                "month": "yearmonth", "year": "year"}
 
 
 def figure_text(low: object, high: object, unknown: object = 0) -> str:
