@@ -37,7 +37,8 @@ _RANGE = re.compile(
 _FIGURE = re.compile(rf"\b(?:{_HEDGE}\s+)?{_NUMBER}\b(?![-,.]?\d)", re.I)
 _FILLER = (r"(?:\s+(?:other|more|people|persons|civilians|children|women|men|residents|"
            r"villagers|refugees|soldiers|fighters|militants|members|of them|individuals|of|the|"
-           r"were|was|have been|had been|are|reportedly|also|others|being))*")
+           r"were|was|have been|had been|has been|have|has|had|are|reportedly|reported|also|"
+           r"others|being|(?:from|of)\s+(?:the\s+same|one|a\s+single)\s+family))*")
 _KILLED = r"killed|dead|died|deaths?|fatalities|perished|lost their lives|bodies"
 _INJURED = r"injured|wounded|hurt|injuries|casualties-injured"
 _CATEGORY = re.compile(
@@ -48,10 +49,12 @@ _CATEGORY = re.compile(
 _VERB_BEFORE = re.compile(
     r"(?P<verb>killing|killed|kills|kill|wounding|wounded|injuring|injured|death toll"
     r"(?:\s+(?:rose|rises|climbed|reached|stood|stands))?(?:\s+(?:to|of|at))?|"
-    r"claimed the lives of|claiming the lives of|left|leaving)\s+$",
+    r"claimed the lives of|claiming the lives of|left|leaving)\s+"
+    r"(?:another\s+|a\s+further\s+|an?\s+additional\s+)?$",
     re.I,
 )
 _SUBCOUNT = re.compile(r"(?:including|among them|among whom|of whom|of them)\s+$", re.I)
+_AGE = re.compile(r"\b(?:age of|aged|ages of|ages)\s+$", re.I)
 _MONTHS = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|"
                      r"November|December)\s*$|^\s*(?:January|February|March|April|May|June|"
                      r"July|August|September|October|November|December)\b")
@@ -177,7 +180,8 @@ def find_casualties(text: str, offset: int = 0) -> Casualties:
         if _MONTHS.search(text[max(0, match.start("num") - 12):match.start("num")]) or \
                 _MONTHS.match(text[match.end():match.end() + 12]):
             continue
-        if _SUBCOUNT.search(text[max(0, match.start() - 20):match.start()]):
+        if _SUBCOUNT.search(text[max(0, match.start() - 20):match.start()]) or \
+                _AGE.search(text[max(0, match.start() - 16):match.start()]):
             continue
         value = number_value(match.group("num"))
         if value is None or (1900 <= value <= 2100 and match.group("num").isdigit()):

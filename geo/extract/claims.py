@@ -33,8 +33,16 @@ _LEAD = re.compile(
 _TRAILING = re.compile(
     rf",\s+(?:as\s+)?(?P<who>[^,“”\"]{{2,60}}?)\s+{_ADVERBS}"
     r"(?P<verb>said|says|added|reported|claimed|alleged|stated|noted|announced|"
-    r"confirmed|told \w+)\s*[.!]?\s*$"
+    r"confirmed|told \w+)(?:,\s+\w+ing\b[^.;]*)?\s*[.!]?\s*$"
 )
+#: A closing attribution without a comma: "... in Idlib province military sources said."
+_BARE_TRAILING = re.compile(
+    r"\s(?P<who>(?:[a-z]+\s+){0,2}(?:sources|officials|activists|residents|witnesses|"
+    r"medics|monitors))\s+(?:said|say|says|reported)\s*[.!]?\s*$")
+#: Nouns a speaker is introduced by, that later mentions refer back with ("the group").
+_ROLE_NOUNS = frozenset({"group", "monitor", "observatory", "agency", "organisation",
+                         "organization", "ministry", "army", "force", "source", "official",
+                         "coalition", "network", "centre", "center", "activist", "collective"})
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,.;“”\"]{2,80})")
 _AFTER_QUOTE = re.compile(
     rf"^[,.]?\s*(?P<who>[^,“”\".]{{2,80}}?)\s+(?P<verb>{_VERBS})\b"
@@ -51,7 +59,12 @@ _DOCUMENTS = re.compile(r"\b(letters?|statements?|reports?|communiqu[ée]s?|memo
                         r"press releases?|notes?|complaints?)\b", re.I)
 _BAD_WHO = re.compile(r"\b(?:that|which|who|was|were|is|are|been|being|if|when|because|could|"
                       r"would|did|does|not|cannot|meanwhile|however|yesterday|today)\b|"
-                      r"^\W*(?:rose|rises|the toll|the death toll)\b|\d", re.I)
+                      r"(?i:^\W*(?:rose|rises|the toll|the death toll)\b|\b(?:That|Which|Who|"
+                      r"Was|Were|If|When|Because|Meanwhile|However|Yesterday|Today)\b)|\d|"
+                      r"(?i:\b(?:jets?|warplanes?|aircraft|planes?|helicopters?|drones?|strikes?|"
+                      r"airstrikes?|raids?|shells?|rockets?|missiles?|bombs?|artillery|attacks?)\b)")
+#: "Raqqa is Being Slaughtered Silently": a name, not a clause.
+_NAMED_IS = re.compile(r"\bis (?=[A-Z])")
 _OUTLET_TAIL = re.compile(r"\s+(?:news agency|agency|newspaper|daily|channel|television|TV|"
                           r"broadcaster|website|outlet)$")
 
@@ -179,11 +192,16 @@ def _explicit(
             return Attribution(speaker, (base, base + match.end()))
     trailing = _TRAILING.search(text)
     if trailing and not _BAD_WHO.search(trailing.group("who")) and \
-            len(trailing.group("who").split()) <= 6:
+            len(trailing.group("who").split()) <= 8:
         speaker = _resolve(trailing.group("who"), speakers)
         return Attribution(speaker, (base + trailing.start(), base + len(text)))
+    bare = _BARE_TRAILING.search(text)
+    if bare:
+        speaker = _resolve(bare.group("who"), speakers)
+        return Attribution(speaker, (base + bare.start("who"), base + len(text)))
     lead = _LEAD.match(text)
-    if lead and not _BAD_WHO.search(lead.group("who")) and len(lead.group("who").split()) <= 10:
+    if lead and not _BAD_WHO.search(_NAMED_IS.sub("Is ", lead.group("who"))) and \
+            len(lead.group("who").split()) <= 10:
         speaker = _resolve(lead.group("who"), speakers)
         relayed = _QUOTED_AS.search(text)
         if relayed:
@@ -212,7 +230,8 @@ def _resolve(who: str, speakers: list[Speaker]) -> Speaker:
                     speaker.unnamed = True
                 return speaker
     label = bare if bare[:1].isupper() else who
-    speaker = Speaker(label, {head},
+    roles = {_singular(w.lower()) for w in re.findall(r"[A-Za-z]+", bare)} & _ROLE_NOUNS
+    speaker = Speaker(label, {head, *roles},
                       unnamed=bool(re.search(r"\b(?:unnamed|anonymous|unidentified)\b", who,
                                              re.I)) or (head == "source" and not definite))
     speakers.append(speaker)

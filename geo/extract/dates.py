@@ -41,7 +41,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                      r"(?P<unit>month|week|year|day))\b"),
         ("same", r"\b(?:on\s+)?(?P<rel>(?:the\s+same|that)\s+(?P<unit>day|month))\b"),
         ("days_after", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|"
-                       r"nine|ten)\s+(?P<unit>day|week)s?\s+(?:after|later))\b"),
+                       r"nine|ten)\s+(?P<unit>day|week)s?\s+(?:after|later))\b"
+                       r"(?!\s+(?:\w+ly\s+)?\w+ing\b)"),
         ("yesterday", r"\b(?P<rel>yesterday|today|last\s+night)\b"),
         ("last", r"\b(?P<rel>last\s+(?P<unit>week|month|year))\b"),
         ("weekday", r"\b(?P<last>last\s+)?(?:(?:on|late|early|late\s+on|early\s+on)\s+)?"
@@ -50,8 +51,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("overnight", r"\b(?P<rel>overnight|since\s+midnight|(?:in\s+)?the\s+(?:past|last)\s+"
                       r"(?P<hours>24|48|72)\s+hours|earlier\s+(?:on\s+)?(?:the|that)\s+day|"
                       r"(?:this|that|earlier\s+this)\s+(?:morning|evening|afternoon)|(?:in|over)\s+(?:the\s+)?"
-                      r"(?:recent|past|last)\s+(?P<days>few|two|three|several)?\s*days|"
-                      r"over\s+the\s+weekend|in\s+recent\s+days)\b"),
+                      r"(?:recent|past|last)\s+(?P<days>few|two|three|several)?\s*(?:days|weeks)|"
+                      r"over\s+the\s+weekend|in\s+recent\s+(?:days|weeks))\b"),
     )
 )
 _ANCHORED = ("relative", "same", "days_after")
@@ -385,6 +386,11 @@ def _recent(text: str, hours: str | None, published: date) -> DateSpan:
         saturday = published - timedelta(days=(published.weekday() - 5) % 7 or 7)
         end = min(saturday + timedelta(days=1), published)
         return DateSpan(saturday, end, "range", f"'{text}': the weekend before publication")
+    if "weeks" in text:
+        weeks = next((n for w, n in (("two", 2), ("three", 3)) if w in text.split()), 4)
+        return DateSpan(published - timedelta(days=7 * weeks), published, "range",
+                        f"'{text}': the {weeks} weeks up to publication "
+                        f"({published.isoformat()})")
     if "days" in text:
         return DateSpan(published - timedelta(days=7), published, "range",
                         f"'{text}': the week up to publication ({published.isoformat()})")

@@ -31,12 +31,13 @@ _TRIGGERS: dict[str, str] = {
                r"(?:car|truck|suicide) bomb(?:er|ing)?s?|explosions?|blasts?|detonat\w+|"
                r"improvised explosive devices?|IEDs?",
     "shelling": r"shell(?:ing|ed|s)|artillery(?: fire| barrage)?|mortars?(?: fire| rounds?)?"
-                r"|rocket fire|rockets? (?:hit|struck|landed|fell)",
+                r"|rocket fire|rockets? (?:hit|struck|landed|fell)|bombardments?",
     "ground attack": r"raid(?:ed)?|storm(?:ed|ing)|ground (?:assault|attack|offensive)s?|"
                      r"gunmen (?:attacked|opened fire|killed)|ambush(?:ed)?|opened fire",
     "clashes": r"clash(?:es|ed)?|fighting (?:between|with|erupted)|gun ?battles?|"
                r"exchanged fire|firefights?|skirmish(?:es)?",
-    "other": r"attacks? (?:hit|struck|on|against|targeted)|(?:the )?strikes? (?:hit|struck)",
+    "other": r"attacks? (?:hit|struck|on|against|targeted)|(?:the )?strikes? (?:hit|struck)"
+             r"|strikes|targeted|targeting|pound(?:ed|ing)",
     "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?",
     "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
                                  r"illegal) (?:weapons?|munitions|arms)|white[\s-]phosphorus"
@@ -84,6 +85,13 @@ _ACTORS = re.compile(
     r"fighters|rebels|factions|groups))\b",
     re.I,
 )
+#: A plural trigger after these words names earlier events in general ("the recent
+#: massacres in Deir Ezzor"), not one event.
+_BACKGROUND = re.compile(r"\b(?:the\s+)?(?:recent|previous|past|earlier|prior)\s+$", re.I)
+#: A raid or a bombing by aircraft is an air strike ("the raid was carried out by jets",
+#: "the coalition bombed army positions").
+_AERIAL = re.compile(rf"\b(?:{_AIR}|coalition|air force)\b", re.I)
+_BY_AIR = re.compile(r"raids?|raided|bombed|bombing", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|denied|denies|deny)\s+(?:\w+\s+){0,2}$", re.I)
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
@@ -126,6 +134,8 @@ def find_events(text: str, offset: int = 0) -> list[EventMention]:
         (m.start(), m.end(), event, m.group())
         for event, pattern in _COMPILED for m in pattern.finditer(text)
         if not _NEGATED.search(text[max(0, m.start() - 25):m.start()])
+        and not (m.group().lower().endswith("s") and
+                 _BACKGROUND.search(text[max(0, m.start() - 25):m.start()]))
     ]
     found.sort(key=lambda f: (f[0] - f[1], EVENT_TYPES.index(f[2])))
     kept: list[tuple[int, int, str, str]] = []
@@ -133,6 +143,9 @@ def find_events(text: str, offset: int = 0) -> list[EventMention]:
         if all(end <= s or e <= start for s, e, _, _ in kept):
             kept.append((start, end, event, trigger))
     kept.sort()
+    aerial = bool(_AERIAL.search(text))
+    kept = [(s, t_end, "airstrike" if aerial and _BY_AIR.fullmatch(t) else e, t)
+            for s, t_end, e, t in kept]
     return [EventMention(e, s + offset, t_end + offset, t) for s, t_end, e, t in kept]
 
 
@@ -149,6 +162,8 @@ def primary_event(events: list[EventMention]) -> str:
         The first in :data:`geo.schema.EVENT_TYPES` order.
     """
     types = {e.event_type for e in events}
+    if "use of prohibited weapons" in types:
+        return "use of prohibited weapons"  # the weapon names the event ("a sarin air strike")
     return next((t for t in EVENT_TYPES if t in types), "")
 
 

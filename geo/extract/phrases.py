@@ -35,7 +35,8 @@ _SUFFIXES = (
 SUFFIX = re.compile(r"\s+(" + "|".join(re.escape(s) for s in _SUFFIXES) + r")\b", re.I)
 PREFIX = re.compile(
     r"\b(?P<descriptor>town|city|village|hamlet|camp|region|district|province|governorate|"
-    r"neighbou?rhood|suburb|area|countryside|outskirts|port|settlement)\s+of\s+$",
+    r"neighbou?rhood|suburb|area|countryside|outskirts|port|settlement|towns|villages|cities)"
+    r"\s+of\s+$",
     re.I,
 )
 #: Descriptors that widen a point to its surroundings (ACLED precision 2).
@@ -207,8 +208,9 @@ SEAT_AFTER = re.compile(
     re.I,
 )
 CAPITAL_SPEAKS = re.compile(
-    r"^\s+(?:has|have|had|said|says|announced|accused|condemned|denied|warned|claimed|"
-    r"insisted|rejected|responded|stated|blamed|demanded|vowed|threatened)\b",
+    r"^\s+(?:(?:also|repeatedly|again|on \w+ occasions)\s+)*(?:has|have|had|said|says|"
+    r"announced|accused|condemned|denied|warned|claimed|insisted|rejected|responded|stated|"
+    r"blamed|demanded|vowed|threatened|protested|protests)\b",
     re.I,
 )
 CONTAINER_LINK = re.compile(

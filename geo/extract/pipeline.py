@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -26,19 +26,35 @@ from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import Attribution, attribute
 from geo.extract.dates import DateMention, DateSpan, find_dates
 from geo.extract.events import (
-    EventMention,
     canonical_actor,
     find_actors,
     find_events,
     primary_event,
 )
 from geo.extract.phrases import country_counts, focus_country
-from geo.extract.places import PlaceMention, find_places, make_lookup, spelling_index
+from geo.extract.places import (
+    SUBUNITS,
+    PlaceMention,
+    find_places,
+    is_headline,
+    make_lookup,
+    spelling_index,
+)
+from geo.extract.report import (
+    Draft,
+    compatible,
+    distance_km,
+    heading_date,
+    is_file_caption,
+    merge,
+    nearest_claimants,
+    report_date,
+    site_key,
+)
 from geo.extract.text import Sentence, split_sentences
 from geo.geocoding.geocoder import GeocodeResult, default_geocoder
 from geo.geocoding.protocol import PlaceResolver
 from geo.schema import INCIDENT_COLUMNS
-from geo.vocab import EVENT_TYPES
 
 #: Event types worth a candidate even without a site (country-level allegations).
 SITELESS_TYPES = frozenset({"use of prohibited weapons", "massacre", "desecration of bodies"})
@@ -47,6 +63,19 @@ _ANAPHORA = re.compile(r"\b(?:there|the (?:area|camp|town|city|village|region|si
 _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
                      re.I)
+_DEATHS = re.compile(r"\b(?:died|deaths?|killed|dead)\b", re.I)
+#: A speech or publication verb just before a date: the date of the claim, not of the event
+#: ("a statement ... released late Wednesday", "MSF said on Saturday").
+_SAID_BEFORE = re.compile(r"\b(?:said|says|announced|reported|released|published|issued|"
+                          r"stated|told\s+\w+|statement|added|confirmed|claimed)\s+"
+                          r"(?:(?:on|late|early|earlier|later|last)\s+){0,2}$", re.I)
+_SINCE_BEFORE = re.compile(r"\bsince\b[^.;:]{0,80}$", re.I)
+#: The date of something that began earlier ("the operation that started last week").
+_BEGAN_BEFORE = re.compile(r"\b(?:started|began|begun|launched|erupted)\s+(?:on\s+|in\s+)?$",
+                           re.I)
+#: Places farther apart than this (km) cannot be a part and the whole ("Qusur district of
+#: Deir ez-Zor city"): the part was found elsewhere, the container's point stands in.
+CONTAINER_KM = 15.0
 EXTRA_KEYS: tuple[str, ...] = ("quote_spans", "geocode_status", "place_alternatives",
                                 "place_context")
 """Keys of a candidate's JSON record beyond the incident columns."""
@@ -93,25 +122,6 @@ class CandidateIncident:
         return out
 
 
-@dataclass
-class _Draft:
-    sentences: list[int]
-    site: PlaceMention | None
-    event_type: str
-    events: list[EventMention]
-    speaker_index: int
-    attribution: Attribution
-    date: DateSpan | None
-    date_note: str
-    casualties: Casualties
-    actors: list[str]
-    countries: list[str]
-    hedged: bool
-    claimants: list[str] = field(default_factory=list)
-    context: list[str] = field(default_factory=list)
-    region: bool = False
-
-
 def extract(
     article: str,
     published: date | None,
@@ -149,22 +159,33 @@ def extract(
     answers: dict[str, GeocodeResult] = {}
     context = _context(sentences, geocoder, country, named, known, answers)
     lookup = make_lookup(geocoder.geocode, country, context, known, answers)
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     anchor: DateSpan | None = None
     recent: tuple[int, DateSpan, str] | None = None
     recent_kind = "other"
+    recent_sites: set[str] = set()
     recent_type: tuple[int, str] | None = None
     siteless_dates: dict[int, tuple[DateSpan, str]] = {}
+    siteless_tolls: dict[int, tuple[str, Casualties]] = {}
     last_sites: list[tuple[int, PlaceMention]] = []
     all_actors: list[str] = []
+    event_dates: list[tuple[DateSpan, str]] = []
+    heading: tuple[DateSpan, str] | None = None
     for sentence, attribution in zip(sentences, attributions, strict=True):
+        if is_file_caption(sentences, sentence.index):
+            continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
         speaker = attribution.speaker
         speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
-        places = find_places(sentence.text, lookup, sentence.start, country, named)
-        dates = find_dates(sentence.text, published, anchor, sentence.start)
+        dates = find_dates(sentence.text, heading[0].end if heading else published, anchor,
+                           sentence.start)  # an entry under a date line reads against it
         explicit = [d for d in dates if d.span and not d.relative]
         if explicit:
             anchor = explicit[-1].span
+        heading = heading_date(sentences, sentence, dates, heading)
+        if heading is not None and heading[1] == sentence.text:
+            continue  # a date line above a listing's entry ("Incident date / May 10, 2017")
+        places = find_places(sentence.text, lookup, sentence.start, country, named,
+                             headline=is_headline(sentence.text))
         events = find_events(sentence.text, sentence.start)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
@@ -174,9 +195,12 @@ def extract(
         if sites:
             last_sites = [(sentence.index, m) for m in sites]
         event_type = primary_event(events)
-        when, note = _event_date(dates, attribution, sentence)
-        if when is not None and (event_type or not casualties.is_empty()):
+        when, note = _event_date(dates, attribution, sentence, published)
+        if when is not None and (event_type or not casualties.is_empty() or
+                                 _DEATHS.search(sentence.text)):
             recent, recent_kind = (sentence.index, when, note), event_type or "other"
+            recent_sites = {site_key(m) for m in sites}
+            event_dates.append((when, note))
             if not sites:
                 siteless_dates[sentence.index] = (when, note)
         if event_type == "other" and recent_type is not None and \
@@ -197,23 +221,29 @@ def extract(
         if not sites:
             regions = [m for m in places if m.role == "region"]
             if regions:
-                sites, region = regions[:1], True
+                sites, region = regions, True
+        sites = [_inside_container(m, places) for m in sites]
         countries = [m.country for m in places if m.role == "country" and m.country]
         if not sites:
+            if not casualties.is_empty():
+                siteless_tolls[sentence.index] = (event_type, casualties)
             if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()):
                 continue
             sites = [None]  # type: ignore[list-item]
         if when is None and recent is not None and recent[0] < sentence.index and \
                 sentence.index - recent[0] <= 2 and not dates and sites[0] is not None and \
-                _compatible(recent_kind, event_type):
+                (not recent_sites or recent_sites & {site_key(m) for m in sites}) and \
+                compatible(recent_kind, event_type):
             when = recent[1]
             note = _join_notes("date carried from an earlier sentence about the event",
                                recent[2])
+        elif when is None and not dates and sites[0] is not None:
+            when, note = report_date(event_dates, heading)
         context = [_context_label(m) for m in places if m.role not in ("site", "country")
                    and m not in sites]
         tolls = _site_casualties(sentence, sites, casualties)
         for site, toll in zip(sites, tolls, strict=True):
-            drafts.append(_Draft([sentence.index], site, event_type, events, speaker_index,
+            drafts.append(Draft([sentence.index], site, event_type, events, speaker_index,
                                  attribution, when, note, toll, actors,
                                  countries or ([country] if country else []),
                                  bool(_HEDGES.search(sentence.text)),
@@ -226,7 +256,9 @@ def extract(
                 span, said = siteless_dates[min(later)]
                 draft.date = span
                 draft.date_note = _join_notes("date from a later sentence about the event", said)
-    merged = _merge(drafts)
+    _siteless_tolls(drafts, siteless_tolls)
+    merged = merge(drafts)
+    nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
     return [
         _finish(d, article, sentences, all_actors, country, source_name, source_url, title)
         for d in merged
@@ -256,7 +288,23 @@ def _context(
     return list(dict.fromkeys(names))
 
 
-def _attach_casualties(drafts: list[_Draft], sentence: Sentence, casualties: Casualties) -> bool:
+def _siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]) -> None:
+    """A toll given without a site ("At least 22 civilians were killed in air strikes on a
+    town") belongs to the one sited event of that type in the sentences beside it; with
+    two or more such events it is their aggregate and stays untied."""
+    for index, (kind, toll) in tolls.items():
+        near = [d for d in drafts if d.site is not None and
+                min(abs(i - index) for i in d.sentences) <= 2 and compatible(kind, d.event_type)]
+        sites = {d.site.text for d in near if d.site is not None}
+        if len(sites) == 1 and all(d.casualties.killed_min is None and
+                                   d.casualties.killed_max is None for d in near):
+            for draft in near:
+                draft.casualties = toll
+                draft.sentences = sorted({*draft.sentences, index})
+            break
+
+
+def _attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casualties) -> bool:
     if not drafts or sentence.index - drafts[-1].sentences[-1] > 1:
         return False
     target = drafts[-1]
@@ -268,19 +316,41 @@ def _attach_casualties(drafts: list[_Draft], sentence: Sentence, casualties: Cas
 
 
 def _event_date(
-    dates: list[DateMention], attribution: Attribution, sentence: Sentence
+    dates: list[DateMention], attribution: Attribution, sentence: Sentence,
+    published: date | None = None,
 ) -> tuple[DateSpan | None, str]:
     start, end = attribution.clause
+
+    def claimed(d: DateMention) -> bool:
+        before = sentence.text[max(0, d.start - sentence.start - 40):d.start - sentence.start]
+        return start <= d.start < end or bool(_SAID_BEFORE.search(before))
+
+    def background(d: DateMention) -> bool:  # "since its capture ... in 2014"
+        before = sentence.text[max(0, d.start - sentence.start - 80):d.start - sentence.start]
+        return bool(_BEGAN_BEFORE.search(before[-30:])) or (
+            d.span is not None and d.span.precision != "day" and
+            bool(_SINCE_BEFORE.search(before)))
+
+    dates = [d for d in dates if not background(d)]
+
     relative = [d for d in dates if d.relative]
     if relative:
         if relative[0].span:
             return relative[0].span, relative[0].span.note
         return None, f"'{relative[0].text}' has no date to be read against"
-    in_clause = [d for d in dates if start <= d.start < end and d.span]
-    outside = [d for d in dates if not (start <= d.start < end) and d.span]
+    in_clause = [d for d in dates if claimed(d) and d.span]
+    outside = [d for d in dates if not claimed(d) and d.span]
     if outside:
         chosen = outside[0].span
-        return chosen, chosen.note if chosen else ""
+        assert chosen is not None
+        before = sentence.text[:outside[0].start - sentence.start]
+        if chosen.precision == "day" and published is not None and \
+                chosen.start <= published and _SINCE_BEFORE.search(before):
+            return DateSpan(chosen.start, published, "range",
+                            _join_notes(f"open range: since {chosen.start.isoformat()}, up to "
+                                        f"publication ({published.isoformat()})",
+                                        chosen.note)), ""
+        return chosen, chosen.note
     if in_clause and in_clause[0].span:
         said = in_clause[0].span
         return None, (f"no date for the event; the claim was made "
@@ -291,70 +361,26 @@ def _event_date(
     return None, "no date in the supporting text"
 
 
+def _inside_container(site: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
+    """A part found far from (or not at all inside) the place the text puts it in gives
+    way to that place, near it: "the Qusur district of Deir ez-Zor city"."""
+    outer = next((m for m in places if m.text == site.container and m is not site), None)
+    if not site.container or outer is None or outer.place is None:
+        return site
+    inner = site.place
+    if inner is not None and site.descriptor not in SUBUNITS:
+        return site  # "the camp in al-Tanf": a camp may lie a way out of the place it is named by
+    if inner is not None and distance_km(inner.latitude, inner.longitude, outer.place.latitude,
+                                         outer.place.longitude) <= CONTAINER_KM:
+        return site
+    return replace(outer, start=site.start, end=site.end, text=site.text, role="site",
+                   near=True, descriptor=site.descriptor, container=outer.text, partial=False)
+
+
 def _describe(span: DateSpan) -> str:
     if span.precision == "day":
         return f"on {span.start.isoformat()}"
     return f"between {span.start.isoformat()} and {span.end.isoformat()}"
-
-
-def _site_key(site: PlaceMention | None) -> str:
-    if site is None:
-        return ""
-    place = site.place
-    return place.gazetteer_id if place else site.name.lower()
-
-
-#: Event types that may describe one event together (the more specific one is kept).
-_COMPATIBLE = (
-    frozenset({"airstrike", "bombing"}), frozenset({"shelling", "bombing"}),
-    frozenset({"siege deaths", "deprivation"}), frozenset({"camp deaths", "deprivation"}),
-)
-
-
-def _compatible(a: str, b: str) -> bool:
-    return a == b or "other" in (a, b) or frozenset({a, b}) in _COMPATIBLE
-
-
-def _overlap(a: DateSpan | None, b: DateSpan | None) -> bool:
-    return a is None or b is None or (a.start <= b.end and b.start <= a.end)
-
-
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
-    """One draft per event: same site, compatible type, overlapping (or unknown) dates.
-
-    Every quote is kept; the first date, casualty figure and more specific type win; each
-    claimant is kept.
-    """
-    merged: list[_Draft] = []
-    for draft in drafts:
-        twin = next(
-            (m for m in merged
-             if _site_key(m.site) == _site_key(draft.site) and draft.site is not None
-             and _compatible(m.event_type, draft.event_type) and _overlap(m.date, draft.date)),
-            None,
-        )
-        if twin is None and draft.site is None:
-            twin = next((m for m in reversed(merged) if m.site is None
-                         and m.event_type == draft.event_type
-                         and 0 < draft.sentences[0] - m.sentences[-1] <= 2), None)
-        if twin is None:
-            merged.append(draft)
-            continue
-        twin.sentences.extend(i for i in draft.sentences if i not in twin.sentences)
-        if twin.date is None and draft.date is not None:
-            twin.date, twin.date_note = draft.date, draft.date_note
-        if twin.casualties.is_empty() and not draft.casualties.is_empty():
-            twin.casualties = draft.casualties
-        if twin.event_type == "other" or (draft.event_type != "other" and
-                                          EVENT_TYPES.index(draft.event_type) <
-                                          EVENT_TYPES.index(twin.event_type)):
-            twin.event_type = draft.event_type
-        twin.actors += [a for a in draft.actors if a not in twin.actors]
-        twin.events += draft.events
-        twin.hedged = twin.hedged or draft.hedged
-        twin.claimants += [c for c in draft.claimants if c not in twin.claimants]
-        twin.context += [c for c in draft.context if c not in twin.context]
-    return merged
 
 
 def _join_notes(*notes: str) -> str:
@@ -400,7 +426,7 @@ def _site_casualties(
 
 
 def _finish(
-    draft: _Draft,
+    draft: Draft,
     article: str,
     sentences: list[Sentence],
     all_actors: list[str],
@@ -423,6 +449,8 @@ def _finish(
     status = site.status if site else "no site"
     if draft.region and place is not None:
         precision, status = max(3, precision or 3), "region"
+    elif place is not None and status == "resolved" and site is not None and site.partial:
+        status = "unsure"  # "Orum" of "Orum al-Kubra": another place may bear the whole name
     elif place is not None and status == "resolved" and country and place.country != country \
             and site is not None and site.descriptor == "" and len(site.candidates) <= 1 and \
             place.country not in draft.countries:
@@ -461,7 +489,7 @@ def _finish(
 
 
 def _description(
-    draft: _Draft, site: PlaceMention | None, actors: list[str], claimed_by: str
+    draft: Draft, site: PlaceMention | None, actors: list[str], claimed_by: str
 ) -> str:
     what = draft.event_type[:1].upper() + draft.event_type[1:]
     parts = [what]

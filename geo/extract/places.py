@@ -206,6 +206,8 @@ def find_places(
                         continue  # a part of the phrase: its own spelling, not a loose match
                     mention = replace(mention, partial=_drops_name_words(
                         phrase, text[mention.start:mention.end]))
+                    if headline and mention.partial:
+                        continue  # a title-case line glues words: "Medical Care" is no place
                 if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
                                      initial, named):
                     continue
@@ -306,6 +308,8 @@ def _phrase_mentions(
     suffix = SUFFIX.match(text, end)
     prefix = PREFIX.search(text[max(0, start - 40):start])
     descriptor = (prefix.group("descriptor").lower() if prefix else "")
+    descriptor = {"towns": "town", "villages": "village", "cities": "city"}.get(descriptor,
+                                                                                descriptor)
     code = country_code(phrase)
     if code and not suffix:
         result = lookup(phrase, True)
@@ -378,7 +382,7 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
             wider = nxt.descriptor in AREA_DESCRIPTORS or nxt.role == "country" or (
                 nxt.place is not None and nxt.place.precision >= 3)
             if CONTAINER_LINK.match(link) or (wider and COMMA_LINK.match(link)) or (
-                    m.descriptor in _SUBUNITS and re.fullmatch(r"\s+of\s+(?:the\s+)?", link)):
+                    m.descriptor in SUBUNITS and re.fullmatch(r"\s+of\s+(?:the\s+)?", link)):
                 container = nxt.text
         out.append(PlaceMention(m.start, m.end, m.text, m.name, m.descriptor, m.result, role,
                                 container, near, country, m.candidates, partial=m.partial))
@@ -391,7 +395,7 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
 _CONTEXT_ROLES = ("origin", "destination", "reference")
 _ARTICLES = frozenset({"al", "el", "as", "an", "ar", "ash", "at", "ad", "az", "ad-", "al-"})
 #: Descriptors of a part of a city: "the Qusur district of Deir ez-Zor city" lies in the city.
-_SUBUNITS = frozenset({"district", "neighbourhood", "neighborhood", "suburb", "quarter",
+SUBUNITS = frozenset({"district", "neighbourhood", "neighborhood", "suburb", "quarter",
                        "area"})
 
 

@@ -1,0 +1,288 @@
+"""Report-level passes over the drafts of one report: merging, umbrella places, claimants.
+
+A sentence-by-sentence reading leaves work that needs the whole report: two sentences about
+one event (merge them), a province or a governorate's capital named as a summary of the
+sites a report then names ("airstrikes kill 10 in Deir Ezzor" above "in al-Mayadeen" and
+"al-Tibeh": fold it into them), a sentence with no site that describes a sited event ("led
+to a massacre"), and a sentence whose claimant is named in the sentence next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from geo.extract.casualties import Casualties
+from geo.extract.claims import Attribution
+from geo.extract.dates import DateMention, DateSpan
+from geo.extract.events import EventMention
+from geo.extract.places import PlaceMention
+from geo.extract.text import Sentence
+from geo.geocoding.context import area_key
+from geo.vocab import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from pyproj import Geod
+
+#: An umbrella place folds into sites farther than this from it (km): nearer ones are the
+#: city itself (a neighbourhood of Deir ez-Zor is Deir ez-Zor).
+UMBRELLA_KM = 10.0
+
+
+#: A photo caption from the archive: its date and place are another event's.
+_FILE_CAPTION = re.compile(r"\((?:file|file photo|archive)\)|\bfile (?:photo|picture|image)\b"
+                           r"|\bAP Archive\b|\barchive (?:photo|picture|image)\b", re.I)
+_HEADING_LABEL = re.compile(r"\bdate\b", re.I)
+
+
+@dataclass
+class Draft:
+    """A candidate being built: its sentences, site, type, date, toll and claimants."""
+
+    sentences: list[int]
+    site: PlaceMention | None
+    event_type: str
+    events: list[EventMention]
+    speaker_index: int
+    attribution: Attribution
+    date: DateSpan | None
+    date_note: str
+    casualties: Casualties
+    actors: list[str]
+    countries: list[str]
+    hedged: bool
+    claimants: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    region: bool = False
+
+
+def site_key(site: PlaceMention | None) -> str:
+    """The identity of a draft's site (gazetteer id, else the name)."""
+    if site is None:
+        return ""
+    place = site.place
+    return place.gazetteer_id if place else site.name.lower()
+
+
+#: Event types that may describe one event together (the more specific one is kept).
+_COMPATIBLE = (
+    frozenset({"airstrike", "bombing"}), frozenset({"shelling", "bombing"}),
+    frozenset({"siege deaths", "deprivation"}), frozenset({"camp deaths", "deprivation"}),
+    frozenset({"use of prohibited weapons", "airstrike"}),
+    frozenset({"use of prohibited weapons", "shelling"}),
+    frozenset({"use of prohibited weapons", "bombing"}),
+)
+#: Words for what an attack led to, not an event of its own ("led to a massacre").
+_OUTCOMES = frozenset({"massacre", "other"})
+
+
+def compatible(a: str, b: str) -> bool:
+    """Whether two event types may describe one event."""
+    return a == b or "other" in (a, b) or frozenset({a, b}) in _COMPATIBLE
+
+
+def overlap(a: DateSpan | None, b: DateSpan | None) -> bool:
+    """Whether two periods overlap (an unknown one overlaps anything)."""
+    return a is None or b is None or (a.start <= b.end and b.start <= a.end)
+
+
+def absorb(twin: Draft, draft: Draft, casualties: bool = True) -> None:
+    """Fold ``draft`` into ``twin``: every quote and claimant kept, gaps filled.
+
+    The first date, casualty figure and the more specific type win. With ``casualties``
+    False the draft's toll is not taken (an umbrella's toll is the sites' aggregate).
+    """
+    twin.sentences.extend(i for i in draft.sentences if i not in twin.sentences)
+    twin.sentences.sort()
+    if twin.date is None and draft.date is not None:
+        twin.date, twin.date_note = draft.date, draft.date_note
+    if casualties and twin.casualties.is_empty() and not draft.casualties.is_empty():
+        twin.casualties = draft.casualties
+    if draft.event_type == "use of prohibited weapons" or twin.event_type in _OUTCOMES and \
+            draft.event_type not in _OUTCOMES or (
+            draft.event_type not in _OUTCOMES and twin.event_type not in _OUTCOMES and
+            twin.event_type != "use of prohibited weapons" and
+            EVENT_TYPES.index(draft.event_type) < EVENT_TYPES.index(twin.event_type)):
+        twin.event_type = draft.event_type
+    twin.actors += [a for a in draft.actors if a not in twin.actors]
+    twin.events += draft.events
+    twin.hedged = twin.hedged or draft.hedged
+    twin.claimants += [c for c in draft.claimants if c not in twin.claimants]
+    twin.context += [c for c in draft.context if c not in twin.context]
+
+
+def merge(drafts: list[Draft]) -> list[Draft]:
+    """One draft per event: same site, compatible type, overlapping (or unknown) dates."""
+    merged: list[Draft] = []
+    for draft in drafts:
+        twin = next(
+            (m for m in merged
+             if site_key(m.site) == site_key(draft.site) and draft.site is not None
+             and compatible(m.event_type, draft.event_type) and overlap(m.date, draft.date)),
+            None,
+        )
+        if twin is None and draft.site is None:
+            twin = next((m for m in reversed(merged) if m.site is None
+                         and m.event_type == draft.event_type
+                         and 0 < draft.sentences[0] - m.sentences[-1] <= 2), None)
+        if twin is None:
+            merged.append(draft)
+        else:
+            absorb(twin, draft)
+    return _fold_siteless(_fold_umbrellas(merged))
+
+
+def _fold_siteless(drafts: list[Draft]) -> list[Draft]:
+    """A siteless draft next to a sited one describes it ("led to a massacre")."""
+    out: list[Draft] = []
+    for draft in drafts:
+        if draft.site is not None:
+            out.append(draft)
+            continue
+        near = [d for d in drafts if d.site is not None and
+                min(abs(i - j) for i in d.sentences for j in draft.sentences) <= 2 and
+                (draft.event_type in _OUTCOMES or d.event_type == draft.event_type)
+                and overlap(d.date, draft.date)]
+        if near:
+            absorb(min(near, key=lambda d: min(abs(i - j) for i in d.sentences
+                                               for j in draft.sentences)), draft)
+        else:
+            out.append(draft)
+    return out
+
+
+def _fold_umbrellas(drafts: list[Draft]) -> list[Draft]:
+    """A province, or a governorate's capital named bare, above the sites it contains.
+
+    "US-led coalition airstrikes kill 10 in Deir Ezzor", then strikes on al-Mayadeen and
+    al-Tibeh: "Deir Ezzor" is the governorate the sites are in, not a third site. Such a
+    draft folds into the first draft whose site lies in its governorate, at least
+    :data:`UMBRELLA_KM` from its point, with a compatible type and overlapping dates; its
+    quote and claimant are kept, its toll is not (it is their aggregate).
+    """
+    out: list[Draft] = []
+    for draft in drafts:
+        key = _umbrella_key(draft)
+        inner = [d for d in drafts if d is not draft and key and d.site is not None and
+                 not d.region and _umbrella_key(d) != key and _in_area(d, key) and
+                 _far(d, draft) and compatible(d.event_type, draft.event_type) and
+                 overlap(d.date, draft.date)]
+        if inner:
+            absorb(inner[0], draft, casualties=False)
+            note = f"'{draft.site.text if draft.site else ''}' read as the area around it"
+            inner[0].context.append(f"region: {note}")
+        else:
+            out.append(draft)
+    return out
+
+
+def _umbrella_key(draft: Draft) -> str:
+    """The governorate key of a region draft or a bare governorate capital, else ""."""
+    site = draft.site
+    place = site.place if site else None
+    if site is None or place is None:
+        return ""
+    if draft.region or place.precision >= 3:
+        return area_key(place.admin1 or site.name)
+    if site.descriptor in ("city", "town", "village") or not place.admin1:
+        return ""
+    own = _bare_key(site.name)
+    return area_key(place.admin1) if own and own == area_key(place.admin1) else ""
+
+
+def _bare_key(name: str) -> str:
+    return area_key(re.sub(r"^(?:al|el|ar|as|ad|ash|at|az)[-\s]+", "", name, flags=re.I))
+
+
+def _in_area(draft: Draft, key: str) -> bool:
+    place = draft.site.place if draft.site else None
+    return place is not None and bool(place.admin1) and area_key(place.admin1) == key
+
+
+def _far(a: Draft, b: Draft) -> bool:
+    pa = a.site.place if a.site else None
+    pb = b.site.place if b.site else None
+    if pa is None or pb is None:
+        return False
+    if b.region or pb.precision >= 3:
+        return True
+    return distance_km(pa.latitude, pa.longitude, pb.latitude, pb.longitude) > UMBRELLA_KM
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic distance between two points in kilometres (WGS84, pyproj)."""
+    return float(_geod().inv(lon1, lat1, lon2, lat2)[2]) / 1000.0
+
+
+@lru_cache(maxsize=1)
+def _geod() -> Geod:
+    from pyproj import Geod  # imported on first use: most reports never need a distance
+
+    return Geod(ellps="WGS84")
+
+
+def is_file_caption(sentences: list[Sentence], index: int) -> bool:
+    """Whether a sentence is an archive photo's caption (it, or the next line, says so)."""
+    sentence = sentences[index]
+    if _FILE_CAPTION.search(sentence.text):
+        return True
+    nxt = sentences[index + 1] if index + 1 < len(sentences) else None
+    return nxt is not None and nxt.paragraph == sentence.paragraph and \
+        bool(_FILE_CAPTION.match(nxt.text.lstrip()))
+
+
+def heading_date(
+    sentences: list[Sentence], sentence: Sentence, dates: list[DateMention],
+    heading: tuple[DateSpan, str] | None,
+) -> tuple[DateSpan, str] | None:
+    """A line holding only a date under a line naming a date ("Incident date") heads the
+    entries below it, until the next such line."""
+    if len(dates) != 1 or dates[0].span is None or sentence.index == 0:
+        return heading
+    rest = sentence.text.replace(dates[0].text, "")
+    label = sentences[sentence.index - 1].text
+    if rest.strip(" ,.:") or not _HEADING_LABEL.search(label) or len(label) > 40 or \
+            re.search(r"updated|published", label, re.I):
+        return heading
+    return dates[0].span, sentence.text
+
+
+def report_date(
+    event_dates: list[tuple[DateSpan, str]], heading: tuple[DateSpan, str] | None
+) -> tuple[DateSpan | None, str]:
+    """The date a sentence without one takes from the report: the entry's date line, or
+    the date most of the report's earlier events have (more than half of them)."""
+    if heading is not None:
+        return heading[0], "date from the date line above the entry"
+    counts: dict[tuple[object, object], int] = {}
+    for d, _ in event_dates:
+        counts[(d.start, d.end)] = counts.get((d.start, d.end), 0) + 1
+    top = max(counts, key=lambda k: counts[k]) if counts else None
+    if top is not None and counts[top] * 2 > len(event_dates):
+        span, said = next(e for e in event_dates if (e[0].start, e[0].end) == top)
+        note = "no date in the sentence; the date of the report's other events"
+        return span, f"{note}; {said}" if said else note
+    return None, "no date in the supporting text"
+
+
+def nearest_claimants(drafts: list[Draft], attributions: list[Attribution],
+                      paragraphs: list[int]) -> None:
+    """A draft nobody in its sentences claims takes the nearest attributed speaker.
+
+    The sentence before, then after, then two before and two after, in the same
+    paragraph or the next (wire copy puts the attribution in the sentence beside the
+    fact: "..., a monitoring group said. The attacks hit Saraqeb on Sunday.").
+    """
+    for draft in drafts:
+        if draft.claimants:
+            continue
+        first, last = draft.sentences[0], draft.sentences[-1]
+        for i in (*draft.sentences, first - 1, last + 1, first - 2, last + 2):
+            if not 0 <= i < len(attributions):
+                continue
+            speaker = attributions[i].speaker
+            if speaker is not None and abs(paragraphs[i] - paragraphs[first]) <= 1:
+                draft.claimants.append(speaker.claimed_by)
+                break
