@@ -63,6 +63,23 @@ def test_close_zoom_draws_uncertainty_and_places():
     assert sorted(data["places"]["n"]) == [1, 2]
 
 
+def test_each_place_gets_the_radius_its_source_states():
+    frame = joined(
+        row(id="ucdp", latitude="36.0", longitude="38.0", geo_precision="2",
+            location_uncertainty_km="25"),
+        row(id="near", latitude="36.5", longitude="38.5", geo_precision="2"),
+        row(id="exact", latitude="35.5", longitude="37.5"),
+    )
+    columns = map_columns(frame)
+    mask = np.ones(len(frame), dtype=bool)
+    data = payload(aggregate(columns, mask, CLOSE_ZOOM + 2, view_window((36.0, 38.0), 6)))
+    radius = dict(zip(zip(data["places"]["lat"], data["places"]["lon"], strict=True),
+                      data["places"]["u"], strict=True))
+    assert radius == {(36.0, 38.0): 25_000, (36.5, 38.5): 10_000, (35.5, 37.5): 0}
+    marker = selected_marker(frame.set_index("id", drop=False).loc["ucdp"])
+    assert marker is not None and marker["u"] == 25_000
+
+
 def test_selected_incident_is_drawn_with_its_precision():
     incident = FRAME.set_index("id", drop=False).loc["x"]
     marker = selected_marker(incident)

@@ -19,7 +19,13 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.render.clusters import CLOSE_ZOOM, Aggregates
-from geo.render.layers import SEVERAL_COLOR, UNCERTAINTY_METRES, casualty_figure, marker_radius
+from geo.render.layers import (
+    SEVERAL_COLOR,
+    UNCERTAINTY_METRES,
+    casualty_figure,
+    marker_radius,
+    uncertainty_metres,
+)
 from geo.settings import Settings
 from geo.view.state import MAX_ZOOM
 from geo.vocab import CLAIM_STATUSES, EVENT_COLORS, EVENT_TYPES
@@ -88,7 +94,8 @@ def selected_marker(incident: pd.Series) -> dict[str, float] | None:
     Returns
     -------
     dict or None
-        ``lat``, ``lon``, ``p`` (precision), ``t`` (event type index), ``r`` (radius).
+        ``lat``, ``lon``, ``p`` (precision), ``u`` (uncertainty radius, m), ``t`` (event
+        type index), ``r`` (radius).
     """
     if incident.get("off_map", "") != "":
         return None
@@ -99,6 +106,7 @@ def selected_marker(incident: pd.Series) -> dict[str, float] | None:
         "lat": float(incident["latitude"]),
         "lon": float(incident["longitude"]),
         "p": 1 if precision is None or pd.isna(precision) else int(precision),
+        "u": float(uncertainty_metres(pd.DataFrame([incident]))[0]),
         "t": EVENT_TYPES.index(event) if event in EVENT_TYPES else len(EVENT_TYPES),
         "r": float(marker_radius(figure)[0]) + 3,
     }
@@ -167,6 +175,7 @@ def payload(
             "n": places["count"].astype(int).tolist(),
             "t": places["type"].astype(int).tolist(),
             "p": places["precision"].astype(int).tolist(),
+            "u": _numbers(places["uncertainty"].round()),
             "r": marker_radius(places["figure"]).tolist(),
             "tip": tips,
         },

@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geo.render.layers import casualty_figure
+from geo.render.layers import casualty_figure, uncertainty_metres
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, CRS, EVENT_TYPES, WEB_MERCATOR
 
 CELL_PIXELS = 56
@@ -71,6 +71,8 @@ class MapColumns:
         Index into :data:`geo.vocab.CLAIM_STATUSES` (``len`` for anything else).
     precision : numpy.ndarray of int8
         Location precision (1 when unknown).
+    uncertainty : numpy.ndarray of float64
+        Radius (m) the point may be off by (see :func:`geo.render.layers.uncertainty_metres`).
     figure : numpy.ndarray of float64
         Best single casualty figure, for marker size (0 when unknown).
     killed, injured, casualties : tuple of numpy.ndarray
@@ -91,6 +93,7 @@ class MapColumns:
     event: np.ndarray
     claim: np.ndarray
     precision: np.ndarray
+    uncertainty: np.ndarray
     figure: np.ndarray
     killed: tuple[np.ndarray, np.ndarray]
     injured: tuple[np.ndarray, np.ndarray]
@@ -169,6 +172,7 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
         event=_codes(incidents["event_type"], EVENT_TYPES),
         claim=_codes(incidents["claim_status"], CLAIM_STATUSES),
         precision=precision.to_numpy(dtype=np.int8),
+        uncertainty=uncertainty_metres(incidents),
         figure=casualty_figure(incidents).fillna(0).to_numpy(dtype=float),
         killed=_bounds(incidents, "killed_min", "killed_max"),
         injured=_bounds(incidents, "injured_min", "injured_max"),
@@ -415,6 +419,8 @@ def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
     np.maximum.at(type_max, codes, event)
     precision = np.zeros(k, dtype=np.int64)
     np.maximum.at(precision, codes, columns.precision[rows].astype(np.int64))
+    uncertainty = np.zeros(k, dtype=float)
+    np.maximum.at(uncertainty, codes, columns.uncertainty[rows])
     at = rows[first]
     return pd.DataFrame(
         {
@@ -423,6 +429,7 @@ def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
             "count": np.bincount(codes, minlength=k),
             "type": np.where(type_min == type_max, type_min, len(EVENT_TYPES)),
             "precision": precision,
+            "uncertainty": uncertainty,
             "figure": np.bincount(codes, columns.figure[rows], minlength=k),
             "label": columns.label[at],
         }

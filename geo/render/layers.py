@@ -22,7 +22,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.settings import Settings
-from geo.vocab import COORD_DECIMALS, EVENT_COLORS, EVENT_TYPES, PRECISION_LABELS
+from geo.vocab import COORD_DECIMALS, EVENT_COLORS, EVENT_TYPES
 
 SEVERAL_COLOR = "#444444"
 """Colour of a place where incidents of several types meet."""
@@ -73,6 +73,21 @@ def marker_radius(figure: pd.Series) -> np.ndarray:
     return np.clip(6 + 2.5 * np.sqrt(values), 6, 30).round(1)
 
 
+def uncertainty_metres(drawn: pd.DataFrame) -> np.ndarray:
+    """Radius (m) each point may be off by, for its uncertainty circle.
+
+    The frame's ``uncertainty_km`` (the source's stated radius, or the size of the
+    district or governorate it stands for), else :data:`UNCERTAINTY_METRES` of its
+    precision; 0 for exact points.
+    """
+    precision = drawn["geo_precision"].fillna(1).astype(int)
+    default = precision.map(lambda p: UNCERTAINTY_METRES.get(int(p), 0)).astype(float)
+    if "uncertainty_km" in drawn:
+        given = pd.to_numeric(drawn["uncertainty_km"], errors="coerce") * 1000.0
+        default = given.where(given.notna(), default)
+    return default.fillna(0).round().to_numpy(dtype=float)
+
+
 def ids_at(incidents: gpd.GeoDataFrame, lat: float, lon: float) -> list[str]:
     """Ids of the drawn incidents at a clicked location, by date then id."""
     drawn = incidents[incidents["off_map"] == ""]
@@ -119,9 +134,9 @@ class Legend(MacroElement):
             + "<div class='legend-note'>Ring: incidents grouped at this zoom, by event type"
             + " (hover: breakdown; click: zoom in).<br>"
             + "Dot size: dead + injured. Number: incidents there.<br>"
-            + "Dashed, with a circle: approximate place<br>"
-            + f"(±10 km {html.escape(PRECISION_LABELS[2])}, "
-            + f"±50 km {html.escape(PRECISION_LABELS[3].split(' / ')[-1])}).</div></details>"
+            + "Dashed, with a circle: approximate place; the circle is the radius its"
+            + " source states (UCDP: 25 km), else the size of its district or"
+            + " governorate.</div></details>"
         )
         self.body = json.dumps(body)
 

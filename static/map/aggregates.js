@@ -113,8 +113,9 @@
     var p = d.places;
     for (var i = 0; i < p.lat.length; i++) {
       var ll = [p.lat[i], p.lon[i]], prec = p.p[i], c = d.colors[p.t[i]], approx = prec >= 2;
-      if (d.close && d.unc[prec]) {
-        L.circle(ll, {radius: d.unc[prec], color: c, weight: 1, dashArray: "4 4",
+      var unc = p.u ? p.u[i] : d.unc[prec];
+      if (d.close && unc > 0) {
+        L.circle(ll, {radius: unc, color: c, weight: 1, dashArray: "4 4",
           fillOpacity: 0.05, interactive: false}).addTo(group);
       }
       var marker = L.circleMarker(ll, {radius: p.r[i], color: c, weight: approx ? 2 : 1,
@@ -135,8 +136,9 @@
 
   function drawSelected(group, d) {
     var s = d.sel, c = d.colors[s.t];
-    if (d.unc[s.p]) {
-      L.circle([s.lat, s.lon], {radius: d.unc[s.p], color: "#111", weight: 1.5,
+    var unc = s.u !== undefined ? s.u : d.unc[s.p];
+    if (unc > 0) {
+      L.circle([s.lat, s.lon], {radius: unc, color: "#111", weight: 1.5,
         dashArray: "4 4", fillOpacity: 0.06, interactive: false}).addTo(group);
     }
     L.circleMarker([s.lat, s.lon], {radius: s.r, color: "#111", weight: 4, fill: true,
