@@ -134,9 +134,8 @@ class Legend(MacroElement):
             + "<div class='legend-note'>Ring: incidents grouped at this zoom, by event type"
             + " (hover: breakdown; click: zoom in).<br>"
             + "Dot size: dead + injured. Number: incidents there.<br>"
-            + "Dashed, with a circle: approximate place; the circle is the radius its"
-            + " source states (UCDP: 25 km), else the size of its district or"
-            + " governorate.</div></details>"
+            + "Dashed, with a circle: approximate place<br>"
+            + "(radius as the source states, else its area).</div></details>"
         )
         self.body = json.dumps(body)
 
