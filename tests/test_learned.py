@@ -90,6 +90,31 @@ def test_learned_sources_that_disagree_are_reported(coder):
     assert any("disagree" in note for note in result.notes)
 
 
+def _rough(rows):
+    return LearnedPlaces(pd.DataFrame(rows, columns=["name", "latitude", "longitude",
+                                                     "precision", "source", "records"])
+                         .assign(country="SY", admin1="Rif Dimashq"))
+
+
+def test_a_place_learned_within_25_km_answers_at_approximate_precision(coder):
+    taught = coder.with_learned(_rough([["Eastern Plain", 33.5, 36.44, 2, "ucdp", 40]]))
+    result = taught.geocode("Eastern Plain", country="SY")
+    assert result.status == "resolved" and result.precision == 2
+    assert result.best.evidence.startswith("learned|approx|")
+
+
+def test_a_rough_point_near_an_exact_one_agrees_with_it_and_a_far_one_disagrees(coder):
+    near = _rough([["Kafr Y", 33.50, 36.40, 1, "ucdp", 3], ["Kafr Y", 33.55, 36.50, 2, "ucdp", 9]])
+    result = coder.with_learned(near).geocode("Kafr Y", country="SY")
+    assert result.status == "resolved" and result.precision == 1
+    assert result.best.place.latitude == pytest.approx(33.50)
+    assert not any("disagree" in n for n in result.notes)
+    far = _rough([["Kafr Y", 33.50, 36.40, 1, "ucdp", 3], ["Kafr Y", 34.50, 36.90, 2, "ucdp", 3]])
+    result = coder.with_learned(far).geocode("Kafr Y", country="SY")
+    assert result.status == "ambiguous"
+    assert any("disagree" in n for n in result.notes)
+
+
 def test_an_admin_area_string_is_answered_by_its_polygon(coder):
     whole = coder.geocode("Aleppo Governorate", country="SY")
     north = coder.geocode("Northern Aleppo Governorate", country="SY")

@@ -29,6 +29,7 @@ DEFAULT_PROBABILITY: dict[str, float] = {
     "learned|multi|unchecked": 0.93,
     "learned|single|agrees": 0.94,
     "learned|single|unchecked": 0.85,
+    "learned|approx": 0.85,
     "learned|majority": 0.85,
     "learned|rivals": 0.85,
     "learned": 0.85,

@@ -42,6 +42,8 @@ CONTEXT_KM = 60.0
 DOMINANCE = 5.0
 #: A learned place with this many times the records of the next one is the answer.
 MAJORITY = 3.0
+#: A place learned at approximate precision this close to one learned exactly agrees with it.
+APPROX_KM = 25.0
 _SHARPNESS = 15.0
 _LOCAL_POPULATION = 20_000
 _CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
@@ -83,9 +85,17 @@ class _Cluster:
         if self.records and self.gazetteer >= 0:
             return f"learned+gazetteer|{admin}"
         if self.records:
-            return f"learned|{'multi' if self.records >= 2 else 'single'}|{admin}"
+            approx = "approx|" if self.approximate(coder) else ""
+            return f"learned|{approx}{'multi' if self.records >= 2 else 'single'}|{admin}"
         suffix = "|normalised" if self.match == "normalised" else ""
         return f"gazetteer|{size_class(coder._gaz, self.gazetteer)}|{admin}{suffix}"
+
+
+    def approximate(self, coder: Geocoder) -> bool:
+        """Whether every learned entry of this place was learned at a coarse precision
+        (UCDP's "within 25 km", ACLED's "near"): it answers at that precision."""
+        learned = [r for r in self.rows if coder._learned[r]]
+        return bool(learned) and min(int(coder._gaz.precision[r]) for r in learned) >= 2
 
 
 def size_class(gaz: Gazetteer, row: int) -> str:
@@ -272,6 +282,14 @@ def _choose(coder: Geocoder, clusters: list[_Cluster], admin: str,
         return clusters[0], clusters[0].evidence(coder, admin), []
     notes: list[str] = []
     learned = sorted((c for c in clusters if c.records), key=lambda c: c.records, reverse=True)
+    exact = [c for c in learned if not c.approximate(coder)]
+    if exact and len(learned) > len(exact):
+        # a place learned only roughly (within 25 km) near one learned exactly is that
+        # place, not a rival; farther away it is a disagreement
+        lat, lon = coder._lat, coder._lon
+        learned = [c for c in learned if c in exact or not any(
+            _km(lat[c.head], lon[c.head], lat[e.head], lon[e.head]) <= APPROX_KM
+            for e in exact)]
     if len(learned) > 1:
         notes.append(_disagreement(coder, learned))
         if learned[0].records >= MAJORITY * learned[1].records and learned[0].quality >= 0.95:
