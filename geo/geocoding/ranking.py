@@ -129,7 +129,13 @@ def decide(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
                              feature_class=parsed.feature_class, notes=tuple(notes))
     others = tuple(c for c in context if c and c != name)
     anchors = coder.anchors(others, cc) if others else []
-    clusters = _clusters(coder, rows, found, anchors)
+    if len(rows) == 1:  # the common case: one place, nothing to weigh or group
+        r = rows[0]
+        learned = coder._learned[r]
+        clusters = [_Cluster([r], r, 0.0, found[r][0], found[r][1], learned,
+                             -1 if learned else r)]
+    else:
+        clusters = _clusters(coder, rows, found, anchors)
     chosen, evidence, more = _choose(coder, clusters, admin, anchors)
     notes.extend(more)
     calibration = coder.calibration
