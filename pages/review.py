@@ -11,7 +11,15 @@ from streamlit_folium import st_folium
 from geo.access import Action, Forbidden
 from geo.errors import Invalid, NotFound
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex
-from geo.geocoding.review import candidate_table, review_queue
+from geo.geocoding.review import (
+    RULES,
+    accept,
+    candidate_table,
+    proposal_table,
+    propose,
+    review_groups,
+    review_queue,
+)
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
 from geo.render.review_maps import candidate_layer, candidate_view
@@ -84,16 +92,32 @@ queue = review_queue(data.incidents, include_resolved=include_resolved)
 if queue.empty:
     st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
 else:
-    labels = [
-        f"{row.name} ({row.country or 'any country'}{', ' + row.admin1 if row.admin1 else ''}) "
-        f"· {row.status} · {row.incidents} incident{'s' if row.incidents != 1 else ''}"
-        for row in queue.itertuples()
-    ]
-    # Options are (name, country, admin1) keys, so a choice survives a change of the queue.
-    keys = ["\x1f".join((r.name, r.country, r.admin1)) for r in queue.itertuples()]
-    label_of = dict(zip(keys, labels, strict=True))
-    name_key = st.selectbox("Name", keys, format_func=label_of.__getitem__, key="name")
-    entry = queue.iloc[keys.index(name_key)]
+    groups = review_groups(queue)
+    st.caption(f"{len(groups)} name{'s' if len(groups) != 1 else ''} used by "
+               f"{int(groups['incidents'].sum())} incidents wait for review.")
+
+    def _group_label(name: str) -> str:
+        row = groups.set_index("name").loc[name]
+        where = row["areas"] or "no governorate"
+        n = int(row["incidents"])
+        return (f"{name} ({where}) · {row['statuses']} · {n} incident{'s' if n != 1 else ''}"
+                + (f" in {row['contexts']} contexts" if row["contexts"] > 1 else ""))
+
+    # Options are names, so a choice survives a change of the queue.
+    chosen_name = st.selectbox("Name", list(groups["name"]), format_func=_group_label,
+                               key="name")
+    contexts = queue[queue["name"] == chosen_name].reset_index(drop=True)
+    keys = ["\x1f".join((r.name, r.country, r.admin1)) for r in contexts.itertuples()]
+    name_key = keys[0]
+    if len(keys) > 1:
+        label_of = {
+            k: f"{r.country or 'any country'}, {r.admin1 or 'no governorate'} · {r.status} · "
+               f"{r.incidents} incident{'s' if r.incidents != 1 else ''}"
+            for k, r in zip(keys, contexts.itertuples(), strict=True)
+        }
+        name_key = st.selectbox("Context", keys, format_func=label_of.__getitem__,
+                                key=f"context-{hashlib.sha1(chosen_name.encode()).hexdigest()[:10]}")
+    entry = contexts.iloc[keys.index(name_key)]
     slug = hashlib.sha1(name_key.encode()).hexdigest()[:10]
     result = geocoder.geocode(
         entry["name"], country=entry["country"] or None, admin1=entry["admin1"] or None
@@ -141,7 +165,8 @@ else:
             st.info("The gazetteer has no candidate for this name: place a pin.")
         else:
             st.dataframe(
-                candidates.drop(columns=["gazetteer_id"]), hide_index=True, width="stretch"
+                candidates.drop(columns=["gazetteer_id", "population"]), hide_index=True,
+                width="stretch",
             )
             chosen = st.selectbox(
                 "Candidate", candidates.index,
@@ -157,6 +182,26 @@ else:
                 ), f"{entry['name']} corrected")
         if may_correct:
             _pin_form(store, entry["name"], country, admin1, pin, pin_key)
+
+    st.subheader("Accept many names at once")
+    st.caption(
+        "A rule proposes a place for every name it applies to; nothing is written until you "
+        "accept. Each accepted name becomes a correction in its country and governorate, "
+        "with the rule and the evidence in its note, and can be undone like any other."
+    )
+    rule = st.selectbox("Rule", list(RULES), format_func=lambda k: RULES[k][0], key="rule")
+    proposals = propose(queue[queue["status"] != "resolved"], geocoder, rule)
+    if not proposals:
+        st.caption("No name in the queue meets this rule.")
+    else:
+        st.dataframe(proposal_table(proposals), hide_index=True, width="stretch")
+        n = len(proposals)
+        label = f"Accept {n} name{'s' if n != 1 else ''}"
+        if not may_correct:
+            st.info(auth.refusal(Action.CORRECT_PLACE), icon=":material/lock:")
+        elif st.button(label, key="accept-rule"):
+            _write(lambda: accept(proposals, store, auth.current()),
+                   f"{n} name{'s' if n != 1 else ''} accepted")
 
 st.subheader("Corrections in force")
 active = OverrideIndex(store.corrections()).active()

@@ -158,6 +158,15 @@ class AreaContext:
         assert self.areas is not None
         return str(self.areas.at[area, "name_en"])
 
+    def contains(self, area: int, latitude: float, longitude: float) -> bool:
+        """Whether a point lies in an area or within :data:`TOLERANCE_M` of it."""
+        import geopandas as gpd
+
+        assert self.areas is not None and self._metric is not None
+        point = gpd.GeoSeries(gpd.points_from_xy([longitude], [latitude]), crs=CRS)
+        distance = point.to_crs(self._metric.crs).distance(self._metric.geometry.iloc[area])
+        return bool(distance.iloc[0] <= TOLERANCE_M)
+
     def near(self, area: int, latitude: np.ndarray, longitude: np.ndarray,
              generation: int) -> set[int]:
         """Rows (of arrays ``latitude``/``longitude``) within the tolerance of an area.

@@ -1,16 +1,37 @@
-"""The geocoding review queue: names the geocoder could not place with confidence."""
+"""The geocoding review queue: names the geocoder could not place with confidence.
+
+At scale the queue is read by name (:func:`review_groups`: one row per name with its
+incidents and the contexts it appears in), each name's candidates come from the
+places learned from the analyst's datasets and from the gazetteer, with where each
+comes from (:func:`candidate_table`), and whole sets of names are accepted by a rule
+(:data:`RULES`, :func:`propose`, :func:`accept`): for example every name whose learned
+place lies in the governorate its records give. An accepted name becomes an ordinary
+geocoding correction (see :mod:`geo.geocoding.overrides`), in its country and
+governorate, that names the rule and the evidence in its note.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 import pandas as pd
 
-from geo.geocoding.geocoder import GeocodeResult
+from geo.access import Identity
+from geo.geocoding.geocoder import Candidate, Geocoder, GeocodeResult
+from geo.geocoding.overrides import CorrectionStore
 from geo.vocab import PRECISION_LABELS
 
 #: Statuses that send a name to review.
 REVIEW_STATUSES = ("ambiguous", "unresolved")
 
 QUEUE_COLUMNS = ["name", "country", "admin1", "status", "incidents", "ids"]
+GROUP_COLUMNS = ["name", "incidents", "contexts", "statuses", "areas"]
+CANDIDATE_COLUMNS = ["rank", "name", "kind", "admin1", "country", "precision", "score",
+                     "match", "source", "evidence", "latitude", "longitude", "population",
+                     "gazetteer_id"]
+#: Only candidates matched this well (exact or normalised spelling) are accepted by a rule.
+RULE_QUALITY = 0.95
 
 
 def review_queue(incidents: pd.DataFrame, include_resolved: bool = False) -> pd.DataFrame:
@@ -44,6 +65,39 @@ def review_queue(incidents: pd.DataFrame, include_resolved: bool = False) -> pd.
     return ordered[QUEUE_COLUMNS].reset_index(drop=True)
 
 
+def review_groups(queue: pd.DataFrame) -> pd.DataFrame:
+    """The queue by name: how many incidents use each name, in how many contexts.
+
+    Parameters
+    ----------
+    queue : pandas.DataFrame
+        Output of :func:`review_queue`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`GROUP_COLUMNS`, most used first: ``contexts`` is the number of
+        (country, governorate) pairs, ``statuses`` says how many incidents are in each
+        status ("ambiguous 3, unresolved 1"), ``areas`` lists the governorates.
+    """
+    if queue.empty:
+        return pd.DataFrame(columns=GROUP_COLUMNS)
+    rows = []
+    for name, group in queue.groupby("name", sort=False):
+        by_status = group.groupby("status", sort=True)["incidents"].sum()
+        areas = sorted({a for a in group["admin1"] if a})
+        rows.append({
+            "name": name,
+            "incidents": int(group["incidents"].sum()),
+            "contexts": len(group),
+            "statuses": ", ".join(f"{s} {n}" for s, n in by_status.items()),
+            "areas": ", ".join(areas),
+        })
+    out = pd.DataFrame(rows, columns=GROUP_COLUMNS)
+    return out.sort_values(["incidents", "name"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
 def candidate_table(result: GeocodeResult) -> pd.DataFrame:
     """The candidates of one geocode as display rows, best first.
 
@@ -54,9 +108,9 @@ def candidate_table(result: GeocodeResult) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``rank``, ``name``, ``kind``, ``admin1``, ``country``, ``precision``,
-        ``score``, ``match``, ``latitude``, ``longitude``, ``population``,
-        ``gazetteer_id``.
+        :data:`CANDIDATE_COLUMNS`; ``source`` says where each candidate comes from
+        (learned datasets with their record counts, the gazetteer id, or both) and
+        ``evidence`` the class its score is measured on.
     """
     rows = [
         {
@@ -68,6 +122,8 @@ def candidate_table(result: GeocodeResult) -> pd.DataFrame:
             "precision": PRECISION_LABELS.get(c.place.precision, str(c.place.precision)),
             "score": round(c.score, 3),
             "match": c.match,
+            "source": c.provenance or c.place.gazetteer_id,
+            "evidence": c.evidence,
             "latitude": c.place.latitude,
             "longitude": c.place.longitude,
             "population": c.place.population,
@@ -75,8 +131,142 @@ def candidate_table(result: GeocodeResult) -> pd.DataFrame:
         }
         for i, c in enumerate(result.candidates)
     ]
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A name a rule would accept, with the place it would accept for it.
+
+    Attributes
+    ----------
+    name, country, admin1 : str
+        The name and the context the correction applies to.
+    incidents : int
+        Incidents that use the name in that context.
+    candidate : Candidate
+        The place accepted.
+    rule : str
+        Key of :data:`RULES`.
+    """
+
+    name: str
+    country: str
+    admin1: str
+    incidents: int
+    candidate: Candidate
+    rule: str
+
+    @property
+    def note(self) -> str:
+        """What the correction records about where it came from."""
+        source = self.candidate.provenance or self.candidate.place.gazetteer_id
+        return f"accepted by rule '{RULES[self.rule][0]}': {source}"
+
+
+def _inside(coder: Geocoder, candidates: Sequence[Candidate], admin1: str,
+            cc: str) -> list[Candidate]:
+    """Candidates matched well that lie in the governorate ``admin1`` (none if unknown)."""
+    area = coder.find_area(admin1, cc, 1)
+    if area is None or coder.areas is None:
+        return []
+    areas = coder.areas
+    return [c for c in candidates if c.quality >= RULE_QUALITY
+            and areas.contains(area, c.place.latitude, c.place.longitude)]
+
+
+def _learned_agrees(coder: Geocoder, result: GeocodeResult, admin1: str,
+                    cc: str) -> Candidate | None:
+    learned = [c for c in result.candidates if c.place.records > 0]
+    inside = _inside(coder, learned, admin1, cc)
+    return inside[0] if len(inside) == 1 else None
+
+
+def _single_in_area(coder: Geocoder, result: GeocodeResult, admin1: str,
+                    cc: str) -> Candidate | None:
+    inside = _inside(coder, result.candidates, admin1, cc)
+    return inside[0] if len(inside) == 1 else None
+
+
+#: Rules for bulk acceptance: key -> (what it says, how it picks a candidate or None).
+RULES: dict[str, tuple[str, Callable[[Geocoder, GeocodeResult, str, str],
+                                     Candidate | None]]] = {
+    "learned-agrees": ("the place learned from your datasets lies in the governorate the "
+                       "records give", _learned_agrees),
+    "single-in-area": ("exactly one candidate (learned or gazetteer) lies in the governorate "
+                       "the records give", _single_in_area),
+}
+
+
+def propose(queue: pd.DataFrame, coder: Geocoder, rule: str) -> list[Proposal]:
+    """The names of the queue a rule would accept, and the place for each.
+
+    Only entries whose records give a governorate can agree with one; the geocoder's
+    admin areas decide whether a candidate lies in it (within their tolerance).
+
+    Parameters
+    ----------
+    queue : pandas.DataFrame
+        Output of :func:`review_queue`.
+    coder : Geocoder
+        The geocoder the page uses (with the learned places and the corrections).
+    rule : str
+        A key of :data:`RULES`.
+
+    Returns
+    -------
+    list of Proposal
+        In queue order.
+    """
+    if rule not in RULES:
+        raise KeyError(f"unknown rule {rule!r}; rules are {', '.join(RULES)}")
+    pick = RULES[rule][1]
+    out = []
+    for entry in queue.itertuples(index=False):
+        admin1, cc = str(entry.admin1), str(entry.country)
+        if not admin1:
+            continue
+        result = coder.geocode(str(entry.name), country=cc or None, admin1=admin1)
+        chosen = pick(coder, result, admin1, cc)
+        if chosen is not None:
+            out.append(Proposal(str(entry.name), cc, admin1, int(entry.incidents), chosen,
+                                rule))
+    return out
+
+
+def proposal_table(proposals: Sequence[Proposal]) -> pd.DataFrame:
+    """Proposals as display rows (name, governorate, incidents, place, precision, source)."""
     return pd.DataFrame(
-        rows,
-        columns=["rank", "name", "kind", "admin1", "country", "precision", "score", "match",
-                 "latitude", "longitude", "population", "gazetteer_id"],
+        [{"name": p.name, "admin1": p.admin1, "incidents": p.incidents,
+          "place": p.candidate.place.name,
+          "precision": PRECISION_LABELS.get(p.candidate.place.precision, ""),
+          "latitude": p.candidate.place.latitude, "longitude": p.candidate.place.longitude,
+          "source": p.candidate.provenance or p.candidate.place.gazetteer_id}
+         for p in proposals],
+        columns=["name", "admin1", "incidents", "place", "precision", "latitude",
+                 "longitude", "source"],
     )
+
+
+def accept(proposals: Sequence[Proposal], store: CorrectionStore, who: Identity) -> int:
+    """Write one correction per proposal (in its country and governorate).
+
+    A gazetteer place is recorded by its id; a learned place or an admin-area answer
+    as a pin at its point and precision (their ids follow the learned data), with the
+    rule and the evidence in the note.
+
+    Returns
+    -------
+    int
+        Corrections written.
+    """
+    for p in proposals:
+        place = p.candidate.place
+        if place.gazetteer_id.startswith(("learned:", "area:")):
+            store.add_correction(p.name, who=who, country=p.country, admin1=p.admin1,
+                                 latitude=place.latitude, longitude=place.longitude,
+                                 precision=place.precision, note=p.note)
+        else:
+            store.add_correction(p.name, who=who, country=p.country, admin1=p.admin1,
+                                 gazetteer_id=place.gazetteer_id, note=p.note)
+    return len(proposals)

@@ -19,7 +19,8 @@ def candidate_layer(
     Parameters
     ----------
     candidates : pandas.DataFrame
-        Output of :func:`candidate_table`.
+        Output of :func:`candidate_table`; places learned from the analyst's datasets
+        are drawn orange, gazetteer places blue, each with its source in the tooltip.
     pin : tuple of float, optional
         A hand-placed location (lat, lon).
 
@@ -29,10 +30,14 @@ def candidate_layer(
     """
     group = folium.FeatureGroup(name="candidates")
     for row in candidates.itertuples(index=False):
+        source = str(getattr(row, "source", "") or "")
+        learned = source.startswith("learned")
+        label = f"{row.rank}. {row.name}" + (f" ({source})" if source else "")
         folium.CircleMarker(
-            (row.latitude, row.longitude), radius=9, weight=2, color="#1f3b73",
-            fill=True, fill_color="#6baed6", fill_opacity=0.8,
-            tooltip=folium.Tooltip(html.escape(f"{row.rank}. {row.name}")),
+            (row.latitude, row.longitude), radius=9, weight=2,
+            color="#7f2704" if learned else "#1f3b73", fill=True,
+            fill_color="#fd8d3c" if learned else "#6baed6", fill_opacity=0.8,
+            tooltip=folium.Tooltip(html.escape(label)),
         ).add_to(group)
     if pin is not None:
         folium.CircleMarker(
