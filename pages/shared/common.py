@@ -24,7 +24,8 @@ def _mtime(path: Path) -> float:
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…", max_entries=2)
-def _geocoder(places: str, places_mtime: float, index: str, index_mtime: float) -> Geocoder:
+def _geocoder(places: str, places_mtime: float, index: str, index_mtime: float,
+              calibration: str = "", calibration_mtime: float = 0.0) -> Geocoder:
     return default_geocoder(load_settings())
 
 
@@ -44,10 +45,11 @@ def corrections() -> CorrectionStore:
     return OverrideStore(settings().overrides_path)
 
 
-def _base_key(s: Settings) -> tuple[str, float, str, float]:
+def _base_key(s: Settings) -> tuple[str, float, str, float, str, float]:
     return (
         str(s.places_path), _mtime(s.places_path),
         str(s.gazetteer_index_path), _mtime(s.gazetteer_index_path),
+        str(s.calibration_path), _mtime(s.calibration_path),
     )
 
 
