@@ -87,10 +87,11 @@ with st.sidebar:
     analyst_state.filter_widgets(domain, data.areas, frame)
     view_state.share_link(state, domain)
 
-# The timeline and the comparison of periods apply every filter but the dates.
-others = apply_view(frame, state, context, skip={"date"})
+# The timeline and the comparison of periods apply every filter but the dates (a mask
+# cached per dataset and filters: a change of dates alone filters nothing again).
+others = map_data.undated_mask(frame, domain.fingerprint, state, context)
 if domain.date_min is not None and domain.date_max is not None:
-    timebar.time_controls(domain, frame, others.mask)
+    timebar.time_controls(domain, frame, others)
 else:
     st.caption("No incident in the data has a known date.")
 
@@ -198,7 +199,7 @@ with st.container(key="no-print"):
     with tabs[3]:
         span = (domain.date_min, domain.date_max) if domain.date_min is not None \
             and domain.date_max is not None else None
-        totals.compare_panel(frame.iloc[np.flatnonzero(others.mask)], dates, span)
+        totals.compare_panel(frame.iloc[np.flatnonzero(others)], dates, span)
 
 st.subheader(f"Incidents in view ({n_shown:,})")
 page = incident_list.page_number(TABLE_KEY, n_shown, PAGE_SIZE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -11,6 +12,8 @@ import streamlit as st
 
 from geo.render.clusters import MapColumns, map_columns
 from geo.render.table import date_order
+from geo.view.filters import FilterContext, apply_view
+from geo.view.state import ViewState
 from geo.view.timeline import TimelineColumns, timeline_columns, timeline_counts
 
 
@@ -35,6 +38,16 @@ def _timeline(
     _mask: np.ndarray,
 ) -> pd.DataFrame:
     return timeline_counts(_columns, _mask, window)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _undated_mask(
+    fingerprint: str, key: str, _incidents: pd.DataFrame, _state: ViewState,
+    _context: FilterContext | None,
+) -> np.ndarray:
+    mask = apply_view(_incidents, _state, _context, skip={"date"}).mask
+    mask.setflags(write=False)
+    return mask
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -78,3 +91,17 @@ def timeline(
     digest = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).hexdigest()
     return _timeline(fingerprint, digest, window,
                      _timeline_columns(fingerprint, incidents), mask)
+
+
+def undated_mask(
+    incidents: pd.DataFrame, fingerprint: str, state: ViewState,
+    context: FilterContext | None = None,
+) -> np.ndarray:
+    """The incidents every filter but the dates lets through (what the timeline counts).
+
+    Cached per dataset and filters (the view without its dates and selection), for
+    every session: a change of dates alone (typed, brushed, playback) filters nothing
+    again. The array is read-only.
+    """
+    key = repr(replace(state, date_from=None, date_to=None, selected=None, notes=()))
+    return _undated_mask(fingerprint, key, incidents, state, context)
