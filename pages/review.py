@@ -164,10 +164,9 @@ else:
         elif candidates.empty:
             st.info("The gazetteer has no candidate for this name: place a pin.")
         else:
-            st.dataframe(
-                candidates.drop(columns=["gazetteer_id", "population"]), hide_index=True,
-                width="stretch",
-            )
+            shown = ["rank", "name", "source", "score", "precision", "admin1", "kind", "match",
+                     "evidence", "latitude", "longitude"]
+            st.dataframe(candidates[shown], hide_index=True, width="stretch")
             chosen = st.selectbox(
                 "Candidate", candidates.index,
                 format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
