@@ -57,7 +57,7 @@ timebar.read_brush(domain)
 
 state = view_state.current(domain)
 frame = data.incidents
-context = data.filter_context(common.geocoder())
+context = data.filter_context(common.lazy_geocoder())  # type: ignore[arg-type]
 # Counts, totals, charts, table and export follow the map's bounds when asked; the
 # map itself shows every incident the other filters let through.
 # Every part of the page works on boolean masks and row positions over the shared

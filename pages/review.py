@@ -42,10 +42,12 @@ def _write(action: Callable[[], object], done: str) -> None:
     """Make a correction (the store checks the role again) and say how it went."""
     try:
         action()
+        # The map shows stored coordinates: move the records the correction concerns.
+        moved = common.apply_geocoding(auth.current())
     except (Forbidden, Invalid, NotFound) as exc:
         st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
         return
-    st.toast(escape_markdown(done))
+    st.toast(escape_markdown(f"{done} ({moved} incident{'s' if moved != 1 else ''} moved)"))
     st.rerun()
 
 
@@ -88,7 +90,7 @@ common.show_load_errors(data)
 include_resolved = st.toggle(
     "Also list resolved names (to correct a wrong placement)", key="include-resolved"
 )
-queue = review_queue(data.incidents, include_resolved=include_resolved)
+queue = review_queue(common.review_frame(), include_resolved=include_resolved)
 if queue.empty:
     st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
 else:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: npm package directory -> folder under static/vendor
-ASSETS = {"leaflet/dist": "leaflet", "leaflet-draw/dist": "leaflet-draw"}
+ASSETS = {
+    "leaflet/dist": "leaflet",
+    "leaflet-draw/dist": "leaflet-draw",
+    "world-atlas": "world-atlas",  # Natural Earth borders (TopoJSON) for the offline basemap
+    "topojson-client/dist": "topojson-client",
+}
+#: Files never served: source maps, unminified sources, the 10m atlas (too big to draw).
+IGNORE = ("*.map", "*-src.*", "*-10m.json", "package.json", "README.md")
 
 
 def main() -> None:
@@ -19,7 +26,7 @@ def main() -> None:
             raise SystemExit(f"missing {src}: run npm ci first")
         if dst.exists():
             shutil.rmtree(dst)
-        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("*.map", "*-src.*"))
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns(*IGNORE))
         print(f"[setup] {source} -> static/vendor/{target}")
 
 

@@ -367,3 +367,70 @@ def test_postgis_queries_use_the_indexes(postgis_url):
         store.close()
         with psycopg.connect(postgis_url, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def test_changed_since_returns_only_what_each_write_touched(store):
+    start = store.revision()
+    store.upsert(incidents(ROWS), origin="acled", who=ANALYST)
+    first = store.revision()
+    assert first > start
+    assert sorted(store.changed_since(start)["id"]) == ["a", "b", "c", "d", "e"]
+    assert store.changed_since(first).empty
+    store.edit("b", {"claim_status": "confirmed"}, who=analyst("alice"))
+    after_edit = store.changed_since(first)
+    assert after_edit["id"].tolist() == ["b"]
+    assert after_edit.iloc[0]["claim_status"] == "confirmed"
+    assert after_edit.iloc[0]["origin"] == "acled"
+    second = store.revision()
+    store.upsert(incidents([{"id": "x", "date_start": "2017-10-05", "latitude": "35.96",
+                             "longitude": "39.02", "place": "Raqqa city"}]), origin="airwars",
+                 who=ANALYST)
+    # The new record and the one it is flagged against, with their flags.
+    changed = store.changed_since(second).set_index("id")
+    assert sorted(changed.index) == ["a", "x"]
+    assert changed.loc["a", "possible_duplicates"] == "x"
+    third = store.revision()
+    store.set_duplicate_status("a", "x", "dismissed", who=analyst("alice"))
+    changed = store.changed_since(third).set_index("id")
+    assert sorted(changed.index) == ["a", "x"] and changed.loc["a", "possible_duplicates"] == ""
+    store.upsert(incidents(ROWS), origin="acled", who=ANALYST)  # re-import: nothing changes
+    assert store.changed_since(store.revision()).empty
+
+
+def test_edit_many_corrects_several_records_in_one_revision(store):
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
+    before = store.revision()
+    done = store.edit_many(
+        {"d": {"latitude": 33.3, "longitude": 38.7, "geo_precision": 1,
+               "geocode_source": "override:o1"},
+         "e": {"claim_status": "contested"}, "gone": {"claim_status": "confirmed"}},
+        who=analyst("alice"), reason="geocoding correction",
+    )
+    assert {(c.incident_id, c.field) for c in done} == {
+        ("d", "latitude"), ("d", "longitude"), ("d", "geo_precision"), ("d", "geocode_source"),
+        ("e", "claim_status")}
+    assert store.revision() == before + 1
+    assert sorted(store.changed_since(before)["id"]) == ["d", "e"]
+    assert store.get("d")["geocode_source"] == "override:o1"
+    assert len(store.query(bounds=(38.0, 33.0, 39.0, 34.0))) == 1  # the spatial index follows
+    assert set(store.history("d")["reason"]) >= {"geocoding correction"}
+    with pytest.raises(InvalidEdit):
+        store.edit_many({"a": {"claim_status": "certain"}, "e": {"claim_status": "alleged"}},
+                        who=analyst("bob"))
+    assert store.get("e")["claim_status"] == "contested"  # nothing written
+
+
+def test_a_store_from_before_record_revisions_is_brought_up_to_date(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.gpkg"
+    old = open_store(path)
+    old.upsert(incidents(ROWS), origin="test", who=ANALYST)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX incidents_revision")
+        conn.execute("ALTER TABLE incidents DROP COLUMN revision")
+    reopened = open_store(path)
+    assert len(reopened.changed_since(0)) == 0  # old records count as old
+    start = reopened.revision()
+    reopened.edit("a", {"claim_status": "confirmed"}, who=analyst("alice"))
+    assert reopened.changed_since(start)["id"].tolist() == ["a"]

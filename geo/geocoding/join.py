@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -13,8 +14,11 @@ from geo.geocoding.gazetteer import Gazetteer
 from geo.geocoding.geocoder import GeocodeResult
 from geo.geocoding.names import name_key, search_key
 from geo.geocoding.nearest import nearest_places
+from geo.geocoding.overrides import Override
 from geo.geocoding.protocol import PlaceResolver
+from geo.geocoding.spellings import with_spellings
 from geo.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
+from geo.settings import Settings
 from geo.vocab import CRS, PRECISION_RADIUS_KM, VIOLENCE_TYPES
 
 #: Why an incident is not drawn, keyed by the value of the ``off_map`` column.
@@ -316,24 +320,139 @@ def name_unnamed_points(incidents: pd.DataFrame, gazetteer: Gazetteer | None) ->
 
 
 def build_incident_frame(
-    incidents: pd.DataFrame, geocoder: PlaceResolver, areas: AdminAreas | None = None
+    incidents: pd.DataFrame,
+    geocoder: PlaceResolver | None = None,
+    areas: AdminAreas | None = None,
+    settings: Settings | None = None,
+    corrections: Sequence[Override] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Geocode, name unnamed points, find admin areas and join (what the app does at start).
+    """Geocode, name unnamed points, find admin areas and join.
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-    geocoder : PlaceResolver
+    geocoder : PlaceResolver, optional
+        Without one (what display pages do: they never load the gazetteer), the
+        stored coordinates are used as they are, see :func:`stored_geocodes`.
     areas : AdminAreas, optional
         Admin boundaries for the area columns (none: they stay empty).
+    settings : Settings, optional
+        Without a geocoder: read the spellings of the places records were placed at
+        (for search) from the files these settings name
+        (see :func:`geo.geocoding.spellings.place_spellings`).
+    corrections : sequence of Override, optional
+        The analysts' corrections records may point at (default: the corrections file).
 
     Returns
     -------
     geopandas.GeoDataFrame
     """
+    if geocoder is None:
+        stored = stored_geocodes(incidents)
+        if settings is not None:
+            with_spellings(stored, settings, corrections)
+        return to_geodataframe(assign_areas(name_unnamed_points(stored, None), areas))
     geocoded = geocode_incidents(incidents, geocoder)
     named = name_unnamed_points(geocoded, geocoder.gazetteer)
     return to_geodataframe(assign_areas(named, areas))
+
+
+def stored_geocodes(incidents: pd.DataFrame) -> pd.DataFrame:
+    """The geocode status of records as stored, without asking a geocoder.
+
+    Coordinates in the store were given by the source or written by the geocoder (at
+    import, or when an analyst's correction was applied, see :func:`relocations`).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Typed incident records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``geocode_status`` (given, resolved, unresolved: a place the
+        geocoder could not place, no_place) and an empty ``place_names``.
+    """
+    out = incidents.copy()
+    has = out["latitude"].notna()
+    source = out["geocode_source"].astype(str)
+    out["geocode_source"] = source.where(~has | (source != ""), "given")
+    status = np.where(has, np.where(source.str.startswith(GAZETTEER_SOURCES), "resolved",
+                                    "given"),
+                      np.where(out["place"] != "", "unresolved", "no_place"))
+    out["geocode_status"] = pd.Series(status, index=out.index, dtype=str)
+    out["place_names"] = pd.Series("", index=out.index, dtype=str)
+    return out
+
+
+#: Fields :func:`relocations` may change.
+LOCATION_FIELDS = ("latitude", "longitude", "geo_precision", "geocode_source", "admin1")
+
+
+def relocations(incidents: pd.DataFrame, geocoder: PlaceResolver) -> dict[str, dict[str, object]]:
+    """Location changes that geocoding the records now would make.
+
+    Records whose coordinates came from the source are left alone; the others (no
+    coordinates, or coordinates the geocoder gave) are geocoded again, so that an
+    analyst's correction or a better gazetteer reaches the stored records.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Typed incident records (with ``id``).
+    geocoder : PlaceResolver
+
+    Returns
+    -------
+    dict
+        Incident id -> {field: new value} for the :data:`LOCATION_FIELDS` that change
+        (None empties a field); records that would not change are absent.
+    """
+    own = incidents["geocode_source"].astype(str).str.startswith(GAZETTEER_SOURCES)
+    todo = incidents[(incidents["place"] != "") & (incidents["latitude"].isna() | own)]
+    if todo.empty:
+        return {}
+    before = todo.reset_index(drop=True)
+    # A precision the geocoder set before is the old place's: let the new place set it.
+    cleared = before.copy()
+    cleared.loc[before["geocode_source"].str.startswith(GAZETTEER_SOURCES),
+                "geo_precision"] = pd.NA
+    after = geocode_incidents(cleared, geocoder)
+    same = after["geocode_source"] == before["geocode_source"]
+    active = {f"override:{o.override_id}" for o in geocoder.overrides.active()}
+    # A point from a correction since undone, whose name now resolves to nothing, is lost;
+    # a place found at import that the gazetteer no longer resolves is kept as it was.
+    lost = same & before["geocode_source"].str.startswith("override:") & ~before[
+        "geocode_source"].isin(active)
+    after.loc[same & ~lost, list(LOCATION_FIELDS)] = before.loc[same & ~lost,
+                                                                list(LOCATION_FIELDS)]
+    for column in ("latitude", "longitude", "geo_precision"):
+        after.loc[lost, column] = pd.NA
+    after.loc[lost, "geocode_source"] = ""
+    changes: dict[str, dict[str, object]] = {}
+    for i in range(len(before)):
+        fields: dict[str, object] = {}
+        for column in LOCATION_FIELDS:
+            old, new = before.at[i, column], after.at[i, column]
+            if _same_value(old, new):
+                continue
+            fields[column] = None if _missing(new) else new
+        if fields:
+            changes[str(before.at[i, "id"])] = fields
+    return changes
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _same_value(old: object, new: object) -> bool:
+    if _missing(old) or _missing(new):
+        return _missing(old) and _missing(new)
+    if isinstance(old, int | float | np.number) and isinstance(new, int | float | np.number):
+        return float(old) == float(new)
+    return str(old) == str(new)
 
 
 def fingerprint(incidents: pd.DataFrame) -> str:
@@ -351,13 +470,16 @@ def fingerprint(incidents: pd.DataFrame) -> str:
     str
         8 hexadecimal characters.
     """
-    columns = [
+    return fingerprint_of(row_hashes(incidents), incidents["id"])
+
+
+def fingerprint_columns(incidents: pd.DataFrame) -> list[str]:
+    """The columns a fingerprint covers: the record's, but source columns only when some
+    record fills them (so that links made before a source column existed stay valid)."""
+    return [
         c for c in INCIDENT_COLUMNS
         if c in incidents.columns and (c not in SOURCE_COLUMNS or _filled(incidents[c]))
     ]
-    ordered = incidents[columns].sort_values("id", kind="stable")
-    hashed = pd.util.hash_pandas_object(ordered.astype(str), index=False).to_numpy()
-    return hashlib.sha256(hashed.tobytes()).hexdigest()[:8]
 
 
 def _filled(values: pd.Series) -> bool:
@@ -366,3 +488,19 @@ def _filled(values: pd.Series) -> bool:
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         present &= values.astype(str) != ""
     return bool(present.any())
+
+
+def row_hashes(incidents: pd.DataFrame, columns: list[str] | None = None) -> np.ndarray:
+    """One 64-bit hash per record, of ``columns`` (default :func:`fingerprint_columns`).
+
+    A record's hash depends on that record alone, so a cache that follows the store
+    rehashes only the records that changed (while the columns covered stay the same).
+    """
+    columns = fingerprint_columns(incidents) if columns is None else columns
+    return pd.util.hash_pandas_object(incidents[columns].astype(str), index=False).to_numpy()
+
+
+def fingerprint_of(hashes: np.ndarray, ids: pd.Series) -> str:
+    """The fingerprint (see :func:`fingerprint`) from per-record hashes and ids."""
+    order = np.argsort(ids.to_numpy(dtype=str), kind="stable")
+    return hashlib.sha256(np.asarray(hashes)[order].tobytes()).hexdigest()[:8]

@@ -21,6 +21,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from geo.render.basemap import BASEMAP_CSS, TOPOJSON_URL, OfflineBasemap
 from geo.settings import Settings
 from geo.vocab import COORD_DECIMALS, EVENT_COLORS, EVENT_TYPES
 
@@ -48,7 +49,8 @@ def asset_urls(settings: Settings) -> tuple[list[tuple[str, str]], list[tuple[st
         ``(default_js, default_css)`` in folium's ``[(name, url), ...]`` form.
     """
     prefix = "/" + settings.static_url.strip("/") + "/"
-    return [("leaflet", prefix + _LEAFLET)], [("leaflet_css", prefix + _LEAFLET_CSS)]
+    scripts = [("leaflet", prefix + _LEAFLET), ("topojson", prefix + TOPOJSON_URL)]
+    return scripts, [("leaflet_css", prefix + _LEAFLET_CSS)]
 
 
 def casualty_figure(incidents: pd.DataFrame) -> pd.Series:
@@ -205,7 +207,8 @@ def base_map(
     Returns
     -------
     folium.Map
-        With local Leaflet assets, the configured basemap (or none) and a legend.
+        With local Leaflet assets, the configured tiles (or none), the app's own vector
+        basemap under them (see :mod:`geo.render.basemap`) and a legend.
     """
     fmap = folium.Map(location=list(center), zoom_start=zoom, tiles=None, control_scale=True,
                       prefer_canvas=False)
@@ -215,7 +218,8 @@ def base_map(
             tiles=settings.tiles, attr=settings.attribution, name="basemap",
             max_zoom=19,
         ).add_to(fmap)
-    fmap.get_root().header.add_child(Element(_MAP_CSS))  # type: ignore[attr-defined]
+    fmap.add_child(OfflineBasemap(settings))
+    fmap.get_root().header.add_child(Element(_MAP_CSS + BASEMAP_CSS))  # type: ignore[attr-defined]
     if event_types:
         fmap.add_child(Legend(event_types))
     fmap.add_child(_FocusWithoutScroll())

@@ -19,12 +19,15 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from geo.access import system_identity
+from geo.geocoding.join import geocode_incidents
 from geo.geocoding.overrides import OverrideStore
+from geo.geocoding.protocol import PlaceResolver
 from geo.io.load import load_incidents
-from geo.schema import RowError
+from geo.schema import INCIDENT_COLUMNS, RowError
 from geo.settings import PROJECT_ROOT, load_settings
 from geo.store.base import (
     DUPLICATE_COLUMNS,
@@ -100,7 +103,9 @@ def origins_of(source_names: list[str], fallback: str) -> list[str]:
 
 
 def seed_store(
-    store: IncidentStore, path: str | Path | None = None
+    store: IncidentStore,
+    path: str | Path | None = None,
+    geocoder: Callable[[], PlaceResolver] | None = None,
 ) -> tuple[UpsertResult | None, list[RowError]]:
     """Load the shipped seed incidents into a store this process has just created.
 
@@ -114,6 +119,9 @@ def seed_store(
     store : IncidentStore
     path : str or Path, optional
         Defaults to ``load_settings().incidents_path`` (``data/seed_incidents.csv``).
+    geocoder : callable, optional
+        Gives the geocoder that places records with a place but no coordinates before
+        they are stored (called only when the store is empty and such records exist).
 
     Returns
     -------
@@ -125,10 +133,11 @@ def seed_store(
         return None, []
     source = Path(path) if path is not None else load_settings().incidents_path
     loaded = load_incidents(source)
-    origins = origins_of(loaded.incidents["source_name"].tolist(), source.name)
-    result = store.upsert(
-        loaded.incidents, origin=origins, who=system_identity(f"seed {source.name}")
-    )
+    records = loaded.incidents
+    if geocoder is not None and (records["latitude"].isna() & (records["place"] != "")).any():
+        records = geocode_incidents(records, geocoder())[list(INCIDENT_COLUMNS)]
+    origins = origins_of(records["source_name"].tolist(), source.name)
+    result = store.upsert(records, origin=origins, who=system_identity(f"seed {source.name}"))
     return result, loaded.errors
 
 

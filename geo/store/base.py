@@ -102,6 +102,10 @@ class WriteTransaction(CorrectionTransaction, ABC):
         """Record flags, keeping those already recorded (and their status)."""
 
     @abstractmethod
+    def touch(self, ids: Iterable[str]) -> None:
+        """Mark records as changed in this transaction (e.g. their duplicate flags)."""
+
+    @abstractmethod
     def bump_revision(self) -> None:
         """Mark the store as changed (see :meth:`IncidentStore.revision`)."""
 
@@ -363,6 +367,68 @@ class IncidentStore(StoreCorrections, ABC):
                 tx.bump_revision()
         return changed
 
+    def edit_many(
+        self,
+        changes: Mapping[str, Mapping[str, object]],
+        *,
+        who: Identity,
+        reason: str = "",
+    ) -> list[Change]:
+        """Correct fields of several records in one transaction (e.g. applying a
+        geocoding correction to every record of a place), with their history.
+
+        Parameters
+        ----------
+        changes : mapping
+            Incident id -> {field: new value}; ids no longer stored are skipped.
+        who : Identity
+            Who (recorded in the history of each changed field).
+        reason : str
+            Why.
+
+        Returns
+        -------
+        list of Change
+            What changed.
+
+        Raises
+        ------
+        Forbidden
+            ``who`` may not correct records.
+        InvalidEdit
+            A record would not validate (nothing is written).
+        """
+        require(who, Action.EDIT)
+        if not changes:
+            return []
+        at = now()
+        done: list[Change] = []
+        with self._transaction() as tx:
+            found = tx.fetch(list(changes))
+            updates: list[tuple[Row, Row | None]] = []
+            for incident_id, fields in changes.items():
+                if incident_id not in found:
+                    continue
+                current, stored_base = found[incident_id]
+                row = apply_edit(incident_id, current, fields)
+                changed = diff(incident_id, current, row)
+                if changed:
+                    base = current if stored_base is None else stored_base
+                    updates.append((row, None if row == base else base))
+                    done.extend(changed)
+            if updates:
+                check_storable([row for row, _ in updates])
+                tx.update(updates, at)
+                tx.add_history(
+                    (c.incident_id, at, who.label, c.field, c.before, c.after, reason)
+                    for c in done
+                )
+                learn = {c.incident_id for c in done if c.field in LEARN_FIELDS}
+                if learn:
+                    tx.relearn(tx.origins(sorted(learn)))
+                tx.bump_revision()
+        return done
+
     # -- learned places (geo.geocoding.learned.LearnedPlaceSource) ----------------------
 
     def learned_places(self) -> pd.DataFrame:
@@ -431,6 +497,7 @@ class IncidentStore(StoreCorrections, ABC):
             if not self._set_duplicate_status(tx, a, b, status):
                 raise NotFound("duplicate flag", f"{a} / {b}")
             tx.add_history([(a, now(), who.label, "duplicate of " + b, "", status, "")])
+            tx.touch((a, b))
             tx.bump_revision()
 
     @abstractmethod
@@ -480,6 +547,24 @@ class IncidentStore(StoreCorrections, ABC):
         with_flags : bool
             Add ``origin`` and ``possible_duplicates`` (ids flagged and not dismissed,
             joined by ``", "``) after the incident columns.
+        """
+
+    @abstractmethod
+    def changed_since(self, revision: int) -> pd.DataFrame:
+        """The records written after a revision (inserted, corrected, re-flagged).
+
+        With :meth:`revision`, what a cache needs to follow the store without reading it
+        whole: read the revision, then every record; later, only what changed since.
+
+        Parameters
+        ----------
+        revision : int
+            A value :meth:`revision` returned.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Like ``incidents(with_flags=True)``, for those records only.
         """
 
     @abstractmethod

@@ -64,6 +64,8 @@ SRS_ID = 4326
 _APPLICATION_ID = 0x47504B47  # "GPKG"
 _USER_VERSION = 10300  # GeoPackage 1.3
 _BUSY_MS = 120_000
+_NEXT_REVISION = "(SELECT CAST(value AS INTEGER) + 1 FROM store_meta WHERE key = 'revision')"
+"""The revision the running write transaction ends with (it bumps the counter once)."""
 _COLS = ", ".join(INCIDENT_COLUMNS)
 _POINT = struct.Struct("<2sBBiBIdd")
 _WGS84 = (
@@ -126,8 +128,10 @@ _SCHEMA = [
             f"{c} {_sql_type(c)}" + (" NOT NULL UNIQUE" if c == "id" else "")
             for c in INCIDENT_COLUMNS
         )},
-        origin TEXT NOT NULL DEFAULT '', imported TEXT, updated_at DATETIME)""",
+        origin TEXT NOT NULL DEFAULT '', imported TEXT, updated_at DATETIME,
+        revision INTEGER NOT NULL DEFAULT 0)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_dates ON {TABLE} (date_start, date_end)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_revision ON {TABLE} (revision)",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {RTREE} USING rtree(id, minx, maxx, miny, maxy)",
     _INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_point_update
@@ -220,6 +224,7 @@ class GeoPackageStore(IncidentStore):
                         _add_new_columns(conn)
                         _add_learned(conn)
                         add_sqlite_table(conn)
+                        _migrate(conn)
                 else:
                     with self._connect() as conn:
                         _create(conn)
@@ -343,6 +348,15 @@ class GeoPackageStore(IncidentStore):
             return frame
         return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
 
+    def changed_since(self, revision: int) -> pd.DataFrame:
+        """See :meth:`IncidentStore.changed_since`."""
+        rows = self._read(
+            f"SELECT {_select('i')}, i.origin FROM {TABLE} i WHERE i.revision > ? "
+            "ORDER BY i.fid", [int(revision)],
+        )
+        frame = rows_to_frame([r[:-1] for r in rows])
+        return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
+
     def get(self, incident_id: str) -> dict[str, object] | None:
         """See :meth:`IncidentStore.get`."""
         rows = self._read(f"SELECT {_COLS} FROM {TABLE} WHERE id = ?", [incident_id])
@@ -427,8 +441,8 @@ class _GpkgTransaction(SqliteCorrections, WriteTransaction):
         last = self.conn.execute(f"SELECT coalesce(max(fid), 0) FROM {TABLE}").fetchone()[0]
         self.conn.execute(f"DROP TRIGGER IF EXISTS {TABLE}_point_insert")
         self.conn.executemany(
-            f"INSERT INTO {TABLE} (geom, {_COLS}, origin, imported, updated_at) "
-            f"VALUES ({marks})",
+            f"INSERT INTO {TABLE} (geom, {_COLS}, origin, imported, updated_at, revision) "
+            f"VALUES ({marks}, {_NEXT_REVISION})",
             (
                 (point_blob(row[lon], row[lat]), *row, origin, None, at)  # type: ignore[arg-type]
                 for row, origin, _ in rows
@@ -446,7 +460,7 @@ class _GpkgTransaction(SqliteCorrections, WriteTransaction):
         sets = ", ".join(f"{c} = ?" for c in INCIDENT_COLUMNS[1:])
         self.conn.executemany(
             f"UPDATE {TABLE} SET geom = ?, {sets}, updated_at = ?, "
-            "imported = ? WHERE id = ?",
+            f"imported = ?, revision = {_NEXT_REVISION} WHERE id = ?",
             (
                 (
                     point_blob(row[lon], row[lat]),  # type: ignore[arg-type]
@@ -471,6 +485,13 @@ class _GpkgTransaction(SqliteCorrections, WriteTransaction):
             "INSERT OR IGNORE INTO incident_duplicates (id_a, id_b, reason, flagged_at) "
             "VALUES (?, ?, ?, ?)",
             ((f.id_a, f.id_b, f.reason, at) for f in flags),
+        )
+        self.touch({i for f in flags for i in (f.id_a, f.id_b)})
+
+    def touch(self, ids: Iterable[str]) -> None:
+        """Mark records as changed in this transaction (their flags changed)."""
+        self.conn.executemany(
+            f"UPDATE {TABLE} SET revision = {_NEXT_REVISION} WHERE id = ?", ((i,) for i in ids)
         )
 
     def bump_revision(self) -> None:
@@ -579,6 +600,24 @@ def _add_new_columns(conn: sqlite3.Connection) -> None:
         for column in (c for c in missing if c not in present):
             default = " NOT NULL DEFAULT ''" if _sql_type(column) == "TEXT" else ""
             conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN {column} {_sql_type(column)}{default}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a store made by an earlier version up to this schema."""
+    columns = {r[1] for r in conn.execute(f"PRAGMA table_info({TABLE})")}
+    if "revision" in columns:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if "revision" not in {r[1] for r in conn.execute(f"PRAGMA table_info({TABLE})")}:
+            conn.execute(
+                f"ALTER TABLE {TABLE} ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"
+            )
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_revision ON {TABLE} (revision)")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -199,6 +199,7 @@ class PostGISStore(IncidentStore):
             sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (fid bigserial PRIMARY KEY, {}, "
                 "origin text NOT NULL DEFAULT '', imported jsonb, updated_at timestamptz, "
+                "revision bigint NOT NULL DEFAULT 0, "
                 "geom geometry(Point, 4326) GENERATED ALWAYS AS (CASE WHEN latitude IS NOT NULL"
                 " AND longitude IS NOT NULL THEN ST_SetSRID(ST_MakePoint(longitude, latitude),"
                 " 4326) END) STORED)"
@@ -221,6 +222,8 @@ class PostGISStore(IncidentStore):
             sql.SQL("CREATE INDEX IF NOT EXISTS incidents_date_end ON {} (date_end)")
             .format(t["incidents"]),
             sql.SQL("CREATE INDEX IF NOT EXISTS incidents_origin ON {} (origin)")
+            .format(t["incidents"]),
+            sql.SQL("CREATE INDEX IF NOT EXISTS incidents_revision ON {} (revision)")
             .format(t["incidents"]),
             sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (fid bigserial PRIMARY KEY, incident_id text NOT "
@@ -258,7 +261,19 @@ class PostGISStore(IncidentStore):
             new = conn.execute(
                 "SELECT to_regclass(%s) IS NULL", (self._learned.sources,)
             ).fetchone()
-            for statement in statements:
+            for statement in statements[:3]:
+                conn.execute(statement)
+            # A store made before the per-record revision gets it (0: as old as the store).
+            # Only then: ALTER TABLE locks the table against concurrent writers.
+            missing = not conn.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = 'incidents' AND column_name = 'revision'", (self.schema,)
+            ).fetchone()
+            if missing:
+                conn.execute(sql.SQL(
+                    "ALTER TABLE {} ADD COLUMN revision bigint NOT NULL DEFAULT 0"
+                ).format(t["incidents"]))
+            for statement in statements[3:]:
                 conn.execute(statement)
             for text in learned_sql.schema(self._learned):
                 conn.execute(text.encode())
@@ -340,6 +355,17 @@ class PostGISStore(IncidentStore):
         frame = rows_to_frame([r[:-1] for r in rows])
         if not with_flags:
             return frame
+        return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
+
+    def changed_since(self, revision: int) -> pd.DataFrame:
+        """See :meth:`IncidentStore.changed_since`."""
+        rows = self._read(
+            sql.SQL("SELECT {}, origin FROM {} WHERE revision > %s ORDER BY fid").format(
+                _select(), self._t["incidents"]
+            ),
+            [int(revision)],
+        )
+        frame = rows_to_frame([r[:-1] for r in rows])
         return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
 
     def get(self, incident_id: str) -> dict[str, object] | None:
@@ -462,21 +488,24 @@ class _PgTransaction(WriteTransaction):
 
     def insert(self, rows: Iterable[tuple[Row, str, Row]], at: str) -> None:
         columns = sql.SQL(", ").join(
-            sql.Identifier(c) for c in (*INCIDENT_COLUMNS, "origin", "imported", "updated_at")
+            sql.Identifier(c)
+            for c in (*INCIDENT_COLUMNS, "origin", "imported", "updated_at", "revision")
         )
+        revision = self.conn.execute(sql.SQL("SELECT {}").format(self._next_revision()))
+        next_revision = int(revision.fetchone()[0])  # type: ignore[index]
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(self._t["incidents"], columns)
         with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
             for row, origin, _ in rows:
-                copy.write_row((*row, origin, None, at))
+                copy.write_row((*row, origin, None, at, next_revision))
 
     def update(self, rows: Sequence[tuple[Row, Row | None]], at: str) -> None:
         sets = sql.SQL(", ").join(
             sql.SQL("{} = %s").format(sql.Identifier(c)) for c in INCIDENT_COLUMNS[1:]
         )
         query = sql.SQL(
-            "UPDATE {} SET {}, updated_at = %s, imported = %s::jsonb "
+            "UPDATE {} SET {}, updated_at = %s, imported = %s::jsonb, revision = {} "
             "WHERE id = %s"
-        ).format(self._t["incidents"], sets)
+        ).format(self._t["incidents"], sets, self._next_revision())
         with self.conn.cursor() as cur:
             cur.executemany(
                 query,
@@ -502,6 +531,20 @@ class _PgTransaction(WriteTransaction):
                 ).format(self._t["incident_duplicates"]),
                 [(f.id_a, f.id_b, f.reason, at) for f in flags],
             )
+        self.touch({i for f in flags for i in (f.id_a, f.id_b)})
+
+    def _next_revision(self) -> sql.Composed:
+        return sql.SQL("(SELECT value::bigint + 1 FROM {} WHERE key = 'revision')").format(
+            self._t["store_meta"]
+        )
+
+    def touch(self, ids: Iterable[str]) -> None:
+        self.conn.execute(
+            sql.SQL("UPDATE {} SET revision = {} WHERE id = ANY(%s)").format(
+                self._t["incidents"], self._next_revision()
+            ),
+            (list(ids),),
+        )
 
     def bump_revision(self) -> None:
         self._bump("revision")

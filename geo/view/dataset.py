@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.geocoding.areas import AdminAreas, default_areas
-from geo.geocoding.join import build_incident_frame, fingerprint
+from geo.geocoding.join import build_incident_frame, fingerprint, fingerprint_of, row_hashes
 from geo.geocoding.protocol import PlaceResolver
 from geo.io.load import load_incidents
 from geo.schema import RowError
+from geo.settings import load_settings
 from geo.store import IncidentStore
 from geo.view.extent import fit_view
 from geo.view.filters import FilterContext, geocoder_spellings
@@ -37,12 +40,16 @@ class Dataset:
         Where the incidents came from.
     areas : AdminAreas or None
         The admin areas incidents were joined to.
+    hashes : numpy.ndarray, optional
+        One hash per row of ``incidents`` (see :func:`geo.geocoding.join.row_hashes`),
+        when the loader kept them; the fingerprint is then computed from them.
     """
 
     incidents: gpd.GeoDataFrame
     errors: list[RowError] = field(default_factory=list)
     source: str = ""
     areas: AdminAreas | None = None
+    hashes: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def filter_context(self, geocoder: PlaceResolver | None = None) -> FilterContext:
         """What :func:`geo.view.filters.apply_view` needs for this data.
@@ -67,7 +74,14 @@ class Dataset:
     @property
     def fingerprint(self) -> str:
         """Fingerprint of the incident records (see :func:`geo.geocoding.join.fingerprint`)."""
-        return fingerprint(pd.DataFrame(self.incidents.drop(columns="geometry")))
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            if self.hashes is not None:
+                cached = fingerprint_of(self.hashes, self.incidents["id"])
+            else:
+                cached = fingerprint(pd.DataFrame(self.incidents.drop(columns="geometry")))
+            self.__dict__["_fingerprint"] = cached
+        return cached
 
     def domain(self) -> ViewDomain:
         """What a view of this data may hold (computed once per dataset)."""
@@ -105,16 +119,17 @@ class Dataset:
 
 def load_store_dataset(
     store: IncidentStore,
-    geocoder: PlaceResolver,
+    geocoder: PlaceResolver | None = None,
     errors: list[RowError] | None = None,
     areas: AdminAreas | None = None,
 ) -> Dataset:
-    """Geocode and join every incident of a store.
+    """Join every incident of a store (geocoding them again when given a geocoder).
 
     Parameters
     ----------
     store : IncidentStore
-    geocoder : PlaceResolver
+    geocoder : PlaceResolver, optional
+        None (display pages): the stored coordinates are used as they are.
     errors : list of RowError, optional
         Problems met while filling the store (e.g. rows of the seed file).
     areas : AdminAreas, optional
@@ -127,18 +142,24 @@ def load_store_dataset(
     """
     records = store.incidents(with_flags=True)
     areas = default_areas() if areas is None else areas
-    frame = build_incident_frame(records, geocoder, areas)
-    return Dataset(frame, list(errors or []), store.kind, areas)
+    frame = build_incident_frame(records, geocoder, areas, load_settings())
+    return Dataset(frame, list(errors or []), store.kind, areas, row_hashes(frame))
 
 
-def load_dataset(path: Path, geocoder: PlaceResolver, areas: AdminAreas | None = None) -> Dataset:
+def load_dataset(
+    path: Path,
+    geocoder: PlaceResolver | Callable[[], PlaceResolver] | None,
+    areas: AdminAreas | None = None,
+) -> Dataset:
     """Load, validate, geocode and join the incidents of one file.
 
     Parameters
     ----------
     path : Path
         CSV or GeoJSON incident file.
-    geocoder : PlaceResolver
+    geocoder : PlaceResolver, callable or None
+        A callable is called (e.g. to load the gazetteer) only when some record has a
+        place but no coordinates; None leaves such records unplaced.
     areas : AdminAreas, optional
         Admin boundaries (default: :func:`geo.geocoding.areas.default_areas`).
 
@@ -147,6 +168,11 @@ def load_dataset(path: Path, geocoder: PlaceResolver, areas: AdminAreas | None =
     Dataset
     """
     result = load_incidents(path)
+    records = result.incidents
+    coder = geocoder
+    if callable(coder) and not isinstance(coder, PlaceResolver):
+        needs = (records["latitude"].isna() & (records["place"] != "")).any()
+        coder = coder() if needs else None
     areas = default_areas() if areas is None else areas
-    frame = build_incident_frame(result.incidents, geocoder, areas)
+    frame = build_incident_frame(records, coder, areas, load_settings())
     return Dataset(frame, result.errors, path.name, areas)

@@ -1,4 +1,8 @@
-"""Shared, cached resources of the pages and the small displays they share."""
+"""Shared, cached resources of the pages and the small displays they share.
+
+The geocoder is built only by the pages that geocode (review, import, extract) and, once,
+to place the seed incidents of a new store; the map only displays stored coordinates.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from geo.access import Identity
 from geo.errors import StoreUnavailable
-from geo.geocoding.geocoder import Geocoder, default_geocoder
-from geo.geocoding.join import OFF_MAP_REASONS
+from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
+from geo.geocoding.join import OFF_MAP_REASONS, geocode_incidents, relocations
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
 from geo.render.details import escape_markdown, incident_label
-from geo.schema import RowError
+from geo.schema import INCIDENT_COLUMNS, RowError
 from geo.settings import Settings, load_settings
 from geo.store import IncidentStore, move_corrections, open_store, seed_store
-from geo.view.dataset import Dataset, load_dataset, load_store_dataset
+from geo.store.records import rows_to_frame
+from geo.view.dataset import Dataset, load_dataset
 from geo.view.filters import FilterResult
+from geo.view.live import LiveDataset
 
 
 def _mtime(path: Path) -> float:
@@ -85,28 +92,57 @@ def geocoder() -> Geocoder:
     return _learned_geocoder(*corrected, s.database, opened.learned_revision())
 
 
+class _LazyGeocoder:
+    """The geocoder, built on first use: a page that may geocode a search term builds it
+    only when a search names a place."""
+
+    def geocode(self, name: str, **context: object) -> GeocodeResult:
+        return geocoder().geocode(name, **context)  # type: ignore[arg-type]
+
+    @property
+    def gazetteer(self) -> object:
+        return geocoder().gazetteer
+
+    @property
+    def overrides(self) -> object:
+        return geocoder().overrides
+
+
+_LAZY = _LazyGeocoder()
+
+
+def lazy_geocoder() -> _LazyGeocoder:
+    """The geocoder for display pages: built only when they actually look a name up
+    (one object, so that what depends on it is cached across reruns)."""
+    return _LAZY
+
+
 def _geocoder_inputs(s: Settings) -> tuple[object, ...]:
     return (*_base_key(s), *_corrections_key())
 
 
-@st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=1)
 def _file_dataset(path: str, mtime: float, geocoder_key: tuple) -> Dataset:
-    return load_dataset(Path(path), geocoder())
+    # The geocoder is built only when the file has places without coordinates.
+    return load_dataset(Path(path), geocoder)
 
 
 @st.cache_resource(show_spinner="Opening the incident store…")
 def _store(location: str, seed: str, seed_new: bool) -> tuple[IncidentStore, list[RowError]]:
     opened = open_store(location)
-    errors = seed_store(opened, seed)[1] if seed_new else []
     move_corrections(opened)
+    # Seed records are placed before they are stored (first start only).
+    # (a new store has no corrections yet: the base geocoder, not one read from the store)
+    errors = seed_store(
+        opened, seed, geocoder=lambda: _geocoder(*_base_key(settings()))
+    )[1] if seed_new else []
     return opened, errors
 
 
-@st.cache_resource(show_spinner="Loading incidents…", max_entries=4)
-def _store_dataset(location: str, revision: int, geocoder_key: tuple) -> Dataset:
-    s = settings()
-    opened, errors = _store(location, str(s.incidents_path), s.seed_new_store)
-    return load_store_dataset(opened, geocoder(), errors)
+@st.cache_resource(show_spinner="Loading incidents…")
+def _live(location: str, seed: str, seed_new: bool) -> LiveDataset:
+    opened, errors = _store(location, seed, seed_new)
+    return LiveDataset(opened, errors, settings())
 
 
 def settings() -> Settings:
@@ -134,25 +170,92 @@ def store() -> IncidentStore | None:
     return opened
 
 
+def live() -> LiveDataset | None:
+    """The store's incidents shared by every session, or None when the app shows a file."""
+    s = settings()
+    if s.data_file is not None:
+        return None
+    store()  # a store that cannot be used stops the page with its reason
+    return _live(s.database, str(s.incidents_path), s.seed_new_store)
+
+
 def dataset() -> Dataset:
     """The incidents the app shows: the store's, or the file's (``INCIDENT_MAP_DATA``).
 
-    Reloaded when the store is written, the file changes or the geocoder changes.
+    The store's are shared by every session and follow its changes record by record
+    (see :class:`geo.view.live.LiveDataset`); they use the stored coordinates, so pages
+    that only display never build a geocoder.
     """
     s = settings()
     where = str(s.data_file) if s.data_file is not None else "the incident store"
     try:
         if s.data_file is not None:
             return _file_dataset(str(s.data_file), _mtime(s.data_file), _geocoder_inputs(s))
-        opened = store()
-        assert opened is not None
-        key = (*_geocoder_inputs(s), opened.learned_revision())
-        return _store_dataset(s.database, opened.revision(), key)
+        shared = live()
+        assert shared is not None
+        return shared.current()
     except Exception as exc:  # noqa: BLE001 - the analyst gets a message, never a traceback
         st.error(escape_markdown(f"Could not load incidents from {where}: {exc}"),
                  icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop ends the run
+
+
+@st.cache_resource(show_spinner="Geocoding place names…", max_entries=1)
+def _review_frame(location: str, revision: int, geocoder_key: tuple) -> pd.DataFrame:
+    data = dataset()
+    named = data.incidents[data.incidents["place"] != ""]
+    return geocode_incidents(pd.DataFrame(named[list(INCIDENT_COLUMNS)]), geocoder())
+
+
+def review_frame() -> pd.DataFrame:
+    """The incidents with a place, as the geocoder (with every correction) sees them now.
+
+    For the review page, which builds the geocoder; the map shows stored coordinates.
+    """
+    s = settings()
+    shared = live()
+    if shared is None:
+        return dataset().incidents
+    shared.current()
+    opened = store()
+    assert opened is not None
+    key = (*_geocoder_inputs(s), opened.learned_revision())
+    return _review_frame(s.database, shared.revision, key)
+
+
+def relocate(ids: list[str], who: Identity) -> int:
+    """Geocode again records whose place an analyst just corrected; how many moved."""
+    opened = store()
+    if opened is None:
+        return 0
+    stored = [opened.get(i) for i in ids]
+    rows = [tuple(r[c] for c in INCIDENT_COLUMNS) for r in stored if r is not None]
+    if not rows:
+        return 0
+    changes = relocations(rows_to_frame(rows), geocoder())
+    opened.edit_many(changes, who=who, reason="place corrected")
+    return len(changes)
+
+
+def apply_geocoding(who: Identity) -> int:
+    """Write what the geocoder now says (after a correction) to the stored records.
+
+    Only the records whose location changes are written, in one transaction with their
+    history; every session's map follows at its next rerun.
+
+    Returns
+    -------
+    int
+        Number of records moved.
+    """
+    opened = store()
+    if opened is None:
+        return 0
+    records = pd.DataFrame(dataset().incidents[list(INCIDENT_COLUMNS)])
+    changes = relocations(records, geocoder())
+    opened.edit_many(changes, who=who, reason="geocoding correction")
+    return len(changes)
 
 
 def show_load_errors(data: Dataset) -> None:

@@ -88,6 +88,10 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
     except NotFound:
         st.error(f"Not saved: {escape_markdown(incident_id)} is no longer in the store.")
     else:
+        if {"place", "country", "admin1"} & set(changes):
+            from pages.shared import common  # the gazetteer loads only for such a change
+
+            common.relocate([incident_id], auth.current())
         st.toast(f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}")
         st.rerun()
 

@@ -1,0 +1,410 @@
+"""The app's own vector basemap, for networks without a reachable tile server.
+
+Three layers, all served by the app itself (``./static``, Streamlit static serving):
+
+- country borders and land from Natural Earth (npm ``world-atlas`` TopoJSON, decoded in
+  the browser by npm ``topojson-client``), both copied to ``static/vendor`` at set-up;
+- the configured admin boundaries (default: the shipped simplified OCHA governorates
+  and districts of Syria), written once to ``static/basemap/admin-<key>.json`` with their
+  attribution;
+- labels of major towns, precomputed from the gazetteer index at set-up
+  (``python -m geo.render.basemap``) into ``static/basemap/towns.json``, so that pages
+  that only display never load the gazetteer.
+
+The browser draws them under the tile pane: when the configured tiles load they cover
+it; with ``INCIDENT_MAP_TILES=none``, or from the first tile that fails, the vector
+basemap is fetched and shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.io.boundaries import read_admin_levels
+from geo.settings import PROJECT_ROOT, Settings, load_settings
+
+STATIC_DIR = PROJECT_ROOT / "static"
+"""Folder Streamlit serves at ``/app/static``."""
+
+BASEMAP_DIR = STATIC_DIR / "basemap"
+"""Generated basemap files (not in the repository; made at set-up or on first use)."""
+
+TOWNS_FILE = "towns.json"
+COUNTRIES_URL = "vendor/world-atlas/countries-50m.json"
+TOPOJSON_URL = "vendor/topojson-client/topojson-client.min.js"
+NATURAL_EARTH = "Natural Earth"
+
+#: Towns labelled anywhere in the world: at least this many people.
+WORLD_MIN_POPULATION = 100_000
+#: Towns labelled inside (and 1 degree around) the admin boundaries: at least this many.
+LOCAL_MIN_POPULATION = 1_000
+
+
+def _write_json(path: Path, payload: object) -> None:
+    """Write JSON atomically (a concurrent reader sees the old or the new file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(payload, out, ensure_ascii=False, separators=(",", ":"))
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def admin_key(paths: Sequence[Path]) -> str:
+    """Short key of admin boundary files (their paths, sizes and times), for file names."""
+    parts = [
+        f"{p}:{p.stat().st_size}:{p.stat().st_mtime_ns}" if p.exists() else str(p)
+        for p in paths
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:10]
+
+
+def admin_attribution(paths: Sequence[Path]) -> str:
+    """Attribution of admin boundary files, from an ``ATTRIBUTION.json`` beside them."""
+    texts: list[str] = []
+    for folder in dict.fromkeys(p.parent for p in paths if p.exists()):
+        meta = folder / "ATTRIBUTION.json"
+        if meta.exists():
+            text = str(json.loads(meta.read_text(encoding="utf-8")).get("attribution", ""))
+            if text and text not in texts:
+                texts.append(text)
+    return " ".join(texts)
+
+
+def admin_payload(paths: Sequence[Path]) -> dict[str, object]:
+    """Admin areas as GeoJSON for the basemap, with a label point per area.
+
+    Parameters
+    ----------
+    paths : sequence of Path
+        Boundary files, coarsest level first (see :func:`geo.io.boundaries.read_admin_levels`).
+
+    Returns
+    -------
+    dict
+        ``{"type": "FeatureCollection", "features": [...], "attribution": str}``; each
+        feature has ``level``, ``name`` and ``label`` ([lat, lon] inside the area).
+    """
+    features: list[dict[str, object]] = []
+    for areas in read_admin_levels(paths):
+        points = areas.geometry.representative_point()
+        frame = gpd.GeoDataFrame(
+            {
+                "level": areas["level"].astype(int),
+                "name": areas["name_en"].astype(str),
+                "label": [[round(p.y, 4), round(p.x, 4)] for p in points],
+            },
+            geometry=areas.geometry.values,
+            crs=areas.crs,
+        )
+        features.extend(json.loads(frame.to_json(drop_id=True))["features"])
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "attribution": admin_attribution(paths),
+    }
+
+
+def town_labels(
+    index_path: Path,
+    local_bounds: tuple[float, float, float, float] | None = None,
+    *,
+    world_min: int = WORLD_MIN_POPULATION,
+    local_min: int = LOCAL_MIN_POPULATION,
+) -> pd.DataFrame:
+    """Towns worth a label, from the gazetteer index (memory-mapped columns only).
+
+    Parameters
+    ----------
+    index_path : Path
+        The gazetteer index folder (see :func:`geo.geocoding.gazetteer.load_index`).
+    local_bounds : tuple, optional
+        (west, south, east, north) of the detailed area (the admin boundaries): towns
+        within it and one degree around get labels down to ``local_min`` people.
+    world_min, local_min : int
+        Population thresholds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``lat``, ``lon``, ``pop``, biggest first.
+    """
+    from geo.geocoding.gazetteer import load_index
+
+    gazetteer = load_index(index_path)
+    lat = np.asarray(gazetteer.latitude, dtype=float)
+    lon = np.asarray(gazetteer.longitude, dtype=float)
+    pop = np.asarray(gazetteer.population, dtype=np.int64)
+    keep = np.asarray(gazetteer.alive, dtype=bool) & (pop >= world_min)
+    if local_bounds is not None:
+        west, south, east, north = local_bounds
+        inside = (lon >= west - 1) & (lon <= east + 1) & (lat >= south - 1) & (lat <= north + 1)
+        keep |= np.asarray(gazetteer.alive, dtype=bool) & inside & (pop >= local_min)
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(-pop[rows], kind="stable")]
+    names = gazetteer.take("name", rows).astype(str)
+    named = names != ""
+    rows, names = rows[named], names[named]
+    return pd.DataFrame(
+        {"name": names, "lat": lat[rows].round(4), "lon": lon[rows].round(4), "pop": pop[rows]}
+    )
+
+
+def _bounds_of(payload: dict[str, object]) -> tuple[float, float, float, float] | None:
+    features = payload["features"]
+    if not features:
+        return None
+    frame = gpd.GeoDataFrame.from_features(features)
+    west, south, east, north = (float(v) for v in frame.total_bounds)
+    return west, south, east, north
+
+
+def write_towns(settings: Settings, out_dir: Path = BASEMAP_DIR) -> Path | None:
+    """Write ``towns.json`` (columns as arrays) from the gazetteer index.
+
+    Returns
+    -------
+    Path or None
+        The file, or None when the gazetteer index does not exist.
+    """
+    if not settings.gazetteer_index_path.exists():
+        return None
+    bounds = _bounds_of(admin_payload(settings.admin_paths))
+    towns = town_labels(settings.gazetteer_index_path, bounds)
+    path = out_dir / TOWNS_FILE
+    _write_json(path, {column: towns[column].tolist() for column in towns.columns})
+    return path
+
+
+def ensure_admin_file(settings: Settings, out_dir: Path = BASEMAP_DIR) -> str | None:
+    """Write the admin layer of the configured boundary files once; its file name.
+
+    Returns
+    -------
+    str or None
+        ``admin-<key>.json`` under ``out_dir``, or None when no boundary file exists or
+        the folder cannot be written (the basemap then has no admin layer).
+    """
+    paths = [p for p in settings.admin_paths if p.exists()]
+    if not paths:
+        return None
+    name = f"admin-{admin_key(paths)}.json"
+    path = out_dir / name
+    if not path.exists():
+        try:
+            _write_json(path, admin_payload(paths))
+        except OSError:
+            return None
+    return name
+
+
+def ensure_towns_file(settings: Settings, out_dir: Path = BASEMAP_DIR) -> str | None:
+    """The town labels file name, made from the index on first use if set-up did not."""
+    path = out_dir / TOWNS_FILE
+    if not path.exists():
+        try:
+            if write_towns(settings, out_dir) is None:
+                return None
+        except (OSError, ValueError):
+            return None
+    return TOWNS_FILE
+
+
+class OfflineBasemap(MacroElement):
+    """Vector basemap drawn under the tiles: land, borders, admin areas, town labels.
+
+    Parameters
+    ----------
+    settings : Settings
+        Tile source (``none``: the basemap shows at once) and static URL prefix.
+    out_dir : Path
+        Where the generated files live (served under ``<static_url>/basemap``).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+  var cfg = {{ this.config }};
+  var started = false;
+  map.createPane("basemap").style.zIndex = 150;
+  map.createPane("basemapLabels").style.zIndex = 160;
+  map.getPane("basemapLabels").style.pointerEvents = "none";
+  var canvas = L.canvas({pane: "basemap", padding: 0.5});
+  function get(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+  }
+  function credit(text) {
+    if (text && map.attributionControl) { map.attributionControl.addAttribution(text); }
+  }
+  function countries() {
+    return get(cfg.countries).then(function (topo) {
+      var land = topojson.feature(topo, topo.objects.land || topo.objects.countries);
+      L.geoJSON(land, {pane: "basemap", renderer: canvas, interactive: false,
+        style: {stroke: false, fill: true, fillColor: "#f3f0e8", fillOpacity: 1}}).addTo(map);
+      var borders = topojson.mesh(topo, topo.objects.countries, function (a, b) {
+        return a !== b; });
+      L.geoJSON(borders, {pane: "basemap", renderer: canvas, interactive: false,
+        style: {color: "#8c8577", weight: 1.2, opacity: 0.9, fill: false}}).addTo(map);
+      credit(cfg.credit);
+    });
+  }
+  function admin() {
+    if (!cfg.admin) { return null; }
+    return get(cfg.admin).then(function (data) {
+      var districts = L.geoJSON(data, {pane: "basemap", renderer: canvas, interactive: false,
+        filter: function (f) { return f.properties.level > 1; },
+        style: {color: "#a79fb3", weight: 0.6, dashArray: "3 3", fill: false}});
+      L.geoJSON(data, {pane: "basemap", renderer: canvas, interactive: false,
+        filter: function (f) { return f.properties.level === 1; },
+        style: {color: "#7d7190", weight: 1, fill: false}}).addTo(map);
+      function showDistricts() {
+        if (map.getZoom() >= 8) { districts.addTo(map); } else { districts.remove(); }
+      }
+      map.on("zoomend", showDistricts);
+      showDistricts();
+      areaLabels = data.features.filter(function (f) { return f.properties.level === 1; });
+      credit(data.attribution);
+      drawLabels();
+    });
+  }
+  var towns = null, areaLabels = [];
+  var labels = L.layerGroup().addTo(map);
+  function minPopulation(z) {
+    return z <= 3 ? 3000000 : z <= 4 ? 1000000 : z <= 5 ? 300000 : z <= 6 ? 100000
+      : z <= 7 ? 30000 : z <= 8 ? 10000 : 0;
+  }
+  function label(ll, text, cls) {
+    var span = document.createElement("span");
+    span.className = cls;
+    span.textContent = text;
+    return L.marker(ll, {pane: "basemapLabels", interactive: false, keyboard: false,
+      icon: L.divIcon({className: "basemap-label-icon", html: span, iconSize: null})});
+  }
+  function drawLabels() {
+    labels.clearLayers();
+    var z = map.getZoom(), view = map.getBounds().pad(0.1), placed = [], max = 160;
+    function free(p, w) {
+      for (var k = 0; k < placed.length; k++) {
+        var q = placed[k];
+        if (Math.abs(q.x - p.x) < (q.w + w) / 2 + 4 && Math.abs(q.y - p.y) < 16) { return false; }
+      }
+      return true;
+    }
+    // Big towns, then the names of admin areas, then smaller towns: each label only
+    // where it overlaps none placed before.
+    var big = minPopulation(z - 1), least = minPopulation(z);
+    function placeTowns(from, to) {
+      for (var i = 0; towns && i < towns.name.length && placed.length < max; i++) {
+        if (towns.pop[i] >= to) { continue; }
+        if (towns.pop[i] < from) { break; }
+        var ll = [towns.lat[i], towns.lon[i]];
+        if (!view.contains(ll)) { continue; }
+        var p = map.latLngToContainerPoint(ll), w = 6 * towns.name[i].length + 8;
+        var box = {x: p.x + w / 2, y: p.y, w: w};  // the text runs right of the dot
+        if (!free(box, w)) { continue; }
+        placed.push(box);
+        label(ll, towns.name[i], "basemap-town").addTo(labels);
+      }
+    }
+    placeTowns(big, Infinity);
+    if (z >= 6 && z <= 8) {
+      areaLabels.forEach(function (f) {
+        var ll = f.properties.label;
+        if (!view.contains(ll)) { return; }
+        var p = map.latLngToContainerPoint(ll), w = 7 * f.properties.name.length;
+        if (!free(p, w)) { return; }
+        placed.push({x: p.x, y: p.y, w: w});
+        label(ll, f.properties.name, "basemap-area").addTo(labels);
+      });
+    }
+    placeTowns(least, big);
+  }
+  function start() {
+    if (started) { return; }
+    started = true;
+    map.getContainer().classList.add("basemap-offline");
+    var jobs = [countries(), admin()];
+    if (cfg.towns) {
+      jobs.push(get(cfg.towns).then(function (data) { towns = data; drawLabels(); }));
+    }
+    map.on("zoomend moveend", drawLabels);
+    jobs.forEach(function (job) {
+      if (job) { job.catch(function (e) { console.warn("basemap:", e); }); }
+    });
+  }
+  var tiles = [];
+  map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) { tiles.push(layer); } });
+  if (!tiles.length) { start(); }
+  tiles.forEach(function (layer) { layer.once("tileerror", start); });
+  window.incidentBasemap = {start: start, labels: labels};
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, settings: Settings, out_dir: Path = BASEMAP_DIR) -> None:
+        super().__init__()
+        self._name = "OfflineBasemap"
+        prefix = "/" + settings.static_url.strip("/") + "/"
+        served = prefix + "basemap/"
+        admin = ensure_admin_file(settings, out_dir)
+        towns = ensure_towns_file(settings, out_dir)
+        self.config = json.dumps(
+            {
+                "countries": prefix + COUNTRIES_URL,
+                "admin": served + admin if admin else None,
+                "towns": served + towns if towns else None,
+                "credit": NATURAL_EARTH,
+            }
+        )
+
+
+BASEMAP_CSS = """
+<style>
+.leaflet-container.basemap-offline{background:#dde8ee}
+.basemap-offline .leaflet-control-attribution{font-size:9px;line-height:1.25;max-width:70%}
+.basemap-label-icon{background:none;border:none}
+.basemap-town{position:relative;left:-3px;top:-3px;white-space:nowrap;
+ font:11px/1.1 sans-serif;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 2px #fff}
+.basemap-town::before{content:"";display:inline-block;width:5px;height:5px;margin-right:3px;
+ border-radius:50%;background:#555;vertical-align:middle}
+.basemap-area{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;
+ font:italic 12px/1 sans-serif;color:#6d6280;letter-spacing:.5px;
+ text-shadow:0 0 2px #fff,0 0 2px #fff}
+</style>
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the basemap files of the configured settings (run at set-up)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m geo.render.basemap",
+        description="Write the offline basemap's town labels and admin layer to static/basemap.",
+    )
+    parser.add_argument("--out", type=Path, default=BASEMAP_DIR)
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    towns = write_towns(settings, args.out)
+    admin = ensure_admin_file(settings, args.out)
+    print(f"[setup] basemap: towns {towns or 'skipped (no gazetteer index)'}, admin {admin}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
