@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -12,15 +11,13 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from geo.access import Action, Identity, require
-from geo.errors import Invalid, NotFound
+from geo.errors import NotFound
 from geo.geocoding.learned import LEARN_FIELDS
-from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
+from geo.store import revisions
 from geo.store.corrections import CorrectionTransaction, StoreCorrections
 from geo.store.records import (
     COLUMN_INDEX,
-    FLOAT_COLUMNS,
-    INT_COLUMNS,
     Change,
     Conflict,
     DuplicateFlag,
@@ -31,12 +28,19 @@ from geo.store.records import (
     find_duplicates,
     frame_to_rows,
     merge_import,
-    pad_row,
+    rows_to_frame,
     text,
 )
-
-Bounds = tuple[float, float, float, float]
-"""Map bounds as (west, south, east, north) in degrees (EPSG:4326)."""
+from geo.store.values import (  # noqa: F401 - re-exported for the back ends
+    Bounds,
+    base_from_json,
+    base_json,
+    check_storable,
+    iso_day,
+    same_as_seen,
+    split_bounds,
+    with_flags,
+)
 
 HISTORY_COLUMNS: tuple[str, ...] = (
     "incident_id", "at", "who", "field", "before", "after", "reason",
@@ -348,7 +352,7 @@ class IncidentStore(StoreCorrections, ABC):
             current, stored_base = found[incident_id]
             for name, seen in (expected or {}).items():
                 stored = current[COLUMN_INDEX[name]] if name in COLUMN_INDEX else None
-                if not _same(name, stored, seen):
+                if not same_as_seen(name, stored, seen):
                     raise EditConflict(
                         f"{incident_id}: {name} is now {text(stored)!r}, not {seen!r}"
                     )
@@ -374,22 +378,19 @@ class IncidentStore(StoreCorrections, ABC):
         who: Identity,
         reason: str = "",
     ) -> list[Change]:
-        """Correct fields of several records in one transaction (e.g. applying a
-        geocoding correction to every record of a place), with their history.
+        """Correct fields of several records in one transaction, with their history (e.g.
+        a geocoding correction moves every record of a place).
 
         Parameters
         ----------
         changes : mapping
             Incident id -> {field: new value}; ids no longer stored are skipped.
         who : Identity
-            Who (recorded in the history of each changed field).
         reason : str
-            Why.
 
         Returns
         -------
         list of Change
-            What changed.
 
         Raises
         ------
@@ -549,12 +550,11 @@ class IncidentStore(StoreCorrections, ABC):
             joined by ``", "``) after the incident columns.
         """
 
-    @abstractmethod
     def changed_since(self, revision: int) -> pd.DataFrame:
         """The records written after a revision (inserted, corrected, re-flagged).
 
         With :meth:`revision`, what a cache needs to follow the store without reading it
-        whole: read the revision, then every record; later, only what changed since.
+        whole (see :mod:`geo.store.revisions`).
 
         Parameters
         ----------
@@ -566,6 +566,9 @@ class IncidentStore(StoreCorrections, ABC):
         pandas.DataFrame
             Like ``incidents(with_flags=True)``, for those records only.
         """
+        rows = self._run_read(revisions.changed_sql(self._dialect()), [int(revision)])
+        frame = rows_to_frame([r[:-1] for r in rows])
+        return with_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
 
     @abstractmethod
     def get(self, incident_id: str) -> dict[str, object] | None:
@@ -595,79 +598,3 @@ class IncidentStore(StoreCorrections, ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def check_storable(rows: Sequence[Row]) -> None:
-    """Refuse text a store cannot keep (a NUL byte: PostgreSQL refuses the whole write
-    without saying where), naming the record and the field.
-
-    Raises
-    ------
-    geo.errors.Invalid
-    """
-    for row in rows:
-        for column, value in zip(INCIDENT_COLUMNS, row, strict=True):
-            if isinstance(value, str) and "\x00" in value:
-                raise Invalid(
-                    f"incident {row[0]!s}, {column}: contains a NUL byte (0x00), which the "
-                    "store cannot keep; nothing was written"
-                )
-
-
-def iso_day(value: date | str) -> str:
-    """A date (or ISO string) as ``YYYY-MM-DD``."""
-    return value.isoformat()[:10] if isinstance(value, date) else str(value)[:10]
-
-
-def split_bounds(bounds: Bounds) -> list[Bounds]:
-    """Map bounds as one or two boxes that do not cross the antimeridian."""
-    west, south, east, north = (float(v) for v in bounds)
-    if west <= east:
-        return [(west, south, east, north)]
-    return [(west, south, 180.0, north), (-180.0, south, east, north)]
-
-
-def _same(name: str, stored: object, seen: object) -> bool:
-    """Whether the value an analyst saw is the stored one (compared as its field's type)."""
-    if seen is None or seen == "" or (isinstance(seen, float) and seen != seen):
-        return stored is None or stored == ""
-    if stored is None:
-        return False
-    try:
-        if name in FLOAT_COLUMNS:
-            return float(seen) == float(stored)  # type: ignore[arg-type]
-        if name in INT_COLUMNS:
-            return float(seen) == float(stored)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    if hasattr(seen, "isoformat"):
-        seen = str(seen.isoformat())[:10]
-    return str(seen).strip() == str(stored)
-
-
-def base_json(row: Row) -> str:
-    """The imported row as JSON text."""
-    return json.dumps(list(row), ensure_ascii=False)
-
-
-def base_from_json(value: object) -> Row | None:
-    """Parse an imported row kept as JSON (text or already decoded)."""
-    if value is None or value == "":
-        return None
-    data = json.loads(value) if isinstance(value, str | bytes) else value
-    return pad_row(tuple(data))  # type: ignore[arg-type]
-
-
-def with_flags(frame: pd.DataFrame, origins: list[str], flags: pd.DataFrame) -> pd.DataFrame:
-    """Add ``origin`` and ``possible_duplicates`` columns to a typed incident frame."""
-    out = frame.copy()
-    out["origin"] = pd.Series(origins, index=out.index, dtype=str)
-    partners: dict[str, list[str]] = {}
-    if not flags.empty:
-        open_flags = flags[flags["status"] != "dismissed"]
-        for a, b in zip(open_flags["id_a"], open_flags["id_b"], strict=True):
-            partners.setdefault(a, []).append(b)
-            partners.setdefault(b, []).append(a)
-    out["possible_duplicates"] = [", ".join(sorted(partners.get(i, []))) for i in out["id"]]
-    out["possible_duplicates"] = out["possible_duplicates"].astype(str)
-    return out

@@ -25,6 +25,7 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.overrides import Override
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
+from geo.store import revisions
 from geo.store.base import (
     CANDIDATE_COLUMNS,
     DUPLICATE_COLUMNS,
@@ -64,8 +65,6 @@ SRS_ID = 4326
 _APPLICATION_ID = 0x47504B47  # "GPKG"
 _USER_VERSION = 10300  # GeoPackage 1.3
 _BUSY_MS = 120_000
-_NEXT_REVISION = "(SELECT CAST(value AS INTEGER) + 1 FROM store_meta WHERE key = 'revision')"
-"""The revision the running write transaction ends with (it bumps the counter once)."""
 _COLS = ", ".join(INCIDENT_COLUMNS)
 _POINT = struct.Struct("<2sBBiBIdd")
 _WGS84 = (
@@ -176,6 +175,7 @@ DIALECT = learned_sql.Dialect(
     mark="?", incidents=TABLE, places="learned_places", sources="learned_sources",
     meta="store_meta", round_sql="round({0}, {1})",
 )
+_NEXT = revisions.next_revision(DIALECT)
 _LEARNED_CONTENTS = [
     """INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
         VALUES ('learned_places', 'attributes', 'learned_places',
@@ -224,7 +224,7 @@ class GeoPackageStore(IncidentStore):
                         _add_new_columns(conn)
                         _add_learned(conn)
                         add_sqlite_table(conn)
-                        _migrate(conn)
+                        revisions.add_column_if_missing(conn.execute, DIALECT)
                 else:
                     with self._connect() as conn:
                         _create(conn)
@@ -348,15 +348,6 @@ class GeoPackageStore(IncidentStore):
             return frame
         return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
 
-    def changed_since(self, revision: int) -> pd.DataFrame:
-        """See :meth:`IncidentStore.changed_since`."""
-        rows = self._read(
-            f"SELECT {_select('i')}, i.origin FROM {TABLE} i WHERE i.revision > ? "
-            "ORDER BY i.fid", [int(revision)],
-        )
-        frame = rows_to_frame([r[:-1] for r in rows])
-        return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
-
     def get(self, incident_id: str) -> dict[str, object] | None:
         """See :meth:`IncidentStore.get`."""
         rows = self._read(f"SELECT {_COLS} FROM {TABLE} WHERE id = ?", [incident_id])
@@ -442,7 +433,7 @@ class _GpkgTransaction(SqliteCorrections, WriteTransaction):
         self.conn.execute(f"DROP TRIGGER IF EXISTS {TABLE}_point_insert")
         self.conn.executemany(
             f"INSERT INTO {TABLE} (geom, {_COLS}, origin, imported, updated_at, revision) "
-            f"VALUES ({marks}, {_NEXT_REVISION})",
+            f"VALUES ({marks}, {_NEXT})",
             (
                 (point_blob(row[lon], row[lat]), *row, origin, None, at)  # type: ignore[arg-type]
                 for row, origin, _ in rows
@@ -460,7 +451,7 @@ class _GpkgTransaction(SqliteCorrections, WriteTransaction):
         sets = ", ".join(f"{c} = ?" for c in INCIDENT_COLUMNS[1:])
         self.conn.executemany(
             f"UPDATE {TABLE} SET geom = ?, {sets}, updated_at = ?, "
-            f"imported = ?, revision = {_NEXT_REVISION} WHERE id = ?",
+            f"imported = ?, revision = {_NEXT} WHERE id = ?",
             (
                 (
                     point_blob(row[lon], row[lat]),  # type: ignore[arg-type]
@@ -489,11 +480,7 @@ class _GpkgTransaction(SqliteCorrections, WriteTransaction):
         self.touch({i for f in flags for i in (f.id_a, f.id_b)})
 
     def touch(self, ids: Iterable[str]) -> None:
-        """Mark records as changed in this transaction (their flags changed)."""
-        self.conn.executemany(
-            f"UPDATE {TABLE} SET revision = {_NEXT_REVISION} WHERE id = ?", ((i,) for i in ids)
-        )
-
+        self.conn.executemany(revisions.touch_sql(DIALECT), ((i,) for i in ids))
     def bump_revision(self) -> None:
         self._bump("revision")
 
@@ -600,24 +587,6 @@ def _add_new_columns(conn: sqlite3.Connection) -> None:
         for column in (c for c in missing if c not in present):
             default = " NOT NULL DEFAULT ''" if _sql_type(column) == "TEXT" else ""
             conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN {column} {_sql_type(column)}{default}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a store made by an earlier version up to this schema."""
-    columns = {r[1] for r in conn.execute(f"PRAGMA table_info({TABLE})")}
-    if "revision" in columns:
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if "revision" not in {r[1] for r in conn.execute(f"PRAGMA table_info({TABLE})")}:
-            conn.execute(
-                f"ALTER TABLE {TABLE} ADD COLUMN revision INTEGER NOT NULL DEFAULT 0"
-            )
-            conn.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_revision ON {TABLE} (revision)")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import psycopg
@@ -25,6 +24,7 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.overrides import Override
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
+from geo.store import revisions
 from geo.store.base import (
     CANDIDATE_COLUMNS,
     DUPLICATE_COLUMNS,
@@ -56,6 +56,7 @@ from geo.store.records import (
     Row,
     rows_to_frame,
 )
+from geo.store.urls import safe_url, split_url
 
 _TIME = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
@@ -68,35 +69,6 @@ def _pg_type(column: str) -> str:
     if column in INT_COLUMNS:
         return "integer"
     return "text NOT NULL DEFAULT ''" if column != "id" else "text NOT NULL UNIQUE"
-
-
-def split_url(url: str) -> tuple[str, str]:
-    """Separate the store's own ``schema`` query parameter from a database URL.
-
-    Parameters
-    ----------
-    url : str
-        ``postgresql://...``, optionally with ``schema=NAME`` among its parameters.
-
-    Returns
-    -------
-    tuple of str
-        The URL for libpq and the schema (``public`` by default).
-    """
-    parts = urlsplit(url)
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    schema = next((v for k, v in params if k == "schema"), "public") or "public"
-    rest = urlencode([(k, v) for k, v in params if k != "schema"], safe="/")
-    return urlunsplit(parts._replace(query=rest)), schema
-
-
-def safe_url(url: str) -> str:
-    """The URL without its password, for display."""
-    parts = urlsplit(url)
-    if parts.password:
-        host = parts.netloc.split("@", 1)[1]
-        parts = parts._replace(netloc=f"{parts.username}:***@{host}")
-    return urlunsplit(parts)
 
 
 class PostGISStore(IncidentStore):
@@ -263,16 +235,7 @@ class PostGISStore(IncidentStore):
             ).fetchone()
             for statement in statements[:3]:
                 conn.execute(statement)
-            # A store made before the per-record revision gets it (0: as old as the store).
-            # Only then: ALTER TABLE locks the table against concurrent writers.
-            missing = not conn.execute(
-                "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
-                "AND table_name = 'incidents' AND column_name = 'revision'", (self.schema,)
-            ).fetchone()
-            if missing:
-                conn.execute(sql.SQL(
-                    "ALTER TABLE {} ADD COLUMN revision bigint NOT NULL DEFAULT 0"
-                ).format(t["incidents"]))
+            revisions.add_column_if_missing(_runner(conn), self._learned, self.schema)
             for statement in statements[3:]:
                 conn.execute(statement)
             for text in learned_sql.schema(self._learned):
@@ -355,17 +318,6 @@ class PostGISStore(IncidentStore):
         frame = rows_to_frame([r[:-1] for r in rows])
         if not with_flags:
             return frame
-        return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
-
-    def changed_since(self, revision: int) -> pd.DataFrame:
-        """See :meth:`IncidentStore.changed_since`."""
-        rows = self._read(
-            sql.SQL("SELECT {}, origin FROM {} WHERE revision > %s ORDER BY fid").format(
-                _select(), self._t["incidents"]
-            ),
-            [int(revision)],
-        )
-        frame = rows_to_frame([r[:-1] for r in rows])
         return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
 
     def get(self, incident_id: str) -> dict[str, object] | None:
@@ -491,8 +443,8 @@ class _PgTransaction(WriteTransaction):
             sql.Identifier(c)
             for c in (*INCIDENT_COLUMNS, "origin", "imported", "updated_at", "revision")
         )
-        revision = self.conn.execute(sql.SQL("SELECT {}").format(self._next_revision()))
-        next_revision = int(revision.fetchone()[0])  # type: ignore[index]
+        found = self.conn.execute(f"SELECT {revisions.next_revision(self.dialect)}".encode())
+        next_revision = int(found.fetchone()[0])  # type: ignore[index]
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(self._t["incidents"], columns)
         with self.conn.cursor() as cur, cur.copy(copy_sql) as copy:
             for row, origin, _ in rows:
@@ -505,7 +457,7 @@ class _PgTransaction(WriteTransaction):
         query = sql.SQL(
             "UPDATE {} SET {}, updated_at = %s, imported = %s::jsonb, revision = {} "
             "WHERE id = %s"
-        ).format(self._t["incidents"], sets, self._next_revision())
+        ).format(self._t["incidents"], sets, sql.SQL(revisions.next_revision(self.dialect)))
         with self.conn.cursor() as cur:
             cur.executemany(
                 query,
@@ -533,19 +485,9 @@ class _PgTransaction(WriteTransaction):
             )
         self.touch({i for f in flags for i in (f.id_a, f.id_b)})
 
-    def _next_revision(self) -> sql.Composed:
-        return sql.SQL("(SELECT value::bigint + 1 FROM {} WHERE key = 'revision')").format(
-            self._t["store_meta"]
-        )
-
     def touch(self, ids: Iterable[str]) -> None:
-        self.conn.execute(
-            sql.SQL("UPDATE {} SET revision = {} WHERE id = ANY(%s)").format(
-                self._t["incidents"], self._next_revision()
-            ),
-            (list(ids),),
-        )
-
+        with self.conn.cursor() as cur:
+            cur.executemany(revisions.touch_sql(self.dialect).encode(), [(i,) for i in ids])
     def bump_revision(self) -> None:
         self._bump("revision")
 
