@@ -249,8 +249,17 @@ class OfflineBasemap(MacroElement):
       return r.json();
     });
   }
+  // The basemap's sources are credited bottom left, so that the legend and the tiles'
+  // attribution at the bottom right stay where they are.
+  var credits = null;
   function credit(text) {
-    if (text && map.attributionControl) { map.attributionControl.addAttribution(text); }
+    if (!text) { return; }
+    if (!credits) {
+      credits = L.control.attribution({position: "bottomleft", prefix: false}).addTo(map);
+      credits.getContainer().classList.add("basemap-credits");
+      tiles.forEach(function (layer) { credits.removeAttribution(layer.getAttribution()); });
+    }
+    credits.addAttribution(text);
   }
   function countries() {
     return get(cfg.countries).then(function (topo) {
@@ -378,7 +387,8 @@ class OfflineBasemap(MacroElement):
 BASEMAP_CSS = """
 <style>
 .leaflet-container.basemap-offline{background:#dde8ee}
-.basemap-offline .leaflet-control-attribution{font-size:9px;line-height:1.25;max-width:70%}
+.basemap-credits.leaflet-control-attribution{font-size:9px;line-height:1.25;max-width:60%;
+ clear:none;margin-left:0!important}
 .basemap-label-icon{background:none;border:none}
 .basemap-town{position:relative;left:-3px;top:-3px;white-space:nowrap;
  font:11px/1.1 sans-serif;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 2px #fff}
