@@ -107,7 +107,10 @@ class Identity:
         if not isinstance(self.account, str) or not self.account.strip():
             raise Invalid("an identity needs an account name")
         if not isinstance(self.role, Role):
-            raise Invalid(f"unknown role {self.role!r}")
+            # A role of a reloaded copy of this module (Streamlit reloads changed modules
+            # while cached values live on) is taken by its value.
+            object.__setattr__(self, "role", _role(getattr(self.role, "value", self.role),
+                                                   f"identity {self.account}"))
 
     @property
     def label(self) -> str:

@@ -55,7 +55,8 @@ st.caption("Every candidate is an allegation by the party quoted until you grade
            "Nothing is added to the store until you accept.")
 
 with st.form("extract_input"):
-    uploaded = st.file_uploader("Report as a text file", type=["txt"])
+    uploaded = st.file_uploader("Report as a text file", type=["txt"],
+                                max_upload_size=common.settings().max_upload_mb)
     text = st.text_area("…or paste the report", height=200, key="extract_text")
     left, middle, right = st.columns(3)
     title = left.text_input("Title", key="extract_title")

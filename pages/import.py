@@ -39,14 +39,20 @@ if not auth.can(Action.IMPORT):
     st.info(auth.refusal(Action.IMPORT), icon=":material/lock:")
     st.stop()
 
+limit_mb = common.settings().max_upload_mb
 upload = st.file_uploader(
-    "Incident file", type=["csv", "tsv", "txt", "xlsx", "geojson", "json", "gpkg"],
-    key="import-upload",
+    f"Incident file (up to {limit_mb} MB)",
+    type=["csv", "tsv", "txt", "xlsx", "geojson", "json", "gpkg"],
+    key="import-upload", max_upload_size=limit_mb,
 )
 layout = st.selectbox("Layout", list(_LAYOUTS), format_func=_LAYOUTS.__getitem__,
                       key="import-layout")
 if upload is None:
     st.info("Choose a file to see its validation report.")
+    st.stop()
+if upload.size > limit_mb << 20:  # the browser checks too; the server decides
+    st.error(f"{escape_markdown(upload.name)} is over {limit_mb} MB "
+             "(INCIDENT_MAP_MAX_UPLOAD_MB); it was not read.", icon=":material/error:")
     st.stop()
 
 content = upload.getvalue()

@@ -136,3 +136,12 @@ def test_a_viewer_cannot_upload():
     at = _page("vic@example.org")
     assert not at.get("file_uploader")
     assert any("**viewer**" in i.value for i in at.info)
+
+
+def test_the_upload_limit_is_the_setting(monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_MAX_UPLOAD_MB", "1")
+    at = _page()
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb == 1
+    at = _upload(at, "big.csv", b"id,event_type,claim_status\n" + b"a,x,y\n" * 200_000)
+    assert any("over 1 MB" in e.value for e in at.error)
+    assert not at.metric

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.io.archive import check_archive
 from geo.io.cells import neutralise_row, restore
 from geo.io.delimited import detect_encoding, read_csv, sniff_delimiter
 from geo.io.spatial import add_wkt_geometry, read_geojson, read_gpkg
@@ -39,6 +40,7 @@ from geo.io.table import (
     oversized,
 )
 from geo.schema import RowError
+from geo.settings import load_settings
 
 __all__ = [
     "GEOMETRY_ERROR", "GEOMETRY_LATITUDE", "GEOMETRY_LONGITUDE", "HIDDEN_COLUMNS", "KINDS",
@@ -121,6 +123,9 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 def _read_excel(data: bytes, label: str, layer: str | None) -> RawTable:
     from openpyxl import load_workbook
 
+    limits = load_settings()
+    check_archive(data, label, max_unpacked_mb=limits.xlsx_max_unpacked_mb,
+                  max_ratio=limits.xlsx_max_ratio)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file

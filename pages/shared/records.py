@@ -101,8 +101,10 @@ def history(store: IncidentStore, incident_id: str) -> None:
     past = store.history(incident_id)
     if past.empty:
         st.caption("No correction yet.")
-    else:
-        st.dataframe(past, hide_index=True, width="stretch")
+        return
+    last = past.iloc[-1]
+    st.caption(escape_markdown(f"Last change: {last['field']} by {last['who']}, {last['at']}"))
+    st.dataframe(past, hide_index=True, width="stretch")
 
 
 def export_box(

@@ -191,6 +191,6 @@ def test_a_fresh_server_opens_any_page_under_the_app_router(page: Page, start_ap
     _idle(page)
     expect(page.locator("h1").first).to_have_text("Place names to review")
     nav = page.locator("[data-testid='stSidebarNav'] a")
-    expect(nav).to_have_count(5)  # the single local user is an admin: the audit trail too
+    expect(nav).to_have_count(4)  # an analyst: no audit trail
     expect(page.locator("[data-testid='stSidebarNav']")).not_to_contain_text("common")
     assert page.get_by_text("Page not found").count() == 0
