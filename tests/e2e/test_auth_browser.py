@@ -19,6 +19,17 @@ def _idle(page: Page) -> None:
     page.wait_for_selector(IDLE, timeout=90_000)
 
 
+def _open_map(page: Page, url: str) -> None:
+    """Open the map page and wait until the map has mounted and reported its position
+    (that report reruns the page; a form filled during it would be drawn anew)."""
+    page.goto(url)
+    _idle(page)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame.locator("#map_div.leaflet-container").wait_for(timeout=60_000)
+    page.wait_for_timeout(500)  # the map's debounced first report (250 ms)
+    _idle(page)
+
+
 def test_a_visitor_must_sign_in_and_can_sign_out(new_page, app_server):
     page = new_page()
     page.goto(f"{app_server.url}/?sel={SHAAFAH}")
@@ -58,12 +69,12 @@ def test_a_viewer_is_denied_an_edit(new_page, app_server):
 
 
 def test_the_history_shows_the_signed_in_account(page: Page, app_server, new_page):
-    page.goto(f"{app_server.url}/?sel={SHAAFAH}")
-    _idle(page)
+    _open_map(page, f"{app_server.url}/?sel={SHAAFAH}")
     page.get_by_text("Correct this record").click()
     expect(page.get_by_label("Your name")).to_have_count(0)
     page.get_by_role("textbox", name="Killed, at least").fill("14")
     page.get_by_role("textbox", name="Why (source, reasoning)").fill("a second hospital list")
+    _idle(page)
     page.get_by_role("button", name="Save the correction").click()
     # The saved value comes back from the store into the form.
     expect(page.get_by_role("textbox", name="Killed, at least")).to_have_value("14")
