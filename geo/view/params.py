@@ -205,30 +205,66 @@ def encode_polygon(polygon: Polygon) -> str:
     )
 
 
+def decode_date_pair(
+    values: list[str],
+    bounds: tuple[date | None, date | None],
+    notes: list[str],
+    what: str,
+    fallback: str,
+) -> tuple[date, date] | None:
+    """Two ISO dates from a link, clipped to the data's span; ``None`` (with a note) if unusable.
+
+    Parameters
+    ----------
+    values : list of str
+        The parameter's values, expected ``[start, end]``.
+    bounds : tuple of date or None
+        The first and last date of the data.
+    notes : list of str
+        Messages for the analyst, appended to.
+    what : str
+        What the dates are, for the messages ("date range", "comparison period").
+    fallback : str
+        What happens instead, for the messages ("showing all dates").
+
+    Returns
+    -------
+    tuple of date or None
+        The period within the data, or ``None`` when the link's value cannot be used.
+    """
+    lo, hi = bounds
+    if lo is None or hi is None:
+        notes.append(f"The data has no dated incidents; the link's {what} was ignored.")
+        return None
+    if len(values) != 2:
+        notes.append(f"The link's {what} needs two dates; {fallback}.")
+        return None
+    try:
+        start, end = date.fromisoformat(values[0]), date.fromisoformat(values[1])
+    except ValueError:
+        notes.append(f"The link's {what} '{short(values[0])}', '{short(values[1])}': "
+                     f"not ISO dates (YYYY-MM-DD); {fallback}.")
+        return None
+    if start > end:
+        notes.append(f"The link's {what} ends before it starts; {fallback}.")
+        return None
+    if end < lo or start > hi:
+        notes.append(f"The link's {what} {start} to {end} is outside the data "
+                     f"({lo} to {hi}); {fallback}.")
+        return None
+    if start < lo or end > hi:
+        # "October 2017" over data that ends on 12 October still means those days.
+        clipped = max(start, lo), min(end, hi)
+        notes.append(f"The link's {what} {start} to {end} runs past the data "
+                     f"({lo} to {hi}); showing {clipped[0]} to {clipped[1]}.")
+        return clipped
+    return start, end
+
+
 def decode_period(
     values: list[str], bounds: tuple[date | None, date | None], notes: list[str]
 ) -> tuple[date, date] | None:
     """The second period of a comparison: two ISO dates within the data's span."""
     if not values:
         return None
-    if len(values) != 2:
-        notes.append("The link's comparison period needs two dates; it was ignored.")
-        return None
-    try:
-        start, end = date.fromisoformat(values[0]), date.fromisoformat(values[1])
-    except ValueError:
-        notes.append(f"The link's comparison dates '{short(values[0])}', '{short(values[1])}' "
-                     "are not ISO dates; it was ignored.")
-        return None
-    if start > end:
-        notes.append("The link's comparison period ends before it starts; it was ignored.")
-        return None
-    lo, hi = bounds
-    if lo is None or hi is None or end < lo or start > hi:
-        notes.append(f"The link's comparison period {start} to {end} is outside the data; "
-                     "it was ignored.")
-        return None
-    if start < lo or end > hi:
-        notes.append(f"The link's comparison period {start} to {end} runs past the data; "
-                     f"comparing {max(start, lo)} to {min(end, hi)}.")
-    return max(start, lo), min(end, hi)
+    return decode_date_pair(values, bounds, notes, "comparison period", "it was ignored")

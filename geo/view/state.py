@@ -389,39 +389,11 @@ def _last(values: list[str]) -> str | None:
 def _decode_dates(
     values: list[str], domain: ViewDomain, default: ViewState, notes: list[str]
 ) -> tuple[date | None, date | None]:
-    fallback = (default.date_from, default.date_to)
     if not values:
-        return fallback
-    if domain.date_min is None or domain.date_max is None:
-        notes.append("The data has no dated incidents; the link's date range was ignored.")
-        return fallback
-    if len(values) != 2:
-        notes.append("The link's date range needs two dates; showing all dates.")
-        return fallback
-    try:
-        start, end = date.fromisoformat(values[0]), date.fromisoformat(values[1])
-    except ValueError:
-        notes.append(f"The link's dates '{_short(values[0])}', '{_short(values[1])}' "
-                     "are not ISO dates; showing all dates.")
-        return fallback
-    if start > end:
-        notes.append("The link's date range ends before it starts; showing all dates.")
-        return fallback
-    if end < domain.date_min or start > domain.date_max:
-        notes.append(
-            f"The link's date range {start} to {end} is outside the data "
-            f"({domain.date_min} to {domain.date_max}); showing all dates."
-        )
-        return fallback
-    if start < domain.date_min or end > domain.date_max:
-        # "October 2017" over data that ends on 12 October still means those days.
-        clipped = max(start, domain.date_min), min(end, domain.date_max)
-        notes.append(
-            f"The link's date range {start} to {end} runs past the data "
-            f"({domain.date_min} to {domain.date_max}); showing {clipped[0]} to {clipped[1]}."
-        )
-        return clipped
-    return start, end
+        return default.date_from, default.date_to
+    period = p.decode_date_pair(values, (domain.date_min, domain.date_max), notes,
+                                "date range", "showing all dates")
+    return period if period is not None else (default.date_from, default.date_to)
 
 
 def _decode_choice(
