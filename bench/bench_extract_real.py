@@ -4,8 +4,9 @@ Usage::
 
     .venv/bin/python bench/bench_extract_real.py                 # held-out reports
     .venv/bin/python bench/bench_extract_real.py --split heldout2  # the second held-out set
+    .venv/bin/python bench/bench_extract_real.py --split heldout3  # the third (run once, at the end)
     .venv/bin/python bench/bench_extract_real.py --split tune    # the tuning reports
-    .venv/bin/python bench/bench_extract_real.py --split all -v  # everything, per report
+    .venv/bin/python bench/bench_extract_real.py --split all -v  # all but heldout3, per report
 
 Prints, for the chosen split:
 
@@ -67,11 +68,17 @@ class Report:
 
 
 def load_reports(split: str) -> list[Report]:
-    """The annotated reports of a split ("tune", "heldout", "heldout2" or "all")."""
+    """The annotated reports of a split ("tune", "heldout", "heldout2", "heldout3" or "all").
+
+    "all" leaves out "heldout3": that set is scored only when named, so that a per-report
+    listing of "all" never shows it to someone tuning the rules.
+    """
     out = []
     for path in sorted(REPORTS.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         if split != "all" and data["split"] != split:
+            continue
+        if split == "all" and data["split"] == "heldout3":
             continue
         out.append(Report(path.stem, data["url"], data["outlet"],
                           date.fromisoformat(data["published"]), data["split"], data["text"],
@@ -247,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="heldout",
-                        choices=("heldout", "heldout2", "tune", "all"))
+                        choices=("heldout", "heldout2", "heldout3", "tune", "all"))
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start timing")
     args = parser.parse_args(argv)
