@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python bench/bench_extract_real.py                 # held-out reports
     .venv/bin/python bench/bench_extract_real.py --split heldout2  # the second held-out set
-    .venv/bin/python bench/bench_extract_real.py --split heldout3  # the third (run once, at the end)
+    .venv/bin/python bench/bench_extract_real.py --split heldout3  # third set, scored once
     .venv/bin/python bench/bench_extract_real.py --split tune    # the tuning reports
     .venv/bin/python bench/bench_extract_real.py --split all -v  # all but heldout3, per report
 
