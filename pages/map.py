@@ -185,21 +185,30 @@ with detail_col:
                 records.history(store, str(selected["id"]))
 
 with st.container(key="no-print"):
-    # Totals and charts need the rows themselves: one copy of the incidents in view.
-    shown = frame.iloc[np.flatnonzero(result.mask)]
+    # Totals and charts work on the masks (no copy of the incidents in view), cached
+    # per dataset and view; only the tab on screen is computed.
     dates = (state.date_from, state.date_to) \
         if state.date_from is not None and state.date_to is not None else None
-    tabs = st.tabs(["Totals", "Over time", "By area", "Compare periods"])
-    with tabs[0]:
-        totals.totals_panel(shown)
-    with tabs[1]:
-        totals.time_panel(shown, dates)
-    with tabs[2]:
-        totals.area_panel(shown, data.areas)
-    with tabs[3]:
-        span = (domain.date_min, domain.date_max) if domain.date_min is not None \
-            and domain.date_max is not None else None
-        totals.compare_panel(frame.iloc[np.flatnonzero(others)], dates, span)
+    if state.compare is not None and totals.TAB_KEY not in st.session_state:
+        st.session_state[totals.TAB_KEY] = totals.TABS[3]  # a link with a comparison
+    tabs = st.tabs(list(totals.TABS), key=totals.TAB_KEY, on_change="rerun")
+    opened = totals.open_tab(tabs)
+    if opened == "Totals":
+        with tabs[0]:
+            totals.totals_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask))
+    elif opened == "Over time":
+        with tabs[1]:
+            totals.time_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask), dates)
+    elif opened == "By area":
+        with tabs[2]:
+            totals.area_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask),
+                              data.areas)
+    else:
+        with tabs[3]:
+            span = (domain.date_min, domain.date_max) if domain.date_min is not None \
+                and domain.date_max is not None else None
+            totals.compare_panel(map_data.ViewTotals(frame, domain.fingerprint, others),
+                                 dates, span)
 
 st.subheader(f"Incidents in view ({n_shown:,})")
 page = incident_list.page_number(TABLE_KEY, n_shown, PAGE_SIZE)

@@ -78,6 +78,22 @@ def test_a_comparison_period_from_a_link_is_shown_beside_the_dates():
     assert "**2017-10-01 to 2017-10-12**" in labels
     assert "**2017-09-20 to 2017-09-30**" in labels
     assert any("runs past the data" in w.value for w in at.warning)
-    incidents = [m.value for m in at.metric if m.label == "Incidents"]
-    assert incidents[1:] == ["2", "1"]  # after the view's own total
+    # The link opens on the comparison tab; the other tabs are not computed.
+    assert [m.value for m in at.metric if m.label == "Incidents"] == ["2", "1"]
     assert at.query_params.get("compare") == ["2017-09-20", "2017-09-30"]
+
+
+def test_only_the_tab_on_screen_is_computed_and_another_opens_on_demand():
+    at = _run({"admin1": ["SY11"], "d": ["2017-10-01", "2017-10-31"]})
+    assert _metrics(at)["Incidents"] == "2"
+    assert not [s for s in at.selectbox if s.label in ("Split by", "Areas")]
+    at.session_state["totals_tab"] = "By area"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Incidents" not in _metrics(at)
+    assert [s.label for s in at.selectbox if s.label == "Areas"] == ["Areas"]
+    by_area = at.dataframe[0].value
+    assert by_area.set_index("area").loc["Ar-Raqqa", "incidents"] == 2
+    at.session_state["totals_tab"] = "Over time"
+    at.run()
+    assert [s.value for s in at.selectbox if s.label == "Split by"] == ["event_type"]

@@ -15,6 +15,15 @@ from geo.render.table import date_order
 from geo.view.filters import FilterContext, apply_view
 from geo.view.state import ViewState
 from geo.view.timeline import TimelineColumns, timeline_columns, timeline_counts
+from geo.view.totals import Totals
+from geo.view.totals_index import (
+    TotalsColumns,
+    area_stats_of,
+    compare_periods_of,
+    time_series_of,
+    totals_columns,
+    totals_of,
+)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -51,6 +60,25 @@ def _undated_mask(
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
+def _totals_columns(fingerprint: str, _incidents: pd.DataFrame) -> TotalsColumns:
+    return totals_columns(_incidents)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _view_total(
+    fingerprint: str, mask_key: str, what: str, args: tuple, _columns: TotalsColumns,
+    _mask: np.ndarray,
+) -> Totals | pd.DataFrame:
+    if what == "totals":
+        return totals_of(_columns, _mask)
+    if what == "areas":
+        return area_stats_of(_columns, _mask, *args)
+    if what == "time":
+        return time_series_of(_columns, _mask, *args)
+    return compare_periods_of(_columns, _mask, *args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _order(fingerprint: str, _incidents: pd.DataFrame) -> np.ndarray:
     return date_order(_incidents)
 
@@ -80,6 +108,62 @@ def position(incidents: pd.DataFrame, fingerprint: str, incident_id: str | None)
     return int(found)
 
 
+def _digest(mask: np.ndarray) -> str:
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).hexdigest()
+
+
+class ViewTotals:
+    """Totals and charts' tables of the incidents in one mask, computed over per-dataset
+    arrays (never a copy of the rows) and cached per dataset, mask and question for
+    every session: an unchanged view recomputes nothing.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        The dataset's incident frame.
+    fingerprint : str
+        The dataset's fingerprint.
+    mask : numpy.ndarray of bool
+        The incidents to total.
+    """
+
+    def __init__(self, incidents: pd.DataFrame, fingerprint: str, mask: np.ndarray) -> None:
+        self.columns = _totals_columns(fingerprint, incidents)
+        self.mask = mask
+        self.count = int(np.count_nonzero(mask))
+        self._fingerprint = fingerprint
+        self._key = _digest(mask)
+
+    def _get(self, what: str, *args: object) -> Totals | pd.DataFrame:
+        return _view_total(self._fingerprint, self._key, what, args, self.columns, self.mask)
+
+    def totals(self) -> Totals:
+        """See :func:`geo.view.totals_index.totals_of`."""
+        out = self._get("totals")
+        assert isinstance(out, Totals)
+        return out
+
+    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
+        """See :func:`geo.view.totals_index.area_stats_of`."""
+        return pd.DataFrame(self._get("areas", level, claimant))
+
+    def time_series(self, freq: str, by: str) -> pd.DataFrame:
+        """See :func:`geo.view.totals_index.time_series_of`."""
+        return pd.DataFrame(self._get("time", freq, by))
+
+    def compare(self, periods: tuple[tuple[date, date], ...], by: tuple[str, ...]) -> pd.DataFrame:
+        """See :func:`geo.view.totals_index.compare_periods_of`."""
+        return pd.DataFrame(self._get("compare", periods, by))
+
+    def present(self, column: str) -> list[str]:
+        """The non-empty values of ``column`` among the incidents, sorted."""
+        if not self.columns.has(column):
+            return []
+        coded = self.columns.codes(column)
+        seen = np.bincount(coded.codes[self.mask], minlength=len(coded.names)) > 0
+        return [str(n) for n, s in zip(coded.names, seen, strict=True) if s and n != ""]
+
+
 def timeline(
     incidents: pd.DataFrame, fingerprint: str, mask: np.ndarray, window: tuple[date, date]
 ) -> pd.DataFrame:
@@ -88,8 +172,7 @@ def timeline(
     Cached per dataset, set of incidents (a digest of the mask) and window, for
     every session: a rerun whose filters did not change costs a digest.
     """
-    digest = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).hexdigest()
-    return _timeline(fingerprint, digest, window,
+    return _timeline(fingerprint, _digest(mask), window,
                      _timeline_columns(fingerprint, incidents), mask)
 
 

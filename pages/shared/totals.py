@@ -2,14 +2,17 @@
 events and deaths over time by type, a choropleth per admin area, and two periods side
 by side.
 
-The numbers come from :mod:`geo.view.totals` (figures of different claimants are never
-added together); the charts from :mod:`geo.render.charts`. This module only lays
-them out.
+The numbers come from :mod:`geo.view.totals_index` over the mask of the incidents in
+view (figures of different claimants are never added together; nothing copies the
+rows), cached per dataset and view by :class:`pages.shared.map_data.ViewTotals`; the
+charts from :mod:`geo.render.totals_charts`. This module only lays them out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -24,11 +27,27 @@ from geo.render.totals_charts import (
     figure_text,
     period_chart,
 )
-from geo.view.totals import FIGURES, area_stats, compare_periods, time_series, totals
+from geo.view.totals import FIGURES
 from pages.shared.analyst_state import COMPARE, COMPARE_ON
+from pages.shared.map_data import ViewTotals
+
+TABS = ("Totals", "Over time", "By area", "Compare periods")
+"""The tabs of totals and charts under the map."""
+TAB_KEY = "totals_tab"
 
 _FIGURE_LABELS = {"killed": "Killed", "injured": "Injured", "casualties": "Dead and injured",
                   "civilian_deaths": "Civilian deaths"}
+
+
+def open_tab(tabs: Sequence[Any]) -> str:
+    """The tab on screen (a link with a comparison period opens on "Compare periods").
+
+    Call right after ``st.tabs(TABS, key=TAB_KEY, on_change="rerun")``.
+    """
+    for label, tab in zip(TABS, tabs, strict=True):
+        if tab.open:
+            return label
+    return TABS[0]
 
 
 def _figure_rows(table: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -48,9 +67,9 @@ def _figure_rows(table: pd.DataFrame, key: str) -> pd.DataFrame:
     return out
 
 
-def totals_panel(shown: pd.DataFrame) -> None:
+def totals_panel(shown: ViewTotals) -> None:
     """Incidents and deaths of the view, as ranges, by claimant and by claim status."""
-    result = totals(shown)
+    result = shown.totals()
     claimants = result.claimants
     cols = st.columns(3)
     cols[0].metric("Incidents", f"{result.incidents:,}")
@@ -80,17 +99,14 @@ def totals_panel(shown: pd.DataFrame) -> None:
                "claimants shows no death figure (see the claimants above).")
 
 
-def _categories(frame: pd.DataFrame) -> list[str]:
-    present = []
-    for column in CATEGORY_LABELS:
-        if column in frame and (frame[column].fillna("").astype(str) != "").any():
-            present.append(column)
+def _categories(shown: ViewTotals) -> list[str]:
+    present = [column for column in CATEGORY_LABELS if shown.present(column)]
     return present or ["event_type"]
 
 
-def time_panel(shown: pd.DataFrame, span: tuple[date, date] | None) -> None:
+def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     """Stacked charts of events and deaths over time, by a category of the data."""
-    if shown["date_start"].notna().sum() == 0:
+    if not shown.columns.dated(shown.mask):
         st.caption("No incident in view has a known date.")
         return
     categories = _categories(shown)
@@ -100,7 +116,7 @@ def time_panel(shown: pd.DataFrame, span: tuple[date, date] | None) -> None:
     default = auto_frequency(span)
     freq = cols[1].selectbox("Per", ["day", "week", "month", "year"], key="chart-freq",
                              index=["day", "week", "month", "year"].index(default))
-    series = time_series(shown, freq, by)
+    series = shown.time_series(freq, by)
     st.altair_chart(events_chart(series, by, freq), width="stretch")
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
     if claimants.empty:
@@ -112,7 +128,7 @@ def time_panel(shown: pd.DataFrame, span: tuple[date, date] | None) -> None:
                     width="stretch")
 
 
-def area_panel(shown: pd.DataFrame, areas: AdminAreas | None) -> None:
+def area_panel(shown: ViewTotals, areas: AdminAreas | None) -> None:
     """Incidents or deaths per governorate or district, as a choropleth and a table."""
     if not areas:
         st.caption("No admin boundaries are configured (INCIDENT_MAP_ADMIN).")
@@ -121,7 +137,7 @@ def area_panel(shown: pd.DataFrame, areas: AdminAreas | None) -> None:
     levels = [lvl for lvl in (1, 2) if lvl in areas.levels]
     level = cols[0].selectbox("Areas", levels, key="area-level",
                               format_func=lambda lvl: "governorates" if lvl == 1 else "districts")
-    claimant_list = sorted(shown["claimant"].unique()) if "claimant" in shown else []
+    claimant_list = shown.present("claimant")
     claimant = None
     if claimant_list:
         claimant = cols[2].selectbox(
@@ -134,13 +150,13 @@ def area_panel(shown: pd.DataFrame, areas: AdminAreas | None) -> None:
                                                        "killed_min": "killed (low)",
                                                        "killed_max": "killed (high)",
                                                        "civilian_deaths": "civilian deaths"}[m])
-    counts = area_stats(shown, level)
-    deaths = area_stats(shown, level, claimant) if claimant else counts
+    counts = shown.areas(level)
+    deaths = shown.areas(level, claimant) if claimant else counts
     stats = counts[["pcode", "name", "incidents"]].merge(
         deaths.drop(columns=["name", "incidents", "claimants"], errors="ignore"),
         on="pcode", how="left")
     st.altair_chart(area_chart(areas.levels[level], stats, measure), width="stretch")
-    outside = len(shown) - int(counts["incidents"].sum())
+    outside = shown.count - int(counts["incidents"].sum())
     if outside:
         st.caption(f"{outside:,} incident{'s' if outside != 1 else ''} in view lie in no "
                    "area of this level (located only to a country, or outside the boundaries).")
@@ -157,13 +173,13 @@ def _default_period(first: date, last: date, span: tuple[date, date]) -> tuple[d
 
 
 def compare_panel(
-    others: pd.DataFrame, selected: tuple[date, date] | None, span: tuple[date, date] | None,
+    others: ViewTotals, selected: tuple[date, date] | None, span: tuple[date, date] | None,
 ) -> None:
     """Two periods side by side: the selected dates and another one the analyst picks.
 
     Parameters
     ----------
-    others : pandas.DataFrame
+    others : ViewTotals
         The incidents every filter but the dates lets through.
     selected : tuple of date or None
         The dates selected on the timeline.
@@ -184,8 +200,8 @@ def compare_panel(
     if not ss.get(COMPARE_ON) or not isinstance(other, list | tuple) or len(other) != 2:
         st.caption("Pick a second period to see it beside the selected dates.")
         return
-    periods = [selected, (min(other), max(other))]
-    table = compare_periods(others, periods, by=("claimant",))
+    periods = (selected, (min(other), max(other)))
+    table = others.compare(periods, ("claimant",))
     columns = st.columns(2)
     for column, (first, last) in zip(columns, periods, strict=True):
         label = f"{first.isoformat()} to {last.isoformat()}"
@@ -194,5 +210,5 @@ def compare_panel(
             st.markdown(f"**{label}**")
             st.metric("Incidents", f"{int(part['incidents'].sum()):,}")
             st.dataframe(_figure_rows(part, "claimant"), hide_index=True, width="stretch")
-    by_type = compare_periods(others, periods, by=("event_type",))
+    by_type = others.compare(periods, ("event_type",))
     st.altair_chart(period_chart(by_type, "event_type"), width="stretch")

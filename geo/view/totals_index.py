@@ -1,0 +1,296 @@
+"""Totals of the incidents in a mask, from per-dataset arrays: no copy of the rows.
+
+:mod:`geo.view.totals` totals a frame of incidents; at a million incidents in view,
+taking those rows out of the shared frame and grouping them by text columns costs
+seconds per rerun. Here the figures and the grouping columns are turned once per
+dataset into NumPy arrays (:class:`TotalsColumns`: casualty figures as numbers,
+categories as integer codes, dates as day numbers), and every total of a view is a
+few :func:`numpy.bincount` calls over the row positions the view's mask selects.
+
+The results are the same tables :mod:`geo.view.totals` gives (same columns, same
+rules: figures of different claimants are never added together, a figure no
+incident gives is NA, an incident without a figure is counted as unknown).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from geo.view.totals import FIGURE_COLUMNS, FIGURES, FREQUENCIES, Totals
+
+_NO_DAY = np.iinfo(np.int64).min
+"""Day number of an undated incident."""
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """One grouping column as integer codes and the text of each code (sorted)."""
+
+    codes: np.ndarray
+    names: np.ndarray
+
+
+@dataclass(frozen=True)
+class TotalsColumns:
+    """Per-incident arrays the totals add up, aligned with the incident frame.
+
+    Built once per dataset by :func:`totals_columns`; grouping columns are coded
+    the first time a total asks for them.
+
+    Attributes
+    ----------
+    values : dict
+        ``<figure>`` -> (low, high) as float32 with 0 where unknown, for each of
+        :data:`geo.view.totals.FIGURES` (civilian deaths: low = high).
+    unknown : dict
+        ``<figure>`` -> bool array, True where the incident gives no figure.
+    start, end : numpy.ndarray of int64
+        First and last day of each incident, as days since 1970-01-01 (undated:
+        the smallest int64).
+    """
+
+    values: dict[str, tuple[np.ndarray, np.ndarray]]
+    unknown: dict[str, np.ndarray]
+    start: np.ndarray
+    end: np.ndarray
+    _frame: pd.DataFrame = field(repr=False, compare=False)
+    _codes: dict[str, _Codes] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def dated(self, mask: np.ndarray) -> bool:
+        """Whether any incident in ``mask`` has a known date."""
+        return bool(np.any(mask & (self.start != _NO_DAY)))
+
+    def has(self, column: str) -> bool:
+        """Whether the incident frame has ``column``."""
+        return column in self._frame
+
+    def codes(self, column: str) -> _Codes:
+        """The column as integer codes over its sorted text values (coded once)."""
+        found = self._codes.get(column)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._codes.get(column)
+            if found is None:
+                text = self._frame[column].fillna("").astype(str).to_numpy(dtype=object)
+                codes, names = pd.factorize(text, sort=True)
+                found = _Codes(codes.astype(np.int32), np.asarray(names, dtype=object))
+                self._codes[column] = found
+        return found
+
+    def first_values(self, key: str, column: str) -> np.ndarray:
+        """For each code of ``key``, the text of ``column`` at its first incident."""
+        coded = self.codes(key)
+        first = np.full(len(coded.names), -1, dtype=np.int64)
+        positions = np.arange(len(coded.codes))[::-1]
+        first[coded.codes[::-1]] = positions
+        values = self._frame[column].fillna("").astype(str).to_numpy(dtype=object)
+        return np.asarray([values[p] if p >= 0 else "" for p in first], dtype=object)
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    days = pd.to_datetime(values).to_numpy(dtype="datetime64[D]")
+    out = days.astype(np.int64)
+    out[np.isnat(days)] = _NO_DAY
+    return out
+
+
+def _figure(frame: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray, np.ndarray]:
+    if low not in frame:
+        empty = np.full(len(frame), np.nan)
+        return empty, empty
+    lo = pd.to_numeric(frame[low], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    hi = pd.to_numeric(frame[high], errors="coerce").to_numpy(dtype=float, na_value=np.nan) \
+        if high in frame else lo
+    return np.where(np.isnan(lo), hi, lo), np.where(np.isnan(hi), lo, hi)
+
+
+def totals_columns(incidents: pd.DataFrame) -> TotalsColumns:
+    """The arrays the totals of any view of ``incidents`` add up.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        The dataset's incident frame, with ``claimant`` (see
+        :func:`geo.geocoding.join.to_geodataframe`). It is kept (not copied) to
+        code grouping columns on first use: do not change it.
+
+    Returns
+    -------
+    TotalsColumns
+    """
+    values, unknown = {}, {}
+    for name, low, high in FIGURES:
+        lo, hi = _figure(incidents, low, high)
+        missing = np.isnan(lo)
+        unknown[name] = missing
+        values[name] = (np.where(missing, 0, lo).astype(np.float32),
+                        np.where(missing, 0, hi).astype(np.float32))
+    return TotalsColumns(values, unknown, _days(incidents["date_start"]),
+                         _days(incidents["date_end"]), incidents)
+
+
+def _table(
+    columns: TotalsColumns, positions: np.ndarray, keys: Sequence[_Codes], names: Sequence[str],
+) -> pd.DataFrame:
+    """:func:`geo.view.totals.figure_table` over the incidents at ``positions``."""
+    out_columns = [*names, "incidents", *FIGURE_COLUMNS]
+    if not len(positions):
+        return pd.DataFrame(columns=out_columns)
+    sizes = tuple(max(1, len(k.names)) for k in keys)
+    group = np.ravel_multi_index(tuple(k.codes[positions] for k in keys), sizes) \
+        if keys else np.zeros(len(positions), dtype=np.int64)
+    n_groups = int(np.prod(sizes)) if keys else 1
+    count = np.bincount(group, minlength=n_groups)
+    present = np.flatnonzero(count)
+    table: dict[str, object] = {}
+    if keys:
+        index = np.unravel_index(present, sizes)
+        for key, name, at in zip(keys, names, index, strict=True):
+            table[name] = key.names[at]
+    table["incidents"] = count[present]
+    for name, _, _ in FIGURES:
+        lo, hi = columns.values[name]
+        unknown = np.bincount(group, weights=columns.unknown[name][positions],
+                              minlength=n_groups)[present].astype(int)
+        none = unknown == count[present]
+        sums = [np.bincount(group, weights=v[positions], minlength=n_groups)[present]
+                for v in ((lo,) if name == "civilian_deaths" else (lo, hi))]
+        figures = [pd.array(np.round(s), dtype="Int64") for s in sums]
+        for figure in figures:
+            figure[none] = pd.NA
+        if name == "civilian_deaths":
+            table["civilian_deaths"] = figures[0]
+            table["civilian_deaths_unknown"] = unknown
+        else:
+            table[f"{name}_min"], table[f"{name}_max"] = figures
+            table[f"{name}_unknown"] = unknown
+    frame = pd.DataFrame(table)[out_columns]
+    if names:  # the order figure_table gives: sorted by the groups' text
+        frame = frame.sort_values(list(names), kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def _mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> pd.DataFrame:
+    """Insert ``claimants`` per ``key`` at column ``at``; NA figures where several."""
+    table = table.copy()
+    table.insert(at, "claimants", table[key].map(claimants).fillna(0).astype(int))
+    mixed = (table["claimants"] > 1).to_numpy()
+    for column in FIGURE_COLUMNS:
+        if not column.endswith("_unknown"):
+            table.loc[mixed, column] = pd.NA
+    return table
+
+
+def totals_of(columns: TotalsColumns, mask: np.ndarray) -> Totals:
+    """:func:`geo.view.totals.totals` of the incidents in ``mask``.
+
+    Parameters
+    ----------
+    columns : TotalsColumns
+    mask : numpy.ndarray of bool
+        The incidents to total, aligned with the frame ``columns`` was built from.
+
+    Returns
+    -------
+    Totals
+    """
+    positions = np.flatnonzero(mask)
+    claimant, status = columns.codes("claimant"), columns.codes("claim_status")
+    breakdown = _table(columns, positions, [claimant, status], ["claimant", "claim_status"])
+    by_claimant = _table(columns, positions, [claimant], ["claimant"])
+    by_status = _table(columns, positions, [status], ["claim_status"])
+    counts = breakdown.groupby("claim_status")["claimant"].nunique()
+    by_status = _mixed(by_status, "claim_status", counts, 2) if len(positions) else \
+        by_status.assign(claimants=pd.Series(dtype=int))[
+            ["claim_status", "incidents", "claimants", *FIGURE_COLUMNS]]
+    return Totals(len(positions), by_claimant, by_status, breakdown)
+
+
+def area_stats_of(
+    columns: TotalsColumns, mask: np.ndarray, level: int = 1, claimant: str | None = None,
+) -> pd.DataFrame:
+    """:func:`geo.view.totals.area_stats` of the incidents in ``mask``."""
+    code, name = f"adm{level}_pcode", f"adm{level}_name"
+    out = ["pcode", "name", "incidents", "claimants", *FIGURE_COLUMNS]
+    if not columns.has(code):
+        return pd.DataFrame(columns=out)
+    area = columns.codes(code)
+    keep = mask & (area.names[area.codes] != "") if len(area.names) else mask
+    claimants = columns.codes("claimant")
+    if claimant is not None:
+        keep = keep & (claimants.names[claimants.codes] == claimant)
+    positions = np.flatnonzero(keep)
+    table = _table(columns, positions, [area], ["pcode"])
+    if not len(positions):
+        return table.assign(name=pd.Series(dtype=str), claimants=pd.Series(dtype=int))[out]
+    names = dict(zip(area.names, columns.first_values(code, name), strict=True))
+    table.insert(1, "name", table["pcode"].map(names))
+    pairs = pd.DataFrame({"pcode": area.codes[positions], "c": claimants.codes[positions]})
+    per_area = pairs.drop_duplicates().groupby("pcode").size()
+    per_area.index = area.names[per_area.index.to_numpy()]
+    return _mixed(table, "pcode", per_area, 3)[out].reset_index(drop=True)
+
+
+def _periods(days: np.ndarray, freq: str) -> np.ndarray:
+    """First day (as datetime64[D]) of the period each day falls in."""
+    day = days.astype("datetime64[D]")
+    if freq == "day":
+        return day
+    if freq == "week":  # pandas' W-MON: weeks ending on Monday, starting on Tuesday
+        return (days - (days + 2) % 7).astype("datetime64[D]")
+    unit = "M" if freq == "month" else "Y"
+    return day.astype(f"datetime64[{unit}]").astype("datetime64[D]")
+
+
+def time_series_of(
+    columns: TotalsColumns, mask: np.ndarray, freq: str = "month", by: str = "event_type",
+) -> pd.DataFrame:
+    """:func:`geo.view.totals.time_series` of the incidents in ``mask``."""
+    if freq not in FREQUENCIES:
+        raise ValueError(f"freq must be one of {', '.join(FREQUENCIES)}, not {freq!r}")
+    if not columns.has(by):
+        raise ValueError(f"no column {by!r} to split by")
+    out = ["period", by, "claimant", "incidents", *FIGURE_COLUMNS]
+    positions = np.flatnonzero(mask & (columns.start != _NO_DAY))
+    if not len(positions):
+        return pd.DataFrame(columns=out)
+    period_days = _periods(columns.start[positions], freq)
+    names, codes = np.unique(period_days, return_inverse=True)
+    full = np.zeros(len(columns), dtype=np.int32)
+    full[positions] = codes
+    period = _Codes(full, names)
+    table = _table(columns, positions, [period, columns.codes(by), columns.codes("claimant")],
+                   ["period", by, "claimant"])
+    table["period"] = pd.to_datetime(table["period"]).dt.date
+    return table[out].sort_values(["period", by, "claimant"]).reset_index(drop=True)
+
+
+def compare_periods_of(
+    columns: TotalsColumns, mask: np.ndarray, periods: Sequence[tuple[date, date]],
+    by: Sequence[str] = ("claimant",),
+) -> pd.DataFrame:
+    """:func:`geo.view.totals.compare_periods` of the incidents in ``mask``."""
+    tables = []
+    undated = columns.start == _NO_DAY
+    for start, end in periods:
+        lo = np.datetime64(start, "D").astype(np.int64)
+        hi = np.datetime64(end, "D").astype(np.int64)
+        inside = mask & ~undated & (columns.start <= hi) & (columns.end >= lo)
+        table = _table(columns, np.flatnonzero(inside), [columns.codes(c) for c in by],
+                       list(by))
+        table.insert(0, "period", f"{start.isoformat()} to {end.isoformat()}")
+        tables.append(table)
+    if not tables:
+        return pd.DataFrame(columns=["period", *by, "incidents", *FIGURE_COLUMNS])
+    return pd.concat(tables, ignore_index=True)
