@@ -83,6 +83,13 @@ class Settings:
         Largest total uncompressed size of an XLSX archive read.
     xlsx_max_ratio : int
         Largest compression ratio of any member of an XLSX archive (zip bombs).
+    query_mode : str
+        ``INCIDENT_MAP_QUERY_MODE``: ``frame`` (the map page works on a shared frame of
+        the whole store), ``store`` (with PostGIS, it asks the database for what is in
+        view) or ``auto`` (store-driven above ``store_query_above`` incidents).
+    store_query_above : int
+        ``INCIDENT_MAP_STORE_QUERY_ABOVE``: incidents in a PostGIS store above which
+        ``auto`` asks the database.
     """
 
     tiles: str = DEFAULT_TILES
@@ -108,6 +115,8 @@ class Settings:
     worker_cpu_seconds: int = 300
     xlsx_max_unpacked_mb: int = 256
     xlsx_max_ratio: int = 200
+    query_mode: str = "auto"
+    store_query_above: int = 250_000
 
 
 def load_settings() -> Settings:
@@ -122,8 +131,9 @@ def load_settings() -> Settings:
         ``INCIDENT_MAP_CALIBRATION``, ``INCIDENT_DB``, ``INCIDENT_MAP_SEED``,
         ``INCIDENT_MAP_ROLES``, ``INCIDENT_MAP_MAX_UPLOAD_MB``,
         ``INCIDENT_MAP_WORKER_MEMORY_MB``, ``INCIDENT_MAP_WORKER_CPU_SECONDS``,
-        ``INCIDENT_MAP_XLSX_MAX_UNPACKED_MB`` and ``INCIDENT_MAP_XLSX_MAX_RATIO`` override
-        the defaults.
+        ``INCIDENT_MAP_XLSX_MAX_UNPACKED_MB``, ``INCIDENT_MAP_XLSX_MAX_RATIO``,
+        ``INCIDENT_MAP_QUERY_MODE`` and ``INCIDENT_MAP_STORE_QUERY_ABOVE`` override the
+        defaults.
     """
     base = Settings()
     return Settings(
@@ -155,7 +165,21 @@ def load_settings() -> Settings:
             "INCIDENT_MAP_XLSX_MAX_UNPACKED_MB", base.xlsx_max_unpacked_mb
         ),
         xlsx_max_ratio=_int_from_env("INCIDENT_MAP_XLSX_MAX_RATIO", base.xlsx_max_ratio),
+        query_mode=_query_mode_from_env(),
+        store_query_above=_int_from_env("INCIDENT_MAP_STORE_QUERY_ABOVE",
+                                        base.store_query_above),
     )
+
+
+_QUERY_MODES = ("frame", "store", "auto")
+
+
+def _query_mode_from_env() -> str:
+    value = (os.environ.get("INCIDENT_MAP_QUERY_MODE") or "auto").strip().lower()
+    if value not in _QUERY_MODES:
+        raise ValueError(f"INCIDENT_MAP_QUERY_MODE must be one of {', '.join(_QUERY_MODES)}, "
+                         f"not {value!r}")
+    return value
 
 
 def _seed_from_env() -> bool:

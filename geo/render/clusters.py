@@ -349,6 +349,29 @@ def merge_close(cell: np.ndarray, x: np.ndarray, y: np.ndarray, distance: float)
     count = np.bincount(cell, minlength=k)
     cx = np.bincount(cell, x, minlength=k) / np.maximum(count, 1)
     cy = np.bincount(cell, y, minlength=k) / np.maximum(count, 1)
+    return merge_centres(count, cx, cy, distance)[cell]
+
+
+def merge_centres(
+    count: np.ndarray, cx: np.ndarray, cy: np.ndarray, distance: float
+) -> np.ndarray:
+    """The merged cell of each grid cell, from cell sizes and centres (see :func:`merge_close`).
+
+    Parameters
+    ----------
+    count : numpy.ndarray of int
+        Incidents per cell.
+    cx, cy : numpy.ndarray of float
+        Centre of each cell (mean pixel coordinates of its incidents).
+    distance : float
+        In pixels.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Merged cell 0..m-1 of each cell.
+    """
+    k = len(count)
     centres = shapely.points(cx, cy)
     near, other = shapely.STRtree(centres).query(centres, predicate="dwithin", distance=distance)
     order = np.argsort(near, kind="stable")
@@ -363,7 +386,7 @@ def merge_close(cell: np.ndarray, x: np.ndarray, y: np.ndarray, distance: float)
         label[neighbours[label[neighbours] < 0]] = groups
         label[c] = groups
         groups += 1
-    return label[cell]
+    return label
 
 
 def _extreme(values: np.ndarray, groups: np.ndarray, k: int, how: str) -> np.ndarray:

@@ -137,6 +137,15 @@ class PostGISStore(IncidentStore):
             self._local.conn = conn
         return conn
 
+    def connection(self) -> psycopg.Connection:
+        """This thread's connection (autocommit), for the read queries of
+        :mod:`geo.store.pg_query`."""
+        return self._conn()
+
+    def table(self, name: str) -> sql.Composed:
+        """The schema-qualified name of one of the store's tables."""
+        return self._t[name]
+
     def _unavailable(self, exc: psycopg.Error) -> StoreUnavailable:
         """A database error as what it means for the analyst."""
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -1,0 +1,90 @@
+"""Aggregates of the map from grid cells counted in the database.
+
+:meth:`geo.store.pg_query.PostGISQuery.cells` groups the view's incidents by screen
+cell in SQL; :func:`aggregates_from_cells` joins close cells as
+:func:`geo.render.clusters.merge_close` does and gives the same
+:class:`~geo.render.clusters.Aggregates` the frame path draws, so the layer code
+(:mod:`geo.render.aggregate_layer`) is the same for both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.render.clusters import AGGREGATE_BELOW_ZOOM, MERGE_PIXELS, Aggregates, merge_centres
+from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
+
+_MIN = ("south", "west", "killed_lo", "injured_lo", "casualties_lo", "date_from")
+_MAX = ("north", "east", "killed_hi", "injured_hi", "casualties_hi", "date_to")
+_SUM = ("count", "px", "py", "places", "killed_known", "injured_known", "casualties_known")
+
+
+def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
+    """What the map draws, from per-cell figures.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Output of :meth:`geo.store.pg_query.PostGISQuery.cells` at ``zoom``.
+    zoom : int
+
+    Returns
+    -------
+    Aggregates
+    """
+    n_types, n_claims = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
+    count = cells["count"].to_numpy(dtype=float)
+    if zoom < AGGREGATE_BELOW_ZOOM and len(cells):
+        cx = cells["px"].to_numpy(dtype=float) / count
+        cy = cells["py"].to_numpy(dtype=float) / count
+        label = merge_centres(count.astype(np.int64), cx, cy, MERGE_PIXELS)
+    else:
+        label = np.arange(len(cells), dtype=np.int64)
+    merged = _merge(cells, label)
+    multi = merged["places"] > 1
+    many = merged[multi].reset_index(drop=True)
+    types = many[[f"t{i}" for i in range(n_types)]].to_numpy(dtype=int)
+    claims = many[[f"c{i}" for i in range(n_claims)]].to_numpy(dtype=int)
+    out = pd.DataFrame({
+        "lat": many["lat"], "lon": many["lon"], "south": many["south"],
+        "north": many["north"], "west": many["west"], "east": many["east"],
+        "count": many["count"].astype(np.int64), "places": many["places"].astype(np.int64),
+    })
+    for name in ("killed", "injured", "casualties"):
+        out[f"{name}_lo"] = many[f"{name}_lo"]
+        out[f"{name}_hi"] = many[f"{name}_hi"]
+        out[f"{name}_known"] = many[f"{name}_known"].astype(np.int64)
+    out["date_from"] = many["date_from"]
+    out["date_to"] = many["date_to"]
+    single = merged[~multi].reset_index(drop=True)
+    places = pd.DataFrame({
+        "lat": single["south"], "lon": single["west"],
+        "count": single["count"].astype(np.int64),
+        "type": np.where(single["type_min"] == single["type_max"], single["type_min"],
+                         len(EVENT_TYPES)).astype(np.int64),
+        "precision": single["precision"].astype(np.int64),
+        "uncertainty": single["uncertainty"].astype(float),
+        "figure": single["figure"].astype(float),
+        "label": single["label"].astype(str),
+    })
+    total = int(count.sum()) if len(cells) else 0
+    return Aggregates(out, types, claims, places, total, zoom)
+
+
+def _merge(cells: pd.DataFrame, label: np.ndarray) -> pd.DataFrame:
+    """Cells joined by ``label``: sums, extremes, weighted means (in label order)."""
+    frame = cells.copy()
+    frame["_group"] = label
+    frame["_wlat"] = frame["lat"] * frame["count"]
+    frame["_wlon"] = frame["lon"] * frame["count"]
+    counts = [c for c in frame.columns if c[:1] in "tc" and c[1:].isdigit()]
+    spec: dict[str, str] = {c: "min" for c in _MIN}
+    spec.update({c: "max" for c in _MAX})
+    spec.update({c: "sum" for c in (*_SUM, *counts, "_wlat", "_wlon", "figure")})
+    spec.update({"type_min": "min", "type_max": "max", "precision": "max",
+                 "uncertainty": "max", "label": "first"})
+    grouped = frame.groupby("_group", sort=True).agg(spec)
+    grouped["lat"] = grouped["_wlat"] / grouped["count"]
+    grouped["lon"] = grouped["_wlon"] / grouped["count"]
+    return grouped.reset_index(drop=True)

@@ -1,0 +1,175 @@
+"""Store-driven queries: what a view shows, asked of the database instead of a frame.
+
+A :class:`QueryFilter` holds the filters of a map view that SQL can evaluate (dates,
+event types, claim statuses, location precision, admin areas, casualty ranges, UCDP's
+type of violence, a drawn area, map bounds). :func:`where_clauses` turns it into one
+SQL condition per filter, with the same meaning as :func:`geo.view.filters.apply_view`
+has over the frame (an incident interval overlapping the dates, undated incidents
+passing the date filter, a casualty range meeting the selected one ...).
+
+The filters SQL does not evaluate here (free-text search over every field, actor,
+source and the source's own types, which match normalised spellings) are left to the
+caller, which must say on the page that they are not applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import shapely
+from psycopg import sql
+from shapely.geometry import Polygon as ShapelyPolygon
+
+from geo.vocab import COORD_DECIMALS, PRECISION_RADIUS_KM
+
+Range = tuple[int | None, int | None]
+"""Inclusive count range; None on a side is open (as :data:`geo.view.params.Range`)."""
+
+#: Casualty range filters: (QueryFilter field, filter name, low column, high column).
+RANGES: tuple[tuple[str, str, str, str], ...] = (
+    ("killed", "killed", "killed_min", "killed_max"),
+    ("injured", "injured", "injured_min", "injured_max"),
+    ("civilian_deaths", "civilian deaths", "deaths_civilians", "deaths_civilians"),
+)
+
+DRAWN_SQL = "(geom IS NOT NULL AND coalesce(geo_precision, 1) < 4)"
+"""An incident drawn on the map: it has coordinates and is located better than a country."""
+
+PLACE_LAT_SQL = f"round(latitude::numeric, {COORD_DECIMALS})::double precision"
+PLACE_LON_SQL = f"round(longitude::numeric, {COORD_DECIMALS})::double precision"
+"""The place key of a drawn incident: its coordinates rounded as the frame rounds them."""
+
+UNCERTAINTY_SQL = (
+    "round(1000 * coalesce(location_uncertainty_km::double precision, area_radius_km, "
+    "CASE coalesce(geo_precision, 1) "
+    + " ".join(f"WHEN {p} THEN {km}" for p, km in PRECISION_RADIUS_KM.items())
+    + " ELSE 0 END))"
+)
+"""Radius (m) a point may be off by: the source's, else its area's, else its precision's."""
+
+FIGURE_SQL = (
+    "coalesce(greatest(CASE WHEN coalesce(killed_max, killed_min, injured_max, injured_min) "
+    "IS NULL THEN NULL ELSE coalesce(killed_max, killed_min, 0) + "
+    "coalesce(injured_max, injured_min, 0) END, coalesce(casualties_max, casualties_min)), 0)"
+)
+"""Best single casualty figure, for marker size (as :func:`geo.render.layers.casualty_figure`)."""
+
+
+@dataclass(frozen=True)
+class QueryFilter:
+    """The filters of a view that the store evaluates.
+
+    Attributes
+    ----------
+    date_from, date_to : date or None
+        Inclusive day range; None (either) for every date. Undated incidents pass it.
+    include_undated : bool
+        False hides incidents without a date.
+    event_types, claim_statuses : tuple of str
+        Allowed values.
+    precisions : tuple of int
+        Allowed location precisions (incidents without one always pass).
+    admin1, admin2 : tuple of str
+        Governorate and district P-codes (empty: no area filter).
+    killed, injured, civilian_deaths : Range
+        Casualty ranges; ``(None, None)`` is no filter.
+    violence : tuple of int
+        UCDP type-of-violence codes (empty: no filter).
+    polygon : tuple of (lon, lat), optional
+        A drawn area; only incidents drawn inside it pass.
+    bbox : tuple of float, optional
+        ``(west, south, east, north)``; west > east crosses the antimeridian.
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    include_undated: bool = True
+    event_types: tuple[str, ...] = ()
+    claim_statuses: tuple[str, ...] = ()
+    precisions: tuple[int, ...] = (1, 2, 3, 4)
+    admin1: tuple[str, ...] = ()
+    admin2: tuple[str, ...] = ()
+    killed: Range = (None, None)
+    injured: Range = (None, None)
+    civilian_deaths: Range = (None, None)
+    violence: tuple[int, ...] = ()
+    polygon: tuple[tuple[float, float], ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+
+
+Clause = tuple[sql.Composable, list[object]]
+"""An SQL condition and its parameters."""
+
+
+def where_clauses(spec: QueryFilter) -> dict[str, Clause]:
+    """One SQL condition per active filter, named as :data:`geo.view.filters.FILTER_NAMES`.
+
+    Parameters
+    ----------
+    spec : QueryFilter
+
+    Returns
+    -------
+    dict
+        Filter name -> ``(condition, parameters)``; conditions never evaluate to NULL.
+    """
+    out: dict[str, Clause] = {}
+    if spec.date_from is not None and spec.date_to is not None:
+        out["date"] = (sql.SQL(
+            "(date_start IS NULL OR (date_start <= %s::date AND date_end >= %s::date))"),
+            [spec.date_to, spec.date_from])
+    if not spec.include_undated:
+        out["undated"] = (sql.SQL("date_start IS NOT NULL"), [])
+    out["event type"] = (sql.SQL("event_type = ANY(%s)"), [list(spec.event_types)])
+    out["claim status"] = (sql.SQL("claim_status = ANY(%s)"), [list(spec.claim_statuses)])
+    out["location precision"] = (
+        sql.SQL("(geo_precision IS NULL OR geo_precision = ANY(%s))"),
+        [[int(p) for p in spec.precisions]])
+    if spec.admin1:
+        out["governorate"] = (sql.SQL("coalesce(adm1_pcode, '') = ANY(%s)"), [list(spec.admin1)])
+    if spec.admin2:
+        out["district"] = (sql.SQL("coalesce(adm2_pcode, '') = ANY(%s)"), [list(spec.admin2)])
+    for attr, name, low, high in RANGES:
+        wanted: Range = getattr(spec, attr)
+        if wanted != (None, None):
+            out[name] = _range(low, high, wanted)
+    if spec.violence:
+        out["type of violence"] = (sql.SQL("coalesce(type_of_violence = ANY(%s), false)"),
+                                   [[int(v) for v in spec.violence]])
+    if spec.polygon:
+        shape = shapely.make_valid(ShapelyPolygon(spec.polygon))
+        out["drawn area"] = (sql.SQL(
+            DRAWN_SQL + " AND ST_Intersects(geom, ST_GeomFromText(%s, 4326))"),
+            [shape.wkt])
+    if spec.bbox is not None:
+        west, south, east, north = spec.bbox
+        lon = ("longitude BETWEEN %s AND %s" if west <= east
+               else "(longitude >= %s OR longitude <= %s)")
+        out["map bounds"] = (sql.SQL(
+            DRAWN_SQL + " AND latitude BETWEEN %s AND %s AND " + lon),
+            [south, north, west, east])
+    return out
+
+
+def _range(low: str, high: str, wanted: Range) -> Clause:
+    lo = sql.SQL("coalesce({}, {})").format(sql.Identifier(low), sql.Identifier(high))
+    hi = sql.SQL("coalesce({}, {})").format(sql.Identifier(high), sql.Identifier(low))
+    parts: list[sql.Composable] = [sql.SQL("{} IS NOT NULL").format(lo)]
+    params: list[object] = []
+    if wanted[0] is not None:
+        parts.append(sql.SQL("{} >= %s").format(hi))
+        params.append(int(wanted[0]))
+    if wanted[1] is not None:
+        parts.append(sql.SQL("{} <= %s").format(lo))
+        params.append(int(wanted[1]))
+    return sql.SQL("coalesce(") + sql.SQL(" AND ").join(parts) + sql.SQL(", false)"), params
+
+
+def combine(clauses: dict[str, Clause], skip: tuple[str, ...] = ()) -> Clause:
+    """The conjunction of ``clauses`` but those named in ``skip`` (TRUE when none)."""
+    kept = [c for name, c in clauses.items() if name not in skip]
+    if not kept:
+        return sql.SQL("TRUE"), []
+    condition = sql.SQL(" AND ").join(sql.SQL("(") + c + sql.SQL(")") for c, _ in kept)
+    return condition, [p for _, params in kept for p in params]

@@ -1,0 +1,142 @@
+"""A map view answered by the store (store-driven mode) instead of a shared frame.
+
+:func:`query_filter` turns a :class:`~geo.view.state.ViewState` into the
+:class:`~geo.store.query.QueryFilter` the database evaluates, and :func:`not_applied`
+names the filters it cannot evaluate yet, which the page must show as such.
+:func:`store_domain` builds the view's domain from a few aggregate queries, and
+:func:`timeline_from_store` gives the timeline the shape
+:func:`geo.view.timeline.timeline_counts` gives it.
+
+Which mode the map page uses is :func:`use_store_queries` (``INCIDENT_MAP_QUERY_MODE``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from geo.settings import Settings
+from geo.store.pg_query import PostGISQuery, Summary
+from geo.store.query import QueryFilter
+from geo.view.dataset import WORLD_VIEW
+from geo.view.extent import fit_view
+from geo.view.state import ViewDomain, ViewState
+from geo.view.timeline import PRECISION_ROWS, bin_edges
+
+NOT_IN_STORE_MODE: dict[str, str] = {
+    "search": "free-text search",
+    "actor": "actor",
+    "source": "source or claimant",
+    "source type": "the source's own event type",
+}
+"""Filters store-driven mode does not apply yet (they match normalised spellings in
+every field, which the database does not hold), with their names for the page."""
+
+FEATURES_NOT_IN_STORE_MODE: tuple[str, ...] = (
+    "free-text search, actor, source and source-type filters",
+    "the Totals, Over time, By area and Compare periods tabs",
+    "export of the incidents in view and the map image / print",
+    "date playback",
+)
+"""Parts of the frame-mode map page that store-driven mode does not offer yet."""
+
+
+def use_store_queries(settings: Settings, kind: str, count: int | None) -> bool:
+    """Whether the map page asks the store instead of loading a frame.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``query_mode`` (``frame``, ``store``, ``auto``) and ``store_query_above``.
+    kind : str
+        The store's back end (only ``postgis`` answers store-driven queries).
+    count : int or None
+        Incidents in the store (for ``auto``); None when unknown.
+
+    Returns
+    -------
+    bool
+    """
+    if kind != "postgis" or settings.query_mode == "frame":
+        return False
+    if settings.query_mode == "store":
+        return True
+    return count is not None and count > settings.store_query_above
+
+
+def query_filter(state: ViewState, *, bounds: bool = True) -> QueryFilter:
+    """The filters of ``state`` the store evaluates (see :func:`not_applied` for the rest).
+
+    Parameters
+    ----------
+    state : ViewState
+    bounds : bool
+        False leaves out the map bounds (the map shows every incident around them).
+    """
+    return QueryFilter(
+        date_from=state.date_from, date_to=state.date_to,
+        include_undated=state.include_undated, event_types=state.event_types,
+        claim_statuses=state.claim_statuses, precisions=state.precisions,
+        admin1=state.admin1, admin2=state.admin2, killed=state.killed,
+        injured=state.injured, civilian_deaths=state.civilian_deaths,
+        violence=state.violence, polygon=state.polygon,
+        bbox=state.bbox if bounds else None,
+    )
+
+
+def not_applied(state: ViewState) -> list[str]:
+    """Names of the filters set in ``state`` that store-driven mode does not apply."""
+    active = {"search": bool(state.query.strip()), "actor": bool(state.actors),
+              "source": bool(state.sources), "source type": bool(state.source_types)}
+    return [label for name, label in NOT_IN_STORE_MODE.items() if active[name]]
+
+
+def store_domain(query: PostGISQuery, summary: Summary) -> ViewDomain:
+    """What a view of the store may hold, from :meth:`PostGISQuery.summary`.
+
+    The fingerprint is derived from the store's location and revision: links made in
+    store mode say when the data changed since, as frame-mode links do.
+    """
+    center, zoom = fit_view(summary.bounds) if summary.bounds is not None else WORLD_VIEW
+    digest = hashlib.blake2b(f"{query.store.location}|{summary.revision}".encode(),
+                             digest_size=4).hexdigest()
+    areas = query.areas
+    return ViewDomain(
+        date_min=summary.date_min, date_max=summary.date_max, center=center, zoom=zoom,
+        fingerprint=digest, has_incident=query.has, event_types=summary.event_types,
+        resolve_area=lambda name, level: areas.resolve(name, level) if areas else None,
+    )
+
+
+def timeline_from_store(query: PostGISQuery, spec: QueryFilter,
+                        span: tuple[date, date]) -> pd.DataFrame:
+    """The timeline counts of the view (every filter but the dates) over ``span``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`geo.view.timeline.timeline_counts`: ``start``, ``end``, ``precision``,
+        ``count``, non-empty cells only.
+    """
+    edges = bin_edges(span)
+    rows = query.timeline(spec, [e.date() for e in edges])
+    n_bins = len(edges) - 1
+    width = n_bins + 1
+    labels = list(PRECISION_ROWS.values())
+    row = rows["precision"].map({k: i for i, k in enumerate(PRECISION_ROWS)}).fillna(
+        len(PRECISION_ROWS) - 1).to_numpy(dtype=np.int64)
+    size = len(PRECISION_ROWS) * width
+    weights = rows["count"].to_numpy(dtype=np.int64)
+    diff = np.bincount(row * width + rows["first"].to_numpy(), weights, minlength=size) - \
+        np.bincount(row * width + rows["last"].to_numpy() + 1, weights, minlength=size)
+    counts = diff.reshape(len(PRECISION_ROWS), width).cumsum(axis=1)[:, :n_bins]
+    row_idx, bin_idx = np.nonzero(counts)
+    at = edges.to_numpy().astype("datetime64[ns]")
+    return pd.DataFrame({
+        "start": at[bin_idx], "end": at[bin_idx + 1],
+        "precision": np.array(labels, dtype=object)[row_idx],
+        "count": counts[row_idx, bin_idx].astype(np.int64),
+    })
