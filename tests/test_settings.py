@@ -78,3 +78,15 @@ def test_settings_are_read_at_each_call(clean_env):
     assert load_settings().tiles == "none"
     clean_env.delenv("INCIDENT_MAP_TILES")
     assert load_settings().tiles == DEFAULT_TILES
+
+
+def test_query_mode_and_its_threshold(clean_env):
+    from geo.settings import load_settings as load
+
+    assert (load().query_mode, load().store_query_above) == ("auto", 250_000)
+    clean_env.setenv("INCIDENT_MAP_QUERY_MODE", " Store ")
+    clean_env.setenv("INCIDENT_MAP_STORE_QUERY_ABOVE", "1000")
+    assert (load().query_mode, load().store_query_above) == ("store", 1000)
+    clean_env.setenv("INCIDENT_MAP_QUERY_MODE", "sql")
+    with pytest.raises(ValueError, match="INCIDENT_MAP_QUERY_MODE must be one of frame"):
+        load()

@@ -9,7 +9,8 @@ the frame path gives it (:mod:`geo.view.filters`, :mod:`geo.render.clusters`,
 on a fixture.
 
 The governorate and district of each record are kept as columns of the ``incidents``
-table (``adm1_pcode``, ``adm2_pcode``, ``area_radius_km``), computed by the same join
+table (``adm1_pcode``, ``adm2_pcode``, ``area_radius_km``; and ``mx``, ``my``, the Web
+Mercator metres of the point, generated columns the screen grid divides), computed by the same join
 as the frame's (:func:`geo.geocoding.join.assign_areas`) for the records written
 since the last sync (:meth:`PostGISQuery.sync_areas`, run before each view's queries:
 one indexed query when nothing changed).
@@ -48,6 +49,14 @@ from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 #: Columns added to ``incidents`` for store-driven queries, with their SQL types.
 AREA_COLUMNS: dict[str, str] = {
     "adm1_pcode": "text", "adm2_pcode": "text", "area_radius_km": "double precision",
+}
+_MERCATOR = ("CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL THEN {}(ST_Transform("
+             "ST_SetSRID(ST_MakePoint(longitude, greatest(-85, least(85, latitude))), 4326), "
+             "3857)) END")
+#: Web Mercator metres of each point, generated from its coordinates (grid cells by zoom).
+MERCATOR_COLUMNS: dict[str, str] = {
+    "mx": f"double precision GENERATED ALWAYS AS ({_MERCATOR.format('ST_X')}) STORED",
+    "my": f"double precision GENERATED ALWAYS AS ({_MERCATOR.format('ST_Y')}) STORED",
 }
 #: Indexes store-driven queries use (besides the store's GiST and date indexes).
 QUERY_INDEXES: dict[str, str] = {
@@ -153,8 +162,14 @@ class PostGISQuery:
             ) from None
 
     def _rows(self, query: sql.SQL | sql.Composed, params: Sequence[object] = ()) -> list[tuple]:
-        return self._run(lambda: self.store.connection().execute(query, tuple(params))
-                         .fetchall())
+        def read() -> list[tuple]:
+            conn = self.store.connection()
+            # PostGIS functions' cost estimates make the planner JIT-compile these short
+            # queries (seconds of compilation for milliseconds of work): off for them.
+            conn.execute("SET jit = off")
+            return conn.execute(query, tuple(params)).fetchall()
+
+        return self._run(read)
 
     def _migrate(self) -> None:
         conn = self.store.connection()
@@ -164,7 +179,8 @@ class PostGISQuery:
         indexes = conn.execute(
             "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND tablename = "
             "'incidents'", (self.store.schema,)).fetchall()
-        missing = [c for c in AREA_COLUMNS if c not in {r[0] for r in found}]
+        wanted = {**AREA_COLUMNS, **MERCATOR_COLUMNS}
+        missing = [c for c in wanted if c not in {r[0] for r in found}]
         absent = [i for i in QUERY_INDEXES if i not in {r[0] for r in indexes}]
         if not missing and not absent:
             return
@@ -172,7 +188,7 @@ class PostGISQuery:
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('incident-map:create'))")
             for column in missing:
                 conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
-                    self._table, sql.Identifier(column), sql.SQL(AREA_COLUMNS[column])))
+                    self._table, sql.Identifier(column), sql.SQL(wanted[column])))
             for name in absent:
                 conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} {}").format(
                     sql.Identifier(name), self._table, sql.SQL(QUERY_INDEXES[name])))
@@ -319,50 +335,48 @@ class PostGISQuery:
         size = cell_pixels * pixel
         condition, params = combine(where_clauses(spec))
         inner = sql.SQL(
-            "SELECT fid, ST_X(m) AS x, ST_Y(m) AS y, plat, plon, event_type, claim_status, "
-            "klo, khi, ilo, ihi, clo, chi, ds, de, prec, unc, fig FROM (SELECT fid, "
-            "ST_Transform(geom, 3857) AS m, " + PLACE_LAT_SQL + " AS plat, " + PLACE_LON_SQL
-            + " AS plon, event_type, claim_status, coalesce(killed_min, killed_max) AS klo, "
+            "SELECT fid, mx AS x, my AS y, plat, plon, "
+            "(plat * 100000)::bigint * 1000000000 + (plon * 100000)::bigint AS pk, ev, cl, "
+            "klo, khi, ilo, ihi, clo, chi, ds, de, prec, unc, fig FROM (SELECT fid, mx, my, "
+            + PLACE_LAT_SQL + " AS plat, " + PLACE_LON_SQL
+            + " AS plon, {ev} AS ev, {cl} AS cl, coalesce(killed_min, killed_max) AS klo, "
             "coalesce(killed_max, killed_min) AS khi, coalesce(injured_min, injured_max) AS "
             "ilo, coalesce(injured_max, injured_min) AS ihi, coalesce(casualties_min, "
             "casualties_max) AS clo, coalesce(casualties_max, casualties_min) AS chi, "
             "date_start - DATE '1970-01-01' AS ds, date_end - DATE '1970-01-01' AS de, "
             "coalesce(geo_precision, 1) AS prec, " + UNCERTAINTY_SQL + " AS unc, "
-            + FIGURE_SQL + " AS fig FROM {} WHERE " + DRAWN_SQL + " AND {}"
-        ).format(self._table, condition)
+            + FIGURE_SQL + " AS fig FROM {table} WHERE " + DRAWN_SQL + " AND {condition}"
+        ).format(table=self._table, condition=condition,
+                 ev=_index_sql("event_type", EVENT_TYPES),
+                 cl=_index_sql("claim_status", CLAIM_STATUSES))
         args: list[object] = list(params)
         if window is not None:
             inner += sql.SQL(" AND geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 3857),"
                              " 4326)")
             args.extend(window)
-        inner += sql.SQL(") s")
+        inner += sql.SQL(" OFFSET 0) s")  # a fence: each row is projected once
         if window is not None:
-            inner += sql.SQL(" WHERE ST_X(m) BETWEEN %s AND %s AND ST_Y(m) BETWEEN %s AND %s")
+            inner += sql.SQL(" WHERE mx BETWEEN %s AND %s AND my BETWEEN %s AND %s")
             args.extend([window[0], window[2], window[1], window[3]])
         if by_place:
             key = sql.SQL("plat AS cx, plon AS cy")
         else:
             key = sql.SQL("floor(x / %s)::bigint AS cx, floor(y / %s)::bigint AS cy")
-        event_index = _index_sql("event_type", EVENT_TYPES)
-        types = [sql.SQL("count(*) FILTER (WHERE event_type = {})").format(sql.Literal(t))
-                 for t in EVENT_TYPES]
-        types.append(sql.SQL("count(*) FILTER (WHERE NOT event_type = ANY({}))").format(
-            sql.Literal(list(EVENT_TYPES))))
-        claims = [sql.SQL("count(*) FILTER (WHERE claim_status = {})").format(sql.Literal(c))
-                  for c in CLAIM_STATUSES]
-        claims.append(sql.SQL("count(*) FILTER (WHERE NOT claim_status = ANY({}))").format(
-            sql.Literal(list(CLAIM_STATUSES))))
+        types = [sql.SQL("count(*) FILTER (WHERE ev = {})").format(sql.Literal(i))
+                 for i in range(len(EVENT_TYPES) + 1)]
+        claims = [sql.SQL("count(*) FILTER (WHERE cl = {})").format(sql.Literal(i))
+                  for i in range(len(CLAIM_STATUSES) + 1)]
         grouped = sql.SQL(
-            "WITH v AS ({inner}), g AS (SELECT {key}, count(*) AS n, sum(x / %s) AS px, "
-            "sum(y / %s) AS py, avg(plat) AS lat, avg(plon) AS lon, min(plat) AS south, "
-            "max(plat) AS north, min(plon) AS west, max(plon) AS east, "
-            "count(DISTINCT (plat, plon)) AS places, min(klo), max(khi), count(klo), "
+            "WITH v AS MATERIALIZED ({inner}), g AS (SELECT {key}, count(*) AS n, "
+            "sum(x / %s) AS px, sum(y / %s) AS py, avg(plat) AS lat, avg(plon) AS lon, "
+            "min(plat) AS south, max(plat) AS north, min(plon) AS west, max(plon) AS east, "
+            "count(DISTINCT pk) AS places, min(klo), max(khi), count(klo), "
             "min(ilo), max(ihi), count(ilo), min(clo), max(chi), count(clo), min(ds), "
-            "max(de), min({ev}), max({ev}), max(prec), max(unc), sum(fig), min(fid) AS first, "
+            "max(de), min(ev), max(ev), max(prec), max(unc), sum(fig), min(fid) AS first, "
             "{types}, {claims} FROM v GROUP BY 1, 2) "
             "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
             "LEFT JOIN {table} i ON i.fid = g.first"
-        ).format(inner=inner, key=key, ev=event_index, types=sql.SQL(", ").join(types),
+        ).format(inner=inner, key=key, types=sql.SQL(", ").join(types),
                  claims=sql.SQL(", ").join(claims), table=self._table)
         head: list[object] = [] if by_place else [size, size]
         rows = self._rows(grouped, [*args, *head, pixel, pixel])

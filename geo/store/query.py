@@ -36,9 +36,10 @@ RANGES: tuple[tuple[str, str, str, str], ...] = (
 DRAWN_SQL = "(geom IS NOT NULL AND coalesce(geo_precision, 1) < 4)"
 """An incident drawn on the map: it has coordinates and is located better than a country."""
 
-PLACE_LAT_SQL = f"round(latitude::numeric, {COORD_DECIMALS})::double precision"
-PLACE_LON_SQL = f"round(longitude::numeric, {COORD_DECIMALS})::double precision"
-"""The place key of a drawn incident: its coordinates rounded as the frame rounds them."""
+PLACE_LAT_SQL = f"(round(latitude * {10**COORD_DECIMALS}) / {10**COORD_DECIMALS})"
+PLACE_LON_SQL = f"(round(longitude * {10**COORD_DECIMALS}) / {10**COORD_DECIMALS})"
+"""The place key of a drawn incident: its coordinates rounded as the frame (NumPy) rounds
+them, ``rint(x * 10**d) / 10**d``."""
 
 UNCERTAINTY_SQL = (
     "round(1000 * coalesce(location_uncertainty_km::double precision, area_radius_km, "

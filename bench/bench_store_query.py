@@ -1,0 +1,202 @@
+"""Benchmark of store-driven map queries on PostGIS with N synthetic incidents.
+
+Fills a fresh schema of the local PostGIS (``scripts/postgis.sh``) with ``--rows``
+SYNTHETIC incidents (default 1,000,000; ids ``SYNTH...``; points drawn around random
+centres in a box over Syria, dates over four years) with one ``COPY``, syncs the area
+columns (the one-time cost of a store made before them), then times the queries one
+map view makes (:class:`geo.store.pg_query.PostGISQuery`), median of ``--repeat`` runs:
+
+- the counts line (shown, on the map, hidden by each filter);
+- aggregates at country zoom (6) and at city zoom (11), built into the layer's payload;
+- the first and the 50th page of the table (100 rows, in the table's order);
+- the timeline (every filter but the dates, over the whole span);
+- the place list at one place and one incident's details;
+
+and prints the process's resident memory after building a view through these
+functions (what a Streamlit server in store mode holds besides its libraries).
+
+Usage::
+
+    .venv/bin/python bench/bench_store_query.py [--rows N] [--repeat R] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo.geocoding.areas import default_areas  # noqa: E402
+from geo.render.aggregate_layer import payload  # noqa: E402
+from geo.render.clusters import CELL_PIXELS, view_window  # noqa: E402
+from geo.render.store_clusters import aggregates_from_cells  # noqa: E402
+from geo.schema import INCIDENT_COLUMNS  # noqa: E402
+from geo.store import open_store  # noqa: E402
+from geo.store.pg_query import PostGISQuery  # noqa: E402
+from geo.view.state import default_view  # noqa: E402
+from geo.view.store_view import query_filter, store_domain, timeline_from_store  # noqa: E402
+from geo.vocab import CLAIM_STATUSES, EVENT_TYPES  # noqa: E402
+
+_FIRST_DAY = np.datetime64("2016-01-01")
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _fill(store, n: int, seed: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """COPY ``n`` synthetic incidents into the store's table (one transaction)."""
+    rng = np.random.default_rng(seed)
+    centres = np.column_stack([rng.uniform(32.5, 37.2, 600), rng.uniform(35.8, 41.8, 600)])
+    which = rng.integers(0, len(centres), n)
+    lat = np.round(centres[which, 0] + rng.normal(0, 0.05, n), 4)
+    lon = np.round(centres[which, 1] + rng.normal(0, 0.05, n), 4)
+    start = _FIRST_DAY + rng.integers(0, 4 * 365, n).astype("timedelta64[D]")
+    month = rng.random(n) < 0.1
+    end = np.where(month, start + np.timedelta64(29, "D"), start)
+    types = rng.choice(EVENT_TYPES[:8], n)
+    claims = rng.choice(CLAIM_STATUSES, n)
+    killed = rng.integers(0, 30, n)
+    known = rng.random(n) < 0.6
+    precision = rng.choice([1, 1, 1, 2, 3], n)
+    index = {c: i for i, c in enumerate(INCIDENT_COLUMNS)}
+    conn = store.connection()
+    columns = ", ".join(f'"{c}"' for c in INCIDENT_COLUMNS)
+    table = store.table("incidents").as_string(conn)
+    with conn.transaction():
+        with conn.cursor() as cur, cur.copy(
+                f"COPY {table} ({columns}, origin, revision) FROM STDIN") as copy:
+            for i in range(n):
+                row: list[object] = [""] * len(INCIDENT_COLUMNS)
+                for c in ("date_start", "date_end", "latitude", "longitude", "geo_precision",
+                          *(c for c in INCIDENT_COLUMNS if c.endswith(("_min", "_max"))),
+                          "type_of_violence", "deaths_a", "deaths_b", "deaths_civilians",
+                          "deaths_unknown", "location_uncertainty_km"):
+                    row[index[c]] = None
+                row[index["id"]] = f"SYNTH{i:08d}"
+                row[index["date_start"]] = str(start[i])
+                row[index["date_end"]] = str(end[i])
+                row[index["date_precision"]] = "month" if month[i] else "day"
+                row[index["place"]] = f"Synthetic place {which[i]}"
+                row[index["country"]] = "SY"
+                row[index["latitude"]] = float(lat[i])
+                row[index["longitude"]] = float(lon[i])
+                row[index["geo_precision"]] = int(precision[i])
+                row[index["event_type"]] = str(types[i])
+                row[index["claim_status"]] = str(claims[i])
+                if known[i]:
+                    row[index["killed_min"]] = int(killed[i])
+                    row[index["killed_max"]] = int(killed[i]) + 3
+                row[index["description"]] = "synthetic incident for the benchmark"
+                copy.write_row((*row, "bench", 1))
+        conn.execute(f"UPDATE {store.table('store_meta').as_string(conn)} SET value = '1' "
+                     "WHERE key = 'revision'")
+    conn.execute(f"ANALYZE {table}")
+
+
+def _time(work: Callable[[], object], repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    args = parser.parse_args()
+    url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
+                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    store = open_store(f"{url}&schema={schema}")
+    try:
+        t0 = time.perf_counter()
+        _fill(store, args.rows)
+        print(f"filled {args.rows:,} synthetic incidents with COPY in "
+              f"{time.perf_counter() - t0:.1f} s")
+        gc.collect()
+        base = _rss_mb()
+        areas = default_areas()
+        query = PostGISQuery(store, areas)
+        t0 = time.perf_counter()
+        synced = query.sync_areas()
+        print(f"area columns of {synced:,} records computed and stored in "
+              f"{time.perf_counter() - t0:.1f} s (once; then per write)")
+        gc.collect()
+        start_rss = _rss_mb()
+        ms, summary = _time(query.summary, args.repeat)
+        print(f"{'domain (dates, extent, types)':<42} {ms:9.1f} ms")
+        domain = store_domain(query, summary)  # type: ignore[arg-type]
+        state = default_view(domain)
+        spec = query_filter(state)
+        figures: dict[str, float] = {}
+        figures["counts line"], counts = _time(lambda: query.counts(spec), args.repeat)
+        for label, zoom, centre in (("aggregates, country zoom 6", 6, (35.0, 38.5)),
+                                    ("aggregates, city zoom 11", 11, (34.8, 38.8))):
+            window = view_window(centre, zoom)
+
+            def view(zoom: int = zoom, window: tuple = window) -> object:
+                cells = query.cells(spec, zoom, window, CELL_PIXELS)
+                return payload(aggregates_from_cells(cells, zoom))
+
+            figures[label], data = _time(view, args.repeat)
+            agg = data["agg"]  # type: ignore[index]
+            print(f"  {label}: {len(agg['n'])} aggregates, "
+                  f"{len(data['places']['n'])} places, "  # type: ignore[index]
+                  f"{sum(agg['n']):,} incidents in aggregates")
+        shown = counts.shown  # type: ignore[attr-defined]
+        figures["table page 1 (100 rows)"], _ = _time(
+            lambda: query.table_page(spec, 1, 100, shown), args.repeat)
+        figures["table page 50"], _ = _time(
+            lambda: query.table_page(spec, 50, 100, shown), args.repeat)
+        span = (summary.date_min or date(2016, 1, 1), summary.date_max or date(2019, 12, 31))  # type: ignore[attr-defined]
+        figures["timeline (whole span)"], _ = _time(
+            lambda: timeline_from_store(query, spec, span), args.repeat)
+        one = query.table_page(spec, 1, 1, shown).iloc[0]
+        figures["place list at one place"], _ = _time(
+            lambda: query.at_place(spec, float(one["latitude"]), float(one["longitude"])),
+            args.repeat)
+        figures["one incident's details"], _ = _time(lambda: query.get(str(one["id"])),
+                                                      args.repeat)
+        narrow = query_filter(
+            state.__class__(**{**state.__dict__, "date_from": date(2017, 3, 1),
+                               "date_to": date(2017, 3, 31), "admin1": ("SY02",)}))
+        figures["counts, one month in one governorate"], _ = _time(
+            lambda: query.counts(narrow), args.repeat)
+        for label, ms in figures.items():
+            print(f"{label:<42} {ms:9.1f} ms")
+        gc.collect()
+        print(f"shown {shown:,} of {counts.total:,}")  # type: ignore[attr-defined]
+        print(f"process RSS: {base:.0f} MB after filling, {start_rss:.0f} MB after the area "
+              f"sync, {_rss_mb():.0f} MB after building the view (peak {_rss_mb('VmHWM'):.0f}"
+              " MB, including the one-time sync)")
+    finally:
+        store.close()
+        if not args.keep:
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()
