@@ -15,11 +15,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import pandas as pd
-
 from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: not on the extractor's start path
+    import pandas as pd
 
 CASUALTY_COLUMNS: tuple[str, ...] = (
     "killed_min",
@@ -156,6 +158,8 @@ class LoadResult:
 
 def empty_incidents() -> pd.DataFrame:
     """Return an empty, typed incident frame."""
+    import pandas as pd
+
     return _typed(pd.DataFrame({c: [] for c in INCIDENT_COLUMNS}))
 
 
@@ -174,6 +178,8 @@ def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
     -------
     LoadResult
     """
+    import pandas as pd
+
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
         message = f"missing required column(s): {', '.join(missing)}"
@@ -203,6 +209,8 @@ def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     out = pd.DataFrame(index=frame.index)
     for column in INCIDENT_COLUMNS:
         values = frame[column] if column in frame else pd.Series(index=frame.index)

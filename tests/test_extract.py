@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.extract.pipeline import candidates_json, extract, main
+from geo.extract.cli import main
+from geo.extract.pipeline import candidates_json, extract
 from geo.schema import INCIDENT_COLUMNS, validate_incidents
 from tests.helpers.fake_geocoder import FakeGeocoder
 from tests.test_extract_gazetteer import INDEX, load_real_geocoder

@@ -1,7 +1,7 @@
-"""``python -m geo.extract REPORT``: candidate incidents of a report, as JSON."""
+"""``python -m geo.extract REPORT [MORE ...]``: candidate incidents of reports, as JSON."""
 
 import sys
 
-from geo.extract.pipeline import main
+from geo.extract.cli import main
 
 sys.exit(main())

@@ -12,15 +12,12 @@ until an analyst grades it.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import Attribution, attribute
@@ -532,68 +529,3 @@ def candidates_json(candidates: Sequence[CandidateIncident]) -> str:
     str
     """
     return json.dumps([c.to_json() for c in candidates], ensure_ascii=False, indent=2)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: print the candidates of one article as JSON.
-
-    Parameters
-    ----------
-    argv : sequence of str, optional
-        Arguments without the program name (defaults to ``sys.argv[1:]``). Several article
-        files are extracted in one process with one geocoder (batch mode).
-
-    Returns
-    -------
-    int
-        0 on success, 2 for a usage error (missing file, bad date).
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m geo.extract.pipeline",
-        description="Extract candidate incidents from a news report (printed as JSON).",
-    )
-    parser.add_argument("articles", nargs="+", metavar="ARTICLE",
-                        help="text file(s) of the report(s) (UTF-8); with several, a JSON "
-                             "object maps each file to its candidates")
-    parser.add_argument("--published", help="publication date, YYYY-MM-DD")
-    parser.add_argument("--source", default="", help="outlet name, recorded as source_name")
-    parser.add_argument("--url", default="", help="address of the report")
-    parser.add_argument("--title", default="", help="title of the report")
-    args = parser.parse_args(argv)
-    published = None
-    if args.published:
-        try:
-            published = date.fromisoformat(args.published)
-        except ValueError:
-            parser.exit(2, f"error: --published {args.published!r} is not a date "
-                           "(expected YYYY-MM-DD)\n")
-    texts: dict[str, str] = {}
-    for name in args.articles:
-        path = Path(name)
-        try:
-            texts[name] = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            parser.exit(2, f"error: no such file: {path}\n")
-        except IsADirectoryError:
-            parser.exit(2, f"error: {path} is a directory, not a text file\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            parser.exit(2, f"error: cannot read {path}: {exc}\n")
-    if published is None:
-        print("warning: no --published date; dates without a year stay unknown",
-              file=sys.stderr)
-    geocoder = default_geocoder()  # the compact index: loaded once for every file
-    results = {
-        name: extract(article, published, source_name=args.source, source_url=args.url,
-                      title=args.title, geocoder=geocoder)
-        for name, article in texts.items()
-    }
-    if len(results) == 1:
-        print(candidates_json(next(iter(results.values()))))
-    else:
-        print(json.dumps({name: [c.to_json() for c in found] for name, found in results.items()},
-                         ensure_ascii=False, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

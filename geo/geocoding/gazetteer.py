@@ -21,9 +21,9 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from geo.geocoding.index_file import (
     CATEGORIES,
@@ -32,9 +32,13 @@ from geo.geocoding.index_file import (
     build_part,
     key_hash,
     read_part,
+    take_strings,
     write_part,
 )
 from geo.geocoding.names import basic_key
+
+if TYPE_CHECKING:  # pandas only where whole tables are built: not on the extractor's start path
+    import pandas as pd
 
 PLACE_COLUMNS = (
     "id",
@@ -254,7 +258,7 @@ class Gazetteer:
         for part in self.parts:
             rows = part.lookup("skel", h)
             if len(rows):
-                found.update(part.names_strings["norm"].take(rows).to_pylist())
+                found.update(take_strings(part.names_strings["norm"], rows))
         found.discard("")
         return sorted(found)
 
@@ -285,7 +289,7 @@ class Gazetteer:
                 keep &= part.names_first == ord(first[0])
             rows = np.flatnonzero(keep)
             if len(rows):
-                found.update(part.names_strings["norm"].take(rows).to_pylist())
+                found.update(take_strings(part.names_strings["norm"], rows))
         found.discard("")
         return sorted(found)
 
@@ -367,6 +371,8 @@ class Gazetteer:
     @property
     def places(self) -> pd.DataFrame:
         """The alive places as a DataFrame of :data:`TABLE_COLUMNS` (built on first use)."""
+        import pandas as pd
+
         if self._places is None:
             frames = []
             for part, offset in zip(self.parts, self._offsets.tolist(), strict=False):
@@ -387,6 +393,8 @@ class Gazetteer:
     @property
     def names(self) -> pd.DataFrame:
         """Name keys of the alive places: ``place`` (row), ``exact``, ``norm``, ``skel``."""
+        import pandas as pd
+
         if self._names is None:
             frames = []
             for part, offset in zip(self.parts, self._offsets.tolist(), strict=False):
@@ -416,6 +424,8 @@ class Gazetteer:
 
 def places_frame(places: Iterable[Place]) -> pd.DataFrame:
     """:class:`Place` objects as a places table (:data:`TABLE_COLUMNS`, records, sources)."""
+    import pandas as pd
+
     rows = [
         {
             "gazetteer_id": p.gazetteer_id, "name": p.name, "aliases": "|".join(p.aliases),

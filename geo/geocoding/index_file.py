@@ -33,12 +33,15 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from geo.geocoding.names import name_keys
+
+if TYPE_CHECKING:  # pandas only to build a part: opening one needs NumPy and Arrow alone
+    import pandas as pd
 
 FORMAT = "incident-map-gazetteer/2"
 #: Categorical columns, stored as integer codes with their values in ``meta.json``.
@@ -119,6 +122,8 @@ def build_part(places: pd.DataFrame) -> Part:
     -------
     Part
     """
+    import pandas as pd
+
     places = places.drop_duplicates("gazetteer_id", keep="last").reset_index(drop=True)
     n = len(places)
     columns: dict[str, np.ndarray] = {}
@@ -285,6 +290,54 @@ def _array(table: pa.Table, column: str) -> pa.Array:
     return pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.large_string())
 
 
+def take_strings(array: pa.Array, rows: np.ndarray) -> list[str]:
+    """The values of a string column at ``rows``, as Python strings.
+
+    Parameters
+    ----------
+    array : pyarrow.Array
+    rows : numpy.ndarray
+        Row numbers.
+
+    Returns
+    -------
+    list of str
+
+    Notes
+    -----
+    Read straight from the column's offsets and bytes: ``pyarrow.Array.take`` loads
+    ``pyarrow.compute`` and, given a NumPy index, pandas, which the extractor's start path
+    does without.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    width: np.dtype[np.signedinteger[Any]]
+    if pa.types.is_large_string(array.type):
+        width = np.dtype(np.int64)
+    elif pa.types.is_string(array.type):
+        width = np.dtype(np.int32)
+    else:
+        raise TypeError(f"take_strings: a string column expected, not {array.type}")
+    if array.null_count:
+        return [array[int(r)].as_py() or "" for r in rows]
+    buffers = array.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=width, count=len(array) + 1,
+                            offset=array.offset * width.itemsize)
+    data = memoryview(buffers[2]) if buffers[2] is not None else memoryview(b"")
+    return [str(data[offsets[r]:offsets[r + 1]], "utf-8") for r in rows.tolist()]
+
+
 def _numpy(table: pa.Table, column: str) -> np.ndarray:
+    """A numeric column as a NumPy array over the mapped file, without a copy.
+
+    Read from the column's data buffer: ``pyarrow.Array.to_numpy`` imports pandas, which
+    the extractor's start path does without.
+    """
     array = _array(table, column)
-    return array.to_numpy(zero_copy_only=len(array) > 0)
+    dtype = np.dtype(array.type.to_pandas_dtype())
+    numeric = pa.types.is_integer(array.type) or pa.types.is_floating(array.type)
+    if array.null_count or not numeric:
+        return array.to_numpy(zero_copy_only=False)
+    if len(array) == 0:
+        return np.zeros(0, dtype=dtype)
+    return np.frombuffer(array.buffers()[1], dtype=dtype, count=len(array),
+                         offset=array.offset * dtype.itemsize)

