@@ -22,6 +22,7 @@ from pages.shared import (
     incident_list,
     map_data,
     map_print,
+    map_store,
     records,
     router,
     timebar,
@@ -37,6 +38,9 @@ PLACE_PAGE_SIZE = 20
 PLACE_COLUMNS = ["date", "event_type", "casualties", "claim_status", "claimed_by", "source"]
 
 router.ensure_router()
+if map_store.active():  # a large PostGIS store: every view is asked of the database
+    map_store.page()
+    st.stop()
 data = common.dataset()
 domain = data.domain()
 settings = common.settings()

@@ -443,6 +443,21 @@ class PostGISQuery:
         return bool(self._rows(sql.SQL("SELECT 1 FROM {} WHERE id = %s LIMIT 1").format(
             self._table), [incident_id]))
 
+    def extent(self, spec: QueryFilter) -> tuple[float, float, float, float] | None:
+        """``(west, south, east, north)`` of the view's drawn incidents; None when none."""
+        condition, params = combine(where_clauses(spec))
+        box = self._rows(sql.SQL(
+            "SELECT min(longitude), min(latitude), max(longitude), max(latitude) FROM {} "
+            "WHERE " + DRAWN_SQL + " AND {}").format(self._table, condition), params)[0]
+        return None if box[0] is None else tuple(float(v) for v in box)  # type: ignore[return-value]
+
+    def violence_codes(self) -> tuple[int, ...]:
+        """UCDP type-of-violence codes present in the store."""
+        rows = self._rows(sql.SQL(
+            "SELECT DISTINCT type_of_violence FROM {} WHERE type_of_violence IS NOT NULL"
+        ).format(self._table))
+        return tuple(sorted(int(r[0]) for r in rows))
+
     def timeline(self, spec: QueryFilter, edges: Sequence[date],
                  skip: tuple[str, ...] = ("date",)) -> pd.DataFrame:
         """Dated incidents of the view per date precision, first and last bin.

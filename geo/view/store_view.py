@@ -18,6 +18,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from geo.geocoding.areas import AdminAreas
+from geo.geocoding.join import build_incident_frame
 from geo.settings import Settings
 from geo.store.pg_query import PostGISQuery, Summary
 from geo.store.query import QueryFilter
@@ -42,6 +44,12 @@ FEATURES_NOT_IN_STORE_MODE: tuple[str, ...] = (
     "date playback",
 )
 """Parts of the frame-mode map page that store-driven mode does not offer yet."""
+
+NOT_IN_STORE_MODE_CAPTION = (
+    "Not available when the map reads a large PostGIS store directly; "
+    "set INCIDENT_MAP_QUERY_MODE=frame to use it."
+)
+"""What the page says beside every control store-driven mode does not apply."""
 
 
 def use_store_queries(settings: Settings, kind: str, count: int | None) -> bool:
@@ -140,3 +148,22 @@ def timeline_from_store(query: PostGISQuery, spec: QueryFilter,
         "precision": np.array(labels, dtype=object)[row_idx],
         "count": counts[row_idx, bin_idx].astype(np.int64),
     })
+
+
+def spec_key(spec: QueryFilter) -> str:
+    """A stable text key of ``spec`` (cache keys of the view's answers)."""
+    return repr(spec)
+
+
+def store_rows(rows: pd.DataFrame, areas: AdminAreas | None, settings: Settings
+               ) -> pd.DataFrame:
+    """Records read from the store, with the columns the frame path derives for display
+    (``off_map``, ``claimant``, ``uncertainty_km``, the admin areas ...).
+
+    Only the few rows a view shows go through this (a table page, a place's list, the
+    selected incident), never the store.
+    """
+    if rows.empty:
+        return pd.DataFrame(build_incident_frame(rows, None, areas, settings)).iloc[:0]
+    frame = build_incident_frame(rows.reset_index(drop=True), None, areas, settings)
+    return pd.DataFrame(frame.drop(columns="geometry"))

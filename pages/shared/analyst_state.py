@@ -176,9 +176,15 @@ def _with_chosen(options: list, key: str) -> list:
     return [*chosen, *options]
 
 
-def filter_widgets(domain: ViewDomain, areas: AdminAreas | None, frame: pd.DataFrame) -> None:
-    """Sidebar widgets of the analyst filters (call inside ``st.sidebar``)."""
+def filter_widgets(domain: ViewDomain, areas: AdminAreas | None, frame: pd.DataFrame,
+                   text_off: str | None = None) -> None:
+    """Sidebar widgets of the analyst filters (call inside ``st.sidebar``).
+
+    ``text_off``: why the actor, source and source-type filters are not applied (they
+    are then shown disabled, their values kept in the view and the link).
+    """
     ss = st.session_state
+    off = text_off is not None
     choices = _choices(domain.fingerprint, frame)
     for key, level, label in ((ADMIN1, 1, "Governorate"), (ADMIN2, 2, "District")):
         labels = _area_labels(areas, level)
@@ -197,12 +203,12 @@ def filter_widgets(domain: ViewDomain, areas: AdminAreas | None, frame: pd.DataF
             f"'{escape_markdown(u)}'" for u in unknown) + ".", icon=":material/help:")
     st.multiselect(
         "Actor (either side)", _with_chosen(choices["actors"], ACTORS), key=ACTORS,
-        accept_new_options=True, max_selections=MAX_TERMS, placeholder="Any actor",
+        accept_new_options=True, max_selections=MAX_TERMS, placeholder="Any actor", disabled=off,
         help="Incidents naming any of these actors on either side; type any name.",
     )
     st.multiselect(
         "Source or claimant", _with_chosen(choices["sources"], SOURCES), key=SOURCES,
-        accept_new_options=True, max_selections=MAX_TERMS, placeholder="Any source",
+        accept_new_options=True, max_selections=MAX_TERMS, placeholder="Any source", disabled=off,
         help="Incidents whose source, outlet or claimant names any of these.",
     )
     if choices["violence"] or ss.get(VIOLENCE):
@@ -214,8 +220,10 @@ def filter_widgets(domain: ViewDomain, areas: AdminAreas | None, frame: pd.DataF
     if choices["source_types"] or ss.get(SOURCE_TYPES):
         st.multiselect(
             "Source's event type (ACLED)", _with_chosen(choices["source_types"], SOURCE_TYPES),
-            key=SOURCE_TYPES, accept_new_options=True, placeholder="Any",
+            key=SOURCE_TYPES, accept_new_options=True, placeholder="Any", disabled=off,
         )
+    if text_off is not None:
+        st.caption(f"Actor, source and the source's event type: {text_off}")
     active = any(ss.get(k) is not None for pair in _RANGE_KEYS.values() for k in pair)
     with st.expander("Casualties", expanded=active, icon=":material/personal_injury:"):
         st.caption("An incident is shown when its reported range can fall in yours; "
@@ -255,6 +263,12 @@ def _fit_map(bounds: tuple[float, float, float, float]) -> None:
     view = (round_center(*center), zoom)
     st.session_state["map_request"] = view
     st.session_state["map_view"] = view
+
+
+def fit_map(bounds: tuple[float, float, float, float] | None) -> None:
+    """Move and zoom the map onto ``bounds`` (``west, south, east, north``); None: stay."""
+    if bounds is not None:
+        _fit_map(bounds)
 
 
 def fit_button(incidents: pd.DataFrame, located: np.ndarray) -> None:

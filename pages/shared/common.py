@@ -20,6 +20,7 @@ from geo.render.details import escape_markdown, incident_label
 from geo.schema import INCIDENT_COLUMNS, RowError
 from geo.settings import Settings, load_settings
 from geo.store import IncidentStore, move_corrections, open_store, seed_store
+from geo.store.pg_query import Counts
 from geo.store.records import rows_to_frame
 from geo.view.dataset import Dataset, load_dataset
 from geo.view.filters import FilterResult
@@ -280,7 +281,7 @@ def show_load_errors(data: Dataset) -> None:
         )
 
 
-def count_line(total: int, result: FilterResult, on_map: int) -> str:
+def count_line(total: int, result: FilterResult | Counts, on_map: int) -> str:
     """'Showing 3 of 5 incidents (hidden by: date 2) · 1 shown incident not on the map'."""
     text = f"**Showing {result.shown} of {total} incidents**"
     if result.hidden_by:

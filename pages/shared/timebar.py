@@ -10,7 +10,7 @@ steps the selected dates along the zoom window.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 import numpy as np
@@ -119,7 +119,10 @@ def _zoom_out(span: tuple[date, date], window: tuple[date, date]) -> None:
     _zoom((max(span[0], window[0] - half / 2), min(span[1], window[1] + half / 2)))
 
 
-def time_controls(domain: ViewDomain, incidents: pd.DataFrame, chart_mask: np.ndarray) -> None:
+def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
+                  chart_mask: np.ndarray | None,
+                  counts: Callable[[tuple[date, date]], pd.DataFrame] | None = None,
+                  playback_off: str | None = None) -> None:
     """Typed dates, zoom buttons, the date slider and the timeline chart, then playback.
 
     Parameters
@@ -129,6 +132,11 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame, chart_mask: np.nd
         The whole dataset (never copied).
     chart_mask : numpy.ndarray of bool
         The incidents every filter but the dates lets through (the chart counts them).
+    counts : callable, optional
+        ``window -> timeline counts`` instead of ``incidents`` and ``chart_mask`` (a
+        view answered by the store).
+    playback_off : str, optional
+        Why playback is not offered (then only this is said in its place).
     """
     ss = st.session_state
     span, window = _span(domain), zoom_window(domain)
@@ -158,7 +166,7 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame, chart_mask: np.nd
         "zoom into them.",
     )
     st.altair_chart(
-        timeline_chart(map_data.timeline(incidents, domain.fingerprint, chart_mask, window),
+        timeline_chart(_counts(domain, incidents, chart_mask, counts, window),
                        window, (first, last), brush=True),
         width="stretch", key=CHART, on_select="rerun", selection_mode=BRUSH,
     )
@@ -167,7 +175,19 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame, chart_mask: np.nd
         caption = (f"Zoomed to {window[0].isoformat()} – {window[1].isoformat()} of "
                    f"{span[0].isoformat()} – {span[1].isoformat()}. " + caption)
     st.caption(caption)
+    if playback_off is not None:
+        st.caption(f"Playback: {playback_off}")
+        return
     playback_controls(window)
+
+
+def _counts(domain: ViewDomain, incidents: pd.DataFrame | None, mask: np.ndarray | None,
+            counts: Callable[[tuple[date, date]], pd.DataFrame] | None,
+            window: tuple[date, date]) -> pd.DataFrame:
+    if counts is not None:
+        return counts(window)
+    assert incidents is not None and mask is not None
+    return map_data.timeline(incidents, domain.fingerprint, mask, window)
 
 
 def _playback() -> Playback:

@@ -170,8 +170,12 @@ def show_notes() -> None:
                   args=("notes", None))
 
 
-def filter_widgets(domain: ViewDomain) -> None:
-    """Sidebar filters; their values live in session state."""
+def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
+    """Sidebar filters; their values live in session state.
+
+    ``search_off``: why the search is not applied (it is then shown disabled, its
+    value kept in the view and the link).
+    """
     st.header("Filters")
     st.multiselect("Event type", domain.event_types, key=_TYPES,
                    placeholder="No event type: nothing shown")
@@ -185,7 +189,10 @@ def filter_widgets(domain: ViewDomain) -> None:
     st.text_input(
         "Search", key=_QUERY, max_chars=MAX_QUERY_LENGTH,
         help="Place (under any of its spellings), actor, event type, claimant or description.",
+        disabled=search_off is not None,
     )
+    if search_off is not None:
+        st.caption(f"Search: {search_off}")
     st.checkbox("Include incidents without a known date", key=_UNDATED)
     st.button("Reset view", on_click=reset, args=(domain,), icon=":material/restart_alt:")
 

@@ -1,0 +1,343 @@
+"""The map page in store-driven mode: every part of the view is asked of PostGIS.
+
+Used instead of the shared frame when :func:`geo.view.store_view.use_store_queries`
+says so (``INCIDENT_MAP_QUERY_MODE``): the page never reads the store whole. The
+counts line, the map's aggregates, the timeline, the table page, the place list, the
+off-map list and the selected incident are each one query
+(:class:`geo.store.pg_query.PostGISQuery`), cached per store revision, filters and
+map position for every session (``st.cache_data``: concurrent analysts looking at the
+same view share one answer; a write gives a new revision, so nothing stale is shown).
+
+What this mode does not apply (free-text search, actor, source, the source's types,
+the totals tabs, export, the map image and playback) is shown disabled with the
+reason, never silently dropped; the link keeps those values.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.geocoding.areas import AdminAreas, default_areas
+from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
+from geo.render.clusters import CELL_PIXELS, Aggregates, view_window
+from geo.render.details import escape_markdown, incident_markdown
+from geo.render.draw import AreaSync, DrawArea
+from geo.render.layers import base_map, ids_at
+from geo.render.store_clusters import aggregates_from_cells
+from geo.render.table import PAGE_SIZE
+from geo.store.pg_query import Counts, PostGISQuery, Summary
+from geo.store.postgis import PostGISStore
+from geo.store.query import QueryFilter
+from geo.view.map_events import RETURNED_OBJECTS, read_bounds, read_drawn_area, read_map_events
+from geo.view.state import ViewDomain, ViewState
+from geo.view.store_view import (
+    FEATURES_NOT_IN_STORE_MODE,
+    NOT_IN_STORE_MODE_CAPTION,
+    not_applied,
+    query_filter,
+    spec_key,
+    store_domain,
+    store_rows,
+    timeline_from_store,
+    use_store_queries,
+)
+from pages.shared import (
+    analyst_state,
+    common,
+    incident_list,
+    map_print,
+    records,
+    timebar,
+    view_state,
+)
+
+MAP_KEY = "incident_map"
+TABLE_KEY = "incident_table"
+PLACE_LIST_KEY = "place_list"
+PLACE_PAGE_SIZE = 20
+PLACE_COLUMNS = ["date", "event_type", "casualties", "claim_status", "claimed_by", "source"]
+OFF_MAP_LIMIT = 1000
+"""Incidents not on the map listed under it (the count says how many there are)."""
+_ENTRIES = 64
+"""Answers kept per kind of query (views of every session together)."""
+
+
+# -- which mode ---------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _count(location: str, revision: int, _store: PostGISStore) -> int:
+    return _store.count()
+
+
+def active() -> bool:
+    """Whether the map page asks the store (PostGIS, and the query mode says so)."""
+    s = common.settings()
+    if s.data_file is not None or s.query_mode == "frame":
+        return False
+    opened = common.store()
+    if not isinstance(opened, PostGISStore):
+        return False
+    count = None if s.query_mode == "store" else _count(
+        s.database, opened.revision(), opened)
+    return use_store_queries(s, opened.kind, count)
+
+
+# -- shared, cached answers -----------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _areas(paths: tuple[str, ...]) -> AdminAreas:
+    return default_areas()
+
+
+@st.cache_resource(show_spinner="Preparing the store's queries…", max_entries=2)
+def _query(location: str, paths: tuple[str, ...], _store: PostGISStore) -> PostGISQuery:
+    return PostGISQuery(_store, _areas(paths))
+
+
+@st.cache_resource(show_spinner="Reading what the store holds…", max_entries=2)
+def _domain(location: str, revision: int, _query: PostGISQuery
+            ) -> tuple[Summary, ViewDomain, tuple[int, ...]]:
+    _query.sync_areas()  # the area columns of the records written since the last view
+    summary = _query.summary()
+    return summary, store_domain(_query, summary), _query.violence_codes()
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _counts(location: str, revision: int, key: str, _query: PostGISQuery,
+            _spec: QueryFilter) -> Counts:
+    return _query.counts(_spec)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _aggregates(location: str, revision: int, key: str, zoom: int,
+                window: tuple[float, float, float, float], _query: PostGISQuery,
+                _spec: QueryFilter) -> Aggregates:
+    return aggregates_from_cells(_query.cells(_spec, zoom, window, CELL_PIXELS), zoom)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _timeline(location: str, revision: int, key: str, window: tuple, _query: PostGISQuery,
+              _spec: QueryFilter) -> pd.DataFrame:
+    return timeline_from_store(_query, _spec, window)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _table(location: str, revision: int, key: str, page: int, shown: int,
+           _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
+    rows = _query.table_page(_spec, page, PAGE_SIZE, shown)
+    return store_rows(rows, _query.areas, common.settings())
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _at_place(location: str, revision: int, key: str, lat: float, lon: float,
+              _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
+    return store_rows(_query.at_place(_spec, lat, lon), _query.areas, common.settings())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _off_map(location: str, revision: int, key: str, _query: PostGISQuery,
+             _spec: QueryFilter) -> pd.DataFrame:
+    rows = _query.off_map(_spec, OFF_MAP_LIMIT)
+    return store_rows(rows, _query.areas, common.settings())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _record(location: str, revision: int, incident_id: str, _query: PostGISQuery
+            ) -> pd.DataFrame:
+    return store_rows(_query.get(incident_id), _query.areas, common.settings())
+
+
+class _View:
+    """The cached answers of one view (store location, revision and filters)."""
+
+    def __init__(self, query: PostGISQuery, location: str, revision: int,
+                 state: ViewState) -> None:
+        self.query, self.location, self.revision = query, location, revision
+        self.spec = query_filter(state)
+        self.map_spec = query_filter(state, bounds=False)  # the map shows around the bounds
+        self.key, self.map_key = spec_key(self.spec), spec_key(self.map_spec)
+
+    def counts(self) -> Counts:
+        return _counts(self.location, self.revision, self.key, self.query, self.spec)
+
+    def aggregates(self, zoom: int, window: tuple[float, float, float, float]) -> Aggregates:
+        return _aggregates(self.location, self.revision, self.map_key, zoom, window,
+                           self.query, self.map_spec)
+
+    def timeline(self, window: tuple) -> pd.DataFrame:
+        return _timeline(self.location, self.revision, self.key, window, self.query,
+                         self.spec)
+
+    def table(self, page: int, shown: int) -> pd.DataFrame:
+        return _table(self.location, self.revision, self.key, page, shown, self.query,
+                      self.spec)
+
+    def at_place(self, lat: float, lon: float, *, on_map: bool = True) -> pd.DataFrame:
+        spec, key = (self.map_spec, self.map_key) if on_map else (self.spec, self.key)
+        return _at_place(self.location, self.revision, key, lat, lon, self.query, spec)
+
+    def off_map(self) -> pd.DataFrame:
+        return _off_map(self.location, self.revision, self.key, self.query, self.spec)
+
+    def record(self, incident_id: str | None) -> pd.Series | None:
+        if not incident_id:
+            return None
+        rows = _record(self.location, self.revision, incident_id, self.query)
+        return None if rows.empty else rows.iloc[0]
+
+
+# -- the page ---------------------------------------------------------------------------
+
+
+def _not_applied_notes(state: ViewState) -> None:
+    ignored = not_applied(state)
+    if ignored:
+        names = ignored[0] if len(ignored) == 1 else \
+            ", ".join(ignored[:-1]) + " and " + ignored[-1]
+        st.warning(
+            f"This view's {names} filter{'s are' if len(ignored) > 1 else ' is'} kept in "
+            "the link but **not applied**: " + NOT_IN_STORE_MODE_CAPTION,
+            icon=":material/filter_alt_off:")
+
+
+def _place_list(rows: pd.DataFrame, ids: list[str], selected: str | None) -> None:
+    rows = rows.set_index("id", drop=False).loc[ids].reset_index(drop=True)
+    name = next((str(p) for p in rows["place"] if isinstance(p, str) and p), "this place")
+    st.markdown(f"**{len(ids):,} incidents at {escape_markdown(name)}**: pick one to see it.")
+    page = incident_list.page_number(PLACE_LIST_KEY, len(ids), PLACE_PAGE_SIZE)
+    start = (page - 1) * PLACE_PAGE_SIZE
+    incident_list.incident_rows(
+        rows.iloc[start:start + PLACE_PAGE_SIZE], PLACE_LIST_KEY, len(ids), start,
+        columns=PLACE_COLUMNS, selected=selected,
+    )
+
+
+def _off_map_list(view: _View, n: int) -> None:
+    if n <= 0:
+        return
+    rows = view.off_map()
+    common.off_map_list(rows)
+    if n > len(rows):
+        st.caption(f"{n:,} incidents in view are not on the map; the list above holds the "
+                   f"first {len(rows):,} by date (narrow the filters to see the others).")
+
+
+def page() -> None:
+    """The map page answered by the store (call from ``pages/map.py``)."""
+    settings = common.settings()
+    opened = common.store()
+    assert isinstance(opened, PostGISStore)
+    location = settings.database
+    query = _query(location, tuple(str(p) for p in settings.admin_paths), opened)
+    revision = opened.revision()
+    summary, domain, violence = _domain(location, revision, query)
+    view_state.ensure_session(domain)
+
+    # Events from the map and the table are handled before anything is drawn.
+    returned = st.session_state.get(MAP_KEY)
+    events = read_map_events(returned, st.session_state["map_clicks"])
+    st.session_state["map_clicks"] = events.clicks
+    if events.center is not None and events.zoom is not None:
+        view_state.set_map_view(events.center, events.zoom)
+    analyst_state.set_bounds(read_bounds(returned))
+    drawn, st.session_state["_drawn_seen"] = read_drawn_area(
+        returned, st.session_state.get("_drawn_seen"))
+    if drawn is not None:
+        analyst_state.set_polygon(drawn)
+
+    state = view_state.current(domain)
+    view = _View(query, location, revision, state)
+    if events.clicked is not None:
+        here = ids_at(view.at_place(*events.clicked), *events.clicked)
+        st.session_state["listed_place"] = events.clicked if len(here) > 1 else None
+        st.session_state[f"{PLACE_LIST_KEY}-page"] = 1
+        if len(here) == 1:
+            view_state.select(here[0])
+            state = view_state.current(domain)
+
+    st.title("Incident map")
+    map_print.print_styles()
+    view_state.show_notes()
+    st.caption(f"Views are asked of the PostGIS store ({summary.count:,} incidents), "
+               "not loaded into the app.")
+    _not_applied_notes(state)
+
+    with st.sidebar:
+        view_state.filter_widgets(domain, search_off=NOT_IN_STORE_MODE_CAPTION)
+        analyst_state.filter_widgets(
+            domain, query.areas, pd.DataFrame({"type_of_violence": list(violence)}),
+            text_off=NOT_IN_STORE_MODE_CAPTION)
+        view_state.share_link(state, domain)
+
+    if domain.date_min is not None and domain.date_max is not None:
+        timebar.time_controls(domain, None, None, counts=view.timeline,
+                              playback_off=NOT_IN_STORE_MODE_CAPTION)
+    else:
+        st.caption("No incident in the store has a known date.")
+
+    counts = view.counts()
+    count_col, fit_col, follow_col = st.columns([5, 2, 2], vertical_alignment="center")
+    count_col.markdown(common.count_line(counts.total, counts, counts.on_map))
+    fit_col.button("Fit the map to these", key="fit-map", icon=":material/fit_screen:",
+                   disabled=counts.on_map == 0,
+                   on_click=lambda: analyst_state.fit_map(query.extent(view.spec)),
+                   help="Move and zoom the map to show every incident in view.")
+    with follow_col:
+        analyst_state.follow_toggle()
+
+    map_col, detail_col = st.columns([3, 2], gap="medium")
+    selected = view.record(state.selected)
+    with map_col:
+        center, zoom = view_state.requested_map_view()
+        fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
+        fmap.add_child(AggregateAssets(settings))
+        fmap.add_child(DrawArea(settings))
+        aggregates = view.aggregates(state.zoom, view_window(state.center, state.zoom))
+        layer = aggregate_group(
+            aggregates, selected_marker(selected) if selected is not None else None)
+        layer.add_child(AreaSync(state.polygon))
+        st_folium(fmap, key=MAP_KEY, center=center, zoom=zoom, feature_group_to_add=layer,
+                  returned_objects=RETURNED_OBJECTS, height=560, use_container_width=True)
+        analyst_state.drawn_area_controls()
+        _off_map_list(view, counts.shown - counts.on_map)
+
+    with detail_col:
+        st.subheader("Details")
+        listed = st.session_state.get("listed_place")
+        place_at = listed
+        if place_at is None and selected is not None and selected["off_map"] == "":
+            place_at = (float(selected["latitude"]), float(selected["longitude"]))
+        at_place = view.at_place(*place_at, on_map=False) if place_at is not None else None
+        here = ids_at(at_place, *place_at) if at_place is not None and place_at else []
+        if len(here) > 1 and at_place is not None:
+            _place_list(at_place, here, state.selected)
+        if selected is None:
+            if len(here) <= 1:
+                st.info("Click an incident on the map, or a row of the table, to see its "
+                        "details.")
+        else:
+            with st.container(border=True):
+                st.markdown(incident_markdown(selected))
+            st.button("Clear selection", on_click=view_state.select, args=(None,))
+            with st.expander("Correct this record"):
+                records.edit_form(opened, selected)
+            with st.expander("History of corrections"):
+                records.history(opened, str(selected["id"]))
+
+    with st.container(key="no-print"):
+        st.button("Totals, charts, export and map image", disabled=True, key="store-off",
+                  icon=":material/block:", help=NOT_IN_STORE_MODE_CAPTION)
+        st.caption("Not in this mode: " + "; ".join(FEATURES_NOT_IN_STORE_MODE[1:]) + ". "
+                   + NOT_IN_STORE_MODE_CAPTION)
+
+    st.subheader(f"Incidents in view ({counts.shown:,})")
+    page_no = incident_list.page_number(TABLE_KEY, counts.shown, PAGE_SIZE)
+    incident_list.incident_rows(
+        view.table(page_no, counts.shown), TABLE_KEY, counts.shown,
+        (page_no - 1) * PAGE_SIZE, selected=state.selected, forget=("listed_place",))
+    view_state.write_url(state, domain)
+

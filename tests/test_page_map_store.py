@@ -1,0 +1,159 @@
+"""The map page in store-driven mode (INCIDENT_MAP_QUERY_MODE=store) against the real
+PostGIS, through AppTest: it never reads the store whole, and what it shows (counts,
+the map's aggregates, the table page, a link's filters) is what frame mode shows."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import geo.view.live
+from geo.store import open_store
+from tests.helpers.identities import ANALYST
+from tests.helpers.store_data import incidents
+
+pytestmark = pytest.mark.postgis
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+_TYPES = ["airstrike", "shelling", "clashes", "bombing"]
+_CLAIMS = ["alleged", "reported", "confirmed", "contested"]
+
+
+def _rows() -> list[dict[str, str]]:
+    """250 incidents at 40 places in Syria (some close together), plus one off the map."""
+    rows = []
+    for i in range(250):
+        k = i % 40
+        rows.append({
+            "id": f"s{i:03d}", "place": f"Place {k}", "country": "SY",
+            "latitude": f"{33.0 + (k % 8) * 0.45 + (k // 8) * 0.01:.4f}",
+            "longitude": f"{36.2 + (k // 8) * 0.8 + (k % 3) * 0.01:.4f}",
+            "geo_precision": str(1 + i % 3), "event_type": _TYPES[i % 4],
+            "claim_status": _CLAIMS[(i // 3) % 4],
+            "date_start": f"2016-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            "actors": "Group A" if i % 2 else "Group B",
+            **({"killed_min": str(i % 7), "killed_max": str(i % 7 + 2)} if i % 5 == 0 else {}),
+        })
+    rows.append({"id": "nowhere", "place": "Atlantis", "date_start": "2016-05-05",
+                 "event_type": "airstrike"})
+    return rows
+
+
+@pytest.fixture
+def pg_store(postgis_url, monkeypatch):
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    location = f"{postgis_url}&schema={schema}"
+    store = open_store(location)
+    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
+    monkeypatch.setenv("INCIDENT_DB", location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    yield store
+    store.close()
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def no_full_read(monkeypatch):
+    """Fail if anything builds the shared frame of the whole store."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("the store was read whole in store-driven mode")
+
+    monkeypatch.setattr(geo.view.live.LiveDataset, "__init__", refuse)
+
+
+def _run(mode: str, monkeypatch, params: dict[str, list[str]] | None = None) -> AppTest:
+    monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", mode)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, values in (params or {}).items():
+        at.query_params[name] = values
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _layer(at: AppTest) -> dict:
+    """The incident layer's payload sent to the map (aggregates and places)."""
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    text = args["feature_group"]
+    start = text.index('{"agg":')
+    return json.JSONDecoder().raw_decode(text[start:])[0]
+
+
+def _table_ids(at: AppTest) -> list[str]:
+    return at.dataframe[-1].value["id"].tolist() if "id" in at.dataframe[-1].value \
+        else at.dataframe[-1].value.index.tolist()
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
+                     + [w.value for w in at.warning])
+
+
+def test_store_mode_shows_what_frame_mode_shows_without_reading_the_store(
+        pg_store, monkeypatch, no_full_read):
+    country = {"lat": ["34.5"], "lon": ["38.0"], "z": ["6"]}
+    store_at = _run("store", monkeypatch, country)
+    text = _texts(store_at)
+    assert "**Showing 251 of 251 incidents** · 1 of them not on the map" in text
+    assert [s.value for s in store_at.subheader][-1] == "Incidents in view (251)"
+    assert "Rows 1–100 of 251, by date" in text
+    layer = _layer(store_at)
+    assert sum(layer["agg"]["n"]) + sum(layer["places"]["n"]) == 250
+    assert len(layer["agg"]["n"]) >= 1  # the opening view aggregates
+    table = store_at.dataframe[-1].value
+    assert len(table) == 100
+
+    monkeypatch.undo()  # frame mode may read the store: compare with what it shows
+    monkeypatch.setenv("INCIDENT_DB", pg_store.location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    frame_at = _run("frame", monkeypatch, country)
+    assert "**Showing 251 of 251 incidents** · 1 of them not on the map" in _texts(frame_at)
+    assert _layer(frame_at)["agg"] == layer["agg"]
+    assert _layer(frame_at)["places"] == layer["places"]
+    assert frame_at.dataframe[-1].value.equals(table)
+
+
+def test_store_mode_applies_a_links_filters_and_says_what_it_cannot(
+        pg_store, monkeypatch, no_full_read):
+    params = {"type": ["airstrike", "clashes"], "d": ["2016-03-01", "2016-06-30"],
+              "actor": ["Group A"], "q": "Place"}
+    at = _run("store", monkeypatch, params)
+    text = _texts(at)
+    # Types and dates are applied by the database; the text filters are not, and say so.
+    expected = 1 + sum(1 for i in range(250) if i % 4 in (0, 2) and 3 <= 1 + i % 12 <= 6)
+    assert f"**Showing {expected} of 251 incidents**" in text
+    assert "free-text search and actor filters are kept in the link but **not applied**" \
+        in text
+    assert "INCIDENT_MAP_QUERY_MODE=frame" in text
+    assert at.text_input[0].disabled  # the search box
+    actor = next(m for m in at.multiselect if m.label == "Actor (either side)")
+    assert actor.disabled and actor.value == ["Group A"]
+    # The link still carries every filter, applied or not: it reopens the same view.
+    assert at.query_params["actor"] == ["Group A"] or at.query_params["actor"] == "Group A"
+    assert at.query_params["q"] in ("Place", ["Place"])
+    assert sorted(at.query_params["type"]) == ["airstrike", "clashes"]
+
+
+def test_store_mode_table_pages_and_selection(pg_store, monkeypatch, no_full_read):
+    at = _run("store", monkeypatch, {"sel": ["s007"]})
+    assert "s007" in "\n".join(m.value for m in at.markdown)  # its details
+    page = next(n for n in at.number_input if n.label.startswith("Page (of 3)"))
+    page.set_value(3).run()
+    assert not at.exception
+    assert len(at.dataframe[-1].value) == 51
+    assert "Rows 201–251 of 251, by date" in _texts(at)
+
+
+def test_frame_mode_stays_the_default_for_a_small_store(pg_store, monkeypatch):
+    at = _run("auto", monkeypatch)
+    assert "not loaded into the app" not in _texts(at)
+    assert len(at.tabs) >= 1  # the totals tabs of frame mode
