@@ -149,5 +149,7 @@ def test_candidates_of_a_report_with_distractors(real_geocoder):
     assert kafr["event_type"] == "airstrike" and kafr["geo_precision"] == 1
     assert "Idlib" in kafr["description"]
     assert kafr["claimed_by"] == "Syrian Ministry of Foreign Affairs"
-    assert kafr["date_start"] is None and "2017-04-09" in kafr["date_note"]
+    # condemned on April 9: the event is not later, in the week up to the claim (round 3)
+    assert (kafr["date_start"], kafr["date_end"]) == (date(2017, 4, 3), date(2017, 4, 9))
+    assert "2017-04-09" in kafr["date_note"]
     assert all(c.record["country"] == "SY" for c in candidates)

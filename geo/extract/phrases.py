@@ -95,7 +95,9 @@ _NOT_PLACES = frozenset(
         "thursday", "friday", "saturday", "sunday", "daesh", "isis", "isil", "takfiri",
         "takfiris", "levant", "hezbollah", "hizbollah", "nusra", "qaeda", "taliban", "hamas",
         "kurdish", "ramadan", "eid", "christmas", "easter", "god", "allah", "internet",
-        "facebook", "twitter", "telegram", "youtube", "whatsapp"
+        "facebook", "twitter", "telegram", "youtube", "whatsapp",
+        # month abbreviations ("Nov. 09"; "Mar" is also a saint's title in place names)
+        "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     ]
 )
 #: Peoples, faiths and blocs: adjectives and nouns, never places on their own
@@ -195,7 +197,9 @@ _DEMONYMS: dict[str, str] = {
     "greek": "GR", "cypriot": "CY", "dutch": "NL", "swiss": "CH", "belarusian": "BY",
 }
 _ADJECTIVE_SUFFIX = re.compile(r"-(?:led|backed|based|held|controlled|run|allied|linked|"
-                               r"affiliated|born|made|supported|sponsored)$", re.I)
+                               r"affiliated|born|made|supported|sponsored|majority|dominated|"
+                               r"populated|inhabited|speaking|owned|funded|aligned|style)$",
+                               re.I)
 SEAT_BEFORE = re.compile(
     r"\b(?:controlled|held|backed|run|ruled|supported|governed|recognised|recognized|"
     r"sanctioned|accused|condemned|blamed|pressured|urged) by\s+(?:the\s+)?$"
@@ -214,8 +218,10 @@ CAPITAL_SPEAKS = re.compile(
     re.I,
 )
 CONTAINER_LINK = re.compile(
-    r"^\s+(?:in|near|outside|close to|on the outskirts of|(?:north|south|east|west)"
-    r"(?:east|west)? of),?\s+(?:the\s+)?$",
+    r"^,?\s+(?:in|near|outside|close to|on the outskirts of|(?:north|south|east|west)"
+    r"(?:east|west)? of|(?:in|on|at)\s+(?:the|a|an)\s+(?:[a-z]+(?:ern|ral)\s+)?"
+    r"(?:suburbs?|outskirts|countryside|part|parts|edge|district|area|neighbou?rhood)\s+of)"
+    r",?\s+(?:the\s+)?$",
     re.I,
 )
 _ADJECTIVES = (r"(?:(?:[a-z]+ern|rural|nearby|central|greater|besieged|embattled|"
@@ -406,8 +412,9 @@ def _flush(run: list[tuple[int, int, str]], text: str, out: list[tuple[int, int,
 #: "BEIRUT —", "Aleppo, SANA –", "ERBIL, Kurdistan Region —", "Baku, Azerbaijan, Jan. 17".
 DATELINE_AFTER = re.compile(
     r"^\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*)?(?:\([^)]{1,40}\)\s*)?"
-    r"(?:[-–—:]|,\s*(?:SANA|AFP|Reuters|AP|ST|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-    r"\b|,\s*\w+,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|\s*$)"
+    r"(?:[-–—:]|,\s*(?:SANA|AFP|Reuters|AP|ST|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|"
+    r"Dec)[a-z]*)\b|,\s*\w+,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+    r"|\s*$)"
 )
 #: Words after a name that make it a region ("Hama Governorates", "Deir Ezzor northeastern
 #: countryside", "Idlib and Hama provinces").
@@ -423,7 +430,8 @@ REGION_BEFORE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"(?P<offset>(?:\b\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles?)\b\s*(?:\([^)]{0,20}\)\s*)?)?"
     r"(?:to\s+the\s+)?\b(?:north|south|east|west)(?:[- ]?(?:north|south|east|west))?(?:east|west)?"
-    r"(?:ern)?\s+(?:of|from)\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,4}?(?:city|town|village)\s+of\s+"
+    r"(?:ern)?\s+(?:of|from)\s+(?:the\s+)?(?:(?:[\w-]+\s+){0,4}?(?:city|town|village|capital)"
+    r"\s+of\s+"
     r"|central\s+)?)$",
     re.I)
 #: "from X": where people or fire came from, not where the event happened.

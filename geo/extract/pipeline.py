@@ -20,8 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from geo.extract.casualties import Casualties, find_casualties
-from geo.extract.claims import Attribution, attribute
-from geo.extract.dates import DateMention, DateSpan, find_dates
+from geo.extract.claims import attribute
+from geo.extract.dates import DateSpan, find_dates
+from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
 from geo.extract.events import (
     canonical_actor,
     find_actors,
@@ -41,6 +42,8 @@ from geo.extract.report import (
     Draft,
     compatible,
     distance_km,
+    governorate_named_bare,
+    governorate_names,
     heading_date,
     is_file_caption,
     merge,
@@ -61,15 +64,6 @@ _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\brepo
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
                      re.I)
 _DEATHS = re.compile(r"\b(?:died|deaths?|killed|dead)\b", re.I)
-#: A speech or publication verb just before a date: the date of the claim, not of the event
-#: ("a statement ... released late Wednesday", "MSF said on Saturday").
-_SAID_BEFORE = re.compile(r"\b(?:said|says|announced|reported|released|published|issued|"
-                          r"stated|told\s+\w+|statement|added|confirmed|claimed)\s+"
-                          r"(?:(?:on|late|early|earlier|later|last)\s+){0,2}$", re.I)
-_SINCE_BEFORE = re.compile(r"\bsince\b[^.;:]{0,80}$", re.I)
-#: The date of something that began earlier ("the operation that started last week").
-_BEGAN_BEFORE = re.compile(r"\b(?:started|began|begun|launched|erupted)\s+(?:on\s+|in\s+)?$",
-                           re.I)
 #: Places farther apart than this (km) cannot be a part and the whole ("Qusur district of
 #: Deir ez-Zor city"): the part was found elsewhere, the container's point stands in.
 CONTAINER_KM = 15.0
@@ -156,6 +150,7 @@ def extract(
     answers: dict[str, GeocodeResult] = {}
     context = _context(sentences, geocoder, country, named, known, answers)
     lookup = make_lookup(geocoder.geocode, country, context, known, answers)
+    governorates = governorate_names(article)
     drafts: list[Draft] = []
     anchor: DateSpan | None = None
     recent: tuple[int, DateSpan, str] | None = None
@@ -168,6 +163,7 @@ def extract(
     all_actors: list[str] = []
     event_dates: list[tuple[DateSpan, str]] = []
     heading: tuple[DateSpan, str] | None = None
+    claim_ranges: dict[int, DateSpan] = {}
     for sentence, attribution in zip(sentences, attributions, strict=True):
         if is_file_caption(sentences, sentence.index):
             continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
@@ -183,6 +179,8 @@ def extract(
             continue  # a date line above a listing's entry ("Incident date / May 10, 2017")
         places = find_places(sentence.text, lookup, sentence.start, country, named,
                              headline=is_headline(sentence.text))
+        places = [replace(m, role="region") if m.role == "site" and
+                  governorate_named_bare(m, governorates) else m for m in places]
         events = find_events(sentence.text, sentence.start)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
@@ -192,13 +190,13 @@ def extract(
         if sites:
             last_sites = [(sentence.index, m) for m in sites]
         event_type = primary_event(events)
-        when, note = _event_date(dates, attribution, sentence, published)
+        when, note = event_date(dates, attribution, sentence, published)
         if when is not None and (event_type or not casualties.is_empty() or
                                  _DEATHS.search(sentence.text)):
             recent, recent_kind = (sentence.index, when, note), event_type or "other"
             recent_sites = {site_key(m) for m in sites}
             event_dates.append((when, note))
-            if not sites:
+            if not sites and not DISTINCT.search(sentence.text):
                 siteless_dates[sentence.index] = (when, note)
         if event_type == "other" and recent_type is not None and \
                 sentence.index - recent_type[0] <= 2:
@@ -228,18 +226,22 @@ def extract(
                 continue
             sites = [None]  # type: ignore[list-item]
         if when is None and recent is not None and recent[0] < sentence.index and \
+                not DISTINCT.search(sentence.text) and \
                 sentence.index - recent[0] <= 2 and not dates and sites[0] is not None and \
                 (not recent_sites or recent_sites & {site_key(m) for m in sites}) and \
                 compatible(recent_kind, event_type):
             when = recent[1]
-            note = _join_notes("date carried from an earlier sentence about the event",
+            note = join_notes("date carried from an earlier sentence about the event",
                                recent[2])
         elif when is None and not dates and sites[0] is not None:
             when, note = report_date(event_dates, heading)
+        claimed = claim_range(dates, attribution, sentence) if when is None else None
         context = [_context_label(m) for m in places if m.role not in ("site", "country")
                    and m not in sites]
         tolls = _site_casualties(sentence, sites, casualties)
         for site, toll in zip(sites, tolls, strict=True):
+            if claimed is not None:
+                claim_ranges[len(drafts)] = claimed
             drafts.append(Draft([sentence.index], site, event_type, events, speaker_index,
                                  attribution, when, note, toll, actors,
                                  countries or ([country] if country else []),
@@ -252,7 +254,10 @@ def extract(
             if later:
                 span, said = siteless_dates[min(later)]
                 draft.date = span
-                draft.date_note = _join_notes("date from a later sentence about the event", said)
+                draft.date_note = join_notes("date from a later sentence about the event", said)
+    for number, span in claim_ranges.items():  # no date of its own, none beside it
+        if drafts[number].date is None:
+            drafts[number].date, drafts[number].date_note = span, span.note
     _siteless_tolls(drafts, siteless_tolls)
     merged = merge(drafts)
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
@@ -312,52 +317,6 @@ def _attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casu
     return True
 
 
-def _event_date(
-    dates: list[DateMention], attribution: Attribution, sentence: Sentence,
-    published: date | None = None,
-) -> tuple[DateSpan | None, str]:
-    start, end = attribution.clause
-
-    def claimed(d: DateMention) -> bool:
-        before = sentence.text[max(0, d.start - sentence.start - 40):d.start - sentence.start]
-        return start <= d.start < end or bool(_SAID_BEFORE.search(before))
-
-    def background(d: DateMention) -> bool:  # "since its capture ... in 2014"
-        before = sentence.text[max(0, d.start - sentence.start - 80):d.start - sentence.start]
-        return bool(_BEGAN_BEFORE.search(before[-30:])) or (
-            d.span is not None and d.span.precision != "day" and
-            bool(_SINCE_BEFORE.search(before)))
-
-    dates = [d for d in dates if not background(d)]
-
-    relative = [d for d in dates if d.relative]
-    if relative:
-        if relative[0].span:
-            return relative[0].span, relative[0].span.note
-        return None, f"'{relative[0].text}' has no date to be read against"
-    in_clause = [d for d in dates if claimed(d) and d.span]
-    outside = [d for d in dates if not claimed(d) and d.span]
-    if outside:
-        chosen = outside[0].span
-        assert chosen is not None
-        before = sentence.text[:outside[0].start - sentence.start]
-        if chosen.precision == "day" and published is not None and \
-                chosen.start <= published and _SINCE_BEFORE.search(before):
-            return DateSpan(chosen.start, published, "range",
-                            _join_notes(f"open range: since {chosen.start.isoformat()}, up to "
-                                        f"publication ({published.isoformat()})",
-                                        chosen.note)), ""
-        return chosen, chosen.note
-    if in_clause and in_clause[0].span:
-        said = in_clause[0].span
-        return None, (f"no date for the event; the claim was made "
-                      f"{_describe(said)}, so the event is not later")
-    unresolved = [d for d in dates if d.span is None]
-    if unresolved:
-        return None, f"'{unresolved[0].text}' cannot be resolved"
-    return None, "no date in the supporting text"
-
-
 def _inside_container(site: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
     """A part found far from (or not at all inside) the place the text puts it in gives
     way to that place, near it: "the Qusur district of Deir ez-Zor city"."""
@@ -370,18 +329,9 @@ def _inside_container(site: PlaceMention, places: list[PlaceMention]) -> PlaceMe
     if inner is not None and distance_km(inner.latitude, inner.longitude, outer.place.latitude,
                                          outer.place.longitude) <= CONTAINER_KM:
         return site
-    return replace(outer, start=site.start, end=site.end, text=site.text, role="site",
+    return replace(outer, start=site.start, end=site.end, text=site.text, name=site.name,
+                   role="site",
                    near=True, descriptor=site.descriptor, container=outer.text, partial=False)
-
-
-def _describe(span: DateSpan) -> str:
-    if span.precision == "day":
-        return f"on {span.start.isoformat()}"
-    return f"between {span.start.isoformat()} and {span.end.isoformat()}"
-
-
-def _join_notes(*notes: str) -> str:
-    return "; ".join(n for n in notes if n)
 
 
 def _context_label(mention: PlaceMention) -> str:
@@ -449,9 +399,8 @@ def _finish(
     elif place is not None and status == "resolved" and site is not None and site.partial:
         status = "unsure"  # "Orum" of "Orum al-Kubra": another place may bear the whole name
     elif place is not None and status == "resolved" and country and place.country != country \
-            and site is not None and site.descriptor == "" and len(site.candidates) <= 1 and \
-            place.country not in draft.countries:
-        status = "unsure"
+            and site is not None and place.country not in draft.countries:
+        status = "unsure"  # abroad, and the text names no such country: whatever it is called
     record: dict[str, object] = {c: "" for c in INCIDENT_COLUMNS}
     record.update(
         date_start=draft.date.start if draft.date else None,

@@ -21,6 +21,7 @@ from geo.extract.events import EventMention
 from geo.extract.places import PlaceMention
 from geo.extract.text import Sentence
 from geo.geocoding.context import area_key
+from geo.geocoding.names import basic_key
 from geo.vocab import EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -64,6 +65,14 @@ def site_key(site: PlaceMention | None) -> str:
         return ""
     place = site.place
     return place.gazetteer_id if place else site.name.lower()
+
+
+def _same_site(a: PlaceMention | None, b: PlaceMention | None) -> bool:
+    """One site: the same gazetteer entry, or the same name written twice ("Zerif", "Zerif
+    village": one found inside its city, one left unresolved)."""
+    if a is None or b is None:
+        return a is b
+    return site_key(a) == site_key(b) or basic_key(a.name) == basic_key(b.name)
 
 
 #: Event types that may describe one event together (the more specific one is kept).
@@ -119,7 +128,7 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for draft in drafts:
         twin = next(
             (m for m in merged
-             if site_key(m.site) == site_key(draft.site) and draft.site is not None
+             if _same_site(m.site, draft.site) and draft.site is not None
              and compatible(m.event_type, draft.event_type) and overlap(m.date, draft.date)),
             None,
         )
@@ -190,6 +199,73 @@ def _umbrella_key(draft: Draft) -> str:
         return ""
     own = _bare_key(site.name)
     return area_key(place.admin1) if own and own == area_key(place.admin1) else ""
+
+
+#: "Idlib province", "Hasaka province's", "Idleb, Aleppo and Lattakia governorates", "the
+#: province of Hasakah": names a report uses for a governorate.
+_AREA_WORD = re.compile(r"\b(?:provinces?|governorates?)\b", re.I)
+_WORD = r"(?:(?:al|el|ar|as|ad|ash|at|az|ez|es|ed)[-\s])?[A-Z][\w'’-]*"
+_AREA_NAMES = re.compile(rf"((?:{_WORD}\s+){{0,2}}{_WORD}"
+                         rf"(?:(?:,\s*|,?\s+and\s+)(?:{_WORD}\s+){{0,2}}{_WORD})*)\s+$")
+_LEADING_WORDS = re.compile(r"^(?:(?:In|On|At|Of|From|To|Near|The|And|Across)(?:\s+|$))+")
+_AREA_AFTER = re.compile(rf"^\s+of\s+((?:{_WORD}\s+){{0,2}}{_WORD})")
+
+
+def governorate_names(article: str) -> frozenset[str]:
+    """Area keys of the names a report uses for a governorate or province.
+
+    Parameters
+    ----------
+    article : str
+
+    Returns
+    -------
+    frozenset of str
+        :func:`geo.geocoding.context.area_key` of each name written before "province" or
+        "governorate" (lists included: "Idleb, Aleppo and Lattakia governorates") or after
+        "province of".
+    """
+    keys: set[str] = set()
+    for match in _AREA_WORD.finditer(article):
+        before = _AREA_NAMES.search(article[max(0, match.start() - 80):match.start()])
+        names = re.split(r",\s*|\s+and\s+", re.split(r"['’]s\s+", before.group(1))[-1]) \
+            if before else []
+        after = _AREA_AFTER.match(article[match.end():match.end() + 60])
+        if after:
+            names.append(after.group(1))
+        names = [_LEADING_WORDS.sub("", n) for n in names]
+        keys |= {_particle_free_key(n) for n in names if _particle_free_key(n)}
+    return frozenset(keys)
+
+
+def _particle_free_key(name: str) -> str:
+    """An area key without Arabic articles anywhere ("Deir al-Zor", "Deir-ez-Zor")."""
+    return area_key(re.sub(r"(?:^|(?<=[\s-]))(?:al|el|ar|as|ad|ash|at|az|ez|es|ed)(?:[-\s]+)",
+                           " ", name, flags=re.I))
+
+
+def governorate_named_bare(site: PlaceMention, governorates: frozenset[str]) -> bool:
+    """Whether a site is a governorate's capital, named bare, in a report that uses its name
+    for the governorate ("Hasaka province" above "in Hasaka"): the text may mean either,
+    so the name reads as the region, never as the city at site precision.
+
+    Parameters
+    ----------
+    site : PlaceMention
+    governorates : frozenset of str
+        :func:`governorate_names` of the report.
+
+    Returns
+    -------
+    bool
+        False when the text says city or town ("Idleb City", "the city of Idleb").
+    """
+    place = site.place
+    if place is None or not place.admin1 or site.descriptor in ("city", "town", "village") \
+            or re.search(r"\b(?:city|town)\b", site.text, re.I):
+        return False
+    own = _particle_free_key(site.name)
+    return bool(own) and own == _particle_free_key(place.admin1) and own in governorates
 
 
 def _bare_key(name: str) -> str:

@@ -1,0 +1,126 @@
+"""Third round of real-report rules (issue 12): honest uncertainty about places, claim
+dates, merging by name. Every sentence here is invented."""
+
+from datetime import date
+
+from geo.extract.pipeline import extract
+from geo.extract.report import governorate_names
+from geo.geocoding.gazetteer import Place
+from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+
+MONDAY = date(2020, 6, 15)
+
+
+def _place(pid, name, aliases, lat, lon, kind="town", admin1="Testland", precision=1,
+           country="SY"):
+    return Place(f"test:{pid}", name, tuple(aliases), lat, lon, kind, country, admin1,
+                 precision)
+
+
+EXTRA = [
+    # a governorate's capital sharing the governorate's name, and the governorate itself
+    _place("hamra", "Hamra", ["Hamra City"], 36.0, 40.0, "city", "Hamra"),
+    _place("hamra-gov", "Hamra Governorate", ["Hamra province"], 36.2, 40.3, "region",
+           "Hamra", 3),
+    _place("deir-luz", "Deir al-Luz", [], 35.3, 40.1, "city", "Deir-el-Luz"),
+    # a village name that exists only abroad
+    _place("qayra", "al-Qayra", [], 35.7, 10.1, "village", "TN", country="TN"),
+    _place("novo", "Nov", [], -12.7, 15.7, "town", "Elsewhere", country="AO"),
+]
+
+
+def _run(text, published=MONDAY):
+    return extract(text, published, geocoder=FakeGeocoder([*PLACES, *EXTRA]))
+
+
+def _places(text, published=MONDAY):
+    return {c.record["place"]: c for c in _run(text, published)}
+
+
+# --- places: honest uncertainty ------------------------------------------------------
+
+
+def test_governorate_names_are_read_from_the_report():
+    keys = governorate_names("Strikes in Syria's Deir al-Luz province. In Hamra, Nawa and "
+                             "Lakri governorates. The province of Sufa. Hamra province’s "
+                             "villages.")
+    assert len(keys) == 5
+
+
+def test_a_governorate_capital_named_bare_in_a_report_naming_the_governorate_is_a_region():
+    found = _places("Coalition jets bomb army positions in Hamra\n"
+                    "State television said on Monday that warplanes bombed army positions "
+                    "east of the river in Hamra province.")
+    assert found and all(c.geocode_status == "region" and c.record["geo_precision"] == 3
+                         for c in found.values())
+    # the city said as a city stays the city
+    found = _places("Air strikes hit a market in Hamra City on Sunday. Shelling hit Hamra "
+                    "province the same day.")
+    assert found["Hamra City"].geocode_status == "resolved"
+
+
+def test_a_governorate_capital_with_particles_is_matched_to_its_governorate():
+    [candidate] = _run("Jets bombed army positions in Deir al-Luz on Sunday.\n"
+                       "The strikes hit the east of Deir el-Luz province, a monitor said.")
+    assert candidate.geocode_status == "region"
+
+
+def test_a_place_found_only_abroad_is_never_resolved_whatever_its_descriptor():
+    [candidate] = _run("A Syrian drone strike took place in Hamra province’s al-Qayra "
+                       "village on Sunday, the Syrian forces said.")
+    assert candidate.record["place"].startswith("al-Qayra")
+    assert candidate.geocode_status != "resolved"
+
+
+def test_a_month_abbreviation_is_no_place_and_a_majority_adjective_no_name():
+    found = _places("The site of the explosion that rocked the Kurdish-majority city of "
+                    "Kafr Zeit in Syria on Nov. 09, 2020.")
+    assert set(found) == {"Kafr Zeit"}
+
+
+def test_a_site_in_a_suburb_of_a_city_lies_in_the_city_not_at_it():
+    found = _places("Warplanes attacked the village of Zerqa in an eastern suburb of Damascus "
+                    "on Sunday. Civilians died in the air strikes on Zerqa village, to the east "
+                    "of Damascus.")
+    assert set(found) == {"Zerqa"}  # one event; Damascus is where it lies
+    zerqa = found["Zerqa"]
+    assert zerqa.record["geo_precision"] == 2 and len(zerqa.quote_spans) == 2
+
+
+def test_a_town_west_of_a_capital_makes_the_capital_a_reference():
+    assert not _run("Reports of starvation in a besieged town west of the Syrian capital of "
+                    "Damascus alarmed the United Nations on Monday.")
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+def test_a_dateline_date_is_the_issue_not_the_event():
+    [candidate] = _run("Hamidiyah, June 12, 2020 – A June 2, 2020 shelling of al-Qasra killed "
+                       "six children, a monitor said today.")
+    assert candidate.record["date_start"] == date(2020, 6, 2)
+
+
+def test_an_event_dated_only_by_its_claim_is_a_range_up_to_the_claim():
+    [said] = _run("State television on Sunday said the coalition has bombed army positions "
+                  "in al-Qasra.")
+    assert (said.record["date_start"], said.record["date_end"]) == (date(2020, 6, 13),
+                                                                    date(2020, 6, 14))
+    assert "claimed on 2020-06-14" in said.record["date_note"]
+    [condemned] = _run("On June 9, the ministry condemned an air strike on al-Qasra.")
+    assert (condemned.record["date_start"], condemned.record["date_end"]) == (
+        date(2020, 6, 3), date(2020, 6, 9))
+    # a date in the next sentence is the event's own: the claim's range does not stand in
+    [later] = _run("Children died in the Nahr camp, reads a statement released late "
+                   "Wednesday. The deaths occurred on 6 June.")
+    assert later.record["date_start"] == date(2020, 6, 6)
+
+
+def test_a_similar_attack_keeps_its_date_to_itself():
+    [qasra] = _run("An air strike hit al-Qasra, killing five people. The wounded were taken "
+                   "to hospital. On Sunday, three civilians were killed in a similar attack "
+                   "nearby.")
+    assert qasra.record["date_start"] is None
+    [kafr] = _run("An air strike hit Kafr Zeit, killing five people. The wounded were taken "
+                  "to hospital. On Sunday, three civilians were killed in the attack.")
+    assert kafr.record["date_start"] == date(2020, 6, 14)  # the same attack: its date
