@@ -120,11 +120,26 @@ def _near(incident: dict, cand: dict) -> bool:
 
 
 def _named(incident: dict, cand: dict) -> bool:
-    """For a site no gazetteer holds: the candidate names it (it goes to review)."""
+    """For a site no gazetteer holds: the candidate names it (it goes to review).
+
+    When the annotation gives the site's approximate point (``approx_lat``/``approx_lon``,
+    from the annotator's knowledge), a candidate resolved at site precision more than 10 km
+    from it has taken another place of that name and does not count.
+    """
     words = [w for w in re.findall(r"[A-Za-z']+", incident["site"]) if len(w) > 3 and
              w.lower() not in ("village", "town", "city", "countryside", "camp")]
     place = _key(str(cand.get("place") or ""))
-    return bool(words) and _key(words[0]) in place
+    if not (bool(words) and _key(words[0]) in place):
+        return False
+    if "approx_lat" in incident and _resolved_site(cand):
+        return _km(incident["approx_lat"], incident["approx_lon"], float(cand["latitude"]),
+                   float(cand["longitude"])) <= SITE_KM
+    return True
+
+
+def _resolved_site(cand: dict) -> bool:
+    return (cand.get("geocode_status") == "resolved" and cand.get("geo_precision") == 1
+            and cand.get("latitude") is not None and cand.get("longitude") is not None)
 
 
 @dataclass
@@ -185,6 +200,8 @@ def score_report(report: Report, candidates: list[dict], scores: Scores,
             print(f"    {mark} {incident['site']} {incident.get('date_start', '?')} "
                   f"{incident['event_type']} -> {hits}")
     sites = [(inc["lat"], inc["lon"]) for inc in report.incidents if "lat" in inc]
+    sites += [(inc["approx_lat"], inc["approx_lon"]) for inc in report.incidents
+              if "approx_lat" in inc]
     for j, cand in enumerate(candidates):
         scores.candidates += 1
         scores.true_candidates += cand_ok[j]
