@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.extract.pipeline import extract  # noqa: E402
+from geo.geocoding.context import area_key  # noqa: E402
 from geo.geocoding.geocoder import default_geocoder  # noqa: E402
 
 REPORTS = ROOT / "bench" / "reports"
@@ -108,7 +109,8 @@ def _dates_overlap(incident: dict, cand: dict) -> bool:
 def _near(incident: dict, cand: dict) -> bool:
     """Whether the candidate is at the incident's place (point, region or name)."""
     if incident.get("site_precision") == 3:
-        return (_key(str(cand.get("admin1") or ""))[:4] == _key(incident["admin1"])[:4]
+        # governorate spellings vary in the vowels (Idlib, Idleb): compare consonant skeletons
+        return (area_key(str(cand.get("admin1") or "")) == area_key(incident["admin1"])
                 and not (cand.get("geocode_status") == "resolved"
                          and cand.get("geo_precision") == 1))
     if cand.get("latitude") is None or cand.get("longitude") is None:

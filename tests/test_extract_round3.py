@@ -26,6 +26,13 @@ EXTRA = [
     # a village name that exists only abroad
     _place("qayra", "al-Qayra", [], 35.7, 10.1, "village", "TN", country="TN"),
     _place("novo", "Nov", [], -12.7, 15.7, "town", "Elsewhere", country="AO"),
+    # one name, two villages in two governorates, and a namesake abroad
+    _place("sawa-h", "Sawa", [], 34.5, 40.9, "village", "Hamra"),
+    _place("sawa-n", "Sawa", [], 33.1, 36.1, "village", "Nawa"),
+    _place("raqa-de", "Raqa", [], 52.3, 7.7, "town", "Westfalen", country="DE"),
+    _place("raqa-sy", "Raqa", [], 35.9, 39.0, "city", "Raqa"),
+    _place("tadra-sy", "Tadra", [], 34.5, 38.3, "town", "Homsa"),
+    _place("tadra-us", "Tadra", [], 40.0, -75.0, "town", "Pennsylvania", country="US"),
 ]
 
 
@@ -124,3 +131,31 @@ def test_a_similar_attack_keeps_its_date_to_itself():
     [kafr] = _run("An air strike hit Kafr Zeit, killing five people. The wounded were taken "
                   "to hospital. On Sunday, three civilians were killed in the attack.")
     assert kafr.record["date_start"] == date(2020, 6, 14)  # the same attack: its date
+
+
+# --- places: context the report gives -------------------------------------------------------
+
+
+def test_an_ambiguous_name_takes_its_one_candidate_in_a_governorate_the_report_names():
+    [candidate] = _run("Jets bombed the town of Sawa in eastern Hamra province on Sunday, "
+                       "killing seven civilians.")
+    assert candidate.geocode_status == "resolved"
+    assert candidate.record["geocode_source"] == "test:sawa-h"
+    [unnamed] = _run("Jets bombed the town of Sawa on Sunday, killing seven civilians.")
+    assert unnamed.geocode_status == "ambiguous"  # no governorate named: for review
+
+
+def test_a_report_naming_no_country_reads_its_places_where_they_agree():
+    # "Raqa" is also a German town and "Tadra" an American one: together they are Syrian
+    [candidate] = _run("U.S.-led coalition air strikes killed at least 29 civilians in Raqa. "
+                       "The people had fled to Raqa from the desert town of Tadra.")
+    assert candidate.record["place"] == "Raqa"
+    assert candidate.record["geocode_source"] == "test:raqa-sy"
+
+
+def test_a_place_in_a_country_the_report_names_is_not_foreign_to_it():
+    text = ("Turkish artillery shelled the Turkish-held border area on Monday, the Turkish "
+            "media said, citing Turkish sources. The Turkish army also shelled the Syrian town "
+            "of Kafr Zeit.")
+    found = _places(text)
+    assert found["Kafr Zeit"].geocode_status == "resolved"

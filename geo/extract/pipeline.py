@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -49,7 +49,9 @@ from geo.extract.report import (
     merge,
     nearest_claimants,
     report_date,
+    shared_country,
     site_key,
+    within_named_governorate,
 )
 from geo.extract.text import Sentence, split_sentences
 from geo.geocoding.geocoder import GeocodeResult, default_geocoder
@@ -147,6 +149,9 @@ def extract(
     named = set(country_counts(article))
     country = focus_country(article)
     known = spelling_index(geocoder)
+    if not country:  # no country named: the one the report's places share, if any
+        country = shared_country(sentences, make_lookup(geocoder.geocode, "", (), known, {}))
+        named |= {country} - {""}
     answers: dict[str, GeocodeResult] = {}
     context = _context(sentences, geocoder, country, named, known, answers)
     lookup = make_lookup(geocoder.geocode, country, context, known, answers)
@@ -180,7 +185,8 @@ def extract(
         places = find_places(sentence.text, lookup, sentence.start, country, named,
                              headline=is_headline(sentence.text))
         places = [replace(m, role="region") if m.role == "site" and
-                  governorate_named_bare(m, governorates) else m for m in places]
+                  governorate_named_bare(m, governorates) else
+                  within_named_governorate(m, governorates) for m in places]
         events = find_events(sentence.text, sentence.start)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
@@ -262,7 +268,8 @@ def extract(
     merged = merge(drafts)
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
     return [
-        _finish(d, article, sentences, all_actors, country, source_name, source_url, title)
+        _finish(d, article, sentences, all_actors, country, source_name, source_url, title,
+                named)
         for d in merged
     ]
 
@@ -381,6 +388,7 @@ def _finish(
     source_name: str,
     source_url: str,
     title: str,
+    named: Collection[str] = (),
 ) -> CandidateIncident:
     spans = [(sentences[i].start, sentences[i].end) for i in sorted(draft.sentences)]
     quote = " ".join(article[s:e] for s, e in spans)
@@ -399,7 +407,8 @@ def _finish(
     elif place is not None and status == "resolved" and site is not None and site.partial:
         status = "unsure"  # "Orum" of "Orum al-Kubra": another place may bear the whole name
     elif place is not None and status == "resolved" and country and place.country != country \
-            and site is not None and place.country not in draft.countries:
+            and site is not None and place.country not in draft.countries and \
+            place.country not in named:
         status = "unsure"  # abroad, and the text names no such country: whatever it is called
     record: dict[str, object] = {c: "" for c in INCIDENT_COLUMNS}
     record.update(

@@ -10,7 +10,9 @@ to a massacre"), and a sentence whose claimant is named in the sentence next to 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -18,9 +20,11 @@ from geo.extract.casualties import Casualties
 from geo.extract.claims import Attribution
 from geo.extract.dates import DateMention, DateSpan
 from geo.extract.events import EventMention
-from geo.extract.places import PlaceMention
+from geo.extract.phrases import STRONG_QUALITY
+from geo.extract.places import PlaceMention, find_places
 from geo.extract.text import Sentence
 from geo.geocoding.context import area_key
+from geo.geocoding.geocoder import GeocodeResult
 from geo.geocoding.names import basic_key
 from geo.vocab import EVENT_TYPES
 
@@ -236,6 +240,70 @@ def governorate_names(article: str) -> frozenset[str]:
         names = [_LEADING_WORDS.sub("", n) for n in names]
         keys |= {_particle_free_key(n) for n in names if _particle_free_key(n)}
     return frozenset(keys)
+
+
+def within_named_governorate(site: PlaceMention, governorates: frozenset[str]) -> PlaceMention:
+    """An ambiguous name with exactly one candidate in a governorate the report names is that
+    place ("Al Sousa" in a report on "Deir Ezzor province": the one in Deir ez-Zor).
+
+    Parameters
+    ----------
+    site : PlaceMention
+    governorates : frozenset of str
+        :func:`governorate_names` of the report.
+
+    Returns
+    -------
+    PlaceMention
+        ``site`` resolved to that candidate, or unchanged.
+    """
+    result = site.result
+    if result is None or result.status != "ambiguous" or not governorates:
+        return site
+    inside = [c for c in result.candidates
+              if c.place.admin1 and _particle_free_key(c.place.admin1) in governorates]
+    if len({c.place.gazetteer_id for c in inside}) != 1:
+        return site
+    chosen = inside[0]
+    others = tuple(c for c in result.candidates if c is not chosen)
+    resolved = replace(result, status="resolved", candidates=(chosen, *others),
+                       source=chosen.place.gazetteer_id,
+                       notes=(*result.notes, "the one candidate in a governorate the report "
+                                             "names"))
+    return replace(site, result=resolved, candidates=resolved.candidates)
+
+
+def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResult]) -> str:
+    """The country a report's places share, for a report that names no country.
+
+    Parameters
+    ----------
+    sentences : list of Sentence
+    lookup : callable
+        A worldwide lookup (:func:`geo.extract.places.make_lookup` without a country).
+
+    Returns
+    -------
+    str
+        The ISO code among the candidates of more than half of the report's place mentions
+        (at least two; the best-spelled candidates of each), else "": "Raqqa" and "Palmyra"
+        are both in Syria, whatever else they may name.
+    """
+    counts: Counter[str] = Counter()
+    mentions = 0
+    for sentence in sentences:
+        for mention in find_places(sentence.text, lookup, sentence.start, "", set()):
+            if mention.role == "country" or not mention.candidates:
+                continue
+            best = max(c.quality for c in mention.candidates)
+            strong = {c.place.country for c in mention.candidates if c.place.country and
+                      c.quality >= max(best, STRONG_QUALITY)}
+            mentions += bool(strong)
+            counts.update(strong)
+    if not counts:
+        return ""
+    top, count = counts.most_common(1)[0]
+    return top if count >= 2 and count * 2 > mentions else ""
 
 
 def _particle_free_key(name: str) -> str:
