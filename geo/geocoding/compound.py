@@ -20,8 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from geo.geocoding.names import basic_key
+
+if TYPE_CHECKING:  # Arrow compute kernels are loaded by plain_mask only
+    import pyarrow as pa
 
 #: Suffix words that say what kind of populated place or area a name is, and the
 #: precision a point for it carries.
@@ -152,6 +158,54 @@ def _plain(raw: str) -> bool:
     if _NOT_PLAIN.search(raw) or raw != raw.strip(" -,") or not raw:
         return False
     return not any(w.lower().strip(".,;:") in _MARKER_WORDS for w in raw.split())
+
+
+# Anything the parser reads beyond one bare name: str.split() whitespace other than single
+# spaces, edge spaces, hyphens or commas, "/", parentheses, "–", digits of any script,
+# and the four letters Python's case-insensitive matching equates with ASCII ones.
+_NOT_BARE = (r"[\x09-\x0d\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+             r"\x{202f}\x{205f}\x{3000}]|  |^[ ,-]|[ ,-]$|[/()\x{2013}]|\p{Nd}"
+             r"|[\x{130}\x{131}\x{17f}\x{212a}]")
+
+
+def _marker_pattern() -> str:
+    words = "|".join(re.escape(w) for w in sorted(_MARKER_WORDS, key=len, reverse=True))
+    return rf"(?i)(?:^| )[.,;:]*(?:{words})[.,;:]*(?: |$)"
+
+
+_MARKERS_RE2 = _marker_pattern()
+
+
+def plain_mask(texts: pa.Array) -> np.ndarray:
+    """Which strings :func:`parse_place` reads as one bare name, unchanged (vectorised).
+
+    True only when ``parse_place(t) == ParsedPlace(t, (t,))``: single spaces, no edge
+    space, hyphen or comma, none of ``/ ( ) –`` nor digits, no word the parser reads
+    (Arrow's RE2 kernels over all strings at once); a string beyond ASCII must also
+    not be a generic word ("vïllage"). False says nothing (parse the string).
+
+    Parameters
+    ----------
+    texts : pyarrow.Array
+        Strings (nulls allowed: False).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    import pyarrow.compute as pc
+
+    if len(texts) == 0:
+        return np.zeros(0, dtype=bool)
+    ok = pc.and_(pc.greater(pc.utf8_length(texts), 0),
+                 pc.invert(pc.match_substring_regex(texts, _NOT_BARE)))
+    ok = pc.and_(ok, pc.invert(pc.match_substring_regex(texts, _MARKERS_RE2)))
+    mask = np.asarray(ok.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    ascii_ = np.asarray(pc.string_is_ascii(texts).fill_null(False).to_numpy(
+        zero_copy_only=False), dtype=bool)
+    for i in np.flatnonzero(mask & ~ascii_).tolist():
+        mask[i] = not is_generic(texts[i].as_py())
+    return mask
 
 
 def parse_place(text: str) -> ParsedPlace:

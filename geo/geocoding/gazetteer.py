@@ -251,6 +251,39 @@ class Gazetteer:
             out = list(dict.fromkeys(out))
         return out
 
+    def lookup_many(self, kind: str, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (alive) of many keys at once: :meth:`lookup` over arrays.
+
+        Parameters
+        ----------
+        kind : str
+            As for :meth:`lookup`.
+        keys : sequence of str
+            '' is never found.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(position of the key, row)`` pairs, grouped by key in the order of
+            ``keys``, and within a key in the order :meth:`lookup` gives (duplicates
+            kept).
+        """
+        hashes = np.fromiter((key_hash(k) if k else 0 for k in keys), dtype=np.int64,
+                             count=len(keys))
+        valid = np.fromiter((bool(k) for k in keys), dtype=bool, count=len(keys))
+        found_keys: list[np.ndarray] = []
+        found_rows: list[np.ndarray] = []
+        for part, offset in zip(self.parts, self._starts, strict=True):
+            position, names_rows = part.lookup_many(kind, hashes, valid)
+            rows = part.names_place[names_rows].astype(np.int64) + offset
+            keep = self.alive[rows]
+            found_keys.append(position[keep])
+            found_rows.append(rows[keep])
+        position = np.concatenate(found_keys) if found_keys else np.zeros(0, np.int64)
+        rows = np.concatenate(found_rows) if found_rows else np.zeros(0, np.int64)
+        order = np.argsort(position, kind="stable")
+        return position[order], rows[order]
+
     def norms_of_skeleton(self, skel: str) -> list[str]:
         """Normalised keys that share the consonant skeleton ``skel``."""
         h = key_hash(skel)
@@ -330,7 +363,13 @@ class Gazetteer:
                 [""] * len(rows), dtype=object)
         if column in ("latitude", "longitude", "population", "precision", "records"):
             return np.asarray(getattr(self, column))[rows]
-        return np.array([self.text(column, int(r)) for r in rows], dtype=object)
+        out = np.empty(len(rows), dtype=object)
+        part_of = np.searchsorted(self._offsets, rows, "right") - 1
+        for i, (part, offset) in enumerate(zip(self.parts, self._starts, strict=True)):
+            mine = np.flatnonzero(part_of == i)
+            if len(mine):
+                out[mine] = take_strings(part.strings[column], rows[mine] - offset)
+        return out
 
     def place(self, row: int) -> Place:
         """Return the :class:`Place` of row ``row`` (cached)."""

@@ -355,7 +355,11 @@ class Geocoder:
         admin1s: Iterable[str | None] | None = None,
         admin2s: Iterable[str | None] | None = None,
     ) -> list[GeocodeResult]:
-        """Geocode a batch of names; repeated (name, country, admin1, admin2) are looked up once.
+        """Geocode a batch of names through the bulk path (:mod:`geo.geocoding.bulk`).
+
+        Repeated (name, country, admin1, admin2) are answered once; each answer equals
+        :meth:`geocode`'s. For columns without result objects, use
+        :func:`geo.geocoding.bulk.geocode_batch`.
 
         Parameters
         ----------
@@ -368,20 +372,9 @@ class Geocoder:
         list of GeocodeResult
             In the order of ``names``.
         """
-        names = list(names)
-        ccs = list(countries) if countries is not None else [None] * len(names)
-        adms = list(admin1s) if admin1s is not None else [None] * len(names)
-        adm2s = list(admin2s) if admin2s is not None else [None] * len(names)
-        cache: dict[tuple[str, str | None, str | None, str | None], GeocodeResult] = {}
-        out = []
-        for name, cc, adm, adm2 in zip(names, ccs, adms, adm2s, strict=True):
-            key = (name, cc or None, adm or None, adm2 or None)
-            result = cache.get(key)
-            if result is None:
-                result = self.geocode(name, country=key[1], admin1=key[2], admin2=key[3])
-                cache[key] = result
-            out.append(result)
-        return out
+        from geo.geocoding.bulk import batch_from_iterables
+
+        return batch_from_iterables(self, names, countries, admin1s, admin2s).results()
 
     # ----------------------------------------------------------------- matching
     def _override(self, probe: str, name: str, cc: str,

@@ -107,6 +107,24 @@ class Part:
             return rows[0:0]
         return rows[lo:hashes.searchsorted(h, "right")]
 
+    def lookup_many(self, kind: str, hashes: np.ndarray,
+                    valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`lookup` of many hashes at once (one ``searchsorted`` each side).
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(position in hashes, row)`` pairs, by position, rows in lookup order;
+            positions where ``valid`` is False find nothing.
+        """
+        sorted_hashes, rows = self.index[kind]
+        lo = sorted_hashes.searchsorted(hashes, "left")
+        count = np.where(valid, sorted_hashes.searchsorted(hashes, "right") - lo, 0)
+        position = np.repeat(np.arange(len(hashes), dtype=np.int64), count)
+        starts = np.cumsum(count) - count
+        within = np.arange(len(position), dtype=np.int64) - np.repeat(starts, count)
+        return position, rows[np.repeat(lo, count) + within]
+
 
 def build_part(places: pd.DataFrame) -> Part:
     """Compute name keys and key hashes of a places table.

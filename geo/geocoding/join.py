@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from geo.geocoding.areas import AREA_FRAME_COLUMNS, AdminAreas
+from geo.geocoding.bulk import resolve_many
 from geo.geocoding.gazetteer import Gazetteer
-from geo.geocoding.geocoder import GeocodeResult
 from geo.geocoding.names import name_key, search_key
 from geo.geocoding.nearest import nearest_places
 from geo.geocoding.overrides import Override
@@ -79,31 +79,34 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
     # analysts' corrections and a better gazetteer reach stored records too.
     geocoded = out["latitude"].notna() & out["geocode_source"].str.startswith(GAZETTEER_SOURCES)
     todo = out.index[(out["latitude"].isna() | geocoded) & (out["place"] != "")]
-    cache: dict[tuple[str, str, str], GeocodeResult] = {}
-    for i in todo:
-        place, country, admin1 = out.at[i, "place"], out.at[i, "country"], out.at[i, "admin1"]
-        key = (place, country, admin1)
-        if key not in cache:
-            cache[key] = geocoder.geocode(
-                place, country=country or None, admin1=admin1 or None
-            )
-        result = cache[key]
-        best = result.best
-        if best is None and geocoded.iat[i]:
-            status[i] = "resolved"  # keep the place found at import
-            continue
-        status[i] = result.status
-        if best is None:
-            continue
-        p = best.place
-        out.at[i, "latitude"] = p.latitude
-        out.at[i, "longitude"] = p.longitude
-        if pd.isna(out.at[i, "geo_precision"]):
-            out.at[i, "geo_precision"] = p.precision
-        out.at[i, "geocode_source"] = result.source or p.gazetteer_id
-        if not out.at[i, "admin1"]:
-            out.at[i, "admin1"] = p.admin1
-        names[i] = " | ".join(p.spellings)
+    if len(todo):
+        # the bulk path: each distinct (place, country, admin1) answered once
+        batch = resolve_many(geocoder, out.loc[todo, "place"].astype(str).tolist(),
+                             countries=out.loc[todo, "country"].tolist(),
+                             admin1s=out.loc[todo, "admin1"].tolist()).frame()
+        answer = batch["status"].to_numpy(dtype=object)
+        resolved = answer == "resolved"
+        positions = np.asarray(todo, dtype=np.int64)
+        # a name that no longer resolves keeps the place found at import
+        status[positions] = np.where(~resolved & geocoded.to_numpy()[positions], "resolved",
+                                     answer)
+        placed = positions[resolved]
+        found = batch[resolved]
+        labels = out.index[placed]
+        out.loc[labels, "latitude"] = found["latitude"].to_numpy()
+        out.loc[labels, "longitude"] = found["longitude"].to_numpy()
+        no_precision = out.loc[labels, "geo_precision"].isna().to_numpy()
+        out.loc[labels[no_precision], "geo_precision"] = found["precision"].to_numpy()[
+            no_precision]
+        source = found["source"].to_numpy(dtype=object)
+        out.loc[labels, "geocode_source"] = np.where(source != "", source,
+                                                     found["gazetteer_id"].to_numpy(object))
+        no_admin1 = (out.loc[labels, "admin1"] == "").to_numpy()
+        out.loc[labels[no_admin1], "admin1"] = found["admin1"].to_numpy(dtype=object)[
+            no_admin1]
+        for position, spellings in zip(placed.tolist(), found["spellings"].tolist(),
+                                       strict=True):
+            names[position] = spellings
     out["geocode_status"] = pd.Series(status, index=out.index, dtype=str)
     out["place_names"] = pd.Series(names, index=out.index, dtype=str)
     out.index = incidents.index

@@ -23,6 +23,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # Arrow compute kernels are loaded by the bulk functions only
+    import pyarrow as pa
 
 _APOSTROPHES = "'`\u2018\u2019\u02bf\u02be\u02bb\u02bc\u00b4\u2032\u02b9\u02c8"
 _MARKS = str.maketrans("", "", _APOSTROPHES)
@@ -213,6 +220,116 @@ def name_keys(name: str) -> tuple[str, str, str]:
     tuple of str
     """
     return _keys(name)
+
+
+# _CAMEL_ARTICLE without its lookahead, for Arrow's RE2 (same strings match).
+_CAMEL_RE2 = r"\b[AaEe](?:l|[tdrzsn]h?)[A-Z][a-z]"
+
+
+def name_keys_many(names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``(basic_key, name_key)`` of many names at once, equal to :func:`name_keys`'.
+
+    ASCII names (the bulk of any dataset) are keyed in Arrow compute kernels: the
+    words of all names are split, their articles and generic words dropped, each
+    distinct word folded once, the folded words joined and doubled letters collapsed
+    over one byte buffer. Other names (other scripts, diacritics, camel-case
+    articles) go through :func:`name_keys`.
+
+    Parameters
+    ----------
+    names : sequence of str
+
+    Returns
+    -------
+    tuple of list of str
+        Basic keys and normalised keys, aligned with ``names``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(names)
+    basic_out = [""] * n
+    norm_out = [""] * n
+    if not n:
+        return basic_out, norm_out
+    array = pa.array(names, type=pa.large_string())
+    vector = pc.and_(pc.string_is_ascii(array),
+                     pc.invert(pc.match_substring_regex(array, _CAMEL_RE2)))
+    vector_mask = np.asarray(vector.to_numpy(zero_copy_only=False), dtype=bool)
+    for i in np.flatnonzero(~vector_mask).tolist():
+        basic_out[i], norm_out[i], _ = _keys(names[i])
+    chosen = np.flatnonzero(vector_mask)
+    if not len(chosen):
+        return basic_out, norm_out
+    basic = pc.ascii_lower(array.take(pa.array(chosen)))
+    basic = pc.replace_substring_regex(basic, "['`]", "")
+    basic = pc.utf8_trim(pc.replace_substring_regex(basic, "[^a-z0-9]+", " "), " ")
+    norm = _norm_keys_ascii(basic)
+    for i, b, k in zip(chosen.tolist(), basic.to_pylist(), norm, strict=True):
+        basic_out[i], norm_out[i] = b, k
+    return basic_out, norm_out
+
+
+def _norm_keys_ascii(basic: pa.Array) -> list[str]:
+    """:func:`name_key` of basic keys of ASCII names without camel-case articles."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    words = pc.split_pattern(basic, " ")
+    flat = pc.list_flatten(words)
+    parent = np.asarray(pc.list_parent_indices(words).to_numpy(), dtype=np.int64)
+    length = np.asarray(pc.list_value_length(words).to_numpy(), dtype=np.int64)
+    encoded = pc.dictionary_encode(flat).combine_chunks() if isinstance(
+        flat, pa.ChunkedArray) else pc.dictionary_encode(flat)
+    code = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
+    vocabulary = encoded.dictionary.to_pylist()
+    starts = np.cumsum(length) - length
+    position = np.arange(len(flat), dtype=np.int64) - starts[parent]
+    has_next = position < length[parent] - 1
+    nxt = np.where(has_next, np.roll(code, -1), 0)
+    prefixes: dict[str, int] = {}
+
+    def prefix_code(text: str) -> int:
+        return prefixes.setdefault(text, len(prefixes))
+
+    first1 = np.array([prefix_code(w[:1]) for w in vocabulary], dtype=np.int64)
+    first2 = np.array([prefix_code(w[:2]) for w in vocabulary], dtype=np.int64)
+    sun = np.array([prefix_code(_SUN_ARTICLES[w]) if w in _SUN_ARTICLES else -1
+                    for w in vocabulary], dtype=np.int64)
+    sun_len = np.array([len(_SUN_ARTICLES.get(w, "")) for w in vocabulary], dtype=np.int64)
+    article = np.array([w in _ARTICLE_WORDS for w in vocabulary], dtype=bool)
+    generic = np.array([w in _GENERIC_WORDS for w in vocabulary], dtype=bool)
+    sun_hit = ((sun_len[code] == 1) & (first1[nxt] == sun[code])) | (
+        (sun_len[code] == 2) & (first2[nxt] == sun[code]))
+    drop = (has_next & (article[code] | sun_hit)) | (generic[code] & (length[parent] > 1))
+    kept = np.flatnonzero(~drop)
+    folded = pa.array([_fold_word(w) for w in vocabulary], type=pa.large_string())
+    counts = np.bincount(parent[kept], minlength=len(length))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(
+        pa.array(offsets), folded.take(pa.array(code[kept]))), pa.scalar("", pa.large_string()))
+    return _collapse_doubles(joined)
+
+
+def _collapse_doubles(keys: pa.Array) -> list[str]:
+    """Runs of one character become one (``_DOUBLE``), over the ASCII bytes of all keys."""
+    import pyarrow as pa
+
+    keys = keys.cast(pa.large_string())
+    offsets = np.frombuffer(keys.buffers()[1], dtype=np.int64)[
+        keys.offset:keys.offset + len(keys) + 1]
+    data = np.frombuffer(keys.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] \
+        if keys.buffers()[2] is not None else np.zeros(0, dtype=np.uint8)
+    offsets = offsets - offsets[0]
+    keep = np.ones(len(data), dtype=bool)
+    if len(data) > 1:
+        keep[1:] = data[1:] != data[:-1]
+    keep[offsets[:-1][offsets[:-1] < len(data)]] = True  # each key's first byte stays
+    kept_before = np.concatenate([[0], np.cumsum(keep)]).astype(np.int64)
+    new_offsets = kept_before[offsets]
+    collapsed = pa.LargeStringArray.from_buffers(
+        len(keys), pa.py_buffer(new_offsets), pa.py_buffer(data[keep].tobytes()))
+    return collapsed.to_pylist()
 
 
 def _keys(name: str) -> tuple[str, str, str]:

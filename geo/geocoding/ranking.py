@@ -114,19 +114,99 @@ def size_class(gaz: Gazetteer, row: int) -> str:
     return "town" if population >= 5_000 else "village"
 
 
+@dataclass
+class Ranking:
+    """A decision before its candidates are made into objects (see :func:`rank`).
+
+    The bulk path (:mod:`geo.geocoding.bulk`) keeps these and builds the
+    :class:`GeocodeResult` only when asked; :func:`decide` builds it at once.
+    """
+
+    name: str
+    parsed: ParsedPlace
+    notes: list[str]
+    admin: str = "unchecked"
+    kept: list[_Cluster] = field(default_factory=list)
+    chosen: _Cluster | None = None
+    evidence: str = ""
+    probability: float = 0.0
+    ambiguous: float = 0.0
+
+    @property
+    def status(self) -> Status:
+        """``resolved``, ``ambiguous`` or ``unresolved``, as the result will say."""
+        if not self.kept:
+            return "unresolved"
+        if self.chosen is None:
+            return ("ambiguous" if len(self.kept) > 1 and self.kept[1].quality >= 0.95
+                    else "unresolved")
+        return "resolved" if self.probability >= _resolve_score() else "unresolved"
+
+    def row(self, coder: Geocoder) -> int:
+        """Gazetteer row of the resolved place (-1 when not resolved)."""
+        if self.chosen is None or self.status != "resolved":
+            return -1
+        chosen = self.chosen
+        return _learned_row(coder, chosen) if chosen.records else chosen.head
+
+    @property
+    def score(self) -> float:
+        """Score of the top candidate (0 without candidates)."""
+        if not self.kept:
+            return 0.0
+        if self.chosen is not None:
+            value = self.probability
+        else:
+            total = sum(c.plaus for c in self.kept) or 1.0
+            value = self.ambiguous * self.kept[0].plaus / total
+        return round(min(1.0, max(0.0, value)), 4)
+
+    def result(self, coder: Geocoder) -> GeocodeResult:
+        """The :class:`GeocodeResult` (candidates ranked, scores, notes)."""
+        from geo.geocoding.geocoder import GeocodeResult
+
+        name, parsed, notes, kept = self.name, self.parsed, tuple(self.notes), self.kept
+        if not kept:
+            return GeocodeResult(name, "unresolved", kind=parsed.kind,
+                                 feature_class=parsed.feature_class, notes=notes)
+        status = self.status
+        chosen = self.chosen
+        if chosen is None:
+            total = sum(c.plaus for c in kept) or 1.0
+            candidates = tuple(_candidate(coder, c, parsed, self.ambiguous * c.plaus / total,
+                                          c.evidence(coder, self.admin)) for c in kept)
+            return GeocodeResult(name, status, candidates, "", parsed.kind,
+                                 parsed.feature_class, notes)
+        p = self.probability
+        rest = [c for c in kept if c is not chosen]
+        rest_total = sum(c.plaus for c in rest) or 1.0
+        candidates = (
+            _candidate(coder, chosen, parsed, p, self.evidence),
+            *(_candidate(coder, c, parsed, (1.0 - p) * c.plaus / rest_total,
+                         c.evidence(coder, self.admin)) for c in rest),
+        )
+        source = candidates[0].place.gazetteer_id if status == "resolved" else ""
+        return GeocodeResult(name, status, candidates, source, parsed.kind,
+                             parsed.feature_class, notes)
+
+
 def decide(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
            found: dict[int, tuple[float, str]], admin1: str | None, admin2: str | None,
            context: Sequence[str]) -> GeocodeResult:
     """The answer for one name from its matched rows (see the module docstring)."""
-    from geo.geocoding.geocoder import GeocodeResult
+    return rank(coder, name, parsed, cc, found, admin1, admin2, context).result(coder)
 
+
+def rank(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
+         found: dict[int, tuple[float, str]], admin1: str | None, admin2: str | None,
+         context: Sequence[str]) -> Ranking:
+    """The decision of :func:`decide`, without building candidates."""
     rows = list(found)
     rejected, notes, checked = outside(coder, rows, cc, admin1, admin2)
     rows = [r for r in rows if r not in rejected]
     admin = "agrees" if checked else "unchecked"
     if not rows:
-        return GeocodeResult(name, "unresolved", kind=parsed.kind,
-                             feature_class=parsed.feature_class, notes=tuple(notes))
+        return Ranking(name, parsed, notes, admin)
     others = tuple(c for c in context if c and c != name)
     anchors = coder.anchors(others, cc) if others else []
     if len(rows) == 1:  # the common case: one place, nothing to weigh or group
@@ -141,28 +221,10 @@ def decide(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
     calibration = coder.calibration
     kept = clusters[:_MAX_CANDIDATES]
     if chosen is None:
-        total = sum(c.plaus for c in kept) or 1.0
-        ambiguous = calibration.probability("ambiguous")
-        candidates = tuple(_candidate(coder, c, parsed, ambiguous * c.plaus / total,
-                                      c.evidence(coder, admin)) for c in kept)
-        status: Status = ("ambiguous" if len(kept) > 1 and kept[1].quality >= 0.95
-                          else "unresolved")
-        return GeocodeResult(name, status, candidates, "", parsed.kind, parsed.feature_class,
-                             tuple(notes))
-    p = calibration.probability(evidence)
-    rest = [c for c in kept if c is not chosen]
-    rest_total = sum(c.plaus for c in rest) or 1.0
-    candidates = (
-        _candidate(coder, chosen, parsed, p, evidence),
-        *(_candidate(coder, c, parsed, (1.0 - p) * c.plaus / rest_total,
-                     c.evidence(coder, admin)) for c in rest),
-    )
-    top = candidates[0]
-    if p >= _resolve_score():
-        return GeocodeResult(name, "resolved", candidates, top.place.gazetteer_id,
-                             parsed.kind, parsed.feature_class, tuple(notes))
-    return GeocodeResult(name, "unresolved", candidates, "", parsed.kind,
-                         parsed.feature_class, tuple(notes))
+        return Ranking(name, parsed, notes, admin, kept,
+                       ambiguous=calibration.probability("ambiguous"))
+    return Ranking(name, parsed, notes, admin, kept, chosen, evidence,
+                   calibration.probability(evidence))
 
 
 def area_answer(coder: Geocoder, name: str, parsed: ParsedPlace,
