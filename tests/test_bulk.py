@@ -219,3 +219,17 @@ def test_batch_equals_one_name_path_on_names_drawn_from_the_worldwide_index():
         countries.append(rng.choice([country, country, None]))
         admin1s.append(rng.choice([None, None, gaz.category("admin1", place), "Aleppo"]))
     _assert_same(coder, names, countries, admin1s, [None] * len(names))
+
+
+def test_with_a_default_country_a_place_abroad_needs_its_country_or_a_foreign_cue():
+    # "Qairawan" -> Kairouan (Tunisia) is this case: abroad, found only by its exact name
+    coder = Geocoder(PLACES, areas=AreaContext.from_files(ADMIN), default_country="SY")
+    for kwargs in ({}, {"country": None}, {"country": ""}, {"admin1": "Aleppo"},
+                   {"context": ["Mayadin"]}):
+        assert coder.geocode("Zeta", **kwargs).status == "unresolved", kwargs
+    many = geocode_batch(coder, ["Zeta", "Zeta", "Zeta"], countries=[None, "", "RU"],
+                         admin1s=[None, "Aleppo", None]).results()
+    assert [r.status for r in many] == ["unresolved", "unresolved", "resolved"]
+    assert coder.geocode("Zeta", abroad=True).best.place.country == "RU"
+    # without a default country nothing is abroad
+    assert Geocoder(PLACES).geocode("Zeta").best.place.country == "RU"

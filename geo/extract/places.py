@@ -211,28 +211,12 @@ def find_places(
                 if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
                                      initial, named):
                     continue
-                mention = _unplaced_abroad(mention, country, named)
             if own_cue or mention.descriptor or mention.role == "country":
                 cued_ends.add(mention.end)
             mentions.append(mention)
             break
     mentions = _assign_roles(text, mentions)
     return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
-
-
-def _unplaced_abroad(mention: PlaceMention, country: str, named: set[str]) -> PlaceMention:
-    """A mention resolved abroad while the report names neither that country nor any
-    foreign cue stays a mention, unresolved (its candidates kept for review): with a
-    focus country, a place elsewhere needs its country in the report."""
-    result = mention.result
-    best = result.best if result is not None else None
-    if result is None or best is None or not country or best.place.country == country or \
-            best.place.country in named or mention.role == "country":
-        return mention
-    note = (f"{best.place.name} is in {best.place.country}, which the report does not name; "
-            f"not placed")
-    return replace(mention, result=replace(result, status="unresolved", source="",
-                                           notes=(*result.notes, note)))
 
 
 def _drops_name_words(phrase: str, part: str) -> bool:
@@ -302,8 +286,9 @@ def _has_evidence(
     if top is None or status == "unresolved":
         return False
     if cue:
-        if foreign:  # abroad only with the place's country named (an exact spelling is no cue)
-            return top.quality >= STRONG_QUALITY and top.place.country in named
+        if foreign:
+            return top.quality >= 1.0 or (top.quality >= STRONG_QUALITY and
+                                          top.place.country in named)
         return top.quality >= STRONG_QUALITY or status == "resolved"
     if status != "resolved" or foreign or top.quality < STRONG_QUALITY:
         return False
