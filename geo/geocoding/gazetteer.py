@@ -31,6 +31,7 @@ from geo.geocoding.index_file import (
     Part,
     build_part,
     key_hash,
+    key_hashes,
     read_part,
     take_strings,
     write_part,
@@ -252,24 +253,15 @@ class Gazetteer:
         return out
 
     def lookup_many(self, kind: str, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Rows (alive) of many keys at once: :meth:`lookup` over arrays.
-
-        Parameters
-        ----------
-        kind : str
-            As for :meth:`lookup`.
-        keys : sequence of str
-            '' is never found.
+        """:meth:`lookup` of many keys at once ('' finds nothing).
 
         Returns
         -------
         tuple of numpy.ndarray
-            ``(position of the key, row)`` pairs, grouped by key in the order of
-            ``keys``, and within a key in the order :meth:`lookup` gives (duplicates
-            kept).
+            ``(position in keys, row)`` pairs by position, rows of a key in the order
+            :meth:`lookup` gives (duplicates kept).
         """
-        hashes = np.fromiter((key_hash(k) if k else 0 for k in keys), dtype=np.int64,
-                             count=len(keys))
+        hashes = key_hashes(keys)
         valid = np.fromiter((bool(k) for k in keys), dtype=bool, count=len(keys))
         found_keys: list[np.ndarray] = []
         found_rows: list[np.ndarray] = []

@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,15 @@ def key_hash(key: str) -> int:
     """Stable 64-bit hash of a key (BLAKE2b), as a signed integer."""
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
+
+
+def key_hashes(keys: Sequence[str]) -> np.ndarray:
+    """:func:`key_hash` of many keys, as int64 (0 for '')."""
+    blake = hashlib.blake2b
+    empty = bytes(8)
+    digests = b"".join(blake(k.encode("utf-8"), digest_size=8).digest() if k else empty
+                       for k in keys)
+    return np.frombuffer(digests, dtype="<i8").astype(np.int64)
 
 
 def _hashes(keys: list[str]) -> np.ndarray:

@@ -314,9 +314,15 @@ def _clusters(coder: Geocoder, rows: list[int], found: dict[int, tuple[float, st
               anchors: list[tuple[float, float]]) -> list[_Cluster]:
     gaz = coder._gaz
     lat, lon, weight, learned = coder._lat, coder._lon, coder._weight, coder._learned
+    precision = gaz.precision
     plaus = {}
+    factors: dict[float, float] = {}
     for r in rows:
-        value = weight[r] * math.exp(_SHARPNESS * (found[r][0] - 1.0))
+        quality = found[r][0]
+        factor = factors.get(quality)
+        if factor is None:
+            factor = factors[quality] = math.exp(_SHARPNESS * (quality - 1.0))
+        value = weight[r] * factor
         if anchors and any(_km(lat[r], lon[r], a, b) <= CONTEXT_KM for a, b in anchors):
             value *= 4.0
         plaus[r] = value
@@ -324,17 +330,23 @@ def _clusters(coder: Geocoder, rows: list[int], found: dict[int, tuple[float, st
     clusters: list[_Cluster] = []
     areas: dict[tuple[str, str], _Cluster] = {}
     for r in order:
-        area = _area_key(gaz, r)
+        # only regions (3) and countries (4) have an area identity (see _area_key)
+        area = _area_key(gaz, r) if precision[r] >= 3 else None
         home = areas.get(area) if area is not None else None
         if home is None:
-            home = next((c for c in clusters if abs(lat[r] - lat[c.head]) < _SAME_PLACE_DEG
-                         and _km(lat[r], lon[r], lat[c.head], lon[c.head]) <= SAME_PLACE_KM),
-                        None)
+            lat_r, lon_r = lat[r], lon[r]
+            for c in clusters:
+                head = c.head
+                if abs(lat_r - lat[head]) < _SAME_PLACE_DEG and \
+                        _km(lat_r, lon_r, lat[head], lon[head]) <= SAME_PLACE_KM:
+                    home = c
+                    break
         if home is None:
             home = _Cluster(head=r, quality=found[r][0], match=found[r][1])
             clusters.append(home)
         home.rows.append(r)
-        home.plaus = max(home.plaus, plaus[r])
+        if plaus[r] > home.plaus:
+            home.plaus = plaus[r]
         home.records += learned[r]
         if not learned[r] and home.gazetteer < 0:
             home.gazetteer = r
