@@ -8,13 +8,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
-from geo.render.clusters import aggregate, positions_at, view_window
+from geo.render.clusters import positions_at
 from geo.render.details import escape_markdown, incident_markdown
 from geo.render.draw import AreaSync, DrawArea
 from geo.render.layers import base_map, ids_at
 from geo.render.map_image import boundary_credits
 from geo.render.table import PAGE_SIZE, page_rows
-from geo.view.filters import apply_view
 from geo.view.map_events import RETURNED_OBJECTS, read_bounds, read_drawn_area, read_map_events
 from pages.shared import (
     analyst_state,
@@ -67,10 +66,11 @@ context = data.filter_context(common.lazy_geocoder())  # type: ignore[arg-type]
 # Every part of the page works on boolean masks and row positions over the shared
 # frame: nothing copies it per rerun; each part takes only the rows it shows.
 columns = map_data.columns(frame, domain.fingerprint)
-result = apply_view(frame, state, context)
+# The filtered incidents and the aggregates of a view are cached for every session.
+result = map_data.view(frame, domain.fingerprint, state, context)
 n_shown = result.shown
-map_mask = result.mask if state.bbox is None else apply_view(
-    frame, state, context, skip={"map bounds"}).mask
+map_skip = () if state.bbox is None else ("map bounds",)
+map_mask = map_data.view(frame, domain.fingerprint, state, context, map_skip).mask
 if events.clicked is not None:
     at_place = ids_at(frame.iloc[positions_at(columns, map_mask, *events.clicked)],
                       *events.clicked)
@@ -123,10 +123,8 @@ with map_col:
     fmap.add_child(AggregateAssets(settings))
     fmap.add_child(DrawArea(settings))
     # Only what is on screen (and around it) travels, aggregated at this zoom.
-    aggregates = aggregate(
-        columns, map_mask, state.zoom,
-        view_window(state.center, state.zoom),
-    )
+    aggregates = map_data.aggregates(
+        frame, domain.fingerprint, state, (map_data.filter_key(state), map_skip), map_mask)
     layer = aggregate_group(
         aggregates, selected_marker(selected) if selected is not None else None
     )

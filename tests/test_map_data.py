@@ -11,7 +11,7 @@ import pytest
 
 from geo.view.filters import apply_view
 from geo.view.state import ViewState
-from geo.view.timeline import timeline_data
+from geo.view.timeline import BRUSH, timeline_data
 from pages.shared import map_data
 from tests.helpers.incidents import joined, row
 
@@ -35,6 +35,10 @@ def _fresh_caches():
     map_data._undated_mask.clear()
     map_data._timeline.clear()
     map_data._ids.clear()
+    map_data._view.clear()
+    map_data._aggregates.clear()
+    map_data._timeline_spec.clear()
+    map_data._columns.clear()
 
 
 def test_position_finds_a_row_by_id_and_nothing_for_an_unknown_one():
@@ -66,3 +70,52 @@ def test_timeline_counts_the_masked_rows_and_is_reused_for_the_same_mask():
     pd.testing.assert_frame_equal(counts, timeline_data(FRAME[mask], window))
     assert map_data.timeline(FRAME, "fp", mask.copy(), window) is counts
     assert map_data.timeline(FRAME, "fp", np.ones(len(FRAME), dtype=bool), window) is not counts
+
+
+def test_a_view_is_filtered_once_for_every_session_and_again_when_its_filters_change():
+    state = replace(STATE, claim_statuses=tuple(FRAME["claim_status"].unique()))
+    result = map_data.view(FRAME, "fp", state)
+    assert result.mask.tolist() == apply_view(FRAME, state).mask.tolist()
+    assert not result.mask.flags.writeable
+    # Another session, or the map moved, or an incident selected: the same result.
+    moved = replace(state, center=(35.0, 40.0), zoom=9, selected="c")
+    assert map_data.view(FRAME, "fp", moved) is result
+    # Another filter, other data, or a filter skipped: filtered again.
+    airstrikes = replace(state, event_types=("airstrike",))
+    assert map_data.view(FRAME, "fp", airstrikes).mask.tolist() == \
+        apply_view(FRAME, airstrikes).mask.tolist()
+    assert map_data.view(FRAME, "fp2", state) is not result
+    undated = map_data.view(FRAME, "fp", state, skip=("date",))
+    assert undated.mask.tolist() == apply_view(FRAME, state, skip={"date"}).mask.tolist()
+    assert undated.mask.tolist() != result.mask.tolist()
+
+
+def test_aggregates_are_shared_per_view_key_zoom_and_window():
+    mask = np.ones(len(FRAME), dtype=bool)
+    key = ("all",)
+    first = map_data.aggregates(FRAME, "fp", STATE, key, mask)
+    assert first.total == 4  # every incident has coordinates (undated ones included)
+    assert map_data.aggregates(FRAME, "fp", STATE, key, mask.copy()) is first
+    closer = map_data.aggregates(FRAME, "fp", replace(STATE, zoom=9), key, mask)
+    assert closer is not first and closer.zoom == 9
+    fewer = FRAME["id"].isin(["a"]).to_numpy()
+    assert map_data.aggregates(FRAME, "fp", STATE, ("a",), fewer).total == 1
+
+
+def test_the_timeline_spec_is_converted_once_and_every_caller_gets_its_own_copy():
+    window = (date(2017, 1, 1), date(2017, 3, 31))
+    mask = FRAME["id"].isin(["b", "c", "u"]).to_numpy()
+    spec = map_data.timeline_spec(FRAME, "fp", mask, window, window)
+    assert "view" not in spec.get("config", {})
+    assert BRUSH in [p["name"] for p in spec["params"]]
+    values = next(iter(spec["datasets"].values()))
+    assert sum(v["count"] for v in values) > 0
+    spec["datasets"].clear()  # Streamlit may change what it is given
+    again = map_data.timeline_spec(FRAME, "fp", mask.copy(), window, window)
+    assert again["datasets"]
+    assert sum(v["count"] for v in next(iter(again["datasets"].values()))) == \
+        sum(v["count"] for v in values)
+    other = map_data.timeline_spec(FRAME, "fp", np.ones(len(FRAME), dtype=bool), window,
+                                   window)
+    assert sum(v["count"] for v in next(iter(other["datasets"].values()))) > \
+        sum(v["count"] for v in values)

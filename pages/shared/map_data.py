@@ -1,18 +1,29 @@
-"""Per-dataset arrays the map page computes once and every session shares."""
+"""Per-dataset arrays the map page computes once and every session shares.
+
+Also what a view costs (the incidents it lets through, the aggregates on screen), cached
+per dataset fingerprint and view key for every session: analysts looking at the same
+view share one computation, and a rerun that changed nothing of it recomputes nothing.
+Every entry is keyed on the dataset's fingerprint and the caches are bounded, so an edit
+(a new fingerprint) leaves at most ``max_entries`` small arrays of older versions behind,
+never a frame: the frame itself is passed unhashed (``_incidents``) and not kept.
+"""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import replace
 from datetime import date
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.render.clusters import MapColumns, map_columns
+from geo.render.charts import timeline_chart
+from geo.render.clusters import Aggregates, MapColumns, aggregate, map_columns, view_window
 from geo.render.table import date_order
-from geo.view.filters import FilterContext, apply_view
+from geo.view.filters import FilterContext, FilterResult, apply_view
 from geo.view.state import ViewState
 from geo.view.timeline import TimelineColumns, timeline_columns, timeline_counts
 from geo.view.totals import Totals
@@ -176,6 +187,48 @@ def timeline(
                      _timeline_columns(fingerprint, incidents), mask)
 
 
+def _digest(mask: np.ndarray) -> str:
+    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _timeline_spec(
+    fingerprint: str, mask_key: str, window: tuple[date, date], selected: tuple[date, date],
+    _columns: TimelineColumns, _mask: np.ndarray,
+) -> dict:
+    counts = _timeline(fingerprint, mask_key, window, _columns, _mask)
+    return vega_lite_spec(timeline_chart(counts, window, selected, brush=True))
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of an Altair chart, for ``st.vega_lite_chart``.
+
+    Not validated against the schema again, and without Altair's default view size
+    (Streamlit sizes its charts): ``st.altair_chart`` converts under a lock every session
+    shares, with the schema check, on every run.
+    """
+    spec = chart.to_dict(validate=False)
+    config = spec.get("config", {})
+    config.pop("view", None)
+    if not config:
+        spec.pop("config", None)
+    return spec
+
+
+def timeline_spec(
+    incidents: pd.DataFrame, fingerprint: str, mask: np.ndarray, window: tuple[date, date],
+    selected: tuple[date, date],
+) -> dict:
+    """The Vega-Lite spec of the timeline (with its brush) of the incidents in ``mask``.
+
+    Built and converted once per dataset, set of incidents, window and selected dates for
+    every session (Streamlit converts an Altair chart under a lock all sessions share);
+    each caller gets its own copy, which Streamlit may change.
+    """
+    return copy.deepcopy(_timeline_spec(fingerprint, _digest(mask), window, selected,
+                                        _timeline_columns(fingerprint, incidents), mask))
+
+
 def undated_mask(
     incidents: pd.DataFrame, fingerprint: str, state: ViewState,
     context: FilterContext | None = None,
@@ -186,5 +239,55 @@ def undated_mask(
     every session: a change of dates alone (typed, brushed, playback) filters nothing
     again. The array is read-only.
     """
-    key = repr(replace(state, date_from=None, date_to=None, selected=None, notes=()))
+    key = filter_key(replace(state, date_from=None, date_to=None))
     return _undated_mask(fingerprint, key, incidents, state, context)
+
+
+def filter_key(state: ViewState) -> str:
+    """The part of a view the filters read (not the map position, selection or notes)."""
+    return repr(replace(state, center=(0.0, 0.0), zoom=0, selected=None, notes=(),
+                        compare=None))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _view(
+    fingerprint: str, key: str, skip: tuple[str, ...], _incidents: pd.DataFrame,
+    _state: ViewState, _context: FilterContext | None,
+) -> FilterResult:
+    result = apply_view(_incidents, _state, _context, skip=set(skip))
+    result.mask.setflags(write=False)
+    return result
+
+
+def view(
+    incidents: pd.DataFrame, fingerprint: str, state: ViewState,
+    context: FilterContext | None = None, skip: tuple[str, ...] = (),
+) -> FilterResult:
+    """:func:`geo.view.filters.apply_view`, cached per dataset and filters for every session.
+
+    The result is shared: its mask is read-only and its ``hidden_by`` must not be changed.
+    """
+    return _view(fingerprint, filter_key(state), tuple(sorted(skip)), incidents, state,
+                 context)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _aggregates(
+    fingerprint: str, key: tuple, zoom: int, window: tuple[float, float, float, float],
+    _columns: MapColumns, _mask: np.ndarray,
+) -> Aggregates:
+    return aggregate(_columns, _mask, zoom, window)
+
+
+def aggregates(
+    incidents: pd.DataFrame, fingerprint: str, state: ViewState, mask_key: tuple,
+    mask: np.ndarray,
+) -> Aggregates:
+    """What the map draws of the incidents in ``mask`` around the view's centre at its zoom.
+
+    Cached per dataset, ``mask_key`` (what identifies ``mask``, e.g. the filters that
+    made it), zoom and window, for every session.
+    """
+    window = view_window(state.center, state.zoom)
+    return _aggregates(fingerprint, mask_key, state.zoom, window,
+                       columns(incidents, fingerprint), mask)

@@ -165,9 +165,15 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
         "of it falls in the selected range. Drag across the chart below to pick dates and "
         "zoom into them.",
     )
-    st.altair_chart(
-        timeline_chart(_counts(domain, incidents, chart_mask, counts, window),
-                       window, (first, last), brush=True),
+    if counts is None:
+        assert incidents is not None and chart_mask is not None
+        spec = map_data.timeline_spec(incidents, domain.fingerprint, chart_mask, window,
+                                      (first, last))
+    else:  # a view answered by the store (its counts are cached there)
+        spec = map_data.vega_lite_spec(
+            timeline_chart(counts(window), window, (first, last), brush=True))
+    st.vega_lite_chart(
+        spec=spec,
         width="stretch", key=CHART, on_select="rerun", selection_mode=BRUSH,
     )
     caption = "Drag across the chart to select dates and zoom in."
@@ -179,15 +185,6 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
         st.caption(f"Playback: {playback_off}")
         return
     playback_controls(window)
-
-
-def _counts(domain: ViewDomain, incidents: pd.DataFrame | None, mask: np.ndarray | None,
-            counts: Callable[[tuple[date, date]], pd.DataFrame] | None,
-            window: tuple[date, date]) -> pd.DataFrame:
-    if counts is not None:
-        return counts(window)
-    assert incidents is not None and mask is not None
-    return map_data.timeline(incidents, domain.fingerprint, mask, window)
 
 
 def _playback() -> Playback:
