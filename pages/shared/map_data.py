@@ -187,10 +187,6 @@ def timeline(
                      _timeline_columns(fingerprint, incidents), mask)
 
 
-def _digest(mask: np.ndarray) -> str:
-    return hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).hexdigest()
-
-
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _timeline_spec(
     fingerprint: str, mask_key: str, window: tuple[date, date], selected: tuple[date, date],
