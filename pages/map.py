@@ -219,9 +219,13 @@ incident_list.incident_rows(
     frame.iloc[positions], TABLE_KEY, n_shown, (page - 1) * PAGE_SIZE,
     selected=state.selected, forget=("listed_place",),
 )
-records.export_box(frame, state, domain, n_shown, st.context.url or "", context)
+# Downloads are made on click from the data as it is then: what a session keeps between
+# runs never holds this run's frame (after an edit it would stay alive per session).
+later = common.dataset_later()
+records.export_box(later, state, domain, n_shown, st.context.url or "", common.filter_context)
 map_print.map_image_box(
-    frame, result.mask, n_on_map, state, domain, data.areas, st.context.url or "",
+    common.shown_later(later, state), n_shown, n_on_map, state, domain, data.areas,
+    st.context.url or "",
     st.session_state.get(analyst_state.BOUNDS),
     boundary_credits(settings.admin_paths) + [f"Incidents: {data.source}"],
 )

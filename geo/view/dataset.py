@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -110,11 +111,14 @@ class Dataset:
             fingerprint=self.fingerprint,
             has_incident=ids.__contains__,
             event_types=tuple(t for t in EVENT_TYPES if t in present),
-            resolve_area=self._resolve_area,
+            # Not a method of this dataset: a domain kept by a session (e.g. in a widget's
+            # callback) must not keep the dataset's frame alive after the data changed.
+            resolve_area=partial(_resolve_area, self.areas),
         )
 
-    def _resolve_area(self, name: str, level: int) -> str | None:
-        return self.areas.resolve(name, level) if self.areas else None
+
+def _resolve_area(areas: AdminAreas | None, name: str, level: int) -> str | None:
+    return areas.resolve(name, level) if areas else None
 
 
 def load_store_dataset(

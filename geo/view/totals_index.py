@@ -15,6 +15,7 @@ incident gives is NA, an incident without a figure is counted as unknown).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,12 +60,21 @@ class TotalsColumns:
     unknown: dict[str, np.ndarray]
     start: np.ndarray
     end: np.ndarray
-    _frame: pd.DataFrame = field(repr=False, compare=False)
+    # A weak reference: the arrays are cached per dataset beside others, and must not keep
+    # an old frame alive after an edit (whoever totals a frame holds it while doing so).
+    _frame_ref: weakref.ref[pd.DataFrame] = field(repr=False, compare=False)
     _codes: dict[str, _Codes] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.start)
+
+    @property
+    def _frame(self) -> pd.DataFrame:
+        frame = self._frame_ref()
+        if frame is None:
+            raise RuntimeError("the incident frame these totals were built from is gone")
+        return frame
 
     def dated(self, mask: np.ndarray) -> bool:
         """Whether any incident in ``mask`` has a known date."""
@@ -137,7 +147,7 @@ def totals_columns(incidents: pd.DataFrame) -> TotalsColumns:
         values[name] = (np.where(missing, 0, lo).astype(np.float32),
                         np.where(missing, 0, hi).astype(np.float32))
     return TotalsColumns(values, unknown, _days(incidents["date_start"]),
-                         _days(incidents["date_end"]), incidents)
+                         _days(incidents["date_end"]), weakref.ref(incidents))
 
 
 def _table(

@@ -9,7 +9,7 @@ like the others (encoded by :mod:`geo.view.state`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -127,13 +127,17 @@ def _area_labels(areas: AdminAreas | None, level: int) -> dict[str, str]:
     return dict(sorted(labels.items(), key=lambda item: item[1]))
 
 
-def _resolve_typed(domain: ViewDomain, key: str, level: int, labels: dict[str, str]) -> None:
-    """Turn names typed into an area box (any spelling or script) into P-codes."""
+def _resolve_typed(
+    resolve: Callable[[str, int], str | None], key: str, level: int, labels: dict[str, str]
+) -> None:
+    """Turn names typed into an area box (any spelling or script) into P-codes
+    (``resolve`` is the domain's ``resolve_area``: a callback's arguments stay with the
+    session, so they never hold the dataset)."""
     ss = st.session_state
     codes, unknown = [], []
     for value in ss.get(key) or []:
         text = str(value)
-        code = text if text in labels else domain.resolve_area(text, level)
+        code = text if text in labels else resolve(text, level)
         if code is None:
             unknown.append(text)
         elif code not in codes:
@@ -193,7 +197,7 @@ def filter_widgets(domain: ViewDomain, areas: AdminAreas | None, frame: pd.DataF
         st.multiselect(
             label, list(labels), key=key, format_func=lambda code, lab=labels: lab.get(code, code),
             accept_new_options=True, placeholder="Anywhere",
-            on_change=_resolve_typed, args=(domain, key, level, labels),
+            on_change=_resolve_typed, args=(domain.resolve_area, key, level, labels),
             help="Pick, or type a name in any spelling or script (Raqqa, Ar-Raqqah, الرقة) "
             "or a P-code, then press Enter.",
         )

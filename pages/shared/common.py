@@ -6,6 +6,7 @@ to place the seed incidents of a new store; the map only displays stored coordin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +24,9 @@ from geo.store import IncidentStore, move_corrections, open_store, seed_store
 from geo.store.pg_query import Counts
 from geo.store.records import rows_to_frame
 from geo.view.dataset import Dataset, load_dataset
-from geo.view.filters import FilterResult
+from geo.view.filters import FilterContext, FilterResult, apply_view
 from geo.view.live import LiveDataset
+from geo.view.state import ViewState
 
 
 def _mtime(path: Path) -> float:
@@ -200,6 +202,34 @@ def dataset() -> Dataset:
                  icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop ends the run
+
+
+def dataset_later() -> Callable[[], Dataset]:
+    """The incidents as they are when called (a download made on click), not this run's.
+
+    What a session keeps after its run (download callables, widget callbacks) must not
+    hold the run's frame: after an edit it would keep an old frame alive per session.
+    """
+    shared = live()
+    if shared is None:
+        data = dataset()  # a file: its one cached frame
+        return lambda: data
+    return shared.current
+
+
+def filter_context(data: Dataset) -> FilterContext:
+    """The filter context the pages count with (search terms may name places)."""
+    return data.filter_context(lazy_geocoder())  # type: ignore[arg-type]
+
+
+def shown_later(source: Callable[[], Dataset], state: ViewState) -> Callable[[], pd.DataFrame]:
+    """The incidents ``state`` shows, taken when called from the data ``source`` gives."""
+
+    def rows() -> pd.DataFrame:
+        data = source()
+        return data.incidents[apply_view(data.incidents, state, filter_context(data)).mask]
+
+    return rows
 
 
 @st.cache_resource(show_spinner="Geocoding place names…", max_entries=1)

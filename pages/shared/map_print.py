@@ -9,9 +9,9 @@ own print of the page give the map, the count and what the view is, not the cont
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 from shapely.geometry import Polygon
@@ -97,8 +97,8 @@ def print_header(state: ViewState, domain: ViewDomain, shown: int, on_map: int,
 
 
 def map_image_box(
-    incidents: pd.DataFrame,
-    mask: np.ndarray,
+    rows: Callable[[], pd.DataFrame],
+    shown: int,
     on_map: int,
     state: ViewState,
     domain: ViewDomain,
@@ -109,14 +109,13 @@ def map_image_box(
 ) -> None:
     """Download the current map as a PNG or PDF page (made only when clicked).
 
-    ``mask`` picks the incidents shown out of ``incidents`` (``on_map`` of them have a
-    map location); the rows are taken only when the image is made.
+    ``rows`` gives the incidents shown (``shown``, ``on_map`` of them with a map
+    location) when the image is made: this run's frame is not held until a click.
     """
     cols = st.columns([1, 3], vertical_alignment="bottom")
     fmt = cols[0].selectbox("Map image as", list(IMAGE_FORMATS), key="map-image-format",
                             format_func=str.upper)
     at = datetime.now(UTC).replace(microsecond=0)
-    shown = int(np.count_nonzero(mask))
     sheet = MapSheet(
         title="Incident map",
         lines=[*sheet_lines(state, domain, shown, on_map, areas),
@@ -127,7 +126,7 @@ def map_image_box(
     levels = list(areas.levels.values()) if areas else []
 
     def make() -> bytes:
-        return map_image(incidents[mask], sheet, areas=levels, bounds=bounds,
+        return map_image(rows(), sheet, areas=levels, bounds=bounds,
                          fmt=fmt, drawn=_polygon(state))  # type: ignore[arg-type]
 
     cols[1].download_button(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -12,6 +13,7 @@ from geo.errors import NotFound
 from geo.render.details import escape_markdown
 from geo.render.export import EXPORT_FORMATS, ExportFile, export_view
 from geo.store import EditConflict, IncidentStore, InvalidEdit
+from geo.view.dataset import Dataset
 from geo.view.filters import FilterContext
 from geo.view.state import ViewDomain, ViewState, view_link
 from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
@@ -108,13 +110,14 @@ def history(store: IncidentStore, incident_id: str) -> None:
 
 
 def export_box(
-    incidents: pd.DataFrame, state: ViewState, domain: ViewDomain, shown: int, page_url: str,
-    context: FilterContext | None = None,
+    source: Callable[[], Dataset], state: ViewState, domain: ViewDomain, shown: int,
+    page_url: str, context_of: Callable[[Dataset], FilterContext | None] = lambda _d: None,
 ) -> None:
     """Download the incidents of this view, with its permalink in the file's metadata.
 
-    The files are made only when a button is clicked; ``context`` is the filter context
-    the page counts with, so the file holds what the page says.
+    The files are made only when a button is clicked, from the data ``source`` gives
+    then (this run's frame is not held until a click); ``context_of`` gives the filter
+    context the page counts with, so the file holds what the page says.
     """
     cols = st.columns([1, 2, 2], vertical_alignment="bottom")
     fmt = cols[0].selectbox("Export as", list(EXPORT_FORMATS), key="export-format",
@@ -125,8 +128,9 @@ def export_box(
     name = f"incidents-{at:%Y%m%dT%H%M%SZ}{extension}"
 
     def make() -> ExportFile:
-        return export_view(incidents, state, domain, fmt, base_url=base, at=at,
-                           context=context)
+        data = source()
+        return export_view(data.incidents, state, data.domain(), fmt, base_url=base, at=at,
+                           context=context_of(data))
 
     cols[1].download_button(
         f"Download {shown} incidents", lambda: make().data, file_name=name, mime=mime,

@@ -29,7 +29,7 @@ from geo.view.state import (
     view_link,
 )
 from geo.vocab import PRECISION_LABELS
-from pages.shared import analyst_state
+from pages.shared import analyst_state, common
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
 _QUERY, _UNDATED = "f_query", "f_undated"
@@ -89,8 +89,14 @@ def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
 
 
 def reset(domain: ViewDomain) -> None:
-    """Back to the default view (callback of the reset button)."""
+    """Back to the default view."""
     _load(default_view(domain), domain)
+
+
+def _reset_current() -> None:
+    # Callback of the reset button: its arguments would stay with the session after the
+    # run, so it takes none and reads the data's domain now.
+    reset(common.dataset().domain())
 
 
 def current(domain: ViewDomain) -> ViewState:
@@ -194,7 +200,7 @@ def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
     if search_off is not None:
         st.caption(f"Search: {search_off}")
     st.checkbox("Include incidents without a known date", key=_UNDATED)
-    st.button("Reset view", on_click=reset, args=(domain,), icon=":material/restart_alt:")
+    st.button("Reset view", on_click=_reset_current, icon=":material/restart_alt:")
 
 
 def date_widget(domain: ViewDomain) -> None:
