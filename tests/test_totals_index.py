@@ -114,3 +114,17 @@ def test_an_unknown_column_or_frequency_is_refused_with_its_name():
         time_series_of(totals_columns(frame), mask, "month", "nope")
     with pytest.raises(ValueError, match="freq must be one of"):
         time_series_of(totals_columns(frame), mask, "hour", "event_type")
+
+
+def test_the_arrays_hold_their_frame_weakly_and_say_which_frame_they_were_built_from():
+    import gc
+
+    frame = _frame(50, 3)
+    columns = totals_columns(frame)
+    assert columns.built_from(frame)
+    assert not columns.built_from(frame.copy())
+    del frame
+    gc.collect()
+    # Cached beside other per-dataset arrays, they never keep an old frame alive.
+    with pytest.raises(RuntimeError, match="gone"):
+        columns.codes("claim_status")

@@ -69,6 +69,10 @@ class TotalsColumns:
     def __len__(self) -> int:
         return len(self.start)
 
+    def built_from(self, incidents: pd.DataFrame) -> bool:
+        """Whether these arrays were built from this very frame (held weakly)."""
+        return self._frame_ref() is incidents
+
     @property
     def _frame(self) -> pd.DataFrame:
         frame = self._frame_ref()

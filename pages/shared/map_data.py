@@ -140,6 +140,11 @@ class ViewTotals:
 
     def __init__(self, incidents: pd.DataFrame, fingerprint: str, mask: np.ndarray) -> None:
         self.columns = _totals_columns(fingerprint, incidents)
+        if not self.columns.built_from(incidents):
+            # The cached arrays hold their frame weakly (an old frame must not stay alive
+            # for them): the same data loaded again is another frame. Build them again.
+            _totals_columns.clear(fingerprint, incidents)
+            self.columns = _totals_columns(fingerprint, incidents)
         self.mask = mask
         self.count = int(np.count_nonzero(mask))
         self._fingerprint = fingerprint
