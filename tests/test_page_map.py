@@ -272,3 +272,17 @@ def test_the_embedded_mode_runs_as_the_local_user():
     at = _run()
     assert any("Single-user mode" in c.value for c in at.caption)
     assert "Sign in" not in [b.label for b in at.button]
+
+
+def test_reset_view_brings_back_the_default_filters():
+    at = _run()
+    everything = list(_widget(at.multiselect, "Event type").value)
+    assert len(everything) > 1
+    _widget(at.multiselect, "Event type").set_value(everything[:1]).run()
+    _widget(at.text_input, "Search").set_value("airstrike").run()
+    assert _param(at, "q") == ["airstrike"]
+    _widget(at.button, "Reset view").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert list(_widget(at.multiselect, "Event type").value) == everything
+    assert _widget(at.text_input, "Search").value == ""
+    assert _param(at, "q") == [] and _param(at, "type") == []

@@ -29,12 +29,13 @@ from geo.view.state import (
     view_link,
 )
 from geo.vocab import PRECISION_LABELS
-from pages.shared import analyst_state, common
+from pages.shared import analyst_state
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
 _QUERY, _UNDATED = "f_query", "f_undated"
 _WIDGETS = (_DATES, _TYPES, _CLAIMS, _PREC, _QUERY, _UNDATED)
 _SHADOW = "_filter_values"
+_RESET = "_reset_requested"
 DATES_KEY = _DATES
 """Session-state key of the selected date range (the date slider's)."""
 
@@ -65,6 +66,8 @@ def ensure_session(domain: ViewDomain) -> None:
         state = decode_view(kept, domain)
         _load(state, domain, keep_map=True)
         ss["notes"] = [f"The data changed: {note}" for note in state.notes]
+    if ss.pop(_RESET, False):  # the reset button was clicked
+        reset(domain)
     ss["_view_fingerprint"] = domain.fingerprint
     ss.setdefault("map_clicks", 0)
 
@@ -93,10 +96,11 @@ def reset(domain: ViewDomain) -> None:
     _load(default_view(domain), domain)
 
 
-def _reset_current() -> None:
+def _request_reset() -> None:
     # Callback of the reset button: its arguments would stay with the session after the
-    # run, so it takes none and reads the data's domain now.
-    reset(common.dataset().domain())
+    # run (a domain would keep data alive), so it takes none; the next run resets the
+    # view against the data's domain (see ensure_session).
+    st.session_state[_RESET] = True
 
 
 def current(domain: ViewDomain) -> ViewState:
@@ -200,7 +204,7 @@ def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
     if search_off is not None:
         st.caption(f"Search: {search_off}")
     st.checkbox("Include incidents without a known date", key=_UNDATED)
-    st.button("Reset view", on_click=_reset_current, icon=":material/restart_alt:")
+    st.button("Reset view", on_click=_request_reset, icon=":material/restart_alt:")
 
 
 def date_widget(domain: ViewDomain) -> None:
