@@ -238,3 +238,68 @@ def test_query_mode_setting():
     assert use_store_queries(store, "postgis", 1)
     assert not use_store_queries(store, "gpkg", 10**6)  # the embedded store keeps a frame
     assert use_store_queries(auto, "postgis", 11) and not use_store_queries(auto, "postgis", 10)
+
+
+def _cells_frame(cells: pd.DataFrame) -> pd.DataFrame:
+    return cells.sort_values(["south", "west", "count"]).reset_index(drop=True)
+
+
+def test_the_cell_grid_gives_the_rows_answer_and_only_when_it_can(pg, both):
+    from geo.store.pg_grid import grid_cells, grid_revision, refresh_grid
+
+    data, query = both
+    views = _views(data)
+    everything = query_filter(views["all"])
+    window = view_window((35.0, 38.0), 6)
+    assert grid_cells(query, everything, 6, window, 56) is None  # no grid yet
+    assert refresh_grid(query) is True
+    assert refresh_grid(query) is False  # current: nothing to do
+    assert grid_revision(query) == pg.revision()
+    for zoom in (5, 6, 7, 8, 9):
+        window = view_window((35.0, 38.0), zoom)
+        for name, state in views.items():
+            spec = query_filter(state, bounds=False)
+            rows = query.cells(spec, zoom, window, 56, use_grid=False)
+            grid = grid_cells(query, spec, zoom, window, 56)
+            if grid is None:
+                continue
+            pd.testing.assert_frame_equal(_cells_frame(grid), _cells_frame(rows),
+                                          check_dtype=False, obj=f"{name} z{zoom}")
+    # Every incident passes: the grid answers at country zoom; a filter that hides
+    # some, or a window cutting through cells, leaves it to the rows.
+    assert grid_cells(query, everything, 6, view_window((35.0, 38.0), 6), 56) is not None
+    hiding = query_filter(replace(views["all"], event_types=("airstrike",)))
+    assert grid_cells(query, hiding, 6, view_window((35.0, 38.0), 6), 56) is None
+    assert grid_cells(query, query_filter(views["dates"]), 6, window, 56) is None
+    assert grid_cells(query, everything, 12, view_window((35.0, 38.0), 12), 56) is None
+    # Aggregates drawn from the grid are those of the frame path.
+    columns = map_columns(data.incidents)
+    mask = apply_view(data.incidents, views["all"]).mask
+    for zoom in (5, 7):
+        window = view_window((35.0, 38.0), zoom)
+        want = aggregate(columns, mask, zoom, window)
+        got = aggregates_from_cells(query.cells(everything, zoom, window, 56), zoom)
+        assert got.total == want.total
+        pd.testing.assert_frame_equal(_sorted(got.cells, ["count", "south", "west"]),
+                                      _sorted(want.cells, ["count", "south", "west"]),
+                                      check_dtype=False)
+    # A write makes the grid stale: the rows answer until it is rebuilt.
+    pg.edit("q001", {"latitude": "36.2035", "longitude": "37.138"}, who=analyst("a"))
+    assert grid_cells(query, everything, 6, view_window((35.0, 38.0), 6), 56) is None
+    assert refresh_grid(query) is True
+    window = view_window((35.0, 38.0), 6)
+    pd.testing.assert_frame_equal(
+        _cells_frame(grid_cells(query, everything, 6, window, 56)),
+        _cells_frame(query.cells(everything, 6, window, 56, use_grid=False)),
+        check_dtype=False)
+    # q001 now shares a grid cell with Aleppo, 360 m away: a window whose edge passes
+    # between them cuts that cell, and the rows answer.
+    from pyproj import Transformer
+
+    (x1, x2), (y1, y2) = Transformer.from_crs(4326, 3857, always_xy=True).transform(
+        [37.1343, 37.138], [36.2021, 36.2035])
+    size = 56 * 40_075_016.68557849 / (256 * 2**11)
+    assert (x1 // size, y1 // size) == (x2 // size, y2 // size)
+    cut = ((x1 + x2) / 2 - 200_000, y1 - 200_000, (x1 + x2) / 2, y2 + 200_000)
+    assert grid_cells(query, everything, 8, cut, 56) is None
+    assert grid_cells(query, everything, 8, (cut[0], cut[1], x2 + 10, cut[3]), 56) is not None

@@ -171,6 +171,16 @@ class PostGISQuery:
 
         return self._run(read)
 
+    def read(self, query: sql.SQL | sql.Composed, params: Sequence[object] = ()
+             ) -> list[tuple]:
+        """Rows of one read query (JIT off; an unreachable database raises
+        :class:`~geo.errors.StoreUnavailable`)."""
+        return self._rows(query, params)
+
+    def guarded(self, work, *args):  # type: ignore[no-untyped-def]
+        """``work(*args)``, an unreachable database raising StoreUnavailable."""
+        return self._run(work, *args)
+
     def _migrate(self) -> None:
         conn = self.store.connection()
         found = conn.execute(
@@ -303,6 +313,43 @@ class PostGISQuery:
         hidden = {name: int(n) for name, n in zip(clauses, row[3:], strict=True) if n}
         return Counts(int(row[0]), int(row[1]), int(row[2]), hidden)
 
+    def cell_source(self, condition: sql.Composable, params: list[object],
+                    window: tuple[float, float, float, float] | None
+                    ) -> tuple[sql.Composed, list[object]]:
+        """The projected rows the cell aggregates group (``FROM (...) s``), and parameters.
+
+        One row per drawn incident passing ``condition`` (inside ``window`` when given):
+        ``fid``, Web Mercator ``x``, ``y``, place ``plat``, ``plon``, ``pk``, event type
+        and claim codes ``ev``, ``cl``, casualty bounds, day numbers ``ds``, ``de``,
+        ``prec``, ``gp`` (the stored precision), ``unc`` (m) and ``fig``.
+        """
+        inner = sql.SQL(
+            "SELECT fid, mx AS x, my AS y, plat, plon, "
+            "(plat * 100000)::bigint * 1000000000 + (plon * 100000)::bigint AS pk, ev, cl, "
+            "klo, khi, ilo, ihi, clo, chi, ds, de, prec, gp, unc, fig FROM (SELECT fid, mx, my, "
+            + PLACE_LAT_SQL + " AS plat, " + PLACE_LON_SQL
+            + " AS plon, {ev} AS ev, {cl} AS cl, coalesce(killed_min, killed_max) AS klo, "
+            "coalesce(killed_max, killed_min) AS khi, coalesce(injured_min, injured_max) AS "
+            "ilo, coalesce(injured_max, injured_min) AS ihi, coalesce(casualties_min, "
+            "casualties_max) AS clo, coalesce(casualties_max, casualties_min) AS chi, "
+            "date_start - DATE '1970-01-01' AS ds, date_end - DATE '1970-01-01' AS de, "
+            "coalesce(geo_precision, 1) AS prec, geo_precision AS gp, " + UNCERTAINTY_SQL
+            + " AS unc, "
+            + FIGURE_SQL + " AS fig FROM {table} WHERE " + DRAWN_SQL + " AND {condition}"
+        ).format(table=self._table, condition=condition,
+                 ev=_index_sql("event_type", EVENT_TYPES),
+                 cl=_index_sql("claim_status", CLAIM_STATUSES))
+        args = list(params)
+        if window is not None:
+            inner += sql.SQL(" AND geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 3857),"
+                             " 4326)")
+            args.extend(window)
+        inner += sql.SQL(" OFFSET 0) s")  # a fence: each row is projected once
+        if window is not None:
+            inner += sql.SQL(" WHERE mx BETWEEN %s AND %s AND my BETWEEN %s AND %s")
+            args.extend([window[0], window[2], window[1], window[3]])
+        return inner, args
+
     def cells(
         self,
         spec: QueryFilter,
@@ -310,6 +357,7 @@ class PostGISQuery:
         window: tuple[float, float, float, float] | None,
         cell_pixels: int,
         by_place: bool = False,
+        use_grid: bool = True,
     ) -> pd.DataFrame:
         """Per grid cell of ``cell_pixels`` screen pixels at ``zoom``, what its incidents hold.
 
@@ -322,6 +370,9 @@ class PostGISQuery:
         cell_pixels : int
         by_place : bool
             One cell per place (close in: nothing aggregated).
+        use_grid : bool
+            Answer from the cell grid (:mod:`geo.store.pg_grid`) when it is current
+            and gives the same answer (False: always group the rows).
 
         Returns
         -------
@@ -331,33 +382,16 @@ class PostGISQuery:
             place), then ``t0..`` and ``c0..``: counts per event type and claim status;
             in store order of each cell's first record.
         """
+        if use_grid and not by_place:
+            from geo.store.pg_grid import grid_cells  # the grid reads this module
+
+            found = grid_cells(self, spec, zoom, window, cell_pixels)
+            if found is not None:
+                return found
         pixel = _WORLD_METRES / (256 * 2**zoom)
         size = cell_pixels * pixel
         condition, params = combine(where_clauses(spec))
-        inner = sql.SQL(
-            "SELECT fid, mx AS x, my AS y, plat, plon, "
-            "(plat * 100000)::bigint * 1000000000 + (plon * 100000)::bigint AS pk, ev, cl, "
-            "klo, khi, ilo, ihi, clo, chi, ds, de, prec, unc, fig FROM (SELECT fid, mx, my, "
-            + PLACE_LAT_SQL + " AS plat, " + PLACE_LON_SQL
-            + " AS plon, {ev} AS ev, {cl} AS cl, coalesce(killed_min, killed_max) AS klo, "
-            "coalesce(killed_max, killed_min) AS khi, coalesce(injured_min, injured_max) AS "
-            "ilo, coalesce(injured_max, injured_min) AS ihi, coalesce(casualties_min, "
-            "casualties_max) AS clo, coalesce(casualties_max, casualties_min) AS chi, "
-            "date_start - DATE '1970-01-01' AS ds, date_end - DATE '1970-01-01' AS de, "
-            "coalesce(geo_precision, 1) AS prec, " + UNCERTAINTY_SQL + " AS unc, "
-            + FIGURE_SQL + " AS fig FROM {table} WHERE " + DRAWN_SQL + " AND {condition}"
-        ).format(table=self._table, condition=condition,
-                 ev=_index_sql("event_type", EVENT_TYPES),
-                 cl=_index_sql("claim_status", CLAIM_STATUSES))
-        args: list[object] = list(params)
-        if window is not None:
-            inner += sql.SQL(" AND geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 3857),"
-                             " 4326)")
-            args.extend(window)
-        inner += sql.SQL(" OFFSET 0) s")  # a fence: each row is projected once
-        if window is not None:
-            inner += sql.SQL(" WHERE mx BETWEEN %s AND %s AND my BETWEEN %s AND %s")
-            args.extend([window[0], window[2], window[1], window[3]])
+        inner, args = self.cell_source(condition, list(params), window)
         if by_place:
             key = sql.SQL("plat AS cx, plon AS cy")
         else:
@@ -379,18 +413,7 @@ class PostGISQuery:
         ).format(inner=inner, key=key, types=sql.SQL(", ").join(types),
                  claims=sql.SQL(", ").join(claims), table=self._table)
         head: list[object] = [] if by_place else [size, size]
-        rows = self._rows(grouped, [*args, *head, pixel, pixel])
-        names = [*CELL_COLUMNS[:-1], "first",
-                 *(f"t{i}" for i in range(len(types))),
-                 *(f"c{i}" for i in range(len(claims))), "label"]
-        frame = pd.DataFrame(rows, columns=names, dtype=object)
-        for column in frame.columns:
-            if column != "label":
-                frame[column] = pd.to_numeric(frame[column]).astype("float64")
-        frame["label"] = frame["label"].fillna("").astype(str)
-        # In store order of each cell's first record, as the frame path meets them.
-        frame = frame.sort_values("first", kind="stable").drop(columns="first")
-        return frame.reset_index(drop=True)
+        return cell_frame(self._rows(grouped, [*args, *head, pixel, pixel]))
 
     def _records(self, where: sql.Composable, params: Sequence[object], tail: sql.Composable
                  ) -> pd.DataFrame:
@@ -487,6 +510,22 @@ class PostGISQuery:
         rows = self._rows(query, [days, bins - 1, days, bins - 1, days[0], days[-1], *params])
         return pd.DataFrame(rows, columns=["precision", "first", "last", "count"]).astype(
             {"first": "int64", "last": "int64", "count": "int64"})
+
+
+def cell_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """Rows of cell figures (:data:`CELL_COLUMNS` but the label, ``first``, the type and
+    claim counts, the label) as :meth:`PostGISQuery.cells` returns them."""
+    names = [*CELL_COLUMNS[:-1], "first",
+             *(f"t{i}" for i in range(len(EVENT_TYPES) + 1)),
+             *(f"c{i}" for i in range(len(CLAIM_STATUSES) + 1)), "label"]
+    frame = pd.DataFrame(list(rows), columns=names, dtype=object)
+    for column in frame.columns:
+        if column != "label":
+            frame[column] = pd.to_numeric(frame[column]).astype("float64")
+    frame["label"] = frame["label"].fillna("").astype(str)
+    # In store order of each cell's first record, as the frame path meets them.
+    frame = frame.sort_values("first", kind="stable").drop(columns="first")
+    return frame.reset_index(drop=True)
 
 
 def _index_sql(column: str, vocabulary: tuple[str, ...]) -> sql.Composable:

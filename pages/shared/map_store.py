@@ -27,6 +27,7 @@ from geo.render.draw import AreaSync, DrawArea
 from geo.render.layers import base_map, ids_at
 from geo.render.store_clusters import aggregates_from_cells
 from geo.render.table import PAGE_SIZE
+from geo.store.pg_grid import refresh_grid
 from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.postgis import PostGISStore
 from geo.store.query import QueryFilter
@@ -102,6 +103,7 @@ def _query(location: str, paths: tuple[str, ...], _store: PostGISStore) -> PostG
 def _domain(location: str, revision: int, _query: PostGISQuery
             ) -> tuple[Summary, ViewDomain, tuple[int, ...]]:
     _query.sync_areas()  # the area columns of the records written since the last view
+    refresh_grid(_query)  # the cell grid country and region views are grouped from
     summary = _query.summary()
     return summary, store_domain(_query, summary), _query.violence_codes()
 

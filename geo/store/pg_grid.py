@@ -1,0 +1,201 @@
+"""A grid of screen cells kept in PostGIS, so country and region views group cells,
+not every incident.
+
+:func:`refresh_grid` groups the drawn incidents of the store into cells of
+:data:`GRID_PIXELS` screen pixels at zoom :data:`GRID_ZOOM` (one row per cell with
+what :meth:`geo.store.pg_query.PostGISQuery.cells` needs: counts, sums of the
+coordinates, casualty extremes, dates, counts per event type, claim status and
+location precision, and the box of its points) and records the store revision it
+reflects. A cell at a coarser zoom is exactly a block of ``2**k x 2**k`` grid cells
+(cells halve in size per zoom level), so :func:`grid_cells` answers any zoom up to
+:data:`GRID_MAX_ZOOM` by grouping a few thousand grid rows instead of a million
+incidents, with the same figures.
+
+It answers only when that is exact: the grid is current (its revision is the store's),
+the view's filters let every drawn incident through (checked against the grid's own
+counts: every event type, claim status and precision present selected, the dates
+covering every dated incident, no area, casualty, violence or drawn-area filter), and
+no grid cell straddles the edge of the view's window. Otherwise the caller groups the
+rows (``None``). Places are counted per grid cell and summed: a place whose records
+fall into two grid cells (points within a metre of a cell edge that round to the same
+place) would count twice; the row path counts it once.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from psycopg import sql
+
+from geo.store.pg_query import PostGISQuery, cell_frame
+from geo.store.query import QueryFilter
+from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
+
+GRID_ZOOM = 11
+"""Zoom level of the grid's cells (56 px there is about 4 km)."""
+GRID_PIXELS = 56
+"""Screen pixels of a grid cell at :data:`GRID_ZOOM` (the map's cell size)."""
+GRID_MAX_ZOOM = 9
+"""Highest zoom the grid answers (closer in, views hold few enough incidents)."""
+_META_KEY = "query_grid"
+_WORLD_METRES = 40_075_016.68557849
+_N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
+
+
+def _grid_table(query: PostGISQuery) -> sql.Identifier:
+    return sql.Identifier(query.store.schema, "query_grid")
+
+
+def _cell_metres(zoom: int, pixels: int) -> float:
+    return pixels * _WORLD_METRES / (256 * 2**zoom)
+
+
+def _version() -> str:
+    """What a grid's rows depend on besides the store (a change rebuilds it)."""
+    return f"{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+
+
+def grid_revision(query: PostGISQuery) -> int | None:
+    """The store revision the grid reflects (None: no grid, or one of another layout)."""
+    rows = query.read(sql.SQL("SELECT value FROM {} WHERE key = %s").format(
+        query.store.table("store_meta")), [_META_KEY])
+    if not rows:
+        return None
+    meta = json.loads(rows[0][0])
+    return int(meta["revision"]) if meta.get("version") == _version() else None
+
+
+def refresh_grid(query: PostGISQuery) -> bool:
+    """Rebuild the grid if the store changed since it was built; True if rebuilt.
+
+    Syncs the area columns first (the uncertainty radius of a record depends on its
+    area). One transaction: sessions reading meanwhile see the previous grid, and an
+    advisory lock makes concurrent callers wait for one rebuild instead of repeating it.
+    """
+    def work() -> bool:
+        revision = query.store.revision()
+        if grid_revision(query) == revision:
+            return False
+        query.sync_areas()
+        conn = query.store.connection()
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('incident-map:grid'))")
+            if grid_revision(query) == revision:
+                return False  # another session rebuilt it meanwhile
+            conn.execute("SET LOCAL jit = off")
+            inner, _ = query.cell_source(sql.SQL("TRUE"), [], None)
+            select = _build_sql(inner, _cell_metres(GRID_ZOOM, GRID_PIXELS))
+            table = _grid_table(query)
+            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} AS {} WITH NO DATA").format(
+                table, select))
+            conn.execute(sql.SQL("DELETE FROM {}").format(table))
+            conn.execute(sql.SQL("INSERT INTO {} {}").format(table, select))
+            conn.execute(sql.SQL(
+                "INSERT INTO {} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
+                "excluded.value").format(query.store.table("store_meta")),
+                (_META_KEY, json.dumps({"revision": revision, "version": _version()})))
+        return True
+
+    return bool(query.guarded(work))
+
+
+def _build_sql(inner: sql.Composed, size: float) -> sql.Composed:
+    types = [sql.SQL("count(*) FILTER (WHERE ev = {}) AS t{}").format(
+        sql.Literal(i), sql.SQL(str(i))) for i in range(_N_TYPES)]
+    claims = [sql.SQL("count(*) FILTER (WHERE cl = {}) AS c{}").format(
+        sql.Literal(i), sql.SQL(str(i))) for i in range(_N_CLAIMS)]
+    return sql.SQL(
+        "SELECT floor(x / {size})::bigint AS gx, floor(y / {size})::bigint AS gy, "
+        "count(*) AS n, "
+        "sum(x) AS sx, sum(y) AS sy, sum(plat) AS slat, sum(plon) AS slon, "
+        "min(plat) AS south, max(plat) AS north, min(plon) AS west, max(plon) AS east, "
+        "count(DISTINCT pk) AS places, min(klo) AS klo, max(khi) AS khi, count(klo) AS kn, "
+        "min(ilo) AS ilo, max(ihi) AS ihi, count(ilo) AS ikn, min(clo) AS clo, "
+        "max(chi) AS chi, count(clo) AS ckn, min(ds) AS ds, max(de) AS de, "
+        "max(ds) AS ds_max, min(de) AS de_min, count(*) FILTER (WHERE ds IS NULL) AS undated, "
+        "count(*) FILTER (WHERE ds IS NOT NULL AND de IS NULL) AS open_end, "
+        "min(ev) AS ev_min, max(ev) AS ev_max, max(prec) AS prec, max(unc) AS unc, "
+        "sum(fig) AS fig, min(fid) AS first, min(x) AS x_min, max(x) AS x_max, "
+        "min(y) AS y_min, max(y) AS y_max, "
+        "count(*) FILTER (WHERE gp = 1) AS p1, count(*) FILTER (WHERE gp = 2) AS p2, "
+        "count(*) FILTER (WHERE gp = 3) AS p3, "
+        "count(*) FILTER (WHERE gp IS NOT NULL AND gp NOT IN (1, 2, 3)) AS p_other, "
+        "{types}, {claims} FROM ({inner}) v GROUP BY 1, 2"
+    ).format(types=sql.SQL(", ").join(types), claims=sql.SQL(", ").join(claims), inner=inner,
+             size=sql.Literal(size))
+
+
+def _passes_everything(spec: QueryFilter, facts: tuple) -> bool:
+    """Whether ``spec`` lets every drawn incident the grid counts through."""
+    if (spec.admin1 or spec.admin2 or spec.violence or spec.polygon or spec.bbox is not None
+            or any(r != (None, None) for r in (spec.killed, spec.injured,
+                                                spec.civilian_deaths))):
+        return False
+    types = facts[:_N_TYPES]
+    claims = facts[_N_TYPES:_N_TYPES + _N_CLAIMS]
+    p1, p2, p3, p_other, undated, open_end, ds_max, de_min = facts[_N_TYPES + _N_CLAIMS:]
+    if int(types[-1] or 0) or int(claims[-1] or 0) or int(p_other or 0):
+        return False  # values outside the vocabularies: leave them to the row path
+    if any(int(n or 0) and t not in spec.event_types for t, n in zip(EVENT_TYPES, types,
+                                                                   strict=False)):
+        return False
+    if any(int(n or 0) and c not in spec.claim_statuses for c, n in zip(CLAIM_STATUSES,
+                                                                      claims, strict=False)):
+        return False
+    if any(int(n or 0) and p not in spec.precisions for p, n in ((1, p1), (2, p2), (3, p3))):
+        return False
+    if not spec.include_undated and int(undated or 0):
+        return False
+    if spec.date_from is None or spec.date_to is None or ds_max is None:
+        return True
+    if int(open_end or 0):
+        return False
+    epoch = 719163  # date(1970, 1, 1).toordinal()
+    return spec.date_to.toordinal() - epoch >= int(ds_max) \
+        and spec.date_from.toordinal() - epoch <= int(de_min)
+
+
+def grid_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
+               window: tuple[float, float, float, float] | None, cell_pixels: int
+               ) -> pd.DataFrame | None:
+    """:meth:`PostGISQuery.cells` from the grid, or None when the grid cannot give the
+    same answer (see the module's description)."""
+    if zoom > GRID_MAX_ZOOM or cell_pixels != GRID_PIXELS:
+        return None
+    if grid_revision(query) != query.store.revision():
+        return None
+    table = _grid_table(query)
+    sums = [*(f"t{i}" for i in range(_N_TYPES)), *(f"c{i}" for i in range(_N_CLAIMS)),
+            "p1", "p2", "p3", "p_other", "undated", "open_end"]
+    if window is None:
+        inside, straddle, wargs = sql.SQL("TRUE"), sql.SQL("FALSE"), []
+    else:
+        inside = sql.SQL("x_min >= %s AND x_max <= %s AND y_min >= %s AND y_max <= %s")
+        straddle = sql.SQL("NOT (x_min >= %s AND x_max <= %s AND y_min >= %s AND y_max <= %s)"
+                           " AND NOT (x_max < %s OR x_min > %s OR y_max < %s OR y_min > %s)")
+        wargs = [window[0], window[2], window[1], window[3]]
+    facts = query.read(sql.SQL(
+        "SELECT {}, max(ds_max), min(de_min), count(*) FILTER (WHERE {}) FROM {}").format(
+        sql.SQL(", ").join(sql.SQL("sum({})").format(sql.Identifier(c)) for c in sums),
+        straddle, table), [*wargs, *wargs])[0]
+    if int(facts[-1] or 0) or not _passes_everything(spec, tuple(facts[:-1])):
+        return None
+    factor = float(2 ** (GRID_ZOOM - zoom))
+    pixel = _WORLD_METRES / (256 * 2**zoom)
+    types = [sql.SQL("sum(t{})").format(sql.SQL(str(i))) for i in range(_N_TYPES)]
+    claims = [sql.SQL("sum(c{})").format(sql.SQL(str(i))) for i in range(_N_CLAIMS)]
+    grouped = sql.SQL(
+        "WITH g AS (SELECT floor(gx / %s)::bigint AS cx, floor(gy / %s)::bigint AS cy, "
+        "sum(n) AS n, sum(sx) / %s AS px, sum(sy) / %s AS py, sum(slat) / sum(n) AS lat, "
+        "sum(slon) / sum(n) AS lon, min(south), max(north), min(west), max(east), "
+        "sum(places) AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), "
+        "min(clo), max(chi), sum(ckn), min(ds), max(de), min(ev_min), max(ev_max), "
+        "max(prec), max(unc), sum(fig), min(first) AS first, {types}, {claims} "
+        "FROM {grid} WHERE {inside} GROUP BY 1, 2) "
+        "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
+        "LEFT JOIN {table} i ON i.fid = g.first"
+    ).format(types=sql.SQL(", ").join(types), claims=sql.SQL(", ").join(claims), grid=table,
+             inside=inside, table=query.store.table("incidents"))
+    rows = query.read(grouped, [factor, factor, pixel, pixel, *wargs])
+    return cell_frame(rows)
