@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.errors import StoreUnavailable
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
 from geo.render.clusters import CELL_PIXELS, Aggregates, view_window
@@ -229,7 +230,18 @@ def _off_map_list(view: _View, n: int) -> None:
 
 
 def page() -> None:
-    """The map page answered by the store (call from ``pages/map.py``)."""
+    """The map page answered by the store (call from ``pages/map.py``).
+
+    A database that stops answering mid-way gives its reason, never a traceback.
+    """
+    try:
+        _page()
+    except StoreUnavailable as exc:
+        st.error(escape_markdown(f"The incident store cannot be used: {exc}"),
+                 icon=":material/error:")
+
+
+def _page() -> None:
     settings = common.settings()
     opened = common.store()
     assert isinstance(opened, PostGISStore)

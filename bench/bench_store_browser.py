@@ -1,0 +1,170 @@
+"""Benchmark in Chromium of the map page in store-driven mode on a large PostGIS store.
+
+Fills a fresh schema of the local PostGIS with ``--rows`` SYNTHETIC incidents
+(``bench_store_query._fill``; or reuses ``--location``, a store URL kept by
+``bench_store_query.py --keep``), computes its area columns and cell grid once, then
+starts the app on it with ``INCIDENT_MAP_QUERY_MODE=store`` (no tile server) and in
+Debian's Chromium:
+
+- opens the map (cold: the server's first view of the store) and again in a new page
+  (warm), timing until the incidents are drawn;
+- toggles the "without a known date" checkbox ``--changes`` times, timing each rerun
+  until the page is idle with the new link: the first change of each state asks the
+  database (counts, aggregates, timeline, table page), later ones are answered from the
+  shared cache;
+- reads the Streamlit server's resident memory (``VmRSS``/``VmHWM``).
+
+    .venv/bin/python bench/bench_store_browser.py [--rows 1000000] [--changes 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_map_browser import (  # noqa: E402
+    CHROMIUM_ARGS,
+    IDLE,
+    _free_port,
+    _memory_mb,
+    _open,
+)
+from bench_store_query import _fill  # noqa: E402
+
+from geo.geocoding.areas import default_areas  # noqa: E402
+from geo.store import open_store  # noqa: E402
+from geo.store.pg_grid import refresh_grid  # noqa: E402
+from geo.store.pg_query import PostGISQuery  # noqa: E402
+
+
+def _start(location: str, tmp: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "INCIDENT_DB": location, "INCIDENT_MAP_QUERY_MODE": "store",
+           "INCIDENT_MAP_TILES": "none", "INCIDENT_MAP_SEED": "no"}
+    env.pop("INCIDENT_MAP_DATA", None)
+    log = (tmp / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}",
+         "--browser.gatherUsageStats=false"],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("streamlit did not answer")
+
+
+def _prepare(location: str) -> None:
+    store = open_store(location)
+    try:
+        query = PostGISQuery(store, default_areas())
+        t0 = time.perf_counter()
+        synced = query.sync_areas()
+        print(f"area columns of {synced:,} records in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        refresh_grid(query)
+        print(f"cell grid in {time.perf_counter() - t0:.1f} s")
+    finally:
+        store.close()
+
+
+def run(location: str, changes: int) -> dict[str, float]:
+    """Measure the app on the store at ``location``; returns the figures."""
+    from playwright.sync_api import sync_playwright
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="incident-map-bench-") as name:
+        tmp = Path(name)
+        process, url = _start(location, tmp)
+        try:
+            figures["server_idle_mb"] = _memory_mb(process.pid)["VmRSS"]
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                     args=CHROMIUM_ARGS)
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                figures["cold_s"] = _open(context.new_page(), url, 900_000)
+                page = context.new_page()
+                figures["warm_s"] = _open(page, url, 300_000)
+                figures["server_open_mb"] = _memory_mb(process.pid)["VmRSS"]
+                checkbox = page.get_by_text("Include incidents without a known date")
+                reruns = []
+                for i in range(changes):
+                    hidden = i % 2 == 0
+                    t0 = time.perf_counter()
+                    checkbox.click()
+                    page.wait_for_function(
+                        "(hidden) => window.location.search.includes('undated=0') === hidden",
+                        arg=hidden, timeout=300_000)
+                    page.wait_for_selector(IDLE, timeout=300_000)
+                    reruns.append(time.perf_counter() - t0)
+                    print(f"  change {i + 1}: {reruns[-1]:.2f} s", flush=True)
+                figures["rerun_first_s"] = reruns[0] if reruns else 0.0
+                later = sorted(reruns[2:]) or [0.0]
+                figures["rerun_cached_s"] = later[len(later) // 2]
+                page.screenshot(path=str(Path(tempfile.gettempdir()) / "store_mode_1m.png"))
+                browser.close()
+            memory = _memory_mb(process.pid)
+            figures["server_rss_mb"] = memory["VmRSS"]
+            figures["server_peak_mb"] = memory["VmHWM"]
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    return figures
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--changes", type=int, default=6)
+    parser.add_argument("--location", help="an existing store URL (not dropped)")
+    args = parser.parse_args()
+    schema = None
+    location = args.location
+    url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
+                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    if location is None:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        location = f"{url}&schema={schema}"
+        store = open_store(location)
+        t0 = time.perf_counter()
+        _fill(store, args.rows)
+        store.close()
+        print(f"filled {args.rows:,} synthetic incidents in {time.perf_counter() - t0:.1f} s")
+    try:
+        _prepare(location)
+        f = run(location, args.changes)
+        print(f"first paint: cold {f['cold_s']:.1f} s, warm {f['warm_s']:.1f} s")
+        print(f"rerun after a filter change: {f['rerun_first_s']:.2f} s asked of the "
+              f"database, {f['rerun_cached_s']:.2f} s answered from the cache (median)")
+        print(f"server RSS: {f['server_idle_mb']:.0f} MB started, {f['server_open_mb']:.0f} MB "
+              f"with the map open, {f['server_rss_mb']:.0f} MB at the end "
+              f"(peak {f['server_peak_mb']:.0f} MB)")
+    finally:
+        if schema is not None:
+            import psycopg
+
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()
