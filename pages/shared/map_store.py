@@ -15,6 +15,8 @@ reason, never silently dropped; the link keeps those values.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -172,8 +174,9 @@ class _View:
                            self.query, self.map_spec)
 
     def timeline(self, window: tuple) -> pd.DataFrame:
-        return _timeline(self.location, self.revision, self.key, window, self.query,
-                         self.spec)
+        # Every filter but the dates: a change of dates alone asks nothing again.
+        key = spec_key(replace(self.spec, date_from=None, date_to=None))
+        return _timeline(self.location, self.revision, key, window, self.query, self.spec)
 
     def table(self, page: int, shown: int) -> pd.DataFrame:
         return _table(self.location, self.revision, self.key, page, shown, self.query,
