@@ -22,11 +22,18 @@ sum=$( { sha256sum geo/geocoding/names.py geo/geocoding/gazetteer.py geo/geocodi
          stat -c '%n %s %Y' "$data/cities500.json" ${dumps[@]+"${dumps[@]}"};
          echo "$index"; } | sha256sum | cut -c1-16)
 names_file="$index/meta.json"
-if [ -d "$index" ] && [ -f "$names_file" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$sum" ]; then
-  exit 0
+if ! { [ -d "$index" ] && [ -f "$names_file" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$sum" ]; }; then
+  say "building the gazetteer index $index"
+  args=(build --out "$index")
+  [ ${#dumps[@]} -gt 0 ] && args+=(--geonames "${dumps[@]}")
+  "$PY" -m geo.geocoding.sources "${args[@]}"
+  echo "$sum" > "$STAMP"
 fi
-say "building the gazetteer index $index"
-args=(build --out "$index")
-[ ${#dumps[@]} -gt 0 ] && args+=(--geonames "${dumps[@]}")
-"$PY" -m geo.geocoding.sources "${args[@]}"
-echo "$sum" > "$STAMP"
+# The project's place file as a part of its own beside the index (data/gazetteer/places-cache),
+# which every start opens instead of building it with pandas; a no-op when the part for the
+# file's current content is there.
+"$PY" -c 'from geo.settings import load_settings
+from geo.geocoding.sources import PLACES_CACHE, local_gazetteer
+s = load_settings()
+if s.places_path.exists() and s.gazetteer_index_path.parent.is_dir():
+    local_gazetteer(s.places_path, s.gazetteer_index_path.parent / PLACES_CACHE)'
