@@ -163,6 +163,10 @@ def empty_incidents() -> pd.DataFrame:
     return _typed(pd.DataFrame({c: [] for c in INCIDENT_COLUMNS}))
 
 
+_CHUNK_ROWS = 50_000
+"""Rows validated at a time (see :func:`validate_incidents`)."""
+
+
 def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
     """Validate raw string columns into typed incident records.
 
@@ -186,26 +190,34 @@ def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
         return LoadResult(empty_incidents(), [RowError(source, None, "", message)])
     errors: list[RowError] = []
     rejected: list[int] = []
-    records: list[dict[str, object]] = []
     seen_ids: dict[str, int] = {}
-    for number, row in enumerate(raw.to_dict("records"), start=1):
-        row_errors: list[tuple[str, str]] = []
-        record = _validate_row(
-            {k: str(v).strip() for k, v in row.items()}, row_errors
-        )
-        incident_id = str(record.get("id") or "")
-        if incident_id and incident_id in seen_ids:
-            row_errors.append(
-                ("id", f"duplicate id {incident_id!r} (first used in row {seen_ids[incident_id]})")
+    typed: list[pd.DataFrame] = []
+    # In chunks: the rows as dicts (and the records made from them) of a million-row
+    # file would otherwise all be alive at once, gigabytes more than the typed frame.
+    for first in range(0, max(len(raw), 1), _CHUNK_ROWS):
+        records: list[dict[str, object]] = []
+        chunk = raw.iloc[first:first + _CHUNK_ROWS]
+        for number, row in enumerate(chunk.to_dict("records"), start=first + 1):
+            row_errors: list[tuple[str, str]] = []
+            record = _validate_row(
+                {k: str(v).strip() for k, v in row.items()}, row_errors
             )
-        if row_errors:
-            rejected.append(number)
-            errors.extend(RowError(source, number, f, m) for f, m in row_errors)
-            continue
-        seen_ids[incident_id] = number
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))
-    return LoadResult(_typed(frame), errors, rejected)
+            incident_id = str(record.get("id") or "")
+            if incident_id and incident_id in seen_ids:
+                row_errors.append(
+                    ("id", f"duplicate id {incident_id!r} "
+                           f"(first used in row {seen_ids[incident_id]})")
+                )
+            if row_errors:
+                rejected.append(number)
+                errors.extend(RowError(source, number, f, m) for f, m in row_errors)
+                continue
+            seen_ids[incident_id] = number
+            records.append(record)
+        typed.append(_typed(pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))))
+        del records
+    frame = typed[0] if len(typed) == 1 else pd.concat(typed, ignore_index=True)
+    return LoadResult(frame, errors, rejected)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

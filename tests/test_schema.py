@@ -443,3 +443,21 @@ def test_implausible_years_are_row_errors_not_loaded(value):
     (error,) = result.errors
     assert (error.row, error.field) == (2, "date_start")
     assert "outside 1900" in error.message
+
+
+def test_validation_in_chunks_gives_the_same_records_errors_and_row_numbers(monkeypatch):
+    import geo.schema
+
+    rows = raw_frame([
+        row(id="a1"), row(id="a2", date_start="2018-13-01"), row(id="a3", killed_min="x"),
+        row(id="a1"), row(id="a5", date_start="2017-05"), row(id="a6"), row(id="a7"),
+    ])
+    whole = validate_incidents(rows, source="f.csv")
+    monkeypatch.setattr(geo.schema, "_CHUNK_ROWS", 2)
+    chunked = validate_incidents(rows, source="f.csv")
+    pd.testing.assert_frame_equal(chunked.incidents, whole.incidents)
+    assert chunked.errors == whole.errors and chunked.rejected_rows == whole.rejected_rows
+    # A duplicate id in another chunk is still found, with its row numbers.
+    assert chunked.rejected_rows == [2, 3, 4]
+    assert any("duplicate id 'a1' (first used in row 1)" in e.message for e in chunked.errors)
+    assert list(chunked.incidents["id"]) == ["a1", "a5", "a6", "a7"]
