@@ -230,4 +230,5 @@ map_print.map_image_box(
     boundary_credits(settings.admin_paths) + [f"Incidents: {data.source}"],
 )
 view_state.write_url(state, domain)
+common.release_memory(domain.fingerprint)
 timebar.continue_playback()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from geo.view.dataset import WORLD_VIEW, load_dataset
+from geo.view.dataset import WORLD_VIEW, find_position, load_dataset
 from geo.view.state import MAX_ZOOM, MIN_ZOOM
 from tests.helpers.incidents import SHAAFAH, StubGeocoder, row, write_csv
 
@@ -94,3 +95,11 @@ def test_unreadable_file(tmp_path):
     assert len(dataset.errors) == 1 and dataset.errors[0].source == "broken.geojson"
     domain = dataset.domain()
     assert domain.event_types == () and (domain.center, domain.zoom) == WORLD_VIEW
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_an_incident_is_found_by_id_at_its_first_row(dtype):
+    ids = pd.Series(["a", "b", "c", "b"], dtype=dtype)
+    assert find_position(ids, "b") == 1
+    assert find_position(ids, "c") == 2
+    assert find_position(ids, "z") is None

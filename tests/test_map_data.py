@@ -34,11 +34,11 @@ STATE = ViewState(
 def _fresh_caches():
     map_data._undated_mask.clear()
     map_data._timeline.clear()
-    map_data._ids.clear()
     map_data._view.clear()
     map_data._aggregates.clear()
     map_data._timeline_spec.clear()
     map_data._columns.clear()
+    map_data._view_total.clear()
 
 
 def test_position_finds_a_row_by_id_and_nothing_for_an_unknown_one():
@@ -119,3 +119,14 @@ def test_the_timeline_spec_is_converted_once_and_every_caller_gets_its_own_copy(
                                    window)
     assert sum(v["count"] for v in next(iter(other["datasets"].values()))) > \
         sum(v["count"] for v in values)
+
+
+def test_view_totals_are_cached_per_dataset_and_mask_for_every_session():
+    mask = apply_view(FRAME, STATE).mask
+    first = map_data.ViewTotals(FRAME, "fp", mask)
+    assert first.totals().incidents == int(mask.sum())
+    again = map_data.ViewTotals(FRAME, "fp", mask.copy())
+    assert again.totals() is first.totals()  # same mask: the cached result
+    other = map_data.ViewTotals(FRAME, "fp", np.ones(len(FRAME), dtype=bool))
+    assert other.totals().incidents == len(FRAME)
+    assert other.present("event_type") == ["airstrike", "shelling"]

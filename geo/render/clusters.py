@@ -71,16 +71,20 @@ class MapColumns:
         Index into :data:`geo.vocab.CLAIM_STATUSES` (``len`` for anything else).
     precision : numpy.ndarray of int8
         Location precision (1 when unknown).
-    uncertainty : numpy.ndarray of float64
+    uncertainty : numpy.ndarray of float32
         Radius (m) the point may be off by (see :func:`geo.render.layers.uncertainty_metres`).
-    figure : numpy.ndarray of float64
+    figure : numpy.ndarray of float32
         Best single casualty figure, for marker size (0 when unknown).
-    killed, injured, casualties : tuple of numpy.ndarray
+    killed, injured, casualties : tuple of numpy.ndarray of float32
         ``(low, high)`` per incident, NaN when unknown; each bound falls back on
         the other when only one is given.
-    label : numpy.ndarray of object
-        Place as written (or "near <town>").
-    day_start, day_end : numpy.ndarray of float64
+    label_code : numpy.ndarray of int32
+        Per incident, the index of its label in ``labels``.
+    labels : numpy.ndarray of object
+        The distinct labels: place as written (or "near <town>"). One string per
+        distinct label, not per incident (a million Python strings would weigh
+        about 80 MB).
+    day_start, day_end : numpy.ndarray of float32
         Days since 1970-01-01 of the first and last day (NaN when undated).
     """
 
@@ -98,7 +102,8 @@ class MapColumns:
     killed: tuple[np.ndarray, np.ndarray]
     injured: tuple[np.ndarray, np.ndarray]
     casualties: tuple[np.ndarray, np.ndarray]
-    label: np.ndarray
+    label_code: np.ndarray
+    labels: np.ndarray
     day_start: np.ndarray
     day_end: np.ndarray
 
@@ -110,12 +115,13 @@ def _bounds(frame: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray, np.nd
     lo = pd.to_numeric(frame[low], errors="coerce").astype("float64")
     hi = pd.to_numeric(frame[high], errors="coerce").astype("float64")
     lo, hi = lo.fillna(hi), hi.fillna(lo)
-    return lo.to_numpy(dtype=float, na_value=np.nan), hi.to_numpy(dtype=float, na_value=np.nan)
+    return (lo.to_numpy(dtype=np.float32, na_value=np.nan),
+            hi.to_numpy(dtype=np.float32, na_value=np.nan))
 
 
 def _days(dates: pd.Series) -> np.ndarray:
     days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-    out = days.astype(np.int64).astype(float)
+    out = days.astype(np.int64).astype(np.float32)  # exact for any day of 45,000 years
     out[np.isnat(days)] = np.nan
     return out
 
@@ -125,13 +131,15 @@ def _codes(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
     return values.map(lookup).fillna(len(vocabulary)).to_numpy(dtype=np.int8)
 
 
-def _labels(incidents: pd.DataFrame) -> np.ndarray:
-    """Place as written, or 'near <town>' for points named after their nearest town."""
+def _labels(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Place as written, or 'near <town>' for points named after their nearest town:
+    a code per incident and the distinct labels."""
     place = incidents["place"].fillna("").astype(str)
     if "nearest_place" in incidents:
         nearest = incidents["nearest_place"].fillna("").astype(str)
         place = place.where((place != "") | (nearest == ""), "near " + nearest)
-    return place.to_numpy(dtype=object)
+    codes, names = pd.factorize(place)
+    return codes.astype(np.int32), np.asarray(names, dtype=object)
 
 
 def map_columns(incidents: pd.DataFrame) -> MapColumns:
@@ -162,6 +170,7 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
         ilon = np.rint(lon[drawn] * scale).astype(np.int64)
         place[drawn] = pd.factorize(ilat * (1 << 32) + ilon)[0]
     precision = pd.to_numeric(incidents["geo_precision"], errors="coerce").fillna(1)
+    label_code, labels = _labels(incidents)
     return MapColumns(
         drawn=drawn,
         lat=lat,
@@ -172,12 +181,13 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
         event=_codes(incidents["event_type"], EVENT_TYPES),
         claim=_codes(incidents["claim_status"], CLAIM_STATUSES),
         precision=precision.to_numpy(dtype=np.int8),
-        uncertainty=uncertainty_metres(incidents),
-        figure=casualty_figure(incidents).fillna(0).to_numpy(dtype=float),
+        uncertainty=np.asarray(uncertainty_metres(incidents), dtype=np.float32),
+        figure=casualty_figure(incidents).fillna(0).to_numpy(dtype=np.float32),
         killed=_bounds(incidents, "killed_min", "killed_max"),
         injured=_bounds(incidents, "injured_min", "injured_max"),
         casualties=_bounds(incidents, "casualties_min", "casualties_max"),
-        label=_labels(incidents),
+        label_code=label_code,
+        labels=labels,
         day_start=_days(incidents["date_start"]),
         day_end=_days(incidents["date_end"]),
     )
@@ -454,6 +464,6 @@ def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
             "precision": precision,
             "uncertainty": uncertainty,
             "figure": np.bincount(codes, columns.figure[rows], minlength=k),
-            "label": columns.label[at],
+            "label": columns.labels[columns.label_code[at]],
         }
     )

@@ -6,6 +6,9 @@ to place the seed incidents of a new store; the map only displays stored coordin
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +30,24 @@ from geo.view.dataset import Dataset, load_dataset
 from geo.view.filters import FilterContext, FilterResult, apply_view
 from geo.view.live import LiveDataset
 from geo.view.state import ViewState
+
+_TRIMMED: set[str] = set()
+
+
+def release_memory(fingerprint: str) -> None:
+    """Give the memory freed while a dataset was loaded and its per-dataset arrays were
+    built back to the operating system, once per dataset.
+
+    Loading a million incidents allocates and frees gigabytes of transient copies;
+    glibc's allocator keeps the freed pages (in each thread's arena) unless asked to
+    return them (``malloc_trim``). Elsewhere than glibc this does nothing.
+    """
+    if fingerprint in _TRIMMED:
+        return
+    _TRIMMED.add(fingerprint)
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _mtime(path: Path) -> float:

@@ -23,6 +23,7 @@ import streamlit as st
 from geo.render.charts import timeline_chart
 from geo.render.clusters import Aggregates, MapColumns, aggregate, map_columns, view_window
 from geo.render.table import date_order
+from geo.view.dataset import find_position
 from geo.view.filters import FilterContext, FilterResult, apply_view
 from geo.view.state import ViewState
 from geo.view.timeline import TimelineColumns, timeline_columns, timeline_counts
@@ -40,11 +41,6 @@ from geo.view.totals_index import (
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _columns(fingerprint: str, _incidents: pd.DataFrame) -> MapColumns:
     return map_columns(_incidents)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _ids(fingerprint: str, _incidents: pd.DataFrame) -> pd.Index:
-    return pd.Index(_incidents["id"].astype(str))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -108,15 +104,7 @@ def position(incidents: pd.DataFrame, fingerprint: str, incident_id: str | None)
     """Row position of the incident ``incident_id`` (the first, if ids repeat); None if absent."""
     if not incident_id:
         return None
-    ids = _ids(fingerprint, incidents)
-    if incident_id not in ids:
-        return None
-    found = ids.get_loc(incident_id)
-    if isinstance(found, slice):
-        return int(found.start)
-    if isinstance(found, np.ndarray):
-        return int(np.flatnonzero(found)[0])
-    return int(found)
+    return find_position(incidents["id"], incident_id)
 
 
 def _digest(mask: np.ndarray) -> str:
