@@ -4,7 +4,9 @@ Generates N SYNTHETIC incidents (random points over Syria, random dates, types a
 precisions; never written to disk, never shipped as data) and times what the map
 page does after a filter change with every incident in view: apply the view,
 aggregate what is on screen at country zoom (:mod:`geo.render.clusters`), build
-the incident layer and its JavaScript, the timeline and one page of the table.
+the incident layer and its JavaScript, the timeline, one page of the table and the
+totals of the Totals tab (the tab open by default; the others are computed only when
+opened), over the mask.
 The page takes only the rows it shows (no copy of the frame): the
 timeline counts over a mask, the table takes its 100 rows by position.
 Bytes are those of the component arguments (base map script + incident layer)
@@ -45,6 +47,7 @@ from geo.settings import Settings  # noqa: E402
 from geo.view.filters import apply_view  # noqa: E402
 from geo.view.state import ViewState  # noqa: E402
 from geo.view.timeline import TimelineColumns, timeline_columns, timeline_counts  # noqa: E402
+from geo.view.totals_index import TotalsColumns, totals_columns, totals_of  # noqa: E402
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES  # noqa: E402
 
 SPAN = (date(2014, 1, 1), date(2019, 12, 31))
@@ -88,7 +91,7 @@ CENTER, ZOOM = (34.8, 38.9), 7
 
 def one_rerun(
     frame: pd.DataFrame, state: ViewState, settings: Settings, columns: MapColumns,
-    order: np.ndarray, times: TimelineColumns,
+    order: np.ndarray, times: TimelineColumns, sums: TotalsColumns,
 ) -> tuple[float, int]:
     """Seconds and bytes of one rerun after a filter change (nothing cached per view)."""
     t0 = time.perf_counter()
@@ -104,8 +107,11 @@ def one_rerun(
     chart_json = json.dumps(chart.to_dict())
     rows = frame.iloc[page_rows(order, result.mask, 1, PAGE_SIZE)]
     table = dataframe_util.convert_anything_to_arrow_bytes(incident_table(rows, PAGE_SIZE))
+    totals = totals_of(sums, result.mask)  # the Totals tab (the one open by default)
+    by_claimant = dataframe_util.convert_anything_to_arrow_bytes(totals.by_claimant)
     seconds = time.perf_counter() - t0
-    size = len(map_js.encode()) + len(layer_js.encode()) + len(chart_json.encode()) + len(table)
+    size = (len(map_js.encode()) + len(layer_js.encode()) + len(chart_json.encode())
+            + len(table) + len(by_claimant))
     return seconds, size
 
 
@@ -127,6 +133,7 @@ def main() -> None:
         frame = to_geodataframe(synthetic_incidents(n))
         t0 = time.perf_counter()
         columns, order, times = map_columns(frame), date_order(frame), timeline_columns(frame)
+        sums = totals_columns(frame)
         once = time.perf_counter() - t0
         # A filter change that keeps every incident in view (the worst case).
         state = ViewState(
@@ -134,14 +141,14 @@ def main() -> None:
             claim_statuses=tuple(CLAIM_STATUSES), precisions=(1, 2, 3, 4),
             center=CENTER, zoom=ZOOM, include_undated=True,
         )
-        runs = [one_rerun(frame, state, settings, columns, order, times)
+        runs = [one_rerun(frame, state, settings, columns, order, times, sums)
                 for _ in range(args.repeat)]
         seconds = min(r[0] for r in runs)
         size = runs[0][1]
         shown = int(apply_view(frame, state).mask.sum())
         print(f"{n:>8} {shown:>8} {once:>13.2f} {seconds:>8.3f} {size / 1e6:>14.3f} "
               f"{_peak_mb():>12.0f}", flush=True)
-        del frame, columns, order, times
+        del frame, columns, order, times, sums
 
 
 if __name__ == "__main__":
