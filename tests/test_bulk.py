@@ -6,9 +6,9 @@ import pyarrow as pa
 import pytest
 
 from geo.geocoding import geocoder as geocoder_module
+from geo.geocoding.areas import AdminAreas
 from geo.geocoding.bulk import geocode_batch, resolve_many
 from geo.geocoding.compound import ParsedPlace, parse_place, plain_mask
-from geo.geocoding.context import AreaContext
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Geocoder, default_geocoder
 from geo.geocoding.join import geocode_incidents
@@ -98,7 +98,7 @@ def _assert_same(coder, names, countries, admin1s, admin2s):
 
 
 def test_batch_answers_equal_the_one_name_path_with_context_and_homonyms():
-    coder = Geocoder(PLACES, areas=AreaContext.from_files(ADMIN))
+    coder = Geocoder(PLACES, areas=AdminAreas.deferred(ADMIN))
     names, countries, admin1s, admin2s = _tables()
     batch = _assert_same(coder, names, countries, admin1s, admin2s)
     statuses = {r.status for r in batch.results()}
@@ -130,7 +130,7 @@ def test_batch_equals_one_name_path_with_a_default_country_learned_places_and_ov
     ]), ["ucdp"] * 3)
     store = OverrideStore(tmp_path / "overrides.json")
     store.add_correction("Suran", who=analyst("ana"), country="SY", gazetteer_id="geonames:4")
-    coder = Geocoder(PLACES, store, areas=AreaContext.from_files(ADMIN),
+    coder = Geocoder(PLACES, store, areas=AdminAreas.deferred(ADMIN),
                      default_country="SY").with_learned(LearnedPlaces(learned))
     names, countries, admin1s, admin2s = _tables(seed=5)
     names += ["Teir Maaleh", "Teir Maaleh", "Suran", "Hadar"]
@@ -223,7 +223,7 @@ def test_batch_equals_one_name_path_on_names_drawn_from_the_worldwide_index():
 
 def test_with_a_default_country_a_place_abroad_needs_its_country_or_a_foreign_cue():
     # "Qairawan" -> Kairouan (Tunisia) is this case: abroad, found only by its exact name
-    coder = Geocoder(PLACES, areas=AreaContext.from_files(ADMIN), default_country="SY")
+    coder = Geocoder(PLACES, areas=AdminAreas.deferred(ADMIN), default_country="SY")
     for kwargs in ({}, {"country": None}, {"country": ""}, {"admin1": "Aleppo"},
                    {"context": ["Mayadin"]}):
         assert coder.geocode("Zeta", **kwargs).status == "unresolved", kwargs

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from geo.geocoding.context import AreaContext
+from geo.geocoding.areas import AdminAreas
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Geocoder
 from geo.geocoding.learned import (
@@ -51,7 +51,7 @@ def test_learned_names_are_split_and_facilities_keep_their_kind():
 
 @pytest.fixture()
 def coder():
-    return Geocoder([HADAR_ALEPPO], areas=AreaContext.from_files(ADMIN))
+    return Geocoder([HADAR_ALEPPO], areas=AdminAreas.deferred(ADMIN))
 
 
 def test_a_candidate_outside_the_governorate_given_is_rejected(coder):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geo.geocoding.areas import AdminAreas
 from geo.geocoding.calibration import Calibration
-from geo.geocoding.context import AreaContext
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Geocoder
 from geo.geocoding.learned import LearnedPlaces
@@ -44,7 +44,7 @@ def _queue() -> pd.DataFrame:
 def coder() -> Geocoder:
     # scores measured low for these classes, so that the names stay in review
     calibration = Calibration({"learned|single": 0.6, "gazetteer|unknown": 0.6})
-    base = Geocoder([SURAN], areas=AreaContext.from_files(ADMIN), calibration=calibration)
+    base = Geocoder([SURAN], areas=AdminAreas.deferred(ADMIN), calibration=calibration)
     learned = LearnedPlaces(pd.DataFrame({
         "name": ["Kafr Z village"], "country": "SY", "admin1": "Hama",
         "latitude": [35.37], "longitude": [36.60], "precision": 1, "source": ["ucdp"],

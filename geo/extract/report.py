@@ -23,7 +23,7 @@ from geo.extract.events import EventMention
 from geo.extract.phrases import STRONG_QUALITY
 from geo.extract.places import PlaceMention, find_places
 from geo.extract.text import Sentence
-from geo.geocoding.context import area_key
+from geo.geocoding.areas import area_key
 from geo.geocoding.geocoder import GeocodeResult
 from geo.geocoding.names import basic_key
 from geo.vocab import EVENT_TYPES
@@ -225,7 +225,7 @@ def governorate_names(article: str) -> frozenset[str]:
     Returns
     -------
     frozenset of str
-        :func:`geo.geocoding.context.area_key` of each name written before "province" or
+        :func:`geo.geocoding.areas.area_key` of each name written before "province" or
         "governorate" (lists included: "Idleb, Aleppo and Lattakia governorates") or after
         "province of".
     """

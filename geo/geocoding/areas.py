@@ -1,4 +1,8 @@
-"""Admin areas of incidents: point-in-polygon joins and area names in any spelling.
+"""Admin areas: area names in any spelling, point-in-polygon joins, the geocoder's context.
+
+This module owns admin-area lookup for the whole engine: the dataset's area columns and
+filters, and the geocoder (is a candidate inside the governorate or district a record
+gives? what point stands for "Aleppo Governorate"?).
 
 Every placed incident gets its governorate (level 1) and district (level 2), names and
 P-codes, by a GeoPandas spatial join against the boundaries of
@@ -8,27 +12,33 @@ no area. An incident without coordinates gets the governorate its source names, 
 that name is one of the areas'.
 
 Area names are matched under any spelling or script through the place-name keys of
-:mod:`geo.geocoding.names` (``Raqqa``, ``Ar-Raqqa``, ``Rakka``, ``الرقة`` -> ``SY11``).
+:mod:`geo.geocoding.names` (``Raqqa``, ``Ar-Raqqa``, ``Rakka``, ``الرقة`` -> ``SY11``),
+without the word for the kind of area ("Raqqa governorate", "محافظة حلب"). A candidate
+contradicts an area when it lies farther than :data:`TOLERANCE_M` from the area's polygon
+(borders are simplified, and gazetteer points sit a little off).
+
+GeoPandas is imported on first use: the geocoder reads polygons only when a record names
+an area (:meth:`AdminAreas.deferred`), and extraction's start path never does.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.names import basic_key, name_keys
-from geo.geocoding.sources import load_place_file
-from geo.io.boundaries import read_admin_levels
 from geo.settings import load_settings
 from geo.vocab import CRS, WEB_MERCATOR
+
+if TYPE_CHECKING:  # the geometry stack is imported on first use
+    import geopandas as gpd
+    import pandas as pd
 
 AREA_FRAME_COLUMNS: tuple[str, ...] = ("adm1_pcode", "adm1_name", "adm2_pcode", "adm2_name")
 """Columns :meth:`AdminAreas.assign` adds to incidents ('' where unknown)."""
@@ -40,19 +50,45 @@ EQUAL_AREA = "EPSG:6933"
 #: the shipped boundaries are simplified, and coastal or border points may fall just out.
 EDGE_TOLERANCE_M = 5_000.0
 
-#: Words that say what kind of area a name is ("Raqqa governorate", "محافظة حلب").
-_AREA_WORDS = re.compile(
-    r"\b(?:governorate|governorates|province|provinces|district|districts|sub ?district|"
-    r"muhafazah?|muhafazat|mohafaza|mantiqa|mantiqat|nahiya|region|city|of)\b|"
-    r"محافظة|محافظه|منطقة|منطقه|ناحية|ناحيه|مدينة|مدينه"
-)
+#: A candidate farther than this from the polygon of the area given contradicts it.
+TOLERANCE_M = 5_000.0
+_MARGIN_DEG = 0.2
+
+#: Words that say what kind of area a name is ("Raqqa governorate", "محافظة حلب"), as
+#: basic keys; "sub-district" and "sub district" lose both words.
+AREA_WORDS = frozenset({
+    "governorate", "governorates", "province", "provinces", "district", "districts",
+    "subdistrict", "subdistricts", "sub", "muhafaza", "muhafazah", "muhafazat", "mohafaza",
+    "mantiqa", "mantiqat", "mintaqa", "mintaqat", "nahiya", "region", "city", "of",
+    "محافظه", "منطقه", "ناحيه", "مدينه",
+})
+
+
+def _area_words(name: str) -> list[str]:
+    """The words of an area name without the words for its kind of area."""
+    return [w for w in str(name).replace("-", " ").split()
+            if basic_key(w) not in AREA_WORDS and w not in AREA_WORDS]
+
+
+def area_name_key(text: str) -> str:
+    """Normalised key of an admin-area name without its admin word ('' when none is left)."""
+    words = _area_words(text)
+    return name_keys(" ".join(words))[1] if words else ""
+
+
+def area_key(text: str) -> str:
+    """Key of an admin-area name without its admin word ("Homs Governorate" -> "hms").
+
+    The consonant skeleton: area names are few and their spellings vary in the vowels
+    (Homs, Hims, Ḩimş; Idleb, Idlib).
+    """
+    words = _area_words(text)
+    return name_keys(" ".join(words))[2] if words else ""
 
 
 def _bare(name: str) -> str:
-    """An area name without the word for its kind of area."""
-    lowered = name.lower() if not any("\u0600" <= ch <= "\u06ff" for ch in name) else name
-    bare = " ".join(_AREA_WORDS.sub(" ", lowered.replace("-", " ")).split())
-    return bare or name
+    """An area name without the word for its kind of area (itself when nothing is left)."""
+    return " ".join(_area_words(name)) or name
 
 
 class AdminAreas:
@@ -65,28 +101,64 @@ class AdminAreas:
     """
 
     def __init__(self, levels: Sequence[gpd.GeoDataFrame]) -> None:
-        self.levels: dict[int, gpd.GeoDataFrame] = {}
+        self._pending: tuple[tuple[Path, ...], tuple[Place, ...]] | None = None
+        self._load(levels)
+
+    def _load(self, levels: Sequence[gpd.GeoDataFrame]) -> None:
+        self._levels: dict[int, gpd.GeoDataFrame] = {}
         for frame in levels:
             level = int(frame["level"].iloc[0]) if len(frame) else 0
             if level in (1, 2):
-                self.levels[level] = frame.reset_index(drop=True)
+                self._levels[level] = frame.reset_index(drop=True)
         self._radius: dict[str, float] = {}
-        for frame in self.levels.values():
+        for frame in self._levels.values():
             areas_m2 = frame.geometry.to_crs(EQUAL_AREA).area.to_numpy(dtype=float)
             for pcode, m2 in zip(frame["pcode"].astype(str), areas_m2, strict=True):
                 self._radius[pcode] = round(float(np.sqrt(m2 / np.pi)) / 1000.0, 1)
         self._names: dict[str, str] = {}
         self._spellings: dict[str, tuple[str, ...]] = {}
         self._parents: dict[str, str] = {}
+        self._where: dict[str, tuple[int, int]] = {}  # pcode -> (level, row)
         self._keys: dict[int, dict[tuple[int, str], set[str]]] = {1: {}, 2: {}}
-        for level, frame in self.levels.items():
-            for row in frame.itertuples(index=False):
+        self._near: dict[str, tuple[int, set[int]]] = {}
+        self._metric: dict[int, gpd.GeoDataFrame] = {}
+        for level, frame in self._levels.items():
+            for i, row in enumerate(frame.itertuples(index=False)):
                 pcode = str(row.pcode)
+                self._where[pcode] = (level, i)
                 self._names[pcode] = str(row.name_en) or str(row.name_ar) or pcode
                 if level == 2 and row.parent_pcode:
                     self._parents[pcode] = str(row.parent_pcode)
                 for name in (row.name_en, row.name_ar, pcode):
                     self._index(level, str(name), pcode)
+
+    @classmethod
+    def deferred(cls, paths: Iterable[Path], places: Iterable[Place] = ()) -> AdminAreas:
+        """Areas read from ``paths`` (one file per level) on first use, with the
+        governorate spellings of ``places`` (see :meth:`add_aliases`).
+
+        Building a geocoder stays cheap: the polygons (and GeoPandas) are read only when
+        a record names an area.
+        """
+        out = cls([])
+        out._pending = (tuple(paths), tuple(places))
+        return out
+
+    def _ensure(self) -> None:
+        if self._pending is None:
+            return
+        paths, places = self._pending
+        self._pending = None
+        from geo.io.boundaries import read_admin_levels
+
+        self._load(read_admin_levels(list(paths)))
+        self.add_aliases(places)
+
+    @property
+    def levels(self) -> dict[int, gpd.GeoDataFrame]:
+        """Level (1 governorates, 2 districts) -> its areas (read on first use)."""
+        self._ensure()
+        return self._levels
 
     def _index(self, level: int, name: str, pcode: str) -> None:
         if not name:
@@ -127,15 +199,92 @@ class AdminAreas:
     def _name_keys(name: str) -> tuple[str, str, str]:
         basic = basic_key(name)
         _, key, skeleton = name_keys(_bare(name))
-        return basic, key, skeleton
+        return basic, key, skeleton if len(skeleton) >= 3 else ""
 
     @classmethod
     def from_paths(cls, paths: Iterable[Path]) -> AdminAreas:
         """Read boundary files (one per level; missing files are skipped)."""
+        from geo.io.boundaries import read_admin_levels
+
         return cls(read_admin_levels(list(paths)))
 
     def __bool__(self) -> bool:
         return bool(self.levels)
+
+    # -- the geocoder's context ---------------------------------------------------------
+
+    def find(self, name: str, country: str = "", level: int = 1) -> str | None:
+        """P-code of the area of this level a name denotes, in ``country`` when given
+        (any spelling or script, with or without its admin word, or the P-code); None
+        when no area, or several, fit."""
+        if level not in self.levels:
+            return None
+        return self._lookup(name, level, country.strip().upper())
+
+    def point(self, pcode: str, direction: str = "") -> tuple[float, float]:
+        """(latitude, longitude) standing for an area: the centroid of its polygon, or of
+        the part a direction names ("north": the half north of the centroid)."""
+        self._ensure()
+        import geopandas as gpd
+
+        level, row = self._where[pcode]
+        metric = self._metric_frame(level)
+        shape = metric.geometry.iloc[row]
+        if direction:
+            shape = _part(shape, direction)
+        centre = gpd.GeoSeries([shape.centroid], crs=metric.crs).to_crs(CRS).iloc[0]
+        return float(centre.y), float(centre.x)
+
+    def describe(self, pcode: str) -> tuple[str, int, str]:
+        """(English name, level, P-code) of an area."""
+        self._ensure()
+        return self.name(pcode), self._where[pcode][0], pcode
+
+    def contains(self, pcode: str, latitude: float, longitude: float) -> bool:
+        """Whether a point lies in an area or within :data:`TOLERANCE_M` of it."""
+        self._ensure()
+        import geopandas as gpd
+
+        level, row = self._where[pcode]
+        metric = self._metric_frame(level)
+        point = gpd.GeoSeries(gpd.points_from_xy([longitude], [latitude]), crs=CRS)
+        distance = point.to_crs(metric.crs).distance(metric.geometry.iloc[row])
+        return bool(distance.iloc[0] <= TOLERANCE_M)
+
+    def near(self, pcode: str, latitude: np.ndarray, longitude: np.ndarray,
+             generation: int) -> set[int]:
+        """Rows (of arrays ``latitude``/``longitude``) within the tolerance of an area.
+
+        Only rows inside the area's box (plus a margin) are tested; the answer is
+        cached per area until ``generation`` changes (the gazetteer was rebuilt).
+        """
+        self._ensure()
+        cached = self._near.get(pcode)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        level, row = self._where[pcode]
+        west, south, east, north = self.levels[level].geometry.iloc[row].bounds
+        lat, lon = latitude, longitude
+        box = np.flatnonzero((lat >= south - _MARGIN_DEG) & (lat <= north + _MARGIN_DEG)
+                             & (lon >= west - _MARGIN_DEG) & (lon <= east + _MARGIN_DEG))
+        inside: set[int] = set()
+        if len(box):
+            import geopandas as gpd
+
+            metric = self._metric_frame(level)
+            points = gpd.GeoSeries(gpd.points_from_xy(lon[box], lat[box]), crs=CRS)
+            distance = points.to_crs(metric.crs).distance(metric.geometry.iloc[row])
+            inside = set(box[distance.to_numpy() <= TOLERANCE_M].tolist())
+        self._near[pcode] = (generation, inside)
+        return inside
+
+    def _metric_frame(self, level: int) -> gpd.GeoDataFrame:
+        """The areas of a level in the UTM zone of all areas (metres)."""
+        frame = self._metric.get(level)
+        if frame is None:
+            first = next(iter(self.levels.values()))
+            frame = self._metric[level] = self.levels[level].to_crs(first.estimate_utm_crs())
+        return frame
 
     # -- names ------------------------------------------------------------------------
 
@@ -154,6 +303,7 @@ class AdminAreas:
         str or None
             None when no area, or several, match.
         """
+        self._ensure()
         for lvl in (level,) if level is not None else (1, 2):
             if lvl not in self._keys:
                 continue
@@ -162,13 +312,15 @@ class AdminAreas:
                 return found
         return None
 
-    def _lookup(self, name: str, level: int) -> str | None:
+    def _lookup(self, name: str, level: int, country: str = "") -> str | None:
         text = name.strip()
         if text.upper() in self._names and text.upper() in self._level_codes(level):
-            return text.upper()
+            return text.upper() if not country or text.upper().startswith(country) else None
         keys = self._name_keys(text)
         for kind, key in enumerate(keys):
             hits = self._keys[level].get((kind, key), set()) if key else set()
+            if country:
+                hits = {p for p in hits if p.startswith(country)}
             if len(hits) == 1:
                 return next(iter(hits))
             if len(hits) > 1:
@@ -181,10 +333,12 @@ class AdminAreas:
 
     def names(self, pcode: str) -> tuple[str, ...]:
         """Every name of an area: English, Arabic and the aliases added."""
+        self._ensure()
         return self._spellings.get(pcode, ())
 
     def name(self, pcode: str) -> str:
         """English name of an area (the P-code itself when unknown)."""
+        self._ensure()
         return self._names.get(pcode, pcode)
 
     def radius_km(self, pcode: str) -> float:
@@ -192,10 +346,12 @@ class AdminAreas:
 
         What "somewhere in this district" means as a distance from its centre.
         """
+        self._ensure()
         return self._radius.get(pcode, float("nan"))
 
     def parent(self, pcode: str) -> str:
         """Governorate P-code of a district ('' for a governorate or unknown code)."""
+        self._ensure()
         return self._parents.get(pcode, "")
 
     def options(self, level: int) -> list[tuple[str, str]]:
@@ -223,6 +379,8 @@ class AdminAreas:
             (a governorate up to precision 3, a district up to precision 2); an incident
             without coordinates gets the governorate its ``admin1`` names, if any.
         """
+        import pandas as pd
+
         out = pd.DataFrame("", index=incidents.index, columns=list(AREA_FRAME_COLUMNS))
         if not self.levels or incidents.empty:
             return out
@@ -253,6 +411,8 @@ class AdminAreas:
 
     @staticmethod
     def _point_areas(points: pd.DataFrame, areas: gpd.GeoDataFrame) -> np.ndarray:
+        import geopandas as gpd
+
         geometry = gpd.points_from_xy(points["longitude"], points["latitude"], crs=CRS)
         left = gpd.GeoDataFrame({"row": np.arange(len(points))}, geometry=geometry, crs=CRS)
         right = areas[["pcode", "geometry"]]
@@ -271,6 +431,8 @@ class AdminAreas:
 
 @cache
 def _cached_areas(paths: tuple[Path, ...], places_path: Path) -> AdminAreas:
+    from geo.geocoding.sources import load_place_file
+
     areas = AdminAreas.from_paths(paths)
     if places_path.exists():
         try:
@@ -289,3 +451,23 @@ def default_areas() -> AdminAreas:
     """
     settings = load_settings()
     return _cached_areas(tuple(settings.admin_paths), settings.places_path)
+
+
+def _part(shape: object, direction: str) -> object:
+    """The part of a polygon on one side of its centroid ("north", "south-east" ...)."""
+    from shapely.geometry import box
+
+    minx, miny, maxx, maxy = shape.bounds  # type: ignore[attr-defined]
+    c = shape.centroid  # type: ignore[attr-defined]
+    x0, y0, x1, y1 = minx, miny, maxx, maxy
+    d = direction.replace("-", "")
+    if d.startswith("north"):
+        y0 = c.y
+    if d.startswith("south"):
+        y1 = c.y
+    if d.endswith("east"):
+        x0 = c.x
+    if d.endswith("west"):
+        x1 = c.x
+    piece = shape.intersection(box(x0, y0, x1, y1))  # type: ignore[attr-defined]
+    return piece if not piece.is_empty else shape

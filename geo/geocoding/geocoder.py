@@ -10,7 +10,7 @@ A name goes through these steps:
    and in the places learned from the analyst's datasets (:mod:`geo.geocoding.learned`);
    consonant skeletons and a RapidFuzz fallback only when nothing matched;
 4. context: a candidate outside the country, governorate or district the record gives
-   is rejected (:mod:`geo.geocoding.context`); with a default country set, nothing
+   is rejected (:mod:`geo.geocoding.areas`); with a default country set, nothing
    abroad is considered unless the caller has a foreign cue (``abroad=True``);
 5. decision (:mod:`geo.geocoding.ranking`): one place (co-located entries counted once),
    or one place that learned data, population or the record's other places single
@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from geo.geocoding.areas import AdminAreas
 from geo.geocoding.calibration import Calibration
 from geo.geocoding.compound import ParsedPlace, parse_place
-from geo.geocoding.context import AreaContext
 from geo.geocoding.gazetteer import Gazetteer, Place
 from geo.geocoding.index_file import build_part
 from geo.geocoding.names import name_keys
@@ -163,7 +163,7 @@ class Geocoder:
         The gazetteer.
     overrides : OverrideIndex, optional
         Analysts' corrections (a snapshot), consulted before the gazetteer.
-    areas : AreaContext, optional
+    areas : AdminAreas, optional
         Admin-area polygons, to reject candidates outside the area a record gives.
     default_country : str
         ISO code assumed when a name comes without a country; places abroad are then
@@ -177,7 +177,7 @@ class Geocoder:
         places: Gazetteer | Sequence[Place],
         overrides: OverrideIndex | None = None,
         *,
-        areas: AreaContext | None = None,
+        areas: AdminAreas | None = None,
         default_country: str = "",
         calibration: Calibration | None = None,
     ) -> None:
@@ -485,7 +485,7 @@ class Geocoder:
 
         return outside(self, rows, cc, admin1, admin2)
 
-    def find_area(self, given: str, cc: str, level: int) -> int | None:
+    def find_area(self, given: str, cc: str, level: int) -> str | None:
         """The admin area of this level ``given`` names, if the areas know it."""
         if self.areas is None:
             return None
@@ -580,14 +580,10 @@ def default_geocoder(settings: Settings | None = None,
     return coder.with_learned(learned) if learned is not None else coder
 
 
-def _admin_areas(paths: Sequence[Path], gazetteer: Gazetteer) -> AreaContext:
-    """Admin areas from files, their names completed by the project's governorate aliases."""
-    aliases: dict[tuple[str, str], Sequence[str]] = {}
+def _admin_areas(paths: Sequence[Path], gazetteer: Gazetteer) -> AdminAreas:
+    """Admin areas from files (read on first use), their names completed by the project's
+    governorate spellings."""
     areas = np.flatnonzero(gazetteer.local & (gazetteer.precision == 3) & gazetteer.alive)
-    for r in areas.tolist():
-        place = gazetteer.place(int(r))
-        key = (place.country, place.admin1)
-        aliases[key] = [*aliases.get(key, ()), *place.spellings]
-    return AreaContext.from_files(paths, aliases)
+    return AdminAreas.deferred(paths, [gazetteer.place(int(r)) for r in areas.tolist()])
 
 

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from geo.geocoding.areas import area_key
 from geo.geocoding.compound import ParsedPlace
-from geo.geocoding.context import area_key
 
 if TYPE_CHECKING:
     from geo.geocoding.gazetteer import Gazetteer
