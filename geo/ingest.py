@@ -12,6 +12,11 @@ Command line::
 
 exits 0 when every row was imported, 1 when rows were rejected (the valid ones are
 imported unless ``--dry-run``), 2 when the file or the store cannot be used at all.
+
+The command line parses in its own process, under the limits of the shell that runs it
+(``ulimit -v``, ``ulimit -t``): whoever runs it already holds the machine. The Import
+page, which any signed-in analyst reaches, parses in a limited worker instead
+(:mod:`geo.io.worker`).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from geo.geocoding.learned import (
 )
 from geo.geocoding.protocol import PlaceResolver
 from geo.io.formats import KINDS, FormatError, RawTable, rejected_bytes, write_rejected
-from geo.io.load import read_incidents
+from geo.io.load import Loaded, read_incidents
 from geo.io.mappings import ColumnMapping, MappingError, MappingMemory
 from geo.schema import INCIDENT_COLUMNS, RowError, empty_incidents
 from geo.store import IncidentStore, UpsertResult, open_store
@@ -279,6 +284,25 @@ def prepare_import(
     """
     loaded = read_incidents(source, name=name, file_kind=file_kind, mapping_kind=mapping_kind,
                             mapping=mapping, memory=memory, layer=layer)
+    report = report_from_loaded(loaded)
+    if report.readable and geocode and len(report.incidents):
+        geocode_report(report, geocoder, learned)
+    return report
+
+
+def report_from_loaded(loaded: Loaded) -> ImportReport:
+    """The validation report of a file read, mapped and validated (not yet geocoded).
+
+    Parameters
+    ----------
+    loaded : Loaded
+        From :func:`geo.io.load.read_incidents`, or from a parsing worker
+        (:class:`geo.io.worker.ParseJob`, as the Import page reads uploads).
+
+    Returns
+    -------
+    ImportReport
+    """
     report = ImportReport(loaded.source, mapping=loaded.mapping, errors=loaded.errors,
                           warnings=loaded.warnings, rejected_rows=loaded.rejected_rows,
                           incidents=loaded.incidents, origins=loaded.origins,
@@ -286,8 +310,6 @@ def prepare_import(
     if loaded.table is not None:
         report.file_kind = loaded.table.kind
         report.encoding, report.delimiter = loaded.table.encoding, loaded.table.delimiter
-    if report.readable and geocode and len(report.incidents):
-        geocode_report(report, geocoder, learned)
     return report
 
 

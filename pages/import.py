@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
+import gc
 import json
 
 import streamlit as st
 
 from geo.access import Action
 from geo.errors import Invalid, StoreUnavailable
-from geo.ingest import MAPPING_LABELS, ImportReport, prepare_import
+from geo.ingest import MAPPING_LABELS, ImportReport, geocode_report, report_from_loaded
 from geo.io.mappings import ColumnMapping
+from geo.io.worker import ParseJob, ParseLimits
 from geo.render.details import escape_markdown
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.vocab import CLAIM_STATUSES
-from pages.shared import auth, common, router
+from pages.shared import auth, common, router, uploads
 
 _LAYOUTS = {"detect": "detect from the header", **MAPPING_LABELS}
 _NOT_MAPPED = "(not in this file)"
@@ -39,45 +40,86 @@ if not auth.can(Action.IMPORT):
     st.info(auth.refusal(Action.IMPORT), icon=":material/lock:")
     st.stop()
 
+done = st.session_state.pop("import-done", None)
+if done is not None:  # the summary of the import just made (its file is gone already)
+    st.success(done["success"], icon=":material/task_alt:")
+    for line in done["notes"]:
+        st.caption(escape_markdown(line))
+    if done["duplicates"]:
+        st.warning(done["duplicates"])
+
 limit_mb = common.settings().max_upload_mb
-upload = st.file_uploader(
-    f"Incident file (up to {limit_mb} MB)",
-    type=["csv", "tsv", "txt", "xlsx", "geojson", "json", "gpkg"],
-    key="import-upload", max_upload_size=limit_mb,
-)
+spooled = uploads.current()
+if spooled is None:
+    upload = st.file_uploader(
+        f"Incident file (up to {limit_mb} MB)",
+        type=["csv", "tsv", "txt", "xlsx", "geojson", "json", "gpkg"],
+        key=uploads.uploader_key(), max_upload_size=limit_mb,
+    )
+    if upload is None:
+        st.info("Choose a file to see its validation report.")
+        st.stop()
+    if upload.size > limit_mb << 20:  # the browser checks too; the server decides
+        st.error(f"{escape_markdown(upload.name)} is over {limit_mb} MB "
+                 "(INCIDENT_MAP_MAX_UPLOAD_MB); it was not read.", icon=":material/error:")
+        st.stop()
+    spooled = uploads.take(upload)  # on disk now; Streamlit's copy is dropped
+    del upload
+    st.rerun()
+
+name_col, other_col = st.columns([4, 1], vertical_alignment="center")
+name_col.markdown(f"**{escape_markdown(spooled.name)}** ({spooled.size / (1 << 20):,.1f} MB)")
+if other_col.button("Choose another file", key="import-other"):
+    uploads.forget()
+    st.rerun()
 layout = st.selectbox("Layout", list(_LAYOUTS), format_func=_LAYOUTS.__getitem__,
                       key="import-layout")
-if upload is None:
-    st.info("Choose a file to see its validation report.")
-    st.stop()
-if upload.size > limit_mb << 20:  # the browser checks too; the server decides
-    st.error(f"{escape_markdown(upload.name)} is over {limit_mb} MB "
-             "(INCIDENT_MAP_MAX_UPLOAD_MB); it was not read.", icon=":material/error:")
-    st.stop()
+mapping: ColumnMapping | None = st.session_state.get(f"mapping-{spooled.digest}")
+wanted = (spooled.digest, layout, json.dumps(mapping.to_json()) if mapping is not None else "")
 
-content = upload.getvalue()
-digest = hashlib.sha256(content).hexdigest()[:16]
-mapping: ColumnMapping | None = st.session_state.get(f"mapping-{digest}")
-
-
-@st.cache_data(max_entries=8, show_spinner="Reading and validating…")
-def _prepare(digest: str, name: str, layout: str, mapping_json: str) -> ImportReport:
-    chosen = ColumnMapping.from_json(json.loads(mapping_json)) if mapping_json else None
-    return prepare_import(
-        content, name=name, mapping_kind=None if layout in ("detect", "custom") else layout,
-        mapping=chosen, geocoder=common.geocoder(),
-    )
-
-
-try:
-    report = _prepare(
-        digest, upload.name, layout,
-        json.dumps(mapping.to_json()) if mapping is not None else "",
-    )
-except Exception as exc:  # noqa: BLE001 - a named message, never a traceback or a path
-    st.error(escape_markdown(f"{upload.name} could not be read ({type(exc).__name__}); "
-                             "nothing was written."), icon=":material/error:")
-    st.stop()
+held = st.session_state.get("import-report")
+report: ImportReport | None = held[1] if held is not None and held[0] == wanted else None
+if report is None:
+    running = st.session_state.get("import-job")
+    job: ParseJob | None = running[1] if running is not None else None
+    if job is not None and running[0] != wanted:
+        job.cancel()
+        job = None
+    if job is None:
+        job = ParseJob(spooled.path, name=spooled.name, limits=ParseLimits.from_settings(),
+                       mapping_kind=None if layout in ("detect", "custom") else layout,
+                       mapping=mapping)
+        st.session_state["import-job"] = (wanted, job)
+    bar = st.progress(job.share, text=f"Reading {escape_markdown(spooled.name)}…")
+    cancel = st.empty()
+    if cancel.button("Cancel", key="import-cancel", icon=":material/cancel:"):
+        job.cancel()
+        st.session_state.pop("import-job", None)
+        uploads.forget()
+        st.warning(escape_markdown(f"Reading {spooled.name} was cancelled; nothing was "
+                                   "written."), icon=":material/cancel:")
+        st.stop()
+    while job.poll(0.25) == "running":  # a click on Cancel reruns the page, which stops this
+        bar.progress(job.share, text=escape_markdown(job.note))
+    st.session_state.pop("import-job", None)
+    cancel.empty()
+    if job.state != "done":
+        bar.empty()
+        st.error(escape_markdown(job.error), icon=":material/error:")
+        st.stop()
+    bar.progress(1.0, text="Geocoding place names without coordinates…")
+    try:
+        report = report_from_loaded(job.result())
+        if report.readable and len(report.incidents):
+            geocode_report(report, common.geocoder())
+    except Exception as exc:  # noqa: BLE001 - a named message, never a traceback or a path
+        bar.empty()
+        st.error(escape_markdown(f"{spooled.name} could not be read ({type(exc).__name__}); "
+                                 "nothing was written."), icon=":material/error:")
+        st.stop()
+    bar.empty()
+    st.session_state["import-report"] = (wanted, report)
+digest = spooled.digest
 
 if not report.readable or (layout == "custom" and mapping is None):
     for error in report.errors:
@@ -116,7 +158,7 @@ cols[1].metric("Valid", report.valid)
 cols[2].metric("Rejected", len(report.rejected_rows))
 cols[3].metric("Not placed", sum(report.not_placed.values()))
 st.caption(
-    f"{escape_markdown(upload.name)}: {escape_markdown(label)}, {report.file_kind.upper()}"
+    f"{escape_markdown(spooled.name)}: {escape_markdown(label)}, {report.file_kind.upper()}"
     + (f", {report.encoding}, delimiter {report.delimiter!r}" if report.encoding else "")
     + ". " + escape_markdown("; ".join(report.accounting()))
 )
@@ -132,7 +174,7 @@ if not row_errors.empty:
     st.dataframe(row_errors, hide_index=True, width="stretch")
     st.download_button(
         f"Download the {len(report.rejected_rows)} rejected rows as they are in the file",
-        report.rejected_file(), file_name=f"rejected-{upload.name}",
+        report.rejected_file(), file_name=f"rejected-{spooled.name}",
         icon=":material/download:", on_click="ignore",
     )
 notes = report.warnings_frame()
@@ -156,21 +198,23 @@ if report.valid:
             st.error(f"Nothing was imported ({type(exc).__name__}).", icon=":material/error:")
         else:
             result = report.result
-            st.success(
-                f"Imported: {len(result.inserted)} new, {len(result.updated)} updated, "
-                f"{len(result.unchanged)} unchanged.", icon=":material/task_alt:",
-            )
-            st.caption(escape_markdown("; ".join(report.accounting()[1:])))
-            if result.duplicates:
-                st.warning(
+            st.session_state["import-done"] = {
+                "success": f"Imported {spooled.name}: {len(result.inserted)} new, "
+                           f"{len(result.updated)} updated, {len(result.unchanged)} unchanged.",
+                "notes": ["; ".join(report.accounting()[1:])] + [
+                    f"Kept the analyst's {c.field} of {c.incident_id} ({c.kept!r}); "
+                    f"the file says {c.incoming!r}." for c in result.conflicts[:20]
+                ],
+                "duplicates": (
                     f"{len(result.duplicates)} likely duplicates flagged (not merged): "
                     + "; ".join(escape_markdown(f"{d.id_a} ~ {d.id_b} ({d.reason})")
-                                for d in result.duplicates[:20]),
-                )
-            for conflict in result.conflicts[:20]:
-                st.caption(escape_markdown(
-                    f"Kept the analyst's {conflict.field} of {conflict.incident_id} "
-                    f"({conflict.kept!r}); the file says {conflict.incoming!r}."
-                ))
+                                for d in result.duplicates[:20])
+                ) if result.duplicates else "",
+            }
+            # The file, its parse and its report are done with: free them now.
+            del report, result
+            uploads.forget()
+            gc.collect()
+            st.rerun()
 else:
     st.warning("No valid row to import.")

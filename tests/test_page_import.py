@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
 from geo.store import open_store
@@ -41,7 +42,7 @@ def _page(email: str | None = None) -> AppTest:
 
 
 def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.file_uploader(key="import-upload").set_value((name, content, "text/csv")).run()
+    at.get("file_uploader")[0].set_value((name, content, "text/csv")).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -68,7 +69,9 @@ def test_acled_file_is_validated_then_imported(store_path):
     assert open_store(str(store_path)).count() == seeded + 1
     history = open_store(str(store_path)).history()
     assert history["who"].tolist()[-1] == "ana@example.org"
-    # Importing the same file again changes nothing.
+    # The file and its report are gone once imported; importing it again changes nothing.
+    assert not at.metric and at.get("file_uploader")
+    at = _upload(at, "acled.csv", ACLED.encode())
     at.button(key="import-go").click().run()
     assert any("0 new, 0 updated, 1 unchanged" in s.value for s in at.success)
     assert open_store(str(store_path)).count() == seeded + 1
@@ -101,9 +104,9 @@ def test_a_file_that_is_not_a_table_gets_a_message():
 
 
 def test_custom_layout_lets_the_analyst_map_a_recognised_file():
-    at = _page()
+    at = _upload(_page(), "acled.csv", ACLED.encode())
+    assert not at.get("form")
     at.selectbox(key="import-layout").set_value("custom").run()
-    at = _upload(at, "acled.csv", ACLED.encode())
     assert at.get("form")
 
 
@@ -145,3 +148,43 @@ def test_the_upload_limit_is_the_setting(monkeypatch):
     at = _upload(at, "big.csv", b"id,event_type,claim_status\n" + b"a,x,y\n" * 200_000)
     assert any("over 1 MB" in e.value for e in at.error)
     assert not at.metric
+
+
+def test_an_upload_is_kept_on_disk_and_dropped_from_streamlit(tmp_path, monkeypatch):
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(folder))
+    dropped: list[str] = []
+    real = MemoryUploadedFileManager.remove_file
+
+    def remove_file(self, session_id: str, file_id: str) -> None:
+        dropped.append(file_id)
+        real(self, session_id, file_id)
+
+    monkeypatch.setattr(MemoryUploadedFileManager, "remove_file", remove_file)
+    at = _upload(_page(), "acled.csv", ACLED.encode())
+    assert {m.label: m.value for m in at.metric}["Valid"] == "1"
+    assert len(dropped) == 1  # Streamlit's copy of the bytes is released at once
+    assert not at.get("file_uploader")  # replaced: the old widget held the file
+    spooled = [p for p in folder.iterdir() if p.name.startswith("incident-upload-")]
+    assert [p.read_bytes() for p in spooled] == [ACLED.encode()]
+    assert not [p for p in folder.iterdir() if p.name.startswith("incident-parse-")]
+    at.button(key="import-other").click().run()
+    assert at.get("file_uploader") and not at.metric
+    assert list(folder.iterdir()) == []  # the temporary file is gone with the report
+
+
+def test_a_file_over_the_worker_limit_gets_a_named_message_and_nothing_is_written(
+        store_path, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_WORKER_MEMORY_MB", "8")
+    at = _page()
+    seeded = open_store(str(store_path)).count()
+    rows = "".join(f"e{i},2019-03-02,airstrike,reported,Raqqa,SY,35.9,39.0\n"
+                   for i in range(60_000))
+    content = "id,date_start,event_type,claim_status,place,country,latitude,longitude\n" + rows
+    at = _upload(at, "many.csv", content.encode())
+    shown = "\n".join(e.value for e in at.error).replace("\\", "")
+    assert "many.csv needs more than 8 MB to parse" in shown
+    assert "INCIDENT_MAP_WORKER_MEMORY_MB" in shown and "/tmp" not in shown
+    assert not at.metric and not [b for b in at.button if b.key == "import-go"]
+    assert open_store(str(store_path)).count() == seeded

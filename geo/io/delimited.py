@@ -25,7 +25,14 @@ import sys
 import pandas as pd
 
 from geo.io.cells import restore
-from geo.io.table import FormatError, RawTable, check_header, oversized
+from geo.io.table import (
+    PROGRESS_EVERY,
+    FormatError,
+    Progress,
+    RawTable,
+    check_header,
+    oversized,
+)
 from geo.schema import RowError
 
 _DELIMITERS = (",", ";", "\t", "|")
@@ -199,7 +206,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv(data: bytes, label: str) -> RawTable:
+def read_csv(data: bytes, label: str, progress: Progress | None = None) -> RawTable:
     """Read a delimited text file (see the module docstring).
 
     Parameters
@@ -207,6 +214,8 @@ def read_csv(data: bytes, label: str) -> RawTable:
     data : bytes
     label : str
         File name for messages.
+    progress : Progress, optional
+        Told the share of the records turned into rows, every few thousand rows.
 
     Returns
     -------
@@ -239,7 +248,9 @@ def read_csv(data: bytes, label: str) -> RawTable:
     problems: list[tuple[int, str, str]] = []
     notes: list[tuple[int, str]] = []
     blank = 0
-    for start, end, fields, error in records:
+    for done, (start, end, fields, error) in enumerate(records):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done / len(records), f"{done:,} of {len(records):,} rows read")
         if not any(v.strip() for v in fields):
             blank += 1
             continue

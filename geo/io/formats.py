@@ -34,6 +34,7 @@ from geo.io.table import (
     GEOMETRY_LONGITUDE,
     HIDDEN_COLUMNS,
     FormatError,
+    Progress,
     RawTable,
     cell_text,
     check_header,
@@ -62,7 +63,7 @@ def detect_kind(name: str) -> str:
 
 def read_table(
     source: str | Path | bytes, name: str | None = None, kind: str | None = None,
-    *, layer: str | None = None,
+    *, layer: str | None = None, progress: Progress | None = None,
 ) -> RawTable:
     """Read a CSV, Excel, GeoJSON or GeoPackage file as text.
 
@@ -101,7 +102,7 @@ def read_table(
     if not data.strip():
         raise FormatError(f"{label} is empty")
     if kind == "csv":
-        table = read_csv(data, label)
+        table = read_csv(data, label, progress)
     elif kind == "xlsx":
         table = _read_excel(data, label, layer)
     elif kind == "geojson":

@@ -25,6 +25,7 @@ from geo.io.mappings import (
     apply_mapping,
     detect_mapping,
 )
+from geo.io.table import Progress
 from geo.schema import REQUIRED_COLUMNS, LoadResult, RowError, empty_incidents, validate_incidents
 
 
@@ -82,6 +83,7 @@ def read_incidents(
     mapping: ColumnMapping | None = None,
     memory: MappingMemory | None = None,
     layer: str | None = None,
+    progress: Progress | None = None,
 ) -> Loaded:
     """Read, map and validate a file; nothing is written.
 
@@ -101,6 +103,8 @@ def read_incidents(
         Where mappings are remembered (``INCIDENT_MAP_MAPPINGS`` by default).
     layer : str, optional
         Excel sheet or GeoPackage layer.
+    progress : Progress, optional
+        Told how far it is: reading takes the first 80%, mapping and validation the rest.
 
     Returns
     -------
@@ -110,11 +114,14 @@ def read_incidents(
     label = name or (Path(source).name if not isinstance(source, bytes) else "upload")
     loaded = Loaded(label)
     try:
-        table = read_table(source, name=label, kind=file_kind, layer=layer)
+        table = read_table(source, name=label, kind=file_kind, layer=layer,
+                           progress=_scaled(progress, 0.0, 0.8))
     except FormatError as exc:
         loaded.errors.append(RowError(label, None, "", str(exc)))
         return loaded
     loaded.table = table
+    if progress is not None:
+        progress(0.8, f"{len(table.frame):,} rows read; mapping the columns")
     memory = memory or MappingMemory()
     try:
         kind, chosen = _choose_mapping(table, mapping_kind, mapping, memory)
@@ -125,8 +132,18 @@ def read_incidents(
         return loaded
     if mapping is not None:
         memory.remember(table.header, mapping)
+    if progress is not None:
+        progress(0.9, f"validating {len(table.frame):,} rows")
     _validate(loaded, table, mapped)
     return loaded
+
+
+def _scaled(progress: Progress | None, low: float, high: float) -> Progress | None:
+    """A progress report of one step, mapped onto its share ``[low, high]`` of the whole."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda share, note: report(low + (high - low) * share, note)
 
 
 def load_incidents(path: str | Path) -> LoadResult:

@@ -9,7 +9,7 @@ in ``row_errors``, so that validation rejects it by name and the rejected-rows f
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -28,6 +28,14 @@ HIDDEN_COLUMNS: tuple[str, ...] = (GEOMETRY_ERROR, GEOMETRY_LONGITUDE, GEOMETRY_
 MAX_FIELD_BYTES = 128 * 1024
 """A field longer than this (in characters) rejects its row: no analyst types 128 KiB
 into one cell; a quote left open does."""
+
+
+Progress = Callable[[float, str], None]
+"""Called by a reader with the share of its work done (0 to 1) and a short note, e.g.
+``(0.4, "40,000 rows read")``; see :mod:`geo.io.worker`."""
+
+PROGRESS_EVERY = 5000
+"""Rows between two progress reports of a reader."""
 
 
 class FormatError(Invalid):
