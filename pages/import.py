@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 
 import streamlit as st
@@ -214,7 +213,6 @@ if report.valid:
             # The file, its parse and its report are done with: free them now.
             del report, result
             uploads.forget()
-            gc.collect()
             st.rerun()
 else:
     st.warning("No valid row to import.")

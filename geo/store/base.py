@@ -13,8 +13,8 @@ import pandas as pd
 from geo.access import Action, Identity, require
 from geo.errors import NotFound
 from geo.geocoding.learned import LEARN_FIELDS
+from geo.store import duplicates, revisions
 from geo.store import learned as learned_sql
-from geo.store import revisions
 from geo.store.corrections import CorrectionTransaction, StoreCorrections
 from geo.store.records import (
     COLUMN_INDEX,
@@ -265,21 +265,21 @@ class IncidentStore(StoreCorrections, ABC):
     ) -> list[DuplicateFlag]:
         """Flag likely duplicates of the records just written (committed already).
 
-        Candidates are read without the write lock, grouped in spatial and temporal
-        buckets and bounded per record (:func:`geo.store.records.find_duplicates`); the
+        Candidates are read without the write lock through the spatial and date indexes,
+        in windows around the batch's buckets (:mod:`geo.store.duplicates`), then paired,
+        bounded per record (:func:`geo.store.records.find_duplicates`); the
         flags are written in their own short transaction. Each import looks after its
         own commit, so of two concurrent imports the later one sees the other's records.
         """
         batch = [(r, o) for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched]
-        starts = [r[COLUMN_INDEX["date_start"]] for r, _ in batch if r[COLUMN_INDEX["date_start"]]]
-        ends = [r[COLUMN_INDEX["date_end"]] for r, _ in batch if r[COLUMN_INDEX["date_end"]]]
-        if not starts or not ends:
+        dialect = self._dialect()
+        wanted = duplicates.lookups((r for r, _ in batch), postgres=dialect.postgres)
+        if not wanted:
             return []
         batch_origins = {o for _, o in batch}
         exclude = next(iter(batch_origins)) if len(batch_origins) == 1 else None
-        candidates = self._duplicate_candidates(
-            min(str(s) for s in starts), max(str(e) for e in ends), exclude
-        )
+        candidates = duplicates.read_candidates(self._run_read, dialect, wanted,
+                                                CANDIDATE_COLUMNS, exclude)
         if exclude is not None:
             if candidates.empty:
                 return []
@@ -295,13 +295,6 @@ class IncidentStore(StoreCorrections, ABC):
                 tx.add_duplicates(flags, now())
                 tx.bump_revision()
         return flags
-
-    @abstractmethod
-    def _duplicate_candidates(
-        self, date_from: str, date_to: str, exclude_origin: str | None
-    ) -> pd.DataFrame:
-        """Dated records overlapping the range (:data:`CANDIDATE_COLUMNS`), read without
-        the write lock through the date index."""
 
     def edit(
         self,

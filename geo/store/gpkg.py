@@ -27,7 +27,6 @@ from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
 from geo.store import revisions
 from geo.store.base import (
-    CANDIDATE_COLUMNS,
     DUPLICATE_COLUMNS,
     HISTORY_COLUMNS,
     Bounds,
@@ -131,6 +130,7 @@ _SCHEMA = [
         revision INTEGER NOT NULL DEFAULT 0)""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_dates ON {TABLE} (date_start, date_end)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_revision ON {TABLE} (revision)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_place ON {TABLE} (lower(place), date_start)",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {RTREE} USING rtree(id, minx, maxx, miny, maxy)",
     _INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_point_update
@@ -380,19 +380,6 @@ class GeoPackageStore(IncidentStore):
             (status, a, b),
         )
         return bool(cur.rowcount)
-
-    def _duplicate_candidates(
-        self, date_from: str, date_to: str, exclude_origin: str | None
-    ) -> pd.DataFrame:
-        sql = (
-            f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM {TABLE} "
-            "WHERE date_start <= ? AND date_end >= ?"
-        )
-        params: list[object] = [date_to, date_from]
-        if exclude_origin is not None:
-            sql += " AND origin <> ?"
-            params.append(exclude_origin)
-        return pd.DataFrame(self._read(sql, params), columns=list(CANDIDATE_COLUMNS))
 
     def corrections(self) -> list[Override]:
         """See :meth:`IncidentStore.corrections`."""

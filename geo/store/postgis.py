@@ -26,7 +26,6 @@ from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
 from geo.store import revisions
 from geo.store.base import (
-    CANDIDATE_COLUMNS,
     DUPLICATE_COLUMNS,
     HISTORY_COLUMNS,
     Bounds,
@@ -206,6 +205,8 @@ class PostGISStore(IncidentStore):
             .format(t["incidents"]),
             sql.SQL("CREATE INDEX IF NOT EXISTS incidents_revision ON {} (revision)")
             .format(t["incidents"]),
+            sql.SQL("CREATE INDEX IF NOT EXISTS incidents_place ON {} (lower(place), date_start)")
+            .format(t["incidents"]),
             sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (fid bigserial PRIMARY KEY, incident_id text NOT "
                 "NULL, at timestamptz NOT NULL, who text NOT NULL, field text NOT NULL, "
@@ -377,23 +378,6 @@ class PostGISStore(IncidentStore):
             (status, a, b),
         )
         return bool(cur.rowcount)
-
-    def _duplicate_candidates(
-        self, date_from: str, date_to: str, exclude_origin: str | None
-    ) -> pd.DataFrame:
-        columns = sql.SQL(", ").join(
-            sql.SQL("{}::text").format(sql.Identifier(c)) if c in DATE_COLUMNS
-            else sql.Identifier(c)
-            for c in CANDIDATE_COLUMNS
-        )
-        query = sql.SQL(
-            "SELECT {} FROM {} WHERE date_start <= %s::date AND date_end >= %s::date"
-        ).format(columns, self._t["incidents"])
-        params: list[object] = [date_to, date_from]
-        if exclude_origin is not None:
-            query += sql.SQL(" AND origin <> %s")
-            params.append(exclude_origin)
-        return pd.DataFrame(self._read(query, params), columns=list(CANDIDATE_COLUMNS))
 
     def corrections(self) -> list[Override]:
         """See :meth:`IncidentStore.corrections`."""

@@ -18,7 +18,7 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from geo.io.worker import SpooledFile, spool
+from geo.io.worker import SpooledFile, release_memory, spool
 
 _FILE = "import-file"
 _GENERATION = "import-upload-generation"
@@ -60,7 +60,8 @@ def current() -> SpooledFile | None:
 
 
 def forget() -> None:
-    """Drop the session's file, its parse and its report (the temporary files go too)."""
+    """Drop the session's file, its parse and its report (the temporary files go too),
+    and hand the memory they held back to the system."""
     spooled = st.session_state.pop(_FILE, None)
     if isinstance(spooled, SpooledFile):
         spooled.delete()
@@ -68,4 +69,5 @@ def forget() -> None:
     if job is not None:
         with contextlib.suppress(Exception):
             job.cancel()
-    st.session_state.pop("import-report", None)
+    if st.session_state.pop("import-report", None) is not None:
+        release_memory()
