@@ -47,6 +47,11 @@ if done is not None:  # the summary of the import just made (its file is gone al
     if done["duplicates"]:
         st.warning(done["duplicates"])
 
+cancelled = st.session_state.pop("import-cancelled", None)
+if cancelled is not None:
+    st.warning(escape_markdown(f"Reading {cancelled} was cancelled; nothing was written."),
+               icon=":material/cancel:")
+
 limit_mb = common.settings().max_upload_mb
 spooled = uploads.current()
 if spooled is None:
@@ -92,12 +97,10 @@ if report is None:
     bar = st.progress(job.share, text=f"Reading {escape_markdown(spooled.name)}…")
     cancel = st.empty()
     if cancel.button("Cancel", key="import-cancel", icon=":material/cancel:"):
-        job.cancel()
-        st.session_state.pop("import-job", None)
+        job.cancel()  # the worker is stopped, its files deleted
         uploads.forget()
-        st.warning(escape_markdown(f"Reading {spooled.name} was cancelled; nothing was "
-                                   "written."), icon=":material/cancel:")
-        st.stop()
+        st.session_state["import-cancelled"] = spooled.name
+        st.rerun()
     while job.poll(0.25) == "running":  # a click on Cancel reruns the page, which stops this
         bar.progress(job.share, text=escape_markdown(job.note))
     st.session_state.pop("import-job", None)
@@ -109,8 +112,9 @@ if report is None:
     bar.progress(1.0, text="Geocoding place names without coordinates…")
     try:
         report = report_from_loaded(job.result())
-        if report.readable and len(report.incidents):
-            geocode_report(report, common.geocoder())
+        rows = report.incidents
+        if report.readable and (rows["latitude"].isna() & (rows["place"] != "")).any():
+            geocode_report(report, common.geocoder())  # the gazetteer only when needed
     except Exception as exc:  # noqa: BLE001 - a named message, never a traceback or a path
         bar.empty()
         st.error(escape_markdown(f"{spooled.name} could not be read ({type(exc).__name__}); "

@@ -188,3 +188,13 @@ def test_a_file_over_the_worker_limit_gets_a_named_message_and_nothing_is_writte
     assert "INCIDENT_MAP_WORKER_MEMORY_MB" in shown and "/tmp" not in shown
     assert not at.metric and not [b for b in at.button if b.key == "import-go"]
     assert open_store(str(store_path)).count() == seeded
+
+
+def test_rows_without_coordinates_are_geocoded_after_the_worker_reads_them():
+    content = ("id,date_start,event_type,claim_status,place,country\n"
+               "g1,2017-10-05,airstrike,reported,Raqqa,SY\n"
+               "g2,2017-10-05,airstrike,reported,Qqqzzzxx,SY\n")
+    at = _upload(_page(), "places.csv", content.encode())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Valid"] == "2" and metrics["Not placed"] == "1"
+    assert any("Qqqzzzxx" in i.value for i in at.info)
