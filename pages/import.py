@@ -84,6 +84,12 @@ wanted = (spooled.digest, layout, json.dumps(mapping.to_json()) if mapping is no
 held = st.session_state.get("import-report")
 report: ImportReport | None = held[1] if held is not None and held[0] == wanted else None
 if report is None:
+    if held is not None:  # a report of another layout or mapping: not kept beside the new one
+        uploads.drop_report()
+    failed = st.session_state.get("import-failed")
+    if failed is not None and failed[0] == wanted:  # not read again until something changes
+        st.error(escape_markdown(failed[1]), icon=":material/error:")
+        st.stop()
     running = st.session_state.get("import-job")
     job: ParseJob | None = running[1] if running is not None else None
     if job is not None and running[0] != wanted:
@@ -107,9 +113,10 @@ if report is None:
     cancel.empty()
     if job.state != "done":
         bar.empty()
+        st.session_state["import-failed"] = (wanted, job.error)
         st.error(escape_markdown(job.error), icon=":material/error:")
         st.stop()
-    bar.progress(1.0, text="Geocoding place names without coordinates…")
+    bar.progress(1.0, text="Preparing the report…")
     try:
         report = report_from_loaded(job.result())
         rows = report.incidents

@@ -198,3 +198,18 @@ def test_rows_without_coordinates_are_geocoded_after_the_worker_reads_them():
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Valid"] == "2" and metrics["Not placed"] == "1"
     assert any("Qqqzzzxx" in i.value for i in at.info)
+
+
+def test_a_refused_file_is_not_read_again_on_the_next_rerun(monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_WORKER_MEMORY_MB", "8")
+    content = "id,date_start,event_type,claim_status\n" + "".join(
+        f"e{i},2019-03-02,airstrike,reported\n" for i in range(60_000))
+    at = _upload(_page(), "many.csv", content.encode())
+    assert any("needs more than 8 MB" in e.value for e in at.error)
+    started: list[object] = []
+    monkeypatch.setattr("geo.io.worker.ParseJob.__init__",
+                        lambda self, *a, **k: started.append(a))
+    at.run()
+    assert any("needs more than 8 MB" in e.value for e in at.error) and started == []
+    at.button(key="import-other").click().run()
+    assert at.get("file_uploader") and not at.error

@@ -69,5 +69,11 @@ def forget() -> None:
     if job is not None:
         with contextlib.suppress(Exception):
             job.cancel()
+    st.session_state.pop("import-failed", None)
+    drop_report()
+
+
+def drop_report() -> None:
+    """Drop the session's validation report and hand its memory back to the system."""
     if st.session_state.pop("import-report", None) is not None:
         release_memory()
