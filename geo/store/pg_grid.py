@@ -28,8 +28,8 @@ import json
 import pandas as pd
 from psycopg import sql
 
-from geo.store.pg_query import PostGISQuery, cell_frame
-from geo.store.query import QueryFilter
+from geo.store.pg_query import PostGISQuery, _index_sql, cell_frame
+from geo.store.query import DRAWN_SQL, QueryFilter
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 GRID_ZOOM = 11
@@ -53,17 +53,54 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"2/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
-def grid_revision(query: PostGISQuery) -> int | None:
-    """The store revision the grid reflects (None: no grid, or one of another layout)."""
+def _meta(query: PostGISQuery) -> dict | None:
     rows = query.read(sql.SQL("SELECT value FROM {} WHERE key = %s").format(
         query.store.table("store_meta")), [_META_KEY])
     if not rows:
         return None
     meta = json.loads(rows[0][0])
-    return int(meta["revision"]) if meta.get("version") == _version() else None
+    return meta if meta.get("version") == _version() else None
+
+
+def grid_revision(query: PostGISQuery) -> int | None:
+    """The store revision the grid reflects (None: no grid, or one of another layout)."""
+    meta = _meta(query)
+    return None if meta is None else int(meta["revision"])
+
+
+def _facts_sql(query: PostGISQuery) -> sql.Composed:
+    """What every record of the store holds, for :func:`passes_every_record`."""
+    ev = _index_sql("event_type", EVENT_TYPES)
+    cl = _index_sql("claim_status", CLAIM_STATUSES)
+    parts: list[sql.Composable] = [
+        sql.SQL("count(*) FILTER (WHERE {} = {})").format(ev, sql.Literal(i))
+        for i in range(_N_TYPES)]
+    parts += [sql.SQL("count(*) FILTER (WHERE {} = {})").format(cl, sql.Literal(i))
+              for i in range(_N_CLAIMS)]
+    parts += [sql.SQL(f"count(*) FILTER (WHERE geo_precision = {p})") for p in (1, 2, 3, 4)]
+    parts += [sql.SQL(
+        "count(*) FILTER (WHERE geo_precision IS NOT NULL AND geo_precision NOT IN "
+        "(1, 2, 3, 4)), count(*) FILTER (WHERE date_start IS NULL), count(*) FILTER (WHERE "
+        "date_start IS NOT NULL AND date_end IS NULL), max(date_start - DATE '1970-01-01'), "
+        "min(date_end - DATE '1970-01-01'), count(*), count(*) FILTER (WHERE "
+        + DRAWN_SQL + ")")]
+    return sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(parts),
+                                             query.store.table("incidents"))
+
+
+def passes_every_record(query: PostGISQuery, spec: QueryFilter) -> tuple[int, int] | None:
+    """``(records, drawn records)`` of the store when ``spec`` lets every record through
+    (known from the current grid's figures, without reading the records); else None."""
+    meta = _meta(query)
+    if meta is None or "all" not in meta or int(meta["revision"]) != query.store.revision():
+        return None
+    facts = meta["all"]
+    if not _passes_everything(spec, tuple(facts[:-2]), (1, 2, 3, 4)):
+        return None
+    return int(facts[-2]), int(facts[-1])
 
 
 def refresh_grid(query: PostGISQuery) -> bool:
@@ -91,10 +128,13 @@ def refresh_grid(query: PostGISQuery) -> bool:
                 table, select))
             conn.execute(sql.SQL("DELETE FROM {}").format(table))
             conn.execute(sql.SQL("INSERT INTO {} {}").format(table, select))
+            every = conn.execute(_facts_sql(query)).fetchone()
+            facts = [None if v is None else int(v) for v in (every or ())]
             conn.execute(sql.SQL(
                 "INSERT INTO {} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
                 "excluded.value").format(query.store.table("store_meta")),
-                (_META_KEY, json.dumps({"revision": revision, "version": _version()})))
+                (_META_KEY, json.dumps({"revision": revision, "version": _version(),
+                                        "all": facts})))
         return True
 
     return bool(query.guarded(work))
@@ -126,15 +166,20 @@ def _build_sql(inner: sql.Composed, size: float) -> sql.Composed:
              size=sql.Literal(size))
 
 
-def _passes_everything(spec: QueryFilter, facts: tuple) -> bool:
-    """Whether ``spec`` lets every drawn incident the grid counts through."""
+def _passes_everything(spec: QueryFilter, facts: tuple,
+                       precisions: tuple[int, ...] = (1, 2, 3)) -> bool:
+    """Whether ``spec`` lets every incident ``facts`` describe through (counts per event
+    type and claim status, per precision in ``precisions`` and other, undated, dated
+    without an end, latest start and earliest end, as day numbers)."""
     if (spec.admin1 or spec.admin2 or spec.violence or spec.polygon or spec.bbox is not None
             or any(r != (None, None) for r in (spec.killed, spec.injured,
                                                 spec.civilian_deaths))):
         return False
     types = facts[:_N_TYPES]
     claims = facts[_N_TYPES:_N_TYPES + _N_CLAIMS]
-    p1, p2, p3, p_other, undated, open_end, ds_max, de_min = facts[_N_TYPES + _N_CLAIMS:]
+    rest = facts[_N_TYPES + _N_CLAIMS:]
+    per_precision = rest[:len(precisions)]
+    p_other, undated, open_end, ds_max, de_min = rest[len(precisions):]
     if int(types[-1] or 0) or int(claims[-1] or 0) or int(p_other or 0):
         return False  # values outside the vocabularies: leave them to the row path
     if any(int(n or 0) and t not in spec.event_types for t, n in zip(EVENT_TYPES, types,
@@ -143,7 +188,8 @@ def _passes_everything(spec: QueryFilter, facts: tuple) -> bool:
     if any(int(n or 0) and c not in spec.claim_statuses for c, n in zip(CLAIM_STATUSES,
                                                                       claims, strict=False)):
         return False
-    if any(int(n or 0) and p not in spec.precisions for p, n in ((1, p1), (2, p2), (3, p3))):
+    if any(int(n or 0) and p not in spec.precisions
+           for p, n in zip(precisions, per_precision, strict=True)):
         return False
     if not spec.include_undated and int(undated or 0):
         return False
