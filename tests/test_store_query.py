@@ -290,6 +290,14 @@ def test_the_cell_grid_gives_the_rows_answer_and_only_when_it_can(pg, both):
     assert passes_every_record(query, everything) == (len(data.incidents), int(
         (data.incidents["off_map"] == "").sum()))
     assert passes_every_record(query, query_filter(views["no undated"])) is None
+    columns = timeline_columns(data.incidents)
+    for name in ("all", "dates", "types"):
+        mask = apply_view(data.incidents, views[name], skip={"date"}).mask
+        span = (date(2016, 1, 1), date(2016, 12, 31))
+        pd.testing.assert_frame_equal(
+            _sorted(timeline_from_store(query, query_filter(views[name]), span),
+                    ["start", "precision"]),
+            _sorted(timeline_counts(columns, mask, span), ["start", "precision"]), obj=name)
     order = date_order(data.incidents)
     for name, state in views.items():
         result = apply_view(data.incidents, state)

@@ -6,10 +6,12 @@ not every incident.
 what :meth:`geo.store.pg_query.PostGISQuery.cells` needs: counts, sums of the
 coordinates, casualty extremes, dates, counts per event type, claim status and
 location precision, and the box of its points) and records the store revision it
-reflects. A cell at a coarser zoom is exactly a block of ``2**k x 2**k`` grid cells
-(cells halve in size per zoom level), so :func:`grid_cells` answers any zoom up to
-:data:`GRID_MAX_ZOOM` by grouping a few thousand grid rows instead of a million
-incidents, with the same figures.
+reflects, with the count of dated records per date precision, start and end (what
+the timeline of a view hiding nothing reads) and figures of every record (what
+:func:`passes_every_record` checks a view against). A cell at a coarser zoom is
+exactly a block of ``2**k x 2**k`` grid cells (cells halve in size per zoom level),
+so :func:`grid_cells` answers any zoom up to :data:`GRID_MAX_ZOOM` by grouping a few
+thousand grid rows instead of a million incidents, with the same figures.
 
 It answers only when that is exact: the grid is current (its revision is the store's),
 the view's filters let every drawn incident through (checked against the grid's own
@@ -47,13 +49,18 @@ def _grid_table(query: PostGISQuery) -> sql.Identifier:
     return sql.Identifier(query.store.schema, "query_grid")
 
 
+def dates_table(query: PostGISQuery) -> sql.Identifier:
+    """The table of dated records per date precision, start and end, kept with the grid."""
+    return sql.Identifier(query.store.schema, "query_dates")
+
+
 def _cell_metres(zoom: int, pixels: int) -> float:
     return pixels * _WORLD_METRES / (256 * 2**zoom)
 
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"2/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"3/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -128,6 +135,15 @@ def refresh_grid(query: PostGISQuery) -> bool:
                 table, select))
             conn.execute(sql.SQL("DELETE FROM {}").format(table))
             conn.execute(sql.SQL("INSERT INTO {} {}").format(table, select))
+            dates = dates_table(query)
+            per_day = sql.SQL(
+                "SELECT date_precision, date_start, date_end, count(*) AS n FROM {} WHERE "
+                "date_start IS NOT NULL AND date_end IS NOT NULL GROUP BY 1, 2, 3").format(
+                query.store.table("incidents"))
+            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} AS {} WITH NO DATA").format(
+                dates, per_day))
+            conn.execute(sql.SQL("DELETE FROM {}").format(dates))
+            conn.execute(sql.SQL("INSERT INTO {} {}").format(dates, per_day))
             every = conn.execute(_facts_sql(query)).fetchone()
             facts = [None if v is None else int(v) for v in (every or ())]
             conn.execute(sql.SQL(
