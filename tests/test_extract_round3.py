@@ -3,6 +3,8 @@ dates, merging by name. Every sentence here is invented."""
 
 from datetime import date
 
+from geo.extract.dates import find_dates
+from geo.extract.phrases import country_counts, focus_country
 from geo.extract.pipeline import extract
 from geo.extract.report import governorate_names
 from geo.geocoding.gazetteer import Place
@@ -33,6 +35,7 @@ EXTRA = [
     _place("raqa-sy", "Raqa", [], 35.9, 39.0, "city", "Raqa"),
     _place("tadra-sy", "Tadra", [], 34.5, 38.3, "town", "Homsa"),
     _place("tadra-us", "Tadra", [], 40.0, -75.0, "town", "Pennsylvania", country="US"),
+    _place("qusra", "Qusra", [], 34.5, 36.5, "town", "Otherland"),  # 100 km from Kafr Zeit
 ]
 
 
@@ -159,3 +162,51 @@ def test_a_place_in_a_country_the_report_names_is_not_foreign_to_it():
             "of Kafr Zeit.")
     found = _places(text)
     assert found["Kafr Zeit"].geocode_status == "resolved"
+
+
+def test_a_country_word_naming_an_actor_does_not_make_the_report_about_that_country():
+    text = ("US Airstrikes Kill 38 in Syria\n"
+            "US warplanes struck the town of Sawa in Hamra province, killing 7, the Syrian "
+            "Observatory said. US Air Forces Central did not comment. Syria's government "
+            "condemned the raid.")
+    assert focus_country(text) == "SY"
+    assert country_counts(text)["US"] == 3  # every mention still counts as named
+
+
+def test_a_near_city_is_where_the_town_lies_not_a_second_site():
+    found = _places("Coalition aircraft bombed the town of al-Qasra near the city of Kafr Zeit "
+                    "on Saturday evening.")
+    assert set(found) == {"al-Qasra"}
+
+
+# --- dates and events -----------------------------------------------------------------------
+
+
+def test_a_campaign_told_over_months_is_not_an_event():
+    assert not _run("The coalition has targeted militants in and around the city of Kafr Zeit "
+                    "for months.")
+    assert not _run("Jets have been pounding al-Qasra in recent months.")
+    # deaths in a camp are told over a period by nature
+    [camp] = _run("At least 29 children have died in the Nahr camp over the past two months.")
+    assert (camp.record["date_start"], camp.record["date_end"]) == (date(2020, 4, 14), MONDAY)
+
+
+def test_a_weekday_written_with_its_date_is_that_date():
+    [day] = [m for m in find_dates("The market was hit on Monday, December 2, 2019.", MONDAY)]
+    assert day.span.start == date(2019, 12, 2)
+
+
+def test_days_ago_is_a_range_before_publication():
+    [several] = find_dates("Houses in the town were bombed several days ago.", MONDAY)
+    assert (several.span.start, several.span.end) == (date(2020, 6, 6), date(2020, 6, 12))
+    [three] = find_dates("It was shelled three days ago.", MONDAY)
+    assert (three.span.start, three.span.precision) == (date(2020, 6, 12), "day")
+
+
+def test_a_building_named_in_a_town_lies_in_the_town():
+    for text in ("An air strike hit Qusra Market in Kafr Zeit on Sunday, killing 9.",
+                 "Children cried near Kafr Zeit’s Qusra Market. It was hit by an air strike "
+                 "on Sunday that damaged the town's shops."):
+        [candidate] = _run(text)
+        assert candidate.record["place"] == "Qusra"
+        assert (candidate.record["latitude"], candidate.record["geo_precision"]) == (35.5, 2)

@@ -53,6 +53,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                       r"(?:this|that|earlier\s+this)\s+(?:morning|evening|afternoon)|(?:in|over)\s+(?:the\s+)?"
                       r"(?:recent|past|last)\s+(?P<days>few|two|three|several)?\s*(?:days|weeks)|"
                       r"over\s+the\s+weekend|in\s+recent\s+(?:days|weeks))\b"),
+        ("months", r"\b(?P<rel>(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<count>two|three|four|"
+                   r"five|six|\d)\s+months)\b"),
+        ("ago", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
+                r"several|a\s+few|few)\s+(?P<unit>day|week)s?\s+ago)\b"),
     )
 )
 _ANCHORED = ("relative", "same", "days_after")
@@ -163,6 +167,9 @@ def find_dates(
         if all(end <= s or e <= start for s, e, _, _ in chosen):
             chosen.append((start, end, kind, match))
     chosen.sort(key=lambda c: c[0])
+    chosen = [c for i, c in enumerate(chosen) if not (
+        c[2] == "weekday" and i + 1 < len(chosen) and chosen[i + 1][2] in ("mdy", "dmy", "iso")
+        and re.fullmatch(r"[\s,]*", text[c[1]:chosen[i + 1][0]]))]  # "Monday, December 2, 2019"
     found: list[DateMention] = []
     for start, end, kind, match in chosen:
         if kind not in _ANCHORED:
@@ -218,6 +225,8 @@ def _resolve(
         if kind == "weekday" and published:
             return _weekday(groups["weekday"].lower(), published, bool(groups.get("last")),
                             (groups.get("part") or "").lower())
+        if kind in ("months", "ago") and published:
+            return _ago(kind, groups, published)
         if kind == "overnight" and published:
             return _recent(" ".join(groups["rel"].lower().split()), groups.get("hours"),
                            published)
@@ -327,6 +336,28 @@ def _after(count: str, unit: str, text: str, anchor: DateSpan | None) -> DateSpa
     start, end = anchor.start + timedelta(days=days), anchor.end + timedelta(days=days)
     label = f"'{' '.join(text.split())}' read against {anchor.start.isoformat()}"
     return DateSpan(start, end, "day" if start == end else "range", label)
+
+
+def _ago(kind: str, groups: dict[str, str | None], published: date) -> DateSpan:
+    """"the past two months" (up to publication), "three days ago", "several days ago" (a
+    range: "several" is 3 to 9, "a few" 2 to 5)."""
+    word = (groups.get("count") or "").lower()
+    text = " ".join((groups.get("rel") or "").split())
+    if kind == "months":
+        months = int(word) if word.isdigit() else _COUNTS[word]
+        start = published - timedelta(days=31 * months)
+        return DateSpan(start, published, "range",
+                        f"'{text}': the {months} months up to publication")
+    low, high = {"several": (3, 9), "a few": (2, 5), "few": (2, 5)}.get(
+        " ".join(word.split()), (0, 0))
+    if not high:
+        low = high = int(word) if word.isdigit() else _COUNTS[word]
+    unit = 7 if (groups.get("unit") or "").lower() == "week" else 1
+    start, end = published - timedelta(days=high * unit), published - timedelta(days=low * unit)
+    if unit == 7 and low == high:  # "two weeks ago": that week, give or take
+        start, end = start - timedelta(days=3), end + timedelta(days=3)
+    return DateSpan(start, min(end, published), "day" if start == end else "range",
+                    f"'{text}': read against publication ({published.isoformat()})")
 
 
 def _deictic(text: str, published: date) -> DateSpan:

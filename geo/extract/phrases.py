@@ -221,7 +221,7 @@ CONTAINER_LINK = re.compile(
     r"^,?\s+(?:in|near|outside|close to|on the outskirts of|(?:north|south|east|west)"
     r"(?:east|west)? of|(?:in|on|at)\s+(?:the|a|an)\s+(?:[a-z]+(?:ern|ral)\s+)?"
     r"(?:suburbs?|outskirts|countryside|part|parts|edge|district|area|neighbou?rhood)\s+of)"
-    r",?\s+(?:the\s+)?$",
+    r",?\s+(?:the\s+)?(?:(?:[a-z]+ern\s+)?(?:city|town)\s+of\s+)?$",
     re.I,
 )
 _ADJECTIVES = (r"(?:(?:[a-z]+ern|rural|nearby|central|greater|besieged|embattled|"
@@ -305,16 +305,33 @@ def focus_country(text: str) -> str:
     str
         ISO alpha-2 code, or "" when no country is named.
     """
-    counts = country_counts(text)
-    return counts.most_common(1)[0][0] if counts else ""
+    counts = country_counts(text, places_only=True)
+    top = counts.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return ""  # none, or a tie: the report's places decide (see the pipeline)
+    return top[0][0]
 
 
-def country_counts(text: str) -> Counter[str]:
+#: A country word before these is an actor or a body, not where things happen ("US
+#: airstrikes", "Turkish Armed Forces", "the Syrian Observatory", "Russian jets").
+_ACTOR_NEXT = re.compile(
+    r"(?:['’]s)?[\s-]+(?:(?:air|armed|special|government|state|backed|led)[\s-]+)?"
+    r"(?:air[\s-]?strikes?|air[\s-]?raids?|air|forces?|army|troops|military|soldiers|"
+    r"coalition|jets?|warplanes?|aircraft|planes|drones?|helicopters?|artillery|navy|"
+    r"officials?|media|government|administration|authorities|embassy|envoy|president|"
+    r"ministry|defen[cs]e|observatory|news|television|tv|agency|intelligence|"
+    r"led|backed|allied|supported|sponsored|based)\b", re.I)
+
+
+def country_counts(text: str, places_only: bool = False) -> Counter[str]:
     """How often each country is named, by name or demonym ("Syria", "Syrian").
 
     Parameters
     ----------
     text : str
+    places_only : bool
+        Leave out a country word naming an actor or a body ("US airstrikes", "Turkish
+        Armed Forces", "the Syrian Observatory"): for the country a report is about.
 
     Returns
     -------
@@ -323,9 +340,10 @@ def country_counts(text: str) -> Counter[str]:
     """
     counts: Counter[str] = Counter()
     for match in _NAME.finditer(text):
-        for token in match.group().replace("’s", "").replace("'s", "").split():
-            code = country_code(token)
-            if code:
+        for token in re.finditer(r"\S+", match.group()):
+            code = country_code(token.group().replace("’s", "").replace("'s", ""))
+            after = text[match.start() + token.end():match.start() + token.end() + 40]
+            if code and not (places_only and _ACTOR_NEXT.match(after)):
                 counts[code] += 1
         code = country_code(match.group())
         if code and " " in match.group():

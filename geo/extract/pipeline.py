@@ -62,6 +62,17 @@ from geo.schema import INCIDENT_COLUMNS
 SITELESS_TYPES = frozenset({"use of prohibited weapons", "massacre", "desecration of bodies"})
 _ANAPHORA = re.compile(r"\b(?:there|the (?:area|camp|town|city|village|region|site|"
                        r"neighbou?rhood|district))\b", re.I)
+#: Buildings that lie inside the town the text puts them in ("Al Hal market in Maaret al-Numan").
+FACILITIES = frozenset({"market", "mosque", "school", "hospital", "bakery"})
+#: Events told over a period by nature (deaths in a camp or a siege, displacement).
+SLOW_DEATHS = frozenset({"camp deaths", "siege deaths", "deprivation", "displacement"})
+#: What a campaign or a habit is told with, not one event ("has targeted ... for months",
+#: "in recent months", "has been conducting air strikes", "repeatedly shelled").
+_HABITUAL = re.compile(
+    r"\bfor\s+(?:(?:several|many|the\s+(?:past|last)(?:\s+\w+)?|\d+|two|three|four|five|six)"
+    r"\s+)?(?:weeks|months|years)\b|\b(?:in|over)\s+(?:recent|the\s+(?:past|last)(?:\s+\w+)?)"
+    r"\s+(?:months|years)\b|\b(?:has|have)\s+been\s+\w+ing\b|\b(?:repeatedly|regularly|"
+    r"routinely|frequently|continues\s+to|continue\s+to)\b", re.I)
 _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
                      re.I)
@@ -194,8 +205,12 @@ def extract(
         all_actors.extend(actors)
         sites = [m for m in places if m.role == "site"]
         if sites:
-            last_sites = [(sentence.index, m) for m in sites]
+            last_sites = [(sentence.index, _inside_container(m, places)) for m in sites]
         event_type = primary_event(events)
+        if event_type and event_type not in SLOW_DEATHS and _HABITUAL.search(sentence.text) \
+                and not any(
+                d.span is not None and d.span.precision == "day" for d in dates):
+            continue  # "has targeted ... Raqqa for months": a campaign, not one event
         when, note = event_date(dates, attribution, sentence, published)
         if when is not None and (event_type or not casualties.is_empty() or
                                  _DEATHS.search(sentence.text)):
@@ -331,7 +346,10 @@ def _inside_container(site: PlaceMention, places: list[PlaceMention]) -> PlaceMe
     if not site.container or outer is None or outer.place is None:
         return site
     inner = site.place
-    if inner is not None and site.descriptor not in SUBUNITS:
+    if inner is not None and inner.country and outer.place.country and \
+            inner.country != outer.place.country:
+        return replace(site, unsure=True)  # "Hasaka province's al-Qayrawan", found in Tunisia
+    if inner is not None and site.descriptor not in SUBUNITS | FACILITIES:
         return site  # "the camp in al-Tanf": a camp may lie a way out of the place it is named by
     if inner is not None and distance_km(inner.latitude, inner.longitude, outer.place.latitude,
                                          outer.place.longitude) <= CONTAINER_KM:
@@ -404,7 +422,8 @@ def _finish(
     status = site.status if site else "no site"
     if draft.region and place is not None:
         precision, status = max(3, precision or 3), "region"
-    elif place is not None and status == "resolved" and site is not None and site.partial:
+    elif place is not None and status == "resolved" and site is not None and (
+            site.partial or site.unsure):
         status = "unsure"  # "Orum" of "Orum al-Kubra": another place may bear the whole name
     elif place is not None and status == "resolved" and country and place.country != country \
             and site is not None and place.country not in draft.countries and \

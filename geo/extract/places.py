@@ -98,6 +98,9 @@ class PlaceMention:
     partial : bool
         True when only a part of the written name was found ("Orum" of "Orum al-Kubra"):
         another place may bear the whole name, so the point is unsure.
+    unsure : bool
+        True when the text contradicts the point found ("al-Qayrawan village" of a Syrian
+        province found only in Tunisia): for review, never resolved.
     """
 
     start: int
@@ -113,6 +116,7 @@ class PlaceMention:
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     offset: str = ""
     partial: bool = False
+    unsure: bool = False
 
     @property
     def place(self) -> Place | None:
@@ -375,16 +379,27 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
         if role == "site" and _is_seat(m, before, after, capitals):
             role = "seat"
         near = m.descriptor in WIDE or _near(m, before[-40:])
-        container = ""
+        container, descriptor = "", m.descriptor
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        building = _BUILDING.match(after)  # "Al Hal Market in Maaret al-Numan"
+        if building and not descriptor:
+            descriptor = building.group(1).lower()
         if nxt is not None:
             link = text[m.end:nxt.start]
+            if building:
+                link = link[building.end():]
             wider = nxt.descriptor in AREA_DESCRIPTORS or nxt.role == "country" or (
                 nxt.place is not None and nxt.place.precision >= 3)
             if CONTAINER_LINK.match(link) or (wider and COMMA_LINK.match(link)) or (
                     m.descriptor in SUBUNITS and re.fullmatch(r"\s+of\s+(?:the\s+)?", link)):
                 container = nxt.text
-        out.append(PlaceMention(m.start, m.end, m.text, m.name, m.descriptor, m.result, role,
+        previous = mentions[i - 1] if i else None
+        if previous is not None and not container and re.fullmatch(
+                r"\s*['’]s\s+", text[previous.end:m.start]) and (
+                previous.descriptor in AREA_DESCRIPTORS or building or (
+                previous.place is not None and previous.place.precision >= 3)):
+            container = previous.text  # "Hasaka province's al-Qayrawan", "Ariha's X market"
+        out.append(PlaceMention(m.start, m.end, m.text, m.name, descriptor, m.result, role,
                                 container, near, country, m.candidates, partial=m.partial))
     contained = {o.container for o in out if o.container}
     out = [replace(o, role="container") if o.role == "site" and o.text in contained else o
@@ -393,6 +408,7 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
 
 
 _CONTEXT_ROLES = ("origin", "destination", "reference")
+_BUILDING = re.compile(r"\s+(market|mosque|school|hospital|bakery)\b", re.I)
 _ARTICLES = frozenset({"al", "el", "as", "an", "ar", "ash", "at", "ad", "az", "ad-", "al-"})
 #: Descriptors of a part of a city: "the Qusur district of Deir ez-Zor city" lies in the city.
 SUBUNITS = frozenset({"district", "neighbourhood", "neighborhood", "suburb", "quarter",
