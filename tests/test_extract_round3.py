@@ -3,10 +3,11 @@ dates, merging by name. Every sentence here is invented."""
 
 from datetime import date
 
+from geo.extract.casualties import find_casualties
 from geo.extract.dates import find_dates
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.pipeline import extract
-from geo.extract.report import governorate_names
+from geo.extract.report import governorate_names, tidy_claimant
 from geo.geocoding.gazetteer import Place
 from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
 
@@ -36,6 +37,7 @@ EXTRA = [
     _place("tadra-sy", "Tadra", [], 34.5, 38.3, "town", "Homsa"),
     _place("tadra-us", "Tadra", [], 40.0, -75.0, "town", "Pennsylvania", country="US"),
     _place("qusra", "Qusra", [], 34.5, 36.5, "town", "Otherland"),  # 100 km from Kafr Zeit
+    _place("nawa-gov", "Nawa Governorate", ["Nawa province"], 33.0, 36.0, "region", "Nawa", 3),
 ]
 
 
@@ -210,3 +212,53 @@ def test_a_building_named_in_a_town_lies_in_the_town():
         [candidate] = _run(text)
         assert candidate.record["place"] == "Qusra"
         assert (candidate.record["latitude"], candidate.record["geo_precision"]) == (35.5, 2)
+
+
+def test_a_region_summary_folds_into_the_unplaced_site_told_after_it():
+    text = ("Shelling killed eight civilians on Sunday in Hamra province, a spokesman said. "
+            "He said regime forces shelled the village of Ablenia on Sunday morning.")
+    [candidate] = _run(text)
+    assert candidate.record["place"] == "Ablenia" and candidate.record["killed_min"] == 8
+    assert len(candidate.quote_spans) == 2
+    # two regions beside the site may each be an event: nothing folds
+    text = ("Air strikes hit Hamra province and Nawa province on Sunday. Jets also struck "
+            "the village of Ablenia on Sunday.")
+    assert len(_run(text)) == 3
+
+
+# --- tolls and claimants ------------------------------------------------------------------------
+
+
+def test_tolls_told_as_the_killing_of_or_martyred():
+    assert find_casualties("The attack resulted in the killing of three civilians.").killed_min \
+        == 3
+    assert find_casualties("Two of our fighters were martyred.").killed_min == 2
+    assert find_casualties("The shelling caused the deaths of 12 people.").killed_max == 12
+
+
+def test_claimants_are_whole_names_the_report_gives():
+    article = ("The Kurdish-led Syrian Democratic Forces (SDF) said two fighters died. The "
+               "Syrian Observatory for Human Rights said three died.")
+    assert tidy_claimant("SDF in a statement", article) == "Syrian Democratic Forces (SDF)"
+    assert tidy_claimant("A UK-based war monitor", article) == \
+        "Syrian Observatory for Human Rights"
+    assert tidy_claimant("BAGHDAD, The Syrian News Agency", article) == \
+        "The Syrian News Agency"
+    assert tidy_claimant("Reuters on Friday", article) == "Reuters"
+    # two monitors named: a described one stays as described
+    both = article + " The Syrian Network for Human Rights disagreed."
+    assert tidy_claimant("A war monitor", both) == "A war monitor"
+
+
+def test_between_two_days_of_two_months_is_a_range():
+    [span] = find_dates("People were displaced between 17 April and 18 May in the area.", MONDAY)
+    assert (span.span.start, span.span.end, span.span.precision) == (
+        date(2020, 4, 17), date(2020, 5, 18), "range")
+
+
+def test_two_mentions_of_one_governorate_are_one_region_candidate():
+    found = _run("Jets bomb army positions in Hamra\n"
+                 "State television said on Sunday that jets have bombed army positions in "
+                 "eastern Hamra province.")
+    assert len(found) == 1 and found[0].geocode_status == "region"
+    assert len(found[0].quote_spans) == 2

@@ -37,9 +37,10 @@ _RANGE = re.compile(
 _FIGURE = re.compile(rf"\b(?:{_HEDGE}\s+)?{_NUMBER}\b(?![-,.]?\d)", re.I)
 _FILLER = (r"(?:\s+(?:other|more|people|persons|civilians|children|women|men|residents|"
            r"villagers|refugees|soldiers|fighters|militants|members|of them|individuals|of|the|"
+           r"our|its|their|"
            r"were|was|have been|had been|has been|have|has|had|are|reportedly|reported|also|"
            r"others|being|(?:from|of)\s+(?:the\s+same|one|a\s+single)\s+family))*")
-_KILLED = r"killed|dead|died|deaths?|fatalities|perished|lost their lives|bodies"
+_KILLED = r"killed|dead|died|deaths?|fatalities|perished|lost their lives|bodies|martyred|martyrs"
 _INJURED = r"injured|wounded|hurt|injuries|casualties-injured"
 _CATEGORY = re.compile(
     rf"^{_FILLER}\s+(?P<first>{_KILLED}|{_INJURED}|casualties|victims)"
@@ -49,7 +50,8 @@ _CATEGORY = re.compile(
 _VERB_BEFORE = re.compile(
     r"(?P<verb>killing|killed|kills|kill|wounding|wounded|injuring|injured|death toll"
     r"(?:\s+(?:rose|rises|climbed|reached|stood|stands))?(?:\s+(?:to|of|at))?|"
-    r"claimed the lives of|claiming the lives of|left|leaving)\s+"
+    r"claimed the lives of|claiming the lives of|left|leaving|(?:the\s+)?(?:killing|deaths?|"
+    r"martyrdom)\s+of)\s+"
     r"(?:another\s+|a\s+further\s+|an?\s+additional\s+)?$",
     re.I,
 )

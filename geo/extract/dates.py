@@ -32,6 +32,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
         ("day_range", rf"\b(?:between\s+)?(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*"
                       rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
+        ("between", rf"\bbetween\s+(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+                    rf"(?P<first_month>{'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?"
+                    rf"(?:,?\s+(?P<first_year>(?:19|20)\d\d))?\s+and\s+{_DAY}\s+(?:of\s+)?"
+                    rf"{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("mdy", rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
         ("dmy", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("month_year", rf"\b{_MONTH}\s*,?\s+{_YEAR}\b"),
@@ -205,6 +209,8 @@ def _resolve(
             return _day(groups, published)
         if kind == "day_range":
             return _day_range(groups, published)
+        if kind == "between":
+            return _between(groups, published)
         if kind == "month_year":
             return month_span(int(groups["year"]), MONTHS[groups["month"].lower()])
         if kind == "in_month":
@@ -256,6 +262,21 @@ def _day_range(groups: dict[str, str | None], published: date | None) -> DateSpa
     if last is None:
         return None
     first = last.start.replace(day=int(groups["first"] or 0))
+    if first > last.start:
+        return None
+    return DateSpan(first, last.end, "range", last.note)
+
+
+def _between(groups: dict[str, str | None], published: date | None) -> DateSpan | None:
+    """"between 17 November and 18 December": a range across months (the first date's year
+    is the last one's, or the year before when its month comes later)."""
+    last = _day(groups, published)
+    if last is None:
+        return None
+    month = MONTHS[(groups["first_month"] or "").lower()]
+    year = int(groups["first_year"] or 0) or (
+        last.start.year if month <= last.start.month else last.start.year - 1)
+    first = date(year, month, int(groups["first"] or 0))
     if first > last.start:
         return None
     return DateSpan(first, last.end, "range", last.note)

@@ -51,6 +51,7 @@ from geo.extract.report import (
     report_date,
     shared_country,
     site_key,
+    tidy_claimant,
     within_named_governorate,
 )
 from geo.extract.text import Sentence, split_sentences
@@ -282,6 +283,9 @@ def extract(
     _siteless_tolls(drafts, siteless_tolls)
     merged = merge(drafts)
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
+    for draft in merged:
+        draft.claimants = list(dict.fromkeys(tidy_claimant(c, article)
+                                             for c in draft.claimants))
     return [
         _finish(d, article, sentences, all_actors, country, source_name, source_url, title,
                 named)

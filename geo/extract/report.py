@@ -79,6 +79,13 @@ def _same_site(a: PlaceMention | None, b: PlaceMention | None) -> bool:
     return site_key(a) == site_key(b) or basic_key(a.name) == basic_key(b.name)
 
 
+def _same_region(a: Draft, b: Draft) -> bool:
+    """Two region drafts of one governorate ("in Deir al-Zor" in a headline, "Deir al-Zor
+    province" in the text, the city's and the governorate's entries)."""
+    return a.region and b.region and bool(_umbrella_key(a)) and \
+        _umbrella_key(a) == _umbrella_key(b)
+
+
 #: Event types that may describe one event together (the more specific one is kept).
 _COMPATIBLE = (
     frozenset({"airstrike", "bombing"}), frozenset({"shelling", "bombing"}),
@@ -132,7 +139,8 @@ def merge(drafts: list[Draft]) -> list[Draft]:
     for draft in drafts:
         twin = next(
             (m for m in merged
-             if _same_site(m.site, draft.site) and draft.site is not None
+             if (_same_site(m.site, draft.site) or _same_region(m, draft))
+             and draft.site is not None
              and compatible(m.event_type, draft.event_type) and overlap(m.date, draft.date)),
             None,
         )
@@ -173,7 +181,9 @@ def _fold_umbrellas(drafts: list[Draft]) -> list[Draft]:
     al-Tibeh: "Deir Ezzor" is the governorate the sites are in, not a third site. Such a
     draft folds into the first draft whose site lies in its governorate, at least
     :data:`UMBRELLA_KM` from its point, with a compatible type and overlapping dates; its
-    quote and claimant are kept, its toll is not (it is their aggregate).
+    quote and claimant are kept, its toll is not (it is their aggregate) unless it folds into
+    one site without a toll. A region folds the same way into a site beside it that the
+    gazetteer cannot place (:func:`_unplaced_beside`).
     """
     out: list[Draft] = []
     for draft in drafts:
@@ -182,13 +192,32 @@ def _fold_umbrellas(drafts: list[Draft]) -> list[Draft]:
                  not d.region and _umbrella_key(d) != key and _in_area(d, key) and
                  _far(d, draft) and compatible(d.event_type, draft.event_type) and
                  overlap(d.date, draft.date)]
+        if not inner and draft.region and not any(
+                d is not draft and d.region and _beside(d, draft) for d in drafts):
+            inner = [d for d in drafts if _unplaced_beside(d, draft)]
         if inner:
-            absorb(inner[0], draft, casualties=False)
+            alone = len(inner) == 1 and inner[0].casualties.is_empty()
+            absorb(inner[0], draft, casualties=alone)
             note = f"'{draft.site.text if draft.site else ''}' read as the area around it"
             inner[0].context.append(f"region: {note}")
         else:
             out.append(draft)
     return out
+
+
+def _unplaced_beside(draft: Draft, region: Draft) -> bool:
+    """A site the gazetteer cannot place, told within two sentences of a region's summary
+    of a compatible event ("shelling killed 8 in Idlib province", then "targeted the village
+    of Ablen"): the place the summary is about. Only a summary told first, and the only
+    region beside the site (two regions beside it may each be an event of their own)."""
+    return draft is not region and draft.site is not None and not draft.region and \
+        draft.site.place is None and compatible(draft.event_type, region.event_type) and \
+        overlap(draft.date, region.date) and _beside(draft, region) and \
+        region.sentences[0] <= draft.sentences[0]
+
+
+def _beside(a: Draft, b: Draft) -> bool:
+    return min(abs(i - j) for i in a.sentences for j in b.sentences) <= 2
 
 
 def _umbrella_key(draft: Draft) -> str:
@@ -430,3 +459,57 @@ def nearest_claimants(drafts: list[Draft], attributions: list[Attribution],
             if speaker is not None and abs(paragraphs[i] - paragraphs[first]) <= 1:
                 draft.claimants.append(speaker.claimed_by)
                 break
+
+
+_DATELINE_WHO = re.compile(r"^[A-Z]{3,}(?:\s+[A-Z]{3,})*,\s+")
+_STATEMENT_TAIL = re.compile(r"\s+(?:in\s+(?:a|its|their|an?\s+\w+)\s+(?:statement|report|"
+                             r"tweet|post)|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                             r"Saturday|Sunday))\b.*$")
+_ACRONYM = re.compile(r"^(?:the\s+)?([A-Z]{2,6})\b")
+_MONITOR = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?(?:war\s+)?(?:monitor|monitoring\s+"
+                      r"(?:group|body|organi[sz]ation)|observatory)\b", re.I)
+_MONITOR_NAME = re.compile(r"\b((?:[A-Z][\w’'-]*\s+)+(?:Observatory|Monitor|Network)"
+                           r"(?:\s+for\s+(?:[A-Z][\w’'-]*\s*)+)?)")
+
+
+def tidy_claimant(claimant: str, article: str) -> str:
+    """A claimant as a whole name the report gives it.
+
+    Parameters
+    ----------
+    claimant : str
+        As found beside the claim ("SDF in a statement", "BAGHDAD, The Syrian News Agency",
+        "A war monitor").
+    article : str
+        The report, for the names it defines ("Syrian Democratic Forces (SDF)", "the Syrian
+        Observatory for Human Rights").
+
+    Returns
+    -------
+    str
+        Without a dateline before it or "in a statement" after it; an acronym the report
+        spells out, spelled out; a monitoring group described ("a UK-based war monitor") as
+        the one the report names, when it names exactly one.
+    """
+    who = _DATELINE_WHO.sub("", claimant)
+    who = _STATEMENT_TAIL.sub("", who).strip(" ,") or claimant
+    acronym = _ACRONYM.match(who)
+    if acronym:
+        defined = re.search(rf"((?:[A-Z][\w’'-]*\s+){{1,6}})\(\s*{acronym.group(1)}\s*\)",
+                            article)
+        if defined:
+            return f"{_bare_name(defined.group(1))} ({acronym.group(1)})"
+    if _MONITOR.match(who):
+        names = {_bare_name(m.group(1)) for m in _MONITOR_NAME.finditer(article)}
+        if len(names) == 1:
+            return names.pop()
+    return who
+
+
+def _bare_name(phrase: str) -> str:
+    """A name without "The" or a compound adjective before it ("The Kurdish-led ...")."""
+    words = phrase.split()
+    while words and (words[0] in ("The", "A", "An") or re.search(r"-(?:led|backed|based)$",
+                                                                  words[0])):
+        words = words[1:]
+    return " ".join(words)
