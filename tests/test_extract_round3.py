@@ -37,7 +37,10 @@ EXTRA = [
     _place("tadra-sy", "Tadra", [], 34.5, 38.3, "town", "Homsa"),
     _place("tadra-us", "Tadra", [], 40.0, -75.0, "town", "Pennsylvania", country="US"),
     _place("qusra", "Qusra", [], 34.5, 36.5, "town", "Otherland"),  # 100 km from Kafr Zeit
-    _place("nawa-gov", "Nawa Governorate", ["Nawa province"], 33.0, 36.0, "region", "Nawa", 3),
+    _place("nawa-gov", "Nawa Governorate", ["Nawa province", "Nawa"], 33.0, 36.0, "region",
+           "Nawa", 3),
+    _place("lakri-gov", "Lakri Governorate", ["Lakri province", "Lakri"], 34.0, 37.0,
+           "region", "Lakri", 3),
 ]
 
 
@@ -262,3 +265,9 @@ def test_two_mentions_of_one_governorate_are_one_region_candidate():
                  "eastern Hamra province.")
     assert len(found) == 1 and found[0].geocode_status == "region"
     assert len(found[0].quote_spans) == 2
+
+
+def test_a_sentence_over_three_regions_is_an_overview_not_an_event():
+    assert not _run("At least 22,000 people were displaced between 17 April and 18 May in "
+                    "Hamra, Nawa and Lakri provinces.")
+    assert len(_run("Shelling hit Hamra province and Nawa province on Sunday.")) == 2

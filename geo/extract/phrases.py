@@ -313,7 +313,8 @@ def focus_country(text: str) -> str:
 
 
 #: A country word before these is an actor or a body, not where things happen ("US
-#: airstrikes", "Turkish Armed Forces", "the Syrian Observatory", "Russian jets").
+#: airstrikes", "Turkish Armed Forces", "the Syrian Observatory", "Russian jets"): it weighs
+#: half as much in the focus country (a government's own forces still hint at the country).
 _ACTOR_NEXT = re.compile(
     r"(?:['’]s)?[\s-]+(?:(?:air|armed|special|government|state|backed|led)[\s-]+)?"
     r"(?:air[\s-]?strikes?|air[\s-]?raids?|air|forces?|army|troops|military|soldiers|"
@@ -330,8 +331,9 @@ def country_counts(text: str, places_only: bool = False) -> Counter[str]:
     ----------
     text : str
     places_only : bool
-        Leave out a country word naming an actor or a body ("US airstrikes", "Turkish
-        Armed Forces", "the Syrian Observatory"): for the country a report is about.
+        Weigh a country word naming an actor or a body ("US airstrikes", "Turkish Armed
+        Forces", "the Syrian Observatory") half as much as one naming a place: for the
+        country a report is about.
 
     Returns
     -------
@@ -343,8 +345,8 @@ def country_counts(text: str, places_only: bool = False) -> Counter[str]:
         for token in re.finditer(r"\S+", match.group()):
             code = country_code(token.group().replace("’s", "").replace("'s", ""))
             after = text[match.start() + token.end():match.start() + token.end() + 40]
-            if code and not (places_only and _ACTOR_NEXT.match(after)):
-                counts[code] += 1
+            if code:
+                counts[code] += 1 if not places_only or _ACTOR_NEXT.match(after) else 2
         code = country_code(match.group())
         if code and " " in match.group():
             counts[code] += 1
@@ -435,9 +437,9 @@ DATELINE_AFTER = re.compile(
     r"|\s*$)"
 )
 #: Words after a name that make it a region ("Hama Governorates", "Deir Ezzor northeastern
-#: countryside", "Idlib and Hama provinces").
+#: countryside", "Idlib and Hama provinces", "Idleb, Aleppo and Lattakia governorates").
 REGION_AFTER = re.compile(
-    r"^(?:\s+and\s+[A-Z][\w'’-]+)?\s+(?:[a-z]+ern\s+|rural\s+)?"
+    r"^(?:(?:,|,?\s+and)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)*\s+(?:[a-z]+ern\s+|rural\s+)?"
     r"(?:provinces?|governorates?|regions?|countryside)\b", re.I)
 #: A compass adjective before a bare name: "western Idleb", "eastern Deir Ezzor".
 REGION_BEFORE = re.compile(

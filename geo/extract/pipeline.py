@@ -63,6 +63,8 @@ from geo.schema import INCIDENT_COLUMNS
 SITELESS_TYPES = frozenset({"use of prohibited weapons", "massacre", "desecration of bodies"})
 _ANAPHORA = re.compile(r"\b(?:there|the (?:area|camp|town|city|village|region|site|"
                        r"neighbou?rhood|district))\b", re.I)
+#: A sentence naming this many regions and no site gives an overview, not an event.
+OVERVIEW_REGIONS = 3
 #: Buildings that lie inside the town the text puts them in ("Al Hal market in Maaret al-Numan").
 FACILITIES = frozenset({"market", "mosque", "school", "hospital", "bakery"})
 #: Events told over a period by nature (deaths in a camp or a siege, displacement).
@@ -237,6 +239,8 @@ def extract(
         region = False
         if not sites:
             regions = [m for m in places if m.role == "region"]
+            if len({site_key(m) for m in regions}) >= OVERVIEW_REGIONS:
+                continue  # "displaced ... in Idleb, Lattakia and Aleppo": an overview
             if regions:
                 sites, region = regions, True
         sites = [_inside_container(m, places) for m in sites]
