@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.extract.pipeline import extract  # noqa: E402
-from geo.geocoding.context import area_key  # noqa: E402
+from geo.geocoding.areas import area_key  # noqa: E402
 from geo.geocoding.geocoder import default_geocoder  # noqa: E402
 
 REPORTS = ROOT / "bench" / "reports"
