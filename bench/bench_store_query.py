@@ -124,16 +124,21 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
+    parser.add_argument("--location", help="a store kept by --keep (URL with &schema=)")
     args = parser.parse_args()
     url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
     schema = f"bench_{uuid.uuid4().hex[:8]}"
+    if args.location:  # a store filled by an earlier run (--keep): kept as it is
+        args.keep = True
+        url, _, schema = args.location.rpartition("&schema=")
     store = open_store(f"{url}&schema={schema}")
     try:
         t0 = time.perf_counter()
-        _fill(store, args.rows)
-        print(f"filled {args.rows:,} synthetic incidents with COPY in "
-              f"{time.perf_counter() - t0:.1f} s")
+        if not args.location:
+            _fill(store, args.rows)
+            print(f"filled {args.rows:,} synthetic incidents with COPY in "
+                  f"{time.perf_counter() - t0:.1f} s")
         gc.collect()
         base = _rss_mb()
         areas = default_areas()
@@ -189,8 +194,19 @@ def main() -> None:
         narrow = query_filter(
             state.__class__(**{**state.__dict__, "date_from": date(2017, 3, 1),
                                "date_to": date(2017, 3, 31), "admin1": ("SY02",)}))
-        figures["counts, one month in one governorate"], _ = _time(
+        figures["counts, one month in one governorate"], narrow_counts = _time(
             lambda: query.counts(narrow), args.repeat)
+        figures["table page 1, one month in one governorate"], _ = _time(
+            lambda: query.table_page(narrow, 1, 100, narrow_counts.shown),  # type: ignore[attr-defined]
+            args.repeat)
+        figures["timeline, one governorate"], _ = _time(
+            lambda: timeline_from_store(query, narrow, span), args.repeat)
+        no_type = query_filter(state.__class__(**{**state.__dict__,
+                                                  "event_types": state.event_types[1:]}))
+        figures["aggregates, country zoom 6, one type off (rows)"], _ = _time(
+            lambda: query.cells(no_type, 6, view_window((35.0, 38.5), 6), CELL_PIXELS),
+            args.repeat)
+        figures["counts, one type off"], _ = _time(lambda: query.counts(no_type), args.repeat)
         for label, ms in figures.items():
             print(f"{label:<42} {ms:9.1f} ms")
         gc.collect()
