@@ -12,8 +12,10 @@ through Streamlit's AppTest (each session its own script run, as on a server; wh
 
 AppTest sessions cannot run at the same time in one process, so the sessions' reruns
 are timed one after another (not a measure of concurrent load: see the README).
-4. 100 corrections in a row, the frame patched after each: time per edit and the
-   process's resident memory before and after.
+4. 100 corrections in a row, the frame patched after each and one session rerunning
+   after each (in turn, the others staying open on what they last saw): time per edit,
+   the process's resident memory every 10 edits, and how many incident frames are still
+   alive (counted by weak reference: the current one only, if no session keeps an old one).
 
     .venv/bin/python bench/bench_sessions.py [--incidents 100000] [--sessions 10]
 """
@@ -21,11 +23,13 @@ are timed one after another (not a measure of concurrent load: see the README).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,17 +131,28 @@ def main() -> None:
              _each(sessions, lambda at: at.run()))
     print(f"full reads of the store so far: {live.full_loads}, patches: {live.patches}")
 
-    rss_before = _rss_mb()
-    edit_times = []
+    rss = [_rss_mb()]
+    edit_times, rerun_times = [], []
+    frames = [weakref.ref(live.current().incidents)]
     for i in range(args.edits):
         t0 = time.perf_counter()
         store.edit(f"synthetic-{i}", {"killed_min": str(1000 + i)}, who=BENCH)
         live.current().domain()
         edit_times.append(time.perf_counter() - t0)
-    sessions[0].run()
+        frames.append(weakref.ref(live.current().incidents))
+        t0 = time.perf_counter()
+        sessions[i % len(sessions)].run()
+        rerun_times.append(time.perf_counter() - t0)
+        if (i + 1) % 10 == 0:
+            rss.append(_rss_mb())
+    gc.collect()
+    alive = sum(ref() is not None for ref in frames)
     print(f"{args.edits} corrections: median {statistics.median(edit_times):.3f} s each "
-          f"(write + patch), server memory {rss_before:.0f} -> {_rss_mb():.0f} MB; "
-          f"full reads {live.full_loads}")
+          f"(write + patch); a session's rerun after each: median "
+          f"{statistics.median(rerun_times):.2f} s; full reads {live.full_loads}")
+    print("server memory every 10 edits, MB: " + " ".join(f"{r:.0f}" for r in rss))
+    print(f"incident frames still alive after {args.edits} edits: {alive} "
+          f"(of {len(frames)} made)")
 
 
 if __name__ == "__main__":

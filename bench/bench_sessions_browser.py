@@ -16,8 +16,10 @@ Optionally (``--edits``) the bench then writes E corrections to the store from i
 process, as a colleague's app instance would; after every edit one page reruns (in turn),
 and after every tenth all of them, and the server's resident memory is read.
 
-Prints per-round median and max seconds, and the server's resident memory (``VmRSS``) and
-peak (``VmHWM``), and the machine's load average (2 cores shared with other jobs).
+Prints per-round median and max seconds, the server's CPU seconds per round (user +
+system, all threads: what the round costs whatever else the machine runs), its resident
+memory (``VmRSS``) and peak (``VmHWM``), and the machine's load average (2 cores shared
+with other jobs: with a load above 2, wall-clock times include waiting for a core).
 
     .venv/bin/python bench/bench_sessions_browser.py [--incidents 100000] [--sessions 10]
         [--rounds 4] [--edits 100]
@@ -65,6 +67,12 @@ def _memory_mb(pid: int) -> dict[str, float]:
         if key in ("VmRSS", "VmHWM"):
             out[key] = int(value.split()[0]) / 1024
     return out
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, every thread) the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _load() -> str:
@@ -187,19 +195,26 @@ async def _main(args: argparse.Namespace, store: Path, url: str, pid: int) -> No
         print(_line("warm-up search (builds the geocoder once), map redrawn", warm)
               + f"; server RSS {_memory_mb(pid)['VmRSS']:,.0f} MB", flush=True)
         summary: dict[str, list[float]] = {"same": [], "own": []}
+        cpu_per_rerun: dict[str, list[float]] = {"same": [], "own": []}
         for r in range(args.rounds):
             kind = "same" if r % 2 == 0 else "own"
             terms = [f"place {r + 1}" if kind == "same" else f"place {r + 1}{s}"
                      for s in range(len(pages))]
+            cpu = _cpu_s(pid)
             redrawn, idle = await _round(pages, terms)
+            cpu = _cpu_s(pid) - cpu
             summary[kind] += redrawn
+            cpu_per_rerun[kind].append(cpu / len(pages))
             memory = _memory_mb(pid)
             print(f"round {r + 1} ({kind} view): " + _line("map redrawn", redrawn) + "; "
                   + _line("script idle", idle)
-                  + f"; server RSS {memory['VmRSS']:,.0f} MB, load {_load()}", flush=True)
+                  + f"; server CPU {cpu:.1f} s ({cpu / len(pages):.2f} s per rerun); "
+                  f"server RSS {memory['VmRSS']:,.0f} MB, load {_load()}", flush=True)
         for kind, times in summary.items():
             if times:
-                print(_line(f"all rounds, {kind} view, map redrawn", times))
+                print(_line(f"all rounds, {kind} view, map redrawn", times)
+                      + f"; server CPU per rerun: median "
+                      f"{statistics.median(cpu_per_rerun[kind]):.2f} s")
         if args.edits:
             await _edits(pages, store, pid, args.edits)
         memory = _memory_mb(pid)
