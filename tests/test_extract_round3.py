@@ -5,6 +5,7 @@ from datetime import date
 
 from geo.extract.casualties import find_casualties
 from geo.extract.dates import find_dates
+from geo.extract.events import find_events, primary_event
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.pipeline import extract
 from geo.extract.report import governorate_names, tidy_claimant
@@ -271,3 +272,8 @@ def test_a_sentence_over_three_regions_is_an_overview_not_an_event():
     assert not _run("At least 22,000 people were displaced between 17 April and 18 May in "
                     "Hamra, Nawa and Lakri provinces.")
     assert len(_run("Shelling hit Hamra province and Nawa province on Sunday.")) == 2
+
+
+def test_an_adverb_between_a_strike_and_its_verb_keeps_the_trigger():
+    assert primary_event(find_events("The Wednesday strike reportedly hit a school.")) == "other"
+    assert primary_event(find_events("The attack allegedly struck a bakery.")) == "other"

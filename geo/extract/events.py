@@ -36,7 +36,8 @@ _TRIGGERS: dict[str, str] = {
                      r"gunmen (?:attacked|opened fire|killed)|ambush(?:ed)?|opened fire",
     "clashes": r"clash(?:es|ed)?|fighting (?:between|with|erupted)|gun ?battles?|"
                r"exchanged fire|firefights?|skirmish(?:es)?",
-    "other": r"attacks? (?:hit|struck|on|against|targeted)|(?:the )?strikes? (?:hit|struck)"
+    "other": r"attacks? (?:\w+ly )?(?:hit|struck|on|against|targeted)|(?:the )?strikes? "
+             r"(?:\w+ly )?(?:hit|struck)"
              r"|strikes|targeted|targeting|pound(?:ed|ing)",
     "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?",
     "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
