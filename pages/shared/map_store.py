@@ -30,6 +30,7 @@ from geo.render.draw import AreaSync, DrawArea
 from geo.render.layers import base_map, ids_at
 from geo.render.store_clusters import aggregates_from_cells
 from geo.render.table import PAGE_SIZE
+from geo.store import is_database_url
 from geo.store.pg_grid import refresh_grid
 from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.postgis import PostGISStore
@@ -79,8 +80,8 @@ def _count(location: str, revision: int, _store: PostGISStore) -> int:
 def active() -> bool:
     """Whether the map page asks the store (PostGIS, and the query mode says so)."""
     s = common.settings()
-    if s.data_file is not None or s.query_mode == "frame":
-        return False
+    if s.data_file is not None or s.query_mode == "frame" or not is_database_url(s.database):
+        return False  # the embedded store keeps the shared frame
     opened = common.store()
     if not isinstance(opened, PostGISStore):
         return False
