@@ -286,3 +286,14 @@ def test_reset_view_brings_back_the_default_filters():
     assert list(_widget(at.multiselect, "Event type").value) == everything
     assert _widget(at.text_input, "Search").value == ""
     assert _param(at, "q") == [] and _param(at, "type") == []
+
+
+def test_the_count_line_groups_thousands() -> None:
+    from geo.store.pg_query import Counts
+    from pages.shared.common import count_line
+
+    counts = Counts(total=16566, shown=6170, on_map=6068, hidden_by={"date": 10396})
+    line = count_line(counts.total, counts, counts.on_map)
+    assert line.startswith("**Showing 6,170 of 16,566 incidents**")
+    assert "filtered out by date 10,396" in line
+    assert "102 of them not on the map" in line

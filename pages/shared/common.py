@@ -340,13 +340,13 @@ def show_load_errors(data: Dataset) -> None:
 
 def count_line(total: int, result: FilterResult | Counts, on_map: int) -> str:
     """'Showing 3 of 5 incidents (hidden by: date 2) · 1 shown incident not on the map'."""
-    text = f"**Showing {result.shown} of {total} incidents**"
+    text = f"**Showing {result.shown:,} of {total:,} incidents**"
     if result.hidden_by:
-        hidden = ", ".join(f"{name} {n}" for name, n in result.hidden_by.items())
+        hidden = ", ".join(f"{name} {n:,}" for name, n in result.hidden_by.items())
         text += f" · filtered out by {hidden}"
     not_on_map = result.shown - on_map
     if not_on_map:
-        text += f" · {not_on_map} of them not on the map"
+        text += f" · {not_on_map:,} of them not on the map"
     return text
 
 

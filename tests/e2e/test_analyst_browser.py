@@ -59,7 +59,7 @@ def _params(page: Page) -> dict[str, list[str]]:
 
 
 def _count(page: Page):
-    return page.get_by_text(re.compile(r"^Showing \d+ of \d+ incidents"))
+    return page.get_by_text(re.compile(r"^Showing [\d,]+ of [\d,]+ incidents"))
 
 
 def test_an_area_from_a_link_in_any_spelling_filters_the_view(page: Page, app_server):
