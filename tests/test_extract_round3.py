@@ -277,3 +277,10 @@ def test_a_sentence_over_three_regions_is_an_overview_not_an_event():
 def test_an_adverb_between_a_strike_and_its_verb_keeps_the_trigger():
     assert primary_event(find_events("The Wednesday strike reportedly hit a school.")) == "other"
     assert primary_event(find_events("The attack allegedly struck a bakery.")) == "other"
+
+
+def test_a_bare_figure_for_the_next_site_takes_the_category_before_it():
+    found = _places("Regime forces shelled al-Qasra and Kafr Zeit on Sunday, killing three "
+                    "civilians in al-Qasra and five in Kafr Zeit, while five people were injured.")
+    assert found["al-Qasra"].record["killed_min"] == 3
+    assert found["Kafr Zeit"].record["killed_min"] == 5

@@ -376,6 +376,12 @@ _COORDINATED = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?(?:(?:towns?|c
                           r"\s+of\s+)?$", re.I)
 
 
+#: A bare figure for the next site, its category given for the site before ("and five in X").
+_ELIDED = re.compile(r"^\W*(?:and|,)\s+(?:another\s+)?(?P<n>\d{1,4}|one|two|three|four|five|six|"
+                     r"seven|eight|nine|ten|eleven|twelve)\s+(?:more\s+|others?\s+)?(?:in|at)\b",
+                     re.I)
+
+
 def _site_casualties(
     sentence: Sentence, sites: Sequence[PlaceMention | None], casualties: Casualties
 ) -> list[Casualties]:
@@ -397,10 +403,18 @@ def _site_casualties(
         note = f"aggregate toll for {names}: " + "; ".join(casualties.notes or ["as stated"])
         return [Casualties(notes=[note]) for _ in sites]
     out: dict[int, Casualties] = {}
-    previous = 0
+    previous, before = 0, Casualties()
     for i, mark in enumerate(marks):
         end = len(sentence.text) if i == len(marks) - 1 else mark.end - base
-        out[id(mark)] = find_casualties(sentence.text[previous:end], base + previous)
+        toll = find_casualties(sentence.text[previous:end], base + previous)
+        elided = _ELIDED.match(sentence.text[previous:end])
+        if elided and toll.killed_min is None and toll.killed_max is None and \
+                before.killed_min is not None:  # "three killed in Ablen and five in al-Fuah"
+            count = find_casualties(f"{elided.group('n')} killed", 0).killed_min
+            toll = replace(toll, killed_min=count, killed_max=count,
+                           notes=[*toll.notes, f"{count} killed, the figure before it "
+                                                "naming the dead"])
+        out[id(mark)] = before = toll
         previous = end
     return [out[id(s)] for s in sites]
 
