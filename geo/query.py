@@ -6,7 +6,9 @@ Usage::
         --min-civilian-deaths 1 --format json
 
 Reads the store ``INCIDENT_DB`` names (or ``--db``), joins its incidents to their
-places and admin areas as the app does, applies the same filters as the page (one
+admin areas as the map page does, at their stored coordinates (what import placed and
+analysts' corrections moved; nothing is geocoded again, so the output is what the map
+shows), applies the same filters as the page (one
 implementation: :func:`geo.view.filters.apply_view`) and prints:
 
 - ``--format json`` (default): ``{"count": N, "link": "?...", "totals": {...},
@@ -159,9 +161,10 @@ def run(args: argparse.Namespace) -> Answer:
     geo.errors.StoreUnavailable
         The store cannot be opened or read.
     """
-    from geo.geocoding.geocoder import default_geocoder
+    from geo.geocoding import geocoder as geocoder_module
+    from geo.settings import load_settings
     from geo.store import open_store
-    from geo.view.dataset import load_store_dataset
+    from geo.view.live import LiveDataset
     from geo.view.filters import apply_view
     from geo.view.state import decode_view, default_view, encode_view
     from geo.view.totals import totals
@@ -169,10 +172,10 @@ def run(args: argparse.Namespace) -> Answer:
     date_from, date_to = _day(args.date_from, "--from"), _day(args.date_to, "--to")
     if date_from and date_to and date_from > date_to:
         raise Invalid(f"--from {date_from} is after --to {date_to}")
-    geocoder = default_geocoder()
     try:
         store = open_store(args.db, create=False)  # a query never creates a store
-        data = load_store_dataset(store, geocoder)
+        # The map page's path: stored coordinates, spellings read by place id.
+        data = LiveDataset(store, settings=load_settings()).current()
     except (OSError, StoreUnavailable) as exc:
         raise StoreUnavailable(f"the store cannot be used: {exc}") from exc
     except Exception as exc:  # sqlite3 / psycopg errors, without importing both here
@@ -198,6 +201,8 @@ def run(args: argparse.Namespace) -> Answer:
     if date_from or date_to:
         view = replace(view, date_from=date_from or _OPEN_FROM, date_to=date_to or _OPEN_TO,
                        include_undated=False)
+    # The gazetteer is loaded only for a search, whose terms may name a place.
+    geocoder = geocoder_module.default_geocoder() if view.query else None
     context = data.filter_context(geocoder)
     result = apply_view(data.incidents, view, context)
     shown = data.incidents[result.mask].sort_values(

@@ -187,3 +187,42 @@ def test_a_store_made_before_the_new_columns_gains_them(store_location):
                         origin="test", who=ANALYST).updated == ["kept"]
     assert store.incidents().loc[0, "deaths_civilians"] == 1
     store.close()
+
+
+def test_a_corrected_point_in_the_store_is_what_the_query_prints(tmp_path, monkeypatch, capsys):
+    # The geocoder would put "Raqqa" at the gazetteer's point; an analyst corrected it
+    # and the record was moved (as the review page writes it). The query prints the
+    # stored, corrected point, the map page's, and does not geocode the record again.
+    location = tmp_path / "corrected.gpkg"
+    store = open_store(location)
+    fix = store.add_correction("Raqqa", who=ANALYST, country="SY", latitude=35.9,
+                               longitude=38.9, note="the district, not the city")
+    store.upsert(incidents(
+        row(id="moved", place="Raqqa", country="SY", latitude="35.9", longitude="38.9",
+            geo_precision="1", geocode_source=f"override:{fix.override_id}",
+            date_start="2017-10-12"),
+        row(id="unplaced", place="Nowhere-in-particular", country="SY",
+            date_start="2017-10-13"),
+    ), origin="test", who=ANALYST)
+    store.close()
+    built = []
+
+    def geocoder(*_args, **_kwargs):
+        built.append(True)
+        return StubGeocoder()
+
+    monkeypatch.setenv("INCIDENT_DB", str(location))
+    monkeypatch.setattr(geocoder_module, "default_geocoder", geocoder)
+    code, out, err = _run(capsys, "--format", "json")
+    assert code == 0, err
+    by_id = {i["id"]: i for i in json.loads(out)["incidents"]}
+    assert (by_id["moved"]["latitude"], by_id["moved"]["longitude"]) == (35.9, 38.9)
+    assert by_id["moved"]["geocode_source"] == f"override:{fix.override_id}"
+    assert by_id["unplaced"]["latitude"] is None
+    assert by_id["unplaced"]["geocode_status"] == "unresolved"
+    assert not built  # no search term: the gazetteer is not even loaded
+    code, out, err = _run(capsys, "--format", "csv")
+    assert code == 0, err
+    exported = read_table(out.encode(), "x.csv").frame.set_index("id")
+    assert (float(exported.loc["moved", "latitude"]),
+            float(exported.loc["moved", "longitude"])) == (35.9, 38.9)
