@@ -164,8 +164,8 @@ def run(args: argparse.Namespace) -> Answer:
     from geo.geocoding import geocoder as geocoder_module
     from geo.settings import load_settings
     from geo.store import open_store
-    from geo.view.live import LiveDataset
     from geo.view.filters import apply_view
+    from geo.view.live import LiveDataset
     from geo.view.state import decode_view, default_view, encode_view
     from geo.view.totals import totals
 
