@@ -2,7 +2,9 @@
 
 For each size, writes N SYNTHETIC incidents (see ``bench_map.synthetic_incidents``)
 to a CSV in a temporary folder (deleted afterwards), starts the app on it
-(``INCIDENT_MAP_DATA``, no tile server), and in Debian's Chromium:
+(``INCIDENT_MAP_DATA``, no tile server; with ``--store``, imports it into an embedded
+store first, ``python -m geo.ingest``, and runs the app on the store), and in Debian's
+Chromium:
 
 - opens the map once (cold: the server loads the data) and again in a new page
   (warm: the data is cached), timing until the incidents are drawn;
@@ -63,10 +65,13 @@ def _memory_mb(pid: int) -> dict[str, float]:
     return out
 
 
-def _start(csv: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
+def _start(csv: Path, tmp: Path, store: bool = False) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "INCIDENT_MAP_DATA": str(csv), "INCIDENT_MAP_TILES": "none",
            "INCIDENT_DB": str(tmp / "unused.gpkg")}
+    if store:  # the embedded store (a GeoPackage) the file was imported into
+        del env["INCIDENT_MAP_DATA"]
+        env.update(INCIDENT_DB=str(tmp / "store.gpkg"), INCIDENT_MAP_SEED="no")
     log = (tmp / "streamlit.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
@@ -102,7 +107,14 @@ def _heap_mb(cdp) -> float:
     return next(m["value"] for m in metrics if m["name"] == "JSHeapUsedSize") / 1e6
 
 
-def run(n: int, changes: int) -> dict[str, float]:
+def _ingest(csv: Path, tmp: Path) -> None:
+    """Import the file into an embedded store in ``tmp`` (python -m geo.ingest)."""
+    env = {**os.environ, "INCIDENT_DB": str(tmp / "store.gpkg"), "INCIDENT_MAP_SEED": "no"}
+    subprocess.run([sys.executable, "-m", "geo.ingest", "--no-geocode", str(csv)], cwd=ROOT,
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def run(n: int, changes: int, store: bool = False) -> dict[str, float]:
     """Measure one size; returns the figures."""
     from playwright.sync_api import sync_playwright
 
@@ -119,7 +131,9 @@ def run(n: int, changes: int) -> dict[str, float]:
         frame.loc[undated, "date_precision"] = "unknown"
         frame[list(INCIDENT_COLUMNS)].to_csv(csv, index=False)
         del frame
-        process, url = _start(csv, tmp)
+        if store:
+            _ingest(csv, tmp)
+        process, url = _start(csv, tmp, store)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
@@ -166,12 +180,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--changes", type=int, default=50)
+    parser.add_argument("--store", action="store_true",
+                        help="import the incidents into an embedded store (GeoPackage) and run "
+                        "the app on it, instead of showing the file (INCIDENT_MAP_DATA)")
     args = parser.parse_args()
-    print("SYNTHETIC incidents, all in view; Chromium; no tile server")
+    where = "embedded store" if args.store else "file"
+    print(f"SYNTHETIC incidents, all in view; {where}; Chromium; no tile server")
     print(f"{'N':>8} {'cold s':>7} {'warm s':>7} {'rerun 1st s':>11} {'rerun med s':>11} "
           f"{'heap MB start/max/end':>22} {'server MB now/peak':>19} {'load avg':>9}")
     for n in args.sizes:
-        f = run(n, args.changes)
+        f = run(n, args.changes, args.store)
         heap = f"{f['heap_start_mb']:.0f}/{f['heap_max_mb']:.0f}/{f['heap_end_mb']:.0f}"
         server = f"{f['server_rss_mb']:.0f}/{f['server_peak_mb']:.0f}"
         load = os.getloadavg()[0]
