@@ -110,3 +110,54 @@ def test_the_module_runs_as_a_command(env, tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: no column 'nom'")
     assert "Traceback" not in proc.stderr
+
+
+def test_why_a_name_failed_is_printed_even_without_candidates(env, capsys):
+    assert main(["Deir ez-Zor", "Deir ez-Zor airbase", "--country", "SY",
+                 "--admin1", "Raqqa"]) == 0
+    out = capsys.readouterr().out
+    first, second = out.split("'Deir ez-Zor airbase'")
+    assert "no candidates" in first
+    assert "note: 1 candidate(s) outside Raqqa set aside" in first
+    assert ": unresolved · airbase, facility" in second  # the kind the name says
+
+
+def test_a_default_country_says_places_abroad_were_left_out(env, capsys, monkeypatch):
+    # The fixture's places are all in Syria: with Iraq as the default country, Deir
+    # ez-Zor is "abroad".
+    monkeypatch.setenv("INCIDENT_MAP_COUNTRY", "IQ")
+    assert main(["Deir ez-Zor", "Nowhere-at-all"]) == 0
+    out = capsys.readouterr().out
+    deir, nowhere = out.split("'Nowhere-at-all'")
+    assert "places outside IQ (the default country" in deir
+    assert "1 candidate(s) in SY: allow them with --country SY or --abroad" in deir
+    assert "places outside" not in nowhere  # nothing abroad either: no such hint
+    assert main(["Deir ez-Zor", "--abroad"]) == 0
+    out = capsys.readouterr().out
+    assert "'Deir ez-Zor': resolved (geonames:170794)" in out and "places outside" not in out
+    assert main(["Deir ez-Zor", "--country", "SY"]) == 0
+    assert "resolved (geonames:170794)" in capsys.readouterr().out
+
+
+def test_csv_mode_gives_kind_evidence_provenance_and_notes(env, monkeypatch):
+    src = env / "in.csv"
+    src.write_text("name,admin1\nDeir ez-Zor,\nDeir ez-Zor,Raqqa\nDeir ez-Zor airbase,\n",
+                   "utf-8")
+    assert main(["--csv", str(src), "--name-column", "name", "--admin1-column", "admin1",
+                 "--country", "SY", "--out", str(env / "o.csv")]) == 0
+    out = pd.read_csv(env / "o.csv", dtype=str, keep_default_na=False)
+    assert out.at[0, "status"] == "resolved"
+    assert out.at[0, "evidence"].startswith("gazetteer|")
+    assert out.at[0, "provenance"] == "geonames:170794"
+    assert out.at[1, "notes"] == "1 candidate(s) outside Raqqa set aside"
+    assert out.at[2, "kind"] == "airbase"
+    # without a country, a default one leaves places abroad out: the note says so
+    monkeypatch.setenv("INCIDENT_MAP_COUNTRY", "IQ")
+    assert main(["--csv", str(src), "--name-column", "name", "--out", str(env / "o.csv")]) == 0
+    out = pd.read_csv(env / "o.csv", dtype=str, keep_default_na=False)
+    assert out.at[0, "status"] == "unresolved"
+    assert "places abroad were left out (--abroad" in out.at[0, "notes"]
+    assert main(["--csv", str(src), "--name-column", "name", "--abroad",
+                 "--out", str(env / "o.csv")]) == 0
+    out = pd.read_csv(env / "o.csv", dtype=str, keep_default_na=False)
+    assert out.at[0, "gazetteer_id"] == "geonames:170794" and out.at[0, "notes"] == ""

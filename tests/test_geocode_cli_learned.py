@@ -73,3 +73,43 @@ def test_without_a_store_the_gazetteer_answers_and_no_store_is_created(db, capsy
     _teach(open_store(db), "ucdp", "u", "35.37", "36.60")
     assert main(["Kafr Zeta", "--country", "SY", "--no-learned"]) == 0
     assert "unresolved" in capsys.readouterr().out
+
+
+def test_sources_are_listed_with_their_disagreements_and_switched_off_and_on(db, capsys):
+    store = open_store(db)
+    _teach(store, "ucdp", "u", "35.37", "36.60", n=3)
+    _teach(store, "acled", "a", "35.90", "36.90", n=1)
+    store.close()
+    assert main(["--sources"]) == 0
+    out = capsys.readouterr().out
+    lines = {line.split()[0]: line.split() for line in out.splitlines()
+             if line.startswith("  ") and line.split()[0] in ("ucdp", "acled")}
+    assert lines["ucdp"][1:5] == ["on", "1", "3", "1"]  # used, places, records, disputed
+    assert lines["acled"][1:5] == ["on", "1", "1", "1"]
+    assert "1 name(s) where sources disagree" in out
+    assert "Kafr Zeta village (SY): ucdp 3 record(s) at 35.37000, 36.60000" in out
+    assert "acled 1 record(s) at 35.90000, 36.90000" in out and "km apart" in out
+
+    assert main(["--disable-source", "acled"]) == 0
+    out = capsys.readouterr().out
+    assert "acled switched off" in out
+    sources = open_store(db).learned_sources().set_index("source")
+    assert not sources.at["acled", "enabled"]
+    assert sources.at["acled", "changed_by"].startswith("command line: ")
+    assert main(["Kafr Zeta", "--country", "SY"]) == 0  # the geocoder leaves it out
+    assert "resolved (learned:" in capsys.readouterr().out
+    assert main(["--enable-source", "acled"]) == 0
+    assert "acled switched on" in capsys.readouterr().out
+    assert open_store(db).learned_sources().set_index("source").at["acled", "enabled"]
+
+
+def test_switching_an_unknown_source_or_without_a_store_is_an_error(db, capsys):
+    assert main(["--disable-source", "acled"]) == 2
+    assert "no incident store" in capsys.readouterr().err
+    assert not db.exists()  # never created
+    _teach(open_store(db), "ucdp", "u", "35.37", "36.60")
+    assert main(["--disable-source", "acled"]) == 2
+    err = capsys.readouterr().err
+    assert "no learned source 'acled'" in err and "sources: ucdp" in err
+    assert main(["--sources", "Kafr Zeta"]) == 2
+    assert main(["--disable-source", "ucdp", "--enable-source", "ucdp"]) == 2
