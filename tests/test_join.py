@@ -255,3 +255,19 @@ def test_points_without_a_place_get_the_nearest_town_in_metres():
     assert 21_000 < out.at[1, "nearest_distance_m"] < 23_000
     assert out["admin1"].tolist() == ["Raqqa", "Daraa", ""]
     assert out["place"].tolist() == ["", "", "Named"]
+
+
+def test_a_point_placed_at_import_carries_the_precision_of_the_place_found():
+    # a town the analyst's data placed only "within 25 km" stays approximate, though
+    # the record says its own point was exact
+    rough = Place("t:souran", "Souran", (), 35.29, 36.75, "town", "SY", "Hama", 2, 0)
+    exact = Place("t:zita", "Kafr Zita", (), 35.37, 36.6, "town", "SY", "Hama", 1, 0)
+    frame = geocode_incidents(
+        incidents(row(id="a", place="Souran town", country="SY", geo_precision="1"),
+                  row(id="b", place="Kafr Zita", country="SY", geo_precision="1"),
+                  row(id="c", place="Kafr Zita", country="SY", geo_precision="3")),
+        Geocoder([rough, exact]))
+    assert frame["geocode_status"].tolist() == ["resolved"] * 3
+    assert frame["geo_precision"].tolist() == [2, 1, 3]
+    one = Geocoder([rough, exact]).geocode("Souran town", country="SY").best
+    assert one is not None and one.place.precision == 2

@@ -130,3 +130,36 @@ def test_generic_words_and_foreign_places_are_not_guessed():
     assert coder.geocode("Madaya").status == "unresolved"
     assert coder.geocode("Madaya", abroad=True).status == "resolved"
     assert coder.geocode("Madaya", country="MM").status == "resolved"
+
+
+HAMA_CITY = Place("t:hama", "Hamah", ("Hama",), 35.13, 36.75, "city", "SY", "Hama", 1, 500_000)
+
+
+@pytest.mark.parametrize("region", ["Eastern Hamah Governorate", "Hamah countryside",
+                                    "Hamah district", "near Hamah", "Hamah/Homs border"])
+def test_a_region_string_is_never_learned_under_the_bare_name_of_a_place(region):
+    # a point UCDP gives "within 25 km" for a region, 115 km out in the desert
+    learned = LearnedPlaces(pd.DataFrame({
+        "name": [region], "country": ["SY"], "admin1": ["Hamah Governorate"],
+        "latitude": [35.21], "longitude": [38.01], "precision": [2], "source": ["ucdp"],
+        "records": [5],
+    }))
+    rows = learned_gazetteer_rows(learned.learned_places())
+    assert rows["name"].tolist() == [region] and rows["aliases"].tolist() == [""]
+    taught = Geocoder([HAMA_CITY]).with_learned(learned)
+    for bare in ("Hama", "Hamah", "Hamah town"):
+        result = taught.geocode(bare, country="SY")
+        assert result.status == "resolved", bare
+        assert result.best.place.gazetteer_id == "t:hama", bare
+        assert len(result.candidates) == 1, bare
+
+
+def test_a_learned_place_keeps_the_precision_its_source_gave():
+    frame = _incidents([
+        {"place": "Souran town", "latitude": 35.29, "longitude": 36.75, "geo_precision": 2,
+         "location_uncertainty_km": 25},
+        {"place": "Kafr Zita town", "latitude": 35.37, "longitude": 36.6},
+    ])
+    rows = learned_gazetteer_rows(learn_from_incidents(frame, ["ucdp", "ucdp"]))
+    precision = dict(zip(rows["name"], rows["precision"], strict=True))
+    assert precision == {"Souran": 2, "Kafr Zita": 1}

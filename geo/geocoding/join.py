@@ -95,9 +95,14 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
         labels = out.index[placed]
         out.loc[labels, "latitude"] = found["latitude"].to_numpy()
         out.loc[labels, "longitude"] = found["longitude"].to_numpy()
-        no_precision = out.loc[labels, "geo_precision"].isna().to_numpy()
-        out.loc[labels[no_precision], "geo_precision"] = found["precision"].to_numpy()[
-            no_precision]
+        # the point placed carries the precision of the place found (a town learned
+        # only "within 25 km" is approximate), never finer than the record states; a
+        # point placed by the geocoder before takes the new answer's
+        stated = pd.to_numeric(out.loc[labels, "geo_precision"], errors="coerce")
+        stated = stated.where(~geocoded.to_numpy()[placed])
+        answer = found["precision"].to_numpy(dtype=np.int64)
+        out.loc[labels, "geo_precision"] = np.maximum(
+            stated.fillna(0).to_numpy(dtype=np.int64), answer)
         source = found["source"].to_numpy(dtype=object)
         out.loc[labels, "geocode_source"] = np.where(source != "", source,
                                                      found["gazetteer_id"].to_numpy(object))

@@ -61,6 +61,9 @@ SOURCE_COLUMNS: tuple[str, ...] = ("source", "enabled", "places", "records", "ch
 SAME_PLACE_KM = 3.0
 #: Decimals learned points are rounded to (about 1 m).
 DECIMALS = 5
+#: Suffix kinds that name an area beside or around a place (see :func:`is_region_string`).
+_REGION_KINDS = frozenset({"district", "outskirts", "area", "border", "countryside",
+                           "province", "governorate", "region"})
 
 
 class LearnedPlaceSource(Protocol):
@@ -230,7 +233,9 @@ def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
 
     Names are split as :func:`geo.geocoding.compound.parse_place` does: "Tadmur/Palmyra
     town" becomes the place "Tadmur" with the alias "Palmyra"; a facility keeps its kind
-    in its name ("Shair gas field"), so that it never answers for a village. Rows of the
+    in its name ("Shair gas field"), so that it never answers for a village; a region or
+    direction string ("Eastern Hamah Governorate", "Aleppo countryside", "X/Y border")
+    keeps only its whole spelling (:func:`is_region_string`). Rows of the
     same name within :data:`SAME_PLACE_KM` of each other are one place, with their
     records added up and their sources listed. Plain Python over the rows (a store's
     learned table is indexed again whenever it changes).
@@ -260,7 +265,8 @@ def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
         place = parsed[name]
         if place.generic:
             continue
-        key = name_key(place.canonical) or name.lower()
+        whole = is_region_string(place)
+        key = (name_key(name) if whole else name_key(place.canonical)) or name.lower()
         groups.setdefault((key, country), []).append(
             _Member(int(records), float(lat), float(lon), name, admin1, int(precision), source))
     for (key, country), members in groups.items():
@@ -268,6 +274,18 @@ def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
         for cluster in _clusters(members):
             out.append(_learned_row(cluster, parsed, key, country))
     return pd.DataFrame(out)
+
+
+def is_region_string(place: ParsedPlace) -> bool:
+    """Whether a place string names an area around or beside a place rather than the
+    place itself ("Eastern Hamah Governorate", "Aleppo countryside", "Manbij district",
+    "near Raqqa", "Turkey/Syria border").
+
+    Such a string is learned under its whole spelling only: the point a source gives
+    for "Eastern Hamah Governorate" must never answer for the town "Hamah".
+    """
+    return bool(place.feature_class == "region" or place.kind in _REGION_KINDS
+                or place.direction or place.relation)
 
 
 @dataclass(frozen=True)
@@ -316,7 +334,12 @@ def _learned_row(members: list[_Member], parsed: dict[str, ParsedPlace], key: st
         p = parsed[m.name]
         kind = kind or p.kind
         precision = max(precision, p.precision)
-        names = [p.canonical] if p.facility or p.feature_class == "terrain" else list(p.names)
+        if is_region_string(p):
+            names = []  # only the whole string: never the bare name of the place it is in
+        elif p.facility or p.feature_class == "terrain":
+            names = [p.canonical]
+        else:
+            names = list(p.names)
         for s in [*names, m.name]:
             if s and s not in spellings:
                 spellings.append(s)
