@@ -35,7 +35,14 @@ import pyarrow as pa
 
 from geo.geocoding.compound import ParsedPlace, plain_mask
 from geo.geocoding.names import name_keys_many
-from geo.geocoding.ranking import Ranking, outside, rank
+from geo.geocoding.ranking import (
+    BIG_SIZES,
+    Ranking,
+    outside,
+    rank,
+    size_class,
+    unsure_spelling,
+)
 
 if TYPE_CHECKING:
     from geo.geocoding.geocoder import Geocoder, GeocodeResult
@@ -315,6 +322,11 @@ def _answer(coder: Geocoder, keys: list[tuple[str, str, str, str]]) -> tuple[
                 single[k] = False
             elif checked:
                 admin[k] = "agrees"
+    for k in np.flatnonzero(single & ~is_exact & (admin == "unchecked")).tolist():
+        r = int(rows[k])
+        big = coder._gaz.records[r] == 0 and size_class(coder._gaz, r) in BIG_SIZES
+        if not big and unsure_spelling(names[k], "normalised", "unchecked", False):
+            single[k] = False  # answered (capped, with its note) as geocode() does
     rows[~single] = -1
     evidence, probability = _evidence(coder, rows, is_exact, admin)
     status = np.where(probability >= RESOLVE_SCORE, "resolved", "unresolved").astype(object)

@@ -10,7 +10,12 @@ geocoded in the later ones (``bench/bench_geocoder.py --calibrate`` measures it 
 writes the table; see the reliability table in the README).
 
 A class is written ``source|detail|...``; a class the table lacks falls back to its
-longest known prefix, then to :data:`DEFAULT_PROBABILITY`.
+longest known prefix, then to :data:`DEFAULT_PROBABILITY`; an ``...|unchecked`` class
+(no admin area given or found) the table lacks is capped at :data:`UNCHECKED_CAP` when it
+falls back to a measured prefix, since that prefix pools answers checked against the
+governorate. The development set measures
+answers with and without the governorate given (``bench/bench_geocoder.py
+--calibrate``).
 """
 
 from __future__ import annotations
@@ -52,6 +57,10 @@ DEFAULT_PROBABILITY: dict[str, float] = {
     "ambiguous": 0.4,
 }
 _FALLBACK = 0.5
+#: Highest probability of an answer whose admin area was not checked (``...|unchecked``)
+#: when the table has not measured its class: a prefix pools answers measured with the
+#: governorate given and says nothing of those without it.
+UNCHECKED_CAP = 0.8
 _NORMALISED_FACTOR = 0.98  # a normalised match of a class the table lacks
 #: A class needs this many development answers before its measured rate replaces the default.
 MIN_SAMPLES = 25
@@ -68,6 +77,7 @@ class Calibration:
 
     def __init__(self, table: Mapping[str, float] | None = None) -> None:
         self.table = {**DEFAULT_PROBABILITY, **dict(table or {})}
+        self._measured = frozenset(table or {})
         self._cache: dict[str, float] = {}
 
     @classmethod
@@ -91,9 +101,12 @@ class Calibration:
             self._cache[evidence] = value
             return value
         for n in range(len(parts), 0, -1):
-            found = self.table.get("|".join(parts[:n]))
+            prefix = "|".join(parts[:n])
+            found = self.table.get(prefix)
             if found is not None:
                 value = found
+                if n < len(parts) and "unchecked" in parts and prefix in self._measured:
+                    value = min(value, UNCHECKED_CAP)
                 break
         self._cache[evidence] = value
         return value

@@ -29,6 +29,7 @@ import numpy as np
 
 from geo.geocoding.areas import area_key
 from geo.geocoding.compound import ParsedPlace
+from geo.geocoding.names import name_key
 
 if TYPE_CHECKING:
     from geo.geocoding.gazetteer import Gazetteer
@@ -44,11 +45,21 @@ DOMINANCE = 5.0
 MAJORITY = 3.0
 #: A place learned at approximate precision this close to one learned exactly agrees with it.
 APPROX_KM = 25.0
+#: Places of one name farther apart than this are homonyms: without a governorate,
+#: district or nearby place that separates them, the name is ambiguous.
+HOMONYM_KM = 25.0
+#: A name whose normalised key has at most this many letters is short: a match only
+#: after folding its vowels ("Hadar" ~ "Al Hadir") needs context to be trusted.
+SHORT_NAME = 6
+#: Score of a short normalised match without context (below the resolve score: review).
+UNSURE_SCORE = 0.5
 _SHARPNESS = 15.0
 _LOCAL_POPULATION = 20_000
 _CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
 _PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
 _CITY_CODES = ("PPLC", "PPLA", "PPLA2")
+#: Size classes (:func:`size_class`) a short normalised spelling may still resolve to.
+BIG_SIZES = ("city", "area", "curated")
 _MAX_CANDIDATES = 8
 _SAME_PLACE_DEG = SAME_PLACE_KM / 100.0
 _EARTH_KM = 6371.0088
@@ -223,8 +234,27 @@ def rank(coder: Geocoder, name: str, parsed: ParsedPlace, cc: str,
     if chosen is None:
         return Ranking(name, parsed, notes, admin, kept,
                        ambiguous=calibration.probability("ambiguous"))
-    return Ranking(name, parsed, notes, admin, kept, chosen, evidence,
-                   calibration.probability(evidence))
+    probability = calibration.probability(evidence)
+    big = chosen.gazetteer >= 0 and size_class(coder._gaz, chosen.gazetteer) in BIG_SIZES
+    if not big and unsure_spelling(name, chosen.match, admin, bool(anchors)):
+        probability = min(probability, UNSURE_SCORE)
+        notes.append(SHORT_NOTE)
+    return Ranking(name, parsed, notes, admin, kept, chosen, evidence, probability)
+
+
+#: Why a short name matched only in its normalised spelling is left to review.
+SHORT_NOTE = ("a short name matched only after folding its spelling, with no governorate, "
+              "district or nearby place to check it: to review")
+
+
+def unsure_spelling(name: str, match: str, admin: str, anchored: bool) -> bool:
+    """Whether an answer is a normalised (not exact) match of a short name that nothing
+    given checks: such a match ("Hadar" ~ "Al Hadir") is as likely another town.
+
+    The caller exempts cities, admin areas and the project's curated places ("al-Raqqa"
+    is Ar Raqqah): only towns and villages are left to review this way."""
+    return (match == "normalised" and admin == "unchecked" and not anchored
+            and len(name_key(name).replace(" ", "")) <= SHORT_NAME)
 
 
 def area_answer(coder: Geocoder, name: str, parsed: ParsedPlace,
@@ -361,6 +391,27 @@ def _choose(coder: Geocoder, clusters: list[_Cluster], admin: str,
     if len(clusters) == 1:
         return clusters[0], clusters[0].evidence(coder, admin), []
     notes: list[str] = []
+    if admin == "unchecked":
+        homonyms = _homonyms(coder, clusters)
+        if homonyms:
+            near = _near_anchors(coder, homonyms, anchors)
+            if len(near) == 1:
+                return near[0], f"gazetteer|context|{admin}", notes
+            top = max(homonyms, key=lambda c: c.plaus)
+            dominant = (not top.records
+                        and size_class(coder._gaz, top.gazetteer) in ("city", "area", "curated")
+                        and all(top.plaus >= DOMINANCE * c.plaus
+                                for c in homonyms if c is not top))
+            if dominant:
+                return top, f"gazetteer|dominant|{admin}", notes
+            learned = sorted((c for c in homonyms if c.records), key=lambda c: c.records,
+                             reverse=True)
+            if len(learned) > 1:
+                notes.append(_disagreement(coder, learned))
+            notes.append(f"{len(homonyms)} places of this name more than {HOMONYM_KM:.0f} km "
+                         "apart and no governorate, district or nearby place to tell them "
+                         "apart")
+            return None, "", notes
     learned = sorted((c for c in clusters if c.records), key=lambda c: c.records, reverse=True)
     exact = [c for c in learned if not c.approximate(coder)]
     if exact and len(learned) > len(exact):
@@ -395,6 +446,26 @@ def _choose(coder: Geocoder, clusters: list[_Cluster], admin: str,
             and top.plaus >= DOMINANCE * ranked[1].plaus):
         return top, f"gazetteer|dominant|{admin}", notes
     return None, "", notes
+
+
+def _homonyms(coder: Geocoder, clusters: list[_Cluster]) -> list[_Cluster]:
+    """Places matched by the name itself (exact or normalised key), learned or from the
+    gazetteer, when two of them lie more than :data:`HOMONYM_KM` apart; else []."""
+    strong = [c for c in clusters if c.quality >= 0.95]
+    lat, lon = coder._lat, coder._lon
+    for i, a in enumerate(strong):
+        for b in strong[i + 1:]:
+            if _km(lat[a.head], lon[a.head], lat[b.head], lon[b.head]) > HOMONYM_KM:
+                return strong
+    return []
+
+
+def _near_anchors(coder: Geocoder, clusters: list[_Cluster],
+                  anchors: list[tuple[float, float]]) -> list[_Cluster]:
+    """The clusters within :data:`CONTEXT_KM` of a place the record also names."""
+    lat, lon = coder._lat, coder._lon
+    return [c for c in clusters if any(_km(lat[c.head], lon[c.head], a, b) <= CONTEXT_KM
+                                       for a, b in anchors)]
 
 
 def _disagreement(coder: Geocoder, learned: list[_Cluster]) -> str:
