@@ -24,7 +24,7 @@ from geo.render.details import escape_markdown
 from geo.render.layers import base_map
 from geo.render.review_maps import candidate_layer, candidate_view
 from geo.vocab import PRECISION_LABELS
-from pages.shared import auth, common, router
+from pages.shared import auth, common, learned_sources, router
 
 
 def _clicked_point(returned: object) -> tuple[float, float] | None:
@@ -227,3 +227,5 @@ for override in active:
     ):
         _write(lambda o=override: store.undo_correction(o.override_id, who=auth.current()),
                f"{override.name}: correction undone")
+
+learned_sources.section()
