@@ -26,6 +26,10 @@ from geo.render.review_maps import candidate_layer, candidate_view
 from geo.vocab import PRECISION_LABELS
 from pages.shared import auth, common, learned_sources, router
 
+#: Candidate columns shown under the review map, the deciding ones first.
+CANDIDATE_SHOWN = ("rank", "name", "admin1", "score", "precision", "kind", "source", "match",
+                   "evidence", "latitude", "longitude")
+
 
 def _clicked_point(returned: object) -> tuple[float, float] | None:
     """The last point clicked on the review map (rounded), if any."""
@@ -95,14 +99,22 @@ if queue.empty:
     st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
 else:
     groups = review_groups(queue)
-    st.caption(f"{len(groups)} name{'s' if len(groups) != 1 else ''} used by "
-               f"{int(groups['incidents'].sum())} incidents wait for review.")
+    waiting = review_groups(queue[queue["status"] != "resolved"])  # resolved ones don't wait
+    n_names, n_waiting = len(waiting), int(waiting["incidents"].sum()) if len(waiting) else 0
+    st.caption(f"{n_names:,} name{'s' if n_names != 1 else ''} used by {n_waiting:,} "
+               f"incident{'s' if n_waiting != 1 else ''} wait{'s' if n_names == 1 else ''} "
+               "for review" + (f"; {len(groups) - n_names:,} resolved name"
+                               f"{'s' if len(groups) - n_names != 1 else ''} also listed."
+                               if include_resolved else "."))
 
     def _group_label(name: str) -> str:
         row = groups.set_index("name").loc[name]
         where = row["areas"] or "no governorate"
         n = int(row["incidents"])
-        return (f"{name} ({where}) · {row['statuses']} · {n} incident{'s' if n != 1 else ''}"
+        statuses = str(row["statuses"])
+        if "," not in statuses:  # one status: its count is the incidents' count
+            statuses = statuses.rsplit(" ", 1)[0]
+        return (f"{name} ({where}) · {statuses} · {n} incident{'s' if n != 1 else ''}"
                 + (f" in {row['contexts']} contexts" if row["contexts"] > 1 else ""))
 
     # Options are names, so a choice survives a change of the queue.
@@ -144,7 +156,9 @@ else:
             height=420,
             use_container_width=True,
         )
-        st.caption("Click the map to place a pin where the incidents happened.")
+        st.caption(":orange[●] learned from your datasets · :blue[●] gazetteer · "
+                   ":red[●] your pin. Click the map to place a pin where the incidents "
+                   "happened.")
     with right:
         st.markdown(
             f"**{escape_markdown(entry['name'])}** is used by {entry['incidents']} "
@@ -166,9 +180,7 @@ else:
         elif candidates.empty:
             st.info("The gazetteer has no candidate for this name: place a pin.")
         else:
-            shown = ["rank", "name", "source", "score", "precision", "admin1", "kind", "match",
-                     "evidence", "latitude", "longitude"]
-            st.dataframe(candidates[shown], hide_index=True, width="stretch")
+            st.caption("The candidates are listed under the map.")
             chosen = st.selectbox(
                 "Candidate", candidates.index,
                 format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
@@ -183,6 +195,21 @@ else:
                 ), f"{entry['name']} corrected")
         if may_correct:
             _pin_form(store, entry["name"], country, admin1, pin, pin_key)
+
+    if not candidates.empty:
+        st.dataframe(
+            candidates[list(CANDIDATE_SHOWN)], hide_index=True, width="stretch",
+            column_config={
+                "rank": st.column_config.NumberColumn("#", width=40),
+                "name": st.column_config.TextColumn(width="medium"),
+                "admin1": st.column_config.TextColumn("governorate", width="medium"),
+                "score": st.column_config.NumberColumn(format="%.2f", width=60),
+                "source": st.column_config.TextColumn(width="large"),
+                "evidence": st.column_config.TextColumn(width="medium"),
+                "latitude": st.column_config.NumberColumn("lat", format="%.4f", width=80),
+                "longitude": st.column_config.NumberColumn("lon", format="%.4f", width=80),
+            },
+        )
 
     st.subheader("Accept many names at once")
     st.caption(

@@ -108,6 +108,17 @@ def test_a_resolved_name_can_be_corrected_too(setup):
     assert override.name == "Raqqah"
 
 
+def test_the_count_is_of_waiting_names_and_a_label_says_each_count_once(setup):
+    at = _review()
+    assert any(c.value == "1 name used by 2 incidents waits for review." for c in at.caption)
+    assert at.selectbox(key="name").options[0] == (
+        "Qaryat Xyzzyqwv (no governorate) · unresolved · 2 incidents")
+    at.toggle(key="include-resolved").set_value(True).run()
+    assert len(at.selectbox(key="name").options) == 2
+    assert any(c.value == "1 name used by 2 incidents waits for review; 1 resolved name "
+               "also listed." for c in at.caption)
+
+
 def test_a_map_click_pins_only_the_name_shown_when_it_was_made(setup, tmp_path):
     data = tmp_path / "incidents.csv"
     data.write_text(
