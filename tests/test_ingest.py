@@ -23,6 +23,7 @@ from geo.io.mappings import MappingMemory
 from geo.store import open_store
 from tests.helpers.identities import analyst
 from tests.helpers.store_data import ROOT
+from tests.helpers.workbooks import workbook
 
 HEADER = ["id", "date_start", "date_end", "place", "country", "latitude", "longitude",
           "event_type", "claim_status", "killed_min", "killed_max", "description"]
@@ -321,3 +322,14 @@ def test_the_real_ucdp_slice_is_accounted_for_and_keeps_inconsistent_rows(tmp_pa
     assert len(flagged) >= 1
     assert (flagged["killed_max"] < flagged["killed_min"]).all()
     assert report.warnings == []  # geom_wkt agrees with latitude/longitude everywhere
+
+
+def test_an_excel_sheet_balances_only_with_exactly_its_counted_rows(tmp_path, memory):
+    rows = (["id", "event_type", "claim_status"], ["a", "airstrike", "alleged"],
+            ["b", "shelling", "reported"])
+    report = _prepare(workbook(*rows), memory, name="team.xlsx")
+    assert report.balanced and report.table.file_records == 2
+    assert "2 rows with values after the header in sheet 'Sheet'" in report.accounting()[0]
+    report.table.file_records = 3  # a record the parse would have missed
+    assert not report.balanced
+    assert "DOES NOT BALANCE: 2 rows + 0 blank != 3 records" in report.accounting()

@@ -1,15 +1,24 @@
-"""Refusing archive bombs before a parser opens them (an XLSX file is a zip archive).
+"""The zip archive of an XLSX workbook: archive bombs refused before a parser opens it,
+and a sheet's rows counted from its XML, independently of the parser.
 
 A 446 KB workbook can unpack to gigabytes of XML; openpyxl would then spend minutes of
 CPU and hundreds of MB on it. The zip directory says how large each member unpacks (and
 Python's zip reader never yields more than that), so it is checked first: the total
 unpacked size, each member's compression ratio and the number of members.
+
+openpyxl's read-only mode trusts the ``<dimension>`` a sheet declares; a sheet that
+under-declares it would lose rows silently. :func:`count_sheet_rows` counts the rows with
+values by streaming the sheet's XML, so that the reader can prove it read every one.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
+from dataclasses import dataclass, field
+from typing import IO
+from xml.etree import ElementTree
 
 from geo.io.table import FormatError
 
@@ -61,3 +70,130 @@ def check_archive(data: bytes, label: str, *, max_unpacked_mb: int, max_ratio: i
                 f"{max_ratio} to 1, INCIDENT_MAP_XLSX_MAX_RATIO), as archive bombs are; it was "
                 "not opened"
             )
+
+
+# -- an independent count of a sheet's rows ----------------------------------------------
+
+_REL_OFFICE = "/officeDocument"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The zip member holding the sheet called ``title``, from the workbook's own parts."""
+    def rels(part: str) -> dict[str, str]:
+        folder, name = posixpath.split(part)
+        where = posixpath.join(folder, "_rels", name + ".rels")
+        if where not in archive.namelist():
+            return {}
+        root = ElementTree.fromstring(archive.read(where))
+        out = {}
+        for rel in root:
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, target))
+            out[rel.get("Id", "")] = path
+            out["type:" + rel.get("Type", "")] = path
+        return out
+
+    package = rels("")
+    book = next((p for k, p in package.items() if k.endswith(_REL_OFFICE)), "xl/workbook.xml")
+    if book not in archive.namelist():
+        return None
+    targets = rels(book)
+    for element in ElementTree.fromstring(archive.read(book)).iter():
+        if _local(element.tag) == "sheet" and element.get("name") == title:
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+            return targets.get(rid)
+    return None
+
+
+@dataclass
+class SheetCount:
+    """Rows and value cells of a sheet as its XML holds them, after its header row.
+
+    Attributes
+    ----------
+    part : str
+        The zip member read.
+    rows : list of tuple of int
+        ``(sheet row, value cells)`` of every ``<row>`` after the header that has at least
+        one value cell (a ``<c>`` with a non-empty ``<v>``, an inline string ``<is>`` or a
+        formula ``<f>``), in the order of the file.
+    """
+
+    part: str
+    rows: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def cells(self) -> int:
+        """Value cells in those rows."""
+        return sum(n for _, n in self.rows)
+
+
+def count_sheet_rows(data: bytes, title: str, header_row: int) -> SheetCount:
+    """Count a sheet's rows with values straight from its XML, independently of openpyxl.
+
+    The XML is streamed (every row is dropped once counted), so memory stays small
+    whatever the sheet's size; the archive was checked by :func:`check_archive` first.
+    A ``<row>`` without an ``r`` attribute is the one after the previous row. Rows are
+    counted from the first ``<row>`` numbered ``header_row`` on (that row excluded);
+    what the sheet's ``<dimension>`` declares plays no part.
+
+    Parameters
+    ----------
+    data : bytes
+        The workbook.
+    title : str
+        The sheet's name.
+    header_row : int
+        Sheet row of the header (1-based).
+
+    Returns
+    -------
+    SheetCount
+
+    Raises
+    ------
+    FormatError
+        When the sheet cannot be found or its XML is malformed.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            part = _sheet_part(archive, title)
+            if part is None or part not in archive.namelist():
+                raise FormatError(f"sheet {title!r}: its XML part cannot be found in the workbook")
+            out = SheetCount(part)
+            with archive.open(part) as handle:
+                _stream_rows(handle, header_row, out.rows)
+    except (zipfile.BadZipFile, OSError, ElementTree.ParseError, ValueError) as exc:
+        raise FormatError(f"sheet {title!r}: its XML cannot be read ({exc})") from None
+    return out
+
+
+def _stream_rows(handle: IO[bytes], header_row: int, rows: list[tuple[int, int]]) -> None:
+    number = 0
+    seen_header = False
+    cells = 0
+    sheet_data = None
+    for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+        name = _local(element.tag)
+        if event == "start":
+            if name == "sheetData":
+                sheet_data = element
+            continue
+        if name == "c" and any(
+            _local(child.tag) in ("is", "f") or (_local(child.tag) == "v" and child.text)
+            for child in element
+        ):
+            cells += 1
+        elif name == "row" and sheet_data is not None:
+            r = element.get("r")
+            number = int(float(r)) if r else number + 1
+            if seen_header and cells:
+                rows.append((number, cells))
+            seen_header = seen_header or number == header_row
+            cells = 0
+            sheet_data.clear()  # rows are counted: keep no tree

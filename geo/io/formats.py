@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.io.archive import check_archive
+from geo.io.archive import SheetCount, check_archive, count_sheet_rows
 from geo.io.cells import neutralise_row, restore
 from geo.io.delimited import detect_encoding, read_csv, sniff_delimiter
 from geo.io.spatial import add_wkt_geometry, read_geojson, read_gpkg
@@ -132,25 +132,26 @@ def _read_excel(data: bytes, label: str, layer: str | None) -> RawTable:
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise FormatError(f"{label} is not a readable Excel workbook ({exc})") from None
     formulas = None
+    title = layer or ""
     try:
         if layer is not None and layer not in book.sheetnames:
             raise FormatError(f"{label} has no sheet {layer!r} (sheets: {book.sheetnames})")
         sheet = book[layer] if layer is not None else book.worksheets[0]
-        first = sheet.min_row or 1
-        declared = (sheet.max_row or 0) - first + 1 if sheet.max_row else -1
-        raw = [list(row) for row in sheet.iter_rows(values_only=True)]
+        title = sheet.title
+        raw = _sheet_values(sheet)
         if _has_formulas(data):
             formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            fsheet = formulas[sheet.title]
-            cells = [list(row) for row in fsheet.iter_rows(values_only=True)]
+            cells = _sheet_values(formulas[title])
         else:
             cells = []
+    except FormatError:
+        raise
+    except Exception as exc:  # a malformed cell or row stops openpyxl with any kind
+        raise FormatError(f"{label}: sheet {title!r} cannot be read ({exc})") from None
     finally:
         book.close()
         if formulas is not None:
             formulas.close()
-    if declared >= 0 and declared > len(raw):
-        raise FormatError(f"{label}: the sheet declares {declared} rows but {len(raw)} were read")
     rows = [[cell_text(v) for v in row] for row in raw]
     header_at = next((i for i, r in enumerate(rows) if any(r)), None)
     if header_at is None:
@@ -165,13 +166,22 @@ def _read_excel(data: bytes, label: str, layer: str | None) -> RawTable:
     starts: list[int] = []
     errors: list[RowError] = []
     blank = 0
+    read: list[tuple[int, int]] = []  # (sheet row, value cells) of rows with values
     for i in range(header_at + 1, len(rows)):
         row = rows[i]
-        if not any(row):
-            blank += 1
+        formula_row = cells[i] if i < len(cells) else []
+        filled = sum(1 for k, v in enumerate(raw[i]) if v is not None or (
+            k < len(formula_row) and formula_row[k] is not None))
+        filled += sum(1 for v in formula_row[len(raw[i]):] if v is not None)
+        if not filled:  # no cell with a value: a row of formatting, or none at all
+            continue
+        read.append((i + 1, filled))
+        if not any(row) and not any(isinstance(v, str) and v.startswith("=")
+                                    for v in formula_row):
+            blank += 1  # cells with empty text
             continue
         number = len(values) + 1
-        problems = _cell_problems(row, cells[i] if i < len(cells) else [], header)
+        problems = _cell_problems(row, formula_row, header)
         big = oversized(row, header)
         if big is not None:
             problems.append((big[0], f"{big[1]} KiB, over the 128 KiB a cell may hold"))
@@ -179,21 +189,49 @@ def _read_excel(data: bytes, label: str, layer: str | None) -> RawTable:
             problems.append(("", f"values beyond the header's {width} columns"))
         errors.extend(RowError(label, number, f, m) for f, m in problems)
         values.append([restore(v) for v in (row + [""] * width)[:width]])
-        formula_row = cells[i] if i < len(cells) else []
         originals.append([  # what the analyst typed: a formula without a value stays one
             str(formula_row[k]) if not v and k < len(formula_row)
             and isinstance(formula_row[k], str) and str(formula_row[k]).startswith("=") else v
             for k, v in enumerate(row)
         ])
-        starts.append(first + i)
+        starts.append(i + 1)
+    counted = count_sheet_rows(data, title, header_at + 1)
+    _check_count(label, title, counted, read)
     frame = pd.DataFrame(values, columns=header, dtype=object)
-    data_rows = len(rows) - header_at - 1
+    records = len(counted.rows)
     table = RawTable(frame, label, "xlsx", originals=originals, header=list(header),
-                     lines=starts, file_records=data_rows, blank=blank,
-                     count_note=f"{data_rows} sheet rows after the header"
-                     + (f" ({blank} blank)" if blank else ""))
+                     lines=starts, file_records=records, blank=blank,
+                     count_note=f"{records} rows with values after the header in sheet "
+                     f"{title!r}, counted in its XML"
+                     + (f" ({blank} with empty text only)" if blank else ""))
     table.row_errors = errors
     return table
+
+
+def _sheet_values(sheet: object) -> list[list[object]]:
+    """Every row of a read-only sheet, whatever ``<dimension>`` it declares."""
+    sheet.reset_dimensions()  # type: ignore[attr-defined]  # the declared size may be short
+    return [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+
+
+def _check_count(label: str, title: str, counted: SheetCount,
+                 read: list[tuple[int, int]]) -> None:
+    """Refuse a sheet whose parse disagrees with the rows and cells its XML holds."""
+    if counted.rows == read:
+        return
+    first = next((f"sheet row {a[0]}" if a[0] == b[0] else f"sheet row {min(a[0], b[0])}"
+                  for a, b in zip(counted.rows, read, strict=False) if a != b), None)
+    if first is None:
+        longer = counted.rows if len(counted.rows) > len(read) else read
+        first = f"sheet row {longer[min(len(counted.rows), len(read))][0]}"
+    cells = sum(n for _, n in read)
+    raise FormatError(
+        f"{label}: sheet {title!r} holds {len(counted.rows)} rows with values after the "
+        f"header ({counted.cells} cells) in its XML, but {len(read)} rows ({cells} cells) "
+        f"were read; they first differ at {first}. The workbook is malformed (rows or "
+        "cells out of order, repeated or of an unknown kind): open and save it in a "
+        "spreadsheet program, or save it as CSV"
+    )
 
 
 def _has_formulas(data: bytes) -> bool:
