@@ -31,6 +31,7 @@ from geo.view.dataset import Dataset, load_dataset
 from geo.view.filters import FilterContext, FilterResult, apply_view
 from geo.view.live import LiveDataset
 from geo.view.state import ViewState
+from pages.shared import router
 
 _TRIMMED: set[str] = set()
 
@@ -193,7 +194,8 @@ def store() -> IncidentStore | None:
                  icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop ends the run
-    if opened.created and not s.seed_new_store and opened.count() == 0:
+    if (opened.created and not s.seed_new_store and opened.count() == 0
+            and router.first_in_run("new-empty-store")):
         st.info(escape_markdown(f"A new, empty incident store was created at {opened.location}"
                                 " (INCIDENT_DB). If you meant an existing store, check the name."),
                 icon=":material/info:")

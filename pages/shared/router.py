@@ -11,6 +11,7 @@ from pages.shared import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 _VIA_ROUTER = "_via_router"
+_SHOWN_THIS_RUN = "_notices_this_run"
 
 
 def app_pages(who: Identity | None = None) -> list[st.Page]:
@@ -49,7 +50,21 @@ def ensure_router() -> None:
     goes through ``app.py``.
     """
     ss = st.session_state
+    ss[_SHOWN_THIS_RUN] = set()  # every page calls this first: a new page run starts
     if not ss.get(_VIA_ROUTER) and not ss.get("_router_rerun"):
         ss["_router_rerun"] = True  # once: a page run on its own (a test) then just runs
         st.navigation(app_pages(), position="hidden")
         st.rerun()
+
+
+def first_in_run(notice: str) -> bool:
+    """Whether ``notice`` is asked for the first time in this page run (then it counts as
+    shown): a message that helpers called several times per run would repeat is shown once.
+
+    Every page calls :func:`ensure_router` first, which starts the run's record.
+    """
+    shown = st.session_state.setdefault(_SHOWN_THIS_RUN, set())
+    if notice in shown:
+        return False
+    shown.add(notice)
+    return True
