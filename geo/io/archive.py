@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import IO
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from geo.io.table import FormatError
 
@@ -136,7 +137,7 @@ class SheetCount:
 def count_sheet_rows(data: bytes, title: str, header_row: int) -> SheetCount:
     """Count a sheet's rows with values straight from its XML, independently of openpyxl.
 
-    The XML is streamed (every row is dropped once counted), so memory stays small
+    The XML is streamed through expat (no tree is built), so memory stays small
     whatever the sheet's size; the archive was checked by :func:`check_archive` first.
     A ``<row>`` without an ``r`` attribute is the one after the previous row. Rows are
     counted from the first ``<row>`` numbered ``header_row`` on (that row excluded);
@@ -168,32 +169,59 @@ def count_sheet_rows(data: bytes, title: str, header_row: int) -> SheetCount:
             out = SheetCount(part)
             with archive.open(part) as handle:
                 _stream_rows(handle, header_row, out.rows)
-    except (zipfile.BadZipFile, OSError, ElementTree.ParseError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ElementTree.ParseError, expat.ExpatError,
+            ValueError) as exc:
         raise FormatError(f"sheet {title!r}: its XML cannot be read ({exc})") from None
     return out
 
 
+class _RowCounter:
+    """Expat handlers counting a sheet's value cells per ``<row>`` (no tree is built)."""
+
+    def __init__(self, header_row: int, rows: list[tuple[int, int]]) -> None:
+        self.header_row, self.rows = header_row, rows
+        self.in_data = self.in_value = self.has_value = self.seen_header = False
+        self.number = self.cells = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "sheetData":
+            self.in_data = True
+        elif not self.in_data:
+            return
+        elif local == "row":
+            r = attrs.get("r")
+            self.number = int(float(r)) if r else self.number + 1
+            self.cells = 0
+        elif local == "c":
+            self.has_value = False
+        elif local in ("is", "f"):
+            self.has_value = True
+        elif local == "v":
+            self.in_value = True
+
+    def text(self, data: str) -> None:
+        if self.in_value and data:
+            self.has_value = True
+
+    def end(self, name: str) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "v":
+            self.in_value = False
+        elif local == "c" and self.in_data:
+            self.cells += self.has_value
+        elif local == "row" and self.in_data:
+            if self.seen_header and self.cells:
+                self.rows.append((self.number, self.cells))
+            self.seen_header = self.seen_header or self.number == self.header_row
+        elif local == "sheetData":
+            self.in_data = False
+
+
 def _stream_rows(handle: IO[bytes], header_row: int, rows: list[tuple[int, int]]) -> None:
-    number = 0
-    seen_header = False
-    cells = 0
-    sheet_data = None
-    for event, element in ElementTree.iterparse(handle, events=("start", "end")):
-        name = _local(element.tag)
-        if event == "start":
-            if name == "sheetData":
-                sheet_data = element
-            continue
-        if name == "c" and any(
-            _local(child.tag) in ("is", "f") or (_local(child.tag) == "v" and child.text)
-            for child in element
-        ):
-            cells += 1
-        elif name == "row" and sheet_data is not None:
-            r = element.get("r")
-            number = int(float(r)) if r else number + 1
-            if seen_header and cells:
-                rows.append((number, cells))
-            seen_header = seen_header or number == header_row
-            cells = 0
-            sheet_data.clear()  # rows are counted: keep no tree
+    counter = _RowCounter(header_row, rows)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = counter.start
+    parser.EndElementHandler = counter.end
+    parser.CharacterDataHandler = counter.text
+    parser.ParseFile(handle)
