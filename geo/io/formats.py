@@ -219,16 +219,16 @@ def _check_count(label: str, title: str, counted: SheetCount,
     """Refuse a sheet whose parse disagrees with the rows and cells its XML holds."""
     if counted.rows == read:
         return
-    first = next((f"sheet row {a[0]}" if a[0] == b[0] else f"sheet row {min(a[0], b[0])}"
-                  for a, b in zip(counted.rows, read, strict=False) if a != b), None)
-    if first is None:
+    first = next((min(a[0], b[0]) for a, b in zip(counted.rows, read, strict=False) if a != b),
+                 None)
+    if first is None:  # one list goes on where the other ends
         longer = counted.rows if len(counted.rows) > len(read) else read
-        first = f"sheet row {longer[min(len(counted.rows), len(read))][0]}"
+        first = longer[min(len(counted.rows), len(read))][0]
     cells = sum(n for _, n in read)
     raise FormatError(
         f"{label}: sheet {title!r} holds {len(counted.rows)} rows with values after the "
         f"header ({counted.cells} cells) in its XML, but {len(read)} rows ({cells} cells) "
-        f"were read; they first differ at {first}. The workbook is malformed (rows or "
+        f"were read; they first differ at sheet row {first}. The workbook is malformed (rows or "
         "cells out of order, repeated or of an unknown kind): open and save it in a "
         "spreadsheet program, or save it as CSV"
     )
