@@ -84,8 +84,9 @@ def test_a_sheet_that_under_declares_its_rows_is_read_whole_and_balances(tmp_pat
 def test_cells_beyond_the_declared_columns_are_read():
     rows = (["id", "event_type", "claim_status"], ["a", "airstrike", "alleged"],
             ["b", "shelling", "reported", "stray"])
-    table = read_table(edit_member(workbook(*rows), declare("A1:B3")), name="narrow.xlsx")
-    assert table.header == ["id", "event_type", "claim_status"]
+    # It declares neither the first row nor column C: the rows keep their real sheet rows.
+    table = read_table(edit_member(workbook(*rows), declare("B2:B3")), name="narrow.xlsx")
+    assert table.header == ["id", "event_type", "claim_status"] and table.lines == [2, 3]
     assert table.frame["claim_status"].tolist() == ["alleged", "reported"]
     [stray] = table.row_errors
     assert stray.row == 2 and "values beyond the header's 3 columns" in stray.message
