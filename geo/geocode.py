@@ -112,7 +112,8 @@ def abroad_hint(geocoder: Geocoder, result: GeocodeResult, country: str | None,
     if result.candidates or country or abroad or not home:
         return ""
     wider = geocoder.geocode(result.query, abroad=True, **context)  # type: ignore[arg-type]
-    found = sorted({c.place.country for c in wider.candidates if c.place.country})
+    # countries in the order of their best candidate (the likeliest first)
+    found = list(dict.fromkeys(c.place.country for c in wider.candidates if c.place.country))
     if not found:
         return ""
     where = ", ".join(found[:5]) + (" ..." if len(found) > 5 else "")
