@@ -18,10 +18,15 @@ Figures (all printed):
    75% placed within 5 km of UCDP's point.
 5. **Reliability**: answers of (3) and (4) binned by score, against the share that were
    right (within 5 km; 25 km for approximate answers; 50 km for regions).
+5b. **Without the governorate**: (3) and (4) again with only the name and the country
+   (as text extraction and files without admin columns give them): placed more than
+   25 km off, and the reliability table of those answers.
 6. **Throughput** of the exact path on 100,000 names drawn from the gazetteer.
 
 ``--calibrate`` measures the evidence classes on a *development* split (other months:
-learned January-March, geocoded April-June; another name split) and writes the table
+learned January-March, geocoded April-June; another name split; each with and without
+the governorate and district, so that ``...|unchecked`` classes are measured) and writes
+the table
 ``data/geocode_calibration.json`` (rates and counts only). The reported figures use the
 test splits above. UCDP names and points are read from ``../shared`` at run time and never
 written anywhere.
@@ -131,10 +136,15 @@ def _split(name: str, seed: str) -> bool:
     return hashlib.sha1(f"{seed}|{name}".encode()).digest()[0] % 2 == 0
 
 
-def evaluate(geocoder: Geocoder, raw: pd.DataFrame, show: bool = False) -> dict:
-    """Geocode UCDP rows with their governorate and district; tally the outcomes."""
-    results = geocoder.geocode_many(raw["where_coordinates"], countries=["SY"] * len(raw),
-                                    admin1s=raw["adm_1"], admin2s=raw["adm_2"])
+def evaluate(geocoder: Geocoder, raw: pd.DataFrame, show: bool = False,
+             governorate: bool = True) -> dict:
+    """Geocode UCDP rows with their governorate and district (or with neither: the name
+    and the country only); tally the outcomes."""
+    n = len(raw)
+    results = geocoder.geocode_many(
+        raw["where_coordinates"], countries=["SY"] * n,
+        admin1s=raw["adm_1"] if governorate else [None] * n,
+        admin2s=raw["adm_2"] if governorate else [None] * n)
     tally: dict = {"n": len(raw), "within5": 0, "placed": 0, "far": 0, "outcomes": [],
                    "classes": defaultdict(lambda: [0, 0]), "statuses": Counter()}
     for row, result in zip(raw.itertuples(index=False), results, strict=True):
@@ -161,7 +171,7 @@ def evaluate(geocoder: Geocoder, raw: pd.DataFrame, show: bool = False) -> dict:
 
 
 def held_out(base: Geocoder, raw: pd.DataFrame, incidents: pd.DataFrame, origins: list[str],
-             seed: str, show: bool) -> dict:
+             seed: str, show: bool, governorate: bool = True) -> dict:
     """Learn from one half of the names; geocode the events of the other half."""
     exact = raw["where_prec"] == "1"
     learn_half = raw["where_coordinates"].map(lambda n: _split(n, seed))
@@ -170,13 +180,14 @@ def held_out(base: Geocoder, raw: pd.DataFrame, incidents: pd.DataFrame, origins
                                     if k])
     coder = base.with_learned(LearnedPlaces(learned))
     tested = raw[~learn_half & exact]
-    tally = evaluate(coder, tested, show)
+    tally = evaluate(coder, tested, show, governorate)
     tally["learned"] = len(learned)
     return tally
 
 
 def temporal(base: Geocoder, raw: pd.DataFrame, incidents: pd.DataFrame, origins: list[str],
-             learn_months: tuple[str, str], test_months: tuple[str, str], show: bool) -> dict:
+             learn_months: tuple[str, str], test_months: tuple[str, str], show: bool,
+             governorate: bool = True) -> dict:
     """Import the first months, geocode the later ones."""
     month = raw["date_start"].str[:7]
     earlier = ((month >= learn_months[0]) & (month <= learn_months[1])).to_numpy()
@@ -184,7 +195,7 @@ def temporal(base: Geocoder, raw: pd.DataFrame, incidents: pd.DataFrame, origins
     learned = learn_from_incidents(incidents[earlier],
                                    [o for o, k in zip(origins, earlier, strict=True) if k])
     coder = base.with_learned(LearnedPlaces(learned))
-    tally = evaluate(coder, raw[later], show)
+    tally = evaluate(coder, raw[later], show, governorate)
     tally["learned"] = len(learned)
     return tally
 
@@ -200,11 +211,11 @@ def report(title: str, tally: dict) -> None:
           f"{s['ambiguous'] / n:.1%}, unresolved {s['unresolved'] / n:.1%}")
 
 
-def reliability(tallies: list[dict]) -> None:
+def reliability(tallies: list[dict], title: str = "placed answers") -> None:
     """Answers binned by score against the share that were right."""
     outcomes = [o for t in tallies for o in t["outcomes"]]
     bins = [(0.8, 0.85), (0.85, 0.9), (0.9, 0.95), (0.95, 0.98), (0.98, 1.0001)]
-    print("\nreliability of placed answers (score vs share right):")
+    print(f"\nreliability of {title} (score vs share right):")
     print("  | score | answers | mean score | right |")
     print("  |---|---:|---:|---:|")
     for lo, hi in bins:
@@ -220,8 +231,10 @@ def calibrate(base: Geocoder, raw: pd.DataFrame, incidents: pd.DataFrame,
               origins: list[str]) -> None:
     """Measure evidence classes on development splits and write the table."""
     dev = [temporal(base, raw, incidents, origins, ("2016-01", "2016-03"),
-                    ("2016-04", "2016-06"), False),
-           held_out(base, raw, incidents, origins, "dev", False)]
+                    ("2016-04", "2016-06"), False, governorate)
+           for governorate in (True, False)]
+    dev += [held_out(base, raw, incidents, origins, "dev", False, governorate)
+            for governorate in (True, False)]
     counts: dict[str, tuple[int, int]] = {}
     for tally in dev:
         for evidence, (right, total) in tally["classes"].items():
@@ -232,7 +245,8 @@ def calibrate(base: Geocoder, raw: pd.DataFrame, incidents: pd.DataFrame,
     fitted = fit_calibration(counts)
     path = load_settings().calibration_path
     write_calibration(path, fitted, "UCDP GED Syria 2016: learned Jan-Mar, geocoded Apr-Jun; "
-                      "names split by hash 'dev'. Right = within 5 km (25 km approximate, "
+                      "names split by hash 'dev'; each with and without the governorate "
+                      "and district given. Right = within 5 km (25 km approximate, "
                       "50 km region). Written by bench/bench_geocoder.py --calibrate.")
     print(f"\ncalibration written to {path.relative_to(ROOT)}:")
     for evidence, row in fitted.items():
@@ -324,6 +338,14 @@ def main() -> int:
         report("temporal (January-June imported, July-December geocoded) [target: at least "
                "75% within 5 km]", later)
         reliability([held, later])
+        bare = [held_out(geocoder, raw, incidents, origins, "test", False, governorate=False),
+                temporal(geocoder, raw, incidents, origins, ("2016-01", "2016-06"),
+                         ("2016-07", "2016-12"), False, governorate=False)]
+        report("held-out names WITHOUT the governorate or district (name and country only)",
+               bare[0])
+        report("temporal WITHOUT the governorate or district (name and country only)",
+               bare[1])
+        reliability(bare, "answers placed without the governorate or district")
     else:
         print(f"no UCDP data at {UCDP}: held-out, temporal and reliability figures skipped")
     if not args.skip_throughput:

@@ -87,11 +87,14 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "quote",
     *SOURCE_COLUMNS,
     "quality",
+    "admin2",
 )
 """Every column of an incident record, in file order (columns added later come last, so
 that rows stored before they existed read back by position). ``quality`` holds
 data-quality flags (``; ``-separated): inconsistencies in a usable record that is kept
-as given, e.g. ``killed_max 7 is below killed_min 8``; validation recomputes them."""
+as given, e.g. ``killed_max 7 is below killed_min 8``; validation recomputes them.
+``admin2`` is the district the source names (UCDP ``adm_2``, ACLED ``admin2``), as
+written: the geocoder checks candidates against it."""
 
 _TYPED_COLUMNS = frozenset({"date_start", "date_end", "latitude", "longitude", *INTEGER_COLUMNS})
 TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in INCIDENT_COLUMNS if c not in _TYPED_COLUMNS)

@@ -173,3 +173,26 @@ def test_unknown_layout_asks_for_a_mapping(tmp_path, memory):
     report = prepare_import(_csv(tmp_path / "x.csv", ["Date", "Town"], [["1", "2"]]),
                             memory=memory, geocode=False)
     assert not report.readable and "give a column mapping" in report.errors[0].message
+
+
+def test_the_district_is_kept_and_checks_the_place_found_at_import(tmp_path, memory):
+    from geo.geocoding.areas import AdminAreas
+    from geo.geocoding.gazetteer import Place
+    from geo.geocoding.geocoder import Geocoder
+    from geo.settings import DATA_DIR
+
+    admin = (DATA_DIR / "admin" / "syr_admin1.geojson",
+             DATA_DIR / "admin" / "syr_admin2.geojson")
+    # the only "Hamra" the gazetteer knows lies 66 km outside the district UCDP names
+    coder = Geocoder([Place("geonames:9", "Hamra", (), 35.1, 37.05, "village", "SY", "Hama",
+                            1, 0)], areas=AdminAreas.deferred(admin))
+    rows = [["1", "2016", "1", "A", "B", "", "1", "Hamra village", "Hamah governorate",
+             district, "", "", "Syria", "2016-08-01", "2016-08-01", "1", "", "1", "1", "1"]
+            for district in ("As Suqaylibiyah district", "")]
+    rows[1][0] = "2"
+    path = _csv(tmp_path / "ged.csv", UCDP_HEADER, rows)
+    report = prepare_import(path, memory=memory, geocoder=coder)
+    frame = report.incidents.set_index("id")
+    assert frame.loc["ucdp-1", "admin2"] == "As Suqaylibiyah district"
+    assert pd.isna(frame.loc["ucdp-1", "latitude"])  # set aside: outside the district
+    assert frame.loc["ucdp-2", "latitude"] == pytest.approx(35.1)  # nothing to check

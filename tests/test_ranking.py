@@ -80,3 +80,31 @@ def test_a_short_name_matched_only_in_a_folded_spelling_goes_to_review():
     assert coder.geocode("Hader", country="SY").status == "resolved"
     # a city's spelling variant is not a rival town's
     assert coder.geocode("al-Raqqa", country="SY").status == "resolved"
+
+
+MAARRAT = Place("geonames:5", "Ma‘arrat an Nu‘mān", ("Maarat al-Numaan",), 35.648, 36.674,
+                "city", "SY", "Idlib", 1, 60_000)
+MAARATMISRIN = Place("geonames:6", "Ma‘arratmişrīn", ("Maar Shamarin",), 36.012, 36.672,
+                     "town", "SY", "Idlib", 1, 0)
+
+
+def test_a_district_named_for_its_seat_town_is_matched_and_checked():
+    coder = Geocoder([MAARRAT, MAARATMISRIN], areas=AdminAreas.deferred(ADMIN))
+    # OCHA calls the district "Al Ma'ra"; UCDP names it for its seat town
+    result = coder.geocode("Maar Shamarin village", country="SY",
+                           admin2="Maarat al-Numaan district")
+    assert result.status == "unresolved" and not result.candidates
+    assert any("set aside" in note for note in result.notes)
+    inside = coder.geocode("Maarat al-Numaan", country="SY", admin2="Maarat al-Numaan district")
+    assert inside.status == "resolved" and inside.best.evidence.endswith("agrees")
+    assert coder.geocode_many(["Maar Shamarin village"], countries=["SY"],
+                              admin2s=["Maarat al-Numaan district"]) == [result]
+
+
+def test_a_district_that_cannot_be_matched_is_said_and_not_scored_as_checked():
+    coder = Geocoder([MAARATMISRIN], areas=AdminAreas.deferred(ADMIN))
+    result = coder.geocode("Maar Shamarin", country="SY", admin2="Nowhere At All district")
+    assert any("not recognised" in note for note in result.notes)
+    assert result.best is not None and result.best.evidence.endswith("unchecked")
+    assert coder.geocode_many(["Maar Shamarin"], countries=["SY"],
+                              admin2s=["Nowhere At All district"]) == [result]

@@ -221,6 +221,16 @@ class AdminAreas:
             return None
         return self._lookup(name, level, country.strip().upper())
 
+    def containing(self, latitude: float, longitude: float, level: int) -> str | None:
+        """P-code of the area of this level whose polygon holds the point (None outside)."""
+        frame = self.levels.get(level)
+        if frame is None or not len(frame):
+            return None
+        from shapely.geometry import Point
+
+        hits = frame.sindex.query(Point(longitude, latitude), predicate="intersects")
+        return str(frame["pcode"].iloc[int(hits[0])]) if len(hits) == 1 else None
+
     def point(self, pcode: str, direction: str = "") -> tuple[float, float]:
         """(latitude, longitude) standing for an area: the centroid of its polygon, or of
         the part a direction names ("north": the half north of the centroid)."""

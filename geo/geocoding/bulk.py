@@ -248,13 +248,16 @@ def resolve_many(
     *,
     countries: Sequence[str | None] | None = None,
     admin1s: Sequence[str | None] | None = None,
+    admin2s: Sequence[str | None] | None = None,
 ) -> BatchGeocode:
     """:func:`geocode_batch` for any :class:`PlaceResolver` (one ``geocode`` per distinct
-    name and context when it is not a :class:`Geocoder`)."""
+    name and context when it is not a :class:`Geocoder`; a resolver that takes no
+    district is not given one)."""
     from geo.geocoding.geocoder import Geocoder
 
     if isinstance(resolver, Geocoder):
-        return geocode_batch(resolver, names, countries=countries, admin1s=admin1s)
+        return geocode_batch(resolver, names, countries=countries, admin1s=admin1s,
+                             admin2s=admin2s)
     n = len(names)
     ccs = [c or "" for c in countries] if countries is not None else [""] * n
     adm = [a or "" for a in admin1s] if admin1s is not None else [""] * n
@@ -317,8 +320,8 @@ def _answer(coder: Geocoder, keys: list[tuple[str, str, str, str]]) -> tuple[
     for k in np.flatnonzero(single).tolist():
         a1, a2 = keys[k][2] or None, keys[k][3] or None
         if (a1 and a1.strip()) or (a2 and a2.strip()):
-            rejected, _, checked = outside(coder, [int(rows[k])], cc[k], a1, a2)
-            if rejected:
+            rejected, notes, checked = outside(coder, [int(rows[k])], cc[k], a1, a2)
+            if rejected or notes:  # answered with its notes, as geocode() does
                 single[k] = False
             elif checked:
                 admin[k] = "agrees"

@@ -13,7 +13,8 @@ A class is written ``source|detail|...``; a class the table lacks falls back to 
 longest known prefix, then to :data:`DEFAULT_PROBABILITY`; an ``...|unchecked`` class
 (no admin area given or found) the table lacks is capped at :data:`UNCHECKED_CAP` when it
 falls back to a measured prefix, since that prefix pools answers checked against the
-governorate. The development set measures
+governorate (below the resolve score: such answers go to review); any class that falls
+back to a measured prefix is never scored above its uncalibrated prior. The development set measures
 answers with and without the governorate given (``bench/bench_geocoder.py
 --calibrate``).
 """
@@ -60,7 +61,7 @@ _FALLBACK = 0.5
 #: Highest probability of an answer whose admin area was not checked (``...|unchecked``)
 #: when the table has not measured its class: a prefix pools answers measured with the
 #: governorate given and says nothing of those without it.
-UNCHECKED_CAP = 0.8
+UNCHECKED_CAP = 0.75
 _NORMALISED_FACTOR = 0.98  # a normalised match of a class the table lacks
 #: A class needs this many development answers before its measured rate replaces the default.
 MIN_SAMPLES = 25
@@ -105,11 +106,24 @@ class Calibration:
             found = self.table.get(prefix)
             if found is not None:
                 value = found
-                if n < len(parts) and "unchecked" in parts and prefix in self._measured:
-                    value = min(value, UNCHECKED_CAP)
+                if n < len(parts) and prefix in self._measured:
+                    # a measured prefix pools only the classes the development set had:
+                    # never more than the prior of the class's own family
+                    value = min(value, _prior(parts))
+                    if "unchecked" in parts:
+                        value = min(value, UNCHECKED_CAP)
                 break
         self._cache[evidence] = value
         return value
+
+
+def _prior(parts: list[str]) -> float:
+    """The uncalibrated probability of a class (its longest prefix in the defaults)."""
+    for n in range(len(parts), 0, -1):
+        found = DEFAULT_PROBABILITY.get("|".join(parts[:n]))
+        if found is not None:
+            return found
+    return _FALLBACK
 
 
 def fit_calibration(outcomes: Mapping[str, tuple[int, int]]) -> dict[str, dict[str, float]]:

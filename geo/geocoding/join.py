@@ -80,10 +80,12 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
     geocoded = out["latitude"].notna() & out["geocode_source"].str.startswith(GAZETTEER_SOURCES)
     todo = out.index[(out["latitude"].isna() | geocoded) & (out["place"] != "")]
     if len(todo):
-        # the bulk path: each distinct (place, country, admin1) answered once
+        # the bulk path: each distinct (place, country, admin1, admin2) answered once
+        admin2 = (out.loc[todo, "admin2"].fillna("").astype(str).tolist()
+                  if "admin2" in out else None)
         batch = resolve_many(geocoder, out.loc[todo, "place"].astype(str).tolist(),
                              countries=out.loc[todo, "country"].tolist(),
-                             admin1s=out.loc[todo, "admin1"].tolist()).frame()
+                             admin1s=out.loc[todo, "admin1"].tolist(), admin2s=admin2).frame()
         answer = batch["status"].to_numpy(dtype=object)
         resolved = answer == "resolved"
         positions = np.asarray(todo, dtype=np.int64)

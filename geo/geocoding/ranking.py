@@ -59,7 +59,7 @@ _CODE_WEIGHT = {"PPLC": 3.0, "PPLA": 2.0, "PPLA2": 1.5}
 _PRECISION_WEIGHT = {1: 1.0, 2: 0.6, 3: 0.5, 4: 1.0}
 _CITY_CODES = ("PPLC", "PPLA", "PPLA2")
 #: Size classes (:func:`size_class`) a short normalised spelling may still resolve to.
-BIG_SIZES = ("city", "area", "curated")
+BIG_SIZES = ("city", "area", "curated", "town")
 _MAX_CANDIDATES = 8
 _SAME_PLACE_DEG = SAME_PLACE_KM / 100.0
 _EARTH_KM = 6371.0088
@@ -252,7 +252,8 @@ def unsure_spelling(name: str, match: str, admin: str, anchored: bool) -> bool:
     given checks: such a match ("Hadar" ~ "Al Hadir") is as likely another town.
 
     The caller exempts cities, admin areas and the project's curated places ("al-Raqqa"
-    is Ar Raqqah): only towns and villages are left to review this way."""
+    is Ar Raqqah) and towns of 5,000 or more: only villages and places of unknown size,
+    where the gazetteer's coverage is partial, are left to review this way."""
     return (match == "normalised" and admin == "unchecked" and not anchored
             and len(name_key(name).replace(" ", "")) <= SHORT_NAME)
 
@@ -302,6 +303,11 @@ def outside(coder: Geocoder, rows: list[int], cc: str, admin1: str | None,
         if not given or not given.strip():
             continue
         area = coder.find_area(given, cc, level)
+        if area is None and level == 2:
+            area = seat_area(coder, given, cc)
+        if area is None and level == 2 and coder.areas is not None:
+            notes.append(f"district {given!r} not recognised: candidates not checked "
+                         "against it")
         if area is not None and coder.areas is not None:
             near = coder.areas.near(area, coder._gaz.latitude, coder._gaz.longitude,
                                    coder._generation)
@@ -317,6 +323,28 @@ def outside(coder: Geocoder, rows: list[int], cc: str, admin1: str | None,
         rejected |= out
     return rejected, notes, checked
 
+
+
+def seat_area(coder: Geocoder, given: str, cc: str) -> str | None:
+    """The district named for its seat town ("Maarat al-Numaan district" is OCHA's "Al
+    Ma'ra"): the district polygon that holds the one gazetteer town of that name."""
+    if coder.areas is None:
+        return None
+    from geo.geocoding.areas import area_name_key
+
+    words = given.split()
+    if words and words[-1].lower() in ("district", "subdistrict", "mantiqa", "mintaqa"):
+        given = " ".join(words[:-1])
+    if not area_name_key(given):
+        return None
+    rows = [r for r, (q, _) in coder.match(given, cc).items()
+            if q >= 0.95 and not coder._learned[r] and coder._gaz.precision[r] <= 1]
+    if len(rows) != 1:
+        return None
+    try:
+        return coder.areas.containing(float(coder._lat[rows[0]]), float(coder._lon[rows[0]]), 2)
+    except Exception:  # an unreadable boundary file: no seat either
+        return None
 
 
 def _admin1_mismatch(coder: Geocoder, rows: list[int], given: str) -> set[int]:

@@ -399,6 +399,7 @@ def _map_acled(columns: _Columns) -> Mapped:
     out["claimed_by"] = "ACLED"
     out["actors"] = _join([columns.get("actor1"), columns.get("actor2")], "; ")
     out["admin1"] = columns.get("admin1")
+    out["admin2"] = columns.get("admin2")
     out["place"] = columns.get("location")
     out["country"] = _country_codes(columns)
     out["latitude"], out["longitude"] = columns.get("latitude"), columns.get("longitude")
@@ -413,7 +414,8 @@ def _map_acled(columns: _Columns) -> Mapped:
         "date_precision": "time_precision", "place": "location", "killed_min": "fatalities",
         "description": "notes", "source_name": "source", "event_type": "event_type",
         "actors": "actor1", "latitude": "latitude", "longitude": "longitude",
-        "geo_precision": "geo_precision", "admin1": "admin1", "country": "country",
+        "geo_precision": "geo_precision", "admin1": "admin1", "admin2": "admin2",
+        "country": "country",
         "source_event_type": "event_type", "source_sub_event_type": "sub_event_type",
     }
     return Mapped(out, "acled", errors, ["acled"] * columns.n, sources)
@@ -455,6 +457,7 @@ def _map_ucdp(columns: _Columns) -> Mapped:
 
     out["actors"] = _join([columns.get("side_a"), columns.get("side_b")], "; ")
     out["admin1"] = columns.get("adm_1")
+    out["admin2"] = columns.get("adm_2")
     out["place"] = columns.get("where_coordinates")
     out["country"] = _country_codes(columns)
     out["latitude"], out["longitude"] = columns.get("latitude"), columns.get("longitude")
@@ -473,7 +476,8 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     sources = {
         "id": "id", "date_start": "date_start", "date_end": "date_end",
         "geo_precision": "where_prec", "killed_min": "low", "killed_max": "high",
-        "place": "where_coordinates", "admin1": "adm_1", "latitude": "latitude",
+        "place": "where_coordinates", "admin1": "adm_1", "admin2": "adm_2",
+        "latitude": "latitude",
         "longitude": "longitude", "actors": "side_a", "country": "country",
         "type_of_violence": "type_of_violence", "deaths_a": "deaths_a", "deaths_b": "deaths_b",
         "deaths_civilians": "deaths_civilians", "deaths_unknown": "deaths_unknown",
