@@ -8,7 +8,17 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.view.dataset import WORLD_VIEW, find_position, load_dataset
+from geo.geocoding.areas import default_areas
+from geo.geocoding.join import build_incident_frame, row_hashes
+from geo.io.load import load_incidents
+from geo.settings import load_settings
+from geo.view.dataset import (
+    WORLD_VIEW,
+    align_categories,
+    compact_frame,
+    find_position,
+    load_dataset,
+)
 from geo.view.state import MAX_ZOOM, MIN_ZOOM
 from tests.helpers.incidents import SHAAFAH, StubGeocoder, row, write_csv
 
@@ -103,3 +113,26 @@ def test_an_incident_is_found_by_id_at_its_first_row(dtype):
     assert find_position(ids, "b") == 1
     assert find_position(ids, "c") == 2
     assert find_position(ids, "z") is None
+
+
+def test_low_cardinality_text_is_kept_as_categoricals_with_the_same_values(tmp_path):
+    path = write_csv(tmp_path / "incidents.csv", [r for r in ROWS if r["id"] != "bad"])
+    plain = build_incident_frame(load_incidents(path).incidents, StubGeocoder(),
+                                 default_areas(), load_settings())
+    frame = load_dataset(path, StubGeocoder()).incidents
+    for column in ("event_type", "claim_status", "country", "geocode_status", "adm1_name"):
+        assert isinstance(frame[column].dtype, pd.CategoricalDtype), column
+        assert "" in frame[column].cat.categories  # so fillna("") and where(..., "") work
+        assert frame[column].astype(str).tolist() == plain[column].astype(str).tolist()
+    assert not isinstance(frame["id"].dtype, pd.CategoricalDtype)
+    assert frame["date_note"].fillna("").where(frame["id"] == "a", "").tolist()[1:] == [""] * 3
+    assert row_hashes(frame).tolist() == row_hashes(plain).tolist()  # fingerprints unchanged
+
+
+def test_aligned_categories_survive_a_concat():
+    old = compact_frame(pd.DataFrame({"event_type": ["bombing", "airstrike"], "id": ["a", "b"]}))
+    fresh = pd.DataFrame({"event_type": ["massacre", None], "id": ["c", "d"]})
+    old, fresh = align_categories(old, fresh)
+    joined = pd.concat([old, fresh], ignore_index=True)
+    assert isinstance(joined["event_type"].dtype, pd.CategoricalDtype)
+    assert joined["event_type"].tolist() == ["bombing", "airstrike", "massacre", ""]

@@ -50,11 +50,16 @@ def test_edits_imports_and_flags_patch_the_frame_without_a_full_read(store):
     assert row["claim_status"] == "confirmed" and row["geometry"].y == 34.5
     assert second.incidents["id"].tolist() == first.incidents["id"].tolist()  # same order
     assert second.fingerprint != first.fingerprint
+    # The patch keeps the compact dtypes (a new value becomes a category).
+    assert isinstance(second.incidents["claim_status"].dtype, pd.CategoricalDtype)
+    assert isinstance(second.incidents["place"].dtype, pd.CategoricalDtype)
     # A colleague's import: new records come last, flags reach the records they involve.
     store.upsert(incidents([{**_rows(1, 3)[0], "id": "other-1"}]), origin="airwars",
                  who=ANALYST)
     third = live.current()
     assert third.incidents["id"].iloc[-1] == "other-1" and len(third.incidents) == 41
+    assert all(isinstance(third.incidents[c].dtype, pd.CategoricalDtype)
+               for c in ("claim_status", "event_type", "country", "geocode_status"))
     flagged = third.incidents.set_index("id")
     assert "other-1" in flagged.loc["r00003", "possible_duplicates"]
     assert "r00003" in flagged.loc["other-1", "possible_duplicates"]

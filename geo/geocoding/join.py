@@ -70,6 +70,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
         and ``place_names`` (every spelling of the resolved place, for search).
     """
     out = incidents.reset_index(drop=True)  # positions below index status and names
+    out = _plain_text(out)  # written below: a map frame's categoricals take no new values
     status = np.where(out["latitude"].notna(), "given", "no_place").astype(object)
     out["geocode_source"] = out["geocode_source"].where(
         out["latitude"].isna() | (out["geocode_source"] != ""), "given"
@@ -117,6 +118,17 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
     out["geocode_status"] = pd.Series(status, index=out.index, dtype=str)
     out["place_names"] = pd.Series(names, index=out.index, dtype=str)
     out.index = incidents.index
+    return out
+
+
+def _plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its categorical columns as plain text (those of a map frame)."""
+    coded = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not coded:
+        return frame
+    out = frame.copy(deep=False)
+    for column in coded:
+        out[column] = out[column].astype(str)
     return out
 
 
@@ -495,7 +507,8 @@ def fingerprint_columns(incidents: pd.DataFrame) -> list[str]:
 def _filled(values: pd.Series) -> bool:
     """Whether any value of a column is given (not NA, not empty text)."""
     present = values.notna()
-    if values.dtype == object or pd.api.types.is_string_dtype(values):
+    if (values.dtype == object or pd.api.types.is_string_dtype(values)
+            or isinstance(values.dtype, pd.CategoricalDtype)):
         present &= values.astype(str) != ""
     return bool(present.any())
 

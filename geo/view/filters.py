@@ -163,8 +163,8 @@ def _checks(
     if state.actors:
         checks["actor"] = text_matches(_column(incidents, "actors", ""), state.actors)
     if state.sources:
-        named = _column(incidents, "source_name", "") + " | " + _column(
-            incidents, "claimed_by", "")
+        named = (_column(incidents, "source_name", "").astype(str) + " | "
+                 + _column(incidents, "claimed_by", "").astype(str))
         checks["source"] = text_matches(named, state.sources)
     for attr, name, low, high in _RANGES:
         wanted: Range = getattr(state, attr)
@@ -177,8 +177,8 @@ def _checks(
         checks["type of violence"] = codes.isin(list(state.violence)).fillna(False).to_numpy(
             dtype=bool)
     if state.source_types:
-        kinds = _column(incidents, "source_event_type", "") + " | " + _column(
-            incidents, "source_sub_event_type", "")
+        kinds = (_column(incidents, "source_event_type", "").astype(str) + " | "
+                 + _column(incidents, "source_sub_event_type", "").astype(str))
         checks["source type"] = text_matches(kinds, state.source_types)
     if state.polygon:
         checks["drawn area"] = in_polygon(incidents, state.polygon)

@@ -24,7 +24,7 @@ from geo.geocoding.join import build_incident_frame, fingerprint_columns, row_ha
 from geo.schema import RowError
 from geo.settings import Settings
 from geo.store import IncidentStore
-from geo.view.dataset import Dataset
+from geo.view.dataset import Dataset, align_categories
 
 
 class LiveDataset:
@@ -107,6 +107,8 @@ class LiveDataset:
         added = position < 0
         position[added] = len(old) + np.arange(int(added.sum()))
         order = np.concatenate([np.flatnonzero(kept), position])
+        # Same categories on both sides, so that the frame stays compact (categoricals).
+        old, fresh = align_categories(old, fresh)
         frame = pd.concat([old[kept], fresh], ignore_index=True)
         arrange = np.argsort(order, kind="stable")
         frame = frame.take(arrange).reset_index(drop=True)
