@@ -56,6 +56,22 @@ def test_which_incidents_harmed_civilians_in_raqqa_in_october_2017_and_how_many_
     assert metrics["Civilian deaths"] == "10"
 
 
+def test_a_flagged_inverted_range_is_counted_low_to_high_and_said_so(tmp_path, monkeypatch):
+    path = tmp_path / "inverted.csv"
+    path.write_text("\n".join([
+        HEADER,
+        "u1,2016-03-01,2016-03-01,day,Aleppo,SY,36.2,37.15,1,airstrike,SAA,4,4,,"
+        "UCDP GED,UCDP GED,reported",
+        "u2,2016-03-02,2016-03-02,day,Aleppo,SY,36.2,37.15,1,airstrike,SAA,8,7,,"
+        "UCDP GED,UCDP GED,reported",
+    ]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+    at = _run()
+    assert _metrics(at)["Killed, according to UCDP GED"] == "11–12"
+    assert any(c.value.startswith("Includes 1 flagged record that gives a high figure below")
+               for c in at.caption)
+
+
 def test_different_claimants_are_side_by_side_never_added():
     at = _run({"admin1": ["SY11"], "d": ["2017-10-01", "2017-10-31"]})
     metrics = _metrics(at)

@@ -39,6 +39,20 @@ def test_one_claimants_ranges_add_up_min_and_max():
     assert result.figure("injured_min") is None  # nobody gave a figure: not 0
 
 
+def test_an_inverted_range_counts_from_its_smaller_to_its_larger_figure():
+    # UCDP gives high 7 below low 8: the record is kept, flagged, and totalled as 7-8.
+    frame = build_incident_frame(incidents(
+        row(id="u1", source_name="UCDP GED", claim_status="reported",
+            killed_min="4", killed_max="4"),
+        row(id="u2", source_name="UCDP GED", claim_status="reported",
+            killed_min="8", killed_max="7"),
+    ), StubGeocoder(), None)
+    result = totals(frame)
+    assert (result.figure("killed_min"), result.figure("killed_max")) == (11, 12)
+    assert result.inverted == 1 and result.to_dict()["inverted"] == 1
+    assert totals(frame[frame["id"] == "u1"]).inverted == 0
+
+
 def test_figures_of_different_claimants_are_never_added_together():
     result = totals(FRAME)
     assert result.incidents == 5

@@ -39,7 +39,9 @@ def _frame(n: int, seed: int) -> pd.DataFrame:
             claim_status=str(rng.choice(STATUSES)),
             event_type=str(rng.choice(TYPES)),
             killed_min="" if figure[0] < 0 else str(figure[0]),
-            killed_max="" if figure[1] < 0 else str(max(0, figure[0]) + figure[1]),
+            # Every fifth row's bounds inverted (kept by validation with a flag).
+            killed_max="" if figure[1] < 0 else str(
+                figure[0] // 2 if i % 5 == 0 and figure[0] > 0 else max(0, figure[0]) + figure[1]),
             injured_min="" if figure[2] < 0 else str(figure[2]),
             deaths_civilians="" if figure[3] < 0 else str(figure[3]),
         ))
@@ -73,6 +75,10 @@ def test_totals_over_a_mask_equal_the_totals_of_its_rows(seed):
     _same(got.by_claim_status, want.by_claim_status)
     _same(got.breakdown, want.breakdown)
     assert got.to_dict() == want.to_dict()
+    assert got.inverted == want.inverted > 0
+    for table in (got.by_claimant, got.breakdown):
+        given = table["killed_min"].notna()
+        assert (table.loc[given, "killed_min"] <= table.loc[given, "killed_max"]).all()
 
 
 def test_totals_of_an_empty_mask_have_the_columns_and_nothing_else():

@@ -49,7 +49,25 @@ def _bounds(frame: pd.DataFrame, low: str, high: str) -> tuple[pd.Series, pd.Ser
         return empty, empty
     lo = pd.to_numeric(frame[low], errors="coerce").astype(float)
     hi = pd.to_numeric(frame[high], errors="coerce").astype(float) if high in frame else lo
-    return lo.fillna(hi), hi.fillna(lo)
+    lo, hi = lo.fillna(hi), hi.fillna(lo)
+    # A record whose bounds are inverted in the source (kept, with a data-quality flag)
+    # counts as the range between its two figures: a total is never an inverted range.
+    return np.fmin(lo, hi), np.fmax(lo, hi)
+
+
+def inverted(frame: pd.DataFrame) -> pd.Series:
+    """Whether each incident gives a casualty range whose high is below its low.
+
+    Such records are kept with a data-quality flag; the totals count each of their
+    ranges from the smaller figure to the larger.
+    """
+    out = pd.Series(False, index=frame.index)
+    for name, low, high in FIGURES:
+        if name != "civilian_deaths" and low in frame and high in frame:
+            lo = pd.to_numeric(frame[low], errors="coerce")
+            hi = pd.to_numeric(frame[high], errors="coerce")
+            out |= (hi < lo).fillna(False).astype(bool)
+    return out
 
 
 def _figures(frame: pd.DataFrame) -> pd.DataFrame:
@@ -117,12 +135,16 @@ class Totals:
         status holds one claimant's incidents only (NA otherwise).
     breakdown : pandas.DataFrame
         ``claimant``, ``claim_status``, ``incidents`` and the figures.
+    inverted : int
+        How many of the incidents give a casualty range with its high below its low
+        (flagged records, counted from the smaller figure to the larger).
     """
 
     incidents: int
     by_claimant: pd.DataFrame
     by_claim_status: pd.DataFrame
     breakdown: pd.DataFrame
+    inverted: int = 0
 
     @property
     def claimants(self) -> list[str]:
@@ -148,6 +170,7 @@ class Totals:
         out: dict[str, Any] = {"incidents": self.incidents}
         for column in FIGURE_COLUMNS:
             out[column] = self.figure(column)
+        out["inverted"] = self.inverted
         out["claimants"] = self.claimants
         if len(self.by_claimant) > 1:
             out["note"] = (
@@ -208,7 +231,7 @@ def totals(incidents: pd.DataFrame) -> Totals:
                 by_status.loc[mixed, column] = pd.NA
     else:
         by_status.insert(2, "claimants", pd.Series(dtype=int))
-    return Totals(len(frame), by_claimant, by_status, breakdown)
+    return Totals(len(frame), by_claimant, by_status, breakdown, int(inverted(frame).sum()))
 
 
 def area_stats(

@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo.view.totals import FIGURE_COLUMNS, FIGURES, FREQUENCIES, Totals
+from geo.view.totals import FIGURE_COLUMNS, FIGURES, FREQUENCIES, Totals, inverted
 
 _NO_DAY = np.iinfo(np.int64).min
 """Day number of an undated incident."""
@@ -54,12 +54,16 @@ class TotalsColumns:
     start, end : numpy.ndarray of int64
         First and last day of each incident, as days since 1970-01-01 (undated:
         the smallest int64).
+    inverted : numpy.ndarray of bool
+        True where the incident gives a casualty range with its high below its low
+        (see :func:`geo.view.totals.inverted`).
     """
 
     values: dict[str, tuple[np.ndarray, np.ndarray]]
     unknown: dict[str, np.ndarray]
     start: np.ndarray
     end: np.ndarray
+    inverted: np.ndarray
     # A weak reference: the arrays are cached per dataset beside others, and must not keep
     # an old frame alive after an edit (whoever totals a frame holds it while doing so).
     _frame_ref: weakref.ref[pd.DataFrame] = field(repr=False, compare=False)
@@ -126,7 +130,8 @@ def _figure(frame: pd.DataFrame, low: str, high: str) -> tuple[np.ndarray, np.nd
     lo = pd.to_numeric(frame[low], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     hi = pd.to_numeric(frame[high], errors="coerce").to_numpy(dtype=float, na_value=np.nan) \
         if high in frame else lo
-    return np.where(np.isnan(lo), hi, lo), np.where(np.isnan(hi), lo, hi)
+    lo, hi = np.where(np.isnan(lo), hi, lo), np.where(np.isnan(hi), lo, hi)
+    return np.fmin(lo, hi), np.fmax(lo, hi)  # inverted bounds: the range between them
 
 
 def totals_columns(incidents: pd.DataFrame) -> TotalsColumns:
@@ -151,7 +156,8 @@ def totals_columns(incidents: pd.DataFrame) -> TotalsColumns:
         values[name] = (np.where(missing, 0, lo).astype(np.float32),
                         np.where(missing, 0, hi).astype(np.float32))
     return TotalsColumns(values, unknown, _days(incidents["date_start"]),
-                         _days(incidents["date_end"]), weakref.ref(incidents))
+                         _days(incidents["date_end"]), inverted(incidents).to_numpy(dtype=bool),
+                         weakref.ref(incidents))
 
 
 def _table(
@@ -228,7 +234,8 @@ def totals_of(columns: TotalsColumns, mask: np.ndarray) -> Totals:
     by_status = _mixed(by_status, "claim_status", counts, 2) if len(positions) else \
         by_status.assign(claimants=pd.Series(dtype=int))[
             ["claim_status", "incidents", "claimants", *FIGURE_COLUMNS]]
-    return Totals(len(positions), by_claimant, by_status, breakdown)
+    return Totals(len(positions), by_claimant, by_status, breakdown,
+                  int(np.count_nonzero(columns.inverted[positions])))
 
 
 def area_stats_of(

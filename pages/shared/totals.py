@@ -97,6 +97,16 @@ def totals_panel(shown: ViewTotals) -> None:
     st.caption("Ranges run from the lowest to the highest figure the sources give; "
                "'n/k' counts incidents that give no figure. A claim status that mixes "
                "claimants shows no death figure (see the claimants above).")
+    if result.inverted:
+        st.caption(flagged_caption(result.inverted))
+
+
+def flagged_caption(count: int) -> str:
+    """The note on totals that include records whose high figure is below their low."""
+    rows = "1 flagged record" if count == 1 else f"{count:,} flagged records"
+    verb = "gives" if count == 1 else "give"
+    return (f"Includes {rows} that {verb} a high figure below the low one (data-quality "
+            "flag): each is counted from its smaller figure to its larger.")
 
 
 def _categories(shown: ViewTotals) -> list[str]:
