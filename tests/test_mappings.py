@@ -50,6 +50,9 @@ UCDP_ROWS = [
      "4", "20", "20", "20", "20"],
     ["244659", "2017", "2", "SDF", "IS", "", "9", "Somewhere", "", "", "35.0", "39.0",
      "Syria", "2017-09-05", "2017-09-01", "2", "", "1", "1", "2"],
+    # Best outside low-high: kept, with a data-quality flag.
+    ["244660", "2017", "1", "SDF", "IS", "", "1", "Tabqa", "", "", "35.83", "38.54",
+     "Syria", "2017-09-06", "2017-09-06", "1", "", "40", "20", "20"],
 ]
 
 
@@ -124,6 +127,10 @@ def test_ucdp_translation(tmp_path, memory):
     assert province["date_precision"] == "month" and province["geo_precision"] == 3
     assert province["event_type"] == "other" and "one-sided" in province["description"]
     assert "province" in province["description"]
+    assert province["quality"] == ""
+    outside = frame.loc["ucdp-244660"]
+    assert outside["quality"] == "UCDP best estimate 40 outside low–high 20–20"
+    assert (outside["killed_min"], outside["killed_max"]) == (20, 20)
 
 
 def test_custom_mapping_is_remembered_for_the_same_header(tmp_path, memory):

@@ -464,6 +464,7 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     out["geocode_source"] = np.where(out["latitude"] != "", "given", "")
     out["killed_min"], out["killed_max"] = columns.get("low"), columns.get("high")
     best = columns.get("best")
+    out["quality"] = _best_outside(best, columns.get("low"), columns.get("high"))
     out["description"] = _join([
         ("UCDP best estimate: " + best + " deaths.").where(best != "", ""),
         ("Location: " + where_note + " (where_prec " + where + ").").where(where_note != "", ""),
@@ -484,6 +485,19 @@ def _map_ucdp(columns: _Columns) -> Mapped:
         "location_uncertainty_km": "where_prec",
     }
     return Mapped(out, "ucdp", errors, ["ucdp"] * columns.n, sources)
+
+
+def _best_outside(best: pd.Series, low: pd.Series, high: pd.Series) -> pd.Series:
+    """A data-quality flag where UCDP's best estimate lies outside its low-high range.
+
+    The row is kept as UCDP gives it (low and high become the killed range, best goes
+    to the description); the flag says the three figures disagree.
+    """
+    b, lo, hi = (pd.to_numeric(s, errors="coerce") for s in (best, low, high))
+    smaller, larger = np.fmin(lo, hi), np.fmax(lo, hi)
+    outside = b.notna() & lo.notna() & hi.notna() & ((b < smaller) | (b > larger))
+    text = "UCDP best estimate " + best + " outside low–high " + low + "–" + high
+    return text.where(outside, "")
 
 
 def _join(parts: Sequence[pd.Series], sep: str) -> pd.Series:
