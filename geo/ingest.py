@@ -137,6 +137,27 @@ class ImportReport:
         """The warnings as a table, like :meth:`errors_frame`."""
         return self._frame(self.warnings)
 
+    def flagged_frame(self) -> pd.DataFrame:
+        """The valid rows that carry a data-quality flag: id, row, line, flag.
+
+        ``row`` is the 1-based data row and ``line`` where it starts in the file (both
+        NA if the rows cannot be matched to the file's); ``flag`` the flag's text.
+        """
+        rejected = set(self.rejected_rows)
+        kept = [r for r in range(1, self.rows + 1) if r not in rejected]
+        lines = self.table.lines if self.table is not None else []
+        quality = self.incidents["quality"].fillna("").astype(str).to_numpy()
+        ids = self.incidents["id"].astype(str).to_numpy()
+        out = []
+        for position, flag in enumerate(quality):
+            if not flag:
+                continue
+            row = kept[position] if len(kept) == self.valid else None
+            line = lines[row - 1] if row is not None and row <= len(lines) else None
+            out.append((ids[position], row, line, flag))
+        return pd.DataFrame(out, columns=["id", "row", "line", "flag"]).astype(
+            {"row": "Int64", "line": "Int64"})
+
     def _frame(self, errors: Sequence[RowError]) -> pd.DataFrame:
         lines = self.table.lines if self.table is not None else []
         return pd.DataFrame(
@@ -206,6 +227,7 @@ class ImportReport:
             out.append(f"  note, {self._where(e)}: {e.message}")
         if len(notes) < len(self.warnings):
             out.append(f"  ... and {len(self.warnings) - len(notes)} more notes")
+        out.extend(self._flag_lines(limit))
         if self.not_placed:
             count = sum(self.not_placed.values())
             names = ", ".join(f"{k!r} x{v}" for k, v in sorted(self.not_placed.items())[:10])
@@ -230,6 +252,23 @@ class ImportReport:
         if self.rejected_path is not None:
             out.append(f"  rejected rows saved untouched to {self.rejected_path}")
         out.extend(f"  {line}" for line in self.accounting())
+        return out
+
+    def _flag_lines(self, limit: int | None) -> list[str]:
+        flagged = self.flagged_frame()
+        if flagged.empty:
+            return []
+        rows = "1 valid row carries" if len(flagged) == 1 else \
+            f"{len(flagged):,} valid rows carry"
+        out = [f"  {rows} a data-quality flag (kept as the source gives it):"]
+        shown = flagged if limit is None else flagged.head(min(limit, 20))
+        for item in shown.itertuples(index=False):
+            where = self.table.where(int(item.row)) if self.table is not None and \
+                pd.notna(item.row) else "row ?"
+            out.append(f"    {where}, {item.id}: {item.flag}")
+        if len(shown) < len(flagged):
+            out.append(f"    ... and {len(flagged) - len(shown):,} more flagged rows "
+                       "(--all-errors lists them)")
         return out
 
     def _where(self, e: RowError) -> str:

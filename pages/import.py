@@ -172,11 +172,21 @@ st.caption(
     + (f", {report.encoding}, delimiter {report.delimiter!r}" if report.encoding else "")
     + ". " + escape_markdown("; ".join(report.accounting()))
 )
-flagged = int((report.incidents["quality"] != "").sum())
-if flagged:
-    rows = "1 valid row carries" if flagged == 1 else f"{flagged} valid rows carry"
+flagged = report.flagged_frame()
+if not flagged.empty:
+    rows = "1 valid row carries" if len(flagged) == 1 else f"{len(flagged):,} valid rows carry"
+    st.subheader("Data-quality flags")
     st.caption(escape_markdown(f"{rows} a data-quality flag (inconsistent values kept as the "
-                               "source gives them, shown in the details)."))
+                               "source gives them, shown in the details)"
+                               + (": the first 20 below." if len(flagged) > 20 else ".")))
+    st.dataframe(flagged.head(20), hide_index=True, width="stretch", key="flagged-rows")
+    if len(flagged) > 20:
+        st.download_button(
+            f"Download the {len(flagged):,} flagged rows (CSV)",
+            flagged.to_csv(index=False).encode("utf-8"),
+            file_name=f"flagged-{spooled.name}.csv", mime="text/csv",
+            icon=":material/download:", on_click="ignore",
+        )
 
 row_errors = report.errors_frame()
 if not row_errors.empty:

@@ -319,8 +319,14 @@ def test_the_real_ucdp_slice_is_accounted_for_and_keeps_inconsistent_rows(tmp_pa
     assert report.balanced and report.rejected_rows == []
     assert len(report.result.inserted) == store.count() == records
     flagged = store.incidents().query("quality != ''")
-    assert len(flagged) >= 1
-    assert (flagged["killed_max"] < flagged["killed_min"]).all()
+    inverted = flagged["killed_max"] < flagged["killed_min"]
+    assert inverted.sum() >= 1
+    assert flagged.loc[inverted, "quality"].str.contains("killed_max .* is below").all()
+    # UCDP's best estimate outside its low-high range is flagged too, never rejected.
+    best = flagged["quality"].str.contains("UCDP best estimate .* outside low–high")
+    assert best.sum() == 15 and (best | inverted).all()
+    assert len(report.flagged_frame()) == len(flagged)
+    assert any("valid rows carry a data-quality flag" in line for line in report.lines())
     assert report.warnings == []  # geom_wkt agrees with latitude/longitude everywhere
 
 
@@ -333,3 +339,20 @@ def test_an_excel_sheet_balances_only_with_exactly_its_counted_rows(tmp_path, me
     report.table.file_records = 3  # a record the parse would have missed
     assert not report.balanced
     assert "DOES NOT BALANCE: 2 rows + 0 blank != 3 records" in report.accounting()
+
+
+def test_the_report_names_each_flagged_row_its_line_and_its_flag(tmp_path, memory):
+    path = tmp_path / "flags.csv"
+    path.write_text("id,event_type,claim_status,killed_min,killed_max\n"
+                    "a,nope,alleged,1,2\n"
+                    + "".join(f"f{i},airstrike,alleged,8,7\n" for i in range(25)),
+                    encoding="utf-8")
+    report = prepare_import(path, memory=memory, geocode=False)
+    flagged = report.flagged_frame()
+    assert flagged["id"].tolist() == [f"f{i}" for i in range(25)]
+    assert flagged["row"].tolist()[:2] == [2, 3] and flagged["line"].tolist()[:2] == [3, 4]
+    text = report.lines(limit=50)
+    assert "  25 valid rows carry a data-quality flag (kept as the source gives it):" in text
+    assert "    row 2 (line 3), f0: killed_max 7 is below killed_min 8" in text
+    assert "    ... and 5 more flagged rows (--all-errors lists them)" in text
+    assert sum(line.startswith("    row ") for line in report.lines(limit=None)) == 25

@@ -213,3 +213,14 @@ def test_a_refused_file_is_not_read_again_on_the_next_rerun(monkeypatch):
     assert any("needs more than 8 MB" in e.value for e in at.error) and started == []
     at.button(key="import-other").click().run()
     assert at.get("file_uploader") and not at.error
+
+
+def test_the_report_lists_the_rows_that_carry_a_data_quality_flag():
+    content = (b"id,event_type,claim_status,killed_min,killed_max\n"
+               b"a,airstrike,alleged,1,2\nb,airstrike,alleged,8,7\n")
+    at = _upload(_page(), "flags.csv", content)
+    captions = "\n".join(c.value for c in at.caption)
+    assert "1 valid row carries a data\\-quality flag" in captions
+    flagged = next(d.value for d in at.dataframe if "flag" in d.value.columns)
+    assert flagged.to_dict("records") == [
+        {"id": "b", "row": 2, "line": 3, "flag": "killed_max 7 is below killed_min 8"}]
