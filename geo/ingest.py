@@ -43,7 +43,7 @@ from geo.geocoding.learned import (
 )
 from geo.geocoding.protocol import PlaceResolver
 from geo.io.formats import KINDS, FormatError, RawTable, rejected_bytes, write_rejected
-from geo.io.load import Loaded, read_incidents
+from geo.io.load import Loaded, read_incidents, unnamed
 from geo.io.mappings import ColumnMapping, MappingError, MappingMemory
 from geo.schema import INCIDENT_COLUMNS, RowError, empty_incidents
 from geo.store import IncidentStore, UpsertResult, open_store
@@ -130,7 +130,8 @@ class ImportReport:
         return rejected_bytes(self.table, self.rejected_rows, geojson=geojson)
 
     def errors_frame(self) -> pd.DataFrame:
-        """The errors as a table: row, line (where the row starts in the file), field, reason."""
+        """The errors as a table: row, line (where the row starts in the file; ``sheet row``
+        in a spreadsheet), field, reason."""
         return self._frame(self.errors)
 
     def warnings_frame(self) -> pd.DataFrame:
@@ -140,8 +141,9 @@ class ImportReport:
     def flagged_frame(self) -> pd.DataFrame:
         """The valid rows that carry a data-quality flag: id, row, line, flag.
 
-        ``row`` is the 1-based data row and ``line`` where it starts in the file (both
-        NA if the rows cannot be matched to the file's); ``flag`` the flag's text.
+        ``row`` is the 1-based data row and ``line`` where it starts in the file
+        (``sheet row`` in a spreadsheet; both NA if the rows cannot be matched to the
+        file's); ``flag`` the flag's text.
         """
         rejected = set(self.rejected_rows)
         kept = [r for r in range(1, self.rows + 1) if r not in rejected]
@@ -156,7 +158,7 @@ class ImportReport:
             line = lines[row - 1] if row is not None and row <= len(lines) else None
             out.append((ids[position], row, line, flag))
         return pd.DataFrame(out, columns=["id", "row", "line", "flag"]).astype(
-            {"row": "Int64", "line": "Int64"})
+            {"row": "Int64", "line": "Int64"}).rename(columns={"line": self._unit})
 
     def _frame(self, errors: Sequence[RowError]) -> pd.DataFrame:
         lines = self.table.lines if self.table is not None else []
@@ -164,7 +166,12 @@ class ImportReport:
             [(e.row, lines[e.row - 1] if e.row and e.row <= len(lines) else None, e.field,
               e.message) for e in errors],
             columns=["row", "line", "field", "reason"],
-        ).astype({"line": "Int64", "row": "Int64"})
+        ).astype({"line": "Int64", "row": "Int64"}).rename(columns={"line": self._unit})
+
+    @property
+    def _unit(self) -> str:
+        """What the file counts its rows in: ``line`` (CSV), ``sheet row`` (XLSX)."""
+        return "sheet row" if self.table is not None and self.table.kind == "xlsx" else "line"
 
     def accounting(self) -> list[str]:
         """How every record of the file is accounted for, and any imbalance.
@@ -535,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             who = system_identity(f"{args.who} ({user})" if args.who else user)
             report.result = store.upsert(report.incidents, origin=report.origins, who=who)
     except (MappingError, FormatError) as exc:
-        print(f"{args.file}: {exc}", file=sys.stderr)
+        print(f"{args.file}: {unnamed(str(exc), Path(args.file).name)}", file=sys.stderr)
         return 2
     except Invalid as exc:
         print(f"{args.file}: nothing was imported: {exc}", file=sys.stderr)

@@ -11,7 +11,7 @@ from geo.errors import Invalid, StoreUnavailable
 from geo.ingest import MAPPING_LABELS, ImportReport, geocode_report, report_from_loaded
 from geo.io.mappings import ColumnMapping
 from geo.io.worker import ParseJob, ParseLimits
-from geo.render.details import escape_markdown
+from geo.render.details import counted, escape_markdown, file_size
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.vocab import CLAIM_STATUSES
 from pages.shared import auth, common, router, uploads
@@ -72,7 +72,7 @@ if spooled is None:
     st.rerun()
 
 name_col, other_col = st.columns([4, 1], vertical_alignment="center")
-name_col.markdown(f"**{escape_markdown(spooled.name)}** ({spooled.size / (1 << 20):,.1f} MB)")
+name_col.markdown(f"**{escape_markdown(spooled.name)}** ({file_size(spooled.size)})")
 if other_col.button("Choose another file", key="import-other"):
     uploads.forget()
     st.rerun()
@@ -163,10 +163,10 @@ if not report.readable or (layout == "custom" and mapping is None):
 
 label = MAPPING_LABELS.get(report.mapping, report.mapping)
 cols = st.columns(4)
-cols[0].metric("Rows", report.rows)
-cols[1].metric("Valid", report.valid)
-cols[2].metric("Rejected", len(report.rejected_rows))
-cols[3].metric("Not placed", sum(report.not_placed.values()))
+cols[0].metric("Rows", f"{report.rows:,}")
+cols[1].metric("Valid", f"{report.valid:,}")
+cols[2].metric("Rejected", f"{len(report.rejected_rows):,}")
+cols[3].metric("Not placed", f"{sum(report.not_placed.values()):,}")
 st.caption(
     f"{escape_markdown(spooled.name)}: {escape_markdown(label)}, {report.file_kind.upper()}"
     + (f", {report.encoding}, delimiter {report.delimiter!r}" if report.encoding else "")
@@ -174,7 +174,7 @@ st.caption(
 )
 flagged = report.flagged_frame()
 if not flagged.empty:
-    rows = "1 valid row carries" if len(flagged) == 1 else f"{len(flagged):,} valid rows carry"
+    rows = counted(len(flagged), "valid row") + (" carries" if len(flagged) == 1 else " carry")
     st.subheader("Data-quality flags")
     st.caption(escape_markdown(f"{rows} a data-quality flag (inconsistent values kept as the "
                                "source gives them, shown in the details)"
@@ -182,7 +182,7 @@ if not flagged.empty:
     st.dataframe(flagged.head(20), hide_index=True, width="stretch", key="flagged-rows")
     if len(flagged) > 20:
         st.download_button(
-            f"Download the {len(flagged):,} flagged rows (CSV)",
+            f"Download the {counted(len(flagged), 'flagged row')} (CSV)",
             flagged.to_csv(index=False).encode("utf-8"),
             file_name=f"flagged-{spooled.name}.csv", mime="text/csv",
             icon=":material/download:", on_click="ignore",
@@ -193,7 +193,8 @@ if not row_errors.empty:
     st.subheader("Problems")
     st.dataframe(row_errors, hide_index=True, width="stretch")
     st.download_button(
-        f"Download the {len(report.rejected_rows)} rejected rows as they are in the file",
+        f"Download the {counted(len(report.rejected_rows), 'rejected row')} as they are in "
+        "the file",
         report.rejected_file(), file_name=f"rejected-{spooled.name}",
         icon=":material/download:", on_click="ignore",
     )
@@ -207,7 +208,8 @@ if report.not_placed:
 
 if report.valid:
     st.caption(f"Recorded in the history as {escape_markdown(auth.current().label)}.")
-    if st.button(f"Import the {report.valid} valid rows", type="primary", key="import-go"):
+    if st.button(f"Import the {counted(report.valid, 'valid row')}", type="primary",
+                 key="import-go"):
         try:
             report.result = store.upsert(
                 report.incidents, origin=report.origins, who=auth.current()
@@ -219,8 +221,9 @@ if report.valid:
         else:
             result = report.result
             st.session_state["import-done"] = {
-                "success": f"Imported {spooled.name}: {len(result.inserted)} new, "
-                           f"{len(result.updated)} updated, {len(result.unchanged)} unchanged.",
+                "success": f"Imported {spooled.name}: {len(result.inserted):,} new, "
+                           f"{len(result.updated):,} updated, {len(result.unchanged):,} "
+                           "unchanged.",
                 "notes": ["; ".join(report.accounting()[1:])] + [
                     f"Kept the analyst's {c.field} of {c.incident_id} ({c.kept!r}); "
                     f"the file says {c.incoming!r}." for c in result.conflicts[:20]

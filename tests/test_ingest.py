@@ -356,3 +356,34 @@ def test_the_report_names_each_flagged_row_its_line_and_its_flag(tmp_path, memor
     assert "    row 2 (line 3), f0: killed_max 7 is below killed_min 8" in text
     assert "    ... and 5 more flagged rows (--all-errors lists them)" in text
     assert sum(line.startswith("    row ") for line in report.lines(limit=None)) == 25
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b'{"type": "FeatureCollection", "features": 5}',
+     "five.geojson: cannot import: 'features' is a number, not a list of features"),
+    (b'{"type": "FeatureCollection", "features": [}',
+     "five.geojson: cannot import: the file is not valid JSON"),
+])
+def test_a_file_level_problem_names_the_file_once(tmp_path, capsys, content, said):
+    path = tmp_path / "five.geojson"
+    path.write_bytes(content)
+    assert main([str(path), "--dry-run", "--no-geocode"]) == 2
+    out = capsys.readouterr()
+    assert said in out.out + out.err
+    assert "five.geojson: five.geojson" not in out.out + out.err
+
+
+def test_a_spreadsheets_problems_and_flags_give_its_sheet_row(tmp_path, memory):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "event_type", "claim_status", "killed_min", "killed_max"])
+    sheet.append(["a", "nope", "alleged", 1, 2])
+    sheet.append(["b", "airstrike", "alleged", 8, 7])
+    book.save(tmp_path / "team.xlsx")
+    report = prepare_import(tmp_path / "team.xlsx", memory=memory, geocode=False)
+    problems = report.errors_frame()
+    assert list(problems.columns) == ["row", "sheet row", "field", "reason"]
+    assert problems[["row", "sheet row"]].values.tolist() == [[1, 2]]
+    assert report.flagged_frame()[["id", "sheet row"]].values.tolist() == [["b", 3]]

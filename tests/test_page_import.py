@@ -63,6 +63,11 @@ def test_acled_file_is_validated_then_imported(store_path):
     assert "ACLED" in "\n".join(c.value for c in at.caption)
     problems = at.dataframe[0].value
     assert problems["row"].tolist() == [2]
+    # One of each: singular words; a small file is sized in bytes, not "0.0 MB".
+    assert at.button(key="import-go").label == "Import the 1 valid row"
+    assert any(d.label.startswith("Download the 1 rejected row as")
+               for d in at.get("download_button"))
+    assert any(m.value.endswith(f"** ({len(ACLED.encode())} bytes)") for m in at.markdown)
     seeded = open_store(str(store_path)).count()
     at.button(key="import-go").click().run()
     assert any("1 new" in s.value for s in at.success)
@@ -121,6 +126,7 @@ def test_odd_files_get_a_named_message_without_a_server_path(name, content, frag
     assert "/tmp" not in shown and "Traceback" not in shown and "/work" not in shown
     if fragment:
         assert fragment in shown
+        assert f"{name}: {name}" not in shown  # the file is named once
     else:  # an oversized field rejects its row by name
         problems = at.dataframe[0].value
         assert "over the 128 KiB" in problems["reason"].tolist()[0]

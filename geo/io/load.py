@@ -74,6 +74,20 @@ class Loaded:
         return 0 if self.table is None else len(self.table.frame)
 
 
+def unnamed(message: str, label: str) -> str:
+    """A file-level message without the file's name it starts with.
+
+    Readers name the file in their messages; a report gives the name beside the
+    message (``five.geojson: 'features' is a number ...``), so it is taken off here
+    rather than said twice.
+    """
+    if message.startswith(f"{label}: "):
+        return message[len(label) + 2:]
+    if message.startswith(f"{label}, ") or message.startswith(f"{label} "):
+        return "the file" + message[len(label):]
+    return message
+
+
 def read_incidents(
     source: str | Path | bytes,
     *,
@@ -117,7 +131,7 @@ def read_incidents(
         table = read_table(source, name=label, kind=file_kind, layer=layer,
                            progress=_scaled(progress, 0.0, 0.8))
     except FormatError as exc:
-        loaded.errors.append(RowError(label, None, "", str(exc)))
+        loaded.errors.append(RowError(label, None, "", unnamed(str(exc), label)))
         return loaded
     loaded.table = table
     if progress is not None:
@@ -128,7 +142,7 @@ def read_incidents(
         loaded.mapping = kind
         mapped = apply_mapping(table.frame, kind, chosen, source=label)
     except MappingError as exc:
-        loaded.errors.append(RowError(label, None, "", str(exc)))
+        loaded.errors.append(RowError(label, None, "", unnamed(str(exc), label)))
         return loaded
     if mapping is not None:
         memory.remember(table.header, mapping)

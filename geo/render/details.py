@@ -13,6 +13,24 @@ from geo.vocab import PRECISION_LABELS
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
 
 
+def counted(n: int, noun: str, nouns: str | None = None) -> str:
+    """A count and its noun, singular or plural, with thousands separators.
+
+    ``counted(1, "valid row")`` is ``1 valid row``; ``counted(6170, "row")`` is
+    ``6,170 rows``; ``nouns`` gives an irregular plural.
+    """
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def file_size(size: int) -> str:
+    """A file size as an analyst reads it: ``812 bytes``, ``3.4 KB``, ``12.5 MB``."""
+    if size < 1024:
+        return counted(size, "byte")
+    if size < 1 << 20:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / (1 << 20):,.1f} MB"
+
+
 def escape_markdown(text: object) -> str:
     """Escape text so that Markdown and HTML render it literally.
 

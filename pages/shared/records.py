@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from geo.access import Action, Forbidden
 from geo.errors import NotFound
-from geo.render.details import escape_markdown
+from geo.render.details import counted, escape_markdown
 from geo.render.export import EXPORT_FORMATS, ExportFile, export_view
 from geo.store import EditConflict, IncidentStore, InvalidEdit
 from geo.view.dataset import Dataset
@@ -84,7 +85,8 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
     except Forbidden as exc:
         st.error(f"Not saved: {escape_markdown(str(exc))}")
     except InvalidEdit as exc:
-        st.error("Not saved: " + "; ".join(f"{e.field}: {e.message}" for e in exc.errors))
+        st.error("Not saved: " + "; ".join(escape_markdown(labelled(e.field, e.message))
+                                           for e in exc.errors))
     except EditConflict:
         st.error("Not saved: someone changed this record meanwhile. Reload and check it.")
     except NotFound:
@@ -96,6 +98,19 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
             common.relocate([incident_id], auth.current())
         st.toast(f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}")
         st.rerun()
+
+
+def labelled(field: str, message: str) -> str:
+    """A refused correction in the form's words: field names become their labels.
+
+    ``killed_max 5 is below killed_min 8`` reads ``Killed, at most 5 is below Killed,
+    at least 8``; a message that does not name its field is preceded by its label.
+    """
+    said = message
+    for name in sorted(EDITABLE, key=len, reverse=True):
+        said = re.sub(rf"\b{name}\b", EDITABLE[name], said)
+    label = EDITABLE.get(field, field)
+    return said if said != message or not field else f"{label}: {said}"
 
 
 def history(store: IncidentStore, incident_id: str) -> None:
@@ -133,7 +148,7 @@ def export_box(
                            context=context_of(data))
 
     cols[1].download_button(
-        f"Download {shown} incidents", lambda: make().data, file_name=name, mime=mime,
+        f"Download {counted(shown, 'incident')}", lambda: make().data, file_name=name, mime=mime,
         icon=":material/download:", on_click="ignore", key="export-data",
     )
     cols[2].download_button(

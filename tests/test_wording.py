@@ -1,0 +1,28 @@
+"""Counts, sizes and refused corrections in an analyst's words (geo/render/details.py,
+pages/shared/records.py)."""
+
+from __future__ import annotations
+
+from geo.render.details import counted, file_size
+from pages.shared.records import labelled
+
+
+def test_a_count_takes_the_singular_for_one_and_thousands_separators():
+    assert counted(1, "valid row") == "1 valid row"
+    assert counted(0, "incident") == "0 incidents"
+    assert counted(6170, "row") == "6,170 rows"
+    assert counted(2, "casualty", "casualties") == "2 casualties"
+
+
+def test_a_small_file_is_sized_in_bytes_or_kilobytes_never_as_zero_megabytes():
+    assert file_size(512) == "512 bytes"
+    assert file_size(1) == "1 byte"
+    assert file_size(3 * 1024 + 400) == "3.4 KB"
+    assert file_size(12 * (1 << 20) + (1 << 19)) == "12.5 MB"
+
+
+def test_a_refused_correction_uses_the_forms_labels_not_field_names():
+    assert labelled("killed_max", "killed_max 5 is below killed_min 8") == (
+        "Killed, at most 5 is below Killed, at least 8")
+    assert labelled("date_start", "not a date: '2017-13-01'") == (
+        "First day (YYYY-MM-DD): not a date: '2017-13-01'")
