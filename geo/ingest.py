@@ -452,7 +452,8 @@ def import_file(
         return report
     assert store is not None
     who = who or system_identity(f"command line: {_user()}")
-    report.result = store.upsert(report.incidents, origin=report.origins, who=who)
+    report.result = store.upsert(report.incidents, origin=report.origins, who=who,
+                                 source=report.source, rejected=len(report.rejected_rows))
     return report
 
 
@@ -540,7 +541,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if store is not None:
             user = f"command line: {_user()}"
             who = system_identity(f"{args.who} ({user})" if args.who else user)
-            report.result = store.upsert(report.incidents, origin=report.origins, who=who)
+            report.result = store.upsert(report.incidents, origin=report.origins, who=who,
+                                         source=report.source,
+                                         rejected=len(report.rejected_rows))
     except (MappingError, FormatError) as exc:
         print(f"{args.file}: {unnamed(str(exc), Path(args.file).name)}", file=sys.stderr)
         return 2

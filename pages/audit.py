@@ -31,7 +31,9 @@ people = sorted(
 )
 st.caption(
     "Every write is recorded under the signed-in account: imports, corrections of records, "
-    "duplicate decisions, place-name corrections and their undoing. Nothing here can be edited."
+    "duplicate decisions, place-name corrections and their undoing. Each import of a file is "
+    "one '(import)' entry naming the file and its counts (new, updated, unchanged, rejected). "
+    "Nothing here can be edited."
 )
 who = st.multiselect("Account", people, key="audit-who", placeholder="every account")
 

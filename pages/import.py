@@ -212,7 +212,8 @@ if report.valid:
                  key="import-go"):
         try:
             report.result = store.upsert(
-                report.incidents, origin=report.origins, who=auth.current()
+                report.incidents, origin=report.origins, who=auth.current(),
+                source=spooled.name, rejected=len(report.rejected_rows),
             )
         except (StoreUnavailable, Invalid) as exc:  # the store is unchanged
             st.error(escape_markdown(f"Nothing was imported: {exc}"), icon=":material/error:")

@@ -387,3 +387,15 @@ def test_a_spreadsheets_problems_and_flags_give_its_sheet_row(tmp_path, memory):
     assert list(problems.columns) == ["row", "sheet row", "field", "reason"]
     assert problems[["row", "sheet row"]].values.tolist() == [[1, 2]]
     assert report.flagged_frame()[["id", "sheet row"]].values.tolist() == [["b", 3]]
+
+
+def test_the_command_line_records_the_import_in_the_history(tmp_path, memory):
+    path = tmp_path / "flags.csv"
+    path.write_text("id,event_type,claim_status\na,nope,alleged\nb,airstrike,alleged\n",
+                    encoding="utf-8")
+    db = tmp_path / "s.gpkg"
+    assert main([str(path), "--db", str(db), "--no-geocode", "--who", "Ana"]) == 1
+    history = open_store(db).history()
+    entry = history[history["field"] == "(import)"].iloc[-1]
+    assert entry["reason"] == "flags.csv" and entry["who"].startswith("Ana (command line: ")
+    assert entry["after"] == "1 new, 0 updated, 0 unchanged, 1 rejected"

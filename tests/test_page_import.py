@@ -74,6 +74,9 @@ def test_acled_file_is_validated_then_imported(store_path):
     assert open_store(str(store_path)).count() == seeded + 1
     history = open_store(str(store_path)).history()
     assert history["who"].tolist()[-1] == "ana@example.org"
+    entry = history[history["field"] == "(import)"].iloc[-1]
+    assert (entry["who"], entry["reason"], entry["after"]) == (
+        "ana@example.org", "acled.csv", "1 new, 0 updated, 0 unchanged, 1 rejected")
     # The file and its report are gone once imported; importing it again changes nothing.
     assert not at.metric and at.get("file_uploader")
     at = _upload(at, "acled.csv", ACLED.encode())

@@ -89,6 +89,25 @@ def test_analyst_correction_survives_reimport_and_conflicts_are_reported(store):
     assert store.get("a")["description"] == "new detail"
 
 
+def test_an_import_of_a_file_is_one_history_entry_naming_the_file_counts_and_who(store):
+    store.upsert(incidents(ROWS[:2]), origin="test", who=ANALYST)
+    before = len(store.history())
+    changed = [{**ROWS[0], "killed_min": "4"}, ROWS[1], *ROWS[2:]]
+    store.upsert(incidents(changed), origin="test", who=analyst("alice"),
+                 source="raqqa.csv", rejected=2)
+    history = store.history()
+    imports = history[history["field"] == "(import)"]
+    assert len(imports) == 1 and len(history) > before
+    entry = imports.iloc[0]
+    assert (entry["incident_id"], entry["who"], entry["reason"], entry["after"]) == (
+        "", "alice", "raqqa.csv", "3 new, 1 updated, 1 unchanged, 2 rejected")
+    # An import that changes nothing is still recorded, under its own name.
+    store.upsert(incidents(changed), origin="test", who=ANALYST, source="raqqa.csv")
+    last = store.history().iloc[-1]
+    assert (last["field"], last["after"]) == ("(import)", "0 new, 0 updated, 5 unchanged, "
+                                                          "0 rejected")
+
+
 def test_edit_keeps_history(store):
     store.upsert(incidents(ROWS), origin="test", who=ANALYST)
     changes = store.edit(

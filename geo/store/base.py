@@ -18,6 +18,7 @@ from geo.store import learned as learned_sql
 from geo.store.corrections import CorrectionTransaction, StoreCorrections
 from geo.store.records import (
     COLUMN_INDEX,
+    IMPORTED,
     Change,
     Conflict,
     DuplicateFlag,
@@ -27,6 +28,7 @@ from geo.store.records import (
     diff,
     find_duplicates,
     frame_to_rows,
+    import_counts,
     merge_import,
     rows_to_frame,
     text,
@@ -171,27 +173,29 @@ class IncidentStore(StoreCorrections, ABC):
         origin: str | Sequence[str] = "",
         who: Identity,
         action: Action = Action.IMPORT,
+        source: str = "", rejected: int = 0,
     ) -> UpsertResult:
         """Insert new records and update changed ones, in one transaction.
-
-        Likely duplicates are looked for after the transaction commits, outside the
-        store's write lock, and flagged in a second short transaction.
 
         Parameters
         ----------
         incidents : pandas.DataFrame
             Validated incidents (output of :func:`geo.schema.validate_incidents`); ids unique.
         origin : str or sequence of str
-            Dataset each record comes from (``acled``, ``ucdp``, a source name): likely
-            duplicates are flagged only between different origins.
+            Dataset of each record (``acled``, ``ucdp``, a source name): duplicates are
+            flagged only between different origins.
         who : Identity
             Who imports; recorded in the history of the records this changes.
         action : Action
             ``IMPORT`` or ``ACCEPT_EXTRACTED`` (both need the analyst role).
+        source, rejected : str, int
+            The file imported and its rows validation rejected: when given, a history
+            row (``field`` :data:`IMPORTED`) records the import, counts and all.
 
         Returns
         -------
         UpsertResult
+            Its likely duplicates are flagged after the commit, without the write lock.
 
         Raises
         ------
@@ -254,7 +258,10 @@ class IncidentStore(StoreCorrections, ABC):
                 tx.relearn(redone)
                 if new:
                     tx.learn_new(after, {o for _, o, _ in new}, redone)
-            if touched or changed:
+            if source:  # the import itself, beside the records it wrote
+                tx.add_history([("", at, who.label, IMPORTED, "", import_counts(
+                    result.inserted, result.updated, result.unchanged, rejected), source)])
+            if touched or changed or source:
                 tx.bump_revision()
         if touched:
             result.duplicates = self._flag_duplicates(rows, origins, touched)

@@ -389,3 +389,14 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(h, 0.0), 1.0)))
+
+
+IMPORTED = "(import)"
+"""``field`` of the history row of a whole import (no incident_id; the counts, the file)."""
+
+
+def import_counts(new: Sequence[str], updated: Sequence[str], unchanged: Sequence[str],
+                  rejected: int) -> str:
+    """The counts of an import as its history row keeps them."""
+    return (f"{len(new):,} new, {len(updated):,} updated, {len(unchanged):,} unchanged, "
+            f"{rejected:,} rejected")
