@@ -119,7 +119,9 @@ def test_a_parse_that_disagrees_with_the_sheet_xml_is_a_named_error(tmp_path, ed
     loaded = read_incidents(data, name="odd.xlsx", memory=MappingMemory(tmp_path / "m.json"))
     [error] = loaded.errors
     assert error.row is None and not loaded.readable
-    assert error.message.startswith("odd.xlsx: sheet 'Events' holds ")
+    # The report gives the file's name beside the message (error.source), once.
+    assert error.source == "odd.xlsx"
+    assert error.message.startswith("sheet 'Events' holds ")
     assert fragment in error.message
 
 
