@@ -26,69 +26,36 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from app_server import (  # noqa: E402
+    CHROMIUM_ARGS,
+    DRAWN,
+    IDLE,
+    MAP_FRAME,
+    memory_mb,
+    start_app,
+)
 from bench_map import synthetic_incidents  # noqa: E402
 
 from geo.schema import INCIDENT_COLUMNS  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-DRAWN = ".incident-aggregate, path.incident-place"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _memory_mb(pid: int) -> dict[str, float]:
-    """Resident and peak resident memory of a process, in MB."""
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = int(value.split()[0]) / 1024
-    return out
-
 
 def _start(csv: Path, tmp: Path, store: bool = False) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
     env = {**os.environ, "INCIDENT_MAP_DATA": str(csv), "INCIDENT_MAP_TILES": "none",
            "INCIDENT_DB": str(tmp / "unused.gpkg")}
     if store:  # the embedded store (a GeoPackage) the file was imported into
         del env["INCIDENT_MAP_DATA"]
         env.update(INCIDENT_DB=str(tmp / "store.gpkg"), INCIDENT_MAP_SEED="no")
-    log = (tmp / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}",
-         "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("streamlit did not answer")
+    return start_app(env, tmp)
 
 
 def _open(page, url: str, timeout_ms: int) -> float:
@@ -166,7 +133,7 @@ def run(n: int, changes: int, store: bool = False) -> dict[str, float]:
                 figures["heap_max_mb"] = max(heaps)
                 figures["heap_end_mb"] = heaps[-1]
                 browser.close()
-            memory = _memory_mb(process.pid)
+            memory = memory_mb(process.pid)
             figures["server_rss_mb"] = memory["VmRSS"]
             figures["server_peak_mb"] = memory["VmHWM"]
         finally:

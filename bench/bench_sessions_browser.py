@@ -30,77 +30,37 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from app_server import (  # noqa: E402
+    CHROMIUM_ARGS,
+    DRAWN,
+    IDLE,
+    MAP_FRAME,
+    cpu_seconds,
+    load_average,
+    memory_mb,
+    start_app,
+)
 from bench_sessions import BENCH, _fill  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-DRAWN = ".incident-aggregate, path.incident-place"
 TIMEOUT_MS = 600_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _memory_mb(pid: int) -> dict[str, float]:
-    """Resident and peak resident memory of a process, in MB."""
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = int(value.split()[0]) / 1024
-    return out
-
-
-def _cpu_s(pid: int) -> float:
-    """CPU seconds (user + system, every thread) the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _load() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
 def _start(store: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
     env = {**os.environ, "INCIDENT_DB": str(store), "INCIDENT_MAP_TILES": "none",
            "INCIDENT_MAP_SEED": "no", "INCIDENT_MAP_OVERRIDES": str(tmp / "overrides.csv"),
            "INCIDENT_MAP_MAPPINGS": str(tmp / "mappings.json")}
-    log = (tmp / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}",
-         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit(f"streamlit did not answer; see {tmp / 'streamlit.log'}")
+    return start_app(env, tmp, ["--server.fileWatcherType=none"])
 
 
 async def _open(page, url: str) -> float:  # noqa: ANN001 - a Playwright Page
@@ -152,7 +112,7 @@ async def _edits(pages: list, store_path: Path, pid: int, count: int) -> None:
     from geo.store import open_store
 
     store = open_store(store_path, create=False)
-    rss = [_memory_mb(pid)["VmRSS"]]
+    rss = [memory_mb(pid)["VmRSS"]]
     times = []
     try:
         for i in range(count):
@@ -164,9 +124,9 @@ async def _edits(pages: list, store_path: Path, pid: int, count: int) -> None:
             redrawn, _ = await _round(chosen, terms)
             times += redrawn
             if everyone:
-                rss.append(_memory_mb(pid)["VmRSS"])
+                rss.append(memory_mb(pid)["VmRSS"])
                 print(f"  after {i + 1:>3} edits: server RSS {rss[-1]:,.0f} MB, "
-                      f"load {_load()}", flush=True)
+                      f"load {load_average()}", flush=True)
     finally:
         store.close()
     print(_line(f"{count} corrections, rerun after each (map redrawn)", times))
@@ -185,31 +145,32 @@ async def _main(args: argparse.Namespace, store: Path, url: str, pid: int) -> No
             pages.append(await context.new_page())
         first = await _open(pages[0], url)
         print(f"first session's first paint (reads the store): {first:.1f} s; "
-              f"server RSS {_memory_mb(pid)['VmRSS']:,.0f} MB", flush=True)
+              f"server RSS {memory_mb(pid)['VmRSS']:,.0f} MB", flush=True)
         rest = await asyncio.gather(*(_open(p, url) for p in pages[1:]))
         print(_line(f"other {len(rest)} sessions' first paint, opened together", rest)
-              + f"; server RSS {_memory_mb(pid)['VmRSS']:,.0f} MB, load {_load()}", flush=True)
+              + f"; server RSS {memory_mb(pid)['VmRSS']:,.0f} MB, load {load_average()}",
+              flush=True)
         # The first search of the server builds the geocoder (search terms may name
         # places): once per process, not counted.
         warm, _ = await _round(pages, ["warm up"] * len(pages))
         print(_line("warm-up search (builds the geocoder once), map redrawn", warm)
-              + f"; server RSS {_memory_mb(pid)['VmRSS']:,.0f} MB", flush=True)
+              + f"; server RSS {memory_mb(pid)['VmRSS']:,.0f} MB", flush=True)
         summary: dict[str, list[float]] = {"same": [], "own": []}
         cpu_per_rerun: dict[str, list[float]] = {"same": [], "own": []}
         for r in range(args.rounds):
             kind = "same" if r % 2 == 0 else "own"
             terms = [f"place {r + 1}" if kind == "same" else f"place {r + 1}{s}"
                      for s in range(len(pages))]
-            cpu = _cpu_s(pid)
+            cpu = cpu_seconds(pid)
             redrawn, idle = await _round(pages, terms)
-            cpu = _cpu_s(pid) - cpu
+            cpu = cpu_seconds(pid) - cpu
             summary[kind] += redrawn
             cpu_per_rerun[kind].append(cpu / len(pages))
-            memory = _memory_mb(pid)
+            memory = memory_mb(pid)
             print(f"round {r + 1} ({kind} view): " + _line("map redrawn", redrawn) + "; "
                   + _line("script idle", idle)
                   + f"; server CPU {cpu:.1f} s ({cpu / len(pages):.2f} s per rerun); "
-                  f"server RSS {memory['VmRSS']:,.0f} MB, load {_load()}", flush=True)
+                  f"server RSS {memory['VmRSS']:,.0f} MB, load {load_average()}", flush=True)
         for kind, times in summary.items():
             if times:
                 print(_line(f"all rounds, {kind} view, map redrawn", times)
@@ -217,7 +178,7 @@ async def _main(args: argparse.Namespace, store: Path, url: str, pid: int) -> No
                       f"{statistics.median(cpu_per_rerun[kind]):.2f} s")
         if args.edits:
             await _edits(pages, store, pid, args.edits)
-        memory = _memory_mb(pid)
+        memory = memory_mb(pid)
         print(f"server RSS {memory['VmRSS']:,.0f} MB, peak {memory['VmHWM']:,.0f} MB")
         await browser.close()
 
@@ -236,7 +197,7 @@ def main() -> None:
         t0 = time.perf_counter()
         _fill(store, args.incidents)
         print(f"{args.incidents:,} SYNTHETIC incidents stored in {time.perf_counter() - t0:.0f} s; "
-              f"{args.sessions} sessions; load average {_load()} (2 cores)", flush=True)
+              f"{args.sessions} sessions; load average {load_average()} (2 cores)", flush=True)
         process, url = _start(store, tmp)
         try:
             asyncio.run(_main(args, store, url, process.pid))

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -34,13 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_map_browser import (  # noqa: E402
-    CHROMIUM_ARGS,
-    IDLE,
-    _free_port,
-    _memory_mb,
-    _open,
-)
+from app_server import CHROMIUM_ARGS, IDLE, memory_mb, start_app  # noqa: E402
+from bench_map_browser import _open  # noqa: E402
 from bench_store_query import _fill  # noqa: E402
 
 from geo.geocoding.areas import default_areas  # noqa: E402
@@ -50,27 +44,10 @@ from geo.store.pg_query import PostGISQuery  # noqa: E402
 
 
 def _start(location: str, tmp: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
     env = {**os.environ, "INCIDENT_DB": location, "INCIDENT_MAP_QUERY_MODE": "store",
            "INCIDENT_MAP_TILES": "none", "INCIDENT_MAP_SEED": "no"}
     env.pop("INCIDENT_MAP_DATA", None)
-    log = (tmp / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}",
-         "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("streamlit did not answer")
+    return start_app(env, tmp)
 
 
 def _prepare(location: str) -> None:
@@ -96,7 +73,7 @@ def run(location: str, changes: int) -> dict[str, float]:
         tmp = Path(name)
         process, url = _start(location, tmp)
         try:
-            figures["server_idle_mb"] = _memory_mb(process.pid)["VmRSS"]
+            figures["server_idle_mb"] = memory_mb(process.pid)["VmRSS"]
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                      args=CHROMIUM_ARGS)
@@ -104,7 +81,7 @@ def run(location: str, changes: int) -> dict[str, float]:
                 figures["cold_s"] = _open(context.new_page(), url, 900_000)
                 page = context.new_page()
                 figures["warm_s"] = _open(page, url, 300_000)
-                figures["server_open_mb"] = _memory_mb(process.pid)["VmRSS"]
+                figures["server_open_mb"] = memory_mb(process.pid)["VmRSS"]
                 toggle = page.get_by_text("Only what the map shows")
                 reruns = []
                 for i in range(changes):
@@ -122,7 +99,7 @@ def run(location: str, changes: int) -> dict[str, float]:
                 figures["rerun_cached_s"] = later[len(later) // 2]
                 page.screenshot(path=str(Path(tempfile.gettempdir()) / "store_mode_1m.png"))
                 browser.close()
-            memory = _memory_mb(process.pid)
+            memory = memory_mb(process.pid)
             figures["server_rss_mb"] = memory["VmRSS"]
             figures["server_peak_mb"] = memory["VmHWM"]
         finally:

@@ -20,12 +20,10 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -34,23 +32,14 @@ sys.path.insert(0, str(ROOT))
 
 from geo.io.worker import ParseJob, ParseLimits  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+sys.path.insert(0, str(ROOT / "bench"))
+from app_server import CHROMIUM_ARGS, IDLE, memory_mb, start_app  # noqa: E402
+
 SESSION_TTL_S = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return memory_mb(pid).get("VmRSS", float("nan"))
 
 
 def _csv(path: Path, rows: int) -> None:
@@ -64,29 +53,11 @@ def _csv(path: Path, rows: int) -> None:
 
 
 def _start(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
     env = {**os.environ, "INCIDENT_MAP_TILES": "none", "INCIDENT_DB": str(tmp / "store.gpkg"),
            "INCIDENT_MAP_SEED": "no", "INCIDENT_MAP_MAPPINGS": str(tmp / "mappings.json"),
            "INCIDENT_MAP_OVERRIDES": str(tmp / "overrides.csv"),
            "INCIDENT_MAP_ROLES": str(tmp / "roles.toml"), "TMPDIR": str(tmp)}
-    log = (tmp / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}",
-         f"--server.disconnectedSessionTTL={SESSION_TTL_S}",
-         "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("streamlit did not answer")
+    return start_app(env, tmp, [f"--server.disconnectedSessionTTL={SESSION_TTL_S}"])
 
 
 def server_memory(rows: int, uploads: int = 3) -> None:
