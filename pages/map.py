@@ -14,12 +14,13 @@ from geo.render.draw import AreaSync, DrawArea
 from geo.render.layers import base_map, ids_at
 from geo.render.map_image import boundary_credits
 from geo.render.table import PAGE_SIZE, page_rows
-from geo.view.map_events import RETURNED_OBJECTS, read_bounds, read_drawn_area, read_map_events
+from geo.view.map_events import RETURNED_OBJECTS
 from pages.shared import (
     analyst_state,
     common,
     incident_list,
     map_data,
+    map_input,
     map_print,
     map_store,
     records,
@@ -29,7 +30,6 @@ from pages.shared import (
     view_state,
 )
 
-MAP_KEY = "incident_map"
 TABLE_KEY = "incident_table"
 PLACE_LIST_KEY = "place_list"
 PLACE_PAGE_SIZE = 20
@@ -46,16 +46,7 @@ settings = common.settings()
 view_state.ensure_session(domain)
 
 # Events from the map and the table are handled before anything is drawn.
-returned = st.session_state.get(MAP_KEY)
-events = read_map_events(returned, st.session_state["map_clicks"])
-st.session_state["map_clicks"] = events.clicks
-if events.center is not None and events.zoom is not None:
-    view_state.set_map_view(events.center, events.zoom)
-analyst_state.set_bounds(read_bounds(returned))
-drawn, st.session_state["_drawn_seen"] = read_drawn_area(
-    returned, st.session_state.get("_drawn_seen"))
-if drawn is not None:
-    analyst_state.set_polygon(drawn)
+events = map_input.apply_map_events()
 timebar.read_brush(domain)
 
 state = view_state.current(domain)
@@ -131,7 +122,7 @@ with map_col:
     layer.add_child(AreaSync(state.polygon))
     st_folium(
         fmap,
-        key=MAP_KEY,
+        key=map_input.MAP_KEY,
         center=center,
         zoom=zoom,
         feature_group_to_add=layer,

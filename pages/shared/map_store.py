@@ -35,7 +35,7 @@ from geo.store.pg_grid import refresh_grid
 from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.postgis import PostGISStore
 from geo.store.query import QueryFilter
-from geo.view.map_events import RETURNED_OBJECTS, read_bounds, read_drawn_area, read_map_events
+from geo.view.map_events import RETURNED_OBJECTS
 from geo.view.state import ViewDomain, ViewState
 from geo.view.store_view import (
     FEATURES_NOT_IN_STORE_MODE,
@@ -52,13 +52,13 @@ from pages.shared import (
     analyst_state,
     common,
     incident_list,
+    map_input,
     map_print,
     records,
     timebar,
     view_state,
 )
 
-MAP_KEY = "incident_map"
 TABLE_KEY = "incident_table"
 PLACE_LIST_KEY = "place_list"
 PLACE_PAGE_SIZE = 20
@@ -256,16 +256,7 @@ def _page() -> None:
     view_state.ensure_session(domain)
 
     # Events from the map and the table are handled before anything is drawn.
-    returned = st.session_state.get(MAP_KEY)
-    events = read_map_events(returned, st.session_state["map_clicks"])
-    st.session_state["map_clicks"] = events.clicks
-    if events.center is not None and events.zoom is not None:
-        view_state.set_map_view(events.center, events.zoom)
-    analyst_state.set_bounds(read_bounds(returned))
-    drawn, st.session_state["_drawn_seen"] = read_drawn_area(
-        returned, st.session_state.get("_drawn_seen"))
-    if drawn is not None:
-        analyst_state.set_polygon(drawn)
+    events = map_input.apply_map_events()
 
     state = view_state.current(domain)
     view = _View(query, location, revision, state)
@@ -318,7 +309,7 @@ def _page() -> None:
         layer = aggregate_group(
             aggregates, selected_marker(selected) if selected is not None else None)
         layer.add_child(AreaSync(state.polygon))
-        st_folium(fmap, key=MAP_KEY, center=center, zoom=zoom, feature_group_to_add=layer,
+        st_folium(fmap, key=map_input.MAP_KEY, center=center, zoom=zoom, feature_group_to_add=layer,
                   returned_objects=RETURNED_OBJECTS, height=560, use_container_width=True)
         analyst_state.drawn_area_controls()
         _off_map_list(view, counts.shown - counts.on_map)
