@@ -50,6 +50,8 @@ from geo.geocoding.areas import area_key  # noqa: E402
 from geo.geocoding.geocoder import default_geocoder  # noqa: E402
 
 REPORTS = ROOT / "bench" / "reports"
+# "all": the tuning material only; any later held-out set (heldout3, heldout4, ...) is left out.
+_ALL_SPLITS = ("tune", "heldout", "heldout2")
 SITE_KM = 10.0
 _GEOD = Geod(ellps="WGS84")
 
@@ -71,15 +73,15 @@ class Report:
 def load_reports(split: str) -> list[Report]:
     """The annotated reports of a split ("tune", "heldout", "heldout2", "heldout3" or "all").
 
-    "all" leaves out "heldout3": that set is scored only when named, so that a per-report
-    listing of "all" never shows it to someone tuning the rules.
+    "all" leaves out "heldout3" and any later held-out set: such a set is scored only when
+    named, so that a per-report listing of "all" never shows it to someone tuning the rules.
     """
     out = []
     for path in sorted(REPORTS.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         if split != "all" and data["split"] != split:
             continue
-        if split == "all" and data["split"] == "heldout3":
+        if split == "all" and data["split"] not in _ALL_SPLITS:
             continue
         out.append(Report(path.stem, data["url"], data["outlet"],
                           date.fromisoformat(data["published"]), data["split"], data["text"],
