@@ -16,9 +16,7 @@ an immutable snapshot.
 from __future__ import annotations
 
 import csv
-import fcntl
-import os
-import tempfile
+import io
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -29,6 +27,7 @@ from typing import Protocol, runtime_checkable
 from geo.access import Action, Identity, require
 from geo.errors import Invalid, NotFound
 from geo.geocoding.names import basic_key, name_key
+from geo.io.files import atomic_write, locked
 
 #: Columns of the overrides CSV file, in order.
 OVERRIDE_COLUMNS = (
@@ -337,15 +336,8 @@ class OverrideStore(OverrideIndex):
         if self.path is None:
             yield
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT,
-                     0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with locked(self.path):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
     def _commit(self, records: list[Override]) -> None:
         if self.path is not None:
@@ -398,19 +390,11 @@ def _from_row(row: dict[str, str]) -> Override:
 
 
 def _write(path: Path, records: Iterable[Override]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(OVERRIDE_COLUMNS))
-            writer.writeheader()
-            for o in records:
-                row = asdict(o)
-                row["active"] = "1" if o.active else "0"
-                row = {k: "" if v is None else v for k, v in row.items()}
-                writer.writerow(row)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    handle = io.StringIO(newline="")
+    writer = csv.DictWriter(handle, fieldnames=list(OVERRIDE_COLUMNS))
+    writer.writeheader()
+    for o in records:
+        row = asdict(o)
+        row["active"] = "1" if o.active else "0"
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    atomic_write(path, handle.getvalue().encode("utf-8"))

@@ -15,9 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +25,7 @@ import pandas as pd
 from geo.io.archive import SheetCount, check_archive, count_sheet_rows
 from geo.io.cells import neutralise_row, restore
 from geo.io.delimited import detect_encoding, read_csv, sniff_delimiter
+from geo.io.files import atomic_write
 from geo.io.spatial import add_wkt_geometry, read_geojson, read_gpkg
 from geo.io.table import (
     GEOMETRY_ERROR,
@@ -330,17 +329,3 @@ def write_rejected(table: RawTable, rows: Sequence[int], out: str | Path) -> Pat
     geojson = out.suffix.lower() in (".geojson", ".json")
     atomic_write(out, rejected_bytes(table, rows, geojson=geojson))
     return out
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

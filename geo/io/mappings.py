@@ -24,11 +24,9 @@ Translations of the sources' codes (see their codebooks):
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import math
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.io.formats import atomic_write
+from geo.io.files import atomic_write, locked
 from geo.io.table import GEOMETRY_ERROR, GEOMETRY_LATITUDE, GEOMETRY_LONGITUDE
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.settings import DATA_DIR, load_settings
@@ -574,13 +572,8 @@ class MappingMemory:
 
     def remember(self, header: Sequence[str], mapping: ColumnMapping) -> None:
         """Keep ``mapping`` for the next file with this header."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with locked(self.path):
             data = self._load()
             data[header_key(header)] = {"header": list(header), "mapping": mapping.to_json()}
             text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
             atomic_write(self.path, text.encode("utf-8"))
-        finally:
-            os.close(lock)

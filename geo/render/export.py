@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geo.io.cells import neutralise
-from geo.io.formats import atomic_write
+from geo.io.files import atomic_write
 from geo.schema import INCIDENT_COLUMNS
 from geo.view.filters import FilterContext, apply_view
 from geo.view.state import ViewDomain, ViewState, encode_view

@@ -10,8 +10,6 @@ concurrent writers from several processes queue instead of failing.
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sqlite3
 import struct
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,6 +21,7 @@ import pandas as pd
 
 from geo.errors import StoreUnavailable
 from geo.geocoding.overrides import Override
+from geo.io.files import locked
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
 from geo.store import revisions
@@ -210,7 +209,6 @@ class GeoPackageStore(IncidentStore):
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
         self.location = str(self.path)
-        self._lock_path = self.path.with_name(self.path.name + ".lock")
         if not self.path.exists() and not create:
             raise StoreUnavailable(f"there is no incident store at {self.path}")
         try:
@@ -242,13 +240,8 @@ class GeoPackageStore(IncidentStore):
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with locked(self.path):
             yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
