@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import psycopg
 from psycopg import sql
 
 from geo.store.pg_query import PostGISQuery, _index_sql, cell_frame
@@ -45,8 +46,14 @@ _WORLD_METRES = 40_075_016.68557849
 _N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
 
 
-def _grid_table(query: PostGISQuery) -> sql.Identifier:
+def grid_table(query: PostGISQuery) -> sql.Identifier:
+    """The grid's table."""
     return sql.Identifier(query.store.schema, "query_grid")
+
+
+def cell_metres() -> float:
+    """Size of a grid cell, Web Mercator metres."""
+    return _cell_metres(GRID_ZOOM, GRID_PIXELS)
 
 
 def dates_table(query: PostGISQuery) -> sql.Identifier:
@@ -60,7 +67,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"3/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"4/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -79,23 +86,19 @@ def grid_revision(query: PostGISQuery) -> int | None:
 
 
 def _facts_sql(query: PostGISQuery) -> sql.Composed:
-    """What every record of the store holds, for :func:`passes_every_record`."""
-    ev = _index_sql("event_type", EVENT_TYPES)
-    cl = _index_sql("claim_status", CLAIM_STATUSES)
+    """What every record of the store holds, for :func:`passes_every_record` (from the
+    per-day counts, which hold every record)."""
     parts: list[sql.Composable] = [
-        sql.SQL("count(*) FILTER (WHERE {} = {})").format(ev, sql.Literal(i))
-        for i in range(_N_TYPES)]
-    parts += [sql.SQL("count(*) FILTER (WHERE {} = {})").format(cl, sql.Literal(i))
+        sql.SQL("sum(n) FILTER (WHERE ev = {})").format(sql.Literal(i)) for i in range(_N_TYPES)]
+    parts += [sql.SQL("sum(n) FILTER (WHERE cl = {})").format(sql.Literal(i))
               for i in range(_N_CLAIMS)]
-    parts += [sql.SQL(f"count(*) FILTER (WHERE geo_precision = {p})") for p in (1, 2, 3, 4)]
+    parts += [sql.SQL(f"sum(n) FILTER (WHERE gp = {p})") for p in (1, 2, 3, 4)]
     parts += [sql.SQL(
-        "count(*) FILTER (WHERE geo_precision IS NOT NULL AND geo_precision NOT IN "
-        "(1, 2, 3, 4)), count(*) FILTER (WHERE date_start IS NULL), count(*) FILTER (WHERE "
-        "date_start IS NOT NULL AND date_end IS NULL), max(date_start - DATE '1970-01-01'), "
-        "min(date_end - DATE '1970-01-01'), count(*), count(*) FILTER (WHERE "
-        + DRAWN_SQL + ")")]
-    return sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(parts),
-                                             query.store.table("incidents"))
+        "sum(n) FILTER (WHERE gp IS NOT NULL AND gp NOT IN (1, 2, 3, 4)), sum(n) FILTER "
+        "(WHERE date_start IS NULL), sum(n) FILTER (WHERE date_start IS NOT NULL AND date_end "
+        "IS NULL), max(date_start - DATE '1970-01-01'), min(date_end - DATE '1970-01-01'), "
+        "coalesce(sum(n), 0), coalesce(sum(n) FILTER (WHERE drawn), 0)")]
+    return sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(parts), dates_table(query))
 
 
 def passes_every_record(query: PostGISQuery, spec: QueryFilter) -> tuple[int, int] | None:
@@ -110,12 +113,59 @@ def passes_every_record(query: PostGISQuery, spec: QueryFilter) -> tuple[int, in
     return int(facts[-2]), int(facts[-1])
 
 
+FULL_REBUILD_ABOVE = 200_000
+"""Changed record versions above which the grid and cube are rebuilt whole instead of
+per touched cell and day (the first area sync of a large store, a huge import)."""
+
+
+def dirty_table(query: PostGISQuery) -> sql.Identifier:
+    """Keys (zoom-11 cell, start day) of the record versions written since the last
+    refresh, filled by triggers on ``incidents`` in each write's transaction."""
+    return sql.Identifier(query.store.schema, "query_dirty")
+
+
+def _cell_sql(column: str) -> sql.Composed:
+    """A record's grid cell along one axis (the expression the cell index holds)."""
+    return sql.SQL("floor({} / {})::bigint").format(
+        sql.Identifier(column), sql.Literal(_cell_metres(GRID_ZOOM, GRID_PIXELS)))
+
+
+def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
+    """Create the dirty table, the cell index and the triggers that fill the table."""
+    schema = query.store.schema
+    dirty, table = dirty_table(query), query.store.table("incidents")
+    conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (gx bigint, gy bigint, ds date)")
+                 .format(dirty))
+    conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS incidents_grid_cell ON {} (({}), ({}))")
+                 .format(table, _cell_sql("mx"), _cell_sql("my")))
+    keys = sql.SQL("SELECT DISTINCT {}, {}, date_start FROM ").format(
+        _cell_sql("mx"), _cell_sql("my"))
+    function = sql.Identifier(schema, "query_mark_dirty")
+    body = sql.SQL(
+        "BEGIN IF TG_OP IN ('UPDATE', 'DELETE') THEN INSERT INTO {d} {k} o; END IF; "
+        "IF TG_OP IN ('UPDATE', 'INSERT') THEN INSERT INTO {d} {k} n; END IF; "
+        "RETURN NULL; END").format(d=dirty, k=keys).as_string(conn)
+    conn.execute(sql.SQL(
+        "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
+        function, sql.Literal(body)))
+    for op, refs in (("INSERT", "NEW TABLE AS n"), ("UPDATE", "OLD TABLE AS o NEW TABLE AS n"),
+                     ("DELETE", "OLD TABLE AS o")):
+        name = sql.Identifier(f"incidents_dirty_{op.lower()}")
+        conn.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(name, table))
+        conn.execute(sql.SQL(
+            "CREATE TRIGGER {} AFTER " + op + " ON {} REFERENCING " + refs
+            + " FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(name, table, function))
+
+
 def refresh_grid(query: PostGISQuery) -> bool:
-    """Rebuild the grid if the store changed since it was built; True if rebuilt.
+    """Bring the grid, the per-day counts and the cube up to the store; True if changed.
 
     Syncs the area columns first (the uncertainty radius of a record depends on its
-    area). One transaction: sessions reading meanwhile see the previous grid, and an
-    advisory lock makes concurrent callers wait for one rebuild instead of repeating it.
+    area). A store seen for the first time (or a grid of another layout) is built whole,
+    with the triggers that record, in each write's transaction, the cells and days a
+    write touches; afterwards only those cells and days are computed again (one edit:
+    a few cells and days). One transaction: sessions reading meanwhile see the previous
+    figures, and an advisory lock makes concurrent callers wait for one refresh.
     """
     def work() -> bool:
         revision = query.store.revision()
@@ -126,24 +176,16 @@ def refresh_grid(query: PostGISQuery) -> bool:
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('incident-map:grid'))")
             if grid_revision(query) == revision:
-                return False  # another session rebuilt it meanwhile
+                return False  # another session refreshed it meanwhile
             conn.execute("SET LOCAL jit = off")
-            inner, _ = query.cell_source(sql.SQL("TRUE"), [], None)
-            select = _build_sql(inner, _cell_metres(GRID_ZOOM, GRID_PIXELS))
-            table = _grid_table(query)
-            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} AS {} WITH NO DATA").format(
-                table, select))
-            conn.execute(sql.SQL("DELETE FROM {}").format(table))
-            conn.execute(sql.SQL("INSERT INTO {} {}").format(table, select))
-            dates = dates_table(query)
-            per_day = sql.SQL(
-                "SELECT date_precision, date_start, date_end, count(*) AS n FROM {} WHERE "
-                "date_start IS NOT NULL AND date_end IS NOT NULL GROUP BY 1, 2, 3").format(
-                query.store.table("incidents"))
-            conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} AS {} WITH NO DATA").format(
-                dates, per_day))
-            conn.execute(sql.SQL("DELETE FROM {}").format(dates))
-            conn.execute(sql.SQL("INSERT INTO {} {}").format(dates, per_day))
+            tracked = _meta(query) is not None
+            if not tracked:
+                _track(query, conn)
+            touched = _take_dirty(query, conn)
+            if not tracked or touched > FULL_REBUILD_ABOVE:
+                _rebuild(query, conn)
+            else:
+                _update(query, conn)
             every = conn.execute(_facts_sql(query)).fetchone()
             facts = [None if v is None else int(v) for v in (every or ())]
             conn.execute(sql.SQL(
@@ -154,6 +196,90 @@ def refresh_grid(query: PostGISQuery) -> bool:
         return True
 
     return bool(query.guarded(work))
+
+
+def _take_dirty(query: PostGISQuery, conn: psycopg.Connection) -> int:
+    """Move the recorded keys into ``_touched`` (this transaction's); how many."""
+    conn.execute("DROP TABLE IF EXISTS _touched")
+    conn.execute(sql.SQL(
+        "CREATE TEMP TABLE _touched ON COMMIT DROP AS WITH d AS (DELETE FROM {} RETURNING *) "
+        "SELECT DISTINCT gx, gy, ds FROM d").format(dirty_table(query)))
+    row = conn.execute("SELECT count(*) FROM _touched").fetchone()
+    conn.execute("ANALYZE _touched")
+    return int(row[0]) if row else 0
+
+
+def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
+    from geo.store.pg_cube import cube_select, cube_table
+
+    size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
+    inner, _ = query.cell_source(sql.SQL("TRUE"), [], None)
+    built = [(grid_table(query), _build_sql(inner, size)),
+             (dates_table(query), _dates_sql(query, sql.SQL("TRUE"))),
+             (cube_table(query), cube_select(inner, size))]
+    for table, select in built:
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+        conn.execute(sql.SQL("CREATE TABLE {} AS {}").format(table, select))
+    conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy)").format(grid_table(query)))
+    conn.execute(sql.SQL("CREATE INDEX ON {} (date_start)").format(dates_table(query)))
+    conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy, ms)").format(cube_table(query)))
+
+
+def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
+    """Compute again the grid cells, days and cube cells of ``_touched`` only."""
+    from geo.store.pg_cube import CUBE_DIVISOR, cube_select, cube_table
+
+    size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
+    grid = grid_table(query)
+    conn.execute(sql.SQL("DELETE FROM {} g USING (SELECT DISTINCT gx, gy FROM _touched) t "
+                         "WHERE g.gx = t.gx AND g.gy = t.gy").format(grid))
+    cells = sql.SQL("({}, {}) IN (SELECT DISTINCT gx, gy FROM _touched)").format(
+        _cell_sql("mx"), _cell_sql("my"))
+    inner, _ = query.cell_source(cells, [], None)
+    conn.execute(sql.SQL("INSERT INTO {} {}").format(grid, _build_sql(inner, size)))
+    dates = dates_table(query)
+    conn.execute(sql.SQL(
+        "DELETE FROM {} WHERE date_start IN (SELECT ds FROM _touched) OR (date_start IS NULL "
+        "AND EXISTS (SELECT 1 FROM _touched WHERE ds IS NULL))").format(dates))
+    conn.execute(sql.SQL("INSERT INTO {} {}").format(dates, _dates_sql(query, sql.SQL(
+        "date_start IN (SELECT ds FROM _touched)"))))
+    conn.execute(sql.SQL("INSERT INTO {} {}").format(dates, _dates_sql(query, sql.SQL(
+        "date_start IS NULL AND EXISTS (SELECT 1 FROM _touched WHERE ds IS NULL)"))))
+    # The cube: its cells (2**k grid cells a side) and start months the keys touch.
+    cube = cube_table(query)
+    d = sql.Literal(CUBE_DIVISOR)
+    conn.execute(sql.SQL(
+        "CREATE TEMP TABLE _cube_keys ON COMMIT DROP AS SELECT DISTINCT floor(gx / {d})::bigint"
+        " AS cx, floor(gy / {d})::bigint AS cy, date_trunc('month', ds)::date AS m0 FROM "
+        "_touched WHERE gx IS NOT NULL").format(d=d))
+    conn.execute(sql.SQL(
+        "DELETE FROM {} c USING _cube_keys k WHERE c.gx = k.cx AND c.gy = k.cy AND "
+        "c.ms IS NOT DISTINCT FROM (extract(year FROM k.m0) * 12 + extract(month FROM k.m0)"
+        " - 1)::int").format(cube))
+    lo = sql.SQL("k.cx * {d} AND k.cx * {d} + {d} - 1").format(d=d)
+    hi = sql.SQL("k.cy * {d} AND k.cy * {d} + {d} - 1").format(d=d)
+    dated = sql.SQL(
+        "EXISTS (SELECT 1 FROM _cube_keys k WHERE k.m0 IS NOT NULL AND date_start >= k.m0 AND "
+        "date_start < k.m0 + interval '1 month' AND {x} BETWEEN {lo} AND {y} BETWEEN {hi})"
+    ).format(x=_cell_sql("mx"), y=_cell_sql("my"), lo=lo, hi=hi)
+    undated = sql.SQL(
+        "date_start IS NULL AND EXISTS (SELECT 1 FROM _cube_keys k WHERE k.m0 IS NULL AND "
+        "{x} BETWEEN {lo} AND {y} BETWEEN {hi})").format(
+        x=_cell_sql("mx"), y=_cell_sql("my"), lo=lo, hi=hi)
+    for condition in (dated, undated):
+        inner, _ = query.cell_source(condition, [], None)
+        conn.execute(sql.SQL("INSERT INTO {} {}").format(cube, cube_select(inner, size)))
+
+
+def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:
+    """Records per date precision, start, end, event type, claim, precision and whether
+    drawn (the timeline and the counts line of views the cube answers)."""
+    return sql.SQL(
+        "SELECT date_precision, date_start, date_end, {ev} AS ev, {cl} AS cl, geo_precision "
+        "AS gp, " + DRAWN_SQL + " AS drawn, count(*) AS n FROM {table} WHERE {condition} "
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7").format(
+        ev=_index_sql("event_type", EVENT_TYPES), cl=_index_sql("claim_status", CLAIM_STATUSES),
+        table=query.store.table("incidents"), condition=condition)
 
 
 def _build_sql(inner: sql.Composed, size: float) -> sql.Composed:
@@ -227,7 +353,7 @@ def grid_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         return None
     if grid_revision(query) != query.store.revision():
         return None
-    table = _grid_table(query)
+    table = grid_table(query)
     sums = [*(f"t{i}" for i in range(_N_TYPES)), *(f"c{i}" for i in range(_N_CLAIMS)),
             "p1", "p2", "p3", "p_other", "undated", "open_end"]
     if window is None:

@@ -304,6 +304,11 @@ class PostGISQuery:
             every = passes_every_record(self, spec)
             if every is not None:  # nothing hidden: known without reading the records
                 return Counts(every[0], every[0], every[1], {})
+            from geo.store.pg_cube import cube_counts
+
+            summed = cube_counts(self, spec)  # types, claims, precisions, dates: summed
+            if summed is not None:
+                return summed
         clauses = {k: v for k, v in where_clauses(spec).items() if k not in skip}
         shown, params = combine(clauses)
         parts: list[sql.Composable] = [
@@ -389,9 +394,12 @@ class PostGISQuery:
             in store order of each cell's first record.
         """
         if use_grid and not by_place:
+            from geo.store.pg_cube import cube_cells
             from geo.store.pg_grid import grid_cells  # the grid reads this module
 
             found = grid_cells(self, spec, zoom, window, cell_pixels)
+            if found is None:
+                found = cube_cells(self, spec, zoom, window, cell_pixels)
             if found is not None:
                 return found
         pixel = _WORLD_METRES / (256 * 2**zoom)
@@ -513,6 +521,7 @@ class PostGISQuery:
             ``precision`` (``date_precision`` as stored), ``first``, ``last`` (bins,
             0-based, clipped to the edges), ``count``.
         """
+        from geo.store.pg_cube import cube_timeline
         from geo.store.pg_grid import dates_table, passes_every_record
 
         condition, params = combine(where_clauses(spec), skip)
@@ -524,6 +533,11 @@ class PostGISQuery:
             # thousand rows) instead of the records.
             source, count, condition, params = dates_table(self), sql.SQL("sum(n)"), \
                 sql.SQL("TRUE"), []
+        else:
+            summed = cube_timeline(self, spec, skip)  # the per-day figures, filtered
+            if summed is not None:
+                source, count, (condition, params) = dates_table(self), sql.SQL("sum(n)"), \
+                    summed
         bins = len(edges) - 1
         query = sql.SQL(
             "SELECT date_precision, least(greatest(width_bucket(date_start, %s::date[]) - 1, 0),"
