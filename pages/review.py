@@ -18,7 +18,6 @@ from geo.geocoding.review import (
     proposal_table,
     propose,
     review_groups,
-    review_queue,
 )
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
@@ -78,7 +77,6 @@ def _pin_form(target: CorrectionStore, name: str, country: str, admin1: str,
 
 
 router.ensure_router()
-data = common.dataset()
 geocoder = common.geocoder()
 store = common.corrections()
 may_correct = auth.can(Action.CORRECT_PLACE)
@@ -89,12 +87,13 @@ st.caption(
     "place each one means, or place a pin. A correction applies to every present and future "
     "record with that name in the context you choose, survives restarts, and can be undone."
 )
-common.show_load_errors(data)
+if not common.store_mode():  # store mode never reads the store whole
+    common.show_load_errors(common.dataset())
 
 include_resolved = st.toggle(
     "Also list resolved names (to correct a wrong placement)", key="include-resolved"
 )
-queue = review_queue(common.review_frame(), include_resolved=include_resolved)
+queue = common.review_queue(include_resolved)
 if queue.empty:
     st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
 else:

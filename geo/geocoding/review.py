@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from geo.access import Identity
+from geo.geocoding.bulk import resolve_many
 from geo.geocoding.geocoder import Candidate, Geocoder, GeocodeResult
 from geo.geocoding.overrides import CorrectionStore
+from geo.geocoding.protocol import PlaceResolver
 from geo.vocab import PRECISION_LABELS
 
 #: Statuses that send a name to review.
@@ -58,6 +61,62 @@ def review_queue(incidents: pd.DataFrame, include_resolved: bool = False) -> pd.
     grouped = todo.groupby(["place", "country", "admin1", "geocode_status"], sort=False)
     queue = grouped["id"].agg(incidents="size", ids=list).reset_index()
     queue = queue.rename(columns={"place": "name", "geocode_status": "status"})
+    queue["resolved"] = queue["status"] == "resolved"
+    ordered = queue.sort_values(
+        ["resolved", "incidents", "name"], ascending=[True, False, True], kind="stable"
+    )
+    return ordered[QUEUE_COLUMNS].reset_index(drop=True)
+
+
+def queue_from_groups(groups: pd.DataFrame, geocoder: PlaceResolver,
+                      include_resolved: bool = False, ids_kept: int = 11) -> pd.DataFrame:
+    """:func:`review_queue` from distinct names instead of records (a store too big to read).
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        One row per distinct ``name``, ``country``, ``admin1``, ``admin2`` and
+        ``geocoded`` (records placed by a geocoder before) with ``incidents`` (how many
+        records) and ``ids`` (some of them), as :func:`geo.store.pg_review.name_groups`
+        gives.
+    geocoder : PlaceResolver
+        Answers each distinct name and context once.
+    include_resolved : bool
+        As for :func:`review_queue`.
+    ids_kept : int
+        Ids kept per queue entry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`QUEUE_COLUMNS`, in :func:`review_queue`'s order; a record placed by a
+        geocoder before counts as resolved, as :func:`geo.geocoding.join.geocode_incidents`
+        counts it.
+    """
+    if groups.empty:
+        return pd.DataFrame(columns=QUEUE_COLUMNS)
+    groups = groups.reset_index(drop=True)
+    batch = resolve_many(
+        geocoder, groups["name"].astype(str).tolist(),
+        countries=groups["country"].tolist(), admin1s=groups["admin1"].tolist(),
+        admin2s=groups["admin2"].tolist()).frame()
+    answer = batch["status"].to_numpy(dtype=object)
+    resolved = answer == "resolved"
+    geocoded = groups["geocoded"].to_numpy(dtype=bool)
+    status = pd.Series(np.where(geocoded, "resolved", answer), index=groups.index,
+                       dtype=object)
+    # a resolved name without a governorate takes the place's, as the frame's records do
+    fill = resolved & (groups["admin1"] == "").to_numpy()
+    groups.loc[fill, "admin1"] = batch["admin1"].to_numpy(dtype=object)[fill]
+    statuses = (*REVIEW_STATUSES, "resolved") if include_resolved else REVIEW_STATUSES
+    kept = groups.assign(status=status)[status.isin(statuses)]
+    if kept.empty:
+        return pd.DataFrame(columns=QUEUE_COLUMNS)
+    grouped = kept.groupby(["name", "country", "admin1", "status"], sort=False)
+    queue = grouped.agg(incidents=("incidents", "sum"),
+                        ids=("ids", lambda s: sorted(i for ids in s for i in ids)[:ids_kept]))
+    queue = queue.reset_index()
+    queue["incidents"] = queue["incidents"].astype("int64")
     queue["resolved"] = queue["status"] == "resolved"
     ordered = queue.sort_values(
         ["resolved", "incidents", "name"], ascending=[True, False, True], kind="stable"

@@ -21,11 +21,14 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.geocoding.join import OFF_MAP_REASONS, geocode_incidents, relocations
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
+from geo.geocoding.review import queue_from_groups
+from geo.geocoding.review import review_queue as queue_of
 from geo.render.details import escape_markdown, incident_label
 from geo.schema import INCIDENT_COLUMNS, RowError
 from geo.settings import Settings, load_settings
 from geo.store import IncidentStore, move_corrections, open_store, seed_store
 from geo.store.pg_query import Counts
+from geo.store.pg_review import geocodable_batches, name_groups
 from geo.store.records import rows_to_frame
 from geo.view.dataset import Dataset, load_dataset
 from geo.view.filters import FilterContext, FilterResult, apply_view
@@ -274,6 +277,38 @@ def _review_frame(location: str, revision: int, geocoder_key: tuple) -> pd.DataF
     return geocode_incidents(pd.DataFrame(named[list(INCIDENT_COLUMNS)]), geocoder())
 
 
+def store_mode() -> bool:
+    """Whether the pages ask the PostGIS store for what they show instead of reading it
+    whole into the shared frame (``INCIDENT_MAP_QUERY_MODE``)."""
+    from pages.shared import map_store  # it imports this module
+
+    return map_store.active()
+
+
+@st.cache_resource(show_spinner="Geocoding place names…", max_entries=2)
+def _store_queue(location: str, revision: int, geocoder_key: tuple,
+                 include_resolved: bool) -> pd.DataFrame:
+    opened = store()
+    assert opened is not None
+    groups = name_groups(opened, include_geocoded=include_resolved)  # type: ignore[arg-type]
+    return queue_from_groups(groups, geocoder(), include_resolved)
+
+
+def review_queue(include_resolved: bool = False) -> pd.DataFrame:
+    """The names waiting for review (:func:`geo.geocoding.review.review_queue`).
+
+    In store mode the database gives the distinct names of the records the geocoder
+    places and the geocoder answers each once: the store is never read whole.
+    """
+    if store_mode():
+        s = settings()
+        opened = store()
+        assert opened is not None
+        key = (*_geocoder_inputs(s), opened.learned_revision())
+        return _store_queue(s.database, opened.revision(), key, include_resolved)
+    return queue_of(review_frame(), include_resolved=include_resolved)
+
+
 def review_frame() -> pd.DataFrame:
     """The incidents with a place, as the geocoder (with every correction) sees them now.
 
@@ -318,6 +353,13 @@ def apply_geocoding(who: Identity) -> int:
     opened = store()
     if opened is None:
         return 0
+    if store_mode():  # the records the geocoder may move, a page at a time
+        coder = geocoder()
+        changes: dict[str, dict[str, object]] = {}
+        for batch in geocodable_batches(opened):  # type: ignore[arg-type]
+            changes.update(relocations(batch, coder))
+        opened.edit_many(changes, who=who, reason="geocoding correction")
+        return len(changes)
     records = pd.DataFrame(dataset().incidents[list(INCIDENT_COLUMNS)])
     changes = relocations(records, geocoder())
     opened.edit_many(changes, who=who, reason="geocoding correction")

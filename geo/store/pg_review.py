@@ -1,0 +1,96 @@
+"""What the review page needs of a PostGIS store, without reading the store whole.
+
+The review queue is about names, not records: :func:`name_groups` asks the database for
+one row per distinct place name and context (country, governorate, district) among the
+records the geocoder places (no coordinates yet, or coordinates a geocoder gave), with
+how many records use it and a few of their ids. The geocoder then answers each distinct
+name once (:func:`geo.geocoding.review.queue_from_groups`). After a correction,
+:func:`geocodable_batches` hands the records the geocoder may move in pages of
+:data:`BATCH` rows (keyset on ``fid``), so the app never holds more than one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+from psycopg import sql
+
+from geo.geocoding.join import GAZETTEER_SOURCES
+from geo.schema import INCIDENT_COLUMNS
+from geo.store.postgis import PostGISStore
+from geo.store.records import rows_to_frame
+
+#: Records read per page when the geocoder's answers are written back.
+BATCH = 20_000
+#: Ids kept per name group (the page shows ten and says when there are more).
+IDS_KEPT = 11
+
+GROUP_COLUMNS = ["name", "country", "admin1", "admin2", "geocoded", "incidents", "ids"]
+"""Columns of :func:`name_groups`."""
+
+_GEOCODED = "geocode_source LIKE ANY(%s)"
+_PATTERNS = [prefix.replace("%", r"\%").replace("_", r"\_") + "%"
+             for prefix in GAZETTEER_SOURCES]
+
+
+def name_groups(store: PostGISStore, *, include_geocoded: bool = False) -> pd.DataFrame:
+    """Distinct place names (with their context) of the records the geocoder places.
+
+    Parameters
+    ----------
+    store : PostGISStore
+    include_geocoded : bool
+        Also the names of records a geocoder placed before (to correct a wrong
+        placement); without it only the records without coordinates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`GROUP_COLUMNS`: ``geocoded`` says whether the group's records already have
+        coordinates from a geocoder, ``incidents`` how many records use the name in that
+        context, ``ids`` the first :data:`IDS_KEPT` of their ids (in id order).
+    """
+    waiting = sql.SQL("latitude IS NULL")
+    if include_geocoded:
+        waiting = sql.SQL("(latitude IS NULL OR " + _GEOCODED + ")")
+    query = sql.SQL(
+        "SELECT place, coalesce(country, ''), coalesce(admin1, ''), coalesce(admin2, ''), "
+        "latitude IS NOT NULL, count(*), (array_agg(id ORDER BY id COLLATE \"C\"))[1:%s] "
+        "FROM {} WHERE place <> '' AND {} GROUP BY 1, 2, 3, 4, 5"
+    ).format(store.table("incidents"), waiting)
+    params: list[object] = [IDS_KEPT]
+    if include_geocoded:
+        params.append(_PATTERNS)
+    rows = store.connection().execute(query, tuple(params)).fetchall()
+    frame = pd.DataFrame(rows, columns=GROUP_COLUMNS)
+    frame["incidents"] = frame["incidents"].astype("int64")
+    frame["geocoded"] = frame["geocoded"].astype(bool)
+    return frame
+
+
+def geocodable_batches(store: PostGISStore, batch: int = BATCH) -> Iterator[pd.DataFrame]:
+    """The records the geocoder may move (a place, and no coordinates or a geocoder's),
+    as typed frames of at most ``batch`` rows, in ``fid`` order.
+
+    Parameters
+    ----------
+    store : PostGISStore
+    batch : int
+
+    Yields
+    ------
+    pandas.DataFrame
+        Incident records (:data:`geo.schema.INCIDENT_COLUMNS`).
+    """
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in INCIDENT_COLUMNS)
+    query = sql.SQL(
+        "SELECT fid, {} FROM {} WHERE place <> '' AND (latitude IS NULL OR " + _GEOCODED
+        + ") AND fid > %s ORDER BY fid LIMIT %s").format(columns, store.table("incidents"))
+    last = 0
+    while True:
+        rows = store.connection().execute(query, (_PATTERNS, last, batch)).fetchall()
+        if not rows:
+            return
+        last = int(rows[-1][0])
+        yield rows_to_frame([r[1:] for r in rows])

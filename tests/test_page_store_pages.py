@@ -1,0 +1,132 @@
+"""The review, import and extract pages in store-driven mode (INCIDENT_MAP_QUERY_MODE=store)
+against the real PostGIS, through AppTest: none of them reads the store whole, and the
+review queue is the one frame mode shows."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import geo.view.live
+from geo.store import open_store
+from tests.helpers.identities import ANALYST
+from tests.helpers.store_data import incidents
+
+pytestmark = pytest.mark.postgis
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+_ROWS = [
+    {"id": "a", "date_start": "2018-01-05", "place": "Qaryat Xyzzyqwv", "country": "SY",
+     "event_type": "airstrike", "claim_status": "alleged"},
+    {"id": "b", "date_start": "2018-01-06", "place": "Qaryat Xyzzyqwv", "country": "SY",
+     "event_type": "shelling", "claim_status": "alleged"},
+    {"id": "c", "date_start": "2018-01-07", "place": "Kafr Qwzzyx", "country": "SY",
+     "admin1": "Idlib", "event_type": "shelling", "claim_status": "alleged"},
+    {"id": "e", "date_start": "2018-01-09", "place": "Raqqah", "country": "SY",
+     "event_type": "shelling", "claim_status": "alleged"},
+    {"id": "d", "date_start": "2018-01-08", "place": "Somewhere given", "country": "SY",
+     "latitude": "35.1", "longitude": "38.2", "event_type": "clashes",
+     "claim_status": "reported"},
+]
+
+
+@pytest.fixture
+def pg_store(postgis_url, monkeypatch, tmp_path):
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    location = f"{postgis_url}&schema={schema}"
+    store = open_store(location)
+    store.upsert(incidents(_ROWS), origin="test", who=ANALYST)
+    monkeypatch.setenv("INCIDENT_DB", location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
+    yield store
+    store.close()
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def no_full_read(monkeypatch):
+    """Fail if anything builds the shared frame of the whole store."""
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("the store was read whole in store-driven mode")
+
+    monkeypatch.setattr(geo.view.live.LiveDataset, "__init__", refuse)
+
+
+def _open(page: str, mode: str, monkeypatch) -> AppTest:
+    monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", mode)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_review_queue_in_store_mode_is_frame_mode_queue(pg_store, monkeypatch):
+    frame = _open("pages/review.py", "frame", monkeypatch)
+    frame_names = frame.selectbox(key="name").options
+    frame_caption = [c.value for c in frame.caption if "wait" in c.value]
+    frame.toggle(key="include-resolved").set_value(True).run()
+    frame_all = frame.selectbox(key="name").options
+    monkeypatch.setattr(geo.view.live.LiveDataset, "__init__", _refuse)
+    store = _open("pages/review.py", "store", monkeypatch)
+    assert store.selectbox(key="name").options == frame_names
+    assert [c.value for c in store.caption if "wait" in c.value] == frame_caption
+    assert "Qaryat Xyzzyqwv" in frame_names[0] and "2 incidents" in frame_names[0]
+    store.toggle(key="include-resolved").set_value(True).run()
+    assert not store.exception, [e.message for e in store.exception]
+    assert store.selectbox(key="name").options == frame_all
+    assert len(frame_all) == len(frame_names) + 1 and any("Raqqah" in o for o in frame_all)
+    # coordinates the source gave are never the geocoder's: not listed
+    assert not any("Somewhere given" in o for o in frame_all)
+
+
+def _refuse(self, *args, **kwargs):
+    raise AssertionError("the store was read whole in store-driven mode")
+
+
+def test_a_pin_in_store_mode_moves_the_records_without_reading_the_store(
+        pg_store, no_full_read, monkeypatch):
+    at = _open("pages/review.py", "store", monkeypatch)
+    assert "Qaryat Xyzzyqwv" in at.selectbox(key="name").value
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    for incident_id in ("a", "b"):
+        record = pg_store.get(incident_id)
+        assert record is not None
+        assert (record["latitude"], record["longitude"]) == (35.5, 38.25)
+    assert pg_store.get("c")["latitude"] is None  # unresolved: not moved
+    assert pg_store.get("e")["latitude"] is not None  # resolves now: placed as well
+    names = at.selectbox(key="name").options if at.selectbox else []
+    assert not any("Qaryat Xyzzyqwv" in n for n in names)
+
+
+@pytest.mark.parametrize("page", ["pages/import.py", "pages/extract.py"])
+def test_import_and_extract_pages_never_read_the_store_whole(pg_store, no_full_read,
+                                                             monkeypatch, page):
+    at = _open(page, "store", monkeypatch)
+    assert at.title
+
+
+def test_an_import_in_store_mode_flags_duplicates_without_reading_the_store(
+        pg_store, no_full_read, monkeypatch):
+    at = _open("pages/import.py", "store", monkeypatch)
+    content = ("id,date_start,place,country,latitude,longitude,event_type,claim_status,"
+               "source_name\n"
+               "n1,2018-01-08,Somewhere given,SY,35.1,38.2,clashes,reported,Other outlet\n")
+    at.get("file_uploader")[0].set_value(("more.csv", content.encode(), "text/csv")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    next(b for b in at.button if b.label.startswith("Import the")).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert pg_store.get("n1") is not None
+    assert any("likely duplicate" in w.value for w in at.warning)
