@@ -30,6 +30,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -43,9 +44,11 @@ from geo.render.aggregate_layer import payload  # noqa: E402
 from geo.render.clusters import CELL_PIXELS, view_window  # noqa: E402
 from geo.render.store_clusters import aggregates_from_cells  # noqa: E402
 from geo.schema import INCIDENT_COLUMNS  # noqa: E402
+from geo.settings import load_settings  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from geo.store.pg_grid import GRID_ZOOM, refresh_grid  # noqa: E402
 from geo.store.pg_query import PostGISQuery  # noqa: E402
+from geo.store.pg_search import SearchTerm, sync_search  # noqa: E402
 from geo.view.state import default_view  # noqa: E402
 from geo.view.store_view import query_filter, store_domain, timeline_from_store  # noqa: E402
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES  # noqa: E402
@@ -148,6 +151,10 @@ def main() -> None:
         print(f"area columns of {synced:,} records computed and stored in "
               f"{time.perf_counter() - t0:.1f} s (once; then per write)")
         t0 = time.perf_counter()
+        searched = sync_search(query, load_settings())
+        print(f"search text of {searched:,} records computed and stored in "
+              f"{time.perf_counter() - t0:.1f} s (once; then per write)")
+        t0 = time.perf_counter()
         refresh_grid(query)
         print(f"cell grid (zoom {GRID_ZOOM}) built in {time.perf_counter() - t0:.1f} s "
               "(after each write, on the next view)")
@@ -207,6 +214,17 @@ def main() -> None:
             lambda: query.cells(no_type, 6, view_window((35.0, 38.5), 6), CELL_PIXELS),
             args.repeat)
         figures["counts, one type off"], _ = _time(lambda: query.counts(no_type), args.repeat)
+        # text filters (a word of one place's name; an actor no record names)
+        word = replace(spec, search=(SearchTerm("place 17"),))
+        figures["counts, search 'place 17'"], found = _time(lambda: query.counts(word),
+                                                             args.repeat)
+        figures["table page 1, search 'place 17'"], _ = _time(
+            lambda: query.table_page(word, 1, 100, found.shown), args.repeat)  # type: ignore[attr-defined]
+        figures["aggregates, country zoom 6, search 'place 17'"], _ = _time(
+            lambda: query.cells(word, 6, view_window((35.0, 38.5), 6), CELL_PIXELS),
+            args.repeat)
+        actor = replace(spec, actors=("nobody named",))
+        figures["counts, actor filter"], _ = _time(lambda: query.counts(actor), args.repeat)
         for label, ms in figures.items():
             print(f"{label:<42} {ms:9.1f} ms")
         gc.collect()

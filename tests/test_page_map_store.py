@@ -122,25 +122,32 @@ def test_store_mode_shows_what_frame_mode_shows_without_reading_the_store(
     assert frame_at.dataframe[-1].value.equals(table)
 
 
-def test_store_mode_applies_a_links_filters_and_says_what_it_cannot(
+def test_store_mode_applies_a_links_filters_as_frame_mode_does(
         pg_store, monkeypatch, no_full_read):
     params = {"type": ["airstrike", "clashes"], "d": ["2016-03-01", "2016-06-30"],
-              "actor": ["Group A"], "q": "Place"}
+              "actor": ["group b"], "q": "Place"}
     at = _run("store", monkeypatch, params)
     text = _texts(at)
-    # Types and dates are applied by the database; the text filters are not, and say so.
-    expected = 1 + sum(1 for i in range(250) if i % 4 in (0, 2) and 3 <= 1 + i % 12 <= 6)
-    assert f"**Showing {expected} of 251 incidents**" in text
-    assert "free-text search and actor filters are kept in the link but **not applied**" \
-        in text
-    assert "INCIDENT_MAP_QUERY_MODE=frame" in text
-    assert at.text_input[0].disabled  # the search box
+    # Types, dates, actor and search are applied by the database (even i: Group B).
+    expected = sum(1 for i in range(250) if i % 4 in (0, 2) and 3 <= 1 + i % 12 <= 6)
+    line = f"**Showing {expected} of 251 incidents**"
+    assert line in text and "not applied" not in text
+    assert not at.text_input[0].disabled and at.text_input[0].value == "Place"
     actor = next(m for m in at.multiselect if m.label == "Actor (either side)")
-    assert actor.disabled and actor.value == ["Group A"]
-    # The link still carries every filter, applied or not: it reopens the same view.
-    assert at.query_params["actor"] == ["Group A"] or at.query_params["actor"] == "Group A"
+    assert not actor.disabled and actor.value == ["group b"]
+    assert "Group A" in actor.options and "Group B" in actor.options  # from the database
+    # What this mode does not offer says so in one line.
+    assert "Not in this mode: the Totals" in text and "date playback" in text
     assert at.query_params["q"] in ("Place", ["Place"])
     assert sorted(at.query_params["type"]) == ["airstrike", "clashes"]
+    store_line = next(m.value for m in at.markdown if m.value.startswith("**Showing"))
+
+    monkeypatch.undo()  # frame mode may read the store: the same counts line
+    monkeypatch.setenv("INCIDENT_DB", pg_store.location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    frame_at = _run("frame", monkeypatch, params)
+    assert next(m.value for m in frame_at.markdown
+                if m.value.startswith("**Showing")) == store_line
 
 
 def test_store_mode_table_pages_and_selection(pg_store, monkeypatch, no_full_read):

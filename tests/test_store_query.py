@@ -21,7 +21,6 @@ from geo.view.filters import apply_view
 from geo.view.live import LiveDataset
 from geo.view.state import default_view
 from geo.view.store_view import (
-    not_applied,
     query_filter,
     store_domain,
     timeline_from_store,
@@ -222,13 +221,6 @@ def test_domain_from_the_store(both):
     assert domain.event_types == frame_domain.event_types
     assert np.allclose(domain.center, frame_domain.center) and domain.zoom == frame_domain.zoom
     assert domain.has_incident("q001") and not domain.has_incident("zzz")
-
-
-def test_filters_not_applied_are_named(both):
-    data, _ = both
-    state = replace(default_view(data.domain()), query="coalition", actors=("ISIS",))
-    assert not_applied(state) == ["free-text search", "actor"]
-    assert not_applied(default_view(data.domain())) == []
 
 
 def test_query_mode_setting():

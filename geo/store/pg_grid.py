@@ -314,6 +314,7 @@ def _passes_everything(spec: QueryFilter, facts: tuple,
     type and claim status, per precision in ``precisions`` and other, undated, dated
     without an end, latest start and earliest end, as day numbers)."""
     if (spec.admin1 or spec.admin2 or spec.violence or spec.polygon or spec.bbox is not None
+            or spec.matches_text
             or any(r != (None, None) for r in (spec.killed, spec.injured,
                                                 spec.civilian_deaths))):
         return False

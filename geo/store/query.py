@@ -7,9 +7,8 @@ SQL condition per filter, with the same meaning as :func:`geo.view.filters.apply
 has over the frame (an incident interval overlapping the dates, undated incidents
 passing the date filter, a casualty range meeting the selected one ...).
 
-The filters SQL does not evaluate here (free-text search over every field, actor,
-source and the source's own types, which match normalised spellings) are left to the
-caller, which must say on the page that they are not applied.
+Free-text search, actor, source and the source's own types match normalised text the
+store keeps beside each record (:mod:`geo.store.pg_search`, synced before a view).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import shapely
 from psycopg import sql
 from shapely.geometry import Polygon as ShapelyPolygon
 
+from geo.store.pg_search import SearchTerm, text_clauses
 from geo.vocab import COORD_DECIMALS, PRECISION_RADIUS_KM
 
 Range = tuple[int | None, int | None]
@@ -81,6 +81,11 @@ class QueryFilter:
         A drawn area; only incidents drawn inside it pass.
     bbox : tuple of float, optional
         ``(west, south, east, north)``; west > east crosses the antimeridian.
+    search : tuple of SearchTerm
+        A parsed free-text search (every term must match; empty: none).
+    actors, sources, source_types : tuple of str
+        Texts an incident's actors, source or claimant, or the source's own event
+        types must contain one of (empty: no filter).
     """
 
     date_from: date | None = None
@@ -97,6 +102,24 @@ class QueryFilter:
     violence: tuple[int, ...] = ()
     polygon: tuple[tuple[float, float], ...] = ()
     bbox: tuple[float, float, float, float] | None = None
+    search: tuple[SearchTerm, ...] = ()
+    actors: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    source_types: tuple[str, ...] = ()
+
+    @property
+    def matches_text(self) -> bool:
+        """Whether a text filter (search, actor, source, source type) is set."""
+        return bool(self.search or self.actors or self.sources or self.source_types)
+
+
+#: Order of the filters (as :data:`geo.view.filters.FILTER_NAMES`: the counts line
+#: lists what each hides in this order).
+ORDER: tuple[str, ...] = (
+    "date", "undated", "event type", "claim status", "location precision", "search",
+    "governorate", "district", "actor", "source", "killed", "injured", "civilian deaths",
+    "type of violence", "source type", "drawn area", "map bounds",
+)
 
 
 Clause = tuple[sql.Composable, list[object]]
@@ -150,7 +173,8 @@ def where_clauses(spec: QueryFilter) -> dict[str, Clause]:
         out["map bounds"] = (sql.SQL(
             DRAWN_SQL + " AND latitude BETWEEN %s AND %s AND " + lon),
             [south, north, west, east])
-    return out
+    out.update(text_clauses(spec.search, spec.actors, spec.sources, spec.source_types))
+    return {name: out[name] for name in sorted(out, key=ORDER.index)}
 
 
 def _range(low: str, high: str, wanted: Range) -> Clause:

@@ -1,8 +1,8 @@
 """A map view answered by the store (store-driven mode) instead of a shared frame.
 
 :func:`query_filter` turns a :class:`~geo.view.state.ViewState` into the
-:class:`~geo.store.query.QueryFilter` the database evaluates, and :func:`not_applied`
-names the filters it cannot evaluate yet, which the page must show as such.
+:class:`~geo.store.query.QueryFilter` the database evaluates (every filter of the
+frame path, the search parsed into terms as the frame path parses it).
 :func:`store_domain` builds the view's domain from a few aggregate queries, and
 :func:`timeline_from_store` gives the timeline the shape
 :func:`geo.view.timeline.timeline_counts` gives it.
@@ -22,23 +22,16 @@ from geo.geocoding.areas import AdminAreas
 from geo.geocoding.join import build_incident_frame
 from geo.settings import Settings
 from geo.store.pg_query import PostGISQuery, Summary
+from geo.store.pg_search import SearchTerm
 from geo.store.query import QueryFilter
 from geo.view.dataset import WORLD_VIEW
 from geo.view.extent import fit_view
+from geo.view.filters import FilterContext
+from geo.view.search import parse_query
 from geo.view.state import ViewDomain, ViewState
 from geo.view.timeline import PRECISION_ROWS, bin_edges
 
-NOT_IN_STORE_MODE: dict[str, str] = {
-    "search": "free-text search",
-    "actor": "actor",
-    "source": "source or claimant",
-    "source type": "the source's own event type",
-}
-"""Filters store-driven mode does not apply yet (they match normalised spellings in
-every field, which the database does not hold), with their names for the page."""
-
 FEATURES_NOT_IN_STORE_MODE: tuple[str, ...] = (
-    "free-text search, actor, source and source-type filters",
     "the Totals, Over time, By area and Compare periods tabs",
     "export of the incidents in view and the map image / print",
     "date playback",
@@ -75,15 +68,24 @@ def use_store_queries(settings: Settings, kind: str, count: int | None) -> bool:
     return count is not None and count > settings.store_query_above
 
 
-def query_filter(state: ViewState, *, bounds: bool = True) -> QueryFilter:
-    """The filters of ``state`` the store evaluates (see :func:`not_applied` for the rest).
+def query_filter(state: ViewState, *, bounds: bool = True,
+                 context: FilterContext | None = None) -> QueryFilter:
+    """The filters of ``state`` as the store evaluates them.
 
     Parameters
     ----------
     state : ViewState
     bounds : bool
         False leaves out the map bounds (the map shows every incident around them).
+    context : FilterContext, optional
+        Admin areas and place spellings search terms may name (as the frame path's).
     """
+    terms: tuple[SearchTerm, ...] = ()
+    if state.query.strip():
+        parsed = parse_query(state.query, context.areas if context else None,
+                             context.place_spellings if context else None)
+        terms = tuple(SearchTerm(t.key, tuple(sorted(t.text_keys)),
+                                 tuple(sorted(t.place_keys)), t.areas) for t in parsed)
     return QueryFilter(
         date_from=state.date_from, date_to=state.date_to,
         include_undated=state.include_undated, event_types=state.event_types,
@@ -91,15 +93,9 @@ def query_filter(state: ViewState, *, bounds: bool = True) -> QueryFilter:
         admin1=state.admin1, admin2=state.admin2, killed=state.killed,
         injured=state.injured, civilian_deaths=state.civilian_deaths,
         violence=state.violence, polygon=state.polygon,
-        bbox=state.bbox if bounds else None,
+        bbox=state.bbox if bounds else None, search=terms, actors=state.actors,
+        sources=state.sources, source_types=state.source_types,
     )
-
-
-def not_applied(state: ViewState) -> list[str]:
-    """Names of the filters set in ``state`` that store-driven mode does not apply."""
-    active = {"search": bool(state.query.strip()), "actor": bool(state.actors),
-              "source": bool(state.sources), "source type": bool(state.source_types)}
-    return [label for name, label in NOT_IN_STORE_MODE.items() if active[name]]
 
 
 def store_domain(query: PostGISQuery, summary: Summary) -> ViewDomain:

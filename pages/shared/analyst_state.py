@@ -181,15 +181,18 @@ def _with_chosen(options: list, key: str) -> list:
 
 
 def filter_widgets(domain: ViewDomain, areas: AdminAreas | None, frame: pd.DataFrame,
-                   text_off: str | None = None) -> None:
+                   text_off: str | None = None,
+                   options: dict[str, list] | None = None) -> None:
     """Sidebar widgets of the analyst filters (call inside ``st.sidebar``).
 
     ``text_off``: why the actor, source and source-type filters are not applied (they
     are then shown disabled, their values kept in the view and the link).
+    ``options``: the actors, sources and source types to offer, when ``frame`` does not
+    hold the records (store mode asks the database for them).
     """
     ss = st.session_state
     off = text_off is not None
-    choices = _choices(domain.fingerprint, frame)
+    choices = {**_choices(domain.fingerprint, frame), **(options or {})}
     for key, level, label in ((ADMIN1, 1, "Governorate"), (ADMIN2, 2, "District")):
         labels = _area_labels(areas, level)
         if not labels:

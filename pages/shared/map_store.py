@@ -8,9 +8,9 @@ off-map list and the selected incident are each one query
 map position for every session (``st.cache_data``: concurrent analysts looking at the
 same view share one answer; a write gives a new revision, so nothing stale is shown).
 
-What this mode does not apply (free-text search, actor, source, the source's types,
-the totals tabs, export, the map image and playback) is shown disabled with the
-reason, never silently dropped; the link keeps those values.
+Search, actor, source and source-type filters are SQL too (:mod:`geo.store.pg_search`).
+What this mode does not offer yet (the totals tabs, export, the map image and playback)
+is shown disabled with the reason, never silently absent.
 """
 
 from __future__ import annotations
@@ -33,14 +33,15 @@ from geo.render.table import PAGE_SIZE
 from geo.store import is_database_url
 from geo.store.pg_grid import refresh_grid
 from geo.store.pg_query import Counts, PostGISQuery, Summary
+from geo.store.pg_search import sync_search, text_choices, top_countries
 from geo.store.postgis import PostGISStore
 from geo.store.query import QueryFilter
+from geo.view.filters import FilterContext, geocoder_spellings
 from geo.view.map_events import RETURNED_OBJECTS
 from geo.view.state import ViewDomain, ViewState
 from geo.view.store_view import (
     FEATURES_NOT_IN_STORE_MODE,
     NOT_IN_STORE_MODE_CAPTION,
-    not_applied,
     query_filter,
     spec_key,
     store_domain,
@@ -105,11 +106,23 @@ def _query(location: str, paths: tuple[str, ...], _store: PostGISStore) -> PostG
 
 @st.cache_resource(show_spinner="Reading what the store holds…", max_entries=2)
 def _domain(location: str, revision: int, _query: PostGISQuery
-            ) -> tuple[Summary, ViewDomain, tuple[int, ...]]:
+            ) -> tuple[Summary, ViewDomain, tuple[int, ...], tuple[str, ...],
+                       dict[str, list[str]]]:
     _query.sync_areas()  # the area columns of the records written since the last view
+    sync_search(_query, common.settings())  # the search text of those records
     refresh_grid(_query)  # the cell grid country and region views are grouped from
     summary = _query.summary()
-    return summary, store_domain(_query, summary), _query.violence_codes()
+    return (summary, store_domain(_query, summary), _query.violence_codes(),
+            top_countries(_query), text_choices(_query))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _context(location: str, countries: tuple[str, ...], _areas: AdminAreas
+             ) -> FilterContext:
+    """Search terms naming an area or a place, as in frame mode (the geocoder is built
+    only when a search names something the areas do not)."""
+    return FilterContext(_areas, geocoder_spellings(common.lazy_geocoder().geocode,
+                                                    countries))
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
@@ -161,10 +174,11 @@ class _View:
     """The cached answers of one view (store location, revision and filters)."""
 
     def __init__(self, query: PostGISQuery, location: str, revision: int,
-                 state: ViewState) -> None:
+                 state: ViewState, context: FilterContext) -> None:
         self.query, self.location, self.revision = query, location, revision
-        self.spec = query_filter(state)
-        self.map_spec = query_filter(state, bounds=False)  # the map shows around the bounds
+        self.spec = query_filter(state, context=context)
+        # the map shows around the bounds
+        self.map_spec = query_filter(state, bounds=False, context=context)
         self.key, self.map_key = spec_key(self.spec), spec_key(self.map_spec)
 
     def counts(self) -> Counts:
@@ -198,17 +212,6 @@ class _View:
 
 
 # -- the page ---------------------------------------------------------------------------
-
-
-def _not_applied_notes(state: ViewState) -> None:
-    ignored = not_applied(state)
-    if ignored:
-        names = ignored[0] if len(ignored) == 1 else \
-            ", ".join(ignored[:-1]) + " and " + ignored[-1]
-        st.warning(
-            f"This view's {names} filter{'s are' if len(ignored) > 1 else ' is'} kept in "
-            "the link but **not applied**: " + NOT_IN_STORE_MODE_CAPTION,
-            icon=":material/filter_alt_off:")
 
 
 def _place_list(rows: pd.DataFrame, ids: list[str], selected: str | None) -> None:
@@ -252,14 +255,14 @@ def _page() -> None:
     location = settings.database
     query = _query(location, tuple(str(p) for p in settings.admin_paths), opened)
     revision = opened.revision()
-    summary, domain, violence = _domain(location, revision, query)
+    summary, domain, violence, countries, options = _domain(location, revision, query)
     view_state.ensure_session(domain)
 
     # Events from the map and the table are handled before anything is drawn.
     events = map_input.apply_map_events()
 
     state = view_state.current(domain)
-    view = _View(query, location, revision, state)
+    view = _View(query, location, revision, state, _context(location, countries, query.areas))
     if events.clicked is not None:
         here = ids_at(view.at_place(*events.clicked), *events.clicked)
         st.session_state["listed_place"] = events.clicked if len(here) > 1 else None
@@ -273,13 +276,12 @@ def _page() -> None:
     view_state.show_notes()
     st.caption(f"Views are asked of the PostGIS store ({summary.count:,} incidents), "
                "not loaded into the app.")
-    _not_applied_notes(state)
 
     with st.sidebar:
-        view_state.filter_widgets(domain, search_off=NOT_IN_STORE_MODE_CAPTION)
+        view_state.filter_widgets(domain)
         analyst_state.filter_widgets(
             domain, query.areas, pd.DataFrame({"type_of_violence": list(violence)}),
-            text_off=NOT_IN_STORE_MODE_CAPTION)
+            options=options)
         view_state.share_link(state, domain)
 
     if domain.date_min is not None and domain.date_max is not None:
@@ -340,7 +342,7 @@ def _page() -> None:
     with st.container(key="no-print"):
         st.button("Totals, charts, export and map image", disabled=True, key="store-off",
                   icon=":material/block:", help=NOT_IN_STORE_MODE_CAPTION)
-        st.caption("Not in this mode: " + "; ".join(FEATURES_NOT_IN_STORE_MODE[1:]) + ". "
+        st.caption("Not in this mode: " + "; ".join(FEATURES_NOT_IN_STORE_MODE) + ". "
                    + NOT_IN_STORE_MODE_CAPTION)
 
     st.subheader(f"Incidents in view ({counts.shown:,})")
