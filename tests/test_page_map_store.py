@@ -137,7 +137,8 @@ def test_store_mode_applies_a_links_filters_as_frame_mode_does(
     assert not actor.disabled and actor.value == ["group b"]
     assert "Group A" in actor.options and "Group B" in actor.options  # from the database
     # What this mode does not offer says so in one line.
-    assert "Not in this mode: the Totals" in text and "date playback" in text
+    assert "Not in this mode: the Over time and Compare periods tabs" in text
+    assert "date playback" in text
     assert at.query_params["q"] in ("Place", ["Place"])
     assert sorted(at.query_params["type"]) == ["airstrike", "clashes"]
     store_line = next(m.value for m in at.markdown if m.value.startswith("**Showing"))
@@ -164,3 +165,23 @@ def test_frame_mode_stays_the_default_for_a_small_store(pg_store, monkeypatch):
     at = _run("auto", monkeypatch)
     assert "not loaded into the app" not in _texts(at)
     assert len(at.tabs) >= 1  # the totals tabs of frame mode
+
+
+def test_store_mode_totals_are_frame_mode_totals(pg_store, monkeypatch, no_full_read):
+    params = {"type": ["airstrike", "clashes"], "actor": ["group b"]}
+    at = _run("store", monkeypatch, params)
+    metrics = [(m.label, m.value) for m in at.metric]
+    assert ("Incidents", "125") in metrics  # even i: Group B, airstrike or clashes
+    tables = [d.value for d in at.dataframe[:2]]  # by claimant, by claim status
+    assert "Killed" in tables[0].columns and len(tables[1]) == 4
+    at.tabs[1].open = True  # By area: governorate figures from one grouped query
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+    monkeypatch.undo()
+    monkeypatch.setenv("INCIDENT_DB", pg_store.location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    frame_at = _run("frame", monkeypatch, params)
+    assert [(m.label, m.value) for m in frame_at.metric] == metrics
+    for got, want in zip(tables, (d.value for d in frame_at.dataframe[:2]), strict=True):
+        assert got.equals(want)

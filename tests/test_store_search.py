@@ -44,6 +44,14 @@ def _rows() -> list[dict[str, str]]:
                "actors": _ACTORS[(i // 3) % len(_ACTORS)], "source_name": source,
                "claimed_by": claimant, "description": _TEXTS[(i // 4) % len(_TEXTS)],
                "event_type": ["airstrike", "shelling", "clashes"][i % 3]}
+        if i % 5 == 0:
+            row["killed_min"], row["killed_max"] = str(i % 9), str(i % 9 + 3)
+        if i % 7 == 0:
+            row["injured_min"] = str(i % 4)
+        if i % 4 == 1:
+            row["deaths_civilians"] = str(i % 6)
+        if i == 25:
+            row["killed_min"], row["killed_max"] = "8", "7"  # inverted: flagged, kept
         if i % 6 == 0:
             row["source_event_type"] = "Explosions/Remote violence"
             row["source_sub_event_type"] = "Air/drone strike"

@@ -37,10 +37,11 @@ from geo.store.records import rows_to_frame
 if TYPE_CHECKING:
     from geo.store.pg_query import PostGISQuery
 
-#: Normalised text kept per record for the text filters, with their SQL types.
+#: Normalised text kept per record for the text filters, and who its figures are from
+#: (``claimant``, for the totals), with their SQL types.
 SEARCH_COLUMNS: dict[str, str] = {
     "search_text": "text", "place_keys": "text", "actor_key": "text", "source_key": "text",
-    "source_type_key": "text",
+    "source_type_key": "text", "claimant": "text",
 }
 #: Trigram indexes of the columns searched inside (``pg_trgm``; skipped without it).
 TRIGRAM_INDEXES: dict[str, str] = {
@@ -216,6 +217,7 @@ def search_columns(frame: pd.DataFrame) -> pd.DataFrame:
         "source_key": keyed(column("source_name") + " | " + column("claimed_by")),
         "source_type_key": keyed(column("source_event_type") + " | "
                                  + column("source_sub_event_type")),
+        "claimant": frame["claimant"].astype(str),
     })
 
 
@@ -266,7 +268,8 @@ def _settings_key(query: PostGISQuery, settings: Settings) -> str:
     names are searched) and the files place spellings are read from."""
     areas = query.areas
     codes = sorted(c for level in (1, 2) for c, _ in areas.options(level)) if areas else []
-    parts = [*codes, str(settings.places_path), str(settings.gazetteer_index_path)]
+    parts = [*codes, str(settings.places_path), str(settings.gazetteer_index_path),
+             *SEARCH_COLUMNS]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
 
 

@@ -32,7 +32,7 @@ from geo.view.state import ViewDomain, ViewState
 from geo.view.timeline import PRECISION_ROWS, bin_edges
 
 FEATURES_NOT_IN_STORE_MODE: tuple[str, ...] = (
-    "the Totals, Over time, By area and Compare periods tabs",
+    "the Over time and Compare periods tabs",
     "export of the incidents in view and the map image / print",
     "date playback",
 )

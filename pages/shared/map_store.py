@@ -39,6 +39,7 @@ from geo.store.query import QueryFilter
 from geo.view.filters import FilterContext, geocoder_spellings
 from geo.view.map_events import RETURNED_OBJECTS
 from geo.view.state import ViewDomain, ViewState
+from geo.view.store_totals import store_area_stats, store_totals
 from geo.view.store_view import (
     FEATURES_NOT_IN_STORE_MODE,
     NOT_IN_STORE_MODE_CAPTION,
@@ -49,6 +50,7 @@ from geo.view.store_view import (
     timeline_from_store,
     use_store_queries,
 )
+from geo.view.totals import Totals
 from pages.shared import (
     analyst_state,
     common,
@@ -57,6 +59,7 @@ from pages.shared import (
     map_print,
     records,
     timebar,
+    totals,
     view_state,
 )
 
@@ -164,6 +167,19 @@ def _off_map(location: str, revision: int, key: str, _query: PostGISQuery,
     return store_rows(rows, _query.areas, common.settings())
 
 
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _totals(location: str, revision: int, key: str, _query: PostGISQuery,
+            _spec: QueryFilter) -> Totals:
+    return store_totals(_query, _spec)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _area_figures(location: str, revision: int, key: str, level: int, claimant: str | None,
+                  _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
+    names = dict(_query.areas.options(level)) if _query.areas else {}
+    return store_area_stats(_query, _spec, level, names, claimant)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _record(location: str, revision: int, incident_id: str, _query: PostGISQuery
             ) -> pd.DataFrame:
@@ -204,11 +220,50 @@ class _View:
     def off_map(self) -> pd.DataFrame:
         return _off_map(self.location, self.revision, self.key, self.query, self.spec)
 
+    def totals(self) -> Totals:
+        return _totals(self.location, self.revision, self.key, self.query, self.spec)
+
+    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
+        return _area_figures(self.location, self.revision, self.key, level, claimant,
+                             self.query, self.spec)
+
     def record(self, incident_id: str | None) -> pd.Series | None:
         if not incident_id:
             return None
         rows = _record(self.location, self.revision, incident_id, self.query)
         return None if rows.empty else rows.iloc[0]
+
+
+class _Shown:
+    """The incidents in view for the totals panels (:class:`pages.shared.map_data.ViewTotals`'
+    questions that store mode answers), each answer one grouped query."""
+
+    def __init__(self, view: _View, count: int) -> None:
+        self.view, self.count = view, count
+
+    def totals(self) -> Totals:
+        return self.view.totals()
+
+    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
+        return self.view.areas(level, claimant)
+
+    def present(self, column: str) -> list[str]:
+        return sorted(self.view.totals().claimants) if column == "claimant" else []
+
+
+STORE_TABS = ("Totals", "By area")
+"""The totals tabs store mode offers (the others are named as not offered)."""
+
+
+def _totals_tabs(view: _View, count: int) -> None:
+    tabs = st.tabs(list(STORE_TABS), key="store_totals_tab", on_change="rerun")
+    shown = _Shown(view, count)
+    if tabs[1].open:
+        with tabs[1]:
+            totals.area_panel(shown, view.query.areas)  # type: ignore[arg-type]
+    else:
+        with tabs[0]:
+            totals.totals_panel(shown)  # type: ignore[arg-type]
 
 
 # -- the page ---------------------------------------------------------------------------
@@ -340,8 +395,7 @@ def _page() -> None:
                 records.history(opened, str(selected["id"]))
 
     with st.container(key="no-print"):
-        st.button("Totals, charts, export and map image", disabled=True, key="store-off",
-                  icon=":material/block:", help=NOT_IN_STORE_MODE_CAPTION)
+        _totals_tabs(view, counts.shown)
         st.caption("Not in this mode: " + "; ".join(FEATURES_NOT_IN_STORE_MODE) + ". "
                    + NOT_IN_STORE_MODE_CAPTION)
 

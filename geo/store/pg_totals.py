@@ -1,0 +1,117 @@
+"""Totals of a view asked of PostGIS: incidents and casualty ranges per group, in SQL.
+
+:func:`group_figures` is :func:`geo.view.totals.figure_table` as one ``GROUP BY``
+over the records a :class:`~geo.store.query.QueryFilter` lets through: per group, the
+incidents, and for each casualty figure the sum of its lows, the sum of its highs (a
+record's low is its minimum, else its maximum; its high the other way round; a
+record kept with its high below its low counts from the smaller to the larger) and
+how many records give no figure. Groups are meant to hold one claimant each (the
+``claimant`` column the search sync stores, :mod:`geo.store.pg_search`): figures of
+different claimants are added by nobody here; the caller combines groups only where
+one claimant is present (:mod:`geo.view.store_totals`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from psycopg import sql
+
+from geo.store.query import QueryFilter, combine, where_clauses
+
+if TYPE_CHECKING:
+    from geo.store.pg_query import PostGISQuery
+
+#: Casualty figures totalled: (name, low column, high column), as geo.view.totals.FIGURES.
+FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("killed", "killed_min", "killed_max"),
+    ("injured", "injured_min", "injured_max"),
+    ("casualties", "casualties_min", "casualties_max"),
+    ("civilian_deaths", "deaths_civilians", "deaths_civilians"),
+)
+#: Columns a group may be keyed by.
+GROUP_KEYS = ("claimant", "claim_status", "event_type", "adm1_pcode", "adm2_pcode")
+
+
+def figure_columns() -> list[str]:
+    """Names of the figure columns, as :data:`geo.view.totals.FIGURE_COLUMNS`."""
+    out: list[str] = []
+    for name, _, _ in FIGURES:
+        out += ([f"{name}_min", f"{name}_max", f"{name}_unknown"]
+                if name != "civilian_deaths" else ["civilian_deaths", "civilian_deaths_unknown"])
+    return out
+
+
+def _figure_sql() -> tuple[list[sql.Composable], list[str]]:
+    parts: list[sql.Composable] = []
+    names: list[str] = []
+    for name, low, high in FIGURES:
+        lo = sql.SQL("coalesce({}, {})").format(sql.Identifier(low), sql.Identifier(high))
+        hi = sql.SQL("coalesce({}, {})").format(sql.Identifier(high), sql.Identifier(low))
+        if name == "civilian_deaths":
+            parts.append(sql.SQL("sum({})").format(lo))
+            names.append("civilian_deaths")
+        else:
+            parts += [sql.SQL("sum(least({}, {}))").format(lo, hi),
+                      sql.SQL("sum(greatest({}, {}))").format(lo, hi)]
+            names += [f"{name}_min", f"{name}_max"]
+        parts.append(sql.SQL("count(*) FILTER (WHERE {} IS NULL)").format(lo))
+        names.append(f"{name}_unknown" if name != "civilian_deaths"
+                     else "civilian_deaths_unknown")
+    inverted = sql.SQL(" OR ").join(
+        sql.SQL("coalesce({} < {}, false)").format(sql.Identifier(high), sql.Identifier(low))
+        for name, low, high in FIGURES if name != "civilian_deaths")
+    parts.append(sql.SQL("count(*) FILTER (WHERE {})").format(inverted))
+    names.append("inverted")
+    return parts, names
+
+
+def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
+                  skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Incidents and casualty sums per group of the records ``spec`` lets through.
+
+    Parameters
+    ----------
+    query : PostGISQuery
+    spec : QueryFilter
+    keys : sequence of str
+        Columns of :data:`GROUP_KEYS` to group by (none: one row for everything).
+    skip : tuple of str
+        Filters not applied (e.g. ``("date",)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``keys`` (text, '' for none), ``incidents``, the figure columns (sums, NA
+        where no record of the group gives the figure; ``<figure>_unknown`` counts) and
+        ``inverted`` (records with a high figure below the low one), sorted by the keys.
+    """
+    unknown = [k for k in keys if k not in GROUP_KEYS]
+    if unknown:
+        raise ValueError(f"cannot group by {', '.join(unknown)}")
+    condition, params = combine({k: v for k, v in where_clauses(spec).items()
+                                 if k not in skip})
+    figures, names = _figure_sql()
+    key_sql = [sql.SQL("coalesce({}, '')").format(sql.Identifier(k)) for k in keys]
+    select = sql.SQL("SELECT {} FROM {} WHERE {}").format(
+        sql.SQL(", ").join([*key_sql, sql.SQL("count(*)"), *figures]),
+        query.store.table("incidents"), condition)
+    if keys:
+        select = sql.SQL("{} GROUP BY {}").format(
+            select, sql.SQL(", ").join(sql.Literal(i + 1) for i in range(len(keys))))
+    rows = query.read(select, params)
+    columns = [*keys, "incidents", *names]
+    table = pd.DataFrame(rows, columns=columns)
+    if not keys:
+        table = table[table["incidents"] > 0]
+    for column in names:
+        if column.endswith("_unknown") or column == "inverted":
+            table[column] = table[column].astype("int64")
+        else:
+            table[column] = pd.array(table[column].astype(object), dtype="Int64")
+    table["incidents"] = table["incidents"].astype("int64")
+    if keys:
+        table = table.sort_values(list(keys), kind="stable")
+    return table.reset_index(drop=True)

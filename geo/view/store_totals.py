@@ -1,0 +1,107 @@
+"""The totals of a view in store-driven mode, with the frame path's rules and shapes.
+
+The database groups the records by claimant and claim status (or by admin area and
+claimant) and sums each group's casualty ranges (:func:`geo.store.pg_totals.group_figures`);
+here the groups are combined into :class:`geo.view.totals.Totals` and area tables as
+:func:`geo.view.totals.totals` and :func:`geo.view.totals.area_stats` build them:
+counts of incidents add up across claimants, figures only within one claimant, and a
+claim status or an area that mixes claimants gets no figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from geo.store.pg_query import PostGISQuery
+from geo.store.pg_totals import group_figures
+from geo.store.query import QueryFilter
+from geo.view.totals import FIGURE_COLUMNS, Totals
+
+
+def _combine(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Groups of ``table`` summed per ``key`` (a figure stays NA where no group gives it)."""
+    columns = [key, "incidents", *FIGURE_COLUMNS]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = table.groupby(key, sort=True)
+    out = grouped[["incidents", *FIGURE_COLUMNS]].sum(min_count=1).reset_index()
+    for column in FIGURE_COLUMNS:
+        if column.endswith("_unknown"):
+            out[column] = out[column].fillna(0).astype(int)
+        else:
+            out[column] = pd.array(out[column], dtype="Int64")
+    out["incidents"] = out["incidents"].astype(int)
+    return out[columns]
+
+
+def _mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> pd.DataFrame:
+    """Insert how many claimants each ``key`` holds at column ``at``; NA figures where
+    several (their figures are never added together)."""
+    table = table.copy()
+    table.insert(at, "claimants", table[key].map(claimants).fillna(0).astype(int))
+    mixed = (table["claimants"] > 1).to_numpy()
+    for column in FIGURE_COLUMNS:
+        if not column.endswith("_unknown"):
+            table.loc[mixed, column] = pd.NA
+    return table
+
+
+def store_totals(query: PostGISQuery, spec: QueryFilter) -> Totals:
+    """:func:`geo.view.totals.totals` of the records ``spec`` lets through (one query).
+
+    Parameters
+    ----------
+    query : PostGISQuery
+    spec : QueryFilter
+
+    Returns
+    -------
+    Totals
+    """
+    groups = group_figures(query, spec, ["claimant", "claim_status"])
+    breakdown = groups[["claimant", "claim_status", "incidents", *FIGURE_COLUMNS]]
+    by_claimant = _combine(groups, "claimant")
+    by_status = _combine(groups, "claim_status")
+    per_status = groups.groupby("claim_status")["claimant"].nunique()
+    by_status = _mixed(by_status, "claim_status", per_status, 2) if len(groups) else \
+        by_status.assign(claimants=pd.Series(dtype=int))[
+            ["claim_status", "incidents", "claimants", *FIGURE_COLUMNS]]
+    return Totals(int(groups["incidents"].sum()), by_claimant, by_status,
+                  breakdown.reset_index(drop=True), int(groups["inverted"].sum()))
+
+
+def store_area_stats(query: PostGISQuery, spec: QueryFilter, level: int,
+                     names: Mapping[str, str], claimant: str | None = None) -> pd.DataFrame:
+    """:func:`geo.view.totals.area_stats` of the records ``spec`` lets through.
+
+    Parameters
+    ----------
+    query : PostGISQuery
+    spec : QueryFilter
+    level : int
+        1 governorates, 2 districts.
+    names : mapping
+        P-code -> area name (the admin areas' own names).
+    claimant : str, optional
+        Only this claimant's incidents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pcode``, ``name``, ``incidents``, ``claimants`` and the figure columns, one
+        row per area with incidents.
+    """
+    code = f"adm{level}_pcode"
+    out = ["pcode", "name", "incidents", "claimants", *FIGURE_COLUMNS]
+    groups = group_figures(query, spec, [code, "claimant"])
+    groups = groups[groups[code] != ""]
+    if claimant is not None:
+        groups = groups[groups["claimant"] == claimant]
+    if groups.empty:
+        return pd.DataFrame(columns=out)
+    table = _combine(groups, code).rename(columns={code: "pcode"})
+    table.insert(1, "name", table["pcode"].map(dict(names)).fillna(""))
+    per_area = groups.groupby(code)["claimant"].nunique()
+    return _mixed(table, "pcode", per_area, 3)[out].reset_index(drop=True)
