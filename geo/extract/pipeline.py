@@ -54,6 +54,7 @@ from geo.extract.report import (
     tidy_claimant,
     within_named_governorate,
 )
+from geo.extract.roles import refine_roles
 from geo.extract.text import Sentence, split_sentences
 from geo.geocoding.geocoder import GeocodeResult, default_geocoder
 from geo.geocoding.protocol import PlaceResolver
@@ -201,6 +202,7 @@ def extract(
         places = [replace(m, role="region") if m.role == "site" and
                   governorate_named_bare(m, governorates) else
                   within_named_governorate(m, governorates) for m in places]
+        places = refine_roles(sentence.text, places, sentence.start)
         events = find_events(sentence.text, sentence.start)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)

@@ -40,6 +40,9 @@ CONTEXT_ROLES: dict[str, str] = {
     "region": "region",
     "container": "larger place around the site",
     "seat": "seat of a government",
+    "street": "street or square named after a place",
+    "venue": "venue of talks or an agreement",
+    "part": "part of the town that is the site",
 }
 
 _PRECISION_RANK = {"day": 0, "month": 1, "range": 2, "year": 3, "unknown": 4, "": 5}

@@ -1,0 +1,122 @@
+"""Second reading of a sentence's place roles: what the first reading takes for a site.
+
+:func:`geo.extract.places.find_places` gives each mention its role from the words next to
+it. Some roles need a wider look at the sentence (round 4 of issue 12, found on reports the
+rules had not been tuned on):
+
+* a street, square or road named after a place ("Baghdad Street", "Homs Highway") is a part
+  of the town it runs through, never the place it is named after (role ``street``);
+* the venue of talks or an agreement ("peace talks in Astana", "the Sochi agreement") is
+  no site (role ``venue``);
+* a zone or front named after a place ("the Idlib de-escalation zone") is a region, and the
+  place where the actors are based ("militants operating in X") is where the fire came
+  from (``origin``) when the sentence names another place for the event;
+* a distance from a capital named in apposition ("450 km northeast of the capital
+  Damascus") makes it a ``reference``;
+* "from X to Y": Y is a destination, whatever verb went before; the place a destination or
+  an origin lies in ("to the Roj hospital in Tel Tamr") has that role too;
+* a neighbourhood named with no container, in a sentence whose other site is a town, is a
+  part of that town, not a site of its own (role ``part``: "shells hit al-Rawdeh
+  neighbourhood ... in the city of Jaramana").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from geo.extract.places import SUBUNITS, PlaceMention
+
+_STREET_AFTER = re.compile(r"^\s+(?:Street|St\.|Road|Avenue|Square|Highway|Roundabout|Bridge|"
+                           r"Boulevard|Motorway)\b")
+_VENUE_BEFORE = re.compile(
+    r"\b(?:talks|negotiations|conference|summit|meeting|meetings|agreement|accord|deal|"
+    r"ceasefire|truce|memorandum|process|signed|agreed(?:\s+(?:on|upon))?)\b[^.;]{0,40}?"
+    r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
+_VENUE_AFTER = re.compile(r"^\s+(?:peace\s+)?(?:talks|negotiations|conference|summit|"
+                          r"agreement|accord|deal|process|format|memorandum)\b", re.I)
+_ZONE_AFTER = re.compile(r"^\s+(?:de-?escalation\s+zone|zone|pocket|enclave|front(?:line)?)\b",
+                         re.I)
+_BASE_BEFORE = re.compile(
+    r"\b(?:operating|based|stationed|entrenched|deployed|positioned|holed\s+up|active)\s+"
+    r"(?:in|inside|at)\s+(?:the\s+)?$", re.I)
+_CAPITAL_REFERENCE = re.compile(
+    r"(?P<offset>(?:\b\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles?)\s+)?"
+    r"\b(?:north|south|east|west)(?:[- ]?(?:north|south|east|west))?(?:east|west)?"
+    r"(?:ern)?\s+(?:of|from)\s+the\s+(?:[\w-]+\s+){0,2}?capital,?\s+)$", re.I)
+#: After "from X" in the sentence: "to Y", "to the Z hospital in Y", "and to Y".
+_TO = re.compile(r"(?i:\b(?:to|towards?|into)\s+(?:the\s+)?)(?:[A-Z][\w'’-]*\s+){0,3}?"
+                 r"(?i:(?:hospital|clinic|camp|centre|center)\s+(?:in|at)\s+(?:the\s+)?"
+                 r"(?:(?:city|town|village)\s+of\s+)?)?$")
+_IN = re.compile(r"^\s*(?:hospital|clinic|camp|school|centre|center)?\s*(?:in|at|,)\s+"
+                 r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
+_TOWN_DESCRIPTORS = frozenset({"", "town", "city", "village"})
+
+
+def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> list[PlaceMention]:
+    """The mentions of one sentence with the roles a wider reading gives them.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    mentions : list of PlaceMention
+        Its place mentions, as :func:`geo.extract.places.find_places` returns them (offsets
+        in the article).
+    offset : int
+        The sentence's offset in the article.
+
+    Returns
+    -------
+    list of PlaceMention
+        The same mentions, in order, some with another role or a container.
+    """
+    out: list[PlaceMention] = []
+    for m in mentions:
+        before, after = text[:m.start - offset], text[m.end - offset:]
+        role, reference = m.role, ""
+        if m.role in ("site", "container", "region"):
+            capital = _CAPITAL_REFERENCE.search(before[-70:])
+            if _STREET_AFTER.match(after):
+                role = "street"
+            elif _VENUE_AFTER.match(after) or _VENUE_BEFORE.search(before[-70:]):
+                role = "venue"
+            elif _BASE_BEFORE.search(before[-40:]) and any(
+                    o.start > m.start and o.role in ("site", "container", "region")
+                    for o in mentions):
+                role = "origin"  # "militants based in X shelled Y": not when X is all
+            elif _ZONE_AFTER.match(after):
+                role = "region"
+            elif capital:
+                role, reference = "reference", " ".join(capital.group("offset").split())
+            elif any(o.role == "origin" for o in out) and _TO.search(before[-60:]):
+                role = "destination"  # "from X to the Y hospital in Z and to W"
+        out.append(replace(m, role=role, offset=reference or m.offset)
+                   if role != m.role else m)
+    out = _carried_roles(text, out, offset)
+    return _neighbourhoods(out)
+
+
+def _carried_roles(text: str, mentions: list[PlaceMention], offset: int) -> list[PlaceMention]:
+    """The place an origin or a destination lies in has its role ("to X hospital in Y")."""
+    out = list(mentions)
+    for i in range(1, len(out)):
+        inner, outer = out[i - 1], out[i]
+        if inner.role in ("origin", "destination") and outer.role in ("site", "container") \
+                and _IN.fullmatch(text[inner.end - offset:outer.start - offset]):
+            out[i] = replace(outer, role=inner.role)
+    return out
+
+
+def _neighbourhoods(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """A neighbourhood with no container is a part of the one town the sentence names as a
+    site: the town is the event's site."""
+    towns = [m for m in mentions if m.role in ("site", "container") and
+             m.descriptor in _TOWN_DESCRIPTORS and m.place is not None and
+             m.place.precision <= 2]
+    if len({m.place.gazetteer_id for m in towns if m.place is not None}) != 1:
+        return mentions  # "Jaramana city ... the city of Jaramana": one town
+    town = towns[0]
+    return [replace(m, role="part", container=town.text) if m.role == "site" and
+            not m.container and m.descriptor in SUBUNITS and m is not town else m
+            for m in mentions]
