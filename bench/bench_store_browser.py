@@ -13,6 +13,8 @@ Debian's Chromium:
   timing each rerun until the page is idle with the new link: the first change asks the
   database (counts, timeline, table page), later ones are answered from the shared
   cache;
+- opens views hiding some incidents from a link (one event type off; a date range whose
+  ends split months), nothing cached for them, timing until the incidents are drawn;
 - reads the Streamlit server's resident memory (``VmRSS``/``VmHWM``).
 
     .venv/bin/python bench/bench_store_browser.py [--rows 1000000] [--changes 6]
@@ -28,6 +30,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,6 +44,7 @@ from geo.geocoding.areas import default_areas  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from geo.store.pg_grid import refresh_grid  # noqa: E402
 from geo.store.pg_query import PostGISQuery  # noqa: E402
+from geo.view.state import PARAMS  # noqa: E402
 
 
 def _start(location: str, tmp: Path) -> tuple[subprocess.Popen, str]:
@@ -62,6 +66,21 @@ def _prepare(location: str) -> None:
         print(f"cell grid in {time.perf_counter() - t0:.1f} s")
     finally:
         store.close()
+
+
+def _filtered_links(location: str) -> dict[str, str]:
+    """Query strings of views that hide some incidents (the store's event types but the
+    first; a date range whose ends split months)."""
+    store = open_store(location)
+    try:
+        types = PostGISQuery(store, default_areas()).summary().event_types
+    finally:
+        store.close()
+    return {
+        "link_one_type_off_s": urlencode([(PARAMS["event_types"], t) for t in types[1:]]),
+        "link_dates_s": urlencode([(PARAMS["dates"], "2017-03-17"),
+                                   (PARAMS["dates"], "2018-05-09")]),
+    }
 
 
 def run(location: str, changes: int) -> dict[str, float]:
@@ -97,6 +116,11 @@ def run(location: str, changes: int) -> dict[str, float]:
                 figures["rerun_first_s"] = reruns[0] if reruns else 0.0
                 later = sorted(reruns[2:]) or [0.0]
                 figures["rerun_cached_s"] = later[len(later) // 2]
+                # Filtered views opened from a link (nothing cached for them): every
+                # part of the page asked of the database.
+                for key, link in _filtered_links(location).items():
+                    figures[key] = _open(context.new_page(), url + "?" + link, 300_000)
+                    print(f"  {key}: {figures[key]:.2f} s", flush=True)
                 page.screenshot(path=str(Path(tempfile.gettempdir()) / "store_mode_1m.png"))
                 browser.close()
             memory = memory_mb(process.pid)
@@ -133,6 +157,8 @@ def main() -> None:
         print(f"first paint: cold {f['cold_s']:.1f} s, warm {f['warm_s']:.1f} s")
         print(f"rerun after a filter change: {f['rerun_first_s']:.2f} s asked of the "
               f"database, {f['rerun_cached_s']:.2f} s answered from the cache (median)")
+        print(f"filtered view opened from a link: one event type off "
+              f"{f['link_one_type_off_s']:.2f} s, a date range {f['link_dates_s']:.2f} s")
         print(f"server RSS: {f['server_idle_mb']:.0f} MB started, {f['server_open_mb']:.0f} MB "
               f"with the map open, {f['server_rss_mb']:.0f} MB at the end "
               f"(peak {f['server_peak_mb']:.0f} MB)")

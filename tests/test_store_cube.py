@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from geo.render.aggregate_layer import payload
 from geo.render.clusters import view_window
+from geo.render.store_clusters import aggregates_from_cells
 from geo.store import open_store
 from geo.store.pg_cube import CUBE_ZOOM, cube_cells, cube_counts
 from geo.store.pg_grid import refresh_grid
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.postgis
 
 _TYPES = list(EVENT_TYPES[:5])
 _CENTRES = [(36.20, 37.13), (35.95, 39.01), (33.51, 36.28), (34.73, 36.71), (35.33, 40.14),
-            (32.70, 36.10), (36.80, 40.60)]
+            (32.70, 36.10), (36.80, 40.60), (-12.05, -77.04)]  # and one west and south
 
 
 def _random_rows(rng: np.random.Generator, n: int, prefix: str = "r") -> list[dict[str, str]]:
@@ -88,6 +90,8 @@ def _random_specs(rng: np.random.Generator, n: int) -> list[QueryFilter]:
     specs.append(replace(specs[0], date_from=date(2016, 3, 1), date_to=date(2016, 5, 31)))
     specs.append(replace(specs[0], date_from=date(2016, 3, 17), date_to=date(2016, 5, 9),
                          event_types=tuple(_TYPES[:3])))
+    # Map bounds around every drawn incident: the cube answers ("drawn").
+    specs.append(replace(specs[-1], bbox=(-120.0, -40.0, 45.0, 40.0)))
     return specs
 
 
@@ -99,6 +103,7 @@ def _rows_answers(query: PostGISQuery, specs: list[QueryFilter], zooms, span):
     out = {}
     for k, spec in enumerate(specs):
         out[k, "counts"] = query.counts(spec)
+        out[k, "table"] = query.table_page(spec, 2, 25, out[k, "counts"].shown)["id"].tolist()
         out[k, "timeline"] = timeline_from_store(query, spec, span)
         for zoom in zooms:
             window = view_window((35.0, 38.5), zoom)
@@ -123,6 +128,8 @@ def test_cube_answers_equal_the_rows_on_filtered_views(store, seed):
     for k, spec in enumerate(specs):
         got = cube_counts(query, spec)
         assert got == want[k, "counts"], spec
+        # The table page, read along the index when the view keeps most records.
+        assert query.table_page(spec, 2, 25, got.shown)["id"].tolist() == want[k, "table"]
         pd.testing.assert_frame_equal(
             timeline_from_store(query, spec, span).sort_values(["start", "precision"])
             .reset_index(drop=True),
@@ -142,10 +149,16 @@ def test_cube_answers_equal_the_rows_on_filtered_views(store, seed):
                                           rows.drop(columns="places"), check_dtype=False,
                                           obj=f"spec {k} zoom {zoom}")
     assert answered >= len(specs) * 2  # the cube answered most views
+    # The map says the cube's place counts are upper bounds; the rows' are exact.
+    drawn = aggregates_from_cells(cube_cells(query, specs[1], 5, None, 56), 5)
+    assert drawn.places_at_most and payload(drawn)["agg"]["npu"] is True
+    exact = aggregates_from_cells(query.cells(specs[1], 5, None, 56, use_grid=False), 5)
+    assert not exact.places_at_most and "npu" not in payload(exact)["agg"]
     # Zooms closer than the cube's, and filters it does not hold, go to the rows.
     assert cube_cells(query, specs[1], CUBE_ZOOM + 1, None, 56) is None
     assert cube_cells(query, replace(specs[1], admin1=("SY02",)), 5, None, 56) is None
     assert cube_counts(query, replace(specs[1], killed=(3, None))) is None
+    assert cube_counts(query, replace(specs[1], bbox=(36.0, 33.0, 38.0, 36.0))) is None
 
 
 def _snapshot(store) -> dict[str, pd.DataFrame]:

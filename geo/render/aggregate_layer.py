@@ -168,6 +168,7 @@ def payload(
             "t": _pairs(aggregates.types),
             "c": _pairs(aggregates.claims),
             **ranges,
+            **({"npu": True} if aggregates.places_at_most else {}),
         },
         "places": {
             "lat": _numbers(places["lat"]),

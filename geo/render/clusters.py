@@ -262,6 +262,9 @@ class Aggregates:
     total : int
         Incidents in the window.
     zoom : int
+    places_at_most : bool
+        The cells' ``places`` are upper bounds (summed from a pre-aggregated cube),
+        not distinct counts; a cell of one place is still exactly one.
     """
 
     cells: pd.DataFrame
@@ -270,6 +273,7 @@ class Aggregates:
     places: pd.DataFrame
     total: int
     zoom: int
+    places_at_most: bool = False
 
 
 def aggregate(

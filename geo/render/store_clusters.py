@@ -69,7 +69,8 @@ def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
         "label": single["label"].astype(str),
     })
     total = int(count.sum()) if len(cells) else 0
-    return Aggregates(out, types, claims, places, total, zoom)
+    return Aggregates(out, types, claims, places, total, zoom,
+                      bool(cells.attrs.get("places_upper_bound", False)))
 
 
 def _merge(cells: pd.DataFrame, label: np.ndarray) -> pd.DataFrame:

@@ -35,7 +35,7 @@ from psycopg import sql
 
 from geo.store.pg_query import Counts, PostGISQuery, cell_frame
 from geo.store.query import QueryFilter, combine, where_clauses
-from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
+from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, EVENT_TYPES
 
 CUBE_ZOOM = 6
 """Zoom whose 56-px cells the cube keeps (about 137 km); views up to it are answered."""
@@ -76,7 +76,7 @@ def cube_select(inner: sql.Composable, size: float) -> sql.Composed:
         "max(ds) AS ds_max, min(de) AS de_min, max(prec) AS prec, max(unc) AS unc, "
         "sum(fig) AS fig, min(fid) AS first, min(x) AS x_min, max(x) AS x_max, "
         "min(y) AS y_min, max(y) AS y_max FROM ({inner}) v GROUP BY 1, 2, 3, 4, 5, 6, 7"
-    ).format(size=sql.Literal(size), d=sql.Literal(CUBE_DIVISOR), inner=inner)
+    ).format(size=sql.Literal(size), d=sql.Literal(float(CUBE_DIVISOR)), inner=inner)
 
 
 def _codes(spec: QueryFilter) -> tuple[list[int], list[int]] | None:
@@ -89,10 +89,34 @@ def _codes(spec: QueryFilter) -> tuple[list[int], list[int]] | None:
 
 
 def _answerable(query: PostGISQuery, spec: QueryFilter) -> bool:
+    """Whether the cube holds ``spec``'s filters and reflects the store. Map bounds
+    around every drawn incident (the map fitted to the data) are the same filter as
+    "drawn", which the cube holds."""
     from geo.store.pg_grid import grid_revision
 
-    return set(where_clauses(spec)) <= CUBE_FILTERS and _codes(spec) is not None \
-        and grid_revision(query) == query.store.revision()
+    names = set(where_clauses(spec))
+    if not names - {"map bounds"} <= CUBE_FILTERS or _codes(spec) is None \
+            or grid_revision(query) != query.store.revision():
+        return False
+    return "map bounds" not in names or _around_everything(query, spec)
+
+
+def _around_everything(query: PostGISQuery, spec: QueryFilter) -> bool:
+    """Whether the map bounds of ``spec`` hold every drawn incident (from the grid's
+    boxes of rounded points, widened by the rounding)."""
+    from geo.store.pg_grid import grid_table
+
+    assert spec.bbox is not None
+    west, south, east, north = spec.bbox
+    if west > east:
+        return False
+    box = query.read(sql.SQL("SELECT min(south), max(north), min(west), max(east) FROM {}")
+                     .format(grid_table(query)))[0]
+    if box[0] is None:
+        return True
+    pad = 10.0 ** -COORD_DECIMALS
+    return south <= float(box[0]) - pad and north >= float(box[1]) + pad \
+        and west <= float(box[2]) - pad and east >= float(box[3]) + pad
 
 
 def _day(value: date) -> int:
@@ -142,6 +166,8 @@ def _dates_clauses(spec: QueryFilter, skip: tuple[str, ...] = ()
             clause = (sql.SQL("cl = ANY(%s)"), [codes[1]])
         elif name == "location precision":
             clause = (sql.SQL("(gp IS NULL OR gp = ANY(%s))"), clause[1])
+        elif name == "map bounds":  # around every drawn incident (see _answerable)
+            clause = (sql.SQL("drawn"), [])
         if name not in skip:
             out[name] = clause  # dates: the same columns, date_start and date_end
     return out
@@ -183,7 +209,7 @@ def _straddles(query: PostGISQuery, window: tuple[float, float, float, float]) -
         "SELECT count(*) FROM (SELECT min(x_min) AS a, max(x_max) AS b, min(y_min) AS c, "
         "max(y_max) AS d FROM {} GROUP BY floor(gx / {k}), floor(gy / {k})) s WHERE NOT "
         "(a >= %s AND b <= %s AND c >= %s AND d <= %s) AND NOT (b < %s OR a > %s OR "
-        "d < %s OR c > %s)").format(grid_table(query), k=sql.Literal(CUBE_DIVISOR)),
+        "d < %s OR c > %s)").format(grid_table(query), k=sql.Literal(float(CUBE_DIVISOR))),
         [w0, w2, w1, w3, w0, w2, w1, w3])[0]
     return bool(row[0])
 

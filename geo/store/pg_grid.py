@@ -32,7 +32,7 @@ import psycopg
 from psycopg import sql
 
 from geo.store.pg_query import PostGISQuery, _index_sql, cell_frame
-from geo.store.query import DRAWN_SQL, QueryFilter
+from geo.store.query import DRAWN_SQL, QueryFilter, combine, where_clauses
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 GRID_ZOOM = 11
@@ -113,9 +113,38 @@ def passes_every_record(query: PostGISQuery, spec: QueryFilter) -> tuple[int, in
     return int(facts[-2]), int(facts[-1])
 
 
-FULL_REBUILD_ABOVE = 200_000
-"""Changed record versions above which the grid and cube are rebuilt whole instead of
-per touched cell and day (the first area sync of a large store, a huge import)."""
+def walk_condition(query: PostGISQuery, spec: QueryFilter, shown: int
+                   ) -> tuple[sql.Composable, list[object]] | None:
+    """The condition to read a table page of ``spec`` along the table order's index, or
+    None when sorting the view's rows is the better plan.
+
+    Walking the index is better when the view keeps at least a tenth of the store (the
+    first page is met early) and has no date range cutting the store (a walk would cross
+    every record before the range). A date range around every record (the store's latest
+    start and earliest end, from the grid's figures) is left out: it hides nothing.
+    """
+    meta = _meta(query)
+    if meta is None or "all" not in meta or int(meta["revision"]) != query.store.revision():
+        return None
+    facts = meta["all"]
+    open_end, ds_max, de_min, total = facts[-5], facts[-4], facts[-3], facts[-2]
+    clauses = where_clauses(spec)
+    if "date" in clauses and spec.date_from is not None and spec.date_to is not None:
+        epoch = 719163  # date(1970, 1, 1).toordinal()
+        if not int(open_end or 0) and (ds_max is None or (
+                spec.date_to.toordinal() - epoch >= int(ds_max)
+                and spec.date_from.toordinal() - epoch <= int(de_min))):
+            del clauses["date"]
+    if "date" in clauses or int(shown) * 10 < int(total or 0):
+        return None
+    return combine(clauses)
+
+
+FULL_REBUILD_ABOVE = 5_000
+"""Touched (grid cell, start day) keys above which the grid, per-day counts and cube are
+rebuilt whole instead of per key (an import spread over many places and days, the first
+area sync of a large store): one pass over the records is then the cheaper."""
+_FEW_KEYS = 16
 
 
 def dirty_table(query: PostGISQuery) -> sql.Identifier:
@@ -247,25 +276,32 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
         "date_start IS NULL AND EXISTS (SELECT 1 FROM _touched WHERE ds IS NULL)"))))
     # The cube: its cells (2**k grid cells a side) and start months the keys touch.
     cube = cube_table(query)
-    d = sql.Literal(CUBE_DIVISOR)
+    d = sql.Literal(float(CUBE_DIVISOR))
     conn.execute(sql.SQL(
         "CREATE TEMP TABLE _cube_keys ON COMMIT DROP AS SELECT DISTINCT floor(gx / {d})::bigint"
         " AS cx, floor(gy / {d})::bigint AS cy, date_trunc('month', ds)::date AS m0 FROM "
         "_touched WHERE gx IS NOT NULL").format(d=d))
+    conn.execute("ANALYZE _cube_keys")
     conn.execute(sql.SQL(
         "DELETE FROM {} c USING _cube_keys k WHERE c.gx = k.cx AND c.gy = k.cy AND "
         "c.ms IS NOT DISTINCT FROM (extract(year FROM k.m0) * 12 + extract(month FROM k.m0)"
         " - 1)::int").format(cube))
-    lo = sql.SQL("k.cx * {d} AND k.cx * {d} + {d} - 1").format(d=d)
-    hi = sql.SQL("k.cy * {d} AND k.cy * {d} + {d} - 1").format(d=d)
-    dated = sql.SQL(
-        "EXISTS (SELECT 1 FROM _cube_keys k WHERE k.m0 IS NOT NULL AND date_start >= k.m0 AND "
-        "date_start < k.m0 + interval '1 month' AND {x} BETWEEN {lo} AND {y} BETWEEN {hi})"
-    ).format(x=_cell_sql("mx"), y=_cell_sql("my"), lo=lo, hi=hi)
+    x = sql.SQL("floor({} / {})::bigint").format(_cell_sql("mx"), d)
+    y = sql.SQL("floor({} / {})::bigint").format(_cell_sql("my"), d)
+    keys = conn.execute("SELECT count(*) FROM _cube_keys").fetchone()
+    if keys is not None and int(keys[0]) <= _FEW_KEYS:
+        # A few keys (an edit): each month's records through the date index.
+        dated = sql.SQL(
+            "EXISTS (SELECT 1 FROM _cube_keys k WHERE k.m0 IS NOT NULL AND date_start >= k.m0 "
+            "AND date_start < k.m0 + interval '1 month' AND {x} = k.cx AND {y} = k.cy)"
+        ).format(x=x, y=y)
+    else:  # many (an import): one pass over the records, keys looked up in a hash
+        dated = sql.SQL(
+            "({x}, {y}, date_trunc('month', date_start)::date) IN (SELECT cx, cy, m0 FROM "
+            "_cube_keys WHERE m0 IS NOT NULL)").format(x=x, y=y)
     undated = sql.SQL(
-        "date_start IS NULL AND EXISTS (SELECT 1 FROM _cube_keys k WHERE k.m0 IS NULL AND "
-        "{x} BETWEEN {lo} AND {y} BETWEEN {hi})").format(
-        x=_cell_sql("mx"), y=_cell_sql("my"), lo=lo, hi=hi)
+        "date_start IS NULL AND ({x}, {y}) IN (SELECT cx, cy FROM _cube_keys WHERE m0 IS NULL)"
+    ).format(x=x, y=y)
     for condition in (dated, undated):
         inner, _ = query.cell_source(condition, [], None)
         conn.execute(sql.SQL("INSERT INTO {} {}").format(cube, cube_select(inner, size)))

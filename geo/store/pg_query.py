@@ -464,15 +464,18 @@ class PostGISQuery:
         shown : int
             Incidents the view shows (:attr:`Counts.shown`).
         """
-        from geo.store.pg_grid import passes_every_record  # the grid reads this module
+        from geo.store.pg_grid import passes_every_record, walk_condition
 
         condition, params = combine(where_clauses(spec))
         # Ordered by the output columns (dates as text: the same order): the filtered
-        # rows are sorted. A view hiding nothing is read along the table order's index
-        # (the stored columns) instead.
+        # rows are sorted. A view hiding nothing, or keeping a large share of the store
+        # without a date range cutting it, is read along the table order's index (the
+        # stored columns) instead.
         order = 'ORDER BY date_start, date_end, id COLLATE "C"'
-        if passes_every_record(self, spec) is not None:
-            condition, params = sql.SQL("TRUE"), []
+        walk = (sql.SQL("TRUE"), []) if passes_every_record(self, spec) is not None \
+            else walk_condition(self, spec, shown)
+        if walk is not None:
+            condition, params = walk
             order = 'ORDER BY incidents.date_start, incidents.date_end, incidents.id COLLATE "C"'
         page = min(max(int(page), 1), max(1, -(-int(shown) // int(size))))
         offset = (page - 1) * int(size)

@@ -53,7 +53,9 @@
   function aggregateTip(d, i) {
     var a = d.agg, root = document.createElement("div");
     root.className = "incident-aggregate-tip";
-    line(root, thousands(a.n[i]) + " incidents at " + thousands(a.np[i]) + " places", "head");
+    // npu: place counts summed over pre-aggregated rows (store mode), an upper bound.
+    line(root, thousands(a.n[i]) + " incidents at " + (a.npu ? "up to " : "") +
+         thousands(a.np[i]) + " places", "head");
     if (a.df[i] !== null) {
       line(root, a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i]));
     }
