@@ -196,18 +196,24 @@ def score_report(report: Report, candidates: list[dict], scores: Scores,
                 scores.errors["missed incident"] += 1
         if len(hits) > 1:
             scores.errors["split (extra candidates for one incident)"] += len(hits) - 1
+        wrong = []
         if hits:
             best = candidates[hits[0]]
             if best.get("event_type") != incident.get("event_type"):
                 scores.errors["type"] += 1
+                wrong.append("type")
             if _casualty_error(incident, best):
                 scores.errors["casualties"] += 1
+                wrong.append(f"killed {incident.get('killed_min')}-{incident.get('killed_max')}"
+                             f"{' aggregate' if incident.get('aggregate') else ''}")
             if _claimant_error(incident, best):
                 scores.errors["claimant"] += 1
+                wrong.append(f"claimant {incident.get('claimant')!r}")
         if verbose:
             mark = "review" if reviewable else ("HIT " if hits else "MISS")
             print(f"    {mark} {incident['site']} {incident.get('date_start', '?')} "
-                  f"{incident['event_type']} -> {hits}")
+                  f"{incident['event_type']} -> {hits}"
+                  + (f"  WRONG: {'; '.join(wrong)}" if wrong else ""))
     sites = [(inc["lat"], inc["lon"]) for inc in report.incidents if "lat" in inc]
     sites += [(inc["approx_lat"], inc["approx_lon"]) for inc in report.incidents
               if "approx_lat" in inc]

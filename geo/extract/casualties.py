@@ -19,13 +19,34 @@ _UNITS = {
 }
 #: Vague quantities as lower bounds ("dozens" is at least two dozen).
 _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000}
+#: One person named with an article, read as 1 ("a citizen was martyred", "claiming the life
+#: of a civilian").
+_ONE_PERSON = (r"citizen|civilian|child|man|woman|boy|girl|person|soldier|serviceman|teacher|"
+               r"journalist|policeman|fighter|worker|farmer|shepherd|student|pupil|baby|infant|"
+               r"doctor|nurse|paramedic|volunteer|resident|member of [\w ]{1,30}?")
+#: Who the dead are, with up to two words before ("Russian contract soldiers", "staff
+#: members", "citizens").
+_PEOPLE_NOUNS = (r"citizens|persons|staff(?: members)?|workers|patients|students|pupils|guards|"
+                 r"policemen|officers|troops|servicemen|service ?members|soldiers|rebels|"
+                 r"insurgents|inhabitants|worshipp?ers|relatives|journalists|medics|doctors|"
+                 r"nurses|teachers|infants|babies|boys|girls|adults|detainees|prisoners|"
+                 r"farmers|shepherds|volunteers|paramedics|rescuers|fighters|militants|"
+                 r"civilians|children|women|men|people|residents|villagers")
+_PEOPLE = rf"(?:\s+[A-Za-z'’-]+){{0,2}}?\s+(?:{_PEOPLE_NOUNS})"
+#: An aside between a figure and what it counts (", including women,", " - including
+#: children - ", "(two children and a woman)").
+_ASIDE = (r"(?:\s*\([^()]{1,60}\)|\s*(?:,|\(|–|—|\s-)\s*(?:including|among them|"
+          r"among whom|mostly|most of them|many of them|of whom|half of them|"
+          r"nearly half of them)\b[^,()–—]{0,60}?"
+          r"(?:,|\)|–|—|\s-))?")
 _NUMBER = (
     r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|"
     + "|".join(sorted((k for k in _UNITS if " " in k or len(k) > 3 or k in ("one", "two", "six",
                                                                              "ten")),
                       key=len, reverse=True))
-    + r"|dozens|scores|hundreds|thousands)"
+    + r"|dozens|scores|hundreds|thousands"
+    rf"|(?:a|an) (?:{_ONE_PERSON}))"
 )
 _HEDGE = (r"(?P<hedge>more than|over|upwards of|in excess of|at least|no fewer than|"
           r"no less than|a minimum of|up to|as many as|at most|no more than|nearly|almost|"
@@ -38,23 +59,35 @@ _FIGURE = re.compile(rf"\b(?:{_HEDGE}\s+)?{_NUMBER}\b(?![-,.]?\d)", re.I)
 _FILLER = (r"(?:\s+(?:other|more|people|persons|civilians|children|women|men|residents|"
            r"villagers|refugees|soldiers|fighters|militants|members|of them|individuals|of|the|"
            r"our|its|their|"
-           r"were|was|have been|had been|has been|have|has|had|are|reportedly|reported|also|"
+           r"were|was|have been|had been|has been|have|has|had|are|reportedly|reported|also|got|"
            r"others|being|(?:from|of)\s+(?:the\s+same|one|a\s+single)\s+family))*")
 _KILLED = r"killed|dead|died|deaths?|fatalities|perished|lost their lives|bodies|martyred|martyrs"
 _INJURED = r"injured|wounded|hurt|injuries|casualties-injured"
 _CATEGORY = re.compile(
-    rf"^{_FILLER}\s+(?P<first>{_KILLED}|{_INJURED}|casualties|victims)"
+    rf"^(?:{_PEOPLE})?{_FILLER}{_ASIDE}{_FILLER}\s+(?P<first>{_KILLED}|{_INJURED}|casualties|"
+    r"victims)"
     rf"(?:\s+(?:and|or|and/or)\s+(?P<second>{_KILLED}|{_INJURED}))?\b",
     re.I,
 )
 _VERB_BEFORE = re.compile(
-    r"(?P<verb>killing|killed|kills|kill|wounding|wounded|injuring|injured|death toll"
+    r"(?P<verb>killing|killed|kills|kill|wounding|wounded|wounds|injuring|injured|injures|"
+    r"death toll"
     r"(?:\s+(?:rose|rises|climbed|reached|stood|stands))?(?:\s+(?:to|of|at))?|"
-    r"claimed the lives of|claiming the lives of|left|leaving|(?:the\s+)?(?:killing|deaths?|"
-    r"martyrdom)\s+of)\s+"
+    r"claim(?:s|ed|ing)?\s+(?:the\s+)?li(?:fe|ves)\s+of|took\s+the\s+li(?:fe|ves)\s+of|"
+    r"left|leaving|(?:the\s+)?(?:killing|deaths?|martyrdom)\s+of)\s+"
     r"(?:another\s+|a\s+further\s+|an?\s+additional\s+)?$",
     re.I,
 )
+#: A figure coordinated with the one after it, both counting the same dead ("one citizen
+#: and three children were killed": 4).
+_SUMMAND = re.compile(
+    _NUMBER.replace("(?P<num>", "(?P<summand>")
+    + rf"(?:\s+[A-Za-z'’-]+){{0,2}}?\s+(?:{_ONE_PERSON}|{_PEOPLE_NOUNS})"
+    r"\s+and\s+(?:their\s+|other\s+)?$", re.I)
+#: The same after a verb: "claiming the lives of one citizen and three children".
+_ADDEND = re.compile(
+    rf"^\s+(?:{_ONE_PERSON}|{_PEOPLE_NOUNS})\s+and\s+(?:their\s+|other\s+)?"
+    + _NUMBER.replace("(?P<num>", "(?P<addend>") + rf"(?:\s+(?:{_PEOPLE_NOUNS}))\b", re.I)
 _SUBCOUNT = re.compile(r"(?:including|among them|among whom|of whom|of them)\s+$", re.I)
 _AGE = re.compile(r"\b(?:age of|aged|ages of|ages)\s+$", re.I)
 _MONTHS = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|"
@@ -115,6 +148,9 @@ def number_value(text: str) -> int | None:
         return _UNITS[joined]
     if joined in _VAGUE:
         return _VAGUE[joined]
+    if len(words) >= 2 and words[0] in ("a", "an") and \
+            re.fullmatch(_ONE_PERSON, " ".join(words[1:])):
+        return 1
     if len(words) == 2 and words[0] in _UNITS and words[1] in _UNITS:
         return _UNITS[words[0]] + _UNITS[words[1]]
     return None
@@ -192,9 +228,30 @@ def find_casualties(text: str, offset: int = 0) -> Casualties:
         if not kinds:
             continue
         vague = match.group("num").lower() in _VAGUE
+        value, summed = _with_summand(text, match.start(), value)
+        added = _ADDEND.match(text[match.end():]) if not summed else None
+        if added and (number_value(added.group("addend")) or 0) and \
+                _VERB_BEFORE.search(text[max(0, match.start() - 40):match.start()]):
+            second = number_value(added.group("addend")) or 0
+            summed = f"{match.group().strip()}{added.group()}: summed to {value + second}"
+            value += second
         low, high, note = bounds(match.group("hedge") or "", value, vague)
+        note = "; ".join(n for n in (summed, note) if n)
         _store(out, kinds, low, high, note, (match.start() + offset, match.end() + offset))
     return out
+
+
+def _with_summand(text: str, start: int, value: int) -> tuple[int, str]:
+    """The figure plus a figure before it joined by "and" that counts nothing of its own."""
+    before = _SUMMAND.search(text[max(0, start - 60):start])
+    if before is None:
+        return value, ""
+    first = number_value(before.group("summand"))
+    begin = max(0, start - 60) + before.start("summand")
+    if first is None or _kinds(text, begin, begin + len(before.group("summand"))) or \
+            _SUBCOUNT.search(text[max(0, begin - 20):begin]):
+        return value, ""
+    return first + value, f"{before.group().strip()} ... {value}: summed to {first + value}"
 
 
 def _kinds(text: str, start: int, end: int) -> tuple[str, ...]:

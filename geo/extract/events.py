@@ -14,6 +14,22 @@ from geo.vocab import EVENT_TYPES
 
 _AIR = (r"(?:warplanes?|war planes?|fighter jets?|jets?|aircrafts?|planes|aviation|air ?forces?|"
         r"helicopters?|drones?)")
+#: The aircraft or its crew acting ("planes dropped ... on", "warplanes ... launched an
+#: aggression against", "fixed-wing warplanes ... fired missiles on").
+_AIR_VERBS = (rf"{_AIR}\b[^.;]{{0,60}}?\b(?:dropped|fired (?:\w+ )?(?:missiles|rockets|bombs)"
+              r"|launched (?:an? )?(?:\w+ )?(?:aggression|attack|assault|strike|raid)s?"
+              r"|carried out (?:an? )?(?:\w+ )?(?:attack|strike|raid|bombing)s?|killed|rained)")
+#: A passive with the aircraft or missiles as the agent ("was destroyed on Monday by
+#: aircraft", "was struck ... by four missiles").
+_PASSIVE_AIR = (r"(?:was|were|been|being) (?:\w+ly )?(?:hit|struck|targeted|bombed|destroyed|"
+                r"attacked|raided|pounded|bombarded|levell?ed|flattened)\b[^.;]{0,40}?\bby "
+                rf"(?:the )?(?:[\w-]+ ){{0,3}}?(?:{_AIR}|missiles?)")
+#: One strike named with a determiner or its author ("a strike on", "a US-led strike
+#: against", "the coalition strike"), never a labour or hunger strike.
+_ONE_STRIKE = (r"(?:a|an|the|one|this|that|another|second|first|coalition|Coalition|Russian|"
+               r"US|U\.S\.|American|regime|government|Syrian|Israeli|Turkish|suspected|"
+               r"deadly|[\w.]+-led) strike(?! (?:force|team|price|zone))"
+               r"|strike (?:on|against|targeting|that hit|which hit)")
 _DEATH = r"(?:died|dying|dies|die|deaths?|perished|starved|lost (?:their|his|her) li(?:fe|ves))"
 _TRIGGERS: dict[str, str] = {
     "airstrike": r"air[\s-]?strikes?|air[\s-]?raids?|aerial (?:assaults?|attacks?|bombardments?"
@@ -26,19 +42,41 @@ _TRIGGERS: dict[str, str] = {
                  rf"|(?:raids?|strikes|bombardment|aggression|attacks?) (?:by|of|from) (?:the )?"
                  rf"(?:[\w-]+ ){{0,3}}?{_AIR}"
                  r"|(?:coalition|Russian|regime|government) (?:air )?raids"
-                 r"|strikes (?:on|against|targeting|that hit)",
+                 r"|strikes (?:on|against|targeting|that hit)"
+                 # round 4: how wires, monitors and state media phrase strikes from the air
+                 rf"|{_AIR_VERBS}|{_PASSIVE_AIR}|{_AIR}[\s-](?:strikes?|raids?|attacks?)"
+                 r"|missiles? (?:hit|struck|slammed into|landed|rained|fell|targeted)"
+                 r"|missile attacks?",
     "bombing": r"(?:carpet |car |suicide |roadside |barrel )?bomb(?:ing)?s?|bombed|"
                r"(?:car|truck|suicide) bomb(?:er|ing)?s?|explosions?|blasts?|detonat\w+|"
-               r"improvised explosive devices?|IEDs?",
-    "shelling": r"shell(?:ing|ed|s)|artillery(?: fire| barrage)?|mortars?(?: fire| rounds?)?"
-                r"|rocket fire|rockets? (?:hit|struck|landed|fell)|bombardments?",
+               r"improvised explosive devices?|IEDs?|VBIEDs?"
+               r"|(?:explosive|incendiary) devices?|explosive[\s-]laden|booby[\s-]trap\w*"
+               r"|land[\s-]?mines?|(?:a|the) mine (?:exploded|blast|went off)|went off"
+               r"|blew (?:up|themselves up)|blown up|suicide (?:attacks?|attackers?)",
+    "shelling": r"shell(?:ing|ed|s)?|artillery(?: fire| barrage)?|mortars?(?: fire| rounds?)?"
+                r"|rocket fire|rockets? (?:hit|struck|landed|fell)|bombardments?"
+                r"|projectiles?|tank (?:fire|shells?)|(?:Grad|Katyusha|locally[\s-]made|"
+                r"home[\s-]made) rockets?|(?:fired|launched|lobbed) (?:\w+ ){0,3}?rockets",
     "ground attack": r"raid(?:ed)?|storm(?:ed|ing)|ground (?:assault|attack|offensive)s?|"
-                     r"gunmen (?:attacked|opened fire|killed)|ambush(?:ed)?|opened fire",
+                     r"gunmen (?:attacked|opened fire|killed)|ambush(?:ed)?|opened fire"
+                     r"|shot dead|gunned down|sniper (?:fire|shots?)|snipers? (?:shot|killed)"
+                     r"|ransacked|armed attacks?",
     "clashes": r"clash(?:es|ed)?|fighting (?:between|with|erupted)|gun ?battles?|"
-               r"exchanged fire|firefights?|skirmish(?:es)?",
-    "other": r"attacks? (?:\w+ly )?(?:hit|struck|on|against|targeted)|(?:the )?strikes? "
+               r"exchanged fire|firefights?|skirmish(?:es)?"
+               r"|hostilities (?:continued|erupted|resumed|broke out|raged)|(?:heavy|fierce|"
+               r"intense|violent|renewed|ongoing|continued|continuing|street) fighting"
+               r"|fighting (?:raged|continued|in and around)|battles? (?:for|over|between) "
+               r"|(?:captured|seized|overran|overrun|recaptured|retook) (?:the )?(?:\w+ )?"
+               r"(?:town|village|city|area|district|neighbou?rhood|hill|base|airport|checkpoint)"
+               r"|(?:was|were|been) (?:taken over|captured|seized|overrun) by"
+               r"|took (?:full )?control of|(?:fell|falling) to",
+    "other": r"attacks?[”\"’']? (?:\w+ly )?(?:hit|struck|on|against|targeted)|(?:the )?strikes? "
              r"(?:\w+ly )?(?:hit|struck)"
-             r"|strikes|targeted|targeting|pound(?:ed|ing)",
+             r"|strikes|targeted|targeting|pound(?:ed|ing)"
+             # a strike named alone ("a Coalition strike on the village", "killed in a strike")
+             rf"|{_ONE_STRIKE}|terrorist attacks?|assaults? on"
+             r"|(?:was|were|been|being) (?:\w+ly )?(?:struck|hit|targeted|attacked|bombarded)"
+             r"(?! by (?:shrapnel|a car|a vehicle|a truck|a bus|lightning))",
     "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?",
     "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
                                  r"illegal) (?:weapons?|munitions|arms)|white[\s-]phosphorus"
@@ -92,7 +130,8 @@ _BACKGROUND = re.compile(r"\b(?:the\s+)?(?:recent|previous|past|earlier|prior)\s
 #: A raid or a bombing by aircraft is an air strike ("the raid was carried out by jets",
 #: "the coalition bombed army positions").
 _AERIAL = re.compile(rf"\b(?:{_AIR}|coalition|air force)\b", re.I)
-_BY_AIR = re.compile(r"raids?|raided|bombed|bombing", re.I)
+_BY_AIR = re.compile(r"(?:[\w.-]+ ){0,2}?(?:raids?|raided|bombed|bombing|strikes?)"
+                     r"(?: (?:on|against|targeting|that hit|which hit))?", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|denied|denies|deny)\s+(?:\w+\s+){0,2}$", re.I)
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
 
