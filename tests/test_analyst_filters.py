@@ -231,3 +231,48 @@ def test_governorate_spellings_from_the_place_file():
     assert attached == 1 and areas.resolve("Raqqa Province of the North") == "XX01"
     assert areas.resolve("Somewhere") is None
     assert default_areas().resolve("Rif Dimashq Governorate", 1) == "SY03"
+
+
+@pytest.mark.parametrize("regex", [False, True])
+def test_contains_on_a_categorical_answers_as_on_plain_text(regex):
+    import numpy as np
+    import pandas as pd
+
+    from geo.view.search import contains
+
+    plain = pd.Series(["|raqqa|", "", "|raqqa|tabqa|", None, "|homs|", "|tabqa|"], dtype=str)
+    coded = plain.astype("category")
+    pattern = r"\|raqqa\||\|homs\|" if regex else "tabqa"
+    expected = [True, False, True, False, True, False] if regex else \
+        [False, False, True, False, False, True]
+    assert contains(plain, pattern, regex=regex).tolist() == expected
+    assert contains(coded, pattern, regex=regex).tolist() == expected
+    assert contains(coded, pattern, regex=regex).dtype == np.bool_
+
+
+def test_text_filters_answer_the_same_on_categorical_columns():
+    import pandas as pd
+
+    from geo.view.search import text_matches
+
+    plain = pd.Series(["Syrian Army – IS", "", "ŞDF", "syrian army", "YPG"], dtype=str)
+    assert text_matches(plain, ["sdf", "Army"]).tolist() == [True, False, True, True, False]
+    assert text_matches(plain.astype("category"), ["sdf", "Army"]).tolist() == \
+        [True, False, True, True, False]
+
+
+def test_each_filter_is_evaluated_once_and_any_can_be_left_out_afterwards():
+    from geo.view.filters import FILTER_NAMES, combine_checks, filter_checks
+
+    view = replace(ALL, admin1=("XX01",), actors=("IS",), killed=(1, None), query="market",
+                   bbox=(30.0, 30.0, 40.0, 40.0), include_undated=False,
+                   date_from=date(2017, 10, 10))
+    checks = filter_checks(FRAME, view, CONTEXT)
+    assert list(checks) == [n for n in FILTER_NAMES if n in checks]  # the page's order
+    assert {"date", "governorate", "actor", "killed", "search", "map bounds"} <= set(checks)
+    for skip in ((), ("date",), ("map bounds",), ("actor", "killed"), ("search",)):
+        expected = apply_view(FRAME, view, CONTEXT, skip=set(skip))
+        combined = combine_checks(checks, len(FRAME), skip)
+        assert combined.mask.tolist() == expected.mask.tolist()
+        assert combined.hidden_by == expected.hidden_by
+        assert not set(skip) & set(filter_checks(FRAME, view, CONTEXT, skip=set(skip)))

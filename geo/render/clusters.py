@@ -403,14 +403,18 @@ def merge_centres(
     return label
 
 
-def _extreme(values: np.ndarray, groups: np.ndarray, k: int, how: str) -> np.ndarray:
-    """Per-group min or max of ``values`` ignoring NaN (NaN for a group with none)."""
-    out = np.full(k, np.inf if how == "min" else -np.inf)
-    known = ~np.isnan(values)
-    ufunc = np.minimum if how == "min" else np.maximum
-    ufunc.at(out, groups[known], values[known])
-    out[np.isinf(out)] = np.nan
-    return out
+def _extremes(
+    values: dict[str, np.ndarray], groups: np.ndarray, k: int, how: str
+) -> dict[str, np.ndarray]:
+    """Per-group min or max of each array, ignoring NaN (NaN for a group with none).
+
+    One grouping of the rows for every array (pandas' grouped reductions), as float64.
+    """
+    if not len(groups):
+        return {name: np.full(k, np.nan) for name in values}
+    grouped = pd.DataFrame(values, copy=False).groupby(groups, sort=True)
+    table = (grouped.min() if how == "min" else grouped.max()).reindex(range(k))
+    return {name: table[name].to_numpy(dtype=float, na_value=np.nan) for name in values}
 
 
 def _cells(
@@ -420,23 +424,32 @@ def _cells(
     k = len(n_places)
     count = np.bincount(local, minlength=k)
     lat, lon = columns.lat[rows], columns.lon[rows]
+    lows = {"south": lat, "west": lon}
+    highs = {"north": lat, "east": lon}
+    known: dict[str, np.ndarray] = {}
+    for name in ("killed", "injured", "casualties"):
+        low, high = (values[rows] for values in getattr(columns, name))
+        lows[f"{name}_lo"], highs[f"{name}_hi"] = low, high
+        known[f"{name}_known"] = np.bincount(local, ~np.isnan(low), minlength=k)
+    lows["date_from"] = columns.day_start[rows]
+    highs["date_to"] = columns.day_end[rows]
+    lows, highs = _extremes(lows, local, k, "min"), _extremes(highs, local, k, "max")
     data: dict[str, np.ndarray] = {
         "lat": np.bincount(local, lat, minlength=k) / np.maximum(count, 1),
         "lon": np.bincount(local, lon, minlength=k) / np.maximum(count, 1),
-        "south": _extreme(lat, local, k, "min"),
-        "north": _extreme(lat, local, k, "max"),
-        "west": _extreme(lon, local, k, "min"),
-        "east": _extreme(lon, local, k, "max"),
+        "south": lows["south"],
+        "north": highs["north"],
+        "west": lows["west"],
+        "east": highs["east"],
         "count": count,
         "places": n_places,
     }
     for name in ("killed", "injured", "casualties"):
-        low, high = getattr(columns, name)
-        data[f"{name}_lo"] = _extreme(low[rows], local, k, "min")
-        data[f"{name}_hi"] = _extreme(high[rows], local, k, "max")
-        data[f"{name}_known"] = np.bincount(local, ~np.isnan(low[rows]), minlength=k)
-    data["date_from"] = _extreme(columns.day_start[rows], local, k, "min")
-    data["date_to"] = _extreme(columns.day_end[rows], local, k, "max")
+        data[f"{name}_lo"] = lows[f"{name}_lo"]
+        data[f"{name}_hi"] = highs[f"{name}_hi"]
+        data[f"{name}_known"] = known[f"{name}_known"]
+    data["date_from"] = lows["date_from"]
+    data["date_to"] = highs["date_to"]
     n_types, n_claims = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
     types = np.bincount(local * n_types + columns.event[rows], minlength=k * n_types)
     claims = np.bincount(local * n_claims + columns.claim[rows], minlength=k * n_claims)

@@ -12,7 +12,7 @@ Unknown figures never pass an active casualty filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,8 +92,10 @@ def date_overlap(
     An incident dated to a month or a year matches when any day of it falls in
     the range. Undated incidents are False.
     """
-    lo, hi = pd.Timestamp(date_from), pd.Timestamp(date_to)
-    return ((starts <= hi) & (ends >= lo)).fillna(False).to_numpy(dtype=bool)
+    lo = pd.Timestamp(date_from).to_datetime64()
+    hi = pd.Timestamp(date_to).to_datetime64()
+    # On the datetime64 arrays themselves (no copy): NaT compares False either way.
+    return (starts.to_numpy() <= hi) & (ends.to_numpy() >= lo)
 
 
 def apply_view(
@@ -122,69 +124,131 @@ def apply_view(
     -------
     FilterResult
     """
-    checks = _checks(incidents, state, context or FilterContext())
-    n = len(incidents)
+    checks = filter_checks(incidents, state, context, skip=skip)
+    return combine_checks(checks, len(incidents))
+
+
+def combine_checks(
+    checks: Mapping[str, np.ndarray], n: int, skip: Collection[str] = ()
+) -> FilterResult:
+    """The view that every check but those in ``skip`` lets through.
+
+    Parameters
+    ----------
+    checks : mapping of str to numpy.ndarray of bool
+        Output of :func:`filter_checks` (True: the filter lets the incident through).
+    n : int
+        Number of incidents.
+    skip : collection of str
+        Names of checks to leave out.
+
+    Returns
+    -------
+    FilterResult
+    """
     mask = np.ones(n, dtype=bool)
     hidden_by: dict[str, int] = {}
     for name, passed in checks.items():
         if name in skip:
             continue
         mask &= passed
-        if (~passed).any():
-            hidden_by[name] = int((~passed).sum())
+        hidden = n - int(np.count_nonzero(passed))
+        if hidden:
+            hidden_by[name] = hidden
     return FilterResult(mask, hidden_by)
 
 
-def _checks(
-    incidents: pd.DataFrame, state: ViewState, context: FilterContext
+def filter_checks(
+    incidents: pd.DataFrame,
+    state: ViewState,
+    context: FilterContext | None = None,
+    *,
+    skip: Collection[str] = (),
 ) -> dict[str, np.ndarray]:
-    n = len(incidents)
+    """Each filter's own answer over ``incidents`` (see :func:`apply_view`).
+
+    Every filter is evaluated once: views that differ only by the filters they leave
+    out (the map without its bounds, the timeline without its dates) combine the same
+    answers with :func:`combine_checks`.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+    state : ViewState
+    context : FilterContext, optional
+    skip : collection of str
+        Filters not evaluated.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray of bool
+        Filter name (:data:`FILTER_NAMES` order) -> True where it lets the incident
+        through; filters that are off are left out.
+    """
+    return dict(_checks(incidents, state, context or FilterContext(), set(skip)))
+
+
+def _isin(values: pd.Series, wanted: Collection[object]) -> np.ndarray:
+    """``values.isin(wanted)`` as an array; a categorical compares its categories once."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        found = values.cat.categories.isin(list(wanted))
+        return np.append(found, False)[values.cat.codes.to_numpy()]
+    return values.isin(list(wanted)).to_numpy(dtype=bool)
+
+
+def _checks(
+    incidents: pd.DataFrame, state: ViewState, context: FilterContext, skip: set[str]
+) -> Iterator[tuple[str, np.ndarray]]:
     undated = incidents["date_start"].isna().to_numpy()
-    checks: dict[str, np.ndarray] = {}
-    if state.date_from is not None and state.date_to is not None:
+    if "date" not in skip and state.date_from is not None and state.date_to is not None:
         in_range = date_overlap(
             incidents["date_start"], incidents["date_end"], state.date_from, state.date_to
         )
-        checks["date"] = in_range | undated
-    checks["undated"] = ~undated if not state.include_undated else np.ones(n, bool)
-    checks["event type"] = incidents["event_type"].isin(state.event_types).to_numpy()
-    checks["claim status"] = incidents["claim_status"].isin(state.claim_statuses).to_numpy()
-    precision = incidents["geo_precision"]
-    checks["location precision"] = (
-        precision.isna() | precision.isin(list(state.precisions))
-    ).to_numpy(dtype=bool)
-    if state.query.strip():
+        yield "date", in_range | undated
+    if "undated" not in skip and not state.include_undated:
+        yield "undated", ~undated
+    if "event type" not in skip:
+        yield "event type", _isin(incidents["event_type"], state.event_types)
+    if "claim status" not in skip:
+        yield "claim status", _isin(incidents["claim_status"], state.claim_statuses)
+    if "location precision" not in skip:
+        precision = incidents["geo_precision"]
+        yield "location precision", (
+            precision.isna() | precision.isin(list(state.precisions))
+        ).to_numpy(dtype=bool)
+    checks: dict[str, np.ndarray] = {}
+    if state.query.strip() and "search" not in skip:
         terms = parse_query(state.query, context.areas, context.place_spellings)
         checks["search"] = match_terms(incidents, terms)
     for name, values in (("governorate", state.admin1), ("district", state.admin2)):
-        if values:
+        if values and name not in skip:
             column = "adm1_pcode" if name == "governorate" else "adm2_pcode"
             checks[name] = _column(incidents, column, "").isin(values).to_numpy(dtype=bool)
-    if state.actors:
+    if state.actors and "actor" not in skip:
         checks["actor"] = text_matches(_column(incidents, "actors", ""), state.actors)
-    if state.sources:
+    if state.sources and "source" not in skip:
         named = (_column(incidents, "source_name", "").astype(str) + " | "
                  + _column(incidents, "claimed_by", "").astype(str))
         checks["source"] = text_matches(named, state.sources)
     for attr, name, low, high in _RANGES:
         wanted: Range = getattr(state, attr)
-        if wanted != (None, None):
+        if wanted != (None, None) and name not in skip:
             checks[name] = range_overlap(
                 _column(incidents, low, None), _column(incidents, high, None), wanted
             )
-    if state.violence:
+    if state.violence and "type of violence" not in skip:
         codes = _column(incidents, "type_of_violence", None)
         checks["type of violence"] = codes.isin(list(state.violence)).fillna(False).to_numpy(
             dtype=bool)
-    if state.source_types:
+    if state.source_types and "source type" not in skip:
         kinds = (_column(incidents, "source_event_type", "").astype(str) + " | "
                  + _column(incidents, "source_sub_event_type", "").astype(str))
         checks["source type"] = text_matches(kinds, state.source_types)
-    if state.polygon:
+    if state.polygon and "drawn area" not in skip:
         checks["drawn area"] = in_polygon(incidents, state.polygon)
-    if state.bbox is not None:
+    if state.bbox is not None and "map bounds" not in skip:
         checks["map bounds"] = in_bbox(incidents, state.bbox)
-    return checks
+    yield from checks.items()
 
 
 def _column(frame: pd.DataFrame, name: str, empty: object) -> pd.Series:

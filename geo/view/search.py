@@ -158,20 +158,47 @@ def match_terms(incidents: pd.DataFrame, terms: Sequence[Term]) -> np.ndarray:
     mask = np.ones(len(incidents), dtype=bool)
     text = incidents["search_text"]
     for term in terms:
-        hit = text.str.contains(term.key, regex=False).to_numpy(dtype=bool, copy=True)
+        hit = contains(text, term.key)
         if term.text_keys:
             pattern = "|".join(re.escape(k) for k in sorted(term.text_keys))
-            hit |= text.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+            hit |= contains(text, pattern, regex=True)
         if term.place_keys and "place_keys" in incidents:
-            keys = incidents["place_keys"]
-            for key in term.place_keys:
-                hit |= keys.str.contains(f"|{key}|", regex=False).to_numpy(dtype=bool)
+            # One pass over the column: any of the place's keys between separators.
+            pattern = "|".join(re.escape(f"|{key}|") for key in sorted(term.place_keys))
+            hit |= contains(incidents["place_keys"], pattern, regex=True)
         for pcode in term.areas:
             for column in ("adm1_pcode", "adm2_pcode"):
                 if column in incidents:
                     hit |= (incidents[column] == pcode).to_numpy(dtype=bool)
         mask &= hit
     return mask
+
+
+def contains(values: pd.Series, pattern: str, regex: bool = False) -> np.ndarray:
+    """True where a text column contains ``pattern`` (missing values: False).
+
+    A categorical column is searched once per distinct value (its categories), and the
+    answer spread to the rows through their codes: a column of a million rows with a
+    few thousand distinct texts costs a few thousand comparisons.
+
+    Parameters
+    ----------
+    values : pandas.Series of str (plain or categorical)
+    pattern : str
+        Text, or a regular expression when ``regex``.
+    regex : bool
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = pd.Series(values.cat.categories.astype(str))
+        found = categories.str.contains(pattern, regex=regex).to_numpy(dtype=bool)
+        codes = values.cat.codes.to_numpy()
+        return np.append(found, False)[codes]  # code -1 (missing) takes the last: False
+    hit = values.str.contains(pattern, regex=regex)
+    return hit.to_numpy(dtype=bool, na_value=False, copy=True)
 
 
 def text_matches(values: pd.Series, wanted: Sequence[str]) -> np.ndarray:
@@ -189,7 +216,12 @@ def text_matches(values: pd.Series, wanted: Sequence[str]) -> np.ndarray:
     keys = [k for k in (search_key(w) for w in wanted) if k]
     if not keys:
         return np.ones(len(values), dtype=bool)
-    unique = pd.unique(values.astype(str))
-    folded = {v: search_key(v) for v in unique}
-    hits = {v: any(k in f for k in keys) for v, f in folded.items()}
-    return values.astype(str).map(hits).to_numpy(dtype=bool)
+    # Each distinct text is folded and compared once; rows take their text's answer.
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        unique = [*values.cat.categories, "nan"]  # code -1 (missing) takes the last
+    else:
+        codes, unique = pd.factorize(values.astype(str), use_na_sentinel=False)
+    hits = np.fromiter((any(k in search_key(str(v)) for k in keys) for v in unique),
+                       dtype=bool, count=len(unique))
+    return hits[codes]
