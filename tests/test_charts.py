@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import altair as alt
+import pytest
 
 from geo.render.charts import timeline_chart
 from geo.view.timeline import BRUSH, PRECISION_ROWS, timeline_data
@@ -46,3 +48,20 @@ def test_timeline_chart_with_a_brush_declares_the_selection():
                           brush=True).to_dict()
     # Altair lifts a layer's selection to the top level, bound to that layer's view.
     assert [(p["name"], p["select"]["encodings"]) for p in spec["params"]] == [(BRUSH, ["x"])]
+
+
+@pytest.mark.parametrize("selected", [SPAN, (date(2017, 2, 3), date(2017, 2, 9))])
+def test_the_reused_spec_is_the_one_altair_makes_for_any_counts(selected):
+    from geo.render.charts import timeline_spec, vega_lite_spec
+
+    frame = incidents(row(id="a", date_start="2017-02-02"),
+                      row(id="b", date_start="2017-02", date_precision="month"),
+                      row(id="c", date_start="2017-03-01", date_end="2017-03-10"))
+    for rows in (frame, frame.iloc[:1], frame.iloc[:0]):
+        data = timeline_data(rows, SPAN)
+        for brush in (False, True):
+            expected = vega_lite_spec(timeline_chart(data, SPAN, selected, brush=brush))
+            spec = timeline_spec(data, SPAN, selected, brush=brush)
+            assert json.dumps(spec) == json.dumps(expected)
+            spec["datasets"].clear()  # each call gets its own dict
+            assert timeline_spec(data, SPAN, selected, brush=brush) == expected

@@ -15,12 +15,11 @@ import hashlib
 from dataclasses import replace
 from datetime import date
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.render.charts import timeline_chart
+from geo.render.charts import timeline_spec as timeline_spec_of
 from geo.render.clusters import Aggregates, MapColumns, aggregate, map_columns, view_window
 from geo.render.table import date_order
 from geo.view.dataset import find_position
@@ -232,22 +231,7 @@ def _timeline_spec(
     _columns: TimelineColumns, _mask: np.ndarray,
 ) -> dict:
     counts = _timeline(fingerprint, mask_key, window, _columns, _mask)
-    return vega_lite_spec(timeline_chart(counts, window, selected, brush=True))
-
-
-def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite spec of an Altair chart, for ``st.vega_lite_chart``.
-
-    Not validated against the schema again, and without Altair's default view size
-    (Streamlit sizes its charts): ``st.altair_chart`` converts under a lock every session
-    shares, with the schema check, on every run.
-    """
-    spec = chart.to_dict(validate=False)
-    config = spec.get("config", {})
-    config.pop("view", None)
-    if not config:
-        spec.pop("config", None)
-    return spec
+    return timeline_spec_of(counts, window, selected, brush=True)
 
 
 def timeline_spec(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.render.charts import timeline_chart
+from geo.render.charts import timeline_spec
 from geo.view.playback import MODES, STEPS, Playback, first_frame, next_frame
 from geo.view.state import ViewDomain
 from geo.view.timeline import BRUSH, brushed_range
@@ -170,8 +170,7 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
         spec = map_data.timeline_spec(incidents, domain.fingerprint, chart_mask, window,
                                       (first, last))
     else:  # a view answered by the store (its counts are cached there)
-        spec = map_data.vega_lite_spec(
-            timeline_chart(counts(window), window, (first, last), brush=True))
+        spec = timeline_spec(counts(window), window, (first, last), brush=True)
     st.vega_lite_chart(
         spec=spec,
         width="stretch", key=CHART, on_select="rerun", selection_mode=BRUSH,
