@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import geopandas as gpd
+import numpy as np
 import pytest
 from shapely.geometry import box
 
@@ -276,3 +277,24 @@ def test_each_filter_is_evaluated_once_and_any_can_be_left_out_afterwards():
         assert combined.mask.tolist() == expected.mask.tolist()
         assert combined.hidden_by == expected.hidden_by
         assert not set(skip) & set(filter_checks(FRAME, view, CONTEXT, skip=set(skip)))
+
+
+def test_a_search_term_met_again_is_answered_from_what_was_kept():
+    from geo.view.search import TermHits
+
+    hits = TermHits(max_terms=2)
+    context = FilterContext(AREAS, CONTEXT.place_spellings, hits)
+    first = apply_view(FRAME, replace(ALL, query="market"), context).mask
+    assert len(hits._hits) == 1
+    calls = []
+    term = next(iter(hits._hits))
+    again = hits.get(FRAME, term, lambda: calls.append(1) or np.zeros(len(FRAME), bool))
+    assert calls == [] and again.tolist() == first.tolist()
+    both = apply_view(FRAME, replace(ALL, query="market coalition"), context).mask
+    assert both.tolist() == apply_view(FRAME, replace(ALL, query="market coalition"),
+                                       CONTEXT).mask.tolist()
+    apply_view(FRAME, replace(ALL, query="SDF"), context)
+    assert len(hits._hits) == 2  # the oldest dropped
+    other = FRAME.iloc[::-1].reset_index(drop=True)  # another frame: its own answers
+    reversed_hits = apply_view(other, replace(ALL, query="market"), context).mask
+    assert reversed_hits.tolist() == first[::-1].tolist()

@@ -21,6 +21,7 @@ from geo.settings import load_settings
 from geo.store import IncidentStore
 from geo.view.extent import fit_view
 from geo.view.filters import FilterContext, geocoder_spellings
+from geo.view.search import TermHits
 from geo.view.state import ViewDomain
 from geo.vocab import EVENT_TYPES
 
@@ -182,7 +183,7 @@ class Dataset:
                 geocoder_spellings(geocoder.geocode, top) if geocoder is not None else None
             )
             cache.clear()
-            cache[key] = FilterContext(self.areas, spellings)
+            cache[key] = FilterContext(self.areas, spellings, TermHits())
         return cache[key]
 
     @property

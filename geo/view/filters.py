@@ -22,7 +22,7 @@ from shapely.geometry import Polygon as ShapelyPolygon
 
 from geo.geocoding.areas import AdminAreas
 from geo.view.params import BBox, Polygon, Range
-from geo.view.search import PlaceSpellings, match_terms, parse_query, text_matches
+from geo.view.search import PlaceSpellings, TermHits, match_terms, parse_query, text_matches
 from geo.view.state import ViewState
 
 FILTER_NAMES: tuple[str, ...] = (
@@ -51,10 +51,13 @@ class FilterContext:
     place_spellings : callable, optional
         Term -> spellings of the gazetteer place it resolves to (see
         :func:`geocoder_spellings`), for search terms that name a place.
+    term_hits : TermHits, optional
+        Answers of search terms met before, kept for one incident frame.
     """
 
     areas: AdminAreas | None = None
     place_spellings: PlaceSpellings | None = field(default=None, compare=False)
+    term_hits: TermHits | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,7 @@ def _checks(
     checks: dict[str, np.ndarray] = {}
     if state.query.strip() and "search" not in skip:
         terms = parse_query(state.query, context.areas, context.place_spellings)
-        checks["search"] = match_terms(incidents, terms)
+        checks["search"] = match_terms(incidents, terms, context.term_hits)
     for name, values in (("governorate", state.admin1), ("district", state.admin2)):
         if values and name not in skip:
             column = "adm1_pcode" if name == "governorate" else "adm2_pcode"

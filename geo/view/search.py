@@ -11,8 +11,12 @@ area the incident lies in. It matches the query when it matches every term.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -141,7 +145,50 @@ def _place_term(
     return Term(text, own, keys, (area,) if area else (), texts)
 
 
-def match_terms(incidents: pd.DataFrame, terms: Sequence[Term]) -> np.ndarray:
+class TermHits:
+    """Which incidents each recent search term matched, for one incident frame.
+
+    Analysts type a query word by word and share words ("raqqa", then "raqqa
+    airstrike"): a term met again is not searched again. Each answer is kept packed
+    (a bit per incident), at most ``max_terms`` of them, least recently used dropped.
+    Answers belong to the frame they were computed on: another frame (told by its
+    ``search_text`` array) starts afresh. Safe to share between threads.
+
+    Parameters
+    ----------
+    max_terms : int
+    """
+
+    def __init__(self, max_terms: int = 64) -> None:
+        self.max_terms = max_terms
+        self._hits: OrderedDict[Term, np.ndarray] = OrderedDict()
+        self._owner: weakref.ref[object] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, incidents: pd.DataFrame, term: Term,
+            compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """The incidents ``term`` matches: kept, else ``compute()`` (then kept)."""
+        owner = incidents["search_text"].array
+        with self._lock:
+            if self._owner is None or self._owner() is not owner:
+                self._hits.clear()
+                self._owner = weakref.ref(owner)
+            packed = self._hits.get(term)
+            if packed is not None:
+                self._hits.move_to_end(term)
+                return np.unpackbits(packed, count=len(incidents)).view(bool)
+        hit = compute()
+        with self._lock:
+            if self._owner() is owner:
+                self._hits[term] = np.packbits(hit)
+                while len(self._hits) > self.max_terms:
+                    self._hits.popitem(last=False)
+        return hit
+
+
+def match_terms(
+    incidents: pd.DataFrame, terms: Sequence[Term], hits: TermHits | None = None
+) -> np.ndarray:
     """True for incidents that match every term.
 
     Parameters
@@ -150,28 +197,38 @@ def match_terms(incidents: pd.DataFrame, terms: Sequence[Term]) -> np.ndarray:
         With ``search_text`` and, when present, ``place_keys``, ``adm1_pcode`` and
         ``adm2_pcode`` (see :func:`geo.geocoding.join.to_geodataframe`).
     terms : sequence of Term
+    hits : TermHits, optional
+        Answers of terms met before on this frame (each term's answer is kept there).
 
     Returns
     -------
     numpy.ndarray of bool
     """
     mask = np.ones(len(incidents), dtype=bool)
-    text = incidents["search_text"]
     for term in terms:
-        hit = contains(text, term.key)
-        if term.text_keys:
-            pattern = "|".join(re.escape(k) for k in sorted(term.text_keys))
-            hit |= contains(text, pattern, regex=True)
-        if term.place_keys and "place_keys" in incidents:
-            # One pass over the column: any of the place's keys between separators.
-            pattern = "|".join(re.escape(f"|{key}|") for key in sorted(term.place_keys))
-            hit |= contains(incidents["place_keys"], pattern, regex=True)
-        for pcode in term.areas:
-            for column in ("adm1_pcode", "adm2_pcode"):
-                if column in incidents:
-                    hit |= (incidents[column] == pcode).to_numpy(dtype=bool)
-        mask &= hit
+        if hits is None:
+            mask &= _term_hits(incidents, term)
+        else:
+            mask &= hits.get(incidents, term, partial(_term_hits, incidents, term))
     return mask
+
+
+def _term_hits(incidents: pd.DataFrame, term: Term) -> np.ndarray:
+    """True for incidents that match ``term``."""
+    text = incidents["search_text"]
+    hit = contains(text, term.key)
+    if term.text_keys:
+        pattern = "|".join(re.escape(k) for k in sorted(term.text_keys))
+        hit |= contains(text, pattern, regex=True)
+    if term.place_keys and "place_keys" in incidents:
+        # One pass over the column: any of the place's keys between separators.
+        pattern = "|".join(re.escape(f"|{key}|") for key in sorted(term.place_keys))
+        hit |= contains(incidents["place_keys"], pattern, regex=True)
+    for pcode in term.areas:
+        for column in ("adm1_pcode", "adm2_pcode"):
+            if column in incidents:
+                hit |= (incidents[column] == pcode).to_numpy(dtype=bool)
+    return hit
 
 
 def contains(values: pd.Series, pattern: str, regex: bool = False) -> np.ndarray:
