@@ -136,3 +136,18 @@ def test_aligned_categories_survive_a_concat():
     joined = pd.concat([old, fresh], ignore_index=True)
     assert isinstance(joined["event_type"].dtype, pd.CategoricalDtype)
     assert joined["event_type"].tolist() == ["bombing", "airstrike", "massacre", ""]
+
+
+def test_text_columns_are_joined_into_one_chunk_with_values_and_types_unchanged():
+    from geo.view.dataset import single_chunks
+
+    parts = [pd.DataFrame({"id": [f"a{i}", f"b{i}", None], "n": [1, 2, 3]}).astype({"id": "str"})
+             for i in range(3)]
+    frame = pd.concat(parts, ignore_index=True)
+    assert frame["id"].array.__arrow_array__().num_chunks == 3
+    joined = single_chunks(frame)
+    assert joined["id"].array.__arrow_array__().num_chunks == 1
+    assert joined["id"].dtype == frame["id"].dtype
+    pd.testing.assert_frame_equal(joined, frame)
+    assert frame["id"].array.__arrow_array__().num_chunks == 3  # the given frame untouched
+    assert single_chunks(joined) is joined

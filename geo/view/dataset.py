@@ -11,6 +11,7 @@ from typing import TypeVar
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.geocoding.join import build_incident_frame, fingerprint, fingerprint_of, row_hashes
@@ -100,6 +101,43 @@ def compact_frame(incidents: _Frame) -> _Frame:
     return out
 
 
+def single_chunks(incidents: _Frame) -> _Frame:
+    """The incidents with each Arrow-backed text column in one contiguous chunk.
+
+    A file read in parts, or a frame patched after an edit, keeps its text columns as
+    several Arrow chunks, and taking rows from such a column (``frame.iloc[rows]``: the
+    table's page, the incidents at a place) first joins every chunk, about 10 ms per
+    column and per take at 1,000,000 incidents. Joined once here, a take of 100 rows
+    costs microseconds. Values and dtypes are unchanged; a new frame is returned
+    (sharing the other columns), or ``incidents`` itself when nothing is chunked.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame or geopandas.GeoDataFrame
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        Of the same type.
+    """
+    joined: dict[str, pd.Series] = {}
+    for column in incidents.columns:
+        values = incidents[column].array
+        if not isinstance(values, pd.arrays.ArrowStringArray):
+            continue
+        chunked = values.__arrow_array__()
+        if chunked.num_chunks > 1:
+            whole = pa.chunked_array([chunked.combine_chunks()], type=chunked.type)
+            joined[column] = pd.Series(type(values)(whole, dtype=values.dtype),
+                                       index=incidents.index, name=column)
+    if not joined:
+        return incidents
+    out = incidents.copy(deep=False)
+    for column, series in joined.items():
+        out[column] = series
+    return out
+
+
 def align_categories(old: _Frame, fresh: _Frame) -> tuple[_Frame, _Frame]:
     """``old`` and ``fresh`` with the same categories in each categorical column of ``old``.
 
@@ -164,7 +202,7 @@ class Dataset:
 
     def __post_init__(self) -> None:
         # Frozen: the compacted frame replaces the one given (same values, less memory).
-        object.__setattr__(self, "incidents", compact_frame(self.incidents))
+        object.__setattr__(self, "incidents", single_chunks(compact_frame(self.incidents)))
 
     def filter_context(self, geocoder: PlaceResolver | None = None) -> FilterContext:
         """What :func:`geo.view.filters.apply_view` needs for this data.
