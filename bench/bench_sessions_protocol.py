@@ -21,7 +21,7 @@ the bytes a rerun sent, the Chromium page's figures, the server's CPU seconds pe
 (user + system, every thread) and the load average (2 cores shared with other jobs).
 
     .venv/bin/python bench/bench_sessions_protocol.py [--incidents 100000] [--clients 10]
-        [--browsers 1] [--rounds 6]
+        [--browsers 1] [--rounds 6] [--store /tmp/kept.gpkg]
 """
 
 from __future__ import annotations
@@ -225,13 +225,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--browsers", type=int, default=1, choices=(0, 1))
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--store", type=Path, default=None,
+                        help="keep the synthetic store in this file (filled when missing) "
+                        "and reuse it on the next run")
     args = parser.parse_args()
     assert TIMEOUT_MS > 0
     with tempfile.TemporaryDirectory(prefix="bench-sessions-protocol-") as name:
         tmp = Path(name)
-        store = tmp / "incidents.gpkg"
+        store = args.store or tmp / "incidents.gpkg"
         t0 = time.perf_counter()
-        _fill(store, args.incidents)
+        if not store.exists():
+            _fill(store, args.incidents)
         print(f"{args.incidents:,} SYNTHETIC incidents stored in {time.perf_counter() - t0:.0f} s; "
               f"{args.clients} protocol clients + {args.browsers} Chromium page; load average "
               f"{load_average()} (2 cores)", flush=True)
