@@ -65,6 +65,7 @@ class ProtocolSession:
         self.page_hash = ""
         self.query_string = ""
         self.shown: int | None = None
+        self.deltas = 0
 
     async def open(self) -> tuple[float, int]:
         """Connect and run the page once; seconds and bytes until ``script_finished``."""
@@ -88,7 +89,7 @@ class ProtocolSession:
             page_script_hash=self.page_hash))
         t0 = time.perf_counter()
         await self.ws.send(message.SerializeToString())
-        size = 0
+        size = self.deltas = 0
         while True:
             data = await self.ws.recv()
             size += len(data)
@@ -100,6 +101,7 @@ class ProtocolSession:
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
             elif kind == "delta":
+                self.deltas += 1
                 self._read_delta(msg)
             elif kind == "script_finished":
                 status = msg.script_finished
@@ -194,7 +196,8 @@ async def _main(args: argparse.Namespace, url: str, pid: int) -> None:
             figures["cpu"].append(cpu / n)
             line = (f"round {r + 1} ({kind} view, {len(clients)} clients + {len(pages)} "
                     f"Chromium): " + _line("client rerun", times)
-                    + f", {statistics.median(sizes) / 1e6:.3f} MB each")
+                    + f", {statistics.median(sizes) / 1e6:.3f} MB and "
+                    f"{statistics.median(c.deltas for c in clients):.0f} deltas each")
             for redrawn, idle in results[len(clients):]:
                 figures["redrawn"].append(redrawn)
                 figures["idle"].append(idle)
