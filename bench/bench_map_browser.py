@@ -48,6 +48,7 @@ from app_server import (  # noqa: E402
     DRAWN,
     IDLE,
     MAP_FRAME,
+    cpu_seconds,
     memory_mb,
     start_app,
 )
@@ -126,10 +127,11 @@ def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[s
                 heaps = [_heap_mb(cdp)]
                 checkbox = page.get_by_text("Include incidents without a known date")
                 rerun = []
+                server_cpu: list[float] = []
                 leaflet = page.locator(MAP_FRAME).element_handle().content_frame()
                 for _ in range(changes):
                     leaflet.evaluate("() => { window.__layer = window.feature_group.at(-1); }")
-                    t0 = time.perf_counter()
+                    t0, cpu0 = time.perf_counter(), cpu_seconds(process.pid)
                     checkbox.click()
                     # Wait until a new incident layer replaced the old one.
                     leaflet.wait_for_function(
@@ -138,12 +140,14 @@ def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[s
                     leaflet.evaluate("() => { window.__layer = null; }")
                     page.wait_for_selector(IDLE, timeout=120_000)
                     rerun.append(time.perf_counter() - t0)
+                    server_cpu.append(cpu_seconds(process.pid) - cpu0)
                     heaps.append(_heap_mb(cdp))
-                fresh = []
+                fresh: list[float] = []
+                fresh_cpu: list[float] = []
                 box = page.get_by_role("textbox", name="Search", exact=True)
                 for term in ALL_MATCH[:new_views]:
                     box.fill(term)
-                    t0 = time.perf_counter()
+                    t0, cpu0 = time.perf_counter(), cpu_seconds(process.pid)
                     box.press("Enter")
                     # The map's layer is the same (every incident still in view), so it is
                     # not redrawn: the run is over when the link holds the search (written
@@ -153,11 +157,18 @@ def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[s
                         timeout=120_000)
                     page.wait_for_selector(IDLE, timeout=120_000)
                     fresh.append(time.perf_counter() - t0)
+                    fresh_cpu.append(cpu_seconds(process.pid) - cpu0)
                 if fresh:
                     print(f"  {n:,}: new views (searches every record matches): "
                           + ", ".join(f"{s:.2f}" for s in fresh) + f" s; median "
-                          f"{statistics.median(fresh):.2f} s; load {os.getloadavg()[0]:.1f}",
+                          f"{statistics.median(fresh):.2f} s; server CPU "
+                          + ", ".join(f"{c:.2f}" for c in fresh_cpu)
+                          + f" s; load {os.getloadavg()[0]:.1f}",
                           flush=True)
+                if server_cpu:
+                    print(f"  {n:,}: server CPU per change: first (new view) "
+                          f"{server_cpu[0]:.2f} s, median "
+                          f"{statistics.median(server_cpu):.2f} s", flush=True)
                 figures["rerun_first_s"] = rerun[0] if rerun else 0
                 figures["rerun_median_s"] = sorted(rerun)[len(rerun) // 2] if rerun else 0
                 figures["heap_start_mb"] = heaps[0]
