@@ -90,6 +90,9 @@ class Settings:
     store_query_above : int
         ``INCIDENT_MAP_STORE_QUERY_ABOVE``: incidents in a PostGIS store above which
         ``auto`` asks the database.
+    store_export_max : int
+        ``INCIDENT_MAP_STORE_EXPORT_MAX``: most incidents one export holds in store mode
+        (the file is made in the server's memory while it is downloaded).
     """
 
     tiles: str = DEFAULT_TILES
@@ -117,6 +120,7 @@ class Settings:
     xlsx_max_ratio: int = 200
     query_mode: str = "auto"
     store_query_above: int = 250_000
+    store_export_max: int = 100_000
 
 
 def load_settings() -> Settings:
@@ -168,6 +172,8 @@ def load_settings() -> Settings:
         query_mode=_query_mode_from_env(),
         store_query_above=_int_from_env("INCIDENT_MAP_STORE_QUERY_ABOVE",
                                         base.store_query_above),
+        store_export_max=_int_from_env("INCIDENT_MAP_STORE_EXPORT_MAX",
+                                       base.store_export_max),
     )
 
 

@@ -1,0 +1,74 @@
+"""A search on the map page in store-driven mode (PostGIS, INCIDENT_MAP_QUERY_MODE=store)
+in a real browser: the database applies it, the count, the map and the link follow."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from geo.store import open_store
+from tests.helpers.identities import ANALYST
+from tests.helpers.store_data import incidents
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgis]
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+DRAWN = ".incident-aggregate, path.incident-place"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+DRAWN_COUNT = """() => Object.values(window.map._layers)
+  .filter(l => l.feature && l.feature.properties && l.feature.properties.count)
+  .reduce((sum, l) => sum + l.feature.properties.count, 0)"""
+
+
+def _rows() -> list[dict[str, str]]:
+    rows = []
+    for i in range(300):
+        k = i % 30
+        rows.append({
+            "id": f"b{i:03d}", "place": f"Village {k}", "country": "SY",
+            "latitude": f"{33.2 + (k % 6) * 0.6:.4f}", "longitude": f"{36.4 + (k // 6) * 0.9:.4f}",
+            "date_start": f"2016-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            "description": "Strike on the Café market" if i % 10 == 0 else "Shelling",
+            "event_type": "airstrike" if i % 2 else "shelling",
+        })
+    return rows
+
+
+@pytest.fixture(scope="module")
+def store_app(start_app, postgis_url):
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    location = f"{postgis_url}&schema={schema}"
+    store = open_store(location)
+    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
+    store.close()
+    yield start_app({"INCIDENT_DB": location, "INCIDENT_MAP_QUERY_MODE": "store",
+                     "INCIDENT_MAP_SEED": "no"})
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_a_search_in_store_mode_is_applied_by_the_database(page: Page, store_app):
+    page.goto(store_app.url)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(DRAWN).first.wait_for(timeout=60_000)
+    expect(page.get_by_text("Showing 300 of 300 incidents")).to_be_visible()
+    search = page.get_by_label("Search")
+    expect(search).to_be_enabled()
+    search.fill("cafe")  # no accent, any case: "Café" in 30 descriptions
+    search.press("Enter")
+    expect(page.get_by_text("Showing 30 of 300 incidents")).to_be_visible(timeout=60_000)
+    expect(page).to_have_url(re.compile(r"[?&]q=cafe"))
+    page.wait_for_selector(IDLE, timeout=60_000)
+    expect(page.get_by_text("Incidents in view (30)")).to_be_visible()
+    body = frame.locator("body")
+    for _ in range(120):  # the map's layer is replaced after the rerun
+        if body.evaluate(DRAWN_COUNT) == 30:
+            break
+        page.wait_for_timeout(500)
+    assert body.evaluate(DRAWN_COUNT) == 30  # the map draws only what the search finds
