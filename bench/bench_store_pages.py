@@ -57,8 +57,8 @@ def _unplace(location: str, every: int) -> int:
                          (str(revision),))
             conn.execute(
                 f"UPDATE {table} SET latitude = NULL, longitude = NULL, geo_precision = NULL, "
-                f"place = 'Unplaced village ' || (fid % {_NAMES}), revision = %s "
-                f"WHERE fid % {every} = 0 AND latitude IS NOT NULL", (revision,))
+                f"place = 'Unplaced village ' || (fid %% {_NAMES}), revision = %s "
+                f"WHERE fid %% {every} = 0 AND latitude IS NOT NULL", (revision,))
         return int(conn.execute(f"SELECT count(*) FROM {table} WHERE latitude IS NULL"
                                 ).fetchone()[0])
     finally:
@@ -126,8 +126,8 @@ def run(location: str, upload: Path | None) -> None:
                 page.frame_locator(MAP_FRAME).locator(DRAWN).first.wait_for(timeout=900_000)
                 page.wait_for_selector(IDLE, timeout=900_000)
                 rss("map page", time.perf_counter() - t0)
-                page.get_by_label("Search").fill("village 17")
-                page.get_by_label("Search").press("Enter")
+                page.get_by_role("textbox", name="Search").fill("village 17")
+                page.get_by_role("textbox", name="Search").press("Enter")
                 rss("map page, search 'village 17'", _wait(page, "filtered out by"))
                 page.get_by_role("tab", name="By area").click()
                 rss("map page, By area tab", _wait(page, "Colour by"))

@@ -58,7 +58,7 @@ def test_a_search_in_store_mode_is_applied_by_the_database(page: Page, store_app
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(DRAWN).first.wait_for(timeout=60_000)
     expect(page.get_by_text("Showing 300 of 300 incidents")).to_be_visible()
-    search = page.get_by_label("Search")
+    search = page.get_by_role("textbox", name="Search")
     expect(search).to_be_enabled()
     search.fill("cafe")  # no accent, any case: "Café" in 30 descriptions
     search.press("Enter")
