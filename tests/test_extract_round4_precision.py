@@ -85,3 +85,56 @@ def test_a_neighbourhood_in_a_sentence_naming_one_town_is_a_part_of_that_town():
                     "Tarfa on Sunday, killing one.")
     assert list(found) == ["Tarfa"]
     assert found["Tarfa"].record["killed_min"] == 1
+
+
+# --- what a sentence reports ------------------------------------------------------------
+
+
+def test_a_running_tally_is_no_event():
+    assert not _run("As of 7 May, at least 9,000 people have been displaced by the fighting "
+                    "in Hamra province, the cluster said.")
+    assert not _run("During the reporting period 40 people were reported killed in Sufa.")
+    assert not _run("Their deaths bring the number of civilians killed in air strikes on "
+                    "Sufa since September to 148, the monitor said on Monday.")
+    # one event's toll told with its date stays an event
+    [candidate] = _run("An air strike on Sufa on Sunday killed 12 people, the monitor said.")
+    assert candidate.record["killed_min"] == 12
+
+
+def test_a_quoted_reaction_with_no_date_toll_or_place_is_commentary():
+    assert not _run("“The government keeps killing children with banned chemical weapons,” "
+                    "said Jane Roe, a researcher at a rights group.")
+    # the same allegation with a toll is kept, without a site
+    [candidate] = _run("The rights group said on Monday that a chemical attack killed 12 "
+                       "people.")
+    assert candidate.record["event_type"] == "use of prohibited weapons"
+
+
+def test_repeated_attacks_are_a_campaign_not_one_event():
+    assert not _run("The group has documented repeated air strikes on schools in Sufa.")
+
+
+def test_an_event_in_an_unnamed_village_in_a_town_is_near_the_town_not_at_it():
+    [candidate] = _run("Air strikes killed 40 civilians in a village in Syria's Bayda on "
+                       "Sunday, state media said.")
+    assert candidate.record["place"] == "Bayda"
+    assert candidate.record["geo_precision"] == 2
+    # a neighbourhood in a town is in the town: the town is the site
+    [candidate] = _run("Shells hit a residential neighbourhood in Bayda on Sunday.")
+    assert candidate.record["geo_precision"] == 1
+
+
+def test_a_country_is_no_container_point_for_a_village_it_holds():
+    [candidate] = _run("Jets bombed the village of Umm Faris, Syria, on Sunday, killing four.")
+    assert candidate.record["place"] == "Umm Faris"
+    assert candidate.geocode_status == "unresolved"
+    assert candidate.record["latitude"] is None
+
+
+def test_a_province_named_in_a_report_with_no_country_says_where_its_villages_lie():
+    places = [*PLACES, *EXTRA, _place("qarn-tn", "Qarnaya", [], 35.7, 10.1, "village", "Kef",
+                                      country="TN")]
+    [candidate] = extract("Warplanes bombed Qarnaya on Monday, killing five civilians in "
+                          "Hamra province.", MONDAY, geocoder=FakeGeocoder(places))
+    assert candidate.record["place"] == "Qarnaya"
+    assert candidate.geocode_status != "resolved"

@@ -29,6 +29,7 @@ from geo.extract.events import (
     find_events,
     primary_event,
 )
+from geo.extract.focus import is_quoted, is_tally
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
     SUBUNITS,
@@ -55,7 +56,7 @@ from geo.extract.report import (
     within_named_governorate,
 )
 from geo.extract.roles import refine_roles
-from geo.extract.text import Sentence, split_sentences
+from geo.extract.text import Sentence, find_quotations, split_sentences
 from geo.geocoding.geocoder import GeocodeResult, default_geocoder
 from geo.geocoding.protocol import PlaceResolver
 from geo.schema import INCIDENT_COLUMNS
@@ -75,7 +76,7 @@ SLOW_DEATHS = frozenset({"camp deaths", "siege deaths", "deprivation", "displace
 _HABITUAL = re.compile(
     r"\bfor\s+(?:(?:several|many|the\s+(?:past|last)(?:\s+\w+)?|\d+|two|three|four|five|six)"
     r"\s+)?(?:weeks|months|years)\b|\b(?:in|over)\s+(?:recent|the\s+(?:past|last)(?:\s+\w+)?)"
-    r"\s+(?:months|years)\b|\b(?:has|have)\s+been\s+\w+ing\b|\b(?:repeatedly|regularly|"
+    r"\s+(?:months|years)\b|\b(?:has|have)\s+been\s+\w+ing\b|\b(?:repeated(?:ly)?|regularly|"
     r"routinely|frequently|continues\s+to|continue\s+to)\b", re.I)
 _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
@@ -159,6 +160,7 @@ def extract(
     """
     geocoder = geocoder or default_geocoder()
     sentences = split_sentences(article)
+    quotations = find_quotations(article)
     attributions = attribute(article, sentences)
     speaker_ids: dict[int, int] = {}
     named = set(country_counts(article))
@@ -197,6 +199,8 @@ def extract(
         heading = heading_date(sentences, sentence, dates, heading)
         if heading is not None and heading[1] == sentence.text:
             continue  # a date line above a listing's entry ("Incident date / May 10, 2017")
+        if is_tally(sentence.text):
+            continue  # "As of 7 May, 130,000 people have been displaced": many events
         places = find_places(sentence.text, lookup, sentence.start, country, named,
                              headline=is_headline(sentence.text))
         places = [replace(m, role="region") if m.role == "site" and
@@ -250,8 +254,10 @@ def extract(
         if not sites:
             if not casualties.is_empty():
                 siteless_tolls[sentence.index] = (event_type, casualties)
-            if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()):
-                continue
+            if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()) \
+                    or (when is None and casualties.is_empty() and
+                        is_quoted(sentence, quotations)):
+                continue  # a reaction quoted with no date, toll or place: commentary
             sites = [None]  # type: ignore[list-item]
         if when is None and recent is not None and recent[0] < sentence.index and \
                 not DISTINCT.search(sentence.text) and \
@@ -353,8 +359,9 @@ def _inside_container(site: PlaceMention, places: list[PlaceMention]) -> PlaceMe
     """A part found far from (or not at all inside) the place the text puts it in gives
     way to that place, near it: "the Qusur district of Deir ez-Zor city"."""
     outer = next((m for m in places if m.text == site.container and m is not site), None)
-    if not site.container or outer is None or outer.place is None:
-        return site
+    if not site.container or outer is None or outer.place is None or \
+            outer.role == "country" or outer.place.precision >= 4:
+        return site  # "the village of X, Syria": a country is no point for X
     inner = site.place
     if inner is not None and inner.country and outer.place.country and \
             inner.country != outer.place.country:

@@ -315,8 +315,9 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
     -------
     str
         The ISO code among the candidates of more than half of the report's place mentions
-        (at least two; the best-spelled candidates of each), else "": "Raqqa" and "Palmyra"
-        are both in Syria, whatever else they may name.
+        (at least two; the best-spelled candidates of each; a province or governorate
+        counts twice), else "": "Raqqa" and "Palmyra" are both in Syria, whatever else they
+        may name, and "Hasaka province" says where an unknown village beside it lies.
     """
     counts: Counter[str] = Counter()
     mentions = 0
@@ -327,8 +328,9 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
             best = max(c.quality for c in mention.candidates)
             strong = {c.place.country for c in mention.candidates if c.place.country and
                       c.quality >= max(best, STRONG_QUALITY)}
-            mentions += bool(strong)
-            counts.update(strong)
+            weight = 2 if mention.role == "region" else 1  # a province names its country
+            mentions += weight * bool(strong)
+            counts.update({code: weight for code in strong})
     if not counts:
         return ""
     top, count = counts.most_common(1)[0]

@@ -15,6 +15,7 @@ rules had not been tuned on):
   Damascus") makes it a ``reference``;
 * "from X to Y": Y is a destination, whatever verb went before; the place a destination or
   an origin lies in ("to the Roj hospital in Tel Tamr") has that role too;
+* "in a village in X": the event is near X, not at it (see :mod:`geo.extract.focus`);
 * a neighbourhood named with no container, in a sentence whose other site is a town, is a
   part of that town, not a site of its own (role ``part``: "shells hit al-Rawdeh
   neighbourhood ... in the city of Jaramana").
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from geo.extract.focus import unnamed_place_before
 from geo.extract.places import SUBUNITS, PlaceMention
 
 _STREET_AFTER = re.compile(r"^\s+(?:Street|St\.|Road|Avenue|Square|Highway|Roundabout|Bridge|"
@@ -91,6 +93,8 @@ def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> li
                 role, reference = "reference", " ".join(capital.group("offset").split())
             elif any(o.role == "origin" for o in out) and _TO.search(before[-60:]):
                 role = "destination"  # "from X to the Y hospital in Z and to W"
+        if role == "site" and not m.near and unnamed_place_before(before):
+            m = replace(m, near=True)  # "in a village in X": somewhere in or near X
         out.append(replace(m, role=role, offset=reference or m.offset)
                    if role != m.role else m)
     out = _carried_roles(text, out, offset)

@@ -1,0 +1,88 @@
+"""What a sentence reports: one event, or a tally, commentary or an unnamed place.
+
+Round 4 of issue 12 (the precision side), found on reports the rules had not been tuned on.
+A report says more than its events:
+
+* a running tally ("As of 7 May, 133,000 people have been displaced", "to date", "so far
+  this year", "during the reporting period", "bringing the number killed since September
+  to 148") counts many events at once: it is no event of its own;
+* a reaction quoted with no date, no toll and no place of its own ("'The government is
+  killing civilians with banned weapons,' said a researcher") comments on the events, it
+  does not report one;
+* an event "in a village in X" or "in a community in X" happened at a place the text does not
+  name, somewhere in or near X: X is not the site at site precision.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.extract.text import Quotation, Sentence
+
+_TALLY = re.compile(
+    r"\bas\s+of\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}|today|now|this\s+week|"
+    r"the\s+(?:end|start|beginning)\s+of)\b"
+    r"|\bto\s+date\b|\bso\s+far\s+(?:this|in)\s+(?:year|month|week|\d{4})\b"
+    r"|\b(?:during|over|in)\s+the\s+reporting\s+period\b"
+    r"|\bsince\s+the\s+(?:start|beginning|outbreak|onset)\s+of\b"
+    r"|\b(?:bring(?:s|ing)?|rais(?:es|ing|ed)|brought)\s+the\s+(?:total\s+)?(?:number|total|"
+    r"tally|toll|count)\b[^.;]{0,80}?\bsince\b",
+    re.I)
+#: "a village in X", "a town near X", "a community in Syria's X": a place the text leaves
+#: unnamed, in or near X ("a neighbourhood in X" is in the town X: X stays the site).
+_UNNAMED_PLACE = re.compile(
+    r"\b(?:a|one)\s+(?:small\s+|remote\s+|nearby\s+)?(?:town|village|hamlet|"
+    r"community|settlement)\s+(?:in|near|outside|of|on\s+the"
+    r"\s+outskirts\s+of)\s+(?:the\s+)?(?:[A-Z][\w'-]*['’]s\s+)?(?:[a-z]+\s+){0,2}$")
+
+
+def is_tally(text: str) -> bool:
+    """Whether a sentence gives a running tally rather than one event.
+
+    Parameters
+    ----------
+    text : str
+        One sentence.
+
+    Returns
+    -------
+    bool
+        True for "As of 7 May, at least 130,000 people have been displaced", "to date",
+        "so far this year", "during the reporting period", "bringing the number of civilians
+        killed since September to 148".
+    """
+    return bool(_TALLY.search(text))
+
+
+def is_quoted(sentence: Sentence, quotations: list[Quotation]) -> bool:
+    """Whether most of a sentence lies inside quotation marks (direct speech).
+
+    Parameters
+    ----------
+    sentence : Sentence
+    quotations : list of Quotation
+        From :func:`geo.extract.text.find_quotations`.
+
+    Returns
+    -------
+    bool
+    """
+    inside = sum(max(0, min(q.end, sentence.end) - max(q.start, sentence.start))
+                 for q in quotations)
+    return inside * 2 > sentence.end - sentence.start
+
+
+def unnamed_place_before(before: str) -> bool:
+    """Whether the words before a place name put the event at an unnamed place in or near it.
+
+    Parameters
+    ----------
+    before : str
+        The sentence's text before the place name.
+
+    Returns
+    -------
+    bool
+        True after "in a village in ", "killed in a community in Syria's ".
+    """
+    return bool(_UNNAMED_PLACE.search(before[-70:]))
