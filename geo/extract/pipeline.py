@@ -186,6 +186,7 @@ def extract(
     event_dates: list[tuple[DateSpan, str]] = []
     heading: tuple[DateSpan, str] | None = None
     claim_ranges: dict[int, DateSpan] = {}
+    commentary: set[int] = set()
     for sentence, attribution in zip(sentences, attributions, strict=True):
         if is_file_caption(sentences, sentence.index):
             continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
@@ -254,10 +255,10 @@ def extract(
         if not sites:
             if not casualties.is_empty():
                 siteless_tolls[sentence.index] = (event_type, casualties)
-            if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()) \
-                    or (when is None and casualties.is_empty() and
-                        is_quoted(sentence, quotations)):
-                continue  # a reaction quoted with no date, toll or place: commentary
+            if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()):
+                continue
+            if when is None and casualties.is_empty() and is_quoted(sentence, quotations):
+                commentary.add(len(drafts))  # a quoted reaction: folds in, or is dropped
             sites = [None]  # type: ignore[list-item]
         if when is None and recent is not None and recent[0] < sentence.index and \
                 not DISTINCT.search(sentence.text) and \
@@ -293,7 +294,8 @@ def extract(
         if drafts[number].date is None:
             drafts[number].date, drafts[number].date_note = span, span.note
     _siteless_tolls(drafts, siteless_tolls)
-    merged = merge(drafts)
+    kept = {id(d) for i, d in enumerate(drafts) if i not in commentary}
+    merged = [d for d in merge(drafts) if id(d) in kept]
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
     for draft in merged:
         draft.claimants = list(dict.fromkeys(tidy_claimant(c, article)
