@@ -121,7 +121,7 @@ def run(location: str, upload: Path | None) -> None:
                     rss(f"import page, {upload.name} imported", _wait(page, "Imported "))
                 page.goto(f"{url}/extract")
                 rss("extract page", _wait(page, "Extract incidents from a report"))
-                page.goto(f"{url}/map")
+                page.goto(url)
                 t0 = time.perf_counter()
                 page.frame_locator(MAP_FRAME).locator(DRAWN).first.wait_for(timeout=900_000)
                 page.wait_for_selector(IDLE, timeout=900_000)
