@@ -57,7 +57,7 @@ def _unplace(location: str, every: int) -> int:
                          (str(revision),))
             conn.execute(
                 f"UPDATE {table} SET latitude = NULL, longitude = NULL, geo_precision = NULL, "
-                f"place = 'Unplaced village ' || (fid %% {_NAMES}), revision = %s "
+                f"place = 'Unplaced village ' || ((fid / {every}) %% {_NAMES}), revision = %s "
                 f"WHERE fid %% {every} = 0 AND latitude IS NOT NULL", (revision,))
         return int(conn.execute(f"SELECT count(*) FROM {table} WHERE latitude IS NULL"
                                 ).fetchone()[0])
