@@ -16,6 +16,7 @@ from geo.geocoding.join import (
     build_incident_frame,
     fingerprint,
     geocode_incidents,
+    search_text,
     to_geodataframe,
 )
 from geo.geocoding.names import basic_key
@@ -52,7 +53,8 @@ def test_one_geodataframe_in_wgs84_with_every_incident(frame):
     assert isinstance(frame, gpd.GeoDataFrame)
     assert frame.crs.to_epsg() == 4326
     assert sorted(frame["id"]) == sorted(r["id"] for r in ROWS)
-    assert {"off_map", "search_text", "geocode_status", "place_names"} <= set(frame.columns)
+    assert {"off_map", "geocode_status", "place_names"} <= set(frame.columns)
+    assert "search_text" not in frame.columns  # made on demand, not kept (memory)
 
 
 def test_resolved_places_become_points_at_lon_lat(frame):
@@ -109,22 +111,23 @@ def test_given_country_precision_is_off_map():
 
 
 def test_search_text_holds_every_spelling_of_the_resolved_place(frame):
-    text = frame.at["shaafah", "search_text"]
+    texts = search_text(frame)
+    text = texts.at["shaafah"]
     for spelling in SHAAFAH.spellings:
         assert basic_key(spelling) in text
     assert "shafah" in text and "شعفه" in text
-    raqqah = frame.at["raqqah", "search_text"]
+    raqqah = texts.at["raqqah"]
     assert all(basic_key(s) in raqqah for s in RAQQAH.spellings)
     assert frame.at["shaafah", "place_names"].split(" | ") == list(SHAAFAH.spellings)
     # unresolved places are still searchable by the name written in the record
-    assert "atlantis" in frame.at["nowhere", "search_text"]
+    assert "atlantis" in texts.at["nowhere"]
     assert frame.at["nowhere", "place_names"] == ""
 
 
 def test_search_text_is_normalised():
     frame = joined(row(id="a", place="Raqqah", actors="Ālbū Kamāl Brigade",
                        description="Shelling near the MARKET!"))
-    text = frame.iloc[0]["search_text"]
+    text = search_text(frame).iloc[0]
     assert "albu kamal brigade" in text and "shelling near the market" in text
     assert text == text.lower()
 

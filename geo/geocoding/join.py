@@ -147,7 +147,6 @@ def to_geodataframe(incidents: pd.DataFrame) -> gpd.GeoDataFrame:
     geopandas.GeoDataFrame
         EPSG:4326, with the extra columns ``off_map`` (a key of
         :data:`OFF_MAP_REASONS`, or '' for incidents drawn on the map),
-        ``search_text`` (normalised text of every text field, for search),
         ``place_keys`` (``|key|key|``: name keys of the place's names),
         ``claimant`` (who the figures are from: ``claimed_by``, else the outlet of
         ``source_name``), ``violence_label`` (UCDP's type of violence in words),
@@ -177,18 +176,50 @@ def to_geodataframe(incidents: pd.DataFrame) -> gpd.GeoDataFrame:
     ).fillna("no_place")
     off_map[~no_coords & (frame["geo_precision"].fillna(1) >= 4)] = "country"
     gdf["off_map"] = off_map.astype(str)
-    gdf["search_text"] = _search_text(frame)
     gdf["place_keys"] = _place_keys(frame)
     return gdf
 
 
-def _text_columns(frame: pd.DataFrame) -> list[str]:
+def search_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of an incident frame free-text search looks into, in order.
+
+    The record's text fields (not its numbers, dates and codes), then the names of
+    its place and areas derived by the join (``place_names``, ``nearest_place``,
+    ``adm1_name``, ``adm2_name``) and ``violence_label``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`to_geodataframe`.
+
+    Returns
+    -------
+    list of str
+    """
     record = [c for c in INCIDENT_COLUMNS if c in frame and c not in _NOT_SEARCHED]
     return record + [c for c in _SEARCHED_EXTRA if c in frame]
 
 
-def _search_text(frame: pd.DataFrame) -> pd.Series:
-    columns = _text_columns(frame)
+def search_text(frame: pd.DataFrame) -> pd.Series:
+    """What free-text search reads of each incident, as one text (made on demand).
+
+    The :func:`geo.geocoding.names.search_key` of every column of
+    :func:`search_columns`, joined by `` | ``. Search itself matches column by column
+    (see :func:`geo.view.search.match_terms`), which finds the same incidents: a
+    search key never holds ``|``, so no term matches across two fields. Not kept in
+    the frame: at a million incidents it would hold about 150 MB.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`to_geodataframe`.
+
+    Returns
+    -------
+    pandas.Series of str
+        Aligned with ``frame``.
+    """
+    columns = search_columns(frame)
     if not len(frame):
         return pd.Series([], index=frame.index, dtype=str)
     parts = []

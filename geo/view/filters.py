@@ -113,9 +113,10 @@ def apply_view(
     Parameters
     ----------
     incidents : pandas.DataFrame
-        Output of :func:`geo.geocoding.join.build_incident_frame` (needs
-        ``search_text``; the area, actor and casualty filters use their columns
-        when present and hide everything when they are missing).
+        Output of :func:`geo.geocoding.join.build_incident_frame` (search reads the
+        columns of :func:`geo.geocoding.join.search_columns`; the area, actor and
+        casualty filters use their columns when present and hide everything when
+        they are missing).
     state : ViewState
     context : FilterContext, optional
         Admin areas and the place resolver for search terms.

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geo.geocoding.areas import AdminAreas
+from geo.geocoding.join import search_columns
 from geo.geocoding.names import name_key, search_key
 
 PlaceSpellings = Callable[[str], Sequence[str]]
@@ -151,8 +152,8 @@ class TermHits:
     Analysts type a query word by word and share words ("raqqa", then "raqqa
     airstrike"): a term met again is not searched again. Each answer is kept packed
     (a bit per incident), at most ``max_terms`` of them, least recently used dropped.
-    Answers belong to the frame they were computed on: another frame (told by its
-    ``search_text`` array) starts afresh. Safe to share between threads.
+    Answers belong to the frame they were computed on (held weakly): another frame
+    starts afresh. Safe to share between threads.
 
     Parameters
     ----------
@@ -168,7 +169,7 @@ class TermHits:
     def get(self, incidents: pd.DataFrame, term: Term,
             compute: Callable[[], np.ndarray]) -> np.ndarray:
         """The incidents ``term`` matches: kept, else ``compute()`` (then kept)."""
-        owner = incidents["search_text"].array
+        owner = incidents
         with self._lock:
             if self._owner is None or self._owner() is not owner:
                 self._hits.clear()
@@ -191,11 +192,16 @@ def match_terms(
 ) -> np.ndarray:
     """True for incidents that match every term.
 
+    A term's text is looked for in the search key of each column of
+    :func:`geo.geocoding.join.search_columns` (a key is computed once per distinct
+    value of a column, see :class:`SearchIndex`), never in one text per incident.
+
     Parameters
     ----------
     incidents : pandas.DataFrame
-        With ``search_text`` and, when present, ``place_keys``, ``adm1_pcode`` and
-        ``adm2_pcode`` (see :func:`geo.geocoding.join.to_geodataframe`).
+        An incident frame (see :func:`geo.geocoding.join.to_geodataframe`), with,
+        when present, ``place_keys``, ``adm1_pcode`` and ``adm2_pcode``. It must not
+        be changed in place after a search (its keys are kept while it lives).
     terms : sequence of Term
     hits : TermHits, optional
         Answers of terms met before on this frame (each term's answer is kept there).
@@ -215,11 +221,7 @@ def match_terms(
 
 def _term_hits(incidents: pd.DataFrame, term: Term) -> np.ndarray:
     """True for incidents that match ``term``."""
-    text = incidents["search_text"]
-    hit = contains(text, term.key)
-    if term.text_keys:
-        pattern = "|".join(re.escape(k) for k in sorted(term.text_keys))
-        hit |= contains(text, pattern, regex=True)
+    hit = SearchIndex.of(incidents).contains((term.key, *sorted(term.text_keys)))
     if term.place_keys and "place_keys" in incidents:
         # One pass over the column: any of the place's keys between separators.
         pattern = "|".join(re.escape(f"|{key}|") for key in sorted(term.place_keys))
@@ -256,6 +258,74 @@ def contains(values: pd.Series, pattern: str, regex: bool = False) -> np.ndarray
         return np.append(found, False)[codes]  # code -1 (missing) takes the last: False
     hit = values.str.contains(pattern, regex=regex)
     return hit.to_numpy(dtype=bool, na_value=False, copy=True)
+
+
+class SearchIndex:
+    """The search keys of an incident frame's searched columns, per distinct value.
+
+    For each column of :func:`geo.geocoding.join.search_columns`: one code per
+    incident (a categorical column's own codes, else codes made once) and the
+    :func:`geo.geocoding.names.search_key` of each distinct value, kept as Arrow
+    text. A term is looked for among the distinct keys, and the incidents whose code
+    has a hit are found by position. Built on the first search of a frame and kept
+    while the frame lives (see :meth:`of`).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+    """
+
+    _lock = threading.Lock()
+    _built: dict[int, tuple[weakref.ref, SearchIndex]] = {}
+
+    def __init__(self, incidents: pd.DataFrame) -> None:
+        self.size = len(incidents)
+        self.fields: list[tuple[np.ndarray, pd.Series]] = []
+        for column in search_columns(incidents):
+            values = incidents[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                codes = values.cat.codes.to_numpy()
+                names = pd.Index(values.cat.categories).astype(str)
+                if (codes < 0).any():  # a missing value: the empty text
+                    codes = np.where(codes < 0, len(names), codes)
+                    names = names.append(pd.Index([""]))
+            else:
+                codes, names = pd.factorize(values.fillna("").astype(str), sort=False)
+                codes = codes.astype(np.int32 if len(names) < 2**31 else np.int64)
+            keys = pd.Series([search_key(str(n)) for n in names], dtype="str")
+            self.fields.append((codes, keys))
+
+    @classmethod
+    def of(cls, incidents: pd.DataFrame) -> SearchIndex:
+        """The index of this frame: built once, dropped when the frame is freed."""
+        key = id(incidents)
+        with cls._lock:
+            found = cls._built.get(key)
+        if found is not None and found[0]() is incidents:
+            return found[1]
+        index = cls(incidents)
+        with cls._lock:
+            cls._built[key] = (weakref.ref(incidents), index)
+        weakref.finalize(incidents, cls._forget, key)
+        return index
+
+    @classmethod
+    def _forget(cls, key: int) -> None:
+        with cls._lock:
+            cls._built.pop(key, None)
+
+    def contains(self, texts: Sequence[str]) -> np.ndarray:
+        """True for incidents with any of ``texts`` inside the key of any searched column."""
+        hit = np.zeros(self.size, dtype=bool)
+        for codes, keys in self.fields:
+            found = np.zeros(len(keys), dtype=bool)
+            for text in texts:
+                found |= keys.str.contains(text, regex=False).to_numpy(dtype=bool)
+            if found.all():
+                return np.ones(self.size, dtype=bool)
+            if found.any():
+                hit |= found[codes]
+        return hit
 
 
 def text_matches(values: pd.Series, wanted: Sequence[str]) -> np.ndarray:
