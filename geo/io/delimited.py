@@ -21,7 +21,10 @@ import codecs
 import csv
 import io
 import sys
+from collections.abc import Sequence
+from typing import overload
 
+import numpy as np
 import pandas as pd
 
 from geo.io.cells import restore
@@ -242,19 +245,28 @@ def read_csv(data: bytes, label: str, progress: Progress | None = None) -> RawTa
     records = _split_swallowed(records, lines, delimiter, width)
     _check_unclosed(records, lines, delimiter)
 
-    values: list[list[str]] = []
-    originals: list[object] = []
+    data_lines = len(lines)
+    del lines  # the file's text is not needed any more (a few hundred MB at a million rows)
+    # The rows' values go straight into one array (not a list per row, then a frame);
+    # each record is let go once read, and a row's fields are kept apart as its original
+    # only when they differ from its values (see _Originals).
+    grid = np.empty((len(records), width), dtype=object)
+    changed: dict[int, list[str]] = {}
     starts: list[int] = []
     problems: list[tuple[int, str, str]] = []
     notes: list[tuple[int, str]] = []
-    blank = 0
-    for done, (start, end, fields, error) in enumerate(records):
+    blank = inside = count = 0
+    total = len(records)
+    for done in range(total):
+        start, end, fields, error = records[done]
+        records[done] = _READ
+        inside += end - start
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done / len(records), f"{done:,} of {len(records):,} rows read")
+            progress(done / total, f"{done:,} of {total:,} rows read")
         if not any(v.strip() for v in fields):
             blank += 1
             continue
-        number = len(values) + 1
+        number = count + 1
         span = range(start, end + 1)
         problems.extend((number, "", line_errors[n]) for n in span if n in line_errors)
         notes.extend((number, line_notes[n]) for n in span if n in line_notes)
@@ -269,25 +281,67 @@ def read_csv(data: bytes, label: str, progress: Progress | None = None) -> RawTa
         if big is not None:
             problems.append((number, big[0], f"{big[1]} KiB, over the 128 KiB a field may "
                              "hold (a quote left open?)"))
-        values.append([restore(v.strip()) for v in fields[:width]] + [""] * (width - len(fields)))
-        originals.append(fields)
+        values = [restore(v.strip()) for v in fields[:width]] + [""] * (width - len(fields))
+        if values != fields:
+            changed[count] = fields
+        grid[count, :] = values
         starts.append(start)
-    frame = pd.DataFrame(values, columns=header, dtype=object)
+        count += 1
+    del records
+    rows = grid[:count]
+    frame = pd.DataFrame(rows, columns=header, dtype=object, copy=False)
+    originals = _Originals(rows, changed)
     table = RawTable(frame, label, "csv", encoding, delimiter, originals=originals,
                      header=header_fields, lines=starts, blank=blank)
     table.row_errors = [RowError(label, n, f, m) for n, f, m in problems]
     table.notes = [RowError(label, n, "", m) for n, m in notes]
-    data_lines = len(lines) - header_line
+    data_lines -= header_line
     table.file_records = data_lines
-    inside = sum(end - start for start, end, _, _ in records)
     table.count_note = _count_note(data_lines, blank, inside)
-    accounted = len(values) + blank + inside
+    accounted = count + blank + inside
     if accounted != data_lines:  # every line is a row, part of one, or blank
         raise FormatError(
             f"{label}: {data_lines} lines after the header but the parser accounts for "
             f"{accounted}; the file's line structure is broken near line {header_line + 1}"
         )
     return table
+
+
+_READ: Record = (0, 0, [], "")
+"""Put in place of a record once read (its fields are then held by the table alone)."""
+
+
+class _Originals(Sequence[object]):
+    """The fields of each row of a CSV as the file has them (see ``RawTable.originals``).
+
+    Most rows hold in the table's frame exactly what the file has: those are read back
+    from it; only the others (blanks around a value, a neutralised formula, a row of the
+    wrong width) keep their own list. A list per row of a million-row file would weigh
+    several hundred MB.
+    """
+
+    def __init__(self, rows: np.ndarray, changed: dict[int, list[str]]) -> None:
+        self._rows = rows  # the values as read, shared with the table's frame
+        self._changed = changed
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[object]: ...
+
+    def __getitem__(self, index: int | slice) -> object:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("row out of range")
+        found = self._changed.get(index)
+        return self._rows[index].tolist() if found is None else found
 
 
 def _count_note(data_lines: int, blank: int, inside: int) -> str:
@@ -305,7 +359,8 @@ Record = tuple[int, int, list[str], str]
 
 
 def _parse(lines: list[str], delimiter: str, label: str) -> list[Record]:
-    reader = csv.reader(io.StringIO("".join(lines), newline=""), delimiter=delimiter)
+    # The lines as they are: the same lines as the file's text read with newline="".
+    reader = csv.reader(lines, delimiter=delimiter)
     out: list[Record] = []
     previous = 0
     try:

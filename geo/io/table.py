@@ -63,7 +63,7 @@ class RawTable:
         formula without a value, an odd feature): they stay in ``frame`` and are rejected.
     notes : list of RowError
         Warnings about rows that are imported (an encoding repaired, stale coordinates).
-    originals : list
+    originals : sequence
         The untouched source rows: field lists for CSV, features for GeoJSON.
     header : list of str
         The header exactly as in the file.
@@ -86,7 +86,7 @@ class RawTable:
     delimiter: str = ""
     row_errors: list[RowError] = field(default_factory=list)
     notes: list[RowError] = field(default_factory=list)
-    originals: list[object] = field(default_factory=list)
+    originals: Sequence[object] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     file_records: int = -1
