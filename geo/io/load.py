@@ -241,6 +241,10 @@ def _validate(loaded: Loaded, table: RawTable, mapped: Mapped) -> None:
         for row in sorted(notes) if row not in rejected for f, m in notes[row]
     ]
     loaded.rejected_rows = sorted(rejected)
+    if not rejected:  # every row valid (validation rejects only rows it names): no copy
+        loaded.incidents = result.incidents
+        loaded.origins = list(mapped.origins)
+        return
     valid_numbers = [n for n in range(1, len(mapped.frame) + 1) if n not in result.rejected_rows]
     keep = [i for i, n in enumerate(valid_numbers) if n not in rejected]
     loaded.incidents = result.incidents.iloc[keep].reset_index(drop=True)

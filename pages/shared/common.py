@@ -23,6 +23,7 @@ from geo.geocoding.join import OFF_MAP_REASONS, geocode_incidents, relocations
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
 from geo.geocoding.review import queue_from_groups
 from geo.geocoding.review import review_queue as queue_of
+from geo.io.worker import use_system_allocator
 from geo.render.details import escape_markdown, incident_label
 from geo.schema import INCIDENT_COLUMNS, RowError
 from geo.settings import Settings, load_settings
@@ -35,6 +36,8 @@ from geo.view.filters import FilterContext, FilterResult, apply_view
 from geo.view.live import LiveDataset
 from geo.view.state import ViewState
 from pages.shared import router
+
+use_system_allocator()  # once per server process: freed Arrow memory goes back (see there)
 
 _TRIMMED: set[str] = set()
 
