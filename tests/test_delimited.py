@@ -133,3 +133,23 @@ def test_utf16_and_bom_files_decode_line_by_line():
     lines, encoding, notes, errors = decode_lines("\ufeffx,y\r\n1,é\r\n".encode() + b"\x92\n")
     assert lines == ["x,y\r\n", "1,é\r\n", "’\n"]
     assert list(notes) == [3] and errors == {} and "1 line not UTF-8" in encoding
+
+
+def test_rows_keep_their_fields_as_in_the_file_for_the_rejected_rows_file():
+    from geo.io.formats import read_table
+
+    data = (HEAD + "a1,2017-01-01,Raqqa,airstrike,alleged,plain\n"
+            "a2, 2017-01-02 ,Tabqa,airstrike,alleged,'=SUM(1)\n"
+            "a3,2017-01-03\n"
+            "a4,2017-01-04,Raqqa,airstrike,alleged,x,,\n").encode()
+    table = read_table(data, name="in.csv")
+    assert table.frame.iloc[1].tolist() == ["a2", "2017-01-02", "Tabqa", "airstrike",
+                                            "alleged", "=SUM(1)"]
+    assert len(table.originals) == 4
+    assert table.originals[0] == ["a1", "2017-01-01", "Raqqa", "airstrike", "alleged", "plain"]
+    assert table.originals[1] == ["a2", " 2017-01-02 ", "Tabqa", "airstrike", "alleged",
+                                  "'=SUM(1)"]
+    assert table.originals[2] == ["a3", "2017-01-03"]
+    assert table.originals[-1] == ["a4", "2017-01-04", "Raqqa", "airstrike", "alleged", "x",
+                                   "", ""]
+    assert table.originals[1:3] == [table.originals[1], table.originals[2]]

@@ -28,7 +28,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.geocoding.join import build_incident_frame, claimants
+from geo.geocoding.join import build_incident_frame, claimants, search_text
 from geo.geocoding.names import search_key
 from geo.schema import INCIDENT_COLUMNS
 from geo.settings import Settings
@@ -211,7 +211,7 @@ def search_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame({
         "id": frame["id"].astype(str),
-        "search_text": frame["search_text"].astype(str),
+        "search_text": search_text(frame),
         "place_keys": frame["place_keys"].astype(str),
         "actor_key": keyed(column("actors")),
         "source_key": keyed(column("source_name") + " | " + column("claimed_by")),
