@@ -166,7 +166,7 @@ def empty_incidents() -> pd.DataFrame:
     return _typed(pd.DataFrame({c: [] for c in INCIDENT_COLUMNS}))
 
 
-_CHUNK_ROWS = 50_000
+_CHUNK_ROWS = 10_000
 """Rows validated at a time (see :func:`validate_incidents`)."""
 
 

@@ -263,7 +263,15 @@ class _Columns:
 
 
 def _empty(n: int, index: pd.Index) -> pd.DataFrame:
-    return pd.DataFrame({c: [""] * n for c in INCIDENT_COLUMNS}, index=index, dtype=object)
+    """Every incident column, empty text. One array of blanks is shared by all of them and
+    each column set later replaces its own (copy on write): a frame made in one block
+    would keep the whole block of blanks alive after every column was replaced (about
+    280 MB at a million rows)."""
+    blank = pd.Series(np.full(n, "", dtype=object), index=index, dtype=object)
+    out = pd.DataFrame(index=index)
+    for column in INCIDENT_COLUMNS:
+        out[column] = blank
+    return out
 
 
 def _apply_geometry(mapped: Mapped, columns: _Columns) -> None:
