@@ -113,3 +113,61 @@ def test_a_passive_strike_by_aircraft_near_a_town_is_found():
                     "nine people, a monitor said.")
     assert found["Kafr Zeit"].record["event_type"] == "airstrike"
     assert found["Kafr Zeit"].record["killed_min"] == 9
+
+
+# --- claimants -----------------------------------------------------------------------
+
+
+def _speakers(text):
+    from geo.extract.claims import attribute
+    from geo.extract.text import split_sentences
+
+    sentences = split_sentences(text)
+    return [a.speaker.claimed_by if a.speaker else None
+            for a in attribute(text, sentences)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "New reports of attacks were received from the field.",
+    "Consistent reports indicate that many people could not leave.",
+    "The alleged strike was a follow-up to an earlier attack.",
+    "In the last of three reported incidents, a team died in the fire.",
+    "Responding to reports that jets struck the town, officials stayed silent.",
+    "• One of several fires caused by alleged strikes on the town.",
+])
+def test_a_noun_or_adjective_is_never_read_as_a_speech_verb(sentence):
+    assert _speakers(sentence) == [None]
+
+
+def test_reports_said_is_a_whole_phrase_never_an_adjective_alone():
+    assert _speakers("Separate reports said the attack took place on Monday.") == [
+        "Separate reports"]
+
+
+def test_a_speaker_after_a_time_phrase_is_the_speaker():
+    assert _speakers("Last month, the coalition confirmed that strikes had killed "
+                     "civilians.") == ["The coalition"]
+
+
+def test_a_named_speaker_in_apposition_before_said_with_a_colon():
+    [who] = _speakers("Responding to reports of a strike on the town, Jane Doe, the "
+                      "group's regional director, said:")
+    assert who.startswith("Jane Doe")
+
+
+def test_a_surname_refers_back_to_the_full_name():
+    said = _speakers("Head of the monitoring centre John Smith said that three people "
+                     "were killed. Three civilians were killed in the shelling, Smith said.")
+    assert said == ["Head of the monitoring centre John Smith"] * 2
+
+
+def test_a_pronoun_with_no_speaker_before_it_is_no_speaker():
+    assert _speakers("He said the hospital was hit twice.") == [None]
+
+
+def test_the_end_of_a_quotation_said_by_a_pronoun_nobody_introduced_has_no_speaker():
+    said = _speakers("“We ran to the shelter. My brother lying on the floor, children "
+                     "screaming,” he said.")
+    assert said[-1] is None
+    assert _speakers("Based on witness statements and other information, the group "
+                     "documented the attack.") == [None]

@@ -21,19 +21,25 @@ _VERBS = (r"says|said|say|adds|added|notes|noted|stressed|stresses|condemned|con
           r"went on to say|asked|asks|called|calls|insisted|insists|concluded|argued|argues|"
           r"wrote|writes|charged|urged|urges|explained|revealed|acknowledged|blamed|blames|"
           r"estimated|documented|recorded")
+#: After "reports", "claims" used as nouns ("Separate reports said", "New reports of attacks",
+#: "Consistent reports indicate").
+_NOT_A_VERB = (r"(?!\s+(?:of|said|say|says|indicate[sd]?|suggest(?:s|ed)?|show(?:s|ed)?|were|was|"
+               r"are|is|have|had|has)\b)")
 _ADVERBS = r"(?:(?:also|further|later|repeatedly|again|previously|on \w+ occasions)\s+)*"
 _LEAD = re.compile(
     rf"^[“\"]?(?:[A-Z]{{3,}}(?:,\s*[A-Z][\w ]{{1,30}})?\s*(?:\([^)]{{1,30}}\)\s*)?[-–—:]\s*)?"
-    rf"(?:(?:On|In|Late on|Early on|Earlier on) [^,]{{1,40}},\s+|(?:Meanwhile|However|Yesterday|"
-    rf"Also|Moreover|Earlier|Later|In the meantime|Separately|Elsewhere),\s+)?"
+    rf"(?:(?:On|In|Late on|Early on|Earlier on) [^,]{{1,40}},\s+|(?:(?:Earlier |Late |Early )?"
+    rf"(?:[Ll]ast|[Tt]his) (?:week|month|year|weekend|night|\w+day)),\s+|(?:Meanwhile|However|"
+    rf"Yesterday|Also|Moreover|Earlier|Later|In the meantime|Separately|Elsewhere),\s+)?"
     rf"(?P<who>[^,“”\"]{{2,90}}?)(?:,[^,]{{1,200}}){{0,3}},?\s+(?:(?:has|have|had)\s+)?{_ADVERBS}"
-    rf"(?P<verb>{_VERBS})\b"
+    rf"(?P<verb>{_VERBS})\b{_NOT_A_VERB}"
 )
 #: A closing attribution: "..., wounding 5 civilians, the Kurdish-led SDF said."
 _TRAILING = re.compile(
-    rf",\s+(?:as\s+)?(?P<who>[^,“”\"]{{2,60}}?)\s+{_ADVERBS}"
+    rf",\s+(?:as\s+)?(?P<who>(?:[A-Z][\w'’.-]+\s+){{1,3}}[A-Z][\w'’-]+,\s+[^,“”\"]{{2,80}}?"
+    rf"|[^,“”\"]{{2,60}}?),?\s+{_ADVERBS}"
     r"(?P<verb>said|says|added|reported|claimed|alleged|stated|noted|announced|"
-    r"confirmed|told \w+)(?:,\s+\w+ing\b[^.;]*)?\s*[.!]?\s*$"
+    r"confirmed|told \w+)(?:,\s+\w+ing\b[^.;]*)?\s*[.!:]?\s*$"
 )
 #: A closing attribution without a comma: "... in Idlib province military sources said."
 _BARE_TRAILING = re.compile(
@@ -63,6 +69,15 @@ _BAD_WHO = re.compile(r"\b(?:that|which|who|was|were|is|are|been|being|if|when|b
                       r"Was|Were|If|When|Because|Meanwhile|However|Yesterday|Today)\b)|\d|"
                       r"(?i:\b(?:jets?|warplanes?|aircraft|planes?|helicopters?|drones?|strikes?|"
                       r"airstrikes?|raids?|shells?|rockets?|missiles?|bombs?|artillery|attacks?)\b)")
+#: Not a speaker: a bare determiner or pronoun-like word ("The alleged strike"), a phrase
+#: opening or closing on a preposition ("In the last of three", "Responding to"), a bullet.
+_NO_SPEAKER = re.compile(
+    r"^\W*(?:the|a|an|this|that|these|those|new|separate|consistent|other|further|several|"
+    r"many|some|recent|earlier|initial|preliminary|unconfirmed|conflicting|multiple|"
+    r"latest)\W*$|^\W*(?:in|on|at|during|after|before|since|for|with|from|of|by|to|as|amid|"
+    r"among|under|over|based|responding|according|despite|following|citing|quoting)\b"
+    r"|\b(?:to|of|on|in|for|by|with|about|at|from|than)\W*$|^\s*[•·*-]",
+    re.I)
 #: "Raqqa is Being Slaughtered Silently": a name, not a clause.
 _NAMED_IS = re.compile(r"\bis (?=[A-Z])")
 _OUTLET_TAIL = re.compile(r"\s+(?:news agency|agency|newspaper|daily|channel|television|TV|"
@@ -171,14 +186,16 @@ def _explicit(
             continue
         tail = article[quote.end:sentence.end]
         quoted = _QUOTED_AS.match(tail.lstrip(" ,"))
-        if quoted and not _BAD_WHO.search(quoted.group("who")):
+        if quoted and not _bad(quoted.group("who"), speakers):
             speaker = _resolve(quoted.group("who"), speakers)
             speaker.relay = speaker.relay or _outlet(quoted.group("relay"))
             quote_speaker[quote] = speaker
             return Attribution(speaker, (quote.end, sentence.end))
         after = _AFTER_QUOTE.match(tail)
         who = after and (after.group("who") or after.group("who2"))
-        if who and not _BAD_WHO.search(who):
+        if who and who.strip().lower() in _PRONOUNS and not speakers:
+            return Attribution(None)  # '...," he said': the quote's, nobody named yet
+        if who and not _bad(who, speakers):
             speaker = _resolve(who, speakers)
             quote_speaker[quote] = speaker
             return Attribution(speaker, (quote.end, sentence.end))
@@ -186,12 +203,12 @@ def _explicit(
         return Attribution(None)
     for pattern in (_QUOTED_BY,):
         match = pattern.search(text)
-        if match and not _BAD_WHO.search(match.group("who")):
+        if match and not _bad(match.group("who"), speakers):
             speaker = _resolve(match.group("who"), speakers)
             speaker.relay = speaker.relay or _outlet(match.group("relay"))
             return Attribution(speaker, (base, base + match.end()))
     trailing = _TRAILING.search(text)
-    if trailing and not _BAD_WHO.search(trailing.group("who")) and \
+    if trailing and not _bad(trailing.group("who"), speakers) and \
             len(trailing.group("who").split()) <= 8:
         speaker = _resolve(trailing.group("who"), speakers)
         return Attribution(speaker, (base + trailing.start(), base + len(text)))
@@ -200,7 +217,7 @@ def _explicit(
         speaker = _resolve(bare.group("who"), speakers)
         return Attribution(speaker, (base + bare.start("who"), base + len(text)))
     lead = _LEAD.match(text)
-    if lead and not _BAD_WHO.search(_NAMED_IS.sub("Is ", lead.group("who"))) and \
+    if lead and not _bad(_NAMED_IS.sub("Is ", lead.group("who")), speakers) and \
             len(lead.group("who").split()) <= 10:
         speaker = _resolve(lead.group("who"), speakers)
         relayed = _QUOTED_AS.search(text)
@@ -214,6 +231,14 @@ def _explicit(
     return Attribution(None)
 
 
+def _bad(who: str, speakers: list[Speaker]) -> bool:
+    """Whether a phrase before a speech verb is no speaker (a clause, a fragment, or a
+    pronoun with nobody before it to refer to)."""
+    bare = re.sub(r"^(?:the|a|an)\s+", "", " ".join(who.strip(" ,").split()), flags=re.I)
+    return bool(_BAD_WHO.search(who) or _NO_SPEAKER.search(who.strip()) or
+                (bare.lower() in _PRONOUNS and not speakers))
+
+
 def _resolve(who: str, speakers: list[Speaker]) -> Speaker:
     who = " ".join(who.strip(" ,").split())
     bare = re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I)
@@ -223,6 +248,8 @@ def _resolve(who: str, speakers: list[Speaker]) -> Speaker:
     definite = not re.match(r"^(?:a|an)\s", who, re.I)
     if definite:
         for speaker in reversed(speakers):
+            if re.fullmatch(r"[A-Z][\w'’-]+", bare) and speaker.label.endswith(" " + bare):
+                return speaker  # "Bakin" after "... center Alexey Bakin"
             if head in speaker.heads:
                 if len(bare) > len(speaker.label) and bare[:1].isupper():
                     speaker.label = bare
