@@ -171,3 +171,45 @@ def test_the_end_of_a_quotation_said_by_a_pronoun_nobody_introduced_has_no_speak
     assert said[-1] is None
     assert _speakers("Based on witness statements and other information, the group "
                      "documented the attack.") == [None]
+
+
+def test_the_channel_is_the_television_that_spoke_before():
+    said = _speakers("A bomb killed two people, state television said. The car was "
+                     "parked near a mosque, the channel reported.")
+    assert said[0] == said[1] == "State television"
+
+
+# --- sites and dates told in the next sentence ---------------------------------------
+
+
+def test_a_promised_site_is_the_one_named_in_the_next_sentence():
+    found = _places("A car bomb killed seven civilians in a town south of Damascus on "
+                    "Sunday, state television said. The car was parked near a mosque in "
+                    "Kafr Zeit, the channel reported.")
+    assert list(found) == ["Kafr Zeit"]
+    record = found["Kafr Zeit"].record
+    assert (record["event_type"], record["killed_min"]) == ("bombing", 7)
+    assert record["date_start"] == date(2020, 6, 14)
+
+
+def test_a_site_is_not_taken_from_a_sentence_with_an_event_of_its_own_or_too_far():
+    found = _places("A car bomb killed seven civilians in a town on Sunday. Shelling hit "
+                    "al-Qasra on Monday. Residents of Kafr Zeit were asleep.")
+    assert "Kafr Zeit" not in found
+    found = _places("A car bomb killed seven civilians in a town on Sunday. Talks went on. "
+                    "Nothing changed. Residents of Kafr Zeit were asleep.")
+    assert "Kafr Zeit" not in found
+
+
+def test_no_site_promised_no_site_taken():
+    found = _places("A car bomb killed seven civilians on Sunday. Kafr Zeit lies on a "
+                    "hill.")
+    assert "Kafr Zeit" not in found
+
+
+def test_a_site_borrowed_by_the_town_takes_the_date_of_the_sentence_naming_it():
+    found = _places("On Saturday, people of Kafr Zeit were leaving the mosque. Gunmen at "
+                    "the town checkpoint opened fire, killing 16.")
+    record = found["Kafr Zeit"].record
+    assert record["date_start"] == date(2020, 6, 13)
+    assert record["killed_min"] == 16

@@ -49,6 +49,8 @@ _BARE_TRAILING = re.compile(
 _ROLE_NOUNS = frozenset({"group", "monitor", "observatory", "agency", "organisation",
                          "organization", "ministry", "army", "force", "source", "official",
                          "coalition", "network", "centre", "center", "activist", "collective"})
+#: One broadcaster, whatever word a later mention uses for it.
+_BROADCAST = frozenset({"television", "tv", "channel", "broadcaster", "station"})
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,.;“”\"]{2,80})")
 _AFTER_QUOTE = re.compile(
     rf"^[,.]?\s*(?P<who>[^,“”\".]{{2,80}}?)\s+(?P<verb>{_VERBS})\b"
@@ -258,6 +260,8 @@ def _resolve(who: str, speakers: list[Speaker]) -> Speaker:
                 return speaker
     label = bare if bare[:1].isupper() else who
     roles = {_singular(w.lower()) for w in re.findall(r"[A-Za-z]+", bare)} & _ROLE_NOUNS
+    if roles & _BROADCAST or head in _BROADCAST:
+        roles |= _BROADCAST  # "state television said ... the channel reported"
     speaker = Speaker(label, {head, *roles},
                       unnamed=bool(re.search(r"\b(?:unnamed|anonymous|unidentified)\b", who,
                                              re.I)) or (head == "source" and not definite))

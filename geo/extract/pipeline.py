@@ -30,6 +30,7 @@ from geo.extract.events import (
     primary_event,
 )
 from geo.extract.focus import is_quoted, is_tally
+from geo.extract.links import Promise, fill_region, keeps_promise, promises_site
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
     SUBUNITS,
@@ -182,6 +183,8 @@ def extract(
     siteless_dates: dict[int, tuple[DateSpan, str]] = {}
     siteless_tolls: dict[int, tuple[str, Casualties]] = {}
     last_sites: list[tuple[int, PlaceMention]] = []
+    site_dates: dict[int, tuple[DateSpan, str]] = {}  # sentences naming a site, and dated
+    promise: Promise | None = None  # "a car bomb ... in a town": the site named next
     all_actors: list[str] = []
     event_dates: list[tuple[DateSpan, str]] = []
     heading: tuple[DateSpan, str] | None = None
@@ -222,6 +225,8 @@ def extract(
                 d.span is not None and d.span.precision == "day" for d in dates):
             continue  # "has targeted ... Raqqa for months": a campaign, not one event
         when, note = event_date(dates, attribution, sentence, published)
+        if sites and when is not None:
+            site_dates[sentence.index] = (when, note)
         if when is not None and (event_type or not casualties.is_empty() or
                                  _DEATHS.search(sentence.text)):
             recent, recent_kind = (sentence.index, when, note), event_type or "other"
@@ -234,15 +239,23 @@ def extract(
             event_type = recent_type[1]  # "The attacks hit ..." after "air strikes"
         elif event_type and event_type != "other":
             recent_type = (sentence.index, event_type)
+        linking = not event_type and keeps_promise(promise, sentence.index, sites)
+        if linking and promise is not None:
+            event_type, linked, promise = promise.event_type, promise, None
+            if fill_region(linked, drafts, sentence.index, _inside_container(sites[0], places)):
+                continue
         if not event_type and not casualties.is_empty():
             if _attach_casualties(drafts, sentence, casualties):
                 continue
             event_type = "other" if sites else ""
         if not event_type:
             continue
+        borrowed = -1
         if not sites and _ANAPHORA.search(sentence.text) and last_sites and \
                 sentence.index - last_sites[-1][0] <= 2:
-            sites = [last_sites[-1][1]]
+            sites, borrowed = [last_sites[-1][1]], last_sites[-1][0]
+        promised = not sites and promises_site(sentence.text)
+        first_draft = len(drafts)
         region = False
         if not sites:
             regions = [m for m in places if m.role == "region"]
@@ -255,12 +268,16 @@ def extract(
         if not sites:
             if not casualties.is_empty():
                 siteless_tolls[sentence.index] = (event_type, casualties)
+            promise = Promise(sentence.index, event_type) if promised else promise
             if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()):
                 continue
             if when is None and casualties.is_empty() and is_quoted(sentence, quotations):
                 commentary.add(len(drafts))  # a quoted reaction: folds in, or is dropped
             sites = [None]  # type: ignore[list-item]
-        if when is None and recent is not None and recent[0] < sentence.index and \
+        if when is None and not dates and borrowed in site_dates:  # "On Tuesday, X ... the town"
+            when, note = site_dates[borrowed][0], join_notes(
+                "date of the sentence naming the site", site_dates[borrowed][1])
+        elif when is None and recent is not None and recent[0] < sentence.index and \
                 not DISTINCT.search(sentence.text) and \
                 sentence.index - recent[0] <= 2 and not dates and sites[0] is not None and \
                 (not recent_sites or recent_sites & {site_key(m) for m in sites}) and \
@@ -283,6 +300,13 @@ def extract(
                                  bool(_HEDGES.search(sentence.text)),
                                  [speaker.claimed_by] if speaker else [],
                                  context, region))
+        if linking:
+            drafts[-1].sentences = sorted({*drafts[-1].sentences, linked.index})
+        if promised:
+            promise = Promise(sentence.index, event_type,
+                              list(range(first_draft, len(drafts))) if region else [])
+        elif sites[0] is not None:
+            promise = None  # another event at its own site comes between
     for draft in drafts:  # "Hajin was hit ... A Monday night strike killed 22."
         if draft.date is None:
             later = [i for i in siteless_dates if 0 < i - draft.sentences[0] <= 2]
