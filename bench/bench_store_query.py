@@ -284,7 +284,8 @@ def main() -> None:
         who = local_identity()
         for label, write in (
                 ("one correction (a record moved)", lambda: store.edit(
-                    str(one["id"]), {"latitude": "35.5", "longitude": "38.1"}, who=who)),
+                    str(one["id"]), {"latitude": "35.5" if float(one["latitude"]) != 35.5
+                                     else "35.6", "longitude": "38.1"}, who=who)),
                 ("import of 1,000 new incidents", lambda: _import(store, 1000, who))):
             t0 = time.perf_counter()
             write()

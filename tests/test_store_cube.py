@@ -185,6 +185,10 @@ def test_a_write_updates_the_cube_incrementally_as_a_rebuild_would(store):
     assert refresh_grid(query) is True
     built = _oids(store)
     who = analyst("a")
+    # A change of a column the figures do not read marks nothing.
+    store.edit("r0004", {"description": "read again"}, who=who)
+    assert store.connection().execute(
+        f'SELECT count(*) FROM "{store.schema}".query_dirty').fetchone()[0] == 0
     # An edit that moves a record, one that changes its dates and type, and an import
     # of new records and of updates to old ones.
     store.edit("r0003", {"latitude": "33.9", "longitude": "36.9"}, who=who)

@@ -67,7 +67,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"4/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"5/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -159,6 +159,13 @@ def _cell_sql(column: str) -> sql.Composed:
         sql.Identifier(column), sql.Literal(_cell_metres(GRID_ZOOM, GRID_PIXELS)))
 
 
+_FIGURE_COLUMNS = (
+    "latitude", "longitude", "geo_precision", "date_start", "date_end", "date_precision",
+    "event_type", "claim_status", "killed_min", "killed_max", "injured_min", "injured_max",
+    "casualties_min", "casualties_max", "location_uncertainty_km", "area_radius_km")
+"""Columns the grid, per-day counts and cube are computed from (a change marks a record)."""
+
+
 def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
     """Create the dirty table, the cell index and the triggers that fill the table."""
     schema = query.store.schema
@@ -170,10 +177,18 @@ def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
     keys = sql.SQL("SELECT DISTINCT {}, {}, date_start FROM ").format(
         _cell_sql("mx"), _cell_sql("my"))
     function = sql.Identifier(schema, "query_mark_dirty")
+    # An update marks only the records whose figures changed (not a sync of other
+    # columns, such as the search text of every record).
+    old = sql.SQL(", ").join(sql.SQL("o.{}").format(sql.Identifier(c)) for c in _FIGURE_COLUMNS)
+    new = sql.SQL(", ").join(sql.SQL("n.{}").format(sql.Identifier(c)) for c in _FIGURE_COLUMNS)
+    changed = sql.SQL("(SELECT o.fid FROM o JOIN n ON n.fid = o.fid WHERE ({}) IS DISTINCT "
+                      "FROM ({}))").format(old, new)
     body = sql.SQL(
-        "BEGIN IF TG_OP IN ('UPDATE', 'DELETE') THEN INSERT INTO {d} {k} o; END IF; "
-        "IF TG_OP IN ('UPDATE', 'INSERT') THEN INSERT INTO {d} {k} n; END IF; "
-        "RETURN NULL; END").format(d=dirty, k=keys).as_string(conn)
+        "BEGIN IF TG_OP = 'DELETE' THEN INSERT INTO {d} {k} o; END IF; "
+        "IF TG_OP = 'INSERT' THEN INSERT INTO {d} {k} n; END IF; "
+        "IF TG_OP = 'UPDATE' THEN INSERT INTO {d} {k} (SELECT * FROM o WHERE fid IN {c} "
+        "UNION ALL SELECT * FROM n WHERE fid IN {c}) s; END IF; "
+        "RETURN NULL; END").format(d=dirty, k=keys, c=changed).as_string(conn)
     conn.execute(sql.SQL(
         "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
         function, sql.Literal(body)))
