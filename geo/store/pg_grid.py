@@ -67,7 +67,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"5/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"6/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -153,10 +153,11 @@ def dirty_table(query: PostGISQuery) -> sql.Identifier:
     return sql.Identifier(query.store.schema, "query_dirty")
 
 
-def _cell_sql(column: str) -> sql.Composed:
+def _cell_sql(column: str, table: str | None = None) -> sql.Composed:
     """A record's grid cell along one axis (the expression the cell index holds)."""
+    name = sql.Identifier(column) if table is None else sql.Identifier(table, column)
     return sql.SQL("floor({} / {})::bigint").format(
-        sql.Identifier(column), sql.Literal(_cell_metres(GRID_ZOOM, GRID_PIXELS)))
+        name, sql.Literal(_cell_metres(GRID_ZOOM, GRID_PIXELS)))
 
 
 _FIGURE_COLUMNS = (
@@ -178,17 +179,21 @@ def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
         _cell_sql("mx"), _cell_sql("my"))
     function = sql.Identifier(schema, "query_mark_dirty")
     # An update marks only the records whose figures changed (not a sync of other
-    # columns, such as the search text of every record).
+    # columns, such as the search text of every record): one join of the old and new
+    # rows, both keys of each changed record.
     old = sql.SQL(", ").join(sql.SQL("o.{}").format(sql.Identifier(c)) for c in _FIGURE_COLUMNS)
     new = sql.SQL(", ").join(sql.SQL("n.{}").format(sql.Identifier(c)) for c in _FIGURE_COLUMNS)
-    changed = sql.SQL("(SELECT o.fid FROM o JOIN n ON n.fid = o.fid WHERE ({}) IS DISTINCT "
-                      "FROM ({}))").format(old, new)
+    updated = sql.SQL(
+        "SELECT DISTINCT k.gx, k.gy, k.ds FROM o JOIN n ON n.fid = o.fid CROSS JOIN LATERAL "
+        "(VALUES ({ox}, {oy}, o.date_start), ({nx}, {ny}, n.date_start)) AS k(gx, gy, ds) "
+        "WHERE ({old}) IS DISTINCT FROM ({new})").format(
+        ox=_cell_sql("mx", "o"), oy=_cell_sql("my", "o"), nx=_cell_sql("mx", "n"),
+        ny=_cell_sql("my", "n"), old=old, new=new)
     body = sql.SQL(
         "BEGIN IF TG_OP = 'DELETE' THEN INSERT INTO {d} {k} o; END IF; "
         "IF TG_OP = 'INSERT' THEN INSERT INTO {d} {k} n; END IF; "
-        "IF TG_OP = 'UPDATE' THEN INSERT INTO {d} {k} (SELECT * FROM o WHERE fid IN {c} "
-        "UNION ALL SELECT * FROM n WHERE fid IN {c}) s; END IF; "
-        "RETURN NULL; END").format(d=dirty, k=keys, c=changed).as_string(conn)
+        "IF TG_OP = 'UPDATE' THEN INSERT INTO {d} {u}; END IF; "
+        "RETURN NULL; END").format(d=dirty, k=keys, u=updated).as_string(conn)
     conn.execute(sql.SQL(
         "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
         function, sql.Literal(body)))
