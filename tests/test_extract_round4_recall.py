@@ -213,3 +213,21 @@ def test_a_site_borrowed_by_the_town_takes_the_date_of_the_sentence_naming_it():
     record = found["Kafr Zeit"].record
     assert record["date_start"] == date(2020, 6, 13)
     assert record["killed_min"] == 16
+
+
+def test_a_date_in_a_despite_clause_is_what_the_event_went_on_after():
+    [candidate] = _run("Despite a truce announced on the evening of 12 June, fighting "
+                       "continued in Kafr Zeit, local sources said.")
+    record = candidate.record
+    assert (record["date_start"], record["date_end"]) == (date(2020, 6, 13), MONDAY)
+    assert record["date_precision"] == "range"
+
+
+def test_days_after_the_incident_counts_back_from_the_date_beside_it():
+    from geo.extract.dates import find_dates
+
+    [first, second] = find_dates("On June 12, two days after the alleged incident, a "
+                                 "spokesman confirmed the strike.", MONDAY)
+    assert second.span is not None and second.span.start == date(2020, 6, 10)
+    [first, second] = find_dates("On June 12, two days after the talks ended.", MONDAY)
+    assert second.span is not None and second.span.start == date(2020, 6, 14)

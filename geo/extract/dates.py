@@ -47,6 +47,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("days_after", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|"
                        r"nine|ten)\s+(?P<unit>day|week)s?\s+(?:after|later))\b"
                        r"(?!\s+(?:\w+ly\s+)?\w+ing\b)"),
+        # "On May 22, two days after the incident": the event is two days before that date
+        ("days_before", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|"
+                        r"eight|nine|ten)\s+(?P<unit>day|week)s?\s+after\s+the\s+(?:\w+\s+)?"
+                        r"(?:incident|attack|strike|air\s?strike|raid|bombing|massacre|shelling|"
+                        r"explosion|blast|event))\b"),
         ("yesterday", r"\b(?P<rel>yesterday|today|last\s+night)\b"),
         ("last", r"\b(?P<rel>last\s+(?P<unit>week|month|year))\b"),
         ("weekday", r"\b(?P<last>last\s+)?(?:(?:on|late|early|late\s+on|early\s+on)\s+)?"
@@ -63,7 +68,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"several|a\s+few|few)\s+(?P<unit>day|week)s?\s+ago)\b"),
     )
 )
-_ANCHORED = ("relative", "same", "days_after")
+_ANCHORED = ("relative", "same", "days_after", "days_before")
 _COUNTS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
@@ -220,8 +225,9 @@ def _resolve(
             return DateSpan(date(year, 1, 1), date(year, 12, 31), "year")
         if kind in ("since", "since_year"):
             return _since(groups, published)
-        if kind == "days_after":
-            return _after(groups["count"], groups["unit"], groups["rel"], anchor)
+        if kind in ("days_after", "days_before"):
+            return _after(groups["count"], groups["unit"], groups["rel"], anchor,
+                          before=kind == "days_before")
         if kind in _ANCHORED:
             return _relative(groups["unit"], groups["rel"], anchor)
         if kind == "yesterday" and published:
@@ -349,11 +355,12 @@ def _relative(unit: str, text: str, anchor: DateSpan | None) -> DateSpan | None:
     return None
 
 
-def _after(count: str, unit: str, text: str, anchor: DateSpan | None) -> DateSpan | None:
+def _after(count: str, unit: str, text: str, anchor: DateSpan | None,
+           before: bool = False) -> DateSpan | None:
     if anchor is None:
         return None
     n = int(count) if count.isdigit() else _COUNTS[count.lower()]
-    days = n * (7 if unit.lower() == "week" else 1)
+    days = n * (7 if unit.lower() == "week" else 1) * (-1 if before else 1)
     start, end = anchor.start + timedelta(days=days), anchor.end + timedelta(days=days)
     label = f"'{' '.join(text.split())}' read against {anchor.start.isoformat()}"
     return DateSpan(start, end, "day" if start == end else "range", label)

@@ -31,6 +31,9 @@ _SINCE_BEFORE = re.compile(r"\bsince\b[^.;:]{0,80}$", re.I)
 #: The date of something that began earlier ("the operation that started last week").
 _BEGAN_BEFORE = re.compile(r"\b(?:started|began|begun|launched|erupted)\s+(?:on\s+|in\s+)?$",
                            re.I)
+#: A date in a concessive clause ("Despite the pause announced on 18 October, fighting
+#: continued"): what the event went on after, not the event's own date.
+_DESPITE_BEFORE = re.compile(r"\b(?:despite|in spite of|notwithstanding)\b[^,;.]{0,120}$", re.I)
 _DATELINE_BEFORE = re.compile(r"\s*[A-Z][\w.'’ -]{1,30},\s*")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?[-–—]")
 #: An event dated only by its claim lies in this many days up to the claim (the claim's day
@@ -80,7 +83,9 @@ def event_date(
         after = sentence.text[d.end - sentence.start:]
         return bool(_DATELINE_BEFORE.fullmatch(before) and _DATELINE_AFTER.match(after))
 
-    dates = [d for d in dates if not background(d) and not dateline(d)]
+    despite = [d for d in dates if d.span is not None and _DESPITE_BEFORE.search(
+        sentence.text[:d.start - sentence.start])]
+    dates = [d for d in dates if not background(d) and not dateline(d) and d not in despite]
 
     relative = [d for d in dates if d.relative]
     if relative:
@@ -100,6 +105,11 @@ def event_date(
                                         f"publication ({published.isoformat()})",
                                         chosen.note)), ""
         return chosen, chosen.note
+    after = despite[0].span if despite else None
+    if after is not None and published is not None and after.end < published:
+        return DateSpan(after.end + timedelta(days=1), published, "range",
+                        f"after {_describe(after)} (what it went on despite), up to "
+                        f"publication ({published.isoformat()})"), ""
     if in_clause and in_clause[0].span:
         said = in_clause[0].span
         return None, (f"no date for the event; the claim was made "
