@@ -136,7 +136,8 @@ def _named(incident: dict, cand: dict) -> bool:
     from it has taken another place of that name and does not count.
     """
     words = [w for w in re.findall(r"[A-Za-z']+", incident["site"]) if len(w) > 3 and
-             w.lower() not in ("village", "town", "city", "countryside", "camp")]
+             w.lower() not in ("village", "town", "city", "countryside", "camp", "near",
+                               "outside", "around")]  # "near Al-Aliya" names Al-Aliya
     place = _key(str(cand.get("place") or ""))
     if not (bool(words) and _key(words[0]) in place):
         return False

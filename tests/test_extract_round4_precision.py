@@ -138,3 +138,48 @@ def test_a_province_named_in_a_report_with_no_country_says_where_its_villages_li
                           "Hamra province.", MONDAY, geocoder=FakeGeocoder(places))
     assert candidate.record["place"] == "Qarnaya"
     assert candidate.geocode_status != "resolved"
+
+
+# --- one candidate per event ------------------------------------------------------------
+
+
+GOVERNORATES = [
+    _place("outer-gov", "Outer Sufa Governorate", ["Sufa Countryside", "Rif Sufa"], 35.0, 37.0,
+           "region", "Rif Sufa", 3),
+    _place("kanat", "Kanat", [], 35.3, 37.4, "town", "Rif Sufa"),
+    _place("dulab", "Dulab", [], 35.6, 37.9, "town", "Rif Sufa"),
+]
+
+
+def test_a_region_folds_into_the_nearest_site_inside_it_under_any_of_its_spellings():
+    found = extract("Shells hit Dulab on Sunday, killing two. Terrorists detonated a bomb on "
+                    "a road in Sufa Countryside on Sunday. The bomb exploded on the main road "
+                    "of Kanat.", MONDAY, geocoder=FakeGeocoder([*PLACES, *GOVERNORATES]))
+    places = [c.record["place"] for c in found]
+    assert places == ["Dulab", "Kanat"]
+    assert any("Sufa Countryside" in c for c in found[1].place_context)
+
+
+def test_a_region_summary_folds_into_an_unplaced_site_its_sentence_puts_in_that_region():
+    found = _run("Militants shell a village in Hamra province\n"
+                 "The Russian centre said three civilians were killed.\n"
+                 "MOSCOW, June 15.\n"
+                 "/TASS/.\n"
+                 "Militants have shelled the village of Umm Faris in the province of Hamra, "
+                 "killing three civilians, the centre said on Monday.")
+    [candidate] = found
+    assert candidate.record["place"] == "Umm Faris"
+    assert candidate.quote_spans[0][0] == 0  # the headline's summary is its quote too
+
+
+def test_a_region_event_takes_the_site_the_next_sentence_names():
+    [candidate] = _run("Jets bombed a town in the southern province of Hamra on Sunday, "
+                       "killing 16, a monitor said. Those killed were attending lessons in the "
+                       "town of Umm Faris.")
+    assert candidate.record["place"] == "Umm Faris"
+    assert candidate.geocode_status == "unresolved"
+    assert len(candidate.quote_spans) == 2
+    # a site the gazetteer finds in another governorate is unsure
+    [candidate] = _run("Jets bombed a town in the southern province of Hamra on Sunday, "
+                       "killing 16. Those killed were attending lessons in the town of Tarfa.")
+    assert candidate.record["place"] == "Tarfa" and candidate.geocode_status == "unsure"

@@ -10,14 +10,21 @@ A report says more than its events:
   killing civilians with banned weapons,' said a researcher") comments on the events, it
   does not report one;
 * an event "in a village in X" or "in a community in X" happened at a place the text does not
-  name, somewhere in or near X: X is not the site at site precision.
+  name, somewhere in or near X: X is not the site at site precision;
+* an event told of a region ("jets bombed a town in Deraa province") whose site the next
+  sentence names without an event word of its own ("those killed were attending lessons in
+  the town of Ghariya") happened at that site.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from geo.extract.places import PlaceMention
+from geo.extract.report import Draft, area_keys, site_key
 from geo.extract.text import Quotation, Sentence
+from geo.geocoding.areas import area_key
 
 _TALLY = re.compile(
     r"\bas\s+of\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}|today|now|this\s+week|"
@@ -86,3 +93,40 @@ def unnamed_place_before(before: str) -> bool:
         True after "in a village in ", "killed in a community in Syria's ".
     """
     return bool(_UNNAMED_PLACE.search(before[-70:]))
+
+
+def sites_named_after(drafts: list[Draft], sited: dict[int, list[PlaceMention]]) -> None:
+    """Give a region draft the site the sentences after it name (in place).
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        A report's drafts; a region draft (``region``) told in one sentence takes the one
+        site named in the next two sentences when no draft was made of those sentences (they
+        have no event of their own) and no other site is named there. The region is kept as
+        context; the site's sentence joins the quote. A site the gazetteer places outside
+        the region is ``unsure`` (another place of that name); one found abroad is left.
+    sited : dict of int to list of PlaceMention
+        The site mentions of each sentence, by sentence index.
+    """
+    used = {i for d in drafts for i in d.sentences}
+    for draft in drafts:
+        if not draft.region or draft.site is None or len(draft.sentences) != 1:
+            continue
+        first = draft.sentences[0]
+        later = [i for i in (first + 1, first + 2) if i in sited and i not in used]
+        if not later or any(i in used for i in range(first + 1, later[0])):
+            continue
+        names = {site_key(m): (i, m) for i in later for m in sited[i]}
+        if len(names) != 1:
+            continue
+        index, site = next(iter(names.values()))
+        place, region = site.place, draft.site.place
+        if place is not None and region is not None and place.country != region.country:
+            continue  # found abroad: not the region's site
+        if place is not None and area_key(place.admin1) not in area_keys(draft):
+            site = replace(site, unsure=True)  # the gazetteer's place of that name is elsewhere
+        draft.context.append(f"region: {draft.site.text}")
+        draft.site, draft.region = site, False
+        draft.sentences = sorted({*draft.sentences, index})
+        used.add(index)

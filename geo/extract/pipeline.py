@@ -29,7 +29,7 @@ from geo.extract.events import (
     find_events,
     primary_event,
 )
-from geo.extract.focus import is_quoted, is_tally
+from geo.extract.focus import is_quoted, is_tally, sites_named_after
 from geo.extract.links import Promise, fill_region, keeps_promise, promises_site
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
@@ -190,6 +190,7 @@ def extract(
     heading: tuple[DateSpan, str] | None = None
     claim_ranges: dict[int, DateSpan] = {}
     commentary: set[int] = set()
+    sited: dict[int, list[PlaceMention]] = {}
     for sentence, attribution in zip(sentences, attributions, strict=True):
         if is_file_caption(sentences, sentence.index):
             continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
@@ -217,6 +218,7 @@ def extract(
         actors = find_actors(sentence.text, exclude=(clause,))
         all_actors.extend(actors)
         sites = [m for m in places if m.role == "site"]
+        sited[sentence.index] = sites
         if sites:
             last_sites = [(sentence.index, _inside_container(m, places)) for m in sites]
         event_type = primary_event(events)
@@ -318,6 +320,7 @@ def extract(
         if drafts[number].date is None:
             drafts[number].date, drafts[number].date_note = span, span.note
     _siteless_tolls(drafts, siteless_tolls)
+    sites_named_after(drafts, {i: m for i, m in sited.items() if m})
     kept = {id(d) for i, d in enumerate(drafts) if i not in commentary}
     merged = [d for d in merge(drafts) if id(d) in kept]
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])

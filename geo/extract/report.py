@@ -180,7 +180,8 @@ def _fold_umbrellas(drafts: list[Draft]) -> list[Draft]:
     "US-led coalition airstrikes kill 10 in Deir Ezzor", then strikes on al-Mayadeen and
     al-Tibeh: "Deir Ezzor" is the governorate the sites are in, not a third site. Such a
     draft folds into the first draft whose site lies in its governorate, at least
-    :data:`UMBRELLA_KM` from its point, with a compatible type and overlapping dates; its
+    :data:`UMBRELLA_KM` from its point, with a compatible type and overlapping dates (the
+    nearest such draft in the text; round 4); its
     quote and claimant are kept, its toll is not (it is their aggregate) unless it folds into
     one site without a toll. A region folds the same way into a site beside it that the
     gazetteer cannot place (:func:`_unplaced_beside`).
@@ -188,18 +189,23 @@ def _fold_umbrellas(drafts: list[Draft]) -> list[Draft]:
     out: list[Draft] = []
     for draft in drafts:
         key = _umbrella_key(draft)
+        keys = area_keys(draft) if key else frozenset()
         inner = [d for d in drafts if d is not draft and key and d.site is not None and
-                 not d.region and _umbrella_key(d) != key and _in_area(d, key) and
+                 not d.region and _umbrella_key(d) not in keys and _in_area(d, keys) and
                  _far(d, draft) and compatible(d.event_type, draft.event_type) and
                  overlap(d.date, draft.date)]
         if not inner and draft.region and not any(
                 d is not draft and d.region and _beside(d, draft) for d in drafts):
             inner = [d for d in drafts if _unplaced_beside(d, draft)]
+        if not inner and draft.region:  # "in Latakia province" ... "Jurin in Latakia"
+            inner = [d for d in drafts if _unplaced_in(d, draft, keys)]
         if inner:
             alone = len(inner) == 1 and inner[0].casualties.is_empty()
-            absorb(inner[0], draft, casualties=alone)
+            target = min(inner, key=lambda d: (_gap(d, draft),  # the nearest in the text,
+                                               d.sentences[0] < draft.sentences[0]))  # after
+            absorb(target, draft, casualties=alone)
             note = f"'{draft.site.text if draft.site else ''}' read as the area around it"
-            inner[0].context.append(f"region: {note}")
+            target.context.append(f"region: {note}")
         else:
             out.append(draft)
     return out
@@ -216,8 +222,25 @@ def _unplaced_beside(draft: Draft, region: Draft) -> bool:
         region.sentences[0] <= draft.sentences[0]
 
 
+def _unplaced_in(draft: Draft, region: Draft, keys: frozenset[str]) -> bool:
+    """A site the gazetteer cannot place, whose own sentence puts it in the region a region
+    draft names ("militants shelled the settlement of Jurin in the province of Latakia"),
+    of a compatible event at overlapping dates: the region's summary is about it, however
+    far apart in the report the two are told."""
+    return draft is not region and draft.site is not None and not draft.region and \
+        draft.site.place is None and compatible(draft.event_type, region.event_type) and \
+        overlap(draft.date, region.date) and any(
+            area_key(label.split(": ", 1)[1]) in keys for label in draft.context
+            if label.startswith("region: "))
+
+
+def _gap(a: Draft, b: Draft) -> int:
+    """Sentences between two drafts' nearest sentences."""
+    return min(abs(i - j) for i in a.sentences for j in b.sentences)
+
+
 def _beside(a: Draft, b: Draft) -> bool:
-    return min(abs(i - j) for i in a.sentences for j in b.sentences) <= 2
+    return _gap(a, b) <= 2
 
 
 def _umbrella_key(draft: Draft) -> str:
@@ -371,9 +394,29 @@ def _bare_key(name: str) -> str:
     return area_key(re.sub(r"^(?:al|el|ar|as|ad|ash|at|az)[-\s]+", "", name, flags=re.I))
 
 
-def _in_area(draft: Draft, key: str) -> bool:
+def area_keys(draft: Draft) -> frozenset[str]:
+    """Every key of an umbrella's governorate: its own and, for a region, those of the
+    region's other spellings ("Damascus Countryside" is also "Rif Dimashq").
+
+    Parameters
+    ----------
+    draft : Draft
+
+    Returns
+    -------
+    frozenset of str
+        Area keys (:func:`geo.geocoding.areas.area_key`); empty for a draft with no place.
+    """
+    key = _umbrella_key(draft)
     place = draft.site.place if draft.site else None
-    return place is not None and bool(place.admin1) and area_key(place.admin1) == key
+    if place is None or not (draft.region or place.precision >= 3):
+        return frozenset({key})
+    return frozenset({key, *(area_key(s) for s in place.spellings)}) - {""}
+
+
+def _in_area(draft: Draft, keys: frozenset[str]) -> bool:
+    place = draft.site.place if draft.site else None
+    return place is not None and bool(place.admin1) and area_key(place.admin1) in keys
 
 
 def _far(a: Draft, b: Draft) -> bool:
