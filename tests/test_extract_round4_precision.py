@@ -183,3 +183,20 @@ def test_a_region_event_takes_the_site_the_next_sentence_names():
     [candidate] = _run("Jets bombed a town in the southern province of Hamra on Sunday, "
                        "killing 16. Those killed were attending lessons in the town of Tarfa.")
     assert candidate.record["place"] == "Tarfa" and candidate.geocode_status == "unsure"
+
+
+def test_parts_of_a_town_the_gazetteer_cannot_place_fold_into_the_town_event():
+    [candidate] = _run("Mortar shells hit various areas of Tarfa on Sunday, killing eight. "
+                       "A shell landed near the Nour school in Bab Qibli neighbourhood, "
+                       "killing three. Another fell in the Sahat al-Nasr neighbourhood, "
+                       "wounding two.")
+    assert candidate.record["place"] == "Tarfa"
+    assert candidate.record["killed_min"] == 8
+    assert len(candidate.quote_spans) == 3
+    assert any(c.startswith("part: ") for c in candidate.place_context)
+
+
+def test_a_place_naming_where_a_person_is_from_is_no_site():
+    found = _places("Jets bombed the town of Bayda on Sunday, killing 14. An Sufa activist "
+                    "said the army often shells the town.")
+    assert list(found) == ["Bayda"]

@@ -13,7 +13,10 @@ A report says more than its events:
   name, somewhere in or near X: X is not the site at site precision;
 * an event told of a region ("jets bombed a town in Deraa province") whose site the next
   sentence names without an event word of its own ("those killed were attending lessons in
-  the town of Ghariya") happened at that site.
+  the town of Ghariya") happened at that site;
+* a neighbourhood, square or school the gazetteer cannot place, named with no town, after a
+  report's event in one town ("mortar shells hit various areas in the city" of Damascus,
+  then "a shell landed near a school in Bab Sharqi") is a part of that town's event.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from geo.extract.places import PlaceMention
-from geo.extract.report import Draft, area_keys, site_key
+from geo.extract.places import SUBUNITS, PlaceMention
+from geo.extract.report import Draft, absorb, area_keys, compatible, overlap, site_key
 from geo.extract.text import Quotation, Sentence
 from geo.geocoding.areas import area_key
 
@@ -130,3 +133,48 @@ def sites_named_after(drafts: list[Draft], sited: dict[int, list[PlaceMention]])
         draft.site, draft.region = site, False
         draft.sentences = sorted({*draft.sentences, index})
         used.add(index)
+
+
+#: Parts of a town: a neighbourhood, a square, a building.
+PARTS = SUBUNITS | frozenset({"square", "school", "mosque", "market", "hospital", "bakery",
+                              "garage", "street", "road", "roundabout"})
+
+
+def parts_into_towns(drafts: list[Draft]) -> list[Draft]:
+    """Fold the drafts of unplaced parts of a town into the town's event before them.
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        A report's drafts in reading order. A draft whose site is a part of a town
+        (descriptor in :data:`PARTS`) that the gazetteer cannot place (nor the part it is
+        named in: a placed town there gives the site its point)
+        folds into the nearest draft before it whose site is a town placed at site precision,
+        of a compatible type at overlapping dates; its quote, claimant and toll are kept in
+        the town's candidate (the toll only if the town has none), the part as context.
+
+    Returns
+    -------
+    list of Draft
+        The drafts left.
+    """
+    out: list[Draft] = []
+    for draft in drafts:
+        site = draft.site
+        town = next((d for d in reversed(out) if _is_town(d) and
+                     compatible(d.event_type, draft.event_type) and overlap(d.date, draft.date)),
+                    None) if site is not None and site.place is None and \
+            site.descriptor in PARTS and not draft.region else None
+        if town is None or site is None:
+            out.append(draft)
+            continue
+        absorb(town, draft)
+        town.context.append(f"part: {site.text}")
+    return out
+
+
+def _is_town(draft: Draft) -> bool:
+    site = draft.site
+    place = site.place if site is not None else None
+    return place is not None and site is not None and not draft.region and \
+        place.precision == 1 and site.descriptor not in PARTS and not site.near

@@ -29,7 +29,7 @@ from geo.extract.events import (
     find_events,
     primary_event,
 )
-from geo.extract.focus import is_quoted, is_tally, sites_named_after
+from geo.extract.focus import is_quoted, is_tally, parts_into_towns, sites_named_after
 from geo.extract.links import Promise, fill_region, keeps_promise, promises_site
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
@@ -321,8 +321,9 @@ def extract(
             drafts[number].date, drafts[number].date_note = span, span.note
     _siteless_tolls(drafts, siteless_tolls)
     sites_named_after(drafts, {i: m for i, m in sited.items() if m})
-    kept = {id(d) for i, d in enumerate(drafts) if i not in commentary}
-    merged = [d for d in merge(drafts) if id(d) in kept]
+    commentary_ids = {id(d) for i, d in enumerate(drafts) if i in commentary}
+    drafts = parts_into_towns(drafts)
+    merged = [d for d in merge(drafts) if id(d) not in commentary_ids]
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
     for draft in merged:
         draft.claimants = list(dict.fromkeys(tidy_claimant(c, article)

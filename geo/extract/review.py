@@ -43,6 +43,7 @@ CONTEXT_ROLES: dict[str, str] = {
     "street": "street or square named after a place",
     "venue": "venue of talks or an agreement",
     "part": "part of the town that is the site",
+    "person": "where a person named in the text is from",
 }
 
 _PRECISION_RANK = {"day": 0, "month": 1, "range": 2, "year": 3, "unknown": 4, "": 5}

@@ -4,6 +4,8 @@
 it. Some roles need a wider look at the sentence (round 4 of issue 12, found on reports the
 rules had not been tuned on):
 
+* a place naming where a person is from ("an Aleppo activist", "a Homs resident") is no
+  site (role ``person``);
 * a street, square or road named after a place ("Baghdad Street", "Homs Highway") is a part
   of the town it runs through, never the place it is named after (role ``street``);
 * the venue of talks or an agreement ("peace talks in Astana", "the Sochi agreement") is
@@ -37,6 +39,12 @@ _VENUE_BEFORE = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
 _VENUE_AFTER = re.compile(r"^\s+(?:peace\s+)?(?:talks|negotiations|conference|summit|"
                           r"agreement|accord|deal|process|format|memorandum)\b", re.I)
+#: "An Aleppo activist", "a Homs resident": the place says where a person is from.
+_PERSON_AFTER = re.compile(r"^\s+(?:(?:opposition|media|local|rebel)\s+)?(?:activists?|"
+                           r"residents?|officials?|doctors?|journalists?|natives?|medics?|"
+                           r"spokes(?:man|woman|person)|correspondents?|reporters?|"
+                           r"photographers?)\b", re.I)
+_PERSON_BEFORE = re.compile(r"\b(?:an?|the|one|another)\s+$", re.I)
 _ZONE_AFTER = re.compile(r"^\s+(?:de-?escalation\s+zone|zone|pocket|enclave|front(?:line)?)\b",
                          re.I)
 _BASE_BEFORE = re.compile(
@@ -81,6 +89,8 @@ def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> li
             capital = _CAPITAL_REFERENCE.search(before[-70:])
             if _STREET_AFTER.match(after):
                 role = "street"
+            elif _PERSON_AFTER.match(after) and _PERSON_BEFORE.search(before[-12:]):
+                role = "person"  # "An Aleppo activist said ..."
             elif _VENUE_AFTER.match(after) or _VENUE_BEFORE.search(before[-70:]):
                 role = "venue"
             elif _BASE_BEFORE.search(before[-40:]) and any(
