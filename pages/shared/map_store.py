@@ -8,9 +8,11 @@ off-map list and the selected incident are each one query
 map position for every session (``st.cache_data``: concurrent analysts looking at the
 same view share one answer; a write gives a new revision, so nothing stale is shown).
 
-Search, actor, source and source-type filters are SQL too (:mod:`geo.store.pg_search`).
-What this mode does not offer yet (the totals tabs, export, the map image and playback)
-is shown disabled with the reason, never silently absent.
+Search, actor, source and source-type filters are SQL too (:mod:`geo.store.pg_search`),
+the Totals and By area tabs grouped sums, the CSV export a batched read, and playback
+steps the dates as in frame mode (each step a view asked of the store). What this mode
+does not offer yet (the Over time and Compare periods tabs, GeoJSON and GeoPackage
+export, the map image) is named under the map, never silently absent.
 """
 
 from __future__ import annotations
@@ -374,8 +376,7 @@ def _page() -> None:
         view_state.share_link(state, domain)
 
     if domain.date_min is not None and domain.date_max is not None:
-        timebar.time_controls(domain, None, None, counts=view.timeline,
-                              playback_off=NOT_IN_STORE_MODE_CAPTION)
+        timebar.time_controls(domain, None, None, counts=view.timeline)
     else:
         st.caption("No incident in the store has a known date.")
 
@@ -440,4 +441,5 @@ def _page() -> None:
         view.table(page_no, counts.shown), TABLE_KEY, counts.shown,
         (page_no - 1) * PAGE_SIZE, selected=state.selected, forget=("listed_place",))
     view_state.write_url(state, domain)
+    timebar.continue_playback()  # while playing: each step is a view asked of the store
 
