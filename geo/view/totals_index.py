@@ -164,29 +164,58 @@ def _table(
     columns: TotalsColumns, positions: np.ndarray, keys: Sequence[_Codes], names: Sequence[str],
 ) -> pd.DataFrame:
     """:func:`geo.view.totals.figure_table` over the incidents at ``positions``."""
-    out_columns = [*names, "incidents", *FIGURE_COLUMNS]
     if not len(positions):
-        return pd.DataFrame(columns=out_columns)
-    sizes = tuple(max(1, len(k.names)) for k in keys)
+        return pd.DataFrame(columns=[*names, "incidents", *FIGURE_COLUMNS])
+    return _grid_table(_grid(columns, positions, keys), keys, names)
+
+
+def _grid(
+    columns: TotalsColumns, positions: np.ndarray, keys: Sequence[_Codes],
+) -> dict[str, np.ndarray]:
+    """Incidents, unknown figures and figure sums for every combination of the keys' codes
+    (an array of shape ``(len(key.names), ...)``, or ``(1,)`` without keys)."""
+    sizes = tuple(max(1, len(k.names)) for k in keys) or (1,)
     group = np.ravel_multi_index(tuple(k.codes[positions] for k in keys), sizes) \
         if keys else np.zeros(len(positions), dtype=np.int64)
-    n_groups = int(np.prod(sizes)) if keys else 1
-    count = np.bincount(group, minlength=n_groups)
+    n_groups = int(np.prod(sizes))
+    grid = {"incidents": np.bincount(group, minlength=n_groups).reshape(sizes)}
+    for name, _, _ in FIGURES:
+        lo, hi = columns.values[name]
+        grid[f"{name}/unknown"] = np.bincount(group, weights=columns.unknown[name][positions],
+                                              minlength=n_groups).reshape(sizes)
+        for bound, values in (("lo", lo), ("hi", hi)):
+            if bound == "hi" and name == "civilian_deaths":
+                continue
+            grid[f"{name}/{bound}"] = np.bincount(group, weights=values[positions],
+                                                  minlength=n_groups).reshape(sizes)
+    return grid
+
+
+def _collapse(grid: dict[str, np.ndarray], axis: int) -> dict[str, np.ndarray]:
+    """The grid summed over one key (the figures are whole numbers: sums stay exact)."""
+    return {k: v.sum(axis=axis) for k, v in grid.items()}
+
+
+def _grid_table(
+    grid: dict[str, np.ndarray], keys: Sequence[_Codes], names: Sequence[str],
+) -> pd.DataFrame:
+    """The figure table of the combinations of ``grid`` holding incidents."""
+    out_columns = [*names, "incidents", *FIGURE_COLUMNS]
+    shape = grid["incidents"].shape
+    count = grid["incidents"].ravel()
     present = np.flatnonzero(count)
     table: dict[str, object] = {}
     if keys:
-        index = np.unravel_index(present, sizes)
+        index = np.unravel_index(present, shape)
         for key, name, at in zip(keys, names, index, strict=True):
             table[name] = key.names[at]
     table["incidents"] = count[present]
     for name, _, _ in FIGURES:
-        lo, hi = columns.values[name]
-        unknown = np.bincount(group, weights=columns.unknown[name][positions],
-                              minlength=n_groups)[present].astype(int)
+        unknown = grid[f"{name}/unknown"].ravel()[present].astype(int)
         none = unknown == count[present]
-        sums = [np.bincount(group, weights=v[positions], minlength=n_groups)[present]
-                for v in ((lo,) if name == "civilian_deaths" else (lo, hi))]
-        figures = [pd.array(np.round(s), dtype="Int64") for s in sums]
+        bounds = ("lo",) if name == "civilian_deaths" else ("lo", "hi")
+        figures = [pd.array(np.round(grid[f"{name}/{b}"].ravel()[present]), dtype="Int64")
+                   for b in bounds]
         for figure in figures:
             figure[none] = pd.NA
         if name == "civilian_deaths":
@@ -227,9 +256,16 @@ def totals_of(columns: TotalsColumns, mask: np.ndarray) -> Totals:
     """
     positions = np.flatnonzero(mask)
     claimant, status = columns.codes("claimant"), columns.codes("claim_status")
-    breakdown = _table(columns, positions, [claimant, status], ["claimant", "claim_status"])
-    by_claimant = _table(columns, positions, [claimant], ["claimant"])
-    by_status = _table(columns, positions, [status], ["claim_status"])
+    if len(positions):
+        # One pass over the incidents; the two one-key tables are sums of its grid.
+        grid = _grid(columns, positions, [claimant, status])
+        breakdown = _grid_table(grid, [claimant, status], ["claimant", "claim_status"])
+        by_claimant = _grid_table(_collapse(grid, 1), [claimant], ["claimant"])
+        by_status = _grid_table(_collapse(grid, 0), [status], ["claim_status"])
+    else:
+        breakdown = _table(columns, positions, [claimant, status], ["claimant", "claim_status"])
+        by_claimant = _table(columns, positions, [claimant], ["claimant"])
+        by_status = _table(columns, positions, [status], ["claim_status"])
     counts = breakdown.groupby("claim_status")["claimant"].nunique()
     by_status = _mixed(by_status, "claim_status", counts, 2) if len(positions) else \
         by_status.assign(claimants=pd.Series(dtype=int))[
