@@ -404,17 +404,23 @@ def merge_centres(
 
 
 def _extremes(
-    values: dict[str, np.ndarray], groups: np.ndarray, k: int, how: str
-) -> dict[str, np.ndarray]:
-    """Per-group min or max of each array, ignoring NaN (NaN for a group with none).
+    lows: dict[str, np.ndarray], highs: dict[str, np.ndarray], groups: np.ndarray, k: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per-group min of each array of ``lows`` and max of each of ``highs``, ignoring NaN
+    (NaN for a group with none), as float64.
 
-    One grouping of the rows for every array (pandas' grouped reductions), as float64.
+    One grouping of the rows for every array (pandas' grouped reductions share it).
     """
     if not len(groups):
-        return {name: np.full(k, np.nan) for name in values}
-    grouped = pd.DataFrame(values, copy=False).groupby(groups, sort=True)
-    table = (grouped.min() if how == "min" else grouped.max()).reindex(range(k))
-    return {name: table[name].to_numpy(dtype=float, na_value=np.nan) for name in values}
+        return ({name: np.full(k, np.nan) for name in lows},
+                {name: np.full(k, np.nan) for name in highs})
+    names = {**{f"min {n}": v for n, v in lows.items()},
+             **{f"max {n}": v for n, v in highs.items()}}
+    grouped = pd.DataFrame(names, copy=False).groupby(groups, sort=True)
+    low = grouped[[f"min {n}" for n in lows]].min().reindex(range(k))
+    high = grouped[[f"max {n}" for n in highs]].max().reindex(range(k))
+    return ({n: low[f"min {n}"].to_numpy(dtype=float, na_value=np.nan) for n in lows},
+            {n: high[f"max {n}"].to_numpy(dtype=float, na_value=np.nan) for n in highs})
 
 
 def _cells(
@@ -433,7 +439,7 @@ def _cells(
         known[f"{name}_known"] = np.bincount(local, ~np.isnan(low), minlength=k)
     lows["date_from"] = columns.day_start[rows]
     highs["date_to"] = columns.day_end[rows]
-    lows, highs = _extremes(lows, local, k, "min"), _extremes(highs, local, k, "max")
+    lows, highs = _extremes(lows, highs, local, k)
     data: dict[str, np.ndarray] = {
         "lat": np.bincount(local, lat, minlength=k) / np.maximum(count, 1),
         "lon": np.bincount(local, lon, minlength=k) / np.maximum(count, 1),
