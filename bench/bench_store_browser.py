@@ -9,7 +9,8 @@ Debian's Chromium:
 - opens the map (cold: the server's first view of the store) and again in a new page
   (warm), timing until the incidents are drawn;
 - toggles "Only what the map shows" ``--changes`` times (the counts, timeline and
-  table then cover the map's bounds: a filter the database evaluates over every row),
+  table then cover the map's bounds; around every drawn incident they are answered from
+  the per-day counts, see geo/store/pg_cube.py),
   timing each rerun until the page is idle with the new link: the first change asks the
   database (counts, timeline, table page), later ones are answered from the shared
   cache;
