@@ -200,3 +200,15 @@ def test_a_place_naming_where_a_person_is_from_is_no_site():
     found = _places("Jets bombed the town of Bayda on Sunday, killing 14. An Sufa activist "
                     "said the army often shells the town.")
     assert list(found) == ["Bayda"]
+
+
+def test_the_place_of_a_wire_credit_line_is_no_site():
+    # the credit line names no event: its place must not become the site the lead promised
+    found = _places("Bombs killed 12 people in a town in Hamra province on Sunday, a monitor "
+                    "said.\nReporting by John Doe and Richard Roe in Kelbin")
+    assert "Kelbin" not in found and len(found) == 1
+
+
+def test_attacks_intensified_since_a_month_are_a_campaign():
+    assert not _run("The army has intensified attacks on southern Bayda since June, the "
+                    "monitor said.")

@@ -73,12 +73,14 @@ FACILITIES = frozenset({"market", "mosque", "school", "hospital", "bakery"})
 #: Events told over a period by nature (deaths in a camp or a siege, displacement).
 SLOW_DEATHS = frozenset({"camp deaths", "siege deaths", "deprivation", "displacement"})
 #: What a campaign or a habit is told with, not one event ("has targeted ... for months",
-#: "in recent months", "has been conducting air strikes", "repeatedly shelled").
+#: "in recent months", "has been conducting air strikes", "repeatedly shelled", "has
+#: intensified attacks on X since June").
 _HABITUAL = re.compile(
     r"\bfor\s+(?:(?:several|many|the\s+(?:past|last)(?:\s+\w+)?|\d+|two|three|four|five|six)"
     r"\s+)?(?:weeks|months|years)\b|\b(?:in|over)\s+(?:recent|the\s+(?:past|last)(?:\s+\w+)?)"
     r"\s+(?:months|years)\b|\b(?:has|have)\s+been\s+\w+ing\b|\b(?:repeated(?:ly)?|regularly|"
-    r"routinely|frequently|continues\s+to|continue\s+to)\b", re.I)
+    r"routinely|frequently|continues\s+to|continue\s+to|intensified|stepped\s+up|escalated)\b",
+    re.I)
 _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
                      re.I)

@@ -4,6 +4,8 @@
 it. Some roles need a wider look at the sentence (round 4 of issue 12, found on reports the
 rules had not been tuned on):
 
+* the place of a wire's credit line ("Reporting by ... in Cairo") is where the report was
+  filed (role ``dateline``);
 * a place naming where a person is from ("an Aleppo activist", "a Homs resident") is no
   site (role ``person``);
 * a street, square or road named after a place ("Baghdad Street", "Homs Highway") is a part
@@ -45,6 +47,9 @@ _PERSON_AFTER = re.compile(r"^\s+(?:(?:opposition|media|local|rebel)\s+)?(?:acti
                            r"spokes(?:man|woman|person)|correspondents?|reporters?|"
                            r"photographers?)\b", re.I)
 _PERSON_BEFORE = re.compile(r"\b(?:an?|the|one|another)\s+$", re.I)
+#: A wire's credit line: "Reporting by ... in Cairo; Editing by ...".
+_BYLINE_BEFORE = re.compile(r"\b(?:[Rr]eporting|[Ww]riting|[Ee]diting)\s+by\b[^.;]{0,80}?"
+                            r"\b(?:in|from)\s+$")
 _ZONE_AFTER = re.compile(r"^\s+(?:de-?escalation\s+zone|zone|pocket|enclave|front(?:line)?)\b",
                          re.I)
 _BASE_BEFORE = re.compile(
@@ -87,7 +92,9 @@ def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> li
         role, reference = m.role, ""
         if m.role in ("site", "container", "region"):
             capital = _CAPITAL_REFERENCE.search(before[-70:])
-            if _STREET_AFTER.match(after):
+            if _BYLINE_BEFORE.search(before[-100:]):
+                role = "dateline"  # where the reporters filed from
+            elif _STREET_AFTER.match(after):
                 role = "street"
             elif _PERSON_AFTER.match(after) and _PERSON_BEFORE.search(before[-12:]):
                 role = "person"  # "An Aleppo activist said ..."
