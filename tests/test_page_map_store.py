@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo.view.live
 from geo.store import open_store
+from geo.view.timeline import BRUSH
+from pages.shared import timebar
 from tests.helpers.identities import ANALYST
 from tests.helpers.store_data import incidents
 
@@ -200,3 +204,24 @@ def test_store_mode_playback_steps_the_dates_asked_of_the_store(pg_store, monkey
     assert at.query_params["d"] == ["2016-01-01", "2016-02-29"]  # cumulative
     assert f"**Showing {january + sum(1 for i in range(250) if i % 12 == 1)} of 251" \
         in _texts(at)
+
+
+def _brush(at: AppTest, first: str, last: str) -> AppTest:
+    """Drag across the timeline over the days ``first`` to ``last`` (what the chart sends
+    back: epoch milliseconds, the end at midnight after the last day)."""
+    ends = (pd.Timestamp(first, tz="UTC"), pd.Timestamp(last, tz="UTC") + pd.Timedelta(days=1))
+    ms = [int(t.timestamp() * 1000) for t in ends]
+    at.session_state[timebar.CHART] = {"selection": {BRUSH: {"start": ms}}}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("mode", ["store", "frame"])
+def test_brushing_the_timeline_selects_those_dates_in_both_modes(pg_store, monkeypatch, mode):
+    at = _brush(_run(mode, monkeypatch), "2016-03-01", "2016-04-30")
+    assert at.query_params["d"] == ["2016-03-01", "2016-04-30"]
+    spring = sum(1 for i in range(250) if 1 + i % 12 in (3, 4))
+    assert f"**Showing {spring} of 251 incidents**" in _texts(at)
+    assert (at.date_input(key=timebar.FROM).value, at.date_input(key=timebar.TO).value) \
+        == (date(2016, 3, 1), date(2016, 4, 30))

@@ -351,6 +351,7 @@ def _page() -> None:
 
     # Events from the map and the table are handled before anything is drawn.
     events = map_input.apply_map_events()
+    timebar.read_brush(domain)  # a range dragged across the timeline: those dates
 
     state = view_state.current(domain)
     view = _View(query, location, revision, state, _context(location, countries, query.areas))
