@@ -431,7 +431,7 @@ def _flush(run: list[tuple[int, int, str]], text: str, out: list[tuple[int, int,
 #: What after a sentence-initial name makes it a dateline: "TEHRAN (Tasnim) –",
 #: "BEIRUT —", "Aleppo, SANA –", "ERBIL, Kurdistan Region —", "Baku, Azerbaijan, Jan. 17".
 DATELINE_AFTER = re.compile(
-    r"^\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*)?(?:\([^)]{1,40}\)\s*)?"
+    r"^\)?\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*)?(?:\([^)]{1,40}\)\s*)?"
     r"(?:[-–—:]|,\s*(?:SANA|AFP|Reuters|AP|ST|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|"
     r"Dec)[a-z]*)\b|,\s*\w+,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
     r"|\s*$)"
@@ -468,4 +468,5 @@ DESTINATION_BEFORE = re.compile(
 #: "Raqqa is Being Slaughtered Silently").
 ORGANISATION_AFTER = re.compile(
     r"^(?:\s+\d{1,3}\b(?!\s*(?:km|kilomet|mile|%|people|civilians|dead|killed))|"
-    r"\s+is\s+Being\s+[A-Z]|\s+(?:Media|News|Network|Post|Times|Today|Press|Agency|TV)\b)")
+    r"\s+is\s+Being\s+[A-Z]|\s+(?:Media|News|Network|Post|Times|Today|Press|Agency|TV)\b|"
+    r"\s+(?:newspaper|daily|radio|television|channel)\b)")

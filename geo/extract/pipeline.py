@@ -30,6 +30,7 @@ from geo.extract.events import (
     primary_event,
 )
 from geo.extract.focus import is_quoted, is_tally, parts_into_towns, sites_named_after
+from geo.extract.honesty import homonym_parts
 from geo.extract.links import Promise, fill_region, keeps_promise, promises_site
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
@@ -213,7 +214,7 @@ def extract(
         places = [replace(m, role="region") if m.role == "site" and
                   governorate_named_bare(m, governorates) else
                   within_named_governorate(m, governorates) for m in places]
-        places = refine_roles(sentence.text, places, sentence.start)
+        places = homonym_parts(refine_roles(sentence.text, places, sentence.start))
         events = find_events(sentence.text, sentence.start)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)

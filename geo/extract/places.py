@@ -57,6 +57,7 @@ from geo.extract.phrases import (
     country_keys,
     name_phrases,
 )
+from geo.extract.wordlist import is_common_word
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Candidate, GeocodeResult
 from geo.geocoding.names import basic_key
@@ -215,6 +216,10 @@ def find_places(
                 if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
                                      initial, named):
                     continue
+                if not mention.descriptor and is_common_word(mention.name):
+                    if own_cue != "locative":
+                        continue  # "Photo: ...", "30 Women": an English word, no place
+                    mention = replace(mention, unsure=True)
             if own_cue or mention.descriptor or mention.role == "country":
                 cued_ends.add(mention.end)
             mentions.append(mention)
@@ -400,7 +405,8 @@ def _assign_roles(text: str, mentions: list[PlaceMention]) -> list[PlaceMention]
                 previous.place is not None and previous.place.precision >= 3)):
             container = previous.text  # "Hasaka province's al-Qayrawan", "Ariha's X market"
         out.append(PlaceMention(m.start, m.end, m.text, m.name, descriptor, m.result, role,
-                                container, near, country, m.candidates, partial=m.partial))
+                                container, near, country, m.candidates, partial=m.partial,
+                                unsure=m.unsure))
     contained = {o.container for o in out if o.container}
     out = [replace(o, role="container") if o.role == "site" and o.text in contained else o
            for o in out]

@@ -265,6 +265,13 @@ _AREA_NAMES = re.compile(rf"((?:{_WORD}\s+){{0,2}}{_WORD}"
                          rf"(?:(?:,\s*|,?\s+and\s+)(?:{_WORD}\s+){{0,2}}{_WORD})*)\s+$")
 _LEADING_WORDS = re.compile(r"^(?:(?:In|On|At|Of|From|To|Near|The|And|Across)(?:\s+|$))+")
 _AREA_AFTER = re.compile(rf"^\s+of\s+((?:{_WORD}\s+){{0,2}}{_WORD})")
+#: A name used for a region: after a bearing ("northern", "south-western"; not "eastern" or
+#: "western", which often mean halves of a city), or before "region" or "de-escalation zone"
+#: (not "countryside" or "rural": "the Damascus countryside" is another governorate).
+_REGION_USE = re.compile(
+    rf"\b(?:north|south)(?:-?(?:east|west))?ern\s+(?P<before>{_WORD})\b"
+    rf"(?!\s+(?:of|city|town|village|neighbou?rhood|district)\b)"
+    rf"|(?P<after>{_WORD})\s+(?:region|de-?escalation\s+zone)\b")
 
 
 def governorate_names(article: str) -> frozenset[str]:
@@ -291,7 +298,9 @@ def governorate_names(article: str) -> frozenset[str]:
             names.append(after.group(1))
         names = [_LEADING_WORDS.sub("", n) for n in names]
         keys |= {_particle_free_key(n) for n in names if _particle_free_key(n)}
-    return frozenset(keys)
+    for match in _REGION_USE.finditer(article):  # "northern Idlib", "the Idlib region"
+        keys.add(_particle_free_key(match.group("before") or match.group("after")))
+    return frozenset(keys - {""})
 
 
 def within_named_governorate(site: PlaceMention, governorates: frozenset[str]) -> PlaceMention:

@@ -1,0 +1,82 @@
+"""Fifth round of real-report rules (issue 12): honest site precision. A name the rules are
+unsure of goes to review, never resolved at site precision. Every sentence and place here is
+invented."""
+
+from datetime import date
+
+from geo.extract.pipeline import extract
+from geo.extract.wordlist import is_common_word
+from geo.geocoding.gazetteer import Place
+from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+
+MONDAY = date(2020, 6, 15)
+
+
+def _place(pid, name, lat, lon, kind="town", admin1="Testland", precision=1):
+    return Place(f"test:{pid}", name, (), lat, lon, kind, "SY", admin1, precision)
+
+
+EXTRA = [
+    _place("sufa", "Sufa", 35.2, 37.1, "town", "Hamra"),
+    _place("bayda", "Bayda", 35.9, 38.4, "town", "Hamra"),
+    _place("tarfa", "Tarfa", 33.9, 36.6, "city", "Nawa"),
+    _place("qarn", "Qarn", 34.8, 40.0, "village", "Lakri"),  # far from Tarfa
+    _place("nura", "Nura", 36.0, 36.6, "city", "Nura"),  # a governorate's seat
+    _place("women", "Women", 35.0, 38.0, "village", "Hamra"),
+    _place("middle", "Middle", 35.1, 38.1, "village", "Hamra"),
+]
+
+
+def _places(text, published=MONDAY):
+    found = extract(text, published, geocoder=FakeGeocoder([*PLACES, *EXTRA]))
+    return {c.record["place"]: c for c in found}
+
+
+def test_common_english_words_are_told_from_place_names():
+    assert is_common_word("Photo") and is_common_word("Women") and is_common_word("Middle")
+    assert not is_common_word("Sufa")
+    assert not is_common_word("al-Bab")  # hyphenated, transliterated
+    assert not is_common_word("Middle Town")  # a longer name: its own evidence
+
+
+def test_a_common_word_without_a_place_cue_is_no_site():
+    found = _places("Jets killed 12 civilians, including 30 Women, in Bayda on Sunday.")
+    assert list(found) == ["Bayda"]
+    found = _places("Middle East director Jane Roe said jets killed four people in Bayda "
+                    "on Sunday.")
+    assert list(found) == ["Bayda"]
+
+
+def test_a_common_word_with_a_place_cue_goes_to_review_not_resolved():
+    found = _places("Jets killed four people in Middle on Sunday.")
+    assert list(found) == ["Middle"]
+    assert found["Middle"].geocode_status == "unsure"
+    assert _places("Jets killed four people in Sufa on Sunday.")["Sufa"].geocode_status \
+        == "resolved"  # an uncommon name with the same cue
+
+
+def test_a_neighbourhood_found_in_another_governorate_than_its_city_is_unsure():
+    found = _places("A barrel bomb hit the Qarn neighborhood of the city of Tarfa on Sunday, "
+                    "killing five.")
+    statuses = {name: record.geocode_status for name, record in found.items()}
+    assert all(status != "resolved" for name, status in statuses.items() if "Qarn" in name)
+
+
+def test_a_seat_named_bare_in_a_report_using_its_name_for_a_region_is_the_region():
+    text = "Jets bombed Nura on Sunday, killing four. Fighting goes on in northern Nura."
+    assert _places(text)["Nura"].geocode_status == "region"
+    text = "Jets bombed Nura on Sunday, killing four. Fighting goes on in the Nura region."
+    assert _places(text)["Nura"].geocode_status == "region"
+    text = "Jets bombed Nura on Sunday, killing four. Fighting goes on in eastern Nura."
+    assert _places(text)["Nura"].geocode_status == "resolved"  # a half of the city
+
+
+def test_a_newspaper_named_after_a_place_is_no_site():
+    found = _places("Shells hit the building of the Tarfa newspaper in Sufa on Sunday, "
+                    "killing two.")
+    assert list(found) == ["Sufa"]
+
+
+def test_a_dateline_in_parentheses_is_no_site():
+    found = _places("(Tarfa) – Jets bombed Sufa on Sunday, killing four.")
+    assert list(found) == ["Sufa"]
