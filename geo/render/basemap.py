@@ -344,10 +344,24 @@ class OfflineBasemap(MacroElement):
     }
     placeTowns(least, big);
   }
+  // The tiles' attribution (e.g. OpenStreetMap) is shown only while one of their tiles
+  // is on the map: with the offline basemap alone, only its own sources are credited.
+  function creditTiles(layer, shown) {
+    var control = map.attributionControl, text = layer.getAttribution();
+    if (!control || !text || layer._creditShown === shown) { return; }
+    layer._creditShown = shown;
+    if (shown) { control.addAttribution(text); } else { control.removeAttribution(text); }
+  }
   function start() {
     if (started) { return; }
     started = true;
     map.getContainer().classList.add("basemap-offline");
+    tiles.forEach(function (layer) {
+      if (!layer._tileLoaded) {
+        creditTiles(layer, false);
+        layer.once("tileload", function () { creditTiles(layer, true); });
+      }
+    });
     var jobs = [countries(), admin()];
     if (cfg.towns) {
       jobs.push(get(cfg.towns).then(function (data) { towns = data; drawLabels(); }));
@@ -360,7 +374,10 @@ class OfflineBasemap(MacroElement):
   var tiles = [];
   map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) { tiles.push(layer); } });
   if (!tiles.length) { start(); }
-  tiles.forEach(function (layer) { layer.once("tileerror", start); });
+  tiles.forEach(function (layer) {
+    layer.once("tileload", function () { layer._tileLoaded = true; });
+    layer.once("tileerror", start);
+  });
   window.incidentBasemap = {start: start, labels: labels};
 })({{ this._parent.get_name() }});
 {% endmacro %}

@@ -100,7 +100,11 @@ def ids_at(incidents: gpd.GeoDataFrame, lat: float, lon: float) -> list[str]:
 
 
 class Legend(MacroElement):
-    """Legend of event colours, marker size and location precision."""
+    """Legend of event colours, marker size and location precision.
+
+    It starts collapsed to its title (opened, it covers a good part of a small map and
+    the aggregates under it); a click on "Legend" opens it.
+    """
 
     _template = Template(
         """
@@ -131,7 +135,7 @@ class Legend(MacroElement):
             for name, color in entries
         ]
         body = (
-            "<details open><summary>Legend</summary>"
+            "<details><summary>Legend</summary>"
             + "".join(rows)
             + "<div class='legend-note'>Ring: incidents grouped at this zoom, by event type"
             + " (hover: breakdown; click: zoom in).<br>"

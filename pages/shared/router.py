@@ -11,15 +11,18 @@ from pages.shared import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 _VIA_ROUTER = "_via_router"
+MAP_PATH = "map"
+"""The map page's name in an address (``/map``): it leads to the root address."""
 _SHOWN_THIS_RUN = "_notices_this_run"
 
 
 def app_pages(who: Identity | None = None) -> list[st.Page]:
     """The pages of the app, the map first (it is the default page); the audit trail
     for admins."""
+    home = st.Page(ROOT / "pages" / "map.py", title="Map", icon=":material/map:", default=True,
+                   url_path="home")
     pages = [
-        st.Page(ROOT / "pages" / "map.py", title="Map", icon=":material/map:", default=True,
-                url_path="map"),
+        home,
         st.Page(ROOT / "pages" / "review.py", title="Review place names",
                 icon=":material/where_to_vote:", url_path="review"),
         st.Page(ROOT / "pages" / "import.py", title="Import", icon=":material/upload_file:",
@@ -27,10 +30,19 @@ def app_pages(who: Identity | None = None) -> list[st.Page]:
         st.Page(ROOT / "pages" / "extract.py", title="Extract from a report",
                 icon=":material/article:", url_path="extract"),
     ]
+    # The default page lives at the root address; its name in the address (``/map``, which
+    # Streamlit would answer with "Page not found") leads there, with the view's parameters.
+    pages.append(st.Page(lambda: _to_home(home), title="Map", url_path=MAP_PATH,
+                         visibility="hidden"))
     if who is not None and who.may(Action.AUDIT):
         pages.append(st.Page(ROOT / "pages" / "audit.py", title="Audit trail",
                              icon=":material/policy:", url_path="audit"))
     return pages
+
+
+def _to_home(home: st.Page) -> None:
+    """Open the map page at the root address, keeping the address's parameters."""
+    st.switch_page(home, query_params=st.query_params.to_dict())
 
 
 def run() -> None:

@@ -50,6 +50,10 @@ def test_with_tiles_unreachable_the_offline_basemap_shows_borders_areas_and_town
                   return n; }"""
     )
     assert painted > 1000
+    # No tile loaded: the credits name what is shown, not the tile server's sources.
+    expect(frame.locator(".leaflet-control-attribution").first).to_be_attached()
+    assert "OpenStreetMap" not in " ".join(
+        frame.locator(".leaflet-control-attribution").all_inner_texts())
     page.locator(MAP_FRAME).screenshot(path=str(SHOTS / "basemap-offline.png"))
     # Zooming in brings smaller towns; labels stay few enough to read.
     before = frame.locator(".basemap-town").count()
@@ -73,3 +77,26 @@ def test_reachable_tiles_cover_the_map_and_the_basemap_is_not_fetched(page: Page
     page.wait_for_timeout(1000)
     assert not [u for u in page.requests if "/basemap/" in u or "world-atlas" in u]
     assert frame.locator(".basemap-town").count() == 0
+    # The tiles are on the map: their sources are credited.
+    expect(frame.locator(".leaflet-bottom.leaflet-right .leaflet-control-attribution")
+           ).to_contain_text("test tiles")
+
+
+def test_the_legend_starts_collapsed_and_opens_on_click(page: Page, app_server):
+    frame = _open(page, app_server.url)
+    legend = frame.locator(".incident-legend")
+    expect(legend).to_be_visible()
+    box = legend.bounding_box()
+    assert box is not None and box["height"] < 40, box  # its title only
+    expect(legend.locator(".legend-note")).to_be_hidden()
+    legend.locator("summary").click()
+    expect(legend.locator(".legend-note")).to_be_visible()
+
+
+def test_the_map_page_by_name_opens_the_map_with_the_view_of_the_address(
+    page: Page, app_server
+):
+    frame = _open(page, f"{app_server.url}/map?z=9&lat=35.0&lon=38.5")
+    assert not page.get_by_text("Page not found").is_visible()
+    expect(frame.locator(".incident-legend")).to_be_visible()
+    assert "z=9" in page.url and "/map" not in page.url.split("?")[0], page.url
