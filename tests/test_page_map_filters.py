@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shapely
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -79,3 +80,50 @@ def test_links_made_before_the_analyst_filters_still_open():
     assert not at.warning
     assert _param(at, "d") == ["2017-10-01", "2018-11-13"]
     assert _param(at, "type") == ["bombing"]
+
+
+def _map_reports(at: AppTest, center: tuple[float, float], zoom: int,
+                 bounds: tuple[float, float, float, float]) -> AppTest:
+    """What the map sends back once drawn or moved (its whole screen's bounds)."""
+    west, south, east, north = bounds
+    at.session_state["incident_map"] = {
+        "center": {"lat": center[0], "lng": center[1]}, "zoom": zoom,
+        "bounds": {"_southWest": {"lat": south, "lng": west},
+                   "_northEast": {"lat": north, "lng": east}},
+    }
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_a_links_bounds_are_the_view_until_the_map_moves():
+    bbox = (38.5, 35.5, 39.5, 36.4)
+    at = _run({"bbox": [",".join(map(str, bbox))]})
+    (lat, lon), zoom = at.session_state["map_request"]
+    assert shapely.box(*bbox).contains(shapely.Point(lon, lat)) and zoom >= 7  # fitted
+    assert float(_param(at, "lat")[0]) == lat and _param(at, "z") == [str(zoom)]
+    assert not at.warning
+    # The map, drawn where the link put it, reports its whole screen: the link's bounds
+    # still count (the whole screen holds the 5 seed incidents).
+    _map_reports(at, (lat, lon), zoom, (30.0, 30.0, 45.0, 40.0))
+    assert _shown(at) == "Showing 1 of 5 incidents"
+    assert _param(at, "bbox") == ["38.5,35.5,39.5,36.4"]
+    # Once the analyst moves the map, the counts follow it.
+    _map_reports(at, (lat + 1.0, lon), zoom, (30.0, 30.0, 45.0, 40.0))
+    assert _shown(at) != "Showing 1 of 5 incidents"
+    assert _param(at, "bbox") == ["30,30,45,40"]
+
+
+def test_a_link_whose_position_does_not_show_its_bounds_says_the_bounds_are_used():
+    at = _run({"bbox": ["38.5,35.5,39.5,36.4"], "lat": ["10"], "lon": ["10"], "z": ["5"]})
+    (lat, lon), _ = at.session_state["map_request"]
+    assert 35.5 < lat < 36.4 and 38.5 < lon < 39.5
+    assert any("does not show its bounds" in w.value and "fitted to the bounds" in w.value
+               for w in at.warning)
+    assert _shown(at) == "Showing 1 of 5 incidents"
+
+
+def test_a_link_whose_position_shows_its_bounds_opens_there():
+    at = _run({"bbox": ["38.5,35.5,39.5,36.4"], "lat": ["36"], "lon": ["39"], "z": ["8"]})
+    assert at.session_state["map_request"] == ((36.0, 39.0), 8)
+    assert not at.warning

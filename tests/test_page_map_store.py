@@ -225,3 +225,22 @@ def test_brushing_the_timeline_selects_those_dates_in_both_modes(pg_store, monke
     assert f"**Showing {spring} of 251 incidents**" in _texts(at)
     assert (at.date_input(key=timebar.FROM).value, at.date_input(key=timebar.TO).value) \
         == (date(2016, 3, 1), date(2016, 4, 30))
+
+
+@pytest.mark.parametrize("mode", ["store", "frame"])
+def test_a_links_bounds_are_what_the_counts_cover_in_both_modes(pg_store, monkeypatch, mode):
+    at = _run(mode, monkeypatch, {"bbox": ["36.0,33.0,37.0,34.0"]})
+    inside = sum(1 for r in _rows() if "latitude" in r and 33.0 <= float(r["latitude"]) <= 34.0
+                 and 36.0 <= float(r["longitude"]) <= 37.0)
+    assert f"**Showing {inside} of 251 incidents**" in _texts(at)
+    (lat, lon), zoom = at.session_state["map_request"]
+    assert 33.0 < lat < 34.0 and 36.0 < lon < 37.0
+    # The map drawn there reports its whole (wider) screen: the link's bounds still count.
+    at.session_state["incident_map"] = {
+        "center": {"lat": lat, "lng": lon}, "zoom": zoom,
+        "bounds": {"_southWest": {"lat": 30.0, "lng": 30.0},
+                   "_northEast": {"lat": 40.0, "lng": 45.0}}}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert f"**Showing {inside} of 251 incidents**" in _texts(at)
+    assert at.query_params["bbox"] in ("36,33,37,34", ["36,33,37,34"])

@@ -33,11 +33,13 @@ def test_every_new_filter_survives_the_round_trip():
         sources=("Airwars",), killed=(1, None), injured=(None, 10), civilian_deaths=(1, 50),
         violence=(1, 3), source_types=("Air/drone strike",),
         polygon=((38.9, 35.9), (39.1, 35.9), (39.1, 36.1)), bbox=(38.5, 35.5, 39.5, 36.5),
+        center=(36.0, 39.0), zoom=8,  # a map showing those bounds
         compare=(date(2016, 1, 1), date(2016, 3, 31)),
     )
     params = encode_view(state, DOMAIN)
     assert params["min_killed"] == "1" and "max_killed" not in params
     assert params["poly"] == "38.9,35.9;39.1,35.9;39.1,36.1"
+    assert (params["lat"], params["lon"], params["z"]) == ("36.00000", "39.00000", "8")
     back = decode_view(as_lists(params), DOMAIN)
     assert back == state and back.notes == ()
 
@@ -85,3 +87,22 @@ def test_a_malformed_filter_falls_back_with_a_named_note(params, note):
 def test_unknown_range_parameter_is_still_reported():
     state = decode_view({"killed": ["3"]}, DOMAIN)
     assert any("unknown link parameter 'killed'" in n for n in state.notes)
+
+
+def test_a_link_with_bounds_and_no_position_opens_on_the_bounds():
+    state = decode_view({"bbox": ["38.5,35.5,39.5,36.5"]}, DOMAIN)
+    (lat, lon), zoom = state.center, state.zoom
+    assert 35.5 < lat < 36.5 and 38.5 < lon < 39.5 and zoom > DOMAIN.zoom
+    assert state.bbox == (38.5, 35.5, 39.5, 36.5) and state.notes == ()
+
+
+def test_a_link_whose_position_is_elsewhere_than_its_bounds_is_fitted_with_a_note():
+    params = {"bbox": ["38.5,35.5,39.5,36.5"], "lat": ["33.5"], "lon": ["36.3"], "z": ["9"]}
+    state = decode_view(params, DOMAIN)
+    assert 35.5 < state.center[0] < 36.5 and 38.5 < state.center[1] < 39.5
+    (note,) = state.notes
+    assert "does not show its bounds" in note and "fitted to the bounds" in note
+    far_out = decode_view({**params, "lat": ["36"], "lon": ["39"], "z": ["2"]}, DOMAIN)
+    assert far_out.zoom != 2 and len(far_out.notes) == 1  # zoomed out to a continent
+    shown = decode_view({**params, "lat": ["36"], "lon": ["39"], "z": ["8"]}, DOMAIN)
+    assert (shown.center, shown.zoom, shown.notes) == ((36.0, 39.0), 8, ())

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import shapely
+
 from geo.view import params as p
+from geo.view.extent import fit_view
 from geo.view.params import NO_RANGE, BBox, Polygon, Range
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, EVENT_TYPES, PRECISION_LABELS
 
@@ -221,7 +224,8 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
         params[PARAMS["query"]] = state.query
     if not state.include_undated:
         params[PARAMS["include_undated"]] = "0"
-    if (state.center, state.zoom) != (default.center, default.zoom):
+    # With bounds, the position always goes along: the map reopens where it was.
+    if (state.center, state.zoom) != (default.center, default.zoom) or state.bbox is not None:
         params[PARAMS["lat"]] = f"{state.center[0]:.{COORD_DECIMALS}f}"
         params[PARAMS["lon"]] = f"{state.center[1]:.{COORD_DECIMALS}f}"
         params[PARAMS["zoom"]] = str(state.zoom)
@@ -321,7 +325,7 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         notes.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
         query = query[:MAX_QUERY_LENGTH]
     include_undated = _decode_flag(values("include_undated"), notes)
-    center, zoom = _decode_map(values("lat"), values("lon"), values("zoom"), default, notes)
+    position = _decode_map(values("lat"), values("lon"), values("zoom"), notes)
     selected = _last(values("selected"))
     if selected is not None and not domain.has_incident(selected):
         notes.append(f"Incident '{_short(selected)}' from the link is not in the data.")
@@ -336,6 +340,10 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
                 f"now {domain.fingerprint}): what you see may differ from what was shared."
             )
     filters = _decode_filters(params, domain, notes)
+    bbox = filters["bbox"]
+    if bbox is not None:  # the link's bounds are its view: the map shows them
+        position = _map_for_bbox(bbox, position, notes)  # type: ignore[arg-type]
+    center, zoom = position if position is not None else (default.center, default.zoom)
     return ViewState(
         date_from=date_from,
         date_to=date_to,
@@ -432,24 +440,44 @@ def _decode_map(
     lat_values: list[str],
     lon_values: list[str],
     zoom_values: list[str],
-    default: ViewState,
     notes: list[str],
-) -> tuple[tuple[float, float], int]:
-    fallback = (default.center, default.zoom)
+) -> tuple[tuple[float, float], int] | None:
+    """The link's map position, None when it gives none (or none usable, with a note)."""
     raw = (_last(lat_values), _last(lon_values), _last(zoom_values))
     if raw == (None, None, None):
-        return fallback
+        return None
     if None in raw:
         notes.append("The link's map position needs lat, lon and z; showing all incidents.")
-        return fallback
+        return None
     try:
         lat, lon, zoom = float(raw[0]), float(raw[1]), float(raw[2])  # type: ignore[arg-type]
     except ValueError:
         notes.append("The link's map position is not numeric; showing all incidents.")
-        return fallback
+        return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
         notes.append("The link's map position is out of range; showing all incidents.")
-        return fallback
+        return None
     if zoom != int(zoom):
         notes.append("The link's zoom was rounded to a whole level.")
     return round_center(lat, lon), _clamp_zoom(zoom)
+
+
+def _map_for_bbox(
+    bbox: BBox, position: tuple[tuple[float, float], int] | None, notes: list[str]
+) -> tuple[tuple[float, float], int]:
+    """Where the map opens for a link with bounds: its own position when that shows the
+    bounds (centre inside them, zoom within two levels of the fitted one), else fitted
+    to the bounds (with a note when the link's position was set aside)."""
+    center, zoom = fit_view(bbox, max_zoom=MAX_ZOOM)
+    fitted = round_center(*center), _clamp_zoom(zoom)
+    if position is None:
+        return fitted
+    (lat, lon), link_zoom = position
+    if shapely.box(*bbox).covers(shapely.Point(lon, lat)) and abs(link_zoom - fitted[1]) <= 2:
+        return position
+    notes.append(
+        f"The link's map position (lat {lat}, lon {lon}, z {link_zoom}) does not show its "
+        f"bounds (bbox {p.encode_bbox(bbox)}): the map is fitted to the bounds, which are "
+        "what the counts cover."
+    )
+    return fitted

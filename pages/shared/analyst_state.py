@@ -29,6 +29,7 @@ ACTORS, SOURCES, SOURCE_TYPES, VIOLENCE = "f_actors", "f_sources", "f_source_typ
 FOLLOW = "f_follow"
 COMPARE_ON, COMPARE = "f_compare_on", "f_compare"
 POLYGON, BOUNDS = "area_polygon", "map_bounds"
+_LINK_BOUNDS = "_link_bounds_at"
 _UNKNOWN_AREAS = "_unknown_areas"
 _RANGE_KEYS = {name: (f"f_{name}_min", f"f_{name}_max") for name in RANGE_FIELDS}
 WIDGETS: tuple[str, ...] = (
@@ -52,6 +53,9 @@ def load(state: ViewState) -> None:
     ss[POLYGON] = tuple(state.polygon)
     ss[FOLLOW] = state.bbox is not None
     ss[BOUNDS] = state.bbox
+    # A link's bounds stay the view while the map is where the link put it (the map
+    # reports its whole screen, wider or narrower than the bounds shared).
+    ss[_LINK_BOUNDS] = None if state.bbox is None else (state.center, state.zoom)
     ss[COMPARE_ON] = state.compare is not None
     ss[COMPARE] = state.compare
     ss.pop(_UNKNOWN_AREAS, None)
@@ -104,9 +108,18 @@ def set_polygon(polygon: Sequence[tuple[float, float]]) -> None:
 
 
 def set_bounds(bounds: tuple[float, float, float, float] | None) -> None:
-    """Record the bounds of the map on screen (used while following the map)."""
-    if bounds is not None:
-        st.session_state[BOUNDS] = bounds
+    """Record the bounds of the map on screen (used while following the map).
+
+    Bounds from a link are kept until the map moves away from where the link put it.
+    """
+    if bounds is None:
+        return
+    ss = st.session_state
+    linked = ss.get(_LINK_BOUNDS)
+    if linked is not None and ss.get("map_view") == linked:
+        return
+    ss[_LINK_BOUNDS] = None
+    ss[BOUNDS] = bounds
 
 
 # -- widgets --------------------------------------------------------------------------
