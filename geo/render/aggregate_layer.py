@@ -18,7 +18,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geo.render.clusters import CLOSE_ZOOM, Aggregates
+from geo.render.clusters import CLOSE_ZOOM, UNCERTAINTY_MAX_PIXELS, Aggregates
 from geo.render.layers import (
     SEVERAL_COLOR,
     UNCERTAINTY_METRES,
@@ -183,6 +183,7 @@ def payload(
         "sel": selected,
         "close": aggregates.zoom >= CLOSE_ZOOM,
         "unc": {str(k): v for k, v in UNCERTAINTY_METRES.items()},
+        "uncPx": UNCERTAINTY_MAX_PIXELS,
         "maxZoom": MAX_ZOOM,
         "colors": [*EVENT_COLORS.values(), SEVERAL_COLOR],
         "typeNames": [*EVENT_TYPES, "other"],

@@ -36,7 +36,13 @@ MERGE_PIXELS = 44
 """Grid cells whose centres are closer than this many pixels are drawn as one."""
 
 CLOSE_ZOOM = 10
-"""From this zoom on, approximate places are drawn with their uncertainty circle."""
+"""From this zoom on, approximate places are drawn with their uncertainty circle (those
+no wider than :data:`UNCERTAINTY_MAX_PIXELS`; the others while the pointer is on them)."""
+
+UNCERTAINTY_MAX_PIXELS = 60
+"""Largest radius, in screen pixels, of an uncertainty circle drawn without a hover or a
+selection: a few marker widths. Wider circles (a 25 km radius spans 200 px at zoom 10)
+overlap one another and tint the whole view, hiding the basemap and its labels."""
 
 VIEW_PIXELS = (2400, 1600)
 """Width and height in pixels of the window, centred on the map centre, whose

@@ -111,15 +111,46 @@
     }
   }
 
+  /* Radius in screen pixels of a circle of `metres` around ll at the map's zoom. */
+  function pixels(map, ll, metres) {
+    var b = L.latLng(ll).toBounds(2 * metres);
+    return Math.abs(map.latLngToLayerPoint(b.getNorthEast()).x -
+                    map.latLngToLayerPoint(b.getSouthWest()).x) / 2;
+  }
+
+  /* Uncertainty circles of approximate places, drawn only while they stay readable: at
+   * close zoom, and while a circle spans at most d.uncPx pixels (wider ones, which would
+   * overlap and tint the whole view, show while the pointer is on their marker). */
+  function Uncertainty(group, map, maxPx) {
+    var circles = [];
+    function fits(k) { return pixels(map, circles[k].ll, circles[k].radius) <= maxPx; }
+    function update() {
+      for (var k = 0; k < circles.length; k++) {
+        var item = circles[k], on = item.hover || fits(k);
+        if (on && !group.hasLayer(item.circle)) { group.addLayer(item.circle); }
+        if (!on && group.hasLayer(item.circle)) { group.removeLayer(item.circle); }
+      }
+    }
+    this.add = function (ll, radius, color, marker) {
+      var item = {ll: ll, radius: radius, hover: false, circle: L.circle(ll, {radius: radius,
+        color: color, weight: 1, dashArray: "4 4", fillOpacity: 0.02, interactive: false,
+        className: "incident-uncertainty"})};
+      circles.push(item);
+      marker.on("mouseover", function () { item.hover = true; update(); });
+      marker.on("mouseout", function () { item.hover = false; update(); });
+    };
+    this.start = function () {
+      update();
+      map.on("zoomend", update);
+      group.on("remove", function () { map.off("zoomend", update); });
+    };
+  }
+
   function drawPlaces(group, map, d) {
-    var p = d.places;
+    var p = d.places, circles = new Uncertainty(group, map, d.uncPx);
     for (var i = 0; i < p.lat.length; i++) {
       var ll = [p.lat[i], p.lon[i]], prec = p.p[i], c = d.colors[p.t[i]], approx = prec >= 2;
       var unc = p.u ? p.u[i] : d.unc[prec];
-      if (d.close && unc > 0) {
-        L.circle(ll, {radius: unc, color: c, weight: 1, dashArray: "4 4",
-          fillOpacity: 0.05, interactive: false}).addTo(group);
-      }
       var marker = L.circleMarker(ll, {radius: p.r[i], color: c, weight: approx ? 2 : 1,
         dashArray: approx ? "3 3" : null, fill: true, fillColor: c,
         fillOpacity: approx ? 0.35 : 0.8, className: "incident-place"});
@@ -128,12 +159,14 @@
       tip.textContent = p.tip[i];
       marker.bindTooltip(tip);
       marker.addTo(group);
+      if (d.close && unc > 0) { circles.add(ll, unc, c, marker); }
       if (p.n[i] > 1) {
         L.marker(ll, {interactive: false, keyboard: false, icon: L.divIcon({
           className: "incident-count", iconSize: [28, 14], iconAnchor: [14, -6],
           html: fmt(p.n[i])})}).addTo(group);
       }
     }
+    circles.start();
   }
 
   function drawSelected(group, d) {
@@ -141,7 +174,8 @@
     var unc = s.u !== undefined ? s.u : d.unc[s.p];
     if (unc > 0) {
       L.circle([s.lat, s.lon], {radius: unc, color: "#111", weight: 1.5,
-        dashArray: "4 4", fillOpacity: 0.06, interactive: false}).addTo(group);
+        dashArray: "4 4", fillOpacity: 0.04, interactive: false,
+        className: "incident-uncertainty-selected"}).addTo(group);
     }
     L.circleMarker([s.lat, s.lon], {radius: s.r, color: "#111", weight: 4, fill: true,
       fillColor: c, fillOpacity: 0.9, interactive: false,

@@ -158,3 +158,18 @@ def test_replaced_incident_layers_are_freed_and_the_heap_stays_flat(page: Page, 
     assert leaflet.evaluate("() => window.__first.deref() === undefined")
     # Flat: the last eight changes hold no more than the first eight (+1 MB of noise).
     assert max(heaps[8:]) <= max(heaps[:8]) + 1e6, [round(h / 1e6, 1) for h in heaps]
+
+
+def test_wide_uncertainty_circles_show_only_on_hover_at_close_zoom(page: Page, scale_app):
+    rng = np.random.default_rng(14)  # the fixture's first place
+    lat, lon = rng.uniform(32.8, 36.9, N_PLACES)[0], rng.uniform(36.0, 41.5, N_PLACES)[0]
+    frame = _open(page, f"{scale_app.url}/?lat={lat:.4f}&lon={lon:.4f}&z=11")
+    approx = frame.locator(f'{PLACES}[stroke-dasharray="3 3"]')
+    expect(approx.first).to_be_attached()
+    # 10 km circles span ~150 px here: drawn, they would overlap and tint the view.
+    circles = frame.locator("path.incident-uncertainty")
+    expect(circles).to_have_count(0)
+    approx.first.hover(force=True)
+    expect(circles).to_have_count(1)
+    page.mouse.move(1, 1)
+    expect(circles).to_have_count(0)
