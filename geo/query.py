@@ -201,8 +201,10 @@ def run(args: argparse.Namespace) -> Answer:
     if date_from or date_to:
         view = replace(view, date_from=date_from or _OPEN_FROM, date_to=date_to or _OPEN_TO,
                        include_undated=False)
-    # The gazetteer is loaded only for a search, whose terms may name a place.
-    geocoder = geocoder_module.default_geocoder() if view.query else None
+    # The gazetteer is loaded only for a search, whose terms may name a place; with the
+    # store's learned places, as the map page's geocoder, so that a term names the same
+    # places here as there.
+    geocoder = geocoder_module.default_geocoder(learned=store) if view.query else None
     context = data.filter_context(geocoder)
     result = apply_view(data.incidents, view, context)
     shown = data.incidents[result.mask].sort_values(

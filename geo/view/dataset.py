@@ -21,7 +21,7 @@ from geo.schema import RowError
 from geo.settings import load_settings
 from geo.store import IncidentStore
 from geo.view.extent import fit_view
-from geo.view.filters import FilterContext, geocoder_spellings
+from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
 from geo.view.search import TermHits
 from geo.view.state import ViewDomain
 from geo.vocab import EVENT_TYPES
@@ -210,7 +210,9 @@ class Dataset:
         Parameters
         ----------
         geocoder : PlaceResolver, optional
-            Lets search terms that name a place find incidents at any spelling of it.
+            Lets search terms that name a place find incidents at any spelling of it
+            (the spellings of its curated gazetteer's place too, when it also knows
+            learned places: see :func:`geo.view.filters.geocoder_spellings`).
         """
         cache: dict[int, FilterContext] = self.__dict__.setdefault("_contexts", {})
         key = id(geocoder)
@@ -218,7 +220,8 @@ class Dataset:
             countries = self.incidents["country"].astype(str)
             top = tuple(c for c in countries[countries != ""].value_counts().index[:3])
             spellings = (
-                geocoder_spellings(geocoder.geocode, top) if geocoder is not None else None
+                geocoder_spellings(geocoder.geocode, top, curated_geocode(geocoder))
+                if geocoder is not None else None
             )
             cache.clear()
             cache[key] = FilterContext(self.areas, spellings, TermHits())

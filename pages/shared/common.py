@@ -142,6 +142,13 @@ class _LazyGeocoder:
     def geocode(self, name: str, **context: object) -> GeocodeResult:
         return geocoder().geocode(name, **context)  # type: ignore[arg-type]
 
+    def curated_geocode(self, name: str, **context: object) -> GeocodeResult:
+        """``geocode`` without the store's learned places (the corrections kept): a
+        search term also takes the curated gazetteer place's spellings, so learned
+        places only add to what it finds (see ``geo.view.filters.curated_geocode``)."""
+        return _corrected(_base_key(settings()), *_corrections_key()).geocode(
+            name, **context)  # type: ignore[arg-type]
+
     @property
     def gazetteer(self) -> object:
         return geocoder().gazetteer

@@ -41,7 +41,7 @@ from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.pg_search import sync_search, text_choices, top_countries
 from geo.store.postgis import PostGISStore
 from geo.store.query import QueryFilter
-from geo.view.filters import FilterContext, geocoder_spellings
+from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
 from geo.view.map_events import RETURNED_OBJECTS
 from geo.view.state import ViewDomain, ViewState, view_link
 from geo.view.store_totals import store_area_stats, store_totals
@@ -129,8 +129,9 @@ def _context(location: str, countries: tuple[str, ...], _areas: AdminAreas
              ) -> FilterContext:
     """Search terms naming an area or a place, as in frame mode (the geocoder is built
     only when a search names something the areas do not)."""
-    return FilterContext(_areas, geocoder_spellings(common.lazy_geocoder().geocode,
-                                                    countries))
+    lazy = common.lazy_geocoder()
+    return FilterContext(_areas, geocoder_spellings(lazy.geocode, countries,
+                                                    curated_geocode(lazy)))
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
