@@ -193,6 +193,7 @@ def run(args: argparse.Namespace) -> Answer:
         killed=state.killed, injured=state.injured, civilian_deaths=state.civilian_deaths,
         violence=state.violence, source_types=state.source_types, polygon=state.polygon,
         bbox=state.bbox, query=" ".join(args.q.split()),
+        center=state.center, zoom=state.zoom,  # with --bbox: the map fitted to it
         event_types=tuple(args.type) or domain.event_types,
         claim_statuses=tuple(args.claim) or CLAIM_STATUSES,
         precisions=tuple(args.precision) or tuple(PRECISION_LABELS),

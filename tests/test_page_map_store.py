@@ -244,3 +244,31 @@ def test_a_links_bounds_are_what_the_counts_cover_in_both_modes(pg_store, monkey
     assert not at.exception, [e.message for e in at.exception]
     assert f"**Showing {inside} of 251 incidents**" in _texts(at)
     assert at.query_params["bbox"] in ("36,33,37,34", ["36,33,37,34"])
+
+
+def _fingerprint(mode: str, monkeypatch, location: str,
+                 params: dict[str, list[str]] | None = None) -> AppTest:
+    monkeypatch.setenv("INCIDENT_DB", location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    return _run(mode, monkeypatch, params)
+
+
+def test_both_modes_give_the_same_data_the_same_fingerprint(pg_store, monkeypatch):
+    store_at = _fingerprint("store", monkeypatch, pg_store.location)
+    frame_at = _fingerprint("frame", monkeypatch, pg_store.location)
+    assert store_at.query_params["v"] == frame_at.query_params["v"]
+    first = frame_at.query_params["v"]
+    # A frame-mode link opens in store mode without saying the data changed.
+    link = {"v": [first], "type": ["airstrike"]}
+    opened = _fingerprint("store", monkeypatch, pg_store.location, link)
+    assert not any("data has changed" in w.value for w in opened.warning)
+    # Records filling a source's own columns (UCDP's type of violence) count in both.
+    pg_store.upsert(incidents([{
+        "id": "ucdp1", "place": "Place 1", "country": "SY", "latitude": "35.1",
+        "longitude": "38.2", "date_start": "2016-06-01", "event_type": "airstrike",
+        "type_of_violence": "3", "deaths_civilians": "2"}]), origin="test", who=ANALYST)
+    store_v = _fingerprint("store", monkeypatch, pg_store.location).query_params["v"]
+    frame_v = _fingerprint("frame", monkeypatch, pg_store.location).query_params["v"]
+    assert store_v == frame_v != first
+    changed = _fingerprint("store", monkeypatch, pg_store.location, link)
+    assert any("data has changed" in w.value for w in changed.warning)

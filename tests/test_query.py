@@ -14,6 +14,7 @@ from geo.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
 from geo.store import open_store
 from geo.store.base import base_from_json
 from geo.store.records import frame_to_rows
+from geo.view.state import ViewDomain, decode_view
 from tests.helpers.identities import ANALYST
 from tests.helpers.incidents import StubGeocoder, incidents, row
 
@@ -99,6 +100,13 @@ def test_search_type_claim_and_bbox_options(question_store, capsys):
     _, out, _ = _run(capsys, "--bbox", "40,35,41,36", "--limit", "0")
     answer = json.loads(out)
     assert answer["count"] == 1 and answer["incidents"] == [] and answer["incidents_listed"] == 0
+    # The link parameters it prints open the map on those bounds (no note on the page).
+    link = answer["filters"]
+    assert 35 < float(link["lat"]) < 36 and 40 < float(link["lon"]) < 41 and int(link["z"]) >= 7
+    domain = ViewDomain(None, None, (35.0, 38.0), 6, fingerprint=link["v"])
+    reopened = decode_view({k: v if isinstance(v, list) else [v] for k, v in link.items()},
+                           domain)
+    assert reopened.notes == () and reopened.bbox == (40.0, 35.0, 41.0, 36.0)
 
 
 def test_csv_rows_reimport_as_the_same_records(question_store, capsys, tmp_path):

@@ -23,6 +23,7 @@ from geo.view.state import default_view
 from geo.view.store_view import (
     query_filter,
     store_domain,
+    store_fingerprint,
     timeline_from_store,
     use_store_queries,
 )
@@ -221,6 +222,9 @@ def test_domain_from_the_store(both):
     assert domain.event_types == frame_domain.event_types
     assert np.allclose(domain.center, frame_domain.center) and domain.zoom == frame_domain.zoom
     assert domain.has_incident("q001") and not domain.has_incident("zzz")
+    # The same records give the same fingerprint in both modes (read a batch at a time).
+    assert domain.fingerprint == frame_domain.fingerprint == data.fingerprint
+    assert store_fingerprint(query, batch=3) == data.fingerprint
 
 
 def test_query_mode_setting():

@@ -3,13 +3,14 @@
 :func:`view_batches` reads the records a :class:`~geo.store.query.QueryFilter` lets
 through with a server-side cursor, :data:`BATCH` rows per fetch, ordered as the frame
 export orders them (start date, undated last, then id), so the app never holds more
-than one batch of rows while a file is written.
+than one batch of rows while a file is written. :func:`record_batches` reads every
+record by id the same way (the data fingerprint of store mode).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -21,6 +22,7 @@ from geo.store.records import rows_to_frame
 
 if TYPE_CHECKING:
     from geo.store.pg_query import PostGISQuery
+    from geo.store.postgis import PostGISStore
 
 #: Rows fetched from the server at a time.
 BATCH = 10_000
@@ -55,3 +57,40 @@ def view_batches(query: PostGISQuery, spec: QueryFilter, batch: int = BATCH
             if not rows:
                 return
             yield rows_to_frame(rows)
+
+
+def record_batches(store: PostGISStore, batch: int = BATCH) -> Iterator[pd.DataFrame]:
+    """Every record of the store, as typed frames of at most ``batch`` rows, by id.
+
+    Ids are ordered by their characters' code points (``COLLATE "C"``), as
+    :func:`geo.geocoding.join.fingerprint_of` orders them.
+
+    Yields
+    ------
+    pandas.DataFrame
+        :data:`geo.schema.INCIDENT_COLUMNS`.
+    """
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in INCIDENT_COLUMNS)
+    select = sql.SQL('SELECT {} FROM {} ORDER BY id COLLATE "C"').format(
+        columns, store.table("incidents"))
+    conn = store.connection()
+    with conn.transaction(), conn.cursor(name=f"records_{uuid.uuid4().hex[:8]}") as cursor:
+        cursor.itersize = batch
+        cursor.execute(select)
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            yield rows_to_frame(rows)
+
+
+def filled_columns(store: PostGISStore, names: Sequence[str]) -> set[str]:
+    """Which of the columns ``names`` some record of the store fills (not null, not empty)."""
+    if not names:
+        return set()
+    tests = sql.SQL(", ").join(
+        sql.SQL("coalesce(bool_or({c} IS NOT NULL AND {c}::text <> ''), false)").format(
+            c=sql.Identifier(name)) for name in names)
+    (row,) = store.connection().execute(
+        sql.SQL("SELECT {} FROM {}").format(tests, store.table("incidents"))).fetchall()
+    return {name for name, filled in zip(names, row, strict=True) if filled}

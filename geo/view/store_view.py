@@ -19,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from geo.geocoding.areas import AdminAreas
-from geo.geocoding.join import build_incident_frame
+from geo.geocoding.join import build_incident_frame, row_hashes
+from geo.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
 from geo.settings import Settings
+from geo.store.pg_export import BATCH, filled_columns, record_batches
 from geo.store.pg_query import PostGISQuery, Summary
 from geo.store.pg_search import SearchTerm
 from geo.store.query import QueryFilter
@@ -100,18 +102,38 @@ def query_filter(state: ViewState, *, bounds: bool = True,
 def store_domain(query: PostGISQuery, summary: Summary) -> ViewDomain:
     """What a view of the store may hold, from :meth:`PostGISQuery.summary`.
 
-    The fingerprint is derived from the store's location and revision: links made in
-    store mode say when the data changed since, as frame-mode links do.
+    The fingerprint is the one frame mode gives the same records (see
+    :func:`store_fingerprint`): a link made in either mode opens in the other without a
+    note, and says when the data changed since.
     """
     center, zoom = fit_view(summary.bounds) if summary.bounds is not None else WORLD_VIEW
-    digest = hashlib.blake2b(f"{query.store.location}|{summary.revision}".encode(),
-                             digest_size=4).hexdigest()
+    digest = store_fingerprint(query)
     areas = query.areas
     return ViewDomain(
         date_min=summary.date_min, date_max=summary.date_max, center=center, zoom=zoom,
         fingerprint=digest, has_incident=query.has, event_types=summary.event_types,
         resolve_area=lambda name, level: areas.resolve(name, level) if areas else None,
     )
+
+
+def store_fingerprint(query: PostGISQuery, batch: int = BATCH) -> str:
+    """The data fingerprint of the store's records, equal to frame mode's
+    (:attr:`geo.view.dataset.Dataset.fingerprint` of the frame built from the store).
+
+    The records are read a batch at a time, ordered by id, and each batch is built into
+    the frame's values (:func:`geo.geocoding.join.build_incident_frame`, as frame mode
+    builds them) and hashed: the app never holds the store whole, but reads it once per
+    store revision.
+    """
+    store = query.store
+    filled = filled_columns(store, SOURCE_COLUMNS)
+    columns = [c for c in INCIDENT_COLUMNS if c not in SOURCE_COLUMNS or c in filled]
+    corrections = store.corrections()
+    digest = hashlib.sha256()
+    for rows in record_batches(store, batch):
+        frame = build_incident_frame(rows, None, query.areas, None, corrections)
+        digest.update(np.ascontiguousarray(row_hashes(frame, columns)).tobytes())
+    return digest.hexdigest()[:8]
 
 
 def timeline_from_store(query: PostGISQuery, spec: QueryFilter,
