@@ -80,3 +80,12 @@ def test_a_newspaper_named_after_a_place_is_no_site():
 def test_a_dateline_in_parentheses_is_no_site():
     found = _places("(Tarfa) – Jets bombed Sufa on Sunday, killing four.")
     assert list(found) == ["Sufa"]
+
+
+def test_state_media_fire_idioms_are_shelling_and_carry_their_date():
+    found = _places("Militants on Sunday delivered fire from salvo systems at the peaceful "
+                    "districts of Sufa, the police said.")
+    assert list(found) == ["Sufa"]
+    assert found["Sufa"].record["event_type"] == "shelling"
+    assert str(found["Sufa"].record["date_start"]) == "2020-06-14"
+    assert not _places("The police said the militants are in Sufa.")

@@ -56,7 +56,9 @@ _TRIGGERS: dict[str, str] = {
     "shelling": r"shell(?:ing|ed|s)?|artillery(?: fire| barrage)?|mortars?(?: fire| rounds?)?"
                 r"|rocket fire|rockets? (?:hit|struck|landed|fell)|bombardments?"
                 r"|projectiles?|tank (?:fire|shells?)|(?:Grad|Katyusha|locally[\s-]made|"
-                r"home[\s-]made) rockets?|(?:fired|launched|lobbed) (?:\w+ ){0,3}?rockets",
+                r"home[\s-]made) rockets?|(?:fired|launched|lobbed) (?:\w+ ){0,3}?rockets"
+                r"|delivered (?:artillery |rocket )?(?:fire|strikes?)|salvo (?:fire|systems?)"
+                r"|(?:multiple )?rocket launch(?:ers?|ing systems?)",
     "ground attack": r"raid(?:ed)?|storm(?:ed|ing)|ground (?:assault|attack|offensive)s?|"
                      r"gunmen (?:attacked|opened fire|killed)|ambush(?:ed)?|opened fire"
                      r"|shot dead|gunned down|sniper (?:fire|shots?)|snipers? (?:shot|killed)"
