@@ -89,3 +89,17 @@ def test_state_media_fire_idioms_are_shelling_and_carry_their_date():
     assert found["Sufa"].record["event_type"] == "shelling"
     assert str(found["Sufa"].record["date_start"]) == "2020-06-14"
     assert not _places("The police said the militants are in Sufa.")
+
+
+def test_a_run_of_successive_days_is_a_range_up_to_publication():
+    found = _places("Rockets killed six people in Sufa for a third successive day, the "
+                    "agency said.")
+    record = found["Sufa"].record
+    assert (str(record["date_start"]), str(record["date_end"])) == ("2020-06-13", "2020-06-15")
+
+
+def test_during_the_past_two_days_is_two_days_not_a_week():
+    from geo.extract.dates import find_dates
+    [mention] = find_dates("During the past two days, shells hit Sufa.", MONDAY, None, 0)
+    assert mention.span is not None
+    assert (mention.span.start, mention.span.end) == (date(2020, 6, 13), MONDAY)

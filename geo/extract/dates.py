@@ -59,9 +59,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     r"(?:\s+(?P<part>morning|afternoon|evening|night|midnight))?\b"),
         ("overnight", r"\b(?P<rel>overnight|since\s+midnight|(?:in\s+)?the\s+(?:past|last)\s+"
                       r"(?P<hours>24|48|72)\s+hours|earlier\s+(?:on\s+)?(?:the|that)\s+day|"
-                      r"(?:this|that|earlier\s+this)\s+(?:morning|evening|afternoon)|(?:in|over)\s+(?:the\s+)?"
-                      r"(?:recent|past|last)\s+(?P<days>few|two|three|several)?\s*(?:days|weeks)|"
-                      r"over\s+the\s+weekend|in\s+recent\s+(?:days|weeks))\b"),
+                      r"(?:this|that|earlier\s+this)\s+(?:morning|evening|afternoon)|(?:in|over|during)\s+"
+                      r"(?:the\s+)?(?:recent|past|last)\s+(?P<days>few|two|three|several)?\s*(?:days|weeks)|"
+                      r"over\s+the\s+weekend|in\s+recent\s+(?:days|weeks)|for\s+(?:a|the)\s+"
+                      r"(?:second|third|fourth|fifth)\s+(?:successive|consecutive|straight)\s+day)\b"),
         ("months", r"\b(?P<rel>(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<count>two|three|four|"
                    r"five|six|\d)\s+months)\b"),
         ("ago", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -441,6 +442,12 @@ def _recent(text: str, hours: str | None, published: date) -> DateSpan:
         start = published - timedelta(days=days)
         return DateSpan(start, published, "range",
                         f"'{text}': the {hours} hours up to publication ({published.isoformat()})")
+    ordinal = next((n for n, w in enumerate(("second", "third", "fourth", "fifth"), start=2)
+                    if w in text.split()), 0)
+    if ordinal:  # "for a third successive day": that many days, the last up to publication
+        return DateSpan(published - timedelta(days=ordinal - 1), published, "range",
+                        f"'{text}': the {ordinal} days up to publication "
+                        f"({published.isoformat()})")
     if "weekend" in text:
         saturday = published - timedelta(days=(published.weekday() - 5) % 7 or 7)
         end = min(saturday + timedelta(days=1), published)
@@ -450,6 +457,10 @@ def _recent(text: str, hours: str | None, published: date) -> DateSpan:
         return DateSpan(published - timedelta(days=7 * weeks), published, "range",
                         f"'{text}': the {weeks} weeks up to publication "
                         f"({published.isoformat()})")
+    count = next((n for w, n in (("two", 2), ("three", 3)) if w in text.split()), 0)
+    if "days" in text and count:  # "during the past two days"
+        return DateSpan(published - timedelta(days=count), published, "range",
+                        f"'{text}': the {count} days up to publication ({published.isoformat()})")
     if "days" in text:
         return DateSpan(published - timedelta(days=7), published, "range",
                         f"'{text}': the week up to publication ({published.isoformat()})")
