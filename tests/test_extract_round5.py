@@ -103,3 +103,11 @@ def test_during_the_past_two_days_is_two_days_not_a_week():
     [mention] = find_dates("During the past two days, shells hit Sufa.", MONDAY, None, 0)
     assert mention.span is not None
     assert (mention.span.start, mention.span.end) == (date(2020, 6, 13), MONDAY)
+
+
+def test_a_town_named_through_its_country_after_near_is_a_container_not_a_site():
+    text = ("Militants shelled the villages of Sufa and Kawar near Syria's northwestern city "
+            "of Tarfa on Sunday, killing two.")
+    assert set(_places(text)) == {"Sufa"}  # "Kawar": no gazetteer holds it
+    text = "Militants shelled Syria's northwestern city of Tarfa on Sunday, killing two."
+    assert set(_places(text)) == {"Tarfa"}  # named through its country, but the site

@@ -7,14 +7,22 @@ Round 5 of issue 12, found on reports the rules had not been tuned on:
 * a part of a town (a neighbourhood, district or quarter) found in another governorate
   than the sentence's other places is a homonym of the gazetteer's place, not that place
   ("the Shaar neighbourhood of the city of X" found as a village far from X): it goes to
-  review.
+  review;
+* a place named through its country ("the villages of X and Y near Syria's northwestern city
+  of Z") is the container of the sites before it, as "near Z" would be, not a site of its own.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from geo.extract.phrases import CONTAINER_LINK
 from geo.extract.places import SUBUNITS, PlaceMention
+
+#: Names coordinated with a site that the gazetteer lacks ("X and Kefraya near ...").
+_COORDINATED = re.compile(r"^(?:(?:,\s*|,?\s+(?:and|or)\s+)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)+")
+_THROUGH_COUNTRY = re.compile(r"^['’]s\s+(?:[a-z-]+\s+)?(?:city|town|capital)(?:\s+of)?\s+$")
 
 
 def homonym_parts(mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -42,4 +50,35 @@ def homonym_parts(mentions: list[PlaceMention]) -> list[PlaceMention]:
             if others and place.admin1 not in others:
                 m = replace(m, unsure=True)
         out.append(m)
+    return out
+
+
+def containers_through_country(text: str, mentions: list[PlaceMention],
+                               offset: int = 0) -> list[PlaceMention]:
+    """Make "Z" of "X near Syria's city of Z" the container of X, not a site.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    mentions : list of PlaceMention
+        Its mentions (offsets in the article).
+    offset : int
+        The sentence's offset in the article.
+
+    Returns
+    -------
+    list of PlaceMention
+        The same mentions; X takes Z as its container and Z the role ``container``.
+    """
+    out = list(mentions)
+    for i in range(len(out) - 2):
+        inner, country, outer = out[i], out[i + 1], out[i + 2]
+        if inner.role == "site" and country.role == "country" and \
+                outer.role == "site" and \
+                CONTAINER_LINK.match(_COORDINATED.sub("", text[inner.end - offset:
+                                                              country.start - offset])) and \
+                _THROUGH_COUNTRY.match(text[country.end - offset:outer.start - offset]):
+            out[i] = replace(inner, container=outer.text)
+            out[i + 2] = replace(outer, role="container")
     return out

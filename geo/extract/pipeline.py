@@ -30,7 +30,7 @@ from geo.extract.events import (
     primary_event,
 )
 from geo.extract.focus import is_quoted, is_tally, parts_into_towns, sites_named_after
-from geo.extract.honesty import homonym_parts
+from geo.extract.honesty import containers_through_country, homonym_parts
 from geo.extract.links import Promise, fill_region, keeps_promise, promises_site
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
@@ -215,6 +215,7 @@ def extract(
                   governorate_named_bare(m, governorates) else
                   within_named_governorate(m, governorates) for m in places]
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start))
+        places = containers_through_country(sentence.text, places, sentence.start)
         events = find_events(sentence.text, sentence.start)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
