@@ -111,3 +111,21 @@ def test_a_town_named_through_its_country_after_near_is_a_container_not_a_site()
     assert set(_places(text)) == {"Sufa"}  # "Kawar": no gazetteer holds it
     text = "Militants shelled Syria's northwestern city of Tarfa on Sunday, killing two."
     assert set(_places(text)) == {"Tarfa"}  # named through its country, but the site
+
+
+def test_a_tie_between_two_countries_goes_to_the_more_populous_places():
+    from geo.extract.places import make_lookup
+    from geo.extract.report import shared_country
+    from geo.extract.text import split_sentences
+
+    twins = [Place("test:dumar-sy", "Dumar", (), 33.5, 36.2, "town", "SY", "Testland", 1,
+                   population=90_000),
+             Place("test:dumar-us", "Dumar", (), 40.0, -80.0, "town", "US", "Ohio", 1,
+                   population=800),
+             Place("test:kaff-sy", "Kaff", (), 33.6, 36.3, "town", "SY", "Testland", 1),
+             Place("test:kaff-us", "Kaff", (), 40.1, -80.1, "town", "US", "Ohio", 1)]
+    lookup = make_lookup(FakeGeocoder(twins).geocode, "", ())
+    text = "Shells hit Dumar on Sunday. Later they hit Kaff."
+    assert shared_country(split_sentences(text), lookup) == "SY"  # whatever the hash seed
+    lookup = make_lookup(FakeGeocoder(twins[1:2] + twins[3:]).geocode, "", ())
+    assert shared_country(split_sentences(text), lookup) == "US"

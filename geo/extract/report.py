@@ -348,10 +348,12 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
     str
         The ISO code among the candidates of more than half of the report's place mentions
         (at least two; the best-spelled candidates of each; a province or governorate
-        counts twice), else "": "Raqqa" and "Palmyra" are both in Syria, whatever else they
+        counts twice; a tie goes to the country whose places are more populous), else "":
+        "Raqqa" and "Palmyra" are both in Syria, whatever else they
         may name, and "Hasaka province" says where an unknown village beside it lies.
     """
     counts: Counter[str] = Counter()
+    people: Counter[str] = Counter()  # breaks ties: "Damascus" the capital, not the hamlet
     mentions = 0
     for sentence in sentences:
         for mention in find_places(sentence.text, lookup, sentence.start, "", set()):
@@ -363,9 +365,13 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
             weight = 2 if mention.role == "region" else 1  # a province names its country
             mentions += weight * bool(strong)
             counts.update({code: weight for code in strong})
+            for code in strong:
+                people[code] += max(c.place.population for c in mention.candidates
+                                    if c.place.country == code)
     if not counts:
         return ""
-    top, count = counts.most_common(1)[0]
+    top = max(counts, key=lambda code: (counts[code], people[code], code))
+    count = counts[top]
     return top if count >= 2 and count * 2 > mentions else ""
 
 
