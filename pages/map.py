@@ -188,7 +188,8 @@ with st.container(key="no-print"):
     opened = totals.open_tab(tabs)
     if opened == "Totals":
         with tabs[0]:
-            totals.totals_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask))
+            totals.totals_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask),
+                                dates)
     elif opened == "Over time":
         with tabs[1]:
             totals.time_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask), dates)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from psycopg import sql
 
-from geo.store.query import QueryFilter, combine, where_clauses
+from geo.store.query import Clause, QueryFilter, combine, where_clauses
 
 if TYPE_CHECKING:
     from geo.store.pg_query import PostGISQuery
@@ -31,6 +31,9 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("casualties", "casualties_min", "casualties_max"),
     ("civilian_deaths", "deaths_civilians", "deaths_civilians"),
 )
+#: From this location precision on (region or country level) an incident is vague by its
+#: place, as geo.view.totals_index.COARSE_PRECISION.
+COARSE_PRECISION = 3
 #: Columns a group may be keyed by.
 GROUP_KEYS = ("claimant", "claim_status", "event_type", "adm1_pcode", "adm2_pcode")
 
@@ -68,8 +71,40 @@ def _figure_sql() -> tuple[list[sql.Composable], list[str]]:
     return parts, names
 
 
+def coarse_clauses(days: int | None) -> tuple[Clause, Clause]:
+    """Conditions of records vaguer than a view: by their dates, by their place.
+
+    Parameters
+    ----------
+    days : int or None
+        Days in the selected date window (None: no record is vague by its dates).
+
+    Returns
+    -------
+    tuple
+        ``(by_date, by_place)`` as ``(condition, parameters)``: dated over more days than
+        the window holds; placed only at region or country level. Never NULL.
+    """
+    by_date: Clause = (sql.SQL("FALSE"), []) if days is None else (
+        sql.SQL("(date_start IS NOT NULL AND "
+                "coalesce(date_end, date_start) - date_start + 1 > %s)"), [int(days)])
+    by_place: Clause = (sql.SQL("coalesce(geo_precision, 1) >= %s"), [COARSE_PRECISION])
+    return by_date, by_place
+
+
+def coarse_counts(query: PostGISQuery, spec: QueryFilter, days: int | None) -> tuple[int, int]:
+    """How many records ``spec`` lets through are vague by their dates, by their place."""
+    (by_date, date_params), (by_place, place_params) = coarse_clauses(days)
+    condition, params = combine(where_clauses(spec))
+    select = sql.SQL("SELECT count(*) FILTER (WHERE {}), count(*) FILTER (WHERE {}) "
+                     "FROM {} WHERE {}").format(by_date, by_place,
+                                                query.store.table("incidents"), condition)
+    rows = query.read(select, [*date_params, *place_params, *params])
+    return int(rows[0][0]), int(rows[0][1])
+
+
 def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
-                  skip: tuple[str, ...] = ()) -> pd.DataFrame:
+                  skip: tuple[str, ...] = (), extra: Clause | None = None) -> pd.DataFrame:
     """Incidents and casualty sums per group of the records ``spec`` lets through.
 
     Parameters
@@ -80,6 +115,8 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
         Columns of :data:`GROUP_KEYS` to group by (none: one row for everything).
     skip : tuple of str
         Filters not applied (e.g. ``("date",)``).
+    extra : tuple, optional
+        One more condition ``(sql, parameters)`` the records must meet.
 
     Returns
     -------
@@ -91,8 +128,10 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
     unknown = [k for k in keys if k not in GROUP_KEYS]
     if unknown:
         raise ValueError(f"cannot group by {', '.join(unknown)}")
-    condition, params = combine({k: v for k, v in where_clauses(spec).items()
-                                 if k not in skip})
+    clauses = {k: v for k, v in where_clauses(spec).items() if k not in skip}
+    if extra is not None:
+        clauses["extra"] = extra
+    condition, params = combine(clauses)
     figures, names = _figure_sql()
     key_sql = [sql.SQL("coalesce({}, '')").format(sql.Identifier(k)) for k in keys]
     select = sql.SQL("SELECT {} FROM {} WHERE {}").format(

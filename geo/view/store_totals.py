@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+from psycopg import sql
 
 from geo.store.pg_query import PostGISQuery
-from geo.store.pg_totals import group_figures
-from geo.store.query import QueryFilter
+from geo.store.pg_totals import coarse_clauses, coarse_counts, group_figures
+from geo.store.query import Clause, QueryFilter
 from geo.view.totals import FIGURE_COLUMNS, Totals
 
 
@@ -48,19 +49,56 @@ def _mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> pd.D
     return table
 
 
-def store_totals(query: PostGISQuery, spec: QueryFilter) -> Totals:
+PARTS = ("all", "coarse", "fine")
+"""Parts of a view's records a total covers: all of them, those vaguer than the view
+(dated over a longer span than its dates, or placed only at region or country level),
+the others."""
+
+
+def _days(spec: QueryFilter) -> int | None:
+    if spec.date_from is None or spec.date_to is None:
+        return None
+    return (spec.date_to - spec.date_from).days + 1
+
+
+def _part(part: str, days: int | None) -> Clause | None:
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+    if part == "all":
+        return None
+    (by_date, date_params), (by_place, place_params) = coarse_clauses(days)
+    vague = sql.SQL("({} OR {})").format(by_date, by_place)
+    if part == "fine":
+        vague = sql.SQL("NOT ") + vague
+    return vague, [*date_params, *place_params]
+
+
+def store_coarse_counts(query: PostGISQuery, spec: QueryFilter) -> tuple[int, int]:
+    """How many records ``spec`` lets through are vaguer than its dates, than a place.
+
+    See :meth:`geo.view.totals_index.TotalsColumns.coarse` (the same rule).
+    """
+    return coarse_counts(query, spec, _days(spec))
+
+
+def store_totals(query: PostGISQuery, spec: QueryFilter, part: str = "all") -> Totals:
     """:func:`geo.view.totals.totals` of the records ``spec`` lets through (one query).
 
     Parameters
     ----------
     query : PostGISQuery
     spec : QueryFilter
+    part : str
+        One of :data:`PARTS`: every record, or only those vaguer than the view (dated
+        over more days than ``spec``'s dates, or placed at region or country level), or
+        only the others.
 
     Returns
     -------
     Totals
     """
-    groups = group_figures(query, spec, ["claimant", "claim_status"])
+    groups = group_figures(query, spec, ["claimant", "claim_status"],
+                           extra=_part(part, _days(spec)))
     breakdown = groups[["claimant", "claim_status", "incidents", *FIGURE_COLUMNS]]
     by_claimant = _combine(groups, "claimant")
     by_status = _combine(groups, "claim_status")

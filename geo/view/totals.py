@@ -345,3 +345,64 @@ def compare_periods(
     if not tables:
         return pd.DataFrame(columns=["period", *by, "incidents", *FIGURE_COLUMNS])
     return pd.concat(tables, ignore_index=True)
+
+
+def window_days(window: tuple[date, date] | None) -> int | None:
+    """Days in a selected date window (both ends counted), or None without a window."""
+    return None if window is None else (window[1] - window[0]).days + 1
+
+
+def coarse_note(whole: Totals, coarse: Totals, by_date: int, by_place: int,
+                window: tuple[date, date] | None) -> str:
+    """What share of a view's totals comes from incidents that are vaguer than the view.
+
+    Such incidents are dated over a longer span than the selected window (a year, a month
+    or a range: a country's annual total counts whole in any window it overlaps) or placed
+    only at region or country level.
+
+    Parameters
+    ----------
+    whole : Totals
+        Totals of every incident in view.
+    coarse : Totals
+        Totals of the vague ones among them.
+    by_date, by_place : int
+        How many are vague by their dates, by their place (an incident may be both).
+    window : tuple of date or None
+        The selected dates.
+
+    Returns
+    -------
+    str
+        Markdown-free text; empty when no incident is vague.
+    """
+    if not coarse.incidents:
+        return ""
+    parts = []
+    if by_date:
+        parts.append(f"{by_date:,} dated over a longer span than the "
+                     f"{window_days(window):,} days selected (a year, a month or a range)")
+    if by_place:
+        parts.append(f"{by_place:,} placed only at region or country level")
+    share = coarse.incidents / whole.incidents if whole.incidents else 0.0
+    text = (f"{coarse.incidents:,} of the {whole.incidents:,} incidents ({share:.0%}) are "
+            f"vaguer than this view: {'; '.join(parts)}.")
+    rows = coarse.by_claimant.set_index("claimant")
+    for claimant, row in whole.by_claimant.set_index("claimant").iterrows():
+        if claimant not in rows.index or pd.isna(row["killed_max"]):
+            continue
+        part = rows.loc[claimant]
+        lo, hi = part["killed_min"], part["killed_max"]
+        if pd.isna(hi):
+            continue
+        lo_all, hi_all = int(row["killed_min"]), int(row["killed_max"])
+        shares = [f"{int(a) / b:.0%}" if b else "0%" for a, b in ((lo, lo_all), (hi, hi_all))]
+        share_text = shares[0] if shares[0] == shares[1] else f"{shares[0]}–{shares[1]}"
+        text += (f" Killed according to {claimant}: {_range(int(lo), int(hi))} of "
+                 f"{_range(lo_all, hi_all)} ({share_text}) come from them.")
+    return text
+
+
+def _range(lo: int, hi: int) -> str:
+    return f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+

@@ -28,6 +28,10 @@ from geo.view.totals import FIGURE_COLUMNS, FIGURES, FREQUENCIES, Totals, invert
 _NO_DAY = np.iinfo(np.int64).min
 """Day number of an undated incident."""
 
+COARSE_PRECISION = 3
+"""From this location precision on (region or country level), an incident is placed too
+vaguely for the totals of a view to count it without saying so."""
+
 
 @dataclass(frozen=True)
 class _Codes:
@@ -87,6 +91,33 @@ class TotalsColumns:
     def dated(self, mask: np.ndarray) -> bool:
         """Whether any incident in ``mask`` has a known date."""
         return bool(np.any(mask & (self.start != _NO_DAY)))
+
+    def coarse(self, window: tuple[date, date] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Incidents vaguer than a view, by their dates and by their place.
+
+        Parameters
+        ----------
+        window : tuple of date or None
+            The selected dates (None: no incident is vague by its dates).
+
+        Returns
+        -------
+        tuple of numpy.ndarray of bool
+            Dated over more days than the window holds; placed only at region or
+            country level (location precision 3 or 4).
+        """
+        if window is None:
+            by_date = np.zeros(len(self), dtype=bool)
+        else:
+            dated = self.start != _NO_DAY
+            end = np.where(self.end == _NO_DAY, self.start, self.end)
+            span = np.where(dated, end - self.start + 1, 0)
+            by_date = dated & (span > (window[1] - window[0]).days + 1)
+        frame = self._frame
+        precision = pd.to_numeric(frame["geo_precision"], errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan) if "geo_precision" in frame \
+            else np.full(len(self), np.nan)
+        return by_date, np.nan_to_num(precision, nan=1.0) >= COARSE_PRECISION
 
     def has(self, column: str) -> bool:
         """Whether the incident frame has ``column``."""

@@ -120,9 +120,17 @@ def _totals_columns(fingerprint: str, _incidents: pd.DataFrame) -> TotalsColumns
 def _view_total(
     fingerprint: str, mask_key: str, what: str, args: tuple, _columns: TotalsColumns,
     _mask: np.ndarray,
-) -> Totals | pd.DataFrame:
+) -> Totals | pd.DataFrame | tuple[int, int]:
     if what == "totals":
-        return totals_of(_columns, _mask)
+        part, window = args
+        if part == "all":
+            return totals_of(_columns, _mask)
+        by_date, by_place = _columns.coarse(window)
+        vague = by_date | by_place
+        return totals_of(_columns, _mask & (vague if part == "coarse" else ~vague))
+    if what == "coarse":
+        by_date, by_place = _columns.coarse(*args)
+        return int(np.count_nonzero(_mask & by_date)), int(np.count_nonzero(_mask & by_place))
     if what == "areas":
         return area_stats_of(_columns, _mask, *args)
     if what == "time":
@@ -183,13 +191,26 @@ class ViewTotals:
         self._fingerprint = fingerprint
         self._key = _digest(mask)
 
-    def _get(self, what: str, *args: object) -> Totals | pd.DataFrame:
+    def _get(self, what: str, *args: object) -> Totals | pd.DataFrame | tuple[int, int]:
         return _view_total(self._fingerprint, self._key, what, args, self.columns, self.mask)
 
-    def totals(self) -> Totals:
-        """See :func:`geo.view.totals_index.totals_of`."""
-        out = self._get("totals")
+    def totals(self, part: str = "all", window: tuple[date, date] | None = None) -> Totals:
+        """See :func:`geo.view.totals_index.totals_of`.
+
+        ``part``: ``all`` the incidents, or only those vaguer than the view (``coarse``:
+        dated over more days than ``window``, or placed at region or country level, see
+        :meth:`geo.view.totals_index.TotalsColumns.coarse`), or only the others (``fine``).
+        """
+        if part not in ("all", "coarse", "fine"):
+            raise ValueError(f"unknown part {part!r}")
+        out = self._get("totals", part, window)
         assert isinstance(out, Totals)
+        return out
+
+    def coarse_counts(self, window: tuple[date, date] | None) -> tuple[int, int]:
+        """How many incidents are vaguer than ``window`` by their dates, by their place."""
+        out = self._get("coarse", window)
+        assert isinstance(out, tuple)
         return out
 
     def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:

@@ -18,7 +18,7 @@ export, the map image) is named under the map, never silently absent.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -44,7 +44,7 @@ from geo.store.query import QueryFilter
 from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
 from geo.view.map_events import RETURNED_OBJECTS
 from geo.view.state import ViewDomain, ViewState, view_link
-from geo.view.store_totals import store_area_stats, store_totals
+from geo.view.store_totals import store_area_stats, store_coarse_counts, store_totals
 from geo.view.store_view import (
     FEATURES_NOT_IN_STORE_MODE,
     NOT_IN_STORE_MODE_CAPTION,
@@ -174,9 +174,15 @@ def _off_map(location: str, revision: int, key: str, _query: PostGISQuery,
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def _totals(location: str, revision: int, key: str, _query: PostGISQuery,
+def _totals(location: str, revision: int, key: str, part: str, _query: PostGISQuery,
             _spec: QueryFilter) -> Totals:
-    return store_totals(_query, _spec)
+    return store_totals(_query, _spec, part)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _coarse(location: str, revision: int, key: str, _query: PostGISQuery,
+            _spec: QueryFilter) -> tuple[int, int]:
+    return store_coarse_counts(_query, _spec)
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
@@ -226,8 +232,11 @@ class _View:
     def off_map(self) -> pd.DataFrame:
         return _off_map(self.location, self.revision, self.key, self.query, self.spec)
 
-    def totals(self) -> Totals:
-        return _totals(self.location, self.revision, self.key, self.query, self.spec)
+    def totals(self, part: str = "all") -> Totals:
+        return _totals(self.location, self.revision, self.key, part, self.query, self.spec)
+
+    def coarse_counts(self) -> tuple[int, int]:
+        return _coarse(self.location, self.revision, self.key, self.query, self.spec)
 
     def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
         return _area_figures(self.location, self.revision, self.key, level, claimant,
@@ -247,8 +256,12 @@ class _Shown:
     def __init__(self, view: _View, count: int) -> None:
         self.view, self.count = view, count
 
-    def totals(self) -> Totals:
-        return self.view.totals()
+    def totals(self, part: str = "all", window: tuple[date, date] | None = None) -> Totals:
+        # the window is the view's dates, which the store filter already holds
+        return self.view.totals(part)
+
+    def coarse_counts(self, window: tuple[date, date] | None) -> tuple[int, int]:
+        return self.view.coarse_counts()
 
     def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
         return self.view.areas(level, claimant)
@@ -300,7 +313,10 @@ def _totals_tabs(view: _View, count: int) -> None:
             totals.area_panel(shown, view.query.areas)  # type: ignore[arg-type]
     else:
         with tabs[0]:
-            totals.totals_panel(shown)  # type: ignore[arg-type]
+            spec = view.spec
+            window = (spec.date_from, spec.date_to) \
+                if spec.date_from is not None and spec.date_to is not None else None
+            totals.totals_panel(shown, window)  # type: ignore[arg-type]
 
 
 # -- the page ---------------------------------------------------------------------------

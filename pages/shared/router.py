@@ -42,7 +42,8 @@ def app_pages(who: Identity | None = None) -> list[st.Page]:
 
 def _to_home(home: st.Page) -> None:
     """Open the map page at the root address, keeping the address's parameters."""
-    st.switch_page(home, query_params=st.query_params.to_dict())
+    params = st.query_params
+    st.switch_page(home, query_params={name: params.get_all(name) for name in params})
 
 
 def run() -> None:

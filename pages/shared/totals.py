@@ -27,13 +27,15 @@ from geo.render.totals_charts import (
     figure_text,
     period_chart,
 )
-from geo.view.totals import FIGURES
+from geo.view.totals import FIGURES, coarse_note
 from pages.shared.analyst_state import COMPARE, COMPARE_ON
 from pages.shared.map_data import ViewTotals
 
 TABS = ("Totals", "Over time", "By area", "Compare periods")
 """The tabs of totals and charts under the map."""
 TAB_KEY = "totals_tab"
+COARSE_KEY = "totals_leave_out_vague"
+"""Session key of "Leave them out of these totals" (incidents vaguer than the view)."""
 
 _FIGURE_LABELS = {"killed": "Killed", "injured": "Injured", "casualties": "Dead and injured",
                   "civilian_deaths": "Civilian deaths"}
@@ -67,9 +69,37 @@ def _figure_rows(table: pd.DataFrame, key: str) -> pd.DataFrame:
     return out
 
 
-def totals_panel(shown: ViewTotals) -> None:
-    """Incidents and deaths of the view, as ranges, by claimant and by claim status."""
-    result = shown.totals()
+def _coarse_box(shown: ViewTotals, window: tuple[date, date] | None) -> bool:
+    """Say how much of the totals comes from incidents vaguer than the view, and offer to
+    leave them out; whether they are left out."""
+    by_date, by_place = shown.coarse_counts(window)
+    if not by_date and not by_place:
+        return False
+    note = coarse_note(shown.totals(), shown.totals("coarse", window), by_date, by_place,
+                       window)
+    with st.container(border=True):
+        st.caption(note + " Their figures are counted whole in any view they overlap.")
+        leave_out = st.checkbox(
+            "Leave them out of these totals", key=COARSE_KEY,
+            help="Counts only incidents dated within the selected days at most and placed "
+                 "at a site, town or district. The map and the list still show them; the "
+                 "sidebar's 'Location precision' filter takes region- or country-level "
+                 "incidents off the map too.")
+    if leave_out:
+        st.caption(f"Left out of the totals below: {shown.totals('coarse', window).incidents:,} "
+                   "vague incidents.")
+    return leave_out
+
+
+def totals_panel(shown: ViewTotals, window: tuple[date, date] | None = None) -> None:
+    """Incidents and deaths of the view, as ranges, by claimant and by claim status.
+
+    ``window``: the selected dates. Incidents vaguer than the view (dated over more days
+    than ``window``, or placed only at region or country level) are counted and their
+    share of the figures stated; the analyst may leave them out.
+    """
+    leave_out = _coarse_box(shown, window)
+    result = shown.totals("fine" if leave_out else "all", window)
     claimants = result.claimants
     cols = st.columns(3)
     cols[0].metric("Incidents", f"{result.incidents:,}")

@@ -1,0 +1,75 @@
+"""The Totals tab says how much of its figures comes from incidents vaguer than the view
+and offers to leave them out, alike in frame mode and in store-driven mode (AppTest)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.store import open_store
+from pages.shared.totals import COARSE_KEY
+from tests.helpers.identities import ANALYST
+from tests.helpers.store_data import incidents
+from tests.test_totals_coarse import _rows
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+WINDOW = {"d": ["2016-03-01", "2016-05-31"]}
+KILLED = "Killed, according to UCDP GED"
+
+
+@pytest.fixture
+def pg_store(postgis_url, monkeypatch):
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    location = f"{postgis_url}&schema={schema}"
+    store = open_store(location)
+    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
+    monkeypatch.setenv("INCIDENT_DB", location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
+    yield store
+    store.close()
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _open(mode: str, monkeypatch) -> AppTest:
+    monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", mode)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for name, values in WINDOW.items():
+        at.query_params[name] = values
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _shown(at: AppTest) -> tuple[dict[str, str], str]:
+    metrics = {m.label: m.value for m in at.metric}
+    note = next(c.value for c in at.caption if "vaguer than this view" in c.value)
+    return metrics, note
+
+
+@pytest.mark.postgis
+def test_both_modes_state_the_vague_share_and_leave_it_out_alike(pg_store, monkeypatch):
+    seen = {}
+    for mode in ("frame", "store"):
+        at = _open(mode, monkeypatch)
+        metrics, note = _shown(at)
+        # in the window: day, week, year (country level), region, range, and the undated one
+        assert metrics["Incidents"] == "6", mode
+        assert metrics[KILLED] == "884–1,016", mode
+        assert note.startswith("3 of the 6 incidents (50%) are vaguer than this view"), note
+        assert "2 dated over a longer span than the 92 days selected" in note
+        assert "2 placed only at region or country level" in note
+        assert "870–1,000 of 884–1,016 (98%)" in note
+        at.checkbox(key=COARSE_KEY).check().run()
+        assert not at.exception, [e.message for e in at.exception]
+        left = {m.label: m.value for m in at.metric}
+        assert left["Incidents"] == "3" and left[KILLED] == "14–16", mode
+        assert any("Left out of the totals below: 3" in c.value for c in at.caption)
+        seen[mode] = (metrics, note, left)
+    assert seen["frame"] == seen["store"]
