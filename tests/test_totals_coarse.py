@@ -68,6 +68,7 @@ def test_vague_incidents_are_those_dated_longer_than_the_window_or_placed_coarse
     assert sorted(ids[by_date]) == ["range", "week", "year"]
     by_date, by_place = columns.coarse(None)  # no dates selected: nothing is vague by date
     assert not by_date.any() and sorted(ids[by_place]) == ["region", "year"]
+    assert columns.coarse(MARCH_TO_MAY)[1] is by_place  # built once per dataset
 
 
 def test_the_note_gives_counts_and_the_share_of_the_killed():

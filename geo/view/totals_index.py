@@ -28,6 +28,9 @@ from geo.view.totals import FIGURE_COLUMNS, FIGURES, FREQUENCIES, Totals, invert
 _NO_DAY = np.iinfo(np.int64).min
 """Day number of an undated incident."""
 
+_COARSE_PLACE = "coarse place"
+"""Key of the place-vagueness array among the arrays derived on first use."""
+
 COARSE_PRECISION = 3
 """From this location precision on (region or country level), an incident is placed too
 vaguely for the totals of a view to count it without saying so."""
@@ -72,6 +75,7 @@ class TotalsColumns:
     # an old frame alive after an edit (whoever totals a frame holds it while doing so).
     _frame_ref: weakref.ref[pd.DataFrame] = field(repr=False, compare=False)
     _codes: dict[str, _Codes] = field(default_factory=dict, repr=False, compare=False)
+    _derived: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -113,11 +117,22 @@ class TotalsColumns:
             end = np.where(self.end == _NO_DAY, self.start, self.end)
             span = np.where(dated, end - self.start + 1, 0)
             by_date = dated & (span > (window[1] - window[0]).days + 1)
-        frame = self._frame
-        precision = pd.to_numeric(frame["geo_precision"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan) if "geo_precision" in frame \
-            else np.full(len(self), np.nan)
-        return by_date, np.nan_to_num(precision, nan=1.0) >= COARSE_PRECISION
+        return by_date, self._coarse_place()
+
+    def _coarse_place(self) -> np.ndarray:
+        """Placed only at region or country level (computed once: it needs no window)."""
+        found = self._derived.get(_COARSE_PLACE)
+        if found is not None:
+            return found
+        with self._lock:
+            frame = self._frame
+            precision = pd.to_numeric(frame["geo_precision"], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan) if "geo_precision" in frame \
+                else np.full(len(self), np.nan)
+            coarse = np.nan_to_num(precision, nan=1.0) >= COARSE_PRECISION
+            coarse.setflags(write=False)
+            self._derived[_COARSE_PLACE] = coarse
+        return coarse
 
     def has(self, column: str) -> bool:
         """Whether the incident frame has ``column``."""
