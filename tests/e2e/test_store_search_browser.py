@@ -1,5 +1,6 @@
-"""A search on the map page in store-driven mode (PostGIS, INCIDENT_MAP_QUERY_MODE=store)
-in a real browser: the database applies it, the count, the map and the link follow."""
+"""The map page in store-driven mode (PostGIS, INCIDENT_MAP_QUERY_MODE=store) in a real
+browser: a search is applied by the database (the count, the map and the link follow), a
+drag across the timeline selects those dates, and a link's bounds are what it counts."""
 
 from __future__ import annotations
 
@@ -72,3 +73,36 @@ def test_a_search_in_store_mode_is_applied_by_the_database(page: Page, store_app
             break
         page.wait_for_timeout(500)
     assert body.evaluate(DRAWN_COUNT) == 30  # the map draws only what the search finds
+
+
+def test_dragging_across_the_timeline_in_store_mode_selects_those_dates(page: Page,
+                                                                         store_app):
+    page.goto(store_app.url)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.frame_locator(MAP_FRAME).locator(DRAWN).first.wait_for(timeout=60_000)
+    expect(page.get_by_text("Showing 300 of 300 incidents")).to_be_visible()
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] * 0.45
+    page.mouse.move(box["x"] + box["width"] * 0.35, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.55, y, steps=12)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(r"[?&]d=2016-\d\d-\d\d&d=2016-\d\d-\d\d"),
+                             timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    expect(page.get_by_text("Showing 300 of 300 incidents")).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"Showing \d+ of 300 incidents"))).to_be_visible()
+
+
+def test_a_links_bounds_are_what_store_mode_counts_in_the_browser(page: Page, store_app):
+    page.goto(store_app.url + "/?bbox=36.0,33.0,37.0,34.0")
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)  # the map reports its screen's bounds: a rerun
+    page.wait_for_selector(IDLE, timeout=60_000)
+    inside = sum(1 for i in range(300) if i % 30 in (0, 1))
+    expect(page.get_by_text(f"Showing {inside} of 300 incidents")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"bbox=36(\.0)?%2C33(\.0)?%2C37(\.0)?%2C34(\.0)?"))
