@@ -93,6 +93,11 @@ class Settings:
     store_export_max : int
         ``INCIDENT_MAP_STORE_EXPORT_MAX``: most incidents one export holds in store mode
         (the file is made in the server's memory while it is downloaded).
+    content_fingerprint_max : int
+        ``INCIDENT_MAP_CONTENT_FINGERPRINT_MAX``: most records a PostGIS store in store mode
+        may hold for its links' data fingerprint to be computed from the records (the one
+        frame mode gives; the store is read once per revision); above it, the fingerprint
+        comes from the store's revision.
     """
 
     tiles: str = DEFAULT_TILES
@@ -121,6 +126,7 @@ class Settings:
     query_mode: str = "auto"
     store_query_above: int = 250_000
     store_export_max: int = 100_000
+    content_fingerprint_max: int = 100_000
 
 
 def load_settings() -> Settings:
@@ -174,6 +180,8 @@ def load_settings() -> Settings:
                                         base.store_query_above),
         store_export_max=_int_from_env("INCIDENT_MAP_STORE_EXPORT_MAX",
                                        base.store_export_max),
+        content_fingerprint_max=_int_from_env("INCIDENT_MAP_CONTENT_FINGERPRINT_MAX",
+                                              base.content_fingerprint_max),
     )
 
 

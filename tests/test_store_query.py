@@ -227,6 +227,20 @@ def test_domain_from_the_store(both):
     assert store_fingerprint(query, batch=3) == data.fingerprint
 
 
+def test_domain_of_a_large_store_is_fingerprinted_by_revision(both):
+    data, query = both
+    summary = query.summary()
+    # Above the limit the store is not read whole: the fingerprint follows the revision.
+    big = store_domain(query, summary, content_max=summary.count - 1)
+    assert big.fingerprint != data.fingerprint and len(big.fingerprint) == 8
+    assert store_domain(query, summary, content_max=summary.count - 1).fingerprint == \
+        big.fingerprint
+    moved = replace(summary, revision=summary.revision + 1)
+    assert store_domain(query, moved, content_max=0).fingerprint != big.fingerprint
+    assert store_domain(query, summary, content_max=summary.count).fingerprint == \
+        data.fingerprint
+
+
 def test_query_mode_setting():
     frame, store, auto = (Settings(query_mode=m, store_query_above=10)
                           for m in ("frame", "store", "auto"))

@@ -99,15 +99,23 @@ def query_filter(state: ViewState, *, bounds: bool = True,
     )
 
 
-def store_domain(query: PostGISQuery, summary: Summary) -> ViewDomain:
+def store_domain(query: PostGISQuery, summary: Summary,
+                 content_max: int = Settings.content_fingerprint_max) -> ViewDomain:
     """What a view of the store may hold, from :meth:`PostGISQuery.summary`.
 
-    The fingerprint is the one frame mode gives the same records (see
-    :func:`store_fingerprint`): a link made in either mode opens in the other without a
-    note, and says when the data changed since.
+    Up to ``content_max`` records, the fingerprint is the one frame mode gives the same
+    records (see :func:`store_fingerprint`): a link made in either mode opens in the other
+    without a note, and says when the data changed since. Above it, reading every record
+    after each write would cost more than a link is worth (about 36 s at 1,000,000): the
+    fingerprint is made from the store's location and revision, so store-mode links still
+    say when the data changed, but a frame-mode link of the same store says so too.
     """
     center, zoom = fit_view(summary.bounds) if summary.bounds is not None else WORLD_VIEW
-    digest = store_fingerprint(query)
+    if summary.count <= content_max:
+        digest = store_fingerprint(query)
+    else:
+        digest = hashlib.blake2b(f"{query.store.location}|{summary.revision}".encode(),
+                                 digest_size=4).hexdigest()
     areas = query.areas
     return ViewDomain(
         date_min=summary.date_min, date_max=summary.date_max, center=center, zoom=zoom,

@@ -120,7 +120,8 @@ def _domain(location: str, revision: int, _query: PostGISQuery
     sync_search(_query, common.settings())  # the search text of those records
     refresh_grid(_query)  # the cell grid country and region views are grouped from
     summary = _query.summary()
-    return (summary, store_domain(_query, summary), _query.violence_codes(),
+    domain = store_domain(_query, summary, common.settings().content_fingerprint_max)
+    return (summary, domain, _query.violence_codes(),
             top_countries(_query), text_choices(_query))
 
 
