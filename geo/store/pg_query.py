@@ -32,6 +32,7 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.areas import AdminAreas
 from geo.geocoding.join import assign_areas
 from geo.schema import INCIDENT_COLUMNS
+from geo.store.pg_sync import mark_synced, synced_revision, written_since
 from geo.store.postgis import PostGISStore
 from geo.store.query import (
     DRAWN_SQL,
@@ -218,23 +219,13 @@ class PostGISQuery:
     def _sync(self) -> int:
         conn = self.store.connection()
         revision = self.store.revision()  # before reading: later writes are synced next time
-        row = conn.execute(sql.SQL("SELECT value FROM {} WHERE key = %s").format(self._meta),
-                           (_META_KEY,)).fetchone()
-        done, key = (row[0].split("|", 1) if row else ("-1", ""))
-        since = int(done) if key == self._areas_key else -1
+        since = synced_revision(conn, self._meta, _META_KEY, self._areas_key)
         if since >= revision:
             return 0
         columns = ["id", "latitude", "longitude", "geo_precision", "admin1"]
-        select = sql.SQL("SELECT fid, {} FROM {} WHERE revision > %s AND fid > %s "
-                         "ORDER BY fid LIMIT %s").format(
-            sql.SQL(", ").join(sql.Identifier(c) for c in columns), self._table)
-        updated, last = 0, 0
-        while True:
-            rows = conn.execute(select, (since, last, SYNC_BATCH)).fetchall()
-            if not rows:
-                break
-            last = int(rows[-1][0])
-            frame = pd.DataFrame([r[1:] for r in rows], columns=columns)
+        updated = 0
+        for rows in written_since(conn, self._table, columns, since, SYNC_BATCH):
+            frame = pd.DataFrame(rows, columns=columns)
             frame["latitude"] = pd.to_numeric(frame["latitude"]).astype("float64")
             frame["longitude"] = pd.to_numeric(frame["longitude"]).astype("float64")
             frame["geo_precision"] = pd.array(frame["geo_precision"], dtype="Int64")
@@ -242,11 +233,7 @@ class PostGISQuery:
             joined = assign_areas(frame, self.areas)
             self._write_areas(conn, joined)
             updated += len(rows)
-        with conn.transaction():
-            conn.execute(sql.SQL(
-                "INSERT INTO {} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
-                "excluded.value").format(self._meta),
-                (_META_KEY, f"{revision}|{self._areas_key}"))
+        mark_synced(conn, self._meta, _META_KEY, revision, self._areas_key)
         return updated
 
     def _write_areas(self, conn: psycopg.Connection, joined: pd.DataFrame) -> None:

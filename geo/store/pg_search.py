@@ -32,6 +32,7 @@ from geo.geocoding.join import build_incident_frame, claimants, search_text
 from geo.geocoding.names import search_key
 from geo.schema import INCIDENT_COLUMNS
 from geo.settings import Settings
+from geo.store.pg_sync import mark_synced, synced_revision, written_since
 from geo.store.records import rows_to_frame
 
 if TYPE_CHECKING:
@@ -296,32 +297,20 @@ def _sync(query: PostGISQuery, settings: Settings) -> int:
     conn = store.connection()
     meta = store.table("store_meta")
     revision = store.revision()  # before reading: later writes are synced next time
-    row = conn.execute(sql.SQL("SELECT value FROM {} WHERE key = %s").format(meta),
-                       (_META_KEY,)).fetchone()
-    done, key = (row[0].split("|", 1) if row else ("-1", ""))
     wanted = _settings_key(query, settings)
-    since = int(done) if key == wanted else -1
+    since = synced_revision(conn, meta, _META_KEY, wanted)
     if since >= revision:
         return 0
     corrections = store.corrections()
-    columns = sql.SQL(", ").join(sql.Identifier(c) for c in INCIDENT_COLUMNS)
-    select = sql.SQL("SELECT fid, {} FROM {} WHERE revision > %s AND fid > %s "
-                     "ORDER BY fid LIMIT %s").format(columns, store.table("incidents"))
-    updated, last = 0, 0
-    while True:
-        rows = conn.execute(select, (since, last, SYNC_BATCH)).fetchall()
-        if not rows:
-            break
-        last = int(rows[-1][0])
-        records = rows_to_frame([r[1:] for r in rows])
+    updated = 0
+    for rows in written_since(conn, store.table("incidents"), INCIDENT_COLUMNS, since,
+                              SYNC_BATCH):
+        records = rows_to_frame(rows)
         del rows
         frame = build_incident_frame(records, None, query.areas, settings, corrections)
         _write(conn, store.table("incidents"), search_columns(frame))
         updated += len(frame)
-    with conn.transaction():
-        conn.execute(sql.SQL(
-            "INSERT INTO {} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
-            "excluded.value").format(meta), (_META_KEY, f"{revision}|{wanted}"))
+    mark_synced(conn, meta, _META_KEY, revision, wanted)
     return updated
 
 

@@ -18,7 +18,7 @@ from psycopg import sql
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_totals import coarse_clauses, coarse_counts, group_figures
 from geo.store.query import Clause, QueryFilter
-from geo.view.totals import FIGURE_COLUMNS, Totals
+from geo.view.totals import FIGURE_COLUMNS, Totals, mark_mixed
 
 
 def _combine(table: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -35,18 +35,6 @@ def _combine(table: pd.DataFrame, key: str) -> pd.DataFrame:
             out[column] = pd.array(out[column], dtype="Int64")
     out["incidents"] = out["incidents"].astype(int)
     return out[columns]
-
-
-def _mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> pd.DataFrame:
-    """Insert how many claimants each ``key`` holds at column ``at``; NA figures where
-    several (their figures are never added together)."""
-    table = table.copy()
-    table.insert(at, "claimants", table[key].map(claimants).fillna(0).astype(int))
-    mixed = (table["claimants"] > 1).to_numpy()
-    for column in FIGURE_COLUMNS:
-        if not column.endswith("_unknown"):
-            table.loc[mixed, column] = pd.NA
-    return table
 
 
 PARTS = ("all", "coarse", "fine")
@@ -103,7 +91,7 @@ def store_totals(query: PostGISQuery, spec: QueryFilter, part: str = "all") -> T
     by_claimant = _combine(groups, "claimant")
     by_status = _combine(groups, "claim_status")
     per_status = groups.groupby("claim_status")["claimant"].nunique()
-    by_status = _mixed(by_status, "claim_status", per_status, 2) if len(groups) else \
+    by_status = mark_mixed(by_status, "claim_status", per_status, 2) if len(groups) else \
         by_status.assign(claimants=pd.Series(dtype=int))[
             ["claim_status", "incidents", "claimants", *FIGURE_COLUMNS]]
     return Totals(int(groups["incidents"].sum()), by_claimant, by_status,
@@ -142,4 +130,4 @@ def store_area_stats(query: PostGISQuery, spec: QueryFilter, level: int,
     table = _combine(groups, code).rename(columns={code: "pcode"})
     table.insert(1, "name", table["pcode"].map(dict(names)).fillna(""))
     per_area = groups.groupby(code)["claimant"].nunique()
-    return _mixed(table, "pcode", per_area, 3)[out].reset_index(drop=True)
+    return mark_mixed(table, "pcode", per_area, 3)[out].reset_index(drop=True)

@@ -406,3 +406,33 @@ def coarse_note(whole: Totals, coarse: Totals, by_date: int, by_place: int,
 def _range(lo: int, hi: int) -> str:
     return f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
 
+
+def mark_mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> pd.DataFrame:
+    """Insert how many claimants each ``key`` holds, as column ``claimants`` at ``at``.
+
+    Where a row holds figures from several claimants its figures become NA: figures of
+    different claimants are never added together (the ``*_unknown`` counts stay).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per ``key`` with :data:`FIGURE_COLUMNS`.
+    key : str
+        The column naming the row (claim status, area P-code).
+    claimants : pandas.Series
+        Number of claimants per value of ``key``.
+    at : int
+        Position of the inserted column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy.
+    """
+    table = table.copy()
+    table.insert(at, "claimants", table[key].map(claimants).fillna(0).astype(int))
+    mixed = (table["claimants"] > 1).to_numpy()
+    for column in FIGURE_COLUMNS:
+        if not column.endswith("_unknown"):
+            table.loc[mixed, column] = pd.NA
+    return table

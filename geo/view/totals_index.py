@@ -23,7 +23,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo.view.totals import FIGURE_COLUMNS, FIGURES, FREQUENCIES, Totals, inverted
+from geo.view.totals import (
+    FIGURE_COLUMNS,
+    FIGURES,
+    FREQUENCIES,
+    Totals,
+    inverted,
+    mark_mixed,
+)
 
 _NO_DAY = np.iinfo(np.int64).min
 """Day number of an undated incident."""
@@ -276,17 +283,6 @@ def _grid_table(
     return frame.reset_index(drop=True)
 
 
-def _mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> pd.DataFrame:
-    """Insert ``claimants`` per ``key`` at column ``at``; NA figures where several."""
-    table = table.copy()
-    table.insert(at, "claimants", table[key].map(claimants).fillna(0).astype(int))
-    mixed = (table["claimants"] > 1).to_numpy()
-    for column in FIGURE_COLUMNS:
-        if not column.endswith("_unknown"):
-            table.loc[mixed, column] = pd.NA
-    return table
-
-
 def totals_of(columns: TotalsColumns, mask: np.ndarray) -> Totals:
     """:func:`geo.view.totals.totals` of the incidents in ``mask``.
 
@@ -313,7 +309,7 @@ def totals_of(columns: TotalsColumns, mask: np.ndarray) -> Totals:
         by_claimant = _table(columns, positions, [claimant], ["claimant"])
         by_status = _table(columns, positions, [status], ["claim_status"])
     counts = breakdown.groupby("claim_status")["claimant"].nunique()
-    by_status = _mixed(by_status, "claim_status", counts, 2) if len(positions) else \
+    by_status = mark_mixed(by_status, "claim_status", counts, 2) if len(positions) else \
         by_status.assign(claimants=pd.Series(dtype=int))[
             ["claim_status", "incidents", "claimants", *FIGURE_COLUMNS]]
     return Totals(len(positions), by_claimant, by_status, breakdown,
@@ -342,7 +338,7 @@ def area_stats_of(
     pairs = pd.DataFrame({"pcode": area.codes[positions], "c": claimants.codes[positions]})
     per_area = pairs.drop_duplicates().groupby("pcode").size()
     per_area.index = area.names[per_area.index.to_numpy()]
-    return _mixed(table, "pcode", per_area, 3)[out].reset_index(drop=True)
+    return mark_mixed(table, "pcode", per_area, 3)[out].reset_index(drop=True)
 
 
 def _periods(days: np.ndarray, freq: str) -> np.ndarray:
