@@ -7,19 +7,12 @@ from geo.extract.casualties import find_casualties
 from geo.extract.claims import attribute
 from geo.extract.dates import find_dates
 from geo.extract.events import find_events, primary_event
-from geo.extract.pipeline import extract
 from geo.extract.places import is_headline
 from geo.extract.text import split_sentences
-from geo.geocoding.gazetteer import Place
-from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+from tests.helpers.fake_geocoder import extract_with
+from tests.helpers.fake_geocoder import invented_place as _place
 
 MONDAY = date(2020, 6, 15)
-
-
-def _place(pid, name, aliases, lat, lon, kind="town", admin1="Testland", precision=1,
-           country="SY"):
-    return Place(f"test:{pid}", name, tuple(aliases), lat, lon, kind, country, admin1,
-                 precision)
 
 
 EXTRA = [
@@ -40,7 +33,7 @@ EXTRA = [
 
 
 def _run(text, published=MONDAY):
-    return extract(text, published, geocoder=FakeGeocoder([*PLACES, *EXTRA]))
+    return extract_with(text, published, EXTRA)
 
 
 def _places(text, published=MONDAY):

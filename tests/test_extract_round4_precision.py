@@ -5,16 +5,10 @@ per event. Every sentence and place here is invented."""
 from datetime import date
 
 from geo.extract.pipeline import extract
-from geo.geocoding.gazetteer import Place
-from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+from tests.helpers.fake_geocoder import PLACES, FakeGeocoder, extract_with
+from tests.helpers.fake_geocoder import invented_place as _place
 
 MONDAY = date(2020, 6, 15)
-
-
-def _place(pid, name, aliases, lat, lon, kind="town", admin1="Testland", precision=1,
-           country="SY"):
-    return Place(f"test:{pid}", name, tuple(aliases), lat, lon, kind, country, admin1,
-                 precision)
 
 
 EXTRA = [
@@ -30,7 +24,7 @@ EXTRA = [
 
 
 def _run(text, published=MONDAY):
-    return extract(text, published, geocoder=FakeGeocoder([*PLACES, *EXTRA]))
+    return extract_with(text, published, EXTRA)
 
 
 def _places(text, published=MONDAY):

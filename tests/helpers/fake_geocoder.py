@@ -52,3 +52,16 @@ class FakeGeocoder:
             return GeocodeResult(name, "unresolved")
         status = "resolved" if len(matches) == 1 else "ambiguous"
         return GeocodeResult(name, status, tuple(Candidate(p, 1 / len(matches)) for p in matches))
+
+
+def invented_place(pid, name, aliases, lat, lon, kind="town", admin1="Testland", precision=1,
+                   country="SY"):
+    """One more invented place for a test module's own gazetteer (``test:<pid>``)."""
+    return Place(f"test:{pid}", name, tuple(aliases), lat, lon, kind, country, admin1, precision)
+
+
+def extract_with(text, published, extra):
+    """The candidates ``extract`` finds in ``text`` with :data:`PLACES` plus ``extra``."""
+    from geo.extract.pipeline import extract
+
+    return extract(text, published, geocoder=FakeGeocoder([*PLACES, *extra]))
