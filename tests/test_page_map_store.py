@@ -5,7 +5,6 @@ the map's aggregates, the table page, a link's filters) is what frame mode shows
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -13,12 +12,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo.view.live
-from geo.store import open_store
 from geo.view.timeline import BRUSH
 from pages.shared import timebar
 from tests.helpers.identities import ANALYST
-from tests.helpers.store_data import incidents
+from tests.helpers.store_data import app_on_postgis, incidents, refuse_full_read
 
 pytestmark = pytest.mark.postgis
 
@@ -49,28 +46,14 @@ def _rows() -> list[dict[str, str]]:
 
 @pytest.fixture
 def pg_store(postgis_url, monkeypatch):
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    location = f"{postgis_url}&schema={schema}"
-    store = open_store(location)
-    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
-    monkeypatch.setenv("INCIDENT_DB", location)
-    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
-    yield store
-    store.close()
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with app_on_postgis(postgis_url, monkeypatch, _rows()) as store:
+        yield store
 
 
 @pytest.fixture
 def no_full_read(monkeypatch):
     """Fail if anything builds the shared frame of the whole store."""
-
-    def refuse(self, *args, **kwargs):
-        raise AssertionError("the store was read whole in store-driven mode")
-
-    monkeypatch.setattr(geo.view.live.LiveDataset, "__init__", refuse)
+    refuse_full_read(monkeypatch)
 
 
 def _run(mode: str, monkeypatch, params: dict[str, list[str]] | None = None) -> AppTest:

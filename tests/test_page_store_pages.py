@@ -4,16 +4,12 @@ review queue is the one frame mode shows."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import geo.view.live
-from geo.store import open_store
-from tests.helpers.identities import ANALYST
-from tests.helpers.store_data import incidents
+from tests.helpers.store_data import app_on_postgis, refuse_full_read
 
 pytestmark = pytest.mark.postgis
 
@@ -35,30 +31,15 @@ _ROWS = [
 
 
 @pytest.fixture
-def pg_store(postgis_url, monkeypatch, tmp_path):
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    location = f"{postgis_url}&schema={schema}"
-    store = open_store(location)
-    store.upsert(incidents(_ROWS), origin="test", who=ANALYST)
-    monkeypatch.setenv("INCIDENT_DB", location)
-    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
-    monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
-    yield store
-    store.close()
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+def pg_store(postgis_url, monkeypatch):
+    with app_on_postgis(postgis_url, monkeypatch, _ROWS) as store:
+        yield store
 
 
 @pytest.fixture
 def no_full_read(monkeypatch):
     """Fail if anything builds the shared frame of the whole store."""
-
-    def refuse(self, *args, **kwargs):
-        raise AssertionError("the store was read whole in store-driven mode")
-
-    monkeypatch.setattr(geo.view.live.LiveDataset, "__init__", refuse)
+    refuse_full_read(monkeypatch)
 
 
 def _open(page: str, mode: str, monkeypatch) -> AppTest:
@@ -76,7 +57,7 @@ def test_review_queue_in_store_mode_is_frame_mode_queue(pg_store, monkeypatch):
     frame_caption = [c.value for c in frame.caption if "wait" in c.value]
     frame.toggle(key="include-resolved").set_value(True).run()
     frame_all = frame.selectbox(key="name").options
-    monkeypatch.setattr(geo.view.live.LiveDataset, "__init__", _refuse)
+    refuse_full_read(monkeypatch)
     store = _open("pages/review.py", "store", monkeypatch)
     assert store.selectbox(key="name").options == frame_names
     assert [c.value for c in store.caption if "wait" in c.value] == frame_caption
@@ -87,10 +68,6 @@ def test_review_queue_in_store_mode_is_frame_mode_queue(pg_store, monkeypatch):
     assert len(frame_all) == len(frame_names) + 1 and any("Raqqah" in o for o in frame_all)
     # coordinates the source gave are never the geocoder's: not listed
     assert not any("Somewhere given" in o for o in frame_all)
-
-
-def _refuse(self, *args, **kwargs):
-    raise AssertionError("the store was read whole in store-driven mode")
 
 
 def test_a_pin_in_store_mode_moves_the_records_without_reading_the_store(

@@ -3,16 +3,13 @@ and offers to leave them out, alike in frame mode and in store-driven mode (AppT
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.store import open_store
 from pages.shared.totals import COARSE_KEY
-from tests.helpers.identities import ANALYST
-from tests.helpers.store_data import incidents
+from tests.helpers.store_data import app_on_postgis
 from tests.test_totals_coarse import _rows
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -22,19 +19,8 @@ KILLED = "Killed, according to UCDP GED"
 
 @pytest.fixture
 def pg_store(postgis_url, monkeypatch):
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    location = f"{postgis_url}&schema={schema}"
-    store = open_store(location)
-    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
-    monkeypatch.setenv("INCIDENT_DB", location)
-    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
-    monkeypatch.delenv("INCIDENT_MAP_DATA", raising=False)
-    yield store
-    store.close()
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with app_on_postgis(postgis_url, monkeypatch, _rows()) as store:
+        yield store
 
 
 def _open(mode: str, monkeypatch) -> AppTest:
