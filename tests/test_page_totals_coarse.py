@@ -59,3 +59,41 @@ def test_both_modes_state_the_vague_share_and_leave_it_out_alike(pg_store, monke
         assert any("Left out of the totals below: 3" in c.value for c in at.caption)
         seen[mode] = (metrics, note, left)
     assert seen["frame"] == seen["store"]
+
+
+@pytest.mark.postgis
+def test_leaving_the_vague_incidents_out_is_kept_in_the_link(pg_store, monkeypatch):
+    for mode in ("frame", "store"):
+        at = _open(mode, monkeypatch)
+        assert "vague" not in at.query_params, mode
+        at.checkbox(key=COARSE_KEY).check().run()
+        assert at.query_params["vague"] in ("0", ["0"]), mode
+        link = dict(at.query_params)
+        # a colleague opens the link: the totals without the vague incidents, box ticked
+        monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", mode)
+        other = AppTest.from_file(APP, default_timeout=120)
+        for name, value in link.items():
+            other.query_params[name] = value
+        other.run()
+        assert not other.exception, [e.message for e in other.exception]
+        metrics = {m.label: m.value for m in other.metric}
+        assert metrics["Incidents"] == "3" and metrics[KILLED] == "14–16", mode
+        assert other.checkbox(key=COARSE_KEY).value is True, mode
+        assert not any("could not be used" in w.value for w in other.warning), mode
+        # unticked again: the link loses it
+        other.checkbox(key=COARSE_KEY).uncheck().run()
+        assert "vague" not in other.query_params, mode
+        assert {m.label: m.value for m in other.metric}["Incidents"] == "6", mode
+
+
+@pytest.mark.postgis
+def test_a_malformed_vague_parameter_gets_a_named_note(pg_store, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", "frame")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["d"] = WINDOW["d"]
+    at.query_params["vague"] = ["maybe"]
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("vague=maybe" in w.value and "expected 0 or 1" in w.value
+               for w in at.warning), [w.value for w in at.warning]
+    assert {m.label: m.value for m in at.metric}["Incidents"] == "6"

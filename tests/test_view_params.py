@@ -34,9 +34,10 @@ def test_every_new_filter_survives_the_round_trip():
         violence=(1, 3), source_types=("Air/drone strike",),
         polygon=((38.9, 35.9), (39.1, 35.9), (39.1, 36.1)), bbox=(38.5, 35.5, 39.5, 36.5),
         center=(36.0, 39.0), zoom=8,  # a map showing those bounds
-        compare=(date(2016, 1, 1), date(2016, 3, 31)),
+        compare=(date(2016, 1, 1), date(2016, 3, 31)), vague_in_totals=False,
     )
     params = encode_view(state, DOMAIN)
+    assert params["vague"] == "0"
     assert params["min_killed"] == "1" and "max_killed" not in params
     assert params["poly"] == "38.9,35.9;39.1,35.9;39.1,36.1"
     assert (params["lat"], params["lon"], params["z"]) == ("36.00000", "39.00000", "8")
@@ -72,8 +73,14 @@ def test_an_area_in_any_spelling_is_kept_as_its_pcode():
         ({"poly": ["1,2;1,2;3,4"]}, "3 distinct vertices"),
         ({"poly": ["500,2;3,4;5,6"]}, "out of range"),
         ({"bbox": ["1,2,3"]}, "west,south,east,north"),
-        ({"bbox": ["1,50,3,40"]}, "out of range"),
+        ({"bbox": ["1,50,3,40"]}, "(south 50 is north of north 40)"),
+        ({"bbox": ["39.5,35.5,38.5,36.5"]}, "(west 39.5 is east of east 38.5)"),
+        ({"bbox": ["39.5,36.5,38.5,35.5"]},
+         "(west 39.5 is east of east 38.5; south 36.5 is north of north 35.5)"),
+        ({"bbox": ["38,35,38,36"]}, "(west and east are both 38: the box is empty)"),
+        ({"bbox": ["200,35,39,95"]}, "(out of range: west 200, north 95;"),
         ({"compare": ["2016-01-01"]}, "needs two dates"),
+        ({"vague": ["no"]}, "Ignored 'vague=no' in the link (expected 0 or 1)"),
         ({"compare": ["2010-01-01", "2010-02-01"]}, "outside the data"),
     ],
 )
@@ -106,3 +113,9 @@ def test_a_link_whose_position_is_elsewhere_than_its_bounds_is_fitted_with_a_not
     assert far_out.zoom != 2 and len(far_out.notes) == 1  # zoomed out to a continent
     shown = decode_view({**params, "lat": ["36"], "lon": ["39"], "z": ["8"]}, DOMAIN)
     assert (shown.center, shown.zoom, shown.notes) == ((36.0, 39.0), 8, ())
+
+
+def test_vague_incidents_left_out_of_the_totals_travel_in_the_link():
+    assert "vague" not in encode_view(DEFAULT, DOMAIN)  # the default: counted
+    assert decode_view({"vague": ["0"]}, DOMAIN).vague_in_totals is False
+    assert decode_view({"vague": ["1"]}, DOMAIN) == DEFAULT

@@ -133,7 +133,13 @@ def _finite(parts: list[str]) -> list[float] | None:
 
 
 def decode_bbox(values: list[str], notes: list[str]) -> BBox | None:
-    """Map bounds ``west,south,east,north`` from the last value."""
+    """Map bounds ``west,south,east,north`` from the last value.
+
+    A box whose sides are swapped (west east of east, south north of north) or empty is
+    ignored with a note naming what is wrong: the map never makes one (it reports
+    bounds across the antimeridian as an east beyond 180, clipped to 180), so in a link
+    it is a mistake, not a box across the antimeridian.
+    """
     if not values or not values[-1].strip():
         return None
     raw = values[-1]
@@ -142,10 +148,29 @@ def decode_bbox(values: list[str], notes: list[str]) -> BBox | None:
         notes.append(f"Ignored 'bbox={short(raw)}' in the link (expected west,south,east,north).")
         return None
     west, south, east, north = numbers
-    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south < north <= 90):
-        notes.append(f"Ignored 'bbox={short(raw)}' in the link (out of range).")
+    outside = [f"{name} {value:g}" for name, value, limit in (
+        ("west", west, 180), ("south", south, 90), ("east", east, 180), ("north", north, 90))
+        if not -limit <= value <= limit]
+    if outside:
+        notes.append(f"Ignored 'bbox={short(raw)}' in the link (out of range: "
+                     f"{', '.join(outside)}; longitudes run from -180 to 180, latitudes "
+                     "from -90 to 90).")
+        return None
+    wrong = [_sides("west", west, "east", east), _sides("south", south, "north", north)]
+    if any(wrong):
+        notes.append(f"Ignored 'bbox={short(raw)}' in the link "
+                     f"({'; '.join(w for w in wrong if w)}).")
         return None
     return round_bbox((west, south, east, north))
+
+
+def _sides(low: str, low_value: float, high: str, high_value: float) -> str:
+    """What is wrong with two opposite sides of a box ('' when nothing)."""
+    if low_value > high_value:
+        return f"{low} {low_value:g} is {high} of {high} {high_value:g}"
+    if low_value == high_value:
+        return f"{low} and {high} are both {low_value:g}: the box is empty"
+    return ""
 
 
 def round_bbox(bbox: BBox) -> BBox:

@@ -46,6 +46,7 @@ PARAMS = {
     "polygon": "poly",
     "bbox": "bbox",
     "compare": "compare",
+    "vague_in_totals": "vague",
 }
 RANGE_FIELDS: tuple[str, ...] = ("killed", "injured", "civilian_deaths")
 """ViewState fields holding a :data:`Range`; their URL parameters are ``min_<name>``
@@ -132,6 +133,9 @@ class ViewState:
         Only incidents in these bounds ("only what the map shows", or ``--bbox``).
     compare : tuple of date or None
         A second period to compare the selected dates with.
+    vague_in_totals : bool
+        Whether the Totals tab counts incidents vaguer than the view (False: "Leave
+        them out of these totals"; the map and the list show them either way).
     """
 
     date_from: date | None
@@ -156,6 +160,7 @@ class ViewState:
     polygon: Polygon = ()
     bbox: BBox | None = None
     compare: tuple[date, date] | None = None
+    vague_in_totals: bool = True
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def with_map_view(self, lat: float, lon: float, zoom: float) -> ViewState:
@@ -224,6 +229,8 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
         params[PARAMS["query"]] = state.query
     if not state.include_undated:
         params[PARAMS["include_undated"]] = "0"
+    if not state.vague_in_totals:
+        params[PARAMS["vague_in_totals"]] = "0"
     # With bounds, the position always goes along: the map reopens where it was.
     if (state.center, state.zoom) != (default.center, default.zoom) or state.bbox is not None:
         params[PARAMS["lat"]] = f"{state.center[0]:.{COORD_DECIMALS}f}"
@@ -324,7 +331,8 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
     if len(query) > MAX_QUERY_LENGTH:
         notes.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
         query = query[:MAX_QUERY_LENGTH]
-    include_undated = _decode_flag(values("include_undated"), notes)
+    include_undated = _decode_flag(values("include_undated"), PARAMS["include_undated"], notes)
+    vague_in_totals = _decode_flag(values("vague_in_totals"), PARAMS["vague_in_totals"], notes)
     position = _decode_map(values("lat"), values("lon"), values("zoom"), notes)
     selected = _last(values("selected"))
     if selected is not None and not domain.has_incident(selected):
@@ -354,6 +362,7 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         zoom=zoom,
         query=query,
         include_undated=include_undated,
+        vague_in_totals=vague_in_totals,
         selected=selected or None,
         notes=tuple(notes),
         **filters,  # type: ignore[arg-type]
@@ -426,13 +435,13 @@ def _decode_choice(
     return tuple(v for v in allowed if v in wanted)
 
 
-def _decode_flag(values: list[str], notes: list[str]) -> bool:
+def _decode_flag(values: list[str], name: str, notes: list[str]) -> bool:
     value = _last(values)
     if value is None or value == "1":
         return True
     if value == "0":
         return False
-    notes.append(f"Ignored 'undated={_short(value)}' in the link (expected 0 or 1).")
+    notes.append(f"Ignored '{name}={_short(value)}' in the link (expected 0 or 1).")
     return True
 
 

@@ -28,12 +28,15 @@ ADMIN1, ADMIN2 = "f_admin1", "f_admin2"
 ACTORS, SOURCES, SOURCE_TYPES, VIOLENCE = "f_actors", "f_sources", "f_source_types", "f_violence"
 FOLLOW = "f_follow"
 COMPARE_ON, COMPARE = "f_compare_on", "f_compare"
+LEAVE_OUT_VAGUE = "totals_leave_out_vague"
+"""Key of the Totals tab's "Leave them out of these totals" (``vague=0`` in the link)."""
 POLYGON, BOUNDS = "area_polygon", "map_bounds"
 _LINK_BOUNDS = "_link_bounds_at"
 _UNKNOWN_AREAS = "_unknown_areas"
 _RANGE_KEYS = {name: (f"f_{name}_min", f"f_{name}_max") for name in RANGE_FIELDS}
 WIDGETS: tuple[str, ...] = (
     ADMIN1, ADMIN2, ACTORS, SOURCES, SOURCE_TYPES, VIOLENCE, FOLLOW, COMPARE_ON, COMPARE,
+    LEAVE_OUT_VAGUE,
     *(key for pair in _RANGE_KEYS.values() for key in pair),
 )
 """Widget keys this module owns (kept across page switches by view_state)."""
@@ -58,6 +61,7 @@ def load(state: ViewState) -> None:
     ss[_LINK_BOUNDS] = None if state.bbox is None else (state.center, state.zoom)
     ss[COMPARE_ON] = state.compare is not None
     ss[COMPARE] = state.compare
+    ss[LEAVE_OUT_VAGUE] = not state.vague_in_totals
     ss.pop(_UNKNOWN_AREAS, None)
 
 
@@ -82,6 +86,7 @@ def extend(state: ViewState) -> ViewState:
         polygon=tuple(ss.get(POLYGON) or ()),
         bbox=ss.get(BOUNDS) if ss.get(FOLLOW) else None,
         compare=(min(compare), max(compare)) if compare_on else None,  # type: ignore[arg-type]
+        vague_in_totals=not ss.get(LEAVE_OUT_VAGUE, False),
         **ranges,
     )
 

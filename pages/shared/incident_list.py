@@ -14,20 +14,44 @@ from pages.shared import view_state
 
 
 def page_number(key: str, total: int, size: int) -> int:
-    """The page picker of the table ``key`` (shown only with several pages); 1-based."""
+    """The page picker of the table ``key`` (shown only with several pages); 1-based.
+
+    A page past the last one (typed, or left from a longer list before a filter
+    changed) is brought back to the last page, in the box as in the table, with a note;
+    the box takes any whole number (a browser would only mark one past its maximum
+    invalid, and keep it while the table showed another page).
+    """
     pages = page_count(total, size)
     state_key = f"{key}-page"
+    note_key = f"{key}-page-note"
     current = st.session_state.get(state_key, 1)
     if not isinstance(current, int) or not 1 <= current <= pages:
-        st.session_state[state_key] = min(max(int(current or 1), 1), pages)
+        wanted = _whole(current)
+        page = min(max(wanted if wanted is not None else 1, 1), pages)
+        if wanted is not None and wanted != page and pages > 1:
+            where = f"past the last page ({pages:,})" if wanted > pages else "before the first"
+            # kept while the box shows that page (the map's own reruns come in between)
+            st.session_state[note_key] = (
+                page, pages, f"Page {wanted:,} is {where}: showing page {page:,}.")
+        st.session_state[state_key] = page
     if pages == 1:
         return 1
-    return int(
-        st.number_input(
-            f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=state_key,
-            width=160,
-        )
+    chosen = int(
+        st.number_input(f"Page (of {pages:,})", step=1, key=state_key, width=160)
     )
+    note = st.session_state.get(note_key)
+    if isinstance(note, tuple) and note[:2] == (chosen, pages):
+        st.caption(note[2])
+    else:
+        st.session_state.pop(note_key, None)
+    return min(max(chosen, 1), pages)
+
+
+def _whole(value: object) -> int | None:
+    """A page number as a whole number, None when it is none."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if value == value else None
 
 
 def _picked(key: str, ids: list[str], forget: tuple[str, ...]) -> None:

@@ -286,7 +286,7 @@ def undated_mask(
 def filter_key(state: ViewState) -> str:
     """The part of a view the filters read (not the map position, selection or notes)."""
     return repr(replace(state, center=(0.0, 0.0), zoom=0, selected=None, notes=(),
-                        compare=None))
+                        compare=None, vague_in_totals=True))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

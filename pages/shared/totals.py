@@ -28,14 +28,15 @@ from geo.render.totals_charts import (
     period_chart,
 )
 from geo.view.totals import FIGURES, coarse_note
-from pages.shared.analyst_state import COMPARE, COMPARE_ON
+from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
 from pages.shared.map_data import ViewTotals
 
 TABS = ("Totals", "Over time", "By area", "Compare periods")
 """The tabs of totals and charts under the map."""
 TAB_KEY = "totals_tab"
-COARSE_KEY = "totals_leave_out_vague"
-"""Session key of "Leave them out of these totals" (incidents vaguer than the view)."""
+COARSE_KEY = LEAVE_OUT_VAGUE
+"""Session key of "Leave them out of these totals" (incidents vaguer than the view; kept
+in the link as ``vague=0``)."""
 
 _FIGURE_LABELS = {"killed": "Killed", "injured": "Injured", "casualties": "Dead and injured",
                   "civilian_deaths": "Civilian deaths"}

@@ -173,3 +173,19 @@ def test_wide_uncertainty_circles_show_only_on_hover_at_close_zoom(page: Page, s
     expect(circles).to_have_count(1)
     page.mouse.move(1, 1)
     expect(circles).to_have_count(0)
+
+
+def test_a_page_past_the_last_shows_the_last_page_in_box_and_table(page: Page, scale_app):
+    _open(page, scale_app.url)
+    total = N_SPREAD + N_VILLAGE
+    pages = -(-total // 100)
+    pager = page.get_by_label(f"Page (of {pages})").last
+    pager.fill("99")
+    pager.press("Enter")
+    # the box the analyst typed in holds the page the table shows (not 99, marked invalid)
+    expect(page.get_by_text(f"Page 99 is past the last page ({pages}): showing page "
+                            f"{pages}.")).to_be_visible(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    expect(pager).to_have_value(str(pages))
+    first = (pages - 1) * 100 + 1
+    expect(page.get_by_text(f"Rows {first:,}–{total:,} of {total:,}, by date")).to_be_visible()

@@ -1,0 +1,48 @@
+"""The table's page box and the page the table shows always agree (AppTest): a page past
+the last one is brought back to the last page, in the box too, with a note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers.incidents import row, write_csv
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+N = 250  # 3 pages of 100
+
+
+@pytest.fixture
+def three_pages(tmp_path, monkeypatch):
+    rows = [row(id=f"r{i:03d}", date_start=f"2016-01-{1 + i % 28:02d}", latitude="35.5",
+                longitude=f"{37 + i / 1000:.4f}") for i in range(N)]
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(write_csv(tmp_path / "rows.csv", rows)))
+
+
+def _pager(at: AppTest):
+    return next(n for n in at.number_input if n.label.startswith("Page (of"))
+
+
+def _rows_caption(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Rows "))
+
+
+def test_a_page_past_the_last_is_the_last_page_in_box_and_table(three_pages):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _pager(at).label == "Page (of 3)"
+    _pager(at).set_value(99).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _pager(at).value == 3
+    assert _rows_caption(at) == f"Rows 201–{N} of {N}, by date"
+    assert any(c.value == "Page 99 is past the last page (3): showing page 3."
+               for c in at.caption)
+    _pager(at).set_value(0).run()
+    assert _pager(at).value == 1 and _rows_caption(at) == f"Rows 1–100 of {N}, by date"
+    assert any(c.value == "Page 0 is before the first: showing page 1." for c in at.caption)
+    _pager(at).set_value(2).run()  # a page that exists: no note
+    assert _rows_caption(at) == f"Rows 101–200 of {N}, by date"
+    assert not any(c.value.startswith("Page ") for c in at.caption)
