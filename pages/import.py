@@ -14,7 +14,7 @@ from geo.io.worker import ParseJob, ParseLimits
 from geo.render.details import counted, escape_markdown, file_size
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.vocab import CLAIM_STATUSES
-from pages.shared import auth, common, router, uploads
+from pages.shared import auth, common, router, samples, uploads
 
 _LAYOUTS = {"detect": "detect from the header", **MAPPING_LABELS}
 _NOT_MAPPED = "(not in this file)"
@@ -39,6 +39,7 @@ if not auth.can(Action.IMPORT):
     st.info(auth.refusal(Action.IMPORT), icon=":material/lock:")
     st.stop()
 
+samples.import_offer(store)
 done = st.session_state.pop("import-done", None)
 if done is not None:  # the summary of the import just made (its file is gone already)
     st.success(done["success"], icon=":material/task_alt:")

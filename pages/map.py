@@ -25,6 +25,7 @@ from pages.shared import (
     map_store,
     records,
     router,
+    samples,
     timebar,
     totals,
     view_state,
@@ -75,6 +76,7 @@ if events.clicked is not None:
 st.title("Incident map")
 map_print.print_styles()
 common.show_load_errors(data)
+samples.map_note(common.store(), len(frame))
 view_state.show_notes()
 
 with st.sidebar:

@@ -23,11 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from geo.access import system_identity
-from geo.geocoding.join import geocode_incidents
 from geo.geocoding.overrides import OverrideStore
 from geo.geocoding.protocol import PlaceResolver
-from geo.io.load import load_incidents
-from geo.schema import INCIDENT_COLUMNS, RowError
+from geo.schema import RowError
 from geo.settings import PROJECT_ROOT, load_settings
 from geo.store.base import (
     DUPLICATE_COLUMNS,
@@ -37,6 +35,7 @@ from geo.store.base import (
     UpsertResult,
 )
 from geo.store.records import Change, Conflict, DuplicateFlag, EditConflict, InvalidEdit
+from geo.store.samples import Samples, find_samples, remove_samples, restore_samples, upsert_seed
 
 __all__ = [
     "DUPLICATE_COLUMNS",
@@ -48,11 +47,15 @@ __all__ = [
     "EditConflict",
     "IncidentStore",
     "InvalidEdit",
+    "Samples",
     "UpsertResult",
+    "find_samples",
     "is_database_url",
     "move_corrections",
     "open_store",
     "origins_of",
+    "remove_samples",
+    "restore_samples",
     "seed_store",
 ]
 
@@ -131,14 +134,7 @@ def seed_store(
     """
     if not store.created or store.count():
         return None, []
-    source = Path(path) if path is not None else load_settings().incidents_path
-    loaded = load_incidents(source)
-    records = loaded.incidents
-    if geocoder is not None and (records["latitude"].isna() & (records["place"] != "")).any():
-        records = geocode_incidents(records, geocoder())[list(INCIDENT_COLUMNS)]
-    origins = origins_of(records["source_name"].tolist(), source.name)
-    result = store.upsert(records, origin=origins, who=system_identity(f"seed {source.name}"))
-    return result, loaded.errors
+    return upsert_seed(store, path, geocoder)
 
 
 def move_corrections(store: IncidentStore, path: str | Path | None = None) -> int:

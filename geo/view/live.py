@@ -4,8 +4,10 @@ Every session of an app server reads the same :class:`LiveDataset`. It reads the
 store once; after that, when the store's revision moves (an import, a correction, a
 colleague's edit in another app instance), it reads only the records written since
 (:meth:`geo.store.IncidentStore.changed_since`), joins them and swaps them into a new
-frame. One frame is kept: the one it replaces is freed as soon as no session still
-holds it, so server memory stays flat over any number of edits.
+frame (records removed, e.g. the sample incidents, make it read the store whole
+again: the store's count no longer matches). One frame is kept: the one it replaces
+is freed as soon as no session still holds it, so server memory stays flat over any
+number of edits.
 
 The join uses the stored coordinates (see :func:`geo.geocoding.join.stored_geocodes`):
 display pages never load the gazetteer. The embedded and PostGIS stores both keep the
@@ -96,6 +98,8 @@ class LiveDataset:
         changed = self.store.changed_since(self._revision)
         self._revision = revision
         if changed.empty:
+            if self.store.count() != len(self._dataset.incidents):  # records were removed
+                self._load()
             return
         old = self._dataset.incidents
         fresh = build_incident_frame(changed, None, self.areas, self.settings,
@@ -119,5 +123,8 @@ class LiveDataset:
         else:  # a source column was filled (or emptied) for the first time: hash all again
             hashes = row_hashes(frame, columns)
             self._columns = columns
+        if self.store.count() != len(frame):  # records were removed too: read them all
+            self._load()
+            return
         self._dataset = Dataset(frame, self.errors, self.store.kind, self.areas, hashes)
         self.patches += 1
