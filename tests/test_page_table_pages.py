@@ -34,6 +34,7 @@ def test_a_page_past_the_last_is_the_last_page_in_box_and_table(three_pages):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert _pager(at).label == "Page (of 3)"
+    assert _pager(at).value == 1 and _rows_caption(at) == f"Rows 1–100 of {N}, by date"
     _pager(at).set_value(99).run()
     assert not at.exception, [e.message for e in at.exception]
     assert _pager(at).value == 3

@@ -24,7 +24,7 @@ def page_number(key: str, total: int, size: int) -> int:
     pages = page_count(total, size)
     state_key = f"{key}-page"
     note_key = f"{key}-page-note"
-    current = st.session_state.get(state_key, 1)
+    current = st.session_state.get(state_key)  # None on first view: page 1 (the box too)
     if not isinstance(current, int) or not 1 <= current <= pages:
         wanted = _whole(current)
         page = min(max(wanted if wanted is not None else 1, 1), pages)

@@ -180,6 +180,8 @@ def test_a_page_past_the_last_shows_the_last_page_in_box_and_table(page: Page, s
     total = N_SPREAD + N_VILLAGE
     pages = -(-total // 100)
     pager = page.get_by_label(f"Page (of {pages})").last
+    expect(pager).to_have_value("1")  # the first view: page 1, in the box too
+    expect(page.get_by_text(f"Rows 1–100 of {total:,}, by date")).to_be_visible()
     pager.fill("99")
     pager.press("Enter")
     # the box the analyst typed in holds the page the table shows (not 99, marked invalid)
