@@ -93,6 +93,11 @@ class Settings:
     store_export_max : int
         ``INCIDENT_MAP_STORE_EXPORT_MAX``: most incidents one export holds in store mode
         (the file is made in the server's memory while it is downloaded).
+    store_query_threads : int
+        ``INCIDENT_MAP_STORE_QUERY_THREADS``: a store-mode view's independent queries
+        (counts and table, map, timeline, totals) run at the same time on up to this many
+        threads of the server, each with its own database connection (1: one after
+        another).
     content_fingerprint_max : int
         ``INCIDENT_MAP_CONTENT_FINGERPRINT_MAX``: most records a PostGIS store in store mode
         may hold for its links' data fingerprint to be computed from the records (the one
@@ -126,6 +131,7 @@ class Settings:
     query_mode: str = "auto"
     store_query_above: int = 250_000
     store_export_max: int = 100_000
+    store_query_threads: int = 4
     content_fingerprint_max: int = 100_000
 
 
@@ -180,6 +186,8 @@ def load_settings() -> Settings:
                                         base.store_query_above),
         store_export_max=_int_from_env("INCIDENT_MAP_STORE_EXPORT_MAX",
                                        base.store_export_max),
+        store_query_threads=_int_from_env("INCIDENT_MAP_STORE_QUERY_THREADS",
+                                          base.store_query_threads),
         content_fingerprint_max=_int_from_env("INCIDENT_MAP_CONTENT_FINGERPRINT_MAX",
                                               base.content_fingerprint_max),
     )

@@ -12,7 +12,7 @@ import pytest
 from geo.store.pg_totals import group_figures
 from geo.view.filters import FilterContext, apply_view
 from geo.view.state import default_view
-from geo.view.store_totals import store_area_stats, store_totals
+from geo.view.store_totals import store_area_stats, store_totals, store_totals_parts
 from geo.view.store_view import query_filter
 from geo.view.totals import area_stats, totals
 from tests.test_store_search import _spellings, both  # noqa: F401 - the fixture
@@ -49,6 +49,9 @@ def test_totals_are_the_frame_totals(both):  # noqa: F811
         _same(got.by_claim_status, want.by_claim_status, name)
         _same(got.breakdown, want.breakdown, name)
         assert got.to_dict() == want.to_dict(), name
+        bundled = store_totals_parts(query, query_filter(state, context=context)).parts["all"]
+        assert bundled.to_dict() == want.to_dict(), name
+        _same(bundled.breakdown, want.breakdown, name)
     everything = store_totals(query, query_filter(default_view(data.domain())))
     assert len(everything.claimants) > 1 and everything.figure("killed_min") is None
     assert everything.inverted == 1

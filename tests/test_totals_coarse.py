@@ -18,7 +18,7 @@ from geo.store.pg_search import sync_search
 from geo.view.filters import apply_view
 from geo.view.live import LiveDataset
 from geo.view.state import default_view
-from geo.view.store_totals import store_coarse_counts, store_totals
+from geo.view.store_totals import store_coarse_counts, store_totals, store_totals_parts
 from geo.view.store_view import query_filter
 from geo.view.totals import Totals, coarse_note, totals
 from geo.view.totals_index import totals_columns, totals_of
@@ -130,5 +130,12 @@ def test_the_store_and_the_frame_agree_on_vague_incidents(store_and_frame):
         _same(store_totals(query, spec, "coarse"), totals_of(columns, mask & vague))
         _same(store_totals(query, spec, "fine"), totals_of(columns, mask & ~vague))
         assert (mask & vague).any(), window
+        # the page's one scan: every part and the counts at once, the same figures
+        bundle = store_totals_parts(query, spec)
+        assert bundle.coarse_counts == (int((mask & by_date).sum()),
+                                        int((mask & by_place).sum())), window
+        _same(bundle.parts["all"], totals(data.incidents[mask]))
+        _same(bundle.parts["coarse"], totals_of(columns, mask & vague))
+        _same(bundle.parts["fine"], totals_of(columns, mask & ~vague))
     with pytest.raises(ValueError, match="part must be one of"):
         store_totals(query, query_filter(base), "some")

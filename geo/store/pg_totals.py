@@ -104,7 +104,8 @@ def coarse_counts(query: PostGISQuery, spec: QueryFilter, days: int | None) -> t
 
 
 def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
-                  skip: tuple[str, ...] = (), extra: Clause | None = None) -> pd.DataFrame:
+                  skip: tuple[str, ...] = (), extra: Clause | None = None,
+                  flags: Sequence[tuple[str, Clause]] = ()) -> pd.DataFrame:
     """Incidents and casualty sums per group of the records ``spec`` lets through.
 
     Parameters
@@ -117,13 +118,17 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
         Filters not applied (e.g. ``("date",)``).
     extra : tuple, optional
         One more condition ``(sql, parameters)`` the records must meet.
+    flags : sequence of (name, condition), optional
+        Conditions (never NULL) grouped by too, each a boolean column after the keys
+        (one scan gives the figures of several parts of the view).
 
     Returns
     -------
     pandas.DataFrame
-        The ``keys`` (text, '' for none), ``incidents``, the figure columns (sums, NA
-        where no record of the group gives the figure; ``<figure>_unknown`` counts) and
-        ``inverted`` (records with a high figure below the low one), sorted by the keys.
+        The ``keys`` (text, '' for none), the ``flags`` (bool), ``incidents``, the
+        figure columns (sums, NA where no record of the group gives the figure;
+        ``<figure>_unknown`` counts) and ``inverted`` (records with a high figure below
+        the low one), sorted by the keys and flags.
     """
     unknown = [k for k in keys if k not in GROUP_KEYS]
     if unknown:
@@ -134,14 +139,17 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
     condition, params = combine(clauses)
     figures, names = _figure_sql()
     key_sql = [sql.SQL("coalesce({}, '')").format(sql.Identifier(k)) for k in keys]
+    key_sql += [sql.SQL("({})").format(c) for _, (c, _) in flags]
+    flag_params = [p for _, (_, ps) in flags for p in ps]
     select = sql.SQL("SELECT {} FROM {} WHERE {}").format(
         sql.SQL(", ").join([*key_sql, sql.SQL("count(*)"), *figures]),
         query.store.table("incidents"), condition)
-    if keys:
+    if key_sql:
         select = sql.SQL("{} GROUP BY {}").format(
-            select, sql.SQL(", ").join(sql.Literal(i + 1) for i in range(len(keys))))
-    rows = query.read(select, params)
-    columns = [*keys, "incidents", *names]
+            select, sql.SQL(", ").join(sql.Literal(i + 1) for i in range(len(key_sql))))
+    rows = query.read(select, [*flag_params, *params])
+    flag_names = [name for name, _ in flags]
+    columns = [*keys, *flag_names, "incidents", *names]
     table = pd.DataFrame(rows, columns=columns)
     if not keys:
         table = table[table["incidents"] > 0]
@@ -151,6 +159,8 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
         else:
             table[column] = pd.array(table[column].astype(object), dtype="Int64")
     table["incidents"] = table["incidents"].astype("int64")
-    if keys:
-        table = table.sort_values(list(keys), kind="stable")
+    for name in flag_names:
+        table[name] = table[name].astype(bool)
+    if keys or flag_names:
+        table = table.sort_values([*keys, *flag_names], kind="stable")
     return table.reset_index(drop=True)

@@ -11,6 +11,7 @@ claim status or an area that mixes claimants gets no figure.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 from psycopg import sql
@@ -87,6 +88,11 @@ def store_totals(query: PostGISQuery, spec: QueryFilter, part: str = "all") -> T
     """
     groups = group_figures(query, spec, ["claimant", "claim_status"],
                            extra=_part(part, _days(spec)))
+    return _totals_of(groups)
+
+
+def _totals_of(groups: pd.DataFrame) -> Totals:
+    """Totals of claimant and claim-status groups (each holding one claimant)."""
     breakdown = groups[["claimant", "claim_status", "incidents", *FIGURE_COLUMNS]]
     by_claimant = _combine(groups, "claimant")
     by_status = _combine(groups, "claim_status")
@@ -96,6 +102,53 @@ def store_totals(query: PostGISQuery, spec: QueryFilter, part: str = "all") -> T
             ["claim_status", "incidents", "claimants", *FIGURE_COLUMNS]]
     return Totals(int(groups["incidents"].sum()), by_claimant, by_status,
                   breakdown.reset_index(drop=True), int(groups["inverted"].sum()))
+
+
+@dataclass(frozen=True)
+class TotalsParts:
+    """Everything the Totals tab asks of a view, from one grouped query.
+
+    Attributes
+    ----------
+    parts : dict
+        :data:`PARTS` -> :class:`~geo.view.totals.Totals` (as :func:`store_totals`).
+    coarse_counts : tuple of int
+        As :func:`store_coarse_counts`.
+    """
+
+    parts: dict[str, Totals]
+    coarse_counts: tuple[int, int]
+
+
+def _regroup(groups: pd.DataFrame) -> pd.DataFrame:
+    """Groups split by the vague flags, summed back per claimant and claim status (a
+    figure stays NA where no part gives it), in :func:`group_figures`' order."""
+    keys = ["claimant", "claim_status"]
+    sums = ["incidents", *FIGURE_COLUMNS, "inverted"]
+    if groups.empty:
+        return groups[[*keys, *sums]]
+    out = groups.groupby(keys, sort=True)[sums].sum(min_count=1).reset_index()
+    for column in sums:
+        if column in FIGURE_COLUMNS and not column.endswith("_unknown"):
+            out[column] = pd.array(out[column], dtype="Int64")
+        else:
+            out[column] = out[column].fillna(0).astype("int64")
+    return out
+
+
+def store_totals_parts(query: PostGISQuery, spec: QueryFilter) -> TotalsParts:
+    """:func:`store_totals` of every part and :func:`store_coarse_counts`, in one scan
+    of the view's records (grouped by claimant, claim status and both vague flags)."""
+    by_date, by_place = coarse_clauses(_days(spec))
+    groups = group_figures(query, spec, ["claimant", "claim_status"],
+                           flags=(("vague_date", by_date), ("vague_place", by_place)))
+    vague = groups["vague_date"] | groups["vague_place"]
+    counts = (int(groups.loc[groups["vague_date"], "incidents"].sum()),
+              int(groups.loc[groups["vague_place"], "incidents"].sum()))
+    parts = {"all": _totals_of(_regroup(groups)),
+             "coarse": _totals_of(_regroup(groups[vague])),
+             "fine": _totals_of(_regroup(groups[~vague]))}
+    return TotalsParts(parts, counts)
 
 
 def store_area_stats(query: PostGISQuery, spec: QueryFilter, level: int,

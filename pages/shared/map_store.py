@@ -17,6 +17,7 @@ export, the map image) is named under the map, never silently absent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -44,7 +45,7 @@ from geo.store.query import QueryFilter
 from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
 from geo.view.map_events import RETURNED_OBJECTS
 from geo.view.state import ViewDomain, ViewState, view_link
-from geo.view.store_totals import store_area_stats, store_coarse_counts, store_totals
+from geo.view.store_totals import PARTS, TotalsParts, store_area_stats, store_totals_parts
 from geo.view.store_view import (
     FEATURES_NOT_IN_STORE_MODE,
     NOT_IN_STORE_MODE_CAPTION,
@@ -67,6 +68,8 @@ from pages.shared import (
     totals,
     view_state,
 )
+from pages.shared.incident_list import page_count
+from pages.shared.store_parallel import run_together
 
 TABLE_KEY = "incident_table"
 PLACE_LIST_KEY = "place_list"
@@ -175,15 +178,10 @@ def _off_map(location: str, revision: int, key: str, _query: PostGISQuery,
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def _totals(location: str, revision: int, key: str, part: str, _query: PostGISQuery,
-            _spec: QueryFilter) -> Totals:
-    return store_totals(_query, _spec, part)
-
-
-@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def _coarse(location: str, revision: int, key: str, _query: PostGISQuery,
-            _spec: QueryFilter) -> tuple[int, int]:
-    return store_coarse_counts(_query, _spec)
+def _totals(location: str, revision: int, key: str, _query: PostGISQuery,
+            _spec: QueryFilter) -> TotalsParts:
+    # every part the Totals tab shows and the vague counts: one scan of the view
+    return store_totals_parts(_query, _spec)
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
@@ -234,10 +232,31 @@ class _View:
         return _off_map(self.location, self.revision, self.key, self.query, self.spec)
 
     def totals(self, part: str = "all") -> Totals:
-        return _totals(self.location, self.revision, self.key, part, self.query, self.spec)
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+        return _totals(self.location, self.revision, self.key, self.query,
+                       self.spec).parts[part]
 
     def coarse_counts(self) -> tuple[int, int]:
-        return _coarse(self.location, self.revision, self.key, self.query, self.spec)
+        return _totals(self.location, self.revision, self.key, self.query,
+                       self.spec).coarse_counts
+
+    def prefetch(self, zoom: int, window: tuple[float, float, float, float],
+                 timeline: tuple | None, table_page: int, with_totals: bool) -> None:
+        """Ask the view's independent questions at the same time (each answer goes to
+        the shared cache, so the page's calls that follow are cache hits): the counts
+        line then the table page it clamps, the map, the timeline and the totals."""
+        def counts_and_table() -> None:
+            shown = self.counts().shown
+            self.table(min(max(table_page, 1), page_count(shown, PAGE_SIZE)), shown)
+
+        calls: list[Callable[[], object]] = [
+            counts_and_table, lambda: self.aggregates(zoom, window)]
+        if timeline is not None:
+            calls.append(lambda: self.timeline(timeline))
+        if with_totals:
+            calls.append(self.coarse_counts)
+        run_together(calls, common.settings().store_query_threads)
 
     def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
         return _area_figures(self.location, self.revision, self.key, level, claimant,
@@ -304,10 +323,16 @@ def _export_box(view: _View, state: ViewState, domain: ViewDomain, counts: Count
 
 STORE_TABS = ("Totals", "By area")
 """The totals tabs store mode offers (the others are named as not offered)."""
+TOTALS_TAB_KEY = "store_totals_tab"
+
+
+def _int(value: object) -> int:
+    """A page number kept in the session (1 when it is not one)."""
+    return value if isinstance(value, int) else 1
 
 
 def _totals_tabs(view: _View, count: int) -> None:
-    tabs = st.tabs(list(STORE_TABS), key="store_totals_tab", on_change="rerun")
+    tabs = st.tabs(list(STORE_TABS), key=TOTALS_TAB_KEY, on_change="rerun")
     shown = _Shown(view, count)
     if tabs[1].open:
         with tabs[1]:
@@ -394,7 +419,12 @@ def _page() -> None:
             options=options)
         view_state.share_link(state, domain)
 
-    if domain.date_min is not None and domain.date_max is not None:
+    dated = domain.date_min is not None and domain.date_max is not None
+    view.prefetch(state.zoom, view_window(state.center, state.zoom),
+                  timebar.zoom_window(domain) if dated else None,
+                  _int(st.session_state.get(f"{TABLE_KEY}-page", 1)),
+                  st.session_state.get(TOTALS_TAB_KEY) in (None, STORE_TABS[0]))
+    if dated:
         timebar.time_controls(domain, None, None, counts=view.timeline)
     else:
         st.caption("No incident in the store has a known date.")
