@@ -15,9 +15,16 @@ map view makes (:class:`geo.store.pg_query.PostGISQuery`), median of ``--repeat`
 and prints the process's resident memory after building a view through these
 functions (what a Streamlit server in store mode holds besides its libraries).
 
+Before them, the whole rerun of each of :data:`RERUN_VIEWS` (every query the map page
+asks for a new view: counts line and table page, map aggregates, timeline, totals), once
+one after another and once at the same time on 4 threads as the page runs them
+(``pages/shared/store_parallel.py``), with this process's CPU time and each query's own
+time (``--reruns-only`` stops after them).
+
 Usage::
 
     .venv/bin/python bench/bench_store_query.py [--rows N] [--repeat R] [--keep]
+    .venv/bin/python bench/bench_store_query.py --location URL --reruns-only
 """
 
 from __future__ import annotations
@@ -52,8 +59,10 @@ from geo.store.pg_grid import GRID_ZOOM, refresh_grid  # noqa: E402
 from geo.store.pg_query import PostGISQuery  # noqa: E402
 from geo.store.pg_search import SearchTerm, sync_search  # noqa: E402
 from geo.view.state import default_view  # noqa: E402
+from geo.view.store_totals import store_totals_parts  # noqa: E402
 from geo.view.store_view import query_filter, store_domain, timeline_from_store  # noqa: E402
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES  # noqa: E402
+from pages.shared.store_parallel import run_together  # noqa: E402
 
 _FIRST_DAY = np.datetime64("2016-01-01")
 
@@ -136,6 +145,86 @@ def _import(store, n: int, who) -> None:  # type: ignore[no-untyped-def]
     store.upsert(checked.incidents, origin="bench-import", who=who)
 
 
+def _rerun_calls(query: PostGISQuery, state, zoom: int, centre: tuple[float, float],  # type: ignore[no-untyped-def]
+                 span: tuple[date, date], took: dict[str, float]) -> list[Callable[[], object]]:
+    """What the store-mode map page asks for one new view (pages/shared/map_store.py,
+    ``_View.prefetch``): the counts line then the table page, the map's aggregates, the
+    timeline and the totals; each call's own time goes to ``took``."""
+    spec, mspec = query_filter(state), query_filter(state, bounds=False)
+    window = view_window(centre, zoom)
+
+    def timed(name: str, work: Callable[[], object]) -> Callable[[], object]:
+        def run() -> object:
+            t0 = time.perf_counter()
+            out = work()
+            took[name] = took.get(name, 0.0) + time.perf_counter() - t0
+            return out
+
+        return run
+
+    def counts_table() -> object:
+        shown = timed("counts", lambda: query.counts(spec))().shown  # type: ignore[attr-defined]
+        return timed("table", lambda: query.table_page(spec, 1, 100, shown))()
+
+    return [counts_table,
+            timed("map", lambda: payload(aggregates_from_cells(
+                query.cells(mspec, zoom, window, CELL_PIXELS), zoom))),
+            timed("timeline", lambda: timeline_from_store(query, spec, span)),
+            timed("totals", lambda: store_totals_parts(query, spec))]
+
+
+RERUN_VIEWS = (
+    "opening view", "only what the map shows", "one type off", "dates splitting months",
+    "one governorate", "killed 10 or more", "drawn area", "bounds cutting the data",
+    "one type off, zoom 8")
+"""The views whose whole rerun (every query of the page) the benchmark times."""
+
+
+def _rerun_states(state):  # type: ignore[no-untyped-def]
+    """:data:`RERUN_VIEWS` as view states (and the map's zoom and centre)."""
+    def with_(**changes: object):  # type: ignore[no-untyped-def]
+        return replace(state, **changes)
+
+    polygon = ((37.0, 36.0), (37.4, 36.0), (37.4, 36.4), (37.0, 36.4), (37.0, 36.0))
+    return {
+        "opening view": (state, 6, (35.0, 38.5)),
+        "only what the map shows": (with_(bbox=(34.0, 31.0, 44.0, 38.5)), 6, (35.0, 38.5)),
+        "one type off": (with_(event_types=state.event_types[1:]), 6, (35.0, 38.5)),
+        "dates splitting months": (with_(date_from=date(2017, 3, 17),
+                                         date_to=date(2018, 5, 9)), 6, (35.0, 38.5)),
+        "one governorate": (with_(admin1=("SY02",)), 6, (35.0, 38.5)),
+        "killed 10 or more": (with_(killed=(10, None)), 6, (35.0, 38.5)),
+        "drawn area": (with_(polygon=polygon), 6, (35.0, 38.5)),
+        "bounds cutting the data": (with_(bbox=(36.0, 34.0, 38.5, 36.5)), 6, (35.0, 38.5)),
+        "one type off, zoom 8": (with_(event_types=state.event_types[1:]), 8, (35.2, 37.2)),
+    }
+
+
+def _reruns(query: PostGISQuery, state, span: tuple[date, date], repeat: int  # type: ignore[no-untyped-def]
+            ) -> None:
+    """Time each view's whole rerun: its queries one after another, then at the same
+    time (4 threads, as the page does); the client's CPU; each query's own time."""
+    print(f"{'view rerun (every query of the page)':<34} {'serial':>8} {'together':>9} "
+          f"{'client CPU':>10}  per query (serial run, ms)")
+    for name, (vstate, zoom, centre) in _rerun_states(state).items():
+        serial, together, cpu = [], [], []
+        took: dict[str, float] = {}
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            for call in _rerun_calls(query, vstate, zoom, centre, span, took):
+                call()
+            serial.append(time.perf_counter() - t0)
+            calls = _rerun_calls(query, vstate, zoom, centre, span, {})
+            t0, c0 = time.perf_counter(), time.process_time()
+            run_together(calls, 4)
+            together.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+        parts = ", ".join(f"{k} {v / repeat * 1000:.0f}" for k, v in took.items())
+        print(f"{name:<34} {statistics.median(serial) * 1000:6.0f}ms "
+              f"{statistics.median(together) * 1000:7.0f}ms "
+              f"{statistics.median(cpu) * 1000:8.0f}ms  {parts}", flush=True)
+
+
 def _time(work: Callable[[], object], repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -151,6 +240,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the schema afterwards")
     parser.add_argument("--location", help="a store kept by --keep (URL with &schema=)")
+    parser.add_argument("--reruns-only", action="store_true",
+                        help="time only the views' whole reruns (and the domain)")
     args = parser.parse_args()
     url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
@@ -214,11 +305,15 @@ def main() -> None:
                   f"{len(data['places']['n'])} places, "  # type: ignore[index]
                   f"{sum(agg['n']):,} incidents in aggregates")
         shown = counts.shown  # type: ignore[attr-defined]
+        span = (summary.date_min or date(2016, 1, 1), summary.date_max or date(2019, 12, 31))  # type: ignore[attr-defined]
+        print(f"load average before the reruns: {Path('/proc/loadavg').read_text().strip()}")
+        _reruns(query, state, span, args.repeat)
+        if args.reruns_only:
+            return
         figures["table page 1 (100 rows)"], _ = _time(
             lambda: query.table_page(spec, 1, 100, shown), args.repeat)
         figures["table page 50"], _ = _time(
             lambda: query.table_page(spec, 50, 100, shown), args.repeat)
-        span = (summary.date_min or date(2016, 1, 1), summary.date_max or date(2019, 12, 31))  # type: ignore[attr-defined]
         figures["timeline (whole span)"], _ = _time(
             lambda: timeline_from_store(query, spec, span), args.repeat)
         one = query.table_page(spec, 1, 1, shown).iloc[0]

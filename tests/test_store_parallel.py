@@ -28,6 +28,29 @@ def test_calls_run_on_several_threads_at_once_and_answer_in_order():
     assert len(set(names)) == 3
 
 
+def test_a_worker_carries_the_callers_context_only_while_it_runs_its_call():
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        SCRIPT_RUN_CONTEXT_ATTR_NAME,
+        get_script_run_ctx,
+    )
+
+    me = threading.current_thread()
+    from types import SimpleNamespace
+
+    marker = SimpleNamespace(pages_manager=SimpleNamespace(main_script_hash="page"))
+    setattr(me, SCRIPT_RUN_CONTEXT_ATTR_NAME, marker)  # as in a script run
+    try:
+        seen = run_together([lambda: None] + [
+            lambda: (get_script_run_ctx(suppress_warning=True), threading.current_thread())
+        ] * 3, workers=3)
+    finally:
+        setattr(me, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
+    assert all(ctx is marker for ctx, _ in seen[1:])
+    workers = {thread for _, thread in seen[1:]}
+    assert me not in workers
+    assert all(getattr(t, SCRIPT_RUN_CONTEXT_ATTR_NAME, None) is None for t in workers)
+
+
 def test_one_worker_runs_everything_in_the_caller():
     names = run_together([lambda: threading.current_thread().name] * 3, workers=1)
     assert set(names) == {threading.current_thread().name}

@@ -67,7 +67,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"6/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"7/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -271,6 +271,7 @@ def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("CREATE TABLE {} AS {}").format(table, select))
     conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy)").format(grid_table(query)))
     conn.execute(sql.SQL("CREATE INDEX ON {} (date_start)").format(dates_table(query)))
+    conn.execute(sql.SQL("CREATE INDEX ON {} (date_end)").format(dates_table(query)))
     conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy, ms)").format(cube_table(query)))
 
 

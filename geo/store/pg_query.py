@@ -66,6 +66,8 @@ QUERY_INDEXES: dict[str, str] = {
     "incidents_table_order": '(date_start, date_end, id COLLATE "C")',
     "incidents_place": f"(({PLACE_LAT_SQL}), ({PLACE_LON_SQL}))",
 }
+#: Memory a view's query may use per sort or hash before spilling to disk.
+WORK_MEM = "32MB"
 #: Records whose areas are computed per batch.
 SYNC_BATCH = 100_000
 _META_KEY = "query_areas"
@@ -167,7 +169,10 @@ class PostGISQuery:
             conn = self.store.connection()
             # PostGIS functions' cost estimates make the planner JIT-compile these short
             # queries (seconds of compilation for milliseconds of work): off for them.
-            conn.execute("SET jit = off")
+            # The cube's sums group tens of thousands of wide rows: with the default
+            # 4 MB the planner sorts them on disk instead of hashing them in memory.
+            conn.execute("SELECT set_config('jit', 'off', false), "
+                         "set_config('work_mem', %s, false)", (WORK_MEM,))
             return conn.execute(query, tuple(params)).fetchall()
 
         return self._run(read)
@@ -465,6 +470,12 @@ class PostGISQuery:
             condition, params = walk
             order = 'ORDER BY incidents.date_start, incidents.date_end, incidents.id COLLATE "C"'
         page = min(max(int(page), 1), max(1, -(-int(shown) // int(size))))
+        if walk is None:  # a date range cutting the store: walked from its earliest start
+            from geo.store.pg_table import range_page, range_walk
+
+            lo = range_walk(self, spec, shown)
+            if lo is not None:
+                return range_page(self, spec, lo, page, size)
         offset = (page - 1) * int(size)
         return self._records(condition, params, sql.SQL(
             f"{order} LIMIT {int(size)} OFFSET {offset}"))

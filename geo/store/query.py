@@ -151,9 +151,9 @@ def where_clauses(spec: QueryFilter) -> dict[str, Clause]:
         sql.SQL("(geo_precision IS NULL OR geo_precision = ANY(%s))"),
         [[int(p) for p in spec.precisions]])
     if spec.admin1:
-        out["governorate"] = (sql.SQL("coalesce(adm1_pcode, '') = ANY(%s)"), [list(spec.admin1)])
+        out["governorate"] = _area("adm1_pcode", spec.admin1)
     if spec.admin2:
-        out["district"] = (sql.SQL("coalesce(adm2_pcode, '') = ANY(%s)"), [list(spec.admin2)])
+        out["district"] = _area("adm2_pcode", spec.admin2)
     for attr, name, low, high in RANGES:
         wanted: Range = getattr(spec, attr)
         if wanted != (None, None):
@@ -175,6 +175,15 @@ def where_clauses(spec: QueryFilter) -> dict[str, Clause]:
             [south, north, west, east])
     out.update(text_clauses(spec.search, spec.actors, spec.sources, spec.source_types))
     return {name: out[name] for name in sorted(out, key=ORDER.index)}
+
+
+def _area(column: str, codes: tuple[str, ...]) -> Clause:
+    """A record's area (none: '') among ``codes``. Without '' among them, written so the
+    column's B-tree index serves it (NULL is no area, and the condition never NULL)."""
+    name = sql.Identifier(column)
+    if "" in codes:
+        return sql.SQL("coalesce({}, '') = ANY(%s)").format(name), [list(codes)]
+    return sql.SQL("({0} = ANY(%s) AND {0} IS NOT NULL)").format(name), [list(codes)]
 
 
 def _range(low: str, high: str, wanted: Range) -> Clause:

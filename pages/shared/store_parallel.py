@@ -23,6 +23,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import (
+    SCRIPT_RUN_CONTEXT_ATTR_NAME,
+)
 
 _LOCK = threading.Lock()
 _POOLS: dict[int, ThreadPoolExecutor] = {}
@@ -41,11 +44,12 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 def _in_context(call: Callable[[], Any], ctx: Any) -> Callable[[], Any]:
     def run() -> Any:
         thread = threading.current_thread()
-        add_script_run_ctx(thread, ctx)
+        if ctx is not None:
+            add_script_run_ctx(thread, ctx)
         try:
             return call()
-        finally:
-            add_script_run_ctx(thread, None)  # the next task may be another session's
+        finally:  # the next task may be another session's
+            setattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
 
     return run
 
@@ -69,7 +73,7 @@ def run_together(calls: Sequence[Callable[[], Any]], workers: int) -> list[Any]:
     """
     if workers <= 1 or len(calls) <= 1:
         return [call() for call in calls]
-    ctx = get_script_run_ctx()
+    ctx = get_script_run_ctx(suppress_warning=True)  # None outside a script run
     pool = _pool(workers)
     futures: list[Future[Any]] = [pool.submit(_in_context(call, ctx)) for call in calls[1:]]
     first: Any = None
