@@ -286,3 +286,30 @@ def cube_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     frame = cell_frame(query.read(grouped, [*args, factor, factor, pixel, pixel]))
     frame.attrs["places_upper_bound"] = True
     return frame
+
+
+def cube_figures(query: PostGISQuery, spec: QueryFilter, days: int | None
+                 ) -> pd.DataFrame | None:
+    """:func:`geo.store.pg_totals.group_figures` by claimant and claim status with the
+    vague flags (``vague_date``: dated over more than ``days`` days; ``vague_place``:
+    placed at region level or vaguer), summed from the per-day counts' figure sums when
+    the cube's filters are the only ones set (else None, as for a claim status outside
+    the vocabulary, which the per-day counts keep only as a code)."""
+    from geo.store.pg_grid import dates_table
+    from geo.store.pg_totals import COARSE_PRECISION, coarse_clauses, figure_sums, typed_groups
+
+    if not _answerable(query, spec):
+        return None
+    (by_date, date_params), _ = coarse_clauses(days)
+    condition, params = combine(_dates_clauses(spec))
+    sums = [sql.SQL("sum({})::bigint").format(sql.Identifier("f_" + name))
+            for name, _ in figure_sums()]
+    rows = query.read(sql.SQL(
+        "SELECT claimant, cl, ({}), coalesce(gp, 1) >= %s, sum(n)::bigint, {} FROM {} "
+        "WHERE {} GROUP BY 1, 2, 3, 4").format(by_date, sql.SQL(", ").join(sums),
+                                               dates_table(query), condition),
+        [*date_params, COARSE_PRECISION, *params])
+    if any(int(r[1]) >= len(CLAIM_STATUSES) for r in rows):
+        return None
+    named = [(r[0], CLAIM_STATUSES[int(r[1])], *r[2:]) for r in rows]
+    return typed_groups(named, ["claimant", "claim_status"], ["vague_date", "vague_place"])

@@ -32,6 +32,7 @@ import psycopg
 from psycopg import sql
 
 from geo.store.pg_query import PostGISQuery, _index_sql, cell_frame
+from geo.store.pg_totals import figure_sums
 from geo.store.query import DRAWN_SQL, QueryFilter, combine, where_clauses
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
@@ -67,7 +68,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"7/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"8/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -163,7 +164,8 @@ def _cell_sql(column: str, table: str | None = None) -> sql.Composed:
 _FIGURE_COLUMNS = (
     "latitude", "longitude", "geo_precision", "date_start", "date_end", "date_precision",
     "event_type", "claim_status", "killed_min", "killed_max", "injured_min", "injured_max",
-    "casualties_min", "casualties_max", "location_uncertainty_km", "area_radius_km")
+    "casualties_min", "casualties_max", "location_uncertainty_km", "area_radius_km",
+    "deaths_civilians", "claimant")
 """Columns the grid, per-day counts and cube are computed from (a change marks a record)."""
 
 
@@ -171,6 +173,14 @@ def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
     """Create the dirty table, the cell index and the triggers that fill the table."""
     schema = query.store.schema
     dirty, table = dirty_table(query), query.store.table("incidents")
+    # The claimant the totals group by (computed by the search sync, which adds the
+    # same column; here so the per-day counts can be grouped by it before that sync).
+    # (ALTER TABLE locks the table until the refresh commits: only when it is missing)
+    if not conn.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+                        "AND table_name = 'incidents' AND column_name = 'claimant'",
+                        (query.store.schema,)).fetchone():
+        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS claimant text")
+                     .format(table))
     conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (gx bigint, gy bigint, ds date)")
                  .format(dirty))
     conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS incidents_grid_cell ON {} (({}), ({}))")
@@ -329,14 +339,18 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
 
 
 def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:
-    """Records per date precision, start, end, event type, claim, precision and whether
-    drawn (the timeline and the counts line of views the cube answers)."""
+    """Records per date precision, start, end, event type, claim, precision, whether
+    drawn and claimant (the timeline, the counts line and the totals of views the cube
+    answers), with the sums of their casualty figures (:func:`figure_sums`, ``f_<name>``)."""
+    sums = sql.SQL(", ").join(sql.SQL("{} AS {}").format(agg, sql.Identifier("f_" + name))
+                              for name, agg in figure_sums())
     return sql.SQL(
         "SELECT date_precision, date_start, date_end, {ev} AS ev, {cl} AS cl, geo_precision "
-        "AS gp, " + DRAWN_SQL + " AS drawn, count(*) AS n FROM {table} WHERE {condition} "
-        "GROUP BY 1, 2, 3, 4, 5, 6, 7").format(
+        "AS gp, " + DRAWN_SQL + " AS drawn, coalesce(claimant, '') AS claimant, "
+        "count(*) AS n, {sums} FROM {table} WHERE {condition} "
+        "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8").format(
         ev=_index_sql("event_type", EVENT_TYPES), cl=_index_sql("claim_status", CLAIM_STATUSES),
-        table=query.store.table("incidents"), condition=condition)
+        sums=sums, table=query.store.table("incidents"), condition=condition)
 
 
 def _build_sql(inner: sql.Composed, size: float) -> sql.Composed:

@@ -148,9 +148,24 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
         select = sql.SQL("{} GROUP BY {}").format(
             select, sql.SQL(", ").join(sql.Literal(i + 1) for i in range(len(key_sql))))
     rows = query.read(select, [*flag_params, *params])
-    flag_names = [name for name, _ in flags]
+    return typed_groups(rows, keys, [name for name, _ in flags])
+
+
+def figure_sums() -> list[tuple[str, sql.Composable]]:
+    """The figure columns of :func:`group_figures` as ``(name, aggregate)`` over records;
+    each is additive (the figure of several groups is the sum of theirs), so tables of
+    partial sums (the per-day counts, :mod:`geo.store.pg_grid`) are summed again."""
+    figures, names = _figure_sql()
+    return list(zip(names, figures, strict=True))
+
+
+def typed_groups(rows: Sequence[Sequence[object]], keys: Sequence[str],
+                 flag_names: Sequence[str]) -> pd.DataFrame:
+    """Rows of keys, flags, incidents and :func:`figure_sums` as :func:`group_figures`
+    returns them (types, order)."""
+    names = [name for name, _ in figure_sums()]
     columns = [*keys, *flag_names, "incidents", *names]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(list(rows), columns=columns)
     if not keys:
         table = table[table["incidents"] > 0]
     for column in names:

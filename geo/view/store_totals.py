@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 from psycopg import sql
 
+from geo.store.pg_cube import cube_figures
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_totals import coarse_clauses, coarse_counts, group_figures
 from geo.store.query import Clause, QueryFilter
@@ -138,10 +139,14 @@ def _regroup(groups: pd.DataFrame) -> pd.DataFrame:
 
 def store_totals_parts(query: PostGISQuery, spec: QueryFilter) -> TotalsParts:
     """:func:`store_totals` of every part and :func:`store_coarse_counts`, in one scan
-    of the view's records (grouped by claimant, claim status and both vague flags)."""
-    by_date, by_place = coarse_clauses(_days(spec))
-    groups = group_figures(query, spec, ["claimant", "claim_status"],
-                           flags=(("vague_date", by_date), ("vague_place", by_place)))
+    of the view's records (grouped by claimant, claim status and both vague flags), or,
+    for a view the cube holds (dates, types, claims, precisions), of the per-day counts'
+    figure sums (:func:`geo.store.pg_cube.cube_figures`; exact: the sums add up)."""
+    groups = cube_figures(query, spec, _days(spec))  # from the per-day counts' sums
+    if groups is None:
+        by_date, by_place = coarse_clauses(_days(spec))
+        groups = group_figures(query, spec, ["claimant", "claim_status"],
+                               flags=(("vague_date", by_date), ("vague_place", by_place)))
     vague = groups["vague_date"] | groups["vague_place"]
     counts = (int(groups.loc[groups["vague_date"], "incidents"].sum()),
               int(groups.loc[groups["vague_place"], "incidents"].sum()))
