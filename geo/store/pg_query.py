@@ -301,6 +301,11 @@ class PostGISQuery:
             summed = cube_counts(self, spec)  # types, claims, precisions, dates: summed
             if summed is not None:
                 return summed
+            from geo.store.pg_counts import area_counts
+
+            summed = area_counts(self, spec)  # and areas: counted through their indexes
+            if summed is not None:
+                return summed
         clauses = {k: v for k, v in where_clauses(spec).items() if k not in skip}
         shown, params = combine(clauses)
         parts: list[sql.Composable] = [

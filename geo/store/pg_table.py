@@ -60,15 +60,16 @@ def range_page(query: PostGISQuery, spec: QueryFilter, lo: date, page: int, size
     condition, params = combine(where_clauses(spec))
     offset = (max(int(page), 1) - 1) * int(size)
     first = offset + int(size)
-    order = sql.SQL('ORDER BY date_start, date_end, id COLLATE "C"')
-    hidden = sql.SQL("date_start AS _s, date_end AS _e, id AS _i")
+    # the stored columns, not the output's text dates: the index's order
+    order = sql.SQL('ORDER BY r.date_start, r.date_end, r.id COLLATE "C"')
+    hidden = sql.SQL("r.date_start AS _s, r.date_end AS _e, r.id AS _i")
     table = query.store.table("incidents")
     dated = sql.SQL(
-        "(SELECT {cols}, {hidden} FROM {t} WHERE date_start >= %s AND date_start <= %s "
+        "(SELECT {cols}, {hidden} FROM {t} AS r WHERE r.date_start >= %s AND r.date_start <= %s "
         "AND ({c}) {order} LIMIT {n})").format(cols=_select(), hidden=hidden, t=table,
                                               c=condition, order=order, n=sql.Literal(first))
     undated = sql.SQL(
-        "(SELECT {cols}, {hidden} FROM {t} WHERE date_start IS NULL AND ({c}) {order} "
+        "(SELECT {cols}, {hidden} FROM {t} AS r WHERE r.date_start IS NULL AND ({c}) {order} "
         "LIMIT {n})").format(cols=_select(), hidden=hidden, t=table, c=condition, order=order,
                              n=sql.Literal(first))
     outer = sql.SQL(
