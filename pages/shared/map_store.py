@@ -327,8 +327,10 @@ TOTALS_TAB_KEY = "store_totals_tab"
 
 
 def _int(value: object) -> int:
-    """A page number kept in the session (1 when it is not one)."""
-    return value if isinstance(value, int) else 1
+    """A page number kept in the session, as the page picker reads it (1: none)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return 1
+    return int(value)
 
 
 def _totals_tabs(view: _View, count: int) -> None:
