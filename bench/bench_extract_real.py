@@ -21,6 +21,11 @@ Prints, for the chosen split:
   annotated site of their report;
 * scores per error class (missed, wrong-place, date, casualties, claimant, type, split,
   false positives), and the incidents whose site no gazetteer holds (found by name, for review);
+* per stage (``bench/extract_stages.py``), in total and per split label: the place stage
+  (incidents with some candidate at their place, whatever its dates), the date stage (of
+  those, how many have one with overlapping dates; how many have only undated candidates
+  there; how many candidates are undated) and the facts on matched pairs (event type,
+  casualties, claimant), so the stage that loses the most shows;
 * cold start: seconds for ``python -m geo.extract`` on one article in a fresh process (best of
   3), and the batch mode's seconds per article.
 
@@ -48,6 +53,13 @@ from pyproj import Geod
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.extract_stages import (  # noqa: E402
+    StageScores,
+    record_candidates,
+    record_facts,
+    record_incident,
+    stage_lines,
+)
 from geo.extract.pipeline import extract  # noqa: E402
 from geo.geocoding.areas import area_key  # noqa: E402
 from geo.geocoding.geocoder import default_geocoder  # noqa: E402
@@ -171,8 +183,10 @@ class Scores:
 
 
 def score_report(report: Report, candidates: list[dict], scores: Scores,
-                 verbose: bool = False) -> None:
-    """Add one report's figures to ``scores``."""
+                 verbose: bool = False, stages: StageScores | None = None) -> None:
+    """Add one report's figures to ``scores`` (and its per-stage counts to ``stages``)."""
+    stages = stages if stages is not None else StageScores()
+    record_candidates(stages, candidates)
     matched_by: dict[int, list[int]] = {}
     cand_ok = [False] * len(candidates)
     context_keys = {_key(c["name"]) for c in report.context}
@@ -180,13 +194,17 @@ def score_report(report: Report, candidates: list[dict], scores: Scores,
         scores.incidents += 1
         reviewable = "lat" not in incident and incident.get("site_precision") != 3
         hits = []
+        at_place = []
         for j, cand in enumerate(candidates):
             place_ok = _named(incident, cand) if reviewable else _near(incident, cand)
+            if place_ok:
+                at_place.append(cand)
             if place_ok and _dates_overlap(incident, cand):
                 hits.append(j)
             elif place_ok and not reviewable:
                 scores.errors["date (right place, dates do not overlap)"] += 1
         matched_by[i] = hits
+        record_incident(stages, by_name=reviewable, at_place=at_place, dated_hits=len(hits))
         for j in hits:
             cand_ok[j] = True
         if reviewable:
@@ -212,6 +230,9 @@ def score_report(report: Report, candidates: list[dict], scores: Scores,
             if _claimant_error(incident, best):
                 scores.errors["claimant"] += 1
                 wrong.append(f"claimant {incident.get('claimant')!r}")
+            record_facts(stages, type_ok="type" not in wrong,
+                         casualties_ok=not any(w.startswith("killed") for w in wrong),
+                         claimant_ok=not any(w.startswith("claimant") for w in wrong))
         if verbose:
             mark = "review" if reviewable else ("HIT " if hits else "MISS")
             print(f"    {mark} {incident['site']} {incident.get('date_start', '?')} "
@@ -297,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     geocoder = default_geocoder()
     load = time.perf_counter() - start
     scores = Scores()
+    stages: dict[str, StageScores] = {}
     for report in reports:
         t0 = time.perf_counter()
         found = extract(report.text, report.published, source_name=report.outlet,
@@ -304,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         scores.seconds.append(time.perf_counter() - t0)
         if args.verbose:
             print(f"== {report.name} ({report.published})")
-        score_report(report, [c.to_json() for c in found], scores, args.verbose)
+        score_report(report, [c.to_json() for c in found], scores, args.verbose,
+                     stages.setdefault(report.split, StageScores()))
     recall = scores.strict_hit / scores.strict_total if scores.strict_total else 0.0
     precision = scores.true_candidates / scores.candidates if scores.candidates else 0.0
     print(f"split: {args.split}  reports: {len(reports)}  incidents: {scores.incidents}")
@@ -319,6 +342,15 @@ def main(argv: list[str] | None = None) -> int:
     print("errors per class:")
     for name, count in sorted(scores.errors.items(), key=lambda kv: -kv[1]):
         print(f"  {name}: {count}")
+    total = StageScores()
+    for part in stages.values():
+        total.add(part)
+    print("per stage (each stage on its own; the strict figures above need all at once):")
+    print("\n".join(stage_lines(total)))
+    if len(stages) > 1:
+        for label in sorted(stages):
+            print(f" split {label}:")
+            print("\n".join(stage_lines(stages[label])))
     per = sum(scores.seconds) / len(scores.seconds) if scores.seconds else 0.0
     print(f"gazetteer load (in process): {load:.2f} s; extraction: {per * 1000:.0f} ms/article")
     if not args.no_cold and reports:
