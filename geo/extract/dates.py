@@ -30,6 +30,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("since", rf"\bsince\s+(?:(?:early|mid|late)[-\s])?{_MONTH}(?:\s+{_YEAR})?\b"),
         ("since_year", rf"\bsince\s+{_YEAR}\b"),
         ("iso", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+        # "25/7/2017": day first unless the first figure cannot be a month's day order
+        ("numeric", r"(?<![\d/])(?P<first>[0-3]?\d)[/.](?P<second>[0-3]?\d)[/.]"
+                    r"(?P<year>(?:19|20)\d\d)\b"),
         ("day_range", rf"\b(?:between\s+)?(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*"
                       rf"{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("between", rf"\bbetween\s+(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
@@ -48,6 +51,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                        r"nine|ten)\s+(?P<unit>day|week)s?\s+(?:after|later))\b"
                        r"(?!\s+(?:\w+ly\s+)?\w+ing\b)"),
         # "On May 22, two days after the incident": the event is two days before that date
+        # "Two days earlier, ..." opening a sentence: before the date told before it (inside
+        # a sentence, "while one day earlier" is another clause's event)
+        ("days_earlier", r"^\W*(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|"
+                         r"eight|nine|ten)\s+(?P<unit>day|week)s?\s+earlier)\b"),
         ("days_before", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|"
                         r"eight|nine|ten)\s+(?P<unit>day|week)s?\s+after\s+the\s+(?:\w+\s+)?"
                         r"(?:incident|attack|strike|air\s?strike|raid|bombing|massacre|shelling|"
@@ -69,7 +76,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"several|a\s+few|few)\s+(?P<unit>day|week)s?\s+ago)\b"),
     )
 )
-_ANCHORED = ("relative", "same", "days_after", "days_before")
+_ANCHORED = ("relative", "same", "days_after", "days_before", "days_earlier")
 _COUNTS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
@@ -226,9 +233,12 @@ def _resolve(
             return DateSpan(date(year, 1, 1), date(year, 12, 31), "year")
         if kind in ("since", "since_year"):
             return _since(groups, published)
-        if kind in ("days_after", "days_before"):
+        if kind == "numeric":
+            return numeric_day(int(groups["first"] or 0), int(groups["second"] or 0),
+                               int(groups["year"] or 0), published)
+        if kind in ("days_after", "days_before", "days_earlier"):
             return _after(groups["count"], groups["unit"], groups["rel"], anchor,
-                          before=kind == "days_before")
+                          before=kind != "days_after")
         if kind in _ANCHORED:
             return _relative(groups["unit"], groups["rel"], anchor)
         if kind == "yesterday" and published:
@@ -287,6 +297,42 @@ def _between(groups: dict[str, str | None], published: date | None) -> DateSpan 
     if first > last.start:
         return None
     return DateSpan(first, last.end, "range", last.note)
+
+
+def numeric_day(first: int, second: int, year: int,
+                published: date | None) -> DateSpan | None:
+    """A day written in figures ("25/7/2017"), with honest doubt about its order.
+
+    The first figure is the day when it cannot be a month (25/7), the month when the
+    second cannot be (7/25); when both readings are dates, the one within
+    :data:`NUMERIC_RECENT_DAYS` up to publication is taken if the other is not, and
+    otherwise nothing (the order is unknown).
+    """
+    readings: dict[date, str] = {}
+    for day, month, order in ((first, second, "day/month"), (second, first, "month/day")):
+        try:
+            readings.setdefault(date(year, month, day), order)
+        except ValueError:
+            continue
+    if len(readings) == 1:
+        (when, order), = readings.items()
+        return DateSpan(when, when, "day", "" if order == "day/month" else
+                        f"{first}/{second}/{year} read as {order}")
+    if published is None:
+        return None
+    recent = [d for d in readings
+              if timedelta(0) <= published - d <= timedelta(days=NUMERIC_RECENT_DAYS)]
+    if len(recent) != 1:
+        return None
+    when = recent[0]
+    return DateSpan(when, when, "day",
+                    f"{first}/{second}/{year} read as {readings[when]}: the only reading "
+                    f"within {NUMERIC_RECENT_DAYS} days up to publication")
+
+
+#: A date in figures that reads both ways (3/4/2017) is taken only when one reading lies in
+#: this many days up to publication and the other does not.
+NUMERIC_RECENT_DAYS = 31
 
 
 def _bare_month(month: int, published: date | None) -> DateSpan | None:

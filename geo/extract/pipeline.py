@@ -21,6 +21,13 @@ from datetime import date
 
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import attribute
+from geo.extract.date_context import (
+    carry_to_siblings,
+    dispatch_date,
+    drop_background,
+    listing_dates,
+    publication_window,
+)
 from geo.extract.dates import DateSpan, find_dates
 from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
 from geo.extract.events import (
@@ -194,17 +201,22 @@ def extract(
     claim_ranges: dict[int, DateSpan] = {}
     commentary: set[int] = set()
     sited: dict[int, list[PlaceMention]] = {}
+    listing = listing_dates(sentences, published)
+    written = dispatch_date(sentences, published) or published  # the dispatch's own day
     for sentence, attribution in zip(sentences, attributions, strict=True):
         if is_file_caption(sentences, sentence.index):
             continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
         speaker = attribution.speaker
         speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
-        dates = find_dates(sentence.text, heading[0].end if heading else published, anchor,
+        dates = find_dates(sentence.text, heading[0].end if heading else written, anchor,
                            sentence.start)  # an entry under a date line reads against it
+        dates = drop_background(dates, sentence)  # "the April 2019 report", "ahead of ... on"
         explicit = [d for d in dates if d.span and not d.relative]
         if explicit:
             anchor = explicit[-1].span
         heading = heading_date(sentences, sentence, dates, heading)
+        if sentence.index in listing:  # "3 March 2020" alone on a line in a log of days
+            heading = (listing[sentence.index], sentence.text)
         if heading is not None and heading[1] == sentence.text:
             continue  # a date line above a listing's entry ("Incident date / May 10, 2017")
         if is_tally(sentence.text):
@@ -328,6 +340,8 @@ def extract(
     commentary_ids = {id(d) for i, d in enumerate(drafts) if i in commentary}
     drafts = parts_into_towns(drafts)
     merged = [d for d in merge(drafts) if id(d) not in commentary_ids]
+    carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
+    publication_window(merged, sentences, published)  # no date in the text: inferred range
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
     for draft in merged:
         draft.claimants = list(dict.fromkeys(tidy_claimant(c, article)

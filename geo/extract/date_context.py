@@ -1,0 +1,200 @@
+"""Dates read from their context: background dates, sibling events and the publication window.
+
+Three readings that need more than the date expression itself:
+
+* a date in a clause about something else is not the event's: the date of a document
+  ("the April 2019 report"), of a change of control told in a relative clause ("the town,
+  which was captured on 13 October"), or of something still to come ("ahead of the elections
+  on 14 May");
+* an event told as one more of the same occasion ("Elsewhere, ...", "Militants also shelled
+  ...") with no date of its own takes the date of the event told just before it;
+* an event whose text gives no date at all, in a report whose dated events are all recent,
+  lies in the :data:`WINDOW_DAYS` days up to publication: a range, noted as inferred, never a
+  day.
+
+Used by :mod:`geo.extract.pipeline`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from geo.extract.dates import DateMention, DateSpan, find_dates
+from geo.extract.report import Draft
+from geo.extract.text import Sentence
+
+#: An event with no date in its text, in a report whose dated events all lie this close to
+#: publication, is taken as lying in the this many days up to publication (the day itself
+#: included).
+WINDOW_DAYS = 7
+#: The event told before a sibling ("Elsewhere, ...") lends its date only this many
+#: sentences away.
+SIBLING_SENTENCES = 3
+
+#: The date of a document, not of an event ("the joint April 2019 report", "a March 2018
+#: study").
+_DOCUMENT_AFTER = re.compile(
+    r"^\s*(?:(?:annual|joint|final|interim|monthly|weekly|special|latest|new|full|"
+    r"preliminary|initial|published)\s+)?(?:report|study|investigation|statement|briefing|update|"
+    r"publication|article|paper|survey|assessment|analysis|review|documentary|book)s?\b",
+    re.I)
+#: A change of control or a founding told in a relative clause: background to the event
+#: ("Suluk, which was liberated on 13 October from ...").
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:which|that|who)\s+(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?"
+    r"(?:liberated|captured|recaptured|seized|retaken|taken|freed|founded|established|"
+    r"built|opened|declared|besieged|encircled|occupied|controlled|annexed|cleared|"
+    r"evacuated)\b[^,;.]{0,40}?\b(?:on|in|since)\s+$", re.I)
+#: Something still to come ("ahead of the elections on May 14", "talks scheduled for").
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:ahead\s+of|in\s+the\s+run-up\s+to|scheduled|upcoming|due\s+to|set\s+to|"
+    r"planned\s+for|expected\s+(?:on|to))\b[^,;.]{0,60}$", re.I)
+#: A sentence telling one more event of the same occasion.
+_SIBLING = re.compile(
+    r"^\W*(?:elsewhere|meanwhile|in\s+parallel|in\s+addition|also|additionally|"
+    r"at\s+the\s+same\s+time)\b|^[^,;.]{0,60}?\b(?:also|likewise)\s+(?:\w+ed|hit|shot|"
+    r"struck|fired|fought|took)\b", re.I)
+#: An explicitly different occasion: no date carried.
+_OTHER_OCCASION = re.compile(r"\b(?:a|an)\s+(?:similar|separate|different|earlier|later)\b|"
+                             r"\b(?:last|previous|next)\s+(?:week|month|year)\b", re.I)
+
+
+#: What a date line may hold besides its date: a weekday, punctuation.
+_DATE_LINE_REST = re.compile(r"(?:\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)"
+                             r"(?:day)?\b|[\s,.:;()\-–—])*", re.I)
+#: A wire dispatch's own dateline ("MOSCOW, October 10. /TASS/.", "BEIRUT, March 9 (AFP) -").
+_DISPATCH_PLACE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,30},\s*$")
+_DISPATCH_AFTER = re.compile(r"^\s*(?:\.\s*(?:/|$)|\(|[-–—])")
+#: A dispatch dated this many days before publication is read against its own date.
+DISPATCH_DAYS = 3
+
+
+def listing_dates(sentences: Sequence[Sentence], published: date | None) -> dict[int, DateSpan]:
+    """The date lines of a listing: lines holding only a date, each heading the entries below.
+
+    Only when the report has at least two such lines with different dates (a log of days);
+    one date alone on a line is usually the page's publication stamp.
+
+    Returns
+    -------
+    dict
+        Sentence index -> the date its line gives.
+    """
+    lines: dict[int, DateSpan] = {}
+    for sentence in sentences:
+        found = find_dates(sentence.text, published)
+        if len(found) != 1 or found[0].span is None or found[0].relative:
+            continue
+        rest = sentence.text[:found[0].start] + " " + sentence.text[found[0].end:]
+        if _DATE_LINE_REST.fullmatch(rest):
+            lines[sentence.index] = found[0].span
+    return lines if len({(s.start, s.end) for s in lines.values()}) >= 2 else {}
+
+
+def dispatch_date(sentences: Sequence[Sentence], published: date | None) -> date | None:
+    """The day a wire dispatch was written, from its dateline, when before publication.
+
+    "MOSCOW, October 10. /TASS/." published on 11 October: weekdays, "today" and
+    "yesterday" in it are read against 10 October (the dispatch cannot tell of the 11th).
+    Only a dateline at most :data:`DISPATCH_DAYS` days before publication counts.
+    """
+    if published is None:
+        return None
+    for sentence in sentences[:12]:
+        for mention in find_dates(sentence.text, published)[:1]:
+            span = mention.span
+            if span is None or span.precision != "day" or mention.relative:
+                continue
+            if _DISPATCH_PLACE.match(sentence.text[:mention.start]) and \
+                    _DISPATCH_AFTER.match(sentence.text[mention.end:]) and \
+                    timedelta(0) < published - span.start <= timedelta(days=DISPATCH_DAYS):
+                return span.start
+    return None
+
+
+def background_reason(before: str, after: str) -> str:
+    """Why a date is not the event's, from the text around it ("" when it may be).
+
+    Parameters
+    ----------
+    before, after : str
+        The sentence's text before and after the date expression.
+
+    Returns
+    -------
+    str
+        "document", "relative clause" or "future"; "" for none of them.
+    """
+    if _DOCUMENT_AFTER.match(after):
+        return "document"
+    if _RELATIVE_BEFORE.search(before):
+        return "relative clause"
+    if _FUTURE_BEFORE.search(before):
+        return "future"
+    return ""
+
+
+def drop_background(dates: list[DateMention], sentence: Sentence) -> list[DateMention]:
+    """A sentence's dates without those :func:`background_reason` finds about something else."""
+    return [d for d in dates if not background_reason(
+        sentence.text[max(0, d.start - sentence.start - 80):d.start - sentence.start],
+        sentence.text[d.end - sentence.start:])]
+
+
+def is_sibling(text: str) -> bool:
+    """Whether a sentence tells one more event of the occasion told before it."""
+    return bool(_SIBLING.search(text)) and not _OTHER_OCCASION.search(text)
+
+
+def carry_to_siblings(drafts: Sequence[Draft], sentences: Sequence[Sentence],
+                      published: date | None) -> None:
+    """Date an undated draft told as a sibling ("Elsewhere, ...") from the draft before it.
+
+    Only when its sentences hold no date expression at all, and the draft before it (in
+    reading order, at most :data:`SIBLING_SENTENCES` sentences earlier) is dated.
+    """
+    ordered = sorted(drafts, key=lambda d: d.sentences[0])
+    for before, draft in zip(ordered, ordered[1:], strict=False):
+        first = draft.sentences[0]
+        if draft.date is not None or before.date is None or \
+                not 0 < first - before.sentences[0] <= SIBLING_SENTENCES or \
+                not is_sibling(sentences[first].text) or \
+                _has_dates(draft, sentences, published):
+            continue
+        draft.date = before.date
+        draft.date_note = "; ".join(n for n in (
+            "no date in the sentence; told as one more event of the occasion before it, "
+            "whose date it takes", before.date_note) if n)
+
+
+def publication_window(drafts: Sequence[Draft], sentences: Sequence[Sentence],
+                       published: date | None) -> None:
+    """Give an undated draft the :data:`WINDOW_DAYS` days up to publication, when honest.
+
+    Only when the publication date is known, the draft's sentences hold no date
+    expression at all, and every dated draft of the report lies within the window (a
+    report about recent events); the range is noted as inferred.
+    """
+    if published is None:
+        return
+    first = published - timedelta(days=WINDOW_DAYS - 1)
+    dated = [d.date for d in drafts if d.date is not None]
+    if any(span.end < first or span.start > published for span in dated):
+        return
+    for draft in drafts:
+        if draft.date is not None or _has_dates(draft, sentences, published):
+            continue
+        draft.date = DateSpan(first, published, "range")
+        draft.date_note = (f"inferred: no date in the text; taken as the {WINDOW_DAYS} days "
+                           f"up to publication ({published.isoformat()}), as the report's "
+                           f"dated events are all that recent; check the date")
+
+
+def _has_dates(draft: Draft, sentences: Sequence[Sentence], published: date | None) -> bool:
+    """Whether the draft's sentences hold a date expression about the event (any, resolved
+    or not, but the background dates :func:`background_reason` finds)."""
+    return any(drop_background(find_dates(sentences[i].text, published, None,
+                                          sentences[i].start), sentences[i])
+               for i in draft.sentences)
