@@ -124,3 +124,14 @@ def test_no_window_when_the_report_tells_of_older_events():
     found = _dated("Jets killed four people in Sufa on 2 March. Shelling killed two people "
                    "in Tarfa on 9 March. A bomb killed one person in Bayda, a monitor said.")
     assert found["Bayda"][:3] == (None, None, "unknown")
+
+
+def test_a_site_takes_the_day_told_before_it_when_a_sentence_tells_several_days():
+    found = _dated("On 8 June a man was shot dead in Sufa, and on the date of 10/6/2020 four "
+                   "airstrikes targeted Bayda, killing two.")
+    assert found["Bayda"][:2] == ("2020-06-10", "2020-06-10")
+    assert "days told before the site" in found["Bayda"][3]
+    # a day counted from another ("two days after the incident") keeps the sentence's date
+    found = _dated("On 12 June, two days after the incident, the army confirmed strikes on "
+                   "Sufa on 10 June.")
+    assert found["Sufa"][:2] == ("2020-06-10", "2020-06-10")

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from geo.extract.dates import DateMention, DateSpan, find_dates
+from geo.extract.places import PlaceMention
 from geo.extract.report import Draft
 from geo.extract.text import Sentence
 
@@ -31,7 +32,7 @@ from geo.extract.text import Sentence
 WINDOW_DAYS = 7
 #: The event told before a sibling ("Elsewhere, ...") lends its date only this many
 #: sentences away.
-SIBLING_SENTENCES = 3
+SIBLING_SENTENCES = 6
 
 #: The date of a document, not of an event ("the joint April 2019 report", "a March 2018
 #: study").
@@ -141,6 +142,46 @@ def drop_background(dates: list[DateMention], sentence: Sentence) -> list[DateMe
     return [d for d in dates if not background_reason(
         sentence.text[max(0, d.start - sentence.start - 80):d.start - sentence.start],
         sentence.text[d.end - sentence.start:])]
+
+
+#: A speech verb just before a date: the claim's date, never a site's.
+_SAID_JUST_BEFORE = re.compile(r"\b(?:said|says|announced|reported|released|published|issued|"
+                               r"stated|told\s+\w+|statement|added|confirmed|claimed)\s+"
+                               r"(?:(?:on|late|early|earlier|later|last)\s+){0,2}$", re.I)
+
+
+#: A day introduced as an event's own ("on 28 May", "on the date of 28/5/2020").
+_ON_BEFORE = re.compile(r"\bon\s+(?:the\s+date\s+of\s+)?(?:\w+day,?\s+)?$", re.I)
+
+
+def site_date(dates: Sequence[DateMention], site: PlaceMention | None, sentence: Sentence,
+              when: DateSpan | None, note: str) -> tuple[DateSpan | None, str]:
+    """The date of one site in a sentence that tells several days.
+
+    "On 27 May a man was shot in X; on 28 May four strikes hit Y": Y takes 28 May, the
+    last day told before it, not the sentence's first date. Only when the sentence's
+    event date is one of two or more different days it states, and never a claim's date
+    ("said on").
+
+    Returns
+    -------
+    (DateSpan or None, str)
+        The site's date and note (the sentence's, unchanged, in every other case).
+    """
+    days = [d for d in dates if d.span is not None and not d.relative
+            and d.span.precision == "day" and not _SAID_JUST_BEFORE.search(
+                sentence.text[max(0, d.start - sentence.start - 40):d.start - sentence.start])]
+    starts = {d.span.start for d in days if d.span is not None}
+    if site is None or when is None or when.precision != "day" or len(starts) < 2 or \
+            when.start not in starts or any(d.relative for d in dates):
+        return when, note  # "two days after the incident" chose the sentence's date
+    before = [d for d in days if d.end <= site.start]
+    if not before or before[-1].span is None or before[-1].span.start == when.start or \
+            not _ON_BEFORE.search(sentence.text[:before[-1].start - sentence.start]):
+        return when, note
+    span = before[-1].span
+    return span, "; ".join(n for n in (
+        "the last of the sentence's days told before the site", span.note) if n)
 
 
 def is_sibling(text: str) -> bool:

@@ -27,6 +27,7 @@ from geo.extract.date_context import (
     drop_background,
     listing_dates,
     publication_window,
+    site_date,
 )
 from geo.extract.dates import DateSpan, find_dates
 from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
@@ -313,7 +314,8 @@ def extract(
             if claimed is not None:
                 claim_ranges[len(drafts)] = claimed
             drafts.append(Draft([sentence.index], site, event_type, events, speaker_index,
-                                 attribution, when, note, toll, actors,
+                                 attribution, *site_date(dates, site, sentence, when, note),
+                                 toll, actors,
                                  countries or ([country] if country else []),
                                  bool(_HEDGES.search(sentence.text)),
                                  [speaker.claimed_by] if speaker else [],
