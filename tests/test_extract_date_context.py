@@ -117,7 +117,11 @@ def test_an_undated_event_in_a_report_of_recent_events_lies_in_the_window_before
     start, end, precision, note = found["Sufa"]
     assert (start, end, precision) == ("2020-06-09", "2020-06-15", "range")
     assert (date.fromisoformat(end) - date.fromisoformat(start)).days == WINDOW_DAYS - 1
-    assert note.startswith("Inferred")
+    assert note.startswith("Inferred") and "dates none of its events" in note
+    found = _dated("Shelling killed two people in Bayda on Sunday. Jets killed three people "
+                   "in Tarfa on Saturday. A bomb killed one person in Sufa, a monitor said.")
+    assert found["Sufa"][:3] == ("2020-06-09", "2020-06-15", "range")
+    assert "dated events are all that recent" in found["Sufa"][3]
 
 
 def test_no_window_when_the_report_tells_of_older_events():

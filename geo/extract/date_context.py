@@ -227,10 +227,12 @@ def publication_window(drafts: Sequence[Draft], sentences: Sequence[Sentence],
     for draft in drafts:
         if draft.date is not None or _has_dates(draft, sentences, published):
             continue
+        why = ("the report's dated events are all that recent" if dated else
+               "the report dates none of its events")
         draft.date = DateSpan(first, published, "range")
         draft.date_note = (f"inferred: no date in the text; taken as the {WINDOW_DAYS} days "
-                           f"up to publication ({published.isoformat()}), as the report's "
-                           f"dated events are all that recent; check the date")
+                           f"up to publication ({published.isoformat()}), as {why}; check the "
+                           f"date")
 
 
 def _has_dates(draft: Draft, sentences: Sequence[Sentence], published: date | None) -> bool:
