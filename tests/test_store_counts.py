@@ -30,8 +30,11 @@ def _with_areas(rng: np.random.Generator, specs, codes1, codes2):  # type: ignor
             out.append(replace(spec, admin1=tuple(rng.choice(codes1, 2, replace=False))))
         elif pick < 0.6:
             out.append(replace(spec, admin2=(str(rng.choice(codes2)),)))
-        elif pick < 0.8:
+        elif pick < 0.7:
             out.append(replace(spec, polygon=_POLYGON))
+        elif pick < 0.8:  # map bounds cutting the data, one across the antimeridian
+            out.append(replace(spec, bbox=[(36.0, 34.0, 38.5, 36.5), (-80.0, -20.0, 38.0, 36.0),
+                                           (170.0, -50.0, 38.0, 40.0)][int(rng.integers(3))]))
         else:
             out.append(replace(spec, admin1=(str(rng.choice(codes1)),), polygon=_POLYGON))
     return out
@@ -51,6 +54,8 @@ def test_area_counts_equal_one_scan(store, seed):  # noqa: F811
     assert len(codes1) >= 3
     specs = _with_areas(rng, _random_specs(rng, 14), codes1, codes2)
     specs.append(replace(specs[0], admin1=("SY99",)))  # an area with no record
+    specs.append(replace(specs[0], bbox=(36.0, 34.0, 38.5, 36.5)))
+    specs.append(replace(specs[1], bbox=(170.0, -50.0, 38.0, 40.0), admin1=(codes1[0],)))
     specs.append(replace(specs[0], admin1=(codes1[0], ""), admin2=(codes2[0],)))
     want = [query.counts(spec) for spec in specs]  # before the grid: one scan each
     assert all(area_counts(query, s) is None for s in specs)  # nothing current yet
@@ -67,5 +72,6 @@ def test_area_counts_equal_one_scan(store, seed):  # noqa: F811
     assert answered >= len(specs) - 2
     assert any(w.hidden_by.get("governorate") for w in want)
     assert any(w.hidden_by.get("drawn area") for w in want)
+    assert any(w.hidden_by.get("map bounds") for w in want)
     # a filter it does not count apart: the scan
     assert area_counts(query, replace(specs[0], admin1=(codes1[0],), killed=(3, None))) is None

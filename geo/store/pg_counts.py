@@ -1,5 +1,5 @@
-"""The counts line of a view with an area (governorate, district, drawn area) besides
-the cube's filters, without scanning the store.
+"""The counts line of a view with an area (governorate, district, drawn area, map bounds)
+besides the cube's filters, without scanning the store.
 
 The counts line says how many incidents the view shows and, per filter, how many of the
 store's incidents that filter alone hides. One scan with a ``FILTER`` clause per filter
@@ -10,7 +10,8 @@ come from parts an index or the per-day counts answer:
   claims, precisions): the per-day counts (:func:`geo.store.pg_cube.cube_counts` of the
   view without its areas);
 - what an area hides: the total less the records in it, counted through the area's
-  B-tree (``adm1_pcode``, ``adm2_pcode``) or the GiST index of the points (drawn area);
+  B-tree (``adm1_pcode``, ``adm2_pcode``) or the GiST index of the points (drawn area,
+  map bounds);
 - shown and on the map: the records passing every filter, found through those indexes.
 
 The figures are the scan's by definition (the same conditions, counted apart).
@@ -25,7 +26,7 @@ from psycopg import sql
 from geo.store.pg_query import Counts, PostGISQuery
 from geo.store.query import DRAWN_SQL, QueryFilter, combine, where_clauses
 
-AREA_FILTERS = frozenset({"governorate", "district", "drawn area"})
+AREA_FILTERS = frozenset({"governorate", "district", "drawn area", "map bounds"})
 """Filters counted through their own index."""
 
 
@@ -36,10 +37,9 @@ def area_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
 
     clauses = where_clauses(spec)
     areas = [name for name in clauses if name in AREA_FILTERS]
-    if not areas or any(n not in CUBE_FILTERS | AREA_FILTERS | {"map bounds"}
-                        for n in clauses):
+    if not areas or any(n not in CUBE_FILTERS | AREA_FILTERS for n in clauses):
         return None
-    base = cube_counts(query, replace(spec, admin1=(), admin2=(), polygon=()))
+    base = cube_counts(query, replace(spec, admin1=(), admin2=(), polygon=(), bbox=None))
     if base is None:  # the per-day counts are not current, or hold no such view
         return None
     table = query.store.table("incidents")

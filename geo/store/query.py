@@ -168,11 +168,17 @@ def where_clauses(spec: QueryFilter) -> dict[str, Clause]:
             [shape.wkt])
     if spec.bbox is not None:
         west, south, east, north = spec.bbox
-        lon = ("longitude BETWEEN %s AND %s" if west <= east
-               else "(longitude >= %s OR longitude <= %s)")
-        out["map bounds"] = (sql.SQL(
-            DRAWN_SQL + " AND latitude BETWEEN %s AND %s AND " + lon),
-            [south, north, west, east])
+        if west <= east:
+            # The box test on the point (always true for a point inside: PostGIS rounds
+            # boxes outwards) lets the GiST index find the records; the coordinates decide.
+            out["map bounds"] = (sql.SQL(
+                DRAWN_SQL + " AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND "
+                "latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"),
+                [west, south, east, north, south, north, west, east])
+        else:  # across the antimeridian
+            out["map bounds"] = (sql.SQL(
+                DRAWN_SQL + " AND latitude BETWEEN %s AND %s AND "
+                "(longitude >= %s OR longitude <= %s)"), [south, north, west, east])
     out.update(text_clauses(spec.search, spec.actors, spec.sources, spec.source_types))
     return {name: out[name] for name in sorted(out, key=ORDER.index)}
 
