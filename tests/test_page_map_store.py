@@ -124,7 +124,7 @@ def test_store_mode_applies_a_links_filters_as_frame_mode_does(
     assert not actor.disabled and actor.value == ["group b"]
     assert "Group A" in actor.options and "Group B" in actor.options  # from the database
     # What this mode does not offer says so in one line.
-    assert "Not in this mode: the Over time and Compare periods tabs" in text
+    assert "Not in this mode: GeoJSON and GeoPackage export" in text
     assert "Playback: Not available" not in text  # playback works in this mode
     assert at.query_params["q"] in ("Place", ["Place"])
     assert sorted(at.query_params["type"]) == ["airstrike", "clashes"]
@@ -161,7 +161,7 @@ def test_store_mode_totals_are_frame_mode_totals(pg_store, monkeypatch, no_full_
     assert ("Incidents", "125") in metrics  # even i: Group B, airstrike or clashes
     tables = [d.value for d in at.dataframe[:2]]  # by claimant, by claim status
     assert "Killed" in tables[0].columns and len(tables[1]) == 4
-    at.tabs[1].open = True  # By area: governorate figures from one grouped query
+    at.session_state["totals_tab"] = "By area"  # governorate figures: one grouped query
     at.run()
     assert not at.exception, [e.message for e in at.exception]
 

@@ -13,7 +13,7 @@ one claimant is present (:mod:`geo.view.store_totals`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -105,7 +105,8 @@ def coarse_counts(query: PostGISQuery, spec: QueryFilter, days: int | None) -> t
 
 def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
                   skip: tuple[str, ...] = (), extra: Clause | None = None,
-                  flags: Sequence[tuple[str, Clause]] = ()) -> pd.DataFrame:
+                  flags: Sequence[tuple[str, Clause]] = (),
+                  expressions: Mapping[str, sql.Composable] | None = None) -> pd.DataFrame:
     """Incidents and casualty sums per group of the records ``spec`` lets through.
 
     Parameters
@@ -113,7 +114,8 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
     query : PostGISQuery
     spec : QueryFilter
     keys : sequence of str
-        Columns of :data:`GROUP_KEYS` to group by (none: one row for everything).
+        Columns of :data:`GROUP_KEYS` to group by (none: one row for everything), or
+        names of ``expressions``.
     skip : tuple of str
         Filters not applied (e.g. ``("date",)``).
     extra : tuple, optional
@@ -121,6 +123,9 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
     flags : sequence of (name, condition), optional
         Conditions (never NULL) grouped by too, each a boolean column after the keys
         (one scan gives the figures of several parts of the view).
+    expressions : mapping, optional
+        Name -> SQL expression giving text (without parameters), grouped by like a
+        column (e.g. the period a record starts in).
 
     Returns
     -------
@@ -130,7 +135,8 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
         ``<figure>_unknown`` counts) and ``inverted`` (records with a high figure below
         the low one), sorted by the keys and flags.
     """
-    unknown = [k for k in keys if k not in GROUP_KEYS]
+    expressions = dict(expressions or {})
+    unknown = [k for k in keys if k not in GROUP_KEYS and k not in expressions]
     if unknown:
         raise ValueError(f"cannot group by {', '.join(unknown)}")
     clauses = {k: v for k, v in where_clauses(spec).items() if k not in skip}
@@ -138,7 +144,8 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
         clauses["extra"] = extra
     condition, params = combine(clauses)
     figures, names = _figure_sql()
-    key_sql = [sql.SQL("coalesce({}, '')").format(sql.Identifier(k)) for k in keys]
+    key_sql = [sql.SQL("coalesce({}, '')").format(expressions.get(k, sql.Identifier(k)))
+               for k in keys]
     key_sql += [sql.SQL("({})").format(c) for _, (c, _) in flags]
     flag_params = [p for _, (_, ps) in flags for p in ps]
     select = sql.SQL("SELECT {} FROM {} WHERE {}").format(

@@ -34,7 +34,6 @@ from geo.view.state import ViewDomain, ViewState
 from geo.view.timeline import PRECISION_ROWS, bin_edges
 
 FEATURES_NOT_IN_STORE_MODE: tuple[str, ...] = (
-    "the Over time and Compare periods tabs",
     "GeoJSON and GeoPackage export (CSV only) and the map image / print",
 )
 """Parts of the frame-mode map page that store-driven mode does not offer yet."""

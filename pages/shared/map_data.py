@@ -225,6 +225,10 @@ class ViewTotals:
         """See :func:`geo.view.totals_index.compare_periods_of`."""
         return pd.DataFrame(self._get("compare", periods, by))
 
+    def categories(self, names: list[str]) -> tuple[list[str], bool]:
+        """Which of the columns ``names`` the incidents fill, and whether any is dated."""
+        return [n for n in names if self.present(n)], self.columns.dated(self.mask)
+
     def present(self, column: str) -> list[str]:
         """The non-empty values of ``column`` among the incidents, sorted."""
         if not self.columns.has(column):

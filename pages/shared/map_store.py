@@ -9,17 +9,17 @@ map position for every session (``st.cache_data``: concurrent analysts looking a
 same view share one answer; a write gives a new revision, so nothing stale is shown).
 
 Search, actor, source and source-type filters are SQL too (:mod:`geo.store.pg_search`),
-the Totals and By area tabs grouped sums, the CSV export a batched read, and playback
-steps the dates as in frame mode (each step a view asked of the store). What this mode
-does not offer yet (the Over time and Compare periods tabs, GeoJSON and GeoPackage
-export, the map image) is named under the map, never silently absent.
+the four totals tabs grouped sums (:mod:`pages.shared.store_tabs`), the CSV export a
+batched read, and playback steps the dates as in frame mode (each step a view asked of
+the store). What this mode does not offer yet (GeoJSON and GeoPackage export, the map
+image) is named under the map, never silently absent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -64,6 +64,7 @@ from pages.shared import (
     map_input,
     map_print,
     records,
+    store_tabs,
     timebar,
     totals,
     view_state,
@@ -269,27 +270,6 @@ class _View:
         return None if rows.empty else rows.iloc[0]
 
 
-class _Shown:
-    """The incidents in view for the totals panels (:class:`pages.shared.map_data.ViewTotals`'
-    questions that store mode answers), each answer one grouped query."""
-
-    def __init__(self, view: _View, count: int) -> None:
-        self.view, self.count = view, count
-
-    def totals(self, part: str = "all", window: tuple[date, date] | None = None) -> Totals:
-        # the window is the view's dates, which the store filter already holds
-        return self.view.totals(part)
-
-    def coarse_counts(self, window: tuple[date, date] | None) -> tuple[int, int]:
-        return self.view.coarse_counts()
-
-    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
-        return self.view.areas(level, claimant)
-
-    def present(self, column: str) -> list[str]:
-        return sorted(self.view.totals().claimants) if column == "claimant" else []
-
-
 def _export_box(view: _View, state: ViewState, domain: ViewDomain, counts: Counts) -> None:
     """Download the incidents in view as CSV, read from the store a batch at a time when
     the button is clicked (nothing is kept between runs but the view's filters)."""
@@ -321,30 +301,11 @@ def _export_box(view: _View, state: ViewState, domain: ViewDomain, counts: Count
                             on_click="ignore", key="export-meta")
 
 
-STORE_TABS = ("Totals", "By area")
-"""The totals tabs store mode offers (the others are named as not offered)."""
-TOTALS_TAB_KEY = "store_totals_tab"
-
-
 def _int(value: object) -> int:
     """A page number kept in the session, as the page picker reads it (1: none)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         return 1
     return int(value)
-
-
-def _totals_tabs(view: _View, count: int) -> None:
-    tabs = st.tabs(list(STORE_TABS), key=TOTALS_TAB_KEY, on_change="rerun")
-    shown = _Shown(view, count)
-    if tabs[1].open:
-        with tabs[1]:
-            totals.area_panel(shown, view.query.areas)  # type: ignore[arg-type]
-    else:
-        with tabs[0]:
-            spec = view.spec
-            window = (spec.date_from, spec.date_to) \
-                if spec.date_from is not None and spec.date_to is not None else None
-            totals.totals_panel(shown, window)  # type: ignore[arg-type]
 
 
 # -- the page ---------------------------------------------------------------------------
@@ -425,7 +386,7 @@ def _page() -> None:
     view.prefetch(state.zoom, view_window(state.center, state.zoom),
                   timebar.zoom_window(domain) if dated else None,
                   _int(st.session_state.get(f"{TABLE_KEY}-page", 1)),
-                  st.session_state.get(TOTALS_TAB_KEY) in (None, STORE_TABS[0]))
+                  st.session_state.get(totals.TAB_KEY) in (None, totals.TABS[0]))
     if dated:
         timebar.time_controls(domain, None, None, counts=view.timeline)
     else:
@@ -481,7 +442,7 @@ def _page() -> None:
                 records.history(opened, str(selected["id"]))
 
     with st.container(key="no-print"):
-        _totals_tabs(view, counts.shown)
+        store_tabs.totals_tabs(view, counts.shown, state, domain)
         _export_box(view, state, domain, counts)
         st.caption("Not in this mode: " + "; ".join(FEATURES_NOT_IN_STORE_MODE) + ". "
                    + NOT_IN_STORE_MODE_CAPTION)

@@ -140,17 +140,13 @@ def flagged_caption(count: int) -> str:
             "flag): each is counted from its smaller figure to its larger.")
 
 
-def _categories(shown: ViewTotals) -> list[str]:
-    present = [column for column in CATEGORY_LABELS if shown.present(column)]
-    return present or ["event_type"]
-
-
 def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     """Stacked charts of events and deaths over time, by a category of the data."""
-    if not shown.columns.dated(shown.mask):
+    present, dated = shown.categories(list(CATEGORY_LABELS))
+    if not dated:
         st.caption("No incident in view has a known date.")
         return
-    categories = _categories(shown)
+    categories = present or ["event_type"]
     cols = st.columns([2, 2, 3], vertical_alignment="bottom")
     by = cols[0].selectbox("Split by", categories, format_func=CATEGORY_LABELS.get,
                            key="chart-by")

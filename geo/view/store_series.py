@@ -1,0 +1,85 @@
+"""The Over time and Compare periods tables of a view in store-driven mode.
+
+The database groups the records (:mod:`geo.store.pg_series`); here the groups get the
+shapes :func:`geo.view.totals_index.time_series_of` and
+:func:`geo.view.totals_index.compare_periods_of` give in frame mode, so the page's
+charts and tables are drawn by the same code. Each group holds one claimant: events
+may be stacked across claimants, deaths only within one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+
+from geo.store.pg_query import PostGISQuery
+from geo.store.pg_series import compare_figures, filled_categories, series_figures
+from geo.store.query import QueryFilter
+from geo.view.totals import FIGURE_COLUMNS
+
+
+def store_time_series(query: PostGISQuery, spec: QueryFilter, freq: str = "month",
+                      by: str = "event_type") -> pd.DataFrame:
+    """:func:`geo.view.totals.time_series` of the records ``spec`` lets through.
+
+    Parameters
+    ----------
+    query : PostGISQuery
+    spec : QueryFilter
+    freq : str
+        ``day``, ``week``, ``month`` or ``year``.
+    by : str
+        The category (``event_type``, ``violence_label``, ``source_event_type`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (a date), ``by``, ``claimant``, ``incidents`` and the figure columns,
+        by period, category and claimant; undated records left out.
+    """
+    out = ["period", by, "claimant", "incidents", *FIGURE_COLUMNS]
+    table = series_figures(query, spec, freq, by)
+    if table.empty:
+        return pd.DataFrame(columns=out)
+    table["period"] = pd.to_datetime(table["period"]).dt.date
+    return table[out].sort_values(["period", by, "claimant"]).reset_index(drop=True)
+
+
+def store_compare(query: PostGISQuery, spec: QueryFilter,
+                  periods: Sequence[tuple[date, date]], by: Sequence[str] = ("claimant",)
+                  ) -> pd.DataFrame:
+    """:func:`geo.view.totals.compare_periods` of the records ``spec`` lets through
+    (its own dates replaced by each period's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` ("YYYY-MM-DD to YYYY-MM-DD"), the ``by`` columns, ``incidents`` and
+        the figure columns.
+    """
+    columns = [*by, "incidents", *FIGURE_COLUMNS]
+    tables = []
+    for (start, end), table in zip(periods, compare_figures(query, spec, periods, by),
+                                   strict=True):
+        table = table[columns] if len(table) else pd.DataFrame(columns=columns)
+        table.insert(0, "period", f"{start.isoformat()} to {end.isoformat()}")
+        tables.append(table)
+    if not tables:
+        return pd.DataFrame(columns=["period", *columns])
+    return pd.concat(tables, ignore_index=True)
+
+
+def store_categories(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]
+                     ) -> tuple[list[str], bool]:
+    """Which categories the records ``spec`` lets through fill, and whether any is dated.
+
+    Returns
+    -------
+    tuple
+        The names of ``names`` some record has a value for (in that order), and whether
+        some record has a known date.
+    """
+    filled = filled_categories(query, spec, names)
+    return [n for n in names if filled[n]], filled["dated"]
