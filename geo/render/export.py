@@ -14,7 +14,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ import pandas as pd
 
 from geo.io.cells import neutralise
 from geo.io.files import atomic_write
-from geo.schema import INCIDENT_COLUMNS
+from geo.schema import INCIDENT_COLUMNS, empty_incidents
 from geo.view.filters import FilterContext, apply_view
 from geo.view.state import ViewDomain, ViewState, encode_view
 from geo.vocab import CRS
@@ -163,14 +163,31 @@ def export_csv_batches(
     base_url: str = "",
     at: datetime | None = None,
 ) -> ExportFile:
-    """A CSV export of a view whose records come in batches (a store read a page at a
-    time): the same file :func:`export_view` writes, one batch converted at a time.
+    """A CSV export of a view whose records come in batches: see :func:`export_batches`."""
+    return export_batches(batches, "csv", state, domain, shown=shown, total=total,
+                          base_url=base_url, at=at)
+
+
+def export_batches(
+    batches: Iterable[pd.DataFrame],
+    fmt: str,
+    state: ViewState,
+    domain: ViewDomain,
+    *,
+    shown: int,
+    total: int,
+    base_url: str = "",
+    at: datetime | None = None,
+) -> ExportFile:
+    """An export of a view whose records come in batches (a store read a page at a time):
+    the file :func:`export_view` writes, one batch converted at a time.
 
     Parameters
     ----------
     batches : iterable of pandas.DataFrame
         The view's records in the export's order (start date, undated last, then id),
-        :data:`geo.schema.INCIDENT_COLUMNS`.
+        :data:`geo.schema.INCIDENT_COLUMNS`, typed as :mod:`geo.schema` types them.
+    fmt : {"csv", "geojson", "gpkg"}
     state, domain, base_url, at
         As :func:`export_view`.
     shown, total : int
@@ -180,7 +197,37 @@ def export_csv_batches(
     -------
     ExportFile
     """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected {', '.join(EXPORT_FORMATS)}")
     at = (at or datetime.now(UTC)).astimezone(UTC)
+    extension, mime = EXPORT_FORMATS[fmt]
+
+    def metadata(written: int) -> dict[str, object]:
+        out: dict[str, object] = {
+            "title": "Incident Map export",
+            "permalink": permalink(state, domain, base_url),
+            "exported_at": at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "incidents": written,
+            "hidden": total - written,
+            "fingerprint": domain.fingerprint,
+            "format": fmt,
+            "view": encode_view(state, domain),
+        }
+        if written != shown:  # the store changed between the count and the read
+            out["note"] = f"the view counted {shown} incidents when the export began"
+        return out
+
+    writer = {"csv": _csv_batches, "geojson": _geojson_batches, "gpkg": _gpkg_batches}[fmt]
+    data, written = writer((b[list(INCIDENT_COLUMNS)] for b in batches), metadata)
+    stamp = at.strftime("%Y%m%dT%H%M%SZ")
+    return ExportFile(data, f"incidents-{stamp}{extension}", mime, metadata(written))
+
+
+_Metadata = Callable[[int], dict[str, object]]
+"""The export's metadata for a number of records written."""
+
+
+def _csv_batches(batches: Iterable[pd.DataFrame], _metadata: _Metadata) -> tuple[bytes, int]:
     buffer = io.StringIO()
     written = 0
     for batch in batches:
@@ -190,22 +237,47 @@ def export_csv_batches(
     if written == 0:
         _text_columns(pd.DataFrame(columns=list(INCIDENT_COLUMNS))).to_csv(
             buffer, index=False, lineterminator="\r\n")
-    extension, mime = EXPORT_FORMATS["csv"]
-    metadata: dict[str, object] = {
-        "title": "Incident Map export",
-        "permalink": permalink(state, domain, base_url),
-        "exported_at": at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "incidents": written,
-        "hidden": total - written,
-        "fingerprint": domain.fingerprint,
-        "format": "csv",
-        "view": encode_view(state, domain),
-    }
-    if written != shown:  # the store changed between the count and the read
-        metadata["note"] = f"the view counted {shown} incidents when the export began"
-    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    stamp = at.strftime("%Y%m%dT%H%M%SZ")
-    return ExportFile(data, f"incidents-{stamp}{extension}", mime, metadata)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), written
+
+
+def _geojson_batches(batches: Iterable[pd.DataFrame], metadata: _Metadata
+                     ) -> tuple[bytes, int]:
+    # The features are written a batch at a time; the metadata (which counts them) goes
+    # in front once they are all written, as json.dumps lays out the whole document.
+    body = io.StringIO()
+    written = 0
+    for batch in batches:
+        for feature in _features(batch):
+            if written:
+                body.write(", ")
+            body.write(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+            written += 1
+    head = ('{"type": "FeatureCollection", "metadata": '
+            + json.dumps(metadata(written), ensure_ascii=False, allow_nan=False)
+            + ', "features": [')
+    return (head + body.getvalue() + "]}").encode("utf-8"), written
+
+
+def _gpkg_batches(batches: Iterable[pd.DataFrame], metadata: _Metadata
+                  ) -> tuple[bytes, int]:
+    import pyogrio
+
+    written = 0
+    last = empty_incidents()
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "export.gpkg")
+        for batch in batches:
+            if not len(batch):
+                continue
+            pyogrio.write_dataframe(_points(batch), path, layer="incidents", driver="GPKG",
+                                    geometry_type="Point", append=written > 0)
+            written += len(batch)
+            last = batch.iloc[:0]
+        # The metadata counts the records: an empty append sets it once they are written.
+        pyogrio.write_dataframe(_points(last), path, layer="incidents", driver="GPKG",
+                                geometry_type="Point", append=written > 0,
+                                layer_metadata=_layer_metadata(metadata(written)))
+        return Path(path).read_bytes(), written
 
 
 def write_export(export: ExportFile, folder: str | Path) -> list[Path]:
@@ -259,32 +331,43 @@ def _json_value(column: str, value: object) -> object:
     return value
 
 
-def _geojson_bytes(records: pd.DataFrame, metadata: dict[str, object]) -> bytes:
-    features = []
+def _features(records: pd.DataFrame) -> Iterator[dict[str, object]]:
     for row in records.itertuples(index=False, name=None):
         props = {c: _json_value(c, v) for c, v in zip(INCIDENT_COLUMNS, row, strict=True)}
         lat, lon = props["latitude"], props["longitude"]
         geometry = None if lat is None or lon is None else {
             "type": "Point", "coordinates": [lon, lat]
         }
-        features.append({"type": "Feature", "id": props["id"], "geometry": geometry,
-                         "properties": props})
-    doc = {"type": "FeatureCollection", "metadata": metadata, "features": features}
+        yield {"type": "Feature", "id": props["id"], "geometry": geometry,
+               "properties": props}
+
+
+def _geojson_bytes(records: pd.DataFrame, metadata: dict[str, object]) -> bytes:
+    doc = {"type": "FeatureCollection", "metadata": metadata,
+           "features": list(_features(records))}
     return json.dumps(doc, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _points(records: pd.DataFrame) -> gpd.GeoDataFrame:
+    frame = records.reset_index(drop=True).copy()
+    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
+    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
+    gdf.loc[frame["latitude"].isna() | frame["longitude"].isna(), "geometry"] = None
+    return gdf
+
+
+def _layer_metadata(metadata: dict[str, object]) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in metadata.items()}
 
 
 def _gpkg_bytes(records: pd.DataFrame, metadata: dict[str, object]) -> bytes:
     import pyogrio
 
-    frame = records.copy()
-    geometry = gpd.points_from_xy(frame["longitude"], frame["latitude"], crs=CRS)
-    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
-    gdf.loc[frame["latitude"].isna() | frame["longitude"].isna(), "geometry"] = None
-    layer_metadata = {k: v if isinstance(v, str) else json.dumps(v) for k, v in metadata.items()}
+    gdf = _points(records)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "export.gpkg")
         pyogrio.write_dataframe(
-            gdf, path, layer="incidents", driver="GPKG", layer_metadata=layer_metadata,
-            geometry_type="Point",
+            gdf, path, layer="incidents", driver="GPKG",
+            layer_metadata=_layer_metadata(metadata), geometry_type="Point",
         )
         return Path(path).read_bytes()

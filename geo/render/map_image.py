@@ -98,6 +98,7 @@ def map_image(
     bounds: tuple[float, float, float, float] | None = None,
     drawn: BaseGeometry | None = None,
     fmt: ImageFormat = "png",
+    located: int | None = None,
 ) -> bytes:
     """Draw the incidents of a view on one printable page.
 
@@ -117,6 +118,11 @@ def map_image(
     drawn : shapely geometry, optional
         A drawn area filter (lon/lat), outlined.
     fmt : {"png", "pdf"}
+    located : int, optional
+        How many located incidents the view holds, when ``incidents`` holds only those
+        inside ``bounds`` (store mode asks the database for those alone). ``incidents``
+        may also be markers: a ``count`` column (incidents each stands for) and a
+        ``figure`` column (its casualty figure) instead of the casualty columns.
 
     Returns
     -------
@@ -126,15 +132,7 @@ def map_image(
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r} (expected one of {list(IMAGE_FORMATS)})")
     drawable = incidents[incidents["off_map"] == ""] if "off_map" in incidents else incidents
-    points = gpd.GeoDataFrame(
-        {
-            "event_type": drawable["event_type"].astype(str).to_numpy(),
-            "figure": casualty_figure(drawable).fillna(0).to_numpy(dtype=float),
-            "precision": drawable["geo_precision"].fillna(1).to_numpy(dtype=int),
-        },
-        geometry=gpd.points_from_xy(drawable["longitude"], drawable["latitude"]),
-        crs=CRS,
-    )
+    points = _marks(drawable)
     extent = _extent(points, areas, bounds)
     frame = gpd.GeoSeries([extent], crs=CRS)
     utm = frame.estimate_utm_crs()
@@ -172,7 +170,8 @@ def map_image(
     ax.annotate("N ↑", xy=(0.97, 0.96), xycoords="axes fraction", ha="right", va="top",
                 fontsize=11, fontweight="bold")
     _legend(side, inside, sheet)
-    _footer(fig, sheet, len(points), len(inside))
+    total = int(points["count"].sum()) if located is None else located
+    _footer(fig, sheet, total, int(inside["count"].sum()))
     out = io.BytesIO()
     if fmt == "png":
         fig.set_dpi(PNG_DPI)
@@ -180,6 +179,26 @@ def map_image(
     else:
         FigureCanvasPdf(fig).print_pdf(out)
     return out.getvalue()
+
+
+def _marks(drawable: pd.DataFrame) -> gpd.GeoDataFrame:
+    """One marker per position, type, figure and precision, with how many incidents it
+    stands for, in a fixed order: the same incidents give the same image however they
+    come (rows of the frame, or groups from the store)."""
+    table = pd.DataFrame({
+        "lon": drawable["longitude"].to_numpy(dtype=float),
+        "lat": drawable["latitude"].to_numpy(dtype=float),
+        "event_type": drawable["event_type"].astype(str).to_numpy(),
+        "figure": (drawable["figure"] if "figure" in drawable
+                   else casualty_figure(drawable)).fillna(0).to_numpy(dtype=float),
+        "precision": drawable["geo_precision"].fillna(1).to_numpy(dtype=int),
+        "count": drawable["count"].to_numpy(dtype=int) if "count" in drawable
+        else np.ones(len(drawable), dtype=int),
+    })
+    keys = ["lon", "lat", "event_type", "figure", "precision"]
+    table = table.groupby(keys, sort=True, as_index=False)["count"].sum()
+    return gpd.GeoDataFrame(table.drop(columns=["lon", "lat"]),
+                            geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=CRS)
 
 
 def _extent(
@@ -210,7 +229,7 @@ def _draw_points(ax: Axes, points: gpd.GeoDataFrame) -> None:
     x, y = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
     for precision, metres in UNCERTAINTY_METRES.items():
         ring = points["precision"].to_numpy() == precision
-        if ring.any() and len(points) <= CIRCLE_LIMIT:
+        if ring.any() and int(points["count"].sum()) <= CIRCLE_LIMIT:
             circles = points[ring].geometry.buffer(metres)
             gpd.GeoSeries(circles).plot(ax=ax, facecolor="none", edgecolor=colors[ring],
                                         linewidth=0.4, linestyle=":", alpha=0.6, zorder=4)

@@ -33,17 +33,6 @@ from geo.view.search import parse_query
 from geo.view.state import ViewDomain, ViewState
 from geo.view.timeline import PRECISION_ROWS, bin_edges
 
-FEATURES_NOT_IN_STORE_MODE: tuple[str, ...] = (
-    "GeoJSON and GeoPackage export (CSV only) and the map image / print",
-)
-"""Parts of the frame-mode map page that store-driven mode does not offer yet."""
-
-NOT_IN_STORE_MODE_CAPTION = (
-    "Not available when the map reads a large PostGIS store directly; "
-    "set INCIDENT_MAP_QUERY_MODE=frame to use it."
-)
-"""What the page says beside every control store-driven mode does not apply."""
-
 
 def use_store_queries(settings: Settings, kind: str, count: int | None) -> bool:
     """Whether the map page asks the store instead of loading a frame.

@@ -106,11 +106,14 @@ def map_image_box(
     page_url: str,
     bounds: tuple[float, float, float, float] | None,
     credits: list[str],
+    located: int | None = None,
 ) -> None:
     """Download the current map as a PNG or PDF page (made only when clicked).
 
     ``rows`` gives the incidents shown (``shown``, ``on_map`` of them with a map
     location) when the image is made: this run's frame is not held until a click.
+    In store mode it gives the markers inside ``bounds`` only, and ``located`` says how
+    many located incidents the view holds (see :func:`geo.render.map_image.map_image`).
     """
     cols = st.columns([1, 3], vertical_alignment="bottom")
     fmt = cols[0].selectbox("Map image as", list(IMAGE_FORMATS), key="map-image-format",
@@ -126,8 +129,8 @@ def map_image_box(
     levels = list(areas.levels.values()) if areas else []
 
     def make() -> bytes:
-        return map_image(rows(), sheet, areas=levels, bounds=bounds,
-                         fmt=fmt, drawn=_polygon(state))  # type: ignore[arg-type]
+        return map_image(rows(), sheet, areas=levels, bounds=bounds,  # type: ignore[arg-type]
+                         fmt=fmt, drawn=_polygon(state), located=located)
 
     cols[1].download_button(
         f"Download the map ({fmt.upper()})", make,

@@ -9,17 +9,16 @@ map position for every session (``st.cache_data``: concurrent analysts looking a
 same view share one answer; a write gives a new revision, so nothing stale is shown).
 
 Search, actor, source and source-type filters are SQL too (:mod:`geo.store.pg_search`),
-the four totals tabs grouped sums (:mod:`pages.shared.store_tabs`), the CSV export a
+the four totals tabs grouped sums (:mod:`pages.shared.store_tabs`), the exports a
 batched read, and playback steps the dates as in frame mode (each step a view asked of
-the store). What this mode does not offer yet (GeoJSON and GeoPackage export, the map
-image) is named under the map, never silently absent.
+the store). The exports and the map image are read from the store when their button
+is clicked (:mod:`pages.shared.store_downloads`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
@@ -29,14 +28,12 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
 from geo.render.clusters import CELL_PIXELS, Aggregates, view_window
-from geo.render.details import counted, escape_markdown, incident_markdown
+from geo.render.details import escape_markdown, incident_markdown
 from geo.render.draw import AreaSync, DrawArea
-from geo.render.export import ExportFile, export_csv_batches
 from geo.render.layers import base_map, ids_at
 from geo.render.store_clusters import aggregates_from_cells
 from geo.render.table import PAGE_SIZE
 from geo.store import is_database_url
-from geo.store.pg_export import view_batches
 from geo.store.pg_grid import refresh_grid
 from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.pg_search import sync_search, text_choices, top_countries
@@ -44,11 +41,9 @@ from geo.store.postgis import PostGISStore
 from geo.store.query import QueryFilter
 from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
 from geo.view.map_events import RETURNED_OBJECTS
-from geo.view.state import ViewDomain, ViewState, view_link
+from geo.view.state import ViewDomain, ViewState
 from geo.view.store_totals import PARTS, TotalsParts, store_area_stats, store_totals_parts
 from geo.view.store_view import (
-    FEATURES_NOT_IN_STORE_MODE,
-    NOT_IN_STORE_MODE_CAPTION,
     query_filter,
     spec_key,
     store_domain,
@@ -64,6 +59,7 @@ from pages.shared import (
     map_input,
     map_print,
     records,
+    store_downloads,
     store_tabs,
     timebar,
     totals,
@@ -270,37 +266,6 @@ class _View:
         return None if rows.empty else rows.iloc[0]
 
 
-def _export_box(view: _View, state: ViewState, domain: ViewDomain, counts: Counts) -> None:
-    """Download the incidents in view as CSV, read from the store a batch at a time when
-    the button is clicked (nothing is kept between runs but the view's filters)."""
-    limit = common.settings().store_export_max
-    cols = st.columns([1, 2, 2], vertical_alignment="bottom")
-    cols[0].markdown("**Export as CSV**")
-    label = f"Download {counted(counts.shown, 'incident')}"
-    if counts.shown > limit:
-        cols[1].button(label, disabled=True, key="export-data", icon=":material/download:")
-        cols[2].caption(f"An export holds up to {limit:,} incidents in this mode "
-                        "(INCIDENT_MAP_STORE_EXPORT_MAX): narrow the filters or the dates.")
-        return
-    base = view_link(state, domain, st.context.url or "").split("?")[0]
-    at = datetime.now(UTC).replace(microsecond=0)
-    query, spec, shown, total = view.query, view.spec, counts.shown, counts.total
-    settings = common.settings()
-
-    def make() -> ExportFile:
-        # each batch gets the frame's columns, so the file is the one frame mode writes
-        batches = (store_rows(b, query.areas, settings) for b in view_batches(query, spec))
-        return export_csv_batches(batches, state, domain, shown=shown, total=total,
-                                  base_url=base, at=at)
-
-    name = f"incidents-{at:%Y%m%dT%H%M%SZ}.csv"
-    cols[1].download_button(label, lambda: make().data, file_name=name, mime="text/csv",
-                            icon=":material/download:", on_click="ignore", key="export-data")
-    cols[2].download_button("Download the view's metadata", lambda: make().metadata_json(),
-                            file_name=name + ".meta.json", mime="application/json",
-                            on_click="ignore", key="export-meta")
-
-
 def _int(value: object) -> int:
     """A page number kept in the session, as the page picker reads it (1: none)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
@@ -443,9 +408,8 @@ def _page() -> None:
 
     with st.container(key="no-print"):
         store_tabs.totals_tabs(view, counts.shown, state, domain)
-        _export_box(view, state, domain, counts)
-        st.caption("Not in this mode: " + "; ".join(FEATURES_NOT_IN_STORE_MODE) + ". "
-                   + NOT_IN_STORE_MODE_CAPTION)
+        store_downloads.export_box(view, state, domain, counts)
+        store_downloads.image_box(view, state, domain, counts)
 
     st.subheader(f"Incidents in view ({counts.shown:,})")
     page_no = incident_list.page_number(TABLE_KEY, counts.shown, PAGE_SIZE)
