@@ -198,7 +198,7 @@ with st.container(key="no-print"):
     elif opened == "By area":
         with tabs[2]:
             totals.area_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask),
-                              data.areas)
+                              data.areas, dates)
     else:
         with tabs[3]:
             span = (domain.date_min, domain.date_max) if domain.date_min is not None \

@@ -55,8 +55,8 @@ CATEGORY_SQL: dict[str, sql.Composable] = {
 }
 
 
-def series_figures(query: PostGISQuery, spec: QueryFilter, freq: str, by: str
-                   ) -> pd.DataFrame:
+def series_figures(query: PostGISQuery, spec: QueryFilter, freq: str, by: str,
+                   extra: Clause | None = None) -> pd.DataFrame:
     """Incidents and casualty sums per start period, category and claimant.
 
     Parameters
@@ -67,6 +67,8 @@ def series_figures(query: PostGISQuery, spec: QueryFilter, freq: str, by: str
         A key of :data:`PERIOD_SQL`.
     by : str
         A key of :data:`CATEGORY_SQL`.
+    extra : tuple, optional
+        One more condition ``(sql, parameters)`` the records must meet.
 
     Returns
     -------
@@ -79,13 +81,15 @@ def series_figures(query: PostGISQuery, spec: QueryFilter, freq: str, by: str
     if by not in CATEGORY_SQL:
         raise ValueError(f"cannot split by {by!r}")
     dated: Clause = (sql.SQL("date_start IS NOT NULL"), [])
+    if extra is not None:
+        dated = (sql.SQL("(date_start IS NOT NULL AND {})").format(extra[0]), list(extra[1]))
     return group_figures(query, spec, ["period", by, "claimant"], extra=dated,
                          expressions={"period": PERIOD_SQL[freq], by: CATEGORY_SQL[by]})
 
 
 def compare_figures(query: PostGISQuery, spec: QueryFilter,
-                    periods: Sequence[tuple[date, date]], by: Sequence[str]
-                    ) -> list[pd.DataFrame]:
+                    periods: Sequence[tuple[date, date]], by: Sequence[str],
+                    extras: Sequence[Clause | None] | None = None) -> list[pd.DataFrame]:
     """Incidents and casualty sums per group of ``by`` in each of ``periods``.
 
     Parameters
@@ -98,6 +102,8 @@ def compare_figures(query: PostGISQuery, spec: QueryFilter,
         Inclusive ranges.
     by : sequence of str
         Keys of :data:`CATEGORY_SQL`.
+    extras : sequence, optional
+        One more condition per period (or None), ``(sql, parameters)``.
 
     Returns
     -------
@@ -108,10 +114,11 @@ def compare_figures(query: PostGISQuery, spec: QueryFilter,
     if unknown:
         raise ValueError(f"cannot split by {', '.join(unknown)}")
     expressions = {k: CATEGORY_SQL[k] for k in by}
+    extras = list(extras) if extras is not None else [None] * len(periods)
     return [group_figures(query, replace(spec, date_from=start, date_to=end,
                                          include_undated=False), list(by),
-                          expressions=expressions)
-            for start, end in periods]
+                          extra=extra, expressions=expressions)
+            for (start, end), extra in zip(periods, extras, strict=True)]
 
 
 def filled_categories(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]

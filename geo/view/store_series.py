@@ -10,6 +10,7 @@ may be stacked across claimants, deaths only within one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -17,11 +18,12 @@ import pandas as pd
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_series import compare_figures, filled_categories, series_figures
 from geo.store.query import QueryFilter
-from geo.view.totals import FIGURE_COLUMNS
+from geo.view.store_totals import part_clause, store_coarse_counts
+from geo.view.totals import FIGURE_COLUMNS, window_days
 
 
 def store_time_series(query: PostGISQuery, spec: QueryFilter, freq: str = "month",
-                      by: str = "event_type") -> pd.DataFrame:
+                      by: str = "event_type", part: str = "all") -> pd.DataFrame:
     """:func:`geo.view.totals.time_series` of the records ``spec`` lets through.
 
     Parameters
@@ -32,6 +34,10 @@ def store_time_series(query: PostGISQuery, spec: QueryFilter, freq: str = "month
         ``day``, ``week``, ``month`` or ``year``.
     by : str
         The category (``event_type``, ``violence_label``, ``source_event_type`` ...).
+    part : str
+        ``all`` the records, or only those vaguer than the view's dates or than a place
+        (``coarse``), or only the others (``fine``); see
+        :func:`geo.view.store_totals.store_totals`.
 
     Returns
     -------
@@ -40,7 +46,9 @@ def store_time_series(query: PostGISQuery, spec: QueryFilter, freq: str = "month
         by period, category and claimant; undated records left out.
     """
     out = ["period", by, "claimant", "incidents", *FIGURE_COLUMNS]
-    table = series_figures(query, spec, freq, by)
+    days = window_days((spec.date_from, spec.date_to)) \
+        if spec.date_from is not None and spec.date_to is not None else None
+    table = series_figures(query, spec, freq, by, part_clause(part, days))
     if table.empty:
         return pd.DataFrame(columns=out)
     table["period"] = pd.to_datetime(table["period"]).dt.date
@@ -48,10 +56,12 @@ def store_time_series(query: PostGISQuery, spec: QueryFilter, freq: str = "month
 
 
 def store_compare(query: PostGISQuery, spec: QueryFilter,
-                  periods: Sequence[tuple[date, date]], by: Sequence[str] = ("claimant",)
-                  ) -> pd.DataFrame:
+                  periods: Sequence[tuple[date, date]], by: Sequence[str] = ("claimant",),
+                  part: str = "all") -> pd.DataFrame:
     """:func:`geo.view.totals.compare_periods` of the records ``spec`` lets through
-    (its own dates replaced by each period's).
+    (its own dates replaced by each period's). ``part``: ``all``, or only the records
+    vaguer than each period (``coarse``: dated over more days than it holds, or placed at
+    region or country level), or only the others (``fine``).
 
     Returns
     -------
@@ -61,7 +71,8 @@ def store_compare(query: PostGISQuery, spec: QueryFilter,
     """
     columns = [*by, "incidents", *FIGURE_COLUMNS]
     tables = []
-    for (start, end), table in zip(periods, compare_figures(query, spec, periods, by),
+    extras = [part_clause(part, window_days(p)) for p in periods]
+    for (start, end), table in zip(periods, compare_figures(query, spec, periods, by, extras),
                                    strict=True):
         table = table[columns] if len(table) else pd.DataFrame(columns=columns)
         table.insert(0, "period", f"{start.isoformat()} to {end.isoformat()}")
@@ -69,6 +80,14 @@ def store_compare(query: PostGISQuery, spec: QueryFilter,
     if not tables:
         return pd.DataFrame(columns=["period", *columns])
     return pd.concat(tables, ignore_index=True)
+
+
+def store_period_coarse_counts(query: PostGISQuery, spec: QueryFilter,
+                               period: tuple[date, date]) -> tuple[int, int]:
+    """How many records ``spec`` lets through in ``period`` (its own dates replaced) are
+    vaguer than the period by their dates, by their place."""
+    return store_coarse_counts(query, replace(spec, date_from=period[0], date_to=period[1],
+                                              include_undated=False))
 
 
 def store_categories(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]

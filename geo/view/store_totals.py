@@ -51,7 +51,21 @@ def _days(spec: QueryFilter) -> int | None:
     return (spec.date_to - spec.date_from).days + 1
 
 
-def _part(part: str, days: int | None) -> Clause | None:
+def part_clause(part: str, days: int | None) -> Clause | None:
+    """The condition of one of :data:`PARTS` for a view of ``days`` days (None: all).
+
+    Parameters
+    ----------
+    part : str
+        ``all``, ``coarse`` (vaguer than the view) or ``fine`` (the others).
+    days : int or None
+        Days in the view's date window (None: no record is vague by its dates).
+
+    Returns
+    -------
+    tuple or None
+        ``(condition, parameters)``; None for ``all``.
+    """
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
     if part == "all":
@@ -88,7 +102,7 @@ def store_totals(query: PostGISQuery, spec: QueryFilter, part: str = "all") -> T
     Totals
     """
     groups = group_figures(query, spec, ["claimant", "claim_status"],
-                           extra=_part(part, _days(spec)))
+                           extra=part_clause(part, _days(spec)))
     return _totals_of(groups)
 
 
@@ -157,7 +171,8 @@ def store_totals_parts(query: PostGISQuery, spec: QueryFilter) -> TotalsParts:
 
 
 def store_area_stats(query: PostGISQuery, spec: QueryFilter, level: int,
-                     names: Mapping[str, str], claimant: str | None = None) -> pd.DataFrame:
+                     names: Mapping[str, str], claimant: str | None = None,
+                     part: str = "all") -> pd.DataFrame:
     """:func:`geo.view.totals.area_stats` of the records ``spec`` lets through.
 
     Parameters
@@ -170,6 +185,8 @@ def store_area_stats(query: PostGISQuery, spec: QueryFilter, level: int,
         P-code -> area name (the admin areas' own names).
     claimant : str, optional
         Only this claimant's incidents.
+    part : str
+        One of :data:`PARTS` (see :func:`store_totals`).
 
     Returns
     -------
@@ -179,7 +196,8 @@ def store_area_stats(query: PostGISQuery, spec: QueryFilter, level: int,
     """
     code = f"adm{level}_pcode"
     out = ["pcode", "name", "incidents", "claimants", *FIGURE_COLUMNS]
-    groups = group_figures(query, spec, [code, "claimant"])
+    groups = group_figures(query, spec, [code, "claimant"],
+                           extra=part_clause(part, _days(spec)))
     groups = groups[groups[code] != ""]
     if claimant is not None:
         groups = groups[groups["claimant"] == claimant]

@@ -132,10 +132,36 @@ def _view_total(
         by_date, by_place = _columns.coarse(*args)
         return int(np.count_nonzero(_mask & by_date)), int(np.count_nonzero(_mask & by_place))
     if what == "areas":
-        return area_stats_of(_columns, _mask, *args)
+        level, claimant, part, window = args
+        return area_stats_of(_columns, _part_mask(_columns, _mask, part, window), level,
+                             claimant)
     if what == "time":
-        return time_series_of(_columns, _mask, *args)
-    return compare_periods_of(_columns, _mask, *args)
+        freq, by, part, window = args
+        return time_series_of(_columns, _part_mask(_columns, _mask, part, window), freq, by)
+    if what == "period coarse":
+        (first, last), = args
+        lo, hi = (np.datetime64(d, "D").astype(np.int64) for d in (first, last))
+        inside = _mask & (_columns.start <= hi) & (_columns.end >= lo) & \
+            (_columns.start != np.iinfo(np.int64).min)
+        by_date, by_place = _columns.coarse((first, last))
+        return int(np.count_nonzero(inside & by_date)), int(np.count_nonzero(inside & by_place))
+    periods, by, part = args
+    if part == "all":
+        return compare_periods_of(_columns, _mask, periods, by)
+    # each period has its own length: vaguer than one may not be vaguer than the other
+    return pd.concat([compare_periods_of(_columns, _part_mask(_columns, _mask, part, p), [p], by)
+                      for p in periods], ignore_index=True)
+
+
+def _part_mask(columns: TotalsColumns, mask: np.ndarray, part: str,
+               window: tuple[date, date] | None) -> np.ndarray:
+    """The incidents of ``mask`` in one part: all, those vaguer than ``window`` or than a
+    place (``coarse``), or the others (``fine``)."""
+    if part == "all":
+        return mask
+    by_date, by_place = columns.coarse(window)
+    vague = by_date | by_place
+    return mask & (vague if part == "coarse" else ~vague)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -213,17 +239,28 @@ class ViewTotals:
         assert isinstance(out, tuple)
         return out
 
-    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
-        """See :func:`geo.view.totals_index.area_stats_of`."""
-        return pd.DataFrame(self._get("areas", level, claimant))
+    def areas(self, level: int, claimant: str | None = None, part: str = "all",
+              window: tuple[date, date] | None = None) -> pd.DataFrame:
+        """See :func:`geo.view.totals_index.area_stats_of` (``part`` as :meth:`totals`)."""
+        return pd.DataFrame(self._get("areas", level, claimant, part, window))
 
-    def time_series(self, freq: str, by: str) -> pd.DataFrame:
-        """See :func:`geo.view.totals_index.time_series_of`."""
-        return pd.DataFrame(self._get("time", freq, by))
+    def time_series(self, freq: str, by: str, part: str = "all",
+                    window: tuple[date, date] | None = None) -> pd.DataFrame:
+        """See :func:`geo.view.totals_index.time_series_of` (``part`` as :meth:`totals`)."""
+        return pd.DataFrame(self._get("time", freq, by, part, window))
 
-    def compare(self, periods: tuple[tuple[date, date], ...], by: tuple[str, ...]) -> pd.DataFrame:
-        """See :func:`geo.view.totals_index.compare_periods_of`."""
-        return pd.DataFrame(self._get("compare", periods, by))
+    def compare(self, periods: tuple[tuple[date, date], ...], by: tuple[str, ...],
+                part: str = "all") -> pd.DataFrame:
+        """See :func:`geo.view.totals_index.compare_periods_of`; ``part`` as
+        :meth:`totals`, each period being the window its incidents are vaguer than."""
+        return pd.DataFrame(self._get("compare", periods, by, part))
+
+    def period_coarse_counts(self, period: tuple[date, date]) -> tuple[int, int]:
+        """How many incidents overlapping ``period`` are vaguer than it by their dates, by
+        their place."""
+        out = self._get("period coarse", period)
+        assert isinstance(out, tuple)
+        return out
 
     def categories(self, names: list[str]) -> tuple[list[str], bool]:
         """Which of the columns ``names`` the incidents fill, and whether any is dated."""

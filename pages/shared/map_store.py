@@ -183,9 +183,9 @@ def _totals(location: str, revision: int, key: str, _query: PostGISQuery,
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
 def _area_figures(location: str, revision: int, key: str, level: int, claimant: str | None,
-                  _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
+                  part: str, _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
     names = dict(_query.areas.options(level)) if _query.areas else {}
-    return store_area_stats(_query, _spec, level, names, claimant)
+    return store_area_stats(_query, _spec, level, names, claimant, part)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -255,8 +255,9 @@ class _View:
             calls.append(self.coarse_counts)
         run_together(calls, common.settings().store_query_threads)
 
-    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
-        return _area_figures(self.location, self.revision, self.key, level, claimant,
+    def areas(self, level: int, claimant: str | None = None, part: str = "all"
+              ) -> pd.DataFrame:
+        return _area_figures(self.location, self.revision, self.key, level, claimant, part,
                              self.query, self.spec)
 
     def record(self, incident_id: str | None) -> pd.Series | None:

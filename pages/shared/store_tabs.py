@@ -19,7 +19,12 @@ import streamlit as st
 from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter
 from geo.view.state import ViewDomain, ViewState
-from geo.view.store_series import store_categories, store_compare, store_time_series
+from geo.view.store_series import (
+    store_categories,
+    store_compare,
+    store_period_coarse_counts,
+    store_time_series,
+)
 from geo.view.store_view import spec_key
 from geo.view.totals import Totals
 from pages.shared import totals
@@ -41,20 +46,27 @@ class StoreView(Protocol):
 
     def coarse_counts(self) -> tuple[int, int]: ...
 
-    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame: ...
+    def areas(self, level: int, claimant: str | None = None, part: str = "all"
+              ) -> pd.DataFrame: ...
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
-def _series(location: str, revision: int, key: str, freq: str, by: str,
+def _series(location: str, revision: int, key: str, freq: str, by: str, part: str,
             _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
-    return store_time_series(_query, _spec, freq, by)
+    return store_time_series(_query, _spec, freq, by, part)
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
 def _compare(location: str, revision: int, key: str,
-             periods: tuple[tuple[date, date], ...], by: tuple[str, ...],
+             periods: tuple[tuple[date, date], ...], by: tuple[str, ...], part: str,
              _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
-    return store_compare(_query, _spec, periods, by)
+    return store_compare(_query, _spec, periods, by, part)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _period_coarse(location: str, revision: int, key: str, period: tuple[date, date],
+                   _query: PostGISQuery, _spec: QueryFilter) -> tuple[int, int]:
+    return store_period_coarse_counts(_query, _spec, period)
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
@@ -88,9 +100,10 @@ class StoreShown:
         """How many incidents in view are vaguer than its dates, than a place."""
         return self.view.coarse_counts()
 
-    def areas(self, level: int, claimant: str | None = None) -> pd.DataFrame:
+    def areas(self, level: int, claimant: str | None = None, part: str = "all",
+              window: tuple[date, date] | None = None) -> pd.DataFrame:
         """Figures per admin area (see :func:`geo.view.store_totals.store_area_stats`)."""
-        return self.view.areas(level, claimant)
+        return self.view.areas(level, claimant, part)
 
     def present(self, column: str) -> list[str]:
         """The claimants of the view (the only column the area panel lists)."""
@@ -101,17 +114,25 @@ class StoreShown:
         v = self.view
         return _categories(v.location, v.revision, v.key, tuple(names), v.query, v.spec)
 
-    def time_series(self, freq: str, by: str) -> pd.DataFrame:
-        """See :func:`geo.view.store_series.store_time_series`."""
+    def time_series(self, freq: str, by: str, part: str = "all",
+                    window: tuple[date, date] | None = None) -> pd.DataFrame:
+        """See :func:`geo.view.store_series.store_time_series` (the window is the view's
+        dates, which its filter holds)."""
         v = self.view
-        return _series(v.location, v.revision, v.key, freq, by, v.query, v.spec)
+        return _series(v.location, v.revision, v.key, freq, by, part, v.query, v.spec)
 
-    def compare(self, periods: tuple[tuple[date, date], ...], by: tuple[str, ...]
-                ) -> pd.DataFrame:
+    def compare(self, periods: tuple[tuple[date, date], ...], by: tuple[str, ...],
+                part: str = "all") -> pd.DataFrame:
         """See :func:`geo.view.store_series.store_compare`."""
         v = self.view
         return _compare(v.location, v.revision, self._undated_key, tuple(periods), tuple(by),
-                        v.query, v.spec)
+                        part, v.query, v.spec)
+
+    def period_coarse_counts(self, period: tuple[date, date]) -> tuple[int, int]:
+        """How many incidents in ``period`` are vaguer than it by their dates, their place."""
+        v = self.view
+        return _period_coarse(v.location, v.revision, self._undated_key, period, v.query,
+                              v.spec)
 
 
 def totals_tabs(view: StoreView, count: int, state: ViewState, domain: ViewDomain) -> None:
@@ -131,7 +152,7 @@ def totals_tabs(view: StoreView, count: int, state: ViewState, domain: ViewDomai
         elif opened == "Over time":
             totals.time_panel(shown, dates)  # type: ignore[arg-type]
         elif opened == "By area":
-            totals.area_panel(shown, view.query.areas)  # type: ignore[arg-type]
+            totals.area_panel(shown, view.query.areas, dates)  # type: ignore[arg-type]
         else:
             span = (domain.date_min, domain.date_max) if domain.date_min is not None \
                 and domain.date_max is not None else None

@@ -27,7 +27,7 @@ from geo.render.totals_charts import (
     figure_text,
     period_chart,
 )
-from geo.view.totals import FIGURES, coarse_note
+from geo.view.totals import FIGURES, Totals, coarse_note
 from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
 from pages.shared.map_data import ViewTotals
 
@@ -146,6 +146,7 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     if not dated:
         st.caption("No incident in view has a known date.")
         return
+    part = "fine" if _coarse_box(shown, span) else "all"
     categories = present or ["event_type"]
     cols = st.columns([2, 2, 3], vertical_alignment="bottom")
     by = cols[0].selectbox("Split by", categories, format_func=CATEGORY_LABELS.get,
@@ -153,7 +154,7 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     default = auto_frequency(span)
     freq = cols[1].selectbox("Per", ["day", "week", "month", "year"], key="chart-freq",
                              index=["day", "week", "month", "year"].index(default))
-    series = shown.time_series(freq, by)
+    series = shown.time_series(freq, by, part, span)
     st.altair_chart(events_chart(series, by, freq), width="stretch")
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
     if claimants.empty:
@@ -165,11 +166,17 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
                     width="stretch")
 
 
-def area_panel(shown: ViewTotals, areas: AdminAreas | None) -> None:
-    """Incidents or deaths per governorate or district, as a choropleth and a table."""
+def area_panel(shown: ViewTotals, areas: AdminAreas | None,
+               window: tuple[date, date] | None = None) -> None:
+    """Incidents or deaths per governorate or district, as a choropleth and a table.
+
+    ``window``: the selected dates (incidents vaguer than them, or than a place, may be
+    left out, as on the Totals tab).
+    """
     if not areas:
         st.caption("No admin boundaries are configured (INCIDENT_MAP_ADMIN).")
         return
+    part = "fine" if _coarse_box(shown, window) else "all"
     cols = st.columns(3, vertical_alignment="bottom")
     levels = [lvl for lvl in (1, 2) if lvl in areas.levels]
     level = cols[0].selectbox("Areas", levels, key="area-level",
@@ -187,18 +194,50 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None) -> None:
                                                        "killed_min": "killed (low)",
                                                        "killed_max": "killed (high)",
                                                        "civilian_deaths": "civilian deaths"}[m])
-    counts = shown.areas(level)
-    deaths = shown.areas(level, claimant) if claimant else counts
+    counts = shown.areas(level, None, part, window)
+    deaths = shown.areas(level, claimant, part, window) if claimant else counts
     stats = counts[["pcode", "name", "incidents"]].merge(
         deaths.drop(columns=["name", "incidents", "claimants"], errors="ignore"),
         on="pcode", how="left")
     st.altair_chart(area_chart(areas.levels[level], stats, measure), width="stretch")
-    outside = shown.count - int(counts["incidents"].sum())
+    counted = shown.count if part == "all" else shown.totals(part, window).incidents
+    outside = counted - int(counts["incidents"].sum())
     if outside:
         st.caption(f"{outside:,} incident{'s' if outside != 1 else ''} in view lie in no "
                    "area of this level (located only to a country, or outside the boundaries).")
     st.dataframe(_figure_rows(stats.rename(columns={"name": "area"}), "area"),
                  hide_index=True, width="stretch")
+
+
+def _period_totals(table: pd.DataFrame, label: str) -> Totals:
+    """The totals :func:`geo.view.totals.coarse_note` reads, from one period's rows of a
+    comparison by claimant."""
+    part = table[table["period"] == label].drop(columns="period").reset_index(drop=True)
+    return Totals(int(part["incidents"].sum()), part, pd.DataFrame(), pd.DataFrame())
+
+
+def _period_boxes(others: ViewTotals, periods: tuple[tuple[date, date], ...]) -> bool:
+    """Say, per period, how much comes from incidents vaguer than it (dated over more of
+    its days, or placed at region or country level), and offer to leave them out."""
+    notes = []
+    whole = others.compare(periods, ("claimant",))
+    coarse = others.compare(periods, ("claimant",), "coarse")
+    for first, last in periods:
+        by_date, by_place = others.period_coarse_counts((first, last))
+        label = f"{first.isoformat()} to {last.isoformat()}"
+        note = coarse_note(_period_totals(whole, label), _period_totals(coarse, label),
+                           by_date, by_place, (first, last))
+        if note:
+            notes.append(f"{label}: {note}")
+    if not notes:
+        return False
+    with st.container(border=True):
+        for note in notes:
+            st.caption(note)
+        return bool(st.checkbox(
+            "Leave them out of these totals", key=COARSE_KEY,
+            help="Counts only incidents dated within each period's days at most and placed "
+                 "at a site, town or district."))
 
 
 def _default_period(first: date, last: date, span: tuple[date, date]) -> tuple[date, date]:
@@ -238,7 +277,8 @@ def compare_panel(
         st.caption("Pick a second period to see it beside the selected dates.")
         return
     periods = (selected, (min(other), max(other)))
-    table = others.compare(periods, ("claimant",))
+    which = "fine" if _period_boxes(others, periods) else "all"
+    table = others.compare(periods, ("claimant",), which)
     columns = st.columns(2)
     for column, (first, last) in zip(columns, periods, strict=True):
         label = f"{first.isoformat()} to {last.isoformat()}"
@@ -247,5 +287,5 @@ def compare_panel(
             st.markdown(f"**{label}**")
             st.metric("Incidents", f"{int(part['incidents'].sum()):,}")
             st.dataframe(_figure_rows(part, "claimant"), hide_index=True, width="stretch")
-    by_type = others.compare(periods, ("event_type",))
+    by_type = others.compare(periods, ("event_type",), which)
     st.altair_chart(period_chart(by_type, "event_type"), width="stretch")
