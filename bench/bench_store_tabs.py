@@ -5,7 +5,9 @@ Runs on a PostGIS store of SYNTHETIC incidents kept by ``bench/bench_store_query
 incidents, as that benchmark does, and drop it afterwards). For each question the map
 page asks when the tab is open or the button clicked, prints the median wall time of
 ``--repeat`` runs, the CPU time of this process (the app's side) and of the database
-backend that answered (read from ``/proc``; the server runs on this machine), and for
+backend that answered (read from ``/proc``; the server runs on this machine; the CPU of
+parallel workers is not in it: ``--serial`` turns them off, so that the figure is the
+whole work), and for
 the downloads the file's size and this process's peak resident memory.
 
 Usage::
@@ -84,6 +86,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--location", help="a store kept by bench_store_query.py --keep")
+    parser.add_argument("--serial", action="store_true",
+                        help="no parallel workers (their CPU is not in the backend's figure)")
     args = parser.parse_args()
     print(f"load average at start: {Path('/proc/loadavg').read_text().strip()}")
     if args.location:
@@ -101,6 +105,8 @@ def main() -> None:
         sync_search(query, load_settings())
         refresh_grid(query)
         backend = int(query.read("SELECT pg_backend_pid()")[0][0])
+        if args.serial:
+            store.connection().execute("SET max_parallel_workers_per_gather = 0")
         settings = load_settings()
         domain = store_domain(query, query.summary())
         state = default_view(domain)
@@ -169,6 +175,10 @@ def main() -> None:
                           map_image(m, sheet, areas=levels, bounds=b, fmt=f, located=c),
                           repeat=1)
                 rows[-1] = (*rows[-1][:4], f"{len(png) / 2**10:.0f} KB")  # type: ignore[arg-type]
+        print("notes:")
+        for label, _, _, _, note in rows:
+            if note:
+                print(f"  {label.strip()}: {note}")
         print(f"process peak RSS {_rss_mb('VmHWM'):.0f} MB")
         print(f"load average at end: {Path('/proc/loadavg').read_text().strip()}")
     finally:

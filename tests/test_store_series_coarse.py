@@ -103,7 +103,7 @@ def _seen(at: AppTest) -> tuple:
     data = [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data).astype(str)
             .to_dict("records") for c in at.get("arrow_vega_lite_chart")
             + at.get("vega_lite_chart") for d in c.proto.datasets]
-    return ([c.value for c in at.caption if "vaguer than" in c.value],
+    return ([c.value for c in at.caption if "vaguer than this" in c.value],
             [(m.label, m.value) for m in at.metric],
             [d.value.astype(str).to_dict("records") for d in at.dataframe], charts, data)
 
@@ -120,7 +120,9 @@ def test_each_tab_states_the_vague_share_and_leaves_it_out_alike(pg_store, monke
     for mode in ("frame", "store"):
         at = _open(mode, monkeypatch, tab, params)
         before = _seen(at)
-        assert before[0] and "vaguer than this view" in before[0][0], (mode, before[0])
+        wanted = "vaguer than this period" if tab == "Compare periods" else \
+            "vaguer than this view"
+        assert before[0] and wanted in before[0][0], (mode, before[0])
         at.checkbox(key=COARSE_KEY).check().run()
         assert not at.exception, [e.message for e in at.exception]
         after = _seen(at)

@@ -5,9 +5,11 @@ event type, sized by its casualty figure, dashed when approximate. Incidents at 
 same point with the same type, precision and figure draw the same marker, so the
 database returns one row per such group, with how many incidents it holds
 (:func:`image_marks`). A view of more than :data:`EXACT_MARKS` drawn incidents is
-grouped on a grid of about two pixels of the printed map instead (the marker at the
-group's mean position, sized by its largest figure): the image of a million
-incidents costs one grouped scan, not a million rows.
+grouped on a grid of about four pixels of the printed map instead: one marker per
+cell, at the mean position of its incidents, coloured by their most frequent event
+type, solid if any is precisely placed, sized by the largest figure. The image of a
+million incidents costs one grouped scan and some tens of thousands of markers, not a
+million rows (which the image would draw over each other at that scale).
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ if TYPE_CHECKING:
 
 EXACT_MARKS = 20_000
 """Up to this many drawn incidents in the image, each keeps its own position."""
-GRID_CELLS = 600
-"""Above :data:`EXACT_MARKS`: grid cells across the image's extent (about 2 px each on
+GRID_CELLS = 300
+"""Above :data:`EXACT_MARKS`: grid cells across the image's extent (about 4 px each on
 the printed map, whose markers are at least 6 px wide)."""
 
 # The figure geo.render.layers.casualty_figure gives, 0 where unknown (as the image
@@ -77,10 +79,12 @@ def image_marks(query: PostGISQuery, spec: QueryFilter,
         else:
             cell = max(box[2] - box[0], box[3] - box[1], 1e-6) / GRID_CELLS
             select = sql.SQL(
-                "SELECT avg(longitude), avg(latitude), event_type, "
-                "coalesce(geo_precision, 1), max(" + _FIGURE + "), count(*) FROM {} WHERE "
-                + DRAWN_SQL + " AND {} GROUP BY floor(longitude / %s), floor(latitude / %s), "
-                "3, 4 ORDER BY 1, 2, 3, 4").format(table, condition)
+                "SELECT avg(longitude), avg(latitude), "
+                "mode() WITHIN GROUP (ORDER BY event_type), "
+                "min(coalesce(geo_precision, 1)), max(" + _FIGURE + "), count(*) FROM {} "
+                "WHERE " + DRAWN_SQL + " AND {} "
+                "GROUP BY floor(longitude / %s), floor(latitude / %s) ORDER BY 1, 2"
+            ).format(table, condition)
             rows = query.read(select, [*params, cell, cell])
     marks = pd.DataFrame(rows, columns=["longitude", "latitude", "event_type",
                                         "geo_precision", "figure", "count"])

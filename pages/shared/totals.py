@@ -227,7 +227,9 @@ def _period_boxes(others: ViewTotals, periods: tuple[tuple[date, date], ...]) ->
         label = f"{first.isoformat()} to {last.isoformat()}"
         note = coarse_note(_period_totals(whole, label), _period_totals(coarse, label),
                            by_date, by_place, (first, last))
-        if note:
+        if note:  # the note's words are the view's: here the window is the period
+            note = note.replace("vaguer than this view", "vaguer than this period").replace(
+                "days selected", "days of the period")
             notes.append(f"{label}: {note}")
     if not notes:
         return False
