@@ -74,9 +74,28 @@ def _rss_mb(field: str = "VmRSS") -> float:
     return float("nan")
 
 
+#: Made-up actors and outlets of the synthetic records (a few each, as in real exports).
+_ACTORS = ("Government forces", "Armed opposition", "Coalition aircraft", "Militia group",
+           "Unidentified gunmen", "Border guards", "Local police")
+_OUTLETS = ("Local monitor", "Wire agency", "Field team", "Regional daily")
+_KINDS = ("Shelling reported", "Airstrike reported", "Clashes reported", "Explosion heard",
+          "Raid reported", "Drone strike reported")
+
+
 def _fill(store, n: int, seed: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """COPY ``n`` synthetic incidents into the store's table (one transaction)."""
+    """COPY ``n`` synthetic incidents into the store's table (one transaction).
+
+    Each record names a made-up actor and outlet, and its description names a district
+    and a governorate of the configured admin areas (drawn at random, not where the
+    point is) and a report number of its own, so that descriptions are as distinct as
+    in real exports and a governorate's name is a common search term.
+    """
+    from geo.geocoding.areas import default_areas
+
     rng = np.random.default_rng(seed)
+    areas = default_areas()
+    governorates = [name for _, name in areas.options(1)] or ["Somewhere"]
+    districts = [name for _, name in areas.options(2)] or ["Somewhere"]
     centres = np.column_stack([rng.uniform(32.5, 37.2, 600), rng.uniform(35.8, 41.8, 600)])
     which = rng.integers(0, len(centres), n)
     lat = np.round(centres[which, 0] + rng.normal(0, 0.05, n), 4)
@@ -117,7 +136,12 @@ def _fill(store, n: int, seed: int = 0) -> None:  # type: ignore[no-untyped-def]
                 if known[i]:
                     row[index["killed_min"]] = int(killed[i])
                     row[index["killed_max"]] = int(killed[i]) + 3
-                row[index["description"]] = "synthetic incident for the benchmark"
+                row[index["description"]] = (
+                    f"{_KINDS[i % len(_KINDS)]} in {districts[(i * 7) % len(districts)]}, "
+                    f"{governorates[(i * 11) % len(governorates)]}: report {i}")
+                row[index["actors"]] = "; ".join(
+                    _ACTORS[(i + k) % len(_ACTORS)] for k in range(1 + i % 2))
+                row[index["source_name"]] = _OUTLETS[(i // 3) % len(_OUTLETS)]
                 copy.write_row((*row, "bench", 1))
         conn.execute(f"UPDATE {store.table('store_meta').as_string(conn)} SET value = '1' "
                      "WHERE key = 'revision'")

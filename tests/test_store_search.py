@@ -7,13 +7,16 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from geo.render.table import date_order, page_rows
 from geo.settings import load_settings
 from geo.store import open_store
+from geo.store.pg_hits import KEPT, TEXT_FILTERS, resolve_text
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_search import TRIGRAM_INDEXES, sync_search, text_choices
+from geo.store.query import where_clauses
 from geo.view.filters import FilterContext, apply_view
 from geo.view.live import LiveDataset
 from geo.view.state import default_view
@@ -117,11 +120,15 @@ def test_text_filters_find_what_the_frame_finds(both):
     for name, state in _views(data).items():
         result = apply_view(data.incidents, state, context)
         spec = query_filter(state, context=context)
-        counts = query.counts(spec)
-        assert counts.shown == result.shown, name
-        assert counts.hidden_by == result.hidden_by, name
-        want = data.incidents["id"].iloc[page_rows(order, result.mask, 1, 100)].tolist()
-        assert query.table_page(spec, 1, 100, counts.shown)["id"].tolist() == want, name
+        resolved = resolve_text(query, spec)  # asked by the matching records' ids
+        assert {h.name for h in resolved.hits} == set(where_clauses(spec)) & set(
+            TEXT_FILTERS), name
+        for asked in (spec, resolved):
+            counts = query.counts(asked)
+            assert counts.shown == result.shown, name
+            assert counts.hidden_by == result.hidden_by, name
+            want = data.incidents["id"].iloc[page_rows(order, result.mask, 1, 100)].tolist()
+            assert query.table_page(asked, 1, 100, counts.shown)["id"].tolist() == want, name
     # the views are not trivial: some find a few, some none
     shown = {n: apply_view(data.incidents, s, context).shown for n, s in _views(data).items()}
     assert shown["nothing"] == 0 and 0 < shown["word"] < len(data.incidents)
@@ -147,3 +154,137 @@ def test_filter_options_come_from_grouped_counts(both):
     assert options["actors"][0] == "ISIS"  # named in two actor lists
     assert {"SOHR", "Coalition", "UCDP GED", "SNHR"} <= set(options["sources"])
     assert options["source_types"] == ["Explosions/Remote violence", "Air/drone strike"]
+
+
+_WORDS = ["market", "Café", "strike", "old city", "Raqqa", "الرقة", "100%", "check_point",
+          "shelling", "Ar Raqqah", "bakery", "Aleppo", "school"]
+_RANDOM_ACTORS = ["Coalition", "ISIS", "SDF", "Government of Syria", "Jaysh al-Islam", ""]
+_RANDOM_SOURCES = [("SOHR", ""), ("Airwars: report", "Coalition"), ("Enab Baladi", "SNHR"),
+                   ("", "")]
+
+
+def _random_rows(rng) -> list[dict[str, str]]:
+    rows = []
+    for i in range(160):
+        lat, lon, name = _PLACES[int(rng.integers(len(_PLACES)))]
+        words = rng.choice(_WORDS, size=int(rng.integers(0, 4)), replace=False)
+        actors = rng.choice(_RANDOM_ACTORS, size=int(rng.integers(1, 3)), replace=False)
+        source, claimant = _RANDOM_SOURCES[int(rng.integers(len(_RANDOM_SOURCES)))]
+        rows.append({
+            "id": f"r{i:03d}", "place": name, "country": "SY", "latitude": str(lat),
+            "longitude": str(lon), "date_start": f"2016-{1 + i % 12:02d}-{1 + i % 27:02d}",
+            "actors": "; ".join(a for a in actors if a), "source_name": source,
+            "claimed_by": claimant, "description": " ".join(words),
+            "event_type": ["airstrike", "shelling", "clashes"][int(rng.integers(3))]})
+    return rows
+
+
+def _random_state(rng, base):
+    def pick(values, most):
+        return list(rng.choice(values, size=int(rng.integers(1, most + 1)), replace=False))
+
+    query = ""
+    if rng.random() < 0.8:
+        terms = pick(_WORDS + ["zzzz", "ar", "raqq"], 2)
+        query = " ".join(f'"{t}"' if rng.random() < 0.3 else t for t in terms)
+    actors = tuple(pick(_RANDOM_ACTORS[:-1] + ["nobody"], 2)) if rng.random() < 0.4 else ()
+    sources = tuple(pick(["sohr", "coalition", "snhr", "enab"], 2)) \
+        if rng.random() < 0.3 else ()
+    state = replace(base, query=query, actors=actors, sources=sources)
+    if rng.random() < 0.4:
+        state = replace(state, date_from=date(2016, 3, 1), date_to=date(2016, 8, 31))
+    if rng.random() < 0.3:
+        state = replace(state, event_types=tuple(base.event_types[:2]))
+    return state
+
+
+@pytest.fixture
+def random_store(postgis_url):
+    import numpy as np
+    import psycopg
+
+    rng = np.random.default_rng(14)
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    store = open_store(f"{postgis_url}&schema={schema}")
+    store.upsert(incidents(_random_rows(rng)), origin="test", who=ANALYST)
+    live = LiveDataset(store)
+    query = PostGISQuery(store, live.areas)
+    query.sync_areas()
+    sync_search(query, load_settings())
+    yield rng, live, query
+    store.close()
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_random_searches_give_the_frame_answers_asked_by_ids(random_store):
+    from geo.render.clusters import view_window
+    from geo.view.store_totals import store_totals
+    from geo.view.store_view import timeline_from_store
+
+    rng, live, query = random_store
+    data = live.current()
+    context = FilterContext(live.areas, _spellings)
+    order = date_order(data.incidents)
+    base = default_view(data.domain())
+    drawn = (data.incidents["off_map"] == "").to_numpy()
+    seen = set()
+    for _ in range(30):
+        state = _random_state(rng, base)
+        result = apply_view(data.incidents, state, context)
+        spec = query_filter(state, context=context)
+        resolved = resolve_text(query, spec)
+        counts = query.counts(resolved)
+        label = (state.query, state.actors, state.sources, state.date_from)
+        assert (counts.shown, counts.on_map) == (
+            result.shown, int((result.mask & drawn).sum())), label
+        assert counts.hidden_by == result.hidden_by, label
+        want = data.incidents["id"].iloc[page_rows(order, result.mask, 1, 50)].tolist()
+        assert query.table_page(resolved, 1, 50, counts.shown)["id"].tolist() == want, label
+        # the other answers of the view: the same as the text conditions give
+        window = view_window((35.0, 38.0), 6)
+        pd.testing.assert_frame_equal(query.cells(resolved, 6, window, 56),
+                                      query.cells(spec, 6, window, 56), obj=str(label))
+        span = (date(2016, 1, 1), date(2016, 12, 31))
+        pd.testing.assert_frame_equal(timeline_from_store(query, resolved, span),
+                                      timeline_from_store(query, spec, span), obj=str(label))
+        got, want_totals = store_totals(query, resolved), store_totals(query, spec)
+        assert (got.incidents, got.inverted) == (want_totals.incidents, want_totals.inverted)
+        pd.testing.assert_frame_equal(got.breakdown, want_totals.breakdown, obj=str(label))
+        seen.add(result.shown)
+    assert len(seen) > 5  # the views differ: the comparisons are not all of empty views
+
+
+def test_matches_are_kept_per_revision_and_follow_edits(both, monkeypatch):
+    store, live, query = both
+    data = live.current()
+    state = replace(default_view(data.domain()), query="zebra market")
+    spec = query_filter(state)
+    first = resolve_text(query, spec)
+    assert [h.size for h in first.hits] == [0]
+    asked = []
+    real = query.read
+    monkeypatch.setattr(query, "read", lambda *a: asked.append(a) or real(*a))
+    assert resolve_text(query, spec).hits == first.hits and not asked  # kept: not asked
+    monkeypatch.undo()
+    store.edit("t001", {"description": "Zebra near the market"}, who=analyst("a"))
+    sync_search(query, load_settings())
+    again = resolve_text(query, spec)
+    assert [h.size for h in again.hits] == [1] and again.hits != first.hits
+    assert query.counts(again).shown == apply_view(live.current().incidents, state).shown == 1
+
+
+def test_a_filter_matching_too_many_records_stays_text(both, monkeypatch):
+    import geo.store.pg_hits as pg_hits
+
+    _, live, query = both
+    data = live.current()
+    monkeypatch.setattr(pg_hits, "HITS_MAX", 12)  # each actor: 12 records
+    KEPT.clear()
+    state = replace(default_view(data.domain()), query="strike", actors=("jaysh",))
+    spec = resolve_text(query, query_filter(state))
+    assert [h.name for h in spec.hits] == ["actor"]  # "strike" matches more
+    result = apply_view(data.incidents, state)
+    counts = query.counts(spec)
+    assert (counts.shown, counts.hidden_by) == (result.shown, result.hidden_by)
+    KEPT.clear()

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import psycopg
 from psycopg import sql
@@ -47,7 +48,8 @@ SEARCH_COLUMNS: dict[str, str] = {
 #: Trigram indexes of the columns searched inside (``pg_trgm``; skipped without it).
 TRIGRAM_INDEXES: dict[str, str] = {
     "incidents_search_trgm": "search_text", "incidents_actor_trgm": "actor_key",
-    "incidents_source_trgm": "source_key",
+    "incidents_source_trgm": "source_key", "incidents_source_type_trgm": "source_type_key",
+    "incidents_place_keys_trgm": "place_keys",
 }
 #: Records whose search text is computed per batch.
 SYNC_BATCH = 50_000
@@ -78,7 +80,48 @@ class SearchTerm:
     areas: tuple[str, ...] = ()
 
 
-def _like(text: str) -> str:
+@dataclass(frozen=True, eq=False)
+class Hits:
+    """The records one text filter lets through, found once (see
+    :func:`geo.store.pg_hits.resolve_text`) and then named by their ``fid``.
+
+    Attributes
+    ----------
+    name : str
+        The filter (``search``, ``actor``, ``source``, ``source type``).
+    key : str
+        What was matched and at which store revision (equality and ``repr`` use it,
+        never the ids: a view's cache key stays short).
+    fids : numpy.ndarray or None
+        Sorted ``fid`` of the matching records; None: every record matches.
+    """
+
+    name: str
+    key: str
+    fids: np.ndarray | None
+
+    @property
+    def size(self) -> int | None:
+        """Records matched (None: every record)."""
+        return None if self.fids is None else len(self.fids)
+
+    def clause(self) -> Clause:
+        """The SQL condition: ``fid`` among the matched ones."""
+        if self.fids is None:
+            return sql.SQL("TRUE"), []
+        return sql.SQL("fid = ANY(%s::bigint[])"), [self.fids.tolist()]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hits) and (self.name, self.key) == (other.name, other.key)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.key))
+
+    def __repr__(self) -> str:
+        return f"Hits({self.name!r}, {self.key!r}, {self.size})"
+
+
+def like_pattern(text: str) -> str:
     """``%text%`` with LIKE's wildcards in ``text`` escaped."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -86,13 +129,13 @@ def _like(text: str) -> str:
 def term_clause(term: SearchTerm) -> Clause:
     """The SQL condition one term sets (see :func:`geo.view.search.match_terms`)."""
     parts: list[sql.Composable] = [sql.SQL("search_text LIKE %s")]
-    params: list[object] = [_like(term.key)]
+    params: list[object] = [like_pattern(term.key)]
     if term.text_keys:
         parts.append(sql.SQL("search_text LIKE ANY(%s)"))
-        params.append([_like(k) for k in sorted(term.text_keys)])
+        params.append([like_pattern(k) for k in sorted(term.text_keys)])
     if term.place_keys:
         parts.append(sql.SQL("place_keys LIKE ANY(%s)"))
-        params.append([_like(f"|{k}|") for k in sorted(term.place_keys)])
+        params.append([like_pattern(f"|{k}|") for k in sorted(term.place_keys)])
     if term.areas:
         parts.append(sql.SQL("adm1_pcode = ANY(%s) OR adm2_pcode = ANY(%s)"))
         params.extend([list(term.areas), list(term.areas)])
@@ -107,11 +150,12 @@ def _any_of(column: str, wanted: Sequence[str]) -> Clause | None:
     if not keys:
         return None
     return (sql.SQL("coalesce({} LIKE ANY(%s), false)").format(sql.Identifier(column)),
-            [[_like(k) for k in keys]])
+            [[like_pattern(k) for k in keys]])
 
 
 def text_clauses(terms: Sequence[SearchTerm], actors: Sequence[str],
-                 sources: Sequence[str], source_types: Sequence[str]) -> dict[str, Clause]:
+                 sources: Sequence[str], source_types: Sequence[str],
+                 hits: Sequence[Hits] = ()) -> dict[str, Clause]:
     """One SQL condition per active text filter, named as the frame path names them.
 
     Parameters
@@ -120,6 +164,9 @@ def text_clauses(terms: Sequence[SearchTerm], actors: Sequence[str],
         The parsed search (all must match).
     actors, sources, source_types : sequence of str
         As :class:`geo.view.state.ViewState` holds them.
+    hits : sequence of Hits
+        Filters already resolved to the records they let through: their condition is
+        the records' ``fid`` (an index look-up or a hashed test) instead of the text.
 
     Returns
     -------
@@ -139,6 +186,9 @@ def text_clauses(terms: Sequence[SearchTerm], actors: Sequence[str],
         if wanted:
             clause = _any_of(column, wanted)
             out[name] = clause if clause is not None else (sql.SQL("TRUE"), [])
+    for found in hits:
+        if found.name in out:
+            out[found.name] = found.clause()
     return out
 
 

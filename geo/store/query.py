@@ -20,7 +20,7 @@ import shapely
 from psycopg import sql
 from shapely.geometry import Polygon as ShapelyPolygon
 
-from geo.store.pg_search import SearchTerm, text_clauses
+from geo.store.pg_search import Hits, SearchTerm, text_clauses
 from geo.vocab import COORD_DECIMALS, PRECISION_RADIUS_KM
 
 Range = tuple[int | None, int | None]
@@ -86,6 +86,9 @@ class QueryFilter:
     actors, sources, source_types : tuple of str
         Texts an incident's actors, source or claimant, or the source's own event
         types must contain one of (empty: no filter).
+    hits : tuple of Hits
+        Text filters above already resolved to the records they let through
+        (:func:`geo.store.pg_hits.resolve_text`); the same meaning, asked by ``fid``.
     """
 
     date_from: date | None = None
@@ -106,6 +109,7 @@ class QueryFilter:
     actors: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     source_types: tuple[str, ...] = ()
+    hits: tuple[Hits, ...] = ()
 
     @property
     def matches_text(self) -> bool:
@@ -179,7 +183,8 @@ def where_clauses(spec: QueryFilter) -> dict[str, Clause]:
             out["map bounds"] = (sql.SQL(
                 DRAWN_SQL + " AND latitude BETWEEN %s AND %s AND "
                 "(longitude >= %s OR longitude <= %s)"), [south, north, west, east])
-    out.update(text_clauses(spec.search, spec.actors, spec.sources, spec.source_types))
+    out.update(text_clauses(spec.search, spec.actors, spec.sources, spec.source_types,
+                             spec.hits))
     return {name: out[name] for name in sorted(out, key=ORDER.index)}
 
 

@@ -35,6 +35,7 @@ from geo.render.store_clusters import aggregates_from_cells
 from geo.render.table import PAGE_SIZE
 from geo.store import is_database_url
 from geo.store.pg_grid import refresh_grid
+from geo.store.pg_hits import resolve_text
 from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.pg_search import sync_search, text_choices, top_countries
 from geo.store.postgis import PostGISStore
@@ -200,10 +201,13 @@ class _View:
     def __init__(self, query: PostGISQuery, location: str, revision: int,
                  state: ViewState, context: FilterContext) -> None:
         self.query, self.location, self.revision = query, location, revision
-        self.spec = query_filter(state, context=context)
+        spec = query_filter(state, context=context)
         # the map shows around the bounds
-        self.map_spec = query_filter(state, bounds=False, context=context)
-        self.key, self.map_key = spec_key(self.spec), spec_key(self.map_spec)
+        map_spec = query_filter(state, bounds=False, context=context)
+        self.key, self.map_key = spec_key(spec), spec_key(map_spec)
+        # text filters asked once (kept per revision), then by the matching records' ids
+        self.spec = resolve_text(query, spec, revision)
+        self.map_spec = resolve_text(query, map_spec, revision)
 
     def counts(self) -> Counts:
         return _counts(self.location, self.revision, self.key, self.query, self.spec)
