@@ -16,7 +16,8 @@ Debian's Chromium:
   cache;
 - opens views hiding some incidents from a link (one event type off; a date range whose
   ends split months; one governorate; 10 killed or more; a drawn area; map bounds cutting
-  the data), nothing cached for them, timing until the incidents are drawn;
+  the data; a search for a governorate's name, for a phrase one record
+  holds, an actor filter), nothing cached for them, timing until the incidents are drawn;
 - reads the Streamlit server's resident memory (``VmRSS``/``VmHWM``).
 
     .venv/bin/python bench/bench_store_browser.py [--rows 1000000] [--changes 6]
@@ -93,6 +94,10 @@ def _filtered_links(location: str) -> dict[str, str]:
         "link_drawn_area_s": urlencode([(PARAMS["polygon"],
                                          "37,36;37.4,36;37.4,36.4;37,36.4;37,36")]),
         "link_bounds_cut_s": urlencode([(PARAMS["bbox"], "36,34,38.5,36.5")]),
+        # searches (the synthetic descriptions name a governorate; bench_store_query._fill)
+        "link_search_common_s": urlencode([(PARAMS["query"], "Aleppo")]),
+        "link_search_rare_s": urlencode([(PARAMS["query"], '"report 123457"')]),
+        "link_search_actor_s": urlencode([(PARAMS["actors"], "Border guards")]),
     }
 
 

@@ -258,6 +258,80 @@ def _time(work: Callable[[], object], repeat: int) -> tuple[float, object]:
     return statistics.median(times) * 1000, result
 
 
+def _backend_cpu(query) -> Callable[[], float]:  # type: ignore[no-untyped-def]
+    """CPU seconds (user + system) of this thread's database backend so far, read from
+    ``/proc`` (the server runs on this machine): the DB time of the queries, whatever
+    else the machine runs."""
+    pid = int(query.read("SELECT pg_backend_pid()")[0][0])
+    tick = float(__import__("os").sysconf("SC_CLK_TCK"))
+
+    def read() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    return read
+
+
+#: Searches timed: (label, query text, actors).
+SEARCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("a governorate's name (common)", "Aleppo", ()),
+    ("a district's name", "Tell Abiad", ()),
+    ("a rare phrase (one record)", '"report 123457"', ()),
+    ("two words, one in every record", "report 424242", ()),
+    ("a word of 1 in 6 records", "shelling", ()),
+    ("an actor", "", ("Border guards",)),
+    ("a search and an actor", "Homs", ("Militia group",)),
+    ("nothing matches", "zzqx", ()),
+)
+
+
+def _search_reruns(query, state, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    """Time what a map rerun asks of the store for each search of :data:`SEARCHES`:
+    the text filters resolved (:func:`geo.store.pg_hits.resolve_text`; the first time
+    for the term, nothing kept), the counts line, the aggregates at country zoom, the
+    timeline, the first table page and the totals; before (the text conditions in
+    every query) and after (asked by the matched records' ids)."""
+    from geo.store.pg_hits import KEPT, resolve_text
+    from geo.view.filters import FilterContext
+    from geo.view.store_totals import store_totals
+
+    context = FilterContext(query.areas, None)
+    span = (date(2016, 1, 1), date(2019, 12, 31))
+    window = view_window((35.0, 38.5), 6)
+    cpu = _backend_cpu(query)
+    revision = query.store.revision()
+
+    def rerun(spec) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        counts = query.counts(spec)
+        payload(aggregates_from_cells(query.cells(spec, 6, window, CELL_PIXELS), 6))
+        timeline_from_store(query, spec, span)
+        query.table_page(spec, 1, 100, counts.shown)
+        store_totals(query, spec)
+        return counts.shown, len(spec.hits)
+
+    print(f"{'search rerun (1,000,000 in PostGIS)':<34} {'shown':>9} {'before s':>9} "
+          f"{'(DB cpu)':>8} {'new s':>7} {'(DB cpu)':>8} {'again s':>8} {'(DB cpu)':>8}")
+    for label, text, actors in SEARCHES:
+        plain = query_filter(replace(state, query=text, actors=actors), context=context)
+        figures = []
+        for how in ("before", "new", "again"):
+            if how == "new":
+                KEPT.clear()
+            times, cpus = [], []
+            for _ in range(1 if how == "before" else repeat):
+                if how == "new":
+                    KEPT.clear()
+                c0, t0 = cpu(), time.perf_counter()
+                spec = plain if how == "before" else resolve_text(query, plain, revision)
+                shown, resolved = rerun(spec)
+                times.append(time.perf_counter() - t0)
+                cpus.append(cpu() - c0)
+            figures += [statistics.median(times), statistics.median(cpus)]
+        print(f"{label:<34} {shown:>9,} " + " ".join(
+            f"{v:>{9 if i == 0 else 8 if i % 2 else 7}.2f}" for i, v in enumerate(figures))
+              + ("" if resolved else "  (left as text: too many matches)"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -266,6 +340,10 @@ def main() -> None:
     parser.add_argument("--location", help="a store kept by --keep (URL with &schema=)")
     parser.add_argument("--reruns-only", action="store_true",
                         help="time only the views' whole reruns (and the domain)")
+    parser.add_argument("--searches", action="store_true",
+                        help="time map reruns of the searches in SEARCHES, before and after")
+    parser.add_argument("--only-searches", action="store_true",
+                        help="with --location: time the searches only")
     args = parser.parse_args()
     url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()[-1]
@@ -309,6 +387,9 @@ def main() -> None:
         domain = store_domain(query, summary)  # type: ignore[arg-type]
         state = default_view(domain)
         spec = query_filter(state)
+        if args.only_searches:
+            _search_reruns(query, state, args.repeat)
+            return
         figures: dict[str, float] = {}
         figures["counts line"], counts = _time(lambda: query.counts(spec), args.repeat)
         for label, zoom, centre in (("aggregates, country zoom 6", 6, (35.0, 38.5)),
@@ -398,6 +479,8 @@ def main() -> None:
                            for k in ("agg", "places"))
                 print(f"  {name}: cube and rows give {'the same' if same else 'A DIFFERENT'}"
                       " payload (but the places per aggregate: an upper bound from the cube)")
+        if args.searches:
+            _search_reruns(query, state, args.repeat)
         # One analyst's correction, then the next view: the grid, per-day counts and
         # cube are updated for the touched cells and days only.
         who = local_identity()

@@ -169,15 +169,13 @@ def resolve_text(query: PostGISQuery, spec: QueryFilter, revision: int | None = 
 
 
 def _match(query: PostGISQuery, condition: sql.Composable, params: list[object]
-           ) -> np.ndarray | None:
+           ) -> np.ndarray:
     """Sorted ``fid`` of the records ``condition`` holds for (:data:`_TOO_MANY` above
-    :data:`HITS_MAX`; None when every record matches)."""
-    table = query.store.table("incidents")
-    rows = query.read(sql.SQL("SELECT fid FROM {} WHERE {}").format(table, condition),
-                      params)
+    :data:`HITS_MAX`)."""
+    rows = query.read(sql.SQL("SELECT fid FROM {} WHERE {} LIMIT %s").format(
+        query.store.table("incidents"), condition), [*params, HITS_MAX + 1])
     if len(rows) > HITS_MAX:
-        total = int(query.read(sql.SQL("SELECT count(*) FROM {}").format(table))[0][0])
-        return None if len(rows) == total else _TOO_MANY
+        return _TOO_MANY
     fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     fids.sort()
     return fids
