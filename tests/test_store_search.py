@@ -217,11 +217,16 @@ def random_store(postgis_url):
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def test_random_searches_give_the_frame_answers_asked_by_ids(random_store):
+@pytest.mark.parametrize("as_array", [5_000, 0], ids=["ids", "bitmap"])
+def test_random_searches_give_the_frame_answers_asked_by_ids(random_store, monkeypatch,
+                                                             as_array):
+    import geo.store.pg_search as pg_search
     from geo.render.clusters import view_window
     from geo.view.store_totals import store_totals
     from geo.view.store_view import timeline_from_store
 
+    # the matched records named by an array of ids, or by a bitmap of fids
+    monkeypatch.setattr(pg_search, "FIDS_AS_ARRAY", as_array)
     rng, live, query = random_store
     data = live.current()
     context = FilterContext(live.areas, _spellings)

@@ -42,6 +42,8 @@ HITS_MAX = 250_000
 #: Most record ids kept for all filters together (about 8 bytes each), least recently
 #: used dropped first.
 KEPT_IDS = 4_000_000
+#: Working memory of the query finding a filter's matches (an exact bitmap of them).
+MATCH_WORK_MEM_MB = 64
 #: The text filters, as :func:`geo.store.query.where_clauses` names them.
 TEXT_FILTERS = ("search", "actor", "source", "source type")
 
@@ -172,8 +174,20 @@ def _match(query: PostGISQuery, condition: sql.Composable, params: list[object]
            ) -> np.ndarray:
     """Sorted ``fid`` of the records ``condition`` holds for (:data:`_TOO_MANY` above
     :data:`HITS_MAX`)."""
-    rows = query.read(sql.SQL("SELECT fid FROM {} WHERE {} LIMIT %s").format(
-        query.store.table("incidents"), condition), [*params, HITS_MAX + 1])
+    statement = sql.SQL("SELECT fid FROM {} WHERE {} LIMIT %s").format(
+        query.store.table("incidents"), condition)
+
+    def read() -> list[tuple]:
+        conn = query.store.connection()
+        with conn.transaction():
+            # Room for an exact bitmap of the matching rows: with the default 4 MB a
+            # common term's bitmap turns lossy and the planner reads every record.
+            conn.execute(sql.SQL("SET LOCAL work_mem = {}").format(
+                sql.Literal(f"{MATCH_WORK_MEM_MB}MB")))
+            conn.execute("SET LOCAL jit = off")
+            return conn.execute(statement, [*params, HITS_MAX + 1]).fetchall()
+
+    rows = query.guarded(read)
     if len(rows) > HITS_MAX:
         return _TOO_MANY
     fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))

@@ -54,6 +54,8 @@ TRIGRAM_INDEXES: dict[str, str] = {
 #: Records whose search text is computed per batch.
 SYNC_BATCH = 50_000
 _META_KEY = "query_search"
+#: Most matched records a resolved text filter names by an array of ids (more: a bitmap).
+FIDS_AS_ARRAY = 5_000
 
 Clause = tuple[sql.Composable, list[object]]
 
@@ -106,10 +108,32 @@ class Hits:
         return None if self.fids is None else len(self.fids)
 
     def clause(self) -> Clause:
-        """The SQL condition: ``fid`` among the matched ones."""
+        """The SQL condition: ``fid`` among the matched ones.
+
+        Up to :data:`FIDS_AS_ARRAY` records, ``fid = ANY(array)`` (primary-key look-ups);
+        more, a bit per ``fid`` sent as one ``bytea`` and read by ``get_bit`` (an array
+        of a hundred thousand ids costs the planner an estimate per element and the
+        driver a conversion per element, about a second a query).
+        """
         if self.fids is None:
             return sql.SQL("TRUE"), []
-        return sql.SQL("fid = ANY(%s::bigint[])"), [self.fids.tolist()]
+        if len(self.fids) <= FIDS_AS_ARRAY:
+            return sql.SQL("fid = ANY(%s::bigint[])"), [self.fids.tolist()]
+        bits = self._bits()
+        return (sql.SQL("(CASE WHEN fid >= 0 AND fid < %s THEN get_bit(%s::bytea, fid) = 1 "
+                        "ELSE false END)"), [len(bits) * 8, bits])
+
+    def _bits(self) -> bytes:
+        """Bit ``fid`` set for each matched record (``get_bit``'s order: lowest bit first)."""
+        kept = self.__dict__.get("_packed")
+        if kept is None:
+            assert self.fids is not None
+            size = int(self.fids[-1]) + 1 if len(self.fids) else 1
+            flags = np.zeros(size, dtype=bool)
+            flags[self.fids] = True
+            kept = np.packbits(flags, bitorder="little").tobytes()
+            object.__setattr__(self, "_packed", kept)
+        return kept
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Hits) and (self.name, self.key) == (other.name, other.key)
