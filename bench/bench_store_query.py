@@ -259,15 +259,21 @@ def _time(work: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 
 def _backend_cpu(query) -> Callable[[], float]:  # type: ignore[no-untyped-def]
-    """CPU seconds (user + system) of this thread's database backend so far, read from
-    ``/proc`` (the server runs on this machine): the DB time of the queries, whatever
-    else the machine runs."""
+    """CPU seconds (user + system) of this thread's database backend and of the server's
+    parallel workers so far, read from ``/proc`` (the server runs on this machine): the
+    DB time of the queries, whatever else the machine runs."""
     pid = int(query.read("SELECT pg_backend_pid()")[0][0])
     tick = float(__import__("os").sysconf("SC_CLK_TCK"))
 
+    def fields(process: int) -> list[str]:
+        return Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+
+    server = int(fields(pid)[1])  # the postmaster: its reaped children are the parallel
+    # workers of the queries (those of other clients of this server too, if any)
+
     def read() -> float:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick
+        mine, reaped = fields(pid), fields(server)
+        return (int(mine[11]) + int(mine[12]) + int(reaped[13]) + int(reaped[14])) / tick
 
     return read
 

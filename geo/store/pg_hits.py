@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from geo.store.pg_query import Counts, PostGISQuery
 
 #: Most records a text filter may match to be asked by ``fid`` (above: left as text).
-HITS_MAX = 250_000
+HITS_MAX = 500_000
 #: Most record ids kept for all filters together (about 8 bytes each), least recently
 #: used dropped first.
 KEPT_IDS = 4_000_000
