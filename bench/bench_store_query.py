@@ -336,6 +336,9 @@ def _search_reruns(query, state, repeat: int) -> None:  # type: ignore[no-untype
         print(f"{label:<34} {shown:>9,} " + " ".join(
             f"{v:>{9 if i == 0 else 8 if i % 2 else 7}.2f}" for i, v in enumerate(figures))
               + ("" if resolved else "  (left as text: too many matches)"))
+    print(f"process RSS after the searches: {_rss_mb():.0f} MB (peak "
+          f"{_rss_mb('VmHWM'):.0f} MB); matched ids kept: "
+          f"{sum(len(v) for v in KEPT._ids.values() if v is not None):,}")
 
 
 def main() -> None:
