@@ -38,7 +38,10 @@ if TYPE_CHECKING:
     from geo.store.pg_query import Counts, PostGISQuery
 
 #: Most records a text filter may match to be asked by ``fid`` (above: left as text).
-HITS_MAX = 500_000
+#: Above about a fifth of a million-record store every query reads the whole table
+#: either way, and the measured reruns were slower by ``fid`` than by text
+#: (``bench/bench_store_query.py --searches``).
+HITS_MAX = 200_000
 #: Most record ids kept for all filters together (about 8 bytes each), least recently
 #: used dropped first.
 KEPT_IDS = 4_000_000
