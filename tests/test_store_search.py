@@ -288,7 +288,10 @@ def test_a_filter_matching_too_many_records_stays_text(both, monkeypatch):
     KEPT.clear()
     state = replace(default_view(data.domain()), query="strike", actors=("jaysh",))
     spec = resolve_text(query, query_filter(state))
-    assert [h.name for h in spec.hits] == ["actor"]  # "strike" matches more
+    # "strike" matches more: neither is asked by id (the actor alone would be)
+    assert spec.hits == ()
+    alone = resolve_text(query, query_filter(replace(state, query="")))
+    assert [h.name for h in alone.hits] == ["actor"]
     result = apply_view(data.incidents, state)
     counts = query.counts(spec)
     assert (counts.shown, counts.hidden_by) == (result.shown, result.hidden_by)
