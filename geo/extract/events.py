@@ -129,6 +129,18 @@ _ACTORS = re.compile(
 #: A plural trigger after these words names earlier events in general ("the recent
 #: massacres in Deir Ezzor"), not one event.
 _BACKGROUND = re.compile(r"\b(?:the\s+)?(?:recent|previous|past|earlier|prior)\s+$", re.I)
+#: A trigger in a relative clause about places in general ("other regions that fell to",
+#: "areas which were shelled") describes their past, not an event of this report.
+_GENERIC_RELATIVE = re.compile(r"\b(?:regions|areas|towns|cities|villages|places|parts|"
+                               r"provinces|territories|districts)\s+(?:that|which)\s+(?:\w+\s+)?$",
+                               re.I)
+#: "Besieged" describing a place ("the besieged city of X", "besieged eastern X") says
+#: what the place is, not that deaths from a siege happened.
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b(?:the|a|an|in|of|around|into|to|from|near|inside|and)\s+$",
+                                 re.I)
+_ATTRIBUTIVE_AFTER = re.compile(r"^\s+(?:(?:[a-z]+ern|rebel-held|opposition-held)\s+)?"
+                                r"(?:[A-Z]|(?:city|town|village|enclave|area|district|suburbs?|"
+                                r"neighbou?rhoods?|areas|towns|pocket|quarter|part)\b)")
 #: A raid or a bombing by aircraft is an air strike ("the raid was carried out by jets",
 #: "the coalition bombed army positions").
 _AERIAL = re.compile(rf"\b(?:{_AIR}|coalition|air force)\b", re.I)
@@ -178,6 +190,10 @@ def find_events(text: str, offset: int = 0) -> list[EventMention]:
         if not _NEGATED.search(text[max(0, m.start() - 25):m.start()])
         and not (m.group().lower().endswith("s") and
                  _BACKGROUND.search(text[max(0, m.start() - 25):m.start()]))
+        and not _GENERIC_RELATIVE.search(text[max(0, m.start() - 40):m.start()])
+        and not (m.group().lower() == "besieged" and
+                 _ATTRIBUTIVE_BEFORE.search(text[max(0, m.start() - 10):m.start()]) and
+                 _ATTRIBUTIVE_AFTER.match(text[m.end():m.end() + 30]))
     ]
     found.sort(key=lambda f: (f[0] - f[1], EVENT_TYPES.index(f[2])))
     kept: list[tuple[int, int, str, str]] = []

@@ -43,7 +43,10 @@ _TALLY = re.compile(
 _UNNAMED_PLACE = re.compile(
     r"\b(?:a|one)\s+(?:small\s+|remote\s+|nearby\s+)?(?:town|village|hamlet|"
     r"community|settlement)\s+(?:in|near|outside|of|on\s+the"
-    r"\s+outskirts\s+of)\s+(?:the\s+)?(?:[A-Z][\w'-]*['’]s\s+)?(?:[a-z]+\s+){0,2}$")
+    r"\s+outskirts\s+of)\s+(?:the\s+)?(?:[A-Z][\w'-]*['’]s\s+)?(?:[a-z]+\s+){0,2}$"
+    # round 6: "in a southern suburb of the Syrian capital X" lies outside X proper
+    r"|\b(?:a|one)\s+(?:[a-z]+ern\s+)?(?:suburb|outskirt)\s+of\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'-]*['’]s\s+)?(?:[A-Z][a-z]+\s+)?(?:[a-z]+\s+){0,2}$")
 
 
 def is_tally(text: str) -> bool:
@@ -93,7 +96,8 @@ def unnamed_place_before(before: str) -> bool:
     Returns
     -------
     bool
-        True after "in a village in ", "killed in a community in Syria's ".
+        True after "in a village in ", "killed in a community in Syria's ", "in a
+        southern suburb of the Syrian capital ".
     """
     return bool(_UNNAMED_PLACE.search(before[-70:]))
 

@@ -10,6 +10,14 @@ Round 5 of issue 12, found on reports the rules had not been tuned on:
   review;
 * a place named through its country ("the villages of X and Y near Syria's northwestern city
   of Z") is the container of the sites before it, as "near Z" would be, not a site of its own.
+
+Round 6:
+
+* a part of a town named in a sentence with no other place is checked against the
+  governorates of the whole report's places (a "Mazraa neighbourhood" in a report on one
+  city, found as a village of another governorate, goes to review);
+* a village, hamlet or farm found as a city of many people ("the village of X" matched to a
+  city through one of its many alternate names) is another place of that name: review.
 """
 
 from __future__ import annotations
@@ -19,36 +27,54 @@ from dataclasses import replace
 
 from geo.extract.phrases import CONTAINER_LINK
 from geo.extract.places import SUBUNITS, PlaceMention
+from geo.geocoding.areas import area_key
 
 #: Names coordinated with a site that the gazetteer lacks ("X and Kefraya near ...").
 _COORDINATED = re.compile(r"^(?:(?:,\s*|,?\s+(?:and|or)\s+)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)+")
 _THROUGH_COUNTRY = re.compile(r"^['’]s\s+(?:[a-z-]+\s+)?(?:city|town|capital)(?:\s+of)?\s+$")
 
 
-def homonym_parts(mentions: list[PlaceMention]) -> list[PlaceMention]:
+#: A place this populous is a city: the text's "village" is another place of that name.
+CITY_POPULATION = 100_000
+_SMALL = frozenset({"village", "hamlet", "farm", "farms"})
+#: Parts of a city proper (an "area" or a "suburb" may lie in the governorate around it).
+_QUARTERS = frozenset({"neighbourhood", "neighborhood", "quarter"})
+
+
+def homonym_parts(mentions: list[PlaceMention],
+                  report_areas: frozenset[str] = frozenset()) -> list[PlaceMention]:
     """Mark unsure the parts of towns found in another governorate than the sentence's town.
 
     Parameters
     ----------
     mentions : list of PlaceMention
         One sentence's mentions, with their roles.
+    report_areas : frozenset of str
+        Area keys of the governorates of the report's places, for a sentence naming no
+        other place.
 
     Returns
     -------
     list of PlaceMention
         The same mentions; a site described as a neighbourhood, district or quarter whose
         gazetteer place lies in a governorate none of the sentence's other resolved places
-        lies in is ``unsure`` (for review).
+        lies in (else none of the report's places lies in) is ``unsure`` (for review); so
+        is a village found as a city of :data:`CITY_POPULATION` people or more.
     """
     out: list[PlaceMention] = []
     for m in mentions:
         place = m.place
         if m.role == "site" and m.descriptor in SUBUNITS and place is not None and \
                 place.admin1:
-            others = {o.place.admin1 for o in mentions if o is not m and o.place is not None
-                      and o.place.admin1 and o.role not in ("country",)}
-            if others and place.admin1 not in others:
+            others = {area_key(o.place.admin1) for o in mentions if o is not m and
+                      o.place is not None and o.place.admin1 and o.role not in ("country",)}
+            if not others and m.descriptor in _QUARTERS:  # alone: the report's areas
+                others = set(report_areas)
+            if others and area_key(place.admin1) not in others:
                 m = replace(m, unsure=True)
+        if m.role == "site" and m.descriptor in _SMALL and place is not None and \
+                place.population >= CITY_POPULATION:
+            m = replace(m, unsure=True)  # "the village of X" is no city of a million
         out.append(m)
     return out
 

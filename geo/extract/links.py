@@ -4,6 +4,12 @@ Wire copy often tells an attack first and names its place a sentence later: "A c
 killed several civilians in a town south of the capital on Wednesday. The car was parked
 near a mosque in X." The first sentence promises a site ("a town", "a hospital"); the next
 sentence that names exactly one site and tells no event of its own keeps that promise.
+
+Round 6: a lead often gives only the vicinity ("killed 19 civilians outside the city of X",
+"exploded in a southern suburb of the capital X") and the next sentence names the village
+where it happened, telling the same event again ("strikes targeted the village of Y", "the
+blast occurred in the area of Y"). The event near X folds into the one at Y
+(:func:`vicinities_into_sites`).
 """
 
 from __future__ import annotations
@@ -11,8 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from geo.extract.dating import DISTINCT
 from geo.extract.places import PlaceMention
-from geo.extract.report import Draft, site_key
+from geo.extract.report import Draft, absorb, compatible, distance_km, overlap, site_key
+from geo.extract.text import Sentence
 from geo.geocoding.areas import area_key
 
 #: How far ahead (in sentences) the promised site may be named.
@@ -112,3 +120,64 @@ def fill_region(promise: Promise, drafts: list[Draft], index: int, site: PlaceMe
         draft.sentences = sorted({*draft.sentences, index})
         filled = True
     return filled
+
+
+#: A named site farther than this (km) from the vicinity a lead gave is another event.
+VICINITY_KM = 25.0
+
+
+def vicinities_into_sites(drafts: list[Draft], sentences: list[Sentence]) -> list[Draft]:
+    """Fold an event told near a place into the same event at the site named next.
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        Merged drafts, in reading order.
+    sentences : list of Sentence
+        The article's sentences (a sentence saying "another" or "a separate" strike tells
+        another event).
+
+    Returns
+    -------
+    list of Draft
+        The drafts without those folded. A draft folds when its site is "near" a place
+        (precision 2 or finer), or is a region standing in for a site, and a draft whose
+        first sentence comes at most
+        :data:`LINK_SENTENCES` after one of its sentences has a compatible type, an
+        overlapping date and a site of another name that the gazetteer either cannot place
+        (it is then put near the vicinity, for review by name) or, after a vicinity that is
+        no region, places within :data:`VICINITY_KM` of it.
+    """
+    folded: set[int] = set()
+    for i, near in enumerate(drafts):
+        site = near.site
+        if site is None or site.place is None or not (
+                near.region or (site.near and site.place.precision <= 2)):
+            continue
+        target = next((d for d in drafts[i + 1:] if d.site is not None and not d.region and
+                       site_key(d.site) != site_key(site) and
+                       any(0 < d.sentences[0] - k <= LINK_SENTENCES for k in near.sentences)
+                       and compatible(near.event_type, d.event_type) and
+                       overlap(near.date, d.date) and
+                       not DISTINCT.search(sentences[d.sentences[0]].text)), None)
+        if target is None or target.site is None:
+            continue
+        if near.region and any(d is not near and set(d.sentences) & set(near.sentences)
+                               for d in drafts):
+            continue  # two regions told together may each be an event
+
+        inner = target.site.place
+        if near.region and inner is not None:
+            continue  # a region folds into the sites the gazetteer places inside it elsewhere
+        if inner is not None and distance_km(inner.latitude, inner.longitude,
+                                             site.place.latitude, site.place.longitude) \
+                > VICINITY_KM:
+            continue
+        if inner is None:  # "the village of Y" outside X: Y for review, near X
+            target.site = replace(site, start=target.site.start, end=target.site.end,
+                                  text=target.site.text, name=target.site.name,
+                                  descriptor=target.site.descriptor, container=site.text,
+                                  near=True, partial=False, unsure=True)
+        absorb(target, near, casualties=target.casualties.is_empty())
+        folded.add(id(near))
+    return [d for d in drafts if id(d) not in folded]

@@ -36,14 +36,42 @@ SUFFIX = re.compile(r"\s+(" + "|".join(re.escape(s) for s in _SUFFIXES) + r")\b"
 PREFIX = re.compile(
     r"\b(?P<descriptor>town|city|village|hamlet|camp|region|district|province|governorate|"
     r"neighbou?rhood|suburb|area|countryside|outskirts|port|settlement|towns|villages|cities)"
-    r"\s+of\s+$",
+    # round 6: the later names of a list ("the villages of X, Y and Z")
+    r"\s+of\s+(?:(?:(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?(?:,\s*|\s+))+"
+    r"(?:and|or)\s+)?$",
     re.I,
 )
+#: Round 6: a descriptor in apposition after the name ("Ablin, a village in Idlib province").
+_APPOSITIVE = re.compile(
+    r",\s+(?:a|an|the)\s+(?:(?:small|large|nearby|remote|rural|[a-z]+ern)\s+)?"
+    r"(?P<descriptor>town|village|city|hamlet|camp|neighbou?rhood|suburb|settlement)\s+"
+    r"(?:in|of|near|outside|on|north|south|east|west)\b", re.I)
+
+
+def appositive_descriptor(text: str, end: int) -> str:
+    """The descriptor given in apposition right after a name ("X, a village in Y").
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    end : int
+        Where the name ends in it.
+
+    Returns
+    -------
+    str
+        "village", "town" ... or "".
+    """
+    found = _APPOSITIVE.match(text, end)
+    return found.group("descriptor").lower() if found else ""
+
+
 #: Descriptors that widen a point to its surroundings (ACLED precision 2).
 WIDE = frozenset({"region", "area", "countryside", "outskirts", "district", "valley",
                    "desert", "mountains"})
 NEAR = re.compile(r"\b(?:near|outside|around|close to|north of|south of|east of|west of)\s+"
-                   r"(?:the\s+)?$", re.I)
+                   r"(?:the\s+)?(?:(?:[a-z]+\s+)?(?:city|town|village)\s+of\s+)?$", re.I)
 
 _STOP_WORDS = frozenset(
     [
@@ -218,7 +246,10 @@ CAPITAL_SPEAKS = re.compile(
     re.I,
 )
 CONTAINER_LINK = re.compile(
-    r"^,?\s+(?:in|near|outside|close to|on the outskirts of|(?:north|south|east|west)"
+    # round 6: whom a camp is for may come between ("X camp for Palestine refugees near Y")
+    r"^,?\s+(?:for\s+(?:the\s+)?(?:(?:[A-Z][\w-]*|displaced|internally)\s+){0,3}(?:refugees|"
+    r"people|persons|families|IDPs|civilians)\s+)?"
+    r"(?:in|near|outside|close to|on the outskirts of|(?:north|south|east|west)"
     r"(?:east|west)? of|(?:in|on|at)\s+(?:the|a|an)\s+(?:[a-z]+(?:ern|ral)\s+)?"
     r"(?:suburbs?|outskirts|countryside|part|parts|edge|district|area|neighbou?rhood)\s+of)"
     r",?\s+(?:the\s+)?(?:(?:[a-z]+ern\s+)?(?:city|town)\s+of\s+)?$",

@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from geo.extract.captions import is_photo_caption
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import attribute
 from geo.extract.date_context import (
@@ -39,7 +40,13 @@ from geo.extract.events import (
 )
 from geo.extract.focus import is_quoted, is_tally, parts_into_towns, sites_named_after
 from geo.extract.honesty import containers_through_country, homonym_parts
-from geo.extract.links import Promise, fill_region, keeps_promise, promises_site
+from geo.extract.links import (
+    Promise,
+    fill_region,
+    keeps_promise,
+    promises_site,
+    vicinities_into_sites,
+)
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
     SUBUNITS,
@@ -66,6 +73,7 @@ from geo.extract.report import (
     within_named_governorate,
 )
 from geo.extract.roles import refine_roles
+from geo.extract.survey import survey
 from geo.extract.text import Sentence, find_quotations, split_sentences
 from geo.geocoding.geocoder import GeocodeResult, default_geocoder
 from geo.geocoding.protocol import PlaceResolver
@@ -88,7 +96,7 @@ _HABITUAL = re.compile(
     r"\bfor\s+(?:(?:several|many|the\s+(?:past|last)(?:\s+\w+)?|\d+|two|three|four|five|six)"
     r"\s+)?(?:weeks|months|years)\b|\b(?:in|over)\s+(?:recent|the\s+(?:past|last)(?:\s+\w+)?)"
     r"\s+(?:months|years)\b|\b(?:has|have)\s+been\s+\w+ing\b|\b(?:repeated(?:ly)?|regularly|"
-    r"routinely|frequently|continues\s+to|continue\s+to|intensified|stepped\s+up|escalated)\b",
+    r"routinely|frequently|often|continues\s+to|continue\s+to|intensified|stepped\s+up|escalated)\b",
     re.I)
 _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
@@ -182,9 +190,9 @@ def extract(
         country = shared_country(sentences, make_lookup(geocoder.geocode, "", (), known, {}))
         named |= {country} - {""}
     answers: dict[str, GeocodeResult] = {}
-    context = _context(sentences, geocoder, country, named, known, answers)
-    lookup = make_lookup(geocoder.geocode, country, context, known, answers)
-    governorates = governorate_names(article)
+    first = survey(sentences, geocoder, country, named, known, answers)
+    lookup = make_lookup(geocoder.geocode, country, first.names, known, answers)
+    governorates = governorate_names(article) | first.seats
     drafts: list[Draft] = []
     anchor: DateSpan | None = None
     recent: tuple[int, DateSpan, str] | None = None
@@ -205,7 +213,8 @@ def extract(
     listing = listing_dates(sentences, published)
     written = dispatch_date(sentences, published) or published  # the dispatch's own day
     for sentence, attribution in zip(sentences, attributions, strict=True):
-        if is_file_caption(sentences, sentence.index):
+        if is_file_caption(sentences, sentence.index) or \
+                is_photo_caption(sentences, sentence.index):
             continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
         speaker = attribution.speaker
         speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
@@ -227,7 +236,7 @@ def extract(
         places = [replace(m, role="region") if m.role == "site" and
                   governorate_named_bare(m, governorates) else
                   within_named_governorate(m, governorates) for m in places]
-        places = homonym_parts(refine_roles(sentence.text, places, sentence.start))
+        places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
         places = containers_through_country(sentence.text, places, sentence.start)
         events = find_events(sentence.text, sentence.start)
         casualties = find_casualties(sentence.text, sentence.start)
@@ -341,7 +350,8 @@ def extract(
     sites_named_after(drafts, {i: m for i, m in sited.items() if m})
     commentary_ids = {id(d) for i, d in enumerate(drafts) if i in commentary}
     drafts = parts_into_towns(drafts)
-    merged = [d for d in merge(drafts) if id(d) not in commentary_ids]
+    merged = vicinities_into_sites([d for d in merge(drafts) if id(d) not in commentary_ids],
+                                   sentences)
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
@@ -353,29 +363,6 @@ def extract(
                 named)
         for d in merged
     ]
-
-
-def _context(
-    sentences: list[Sentence], geocoder: PlaceResolver, country: str, named: set[str],
-    known: Callable[[str], bool] | None, answers: dict[str, GeocodeResult],
-) -> list[str]:
-    """Names of the report's places, for the geocoder to rank ambiguous names by.
-
-    A first reading without context; only places found in the focus country under an
-    exact or normalised spelling are kept (a loose or foreign name would send the
-    geocoder's context ranking into its slow matching, and rank nothing better).
-    """
-    lookup = make_lookup(geocoder.geocode, country, (), known, answers)
-    names: list[str] = []
-    for sentence in sentences:
-        for mention in find_places(sentence.text, lookup, sentence.start, country, named):
-            place = mention.place
-            best = mention.result.best if mention.result else None
-            if mention.role in ("site", "container") and place is not None and \
-                    best is not None and best.quality >= 0.95 and \
-                    (not country or place.country == country):
-                names.append(mention.name)
-    return list(dict.fromkeys(names))
 
 
 def _siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]) -> None:

@@ -52,6 +52,7 @@ from geo.extract.phrases import (
     STRONG_QUALITY,
     SUFFIX,
     WIDE,
+    appositive_descriptor,
     country_code,
     country_counts,
     country_keys,
@@ -316,7 +317,8 @@ def _phrase_mentions(
     """Readings of a phrase, longest first: with its descriptor, whole, its parts."""
     suffix = SUFFIX.match(text, end)
     prefix = PREFIX.search(text[max(0, start - 40):start])
-    descriptor = (prefix.group("descriptor").lower() if prefix else "")
+    descriptor = prefix.group("descriptor").lower() if prefix else \
+        appositive_descriptor(text, end)
     descriptor = {"towns": "town", "villages": "village", "cities": "city"}.get(descriptor,
                                                                                 descriptor)
     code = country_code(phrase)

@@ -401,8 +401,9 @@ def governorate_named_bare(site: PlaceMention, governorates: frozenset[str]) -> 
     if place is None or not place.admin1 or site.descriptor in ("city", "town", "village") \
             or re.search(r"\b(?:city|town)\b", site.text, re.I):
         return False
-    own = _particle_free_key(site.name)
-    return bool(own) and own == _particle_free_key(place.admin1) and own in governorates
+    own = _particle_free_key(site.name)  # a seat; round 6: or a town named bare that the
+    seat = own == _particle_free_key(place.admin1)  # report names a region by ("Azaz region")
+    return bool(own) and own in governorates and (seat or not site.descriptor)
 
 
 def _bare_key(name: str) -> str:

@@ -23,6 +23,17 @@ rules had not been tuned on):
 * a neighbourhood named with no container, in a sentence whose other site is a town, is a
   part of that town, not a site of its own (role ``part``: "shells hit al-Rawdeh
   neighbourhood ... in the city of Jaramana").
+
+Round 6 (from reports the rules had not been tuned on):
+
+* places given as examples of a kind ("areas including but not limited to X and Y",
+  "cities such as X") name no event's site (role ``example``); "areas including X" lists
+  sites and is left alone;
+* an airport or air base named after a town ("the X international airport") lies outside
+  it: the event is near the town (precision 2), never at its point;
+* a place name used as an adjective before the places of a list ("the Idlib villages of X
+  and Y") names their region, not a site;
+* "between X and Y" is one place near X: Y is a reference point, not a second site.
 """
 
 from __future__ import annotations
@@ -66,6 +77,21 @@ _TO = re.compile(r"(?i:\b(?:to|towards?|into)\s+(?:the\s+)?)(?:[A-Z][\w'’-]*\s
 _IN = re.compile(r"^\s*(?:hospital|clinic|camp|school|centre|center)?\s*(?:in|at|,)\s+"
                  r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?$", re.I)
 _TOWN_DESCRIPTORS = frozenset({"", "town", "city", "village"})
+#: "Areas including but not limited to X and Y", "cities such as X": examples of a kind.
+_EXAMPLES_BEFORE = re.compile(
+    r"\b(?:areas|regions|cities|towns|villages|provinces|governorates|places|parts|"
+    r"locations|districts)\b[^.;:]{0,30}?\b(?:such\s+as|like|including\s+but\s+not\s+"
+    r"limited\s+to)\s+(?:the\s+)?$",
+    re.I)
+_ADJECTIVE_AFTER = re.compile(r"^\s+(?:villages?|towns?|cities|city|camps?|areas|suburbs|"
+                              r"neighbou?rhoods)\s+of\b", re.I)
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:the|two|three|several|both)\s+$", re.I)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:(?:towns|villages|cities|areas)\s+of\s+)?$",
+                      re.I)
+_EXAMPLE_LINK = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?")
+#: An airport or air base named after the town it serves, which it lies outside of.
+_FACILITY_AFTER = re.compile(r"^\s+(?:(?:international|military|civil(?:ian)?)\s+)?"
+                             r"(?:airport|air\s*base|airbase|airfield|air\s+field)\b", re.I)
 
 
 def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> list[PlaceMention]:
@@ -104,18 +130,38 @@ def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> li
                     o.start > m.start and o.role in ("site", "container", "region")
                     for o in mentions):
                 role = "origin"  # "militants based in X shelled Y": not when X is all
-            elif _ZONE_AFTER.match(after):
+            elif _EXAMPLES_BEFORE.search(before[-80:]) or (
+                    out and out[-1].role == "example" and
+                    _EXAMPLE_LINK.fullmatch(text[out[-1].end - offset:m.start - offset])):
+                role = "example"  # "areas including X and Y": no event's site
+            elif _ZONE_AFTER.match(after) or (_ADJECTIVE_AFTER.match(after) and
+                                               _ADJECTIVE_BEFORE.search(before[-12:])):
                 role = "region"
             elif capital:
                 role, reference = "reference", " ".join(capital.group("offset").split())
             elif any(o.role == "origin" for o in out) and _TO.search(before[-60:]):
                 role = "destination"  # "from X to the Y hospital in Z and to W"
-        if role == "site" and not m.near and unnamed_place_before(before):
-            m = replace(m, near=True)  # "in a village in X": somewhere in or near X
+        if role == "site" and not m.near and (unnamed_place_before(before) or
+                                              _FACILITY_AFTER.match(after)):
+            m = replace(m, near=True)  # "in a village in X", "X airport": in or near X
         out.append(replace(m, role=role, offset=reference or m.offset)
                    if role != m.role else m)
-    out = _carried_roles(text, out, offset)
+    out = _between(text, _carried_roles(text, out, offset), offset)
     return _neighbourhoods(out)
+
+
+def _between(text: str, mentions: list[PlaceMention], offset: int) -> list[PlaceMention]:
+    """ "Between X and Y": the event is near X; Y bounds it (a reference point)."""
+    out = list(mentions)
+    for i in range(1, len(out)):
+        first, second = out[i - 1], out[i]
+        if first.role == "site" and second.role == "site" and \
+                _BETWEEN.search(text[:first.start - offset]) and \
+                re.fullmatch(r"\s+and\s+(?:the\s+)?",
+                             text[first.end - offset:second.start - offset]):
+            out[i - 1] = replace(first, near=True)
+            out[i] = replace(second, role="reference", offset="between")
+    return out
 
 
 def _carried_roles(text: str, mentions: list[PlaceMention], offset: int) -> list[PlaceMention]:

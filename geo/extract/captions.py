@@ -1,0 +1,48 @@
+"""Photo captions: a line that credits a photographer or an agency describes a picture.
+
+Round 6 of issue 12: pages carry captions under their headline ("A man rides past military
+vehicles in X near Y, on Feb. 11, 2020. Jane Roe/Reuters", "Turkish artillery firing at a
+target (Photo: Defence Ministry)"). A caption shows a picture, often an archive one from
+another day and place; when it shows the event, the body tells it too. A caption is not read
+for events.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.extract.text import Sentence
+
+_AGENCIES = (r"(?:Reuters|REUTERS|AFP|AP|Anadolu(?: Agency)?|AA|Getty Images|EPA(?:-EFE)?|"
+             r"SANA|ANHA|Xinhua|TASS|Sputnik|UNICEF|UNHCR|OCHA|WFP|Shutterstock)")
+#: "(Photo: X)", "Photo: X/Y" at the end, "Jane Roe/Reuters", "... via Getty Images",
+#: "© EPA-EFE/John Doe".
+_CREDIT = re.compile(
+    r"\((?i:photo|picture|image)(?:\s+credit)?:[^)]{1,60}\)\W*$"
+    r"|\b(?i:photo|picture|image)(?:\s+credit)?:\s*[A-Z][\w.&'’ -]{0,40}(?:/[\w.&'’ -]{1,40})*\W*$"
+    rf"|(?:^|\s)(?:[A-Z][\w.'’-]+\s+){{1,3}}?[A-Z][\w.'’-]+\s*/\s*{_AGENCIES}\b"
+    r"(?:\s*/\s*[A-Z][\w.'’ -]{0,30}|\s+via\s+Getty\s+Images)?\W*$"
+    rf"|\b{_AGENCIES}\s*/\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{1,3}}\W*$"
+    r"|\bvia Getty Images\W*$|^\s*©")
+
+
+def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
+    """Whether a sentence is a photo's caption: it, or the next line of its paragraph,
+    credits a photographer or an agency.
+
+    Parameters
+    ----------
+    sentences : list of Sentence
+    index : int
+
+    Returns
+    -------
+    bool
+    """
+    sentence = sentences[index]
+    if _CREDIT.search(sentence.text):
+        return True
+    nxt = sentences[index + 1] if index + 1 < len(sentences) else None
+    return nxt is not None and nxt.paragraph == sentence.paragraph and \
+        len(nxt.text) <= 80 and bool(_CREDIT.search(nxt.text)) and \
+        bool(re.fullmatch(r"[\w.'’/ ©&-]+", nxt.text.strip()))
