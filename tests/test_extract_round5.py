@@ -6,14 +6,14 @@ from datetime import date
 
 from geo.extract.pipeline import extract
 from geo.extract.wordlist import is_common_word
-from geo.geocoding.gazetteer import Place
-from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+from tests.helpers.fake_geocoder import PLACES, FakeGeocoder, invented_place
 
 MONDAY = date(2020, 6, 15)
 
 
-def _place(pid, name, lat, lon, kind="town", admin1="Testland", precision=1):
-    return Place(f"test:{pid}", name, (), lat, lon, kind, "SY", admin1, precision)
+def _place(pid, name, lat, lon, kind="town", admin1="Testland", precision=1, population=0):
+    return invented_place(pid, name, (), lat, lon, kind, admin1, precision,
+                          population=population)
 
 
 EXTRA = [
@@ -121,12 +121,11 @@ def test_a_tie_between_two_countries_goes_to_the_more_populous_places():
     from geo.extract.report import shared_country
     from geo.extract.text import split_sentences
 
-    twins = [Place("test:dumar-sy", "Dumar", (), 33.5, 36.2, "town", "SY", "Testland", 1,
-                   population=90_000),
-             Place("test:dumar-us", "Dumar", (), 40.0, -80.0, "town", "US", "Ohio", 1,
-                   population=800),
-             Place("test:kaff-sy", "Kaff", (), 33.6, 36.3, "town", "SY", "Testland", 1),
-             Place("test:kaff-us", "Kaff", (), 40.1, -80.1, "town", "US", "Ohio", 1)]
+    twins = [invented_place("dumar-sy", "Dumar", (), 33.5, 36.2, population=90_000),
+             invented_place("dumar-us", "Dumar", (), 40.0, -80.0, admin1="Ohio", country="US",
+                            population=800),
+             invented_place("kaff-sy", "Kaff", (), 33.6, 36.3),
+             invented_place("kaff-us", "Kaff", (), 40.1, -80.1, admin1="Ohio", country="US")]
     lookup = make_lookup(FakeGeocoder(twins).geocode, "", ())
     text = "Shells hit Dumar on Sunday. Later they hit Kaff."
     assert shared_country(split_sentences(text), lookup) == "SY"  # whatever the hash seed

@@ -5,15 +5,10 @@ invented."""
 from datetime import date
 
 from geo.extract.pipeline import extract
-from geo.geocoding.gazetteer import Place
 from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+from tests.test_extract_round5 import _place
 
 MONDAY = date(2020, 6, 15)
-
-
-def _place(pid, name, lat, lon, kind="town", admin1="Testland", precision=1, population=0):
-    return Place(f"test:{pid}", name, (), lat, lon, kind, "SY", admin1, precision,
-                 population=population)
 
 
 EXTRA = [

@@ -12,7 +12,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from geo.render.export import export_batches, export_csv_batches, export_view
+from geo.render.export import export_batches, export_view
 from geo.store.pg_export import view_batches
 from geo.view.filters import FilterContext
 from geo.view.state import default_view
@@ -39,14 +39,14 @@ def test_batched_store_export_is_the_frame_export(both):  # noqa: F811
         counts = query.counts(spec)
         batches = (store_rows(b, live.areas, live.settings)
                    for b in view_batches(query, spec, batch=7))
-        got = export_csv_batches(batches, state, domain,
-                                 shown=counts.shown, total=counts.total,
-                                 base_url="http://x/map", at=AT)
+        got = export_batches(batches, "csv", state, domain,
+                             shown=counts.shown, total=counts.total,
+                             base_url="http://x/map", at=AT)
         assert got.data == want.data, name
         assert got.metadata == want.metadata, name
         assert got.filename == want.filename and got.mime == want.mime
-    assert b"undated market strike" in export_csv_batches(
-        view_batches(query, query_filter(base)), base, domain, shown=61, total=61).data
+    assert b"undated market strike" in export_batches(
+        view_batches(query, query_filter(base)), "csv", base, domain, shown=61, total=61).data
 
 
 def _gpkg(data: bytes, folder) -> tuple[pd.DataFrame, dict]:

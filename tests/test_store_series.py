@@ -15,17 +15,9 @@ from geo.view.store_series import store_categories, store_compare, store_time_se
 from geo.view.store_view import query_filter
 from geo.view.totals_index import compare_periods_of, time_series_of, totals_columns
 from tests.test_store_search import _spellings, both  # noqa: F401 - the fixture
-from tests.test_store_totals import _same
+from tests.test_store_totals import _same, _views
 
 pytestmark = pytest.mark.postgis
-
-
-def _views(data):
-    base = default_view(data.domain())
-    return {"all": base, "dates": replace(base, date_from=date(2016, 3, 1),
-                                          date_to=date(2016, 8, 31)),
-            "search": replace(base, query="strike"), "claimant": replace(base, sources=("sohr",)),
-            "nothing": replace(base, query="zzzz")}
 
 
 def test_time_series_are_the_frame_series(both):  # noqa: F811

@@ -153,21 +153,6 @@ def export_view(
     return ExportFile(writer(records, metadata), f"incidents-{stamp}{extension}", mime, metadata)
 
 
-def export_csv_batches(
-    batches: Iterable[pd.DataFrame],
-    state: ViewState,
-    domain: ViewDomain,
-    *,
-    shown: int,
-    total: int,
-    base_url: str = "",
-    at: datetime | None = None,
-) -> ExportFile:
-    """A CSV export of a view whose records come in batches: see :func:`export_batches`."""
-    return export_batches(batches, "csv", state, domain, shown=shown, total=total,
-                          base_url=base_url, at=at)
-
-
 def export_batches(
     batches: Iterable[pd.DataFrame],
     fmt: str,

@@ -55,9 +55,10 @@ class FakeGeocoder:
 
 
 def invented_place(pid, name, aliases, lat, lon, kind="town", admin1="Testland", precision=1,
-                   country="SY"):
+                   country="SY", population=0):
     """One more invented place for a test module's own gazetteer (``test:<pid>``)."""
-    return Place(f"test:{pid}", name, tuple(aliases), lat, lon, kind, country, admin1, precision)
+    return Place(f"test:{pid}", name, tuple(aliases), lat, lon, kind, country, admin1, precision,
+                 population=population)
 
 
 def extract_with(text, published, extra):
