@@ -191,3 +191,32 @@ def test_a_postgis_store_made_before_learned_places_learns_on_opening(postgis_ur
     finally:
         with psycopg.connect(postgis_url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def _keyed(store) -> list[tuple]:
+    frame = store.learned_places()
+    return sorted(tuple(r) for r in frame.drop(columns="enabled").itertuples(index=False))
+
+
+def test_edits_and_reimports_change_the_learned_places_as_a_full_relearn_would(store):
+    many = [dict(TEACHING[0], id=f"k{i}", latitude=f"35.{30 + i % 3}") for i in range(9)]
+    store.upsert(incidents(many + TEACHING[2:]), origin="ucdp", who=ANALYST)
+    store.upsert(incidents([dict(TEACHING[0], id="x1")]), origin="team", who=ANALYST)
+    who = analyst("alice")
+    store.edit("k0", {"place": "Kafr Zita"}, who=who, reason="spelling")
+    store.edit("k1", {"latitude": "35.30"}, who=who, reason="moved onto k0's old point")
+    store.edit("k2", {"geo_precision": "3"}, who=who, reason="vaguer: teaches nothing")
+    store.edit("u3", {"location_uncertainty_km": ""}, who=who, reason="no radius")
+    store.edit_many({"k3": {"place": "Kafr Zita"}, "k4": {"place": "Kafr Zita"},
+                     "x1": {"latitude": "35.99"}}, who=who, reason="several")
+    # a re-import that moves one record back and renames another
+    store.upsert(incidents([dict(many[0], place="Kafr Zeta village"),
+                            dict(many[5], place="Third name")]), origin="ucdp", who=ANALYST)
+    incremental = _keyed(store)
+    counts: dict[str, int] = {}
+    for row in incremental:
+        counts[row[0]] = counts.get(row[0], 0) + row[-1]
+    assert counts == {"Kafr Zeta village": 5, "Kafr Zita": 3, "Third name": 1}
+    assert not [r for r in incremental if r[0] == "Eastern Plain"]  # its only record lost it
+    store.relearn()
+    assert incremental == _keyed(store)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -44,14 +45,11 @@ from geo.store.values import (  # noqa: F401 - re-exported for the back ends
     with_flags,
 )
 
-HISTORY_COLUMNS: tuple[str, ...] = (
-    "incident_id", "at", "who", "field", "before", "after", "reason",
-)
+HISTORY_COLUMNS: tuple[str, ...] = ("incident_id", "at", "who", "field", "before", "after",
+                                     "reason")
 DUPLICATE_COLUMNS: tuple[str, ...] = ("id_a", "id_b", "reason", "flagged_at", "status")
-CANDIDATE_COLUMNS: tuple[str, ...] = (
-    "id", "origin", "latitude", "longitude", "date_start", "date_end", "event_type", "place",
-    "country",
-)
+CANDIDATE_COLUMNS: tuple[str, ...] = ("id", "origin", "latitude", "longitude", "date_start",
+                                      "date_end", "event_type", "place", "country")
 CREATED = "(record)"
 """``field`` of the history row that records a record's creation."""
 
@@ -95,9 +93,7 @@ class WriteTransaction(CorrectionTransaction, ABC):
     def update(self, rows: Sequence[tuple[Row, Row | None]], at: str) -> None:
         """Overwrite records by id, each with the row as last imported (None: the row itself).
 
-        The imported row is kept only where it differs from the stored one: a record
-        nobody corrected carries no copy.
-        """
+        The imported row is kept only where it differs from the stored one."""
 
     @abstractmethod
     def add_history(self, entries: Iterable[tuple[str, str, str, str, str, str, str]]) -> None:
@@ -123,18 +119,21 @@ class WriteTransaction(CorrectionTransaction, ABC):
         """Recompute the learned places of these datasets (all when None)."""
         learned_sql.relearn(self.run, self.dialect, origins)
 
-    def learn_new(self, after_fid: int, origins: Collection[str],
-                  skip: Collection[str] = ()) -> None:
+    def learn_new(self, after_fid: int, origins: Collection[str]) -> None:
         """Add what records inserted after ``after_fid`` teach (see :mod:`geo.store.learned`)."""
-        learned_sql.learn_new(self.run, self.dialect, after_fid, origins, skip)
+        learned_sql.learn_new(self.run, self.dialect, after_fid, origins)
+
+    def taught(self, ids: Sequence[str]) -> Counter[learned_sql.PlaceKey]:
+        """What the stored records with these ids teach (:func:`learned_sql.taught`)."""
+        return learned_sql.taught(self.run, self.dialect, ids) if ids else Counter()
+
+    def relearn_records(self, before: Counter[learned_sql.PlaceKey], ids: Sequence[str]) -> None:
+        """Apply to the learned places what rewriting these records changed."""
+        learned_sql.relearn_records(self.run, self.dialect, before, ids)
 
     def last_fid(self) -> int:
         """The largest incident ``fid`` so far."""
         return learned_sql.last_fid(self.run, self.dialect)
-
-    def origins(self, ids: Sequence[str]) -> set[str]:
-        """Datasets the stored records with these ids come from."""
-        return learned_sql.origins_of(self.run, self.dialect, ids)
 
     @property
     @abstractmethod
@@ -239,6 +238,8 @@ class IncidentStore(StoreCorrections, ABC):
                 else:
                     result.unchanged.append(incident_id)
             after = tx.last_fid() if new else 0
+            rewritten = [str(m[0]) for m, _ in changed]
+            before = tx.taught(rewritten)
             if new:
                 tx.insert(feed(new), at)
                 tx.add_history(
@@ -253,11 +254,11 @@ class IncidentStore(StoreCorrections, ABC):
                 )
             touched = set(result.inserted) | set(result.updated)
             if touched:
-                # datasets with changed records are recomputed whole; new records only add
-                redone = tx.origins(result.updated)
-                tx.relearn(redone)
+                # rewritten records change only what they taught; new records only add
+                if rewritten:
+                    tx.relearn_records(before, rewritten)
                 if new:
-                    tx.learn_new(after, {o for _, o, _ in new}, redone)
+                    tx.learn_new(after, {o for _, o, _ in new})
             if source:  # the import itself, beside the records it wrote
                 tx.add_history([("", at, who.label, IMPORTED, "", import_counts(
                     result.inserted, result.updated, result.unchanged, rejected), source)])
@@ -274,9 +275,9 @@ class IncidentStore(StoreCorrections, ABC):
 
         Candidates are read without the write lock through the spatial and date indexes,
         in windows around the batch's buckets (:mod:`geo.store.duplicates`), then paired,
-        bounded per record (:func:`geo.store.records.find_duplicates`); the
-        flags are written in their own short transaction. Each import looks after its
-        own commit, so of two concurrent imports the later one sees the other's records.
+        bounded per record (:func:`geo.store.records.find_duplicates`); the flags are
+        written in their own short transaction. Each import looks after its own commit,
+        so of two concurrent imports the later one sees the other's records.
         """
         batch = [(r, o) for r, o in zip(rows, origins, strict=True) if str(r[0]) in touched]
         dialect = self._dialect()
@@ -361,13 +362,15 @@ class IncidentStore(StoreCorrections, ABC):
             changed = diff(incident_id, current, row)
             if changed:
                 base = current if stored_base is None else stored_base
+                learns = any(c.field in LEARN_FIELDS for c in changed)
+                before = tx.taught([incident_id] if learns else [])
                 tx.update([(row, None if row == base else base)], at)
                 tx.add_history(
                     (c.incident_id, at, who.label, c.field, c.before, c.after, reason)
                     for c in changed
                 )
-                if any(c.field in LEARN_FIELDS for c in changed):
-                    tx.relearn(tx.origins([incident_id]))
+                if learns:
+                    tx.relearn_records(before, [incident_id])
                 tx.bump_revision()
         return changed
 
@@ -419,27 +422,23 @@ class IncidentStore(StoreCorrections, ABC):
                     done.extend(changed)
             if updates:
                 check_storable([row for row, _ in updates])
+                learn = sorted({c.incident_id for c in done if c.field in LEARN_FIELDS})
+                before = tx.taught(learn)
                 tx.update(updates, at)
                 tx.add_history(
                     (c.incident_id, at, who.label, c.field, c.before, c.after, reason)
                     for c in done
                 )
-                learn = {c.incident_id for c in done if c.field in LEARN_FIELDS}
                 if learn:
-                    tx.relearn(tx.origins(sorted(learn)))
+                    tx.relearn_records(before, learn)
                 tx.bump_revision()
         return done
 
     # -- learned places (geo.geocoding.learned.LearnedPlaceSource) ----------------------
 
     def learned_places(self) -> pd.DataFrame:
-        """Every place learned from the stored records, with whether its source is on.
-
-        Returns
-        -------
-        pandas.DataFrame
-            :data:`geo.geocoding.learned.LEARNED_COLUMNS`.
-        """
+        """Every place learned from the stored records, with whether its source is on
+        (:data:`geo.geocoding.learned.LEARNED_COLUMNS`)."""
         return learned_sql.learned_frame(self._run_read, self._dialect())
 
     def learned_revision(self) -> int:

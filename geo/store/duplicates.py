@@ -132,20 +132,25 @@ def read_candidates(
         select = ", ".join(f"{c}::text" if c.startswith("date_") else c for c in columns)
         space = f"geom && ST_MakeEnvelope({m}, {m}, {m}, {m}, 4326)"
         dates = f"date_start <= {m}::date AND date_end >= {m}::date"
+        # box and days through the one GiST index on both (incidents_space_time): the
+        # date B-tree alone would read every record of the window's days across the store
+        window = (f"{space} AND daterange(date_start, date_end, '[]') && "
+                  f"daterange({m}::date, {m}::date, '[]') AND {dates}")
     else:
         select = ", ".join(columns)
         space = (f"fid IN (SELECT id FROM rtree_{dialect.incidents}_geom WHERE maxx >= {m} "
                  f"AND maxy >= {m} AND minx <= {m} AND miny <= {m})")
         dates = f"date_start <= {m} AND date_end >= {m}"
+        window = f"{space} AND {dates}"
     other = f" AND origin <> {m}" if exclude_origin is not None else ""
     tail: list[object] = [exclude_origin] if exclude_origin is not None else []
     found: dict[object, tuple[object, ...]] = {}
     windows = wanted.windows
     for i in range(0, len(windows), _WINDOWS_PER_STATEMENT):
         chunk = windows[i:i + _WINDOWS_PER_STATEMENT]
-        where = " OR ".join([f"({space} AND {dates})"] * len(chunk))
+        where = " OR ".join([f"({window})"] * len(chunk))
         params: list[object] = [v for w in chunk for v in (w.west, w.south, w.east, w.north,
-                                                           w.date_to, w.date_from)]
+                                                           *_days(w, dialect.postgres))]
         statement = f"SELECT {select} FROM {dialect.incidents} WHERE ({where}){other}"
         found.update((r[0], r) for r in read(statement, params + tail))
     names = sorted(wanted.names.items())
@@ -158,6 +163,12 @@ def read_candidates(
         found.update((r[0], r) for r in read(statement, [n for n, _ in named] + [last, first]
                                              + tail))
     return pd.DataFrame(list(found.values()), columns=list(columns))
+
+
+def _days(window: Window, postgres: bool) -> tuple[str, ...]:
+    """The date parameters of one window's condition (see :func:`read_candidates`)."""
+    plain = (window.date_to, window.date_from)
+    return (window.date_from, window.date_to, *plain) if postgres else plain
 
 
 def _widened(box: list[float | str], km: float) -> Window:

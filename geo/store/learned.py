@@ -22,6 +22,7 @@ that says how to name tables and parameters.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
@@ -145,8 +146,7 @@ def relearn(run: Run, d: Dialect, origins: Collection[str] | None = None) -> Non
     bump(run, d)
 
 
-def learn_new(run: Run, d: Dialect, after_fid: int, origins: Collection[str],
-              skip: Collection[str] = ()) -> None:
+def learn_new(run: Run, d: Dialect, after_fid: int, origins: Collection[str]) -> None:
     """Add what the records inserted after ``after_fid`` teach to the learned places.
 
     An import that only adds records groups only those (not every record of their
@@ -160,10 +160,8 @@ def learn_new(run: Run, d: Dialect, after_fid: int, origins: Collection[str],
         The largest ``fid`` before the insert.
     origins : collection of str
         Datasets of the inserted records.
-    skip : collection of str
-        Datasets already recomputed whole in this transaction (see :func:`relearn`).
     """
-    wanted = sorted(set(origins) - set(skip))
+    wanted = sorted(set(origins))
     if not wanted:
         return
     _learn(run, d, f"fid > {d.mark} AND origin IN ({d.marks(len(wanted))})",
@@ -178,28 +176,112 @@ def last_fid(run: Run, d: Dialect) -> int:
     return int(str(rows[0][0]))
 
 
-def _learn(run: Run, d: Dialect, scope: str, scope_params: Sequence[object], add: bool) -> None:
-    """Insert the grouped places of the records in ``scope`` (adding to equal ones)."""
+def _teach_select(d: Dialect, scope: str) -> tuple[str, str, list[object]]:
+    """``SELECT`` of the learned-place key and record count of the records in ``scope``.
+
+    Returns the select list with ``FROM``/``WHERE`` (the scope's parameters come first),
+    the ``GROUP BY`` clause, and the parameters following the scope's.
+    """
     where, params = _rule_sql(d)
     given = list(GIVEN_SOURCES)
     lat = d.round_sql.format("latitude", DECIMALS)
     lon = d.round_sql.format("longitude", DECIMALS)
+    body = f"""SELECT trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
+            coalesce(geo_precision, 1), origin, count(*)
+        FROM {d.incidents}
+        WHERE {scope} AND place IS NOT NULL AND trim(place) <> '' AND latitude IS NOT NULL
+            AND longitude IS NOT NULL AND coalesce(geocode_source, '') IN ({d.marks(len(given))})
+            AND {where}"""
+    group = f"""GROUP BY trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
+            coalesce(geo_precision, 1), origin"""
+    return body, group, [*given, *params]
+
+
+def _learn(run: Run, d: Dialect, scope: str, scope_params: Sequence[object], add: bool) -> None:
+    """Insert the grouped places of the records in ``scope`` (adding to equal ones)."""
+    body, group, params = _teach_select(d, scope)
     upsert = (f' ON CONFLICT (source, name, country, admin1, latitude, longitude, "precision")'
               f" DO UPDATE SET records = {d.places_name}.records + excluded.records"
               if add else "")
     run(
         f"""INSERT INTO {d.places} (name, country, admin1, latitude, longitude, "precision",
             source, records)
-        SELECT trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
-            coalesce(geo_precision, 1), origin, count(*)
-        FROM {d.incidents}
-        WHERE {scope} AND place IS NOT NULL AND trim(place) <> '' AND latitude IS NOT NULL
-            AND longitude IS NOT NULL AND coalesce(geocode_source, '') IN ({d.marks(len(given))})
-            AND {where}
-        GROUP BY trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
-            coalesce(geo_precision, 1), origin{upsert}""",
-        [*scope_params, *given, *params],
+        {body}
+        {group}{upsert}""",
+        [*scope_params, *params],
     )
+
+
+PlaceKey = tuple[object, ...]
+"""A learned place's key: name, country, admin1, latitude, longitude, precision, source."""
+
+
+def taught(run: Run, d: Dialect, ids: Sequence[str]) -> Counter[PlaceKey]:
+    """The learned places the stored records with these ids teach, with their counts.
+
+    Read through the id index, so its cost follows the records named, not the store.
+
+    Parameters
+    ----------
+    run : Run
+    d : Dialect
+    ids : sequence of str
+
+    Returns
+    -------
+    collections.Counter
+        :data:`PlaceKey` -> records.
+    """
+    out: Counter[PlaceKey] = Counter()
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start:start + _CHUNK]
+        body, group, params = _teach_select(d, f"id IN ({d.marks(len(chunk))})")
+        for row in run(f"{body} {group}", [*chunk, *params]):
+            out[tuple(row[:7])] += int(str(row[7]))
+    return out
+
+
+def relearn_records(run: Run, d: Dialect, before: Counter[PlaceKey],
+                    ids: Sequence[str]) -> None:
+    """Bring the learned places up to date after records were rewritten.
+
+    ``before`` is what the records taught before the write (:func:`taught`, read in the
+    same transaction); what they teach now is read again and only the difference is
+    written: counts added to or taken from the places concerned, places left with no
+    record removed. The other records of their datasets are not read again, so a
+    correction costs the same in a store of a thousand records or of a million.
+
+    Parameters
+    ----------
+    run : Run
+    d : Dialect
+    before : collections.Counter
+    ids : sequence of str
+        The records rewritten (those of ``before``).
+    """
+    after = taught(run, d, ids)
+    delta = {k: after[k] - before[k] for k in set(before) | set(after) if after[k] != before[k]}
+    if not delta:
+        return
+    key_test = (f'source = {d.mark} AND name = {d.mark} AND country = {d.mark} AND '
+                f'admin1 = {d.mark} AND latitude = {d.mark} AND longitude = {d.mark} AND '
+                f'"precision" = {d.mark}')
+    for key, change in sorted(delta.items(), key=lambda kv: tuple(str(v) for v in kv[0])):
+        name, country, admin1, lat, lon, precision, source = key
+        where = [source, name, country, admin1, lat, lon, precision]
+        if change > 0:
+            run(f"""INSERT INTO {d.places} (name, country, admin1, latitude, longitude,
+                    "precision", source, records) VALUES ({d.marks(8)})
+                ON CONFLICT (source, name, country, admin1, latitude, longitude, "precision")
+                DO UPDATE SET records = {d.places_name}.records + excluded.records""",
+                [*key, change])
+        else:
+            run(f"UPDATE {d.places} SET records = records + {d.mark} WHERE {key_test}",
+                [change, *where])
+            run(f"DELETE FROM {d.places} WHERE records <= 0 AND {key_test}", where)
+    _add_sources(run, d, {str(k[6]) for k, change in delta.items() if change > 0})
+    bump(run, d)
 
 
 def _add_sources(run: Run, d: Dialect, origins: Collection[str] | None) -> None:
@@ -219,17 +301,6 @@ def bump(run: Run, d: Dialect) -> None:
     """Bump the learned revision."""
     cast = "(value::bigint + 1)::text" if d.postgres else "CAST(value AS INTEGER) + 1"
     run(f"UPDATE {d.meta} SET value = {cast} WHERE key = '{META_KEY}'", [])
-
-
-def origins_of(run: Run, d: Dialect, ids: Sequence[str]) -> set[str]:
-    """Datasets (``origin``) of some stored records."""
-    out: set[str] = set()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start:start + _CHUNK])
-        rows = run(f"SELECT DISTINCT origin FROM {d.incidents} "
-                   f"WHERE id IN ({d.marks(len(chunk))})", chunk)
-        out.update(str(r[0]) for r in rows)
-    return out
 
 
 def learned_frame(run: Run, d: Dialect) -> pd.DataFrame:
@@ -284,14 +355,16 @@ def revision(run: Run, d: Dialect) -> int:
 __all__ = [
     "META_KEY",
     "Dialect",
+    "PlaceKey",
     "bump",
     "last_fid",
     "learn_new",
     "learned_frame",
-    "origins_of",
     "relearn",
+    "relearn_records",
     "revision",
     "schema",
     "set_enabled",
     "sources_frame",
+    "taught",
 ]
