@@ -103,6 +103,11 @@ class Settings:
         may hold for its links' data fingerprint to be computed from the records (the one
         frame mode gives; the store is read once per revision); above it, the fingerprint
         comes from the store's revision.
+    sync_inline_max : int
+        ``INCIDENT_MAP_SYNC_INLINE_MAX``: most records a store-mode page brings up to date
+        itself (their area columns and search text) before it answers; a store with more
+        waiting says so and names the command that does it
+        (``python -m geo.store sync``).
     """
 
     tiles: str = DEFAULT_TILES
@@ -133,6 +138,7 @@ class Settings:
     store_export_max: int = 100_000
     store_query_threads: int = 4
     content_fingerprint_max: int = 100_000
+    sync_inline_max: int = 50_000
 
 
 def load_settings() -> Settings:
@@ -190,6 +196,7 @@ def load_settings() -> Settings:
                                           base.store_query_threads),
         content_fingerprint_max=_int_from_env("INCIDENT_MAP_CONTENT_FINGERPRINT_MAX",
                                               base.content_fingerprint_max),
+        sync_inline_max=_int_from_env("INCIDENT_MAP_SYNC_INLINE_MAX", base.sync_inline_max),
     )
 
 

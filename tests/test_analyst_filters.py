@@ -298,3 +298,20 @@ def test_a_search_term_met_again_is_answered_from_what_was_kept():
     other = FRAME.iloc[::-1].reset_index(drop=True)  # another frame: its own answers
     reversed_hits = apply_view(other, replace(ALL, query="market"), context).mask
     assert reversed_hits.tolist() == first[::-1].tolist()
+
+
+def test_points_just_outside_an_area_join_it_and_far_ones_do_not():
+    """The nearest join within the edge tolerance (5 km) only for points within reach;
+    records sharing a point get its areas (each distinct point joined once)."""
+    import pandas as pd
+
+    # x = 42 is the eastern edge; 0.03 degrees of longitude there is about 3 km
+    lons = [42.03, 42.03, 43.5, 39.5, 37.96, 41.0]
+    lats = [35.0, 35.0, 35.0, 35.5, 35.5, 33.97]
+    frame = pd.DataFrame({"latitude": lats, "longitude": lons,
+                          "geo_precision": pd.array([1] * 6, dtype="Int64"),
+                          "admin1": [""] * 6})
+    got = AREAS.assign(frame)
+    assert got["adm1_pcode"].tolist() == ["XX02", "XX02", "", "XX01", "XX01", "XX02"]
+    assert got["adm2_pcode"].tolist() == ["XX0201", "XX0201", "", "XX0101", "XX0101",
+                                          "XX0201"]

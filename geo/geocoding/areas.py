@@ -421,22 +421,63 @@ class AdminAreas:
 
     @staticmethod
     def _point_areas(points: pd.DataFrame, areas: gpd.GeoDataFrame) -> np.ndarray:
-        import geopandas as gpd
+        # Each distinct point is joined once (records share places).
+        xy = np.column_stack([points["longitude"].to_numpy(float),
+                              points["latitude"].to_numpy(float)])
+        unique, inverse = np.unique(xy, axis=0, return_inverse=True)
+        return AdminAreas._distinct_point_areas(unique, areas)[inverse.reshape(-1)]
 
-        geometry = gpd.points_from_xy(points["longitude"], points["latitude"], crs=CRS)
-        left = gpd.GeoDataFrame({"row": np.arange(len(points))}, geometry=geometry, crs=CRS)
+    @staticmethod
+    def _distinct_point_areas(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+        import geopandas as gpd
+        import shapely
+
+        geometry = gpd.points_from_xy(xy[:, 0], xy[:, 1], crs=CRS)
+        left = gpd.GeoDataFrame({"row": np.arange(len(xy))}, geometry=geometry, crs=CRS)
         right = areas[["pcode", "geometry"]]
         joined = gpd.sjoin(left, right, how="left", predicate="within")
         joined = joined.drop_duplicates("row").set_index("row")["pcode"]
-        codes = joined.reindex(np.arange(len(points))).fillna("").to_numpy(dtype=object)
+        codes = joined.reindex(np.arange(len(xy))).fillna("").to_numpy(dtype=object)
         outside = np.flatnonzero(codes == "")
         if len(outside):
-            near = gpd.sjoin_nearest(
-                left.iloc[outside].to_crs(WEB_MERCATOR), right.to_crs(WEB_MERCATOR),
-                how="left", max_distance=EDGE_TOLERANCE_M,
-            ).drop_duplicates("row").set_index("row")["pcode"]
-            codes[outside] = near.reindex(outside).fillna("").to_numpy(dtype=object)
+            far = left.iloc[outside].to_crs(WEB_MERCATOR)
+            # Only points within reach of some area can join one (the nearest join,
+            # a distance to every polygon near, is the slow part): the others stay "".
+            reach = _reach(areas)
+            close = shapely.intersects_xy(reach, far.geometry.x.to_numpy(),
+                                          far.geometry.y.to_numpy())
+            if close.any():
+                near = gpd.sjoin_nearest(
+                    far[close], right.to_crs(WEB_MERCATOR),
+                    how="left", max_distance=EDGE_TOLERANCE_M,
+                ).drop_duplicates("row").set_index("row")["pcode"]
+                rows = outside[close]
+                codes[rows] = near.reindex(rows).fillna("").to_numpy(dtype=object)
         return codes
+
+
+_REACH: dict[int, tuple[object, object]] = {}
+
+
+def _reach(areas: gpd.GeoDataFrame) -> object:
+    """Everything within :data:`EDGE_TOLERANCE_M` of the areas (Web Mercator), prepared.
+
+    A little wider than the tolerance (the buffer's arcs are polygons inside the true
+    circle), so no point the nearest join would give an area is left out. Kept per
+    areas frame (the frames of an :class:`AdminAreas` live as long as it does).
+    """
+    import shapely
+
+    found = _REACH.get(id(areas))
+    if found is not None and found[0] is areas:
+        return found[1]
+    union = shapely.union_all(areas.to_crs(WEB_MERCATOR).geometry.to_numpy())
+    reach = shapely.buffer(union, EDGE_TOLERANCE_M * 1.01 + 50)
+    shapely.prepare(reach)
+    if len(_REACH) > 8:
+        _REACH.clear()
+    _REACH[id(areas)] = (areas, reach)
+    return reach
 
 
 @cache

@@ -348,6 +348,11 @@ def _settings_key(query: PostGISQuery, settings: Settings) -> str:
     return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
 
 
+def sync_key(query: PostGISQuery, settings: Settings) -> tuple[str, str]:
+    """``store_meta`` entry and settings key of the search columns (:mod:`pg_sync`)."""
+    return _META_KEY, _settings_key(query, settings)
+
+
 def sync_search(query: PostGISQuery, settings: Settings) -> int:
     """Compute the search columns of the records written since the last sync.
 

@@ -50,7 +50,7 @@ def mark_synced(conn: psycopg.Connection, meta: sql.Composable, key: str, revisi
 
 
 def written_since(conn: psycopg.Connection, table: sql.Composable, columns: Sequence[str],
-                  since: int, batch: int) -> Iterator[list[tuple]]:
+                  since: int, batch: int, after: int = 0) -> Iterator[list[tuple]]:
     """The ``columns`` of the records written after revision ``since``, a batch at a time.
 
     Parameters
@@ -63,6 +63,8 @@ def written_since(conn: psycopg.Connection, table: sql.Composable, columns: Sequ
         A store revision (-1: every record).
     batch : int
         Most rows per batch (read by ``fid`` order, so memory stays bounded).
+    after : int
+        Start after this ``fid`` (a sync resumed where it stopped).
 
     Yields
     ------
@@ -72,7 +74,7 @@ def written_since(conn: psycopg.Connection, table: sql.Composable, columns: Sequ
     select = sql.SQL("SELECT fid, {} FROM {} WHERE revision > %s AND fid > %s "
                      "ORDER BY fid LIMIT %s").format(
         sql.SQL(", ").join(sql.Identifier(c) for c in columns), table)
-    last = 0
+    last = after
     while True:
         rows = conn.execute(select, (since, last, batch)).fetchall()
         if not rows:

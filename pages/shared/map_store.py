@@ -34,10 +34,11 @@ from geo.render.layers import base_map, ids_at
 from geo.render.store_clusters import aggregates_from_cells
 from geo.render.table import PAGE_SIZE
 from geo.store import is_database_url
+from geo.store.derived import sync_derived
 from geo.store.pg_grid import refresh_grid
 from geo.store.pg_hits import resolve_text
 from geo.store.pg_query import Counts, PostGISQuery, Summary
-from geo.store.pg_search import sync_search, text_choices, top_countries
+from geo.store.pg_search import text_choices, top_countries
 from geo.store.postgis import PostGISStore
 from geo.store.query import QueryFilter
 from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
@@ -61,6 +62,7 @@ from pages.shared import (
     map_print,
     records,
     store_downloads,
+    store_sync,
     store_tabs,
     timebar,
     totals,
@@ -117,8 +119,8 @@ def _query(location: str, paths: tuple[str, ...], _store: PostGISStore) -> PostG
 def _domain(location: str, revision: int, _query: PostGISQuery
             ) -> tuple[Summary, ViewDomain, tuple[int, ...], tuple[str, ...],
                        dict[str, list[str]]]:
-    _query.sync_areas()  # the area columns of the records written since the last view
-    sync_search(_query, common.settings())  # the search text of those records
+    # the area columns and search text of the records written since the last view
+    sync_derived(_query, common.settings())
     refresh_grid(_query)  # the cell grid country and region views are grouped from
     summary = _query.summary()
     domain = store_domain(_query, summary, common.settings().content_fingerprint_max)
@@ -321,6 +323,8 @@ def _page() -> None:
     assert isinstance(opened, PostGISStore)
     location = settings.database
     query = _query(location, tuple(str(p) for p in settings.admin_paths), opened)
+    if store_sync.too_far_behind(query, settings):
+        return
     revision = opened.revision()
     summary, domain, violence, countries, options = _domain(location, revision, query)
     view_state.ensure_session(domain)
