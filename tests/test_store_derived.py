@@ -132,3 +132,38 @@ def test_the_command_syncs_and_says_what_waits(query, capsys):
 def test_the_command_refuses_what_is_not_a_postgis_store(tmp_path, capsys):
     assert main(["sync", "--location", str(tmp_path / "x.gpkg")]) == 2
     assert "not a postgresql:// URL" in capsys.readouterr().err
+
+
+def test_memory_stays_flat_over_repeated_corrections_and_syncs(query):
+    """What the first view after each correction runs in store mode (the derived columns
+    of the corrected record, the grid's touched cells): nothing kept per edit."""
+    import gc
+    import tracemalloc
+
+    from geo.store.pg_grid import refresh_grid
+
+    settings = load_settings()
+    sync_derived(query, settings)
+    refresh_grid(query)
+    who = analyst("alice")
+
+    def edit(i: int) -> None:
+        query.store.edit(f"d{i % 30:03d}", {"killed_min": str(i), "latitude": "35.5",
+                                            "longitude": f"38.{i % 7}"},
+                         who=who, reason="memory")
+        assert sync_derived(query, settings) == 1
+        refresh_grid(query)
+        gc.collect()
+
+    tracemalloc.start()
+    try:
+        for i in range(4):
+            edit(i)
+        warm = tracemalloc.get_traced_memory()[0]
+        for i in range(4, 20):
+            edit(i)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    # 16 more edits: a few kilobytes of caches at most, not a copy of anything per edit
+    assert after - warm < 128 * 1024, (warm, after)

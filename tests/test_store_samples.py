@@ -58,6 +58,12 @@ def test_only_untouched_sample_incidents_are_removed_and_the_analysts_stay(seede
     found = find_samples(seeded)
     assert found.present == () and found.removed == SEED_IDS[2:]
     assert remove_samples(seeded, ANALYST) == []  # nothing left to remove
+    # what the removed records taught is gone from the learned places, as a relearn says
+    learned = seeded.learned_places().drop(columns="enabled")
+    seeded.relearn()
+    again = seeded.learned_places().drop(columns="enabled")
+    key = ["source", "name", "latitude", "longitude", "records"]
+    assert (learned.sort_values(key).values.tolist() == again.sort_values(key).values.tolist())
 
 
 def test_removed_samples_are_put_back_and_can_be_removed_again(seeded):

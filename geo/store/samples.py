@@ -153,13 +153,13 @@ def remove_samples(store: IncidentStore, who: Identity,
     at = now()
     with store._transaction() as tx:  # noqa: SLF001 - the store's own package
         d = tx.dialect
-        origins = tx.origins(ids)
+        taught = tx.taught(ids)  # what they taught, taken from the learned places after
         marks = d.marks(len(ids))
         tx.run(f"DELETE FROM incident_duplicates WHERE id_a IN ({marks}) OR id_b IN ({marks})",
                (*ids, *ids))
         tx.run(f"DELETE FROM {d.incidents} WHERE id IN ({marks})", ids)
         tx.add_history((i, at, who.label, REMOVED, "", "", REMOVED_REASON) for i in ids)
-        tx.relearn(origins)
+        tx.relearn_records(taught, ids)
         tx.bump_revision()
     return ids
 
