@@ -31,7 +31,7 @@ from psycopg import sql
 from geo.geocoding.join import build_incident_frame
 from geo.schema import INCIDENT_COLUMNS
 from geo.settings import Settings
-from geo.store import pg_search
+from geo.store import pg_query, pg_search
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_sync import mark_synced, synced_revision, written_since
 from geo.store.records import rows_to_frame
@@ -127,11 +127,16 @@ def _since(query: PostGISQuery, settings: Settings) -> tuple[int, str]:
     """The revision both derived columns reflect, and the settings they must match."""
     conn = query.store.connection()
     meta = query.store.table("store_meta")
-    (area_key, areas), (search_key, search) = (query.areas_sync_key(),
+    (area_key, areas), (search_key, search) = (_areas_sync_key(query),
                                                pg_search.sync_key(query, settings))
     since = min(synced_revision(conn, meta, area_key, areas),
                 synced_revision(conn, meta, search_key, search))
     return since, f"{areas}/{search}"
+
+
+def _areas_sync_key(query: PostGISQuery) -> tuple[str, str]:
+    """``store_meta`` entry and settings key of the area columns (see :mod:`pg_query`)."""
+    return pg_query._META_KEY, query._areas_key  # noqa: SLF001 - the same package
 
 
 def _resume_after(conn: psycopg.Connection, meta: sql.Composable, since: int,
@@ -186,7 +191,7 @@ def _sync(query: PostGISQuery, settings: Settings, batch: int, report: Report | 
         if report is not None:
             report(f"{done:,} of {todo.waiting:,} records computed and written "
                    f"(up to fid {fids[-1]})")
-    for key, value in (query.areas_sync_key(), pg_search.sync_key(query, settings)):
+    for key, value in (_areas_sync_key(query), pg_search.sync_key(query, settings)):
         mark_synced(conn, meta, key, target, value)
     conn.execute(sql.SQL("DELETE FROM {} WHERE key = %s").format(meta), (PROGRESS_KEY,))
     return done

@@ -221,10 +221,6 @@ class PostGISQuery:
         """
         return int(self._run(self._sync))
 
-    def areas_sync_key(self) -> tuple[str, str]:
-        """``store_meta`` entry and settings key of the area columns (:mod:`pg_sync`)."""
-        return _META_KEY, self._areas_key
-
     def _sync(self) -> int:
         conn = self.store.connection()
         revision = self.store.revision()  # before reading: later writes are synced next time
