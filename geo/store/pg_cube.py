@@ -56,6 +56,19 @@ _FIGURES = ("n", "sx", "sy", "slat", "slon", "south", "north", "west", "east", "
             "prec", "unc", "fig", "first")
 
 
+CUBE_FIGURES_SQL = (
+    "count(*) AS n, sum(x) AS sx, sum(y) AS sy, sum(plat) AS slat, sum(plon) AS slon, "
+    "min(plat) AS south, max(plat) AS north, min(plon) AS west, max(plon) AS east, "
+    "count(DISTINCT pk) AS places, min(klo) AS klo, max(khi) AS khi, count(klo) AS kn, "
+    "min(ilo) AS ilo, max(ihi) AS ihi, count(ilo) AS ikn, min(clo) AS clo, "
+    "max(chi) AS chi, count(clo) AS ckn, min(ds) AS ds, max(de) AS de, "
+    "max(ds) AS ds_max, min(de) AS de_min, max(prec) AS prec, max(unc) AS unc, "
+    "sum(fig) AS fig, min(fid) AS first, min(x) AS x_min, max(x) AS x_max, "
+    "min(y) AS y_min, max(y) AS y_max")
+"""The figures of a cube row over projected rows (also the fine cube's,
+:mod:`geo.store.pg_fine`)."""
+
+
 def cube_table(query: PostGISQuery) -> sql.Identifier:
     """The cube's table."""
     return sql.Identifier(query.store.schema, "query_cube")
@@ -67,15 +80,8 @@ def cube_select(inner: sql.Composable, size: float) -> sql.Composed:
     return sql.SQL(
         "SELECT floor(floor(x / {size}) / {d})::bigint AS gx, "
         "floor(floor(y / {size}) / {d})::bigint AS gy, " + _MONTH.format("ds") + " AS ms, "
-        + _MONTH.format("de") + " AS me, ev, cl, gp, count(*) AS n, sum(x) AS sx, "
-        "sum(y) AS sy, sum(plat) AS slat, sum(plon) AS slon, min(plat) AS south, "
-        "max(plat) AS north, min(plon) AS west, max(plon) AS east, "
-        "count(DISTINCT pk) AS places, min(klo) AS klo, max(khi) AS khi, count(klo) AS kn, "
-        "min(ilo) AS ilo, max(ihi) AS ihi, count(ilo) AS ikn, min(clo) AS clo, "
-        "max(chi) AS chi, count(clo) AS ckn, min(ds) AS ds, max(de) AS de, "
-        "max(ds) AS ds_max, min(de) AS de_min, max(prec) AS prec, max(unc) AS unc, "
-        "sum(fig) AS fig, min(fid) AS first, min(x) AS x_min, max(x) AS x_max, "
-        "min(y) AS y_min, max(y) AS y_max FROM ({inner}) v GROUP BY 1, 2, 3, 4, 5, 6, 7"
+        + _MONTH.format("de") + " AS me, ev, cl, gp, " + CUBE_FIGURES_SQL
+        + " FROM ({inner}) v GROUP BY 1, 2, 3, 4, 5, 6, 7"
     ).format(size=sql.Literal(size), d=sql.Literal(float(CUBE_DIVISOR)), inner=inner)
 
 

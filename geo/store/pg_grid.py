@@ -68,7 +68,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"8/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"9/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -100,6 +100,16 @@ def _facts_sql(query: PostGISQuery) -> sql.Composed:
         "IS NULL), max(date_start - DATE '1970-01-01'), min(date_end - DATE '1970-01-01'), "
         "coalesce(sum(n), 0), coalesce(sum(n) FILTER (WHERE drawn), 0)")]
     return sql.SQL("SELECT {} FROM {}").format(sql.SQL(", ").join(parts), dates_table(query))
+
+
+def store_facts(query: PostGISQuery) -> list | None:
+    """The current grid's figures of every record (as :func:`_facts_sql` reads them;
+    the last five: dated without an end, latest start and earliest end as day numbers,
+    records, drawn records); None when the grid is not current."""
+    meta = _meta(query)
+    if meta is None or "all" not in meta or int(meta["revision"]) != query.store.revision():
+        return None
+    return list(meta["all"])
 
 
 def passes_every_record(query: PostGISQuery, spec: QueryFilter) -> tuple[int, int] | None:
@@ -270,6 +280,7 @@ def _take_dirty(query: PostGISQuery, conn: psycopg.Connection) -> int:
 
 def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
     from geo.store.pg_cube import cube_select, cube_table
+    from geo.store.pg_fine import fine_rebuild
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
     inner, _ = query.cell_source(sql.SQL("TRUE"), [], None)
@@ -283,11 +294,13 @@ def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL("CREATE INDEX ON {} (date_start)").format(dates_table(query)))
     conn.execute(sql.SQL("CREATE INDEX ON {} (date_end)").format(dates_table(query)))
     conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy, ms)").format(cube_table(query)))
+    fine_rebuild(query, conn, size)
 
 
 def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
     """Compute again the grid cells, days and cube cells of ``_touched`` only."""
     from geo.store.pg_cube import CUBE_DIVISOR, cube_select, cube_table
+    from geo.store.pg_fine import fine_update
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
     grid = grid_table(query)
@@ -336,6 +349,7 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
     for condition in (dated, undated):
         inner, _ = query.cell_source(condition, [], None)
         conn.execute(sql.SQL("INSERT INTO {} {}").format(cube, cube_select(inner, size)))
+    fine_update(query, conn, size)
 
 
 def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:

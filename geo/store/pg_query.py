@@ -385,8 +385,9 @@ class PostGISQuery:
         by_place : bool
             One cell per place (close in: nothing aggregated).
         use_grid : bool
-            Answer from the cell grid (:mod:`geo.store.pg_grid`) when it is current
-            and gives the same answer (False: always group the rows).
+            Answer from the cell grid (:mod:`geo.store.pg_grid`) or the cubes
+            (:mod:`~geo.store.pg_cube`, :mod:`~geo.store.pg_fine`) when current and
+            giving the same answer (False: always group the rows).
 
         Returns
         -------
@@ -398,11 +399,13 @@ class PostGISQuery:
         """
         if use_grid and not by_place:
             from geo.store.pg_cube import cube_cells
+            from geo.store.pg_fine import fine_cells
             from geo.store.pg_grid import grid_cells  # the grid reads this module
 
             found = grid_cells(self, spec, zoom, window, cell_pixels)
-            if found is None:
-                found = cube_cells(self, spec, zoom, window, cell_pixels)
+            for cube in (cube_cells, fine_cells):  # by month to zoom 6; no dates, zoom 9
+                found = found if found is not None else cube(self, spec, zoom, window,
+                                                             cell_pixels)
             if found is not None:
                 return found
         pixel = _WORLD_METRES / (256 * 2**zoom)
