@@ -112,8 +112,8 @@ def test_fine_answers_equal_the_rows_on_region_views(store, seed):  # noqa: F811
     assert fine_cells(query, replace(specs[1], killed=(3, None)), 8, None, 56) is None
 
 
-def _fine_rows(store) -> pd.DataFrame:
-    cur = store.connection().execute(f'SELECT * FROM "{store.schema}".query_fine')
+def _fine_rows(opened) -> pd.DataFrame:
+    cur = opened.connection().execute(f'SELECT * FROM "{opened.schema}".query_fine')
     names = [d.name for d in cur.description]
     frame = pd.DataFrame(cur.fetchall(), columns=names, dtype=object)
     return frame.sort_values(names[:6]).reset_index(drop=True)
