@@ -183,3 +183,19 @@ def fine_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     frame = cell_frame(query.read(grouped, [*head_args, *args, factor, factor, pixel, pixel]))
     frame.attrs["places_upper_bound"] = True
     return frame
+
+
+def stored_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
+                 window: tuple[float, float, float, float] | None, cell_pixels: int
+                 ) -> pd.DataFrame | None:
+    """:meth:`PostGISQuery.cells` from what the store keeps: the grid (views hiding
+    nothing), the cube (by month, to zoom 6), the fine cube (no date cut, to zoom
+    :data:`FINE_ZOOM`); None when none of them gives the rows' answer."""
+    from geo.store.pg_cube import cube_cells
+    from geo.store.pg_grid import grid_cells
+
+    for cells in (grid_cells, cube_cells, fine_cells):
+        found = cells(query, spec, zoom, window, cell_pixels)
+        if found is not None:
+            return found
+    return None

@@ -398,14 +398,9 @@ class PostGISQuery:
             in store order of each cell's first record.
         """
         if use_grid and not by_place:
-            from geo.store.pg_cube import cube_cells
-            from geo.store.pg_fine import fine_cells
-            from geo.store.pg_grid import grid_cells  # the grid reads this module
+            from geo.store.pg_fine import stored_cells  # it reads this module
 
-            found = grid_cells(self, spec, zoom, window, cell_pixels)
-            for cube in (cube_cells, fine_cells):  # by month to zoom 6; no dates, zoom 9
-                found = found if found is not None else cube(self, spec, zoom, window,
-                                                             cell_pixels)
+            found = stored_cells(self, spec, zoom, window, cell_pixels)
             if found is not None:
                 return found
         pixel = _WORLD_METRES / (256 * 2**zoom)
