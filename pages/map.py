@@ -57,12 +57,12 @@ context = data.filter_context(common.lazy_geocoder())  # type: ignore[arg-type]
 # map itself shows every incident the other filters let through.
 # Every part of the page works on boolean masks and row positions over the shared
 # frame: nothing copies it per rerun; each part takes only the rows it shows.
-columns = map_data.columns(frame, domain.fingerprint)
+columns = map_data.columns(frame, domain.frame_key)
 # The filtered incidents and the aggregates of a view are cached for every session.
-result = map_data.view(frame, domain.fingerprint, state, context)
+result = map_data.view(frame, domain.frame_key, state, context)
 n_shown = result.shown
 map_skip = () if state.bbox is None else ("map bounds",)
-map_mask = map_data.view(frame, domain.fingerprint, state, context, map_skip).mask
+map_mask = map_data.view(frame, domain.frame_key, state, context, map_skip).mask
 if events.clicked is not None:
     at_place = ids_at(frame.iloc[positions_at(columns, map_mask, *events.clicked)],
                       *events.clicked)
@@ -86,7 +86,7 @@ with st.sidebar:
 
 # The timeline and the comparison of periods apply every filter but the dates (a mask
 # cached per dataset and filters: a change of dates alone filters nothing again).
-others = map_data.undated_mask(frame, domain.fingerprint, state, context)
+others = map_data.undated_mask(frame, domain.frame_key, state, context)
 if domain.date_min is not None and domain.date_max is not None:
     timebar.time_controls(domain, frame, others)
 else:
@@ -102,7 +102,7 @@ with follow_col:
     analyst_state.follow_toggle()
 
 map_col, detail_col = st.columns([3, 2], gap="medium")
-selected_pos = map_data.position(frame, domain.fingerprint, state.selected)
+selected_pos = map_data.position(frame, domain.frame_key, state.selected)
 selected = frame.iloc[selected_pos] if selected_pos is not None else None
 selected_at = None
 if selected is not None and selected["off_map"] == "":
@@ -117,7 +117,7 @@ with map_col:
     fmap.add_child(DrawArea(settings))
     # Only what is on screen (and around it) travels, aggregated at this zoom.
     aggregates = map_data.aggregates(
-        frame, domain.fingerprint, state, (map_data.filter_key(state), map_skip), map_mask)
+        frame, domain.frame_key, state, (map_data.filter_key(state), map_skip), map_mask)
     layer = aggregate_group(
         aggregates, selected_marker(selected) if selected is not None else None
     )
@@ -190,25 +190,25 @@ with st.container(key="no-print"):
     opened = totals.open_tab(tabs)
     if opened == "Totals":
         with tabs[0]:
-            totals.totals_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask),
+            totals.totals_panel(map_data.ViewTotals(frame, domain.frame_key, result.mask),
                                 dates)
     elif opened == "Over time":
         with tabs[1]:
-            totals.time_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask), dates)
+            totals.time_panel(map_data.ViewTotals(frame, domain.frame_key, result.mask), dates)
     elif opened == "By area":
         with tabs[2]:
-            totals.area_panel(map_data.ViewTotals(frame, domain.fingerprint, result.mask),
+            totals.area_panel(map_data.ViewTotals(frame, domain.frame_key, result.mask),
                               data.areas, dates)
     else:
         with tabs[3]:
             span = (domain.date_min, domain.date_max) if domain.date_min is not None \
                 and domain.date_max is not None else None
-            totals.compare_panel(map_data.ViewTotals(frame, domain.fingerprint, others),
+            totals.compare_panel(map_data.ViewTotals(frame, domain.frame_key, others),
                                  dates, span)
 
 st.subheader(f"Incidents in view ({n_shown:,})")
 page = incident_list.page_number(TABLE_KEY, n_shown, PAGE_SIZE)
-positions = page_rows(map_data.order(frame, domain.fingerprint), result.mask, page, PAGE_SIZE)
+positions = page_rows(map_data.order(frame, domain.frame_key), result.mask, page, PAGE_SIZE)
 incident_list.incident_rows(
     frame.iloc[positions], TABLE_KEY, n_shown, (page - 1) * PAGE_SIZE,
     selected=state.selected, forget=("listed_place",),

@@ -151,3 +151,26 @@ def test_text_columns_are_joined_into_one_chunk_with_values_and_types_unchanged(
     pd.testing.assert_frame_equal(joined, frame)
     assert frame["id"].array.__arrow_array__().num_chunks == 3  # the given frame untouched
     assert single_chunks(joined) is joined
+
+
+def test_frame_key_follows_row_order_and_points_where_the_fingerprint_does_not(dataset):
+    """Per-row caches key on the frame key: the same records in another order, or one
+    drawn at another point (a pin correction), keep the fingerprint but not the key."""
+    from dataclasses import replace
+
+    import shapely
+
+    frame = dataset.incidents
+    reordered = replace(dataset, incidents=frame.iloc[::-1].reset_index(drop=True),
+                        hashes=None)
+    moved_frame = frame.copy()
+    at = int(frame.index[frame["id"] == "b"][0])
+    moved_frame.loc[at, "geometry"] = shapely.Point(38.0, 36.0)
+    moved = replace(dataset, incidents=moved_frame, hashes=None)
+    same = replace(dataset, incidents=frame.copy(), hashes=None)
+
+    assert reordered.fingerprint == dataset.fingerprint == moved.fingerprint
+    assert reordered.frame_key != dataset.frame_key
+    assert moved.frame_key != dataset.frame_key
+    assert same.frame_key == dataset.frame_key
+    assert dataset.domain().frame_key == dataset.frame_key

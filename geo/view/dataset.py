@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -12,9 +13,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import shapely
 
 from geo.geocoding.areas import AdminAreas, default_areas
-from geo.geocoding.join import build_incident_frame, fingerprint, fingerprint_of, row_hashes
+from geo.geocoding.join import build_incident_frame, fingerprint_of, row_hashes
 from geo.geocoding.protocol import PlaceResolver
 from geo.io.load import load_incidents
 from geo.schema import RowError
@@ -232,11 +234,44 @@ class Dataset:
         """Fingerprint of the incident records (see :func:`geo.geocoding.join.fingerprint`)."""
         cached = self.__dict__.get("_fingerprint")
         if cached is None:
-            if self.hashes is not None:
-                cached = fingerprint_of(self.hashes, self.incidents["id"])
-            else:
-                cached = fingerprint(pd.DataFrame(self.incidents.drop(columns="geometry")))
+            cached = fingerprint_of(self._row_hashes(), self.incidents["id"])
             self.__dict__["_fingerprint"] = cached
+        return cached
+
+    def _row_hashes(self) -> np.ndarray:
+        """The records' hashes: the loader's, or computed once."""
+        if self.hashes is not None:
+            return self.hashes
+        cached = self.__dict__.get("_hashes")
+        if cached is None:
+            cached = row_hashes(pd.DataFrame(self.incidents.drop(columns="geometry")))
+            self.__dict__["_hashes"] = cached
+        return cached
+
+    @property
+    def frame_key(self) -> str:
+        """Key of the frame as laid out: its records in row order and where each is drawn.
+
+        The fingerprint ignores row order and what a place correction changes without
+        changing a record (its point, its precision), so a reload in another order or a
+        moved pin keeps it; caches of per-row arrays (masks, map columns, the table order)
+        key on this instead, or they would answer with another frame's rows.
+        """
+        cached = self.__dict__.get("_frame_key")
+        if cached is None:
+            frame = self.incidents
+            digest = hashlib.sha256(np.asarray(self._row_hashes()).tobytes())
+            points = np.asarray(frame.geometry.values, dtype=object)
+            for values in (shapely.get_x(points), shapely.get_y(points)):
+                digest.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+            for name in frame.columns:
+                values = frame[name]
+                if isinstance(values.dtype, pd.CategoricalDtype):
+                    digest.update(name.encode())
+                    digest.update(np.ascontiguousarray(values.cat.codes.to_numpy()).tobytes())
+                    digest.update("\x1f".join(map(str, values.cat.categories)).encode())
+            cached = digest.hexdigest()[:16]
+            self.__dict__["_frame_key"] = cached
         return cached
 
     def domain(self) -> ViewDomain:
@@ -264,6 +299,7 @@ class Dataset:
             center=center,
             zoom=zoom,
             fingerprint=self.fingerprint,
+            frame_key=self.frame_key,
             has_incident=lambda incident_id: find_position(ids, incident_id) is not None,
             event_types=tuple(t for t in EVENT_TYPES if t in present),
             # Not a method of this dataset: a domain kept by a session (e.g. in a widget's

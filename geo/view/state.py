@@ -73,6 +73,9 @@ class ViewDomain:
         Default zoom, fitted to the data.
     fingerprint : str
         Fingerprint of the data (see :func:`geo.geocoding.join.fingerprint`).
+    frame_key : str
+        Key of the loaded frame as laid out (see
+        :attr:`geo.view.dataset.Dataset.frame_key`): what caches of per-row arrays key on.
     has_incident : callable
         Tells whether an incident id exists.
     resolve_area : callable
@@ -87,6 +90,7 @@ class ViewDomain:
     center: tuple[float, float]
     zoom: int
     fingerprint: str = ""
+    frame_key: str = ""
     has_incident: Callable[[str], bool] = lambda _id: False
     event_types: tuple[str, ...] = EVENT_TYPES
     claim_statuses: tuple[str, ...] = CLAIM_STATUSES

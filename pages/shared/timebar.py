@@ -167,7 +167,8 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
     )
     if counts is None:
         assert incidents is not None and chart_mask is not None
-        spec = map_data.timeline_spec(incidents, domain.fingerprint, chart_mask, window,
+        key = domain.frame_key or domain.fingerprint
+        spec = map_data.timeline_spec(incidents, key, chart_mask, window,
                                       (first, last))
     else:  # a view answered by the store (its counts are cached there)
         spec = timeline_spec(counts(window), window, (first, last), brush=True)
