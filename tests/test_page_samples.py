@@ -58,7 +58,7 @@ def test_the_map_says_when_it_shows_sample_data_and_import_removes_only_them(sto
     assert page.button(key="samples-remove").label == "Remove the sample incidents"
     page.button(key="samples-remove").click().run()
     assert not page.exception, [e.message for e in page.exception]
-    assert any("Removed the 5 sample incidents" in s.value for s in page.success)
+    assert any("Removed 5 sample incidents" in s.value for s in page.success)
 
     after = open_store(str(store_path))
     assert sorted(after.incidents()["id"]) == ["mine-0", "mine-1", "mine-2"]
@@ -85,3 +85,18 @@ def test_a_store_without_samples_is_offered_nothing(store_path, monkeypatch):
     assert _sample_note(_run()) == ""
     page = _run("pages/import.py")
     assert not any(b.key in ("samples-remove", "samples-restore") for b in page.button)
+
+
+def test_the_removal_says_how_many_changed_samples_it_kept(store_path):
+    _run()  # the store is seeded
+    store = open_store(str(store_path))
+    sample = sorted(store.incidents()["id"])[0]
+    store.edit(sample, {"killed_min": 9}, who=ANALYST, reason="checked it")
+    page = _run("pages/import.py")
+    page.button(key="samples-remove").click().run()
+    assert not page.exception, [e.message for e in page.exception]
+    [done] = [s.value.replace("\\", "") for s in page.success if "Removed" in s.value]
+    assert "Removed 4 sample incidents" in done
+    assert "1 sample incident changed since (corrected, or written over by an import) is kept" \
+        in done
+    assert open_store(str(store_path)).get(sample) is not None

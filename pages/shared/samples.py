@@ -58,8 +58,13 @@ def _remove(store: IncidentStore) -> None:
     except IncidentMapError as exc:
         st.session_state[_DONE] = ("error", f"Nothing was removed: {exc}")
         return
-    st.session_state[_DONE] = ("success", f"Removed the {counted(len(removed), 'sample incident')}"
-                               ". Your records were not touched.")
+    left = samples(store)
+    kept = len(left.changed) if left is not None else 0
+    st.session_state[_DONE] = (
+        "success", f"Removed {counted(len(removed), 'sample incident')}. Your records were not "
+        "touched." + (f" {counted(kept, 'sample incident')} changed since (corrected, or written "
+                      f"over by an import) {'is' if kept == 1 else 'are'} kept."
+                      if kept else ""))
 
 
 def _restore(store: IncidentStore) -> None:
