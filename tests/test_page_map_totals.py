@@ -113,3 +113,48 @@ def test_only_the_tab_on_screen_is_computed_and_another_opens_on_demand():
     at.session_state["totals_tab"] = "Over time"
     at.run()
     assert [s.value for s in at.selectbox if s.label == "Split by"] == ["event_type"]
+
+
+def _in_browser(widget) -> object:
+    """What a browser shows for a widget drawn again after a run without it (another tab):
+    the value the server sets in this run, else the widget's default (it forgot the rest)."""
+    return widget.proto.value if widget.proto.set_value else widget.proto.default
+
+
+def test_the_comparison_its_toggle_and_the_link_agree_after_other_tabs():
+    at = _run({"admin1": ["SY11"], "d": ["2017-10-01", "2017-10-31"],
+               "compare": ["2017-09-01", "2017-09-30"]})
+    for tab in ("Totals", "By area", "Compare periods", "Over time", "Totals",
+                "Compare periods"):
+        at.session_state["totals_tab"] = tab
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert at.query_params.get("compare") == ["2017-09-20", "2017-09-30"], tab
+        if tab == "Compare periods":
+            assert _in_browser(at.toggle(key="f_compare_on")) is True
+            assert [m.value for m in at.metric if m.label == "Incidents"] == ["2", "1"]
+    toggle = at.toggle(key="f_compare_on")
+    # the browser sends back what it shows: the comparison and the link stay
+    toggle.set_value(_in_browser(toggle)).run()
+    assert [m.value for m in at.metric if m.label == "Incidents"] == ["2", "1"]
+    assert at.query_params.get("compare") == ["2017-09-20", "2017-09-30"]
+    at.toggle(key="f_compare_on").set_value(False).run()  # turned off: gone from the link
+    assert "compare" not in at.query_params
+    assert not [m for m in at.metric if m.label == "Incidents"]
+
+
+def test_leave_them_out_stays_ticked_in_box_and_link_across_tabs(tmp_path, monkeypatch):
+    # r4 is dated over all of October: vaguer than a week in October
+    path = tmp_path / "vague.csv"
+    vague = ("r4,2017-10-01,2017-10-31,month,Raqqa,SY,35.95,39.01,1,airstrike,Coalition,1,1,1,"
+             "Airwars,Airwars,reported")
+    path.write_text("\n".join([HEADER, *ROWS, vague]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+    at = _run({"admin1": ["SY11"], "d": ["2017-10-10", "2017-10-16"], "vague": ["0"]})
+    assert at.checkbox(key="totals_leave_out_vague").value is True
+    for tab in ("By area", "Totals"):
+        at.session_state["totals_tab"] = tab
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert _in_browser(at.checkbox(key="totals_leave_out_vague")) is True, tab
+        assert at.query_params.get("vague") == "0", tab

@@ -103,3 +103,37 @@ def test_the_page_no_longer_says_the_tabs_are_missing(pg_store, monkeypatch):
                                              "Compare periods"]
     text = "\n".join(c.value for c in at.caption)
     assert "Over time" not in text and "Compare periods" not in text
+
+
+def _in_browser(widget) -> object:
+    """What a browser shows for a widget drawn again after a run without it (another tab,
+    a one-page list): the value the server sets in this run, else the widget's default."""
+    return widget.proto.value if widget.proto.set_value else widget.proto.default
+
+
+def test_the_comparison_its_toggle_and_the_link_agree_after_other_tabs(pg_store, monkeypatch):
+    refuse_full_read(monkeypatch)
+    at = _run("store", monkeypatch, {**PARAMS, "compare": ["2016-10-01", "2016-12-31"]})
+    shown = [m.value for m in at.metric if m.label == "Incidents"]
+    link = at.query_params.get("compare")  # clipped to the data's dates
+    assert len(shown) == 2 and link[0] == "2016-10-01"
+    for tab in ("Totals", "By area", "Compare periods", "Over time", "Compare periods"):
+        _open(at, tab)
+        assert at.query_params.get("compare") == link, tab
+        if tab == "Compare periods":
+            toggle = at.toggle(key="f_compare_on")
+            assert _in_browser(toggle) is True
+            assert [m.value for m in at.metric if m.label == "Incidents"] == shown
+    toggle.set_value(_in_browser(toggle)).run()  # the browser sends back what it shows
+    assert at.query_params.get("compare") == link
+
+
+def test_the_table_page_box_is_told_its_page_on_every_run(pg_store, monkeypatch):
+    refuse_full_read(monkeypatch)
+    at = _run("store", monkeypatch)
+    next(n for n in at.number_input if n.label.startswith("Page (of")).set_value(2).run()
+    _open(at, "By area")  # a rerun that leaves the table as it is
+    box = next(n for n in at.number_input if n.label.startswith("Page (of"))
+    # it has no minimum: left to its default the browser would show 0 and send it back
+    assert _in_browser(box) == 2
+    assert not any(c.value.startswith("Page ") for c in at.caption)

@@ -47,3 +47,22 @@ def test_a_page_past_the_last_is_the_last_page_in_box_and_table(three_pages):
     _pager(at).set_value(2).run()  # a page that exists: no note
     assert _rows_caption(at) == f"Rows 101–200 of {N}, by date"
     assert not any(c.value.startswith("Page ") for c in at.caption)
+
+
+def _in_browser(widget) -> object:
+    """What a browser shows for a widget drawn after it forgot it (a run without the widget,
+    or one that ended before it): the value the server sets in this run, else the default."""
+    return widget.proto.value if widget.proto.set_value else widget.proto.default
+
+
+def test_the_box_is_told_its_page_on_every_run_never_left_at_its_default(three_pages):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    _pager(at).set_value(2).run()
+    for _ in range(2):  # reruns that change nothing of the table (the map's, a filter's)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        # the box has no minimum: left to its default it would show 0 and send it back
+        assert _in_browser(_pager(at)) == 2
+        assert _rows_caption(at) == f"Rows 101–200 of {N}, by date"
+    assert not any(c.value.startswith("Page ") for c in at.caption)

@@ -24,16 +24,17 @@ def page_number(key: str, total: int, size: int) -> int:
     pages = page_count(total, size)
     state_key = f"{key}-page"
     note_key = f"{key}-page-note"
-    current = st.session_state.get(state_key)  # None on first view: page 1 (the box too)
-    if not isinstance(current, int) or not 1 <= current <= pages:
-        wanted = _whole(current)
-        page = min(max(wanted if wanted is not None else 1, 1), pages)
-        if wanted is not None and wanted != page and pages > 1:
-            where = f"past the last page ({pages:,})" if wanted > pages else "before the first"
-            # kept while the box shows that page (the map's own reruns come in between)
-            st.session_state[note_key] = (
-                page, pages, f"Page {wanted:,} is {where}: showing page {page:,}.")
-        st.session_state[state_key] = page
+    wanted = _whole(st.session_state.get(state_key))  # None on first view: page 1
+    page = min(max(wanted if wanted is not None else 1, 1), pages)
+    if wanted is not None and wanted != page and pages > 1:
+        where = f"past the last page ({pages:,})" if wanted > pages else "before the first"
+        # kept while the box shows that page (the map's own reruns come in between)
+        st.session_state[note_key] = (
+            page, pages, f"Page {wanted:,} is {where}: showing page {page:,}.")
+    # Set every run, not only when clamped: a box drawn again (after a one-page list, or
+    # a run that ended before it) is otherwise not told its page, shows its default 0
+    # (it has no minimum) and sends that back.
+    st.session_state[state_key] = page
     if pages == 1:
         return 1
     chosen = int(

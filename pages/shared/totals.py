@@ -30,6 +30,7 @@ from geo.render.totals_charts import (
 from geo.view.totals import FIGURES, Totals, coarse_note
 from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
 from pages.shared.map_data import ViewTotals
+from pages.shared.view_state import hold
 
 TABS = ("Totals", "Over time", "By area", "Compare periods")
 """The tabs of totals and charts under the map."""
@@ -80,6 +81,7 @@ def _coarse_box(shown: ViewTotals, window: tuple[date, date] | None) -> bool:
                        window)
     with st.container(border=True):
         st.caption(note + " Their figures are counted whole in any view they overlap.")
+        hold(COARSE_KEY)
         leave_out = st.checkbox(
             "Leave them out of these totals", key=COARSE_KEY,
             help="Counts only incidents dated within the selected days at most and placed "
@@ -236,6 +238,7 @@ def _period_boxes(others: ViewTotals, periods: tuple[tuple[date, date], ...]) ->
     with st.container(border=True):
         for note in notes:
             st.caption(note)
+        hold(COARSE_KEY)
         return bool(st.checkbox(
             "Leave them out of these totals", key=COARSE_KEY,
             help="Counts only incidents dated within each period's days at most and placed "
@@ -271,6 +274,8 @@ def compare_panel(
     if not isinstance(ss.get(COMPARE), list | tuple) or len(ss[COMPARE]) != 2:
         ss[COMPARE] = _default_period(*selected, span)
     cols = st.columns([1, 2], vertical_alignment="bottom")
+    hold(COMPARE_ON)  # drawn only on this tab: its value is the page's, not the browser's
+    hold(COMPARE)
     cols[0].toggle("Compare with another period", key=COMPARE_ON)
     cols[1].date_input("Other period", key=COMPARE, min_value=span[0], max_value=span[1],
                        format="YYYY-MM-DD", disabled=not ss.get(COMPARE_ON))

@@ -222,6 +222,18 @@ def date_widget(domain: ViewDomain) -> None:
     )
 
 
+def hold(key: str) -> None:
+    """Tell the keyed widget ``key`` its kept value again; call just before drawing it.
+
+    Streamlit forgets a widget in the browser while it is not drawn (another tab, a
+    list of one page); drawn again, it shows its default unless the server sets its
+    value in that run, and sends that default back on the next rerun. Setting the kept
+    value every run makes the widget, the page and the link agree.
+    """
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def share_link(state: ViewState, domain: ViewDomain) -> None:
     """The link to this view, with a copy button."""
     st.header("Share")
