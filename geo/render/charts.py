@@ -14,6 +14,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.data import to_values
 
 from geo.view.timeline import BRUSH, PRECISION_ROWS
 
@@ -152,9 +153,13 @@ def _timeline_template(
 
 
 def _values(data: pd.DataFrame) -> Any:
-    """Inline values of a frame as Altair makes them (its active data transformer)."""
-    transform: Any = alt.data_transformers.get()
-    return transform(data)["values"]
+    """Inline values of a frame as Altair's default data transformer makes them.
+
+    Called directly, not through ``alt.data_transformers.get()``: the active transformer
+    is global, and Streamlit switches it while another session draws an Altair chart
+    (``KeyError: 'values'`` under concurrent sessions).
+    """
+    return to_values(data)["values"]
 
 
 def _dataset_name(values: object) -> str:
