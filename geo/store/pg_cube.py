@@ -270,28 +270,7 @@ def cube_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         source = sql.SQL("{} UNION ALL SELECT {} FROM ({}) e").format(
             source, columns, cube_select(inner, cell_metres()))
         args += inner_args
-    factor = float(2 ** (CUBE_ZOOM - zoom))
-    pixel = _WORLD_METRES / (256 * 2**zoom)
-    types = [sql.SQL("coalesce(sum(n) FILTER (WHERE ev = {}), 0)").format(sql.Literal(i))
-             for i in range(_N_TYPES)]
-    claims = [sql.SQL("coalesce(sum(n) FILTER (WHERE cl = {}), 0)").format(sql.Literal(i))
-              for i in range(_N_CLAIMS)]
-    grouped = sql.SQL(
-        "WITH r AS ({source}), g AS (SELECT floor(gx / %s)::bigint AS cx, "
-        "floor(gy / %s)::bigint AS cy, sum(n) AS n, sum(sx) / %s AS px, sum(sy) / %s AS py, "
-        "sum(slat) / sum(n) AS lat, sum(slon) / sum(n) AS lon, min(south) AS south, "
-        "max(north) AS north, min(west) AS west, max(east) AS east, CASE WHEN min(south) = "
-        "max(north) AND min(west) = max(east) THEN 1 ELSE least(sum(places), sum(n)) END "
-        "AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), min(clo), "
-        "max(chi), sum(ckn), min(ds), max(de), min(ev), max(ev), max(prec), max(unc), "
-        "sum(fig), min(first) AS first, {types}, {claims} FROM r GROUP BY 1, 2) "
-        "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
-        "LEFT JOIN {table} i ON i.fid = g.first"
-    ).format(source=source, types=sql.SQL(", ").join(types),
-             claims=sql.SQL(", ").join(claims), table=query.store.table("incidents"))
-    frame = cell_frame(query.read(grouped, [*args, factor, factor, pixel, pixel]))
-    frame.attrs["places_upper_bound"] = True
-    return frame
+    return grouped_cells(query, source, args, CUBE_ZOOM, zoom)
 
 
 def cube_figures(query: PostGISQuery, spec: QueryFilter, days: int | None
@@ -319,3 +298,48 @@ def cube_figures(query: PostGISQuery, spec: QueryFilter, days: int | None
         return None
     named = [(r[0], CLAIM_STATUSES[int(r[1])], *r[2:]) for r in rows]
     return typed_groups(named, ["claimant", "claim_status"], ["vague_date", "vague_place"])
+
+def grouped_cells(query: PostGISQuery, source: sql.Composable, args: list[object],
+                  from_zoom: int, zoom: int, head: sql.Composable | None = None
+                  ) -> pd.DataFrame:
+    """Aggregates at ``zoom`` grouped from cube-shaped rows of cells at ``from_zoom``.
+
+    Parameters
+    ----------
+    query : PostGISQuery
+    source : psycopg.sql.Composable
+        A SELECT of rows with the cube's columns (cells, type and claim codes, figures).
+    args : list
+        Parameters of ``head`` then ``source``, in order.
+    from_zoom, zoom : int
+        Zoom of the source's cells, and of the aggregates wanted (not closer).
+    head : psycopg.sql.Composable, optional
+        Common table expressions ``source`` refers to, each followed by a comma.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`geo.store.pg_query.cell_frame`; places are an upper bound.
+    """
+    factor = float(2 ** (from_zoom - zoom))
+    pixel = _WORLD_METRES / (256 * 2**zoom)
+    types = [sql.SQL("coalesce(sum(n) FILTER (WHERE ev = {}), 0)").format(sql.Literal(i))
+             for i in range(_N_TYPES)]
+    claims = [sql.SQL("coalesce(sum(n) FILTER (WHERE cl = {}), 0)").format(sql.Literal(i))
+              for i in range(_N_CLAIMS)]
+    grouped = sql.SQL(
+        "WITH {head}r AS ({source}), g AS (SELECT floor(gx / %s)::bigint AS cx, "
+        "floor(gy / %s)::bigint AS cy, sum(n) AS n, sum(sx) / %s AS px, sum(sy) / %s AS py, "
+        "sum(slat) / sum(n) AS lat, sum(slon) / sum(n) AS lon, min(south) AS south, "
+        "max(north) AS north, min(west) AS west, max(east) AS east, CASE WHEN min(south) = "
+        "max(north) AND min(west) = max(east) THEN 1 ELSE least(sum(places), sum(n)) END "
+        "AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), min(clo), "
+        "max(chi), sum(ckn), min(ds), max(de), min(ev), max(ev), max(prec), max(unc), "
+        "sum(fig), min(first) AS first, {types}, {claims} FROM r GROUP BY 1, 2) "
+        "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
+        "LEFT JOIN {table} i ON i.fid = g.first"
+    ).format(head=head or sql.SQL(""), source=source, types=sql.SQL(", ").join(types),
+             claims=sql.SQL(", ").join(claims), table=query.store.table("incidents"))
+    frame = cell_frame(query.read(grouped, [*args, factor, factor, pixel, pixel]))
+    frame.attrs["places_upper_bound"] = True
+    return frame

@@ -25,18 +25,15 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.store.pg_cube import CUBE_FIGURES_SQL, _answerable, _codes
-from geo.store.pg_query import PostGISQuery, cell_frame
+from geo.store.pg_cube import CUBE_FIGURES_SQL, _answerable, _codes, grouped_cells
+from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter, combine, where_clauses
-from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 FINE_ZOOM = 9
 """Zoom whose 56-px cells the fine cube keeps (about 17 km); views up to it are answered."""
 _GRID_ZOOM = 11  # geo.store.pg_grid.GRID_ZOOM (that module imports this one)
 FINE_DIVISOR = 2 ** (_GRID_ZOOM - FINE_ZOOM)
 """Grid cells per fine cell along each axis."""
-_WORLD_METRES = 40_075_016.68557849
-_N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
 _EPOCH = 719163  # date(1970, 1, 1).toordinal()
 #: The fine row's columns summed into display cells (after the keys).
 _FIGURES = ("n", "sx", "sy", "slat", "slon", "south", "north", "west", "east", "places",
@@ -161,28 +158,7 @@ def fine_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         source = sql.SQL("{} UNION ALL SELECT {} FROM ({}) e").format(
             source, columns, fine_select(inner, size))
         args += inner_args
-    factor = float(2 ** (FINE_ZOOM - zoom))
-    pixel = _WORLD_METRES / (256 * 2**zoom)
-    types = [sql.SQL("coalesce(sum(n) FILTER (WHERE ev = {}), 0)").format(sql.Literal(i))
-             for i in range(_N_TYPES)]
-    claims = [sql.SQL("coalesce(sum(n) FILTER (WHERE cl = {}), 0)").format(sql.Literal(i))
-              for i in range(_N_CLAIMS)]
-    grouped = sql.SQL(
-        "WITH {head}r AS ({source}), g AS (SELECT floor(gx / %s)::bigint AS cx, "
-        "floor(gy / %s)::bigint AS cy, sum(n) AS n, sum(sx) / %s AS px, sum(sy) / %s AS py, "
-        "sum(slat) / sum(n) AS lat, sum(slon) / sum(n) AS lon, min(south) AS south, "
-        "max(north) AS north, min(west) AS west, max(east) AS east, CASE WHEN min(south) = "
-        "max(north) AND min(west) = max(east) THEN 1 ELSE least(sum(places), sum(n)) END "
-        "AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), min(clo), "
-        "max(chi), sum(ckn), min(ds), max(de), min(ev), max(ev), max(prec), max(unc), "
-        "sum(fig), min(first) AS first, {types}, {claims} FROM r GROUP BY 1, 2) "
-        "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
-        "LEFT JOIN {table} i ON i.fid = g.first"
-    ).format(head=head, source=source, types=sql.SQL(", ").join(types),
-             claims=sql.SQL(", ").join(claims), table=query.store.table("incidents"))
-    frame = cell_frame(query.read(grouped, [*head_args, *args, factor, factor, pixel, pixel]))
-    frame.attrs["places_upper_bound"] = True
-    return frame
+    return grouped_cells(query, source, [*head_args, *args], FINE_ZOOM, zoom, head)
 
 
 def stored_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
