@@ -1,11 +1,14 @@
 """Per-dataset arrays the map page computes once and every session shares.
 
 Also what a view costs (the incidents it lets through, the aggregates on screen), cached
-per dataset fingerprint and view key for every session: analysts looking at the same
-view share one computation, and a rerun that changed nothing of it recomputes nothing.
-Every entry is keyed on the dataset's fingerprint and the caches are bounded, so an edit
-(a new fingerprint) leaves at most ``max_entries`` small arrays of older versions behind,
-never a frame: the frame itself is passed unhashed (``_incidents``) and not kept.
+per dataset and view key for every session: analysts looking at the same view share one
+computation, and a rerun that changed nothing of it recomputes nothing. Every entry is
+keyed on the frame's key (:attr:`geo.view.dataset.Dataset.frame_key`: its records in row
+order and where each is drawn; the record fingerprint ignores both, and arrays of row
+positions must not outlive a reordered or re-placed frame) and the caches are bounded, so
+an edit leaves at most ``max_entries`` small arrays of older versions behind, never a
+frame: the frame itself is passed unhashed (``_incidents``) and not kept. The parameters
+below named ``fingerprint`` take that key.
 """
 
 from __future__ import annotations
