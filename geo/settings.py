@@ -108,6 +108,14 @@ class Settings:
         itself (their area columns and search text) before it answers; a store with more
         waiting says so and names the command that does it
         (``python -m geo.store sync``).
+    role_model_mode : str
+        ``INCIDENT_MAP_ROLE_MODEL``: what the learned place-role model does to the mentions the
+        extraction rules call incident sites (:mod:`geo.extract.role_model`): ``off``,
+        ``review`` (a doubtful site goes to review) or ``veto`` (also: a very doubtful one is
+        no site, only context).
+    role_model_path : Path
+        ``INCIDENT_MAP_ROLE_MODEL_PATH``: the model's weights, written by
+        ``scripts/train_place_roles.py``.
     """
 
     tiles: str = DEFAULT_TILES
@@ -139,6 +147,8 @@ class Settings:
     store_query_threads: int = 4
     content_fingerprint_max: int = 100_000
     sync_inline_max: int = 50_000
+    role_model_mode: str = "off"
+    role_model_path: Path = DATA_DIR / "place_roles.json"
 
 
 def load_settings() -> Settings:
@@ -154,8 +164,9 @@ def load_settings() -> Settings:
         ``INCIDENT_MAP_ROLES``, ``INCIDENT_MAP_MAX_UPLOAD_MB``,
         ``INCIDENT_MAP_WORKER_MEMORY_MB``, ``INCIDENT_MAP_WORKER_CPU_SECONDS``,
         ``INCIDENT_MAP_XLSX_MAX_UNPACKED_MB``, ``INCIDENT_MAP_XLSX_MAX_RATIO``,
-        ``INCIDENT_MAP_QUERY_MODE`` and ``INCIDENT_MAP_STORE_QUERY_ABOVE`` override the
-        defaults.
+        ``INCIDENT_MAP_QUERY_MODE``, ``INCIDENT_MAP_STORE_QUERY_ABOVE``,
+        ``INCIDENT_MAP_ROLE_MODEL`` and ``INCIDENT_MAP_ROLE_MODEL_PATH`` (among others)
+        override the defaults.
     """
     base = Settings()
     return Settings(
@@ -197,10 +208,21 @@ def load_settings() -> Settings:
         content_fingerprint_max=_int_from_env("INCIDENT_MAP_CONTENT_FINGERPRINT_MAX",
                                               base.content_fingerprint_max),
         sync_inline_max=_int_from_env("INCIDENT_MAP_SYNC_INLINE_MAX", base.sync_inline_max),
+        role_model_mode=_choice_from_env("INCIDENT_MAP_ROLE_MODEL", _ROLE_MODEL_MODES,
+                                         base.role_model_mode),
+        role_model_path=_path_from_env("INCIDENT_MAP_ROLE_MODEL_PATH", base.role_model_path),
     )
 
 
 _QUERY_MODES = ("frame", "store", "auto")
+_ROLE_MODEL_MODES = ("off", "review", "veto")
+
+
+def _choice_from_env(var: str, choices: tuple[str, ...], default: str) -> str:
+    value = (os.environ.get(var) or default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{var} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _query_mode_from_env() -> str:

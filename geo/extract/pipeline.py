@@ -72,6 +72,8 @@ from geo.extract.report import (
     tidy_claimant,
     within_named_governorate,
 )
+from geo.extract.role_features import MentionContext
+from geo.extract.role_model import weigh_sites
 from geo.extract.roles import refine_roles
 from geo.extract.survey import survey
 from geo.extract.text import Sentence, find_quotations, split_sentences
@@ -239,6 +241,8 @@ def extract(
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
         places = containers_through_country(sentence.text, places, sentence.start)
         events = find_events(sentence.text, sentence.start)
+        places = weigh_sites(places, MentionContext(article, sentence, len(sentences), events,
+                                                    quotations))  # the learned role model
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
         actors = find_actors(sentence.text, exclude=(clause,))
