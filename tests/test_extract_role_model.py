@@ -160,3 +160,10 @@ def test_the_hook_records_every_mention_and_touches_only_sites():
         assert weigh_sites(mentions, MentionContext(text, sentence, 1)) == mentions
     with pytest.raises(ValueError, match="mode must be one of"), using_model(rejected, "often"):
         pass
+
+
+def test_word_features_name_word_classes_never_a_reports_own_names():
+    found = _features("Shelling hit Sufa near Hamra on Sunday.", "Hamra", "Sufa")
+    assert found["prev1=near"] == 1.0 and found["prev2=<cap>"] == 1.0
+    assert found["next1=on"] == 1.0
+    assert not any("sufa" in name.lower() for name in found)

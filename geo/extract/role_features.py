@@ -27,6 +27,16 @@ _PREPOSITIONS = frozenset({
     "around", "across", "between", "inside", "against", "targeting", "hit", "struck", "by",
     "through", "via", "and", "the", "with", "for", "over",
 })
+#: Words kept as themselves in the word features (anything else is a class: capitalised, a
+#: number, punctuation, another word), so no weight is tied to a report's own names.
+_CUE_WORDS = _PREPOSITIONS | frozenset({
+    "village", "villages", "town", "towns", "city", "cities", "province", "governorate",
+    "countryside", "camp", "district", "neighbourhood", "neighborhood", "area", "region",
+    "capital", "said", "told", "reported", "says", "northern", "southern", "eastern",
+    "western", "north", "south", "east", "west", "km", "outskirts", "suburb", "strike",
+    "strikes", "airstrike", "airstrikes", "shelling", "attack", "killed", "bombing", ",",
+    "(", ")", ":", ";", "–", "—", "\"", "“", "”", "'s", "’s", "rural", "residents",
+})
 _REGION_WORDS = re.compile(r"^\s*(?:'s\s+)?(?:province|governorate|countryside|region|"
                            r"district|area|countryside|suburbs?|outskirts|rural)\b", re.I)
 _DISTANCE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles?)\b[^.]{0,40}$",
@@ -38,6 +48,11 @@ _TOLL = re.compile(r"\b(?:killed|dead|died|deaths?|wounded|injured|martyred|casu
 _SPEECH_AFTER = re.compile(r"^\s*(?:\(|,)?\s*(?:said|told|reported|says|news agency|\(?AFP|"
                            r"\(?AP|\(?Reuters|\(?SANA|\(?Xinhua|\(?TASS)", re.I)
 _DASHES = frozenset("–—-")
+_ADDRESS = re.compile(r"^\s*,\s*(?:[A-Z][\w'’ -]{1,30},\s*)?Syria\b")
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|President|Minister|General|Gen|Colonel|Col|Sheikh|"
+                    r"spokes(?:man|woman|person)|commander|chief|leader|envoy)\.?\s+$", re.I)
+#: A place this populous is a city that reports often name as a reference or a seat.
+BIG_CITY = 250_000
 
 
 @dataclass(frozen=True)
@@ -90,12 +105,13 @@ def mention_features(
     end = max(start, mention.end - sentence.start)
     before, after = text[:start], text[end:]
     out: dict[str, float] = {"bias": 1.0, f"role={mention.role}": 1.0}
-    words_before = [w.lower() for w in _WORD.findall(before)]
-    words_after = [w.lower() for w in _WORD.findall(after)]
+    words_before = _WORD.findall(before)
+    words_after = _WORD.findall(after)
     out[f"prev1={_word_class(words_before[-1:])}"] = 1.0
     out[f"prev2={_word_class(words_before[-2:-1])}"] = 1.0
     out[f"next1={_word_class(words_after[:1])}"] = 1.0
-    prep = next((w for w in reversed(words_before[-3:]) if w in _PREPOSITIONS), "")
+    prep = next((w.lower() for w in reversed(words_before[-3:]) if w.lower() in _PREPOSITIONS),
+                "")
     out[f"prep={prep or 'none'}"] = 1.0
     _place_features(mention, out)
     _shape_features(mention, before, after, context, out)
@@ -110,7 +126,11 @@ def _word_class(words: list[str]) -> str:
     word = words[0]
     if word.isdigit():
         return "<num>"
-    return word if word in _PREPOSITIONS or len(word) <= 12 else "<long>"
+    if word.lower() in _CUE_WORDS:
+        return word.lower()
+    if not word[0].isalpha():
+        return "<punct>"
+    return "<cap>" if word[0].isupper() else "<word>"
 
 
 def _place_features(mention: PlaceMention, out: dict[str, float]) -> None:
@@ -137,6 +157,8 @@ def _place_features(mention: PlaceMention, out: dict[str, float]) -> None:
     out[f"abroad={place.country != 'SY'}"] = 1.0
     if len(mention.candidates) > 1:
         out["many_candidates"] = 1.0
+    if place.population >= BIG_CITY:
+        out["big_city"] = 1.0
 
 
 def _shape_features(
@@ -158,7 +180,7 @@ def _shape_features(
                      re.match(r"^,\s*(?:\w+\s+){0,3}\d{1,2}\b", stripped)):
         out["dateline_shape"] = 1.0
     index = context.sentence.index
-    out[f"sentence_index={min(index, 6) if index < 3 else ('3-5' if index < 6 else '6+')}"] = 1.0
+    out[f"sentence_index={index if index < 3 else ('3-5' if index < 6 else '6+')}"] = 1.0
     if context.sentence.paragraph == 0:
         out["first_paragraph"] = 1.0
     if _REGION_WORDS.match(after):
@@ -169,6 +191,12 @@ def _shape_features(
         out["bearing_before"] = 1.0
     if _SPEECH_AFTER.match(after):
         out["speech_after"] = 1.0
+    if _ADDRESS.match(after):
+        out["address_line"] = 1.0
+    if _TITLE.search(before[-40:]):
+        out["title_before"] = 1.0
+    if re.search(r"[A-Z][\w'’-]*\s+$", before) and not at_start:
+        out["capital_word_before"] = 1.0
     if after.startswith(("'s", "’s")):
         out["possessive"] = 1.0
     if any(q.start < mention.start < q.end for q in context.quotations):
@@ -205,6 +233,11 @@ def _list_features(
     rank = next((i for i, m in enumerate(others) if m.start == mention.start), 0)
     out[f"list_rank={min(rank, 3)}"] = 1.0
     roles = {m.role for m in others if m.start != mention.start}
+    own = mention.place.population if mention.place else 0
+    smaller = [m for m in others if m.start != mention.start and m.role == "site" and
+               (m.place is None or m.place.population < own)]
+    if own and smaller:
+        out["larger_than_another_site"] = 1.0
     for role in roles:
         out[f"other_role={role}"] = 1.0
 
