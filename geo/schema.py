@@ -170,7 +170,10 @@ _CHUNK_ROWS = 10_000
 """Rows validated at a time (see :func:`validate_incidents`)."""
 
 
-def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
+def validate_incidents(
+    raw: pd.DataFrame, source: str = "input", *, first: int = 0,
+    seen_ids: dict[str, int] | None = None,
+) -> LoadResult:
     """Validate raw string columns into typed incident records.
 
     Parameters
@@ -180,6 +183,12 @@ def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
         except :data:`REQUIRED_COLUMNS`).
     source : str
         Label used in error messages (usually the file name).
+    first : int
+        Rows of the file before ``raw`` (a chunk of a file): its rows are numbered from
+        ``first + 1``.
+    seen_ids : dict, optional
+        Ids of valid rows met before (in earlier chunks) -> their row number; the ids of
+        this call's valid rows are added, so that a later duplicate is named.
 
     Returns
     -------
@@ -193,14 +202,14 @@ def validate_incidents(raw: pd.DataFrame, source: str = "input") -> LoadResult:
         return LoadResult(empty_incidents(), [RowError(source, None, "", message)])
     errors: list[RowError] = []
     rejected: list[int] = []
-    seen_ids: dict[str, int] = {}
+    seen_ids = {} if seen_ids is None else seen_ids
     typed: list[pd.DataFrame] = []
     # In chunks: the rows as dicts (and the records made from them) of a million-row
     # file would otherwise all be alive at once, gigabytes more than the typed frame.
-    for first in range(0, max(len(raw), 1), _CHUNK_ROWS):
+    for start in range(0, max(len(raw), 1), _CHUNK_ROWS):
         records: list[dict[str, object]] = []
-        chunk = raw.iloc[first:first + _CHUNK_ROWS]
-        for number, row in enumerate(chunk.to_dict("records"), start=first + 1):
+        chunk = raw.iloc[start:start + _CHUNK_ROWS]
+        for number, row in enumerate(chunk.to_dict("records"), start=first + start + 1):
             row_errors: list[tuple[str, str]] = []
             record = _validate_row(
                 {k: str(v).strip() for k, v in row.items()}, row_errors

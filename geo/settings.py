@@ -116,6 +116,10 @@ class Settings:
     role_model_path : Path
         ``INCIDENT_MAP_ROLE_MODEL_PATH``: the model's weights, written by
         ``scripts/train_place_roles.py``.
+    load_chunk_rows : int
+        ``INCIDENT_MAP_LOAD_CHUNK_ROWS``: records read, validated and joined at a time when
+        the app loads a file or the embedded store whole (the load's peak memory grows
+        with it).
     """
 
     tiles: str = DEFAULT_TILES
@@ -149,6 +153,7 @@ class Settings:
     sync_inline_max: int = 50_000
     role_model_mode: str = "off"
     role_model_path: Path = DATA_DIR / "place_roles.json"
+    load_chunk_rows: int = 50_000
 
 
 def load_settings() -> Settings:
@@ -211,6 +216,7 @@ def load_settings() -> Settings:
         role_model_mode=_choice_from_env("INCIDENT_MAP_ROLE_MODEL", _ROLE_MODEL_MODES,
                                          base.role_model_mode),
         role_model_path=_path_from_env("INCIDENT_MAP_ROLE_MODEL_PATH", base.role_model_path),
+        load_chunk_rows=_int_from_env("INCIDENT_MAP_LOAD_CHUNK_ROWS", base.load_chunk_rows),
     )
 
 

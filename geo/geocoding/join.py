@@ -551,7 +551,18 @@ def row_hashes(incidents: pd.DataFrame, columns: list[str] | None = None) -> np.
     rehashes only the records that changed (while the columns covered stay the same).
     """
     columns = fingerprint_columns(incidents) if columns is None else columns
-    return pd.util.hash_pandas_object(incidents[columns].astype(str), index=False).to_numpy()
+    # In slices: the columns as text are a transient copy of the frame (about 1 GB at a
+    # million incidents in one piece).
+    parts = [
+        pd.util.hash_pandas_object(incidents.iloc[first:first + _HASH_ROWS][columns].astype(str),
+                                   index=False).to_numpy()
+        for first in range(0, max(len(incidents), 1), _HASH_ROWS)
+    ]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+_HASH_ROWS = 50_000
+"""Records hashed at a time by :func:`row_hashes`."""
 
 
 def fingerprint_of(hashes: np.ndarray, ids: pd.Series) -> str:

@@ -17,14 +17,15 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from geo.io.archive import SheetCount, check_archive, count_sheet_rows
 from geo.io.cells import neutralise_row, restore
-from geo.io.delimited import detect_encoding, read_csv, sniff_delimiter
+from geo.io.csv_rows import CsvRows, read_csv
+from geo.io.delimited import detect_encoding, sniff_delimiter
 from geo.io.files import atomic_write
 from geo.io.spatial import add_wkt_geometry, read_geojson, read_gpkg
 from geo.io.table import (
@@ -45,7 +46,7 @@ from geo.settings import load_settings
 __all__ = [
     "GEOMETRY_ERROR", "GEOMETRY_LATITUDE", "GEOMETRY_LONGITUDE", "HIDDEN_COLUMNS", "KINDS",
     "FormatError", "RawTable", "atomic_write", "cell_text", "detect_encoding", "detect_kind",
-    "read_table", "rejected_bytes", "sniff_delimiter", "write_rejected",
+    "read_table", "read_table_chunks", "rejected_bytes", "sniff_delimiter", "write_rejected",
 ]
 
 KINDS: tuple[str, ...] = ("csv", "xlsx", "geojson", "gpkg")
@@ -86,6 +87,73 @@ def read_table(
     ------
     FormatError
     """
+    data, label, kind = _file_bytes(source, name, kind)
+    if kind == "csv":
+        table = read_csv(data, label, progress)
+    elif kind == "xlsx":
+        table = _read_excel(data, label, layer)
+    elif kind == "geojson":
+        table = read_geojson(data, label)
+    else:
+        table = read_gpkg(data, label, layer)
+    if kind in ("csv", "xlsx"):
+        add_wkt_geometry(table)
+    return table
+
+
+def read_table_chunks(
+    source: str | Path | bytes, rows: int, name: str | None = None, kind: str | None = None,
+    *, layer: str | None = None,
+) -> Iterator[tuple[int, RawTable]]:
+    """Read a file as :func:`read_table` does, ``rows`` rows at a time.
+
+    A CSV is parsed chunk by chunk (:class:`geo.io.csv_rows.CsvRows`): its rows never
+    all exist as text at once. Other kinds are read whole and handed out in slices.
+    Each piece holds its rows' frame (a ``RangeIndex`` from 0), header, row errors and
+    notes (numbered in the whole file); ``originals`` and the counts are left empty.
+
+    Parameters
+    ----------
+    source, name, kind, layer
+        As :func:`read_table` takes them.
+    rows : int
+        Rows per piece (at least one piece comes, empty for a file without rows).
+
+    Yields
+    ------
+    tuple of (int, RawTable)
+        Rows of the file before the piece, and the piece.
+
+    Raises
+    ------
+    FormatError
+        As :func:`read_table` raises it, possibly after some pieces.
+    """
+    data, label, kind = _file_bytes(source, name, kind)
+    if kind != "csv":
+        table = read_table(data, label, kind, layer=layer)
+        del data
+        for first in range(0, max(len(table.frame), 1), rows):
+            span = range(first + 1, first + rows + 1)
+            yield first, RawTable(
+                table.frame.iloc[first:first + rows].reset_index(drop=True), label, kind,
+                table.encoding, table.delimiter, header=table.header,
+                row_errors=[e for e in table.row_errors if e.row in span],
+                notes=[e for e in table.notes if e.row in span])
+        return
+    csv_rows = CsvRows(data, label)
+    del data  # the decoded lines are all the reader needs
+    for chunk in csv_rows.chunks(rows):
+        piece = RawTable(chunk.frame, label, "csv", csv_rows.encoding, csv_rows.delimiter,
+                         row_errors=chunk.row_errors, notes=chunk.notes,
+                         header=csv_rows.header_fields, lines=chunk.starts)
+        add_wkt_geometry(piece)
+        yield chunk.first, piece
+
+
+def _file_bytes(source: str | Path | bytes, name: str | None, kind: str | None
+                ) -> tuple[bytes, str, str]:
+    """A file's bytes, its label and its kind, or the FormatError that stops it."""
     if isinstance(source, bytes):
         data, label = source, name or "upload"
     else:
@@ -100,17 +168,7 @@ def read_table(
         raise FormatError(f"unknown file kind {kind!r}; expected one of {', '.join(KINDS)}")
     if not data.strip():
         raise FormatError(f"{label} is empty")
-    if kind == "csv":
-        table = read_csv(data, label, progress)
-    elif kind == "xlsx":
-        table = _read_excel(data, label, layer)
-    elif kind == "geojson":
-        table = read_geojson(data, label)
-    else:
-        table = read_gpkg(data, label, layer)
-    if kind in ("csv", "xlsx"):
-        add_wkt_geometry(table)
-    return table
+    return data, label, kind
 
 
 # -- Excel ----------------------------------------------------------------------------

@@ -10,12 +10,13 @@ mapping and the validation found into one list naming the row (and its line).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from geo.io.formats import FormatError, RawTable, read_table
+from geo.io.formats import FormatError, RawTable, read_table, read_table_chunks
 from geo.io.mappings import (
     MAPPING_KINDS,
     ColumnMapping,
@@ -152,6 +153,72 @@ def read_incidents(
     return loaded
 
 
+class IncidentChunks:
+    """A file's valid incidents read, mapped and validated a chunk at a time.
+
+    What :func:`read_incidents` gives, for a loader that keeps only the typed rows: the
+    file's text is parsed chunk by chunk (see :func:`geo.io.formats.read_table_chunks`),
+    and each chunk's text is let go once its rows are typed. The valid rows, the errors
+    (by row and column, in row order), the warnings and the rejected rows are those of
+    :func:`read_incidents` (``tests/test_load_chunks.py`` compares them).
+
+    Iterate once; then check :attr:`readable`. A file that turns out unusable part way
+    (a parse error, lines not accounted for) ends with its one file-level error, and
+    the chunks already given must be dropped.
+
+    Parameters
+    ----------
+    source : str or Path
+        The file.
+    rows : int
+        Rows per chunk.
+
+    Attributes
+    ----------
+    source : str
+        File name.
+    errors, warnings : list of RowError
+    rejected_rows : list of int
+    """
+
+    def __init__(self, source: str | Path, rows: int) -> None:
+        self._path = Path(source)
+        self._rows = rows
+        self.source = self._path.name
+        self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
+        self.rejected_rows: list[int] = []
+
+    @property
+    def readable(self) -> bool:
+        """False when the file (or its layout) could not be used at all."""
+        return not any(e.row is None for e in self.errors)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        label = self.source
+        seen_ids: dict[str, int] = {}
+        memory, chosen, kind = MappingMemory(), None, ""
+        try:
+            for first, table in read_table_chunks(self._path, self._rows):
+                if not kind:
+                    kind, chosen = _choose_mapping(table, None, None, memory)
+                mapped = apply_mapping(table.frame, kind, chosen, source=label)
+                part = _checked(label, mapped, table, first, seen_ids)
+                del mapped, table
+                if part.unusable:
+                    self._unusable(part.errors)
+                    return
+                self.errors.extend(part.errors)
+                self.warnings.extend(part.warnings)
+                self.rejected_rows.extend(part.rejected)
+                yield part.incidents
+        except (FormatError, MappingError) as exc:
+            self._unusable([RowError(label, None, "", unnamed(str(exc), label))])
+
+    def _unusable(self, errors: list[RowError]) -> None:
+        self.errors, self.warnings, self.rejected_rows = errors, [], []
+
+
 def _scaled(progress: Progress | None, low: float, high: float) -> Progress | None:
     """A progress report of one step, mapped onto its share ``[low, high]`` of the whole."""
     if progress is None:
@@ -208,14 +275,39 @@ def _choose_mapping(
 
 
 def _validate(loaded: Loaded, table: RawTable, mapped: Mapped) -> None:
-    label = loaded.source
+    part = _checked(loaded.source, mapped, table, 0, {})
+    loaded.errors.extend(part.errors)
+    if part.unusable:
+        return
+    loaded.warnings, loaded.rejected_rows = part.warnings, part.rejected
+    loaded.incidents, loaded.origins = part.incidents, part.origins
+
+
+@dataclass
+class _Part:
+    """Rows of a file (all, or one chunk) validated, with their problems."""
+
+    incidents: pd.DataFrame
+    origins: list[str]
+    errors: list[RowError]
+    warnings: list[RowError]
+    rejected: list[int]
+    unusable: bool = False
+
+
+def _checked(label: str, mapped: Mapped, table: RawTable, first: int,
+             seen_ids: dict[str, int]) -> _Part:
+    """Validate mapped rows (the file's rows ``first + 1`` on) and merge the problems the
+    reader, the mapping and the validation found into one list by row."""
     frame = mapped.frame.astype(object)
     empty = [c for c in frame.columns if c not in REQUIRED_COLUMNS and not (frame[c] != "").any()]
-    result = validate_incidents(frame.drop(columns=empty), source=label)
+    result = validate_incidents(frame.drop(columns=empty), source=label, first=first,
+                                seen_ids=seen_ids)
+    del frame
     if any(e.row is None for e in result.errors):
-        loaded.errors.extend(result.errors)
-        return
-    extra: dict[int, list[tuple[str, str]]] = {k: list(v) for k, v in mapped.errors.items()}
+        return _Part(result.incidents, [], list(result.errors), [], [], unusable=True)
+    extra: dict[int, list[tuple[str, str]]] = {
+        k + first: list(v) for k, v in mapped.errors.items()}
     for e in table.row_errors:
         extra.setdefault(int(e.row or 0), []).append((e.field, e.message))
     by_row: dict[int, list[RowError]] = {}
@@ -229,26 +321,23 @@ def _validate(loaded: Loaded, table: RawTable, mapped: Mapped) -> None:
             e for e in by_row.get(row, []) if mapped.sources.get(e.field, e.field) not in blamed
         ]
         by_row[row] = [RowError(label, row, f, m) for f, m in problems] + kept
-    for row in sorted(by_row):
-        for e in by_row[row]:
-            loaded.errors.append(RowError(label, row, _shown(mapped, e.field), e.message))
+    errors = [RowError(label, row, _shown(mapped, e.field), e.message)
+              for row in sorted(by_row) for e in by_row[row]]
     rejected = set(by_row)
-    notes: dict[int, list[tuple[str, str]]] = {k: list(v) for k, v in mapped.warnings.items()}
+    notes: dict[int, list[tuple[str, str]]] = {
+        k + first: list(v) for k, v in mapped.warnings.items()}
     for e in table.notes:
         notes.setdefault(int(e.row or 0), []).append((e.field, e.message))
-    loaded.warnings = [
-        RowError(label, row, f, m)
-        for row in sorted(notes) if row not in rejected for f, m in notes[row]
-    ]
-    loaded.rejected_rows = sorted(rejected)
+    warnings = [RowError(label, row, f, m)
+                for row in sorted(notes) if row not in rejected for f, m in notes[row]]
     if not rejected:  # every row valid (validation rejects only rows it names): no copy
-        loaded.incidents = result.incidents
-        loaded.origins = list(mapped.origins)
-        return
-    valid_numbers = [n for n in range(1, len(mapped.frame) + 1) if n not in result.rejected_rows]
+        return _Part(result.incidents, list(mapped.origins), errors, warnings, [])
+    valid_numbers = [n for n in range(first + 1, first + len(mapped.frame) + 1)
+                     if n not in result.rejected_rows]
     keep = [i for i, n in enumerate(valid_numbers) if n not in rejected]
-    loaded.incidents = result.incidents.iloc[keep].reset_index(drop=True)
-    loaded.origins = [mapped.origins[n - 1] for n in valid_numbers if n not in rejected]
+    return _Part(result.incidents.iloc[keep].reset_index(drop=True),
+                 [mapped.origins[n - 1 - first] for n in valid_numbers if n not in rejected],
+                 errors, warnings, sorted(rejected))
 
 
 def _shown(mapped: Mapped, name: str) -> str:

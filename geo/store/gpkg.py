@@ -341,6 +341,24 @@ class GeoPackageStore(IncidentStore):
             return frame
         return add_flags(frame, [str(r[-1]) for r in rows], self.duplicates())
 
+    def incident_chunks(self, rows: int) -> Iterator[pd.DataFrame]:
+        """``incidents(with_flags=True)``, ``rows`` records at a time (at least one frame).
+
+        One short read per chunk (by ``fid``, after the last one read): a million rows
+        are never all Python tuples at once, and no read lock is held between chunks.
+        """
+        flags, last, read = self.duplicates(), 0, 0
+        sql = (f"SELECT {_select('i')}, i.origin, i.fid FROM {TABLE} i WHERE i.fid > ? "
+               "ORDER BY i.fid LIMIT ?")
+        while batch := self._read(sql, [last, rows]):
+            read, last = read + len(batch), int(batch[-1][-1])  # type: ignore[call-overload]
+            yield add_flags(rows_to_frame([r[:-2] for r in batch]),
+                            [str(r[-2]) for r in batch], flags)
+            if len(batch) < rows:
+                break
+        if not read:  # an empty store: its empty frame
+            yield self.incidents(with_flags=True)
+
     def get(self, incident_id: str) -> dict[str, object] | None:
         """See :meth:`IncidentStore.get`."""
         rows = self._read(f"SELECT {_COLS} FROM {TABLE} WHERE id = ?", [incident_id])

@@ -26,6 +26,7 @@ from geo.geocoding.join import build_incident_frame, fingerprint_columns, row_ha
 from geo.schema import RowError
 from geo.settings import Settings
 from geo.store import IncidentStore
+from geo.view.assemble import build_in_chunks, store_chunks
 from geo.view.dataset import Dataset, align_categories
 
 
@@ -83,9 +84,12 @@ class LiveDataset:
 
     def _load(self) -> None:
         revision = self.store.revision()  # before reading: later writes are read again
-        records = self.store.incidents(with_flags=True)
-        frame = build_incident_frame(records, None, self.areas, self.settings,
-                                     self.store.corrections())
+        # In chunks, joined and compacted one at a time (see geo.view.assemble): the
+        # store's rows as Python values and the join's copies of a million incidents
+        # would otherwise all be alive at once, a gigabyte above the frame kept.
+        rows = (self.settings or Settings()).load_chunk_rows
+        frame = build_in_chunks(store_chunks(self.store, rows), None, self.areas,
+                                self.settings, self.store.corrections())
         self._columns = fingerprint_columns(frame)
         hashes = row_hashes(frame, self._columns)
         self._dataset = Dataset(frame, self.errors, self.store.kind, self.areas, hashes)

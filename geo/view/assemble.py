@@ -1,0 +1,159 @@
+"""Building a large dataset's frame chunk by chunk, so that the load's peak stays low.
+
+A million incidents joined in one piece pass through several whole-frame copies of
+plain text (the stored geocodes, the area join, the GeoDataFrame), over a gigabyte more
+than the compact frame the app keeps. Here each chunk of typed records is joined
+(:func:`geo.geocoding.join.build_incident_frame`) and compacted
+(:func:`geo.view.compact.compact_frame`) on its own, and the compact chunks are put
+together once, with the same categories in every chunk (:func:`concat_compact`). Each
+step of the join depends on a record alone, so the frame is the one a join of the whole
+gives (``tests/test_assemble.py`` compares them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from geo.geocoding.areas import AdminAreas
+from geo.geocoding.join import build_incident_frame
+from geo.geocoding.overrides import Override
+from geo.geocoding.protocol import PlaceResolver
+from geo.io.load import IncidentChunks
+from geo.schema import RowError, empty_incidents
+from geo.settings import Settings
+from geo.store import IncidentStore
+from geo.store.gpkg import GeoPackageStore
+from geo.view.compact import compact_frame, single_chunks
+
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
+
+
+def concat_compact(parts: Sequence[_Frame]) -> _Frame:
+    """Put compacted frames end to end, keeping their categorical columns categorical.
+
+    Each categorical column gets the union of the parts' categories, sorted as
+    :func:`geo.view.compact.compact_frame` sorts them (so the result equals the
+    compacted frame of the whole); only the parts' codes are rewritten. Arrow text
+    columns are joined into one chunk (:func:`geo.view.compact.single_chunks`).
+
+    Parameters
+    ----------
+    parts : sequence of pandas.DataFrame or geopandas.GeoDataFrame
+        At least one; same columns and dtypes (categories aside).
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        With a fresh ``RangeIndex``.
+    """
+    if not parts:
+        raise ValueError("nothing to put together")
+    if len(parts) == 1:
+        return single_chunks(parts[0].reset_index(drop=True))
+    first = parts[0]
+    coded = [c for c in first.columns
+             if all(isinstance(p[c].dtype, pd.CategoricalDtype) for p in parts)]
+    aligned: list[_Frame] = []
+    unions = {c: _union([p[c] for p in parts]) for c in coded}
+    for part in parts:
+        out = part.copy(deep=False)
+        for column, categories in unions.items():
+            if not out[column].cat.categories.equals(categories):
+                out[column] = out[column].cat.set_categories(categories)
+        aligned.append(out)
+    whole = pd.concat(aligned, ignore_index=True)
+    del aligned
+    return single_chunks(whole)
+
+
+def _union(columns: Sequence[pd.Series]) -> pd.Index:
+    found = pd.Index(columns[0].cat.categories)
+    for column in columns[1:]:
+        found = found.union(column.cat.categories, sort=False)
+    return found.sort_values()
+
+
+def plain(chunk: _Frame) -> _Frame:
+    """A chunk with its categorical columns as plain text again (what the join expects)."""
+    coded = [c for c in chunk.columns if isinstance(chunk[c].dtype, pd.CategoricalDtype)]
+    if not coded:
+        return chunk
+    out = chunk.copy(deep=False)
+    for column in coded:
+        out[column] = out[column].astype(str)
+    return out
+
+
+def build_in_chunks(
+    chunks: Iterable[pd.DataFrame],
+    geocoder: PlaceResolver | None = None,
+    areas: AdminAreas | None = None,
+    settings: Settings | None = None,
+    corrections: Sequence[Override] | None = None,
+) -> pd.DataFrame:
+    """Join chunks of typed records and put the compacted results together.
+
+    Parameters
+    ----------
+    chunks : iterable of pandas.DataFrame
+        Typed incident records (see :mod:`geo.schema`), one chunk at a time; a chunk
+        may be compact (its categoricals become text again before the join).
+    geocoder, areas, settings, corrections
+        As :func:`geo.geocoding.join.build_incident_frame` takes them.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Compacted: equal to ``compact_frame(build_incident_frame(whole, ...))``.
+    """
+    built = [compact_frame(build_incident_frame(plain(chunk), geocoder, areas, settings,
+                                                corrections))
+             for chunk in chunks]
+    return concat_compact(built)
+
+
+def slices(frame: _Frame, rows: int) -> Iterator[_Frame]:
+    """Consecutive slices of ``rows`` rows of a frame (one empty slice for an empty frame)."""
+    if rows < 1:
+        raise ValueError(f"a chunk holds at least one row, not {rows}")
+    for first in range(0, max(len(frame), 1), rows):
+        yield frame.iloc[first:first + rows]
+
+
+def store_chunks(store: IncidentStore, rows: int) -> Iterator[pd.DataFrame]:
+    """A store's ``incidents(with_flags=True)`` in chunks of ``rows`` records.
+
+    The embedded store reads them chunk by chunk
+    (:meth:`geo.store.gpkg.GeoPackageStore.incident_chunks`); another store gives its
+    whole frame as one chunk.
+    """
+    if isinstance(store, GeoPackageStore):
+        yield from store.incident_chunks(rows)
+    else:
+        yield store.incidents(with_flags=True)
+
+
+def file_records(path: Path, rows: int) -> tuple[pd.DataFrame, list[RowError]]:
+    """A file's valid incidents, read, validated and compacted a chunk at a time.
+
+    Parameters
+    ----------
+    path : Path
+    rows : int
+        Rows per chunk.
+
+    Returns
+    -------
+    tuple
+        The typed records, compacted (see :func:`geo.view.compact.compact_frame`), and
+        every problem found, as :func:`geo.io.load.load_incidents` gives them.
+    """
+    chunks = IncidentChunks(path, rows)
+    typed = [compact_frame(chunk) for chunk in chunks]
+    if not chunks.readable:
+        return empty_incidents(), chunks.errors
+    return concat_compact(typed), chunks.errors
