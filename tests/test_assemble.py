@@ -65,7 +65,9 @@ def test_compact_chunks_may_be_joined_again():
 def test_concat_compact_unions_the_categories_in_sorted_order():
     left = compact_frame(pd.DataFrame({"place": ["b", "a"], "n": [1, 2]}))
     right = compact_frame(pd.DataFrame({"place": ["c", ""], "n": [3, 4]}))
-    out = concat_compact([left, right])
+    parts = [left, right]
+    out = concat_compact(parts)
+    assert parts == []  # the parts are let go
     assert out["place"].cat.categories.tolist() == ["", "a", "b", "c"]
     assert out["place"].astype(str).tolist() == ["b", "a", "c", ""]
     assert out.index.tolist() == [0, 1, 2, 3]

@@ -112,6 +112,7 @@ class CsvRows:
             self._lines, self.delimiter)
         total_lines = max(len(self._lines), 1)
         chunk = _Builder(width, 0, rows)
+        released = 0
         for start, end, fields, error in records:
             self.inside += end - start
             if not any(v.strip() for v in fields):
@@ -124,6 +125,7 @@ class CsvRows:
             if rows is not None and chunk.count == rows:
                 yield chunk.done(self.header, self.label)
                 chunk = _Builder(width, self.rows, rows)
+                released = self._release(released, end)
         accounted = self.rows + self.blank + self.inside
         if accounted != self.data_lines:  # every line is a row, part of one, or blank
             raise FormatError(
@@ -134,6 +136,14 @@ class CsvRows:
         self._lines = []  # the file's text is not needed any more
         if chunk.count or self.rows == 0:
             yield chunk.done(self.header, self.label)
+
+    def _release(self, released: int, end: int) -> int:
+        """Let the text of lines ``released + 1`` to ``end`` go (those of rows read): the
+        parse and the checks ahead only look at later lines. Returns ``end``."""
+        lines = self._lines
+        for index in range(released, end):
+            lines[index] = ""
+        return end
 
     @property
     def count_note(self) -> str:

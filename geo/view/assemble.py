@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+import geopandas as gpd
 import pandas as pd
 
 from geo.geocoding.areas import AdminAreas
@@ -32,41 +33,46 @@ from geo.view.compact import compact_frame, single_chunks
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
-def concat_compact(parts: Sequence[_Frame]) -> _Frame:
+def concat_compact(parts: list[_Frame]) -> _Frame:
     """Put compacted frames end to end, keeping their categorical columns categorical.
 
     Each categorical column gets the union of the parts' categories, sorted as
     :func:`geo.view.compact.compact_frame` sorts them (so the result equals the
-    compacted frame of the whole); only the parts' codes are rewritten. Arrow text
-    columns are joined into one chunk (:func:`geo.view.compact.single_chunks`).
+    compacted frame of the whole); Arrow text columns come in one chunk (see
+    :func:`geo.view.compact.single_chunks`). The whole is put together a column at a
+    time, and ``parts`` is emptied: each column of the parts is let go once it is joined,
+    so the parts and the whole are never both in memory.
 
     Parameters
     ----------
-    parts : sequence of pandas.DataFrame or geopandas.GeoDataFrame
-        At least one; same columns and dtypes (categories aside).
+    parts : list of pandas.DataFrame or geopandas.GeoDataFrame
+        At least one; same columns and dtypes (categories aside). Emptied.
 
     Returns
     -------
     pandas.DataFrame or geopandas.GeoDataFrame
-        With a fresh ``RangeIndex``.
+        Of the first part's type, with a fresh ``RangeIndex``.
     """
     if not parts:
         raise ValueError("nothing to put together")
     if len(parts) == 1:
-        return single_chunks(parts[0].reset_index(drop=True))
-    first = parts[0]
-    coded = [c for c in first.columns
-             if all(isinstance(p[c].dtype, pd.CategoricalDtype) for p in parts)]
-    aligned: list[_Frame] = []
-    unions = {c: _union([p[c] for p in parts]) for c in coded}
-    for part in parts:
-        out = part.copy(deep=False)
-        for column, categories in unions.items():
-            if not out[column].cat.categories.equals(categories):
-                out[column] = out[column].cat.set_categories(categories)
-        aligned.append(out)
-    whole = pd.concat(aligned, ignore_index=True)
-    del aligned
+        return single_chunks(parts.pop().reset_index(drop=True))
+    names = list(parts[0].columns)
+    geometry = parts[0].geometry.name if isinstance(parts[0], gpd.GeoDataFrame) else None
+    pieces = [{name: part[name] for name in names} for part in parts]
+    parts.clear()
+    joined: dict[str, pd.Series] = {}
+    for name in names:
+        column = [columns.pop(name) for columns in pieces]
+        if all(isinstance(c.dtype, pd.CategoricalDtype) for c in column):
+            categories = _union(column)
+            column = [c.cat.set_categories(categories) for c in column]
+        joined[name] = pd.concat(column, ignore_index=True)
+        del column
+    whole = pd.DataFrame(joined, copy=False)
+    del joined
+    if geometry is not None:
+        whole = gpd.GeoDataFrame(whole, geometry=geometry)
     return single_chunks(whole)
 
 
@@ -116,6 +122,14 @@ def build_in_chunks(
     return concat_compact(built)
 
 
+def taken(items: list[_Frame]) -> Iterator[_Frame]:
+    """The items of a list, each taken out of it as it is given (so that a chunk is let go
+    once its consumer is done with it)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def slices(frame: _Frame, rows: int) -> Iterator[_Frame]:
     """Consecutive slices of ``rows`` rows of a frame (one empty slice for an empty frame)."""
     if rows < 1:
@@ -137,7 +151,7 @@ def store_chunks(store: IncidentStore, rows: int) -> Iterator[pd.DataFrame]:
         yield store.incidents(with_flags=True)
 
 
-def file_records(path: Path, rows: int) -> tuple[pd.DataFrame, list[RowError]]:
+def file_chunks(path: Path, rows: int) -> tuple[list[pd.DataFrame], list[RowError]]:
     """A file's valid incidents, read, validated and compacted a chunk at a time.
 
     Parameters
@@ -149,11 +163,13 @@ def file_records(path: Path, rows: int) -> tuple[pd.DataFrame, list[RowError]]:
     Returns
     -------
     tuple
-        The typed records, compacted (see :func:`geo.view.compact.compact_frame`), and
-        every problem found, as :func:`geo.io.load.load_incidents` gives them.
+        The chunks of typed records, each compacted (see
+        :func:`geo.view.compact.compact_frame`; at least one, empty when the file has
+        no valid row), and every problem found, as :func:`geo.io.load.load_incidents`
+        gives them.
     """
     chunks = IncidentChunks(path, rows)
     typed = [compact_frame(chunk) for chunk in chunks]
-    if not chunks.readable:
-        return empty_incidents(), chunks.errors
-    return concat_compact(typed), chunks.errors
+    if not chunks.readable or not typed:
+        return [empty_incidents()], chunks.errors
+    return typed, chunks.errors

@@ -19,7 +19,7 @@ from geo.geocoding.protocol import PlaceResolver
 from geo.schema import RowError
 from geo.settings import load_settings
 from geo.store import IncidentStore
-from geo.view.assemble import build_in_chunks, file_records, slices
+from geo.view.assemble import build_in_chunks, file_chunks, taken
 from geo.view.compact import CATEGORY_COLUMNS as CATEGORY_COLUMNS  # re-exported
 from geo.view.compact import align_categories as align_categories  # re-exported
 from geo.view.compact import compact_frame, single_chunks
@@ -239,12 +239,11 @@ def load_dataset(
     # Read, validated, joined and compacted a chunk at a time (see geo.view.assemble):
     # the file's text and the join's copies are never all alive at once.
     settings = load_settings()
-    records, errors = file_records(path, settings.load_chunk_rows)
+    typed, errors = file_chunks(path, settings.load_chunk_rows)
     coder = geocoder
     if callable(coder) and not isinstance(coder, PlaceResolver):
-        needs = (records["latitude"].isna() & (records["place"] != "")).any()
+        needs = any((t["latitude"].isna() & (t["place"] != "")).any() for t in typed)
         coder = coder() if needs else None
     areas = default_areas() if areas is None else areas
-    frame = build_in_chunks(slices(records, settings.load_chunk_rows), coder, areas, settings)
-    del records
+    frame = build_in_chunks(taken(typed), coder, areas, settings)
     return Dataset(frame, errors, path.name, areas)
