@@ -32,8 +32,14 @@ AREA_FILTERS = frozenset({"governorate", "district", "drawn area", "map bounds"}
 
 def area_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
     """:meth:`PostGISQuery.counts` of a view whose filters are the cube's and at least
-    one area (else None)."""
+    one area (else None); a governorate or killed range with no date cut is summed from
+    the facets (:func:`geo.store.pg_facets.facet_counts`)."""
     from geo.store.pg_cube import CUBE_FILTERS, cube_counts
+    from geo.store.pg_facets import facet_counts
+
+    summed = facet_counts(query, spec)
+    if summed is not None:
+        return summed
 
     clauses = where_clauses(spec)
     areas = [name for name in clauses if name in AREA_FILTERS]

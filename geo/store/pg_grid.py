@@ -68,7 +68,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"9/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"10/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -175,8 +175,9 @@ _FIGURE_COLUMNS = (
     "latitude", "longitude", "geo_precision", "date_start", "date_end", "date_precision",
     "event_type", "claim_status", "killed_min", "killed_max", "injured_min", "injured_max",
     "casualties_min", "casualties_max", "location_uncertainty_km", "area_radius_km",
-    "deaths_civilians", "claimant")
-"""Columns the grid, per-day counts and cube are computed from (a change marks a record)."""
+    "deaths_civilians", "claimant", "adm1_pcode")
+"""Columns the grid, per-day counts, cubes and facets are computed from (a change marks a
+record)."""
 
 
 def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
@@ -280,6 +281,7 @@ def _take_dirty(query: PostGISQuery, conn: psycopg.Connection) -> int:
 
 def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
     from geo.store.pg_cube import cube_select, cube_table
+    from geo.store.pg_facets import facets_rebuild
     from geo.store.pg_fine import fine_rebuild
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
@@ -295,11 +297,13 @@ def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL("CREATE INDEX ON {} (date_end)").format(dates_table(query)))
     conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy, ms)").format(cube_table(query)))
     fine_rebuild(query, conn, size)
+    facets_rebuild(query, conn, size)
 
 
 def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
     """Compute again the grid cells, days and cube cells of ``_touched`` only."""
     from geo.store.pg_cube import CUBE_DIVISOR, cube_select, cube_table
+    from geo.store.pg_facets import facets_update
     from geo.store.pg_fine import fine_update
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
@@ -350,6 +354,7 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
         inner, _ = query.cell_source(condition, [], None)
         conn.execute(sql.SQL("INSERT INTO {} {}").format(cube, cube_select(inner, size)))
     fine_update(query, conn, size)
+    facets_update(query, conn, size)
 
 
 def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:

@@ -17,6 +17,7 @@ import pandas as pd
 from psycopg import sql
 
 from geo.store.pg_cube import cube_figures
+from geo.store.pg_facets import facet_figures
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_totals import coarse_clauses, coarse_counts, group_figures
 from geo.store.query import Clause, QueryFilter
@@ -157,6 +158,8 @@ def store_totals_parts(query: PostGISQuery, spec: QueryFilter) -> TotalsParts:
     for a view the cube holds (dates, types, claims, precisions), of the per-day counts'
     figure sums (:func:`geo.store.pg_cube.cube_figures`; exact: the sums add up)."""
     groups = cube_figures(query, spec, _days(spec))  # from the per-day counts' sums
+    if groups is None:  # a governorate or killed range: the facets' sums
+        groups = facet_figures(query, spec, _days(spec))
     if groups is None:
         by_date, by_place = coarse_clauses(_days(spec))
         groups = group_figures(query, spec, ["claimant", "claim_status"],
