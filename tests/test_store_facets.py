@@ -1,7 +1,8 @@
 """The facets (geo/store/pg_facets.py) against the real PostGIS: on randomized small
 stores with governorates, views with a governorate or a killed range (no date cut) get
 from the facets the rows' counts line, aggregates and totals, a killed range between
-band edges is left to the rows, and a write updates the facets as a rebuild would."""
+band edges is left to the rows, and a write updates the facets as a rebuild would; the
+table page of such a view walked along the index is the sorted page."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from geo.geocoding.areas import default_areas
 from geo.render.clusters import view_window
 from geo.settings import load_settings
 from geo.store.pg_facets import facet_cells, facet_counts, facet_figures
-from geo.store.pg_grid import refresh_grid
+from geo.store.pg_grid import refresh_grid, walk_condition
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_search import sync_search
 from geo.store.query import QueryFilter
@@ -105,8 +106,17 @@ def test_facets_answer_as_the_rows(store, seed):  # noqa: F811
     query, codes = _prepared(store, rng, 400)
     specs = _specs(rng, codes, 10)
     want = [query.counts(spec) for spec in specs]  # no grid yet: one scan each
+    pages = [query.table_page(spec, 2, 7, want[k].shown)["id"].tolist()
+             for k, spec in enumerate(specs)]
     assert facet_counts(query, specs[0]) is None  # not built yet
     assert refresh_grid(query) is True
+    # The table page of a governorate keeping under a tenth of the store is walked along
+    # the table order's index (its second page is met early): the sorted page.
+    assert want[0].shown * 10 < want[0].total
+    assert walk_condition(query, specs[0], want[0].shown, 14) is not None
+    assert walk_condition(query, specs[0], want[0].shown, 100_000) is None
+    for k, spec in enumerate(specs):
+        assert query.table_page(spec, 2, 7, want[k].shown)["id"].tolist() == pages[k], k
     assert any(w.hidden_by.get("governorate") for w in want)
     assert any(w.hidden_by.get("killed") for w in want)
     _check(query, specs, want)

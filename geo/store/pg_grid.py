@@ -124,15 +124,17 @@ def passes_every_record(query: PostGISQuery, spec: QueryFilter) -> tuple[int, in
     return int(facts[-2]), int(facts[-1])
 
 
-def walk_condition(query: PostGISQuery, spec: QueryFilter, shown: int
+def walk_condition(query: PostGISQuery, spec: QueryFilter, shown: int, through: int = 0
                    ) -> tuple[sql.Composable, list[object]] | None:
     """The condition to read a table page of ``spec`` along the table order's index, or
     None when sorting the view's rows is the better plan.
 
-    Walking the index is better when the view keeps at least a tenth of the store (the
-    first page is met early) and has no date range cutting the store (a walk would cross
-    every record before the range). A date range around every record (the store's latest
-    start and earliest end, from the grid's figures) is left out: it hides nothing.
+    Walking the index is better when the view keeps at least a tenth of the store, or
+    the page ending at row ``through`` is expected early in the walk
+    (:func:`geo.store.pg_table.worth_walking`), and has no date range cutting the store
+    (a walk would cross every record before the range). A date range around every
+    record (the store's latest start and earliest end, from the grid's figures) is left
+    out: it hides nothing.
     """
     meta = _meta(query)
     if meta is None or "all" not in meta or int(meta["revision"]) != query.store.revision():
@@ -146,7 +148,9 @@ def walk_condition(query: PostGISQuery, spec: QueryFilter, shown: int
                 spec.date_to.toordinal() - epoch >= int(ds_max)
                 and spec.date_from.toordinal() - epoch <= int(de_min))):
             del clauses["date"]
-    if "date" in clauses or int(shown) * 10 < int(total or 0):
+    from geo.store.pg_table import worth_walking
+
+    if "date" in clauses or not worth_walking(shown, int(total or 0), through):
         return None
     return combine(clauses)
 

@@ -474,7 +474,7 @@ class PostGISQuery:
         # stored columns) instead.
         order = 'ORDER BY date_start, date_end, id COLLATE "C"'
         walk = (sql.SQL("TRUE"), []) if passes_every_record(self, spec) is not None \
-            else walk_condition(self, spec, shown)
+            else walk_condition(self, spec, shown, int(page) * int(size))
         if walk is not None:
             condition, params = walk
             order = 'ORDER BY incidents.date_start, incidents.date_end, incidents.id COLLATE "C"'
@@ -482,7 +482,7 @@ class PostGISQuery:
         if walk is None:  # a date range cutting the store: walked from its earliest start
             from geo.store.pg_table import range_page, range_walk
 
-            lo = range_walk(self, spec, shown)
+            lo = range_walk(self, spec, shown, page * int(size))
             if lo is not None:
                 return range_page(self, spec, lo, page, size)
         offset = (page - 1) * int(size)

@@ -12,7 +12,9 @@ separately. Adding ``date_start BETWEEN lo AND to`` changes no answer (every pas
 record meets it); it only lets the walk start at ``lo`` instead of the first record.
 
 The walk is chosen when the view's records are at least a tenth of that stretch (the
-first pages are met early); otherwise the rows are sorted, as before.
+first pages are met early), or when the page asked is expected within the first
+:data:`WALK_ROWS` records of the walk (a governorate keeping 7% of the store: its first
+page is met after about 1,400 records); otherwise the rows are sorted, as before.
 """
 
 from __future__ import annotations
@@ -29,13 +31,23 @@ from geo.store.records import rows_to_frame
 
 DENSITY = 10
 """The walk is taken when the view keeps at least 1/DENSITY of the records it crosses."""
+WALK_ROWS = 20_000
+"""Or when the page's last row is expected within this many records of the walk."""
 
 
-def range_walk(query: PostGISQuery, spec: QueryFilter, shown: int) -> date | None:
+def worth_walking(shown: int, crossed: int, through: int) -> bool:
+    """Whether walking the table order's index is the better plan for a page ending at
+    row ``through`` of a view of ``shown`` records met among ``crossed`` (uniformly)."""
+    return int(shown) * DENSITY >= int(crossed) or (
+        int(shown) > 0 and int(through) * int(crossed) <= WALK_ROWS * int(shown))
+
+
+def range_walk(query: PostGISQuery, spec: QueryFilter, shown: int, through: int = 0
+               ) -> date | None:
     """The earliest start of a record ``spec``'s date range lets through, when walking
     from it is the better plan; None otherwise (no date range, the grid's per-day counts
     older than the store, no dated record in the range, too few of the crossed records
-    in the view)."""
+    in the view for a page ending at row ``through``: :func:`worth_walking`)."""
     from geo.store.pg_grid import dates_table, grid_revision
 
     if spec.date_from is None or spec.date_to is None \
@@ -47,7 +59,7 @@ def range_walk(query: PostGISQuery, spec: QueryFilter, shown: int) -> date | Non
         "date_start <= %s) SELECT b.lo, (SELECT coalesce(sum(n), 0) FROM {d} WHERE "
         "date_start >= b.lo AND date_start <= %s) FROM b").format(d=dates),
         [spec.date_from, spec.date_to, spec.date_to])[0]
-    if row[0] is None or int(shown) * DENSITY < int(row[1]):
+    if row[0] is None or not worth_walking(shown, int(row[1]), through):
         return None
     return row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
 
