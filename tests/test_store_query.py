@@ -114,6 +114,7 @@ def test_migration_adds_the_area_columns_and_indexes(pg, both):
         "SELECT indexname FROM pg_indexes WHERE schemaname = %s", (pg.schema,)).fetchall()
     names = {r[0] for r in rows}
     assert set(QUERY_INDEXES) <= names
+    assert "incidents_adm1" not in names  # replaced by the covering incidents_adm1_cover
     assert {"incidents_geom_gist", "incidents_dates", "incidents_space_time"} <= names
 
 

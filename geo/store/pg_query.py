@@ -61,7 +61,8 @@ MERCATOR_COLUMNS: dict[str, str] = {
 }
 #: Indexes store-driven queries use (besides the store's GiST and date indexes).
 QUERY_INDEXES: dict[str, str] = {
-    "incidents_adm1": "(adm1_pcode)",
+    "incidents_adm1_cover": "(adm1_pcode) INCLUDE (date_start, date_end, date_precision, "
+                            "event_type, claim_status, geo_precision)",
     "incidents_adm2": "(adm2_pcode)",
     "incidents_table_order": '(date_start, date_end, id COLLATE "C")',
     "incidents_place": f"(({PLACE_LAT_SQL}), ({PLACE_LON_SQL}))",
@@ -208,6 +209,8 @@ class PostGISQuery:
             for name in absent:
                 conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} {}").format(
                     sql.Identifier(name), self._table, sql.SQL(QUERY_INDEXES[name])))
+            conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(
+                sql.Identifier(self.store.schema, "incidents_adm1")))
 
     # -- the area columns ---------------------------------------------------------------
 
