@@ -167,3 +167,26 @@ def test_word_features_name_word_classes_never_a_reports_own_names():
     assert found["prev1=near"] == 1.0 and found["prev2=<cap>"] == 1.0
     assert found["next1=on"] == 1.0
     assert not any("sufa" in name.lower() for name in found)
+
+
+def test_the_shipped_model_reads_and_never_saw_the_blind_split():
+    from geo.settings import Settings
+    model = read_model(Settings().role_model_path)
+    assert "heldout7" not in model.trained_on and "tune" in model.trained_on
+    assert 0.0 <= model.drop_below <= model.review_below < 1.0
+    assert "bias" in model.weights
+    # every weight is a feature the feature code can give (a stale file would show here)
+    kinds = {"bias", "prev1", "prev2", "next1", "prep", "role", "status", "descriptor", "flag",
+             "has_container", "has_offset", "place", "kind", "fcode", "precision",
+             "log_population", "abroad", "many_candidates", "big_city", "all_capitals",
+             "one_word", "common_word", "sentence_start", "dateline_shape", "sentence_index",
+             "first_paragraph", "region_word_after", "distance_before", "bearing_before",
+             "speech_after", "address_line", "title_before", "capital_word_before",
+             "possessive", "in_quote", "name_count", "first_mention", "no_trigger",
+             "trigger_gap", "trigger_before", "trigger_after", "toll_word",
+             "mentions_in_sentence", "list_rank", "other_role", "larger_than_another_site"}
+    assert {name.split("=")[0] for name in model.weights} <= kinds
+    from geo.extract.role_features import _CUE_WORDS
+    words = [name.split("=", 1)[1] for name in model.weights
+             if name.split("=")[0] in ("prev1", "prev2", "next1")]
+    assert words and all(w in _CUE_WORDS or w.startswith("<") for w in words)  # no names
