@@ -140,7 +140,7 @@ with map_col:
 def place_list(at_place: pd.DataFrame, ids: list[str]) -> None:
     """The incidents at one place, by date and paginated; a row selects one."""
     rows = at_place.set_index("id", drop=False).loc[ids].reset_index(drop=True)
-    name = next((str(p) for p in rows["place"] if isinstance(p, str) and p), "this place")
+    name = incident_list.place_name(rows["place"])
     st.markdown(f"**{len(ids):,} incidents at {escape_markdown(name)}**: pick one to see it.")
     page = incident_list.page_number(PLACE_LIST_KEY, len(ids), PLACE_PAGE_SIZE)
     start = (page - 1) * PLACE_PAGE_SIZE
@@ -221,7 +221,7 @@ map_print.map_image_box(
     common.shown_later(later, state), n_shown, n_on_map, state, domain, data.areas,
     st.context.url or "",
     st.session_state.get(analyst_state.BOUNDS),
-    boundary_credits(settings.admin_paths) + [f"Incidents: {data.source}"],
+    boundary_credits(settings.admin_paths),
 )
 view_state.write_url(state, domain)
 common.release_memory(domain.fingerprint)

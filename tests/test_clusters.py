@@ -136,3 +136,18 @@ def test_positions_at_finds_the_drawn_incidents_in_the_mask_at_a_place():
     assert ids[positions_at(COLUMNS, without_a1, 36.20, 37.15)].tolist() == ["a2"]
     assert positions_at(COLUMNS, ALL, 0.0, 0.0).size == 0
 
+
+
+def test_a_place_is_labelled_with_the_name_most_of_its_incidents_have():
+    # One record at a shared point renamed by a correction (listed first) does not
+    # rename the other incidents at that point.
+    frame = joined(
+        row(id="c1", place="Tabqa", latitude="35.95", longitude="39.01"),
+        *(row(id=f"r{i}", place="Ar Raqqah town", latitude="35.95", longitude="39.01")
+          for i in range(3)),
+        row(id="m1", place="Manbij", latitude="36.53", longitude="37.95"),
+        row(id="m2", place="Menbij", latitude="36.53", longitude="37.95"),
+    )
+    result = aggregate(map_columns(frame), np.ones(len(frame), dtype=bool), 12)
+    labels = dict(zip(result.places["count"], result.places["label"], strict=True))
+    assert labels == {4: "Ar Raqqah town", 2: "Manbij"}  # a tie: the first seen

@@ -85,3 +85,12 @@ def test_describe_params_labels_and_hides():
                              "admin1": ["SY07"]},
                             {"type": "event type", "q": "search", "v": ""})
     assert lines == ["event type: airstrike, shelling", "search: raqqa", "admin1: SY07"]
+
+
+def test_the_incidents_credit_names_who_reports_them_most_first():
+    from geo.render.map_image import incidents_credit
+
+    assert incidents_credit(["SOHR", "UCDP GED", "UCDP GED", ""]) == "Incidents: UCDP GED, SOHR"
+    assert incidents_credit(["a", "b", "c", "d"], most=2) == "Incidents: a, b and 2 other sources"
+    assert incidents_credit(["a", "b", "c"], most=2) == "Incidents: a, b and 1 other source"
+    assert incidents_credit(["", ""]) == "Incidents: sources not recorded"

@@ -221,6 +221,30 @@ def test_a_correction_is_saved_with_its_history(fresh_store):
     assert _param(at, "sel") == ["seed-shaafah-2018-11"]
 
 
+def test_a_correction_moves_the_point_and_the_geocoder_leaves_it(fresh_store):
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Latitude (decimal degrees, to move the point)"].set_value("34.62")
+    inputs["Longitude (decimal degrees, to move the point)"].set_value("40.90")
+    inputs["Why (source, reasoning)"].set_value("satellite imagery")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert not at.exception and not at.error
+    from geo.store import open_store
+
+    stored = open_store(str(fresh_store)).get("seed-shaafah-2018-11")
+    assert (stored["latitude"], stored["longitude"]) == (34.62, 40.90)
+    assert stored["geocode_source"] == "analyst"
+
+
+def test_a_bad_coordinate_in_a_correction_is_refused():
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Latitude (decimal degrees, to move the point)"].set_value("134.6")
+    inputs["Longitude (decimal degrees, to move the point)"].set_value("40.90")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert any("Not saved" in e.value and "Latitude" in e.value for e in at.error)
+
+
 def test_an_invalid_correction_is_refused_with_the_reason():
     at = _run({"sel": ["seed-raqqah-2017-10"]})
     inputs = {t.label: t for t in at.text_input}

@@ -493,6 +493,21 @@ def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
             "precision": precision,
             "uncertainty": uncertainty,
             "figure": np.bincount(codes, columns.figure[rows], minlength=k),
-            "label": columns.labels[columns.label_code[at]],
+            "label": columns.labels[_common_labels(codes, columns.label_code[rows], k)],
         }
     )
+
+
+def _common_labels(codes: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Per group (``codes`` in ``0..k-1``), its most frequent label code; among equals
+    the one seen first. One record's corrected name does not rename its neighbours."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    pairs = codes.astype(np.int64) * (int(labels.max()) + 1) + labels
+    found, first, counts = np.unique(pairs, return_index=True, return_counts=True)
+    group = found // (int(labels.max()) + 1)
+    order = np.lexsort((first, -counts, group))  # per group: most frequent, then first
+    best = np.zeros(k, dtype=np.int64)
+    leaders = order[np.r_[True, group[order][1:] != group[order][:-1]]]
+    best[group[leaders]] = found[leaders] % (int(labels.max()) + 1)
+    return best

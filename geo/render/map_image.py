@@ -341,3 +341,40 @@ def boundary_credits(paths: Sequence[Path]) -> list[str]:
         if text not in credits:
             credits.append(text)
     return credits
+
+
+def incidents_credit(claimants: Sequence[str], most: int = 3) -> str:
+    """Attribution of the incidents drawn: who reports them, most frequent first.
+
+    Parameters
+    ----------
+    claimants : sequence of str
+        The claimant of each incident drawn, or each distinct claimant already ordered
+        by how many incidents it reports (``''`` for none).
+    most : int
+        How many names to write before "and N other sources".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> incidents_credit(["UCDP GED", "UCDP GED", "SOHR"])
+    'Incidents: UCDP GED, SOHR'
+    >>> incidents_credit(["a", "b", "c", "d", "e"], most=2)
+    'Incidents: a, b and 3 other sources'
+    """
+    counts: dict[str, int] = {}
+    for name in claimants:
+        if name:
+            counts[name] = counts.get(name, 0) + 1
+    names = sorted(counts, key=lambda n: -counts[n])  # stable: first seen among equals
+    if not names:
+        return "Incidents: sources not recorded"
+    shown = ", ".join(names[:most])
+    rest = len(names) - most
+    if rest > 0:
+        shown += f" and {rest} other source{'s' if rest > 1 else ''}"
+    return f"Incidents: {shown}"
+

@@ -13,6 +13,16 @@ from geo.render.table import TABLE_COLUMNS, incident_table, page_count
 from pages.shared import view_state
 
 
+def place_name(places: pd.Series) -> str:
+    """The name most of the incidents at one point are written with ("this place" when
+    none has one): one record's corrected name does not rename its neighbours."""
+    named = places[places.map(lambda p: isinstance(p, str) and p != "")]
+    if named.empty:
+        return "this place"
+    counts = named.value_counts(sort=False)  # first seen first among equals
+    return str(counts.idxmax())
+
+
 def page_number(key: str, total: int, size: int) -> int:
     """The page picker of the table ``key`` (shown only with several pages); 1-based.
 

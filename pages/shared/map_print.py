@@ -9,7 +9,8 @@ own print of the page give the map, the count and what the view is, not the cont
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -17,7 +18,13 @@ import streamlit as st
 from shapely.geometry import Polygon
 
 from geo.geocoding.areas import AdminAreas
-from geo.render.map_image import IMAGE_FORMATS, MapSheet, describe_params, map_image
+from geo.render.map_image import (
+    IMAGE_FORMATS,
+    MapSheet,
+    describe_params,
+    incidents_credit,
+    map_image,
+)
 from geo.view.state import PARAMS, ViewDomain, ViewState, encode_view, view_link
 
 #: URL parameter -> words on the sheet ("" leaves it out: dates have their own line).
@@ -107,6 +114,7 @@ def map_image_box(
     bounds: tuple[float, float, float, float] | None,
     credits: list[str],
     located: int | None = None,
+    sources: Callable[[], Sequence[str]] | None = None,
 ) -> None:
     """Download the current map as a PNG or PDF page (made only when clicked).
 
@@ -114,6 +122,8 @@ def map_image_box(
     location) when the image is made: this run's frame is not held until a click.
     In store mode it gives the markers inside ``bounds`` only, and ``located`` says how
     many located incidents the view holds (see :func:`geo.render.map_image.map_image`).
+    ``sources`` gives the claimants of the view (one per incident, or distinct ones most
+    frequent first) for the incidents' credit; None: the ``claimant`` column of ``rows``.
     """
     cols = st.columns([1, 3], vertical_alignment="bottom")
     fmt = cols[0].selectbox("Map image as", list(IMAGE_FORMATS), key="map-image-format",
@@ -129,7 +139,11 @@ def map_image_box(
     levels = list(areas.levels.values()) if areas else []
 
     def make() -> bytes:
-        return map_image(rows(), sheet, areas=levels, bounds=bounds,  # type: ignore[arg-type]
+        frame = rows()
+        named = sources() if sources is not None else (
+            frame["claimant"].fillna("").astype(str).tolist() if "claimant" in frame else [])
+        credited = replace(sheet, credits=[*credits, incidents_credit(named)])
+        return map_image(frame, credited, areas=levels, bounds=bounds,  # type: ignore[arg-type]
                          fmt=fmt, drawn=_polygon(state), located=located)
 
     cols[1].download_button(

@@ -285,7 +285,7 @@ def _int(value: object) -> int:
 
 def _place_list(rows: pd.DataFrame, ids: list[str], selected: str | None) -> None:
     rows = rows.set_index("id", drop=False).loc[ids].reset_index(drop=True)
-    name = next((str(p) for p in rows["place"] if isinstance(p, str) and p), "this place")
+    name = incident_list.place_name(rows["place"])
     st.markdown(f"**{len(ids):,} incidents at {escape_markdown(name)}**: pick one to see it.")
     page = incident_list.page_number(PLACE_LIST_KEY, len(ids), PLACE_PAGE_SIZE)
     start = (page - 1) * PLACE_PAGE_SIZE

@@ -27,6 +27,8 @@ EDITABLE = {
     "date_precision": "Date precision",
     "date_note": "Date note",
     "place": "Place as written",
+    "latitude": "Latitude (decimal degrees, to move the point)",
+    "longitude": "Longitude (decimal degrees, to move the point)",
     "event_type": "Event type",
     "actors": "Actors",
     "killed_min": "Killed, at least",
@@ -79,9 +81,12 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
     if not changes:
         st.info("Nothing changed.")
         return
+    moved = bool({"latitude", "longitude"} & set(changes))
+    if moved:  # an analyst's point: the geocoder never moves it back
+        changes["geocode_source"] = ANALYST_SOURCE
     try:
         done = store.edit(incident_id, changes, who=auth.current(), reason=reason.strip(),
-                          expected={k: shown[k] for k in changes})
+                          expected={k: shown[k] for k in changes if k in shown})
     except Forbidden as exc:
         st.error(f"Not saved: {escape_markdown(str(exc))}")
     except InvalidEdit as exc:
@@ -92,12 +97,36 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
     except NotFound:
         st.error(f"Not saved: {escape_markdown(incident_id)} is no longer in the store.")
     else:
-        if {"place", "country", "admin1"} & set(changes):
+        said = f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}"
+        if {"place", "country", "admin1"} & set(changes) and not moved:
             from pages.shared import common  # the gazetteer loads only for such a change
 
-            common.relocate([incident_id], auth.current())
-        st.toast(f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}")
+            if not common.relocate([incident_id], auth.current()):
+                said += (". Its point did not move: " + kept_point_reason(row)
+                         + " To move it, correct Latitude and Longitude.")
+        st.toast(said)
         st.rerun()
+
+
+#: ``geocode_source`` of a point an analyst typed (not a gazetteer prefix, so a later
+#: geocoding pass leaves it alone).
+ANALYST_SOURCE = "analyst"
+
+
+def kept_point_reason(row: pd.Series) -> str:
+    """Why a corrected place name left the record's point where it was.
+
+    Examples
+    --------
+    >>> kept_point_reason(pd.Series({"geocode_source": "given"}))
+    'the coordinates came with the record from its source.'
+    """
+    source = field_text(row.get("geocode_source"))
+    if source in ("given", ""):
+        return "the coordinates came with the record from its source."
+    if source == ANALYST_SOURCE:
+        return "an analyst set its coordinates."
+    return "the new name resolves to the same point, or to none."
 
 
 def labelled(field: str, message: str) -> str:

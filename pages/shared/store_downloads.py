@@ -24,6 +24,7 @@ from geo.store.pg_image import image_marks
 from geo.store.pg_query import Counts
 from geo.view.state import ViewDomain, ViewState, view_link
 from geo.view.store_view import store_rows
+from geo.view.totals import Totals
 from pages.shared import analyst_state, common, map_print
 from pages.shared.store_tabs import StoreView
 
@@ -78,5 +79,12 @@ def image_box(view: StoreView, state: ViewState, domain: ViewDomain, counts: Cou
     map_print.map_image_box(
         marks, counts.shown, counts.on_map, state, domain, query.areas,
         st.context.url or "", bounds,
-        boundary_credits(settings.admin_paths) + [f"Incidents: {query.store.kind}"],
-        located=counts.on_map)  # the credit frame mode gives: the store's kind
+        boundary_credits(settings.admin_paths), located=counts.on_map,
+        sources=lambda: _by_count(view.totals()))
+
+
+def _by_count(totals: Totals) -> list[str]:
+    """The view's claimants, most incidents first (for the map image's credit)."""
+    frame = totals.by_claimant.sort_values("incidents", ascending=False, kind="stable")
+    return frame["claimant"].astype(str).tolist()
+

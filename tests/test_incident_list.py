@@ -1,0 +1,21 @@
+"""The incidents at one point and the correction form's notes (pages/shared)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pages.shared.incident_list import place_name
+from pages.shared.records import ANALYST_SOURCE, kept_point_reason
+
+
+def test_the_place_list_is_named_as_most_of_its_incidents_are():
+    places = pd.Series(["Tabqa", "Ar Raqqah town", "Ar Raqqah town", None, ""])
+    assert place_name(places) == "Ar Raqqah town"
+    assert place_name(pd.Series(["Manbij", "Menbij"])) == "Manbij"  # a tie: the first
+    assert place_name(pd.Series([None, ""])) == "this place"
+
+
+def test_a_point_kept_after_a_place_correction_says_why():
+    assert "from its source" in kept_point_reason(pd.Series({"geocode_source": "given"}))
+    assert "analyst" in kept_point_reason(pd.Series({"geocode_source": ANALYST_SOURCE}))
+    assert "same point" in kept_point_reason(pd.Series({"geocode_source": "geonames:1"}))
