@@ -247,10 +247,10 @@ def score_report(report: Report, candidates: list[dict], scores: Scores,
         scores.candidates += 1
         scores.true_candidates += cand_ok[j]
         resolved_site = cand.get("geocode_status") == "resolved" and cand.get("geo_precision") == 1
-        if resolved_site and cand.get("latitude") is not None and not any(
-                _km(lat, lon, float(cand["latitude"]), float(cand["longitude"])) <= SITE_KM
-                for lat, lon in sites) and not cand_ok[j]:
-            scores.far_resolved += 1
+        far = resolved_site and cand.get("latitude") is not None and not any(
+            _km(lat, lon, float(cand["latitude"]), float(cand["longitude"])) <= SITE_KM
+            for lat, lon in sites) and not cand_ok[j]
+        scores.far_resolved += far
         if not cand_ok[j]:
             if _key(str(cand.get("place") or "")) in context_keys:
                 scores.errors["wrong place role (context place as site)"] += 1
@@ -260,7 +260,8 @@ def score_report(report: Report, candidates: list[dict], scores: Scores,
             print(f"      cand {j}: {cand['place']!r} {cand['geocode_status']} "
                   f"p{cand['geo_precision']} {cand['date_start']}..{cand['date_end']} "
                   f"{cand['event_type']} k={cand['killed_min']}-{cand['killed_max']} "
-                  f"by={cand['claimed_by']!r} {'ok' if cand_ok[j] else 'FP'}")
+                  f"by={cand['claimed_by']!r} {'ok' if cand_ok[j] else 'FP'}"
+                  f"{' FAR' if far else ''}")
 
 
 def _casualty_error(incident: dict, cand: dict) -> bool:

@@ -5,6 +5,10 @@ vehicles in X near Y, on Feb. 11, 2020. Jane Roe/Reuters", "Turkish artillery fi
 target (Photo: Defence Ministry)"). A caption shows a picture, often an archive one from
 another day and place; when it shows the event, the body tells it too. A caption is not read
 for events.
+
+Round 7: a wire photo's caption tells what the picture shows in the present and ends on the
+day it was taken, with no "on" ("People gather at the site of a blast in the town of X,
+October 24, 2019."); a sentence telling the news says "on October 24".
 """
 
 from __future__ import annotations
@@ -25,10 +29,15 @@ _CREDIT = re.compile(
     rf"|\b{_AGENCIES}\s*/\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{1,3}}\W*$"
     r"|\bvia Getty Images\W*$|^\s*©")
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+#: A picture's day closing its caption: ", October 24, 2019." (never "on October 24").
+_CAPTION_DAY = re.compile(rf"(?<!\bon),\s+(?:{_MONTH}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH})"
+                          r"\s+\d{4}\.?\s*$")
+
 
 def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     """Whether a sentence is a photo's caption: it, or the next line of its paragraph,
-    credits a photographer or an agency.
+    credits a photographer or an agency, or it ends on a bare day (", October 24, 2019.").
 
     Parameters
     ----------
@@ -40,7 +49,7 @@ def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     bool
     """
     sentence = sentences[index]
-    if _CREDIT.search(sentence.text):
+    if _CREDIT.search(sentence.text) or _CAPTION_DAY.search(sentence.text):
         return True
     nxt = sentences[index + 1] if index + 1 < len(sentences) else None
     return nxt is not None and nxt.paragraph == sentence.paragraph and \

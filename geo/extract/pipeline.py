@@ -38,6 +38,7 @@ from geo.extract.events import (
     find_events,
     primary_event,
 )
+from geo.extract.evidence import CueLedger, second_reading
 from geo.extract.focus import is_quoted, is_tally, parts_into_towns, sites_named_after
 from geo.extract.honesty import containers_through_country, homonym_parts
 from geo.extract.links import (
@@ -212,6 +213,7 @@ def extract(
     claim_ranges: dict[int, DateSpan] = {}
     commentary: set[int] = set()
     sited: dict[int, list[PlaceMention]] = {}
+    ledger = CueLedger()  # round 7: a site at site precision needs a cue somewhere
     listing = listing_dates(sentences, published)
     written = dispatch_date(sentences, published) or published  # the dispatch's own day
     for sentence, attribution in zip(sentences, attributions, strict=True):
@@ -240,6 +242,8 @@ def extract(
                   within_named_governorate(m, governorates) for m in places]
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
         places = containers_through_country(sentence.text, places, sentence.start)
+        places = second_reading(sentence.text, places, sentence.start, governorates=governorates,
+                                headline=is_headline(sentence.text), ledger=ledger)
         events = find_events(sentence.text, sentence.start)
         places = weigh_sites(places, MentionContext(article, sentence, len(sentences), events,
                                                     quotations))  # the learned role model
@@ -356,6 +360,7 @@ def extract(
     drafts = parts_into_towns(drafts)
     merged = vicinities_into_sites([d for d in merge(drafts) if id(d) not in commentary_ids],
                                    sentences)
+    ledger.review(merged)
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])

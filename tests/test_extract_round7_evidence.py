@@ -1,0 +1,121 @@
+"""Seventh round of real-report rules (issue 12): what a place needs before it comes out
+resolved at site precision. Every sentence and place here is invented."""
+
+from datetime import date
+
+from geo.extract.evidence import second_reading
+from geo.extract.pipeline import extract
+from geo.extract.places import PlaceMention
+from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+from tests.test_extract_round5 import _place
+
+MONDAY = date(2020, 6, 15)
+
+EXTRA = [
+    _place("sufa", "Sufa", 35.2, 37.1, "town", "Hamra"),
+    _place("bayda", "Bayda", 35.9, 38.4, "town", "Hamra"),
+    _place("tarfa", "Tarfa", 33.9, 36.6, "city", "Nawa"),
+    _place("nura", "Nura", 36.0, 36.6, "city", "Nura"),  # governorate seats
+    _place("hamra", "Hamra", 35.5, 37.5, "city", "Hamra"),
+    _place("lakri", "Lakri", 34.8, 40.0, "city", "Lakri"),
+    _place("rahman", "al-Rahman", 34.1, 38.1, "village", "Lakri"),
+    _place("part", "Part", 36.9, 36.1, "village", "Nawa"),
+]
+
+
+def _found(text, published=MONDAY):
+    found = extract(text, published, geocoder=FakeGeocoder([*PLACES, *EXTRA]))
+    return {c.record["place"]: c for c in found}
+
+
+def test_a_dateline_in_capitals_opens_a_relayed_story_anywhere():
+    text = ("Jets kill six in the north\n\n[March 02, 2020]  TARFA (AP) -- Jets struck Sufa "
+            "on Sunday, killing six people.")
+    assert set(_found(text)) == {"Sufa"}
+    text = "Jets kill six\n\nNURA, Syria (Reuters) - Jets struck Sufa on Sunday, killing six."
+    assert set(_found(text)) == {"Sufa"}
+    text = "date 2020-06-15 TARFA (Some Agency 24) – Jets struck Sufa on Sunday, killing six."
+    assert set(_found(text)) == {"Sufa"}
+
+
+def test_a_dateline_in_title_case_after_a_date_stamp_needs_its_agency():
+    text = "[March 02, 2020] Tarfa (AP) — Jets struck Sufa on Sunday, killing six people."
+    assert set(_found(text)) == {"Sufa"}
+    text = "Jets struck Sufa on Sunday and Tarfa on Monday, killing six people."
+    assert set(_found(text)) == {"Sufa", "Tarfa"}  # no dateline: two sites
+
+
+def test_governorates_listed_together_are_regions_not_their_seats():
+    text = ("Militants shelled 32 inhabited localities in the regions of Nura, Hamra and "
+            "Lakri on Sunday, the general said.")
+    assert all(c.geocode_status == "region" for c in _found(text).values())
+    text = "Militants shelled Nura, Hamra and Lakri on Sunday, the general said."
+    assert all(c.geocode_status == "region" for c in _found(text).values())
+    found = _found("Militants shelled Nura on Sunday, the general said.")
+    assert found["Nura"].geocode_status == "resolved"  # one seat alone is the city
+
+
+def test_a_name_before_someone_s_forces_or_aircraft_is_an_actor():
+    text = "Local sources said al-Rahman aircraft launched raids on Bayda on Sunday."
+    assert set(_found(text)) == {"Bayda"}
+    text = "Air strikes by al-Rahman's forces hit Bayda on Sunday, killing two."
+    assert set(_found(text)) == {"Bayda"}
+
+
+def test_a_common_word_in_a_title_case_headline_is_no_place():
+    text = ("Car Bomb in Turkish-Held Part of Tarfa Kills Eight\n\n"
+            "A car bomb killed eight people in Sufa on Thursday.")
+    assert "Part" not in _found(text)
+
+
+def test_a_site_with_no_cue_anywhere_in_the_report_goes_to_review():
+    found = _found("Air strikes killed four people on Sunday, the Sufa council said, and "
+                   "Bayda was hit too.")
+    assert found["Bayda"].geocode_status == "resolved"  # "X was hit": the trigger's subject
+    found = _found("Bayda, Sufa and Tarfa are under siege, the activist said on Sunday.")
+    assert {c.geocode_status for c in found.values()} == {"unsure"}
+    found = _found("Battle for Sufa rages\n\nJets pounded Sufa on Sunday, killing four.")
+    assert found["Sufa"].geocode_status == "resolved"  # cued in the body
+
+
+def test_a_few_words_between_the_preposition_and_the_name_keep_the_cue():
+    found = _found("A bomb exploded in the Syrian capital Tarfa on Sunday, killing one.")
+    assert found["Tarfa"].geocode_status == "resolved"
+    found = _found("Mortars struck several areas of Syria's capital Tarfa on Sunday.")
+    assert found["Tarfa"].geocode_status == "resolved"
+
+
+def test_across_the_border_from_a_town_is_a_reference():
+    text = ("Jets struck the town of Sufa just across the border from the Lebanese town of "
+            "Bayda on Sunday, killing nine.")
+    assert set(_found(text)) == {"Sufa"}
+
+
+def test_refugees_from_a_town_come_from_it():
+    text = ("Jets struck the town of Sufa on Sunday, killing nine. It houses refugees from "
+            "the Syrian town of Bayda, who fled the shelling.")
+    assert "Bayda" not in _found(text)
+    text = ("Jets struck the town of Sufa on Sunday, killing nine. It houses refugees from "
+            "the Syrian town of Bayda, which was captured by the army in May.")
+    found = _found(text)
+    assert found["Sufa"].record["date_start"] == date(2020, 6, 14)
+    assert "Bayda" not in found or found["Bayda"].geocode_status == "unsure"
+
+
+def test_what_footage_shows_is_no_event():
+    text = "The footage showed men firing mortars toward the nearby city of Bayda."
+    assert not _found(text)
+    assert _found("Rebels fired mortars toward the nearby city of Bayda on Sunday.")
+
+
+def test_a_wire_photo_caption_ending_on_a_bare_day_is_not_read():
+    text = ("People gather at the site of a car bomb explosion in the town of Bayda, "
+            "October 24, 2019.\n\nA car bomb killed eight people in Sufa on Thursday.")
+    assert set(_found(text)) == {"Sufa"}
+    text = "A car bomb killed eight people in the town of Bayda on October 24, 2019."
+    assert set(_found(text)) == {"Bayda"}
+
+
+def test_second_reading_keeps_mentions_it_has_no_reason_to_change():
+    mention = PlaceMention(10, 14, "Sufa", "Sufa")
+    assert second_reading("Jets hit in Sufa today.", [mention]) == [mention]
