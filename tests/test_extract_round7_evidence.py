@@ -1,12 +1,13 @@
 """Seventh round of real-report rules (issue 12): what a place needs before it comes out
 resolved at site precision. Every sentence and place here is invented."""
 
+from dataclasses import replace
 from datetime import date
 
 from geo.extract.evidence import second_reading
 from geo.extract.pipeline import extract
 from geo.extract.places import PlaceMention
-from tests.helpers.fake_geocoder import PLACES, FakeGeocoder
+from tests.helpers.fake_geocoder import PLACES, FakeGeocoder, invented_place
 from tests.test_extract_round5 import _place
 
 MONDAY = date(2020, 6, 15)
@@ -20,6 +21,7 @@ EXTRA = [
     _place("lakri", "Lakri", 34.8, 40.0, "city", "Lakri"),
     _place("rahman", "al-Rahman", 34.1, 38.1, "village", "Lakri"),
     _place("part", "Part", 36.9, 36.1, "village", "Nawa"),
+    _place("kafrun", "Kafrun", 35.95, 38.55, "city", "Hamra"),  # 15 km from Bayda
 ]
 
 
@@ -119,3 +121,45 @@ def test_a_wire_photo_caption_ending_on_a_bare_day_is_not_read():
 def test_second_reading_keeps_mentions_it_has_no_reason_to_change():
     mention = PlaceMention(10, 14, "Sufa", "Sufa")
     assert second_reading("Jets hit in Sufa today.", [mention]) == [mention]
+
+
+def test_a_city_named_as_a_reference_is_not_the_site():
+    found = _found("Jets struck Sufa on Sunday, in Tarfa's eastern suburbs, killing five.")
+    assert found["Sufa"].record["geo_precision"] == 1
+    found = _found("Shells landed in Tarfa's eastern suburbs on Sunday, killing five.")
+    assert found["Tarfa"].record["geo_precision"] == 2
+    text = ("Air strikes kill 30 civilians in Bayda\n\nBy a correspondent\n\n"
+            "Air strikes killed at least 30 civilians on Saturday in the last rebel pocket "
+            "near Kafrun, a war monitor said.")
+    found = _found(text)
+    assert set(found) == {"Bayda"}  # Kafrun is 15 km off: a reference for Bayda
+    assert found["Bayda"].record["date_start"] == date(2020, 6, 13)
+    far = text.replace("near Kafrun", "near Lakri")  # 300 km off: another event
+    assert set(_found(far)) == {"Bayda", "Lakri"}
+
+
+class _WorldGeocoder(FakeGeocoder):
+    """Every spelling matched exactly, wherever it is (quality 1 for all)."""
+
+    def geocode(self, name, *, country=None, admin1=None, context=()):
+        result = super().geocode(name, country=country, admin1=admin1, context=context)
+        return replace(result, candidates=tuple(replace(c, quality=1.0)
+                                                for c in result.candidates))
+
+
+def test_a_report_naming_no_country_reads_a_famous_town_in_its_region_s_country():
+    world = [
+        *PLACES,
+        invented_place("sufa", "Sufa", (), 35.2, 37.1, "town", "Hamra", population=50_000),
+        invented_place("sufa-us", "Sufa", (), 40.0, -80.0, "town", "Ohio", country="US",
+                       population=5_000),
+        invented_place("hamra", "Hamra", (), 35.5, 37.5, "city", "Hamra"),
+        invented_place("rahman-us", "Rahman", (), 41.0, -81.0, "town", "Ohio", country="US"),
+    ]
+    text = ("Rahman Barrel Bombs Hit Sufa\n\nBarrel bombs from Rahman aircraft hit the city "
+            "of Sufa in the east of Hamra countryside yesterday, killing six. Local sources "
+            "said Rahman aircraft launched 80 raids on the city of Sufa.")
+    found = {c.record["place"]: c for c in
+             extract(text, MONDAY, geocoder=_WorldGeocoder(world))}
+    assert found["Sufa"].record["country"] == "SY"
+    assert found["Sufa"].geocode_status == "resolved"

@@ -34,6 +34,9 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _CAPTION_DAY = re.compile(rf"(?<!\bon),\s+(?:{_MONTH}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH})"
                           r"\s+\d{4}\.?\s*$")
 
+#: Words a caption tells before its day ("Wednesday, 10 June 2020" alone is a date line).
+CAPTION_WORDS = 6
+
 
 def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     """Whether a sentence is a photo's caption: it, or the next line of its paragraph,
@@ -49,7 +52,9 @@ def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     bool
     """
     sentence = sentences[index]
-    if _CREDIT.search(sentence.text) or _CAPTION_DAY.search(sentence.text):
+    day = _CAPTION_DAY.search(sentence.text)
+    if _CREDIT.search(sentence.text) or (day and len(sentence.text[:day.start()].split()) >=
+                                         CAPTION_WORDS):
         return True
     nxt = sentences[index + 1] if index + 1 < len(sentences) else None
     return nxt is not None and nxt.paragraph == sentence.paragraph and \

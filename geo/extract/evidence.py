@@ -13,6 +13,12 @@ from their site. Each rule reads the structure of the sentence, never a report's
 * a name before the forces, aircraft or regime of someone ("al-Assad aircraft", "Bashar
   al-Assad's forces") names an actor, not a place (role ``person``); a common English word
   in a title-case headline ("Car Bomb in Turkish-Held Part of Syria") is no place;
+* a city named as a reference is not the site: "X's eastern suburbs" are near X, and an
+  event told near a city ("in Eastern Ghouta near X") under a headline or sentence naming a
+  town within :data:`geo.extract.links.VICINITY_KM` of it is that town's event;
+* a report naming no country votes for one without the names of actors ("the Assad
+  regime", "al-Assad aircraft"), so a famous town named with its region is read in its
+  country (:func:`geo.extract.report.shared_country`);
 * a fixed rule of honesty: a name resolved at site precision with nothing in the sentence
   announcing a place (a locative preposition, a descriptor, a trigger taking it as object
   or subject: "shelled X", "X was hit", "X came under fire") goes to review (``unsure``).
@@ -23,9 +29,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from geo.extract.phrases import ACTION, COORDINATION, LOCATIVE, NEAR
+from geo.extract.dating import DISTINCT
+from geo.extract.links import LINK_SENTENCES, VICINITY_KM
+from geo.extract.phrases import ACTION, ACTOR_AFTER, COORDINATION, LOCATIVE, NEAR
 from geo.extract.places import PlaceMention
-from geo.extract.report import Draft
+from geo.extract.report import Draft, absorb, compatible, distance_km, overlap, site_key
+from geo.extract.survey import HEADLINE_SENTENCES
+from geo.extract.text import Sentence
 from geo.extract.wordlist import is_common_word
 from geo.geocoding.areas import area_key
 
@@ -48,10 +58,6 @@ _AREAS_OF = re.compile(r"\b(?:regions|provinces|governorates)\s+of\s+(?:the\s+)?
 _LIST_LINK = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?")
 #: Governorates coordinated in a list from this many on are the governorates.
 LISTED_GOVERNORATES = 3
-#: Someone's forces or aircraft: the name before them is the actor's.
-_ACTOR_AFTER = re.compile(
-    r"^(?:['’]s?)?\s+(?:regime|forces|troops|army|aircraft|warplanes|jets|air\s+force|"
-    r"loyalists|militias?|supporters|soldiers|helicopters|government\s+forces)\b", re.I)
 #: A trigger after a name that takes it as its subject: "X was hit", "X came under fire".
 _SUBJECT_OF = re.compile(
     r"^\s*(?:['’]s\s+[\w-]+\s+)?(?:,[^,]{1,60},\s*)?(?:(?:was|were|is|are|has\s+been|have\s+"
@@ -63,6 +69,8 @@ _NOUN_AFTER = re.compile(r"^(?:['’]s)?\s+(?:camp|hospital|market|mosque|school
                          r"neighbou?rhood|district|quarter|suburb|countryside|area|"
                          r"city|town|village|airport|prison|checkpoint)\b", re.I)
 _BEFORE_WINDOW = 40
+#: The lead a headline's site may be told near a city in ("kill 30 in X" over "... near Y").
+LEAD_SENTENCES = 6
 #: A preposition or trigger a few words before the name: "in the Syrian capital X", "in
 #: Syria's rebel-held X", "pounded capital X".
 _LOOSE_CUE = re.compile(
@@ -76,6 +84,9 @@ _ACROSS_FROM = re.compile(r"\b(?:across|over)\s+the\s+border\s+from\s+(?:the\s+)
 #: whatever adjectives come between).
 _FROM_TOWN = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?(?:city|town|village|"
                         r"province|governorate|camp)\s+of\s+$")
+#: "X's eastern suburbs", "X's outskirts": around the city, not at its point.
+_OUTSKIRTS_AFTER = re.compile(r"^['’]s?\s+(?:[a-z]+ern\s+)?(?:suburbs?|outskirts|environs|"
+                              r"periphery)\b")
 _RELATIVE_AFTER = re.compile(r"^,\s+(?:which|where|that)\b")
 #: A sentence about what footage shows depicts a scene: no event is told there.
 _DEPICTION = re.compile(r"^\W*(?:the\s+|a\s+|one\s+)?(?:video\s+)?(?:footage|videos?|images|"
@@ -114,6 +125,61 @@ class CueLedger:
             if site is not None and site.start in self.uncued and site.place is not None \
                     and site.place.gazetteer_id not in self.cued:
                 draft.site = replace(site, unsure=True)
+
+
+def vicinities_into_earlier_sites(drafts: list[Draft], sentences: list[Sentence]) -> list[Draft]:
+    """Fold an event told near a city into the same event at the site named just before.
+
+    "Air strikes kill 30 in Douma" (headline), then "... killed 30 civilians in Eastern
+    Ghouta near Damascus": the city is a reference for the town, not a second site.
+    :func:`geo.extract.links.vicinities_into_sites` folds a vicinity into the site named
+    after it; this folds it into the one named before.
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        Merged drafts, in reading order.
+    sentences : list of Sentence
+        The article's sentences ("another", "a separate" strike tells another event).
+
+    Returns
+    -------
+    list of Draft
+        The drafts without those folded: a draft whose site is near a place (precision 2)
+        folds into the latest draft before it, at most :data:`LINK_SENTENCES` sentences
+        before (or in the headline, the first :data:`HEADLINE_SENTENCES`, above a lead
+        within the first :data:`LEAD_SENTENCES`), of a compatible type, overlapping date,
+        resolved at a site within :data:`VICINITY_KM` of the vicinity. A day told by the
+        vicinity replaces a range.
+    """
+    folded: set[int] = set()
+    for i, near in enumerate(drafts):
+        site = near.site
+        if site is None or site.place is None or not site.near or site.place.precision > 2 \
+                or near.region or DISTINCT.search(sentences[near.sentences[0]].text):
+            continue
+        target = next((d for d in reversed(drafts[:i]) if id(d) not in folded and
+                       d.site is not None and d.site.place is not None and not d.region and
+                       not d.site.near and site_key(d.site) != site_key(site) and
+                       any(0 < near.sentences[0] - k <= LINK_SENTENCES or (
+                           k < HEADLINE_SENTENCES and near.sentences[0] <= LEAD_SENTENCES)
+                           for k in d.sentences)
+                       and compatible(near.event_type, d.event_type) and
+                       overlap(near.date, d.date)), None)
+        if target is None or target.site is None or target.site.place is None:
+            continue
+        inner = target.site.place
+        if distance_km(inner.latitude, inner.longitude, site.place.latitude,
+                       site.place.longitude) > VICINITY_KM:
+            continue
+        day = near.date if near.date is not None and near.date.precision == "day" and (
+            target.date is None or target.date.precision != "day") else None
+        absorb(target, near)
+        if day is not None:
+            target.date, target.date_note = day, near.date_note
+        target.context.append(f"reference: {site.text} (near)")
+        folded.add(id(near))
+    return [d for d in drafts if id(d) not in folded]
 
 
 def second_reading(text: str, mentions: list[PlaceMention], offset: int = 0, *,
@@ -156,9 +222,11 @@ def second_reading(text: str, mentions: list[PlaceMention], offset: int = 0, *,
             # befell X is told in passing, as background (for review, not an origin)
             m = replace(m, unsure=True) if _RELATIVE_AFTER.match(after) else \
                 replace(m, role="origin")
+        elif m.role == "site" and not m.near and _OUTSKIRTS_AFTER.match(after):
+            m = replace(m, near=True)  # "in X's eastern suburbs": near X, not at its point
         elif m.role == "site" and _DEPICTION.match(text):
             m = replace(m, role="depicted")  # "The footage showed men firing toward X"
-        elif m.role == "site" and not m.descriptor and _ACTOR_AFTER.match(after) and \
+        elif m.role == "site" and not m.descriptor and ACTOR_AFTER.match(after) and \
                 not _cued(before):
             m = replace(m, role="person")  # "al-Assad aircraft launched ..."
         elif headline and m.role == "site" and not m.descriptor and is_common_word(m.name):

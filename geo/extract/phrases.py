@@ -192,6 +192,11 @@ PERSON_BEFORE = re.compile(
     r"wife|husband|nicknamed)\.?,?\s+|\b(?:pro|anti)-)$",
     re.I,
 )
+#: Someone's forces or aircraft: the name before them is an actor's ("al-Assad aircraft",
+#: "X's forces"), not a place.
+ACTOR_AFTER = re.compile(
+    r"^(?:['’]s?)?\s+(?:regime|forces|troops|army|aircraft|warplanes|jets|air\s+force|"
+    r"loyalists|militias?|supporters|soldiers|helicopters|government\s+forces)\b", re.I)
 PERSON_AFTER = re.compile(
     r"^(?:,\s+(?:a|an|the)\s+(?:\w+\s+){0,2}?(?:spokes(?:man|woman|person)|resident|"
     r"commander|leader|official|activist|journalist|correspondent|reporter|doctor|nurse|"

@@ -20,7 +20,7 @@ from geo.extract.casualties import Casualties
 from geo.extract.claims import Attribution
 from geo.extract.dates import DateMention, DateSpan
 from geo.extract.events import EventMention
-from geo.extract.phrases import STRONG_QUALITY
+from geo.extract.phrases import ACTOR_AFTER, STRONG_QUALITY
 from geo.extract.places import PlaceMention, find_places
 from geo.extract.text import Sentence
 from geo.geocoding.areas import area_key
@@ -348,7 +348,9 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
     str
         The ISO code among the candidates of more than half of the report's place mentions
         (at least two; the best-spelled candidates of each; a province or governorate
-        counts twice; a tie goes to the country whose places are more populous), else "":
+        counts twice; a tie goes to the country whose places are more populous; a seat
+        standing for a government and a name before someone's forces or aircraft do not
+        count), else "":
         "Raqqa" and "Palmyra" are both in Syria, whatever else they
         may name, and "Hasaka province" says where an unknown village beside it lies.
     """
@@ -357,8 +359,9 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
     mentions = 0
     for sentence in sentences:
         for mention in find_places(sentence.text, lookup, sentence.start, "", set()):
-            if mention.role == "country" or not mention.candidates:
-                continue
+            if mention.role in ("country", "seat") or not mention.candidates or \
+                    ACTOR_AFTER.match(sentence.text[mention.end - sentence.start:]):
+                continue  # round 7: "Assad regime", "al-Assad aircraft" name no place
             best = max(c.quality for c in mention.candidates)
             strong = {c.place.country for c in mention.candidates if c.place.country and
                       c.quality >= max(best, STRONG_QUALITY)}
