@@ -4,6 +4,8 @@ resolved at site precision. Every sentence and place here is invented."""
 from dataclasses import replace
 from datetime import date
 
+from geo.extract.dates import find_dates
+from geo.extract.events import find_events
 from geo.extract.evidence import second_reading
 from geo.extract.pipeline import extract
 from geo.extract.places import PlaceMention
@@ -163,3 +165,86 @@ def test_a_report_naming_no_country_reads_a_famous_town_in_its_region_s_country(
              extract(text, MONDAY, geocoder=_WorldGeocoder(world))}
     assert found["Sufa"].record["country"] == "SY"
     assert found["Sufa"].geocode_status == "resolved"
+
+
+def test_near_a_country_s_town_or_at_its_entrance_is_near_it():
+    found = _found("A car bomb killed five people near Syria's Tarfa on Sunday.")
+    assert found["Tarfa"].record["geo_precision"] == 2
+    found = _found("A drone killed two fighters near the northern entrance of Tarfa on Sunday.")
+    assert found["Tarfa"].record["geo_precision"] == 2
+    found = _found("A drone killed two fighters in Tarfa on Sunday.")
+    assert found["Tarfa"].record["geo_precision"] == 1
+
+
+def test_a_headline_s_vicinity_folds_into_the_village_its_lead_names():
+    text = ("Car bomb kills five near Syria's Bayda\n\nBy a correspondent\n\nUpdated Monday\n\n"
+            "A car bomb killed five people at the entrance of the village of Zarqa on Sunday.")
+    found = _found(text)
+    assert set(found) == {"Zarqa"}  # no gazetteer holds it: for review, near Bayda
+    assert found["Zarqa"].geocode_status == "unsure"
+    assert found["Zarqa"].record["latitude"] == 35.9
+
+
+def test_an_ambiguous_name_is_settled_by_the_site_told_beside_it():
+    places = [*PLACES, *EXTRA,
+              _place("mara-1", "Mara", 35.95, 38.5, "town", "Hamra"),  # 10 km from Bayda
+              _place("mara-2", "Mara", 33.5, 36.0, "town", "Nawa")]
+    text = ("A missile killed 13 people in the town of Mara on Tuesday. Ten more died on "
+            "Tuesday in another attack in nearby Bayda.")
+    found = {c.record["place"]: c for c in extract(text, MONDAY,
+                                                   geocoder=FakeGeocoder(places))}
+    assert found["Mara"].geocode_status == "resolved"
+    assert found["Mara"].record["geocode_source"] == "test:mara-1"
+    alone = "A missile killed 13 people in the town of Mara on Tuesday."
+    found = {c.record["place"]: c for c in extract(alone, MONDAY,
+                                                   geocoder=FakeGeocoder(places))}
+    assert found["Mara"].geocode_status == "ambiguous"  # nothing beside it tells
+
+
+def test_a_month_abbreviation_inside_a_name_is_no_month():
+    assert find_dates("Missile strike in Marea kills 13", MONDAY) == []
+    assert [d.span.precision for d in find_dates("Jets struck Sufa in March", MONDAY)
+            if d.span] == ["month"]
+
+
+def test_a_village_in_the_countryside_of_a_town_stays_a_village():
+    found = _found("A drone killed two fighters on Friday in the village of Sufa, in the "
+                   "countryside of Bayda.")
+    assert found["Sufa"].geocode_status != "region"
+    found = _found("Shells hit Sufa and Bayda countryside on Friday.")
+    assert found["Sufa"].geocode_status == "region"  # a list before "countryside"
+
+
+def test_a_pointer_to_another_story_is_not_read():
+    text = ("A drone killed two fighters in Sufa on Friday.\n\n"
+            "Read More: Turkish drone kills two in Bayda: monitor")
+    assert set(_found(text)) == {"Sufa"}
+
+
+def test_the_end_of_a_longer_capitalised_name_is_no_place():
+    places = [*PLACES, *EXTRA, _place("sham", "Al-Sham", 33.5, 36.3, "town", "Nawa")]
+    text = ("A bomb killed a civilian in Sufa on Friday, amid tensions between two groups "
+            "and Tahreer Al-Sham.")
+    found = {c.record["place"] for c in extract(text, MONDAY, geocoder=FakeGeocoder(places))}
+    assert found == {"Sufa"}
+
+
+def test_a_region_named_again_beside_a_town_placed_at_its_point_is_that_town_s():
+    places = [*PLACES, *EXTRA, _place("nura-gov", "Nura Governorate", 36.0, 36.5,
+                                      "governorate", "Nura", precision=3)]
+    text = ("Shelling on Sunday in the town of Zarqa, in Nura governorate, killed eight. "
+            "“This horrific attack on Zarqa is a small glimpse of what an all-out offensive "
+            "on Nura could look like,” said a researcher.")
+    found = [c for c in extract(text, MONDAY, geocoder=FakeGeocoder(places))]
+    assert [c.record["place"] for c in found] == ["Zarqa"]
+    assert len(found[0].quote_spans) == 2  # the researcher's words kept with the event
+
+
+def test_a_weapon_a_treaty_bans_is_no_use_of_it():
+    text = ("Activists also said Tuesday a chlorine bomb was dropped by troops on the village "
+            "of Sufa, killing one person. Syria was a signatory, last year, to the Chemical "
+            "Weapons Convention banning chlorine as a weapon.")
+    found = _found(text)
+    assert found["Sufa"].record["date_start"].year == 2020  # not "last year"
+    assert [e.event_type for e in find_events("Banned cluster munitions were used.")] == \
+        ["use of prohibited weapons"]

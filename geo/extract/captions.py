@@ -6,7 +6,9 @@ target (Photo: Defence Ministry)"). A caption shows a picture, often an archive 
 another day and place; when it shows the event, the body tells it too. A caption is not read
 for events.
 
-Round 7: a wire photo's caption tells what the picture shows in the present and ends on the
+Round 7: a line pointing to another story ("Read More: Turkish drone kills two in X",
+"Related: ...", "See also: ...") tells that story's event, not this report's. A wire photo's
+caption tells what the picture shows in the present and ends on the
 day it was taken, with no "on" ("People gather at the site of a blast in the town of X,
 October 24, 2019."); a sentence telling the news says "on October 24".
 """
@@ -34,13 +36,17 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _CAPTION_DAY = re.compile(rf"(?<!\bon),\s+(?:{_MONTH}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH})"
                           r"\s+\d{4}\.?\s*$")
 
+#: A pointer to another story: its headline follows.
+_POINTER = re.compile(r"^\W*(?:read\s+(?:more|also)|related(?:\s+(?:stories|articles?|news))?|"
+                      r"see\s+also|also\s+read|more\s+on\s+this|recommended)\s*[:>»|-]", re.I)
 #: Words a caption tells before its day ("Wednesday, 10 June 2020" alone is a date line).
 CAPTION_WORDS = 6
 
 
 def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     """Whether a sentence is a photo's caption: it, or the next line of its paragraph,
-    credits a photographer or an agency, or it ends on a bare day (", October 24, 2019.").
+    credits a photographer or an agency, or it ends on a bare day (", October 24, 2019.");
+    or a pointer to another story ("Read More: ...").
 
     Parameters
     ----------
@@ -53,6 +59,8 @@ def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     """
     sentence = sentences[index]
     day = _CAPTION_DAY.search(sentence.text)
+    if _POINTER.match(sentence.text):
+        return True  # "Read More: ...": another story's headline
     if _CREDIT.search(sentence.text) or (day and len(sentence.text[:day.start()].split()) >=
                                          CAPTION_WORDS):
         return True

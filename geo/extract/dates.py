@@ -42,7 +42,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("mdy", rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
         ("dmy", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("month_year", rf"\b{_MONTH}\s*,?\s+{_YEAR}\b"),
-        ("in_month", rf"\b(?:in|during|since|early|late|mid|of)[-\s]+{_MONTH}(?!\s*\d)"),
+        ("in_month", rf"\b(?:in|during|since|early|late|mid|of)[-\s]+{_MONTH}"
+                     r"(?![A-Za-z])(?!\s*\d)"),  # not "in Marea": a month word ends there
         ("year", rf"\b(?:in|during|of|early|late|mid)[-\s]+{_YEAR}\b(?!-)"),
         ("relative", r"\b(?P<rel>(?:earlier|later)\s+(?:that|this|the same)\s+"
                      r"(?P<unit>month|week|year|day))\b"),

@@ -148,6 +148,11 @@ _BY_AIR = re.compile(r"(?:[\w.-]+ ){0,2}?(?:raids?|raided|bombed|bombing|strikes
                      r"(?: (?:on|against|targeting|that hit|which hit))?", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|denied|denies|deny)\s+(?:\w+\s+){0,2}$", re.I)
 _AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+#: Round 7: what a law or treaty bans ("the Chemical Weapons Convention banning chlorine as
+#: a weapon"), not a use ("banned cluster munitions were used" is one).
+_BANNED = re.compile(r"\b(?:banning|bans|prohibiting|prohibits|outlawing|outlaws)\s+"
+                     r"(?:the\s+(?:use|production)\s+of\s+)?(?:\w+\s+)?$", re.I)
+_TREATY_AFTER = re.compile(r"^\s+(?:Convention|Treaty|Protocol|Prohibition)\b")
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,8 @@ def find_events(text: str, offset: int = 0) -> list[EventMention]:
         (m.start(), m.end(), event, m.group())
         for event, pattern in _COMPILED for m in pattern.finditer(text)
         if not _NEGATED.search(text[max(0, m.start() - 25):m.start()])
+        and not _BANNED.search(text[max(0, m.start() - 40):m.start()])
+        and not _TREATY_AFTER.match(text[m.end():m.end() + 20])
         and not (m.group().lower().endswith("s") and
                  _BACKGROUND.search(text[max(0, m.start() - 25):m.start()]))
         and not _GENERIC_RELATIVE.search(text[max(0, m.start() - 40):m.start()])

@@ -30,11 +30,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from geo.extract.dating import DISTINCT
-from geo.extract.links import LINK_SENTENCES, VICINITY_KM
+from geo.extract.links import VICINITY_KM, in_reach
 from geo.extract.phrases import ACTION, ACTOR_AFTER, COORDINATION, LOCATIVE, NEAR
 from geo.extract.places import PlaceMention
 from geo.extract.report import Draft, absorb, compatible, distance_km, overlap, site_key
-from geo.extract.survey import HEADLINE_SENTENCES
 from geo.extract.text import Sentence
 from geo.extract.wordlist import is_common_word
 from geo.geocoding.areas import area_key
@@ -69,8 +68,8 @@ _NOUN_AFTER = re.compile(r"^(?:['’]s)?\s+(?:camp|hospital|market|mosque|school
                          r"neighbou?rhood|district|quarter|suburb|countryside|area|"
                          r"city|town|village|airport|prison|checkpoint)\b", re.I)
 _BEFORE_WINDOW = 40
-#: The lead a headline's site may be told near a city in ("kill 30 in X" over "... near Y").
-LEAD_SENTENCES = 6
+#: Sentences apart within which a resolved site settles an ambiguous name near it.
+NEIGHBOUR_SENTENCES = 2
 #: A preposition or trigger a few words before the name: "in the Syrian capital X", "in
 #: Syria's rebel-held X", "pounded capital X".
 _LOOSE_CUE = re.compile(
@@ -84,9 +83,18 @@ _ACROSS_FROM = re.compile(r"\b(?:across|over)\s+the\s+border\s+from\s+(?:the\s+)
 #: whatever adjectives come between).
 _FROM_TOWN = re.compile(r"\bfrom\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}?(?:city|town|village|"
                         r"province|governorate|camp)\s+of\s+$")
+#: "Near Syria's X", "near the northern entrance of X", "on the outskirts of X": near X.
+_NEAR_LOOSE = re.compile(
+    r"\b(?:(?:near|outside|around|close\s+to)\s+(?:the\s+)?[A-Z][a-z]+['’]s\s+(?:[a-z-]+\s+){0,2}"
+    r"|(?:near|at|on|to)\s+the\s+(?:(?:north|south|east|west)[a-z]*\s+)?(?:entrances?|"
+    r"outskirts|edges?|gates?|periphery|vicinity)\s+(?:of|to)\s+(?:the\s+)?(?:(?:city|town|"
+    r"village)\s+of\s+)?)$")
 #: "X's eastern suburbs", "X's outskirts": around the city, not at its point.
 _OUTSKIRTS_AFTER = re.compile(r"^['’]s?\s+(?:[a-z]+ern\s+)?(?:suburbs?|outskirts|environs|"
                               r"periphery)\b")
+#: A capitalised word just before a mention: the mention ends a longer name (not after a
+#: possessive: "X's Al Hal market" is a market of X).
+_NAME_BEFORE = re.compile(r"\b(?!\S*['’]s\s+$)[A-Z][\w'’]*[a-z][\w'’]*\s+$")
 _RELATIVE_AFTER = re.compile(r"^,\s+(?:which|where|that)\b")
 #: A sentence about what footage shows depicts a scene: no event is told there.
 _DEPICTION = re.compile(r"^\W*(?:the\s+|a\s+|one\s+)?(?:video\s+)?(?:footage|videos?|images|"
@@ -146,9 +154,9 @@ def vicinities_into_earlier_sites(drafts: list[Draft], sentences: list[Sentence]
     -------
     list of Draft
         The drafts without those folded: a draft whose site is near a place (precision 2)
-        folds into the latest draft before it, at most :data:`LINK_SENTENCES` sentences
-        before (or in the headline, the first :data:`HEADLINE_SENTENCES`, above a lead
-        within the first :data:`LEAD_SENTENCES`), of a compatible type, overlapping date,
+        folds into the latest draft before it, at most two sentences before (or in the
+        headline above the lead: :func:`geo.extract.links.in_reach`), of a compatible type,
+        overlapping date,
         resolved at a site within :data:`VICINITY_KM` of the vicinity. A day told by the
         vicinity replaces a range.
     """
@@ -161,9 +169,7 @@ def vicinities_into_earlier_sites(drafts: list[Draft], sentences: list[Sentence]
         target = next((d for d in reversed(drafts[:i]) if id(d) not in folded and
                        d.site is not None and d.site.place is not None and not d.region and
                        not d.site.near and site_key(d.site) != site_key(site) and
-                       any(0 < near.sentences[0] - k <= LINK_SENTENCES or (
-                           k < HEADLINE_SENTENCES and near.sentences[0] <= LEAD_SENTENCES)
-                           for k in d.sentences)
+                       any(in_reach(k, near.sentences[0]) for k in d.sentences)
                        and compatible(near.event_type, d.event_type) and
                        overlap(near.date, d.date)), None)
         if target is None or target.site is None or target.site.place is None:
@@ -222,13 +228,17 @@ def second_reading(text: str, mentions: list[PlaceMention], offset: int = 0, *,
             # befell X is told in passing, as background (for review, not an origin)
             m = replace(m, unsure=True) if _RELATIVE_AFTER.match(after) else \
                 replace(m, role="origin")
-        elif m.role == "site" and not m.near and _OUTSKIRTS_AFTER.match(after):
+        elif m.role == "site" and not m.near and (_OUTSKIRTS_AFTER.match(after) or
+                                                  _NEAR_LOOSE.search(before[-60:])):
             m = replace(m, near=True)  # "in X's eastern suburbs": near X, not at its point
         elif m.role == "site" and _DEPICTION.match(text):
             m = replace(m, role="depicted")  # "The footage showed men firing toward X"
         elif m.role == "site" and not m.descriptor and ACTOR_AFTER.match(after) and \
                 not _cued(before):
             m = replace(m, role="person")  # "al-Assad aircraft launched ..."
+        elif m.role == "site" and m.partial and _NAME_BEFORE.search(before) and \
+                not _cued(before):
+            continue  # "Tahreer Al-Sham": the end of a longer name, no place of its own
         elif headline and m.role == "site" and not m.descriptor and is_common_word(m.name):
             continue  # "... in Turkish-Held Part of Syria": a headline capitalises words
         out.append(m)
@@ -305,5 +315,101 @@ def _record_cues(text: str, mentions: list[PlaceMention], offset: int,
             continue
         if cued:
             ledger.cued.add(place.gazetteer_id)
-        elif place.precision == 1 and m.status == "resolved":
+        elif place.precision == 1 and m.status in ("resolved", "ambiguous"):
             ledger.uncued.add(m.start)
+
+
+def neighbours_settle_names(drafts: list[Draft]) -> None:
+    """An ambiguous site with one candidate near a site told beside it is that candidate.
+
+    "A strike in the town of X killed 13. Ten more died in another attack in nearby Y": of
+    the places named X, the one within :data:`geo.extract.links.VICINITY_KM` of Y.
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        Merged drafts, changed in place: an ambiguous site whose candidates include exactly
+        one (by gazetteer id) within the distance of a site resolved at precision 1 or 2 in
+        a draft at most :data:`NEIGHBOUR_SENTENCES` sentences away, and no other within
+        that distance of any of them, takes that candidate (with a note in its result).
+    """
+    changed = True
+    while changed:  # a name settled beside a site settles the same name beside it
+        changed = False
+        for draft in drafts:
+            changed = _settle(draft, drafts) or changed
+
+
+def _settle(draft: Draft, drafts: list[Draft]) -> bool:
+    """Settle one ambiguous site by the resolved sites beside it; True when it changed."""
+    site = draft.site
+    if site is None or site.result is None or site.status != "ambiguous":
+        return False
+    anchors = [d.site.place for d in drafts if d is not draft and d.site is not None and
+               d.site.status == "resolved" and d.site.place is not None and
+               d.site.place.precision <= 2 and not d.region and
+               min(abs(i - j) for i in d.sentences for j in draft.sentences)
+               <= NEIGHBOUR_SENTENCES]
+    close = {c.place.gazetteer_id: c for c in site.result.candidates for a in anchors
+             if distance_km(c.place.latitude, c.place.longitude, a.latitude, a.longitude)
+             <= VICINITY_KM}
+    if len(close) != 1:
+        return False
+    chosen = next(iter(close.values()))
+    others = tuple(c for c in site.result.candidates if c is not chosen)
+    result = replace(site.result, status="resolved", candidates=(chosen, *others),
+                     source=chosen.place.gazetteer_id,
+                     notes=(*site.result.notes, "the one candidate near a place the report "
+                                                "names beside it"))
+    draft.site = replace(site, result=result, candidates=result.candidates)
+    return True
+
+
+def settle_sites(drafts: list[Draft], sentences: list[Sentence],
+                 ledger: CueLedger) -> list[Draft]:
+    """The merged drafts after this module's report-wide readings.
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        Merged drafts, in reading order.
+    sentences : list of Sentence
+    ledger : CueLedger
+        Filled by :func:`second_reading` over the report.
+
+    Returns
+    -------
+    list of Draft
+        Vicinities folded into the site named before them
+        (:func:`vicinities_into_earlier_sites`), a region into a site beside it that was
+        placed at that region's point ("the town of X, in Y governorate" ... "Y"),
+        ambiguous names settled by their neighbours (:func:`neighbours_settle_names`),
+        sites never cued for review
+        (:meth:`CueLedger.review`).
+    """
+    drafts = _regions_into_contained(vicinities_into_earlier_sites(drafts, sentences))
+    neighbours_settle_names(drafts)
+    ledger.review(drafts)
+    return drafts
+
+
+def _regions_into_contained(drafts: list[Draft]) -> list[Draft]:
+    """A region told within two sentences of a site placed at that region's point (a town
+    no gazetteer holds, "in Y governorate") is the site's container named again."""
+    folded: set[int] = set()
+    for region in drafts:
+        if not region.region or region.site is None or region.site.place is None:
+            continue
+        key = area_key(region.site.place.admin1)
+        target = next((d for d in drafts if d is not region and id(d) not in folded and
+                       not d.region and d.site is not None and d.site.container and
+                       d.site.near and d.site.place is not None and
+                       d.site.place.precision >= 3 and key and
+                       area_key(d.site.place.admin1) == key and
+                       min(abs(i - j) for i in d.sentences for j in region.sentences)
+                       <= NEIGHBOUR_SENTENCES and compatible(d.event_type, region.event_type)
+                       and overlap(d.date, region.date)), None)
+        if target is not None:
+            absorb(target, region, casualties=False)
+            folded.add(id(region))
+    return [d for d in drafts if id(d) not in folded]

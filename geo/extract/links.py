@@ -124,6 +124,28 @@ def fill_region(promise: Promise, drafts: list[Draft], index: int, site: PlaceMe
 
 #: A named site farther than this (km) from the vicinity a lead gave is another event.
 VICINITY_KM = 25.0
+#: Round 7: the first sentences that may be a headline, and the lead below it, within which
+#: a headline's vicinity and the lead's site are one event however many lines come between.
+HEADLINE_LINES = 3
+LEAD_SENTENCES = 6
+
+
+def in_reach(earlier: int, later: int) -> bool:
+    """Whether two sentences may tell one event: at most :data:`LINK_SENTENCES` apart, or a
+    headline line (the first :data:`HEADLINE_LINES`) over its lead (up to sentence
+    :data:`LEAD_SENTENCES`).
+
+    Parameters
+    ----------
+    earlier, later : int
+        Sentence indices.
+
+    Returns
+    -------
+    bool
+    """
+    return 0 < later - earlier <= LINK_SENTENCES or (
+        earlier < HEADLINE_LINES and earlier < later <= LEAD_SENTENCES)
 
 
 def vicinities_into_sites(drafts: list[Draft], sentences: list[Sentence]) -> list[Draft]:
@@ -143,7 +165,8 @@ def vicinities_into_sites(drafts: list[Draft], sentences: list[Sentence]) -> lis
         The drafts without those folded. A draft folds when its site is "near" a place
         (precision 2 or finer), or is a region standing in for a site, and a draft whose
         first sentence comes at most
-        :data:`LINK_SENTENCES` after one of its sentences has a compatible type, an
+        :data:`LINK_SENTENCES` after one of its sentences (or in the lead under the
+        headline it was named in: :func:`in_reach`) has a compatible type, an
         overlapping date and a site of another name that the gazetteer either cannot place
         (it is then put near the vicinity, for review by name) or, after a vicinity that is
         no region, places within :data:`VICINITY_KM` of it.
@@ -156,7 +179,7 @@ def vicinities_into_sites(drafts: list[Draft], sentences: list[Sentence]) -> lis
             continue
         target = next((d for d in drafts[i + 1:] if d.site is not None and not d.region and
                        site_key(d.site) != site_key(site) and
-                       any(0 < d.sentences[0] - k <= LINK_SENTENCES for k in near.sentences)
+                       any(in_reach(k, d.sentences[0]) for k in near.sentences)
                        and compatible(near.event_type, d.event_type) and
                        overlap(near.date, d.date) and
                        not DISTINCT.search(sentences[d.sentences[0]].text)), None)

@@ -475,7 +475,8 @@ DATELINE_AFTER = re.compile(
 #: Words after a name that make it a region ("Hama Governorates", "Deir Ezzor northeastern
 #: countryside", "Idlib and Hama provinces", "Idleb, Aleppo and Lattakia governorates").
 REGION_AFTER = re.compile(
-    r"^(?:(?:,|,?\s+and)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)*\s+(?:[a-z]+ern\s+|rural\s+)?"
+    r"^(?:(?:,|,?\s+and)\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?)*\s+"
+    r"(?:[a-z]+ern\s+|rural\s+)?"
     r"(?:provinces?|governorates?|regions?|countryside)\b", re.I)
 #: A compass adjective before a bare name: "western Idleb", "eastern Deir Ezzor".
 REGION_BEFORE = re.compile(

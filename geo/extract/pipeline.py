@@ -38,7 +38,7 @@ from geo.extract.events import (
     find_events,
     primary_event,
 )
-from geo.extract.evidence import CueLedger, second_reading, vicinities_into_earlier_sites
+from geo.extract.evidence import CueLedger, second_reading, settle_sites
 from geo.extract.focus import is_quoted, is_tally, parts_into_towns, sites_named_after
 from geo.extract.honesty import containers_through_country, homonym_parts
 from geo.extract.links import (
@@ -360,8 +360,7 @@ def extract(
     drafts = parts_into_towns(drafts)
     merged = vicinities_into_sites([d for d in merge(drafts) if id(d) not in commentary_ids],
                                    sentences)
-    ledger.review(merged)
-    merged = vicinities_into_earlier_sites(merged, sentences)
+    merged = settle_sites(merged, sentences, ledger)  # round 7
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
