@@ -248,3 +248,36 @@ def test_a_weapon_a_treaty_bans_is_no_use_of_it():
     assert found["Sufa"].record["date_start"].year == 2020  # not "last year"
     assert [e.event_type for e in find_events("Banned cluster munitions were used.")] == \
         ["use of prohibited weapons"]
+
+
+def test_names_listed_inside_a_region_are_sites_for_review():
+    places = [*PLACES, *EXTRA, _place("nura-gov", "Nura Governorate", 36.0, 36.5,
+                                      "governorate", "Nura", precision=3)]
+    text = ("Regime forces shelled positions in Qabr, Dumayr and al-Fatra in southern Nura "
+            "on Sunday.")
+    found = {c.record["place"]: c for c in extract(text, MONDAY,
+                                                   geocoder=FakeGeocoder(places))}
+    assert set(found) == {"Qabr", "Dumayr", "al-Fatra"}
+    assert {c.geocode_status for c in found.values()} == {"unresolved"}
+    assert all("region: Nura" in c.place_context for c in found.values())
+    text = "Regime forces shelled positions on Saturday in southern Nura."
+    found = {c.record["place"]: c for c in extract(text, MONDAY,
+                                                   geocoder=FakeGeocoder(places))}
+    assert set(found) == {"Nura"}  # "Saturday" is no place
+
+
+def test_a_seat_beside_a_province_is_its_governorate():
+    places = [*PLACES, *EXTRA, _place("hamra-2", "Hamra", 30.0, 40.0, "village", "Lakri")]
+    text = ("State media reported air strikes on Sunday, when air defences downed missiles in "
+            "the coastal province of Nura and in central Hamra.")
+    found = {c.record["place"]: c for c in extract(text, MONDAY,
+                                                   geocoder=FakeGeocoder(places))}
+    assert found["Hamra"].geocode_status == "region"
+    assert found["Hamra"].record["admin1"] == "Hamra"  # the seat's candidate, not the namesake
+
+
+def test_places_listed_as_the_subject_of_a_state_are_no_events():
+    text = "“Sufa, Bayda, Qarya and Old Tarfa are under siege,” the activist said on Sunday."
+    assert not _found(text)
+    found = _found("Sufa, Bayda and Tarfa were shelled on Sunday, the activist said.")
+    assert set(found) == {"Sufa", "Bayda", "Tarfa"}

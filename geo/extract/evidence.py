@@ -8,8 +8,9 @@ from their site. Each rule reads the structure of the sentence, never a report's
   (Reuters) -", "MOSCOW, December 4. /TASS/."), or any name at the start of a line (after
   a date stamp such as "[August 03, 2013]") before an agency and a dash ("Beirut (AP) —"),
   is where the story was filed (role ``dateline``);
-* a governorate named in a list of governorates ("in the regions of X, Y and Z", or three
-  governorate seats coordinated: "X, Y and Z") is the region, not its seat;
+* a governorate named in a list of governorates ("in the regions of X, Y and Z", three
+  governorate seats coordinated: "X, Y and Z", or a seat beside a province: "the province of
+  X and central Y") is the region, not its seat;
 * a name before the forces, aircraft or regime of someone ("al-Assad aircraft", "Bashar
   al-Assad's forces") names an actor, not a place (role ``person``); a common English word
   in a title-case headline ("Car Bomb in Turkish-Held Part of Syria") is no place;
@@ -19,9 +20,21 @@ from their site. Each rule reads the structure of the sentence, never a report's
 * a report naming no country votes for one without the names of actors ("the Assad
   regime", "al-Assad aircraft"), so a famous town named with its region is read in its
   country (:func:`geo.extract.report.shared_country`);
-* a fixed rule of honesty: a name resolved at site precision with nothing in the sentence
-  announcing a place (a locative preposition, a descriptor, a trigger taking it as object
-  or subject: "shelled X", "X was hit", "X came under fire") goes to review (``unsure``).
+* places in other roles: "just across the border from the town of X" (a reference),
+  "refugees from the Syrian town of X" (an origin; for review when a relative clause tells
+  what befell X), what footage shows (``depicted``), three places or more listed as the
+  subject of "are" or "remain" ("X, Y, Z and W are under siege": ``overview``), the end of
+  a longer capitalised name found only as a part ("Tahreer Al-Sham"); "near Syria's X" and
+  "the northern entrance of X" are near X;
+* names listed inside a region that no gazetteer holds ("positions in A, B and C in
+  southern X") are unplaced sites, for review by name, rather than X standing in for them;
+* an ambiguous name with one candidate near a site told beside it is that candidate; a
+  region named again beside a town placed at that region's point folds into the town;
+* a fixed rule of honesty: a name resolved at site precision that nothing in the whole
+  report announces as a place (a locative preposition, with up to three words between; a
+  descriptor or "capital X"; a trigger taking it as object or subject: "shelled X", "X was
+  hit", "X came under fire"; a container; coordination with a cued name) goes to review
+  (``unsure``; :class:`CueLedger`).
 """
 
 from __future__ import annotations
@@ -31,7 +44,7 @@ from dataclasses import dataclass, field, replace
 
 from geo.extract.dating import DISTINCT
 from geo.extract.links import VICINITY_KM, in_reach
-from geo.extract.phrases import ACTION, ACTOR_AFTER, COORDINATION, LOCATIVE, NEAR
+from geo.extract.phrases import ACTION, ACTOR_AFTER, COORDINATION, LOCATIVE, NEAR, is_demonym
 from geo.extract.places import PlaceMention
 from geo.extract.report import Draft, absorb, compatible, distance_km, overlap, site_key
 from geo.extract.text import Sentence
@@ -54,7 +67,8 @@ _LINE_OPENING = re.compile(
 _CAPITALS = re.compile(r"[A-Z][A-Z'’. -]*[A-Z]")
 #: "the regions of", "the provinces of": the names after are governorates.
 _AREAS_OF = re.compile(r"\b(?:regions|provinces|governorates)\s+of\s+(?:the\s+)?$", re.I)
-_LIST_LINK = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?")
+_LIST_LINK = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:in\s+)?(?:the\s+)?"
+                        r"(?:(?:central|[a-z]+ern)\s+)?")
 #: Governorates coordinated in a list from this many on are the governorates.
 LISTED_GOVERNORATES = 3
 #: A trigger after a name that takes it as its subject: "X was hit", "X came under fire".
@@ -92,6 +106,17 @@ _NEAR_LOOSE = re.compile(
 #: "X's eastern suburbs", "X's outskirts": around the city, not at its point.
 _OUTSKIRTS_AFTER = re.compile(r"^['’]s?\s+(?:[a-z]+ern\s+)?(?:suburbs?|outskirts|environs|"
                               r"periphery)\b")
+_NAME = (r"(?:(?:al|el|Al|El)-)?[A-Z][\w'’]+(?:-[A-Za-z][\w'’]+)*"
+         r"(?:\s+(?:(?:al|el|Al|El)-)?[A-Z][\w'’]+){0,2}")
+#: "positions in A, B and C in southern X": places no gazetteer holds, told inside a region.
+_LIST_IN_REGION = re.compile(
+    r"\b(?:in|on|at|targeted|shelled|struck|hit)\s+"
+    r"(?:(?:positions|areas|villages|towns)\s+in\s+)?"
+    rf"(?P<names>{_NAME}(?:,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?)\s+in\s+(?:the\s+)?"
+    r"(?:[a-z-]+\s+){0,2}$")
+#: Three places or more listed as the subject of "are" or "remain": a state, not an event.
+_STATE_OF_LIST = re.compile(rf"(?:^|[.;:“\"]\s*)(?P<names>{_NAME}(?:,\s*{_NAME}){{2,}}"
+                            rf"(?:,?\s+and\s+{_NAME})?)\s+(?:are|remain)\b")
 #: A capitalised word just before a mention: the mention ends a longer name (not after a
 #: possessive: "X's Al Hal market" is a market of X).
 _NAME_BEFORE = re.compile(r"\b(?!\S*['’]s\s+$)[A-Z][\w'’]*[a-z][\w'’]*\s+$")
@@ -243,6 +268,12 @@ def second_reading(text: str, mentions: list[PlaceMention], offset: int = 0, *,
             continue  # "... in Turkish-Held Part of Syria": a headline capitalises words
         out.append(m)
     out = _listed_governorates(text, out, offset, governorates)
+    out = _unplaced_in_region(text, out, offset)
+    state = _STATE_OF_LIST.search(text)
+    if state:  # "X, Y, Z and W are under siege": how places are, not an event at each
+        out = [replace(m, role="overview") if m.role == "site" and
+               state.start("names") <= m.start - offset < state.end("names") else m
+               for m in out]
     if ledger is not None:
         _record_cues(text, out, offset, ledger)
     return out
@@ -258,20 +289,21 @@ def _is_dateline(m: PlaceMention, before: str, after: str) -> bool:
 
 
 def _seat_key(m: PlaceMention) -> str:
-    """The area key of a governorate a mention names (its seat or itself), else ""."""
-    place = m.place
-    if place is None or not place.admin1:
+    """The area key of a governorate a mention names (its seat, or one of an ambiguous
+    name's candidates is), else ""."""
+    places = [m.place] if m.place is not None else [c.place for c in m.candidates]
+    own = area_key(m.name)
+    if not own or (m.descriptor and m.role != "region" and
+                   m.descriptor not in ("province", "governorate", "region")):
         return ""
-    own, area = area_key(m.name), area_key(place.admin1)
-    if own and own == area and (m.role == "region" or not m.descriptor or
-                                m.descriptor in ("province", "governorate", "region")):
-        return own
-    return ""
+    return own if any(p.admin1 and area_key(p.admin1) == own for p in places) else ""
 
 
 def _listed_governorates(text: str, mentions: list[PlaceMention], offset: int,
                          extra: frozenset[str]) -> list[PlaceMention]:
-    """A governorate named in a list of governorates is the region, not its seat."""
+    """A governorate named in a list of governorates is the region, not its seat ("the
+    regions of X, Y and Z"; three seats coordinated; a seat coordinated with a province:
+    "in the coastal province of X and in central Y")."""
     runs: list[list[int]] = []
     for i, m in enumerate(mentions):
         if runs and _LIST_LINK.fullmatch(text[mentions[runs[-1][-1]].end - offset:
@@ -285,11 +317,31 @@ def _listed_governorates(text: str, mentions: list[PlaceMention], offset: int,
         keyed = [i for i in run if _seat_key(mentions[i]) or
                  (extra and area_key(mentions[i].name) in extra)]
         introduced = bool(_AREAS_OF.search(text[:first.start - offset][-40:]))
-        if introduced or (len(keyed) == len(run) and len(run) >= LISTED_GOVERNORATES):
+        provinces = [i for i in run if mentions[i].role == "region" and
+                     mentions[i].descriptor in ("province", "governorate")]
+        if introduced or (len(keyed) == len(run) and len(run) >= LISTED_GOVERNORATES) or (
+                provinces and len(run) >= 2 and all(i in keyed for i in run
+                                                    if i not in provinces)):
             for i in keyed if not introduced else run:
                 if out[i].role in ("site", "container"):
-                    out[i] = replace(out[i], role="region")
+                    out[i] = _as_governorate(out[i])
     return out
+
+
+def _as_governorate(m: PlaceMention) -> PlaceMention:
+    """A mention read as its governorate; an ambiguous name takes the one candidate lying
+    in the governorate it names (the seat), so the region has a point."""
+    own = area_key(m.name)
+    inside = [c for c in m.candidates if c.place.admin1 and area_key(c.place.admin1) == own]
+    if m.result is not None and m.status == "ambiguous" and \
+            len({c.place.gazetteer_id for c in inside}) == 1:
+        chosen = inside[0]
+        result = replace(m.result, status="resolved",
+                         candidates=(chosen, *(c for c in m.result.candidates
+                                               if c is not chosen)),
+                         source=chosen.place.gazetteer_id)
+        return replace(m, role="region", result=result, candidates=result.candidates)
+    return replace(m, role="region")
 
 
 def _cued(before: str) -> bool:
@@ -413,3 +465,35 @@ def _regions_into_contained(drafts: list[Draft]) -> list[Draft]:
             absorb(target, region, casualties=False)
             folded.add(id(region))
     return [d for d in drafts if id(d) not in folded]
+
+
+def _unplaced_in_region(text: str, mentions: list[PlaceMention],
+                        offset: int) -> list[PlaceMention]:
+    """Names listed inside a region that no gazetteer holds are sites, for review.
+
+    "Regime forces shelled positions in A, B and C in southern X": A, B and C are villages
+    of X even when the gazetteer knows none of them; each becomes an unplaced site, for
+    review by name, X its context (X, a region, had stood in for them).
+    """
+    out = list(mentions)
+    taken = [(m.start - offset, m.end - offset) for m in mentions]
+    for region in mentions:
+        if region.role != "region":
+            continue
+        found = _LIST_IN_REGION.search(text[:region.start - offset])
+        if found is None:
+            continue
+        for name in re.finditer(_NAME, found.group("names")):
+            start = found.start("names") + name.start()
+            end = start + len(name.group())
+            if any(a < end and start < b for a, b in taken) or _no_name(name.group()):
+                continue
+            out.append(PlaceMention(start + offset, end + offset, name.group(), name.group()))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _no_name(text: str) -> bool:
+    """Words that name no place: every word ordinary English or a people ("Syrian Forces",
+    "Saturday")."""
+    words = [w for w in re.split(r"[\s-]+", text) if w.lower() not in ("al", "el")]
+    return all(is_common_word(w) or is_demonym(w) for w in words)
