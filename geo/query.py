@@ -30,12 +30,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from geo.errors import Invalid, StoreUnavailable
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES, PRECISION_LABELS
+
+if TYPE_CHECKING:
+    from geo.geocoding.protocol import PlaceResolver
 
 #: Columns of each incident in the JSON output, besides the record's own.
 DERIVED_COLUMNS: tuple[str, ...] = (
@@ -161,7 +164,6 @@ def run(args: argparse.Namespace) -> Answer:
     geo.errors.StoreUnavailable
         The store cannot be opened or read.
     """
-    from geo.geocoding import geocoder as geocoder_module
     from geo.settings import load_settings
     from geo.store import open_store
     from geo.view.filters import apply_view
@@ -203,9 +205,9 @@ def run(args: argparse.Namespace) -> Answer:
         view = replace(view, date_from=date_from or _OPEN_FROM, date_to=date_to or _OPEN_TO,
                        include_undated=False)
     # The gazetteer is loaded only for a search, whose terms may name a place; with the
-    # store's learned places, as the map page's geocoder, so that a term names the same
-    # places here as there.
-    geocoder = geocoder_module.default_geocoder(learned=store) if view.query else None
+    # store's corrections and learned places, as the map page's geocoder, so that a term
+    # names the same places here as there (see geo.view.spellings).
+    geocoder = _search_geocoder(store) if view.query else None
     context = data.filter_context(geocoder)
     result = apply_view(data.incidents, view, context)
     shown = data.incidents[result.mask].sort_values(
@@ -217,6 +219,20 @@ def run(args: argparse.Namespace) -> Answer:
         "totals": totals(shown).to_dict(),
     }
     return Answer(summary, shown, data.incidents, view, domain, context)
+
+
+def _search_geocoder(store: Any) -> PlaceResolver:
+    """The map page's geocoder for this store: the gazetteer with the corrections the
+    store keeps (not the corrections file, which the store took over) and its learned
+    places."""
+    from geo.geocoding import geocoder as geocoder_module
+    from geo.geocoding.overrides import OverrideIndex
+
+    coder = geocoder_module.default_geocoder(learned=store)
+    keeps = getattr(store, "corrections", None)
+    if isinstance(coder, geocoder_module.Geocoder) and callable(keeps):
+        coder = coder.with_overrides(OverrideIndex(keeps()))
+    return coder
 
 
 def _incident_records(shown: pd.DataFrame, limit: int | None) -> list[dict[str, Any]]:

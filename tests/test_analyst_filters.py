@@ -13,8 +13,9 @@ from shapely.geometry import box
 
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.geocoding.join import build_incident_frame
-from geo.view.filters import FilterContext, apply_view, geocoder_spellings
+from geo.view.filters import FilterContext, apply_view
 from geo.view.search import parse_query, split_query
+from geo.view.spellings import geocoder_spellings
 from geo.view.state import ViewDomain, default_view
 from geo.vocab import CRS
 from tests.helpers.incidents import StubGeocoder, incidents, row

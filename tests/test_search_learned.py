@@ -12,8 +12,9 @@ import pytest
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Geocoder
 from geo.settings import load_settings
-from geo.view.filters import apply_view, curated_geocode, geocoder_spellings
+from geo.view.filters import apply_view
 from geo.view.live import LiveDataset
+from geo.view.spellings import curated_geocode, geocoder_spellings
 from geo.view.state import default_view
 from geo.view.store_view import query_filter
 from tests.helpers.identities import ANALYST
@@ -71,6 +72,56 @@ def test_a_learned_place_never_hides_the_gazetteers_spellings(store, store_locat
         for term in SPELLINGS:
             state = replace(default_view(data.domain()), query=term)
             assert query.counts(query_filter(state, context=context)).shown == 4, term
+
+
+def test_a_correction_adds_spellings_and_every_path_counts_alike(store, store_location,
+                                                                   monkeypatch, capsys):
+    import json
+
+    import geo.geocoding.geocoder as geocoder_module
+    from geo.geocoding.overrides import OverrideIndex
+    from geo.query import main
+    from geo.view.filters import FilterContext
+    from geo.view.spellings import search_spellings
+
+    # An analyst placed "Raqqah" by hand (a pin): the correction knows one spelling only,
+    # and, by name key, it is what "Raqqa", "Rakka" and "Ar Raqqah" resolve to now.
+    fix = store.add_correction("Raqqah", who=ANALYST, country="SY", latitude=35.9,
+                               longitude=38.9, precision=1)
+    pinned = {"id": "p1", "place": "Raqqah", "country": "SY", "latitude": "35.9",
+              "longitude": "38.9", "geo_precision": "1",
+              "geocode_source": f"override:{fix.override_id}", "date_start": "2016-03-06"}
+    store.upsert(incidents([*ROWS, pinned]), origin="ucdp", who=ANALYST)
+    page = Geocoder([RAQQA]).with_overrides(OverrideIndex(store.corrections()))
+    page = page.with_learned(store)
+    best = page.geocode("Rakka", country="SY").best
+    assert best is not None and best.place.spellings == ("Raqqah",)  # the premise
+    live = LiveDataset(store)
+    data = live.current()
+    spellings = (*SPELLINGS, "Raqqah", "raqqah")
+    expected = {"u1", "u2", "t1", "t2", "p1"}
+    frame = {t: _found(data, data.filter_context(page), t) for t in spellings}
+    assert frame == dict.fromkeys(spellings, expected)
+    # python -m geo.query: its own geocoder, with the store's corrections and places
+    monkeypatch.setenv("INCIDENT_DB", store_location)
+    monkeypatch.setattr(geocoder_module, "default_geocoder",
+                        lambda *a, learned=None, **k: Geocoder([RAQQA]).with_learned(learned))
+    for term in spellings:
+        assert main(["--q", term, "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["count"] == len(expected), term
+    if store_location.startswith("postgresql"):
+        from geo.store.pg_query import PostGISQuery
+        from geo.store.pg_search import sync_search
+
+        query = PostGISQuery(store, live.areas)
+        query.sync_areas()
+        sync_search(query, load_settings())
+        # the store-mode page's context: the same rule on the same geocoder
+        context = FilterContext(live.areas, search_spellings(page, ("SY",)))
+        for term in spellings:
+            state = replace(default_view(data.domain()), query=term)
+            assert query.counts(query_filter(state, context=context)).shown == len(
+                expected), term
 
 
 def test_learned_spellings_are_added_to_the_gazetteers():
@@ -138,3 +189,46 @@ def test_every_spelling_finds_the_same_incidents_on_the_real_slice(tmp_path, mon
     shown = data.incidents[data.incidents["id"].isin(page["Manbij"])]
     text = search_text(shown)
     assert (text.str.contains("manbej") & ~text.str.contains("manbij")).any()
+    # an analyst pins "Raqqah" (trial of issue 14: the search depended on spelling
+    # again, 373 / 333 / 333): every spelling still finds the same incidents, here
+    # and in python -m geo.query, which takes the store's corrections too
+    from geo.geocoding.overrides import OverrideIndex
+
+    store = open_store(location)
+    store.add_correction("Raqqah", who=ANALYST, country="SY", latitude=35.95,
+                         longitude=39.0, precision=1)
+    corrected = default_geocoder(settings, learned=store).with_overrides(
+        OverrideIndex(store.corrections()))
+    store.close()
+    context = data.filter_context(corrected)
+    names = ("Raqqa", "Raqqah", "Rakka", "ar raqqah", "الرقة")
+    found = {n: _found(data, context, n) for n in names}
+    assert found == dict.fromkeys(names, found["Raqqa"])
+    for name in names:
+        assert main(["--q", name, "--format", "json"]) == 0
+        assert json.loads(capsys.readouterr().out)["count"] == len(found["Raqqa"]), name
+
+
+def test_gazetteer_geocode_is_the_geocoder_without_corrections(store):
+    from geo.geocoding.overrides import OverrideIndex
+    from geo.view.spellings import gazetteer_geocode
+
+    plain = Geocoder([RAQQA])
+    assert gazetteer_geocode(plain) is None  # no correction: the others answer alike
+    fix = store.add_correction("Raqqah", who=ANALYST, country="SY", latitude=35.9,
+                               longitude=38.9, precision=1)
+    store.upsert(incidents(ROWS[:2]), origin="ucdp", who=ANALYST)
+    corrected = plain.with_overrides(OverrideIndex(store.corrections())).with_learned(store)
+    assert corrected.geocode("Raqqa", country="SY").best.place.gazetteer_id == (
+        f"override:{fix.override_id}")
+    geocode = gazetteer_geocode(corrected)
+    assert geocode is not None
+    assert geocode("Raqqa", country="SY").best.place.gazetteer_id == "t:raqqa"
+    assert len(corrected.overrides) == 1  # the page's geocoder is left as it was
+
+    class Lazy:
+        def gazetteer_geocode(self, name, **context):
+            return plain.geocode(name, **context)
+
+    lazy = Lazy()
+    assert gazetteer_geocode(lazy) == lazy.gazetteer_geocode

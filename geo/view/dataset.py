@@ -24,8 +24,9 @@ from geo.view.compact import CATEGORY_COLUMNS as CATEGORY_COLUMNS  # re-exported
 from geo.view.compact import align_categories as align_categories  # re-exported
 from geo.view.compact import compact_frame, single_chunks
 from geo.view.extent import fit_view
-from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
+from geo.view.filters import FilterContext
 from geo.view.search import TermHits
+from geo.view.spellings import search_spellings
 from geo.view.state import ViewDomain
 from geo.vocab import EVENT_TYPES
 
@@ -87,18 +88,15 @@ class Dataset:
         ----------
         geocoder : PlaceResolver, optional
             Lets search terms that name a place find incidents at any spelling of it
-            (the spellings of its curated gazetteer's place too, when it also knows
-            learned places: see :func:`geo.view.filters.geocoder_spellings`).
+            (the gazetteer place's spellings too, when it also knows learned places
+            or corrections: see :func:`geo.view.spellings.search_spellings`).
         """
         cache: dict[int, FilterContext] = self.__dict__.setdefault("_contexts", {})
         key = id(geocoder)
         if key not in cache:  # one per geocoder: its place look-ups are cached inside
             countries = self.incidents["country"].astype(str)
             top = tuple(c for c in countries[countries != ""].value_counts().index[:3])
-            spellings = (
-                geocoder_spellings(geocoder.geocode, top, curated_geocode(geocoder))
-                if geocoder is not None else None
-            )
+            spellings = search_spellings(geocoder, top) if geocoder is not None else None
             cache.clear()
             cache[key] = FilterContext(self.areas, spellings, TermHits())
         return cache[key]

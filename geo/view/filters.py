@@ -12,10 +12,8 @@ Unknown figures never pass an active casualty filter.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -52,7 +50,7 @@ class FilterContext:
         Admin areas, for search terms that name an area.
     place_spellings : callable, optional
         Term -> spellings of the gazetteer place it resolves to (see
-        :func:`geocoder_spellings`), for search terms that name a place.
+        :func:`geo.view.spellings.search_spellings`), for search terms that name a place.
     term_hits : TermHits, optional
         Answers of search terms met before, kept for one incident frame.
     """
@@ -333,93 +331,3 @@ def in_bbox(incidents: pd.DataFrame, bbox: BBox) -> np.ndarray:
         in_lat = (lat >= south) & (lat <= north)
         in_lon = (lon >= west) & (lon <= east) if west <= east else (lon >= west) | (lon <= east)
     return drawn & in_lat & in_lon
-
-
-def geocoder_spellings(
-    geocode: Callable[..., object],
-    countries: Sequence[str] = (),
-    curated: Callable[..., object] | None = None,
-) -> PlaceSpellings:
-    """A :data:`PlaceSpellings` from a geocoder's ``geocode`` method, cached per term.
-
-    Parameters
-    ----------
-    geocode : callable
-        ``geocode(name, country=...)`` returning a result with ``status`` and ``best``
-        (a candidate whose ``place`` has ``spellings``).
-    countries : sequence of str
-        Countries of the data, most frequent first: a term is looked up in each
-        until one resolves it ("Palmyra" in Syria, not in the United States), then
-        anywhere.
-    curated : callable, optional
-        The same ``geocode`` against the curated gazetteer alone, without the places
-        learned from imports (see :func:`curated_geocode`). A term gets the spellings
-        of the place each resolves it to: a learned place ("Ar Raqqah" as one source
-        writes it) only adds spellings, never hides the gazetteer place's others, so
-        that every spelling of a place finds the same incidents.
-
-    Returns
-    -------
-    callable
-        Only names a geocoder resolves count as places (ambiguous ones do not).
-    """
-    cache: dict[str, tuple[str, ...]] = {}
-    geocoders = (geocode,) if curated is None else (curated, geocode)
-
-    def spellings(term: str) -> Sequence[str]:
-        if term not in cache:
-            found: dict[str, None] = {}  # in order, once each
-            for each in geocoders:
-                found.update(dict.fromkeys(_resolved_spellings(each, term, countries)))
-            if len(cache) > 10_000:
-                cache.clear()
-            cache[term] = tuple(found)
-        return cache[term]
-
-    return spellings
-
-
-def _resolved_spellings(
-    geocode: Callable[..., object], term: str, countries: Sequence[str]
-) -> tuple[str, ...]:
-    """Spellings of the place ``geocode`` resolves ``term`` to, in the first country that
-    resolves it (then anywhere); empty when none does."""
-    for country in (*countries, None):
-        result = geocode(term, country=country)
-        best = getattr(result, "best", None)
-        if best is not None and getattr(result, "status", "resolved") == "resolved":
-            return tuple(best.place.spellings)
-    return ()
-
-
-def curated_geocode(geocoder: object) -> Callable[..., object] | None:
-    """``geocode`` of a geocoder's curated gazetteer, without its learned places.
-
-    Parameters
-    ----------
-    geocoder : object
-        A geocoder. One that offers ``curated_geocode`` itself (the pages' lazy
-        geocoder) gives that; one with learned places (``learned_revision`` set and
-        ``with_learned``) gives, built on first use, ``with_learned(None).geocode``.
-
-    Returns
-    -------
-    callable or None
-        None when the geocoder knows no learned places (it is the curated one).
-    """
-    own = getattr(geocoder, "curated_geocode", None)
-    if callable(own):
-        return cast(Callable[..., object], own)
-    without = getattr(geocoder, "with_learned", None)
-    if getattr(geocoder, "learned_revision", None) is None or not callable(without):
-        return None
-    built: list[Any] = []
-    lock = threading.Lock()
-
-    def geocode(name: str, **context: object) -> object:
-        with lock:
-            if not built:
-                built.append(without(None))
-        return built[0].geocode(name, **context)
-
-    return geocode

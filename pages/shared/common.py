@@ -86,6 +86,12 @@ def _corrected(base_key: tuple, where: str, revision: int) -> Geocoder:
     return _geocoder(*base_key).with_overrides(OverrideIndex(corrections().corrections()))
 
 
+@st.cache_resource(max_entries=2)
+def _uncorrected(base_key: tuple) -> Geocoder:
+    """The cached geocoder without any correction (the cached base is never changed)."""
+    return _geocoder(*base_key).with_overrides(OverrideIndex())
+
+
 def corrections() -> CorrectionStore:
     """Where geocoding corrections live: the incident store (shared by every app
     instance), or the corrections file when the app shows a file (``INCIDENT_MAP_DATA``)."""
@@ -145,8 +151,15 @@ class _LazyGeocoder:
     def curated_geocode(self, name: str, **context: object) -> GeocodeResult:
         """``geocode`` without the store's learned places (the corrections kept): a
         search term also takes the curated gazetteer place's spellings, so learned
-        places only add to what it finds (see ``geo.view.filters.curated_geocode``)."""
+        places only add to what it finds (see ``geo.view.spellings``)."""
         return _corrected(_base_key(settings()), *_corrections_key()).geocode(
+            name, **context)  # type: ignore[arg-type]
+
+    def gazetteer_geocode(self, name: str, **context: object) -> GeocodeResult:
+        """``geocode`` of the gazetteer alone (no corrections, no learned places): a
+        search term also takes the spellings of the place it names there, so that a
+        correction only adds to what it finds (see ``geo.view.spellings``)."""
+        return _uncorrected(_base_key(settings())).geocode(
             name, **context)  # type: ignore[arg-type]
 
     @property

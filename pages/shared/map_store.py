@@ -41,8 +41,9 @@ from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.pg_search import text_choices, top_countries
 from geo.store.postgis import PostGISStore
 from geo.store.query import QueryFilter
-from geo.view.filters import FilterContext, curated_geocode, geocoder_spellings
+from geo.view.filters import FilterContext
 from geo.view.map_events import RETURNED_OBJECTS
+from geo.view.spellings import search_spellings
 from geo.view.state import ViewDomain, ViewState
 from geo.view.store_totals import PARTS, TotalsParts, store_area_stats, store_totals_parts
 from geo.view.store_view import (
@@ -133,9 +134,7 @@ def _context(location: str, countries: tuple[str, ...], _areas: AdminAreas
              ) -> FilterContext:
     """Search terms naming an area or a place, as in frame mode (the geocoder is built
     only when a search names something the areas do not)."""
-    lazy = common.lazy_geocoder()
-    return FilterContext(_areas, geocoder_spellings(lazy.geocode, countries,
-                                                    curated_geocode(lazy)))
+    return FilterContext(_areas, search_spellings(common.lazy_geocoder(), countries))
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
