@@ -42,7 +42,8 @@ if map_store.active():  # a large PostGIS store: every view is asked of the data
     map_store.page()
     st.stop()
 data = common.dataset()
-domain = data.domain()
+# beside sample incidents, a view opens on the dates of the analyst's own data
+domain = samples.frame_data_dates(data.domain(), common.store(), data.incidents)
 settings = common.settings()
 view_state.ensure_session(domain)
 
@@ -76,7 +77,7 @@ if events.clicked is not None:
 st.title("Incident map")
 map_print.print_styles()
 common.show_load_errors(data)
-samples.map_note(common.store(), len(frame))
+samples.map_note(common.store(), len(frame), domain)
 view_state.show_notes()
 
 with st.sidebar:

@@ -100,3 +100,47 @@ def test_the_removal_says_how_many_changed_samples_it_kept(store_path):
     assert "1 sample incident changed since (corrected, or written over by an import) is kept" \
         in done
     assert open_store(str(store_path)).get(sample) is not None
+
+
+def _dates(at: AppTest) -> tuple:
+    return tuple(at.slider(key="f_dates").value)
+
+
+def test_beside_samples_the_view_opens_on_the_analysts_dates_and_says_so(store_path):
+    from datetime import date
+
+    at = _run()  # the samples alone: their own span (2014-09-01 to 2018-11-13)
+    assert _dates(at) == (date(2014, 9, 1), date(2018, 11, 13))
+    assert "default dates" not in _sample_note(at)
+    open_store(str(store_path)).upsert(incidents(MINE), origin="mine.csv", who=ANALYST)
+    at = _run()
+    # trial of issue 14: 2016 data opened on 2014-2018, the samples' years
+    assert _dates(at) == (date(2016, 3, 1), date(2016, 3, 3))
+    note = _sample_note(at)
+    assert "The default dates, 2016-03-01 to 2016-03-03, follow your data" in note
+    assert "2014-09-01 to 2018-11-13" in note and "Import page can remove them" in note
+    # the two samples dated outside are hidden by the dates (one spans 2014-2018)
+    assert any("Showing 6 of 8 incidents** · filtered out by date 2" in m.value
+               for m in at.markdown), [m.value for m in at.markdown][:4]
+    # the link of the opening view carries no dates: they are the default
+    assert "from" not in at.query_params and "to" not in at.query_params
+
+
+@pytest.mark.postgis
+def test_store_mode_says_when_it_shows_samples_and_opens_on_the_analysts_dates(
+        postgis_url, monkeypatch):
+    from datetime import date
+
+    from geo.store.samples import upsert_seed
+    from tests.helpers.store_data import app_on_postgis
+
+    with app_on_postgis(postgis_url, monkeypatch, MINE) as store:
+        upsert_seed(store)
+        monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", "store")
+        at = _run()
+        assert any("Views are asked of the PostGIS store" in c.value for c in at.caption)
+        note = _sample_note(at)
+        assert "5 of the 8 incidents in the store are samples" in note
+        assert "They stay in a PostGIS store" in note
+        assert "The default dates, 2016-03-01 to 2016-03-03, follow your data" in note
+        assert _dates(at) == (date(2016, 3, 1), date(2016, 3, 3))

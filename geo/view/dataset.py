@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 
@@ -245,3 +246,24 @@ def load_dataset(
     areas = default_areas() if areas is None else areas
     frame = build_in_chunks(taken(typed), coder, areas, settings)
     return Dataset(frame, errors, path.name, areas)
+
+
+def dates_without(incidents: pd.DataFrame, ids: Collection[str]
+                  ) -> tuple[date | None, date | None]:
+    """Span of the dates of an incident frame's records but ``ids`` (the samples).
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        With ``id``, ``date_start`` and ``date_end``.
+    ids : collection of str
+
+    Returns
+    -------
+    tuple of date or None
+        (first start, last end); None when no other record is dated.
+    """
+    others = ~incidents["id"].astype(str).isin(list(ids)).to_numpy()
+    start = incidents["date_start"][others].min()
+    end = incidents["date_end"][others].max()
+    return (None if pd.isna(start) else start.date(), None if pd.isna(end) else end.date())

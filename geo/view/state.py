@@ -83,6 +83,10 @@ class ViewDomain:
         governorate, 2 district) named in any spelling or script, or by P-code.
     event_types, claim_statuses, precisions : tuple
         Allowed filter values, in display order.
+    default_dates : tuple of date, optional
+        The dates a view opens on when they are not the whole span: the span of the
+        analyst's own data beside the sample incidents of a new store (see
+        ``pages/shared/samples.py``), so that the samples' years do not widen it.
     """
 
     date_min: date | None
@@ -96,6 +100,7 @@ class ViewDomain:
     claim_statuses: tuple[str, ...] = CLAIM_STATUSES
     precisions: tuple[int, ...] = tuple(PRECISION_LABELS)
     resolve_area: Callable[[str, int], str | None] = lambda _name, _level: None
+    default_dates: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,9 +198,10 @@ def default_view(domain: ViewDomain) -> ViewState:
     -------
     ViewState
     """
+    date_from, date_to = domain.default_dates or (domain.date_min, domain.date_max)
     return ViewState(
-        date_from=domain.date_min,
-        date_to=domain.date_max,
+        date_from=date_from,
+        date_to=date_to,
         event_types=domain.event_types,
         claim_statuses=domain.claim_statuses,
         precisions=domain.precisions,

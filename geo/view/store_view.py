@@ -13,6 +13,7 @@ Which mode the map page uses is :func:`use_store_queries` (``INCIDENT_MAP_QUERY_
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -110,6 +111,28 @@ def store_domain(query: PostGISQuery, summary: Summary,
         fingerprint=digest, has_incident=query.has, event_types=summary.event_types,
         resolve_area=lambda name, level: areas.resolve(name, level) if areas else None,
     )
+
+
+def dates_without(query: PostGISQuery, ids: Sequence[str]
+                  ) -> tuple[date | None, date | None]:
+    """Span of the dates of the store's records but ``ids`` (the sample incidents).
+
+    Parameters
+    ----------
+    query : PostGISQuery
+    ids : sequence of str
+
+    Returns
+    -------
+    tuple of date or None
+        (first start, last end); None when no other record is dated.
+    """
+    from psycopg import sql
+
+    row = query.read(sql.SQL(
+        "SELECT min(date_start)::text, max(date_end)::text FROM {} WHERE NOT (id = ANY(%s))"
+    ).format(query.store.table("incidents")), (list(ids),))[0]
+    return tuple(None if v is None else date.fromisoformat(v) for v in row)  # type: ignore[return-value]
 
 
 def store_fingerprint(query: PostGISQuery, batch: int = BATCH) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -47,6 +48,7 @@ from geo.view.spellings import search_spellings
 from geo.view.state import ViewDomain, ViewState
 from geo.view.store_totals import PARTS, TotalsParts, store_area_stats, store_totals_parts
 from geo.view.store_view import (
+    dates_without,
     query_filter,
     spec_key,
     store_domain,
@@ -62,6 +64,7 @@ from pages.shared import (
     map_input,
     map_print,
     records,
+    samples,
     store_downloads,
     store_sync,
     store_tabs,
@@ -127,6 +130,12 @@ def _domain(location: str, revision: int, _query: PostGISQuery
     domain = store_domain(_query, summary, common.settings().content_fingerprint_max)
     return (summary, domain, _query.violence_codes(),
             top_countries(_query), text_choices(_query))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _dates_without(location: str, revision: int, ids: tuple[str, ...], _query: PostGISQuery
+                   ) -> tuple[date | None, date | None]:
+    return dates_without(_query, ids)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -326,6 +335,9 @@ def _page() -> None:
         return
     revision = opened.revision()
     summary, domain, violence, countries, options = _domain(location, revision, query)
+    # beside sample incidents, a view opens on the dates of the analyst's own data
+    domain = samples.data_dates(domain, opened,
+                                lambda ids: _dates_without(location, revision, ids, query))
     view_state.ensure_session(domain)
 
     # Events from the map and the table are handled before anything is drawn.
@@ -344,6 +356,7 @@ def _page() -> None:
 
     st.title("Incident map")
     map_print.print_styles()
+    samples.map_note(opened, summary.count, domain)
     view_state.show_notes()
     st.caption(f"Views are asked of the PostGIS store ({summary.count:,} incidents), "
                "not loaded into the app.")

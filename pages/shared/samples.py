@@ -7,12 +7,19 @@ Which records are samples, and removing or restoring them, is :mod:`geo.store.sa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from geo.access import Action
 from geo.errors import IncidentMapError
 from geo.render.details import counted, escape_markdown
 from geo.store import IncidentStore, Samples, find_samples, remove_samples, restore_samples
+from geo.view.dataset import dates_without
+from geo.view.state import ViewDomain
 from pages.shared import auth, common
 
 _DONE = "samples-done"
@@ -25,8 +32,8 @@ def _found(location: str, revision: int, seed: str, _store: IncidentStore) -> Sa
 
 
 def samples(store: IncidentStore | None) -> Samples | None:
-    """The sample incidents of ``store`` (None without an embedded store)."""
-    if store is None or store.kind != "geopackage":
+    """The sample incidents of ``store`` (None without a store)."""
+    if store is None:
         return None
     seed = str(common.settings().incidents_path)
     try:
@@ -35,20 +42,71 @@ def samples(store: IncidentStore | None) -> Samples | None:
         return None
 
 
-def map_note(store: IncidentStore | None, total: int) -> None:
-    """On the map: say that sample incidents are shown, and where to remove them."""
+def data_dates(domain: ViewDomain, store: IncidentStore | None,
+               dates_without: Callable[[tuple[str, ...]], tuple[date | None, date | None]]
+               ) -> ViewDomain:
+    """The domain whose default dates are those of the analyst's data, not the samples'.
+
+    Parameters
+    ----------
+    domain : ViewDomain
+    store : IncidentStore or None
+    dates_without : callable
+        Ids -> span of the dates of the other records (frame or store).
+
+    Returns
+    -------
+    ViewDomain
+        ``domain`` itself without samples, or when no other record is dated.
+    """
     found = samples(store)
-    if found is None or not found.present:
+    if found is None or not found.present or domain.date_min is None:
+        return domain
+    first, last = dates_without(found.present)
+    if first is None or last is None or (first, last) == (domain.date_min, domain.date_max):
+        return domain
+    return replace(domain, default_dates=(first, last))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _frame_dates(frame_key: str, ids: tuple[str, ...], _frame: pd.DataFrame
+                 ) -> tuple[date | None, date | None]:
+    return dates_without(_frame, ids)
+
+
+def frame_data_dates(domain: ViewDomain, store: IncidentStore | None,
+                     frame: pd.DataFrame) -> ViewDomain:
+    """:func:`data_dates` of the loaded frame (frame mode)."""
+    return data_dates(domain, store, lambda ids: _frame_dates(domain.frame_key, ids, frame))
+
+
+def map_note(store: IncidentStore | None, total: int, domain: ViewDomain | None = None
+             ) -> None:
+    """On the map: say that sample incidents are shown, and where to remove them (an
+    embedded store; a PostGIS store keeps them); say when the default dates follow the
+    analyst's data rather than the samples'."""
+    found = samples(store)
+    if found is None or not found.present or store is None:
         return
     n = len(found.present)
+    embedded = store.kind == "geopackage"
+    remove = ("The Import page can remove them (and put them back)." if embedded else
+              "They stay in a PostGIS store (removal is for embedded stores only); the "
+              "Source filter can leave them out.")
     if n == total:
         text = (f"**Sample data**: the map shows only the {counted(n, 'sample incident')} of "
-                "the seed article. Import your own data on the Import page; it can then "
-                "remove them.")
+                "the seed article. Import your own data on the Import page"
+                + ("; it can then remove them." if embedded else "."))
     else:
         text = (f"**Sample data**: {n:,} of the {total:,} incidents in the store "
                 f"{'is a sample' if n == 1 else 'are samples'} from the seed article, beside "
-                "your data. The Import page can remove them (and put them back).")
+                f"your data. {remove}")
+    if domain is not None and domain.default_dates is not None:
+        first, last = domain.default_dates
+        text += (f" The default dates, {first:%Y-%m-%d} to {last:%Y-%m-%d}, follow your "
+                 f"data; with the samples the records run from {domain.date_min:%Y-%m-%d} "
+                 f"to {domain.date_max:%Y-%m-%d}: widen the dates on the timeline to see "
+                 "the samples outside yours.")
     st.info(text, icon=":material/science:")
 
 
