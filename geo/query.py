@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> Answer:
     from geo.store import open_store
     from geo.view.filters import apply_view
     from geo.view.live import LiveDataset
-    from geo.view.state import decode_view, default_view, encode_view
+    from geo.view.state import absent_types_note, decode_view, default_view, encode_view
     from geo.view.totals import totals
 
     date_from, date_to = _day(args.date_from, "--from"), _day(args.date_to, "--to")
@@ -218,6 +218,9 @@ def run(args: argparse.Namespace) -> Answer:
         "filters": encode_view(view, domain),
         "totals": totals(shown).to_dict(),
     }
+    absent = [t for t in dict.fromkeys(args.type) if t not in domain.event_types]
+    if absent:  # a type the source does not code: 0 found, and why
+        summary["notes"] = [absent_types_note(absent, domain.event_types)]
     return Answer(summary, shown, data.incidents, view, domain, context)
 
 
@@ -267,6 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Invalid, StoreUnavailable) as exc:
         print(f"geo.query: {exc}", file=sys.stderr)
         return 2
+    for note in answer.summary.get("notes", ()):
+        print(f"geo.query: {note}", file=sys.stderr)
     if args.format == "json":
         out = dict(answer.summary)
         out["incidents"] = _incident_records(answer.shown, args.limit)

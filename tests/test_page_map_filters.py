@@ -127,3 +127,17 @@ def test_a_link_whose_position_shows_its_bounds_opens_there():
     at = _run({"bbox": ["38.5,35.5,39.5,36.4"], "lat": ["36"], "lon": ["39"], "z": ["8"]})
     assert at.session_state["map_request"] == ((36.0, 39.0), 8)
     assert not at.warning
+
+
+def test_a_type_the_data_lacks_is_named_with_where_to_look():
+    # trial of issue 14: UCDP data codes only clashes / other; "airstrike" gave 0
+    # with no hint. The sample data has no massacre.
+    at = _run({"type": ["massacre"]})
+    note = next(w.value for w in at.warning if "could not be used" in w.value)
+    assert "No incident in this data has the event type 'massacre' \\(its types\\: " in note
+    assert "Type of violence \\(UCDP\\) and Actor may say more" in note
+    assert "massacre" not in at.multiselect(key="f_types").options
+    assert _shown(at) == "Showing 5 of 5 incidents"  # the type was left out, not 0 shown
+    caption = next(c.value for c in at.caption if c.value.startswith("No record here has"))
+    assert "(shelling, ground attack, clashes, …)" in caption
+    assert "Type of violence (UCDP) and Actor below may say more" in caption

@@ -234,3 +234,17 @@ def test_a_corrected_point_in_the_store_is_what_the_query_prints(tmp_path, monke
     exported = read_table(out.encode(), "x.csv").frame.set_index("id")
     assert (float(exported.loc["moved", "latitude"]),
             float(exported.loc["moved", "longitude"])) == (35.9, 38.9)
+
+
+def test_a_type_no_record_has_finds_none_and_says_why(question_store, capsys):
+    code, out, err = _run(capsys, "--type", "massacre", "--format", "json")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert answer["count"] == 0
+    types = "airstrike, shelling, clashes"
+    assert answer["notes"] == [
+        f"No incident in this data has the event type 'massacre' (its types: {types}); its "
+        "source may not code it. Type of violence (UCDP) and Actor may say more."]
+    assert "geo.query: No incident in this data has the event type 'massacre'" in err
+    code, out, err = _run(capsys, "--type", "clashes", "--format", "json")
+    assert "notes" not in json.loads(out) and err == ""

@@ -39,3 +39,17 @@ def test_link_points_at_the_app_root_and_round_trips():
 def test_link_keeps_a_path_prefix():
     link = view_link(default_view(DOMAIN), DOMAIN, "https://example.org/tools/incidents/map")
     assert link == "https://example.org/tools/incidents/?v=d5a2cf68"
+
+
+def test_a_links_type_the_data_does_not_code_is_named_with_what_it_has():
+    # trial of issue 14: UCDP data codes only some types; "airstrike" gave 0 silently
+    domain = replace(DOMAIN, event_types=("clashes", "other"))
+    state = decode_view({"type": ["airstrike", "clashes"]}, domain)
+    assert state.event_types == ("clashes",)
+    assert state.notes == (
+        "No incident in this data has the event type 'airstrike' (its types: clashes, "
+        "other); its source may not code it. Type of violence (UCDP) and Actor may say "
+        "more. The link's type was ignored.",)
+    # a word that is no event type at all stays an unknown one
+    assert decode_view({"type": ["flood"]}, domain).notes == (
+        "Ignored unknown event type 'flood' in the link.",)

@@ -327,7 +327,8 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
 
     date_from, date_to = _decode_dates(values("dates"), domain, default, notes)
     event_types = _decode_choice(
-        values("event_types"), domain.event_types, default.event_types, "event type", notes
+        values("event_types"), domain.event_types, default.event_types, "event type", notes,
+        EVENT_TYPES,
     )
     claims = _decode_choice(
         values("claim_statuses"), domain.claim_statuses, default.claim_statuses,
@@ -423,23 +424,52 @@ def _decode_dates(
     return period if period is not None else (default.date_from, default.date_to)
 
 
+def absent_types_note(types: Sequence[str], present: Sequence[str]) -> str:
+    """What to tell an analyst who asks for event types no record of the data has.
+
+    Parameters
+    ----------
+    types : sequence of str
+        Event types of the vocabulary asked for, none in the data.
+    present : sequence of str
+        The event types the data has.
+
+    Returns
+    -------
+    str
+        Names them and what the data has, and points to the filters that may say
+        more (a source such as UCDP codes no finer type).
+    """
+    asked = ", ".join(f"'{t}'" for t in types)
+    has = ", ".join(present) if present else "none"
+    return (f"No incident in this data has the event type {asked} (its types: {has}); its "
+            "source may not code it. Type of violence (UCDP) and Actor may say more.")
+
+
 def _decode_choice(
     values: list[str],
     allowed: tuple[str, ...],
     default: tuple[str, ...],
     label: str,
     notes: list[str],
+    vocabulary: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
     if not values:
         return default
     if values == [NONE_SELECTED]:
         return ()
     wanted = set()
+    absent = []
     for value in values:
         if value in allowed:
             wanted.add(value)
+        elif value in vocabulary:
+            absent.append(value)
         else:
             notes.append(f"Ignored unknown {label} '{_short(value)}' in the link.")
+    if absent:
+        notes.append(absent_types_note(absent, allowed) + " The link's "
+                     + ("type was" if len(absent) == 1 else "types were") + " ignored.")
     if not wanted:
         return default
     return tuple(v for v in allowed if v in wanted)

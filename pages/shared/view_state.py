@@ -28,7 +28,7 @@ from geo.view.state import (
     round_center,
     view_link,
 )
-from geo.vocab import PRECISION_LABELS
+from geo.vocab import EVENT_TYPES, PRECISION_LABELS
 from pages.shared import analyst_state
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
@@ -189,6 +189,12 @@ def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
     st.header("Filters")
     st.multiselect("Event type", domain.event_types, key=_TYPES,
                    placeholder="No event type: nothing shown")
+    missing = [t for t in EVENT_TYPES if t not in domain.event_types]
+    if domain.event_types and missing:
+        # a source such as UCDP codes no finer type than these: say where to look
+        shown = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+        st.caption(f"No record here has another type ({shown}): the source may not code "
+                   "them. Type of violence (UCDP) and Actor below may say more.")
     st.multiselect("Claim status", domain.claim_statuses, key=_CLAIMS,
                    placeholder="No claim status: nothing shown")
     st.multiselect(
