@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--source-type", action="append", default=[], metavar="TYPE",
         help="the source's own event or sub-event type (ACLED's)")
     add("--q", default="", help='search: terms are AND-ed, "quoted phrases" kept whole')
+    add("--place-only", action="store_true", help="a search term naming a place finds the "
+        "incidents at it (or in the area), not those whose text mentions it")
     add("--bbox", metavar="W,S,E,N", help="only incidents within these bounds")
     add("--polygon", metavar="LON,LAT;LON,LAT;...", help="only incidents inside this area")
     for name, label in (("killed", "killed"), ("injured", "injured"),
@@ -194,7 +196,7 @@ def run(args: argparse.Namespace) -> Answer:
         admin1=state.admin1, admin2=state.admin2, actors=state.actors, sources=state.sources,
         killed=state.killed, injured=state.injured, civilian_deaths=state.civilian_deaths,
         violence=state.violence, source_types=state.source_types, polygon=state.polygon,
-        bbox=state.bbox, query=" ".join(args.q.split()),
+        bbox=state.bbox, query=" ".join(args.q.split()), place_only=args.place_only,
         center=state.center, zoom=state.zoom,  # with --bbox: the map fitted to it
         event_types=tuple(args.type) or domain.event_types,
         claim_statuses=tuple(args.claim) or CLAIM_STATUSES,

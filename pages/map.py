@@ -26,6 +26,7 @@ from pages.shared import (
     records,
     router,
     samples,
+    search_note,
     timebar,
     totals,
     view_state,
@@ -97,6 +98,9 @@ n_on_map = int(np.count_nonzero(result.mask & columns.drawn))
 map_print.print_header(state, domain, n_shown, n_on_map, st.context.url or "", data.areas)
 count_col, fit_col, follow_col = st.columns([5, 2, 2], vertical_alignment="center")
 count_col.markdown(common.count_line(len(frame), result, n_on_map))
+with count_col:
+    search_note.show(state, context, n_shown,
+                     lambda view: map_data.view(frame, domain.frame_key, view, context).shown)
 with fit_col:
     analyst_state.fit_button(frame, result.mask & columns.drawn)
 with follow_col:

@@ -316,3 +316,36 @@ def test_points_just_outside_an_area_join_it_and_far_ones_do_not():
     assert got["adm1_pcode"].tolist() == ["XX02", "XX02", "", "XX01", "XX01", "XX02"]
     assert got["adm2_pcode"].tolist() == ["XX0201", "XX0201", "", "XX0101", "XX0101",
                                           "XX0201"]
+
+
+# --- a place search: at the place, or only in the text ------------------------------------
+
+MENTIONS = build_incident_frame(incidents(
+    row(id="at", date_start="2017-10-14", place="Raqqa town", latitude="35.95",
+        longitude="39.01", geo_precision="1"),
+    row(id="mentions", date_start="2017-10-15", place="Dayr az Zawr", latitude="35.33",
+        longitude="40.14", geo_precision="1", description="Clashes in the Raqqa countryside"),
+    row(id="other", date_start="2017-10-16", place="Dayr az Zawr", latitude="35.33",
+        longitude="40.14", geo_precision="1", description="Shelling"),
+), StubGeocoder(), AREAS)
+
+
+def test_a_place_search_can_leave_out_incidents_that_only_mention_the_place():
+    # trial of issue 14: "Manbij" pulled in incidents far away whose headline said
+    # "Manbij countryside"; "only at the place" leaves them out
+    from geo.geocoding.gazetteer import Place
+    from geo.geocoding.geocoder import Geocoder
+    from geo.view.spellings import search_spellings
+
+    raqqa = Place("t:raqqa", "Ar Raqqah", ("Raqqa",), 35.95, 39.01, "city", "SY", "", 1)
+    context = FilterContext(AREAS, search_spellings(Geocoder([raqqa]), ("SY",)))
+
+    def found(**changes):
+        result = apply_view(MENTIONS, replace(ALL, **changes), context)
+        return sorted(MENTIONS.loc[result.mask, "id"])
+
+    assert found(query="Raqqa") == ["at", "mentions"]
+    assert found(query="Raqqa", place_only=True) == ["at"]
+    # a word that names no place still matches text, place only or not
+    assert parse_query("countryside", AREAS, context.place_spellings)[0].names_place is False
+    assert found(query="countryside", place_only=True) == ["mentions"]

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
-from geo.view.state import ViewDomain, decode_view, default_view, view_link
+from geo.view.state import ViewDomain, decode_view, default_view, encode_view, view_link
 
 DOMAIN = ViewDomain(
     date_min=date(2014, 9, 1),
@@ -53,3 +53,15 @@ def test_a_links_type_the_data_does_not_code_is_named_with_what_it_has():
     # a word that is no event type at all stays an unknown one
     assert decode_view({"type": ["flood"]}, domain).notes == (
         "Ignored unknown event type 'flood' in the link.",)
+
+
+def test_place_only_search_travels_in_the_link():
+    state = replace(default_view(DOMAIN), query="Manbij", place_only=True)
+    params = encode_view(state, DOMAIN)
+    assert params["by_place"] == "1"
+    assert decode_view({k: v if isinstance(v, list) else [v] for k, v in params.items()},
+                       DOMAIN) == state
+    assert "by_place" not in encode_view(replace(state, place_only=False), DOMAIN)
+    wrong = decode_view({"q": ["Manbij"], "by_place": ["yes"]}, DOMAIN)
+    assert not wrong.place_only
+    assert wrong.notes == ("Ignored 'by_place=yes' in the link (expected 0 or 1).",)

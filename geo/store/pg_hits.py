@@ -94,12 +94,16 @@ def _or(parts: list[tuple[str, object]]) -> Clause:
 def _term(term: SearchTerm) -> Clause:
     """One search term as index-friendly SQL (:func:`geo.store.pg_search.term_clause`'s
     meaning in a WHERE clause, where NULL is false)."""
-    parts: list[tuple[str, object]] = [("search_text LIKE %s", like_pattern(term.key))]
-    parts += [("search_text LIKE %s", like_pattern(k)) for k in sorted(term.text_keys)]
+    parts: list[tuple[str, object]] = []
+    if term.by_text:
+        parts += [("search_text LIKE %s", like_pattern(term.key))]
+        parts += [("search_text LIKE %s", like_pattern(k)) for k in sorted(term.text_keys)]
     parts += [("place_keys LIKE %s", like_pattern(f"|{k}|")) for k in sorted(term.place_keys)]
     if term.areas:
         parts += [("adm1_pcode = ANY(%s)", list(term.areas)),
                   ("adm2_pcode = ANY(%s)", list(term.areas))]
+    if not parts:
+        return sql.SQL("false"), []
     return _or(parts)
 
 

@@ -74,12 +74,15 @@ class SearchTerm:
         Name keys of the place's spellings (``|key|`` inside ``place_keys``).
     areas : tuple of str
         P-codes of the admin area the term names.
+    by_text : bool
+        False: the term matches by place or area only, not in the text.
     """
 
     key: str
     text_keys: tuple[str, ...] = ()
     place_keys: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
+    by_text: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,9 +155,9 @@ def like_pattern(text: str) -> str:
 
 def term_clause(term: SearchTerm) -> Clause:
     """The SQL condition one term sets (see :func:`geo.view.search.match_terms`)."""
-    parts: list[sql.Composable] = [sql.SQL("search_text LIKE %s")]
-    params: list[object] = [like_pattern(term.key)]
-    if term.text_keys:
+    parts: list[sql.Composable] = [sql.SQL("search_text LIKE %s")] if term.by_text else []
+    params: list[object] = [like_pattern(term.key)] if term.by_text else []
+    if term.text_keys and term.by_text:
         parts.append(sql.SQL("search_text LIKE ANY(%s)"))
         params.append([like_pattern(k) for k in sorted(term.text_keys)])
     if term.place_keys:
@@ -163,6 +166,8 @@ def term_clause(term: SearchTerm) -> Clause:
     if term.areas:
         parts.append(sql.SQL("adm1_pcode = ANY(%s) OR adm2_pcode = ANY(%s)"))
         params.extend([list(term.areas), list(term.areas)])
+    if not parts:
+        return sql.SQL("false"), []
     condition = sql.SQL("coalesce(") + sql.SQL(" OR ").join(parts) + sql.SQL(", false)")
     return condition, params
 

@@ -22,7 +22,14 @@ from shapely.geometry import Polygon as ShapelyPolygon
 
 from geo.geocoding.areas import AdminAreas
 from geo.view.params import BBox, Polygon, Range
-from geo.view.search import PlaceSpellings, TermHits, match_terms, parse_query, text_matches
+from geo.view.search import (
+    PlaceSpellings,
+    TermHits,
+    by_place_only,
+    match_terms,
+    parse_query,
+    text_matches,
+)
 from geo.view.state import ViewState
 
 FILTER_NAMES: tuple[str, ...] = (
@@ -223,6 +230,8 @@ def _checks(
     checks: dict[str, np.ndarray] = {}
     if state.query.strip() and "search" not in skip:
         terms = parse_query(state.query, context.areas, context.place_spellings)
+        if state.place_only:
+            terms = by_place_only(terms)
         checks["search"] = match_terms(incidents, terms, context.term_hits)
     for name, values in (("governorate", state.admin1), ("district", state.admin2)):
         if values and name not in skip:

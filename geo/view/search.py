@@ -15,7 +15,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -54,6 +54,11 @@ class Term:
         :func:`search_key` of the other spellings of that place or area, also looked
         for in the incidents' text, so that every spelling of a place finds the same
         incidents (spellings shorter than :data:`MIN_SPELLING` letters are left out).
+    names_place : bool
+        Whether the term names a place a geocoder resolves, or an admin area.
+    by_text : bool
+        False: only incidents at the place (or in the area) match, not those whose
+        text mentions it (see :func:`by_place_only`).
     """
 
     text: str
@@ -61,6 +66,18 @@ class Term:
     place_keys: frozenset[str] = frozenset()
     areas: tuple[str, ...] = ()
     text_keys: frozenset[str] = frozenset()
+    names_place: bool = False
+    by_text: bool = True
+
+
+def by_place_only(terms: Sequence[Term]) -> list[Term]:
+    """The terms, those that name a place or area matching by place only.
+
+    "Manbij" then finds the incidents placed at Manbij (or in the district of that
+    name), not those elsewhere whose text mentions "Manbij countryside". Terms that
+    name no place still match text.
+    """
+    return [replace(t, by_text=False) if t.names_place else t for t in terms]
 
 
 def split_query(query: str) -> list[tuple[str, bool]]:
@@ -143,7 +160,7 @@ def _place_term(
     own = search_key(text)
     texts = frozenset(k for k in (search_key(n) for n in names)
                       if len(k) >= MIN_SPELLING and k != own)
-    return Term(text, own, keys, (area,) if area else (), texts)
+    return Term(text, own, keys, (area,) if area else (), texts, bool(spellings) or bool(area))
 
 
 class TermHits:
@@ -221,7 +238,8 @@ def match_terms(
 
 def _term_hits(incidents: pd.DataFrame, term: Term) -> np.ndarray:
     """True for incidents that match ``term``."""
-    hit = SearchIndex.of(incidents).contains((term.key, *sorted(term.text_keys)))
+    hit = (SearchIndex.of(incidents).contains((term.key, *sorted(term.text_keys)))
+           if term.by_text else np.zeros(len(incidents), dtype=bool))
     if term.place_keys and "place_keys" in incidents:
         # One pass over the column: any of the place's keys between separators.
         pattern = "|".join(re.escape(f"|{key}|") for key in sorted(term.place_keys))

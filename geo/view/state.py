@@ -47,6 +47,7 @@ PARAMS = {
     "bbox": "bbox",
     "compare": "compare",
     "vague_in_totals": "vague",
+    "place_only": "by_place",
 }
 RANGE_FIELDS: tuple[str, ...] = ("killed", "injured", "civilian_deaths")
 """ViewState fields holding a :data:`Range`; their URL parameters are ``min_<name>``
@@ -145,6 +146,10 @@ class ViewState:
     vague_in_totals : bool
         Whether the Totals tab counts incidents vaguer than the view (False: "Leave
         them out of these totals"; the map and the list show them either way).
+    place_only : bool
+        Search terms that name a place find only the incidents at it (or in the
+        area), not those whose text mentions it (see
+        :func:`geo.view.search.by_place_only`).
     """
 
     date_from: date | None
@@ -170,6 +175,7 @@ class ViewState:
     bbox: BBox | None = None
     compare: tuple[date, date] | None = None
     vague_in_totals: bool = True
+    place_only: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def with_map_view(self, lat: float, lon: float, zoom: float) -> ViewState:
@@ -241,6 +247,8 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
         params[PARAMS["include_undated"]] = "0"
     if not state.vague_in_totals:
         params[PARAMS["vague_in_totals"]] = "0"
+    if state.place_only:
+        params[PARAMS["place_only"]] = "1"
     # With bounds, the position always goes along: the map reopens where it was.
     if (state.center, state.zoom) != (default.center, default.zoom) or state.bbox is not None:
         params[PARAMS["lat"]] = f"{state.center[0]:.{COORD_DECIMALS}f}"
@@ -344,6 +352,7 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         query = query[:MAX_QUERY_LENGTH]
     include_undated = _decode_flag(values("include_undated"), PARAMS["include_undated"], notes)
     vague_in_totals = _decode_flag(values("vague_in_totals"), PARAMS["vague_in_totals"], notes)
+    place_only = _decode_flag(values("place_only"), PARAMS["place_only"], notes, False)
     position = _decode_map(values("lat"), values("lon"), values("zoom"), notes)
     selected = _last(values("selected"))
     if selected is not None and not domain.has_incident(selected):
@@ -374,6 +383,7 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         query=query,
         include_undated=include_undated,
         vague_in_totals=vague_in_totals,
+        place_only=place_only,
         selected=selected or None,
         notes=tuple(notes),
         **filters,  # type: ignore[arg-type]
@@ -475,14 +485,15 @@ def _decode_choice(
     return tuple(v for v in allowed if v in wanted)
 
 
-def _decode_flag(values: list[str], name: str, notes: list[str]) -> bool:
+def _decode_flag(values: list[str], name: str, notes: list[str], default: bool = True
+                 ) -> bool:
     value = _last(values)
-    if value is None or value == "1":
-        return True
-    if value == "0":
-        return False
+    if value is None:
+        return default
+    if value in ("0", "1"):
+        return value == "1"
     notes.append(f"Ignored '{name}={_short(value)}' in the link (expected 0 or 1).")
-    return True
+    return default
 
 
 def _decode_map(

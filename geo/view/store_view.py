@@ -30,7 +30,7 @@ from geo.store.query import QueryFilter
 from geo.view.dataset import WORLD_VIEW
 from geo.view.extent import fit_view
 from geo.view.filters import FilterContext
-from geo.view.search import parse_query
+from geo.view.search import by_place_only, parse_query
 from geo.view.state import ViewDomain, ViewState
 from geo.view.timeline import PRECISION_ROWS, bin_edges
 
@@ -74,8 +74,11 @@ def query_filter(state: ViewState, *, bounds: bool = True,
     if state.query.strip():
         parsed = parse_query(state.query, context.areas if context else None,
                              context.place_spellings if context else None)
+        if state.place_only:
+            parsed = by_place_only(parsed)
         terms = tuple(SearchTerm(t.key, tuple(sorted(t.text_keys)),
-                                 tuple(sorted(t.place_keys)), t.areas) for t in parsed)
+                                 tuple(sorted(t.place_keys)), t.areas, t.by_text)
+                      for t in parsed)
     return QueryFilter(
         date_from=state.date_from, date_to=state.date_to,
         include_undated=state.include_undated, event_types=state.event_types,

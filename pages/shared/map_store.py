@@ -65,6 +65,7 @@ from pages.shared import (
     map_print,
     records,
     samples,
+    search_note,
     store_downloads,
     store_sync,
     store_tabs,
@@ -211,6 +212,7 @@ class _View:
     def __init__(self, query: PostGISQuery, location: str, revision: int,
                  state: ViewState, context: FilterContext) -> None:
         self.query, self.location, self.revision = query, location, revision
+        self.context = context
         spec = query_filter(state, context=context)
         # the map shows around the bounds
         map_spec = query_filter(state, bounds=False, context=context)
@@ -221,6 +223,12 @@ class _View:
 
     def counts(self) -> Counts:
         return _counts(self.location, self.revision, self.key, self.query, self.spec)
+
+    def shown_of(self, state: ViewState) -> int:
+        """How many incidents another view of the store shows (its counts, cached)."""
+        spec = query_filter(state, context=self.context)
+        return _counts(self.location, self.revision, spec_key(spec), self.query,
+                       resolve_text(self.query, spec, self.revision)).shown
 
     def aggregates(self, zoom: int, window: tuple[float, float, float, float]) -> Aggregates:
         return _aggregates(self.location, self.revision, self.map_key, zoom, window,
@@ -381,6 +389,8 @@ def _page() -> None:
     counts = view.counts()
     count_col, fit_col, follow_col = st.columns([5, 2, 2], vertical_alignment="center")
     count_col.markdown(common.count_line(counts.total, counts, counts.on_map))
+    with count_col:
+        search_note.show(state, view.context, counts.shown, view.shown_of)
     fit_col.button("Fit the map to these", key="fit-map", icon=":material/fit_screen:",
                    disabled=counts.on_map == 0,
                    on_click=lambda: analyst_state.fit_map(query.extent(view.spec)),

@@ -32,8 +32,8 @@ from geo.vocab import EVENT_TYPES, PRECISION_LABELS
 from pages.shared import analyst_state
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
-_QUERY, _UNDATED = "f_query", "f_undated"
-_WIDGETS = (_DATES, _TYPES, _CLAIMS, _PREC, _QUERY, _UNDATED)
+_QUERY, _UNDATED, _PLACE_ONLY = "f_query", "f_undated", "f_place_only"
+_WIDGETS = (_DATES, _TYPES, _CLAIMS, _PREC, _QUERY, _UNDATED, _PLACE_ONLY)
 _SHADOW = "_filter_values"
 _RESET = "_reset_requested"
 DATES_KEY = _DATES
@@ -83,6 +83,7 @@ def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
     ss[_PREC] = list(state.precisions)
     ss[_QUERY] = state.query
     ss[_UNDATED] = state.include_undated
+    ss[_PLACE_ONLY] = state.place_only
     if not keep_map:
         ss["map_view"] = (state.center, state.zoom)
         ss["map_request"] = (state.center, state.zoom)
@@ -119,6 +120,7 @@ def current(domain: ViewDomain) -> ViewState:
         zoom=zoom,
         query=(ss.get(_QUERY) or "")[:MAX_QUERY_LENGTH],
         include_undated=bool(ss.get(_UNDATED, True)),
+        place_only=bool(ss.get(_PLACE_ONLY, False)),
         selected=ss.get("selected"),
     ))
 
@@ -207,6 +209,10 @@ def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
         help="Place (under any of its spellings), actor, event type, claimant or description.",
         disabled=search_off is not None,
     )
+    st.checkbox("Only incidents at the place", key=_PLACE_ONLY,
+                help="A search word that names a place (or a district or governorate) "
+                "then finds the incidents placed there, not those elsewhere whose text "
+                "mentions it ('Manbij countryside').", disabled=search_off is not None)
     if search_off is not None:
         st.caption(f"Search: {search_off}")
     st.checkbox("Include incidents without a known date", key=_UNDATED)
