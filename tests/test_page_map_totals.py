@@ -158,3 +158,37 @@ def test_leave_them_out_stays_ticked_in_box_and_link_across_tabs(tmp_path, monke
         assert not at.exception, [e.message for e in at.exception]
         assert _in_browser(at.checkbox(key="totals_leave_out_vague")) is True, tab
         assert at.query_params.get("vague") == "0", tab
+
+
+def test_the_over_time_and_by_area_selectors_keep_their_values_across_tabs():
+    # trial of issue 14: "Split by", "Per" and "Areas" went back to their defaults
+    # after a visit to another tab
+    at = _run()
+    at.session_state["totals_tab"] = "Over time"
+    at.run()
+    at.selectbox(key="chart-by").set_value("claim_status").run()
+    at.selectbox(key="chart-freq").set_value("year").run()
+    at.session_state["totals_tab"] = "By area"
+    at.run()
+    at.selectbox(key="area-level").set_value(2).run()
+    at.selectbox(key="area-measure").set_value("civilian_deaths").run()
+
+    def shown(key):  # what the browser shows: the value the server sets, else the default
+        box = at.selectbox(key=key)
+        if box.proto.set_value:
+            return box.proto.raw_value
+        return box.proto.options[box.proto.default] if box.proto.HasField("default") else None
+
+    for tab in ("Totals", "Compare periods", "Over time", "By area", "Totals", "Over time"):
+        at.session_state["totals_tab"] = tab
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        if tab == "Over time":
+            assert at.selectbox(key="chart-by").value == "claim_status"
+            assert (shown("chart-by"), shown("chart-freq")) == ("claim status", "year")
+        if tab == "By area":
+            assert at.selectbox(key="area-level").value == 2
+            assert (shown("area-level"), shown("area-measure")) == (
+                "districts", "civilian deaths")
+    # the charts' settings are the session's, not the link's
+    assert not {"chart-by", "by", "freq", "area"} & set(at.query_params)

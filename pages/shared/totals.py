@@ -30,7 +30,7 @@ from geo.render.totals_charts import (
 from geo.view.totals import FIGURES, Totals, coarse_note
 from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
 from pages.shared.map_data import ViewTotals
-from pages.shared.view_state import hold
+from pages.shared.view_state import choice, chosen, hold
 
 TABS = ("Totals", "Over time", "By area", "Compare periods")
 """The tabs of totals and charts under the map."""
@@ -151,11 +151,15 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     part = "fine" if _coarse_box(shown, span) else "all"
     categories = present or ["event_type"]
     cols = st.columns([2, 2, 3], vertical_alignment="bottom")
+    # the selectors keep their values over visits to other tabs (the session's)
     by = cols[0].selectbox("Split by", categories, format_func=CATEGORY_LABELS.get,
-                           key="chart-by")
+                           key="chart-by", **choice("chart-by", categories))
+    chosen("chart-by")
     default = auto_frequency(span)
-    freq = cols[1].selectbox("Per", ["day", "week", "month", "year"], key="chart-freq",
-                             index=["day", "week", "month", "year"].index(default))
+    freqs = ["day", "week", "month", "year"]
+    freq = cols[1].selectbox("Per", freqs, key="chart-freq",
+                             **choice("chart-freq", freqs, freqs.index(default)))
+    chosen("chart-freq")
     series = shown.time_series(freq, by, part, span)
     st.altair_chart(events_chart(series, by, freq), width="stretch")
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
@@ -163,7 +167,9 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
         return
     claimant = cols[2].selectbox("Deaths according to", list(claimants.index),
                                  key="chart-claimant",
-                                 help="Deaths are stacked within one claimant's figures only.")
+                                 help="Deaths are stacked within one claimant's figures only.",
+                                 **choice("chart-claimant", list(claimants.index)))
+    chosen("chart-claimant")
     st.altair_chart(deaths_chart(series[series["claimant"] == claimant], by, freq, claimant),
                     width="stretch")
 
@@ -182,20 +188,26 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None,
     cols = st.columns(3, vertical_alignment="bottom")
     levels = [lvl for lvl in (1, 2) if lvl in areas.levels]
     level = cols[0].selectbox("Areas", levels, key="area-level",
-                              format_func=lambda lvl: "governorates" if lvl == 1 else "districts")
+                              format_func=lambda lvl: "governorates" if lvl == 1 else "districts",
+                              **choice("area-level", levels))
+    chosen("area-level")
     claimant_list = shown.present("claimant")
     claimant = None
     if claimant_list:
         claimant = cols[2].selectbox(
             "Deaths according to", claimant_list, key="area-claimant",
             help="Death figures of one claimant; the counts of incidents cover all.",
+            **choice("area-claimant", claimant_list),
         ) if len(claimant_list) > 1 else claimant_list[0]
-    measure = cols[1].selectbox("Colour by", ["incidents", "killed_min", "killed_max",
-                                              "civilian_deaths"], key="area-measure",
+        chosen("area-claimant")
+    measures = ["incidents", "killed_min", "killed_max", "civilian_deaths"]
+    measure = cols[1].selectbox("Colour by", measures, key="area-measure",
                                 format_func=lambda m: {"incidents": "incidents",
                                                        "killed_min": "killed (low)",
                                                        "killed_max": "killed (high)",
-                                                       "civilian_deaths": "civilian deaths"}[m])
+                                                       "civilian_deaths": "civilian deaths"}[m],
+                                **choice("area-measure", measures))
+    chosen("area-measure")
     counts = shown.areas(level, None, part, window)
     deaths = shown.areas(level, claimant, part, window) if claimant else counts
     stats = counts[["pcode", "name", "incidents"]].merge(

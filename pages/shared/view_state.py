@@ -8,6 +8,7 @@ widgets own the view and the URL follows them. Encoding and decoding are in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -246,11 +247,48 @@ def hold(key: str) -> None:
         st.session_state[key] = st.session_state[key]
 
 
+_CHOICES = "_tab_choices"
+
+
+def choice(key: str, options: Sequence[object], index: int = 0) -> dict[str, int]:
+    """Keep a tab's selector ("Split by", "Per", "Areas" ...) over visits to other tabs;
+    call just before drawing it, and pass what it returns to the widget.
+
+    Its last value is put back (when still one of ``options``) and told to the
+    widget again (see :func:`hold`); the value the widget then holds is kept for the
+    next visit by :func:`chosen`. These choices are the session's: a link reopens the
+    view's filters, dates, map, selection and comparison, not the charts' settings.
+
+    Returns
+    -------
+    dict
+        ``{}``, or ``{"index": index}`` (nothing kept): keyword arguments of the
+        widget (one given a kept value takes no default index, else Streamlit warns).
+    """
+    ss = st.session_state
+    kept = ss.setdefault(_CHOICES, {})
+    if key not in ss and key in kept:
+        ss[key] = kept[key]
+    if key in ss and ss[key] not in options:
+        del ss[key]  # no longer offered (other filters): the default
+    hold(key)
+    return {} if key in ss else {"index": index}
+
+
+def chosen(key: str) -> None:
+    """Keep a tab selector's value for the next visit (see :func:`choice`)."""
+    ss = st.session_state
+    if key in ss:
+        ss.setdefault(_CHOICES, {})[key] = ss[key]
+
+
 def share_link(state: ViewState, domain: ViewDomain) -> None:
     """The link to this view, with a copy button."""
     st.header("Share")
     url = view_link(state, domain, st.context.url or "")
-    st.caption("Copy this link (button at its right) to reopen exactly this view.")
+    st.caption("Copy this link (button at its right) to reopen exactly this view: its "
+               "filters, dates, map, selection and comparison (the charts' settings stay "
+               "in this session).")
     st.code(url, language=None, wrap_lines=True)
 
 
