@@ -221,13 +221,15 @@ incident_list.incident_rows(
 # Downloads are made on click from the data as it is then: what a session keeps between
 # runs never holds this run's frame (after an edit it would stay alive per session).
 later = common.dataset_later()
-records.export_box(later, state, domain, n_shown, st.context.url or "", common.filter_context)
-map_print.map_image_box(
-    common.shown_later(later, state), n_shown, n_on_map, state, domain, data.areas,
-    st.context.url or "",
-    st.session_state.get(analyst_state.BOUNDS),
-    boundary_credits(settings.admin_paths),
-)
+with st.container(key=map_print.NO_PRINT_EXPORTS):  # below the table, as in store mode
+    records.export_box(later, state, domain, n_shown, st.context.url or "",
+                       common.filter_context)
+    map_print.map_image_box(
+        common.shown_later(later, state), n_shown, n_on_map, state, domain, data.areas,
+        st.context.url or "",
+        st.session_state.get(analyst_state.BOUNDS),
+        boundary_credits(settings.admin_paths),
+    )
 view_state.write_url(state, domain)
 common.release_memory(domain.fingerprint)
 timebar.continue_playback()

@@ -65,3 +65,26 @@ def test_place_only_search_travels_in_the_link():
     wrong = decode_view({"q": ["Manbij"], "by_place": ["yes"]}, DOMAIN)
     assert not wrong.place_only
     assert wrong.notes == ("Ignored 'by_place=yes' in the link (expected 0 or 1).",)
+
+
+def test_a_links_map_position_names_each_value_it_could_not_use():
+    # trial of issue 14: "lat=200&z=99" without lon did not say which values were wrong
+    state = decode_view({"lat": ["200"], "z": ["99"]}, DOMAIN)
+    assert (state.center, state.zoom) == (DOMAIN.center, DOMAIN.zoom)
+    assert state.notes == (
+        "The link's map position was not used: it needs lat, lon and z (lon is missing); "
+        "lat 200 is out of range (-90 to 90); z 99 is out of range (1 to 18). Showing all "
+        "incidents.",)
+    assert decode_view({"lat": ["35"], "lon": ["east"], "z": ["7"]}, DOMAIN).notes == (
+        "The link's map position was not used: lon 'east' is not numeric. Showing all "
+        "incidents.",)
+
+
+def test_a_links_search_with_nothing_to_look_for_says_so_literally():
+    # trial of issue 14: "q=%_';--" was accepted with no note (and nothing searched)
+    state = decode_view({"q": ["%_';--"]}, DOMAIN)
+    assert state.query == "%_';--"
+    assert state.notes == (
+        "The link's search '%_';--' has no letter or digit to look for: nothing was "
+        "searched, every incident the other filters let through is shown.",)
+    assert decode_view({"q": ["Raqqa --"]}, DOMAIN).notes == ()  # Raqqa is searched

@@ -97,6 +97,22 @@ def split_query(query: str) -> list[tuple[str, bool]]:
     return out
 
 
+def unsearched(query: str) -> list[str]:
+    """The words and phrases of a query with nothing to look for (no letter or digit,
+    such as ``%_';--``): the search leaves them out.
+
+    Parameters
+    ----------
+    query : str
+
+    Returns
+    -------
+    list of str
+        As typed, in order.
+    """
+    return [text for text, _ in split_query(query) if not search_key(text)]
+
+
 def parse_query(
     query: str,
     areas: AdminAreas | None = None,

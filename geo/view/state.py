@@ -19,6 +19,7 @@ import shapely
 from geo.view import params as p
 from geo.view.extent import fit_view
 from geo.view.params import NO_RANGE, BBox, Polygon, Range
+from geo.view.search import split_query, unsearched
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, EVENT_TYPES, PRECISION_LABELS
 
 #: URL parameter names, one per part of the view (ranges have a ``min_`` and a ``max_``).
@@ -350,6 +351,10 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
     if len(query) > MAX_QUERY_LENGTH:
         notes.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
         query = query[:MAX_QUERY_LENGTH]
+    if query.strip() and len(unsearched(query)) == len(split_query(query)):
+        notes.append(f"The link's search '{_short(query)}' has no letter or digit to look "
+                     "for: nothing was searched, every incident the other filters let "
+                     "through is shown.")
     include_undated = _decode_flag(values("include_undated"), PARAMS["include_undated"], notes)
     vague_in_totals = _decode_flag(values("vague_in_totals"), PARAMS["vague_in_totals"], notes)
     place_only = _decode_flag(values("place_only"), PARAMS["place_only"], notes, False)
@@ -496,27 +501,44 @@ def _decode_flag(values: list[str], name: str, notes: list[str], default: bool =
     return default
 
 
+#: The map position's link parameters and their ranges.
+_POSITION = {"lat": (-90, 90), "lon": (-180, 180), "z": (MIN_ZOOM, MAX_ZOOM)}
+
+
 def _decode_map(
     lat_values: list[str],
     lon_values: list[str],
     zoom_values: list[str],
     notes: list[str],
 ) -> tuple[tuple[float, float], int] | None:
-    """The link's map position, None when it gives none (or none usable, with a note)."""
+    """The link's map position, None when it gives none (or none usable, with a note
+    naming each value missing, not numeric or out of range)."""
     raw = (_last(lat_values), _last(lon_values), _last(zoom_values))
     if raw == (None, None, None):
         return None
-    if None in raw:
-        notes.append("The link's map position needs lat, lon and z; showing all incidents.")
+    problems: list[str] = []
+    missing = [name for name, value in zip(_POSITION, raw, strict=True) if value is None]
+    if missing:
+        problems.append(f"it needs lat, lon and z ({' and '.join(missing)} "
+                        f"{'is' if len(missing) == 1 else 'are'} missing)")
+    numbers: list[float] = []
+    for name, value in zip(_POSITION, raw, strict=True):
+        if value is None:
+            continue
+        low, high = _POSITION[name]
+        try:
+            number = float(value)
+        except ValueError:
+            problems.append(f"{name} '{_short(value)}' is not numeric")
+            continue
+        if not low <= number <= high:  # NaN and infinities too
+            problems.append(f"{name} {_short(value)} is out of range ({low} to {high})")
+        numbers.append(number)
+    if problems:
+        notes.append("The link's map position was not used: " + "; ".join(problems)
+                     + ". Showing all incidents.")
         return None
-    try:
-        lat, lon, zoom = float(raw[0]), float(raw[1]), float(raw[2])  # type: ignore[arg-type]
-    except ValueError:
-        notes.append("The link's map position is not numeric; showing all incidents.")
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
-        notes.append("The link's map position is out of range; showing all incidents.")
-        return None
+    lat, lon, zoom = numbers
     if zoom != int(zoom):
         notes.append("The link's zoom was rounded to a whole level.")
     return round_center(lat, lon), _clamp_zoom(zoom)

@@ -41,6 +41,7 @@ PARAM_LABELS: dict[str, str] = {
     "max_civilian_deaths": "Civilian deaths at most",
     "violence": "Type of violence (UCDP code)", "source_type": "Source's event type",
     "poly": "", "bbox": "Only the map's bounds (W,S,E,N)", "compare": "",
+    PARAMS["place_only"]: "Search only at the place, not in the text (1 yes)",
 }
 
 _PRINT_CSS = """
@@ -55,7 +56,8 @@ _PRINT_CSS = """
   [data-testid="stNumberInput"], [data-testid="stMultiSelect"], [data-testid="stCheckbox"],
   [data-testid="stButtonGroup"], [data-testid="stExpander"], [data-testid="stVegaLiteChart"],
   [data-testid="stDataFrame"], [data-testid="stCode"], [data-testid="stCaptionContainer"],
-  [data-testid="stTextInput"], .st-key-no-print { display: none !important; }
+  [data-testid="stTextInput"], .st-key-no-print, .st-key-no-print-exports {
+    display: none !important; }
   .print-only { display: block !important; font: 10pt sans-serif; margin-bottom: 4mm; }
   .print-only a { color: #000; word-break: break-all; }
   html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
@@ -66,6 +68,9 @@ _PRINT_CSS = """
 }
 </style>
 """
+
+#: Key of the container of the downloads under the table (never printed).
+NO_PRINT_EXPORTS = "no-print-exports"
 
 
 def print_styles() -> None:

@@ -439,14 +439,15 @@ def _page() -> None:
 
     with st.container(key="no-print"):
         store_tabs.totals_tabs(view, counts.shown, state, domain)
-        store_downloads.export_box(view, state, domain, counts)
-        store_downloads.image_box(view, state, domain, counts)
 
     st.subheader(f"Incidents in view ({counts.shown:,})")
     page_no = incident_list.page_number(TABLE_KEY, counts.shown, PAGE_SIZE)
     incident_list.incident_rows(
         view.table(page_no, counts.shown), TABLE_KEY, counts.shown,
         (page_no - 1) * PAGE_SIZE, selected=state.selected, forget=("listed_place",))
+    with st.container(key=map_print.NO_PRINT_EXPORTS):  # below the table, as in frame mode
+        store_downloads.export_box(view, state, domain, counts)
+        store_downloads.image_box(view, state, domain, counts)
     view_state.write_url(state, domain)
     timebar.continue_playback()  # while playing: each step is a view asked of the store
 
