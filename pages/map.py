@@ -15,6 +15,7 @@ from geo.render.layers import base_map, ids_at
 from geo.render.map_image import boundary_credits
 from geo.render.table import PAGE_SIZE, page_rows
 from geo.view.map_events import RETURNED_OBJECTS
+from geo.view.state import ViewState
 from pages.shared import (
     analyst_state,
     common,
@@ -29,6 +30,7 @@ from pages.shared import (
     search_note,
     timebar,
     totals,
+    type_note,
     view_state,
 )
 
@@ -99,8 +101,11 @@ map_print.print_header(state, domain, n_shown, n_on_map, st.context.url or "", d
 count_col, fit_col, follow_col = st.columns([5, 2, 2], vertical_alignment="center")
 count_col.markdown(common.count_line(len(frame), result, n_on_map))
 with count_col:
-    search_note.show(state, context, n_shown,
-                     lambda view: map_data.view(frame, domain.frame_key, view, context).shown)
+    def _shown_of(view: ViewState) -> int:
+        return map_data.view(frame, domain.frame_key, view, context).shown
+
+    search_note.show(state, context, n_shown, _shown_of)
+    type_note.show(state, domain, n_shown, _shown_of)
 with fit_col:
     analyst_state.fit_button(frame, result.mask & columns.drawn)
 with follow_col:

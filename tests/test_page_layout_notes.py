@@ -45,3 +45,27 @@ def test_what_was_not_searched_and_where_the_downloads_are(postgis_url, monkeypa
         export = next(i for i, n in enumerate(order) if getattr(n, "key", None) ==
                       "export-format")
         assert table < export  # the downloads below the table, in both modes
+
+
+@pytest.mark.parametrize("mode", ["store", "frame"])
+def test_a_chosen_type_with_nothing_in_view_says_what_there_is(postgis_url, monkeypatch,
+                                                               mode):
+    # trial of issue 14: beside UCDP (clashes / other only), "airstrike" was offered
+    # because one sample incident has it, and gave 0 with no hint
+    rows = [{**r, "event_type": "clashes"} for r in ROWS] + [
+        {"id": "old", "place": "Raqqa", "country": "SY", "latitude": "35.95",
+         "longitude": "39.01", "geo_precision": "1", "date_start": "2014-09-01",
+         "event_type": "airstrike"}]
+    with app_on_postgis(postgis_url, monkeypatch, rows):
+        monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", mode)
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.query_params["type"] = ["airstrike"]
+        at.query_params["d"] = ["2016-03-01", "2016-03-03"]
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert any("**Showing 0 of 4 incidents**" in m.value for m in at.markdown)
+        note = next(c.value for c in at.caption if c.value.startswith("No incident in view"))
+        assert "event type airstrike\\: with every type, these filters show 3\\." in note
+        assert "Type of violence \\(UCDP\\) and Actor may say more" in note
+        at.multiselect(key="f_types").set_value(["airstrike", "clashes"]).run()
+        assert not any(c.value.startswith("No incident in view") for c in at.caption)

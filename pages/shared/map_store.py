@@ -71,6 +71,7 @@ from pages.shared import (
     store_tabs,
     timebar,
     totals,
+    type_note,
     view_state,
 )
 from pages.shared.incident_list import page_count
@@ -391,6 +392,7 @@ def _page() -> None:
     count_col.markdown(common.count_line(counts.total, counts, counts.on_map))
     with count_col:
         search_note.show(state, view.context, counts.shown, view.shown_of)
+        type_note.show(state, domain, counts.shown, view.shown_of)
     fit_col.button("Fit the map to these", key="fit-map", icon=":material/fit_screen:",
                    disabled=counts.on_map == 0,
                    on_click=lambda: analyst_state.fit_map(query.extent(view.spec)),
