@@ -139,3 +139,47 @@ def test_the_compare_toggle_and_page_box_keep_their_values_across_tabs(page: Pag
     expect(toggle).to_be_checked()
     expect(page).to_have_url(re.compile(r"compare=2016-10-01&compare=2016-11-30"))
     expect(page.get_by_text(re.compile(r"^Page \d+ is "))).to_have_count(0)
+
+
+def test_tab_selectors_link_notes_and_downloads_as_an_analyst_sees_them(page: Page,
+                                                                        store_app):
+    # trial of issue 14: "Per" and "Areas" went back to their defaults after another
+    # tab; a link's unusable values were not named; the downloads sat above the table
+    page.goto(store_app.url)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.goto(store_app.url + "/?q=%25_%27%3B--&lat=200&z=99")
+    page.wait_for_selector(IDLE, timeout=120_000)
+    expect(page.get_by_text("The link's map position was not used: it needs lat, lon and z "
+                            "(lon is missing); lat 200 is out of range (-90 to 90); z 99 is "
+                            "out of range (1 to 18).")).to_be_visible()
+    expect(page.get_by_text("Not searched: “%_';--” (no letter or digit to look for).")
+           ).to_be_visible()
+    expect(page.get_by_text("Showing 300 of 300 incidents")).to_be_visible()
+
+    def box(label: str):  # noqa: ANN202 - a Locator
+        return page.locator("[data-testid='stSelectbox']").filter(
+            has=page.get_by_text(label, exact=True))
+
+    def choose(label: str, option: str) -> None:
+        box(label).locator("input").click()
+        page.keyboard.type(option)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(IDLE, timeout=60_000)
+        expect(box(label).locator("input")).to_have_value(option)
+
+    page.get_by_role("tab", name="Over time").click()
+    page.wait_for_selector(IDLE, timeout=60_000)
+    choose("Per", "year")
+    page.get_by_role("tab", name="By area").click()
+    page.wait_for_selector(IDLE, timeout=60_000)
+    choose("Areas", "districts")
+    for tab in ("Totals", "Over time", "Compare periods", "By area", "Over time"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_selector(IDLE, timeout=60_000)
+        if tab == "Over time":
+            expect(box("Per").locator("input")).to_have_value("year")
+        if tab == "By area":
+            expect(box("Areas").locator("input")).to_have_value("districts")
+    heading = page.get_by_text(re.compile(r"^Incidents in view \(")).first
+    export = box("Export as")
+    assert heading.bounding_box()["y"] < export.bounding_box()["y"]  # below the table
