@@ -33,8 +33,8 @@ def test_what_was_not_searched_and_where_the_downloads_are(postgis_url, monkeypa
         at.query_params["q"] = ["%_';--"]
         at.run()
         assert not at.exception, [e.message for e in at.exception]
-        warning = next(w.value for w in at.warning if "could not be used" in w.value)
-        assert "has no letter or digit to look for\\: nothing was searched" in warning
+        assert any(c.value == "Search\\: “%\\_';\\-\\-” has no letter or digit to look for\\: "
+                   "nothing was searched\\." for c in at.caption), [c.value for c in at.caption]
         literal = "Not searched\\: “%\\_';\\-\\-” \\(no letter or digit to look for\\)\\."
         assert any(c.value == literal for c in at.caption), [
             c.value for c in at.caption]

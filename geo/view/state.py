@@ -19,7 +19,6 @@ import shapely
 from geo.view import params as p
 from geo.view.extent import fit_view
 from geo.view.params import NO_RANGE, BBox, Polygon, Range
-from geo.view.search import split_query, unsearched
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, EVENT_TYPES, PRECISION_LABELS
 
 #: URL parameter names, one per part of the view (ranges have a ``min_`` and a ``max_``).
@@ -351,10 +350,6 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
     if len(query) > MAX_QUERY_LENGTH:
         notes.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
         query = query[:MAX_QUERY_LENGTH]
-    if query.strip() and len(unsearched(query)) == len(split_query(query)):
-        notes.append(f"The link's search '{_short(query)}' has no letter or digit to look "
-                     "for: nothing was searched, every incident the other filters let "
-                     "through is shown.")
     include_undated = _decode_flag(values("include_undated"), PARAMS["include_undated"], notes)
     vague_in_totals = _decode_flag(values("vague_in_totals"), PARAMS["vague_in_totals"], notes)
     place_only = _decode_flag(values("place_only"), PARAMS["place_only"], notes, False)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from geo.render.details import escape_markdown
 from geo.view.filters import FilterContext
-from geo.view.search import parse_query
+from geo.view.search import parse_query, split_query, unsearched
 from geo.view.state import ViewState
 
 
@@ -42,6 +42,15 @@ def show(state: ViewState, context: FilterContext, shown: int,
         A view -> its count (called with the place-only view, only when the search
         names a place).
     """
+    left_out = unsearched(state.query)
+    if left_out:  # said literally, as typed or as the link gave it ("%_';--")
+        words = ", ".join(f"“{w}”" for w in left_out)
+        nothing = len(left_out) == len(split_query(state.query))
+        st.caption(escape_markdown(
+            f"Search: {words} {'has' if len(left_out) == 1 else 'have'} no letter or digit "
+            "to look for" + (": nothing was searched." if nothing else
+                             " and {} left out.".format("is" if len(left_out) == 1
+                                                        else "are"))))
     names = place_terms(state, context)
     if not names:
         return
