@@ -185,26 +185,29 @@ class ImportReport:
         if self.table is None:
             return []
         t = self.table
-        out = [f"read {self.rows} rows; the file has {t.count_note}"]
+        out = [f"read {self.rows:,} rows; the file has {t.count_note}"]
         problems = []
         if t.file_records >= 0 and t.kind == "csv":  # a quoted field may span lines
             inside = t.file_records - self.rows - t.blank
             if inside < 0:
-                problems.append(f"{self.rows} rows + {t.blank} blank > {t.file_records} records")
+                problems.append(
+                    f"{self.rows:,} rows + {t.blank:,} blank > {t.file_records:,} records")
         elif t.file_records >= 0 and self.rows + t.blank != t.file_records:
-            problems.append(f"{self.rows} rows + {t.blank} blank != {t.file_records} records")
+            problems.append(
+                f"{self.rows:,} rows + {t.blank:,} blank != {t.file_records:,} records")
         rejected = len(self.rejected_rows)
         if self.valid + rejected != self.rows:
-            problems.append(f"{self.valid} valid + {rejected} rejected != {self.rows} rows")
+            problems.append(f"{self.valid:,} valid + {rejected:,} rejected != {self.rows:,} rows")
         if self.result is not None:
             r = self.result
             stored = len(r.inserted) + len(r.updated) + len(r.unchanged)
-            out.append(f"{self.rows} rows = {len(r.inserted)} new + {len(r.updated)} updated + "
-                       f"{len(r.unchanged)} unchanged + {rejected} rejected")
+            out.append(f"{self.rows:,} rows = {len(r.inserted):,} new + "
+                       f"{len(r.updated):,} updated + {len(r.unchanged):,} unchanged + "
+                       f"{rejected:,} rejected")
             if stored + rejected != self.rows:
-                problems.append(f"{stored} stored + {rejected} rejected != {self.rows} rows")
+                problems.append(f"{stored:,} stored + {rejected:,} rejected != {self.rows:,} rows")
         else:
-            out.append(f"{self.rows} rows = {self.valid} valid + {rejected} rejected")
+            out.append(f"{self.rows:,} rows = {self.valid:,} valid + {rejected:,} rejected")
         out.extend(f"DOES NOT BALANCE: {p}" for p in problems)
         return out
 
@@ -221,8 +224,8 @@ class ImportReport:
         what = MAPPING_LABELS.get(self.mapping, self.mapping or "unknown layout")
         kind = self.file_kind.upper() if self.file_kind else "?"
         detail = f", {self.encoding}, delimiter {self.delimiter!r}" if self.encoding else ""
-        out = [f"{self.source}: {what}, {kind}{detail}, {self.rows} rows"]
-        out.append(f"  {self.valid} valid, {len(self.rejected_rows)} rejected")
+        out = [f"{self.source}: {what}, {kind}{detail}, {self.rows:,} rows"]
+        out.append(f"  {self.valid:,} valid, {len(self.rejected_rows):,} rejected")
         row_errors = [e for e in self.errors if e.row is not None]
         shown = row_errors if limit is None else row_errors[:limit]
         for e in shown:

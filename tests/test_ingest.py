@@ -399,3 +399,14 @@ def test_the_command_line_records_the_import_in_the_history(tmp_path, memory):
     entry = history[history["field"] == "(import)"].iloc[-1]
     assert entry["reason"] == "flags.csv" and entry["who"].startswith("Ana (command line: ")
     assert entry["after"] == "1 new, 0 updated, 0 unchanged, 1 rejected"
+
+
+def test_the_accounting_writes_thousands_with_separators(tmp_path, memory):
+    rows = [[f"k{i}", "2017-10-05", "", "Tabqa", "SY", "35.84", "38.55", "shelling",
+             "reported", "", "", ""] for i in range(1200)]
+    path = _write_csv(tmp_path / "many.csv", rows)
+    report = import_file(path, open_store(tmp_path / "s.gpkg"), dry_run=True, memory=memory,
+                         geocoder=FakeGeocoder())
+    lines = report.accounting()
+    assert lines[0] == "read 1,200 rows; the file has 1,200 lines after the header"
+    assert "1,200 rows = 1,200 valid + 0 rejected" in lines

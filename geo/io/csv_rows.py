@@ -269,11 +269,11 @@ class _Originals(Sequence[object]):
 def _count_note(data_lines: int, blank: int, inside: int) -> str:
     parts = []
     if blank:
-        parts.append(f"{blank} blank")
+        parts.append(f"{blank:,} blank")
     if inside:
-        parts.append(f"{inside} inside quoted multi-line fields")
+        parts.append(f"{inside:,} inside quoted multi-line fields")
     detail = f" ({', '.join(parts)})" if parts else ""
-    return f"{data_lines} line{'s' * (data_lines != 1)} after the header{detail}"
+    return f"{data_lines:,} line{'s' * (data_lines != 1)} after the header{detail}"
 
 
 def _parsed(lines: list[str], delimiter: str, label: str) -> Iterator[Record]:

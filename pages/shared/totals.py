@@ -217,8 +217,9 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None,
     counted = shown.count if part == "all" else shown.totals(part, window).incidents
     outside = counted - int(counts["incidents"].sum())
     if outside:
-        st.caption(f"{outside:,} incident{'s' if outside != 1 else ''} in view lie in no "
-                   "area of this level (located only to a country, or outside the boundaries).")
+        st.caption(f"{outside:,} incident{'s' if outside != 1 else ''} in view "
+                   f"{'lie' if outside != 1 else 'lies'} in no area of this level (located "
+                   "only to a country, or outside the boundaries).")
     st.dataframe(_figure_rows(stats.rename(columns={"name": "area"}), "area"),
                  hide_index=True, width="stretch")
 
