@@ -65,6 +65,10 @@ _FIGURES = ("n", "sx", "sy", "slat", "slon", "south", "north", "west", "east", "
             "prec", "unc", "fig", "first")
 
 
+_FEW_KEYS = 16
+"""Up to this many touched cube cells, each is read through the grid-cell index."""
+
+
 def facets_table(query: PostGISQuery) -> sql.Identifier:
     """The facets' table."""
     return sql.Identifier(query.store.schema, "query_facets")
@@ -137,15 +141,35 @@ def facets_update(query: PostGISQuery, conn: psycopg.Connection, size: float) ->
     conn.execute("ANALYZE _facet_keys")
     conn.execute(sql.SQL("DELETE FROM {} f USING _facet_keys k WHERE f.gx IS NOT DISTINCT "
                          "FROM k.fx AND f.gy IS NOT DISTINCT FROM k.fy").format(table))
-    cells = sql.SQL(
-        "({x}, {y}) IN (SELECT fx * {n} + i, fy * {n} + j FROM _facet_keys, "
-        "generate_series(0, {last}) i, generate_series(0, {last}) j WHERE fx IS NOT NULL)"
-    ).format(x=_cell_of("mx", size), y=_cell_of("my", size), n=sql.Literal(CUBE_DIVISOR),
-             last=sql.Literal(CUBE_DIVISOR - 1))
+    keys = conn.execute("SELECT fx, fy FROM _facet_keys WHERE fx IS NOT NULL").fetchall()
+    if len(keys) <= _FEW_KEYS:  # an edit: each cube cell's records through the cell index
+        cells: sql.Composable = _cell_ranges([(int(x), int(y)) for x, y in keys], size)
+    else:  # an import over many cells: one pass over the records
+        cells = sql.SQL(
+            "({x}, {y}) IN (SELECT fx * {n} + i, fy * {n} + j FROM _facet_keys, "
+            "generate_series(0, {last}) i, generate_series(0, {last}) j WHERE fx IS NOT NULL)"
+        ).format(x=_cell_of("mx", size), y=_cell_of("my", size), n=sql.Literal(CUBE_DIVISOR),
+                 last=sql.Literal(CUBE_DIVISOR - 1))
     nowhere = sql.SQL("mx IS NULL AND EXISTS (SELECT 1 FROM _facet_keys WHERE fx IS NULL)")
+    # The grouping of a busy cell's records sorts in memory (the default spilled to disk),
+    # for this refresh's transaction only.
+    conn.execute("SET LOCAL work_mem = '64MB'")
     for condition in (cells, nowhere):
         conn.execute(sql.SQL("INSERT INTO {} {}").format(
             table, facets_select(query, condition, size)))
+
+
+def _cell_ranges(keys: list[tuple[int, int]], size: float) -> sql.Composable:
+    """The records of the cube cells ``keys`` as ranges of the grid-cell index's
+    expressions (the index answers them; a list of every grid cell did not use it)."""
+    if not keys:
+        return sql.SQL("FALSE")
+    x, y, n = _cell_of("mx", size), _cell_of("my", size), CUBE_DIVISOR
+    return sql.SQL(" OR ").join(
+        sql.SQL("({x} BETWEEN {x0} AND {x1} AND {y} BETWEEN {y0} AND {y1})").format(
+            x=x, y=y, x0=sql.Literal(fx * n), x1=sql.Literal(fx * n + n - 1),
+            y0=sql.Literal(fy * n), y1=sql.Literal(fy * n + n - 1))
+        for fx, fy in keys)
 
 
 def _covers_every_date(query: PostGISQuery, spec: QueryFilter) -> bool:
