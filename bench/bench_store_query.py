@@ -291,12 +291,14 @@ SEARCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-def _search_reruns(query, state, repeat: int) -> None:  # type: ignore[no-untyped-def]
+def _search_reruns(query, state, repeat: int,  # type: ignore[no-untyped-def]
+                   with_text: bool = True) -> None:
     """Time what a map rerun asks of the store for each search of :data:`SEARCHES`:
     the text filters resolved (:func:`geo.store.pg_hits.resolve_text`; the first time
     for the term, nothing kept), the counts line, the aggregates at country zoom, the
     timeline, the first table page and the totals; before (the text conditions in
     every query) and after (asked by the matched records' ids)."""
+    from geo.store.pg_hitrows import forget_copies, hit_rows
     from geo.store.pg_hits import KEPT, resolve_text
     from geo.view.filters import FilterContext
     from geo.view.store_totals import store_totals
@@ -309,10 +311,11 @@ def _search_reruns(query, state, repeat: int) -> None:  # type: ignore[no-untype
 
     def rerun(spec) -> tuple[int, int]:  # type: ignore[no-untyped-def]
         counts = query.counts(spec)
-        payload(aggregates_from_cells(query.cells(spec, 6, window, CELL_PIXELS), 6))
-        timeline_from_store(query, spec, span)
-        query.table_page(spec, 1, 100, counts.shown)
-        store_totals(query, spec)
+        rows, rows_spec = hit_rows(query, spec)  # as the page: a copy of many matches
+        payload(aggregates_from_cells(rows.cells(rows_spec, 6, window, CELL_PIXELS), 6))
+        timeline_from_store(rows, rows_spec, span)
+        rows.table_page(rows_spec, 1, 100, counts.shown)
+        store_totals(rows, rows_spec)
         return counts.shown, len(spec.hits)
 
     print(f"{'search rerun (1,000,000 in PostGIS)':<34} {'shown':>9} {'before s':>9} "
@@ -321,12 +324,16 @@ def _search_reruns(query, state, repeat: int) -> None:  # type: ignore[no-untype
         plain = query_filter(replace(state, query=text, actors=actors), context=context)
         figures = []
         for how in ("before", "new", "again"):
+            if how == "before" and not with_text:
+                figures += [float("nan"), float("nan")]
+                continue
             if how == "new":
                 KEPT.clear()
             times, cpus = [], []
             for _ in range(1 if how == "before" else repeat):
                 if how == "new":
                     KEPT.clear()
+                    forget_copies(query)
                 c0, t0 = cpu(), time.perf_counter()
                 spec = plain if how == "before" else resolve_text(query, plain, revision)
                 shown, resolved = rerun(spec)
@@ -351,6 +358,8 @@ def main() -> None:
                         help="time only the views' whole reruns (and the domain)")
     parser.add_argument("--searches", action="store_true",
                         help="time map reruns of the searches in SEARCHES, before and after")
+    parser.add_argument("--skip-text", action="store_true",
+                        help="with --only-searches: do not time the text conditions")
     parser.add_argument("--only-searches", action="store_true",
                         help="with --location: time the searches only")
     args = parser.parse_args()
@@ -397,7 +406,7 @@ def main() -> None:
         state = default_view(domain)
         spec = query_filter(state)
         if args.only_searches:
-            _search_reruns(query, state, args.repeat)
+            _search_reruns(query, state, args.repeat, not args.skip_text)
             return
         figures: dict[str, float] = {}
         figures["counts line"], counts = _time(lambda: query.counts(spec), args.repeat)

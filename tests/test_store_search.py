@@ -296,3 +296,81 @@ def test_a_filter_matching_too_many_records_stays_text(both, monkeypatch):
     counts = query.counts(spec)
     assert (counts.shown, counts.hidden_by) == (result.shown, result.hidden_by)
     KEPT.clear()
+
+
+def test_random_searches_give_the_same_answers_from_a_copy_of_the_matches(random_store,
+                                                                          monkeypatch):
+    import geo.store.pg_hitrows as pg_hitrows
+    from geo.render.clusters import view_window
+    from geo.view.store_series import store_time_series
+    from geo.view.store_totals import store_totals
+    from geo.view.store_view import timeline_from_store
+
+    monkeypatch.setattr(pg_hitrows, "HITSET_MIN", 1)  # every match copied
+    rng, live, query = random_store
+    data = live.current()
+    context = FilterContext(live.areas, _spellings)
+    order = date_order(data.incidents)
+    base = default_view(data.domain())
+    drawn = (data.incidents["off_map"] == "").to_numpy()
+    copied = set()
+    for _ in range(30):
+        state = _random_state(rng, base)
+        result = apply_view(data.incidents, state, context)
+        spec = query_filter(state, context=context)
+        resolved = resolve_text(query, spec)
+        rows, rows_spec = pg_hitrows.hit_rows(query, resolved)
+        label = (state.query, state.actors, state.sources, state.date_from)
+        if isinstance(rows, pg_hitrows.HitQuery):
+            copied.add(result.shown)
+            assert not rows_spec.matches_text and not rows_spec.hits
+        counts = query.counts(resolved)  # shown and on the map: counted in the copy
+        assert (counts.shown, counts.on_map) == (
+            result.shown, int((result.mask & drawn).sum())), label
+        assert counts.hidden_by == result.hidden_by, label
+        want = data.incidents["id"].iloc[page_rows(order, result.mask, 1, 50)].tolist()
+        assert rows.table_page(rows_spec, 1, 50, counts.shown)["id"].tolist() == want, label
+        window = view_window((35.0, 38.0), 6)
+        pd.testing.assert_frame_equal(rows.cells(rows_spec, 6, window, 56),
+                                      query.cells(spec, 6, window, 56), obj=str(label))
+        span = (date(2016, 1, 1), date(2016, 12, 31))
+        pd.testing.assert_frame_equal(timeline_from_store(rows, rows_spec, span),
+                                      timeline_from_store(query, spec, span), obj=str(label))
+        got, want_totals = store_totals(rows, rows_spec), store_totals(query, spec)
+        assert (got.incidents, got.inverted) == (want_totals.incidents, want_totals.inverted)
+        pd.testing.assert_frame_equal(got.breakdown, want_totals.breakdown, obj=str(label))
+        pd.testing.assert_frame_equal(store_time_series(rows, rows_spec, "month"),
+                                      store_time_series(query, spec, "month"), obj=str(label))
+    assert len(copied) > 3  # several views were answered from copies of their matches
+
+
+def test_copies_of_matches_follow_the_store_and_unused_ones_are_dropped(both, monkeypatch):
+    import geo.store.pg_hitrows as pg_hitrows
+
+    store, live, query = both
+    monkeypatch.setattr(pg_hitrows, "HITSET_MIN", 1)
+    data = live.current()
+    state = replace(default_view(data.domain()), query="market")
+    result = apply_view(data.incidents, state)
+    outside = str(data.incidents.loc[~result.mask, "id"].iloc[0])
+    spec = resolve_text(query, query_filter(state))
+    rows, _ = pg_hitrows.hit_rows(query, spec)
+    assert isinstance(rows, pg_hitrows.HitQuery)
+    first = rows.store.table("incidents").as_string(None)
+    copies = f'SELECT name FROM "{store.schema}".query_hitsets'
+    assert len(query.read(copies)) == 1
+    again, _ = pg_hitrows.hit_rows(query, spec)  # made once: the same copy
+    assert again.store.table("incidents").as_string(None) == first
+    assert len(query.read(copies)) == 1
+    shown = query.counts(spec).shown
+    assert shown == result.shown > 0
+    store.edit(outside, {"description": "a strike near the market"}, who=analyst("a"))
+    sync_search(query, load_settings())
+    monkeypatch.setattr(pg_hitrows, "UNUSED_MINUTES", 0)  # the first copy is now unused
+    newer = resolve_text(query, query_filter(state))
+    rows, _ = pg_hitrows.hit_rows(query, newer)
+    assert rows.store.table("incidents").as_string(None) != first
+    assert len(query.read(copies)) == 1  # the old copy dropped when the new one was made
+    assert query.counts(newer).shown == shown + 1 == apply_view(
+        live.current().incidents, state).shown
+    assert pg_hitrows.forget_copies(query) == 1 and query.read(copies) == []

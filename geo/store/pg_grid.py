@@ -248,7 +248,9 @@ def refresh_grid(query: PostGISQuery) -> bool:
         query.sync_areas()
         conn = query.store.connection()
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext('incident-map:grid'))")
+            # per schema: stores sharing a database do not wait for each other's refresh
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                         (f"incident-map:grid:{query.store.schema}",))
             if grid_revision(query) == revision:
                 return False  # another session refreshed it meanwhile
             conn.execute("SET LOCAL jit = off")

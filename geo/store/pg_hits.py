@@ -229,9 +229,12 @@ def hits_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
         size = resolved[name].size
         if size is not None and base.total - size:
             hidden[name] = base.total - size
-    condition, params = combine(clauses)
-    row = query.read(sql.SQL(
+    from geo.store.pg_hitrows import hit_rows  # it reads pg_query, which reads this
+
+    rows, rows_spec = hit_rows(query, spec)  # a copy of the matches, when many
+    condition, params = combine(where_clauses(rows_spec))
+    row = rows.read(sql.SQL(
         "SELECT count(*), count(*) FILTER (WHERE " + DRAWN_SQL + ") FROM {} WHERE {}"
-    ).format(query.store.table("incidents"), condition), params)[0]
+    ).format(rows.store.table("incidents"), condition), params)[0]
     ordered = {name: hidden[name] for name in sorted(hidden, key=ORDER.index)}
     return Counts(base.total, int(row[0]), int(row[1]), ordered)

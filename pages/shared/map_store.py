@@ -37,6 +37,7 @@ from geo.render.table import PAGE_SIZE
 from geo.store import is_database_url
 from geo.store.derived import sync_derived
 from geo.store.pg_grid import refresh_grid
+from geo.store.pg_hitrows import hit_rows
 from geo.store.pg_hits import resolve_text
 from geo.store.pg_query import Counts, PostGISQuery, Summary
 from geo.store.pg_search import text_choices, top_countries
@@ -221,6 +222,9 @@ class _View:
         # text filters asked once (kept per revision), then by the matching records' ids
         self.spec = resolve_text(query, spec, revision)
         self.map_spec = resolve_text(query, map_spec, revision)
+        # many matches: every question but the counts line asks a copy of them, once
+        self.rows, self.rows_spec = hit_rows(query, self.spec)
+        self.map_rows, self.map_rows_spec = hit_rows(query, self.map_spec)
 
     def counts(self) -> Counts:
         return _counts(self.location, self.revision, self.key, self.query, self.spec)
@@ -233,33 +237,35 @@ class _View:
 
     def aggregates(self, zoom: int, window: tuple[float, float, float, float]) -> Aggregates:
         return _aggregates(self.location, self.revision, self.map_key, zoom, window,
-                           self.query, self.map_spec)
+                           self.map_rows, self.map_rows_spec)
 
     def timeline(self, window: tuple) -> pd.DataFrame:
         # Every filter but the dates: a change of dates alone asks nothing again.
         key = spec_key(replace(self.spec, date_from=None, date_to=None))
-        return _timeline(self.location, self.revision, key, window, self.query, self.spec)
+        return _timeline(self.location, self.revision, key, window, self.rows,
+                         self.rows_spec)
 
     def table(self, page: int, shown: int) -> pd.DataFrame:
-        return _table(self.location, self.revision, self.key, page, shown, self.query,
-                      self.spec)
+        return _table(self.location, self.revision, self.key, page, shown, self.rows,
+                      self.rows_spec)
 
     def at_place(self, lat: float, lon: float, *, on_map: bool = True) -> pd.DataFrame:
-        spec, key = (self.map_spec, self.map_key) if on_map else (self.spec, self.key)
-        return _at_place(self.location, self.revision, key, lat, lon, self.query, spec)
+        rows, spec, key = (self.map_rows, self.map_rows_spec, self.map_key) if on_map \
+            else (self.rows, self.rows_spec, self.key)
+        return _at_place(self.location, self.revision, key, lat, lon, rows, spec)
 
     def off_map(self) -> pd.DataFrame:
-        return _off_map(self.location, self.revision, self.key, self.query, self.spec)
+        return _off_map(self.location, self.revision, self.key, self.rows, self.rows_spec)
 
     def totals(self, part: str = "all") -> Totals:
         if part not in PARTS:
             raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
-        return _totals(self.location, self.revision, self.key, self.query,
-                       self.spec).parts[part]
+        return _totals(self.location, self.revision, self.key, self.rows,
+                       self.rows_spec).parts[part]
 
     def coarse_counts(self) -> tuple[int, int]:
-        return _totals(self.location, self.revision, self.key, self.query,
-                       self.spec).coarse_counts
+        return _totals(self.location, self.revision, self.key, self.rows,
+                       self.rows_spec).coarse_counts
 
     def prefetch(self, zoom: int, window: tuple[float, float, float, float],
                  timeline: tuple | None, table_page: int, with_totals: bool) -> None:
@@ -281,7 +287,7 @@ class _View:
     def areas(self, level: int, claimant: str | None = None, part: str = "all"
               ) -> pd.DataFrame:
         return _area_figures(self.location, self.revision, self.key, level, claimant, part,
-                             self.query, self.spec)
+                             self.rows, self.rows_spec)
 
     def record(self, incident_id: str | None) -> pd.Series | None:
         if not incident_id:

@@ -41,6 +41,8 @@ class StoreView(Protocol):
     revision: int
     key: str
     spec: QueryFilter
+    rows: PostGISQuery  # what answers the view's questions (a copy of a search's matches)
+    rows_spec: QueryFilter
 
     def totals(self, part: str = "all") -> Totals: ...
 
@@ -112,27 +114,27 @@ class StoreShown:
     def categories(self, names: list[str]) -> tuple[list[str], bool]:
         """Which categories the view's incidents fill, and whether any is dated."""
         v = self.view
-        return _categories(v.location, v.revision, v.key, tuple(names), v.query, v.spec)
+        return _categories(v.location, v.revision, v.key, tuple(names), v.rows, v.rows_spec)
 
     def time_series(self, freq: str, by: str, part: str = "all",
                     window: tuple[date, date] | None = None) -> pd.DataFrame:
         """See :func:`geo.view.store_series.store_time_series` (the window is the view's
         dates, which its filter holds)."""
         v = self.view
-        return _series(v.location, v.revision, v.key, freq, by, part, v.query, v.spec)
+        return _series(v.location, v.revision, v.key, freq, by, part, v.rows, v.rows_spec)
 
     def compare(self, periods: tuple[tuple[date, date], ...], by: tuple[str, ...],
                 part: str = "all") -> pd.DataFrame:
         """See :func:`geo.view.store_series.store_compare`."""
         v = self.view
         return _compare(v.location, v.revision, self._undated_key, tuple(periods), tuple(by),
-                        part, v.query, v.spec)
+                        part, v.rows, v.rows_spec)
 
     def period_coarse_counts(self, period: tuple[date, date]) -> tuple[int, int]:
         """How many incidents in ``period`` are vaguer than it by their dates, their place."""
         v = self.view
-        return _period_coarse(v.location, v.revision, self._undated_key, period, v.query,
-                              v.spec)
+        return _period_coarse(v.location, v.revision, self._undated_key, period, v.rows,
+                              v.rows_spec)
 
 
 def totals_tabs(view: StoreView, count: int, state: ViewState, domain: ViewDomain) -> None:
