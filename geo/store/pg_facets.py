@@ -142,8 +142,9 @@ def facets_update(query: PostGISQuery, conn: psycopg.Connection, size: float) ->
     conn.execute(sql.SQL("DELETE FROM {} f USING _facet_keys k WHERE f.gx IS NOT DISTINCT "
                          "FROM k.fx AND f.gy IS NOT DISTINCT FROM k.fy").format(table))
     keys = conn.execute("SELECT fx, fy FROM _facet_keys WHERE fx IS NOT NULL").fetchall()
+    params: list[object] = []
     if len(keys) <= _FEW_KEYS:  # an edit: each cube cell's records through the cell index
-        cells: sql.Composable = _cell_ranges([(int(x), int(y)) for x, y in keys], size)
+        cells, params = _cell_ranges([(int(x), int(y)) for x, y in keys], size)
     else:  # an import over many cells: one pass over the records
         cells = sql.SQL(
             "({x}, {y}) IN (SELECT fx * {n} + i, fy * {n} + j FROM _facet_keys, "
@@ -154,22 +155,24 @@ def facets_update(query: PostGISQuery, conn: psycopg.Connection, size: float) ->
     # The grouping of a busy cell's records sorts in memory (the default spilled to disk),
     # for this refresh's transaction only.
     conn.execute("SET LOCAL work_mem = '64MB'")
-    for condition in (cells, nowhere):
+    for condition, args in ((cells, params), (nowhere, None)):
         conn.execute(sql.SQL("INSERT INTO {} {}").format(
-            table, facets_select(query, condition, size)))
+            table, facets_select(query, condition, size)), args)
 
 
-def _cell_ranges(keys: list[tuple[int, int]], size: float) -> sql.Composable:
+def _cell_ranges(keys: list[tuple[int, int]], size: float
+                 ) -> tuple[sql.Composable, list[object]]:
     """The records of the cube cells ``keys`` as ranges of the grid-cell index's
-    expressions (the index answers them; a list of every grid cell did not use it)."""
+    expressions (the index answers them; a list of every grid cell did not use it), and
+    their parameters (so that edits ask the same statement, not one text per cell)."""
     if not keys:
-        return sql.SQL("FALSE")
+        return sql.SQL("FALSE"), []
     x, y, n = _cell_of("mx", size), _cell_of("my", size), CUBE_DIVISOR
-    return sql.SQL(" OR ").join(
-        sql.SQL("({x} BETWEEN {x0} AND {x1} AND {y} BETWEEN {y0} AND {y1})").format(
-            x=x, y=y, x0=sql.Literal(fx * n), x1=sql.Literal(fx * n + n - 1),
-            y0=sql.Literal(fy * n), y1=sql.Literal(fy * n + n - 1))
-        for fx, fy in keys)
+    one = sql.SQL("({x} BETWEEN %s AND %s AND {y} BETWEEN %s AND %s)").format(x=x, y=y)
+    params: list[object] = []
+    for fx, fy in keys:
+        params += [fx * n, fx * n + n - 1, fy * n, fy * n + n - 1]
+    return sql.SQL(" OR ").join([one] * len(keys)), params
 
 
 def _covers_every_date(query: PostGISQuery, spec: QueryFilter) -> bool:
