@@ -142,7 +142,13 @@ def cube_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
 
     if not _answerable(query, spec):
         return None
-    clauses = _dates_clauses(spec)
+    return counts_from(query, dates_table(query), _dates_clauses(spec))
+
+
+def counts_from(query: PostGISQuery, table: sql.Composable,
+                clauses: dict[str, tuple[sql.Composable, list[object]]]) -> Counts:
+    """:class:`Counts` summed from a table of counted groups (``n``, ``drawn``): all, shown,
+    shown on the map, and how many each filter's ``clauses`` hides."""
     shown, params = combine(clauses)
     parts: list[sql.Composable] = [
         sql.SQL("coalesce(sum(n), 0)"),
@@ -153,7 +159,7 @@ def cube_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
         parts.append(sql.SQL("coalesce(sum(n) FILTER (WHERE NOT ({})), 0)").format(condition))
         args.extend(p)
     row = query.read(sql.SQL("SELECT {} FROM {}").format(
-        sql.SQL(", ").join(parts), dates_table(query)), args)[0]
+        sql.SQL(", ").join(parts), table), args)[0]
     hidden = {name: int(n) for name, n in zip(clauses, row[3:], strict=True) if n}
     return Counts(int(row[0]), int(row[1]), int(row[2]), hidden)
 

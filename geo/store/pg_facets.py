@@ -36,6 +36,7 @@ from geo.store.pg_cube import (
     _around_everything,
     _codes,
     _straddles,
+    counts_from,
     grouped_cells,
 )
 from geo.store.pg_query import Counts, PostGISQuery, _index_sql
@@ -246,19 +247,7 @@ def facet_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
     clauses = _clauses(query, spec)
     if clauses is None:
         return None
-    shown, params = combine(clauses)
-    parts: list[sql.Composable] = [
-        sql.SQL("coalesce(sum(n), 0)"),
-        sql.SQL("coalesce(sum(n) FILTER (WHERE {}), 0)").format(shown),
-        sql.SQL("coalesce(sum(n) FILTER (WHERE {} AND drawn), 0)").format(shown)]
-    args: list[object] = [*params, *params]
-    for condition, p in clauses.values():
-        parts.append(sql.SQL("coalesce(sum(n) FILTER (WHERE NOT ({})), 0)").format(condition))
-        args.extend(p)
-    row = query.read(sql.SQL("SELECT {} FROM {}").format(
-        sql.SQL(", ").join(parts), facets_table(query)), args)[0]
-    hidden = {name: int(n) for name, n in zip(clauses, row[3:], strict=True) if n}
-    return Counts(int(row[0]), int(row[1]), int(row[2]), hidden)
+    return counts_from(query, facets_table(query), clauses)
 
 
 def facet_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
