@@ -102,6 +102,18 @@ def test_the_removal_says_how_many_changed_samples_it_kept(store_path):
     assert open_store(str(store_path)).get(sample) is not None
 
 
+def test_a_corrected_sample_does_not_narrow_the_opening_dates(store_path):
+    from datetime import date
+
+    _run()  # the store is seeded
+    store = open_store(str(store_path))
+    sample = sorted(store.incidents()["id"])[0]
+    store.edit(sample, {"killed_min": 9}, who=ANALYST, reason="checked it")
+    at = _run()  # a corrected sample is still a sample, not the analyst's data
+    assert _dates(at) == (date(2014, 9, 1), date(2018, 11, 13))
+    assert "default dates" not in _sample_note(at)
+
+
 def _dates(at: AppTest) -> tuple:
     return tuple(at.slider(key="f_dates").value)
 

@@ -62,7 +62,8 @@ def data_dates(domain: ViewDomain, store: IncidentStore | None,
     found = samples(store)
     if found is None or not found.present or domain.date_min is None:
         return domain
-    first, last = dates_without(found.present)
+    # Samples an analyst corrected are still the seed's, not the analyst's data.
+    first, last = dates_without(found.present + found.changed)
     if first is None or last is None or (first, last) == (domain.date_min, domain.date_max):
         return domain
     return replace(domain, default_dates=(first, last))
