@@ -46,17 +46,9 @@ def _status_mb(key: str) -> float:
 
 def write_csv(n: int, path: Path) -> None:
     """N synthetic incidents as the browser benchmark writes them (a tenth undated)."""
-    from bench_map import synthetic_incidents
+    from bench_map import write_synthetic_csv
 
-    from geo.schema import INCIDENT_COLUMNS
-
-    frame = synthetic_incidents(n)
-    frame["date_start"] = frame["date_start"].dt.strftime("%Y-%m-%d")
-    frame["date_end"] = frame["date_end"].dt.strftime("%Y-%m-%d")
-    undated = frame.index % 10 == 0
-    frame.loc[undated, ["date_start", "date_end"]] = ""
-    frame.loc[undated, "date_precision"] = "unknown"
-    frame[list(INCIDENT_COLUMNS)].to_csv(path, index=False)
+    write_synthetic_csv(n, path)
 
 
 def _ingest(csv: Path, store: Path) -> None:

@@ -89,6 +89,18 @@ def synthetic_incidents(n: int, seed: int = 0) -> pd.DataFrame:
 CENTER, ZOOM = (34.8, 38.9), 7
 
 
+def write_synthetic_csv(n: int, path: Path) -> None:
+    """N synthetic incidents as a CSV file, every tenth undated (so that the "undated"
+    checkbox changes what is drawn): what the browser and load benchmarks read."""
+    frame = synthetic_incidents(n)
+    frame["date_start"] = frame["date_start"].dt.strftime("%Y-%m-%d")
+    frame["date_end"] = frame["date_end"].dt.strftime("%Y-%m-%d")
+    undated = frame.index % 10 == 0
+    frame.loc[undated, ["date_start", "date_end"]] = ""
+    frame.loc[undated, "date_precision"] = "unknown"
+    frame[list(INCIDENT_COLUMNS)].to_csv(path, index=False)
+
+
 def one_rerun(
     frame: pd.DataFrame, state: ViewState, settings: Settings, columns: MapColumns,
     order: np.ndarray, times: TimelineColumns, sums: TotalsColumns,

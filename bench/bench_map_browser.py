@@ -52,9 +52,7 @@ from app_server import (  # noqa: E402
     memory_mb,
     start_app,
 )
-from bench_map import synthetic_incidents  # noqa: E402
-
-from geo.schema import INCIDENT_COLUMNS  # noqa: E402
+from bench_map import write_synthetic_csv  # noqa: E402
 
 
 def _start(csv: Path, tmp: Path, store: bool = False) -> tuple[subprocess.Popen, str]:
@@ -102,15 +100,7 @@ def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[s
     with tempfile.TemporaryDirectory(prefix="incident-map-bench-") as name:
         tmp = Path(name)
         csv = tmp / "synthetic.csv"
-        frame = synthetic_incidents(n)
-        frame["date_start"] = frame["date_start"].dt.strftime("%Y-%m-%d")
-        frame["date_end"] = frame["date_end"].dt.strftime("%Y-%m-%d")
-        # Every tenth incident undated: the checkbox then changes what is drawn.
-        undated = frame.index % 10 == 0
-        frame.loc[undated, ["date_start", "date_end"]] = ""
-        frame.loc[undated, "date_precision"] = "unknown"
-        frame[list(INCIDENT_COLUMNS)].to_csv(csv, index=False)
-        del frame
+        write_synthetic_csv(n, csv)  # every tenth incident undated
         if store:
             _ingest(csv, tmp)
         process, url = _start(csv, tmp, store)
