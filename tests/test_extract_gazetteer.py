@@ -14,9 +14,10 @@ from functools import lru_cache
 
 import pytest
 
+from geo.extract.lookup import make_lookup, spelling_index
 from geo.extract.phrases import country_counts, focus_country, is_demonym
 from geo.extract.pipeline import extract
-from geo.extract.places import find_places, make_lookup, spelling_index
+from geo.extract.places import find_places
 from geo.settings import load_settings
 
 INDEX = load_settings().gazetteer_index_path

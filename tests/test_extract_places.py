@@ -2,8 +2,9 @@
 
 import pytest
 
+from geo.extract.lookup import make_lookup
 from geo.extract.phrases import country_code, focus_country, name_phrases
-from geo.extract.places import find_places, make_lookup
+from geo.extract.places import find_places
 from tests.helpers.fake_geocoder import FakeGeocoder
 
 

@@ -117,7 +117,7 @@ def test_a_town_named_through_its_country_after_near_is_a_container_not_a_site()
 
 
 def test_a_tie_between_two_countries_goes_to_the_more_populous_places():
-    from geo.extract.places import make_lookup
+    from geo.extract.lookup import make_lookup
     from geo.extract.report import shared_country
     from geo.extract.text import split_sentences
 

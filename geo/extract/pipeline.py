@@ -22,6 +22,7 @@ from datetime import date
 from geo.extract.captions import is_photo_caption
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import attribute
+from geo.extract.containers import context_label, inside_container
 from geo.extract.date_context import (
     carry_to_siblings,
     dispatch_date,
@@ -48,19 +49,16 @@ from geo.extract.links import (
     promises_site,
     vicinities_into_sites,
 )
+from geo.extract.lookup import make_lookup, spelling_index
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
-    SUBUNITS,
     PlaceMention,
     find_places,
     is_headline,
-    make_lookup,
-    spelling_index,
 )
 from geo.extract.report import (
     Draft,
     compatible,
-    distance_km,
     governorate_named_bare,
     governorate_names,
     heading_date,
@@ -78,6 +76,7 @@ from geo.extract.role_model import weigh_sites
 from geo.extract.roles import refine_roles
 from geo.extract.survey import survey
 from geo.extract.text import Sentence, find_quotations, split_sentences
+from geo.extract.tolls import attach_casualties, site_casualties, siteless_tolls
 from geo.geocoding.geocoder import GeocodeResult, default_geocoder
 from geo.geocoding.protocol import PlaceResolver
 from geo.schema import INCIDENT_COLUMNS
@@ -88,8 +87,6 @@ _ANAPHORA = re.compile(r"\b(?:there|the (?:area|camp|town|city|village|region|si
                        r"neighbou?rhood|district))\b", re.I)
 #: A sentence naming this many regions and no site gives an overview, not an event.
 OVERVIEW_REGIONS = 3
-#: Buildings that lie inside the town the text puts them in ("Al Hal market in Maaret al-Numan").
-FACILITIES = frozenset({"market", "mosque", "school", "hospital", "bakery"})
 #: Events told over a period by nature (deaths in a camp or a siege, displacement).
 SLOW_DEATHS = frozenset({"camp deaths", "siege deaths", "deprivation", "displacement"})
 #: What a campaign or a habit is told with, not one event ("has targeted ... for months",
@@ -105,9 +102,6 @@ _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\brepo
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
                      re.I)
 _DEATHS = re.compile(r"\b(?:died|deaths?|killed|dead)\b", re.I)
-#: Places farther apart than this (km) cannot be a part and the whole ("Qusur district of
-#: Deir ez-Zor city"): the part was found elsewhere, the container's point stands in.
-CONTAINER_KM = 15.0
 EXTRA_KEYS: tuple[str, ...] = ("quote_spans", "geocode_status", "place_alternatives",
                                 "place_context")
 """Keys of a candidate's JSON record beyond the incident columns."""
@@ -203,7 +197,7 @@ def extract(
     recent_sites: set[str] = set()
     recent_type: tuple[int, str] | None = None
     siteless_dates: dict[int, tuple[DateSpan, str]] = {}
-    siteless_tolls: dict[int, tuple[str, Casualties]] = {}
+    lone_tolls: dict[int, tuple[str, Casualties]] = {}
     last_sites: list[tuple[int, PlaceMention]] = []
     site_dates: dict[int, tuple[DateSpan, str]] = {}  # sentences naming a site, and dated
     promise: Promise | None = None  # "a car bomb ... in a town": the site named next
@@ -254,7 +248,7 @@ def extract(
         sites = [m for m in places if m.role == "site"]
         sited[sentence.index] = sites
         if sites:
-            last_sites = [(sentence.index, _inside_container(m, places)) for m in sites]
+            last_sites = [(sentence.index, inside_container(m, places)) for m in sites]
         event_type = primary_event(events)
         if event_type and event_type not in SLOW_DEATHS and _HABITUAL.search(sentence.text) \
                 and not any(
@@ -278,10 +272,10 @@ def extract(
         linking = not event_type and keeps_promise(promise, sentence.index, sites)
         if linking and promise is not None:
             event_type, linked, promise = promise.event_type, promise, None
-            if fill_region(linked, drafts, sentence.index, _inside_container(sites[0], places)):
+            if fill_region(linked, drafts, sentence.index, inside_container(sites[0], places)):
                 continue
         if not event_type and not casualties.is_empty():
-            if _attach_casualties(drafts, sentence, casualties):
+            if attach_casualties(drafts, sentence, casualties):
                 continue
             event_type = "other" if sites else ""
         if not event_type:
@@ -299,11 +293,11 @@ def extract(
                 continue  # "displaced ... in Idleb, Lattakia and Aleppo": an overview
             if regions:
                 sites, region = regions, True
-        sites = [_inside_container(m, places) for m in sites]
+        sites = [inside_container(m, places) for m in sites]
         countries = [m.country for m in places if m.role == "country" and m.country]
         if not sites:
             if not casualties.is_empty():
-                siteless_tolls[sentence.index] = (event_type, casualties)
+                lone_tolls[sentence.index] = (event_type, casualties)
             promise = Promise(sentence.index, event_type) if promised else promise
             if event_type not in SITELESS_TYPES or (speaker is None and casualties.is_empty()):
                 continue
@@ -324,9 +318,9 @@ def extract(
         elif when is None and not dates and sites[0] is not None:
             when, note = report_date(event_dates, heading)
         claimed = claim_range(dates, attribution, sentence) if when is None else None
-        context = [_context_label(m) for m in places if m.role not in ("site", "country")
+        context = [context_label(m) for m in places if m.role not in ("site", "country")
                    and m not in sites]
-        tolls = _site_casualties(sentence, sites, casualties)
+        tolls = site_casualties(sentence, sites, casualties)
         for site, toll in zip(sites, tolls, strict=True):
             if claimed is not None:
                 claim_ranges[len(drafts)] = claimed
@@ -354,7 +348,7 @@ def extract(
     for number, span in claim_ranges.items():  # no date of its own, none beside it
         if drafts[number].date is None:
             drafts[number].date, drafts[number].date_note = span, span.note
-    _siteless_tolls(drafts, siteless_tolls)
+    siteless_tolls(drafts, lone_tolls)
     sites_named_after(drafts, {i: m for i, m in sited.items() if m})
     commentary_ids = {id(d) for i, d in enumerate(drafts) if i in commentary}
     drafts = parts_into_towns(drafts)
@@ -372,106 +366,6 @@ def extract(
                 named)
         for d in merged
     ]
-
-
-def _siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]) -> None:
-    """A toll given without a site ("At least 22 civilians were killed in air strikes on a
-    town") belongs to the one sited event of that type in the sentences beside it; with
-    two or more such events it is their aggregate and stays untied."""
-    for index, (kind, toll) in tolls.items():
-        near = [d for d in drafts if d.site is not None and
-                min(abs(i - index) for i in d.sentences) <= 2 and compatible(kind, d.event_type)]
-        sites = {d.site.text for d in near if d.site is not None}
-        if len(sites) == 1 and all(d.casualties.killed_min is None and
-                                   d.casualties.killed_max is None for d in near):
-            for draft in near:
-                draft.casualties = toll
-                draft.sentences = sorted({*draft.sentences, index})
-            break
-
-
-def _attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casualties) -> bool:
-    if not drafts or sentence.index - drafts[-1].sentences[-1] > 1:
-        return False
-    target = drafts[-1]
-    if not target.casualties.is_empty():
-        return False
-    target.casualties = casualties
-    target.sentences.append(sentence.index)
-    return True
-
-
-def _inside_container(site: PlaceMention, places: list[PlaceMention]) -> PlaceMention:
-    """A part found far from (or not at all inside) the place the text puts it in gives
-    way to that place, near it: "the Qusur district of Deir ez-Zor city"."""
-    outer = next((m for m in places if m.text == site.container and m is not site), None)
-    if not site.container or outer is None or outer.place is None or \
-            outer.role == "country" or outer.place.precision >= 4:
-        return site  # "the village of X, Syria": a country is no point for X
-    inner = site.place
-    if inner is not None and inner.country and outer.place.country and \
-            inner.country != outer.place.country:
-        return replace(site, unsure=True)  # "Hasaka province's al-Qayrawan", found in Tunisia
-    if inner is not None and site.descriptor not in SUBUNITS | FACILITIES:
-        return site  # "the camp in al-Tanf": a camp may lie a way out of the place it is named by
-    if inner is not None and distance_km(inner.latitude, inner.longitude, outer.place.latitude,
-                                         outer.place.longitude) <= CONTAINER_KM:
-        return site
-    return replace(outer, start=site.start, end=site.end, text=site.text, name=site.name,
-                   role="site",
-                   near=True, descriptor=site.descriptor, container=outer.text, partial=False)
-
-
-def _context_label(mention: PlaceMention) -> str:
-    offset = f" ({mention.offset})" if mention.offset else ""
-    return f"{mention.role}: {mention.text}{offset}"
-
-
-_COORDINATED = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?(?:(?:towns?|cities|villages?)"
-                          r"\s+of\s+)?$", re.I)
-
-
-#: A bare figure for the next site, its category given for the site before ("and five in X").
-_ELIDED = re.compile(r"^\W*(?:and|,)\s+(?:another\s+)?(?P<n>\d{1,4}|one|two|three|four|five|six|"
-                     r"seven|eight|nine|ten|eleven|twelve)\s+(?:more\s+|others?\s+)?(?:in|at)\b",
-                     re.I)
-
-
-def _site_casualties(
-    sentence: Sentence, sites: Sequence[PlaceMention | None], casualties: Casualties
-) -> list[Casualties]:
-    """Each site's own toll: "53 killed in Jableh and another 48 died in Tartus".
-
-    With one site the sentence's toll is its toll. With several, each figure belongs to the
-    site whose stretch of the sentence holds it (a site's stretch runs from the previous
-    site's end to its own end; the last one's to the sentence's end). Sites named together
-    ("Saraqeb and Ehsim") share an aggregate: it is tied to none of them, only noted.
-    """
-    marks = sorted((s for s in sites if s is not None), key=lambda m: m.start)
-    if len(sites) < 2 or casualties.is_empty() or len(marks) < len(sites):
-        return [casualties] * len(sites)
-    base = sentence.start
-    joined = all(_COORDINATED.fullmatch(sentence.text[a.end - base:b.start - base])
-                 for a, b in zip(marks, marks[1:], strict=False))
-    if joined:
-        names = " and ".join(m.text for m in marks)
-        note = f"aggregate toll for {names}: " + "; ".join(casualties.notes or ["as stated"])
-        return [Casualties(notes=[note]) for _ in sites]
-    out: dict[int, Casualties] = {}
-    previous, before = 0, Casualties()
-    for i, mark in enumerate(marks):
-        end = len(sentence.text) if i == len(marks) - 1 else mark.end - base
-        toll = find_casualties(sentence.text[previous:end], base + previous)
-        elided = _ELIDED.match(sentence.text[previous:end])
-        if elided and toll.killed_min is None and toll.killed_max is None and \
-                before.killed_min is not None:  # "three killed in Ablen and five in al-Fuah"
-            count = find_casualties(f"{elided.group('n')} killed", 0).killed_min
-            toll = replace(toll, killed_min=count, killed_max=count,
-                           notes=[*toll.notes, f"{count} killed, the figure before it "
-                                                "naming the dead"])
-        out[id(mark)] = before = toll
-        previous = end
-    return [out[id(s)] for s in sites]
 
 
 def _finish(

@@ -18,9 +18,10 @@ regions stand in when a sentence names no site, and never at site precision.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 
+from geo.extract.lookup import Lookup
 from geo.extract.phrases import (
     ACTION,
     AREA_DESCRIPTORS,
@@ -62,11 +63,7 @@ from geo.extract.wordlist import is_common_word
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Candidate, GeocodeResult
 from geo.geocoding.names import basic_key
-from geo.geocoding.protocol import PlaceResolver
 
-Lookup = Callable[..., GeocodeResult]
-"""``(name, cued=True) -> GeocodeResult``: geocode one name (the caller binds country and
-context); ``cued`` says whether the text announces a place there."""
 
 @dataclass(frozen=True)
 class PlaceMention:
@@ -492,107 +489,3 @@ def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset
     if not names & capitals:
         return False
     return bool(CAPITAL_SPEAKS.match(after) or re.search(r"\bby\s+$", before[-10:]))
-
-
-def make_lookup(
-    geocode: Callable[..., GeocodeResult],
-    country: str,
-    context: Sequence[str],
-    known: Callable[[str], bool] | None = None,
-    reuse: dict[str, GeocodeResult] | None = None,
-) -> Lookup:
-    """Bind a geocoder's ``geocode`` to a report: its country, its names, a cache.
-
-    Parameters
-    ----------
-    geocode : callable
-        :meth:`geo.geocoding.geocoder.Geocoder.geocode`.
-    country : str
-        The report's focus country ("" for none); a name not found there, or found
-        there only as a loose (fuzzy, skeleton) match while its exact spelling names a
-        place elsewhere, is looked up worldwide.
-    context : sequence of str
-        Other place names of the report, passed to the geocoder for ranking.
-    known : callable, optional
-        ``name -> bool``: whether the gazetteer has the name's exact or normalised
-        spelling (see :func:`spelling_index`). A name with no cue before it is
-        looked up only then: the geocoder's loose matching is slow and its answers
-        for an uncued word are not taken anyway.
-    reuse : dict, optional
-        Answers of an earlier lookup of the same report (its cache, filled in
-        place): the ones with a single candidate are kept, as context cannot
-        change them.
-
-    Returns
-    -------
-    callable
-        ``(name, cued=True) -> GeocodeResult``, cached per name.
-    """
-    cache: dict[str, GeocodeResult] = {}
-    if reuse is not None:
-        cache.update((k, v) for k, v in reuse.items() if len(v.candidates) <= 1)
-    context = tuple(context)
-    misses: set[str] = set()
-
-    def lookup(name: str, cued: bool = True) -> GeocodeResult:
-        if name in cache:
-            return cache[name]
-        if not cued and name in misses:
-            return GeocodeResult(name, "unresolved")
-        spelled = known is None or known(name)
-        if not cued and not spelled:
-            misses.add(name)
-            return GeocodeResult(name, "unresolved")
-        others = [c for c in context if c != name]
-        result = geocode(name, country=country or None, context=others)
-        top = result.candidates[0] if result.candidates else None
-        loose = top is None or top.quality < STRONG_QUALITY
-        if country and spelled and (result.status == "unresolved" or
-                                    (known is not None and loose)):
-            wider = geocode(name, context=others)
-            if wider.status != "unresolved" and (result.status == "unresolved" or (
-                    wider.candidates and wider.candidates[0].quality >= STRONG_QUALITY)):
-                result = wider
-        cache[name] = result
-        if reuse is not None:
-            reuse[name] = result
-        return result
-
-    return lookup
-
-
-def spelling_index(geocoder: PlaceResolver) -> Callable[[str], bool] | None:
-    """``name -> bool``: the gazetteer (or an analyst's correction) has this spelling.
-
-    Parameters
-    ----------
-    geocoder : PlaceResolver
-        A geocoder; one without a gazetteer of its own gives None.
-
-    Returns
-    -------
-    callable or None
-        Tests a name's exact and normalised keys (:func:`geo.geocoding.names.name_keys`),
-        the keys the geocoder's first stages look up; None when the geocoder has no
-        gazetteer to read them from.
-    """
-    gazetteer = geocoder.gazetteer
-    if gazetteer is None:
-        return None
-    from geo.geocoding.names import name_keys
-    from geo.geocoding.overrides import override_key
-
-    corrected = frozenset(o.key[0] for o in geocoder.overrides.active())
-
-    def known(name: str) -> bool:
-        # hash lookups in the compact index: nothing is materialised per spelling
-        exact_key, norm_key, _ = name_keys(name)
-        if exact_key and gazetteer.lookup("exact", exact_key):
-            return True
-        if norm_key and gazetteer.lookup("norm", norm_key):
-            return True
-        return bool(corrected) and override_key(name, None, None)[0] in corrected
-
-    return known
-
-

@@ -341,7 +341,7 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
     ----------
     sentences : list of Sentence
     lookup : callable
-        A worldwide lookup (:func:`geo.extract.places.make_lookup` without a country).
+        A worldwide lookup (:func:`geo.extract.lookup.make_lookup` without a country).
 
     Returns
     -------

@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from geo.extract.places import SUBUNITS, PlaceMention, find_places, make_lookup
+from geo.extract.lookup import make_lookup
+from geo.extract.places import SUBUNITS, PlaceMention, find_places
 from geo.extract.report import distance_km
 from geo.extract.text import Sentence
 from geo.geocoding.areas import area_key
@@ -68,7 +69,7 @@ def survey(
     named : set of str
         Countries the report names.
     known : callable or None
-        Spelling index of the gazetteer (see :func:`geo.extract.places.spelling_index`).
+        Spelling index of the gazetteer (see :func:`geo.extract.lookup.spelling_index`).
     answers : dict
         The geocoder's answers, shared with later readings.
 

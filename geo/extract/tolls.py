@@ -1,0 +1,87 @@
+"""Tolls tied to their sites: one figure per site, aggregates left untied, lone tolls placed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from geo.extract.casualties import Casualties, find_casualties
+from geo.extract.places import PlaceMention
+from geo.extract.report import Draft, compatible
+from geo.extract.text import Sentence
+
+
+def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]) -> None:
+    """A toll given without a site ("At least 22 civilians were killed in air strikes on a
+    town") belongs to the one sited event of that type in the sentences beside it; with
+    two or more such events it is their aggregate and stays untied."""
+    for index, (kind, toll) in tolls.items():
+        near = [d for d in drafts if d.site is not None and
+                min(abs(i - index) for i in d.sentences) <= 2 and compatible(kind, d.event_type)]
+        sites = {d.site.text for d in near if d.site is not None}
+        if len(sites) == 1 and all(d.casualties.killed_min is None and
+                                   d.casualties.killed_max is None for d in near):
+            for draft in near:
+                draft.casualties = toll
+                draft.sentences = sorted({*draft.sentences, index})
+            break
+
+
+def attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casualties) -> bool:
+    """A toll in the sentence after an event with none of its own is that event's toll."""
+    if not drafts or sentence.index - drafts[-1].sentences[-1] > 1:
+        return False
+    target = drafts[-1]
+    if not target.casualties.is_empty():
+        return False
+    target.casualties = casualties
+    target.sentences.append(sentence.index)
+    return True
+
+
+_COORDINATED = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?(?:(?:towns?|cities|villages?)"
+                          r"\s+of\s+)?$", re.I)
+
+
+#: A bare figure for the next site, its category given for the site before ("and five in X").
+_ELIDED = re.compile(r"^\W*(?:and|,)\s+(?:another\s+)?(?P<n>\d{1,4}|one|two|three|four|five|six|"
+                     r"seven|eight|nine|ten|eleven|twelve)\s+(?:more\s+|others?\s+)?(?:in|at)\b",
+                     re.I)
+
+
+def site_casualties(
+    sentence: Sentence, sites: Sequence[PlaceMention | None], casualties: Casualties
+) -> list[Casualties]:
+    """Each site's own toll: "53 killed in Jableh and another 48 died in Tartus".
+
+    With one site the sentence's toll is its toll. With several, each figure belongs to the
+    site whose stretch of the sentence holds it (a site's stretch runs from the previous
+    site's end to its own end; the last one's to the sentence's end). Sites named together
+    ("Saraqeb and Ehsim") share an aggregate: it is tied to none of them, only noted.
+    """
+    marks = sorted((s for s in sites if s is not None), key=lambda m: m.start)
+    if len(sites) < 2 or casualties.is_empty() or len(marks) < len(sites):
+        return [casualties] * len(sites)
+    base = sentence.start
+    joined = all(_COORDINATED.fullmatch(sentence.text[a.end - base:b.start - base])
+                 for a, b in zip(marks, marks[1:], strict=False))
+    if joined:
+        names = " and ".join(m.text for m in marks)
+        note = f"aggregate toll for {names}: " + "; ".join(casualties.notes or ["as stated"])
+        return [Casualties(notes=[note]) for _ in sites]
+    out: dict[int, Casualties] = {}
+    previous, before = 0, Casualties()
+    for i, mark in enumerate(marks):
+        end = len(sentence.text) if i == len(marks) - 1 else mark.end - base
+        toll = find_casualties(sentence.text[previous:end], base + previous)
+        elided = _ELIDED.match(sentence.text[previous:end])
+        if elided and toll.killed_min is None and toll.killed_max is None and \
+                before.killed_min is not None:  # "three killed in Ablen and five in al-Fuah"
+            count = find_casualties(f"{elided.group('n')} killed", 0).killed_min
+            toll = replace(toll, killed_min=count, killed_max=count,
+                           notes=[*toll.notes, f"{count} killed, the figure before it "
+                                                "naming the dead"])
+        out[id(mark)] = before = toll
+        previous = end
+    return [out[id(s)] for s in sites]
