@@ -30,3 +30,65 @@ def test_a_part_giving_way_to_a_sure_container_stays_sure():
     part = _mention("Qusara district", None, descriptor="district", container="Zorava")
     moved = inside_container(part, [part, outer])
     assert moved.place == town and moved.near and not moved.unsure
+
+
+# --- page furniture: a ticker of other stories' headlines --------------------------------
+
+def test_a_ticker_of_headlines_is_not_read_for_events():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    pallo = invented_place("pallo", "Pallo", [], 10.0, 10.0, country="XX")
+    text = ("Latest: Airstrikes kill 20 fighters in Pallo port city  • Minister calls for "
+            "closer trade ties with neighbours  • Storm floods two provinces in the north  "
+            "• Champion wins the cup for the fifth time\n\n"
+            "Mortar shells killed three people in al-Qasra on Monday, a source said.")
+    places = [c.record["place"] for c in extract_with(text, date(2020, 3, 4), [pallo])]
+    assert places == ["al-Qasra"]
+
+
+def test_bullet_points_of_a_situation_report_are_still_read():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    text = ("Highlights • On 2 March, shelling killed four civilians in al-Qasra. Local "
+            "responders evacuated the wounded. • On 3 March, an airstrike hit Kafr Zeit. "
+            "Two people died. • Humanitarian access remains limited across the area.")
+    places = {c.record["place"] for c in extract_with(text, date(2020, 3, 4), [])}
+    assert {"al-Qasra", "Kafr Zeit"} <= places
+
+
+# --- names that are no place: units and outlets --------------------------------------------
+
+def test_a_unit_named_after_its_first_word_is_no_place():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    air = invented_place("air", "Air", [], 18.0, 8.0, country="XX")
+    text = ("A bomb struck a vehicle belonging to the Air Force Intelligence militia near "
+            "al-Qasra on Monday, killing two.")
+    found = extract_with(text, date(2020, 3, 4), [air])
+    assert [c.record["place"] for c in found] == ["al-Qasra"]
+    assert "organisation: Air" in found[0].place_context
+
+
+def test_an_outlet_named_after_a_place_is_no_site():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    orient = invented_place("orient", "Orient", [], 20.0, 20.0, country="XX")
+    text = ("Ali Hassan, correspondent for Orient Net in the south, reported that a bomb "
+            "exploded in a vehicle in the village of Kafr Zeit on Monday.")
+    found = extract_with(text, date(2020, 3, 4), [orient])
+    assert [c.record["place"] for c in found] == ["Kafr Zeit"]
+
+
+# --- statistics over many events -------------------------------------------------------------
+
+def test_events_counted_in_the_hundreds_are_a_statistic():
+    from geo.extract.focus import is_tally
+    assert is_tally("The report says the attacks caused the documented deaths of 6,954 "
+                    "civilians, with at least 360 massacres committed.")
+    assert is_tally("The group recorded 1,231 attacks on medical facilities.")
+    assert not is_tally("Three airstrikes hit the market on Monday, killing 12.")
+    assert not is_tally("At least 12 airstrikes hit the town on Sunday.")

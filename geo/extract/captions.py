@@ -11,6 +11,10 @@ Round 7: a line pointing to another story ("Read More: Turkish drone kills two i
 caption tells what the picture shows in the present and ends on the
 day it was taken, with no "on" ("People gather at the site of a blast in the town of X,
 October 24, 2019."); a sentence telling the news says "on October 24".
+
+Round 8: a line stringing three or more items together with bullets ("Police say ...  •
+Explosion at embassy ...  • Airstrikes kill 20 in Yemen ...") is a page's ticker of other
+stories' headlines, not the report: it is not read for events.
 """
 
 from __future__ import annotations
@@ -68,3 +72,33 @@ def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     return nxt is not None and nxt.paragraph == sentence.paragraph and \
         len(nxt.text) <= 80 and bool(_CREDIT.search(nxt.text)) and \
         bool(re.fullmatch(r"[\w.'’/ ©&-]+", nxt.text.strip()))
+
+
+#: Bullets that join items on one line (a ticker or a list of links).
+_BULLET = re.compile(r"\s[•·▪●]\s")
+#: Items a line strings together before it reads as a list of other stories' headlines.
+TICKER_ITEMS = 3
+#: The longest a headline in a ticker runs (characters).
+HEADLINE_CHARS = 160
+
+
+def is_ticker(sentences: list[Sentence], index: int) -> bool:
+    """Whether a sentence lies in a line of bullet-joined items (other stories' headlines).
+
+    Parameters
+    ----------
+    sentences : list of Sentence
+    index : int
+
+    Returns
+    -------
+    bool
+        True when its paragraph joins at least :data:`TICKER_ITEMS` items with bullets, each
+        (but the last, which may run into the page) a headline: short, no full stop inside.
+    """
+    paragraph = sentences[index].paragraph
+    line = " ".join(s.text for s in sentences if s.paragraph == paragraph)
+    items = [i.strip() for i in _BULLET.split(f" {line} ")]
+    # headlines: short, no full stop inside (a situation report's bullet points run on)
+    return len(items) >= TICKER_ITEMS and all(
+        len(i) <= HEADLINE_CHARS and not re.search(r"[a-z]{2}[.!?]\s+[A-Z]", i) for i in items[:-1])

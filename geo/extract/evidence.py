@@ -119,6 +119,9 @@ _STATE_OF_LIST = re.compile(rf"(?:^|[.;:“\"]\s*)(?P<names>{_NAME}(?:,\s*{_NAME
                             rf"(?:,?\s+and\s+{_NAME})?)\s+(?:are|remain)\b")
 #: A capitalised word just before a mention: the mention ends a longer name (not after a
 #: possessive: "X's Al Hal market" is a market of X).
+#: A unit named after its first word ("Air Force Intelligence", "Tiger Forces", "Hamza
+#: Division"): an armed group's name, not a place, cued or not.
+_UNIT_AFTER = re.compile(r"^\s+(?:Force|Forces|Brigades?|Division|Regiment|Battalions?|Corps)\b")
 _NAME_BEFORE = re.compile(r"\b(?!\S*['’]s\s+$)[A-Z][\w'’]*[a-z][\w'’]*\s+$")
 _RELATIVE_AFTER = re.compile(r"^,\s+(?:which|where|that)\b")
 #: A sentence about what footage shows depicts a scene: no event is told there.
@@ -258,6 +261,8 @@ def second_reading(text: str, mentions: list[PlaceMention], offset: int = 0, *,
             m = replace(m, near=True)  # "in X's eastern suburbs": near X, not at its point
         elif m.role == "site" and _DEPICTION.match(text):
             m = replace(m, role="depicted")  # "The footage showed men firing toward X"
+        elif m.role == "site" and not m.descriptor and _UNIT_AFTER.match(after):
+            m = replace(m, role="organisation")  # "the Air Force Intelligence militia"
         elif m.role == "site" and not m.descriptor and ACTOR_AFTER.match(after) and \
                 not _cued(before):
             m = replace(m, role="person")  # "al-Assad aircraft launched ..."

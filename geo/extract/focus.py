@@ -36,7 +36,11 @@ _TALLY = re.compile(
     r"|\b(?:during|over|in)\s+the\s+reporting\s+period\b"
     r"|\bsince\s+the\s+(?:start|beginning|outbreak|onset)\s+of\b"
     r"|\b(?:bring(?:s|ing)?|rais(?:es|ing|ed)|brought)\s+the\s+(?:total\s+)?(?:number|total|"
-    r"tally|toll|count)\b[^.;]{0,80}?\bsince\b",
+    r"tally|toll|count)\b[^.;]{0,80}?\bsince\b"
+    # round 8: events counted in the hundreds ("with at least 360 massacres committed",
+    # "1,231 attacks on medical facilities"): a statistic over many events, not one
+    r"|\b(?:[1-9]\d{2}|\d{1,3}(?:,\d{3})+)\s+(?:\w+\s+)?(?:massacres|attacks|air\s*strikes|"
+    r"bombings|incidents|violations|assaults|raids)\b",
     re.I)
 #: "a village in X", "a town near X", "a community in Syria's X": a place the text leaves
 #: unnamed, in or near X ("a neighbourhood in X" is in the town X: X stays the site).
@@ -62,7 +66,7 @@ def is_tally(text: str) -> bool:
     bool
         True for "As of 7 May, at least 130,000 people have been displaced", "to date",
         "so far this year", "during the reporting period", "bringing the number of civilians
-        killed since September to 148".
+        killed since September to 148", "with at least 360 massacres committed".
     """
     return bool(_TALLY.search(text))
 

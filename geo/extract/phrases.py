@@ -505,5 +505,6 @@ DESTINATION_BEFORE = re.compile(
 #: "Raqqa is Being Slaughtered Silently").
 ORGANISATION_AFTER = re.compile(
     r"^(?:\s+\d{1,3}\b(?!\s*(?:km|kilomet|mile|%|people|civilians|dead|killed))|"
-    r"\s+is\s+Being\s+[A-Z]|\s+(?:Media|News|Network|Post|Times|Today|Press|Agency|TV)\b|"
+    r"\s+is\s+Being\s+[A-Z]|\s+(?:Media|News|Net|Network|Online|Post|Times|Today|Press|Agency|TV|"
+    r"Radio|FM)\b|"
     r"\s+(?:newspaper|daily|radio|television|channel)\b)")

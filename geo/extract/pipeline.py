@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from geo.extract.captions import is_photo_caption
+from geo.extract.captions import is_photo_caption, is_ticker
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import attribute
 from geo.extract.containers import context_label, inside_container
@@ -212,7 +212,7 @@ def extract(
     written = dispatch_date(sentences, published) or published  # the dispatch's own day
     for sentence, attribution in zip(sentences, attributions, strict=True):
         if is_file_caption(sentences, sentence.index) or \
-                is_photo_caption(sentences, sentence.index):
+                is_photo_caption(sentences, sentence.index) or is_ticker(sentences, sentence.index):
             continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
         speaker = attribution.speaker
         speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
