@@ -92,3 +92,51 @@ def test_events_counted_in_the_hundreds_are_a_statistic():
     assert is_tally("The group recorded 1,231 attacks on medical facilities.")
     assert not is_tally("Three airstrikes hit the market on Monday, killing 12.")
     assert not is_tally("At least 12 airstrikes hit the town on Sunday.")
+
+
+# --- places in other roles: datelines listing places, speakers' capitals, negations ---------
+
+def test_a_dateline_listing_several_places_is_no_site():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    text = ("al-Qasra, Damascus, Syria (4E) – A helicopter dropped two barrel bombs on a "
+            "funeral in the town of al-Qasra on Saturday, killing 16 people.")
+    found = extract_with(text, date(2016, 8, 28), [])
+    assert [c.record["place"] for c in found] == ["al-Qasra"]
+    assert "dateline: Damascus" in found[0].place_context
+
+
+def test_officials_in_a_capital_speak_for_its_government():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    text = ("According to Defense Ministry officials in Baghdad, the strikes on Wednesday hit "
+            "weapons depots near al-Qasra.")
+    found = extract_with(text, date(2015, 10, 1), [])
+    assert "Baghdad" not in [c.record["place"] for c in found]
+    assert any("seat: Baghdad" in c.place_context for c in found)
+
+
+def test_a_place_the_text_says_the_event_was_not_at_is_no_site():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    text = ("The brothers were killed by an air strike on Monday in the town of al-Qasra and "
+            "not in the village of Kafr Zeit, as first reported.")
+    found = extract_with(text, date(2017, 7, 3), [])
+    assert [c.record["place"] for c in found] == ["al-Qasra"]
+    assert any(c.startswith("negated: ") and "Kafr Zeit" in c for c in found[0].place_context)
+
+
+def test_a_site_placed_at_a_regions_point_is_never_resolved():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    province = invented_place("velo", "Velo Governorate", ["Velo"], 35.8, 36.6,
+                              kind="first-order administrative division", precision=3)
+    text = ("Warplanes fired two missiles near a hospital in Zarqoun town in Velo governorate "
+            "on Friday, damaging its building.")
+    found = extract_with(text, date(2017, 4, 29), [province])
+    assert found and all(not (c.geocode_status == "resolved" and
+                              (c.record["geo_precision"] or 0) >= 3) for c in found)

@@ -65,6 +65,12 @@ _LINE_OPENING = re.compile(
     r"\s+\d{4}|date\s+[\d-]{8,10}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}(?:\s*[AP]M)?|[|•·]"
     r"|\s)*$", re.I)
 _CAPITALS = re.compile(r"[A-Z][A-Z'’. -]*[A-Z]")
+#: Round 8: a dateline listing several places ("Aleppo, Damascus, Syria (4E) –"): the names
+#: after the place, then the agency and the dash; or the names before it on its line.
+_LISTED_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}){1,4}\s*"
+                          r"\([^()]{1,40}\)\s*[-–—]{1,2}\s")
+_NAMES_BEFORE = re.compile(r"^\s*(?:(?:[a-z]{1,3}-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2},\s*)"
+                           r"{1,4}$")
 #: "the regions of", "the provinces of": the names after are governorates.
 _AREAS_OF = re.compile(r"\b(?:regions|provinces|governorates)\s+of\s+(?:the\s+)?$", re.I)
 _LIST_LINK = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:in\s+)?(?:the\s+)?"
@@ -122,6 +128,10 @@ _STATE_OF_LIST = re.compile(rf"(?:^|[.;:“\"]\s*)(?P<names>{_NAME}(?:,\s*{_NAME
 #: A unit named after its first word ("Air Force Intelligence", "Tiger Forces", "Hamza
 #: Division"): an armed group's name, not a place, cued or not.
 _UNIT_AFTER = re.compile(r"^\s+(?:Force|Forces|Brigades?|Division|Regiment|Battalions?|Corps)\b")
+#: A place the text says the event was not at: "and not in the X neighbourhood", "rather
+#: than in X", "instead of X".
+_NEGATED = re.compile(r"\b(?:and|but)\s+not\s+(?:in|at|on)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$|"
+                      r"\b(?:rather\s+than|instead\s+of)\s+(?:in\s+|at\s+)?(?:the\s+)?$", re.I)
 _NAME_BEFORE = re.compile(r"\b(?!\S*['’]s\s+$)[A-Z][\w'’]*[a-z][\w'’]*\s+$")
 _RELATIVE_AFTER = re.compile(r"^,\s+(?:which|where|that)\b")
 #: A sentence about what footage shows depicts a scene: no event is told there.
@@ -261,6 +271,8 @@ def second_reading(text: str, mentions: list[PlaceMention], offset: int = 0, *,
             m = replace(m, near=True)  # "in X's eastern suburbs": near X, not at its point
         elif m.role == "site" and _DEPICTION.match(text):
             m = replace(m, role="depicted")  # "The footage showed men firing toward X"
+        elif m.role in ("site", "container") and _NEGATED.search(before[-40:]):
+            m = replace(m, role="negated")  # "in Dar'iya and not in the Badou neighbourhood"
         elif m.role == "site" and not m.descriptor and _UNIT_AFTER.match(after):
             m = replace(m, role="organisation")  # "the Air Force Intelligence militia"
         elif m.role == "site" and not m.descriptor and ACTOR_AFTER.match(after) and \
@@ -285,12 +297,16 @@ def second_reading(text: str, mentions: list[PlaceMention], offset: int = 0, *,
 
 
 def _is_dateline(m: PlaceMention, before: str, after: str) -> bool:
-    """ "ERBIL (Kurdistan 24) –" anywhere; "Beirut (AP) —" opening a line."""
+    """ "ERBIL (Kurdistan 24) –" anywhere; "Beirut (AP) —" opening a line; "Aleppo,
+    Damascus, Syria (4E) –", several places listed."""
     line_before = before.rsplit("\n", 1)[-1]
     if _CAPITALS.fullmatch(m.text) and len(m.text) >= 3 and _DATELINE_TAIL.match(after):
         return True
-    return bool(_LINE_OPENING.match(line_before) and before.strip() and
-                _AGENCY_TAIL.match(after))
+    if (not line_before.strip() or _NAMES_BEFORE.match(line_before)) and \
+            _LISTED_TAIL.match(after):
+        return True  # "Aleppo, Damascus, Syria (4E) –"
+    return bool((_LINE_OPENING.match(line_before) or _NAMES_BEFORE.match(line_before)) and
+                before.strip() and _AGENCY_TAIL.match(after))
 
 
 def _seat_key(m: PlaceMention) -> str:

@@ -393,6 +393,8 @@ def _finish(
     status = site.status if site else "no site"
     if draft.region and place is not None:
         precision, status = max(3, precision or 3), "region"
+    elif place is not None and status == "resolved" and (precision or 1) >= 3:
+        status = "region"  # round 8: "X town in Y governorate", X unknown: Y's point, a region
     elif place is not None and status == "resolved" and site is not None and (
             site.partial or site.unsure):
         status = "unsure"  # "Orum" of "Orum al-Kubra": another place may bear the whole name

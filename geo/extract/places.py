@@ -477,6 +477,11 @@ def _near(mention: PlaceMention, before: str) -> bool:
     return True
 
 
+#: Who speaks for a government from its capital: "Defense Ministry officials in Moscow".
+_OFFICIALS_IN = re.compile(r"\b(?:officials?|ministry|ministers?|diplomats?|government|"
+                           r"embassy|spokes(?:man|woman|person))\s+in\s+$", re.I)
+
+
 def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset[str]) -> bool:
 
     if mention.descriptor:
@@ -488,4 +493,5 @@ def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset
         names |= {basic_key(s) for s in mention.place.spellings}
     if not names & capitals:
         return False
-    return bool(CAPITAL_SPEAKS.match(after) or re.search(r"\bby\s+$", before[-10:]))
+    return bool(CAPITAL_SPEAKS.match(after) or re.search(r"\bby\s+$", before[-10:]) or
+                _OFFICIALS_IN.search(before[-40:]))  # round 8: "Defense Ministry officials in X"
