@@ -22,6 +22,7 @@ from pages.shared import (
     incident_list,
     map_data,
     map_input,
+    map_layout,
     map_print,
     map_store,
     records,
@@ -81,6 +82,7 @@ st.title("Incident map")
 map_print.print_styles()
 common.show_load_errors(data)
 samples.map_note(common.store(), len(frame), domain)
+samples.empty_note(common.store(), len(frame))
 view_state.show_notes()
 
 with st.sidebar:
@@ -111,7 +113,7 @@ with fit_col:
 with follow_col:
     analyst_state.follow_toggle()
 
-map_col, detail_col = st.columns([3, 2], gap="medium")
+map_col, detail_col = map_layout.map_columns()
 selected_pos = map_data.position(frame, domain.frame_key, state.selected)
 selected = frame.iloc[selected_pos] if selected_pos is not None else None
 selected_at = None
@@ -129,7 +131,8 @@ with map_col:
     aggregates = map_data.aggregates(
         frame, domain.frame_key, state, (map_data.filter_key(state), map_skip), map_mask)
     layer = aggregate_group(
-        aggregates, selected_marker(selected) if selected is not None else None
+        aggregates, selected_marker(selected) if selected is not None else None,
+        view_state.chosen_dates(state),
     )
     layer.add_child(AreaSync(state.polygon))
     st_folium(
@@ -139,7 +142,7 @@ with map_col:
         zoom=zoom,
         feature_group_to_add=layer,
         returned_objects=RETURNED_OBJECTS,
-        height=560,
+        height=map_layout.MAP_HEIGHT,
         use_container_width=True,
     )
     analyst_state.drawn_area_controls()

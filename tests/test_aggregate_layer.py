@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import numpy as np
 
@@ -54,6 +55,34 @@ def test_payload_describes_aggregates_and_places():
     assert data["close"] is False and data["sel"] is None
     assert data["typeNames"][-1] == "other"
     json.dumps(data, allow_nan=False)  # strict JSON: no NaN reaches the browser
+
+
+def _day(text: str) -> int:
+    return (date.fromisoformat(text) - date(1970, 1, 1)).days
+
+
+def test_an_aggregates_dates_are_given_within_the_dates_chosen():
+    # trial of issue 14: a month-long and a year-long incident overlap March 2016; the
+    # tooltip gave their whole span (February to December) without saying why
+    frame = joined(
+        row(id="d1", latitude="36.20", longitude="37.15", date_start="2016-03-10"),
+        row(id="d2", latitude="36.21", longitude="37.17", date_start="2016-02-01",
+            date_end="2016-12-31", date_precision="range"),
+        row(id="d3", latitude="36.22", longitude="37.18", date_start="2016-03-20"),
+    )
+    drawn = aggregate(map_columns(frame), np.ones(3, dtype=bool), 6,
+                      view_window((35.8, 38.5), 6))
+    whole = payload(drawn)["agg"]
+    assert (whole["df"], whole["dt"]) == ([_day("2016-02-01")], [_day("2016-12-31")])
+    assert "dr" not in whole  # no dates chosen: the incidents' own span
+    march = payload(drawn, dates=(date(2016, 3, 1), date(2016, 3, 31)))["agg"]
+    assert (march["df"], march["dt"]) == ([_day("2016-03-01")], [_day("2016-03-31")])
+    assert march["dr"] == [_day("2016-03-01"), _day("2016-03-31")]
+    assert march["eb"] == [_day("2016-02-01")] and march["la"] == [_day("2016-12-31")]
+    year = payload(drawn, dates=(date(2016, 1, 1), date(2016, 12, 31)))["agg"]
+    assert (year["df"], year["dt"]) == ([_day("2016-02-01")], [_day("2016-12-31")])
+    assert year["eb"] == [None] and year["la"] == [None]  # nothing runs over them
+    json.dumps(march, allow_nan=False)
 
 
 def test_close_zoom_draws_uncertainty_and_places():

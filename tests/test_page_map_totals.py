@@ -3,6 +3,7 @@ analyst's example question answered through a link on a fixture the test writes.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,29 @@ def test_the_comparison_its_toggle_and_the_link_agree_after_other_tabs():
     assert not [m for m in at.metric if m.label == "Incidents"]
 
 
+def test_no_period_box_shows_before_the_comparison_is_turned_on():
+    # trial of issue 14: a greyed, filled-in period read as one already set
+    at = _run({"admin1": ["SY11"], "d": ["2017-10-01", "2017-10-31"]})
+    at.session_state["totals_tab"] = "Compare periods"
+    at.run()
+    assert at.toggle(key="f_compare_on").value is False
+    assert not [d for d in at.date_input if d.label == "Other period"]
+    assert any("Turn on *Compare with another period*" in c.value for c in at.caption)
+    at.toggle(key="f_compare_on").set_value(True).run()
+    box = next(d for d in at.date_input if d.label == "Other period")
+    assert not box.disabled
+    # the proposal: as many days just before the selected dates (clipped to the data)
+    assert [d.isoformat() for d in box.value] == ["2017-09-20", "2017-09-30"]
+    assert at.query_params.get("compare") == ["2017-09-20", "2017-09-30"]
+    box.set_value((date(2017, 9, 25), date(2017, 9, 30))).run()
+    at.toggle(key="f_compare_on").set_value(False).run()
+    assert not [d for d in at.date_input if d.label == "Other period"]
+    assert "compare" not in at.query_params
+    at.toggle(key="f_compare_on").set_value(True).run()  # the period picked comes back
+    box = next(d for d in at.date_input if d.label == "Other period")
+    assert [d.isoformat() for d in box.value] == ["2017-09-25", "2017-09-30"]
+
+
 def test_leave_them_out_stays_ticked_in_box_and_link_across_tabs(tmp_path, monkeypatch):
     # r4 is dated over all of October: vaguer than a week in October
     path = tmp_path / "vague.csv"
@@ -192,3 +216,38 @@ def test_the_over_time_and_by_area_selectors_keep_their_values_across_tabs():
                 "districts", "civilian deaths")
     # the charts' settings are the session's, not the link's
     assert not {"chart-by", "by", "freq", "area"} & set(at.query_params)
+
+
+def _chart_periods(at: AppTest) -> set[str]:
+    """The periods the 'Incidents per ...' chart draws."""
+    from streamlit import dataframe_util
+
+    periods: set[str] = set()
+    for chart in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart"):
+        if "Incidents per" not in chart.proto.spec:
+            continue
+        for data in chart.proto.datasets:
+            frame = dataframe_util.convert_arrow_bytes_to_pandas_df(data.data.data)
+            if "period" in frame:
+                periods |= {str(p)[:10] for p in frame["period"]}
+    return periods
+
+
+def test_over_time_starts_at_the_selected_dates_not_at_a_long_incidents_start(
+        tmp_path, monkeypatch):
+    # trial of issue 14: beside 2016 data, a sample dated 2014-09 to 2018-11 (it overlaps
+    # 2016) drew the yearly chart from 2014
+    path = tmp_path / "long.csv"
+    long = ("s1,2014-09-01,2018-11-13,range,Raqqa,SY,35.95,39.01,1,airstrike,Coalition,1,1,1,"
+            "Airwars,Airwars,reported")
+    path.write_text("\n".join([HEADER, *ROWS, long]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+    at = _run({"d": ["2017-09-01", "2017-10-31"]})
+    at.session_state["totals_tab"] = "Over time"
+    at.run()
+    at.selectbox(key="chart-freq").set_value("year").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _chart_periods(at) == {"2017-01-01"}
+    assert any("1 incident in view began before 2017-09-01" in c.value for c in at.caption)
+    at.selectbox(key="chart-freq").set_value("month").run()
+    assert _chart_periods(at) == {"2017-09-01", "2017-10-01"}

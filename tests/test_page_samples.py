@@ -156,3 +156,46 @@ def test_store_mode_says_when_it_shows_samples_and_opens_on_the_analysts_dates(
         assert "They stay in a PostGIS store" in note
         assert "The default dates, 2016-03-01 to 2016-03-03, follow your data" in note
         assert _dates(at) == (date(2016, 3, 1), date(2016, 3, 3))
+
+
+def _empty_note(at: AppTest) -> str:
+    return "\n".join(i.value for i in at.info if "No incidents yet" in i.value)
+
+
+def test_an_empty_store_says_what_to_do(store_path, monkeypatch):
+    # trial of issue 14: an empty store showed an empty map and no word
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    at = _run()
+    note = _empty_note(at)
+    assert "Import a file of incidents" in note and "python -m geo.ingest FILE" in note
+    assert "sample incidents" not in note  # never seeded: none to put back
+    assert [link.label for link in at.get("page_link")] == ["Import incidents"]
+    open_store(str(store_path)).upsert(incidents(MINE), origin="mine.csv", who=ANALYST)
+    assert _empty_note(_run()) == ""
+
+
+def test_an_empty_store_whose_samples_were_removed_offers_them_back(store_path):
+    _run()  # the store is seeded
+    page = _run("pages/import.py")
+    page.button(key="samples-remove").click().run()
+    assert "put back the seed article's sample incidents there" in _empty_note(_run())
+
+
+def test_an_empty_store_in_store_mode_says_what_to_do(postgis_url, monkeypatch):
+    import uuid
+
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    location = f"{postgis_url}&schema={schema}"
+    open_store(location).close()
+    monkeypatch.setenv("INCIDENT_DB", location)
+    monkeypatch.setenv("INCIDENT_MAP_SEED", "no")
+    monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", "store")
+    try:
+        at = _run()
+        assert any("Views are asked of the PostGIS store" in c.value for c in at.caption)
+        assert "Import a file of incidents" in _empty_note(at)
+    finally:
+        with psycopg.connect(postgis_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 
 import folium
 import numpy as np
@@ -129,8 +130,36 @@ def _numbers(values: pd.Series | np.ndarray) -> list[float | int | None]:
             for v in np.asarray(values, dtype=float)]
 
 
+_EPOCH = date(1970, 1, 1)
+
+
+def _date_spans(cells: pd.DataFrame, dates: tuple[date, date] | None) -> dict[str, object]:
+    """Each aggregate's dates as its tooltip gives them: within the dates chosen, with
+    the first start and last end of the incidents that run over them.
+
+    An incident shows when its span overlaps the dates chosen, so an aggregate's
+    incidents may start before them or end after them (a month, a year, a range): the
+    tooltip says so instead of giving dates outside the filter unexplained.
+    ``df``/``dt``: first and last day shown (days since 1970-01-01, None when undated);
+    with ``dates``, ``dr`` the dates chosen, ``eb`` the first start when it is before
+    them (else None), ``la`` the last end when it is after them (else None).
+    """
+    first = cells["date_from"].to_numpy(dtype=float)
+    last = cells["date_to"].to_numpy(dtype=float)
+    if dates is None:
+        return {"df": _numbers(first), "dt": _numbers(last)}
+    lo, hi = ((d - _EPOCH).days for d in dates)
+    with np.errstate(invalid="ignore"):
+        early = np.where(first < lo, first, np.nan)
+        late = np.where(last > hi, last, np.nan)
+    return {"df": _numbers(np.where(np.isnan(first), np.nan, np.clip(first, lo, hi))),
+            "dt": _numbers(np.where(np.isnan(last), np.nan, np.clip(last, lo, hi))),
+            "dr": [lo, hi], "eb": _numbers(early), "la": _numbers(late)}
+
+
 def payload(
-    aggregates: Aggregates, selected: dict[str, float] | None = None
+    aggregates: Aggregates, selected: dict[str, float] | None = None,
+    dates: tuple[date, date] | None = None,
 ) -> dict[str, object]:
     """What :func:`aggregate_group` sends to the browser (JSON-ready).
 
@@ -140,6 +169,9 @@ def payload(
     selected : dict, optional
         ``lat``, ``lon``, ``p`` (precision), ``t`` (event index), ``r`` (radius)
         of the selected incident, drawn with a heavy ring and its uncertainty.
+    dates : tuple of date, optional
+        The dates chosen (from, to): aggregates' dates are given within them, with
+        the incidents that run over them named (see :func:`_date_spans`).
 
     Returns
     -------
@@ -163,8 +195,7 @@ def payload(
             "b": _numbers(cells[["south", "west", "north", "east"]].to_numpy().ravel()),
             "n": cells["count"].astype(int).tolist(),
             "np": cells["places"].astype(int).tolist(),
-            "df": _numbers(cells["date_from"]),
-            "dt": _numbers(cells["date_to"]),
+            **_date_spans(cells, dates),
             "t": _pairs(aggregates.types),
             "c": _pairs(aggregates.claims),
             **ranges,
@@ -192,7 +223,8 @@ def payload(
 
 
 def aggregate_group(
-    aggregates: Aggregates, selected: dict[str, float] | None = None
+    aggregates: Aggregates, selected: dict[str, float] | None = None,
+    dates: tuple[date, date] | None = None,
 ) -> folium.FeatureGroup:
     """The incident layer of one rerun, for ``st_folium(feature_group_to_add=...)``.
 
@@ -202,13 +234,15 @@ def aggregate_group(
         What is on screen.
     selected : dict, optional
         See :func:`payload`.
+    dates : tuple of date, optional
+        The dates chosen; see :func:`payload`.
 
     Returns
     -------
     folium.FeatureGroup
     """
     group = folium.FeatureGroup(name="incidents")
-    data = payload(aggregates, selected)
+    data = payload(aggregates, selected, dates)
     group.add_child(
         AggregateLayer(_script_json(data), len(aggregates.cells), len(aggregates.places))
     )

@@ -45,6 +45,13 @@ TOWNS_FILE = "towns.json"
 COUNTRIES_URL = "vendor/world-atlas/countries-50m.json"
 TOPOJSON_URL = "vendor/topojson-client/topojson-client.min.js"
 NATURAL_EARTH = "Natural Earth"
+LABELS_ABOVE_ZOOM = 9
+"""From this zoom on, the basemap's labels are drawn above the incidents' markers (local
+zoom: a town's name is not hidden under its marker); further out, under them (the
+aggregates' counts stay readable)."""
+TILE_WAIT_MS = 5000
+"""Milliseconds the map waits for a first tile before it shows the offline basemap
+anyway (a tile server that drops packets gives no error for minutes)."""
 
 #: Towns labelled anywhere in the world: at least this many people.
 WORLD_MIN_POPULATION = 100_000
@@ -240,8 +247,16 @@ class OfflineBasemap(MacroElement):
   var cfg = {{ this.config }};
   var started = false;
   map.createPane("basemap").style.zIndex = 150;
-  map.createPane("basemapLabels").style.zIndex = 160;
-  map.getPane("basemapLabels").style.pointerEvents = "none";
+  // At local zoom, town labels above the incidents' markers (600) and under their
+  // tooltips (650), so that markers never hide where they are; they take no clicks.
+  // Further out, under the markers: the aggregates' counts stay readable. Once the
+  // configured tiles show (they have labels of their own), under the tiles.
+  map.createPane("basemapLabels").style.pointerEvents = "none";
+  function labelsAbove() {
+    map.getPane("basemapLabels").style.zIndex = map.getZoom() >= cfg.above ? 640 : 160;
+  }
+  labelsAbove();
+  map.on("zoomend", labelsAbove);
   var canvas = L.canvas({pane: "basemap", padding: 0.5});
   function get(url) {
     return fetch(url).then(function (r) {
@@ -375,9 +390,19 @@ class OfflineBasemap(MacroElement):
   map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) { tiles.push(layer); } });
   if (!tiles.length) { start(); }
   tiles.forEach(function (layer) {
-    layer.once("tileload", function () { layer._tileLoaded = true; });
+    layer.once("tileload", function () {
+      layer._tileLoaded = true;
+      map.getContainer().classList.add("basemap-tiles");
+    });
     layer.once("tileerror", start);
   });
+  // A tile server that never answers (its packets dropped) gives no tile error for
+  // minutes, and the map stays a blank grey box: without a tile by then, start anyway.
+  if (tiles.length) {
+    setTimeout(function () {
+      if (!tiles.some(function (layer) { return layer._tileLoaded; })) { start(); }
+    }, cfg.wait);
+  }
   window.incidentBasemap = {start: start, labels: labels};
 })({{ this._parent.get_name() }});
 {% endmacro %}
@@ -397,6 +422,8 @@ class OfflineBasemap(MacroElement):
                 "admin": served + admin if admin else None,
                 "towns": served + towns if towns else None,
                 "credit": NATURAL_EARTH,
+                "wait": TILE_WAIT_MS,
+                "above": LABELS_ABOVE_ZOOM,
             }
         )
 
@@ -407,6 +434,7 @@ BASEMAP_CSS = """
 .basemap-credits.leaflet-control-attribution{font-size:9px;line-height:1.25;max-width:60%;
  clear:none;margin-left:0!important}
 .basemap-label-icon{background:none;border:none}
+.basemap-tiles .leaflet-basemapLabels-pane{z-index:160!important}
 .basemap-town{position:relative;left:-3px;top:-3px;white-space:nowrap;
  font:11px/1.1 sans-serif;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 2px #fff}
 .basemap-town::before{content:"";display:inline-block;width:5px;height:5px;margin-right:3px;

@@ -22,6 +22,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +38,7 @@ from geo.store.pg_sync import mark_synced, synced_revision, written_since
 from geo.store.records import rows_to_frame
 
 if TYPE_CHECKING:
+    from geo.geocoding.areas import AdminAreas
     from geo.store.pg_query import PostGISQuery
 
 #: Normalised text kept per record for the text filters, and who its figures are from
@@ -343,14 +345,67 @@ def _trigrams(conn: psycopg.Connection) -> bool:
     return True
 
 
-def _settings_key(query: PostGISQuery, settings: Settings) -> str:
+def _file_identity(path: Path) -> str:
+    """What a place file or gazetteer index holds, whatever folder it sits in: a hash
+    of the file's bytes, or of an index folder's ``meta.json`` and its files' names and
+    sizes (the columns weigh about 140 MB: they are not read); "none" when absent."""
+    try:
+        if path.is_dir():
+            meta = path / "meta.json"
+            parts = [meta.read_bytes() if meta.exists() else b""]
+            parts += [f"{f.name}:{f.stat().st_size}".encode()
+                      for f in sorted(path.iterdir()) if f.is_file() and f.name != "meta.json"]
+            return hashlib.blake2b(b"|".join(parts), digest_size=8).hexdigest()
+        return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    except OSError:
+        return "none"
+
+
+def search_settings_key(areas: AdminAreas | None, settings: Settings) -> str:
     """What the search text depends on besides the records: the admin areas (their
-    names are searched) and the files place spellings are read from."""
+    names are searched) and the contents of the files place spellings are read from.
+
+    Content, not paths: the same store opened from a checkout at another path (or a
+    gazetteer moved) is not taken for one waiting for a sync.
+
+    Parameters
+    ----------
+    areas : AdminAreas or None
+    settings : Settings
+
+    Returns
+    -------
+    str
+    """
+    codes = sorted(c for level in (1, 2) for c, _ in areas.options(level)) if areas else []
+    parts = [*codes, _file_identity(settings.places_path),
+             _file_identity(settings.gazetteer_index_path), *SEARCH_COLUMNS]
+    return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def _path_key(query: PostGISQuery, settings: Settings) -> str:
+    """The key older releases wrote: it held the files' absolute paths."""
     areas = query.areas
     codes = sorted(c for level in (1, 2) for c, _ in areas.options(level)) if areas else []
     parts = [*codes, str(settings.places_path), str(settings.gazetteer_index_path),
              *SEARCH_COLUMNS]
     return hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def _settings_key(query: PostGISQuery, settings: Settings) -> str:
+    """:func:`search_settings_key` of the store's areas; a store synced under the older
+    path key of these very files is taken over (its ``store_meta`` entry rewritten), so
+    an upgrade does not compute every record's search text again."""
+    wanted = search_settings_key(query.areas, settings)
+    store = query.store
+    conn, meta = store.connection(), store.table("store_meta")
+    row = conn.execute(sql.SQL("SELECT value FROM {} WHERE key = %s").format(meta),
+                       (_META_KEY,)).fetchone()
+    if row is not None:
+        done, _, written = str(row[0]).partition("|")
+        if written != wanted and written == _path_key(query, settings):
+            mark_synced(conn, meta, _META_KEY, int(done), wanted)
+    return wanted
 
 
 def sync_key(query: PostGISQuery, settings: Settings) -> tuple[str, str]:

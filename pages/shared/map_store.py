@@ -63,6 +63,7 @@ from pages.shared import (
     common,
     incident_list,
     map_input,
+    map_layout,
     map_print,
     records,
     samples,
@@ -372,6 +373,7 @@ def _page() -> None:
     st.title("Incident map")
     map_print.print_styles()
     samples.map_note(opened, summary.count, domain)
+    samples.empty_note(opened, summary.count)
     view_state.show_notes()
     st.caption(f"Views are asked of the PostGIS store ({summary.count:,} incidents), "
                "not loaded into the app.")
@@ -406,7 +408,7 @@ def _page() -> None:
     with follow_col:
         analyst_state.follow_toggle()
 
-    map_col, detail_col = st.columns([3, 2], gap="medium")
+    map_col, detail_col = map_layout.map_columns()
     selected = view.record(state.selected)
     with map_col:
         center, zoom = view_state.requested_map_view()
@@ -415,10 +417,12 @@ def _page() -> None:
         fmap.add_child(DrawArea(settings))
         aggregates = view.aggregates(state.zoom, view_window(state.center, state.zoom))
         layer = aggregate_group(
-            aggregates, selected_marker(selected) if selected is not None else None)
+            aggregates, selected_marker(selected) if selected is not None else None,
+            view_state.chosen_dates(state))
         layer.add_child(AreaSync(state.polygon))
         st_folium(fmap, key=map_input.MAP_KEY, center=center, zoom=zoom, feature_group_to_add=layer,
-                  returned_objects=RETURNED_OBJECTS, height=560, use_container_width=True)
+                  returned_objects=RETURNED_OBJECTS, height=map_layout.MAP_HEIGHT,
+                  use_container_width=True)
         analyst_state.drawn_area_controls()
         _off_map_list(view, counts.shown - counts.on_map)
 

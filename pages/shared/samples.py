@@ -20,7 +20,7 @@ from geo.render.details import counted, escape_markdown
 from geo.store import IncidentStore, Samples, find_samples, remove_samples, restore_samples
 from geo.view.dataset import dates_without
 from geo.view.state import ViewDomain
-from pages.shared import auth, common
+from pages.shared import auth, common, router
 
 _DONE = "samples-done"
 
@@ -109,6 +109,26 @@ def map_note(store: IncidentStore | None, total: int, domain: ViewDomain | None 
                  f"to {domain.date_max:%Y-%m-%d}: widen the dates on the timeline to see "
                  "the samples outside yours.")
     st.info(text, icon=":material/science:")
+
+
+def empty_note(store: IncidentStore | None, total: int) -> None:
+    """On the map of a store with no incident yet: what to do to see some (import a
+    file, or put the seed's samples back), instead of an empty map with no word."""
+    if store is None or total:
+        return
+    found = samples(store)
+    if not auth.can(Action.IMPORT):
+        st.info("**No incidents yet**: this store holds no incident. An analyst or an admin "
+                "can import a file of incidents on the Import page.", icon=":material/inbox:")
+        return
+    back = (" or put back the seed article's sample incidents there"
+            if found is not None and found.removed else "")
+    st.info("**No incidents yet**: this store holds no incident, so the map shows only "
+            "the basemap. Import a file of incidents (CSV, Excel, GeoJSON ...) on the "
+            f"Import page{back}; from a terminal, `python -m geo.ingest FILE` does the same.",
+            icon=":material/inbox:")
+    st.page_link(router.ROOT / "pages" / "import.py", label="Import incidents",
+                 icon=":material/upload_file:")
 
 
 def _remove(store: IncidentStore) -> None:

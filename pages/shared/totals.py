@@ -27,7 +27,7 @@ from geo.render.totals_charts import (
     figure_text,
     period_chart,
 )
-from geo.view.totals import FIGURES, Totals, coarse_note
+from geo.view.totals import FIGURES, FREQUENCIES, Totals, coarse_note
 from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
 from pages.shared.map_data import ViewTotals
 from pages.shared.view_state import choice, chosen, hold
@@ -38,6 +38,10 @@ TAB_KEY = "totals_tab"
 COARSE_KEY = LEAVE_OUT_VAGUE
 """Session key of "Leave them out of these totals" (incidents vaguer than the view; kept
 in the link as ``vague=0``)."""
+
+_KEPT_PERIOD = "_compare_period_kept"
+"""The other period as last picked, put back when the toggle is turned on again (the
+period box is not drawn while it is off, and Streamlit then forgets its value)."""
 
 _FIGURE_LABELS = {"killed": "Killed", "injured": "Injured", "casualties": "Dead and injured",
                   "civilian_deaths": "Civilian deaths"}
@@ -160,8 +164,12 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     freq = cols[1].selectbox("Per", freqs, key="chart-freq",
                              **choice("chart-freq", freqs, freqs.index(default)))
     chosen("chart-freq")
-    series = shown.time_series(freq, by, part, span)
+    series, before = within_dates(shown.time_series(freq, by, part, span), by, freq, span)
     st.altair_chart(events_chart(series, by, freq), width="stretch")
+    if before and span is not None:
+        st.caption(f"{before:,} incident{'s' if before != 1 else ''} in view "
+                   f"began before {span[0]:%Y-%m-%d} (their dates overlap the selected "
+                   f"ones): counted in the first {freq} shown.")
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
     if claimants.empty:
         return
@@ -172,6 +180,45 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     chosen("chart-claimant")
     st.altair_chart(deaths_chart(series[series["claimant"] == claimant], by, freq, claimant),
                     width="stretch")
+
+
+def within_dates(series: pd.DataFrame, by: str, freq: str,
+                 window: tuple[date, date] | None) -> tuple[pd.DataFrame, int]:
+    """A time series whose periods lie within the selected dates.
+
+    An incident counts in the period its dates start in; one that starts before the
+    selected dates but overlaps them (a range over years, e.g. a sample incident from
+    2014 to 2018 beside 2016 data) would stretch the chart's axis back to its start.
+    It counts in the first period of the selected dates instead.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        Output of :meth:`ViewTotals.time_series` (``period`` a date, per category and
+        claimant).
+    by, freq : str
+        The category column and the period (``day`` ... ``year``).
+    window : tuple of date or None
+        The selected dates.
+
+    Returns
+    -------
+    tuple
+        The series, and how many incidents were moved into the first period.
+    """
+    if window is None or series.empty:
+        return series, 0
+    first = pd.Timestamp(window[0]).to_period(FREQUENCIES[freq]).start_time.date()
+    early = pd.to_datetime(series["period"]).dt.date < first
+    if not early.any():
+        return series, 0
+    moved = int(series.loc[early, "incidents"].sum())
+    out = series.copy()
+    out.loc[early, "period"] = first
+    keys = ["period", by, "claimant"]
+    figures = [c for c in out.columns if c not in keys]
+    out = out.groupby(keys, as_index=False, sort=True)[figures].sum(min_count=1)
+    return out, moved
 
 
 def area_panel(shown: ViewTotals, areas: AdminAreas | None,
@@ -285,15 +332,26 @@ def compare_panel(
         return
     ss = st.session_state
     if not isinstance(ss.get(COMPARE), list | tuple) or len(ss[COMPARE]) != 2:
-        ss[COMPARE] = _default_period(*selected, span)
+        # the period picked before the toggle was last turned off, else a proposal
+        kept = ss.get(_KEPT_PERIOD)
+        ss[COMPARE] = kept if kept is not None else _default_period(*selected, span)
     cols = st.columns([1, 2], vertical_alignment="bottom")
     hold(COMPARE_ON)  # drawn only on this tab: its value is the page's, not the browser's
     hold(COMPARE)
     cols[0].toggle("Compare with another period", key=COMPARE_ON)
+    if not ss.get(COMPARE_ON):
+        # No period box until the toggle is on: a greyed, filled-in period read as one
+        # already set (trial of issue 14).
+        st.caption("Turn on *Compare with another period* to pick a second period and see "
+                   "it beside the selected dates (it starts as the same number of days "
+                   "just before them).")
+        return
     cols[1].date_input("Other period", key=COMPARE, min_value=span[0], max_value=span[1],
-                       format="YYYY-MM-DD", disabled=not ss.get(COMPARE_ON))
+                       format="YYYY-MM-DD")
     other = ss.get(COMPARE)
-    if not ss.get(COMPARE_ON) or not isinstance(other, list | tuple) or len(other) != 2:
+    if isinstance(other, list | tuple) and len(other) == 2:
+        ss[_KEPT_PERIOD] = tuple(other)
+    if not isinstance(other, list | tuple) or len(other) != 2:
         st.caption("Pick a second period to see it beside the selected dates.")
         return
     periods = (selected, (min(other), max(other)))

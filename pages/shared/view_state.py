@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -137,6 +138,13 @@ def _in_order(values: object, allowed: tuple) -> tuple:
 def without_dates(state: ViewState) -> ViewState:
     """The same view over all dates (what the timeline chart counts)."""
     return replace(state, date_from=None, date_to=None)
+
+
+def chosen_dates(state: ViewState) -> tuple[date, date] | None:
+    """The dates chosen (from, to), or None when the view is not cut by date."""
+    if state.date_from is None or state.date_to is None:
+        return None
+    return state.date_from, state.date_to
 
 
 def set_map_view(center: tuple[float, float], zoom: float) -> None:

@@ -49,6 +49,22 @@
     return lo === hi ? String(lo) : lo + "\u2013" + hi;
   }
 
+  /* Incidents shown because their dates overlap the dates chosen (a month, a year, a
+   * range) may start before them or end after them: say so, with how far they run. */
+  function spans(root, a, i) {
+    var parts = [];
+    if (a.eb[i] !== null) {
+      parts.push("start before " + day(a.dr[0]) + " (from " + day(a.eb[i]) + ")");
+    }
+    if (a.la[i] !== null) {
+      parts.push("end after " + day(a.dr[1]) + " (to " + day(a.la[i]) + ")");
+    }
+    if (parts.length) {
+      line(root, "Some incidents' dates " + parts.join(" and some ") +
+        ": they are shown because their dates overlap the dates chosen.", "note dates-note");
+    }
+  }
+
   /* The tooltip of aggregate i: counts, per-incident casualty ranges, breakdowns. */
   function aggregateTip(d, i) {
     var a = d.agg, root = document.createElement("div");
@@ -57,7 +73,9 @@
     line(root, thousands(a.n[i]) + " incidents at " + (a.npu ? "up to " : "") +
          thousands(a.np[i]) + " places", "head");
     if (a.df[i] !== null) {
-      line(root, a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i]));
+      line(root, (a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i])) +
+        (a.dr && (a.eb[i] !== null || a.la[i] !== null) ? " (within the dates chosen)" : ""));
+      if (a.dr) { spans(root, a, i); }
     }
     var figures = [["killed", "Killed"], ["injured", "Injured"], ["casualties", "Dead and injured"]];
     figures.forEach(function (f) {
