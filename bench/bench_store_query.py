@@ -200,7 +200,7 @@ def _rerun_calls(query: PostGISQuery, state, zoom: int, centre: tuple[float, flo
 RERUN_VIEWS = (
     "opening view", "only what the map shows", "one type off", "dates splitting months",
     "one governorate", "killed 10 or more", "drawn area", "bounds cutting the data",
-    "one type off, zoom 8")
+    "one type off, zoom 8", "dates splitting months, zoom 8", "dates inside one month")
 """The views whose whole rerun (every query of the page) the benchmark times."""
 
 
@@ -221,16 +221,22 @@ def _rerun_states(state):  # type: ignore[no-untyped-def]
         "drawn area": (with_(polygon=polygon), 6, (35.0, 38.5)),
         "bounds cutting the data": (with_(bbox=(36.0, 34.0, 38.5, 36.5)), 6, (35.0, 38.5)),
         "one type off, zoom 8": (with_(event_types=state.event_types[1:]), 8, (35.2, 37.2)),
+        "dates splitting months, zoom 8": (with_(date_from=date(2017, 3, 17),
+                                                 date_to=date(2018, 5, 9)), 8, (35.2, 37.2)),
+        "dates inside one month": (with_(date_from=date(2017, 3, 10),
+                                         date_to=date(2017, 3, 20)), 6, (35.0, 38.5)),
     }
 
 
-def _reruns(query: PostGISQuery, state, span: tuple[date, date], repeat: int  # type: ignore[no-untyped-def]
-            ) -> None:
+def _reruns(query: PostGISQuery, state, span: tuple[date, date], repeat: int,  # type: ignore[no-untyped-def]
+            only: tuple[str, ...] = ()) -> None:
     """Time each view's whole rerun: its queries one after another, then at the same
     time (4 threads, as the page does); the client's CPU; each query's own time."""
     print(f"{'view rerun (every query of the page)':<34} {'serial':>8} {'together':>9} "
           f"{'client CPU':>10}  per query (serial run, ms)")
     for name, (vstate, zoom, centre) in _rerun_states(state).items():
+        if only and name not in only:
+            continue
         serial, together, cpu = [], [], []
         took: dict[str, float] = {}
         for _ in range(repeat):
@@ -360,6 +366,9 @@ def main() -> None:
                         help="time map reruns of the searches in SEARCHES, before and after")
     parser.add_argument("--skip-text", action="store_true",
                         help="with --only-searches: do not time the text conditions")
+    parser.add_argument("--views", default="",
+                        help="with --location: time only these reruns (semicolon-separated "
+                             "names of RERUN_VIEWS), nothing else")
     parser.add_argument("--only-searches", action="store_true",
                         help="with --location: time the searches only")
     args = parser.parse_args()
@@ -407,6 +416,11 @@ def main() -> None:
         spec = query_filter(state)
         if args.only_searches:
             _search_reruns(query, state, args.repeat, not args.skip_text)
+            return
+        if args.views:
+            span = (summary.date_min or date(2016, 1, 1), summary.date_max or date(2019, 12, 31))  # type: ignore[attr-defined]
+            print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
+            _reruns(query, state, span, args.repeat, tuple(args.views.split(";")))
             return
         figures: dict[str, float] = {}
         figures["counts line"], counts = _time(lambda: query.counts(spec), args.repeat)

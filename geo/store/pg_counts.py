@@ -28,6 +28,8 @@ from geo.store.query import DRAWN_SQL, QueryFilter, combine, where_clauses
 
 AREA_FILTERS = frozenset({"governorate", "district", "drawn area", "map bounds"})
 """Filters counted through their own index."""
+DRAWN_AREAS = frozenset({"drawn area", "map bounds"})
+"""Area filters that let only drawn records through."""
 
 
 def area_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
@@ -49,13 +51,25 @@ def area_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
     if base is None:  # the per-day counts are not current, or hold no such view
         return None
     table = query.store.table("incidents")
-    parts: list[sql.Composable] = [sql.SQL("(SELECT count(*) FROM {} WHERE {})").format(
-        table, clauses[name][0]) for name in areas]
-    params: list[object] = [p for name in areas for p in clauses[name][1]]
-    shown, shown_params = combine(clauses)
-    row = query.read(sql.SQL(
-        "SELECT {}, count(*), count(*) FILTER (WHERE " + DRAWN_SQL + ") FROM {} WHERE {}"
-    ).format(sql.SQL(", ").join(parts), table, shown), [*params, *shown_params])[0]
+    if len(areas) == 1:  # one read of the area's records: in it, and shown among them
+        area, area_params = clauses[areas[0]]
+        rest, rest_params = combine(clauses, skip=(areas[0],))
+        # Bounds and a drawn area keep only drawn records (and the bounds' covering
+        # index holds no geometry): on the map is shown.
+        drawn = sql.SQL("" if areas[0] in DRAWN_AREAS else " AND " + DRAWN_SQL)
+        row = query.read(sql.SQL(
+            "SELECT count(*), count(*) FILTER (WHERE {rest}), count(*) FILTER (WHERE {rest}"
+            "{drawn}) FROM {table} WHERE {area}").format(
+            rest=rest, drawn=drawn, table=table, area=area),
+            [*rest_params, *rest_params, *area_params])[0]
+    else:
+        parts: list[sql.Composable] = [sql.SQL("(SELECT count(*) FROM {} WHERE {})").format(
+            table, clauses[name][0]) for name in areas]
+        params: list[object] = [p for name in areas for p in clauses[name][1]]
+        shown, shown_params = combine(clauses)
+        row = query.read(sql.SQL(
+            "SELECT {}, count(*), count(*) FILTER (WHERE " + DRAWN_SQL + ") FROM {} WHERE {}"
+        ).format(sql.SQL(", ").join(parts), table, shown), [*params, *shown_params])[0]
     inside = dict(zip(areas, row[:len(areas)], strict=True))
     hidden: dict[str, int] = {}
     for name in clauses:  # in the counts line's order

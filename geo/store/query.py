@@ -20,6 +20,7 @@ import shapely
 from psycopg import sql
 from shapely.geometry import Polygon as ShapelyPolygon
 
+from geo.store.pg_bounds import BOUNDS_DRAWN_SQL, mercator_range
 from geo.store.pg_search import Hits, SearchTerm, text_clauses
 from geo.vocab import COORD_DECIMALS, PRECISION_RADIUS_KM
 
@@ -173,12 +174,12 @@ def where_clauses(spec: QueryFilter) -> dict[str, Clause]:
     if spec.bbox is not None:
         west, south, east, north = spec.bbox
         if west <= east:
-            # The box test on the point (always true for a point inside: PostGIS rounds
-            # boxes outwards) lets the GiST index find the records; the coordinates decide.
+            # The Mercator range (widened, holding every point inside) lets the covering
+            # index of the drawn points answer (geo.store.pg_bounds); the coordinates decide.
             out["map bounds"] = (sql.SQL(
-                DRAWN_SQL + " AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND "
+                BOUNDS_DRAWN_SQL + " AND mx BETWEEN %s AND %s AND my BETWEEN %s AND %s AND "
                 "latitude BETWEEN %s AND %s AND longitude BETWEEN %s AND %s"),
-                [west, south, east, north, south, north, west, east])
+                [*mercator_range(west, south, east, north), south, north, west, east])
         else:  # across the antimeridian
             out["map bounds"] = (sql.SQL(
                 DRAWN_SQL + " AND latitude BETWEEN %s AND %s AND "
