@@ -26,11 +26,13 @@ place) would count twice; the row path counts it once.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pandas as pd
 import psycopg
 from psycopg import sql
 
+from geo.store.pg_merge import KEYS, at_new_places, merge_rows, take_new
 from geo.store.pg_query import PostGISQuery, _index_sql, cell_frame
 from geo.store.pg_totals import figure_sums
 from geo.store.query import DRAWN_SQL, QueryFilter, combine, where_clauses
@@ -155,11 +157,21 @@ def walk_condition(query: PostGISQuery, spec: QueryFilter, shown: int, through: 
     return combine(clauses)
 
 
+KEYS_OF_TABLES = KEYS
+"""Columns the grid, per-day counts and cubes group by (:data:`geo.store.pg_merge.KEYS`)."""
+MERGE_MAX = 200_000
+"""New records above which the tables are rebuilt rather than merged with theirs."""
 FULL_REBUILD_ABOVE = 5_000
 """Touched (grid cell, start day) keys above which the grid, per-day counts and cube are
 rebuilt whole instead of per key (an import spread over many places and days, the first
 area sync of a large store): one pass over the records is then the cheaper."""
 _FEW_KEYS = 16
+
+
+def new_table(query: PostGISQuery) -> sql.Identifier:
+    """``fid`` of the records inserted since the last refresh (folded in then, see
+    :mod:`geo.store.pg_merge`), filled by the insert trigger."""
+    return sql.Identifier(query.store.schema, "query_new")
 
 
 def dirty_table(query: PostGISQuery) -> sql.Identifier:
@@ -198,6 +210,7 @@ def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
                      .format(table))
     conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (gx bigint, gy bigint, ds date)")
                  .format(dirty))
+    conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (fid bigint)").format(new_table(query)))
     conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS incidents_grid_cell ON {} (({}), ({}))")
                  .format(table, _cell_sql("mx"), _cell_sql("my")))
     keys = sql.SQL("SELECT DISTINCT {}, {}, date_start FROM ").format(
@@ -211,14 +224,20 @@ def _track(query: PostGISQuery, conn: psycopg.Connection) -> None:
     updated = sql.SQL(
         "SELECT DISTINCT k.gx, k.gy, k.ds FROM o JOIN n ON n.fid = o.fid CROSS JOIN LATERAL "
         "(VALUES ({ox}, {oy}, o.date_start), ({nx}, {ny}, n.date_start)) AS k(gx, gy, ds) "
-        "WHERE ({old}) IS DISTINCT FROM ({new})").format(
+        "WHERE ({old}) IS DISTINCT FROM ({new}) AND NOT EXISTS (SELECT 1 FROM {w} q WHERE "
+        "q.fid = n.fid)").format(
         ox=_cell_sql("mx", "o"), oy=_cell_sql("my", "o"), nx=_cell_sql("mx", "n"),
-        ny=_cell_sql("my", "n"), old=old, new=new)
+        ny=_cell_sql("my", "n"), old=old, new=new, w=new_table(query))
+    # An inserted record is noted by fid (folded in as it is at the next refresh); an
+    # update of one still noted marks nothing. The locking read waits for a refresh
+    # folding it meanwhile, and then finds it folded: its keys are marked.
     body = sql.SQL(
         "BEGIN IF TG_OP = 'DELETE' THEN INSERT INTO {d} {k} o; END IF; "
-        "IF TG_OP = 'INSERT' THEN INSERT INTO {d} {k} n; END IF; "
-        "IF TG_OP = 'UPDATE' THEN INSERT INTO {d} {u}; END IF; "
-        "RETURN NULL; END").format(d=dirty, k=keys, u=updated).as_string(conn)
+        "IF TG_OP = 'INSERT' THEN INSERT INTO {w} SELECT fid FROM n; END IF; "
+        "IF TG_OP = 'UPDATE' THEN PERFORM 1 FROM {w} q JOIN n ON n.fid = q.fid "
+        "FOR KEY SHARE OF q; INSERT INTO {d} {u}; END IF; "
+        "RETURN NULL; END").format(d=dirty, k=keys, u=updated,
+                                   w=new_table(query)).as_string(conn)
     conn.execute(sql.SQL(
         "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
         function, sql.Literal(body)))
@@ -237,9 +256,11 @@ def refresh_grid(query: PostGISQuery) -> bool:
     Syncs the area columns first (the uncertainty radius of a record depends on its
     area). A store seen for the first time (or a grid of another layout) is built whole,
     with the triggers that record, in each write's transaction, the cells and days a
-    write touches; afterwards only those cells and days are computed again (one edit:
-    a few cells and days). One transaction: sessions reading meanwhile see the previous
-    figures, and an advisory lock makes concurrent callers wait for one refresh.
+    write touches (and the ids of new records); afterwards only those cells and days
+    are computed again (one edit: a few cells and days), and new records are merged
+    into the kept rows (:mod:`geo.store.pg_merge`). One transaction: sessions reading
+    meanwhile see the previous figures, and an advisory lock (per schema) makes
+    concurrent callers wait for one refresh.
     """
     def work() -> bool:
         revision = query.store.revision()
@@ -258,9 +279,13 @@ def refresh_grid(query: PostGISQuery) -> bool:
             if not tracked:
                 _track(query, conn)
             touched = _take_dirty(query, conn)
-            if not tracked or touched > FULL_REBUILD_ABOVE:
+            new = take_new(new_table(query), query.store.table("incidents"), conn)
+            if tracked and touched <= FULL_REBUILD_ABOVE and new <= MERGE_MAX and new \
+                    and not _fold_new(query, conn):
+                touched += _touch_new(query, conn)  # not merged: their keys computed again
+            if not tracked or touched > FULL_REBUILD_ABOVE or new > MERGE_MAX:
                 _rebuild(query, conn)
-            else:
+            elif touched:
                 _update(query, conn)
             every = conn.execute(_facts_sql(query)).fetchone()
             facts = [None if v is None else int(v) for v in (every or ())]
@@ -272,6 +297,50 @@ def refresh_grid(query: PostGISQuery) -> bool:
         return True
 
     return bool(query.guarded(work))
+
+
+def _fold_new(query: PostGISQuery, conn: psycopg.Connection) -> bool:
+    """Merge the records of ``_new`` into the grid, per-day counts, cube and fine cube
+    (:mod:`geo.store.pg_merge`), each table's rows made by its own ``SELECT``; False
+    when a table cannot be merged (some may be: computing the keys again is right)."""
+    from geo.store.pg_cube import cube_select, cube_table
+    from geo.store.pg_fine import fine_select, fine_table
+
+    size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
+    incidents = query.store.table("incidents")
+    new = sql.SQL("fid = ANY(ARRAY(SELECT fid FROM _new))")
+    # Every record at the new records' places (but others still waiting), with and
+    # without the new ones: the distinct places they add.
+    here = sql.SQL("{} AND fid NOT IN (SELECT fid FROM {})").format(
+        at_new_places(incidents, conn), new_table(query))
+    inner_new, _ = query.cell_source(new, [], None)
+    inner_a, _ = query.cell_source(here, [], None)
+    inner_b, _ = query.cell_source(sql.SQL("{} AND NOT {}").format(here, new), [], None)
+    builders: list[tuple[sql.Composable, Callable[[sql.Composable], sql.Composable]]] = [
+        (grid_table(query), lambda inner: _build_sql(inner, size)),
+        (cube_table(query), lambda inner: cube_select(inner, size)),
+        (fine_table(query), lambda inner: fine_select(inner, size))]
+    for table, build in builders:
+        places = sql.SQL("SELECT 'a' AS side, * FROM ({}) a UNION ALL SELECT 'b', * FROM "
+                         "({}) b").format(build(inner_a), build(inner_b))
+        if not merge_rows(conn, table, build(inner_new), places):
+            return False
+    return merge_rows(conn, dates_table(query), _dates_sql(query, new))
+
+
+def _touch_new(query: PostGISQuery, conn: psycopg.Connection) -> int:
+    """Add the keys of the records of ``_new`` to ``_touched``; how many keys now."""
+    conn.execute(sql.SQL(
+        "INSERT INTO _touched SELECT DISTINCT {}, {}, date_start FROM {} WHERE fid IN "
+        "(SELECT fid FROM _new)").format(_cell_sql("mx"), _cell_sql("my"),
+                                         query.store.table("incidents")))
+    conn.execute("CREATE TEMP TABLE _touched_all ON COMMIT DROP AS SELECT DISTINCT * FROM "
+                 "_touched")
+    conn.execute("TRUNCATE _touched")
+    conn.execute("INSERT INTO _touched SELECT * FROM _touched_all")
+    conn.execute("ANALYZE _touched")
+    row = conn.execute("SELECT count(*) FROM _touched").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _take_dirty(query: PostGISQuery, conn: psycopg.Connection) -> int:
@@ -378,7 +447,7 @@ def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:
         sums=sums, table=query.store.table("incidents"), condition=condition)
 
 
-def _build_sql(inner: sql.Composed, size: float) -> sql.Composed:
+def _build_sql(inner: sql.Composable, size: float) -> sql.Composed:
     types = [sql.SQL("count(*) FILTER (WHERE ev = {}) AS t{}").format(
         sql.Literal(i), sql.SQL(str(i))) for i in range(_N_TYPES)]
     claims = [sql.SQL("count(*) FILTER (WHERE cl = {}) AS c{}").format(

@@ -17,6 +17,7 @@ import pandas as pd
 
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_series import compare_figures, filled_categories, series_figures
+from geo.store.pg_series_days import KEPT_CATEGORIES, days_filled, days_groups, rows_filled
 from geo.store.query import QueryFilter
 from geo.view.store_totals import part_clause, store_coarse_counts
 from geo.view.totals import FIGURE_COLUMNS, window_days
@@ -48,7 +49,11 @@ def store_time_series(query: PostGISQuery, spec: QueryFilter, freq: str = "month
     out = ["period", by, "claimant", "incidents", *FIGURE_COLUMNS]
     days = window_days((spec.date_from, spec.date_to)) \
         if spec.date_from is not None and spec.date_to is not None else None
-    table = series_figures(query, spec, freq, by, part_clause(part, days))
+    # from the per-day counts when they hold the view and the split; else the rows
+    table = days_groups(query, spec, ["period", by, "claimant"], freq=freq, part=part,
+                        days=days) if by != "claimant" else None
+    if table is None:
+        table = series_figures(query, spec, freq, by, part_clause(part, days))
     if table.empty:
         return pd.DataFrame(columns=out)
     table["period"] = pd.to_datetime(table["period"]).dt.date
@@ -72,8 +77,13 @@ def store_compare(query: PostGISQuery, spec: QueryFilter,
     columns = [*by, "incidents", *FIGURE_COLUMNS]
     tables = []
     extras = [part_clause(part, window_days(p)) for p in periods]
-    for (start, end), table in zip(periods, compare_figures(query, spec, periods, by, extras),
-                                   strict=True):
+    kept = [days_groups(query, replace(spec, date_from=start, date_to=end,
+                                       include_undated=False), list(by), part=part,
+                        days=window_days((start, end)))
+            for start, end in periods] if len(set(by)) == len(by) else [None]
+    figures = kept if all(t is not None for t in kept) \
+        else compare_figures(query, spec, periods, by, extras)
+    for (start, end), table in zip(periods, figures, strict=True):
         table = table[columns] if len(table) else pd.DataFrame(columns=columns)
         table.insert(0, "period", f"{start.isoformat()} to {end.isoformat()}")
         tables.append(table)
@@ -100,5 +110,10 @@ def store_categories(query: PostGISQuery, spec: QueryFilter, names: Sequence[str
         The names of ``names`` some record has a value for (in that order), and whether
         some record has a known date.
     """
-    filled = filled_categories(query, spec, names)
+    kept = [n for n in names if n in KEPT_CATEGORIES]
+    filled = days_filled(query, spec, kept)  # from the per-day counts
+    if filled is None:
+        filled = dict(filled_categories(query, spec, names))
+    else:
+        filled.update(rows_filled(query, spec, [n for n in names if n not in kept]))
     return [n for n in names if filled[n]], filled["dated"]
