@@ -16,6 +16,7 @@ thousands on real data): the same table as the rows give, or None when it cannot
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -154,6 +155,7 @@ def days_filled(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]
 
 _STORE_FILLED: dict[tuple[str, int], dict[str, bool]] = {}
 """Per store location and revision, which categories any record of the store fills."""
+_FILLED_LOCK = threading.Lock()
 
 
 def rows_filled(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]
@@ -181,9 +183,10 @@ def rows_filled(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]
         (row,) = query.read(sql.SQL("SELECT {} FROM {}").format(
             sql.SQL(", ").join(tests), query.store.table("incidents")))
         store_wide = dict(zip(names, (bool(v) for v in row), strict=True))
-        while len(_STORE_FILLED) >= 16:
-            _STORE_FILLED.pop(next(iter(_STORE_FILLED)))
-        _STORE_FILLED[key] = store_wide
+        with _FILLED_LOCK:  # sessions' threads share it
+            while len(_STORE_FILLED) >= 16:
+                _STORE_FILLED.pop(next(iter(_STORE_FILLED)))
+            _STORE_FILLED[key] = store_wide
     condition, params = combine(where_clauses(spec))
     out: dict[str, bool] = {}
     for name in names:
