@@ -33,6 +33,7 @@ from datetime import date, timedelta
 import pandas as pd
 from psycopg import sql
 
+from geo.store.pg_labels import common_labels
 from geo.store.pg_query import Counts, PostGISQuery, cell_frame
 from geo.store.query import QueryFilter, combine, where_clauses
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, EVENT_TYPES
@@ -276,7 +277,8 @@ def cube_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         source = sql.SQL("{} UNION ALL SELECT {} FROM ({}) e").format(
             source, columns, cube_select(inner, cell_metres()))
         args += inner_args
-    return grouped_cells(query, source, args, CUBE_ZOOM, zoom)
+    return common_labels(query, spec, grouped_cells(query, source, args, CUBE_ZOOM, zoom),
+                         window)
 
 
 def cube_figures(query: PostGISQuery, spec: QueryFilter, days: int | None

@@ -39,19 +39,17 @@ from geo.store.pg_cube import (
     counts_from,
     grouped_cells,
 )
-from geo.store.pg_query import Counts, PostGISQuery, _index_sql
+from geo.store.pg_labels import common_labels
+from geo.store.pg_project import PLACE_KEY_SQL, record_figures
+from geo.store.pg_query import Counts, PostGISQuery
 from geo.store.query import (
     DRAWN_SQL,
-    FIGURE_SQL,
-    PLACE_LAT_SQL,
-    PLACE_LON_SQL,
-    UNCERTAINTY_SQL,
     Clause,
     QueryFilter,
     combine,
     where_clauses,
 )
-from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
+from geo.vocab import CLAIM_STATUSES
 
 KILLED_EDGES: tuple[int, ...] = (
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500,
@@ -83,8 +81,9 @@ def _cell_of(column: str, size: float) -> sql.Composed:
 def facets_select(query: PostGISQuery, condition: sql.Composable, size: float) -> sql.Composed:
     """Facet rows of the records passing ``condition`` (grid cells of ``size`` metres).
 
-    The projected columns are :meth:`PostGISQuery.cell_source`'s (the same expressions),
-    for every record; the map reads only the rows of drawn records.
+    The projected figures are :meth:`PostGISQuery.cell_source`'s
+    (:func:`geo.store.pg_project.record_figures`), for every record; the map reads only
+    the rows of drawn records.
     """
     from geo.store.pg_totals import figure_sums
 
@@ -92,22 +91,13 @@ def facets_select(query: PostGISQuery, condition: sql.Composable, size: float) -
                               for name, agg in figure_sums())
     edges = sql.Literal(list(KILLED_EDGES))
     inner = sql.SQL(
-        "SELECT *, (plat * 100000)::bigint * 1000000000 + (plon * 100000)::bigint AS pk "
-        "FROM (SELECT fid, mx AS x, my AS y, " + PLACE_LAT_SQL + " AS plat, " + PLACE_LON_SQL
-        + " AS plon, {ev} AS ev, {cl} AS cl, coalesce(killed_min, killed_max) AS klo, "
-        "coalesce(killed_max, killed_min) AS khi, coalesce(injured_min, injured_max) AS "
-        "ilo, coalesce(injured_max, injured_min) AS ihi, coalesce(casualties_min, "
-        "casualties_max) AS clo, coalesce(casualties_max, casualties_min) AS chi, "
-        "date_start - DATE '1970-01-01' AS ds, date_end - DATE '1970-01-01' AS de, "
-        "coalesce(geo_precision, 1) AS prec, geo_precision AS gp, " + UNCERTAINTY_SQL
-        + " AS unc, " + FIGURE_SQL + " AS fig, " + DRAWN_SQL + " AS drawn, "
-        "coalesce(adm1_pcode, '') AS a1, coalesce(claimant, '') AS claimant, "
-        "coalesce(date_end, date_start) - date_start + 1 AS span, killed_min, killed_max, "
-        "injured_min, injured_max, casualties_min, casualties_max, deaths_civilians "
-        "FROM {table} WHERE {condition} OFFSET 0) s"
-    ).format(ev=_index_sql("event_type", EVENT_TYPES),
-             cl=_index_sql("claim_status", CLAIM_STATUSES),
-             table=query.store.table("incidents"), condition=condition)
+        "SELECT *, " + PLACE_KEY_SQL + " AS pk FROM (SELECT fid, mx AS x, my AS y, "
+        "{figures}, " + DRAWN_SQL + " AS drawn, coalesce(adm1_pcode, '') AS a1, "
+        "coalesce(claimant, '') AS claimant, coalesce(date_end, date_start) - date_start "
+        "+ 1 AS span, killed_min, killed_max, injured_min, injured_max, casualties_min, "
+        "casualties_max, deaths_civilians FROM {table} WHERE {condition} OFFSET 0) s"
+    ).format(figures=record_figures(), table=query.store.table("incidents"),
+             condition=condition)
     return sql.SQL(
         "SELECT floor(floor(x / {size}) / {d})::bigint AS gx, "
         "floor(floor(y / {size}) / {d})::bigint AS gy, drawn, a1, "
@@ -272,7 +262,8 @@ def facet_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     columns = sql.SQL(", ").join(sql.Identifier(c) for c in ("gx", "gy", "ev", "cl",
                                                              *_FIGURES))
     source = sql.SQL("SELECT {} FROM {} WHERE {}").format(columns, facets_table(query), keep)
-    return grouped_cells(query, source, list(args), CUBE_ZOOM, zoom)
+    return common_labels(query, spec, grouped_cells(query, source, list(args), CUBE_ZOOM,
+                                                    zoom), window)
 
 
 def facet_figures(query: PostGISQuery, spec: QueryFilter, days: int | None

@@ -26,6 +26,7 @@ import psycopg
 from psycopg import sql
 
 from geo.store.pg_cube import CUBE_FIGURES_SQL, _answerable, _codes, grouped_cells
+from geo.store.pg_labels import common_labels
 from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter, combine, where_clauses
 
@@ -158,7 +159,8 @@ def fine_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         source = sql.SQL("{} UNION ALL SELECT {} FROM ({}) e").format(
             source, columns, fine_select(inner, size))
         args += inner_args
-    return grouped_cells(query, source, [*head_args, *args], FINE_ZOOM, zoom, head)
+    return common_labels(query, spec, grouped_cells(
+        query, source, [*head_args, *args], FINE_ZOOM, zoom, head), window)
 
 
 def stored_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,

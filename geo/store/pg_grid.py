@@ -32,8 +32,10 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from geo.store.pg_labels import common_labels
 from geo.store.pg_merge import KEYS, at_new_places, merge_rows, take_new
-from geo.store.pg_query import PostGISQuery, _index_sql, cell_frame
+from geo.store.pg_project import index_sql
+from geo.store.pg_query import PostGISQuery, cell_frame
 from geo.store.pg_totals import figure_sums
 from geo.store.query import DRAWN_SQL, QueryFilter, combine, where_clauses
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
@@ -70,7 +72,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"10/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"11/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -300,10 +302,11 @@ def refresh_grid(query: PostGISQuery) -> bool:
 
 
 def _fold_new(query: PostGISQuery, conn: psycopg.Connection) -> bool:
-    """Merge the records of ``_new`` into the grid, per-day counts, cube and fine cube
-    (:mod:`geo.store.pg_merge`), each table's rows made by its own ``SELECT``; False
-    when a table cannot be merged (some may be: computing the keys again is right)."""
+    """Merge the records of ``_new`` into the grid, per-day counts, cube, fine cube and
+    facets (:mod:`geo.store.pg_merge`), each table's rows made by its own ``SELECT``;
+    False when a table cannot be merged (some may be: computing the keys again is right)."""
     from geo.store.pg_cube import cube_select, cube_table
+    from geo.store.pg_facets import facets_select, facets_table
     from geo.store.pg_fine import fine_select, fine_table
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
@@ -313,17 +316,20 @@ def _fold_new(query: PostGISQuery, conn: psycopg.Connection) -> bool:
     # without the new ones: the distinct places they add.
     here = sql.SQL("{} AND fid NOT IN (SELECT fid FROM {})").format(
         at_new_places(incidents, conn), new_table(query))
-    inner_new, _ = query.cell_source(new, [], None)
-    inner_a, _ = query.cell_source(here, [], None)
-    inner_b, _ = query.cell_source(sql.SQL("{} AND NOT {}").format(here, new), [], None)
+
+    def drawn(select: Callable[[sql.Composable, float], sql.Composable]
+              ) -> Callable[[sql.Composable], sql.Composable]:
+        return lambda condition: select(query.cell_source(condition, [], None)[0], size)
+
     builders: list[tuple[sql.Composable, Callable[[sql.Composable], sql.Composable]]] = [
-        (grid_table(query), lambda inner: _build_sql(inner, size)),
-        (cube_table(query), lambda inner: cube_select(inner, size)),
-        (fine_table(query), lambda inner: fine_select(inner, size))]
+        (grid_table(query), drawn(_build_sql)), (cube_table(query), drawn(cube_select)),
+        (fine_table(query), drawn(fine_select)),
+        (facets_table(query), lambda condition: facets_select(query, condition, size))]
     for table, build in builders:
         places = sql.SQL("SELECT 'a' AS side, * FROM ({}) a UNION ALL SELECT 'b', * FROM "
-                         "({}) b").format(build(inner_a), build(inner_b))
-        if not merge_rows(conn, table, build(inner_new), places):
+                         "({}) b").format(build(here),
+                                          build(sql.SQL("{} AND NOT {}").format(here, new)))
+        if not merge_rows(conn, table, build(new), places):
             return False
     return merge_rows(conn, dates_table(query), _dates_sql(query, new))
 
@@ -443,7 +449,7 @@ def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:
         "AS gp, " + DRAWN_SQL + " AS drawn, coalesce(claimant, '') AS claimant, "
         "count(*) AS n, {sums} FROM {table} WHERE {condition} "
         "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8").format(
-        ev=_index_sql("event_type", EVENT_TYPES), cl=_index_sql("claim_status", CLAIM_STATUSES),
+        ev=index_sql("event_type", EVENT_TYPES), cl=index_sql("claim_status", CLAIM_STATUSES),
         sums=sums, table=query.store.table("incidents"), condition=condition)
 
 
@@ -552,4 +558,4 @@ def grid_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     ).format(types=sql.SQL(", ").join(types), claims=sql.SQL(", ").join(claims), grid=table,
              inside=inside, table=query.store.table("incidents"))
     rows = query.read(grouped, [factor, factor, pixel, pixel, *wargs])
-    return cell_frame(rows)
+    return common_labels(query, spec, cell_frame(rows), window)

@@ -31,13 +31,13 @@ from geo.store.query import PLACE_LAT_SQL, PLACE_LON_SQL
 
 #: Columns grouped by (the tables' keys).
 KEYS = frozenset({"gx", "gy", "ms", "me", "dated", "ev", "cl", "gp", "date_precision",
-                  "date_start", "date_end", "drawn", "claimant"})
+                  "date_start", "date_end", "drawn", "claimant", "a1", "kl", "kh"})
 _ADD = frozenset({"n", "sx", "sy", "slat", "slon", "kn", "ikn", "ckn", "fig", "undated",
                   "open_end", "p1", "p2", "p3", "p_other"})
 _LOW = frozenset({"south", "west", "klo", "ilo", "clo", "ds", "de_min", "ev_min", "first",
-                  "x_min", "y_min"})
+                  "x_min", "y_min", "smin"})
 _HIGH = frozenset({"north", "east", "khi", "ihi", "chi", "de", "ds_max", "ev_max", "prec",
-                   "unc", "x_max", "y_max"})
+                   "unc", "x_max", "y_max", "smax"})
 _COUNTS = re.compile(r"^[tc]\d+$")  # counts per event type and claim status
 _SUMS = re.compile(r"^f_\w+$")  # the per-day counts' figure sums (NULL: no figure given)
 
@@ -57,7 +57,8 @@ def _merged(column: str) -> sql.Composable | None:
     if column in _HIGH:
         return sql.SQL("greatest(o.{c}, d.{c})").format(c=c)
     if column == "places":
-        return sql.SQL("coalesce(o.places, 0) + a.places - coalesce(b.places, 0)")
+        # no row with them: records without a place (the facets' rows without coordinates)
+        return sql.SQL("coalesce(o.places, 0) + coalesce(a.places, 0) - coalesce(b.places, 0)")
     return None
 
 
@@ -98,8 +99,9 @@ def merge_rows(conn: psycopg.Connection, table: sql.Composable, new: sql.Composa
             sql.Identifier(alias, k) for k in keys))
 
     # The kept rows of the same groups: found through the tables' cell or day index.
-    if "gx" in keys:
-        near = sql.SQL("(o.gx, o.gy) IN (SELECT gx, gy FROM _md)")
+    if "gx" in keys:  # (the facets keep records without coordinates in rows without a cell)
+        near = sql.SQL("((o.gx, o.gy) IN (SELECT gx, gy FROM _md) OR (o.gx IS NULL AND "
+                       "EXISTS (SELECT 1 FROM _md WHERE gx IS NULL)))")
     else:
         near = sql.SQL("(o.date_start IN (SELECT date_start FROM _md) OR o.date_start IS NULL)")
     joined = sql.SQL("FROM _md d LEFT JOIN gone o ON {ko} = {kd}").format(

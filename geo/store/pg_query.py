@@ -33,14 +33,13 @@ from geo.geocoding.areas import AdminAreas
 from geo.geocoding.join import assign_areas
 from geo.schema import INCIDENT_COLUMNS
 from geo.store.pg_bounds import BOUNDS_INDEX, BOUNDS_NEEDS, bounds_index_sql
+from geo.store.pg_project import PLACE_KEY_SQL, record_figures
 from geo.store.pg_sync import mark_synced, synced_revision, written_since
 from geo.store.postgis import PostGISStore
 from geo.store.query import (
     DRAWN_SQL,
-    FIGURE_SQL,
     PLACE_LAT_SQL,
     PLACE_LON_SQL,
-    UNCERTAINTY_SQL,
     QueryFilter,
     combine,
     where_clauses,
@@ -342,21 +341,10 @@ class PostGISQuery:
         ``prec``, ``gp`` (the stored precision), ``unc`` (m) and ``fig``.
         """
         inner = sql.SQL(
-            "SELECT fid, mx AS x, my AS y, plat, plon, "
-            "(plat * 100000)::bigint * 1000000000 + (plon * 100000)::bigint AS pk, ev, cl, "
+            "SELECT fid, mx AS x, my AS y, plat, plon, " + PLACE_KEY_SQL + " AS pk, ev, cl, "
             "klo, khi, ilo, ihi, clo, chi, ds, de, prec, gp, unc, fig FROM (SELECT fid, mx, my, "
-            + PLACE_LAT_SQL + " AS plat, " + PLACE_LON_SQL
-            + " AS plon, {ev} AS ev, {cl} AS cl, coalesce(killed_min, killed_max) AS klo, "
-            "coalesce(killed_max, killed_min) AS khi, coalesce(injured_min, injured_max) AS "
-            "ilo, coalesce(injured_max, injured_min) AS ihi, coalesce(casualties_min, "
-            "casualties_max) AS clo, coalesce(casualties_max, casualties_min) AS chi, "
-            "date_start - DATE '1970-01-01' AS ds, date_end - DATE '1970-01-01' AS de, "
-            "coalesce(geo_precision, 1) AS prec, geo_precision AS gp, " + UNCERTAINTY_SQL
-            + " AS unc, "
-            + FIGURE_SQL + " AS fig FROM {table} WHERE " + DRAWN_SQL + " AND {condition}"
-        ).format(table=self._table, condition=condition,
-                 ev=_index_sql("event_type", EVENT_TYPES),
-                 cl=_index_sql("claim_status", CLAIM_STATUSES))
+            "{figures} FROM {table} WHERE " + DRAWN_SQL + " AND {condition}"
+        ).format(table=self._table, condition=condition, figures=record_figures())
         args = list(params)
         if window is not None:
             inner += sql.SQL(" AND geom && ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, 3857),"
@@ -397,16 +385,18 @@ class PostGISQuery:
         -------
         pandas.DataFrame
             :data:`CELL_COLUMNS` (``px``, ``py``: sums of the incidents' pixel
-            coordinates; ``label``: the place of the first record, for cells of one
-            place), then ``t0..`` and ``c0..``: counts per event type and claim status;
-            in store order of each cell's first record.
+            coordinates; ``label``: for cells of one place, the name most of its
+            records give, :mod:`geo.store.pg_labels`), then ``t0..`` and ``c0..``:
+            counts per event type and claim status; in store order of each cell's first record.
         """
+        from geo.store.pg_labels import common_labels
+
         if use_grid and not by_place:
             from geo.store.pg_fine import stored_cells  # it reads this module
 
             found = stored_cells(self, spec, zoom, window, cell_pixels)
             if found is not None:
-                return found
+                return found  # named as below
         pixel = _WORLD_METRES / (256 * 2**zoom)
         size = cell_pixels * pixel
         condition, params = combine(where_clauses(spec))
@@ -432,7 +422,8 @@ class PostGISQuery:
         ).format(inner=inner, key=key, types=sql.SQL(", ").join(types),
                  claims=sql.SQL(", ").join(claims), table=self._table)
         head: list[object] = [] if by_place else [size, size]
-        return cell_frame(self._rows(grouped, [*args, *head, pixel, pixel]))
+        return common_labels(self, spec, cell_frame(self._rows(grouped, [*args, *head, pixel,
+                                                                        pixel])), window)
 
     def _records(self, where: sql.Composable, params: Sequence[object], tail: sql.Composable
                  ) -> pd.DataFrame:
@@ -578,12 +569,6 @@ def cell_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     # In store order of each cell's first record, as the frame path meets them.
     frame = frame.sort_values("first", kind="stable").drop(columns="first")
     return frame.reset_index(drop=True)
-
-
-def _index_sql(column: str, vocabulary: tuple[str, ...]) -> sql.Composable:
-    """Index of a column's value in ``vocabulary`` (its length for anything else)."""
-    return sql.SQL("coalesce(array_position({}, {}) - 1, {})").format(
-        sql.Literal(list(vocabulary)), sql.Identifier(column), sql.Literal(len(vocabulary)))
 
 
 def _areas_key(areas: AdminAreas) -> str:
