@@ -167,9 +167,10 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     series, before = within_dates(shown.time_series(freq, by, part, span), by, freq, span)
     st.altair_chart(events_chart(series, by, freq), width="stretch")
     if before and span is not None:
-        st.caption(f"{before:,} incident{'s' if before != 1 else ''} in view "
-                   f"began before {span[0]:%Y-%m-%d} (their dates overlap the selected "
-                   f"ones): counted in the first {freq} shown.")
+        one = before == 1
+        st.caption(f"{before:,} incident{'' if one else 's'} in view began before "
+                   f"{span[0]:%Y-%m-%d} ({'its' if one else 'their'} dates overlap the "
+                   f"selected ones): counted in the first {freq} shown.")
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
     if claimants.empty:
         return

@@ -164,6 +164,17 @@
     };
   }
 
+  /* The pane of the places' counts: above the basemap's town labels (640), which sit
+   * above the markers at local zoom, and under the tooltips (650); no pointer events. */
+  function countPane(map) {
+    if (!map.getPane("incidentCounts")) {
+      var pane = map.createPane("incidentCounts");
+      pane.style.zIndex = 645;
+      pane.style.pointerEvents = "none";
+    }
+    return "incidentCounts";
+  }
+
   function drawPlaces(group, map, d) {
     var p = d.places, circles = new Uncertainty(group, map, d.uncPx);
     for (var i = 0; i < p.lat.length; i++) {
@@ -179,7 +190,7 @@
       marker.addTo(group);
       if (d.close && unc > 0) { circles.add(ll, unc, c, marker); }
       if (p.n[i] > 1) {
-        L.marker(ll, {interactive: false, keyboard: false, icon: L.divIcon({
+        L.marker(ll, {interactive: false, keyboard: false, pane: countPane(map), icon: L.divIcon({
           className: "incident-count", iconSize: [28, 14], iconAnchor: [14, -6],
           html: fmt(p.n[i])})}).addTo(group);
       }

@@ -58,7 +58,9 @@ def test_town_labels_show_above_markers_at_local_zoom_and_let_clicks_through(
     z = "(_, p) => Number(getComputedStyle(window.map.getPane(p)).zIndex)"
     assert body.evaluate(z, "basemapLabels") > body.evaluate(z, "markerPane") \
         > body.evaluate(z, "overlayPane")
-    assert body.evaluate(z, "basemapLabels") < body.evaluate(z, "tooltipPane")
+    # the places' counts above the labels, the tooltips above everything
+    assert body.evaluate(z, "basemapLabels") < body.evaluate(z, "incidentCounts") \
+        < body.evaluate(z, "tooltipPane")
     # Where a label lies over a marker, the point still belongs to the marker (labels
     # take no pointer events): a click there reaches it.
     hit = body.evaluate("""() => {
