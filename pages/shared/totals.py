@@ -168,9 +168,11 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     st.altair_chart(events_chart(series, by, freq), width="stretch")
     if before and span is not None:
         one = before == 1
-        st.caption(f"{before:,} incident{'' if one else 's'} in view began before "
-                   f"{span[0]:%Y-%m-%d} ({'its' if one else 'their'} dates overlap the "
-                   f"selected ones): counted in the first {freq} shown.")
+        st.caption(f"Not drawn: {before:,} incident{'' if one else 's'} in view that "
+                   f"began before {span[0]:%Y-%m-%d} ({'its' if one else 'their'} dates "
+                   "overlap the selected ones; an incident counts in the period it starts "
+                   "in). The Totals tab counts "
+                   f"{'it' if one else 'them'}.")
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
     if claimants.empty:
         return
@@ -185,12 +187,14 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
 
 def within_dates(series: pd.DataFrame, by: str, freq: str,
                  window: tuple[date, date] | None) -> tuple[pd.DataFrame, int]:
-    """A time series whose periods lie within the selected dates.
+    """A time series without the periods before the selected dates.
 
     An incident counts in the period its dates start in; one that starts before the
     selected dates but overlaps them (a range over years, e.g. a sample incident from
-    2014 to 2018 beside 2016 data) would stretch the chart's axis back to its start.
-    It counts in the first period of the selected dates instead.
+    2014 to 2018 beside 2016 data) drew a bar back at its start, before the dates
+    chosen. Moved into the first period shown, a year-long toll would read as that
+    period's; it is left out of the chart instead, and said so (the Totals tab counts
+    it whole, with the incidents vaguer than the view).
 
     Parameters
     ----------
@@ -205,21 +209,15 @@ def within_dates(series: pd.DataFrame, by: str, freq: str,
     Returns
     -------
     tuple
-        The series, and how many incidents were moved into the first period.
+        The series, and how many incidents were left out.
     """
     if window is None or series.empty:
         return series, 0
     first = pd.Timestamp(window[0]).to_period(FREQUENCIES[freq]).start_time.date()
-    early = pd.to_datetime(series["period"]).dt.date < first
+    early = (pd.to_datetime(series["period"]).dt.date < first).to_numpy()
     if not early.any():
         return series, 0
-    moved = int(series.loc[early, "incidents"].sum())
-    out = series.copy()
-    out.loc[early, "period"] = first
-    keys = ["period", by, "claimant"]
-    figures = [c for c in out.columns if c not in keys]
-    out = out.groupby(keys, as_index=False, sort=True)[figures].sum(min_count=1)
-    return out, moved
+    return series[~early].reset_index(drop=True), int(series.loc[early, "incidents"].sum())
 
 
 def area_panel(shown: ViewTotals, areas: AdminAreas | None,
