@@ -22,7 +22,9 @@ Chromium:
   ("synthetic", "benchmark", "record" and their pairs), each timed from Enter until the
   link holds the search (written at the end of the script) and the script is idle (the
   map's layer is unchanged, so not redrawn; the search itself is part of the cost);
-- reads the server's resident memory (``VmRSS``/``VmHWM`` of the Streamlit process).
+- reads the server's resident memory (``VmRSS``/``VmHWM`` of the Streamlit process), and
+  samples it every 0.2 s: the highest sample of each phase (cold open, warm open,
+  changes, searches) is printed.
 
     .venv/bin/python bench/bench_map_browser.py [--sizes 10000 100000 1000000] [--changes 50]
         [--new-views 5]
@@ -36,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -74,6 +77,38 @@ def _open(page, url: str, timeout_ms: int) -> float:
     return seconds
 
 
+class _Sampler(threading.Thread):
+    """The server's resident memory every ``every`` seconds, labelled with the phase."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every, self.phase = pid, every, "start"
+        self.samples: list[tuple[float, str, float]] = []
+        self.done = threading.Event()
+        self.t0 = time.perf_counter()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            try:
+                rss = memory_mb(self.pid)["VmRSS"]
+            except (OSError, KeyError):
+                return
+            self.samples.append((time.perf_counter() - self.t0, self.phase, rss))
+
+    def report(self, n: int) -> None:
+        """Print each phase's highest resident memory and when the highest of all was."""
+        self.done.set()
+        if not self.samples:
+            return
+        phases: dict[str, float] = {}
+        for _, phase, rss in self.samples:
+            phases[phase] = max(phases.get(phase, 0.0), rss)
+        at, phase, top = max(self.samples, key=lambda s: s[2])
+        print(f"  {n:,}: server RSS, highest sample per phase: "
+              + ", ".join(f"{p} {m:.0f}" for p, m in phases.items())
+              + f" MB; highest {top:.0f} MB at {at:.1f} s ({phase})", flush=True)
+
+
 def _heap_mb(cdp) -> float:
     cdp.send("HeapProfiler.collectGarbage")
     metrics = cdp.send("Performance.getMetrics")["metrics"]
@@ -104,14 +139,19 @@ def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[s
         if store:
             _ingest(csv, tmp)
         process, url = _start(csv, tmp, store)
+        sampler = _Sampler(process.pid)
+        sampler.start()
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                                      args=CHROMIUM_ARGS)
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                sampler.phase = "cold open"
                 figures["cold_s"] = _open(context.new_page(), url, 900_000)
                 page = context.new_page()
+                sampler.phase = "warm open"
                 figures["warm_s"] = _open(page, url, 120_000)
+                sampler.phase = "changes"
                 cdp = context.new_cdp_session(page)
                 cdp.send("Performance.enable")
                 heaps = [_heap_mb(cdp)]
@@ -135,6 +175,7 @@ def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[s
                 fresh: list[float] = []
                 fresh_cpu: list[float] = []
                 box = page.get_by_role("textbox", name="Search", exact=True)
+                sampler.phase = "searches"
                 for term in ALL_MATCH[:new_views]:
                     box.fill(term)
                     t0, cpu0 = time.perf_counter(), cpu_seconds(process.pid)
@@ -168,6 +209,7 @@ def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[s
             memory = memory_mb(process.pid)
             figures["server_rss_mb"] = memory["VmRSS"]
             figures["server_peak_mb"] = memory["VmHWM"]
+            sampler.report(n)
         finally:
             process.terminate()
             process.wait(timeout=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -9,7 +10,7 @@ from geo.geocoding.areas import default_areas
 from geo.geocoding.join import build_incident_frame, row_hashes
 from geo.settings import Settings
 from geo.store import open_store
-from geo.view.assemble import build_in_chunks, concat_compact, slices
+from geo.view.assemble import build_in_chunks, concat_compact, owned_columns, slices
 from geo.view.dataset import compact_frame, load_store_dataset
 from geo.view.live import LiveDataset
 from tests.helpers.identities import ANALYST
@@ -113,3 +114,18 @@ def test_the_embedded_store_is_read_a_chunk_at_a_time(tmp_path):
     chunks = list(opened.incident_chunks(4))
     pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True),
                                   opened.incidents(with_flags=True))
+
+
+def test_owned_columns_copy_the_columns_a_block_shares_and_keep_the_others():
+    frame = compact_frame(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0],
+                                        "place": ["x", "y"], "text": ["p", "q"]}))
+    shared = frame["a"].array._ndarray
+    assert shared.base is not None and shared.base.shape == (2, 2)  # the float block
+    owned = owned_columns(frame)
+    assert list(owned) == list(frame.columns)
+    for name in frame.columns:
+        pd.testing.assert_series_equal(owned[name], frame[name])
+    assert not np.shares_memory(owned["a"].to_numpy(), shared)
+    assert owned["a"].array._ndarray.base is None  # its own two values, not the block
+    assert owned["b"].array._ndarray.base is None
+    assert owned["place"].array is frame["place"].array  # a categorical holds its own codes

@@ -151,3 +151,23 @@ def test_a_place_is_labelled_with_the_name_most_of_its_incidents_have():
     result = aggregate(map_columns(frame), np.ones(len(frame), dtype=bool), 12)
     labels = dict(zip(result.places["count"], result.places["label"], strict=True))
     assert labels == {4: "Ar Raqqah town", 2: "Manbij"}  # a tie: the first seen
+
+
+@pytest.mark.parametrize("k", [4, 70_000])  # group numbers in 16 bits, and beyond
+def test_group_extremes_skip_nan_and_leave_empty_groups_nan(k):
+    from geo.render.clusters import _extremes
+
+    groups = np.array([2, 0, 2, 0, 3, 2, k - 1])
+    low = np.array([5.0, np.nan, 1.0, np.nan, 7.0, 3.0, 9.0], dtype=np.float32)
+    high = np.array([1.0, 2.0, 8.0, -1.0, np.nan, 4.0, 0.5])
+    lows, highs = _extremes({"low": low}, {"high": high}, groups, k)
+    assert lows["low"].dtype == highs["high"].dtype == np.float64 and len(lows["low"]) == k
+    for g in range(k):
+        picked = groups == g
+        with np.errstate(all="ignore"):
+            want_low = np.nanmin(low[picked]) if np.isfinite(low[picked]).any() else np.nan
+            want_high = np.nanmax(high[picked]) if np.isfinite(high[picked]).any() else np.nan
+        assert lows["low"][g] == pytest.approx(want_low, nan_ok=True)
+        assert highs["high"][g] == pytest.approx(want_high, nan_ok=True)
+    assert math.isnan(lows["low"][0]) and math.isnan(lows["low"][1])  # all NaN; no row
+    assert lows["low"][2] == 1.0 and highs["high"][2] == 8.0

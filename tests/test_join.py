@@ -274,3 +274,33 @@ def test_a_point_placed_at_import_carries_the_precision_of_the_place_found():
     assert frame["geo_precision"].tolist() == [2, 1, 3]
     one = Geocoder([rough, exact]).geocode("Souran town", country="SY").best
     assert one is not None and one.place.precision == 2
+
+
+def test_id_order_sorts_by_code_point_with_ties_in_row_order():
+    import numpy as np
+
+    from geo.geocoding.join import fingerprint_of, id_order
+
+    ids = ["b", "B", "é", "a", "b", "ab", "\u0627", "Z9", "a"]
+    expected = sorted(range(len(ids)), key=lambda i: ids[i])  # Python's sort is stable
+    for values in (pd.Series(ids, dtype="str"), pd.Series(ids, dtype=object)):
+        assert id_order(values).tolist() == expected
+    hashes = np.arange(len(ids), dtype=np.uint64) * 7919
+    assert fingerprint_of(hashes, pd.Series(ids, dtype="str")) == \
+        fingerprint_of(hashes, pd.Series(ids, dtype=object))
+
+
+def test_row_hashes_of_a_compact_frame_are_those_of_its_text():
+    from geo.geocoding.join import row_hashes
+    from geo.view.compact import compact_frame
+
+    plain = pd.DataFrame({
+        "id": ["a", "b", "c"], "place": ["Raqqa", "", "الرقة"], "event_type": ["airstrike"] * 3,
+        "killed_min": pd.array([1, None, 3], dtype="Int64"),
+        "date_start": pd.to_datetime(["2017-01-01", None, "2017-01-03"]),
+    })
+    compact = compact_frame(plain)
+    assert isinstance(compact["place"].dtype, pd.CategoricalDtype)
+    columns = list(plain.columns)
+    assert row_hashes(compact, columns).tolist() == row_hashes(plain, columns).tolist()
+    assert len(set(row_hashes(compact, columns).tolist())) == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from geo.geocoding.join import OFF_MAP_REASONS
 from geo.render.table import TABLE_COLUMNS, incident_table
 from tests.helpers.incidents import joined, row
@@ -79,3 +81,19 @@ def test_date_order_and_pages_cover_every_shown_incident_once():
     # a page past the end shows the last page; an empty view has one empty page
     assert list(page_rows(order, mask, 99, size=3)) == list(pages[-1])
     assert page_count(0, 3) == 1 and len(page_rows(order, mask & False, 1, size=3)) == 0
+
+
+def test_date_order_breaks_ties_by_id_in_code_point_order_then_row_order():
+    from geo.render.table import date_order
+
+    day = pd.Timestamp("2017-01-02")
+    frame = pd.DataFrame({
+        "date_start": [day, pd.NaT, day, day, pd.NaT, day, day],
+        "date_end": [day, pd.NaT, pd.NaT, day, pd.NaT, day, day],
+        "id": pd.Series(["b", "z", "a", "é", "y", "B", "b"], dtype="str"),
+    })
+    expected = frame.assign(id=frame["id"].astype(object)).sort_values(
+        ["date_start", "date_end", "id"], na_position="last", kind="stable").index
+    order = date_order(frame)
+    assert list(order) == list(expected) == [5, 0, 6, 3, 2, 4, 1]
+    assert list(date_order(frame.astype({"id": object}))) == list(order)  # plain text too

@@ -127,3 +127,14 @@ def test_spool_copies_in_chunks_and_deletes_with_the_object(temp_folder):
     del spooled
     assert not path.exists()
     assert list(temp_folder.iterdir()) == []
+
+
+def test_release_memory_collects_garbage_unless_told_not_to(monkeypatch):
+    from geo.io import worker
+
+    calls: list[str] = []
+    monkeypatch.setattr(worker.gc, "collect", lambda: calls.append("collect") or 0)
+    worker.release_memory(collect=False)  # between the steps of a load: no collection
+    assert calls == []
+    worker.release_memory()
+    assert calls == ["collect"]

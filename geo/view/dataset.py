@@ -17,6 +17,7 @@ import shapely
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.geocoding.join import build_incident_frame, fingerprint_of, row_hashes
 from geo.geocoding.protocol import PlaceResolver
+from geo.io.worker import release_memory
 from geo.schema import RowError
 from geo.settings import load_settings
 from geo.store import IncidentStore
@@ -245,7 +246,11 @@ def load_dataset(
         coder = coder() if needs else None
     areas = default_areas() if areas is None else areas
     frame = build_in_chunks(taken(typed), coder, areas, settings)
-    return Dataset(frame, errors, path.name, areas)
+    # The records' hashes now (the fingerprint's), while the load's pages are handed back
+    # below: not later on top of the page's first arrays.
+    loaded = Dataset(frame, errors, path.name, areas, row_hashes(frame))
+    release_memory(collect=False)
+    return loaded
 
 
 def dates_without(incidents: pd.DataFrame, ids: Collection[str]

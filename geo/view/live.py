@@ -23,6 +23,7 @@ import pandas as pd
 
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.geocoding.join import build_incident_frame, fingerprint_columns, row_hashes
+from geo.io.worker import release_memory
 from geo.schema import RowError
 from geo.settings import Settings
 from geo.store import IncidentStore
@@ -95,6 +96,8 @@ class LiveDataset:
         self._dataset = Dataset(frame, self.errors, self.store.kind, self.areas, hashes)
         self._revision = revision
         self.full_loads += 1
+        del frame
+        release_memory(collect=False)  # the load's pages, before the page's arrays come
 
     def _patch(self) -> None:
         assert self._dataset is not None and self._dataset.hashes is not None

@@ -1,0 +1,236 @@
+"""Benchmark: where the map page's memory and time go, step by step, in one process.
+
+Writes N SYNTHETIC incidents to a CSV (``bench_map.write_synthetic_csv``, as the browser
+benchmark does; ``--store`` imports them into an embedded store first), then runs the
+app's map page in Streamlit's ``AppTest`` in this process, on the file
+(``INCIDENT_MAP_DATA``) or the store: the first run (the load and the per-dataset
+arrays), a second session's first run, a change of the "undated" checkbox (a view
+nobody has shown) and a search every record matches.
+
+The page's steps are wrapped (the load, the fingerprint, the frame key, the domain, the
+map, timeline, totals and table-order arrays, the filters, the aggregation, the
+timeline's spec, the layer, the memory release): for each, the process's resident
+memory before and after it and its exact peak while it ran (``VmHWM``, reset at every
+step boundary through ``/proc/self/clear_refs``), and its wall and CPU seconds. A step
+inside another counts in both. ``--profile`` prints a cProfile of the checkbox rerun's
+script thread (top functions by cumulative time).
+
+    .venv/bin/python bench/bench_page_memory.py [--size 100000] [--store] [--profile]
+        [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import io
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _status_mb(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == key:
+            return int(value.split()[0]) / 1024
+    return 0.0
+
+
+class Steps:
+    """Resident memory, exact peak and time of wrapped calls (innermost step on top)."""
+
+    def __init__(self) -> None:
+        self.stack: list[list[Any]] = []  # [name, rss0, peak, wall0, cpu0]
+        self.rows: list[tuple[str, int, float, float, float, float, float]] = []
+        self.lock = threading.Lock()
+        self.profile: cProfile.Profile | None = None
+        self.top = 0.0  # the highest peak since ``take_top``
+
+    def take_top(self) -> float:
+        """The highest resident memory since the last call (and reset the count)."""
+        with self.lock:
+            top, self.top = max(self.top, _status_mb("VmHWM")), 0.0
+            Path("/proc/self/clear_refs").write_text("5")
+        return top
+
+    def _boundary(self) -> None:
+        """Give the peak since the last boundary to every open step, then reset it."""
+        peak = _status_mb("VmHWM")
+        self.top = max(self.top, peak)
+        for step in self.stack:
+            step[2] = max(step[2], peak)
+        Path("/proc/self/clear_refs").write_text("5")
+
+    def wrap(self, owner: Any, name: str, label: str | None = None) -> None:
+        """Replace ``owner.name`` (a function or property) by a measured one."""
+        label = label or name
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        steps = self
+
+        def measured(call: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(call)
+            def inner(*args: Any, **kwargs: Any) -> Any:
+                with steps.lock:
+                    steps._boundary()
+                    rss = _status_mb("VmRSS")
+                    steps.stack.append([label, rss, rss, time.perf_counter(),
+                                        time.thread_time()])
+                try:
+                    return call(*args, **kwargs)
+                finally:
+                    with steps.lock:
+                        steps._boundary()
+                        step = steps.stack.pop()
+                        steps.rows.append((step[0], len(steps.stack), step[1],
+                                           _status_mb("VmRSS"), step[2],
+                                           time.perf_counter() - step[3],
+                                           time.thread_time() - step[4]))
+            return inner
+
+        if isinstance(original, property):
+            setattr(owner, name, property(measured(original.fget)))  # type: ignore[arg-type]
+        else:
+            setattr(owner, name, measured(original))
+
+    def report(self, title: str) -> None:
+        """Print the steps measured since the last report."""
+        print(f"\n{title}: resident {_status_mb('VmRSS'):.0f} MB")
+        print(f"  {'step':<34} {'RSS before':>10} {'after':>7} {'peak':>7} {'wall s':>7} "
+              f"{'CPU s':>6}")
+        for name, depth, before, after, peak, wall, cpu in self.rows:
+            if wall < 0.005 and abs(after - before) < 1 and peak - before < 1:
+                continue
+            print(f"  {'  ' * depth + name:<34} {before:>10.0f} {after:>7.0f} {peak:>7.0f} "
+                  f"{wall:>7.2f} {cpu:>6.2f}")
+        self.rows.clear()
+
+
+def _instrument(steps: Steps) -> None:
+    from geo.render import aggregate_layer
+    from geo.view import dataset, live, search
+    from pages.shared import common, map_data, samples
+
+    steps.wrap(common, "load_dataset", "load (file)")
+    steps.wrap(live.LiveDataset, "current", "load (store) / current")
+    steps.wrap(dataset.Dataset, "fingerprint")
+    steps.wrap(dataset.Dataset, "frame_key")
+    steps.wrap(dataset.Dataset, "domain")
+    steps.wrap(dataset.Dataset, "filter_context")
+    steps.wrap(samples, "frame_data_dates")
+    for name in ("map_columns", "timeline_columns", "totals_columns", "date_order",
+                 "filter_checks", "combine_checks", "aggregate", "timeline_counts",
+                 "timeline_spec_of"):
+        steps.wrap(map_data, name)
+    steps.wrap(search.SearchIndex, "__init__", "search index")
+    steps.wrap(aggregate_layer, "aggregate_group")
+    steps.wrap(common, "release_memory")
+
+
+def _profiled(steps: Steps, run: Callable[[], Any]) -> None:
+    """Run with cProfile on in the script's thread (switched on by the load's wrapper)."""
+    from pages.shared import common
+
+    original = common.dataset
+
+    def dataset() -> Any:
+        if steps.profile is None and threading.current_thread() is not threading.main_thread():
+            steps.profile = cProfile.Profile()
+            steps.profile.enable()
+        return original()
+
+    common.dataset = dataset  # type: ignore[assignment]
+    try:
+        run()
+    finally:
+        common.dataset = original  # type: ignore[assignment]
+    if steps.profile is not None:
+        steps.profile.disable()
+        out = io.StringIO()
+        pstats.Stats(steps.profile, stream=out).sort_stats("cumulative").print_stats(45)
+        print(out.getvalue())
+        steps.profile = None
+
+
+def main() -> None:
+    """Print the steps' figures for each run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--store", action="store_true")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the checkbox rerun's script thread")
+    parser.add_argument("--data", type=Path, default=None, help="keep and reuse files here")
+    args = parser.parse_args()
+    folder = args.data or Path(tempfile.mkdtemp(prefix="incident-map-page-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    csv = folder / f"synthetic-{args.size}.csv"
+    if not csv.exists():
+        from bench_map import write_synthetic_csv
+
+        write_synthetic_csv(args.size, csv)
+    env = {"INCIDENT_MAP_TILES": "none", "INCIDENT_DB": str(folder / "unused.gpkg")}
+    if args.store:
+        gpkg = folder / f"synthetic-{args.size}.gpkg"
+        if not gpkg.exists():
+            subprocess.run([sys.executable, "-m", "geo.ingest", "--no-geocode", str(csv)],
+                           cwd=ROOT, env={**os.environ, "INCIDENT_DB": str(gpkg),
+                                          "INCIDENT_MAP_SEED": "no"},
+                           check=True, stdout=subprocess.DEVNULL)
+        env.update(INCIDENT_DB=str(gpkg), INCIDENT_MAP_SEED="no")
+    else:
+        env["INCIDENT_MAP_DATA"] = str(csv)
+    os.environ.update(env)
+
+    from streamlit.testing.v1 import AppTest
+
+    steps = Steps()
+    _instrument(steps)
+    print(f"SYNTHETIC {args.size:,} incidents, {'embedded store' if args.store else 'file'}; "
+          f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"baseline resident {_status_mb('VmRSS'):.0f} MB")
+
+    def session() -> AppTest:
+        return AppTest.from_file(str(ROOT / "app.py"), default_timeout=3600)
+
+    def timed(label: str, run: Callable[[], Any]) -> None:
+        steps.take_top()
+        t0 = time.perf_counter()
+        run()
+        print(f"\n== {label}: {time.perf_counter() - t0:.2f} s, peak during it "
+              f"{steps.take_top():.0f} MB")
+        steps.report(label)
+
+    first = session()
+    timed("first run (cold)", first.run)
+    if first.exception:
+        raise SystemExit([e.message for e in first.exception])
+    second = session()
+    timed("a second session's first run", second.run)
+    box = second.checkbox(key="f_undated")
+
+    def change() -> None:
+        box.set_value(not box.value).run()
+
+    timed("undated checkbox (a new view)",
+          (lambda: _profiled(steps, change)) if args.profile else change)
+    timed("search every record matches",
+          lambda: second.text_input(key="f_query").set_value("synthetic").run())
+    timed("undated checkbox back (a view computed before)", change)
+    print(f"\nresident at the end {_status_mb('VmRSS'):.0f} MB; load average "
+          f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+
+
+if __name__ == "__main__":
+    main()
