@@ -130,3 +130,7 @@ def test_view_totals_are_cached_per_dataset_and_mask_for_every_session():
     other = map_data.ViewTotals(FRAME, "fp", np.ones(len(FRAME), dtype=bool))
     assert other.totals().incidents == len(FRAME)
     assert other.present("event_type") == ["airstrike", "shelling"]
+    window = (date(2017, 3, 1), date(2017, 3, 31))
+    # every incident is every incident whatever the dates: one computation, not one a window
+    assert first.totals("all", window) is first.totals()
+    assert first.totals("coarse", window) is not first.totals("coarse", None)

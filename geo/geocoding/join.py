@@ -582,20 +582,9 @@ def fingerprint_of(hashes: np.ndarray, ids: pd.Series) -> str:
 
 
 def id_order(ids: pd.Series) -> np.ndarray:
-    """Row positions of ``ids`` sorted by code point, equal ids in row order.
-
-    Arrow sorts Arrow-backed text in place (UTF-8 bytes sort as code points), without
-    the ids as a fixed-width NumPy text array (64 MB for a million ids of 16 characters)
-    or as Python strings.
-
-    Parameters
-    ----------
-    ids : pandas.Series of str
-
-    Returns
-    -------
-    numpy.ndarray of int64
-    """
+    """Row positions of the text ``ids`` sorted by code point, equal ids in row order (an
+    int64 array). Arrow sorts Arrow-backed text where it is (UTF-8 bytes sort as code
+    points): no fixed-width NumPy copy (64 MB for a million ids of 16 characters)."""
     values = ids.array
     if hasattr(values, "__arrow_array__") and not isinstance(ids.dtype, pd.CategoricalDtype):
         import pyarrow.compute as pc

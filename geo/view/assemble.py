@@ -76,8 +76,8 @@ def concat_compact(parts: list[_Frame]) -> _Frame:
         release_memory(collect=False)  # the pieces' pages, before the next column's
     whole = pd.DataFrame(joined, copy=False)
     del joined
-    if geometry is not None:
-        whole = gpd.GeoDataFrame(whole, geometry=geometry)
+    if geometry is not None:  # not copied (GeoPandas copies a frame it is given by default)
+        whole = gpd.GeoDataFrame(whole, geometry=geometry, copy=False)
     return single_chunks(whole)
 
 

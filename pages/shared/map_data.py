@@ -232,7 +232,8 @@ class ViewTotals:
         """
         if part not in ("all", "coarse", "fine"):
             raise ValueError(f"unknown part {part!r}")
-        out = self._get("totals", part, window)
+        # every incident whatever the window: one cache entry (was computed twice a run)
+        out = self._get("totals", part, None if part == "all" else window)
         assert isinstance(out, Totals)
         return out
 
