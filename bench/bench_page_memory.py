@@ -5,7 +5,8 @@ benchmark does; ``--store`` imports them into an embedded store first), then run
 app's map page in Streamlit's ``AppTest`` in this process, on the file
 (``INCIDENT_MAP_DATA``) or the store: the first run (the load and the per-dataset
 arrays), a second session's first run, a change of the "undated" checkbox (a view
-nobody has shown) and a search every record matches.
+nobody has shown), a search every record matches, the checkbox again (a new view) and
+the search cleared (a view computed before).
 
 The page's steps are wrapped (the load, the fingerprint, the frame key, the domain, the
 map, timeline, totals and table-order arrays, the filters, the aggregation, the
@@ -227,7 +228,9 @@ def main() -> None:
           (lambda: _profiled(steps, change)) if args.profile else change)
     timed("search every record matches",
           lambda: second.text_input(key="f_query").set_value("synthetic").run())
-    timed("undated checkbox back (a view computed before)", change)
+    timed("undated checkbox again, the search kept (a new view)", change)
+    timed("search cleared (a view computed before)",
+          lambda: second.text_input(key="f_query").set_value("").run())
     print(f"\nresident at the end {_status_mb('VmRSS'):.0f} MB; load average "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
