@@ -140,3 +140,35 @@ def test_a_site_placed_at_a_regions_point_is_never_resolved():
     found = extract_with(text, date(2017, 4, 29), [province])
     assert found and all(not (c.geocode_status == "resolved" and
                               (c.record["geo_precision"] or 0) >= 3) for c in found)
+
+
+def test_a_district_found_only_abroad_gives_way_to_its_town():
+    town = invented_place("qam", "Qamara", [], 37.0, 41.2)
+    abroad = invented_place("hil", "Hilala", [], 14.9, 33.2, country="SD")
+    outer = _mention("Qamara", town, role="container")
+    part = _mention("Hilala district", abroad, descriptor="district", container="Qamara")
+    moved = inside_container(part, [part, outer])
+    assert moved.place == town and moved.near
+
+
+def test_a_town_found_only_abroad_stays_for_review():
+    province = invented_place("has", "Hasra", [], 36.5, 40.7, precision=3)
+    abroad = invented_place("qay", "Qayra", [], 35.6, 10.0, country="TN")
+    outer = _mention("Hasra province", province, role="container")
+    village = _mention("Qayra village", abroad, descriptor="village", container="Hasra province")
+    kept = inside_container(village, [village, outer])
+    assert kept.place == abroad and kept.unsure
+
+
+def test_a_tickers_places_vote_for_no_country():
+    from geo.extract.captions import without_tickers
+    from geo.extract.phrases import focus_country
+    from geo.extract.text import split_sentences
+    text = ("Police seize heroin in NW China  • China hosts ladies open  • China makes "
+            "contribution at climate talks  • Champion wins in China\n\n"
+            "Government shelling killed 28 people in Douma, east of Damascus, Syria, on "
+            "Sunday.")
+    body, read = without_tickers(text, split_sentences(text))
+    assert len(body) == len(text) and "China" not in body
+    assert focus_country(body) == "SY" and focus_country(text) != "SY"
+    assert all("China" not in s.text for s in read)

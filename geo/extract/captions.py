@@ -82,23 +82,55 @@ TICKER_ITEMS = 3
 HEADLINE_CHARS = 160
 
 
-def is_ticker(sentences: list[Sentence], index: int) -> bool:
-    """Whether a sentence lies in a line of bullet-joined items (other stories' headlines).
+def ticker_paragraphs(sentences: list[Sentence]) -> frozenset[int]:
+    """The paragraphs that are tickers: bullet-joined items, other stories' headlines.
 
     Parameters
     ----------
     sentences : list of Sentence
-    index : int
+        The article's sentences.
 
     Returns
     -------
-    bool
-        True when its paragraph joins at least :data:`TICKER_ITEMS` items with bullets, each
-        (but the last, which may run into the page) a headline: short, no full stop inside.
+    frozenset of int
+        Paragraph indexes whose line joins at least :data:`TICKER_ITEMS` items with bullets,
+        each (but the last, which may run into the page) a headline: short, no full stop
+        inside.
     """
-    paragraph = sentences[index].paragraph
-    line = " ".join(s.text for s in sentences if s.paragraph == paragraph)
-    items = [i.strip() for i in _BULLET.split(f" {line} ")]
-    # headlines: short, no full stop inside (a situation report's bullet points run on)
-    return len(items) >= TICKER_ITEMS and all(
-        len(i) <= HEADLINE_CHARS and not re.search(r"[a-z]{2}[.!?]\s+[A-Z]", i) for i in items[:-1])
+    lines: dict[int, list[str]] = {}
+    for sentence in sentences:
+        lines.setdefault(sentence.paragraph, []).append(sentence.text)
+    out = set()
+    for paragraph, texts in lines.items():
+        items = [i.strip() for i in _BULLET.split(f" {' '.join(texts)} ")]
+        # headlines: short, no full stop inside (a situation report's bullet points run on)
+        if len(items) >= TICKER_ITEMS and all(
+                len(i) <= HEADLINE_CHARS and not re.search(r"[a-z]{2}[.!?]\s+[A-Z]", i)
+                for i in items[:-1]):
+            out.add(paragraph)
+    return frozenset(out)
+
+
+def without_tickers(article: str, sentences: list[Sentence]) -> tuple[str, list[Sentence]]:
+    """The article with its tickers blanked (offsets kept), and its other sentences.
+
+    Parameters
+    ----------
+    article : str
+    sentences : list of Sentence
+        The article's sentences.
+
+    Returns
+    -------
+    str, list of Sentence
+        The text with each sentence of a ticker (:func:`ticker_paragraphs`) replaced by
+        spaces, so that other stories' places vote for no country; the other sentences.
+    """
+    tickers = ticker_paragraphs(sentences)
+    if not tickers:
+        return article, sentences
+    chars = list(article)
+    for sentence in sentences:
+        if sentence.paragraph in tickers:
+            chars[sentence.start:sentence.end] = " " * (sentence.end - sentence.start)
+    return "".join(chars), [s for s in sentences if s.paragraph not in tickers]

@@ -34,8 +34,9 @@ def inside_container(site: PlaceMention, places: list[PlaceMention]) -> PlaceMen
         return replace(site, unsure=True)  # "Hasaka province's al-Qayrawan", found in Tunisia
     if inner is not None and not abroad and site.descriptor not in SUBUNITS | FACILITIES:
         return site  # "the camp in al-Tanf": a camp may lie a way out of the place it is named by
-    if inner is not None and not abroad and distance_km(inner.latitude, inner.longitude, outer.place.latitude,
-                                         outer.place.longitude) <= CONTAINER_KM:
+    if inner is not None and not abroad and distance_km(
+            inner.latitude, inner.longitude, outer.place.latitude,
+            outer.place.longitude) <= CONTAINER_KM:
         return site
     # the stricter flags of the two: an honesty rule's doubt about the part stays
     return replace(outer, start=site.start, end=site.end, text=site.text, name=site.name,

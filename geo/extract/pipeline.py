@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from geo.extract.captions import is_photo_caption, is_ticker
+from geo.extract.captions import is_photo_caption, ticker_paragraphs, without_tickers
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import attribute
 from geo.extract.containers import context_label, inside_container
@@ -180,14 +180,16 @@ def extract(
     quotations = find_quotations(article)
     attributions = attribute(article, sentences)
     speaker_ids: dict[int, int] = {}
-    named = set(country_counts(article))
-    country = focus_country(article)
+    body, read = without_tickers(article, sentences)  # other stories vote for no country
+    tickers = ticker_paragraphs(sentences)
+    named = set(country_counts(body))
+    country = focus_country(body)
     known = spelling_index(geocoder)
     if not country:  # no country named: the one the report's places share, if any
-        country = shared_country(sentences, make_lookup(geocoder.geocode, "", (), known, {}))
+        country = shared_country(read, make_lookup(geocoder.geocode, "", (), known, {}))
         named |= {country} - {""}
     answers: dict[str, GeocodeResult] = {}
-    first = survey(sentences, geocoder, country, named, known, answers)
+    first = survey(read, geocoder, country, named, known, answers)
     lookup = make_lookup(geocoder.geocode, country, first.names, known, answers)
     governorates = governorate_names(article) | first.seats
     drafts: list[Draft] = []
@@ -212,7 +214,7 @@ def extract(
     written = dispatch_date(sentences, published) or published  # the dispatch's own day
     for sentence, attribution in zip(sentences, attributions, strict=True):
         if is_file_caption(sentences, sentence.index) or \
-                is_photo_caption(sentences, sentence.index) or is_ticker(sentences, sentence.index):
+                is_photo_caption(sentences, sentence.index) or sentence.paragraph in tickers:
             continue  # "Smoke rises after ... on April 22, 2018 ... (File) / AP Archive"
         speaker = attribution.speaker
         speaker_index = speaker_ids.setdefault(id(speaker), len(speaker_ids)) if speaker else -1
