@@ -172,3 +172,15 @@ def test_a_tickers_places_vote_for_no_country():
     assert len(body) == len(text) and "China" not in body
     assert focus_country(body) == "SY" and focus_country(text) != "SY"
     assert all("China" not in s.text for s in read)
+
+
+def test_each_site_takes_the_day_told_right_after_it():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    text = ("We document a massacre perpetrated by Russian forces on al-Qasra town on 22 "
+            "January 2016 and on Kafr Zeit town on 23 January 2016.")
+    found = {c.record["place"]: c.record["date_start"]
+             for c in extract_with(text, date(2016, 2, 18), [])}
+    assert found["Kafr Zeit town"] == date(2016, 1, 23)
+    assert found["al-Qasra town"] == date(2016, 1, 22)

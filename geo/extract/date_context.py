@@ -159,7 +159,9 @@ def site_date(dates: Sequence[DateMention], site: PlaceMention | None, sentence:
     """The date of one site in a sentence that tells several days.
 
     "On 27 May a man was shot in X; on 28 May four strikes hit Y": Y takes 28 May, the
-    last day told before it, not the sentence's first date. Only when the sentence's
+    last day told before it, not the sentence's first date; "on X town on 22 January and on
+    Y town on 23 January": each site takes the day told right after it (round 8). Only when
+    the sentence's
     event date is one of two or more different days it states, and never a claim's date
     ("said on").
 
@@ -175,6 +177,12 @@ def site_date(dates: Sequence[DateMention], site: PlaceMention | None, sentence:
     if site is None or when is None or when.precision != "day" or len(starts) < 2 or \
             when.start not in starts or any(d.relative for d in dates):
         return when, note  # "two days after the incident" chose the sentence's date
+    base = sentence.start
+    own = next((d for d in days if d.start >= site.end and d.span is not None and
+                sentence.text[site.end - base:d.start - base].strip() in ("", "on")), None)
+    if own is not None and own.span is not None:  # round 8: "on X town on 23 January"
+        return own.span, "; ".join(n for n in ("the day told right after the site",
+                                               own.span.note) if n)
     before = [d for d in days if d.end <= site.start]
     if not before or before[-1].span is None or before[-1].span.start == when.start or \
             not _ON_BEFORE.search(sentence.text[:before[-1].start - sentence.start]):
