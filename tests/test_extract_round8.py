@@ -184,3 +184,16 @@ def test_each_site_takes_the_day_told_right_after_it():
              for c in extract_with(text, date(2016, 2, 18), [])}
     assert found["Kafr Zeit town"] == date(2016, 1, 23)
     assert found["al-Qasra town"] == date(2016, 1, 22)
+
+
+def test_a_dispatchs_own_day_in_its_dateline_is_not_the_events():
+    from datetime import date
+
+    from tests.helpers.fake_geocoder import extract_with
+    text = ("GENEVA, 2 December 2019 – “We are shocked at reports that eight children were "
+            "killed in attacks on al-Qasra town. All of them were under the age of 15.")
+    found = extract_with(text, date(2019, 12, 2), [])
+    assert [c.record["place"] for c in found] == ["al-Qasra town"]
+    record = found[0].record
+    assert record["date_start"] == date(2019, 11, 26) and record["date_end"] == date(2019, 12, 2)
+    assert "inferred" in str(record["date_note"]).lower()

@@ -246,6 +246,15 @@ def publication_window(drafts: Sequence[Draft], sentences: Sequence[Sentence],
 def _has_dates(draft: Draft, sentences: Sequence[Sentence], published: date | None) -> bool:
     """Whether the draft's sentences hold a date expression about the event (any, resolved
     or not, but the background dates :func:`background_reason` finds)."""
-    return any(drop_background(find_dates(sentences[i].text, published, None,
-                                          sentences[i].start), sentences[i])
-               for i in draft.sentences)
+    return any(not _is_dateline_date(m, sentences[i])
+               for i in draft.sentences
+               for m in drop_background(find_dates(sentences[i].text, published, None,
+                                                   sentences[i].start), sentences[i]))
+
+
+def _is_dateline_date(mention: DateMention, sentence: Sentence) -> bool:
+    """A dispatch's own day in its dateline ("AMMAN, 2 December 2019 –"): when it was
+    written, not when the event told after it happened (round 8)."""
+    start, end = mention.start - sentence.start, mention.end - sentence.start
+    return bool(_DISPATCH_PLACE.match(sentence.text[:start]) and
+                _DISPATCH_AFTER.match(sentence.text[end:]))
