@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from geo.geocoding.areas import default_areas
-from geo.store.pg_bounds import BOUNDS_INDEX, mercator_range
+from geo.store.pg_bounds import mercator_range
+from geo.store.pg_covering import BOUNDS_INDEX
 from geo.store.pg_grid import refresh_grid
 from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter

@@ -32,7 +32,7 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.areas import AdminAreas
 from geo.geocoding.join import assign_areas
 from geo.schema import INCIDENT_COLUMNS
-from geo.store.pg_bounds import BOUNDS_INDEX, BOUNDS_NEEDS, bounds_index_sql
+from geo.store.pg_covering import COVERING_INDEXES, NEEDED_COLUMNS
 from geo.store.pg_project import PLACE_KEY_SQL, record_figures
 from geo.store.pg_sync import mark_synced, synced_revision, written_since
 from geo.store.postgis import PostGISStore
@@ -66,7 +66,7 @@ QUERY_INDEXES: dict[str, str] = {
     "incidents_adm2": "(adm2_pcode)",
     "incidents_table_order": '(date_start, date_end, id COLLATE "C")',
     "incidents_place": f"(({PLACE_LAT_SQL}), ({PLACE_LON_SQL}))",
-    BOUNDS_INDEX: bounds_index_sql()}
+    **COVERING_INDEXES}
 #: Memory a view's query may use per sort or hash before spilling to disk.
 WORK_MEM = "32MB"
 #: Records whose areas are computed per batch.
@@ -196,7 +196,7 @@ class PostGISQuery:
         indexes = conn.execute(
             "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND tablename = "
             "'incidents'", (self.store.schema,)).fetchall()
-        wanted = {**AREA_COLUMNS, **MERCATOR_COLUMNS, **BOUNDS_NEEDS}  # before the indexes
+        wanted = {**AREA_COLUMNS, **MERCATOR_COLUMNS, **NEEDED_COLUMNS}  # before the indexes
         missing = [c for c in wanted if c not in {r[0] for r in found}]
         absent = [i for i in QUERY_INDEXES if i not in {r[0] for r in indexes}]
         if not missing and not absent:

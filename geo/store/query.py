@@ -199,6 +199,10 @@ def _area(column: str, codes: tuple[str, ...]) -> Clause:
 
 
 def _range(low: str, high: str, wanted: Range) -> Clause:
+    """A record's figure range meeting ``wanted``. Never NULL: without a figure the
+    first test is false (and so the conjunction); with one, the low and the high are both
+    set. Not wrapped in ``coalesce(..., false)``, so an index on the high
+    (:mod:`geo.store.pg_covering`) serves the ``>=`` test."""
     lo = sql.SQL("coalesce({}, {})").format(sql.Identifier(low), sql.Identifier(high))
     hi = sql.SQL("coalesce({}, {})").format(sql.Identifier(high), sql.Identifier(low))
     parts: list[sql.Composable] = [sql.SQL("{} IS NOT NULL").format(lo)]
@@ -209,7 +213,7 @@ def _range(low: str, high: str, wanted: Range) -> Clause:
     if wanted[1] is not None:
         parts.append(sql.SQL("{} <= %s").format(lo))
         params.append(int(wanted[1]))
-    return sql.SQL("coalesce(") + sql.SQL(" AND ").join(parts) + sql.SQL(", false)"), params
+    return sql.SQL("(") + sql.SQL(" AND ").join(parts) + sql.SQL(")"), params
 
 
 def combine(clauses: dict[str, Clause], skip: tuple[str, ...] = ()) -> Clause:
