@@ -153,8 +153,8 @@ with map_col:
 def place_list(at_place: pd.DataFrame, ids: list[str]) -> None:
     """The incidents at one place, by date and paginated; a row selects one."""
     rows = at_place.set_index("id", drop=False).loc[ids].reset_index(drop=True)
-    name = incident_list.place_name(rows["place"])
-    st.markdown(f"**{len(ids):,} incidents at {escape_markdown(name)}**: pick one to see it.")
+    heading = incident_list.point_heading(rows["place"])
+    st.markdown(f"**{escape_markdown(heading)}**: pick one to see it.")
     page = incident_list.page_number(PLACE_LIST_KEY, len(ids), PLACE_PAGE_SIZE)
     start = (page - 1) * PLACE_PAGE_SIZE
     incident_list.incident_rows(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pages.shared.incident_list import place_name
+from pages.shared.incident_list import place_name, point_heading
 from pages.shared.records import ANALYST_SOURCE, kept_point_reason
 
 
@@ -13,6 +13,18 @@ def test_the_place_list_is_named_as_most_of_its_incidents_are():
     assert place_name(places) == "Ar Raqqah town"
     assert place_name(pd.Series(["Manbij", "Menbij"])) == "Manbij"  # a tie: the first
     assert place_name(pd.Series([None, ""])) == "this place"
+
+
+def test_the_heading_of_a_point_names_every_way_its_incidents_are_written():
+    assert point_heading(pd.Series(["Manbij", "Manbij"])) == "2 incidents at Manbij"
+    # one record renamed: the heading neither renames its neighbour nor hides it
+    assert point_heading(pd.Series(["Tall al Hawa village", "Dabiq"])) == (
+        "2 incidents at one point, written as Tall al Hawa village (1) and Dabiq (1)")
+    many = pd.Series(["a", "b", "b", "c", "d", "e", None])
+    assert point_heading(many) == (
+        "7 incidents at one point, written as b (2), a (1), c (1), 2 other names and "
+        "no name (1)")
+    assert point_heading(pd.Series([None, ""])) == "2 incidents at this place"
 
 
 def test_a_point_kept_after_a_place_correction_says_why():

@@ -236,6 +236,35 @@ def test_a_correction_moves_the_point_and_the_geocoder_leaves_it(fresh_store):
     assert stored["geocode_source"] == "analyst"
 
 
+def test_a_moved_point_asks_for_its_precision_and_the_note_stays(fresh_store):
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+
+    def save(**typed: str) -> None:
+        inputs = {t.label: t for t in at.text_input}
+        for label, value in typed.items():
+            inputs[label].set_value(value)
+        next(b for b in at.button if b.label == "Save the correction").click().run()
+        assert not at.exception and not at.error
+
+    next(s for s in at.selectbox if s.label == "Location precision").set_value("3")
+    save()
+    assert any("Saved 1 change to seed" in s.value for s in at.success)
+    save(**{"Latitude (decimal degrees, to move the point)": "34.62",
+            "Longitude (decimal degrees, to move the point)": "40.90"})
+    # the note outlives the rerun that follows a save (a toast alone was gone in 3 s)
+    assert any("The point moved" in w.value and "region / governorate" in w.value
+               for w in at.warning)
+    at.run()
+    assert any("The point moved" in w.value for w in at.warning)
+    next(s for s in at.selectbox if s.label == "Location precision").set_value("1")
+    save()
+    assert not any("The point moved" in w.value for w in at.warning)
+    from geo.store import open_store
+
+    stored = open_store(str(fresh_store)).get("seed-shaafah-2018-11")
+    assert (stored["geo_precision"], stored["latitude"]) == (1, 34.62)
+
+
 def test_a_bad_coordinate_in_a_correction_is_refused():
     at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
     inputs = {t.label: t for t in at.text_input}

@@ -23,6 +23,27 @@ def place_name(places: pd.Series) -> str:
     return str(counts.idxmax())
 
 
+def point_heading(places: pd.Series) -> str:
+    """The heading of the list of incidents at one point: ``"3 incidents at Manbij"``, or,
+    when they are written with different names, each name with its count, most first
+    (one record's corrected name neither renames its neighbours nor hides them)."""
+    total = f"{len(places):,} incidents"
+    named = places[places.map(lambda p: isinstance(p, str) and p != "")]
+    if named.empty or named.nunique() == 1 and len(named) == len(places):
+        return f"{total} at {place_name(places)}"
+    counts = named.value_counts(sort=False)
+    order = sorted(range(len(counts)), key=lambda i: (-int(counts.iloc[i]), i))
+    parts = [f"{counts.index[i]} ({int(counts.iloc[i]):,})" for i in order[:3]]
+    unnamed = len(places) - len(named)
+    rest = len(order) - 3
+    if rest > 0:
+        parts.append(f"{rest:,} other name{'s' if rest > 1 else ''}")
+    if unnamed:
+        parts.append(f"no name ({unnamed:,})")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{total} at one point, written as {listed}"
+
+
 def page_number(key: str, total: int, size: int) -> int:
     """The page picker of the table ``key`` (shown only with several pages); 1-based.
 

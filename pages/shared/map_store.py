@@ -309,8 +309,8 @@ def _int(value: object) -> int:
 
 def _place_list(rows: pd.DataFrame, ids: list[str], selected: str | None) -> None:
     rows = rows.set_index("id", drop=False).loc[ids].reset_index(drop=True)
-    name = incident_list.place_name(rows["place"])
-    st.markdown(f"**{len(ids):,} incidents at {escape_markdown(name)}**: pick one to see it.")
+    heading = incident_list.point_heading(rows["place"])
+    st.markdown(f"**{escape_markdown(heading)}**: pick one to see it.")
     page = incident_list.page_number(PLACE_LIST_KEY, len(ids), PLACE_PAGE_SIZE)
     start = (page - 1) * PLACE_PAGE_SIZE
     incident_list.incident_rows(

@@ -17,7 +17,7 @@ from geo.store import EditConflict, IncidentStore, InvalidEdit
 from geo.view.dataset import Dataset
 from geo.view.filters import FilterContext
 from geo.view.state import ViewDomain, ViewState, view_link
-from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES
+from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES, PRECISION_LABELS
 from pages.shared import auth
 
 #: Fields an analyst corrects on the map page, with their labels.
@@ -29,6 +29,8 @@ EDITABLE = {
     "place": "Place as written",
     "latitude": "Latitude (decimal degrees, to move the point)",
     "longitude": "Longitude (decimal degrees, to move the point)",
+    "geo_precision": "Location precision",
+    "location_uncertainty_km": "Uncertainty radius, km (empty: the precision's default)",
     "event_type": "Event type",
     "actors": "Actors",
     "killed_min": "Killed, at least",
@@ -44,7 +46,13 @@ _CHOICES = {
     "date_precision": DATE_PRECISIONS,
     "event_type": EVENT_TYPES,
     "claim_status": CLAIM_STATUSES,
+    "geo_precision": tuple(str(code) for code in PRECISION_LABELS),
 }
+#: What the form's choices read as (the stored value is the key).
+_SHOWN = {"geo_precision": {str(code): f"{code}: {label}"
+                            for code, label in PRECISION_LABELS.items()}}
+#: Session key of the last saved correction's note, shown after the rerun that follows.
+_SAID_KEY = "correction-said"
 
 
 def field_text(value: object) -> str:
@@ -63,6 +71,9 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
         st.info(auth.refusal(Action.EDIT), icon=":material/lock:")
         return
     incident_id = str(row["id"])
+    said = st.session_state.get(_SAID_KEY)
+    if said and said[0] == incident_id:  # kept until the next correction or record
+        (st.warning if said[2] else st.success)(escape_markdown(said[1]))
     shown = {name: field_text(row.get(name)) for name in EDITABLE}
     with st.form(f"edit-{incident_id}"):
         typed: dict[str, str] = {}
@@ -71,12 +82,15 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
                 options = list(_CHOICES[name])
                 if shown[name] not in options:
                     options.append(shown[name])
-                typed[name] = st.selectbox(label, options, index=options.index(shown[name]))
+                names = _SHOWN.get(name, {})
+                typed[name] = st.selectbox(label, options, index=options.index(shown[name]),
+                                           format_func=lambda v, n=names: n.get(v, v))
             else:
                 typed[name] = st.text_input(label, shown[name])
         reason = st.text_input("Why (source, reasoning)")
         if not st.form_submit_button("Save the correction"):
             return
+    st.session_state.pop(_SAID_KEY, None)
     changes = {k: v.strip() for k, v in typed.items() if v.strip() != shown[k]}
     if not changes:
         st.info("Nothing changed.")
@@ -97,13 +111,22 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
     except NotFound:
         st.error(f"Not saved: {escape_markdown(incident_id)} is no longer in the store.")
     else:
-        said = f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}"
+        said = f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}."
+        caution = False
         if {"place", "country", "admin1"} & set(changes) and not moved:
             from pages.shared import common  # the gazetteer loads only for such a change
 
             if not common.relocate([incident_id], auth.current()):
-                said += (". Its point did not move: " + kept_point_reason(row)
+                caution = True
+                said += (" Its point did not move: " + kept_point_reason(row)
                          + " To move it, correct Latitude and Longitude.")
+        if (moved and shown["geo_precision"] != "1"
+                and not {"geo_precision", "location_uncertainty_km"} & set(changes)):
+            caution = True
+            said += (" The point moved; its location precision is still "
+                     + _SHOWN["geo_precision"].get(shown["geo_precision"], "unknown")
+                     + ": set Location precision (and the radius) if the new point is exact.")
+        st.session_state[_SAID_KEY] = (incident_id, said, caution)
         st.toast(said)
         st.rerun()
 
