@@ -52,7 +52,7 @@ def test_a_links_type_the_data_does_not_code_is_named_with_what_it_has():
         "more. The link's type was ignored.",)
     # a word that is no event type at all stays an unknown one
     assert decode_view({"type": ["flood"]}, domain).notes == (
-        "Ignored unknown event type 'flood' in the link.",)
+        "Ignored unknown event type 'flood' in the link. The data has: clashes, other.",)
 
 
 def test_place_only_search_travels_in_the_link():

@@ -476,7 +476,9 @@ def _decode_choice(
         elif value in vocabulary:
             absent.append(value)
         else:
-            notes.append(f"Ignored unknown {label} '{_short(value)}' in the link.")
+            known = (f" The data has: {', '.join(allowed)}."
+                     if 0 < len(allowed) <= 20 else "")
+            notes.append(f"Ignored unknown {label} '{_short(value)}' in the link.{known}")
     if absent:
         notes.append(absent_types_note(absent, allowed) + " The link's "
                      + ("type was" if len(absent) == 1 else "types were") + " ignored.")
