@@ -106,3 +106,11 @@ def test_store_mode_names_a_place_as_frame_mode_does(both, zoom):  # type: ignor
     refresh_grid(query)
     got, want = _both_labels(live, query, state, zoom, use_grid=True)
     assert got == want and want[(36.2021, 37.1343)] == "Halab al-Jadida"
+
+
+def test_the_places_are_found_through_the_rounded_place_index(both):  # type: ignore[no-untyped-def]
+    store, _, _ = both
+    definition = store.connection().execute(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND indexname = "
+        "'incidents_place_point'", (store.schema,)).fetchone()
+    assert definition is not None and "round" in definition[0]  # the coordinates', rounded

@@ -64,15 +64,24 @@ def common_labels(query: PostGISQuery, spec: QueryFilter, cells: pd.DataFrame,
     if window is not None:
         inside = sql.SQL("mx BETWEEN %s AND %s AND my BETWEEN %s AND %s")
         args = [window[0], window[2], window[1], window[3]]
-    rows = query.read(sql.SQL(
-        "WITH r AS (SELECT " + PLACE_LAT_SQL + " AS a, " + PLACE_LON_SQL + " AS b, "
-        "coalesce(place, '') AS label, count(*) AS n, min(fid) AS first FROM {table} WHERE ("
-        + PLACE_LAT_SQL + ", " + PLACE_LON_SQL + ") IN (SELECT a, b FROM unnest(%s::float8[], "
-        "%s::float8[]) AS u(a, b)) AND " + DRAWN_SQL + " AND {inside} AND {condition} "
-        "GROUP BY 1, 2, 3) SELECT DISTINCT ON (a, b) a, b, label FROM r "
-        "ORDER BY a, b, n DESC, first").format(
-        table=query.store.table("incidents"), inside=inside, condition=condition),
-        [lats, lons, *args, *params])
+    table = query.store.table("incidents")
+    if query.store.revision() < 0:  # a copy of a search's matches: small, no place index
+        select = sql.SQL(
+            "WITH r AS (SELECT " + PLACE_LAT_SQL + " AS a, " + PLACE_LON_SQL + " AS b, "
+            "coalesce(place, '') AS label, count(*) AS n, min(fid) AS first FROM {table} "
+            "WHERE (" + PLACE_LAT_SQL + ", " + PLACE_LON_SQL + ") IN (SELECT a, b FROM "
+            "unnest(%s::float8[], %s::float8[]) AS u(a, b)) AND " + DRAWN_SQL + " AND {inside} "
+            "AND {condition} GROUP BY 1, 2, 3) SELECT DISTINCT ON (a, b) a, b, label FROM r "
+            "ORDER BY a, b, n DESC, first")
+    else:  # one look-up per place through the rounded-place index
+        select = sql.SQL(
+            "SELECT DISTINCT ON (u.a, u.b) u.a, u.b, r.label FROM unnest(%s::float8[], "
+            "%s::float8[]) AS u(a, b) CROSS JOIN LATERAL (SELECT coalesce(place, '') AS label, "
+            "count(*) AS n, min(fid) AS first FROM {table} WHERE " + PLACE_LAT_SQL + " = u.a "
+            "AND " + PLACE_LON_SQL + " = u.b AND " + DRAWN_SQL + " AND {inside} AND "
+            "{condition} GROUP BY 1) r ORDER BY u.a, u.b, r.n DESC, r.first")
+    rows = query.read(select.format(table=table, inside=inside, condition=condition),
+                      [lats, lons, *args, *params])
     named = {(float(lat), float(lon)): str(label) for lat, lon, label in rows}
     cells.loc[one, "label"] = [named.get((lat, lon), "") for lat, lon in zip(lats, lons,
                                                                              strict=True)]

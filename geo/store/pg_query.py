@@ -65,7 +65,8 @@ QUERY_INDEXES: dict[str, str] = {
                             "event_type, claim_status, geo_precision)",
     "incidents_adm2": "(adm2_pcode)",
     "incidents_table_order": '(date_start, date_end, id COLLATE "C")',
-    "incidents_place": f"(({PLACE_LAT_SQL}), ({PLACE_LON_SQL}))",
+    # (not "incidents_place": the store's own index of names has that name)
+    "incidents_place_point": f"(({PLACE_LAT_SQL}), ({PLACE_LON_SQL}))",
     **COVERING_INDEXES}
 #: Memory a view's query may use per sort or hash before spilling to disk.
 WORK_MEM = "32MB"
