@@ -110,10 +110,22 @@ with map_col:
             for i, p, s in zip(unsure.index, unsure["place"], unsure["geocode_status"],
                                strict=True)))
 
+def _review_order() -> list[str]:
+    """The review grid's columns, what an analyst checks first on the left (the toll and
+    claimant were off-screen to the right of 20 record columns: a trial accepted a
+    candidate without noticing it had no toll)."""
+    return [*_FIRST_COLUMNS, *(c for c in REVIEW_COLUMNS
+                               if c not in _FIRST_COLUMNS and c != "quote_spans")]
+
+
+_FIRST_COLUMNS = ("place", "geocode_status", "date_start", "date_end", "event_type",
+                  "killed_min", "killed_max", "injured_min", "injured_max", "claimed_by",
+                  "claim_status", "quote")
+
 if len(frame):
     st.data_editor(frame, key=EDITOR, hide_index=False, width="stretch",
                    disabled=["quote_spans", "geocode_status", "place_context"],
-                   column_order=[c for c in REVIEW_COLUMNS if c != "quote_spans"])
+                   column_order=_review_order())
     with st.expander("Places of each candidate: site status and context places", expanded=True):
         for number, row in enumerate(frame.to_dict("records"), start=1):
             place = escape_markdown(str(row["place"])) or "(no site)"
