@@ -90,6 +90,25 @@ def test_the_note_gives_counts_and_the_share_of_the_killed():
                        MARCH_TO_MAY) == ""
 
 
+def test_shares_of_the_low_and_high_figures_are_named_not_a_range():
+    # trial of issue 14: "(17%–16%)" read as an inverted range
+    site = {"country": "SY", "latitude": "36.2", "longitude": "37.15", "place": "Aleppo",
+            "source_name": "UCDP GED", "event_type": "clashes"}
+    frame = incidents([
+        {**site, "id": "day", "date_start": "2016-03-05", "killed_min": "100",
+         "killed_max": "300"},
+        {**site, "id": "year", "date_start": "2016-01-01", "date_end": "2016-12-31",
+         "killed_min": "100", "killed_max": "100"},
+    ])
+    frame["claimant"] = "UCDP GED"
+    columns = totals_columns(frame)
+    by_date, by_place = columns.coarse(MARCH_TO_MAY)
+    note = coarse_note(totals_of(columns, np.ones(len(frame), dtype=bool)),
+                       totals_of(columns, by_date | by_place), int(by_date.sum()),
+                       int(by_place.sum()), MARCH_TO_MAY)
+    assert "100 of 200–400 (50% of the low figure, 25% of the high) come from them" in note
+
+
 @pytest.fixture
 def store_and_frame(postgis_url):
     import psycopg

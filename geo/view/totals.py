@@ -397,7 +397,8 @@ def coarse_note(whole: Totals, coarse: Totals, by_date: int, by_place: int,
             continue
         lo_all, hi_all = int(row["killed_min"]), int(row["killed_max"])
         shares = [f"{int(a) / b:.0%}" if b else "0%" for a, b in ((lo, lo_all), (hi, hi_all))]
-        share_text = shares[0] if shares[0] == shares[1] else f"{shares[0]}–{shares[1]}"
+        share_text = (shares[0] if shares[0] == shares[1]  # a range of shares could read inverted
+                      else f"{shares[0]} of the low figure, {shares[1]} of the high")
         text += (f" Killed according to {claimant}: {_range(int(lo), int(hi))} of "
                  f"{_range(lo_all, hi_all)} ({share_text}) come from them.")
     return text
