@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def _status_mb(key: str) -> float:
+def status_mb(key: str) -> float:
+    """A figure of this process's ``/proc/self/status`` (``VmRSS``, ``VmHWM``...) in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
         name, _, value = line.partition(":")
         if name == key:
@@ -67,7 +68,7 @@ def child(kind: str, location: str) -> None:
     use_system_allocator()  # as the server does (pages/shared/common.py)
     areas = default_areas()
     settings = load_settings()
-    before = _status_mb("VmRSS")
+    before = status_mb("VmRSS")
     t0, cpu0 = time.perf_counter(), time.process_time()
     if kind == "store":
         from geo.store import open_store
@@ -80,7 +81,7 @@ def child(kind: str, location: str) -> None:
     ctypes.CDLL("libc.so.6").malloc_trim(0)
     print(json.dumps({
         "rows": len(dataset.incidents), "errors": len(dataset.errors), "wall": wall,
-        "cpu": cpu, "before": before, "after": _status_mb("VmRSS"), "peak": _status_mb("VmHWM"),
+        "cpu": cpu, "before": before, "after": status_mb("VmRSS"), "peak": status_mb("VmHWM"),
     }))
 
 

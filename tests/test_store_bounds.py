@@ -22,6 +22,7 @@ from geo.view.store_totals import store_totals_parts
 from geo.view.store_view import timeline_from_store
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 from tests.helpers.identities import ANALYST
+from tests.helpers.query_plans import ready_query, record_statements
 from tests.helpers.store_data import incidents
 from tests.test_store_cube import _random_rows, store  # noqa: F401 - fixture
 
@@ -79,23 +80,10 @@ def test_bounds_keep_every_record_in_the_box(store):  # noqa: F811
 
 
 def test_a_bounds_view_reads_only_the_covering_index(store):  # noqa: F811
-    import psycopg
-
     rng = np.random.default_rng(5)
     store.upsert(incidents(_random_rows(rng, 300)), origin="test", who=ANALYST)
-    query = PostGISQuery(store, default_areas())
-    query.sync_areas()
-    refresh_grid(query)
-    with psycopg.connect(store.location.rpartition("&schema=")[0], autocommit=True) as conn:
-        conn.execute(f'VACUUM ANALYZE "{store.schema}".incidents')
-    asked: list[tuple[object, tuple]] = []
-    read = query._rows
-
-    def noted(sql_query, params=()):  # type: ignore[no-untyped-def]
-        asked.append((sql_query, tuple(params)))
-        return read(sql_query, params)
-
-    query._rows = noted  # type: ignore[method-assign]
+    query = ready_query(store)
+    asked, _ = record_statements(query)
     spec = QueryFilter(event_types=EVENT_TYPES, claim_statuses=CLAIM_STATUSES,
                        bbox=(36.0, 34.0, 38.5, 36.5))
     counts = query.counts(spec)

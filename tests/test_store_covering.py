@@ -11,12 +11,12 @@ import pytest
 
 from geo.geocoding.areas import default_areas
 from geo.store.pg_covering import KILLED_INDEX
-from geo.store.pg_grid import refresh_grid
 from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter, where_clauses
 from geo.view.store_view import timeline_from_store
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 from tests.helpers.identities import ANALYST
+from tests.helpers.query_plans import ready_query, record_statements
 from tests.helpers.store_data import incidents
 from tests.test_store_cube import _random_rows, store  # noqa: F401 - fixture
 
@@ -62,25 +62,12 @@ def test_range_conditions_are_never_null(store):  # noqa: F811
 
 
 def test_a_killed_timeline_reads_only_the_covering_index(store):  # noqa: F811
-    import psycopg
-
     rng = np.random.default_rng(4)
     store.upsert(incidents(_rows_with_figures(rng)), origin="test", who=ANALYST)
-    query = PostGISQuery(store, default_areas())
-    query.sync_areas()
-    refresh_grid(query)
-    with psycopg.connect(store.location.rpartition("&schema=")[0], autocommit=True) as conn:
-        conn.execute(f'VACUUM ANALYZE "{store.schema}".incidents')
-    asked: list[tuple[object, tuple]] = []
-    read = query._rows
-
-    def noted(sql_query, params=()):  # type: ignore[no-untyped-def]
-        asked.append((sql_query, tuple(params)))
-        return read(sql_query, params)
-
+    query = ready_query(store)
     spec = QueryFilter(event_types=EVENT_TYPES, claim_statuses=CLAIM_STATUSES,
                        killed=(10, None))
-    query._rows = noted  # type: ignore[method-assign]
+    asked, read = record_statements(query)
     timeline = timeline_from_store(query, spec, _SPAN)
     query._rows = read  # type: ignore[method-assign]
     rows = timeline_from_store(query, replace(spec, killed=(None, None)), _SPAN)
