@@ -170,6 +170,8 @@ def test_an_empty_store_says_what_to_do(store_path, monkeypatch):
     assert "Import a file of incidents" in note and "python -m geo.ingest FILE" in note
     assert "sample incidents" not in note  # never seeded: none to put back
     assert [link.label for link in at.get("page_link")] == ["Import incidents"]
+    types = next(m for m in at.multiselect if m.label == "Event type")
+    assert types.placeholder == "No incidents yet"  # not "nothing shown", as if filtered
     open_store(str(store_path)).upsert(incidents(MINE), origin="mine.csv", who=ANALYST)
     assert _empty_note(_run()) == ""
 

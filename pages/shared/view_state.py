@@ -199,8 +199,9 @@ def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
     value kept in the view and the link).
     """
     st.header("Filters")
+    empty = "No incidents yet" if not domain.event_types else None  # an empty store
     st.multiselect("Event type", domain.event_types, key=_TYPES,
-                   placeholder="No event type: nothing shown")
+                   placeholder=empty or "No event type: nothing shown")
     missing = [t for t in EVENT_TYPES if t not in domain.event_types]
     if domain.event_types and missing:
         # a source such as UCDP codes no finer type than these: say where to look
@@ -208,7 +209,7 @@ def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
         st.caption(f"No record here has another type ({shown}): the source may not code "
                    "them. Type of violence (UCDP) and Actor below may say more.")
     st.multiselect("Claim status", domain.claim_statuses, key=_CLAIMS,
-                   placeholder="No claim status: nothing shown")
+                   placeholder=empty or "No claim status: nothing shown")
     st.multiselect(
         "Location precision", domain.precisions, key=_PREC,
         format_func=lambda p: PRECISION_LABELS.get(p, str(p)),
