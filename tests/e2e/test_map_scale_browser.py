@@ -107,6 +107,7 @@ def test_a_place_of_many_incidents_lists_them_paginated(page: Page, scale_app):
     frame = _open(page, f"{scale_app.url}/?lat={VILLAGE[0]}&lon={VILLAGE[1]}&z=15")
     place = frame.locator(PLACES)
     expect(place).to_have_count(1)
+    place.scroll_into_view_if_needed()  # the map is taller now: its centre may lie below the fold
     box = place.bounding_box()
     assert box
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
