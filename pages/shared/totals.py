@@ -268,6 +268,9 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None,
                    "only to a country, or outside the boundaries).")
     st.dataframe(_figure_rows(stats.rename(columns={"name": "area"}), "area"),
                  hide_index=True, width="stretch")
+    st.caption("Each incident counts in the area its point falls in, on these boundaries; a "
+               "source's own area names (UCDP's adm_1 and adm_2, ACLED's admin1 and admin2) "
+               "may put some incidents in a neighbouring area, so its own counts can differ.")
 
 
 def _period_totals(table: pd.DataFrame, label: str) -> Totals:
