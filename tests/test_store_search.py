@@ -112,6 +112,26 @@ def _views(data):
     }
 
 
+def _same_answers(asked, asked_spec, query, spec, want_ids: list, shown: int,
+                  label: object) -> None:
+    """``asked`` answers ``asked_spec`` as ``query`` answers ``spec``: the table's first page
+    (``want_ids``, the frame's), the cells, the timeline and the totals."""
+    from geo.render.clusters import view_window
+    from geo.view.store_totals import store_totals
+    from geo.view.store_view import timeline_from_store
+
+    assert asked.table_page(asked_spec, 1, 50, shown)["id"].tolist() == want_ids, label
+    window = view_window((35.0, 38.0), 6)
+    pd.testing.assert_frame_equal(asked.cells(asked_spec, 6, window, 56),
+                                  query.cells(spec, 6, window, 56), obj=str(label))
+    span = (date(2016, 1, 1), date(2016, 12, 31))
+    pd.testing.assert_frame_equal(timeline_from_store(asked, asked_spec, span),
+                                  timeline_from_store(query, spec, span), obj=str(label))
+    got, want_totals = store_totals(asked, asked_spec), store_totals(query, spec)
+    assert (got.incidents, got.inverted) == (want_totals.incidents, want_totals.inverted)
+    pd.testing.assert_frame_equal(got.breakdown, want_totals.breakdown, obj=str(label))
+
+
 def test_text_filters_find_what_the_frame_finds(both):
     _, live, query = both
     data = live.current()
@@ -221,9 +241,6 @@ def random_store(postgis_url):
 def test_random_searches_give_the_frame_answers_asked_by_ids(random_store, monkeypatch,
                                                              as_array):
     import geo.store.pg_search as pg_search
-    from geo.render.clusters import view_window
-    from geo.view.store_totals import store_totals
-    from geo.view.store_view import timeline_from_store
 
     # the matched records named by an array of ids, or by a bitmap of fids
     monkeypatch.setattr(pg_search, "FIDS_AS_ARRAY", as_array)
@@ -245,17 +262,8 @@ def test_random_searches_give_the_frame_answers_asked_by_ids(random_store, monke
             result.shown, int((result.mask & drawn).sum())), label
         assert counts.hidden_by == result.hidden_by, label
         want = data.incidents["id"].iloc[page_rows(order, result.mask, 1, 50)].tolist()
-        assert query.table_page(resolved, 1, 50, counts.shown)["id"].tolist() == want, label
         # the other answers of the view: the same as the text conditions give
-        window = view_window((35.0, 38.0), 6)
-        pd.testing.assert_frame_equal(query.cells(resolved, 6, window, 56),
-                                      query.cells(spec, 6, window, 56), obj=str(label))
-        span = (date(2016, 1, 1), date(2016, 12, 31))
-        pd.testing.assert_frame_equal(timeline_from_store(query, resolved, span),
-                                      timeline_from_store(query, spec, span), obj=str(label))
-        got, want_totals = store_totals(query, resolved), store_totals(query, spec)
-        assert (got.incidents, got.inverted) == (want_totals.incidents, want_totals.inverted)
-        pd.testing.assert_frame_equal(got.breakdown, want_totals.breakdown, obj=str(label))
+        _same_answers(query, resolved, query, spec, want, counts.shown, label)
         seen.add(result.shown)
     assert len(seen) > 5  # the views differ: the comparisons are not all of empty views
 
@@ -301,10 +309,7 @@ def test_a_filter_matching_too_many_records_stays_text(both, monkeypatch):
 def test_random_searches_give_the_same_answers_from_a_copy_of_the_matches(random_store,
                                                                           monkeypatch):
     import geo.store.pg_hitrows as pg_hitrows
-    from geo.render.clusters import view_window
     from geo.view.store_series import store_time_series
-    from geo.view.store_totals import store_totals
-    from geo.view.store_view import timeline_from_store
 
     monkeypatch.setattr(pg_hitrows, "HITSET_MIN", 1)  # every match copied
     rng, live, query = random_store
@@ -329,16 +334,7 @@ def test_random_searches_give_the_same_answers_from_a_copy_of_the_matches(random
             result.shown, int((result.mask & drawn).sum())), label
         assert counts.hidden_by == result.hidden_by, label
         want = data.incidents["id"].iloc[page_rows(order, result.mask, 1, 50)].tolist()
-        assert rows.table_page(rows_spec, 1, 50, counts.shown)["id"].tolist() == want, label
-        window = view_window((35.0, 38.0), 6)
-        pd.testing.assert_frame_equal(rows.cells(rows_spec, 6, window, 56),
-                                      query.cells(spec, 6, window, 56), obj=str(label))
-        span = (date(2016, 1, 1), date(2016, 12, 31))
-        pd.testing.assert_frame_equal(timeline_from_store(rows, rows_spec, span),
-                                      timeline_from_store(query, spec, span), obj=str(label))
-        got, want_totals = store_totals(rows, rows_spec), store_totals(query, spec)
-        assert (got.incidents, got.inverted) == (want_totals.incidents, want_totals.inverted)
-        pd.testing.assert_frame_equal(got.breakdown, want_totals.breakdown, obj=str(label))
+        _same_answers(rows, rows_spec, query, spec, want, counts.shown, label)
         pd.testing.assert_frame_equal(store_time_series(rows, rows_spec, "month"),
                                       store_time_series(query, spec, "month"), obj=str(label))
     assert len(copied) > 3  # several views were answered from copies of their matches
