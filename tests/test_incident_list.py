@@ -31,3 +31,17 @@ def test_a_point_kept_after_a_place_correction_says_why():
     assert "from its source" in kept_point_reason(pd.Series({"geocode_source": "given"}))
     assert "analyst" in kept_point_reason(pd.Series({"geocode_source": ANALYST_SOURCE}))
     assert "same point" in kept_point_reason(pd.Series({"geocode_source": "geonames:1"}))
+
+
+def test_the_heading_of_a_point_counts_only_its_own_names_of_a_categorical_column():
+    # the frame stores places as a categorical of every name in the data: names of
+    # other points (count 0) are neither listed nor counted as "other names"
+    places = pd.Series(["Aleppo town"] * 3 + ["Haritan"],
+                       dtype=pd.CategoricalDtype(["", "Aleppo town", "Haritan", "Manbij"]))
+    assert point_heading(places) == (
+        "4 incidents at one point, written as Aleppo town (3) and Haritan (1)")
+    assert place_name(places) == "Aleppo town"
+    tie = pd.Series(["Manbij", "Haritan"], dtype=places.dtype)
+    assert place_name(tie) == "Manbij"  # the first written, not the first category
+    same = pd.Series(["Manbij", "Manbij"], dtype=places.dtype)
+    assert point_heading(same) == "2 incidents at Manbij"

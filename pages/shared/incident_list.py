@@ -16,6 +16,7 @@ from pages.shared import view_state
 def place_name(places: pd.Series) -> str:
     """The name most of the incidents at one point are written with ("this place" when
     none has one): one record's corrected name does not rename its neighbours."""
+    places = places.astype(object)  # a categorical would count in its categories' order
     named = places[places.map(lambda p: isinstance(p, str) and p != "")]
     if named.empty:
         return "this place"
@@ -28,6 +29,8 @@ def point_heading(places: pd.Series) -> str:
     when they are written with different names, each name with its count, most first
     (one record's corrected name neither renames its neighbours nor hides them)."""
     total = f"{len(places):,} incidents"
+    # as plain values: a categorical column would count every name of the whole data (0s)
+    places = places.astype(object)
     named = places[places.map(lambda p: isinstance(p, str) and p != "")]
     if named.empty or named.nunique() == 1 and len(named) == len(places):
         return f"{total} at {place_name(places)}"
