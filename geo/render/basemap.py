@@ -257,7 +257,11 @@ class OfflineBasemap(MacroElement):
   }
   labelsAbove();
   map.on("zoomend", labelsAbove);
+  // Land in one pane, lines over it in another: the files arrive in any order, and on
+  // one canvas a land fill drawn after the admin lines would paint over them.
+  map.createPane("basemapLines").style.zIndex = 155;
   var canvas = L.canvas({pane: "basemap", padding: 0.5});
+  var lines = L.canvas({pane: "basemapLines", padding: 0.5});
   function get(url) {
     return fetch(url).then(function (r) {
       if (!r.ok) { throw new Error(url + ": " + r.status); }
@@ -283,7 +287,7 @@ class OfflineBasemap(MacroElement):
         style: {stroke: false, fill: true, fillColor: "#f3f0e8", fillOpacity: 1}}).addTo(map);
       var borders = topojson.mesh(topo, topo.objects.countries, function (a, b) {
         return a !== b; });
-      L.geoJSON(borders, {pane: "basemap", renderer: canvas, interactive: false,
+      L.geoJSON(borders, {pane: "basemapLines", renderer: lines, interactive: false,
         style: {color: "#8c8577", weight: 1.2, opacity: 0.9, fill: false}}).addTo(map);
       credit(cfg.credit);
     });
@@ -291,10 +295,10 @@ class OfflineBasemap(MacroElement):
   function admin() {
     if (!cfg.admin) { return null; }
     return get(cfg.admin).then(function (data) {
-      var districts = L.geoJSON(data, {pane: "basemap", renderer: canvas, interactive: false,
+      var districts = L.geoJSON(data, {pane: "basemapLines", renderer: lines, interactive: false,
         filter: function (f) { return f.properties.level > 1; },
         style: {color: "#a79fb3", weight: 0.6, dashArray: "3 3", fill: false}});
-      L.geoJSON(data, {pane: "basemap", renderer: canvas, interactive: false,
+      L.geoJSON(data, {pane: "basemapLines", renderer: lines, interactive: false,
         filter: function (f) { return f.properties.level === 1; },
         style: {color: "#7d7190", weight: 1, fill: false}}).addTo(map);
       function showDistricts() {

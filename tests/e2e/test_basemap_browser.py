@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,6 +64,37 @@ def test_with_tiles_unreachable_the_offline_basemap_shows_borders_areas_and_town
     assert before <= 160
     hosts = {urlsplit(url).hostname for url in page.requests if not url.startswith("data:")}
     assert hosts <= {"127.0.0.1", "no-tiles.invalid"}, hosts
+
+
+_LINE_PIXELS = """() => {
+  // pixels of the governorates' line colour (#7d7190) on the basemap's canvases
+  let n = 0;
+  for (const c of document.querySelectorAll("[class*='leaflet-basemap'] canvas")) {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 100 && Math.abs(d[i] - 125) < 12 && Math.abs(d[i + 1] - 113) < 12
+          && Math.abs(d[i + 2] - 144) < 12) { n++; }
+    }
+  }
+  return n;
+}"""
+
+
+def test_admin_lines_show_when_the_countries_file_arrives_last(page: Page, start_app):
+    # The trial of issue 14 saw fresh views without governorate lines, 3 times in 4: the
+    # admin file came first and the land fill, drawn later, painted over its lines.
+    server = start_app({"INCIDENT_MAP_TILES": "none"})
+
+    def late(route) -> None:  # noqa: ANN001 - a Playwright Route
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route("**/world-atlas/**", late)
+    frame = _open(page, f"{server.url}/?lat=35.0&lon=38.5&z=7")
+    _basemap_drawn(frame)
+    expect(frame.locator(".basemap-credits")).to_contain_text("Natural Earth", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert frame.locator("body").evaluate(_LINE_PIXELS) > 200
 
 
 def test_with_no_tile_server_configured_the_basemap_shows_at_once(page: Page, start_app):
