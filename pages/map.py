@@ -76,7 +76,7 @@ if events.clicked is not None:
     st.session_state[f"{PLACE_LIST_KEY}-page"] = 1
     if len(at_place) == 1:
         view_state.select(at_place[0])
-        state = view_state.current(domain)
+    state = view_state.current(domain)  # the place listed travels in the link (at=)
 
 st.title("Incident map")
 map_print.print_styles()

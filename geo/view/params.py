@@ -132,6 +132,21 @@ def _finite(parts: list[str]) -> list[float] | None:
     return numbers if all(math.isfinite(n) for n in numbers) else None
 
 
+def decode_point(values: list[str], notes: list[str]) -> tuple[float, float] | None:
+    """The point ``lat,lon`` whose incidents Details lists, from the last value (rounded
+    to :data:`geo.vocab.COORD_DECIMALS`); None, with a note, when malformed."""
+    if not values or not values[-1].strip():
+        return None
+    raw = values[-1]
+    numbers = _finite(raw.split(","))
+    if numbers is None or len(numbers) != 2 or not -90 <= numbers[0] <= 90 \
+            or not -180 <= numbers[1] <= 180:
+        notes.append(f"Ignored 'at={short(raw)}' in the link (expected latitude,longitude, "
+                     "from -90 to 90 and -180 to 180).")
+        return None
+    return round(numbers[0], COORD_DECIMALS), round(numbers[1], COORD_DECIMALS)
+
+
 def decode_bbox(values: list[str], notes: list[str]) -> BBox | None:
     """Map bounds ``west,south,east,north`` from the last value.
 

@@ -48,6 +48,7 @@ PARAMS = {
     "compare": "compare",
     "vague_in_totals": "vague",
     "place_only": "by_place",
+    "listed": "at",
 }
 RANGE_FIELDS: tuple[str, ...] = ("killed", "injured", "civilian_deaths")
 """ViewState fields holding a :data:`Range`; their URL parameters are ``min_<name>``
@@ -150,6 +151,9 @@ class ViewState:
         Search terms that name a place find only the incidents at it (or in the
         area), not those whose text mentions it (see
         :func:`geo.view.search.by_place_only`).
+    listed : tuple of float or None
+        The point (lat, lon) whose incidents Details lists (a place clicked on the map,
+        or picked among the places ranked).
     """
 
     date_from: date | None
@@ -176,6 +180,7 @@ class ViewState:
     compare: tuple[date, date] | None = None
     vague_in_totals: bool = True
     place_only: bool = False
+    listed: tuple[float, float] | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def with_map_view(self, lat: float, lon: float, zoom: float) -> ViewState:
@@ -256,6 +261,8 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
         params[PARAMS["zoom"]] = str(state.zoom)
     if state.selected:
         params[PARAMS["selected"]] = state.selected
+    if state.listed is not None:
+        params[PARAMS["listed"]] = ",".join(f"{v:.{COORD_DECIMALS}f}" for v in state.listed)
     _encode_filters(state, params)
     if domain.fingerprint:
         params[PARAMS["fingerprint"]] = domain.fingerprint
@@ -385,6 +392,7 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         vague_in_totals=vague_in_totals,
         place_only=place_only,
         selected=selected or None,
+        listed=p.decode_point(values("listed"), notes),
         notes=tuple(notes),
         **filters,  # type: ignore[arg-type]
     )

@@ -33,6 +33,7 @@ from geo.view.filters import (
     combine_checks,
     filter_checks,
 )
+from geo.view.place_rank import PlaceRanking
 from geo.view.state import ViewState
 from geo.view.timeline import TimelineColumns, timeline_columns, timeline_counts
 from geo.view.totals import Totals
@@ -44,6 +45,7 @@ from geo.view.totals_index import (
     totals_columns,
     totals_of,
 )
+from pages.shared import place_tab
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -218,6 +220,7 @@ class ViewTotals:
         self.mask = mask
         self.count = int(np.count_nonzero(mask))
         self._fingerprint = fingerprint
+        self._incidents = incidents  # this run's frame (the object lives for one run)
         self._key = _digest(mask)
 
     def _get(self, what: str, *args: object) -> Totals | pd.DataFrame | tuple[int, int]:
@@ -247,6 +250,14 @@ class ViewTotals:
               window: tuple[date, date] | None = None) -> pd.DataFrame:
         """See :func:`geo.view.totals_index.area_stats_of` (``part`` as :meth:`totals`)."""
         return pd.DataFrame(self._get("areas", level, claimant, part, window))
+
+    def places(self, by: str, claimant: str | None, part: str,
+               window: tuple[date, date] | None, limit: int, offset: int) -> PlaceRanking:
+        """One page of the view's places, ranked (:mod:`pages.shared.place_tab`)."""
+        mask = _part_mask(self.columns, self.mask, part, window)
+        key = self._key if part == "all" else _digest(mask)
+        return place_tab.frame_places(self._incidents, self.columns, self._fingerprint, key,
+                                      mask, by, claimant, limit, offset)
 
     def time_series(self, freq: str, by: str, part: str = "all",
                     window: tuple[date, date] | None = None) -> pd.DataFrame:
@@ -330,8 +341,8 @@ def undated_mask(
 
 def filter_key(state: ViewState) -> str:
     """The part of a view the filters read (not the map position, selection or notes)."""
-    return repr(replace(state, center=(0.0, 0.0), zoom=0, selected=None, notes=(),
-                        compare=None, vague_in_totals=True))
+    return repr(replace(state, center=(0.0, 0.0), zoom=0, selected=None, listed=None,
+                        notes=(), compare=None, vague_in_totals=True))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

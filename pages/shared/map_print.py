@@ -42,6 +42,7 @@ PARAM_LABELS: dict[str, str] = {
     "violence": "Type of violence (UCDP code)", "source_type": "Source's event type",
     "poly": "", "bbox": "Only the map's bounds (W,S,E,N)", "compare": "",
     PARAMS["place_only"]: "Search only at the place, not in the text (1 yes)",
+    PARAMS["listed"]: "",
 }
 
 _PRINT_CSS = """

@@ -368,7 +368,7 @@ def _page() -> None:
         st.session_state[f"{PLACE_LIST_KEY}-page"] = 1
         if len(here) == 1:
             view_state.select(here[0])
-            state = view_state.current(domain)
+        state = view_state.current(domain)  # the place listed travels in the link (at=)
 
     st.title("Incident map")
     map_print.print_styles()

@@ -18,6 +18,7 @@ import streamlit as st
 
 from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter
+from geo.view.place_rank import PlaceRanking
 from geo.view.state import ViewDomain, ViewState
 from geo.view.store_series import (
     store_categories,
@@ -27,7 +28,7 @@ from geo.view.store_series import (
 )
 from geo.view.store_view import spec_key
 from geo.view.totals import Totals
-from pages.shared import totals
+from pages.shared import place_tab, totals
 
 _ENTRIES = 64
 """Answers kept per kind of question (views of every session together)."""
@@ -106,6 +107,13 @@ class StoreShown:
               window: tuple[date, date] | None = None) -> pd.DataFrame:
         """Figures per admin area (see :func:`geo.view.store_totals.store_area_stats`)."""
         return self.view.areas(level, claimant, part)
+
+    def places(self, by: str, claimant: str | None, part: str,
+               window: tuple[date, date] | None, limit: int, offset: int) -> PlaceRanking:
+        """One page of the view's places, ranked (one grouped query, cached)."""
+        v = self.view
+        return place_tab.store_places(v.location, v.revision, v.key, v.rows, v.rows_spec,
+                                      by, claimant, part, limit, offset)
 
     def present(self, column: str) -> list[str]:
         """The claimants of the view (the only column the area panel lists)."""

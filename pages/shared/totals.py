@@ -28,6 +28,7 @@ from geo.render.totals_charts import (
     period_chart,
 )
 from geo.view.totals import FIGURES, FREQUENCIES, Totals, coarse_note
+from pages.shared import place_tab
 from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
 from pages.shared.map_data import ViewTotals
 from pages.shared.view_state import choice, chosen, hold
@@ -43,6 +44,7 @@ _KEPT_PERIOD = "_compare_period_kept"
 """The other period as last picked, put back when the toggle is turned on again (the
 period box is not drawn while it is off, and Streamlit then forgets its value)."""
 
+_LEVELS = {1: "governorates", 2: "districts"}
 _FIGURE_LABELS = {"killed": "Killed", "injured": "Injured", "casualties": "Dead and injured",
                   "civilian_deaths": "Civilian deaths"}
 
@@ -232,11 +234,14 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None,
         return
     part = "fine" if _coarse_box(shown, window) else "all"
     cols = st.columns(3, vertical_alignment="bottom")
-    levels = [lvl for lvl in (1, 2) if lvl in areas.levels]
+    levels = [lvl for lvl in (1, 2) if lvl in areas.levels] + [place_tab.PLACES]
     level = cols[0].selectbox("Areas", levels, key="area-level",
-                              format_func=lambda lvl: "governorates" if lvl == 1 else "districts",
+                              format_func=lambda lvl: _LEVELS.get(lvl, "places"),
                               **choice("area-level", levels))
     chosen("area-level")
+    if level == place_tab.PLACES:  # the places ranked (trial of issue 14)
+        place_tab.place_panel(shown, areas, part, window, cols)  # type: ignore[arg-type]
+        return
     claimant_list = shown.present("claimant")
     claimant = None
     if claimant_list:

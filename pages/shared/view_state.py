@@ -31,7 +31,7 @@ from geo.view.state import (
     round_center,
     view_link,
 )
-from geo.vocab import EVENT_TYPES, PRECISION_LABELS
+from geo.vocab import COORD_DECIMALS, EVENT_TYPES, PRECISION_LABELS
 from pages.shared import analyst_state
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
@@ -91,6 +91,7 @@ def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
         ss["map_view"] = (state.center, state.zoom)
         ss["map_request"] = (state.center, state.zoom)
     ss["selected"] = state.selected
+    ss["listed_place"] = state.listed
     ss["notes"] = list(state.notes)
     analyst_state.load(state)
 
@@ -125,7 +126,15 @@ def current(domain: ViewDomain) -> ViewState:
         include_undated=bool(ss.get(_UNDATED, True)),
         place_only=bool(ss.get(_PLACE_ONLY, False)),
         selected=ss.get("selected"),
+        listed=_point(ss.get("listed_place")),
     ))
+
+
+def _point(value: object) -> tuple[float, float] | None:
+    """The listed place as a link keeps it (rounded), None for none."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    return round(float(value[0]), COORD_DECIMALS), round(float(value[1]), COORD_DECIMALS)
 
 
 def _in_order(values: object, allowed: tuple) -> tuple:
