@@ -107,7 +107,8 @@ def test_a_picked_place_moves_the_map_lists_it_and_the_link_reopens_there(incide
     assert [m.value for m in again.markdown if "incidents at one point" in m.value] == heading
     # a malformed place in a link is named and ignored
     bad = _run({**QUESTION, "at": ["35.95;39.01"]})
-    assert any("Ignored 'at=35.95;39.01'" in w.value for w in bad.warning)
+    assert any("Ignored 'at=35\\.95;39\\.01' in the link" in w.value for w in bad.warning)
+    assert "listed_place" not in bad.session_state or bad.session_state["listed_place"] is None
 
 
 @pytest.mark.postgis

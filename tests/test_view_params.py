@@ -119,3 +119,15 @@ def test_vague_incidents_left_out_of_the_totals_travel_in_the_link():
     assert "vague" not in encode_view(DEFAULT, DOMAIN)  # the default: counted
     assert decode_view({"vague": ["0"]}, DOMAIN).vague_in_totals is False
     assert decode_view({"vague": ["1"]}, DOMAIN) == DEFAULT
+
+
+@pytest.mark.parametrize("raw, note", [
+    ("35.95;39.01", "expected latitude,longitude"), ("95,39", "expected latitude,longitude"),
+    ("35.9,nan", "expected latitude,longitude"), ("35.9", "expected latitude,longitude")])
+def test_the_listed_place_survives_the_round_trip_and_a_bad_one_is_named(raw, note):
+    state = replace(DEFAULT, listed=(35.952829, 39.007879))  # rounded as the map keys it
+    params = encode_view(state, DOMAIN)
+    assert params["at"] == "35.95283,39.00788"
+    assert decode_view(as_lists(params), DOMAIN).listed == (35.95283, 39.00788)
+    bad = decode_view({"at": [raw]}, DOMAIN)
+    assert bad.listed is None and any(note in n and raw in n for n in bad.notes)
