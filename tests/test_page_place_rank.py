@@ -17,20 +17,25 @@ from tests.helpers.store_data import app_on_postgis, refuse_full_read
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEADER = ("id,date_start,date_end,place,country,latitude,longitude,geo_precision,"
-          "event_type,killed_min,killed_max,source_name,claimed_by,claim_status")
+          "event_type,killed_min,killed_max,source_name,claimed_by,claim_status,admin2")
 ROWS = [
     # Raqqa city written three ways at one point, two claimants
-    "r1,2016-06-02,2016-06-02,Raqqa,SY,35.95,39.01,1,airstrike,3,5,UCDP,UCDP,reported",
-    "r2,2016-06-09,2016-06-09,Ar-Raqqah,SY,35.95,39.01,1,airstrike,2,2,UCDP,UCDP,reported",
-    "r3,2016-06-11,2016-06-11,Ar-Raqqah,SY,35.95,39.01,1,shelling,7,9,SOHR,SOHR,reported",
-    "r4,2016-06-20,2016-06-20,الرقة,SY,35.95,39.01,1,shelling,,,SOHR,SOHR,reported",
+    "r1,2016-06-02,2016-06-02,Raqqa,SY,35.95,39.01,1,airstrike,3,5,UCDP,UCDP,reported,"
+    "Ar Raqqah district",
+    "r2,2016-06-09,2016-06-09,Ar-Raqqah,SY,35.95,39.01,1,airstrike,2,2,UCDP,UCDP,reported,"
+    "Ar Raqqah district",
+    "r3,2016-06-11,2016-06-11,Ar-Raqqah,SY,35.95,39.01,1,shelling,7,9,SOHR,SOHR,reported,"
+    "Ar Raqqah district",
+    "r4,2016-06-20,2016-06-20,الرقة,SY,35.95,39.01,1,shelling,,,SOHR,SOHR,reported,"
+    "Ar Raqqah district",
     # Tabqa twice at one point, once at another point (a homonym)
-    "t1,2016-06-05,2016-06-05,Tabqa,SY,35.8354,38.5481,1,airstrike,10,40,UCDP,UCDP,reported",
-    "t2,2016-06-06,2016-06-06,Tabqa,SY,35.8354,38.5481,1,airstrike,1,1,UCDP,UCDP,reported",
-    "t3,2016-06-08,2016-06-08,Tabqa,SY,36.1,38.2,1,airstrike,4,4,UCDP,UCDP,reported",
+    "t1,2016-06-05,2016-06-05,Tabqa,SY,35.8354,38.5481,1,airstrike,10,40,UCDP,UCDP,reported,",
+    "t2,2016-06-06,2016-06-06,Tabqa,SY,35.8354,38.5481,1,airstrike,1,1,UCDP,UCDP,reported,",
+    "t3,2016-06-08,2016-06-08,Tabqa,SY,36.1,38.2,1,airstrike,4,4,UCDP,UCDP,reported,",
     # Raqqa city in July, and Aleppo in June: outside the question
-    "r5,2016-07-02,2016-07-02,Raqqa,SY,35.95,39.01,1,airstrike,1,1,UCDP,UCDP,reported",
-    "a1,2016-06-05,2016-06-05,Aleppo,SY,36.2,37.15,1,shelling,5,5,SOHR,SOHR,reported",
+    "r5,2016-07-02,2016-07-02,Raqqa,SY,35.95,39.01,1,airstrike,1,1,UCDP,UCDP,reported,"
+    "Ar Raqqah district",
+    "a1,2016-06-05,2016-06-05,Aleppo,SY,36.2,37.15,1,shelling,5,5,SOHR,SOHR,reported,",
 ]
 QUESTION = {"admin1": ["Raqqa governorate"], "d": ["2016-06-01", "2016-06-30"]}
 
@@ -75,6 +80,9 @@ def test_places_in_raqqa_with_most_events_in_june(incidents_file):
     assert table["Incidents"].tolist() == ["4", "2", "1"]  # July and Aleppo left out
     assert table["Also written as"].iloc[0] == "Raqqa (1), الرقة (1)"
     assert table["Governorate"].iloc[0] == "Ar-Raqqa"
+    # the source's own district beside the boundaries' (UCDP adm_2, as written)
+    assert table["Source's district"].tolist() == ["Ar Raqqah district", "", ""]
+    assert "Source's governorate" not in table  # none given
     assert (table["First"].iloc[0], table["Last"].iloc[0]) == ("2016-06-02", "2016-06-20")
     killed = next(c for c in table.columns if c.startswith("Killed"))
     claimant = killed.removeprefix("Killed, according to ")

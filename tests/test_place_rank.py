@@ -46,6 +46,12 @@ _EVENTS = [
 ]
 
 
+# the source's own area names (UCDP adm_1/adm_2), written two ways at Raqqa's point: the
+# first in code-point order ('A' before 'a') is kept, whatever the database's collation
+_OWN = {0: {"admin1": "ar Raqqah", "admin2": "Ar Raqqah district"},
+        1: {"admin1": "Ar Raqqah Governorate"}, 5: {"admin2": "Ath Thawrah district"}}
+
+
 def _rows() -> list[dict[str, str]]:
     rows = []
     for i, (lat, lon, name, claimant, low, high, day) in enumerate(_EVENTS):
@@ -56,6 +62,7 @@ def _rows() -> list[dict[str, str]]:
             row |= {"latitude": str(lat), "longitude": str(lon)}
         if low:
             row |= {"killed_min": low, "killed_max": high}
+        row |= _OWN.get(i, {})
         rows.append(row)
     return rows
 
@@ -85,6 +92,8 @@ def test_a_frame_ranks_places_with_every_spelling_once(tmp_path):
     # UCDP's figures only: 3-5 and 2-2 (SOHR's 7-9 never added); one UCDP record no figure
     assert (top["killed_min"], top["killed_max"], top["killed_unknown"]) == (5, 7, 1)
     assert top["claimants"] == 2
+    assert (top["source_admin1"], top["source_admin2"]) == ("Ar Raqqah Governorate",
+                                                            "Ar Raqqah district")
     tabqa = ranking.rows[ranking.rows["place"] == "Tabqa"]
     assert tabqa["incidents"].tolist() == [3, 1]  # a homonym: two places
     by_high = _frame_ranking(data.incidents, state, by="killed_max", claimant="UCDP GED")

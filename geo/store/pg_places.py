@@ -39,6 +39,7 @@ _DETAIL = (
     "coalesce(place, '') AS name, coalesce(claimant, '') AS c, count(*) AS k, min(fid) AS first, "
     "min(date_start) AS d0, max(coalesce(date_end, date_start)) AS d1, "
     "min(nullif(adm1_pcode, '')) AS a1, min(nullif(adm2_pcode, '')) AS a2, "
+    "min(nullif(admin1, '') COLLATE \"C\") AS s1, min(nullif(admin2, '') COLLATE \"C\") AS s2, "
     "count(*) FILTER (WHERE coalesce(killed_min, killed_max) IS NULL) AS unknown"
 )
 # The places (one grouped pass, kept narrow), one page of them ranked, and their number;
@@ -67,8 +68,8 @@ _JOINED = (
     "AND " + DRAWN_SQL + " AND {condition} GROUP BY 1, 2, 3, 4) r ON r.ra = top.a AND "
     "r.rb = top.b"
 )
-_OUT = ["lat", "lon", "adm1_pcode", "adm2_pcode", "incidents", "first", "last", "claimants",
-        "killed_min", "killed_max", "killed_unknown"]
+_OUT = ["lat", "lon", "adm1_pcode", "adm2_pcode", "source_admin1", "source_admin2",
+        "incidents", "first", "last", "claimants", "killed_min", "killed_max", "killed_unknown"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class PlaceRows:
     Attributes
     ----------
     rows : pandas.DataFrame
-        ``lat``, ``lon``, ``adm1_pcode``, ``adm2_pcode`` ('' for none), ``incidents``,
+        ``lat``, ``lon``, ``adm1_pcode``, ``adm2_pcode``, ``source_admin1``,
+        ``source_admin2`` (the source's own names; '' for none), ``incidents``,
         ``first``, ``last`` (dates or None), ``claimants``, ``killed_min``,
         ``killed_max`` (Int64, NA where the claimant's incidents there give none) and
         ``killed_unknown``, best ranked first.
@@ -155,19 +157,21 @@ def place_rows(query: PostGISQuery, spec: QueryFilter, by: str = "incidents",
     for (_, _, a, b, incidents, lo, hi, *detail) in rows:
         if a is None:  # no place on this page
             continue
-        if len(detail) == 11:  # the copy's join repeats the point
+        if len(detail) == 13:  # the copy's join repeats the point
             detail = detail[2:]
-        name, c, k, first, d0, d1, a1, a2, unknown = detail
+        name, c, k, first, d0, d1, a1, a2, s1, s2, unknown = detail
         point = (float(a), float(b))
         place = pages.setdefault(point, {
             "lat": point[0], "lon": point[1], "adm1_pcode": "", "adm2_pcode": "",
+            "source_admin1": "", "source_admin2": "",
             "incidents": int(incidents), "first": None, "last": None, "claimants": set(),
             "killed_min": lo, "killed_max": hi, "killed_unknown": 0})
         names.append((point[0], point[1], str(name), int(k), int(first)))
         place["claimants"].add(c)
         place["first"] = _least(place["first"], d0)
         place["last"] = _most(place["last"], d1)
-        for column, code in (("adm1_pcode", a1), ("adm2_pcode", a2)):
+        for column, code in (("adm1_pcode", a1), ("adm2_pcode", a2), ("source_admin1", s1),
+                             ("source_admin2", s2)):
             if code and (not place[column] or code < place[column]):
                 place[column] = code
         if claimant is None or c == claimant:

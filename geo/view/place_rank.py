@@ -33,13 +33,16 @@ __all__ = ["COLUMNS", "RANKED_BY", "PlaceRanking", "rank_places", "store_rank_pl
 
 COLUMNS: tuple[str, ...] = (
     "lat", "lon", "place", "written_as", "spellings", "adm1_pcode", "adm2_pcode",
-    "incidents", "first", "last", "claimants", "killed_min", "killed_max", "killed_unknown",
+    "source_admin1", "source_admin2", "incidents", "first", "last", "claimants",
+    "killed_min", "killed_max", "killed_unknown",
 )
 """Columns of :attr:`PlaceRanking.rows`: the point, its name as most records write it,
 its other spellings with their counts ("Raqqah (12), الرقة (3)"), how many spellings,
-governorate and district P-codes ('' for none), incidents, first and last day, how many
-claimants report there, and the chosen claimant's killed range and its incidents without
-a figure (NA range: none of its incidents there gives one)."""
+governorate and district P-codes ('' for none), the governorate and district the source
+names (UCDP ``adm_1``/``adm_2``, ACLED ``admin1``/``admin2`` as written; the first in
+code-point order where the records there differ, '' for none), incidents, first and last
+day, how many claimants report there, and the chosen claimant's killed range and its
+incidents without a figure (NA range: none of its incidents there gives one)."""
 
 _NO_DAY = np.iinfo(np.int64).min
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -161,8 +164,7 @@ def rank_places(incidents: pd.DataFrame, columns: TotalsColumns, mask: np.ndarra
     last = np.full(k, _NO_DAY)
     np.maximum.at(last, code, end)
     areas = {}
-    for level in (1, 2):
-        name = f"adm{level}_pcode"
+    for name in ("adm1_pcode", "adm2_pcode", "admin1", "admin2"):
         if columns.has(name):
             coded = columns.codes(name)
             areas[name] = _smallest(code, coded.codes[positions], coded.names, k)
@@ -176,6 +178,7 @@ def rank_places(incidents: pd.DataFrame, columns: TotalsColumns, mask: np.ndarra
         "written_as": [spelled[p][1] for p in page],
         "spellings": [spelled[p][2] for p in page],
         "adm1_pcode": areas["adm1_pcode"][page], "adm2_pcode": areas["adm2_pcode"][page],
+        "source_admin1": areas["admin1"][page], "source_admin2": areas["admin2"][page],
         "incidents": count[page].astype(np.int64),
         "first": [_day(d) for d in first[page]], "last": [_day(d) for d in last[page]],
         "claimants": n_claimants[page].astype(np.int64),

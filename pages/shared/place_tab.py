@@ -175,7 +175,8 @@ def place_panel(shown: PlaceSource, areas: AdminAreas | None, part: str,
         + (f"{escape_markdown(claimant)}'s figures only, " if claimant else "")
         + "ranges from the lowest to the highest figure given; 'n/k' counts incidents "
         "without one, '–' marks a place where the claimant reports none. Governorate "
-        "and district are the areas the point falls in.")
+        "and district are the areas the point falls in (on the OCHA boundaries); the source's "
+        "own, where the import kept them, as the source writes them.")
 
 
 def _killed(low: object, high: object, unknown: int) -> str:
@@ -190,12 +191,16 @@ def _table(rows: pd.DataFrame, areas: AdminAreas | None, claimant: str | None
     """The ranked places as the page shows them."""
     governorates, districts = _area_names(areas, 1), _area_names(areas, 2)
     killed = "Killed" if claimant is None else f"Killed, according to {claimant}"
+    own = {label: rows[column] for label, column in (
+        ("Source's governorate", "source_admin1"), ("Source's district", "source_admin2"))
+        if (rows[column] != "").any()}  # UCDP's adm_1/adm_2, ACLED's admin1/admin2
     return pd.DataFrame({
         "#": rows["rank"],
         "Place": rows["place"].replace("", "(no name)"),
         "Also written as": rows["written_as"],
         "Governorate": [governorates.get(c, c) for c in rows["adm1_pcode"]],
         "District": [districts.get(c, c) for c in rows["adm2_pcode"]],
+        **own,
         "Incidents": rows["incidents"],
         killed: [_killed(lo, hi, u) for lo, hi, u in zip(
             rows["killed_min"], rows["killed_max"], rows["killed_unknown"], strict=True)],
