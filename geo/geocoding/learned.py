@@ -61,6 +61,8 @@ SOURCE_COLUMNS: tuple[str, ...] = ("source", "enabled", "places", "records", "ch
 SAME_PLACE_KM = 3.0
 #: Decimals learned points are rounded to (about 1 m).
 DECIMALS = 5
+#: Distances this close to SAME_PLACE_KM (km) are computed again one by one.
+_BORDER_KM = 1e-9
 #: Suffix kinds that name an area beside or around a place (see :func:`is_region_string`).
 _REGION_KINDS = frozenset({"district", "outskirts", "area", "border", "countryside",
                            "province", "governorate", "region"})
@@ -113,6 +115,11 @@ class LearnedPlaces:
 def empty_learned() -> pd.DataFrame:
     """An empty learned-places table."""
     return _typed(pd.DataFrame(columns=list(LEARNED_COLUMNS)))
+
+
+def typed_learned(frame: pd.DataFrame) -> pd.DataFrame:
+    """A learned-places table with the column types the geocoder reads (a copy)."""
+    return _typed(frame)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -265,8 +272,7 @@ def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
         place = parsed[name]
         if place.generic:
             continue
-        whole = is_region_string(place)
-        key = (name_key(name) if whole else name_key(place.canonical)) or name.lower()
+        key = learned_key(name, place)
         groups.setdefault((key, country), []).append(
             _Member(int(records), float(lat), float(lon), name, admin1, int(precision), source))
     for (key, country), members in groups.items():
@@ -274,6 +280,59 @@ def learned_gazetteer_rows(learned: pd.DataFrame) -> pd.DataFrame:
         for cluster in _clusters(members):
             out.append(_learned_row(cluster, parsed, key, country))
     return pd.DataFrame(out)
+
+
+def learned_key(name: str, place: ParsedPlace) -> str:
+    """The key learned rows of ``name`` are grouped under (with their country): the
+    whole string's for a region string, else its canonical name's.
+
+    Parameters
+    ----------
+    name : str
+        The name as learned.
+    place : ParsedPlace
+        ``parse_place(name)``.
+
+    Returns
+    -------
+    str
+    """
+    whole = is_region_string(place)
+    return (name_key(name) if whole else name_key(place.canonical)) or name.lower()
+
+
+def learned_spellings(name: str, place: ParsedPlace) -> list[str]:
+    """The spellings a learned row of ``name`` gives the place it joins: the names the
+    string offers (only the canonical one for a facility or terrain, none for a region
+    string), then the whole string.
+
+    Parameters
+    ----------
+    name : str
+        The name as learned.
+    place : ParsedPlace
+        ``parse_place(name)``.
+
+    Returns
+    -------
+    list of str
+        In order, each once, no empty one.
+    """
+    if is_region_string(place):
+        names: list[str] = []  # only the whole string: never the bare name of the place
+    elif place.facility or place.feature_class == "terrain":
+        names = [place.canonical]
+    else:
+        names = list(place.names)
+    return list(dict.fromkeys(s for s in [*names, name] if s))
+
+
+def learned_id(key: str, country: str, latitude: float, longitude: float) -> str:
+    """Gazetteer id of the learned place of this group key and country whose
+    best-supported point is (``latitude``, ``longitude``)."""
+    ident = hashlib.sha1(f"{key}|{country}|{latitude:.3f}|{longitude:.3f}"
+                         .encode()).hexdigest()[:12]
+    return f"learned:{ident}"
 
 
 def is_region_string(place: ParsedPlace) -> bool:
@@ -300,20 +359,31 @@ class _Member:
 
 
 def _clusters(members: list[_Member]) -> list[list[_Member]]:
-    """Rows of one name split into places (points within SAME_PLACE_KM of the first)."""
-    remaining = members
+    """Rows of one name split into places (points within SAME_PLACE_KM of the first
+    remaining one, in turn), in order.
+
+    The distances of each turn are one array operation; a distance within
+    :data:`_BORDER_KM` of the threshold is taken again with :func:`math.hypot`, so that
+    every row falls on the side it always did (NumPy's ``hypot`` may differ from it in
+    the last bit).
+    """
+    if len(members) == 1:
+        return [members]
+    lat = np.fromiter((m.latitude for m in members), dtype=np.float64, count=len(members))
+    lon = np.fromiter((m.longitude for m in members), dtype=np.float64, count=len(members))
+    remaining = np.arange(len(members))
     clusters = []
-    while remaining:
-        head = remaining[0]
+    while len(remaining):
+        head = members[int(remaining[0])]
         scale = math.cos(math.radians(head.latitude))
-        near: list[_Member] = []
-        far: list[_Member] = []
-        for m in remaining:
-            km = math.hypot((m.latitude - head.latitude) * 111.0,
-                            (m.longitude - head.longitude) * 111.0 * scale)
-            (near if km <= SAME_PLACE_KM else far).append(m)
-        clusters.append(near)
-        remaining = far
+        north = (lat[remaining] - head.latitude) * 111.0
+        east = (lon[remaining] - head.longitude) * 111.0 * scale
+        km = np.hypot(north, east)
+        near = km <= SAME_PLACE_KM
+        for i in np.flatnonzero(np.abs(km - SAME_PLACE_KM) <= _BORDER_KM).tolist():
+            near[i] = math.hypot(float(north[i]), float(east[i])) <= SAME_PLACE_KM
+        clusters.append([members[i] for i in remaining[near].tolist()])
+        remaining = remaining[~near]
     return clusters
 
 
@@ -334,20 +404,12 @@ def _learned_row(members: list[_Member], parsed: dict[str, ParsedPlace], key: st
         p = parsed[m.name]
         kind = kind or p.kind
         precision = max(precision, p.precision)
-        if is_region_string(p):
-            names = []  # only the whole string: never the bare name of the place it is in
-        elif p.facility or p.feature_class == "terrain":
-            names = [p.canonical]
-        else:
-            names = list(p.names)
-        for s in [*names, m.name]:
-            if s and s not in spellings:
+        for s in learned_spellings(m.name, p):
+            if s not in spellings:
                 spellings.append(s)
     admin1 = min(by_admin.items(), key=lambda item: (-item[1], item[0]))[0]
-    ident = hashlib.sha1(f"{key}|{country}|{best.latitude:.3f}|{best.longitude:.3f}"
-                         .encode()).hexdigest()[:12]
     return {
-        "gazetteer_id": f"learned:{ident}",
+        "gazetteer_id": learned_id(key, country, best.latitude, best.longitude),
         "name": spellings[0],
         "aliases": "|".join(s.replace("|", " ") for s in spellings[1:]),
         "latitude": best.latitude,

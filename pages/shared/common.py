@@ -20,6 +20,7 @@ from geo.access import Identity
 from geo.errors import StoreUnavailable
 from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.geocoding.join import OFF_MAP_REASONS, geocode_incidents, relocations
+from geo.geocoding.learned_index import LearnedSearch
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
 from geo.geocoding.review import queue_from_groups
 from geo.geocoding.review import review_queue as queue_of
@@ -141,11 +142,35 @@ def geocoder() -> Geocoder:
     return _learned_geocoder(*corrected, s.database, opened.learned_revision())
 
 
+@st.cache_resource(show_spinner="Reading the names learned from imports…", max_entries=2)
+def _learned_search(base_key: tuple, where: str, revision: int, location: str,
+                    learned_revision: int) -> LearnedSearch:
+    """The corrected geocoder with the store's learned places for search terms: the
+    learned places read once per learned revision, compact, and indexed per term only
+    where the term could match them (same answers as :func:`geocoder`'s)."""
+    s = settings()
+    opened = _store(location, str(s.incidents_path), s.seed_new_store)[0]
+    return LearnedSearch.from_source(_corrected(base_key, where, revision), opened)
+
+
+def _search_geocoder() -> Geocoder | LearnedSearch:
+    """What answers a search term (a name and its country only): :func:`geocoder`'s
+    answers, without indexing every learned place (see ``geo.geocoding.learned_index``)."""
+    s = settings()
+    corrected = (_base_key(s), *_corrections_key())
+    opened = store()
+    if opened is None:
+        return _corrected(*corrected)
+    return _learned_search(*corrected, s.database, opened.learned_revision())
+
+
 class _LazyGeocoder:
     """The geocoder, built on first use: a page that may geocode a search term builds it
     only when a search names a place."""
 
     def geocode(self, name: str, **context: object) -> GeocodeResult:
+        if set(context) <= {"country", "abroad"}:  # a search term's context
+            return _search_geocoder().geocode(name, **context)  # type: ignore[arg-type]
         return geocoder().geocode(name, **context)  # type: ignore[arg-type]
 
     def curated_geocode(self, name: str, **context: object) -> GeocodeResult:
