@@ -149,6 +149,7 @@ def test_a_term_reads_only_the_learned_places_it_could_match(base):
     # nothing learned is called that: the plain geocoder, nothing indexed
     assert search.geocoder_for("Damascus", country="SY") is base
     hadar = search.geocoder_for("Hadar", country="SY")
+    assert search.geocoder_for("Hadar", country=None) is hadar  # built once for the term
     rows = hadar.gazetteer.rows - base.gazetteer.rows
     assert 0 < rows < len(learned_gazetteer_rows(learned.learned_places()))
     frame = names.frame(names.groups_for("Hadar", base.parse("Hadar")))
@@ -156,8 +157,12 @@ def test_a_term_reads_only_the_learned_places_it_could_match(base):
     # a typo takes the names within the fuzzy cutoff, not the other learned ones
     loose = set(names.frame(names.groups_for("Kafr Nabxl", base.parse("Kafr Nabxl")))["name"])
     assert "Kafr Nabl" in loose and "Hadar" not in loose and "Dayr Hafir" not in loose
-    # the same term again reuses the restricted geocoder
-    assert search.geocoder_for("Hadar", country="SY") is hadar
+    # a name found by its exact keys is answered from its own rows: the fallback's
+    # groups are read only when nothing matched exactly
+    strict = search.geocoder_for("Kafr Nabl", country="SY", loose=False)
+    assert strict.gazetteer.rows - base.gazetteer.rows == 1
+    assert search.geocoder_for("Kafr Nabl", country="SY").gazetteer.rows > strict.gazetteer.rows
+    assert search.geocode("Kafr Nabl", country="SY") == strict.geocode("Kafr Nabl", country="SY")
 
 
 def test_an_embedded_store_gives_the_same_answers(base, tmp_path):

@@ -52,7 +52,9 @@ if TYPE_CHECKING:
 
 #: Geocoders restricted to a term's groups kept (each holds its own copy of the
 #: gazetteer's per-row arrays and tuples: about 80 MB with the GeoNames index).
-_KEEP = 1
+_KEEP = 2
+#: Match kinds of the geocoder's skeleton and fuzzy fallback.
+_LOOSE = ("skeleton", "fuzzy")
 #: How many fuzzy matches the geocoder keeps (``Geocoder._fuzzy``'s ``limit``).
 _FUZZY_LIMIT = 10
 
@@ -154,9 +156,12 @@ class LearnedNames:
         return int(sum(a.nbytes for a in self._columns.values()) + self._order.nbytes)
 
     # ------------------------------------------------------------------ selection
-    def groups_for(self, name: str, parsed: ParsedPlace) -> tuple[int, ...]:
+    def groups_for(self, name: str, parsed: ParsedPlace, loose: bool = True
+                   ) -> tuple[int, ...]:
         """The groups a geocode of ``name`` (parsed as ``parsed``, in any country, no
-        other context) may read, sorted."""
+        other context) may read, sorted; with ``loose`` False, only those its exact and
+        normalised look-ups may (enough when one of them finds a place: the skeleton
+        and fuzzy fallback then never runs)."""
         keys: set[int] = set()
         for probe in dict.fromkeys((name, *parsed.names, parsed.canonical)):
             if not probe:
@@ -164,7 +169,7 @@ class LearnedNames:
             exact, norm, _ = name_keys(probe)
             keys.update(self._by_exact.get(exact, ()))
             keys.update(self._by_norm.get(norm, ()))
-        for probe in parsed.names[:1]:
+        for probe in parsed.names[:1] if loose else ():
             exact, norm, skel = name_keys(probe)
             if not (exact and norm):
                 continue
@@ -277,7 +282,17 @@ class LearnedSearch:
     def geocode(self, name: str, *, country: str | None = None,
                 abroad: bool = False) -> GeocodeResult:
         """:meth:`Geocoder.geocode` of ``name`` with the learned places (country and
-        foreign cue only: the search's context)."""
+        foreign cue only: the search's context).
+
+        First with the groups its exact and normalised keys may read: an answer whose
+        candidates all matched that way (or came from a correction or an admin area)
+        is the full geocoder's, since its skeleton and fuzzy fallback runs only when
+        those look-ups find nothing. Otherwise again with the fallback's groups too.
+        """
+        strict = self.geocoder_for(name, country=country, abroad=abroad, loose=False)
+        result = strict.geocode(name, country=country, abroad=abroad)
+        if result.candidates and not any(c.match in _LOOSE for c in result.candidates):
+            return result
         return self.geocoder_for(name, country=country, abroad=abroad).geocode(
             name, country=country, abroad=abroad)
 
@@ -299,15 +314,16 @@ class LearnedSearch:
         return coder.geocode(name, **context)  # type: ignore[arg-type]
 
     def geocoder_for(self, name: str, *, country: str | None = None,
-                     abroad: bool = False) -> Geocoder:
+                     abroad: bool = False, loose: bool = True) -> Geocoder:
         """The geocoder with the learned groups ``name`` may read (the plain one when
-        none): equal to the full one for this name and context."""
+        none): equal to the full one for this name and context (with ``loose`` False,
+        only until its exact and normalised look-ups, see :meth:`geocode`)."""
         coder = self.coder
         parsed = coder.parse(name)
         if parsed.generic:
             return coder
         cc = (country or "").strip().upper() or ("" if abroad else coder.default_country)
-        groups = set(self.names.groups_for(name, parsed))
+        groups = set(self.names.groups_for(name, parsed, loose))
         if len(coder.overrides):
             named = [coder.overrides.find(p, cc, None) for p in (name, *parsed.names)]
             groups.update(self.names.groups_of_ids(
