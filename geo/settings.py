@@ -16,6 +16,10 @@ DATA_DIR = PROJECT_ROOT / "data"
 #: Tile server used when ``INCIDENT_MAP_TILES`` is not set.
 DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+#: Extraction (issue 12, round 9): a site found farther than this (km) from every other place
+#: a report locates, in a governorate the report names no place in, is a namesake of the
+#: place meant (for review, never resolved at site precision).
+HOMONYM_KM = 100.0
 
 
 def _path_from_env(var: str, default: Path) -> Path:

@@ -17,6 +17,10 @@ A report says more than its events:
 * a neighbourhood, square or school the gazetteer cannot place, named with no town, after a
   report's event in one town ("mortar shells hit various areas in the city" of Damascus,
   then "a shell landed near a school in Bab Sharqi") is a part of that town's event.
+
+Round 9: a road named after two towns that the gazetteer cannot place ("a bomb on the
+al-Kiswa-Deir Ali road", after "Attack in Kiswa") is the site of the event told of its
+first town beside it: the road takes the town's point (near it, for review).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from geo.extract.places import SUBUNITS, PlaceMention
 from geo.extract.report import Draft, absorb, area_keys, compatible, overlap, site_key
 from geo.extract.text import Quotation, Sentence
 from geo.geocoding.areas import area_key
+from geo.geocoding.names import basic_key
 
 _TALLY = re.compile(
     r"\bas\s+of\s+(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}|today|now|this\s+week|"
@@ -186,3 +191,50 @@ def _is_town(draft: Draft) -> bool:
     place = site.place if site is not None else None
     return place is not None and site is not None and not draft.region and \
         place.precision == 1 and site.descriptor not in PARTS and not site.near
+
+
+#: A road event folds into the event told of its first town this many sentences away at most.
+ROAD_GAP = 2
+
+
+def roads_into_towns(drafts: list[Draft]) -> list[Draft]:
+    """Fold an unplaced road's draft into the draft of the town it is named from beside it.
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        A report's drafts in reading order. A draft whose site is a road between two towns
+        (descriptor ``route between``, see :func:`geo.extract.references.roads_between`)
+        that no gazetteer placed folds into the draft at most :data:`ROAD_GAP` sentences
+        away whose site is the road's first town, of a compatible type at overlapping dates;
+        that draft's site becomes the road near the town (``unsure``: for review).
+
+    Returns
+    -------
+    list of Draft
+        The drafts left.
+    """
+    out = list(drafts)
+    for draft in drafts:
+        site = draft.site
+        if site is None or site.place is not None or site.descriptor != "route between":
+            continue
+        first = _bare_key(site.container)  # the road's first town
+        town = next((d for d in out if d is not draft and d.site is not None and
+                     d.site.place is not None and first and
+                     _bare_key(d.site.name) == first), None)
+        if town is None or town.site is None or not compatible(town.event_type,
+                                                               draft.event_type) or \
+                not overlap(town.date, draft.date) or min(
+                abs(i - j) for i in town.sentences for j in draft.sentences) > ROAD_GAP:
+            continue
+        absorb(town, draft)
+        town.site = replace(site, result=town.site.result, candidates=town.site.candidates,
+                            container=town.site.text, near=True, unsure=True)
+        out.remove(draft)
+    return out
+
+
+def _bare_key(name: str) -> str:
+    """A name's key without a leading Arabic article ("al-Kiswa" and "Kiswa" are one)."""
+    return basic_key(re.sub(r"^(?:al|el|ad|as|ash|ar|at|az)[-\s]+", "", name.strip(), flags=re.I))

@@ -18,6 +18,15 @@ Round 6:
   city, found as a village of another governorate, goes to review);
 * a village, hamlet or farm found as a city of many people ("the village of X" matched to a
   city through one of its many alternate names) is another place of that name: review.
+
+Round 9:
+
+* in a report that names a governorate, a site found more than
+  :data:`geo.settings.HOMONYM_KM` from every other place the report locates, in a
+  governorate where the report locates nothing else and that it does not name, is a
+  namesake of the place meant ("the Al Hal market" of a report on Idlib, found at al-Hawl
+  400 km away): review, never resolved. A governorate's seat and a city of
+  :data:`CITY_POPULATION` people or more are exempt.
 """
 
 from __future__ import annotations
@@ -27,7 +36,10 @@ from dataclasses import replace
 
 from geo.extract.phrases import CONTAINER_LINK
 from geo.extract.places import SUBUNITS, PlaceMention
+from geo.extract.references import particle_free_key
+from geo.extract.report import Draft, distance_km
 from geo.geocoding.areas import area_key
+from geo.settings import HOMONYM_KM
 
 #: Names coordinated with a site that the gazetteer lacks ("X and Kefraya near ...").
 _COORDINATED = re.compile(r"^(?:(?:,\s*|,?\s+(?:and|or)\s+)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)+")
@@ -108,3 +120,39 @@ def containers_through_country(text: str, mentions: list[PlaceMention],
             out[i] = replace(inner, container=outer.text)
             out[i + 2] = replace(outer, role="container")
     return out
+
+
+def far_homonyms(drafts: list[Draft], located: list[PlaceMention],
+                 governorates: frozenset[str]) -> None:
+    """Send to review (``unsure``) each site that lies far from everything else the report
+    locates, in a governorate it neither names nor locates anything else in (only in a
+    report that names a governorate; seats and cities exempt).
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        The report's drafts; their sites are changed in place.
+    located : list of PlaceMention
+        Every place mention the report resolved to a point (any role but country).
+    governorates : frozenset of str
+        Area keys of the governorates the report names
+        (:func:`geo.extract.report.governorate_names`).
+    """
+    for draft in drafts:
+        site = draft.site
+        place = site.place if site is not None else None
+        if site is None or place is None or draft.region or site.unsure or not governorates \
+                or place.precision >= 3 or not place.admin1 or \
+                place.population >= CITY_POPULATION:
+            continue  # the report names no governorate: nothing to check the site against
+        own = particle_free_key(place.admin1)
+        if particle_free_key(site.name) == own or own in governorates:
+            continue  # a governorate's seat, or a governorate the report names
+        others = [m.place for m in located if m.place is not None and
+                  m.place.gazetteer_id != place.gazetteer_id and
+                  m.place.country == place.country]
+        if not others or any(particle_free_key(o.admin1 or "") == own for o in others):
+            continue
+        if all(distance_km(place.latitude, place.longitude, o.latitude, o.longitude) >
+               HOMONYM_KM for o in others):
+            draft.site = replace(site, unsure=True)

@@ -40,8 +40,14 @@ from geo.extract.events import (
     primary_event,
 )
 from geo.extract.evidence import CueLedger, second_reading, settle_sites
-from geo.extract.focus import is_quoted, is_tally, parts_into_towns, sites_named_after
-from geo.extract.honesty import containers_through_country, homonym_parts
+from geo.extract.focus import (
+    is_quoted,
+    is_tally,
+    parts_into_towns,
+    roads_into_towns,
+    sites_named_after,
+)
+from geo.extract.honesty import containers_through_country, far_homonyms, homonym_parts
 from geo.extract.links import (
     Promise,
     fill_region,
@@ -56,6 +62,7 @@ from geo.extract.places import (
     find_places,
     is_headline,
 )
+from geo.extract.references import governorate_as_area, roads_between
 from geo.extract.report import (
     Draft,
     compatible,
@@ -101,6 +108,8 @@ _HABITUAL = re.compile(
 _HEDGES = re.compile(r"\b(?:could|may|might) (?:indicate|have|be|suggest)|\breportedly\b|"
                      r"\ballegedly\b|\bpurportedly\b|\bsaid to\b|\bsuspected\b|\bpossibly\b",
                      re.I)
+#: Roles of mentions that tell where a report's events are (not datelines, seats, outlets).
+LOCATING = frozenset({"site", "region", "container", "reference", "part", "origin"})
 _DEATHS = re.compile(r"\b(?:died|deaths?|killed|dead)\b", re.I)
 EXTRA_KEYS: tuple[str, ...] = ("quote_spans", "geocode_status", "place_alternatives",
                                 "place_context")
@@ -210,6 +219,7 @@ def extract(
     commentary: set[int] = set()
     sited: dict[int, list[PlaceMention]] = {}
     ledger = CueLedger()  # round 7: a site at site precision needs a cue somewhere
+    located: list[PlaceMention] = []  # round 9: where the report's places are
     listing = listing_dates(sentences, published)
     written = dispatch_date(sentences, published) or published  # the dispatch's own day
     for sentence, attribution in zip(sentences, attributions, strict=True):
@@ -233,9 +243,11 @@ def extract(
             continue  # "As of 7 May, 130,000 people have been displaced": many events
         places = find_places(sentence.text, lookup, sentence.start, country, named,
                              headline=is_headline(sentence.text))
-        places = [replace(m, role="region") if m.role == "site" and
-                  governorate_named_bare(m, governorates) else
+        places = [replace(m, role="region") if m.role == "site" and (
+                  governorate_named_bare(m, governorates) or
+                  governorate_as_area(sentence.text, m, sentence.start)) else
                   within_named_governorate(m, governorates) for m in places]
+        places = roads_between(sentence.text, places, sentence.start)  # round 9
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
         places = containers_through_country(sentence.text, places, sentence.start)
         places = second_reading(sentence.text, places, sentence.start, governorates=governorates,
@@ -243,6 +255,7 @@ def extract(
         events = find_events(sentence.text, sentence.start)
         places = weigh_sites(places, MentionContext(article, sentence, len(sentences), events,
                                                     quotations))  # the learned role model
+        located.extend(m for m in places if m.place is not None and m.role in LOCATING)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
         actors = find_actors(sentence.text, exclude=(clause,))
@@ -250,7 +263,8 @@ def extract(
         sites = [m for m in places if m.role == "site"]
         sited[sentence.index] = sites
         if sites:
-            last_sites = [(sentence.index, inside_container(m, places)) for m in sites]
+            last_sites = [(sentence.index, inside_container(m, places, sentence.text,
+                                                             sentence.start)) for m in sites]
         event_type = primary_event(events)
         if event_type and event_type not in SLOW_DEATHS and _HABITUAL.search(sentence.text) \
                 and not any(
@@ -274,7 +288,8 @@ def extract(
         linking = not event_type and keeps_promise(promise, sentence.index, sites)
         if linking and promise is not None:
             event_type, linked, promise = promise.event_type, promise, None
-            if fill_region(linked, drafts, sentence.index, inside_container(sites[0], places)):
+            if fill_region(linked, drafts, sentence.index,
+                           inside_container(sites[0], places, sentence.text, sentence.start)):
                 continue
         if not event_type and not casualties.is_empty():
             if attach_casualties(drafts, sentence, casualties):
@@ -295,7 +310,7 @@ def extract(
                 continue  # "displaced ... in Idleb, Lattakia and Aleppo": an overview
             if regions:
                 sites, region = regions, True
-        sites = [inside_container(m, places) for m in sites]
+        sites = [inside_container(m, places, sentence.text, sentence.start) for m in sites]
         countries = [m.country for m in places if m.role == "country" and m.country]
         if not sites:
             if not casualties.is_empty():
@@ -353,10 +368,11 @@ def extract(
     siteless_tolls(drafts, lone_tolls)
     sites_named_after(drafts, {i: m for i, m in sited.items() if m})
     commentary_ids = {id(d) for i, d in enumerate(drafts) if i in commentary}
-    drafts = parts_into_towns(drafts)
+    drafts = roads_into_towns(parts_into_towns(drafts))  # round 9: roads too
     merged = vicinities_into_sites([d for d in merge(drafts) if id(d) not in commentary_ids],
                                    sentences)
     merged = settle_sites(merged, sentences, ledger)  # round 7
+    far_homonyms(merged, located, governorates)  # round 9: "Al Hal market" found 400 km off
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])

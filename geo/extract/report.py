@@ -22,6 +22,8 @@ from geo.extract.dates import DateMention, DateSpan
 from geo.extract.events import EventMention
 from geo.extract.phrases import ACTOR_AFTER, STRONG_QUALITY
 from geo.extract.places import PlaceMention, find_places
+from geo.extract.references import more_specific
+from geo.extract.references import particle_free_key as _particle_free_key
 from geo.extract.text import Sentence
 from geo.geocoding.areas import area_key
 from geo.geocoding.geocoder import GeocodeResult
@@ -151,8 +153,11 @@ def merge(drafts: list[Draft]) -> list[Draft]:
         if twin is None:
             merged.append(draft)
         else:
+            if more_specific(draft.site, twin.site):
+                twin.site = draft.site  # round 9: "Syria's Qamishli", then "Shorek, east of it"
             absorb(twin, draft)
     return _fold_siteless(_fold_umbrellas(merged))
+
 
 
 def _fold_siteless(drafts: list[Draft]) -> list[Draft]:
@@ -376,12 +381,6 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
     top = max(counts, key=lambda code: (counts[code], people[code], code))
     count = counts[top]
     return top if count >= 2 and count * 2 > mentions else ""
-
-
-def _particle_free_key(name: str) -> str:
-    """An area key without Arabic articles anywhere ("Deir al-Zor", "Deir-ez-Zor")."""
-    return area_key(re.sub(r"(?:^|(?<=[\s-]))(?:al|el|ar|as|ad|ash|at|az|ez|es|ed)(?:[-\s]+)",
-                           " ", name, flags=re.I))
 
 
 def governorate_named_bare(site: PlaceMention, governorates: frozenset[str]) -> bool:
