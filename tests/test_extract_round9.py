@@ -178,3 +178,45 @@ def test_an_airport_found_as_its_town_goes_to_review():
     text = "Air strikes on Wednesday left Zorava airport out of service."
     found = extract_with(text, DAY, [ZORAVA])
     assert [c.geocode_status for c in found] == ["unsure"]
+
+
+# --- false positives and context places as sites (heldout8 classes) -----------------------
+
+def test_a_city_written_with_capital_city_is_the_city_not_a_part():
+    text = ("Shells hit Verdan on Wednesday. Medics in Verdan governorate said three civilians "
+            "were killed when shells hit a house in Verdan City on Wednesday.")
+    found = extract_with(text, DAY, [VERDAN])
+    assert [(c.record["place"], c.record["geo_precision"]) for c in found] == \
+        [("Verdan City", 1)]
+
+
+def test_a_headline_region_gives_way_to_the_city_the_text_names():
+    text = ("Two killed in attacks in Verdan\n\n"
+            "Medics in Verdan province said rocket shells killed two civilians in Verdan "
+            "City on Wednesday.")
+    found = extract_with(text, DAY, [VERDAN])
+    assert [c.record["place"] for c in found] == ["Verdan City"]
+    assert found[0].geocode_status != "region"
+
+
+def test_a_dateline_glued_to_the_first_word_is_a_dateline():
+    text = ("ZORAVA (Agency) –Seven soldiers were killed by a drone strike in Belmira on "
+            "Wednesday.")
+    found = extract_with(text, DAY, [ZORAVA, BELMIRA])
+    assert [c.record["place"] for c in found] == ["Belmira"]
+    assert "dateline: ZORAVA" in found[0].place_context
+
+
+def test_a_site_in_a_sentence_about_another_country_is_context():
+    text = ("Air strikes killed five in Belmira, Syria, on Wednesday, Syria's state media said. "
+            "The US launched strikes in Iraq this week after a drone attack near Zakhora "
+            "wounded three soldiers.")
+    found = extract_with(text, DAY, [BELMIRA])
+    assert [c.record["place"] for c in found] == ["Belmira"]
+
+
+def test_a_village_across_the_border_stays_a_site():
+    text = ("Air strikes killed five in Belmira, Syria, on Wednesday. A car bomb killed two in "
+            "the village of Siccano, across the border from Iraq, on Wednesday.")
+    found = extract_with(text, DAY, [BELMIRA])
+    assert "Siccano" in [c.record["place"] for c in found]

@@ -56,7 +56,7 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE_TAIL = re.compile(
     r"^\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*)?"
     rf"(?:\([^()]{{1,40}}\)\s*|/[^/\n]{{1,20}}/\.?\s*|,\s*{_MONTH}\s+\d{{1,2}}\.?\s*"
-    r"(?:/[^/\n]{1,20}/\.?\s*)?)?(?:[-–—]{1,2}\s|:\s|$)")
+    r"(?:/[^/\n]{1,20}/\.?\s*)?)?(?:[-–—]{1,2}(?:\s|(?=[A-Z]))|:\s|$)")  # "–Seven": a pasted page
 _AGENCY_TAIL = re.compile(r"^\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*)?"
                           r"\([^()]{1,40}\)\s*[-–—]{1,2}\s")
 #: What may stand before a dateline on its line: a date stamp, a time, a label.

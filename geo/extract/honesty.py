@@ -26,7 +26,11 @@ Round 9:
   governorate where the report locates nothing else and that it does not name, is a
   namesake of the place meant ("the Al Hal market" of a report on Idlib, found at al-Hawl
   400 km away): review, never resolved. A governorate's seat and a city of
-  :data:`CITY_POPULATION` people or more are exempt.
+  :data:`CITY_POPULATION` people or more are exempt;
+* in a sentence that names another country than the report's and no place in the report's
+  country, a site not found in the report's country ("a drone attack in the Kurdistan region"
+  after "air strikes in Iraq"; "Hamas in the Gaza Strip") is told of that other country:
+  context (role ``abroad``), not an incident of the report.
 """
 
 from __future__ import annotations
@@ -156,3 +160,40 @@ def far_homonyms(drafts: list[Draft], located: list[PlaceMention],
         if all(distance_km(place.latitude, place.longitude, o.latitude, o.longitude) >
                HOMONYM_KM for o in others):
             draft.site = replace(site, unsure=True)
+
+
+#: A sentence about a border names the neighbour's places beside the report's own.
+_BORDER = re.compile(r"\bborders?\b|\bfrontier\b", re.I)
+#: A settlement the text announces ("the village of X") is a place of the report's own.
+_SETTLED = frozenset({"village", "town", "city", "hamlet", "camp", "neighbourhood",
+                      "neighborhood"})
+
+
+def abroad_sites(text: str, mentions: list[PlaceMention], country: str
+                 ) -> list[PlaceMention]:
+    """A sentence's sites told of another country than the report's: context (``abroad``).
+
+    Parameters
+    ----------
+    text : str
+        The sentence (a sentence about a border is left alone).
+    mentions : list of PlaceMention
+        One sentence's mentions.
+    country : str
+        The report's country (ISO code; nothing changes without it).
+
+    Returns
+    -------
+    list of PlaceMention
+    """
+    if not country or _BORDER.search(text):
+        return mentions  # "the village of X, across the border from Turkey's Kilis"
+    others = [m for m in mentions if m.role == "country" and m.country and
+              m.country != country]
+    home = [m for m in mentions if m.place is not None and m.place.country == country and
+            m.role != "country"]
+    if not others or home or any(m.role == "country" and m.country == country
+                                 for m in mentions):
+        return mentions
+    return [replace(m, role="abroad") if m.role == "site" and m.descriptor not in _SETTLED
+            else m for m in mentions]

@@ -47,7 +47,12 @@ from geo.extract.focus import (
     roads_into_towns,
     sites_named_after,
 )
-from geo.extract.honesty import containers_through_country, far_homonyms, homonym_parts
+from geo.extract.honesty import (
+    abroad_sites,
+    containers_through_country,
+    far_homonyms,
+    homonym_parts,
+)
 from geo.extract.links import (
     Promise,
     fill_region,
@@ -249,7 +254,8 @@ def extract(
                   within_named_governorate(m, governorates) for m in places]
         places = roads_between(sentence.text, places, sentence.start)  # round 9
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
-        places = containers_through_country(sentence.text, places, sentence.start)
+        places = abroad_sites(sentence.text, containers_through_country(
+            sentence.text, places, sentence.start), country)  # round 9
         places = second_reading(sentence.text, places, sentence.start, governorates=governorates,
                                 headline=is_headline(sentence.text), ledger=ledger)
         events = find_events(sentence.text, sentence.start)

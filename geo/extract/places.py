@@ -207,8 +207,9 @@ def find_places(
                     if mention.result is None or not mention.result.candidates or \
                             mention.result.candidates[0].quality < STRONG_QUALITY:
                         continue  # a part of the phrase: its own spelling, not a loose match
-                    mention = replace(mention, partial=_drops_name_words(
-                        phrase, text[mention.start:mention.end]))
+                    mention = _city_written_after(mention, text, end) or replace(
+                        mention, partial=_drops_name_words(phrase,
+                                                           text[mention.start:mention.end]))
                     if headline and mention.partial:
                         continue  # a title-case line glues words: "Medical Care" is no place
                 if not _has_evidence(mention, own_cue or ("seat" if seat else ""), country,
@@ -224,6 +225,14 @@ def find_places(
             break
     mentions = _assign_roles(text, mentions)
     return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
+
+
+def _city_written_after(mention: PlaceMention, text: str, end: int) -> PlaceMention | None:
+    """"Aleppo City" read as one name: the city of Aleppo (descriptor ``city``), whole."""
+    if mention.descriptor or not re.fullmatch(r"\s+(?:City|Town)", text[mention.end:end]):
+        return None
+    return replace(mention, end=end, text=text[mention.start:end],
+                   descriptor=text[mention.end:end].strip().lower())
 
 
 def _drops_name_words(phrase: str, part: str) -> bool:

@@ -155,6 +155,9 @@ def merge(drafts: list[Draft]) -> list[Draft]:
         else:
             if more_specific(draft.site, twin.site):
                 twin.site = draft.site  # round 9: "Syria's Qamishli", then "Shorek, east of it"
+            elif twin.region and not draft.region and draft.site is not None and \
+                    draft.site.descriptor in ("city", "town"):
+                twin.site, twin.region = draft.site, False  # "in Aleppo", then "Aleppo City"
             absorb(twin, draft)
     return _fold_siteless(_fold_umbrellas(merged))
 
