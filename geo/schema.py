@@ -54,12 +54,17 @@ SOURCE_COLUMNS: tuple[str, ...] = (
 state-based, 2 non-state, 3 one-sided), ACLED's event and sub-event types, deaths by
 side, and the radius (whole km) the source says its point may be off by."""
 
+BEST_COLUMN = "killed_best"
+"""The source's best estimate of the killed, one figure (UCDP GED ``best``); empty where
+the source gives none. It stands beside the killed range, never inside it."""
+
 INTEGER_COLUMNS: tuple[str, ...] = (
     "geo_precision",
     *CASUALTY_COLUMNS,
     "type_of_violence",
     *SIDE_DEATH_COLUMNS,
     "location_uncertainty_km",
+    BEST_COLUMN,
 )
 """Columns holding whole numbers (Int64, empty allowed)."""
 
@@ -88,13 +93,15 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     *SOURCE_COLUMNS,
     "quality",
     "admin2",
+    BEST_COLUMN,
 )
 """Every column of an incident record, in file order (columns added later come last, so
 that rows stored before they existed read back by position). ``quality`` holds
 data-quality flags (``; ``-separated): inconsistencies in a usable record that is kept
 as given, e.g. ``killed_max 7 is below killed_min 8``; validation recomputes them.
 ``admin2`` is the district the source names (UCDP ``adm_2``, ACLED ``admin2``), as
-written: the geocoder checks candidates against it."""
+written: the geocoder checks candidates against it. ``killed_best`` is the source's best
+estimate of the killed (:data:`BEST_COLUMN`)."""
 
 _TYPED_COLUMNS = frozenset({"date_start", "date_end", "latitude", "longitude", *INTEGER_COLUMNS})
 TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in INCIDENT_COLUMNS if c not in _TYPED_COLUMNS)
@@ -265,7 +272,8 @@ def _validate_row(row: dict[str, str], errors: list[tuple[str, str]]) -> dict[st
     start, end, precision = _parse_dates(row, errors)
     record.update(date_start=start, date_end=end, date_precision=precision)
     record.update(_parse_location(row, errors))
-    for column in (*CASUALTY_COLUMNS, *SIDE_DEATH_COLUMNS, "location_uncertainty_km"):
+    for column in (*CASUALTY_COLUMNS, *SIDE_DEATH_COLUMNS, "location_uncertainty_km",
+                   BEST_COLUMN):
         record[column] = _parse_count(row.get(column, ""), column, errors)
     violence = row.get("type_of_violence", "")
     record["type_of_violence"] = None

@@ -40,7 +40,7 @@ _NOT_SEARCHED = frozenset({
     "id", "date_start", "date_end", "date_precision", "latitude", "longitude", "geo_precision",
     "geocode_source", "killed_min", "killed_max", "injured_min", "injured_max", "casualties_min",
     "casualties_max", "type_of_violence", "deaths_a", "deaths_b", "deaths_civilians",
-    "deaths_unknown", "location_uncertainty_km",
+    "deaths_unknown", "location_uncertainty_km", "killed_best",
 })
 #: Derived columns search looks into besides the record's text fields.
 _SEARCHED_EXTRA = ("place_names", "nearest_place", "adm1_name", "adm2_name", "violence_label")

@@ -15,9 +15,10 @@ Translations of the sources' codes (see their codebooks):
   5 a line or area between places, 6 country, 7 international waters or airspace
   become our precisions 1, 2, 2, 3, 3, 4, 4, and ``where_prec`` 2 also states its radius,
   25 km (``location_uncertainty_km``); ``low``/``high`` (all deaths) become
-  ``killed_min``/``killed_max``, ``best`` goes to the description; ``type_of_violence``
-  and ``deaths_a``/``deaths_b``/``deaths_civilians``/``deaths_unknown`` are kept as
-  they are. The figures are UCDP's coding: ``claimed_by`` is "UCDP GED".
+  ``killed_min``/``killed_max``, ``best`` becomes ``killed_best`` (and is named in the
+  description); ``type_of_violence`` and ``deaths_a``/``deaths_b``/``deaths_civilians``/
+  ``deaths_unknown`` are kept as they are. The figures are UCDP's coding: ``claimed_by``
+  is "UCDP GED".
 - ACLED ``event_type``/``sub_event_type`` are kept (``source_event_type``,
   ``source_sub_event_type``) besides our event type; ``claimed_by`` is "ACLED".
 """
@@ -469,7 +470,7 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     out["latitude"], out["longitude"] = columns.get("latitude"), columns.get("longitude")
     out["geocode_source"] = np.where(out["latitude"] != "", "given", "")
     out["killed_min"], out["killed_max"] = columns.get("low"), columns.get("high")
-    best = columns.get("best")
+    best = out["killed_best"] = columns.get("best")
     out["quality"] = _best_outside(best, columns.get("low"), columns.get("high"))
     out["description"] = _join([
         ("UCDP best estimate: " + best + " deaths.").where(best != "", ""),
@@ -483,7 +484,7 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     sources = {
         "id": "id", "date_start": "date_start", "date_end": "date_end",
         "geo_precision": "where_prec", "killed_min": "low", "killed_max": "high",
-        "place": "where_coordinates", "admin1": "adm_1", "admin2": "adm_2",
+        "killed_best": "best", "place": "where_coordinates", "admin1": "adm_1", "admin2": "adm_2",
         "latitude": "latitude",
         "longitude": "longitude", "actors": "side_a", "country": "country",
         "type_of_violence": "type_of_violence", "deaths_a": "deaths_a", "deaths_b": "deaths_b",

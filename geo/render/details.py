@@ -82,7 +82,8 @@ def format_dates(incident: Mapping[str, object]) -> str:
 
 
 def format_casualties(incident: Mapping[str, object]) -> str:
-    """Casualty ranges as stated, e.g. 'dead and injured: more than 60'."""
+    """Casualty ranges as stated, e.g. 'killed: 3–8 (best estimate 5); dead and injured:
+    more than 60'."""
     parts = []
     for label, low_key, high_key in (
         ("killed", "killed_min", "killed_max"),
@@ -100,8 +101,18 @@ def format_casualties(incident: Mapping[str, object]) -> str:
             text = f"at least {low}"
         else:
             text = f"at most {high}"
+        if label == "killed" and _count(incident.get("killed_best")) is not None:
+            text += f" (best estimate {_count(incident.get('killed_best'))})"
         parts.append(f"{label}: {text}")
+    best = _count(incident.get("killed_best"))
+    if best is not None and not any(p.startswith("killed:") for p in parts):
+        parts.insert(0, f"killed: best estimate {best}")
     return "; ".join(parts) or "not stated"
+
+
+def _count(value: object) -> int | None:
+    """A whole number of people, or None when not given."""
+    return None if value is None or pd.isna(value) else int(str(value))
 
 
 def _safe_link(url: str, label: str) -> str:

@@ -55,6 +55,46 @@ def figure_text(low: object, high: object, unknown: object = 0) -> str:
     return text
 
 
+def best_text(best: object, lacking: object, incidents: object, low: object = None,
+              high: object = None) -> str:
+    """A best-estimate total beside its low-high range, honest about incidents without one.
+
+    'best estimate 2,400 (low–high 2,364–2,437)' when every incident gives a best
+    estimate; 'best estimate 1,200 for 300 of 361 incidents (61 give none); low–high
+    2,364–2,437' when some do not (never a partial sum read as the whole); '' when none do.
+
+    Parameters
+    ----------
+    best : int or NA
+        Sum of the best estimates of the incidents that give one.
+    lacking : int
+        Incidents that give no best estimate.
+    incidents : int
+        Incidents in the set.
+    low, high : int or NA, optional
+        The killed range of the same set.
+
+    Returns
+    -------
+    str
+    """
+    if _missing(best):
+        return ""
+    total = 0 if _missing(incidents) else int(incidents)  # type: ignore[call-overload]
+    none = 0 if _missing(lacking) else int(lacking)  # type: ignore[call-overload]
+    span = "" if _missing(low) and _missing(high) else f"low–high {figure_text(low, high)}"
+    if not none:
+        return f"best estimate {int(best):,}" + (f" ({span})" if span else "")  # type: ignore[call-overload]
+    text = (f"best estimate {int(best):,} for {total - none:,} of {total:,} "  # type: ignore[call-overload]
+            f"incidents ({none:,} give none)")
+    return text + (f"; {span}" if span else "")
+
+
+#: Tooltip titles of the area chart's figures that their column names do not say well.
+_AREA_TITLES = {"killed_best": "killed, best estimate",
+                "killed_best_unknown": "incidents without a best estimate"}
+
+
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
@@ -126,10 +166,12 @@ def deaths_chart(series: pd.DataFrame, by: str, freq: str, claimant: str) -> alt
     -------
     altair.Chart
     """
+    best = "killed_best" in series
     data = series[["period", by, "killed_min", "killed_max", "killed_unknown",
-                   "civilian_deaths"]].copy()
+                   "civilian_deaths", *(["killed_best", "killed_best_unknown"] if best else [])]
+                  ].copy()
     data["period"] = pd.to_datetime(data["period"])
-    for column in ("killed_min", "killed_max", "civilian_deaths"):
+    for column in ("killed_min", "killed_max", "civilian_deaths", *(["killed_best"] * best)):
         data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
     label = CATEGORY_LABELS.get(by, by)
     return (
@@ -145,7 +187,10 @@ def deaths_chart(series: pd.DataFrame, by: str, freq: str, claimant: str) -> alt
                      alt.Tooltip("sum(killed_min):Q", title="killed, lowest"),
                      alt.Tooltip("sum(killed_max):Q", title="killed, highest"),
                      alt.Tooltip("sum(killed_unknown):Q", title="incidents without a figure"),
-                     alt.Tooltip("sum(civilian_deaths):Q", title="civilian deaths")],
+                     alt.Tooltip("sum(civilian_deaths):Q", title="civilian deaths"),
+                     *([alt.Tooltip("sum(killed_best):Q", title="killed, best estimate"),
+                        alt.Tooltip("sum(killed_best_unknown):Q",
+                                    title="incidents without a best estimate")] * best)],
         )
         .properties(height=220)
     )
@@ -196,7 +241,8 @@ def area_chart(areas: gpd.GeoDataFrame, stats: pd.DataFrame, measure: str) -> al
     -------
     altair.Chart
     """
-    columns = ["pcode", "incidents", "killed_min", "killed_max", "civilian_deaths"]
+    columns = ["pcode", "incidents", "killed_best", "killed_best_unknown", "killed_min",
+               "killed_max", "civilian_deaths"]
     values = stats[[c for c in columns if c in stats]].copy()
     for column in values.columns[1:]:
         values[column] = pd.to_numeric(values[column], errors="coerce").astype(float)
@@ -209,7 +255,8 @@ def area_chart(areas: gpd.GeoDataFrame, stats: pd.DataFrame, measure: str) -> al
     features = json.loads(shapes.to_json(na="null", drop_id=True))["features"]
     data = alt.Data(values=features)
     tooltip = [alt.Tooltip("properties.name_en:N", title="area")] + [
-        alt.Tooltip(f"properties.{c}:Q", title=c.replace("_", " "), format=",.0f")
+        alt.Tooltip(f"properties.{c}:Q", title=_AREA_TITLES.get(c, c.replace("_", " ")),
+                    format=",.0f")
         for c in values.columns[1:]]
     field = f"properties.{measure}"
     return (

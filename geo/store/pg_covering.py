@@ -17,12 +17,12 @@ since the last vacuum (autovacuum's work).
 
 from __future__ import annotations
 
-BOUNDS_INDEX = "incidents_bounds_cover"
-"""Name of the covering index of the Mercator coordinates."""
+BOUNDS_INDEX = "incidents_bounds_cover2"
+"""Name of the covering index of the Mercator coordinates (2: with the best estimate)."""
 BOUNDS_COLUMNS = (
     "latitude", "longitude", "date_start", "date_end", "date_precision", "event_type",
     "claim_status", "geo_precision", "claimant", "killed_min", "killed_max", "injured_min",
-    "injured_max", "casualties_min", "casualties_max", "deaths_civilians")
+    "injured_max", "casualties_min", "casualties_max", "deaths_civilians", "killed_best")
 """Columns the counts line, the timeline and the totals of a bounds view read (a view
 with other filters, such as a search, reads the table as before)."""
 KILLED_INDEX = "incidents_killed_cover"
@@ -31,6 +31,8 @@ KILLED_COLUMNS = (
     "killed_min", "killed_max", "date_start", "date_end", "date_precision", "event_type",
     "claim_status", "geo_precision")
 """Columns the timeline of a view with a killed range reads besides the figures."""
+SUPERSEDED_INDEXES = ("incidents_adm1", "incidents_bounds_cover")
+"""Indexes of earlier layouts, dropped when their successors are made."""
 NEEDED_COLUMNS = {"claimant": "text"}
 """A column an index includes that other modules fill (:mod:`geo.store.pg_search`),
 added before the indexes are made."""

@@ -95,7 +95,7 @@ def facets_select(query: PostGISQuery, condition: sql.Composable, size: float) -
         "{figures}, " + DRAWN_SQL + " AS drawn, coalesce(adm1_pcode, '') AS a1, "
         "coalesce(claimant, '') AS claimant, coalesce(date_end, date_start) - date_start "
         "+ 1 AS span, killed_min, killed_max, injured_min, injured_max, casualties_min, "
-        "casualties_max, deaths_civilians FROM {table} WHERE {condition} OFFSET 0) s"
+        "casualties_max, deaths_civilians, killed_best FROM {table} WHERE {condition} OFFSET 0) s"
     ).format(figures=record_figures(), table=query.store.table("incidents"),
              condition=condition)
     return sql.SQL(

@@ -72,7 +72,7 @@ def _cell_metres(zoom: int, pixels: int) -> float:
 
 def _version() -> str:
     """What a grid's rows depend on besides the store (a change rebuilds it)."""
-    return f"11/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
+    return f"12/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
 def _meta(query: PostGISQuery) -> dict | None:
@@ -193,7 +193,7 @@ _FIGURE_COLUMNS = (
     "latitude", "longitude", "geo_precision", "date_start", "date_end", "date_precision",
     "event_type", "claim_status", "killed_min", "killed_max", "injured_min", "injured_max",
     "casualties_min", "casualties_max", "location_uncertainty_km", "area_radius_km",
-    "deaths_civilians", "claimant", "adm1_pcode")
+    "deaths_civilians", "claimant", "adm1_pcode", "killed_best")
 """Columns the grid, per-day counts, cubes and facets are computed from (a change marks a
 record)."""
 

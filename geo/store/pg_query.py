@@ -32,7 +32,7 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.areas import AdminAreas
 from geo.geocoding.join import assign_areas
 from geo.schema import INCIDENT_COLUMNS
-from geo.store.pg_covering import COVERING_INDEXES, NEEDED_COLUMNS
+from geo.store.pg_covering import COVERING_INDEXES, NEEDED_COLUMNS, SUPERSEDED_INDEXES
 from geo.store.pg_project import PLACE_KEY_SQL, record_figures
 from geo.store.pg_sync import mark_synced, synced_revision, written_since
 from geo.store.postgis import PostGISStore
@@ -210,8 +210,9 @@ class PostGISQuery:
             for name in absent:
                 conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} {}").format(
                     sql.Identifier(name), self._table, sql.SQL(QUERY_INDEXES[name])))
-            conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(
-                sql.Identifier(self.store.schema, "incidents_adm1")))
+            for old in SUPERSEDED_INDEXES:
+                conn.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(
+                    sql.Identifier(self.store.schema, old)))
 
     # -- the area columns ---------------------------------------------------------------
 

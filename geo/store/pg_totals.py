@@ -30,7 +30,10 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("injured", "injured_min", "injured_max"),
     ("casualties", "casualties_min", "casualties_max"),
     ("civilian_deaths", "deaths_civilians", "deaths_civilians"),
+    ("killed_best", "killed_best", "killed_best"),
 )
+#: Figures given as one number (as geo.view.totals.SINGLE_FIGURES).
+SINGLE_FIGURES = ("civilian_deaths", "killed_best")
 #: From this location precision on (region or country level) an incident is vague by its
 #: place, as geo.view.totals_index.COARSE_PRECISION.
 COARSE_PRECISION = 3
@@ -43,7 +46,7 @@ def figure_columns() -> list[str]:
     out: list[str] = []
     for name, _, _ in FIGURES:
         out += ([f"{name}_min", f"{name}_max", f"{name}_unknown"]
-                if name != "civilian_deaths" else ["civilian_deaths", "civilian_deaths_unknown"])
+                if name not in SINGLE_FIGURES else [name, f"{name}_unknown"])
     return out
 
 
@@ -53,19 +56,18 @@ def _figure_sql() -> tuple[list[sql.Composable], list[str]]:
     for name, low, high in FIGURES:
         lo = sql.SQL("coalesce({}, {})").format(sql.Identifier(low), sql.Identifier(high))
         hi = sql.SQL("coalesce({}, {})").format(sql.Identifier(high), sql.Identifier(low))
-        if name == "civilian_deaths":
+        if name in SINGLE_FIGURES:
             parts.append(sql.SQL("sum({})").format(lo))
-            names.append("civilian_deaths")
+            names.append(name)
         else:
             parts += [sql.SQL("sum(least({}, {}))").format(lo, hi),
                       sql.SQL("sum(greatest({}, {}))").format(lo, hi)]
             names += [f"{name}_min", f"{name}_max"]
         parts.append(sql.SQL("count(*) FILTER (WHERE {} IS NULL)").format(lo))
-        names.append(f"{name}_unknown" if name != "civilian_deaths"
-                     else "civilian_deaths_unknown")
+        names.append(f"{name}_unknown")
     inverted = sql.SQL(" OR ").join(
         sql.SQL("coalesce({} < {}, false)").format(sql.Identifier(high), sql.Identifier(low))
-        for name, low, high in FIGURES if name != "civilian_deaths")
+        for name, low, high in FIGURES if name not in SINGLE_FIGURES)
     parts.append(sql.SQL("count(*) FILTER (WHERE {})").format(inverted))
     names.append("inverted")
     return parts, names

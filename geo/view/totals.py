@@ -28,16 +28,22 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("injured", "injured_min", "injured_max"),
     ("casualties", "casualties_min", "casualties_max"),
     ("civilian_deaths", "deaths_civilians", "deaths_civilians"),
+    ("killed_best", "killed_best", "killed_best"),
 )
+SINGLE_FIGURES: tuple[str, ...] = ("civilian_deaths", "killed_best")
+"""Figures the sources give as one number, not a range."""
 FIGURE_COLUMNS: tuple[str, ...] = tuple(
     c for name, _, _ in FIGURES for c in (
-        (f"{name}_min", f"{name}_max", f"{name}_unknown") if name != "civilian_deaths"
-        else ("civilian_deaths", "civilian_deaths_unknown")
+        (f"{name}_min", f"{name}_max", f"{name}_unknown") if name not in SINGLE_FIGURES
+        else (name, f"{name}_unknown")
     )
 )
 """Columns of every figure table: ``<figure>_min``, ``<figure>_max`` and
-``<figure>_unknown`` (incidents that give no figure); civilian deaths, a single figure
-in the sources that give it, is ``civilian_deaths`` and ``civilian_deaths_unknown``."""
+``<figure>_unknown`` (incidents that give no figure); civilian deaths and the best
+estimate of the killed (UCDP's ``best``), single figures in the sources that give them,
+are ``civilian_deaths``/``killed_best`` and ``<figure>_unknown``. A best estimate is
+totalled like a range, within one claimant, and its ``_unknown`` says how many incidents
+of the set lack one (a partial sum is never shown as a whole one)."""
 
 #: Frequencies of :func:`time_series` (pandas period aliases).
 FREQUENCIES: dict[str, str] = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
@@ -63,7 +69,7 @@ def inverted(frame: pd.DataFrame) -> pd.Series:
     """
     out = pd.Series(False, index=frame.index)
     for name, low, high in FIGURES:
-        if name != "civilian_deaths" and low in frame and high in frame:
+        if name not in SINGLE_FIGURES and low in frame and high in frame:
             lo = pd.to_numeric(frame[low], errors="coerce")
             hi = pd.to_numeric(frame[high], errors="coerce")
             out |= (hi < lo).fillna(False).astype(bool)
@@ -75,9 +81,9 @@ def _figures(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for name, low, high in FIGURES:
         lo, hi = _bounds(frame, low, high)
-        if name == "civilian_deaths":
-            out["civilian_deaths"] = lo
-            out["civilian_deaths_unknown"] = lo.isna().astype(int)
+        if name in SINGLE_FIGURES:
+            out[name] = lo
+            out[f"{name}_unknown"] = lo.isna().astype(int)
         else:
             out[f"{name}_min"], out[f"{name}_max"] = lo, hi
             out[f"{name}_unknown"] = lo.isna().astype(int)

@@ -27,6 +27,7 @@ from geo.view.totals import (
     FIGURE_COLUMNS,
     FIGURES,
     FREQUENCIES,
+    SINGLE_FIGURES,
     Totals,
     inverted,
     mark_mixed,
@@ -237,7 +238,7 @@ def _grid(
         grid[f"{name}/unknown"] = np.bincount(group, weights=columns.unknown[name][positions],
                                               minlength=n_groups).reshape(sizes)
         for bound, values in (("lo", lo), ("hi", hi)):
-            if bound == "hi" and name == "civilian_deaths":
+            if bound == "hi" and name in SINGLE_FIGURES:
                 continue
             grid[f"{name}/{bound}"] = np.bincount(group, weights=values[positions],
                                                   minlength=n_groups).reshape(sizes)
@@ -266,14 +267,14 @@ def _grid_table(
     for name, _, _ in FIGURES:
         unknown = grid[f"{name}/unknown"].ravel()[present].astype(int)
         none = unknown == count[present]
-        bounds = ("lo",) if name == "civilian_deaths" else ("lo", "hi")
+        bounds = ("lo",) if name in SINGLE_FIGURES else ("lo", "hi")
         figures = [pd.array(np.round(grid[f"{name}/{b}"].ravel()[present]), dtype="Int64")
                    for b in bounds]
         for figure in figures:
             figure[none] = pd.NA
-        if name == "civilian_deaths":
-            table["civilian_deaths"] = figures[0]
-            table["civilian_deaths_unknown"] = unknown
+        if name in SINGLE_FIGURES:
+            table[name] = figures[0]
+            table[f"{name}_unknown"] = unknown
         else:
             table[f"{name}_min"], table[f"{name}_max"] = figures
             table[f"{name}_unknown"] = unknown

@@ -22,6 +22,7 @@ from geo.render.totals_charts import (
     CATEGORY_LABELS,
     area_chart,
     auto_frequency,
+    best_text,
     deaths_chart,
     events_chart,
     figure_text,
@@ -63,7 +64,14 @@ def open_tab(tabs: Sequence[Any]) -> str:
 def _figure_rows(table: pd.DataFrame, key: str) -> pd.DataFrame:
     """A figure table with each figure as one 'min–max' text column."""
     out = table[[key, "incidents"]].copy() if key in table else table[["incidents"]].copy()
+    if "killed_best" in table and table["killed_best"].notna().any():
+        out["Killed, best estimate"] = [
+            best_text(b, u, n, lo, hi) or "n/k" for b, u, n, lo, hi in zip(
+                table["killed_best"], table["killed_best_unknown"], table["incidents"],
+                table["killed_min"], table["killed_max"], strict=True)]
     for name, _, _ in FIGURES:
+        if name == "killed_best":
+            continue
         if name == "civilian_deaths":
             if "civilian_deaths" in table:
                 out[_FIGURE_LABELS[name]] = [
@@ -115,7 +123,18 @@ def totals_panel(shown: ViewTotals, window: tuple[date, date] | None = None) -> 
     if len(claimants) == 1:
         killed = figure_text(result.figure("killed_min"), result.figure("killed_max"),
                              result.figure("killed_unknown"))
-        cols[1].metric(f"Killed, according to {claimants[0]}", killed)
+        best = best_text(result.figure("killed_best"), result.figure("killed_best_unknown"),
+                         result.incidents, result.figure("killed_min"),
+                         result.figure("killed_max"))
+        if best and not result.figure("killed_best_unknown"):
+            # every incident gives one: the best estimate first, the range beside it
+            cols[1].metric(f"Killed, best estimate, according to {claimants[0]}",
+                           f"{result.figure('killed_best'):,}")
+            cols[1].caption(best[0].upper() + best[1:] + ".")
+        else:
+            cols[1].metric(f"Killed, according to {claimants[0]}", killed)
+            if best:
+                cols[1].caption(best[0].upper() + best[1:] + ".")
         civilians = result.figure("civilian_deaths")
         if civilians is not None:
             cols[2].metric("Civilian deaths", f"{civilians:,}")
@@ -251,9 +270,10 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None,
             **choice("area-claimant", claimant_list),
         ) if len(claimant_list) > 1 else claimant_list[0]
         chosen("area-claimant")
-    measures = ["incidents", "killed_min", "killed_max", "civilian_deaths"]
+    measures = ["incidents", "killed_best", "killed_min", "killed_max", "civilian_deaths"]
     measure = cols[1].selectbox("Colour by", measures, key="area-measure",
                                 format_func=lambda m: {"incidents": "incidents",
+                                                       "killed_best": "killed (best estimate)",
                                                        "killed_min": "killed (low)",
                                                        "killed_max": "killed (high)",
                                                        "civilian_deaths": "civilian deaths"}[m],
