@@ -23,9 +23,12 @@ EVENT_TYPES: tuple[str, ...] = (
     "armed movement",
     "displacement",
     "deprivation",
+    "attack on civilians",
     "other",
 )
-"""Event types, from most to least specific kinetic event."""
+"""Event types, from most to least specific kinetic event. ``attack on civilians`` is
+violence against civilians that no more specific type names: UCDP's one-sided violence
+(``type_of_violence`` 3), ACLED's violence against civilians."""
 
 CLAIM_STATUSES: tuple[str, ...] = (
     "alleged",
@@ -75,6 +78,7 @@ EVENT_COLORS: dict[str, str] = {
     "armed movement": "#1f77b4",
     "displacement": "#17becf",
     "deprivation": "#2ca02c",
+    "attack on civilians": "#e6ab02",
     "other": "#8c564b",
 }
 """One colour per event type (colour-blind-safe where possible)."""

@@ -102,7 +102,7 @@ def test_acled_translation(tmp_path, memory):
     month = frame.loc["acled-SYR102"]
     assert (str(month["date_start"].date()), str(month["date_end"].date()),
             month["date_precision"]) == ("2017-10-01", "2017-10-31", "month")
-    assert month["event_type"] == "other" and month["geo_precision"] == 3
+    assert month["event_type"] == "attack on civilians" and month["geo_precision"] == 3
     assert month["country"] == "SY"  # from the numeric iso column
     assert report.origins == ["acled"] * 3
 
@@ -125,7 +125,8 @@ def test_ucdp_translation(tmp_path, memory):
     assert "UCDP date_prec 1" in town["date_note"]
     province = frame.loc["ucdp-244658"]
     assert province["date_precision"] == "month" and province["geo_precision"] == 3
-    assert province["event_type"] == "other" and "one-sided" in province["description"]
+    assert province["event_type"] == "attack on civilians"  # UCDP's one-sided violence
+    assert "one-sided" in province["description"]
     assert "province" in province["description"]
     assert province["quality"] == ""
     outside = frame.loc["ucdp-244660"]

@@ -16,8 +16,9 @@ Translations of the sources' codes (see their codebooks):
   become our precisions 1, 2, 2, 3, 3, 4, 4, and ``where_prec`` 2 also states its radius,
   25 km (``location_uncertainty_km``); ``low``/``high`` (all deaths) become
   ``killed_min``/``killed_max``, ``best`` becomes ``killed_best`` (and is named in the
-  description); ``type_of_violence`` and ``deaths_a``/``deaths_b``/``deaths_civilians``/
-  ``deaths_unknown`` are kept as they are. The figures are UCDP's coding: ``claimed_by``
+  description); ``type_of_violence`` 1 and 2 are clashes, 3 (one-sided) an attack on
+  civilians, and it and ``deaths_a``/``deaths_b``/``deaths_civilians``/``deaths_unknown``
+  are kept as they are. The figures are UCDP's coding: ``claimed_by``
   is "UCDP GED".
 - ACLED ``event_type``/``sub_event_type`` are kept (``source_event_type``,
   ``source_sub_event_type``) besides our event type; ``claimed_by`` is "ACLED".
@@ -67,14 +68,14 @@ ACLED_SUB_EVENTS: dict[str, str] = {
     "armed clash": "clashes",
     "government regains territory": "clashes",
     "non-state actor overtakes territory": "clashes",
-    "attack": "ground attack",
+    "attack": "attack on civilians",
     "headquarters or base established": "armed movement",
     "non-violent transfer of territory": "armed movement",
 }
 ACLED_EVENTS: dict[str, str] = {
     "battles": "clashes",
     "explosions/remote violence": "bombing",
-    "violence against civilians": "other",
+    "violence against civilians": "attack on civilians",
 }
 ACLED_TIME_PRECISION: dict[str, str] = {
     "1": "ACLED time_precision 1: the day is known",
@@ -102,7 +103,7 @@ UCDP_WHERE_RADIUS_KM: dict[str, str] = {"2": "25"}
 UCDP_VIOLENCE: dict[str, tuple[str, str]] = {
     "1": ("clashes", "state-based conflict"),
     "2": ("clashes", "non-state conflict"),
-    "3": ("other", "one-sided violence"),
+    "3": ("attack on civilians", "one-sided violence"),
 }
 #: Coordinates within this many degrees (about 1 m) agree with the geometry.
 _AGREE_DEGREES = 1e-5

@@ -49,10 +49,16 @@ PARAMS = {
     "vague_in_totals": "vague",
     "place_only": "by_place",
     "listed": "at",
+    "types_version": "tv",
 }
 RANGE_FIELDS: tuple[str, ...] = ("killed", "injured", "civilian_deaths")
 """ViewState fields holding a :data:`Range`; their URL parameters are ``min_<name>``
 and ``max_<name>``."""
+TYPES_VERSION = "2"
+"""Written beside the event types of a link (``tv``) that keep a type without the one split
+off it since (:data:`_SPLIT_TYPES`): such a link without it is older than the split."""
+#: Event types split off an older one after links were shared: (new type, older type).
+_SPLIT_TYPES = (("attack on civilians", "other"),)
 NONE_SELECTED = "none"
 """Value written for a filter where the analyst deselected everything."""
 
@@ -246,6 +252,9 @@ def encode_view(state: ViewState, domain: ViewDomain) -> dict[str, str | list[st
         values = getattr(state, name)
         if tuple(values) != tuple(getattr(default, name)):
             params[PARAMS[name]] = [str(v) for v in values] or [NONE_SELECTED]
+            if name == "event_types" and any(
+                    old in values and new not in values for new, old in _SPLIT_TYPES):
+                params[PARAMS["types_version"]] = TYPES_VERSION  # not an older link
     if state.query:
         params[PARAMS["query"]] = state.query
     if not state.include_undated:
@@ -345,6 +354,8 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         values("event_types"), domain.event_types, default.event_types, "event type", notes,
         EVENT_TYPES,
     )
+    if values("event_types") and not values("types_version"):
+        event_types = _older_types(event_types, values("event_types"), domain, notes)
     claims = _decode_choice(
         values("claim_statuses"), domain.claim_statuses, default.claim_statuses,
         "claim status", notes,
@@ -493,6 +504,20 @@ def _decode_choice(
     if not wanted:
         return default
     return tuple(v for v in allowed if v in wanted)
+
+
+def _older_types(chosen: tuple[str, ...], asked: list[str], domain: ViewDomain,
+                 notes: list[str]) -> tuple[str, ...]:
+    """The event types of a link older than :data:`_SPLIT_TYPES`: a type split off later
+    is shown with the one it was part of, as the link showed it then."""
+    out = set(chosen)
+    for new, old in _SPLIT_TYPES:
+        if old in asked and new not in asked and new in domain.event_types:
+            out.add(new)
+            notes.append(f"This link is older than the event type '{new}': it shows "
+                         f"'{new}' with '{old}', as it did then (UCDP's one-sided violence "
+                         f"and ACLED's violence against civilians were '{old}').")
+    return tuple(t for t in domain.event_types if t in out)
 
 
 def _decode_flag(values: list[str], name: str, notes: list[str], default: bool = True

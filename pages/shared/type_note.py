@@ -1,6 +1,7 @@
 """Under the count line: why a choice of event types shows nothing.
 
-A source may not code the type an analyst picks (UCDP maps to clashes and other only;
+A source may not code the type an analyst picks (UCDP maps to clashes and attack on
+civilians only;
 an "airstrike" offered because one sample incident has it then shows 0). When the
 chosen types show no incident, the page says so, how many the other filters let
 through, and where to look instead. Both map modes use it.
@@ -40,5 +41,5 @@ def show(state: ViewState, domain: ViewDomain, shown: int,
     st.caption(escape_markdown(
         f"No incident in view has the event type{'s' if len(chosen) > 1 else ''} {names}: "
         f"with every type, these filters show {others:,}. The source may not code "
-        f"{'these types' if len(chosen) > 1 else 'this type'} (UCDP gives clashes and other "
-        "only): Type of violence (UCDP) and Actor may say more."))
+        f"{'these types' if len(chosen) > 1 else 'this type'} (UCDP gives clashes and attack "
+        "on civilians only): Type of violence (UCDP) and Actor may say more."))
