@@ -179,3 +179,41 @@ def test_store_totals_of_the_best_estimate_are_the_frame_totals(postgis_url):
         store.close()
         with psycopg.connect(postgis_url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+_PAGE_HEADER = ("id,date_start,place,country,latitude,longitude,event_type,killed_min,killed_max,"
+                "killed_best,claimed_by,claim_status,type_of_violence")
+_PAGE_ROWS = (
+    "u1,2016-08-02,Kafr A,SY,36.2,37.15,clashes,5,9,7,UCDP GED,reported,1",
+    "u2,2016-08-03,Kafr B,SY,36.3,37.10,attack on civilians,1,4,2,UCDP GED,reported,3",
+    "u3,2016-08-04,Kafr C,SY,36.1,37.20,clashes,3,3,,UCDP GED,reported,1",
+)
+
+
+def _page(tmp_path, monkeypatch, rows, params):
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "incidents.csv"
+    path.write_text("\n".join([_PAGE_HEADER, *rows]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"),
+                           default_timeout=60)
+    for name, values in params.items():
+        at.query_params[name] = values
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_the_totals_tab_gives_the_best_estimate_first_and_says_when_it_is_partial(
+        tmp_path, monkeypatch):
+    whole = _page(tmp_path, monkeypatch, _PAGE_ROWS[:2], {})
+    metrics = {m.label: m.value for m in whole.metric}
+    assert metrics["Killed, best estimate, according to UCDP GED"] == "9"
+    assert any(c.value == "Best estimate 9 (low–high 6–13)." for c in whole.caption)
+    part = _page(tmp_path, monkeypatch, _PAGE_ROWS, {"type": ["clashes", "other"]})
+    metrics = {m.label: m.value for m in part.metric}
+    assert metrics["Killed, according to UCDP GED"] == "9–16"  # the range, not a partial sum
+    assert any(c.value == "Best estimate 9 for 2 of 3 incidents (1 give none); low–high "
+               "9–16." for c in part.caption)
+    assert any("older than the event type" in w.value for w in part.warning)  # an old link
