@@ -24,7 +24,8 @@ from tests.test_store_cube import _random_rows, store  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.postgis
 
-_TABLES = ("query_grid", "query_dates", "query_cube", "query_fine", "query_facets")
+_TABLES = ("query_grid", "query_dates", "query_cube", "query_fine", "query_months",
+           "query_facets")
 
 
 def _tables(opened) -> dict[str, pd.DataFrame]:  # type: ignore[no-untyped-def]

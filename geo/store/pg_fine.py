@@ -168,13 +168,15 @@ def stored_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
                  ) -> pd.DataFrame | None:
     """:meth:`PostGISQuery.cells` from what the store keeps: the grid (views hiding
     nothing), the cube (by month, to zoom 6), the fine cube (no date cut, to zoom
-    :data:`FINE_ZOOM`), the facets (a governorate or killed range, no date cut, to
+    :data:`FINE_ZOOM`), the month cells (a date cut only, to zoom 9:
+    :mod:`geo.store.pg_months`), the facets (a governorate or killed range, no date cut, to
     zoom 6: :mod:`geo.store.pg_facets`); None when none of them gives the rows' answer."""
     from geo.store.pg_cube import cube_cells
     from geo.store.pg_facets import facet_cells
     from geo.store.pg_grid import grid_cells
+    from geo.store.pg_months import months_cells
 
-    for cells in (grid_cells, cube_cells, fine_cells, facet_cells):
+    for cells in (grid_cells, cube_cells, fine_cells, months_cells, facet_cells):
         found = cells(query, spec, zoom, window, cell_pixels)
         if found is not None:
             return found

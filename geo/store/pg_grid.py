@@ -308,6 +308,7 @@ def _fold_new(query: PostGISQuery, conn: psycopg.Connection) -> bool:
     from geo.store.pg_cube import cube_select, cube_table
     from geo.store.pg_facets import facets_select, facets_table
     from geo.store.pg_fine import fine_select, fine_table
+    from geo.store.pg_months import months_select, months_table
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
     incidents = query.store.table("incidents")
@@ -322,8 +323,8 @@ def _fold_new(query: PostGISQuery, conn: psycopg.Connection) -> bool:
         return lambda condition: select(query.cell_source(condition, [], None)[0], size)
 
     builders: list[tuple[sql.Composable, Callable[[sql.Composable], sql.Composable]]] = [
-        (grid_table(query), drawn(_build_sql)), (cube_table(query), drawn(cube_select)),
-        (fine_table(query), drawn(fine_select)),
+        (grid_table(query), drawn(grid_select)), (cube_table(query), drawn(cube_select)),
+        (fine_table(query), drawn(fine_select)), (months_table(query), drawn(months_select)),
         (facets_table(query), lambda condition: facets_select(query, condition, size))]
     for table, build in builders:
         places = sql.SQL("SELECT 'a' AS side, * FROM ({}) a UNION ALL SELECT 'b', * FROM "
@@ -364,10 +365,11 @@ def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
     from geo.store.pg_cube import cube_select, cube_table
     from geo.store.pg_facets import facets_rebuild
     from geo.store.pg_fine import fine_rebuild
+    from geo.store.pg_months import months_rebuild
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
     inner, _ = query.cell_source(sql.SQL("TRUE"), [], None)
-    built = [(grid_table(query), _build_sql(inner, size)),
+    built = [(grid_table(query), grid_select(inner, size)),
              (dates_table(query), _dates_sql(query, sql.SQL("TRUE"))),
              (cube_table(query), cube_select(inner, size))]
     for table, select in built:
@@ -378,14 +380,16 @@ def _rebuild(query: PostGISQuery, conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL("CREATE INDEX ON {} (date_end)").format(dates_table(query)))
     conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy, ms)").format(cube_table(query)))
     fine_rebuild(query, conn, size)
+    months_rebuild(query, conn, size)
     facets_rebuild(query, conn, size)
 
 
 def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
-    """Compute again the grid cells, days and cube cells of ``_touched`` only."""
+    """Compute again the grid cells, days, cube and month cells of ``_touched`` only."""
     from geo.store.pg_cube import CUBE_DIVISOR, cube_select, cube_table
     from geo.store.pg_facets import facets_update
     from geo.store.pg_fine import fine_update
+    from geo.store.pg_months import MONTHS_DIVISOR, months_select, months_table
 
     size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
     grid = grid_table(query)
@@ -394,7 +398,7 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
     cells = sql.SQL("({}, {}) IN (SELECT DISTINCT gx, gy FROM _touched)").format(
         _cell_sql("mx"), _cell_sql("my"))
     inner, _ = query.cell_source(cells, [], None)
-    conn.execute(sql.SQL("INSERT INTO {} {}").format(grid, _build_sql(inner, size)))
+    conn.execute(sql.SQL("INSERT INTO {} {}").format(grid, grid_select(inner, size)))
     dates = dates_table(query)
     conn.execute(sql.SQL(
         "DELETE FROM {} WHERE date_start IN (SELECT ds FROM _touched) OR (date_start IS NULL "
@@ -403,9 +407,23 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
         "date_start IN (SELECT ds FROM _touched)"))))
     conn.execute(sql.SQL("INSERT INTO {} {}").format(dates, _dates_sql(query, sql.SQL(
         "date_start IS NULL AND EXISTS (SELECT 1 FROM _touched WHERE ds IS NULL)"))))
-    # The cube: its cells (2**k grid cells a side) and start months the keys touch.
-    cube = cube_table(query)
-    d = sql.Literal(float(CUBE_DIVISOR))
+    # The cube and the month cells: their cells (2**k grid cells a side) and start
+    # months the keys touch.
+    _update_months(query, conn, cube_table(query), CUBE_DIVISOR, cube_select)
+    _update_months(query, conn, months_table(query), MONTHS_DIVISOR, months_select)
+    fine_update(query, conn, size)
+    facets_update(query, conn, size)
+
+
+def _update_months(query: PostGISQuery, conn: psycopg.Connection, table: sql.Composable,
+                   divisor: int, select: Callable[[sql.Composable, float], sql.Composable]
+                   ) -> None:
+    """Compute again the rows of a table keyed by blocks of ``divisor`` grid cells and
+    start month ``ms`` (the cube, the month cells) for the keys of ``_touched``;
+    ``select`` makes its rows from projected rows."""
+    size = _cell_metres(GRID_ZOOM, GRID_PIXELS)
+    d = sql.Literal(float(divisor))
+    conn.execute("DROP TABLE IF EXISTS _cube_keys")
     conn.execute(sql.SQL(
         "CREATE TEMP TABLE _cube_keys ON COMMIT DROP AS SELECT DISTINCT floor(gx / {d})::bigint"
         " AS cx, floor(gy / {d})::bigint AS cy, date_trunc('month', ds)::date AS m0 FROM "
@@ -414,7 +432,7 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
     conn.execute(sql.SQL(
         "DELETE FROM {} c USING _cube_keys k WHERE c.gx = k.cx AND c.gy = k.cy AND "
         "c.ms IS NOT DISTINCT FROM (extract(year FROM k.m0) * 12 + extract(month FROM k.m0)"
-        " - 1)::int").format(cube))
+        " - 1)::int").format(table))
     x = sql.SQL("floor({} / {})::bigint").format(_cell_sql("mx"), d)
     y = sql.SQL("floor({} / {})::bigint").format(_cell_sql("my"), d)
     keys = conn.execute("SELECT count(*) FROM _cube_keys").fetchone()
@@ -433,9 +451,7 @@ def _update(query: PostGISQuery, conn: psycopg.Connection) -> None:
     ).format(x=x, y=y)
     for condition in (dated, undated):
         inner, _ = query.cell_source(condition, [], None)
-        conn.execute(sql.SQL("INSERT INTO {} {}").format(cube, cube_select(inner, size)))
-    fine_update(query, conn, size)
-    facets_update(query, conn, size)
+        conn.execute(sql.SQL("INSERT INTO {} {}").format(table, select(inner, size)))
 
 
 def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:
@@ -453,14 +469,25 @@ def _dates_sql(query: PostGISQuery, condition: sql.Composable) -> sql.Composed:
         sums=sums, table=query.store.table("incidents"), condition=condition)
 
 
-def _build_sql(inner: sql.Composable, size: float) -> sql.Composed:
+def grid_select(inner: sql.Composable, size: float, divisor: int = 1,
+                keys: tuple[sql.Composable, ...] = ()) -> sql.Composed:
+    """Grid rows of the projected rows ``inner`` (:meth:`PostGISQuery.cell_source`) for
+    grid cells of ``size`` metres, grouped by blocks of ``divisor`` x ``divisor`` grid
+    cells (``gx``, ``gy``) and the further ``keys`` (expressions named with ``AS``)."""
     types = [sql.SQL("count(*) FILTER (WHERE ev = {}) AS t{}").format(
         sql.Literal(i), sql.SQL(str(i))) for i in range(_N_TYPES)]
     claims = [sql.SQL("count(*) FILTER (WHERE cl = {}) AS c{}").format(
         sql.Literal(i), sql.SQL(str(i))) for i in range(_N_CLAIMS)]
+    if divisor == 1:
+        cells = sql.SQL("floor(x / {size})::bigint AS gx, floor(y / {size})::bigint AS gy")
+    else:
+        cells = sql.SQL("floor(floor(x / {size}) / {d})::bigint AS gx, "
+                        "floor(floor(y / {size}) / {d})::bigint AS gy")
+    head = sql.SQL(", ").join([cells.format(size=sql.Literal(size),
+                                            d=sql.Literal(float(divisor))), *keys])
+    grouped = ", ".join(str(i) for i in range(1, 3 + len(keys)))
     return sql.SQL(
-        "SELECT floor(x / {size})::bigint AS gx, floor(y / {size})::bigint AS gy, "
-        "count(*) AS n, "
+        "SELECT {head}, count(*) AS n, "
         "sum(x) AS sx, sum(y) AS sy, sum(plat) AS slat, sum(plon) AS slon, "
         "min(plat) AS south, max(plat) AS north, min(plon) AS west, max(plon) AS east, "
         "count(DISTINCT pk) AS places, min(klo) AS klo, max(khi) AS khi, count(klo) AS kn, "
@@ -474,9 +501,9 @@ def _build_sql(inner: sql.Composable, size: float) -> sql.Composed:
         "count(*) FILTER (WHERE gp = 1) AS p1, count(*) FILTER (WHERE gp = 2) AS p2, "
         "count(*) FILTER (WHERE gp = 3) AS p3, "
         "count(*) FILTER (WHERE gp IS NOT NULL AND gp NOT IN (1, 2, 3)) AS p_other, "
-        "{types}, {claims} FROM ({inner}) v GROUP BY 1, 2"
-    ).format(types=sql.SQL(", ").join(types), claims=sql.SQL(", ").join(claims), inner=inner,
-             size=sql.Literal(size))
+        "{types}, {claims} FROM ({inner}) v GROUP BY " + grouped
+    ).format(head=head, types=sql.SQL(", ").join(types), claims=sql.SQL(", ").join(claims),
+             inner=inner)
 
 
 def _passes_everything(spec: QueryFilter, facts: tuple,

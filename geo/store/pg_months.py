@@ -1,0 +1,180 @@
+"""Month cells in PostGIS for region views (zooms 7-9) with a date cut, so such a view
+is answered from whole months instead of grouping every incident of the range.
+
+:func:`months_select` groups the drawn incidents by month cell: a fine cell (a block of
+:data:`MONTHS_DIVISOR` x :data:`MONTHS_DIVISOR` grid cells of :mod:`geo.store.pg_grid`,
+56 px at zoom :data:`MONTHS_ZOOM`), month of the start and month of the end, with the
+figures of a grid row (counts per event type, claim status and precision as columns,
+not as keys: keyed by them as the cube is, the table would hold about as many rows as
+the store). It is kept with the grid: built whole, updated per touched fine cell and
+start month after a correction, merged with an import's new records
+(:func:`geo.store.pg_grid.refresh_grid`).
+
+:func:`months_cells` answers :meth:`geo.store.pg_query.PostGISQuery.cells` at zoom
+:data:`MONTHS_ZOOM` and below for views whose only cut is the date range (every event
+type, claim status and precision present selected, no area or figure filter, checked
+on the grid's figures of every record). As in the cube (:mod:`geo.store.pg_cube`), a
+row whose start month holds the range's last day, or whose end month its first day, may
+hold incidents on both sides of the edge; unless every record of that month is on one
+side (the per-day counts say), those incidents are read from the rows through the date
+indexes. As in the fine cube (:mod:`geo.store.pg_fine`), a fine cell cut by the
+window's edge is read from the rows (its grid cells meeting the window). Both are
+grouped with the same SQL as the kept rows, so the answer is the rows' answer but for
+the places of an aggregate of more than one point: the sum of its rows' places, an
+upper bound (``attrs["places_upper_bound"]``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import psycopg
+from psycopg import sql
+
+from geo.store.pg_cube import _MONTH, _day, _month_of, _undecided
+from geo.store.pg_grid import (
+    GRID_PIXELS,
+    _passes_everything,
+    cell_metres,
+    grid_select,
+    grid_table,
+    store_facts,
+)
+from geo.store.pg_labels import common_labels
+from geo.store.pg_query import PostGISQuery, cell_frame
+from geo.store.query import QueryFilter, combine, where_clauses
+from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
+
+MONTHS_ZOOM = 9
+"""Zoom whose 56-px cells the month cells keep (about 17 km); views up to it are answered."""
+_GRID_ZOOM = 11  # geo.store.pg_grid.GRID_ZOOM
+MONTHS_DIVISOR = 2 ** (_GRID_ZOOM - MONTHS_ZOOM)
+"""Grid cells per month cell along each axis."""
+_WORLD_METRES = 40_075_016.68557849
+_N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
+
+
+def months_table(query: PostGISQuery) -> sql.Identifier:
+    """The month cells' table."""
+    return sql.Identifier(query.store.schema, "query_months")
+
+
+def months_select(inner: sql.Composable, size: float) -> sql.Composed:
+    """Month-cell rows of the projected rows ``inner`` (:meth:`PostGISQuery.cell_source`),
+    for grid cells of ``size`` metres: keys ``gx``, ``gy`` (the fine cell), ``ms``,
+    ``me`` (months of the start and end), then a grid row's figures."""
+    return grid_select(inner, size, MONTHS_DIVISOR, (
+        sql.SQL(_MONTH.format("ds") + " AS ms"), sql.SQL(_MONTH.format("de") + " AS me")))
+
+
+def months_rebuild(query: PostGISQuery, conn: psycopg.Connection, size: float) -> None:
+    """Build the month cells from every record (grid cells of ``size`` metres)."""
+    inner, _ = query.cell_source(sql.SQL("TRUE"), [], None)
+    table = months_table(query)
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+    conn.execute(sql.SQL("CREATE TABLE {} AS {}").format(table, months_select(inner, size)))
+    conn.execute(sql.SQL("CREATE INDEX ON {} (gx, gy, ms)").format(table))
+
+
+def _cut_only_by_dates(query: PostGISQuery, spec: QueryFilter) -> bool:
+    """Whether ``spec`` has a date range and lets every record through but for it (and
+    for the undated records), from the current grid's figures of every record."""
+    if spec.date_from is None or spec.date_to is None or "date" not in where_clauses(spec):
+        return False
+    facts = store_facts(query)
+    if facts is None:
+        return False
+    undated = replace(spec, date_from=None, date_to=None, include_undated=True)
+    return _passes_everything(undated, tuple(facts[:-2]), (1, 2, 3, 4))
+
+
+def months_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
+                 window: tuple[float, float, float, float] | None, cell_pixels: int
+                 ) -> pd.DataFrame | None:
+    """:meth:`PostGISQuery.cells` from the month cells, or None when they cannot answer
+    (a zoom above :data:`MONTHS_ZOOM`, another cell size, no date range, a filter
+    other than the dates hiding a record, month cells older than the store)."""
+    if zoom > MONTHS_ZOOM or cell_pixels != GRID_PIXELS or not _cut_only_by_dates(query, spec):
+        return None
+    assert spec.date_from is not None and spec.date_to is not None
+    late, early = _undecided(query, spec)
+    month_t, t0, t1 = _month_of(spec.date_to)
+    month_f, f0, f1 = _month_of(spec.date_from)
+    keep: sql.Composable = sql.SQL(
+        "((ms IS NULL AND %s) OR (ms IS NOT NULL AND me IS NOT NULL AND NOT (%s AND ms = %s) "
+        "AND NOT (%s AND me = %s) AND ds_max <= %s AND de_min >= %s))")
+    args: list[object] = [spec.include_undated, late, month_t, early, month_f,
+                          _day(spec.date_to), _day(spec.date_from)]
+    read: list[sql.Composable] = []  # the records read from the rows
+    read_args: list[object] = []
+    if late:
+        read.append(sql.SQL("(date_start >= %s AND date_start < %s)"))
+        read_args += [t0, t1]
+    if early:
+        read.append(sql.SQL("(date_end >= %s AND date_end < %s)"))
+        read_args += [f0, f1]
+    head: sql.Composable = sql.SQL("")
+    head_args: list[object] = []
+    size = cell_metres()
+    if window is not None:
+        w0, w1, w2, w3 = window
+        # Fine cells with drawn incidents on both sides of the window's edge, and the grid
+        # cells of theirs that meet the window: those are read from the rows.
+        head = sql.SQL(
+            "edge AS MATERIALIZED (SELECT gx, gy, floor(gx / {d})::bigint AS fx, "
+            "floor(gy / {d})::bigint AS fy FROM {grid} WHERE NOT (x_max < %s OR x_min > %s "
+            "OR y_max < %s OR y_min > %s) AND (floor(gx / {d}), floor(gy / {d})) IN (SELECT "
+            "fx, fy FROM (SELECT floor(gx / {d}) AS fx, floor(gy / {d}) AS fy, "
+            "min(x_min) AS a, max(x_max) AS b, min(y_min) AS c, max(y_max) AS e FROM {grid} "
+            "GROUP BY 1, 2) s WHERE NOT (a >= %s AND b <= %s AND c >= %s AND e <= %s) AND "
+            "NOT (b < %s OR a > %s OR e < %s OR c > %s))), ").format(
+            d=sql.Literal(float(MONTHS_DIVISOR)), grid=grid_table(query))
+        head_args = [w0, w2, w1, w3, w0, w2, w1, w3, w0, w2, w1, w3]
+        keep = sql.SQL(
+            "{} AND x_min >= %s AND x_max <= %s AND y_min >= %s AND y_max <= %s AND "
+            "(gx, gy) NOT IN (SELECT fx, fy FROM edge)").format(keep)
+        args += [w0, w2, w1, w3]
+        read.append(sql.SQL("(({}, {}) IN (SELECT gx, gy FROM edge))").format(
+            _cell_of("mx", size), _cell_of("my", size)))
+    source: sql.Composable = sql.SQL("SELECT * FROM {} WHERE {}").format(
+        months_table(query), keep)
+    if read:
+        condition, params = combine(where_clauses(spec))
+        condition = sql.SQL("{} AND ({})").format(condition, sql.SQL(" OR ").join(read))
+        inner, inner_args = query.cell_source(condition, [*params, *read_args], window)
+        source = sql.SQL("{} UNION ALL {}").format(source, months_select(inner, size))
+        args += inner_args
+    return common_labels(query, spec, _grouped(query, source, [*head_args, *args], zoom, head),
+                         window)
+
+
+def _cell_of(column: str, size: float) -> sql.Composed:
+    """A record's grid cell along one axis (the expression the cell index holds)."""
+    return sql.SQL("floor({} / {})::bigint").format(sql.Identifier(column), sql.Literal(size))
+
+
+def _grouped(query: PostGISQuery, source: sql.Composable, args: list[object], zoom: int,
+             head: sql.Composable) -> pd.DataFrame:
+    """Aggregates at ``zoom`` grouped from month-cell rows ``source`` (parameters ``args``
+    of ``head`` then ``source``); places are an upper bound but for one point."""
+    factor = float(2 ** (MONTHS_ZOOM - zoom))
+    pixel = _WORLD_METRES / (256 * 2**zoom)
+    types = [sql.SQL("sum(t{})").format(sql.SQL(str(i))) for i in range(_N_TYPES)]
+    claims = [sql.SQL("sum(c{})").format(sql.SQL(str(i))) for i in range(_N_CLAIMS)]
+    grouped = sql.SQL(
+        "WITH {head}r AS ({source}), g AS (SELECT floor(gx / %s)::bigint AS cx, "
+        "floor(gy / %s)::bigint AS cy, sum(n) AS n, sum(sx) / %s AS px, sum(sy) / %s AS py, "
+        "sum(slat) / sum(n) AS lat, sum(slon) / sum(n) AS lon, min(south) AS south, "
+        "max(north) AS north, min(west) AS west, max(east) AS east, CASE WHEN min(south) = "
+        "max(north) AND min(west) = max(east) THEN 1 ELSE least(sum(places), sum(n)) END "
+        "AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), min(clo), "
+        "max(chi), sum(ckn), min(ds), max(de), min(ev_min), max(ev_max), max(prec), "
+        "max(unc), sum(fig), min(first) AS first, {types}, {claims} FROM r GROUP BY 1, 2) "
+        "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
+        "LEFT JOIN {table} i ON i.fid = g.first"
+    ).format(head=head, source=source, types=sql.SQL(", ").join(types),
+             claims=sql.SQL(", ").join(claims), table=query.store.table("incidents"))
+    frame = cell_frame(query.read(grouped, [*args, factor, factor, pixel, pixel]))
+    frame.attrs["places_upper_bound"] = True
+    return frame
