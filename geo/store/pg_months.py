@@ -26,6 +26,7 @@ upper bound (``attrs["places_upper_bound"]``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pandas as pd
@@ -106,14 +107,13 @@ def months_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         "AND NOT (%s AND me = %s) AND ds_max <= %s AND de_min >= %s))")
     args: list[object] = [spec.include_undated, late, month_t, early, month_f,
                           _day(spec.date_to), _day(spec.date_from)]
-    read: list[sql.Composable] = []  # the records read from the rows
-    read_args: list[object] = []
+    # The records read from the rows: each part's own condition (a range of one date
+    # index, or the edge cells) and not the earlier parts', read once each.
+    read: list[tuple[sql.Composable, list[object]]] = []
     if late:
-        read.append(sql.SQL("(date_start >= %s AND date_start < %s)"))
-        read_args += [t0, t1]
+        read.append((sql.SQL("date_start >= %s AND date_start < %s"), [t0, t1]))
     if early:
-        read.append(sql.SQL("(date_end >= %s AND date_end < %s)"))
-        read_args += [f0, f1]
+        read.append((sql.SQL("date_end >= %s AND date_end < %s"), [f0, f1]))
     head: sql.Composable = sql.SQL("")
     head_args: list[object] = []
     size = cell_metres()
@@ -131,20 +131,30 @@ def months_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
             "NOT (b < %s OR a > %s OR e < %s OR c > %s))), ").format(
             d=sql.Literal(float(MONTHS_DIVISOR)), grid=grid_table(query))
         head_args = [w0, w2, w1, w3, w0, w2, w1, w3, w0, w2, w1, w3]
+        # (the cells' range, one cell wider, only lets the index narrow the read)
+        fine = size * MONTHS_DIVISOR
         keep = sql.SQL(
-            "{} AND x_min >= %s AND x_max <= %s AND y_min >= %s AND y_max <= %s AND "
-            "(gx, gy) NOT IN (SELECT fx, fy FROM edge)").format(keep)
-        args += [w0, w2, w1, w3]
-        read.append(sql.SQL("(({}, {}) IN (SELECT gx, gy FROM edge))").format(
-            _cell_of("mx", size), _cell_of("my", size)))
+            "{} AND gx BETWEEN %s AND %s AND gy BETWEEN %s AND %s AND x_min >= %s AND "
+            "x_max <= %s AND y_min >= %s AND y_max <= %s AND (gx, gy) NOT IN (SELECT fx, fy "
+            "FROM edge)").format(keep)
+        args += [math.floor(w0 / fine) - 1, math.floor(w2 / fine) + 1,
+                 math.floor(w1 / fine) - 1, math.floor(w3 / fine) + 1, w0, w2, w1, w3]
+        read.append((sql.SQL("({}, {}) IN (SELECT gx, gy FROM edge)").format(
+            _cell_of("mx", size), _cell_of("my", size)), []))
     source: sql.Composable = sql.SQL("SELECT * FROM {} WHERE {}").format(
         months_table(query), keep)
     if read:
         condition, params = combine(where_clauses(spec))
-        condition = sql.SQL("{} AND ({})").format(condition, sql.SQL(" OR ").join(read))
-        inner, inner_args = query.cell_source(condition, [*params, *read_args], window)
-        source = sql.SQL("{} UNION ALL {}").format(source, months_select(inner, size))
-        args += inner_args
+        parts: list[sql.Composable] = []
+        for k, (part, part_args) in enumerate(read):
+            earlier = [sql.SQL("NOT coalesce({}, false)").format(c) for c, _ in read[:k]]
+            inner, inner_args = query.cell_source(
+                sql.SQL(" AND ").join([part, *earlier, condition]),
+                [*part_args, *(a for _, e in read[:k] for a in e), *params], window)
+            parts.append(inner)
+            args += inner_args
+        source = sql.SQL("{} UNION ALL {}").format(
+            source, months_select(sql.SQL(" UNION ALL ").join(parts), size))
     return common_labels(query, spec, _grouped(query, source, [*head_args, *args], zoom, head),
                          window)
 
