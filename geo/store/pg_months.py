@@ -52,6 +52,11 @@ MONTHS_ZOOM = 9
 _GRID_ZOOM = 11  # geo.store.pg_grid.GRID_ZOOM
 MONTHS_DIVISOR = 2 ** (_GRID_ZOOM - MONTHS_ZOOM)
 """Grid cells per month cell along each axis."""
+MIN_MONTHS = 2
+"""Months from the range's first to its last month below which the rows are read instead
+(a range inside one month or two adjacent ones: the edge months, read from the rows, hold
+every record of the range and more; at 1,000,000 records a cut of 11 days at zoom 9 took
+0.7-1.0 s from the rows and 1.9-2.3 s this way)."""
 _WORLD_METRES = 40_075_016.68557849
 _N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
 
@@ -95,13 +100,16 @@ def months_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
                  ) -> pd.DataFrame | None:
     """:meth:`PostGISQuery.cells` from the month cells, or None when they cannot answer
     (a zoom above :data:`MONTHS_ZOOM`, another cell size, no date range, a filter
-    other than the dates hiding a record, month cells older than the store)."""
+    other than the dates hiding a record, month cells older than the store) or would
+    read more rows than the rows' path (a range of fewer than :data:`MIN_MONTHS` months)."""
     if zoom > MONTHS_ZOOM or cell_pixels != GRID_PIXELS or not _cut_only_by_dates(query, spec):
         return None
     assert spec.date_from is not None and spec.date_to is not None
-    late, early = _undecided(query, spec)
     month_t, t0, t1 = _month_of(spec.date_to)
     month_f, f0, f1 = _month_of(spec.date_from)
+    if month_t - month_f < MIN_MONTHS:
+        return None  # its edge months would be read whole: more rows than the range's
+    late, early = _undecided(query, spec)
     keep: sql.Composable = sql.SQL(
         "((ms IS NULL AND %s) OR (ms IS NOT NULL AND me IS NOT NULL AND NOT (%s AND ms = %s) "
         "AND NOT (%s AND me = %s) AND ds_max <= %s AND de_min >= %s))")
