@@ -402,7 +402,8 @@ def main() -> None:
         print(f"cell grid (zoom {GRID_ZOOM}), per-day counts and cubes made current in "
               f"{time.perf_counter() - t0:.1f} s (whole on a store seen for the first time; "
               "then per touched cell and day)")
-        for table in ("query_grid", "query_dates", "query_cube", "query_fine", "query_facets"):
+        for table in ("query_grid", "query_dates", "query_cube", "query_fine", "query_months",
+                      "query_facets"):
             rows_, size_ = query.read(
                 f'SELECT count(*), pg_total_relation_size(\'"{store.schema}".{table}\') '
                 f'FROM "{store.schema}".{table}')[0]
