@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -20,16 +21,22 @@ from geo.extract.review import (
     spans_of,
     status_label,
 )
+from geo.extract.settle import regeocode_edited, settle_unconfirmed
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
 from geo.render.review_maps import extract_candidate_layer
+from geo.view.extent import fit_view
 from pages.shared import auth, common, router
 
 FRAME = "extract_frame"
 ARTICLE = "extract_article"
 META = "extract_meta"
 EDITOR = "extract_editor"
+ACCEPT = "extract_accept"
+LOOKED_UP = "extract_looked_up"
 MAP_CENTER, MAP_ZOOM = (34.8, 38.9), 6
+#: Grid columns whose change sends a candidate's place to the geocoder again.
+_PLACE_COLUMNS = frozenset({"place", "admin1", "country", "latitude", "longitude"})
 
 
 def _editor_frame() -> object:
@@ -45,8 +52,54 @@ def _editor_frame() -> object:
 
 
 def _commit_edits() -> None:
-    st.session_state[FRAME] = _editor_frame()
+    st.session_state[FRAME] = _reviewed()
     st.session_state.pop(EDITOR, None)
+
+
+def _reviewed() -> object:
+    """The edited frame, a renamed place (or governorate, country) geocoded again."""
+    frame, _ = regeocode_edited(_editor_frame(), st.session_state[FRAME], common.geocoder())
+    return frame
+
+
+def _place_edited() -> bool:
+    """Whether the grid's pending edits change a candidate's place or point."""
+    edits = (st.session_state.get(EDITOR) or {}).get("edited_rows") or {}
+    return any(_PLACE_COLUMNS & set(changes) for changes in edits.values())
+
+
+def _look_up_edited_places() -> None:
+    """Geocode a renamed place at once, so the grid, the map and the places panel show
+    where it now lies (a trial renamed one and its old point stayed). Not in the run of
+    an *Accept* click, which would be lost by the rerun: accepting looks up again too."""
+    if not _place_edited() or st.session_state.get(ACCEPT):
+        return
+    before = st.session_state[FRAME]
+    after, changed = regeocode_edited(_editor_frame(), before, common.geocoder())
+    st.session_state[FRAME] = after
+    st.session_state[LOOKED_UP] = [
+        f"{i + 1}. {after.iloc[i]['place'] or '(no site)'}: "
+        f"{status_label(after.iloc[i]['geocode_status'])}" for i in changed]
+    st.session_state.pop(EDITOR, None)
+    st.rerun()
+
+
+def _without_point(frame: Any) -> list[int]:
+    """Positions of the rows that name a place but have no point."""
+    named = frame["place"].astype(str).str.strip() != ""
+    bare = frame["latitude"].astype(str).str.strip() == ""
+    return [int(p) for p in (named & bare).to_numpy().nonzero()[0]]
+
+
+def _unconfirmed_note(frame: Any, positions: list[int]) -> str:
+    """What became of the candidates accepted without a confirmed point."""
+    if not positions:
+        return ""
+    names = ", ".join(f"{i + 1}. {escape_markdown(str(frame.iloc[i]['place']))}"
+                      for i in positions)
+    return (f"\n\nStored without a point, their place not confirmed: {names}. The store's "
+            "geocoder places such a name only where it resolves (an unsure one at no finer "
+            "than \"near / district\"); the Review page lists those it cannot place.")
 
 
 router.ensure_router()
@@ -80,10 +133,13 @@ if submitted:
         st.session_state[META] = {"source": source, "url": url}
         st.session_state[FRAME] = candidates_frame(candidates)
         st.session_state.pop(EDITOR, None)
+        st.session_state.pop(LOOKED_UP, None)
 
 if FRAME not in st.session_state:
     st.info("Paste or upload a report, give its publication date, and extract candidates.")
     st.stop()
+
+_look_up_edited_places()
 
 frame = st.session_state[FRAME]
 article = st.session_state[ARTICLE]
@@ -94,9 +150,14 @@ with text_col:
     st.html(f"<div class='extract-article'>{highlight_html(article, spans_of(frame))}</div>")
 with map_col:
     layer, bounds = extract_candidate_layer(frame)
-    st_folium(base_map(common.settings(), MAP_CENTER, MAP_ZOOM), key="extract_map",
+    center, zoom = MAP_CENTER, MAP_ZOOM
+    if bounds:  # fitted to the candidates (a lone marker sat under the attribution)
+        (south, west), (north, east) = bounds
+        center, zoom = fit_view((west, south, east, north), width_px=420, height_px=380,
+                                max_zoom=9)
+    st_folium(base_map(common.settings(), center, zoom), key="extract_map",
               feature_group_to_add=layer, returned_objects=[], height=380,
-              use_container_width=True)
+              use_container_width=True, center=center, zoom=zoom)
     unplaced = frame[frame["latitude"].astype(str).str.strip() == ""]
     if len(unplaced):
         st.caption("Not on the map (no resolved site): " +
@@ -123,6 +184,12 @@ _FIRST_COLUMNS = ("place", "geocode_status", "date_start", "date_end", "event_ty
                   "claim_status", "quote")
 
 if len(frame):
+    if st.session_state.get(LOOKED_UP):
+        st.info("Looked up again after your edit: " + "; ".join(
+            escape_markdown(line) for line in st.session_state[LOOKED_UP]) +
+            ". A place the gazetteer does not resolve has no point: give its coordinates "
+            "in the grid, or accept it and place it on the Review page.",
+            icon=":material/travel_explore:")
     st.data_editor(frame, key=EDITOR, hide_index=False, width="stretch",
                    disabled=["quote_spans", "geocode_status", "place_context"],
                    column_order=_review_order())
@@ -160,8 +227,8 @@ if len(frame):
             st.session_state[FRAME] = drop_candidate(st.session_state[FRAME], gone)
             st.rerun()
 
-    if st.button("Accept into the store", type="primary"):
-        reviewed = _editor_frame()
+    if st.button("Accept into the store", type="primary", key=ACCEPT):
+        reviewed, doubtful = settle_unconfirmed(_reviewed())
         result = accept_candidates(reviewed, meta["source"], meta["url"])
         store = common.store()
         if result.errors:
@@ -180,4 +247,6 @@ if len(frame):
                 st.error(f"Nothing was added: {escape_markdown(str(exc))}")
             else:
                 st.success(f"Accepted {len(outcome.inserted)} new and "
-                           f"{len(outcome.updated)} updated incident(s).")
+                           f"{len(outcome.updated)} updated incident(s)." + _unconfirmed_note(
+                               reviewed, sorted({*doubtful, *_without_point(reviewed)})))
+

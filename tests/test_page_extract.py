@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -147,3 +148,52 @@ def test_places_panel_shows_context_places_and_labels_region_and_unsure(store_pa
     assert "Kairouan**: unsure" in panel
     captions = " ".join(c.value for c in at.caption)
     assert "Idlib province (region only" in captions and "Kairouan (unsure" in captions
+
+
+def test_accepting_an_unsure_candidate_stores_it_without_its_point(store_path):
+    from geo.store import open_store
+
+    at = _page()
+    at.run()
+    at.text_area(key="extract_text").input(CONTEXT_REPORT)
+    at.text_input(key="extract_source").input("Context Wire")
+    at.date_input(key="extract_published").set_value(date(2020, 6, 15))
+    next(b for b in at.button if b.label == "Extract candidates").click()
+    at.run()
+    frame = at.session_state["extract_frame"]
+    unsure = frame[frame["geocode_status"] == "unsure"].iloc[0]
+    assert unsure["latitude"] != ""  # the extractor's doubtful point
+    _button(at, "Accept into the store").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Stored without a point" in at.success[0].value
+    assert "Kairouan" in at.success[0].value
+    with open_store(store_path) as store:
+        stored = store.incidents()
+    stored = stored[stored["source_name"] == "Context Wire"].set_index("place")
+    assert pd.isna(stored.at["Kairouan", "latitude"])
+    assert stored.at["Kairouan", "geocode_source"] == ""
+    assert stored.at["Kairouan", "geo_precision"] == 2
+    assert stored.at["Saraqeb", "geo_precision"] == 1  # a confirmed site stays one
+
+
+def test_a_place_renamed_in_the_grid_is_looked_up_again(store_path):
+    at = _page()
+    at.run()
+    at.text_area(key="extract_text").input(CONTEXT_REPORT)
+    at.date_input(key="extract_published").set_value(date(2020, 6, 15))
+    next(b for b in at.button if b.label == "Extract candidates").click()
+    at.run()
+    frame = at.session_state["extract_frame"]
+    row = int(frame.index[frame["place"] == "Kairouan"][0])
+    at.session_state["extract_editor"] = {
+        "edited_rows": {row: {"place": "Qwxyzzy Nowhere"}}, "added_rows": [],
+        "deleted_rows": []}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    renamed = at.session_state["extract_frame"].iloc[row]
+    assert renamed["place"] == "Qwxyzzy Nowhere"
+    assert renamed["geocode_status"] == "unresolved"
+    assert renamed["latitude"] == "" and renamed["geocode_source"] == ""
+    info = " ".join(i.value for i in at.info)
+    assert "Looked up again" in info and "Qwxyzzy Nowhere\\: not found" in info
