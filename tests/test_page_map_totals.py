@@ -160,7 +160,12 @@ def test_no_period_box_shows_before_the_comparison_is_turned_on():
     # the proposal: as many days just before the selected dates (clipped to the data)
     assert [d.isoformat() for d in box.value] == ["2017-09-20", "2017-09-30"]
     assert at.query_params.get("compare") == ["2017-09-20", "2017-09-30"]
+    clipped = "clipped at the data's first date (2017-09-20): 11 days against the 12 selected"
+    assert any(clipped in c.value for c in at.caption)  # trial 21: 60 days, said nowhere
+    # the figure tables count incidents with thousands separators (trial 21: "1322")
+    assert '"format":"localized"' in at.dataframe[0].proto.columns.replace(" ", "")
     box.set_value((date(2017, 9, 25), date(2017, 9, 30))).run()
+    assert not any("clipped" in c.value for c in at.caption)  # the analyst's own period
     at.toggle(key="f_compare_on").set_value(False).run()
     assert not [d for d in at.date_input if d.label == "Other period"]
     assert "compare" not in at.query_params

@@ -42,6 +42,8 @@ COARSE_KEY = LEAVE_OUT_VAGUE
 in the link as ``vague=0``)."""
 
 _KEPT_PERIOD = "_compare_period_kept"
+#: Counts in the figure tables with thousands separators ("1322" read as a year, trial 21).
+COUNT_COLUMNS = {"incidents": st.column_config.NumberColumn("incidents", format="localized")}
 """The other period as last picked, put back when the toggle is turned on again (the
 period box is not drawn while it is off, and Streamlit then forgets its value)."""
 
@@ -146,12 +148,12 @@ def totals_panel(shown: ViewTotals, window: tuple[date, date] | None = None) -> 
         return
     st.markdown("**By claimant**")
     st.dataframe(_figure_rows(result.by_claimant, "claimant"), hide_index=True,
-                 width="stretch")
+                 width="stretch", column_config=COUNT_COLUMNS)
     st.markdown("**By claim status**")
     by_status = _figure_rows(result.by_claim_status, "claim_status")
     if "claimants" in result.by_claim_status:
         by_status.insert(2, "claimants", result.by_claim_status["claimants"].to_numpy())
-    st.dataframe(by_status, hide_index=True, width="stretch")
+    st.dataframe(by_status, hide_index=True, width="stretch", column_config=COUNT_COLUMNS)
     st.caption("Ranges run from the lowest to the highest figure the sources give; "
                "'n/k' counts incidents that give no figure. A claim status that mixes "
                "claimants shows no death figure (see the claimants above).")
@@ -292,7 +294,7 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None,
                    f"{'lie' if outside != 1 else 'lies'} in no area of this level (located "
                    "only to a country, or outside the boundaries).")
     st.dataframe(_figure_rows(stats.rename(columns={"name": "area"}), "area"),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", column_config=COUNT_COLUMNS)
     st.caption("Each incident counts in the area its point falls in, on these boundaries; a "
                "source's own area names (UCDP's adm_1 and adm_2, ACLED's admin1 and admin2) "
                "may put some incidents in a neighbouring area, so its own counts can differ.")
@@ -340,6 +342,18 @@ def _default_period(first: date, last: date, span: tuple[date, date]) -> tuple[d
     return start, end
 
 
+def _clipped_note(other: object, selected: tuple[date, date], span: tuple[date, date]) -> None:
+    """Say so when the proposed period is shorter than the selection, cut at the data's
+    start (trial 21: 1 Jan-29 Feb, 60 days against 92, without a word)."""
+    proposal = _default_period(*selected, span)
+    if not isinstance(other, list | tuple) or tuple(other) != proposal:
+        return
+    days, wanted = (proposal[1] - proposal[0]).days + 1, (selected[1] - selected[0]).days + 1
+    if days < wanted:
+        st.caption(f"The proposed period is clipped at the data's first date "
+                   f"({span[0].isoformat()}): {days:,} days against the {wanted:,} selected.")
+
+
 def compare_panel(
     others: ViewTotals, selected: tuple[date, date] | None, span: tuple[date, date] | None,
 ) -> None:
@@ -376,6 +390,7 @@ def compare_panel(
     cols[1].date_input("Other period", key=COMPARE, min_value=span[0], max_value=span[1],
                        format="YYYY-MM-DD")
     other = ss.get(COMPARE)
+    _clipped_note(other, selected, span)
     if isinstance(other, list | tuple) and len(other) == 2:
         ss[_KEPT_PERIOD] = tuple(other)
     if not isinstance(other, list | tuple) or len(other) != 2:
@@ -391,6 +406,7 @@ def compare_panel(
         with column:
             st.markdown(f"**{label}**")
             st.metric("Incidents", f"{int(part['incidents'].sum()):,}")
-            st.dataframe(_figure_rows(part, "claimant"), hide_index=True, width="stretch")
+            st.dataframe(_figure_rows(part, "claimant"), hide_index=True, width="stretch",
+                         column_config=COUNT_COLUMNS)
     by_type = others.compare(periods, ("event_type",), which)
     st.altair_chart(period_chart(by_type, "event_type"), width="stretch")
