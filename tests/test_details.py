@@ -223,3 +223,11 @@ def test_an_unnamed_point_shows_its_nearest_town():
     assert "an unnamed point" in text
     assert "Nearest town:** Kafr Nabl, 2\\.3 km" in text
     assert incident_label(record) == "undated · shelling · near Kafr Nabl"
+
+
+def test_details_give_the_civilian_deaths_the_record_carries():
+    # trial 21: ucdp-216903 carries 8 civilian deaths of 10; its details left them out
+    with_civilians = incident_markdown(record(killed_min="10", killed_max="10",
+                                              deaths_civilians="8"))
+    assert "- **Casualties:** killed\\: 10\n- **Civilian deaths:** 8" in with_civilians
+    assert "Civilian deaths" not in incident_markdown(record(killed_min="10"))

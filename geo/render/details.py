@@ -157,6 +157,12 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
         + ("" if url else " (no link)"),
         f"- **Id:** {escape_markdown(incident.get('id'))}",
     ]
+    civilians = pd.to_numeric(pd.Series([incident.get("deaths_civilians")], dtype=object)
+                              .astype(str), errors="coerce").iloc[0]
+    if not pd.isna(civilians):
+        # the source's civilian deaths (UCDP deaths_civilians), left out until trial 21
+        at = next(i for i, x in enumerate(lines) if x.startswith("- **Casualties:**"))
+        lines.insert(at + 1, f"- **Civilian deaths:** {int(civilians):,}")
     note = incident.get("date_note")
     if note:
         lines.insert(2, f"- **Date note:** {escape_markdown(note)}")
