@@ -187,7 +187,8 @@ with detail_col:
         st.button("Clear selection", on_click=view_state.select, args=(None,))
         store = common.store()
         if store is not None:
-            with st.expander("Correct this record"):
+            saved = records.saved_note(str(selected["id"]))
+            with st.expander("Correct this record", expanded=saved):
                 records.edit_form(store, selected)
             with st.expander("History of corrections"):
                 records.history(store, str(selected["id"]))

@@ -350,3 +350,21 @@ def test_the_count_line_groups_thousands() -> None:
     assert line.startswith("**Showing 6,170 of 16,566 incidents**")
     assert "filtered out by date 10,396" in line
     assert "102 of them not on the map" in line
+
+
+def test_after_a_point_move_the_note_shows_outside_the_form_and_why_is_emptied(fresh_store):
+    # trial 21: the form's expander came back closed after a move (the note hidden in
+    # it) and the "Why" box kept the last reason
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Latitude (decimal degrees, to move the point)"].set_value("34.62")
+    inputs["Longitude (decimal degrees, to move the point)"].set_value("40.90")
+    inputs["Why (source, reasoning)"].set_value("satellite imagery")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert not at.exception and not at.error
+    form = next(e for e in at.expander if e.label == "Correct this record")
+    assert form.proto.expanded
+    said = [n.value for n in [*at.success, *at.warning] if n.value.startswith("Saved ")]
+    inside = [n.value for n in [*form.success, *form.warning]]
+    assert said and not set(said) & set(inside)  # above the form, not inside it
+    assert {t.label: t for t in at.text_input}["Why (source, reasoning)"].value == ""

@@ -444,7 +444,8 @@ def _page() -> None:
             with st.container(border=True):
                 st.markdown(incident_markdown(selected))
             st.button("Clear selection", on_click=view_state.select, args=(None,))
-            with st.expander("Correct this record"):
+            saved = records.saved_note(str(selected["id"]))
+            with st.expander("Correct this record", expanded=saved):
                 records.edit_form(opened, selected)
             with st.expander("History of corrections"):
                 records.history(opened, str(selected["id"]))

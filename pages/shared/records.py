@@ -64,6 +64,24 @@ def field_text(value: object) -> str:
     return str(value)
 
 
+def saved_note(incident_id: str) -> bool:
+    """Show the note of the correction last saved to this record, above the form's
+    expander (trial 21: a point move re-drew the details, the expander came back closed
+    and the note was seen only when reopened); whether there was one.
+
+    Kept until the next correction or record."""
+    said = st.session_state.get(_SAID_KEY)
+    if not said or said[0] != incident_id:
+        return False
+    (st.warning if said[2] else st.success)(escape_markdown(said[1]))
+    return True
+
+
+def why_key(incident_id: str) -> str:
+    """Session key of the form's "Why" box (emptied once the correction is saved)."""
+    return f"edit-why-{incident_id}"
+
+
 def edit_form(store: IncidentStore, row: pd.Series) -> None:
     """A form to correct the record, for analysts and admins; every change is kept in its
     history under the signed-in account."""
@@ -71,9 +89,6 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
         st.info(auth.refusal(Action.EDIT), icon=":material/lock:")
         return
     incident_id = str(row["id"])
-    said = st.session_state.get(_SAID_KEY)
-    if said and said[0] == incident_id:  # kept until the next correction or record
-        (st.warning if said[2] else st.success)(escape_markdown(said[1]))
     shown = {name: field_text(row.get(name)) for name in EDITABLE}
     with st.form(f"edit-{incident_id}"):
         typed: dict[str, str] = {}
@@ -87,7 +102,7 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
                                            format_func=lambda v, n=names: n.get(v, v))
             else:
                 typed[name] = st.text_input(label, shown[name])
-        reason = st.text_input("Why (source, reasoning)")
+        reason = st.text_input("Why (source, reasoning)", key=why_key(incident_id))
         if not st.form_submit_button("Save the correction"):
             return
     st.session_state.pop(_SAID_KEY, None)
@@ -127,6 +142,7 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
                      + _SHOWN["geo_precision"].get(shown["geo_precision"], "unknown")
                      + ": set Location precision (and the radius) if the new point is exact.")
         st.session_state[_SAID_KEY] = (incident_id, said, caution)
+        st.session_state.pop(why_key(incident_id), None)  # the next correction has its own
         st.toast(said)
         st.rerun()
 
