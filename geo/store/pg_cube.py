@@ -308,8 +308,8 @@ def cube_figures(query: PostGISQuery, spec: QueryFilter, days: int | None
     return typed_groups(named, ["claimant", "claim_status"], ["vague_date", "vague_place"])
 
 def grouped_cells(query: PostGISQuery, source: sql.Composable, args: list[object],
-                  from_zoom: int, zoom: int, head: sql.Composable | None = None
-                  ) -> pd.DataFrame:
+                  from_zoom: int, zoom: int, head: sql.Composable | None = None,
+                  wide: bool = False) -> pd.DataFrame:
     """Aggregates at ``zoom`` grouped from cube-shaped rows of cells at ``from_zoom``.
 
     Parameters
@@ -323,6 +323,9 @@ def grouped_cells(query: PostGISQuery, source: sql.Composable, args: list[object
         Zoom of the source's cells, and of the aggregates wanted (not closer).
     head : psycopg.sql.Composable, optional
         Common table expressions ``source`` refers to, each followed by a comma.
+    wide : bool
+        The rows count each type and claim status in columns of their own (``t0``...,
+        ``c0``..., ``ev_min``, ``ev_max``: :mod:`geo.store.pg_months`), not by code.
 
     Returns
     -------
@@ -331,10 +334,17 @@ def grouped_cells(query: PostGISQuery, source: sql.Composable, args: list[object
     """
     factor = float(2 ** (from_zoom - zoom))
     pixel = _WORLD_METRES / (256 * 2**zoom)
-    types = [sql.SQL("coalesce(sum(n) FILTER (WHERE ev = {}), 0)").format(sql.Literal(i))
-             for i in range(_N_TYPES)]
-    claims = [sql.SQL("coalesce(sum(n) FILTER (WHERE cl = {}), 0)").format(sql.Literal(i))
-              for i in range(_N_CLAIMS)]
+    if wide:
+        types = [sql.SQL("sum({})").format(sql.Identifier(f"t{i}")) for i in range(_N_TYPES)]
+        claims = [sql.SQL("sum({})").format(sql.Identifier(f"c{i}"))
+                  for i in range(_N_CLAIMS)]
+        events = sql.SQL("min(ev_min), max(ev_max)")
+    else:
+        types = [sql.SQL("coalesce(sum(n) FILTER (WHERE ev = {}), 0)").format(sql.Literal(i))
+                 for i in range(_N_TYPES)]
+        claims = [sql.SQL("coalesce(sum(n) FILTER (WHERE cl = {}), 0)").format(
+            sql.Literal(i)) for i in range(_N_CLAIMS)]
+        events = sql.SQL("min(ev), max(ev)")
     grouped = sql.SQL(
         "WITH {head}r AS ({source}), g AS (SELECT floor(gx / %s)::bigint AS cx, "
         "floor(gy / %s)::bigint AS cy, sum(n) AS n, sum(sx) / %s AS px, sum(sy) / %s AS py, "
@@ -342,12 +352,13 @@ def grouped_cells(query: PostGISQuery, source: sql.Composable, args: list[object
         "max(north) AS north, min(west) AS west, max(east) AS east, CASE WHEN min(south) = "
         "max(north) AND min(west) = max(east) THEN 1 ELSE least(sum(places), sum(n)) END "
         "AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), min(clo), "
-        "max(chi), sum(ckn), min(ds), max(de), min(ev), max(ev), max(prec), max(unc), "
+        "max(chi), sum(ckn), min(ds), max(de), {events}, max(prec), max(unc), "
         "sum(fig), min(first) AS first, {types}, {claims} FROM r GROUP BY 1, 2) "
         "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
         "LEFT JOIN {table} i ON i.fid = g.first"
     ).format(head=head or sql.SQL(""), source=source, types=sql.SQL(", ").join(types),
-             claims=sql.SQL(", ").join(claims), table=query.store.table("incidents"))
+             claims=sql.SQL(", ").join(claims), events=events,
+             table=query.store.table("incidents"))
     frame = cell_frame(query.read(grouped, [*args, factor, factor, pixel, pixel]))
     frame.attrs["places_upper_bound"] = True
     return frame

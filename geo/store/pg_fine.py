@@ -115,7 +115,7 @@ def fine_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     """:meth:`PostGISQuery.cells` from the fine cube, or None when it cannot answer (a
     zoom above :data:`FINE_ZOOM`, another cell size, a filter it does not hold, a date
     range cutting the store, a fine cube older than the store)."""
-    from geo.store.pg_grid import GRID_PIXELS, cell_metres, grid_table
+    from geo.store.pg_grid import GRID_PIXELS, cell_metres
 
     if zoom > FINE_ZOOM or cell_pixels != GRID_PIXELS or not _answerable(query, spec) \
             or not _covers_every_date(query, spec):
@@ -135,18 +135,7 @@ def fine_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         columns, fine_table(query), sql.SQL(" AND ").join(keep))
     if window is not None:
         w0, w1, w2, w3 = window
-        # Fine cells with drawn incidents on both sides of the window's edge, and the grid
-        # cells of theirs that meet the window: those are read from the rows.
-        head = sql.SQL(
-            "edge AS MATERIALIZED (SELECT gx, gy, floor(gx / {d})::bigint AS fx, "
-            "floor(gy / {d})::bigint AS fy FROM {grid} WHERE NOT (x_max < %s OR x_min > %s "
-            "OR y_max < %s OR y_min > %s) AND (floor(gx / {d}), floor(gy / {d})) IN (SELECT "
-            "fx, fy FROM (SELECT floor(gx / {d}) AS fx, floor(gy / {d}) AS fy, "
-            "min(x_min) AS a, max(x_max) AS b, min(y_min) AS c, max(y_max) AS e FROM {grid} "
-            "GROUP BY 1, 2) s WHERE NOT (a >= %s AND b <= %s AND c >= %s AND e <= %s) AND "
-            "NOT (b < %s OR a > %s OR e < %s OR c > %s))), ").format(
-            d=sql.Literal(float(FINE_DIVISOR)), grid=grid_table(query))
-        head_args = [w0, w2, w1, w3, w0, w2, w1, w3, w0, w2, w1, w3]
+        head, head_args = edge_cells(query, window, FINE_DIVISOR)
         source = sql.SQL(
             "{} AND x_min >= %s AND x_max <= %s AND y_min >= %s AND y_max <= %s AND "
             "(gx, gy) NOT IN (SELECT fx, fy FROM edge)").format(source)
@@ -181,3 +170,40 @@ def stored_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
         if found is not None:
             return found
     return None
+
+
+def edge_cells(query: PostGISQuery, window: tuple[float, float, float, float],
+               divisor: int) -> tuple[sql.Composable, list[object]]:
+    """The ``edge`` common table expression of a window cutting coarse cells.
+
+    Coarse cells (``divisor`` x ``divisor`` grid cells) with drawn incidents on both
+    sides of the window's edge, and the grid cells of theirs that meet the window:
+    those are read from the rows.
+
+    Parameters
+    ----------
+    query : PostGISQuery
+    window : tuple of float
+        Web Mercator bounds (x0, y0, x1, y1).
+    divisor : int
+        Grid cells per coarse cell along each axis.
+
+    Returns
+    -------
+    tuple
+        The expression (``edge AS MATERIALIZED (...), ``: gx, gy, fx, fy) and its
+        parameters.
+    """
+    from geo.store.pg_grid import grid_table  # (that module imports this one)
+
+    w0, w1, w2, w3 = window
+    head = sql.SQL(
+        "edge AS MATERIALIZED (SELECT gx, gy, floor(gx / {d})::bigint AS fx, "
+        "floor(gy / {d})::bigint AS fy FROM {grid} WHERE NOT (x_max < %s OR x_min > %s "
+        "OR y_max < %s OR y_min > %s) AND (floor(gx / {d}), floor(gy / {d})) IN (SELECT "
+        "fx, fy FROM (SELECT floor(gx / {d}) AS fx, floor(gy / {d}) AS fy, "
+        "min(x_min) AS a, max(x_max) AS b, min(y_min) AS c, max(y_max) AS e FROM {grid} "
+        "GROUP BY 1, 2) s WHERE NOT (a >= %s AND b <= %s AND c >= %s AND e <= %s) AND "
+        "NOT (b < %s OR a > %s OR e < %s OR c > %s))), ").format(
+        d=sql.Literal(float(divisor)), grid=grid_table(query))
+    return head, [w0, w2, w1, w3, w0, w2, w1, w3, w0, w2, w1, w3]

@@ -33,19 +33,18 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.store.pg_cube import _MONTH, _day, _month_of, _undecided
+from geo.store.pg_cube import _MONTH, _day, _month_of, _undecided, grouped_cells
+from geo.store.pg_fine import edge_cells
 from geo.store.pg_grid import (
     GRID_PIXELS,
     _passes_everything,
     cell_metres,
     grid_select,
-    grid_table,
     store_facts,
 )
 from geo.store.pg_labels import common_labels
-from geo.store.pg_query import PostGISQuery, cell_frame
+from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter, combine, where_clauses
-from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 MONTHS_ZOOM = 9
 """Zoom whose 56-px cells the month cells keep (about 17 km); views up to it are answered."""
@@ -57,8 +56,6 @@ MIN_MONTHS = 2
 (a range inside one month or two adjacent ones: the edge months, read from the rows, hold
 every record of the range and more; at 1,000,000 records a cut of 11 days at zoom 9 took
 0.7-1.0 s from the rows and 1.9-2.3 s this way)."""
-_WORLD_METRES = 40_075_016.68557849
-_N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
 
 
 def months_table(query: PostGISQuery) -> sql.Identifier:
@@ -127,18 +124,7 @@ def months_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     size = cell_metres()
     if window is not None:
         w0, w1, w2, w3 = window
-        # Fine cells with drawn incidents on both sides of the window's edge, and the grid
-        # cells of theirs that meet the window: those are read from the rows.
-        head = sql.SQL(
-            "edge AS MATERIALIZED (SELECT gx, gy, floor(gx / {d})::bigint AS fx, "
-            "floor(gy / {d})::bigint AS fy FROM {grid} WHERE NOT (x_max < %s OR x_min > %s "
-            "OR y_max < %s OR y_min > %s) AND (floor(gx / {d}), floor(gy / {d})) IN (SELECT "
-            "fx, fy FROM (SELECT floor(gx / {d}) AS fx, floor(gy / {d}) AS fy, "
-            "min(x_min) AS a, max(x_max) AS b, min(y_min) AS c, max(y_max) AS e FROM {grid} "
-            "GROUP BY 1, 2) s WHERE NOT (a >= %s AND b <= %s AND c >= %s AND e <= %s) AND "
-            "NOT (b < %s OR a > %s OR e < %s OR c > %s))), ").format(
-            d=sql.Literal(float(MONTHS_DIVISOR)), grid=grid_table(query))
-        head_args = [w0, w2, w1, w3, w0, w2, w1, w3, w0, w2, w1, w3]
+        head, head_args = edge_cells(query, window, MONTHS_DIVISOR)
         # (the cells' range, one cell wider, only lets the index narrow the read)
         fine = size * MONTHS_DIVISOR
         keep = sql.SQL(
@@ -163,36 +149,11 @@ def months_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
             args += inner_args
         source = sql.SQL("{} UNION ALL {}").format(
             source, months_select(sql.SQL(" UNION ALL ").join(parts), size))
-    return common_labels(query, spec, _grouped(query, source, [*head_args, *args], zoom, head),
-                         window)
+    cells = grouped_cells(query, source, [*head_args, *args], MONTHS_ZOOM, zoom, head,
+                          wide=True)
+    return common_labels(query, spec, cells, window)
 
 
 def _cell_of(column: str, size: float) -> sql.Composed:
     """A record's grid cell along one axis (the expression the cell index holds)."""
     return sql.SQL("floor({} / {})::bigint").format(sql.Identifier(column), sql.Literal(size))
-
-
-def _grouped(query: PostGISQuery, source: sql.Composable, args: list[object], zoom: int,
-             head: sql.Composable) -> pd.DataFrame:
-    """Aggregates at ``zoom`` grouped from month-cell rows ``source`` (parameters ``args``
-    of ``head`` then ``source``); places are an upper bound but for one point."""
-    factor = float(2 ** (MONTHS_ZOOM - zoom))
-    pixel = _WORLD_METRES / (256 * 2**zoom)
-    types = [sql.SQL("sum(t{})").format(sql.SQL(str(i))) for i in range(_N_TYPES)]
-    claims = [sql.SQL("sum(c{})").format(sql.SQL(str(i))) for i in range(_N_CLAIMS)]
-    grouped = sql.SQL(
-        "WITH {head}r AS ({source}), g AS (SELECT floor(gx / %s)::bigint AS cx, "
-        "floor(gy / %s)::bigint AS cy, sum(n) AS n, sum(sx) / %s AS px, sum(sy) / %s AS py, "
-        "sum(slat) / sum(n) AS lat, sum(slon) / sum(n) AS lon, min(south) AS south, "
-        "max(north) AS north, min(west) AS west, max(east) AS east, CASE WHEN min(south) = "
-        "max(north) AND min(west) = max(east) THEN 1 ELSE least(sum(places), sum(n)) END "
-        "AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), min(clo), "
-        "max(chi), sum(ckn), min(ds), max(de), min(ev_min), max(ev_max), max(prec), "
-        "max(unc), sum(fig), min(first) AS first, {types}, {claims} FROM r GROUP BY 1, 2) "
-        "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
-        "LEFT JOIN {table} i ON i.fid = g.first"
-    ).format(head=head, source=source, types=sql.SQL(", ").join(types),
-             claims=sql.SQL(", ").join(claims), table=query.store.table("incidents"))
-    frame = cell_frame(query.read(grouped, [*args, factor, factor, pixel, pixel]))
-    frame.attrs["places_upper_bound"] = True
-    return frame
