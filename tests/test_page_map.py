@@ -221,13 +221,19 @@ def test_a_correction_is_saved_with_its_history(fresh_store):
     assert _param(at, "sel") == ["seed-shaafah-2018-11"]
 
 
-def test_a_correction_moves_the_point_and_the_geocoder_leaves_it(fresh_store):
+def _moved_shaafah() -> AppTest:
+    """The page after an analyst moves al-Shaafah's point by latitude and longitude."""
     at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
     inputs = {t.label: t for t in at.text_input}
     inputs["Latitude (decimal degrees, to move the point)"].set_value("34.62")
     inputs["Longitude (decimal degrees, to move the point)"].set_value("40.90")
     inputs["Why (source, reasoning)"].set_value("satellite imagery")
     next(b for b in at.button if b.label == "Save the correction").click().run()
+    return at
+
+
+def test_a_correction_moves_the_point_and_the_geocoder_leaves_it(fresh_store):
+    at = _moved_shaafah()
     assert not at.exception and not at.error
     from geo.store import open_store
 
@@ -355,12 +361,7 @@ def test_the_count_line_groups_thousands() -> None:
 def test_after_a_point_move_the_note_shows_outside_the_form_and_why_is_emptied(fresh_store):
     # trial 21: the form's expander came back closed after a move (the note hidden in
     # it) and the "Why" box kept the last reason
-    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Latitude (decimal degrees, to move the point)"].set_value("34.62")
-    inputs["Longitude (decimal degrees, to move the point)"].set_value("40.90")
-    inputs["Why (source, reasoning)"].set_value("satellite imagery")
-    next(b for b in at.button if b.label == "Save the correction").click().run()
+    at = _moved_shaafah()
     assert not at.exception and not at.error
     form = next(e for e in at.expander if e.label == "Correct this record")
     assert form.proto.expanded
