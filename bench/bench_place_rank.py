@@ -17,9 +17,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -33,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_store_query import _fill  # noqa: E402
 from bench_store_tabs import _rss_mb, _time  # noqa: E402
+from postgis_store import bench_location  # noqa: E402
 
 from geo.geocoding.areas import default_areas  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
@@ -55,15 +54,10 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print the opening plan")
     args = parser.parse_args()
     print(f"load average at start: {Path('/proc/loadavg').read_text().strip()}")
-    if args.location:
-        location = args.location
-    else:
-        url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
-                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        location = f"{url}&schema=bench_{uuid.uuid4().hex[:8]}"
+    location, fresh = bench_location(args.location)
     store = open_store(location)
     try:
-        if not args.location:
+        if fresh:
             _fill(store, args.rows)
         query = PostGISQuery(store, default_areas())
         query.sync_areas()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +34,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from postgis_store import postgis_url  # noqa: E402
 
 from geo.access import system_identity  # noqa: E402
 from geo.ingest import import_file  # noqa: E402
@@ -81,12 +82,6 @@ def synthetic_acled(n: int, seed: int = 0, offset: int = 0) -> pd.DataFrame:
         "notes": "SYNTHETIC benchmark row, not a real event.",
         "fatalities": fatalities,
     })
-
-
-def _postgis_url() -> str:
-    run = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], capture_output=True,
-                         text=True, check=True)
-    return run.stdout.strip().splitlines()[-1]
 
 
 def _import(label: str, store: IncidentStore, csv_path: Path, rows: int) -> None:
@@ -162,7 +157,7 @@ def main() -> None:
             _time_query("embedded GeoPackage query", embedded)
 
         if not args.skip_postgis:
-            url = _postgis_url()
+            url = postgis_url()
             schema = f"bench_{uuid.uuid4().hex[:8]}"
             store = open_store(f"{url}&schema={schema}")
             try:

@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -42,6 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from app_server import CHROMIUM_ARGS, IDLE, memory_mb, start_app  # noqa: E402
 from bench_map_browser import _open  # noqa: E402
 from bench_store_query import _fill  # noqa: E402
+from postgis_store import new_schema, postgis_url  # noqa: E402
 
 from geo.geocoding.areas import default_areas  # noqa: E402
 from geo.store import open_store  # noqa: E402
@@ -164,10 +164,9 @@ def main() -> None:
     args = parser.parse_args()
     schema = None
     location = args.location
-    url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
-                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    url = postgis_url()
     if location is None:
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        schema = new_schema()
         location = f"{url}&schema={schema}"
         store = open_store(location)
         t0 = time.perf_counter()

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from app_server import CHROMIUM_ARGS, DRAWN, IDLE, MAP_FRAME, memory_mb, start_app  # noqa: E402
+from postgis_store import postgis_url  # noqa: E402
 
 from geo.geocoding.areas import default_areas  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
@@ -146,8 +146,7 @@ def main() -> None:
                         help="records made to wait for review (0: none)")
     parser.add_argument("--import", dest="upload", type=Path, help="a file to import")
     args = parser.parse_args()
-    subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
-                   capture_output=True)
+    postgis_url()
     if args.unplaced:
         store = open_store(args.location)
         total = store.count()

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import gc
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -47,12 +46,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from postgis_store import new_schema, postgis_url  # noqa: E402
+
 from geo.access import local_identity  # noqa: E402
 from geo.geocoding.areas import default_areas  # noqa: E402
 from geo.render.aggregate_layer import payload  # noqa: E402
 from geo.render.clusters import CELL_PIXELS, view_window  # noqa: E402
 from geo.render.store_clusters import aggregates_from_cells  # noqa: E402
-from geo.schema import INCIDENT_COLUMNS, validate_incidents  # noqa: E402
+from geo.schema import INCIDENT_COLUMNS, TEXT_COLUMNS, validate_incidents  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from geo.store import open_store  # noqa: E402
 from geo.store.pg_grid import GRID_ZOOM, refresh_grid  # noqa: E402
@@ -80,6 +81,10 @@ _ACTORS = ("Government forces", "Armed opposition", "Coalition aircraft", "Milit
 _OUTLETS = ("Local monitor", "Wire agency", "Field team", "Regional daily")
 _KINDS = ("Shelling reported", "Airstrike reported", "Clashes reported", "Explosion heard",
           "Raid reported", "Drone strike reported")
+
+
+#: Columns written as NULL unless the row sets them (every column that is not text).
+_TYPED = tuple(c for c in INCIDENT_COLUMNS if c not in TEXT_COLUMNS)
 
 
 def _fill(store, n: int, seed: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -117,10 +122,7 @@ def _fill(store, n: int, seed: int = 0) -> None:  # type: ignore[no-untyped-def]
                 f"COPY {table} ({columns}, origin, revision) FROM STDIN") as copy:
             for i in range(n):
                 row: list[object] = [""] * len(INCIDENT_COLUMNS)
-                for c in ("date_start", "date_end", "latitude", "longitude", "geo_precision",
-                          *(c for c in INCIDENT_COLUMNS if c.endswith(("_min", "_max"))),
-                          "type_of_violence", "deaths_a", "deaths_b", "deaths_civilians",
-                          "deaths_unknown", "location_uncertainty_km"):
+                for c in _TYPED:  # no figure, date or point: NULL, not an empty string
                     row[index[c]] = None
                 row[index["id"]] = f"SYNTH{i:08d}"
                 row[index["date_start"]] = str(start[i])
@@ -372,9 +374,8 @@ def main() -> None:
     parser.add_argument("--only-searches", action="store_true",
                         help="with --location: time the searches only")
     args = parser.parse_args()
-    url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
-                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    url = postgis_url()
+    schema = new_schema()
     if args.location:  # a store filled by an earlier run (--keep): kept as it is
         args.keep = True
         url, _, schema = args.location.rpartition("&schema=")

@@ -20,10 +20,8 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -35,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_store_query import _fill  # noqa: E402
+from postgis_store import bench_location  # noqa: E402
 
 from geo.geocoding.areas import default_areas  # noqa: E402
 from geo.render.export import export_batches  # noqa: E402
@@ -129,15 +128,10 @@ def main() -> None:
                         help="no parallel workers (their CPU is not in the backend's figure)")
     args = parser.parse_args()
     print(f"load average at start: {Path('/proc/loadavg').read_text().strip()}")
-    if args.location:
-        location = args.location
-    else:
-        url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
-                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        location = f"{url}&schema=bench_{uuid.uuid4().hex[:8]}"
+    location, fresh = bench_location(args.location)
     store = open_store(location)
     try:
-        if not args.location:
+        if fresh:
             _fill(store, args.rows)
         query = PostGISQuery(store, default_areas())
         query.sync_areas()

@@ -25,10 +25,8 @@ import cProfile
 import gc
 import io
 import pstats
-import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_store_query import _fill, _import  # noqa: E402
+from postgis_store import bench_location  # noqa: E402
 
 from geo.access import local_identity  # noqa: E402
 from geo.geocoding.areas import default_areas  # noqa: E402
@@ -85,15 +84,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep a filled schema")
     args = parser.parse_args()
     print(f"load average before: {_load()}")
-    if args.location:
-        location, keep = args.location, True
-    else:
-        url = subprocess.run(["bash", str(ROOT / "scripts" / "postgis.sh")], check=True,
-                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
-        location, keep = f"{url}&schema=bench_{uuid.uuid4().hex[:8]}", args.keep
+    location, fresh = bench_location(args.location)
+    keep = args.keep or not fresh
     store = open_store(location)
     try:
-        if not args.location:
+        if fresh:
             _timed(f"fill {args.rows:,} synthetic incidents (COPY)",
                    lambda: _fill(store, args.rows))
         from geo.store.derived import sync_derived

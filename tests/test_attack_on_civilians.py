@@ -4,7 +4,6 @@ migration of records imported before, and links older than the type."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from datetime import date
 
@@ -68,12 +67,8 @@ def test_the_migration_finds_only_records_still_of_the_old_mapping():
     }
 
 
-@pytest.mark.parametrize("backend", ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
-def test_the_migration_corrects_records_in_both_stores_with_history(backend, tmp_path, request):
-    if backend == "gpkg":
-        location = str(tmp_path / "old.gpkg")
-    else:
-        location = f"{request.getfixturevalue('postgis_url')}&schema=t_{uuid.uuid4().hex[:10]}"
+def test_the_migration_corrects_records_in_both_stores_with_history(store_location):
+    location = store_location
     store = open_store(location)
     try:
         store.upsert(incidents(_old_rows()), origin="test", who=ANALYST)
@@ -94,12 +89,6 @@ def test_the_migration_corrects_records_in_both_stores_with_history(backend, tmp
         assert migrate_records(store, ANALYST).retyped == 0  # done once
     finally:
         store.close()
-        if backend == "postgis":
-            import psycopg
-
-            with psycopg.connect(request.getfixturevalue("postgis_url"),
-                                 autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{store.schema}" CASCADE')
 
 
 DOMAIN = ViewDomain(date_min=date(2016, 1, 1), date_max=date(2016, 12, 31),
@@ -128,9 +117,7 @@ def test_an_old_link_with_other_still_shows_what_it_showed():
 
 
 @pytest.mark.postgis
-def test_the_type_filter_gives_the_same_incidents_in_both_modes(postgis_url):
-    import psycopg
-
+def test_the_type_filter_gives_the_same_incidents_in_both_modes(postgis_location):
     from geo.store.pg_grid import refresh_grid
     from geo.store.pg_query import PostGISQuery
     from geo.view.filters import FilterContext, apply_view
@@ -143,8 +130,7 @@ def test_the_type_filter_gives_the_same_incidents_in_both_modes(postgis_url):
              "date_start": f"2016-0{1 + i % 9}-1{i % 9}",
              "event_type": (NEW, "clashes", "other")[i % 3],
              "killed_min": str(i % 4), "killed_best": str(i % 4 + 1)} for i in range(60)]
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    store = open_store(f"{postgis_url}&schema={schema}")
+    store = open_store(postgis_location)
     try:
         store.upsert(incidents(rows), origin="test", who=ANALYST)
         live = LiveDataset(store)
@@ -167,5 +153,3 @@ def test_the_type_filter_gives_the_same_incidents_in_both_modes(postgis_url):
         assert int(cells[f"t{index}"].sum()) == len(frame_ids)
     finally:
         store.close()
-        with psycopg.connect(postgis_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ from geo.io.mappings import MappingMemory
 from geo.render.details import format_casualties
 from geo.render.totals_charts import best_text
 from geo.settings import load_settings
-from geo.store import open_store
+from geo.store import is_database_url, open_store
 from geo.view.totals import figure_table, totals
 from tests.helpers.identities import ANALYST
 from tests.helpers.store_data import incidents
@@ -96,21 +95,17 @@ def test_best_estimates_of_different_claimants_are_never_added():
     assert table.set_index("claimant")["killed_best_unknown"].tolist() == [0, 0]
 
 
-@pytest.mark.parametrize("backend", ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
-def test_both_stores_keep_the_best_estimate_and_give_it_to_an_older_store(
-        backend, tmp_path, request):
+def test_both_stores_keep_the_best_estimate_and_give_it_to_an_older_store(store_location):
     rows = [{"id": "a", "killed_min": "5", "killed_max": "9", "killed_best": "7"},
             {"id": "b", "killed_min": "1"}]
-    if backend == "gpkg":
-        location = str(tmp_path / "old.gpkg")
-    else:
-        location = f"{request.getfixturevalue('postgis_url')}&schema=t_{uuid.uuid4().hex[:10]}"
+    location = store_location
+    gpkg = not is_database_url(location)
     store = open_store(location)
     try:
         store.upsert(incidents(rows), origin="test", who=ANALYST)
         assert store.get("a")["killed_best"] == 7 and store.get("b")["killed_best"] is None
         # A store made before the column existed: drop it, open again.
-        if backend == "gpkg":
+        if gpkg:
             store.close()
             with sqlite3.connect(location) as conn:
                 conn.execute("DROP INDEX IF EXISTS incidents_killed_best")
@@ -128,19 +123,11 @@ def test_both_stores_keep_the_best_estimate_and_give_it_to_an_older_store(
         frame = store.incidents()
         assert frame.set_index("id").loc["a", "killed_best"] == 7
     finally:
-        if backend == "postgis":
-            import psycopg
-
-            with psycopg.connect(request.getfixturevalue("postgis_url"),
-                                 autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA IF EXISTS "{store.schema}" CASCADE')
         store.close()
 
 
 @pytest.mark.postgis
-def test_store_totals_of_the_best_estimate_are_the_frame_totals(postgis_url):
-    import psycopg
-
+def test_store_totals_of_the_best_estimate_are_the_frame_totals(postgis_location):
     from geo.store.pg_grid import refresh_grid
     from geo.store.pg_query import PostGISQuery
     from geo.store.pg_search import sync_search
@@ -159,8 +146,7 @@ def test_store_totals_of_the_best_estimate_are_the_frame_totals(postgis_url):
         if i % 5:
             row["killed_best"] = str(i % 6 + 1)
         rows.append(row)
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    store = open_store(f"{postgis_url}&schema={schema}")
+    store = open_store(postgis_location)
     try:
         store.upsert(incidents(rows), origin="test", who=ANALYST)
         live = LiveDataset(store)
@@ -177,8 +163,6 @@ def test_store_totals_of_the_best_estimate_are_the_frame_totals(postgis_url):
             1 for i in range(40) if i % 4 and not i % 5)
     finally:
         store.close()
-        with psycopg.connect(postgis_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 _PAGE_HEADER = ("id,date_start,place,country,latitude,longitude,event_type,killed_min,killed_max,"

@@ -49,8 +49,10 @@ CUBE_FILTERS = frozenset({"date", "undated", "event type", "claim status",
 _WORLD_METRES = 40_075_016.68557849
 _N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
 _EPOCH = 719163  # date(1970, 1, 1).toordinal()
-_MONTH = ("(extract(year FROM DATE '1970-01-01' + {0}) * 12 + extract(month FROM DATE "
-          "'1970-01-01' + {0}) - 1)::int")
+MONTH_SQL = ("(extract(year FROM DATE '1970-01-01' + {0}) * 12 + extract(month FROM DATE "
+             "'1970-01-01' + {0}) - 1)::int")
+"""SQL of the month number (``year * 12 + month - 1``) of the day column ``{0}``, stored as
+days since 1970-01-01."""
 #: The cube row's columns summed into display cells (after the keys).
 _FIGURES = ("n", "sx", "sy", "slat", "slon", "south", "north", "west", "east", "places",
             "klo", "khi", "kn", "ilo", "ihi", "ikn", "clo", "chi", "ckn", "ds", "de",
@@ -80,13 +82,13 @@ def cube_select(inner: sql.Composable, size: float) -> sql.Composed:
     for grid cells of ``size`` metres."""
     return sql.SQL(
         "SELECT floor(floor(x / {size}) / {d})::bigint AS gx, "
-        "floor(floor(y / {size}) / {d})::bigint AS gy, " + _MONTH.format("ds") + " AS ms, "
-        + _MONTH.format("de") + " AS me, ev, cl, gp, " + CUBE_FIGURES_SQL
+        "floor(floor(y / {size}) / {d})::bigint AS gy, " + MONTH_SQL.format("ds") + " AS ms, "
+        + MONTH_SQL.format("de") + " AS me, ev, cl, gp, " + CUBE_FIGURES_SQL
         + " FROM ({inner}) v GROUP BY 1, 2, 3, 4, 5, 6, 7"
     ).format(size=sql.Literal(size), d=sql.Literal(float(CUBE_DIVISOR)), inner=inner)
 
 
-def _codes(spec: QueryFilter) -> tuple[list[int], list[int]] | None:
+def vocabulary_codes(spec: QueryFilter) -> tuple[list[int], list[int]] | None:
     """Vocabulary indexes of the selected types and claims (None: a value outside)."""
     if any(t not in EVENT_TYPES for t in spec.event_types) or any(
             c not in CLAIM_STATUSES for c in spec.claim_statuses):
@@ -95,20 +97,20 @@ def _codes(spec: QueryFilter) -> tuple[list[int], list[int]] | None:
             [CLAIM_STATUSES.index(c) for c in spec.claim_statuses])
 
 
-def _answerable(query: PostGISQuery, spec: QueryFilter) -> bool:
+def cube_answers(query: PostGISQuery, spec: QueryFilter) -> bool:
     """Whether the cube holds ``spec``'s filters and reflects the store. Map bounds
     around every drawn incident (the map fitted to the data) are the same filter as
     "drawn", which the cube holds."""
     from geo.store.pg_grid import grid_revision
 
     names = set(where_clauses(spec))
-    if not names - {"map bounds"} <= CUBE_FILTERS or _codes(spec) is None \
+    if not names - {"map bounds"} <= CUBE_FILTERS or vocabulary_codes(spec) is None \
             or grid_revision(query) != query.store.revision():
         return False
-    return "map bounds" not in names or _around_everything(query, spec)
+    return "map bounds" not in names or around_everything(query, spec)
 
 
-def _around_everything(query: PostGISQuery, spec: QueryFilter) -> bool:
+def around_everything(query: PostGISQuery, spec: QueryFilter) -> bool:
     """Whether the map bounds of ``spec`` hold every drawn incident (from the grid's
     boxes of rounded points, widened by the rounding)."""
     from geo.store.pg_grid import grid_table
@@ -126,11 +128,14 @@ def _around_everything(query: PostGISQuery, spec: QueryFilter) -> bool:
         and west <= float(box[2]) - pad and east >= float(box[3]) + pad
 
 
-def _day(value: date) -> int:
+def epoch_day(value: date) -> int:
+    """``value`` as the cube stores days: days since 1970-01-01."""
     return value.toordinal() - _EPOCH
 
 
-def _month_of(value: date) -> tuple[int, date, date]:
+def month_of(value: date) -> tuple[int, date, date]:
+    """The month number of ``value`` (as :data:`MONTH_SQL`), its first day and the next
+    month's first day."""
     first = value.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return first.year * 12 + first.month - 1, first, following
@@ -141,9 +146,9 @@ def cube_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
     the only ones set (else None)."""
     from geo.store.pg_grid import dates_table
 
-    if not _answerable(query, spec):
+    if not cube_answers(query, spec):
         return None
-    return counts_from(query, dates_table(query), _dates_clauses(spec))
+    return counts_from(query, dates_table(query), day_clauses(spec))
 
 
 def counts_from(query: PostGISQuery, table: sql.Composable,
@@ -165,11 +170,11 @@ def counts_from(query: PostGISQuery, table: sql.Composable,
     return Counts(int(row[0]), int(row[1]), int(row[2]), hidden)
 
 
-def _dates_clauses(spec: QueryFilter, skip: tuple[str, ...] = ()
-                   ) -> dict[str, tuple[sql.Composable, list[object]]]:
+def day_clauses(spec: QueryFilter, skip: tuple[str, ...] = ()
+             ) -> dict[str, tuple[sql.Composable, list[object]]]:
     """The cube's filters over the per-day counts' columns, named as
     :func:`~geo.store.query.where_clauses` names them (the same meaning)."""
-    codes = _codes(spec)
+    codes = vocabulary_codes(spec)
     assert codes is not None
     out: dict[str, tuple[sql.Composable, list[object]]] = {}
     for name, clause in where_clauses(spec).items():
@@ -179,7 +184,7 @@ def _dates_clauses(spec: QueryFilter, skip: tuple[str, ...] = ()
             clause = (sql.SQL("cl = ANY(%s)"), [codes[1]])
         elif name == "location precision":
             clause = (sql.SQL("(gp IS NULL OR gp = ANY(%s))"), clause[1])
-        elif name == "map bounds":  # around every drawn incident (see _answerable)
+        elif name == "map bounds":  # around every drawn incident (see cube_answers)
             clause = (sql.SQL("drawn"), [])
         if name not in skip:
             out[name] = clause  # dates: the same columns, date_start and date_end
@@ -191,19 +196,19 @@ def cube_timeline(query: PostGISQuery, spec: QueryFilter, skip: tuple[str, ...]
     """The condition over the per-day counts that selects ``spec``'s records but the
     filters in ``skip`` (for :meth:`PostGISQuery.timeline`); None when the cube's
     filters are not the only ones set."""
-    if not _answerable(query, spec):
+    if not cube_answers(query, spec):
         return None
-    return combine(_dates_clauses(spec, skip))
+    return combine(day_clauses(spec, skip))
 
 
-def _undecided(query: PostGISQuery, spec: QueryFilter) -> tuple[bool, bool]:
+def undecided_months(query: PostGISQuery, spec: QueryFilter) -> tuple[bool, bool]:
     """Whether the month of the range's last day holds starts on both sides of it, and
     the month of its first day ends on both sides of it (those are read from the rows)."""
     from geo.store.pg_grid import dates_table
 
     assert spec.date_from is not None and spec.date_to is not None
-    _, t0, t1 = _month_of(spec.date_to)
-    _, f0, f1 = _month_of(spec.date_from)
+    _, t0, t1 = month_of(spec.date_to)
+    _, f0, f1 = month_of(spec.date_from)
     row = query.read(sql.SQL(
         "SELECT (SELECT bool_and(date_start <= %s) OR bool_and(date_start > %s) FROM {d} "
         "WHERE date_start >= %s AND date_start < %s), (SELECT bool_and(date_end >= %s) OR "
@@ -235,11 +240,11 @@ def cube_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     cell cut by the window's edge, a cube older than the store)."""
     from geo.store.pg_grid import GRID_PIXELS, cell_metres
 
-    if zoom > CUBE_ZOOM or cell_pixels != GRID_PIXELS or not _answerable(query, spec):
+    if zoom > CUBE_ZOOM or cell_pixels != GRID_PIXELS or not cube_answers(query, spec):
         return None
     if window is not None and _straddles(query, window):
         return None
-    codes = _codes(spec)
+    codes = vocabulary_codes(spec)
     assert codes is not None
     keep: list[sql.Composable] = [sql.SQL("ev = ANY(%s) AND cl = ANY(%s) AND (gp IS NULL OR "
                                           "gp = ANY(%s))")]
@@ -247,14 +252,14 @@ def cube_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     edges: list[sql.Composable] = []
     edge_args: list[object] = []
     if spec.date_from is not None and spec.date_to is not None:
-        late, early = _undecided(query, spec)
-        month_t, t0, t1 = _month_of(spec.date_to)
-        month_f, f0, f1 = _month_of(spec.date_from)
+        late, early = undecided_months(query, spec)
+        month_t, t0, t1 = month_of(spec.date_to)
+        month_f, f0, f1 = month_of(spec.date_from)
         keep.append(sql.SQL(
             "((ms IS NULL AND %s) OR (ms IS NOT NULL AND me IS NOT NULL AND NOT (%s AND "
             "ms = %s) AND NOT (%s AND me = %s) AND ds_max <= %s AND de_min >= %s))"))
-        args += [spec.include_undated, late, month_t, early, month_f, _day(spec.date_to),
-                 _day(spec.date_from)]
+        args += [spec.include_undated, late, month_t, early, month_f, epoch_day(spec.date_to),
+                 epoch_day(spec.date_from)]
         if late:
             edges.append(sql.SQL("(date_start >= %s AND date_start < %s)"))
             edge_args += [t0, t1]
@@ -291,10 +296,10 @@ def cube_figures(query: PostGISQuery, spec: QueryFilter, days: int | None
     from geo.store.pg_grid import dates_table
     from geo.store.pg_totals import COARSE_PRECISION, coarse_clauses, figure_sums, typed_groups
 
-    if not _answerable(query, spec):
+    if not cube_answers(query, spec):
         return None
     (by_date, date_params), _ = coarse_clauses(days)
-    condition, params = combine(_dates_clauses(spec))
+    condition, params = combine(day_clauses(spec))
     sums = [sql.SQL("sum({})::bigint").format(sql.Identifier("f_" + name))
             for name, _ in figure_sums()]
     rows = query.read(sql.SQL(

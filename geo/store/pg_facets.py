@@ -33,11 +33,11 @@ from geo.store.pg_cube import (
     CUBE_FIGURES_SQL,
     CUBE_FILTERS,
     CUBE_ZOOM,
-    _around_everything,
-    _codes,
     _straddles,
+    around_everything,
     counts_from,
     grouped_cells,
+    vocabulary_codes,
 )
 from geo.store.pg_labels import common_labels
 from geo.store.pg_project import PLACE_KEY_SQL, record_figures
@@ -166,8 +166,8 @@ def _cell_ranges(keys: list[tuple[int, int]], size: float
     return sql.SQL(" OR ").join([one] * len(keys)), params
 
 
-def _covers_every_date(query: PostGISQuery, spec: QueryFilter) -> bool:
-    from geo.store.pg_fine import _covers_every_date as covers
+def covers_every_date(query: PostGISQuery, spec: QueryFilter) -> bool:
+    from geo.store.pg_fine import covers_every_date as covers
 
     return covers(query, spec)
 
@@ -201,12 +201,12 @@ def _clauses(query: PostGISQuery, spec: QueryFilter) -> dict[str, Clause] | None
     named = where_clauses(spec)
     if not set(named) <= FACET_FILTERS or not set(named) & _OWN:
         return None
-    codes = _codes(spec)
+    codes = vocabulary_codes(spec)
     if codes is None or grid_revision(query) != query.store.revision():
         return None
-    if "map bounds" in named and not _around_everything(query, spec):
+    if "map bounds" in named and not around_everything(query, spec):
         return None
-    if not _covers_every_date(query, spec):
+    if not covers_every_date(query, spec):
         return None
     out: dict[str, Clause] = {}
     for name, clause in named.items():

@@ -25,7 +25,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.store.pg_cube import CUBE_FIGURES_SQL, _answerable, _codes, grouped_cells
+from geo.store.pg_cube import CUBE_FIGURES_SQL, cube_answers, grouped_cells, vocabulary_codes
 from geo.store.pg_labels import common_labels
 from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter, combine, where_clauses
@@ -91,7 +91,7 @@ def fine_update(query: PostGISQuery, conn: psycopg.Connection, size: float) -> N
     conn.execute(sql.SQL("INSERT INTO {} {}").format(table, fine_select(inner, size)))
 
 
-def _covers_every_date(query: PostGISQuery, spec: QueryFilter) -> bool:
+def covers_every_date(query: PostGISQuery, spec: QueryFilter) -> bool:
     """Whether ``spec``'s date range (if any) lets every dated record through (no record
     open-ended, the range around the store's latest start and earliest end)."""
     from geo.store.pg_grid import store_facts
@@ -117,10 +117,10 @@ def fine_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     range cutting the store, a fine cube older than the store)."""
     from geo.store.pg_grid import GRID_PIXELS, cell_metres
 
-    if zoom > FINE_ZOOM or cell_pixels != GRID_PIXELS or not _answerable(query, spec) \
-            or not _covers_every_date(query, spec):
+    if zoom > FINE_ZOOM or cell_pixels != GRID_PIXELS or not cube_answers(query, spec) \
+            or not covers_every_date(query, spec):
         return None
-    found = _codes(spec)
+    found = vocabulary_codes(spec)
     assert found is not None
     keep: list[sql.Composable] = [sql.SQL("ev = ANY(%s) AND cl = ANY(%s) AND (gp IS NULL OR "
                                           "gp = ANY(%s))")]

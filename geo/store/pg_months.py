@@ -33,7 +33,13 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from geo.store.pg_cube import _MONTH, _day, _month_of, _undecided, grouped_cells
+from geo.store.pg_cube import (
+    MONTH_SQL,
+    epoch_day,
+    grouped_cells,
+    month_of,
+    undecided_months,
+)
 from geo.store.pg_fine import edge_cells
 from geo.store.pg_grid import (
     GRID_PIXELS,
@@ -68,7 +74,7 @@ def months_select(inner: sql.Composable, size: float) -> sql.Composed:
     for grid cells of ``size`` metres: keys ``gx``, ``gy`` (the fine cell), ``ms``,
     ``me`` (months of the start and end), then a grid row's figures."""
     return grid_select(inner, size, MONTHS_DIVISOR, (
-        sql.SQL(_MONTH.format("ds") + " AS ms"), sql.SQL(_MONTH.format("de") + " AS me")))
+        sql.SQL(MONTH_SQL.format("ds") + " AS ms"), sql.SQL(MONTH_SQL.format("de") + " AS me")))
 
 
 def months_rebuild(query: PostGISQuery, conn: psycopg.Connection, size: float) -> None:
@@ -102,16 +108,16 @@ def months_cells(query: PostGISQuery, spec: QueryFilter, zoom: int,
     if zoom > MONTHS_ZOOM or cell_pixels != GRID_PIXELS or not _cut_only_by_dates(query, spec):
         return None
     assert spec.date_from is not None and spec.date_to is not None
-    month_t, t0, t1 = _month_of(spec.date_to)
-    month_f, f0, f1 = _month_of(spec.date_from)
+    month_t, t0, t1 = month_of(spec.date_to)
+    month_f, f0, f1 = month_of(spec.date_from)
     if month_t - month_f < MIN_MONTHS:
         return None  # its edge months would be read whole: more rows than the range's
-    late, early = _undecided(query, spec)
+    late, early = undecided_months(query, spec)
     keep: sql.Composable = sql.SQL(
         "((ms IS NULL AND %s) OR (ms IS NOT NULL AND me IS NOT NULL AND NOT (%s AND ms = %s) "
         "AND NOT (%s AND me = %s) AND ds_max <= %s AND de_min >= %s))")
     args: list[object] = [spec.include_undated, late, month_t, early, month_f,
-                          _day(spec.date_to), _day(spec.date_from)]
+                          epoch_day(spec.date_to), epoch_day(spec.date_from)]
     # The records read from the rows: each part's own condition (a range of one date
     # index, or the edge cells) and not the earlier parts', read once each.
     read: list[tuple[sql.Composable, list[object]]] = []

@@ -31,11 +31,10 @@ from psycopg import sql
 from geo.errors import StoreUnavailable
 from geo.geocoding.areas import AdminAreas
 from geo.geocoding.join import assign_areas
-from geo.schema import INCIDENT_COLUMNS
 from geo.store.pg_covering import COVERING_INDEXES, NEEDED_COLUMNS, SUPERSEDED_INDEXES
 from geo.store.pg_project import PLACE_KEY_SQL, record_figures
 from geo.store.pg_sync import mark_synced, synced_revision, written_since
-from geo.store.postgis import PostGISStore
+from geo.store.postgis import PostGISStore, record_columns
 from geo.store.query import (
     DRAWN_SQL,
     PLACE_LAT_SQL,
@@ -44,7 +43,7 @@ from geo.store.query import (
     combine,
     where_clauses,
 )
-from geo.store.records import DATE_COLUMNS, rows_to_frame
+from geo.store.records import rows_to_frame
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 #: Columns added to ``incidents`` for store-driven queries, with their SQL types.
@@ -434,7 +433,7 @@ class PostGISQuery:
     def _records(self, where: sql.Composable, params: Sequence[object], tail: sql.Composable
                  ) -> pd.DataFrame:
         rows = self._rows(sql.SQL("SELECT {} FROM {} WHERE {} {}").format(
-            _select(), self._table, where, tail), params)
+            record_columns(), self._table, where, tail), params)
         return rows_to_frame(rows)
 
     def at_place(self, spec: QueryFilter, lat: float, lon: float, limit: int = 5000
@@ -581,10 +580,3 @@ def _areas_key(areas: AdminAreas) -> str:
     """A digest of the admin areas (a change of boundaries syncs every record again)."""
     codes = sorted(c for level in (1, 2) for c, _ in areas.options(level)) if areas else []
     return hashlib.blake2b("|".join(codes).encode(), digest_size=8).hexdigest()
-
-
-def _select() -> sql.Composed:
-    return sql.SQL(", ").join(
-        sql.SQL("{}::text").format(sql.Identifier(c)) if c in DATE_COLUMNS else sql.Identifier(c)
-        for c in INCIDENT_COLUMNS
-    )

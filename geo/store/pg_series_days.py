@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from psycopg import sql
 
-from geo.store.pg_cube import _answerable, _dates_clauses
+from geo.store.pg_cube import cube_answers, day_clauses
 from geo.store.pg_grid import dates_table
 from geo.store.pg_series import PERIOD_SQL
 from geo.store.pg_totals import COARSE_PRECISION, figure_sums, typed_groups
@@ -84,12 +84,12 @@ def days_groups(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str], *,
         return None
     if freq is not None and freq not in PERIOD_SQL:
         raise ValueError(f"freq must be one of {', '.join(PERIOD_SQL)}, not {freq!r}")
-    if not _answerable(query, spec):
+    if not cube_answers(query, spec):
         return None
     key_sql: list[sql.Composable] = [
         PERIOD_SQL[str(freq)] if k == "period" else sql.Identifier(KEPT_CATEGORIES[k][0])
         for k in keys]
-    clauses = dict(_dates_clauses(spec))
+    clauses = dict(day_clauses(spec))
     clauses["dated"] = (sql.SQL("date_start IS NOT NULL"), [])
     extra = _part(part, days)
     if extra is not None:
@@ -124,7 +124,7 @@ def days_filled(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]
     """Whether any dated or undated record ``spec`` lets through has a value for each of
     ``names`` (keys of :data:`KEPT_CATEGORIES`) and whether any is dated, from the
     per-day counts; None when they cannot say."""
-    if any(n not in KEPT_CATEGORIES for n in names) or not _answerable(query, spec):
+    if any(n not in KEPT_CATEGORIES for n in names) or not cube_answers(query, spec):
         return None
     tests: list[sql.Composable] = []
     for name in names:
@@ -136,7 +136,7 @@ def days_filled(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]
                                                     sql.Identifier(column),
                                                     sql.Literal(len(vocabulary))))
     tests.append(sql.SQL("coalesce(bool_or(date_start IS NOT NULL), false)"))
-    condition, params = combine(_dates_clauses(spec))
+    condition, params = combine(day_clauses(spec))
     (row,) = query.read(sql.SQL("SELECT {} FROM {} WHERE {}").format(
         sql.SQL(", ").join(tests), dates_table(query), condition), params)
     out: dict[str, bool] = {}

@@ -25,7 +25,8 @@ import pandas as pd
 from psycopg import sql
 
 from geo.schema import INCIDENT_COLUMNS
-from geo.store.pg_query import PostGISQuery, _select
+from geo.store.pg_query import PostGISQuery
+from geo.store.postgis import record_columns
 from geo.store.query import QueryFilter, combine, where_clauses
 from geo.store.records import rows_to_frame
 
@@ -78,12 +79,12 @@ def range_page(query: PostGISQuery, spec: QueryFilter, lo: date, page: int, size
     table = query.store.table("incidents")
     dated = sql.SQL(
         "(SELECT {cols}, {hidden} FROM {t} AS r WHERE r.date_start >= %s AND r.date_start <= %s "
-        "AND ({c}) {order} LIMIT {n})").format(cols=_select(), hidden=hidden, t=table,
+        "AND ({c}) {order} LIMIT {n})").format(cols=record_columns(), hidden=hidden, t=table,
                                               c=condition, order=order, n=sql.Literal(first))
     undated = sql.SQL(
         "(SELECT {cols}, {hidden} FROM {t} AS r WHERE r.date_start IS NULL AND ({c}) {order} "
-        "LIMIT {n})").format(cols=_select(), hidden=hidden, t=table, c=condition, order=order,
-                             n=sql.Literal(first))
+        "LIMIT {n})").format(cols=record_columns(), hidden=hidden, t=table, c=condition,
+                             order=order, n=sql.Literal(first))
     outer = sql.SQL(
         'SELECT {cols} FROM ({dated} UNION ALL {undated}) u ORDER BY _s, _e, _i COLLATE "C" '
         "LIMIT {size} OFFSET {offset}").format(

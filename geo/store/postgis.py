@@ -309,7 +309,7 @@ class PostGISStore(IncidentStore):
                 boxes.append(sql.SQL("ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))"))
                 params.extend(box)
             where.append(sql.SQL("(") + sql.SQL(" OR ").join(boxes) + sql.SQL(")"))
-        query = sql.SQL("SELECT {} FROM {}").format(_select(), self._t["incidents"])
+        query = sql.SQL("SELECT {} FROM {}").format(record_columns(), self._t["incidents"])
         if where:
             query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(where)
         query += sql.SQL(" ORDER BY date_start, id")
@@ -322,7 +322,7 @@ class PostGISStore(IncidentStore):
         """See :meth:`IncidentStore.incidents`."""
         rows = self._read(
             sql.SQL("SELECT {}, origin FROM {} ORDER BY fid").format(
-                _select(), self._t["incidents"]
+                record_columns(), self._t["incidents"]
             )
         )
         frame = rows_to_frame([r[:-1] for r in rows])
@@ -333,7 +333,8 @@ class PostGISStore(IncidentStore):
     def get(self, incident_id: str) -> dict[str, object] | None:
         """See :meth:`IncidentStore.get`."""
         rows = self._read(
-            sql.SQL("SELECT {} FROM {} WHERE id = %s").format(_select(), self._t["incidents"]),
+            sql.SQL("SELECT {} FROM {} WHERE id = %s").format(record_columns(),
+                                                              self._t["incidents"]),
             [incident_id],
         )
         return dict(zip(INCIDENT_COLUMNS, rows[0], strict=True)) if rows else None
@@ -425,7 +426,7 @@ class _PgTransaction(WriteTransaction):
     def fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
         rows = self.conn.execute(
             sql.SQL("SELECT {}, imported FROM {} WHERE id = ANY(%s)").format(
-                _select(), self._t["incidents"]
+                record_columns(), self._t["incidents"]
             ),
             (list(ids),),
         ).fetchall()
@@ -570,7 +571,8 @@ def _correction_columns() -> sql.Composed:
     return sql.SQL(", ").join(sql.Identifier(c) for c in CORRECTION_COLUMNS)
 
 
-def _select() -> sql.Composed:
+def record_columns() -> sql.Composed:
+    """The incident columns as a SELECT list (dates as ISO text, as the records hold them)."""
     return sql.SQL(", ").join(
         sql.SQL("{}::text").format(sql.Identifier(c)) if c in DATE_COLUMNS else sql.Identifier(c)
         for c in INCIDENT_COLUMNS

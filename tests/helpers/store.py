@@ -19,7 +19,7 @@ from tests.helpers.store_data import ROOT
 
 BACKENDS = ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)]
 
-__all__ = ["BACKENDS", "postgis_url", "store", "store_location"]
+__all__ = ["BACKENDS", "postgis_location", "postgis_url", "store", "store_location"]
 
 
 @pytest.fixture(scope="session")
@@ -34,19 +34,31 @@ def postgis_url() -> str:
     return run.stdout.strip().splitlines()[-1]
 
 
+def _own_schema(url: str) -> Iterator[str]:
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    yield f"{url}&schema={schema}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
 @pytest.fixture(params=BACKENDS)
 def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Location of an empty store of each back end (a path, or a URL with its own schema)."""
     if request.param == "gpkg":
         yield str(tmp_path / "incidents.gpkg")
         return
-    import psycopg
+    yield from _own_schema(request.getfixturevalue("postgis_url"))
 
-    url = request.getfixturevalue("postgis_url")
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    yield f"{url}&schema={schema}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+@pytest.fixture
+def postgis_location(postgis_url: str) -> Iterator[str]:
+    """Location of an empty PostGIS store in a schema of its own, dropped afterwards.
+
+    For tests of store mode only; mark them ``pytest.mark.postgis``.
+    """
+    yield from _own_schema(postgis_url)
 
 
 @pytest.fixture
