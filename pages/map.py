@@ -14,6 +14,7 @@ from geo.render.draw import AreaSync, DrawArea
 from geo.render.layers import base_map, ids_at
 from geo.render.map_image import boundary_credits
 from geo.render.table import PAGE_SIZE, page_rows
+from geo.view.extent import rows_bounds
 from geo.view.map_events import RETURNED_OBJECTS
 from geo.view.state import ViewState
 from pages.shared import (
@@ -21,6 +22,7 @@ from pages.shared import (
     common,
     incident_list,
     map_data,
+    map_fit,
     map_input,
     map_layout,
     map_print,
@@ -66,6 +68,11 @@ columns = map_data.columns(frame, domain.frame_key)
 # The filtered incidents and the aggregates of a view are cached for every session.
 result = map_data.view(frame, domain.frame_key, state, context)
 n_shown = result.shown
+# A link without a map position (or "Reset view") opens on the incidents it shows.
+if map_fit.fit_if_opened(lambda: rows_bounds(
+        frame["longitude"].to_numpy(dtype=float), frame["latitude"].to_numpy(dtype=float),
+        result.mask & columns.drawn)):
+    state = view_state.current(domain)
 map_skip = () if state.bbox is None else ("map bounds",)
 map_mask = map_data.view(frame, domain.frame_key, state, context, map_skip).mask
 if events.clicked is not None:
@@ -125,6 +132,9 @@ with map_col:
     # or "reset view" sets it; moving the map or changing filters never remounts it.
     center, zoom = view_state.requested_map_view()
     fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
+    fitting, position = map_fit.map_arguments(center, zoom)
+    if fitting is not None:
+        fmap.add_child(fitting)
     fmap.add_child(AggregateAssets(settings))
     fmap.add_child(DrawArea(settings))
     # Only what is on screen (and around it) travels, aggregated at this zoom.
@@ -138,8 +148,7 @@ with map_col:
     st_folium(
         fmap,
         key=map_input.MAP_KEY,
-        center=center,
-        zoom=zoom,
+        **position,
         feature_group_to_add=layer,
         returned_objects=RETURNED_OBJECTS,
         height=map_layout.MAP_HEIGHT,

@@ -326,39 +326,50 @@ class OfflineBasemap(MacroElement):
   }
   function drawLabels() {
     labels.clearLayers();
-    var z = map.getZoom(), view = map.getBounds().pad(0.1), placed = [], max = 160;
-    function free(p, w) {
+    var z = map.getZoom(), view = map.getBounds().pad(0.1), max = 160;
+    // The incidents' aggregates and counts first: no label runs into them.
+    var placed = window.IncidentMap && window.IncidentMap.obstacles
+      ? window.IncidentMap.obstacles(map) : [];
+    var limit = max + placed.length, origin = map.getContainer().getBoundingClientRect();
+    function free(p) {
       for (var k = 0; k < placed.length; k++) {
         var q = placed[k];
-        if (Math.abs(q.x - p.x) < (q.w + w) / 2 + 4 && Math.abs(q.y - p.y) < 16) { return false; }
+        if (Math.abs(q.x - p.x) < (q.w + p.w) / 2 + 3 &&
+            Math.abs(q.y - p.y) < (q.h + p.h) / 2 + 2) { return false; }
       }
       return true;
     }
-    // Big towns, then the names of admin areas, then smaller towns: each label only
-    // where it overlaps none placed before.
+    // A label is kept where its box, as drawn, overlaps nothing placed before.
+    function put(ll, text, cls) {
+      var marker = label(ll, text, cls).addTo(labels);
+      var r = marker.getElement().firstChild.getBoundingClientRect();
+      var box = {x: r.left - origin.left + r.width / 2, y: r.top - origin.top + r.height / 2,
+                 w: r.width, h: r.height};
+      if (free(box)) { placed.push(box); return true; }
+      labels.removeLayer(marker);
+      return false;
+    }
+    // Big towns, then the names of admin areas, then smaller towns: a town's label
+    // right of its dot, else left of it, above or below it; else not drawn.
     var big = minPopulation(z - 1), least = minPopulation(z);
+    var sides = ["", " basemap-left", " basemap-above", " basemap-below"];
     function placeTowns(from, to) {
-      for (var i = 0; towns && i < towns.name.length && placed.length < max; i++) {
+      for (var i = 0; towns && i < towns.name.length && placed.length < limit; i++) {
         if (towns.pop[i] >= to) { continue; }
         if (towns.pop[i] < from) { break; }
         var ll = [towns.lat[i], towns.lon[i]];
         if (!view.contains(ll)) { continue; }
-        var p = map.latLngToContainerPoint(ll), w = 6 * towns.name[i].length + 8;
-        var box = {x: p.x + w / 2, y: p.y, w: w};  // the text runs right of the dot
-        if (!free(box, w)) { continue; }
-        placed.push(box);
-        label(ll, towns.name[i], "basemap-town").addTo(labels);
+        for (var s = 0; s < sides.length; s++) {
+          if (put(ll, towns.name[i], "basemap-town" + sides[s])) { break; }
+        }
       }
     }
     placeTowns(big, Infinity);
     if (z >= 6 && z <= 8) {
       areaLabels.forEach(function (f) {
-        var ll = f.properties.label;
-        if (!view.contains(ll)) { return; }
-        var p = map.latLngToContainerPoint(ll), w = 7 * f.properties.name.length;
-        if (!free(p, w)) { return; }
-        placed.push({x: p.x, y: p.y, w: w});
-        label(ll, f.properties.name, "basemap-area").addTo(labels);
+        if (view.contains(f.properties.label)) {
+          put(f.properties.label, f.properties.name, "basemap-area");
+        }
       });
     }
     placeTowns(least, big);
@@ -407,7 +418,7 @@ class OfflineBasemap(MacroElement):
       if (!tiles.some(function (layer) { return layer._tileLoaded; })) { start(); }
     }, cfg.wait);
   }
-  window.incidentBasemap = {start: start, labels: labels};
+  window.incidentBasemap = {start: start, labels: labels, redraw: drawLabels};
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
@@ -443,6 +454,15 @@ BASEMAP_CSS = """
  font:11px/1.1 sans-serif;color:#333;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 2px #fff}
 .basemap-town::before{content:"";display:inline-block;width:5px;height:5px;margin-right:3px;
  border-radius:50%;background:#555;vertical-align:middle}
+.basemap-town.basemap-left,.basemap-town.basemap-above,.basemap-town.basemap-below{
+ position:absolute;left:auto;top:auto}
+.basemap-town.basemap-left{right:-4px;top:-8px}
+.basemap-town.basemap-left::before,.basemap-town.basemap-above::before,
+.basemap-town.basemap-below::before{display:none}
+.basemap-town.basemap-left::after{content:"";display:inline-block;width:5px;height:5px;
+ margin-left:3px;border-radius:50%;background:#555;vertical-align:middle}
+.basemap-town.basemap-above{bottom:3px;left:0;transform:translateX(-50%)}
+.basemap-town.basemap-below{top:3px;left:0;transform:translateX(-50%)}
 .basemap-area{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;
  font:italic 12px/1 sans-serif;color:#6d6280;letter-spacing:.5px;
  text-shadow:0 0 2px #fff,0 0 2px #fff}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import numpy as np
 
 from geo.vocab import CRS, WEB_MERCATOR
 
@@ -44,3 +45,28 @@ def fit_view(
     fitted = math.log2(min(width_px * world / (256 * span_x), height_px * world / (256 * span_y)))
     zoom = int(max(1, min(max_zoom, math.floor(fitted - 0.25))))
     return (float(middle.y.iloc[0]), float(middle.x.iloc[0])), zoom
+
+
+def rows_bounds(
+    lon: np.ndarray, lat: np.ndarray, rows: np.ndarray
+) -> tuple[float, float, float, float] | None:
+    """Bounds ``(west, south, east, north)`` of the points at ``rows``.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        Longitudes and latitudes of every incident (NaN where unknown).
+    rows : numpy.ndarray
+        A boolean mask over them, or row positions.
+
+    Returns
+    -------
+    tuple of float or None
+        None when no row has a finite point.
+    """
+    x, y = np.asarray(lon, dtype=float)[rows], np.asarray(lat, dtype=float)[rows]
+    finite = np.isfinite(x) & np.isfinite(y)
+    if not finite.any():
+        return None
+    x, y = x[finite], y[finite]
+    return float(x.min()), float(y.min()), float(x.max()), float(y.max())

@@ -160,6 +160,8 @@ class ViewState:
     listed : tuple of float or None
         The point (lat, lon) whose incidents Details lists (a place clicked on the map,
         or picked among the places ranked).
+    fit : bool
+        The link gave no map position: the map opens fitted to the incidents shown.
     """
 
     date_from: date | None
@@ -188,6 +190,7 @@ class ViewState:
     place_only: bool = False
     listed: tuple[float, float] | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
+    fit: bool = field(default=False, compare=False)
 
     def with_map_view(self, lat: float, lon: float, zoom: float) -> ViewState:
         """Return a copy at this map position (rounded as a link keeps it)."""
@@ -404,7 +407,7 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
         place_only=place_only,
         selected=selected or None,
         listed=p.decode_point(values("listed"), notes),
-        notes=tuple(notes),
+        notes=tuple(notes), fit=position is None,
         **filters,  # type: ignore[arg-type]
     )
 

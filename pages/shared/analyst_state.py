@@ -19,10 +19,11 @@ import streamlit as st
 
 from geo.geocoding.areas import AdminAreas
 from geo.render.details import escape_markdown
-from geo.view.extent import fit_view
+from geo.view.extent import rows_bounds
 from geo.view.params import MAX_TERMS, decode_texts
-from geo.view.state import RANGE_FIELDS, ViewDomain, ViewState, round_center
+from geo.view.state import RANGE_FIELDS, ViewDomain, ViewState
 from geo.vocab import VIOLENCE_TYPES
+from pages.shared import map_fit
 
 ADMIN1, ADMIN2 = "f_admin1", "f_admin2"
 ACTORS, SOURCES, SOURCE_TYPES, VIOLENCE = "f_actors", "f_sources", "f_source_types", "f_violence"
@@ -284,14 +285,12 @@ def follow_toggle() -> None:
 
 
 def _fit_map(bounds: tuple[float, float, float, float]) -> None:
-    center, zoom = fit_view(bounds)
-    view = (round_center(*center), zoom)
-    st.session_state["map_request"] = view
-    st.session_state["map_view"] = view
+    map_fit.request_fit(bounds)
 
 
 def fit_map(bounds: tuple[float, float, float, float] | None) -> None:
-    """Move and zoom the map onto ``bounds`` (``west, south, east, north``); None: stay."""
+    """Move and zoom the map onto ``bounds`` (``west, south, east, north``), fitted in
+    the browser to the map's real size (see :mod:`pages.shared.map_fit`); None: stay."""
     if bounds is not None:
         _fit_map(bounds)
 
@@ -301,13 +300,8 @@ def fit_button(incidents: pd.DataFrame, located: np.ndarray) -> None:
 
     ``located`` marks the rows of ``incidents`` in view that have a map location.
     """
-    rows = np.flatnonzero(located)
-    bounds = None
-    if len(rows):
-        lon = incidents["longitude"].to_numpy(dtype=float)[rows]
-        lat = incidents["latitude"].to_numpy(dtype=float)[rows]
-        bounds = (float(np.nanmin(lon)), float(np.nanmin(lat)),
-                  float(np.nanmax(lon)), float(np.nanmax(lat)))
+    bounds = rows_bounds(incidents["longitude"].to_numpy(dtype=float),
+                         incidents["latitude"].to_numpy(dtype=float), located)
     st.button("Fit the map to these", on_click=_fit_map, args=(bounds,),
               disabled=bounds is None, icon=":material/fit_screen:", key="fit-map",
               help="Move and zoom the map to show every incident in view.")

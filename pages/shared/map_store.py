@@ -62,6 +62,7 @@ from pages.shared import (
     analyst_state,
     common,
     incident_list,
+    map_fit,
     map_input,
     map_layout,
     map_print,
@@ -201,6 +202,13 @@ def _area_figures(location: str, revision: int, key: str, level: int, claimant: 
                   part: str, _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
     names = dict(_query.areas.options(level)) if _query.areas else {}
     return store_area_stats(_query, _spec, level, names, claimant, part)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _extent(location: str, revision: int, key: str, _query: PostGISQuery,
+            _spec: QueryFilter) -> tuple[float, float, float, float] | None:
+    # the bounds a link without a position and "Fit the map to these" fit the map to
+    return _query.extent(_spec)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -362,6 +370,9 @@ def _page() -> None:
 
     state = view_state.current(domain)
     view = _View(query, location, revision, state, _context(location, countries, query.areas))
+    # A link without a map position (or "Reset view") opens on the incidents it shows.
+    if map_fit.fit_if_opened(lambda: _extent(location, revision, view.key, query, view.spec)):
+        state = view_state.current(domain)  # its filters, hence ``view``, are the same
     if events.clicked is not None:
         here = ids_at(view.at_place(*events.clicked), *events.clicked)
         st.session_state["listed_place"] = events.clicked if len(here) > 1 else None
@@ -403,7 +414,8 @@ def _page() -> None:
         type_note.show(state, domain, counts.shown, view.shown_of)
     fit_col.button("Fit the map to these", key="fit-map", icon=":material/fit_screen:",
                    disabled=counts.on_map == 0,
-                   on_click=lambda: analyst_state.fit_map(query.extent(view.spec)),
+                   on_click=lambda: analyst_state.fit_map(
+                       _extent(location, revision, view.key, query, view.spec)),
                    help="Move and zoom the map to show every incident in view.")
     with follow_col:
         analyst_state.follow_toggle()
@@ -413,6 +425,9 @@ def _page() -> None:
     with map_col:
         center, zoom = view_state.requested_map_view()
         fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
+        fitting, position = map_fit.map_arguments(center, zoom)
+        if fitting is not None:
+            fmap.add_child(fitting)
         fmap.add_child(AggregateAssets(settings))
         fmap.add_child(DrawArea(settings))
         aggregates = view.aggregates(state.zoom, view_window(state.center, state.zoom))
@@ -420,7 +435,7 @@ def _page() -> None:
             aggregates, selected_marker(selected) if selected is not None else None,
             view_state.chosen_dates(state))
         layer.add_child(AreaSync(state.polygon))
-        st_folium(fmap, key=map_input.MAP_KEY, center=center, zoom=zoom, feature_group_to_add=layer,
+        st_folium(fmap, key=map_input.MAP_KEY, **position, feature_group_to_add=layer,
                   returned_objects=RETURNED_OBJECTS, height=map_layout.MAP_HEIGHT,
                   use_container_width=True)
         analyst_state.drawn_area_controls()

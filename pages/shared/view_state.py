@@ -32,7 +32,7 @@ from geo.view.state import (
     view_link,
 )
 from geo.vocab import COORD_DECIMALS, EVENT_TYPES, PRECISION_LABELS
-from pages.shared import analyst_state
+from pages.shared import analyst_state, map_fit
 
 _DATES, _TYPES, _CLAIMS, _PREC = "f_dates", "f_types", "f_claims", "f_prec"
 _QUERY, _UNDATED, _PLACE_ONLY = "f_query", "f_undated", "f_place_only"
@@ -90,6 +90,8 @@ def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
     if not keep_map:
         ss["map_view"] = (state.center, state.zoom)
         ss["map_request"] = (state.center, state.zoom)
+        if state.fit:  # no position in the link: fitted to what the filters show
+            map_fit.open_fitted()
     ss["selected"] = state.selected
     ss["listed_place"] = state.listed
     ss["notes"] = list(state.notes)
@@ -97,8 +99,8 @@ def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
 
 
 def reset(domain: ViewDomain) -> None:
-    """Back to the default view."""
-    _load(default_view(domain), domain)
+    """Back to the default view, the map fitted to every incident."""
+    _load(replace(default_view(domain), fit=True), domain)
 
 
 def _request_reset() -> None:

@@ -70,8 +70,13 @@
     var a = d.agg, root = document.createElement("div");
     root.className = "incident-aggregate-tip";
     // npu: place counts summed over pre-aggregated rows (store mode), an upper bound.
-    line(root, thousands(a.n[i]) + " incidents at " + (a.npu ? "up to " : "") +
-         thousands(a.np[i]) + " places", "head");
+    line(root, thousands(a.n[i]) + " incidents at " + thousands(a.np[i]) + " places" +
+         (a.npu ? " at most" : ""), "head");
+    if (a.npu && a.np[i] > 1) {
+      line(root, "Places are counted from the store's summary rows: a place with " +
+        "incidents of several types, claim statuses or months counts once in each, so " +
+        "there may be fewer.", "note");
+    }
     if (a.df[i] !== null) {
       line(root, (a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i])) +
         (a.dr && (a.eb[i] !== null || a.la[i] !== null) ? " (within the dates chosen)" : ""));
@@ -219,12 +224,38 @@
     });
   }
 
+  /* Boxes (container pixels: centre x, y, width, height) of the aggregates and of the
+   * places' counts now drawn: the basemap places its town labels clear of them, so that
+   * a count and a town name never run together ("707Aleppo", trial of issue 14). */
+  var shown = null;
+  function obstacles(map) {
+    var boxes = [];
+    if (!shown || !map.hasLayer(shown.group)) { return boxes; }
+    var a = shown.d.agg, p = shown.d.places;
+    for (var i = 0; i < a.lat.length; i++) {
+      var c = map.latLngToContainerPoint([a.lat[i], a.lon[i]]);
+      var size = Math.round(Math.min(58, 26 + 9 * Math.log10(a.n[i])));
+      boxes.push({x: c.x, y: c.y, w: size, h: size});
+    }
+    for (i = 0; i < p.lat.length; i++) {
+      if (p.n[i] > 1) {  // the count under the marker (iconAnchor [14, -6], 14 px high)
+        var q = map.latLngToContainerPoint([p.lat[i], p.lon[i]]);
+        boxes.push({x: q.x, y: q.y + 13, w: 28, h: 14});
+      }
+    }
+    return boxes;
+  }
+
   function draw(group, map, d) {
     forgetRemovedGroups(map);
     drawAggregates(group, map, d);
     drawPlaces(group, map, d);
     if (d.sel) { drawSelected(group, d); }
+    shown = {group: group, d: d};
+    if (window.incidentBasemap && window.incidentBasemap.redraw) {
+      window.incidentBasemap.redraw();
+    }
   }
 
-  window.IncidentMap = {draw: draw};
+  window.IncidentMap = {draw: draw, obstacles: obstacles};
 })();
