@@ -230,7 +230,7 @@
   var shown = null;
   function obstacles(map) {
     var boxes = [];
-    if (!shown || !map.hasLayer(shown.group)) { return boxes; }
+    if (!shown || shown.map !== map) { return boxes; }
     var a = shown.d.agg, p = shown.d.places;
     for (var i = 0; i < a.lat.length; i++) {
       var c = map.latLngToContainerPoint([a.lat[i], a.lon[i]]);
@@ -251,10 +251,13 @@
     drawAggregates(group, map, d);
     drawPlaces(group, map, d);
     if (d.sel) { drawSelected(group, d); }
-    shown = {group: group, d: d};
-    if (window.incidentBasemap && window.incidentBasemap.redraw) {
-      window.incidentBasemap.redraw();
-    }
+    shown = {map: map, d: d};
+    // once the group is on the map (streamlit-folium adds it after this script)
+    setTimeout(function () {
+      if (window.incidentBasemap && window.incidentBasemap.redraw) {
+        window.incidentBasemap.redraw();
+      }
+    }, 0);
   }
 
   window.IncidentMap = {draw: draw, obstacles: obstacles};
