@@ -9,7 +9,10 @@ reads the learned places (from an embedded store, ``--store``, or learned in mem
 a CSV of SYNTHETIC incidents, ``--csv``, by ``geo.geocoding.learned.learn_from_incidents``),
 times ``LearnedNames`` and the first searches (``geo.view.spellings.search_spellings``),
 printing wall and CPU times, resident memory after each step (after handing freed memory
-back, as the page does at the end of a run) and the process's peak (``VmHWM``).
+back, as the page does at the end of a run) and the process's peak (``VmHWM``, started
+again after the gazetteer's load). The store's read of the learned places
+(``learned_places()``, in chunks: ``geo.store.learned.learned_frame``) is measured alone
+first: its time and the peak above the resident memory before it.
 
 With ``--full`` it then does what the first search did before, in the same process:
 ``learned_gazetteer_rows`` and ``Geocoder.with_learned`` (every learned place indexed),
@@ -55,6 +58,11 @@ def _status_mb(key: str) -> float:
         if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _reset_peak() -> None:
+    """Start ``VmHWM`` again from the resident memory now (Linux)."""
+    Path("/proc/self/clear_refs").write_text("5")
 
 
 def _memory() -> str:
@@ -119,6 +127,17 @@ def main() -> None:
     print(f"source opened: {clock}; {_memory()}")
     coder = default_geocoder(load_settings())
     print(f"geocoder without learned places: {_memory()}")
+    release_memory()
+    _reset_peak()
+    before, clock = _status_mb("VmRSS"), _Clock()
+    places = source.learned_places()
+    frame_mb = places.memory_usage(deep=True).sum() / 2**20
+    print(f"learned_places() alone (the store's read, in chunks): {len(places):,} rows, "
+          f"{clock}; resident {_status_mb('VmRSS') - before:+,.0f} MB, peak during it "
+          f"{_status_mb('VmHWM') - before:+,.0f} MB (the frame {frame_mb:,.0f} MB)")
+    del places
+    release_memory()
+    _reset_peak()
     clock = _Clock()
     names = LearnedNames.from_source(source)
     print(f"LearnedNames (the store's learned places read, compacted, keyed): {len(names):,} "

@@ -38,6 +38,7 @@ from geo.errors import Invalid, StoreUnavailable
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES, PRECISION_LABELS
 
 if TYPE_CHECKING:
+    from geo.geocoding.learned_index import LearnedSearch
     from geo.geocoding.protocol import PlaceResolver
 
 #: Columns of each incident in the JSON output, besides the record's own.
@@ -210,7 +211,8 @@ def run(args: argparse.Namespace) -> Answer:
     # store's corrections and learned places, as the map page's geocoder, so that a term
     # names the same places here as there (see geo.view.spellings).
     geocoder = _search_geocoder(store) if view.query else None
-    context = data.filter_context(geocoder)
+    # a search term's geocode only (its name and country), as the map page's lazy one
+    context = data.filter_context(geocoder)  # type: ignore[arg-type]
     result = apply_view(data.incidents, view, context)
     shown = data.incidents[result.mask].sort_values(
         ["date_start", "id"], kind="stable", na_position="last")
@@ -226,18 +228,23 @@ def run(args: argparse.Namespace) -> Answer:
     return Answer(summary, shown, data.incidents, view, domain, context)
 
 
-def _search_geocoder(store: Any) -> PlaceResolver:
-    """The map page's geocoder for this store: the gazetteer with the corrections the
-    store keeps (not the corrections file, which the store took over) and its learned
-    places."""
+def _search_geocoder(store: Any) -> LearnedSearch | PlaceResolver:
+    """The map page's geocoder for this store's search terms: the gazetteer with the
+    corrections the store keeps (not the corrections file, which the store took over)
+    and its learned places, indexed per term as the map page's search does
+    (:class:`geo.geocoding.learned_index.LearnedSearch`: the same answers as the
+    geocoder that indexes every learned place, without building that index)."""
     from geo.geocoding import geocoder as geocoder_module
+    from geo.geocoding.learned_index import LearnedSearch
     from geo.geocoding.overrides import OverrideIndex
 
-    coder = geocoder_module.default_geocoder(learned=store)
+    coder = geocoder_module.default_geocoder()
+    if not isinstance(coder, geocoder_module.Geocoder):
+        return coder
     keeps = getattr(store, "corrections", None)
-    if isinstance(coder, geocoder_module.Geocoder) and callable(keeps):
+    if callable(keeps):
         coder = coder.with_overrides(OverrideIndex(keeps()))
-    return coder
+    return LearnedSearch.from_source(coder, store)
 
 
 def _incident_records(shown: pd.DataFrame, limit: int | None) -> list[dict[str, Any]]:

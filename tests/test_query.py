@@ -248,3 +248,69 @@ def test_a_type_no_record_has_finds_none_and_says_why(question_store, capsys):
     assert "geo.query: No incident in this data has the event type 'massacre'" in err
     code, out, err = _run(capsys, "--type", "clashes", "--format", "json")
     assert "notes" not in json.loads(out) and err == ""
+
+
+LEARNING_ROWS = [
+    # given points teach the store these places (two homonyms of Hadar)
+    _at(("36.12", "37.22"), id="l-hadar", place="Hadar", date_start="2016-03-01"),
+    _at(("33.20", "35.80"), id="l-hadar-2", place="Hadar", date_start="2016-03-02"),
+    _at(("34.55", "38.27"), id="l-tadmur", place="Tadmur/Palmyra town",
+        date_start="2016-03-03"),
+    _at(("35.43", "36.49"), id="l-kafr", place="Kafr Nabudah village",
+        date_start="2016-03-04"),
+    _at(("36.16", "37.70"), id="l-dayr", place="Dayr Hafir", date_start="2016-03-05"),
+    # records without a point, spelled otherwise: found through the place's spellings
+    row(id="n-palmyra", place="Palmyra", date_start="2016-04-01"),
+    row(id="n-kafr", place="Kafr Nabudah", date_start="2016-04-02"),
+    row(id="n-other", place="Somewhere else", date_start="2016-04-03"),
+]
+
+
+@pytest.fixture
+def learning_store(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from geo.geocoding.gazetteer import build_gazetteer
+    from geo.geocoding.geocoder import Geocoder
+    from geo.geocoding.sources import local_gazetteer, name_admin1, read_geonames_dump
+    from geo.settings import DATA_DIR
+
+    fixture = Path(__file__).parent / "fixtures" / "geonames_sy_small.txt"
+    base = Geocoder(build_gazetteer(name_admin1(read_geonames_dump(fixture), {})).merged(
+        local_gazetteer(DATA_DIR / "places.csv")), default_country="SY")
+    location = tmp_path / "learning.gpkg"
+    store = open_store(location)
+    store.upsert(incidents(*LEARNING_ROWS), origin="ucdp", who=ANALYST)
+    assert len(store.learned_places()) == 5
+    monkeypatch.setenv("INCIDENT_DB", str(location))
+    monkeypatch.setattr(geocoder_module, "default_geocoder", lambda *a, **k: base)
+    return base
+
+
+def test_a_search_answers_as_the_full_learned_index_without_building_it(
+        learning_store, capsys, monkeypatch):
+    from geo import query
+
+    indexed: list[object] = []
+    with_learned = geocoder_module.Geocoder.with_learned
+
+    def spy(self, source):
+        indexed.append(source)
+        return with_learned(self, source)
+
+    monkeypatch.setattr(geocoder_module.Geocoder, "with_learned", spy)
+    terms = ["Hadar", "Palmyra", "Tadmur", "Kafr Nabuda village", "Kafr Nabxl", "Dayr Hafir",
+             "Dair Hafir", "Somewhere"]
+    answers = {}
+    for term in terms:
+        _, out, _ = _run(capsys, "--q", term)
+        answers[term] = [i["id"] for i in json.loads(out)["incidents"]]
+    # the store's learned places were never indexed whole (only a term's few rows)
+    assert indexed and all(type(s).__name__ == "_Rows" for s in indexed)
+    assert answers["Palmyra"] == ["l-tadmur", "n-palmyra"]  # a learned place's spellings
+    monkeypatch.setattr(geocoder_module.Geocoder, "with_learned", with_learned)
+    # the geocoder that indexes every learned place (as before) answers alike
+    monkeypatch.setattr(query, "_search_geocoder", learning_store.with_learned)
+    for term in terms:
+        _, out, _ = _run(capsys, "--q", term)
+        assert answers[term] == [i["id"] for i in json.loads(out)["incidents"]], term

@@ -220,3 +220,68 @@ def test_edits_and_reimports_change_the_learned_places_as_a_full_relearn_would(s
     assert not [r for r in incremental if r[0] == "Eastern Plain"]  # its only record lost it
     store.relearn()
     assert incremental == _keyed(store)
+
+
+_ONE_SHOT = """SELECT p.name, p.country, p.admin1, p.latitude, p.longitude, p."precision",
+    p.source, p.records, coalesce(s.enabled, 1)
+FROM {places} p LEFT JOIN {sources} s ON s.source = p.source
+ORDER BY p.source, p.name, p.fid"""
+
+
+def _chunky_store(store) -> None:
+    """Learned places over several sources, names whose order differs between byte and
+    language collations, rows inserted out of (source, name) order, one source off."""
+    names = ["zeta", "Beta", "alpha", "Émile", "الرقة", "beta", "Alpha", "_under"]
+    rows = [dict(TEACHING[0], id=f"c{i}", place=names[i % len(names)],
+                 latitude=f"{35 + i / 10:.2f}", admin1=["Hama", "Homs"][i % 2])
+            for i in range(23)]
+    store.upsert(incidents(rows[:12]), origin="zz-team", who=ANALYST)
+    store.upsert(incidents(rows[12:]), origin="Acled", who=ANALYST)
+    store.upsert(incidents([dict(r, id=f"u{r['id']}") for r in rows[5:9]]), origin="ucdp",
+                 who=ANALYST)
+    store.edit("c3", {"place": "Beta"}, who=analyst("alice"), reason="spelling")
+    store.set_source_enabled("Acled", False, who=analyst("alice"))
+
+
+def test_the_learned_places_read_in_chunks_equal_one_read(store):
+    from geo.store import learned as learned_sql
+
+    _chunky_store(store)
+    run, d = store._run_read, store._dialect()
+    rows = run(_ONE_SHOT.format(places=d.places, sources=d.sources), [])
+    one_shot = pd.DataFrame(rows, columns=list(LEARNED_COLUMNS))
+    one_shot["enabled"] = one_shot["enabled"].astype(int) != 0
+    assert len(one_shot) > 20 and not one_shot["enabled"].all()
+    for chunk in (1, 2, 7, len(one_shot), 10**9):
+        pd.testing.assert_frame_equal(learned_sql.learned_frame(run, d, chunk), one_shot)
+    pd.testing.assert_frame_equal(store.learned_places(), one_shot)
+
+
+def test_a_write_between_the_chunks_makes_the_read_start_again(store):
+    from geo.store import learned as learned_sql
+
+    _chunky_store(store)
+    d = store._dialect()
+    chunks = {"read": 0}
+
+    def run(statement, params):
+        out = store._run_read(statement, params)
+        if "LIMIT" in statement:
+            chunks["read"] += 1
+            if chunks["read"] == 2:  # a colleague's import lands mid-read
+                store.upsert(incidents([dict(TEACHING[0], id="late", place="Late")]),
+                             origin="zz-team", who=ANALYST)
+        return out
+
+    got = learned_sql.learned_frame(run, d, 3)
+    assert "Late" in set(got["name"])
+    pd.testing.assert_frame_equal(got, store.learned_places())
+    assert chunks["read"] > len(got) // 3 + 1  # it did read again
+
+
+def test_an_empty_learned_table_reads_as_the_empty_frame(store):
+    from geo.geocoding.learned import empty_learned
+    from geo.store import learned as learned_sql
+
+    got = learned_sql.learned_frame(store._run_read, store._dialect(), 2)
+    pd.testing.assert_frame_equal(got, empty_learned())

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from geo.geocoding.learned import (
@@ -41,6 +42,14 @@ META_KEY = "learned_revision"
 """``store_meta`` key of the learned-places revision."""
 
 _CHUNK = 500
+#: Learned places read per statement by :func:`learned_frame` (about 25 MB of tuples).
+_READ_ROWS = 50_000
+#: Chunked reads tried before one single statement, when writes keep moving the revision.
+_READ_TRIES = 3
+_TEXT = ("name", "country", "admin1", "source")
+_NUMBERS: dict[str, type] = {"latitude": np.float64, "longitude": np.float64,
+                             "precision": np.int64, "records": np.int64,
+                             "enabled": np.int64}
 
 
 Run = Callable[[str, Sequence[object]], list[tuple[object, ...]]]
@@ -303,20 +312,99 @@ def bump(run: Run, d: Dialect) -> None:
     run(f"UPDATE {d.meta} SET value = {cast} WHERE key = '{META_KEY}'", [])
 
 
-def learned_frame(run: Run, d: Dialect) -> pd.DataFrame:
-    """Every learned place with whether its source is switched on (LEARNED_COLUMNS)."""
-    rows = run(
-        f"""SELECT p.name, p.country, p.admin1, p.latitude, p.longitude, p."precision",
-            p.source, p.records, coalesce(s.enabled, 1)
+def learned_frame(run: Run, d: Dialect, chunk_rows: int = _READ_ROWS) -> pd.DataFrame:
+    """Every learned place with whether its source is switched on (LEARNED_COLUMNS).
+
+    Read ``chunk_rows`` places at a time (by ``fid``, after the last one read, as the
+    embedded store reads its incidents), each chunk's text columns factorised into
+    codes of shared strings and its numbers into arrays: 800,000 places are never all
+    Python tuples at once. The rows come in the order of ``ORDER BY source, name, fid``
+    (the back end's own collation ranks the distinct source and name pairs). A write
+    between two chunks (the learned revision moved) makes it read them again.
+
+    Parameters
+    ----------
+    run : Run
+    d : Dialect
+    chunk_rows : int, optional
+        Places read per statement.
+    """
+    for _ in range(_READ_TRIES):
+        before = revision(run, d)
+        frame = _read_chunked(run, d, max(1, int(chunk_rows)))
+        if revision(run, d) == before:
+            return frame
+    return _read_chunked(run, d, 1 << 62)  # one statement: one consistent read
+
+
+def _read_chunked(run: Run, d: Dialect, chunk_rows: int) -> pd.DataFrame:
+    """:func:`learned_frame`'s read, ``chunk_rows`` places per statement."""
+    sql = f"""SELECT p.fid, p.name, p.country, p.admin1, p.latitude, p.longitude,
+            p."precision", p.source, p.records, coalesce(s.enabled, 1)
         FROM {d.places} p LEFT JOIN {d.sources} s ON s.source = p.source
-        ORDER BY p.source, p.name, p.fid""",
-        [],
-    )
-    if not rows:
+        WHERE p.fid > {d.mark} ORDER BY p.fid LIMIT {d.mark}"""
+    texts: dict[str, _Codes] = {c: _Codes() for c in _TEXT}
+    numbers: dict[str, list[np.ndarray]] = {c: [] for c in ("fid", *_NUMBERS)}
+    last = -(1 << 62)
+    while batch := run(sql, [last, chunk_rows]):
+        columns = dict(zip(("fid", *LEARNED_COLUMNS), zip(*batch, strict=True), strict=True))
+        del batch
+        last = int(str(columns["fid"][-1]))
+        for name, codes in texts.items():
+            codes.add(columns[name])
+        for name, parts in numbers.items():
+            parts.append(np.array(columns[name], dtype=_NUMBERS.get(name, np.int64)))
+        if len(columns["fid"]) < chunk_rows:
+            break
+    if not numbers["fid"]:
         return empty_learned()
-    frame = pd.DataFrame(rows, columns=list(LEARNED_COLUMNS))
-    frame["enabled"] = frame["enabled"].astype(int) != 0
-    return frame
+    arrays = {name: np.concatenate(parts) for name, parts in numbers.items()}
+    order = np.lexsort((arrays.pop("fid"), _pair_rank(run, d, texts)))
+    out = pd.DataFrame({
+        name: (texts[name].take(order) if name in texts else arrays[name][order])
+        for name in LEARNED_COLUMNS
+    })
+    out["enabled"] = out["enabled"] != 0
+    return out
+
+
+class _Codes:
+    """A text column read in chunks: int32 codes of its distinct values."""
+
+    def __init__(self) -> None:
+        self.values: dict[object, int] = {}
+        self.codes: list[np.ndarray] = []
+
+    def add(self, chunk: Sequence[object]) -> None:
+        local, uniques = pd.factorize(np.array(chunk, dtype=object), use_na_sentinel=False)
+        table = np.fromiter((self.values.setdefault(v, len(self.values)) for v in uniques),
+                            dtype=np.int32, count=len(uniques))
+        self.codes.append(table[local])
+
+    def all_codes(self) -> np.ndarray:
+        return np.concatenate(self.codes)
+
+    def take(self, order: np.ndarray) -> pd.Series:
+        """The column's values in this order (as the one-shot frame types them)."""
+        values = np.empty(len(self.values), dtype=object)
+        values[:] = list(self.values)
+        return pd.Series(values[self.all_codes()[order]])
+
+
+def _pair_rank(run: Run, d: Dialect, texts: dict[str, _Codes]) -> np.ndarray:
+    """Each row's rank by (source, name) in the back end's ``ORDER BY source, name``."""
+    ranked = run(f"SELECT DISTINCT source, name FROM {d.places} ORDER BY source, name", [])
+    rank_of = {(source, name): i for i, (source, name) in enumerate(ranked)}
+    sources, names = texts["source"], texts["name"]
+    pair = sources.all_codes().astype(np.int64) * max(1, len(names.values)) \
+        + names.all_codes()
+    codes, uniques = pd.factorize(pair)
+    source_of, name_of = list(sources.values), list(names.values)
+    width = max(1, len(names.values))
+    ranks = np.fromiter(
+        (rank_of.get((source_of[p // width], name_of[p % width]), len(rank_of))
+         for p in uniques.tolist()), dtype=np.int64, count=len(uniques))
+    return ranks[codes]
 
 
 def sources_frame(run: Run, d: Dialect) -> pd.DataFrame:
