@@ -358,12 +358,14 @@ def _read_chunked(run: Run, d: Dialect, chunk_rows: int) -> pd.DataFrame:
             break
     if not numbers["fid"]:
         return empty_learned()
-    arrays = {name: np.concatenate(parts) for name, parts in numbers.items()}
-    order = np.lexsort((arrays.pop("fid"), _pair_rank(run, d, texts)))
-    out = pd.DataFrame({
-        name: (texts[name].take(order) if name in texts else arrays[name][order])
-        for name in LEARNED_COLUMNS
-    })
+    order = np.lexsort((np.concatenate(numbers.pop("fid")), _pair_rank(run, d, texts)))
+    built: dict[str, object] = {}
+    for name in LEARNED_COLUMNS:  # one column's transient copies at a time
+        if name in texts:
+            built[name] = texts.pop(name).take(order)
+        else:
+            built[name] = np.concatenate(numbers.pop(name))[order]
+    out = pd.DataFrame(built)
     out["enabled"] = out["enabled"] != 0
     return out
 
@@ -386,9 +388,8 @@ class _Codes:
 
     def take(self, order: np.ndarray) -> pd.Series:
         """The column's values in this order (as the one-shot frame types them)."""
-        values = np.empty(len(self.values), dtype=object)
-        values[:] = list(self.values)
-        return pd.Series(values[self.all_codes()[order]])
+        values = pd.Series(list(self.values))
+        return pd.Series(values.array.take(self.all_codes()[order]))
 
 
 def _pair_rank(run: Run, d: Dialect, texts: dict[str, _Codes]) -> np.ndarray:
