@@ -255,3 +255,32 @@ def test_both_modes_give_the_same_data_the_same_fingerprint(pg_store, monkeypatc
     assert store_v == frame_v != first
     changed = _fingerprint("store", monkeypatch, pg_store.location, link)
     assert any("data has changed" in w.value for w in changed.warning)
+
+
+def _compare_chart(at: AppTest) -> tuple[dict, pd.DataFrame]:
+    """The spec and the data of the comparison's chart as sent to the browser."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    charts = [e.proto for e in at.get("vega_lite_chart")]
+    chart = next(c for c in charts if "Incidents by" in json.dumps(json.loads(c.spec)
+                                                                 .get("title", "")))
+    spec = json.loads(chart.spec)
+    data = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.datasets] or \
+        [convert_arrow_bytes_to_pandas_df(chart.data.data)]
+    return spec, data[0]
+
+
+@pytest.mark.parametrize("mode", ["frame", "store"])
+def test_the_comparison_chart_sends_numbers_and_room_for_its_bars(pg_store, monkeypatch, mode):
+    # trial 22: the page fits the whole chart into its height; upright labels left the
+    # plot 8 pixels (frame mode) or none (store mode): no bar, no tick
+    at = _run(mode, monkeypatch, {"d": ["2016-01-01", "2016-06-30"],
+                                  "compare": ["2016-07-01", "2016-12-31"]})
+    spec, data = _compare_chart(at)
+    assert spec["encoding"]["x"]["field"] == "incidents"
+    assert spec["encoding"]["y"]["field"] == "event_type"
+    assert spec["height"] >= 48 * 4
+    assert data["incidents"].dtype == float
+    counts = data.set_index(["period", "event_type"])["incidents"]
+    assert counts.sum() == 251  # every incident (all dated) in one period or the other
+    assert (counts > 0).all()

@@ -406,7 +406,10 @@ def compare_panel(
         with column:
             st.markdown(f"**{label}**")
             st.metric("Incidents", f"{int(part['incidents'].sum()):,}")
-            st.dataframe(_figure_rows(part, "claimant"), hide_index=True, width="stretch",
-                         column_config=COUNT_COLUMNS)
+    # One table across the page: two half-width tables clipped the killed column and
+    # their scroll bar ran over the chart's title (trial 22).
+    rows = _figure_rows(table, "claimant")
+    rows.insert(0, "period", table["period"].to_numpy())
+    st.dataframe(rows, hide_index=True, width="stretch", column_config=COUNT_COLUMNS)
     by_type = others.compare(periods, ("event_type",), which)
     st.altair_chart(period_chart(by_type, "event_type"), width="stretch")
