@@ -279,7 +279,7 @@ def test_the_comparison_chart_sends_numbers_and_room_for_its_bars(pg_store, monk
     spec, data = _compare_chart(at)
     assert spec["encoding"]["x"]["field"] == "incidents"
     assert spec["encoding"]["y"]["field"] == "event_type"
-    assert spec["height"] >= 48 * 4
+    assert spec["height"] >= 56 * 4
     assert data["incidents"].dtype == float
     counts = data.set_index(["period", "event_type"])["incidents"]
     assert counts.sum() == 251  # every incident (all dated) in one period or the other

@@ -68,7 +68,7 @@ def test_periods_side_by_side():
     table = pd.DataFrame({"period": ["p1", "p2"], "event_type": ["a", "a"],
                           "incidents": [3, 5]})
     spec = period_chart(table, "event_type").to_dict()
-    assert spec["encoding"]["xOffset"]["field"] == "period"
+    assert spec["encoding"]["yOffset"]["field"] == "period"
 
 
 def test_choropleth_sends_clockwise_features_inline():

@@ -227,9 +227,9 @@ def period_chart(table: pd.DataFrame, by: str) -> alt.Chart:
         .encode(
             y=alt.Y(f"{by}:N", title=label, axis=alt.Axis(labelLimit=240)),
             yOffset=alt.YOffset("period:N"),
-            x=alt.X("incidents:Q", title="incidents"),
-            color=alt.Color("period:N", title="period",
-                            legend=alt.Legend(orient="bottom", direction="vertical")),
+            x=alt.X("incidents:Q", title="incidents",
+                    axis=alt.Axis(format=",d", tickMinStep=1)),
+            color=alt.Color("period:N", title="period"),
             tooltip=["period:N", alt.Tooltip(f"{by}:N", title=label),
                      alt.Tooltip("incidents:Q", format=",.0f")],
         )
@@ -237,10 +237,10 @@ def period_chart(table: pd.DataFrame, by: str) -> alt.Chart:
     )
 
 
-#: Pixels per category band of :func:`period_chart`, and around the plot (title, axis,
-#: legend below): the page fits the whole chart, frame included, into the height.
-_BAND_HEIGHT = 48
-_CHART_FRAME = 130
+#: Pixels per category band of :func:`period_chart`, and around the plot (title, axis
+#: and its title): the page fits the whole chart, frame included, into the height.
+_BAND_HEIGHT = 56
+_CHART_FRAME = 110
 
 
 def area_chart(areas: gpd.GeoDataFrame, stats: pd.DataFrame, measure: str) -> alt.Chart:
