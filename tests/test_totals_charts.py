@@ -10,6 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from geo.render.layers import SEVERAL_COLOR
 from geo.render.totals_charts import (
     area_chart,
     auto_frequency,
@@ -18,6 +19,7 @@ from geo.render.totals_charts import (
     figure_text,
     period_chart,
 )
+from geo.vocab import EVENT_COLORS
 
 
 @pytest.mark.parametrize(("low", "high", "unknown", "text"), [
@@ -83,3 +85,27 @@ def test_choropleth_sends_clockwise_features_inline():
     assert features[1]["properties"]["incidents"] is None  # nothing there: grey
     ring = shapely.geometry.shape(features[0]["geometry"]).exterior
     assert not ring.is_ccw  # d3-geo draws counter-clockwise rings as the whole world
+
+
+@pytest.mark.parametrize("chart", ["events", "deaths"])
+def test_event_types_take_the_maps_colours(chart):
+    # trial 22: "attack on civilians" yellow on the map, dark blue in the charts
+    series = pd.DataFrame({"period": ["2016-01-01"] * 3,
+                           "event_type": ["clashes", "attack on civilians", "new kind"],
+                           "incidents": [3, 2, 1], "killed_min": [1, 2, 0],
+                           "killed_max": [2, 3, 0], "killed_unknown": [0, 0, 1],
+                           "civilian_deaths": [0, 2, 0]})
+    made = events_chart(series, "event_type", "month") if chart == "events" \
+        else deaths_chart(series, "event_type", "month", "A")
+    scale = made.to_dict()["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours["attack on civilians"] == EVENT_COLORS["attack on civilians"]
+    assert colours["clashes"] == EVENT_COLORS["clashes"]
+    assert colours["new kind"] == SEVERAL_COLOR
+
+
+def test_other_categories_keep_vegas_palette():
+    series = pd.DataFrame({"period": ["2016-01-01"], "claim_status": ["reported"],
+                           "incidents": [1]})
+    assert "scale" not in events_chart(series, "claim_status", "month").to_dict()[
+        "encoding"]["color"]

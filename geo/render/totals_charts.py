@@ -16,6 +16,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.render.layers import SEVERAL_COLOR
+from geo.vocab import EVENT_COLORS
+
 #: Category columns a chart can split by -> label.
 CATEGORY_LABELS: dict[str, str] = {
     "event_type": "event type",
@@ -99,6 +102,21 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
+def category_color(data: pd.DataFrame, by: str, label: str) -> alt.Color:
+    """The colour channel of a chart split by ``by``: event types in the map's colours
+    (:data:`geo.vocab.EVENT_COLORS`; a type it lacks in the map's grey), other
+    categories in Vega's own palette.
+
+    Trial 22: "attack on civilians" was yellow on the map and dark blue in the charts.
+    """
+    if by != "event_type":
+        return alt.Color(f"{by}:N", title=label)
+    present = {str(v) for v in data[by].dropna()}
+    domain = [t for t in EVENT_COLORS if t in present] + sorted(present - set(EVENT_COLORS))
+    colours = [EVENT_COLORS.get(t, SEVERAL_COLOR) for t in domain]
+    return alt.Color(f"{by}:N", title=label, scale=alt.Scale(domain=domain, range=colours))
+
+
 def auto_frequency(span: tuple[date, date] | None) -> str:
     """A bar width that gives a readable number of bars over ``span``."""
     if span is None:
@@ -138,7 +156,7 @@ def events_chart(series: pd.DataFrame, by: str, freq: str) -> alt.Chart:
         .encode(
             x=alt.X("period:T", timeUnit=_TIME_UNITS[freq], title=None),
             y=alt.Y("sum(incidents):Q", title="incidents"),
-            color=alt.Color(f"{by}:N", title=label),
+            color=category_color(data, by, label),
             tooltip=[alt.Tooltip("period:T", timeUnit=_TIME_UNITS[freq], title=freq),
                      alt.Tooltip(f"{by}:N", title=label),
                      alt.Tooltip("sum(incidents):Q", title="incidents")],
@@ -181,7 +199,7 @@ def deaths_chart(series: pd.DataFrame, by: str, freq: str, claimant: str) -> alt
         .encode(
             x=alt.X("period:T", timeUnit=_TIME_UNITS[freq], title=None),
             y=alt.Y("sum(killed_min):Q", title="killed (lowest figure)"),
-            color=alt.Color(f"{by}:N", title=label),
+            color=category_color(data, by, label),
             tooltip=[alt.Tooltip("period:T", timeUnit=_TIME_UNITS[freq], title=freq),
                      alt.Tooltip(f"{by}:N", title=label),
                      alt.Tooltip("sum(killed_min):Q", title="killed, lowest"),
