@@ -231,3 +231,11 @@ def test_details_give_the_civilian_deaths_the_record_carries():
                                               deaths_civilians="8"))
     assert "- **Casualties:** killed\\: 10\n- **Civilian deaths:** 8" in with_civilians
     assert "Civilian deaths" not in incident_markdown(record(killed_min="10"))
+
+
+def test_isolate_sets_only_right_to_left_text_apart():
+    from geo.render.details import isolate
+
+    assert isolate("تدمر") == "\u2068تدمر\u2069"
+    assert isolate("Tadmur") == "Tadmur"
+    assert isolate("") == "" and isolate(None) == "" and isolate(pd.NA) == ""

@@ -45,3 +45,10 @@ def test_the_heading_of_a_point_counts_only_its_own_names_of_a_categorical_colum
     assert place_name(tie) == "Manbij"  # the first written, not the first category
     same = pd.Series(["Manbij", "Manbij"], dtype=places.dtype)
     assert point_heading(same) == "2 incidents at Manbij"
+
+
+def test_an_arabic_name_keeps_its_direction_inside_the_heading():
+    # trial 22: an Arabic name pulled the figures after it into its own run
+    heading = point_heading(pd.Series(["تدمر", "تدمر", "Tadmur"]))
+    assert "\u2068تدمر\u2069 (2)" in heading
+    assert point_heading(pd.Series(["تدمر"] * 2)) == "2 incidents at \u2068تدمر\u2069"

@@ -50,3 +50,26 @@ def test_a_place_search_says_what_matched_by_place_and_by_text(postgis_url, monk
         assert "**Showing 2 of 3 incidents**" in text
         assert "Search: only incidents at 'Raqqa'" in text
         assert at.query_params["by_place"] in ("1", ["1"])
+
+
+ARABIC_ROWS = [
+    *({"id": f"tadmur-{i}", "place": "تدمر", "country": "SY", "latitude": "34.56",
+       "longitude": "38.28", "geo_precision": "1", "date_start": f"2016-03-0{i}"}
+      for i in (1, 2)),
+    {"id": "homs", "place": "Homs", "country": "SY", "latitude": "34.73",
+     "longitude": "36.71", "geo_precision": "1", "date_start": "2016-03-03",
+     "description": "Forces coming from تدمر"},
+]
+
+
+@pytest.mark.parametrize("mode", ["store", "frame"])
+def test_an_arabic_search_term_keeps_its_direction_in_the_note(postgis_url, monkeypatch, mode):
+    # trial 22: "Search '161 :'تدمر at the place": the Arabic run took the figures in
+    with app_on_postgis(postgis_url, monkeypatch, ARABIC_ROWS):
+        monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", mode)
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.query_params["q"] = ["تدمر"]
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert ("Search '\u2068تدمر\u2069': 2 at the place (or in the area of that name), "
+                "1 more only mention it") in _texts(at)

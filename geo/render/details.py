@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from urllib.parse import quote, urlparse
 
@@ -48,6 +49,26 @@ def escape_markdown(text: object) -> str:
     value = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MARKDOWN_SPECIAL.sub(r"\\\1", value)
     return " ".join(value.split())
+
+
+#: Unicode's first-strong isolate and pop directional isolate (Unicode bidi algorithm).
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def isolate(text: object) -> str:
+    """``text`` set apart in its own direction, to put into an English sentence.
+
+    A right-to-left name (Arabic) would otherwise pull the punctuation and figures
+    after it into its own run: "Search 'تدمر': 161 at the place" read as
+    "Search '161 :'تدمر at the place" (trial 22). Text without a right-to-left letter
+    cannot do that and is returned as it is; None and NA become ''.
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    value = str(text)
+    if not any(unicodedata.bidirectional(c) in ("R", "AL") for c in value):
+        return value
+    return f"{_FSI}{value}{_PDI}"
 
 
 #: How dates read at each precision: in details ("long") and in lists ("short").

@@ -9,6 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from geo.render.details import isolate
 from geo.render.table import TABLE_COLUMNS, incident_table, page_count
 from pages.shared import view_state
 
@@ -33,10 +34,10 @@ def point_heading(places: pd.Series) -> str:
     places = places.astype(object)
     named = places[places.map(lambda p: isinstance(p, str) and p != "")]
     if named.empty or named.nunique() == 1 and len(named) == len(places):
-        return f"{total} at {place_name(places)}"
+        return f"{total} at {isolate(place_name(places))}"
     counts = named.value_counts(sort=False)
     order = sorted(range(len(counts)), key=lambda i: (-int(counts.iloc[i]), i))
-    parts = [f"{counts.index[i]} ({int(counts.iloc[i]):,})" for i in order[:3]]
+    parts = [f"{isolate(counts.index[i])} ({int(counts.iloc[i]):,})" for i in order[:3]]
     unnamed = len(places) - len(named)
     rest = len(order) - 3
     if rest > 0:

@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.geocoding.areas import AdminAreas
-from geo.render.details import escape_markdown
+from geo.render.details import escape_markdown, isolate
 from geo.render.totals_charts import figure_text
 from geo.store.pg_query import PostGISQuery
 from geo.store.query import QueryFilter
@@ -115,7 +115,7 @@ def _area_names(areas: AdminAreas | None, level: int) -> dict[str, str]:
 
 
 def _label(row: Any) -> str:
-    return f"{row.rank}. {row.place or '(no name)'} ({row.incidents:,})"
+    return f"{row.rank}. {isolate(row.place) or '(no name)'} ({row.incidents:,})"
 
 
 def place_panel(shown: PlaceSource, areas: AdminAreas | None, part: str,

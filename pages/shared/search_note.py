@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo.render.details import escape_markdown
+from geo.render.details import escape_markdown, isolate
 from geo.view.filters import FilterContext
 from geo.view.search import parse_query, split_query, unsearched
 from geo.view.state import ViewState
@@ -44,7 +44,7 @@ def show(state: ViewState, context: FilterContext, shown: int,
     """
     left_out = unsearched(state.query)
     if left_out:  # said literally, as typed or as the link gave it ("%_';--")
-        words = ", ".join(f"“{w}”" for w in left_out)
+        words = ", ".join(f"“{isolate(w)}”" for w in left_out)
         nothing = len(left_out) == len(split_query(state.query))
         st.caption(escape_markdown(
             f"Search: {words} {'has' if len(left_out) == 1 else 'have'} no letter or digit "
@@ -54,7 +54,8 @@ def show(state: ViewState, context: FilterContext, shown: int,
     names = place_terms(state, context)
     if not names:
         return
-    quoted = ", ".join(f"'{escape_markdown(n)}'" for n in names)
+    # each term in its own direction: an Arabic name scrambled the sentence (trial 22)
+    quoted = ", ".join(f"'{isolate(escape_markdown(n))}'" for n in names)
     if state.place_only:
         st.caption(f"Search: only incidents at {quoted} (or in the area of that name), "
                    "not those that only mention it in their text.")

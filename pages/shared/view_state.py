@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo.render.details import escape_markdown
+from geo.render.details import escape_markdown, isolate
 from geo.view.map_events import same_position
 from geo.view.search import unsearched
 from geo.view.state import (
@@ -239,7 +239,7 @@ def filter_widgets(domain: ViewDomain, search_off: str | None = None) -> None:
         st.caption(f"Search: {search_off}")
     left_out = unsearched(st.session_state.get(_QUERY) or "")
     if left_out:  # say literally what was not searched ("%_';--")
-        words = ", ".join(f"“{w}”" for w in left_out)
+        words = ", ".join(f"“{isolate(w)}”" for w in left_out)
         st.caption(escape_markdown(f"Not searched: {words} (no letter or digit to look for)."))
     st.checkbox("Include incidents without a known date", key=_UNDATED)
     st.button("Reset view", on_click=_request_reset, icon=":material/restart_alt:")
