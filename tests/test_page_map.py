@@ -221,6 +221,22 @@ def test_a_correction_is_saved_with_its_history(fresh_store):
     assert _param(at, "sel") == ["seed-shaafah-2018-11"]
 
 
+def test_a_best_estimate_outside_the_corrected_range_is_refused_by_its_label(fresh_store):
+    # trial 22: Killed corrected to 4-6 showed "(best estimate 3)" and totals counted 3
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Killed, at least"].set_value("4")
+    inputs["Killed, at most"].set_value("6")
+    inputs["Killed, best estimate"].set_value("3")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert not at.exception
+    assert any("Killed, best estimate 3 is outside the killed range 4–6" in e.value
+               for e in at.error)
+    from geo.store import open_store
+
+    assert open_store(str(fresh_store)).get("seed-shaafah-2018-11")["killed_best"] is None
+
+
 def _moved_shaafah() -> AppTest:
     """The page after an analyst moves al-Shaafah's point by latitude and longitude."""
     at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)

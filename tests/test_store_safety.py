@@ -16,6 +16,7 @@ from geo.io.mappings import MappingMemory
 from geo.settings import load_settings
 from geo.store import open_store, seed_store
 from geo.store.gpkg import GeoPackageStore
+from geo.store.records import InvalidEdit
 from tests.helpers.identities import ANALYST, analyst
 from tests.helpers.store_data import incidents
 
@@ -190,3 +191,32 @@ def test_a_store_made_before_the_quality_column_gets_it(store_location):
     assert result.unchanged == ["r0", "r1"] and again.get("r0")["killed_min"] == 4
     again.close()
 
+
+
+def test_a_best_estimate_outside_the_corrected_range_is_refused_by_name(store):
+    # trial 22: Killed corrected to 4-6 showed "(best estimate 3)" and totals counted 3
+    store.upsert(incidents([{"id": "b", "killed_min": "2", "killed_max": "5",
+                             "killed_best": "3"}]), origin="t", who=ANALYST)
+    with pytest.raises(InvalidEdit) as refused:
+        store.edit("b", {"killed_min": "4", "killed_max": "6"}, who=analyst("alice"))
+    assert [e.field for e in refused.value.errors] == ["killed_best"]
+    assert "killed_best 3 is outside the killed range 4–6" in str(refused.value)
+    assert store.get("b")["killed_min"] == 2  # nothing saved
+    store.edit("b", {"killed_min": "4", "killed_max": "6", "killed_best": "5",
+                     "deaths_civilians": "2"}, who=analyst("alice"))
+    got = store.get("b")
+    assert (got["killed_min"], got["killed_max"], got["killed_best"],
+            got["deaths_civilians"]) == (4, 6, 5, 2)
+    with pytest.raises(InvalidEdit, match="killed_best 9 is outside the killed range 4–6"):
+        store.edit("b", {"killed_best": "9"}, who=analyst("alice"))
+
+
+def test_a_correction_that_settles_the_imports_best_estimate_flag_clears_it(store):
+    flag = "UCDP best estimate 3 outside low–high 4–6"
+    store.upsert(incidents([{"id": "u", "killed_min": "4", "killed_max": "6",
+                             "killed_best": "3", "quality": flag}]), origin="t", who=ANALYST)
+    assert store.get("u")["quality"] == flag
+    store.edit("u", {"claim_status": "confirmed"}, who=analyst("alice"))  # other fields: kept
+    assert store.get("u")["quality"] == flag
+    store.edit("u", {"killed_best": "5"}, who=analyst("alice"))
+    assert store.get("u")["quality"] == ""

@@ -26,3 +26,9 @@ def test_a_refused_correction_uses_the_forms_labels_not_field_names():
         "Killed, at most 5 is below Killed, at least 8")
     assert labelled("date_start", "not a date: '2017-13-01'") == (
         "First day (YYYY-MM-DD): not a date: '2017-13-01'")
+
+
+def test_a_best_estimate_outside_the_range_is_refused_in_the_forms_words():
+    assert labelled("killed_best", "killed_best 3 is outside the killed range 4–6: correct "
+                    "the best estimate too, or empty it").startswith(
+        "Killed, best estimate 3 is outside the killed range 4–6")

@@ -9,6 +9,7 @@ and the same in SQLite, PostgreSQL and JSON.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -217,9 +218,46 @@ def apply_edit(incident_id: str, current: Row, changes: Mapping[str, object]) ->
         typed = low in changes or high in changes
         if typed and lo is not None and hi is not None and lo > hi:  # type: ignore[operator]
             errors.append(RowError(label, None, high, f"{high} {hi} is below {low} {lo}"))
+    if low_high_or_best_typed(changes):
+        errors.extend(_best_outside(label, row))
+        row = _without_stale_best_flag(row)
     if errors:
         raise InvalidEdit(errors)
     return row
+
+
+#: The import's flag of a UCDP best estimate outside its low-high range
+#: (:func:`geo.io.mappings` writes it; an analyst's correction settles it).
+_BEST_FLAG = re.compile(r"^UCDP best estimate \S+ outside low–high \S*–\S*$")
+
+
+def low_high_or_best_typed(changes: Mapping[str, object]) -> bool:
+    """Whether an edit sets the killed range or the best estimate."""
+    return bool({"killed_min", "killed_max", "killed_best"} & set(changes))
+
+
+def _best_outside(label: str, row: Row) -> list[RowError]:
+    """An analyst's killed figures in which the best estimate lies outside the range
+    (trial 22: Killed corrected to 4-6, best estimate left at 3 and still counted)."""
+    best = row[COLUMN_INDEX["killed_best"]]
+    bounds = [b for b in (row[COLUMN_INDEX["killed_min"]], row[COLUMN_INDEX["killed_max"]])
+              if b is not None]
+    if best is None or not bounds:
+        return []
+    low, high = min(bounds), max(bounds)  # type: ignore[type-var]
+    if low <= best <= high:  # type: ignore[operator]
+        return []
+    span = f"{low}" if low == high else f"{low}–{high}"
+    return [RowError(label, None, "killed_best",
+                     f"killed_best {best} is outside the killed range {span}: correct the "
+                     "best estimate too, or empty it")]
+
+
+def _without_stale_best_flag(row: Row) -> Row:
+    """``row`` without the import's best-estimate flag (its figures now agree)."""
+    at = COLUMN_INDEX["quality"]
+    flags = [f for f in str(row[at] or "").split("; ") if f and not _BEST_FLAG.match(f)]
+    return (*row[:at], "; ".join(flags), *row[at + 1:])
 
 
 def _edit_text(value: object) -> str:

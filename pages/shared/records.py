@@ -35,6 +35,8 @@ EDITABLE = {
     "actors": "Actors",
     "killed_min": "Killed, at least",
     "killed_max": "Killed, at most",
+    "killed_best": "Killed, best estimate",
+    "deaths_civilians": "Civilian deaths",
     "injured_min": "Injured, at least",
     "injured_max": "Injured, at most",
     "casualties_min": "Dead and injured, at least",
