@@ -239,3 +239,17 @@ def test_isolate_sets_only_right_to_left_text_apart():
     assert isolate("تدمر") == "\u2068تدمر\u2069"
     assert isolate("Tadmur") == "Tadmur"
     assert isolate("") == "" and isolate(None) == "" and isolate(pd.NA) == ""
+
+
+@pytest.mark.parametrize(("precision", "source", "corrected"), [
+    (2, "given", False), (1, "given", True), (2, "analyst", True)])
+def test_the_sources_location_note_says_when_the_point_was_corrected(precision, source,
+                                                                     corrected):
+    # trial 22: "within about 25 km ... (where_prec 2)" read as the record's own after the
+    # point was corrected to a site
+    text = incident_markdown({"id": "u", "event_type": "clashes", "geo_precision": precision,
+                              "geocode_source": source,
+                              "description": "Location: within about 25 km of Tadmur "
+                                             "(where_prec 2). Type of violence: x."})
+    assert ("the source's; the point was corrected since" in text) is corrected
+    assert "where\\_prec 2" in text

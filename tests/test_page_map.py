@@ -256,6 +256,12 @@ def test_a_correction_moves_the_point_and_the_geocoder_leaves_it(fresh_store):
     stored = open_store(str(fresh_store)).get("seed-shaafah-2018-11")
     assert (stored["latitude"], stored["longitude"]) == (34.62, 40.90)
     assert stored["geocode_source"] == "analyst"
+    # trial 22: "Last change: geocode_source", and a history of ids and times only
+    assert any(c.value.startswith("Last change\\: the point \\(latitude and longitude\\) by")
+               for c in at.caption), [c.value for c in at.caption if "ast ch" in c.value]
+    past = next(d.value for d in at.dataframe if "change" in d.value.columns)
+    assert list(past.columns[:4]) == ["change", "before", "after", "why"]
+    assert "satellite imagery" in set(past["why"])
 
 
 def test_a_moved_point_asks_for_its_precision_and_the_note_stays(fresh_store):

@@ -4,7 +4,7 @@ pages/shared/records.py)."""
 from __future__ import annotations
 
 from geo.render.details import counted, file_size
-from pages.shared.records import labelled
+from pages.shared.records import change_words, labelled
 
 
 def test_a_count_takes_the_singular_for_one_and_thousands_separators():
@@ -32,3 +32,12 @@ def test_a_best_estimate_outside_the_range_is_refused_in_the_forms_words():
     assert labelled("killed_best", "killed_best 3 is outside the killed range 4–6: correct "
                     "the best estimate too, or empty it").startswith(
         "Killed, best estimate 3 is outside the killed range 4–6")
+
+
+def test_a_change_is_said_in_words():
+    # trial 22: "Last change: geocode_source" after the analyst moved the point
+    assert change_words(["latitude", "longitude", "geocode_source"]) == (
+        "the point (latitude and longitude)")
+    assert change_words(["geocode_source"]) == "point set by"
+    assert change_words(["killed_min", "killed_best"]) == (
+        "Killed, at least, Killed, best estimate")

@@ -194,13 +194,36 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     near = nearest_label(incident)
     if near:
         lines.insert(1, f"- **Nearest town:** {escape_markdown(near)}")
-    description = escape_markdown(incident.get("description"))
+    description = escape_markdown(_dated_location_note(incident))
     if description:
         lines.append(f"\n{description}")
     quote_text = escape_markdown(incident.get("quote"))
     if quote_text:
         lines.append(f"\n> {quote_text}")
     return "\n".join(lines)
+
+
+#: ``geocode_source`` of a point an analyst typed (the correction form writes it).
+_ANALYST_SOURCE = "analyst"
+_WHERE_PREC = re.compile(r"\(where_prec (\d)\)\.")
+
+
+def _dated_location_note(incident: Mapping[str, object]) -> str:
+    """The description, its source's location note ("within about 25 km ... (where_prec
+    2)") said to be the source's once an analyst corrected the point or made it a site
+    (trial 22: the note still read as the record's own after a correction)."""
+    text = str(incident.get("description") or "")
+    found = _WHERE_PREC.search(text)
+    if not found:
+        return text
+    precision = pd.to_numeric(pd.Series([incident.get("geo_precision")], dtype=object)
+                              .astype(str), errors="coerce").iloc[0]
+    moved = incident.get("geocode_source") == _ANALYST_SOURCE
+    sharper = precision == 1 and found.group(1) != "1"
+    if not (moved or sharper):
+        return text
+    return (text[:found.start()] + f"(where_prec {found.group(1)}: the source's; the "
+            "point was corrected since)." + text[found.end():])
 
 
 def nearest_label(incident: Mapping[str, object]) -> str:

@@ -190,8 +190,43 @@ def history(store: IncidentStore, incident_id: str) -> None:
         st.caption("No correction yet.")
         return
     last = past.iloc[-1]
-    st.caption(escape_markdown(f"Last change: {last['field']} by {last['who']}, {last['at']}"))
-    st.dataframe(past, hide_index=True, width="stretch")
+    together = past[past["at"] == last["at"]]["field"].tolist()
+    st.caption(escape_markdown(f"Last change: {change_words(together)} by {last['who']}, "
+                               f"{str(last['at'])[:16].replace('T', ' ')} UTC"))
+    # what changed first, in words, newest first: the ids and times filled the narrow
+    # column and the rest ran off to the right (trial 22)
+    table = pd.DataFrame({
+        "change": [_FIELD_WORDS.get(f, EDITABLE.get(f, f)) for f in past["field"]],
+        "before": past["before"].astype(str), "after": past["after"].astype(str),
+        "why": past["reason"].astype(str), "who": past["who"].astype(str),
+        "when (UTC)": [str(a)[:16].replace("T", " ") for a in past["at"]],
+    }).iloc[::-1]
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+#: Fields the form does not show, as an analyst reads them.
+_FIELD_WORDS = {"geocode_source": "point set by", "geocode_status": "place name status",
+                "quality": "data-quality flag", "admin1": "governorate",
+                "admin2": "district", "country": "country", "description": "description",
+                "source_name": "source", "source_url": "source link"}
+
+
+def change_words(fields: list[str]) -> str:
+    """What one saved correction changed, in words ("the point (latitude, longitude)").
+
+    Examples
+    --------
+    >>> change_words(["latitude", "longitude", "geocode_source"])
+    'the point (latitude and longitude)'
+    >>> change_words(["killed_min"])
+    'Killed, at least'
+    """
+    moved = {"latitude", "longitude"} & set(fields)
+    said = ["the point (latitude and longitude)" if len(moved) == 2 else
+            f"the point ({moved.pop()})"] if moved else []
+    said += [_FIELD_WORDS.get(f, EDITABLE.get(f, f)) for f in dict.fromkeys(fields)
+             if f not in ("latitude", "longitude") and not (moved and f == "geocode_source")]
+    return ", ".join(said) or "nothing"
 
 
 def export_box(
