@@ -84,8 +84,8 @@ def test_the_history_shows_the_signed_in_account(page: Page, app_server, new_pag
         has_text="History of corrections"
     )
     expect(history.locator("[data-testid='stDataFrame']")).to_be_visible()
-    expect(history).to_contain_text("Last change: killed_min by Ana Analyst <ana@example.org>",
-                                    timeout=60_000)
+    expect(history).to_contain_text(
+        "Last change: Killed, at least by Ana Analyst <ana@example.org>", timeout=60_000)
     page.screenshot(path=str(app_server.log.parent / "history-signed-in.png"), full_page=True)
 
     # The admin reads the same change in the audit trail, under the same account.
