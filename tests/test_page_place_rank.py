@@ -105,7 +105,7 @@ def test_a_picked_place_moves_the_map_lists_it_and_the_link_reopens_there(incide
     assert at.session_state["map_view"] == ((35.95, 39.01), place_tab.PLACE_ZOOM)
     heading = [m.value for m in at.markdown if "incidents at one point" in m.value]
     assert heading == ["**4 incidents at one point, written as Ar\\-Raqqah \\(2\\), "
-                       "Raqqa \\(1\\) and الرقة \\(1\\)**: pick one to see it."]
+                       "Raqqa \\(1\\) and \u2068الرقة\u2069 \\(1\\)**: pick one to see it."]
     link = {k: at.query_params[k] for k in ("lat", "lon", "z", "at")}
     link = {k: v if isinstance(v, list) else [v] for k, v in link.items()}
     assert link == {"lat": ["35.95000"], "lon": ["39.01000"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -62,6 +63,8 @@ def _rows() -> list[dict[str, str]]:
             row |= {"latitude": str(lat), "longitude": str(lon)}
         if low:
             row |= {"killed_min": low, "killed_max": high}
+            if i % 3:  # a best estimate on some (UCDP's best), the middle of the range
+                row |= {"killed_best": str((int(low) + int(high)) // 2)}
         row |= _OWN.get(i, {})
         rows.append(row)
     return rows
@@ -133,7 +136,7 @@ def _same(frame, store) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.postgis
-@pytest.mark.parametrize("by", ["incidents", "killed_min", "killed_max"])
+@pytest.mark.parametrize("by", ["incidents", "killed_min", "killed_max", "killed_best"])
 def test_store_ranks_places_as_the_frame_does(both, by):  # type: ignore[no-untyped-def]
     data, query = both
     base = default_view(data.domain())
@@ -167,7 +170,35 @@ def test_a_copy_of_a_searchs_matches_ranks_as_the_frame(both, monkeypatch):  # t
     state = replace(default_view(data.domain()), sources=("SOHR",))
     rows, rows_spec = pg_hitrows.hit_rows(query, resolve_text(query, query_filter(state)))
     assert isinstance(rows, pg_hitrows.HitQuery)
-    for by in ("incidents", "killed_min"):
+    for by in ("incidents", "killed_min", "killed_best"):
         for claimant in (None, "SOHR", "UCDP GED"):
             _same(_frame_ranking(data.incidents, state, by=by, claimant=claimant),
                   store_rank_places(rows, rows_spec, by=by, claimant=claimant))
+
+
+UCDP = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucdp_ged_syria_2016.csv"
+
+
+@pytest.mark.skipif(not UCDP.exists(), reason="the UCDP 2016 slice (../shared) is absent")
+def test_best_estimates_per_place_on_the_real_slice_match_pandas(tmp_path):
+    # trial 22: the places' ranking had no best estimate; checked against pandas
+    from geo.ingest import import_file
+    from geo.io.mappings import MappingMemory
+
+    store = open_store(str(tmp_path / "ucdp.gpkg"))
+    import_file(UCDP, store, memory=MappingMemory(tmp_path / "m.json"), geocode=False)
+    data = LiveDataset(store).current()
+    frame = data.incidents
+    state = default_view(data.domain())
+    ranked = _frame_ranking(frame, state, by="killed_best", limit=10)
+    # the reference: the source's own best figures, summed per drawn point by pandas
+    best = pd.read_csv(UCDP, usecols=["id", "best"]).assign(
+        id=lambda t: "ucdp-" + t["id"].astype(str)).set_index("id")["best"]
+    drawn = frame[(frame["off_map"] == "").to_numpy()]
+    lat = pd.to_numeric(drawn["latitude"]).round(5).to_numpy()
+    lon = pd.to_numeric(drawn["longitude"]).round(5).to_numpy()
+    place = pd.DataFrame({"a": lat, "b": lon, "best": best.loc[drawn["id"]].to_numpy()}
+                         ).groupby(["a", "b"])["best"].sum().sort_values(ascending=False)
+    assert ranked.rows["killed_best"].tolist() == place.head(10).astype(int).tolist()
+    assert (ranked.rows["killed_best_unknown"] == 0).all()
+    store.close()

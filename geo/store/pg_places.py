@@ -29,8 +29,9 @@ from geo.store.query import (
 if TYPE_CHECKING:
     from geo.store.pg_query import PostGISQuery
 
-RANKED_BY: tuple[str, ...] = ("incidents", "killed_min", "killed_max")
-"""What places are ranked by: their incidents, or one claimant's killed low or high."""
+RANKED_BY: tuple[str, ...] = ("incidents", "killed_min", "killed_max", "killed_best")
+"""What places are ranked by: their incidents, or one claimant's killed low or high, or
+its best estimate (UCDP ``best``)."""
 
 _LOW = "least(coalesce(killed_min, killed_max), coalesce(killed_max, killed_min))"
 _HIGH = "greatest(coalesce(killed_min, killed_max), coalesce(killed_max, killed_min))"
@@ -40,19 +41,21 @@ _DETAIL = (
     "min(date_start) AS d0, max(coalesce(date_end, date_start)) AS d1, "
     "min(nullif(adm1_pcode, '')) AS a1, min(nullif(adm2_pcode, '')) AS a2, "
     "min(nullif(admin1, '') COLLATE \"C\") AS s1, min(nullif(admin2, '') COLLATE \"C\") AS s2, "
-    "count(*) FILTER (WHERE coalesce(killed_min, killed_max) IS NULL) AS unknown"
+    "count(*) FILTER (WHERE coalesce(killed_min, killed_max) IS NULL) AS unknown, "
+    "count(*) FILTER (WHERE killed_best IS NULL) AS nobest"
 )
 # The places (one grouped pass, kept narrow), one page of them ranked, and their number;
 # then, for that page's points only, the records there grouped by name and claimant.
 _SELECT = (
     "WITH p AS MATERIALIZED (SELECT " + PLACE_LAT_SQL + " AS a, " + PLACE_LON_SQL + " AS b, "
     "count(*) AS incidents, (sum(" + _LOW + ") FILTER (WHERE {mine}))::bigint AS lo, "
-    "(sum(" + _HIGH + ") FILTER (WHERE {mine}))::bigint AS hi FROM {table} "
+    "(sum(" + _HIGH + ") FILTER (WHERE {mine}))::bigint AS hi, "
+    "(sum(killed_best) FILTER (WHERE {mine}))::bigint AS best FROM {table} "
     "WHERE " + DRAWN_SQL + " AND {condition} GROUP BY 1, 2), "
     "top AS (SELECT * FROM p ORDER BY {key} DESC NULLS LAST, incidents DESC, a, b "
     "LIMIT %s OFFSET %s), "
     "n AS (SELECT count(*) AS places, coalesce(sum(incidents), 0) AS placed FROM p) "
-    "SELECT n.places, n.placed, top.a, top.b, top.incidents, top.lo, top.hi, r.* "
+    "SELECT n.places, n.placed, top.a, top.b, top.incidents, top.lo, top.hi, top.best, r.* "
     "FROM n LEFT JOIN top ON TRUE LEFT JOIN {detail} "
     "ORDER BY top.{key} DESC NULLS LAST, top.incidents DESC, top.a, top.b"
 )
@@ -69,7 +72,8 @@ _JOINED = (
     "r.rb = top.b"
 )
 _OUT = ["lat", "lon", "adm1_pcode", "adm2_pcode", "source_admin1", "source_admin2",
-        "incidents", "first", "last", "claimants", "killed_min", "killed_max", "killed_unknown"]
+        "incidents", "first", "last", "claimants", "killed_min", "killed_max", "killed_unknown",
+        "killed_best", "killed_best_unknown"]
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,9 @@ class PlaceRows:
         ``lat``, ``lon``, ``adm1_pcode``, ``adm2_pcode``, ``source_admin1``,
         ``source_admin2`` (the source's own names; '' for none), ``incidents``,
         ``first``, ``last`` (dates or None), ``claimants``, ``killed_min``,
-        ``killed_max`` (Int64, NA where the claimant's incidents there give none) and
-        ``killed_unknown``, best ranked first.
+        ``killed_max`` (Int64, NA where the claimant's incidents there give none),
+        ``killed_unknown``, ``killed_best`` (Int64, the best estimates added up) and
+        ``killed_best_unknown``, best ranked first.
     names : list of tuple
         ``(lat, lon, name, incidents, first fid)`` of every name written at those places.
     places, placed : int
@@ -115,13 +120,14 @@ def place_statement(query: PostGISQuery, spec: QueryFilter, by: str = "incidents
     condition, params = combine(clauses)
     mine: sql.Composable = sql.SQL("TRUE") if claimant is None \
         else sql.SQL("coalesce(claimant, '') = %s")
-    key = {"incidents": "incidents", "killed_min": "lo", "killed_max": "hi"}[by]
+    key = {"incidents": "incidents", "killed_min": "lo", "killed_max": "hi",
+           "killed_best": "best"}[by]
     table = query.store.table("incidents")
     detail = sql.SQL(_LOOKUP if query.store.revision() >= 0 else _JOINED).format(
         table=table, condition=condition)
     select = sql.SQL(_SELECT).format(table=table, condition=condition, mine=mine,
                                      key=sql.Identifier(key), detail=detail)
-    mine_params = [] if claimant is None else [claimant] * 2
+    mine_params = [] if claimant is None else [claimant] * 3
     return select, [*mine_params, *params, int(limit), int(offset), *params]
 
 
@@ -154,18 +160,19 @@ def place_rows(query: PostGISQuery, spec: QueryFilter, by: str = "incidents",
     places, placed = (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
     pages: dict[tuple[float, float], dict[str, Any]] = {}
     names: list[tuple[float, float, str, int, int]] = []
-    for (_, _, a, b, incidents, lo, hi, *detail) in rows:
+    for (_, _, a, b, incidents, lo, hi, best, *detail) in rows:
         if a is None:  # no place on this page
             continue
-        if len(detail) == 13:  # the copy's join repeats the point
+        if len(detail) == 14:  # the copy's join repeats the point
             detail = detail[2:]
-        name, c, k, first, d0, d1, a1, a2, s1, s2, unknown = detail
+        name, c, k, first, d0, d1, a1, a2, s1, s2, unknown, nobest = detail
         point = (float(a), float(b))
         place = pages.setdefault(point, {
             "lat": point[0], "lon": point[1], "adm1_pcode": "", "adm2_pcode": "",
             "source_admin1": "", "source_admin2": "",
             "incidents": int(incidents), "first": None, "last": None, "claimants": set(),
-            "killed_min": lo, "killed_max": hi, "killed_unknown": 0})
+            "killed_min": lo, "killed_max": hi, "killed_unknown": 0,
+            "killed_best": best, "killed_best_unknown": 0})
         names.append((point[0], point[1], str(name), int(k), int(first)))
         place["claimants"].add(c)
         place["first"] = _least(place["first"], d0)
@@ -176,13 +183,14 @@ def place_rows(query: PostGISQuery, spec: QueryFilter, by: str = "incidents",
                 place[column] = code
         if claimant is None or c == claimant:
             place["killed_unknown"] += int(unknown)
+            place["killed_best_unknown"] += int(nobest)
     table = pd.DataFrame(list(pages.values()), columns=_OUT)
     table["claimants"] = [len(c) for c in table["claimants"]]
     for column in ("lat", "lon"):
         table[column] = table[column].astype(float)
-    for column in ("incidents", "claimants", "killed_unknown"):
+    for column in ("incidents", "claimants", "killed_unknown", "killed_best_unknown"):
         table[column] = table[column].astype("int64")
-    for column in ("killed_min", "killed_max"):
+    for column in ("killed_min", "killed_max", "killed_best"):
         table[column] = pd.array(table[column].astype(object), dtype="Int64")
     return PlaceRows(table, _merged(names), places, placed)
 

@@ -34,7 +34,7 @@ __all__ = ["COLUMNS", "RANKED_BY", "PlaceRanking", "rank_places", "store_rank_pl
 COLUMNS: tuple[str, ...] = (
     "lat", "lon", "place", "written_as", "spellings", "adm1_pcode", "adm2_pcode",
     "source_admin1", "source_admin2", "incidents", "first", "last", "claimants",
-    "killed_min", "killed_max", "killed_unknown",
+    "killed_min", "killed_max", "killed_unknown", "killed_best", "killed_best_unknown",
 )
 """Columns of :attr:`PlaceRanking.rows`: the point, its name as most records write it,
 its other spellings with their counts ("Raqqah (12), الرقة (3)"), how many spellings,
@@ -42,7 +42,9 @@ governorate and district P-codes ('' for none), the governorate and district the
 names (UCDP ``adm_1``/``adm_2``, ACLED ``admin1``/``admin2`` as written; the first in
 code-point order where the records there differ, '' for none), incidents, first and last
 day, how many claimants report there, and the chosen claimant's killed range and its
-incidents without a figure (NA range: none of its incidents there gives one)."""
+incidents without a figure (NA range: none of its incidents there gives one), and its
+best estimates added up (UCDP ``best``; NA where none there gives one) with the incidents
+without one."""
 
 _NO_DAY = np.iinfo(np.int64).min
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -122,7 +124,7 @@ def rank_places(incidents: pd.DataFrame, columns: TotalsColumns, mask: np.ndarra
         The incidents in view; those drawn on the map (``off_map`` empty) are ranked.
     by : str
         One of :data:`RANKED_BY`: incidents, or the claimant's killed low or high
-        figure (places without one last); ties by incidents, then south to north,
+        figure or best estimate (places without one last); ties by incidents, then south to north,
         west to east.
     claimant : str, optional
         Whose killed figures (None: every incident's, for data of one claimant).
@@ -153,8 +155,14 @@ def rank_places(incidents: pd.DataFrame, columns: TotalsColumns, mask: np.ndarra
     low = np.bincount(code, weights=np.where(given, lo, 0), minlength=k)
     high = np.bincount(code, weights=np.where(given, hi, 0), minlength=k)
     has_figure = np.bincount(code, weights=given, minlength=k) > 0
+    best_values = columns.values["killed_best"][0][positions]
+    best_given = mine & ~columns.unknown["killed_best"][positions]
+    best = np.bincount(code, weights=np.where(best_given, best_values, 0), minlength=k)
+    has_best = np.bincount(code, weights=best_given, minlength=k) > 0
+    ranked = {"killed_min": (low, has_figure), "killed_max": (high, has_figure),
+              "killed_best": (best, has_best)}
     key = count.astype(float) if by == "incidents" else \
-        np.where(has_figure, low if by == "killed_min" else high, -np.inf)
+        np.where(ranked[by][1], ranked[by][0], -np.inf)
     order = np.lexsort((lon, lat, -count, -key))
     page = order[offset:offset + limit]
     start, end = columns.start[positions], columns.end[positions]
@@ -186,6 +194,9 @@ def rank_places(incidents: pd.DataFrame, columns: TotalsColumns, mask: np.ndarra
         "killed_max": _figures(high[page], has_figure[page]),
         "killed_unknown": np.bincount(code, weights=mine & unknown,
                                       minlength=k)[page].astype(np.int64),
+        "killed_best": _figures(best[page], has_best[page]),
+        "killed_best_unknown": np.bincount(code, weights=mine & ~best_given,
+                                           minlength=k)[page].astype(np.int64),
     })
     return PlaceRanking(rows[list(COLUMNS)], k, int(len(positions)))
 

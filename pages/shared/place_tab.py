@@ -44,7 +44,8 @@ PLACE_ZOOM = 13
 """Zoom a picked place is shown at (a town's incidents on their own)."""
 _POINTS = "_place_rank_points"
 
-_RANKS = {"incidents": "incidents", "killed_min": "killed (low)", "killed_max": "killed (high)"}
+_RANKS = {"incidents": "incidents", "killed_min": "killed (low)", "killed_max": "killed (high)",
+          "killed_best": "killed (best estimate)"}
 
 
 class PlaceSource(Protocol):
@@ -204,6 +205,9 @@ def _table(rows: pd.DataFrame, areas: AdminAreas | None, claimant: str | None
         "Incidents": rows["incidents"],
         killed: [_killed(lo, hi, u) for lo, hi, u in zip(
             rows["killed_min"], rows["killed_max"], rows["killed_unknown"], strict=True)],
+        **({f"{killed}, best estimate": [_killed(b, b, u) for b, u in zip(
+            rows["killed_best"], rows["killed_best_unknown"], strict=True)]}
+           if "killed_best" in rows and rows["killed_best"].notna().any() else {}),
         "First": rows["first"],
         "Last": rows["last"],
         "Claimants": rows["claimants"],
