@@ -499,7 +499,9 @@ ORIGIN_BEFORE = re.compile(
 DESTINATION_BEFORE = re.compile(
     r"\b(?:fled|flee|fleeing|escaped?|escaping|evacuated|transferred|taken|moved|relocated|"
     r"returned|headed|heading|sent|journey|trek|deported|went|travel\w*|repatriat\w*|"
-    r"displaced|forced)\b[^.;:]{0,40}?\b(?:to|towards?|into)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?$",
+    r"displaced|forced|returns?|returning)\b[^.;:]{0,40}?\b(?:to|towards?|into)"
+    r"\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?(?:(?:homes?|houses?|villages?|towns?|areas?|"
+    r"communities|places)\s+(?:of\s+origin\s+)?(?:in|of)\s+(?:the\s+)?)?$",
     re.I)
 #: After a name: a number, "is Being ...": an outlet or a group ("DeirEzzor 24",
 #: "Raqqa is Being Slaughtered Silently").

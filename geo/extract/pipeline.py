@@ -86,6 +86,7 @@ from geo.extract.report import (
 from geo.extract.role_features import MentionContext
 from geo.extract.role_model import weigh_sites
 from geo.extract.roles import refine_roles
+from geo.extract.seats import seats_as_regions
 from geo.extract.survey import survey
 from geo.extract.text import Sentence, find_quotations, split_sentences
 from geo.extract.tolls import attach_casualties, site_casualties, siteless_tolls
@@ -379,6 +380,7 @@ def extract(
                                    sentences)
     merged = settle_sites(merged, sentences, ledger)  # round 7
     far_homonyms(merged, located, governorates)  # round 9: "Al Hal market" found 400 km off
+    seats_as_regions(merged, sentences, article, located, governorates)  # round 10
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
     nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
