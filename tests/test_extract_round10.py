@@ -16,6 +16,7 @@ DAY = date(2022, 8, 10)  # a Wednesday
 VERDAN = invented_place("verdan", "Verdan", [], 35.9, 36.6, kind="city", admin1="Verdan")
 ORSA = invented_place("orsa", "Orsa", [], 35.5, 36.9, kind="town", admin1="Verdan")
 KALO = invented_place("kalo", "Kalo", [], 36.2, 37.1, kind="city", admin1="Kalo")
+KAFRA = invented_place("kafra", "Kafra", [], 35.93, 36.64, kind="town", admin1="Verdan")
 MIRSA = invented_place("mirsa", "Mirsa", [], 34.7, 36.7, kind="city", admin1="Mirsa")
 
 
@@ -104,3 +105,27 @@ def test_a_return_to_a_town_is_a_destination_beside_an_attack():
     found = extract_with(text, DAY, [ORSA, KALO])
     assert [c.record["place"] for c in found] == ["Kalo"]
     assert any(label.startswith("destination: Orsa") for label in found[0].place_context)
+
+
+# --- (c) one incident told in several sentences -----------------------------------------
+
+def test_a_seat_after_a_site_of_its_governorate_is_its_container():
+    for text in ("Jets struck a field hospital in Kafra, Verdan on Tuesday, killing two.",
+                 "Jets struck the Kafra field hospital in Verdan on Tuesday, killing two."):
+        found = extract_with(text, DAY, [VERDAN, KAFRA])
+        assert [c.record["place"] for c in found] == ["Kafra"], text
+
+
+def test_a_seat_after_a_named_area_of_it_is_its_container():
+    text = ("Deaths go on in the Eastern Ghouta of Verdan, where jets struck the town of "
+            "Kafra on Tuesday, killing two.")
+    found = extract_with(text, DAY, [VERDAN, KAFRA])
+    assert [c.record["place"] for c in found] == ["Kafra"]
+
+
+def test_a_massacre_and_the_strike_that_made_it_are_one_candidate():
+    text = ("Jets struck the town of Orsa on Tuesday, killing six civilians, a monitor said. "
+            "The massacre in Orsa on Tuesday was the worst this month, the monitor added.")
+    found = extract_with(text, DAY, [ORSA])
+    assert len(found) == 1 and found[0].record["place"] == "Orsa"
+    assert len(found[0].quote_spans) == 2  # every quote kept

@@ -86,7 +86,7 @@ from geo.extract.report import (
 from geo.extract.role_features import MentionContext
 from geo.extract.role_model import weigh_sites
 from geo.extract.roles import refine_roles
-from geo.extract.seats import seats_as_regions
+from geo.extract.seats import seats_as_containers, seats_as_regions
 from geo.extract.survey import survey
 from geo.extract.text import Sentence, find_quotations, split_sentences
 from geo.extract.tolls import attach_casualties, site_casualties, siteless_tolls
@@ -254,6 +254,7 @@ def extract(
                   governorate_as_area(sentence.text, m, sentence.start)) else
                   within_named_governorate(m, governorates) for m in places]
         places = roads_between(sentence.text, places, sentence.start)  # round 9
+        places = seats_as_containers(sentence.text, places, sentence.start)  # round 10
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
         places = abroad_sites(sentence.text, containers_through_country(
             sentence.text, places, sentence.start), country)  # round 9

@@ -101,8 +101,8 @@ _OUTCOMES = frozenset({"massacre", "other"})
 
 
 def compatible(a: str, b: str) -> bool:
-    """Whether two event types may describe one event."""
-    return a == b or "other" in (a, b) or frozenset({a, b}) in _COMPATIBLE
+    """Whether two event types may describe one event ("a massacre" is what an attack did)."""
+    return a == b or bool(_OUTCOMES & {a, b}) or frozenset({a, b}) in _COMPATIBLE
 
 
 def overlap(a: DateSpan | None, b: DateSpan | None) -> bool:

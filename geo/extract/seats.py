@@ -21,6 +21,7 @@ The candidate keeps the city's point either way; only its precision and status c
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from geo.extract.places import PlaceMention
 from geo.extract.references import particle_free_key
@@ -173,3 +174,56 @@ def _spread(site: PlaceMention, located: list[PlaceMention]) -> bool:
         m.place.precision <= 2 and particle_free_key(m.place.admin1 or "") == own and
         distance_km(place.latitude, place.longitude, m.place.latitude, m.place.longitude)
         > UMBRELLA_KM for m in located)
+
+
+#: "the Eastern Ghouta of X", "the Old City of X": a named area the place X contains.
+_AREA_OF = re.compile(r"\bthe\s+(?:Eastern|Western|Northern|Southern|Old|Greater|Upper|Lower)"
+                      r"\s+[A-Z][\w'’-]+\s+of\s+$")
+
+
+#: What joins a site to the seat it lies in: "Sarmin, Idlib", "the Sarmin field hospital in
+#: Idlib".
+_SEAT_LINK = re.compile(r",\s*|\s+(?:[a-z-]+\s+){0,3}in\s+(?:the\s+)?")
+
+
+def seats_as_containers(text: str, places: list[PlaceMention], offset: int = 0
+                        ) -> list[PlaceMention]:
+    """A seat that only says where another place lies is its container, not a site.
+
+    "a field hospital in Sarmin, Idlib", "the Sarmin field hospital in Idlib": a bare seat
+    after a comma or "in", right after a site of its governorate, is the governorate that
+    site lies in; "the Eastern Ghouta of Damascus":
+    a seat after a named area of it ("the Eastern/Old/Greater ... of") contains that area.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    places : list of PlaceMention
+        Its mentions, in order (article offsets).
+    offset : int, optional
+        The sentence's offset in the article.
+
+    Returns
+    -------
+    list of PlaceMention
+        The same mentions; such a seat has the role ``container`` (and the site before a
+        comma takes it as its container).
+    """
+    out = list(places)
+    for i, m in enumerate(out):
+        if m.role != "site" or not is_bare_seat(m):
+            continue
+        before = text[:m.start - offset]
+        if _AREA_OF.search(before[-60:]):
+            out[i] = replace(m, role="container")
+            continue
+        prev = out[i - 1] if i else None
+        if prev is None or prev.role != "site" or prev.place is None or m.place is None or \
+                not _SEAT_LINK.fullmatch(text[prev.end - offset:m.start - offset]) or \
+                particle_free_key(prev.place.admin1 or "") != particle_free_key(m.name):
+            continue
+        out[i] = replace(m, role="container")
+        if not prev.container:
+            out[i - 1] = replace(prev, container=m.text)
+    return out
