@@ -129,3 +129,42 @@ def test_a_massacre_and_the_strike_that_made_it_are_one_candidate():
     found = extract_with(text, DAY, [ORSA])
     assert len(found) == 1 and found[0].record["place"] == "Orsa"
     assert len(found[0].quote_spans) == 2  # every quote kept
+
+
+def test_a_part_of_the_city_lies_in_the_city_named_before():
+    text = ("Militants have attacked a Verdan neighborhood, killing at least 19 civilians, "
+            "reports say. On Sunday, the militants fired rockets on the neighborhood of Qusur "
+            "of Verdan, killing 13 civilians, the agency said. The terrorists also fired "
+            "mortar shells into the city’s Tamra neighborhood, killing six people, the "
+            "sources added.")
+    found = extract_with(text, DAY, [VERDAN])
+    assert all(c.record["latitude"] == VERDAN.latitude for c in found)  # none unplaced
+    assert any("Tamra" in c.record["quote"] for c in found)
+
+
+def test_an_interval_from_an_undated_event_does_not_move_the_date():
+    text = ("A car bomb struck the town of Orsa on Saturday, killing 15 people. "
+            "The blast in Orsa came three days after rebels left the town under a truce.")
+    found = extract_with(text, date(2022, 8, 14), [ORSA])  # a Sunday
+    assert len(found) == 1
+    assert found[0].record["date_start"] == date(2022, 8, 13)
+
+
+# --- (d) organisations and datelines -----------------------------------------------------
+
+def test_an_acronym_the_report_defines_is_no_place():
+    kams = invented_place("kams", "KAMS", [], 35.0, 36.0, kind="village", admin1="Verdan")
+    text = ("The Kalo American Medical Society (KAMS) said jets struck one of KAMS' clinics in "
+            "Orsa on Tuesday.")
+    found = extract_with(text, DAY, [ORSA, kams])
+    assert [c.record["place"] for c in found] == ["Orsa"]
+
+
+def test_a_dateline_is_nobodys_claim():
+    for line in ("KALO/MIRSA, Aug 9, (Agencies): Rebels said shells hit the town of Orsa on "
+                 "Tuesday.",
+                 "Kalo/Mirsa, Agency – Three people were killed in a rocket attack on the town "
+                 "of Orsa, the reporter said on Tuesday."):
+        found = extract_with(line, DAY, [ORSA])
+        assert found and all("Kalo" not in c.record["claimed_by"] and
+                             "KALO" not in c.record["claimed_by"] for c in found), line

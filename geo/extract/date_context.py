@@ -138,10 +138,21 @@ def background_reason(before: str, after: str) -> str:
 
 
 def drop_background(dates: list[DateMention], sentence: Sentence) -> list[DateMention]:
-    """A sentence's dates without those :func:`background_reason` finds about something else."""
+    """A sentence's dates without those :func:`background_reason` finds about something else,
+    nor an interval measured from another, undated event (round 10: "The blast came three
+    days after rebels left Waer": the blast is not three days after its own date)."""
     return [d for d in dates if not background_reason(
         sentence.text[max(0, d.start - sentence.start - 80):d.start - sentence.start],
-        sentence.text[d.end - sentence.start:])]
+        sentence.text[d.end - sentence.start:]) and not (
+        d.relative and _INTERVAL.search(d.text) and _CAME_BEFORE.search(
+            sentence.text[max(0, d.start - sentence.start - 40):d.start - sentence.start]))]
+
+
+#: "came / happened / took place / was" right before "N days after": the sentence's event
+#: measured from another one.
+_CAME_BEFORE = re.compile(r"\b(?:came|comes|happened|occurred|took\s+place|followed|was|were)"
+                          r"\s+(?:just\s+|only\s+|about\s+|some\s+|barely\s+)?$", re.I)
+_INTERVAL = re.compile(r"\b(?:after|later)\b", re.I)
 
 
 #: A speech verb just before a date: the claim's date, never a site's.

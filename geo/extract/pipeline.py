@@ -19,6 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from geo.extract.anaphora import parts_of_the_city
 from geo.extract.captions import is_photo_caption, ticker_paragraphs, without_tickers
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import attribute
@@ -31,6 +32,7 @@ from geo.extract.date_context import (
     publication_window,
     site_date,
 )
+from geo.extract.dateline_claims import without_datelines
 from geo.extract.dates import DateSpan, find_dates
 from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
 from geo.extract.events import (
@@ -61,6 +63,7 @@ from geo.extract.links import (
     vicinities_into_sites,
 )
 from geo.extract.lookup import make_lookup, spelling_index
+from geo.extract.organisations import acronyms_as_organisations, defined_acronyms
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
     PlaceMention,
@@ -207,6 +210,7 @@ def extract(
     first = survey(read, geocoder, country, named, known, answers)
     lookup = make_lookup(geocoder.geocode, country, first.names, known, answers)
     governorates = governorate_names(article) | first.seats
+    acronyms = defined_acronyms(article)  # round 10: "SAMS' clinics" is no place
     drafts: list[Draft] = []
     anchor: DateSpan | None = None
     recent: tuple[int, DateSpan, str] | None = None
@@ -255,6 +259,7 @@ def extract(
                   within_named_governorate(m, governorates) for m in places]
         places = roads_between(sentence.text, places, sentence.start)  # round 9
         places = seats_as_containers(sentence.text, places, sentence.start)  # round 10
+        places = acronyms_as_organisations(sentence.text, places, sentence.start, acronyms)
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
         places = abroad_sites(sentence.text, containers_through_country(
             sentence.text, places, sentence.start), country)  # round 9
@@ -268,7 +273,11 @@ def extract(
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
         actors = find_actors(sentence.text, exclude=(clause,))
         all_actors.extend(actors)
-        sites = [m for m in places if m.role == "site"]
+        told = [m for m in places if m.role == "site"]
+        sites = parts_of_the_city(sentence.text, told, sentence.start,
+                                  last_sites)  # round 10: "the city's X"
+        changed = {id(old): new for old, new in zip(told, sites, strict=True) if old is not new}
+        places = [changed.get(id(m), m) for m in places]
         sited[sentence.index] = sites
         if sites:
             last_sites = [(sentence.index, inside_container(m, places, sentence.text,
@@ -384,7 +393,8 @@ def extract(
     seats_as_regions(merged, sentences, article, located, governorates)  # round 10
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
-    nearest_claimants(merged, attributions, [s.paragraph for s in sentences])
+    nearest_claimants(merged, without_datelines(merged, attributions, article),  # round 10
+                      [s.paragraph for s in sentences])
     for draft in merged:
         draft.claimants = list(dict.fromkeys(tidy_claimant(c, article)
                                              for c in draft.claimants))
