@@ -91,15 +91,24 @@ def _without_point(frame: Any) -> list[int]:
     return [int(p) for p in (named & bare).to_numpy().nonzero()[0]]
 
 
-def _unconfirmed_note(frame: Any, positions: list[int]) -> str:
+def _unconfirmed_note(frame: Any, doubtful: list[int], bare: list[int]) -> str:
     """What became of the candidates accepted without a confirmed point."""
-    if not positions:
-        return ""
-    names = ", ".join(f"{i + 1}. {escape_markdown(str(frame.iloc[i]['place']))}"
-                      for i in positions)
-    return (f"\n\nStored without a point, their place not confirmed: {names}. The store's "
-            "geocoder places such a name only where it resolves (an unsure one at no finer "
-            "than \"near / district\"); the Review page lists those it cannot place.")
+    def names(positions: list[int]) -> str:
+        return ", ".join(f"{i + 1}. {escape_markdown(str(frame.iloc[i]['place']))}"
+                         for i in positions)
+
+    said = ""
+    if doubtful:
+        said += (f"\n\nStored without a point, their place not confirmed: {names(doubtful)}. "
+                 "They stay off the map, marked unsure, and wait on the Review page with "
+                 "their candidates until someone confirms a place there (or names the place "
+                 "in the record's correction form); no later load places them on its own.")
+    unfound = sorted(set(bare) - set(doubtful))
+    if unfound:
+        said += (f"\n\nStored without a point, the gazetteer not finding them: "
+                 f"{names(unfound)}. The Review page lists them; a correction there "
+                 "places them.")
+    return said
 
 
 router.ensure_router()
@@ -248,5 +257,5 @@ if len(frame):
             else:
                 st.success(f"Accepted {len(outcome.inserted)} new and "
                            f"{len(outcome.updated)} updated incident(s)." + _unconfirmed_note(
-                               reviewed, sorted({*doubtful, *_without_point(reviewed)})))
+                               reviewed, doubtful, _without_point(reviewed)))
 

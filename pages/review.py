@@ -83,7 +83,8 @@ may_correct = auth.can(Action.CORRECT_PLACE)
 
 st.title("Place names to review")
 st.caption(
-    "Names the geocoder left unresolved or found ambiguous are not drawn on the map. Pick the "
+    "Names the geocoder left unresolved or found ambiguous, and places stored as unsure (an "
+    "extracted place nobody confirmed), are not drawn on the map. Pick the "
     "place each one means, or place a pin. A correction applies to every present and future "
     "record with that name in the context you choose, survives restarts, and can be undone."
 )

@@ -66,7 +66,7 @@ def test_an_unsure_candidate_is_stored_without_its_point_and_never_as_a_site():
     result = accept_candidates(settled, "Wire")
     assert not result.errors
     unsure, sure = result.incidents.iloc[0], result.incidents.iloc[1]
-    assert pd.isna(unsure["latitude"]) and unsure["geocode_source"] == ""
+    assert pd.isna(unsure["latitude"]) and unsure["geocode_source"] == "unconfirmed"
     assert unsure["place"] == "Qasra" and unsure["admin1"] == ""
     assert unsure["geo_precision"] == 2
     assert sure["latitude"] == 32.39 and sure["geo_precision"] == 1

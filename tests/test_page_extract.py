@@ -172,7 +172,7 @@ def test_accepting_an_unsure_candidate_stores_it_without_its_point(store_path):
         stored = store.incidents()
     stored = stored[stored["source_name"] == "Context Wire"].set_index("place")
     assert pd.isna(stored.at["Kairouan", "latitude"])
-    assert stored.at["Kairouan", "geocode_source"] == ""
+    assert stored.at["Kairouan", "geocode_source"] == "unconfirmed"
     assert stored.at["Kairouan", "geo_precision"] == 2
     assert stored.at["Saraqeb", "geo_precision"] == 1  # a confirmed site stays one
 

@@ -6,8 +6,10 @@ first match (another governorate), and *Accept* stored it as "site or town". Her
 changed name (or governorate, or country) is looked up again, and a candidate still
 unsure or ambiguous at accept keeps its name but loses the point, the gazetteer id and
 the governorate that came from the doubted match, with a precision no finer than
-:data:`UNCONFIRMED_PRECISION`: the store's geocoder then places it only when the name
-resolves, and the geocoding review page lists it when it does not.
+:data:`UNCONFIRMED_PRECISION` and ``geocode_source`` saying it is unconfirmed
+(:data:`geo.geocoding.stored.UNCONFIRMED_SOURCE`): every later geocoding keeps it off the
+map and on the review list, with its candidates, until an analyst's correction of the
+name places it (the first load after a trial's accept placed it in another governorate).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.geocoding.protocol import PlaceResolver
+from geo.geocoding.stored import UNCONFIRMED_SOURCE
 
 #: ``geocode_status`` values of a candidate whose place nobody confirmed.
 UNCONFIRMED_STATUSES: tuple[str, ...] = ("unsure", "ambiguous")
@@ -99,8 +102,9 @@ def settle_unconfirmed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
     -------
     tuple
         A copy where every :data:`UNCONFIRMED_STATUSES` row has no coordinates, no
-        gazetteer id, no governorate and a precision no finer than
-        :data:`UNCONFIRMED_PRECISION` (its place name kept), and those rows' positions.
+        governorate, ``geocode_source`` :data:`~geo.geocoding.stored.UNCONFIRMED_SOURCE`
+        and a precision no finer than :data:`UNCONFIRMED_PRECISION` (its place name
+        kept), and those rows' positions.
     """
     out = frame.copy()
     doubtful = out["geocode_status"].astype(str).str.strip().isin(UNCONFIRMED_STATUSES)
@@ -112,4 +116,5 @@ def settle_unconfirmed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
     out.loc[labels, "geo_precision"] = [str(int(max(p, UNCONFIRMED_PRECISION)))
                                         for p in stated]
     out.loc[labels, [*_POINT, "admin1"]] = ""
+    out.loc[labels, "geocode_source"] = UNCONFIRMED_SOURCE
     return out, positions

@@ -17,6 +17,13 @@ from geo.geocoding.nearest import nearest_places
 from geo.geocoding.overrides import Override
 from geo.geocoding.protocol import PlaceResolver
 from geo.geocoding.spellings import with_spellings
+from geo.geocoding.stored import (
+    GAZETTEER_SOURCES,
+    UNSURE,
+    held_answers,
+    stored_geocodes,
+    unconfirmed,
+)
 from geo.schema import INCIDENT_COLUMNS, SOURCE_COLUMNS
 from geo.settings import Settings
 from geo.vocab import CRS, PRECISION_RADIUS_KM, VIOLENCE_TYPES
@@ -25,15 +32,13 @@ from geo.vocab import CRS, PRECISION_RADIUS_KM, VIOLENCE_TYPES
 OFF_MAP_REASONS: dict[str, str] = {
     "unresolved": "place not found in the gazetteer",
     "ambiguous": "place name matches several places; pick one on the review page",
+    UNSURE: "place not confirmed (stored as unsure); confirm it on the review page",
     "no_place": "no place and no coordinates",
     "country": "located only to a country",
 }
 
 #: Farthest a point may be from a town to be named after it, in metres.
 NEAREST_MAX_M = 50_000.0
-
-#: ``geocode_source`` prefixes of coordinates that came from the geocoder.
-GAZETTEER_SOURCES = ("geonames:", "local:", "override:", "learned:", "area:")
 
 #: Columns of the incident record that search does not look into (numbers, dates, codes).
 _NOT_SEARCHED = frozenset({
@@ -66,8 +71,10 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
     pandas.DataFrame
         A copy with ``latitude``, ``longitude``, ``geo_precision``,
         ``geocode_source`` filled where the place resolved, plus
-        ``geocode_status`` (given, resolved, ambiguous, unresolved, no_place)
-        and ``place_names`` (every spelling of the resolved place, for search).
+        ``geocode_status`` (given, resolved, ambiguous, unresolved, no_place, and
+        ``unsure`` for a place nobody confirmed, which only an analyst's correction
+        places: :mod:`geo.geocoding.stored`) and ``place_names`` (every spelling of the
+        resolved place, for search).
     """
     out = incidents.reset_index(drop=True)  # positions below index status and names
     out = _plain_text(out)  # written below: a map frame's categoricals take no new values
@@ -79,6 +86,7 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
     # Coordinates a geocoder gave earlier (at import) are looked up again, so that
     # analysts' corrections and a better gazetteer reach stored records too.
     geocoded = out["latitude"].notna() & out["geocode_source"].str.startswith(GAZETTEER_SOURCES)
+    doubted = unconfirmed(out)
     todo = out.index[(out["latitude"].isna() | geocoded) & (out["place"] != "")]
     if len(todo):
         # the bulk path: each distinct (place, country, admin1, admin2) answered once
@@ -87,9 +95,10 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
         batch = resolve_many(geocoder, out.loc[todo, "place"].astype(str).tolist(),
                              countries=out.loc[todo, "country"].tolist(),
                              admin1s=out.loc[todo, "admin1"].tolist(), admin2s=admin2).frame()
-        answer = batch["status"].to_numpy(dtype=object)
-        resolved = answer == "resolved"
         positions = np.asarray(todo, dtype=np.int64)
+        answer = held_answers(batch["status"].to_numpy(dtype=object),
+                              batch["source"].to_numpy(dtype=object), doubted[positions])
+        resolved = answer == "resolved"
         # a name that no longer resolves keeps the place found at import
         status[positions] = np.where(~resolved & geocoded.to_numpy()[positions], "resolved",
                                      answer)
@@ -100,9 +109,10 @@ def geocode_incidents(incidents: pd.DataFrame, geocoder: PlaceResolver) -> pd.Da
         out.loc[labels, "longitude"] = found["longitude"].to_numpy()
         # the point placed carries the precision of the place found (a town learned
         # only "within 25 km" is approximate), never finer than the record states; a
-        # point placed by the geocoder before takes the new answer's
+        # point placed by the geocoder before, or an unconfirmed place an analyst's
+        # correction now confirms, takes the new answer's
         stated = pd.to_numeric(out.loc[labels, "geo_precision"], errors="coerce")
-        stated = stated.where(~geocoded.to_numpy()[placed])
+        stated = stated.where(~(geocoded.to_numpy() | doubted)[placed])
         answer = found["precision"].to_numpy(dtype=np.int64)
         out.loc[labels, "geo_precision"] = np.maximum(
             stated.fillna(0).to_numpy(dtype=np.int64), answer)
@@ -172,7 +182,7 @@ def to_geodataframe(incidents: pd.DataFrame) -> gpd.GeoDataFrame:
     off_map = pd.Series("", index=gdf.index, dtype=object)
     no_coords = frame["latitude"].isna()
     off_map[no_coords] = frame.loc[no_coords, "geocode_status"].map(
-        {"ambiguous": "ambiguous", "unresolved": "unresolved"}
+        {"ambiguous": "ambiguous", "unresolved": "unresolved", UNSURE: UNSURE}
     ).fillna("no_place")
     off_map[~no_coords & (frame["geo_precision"].fillna(1) >= 4)] = "country"
     gdf["off_map"] = off_map.astype(str)
@@ -386,7 +396,8 @@ def build_incident_frame(
     incidents : pandas.DataFrame
     geocoder : PlaceResolver, optional
         Without one (what display pages do: they never load the gazetteer), the
-        stored coordinates are used as they are, see :func:`stored_geocodes`.
+        stored coordinates are used as they are, see
+        :func:`geo.geocoding.stored.stored_geocodes`.
     areas : AdminAreas, optional
         Admin boundaries for the area columns (none: they stay empty).
     settings : Settings, optional
@@ -408,35 +419,6 @@ def build_incident_frame(
     geocoded = geocode_incidents(incidents, geocoder)
     named = name_unnamed_points(geocoded, geocoder.gazetteer)
     return to_geodataframe(assign_areas(named, areas))
-
-
-def stored_geocodes(incidents: pd.DataFrame) -> pd.DataFrame:
-    """The geocode status of records as stored, without asking a geocoder.
-
-    Coordinates in the store were given by the source or written by the geocoder (at
-    import, or when an analyst's correction was applied, see :func:`relocations`).
-
-    Parameters
-    ----------
-    incidents : pandas.DataFrame
-        Typed incident records.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy with ``geocode_status`` (given, resolved, unresolved: a place the
-        geocoder could not place, no_place) and an empty ``place_names``.
-    """
-    out = incidents.copy()
-    has = out["latitude"].notna()
-    source = out["geocode_source"].astype(str)
-    out["geocode_source"] = source.where(~has | (source != ""), "given")
-    status = np.where(has, np.where(source.str.startswith(GAZETTEER_SOURCES), "resolved",
-                                    "given"),
-                      np.where(out["place"] != "", "unresolved", "no_place"))
-    out["geocode_status"] = pd.Series(status, index=out.index, dtype=str)
-    out["place_names"] = pd.Series("", index=out.index, dtype=str)
-    return out
 
 
 #: Fields :func:`relocations` may change.

@@ -23,10 +23,12 @@ from geo.geocoding.bulk import resolve_many
 from geo.geocoding.geocoder import Candidate, Geocoder, GeocodeResult
 from geo.geocoding.overrides import CorrectionStore
 from geo.geocoding.protocol import PlaceResolver
+from geo.geocoding.stored import UNSURE, held_answers
 from geo.vocab import PRECISION_LABELS
 
-#: Statuses that send a name to review.
-REVIEW_STATUSES = ("ambiguous", "unresolved")
+#: Statuses that send a name to review (``unsure``: a place nobody confirmed, see
+#: :mod:`geo.geocoding.stored`).
+REVIEW_STATUSES = ("ambiguous", "unresolved", UNSURE)
 
 QUEUE_COLUMNS = ["name", "country", "admin1", "status", "incidents", "ids"]
 GROUP_COLUMNS = ["name", "incidents", "contexts", "statuses", "areas"]
@@ -75,10 +77,11 @@ def queue_from_groups(groups: pd.DataFrame, geocoder: PlaceResolver,
     Parameters
     ----------
     groups : pandas.DataFrame
-        One row per distinct ``name``, ``country``, ``admin1``, ``admin2`` and
-        ``geocoded`` (records placed by a geocoder before) with ``incidents`` (how many
-        records) and ``ids`` (some of them), as :func:`geo.store.pg_review.name_groups`
-        gives.
+        One row per distinct ``name``, ``country``, ``admin1``, ``admin2``,
+        ``geocoded`` (records placed by a geocoder before) and optionally ``unconfirmed``
+        (records whose place nobody confirmed: only an analyst's correction resolves
+        them) with ``incidents`` (how many records) and ``ids`` (some of them), as
+        :func:`geo.store.pg_review.name_groups` gives.
     geocoder : PlaceResolver
         Answers each distinct name and context once.
     include_resolved : bool
@@ -100,9 +103,12 @@ def queue_from_groups(groups: pd.DataFrame, geocoder: PlaceResolver,
         geocoder, groups["name"].astype(str).tolist(),
         countries=groups["country"].tolist(), admin1s=groups["admin1"].tolist(),
         admin2s=groups["admin2"].tolist()).frame()
-    answer = batch["status"].to_numpy(dtype=object)
-    resolved = answer == "resolved"
     geocoded = groups["geocoded"].to_numpy(dtype=bool)
+    doubted = (groups["unconfirmed"].to_numpy(dtype=bool) if "unconfirmed" in groups
+               else np.zeros(len(groups), dtype=bool))
+    answer = held_answers(batch["status"].to_numpy(dtype=object),
+                          batch["source"].to_numpy(dtype=object), doubted & ~geocoded)
+    resolved = answer == "resolved"
     status = pd.Series(np.where(geocoded, "resolved", answer), index=groups.index,
                        dtype=object)
     # a resolved name without a governorate takes the place's, as the frame's records do

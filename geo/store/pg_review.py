@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pandas as pd
 from psycopg import sql
 
-from geo.geocoding.join import GAZETTEER_SOURCES
+from geo.geocoding.stored import GAZETTEER_SOURCES, UNCONFIRMED_SOURCE
 from geo.schema import INCIDENT_COLUMNS
 from geo.store.postgis import PostGISStore
 from geo.store.records import rows_to_frame
@@ -26,7 +26,8 @@ BATCH = 20_000
 #: Ids kept per name group (the page shows ten and says when there are more).
 IDS_KEPT = 11
 
-GROUP_COLUMNS = ["name", "country", "admin1", "admin2", "geocoded", "incidents", "ids"]
+GROUP_COLUMNS = ["name", "country", "admin1", "admin2", "geocoded", "unconfirmed", "incidents",
+                 "ids"]
 """Columns of :func:`name_groups`."""
 
 _GEOCODED = "geocode_source LIKE ANY(%s)"
@@ -48,24 +49,28 @@ def name_groups(store: PostGISStore, *, include_geocoded: bool = False) -> pd.Da
     -------
     pandas.DataFrame
         :data:`GROUP_COLUMNS`: ``geocoded`` says whether the group's records already have
-        coordinates from a geocoder, ``incidents`` how many records use the name in that
-        context, ``ids`` the first :data:`IDS_KEPT` of their ids (in id order).
+        coordinates from a geocoder, ``unconfirmed`` whether their place is one nobody
+        confirmed (:data:`geo.geocoding.stored.UNCONFIRMED_SOURCE`), ``incidents`` how
+        many records use the name in that context, ``ids`` the first :data:`IDS_KEPT` of
+        their ids (in id order).
     """
     waiting = sql.SQL("latitude IS NULL")
     if include_geocoded:
         waiting = sql.SQL("(latitude IS NULL OR " + _GEOCODED + ")")
     query = sql.SQL(
         "SELECT place, coalesce(country, ''), coalesce(admin1, ''), coalesce(admin2, ''), "
-        "latitude IS NOT NULL, count(*), (array_agg(id ORDER BY id COLLATE \"C\"))[1:%s] "
-        "FROM {} WHERE place <> '' AND {} GROUP BY 1, 2, 3, 4, 5"
+        "latitude IS NOT NULL, latitude IS NULL AND coalesce(geocode_source, '') = %s, "
+        "count(*), (array_agg(id ORDER BY id COLLATE \"C\"))[1:%s] "
+        "FROM {} WHERE place <> '' AND {} GROUP BY 1, 2, 3, 4, 5, 6"
     ).format(store.table("incidents"), waiting)
-    params: list[object] = [IDS_KEPT]
+    params: list[object] = [UNCONFIRMED_SOURCE, IDS_KEPT]
     if include_geocoded:
         params.append(_PATTERNS)
     rows = store.connection().execute(query, tuple(params)).fetchall()
     frame = pd.DataFrame(rows, columns=GROUP_COLUMNS)
     frame["incidents"] = frame["incidents"].astype("int64")
     frame["geocoded"] = frame["geocoded"].astype(bool)
+    frame["unconfirmed"] = frame["unconfirmed"].astype(bool)
     return frame
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from geo.access import Action, Forbidden
 from geo.errors import NotFound
+from geo.geocoding.stored import UNCONFIRMED_SOURCE
 from geo.render.details import counted, escape_markdown
 from geo.render.export import EXPORT_FORMATS, ExportFile, export_view
 from geo.store import EditConflict, IncidentStore, InvalidEdit
@@ -115,6 +116,10 @@ def edit_form(store: IncidentStore, row: pd.Series) -> None:
     moved = bool({"latitude", "longitude"} & set(changes))
     if moved:  # an analyst's point: the geocoder never moves it back
         changes["geocode_source"] = ANALYST_SOURCE
+    elif ({"place", "country", "admin1"} & set(changes)
+          and field_text(row.get("geocode_source")) == UNCONFIRMED_SOURCE):
+        # the analyst named the place: the geocoder may place it as it places any name
+        changes["geocode_source"] = ""
     try:
         done = store.edit(incident_id, changes, who=auth.current(), reason=reason.strip(),
                           expected={k: shown[k] for k in changes if k in shown})
