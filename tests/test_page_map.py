@@ -391,3 +391,35 @@ def test_after_a_point_move_the_note_shows_outside_the_form_and_why_is_emptied(f
     inside = [n.value for n in [*form.success, *form.warning]]
     assert said and not set(said) & set(inside)  # above the form, not inside it
     assert {t.label: t for t in at.text_input}["Why (source, reasoning)"].value == ""
+
+
+def test_a_correction_is_saved_when_the_run_of_its_submit_does_not_draw_the_form(fresh_store):
+    """Trial 21 (store mode, load 17-20): a save lost without a word, the form kept its
+    values. Another interaction arriving with the submit (here "Clear selection") makes
+    the run of the submit skip the form; the save happens anyway, and says so."""
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Killed, at least"].set_value("13")
+    inputs["Why (source, reasoning)"].set_value("second list")
+    next(b for b in at.button if b.label == "Save the correction").click()
+    next(b for b in at.button if b.label == "Clear selection").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any(b.label == "Save the correction" for b in at.button)  # form not drawn
+    from geo.store import open_store
+
+    store = open_store(str(fresh_store))
+    assert store.get("seed-shaafah-2018-11")["killed_min"] == 13
+    assert any("Saved 1 change to seed\\-shaafah" in t.value for t in at.toast)
+    past = store.history("seed-shaafah-2018-11")
+    assert list(past.loc[past["field"] == "killed_min", "reason"]) == ["second list"]
+
+
+def test_a_correction_refused_says_why_and_keeps_the_typed_values(fresh_store):
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Latitude (decimal degrees, to move the point)"].set_value("134.6")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert any("Not saved" in e.value for e in at.error)
+    inputs = {t.label: t for t in at.text_input}
+    assert inputs["Latitude (decimal degrees, to move the point)"].value == "134.6"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -54,7 +55,7 @@ _CHOICES = {
 #: What the form's choices read as (the stored value is the key).
 _SHOWN = {"geo_precision": {str(code): f"{code}: {label}"
                             for code, label in PRECISION_LABELS.items()}}
-#: Session key of the last saved correction's note, shown after the rerun that follows.
+#: Session key of what became of the last correction submitted: (id, text, kind).
 _SAID_KEY = "correction-said"
 
 
@@ -68,15 +69,17 @@ def field_text(value: object) -> str:
 
 
 def saved_note(incident_id: str) -> bool:
-    """Show the note of the correction last saved to this record, above the form's
-    expander (trial 21: a point move re-drew the details, the expander came back closed
-    and the note was seen only when reopened); whether there was one.
+    """Show what became of the correction last submitted for this record, above the
+    form's expander (trial 21: a point move re-drew the details, the expander came back
+    closed and the note was seen only when reopened); whether there was one.
 
     Kept until the next correction or record."""
     said = st.session_state.get(_SAID_KEY)
     if not said or said[0] != incident_id:
         return False
-    (st.warning if said[2] else st.success)(escape_markdown(said[1]))
+    show = {"success": st.success, "warning": st.warning, "error": st.error,
+            "info": st.info}.get(str(said[2]), st.info)
+    show(escape_markdown(said[1]))
     return True
 
 
@@ -85,73 +88,119 @@ def why_key(incident_id: str) -> str:
     return f"edit-why-{incident_id}"
 
 
+def field_key(incident_id: str, version: str, name: str) -> str:
+    """Session key of one field of the form, for the record as it was drawn (``version``:
+    a new value stored, by this analyst or another, draws the form afresh)."""
+    return f"edit-{incident_id}-{version}-{name}"
+
+
+def _version(shown: dict[str, str]) -> str:
+    return hashlib.sha1(repr(sorted(shown.items())).encode("utf-8")).hexdigest()[:10]
+
+
 def edit_form(store: IncidentStore, row: pd.Series) -> None:
     """A form to correct the record, for analysts and admins; every change is kept in its
-    history under the signed-in account."""
+    history under the signed-in account.
+
+    The correction is saved by the submit button's callback, which Streamlit runs before
+    the page, in the first run that receives the click: a trial's save in store mode
+    under load was lost without a word (another rerun, from the map or a click, replaced
+    the run of the submit before it reached the form, and a submit read in the page's
+    body is seen only by the run it arrives with). What became of it is said above the
+    form (:func:`saved_note`), whichever run draws it.
+    """
     if not auth.can(Action.EDIT):
         st.info(auth.refusal(Action.EDIT), icon=":material/lock:")
         return
     incident_id = str(row["id"])
     shown = {name: field_text(row.get(name)) for name in EDITABLE}
+    version = _version(shown)
     with st.form(f"edit-{incident_id}"):
-        typed: dict[str, str] = {}
         for name, label in EDITABLE.items():
+            key = field_key(incident_id, version, name)
             if name in _CHOICES:
                 options = list(_CHOICES[name])
                 if shown[name] not in options:
                     options.append(shown[name])
                 names = _SHOWN.get(name, {})
-                typed[name] = st.selectbox(label, options, index=options.index(shown[name]),
-                                           format_func=lambda v, n=names: n.get(v, v))
+                st.selectbox(label, options, index=options.index(shown[name]),
+                             format_func=lambda v, n=names: n.get(v, v), key=key)
             else:
-                typed[name] = st.text_input(label, shown[name])
-        reason = st.text_input("Why (source, reasoning)", key=why_key(incident_id))
-        if not st.form_submit_button("Save the correction"):
-            return
-    st.session_state.pop(_SAID_KEY, None)
+                st.text_input(label, shown[name], key=key)
+        st.text_input("Why (source, reasoning)", key=why_key(incident_id))
+        st.form_submit_button(
+            "Save the correction", on_click=save_correction,
+            args=(store, incident_id, shown, version,
+                  field_text(row.get("geocode_source"))))
+
+
+def save_correction(store: IncidentStore, incident_id: str, shown: dict[str, str],
+                    version: str, source: str) -> None:
+    """Save what the form holds (the submit button's callback; see :func:`edit_form`).
+
+    ``shown`` is the record as the analyst saw it when the form was drawn: a value
+    changed meanwhile by someone else refuses the save (the store compares), it is
+    never overwritten. The outcome, saved or not, is kept for :func:`saved_note`.
+    """
+    ss = st.session_state
+    ss.pop(_SAID_KEY, None)
+    typed = {name: field_text(ss.get(field_key(incident_id, version, name), shown[name]))
+             for name in EDITABLE}
+    reason = field_text(ss.get(why_key(incident_id), ""))
     changes = {k: v.strip() for k, v in typed.items() if v.strip() != shown[k]}
     if not changes:
-        st.info("Nothing changed.")
+        _say(incident_id, "Nothing changed: the form holds the record's values.", "info")
         return
     moved = bool({"latitude", "longitude"} & set(changes))
     if moved:  # an analyst's point: the geocoder never moves it back
         changes["geocode_source"] = ANALYST_SOURCE
-    elif ({"place", "country", "admin1"} & set(changes)
-          and field_text(row.get("geocode_source")) == UNCONFIRMED_SOURCE):
+    elif {"place", "country", "admin1"} & set(changes) and source == UNCONFIRMED_SOURCE:
         # the analyst named the place: the geocoder may place it as it places any name
         changes["geocode_source"] = ""
     try:
         done = store.edit(incident_id, changes, who=auth.current(), reason=reason.strip(),
                           expected={k: shown[k] for k in changes if k in shown})
     except Forbidden as exc:
-        st.error(f"Not saved: {escape_markdown(str(exc))}")
+        _say(incident_id, f"Not saved: {exc}", "error")
+        return
     except InvalidEdit as exc:
-        st.error("Not saved: " + "; ".join(escape_markdown(labelled(e.field, e.message))
-                                           for e in exc.errors))
+        _say(incident_id, "Not saved: " + "; ".join(labelled(e.field, e.message)
+                                                    for e in exc.errors), "error")
+        return
     except EditConflict:
-        st.error("Not saved: someone changed this record meanwhile. Reload and check it.")
+        _say(incident_id, "Not saved: someone changed this record meanwhile. Check its "
+             "values, then correct it again.", "error")
+        return
     except NotFound:
-        st.error(f"Not saved: {escape_markdown(incident_id)} is no longer in the store.")
-    else:
-        said = f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}."
-        caution = False
-        if {"place", "country", "admin1"} & set(changes) and not moved:
-            from pages.shared import common  # the gazetteer loads only for such a change
+        _say(incident_id, f"Not saved: {incident_id} is no longer in the store.", "error")
+        return
+    said = f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}."
+    _say(incident_id, said, "success")  # saved: said even if what follows is cut short
+    ss[why_key(incident_id)] = ""  # the next correction has its own
+    caution = False
+    if {"place", "country", "admin1"} & set(changes) and not moved:
+        from pages.shared import common  # the gazetteer loads only for such a change
 
-            if not common.relocate([incident_id], auth.current()):
-                caution = True
-                said += (" Its point did not move: " + kept_point_reason(row)
-                         + " To move it, correct Latitude and Longitude.")
-        if (moved and shown["geo_precision"] != "1"
-                and not {"geo_precision", "location_uncertainty_km"} & set(changes)):
+        if not common.relocate([incident_id], auth.current()):
             caution = True
-            said += (" The point moved; its location precision is still "
-                     + _SHOWN["geo_precision"].get(shown["geo_precision"], "unknown")
-                     + ": set Location precision (and the radius) if the new point is exact.")
-        st.session_state[_SAID_KEY] = (incident_id, said, caution)
-        st.session_state.pop(why_key(incident_id), None)  # the next correction has its own
-        st.toast(said)
-        st.rerun()
+            why = ("the gazetteer does not place the new name (the Review page lists it)."
+                   if source == UNCONFIRMED_SOURCE
+                   else kept_point_reason(pd.Series({"geocode_source": source})))
+            said += (" Its point did not move: " + why
+                     + " To move it, correct Latitude and Longitude.")
+    if (moved and shown["geo_precision"] != "1"
+            and not {"geo_precision", "location_uncertainty_km"} & set(changes)):
+        caution = True
+        said += (" The point moved; its location precision is still "
+                 + _SHOWN["geo_precision"].get(shown["geo_precision"], "unknown")
+                 + ": set Location precision (and the radius) if the new point is exact.")
+    _say(incident_id, said, "warning" if caution else "success")
+    # also where the record's details are not drawn (a click meanwhile cleared them)
+    st.toast(escape_markdown(said))
+
+
+def _say(incident_id: str, text: str, kind: str) -> None:
+    st.session_state[_SAID_KEY] = (incident_id, text, kind)
 
 
 #: ``geocode_source`` of a point an analyst typed (not a gazetteer prefix, so a later
