@@ -423,3 +423,20 @@ def test_a_correction_refused_says_why_and_keeps_the_typed_values(fresh_store):
     assert any("Not saved" in e.value for e in at.error)
     inputs = {t.label: t for t in at.text_input}
     assert inputs["Latitude (decimal degrees, to move the point)"].value == "134.6"
+
+
+def test_a_correction_over_a_value_changed_since_the_form_was_drawn_is_refused(fresh_store):
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    from geo.store import open_store
+
+    store = open_store(str(fresh_store))
+    store.edit("seed-shaafah-2018-11", {"actors": "Colleague's actors"},
+               who=Identity("colleague", Role.ANALYST), reason="a colleague's correction")
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Actors"].set_value("Mine")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("the record changed after this form was drawn" in e.value
+               for e in at.error)
+    assert store.get("seed-shaafah-2018-11")["actors"] == "Colleague's actors"
+    assert any("Not saved" in t.value for t in at.toast)

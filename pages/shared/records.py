@@ -168,14 +168,15 @@ def save_correction(store: IncidentStore, incident_id: str, shown: dict[str, str
                                                     for e in exc.errors), "error")
         return
     except EditConflict:
-        _say(incident_id, "Not saved: someone changed this record meanwhile. Check its "
-             "values, then correct it again.", "error")
+        _say(incident_id, "Not saved: the record changed after this form was drawn (a save "
+             "just before this one, or a colleague's). The form now shows its current "
+             "values: correct it again.", "error")
         return
     except NotFound:
         _say(incident_id, f"Not saved: {incident_id} is no longer in the store.", "error")
         return
     said = f"Saved {len(done)} change{'s' if len(done) != 1 else ''} to {incident_id}."
-    _say(incident_id, said, "success")  # saved: said even if what follows is cut short
+    _say(incident_id, said, "success", toast=False)  # said even if what follows is cut short
     ss[why_key(incident_id)] = ""  # the next correction has its own
     caution = False
     if {"place", "country", "admin1"} & set(changes) and not moved:
@@ -195,12 +196,18 @@ def save_correction(store: IncidentStore, incident_id: str, shown: dict[str, str
                  + _SHOWN["geo_precision"].get(shown["geo_precision"], "unknown")
                  + ": set Location precision (and the radius) if the new point is exact.")
     _say(incident_id, said, "warning" if caution else "success")
-    # also where the record's details are not drawn (a click meanwhile cleared them)
-    st.toast(escape_markdown(said))
 
 
-def _say(incident_id: str, text: str, kind: str) -> None:
+def _say(incident_id: str, text: str, kind: str, toast: bool = True) -> None:
+    """Keep what became of a correction for :func:`saved_note`, and toast it: also seen
+    where the record's details are not drawn, and each one of quick saves is seen."""
     st.session_state[_SAID_KEY] = (incident_id, text, kind)
+    if toast:
+        st.toast(escape_markdown(text), icon=_ICONS[kind])
+
+
+_ICONS = {"success": ":material/check_circle:", "warning": ":material/warning:",
+          "error": ":material/error:", "info": ":material/info:"}
 
 
 #: ``geocode_source`` of a point an analyst typed (not a gazetteer prefix, so a later
