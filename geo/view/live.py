@@ -9,7 +9,7 @@ again: the store's count no longer matches). One frame is kept: the one it repla
 is freed as soon as no session still holds it, so server memory stays flat over any
 number of edits.
 
-The join uses the stored coordinates (see :func:`geo.geocoding.join.stored_geocodes`):
+The join uses the stored coordinates (see :func:`geo.geocoding.stored.stored_geocodes`):
 display pages never load the gazetteer. The embedded and PostGIS stores both keep the
 whole frame in memory (about 1 KB per incident; see the README for the measured sizes).
 """
