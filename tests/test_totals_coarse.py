@@ -82,8 +82,8 @@ def test_the_note_gives_counts_and_the_share_of_the_killed():
     assert note.startswith("3 of the 6 incidents (50%) are vaguer than this view")
     assert "2 dated over a longer span than the 92 days selected" in note
     assert "2 placed only at region or country level" in note
-    # 800-900 + 20-40 + 50-60 of 884-1016 (with the undated 1)
-    assert "Killed according to UCDP GED: 870–1,000 of 884–1,016 (98%)" in note
+    # 800-900 + 20-40 + 50-60 of 884-1016 (with the undated "at least 1": open at the top)
+    assert "Killed according to UCDP GED: 870–1,000 of 884–1,016 or more (98%)" in note
     fine = totals_of(columns, ~(by_date | by_place))
     assert fine.incidents == 3 and fine.figure("killed_max") == 16
     assert coarse_note(fine, totals_of(columns, np.zeros(len(frame), dtype=bool)), 0, 0,

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from geo.render.layers import SEVERAL_COLOR
+from geo.view.totals import range_text
 from geo.vocab import EVENT_COLORS
 
 #: Category columns a chart can split by -> label.
@@ -32,8 +33,9 @@ _TIME_UNITS: dict[str, Any] = {"day": "yearmonthdate", "week": "yearweek",
                                 "month": "yearmonth", "year": "year"}
 
 
-def figure_text(low: object, high: object, unknown: object = 0) -> str:
-    """A casualty range as text: '12', '12–30', 'n/k' (not known), '12–30 · 4 n/k'.
+def figure_text(low: object, high: object, unknown: object = 0, open_top: object = 0) -> str:
+    """A casualty range as text: '12', '12–30', 'n/k' (not known), '12–30 · 4 n/k', and
+    'at least 16', '12–30 or more' when some incidents give only a low figure.
 
     Parameters
     ----------
@@ -41,6 +43,9 @@ def figure_text(low: object, high: object, unknown: object = 0) -> str:
         Lowest and highest total.
     unknown : int
         Incidents that give no figure.
+    open_top : int
+        Incidents that give a low figure and no high one (the high total is then a
+        floor: :func:`geo.view.totals.range_text`).
 
     Returns
     -------
@@ -51,15 +56,15 @@ def figure_text(low: object, high: object, unknown: object = 0) -> str:
     if not missing:
         lo = int(high if _missing(low) else low)  # type: ignore[call-overload]
         hi = int(low if _missing(high) else high)  # type: ignore[call-overload]
-        text = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
-    count = 0 if _missing(unknown) else int(unknown)  # type: ignore[call-overload]
+        text = range_text(lo, hi, _count(open_top))
+    count = _count(unknown)
     if count and not missing:
         text += f" · {count:,} n/k"
     return text
 
 
 def best_text(best: object, lacking: object, incidents: object, low: object = None,
-              high: object = None) -> str:
+              high: object = None, open_top: object = 0) -> str:
     """A best-estimate total beside its low-high range, honest about incidents without one.
 
     'best estimate 2,400 (low–high 2,364–2,437)' when every incident gives a best
@@ -76,6 +81,8 @@ def best_text(best: object, lacking: object, incidents: object, low: object = No
         Incidents in the set.
     low, high : int or NA, optional
         The killed range of the same set.
+    open_top : int, optional
+        Incidents of the set that give a low killed figure and no high one.
 
     Returns
     -------
@@ -85,7 +92,8 @@ def best_text(best: object, lacking: object, incidents: object, low: object = No
         return ""
     total = 0 if _missing(incidents) else int(incidents)  # type: ignore[call-overload]
     none = 0 if _missing(lacking) else int(lacking)  # type: ignore[call-overload]
-    span = "" if _missing(low) and _missing(high) else f"low–high {figure_text(low, high)}"
+    span = "" if _missing(low) and _missing(high) else \
+        f"low–high {figure_text(low, high, 0, open_top)}"
     if not none:
         return f"best estimate {int(best):,}" + (f" ({span})" if span else "")  # type: ignore[call-overload]
     text = (f"best estimate {int(best):,} for {total - none:,} of {total:,} "  # type: ignore[call-overload]
@@ -95,7 +103,23 @@ def best_text(best: object, lacking: object, incidents: object, low: object = No
 
 #: Tooltip titles of the area chart's figures that their column names do not say well.
 _AREA_TITLES = {"killed_best": "killed, best estimate",
-                "killed_best_unknown": "incidents without a best estimate"}
+                "killed_best_unknown": "incidents without a best estimate",
+                "killed_open": "incidents with only a lowest killed figure"}
+
+
+def _opens(table: pd.DataFrame, name: str) -> pd.Series:
+    """Per row, incidents giving a low ``name`` figure and no high one (0 if absent)."""
+    column = f"{name}_open"
+    if column not in table:
+        return pd.Series(0, index=table.index, dtype="int64")
+    return pd.to_numeric(table[column], errors="coerce").fillna(0).astype("int64")
+
+
+def _texts(table: pd.DataFrame, name: str) -> pd.Series:
+    """Per row, :func:`figure_text` of the ``name`` range (no unknown count)."""
+    return pd.Series([figure_text(lo, hi, 0, o) for lo, hi, o in zip(
+        table[f"{name}_min"], table[f"{name}_max"], _opens(table, name), strict=True)],
+        index=table.index, dtype=object)
 
 
 def _missing(value: object) -> bool:
@@ -115,6 +139,11 @@ def category_color(data: pd.DataFrame, by: str, label: str) -> alt.Color:
     domain = [t for t in EVENT_COLORS if t in present] + sorted(present - set(EVENT_COLORS))
     colours = [EVENT_COLORS.get(t, SEVERAL_COLOR) for t in domain]
     return alt.Color(f"{by}:N", title=label, scale=alt.Scale(domain=domain, range=colours))
+
+
+def _count(value: object) -> int:
+    """A count of incidents as an int (0 when missing)."""
+    return 0 if _missing(value) else int(value)  # type: ignore[call-overload]
 
 
 def auto_frequency(span: tuple[date, date] | None) -> str:
@@ -188,6 +217,9 @@ def deaths_chart(series: pd.DataFrame, by: str, freq: str, claimant: str) -> alt
     data = series[["period", by, "killed_min", "killed_max", "killed_unknown",
                    "civilian_deaths", *(["killed_best", "killed_best_unknown"] if best else [])]
                   ].copy()
+    # one row per period and category: the range in words ('at least 16', '12–20 or more')
+    data["killed"] = _texts(series, "killed")
+    data["killed_open"] = _opens(series, "killed")
     data["period"] = pd.to_datetime(data["period"])
     for column in ("killed_min", "killed_max", "civilian_deaths", *(["killed_best"] * best)):
         data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
@@ -202,9 +234,12 @@ def deaths_chart(series: pd.DataFrame, by: str, freq: str, claimant: str) -> alt
             color=category_color(data, by, label),
             tooltip=[alt.Tooltip("period:T", timeUnit=_TIME_UNITS[freq], title=freq),
                      alt.Tooltip(f"{by}:N", title=label),
+                     alt.Tooltip("killed:N", title="killed"),
                      alt.Tooltip("sum(killed_min):Q", title="killed, lowest"),
                      alt.Tooltip("sum(killed_max):Q", title="killed, highest"),
                      alt.Tooltip("sum(killed_unknown):Q", title="incidents without a figure"),
+                     alt.Tooltip("sum(killed_open):Q", title="incidents with only a lowest "
+                                 "figure (no highest: 'at least')"),
                      alt.Tooltip("sum(civilian_deaths):Q", title="civilian deaths"),
                      *([alt.Tooltip("sum(killed_best):Q", title="killed, best estimate"),
                         alt.Tooltip("sum(killed_best_unknown):Q",
@@ -279,10 +314,13 @@ def area_chart(areas: gpd.GeoDataFrame, stats: pd.DataFrame, measure: str) -> al
     altair.Chart
     """
     columns = ["pcode", "incidents", "killed_best", "killed_best_unknown", "killed_min",
-               "killed_max", "civilian_deaths"]
+               "killed_max", "killed_open", "civilian_deaths"]
     values = stats[[c for c in columns if c in stats]].copy()
     for column in values.columns[1:]:
         values[column] = pd.to_numeric(values[column], errors="coerce").astype(float)
+    text = "killed_min" in stats and "killed_max" in stats
+    if text:  # the range in words ('at least 16', '12–20 or more'); '' where none given
+        values["killed"] = _texts(stats, "killed").replace("n/k", "")
     shapes = areas[["pcode", "name_en", "geometry"]].merge(values, on="pcode", how="left")
     shapes = gpd.GeoDataFrame(shapes, geometry="geometry", crs=areas.crs)
     # Vega's projections (d3-geo) take clockwise outer rings; GeoJSON's are the other way.
@@ -294,7 +332,8 @@ def area_chart(areas: gpd.GeoDataFrame, stats: pd.DataFrame, measure: str) -> al
     tooltip = [alt.Tooltip("properties.name_en:N", title="area")] + [
         alt.Tooltip(f"properties.{c}:Q", title=_AREA_TITLES.get(c, c.replace("_", " ")),
                     format=",.0f")
-        for c in values.columns[1:]]
+        for c in values.columns[1:]] + (
+        [alt.Tooltip("properties.killed:N", title="killed")] if text else [])
     field = f"properties.{measure}"
     return (
         alt.Chart(data)

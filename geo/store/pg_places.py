@@ -42,7 +42,8 @@ _DETAIL = (
     "min(nullif(adm1_pcode, '')) AS a1, min(nullif(adm2_pcode, '')) AS a2, "
     "min(nullif(admin1, '') COLLATE \"C\") AS s1, min(nullif(admin2, '') COLLATE \"C\") AS s2, "
     "count(*) FILTER (WHERE coalesce(killed_min, killed_max) IS NULL) AS unknown, "
-    "count(*) FILTER (WHERE killed_best IS NULL) AS nobest"
+    "count(*) FILTER (WHERE killed_best IS NULL) AS nobest, "
+    "count(*) FILTER (WHERE killed_min IS NOT NULL AND killed_max IS NULL) AS open"
 )
 # The places (one grouped pass, kept narrow), one page of them ranked, and their number;
 # then, for that page's points only, the records there grouped by name and claimant.
@@ -73,7 +74,7 @@ _JOINED = (
 )
 _OUT = ["lat", "lon", "adm1_pcode", "adm2_pcode", "source_admin1", "source_admin2",
         "incidents", "first", "last", "claimants", "killed_min", "killed_max", "killed_unknown",
-        "killed_best", "killed_best_unknown"]
+        "killed_best", "killed_best_unknown", "killed_open"]
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,9 @@ class PlaceRows:
         ``source_admin2`` (the source's own names; '' for none), ``incidents``,
         ``first``, ``last`` (dates or None), ``claimants``, ``killed_min``,
         ``killed_max`` (Int64, NA where the claimant's incidents there give none),
-        ``killed_unknown``, ``killed_best`` (Int64, the best estimates added up) and
-        ``killed_best_unknown``, best ranked first.
+        ``killed_unknown``, ``killed_best`` (Int64, the best estimates added up),
+        ``killed_best_unknown`` and ``killed_open`` (its incidents there with a low and no
+        high figure), best ranked first.
     names : list of tuple
         ``(lat, lon, name, incidents, first fid)`` of every name written at those places.
     places, placed : int
@@ -163,16 +165,16 @@ def place_rows(query: PostGISQuery, spec: QueryFilter, by: str = "incidents",
     for (_, _, a, b, incidents, lo, hi, best, *detail) in rows:
         if a is None:  # no place on this page
             continue
-        if len(detail) == 14:  # the copy's join repeats the point
+        if len(detail) == 15:  # the copy's join repeats the point
             detail = detail[2:]
-        name, c, k, first, d0, d1, a1, a2, s1, s2, unknown, nobest = detail
+        name, c, k, first, d0, d1, a1, a2, s1, s2, unknown, nobest, tops = detail
         point = (float(a), float(b))
         place = pages.setdefault(point, {
             "lat": point[0], "lon": point[1], "adm1_pcode": "", "adm2_pcode": "",
             "source_admin1": "", "source_admin2": "",
             "incidents": int(incidents), "first": None, "last": None, "claimants": set(),
             "killed_min": lo, "killed_max": hi, "killed_unknown": 0,
-            "killed_best": best, "killed_best_unknown": 0})
+            "killed_best": best, "killed_best_unknown": 0, "killed_open": 0})
         names.append((point[0], point[1], str(name), int(k), int(first)))
         place["claimants"].add(c)
         place["first"] = _least(place["first"], d0)
@@ -184,11 +186,13 @@ def place_rows(query: PostGISQuery, spec: QueryFilter, by: str = "incidents",
         if claimant is None or c == claimant:
             place["killed_unknown"] += int(unknown)
             place["killed_best_unknown"] += int(nobest)
+            place["killed_open"] += int(tops)
     table = pd.DataFrame(list(pages.values()), columns=_OUT)
     table["claimants"] = [len(c) for c in table["claimants"]]
     for column in ("lat", "lon"):
         table[column] = table[column].astype(float)
-    for column in ("incidents", "claimants", "killed_unknown", "killed_best_unknown"):
+    for column in ("incidents", "claimants", "killed_unknown", "killed_best_unknown",
+                   "killed_open"):
         table[column] = table[column].astype("int64")
     for column in ("killed_min", "killed_max", "killed_best"):
         table[column] = pd.array(table[column].astype(object), dtype="Int64")

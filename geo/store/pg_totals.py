@@ -4,11 +4,12 @@
 over the records a :class:`~geo.store.query.QueryFilter` lets through: per group, the
 incidents, and for each casualty figure the sum of its lows, the sum of its highs (a
 record's low is its minimum, else its maximum; its high the other way round; a
-record kept with its high below its low counts from the smaller to the larger) and
-how many records give no figure. Groups are meant to hold one claimant each (the
-``claimant`` column the search sync stores, :mod:`geo.store.pg_search`): figures of
-different claimants are added by nobody here; the caller combines groups only where
-one claimant is present (:mod:`geo.view.store_totals`).
+record kept with its high below its low counts from the smaller to the larger), how
+many records give no figure and how many give a low and no high ("at least 16": open
+at the top, their high counted as their low; ``<figure>_open``). Groups are meant to
+hold one claimant each (the ``claimant`` column the search sync stores,
+:mod:`geo.store.pg_search`): figures of different claimants are added by nobody here;
+the caller combines groups only where one claimant is present (:mod:`geo.view.store_totals`).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def figure_columns() -> list[str]:
     """Names of the figure columns, as :data:`geo.view.totals.FIGURE_COLUMNS`."""
     out: list[str] = []
     for name, _, _ in FIGURES:
-        out += ([f"{name}_min", f"{name}_max", f"{name}_unknown"]
+        out += ([f"{name}_min", f"{name}_max", f"{name}_unknown", f"{name}_open"]
                 if name not in SINGLE_FIGURES else [name, f"{name}_unknown"])
     return out
 
@@ -65,6 +66,10 @@ def _figure_sql() -> tuple[list[sql.Composable], list[str]]:
             names += [f"{name}_min", f"{name}_max"]
         parts.append(sql.SQL("count(*) FILTER (WHERE {} IS NULL)").format(lo))
         names.append(f"{name}_unknown")
+        if name not in SINGLE_FIGURES:  # a low and no high: open at the top
+            parts.append(sql.SQL("count(*) FILTER (WHERE {} IS NOT NULL AND {} IS NULL)").format(
+                sql.Identifier(low), sql.Identifier(high)))
+            names.append(f"{name}_open")
     inverted = sql.SQL(" OR ").join(
         sql.SQL("coalesce({} < {}, false)").format(sql.Identifier(high), sql.Identifier(low))
         for name, low, high in FIGURES if name not in SINGLE_FIGURES)
@@ -134,8 +139,8 @@ def group_figures(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str],
     pandas.DataFrame
         The ``keys`` (text, '' for none), the ``flags`` (bool), ``incidents``, the
         figure columns (sums, NA where no record of the group gives the figure;
-        ``<figure>_unknown`` counts) and ``inverted`` (records with a high figure below
-        the low one), sorted by the keys and flags.
+        ``<figure>_unknown`` and ``<figure>_open`` counts) and ``inverted`` (records
+        with a high figure below the low one), sorted by the keys and flags.
     """
     expressions = dict(expressions or {})
     unknown = [k for k in keys if k not in GROUP_KEYS and k not in expressions]
@@ -178,7 +183,7 @@ def typed_groups(rows: Sequence[Sequence[object]], keys: Sequence[str],
     if not keys:
         table = table[table["incidents"] > 0]
     for column in names:
-        if column.endswith("_unknown") or column == "inverted":
+        if column.endswith(("_unknown", "_open")) or column == "inverted":
             table[column] = table[column].astype("int64")
         else:
             table[column] = pd.array(table[column].astype(object), dtype="Int64")

@@ -35,6 +35,7 @@ COLUMNS: tuple[str, ...] = (
     "lat", "lon", "place", "written_as", "spellings", "adm1_pcode", "adm2_pcode",
     "source_admin1", "source_admin2", "incidents", "first", "last", "claimants",
     "killed_min", "killed_max", "killed_unknown", "killed_best", "killed_best_unknown",
+    "killed_open",
 )
 """Columns of :attr:`PlaceRanking.rows`: the point, its name as most records write it,
 its other spellings with their counts ("Raqqah (12), الرقة (3)"), how many spellings,
@@ -44,7 +45,8 @@ code-point order where the records there differ, '' for none), incidents, first 
 day, how many claimants report there, and the chosen claimant's killed range and its
 incidents without a figure (NA range: none of its incidents there gives one), and its
 best estimates added up (UCDP ``best``; NA where none there gives one) with the incidents
-without one."""
+without one; and the incidents of the claimant there with a low killed figure and no
+high one ("at least 16": the high is then a floor)."""
 
 _NO_DAY = np.iinfo(np.int64).min
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -197,6 +199,8 @@ def rank_places(incidents: pd.DataFrame, columns: TotalsColumns, mask: np.ndarra
         "killed_best": _figures(best[page], has_best[page]),
         "killed_best_unknown": np.bincount(code, weights=mine & ~best_given,
                                            minlength=k)[page].astype(np.int64),
+        "killed_open": np.bincount(code, weights=mine & columns.open["killed"][positions],
+                                   minlength=k)[page].astype(np.int64),
     })
     return PlaceRanking(rows[list(COLUMNS)], k, int(len(positions)))
 

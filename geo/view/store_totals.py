@@ -21,7 +21,7 @@ from geo.store.pg_facets import facet_figures
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_totals import coarse_clauses, coarse_counts, group_figures
 from geo.store.query import Clause, QueryFilter
-from geo.view.totals import FIGURE_COLUMNS, Totals, mark_mixed
+from geo.view.totals import FIGURE_COLUMNS, Totals, is_count, mark_mixed
 
 
 def _combine(table: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -32,7 +32,7 @@ def _combine(table: pd.DataFrame, key: str) -> pd.DataFrame:
     grouped = table.groupby(key, sort=True)
     out = grouped[["incidents", *FIGURE_COLUMNS]].sum(min_count=1).reset_index()
     for column in FIGURE_COLUMNS:
-        if column.endswith("_unknown"):
+        if is_count(column):
             out[column] = out[column].fillna(0).astype(int)
         else:
             out[column] = pd.array(out[column], dtype="Int64")
@@ -145,7 +145,7 @@ def _regroup(groups: pd.DataFrame) -> pd.DataFrame:
         return groups[[*keys, *sums]]
     out = groups.groupby(keys, sort=True)[sums].sum(min_count=1).reset_index()
     for column in sums:
-        if column in FIGURE_COLUMNS and not column.endswith("_unknown"):
+        if column in FIGURE_COLUMNS and not is_count(column):
             out[column] = pd.array(out[column], dtype="Int64")
         else:
             out[column] = out[column].fillna(0).astype("int64")

@@ -1,12 +1,14 @@
 """Totals of a set of incidents: counts and casualty ranges, by claimant, area, type and time.
 
 Casualty figures are ranges: an incident reported as 3 to 8 killed adds 3 to the
-minimum and 8 to the maximum; one with only a minimum (ACLED's conservative
-estimate) adds it to both; one with no figure adds nothing and is counted as
-unknown. Figures from different claimants (see :func:`geo.geocoding.join.claimants`)
-are never added together: several claimants describe the same war, often the same
-strike, and their sum would count it twice. A total over several claimants gives
-their figures side by side, and a single figure only where one claimant is present.
+minimum and 8 to the maximum; one with only a minimum ("at least 16", ACLED's
+conservative estimate) adds it to both and is counted as open at the top
+(``<figure>_open``: the high total is then a floor, "or more"); one with no figure
+adds nothing and is counted as unknown. Figures from different claimants (see
+:func:`geo.geocoding.join.claimants`) are never added together: several claimants
+describe the same war, often the same strike, and their sum would count it twice. A
+total over several claimants gives their figures side by side, and a single figure
+only where one claimant is present.
 Counts of incidents are added across claimants.
 """
 
@@ -32,14 +34,20 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
 )
 SINGLE_FIGURES: tuple[str, ...] = ("civilian_deaths", "killed_best")
 """Figures the sources give as one number, not a range."""
+OPEN_FIGURES: tuple[str, ...] = tuple(n for n, _, _ in FIGURES if n not in SINGLE_FIGURES)
+"""Figures given as ranges, whose top may be open (a low and no high)."""
+COUNT_SUFFIXES: tuple[str, ...] = ("_unknown", "_open")
+"""Figure columns that count incidents (added across claimants), not casualties."""
 FIGURE_COLUMNS: tuple[str, ...] = tuple(
     c for name, _, _ in FIGURES for c in (
-        (f"{name}_min", f"{name}_max", f"{name}_unknown") if name not in SINGLE_FIGURES
-        else (name, f"{name}_unknown")
+        (f"{name}_min", f"{name}_max", f"{name}_unknown", f"{name}_open")
+        if name not in SINGLE_FIGURES else (name, f"{name}_unknown")
     )
 )
-"""Columns of every figure table: ``<figure>_min``, ``<figure>_max`` and
-``<figure>_unknown`` (incidents that give no figure); civilian deaths and the best
+"""Columns of every figure table: ``<figure>_min``, ``<figure>_max``,
+``<figure>_unknown`` (incidents that give no figure) and ``<figure>_open`` (incidents
+that give a low figure and no high one, "at least 16": their high is counted as their
+low, so the ``_max`` total is a floor whenever ``_open`` is not 0); civilian deaths and the best
 estimate of the killed (UCDP's ``best``), single figures in the sources that give them,
 are ``civilian_deaths``/``killed_best`` and ``<figure>_unknown``. A best estimate is
 totalled like a range, within one claimant, and its ``_unknown`` says how many incidents
@@ -47,6 +55,25 @@ of the set lack one (a partial sum is never shown as a whole one)."""
 
 #: Frequencies of :func:`time_series` (pandas period aliases).
 FREQUENCIES: dict[str, str] = {"day": "D", "week": "W-MON", "month": "M", "year": "Y"}
+
+
+def is_count(column: str) -> bool:
+    """Whether a figure column counts incidents (``_unknown``, ``_open``), not casualties."""
+    return column.endswith(COUNT_SUFFIXES)
+
+
+def open_top(frame: pd.DataFrame, low: str, high: str) -> pd.Series:
+    """Whether each incident gives a low figure and no high one ("at least 16").
+
+    Such a range is open at the top: totals count its high as its low, and say that
+    the high total is a floor (``<figure>_open``).
+    """
+    if low not in frame:
+        return pd.Series(False, index=frame.index)
+    given = pd.to_numeric(frame[low], errors="coerce").notna()
+    if high not in frame:
+        return given
+    return given & pd.to_numeric(frame[high], errors="coerce").isna()
 
 
 def _bounds(frame: pd.DataFrame, low: str, high: str) -> tuple[pd.Series, pd.Series]:
@@ -87,6 +114,7 @@ def _figures(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[f"{name}_min"], out[f"{name}_max"] = lo, hi
             out[f"{name}_unknown"] = lo.isna().astype(int)
+            out[f"{name}_open"] = open_top(frame, low, high).astype(int)
     return out
 
 
@@ -117,11 +145,11 @@ def figure_table(incidents: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     table["incidents"] = grouped.size()
     for column in FIGURE_COLUMNS:
         table[column] = table[column].astype("Float64")
-        if column.endswith("_unknown"):
+        if is_count(column):
             table[column] = table[column].fillna(0).astype(int)
     table = table.reset_index(drop=not by)
     for column in FIGURE_COLUMNS:
-        if not column.endswith("_unknown"):
+        if not is_count(column):
             table[column] = table[column].round().astype("Int64")
     return table[[*by, "incidents", *FIGURE_COLUMNS]]
 
@@ -161,10 +189,10 @@ class Totals:
         """One figure of the whole set (e.g. ``killed_min``), or None.
 
         None when the set holds several claimants (their figures are not added
-        together) or when no incident gives the figure. ``<figure>_unknown`` counts
-        incidents, and is always given.
+        together) or when no incident gives the figure. ``<figure>_unknown`` and
+        ``<figure>_open`` count incidents, and are always given.
         """
-        if column.endswith("_unknown"):
+        if is_count(column):
             return int(self.by_claimant[column].sum())
         if len(self.by_claimant) != 1:
             return None
@@ -233,7 +261,7 @@ def totals(incidents: pd.DataFrame) -> Totals:
         by_status.insert(2, "claimants", by_status["claim_status"].map(counts).astype(int))
         mixed = by_status["claimants"] > 1
         for column in FIGURE_COLUMNS:
-            if not column.endswith("_unknown"):
+            if not is_count(column):
                 by_status.loc[mixed, column] = pd.NA
     else:
         by_status.insert(2, "claimants", pd.Series(dtype=int))
@@ -275,7 +303,7 @@ def area_stats(
         table.insert(3, "claimants", table["pcode"].map(counts).astype(int))
         mixed = table["claimants"] > 1
         for column in FIGURE_COLUMNS:
-            if not column.endswith("_unknown"):
+            if not is_count(column):
                 table.loc[mixed, column] = pd.NA
     else:
         table.insert(3, "claimants", pd.Series(dtype=int))
@@ -405,20 +433,44 @@ def coarse_note(whole: Totals, coarse: Totals, by_date: int, by_place: int,
         shares = [f"{int(a) / b:.0%}" if b else "0%" for a, b in ((lo, lo_all), (hi, hi_all))]
         share_text = (shares[0] if shares[0] == shares[1]  # a range of shares could read inverted
                       else f"{shares[0]} of the low figure, {shares[1]} of the high")
-        text += (f" Killed according to {claimant}: {_range(int(lo), int(hi))} of "
-                 f"{_range(lo_all, hi_all)} ({share_text}) come from them.")
+        part_text = range_text(int(lo), int(hi), int(part.get("killed_open", 0)))
+        all_text = range_text(lo_all, hi_all, int(row.get("killed_open", 0)))
+        text += (f" Killed according to {claimant}: {part_text} of {all_text} ({share_text}) "
+                 "come from them.")
     return text
 
 
-def _range(lo: int, hi: int) -> str:
-    return f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+OPEN_WORDING = ("'at least N' and 'L–H or more': some incidents give only a lowest figure "
+                "(\"at least 16 killed\"; ACLED's fatalities are its conservative estimate), "
+                "so the total has no known upper bound.")
+"""The caption that explains, once per page part, the wording of :func:`range_text`."""
+
+
+def range_text(lo: int, hi: int, open_top: int = 0) -> str:
+    """A total casualty range as words: '16', '12–20', 'at least 16', '12–20 or more'.
+
+    Parameters
+    ----------
+    lo, hi : int
+        The sums of the lows and of the highs.
+    open_top : int
+        Incidents of the total that give a low figure and no high one: the high sum is
+        then a floor ("at least", "or more"), never an exact top.
+
+    Returns
+    -------
+    str
+    """
+    if not open_top:
+        return f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+    return f"at least {lo:,}" if lo == hi else f"{lo:,}–{hi:,} or more"
 
 
 def mark_mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> pd.DataFrame:
     """Insert how many claimants each ``key`` holds, as column ``claimants`` at ``at``.
 
     Where a row holds figures from several claimants its figures become NA: figures of
-    different claimants are never added together (the ``*_unknown`` counts stay).
+    different claimants are never added together (the ``*_unknown``/``*_open`` counts stay).
 
     Parameters
     ----------
@@ -440,6 +492,6 @@ def mark_mixed(table: pd.DataFrame, key: str, claimants: pd.Series, at: int) -> 
     table.insert(at, "claimants", table[key].map(claimants).fillna(0).astype(int))
     mixed = (table["claimants"] > 1).to_numpy()
     for column in FIGURE_COLUMNS:
-        if not column.endswith("_unknown"):
+        if not is_count(column):
             table.loc[mixed, column] = pd.NA
     return table

@@ -31,6 +31,7 @@ from geo.view.totals import (
     Totals,
     inverted,
     mark_mixed,
+    open_top,
 )
 
 _NO_DAY = np.iinfo(np.int64).min
@@ -72,6 +73,9 @@ class TotalsColumns:
     inverted : numpy.ndarray of bool
         True where the incident gives a casualty range with its high below its low
         (see :func:`geo.view.totals.inverted`).
+    open : dict
+        ``<figure>`` -> bool array, True where the incident gives a low figure and no
+        high one (:func:`geo.view.totals.open_top`), for the figures given as ranges.
     """
 
     values: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -79,6 +83,7 @@ class TotalsColumns:
     start: np.ndarray
     end: np.ndarray
     inverted: np.ndarray
+    open: dict[str, np.ndarray]
     # A weak reference: the arrays are cached per dataset beside others, and must not keep
     # an old frame alive after an edit (whoever totals a frame holds it while doing so).
     _frame_ref: weakref.ref[pd.DataFrame] = field(repr=False, compare=False)
@@ -202,16 +207,18 @@ def totals_columns(incidents: pd.DataFrame) -> TotalsColumns:
     -------
     TotalsColumns
     """
-    values, unknown = {}, {}
+    values, unknown, tops = {}, {}, {}
     for name, low, high in FIGURES:
         lo, hi = _figure(incidents, low, high)
         missing = np.isnan(lo)
         unknown[name] = missing
         values[name] = (np.where(missing, 0, lo).astype(np.float32),
                         np.where(missing, 0, hi).astype(np.float32))
+        if name not in SINGLE_FIGURES:
+            tops[name] = open_top(incidents, low, high).to_numpy(dtype=bool)
     return TotalsColumns(values, unknown, _days(incidents["date_start"]),
                          _days(incidents["date_end"]), inverted(incidents).to_numpy(dtype=bool),
-                         weakref.ref(incidents))
+                         tops, weakref.ref(incidents))
 
 
 def _table(
@@ -237,6 +244,9 @@ def _grid(
         lo, hi = columns.values[name]
         grid[f"{name}/unknown"] = np.bincount(group, weights=columns.unknown[name][positions],
                                               minlength=n_groups).reshape(sizes)
+        if name in columns.open:
+            grid[f"{name}/open"] = np.bincount(group, weights=columns.open[name][positions],
+                                               minlength=n_groups).reshape(sizes)
         for bound, values in (("lo", lo), ("hi", hi)):
             if bound == "hi" and name in SINGLE_FIGURES:
                 continue
@@ -278,6 +288,7 @@ def _grid_table(
         else:
             table[f"{name}_min"], table[f"{name}_max"] = figures
             table[f"{name}_unknown"] = unknown
+            table[f"{name}_open"] = grid[f"{name}/open"].ravel()[present].astype(int)
     frame = pd.DataFrame(table)[out_columns]
     if names:  # the order figure_table gives: sorted by the groups' text
         frame = frame.sort_values(list(names), kind="stable")

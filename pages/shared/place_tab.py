@@ -28,6 +28,7 @@ from geo.store.query import QueryFilter
 from geo.view.place_rank import PlaceRanking, rank_places, store_rank_places
 from geo.view.state import round_center
 from geo.view.store_totals import part_clause
+from geo.view.totals import OPEN_WORDING
 from geo.view.totals_index import TotalsColumns
 from pages.shared import incident_list
 from pages.shared.view_state import choice, chosen
@@ -178,13 +179,15 @@ def place_panel(shown: PlaceSource, areas: AdminAreas | None, part: str,
         "without one, '–' marks a place where the claimant reports none. Governorate "
         "and district are the areas the point falls in (on the OCHA boundaries); the source's "
         "own, where the import kept them, as the source writes them.")
+    if int(rows["killed_open"].sum()):
+        st.caption(OPEN_WORDING)
 
 
-def _killed(low: object, high: object, unknown: int) -> str:
+def _killed(low: object, high: object, unknown: int, open_top: int = 0) -> str:
     """A place's killed range; a dash where the claimant reports no incident there."""
     if pd.isna(low) and pd.isna(high) and not unknown:  # type: ignore[call-overload]
         return "–"
-    return figure_text(low, high, unknown)
+    return figure_text(low, high, unknown, open_top)
 
 
 def _table(rows: pd.DataFrame, areas: AdminAreas | None, claimant: str | None
@@ -203,8 +206,9 @@ def _table(rows: pd.DataFrame, areas: AdminAreas | None, claimant: str | None
         "District": [districts.get(c, c) for c in rows["adm2_pcode"]],
         **own,
         "Incidents": rows["incidents"],
-        killed: [_killed(lo, hi, u) for lo, hi, u in zip(
-            rows["killed_min"], rows["killed_max"], rows["killed_unknown"], strict=True)],
+        killed: [_killed(lo, hi, u, o) for lo, hi, u, o in zip(
+            rows["killed_min"], rows["killed_max"], rows["killed_unknown"],
+            rows["killed_open"], strict=True)],
         **({f"{killed}, best estimate": [_killed(b, b, u) for b, u in zip(
             rows["killed_best"], rows["killed_best_unknown"], strict=True)]}
            if "killed_best" in rows and rows["killed_best"].notna().any() else {}),

@@ -28,7 +28,7 @@ from geo.render.totals_charts import (
     figure_text,
     period_chart,
 )
-from geo.view.totals import FIGURES, FREQUENCIES, Totals, coarse_note
+from geo.view.totals import FIGURES, FREQUENCIES, OPEN_FIGURES, OPEN_WORDING, Totals, coarse_note
 from pages.shared import place_tab
 from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
 from pages.shared.map_data import ViewTotals
@@ -68,9 +68,10 @@ def _figure_rows(table: pd.DataFrame, key: str) -> pd.DataFrame:
     out = table[[key, "incidents"]].copy() if key in table else table[["incidents"]].copy()
     if "killed_best" in table and table["killed_best"].notna().any():
         out["Killed, best estimate"] = [
-            best_text(b, u, n, lo, hi) or "n/k" for b, u, n, lo, hi in zip(
+            best_text(b, u, n, lo, hi, o) or "n/k" for b, u, n, lo, hi, o in zip(
                 table["killed_best"], table["killed_best_unknown"], table["incidents"],
-                table["killed_min"], table["killed_max"], strict=True)]
+                table["killed_min"], table["killed_max"], _opens(table, "killed"),
+                strict=True)]
     for name, _, _ in FIGURES:
         if name == "killed_best":
             continue
@@ -81,10 +82,23 @@ def _figure_rows(table: pd.DataFrame, key: str) -> pd.DataFrame:
                     zip(table["civilian_deaths"], table["civilian_deaths_unknown"], strict=True)]
             continue
         out[_FIGURE_LABELS[name]] = [
-            figure_text(lo, hi, u) for lo, hi, u in zip(
+            figure_text(lo, hi, u, o) for lo, hi, u, o in zip(
                 table[f"{name}_min"], table[f"{name}_max"], table[f"{name}_unknown"],
-                strict=True)]
+                _opens(table, name), strict=True)]
     return out
+
+
+def _opens(table: pd.DataFrame, name: str) -> pd.Series:
+    """Per row, the incidents giving a low ``name`` figure and no high one (0 if absent)."""
+    column = f"{name}_open"
+    return table[column] if column in table else pd.Series(0, index=table.index)
+
+
+def open_caption(*tables: pd.DataFrame) -> None:
+    """Explain 'at least N' / 'or more' once, under tables where some range is open."""
+    if any(int(pd.to_numeric(t[f"{name}_open"], errors="coerce").fillna(0).sum())
+           for t in tables for name in OPEN_FIGURES if f"{name}_open" in t):
+        st.caption(OPEN_WORDING)
 
 
 def _coarse_box(shown: ViewTotals, window: tuple[date, date] | None) -> bool:
@@ -124,10 +138,10 @@ def totals_panel(shown: ViewTotals, window: tuple[date, date] | None = None) -> 
     cols[0].metric("Incidents", f"{result.incidents:,}")
     if len(claimants) == 1:
         killed = figure_text(result.figure("killed_min"), result.figure("killed_max"),
-                             result.figure("killed_unknown"))
+                             result.figure("killed_unknown"), result.figure("killed_open"))
         best = best_text(result.figure("killed_best"), result.figure("killed_best_unknown"),
                          result.incidents, result.figure("killed_min"),
-                         result.figure("killed_max"))
+                         result.figure("killed_max"), result.figure("killed_open"))
         if best and not result.figure("killed_best_unknown"):
             # every incident gives one: the best estimate first, the range beside it
             cols[1].metric(f"Killed, best estimate, according to {claimants[0]}",
@@ -157,6 +171,7 @@ def totals_panel(shown: ViewTotals, window: tuple[date, date] | None = None) -> 
     st.caption("Ranges run from the lowest to the highest figure the sources give; "
                "'n/k' counts incidents that give no figure. A claim status that mixes "
                "claimants shows no death figure (see the claimants above).")
+    open_caption(result.by_claimant)
     if result.inverted:
         st.caption(flagged_caption(result.inverted))
 
@@ -204,8 +219,9 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
                                  help="Deaths are stacked within one claimant's figures only.",
                                  **choice("chart-claimant", list(claimants.index)))
     chosen("chart-claimant")
-    st.altair_chart(deaths_chart(series[series["claimant"] == claimant], by, freq, claimant),
-                    width="stretch")
+    mine = series[series["claimant"] == claimant]
+    st.altair_chart(deaths_chart(mine, by, freq, claimant), width="stretch")
+    open_caption(mine)
 
 
 def within_dates(series: pd.DataFrame, by: str, freq: str,
@@ -295,6 +311,7 @@ def area_panel(shown: ViewTotals, areas: AdminAreas | None,
                    "only to a country, or outside the boundaries).")
     st.dataframe(_figure_rows(stats.rename(columns={"name": "area"}), "area"),
                  hide_index=True, width="stretch", column_config=COUNT_COLUMNS)
+    open_caption(stats)
     st.caption("Each incident counts in the area its point falls in, on these boundaries; a "
                "source's own area names (UCDP's adm_1 and adm_2, ACLED's admin1 and admin2) "
                "may put some incidents in a neighbouring area, so its own counts can differ.")
@@ -411,5 +428,6 @@ def compare_panel(
     rows = _figure_rows(table, "claimant")
     rows.insert(0, "period", table["period"].to_numpy())
     st.dataframe(rows, hide_index=True, width="stretch", column_config=COUNT_COLUMNS)
+    open_caption(table)
     by_type = others.compare(periods, ("event_type",), which)
     st.altair_chart(period_chart(by_type, "event_type"), width="stretch")
