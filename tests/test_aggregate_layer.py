@@ -48,8 +48,9 @@ def test_payload_describes_aggregates_and_places():
     assert agg["b"] == [36.2, 37.15, 36.21, 37.17]
     # [type, count] pairs, largest first
     assert agg["t"] == [[EVENT_TYPES.index("airstrike"), 2, EVENT_TYPES.index("shelling"), 1]]
-    assert agg["killed"] == [3, 12, 2]  # lowest low, highest high, how many give one
-    assert agg["injured"] == [None, None, 0]
+    # lowest low, highest high, how many give one, how many of them only a low ("at least")
+    assert agg["killed"] == [3, 12, 2, 1]
+    assert agg["injured"] == [None, None, 0, 0]
     assert data["places"]["n"] == [1]
     assert data["places"]["tip"] == [f"{XSS} — 1 incident"]
     assert data["close"] is False and data["sel"] is None

@@ -66,6 +66,8 @@ def test_country_zoom_makes_one_aggregate_of_nearby_places_and_leaves_a_lone_pla
                                                                           37.17)
     # per-incident ranges: lowest low and highest high, never a sum across claimants
     assert (cell["killed_lo"], cell["killed_hi"], cell["killed_known"]) == (3, 12, 2)
+    # a2 gives "at least 12" (no high): the top is open; a3's "up to 40" is not
+    assert (cell["killed_open"], cell["injured_open"], cell["casualties_open"]) == (1, 0, 0)
     assert (cell["injured_lo"], cell["injured_hi"], cell["injured_known"]) == (40, 40, 1)
     assert math.isnan(cell["casualties_lo"]) and cell["casualties_known"] == 0
     assert np.datetime64("1970-01-01") + np.timedelta64(int(cell["date_from"]), "D") == \

@@ -55,6 +55,8 @@ def _random_rows(rng: np.random.Generator, n: int, prefix: str = "r") -> list[di
         if rng.random() < 0.5:
             low = int(rng.integers(0, 20))
             row["killed_min"], row["killed_max"] = str(low), str(low + int(rng.integers(0, 5)))
+            if low % 6 == 0:  # "at least N": a low, no high (open at the top)
+                del row["killed_max"]
         if rng.random() < 0.2:
             row["injured_max"] = str(int(rng.integers(0, 30)))
         rows.append(row)

@@ -33,7 +33,7 @@ def _rows(rng: np.random.Generator, n: int, prefix: str = "r") -> list[dict[str,
         if rng.random() < 0.05 and row.get("killed_min"):  # a flagged inverted range
             row["killed_max"] = str(max(0, int(row["killed_min"]) - 2))
         elif rng.random() < 0.2 and row.get("killed_min"):  # "at least N": open at the top
-            del row["killed_max"]
+            row.pop("killed_max", None)
     return rows
 
 

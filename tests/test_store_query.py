@@ -53,6 +53,8 @@ def _rows() -> list[dict[str, str]]:
                "date_start": f"2016-{1 + i % 12:02d}-{1 + i % 27:02d}"}
         if i % 5 == 0:
             row["killed_min"], row["killed_max"] = str(i % 9), str(i % 9 + 4)
+        if i % 15 == 0:  # "at least N": a low, no high (open at the top)
+            del row["killed_max"]
         if i % 7 == 0:
             row["injured_max"] = str(i % 11)
         if i % 10 == 3:

@@ -180,10 +180,12 @@ def payload(
     cells, places = aggregates.cells, aggregates.places
     ranges = {}
     for name in ("killed", "injured", "casualties"):
-        triples = np.column_stack(
-            [cells[f"{name}_lo"], cells[f"{name}_hi"], cells[f"{name}_known"]]
+        # per aggregate: lowest, highest, incidents giving the figure, of them open-topped
+        quads = np.column_stack(
+            [cells[f"{name}_lo"], cells[f"{name}_hi"], cells[f"{name}_known"],
+             cells[f"{name}_open"]]
         ).ravel() if len(cells) else np.array([])
-        ranges[name] = _numbers(triples)
+        ranges[name] = _numbers(quads)
     tips = [
         f"{label} — {n} incident{'s' if n > 1 else ''}"
         for label, n in zip(places["label"], places["count"], strict=True)

@@ -24,6 +24,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.render.layers import casualty_figure, uncertainty_metres
+from geo.view.totals import OPEN_FIGURES, open_top
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, CRS, EVENT_TYPES, WEB_MERCATOR
 
 CELL_PIXELS = 56
@@ -84,6 +85,9 @@ class MapColumns:
     killed, injured, casualties : tuple of numpy.ndarray of float32
         ``(low, high)`` per incident, NaN when unknown; each bound falls back on
         the other when only one is given.
+    open_top : dict
+        ``killed``/``injured``/``casualties`` -> bool per incident: a low figure and no
+        high one ("at least 16"), so its high is a floor.
     label_code : numpy.ndarray of int32
         Per incident, the index of its label in ``labels``.
     labels : numpy.ndarray of object
@@ -108,6 +112,7 @@ class MapColumns:
     killed: tuple[np.ndarray, np.ndarray]
     injured: tuple[np.ndarray, np.ndarray]
     casualties: tuple[np.ndarray, np.ndarray]
+    open_top: dict[str, np.ndarray]
     label_code: np.ndarray
     labels: np.ndarray
     day_start: np.ndarray
@@ -192,6 +197,8 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
         killed=_bounds(incidents, "killed_min", "killed_max"),
         injured=_bounds(incidents, "injured_min", "injured_max"),
         casualties=_bounds(incidents, "casualties_min", "casualties_max"),
+        open_top={name: open_top(incidents, f"{name}_min", f"{name}_max").to_numpy(dtype=bool)
+                  for name in OPEN_FIGURES},
         label_code=label_code,
         labels=labels,
         day_start=_days(incidents["date_start"]),
@@ -255,8 +262,9 @@ class Aggregates:
         incidents' locations), ``south``, ``west``, ``north``, ``east`` (box of
         its places), ``count``, ``places``, ``killed_lo``/``killed_hi``,
         ``injured_lo``/``injured_hi``, ``casualties_lo``/``casualties_hi`` (range
-        of the per-incident figures, NaN when none is known) and ``*_known``
-        (how many incidents give that figure), ``date_from``/``date_to``.
+        of the per-incident figures, NaN when none is known), ``*_known``
+        (how many incidents give that figure) and ``*_open`` (how many give a low and
+        no high: the range's top is then a floor), ``date_from``/``date_to``.
     types, claims : numpy.ndarray of int
         Per cell, incidents of each event type (``EVENT_TYPES`` + other) and
         claim status (``CLAIM_STATUSES`` + other); one row per row of ``cells``.
@@ -449,6 +457,7 @@ def _cells(
         low, high = (values[rows] for values in getattr(columns, name))
         lows[f"{name}_lo"], highs[f"{name}_hi"] = low, high
         known[f"{name}_known"] = np.bincount(local, ~np.isnan(low), minlength=k)
+        known[f"{name}_open"] = np.bincount(local, columns.open_top[name][rows], minlength=k)
     lows["date_from"] = columns.day_start[rows]
     highs["date_to"] = columns.day_end[rows]
     lows, highs = _extremes(lows, highs, local, k)
@@ -466,6 +475,7 @@ def _cells(
         data[f"{name}_lo"] = lows[f"{name}_lo"]
         data[f"{name}_hi"] = highs[f"{name}_hi"]
         data[f"{name}_known"] = known[f"{name}_known"]
+        data[f"{name}_open"] = known[f"{name}_open"].astype(np.int64)
     data["date_from"] = lows["date_from"]
     data["date_to"] = highs["date_to"]
     n_types, n_claims = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1

@@ -17,7 +17,8 @@ from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 _MIN = ("south", "west", "killed_lo", "injured_lo", "casualties_lo", "date_from")
 _MAX = ("north", "east", "killed_hi", "injured_hi", "casualties_hi", "date_to")
-_SUM = ("count", "px", "py", "places", "killed_known", "injured_known", "casualties_known")
+_SUM = ("count", "px", "py", "places", "killed_known", "injured_known", "casualties_known",
+        "killed_open", "injured_open", "casualties_open")
 
 
 def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
@@ -55,6 +56,7 @@ def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
         out[f"{name}_lo"] = many[f"{name}_lo"]
         out[f"{name}_hi"] = many[f"{name}_hi"]
         out[f"{name}_known"] = many[f"{name}_known"].astype(np.int64)
+        out[f"{name}_open"] = many[f"{name}_open"].astype(np.int64)
     out["date_from"] = many["date_from"]
     out["date_to"] = many["date_to"]
     single = merged[~multi].reset_index(drop=True)

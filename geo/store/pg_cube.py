@@ -56,7 +56,7 @@ days since 1970-01-01."""
 #: The cube row's columns summed into display cells (after the keys).
 _FIGURES = ("n", "sx", "sy", "slat", "slon", "south", "north", "west", "east", "places",
             "klo", "khi", "kn", "ilo", "ihi", "ikn", "clo", "chi", "ckn", "ds", "de",
-            "prec", "unc", "fig", "first")
+            "prec", "unc", "fig", "first", "kop", "iop", "cop")
 
 
 CUBE_FIGURES_SQL = (
@@ -67,7 +67,7 @@ CUBE_FIGURES_SQL = (
     "max(chi) AS chi, count(clo) AS ckn, min(ds) AS ds, max(de) AS de, "
     "max(ds) AS ds_max, min(de) AS de_min, max(prec) AS prec, max(unc) AS unc, "
     "sum(fig) AS fig, min(fid) AS first, min(x) AS x_min, max(x) AS x_max, "
-    "min(y) AS y_min, max(y) AS y_max")
+    "min(y) AS y_min, max(y) AS y_max, sum(kop) AS kop, sum(iop) AS iop, sum(cop) AS cop")
 """The figures of a cube row over projected rows (also the fine cube's,
 :mod:`geo.store.pg_fine`)."""
 
@@ -358,7 +358,8 @@ def grouped_cells(query: PostGISQuery, source: sql.Composable, args: list[object
         "max(north) AND min(west) = max(east) THEN 1 ELSE least(sum(places), sum(n)) END "
         "AS places, min(klo), max(khi), sum(kn), min(ilo), max(ihi), sum(ikn), min(clo), "
         "max(chi), sum(ckn), min(ds), max(de), {events}, max(prec), max(unc), "
-        "sum(fig), min(first) AS first, {types}, {claims} FROM r GROUP BY 1, 2) "
+        "sum(fig), sum(kop), sum(iop), sum(cop), min(first) AS first, {types}, {claims} "
+        "FROM r GROUP BY 1, 2) "
         "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
         "LEFT JOIN {table} i ON i.fid = g.first"
     ).format(head=head or sql.SQL(""), source=source, types=sql.SQL(", ").join(types),

@@ -61,7 +61,7 @@ FACET_FILTERS = CUBE_FILTERS | {"governorate", "killed", "map bounds"}
 _OWN = frozenset({"governorate", "killed"})
 _FIGURES = ("n", "sx", "sy", "slat", "slon", "south", "north", "west", "east", "places",
             "klo", "khi", "kn", "ilo", "ihi", "ikn", "clo", "chi", "ckn", "ds", "de",
-            "prec", "unc", "fig", "first")
+            "prec", "unc", "fig", "first", "kop", "iop", "cop")
 
 
 _FEW_KEYS = 16

@@ -39,7 +39,7 @@ _EPOCH = 719163  # date(1970, 1, 1).toordinal()
 #: The fine row's columns summed into display cells (after the keys).
 _FIGURES = ("n", "sx", "sy", "slat", "slon", "south", "north", "west", "east", "places",
             "klo", "khi", "kn", "ilo", "ihi", "ikn", "clo", "chi", "ckn", "ds", "de",
-            "prec", "unc", "fig", "first")
+            "prec", "unc", "fig", "first", "kop", "iop", "cop")
 
 
 def fine_table(query: PostGISQuery) -> sql.Identifier:

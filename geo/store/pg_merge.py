@@ -32,8 +32,8 @@ from geo.store.query import PLACE_LAT_SQL, PLACE_LON_SQL
 #: Columns grouped by (the tables' keys).
 KEYS = frozenset({"gx", "gy", "ms", "me", "dated", "ev", "cl", "gp", "date_precision",
                   "date_start", "date_end", "drawn", "claimant", "a1", "kl", "kh"})
-_ADD = frozenset({"n", "sx", "sy", "slat", "slon", "kn", "ikn", "ckn", "fig", "undated",
-                  "open_end", "p1", "p2", "p3", "p_other"})
+_ADD = frozenset({"n", "sx", "sy", "slat", "slon", "kn", "ikn", "ckn", "kop", "iop", "cop",
+                  "fig", "undated", "open_end", "p1", "p2", "p3", "p_other"})
 _LOW = frozenset({"south", "west", "klo", "ilo", "clo", "ds", "de_min", "ev_min", "first",
                   "x_min", "y_min", "smin"})
 _HIGH = frozenset({"north", "east", "khi", "ihi", "chi", "de", "ds_max", "ev_max", "prec",

@@ -18,8 +18,13 @@ PLACE_KEY_SQL = "(plat * 100000)::bigint * 1000000000 + (plon * 100000)::bigint"
 """One number per rounded place, from the projected ``plat`` and ``plon``."""
 
 FIGURE_NAMES = ("plat", "plon", "ev", "cl", "klo", "khi", "ilo", "ihi", "clo", "chi", "ds",
-                "de", "prec", "gp", "unc", "fig")
+                "de", "prec", "gp", "unc", "fig", "kop", "iop", "cop")
 """The columns :func:`record_figures` projects, in its order."""
+
+
+_OPEN_SQL = ", ".join(
+    f"({name}_min IS NOT NULL AND {name}_max IS NULL)::int AS {short}op"
+    for name, short in (("killed", "k"), ("injured", "i"), ("casualties", "c")))
 
 
 def index_sql(column: str, vocabulary: tuple[str, ...]) -> sql.Composable:
@@ -33,7 +38,9 @@ def record_figures() -> sql.Composed:
     ``plon`` (rounded), event type and claim codes ``ev``, ``cl``, casualty bounds
     (``klo``/``khi`` killed, ``ilo``/``ihi`` injured, ``clo``/``chi`` casualties), day
     numbers ``ds``, ``de``, ``prec`` (precision, 1 when unknown), ``gp`` (as stored),
-    ``unc`` (uncertainty radius, m) and ``fig`` (the casualty figure the map sizes by)."""
+    ``unc`` (uncertainty radius, m), ``fig`` (the casualty figure the map sizes by) and
+    ``kop``, ``iop``, ``cop`` (1 where the killed, injured, casualties range is open at
+    the top: a low figure and no high one, "at least 16"; else 0)."""
     return sql.SQL(
         PLACE_LAT_SQL + " AS plat, " + PLACE_LON_SQL + " AS plon, {ev} AS ev, {cl} AS cl, "
         "coalesce(killed_min, killed_max) AS klo, coalesce(killed_max, killed_min) AS khi, "
@@ -41,6 +48,6 @@ def record_figures() -> sql.Composed:
         "ihi, coalesce(casualties_min, casualties_max) AS clo, coalesce(casualties_max, "
         "casualties_min) AS chi, date_start - DATE '1970-01-01' AS ds, date_end - DATE "
         "'1970-01-01' AS de, coalesce(geo_precision, 1) AS prec, geo_precision AS gp, "
-        + UNCERTAINTY_SQL + " AS unc, " + FIGURE_SQL + " AS fig"
+        + UNCERTAINTY_SQL + " AS unc, " + FIGURE_SQL + " AS fig, " + _OPEN_SQL
     ).format(ev=index_sql("event_type", EVENT_TYPES),
              cl=index_sql("claim_status", CLAIM_STATUSES))

@@ -79,7 +79,8 @@ CELL_COLUMNS: tuple[str, ...] = (
     "cx", "cy", "count", "px", "py", "lat", "lon", "south", "north", "west", "east", "places",
     "killed_lo", "killed_hi", "killed_known", "injured_lo", "injured_hi", "injured_known",
     "casualties_lo", "casualties_hi", "casualties_known", "date_from", "date_to",
-    "type_min", "type_max", "precision", "uncertainty", "figure", "label",
+    "type_min", "type_max", "precision", "uncertainty", "figure", "killed_open",
+    "injured_open", "casualties_open", "label",
 )
 """Columns of :meth:`PostGISQuery.cells` (then one ``t<i>`` per event type + other and
 one ``c<i>`` per claim status + other)."""
@@ -347,7 +348,8 @@ class PostGISQuery:
         """
         inner = sql.SQL(
             "SELECT fid, mx AS x, my AS y, plat, plon, " + PLACE_KEY_SQL + " AS pk, ev, cl, "
-            "klo, khi, ilo, ihi, clo, chi, ds, de, prec, gp, unc, fig FROM (SELECT fid, mx, my, "
+            "klo, khi, ilo, ihi, clo, chi, ds, de, prec, gp, unc, fig, kop, iop, cop FROM (SELECT "
+            "fid, mx, my, "
             "{figures} FROM {table} WHERE " + DRAWN_SQL + " AND {condition}"
         ).format(table=self._table, condition=condition, figures=record_figures())
         args = list(params)
@@ -420,7 +422,8 @@ class PostGISQuery:
             "min(plat) AS south, max(plat) AS north, min(plon) AS west, max(plon) AS east, "
             "count(DISTINCT pk) AS places, min(klo), max(khi), count(klo), "
             "min(ilo), max(ihi), count(ilo), min(clo), max(chi), count(clo), min(ds), "
-            "max(de), min(ev), max(ev), max(prec), max(unc), sum(fig), min(fid) AS first, "
+            "max(de), min(ev), max(ev), max(prec), max(unc), sum(fig), sum(kop), sum(iop), "
+            "sum(cop), min(fid) AS first, "
             "{types}, {claims} FROM v GROUP BY 1, 2) "
             "SELECT g.*, CASE WHEN g.places = 1 THEN i.place END FROM g "
             "LEFT JOIN {table} i ON i.fid = g.first"

@@ -49,6 +49,13 @@
     return lo === hi ? String(lo) : lo + "\u2013" + hi;
   }
 
+  /* A range whose top is open (some incidents give a low and no high figure: "at least
+   * 16") reads "at least L" or "L\u2013H or more", as the totals under the map do. */
+  function openRange(lo, hi, open) {
+    if (!open) { return range(lo, hi); }
+    return lo === hi ? "at least " + lo : lo + "\u2013" + hi + " or more";
+  }
+
   /* Incidents shown because their dates overlap the dates chosen (a month, a year, a
    * range) may start before them or end after them: say so, with how far they run. */
   function spans(root, a, i) {
@@ -84,10 +91,13 @@
     }
     var figures = [["killed", "Killed"], ["injured", "Injured"], ["casualties", "Dead and injured"]];
     figures.forEach(function (f) {
-      var r = a[f[0]], k = 3 * i;
+      // per aggregate: lowest, highest, how many give the figure, of them open-topped
+      var r = a[f[0]], k = 4 * i, open = r[k + 3];
       if (r[k + 2] > 0) {
-        line(root, f[1] + " per incident: " + range(r[k], r[k + 1]) + " (given for " +
-          thousands(r[k + 2]) + " of " + thousands(a.n[i]) + ")");
+        line(root, f[1] + " per incident: " + openRange(r[k], r[k + 1], open) +
+          " (given for " + thousands(r[k + 2]) + " of " + thousands(a.n[i]) +
+          (open ? "; " + thousands(open) + " give only a lowest figure, \"at least\"" : "") +
+          ")");
       }
     });
     var types = a.t[i], parts = [];
