@@ -96,7 +96,8 @@
       if (r[k + 2] > 0) {
         line(root, f[1] + " per incident: " + openRange(r[k], r[k + 1], open) +
           " (given for " + thousands(r[k + 2]) + " of " + thousands(a.n[i]) +
-          (open ? "; " + thousands(open) + " give only a lowest figure, \"at least\"" : "") +
+          (open ? "; " + thousands(open) + (open === 1 ? " gives" : " give") +
+            " only a lowest figure, \"at least\"" : "") +
           ")");
       }
     });
