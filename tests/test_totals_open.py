@@ -6,7 +6,6 @@ on the Totals tab (AppTest); the real UCDP slice gives none, an ACLED export giv
 from __future__ import annotations
 
 import csv
-import uuid
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -116,11 +115,8 @@ def test_both_stores_keep_the_open_top(store):
 
 
 @pytest.fixture
-def pg(postgis_url):
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    store = open_store(f"{postgis_url}&schema={schema}")
+def pg(postgis_location):
+    store = open_store(postgis_location)
     store.upsert(incidents(_rows()), origin="test", who=ANALYST)
     live = LiveDataset(store)
     query = PostGISQuery(store, live.areas)
@@ -128,8 +124,6 @@ def pg(postgis_url):
     sync_search(query, load_settings())
     yield store, live, query
     store.close()
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def _plain(table: pd.DataFrame) -> list[list[object]]:
