@@ -63,6 +63,7 @@ from geo.extract.links import (
     vicinities_into_sites,
 )
 from geo.extract.lookup import make_lookup, spelling_index
+from geo.extract.named_areas import outside_named_governorates
 from geo.extract.organisations import acronyms_as_organisations, defined_acronyms
 from geo.extract.phrases import country_counts, focus_country
 from geo.extract.places import (
@@ -390,6 +391,7 @@ def extract(
                                    sentences)
     merged = settle_sites(merged, sentences, ledger)  # round 7
     far_homonyms(merged, located, governorates)  # round 9: "Al Hal market" found 400 km off
+    outside_named_governorates(merged, sentences, located)  # round 11: "Ghariya ... Deraa"
     seats_as_regions(merged, sentences, article, located, governorates)  # round 10
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
