@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from geo.extract.places import PlaceMention
 from geo.extract.references import particle_free_key
 from geo.extract.seats import is_bare_seat, province_uses, says_city
-from geo.geocoding.geocoder import Candidate, GeocodeResult
-from tests.helpers.fake_geocoder import extract_with, invented_place
+from tests.helpers.fake_geocoder import (
+    extract_with,
+    invented_place,
+    resolved_at_site,
+    resolved_mention,
+)
 
 DAY = date(2022, 8, 10)  # a Wednesday
 VERDAN = invented_place("verdan", "Verdan", [], 35.9, 36.6, kind="city", admin1="Verdan")
@@ -20,14 +23,6 @@ KAFRA = invented_place("kafra", "Kafra", [], 35.93, 36.64, kind="town", admin1="
 MIRSA = invented_place("mirsa", "Mirsa", [], 34.7, 36.7, kind="city", admin1="Mirsa")
 
 
-def _mention(text, place, start=0, **kw):
-    result = GeocodeResult(text, "resolved", (Candidate(place, 1.0),)) if place else None
-    return PlaceMention(start, start + len(text), text, text, result=result, **kw)
-
-
-def _resolved_at_site(candidates, place):
-    return [c for c in candidates if c.geocode_status == "resolved" and
-            c.record["geo_precision"] == 1 and c.record["latitude"] == place.latitude]
 
 
 # --- (a) a governorate's seat named bare --------------------------------------------------
@@ -37,42 +32,42 @@ def test_a_bare_seat_over_a_round_up_of_its_province_is_the_region():
             "Jets struck the town of Orsa on Tuesday, killing nine, while two other civilians "
             "were killed in Verdan's Tamra village.")
     found = extract_with(text, DAY, [VERDAN, ORSA])
-    assert not _resolved_at_site(found, VERDAN)
+    assert not resolved_at_site(found, VERDAN)
     verdan = [c for c in found if c.record["place"] == "Verdan"]
     assert all(c.geocode_status == "region" and c.record["geo_precision"] == 3
                for c in verdan)
-    assert _resolved_at_site(found, ORSA)  # the town itself stays a site
+    assert resolved_at_site(found, ORSA)  # the town itself stays a site
 
 
 def test_a_seat_with_sites_of_its_governorate_far_from_it_is_the_region():
     text = ("Shelling hit Verdan on Tuesday, killing two. "
             "Separately, jets struck the town of Orsa on Tuesday, killing five.")
     found = extract_with(text, DAY, [VERDAN, ORSA])
-    assert not _resolved_at_site(found, VERDAN)
-    assert _resolved_at_site(found, ORSA)
+    assert not resolved_at_site(found, VERDAN)
+    assert resolved_at_site(found, ORSA)
 
 
 def test_several_facilities_in_a_seat_are_the_region():
     text = ("Attacks hit five hospitals on Tuesday, including three hospitals in rural Kalo "
             "and two hospitals in Verdan, killing two people.")
     found = extract_with(text, DAY, [VERDAN, KALO])
-    assert found and not _resolved_at_site(found, VERDAN)
+    assert found and not resolved_at_site(found, VERDAN)
 
 
 def test_the_city_said_in_the_sentence_keeps_the_seat_a_city():
     for text in ("Jets struck Verdan's Qusur neighbourhood on Tuesday, killing two.",
                  "Jets struck the Qusur district of Verdan on Tuesday, killing two.",
                  "Shelling hit Verdan, now a ghost city, on Tuesday, killing two."):
-        verdan = _mention("Verdan", VERDAN, start=text.index("Verdan"))
+        verdan = resolved_mention("Verdan", VERDAN, start=text.index("Verdan"))
         assert says_city(text, verdan), text
     text = "Jets struck Verdan on Tuesday, while Orsa city was calm."
-    assert not says_city(text, _mention("Verdan", VERDAN, start=text.index("Verdan")))
+    assert not says_city(text, resolved_mention("Verdan", VERDAN, start=text.index("Verdan")))
 
 
 def test_a_seat_named_alone_stays_the_city():
     found = extract_with("Shelling hit Verdan on Tuesday, killing two civilians.", DAY,
                          [VERDAN, ORSA])
-    assert _resolved_at_site(found, VERDAN)  # nothing says the governorate
+    assert resolved_at_site(found, VERDAN)  # nothing says the governorate
 
 
 def test_names_used_for_a_governorate():
@@ -84,9 +79,9 @@ def test_names_used_for_a_governorate():
 
 
 def test_only_a_seat_written_bare_is_read_again():
-    assert is_bare_seat(_mention("Verdan", VERDAN))
-    assert not is_bare_seat(_mention("Orsa", ORSA))  # no governorate's seat
-    assert not is_bare_seat(_mention("Verdan city", VERDAN))
+    assert is_bare_seat(resolved_mention("Verdan", VERDAN))
+    assert not is_bare_seat(resolved_mention("Orsa", ORSA))  # no governorate's seat
+    assert not is_bare_seat(resolved_mention("Verdan city", VERDAN))
 
 
 # --- (b) places the displaced return to ------------------------------------------------------

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from geo.extract.containers import inside_container
-from geo.extract.places import PlaceMention
-from geo.geocoding.geocoder import Candidate, GeocodeResult
-from tests.helpers.fake_geocoder import invented_place
-
-
-def _mention(text, place, **kw):
-    result = GeocodeResult(text, "resolved", (Candidate(place, 1.0),)) if place else None
-    return PlaceMention(0, len(text), text, text, result=result, **kw)
+from tests.helpers.fake_geocoder import invented_place, resolved_mention
 
 
 def test_a_part_giving_way_to_its_container_keeps_its_doubt():
     town = invented_place("zor", "Zorava", [], 35.0, 40.0)
     far_part = invented_place("qus", "Qusara", [], 36.0, 41.0)  # found 140 km away
-    outer = _mention("Zorava", town, role="container")
-    part = _mention("Qusara district", far_part, descriptor="district", container="Zorava",
-                    unsure=True)
+    outer = resolved_mention("Zorava", town, role="container")
+    part = resolved_mention("Qusara district", far_part, descriptor="district", container="Zorava",
+                            unsure=True)
     moved = inside_container(part, [part, outer])
     assert moved.place == town and moved.near
     assert moved.unsure  # the honesty rule's doubt about the part is not lost
@@ -26,8 +19,8 @@ def test_a_part_giving_way_to_its_container_keeps_its_doubt():
 
 def test_a_part_giving_way_to_a_sure_container_stays_sure():
     town = invented_place("zor", "Zorava", [], 35.0, 40.0)
-    outer = _mention("Zorava", town, role="container")
-    part = _mention("Qusara district", None, descriptor="district", container="Zorava")
+    outer = resolved_mention("Zorava", town, role="container")
+    part = resolved_mention("Qusara district", None, descriptor="district", container="Zorava")
     moved = inside_container(part, [part, outer])
     assert moved.place == town and moved.near and not moved.unsure
 
@@ -145,8 +138,8 @@ def test_a_site_placed_at_a_regions_point_is_never_resolved():
 def test_a_district_found_only_abroad_gives_way_to_its_town():
     town = invented_place("qam", "Qamara", [], 37.0, 41.2)
     abroad = invented_place("hil", "Hilala", [], 14.9, 33.2, country="SD")
-    outer = _mention("Qamara", town, role="container")
-    part = _mention("Hilala district", abroad, descriptor="district", container="Qamara")
+    outer = resolved_mention("Qamara", town, role="container")
+    part = resolved_mention("Hilala district", abroad, descriptor="district", container="Qamara")
     moved = inside_container(part, [part, outer])
     assert moved.place == town and moved.near
 
@@ -154,8 +147,9 @@ def test_a_district_found_only_abroad_gives_way_to_its_town():
 def test_a_town_found_only_abroad_stays_for_review():
     province = invented_place("has", "Hasra", [], 36.5, 40.7, precision=3)
     abroad = invented_place("qay", "Qayra", [], 35.6, 10.0, country="TN")
-    outer = _mention("Hasra province", province, role="container")
-    village = _mention("Qayra village", abroad, descriptor="village", container="Hasra province")
+    outer = resolved_mention("Hasra province", province, role="container")
+    village = resolved_mention("Qayra village", abroad, descriptor="village",
+                               container="Hasra province")
     kept = inside_container(village, [village, outer])
     assert kept.place == abroad and kept.unsure
 

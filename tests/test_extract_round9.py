@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 from geo.extract.containers import given_as_reference, inside_container
-from geo.extract.places import PlaceMention
 from geo.extract.references import governorate_as_area, more_specific, roads_between
-from geo.geocoding.geocoder import Candidate, GeocodeResult
-from tests.helpers.fake_geocoder import extract_with, invented_place
+from tests.helpers.fake_geocoder import (
+    extract_with,
+    invented_place,
+    resolved_at_site,
+    resolved_mention,
+)
 
 DAY = date(2022, 8, 10)  # a Wednesday
 ZORAVA = invented_place("zorava", "Zorava", [], 36.0, 41.0, kind="city", admin1="Hasra")
@@ -19,14 +22,6 @@ VERDAN = invented_place("verdan", "Verdan", [], 35.9, 36.6, kind="city", admin1=
 ORSA = invented_place("orsa", "Orsa", [], 35.7, 36.7, kind="town", admin1="Verdan")
 
 
-def _mention(text, place, start=0, **kw):
-    result = GeocodeResult(text, "resolved", (Candidate(place, 1.0),)) if place else None
-    return PlaceMention(start, start + len(text), text, text, result=result, **kw)
-
-
-def _resolved_at_site(candidates, place):
-    return [c for c in candidates if c.geocode_status == "resolved" and
-            c.record["geo_precision"] == 1 and c.record["latitude"] == place.latitude]
 
 
 # --- (a) reference points ----------------------------------------------------------------
@@ -36,7 +31,7 @@ def test_a_town_named_east_of_is_a_reference_not_the_site():
             "ZORAVA, Syria (Agency) – Three people were killed on Wednesday when a drone "
             "struck a car in the village of Qetrin, east of Zorava, northeastern Syria.")
     found = extract_with(text, DAY, [ZORAVA])
-    assert not _resolved_at_site(found, ZORAVA)  # the headline's town is not the site
+    assert not resolved_at_site(found, ZORAVA)  # the headline's town is not the site
     qetrin = [c for c in found if c.record["place"] == "Qetrin"]
     assert len(qetrin) == 1 and qetrin[0].geocode_status == "unsure"
     assert qetrin[0].record["geo_precision"] == 2  # near the reference, approximate
@@ -52,8 +47,8 @@ def test_a_village_in_the_countryside_of_a_city_goes_to_review():
 
 
 def test_a_district_inside_its_city_still_takes_the_city_point():
-    town = _mention("Zorava", ZORAVA, start=30, role="container")
-    part = _mention("Qusara district", None, descriptor="district", container="Zorava")
+    town = resolved_mention("Zorava", ZORAVA, start=30, role="container")
+    part = resolved_mention("Qusara district", None, descriptor="district", container="Zorava")
     text = "Qusara district of the city of Zorava"
     moved = inside_container(part, [part, town], text)
     assert moved.place == ZORAVA and not moved.unsure
@@ -61,9 +56,9 @@ def test_a_district_inside_its_city_still_takes_the_city_point():
 
 
 def test_only_a_site_given_out_of_a_town_replaces_it_in_one_event():
-    town = _mention("Zorava", ZORAVA)
-    out_of = _mention("Qetrin", ZORAVA, container="Zorava", near=True, unsure=True)
-    inside = _mention("Maysa neighbourhood", ZORAVA, container="Zorava", near=True)
+    town = resolved_mention("Zorava", ZORAVA)
+    out_of = resolved_mention("Qetrin", ZORAVA, container="Zorava", near=True, unsure=True)
+    inside = resolved_mention("Maysa neighbourhood", ZORAVA, container="Zorava", near=True)
     assert more_specific(out_of, town)
     assert not more_specific(inside, town)  # a part inside the town does not replace it
     assert not more_specific(town, out_of)
@@ -89,8 +84,8 @@ def test_a_road_written_as_one_hyphenated_name_is_the_site():
 
 def test_a_highway_between_two_towns_is_the_site():
     text = "Shells hit the highway between Zorava and the town of Belmira."
-    zorava = _mention("Zorava", ZORAVA, start=text.index("Zorava"))
-    belmira = _mention("Belmira", BELMIRA, start=text.index("Belmira"))
+    zorava = resolved_mention("Zorava", ZORAVA, start=text.index("Zorava"))
+    belmira = resolved_mention("Belmira", BELMIRA, start=text.index("Belmira"))
     out = roads_between(text, [zorava, belmira])
     assert [m.role for m in out] == ["site", "reference", "reference"]
     assert out[0].text == "highway between Zorava and the town of Belmira"
@@ -108,7 +103,7 @@ def test_a_road_beside_its_first_towns_event_is_that_events_site():
 
 def test_a_headline_road_whose_second_town_reads_as_a_street():
     text = "Terrorists attack bus on Zorava- Belmira Road"
-    zorava = _mention("Zorava", ZORAVA, start=text.index("Zorava"))
+    zorava = resolved_mention("Zorava", ZORAVA, start=text.index("Zorava"))
     out = roads_between(text, [zorava])
     assert [(m.role, m.text) for m in out] == [("reference", "Zorava"),
                                               ("site", "Zorava- Belmira Road")]
@@ -119,29 +114,29 @@ def test_a_headline_road_whose_second_town_reads_as_a_street():
 def test_localities_in_a_governorate_are_the_region_not_its_capital():
     text = "The army shelled six different localities in Verdan, causing casualties."
     found = extract_with(text, DAY, [VERDAN, ORSA])
-    assert found and not _resolved_at_site(found, VERDAN)
+    assert found and not resolved_at_site(found, VERDAN)
     assert found[0].geocode_status == "region" and found[0].record["geo_precision"] == 3
 
 
 def test_across_a_governorate_is_the_region():
     text = "Air strikes were reported across Verdan"
-    verdan = _mention("Verdan", VERDAN, start=text.index("Verdan"))
+    verdan = resolved_mention("Verdan", VERDAN, start=text.index("Verdan"))
     assert governorate_as_area(text, verdan)
 
 
 def test_the_city_of_a_governorate_is_the_city():
     for text in ("Shells hit six localities in the city of Verdan",
                  "Shells hit six localities in Verdan city"):
-        verdan = _mention("Verdan", VERDAN, start=text.index("Verdan"))
+        verdan = resolved_mention("Verdan", VERDAN, start=text.index("Verdan"))
         assert not governorate_as_area(text, verdan)
     text = "Shells hit six localities in Orsa"  # a town that is no governorate's seat
-    assert not governorate_as_area(text, _mention("Orsa", ORSA, start=text.index("Orsa")))
+    assert not governorate_as_area(text, resolved_mention("Orsa", ORSA, start=text.index("Orsa")))
 
 
 def test_a_town_in_a_governorate_seat_sentence_stays_a_site():
     text = "Shells hit Verdan on Wednesday, killing two civilians."
     found = extract_with(text, DAY, [VERDAN])
-    assert _resolved_at_site(found, VERDAN)
+    assert resolved_at_site(found, VERDAN)
 
 
 # --- (c) homonyms far from everything the report locates ---------------------------------

@@ -66,3 +66,18 @@ def extract_with(text, published, extra):
     from geo.extract.pipeline import extract
 
     return extract(text, published, geocoder=FakeGeocoder([*PLACES, *extra]))
+
+
+def resolved_mention(text, place, start=0, **kw):
+    """A mention of ``text`` at ``start`` in the article, resolved to ``place`` (None: a
+    name the geocoder did not find)."""
+    from geo.extract.places import PlaceMention
+
+    result = GeocodeResult(text, "resolved", (Candidate(place, 1.0),)) if place else None
+    return PlaceMention(start, start + len(text), text, text, result=result, **kw)
+
+
+def resolved_at_site(candidates, place):
+    """The extracted candidates resolved at site precision at ``place``'s point."""
+    return [c for c in candidates if c.geocode_status == "resolved" and
+            c.record["geo_precision"] == 1 and c.record["latitude"] == place.latitude]
