@@ -4,7 +4,6 @@ said to be partial when some incidents give none."""
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from pathlib import Path
 
@@ -19,19 +18,12 @@ from geo.settings import load_settings
 from geo.store import is_database_url, open_store
 from geo.view.totals import figure_table, totals
 from tests.helpers.identities import ANALYST
+from tests.helpers.incidents import write_table
 from tests.helpers.store_data import incidents
 
 UCDP_HEADER = ["id", "type_of_violence", "side_a", "side_b", "where_prec",
                "where_coordinates", "adm_1", "latitude", "longitude", "country",
                "date_start", "date_end", "date_prec", "best", "high", "low"]
-
-
-def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def test_ucdp_best_becomes_a_number_on_the_record(tmp_path):
@@ -43,7 +35,7 @@ def test_ucdp_best_becomes_a_number_on_the_record(tmp_path):
         ["9003", "3", "IS", "Civilians", "1", "Kafr C", "Idlib", "35.7", "36.4", "Syria",
          "2016-08-04", "2016-08-04", "1", "0", "2", "0"],
     ]
-    report = prepare_import(_csv(tmp_path / "ged.csv", UCDP_HEADER, rows),
+    report = prepare_import(write_table(tmp_path / "ged.csv", UCDP_HEADER, rows),
                             memory=MappingMemory(tmp_path / "m.json"), geocode=False)
     assert report.mapping == "ucdp" and not report.errors
     frame = report.incidents.set_index("id")

@@ -23,8 +23,6 @@ KAFRA = invented_place("kafra", "Kafra", [], 35.93, 36.64, kind="town", admin1="
 MIRSA = invented_place("mirsa", "Mirsa", [], 34.7, 36.7, kind="city", admin1="Mirsa")
 
 
-
-
 # --- (a) a governorate's seat named bare --------------------------------------------------
 
 def test_a_bare_seat_over_a_round_up_of_its_province_is_the_region():

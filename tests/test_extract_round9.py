@@ -22,8 +22,6 @@ VERDAN = invented_place("verdan", "Verdan", [], 35.9, 36.6, kind="city", admin1=
 ORSA = invented_place("orsa", "Orsa", [], 35.7, 36.7, kind="town", admin1="Verdan")
 
 
-
-
 # --- (a) reference points ----------------------------------------------------------------
 
 def test_a_town_named_east_of_is_a_reference_not_the_site():

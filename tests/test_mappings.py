@@ -3,9 +3,7 @@ custom mappings remembered for the next file with the same header."""
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,6 +17,7 @@ from geo.io.mappings import (
     detect_mapping,
     header_key,
 )
+from tests.helpers.incidents import write_table
 
 ACLED_HEADER = ["event_id_cnty", "event_date", "year", "time_precision", "event_type",
                 "sub_event_type", "actor1", "actor2", "country", "admin1", "admin2", "admin3",
@@ -56,14 +55,6 @@ UCDP_ROWS = [
 ]
 
 
-def _csv(path: Path, header, rows) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 @pytest.fixture
 def memory(tmp_path):
     return MappingMemory(tmp_path / "mappings.json")
@@ -78,7 +69,7 @@ def test_detect_mapping_from_header():
 
 
 def test_acled_translation(tmp_path, memory):
-    report = prepare_import(_csv(tmp_path / "acled.csv", ACLED_HEADER, ACLED_ROWS),
+    report = prepare_import(write_table(tmp_path / "acled.csv", ACLED_HEADER, ACLED_ROWS),
                             memory=memory, geocode=False)
     assert report.mapping == "acled"
     assert [(e.row, e.field) for e in report.errors] == [
@@ -108,7 +99,7 @@ def test_acled_translation(tmp_path, memory):
 
 
 def test_ucdp_translation(tmp_path, memory):
-    report = prepare_import(_csv(tmp_path / "ged.csv", UCDP_HEADER, UCDP_ROWS),
+    report = prepare_import(write_table(tmp_path / "ged.csv", UCDP_HEADER, UCDP_ROWS),
                             memory=memory, geocode=False)
     assert report.mapping == "ucdp"
     errors = {(e.row, e.field) for e in report.errors}
@@ -142,7 +133,7 @@ def test_custom_mapping_is_remembered_for_the_same_header(tmp_path, memory):
          "Lon": "longitude", "Kind": "event_type", "Dead": "killed_min"},
         {"claim_status": "reported", "country": "SY"},
     )
-    first = prepare_import(_csv(tmp_path / "a.csv", header, rows), mapping=mapping,
+    first = prepare_import(write_table(tmp_path / "a.csv", header, rows), mapping=mapping,
                            memory=memory, geocode=False)
     assert first.errors == [] and first.mapping == "custom"
     assert first.incidents["killed_min"].tolist() == [3]
@@ -152,7 +143,7 @@ def test_custom_mapping_is_remembered_for_the_same_header(tmp_path, memory):
     reordered = [header[i] for i in (6, 5, 4, 3, 2, 1, 0)]
     rows2 = [[r[i] for i in (6, 5, 4, 3, 2, 1, 0)] for r in [["t2", "2017-10-06", "Tabqa",
                                                               "35.8", "38.5", "shelling", ""]]]
-    second = prepare_import(_csv(tmp_path / "b.csv", [h.lower() for h in reordered], rows2),
+    second = prepare_import(write_table(tmp_path / "b.csv", [h.lower() for h in reordered], rows2),
                             memory=memory, geocode=False)
     assert second.mapping == "custom" and second.errors == []
     assert second.incidents["id"].tolist() == ["t2"]
@@ -178,7 +169,7 @@ def test_mapping_json_round_trip():
 
 
 def test_unknown_layout_asks_for_a_mapping(tmp_path, memory):
-    report = prepare_import(_csv(tmp_path / "x.csv", ["Date", "Town"], [["1", "2"]]),
+    report = prepare_import(write_table(tmp_path / "x.csv", ["Date", "Town"], [["1", "2"]]),
                             memory=memory, geocode=False)
     assert not report.readable and "give a column mapping" in report.errors[0].message
 
@@ -198,7 +189,7 @@ def test_the_district_is_kept_and_checks_the_place_found_at_import(tmp_path, mem
              district, "", "", "Syria", "2016-08-01", "2016-08-01", "1", "", "1", "1", "1"]
             for district in ("As Suqaylibiyah district", "")]
     rows[1][0] = "2"
-    path = _csv(tmp_path / "ged.csv", UCDP_HEADER, rows)
+    path = write_table(tmp_path / "ged.csv", UCDP_HEADER, rows)
     report = prepare_import(path, memory=memory, geocoder=coder)
     frame = report.incidents.set_index("id")
     assert frame.loc["ucdp-1", "admin2"] == "As Suqaylibiyah district"

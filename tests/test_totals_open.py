@@ -5,7 +5,6 @@ on the Totals tab (AppTest); the real UCDP slice gives none, an ACLED export giv
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -41,6 +40,7 @@ from geo.view.totals import (
 )
 from geo.view.totals_index import totals_columns, totals_of
 from tests.helpers.identities import ANALYST
+from tests.helpers.incidents import write_table
 from tests.helpers.store_data import app_on_postgis, incidents
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -165,14 +165,6 @@ def test_store_totals_equal_the_frame_totals_with_open_tops(pg):
     assert after.to_dict() == totals(LiveDataset(store).current().incidents).to_dict()
 
 
-def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
 ACLED_HEADER = ["event_id_cnty", "event_date", "year", "time_precision", "event_type",
                 "sub_event_type", "actor1", "country", "admin1", "location", "latitude",
                 "longitude", "geo_precision", "source", "notes", "fatalities"]
@@ -188,7 +180,7 @@ def test_acled_fatalities_are_a_floor_and_read_as_at_least(tmp_path):
         ["SYR3", "2017-10-20", "2017", "1", "Battles", "Armed clash", "SDF", "Syria",
          "Ar-Raqqa", "Tabqa", "35.83", "38.55", "2", "SOHR", "", ""],
     ]
-    report = prepare_import(_csv(tmp_path / "acled.csv", ACLED_HEADER, rows),
+    report = prepare_import(write_table(tmp_path / "acled.csv", ACLED_HEADER, rows),
                             memory=MappingMemory(tmp_path / "m.json"), geocode=False)
     assert report.mapping == "acled" and not report.errors
     result = totals(report.incidents)

@@ -130,3 +130,12 @@ def write_csv(path: Path, rows: Sequence[dict[str, str]], columns: Sequence[str]
         for r in rows:
             writer.writerow({c: r.get(c, "") for c in columns})
     return path
+
+
+def write_table(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Path:
+    """Write a header and rows of cells as a UTF-8 CSV, exactly as given (any columns)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
