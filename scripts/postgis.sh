@@ -95,12 +95,14 @@ if [ ! -f "$DATA/PG_VERSION" ]; then
     echo "listen_addresses = ''"
     echo "unix_socket_directories = '$RUN'"
     echo "port = $PORT"
-    echo "max_connections = 100"
+    echo "max_connections = 300"
   } | "${RUNAS[@]}" tee -a "$DATA/postgresql.conf" >/dev/null
 fi
 
 say "starting the server"
-pg pg_ctl -D "$DATA" -l "$PGHOME/server.log" -w -t 60 start >/dev/null
+# 300 connections: the test suite opens a store (and its query connections) per schema, and
+# the page tests' cached stores stay open until the process ends; clusters made with 100 get it too.
+pg pg_ctl -D "$DATA" -l "$PGHOME/server.log" -o "-c max_connections=300" -w -t 60 start >/dev/null
 
 PSQL=("$BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN" -p "$PORT" -U "$ROLE")
 if [ "$("${PSQL[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" != 1 ]; then

@@ -86,3 +86,11 @@ def test_a_list_of_towns_ends_the_words_about_a_site():
     found = extract_with(text, DAY, [VERDAN, MIRSA, TARNIN, OLVAN])
     tarnin = _site(found, TARNIN)
     assert tarnin and all(c.geocode_status == "resolved" for c in tarnin)
+
+
+def test_a_seat_named_for_another_role_names_no_governorate():
+    text = ("An airstrike hit the village of Olvan on Tuesday, killing five people who had "
+            "fled from Mirsa, activists said.")
+    found = extract_with(text, DAY, [VERDAN, MIRSA, OLVAN])
+    olvan = _site(found, OLVAN)
+    assert olvan and all(c.geocode_status == "resolved" for c in olvan)

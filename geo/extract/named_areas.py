@@ -29,6 +29,10 @@ from geo.extract.text import Sentence
 
 #: Characters after a site read for the governorate it lies in.
 _WINDOW = 80
+#: Between a site and the seat that names its governorate: "Ghariyeh, Dara'a", "Sarmin in
+#: Idlib" (not "people who had fled from Aleppo").
+_RIGHT_AFTER = re.compile(r"^\s*(?:,|\bin\b|,\s*in\b)\s*(?:the\s+)?(?:(?:city|province|"
+                          r"governorate)\s+of\s+)?$", re.I)
 _AND = re.compile(r"^\s+and\s+$")
 _PLURAL = re.compile(r"^\s+(?:villages|towns|areas|neighbou?rhoods)\b", re.I)
 #: "The Damascus countryside" is the governorate of Rural Damascus.
@@ -96,7 +100,9 @@ def outside_named_governorates(drafts: list[Draft], sentences: list[Sentence],
         words = sentence.text[site.end - sentence.start:end - sentence.start]
         named = named_governorates(words, known | {own}) | frozenset(
             particle_free_key(m.place.admin1) for m in located
-            if _is_seat(m) and site.end <= m.start < end and m.place is not None)
+            if _is_seat(m) and site.end <= m.start < end and m.place is not None and (
+                m.role in ("container", "region") or _RIGHT_AFTER.match(
+                    sentence.text[site.end - sentence.start:m.start - sentence.start])))
         if named and own not in named:
             draft.site = replace(site, unsure=True)
             draft.context.append(f"namesake: '{site.text}' found in {place.admin1}, not in "
