@@ -3,7 +3,6 @@ against the real database: the same incidents as the frame path on a small store
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from datetime import date
 
@@ -12,16 +11,14 @@ import pytest
 
 from geo.render.table import date_order, page_rows
 from geo.settings import load_settings
-from geo.store import open_store
 from geo.store.pg_hits import KEPT, TEXT_FILTERS, resolve_text
-from geo.store.pg_query import PostGISQuery
 from geo.store.pg_search import TRIGRAM_INDEXES, sync_search, text_choices
 from geo.store.query import where_clauses
 from geo.view.filters import FilterContext, apply_view
-from geo.view.live import LiveDataset
 from geo.view.state import default_view
 from geo.view.store_view import query_filter
-from tests.helpers.identities import ANALYST, analyst
+from tests.helpers.identities import analyst
+from tests.helpers.store import synced_query
 from tests.helpers.store_data import incidents
 
 pytestmark = pytest.mark.postgis
@@ -65,20 +62,9 @@ def _rows() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def both(postgis_url):
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    store = open_store(f"{postgis_url}&schema={schema}")
-    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
-    live = LiveDataset(store)
-    query = PostGISQuery(store, live.areas)
-    query.sync_areas()
-    sync_search(query, load_settings())
-    yield store, live, query
-    store.close()
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+def both(postgis_location):
+    with synced_query(postgis_location, incidents(_rows())) as opened:
+        yield opened
 
 
 def _spellings(term: str) -> tuple[str, ...]:
@@ -219,22 +205,12 @@ def _random_state(rng, base):
 
 
 @pytest.fixture
-def random_store(postgis_url):
+def random_store(postgis_location):
     import numpy as np
-    import psycopg
 
     rng = np.random.default_rng(14)
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    store = open_store(f"{postgis_url}&schema={schema}")
-    store.upsert(incidents(_random_rows(rng)), origin="test", who=ANALYST)
-    live = LiveDataset(store)
-    query = PostGISQuery(store, live.areas)
-    query.sync_areas()
-    sync_search(query, load_settings())
-    yield rng, live, query
-    store.close()
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with synced_query(postgis_location, incidents(_random_rows(rng))) as (_, live, query):
+        yield rng, live, query
 
 
 @pytest.mark.parametrize("as_array", [5_000, 0], ids=["ids", "bitmap"])

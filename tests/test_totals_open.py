@@ -17,11 +17,7 @@ from streamlit.testing.v1 import AppTest
 from geo.ingest import prepare_import
 from geo.io.mappings import MappingMemory
 from geo.render.totals_charts import best_text, figure_text
-from geo.settings import load_settings
-from geo.store import open_store
 from geo.store.pg_grid import refresh_grid
-from geo.store.pg_query import PostGISQuery
-from geo.store.pg_search import sync_search
 from geo.view.filters import apply_view
 from geo.view.live import LiveDataset
 from geo.view.state import default_view
@@ -41,6 +37,7 @@ from geo.view.totals import (
 from geo.view.totals_index import totals_columns, totals_of
 from tests.helpers.identities import ANALYST
 from tests.helpers.incidents import write_table
+from tests.helpers.store import synced_query
 from tests.helpers.store_data import app_on_postgis, incidents
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -116,14 +113,8 @@ def test_both_stores_keep_the_open_top(store):
 
 @pytest.fixture
 def pg(postgis_location):
-    store = open_store(postgis_location)
-    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
-    live = LiveDataset(store)
-    query = PostGISQuery(store, live.areas)
-    query.sync_areas()
-    sync_search(query, load_settings())
-    yield store, live, query
-    store.close()
+    with synced_query(postgis_location, incidents(_rows())) as opened:
+        yield opened
 
 
 def _plain(table: pd.DataFrame) -> list[list[object]]:

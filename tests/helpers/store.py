@@ -10,16 +10,21 @@ from __future__ import annotations
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from geo.store import IncidentStore, open_store
+from tests.helpers.identities import ANALYST
 from tests.helpers.store_data import ROOT
 
 BACKENDS = ["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)]
 
-__all__ = ["BACKENDS", "postgis_location", "postgis_url", "store", "store_location"]
+__all__ = ["BACKENDS", "postgis_location", "postgis_url", "store", "store_location",
+           "synced_query"]
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +73,27 @@ def store(store_location: str) -> Iterator[IncidentStore]:
     yield opened
     opened.close()
 
+
+@contextmanager
+def synced_query(location: str, rows: pd.DataFrame) -> Iterator[tuple[IncidentStore, Any, Any]]:
+    """A PostGIS store at ``location`` holding ``rows``, as store mode reads it.
+
+    Yields ``(store, live, query)``: the store, its :class:`geo.view.live.LiveDataset` and a
+    :class:`geo.store.pg_query.PostGISQuery` with its area and search columns synced. The
+    store is closed afterwards (the schema is the caller's fixture's to drop).
+    """
+    from geo.settings import load_settings
+    from geo.store.pg_query import PostGISQuery
+    from geo.store.pg_search import sync_search
+    from geo.view.live import LiveDataset
+
+    opened = open_store(location)
+    try:
+        opened.upsert(rows, origin="test", who=ANALYST)
+        live = LiveDataset(opened)
+        query = PostGISQuery(opened, live.areas)
+        query.sync_areas()
+        sync_search(query, load_settings())
+        yield opened, live, query
+    finally:
+        opened.close()
