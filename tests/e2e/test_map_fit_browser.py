@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -15,10 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from geo.render.fit import FIT_PADDING_PX
-from geo.store import open_store
 from tests.e2e.conftest import ROOT
-from tests.helpers.identities import ANALYST
-from tests.helpers.store_data import incidents
+from tests.e2e.store_mode import store_mode_app
 
 pytestmark = pytest.mark.browser
 
@@ -150,17 +147,8 @@ def _rows() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def store_app(start_app, postgis_url):
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    location = f"{postgis_url}&schema={schema}"
-    store = open_store(location)
-    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
-    store.close()
-    yield start_app({"INCIDENT_DB": location, "INCIDENT_MAP_QUERY_MODE": "store",
-                     "INCIDENT_MAP_SEED": "no", "INCIDENT_MAP_TILES": "none"})
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with store_mode_app(start_app, postgis_url, _rows(), INCIDENT_MAP_TILES="none") as app:
+        yield app
 
 
 @pytest.mark.postgis

@@ -5,14 +5,11 @@ drag across the timeline selects those dates, and a link's bounds are what it co
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from geo.store import open_store
-from tests.helpers.identities import ANALYST
-from tests.helpers.store_data import incidents
+from tests.e2e.store_mode import store_mode_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgis]
 
@@ -40,17 +37,8 @@ def _rows() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def store_app(start_app, postgis_url):
-    import psycopg
-
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    location = f"{postgis_url}&schema={schema}"
-    store = open_store(location)
-    store.upsert(incidents(_rows()), origin="test", who=ANALYST)
-    store.close()
-    yield start_app({"INCIDENT_DB": location, "INCIDENT_MAP_QUERY_MODE": "store",
-                     "INCIDENT_MAP_SEED": "no"})
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with store_mode_app(start_app, postgis_url, _rows()) as app:
+        yield app
 
 
 def test_a_search_in_store_mode_is_applied_by_the_database(page: Page, store_app):
