@@ -58,12 +58,12 @@ from app_server import (  # noqa: E402
 from bench_map import write_synthetic_csv  # noqa: E402
 
 
-def _start(csv: Path, tmp: Path, store: bool = False) -> tuple[subprocess.Popen, str]:
+def _start(csv: Path, tmp: Path, gpkg: Path | None = None) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "INCIDENT_MAP_DATA": str(csv), "INCIDENT_MAP_TILES": "none",
            "INCIDENT_DB": str(tmp / "unused.gpkg")}
-    if store:  # the embedded store (a GeoPackage) the file was imported into
+    if gpkg is not None:  # the embedded store (a GeoPackage) the file was imported into
         del env["INCIDENT_MAP_DATA"]
-        env.update(INCIDENT_DB=str(tmp / "store.gpkg"), INCIDENT_MAP_SEED="no")
+        env.update(INCIDENT_DB=str(gpkg), INCIDENT_MAP_SEED="no")
     return start_app(env, tmp)
 
 
@@ -115,9 +115,9 @@ def _heap_mb(cdp) -> float:
     return next(m["value"] for m in metrics if m["name"] == "JSHeapUsedSize") / 1e6
 
 
-def _ingest(csv: Path, tmp: Path) -> None:
-    """Import the file into an embedded store in ``tmp`` (python -m geo.ingest)."""
-    env = {**os.environ, "INCIDENT_DB": str(tmp / "store.gpkg"), "INCIDENT_MAP_SEED": "no"}
+def _ingest(csv: Path, gpkg: Path) -> None:
+    """Import the file into the embedded store ``gpkg`` (python -m geo.ingest)."""
+    env = {**os.environ, "INCIDENT_DB": str(gpkg), "INCIDENT_MAP_SEED": "no"}
     subprocess.run([sys.executable, "-m", "geo.ingest", "--no-geocode", str(csv)], cwd=ROOT,
                    env=env, check=True, stdout=subprocess.DEVNULL)
 
@@ -127,18 +127,30 @@ ALL_MATCH = ("synthetic", "benchmark", "record", "synthetic benchmark", "benchma
              "synthetic record", "synthetic benchmark record")
 
 
-def run(n: int, changes: int, store: bool = False, new_views: int = 0) -> dict[str, float]:
-    """Measure one size; returns the figures."""
+def run(n: int, changes: int, store: bool = False, new_views: int = 0,
+        keep: Path | None = None) -> dict[str, float]:
+    """Measure one size; returns the figures.
+
+    With ``keep``, the synthetic file (and with ``store`` the embedded store) are written to
+    that folder once and reused by later runs of the same size.
+    """
     from playwright.sync_api import sync_playwright
 
     figures: dict[str, float] = {"n": n}
     with tempfile.TemporaryDirectory(prefix="incident-map-bench-") as name:
         tmp = Path(name)
-        csv = tmp / "synthetic.csv"
-        write_synthetic_csv(n, csv)  # every tenth incident undated
-        if store:
-            _ingest(csv, tmp)
-        process, url = _start(csv, tmp, store)
+        data = keep if keep is not None else tmp
+        csv = data / f"synthetic-{n}.csv"
+        if not csv.exists():  # written whole, then renamed: an interrupted run leaves none
+            write_synthetic_csv(n, csv.with_suffix(".part"))  # every tenth incident undated
+            csv.with_suffix(".part").rename(csv)
+        gpkg = data / f"store-{n}.gpkg" if store else None
+        if gpkg is not None and not gpkg.exists():
+            partial = gpkg.with_suffix(".part.gpkg")
+            partial.unlink(missing_ok=True)
+            _ingest(csv, partial)
+            partial.rename(gpkg)
+        process, url = _start(csv, tmp, gpkg)
         sampler = _Sampler(process.pid)
         sampler.start()
         try:
@@ -227,13 +239,18 @@ def main() -> None:
     parser.add_argument("--new-views", type=int, default=0, choices=range(len(ALL_MATCH) + 1),
                         help="after the changes, this many searches every record matches "
                         "(views nobody has shown, every incident in view)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="write the synthetic file (and the store) to DIR and reuse them "
+                        "when they are there (a store is reused as it is, edits included)")
     args = parser.parse_args()
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
     where = "embedded store" if args.store else "file"
     print(f"SYNTHETIC incidents, all in view; {where}; Chromium; no tile server")
     print(f"{'N':>8} {'cold s':>7} {'warm s':>7} {'rerun 1st s':>11} {'rerun med s':>11} "
           f"{'heap MB start/max/end':>22} {'server MB now/peak':>19} {'load avg':>9}")
     for n in args.sizes:
-        f = run(n, args.changes, args.store, args.new_views)
+        f = run(n, args.changes, args.store, args.new_views, args.keep)
         heap = f"{f['heap_start_mb']:.0f}/{f['heap_max_mb']:.0f}/{f['heap_end_mb']:.0f}"
         server = f"{f['server_rss_mb']:.0f}/{f['server_peak_mb']:.0f}"
         load = os.getloadavg()[0]
