@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.access import Action, Forbidden
-from geo.errors import Invalid, NotFound
+from geo.access import Action
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex
 from geo.geocoding.review import (
     RULES,
-    accept,
     candidate_table,
     proposal_table,
     propose,
@@ -24,6 +22,7 @@ from geo.render.layers import base_map
 from geo.render.review_maps import candidate_layer, candidate_view
 from geo.vocab import PRECISION_LABELS
 from pages.shared import auth, common, learned_sources, router
+from pages.shared import review_writes as writes
 
 #: Candidate columns shown under the review map, the deciding ones first.
 CANDIDATE_SHOWN = ("rank", "name", "admin1", "score", "precision", "kind", "source", "match",
@@ -41,39 +40,24 @@ def _clicked_point(returned: object) -> tuple[float, float] | None:
         return None
 
 
-def _write(action: Callable[[], object], done: str) -> None:
-    """Make a correction (the store checks the role again) and say how it went."""
-    try:
-        action()
-        # The map shows stored coordinates: move the records the correction concerns.
-        moved = common.apply_geocoding(auth.current())
-    except (Forbidden, Invalid, NotFound) as exc:
-        st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
-        return
-    st.toast(escape_markdown(f"{done} ({moved} incident{'s' if moved != 1 else ''} moved)"))
-    st.rerun()
-
-
-def _pin_form(target: CorrectionStore, name: str, country: str, admin1: str,
+def _pin_form(target: CorrectionStore, entry: pd.Series, slug: str,
               pin: tuple[float, float] | None, pin_key: str) -> None:
+    """The form of a hand-placed pin, saved by its submit button's callback."""
+    lat0, lon0 = pin if pin else (None, None)
+    fields = (f"pin-lat-{slug}-{lat0}", f"pin-lon-{slug}-{lon0}", f"pin-precision-{slug}")
     with st.form("pin"):
-        lat0, lon0 = pin if pin else (None, None)
-        lat = st.number_input("Latitude", -90.0, 90.0, value=lat0, format="%.5f")
-        lon = st.number_input("Longitude", -180.0, 180.0, value=lon0, format="%.5f")
-        precision = st.selectbox(
+        st.number_input("Latitude", -90.0, 90.0, value=lat0, format="%.5f", key=fields[0])
+        st.number_input("Longitude", -180.0, 180.0, value=lon0, format="%.5f",
+                        key=fields[1])
+        st.selectbox(
             "Location precision", list(PRECISION_LABELS)[:3],
-            format_func=PRECISION_LABELS.__getitem__,
+            format_func=PRECISION_LABELS.__getitem__, key=fields[2],
         )
-        if not st.form_submit_button("Place the pin here"):
-            return
-    if lat is None or lon is None:
-        st.error("Give a latitude and a longitude, or click the map.")
-        return
-    st.session_state.pop(pin_key, None)
-    _write(lambda: target.add_correction(
-        name, country=country, admin1=admin1, latitude=lat, longitude=lon,
-        precision=precision, who=auth.current(),
-    ), f"{name} pinned")
+        st.form_submit_button(
+            "Place the pin here", on_click=writes.place_pin,
+            args=(entry["name"], entry["country"], entry["admin1"],
+                  writes.seen(target, entry["name"], entry["country"], entry["admin1"]),
+                  fields, pin_key))
 
 
 router.ensure_router()
@@ -82,6 +66,7 @@ store = common.corrections()
 may_correct = auth.can(Action.CORRECT_PLACE)
 
 st.title("Place names to review")
+writes.said_note()
 st.caption(
     "Names the geocoder left unresolved or found ambiguous, and places stored as unsure (an "
     "extracted place nobody confirmed), are not drawn on the map. Pick the "
@@ -166,35 +151,34 @@ else:
             + ", ".join(escape_markdown(i) for i in entry["ids"][:10])
             + (" …" if len(entry["ids"]) > 10 else "")
         )
-        scope = st.radio(
+        st.radio(
             "Apply to this name",
             ["in this country", "in this governorate", "everywhere"],
             horizontal=True,
-            key="scope",
+            key=writes.SCOPE_KEY,
             disabled=not entry["country"],
         )
-        country = "" if scope == "everywhere" else entry["country"]
-        admin1 = entry["admin1"] if scope == "in this governorate" else ""
         if not may_correct:
             st.info(auth.refusal(Action.CORRECT_PLACE), icon=":material/lock:")
         elif candidates.empty:
             st.info("The gazetteer has no candidate for this name: place a pin.")
         else:
             st.caption("The candidates are listed under the map.")
-            chosen = st.selectbox(
+            st.selectbox(
                 "Candidate", candidates.index,
                 format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
                 f" ({candidates.at[i, 'admin1'] or candidates.at[i, 'country']})",
                 key=f"candidate-{slug}",
             )
-            if st.button("Use this place", type="primary", key="use-candidate"):
-                _write(lambda: store.add_correction(
-                    entry["name"], country=country, admin1=admin1,
-                    gazetteer_id=str(candidates.at[chosen, "gazetteer_id"]),
-                    who=auth.current(),
-                ), f"{entry['name']} corrected")
+            st.button("Use this place", type="primary", key="use-candidate",
+                      on_click=writes.use_candidate,
+                      args=(entry["name"], entry["country"], entry["admin1"],
+                            writes.seen(store, entry["name"], entry["country"],
+                                        entry["admin1"]),
+                            f"candidate-{slug}",
+                            {int(i): str(g) for i, g in candidates["gazetteer_id"].items()}))
         if may_correct:
-            _pin_form(store, entry["name"], country, admin1, pin, pin_key)
+            _pin_form(store, entry, slug, pin, pin_key)
 
     if not candidates.empty:
         st.dataframe(
@@ -227,9 +211,9 @@ else:
         label = f"Accept {n} name{'s' if n != 1 else ''}"
         if not may_correct:
             st.info(auth.refusal(Action.CORRECT_PLACE), icon=":material/lock:")
-        elif st.button(label, key="accept-rule"):
-            _write(lambda: accept(proposals, store, auth.current()),
-                   f"{n} name{'s' if n != 1 else ''} accepted")
+        else:
+            st.button(label, key="accept-rule", on_click=writes.accept_rule,
+                      args=(proposals, writes.drawn_for(store, proposals)))
 
 st.subheader("Corrections in force")
 active = OverrideIndex(store.corrections()).active()
@@ -249,10 +233,8 @@ for override in active:
         f"{escape_markdown(override.created_at)}"
     )
     own = override.created_by == me.label
-    if me.may(Action.UNDO_OWN if own else Action.UNDO_ANY) and cols[1].button(
-        "Undo", key=f"undo-{override.override_id}"
-    ):
-        _write(lambda o=override: store.undo_correction(o.override_id, who=auth.current()),
-               f"{override.name}: correction undone")
+    if me.may(Action.UNDO_OWN if own else Action.UNDO_ANY):
+        cols[1].button("Undo", key=f"undo-{override.override_id}", on_click=writes.undo,
+                       args=(override.override_id, override.name))
 
 learned_sources.section()

@@ -188,3 +188,88 @@ def test_corrections_go_to_the_store_under_the_signed_in_account(tmp_path, monke
     assert any("Qaryat Xyzzyqwv" in m.value and "ana@example" in m.value for m in seen.markdown)
     assert "Undo" not in [b.label for b in seen.button]
     assert "Undo" in [b.label for b in page("ana@example.org").button]
+
+
+def _toasts(at: AppTest) -> str:
+    return "\n".join(t.value for t in at.toast).replace("\\", "")
+
+
+def test_a_candidate_click_arriving_with_another_change_is_saved(setup):
+    """Trial of issue 14: a click read in the page's body was lost when the run it came
+    with drew the page otherwise (here the list changes and the name leaves it)."""
+    at = _review()
+    at.toggle(key="include-resolved").set_value(True).run()
+    raqqah = next(o for o in at.selectbox(key="name").options if o.startswith("Raqqah"))
+    at.selectbox(key="name").set_value(raqqah.split(" (")[0]).run()
+    next(b for b in at.button if b.label == "Use this place").click()
+    at.toggle(key="include-resolved").set_value(False)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    (override,) = OverrideStore(setup).active()
+    assert override.name == "Raqqah" and override.gazetteer_id
+    assert "Raqqah corrected" in _toasts(at)
+    assert any("Raqqah corrected" in s.value for s in at.success)  # said on the page too
+
+
+def test_a_pin_submitted_with_a_change_of_name_pins_the_name_it_was_typed_for(setup, tmp_path):
+    data = tmp_path / "incidents.csv"
+    data.write_text(
+        f"{HEADER}\na,2018-01-05,Qaryat Xyzzyqwv,SY,airstrike,alleged\n"
+        "b,2018-01-06,Mazraat Qwvxyz,SY,shelling,alleged\n",
+        encoding="utf-8",
+    )
+    at = _review()
+    first = at.selectbox(key="name").value
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click()
+    at.selectbox(key="name").select_index(1)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    (override,) = OverrideStore(setup).active()
+    assert override.name == first
+    assert (override.latitude, override.longitude) == (35.5, 38.25)
+    assert f"{first} pinned" in _toasts(at)
+
+
+def test_a_pin_over_a_correction_made_since_the_page_was_drawn_is_refused(setup):
+    from tests.helpers.identities import ANALYST
+
+    at = _review()
+    OverrideStore(setup).add_correction("Qaryat Xyzzyqwv", who=ANALYST, country="SY",
+                                        latitude=36.0, longitude=37.0)  # a colleague
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    (override,) = OverrideStore(setup).active()
+    assert (override.latitude, override.longitude) == (36.0, 37.0)  # the colleague's stays
+    assert "changed after this page was drawn" in _toasts(at)
+    assert any("Not saved" in e.value for e in at.error)
+
+
+def test_the_same_pin_again_changes_nothing_and_says_so(setup):
+    at = _review()
+    at.toggle(key="include-resolved").set_value(True).run()  # the name stays listed
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert len(OverrideStore(setup).corrections()) == 1
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(OverrideStore(setup).corrections()) == 1  # nothing written
+    assert "Nothing changed: Qaryat Xyzzyqwv (SY) is already placed there" in _toasts(at)
+
+
+def test_an_undo_of_a_correction_undone_since_the_page_was_drawn_says_so(setup):
+    at = _review()
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    (override,) = OverrideStore(setup).active()
+    from tests.helpers.identities import admin
+
+    OverrideStore(setup).undo_correction(override.override_id, who=admin())
+    at.button(key=f"undo-{override.override_id}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Nothing changed: the correction of Qaryat Xyzzyqwv was undone by" in _toasts(at)

@@ -86,3 +86,29 @@ def test_a_rule_accepts_every_name_whose_learned_place_agrees(db):
     at.run()
     kafr = next(o for o in at.selectbox(key="name").options if o.startswith("Kafr Zetqa"))
     assert "1 incident" in kafr and "contexts" not in kafr
+
+
+def test_an_accept_arriving_with_a_change_of_rule_accepts_what_was_shown(db):
+    """The click is handled by its callback with the proposals the analyst saw, whatever
+    the run it arrives with draws (here another rule)."""
+    at = _review()
+    at.selectbox(key="rule").select("learned-agrees").run()
+    at.button(key="accept-rule").click()
+    at.selectbox(key="rule").select("single-in-area")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    (made,) = open_store(db).corrections()
+    assert made.name == "Kafr Zetqa" and made.admin1 == "Hama"
+    assert any("1 name accepted" in t.value for t in at.toast)
+
+
+def test_an_accept_leaves_alone_a_name_corrected_since_the_page_was_drawn(db):
+    at = _review()
+    at.selectbox(key="rule").select("learned-agrees").run()
+    open_store(db).add_correction("Kafr Zetqa", who=ANALYST, country="SY", admin1="Hama",
+                                  latitude=35.0, longitude=36.0)  # a colleague, meanwhile
+    at.button(key="accept-rule").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    (made,) = [o for o in open_store(db).corrections() if o.active]
+    assert (made.latitude, made.longitude) == (35.0, 36.0)
+    assert any("Nothing changed" in t.value and "Kafr Zetqa" in t.value for t in at.toast)

@@ -107,3 +107,23 @@ def test_an_import_in_store_mode_flags_duplicates_without_reading_the_store(
     assert not at.exception, [e.message for e in at.exception]
     assert pg_store.get("n1") is not None
     assert any("likely duplicate" in w.value for w in at.warning)
+
+
+def test_a_pin_in_store_mode_arriving_with_a_change_of_name_is_saved(
+        pg_store, no_full_read, monkeypatch):
+    """Trial of issue 14 (store mode, runs of seconds): the submit came with a change of
+    the name shown; read in the page's body, the pin went to the other name or was lost."""
+    at = _open("pages/review.py", "store", monkeypatch)
+    assert "Qaryat Xyzzyqwv" in at.selectbox(key="name").value
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click()
+    other = next(o for o in at.selectbox(key="name").options if "Kafr Qwzzyx" in o)
+    at.selectbox(key="name").set_value(other.split(" (")[0])
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    (made,) = pg_store.corrections()
+    assert made.name == "Qaryat Xyzzyqwv" and (made.latitude, made.longitude) == (35.5, 38.25)
+    assert (pg_store.get("a")["latitude"], pg_store.get("b")["latitude"]) == (35.5, 35.5)
+    assert pg_store.get("c")["latitude"] is None
+    assert any("Qaryat Xyzzyqwv pinned" in t.value for t in at.toast)

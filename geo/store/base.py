@@ -17,6 +17,7 @@ from geo.geocoding.learned import LEARN_FIELDS
 from geo.store import duplicates, revisions
 from geo.store import learned as learned_sql
 from geo.store.corrections import CorrectionTransaction, StoreCorrections
+from geo.store.plan import ImportPreview, incoming, plan_import
 from geo.store.records import (
     COLUMN_INDEX,
     IMPORTED,
@@ -28,9 +29,7 @@ from geo.store.records import (
     apply_edit,
     diff,
     find_duplicates,
-    frame_to_rows,
     import_counts,
-    merge_import,
     rows_to_frame,
     text,
 )
@@ -204,39 +203,13 @@ class IncidentStore(StoreCorrections, ABC):
         if action not in (Action.IMPORT, Action.ACCEPT_EXTRACTED):
             raise ValueError(f"upsert cannot {action.value}")
         require(who, action)
-        rows = frame_to_rows(incidents)
-        check_storable(rows)
-        origins = [origin] * len(rows) if isinstance(origin, str) else list(origin)
-        if len(origins) != len(rows):
-            raise ValueError("origin needs one value per incident")
-        ids = [str(r[0]) for r in rows]
-        if len(set(ids)) != len(ids):
-            raise ValueError("incident ids in one import must be unique")
-        result = UpsertResult()
+        rows, origins, ids = incoming(incidents, origin)
         at = now()
         with self._transaction() as tx:
-            existing = tx.fetch(ids)
-            new: list[tuple[Row, str, Row]] = []
-            changed: list[tuple[Row, Row | None]] = []
-            for row, row_origin in zip(rows, origins, strict=True):
-                incident_id = str(row[0])
-                if incident_id not in existing:
-                    new.append((row, row_origin, row))
-                    result.inserted.append(incident_id)
-                    continue
-                current, stored_base = existing[incident_id]
-                base = current if stored_base is None else stored_base
-                if base == row:
-                    result.unchanged.append(incident_id)
-                    continue
-                merged, changes, conflicts = merge_import(incident_id, row, current, base)
-                changed.append((merged, None if merged == row else row))
-                result.conflicts.extend(conflicts)
-                if changes:
-                    result.updated.append(incident_id)
-                    result.changes.extend(changes)
-                else:
-                    result.unchanged.append(incident_id)
+            plan = plan_import(rows, origins, tx.fetch(ids))
+            result = UpsertResult(plan.inserted, plan.updated, plan.unchanged, plan.changes,
+                                  plan.conflicts)
+            new, changed = plan.new, plan.rewritten
             after = tx.last_fid() if new else 0
             rewritten = [str(m[0]) for m, _ in changed]
             before = tx.taught(rewritten)
@@ -267,6 +240,20 @@ class IncidentStore(StoreCorrections, ABC):
         if touched:
             result.duplicates = self._flag_duplicates(rows, origins, touched)
         return result
+
+    def preview_upsert(self, incidents: pd.DataFrame, *,
+                       origin: str | Sequence[str] = "") -> ImportPreview:
+        """What :meth:`upsert` would do with these incidents now, writing nothing.
+
+        Read without the write lock, sorted as :meth:`upsert` sorts them; a write
+        meanwhile may change the outcome. Raises as :meth:`upsert` does on bad rows.
+        """
+        rows, origins, ids = incoming(incidents, origin)
+        return ImportPreview.of(plan_import(rows, origins, self._fetch(ids)))
+
+    @abstractmethod
+    def _fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
+        """Stored row and last imported row of each id that exists (a read)."""
 
     def _flag_duplicates(
         self, rows: Sequence[Row], origins: Sequence[str], touched: set[str]

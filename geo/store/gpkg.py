@@ -295,6 +295,14 @@ class GeoPackageStore(IncidentStore):
     def _dialect(self) -> learned_sql.Dialect:
         return DIALECT
 
+    def _fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
+        try:  # a read transaction, ended as the connection closes; no write lock
+            with self._connect() as conn:
+                conn.execute("BEGIN")
+                return _GpkgTransaction(conn).fetch(ids)
+        except sqlite3.DatabaseError as exc:
+            raise _unavailable(self.path, exc) from None
+
     # -- reads --------------------------------------------------------------------------
 
     def query(

@@ -279,6 +279,12 @@ class PostGISStore(IncidentStore):
     def _dialect(self) -> learned_sql.Dialect:
         return self._learned
 
+    def _fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
+        try:
+            return _PgTransaction(self._conn(), self._t, self._learned).fetch(ids)
+        except psycopg.OperationalError as exc:
+            raise self._unavailable(exc) from None
+
     # -- reads --------------------------------------------------------------------------
 
     def query(
