@@ -7,14 +7,13 @@ import json
 import streamlit as st
 
 from geo.access import Action
-from geo.errors import Invalid, StoreUnavailable
 from geo.ingest import MAPPING_LABELS, ImportReport, geocode_report, report_from_loaded
 from geo.io.mappings import ColumnMapping
 from geo.io.worker import ParseJob, ParseLimits
 from geo.render.details import counted, escape_markdown, file_size
 from geo.schema import INCIDENT_COLUMNS, REQUIRED_COLUMNS
 from geo.vocab import CLAIM_STATUSES
-from pages.shared import auth, common, router, samples, uploads
+from pages.shared import auth, common, import_commit, router, samples, uploads
 
 _LAYOUTS = {"detect": "detect from the header", **MAPPING_LABELS}
 _NOT_MAPPED = "(not in this file)"
@@ -40,7 +39,7 @@ if not auth.can(Action.IMPORT):
     st.stop()
 
 samples.import_offer(store)
-done = st.session_state.pop("import-done", None)
+done = st.session_state.pop(import_commit.DONE_KEY, None)
 if done is not None:  # the summary of the import just made (its file is gone already)
     st.success(done["success"], icon=":material/task_alt:")
     for line in done["notes"]:
@@ -74,9 +73,7 @@ if spooled is None:
 
 name_col, other_col = st.columns([4, 1], vertical_alignment="center")
 name_col.markdown(f"**{escape_markdown(spooled.name)}** ({file_size(spooled.size)})")
-if other_col.button("Choose another file", key="import-other"):
-    uploads.forget()
-    st.rerun()
+other_col.button("Choose another file", key="import-other", on_click=uploads.forget)
 layout = st.selectbox("Layout", list(_LAYOUTS), format_func=_LAYOUTS.__getitem__,
                       key="import-layout")
 mapping: ColumnMapping | None = st.session_state.get(f"mapping-{spooled.digest}")
@@ -208,37 +205,9 @@ if report.not_placed:
     st.info(f"Not placed by the geocoder (they will wait on the review page): {names}")
 
 if report.valid:
-    st.caption(f"Recorded in the history as {escape_markdown(auth.current().label)}.")
-    if st.button(f"Import the {counted(report.valid, 'valid row')}", type="primary",
-                 key="import-go"):
-        try:
-            report.result = store.upsert(
-                report.incidents, origin=report.origins, who=auth.current(),
-                source=spooled.name, rejected=len(report.rejected_rows),
-            )
-        except (StoreUnavailable, Invalid) as exc:  # the store is unchanged
-            st.error(escape_markdown(f"Nothing was imported: {exc}"), icon=":material/error:")
-        except Exception as exc:  # noqa: BLE001 - shown to the analyst; the store is unchanged
-            st.error(f"Nothing was imported ({type(exc).__name__}).", icon=":material/error:")
-        else:
-            result = report.result
-            st.session_state["import-done"] = {
-                "success": f"Imported {spooled.name}: {len(result.inserted):,} new, "
-                           f"{len(result.updated):,} updated, {len(result.unchanged):,} "
-                           "unchanged.",
-                "notes": ["; ".join(report.accounting()[1:])] + [
-                    f"Kept the analyst's {c.field} of {c.incident_id} ({c.kept!r}); "
-                    f"the file says {c.incoming!r}." for c in result.conflicts[:20]
-                ],
-                "duplicates": (
-                    f"{len(result.duplicates)} likely duplicates flagged (not merged): "
-                    + "; ".join(escape_markdown(f"{d.id_a} ~ {d.id_b} ({d.reason})")
-                                for d in result.duplicates[:20])
-                ) if result.duplicates else "",
-            }
-            # The file, its parse and its report are done with: free them now.
-            del report, result
-            uploads.forget()
-            st.rerun()
+    found = import_commit.preview(store, report, wanted)
+    if found is not None:
+        import_commit.show_preview(found, report)
+        import_commit.import_button(report, spooled.name, found.changes_nothing)
 else:
     st.warning("No valid row to import.")

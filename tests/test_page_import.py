@@ -233,3 +233,53 @@ def test_the_report_lists_the_rows_that_carry_a_data_quality_flag():
     flagged = next(d.value for d in at.dataframe if "flag" in d.value.columns)
     assert flagged.to_dict("records") == [
         {"id": "b", "row": 2, "line": 3, "flag": "killed_max 7 is below killed_min 8"}]
+
+
+def _said(at: AppTest) -> str:
+    return "\n".join(e.value for e in [*at.info, *at.caption]).replace("\\", "")
+
+
+def test_a_file_imported_before_says_beforehand_that_nothing_would_change(store_path):
+    """Trial of issue 14: a re-import said only afterwards that nothing had changed."""
+    at = _upload(_page("ana@example.org"), "acled.csv", ACLED.encode())
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["New"], metrics["Changed"], metrics["Unchanged"], metrics["Refused"]) \
+        == ("1", "0", "0", "1")
+    assert "Nothing would change" not in _said(at)
+    at.button(key="import-go").click().run()
+    history = len(open_store(str(store_path)).history())
+    at = _upload(at, "acled.csv", ACLED.encode())
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["New"], metrics["Changed"], metrics["Unchanged"], metrics["Refused"]) \
+        == ("0", "0", "1", "1")
+    assert ("Nothing would change: the 1 valid row of this file is in the store as the file "
+            "gives it (1 row refused, listed above)") in _said(at)
+    assert len(open_store(str(store_path)).history()) == history  # the preview wrote nothing
+
+
+def test_a_changed_file_names_the_fields_it_would_change_before_the_import(store_path):
+    at = _upload(_page("ana@example.org"), "acled.csv", ACLED.encode())
+    at.button(key="import-go").click().run()
+    at = _upload(at, "acled.csv", ACLED.replace(",1,4,Strike", ",1,6,Strike").encode())
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["New"], metrics["Changed"], metrics["Unchanged"]) == ("0", "1", "0")
+    fields = next(d.value for d in at.dataframe if "for example" in d.value.columns)
+    assert fields.to_dict("records") == [
+        {"field": "killed_min (Killed, at least)", "records": 1, "for example": "acled-SYR1"}]
+    assert "Nothing would change" not in _said(at)
+    assert open_store(str(store_path)).get("acled-SYR1")["killed_min"] == 4  # not yet imported
+
+
+def test_an_import_click_arriving_with_another_click_is_not_lost(store_path):
+    """A click read in the page's body was dropped when another click came with it (here
+    "Choose another file", whose run forgot the file first): the import runs in its
+    button's callback and says what it did."""
+    at = _upload(_page("ana@example.org"), "acled.csv", ACLED.encode())
+    seeded = open_store(str(store_path)).count()
+    at.button(key="import-go").click()
+    at.button(key="import-other").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert open_store(str(store_path)).count() == seeded + 1
+    assert any("Imported acled.csv: 1 new" in t.value.replace("\\", "") for t in at.toast)
+    assert any("Imported acled.csv: 1 new" in s.value for s in at.success)

@@ -127,3 +127,29 @@ def test_a_pin_in_store_mode_arriving_with_a_change_of_name_is_saved(
     assert (pg_store.get("a")["latitude"], pg_store.get("b")["latitude"]) == (35.5, 35.5)
     assert pg_store.get("c")["latitude"] is None
     assert any("Qaryat Xyzzyqwv pinned" in t.value for t in at.toast)
+
+
+def test_a_reimport_in_store_mode_says_beforehand_that_nothing_would_change(
+        pg_store, no_full_read, monkeypatch):
+    at = _open("pages/import.py", "store", monkeypatch)
+    content = ("id,date_start,place,country,latitude,longitude,event_type,claim_status\n"
+               "n2,2018-02-08,Somewhere else,SY,35.3,38.4,clashes,reported\n"
+               "n3,2018-02-09,Somewhere else,SY,35.3,38.4,clashes,reported\n")
+    upload = ("more.csv", content.encode(), "text/csv")
+    at.get("file_uploader")[0].set_value(upload).run()
+    at.button(key="import-go").click().run()
+    assert pg_store.get("n2") is not None
+    at.get("file_uploader")[0].set_value(upload).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["New"], metrics["Changed"], metrics["Unchanged"]) == ("0", "0", "2")
+    assert any("Nothing would change: the 2 valid rows of this file are in the store"
+               in i.value.replace("\\", "") for i in at.info)
+    changed = ("more.csv", content.replace("35.3,38.4,clashes,reported\nn3",
+                                           "35.3,38.4,shelling,reported\nn3").encode(), "text/csv")
+    at.button(key="import-other").click().run()
+    at.get("file_uploader")[0].set_value(changed).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["New"], metrics["Changed"], metrics["Unchanged"]) == ("0", "1", "1")
+    fields = next(d.value for d in at.dataframe if "for example" in d.value.columns)
+    assert fields.to_dict("records") == [{"field": "event_type (Event type)", "records": 1,
+                                          "for example": "n2"}]
