@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.access import Action, Forbidden
+from geo.errors import Invalid, StoreUnavailable
 from geo.extract.pipeline import extract
 from geo.extract.review import (
     REVIEW_COLUMNS,
@@ -34,6 +35,8 @@ META = "extract_meta"
 EDITOR = "extract_editor"
 ACCEPT = "extract_accept"
 LOOKED_UP = "extract_looked_up"
+#: Session key of what became of the last Accept or Merge: (text, kind).
+SAID = "extract_said"
 MAP_CENTER, MAP_ZOOM = (34.8, 38.9), 6
 #: Grid columns whose change sends a candidate's place to the geocoder again.
 _PLACE_COLUMNS = frozenset({"place", "admin1", "country", "latitude", "longitude"})
@@ -82,6 +85,57 @@ def _look_up_edited_places() -> None:
         f"{status_label(after.iloc[i]['geocode_status'])}" for i in changed]
     st.session_state.pop(EDITOR, None)
     st.rerun()
+
+
+def _say(text: str, kind: str) -> None:
+    st.session_state[SAID] = (text, kind)
+    st.toast(text, icon=":material/check_circle:" if kind == "success" else ":material/error:")
+
+
+def _merge() -> None:
+    """Merge one candidate into another (the button's callback, with the picks shown)."""
+    ss = st.session_state
+    _commit_edits()
+    try:
+        ss[FRAME] = merge_candidates(ss[FRAME], ss["extract_keep"], ss["extract_other"])
+    except ValueError as exc:
+        _say(str(exc), "error")
+
+
+def _drop() -> None:
+    """Drop a candidate (the button's callback)."""
+    _commit_edits()
+    st.session_state[FRAME] = drop_candidate(st.session_state[FRAME],
+                                             st.session_state["extract_drop"])
+
+
+def _accept() -> None:
+    """Accept the reviewed candidates into the store: the button's callback, run before
+    the page in the first run that receives the click (read in the page's body, a click
+    was lost when a rerun replaced its run), with every outcome toasted and kept."""
+    meta = st.session_state[META]
+    reviewed, doubtful = settle_unconfirmed(_reviewed())
+    result = accept_candidates(reviewed, meta["source"], meta["url"])
+    store = common.store()
+    if result.errors:
+        _say("Nothing was added; fix these first:\n\n" +
+             "\n".join(f"- {escape_markdown(e)}" for e in result.errors), "error")
+    elif store is None:
+        _say("Nothing was added: the app is showing a file (INCIDENT_MAP_DATA), not the "
+             "incident store: unset INCIDENT_MAP_DATA to accept candidates into the store.",
+             "error")
+    elif not auth.can(Action.ACCEPT_EXTRACTED):
+        _say("Nothing was added: " + auth.refusal(Action.ACCEPT_EXTRACTED), "error")
+    else:
+        try:
+            outcome = store.upsert(result.incidents, origin=meta["source"] or "extracted",
+                                   who=auth.current(), action=Action.ACCEPT_EXTRACTED)
+        except (Forbidden, Invalid, StoreUnavailable) as exc:
+            _say(f"Nothing was added: {escape_markdown(str(exc))}", "error")
+        else:
+            _say(f"Accepted {len(outcome.inserted)} new and {len(outcome.updated)} updated "
+                 "incident(s)." + _unconfirmed_note(reviewed, doubtful,
+                                                    _without_point(reviewed)), "success")
 
 
 def _without_point(frame: Any) -> list[int]:
@@ -143,6 +197,7 @@ if submitted:
         st.session_state[FRAME] = candidates_frame(candidates)
         st.session_state.pop(EDITOR, None)
         st.session_state.pop(LOOKED_UP, None)
+        st.session_state.pop(SAID, None)
 
 if FRAME not in st.session_state:
     st.info("Paste or upload a report, give its publication date, and extract candidates.")
@@ -217,45 +272,17 @@ if len(frame):
               for i, r in enumerate(frame.to_dict("records"))]
     merge_col, drop_col = st.columns(2)
     with merge_col:
-        keep = st.selectbox("Keep", range(len(labels)), format_func=labels.__getitem__,
-                            key="extract_keep")
-        other = st.selectbox("Merge into it", range(len(labels)), index=min(1, len(labels) - 1),
-                             format_func=labels.__getitem__, key="extract_other")
-        if st.button("Merge", disabled=len(labels) < 2):
-            _commit_edits()
-            try:
-                st.session_state[FRAME] = merge_candidates(st.session_state[FRAME], keep, other)
-                st.rerun()
-            except ValueError as exc:
-                st.error(str(exc))
+        st.selectbox("Keep", range(len(labels)), format_func=labels.__getitem__,
+                     key="extract_keep")
+        st.selectbox("Merge into it", range(len(labels)), index=min(1, len(labels) - 1),
+                     format_func=labels.__getitem__, key="extract_other")
+        st.button("Merge", disabled=len(labels) < 2, on_click=_merge, key="extract-merge")
     with drop_col:
-        gone = st.selectbox("Candidate", range(len(labels)), format_func=labels.__getitem__,
-                            key="extract_drop")
-        if st.button("Drop"):
-            _commit_edits()
-            st.session_state[FRAME] = drop_candidate(st.session_state[FRAME], gone)
-            st.rerun()
+        st.selectbox("Candidate", range(len(labels)), format_func=labels.__getitem__,
+                     key="extract_drop")
+        st.button("Drop", on_click=_drop, key="extract-drop")
 
-    if st.button("Accept into the store", type="primary", key=ACCEPT):
-        reviewed, doubtful = settle_unconfirmed(_reviewed())
-        result = accept_candidates(reviewed, meta["source"], meta["url"])
-        store = common.store()
-        if result.errors:
-            st.error("Nothing was added; fix these first:\n\n" +
-                     "\n".join(f"- {escape_markdown(e)}" for e in result.errors))
-        elif store is None:
-            st.error("The app is showing a file (INCIDENT_MAP_DATA), not the incident store: "
-                     "unset INCIDENT_MAP_DATA to accept candidates into the store.")
-        elif not auth.can(Action.ACCEPT_EXTRACTED):
-            st.error(auth.refusal(Action.ACCEPT_EXTRACTED), icon=":material/lock:")
-        else:
-            try:
-                outcome = store.upsert(result.incidents, origin=meta["source"] or "extracted",
-                                       who=auth.current(), action=Action.ACCEPT_EXTRACTED)
-            except Forbidden as exc:
-                st.error(f"Nothing was added: {escape_markdown(str(exc))}")
-            else:
-                st.success(f"Accepted {len(outcome.inserted)} new and "
-                           f"{len(outcome.updated)} updated incident(s)." + _unconfirmed_note(
-                               reviewed, doubtful, _without_point(reviewed)))
-
+    st.button("Accept into the store", type="primary", key=ACCEPT, on_click=_accept)
+    said = st.session_state.get(SAID)
+    if said:
+        {"success": st.success, "error": st.error}.get(said[1], st.info)(said[0])

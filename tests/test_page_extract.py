@@ -197,3 +197,21 @@ def test_a_place_renamed_in_the_grid_is_looked_up_again(store_path):
     assert renamed["latitude"] == "" and renamed["geocode_source"] == ""
     info = " ".join(i.value for i in at.info)
     assert "Looked up again" in info and "Qwxyzzy Nowhere\\: not found" in info
+
+
+def test_an_accept_arriving_with_a_drop_is_not_lost(store_path):
+    """A click read in the page's body was lost when another came with it (here Drop,
+    whose run rebuilt the page first): Accept runs in its button's callback and says so."""
+    from geo.store import open_store
+
+    at = _extracted()
+    at.selectbox(key="extract_drop").set_value(1)
+    _button(at, "Accept into the store").click()
+    _button(at, "Drop").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    with open_store(store_path) as store:
+        stored = store.incidents()
+    assert "Raqqah" in set(stored.loc[stored["source_name"] == "Test Wire", "place"])
+    assert any(s.value.startswith("Accepted") for s in at.success)
+    assert any(t.value.startswith("Accepted") for t in at.toast)
