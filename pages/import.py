@@ -18,6 +18,19 @@ from pages.shared import auth, common, import_commit, router, samples, uploads
 _LAYOUTS = {"detect": "detect from the header", **MAPPING_LABELS}
 _NOT_MAPPED = "(not in this file)"
 
+
+
+def _use_mapping(digest: str) -> None:
+    """Keep the mapping picked in the form (its submit button's callback: a submit read
+    in the page's body is lost when a rerun replaces its run)."""
+    ss = st.session_state
+    picked = {ss[f"map-{digest}-{name}"]: name for name in INCIDENT_COLUMNS
+              if ss.get(f"map-{digest}-{name}", _NOT_MAPPED) != _NOT_MAPPED}
+    default_claim = ss.get(f"map-{digest}-claim-default")
+    defaults = {"claim_status": default_claim} if default_claim else {}
+    ss[f"mapping-{digest}"] = ColumnMapping(picked, defaults)
+
+
 router.ensure_router()
 st.title("Import incidents")
 st.caption(
@@ -139,24 +152,18 @@ if not report.readable or (layout == "custom" and mapping is None):
         st.caption("Pick the column that holds each field; the mapping is remembered for the "
                    "next file with the same header.")
         header = [_NOT_MAPPED, *report.table.header]
-        picked: dict[str, str] = {}
         with st.form("mapping"):
             for name in INCIDENT_COLUMNS:
                 guess = next((h for h in report.table.header if h.strip().lower() == name), None)
-                column = st.selectbox(
+                st.selectbox(
                     name + (" (required)" if name in REQUIRED_COLUMNS else ""), header,
                     index=header.index(guess) if guess else 0, key=f"map-{digest}-{name}",
                 )
-                if column != _NOT_MAPPED:
-                    picked[column] = name
-            default_claim = st.selectbox(
+            st.selectbox(
                 "Claim status where the file gives none", ["", *CLAIM_STATUSES],
                 key=f"map-{digest}-claim-default",
             )
-            if st.form_submit_button("Use this mapping"):
-                defaults = {"claim_status": default_claim} if default_claim else {}
-                st.session_state[f"mapping-{digest}"] = ColumnMapping(picked, defaults)
-                st.rerun()
+            st.form_submit_button("Use this mapping", on_click=_use_mapping, args=(digest,))
     st.stop()
 
 label = MAPPING_LABELS.get(report.mapping, report.mapping)
