@@ -30,8 +30,8 @@ def _markdown(at: AppTest) -> str:
 
 def test_typed_dates_set_the_range_and_the_link():
     at = _run()
-    at.date_input(key="t_from").set_value(date(2017, 10, 1)).run()
-    at.date_input(key="t_to").set_value(date(2017, 10, 31)).run()
+    at.text_input(key="t_from").set_value("2017-10-01").run()
+    at.text_input(key="t_to").set_value("2017-10-31").run()
     assert not at.exception
     assert _dates(at) == ["2017-10-01", "2017-10-31"]
     assert at.slider[0].value == (date(2017, 10, 1), date(2017, 10, 31))
@@ -42,8 +42,36 @@ def test_typed_dates_set_the_range_and_the_link():
 
 def test_a_from_date_typed_past_the_to_date_moves_it_along():
     at = _run({"d": ["2017-01-01", "2017-06-30"]})
-    at.date_input(key="t_from").set_value(date(2018, 2, 1)).run()
+    at.text_input(key="t_from").set_value("2018-02-01").run()
     assert _dates(at) == ["2018-02-01", "2018-02-01"]
+
+
+def test_a_month_or_a_year_typed_selects_all_of_it_and_stays_as_typed():
+    """Trial of issue 14: analysts type months; the fields take a day, a month or a year."""
+    at = _run()
+    at.text_input(key="t_from").set_value("2017-10").run()
+    at.text_input(key="t_to").set_value("2017-10").run()
+    assert _dates(at) == ["2017-10-01", "2017-10-31"]
+    assert at.slider[0].value == (date(2017, 10, 1), date(2017, 10, 31))
+    assert (at.text_input(key="t_from").value, at.text_input(key="t_to").value) == (
+        "2017-10", "2017-10")  # what was typed stays as typed
+    at.text_input(key="t_to").set_value("2018").run()
+    assert _dates(at) == ["2017-10-01", "2018-11-13"]  # the end of the data, said so
+    assert any("2018-12-31 is after the data's last date; 2018-11-13 is used" in w.value
+               for w in at.warning)
+
+
+def test_a_malformed_date_is_refused_with_a_clear_message_and_nothing_moves():
+    at = _run({"d": ["2017-01-01", "2017-06-30"]})
+    at.text_input(key="t_from").set_value("2017-13-01").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert _dates(at) == ["2017-01-01", "2017-06-30"]
+    assert any("'2017-13-01': there is no month 13" in w.value and "From stays 2017-01-01"
+               in w.value for w in at.warning)
+    assert at.text_input(key="t_from").value == "2017-01-01"  # the field shows the date
+    at.text_input(key="t_to").set_value("June 2017").run()
+    assert any("'June 2017' is not a date: type a day (2016-03-05), a month (2016-03) or a "
+               "year (2016)." in w.value for w in at.warning)
 
 
 def _zoomed(at: AppTest) -> str | None:

@@ -1,5 +1,8 @@
 """Time controls of the map page: typed dates, a timeline zoomed by brushing, playback.
 
+The From and To fields are text fields taking a day, a month or a year
+(:mod:`geo.view.typed_dates`), applied on Enter or when the field loses focus.
+
 The selected dates live in session state under :data:`view_state.DATES_KEY` (what
 the slider shows and the URL keeps). The timeline shows a *zoom window* of the
 data's span: brushing across the chart selects those days and zooms into them,
@@ -21,6 +24,7 @@ from geo.render.charts import timeline_spec
 from geo.view.playback import MODES, STEPS, Playback, first_frame, next_frame
 from geo.view.state import ViewDomain
 from geo.view.timeline import BRUSH, brushed_range
+from geo.view.typed_dates import FORMS, clip_to_span, read_typed_date
 from pages.shared import map_data
 from pages.shared.view_state import DATES_KEY
 
@@ -32,6 +36,7 @@ MODE, STEP, WINDOW, SPEED = "pb_mode", "pb_step", "pb_window", "pb_speed"
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 """Seconds per playback step the analyst can pick."""
 _BRUSH_SEEN, _PENDING = "_brush_seen", "_pending_dates"
+_TYPED_NOTE = "_typed_date_note"
 
 
 def _span(domain: ViewDomain) -> tuple[date, date] | None:
@@ -99,15 +104,37 @@ def _set_dates(first: date, last: date) -> None:
     st.session_state[DATES_KEY] = (first, last)
 
 
-def _typed(which: str) -> None:
+def _typed(which: str, span: tuple[date, date]) -> None:
+    """Apply a date typed in From or To (its callback: Enter or leaving the field).
+
+    Streamlit's date field applies a typed date only when the focus leaves the whole
+    widget; Enter does nothing (checked in Chromium, issue 14). A text field applies on
+    Enter too, and takes a month or a year as well as a day."""
     ss = st.session_state
-    first, last = ss.get(FROM), ss.get(TO)
-    if not isinstance(first, date) or not isinstance(last, date):
+    ss.pop(_TYPED_NOTE, None)
+    current = _dates(span)
+    try:
+        typed = read_typed_date(str(ss.get(which) or ""), end=which == TO)
+    except ValueError as exc:  # the field shows the current date again; the note says why
+        ss[_TYPED_NOTE] = (f"{exc} {'From' if which == FROM else 'To'} stays "
+                           f"{current[0 if which == FROM else 1].isoformat()}.", current)
         return
+    typed, note = clip_to_span(typed, span)
+    first, last = (typed, current[1]) if which == FROM else (current[0], typed)
     if first > last:  # one end typed past the other: move the other along
         first, last = (first, first) if which == FROM else (last, last)
     _set_dates(first, last)
     ss[PLAYING] = False
+    if note:
+        ss[_TYPED_NOTE] = (note, (first, last))
+
+
+def _shows(text: object, day: date, end: bool) -> bool:
+    """Whether a field's text reads as ``day`` (a month typed as To shows its last day)."""
+    try:
+        return read_typed_date(str(text or ""), end=end) == day
+    except ValueError:
+        return False
 
 
 def _zoom(window: tuple[date, date] | None) -> None:
@@ -146,19 +173,25 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
         return
     first, last = _dates(span)
     # Set before the widgets exist: a slider whose bounds changed (zoom) would
-    # otherwise start again from its default.
-    ss[FROM], ss[TO], ss[DATES_KEY] = first, last, (first, last)
+    # otherwise start again from its default. A typed field is set only when it no
+    # longer reads as the selected date (what was typed, "2016-03", stays as typed).
+    ss[DATES_KEY] = (first, last)
+    for key, day, end in ((FROM, first, False), (TO, last, True)):
+        if not _shows(ss.get(key), day, end):
+            ss[key] = day.isoformat()
     cols = st.columns([2, 2, 3, 3], vertical_alignment="bottom")
-    cols[0].date_input("From", key=FROM, min_value=span[0], max_value=span[1],
-                       format="YYYY-MM-DD", on_change=_typed, args=(FROM,))
-    cols[1].date_input("To", key=TO, min_value=span[0], max_value=span[1],
-                       format="YYYY-MM-DD", on_change=_typed, args=(TO,))
+    for col, key, label in ((cols[0], FROM, "From"), (cols[1], TO, "To")):
+        col.text_input(label, key=key, on_change=_typed, args=(key, span),
+                       placeholder="YYYY-MM-DD", help=f"Type {FORMS}, then Enter.")
     zoomed = window != span
     cols[2].button("Zoom to the selected dates", on_click=_zoom,
                    args=(_zoom_around((first, last), span),), icon=":material/zoom_in:",
                    width="stretch", key="t-zoom-in")
     cols[3].button("Zoom out", on_click=_zoom_out, args=(span, window), disabled=not zoomed,
                    icon=":material/zoom_out:", width="stretch", key="t-zoom-out")
+    note = ss.get(_TYPED_NOTE)
+    if note is not None and note[1] == (first, last):  # said until the dates move on
+        st.warning(note[0], icon=":material/event_busy:")
     st.slider(
         "Dates", min_value=window[0], max_value=window[1], key=DATES_KEY, format="YYYY-MM-DD",
         help="An incident dated only to a month, a year or a range is shown when any part "
