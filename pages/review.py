@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.access import Action
-from geo.geocoding.overrides import CorrectionStore, OverrideIndex
+from geo.geocoding.overrides import OverrideIndex
 from geo.geocoding.review import (
     RULES,
     candidate_table,
@@ -40,7 +40,7 @@ def _clicked_point(returned: object) -> tuple[float, float] | None:
         return None
 
 
-def _pin_form(target: CorrectionStore, entry: pd.Series, slug: str,
+def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
               pin: tuple[float, float] | None, pin_key: str) -> None:
     """The form of a hand-placed pin, saved by its submit button's callback."""
     lat0, lon0 = pin if pin else (None, None)
@@ -55,9 +55,7 @@ def _pin_form(target: CorrectionStore, entry: pd.Series, slug: str,
         )
         st.form_submit_button(
             "Place the pin here", on_click=writes.place_pin,
-            args=(entry["name"], entry["country"], entry["admin1"],
-                  writes.seen(target, entry["name"], entry["country"], entry["admin1"]),
-                  fields, pin_key))
+            args=(entry["name"], entry["country"], entry["admin1"], drawn, fields, pin_key))
 
 
 router.ensure_router()
@@ -158,6 +156,9 @@ else:
             key=writes.SCOPE_KEY,
             disabled=not entry["country"],
         )
+        # the corrections in force for this name as drawn: a write over one made since
+        # is refused, never overwrites it
+        drawn = writes.seen(store, entry["name"], entry["country"], entry["admin1"])
         if not may_correct:
             st.info(auth.refusal(Action.CORRECT_PLACE), icon=":material/lock:")
         elif candidates.empty:
@@ -172,13 +173,11 @@ else:
             )
             st.button("Use this place", type="primary", key="use-candidate",
                       on_click=writes.use_candidate,
-                      args=(entry["name"], entry["country"], entry["admin1"],
-                            writes.seen(store, entry["name"], entry["country"],
-                                        entry["admin1"]),
+                      args=(entry["name"], entry["country"], entry["admin1"], drawn,
                             f"candidate-{slug}",
                             {int(i): str(g) for i, g in candidates["gazetteer_id"].items()}))
         if may_correct:
-            _pin_form(store, entry, slug, pin, pin_key)
+            _pin_form(drawn, entry, slug, pin, pin_key)
 
     if not candidates.empty:
         st.dataframe(
