@@ -23,6 +23,11 @@ AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret":
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 
 
+
+def _search(at: AppTest):  # noqa: ANN202 - an AppTest TextInput
+    """The sidebar's search field (the timeline's From and To are text fields too)."""
+    return next(t for t in at.text_input if t.label == "Search")
+
 def _run(params: dict[str, list[str]] | None = None, user: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for name, values in (params or {}).items():
@@ -146,7 +151,7 @@ def test_garbage_link_falls_back_to_defaults_with_notes():
 
 def test_search_finds_a_place_under_another_spelling():
     at = _run()
-    at.text_input[0].set_value("Ar-Raqqah").run()
+    _search(at).set_value("Ar-Raqqah").run()
     assert "Showing 1 of 5 incidents" in _markdown(at)
     assert _param(at, "q") == ["Ar-Raqqah"]
 
@@ -322,7 +327,7 @@ def test_the_view_survives_a_change_of_the_data(fresh_store):
     )
     at.run()
     assert _widget(at.multiselect, "Event type").value == ["airstrike", "bombing"]
-    assert at.text_input[0].value == "coalition"
+    assert _search(at).value == "coalition"
     assert "Showing 2 of 5 incidents" in _markdown(at)
     assert not at.warning
 
