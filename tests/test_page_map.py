@@ -23,10 +23,10 @@ AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret":
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 
 
-
 def _search(at: AppTest):  # noqa: ANN202 - an AppTest TextInput
     """The sidebar's search field (the timeline's From and To are text fields too)."""
     return next(t for t in at.text_input if t.label == "Search")
+
 
 def _run(params: dict[str, list[str]] | None = None, user: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)

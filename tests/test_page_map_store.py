@@ -23,10 +23,10 @@ _TYPES = ["airstrike", "shelling", "clashes", "bombing"]
 _CLAIMS = ["alleged", "reported", "confirmed", "contested"]
 
 
-
 def _search(at: AppTest):  # noqa: ANN202 - an AppTest TextInput
     """The sidebar's search field (the timeline's From and To are text fields too)."""
     return next(t for t in at.text_input if t.label == "Search")
+
 
 def _rows() -> list[dict[str, str]]:
     """250 incidents at 40 places in Syria (some close together), plus one off the map."""
