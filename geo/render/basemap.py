@@ -353,18 +353,47 @@ class OfflineBasemap(MacroElement):
     // right of its dot, else left of it, above or below it; else not drawn.
     var big = minPopulation(z - 1), least = minPopulation(z);
     var sides = ["", " basemap-left", " basemap-above", " basemap-below"];
-    function placeTowns(from, to) {
+    // The nearest aggregate whose circle holds a town's dot or nearly (an aggregate sits at
+    // the mean of its incidents, not on the town), if it has no name yet.
+    function holder(ll) {
+      var c = map.latLngToContainerPoint(ll), best = null, dist = Infinity;
+      for (var k = 0; k < placed.length; k++) {
+        var q = placed[k], d = Math.sqrt(Math.pow(q.x - c.x, 2) + Math.pow(q.y - c.y, 2));
+        if (q.aggregate && !q.named && d <= q.w / 2 + 12 && d < dist) { best = q; dist = d; }
+      }
+      return best;
+    }
+    // A big town under an aggregate is named below the aggregate's circle, else above it
+    // (one name per aggregate, the biggest town's): at country zoom the aggregates cover
+    // the cities, which would otherwise have no label until they are split apart.
+    function nameHolder(ll, text) {
+      var q = holder(ll);
+      if (!q) { return false; }
+      var spots = [[0, q.h / 2, " basemap-below"], [0, -q.h / 2, " basemap-above"],
+                   [q.w / 2, 0, " basemap-side"], [-q.w / 2, 0, " basemap-left"]];
+      for (var k = 0; k < spots.length; k++) {
+        var at = map.containerPointToLatLng([q.x + spots[k][0], q.y + spots[k][1]]);
+        if (put(at, text, "basemap-town basemap-held" + spots[k][2])) {
+          q.named = true;
+          return true;
+        }
+      }
+      return false;
+    }
+    function placeTowns(from, to, held) {
       for (var i = 0; towns && i < towns.name.length && placed.length < limit; i++) {
         if (towns.pop[i] >= to) { continue; }
         if (towns.pop[i] < from) { break; }
         var ll = [towns.lat[i], towns.lon[i]];
         if (!view.contains(ll)) { continue; }
-        for (var s = 0; s < sides.length; s++) {
+        var s = 0;
+        for (; s < sides.length; s++) {
           if (put(ll, towns.name[i], "basemap-town" + sides[s])) { break; }
         }
+        if (s === sides.length && held) { nameHolder(ll, towns.name[i]); }
       }
     }
-    placeTowns(big, Infinity);
+    placeTowns(big, Infinity, true);
     if (z >= 6 && z <= 8) {
       areaLabels.forEach(function (f) {
         if (view.contains(f.properties.label)) {
@@ -463,6 +492,10 @@ BASEMAP_CSS = """
  margin-left:3px;border-radius:50%;background:#555;vertical-align:middle}
 .basemap-town.basemap-above{bottom:3px;left:0;transform:translateX(-50%)}
 .basemap-town.basemap-below{top:3px;left:0;transform:translateX(-50%)}
+.basemap-town.basemap-held{font-weight:600;color:#222}
+.basemap-town.basemap-held::before,.basemap-town.basemap-held::after{display:none}
+.basemap-town.basemap-held.basemap-side{left:3px;top:-7px}
+.basemap-town.basemap-held.basemap-left{right:3px;top:-7px}
 .basemap-area{display:inline-block;transform:translate(-50%,-50%);white-space:nowrap;
  font:italic 12px/1 sans-serif;color:#6d6280;letter-spacing:.5px;
  text-shadow:0 0 2px #fff,0 0 2px #fff}

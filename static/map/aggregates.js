@@ -246,7 +246,7 @@
     for (var i = 0; i < a.lat.length; i++) {
       var c = map.latLngToContainerPoint([a.lat[i], a.lon[i]]);
       var size = Math.round(Math.min(58, 26 + 9 * Math.log10(a.n[i])));
-      boxes.push({x: c.x, y: c.y, w: size, h: size});
+      boxes.push({x: c.x, y: c.y, w: size, h: size, aggregate: true});
     }
     for (i = 0; i < p.lat.length; i++) {
       if (p.n[i] > 1) {  // the count under the marker (iconAnchor [14, -6], 14 px high)

@@ -201,3 +201,21 @@ def test_town_labels_never_run_into_counts(page: Page, ucdp_app, query, shot):
     page.locator(MAP_FRAME).screenshot(path=str(SHOTS / f"map-labels-{shot}.png"))
     assert found["labels"] >= 3 and found["counts"] >= 3, found
     assert found["overlaps"] == [], found
+
+
+#: The town labels on the map, as written.
+TOWN_LABELS = "() => [...document.querySelectorAll('.basemap-town')].map(e => e.textContent)"
+
+
+def test_cities_under_aggregates_are_named_at_country_zoom(page: Page, ucdp_app):
+    # trial 23: at zoom 7 the aggregates covered every Syrian city, so none was labelled
+    # and an analyst could not tell which circle was Aleppo
+    frame = _open(page, f"{ucdp_app.url}/?lat=35.0&lon=38.5&z=7", 1400, 900)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    expect(frame.locator(".incident-aggregate-ring").first).to_be_attached(timeout=60_000)
+    expect(frame.locator(".basemap-town.basemap-held").first).to_be_attached(timeout=30_000)
+    page.wait_for_timeout(500)
+    names = frame.locator("body").evaluate(TOWN_LABELS)
+    page.locator(MAP_FRAME).screenshot(path=str(SHOTS / "map-labels-held.png"))
+    assert {"Aleppo", "Damascus", "Homs"} <= set(names), names
+    assert frame.locator("body").evaluate(OVERLAPS)["overlaps"] == []
