@@ -36,6 +36,10 @@ _BEGAN_BEFORE = re.compile(r"\b(?:started|began|begun|launched|erupted)\s+(?:on\
 _DESPITE_BEFORE = re.compile(r"\b(?:despite|in spite of|notwithstanding)\b[^,;.]{0,120}$", re.I)
 _DATELINE_BEFORE = re.compile(r"\s*[A-Z][\w.'’ -]{1,30},\s*")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?[-–—]")
+#: Round 12: a page's own date, labelled, at the start of the text ("date 2020-01-07",
+#: "Published: 7 January 2020"): when the sentence also dates its event, the label is not it.
+_PAGE_DATE = re.compile(r"\s*(?:date|published|posted|updated|publication\s+date)\s*:?\s*",
+                        re.I)
 #: An event dated only by its claim lies in this many days up to the claim (the claim's day
 #: included): a week for a reaction ("condemned", "denounced"), two days for news said or
 #: reported that day ("state television said on Thursday that ...").
@@ -86,6 +90,9 @@ def event_date(
     despite = [d for d in dates if d.span is not None and _DESPITE_BEFORE.search(
         sentence.text[:d.start - sentence.start])]
     dates = [d for d in dates if not background(d) and not dateline(d) and d not in despite]
+    labelled = [d for d in dates if _PAGE_DATE.fullmatch(sentence.text[:d.start - sentence.start])]
+    if labelled and len(labelled) < len(dates):  # round 12: "date 2020-01-07 BEIRUT - ... on
+        dates = [d for d in dates if d not in labelled]  # Monday": the page's day, not the event's
 
     relative = [d for d in dates if d.relative]
     if relative:

@@ -76,6 +76,30 @@ def is_tally(text: str) -> bool:
     return bool(_TALLY.search(text))
 
 
+#: Round 12: a trend told in the present perfect ("Turkey has increased its shelling ...
+#: including near A, B and C", "strikes have intensified on X"): many events, none of them
+#: told, whatever day the sentence names for what came before it.
+_TREND = re.compile(r"\b(?:has|have)\s+(?:(?:also|further|significantly|sharply|since)\s+)?"
+                    r"(?:increased|intensified|stepped\s+up|escalated|expanded|ramped\s+up)\b"
+                    r"|\b(?:has|have)\s+(?:continued|kept)\s+(?:to\s+\w+|\w+ing)\b", re.I)
+
+
+def is_trend(text: str) -> bool:
+    """Whether a sentence tells a trend of attacks rather than one ("X has increased its
+    shelling of ..., including near A, B and C"): no candidate of its own.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+
+    Returns
+    -------
+    bool
+    """
+    return bool(_TREND.search(text))
+
+
 def is_quoted(sentence: Sentence, quotations: list[Quotation]) -> bool:
     """Whether most of a sentence lies inside quotation marks (direct speech).
 

@@ -45,6 +45,7 @@ from geo.extract.evidence import CueLedger, second_reading, settle_sites
 from geo.extract.focus import (
     is_quoted,
     is_tally,
+    is_trend,
     parts_into_towns,
     roads_into_towns,
     sites_named_after,
@@ -71,6 +72,7 @@ from geo.extract.places import (
     find_places,
     is_headline,
 )
+from geo.extract.reference_sites import areas_between, towns_into_referenced_sites
 from geo.extract.references import governorate_as_area, roads_between
 from geo.extract.report import (
     Draft,
@@ -101,7 +103,7 @@ from geo.schema import INCIDENT_COLUMNS
 #: Event types worth a candidate even without a site (country-level allegations).
 SITELESS_TYPES = frozenset({"use of prohibited weapons", "massacre", "desecration of bodies"})
 _ANAPHORA = re.compile(r"\b(?:there|the (?:area|camp|town|city|village|region|site|"
-                       r"neighbou?rhood|district))\b", re.I)
+                       r"neighbou?rhood|district))\b(?!\s+between\b)", re.I)  # round 12
 #: A sentence naming this many regions and no site gives an overview, not an event.
 OVERVIEW_REGIONS = 3
 #: Events told over a period by nature (deaths in a camp or a siege, displacement).
@@ -259,6 +261,7 @@ def extract(
                   governorate_as_area(sentence.text, m, sentence.start)) else
                   within_named_governorate(m, governorates) for m in places]
         places = roads_between(sentence.text, places, sentence.start)  # round 9
+        places = areas_between(sentence.text, places, sentence.start)  # round 12
         places = seats_as_containers(sentence.text, places, sentence.start)  # round 10
         places = acronyms_as_organisations(sentence.text, places, sentence.start, acronyms)
         places = homonym_parts(refine_roles(sentence.text, places, sentence.start), first.areas)
@@ -288,6 +291,8 @@ def extract(
                 and not any(
                 d.span is not None and d.span.precision == "day" for d in dates):
             continue  # "has targeted ... Raqqa for months": a campaign, not one event
+        if event_type and casualties.is_empty() and is_trend(sentence.text):
+            continue  # round 12: "has increased its shelling ..., including near A, B"
         when, note = event_date(dates, attribution, sentence, published)
         if sites and when is not None:
             site_dates[sentence.index] = (when, note)
@@ -296,7 +301,8 @@ def extract(
             recent, recent_kind = (sentence.index, when, note), event_type or "other"
             recent_sites = {site_key(m) for m in sites}
             event_dates.append((when, note))
-            if not sites and not DISTINCT.search(sentence.text):
+            if not sites and not DISTINCT.search(sentence.text) and \
+                    when.precision in ("day", "range"):  # round 12: "in Oct. 2019" is background
                 siteless_dates[sentence.index] = (when, note)
         if event_type == "other" and recent_type is not None and \
                 sentence.index - recent_type[0] <= 2:
@@ -387,8 +393,8 @@ def extract(
     sites_named_after(drafts, {i: m for i, m in sited.items() if m})
     commentary_ids = {id(d) for i, d in enumerate(drafts) if i in commentary}
     drafts = roads_into_towns(parts_into_towns(drafts))  # round 9: roads too
-    merged = vicinities_into_sites([d for d in merge(drafts) if id(d) not in commentary_ids],
-                                   sentences)
+    merged = vicinities_into_sites(towns_into_referenced_sites(  # round 12
+        [d for d in merge(drafts) if id(d) not in commentary_ids]), sentences)
     merged = settle_sites(merged, sentences, ledger)  # round 7
     far_homonyms(merged, located, governorates)  # round 9: "Al Hal market" found 400 km off
     outside_named_governorates(merged, sentences, located)  # round 11: "Ghariya ... Deraa"

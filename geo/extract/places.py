@@ -488,7 +488,10 @@ def _near(mention: PlaceMention, before: str) -> bool:
 
 #: Who speaks for a government from its capital: "Defense Ministry officials in Moscow".
 _OFFICIALS_IN = re.compile(r"\b(?:officials?|ministry|ministers?|diplomats?|government|"
-                           r"embassy|spokes(?:man|woman|person))\s+in\s+$", re.I)
+                           r"embassy|spokes(?:man|woman|person)|"
+                           # round 12: "a military source in Damascus" speaks from it
+                           r"(?:military|security|government(?:al)?|official|diplomatic|"
+                           r"intelligence)\s+sources?)\s+in\s+$", re.I)
 
 
 def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset[str]) -> bool:

@@ -41,6 +41,10 @@ _AREA_USE_BEFORE = re.compile(
     r"(?:\b(?:localities|villages|towns|areas|parts|zones|regions|places|sites|positions|"
     r"hamlets|communities|settlements|cities)\s+(?:[\w-]+\s+){0,2}?(?:in|of|across|"
     r"throughout)\s+(?:the\s+)?|\b(?:across|throughout|all\s+over)\s+(?:the\s+)?)$", re.I)
+#: Round 12: a plural of settlements before one name ("the villages of X"), and a list after.
+_PLURAL_OF = re.compile(r"\b(?:villages|towns|localities|hamlets|communities|settlements)\s+"
+                        r"of\s+(?:the\s+)?$", re.I)
+_LIST_AFTER = re.compile(r"^\s*(?:,|and\b|&)")
 #: The text says the city: "the city of Idlib", "Idlib city".
 _CITY_BEFORE = re.compile(r"\b(?:city|town)\s+of\s+$", re.I)
 _CITY_AFTER = re.compile(r"^\s+(?:city|town)\b", re.I)
@@ -134,10 +138,12 @@ def governorate_as_area(text: str, mention: PlaceMention, offset: int = 0) -> bo
         False when the text says the city ("the city of Idlib", "Idlib city").
     """
     place = mention.place
-    if place is None or not place.admin1 or mention.descriptor or \
+    if place is None or not place.admin1 or \
             particle_free_key(mention.name) != particle_free_key(place.admin1):
         return False
     before, after = text[:mention.start - offset], text[mention.end - offset:]
+    if mention.descriptor:  # round 12: "in the villages of X" (one name, no list) is X's area
+        return bool(_PLURAL_OF.search(before[-40:])) and not _LIST_AFTER.match(after)
     if _CITY_BEFORE.search(before[-20:]) or _CITY_AFTER.match(after):
         return False
     return bool(_AREA_USE_BEFORE.search(before[-60:]))

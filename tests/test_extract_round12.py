@@ -1,0 +1,100 @@
+"""Round 12 of issue 12: towns named as references, a source's city, trends, page dates and
+the area of a governorate written with a plural (invented sentences and an invented
+gazetteer)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from geo.extract.focus import is_trend
+from tests.helpers.fake_geocoder import PLACES, extract_with, invented_place, resolved_at_site
+
+THURSDAY = date(2022, 2, 3)
+DAMASCUS = next(p for p in PLACES if p.gazetteer_id == "test:damascus")
+VERDAN = invented_place("verdan", "Verdan", [], 35.9, 36.6, kind="city", admin1="Verdan")
+ORSA = invented_place("orsa", "Orsa", [], 35.5, 36.9, kind="town", admin1="Verdan")
+KAFRA = invented_place("kafra", "Kafra", [], 35.93, 36.64, kind="town", admin1="Verdan")
+TOWNS = [VERDAN, ORSA, KAFRA]
+
+
+def _named(found, name):
+    return [c for c in found if c.record["place"] == name]
+
+
+# --- far-resolved classes of heldout10 ----------------------------------------------------
+
+def test_a_military_source_in_the_capital_speaks_from_it():
+    text = ("Gunmen ambushed two buses near the town of Orsa on Monday, according to a "
+            "military source in Damascus.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert not resolved_at_site(found, DAMASCUS)
+    assert _named(found, "Orsa")
+
+
+def test_the_villages_of_a_seat_are_its_governorate():
+    text = "Gunmen attacked the villages of Verdan on Monday, killing three civilians."
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert not resolved_at_site(found, VERDAN)
+    assert [c.geocode_status for c in _named(found, "Verdan")] == ["region"]
+
+
+def test_the_villages_of_a_list_stay_villages():
+    text = "Gunmen attacked the villages of Orsa and Kafra on Monday, killing three civilians."
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert resolved_at_site(found, ORSA) and resolved_at_site(found, KAFRA)
+
+
+def test_towns_along_a_trend_are_no_sites():
+    text = ("Turkey has increased its shelling and drone strikes against fighters since "
+            "Sunday, including near Orsa and Kafra.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert not _named(found, "Orsa") and not _named(found, "Kafra")
+    assert is_trend("Strikes have intensified on the region.")
+    assert not is_trend("Jets struck the town on Monday, killing four.")
+
+
+def test_a_trend_with_a_toll_is_still_read():
+    text = "Shelling has intensified on Orsa since Sunday, killing four civilians on Monday."
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert _named(found, "Orsa")
+
+
+def test_the_towns_bounding_an_area_are_references():
+    text = ("After an offensive in October 2019, troops took control of the area between "
+            "Orsa and Kafra.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert not _named(found, "Orsa") and not _named(found, "Kafra")
+
+
+def test_a_lede_town_gives_way_to_the_place_given_out_of_it():
+    text = ("A drone attacked a vehicle in the border town of Orsa on Thursday. "
+            "A drone targeted a car near the village of Zimla, 14 km east of Orsa, "
+            "injuring two people.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert not resolved_at_site(found, ORSA)
+    zimla = _named(found, "Zimla")
+    assert len(found) == 1 and zimla and zimla[0].geocode_status != "resolved"
+    assert any("Orsa" in label for label in zimla[0].place_context)
+
+
+def test_a_town_beside_a_place_the_gazetteer_holds_stays_its_own_site():
+    text = ("Mortars hit the town of Orsa on Thursday. "
+            "They were fired from Kafra, 10 km east of Orsa, killing one.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert resolved_at_site(found, ORSA)
+
+
+def test_a_page_date_label_is_not_the_event_date():
+    text = ("date 2022-02-03 BEIRUT, LEBANON (7:30 A.M.) – Gunmen ambushed a bus near "
+            "Orsa on Monday.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert [c.record["date_start"] for c in _named(found, "Orsa")] == [date(2022, 1, 31)]
+
+
+def test_a_background_month_is_not_carried_back_to_an_undated_event():
+    text = ("Turkish forces fired artillery shells on Orsa. "
+            "After Turkey launched an offensive against the fighters in Oct. 2019, "
+            "a truce was agreed.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    dates = [c.record["date_start"] for c in _named(found, "Orsa")]
+    assert dates and all(d is None or d.year == 2022 for d in dates)
