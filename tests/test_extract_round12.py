@@ -85,15 +85,15 @@ def test_a_town_beside_a_place_the_gazetteer_holds_stays_its_own_site():
 
 
 def test_a_page_date_label_is_not_the_event_date():
-    text = ("date 2022-02-03 BEIRUT, LEBANON (7:30 A.M.) – Gunmen ambushed a bus near "
-            "Orsa on Monday.")
+    text = ("date 2022-02-03 BEIRUT, LEBANON (7:30 A.M.) – Gunmen ambushed two army buses "
+            "in the desert on Monday.\nThe gunmen ambushed the buses near the town of Orsa.")
     found = extract_with(text, THURSDAY, TOWNS)
     assert [c.record["date_start"] for c in _named(found, "Orsa")] == [date(2022, 1, 31)]
 
 
 def test_a_background_month_is_not_carried_back_to_an_undated_event():
-    text = ("Turkish forces fired artillery shells on Orsa. "
-            "After Turkey launched an offensive against the fighters in Oct. 2019, "
+    text = ("Turkish forces fired artillery shells on positions in Orsa.\n"
+            "After Turkey launched a cross-border attack against the fighters in Oct. 2019, "
             "a truce was agreed.")
     found = extract_with(text, THURSDAY, TOWNS)
     dates = [c.record["date_start"] for c in _named(found, "Orsa")]
