@@ -98,3 +98,43 @@ def test_a_background_month_is_not_carried_back_to_an_undated_event():
     found = extract_with(text, THURSDAY, TOWNS)
     dates = [c.record["date_start"] for c in _named(found, "Orsa")]
     assert dates and all(d is None or d.year == 2022 for d in dates)
+
+
+# --- a folded spelling found only in the report's country ----------------------------------
+
+RAS_SY = invented_place("ras-sy", "Ra's al Ayn", [], 36.85, 40.07, kind="town")
+RAS_IL = invented_place("ras-il", "Rosh Ayin", [], 32.1, 34.9, country="IL")
+RAS_MA = invented_place("ras-ma", "Ras El Ain", [], 33.0, -7.5, country="MA")
+
+
+def _folding_geocode(name, *, country=None, context=()):
+    from geo.geocoding.geocoder import Candidate, GeocodeResult
+
+    if country == "SY":
+        return GeocodeResult(name, "unresolved", (Candidate(RAS_SY, 0.5, "normalised", 0.95),),
+                             notes=("a short name matched only after folding its spelling",))
+    return GeocodeResult(name, "ambiguous", (Candidate(RAS_IL, 0.2, "fuzzy", 0.6),
+                                             Candidate(RAS_MA, 0.1, "fuzzy", 0.6)))
+
+
+def test_a_folded_spelling_found_only_at_home_keeps_its_point_for_review():
+    from geo.extract.lookup import FOLDED_AT_HOME, make_lookup
+    from geo.extract.places import find_places
+
+    lookup = make_lookup(_folding_geocode, "SY", (), known=lambda name: True)
+    answer = lookup("Ras al-Ain")
+    assert answer.status == "resolved" and answer.best.place is RAS_SY
+    assert FOLDED_AT_HOME in answer.notes
+    mentions = find_places("A car bomb exploded in the town of Ras al-Ain on Saturday.",
+                           lookup, country="SY")
+    assert [(m.name, m.unsure) for m in mentions] == [("Ras al-Ain", True)]
+
+
+def test_a_folded_spelling_is_not_taken_uncued_or_handed_to_the_second_look_up():
+    from geo.extract.lookup import make_lookup
+
+    reuse: dict = {}
+    lookup = make_lookup(_folding_geocode, "SY", (), known=lambda name: True, reuse=reuse)
+    assert lookup("Ras al-Ain", cued=False).status != "resolved"
+    assert lookup("Ras al-Ayn").status == "resolved"
+    assert all(r.status != "resolved" for r in reuse.values())

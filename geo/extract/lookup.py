@@ -8,6 +8,7 @@ whether the gazetteer holds a spelling at all (names with no cue are looked up o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from geo.extract.phrases import STRONG_QUALITY
 from geo.geocoding.geocoder import GeocodeResult
@@ -73,16 +74,46 @@ def make_lookup(
         loose = top is None or top.quality < STRONG_QUALITY
         if country and spelled and (result.status == "unresolved" or
                                     (known is not None and loose)):
+            home = result
             wider = geocode(name, context=others)
             if wider.status != "unresolved" and (result.status == "unresolved" or (
                     wider.candidates and wider.candidates[0].quality >= STRONG_QUALITY)):
                 result = wider
+            if cued and result.status != "resolved":
+                folded = _folded_at_home(home, country)  # round 12
+                if folded is not None:
+                    cache[name] = folded  # not reused: the report's context may resolve it
+                    return folded
         cache[name] = result
         if reuse is not None:
             reuse[name] = result
         return result
 
     return lookup
+
+
+#: Round 12: a note on a name found in the report's country only after folding its spelling
+#: ("Ras al-Ain" for "Ra's al 'Ayn"), with no exact match there or elsewhere: for review.
+FOLDED_AT_HOME = ("the one place of this spelling in the report's country, matched after "
+                  "folding its spelling: for review")
+
+
+def _folded_at_home(home: GeocodeResult, country: str) -> GeocodeResult | None:
+    """The report's country's one candidate of a folded spelling, as a point for review.
+
+    The geocoder leaves a short name it matched only after folding unresolved ("a short
+    name matched only after folding its spelling ... to review") and the worldwide look-up
+    then finds it ambiguous abroad. A cued name with exactly one such candidate in the
+    report's country keeps that point, marked :data:`FOLDED_AT_HOME` (never resolved at
+    site precision: see :func:`geo.extract.places.find_places`). It is not handed on to
+    the report's second look-up (``reuse``), where the report's other names may check it.
+    """
+    inside = [c for c in home.candidates if c.place.country == country]
+    if home.status != "unresolved" or len(inside) != 1 or len(home.candidates) != 1 or \
+            inside[0].quality < STRONG_QUALITY:
+        return None
+    return replace(home, status="resolved", source=inside[0].place.gazetteer_id,
+                   notes=(*home.notes, FOLDED_AT_HOME))
 
 
 def spelling_index(geocoder: PlaceResolver) -> Callable[[str], bool] | None:

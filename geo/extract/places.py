@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 
-from geo.extract.lookup import Lookup
+from geo.extract.lookup import FOLDED_AT_HOME, Lookup
 from geo.extract.phrases import (
     ACTION,
     AREA_DESCRIPTORS,
@@ -219,6 +219,8 @@ def find_places(
                     if own_cue != "locative":
                         continue  # "Photo: ...", "30 Women": an English word, no place
                     mention = replace(mention, unsure=True)
+            if mention.result is not None and FOLDED_AT_HOME in mention.result.notes:
+                mention = replace(mention, unsure=True)  # round 12: a folded spelling
             if own_cue or mention.descriptor or mention.role == "country":
                 cued_ends.add(mention.end)
             mentions.append(mention)

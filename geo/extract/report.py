@@ -20,6 +20,7 @@ from geo.extract.casualties import Casualties
 from geo.extract.claims import Attribution
 from geo.extract.dates import DateMention, DateSpan
 from geo.extract.events import EventMention
+from geo.extract.lookup import FOLDED_AT_HOME
 from geo.extract.phrases import ACTOR_AFTER, STRONG_QUALITY
 from geo.extract.places import PlaceMention, find_places
 from geo.extract.references import more_specific
@@ -225,7 +226,7 @@ def _unplaced_beside(draft: Draft, region: Draft) -> bool:
     of Ablen"): the place the summary is about. Only a summary told first, and the only
     region beside the site (two regions beside it may each be an event of their own)."""
     return draft is not region and draft.site is not None and not draft.region and \
-        draft.site.place is None and compatible(draft.event_type, region.event_type) and \
+        _unplaced(draft.site) and compatible(draft.event_type, region.event_type) and \
         overlap(draft.date, region.date) and _beside(draft, region) and \
         region.sentences[0] <= draft.sentences[0]
 
@@ -236,10 +237,15 @@ def _unplaced_in(draft: Draft, region: Draft, keys: frozenset[str]) -> bool:
     of a compatible event at overlapping dates: the region's summary is about it, however
     far apart in the report the two are told."""
     return draft is not region and draft.site is not None and not draft.region and \
-        draft.site.place is None and compatible(draft.event_type, region.event_type) and \
+        _unplaced(draft.site) and compatible(draft.event_type, region.event_type) and \
         overlap(draft.date, region.date) and any(
             area_key(label.split(": ", 1)[1]) in keys for label in draft.context
             if label.startswith("region: "))
+
+
+def _unplaced(site: PlaceMention) -> bool:
+    """No point, or only a folded spelling's point for review (round 12, ``FOLDED_AT_HOME``)."""
+    return site.place is None or (site.result is not None and FOLDED_AT_HOME in site.result.notes)
 
 
 def _gap(a: Draft, b: Draft) -> int:
