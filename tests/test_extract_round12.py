@@ -138,3 +138,50 @@ def test_a_folded_spelling_is_not_taken_uncued_or_handed_to_the_second_look_up()
     assert lookup("Ras al-Ain", cued=False).status != "resolved"
     assert lookup("Ras al-Ayn").status == "resolved"
     assert all(r.status != "resolved" for r in reuse.values())
+
+
+# --- who struck, who holds, and a toll told over two sentences (trial 22) -------------------
+
+def test_the_group_holding_a_town_is_not_the_attacker():
+    from geo.extract.events import find_actors
+
+    text = ("Jets struck the Nusra-held town of Orsa, which is held by the Al-Qaeda-affiliated "
+            "Al-Nusra Front and allied rebel groups.")
+    assert find_actors(text) == []
+    assert find_actors("Russian warplanes struck the town, held by rebels.") == \
+        ["Russian warplanes"]
+
+
+def test_an_unknown_perpetrator_names_no_actor():
+    text = ("At least 22 civilians have been killed in air strikes by unidentified planes on "
+            "a town in the north.\nThe monitor said some 40 others were injured in the "
+            "Tuesday strikes on the town of Orsa, which is held by the Al-Nusra Front.\n"
+            "Syrian and Russian warplanes carry out air strikes across the country but it is "
+            "not known which carried out the strikes on Orsa.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    orsa = _named(found, "Orsa")
+    assert len(orsa) == 1
+    record = orsa[0].record
+    assert record["actors"] == ""
+    assert (record["killed_min"], record["injured_min"]) == (22, 40)
+    assert record["deaths_civilians"] == 22
+
+
+def test_civilian_deaths_only_when_the_figure_counts_civilians():
+    from geo.extract.casualties import find_casualties
+
+    assert find_casualties("Shelling killed 12 civilians.").civilians_killed == 12
+    assert find_casualties("At least 7 Syrian civilians were killed.").civilians_killed == 7
+    assert find_casualties("Shelling killed 12 soldiers.").civilians_killed is None
+    assert find_casualties("Shelling killed 12 people, including 3 civilians."
+                           ).civilians_killed is None
+
+
+def test_combined_tolls_keep_the_first_figures_and_add_the_missing_kinds():
+    from geo.extract.casualties import combine, find_casualties
+
+    killed = find_casualties("at least 22 civilians have been killed")
+    both = combine(killed, find_casualties("some 40 others were injured"))
+    assert (both.killed_min, both.injured_min, both.injured_max) == (22, 40, 40)
+    again = combine(both, find_casualties("30 people were killed"))
+    assert again.killed_min == 22

@@ -103,6 +103,9 @@ class Casualties:
     ----------
     killed_min, killed_max, injured_min, injured_max, casualties_min, casualties_max : int or None
         As in :data:`geo.schema.CASUALTY_COLUMNS`.
+    civilians_killed : int or None
+        Round 12: the killed figure's lower bound when the text counts civilians ("at least
+        22 civilians have been killed"): ``deaths_civilians``.
     notes : list of str
         How each figure was read, for the description.
     spans : list of (int, int)
@@ -117,6 +120,7 @@ class Casualties:
     casualties_max: int | None = None
     notes: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    civilians_killed: int | None = None
 
     def is_empty(self) -> bool:
         """True when no figure was found."""
@@ -237,7 +241,48 @@ def find_casualties(text: str, offset: int = 0) -> Casualties:
             value += second
         low, high, note = bounds(match.group("hedge") or "", value, vague)
         note = "; ".join(n for n in (summed, note) if n)
+        fresh = out.killed_min is None and out.killed_max is None
         _store(out, kinds, low, high, note, (match.start() + offset, match.end() + offset))
+        if kinds[0] == "killed" and fresh and _CIVILIANS_AFTER.match(text[match.end():]):
+            out.civilians_killed = low if low is not None else high
+    return out
+
+
+#: Round 12: the figure counts civilians ("22 civilians", "22 Syrian civilians").
+_CIVILIANS_AFTER = re.compile(r"(?:\s+[A-Za-z'’-]+)?\s+civilians?\b", re.I)
+
+
+def combine(first: Casualties, second: Casualties) -> Casualties:
+    """Two tolls of one event: ``first``'s figures, and ``second``'s of the kinds it lacks.
+
+    Round 12: "at least 22 civilians have been killed" then "some 40 others were injured"
+    make one toll of 22 killed and 40 injured.
+
+    Parameters
+    ----------
+    first, second : Casualties
+
+    Returns
+    -------
+    Casualties
+        A new toll (``first`` when ``second`` adds nothing).
+    """
+    out = Casualties(**{k: v for k, v in first.as_columns().items()}, notes=list(first.notes),
+                     spans=list(first.spans), civilians_killed=first.civilians_killed)
+    added = False
+    for kind in ("killed", "injured", "casualties"):
+        low, high = getattr(second, f"{kind}_min"), getattr(second, f"{kind}_max")
+        if (low is not None or high is not None) and getattr(out, f"{kind}_min") is None \
+                and getattr(out, f"{kind}_max") is None:
+            setattr(out, f"{kind}_min", low)
+            setattr(out, f"{kind}_max", high)
+            added = True
+            if kind == "killed":
+                out.civilians_killed = second.civilians_killed
+    if not added:
+        return first
+    out.notes += [n for n in second.notes if n not in out.notes]
+    out.spans += [sp for sp in second.spans if sp not in out.spans]
     return out
 
 

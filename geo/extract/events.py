@@ -252,12 +252,46 @@ def find_actors(text: str, exclude: tuple[tuple[int, int], ...] = ()) -> list[st
         start, end = match.span("actor")
         if any(s <= start < e for s, e in exclude):
             continue
+        if _HOLDER_AFTER.match(text[end:]) or _HOLDER_BEFORE.search(text[max(0, start - 60):start]):
+            continue  # round 12: "an Al-Qaeda-held town", "held by the Nusra Front": holders
         actor = match.group("actor")
         bucket = agents if _AGENT.search(text[max(0, match.start() - 10):match.start()]) or \
             _AGENT.search(text[max(0, start - 10):start]) else others
         if all(actor.lower() != a.lower() for a in agents + others):
             bucket.append(actor)
     return agents + others
+
+
+#: Round 12: who holds a place is not who struck it ("an Al-Qaeda-held town", "the town,
+#: which is held by the Al-Qaeda-affiliated Nusra Front", "under the control of X").
+_HOLDER_AFTER = re.compile(r"^-(?:held|controlled|run|ruled|dominated|affiliated|linked|"
+                           r"allied)\b", re.I)
+_HOLDER_BEFORE = re.compile(r"\b(?:held|controlled|run|ruled|governed|dominated)\s+by\s+"
+                            r"(?:the\s+)?(?:[\w'’]+-[\w'’-]+\s+)?$|\bunder\s+(?:the\s+)?"
+                            r"(?:\w+\s+)?control\s+of\s+(?:the\s+)?$", re.I)
+#: Round 12: the text says who struck is not known ("it is not known which carried out the
+#: strikes", "unclear who was behind", "unidentified planes"): no actor is the perpetrator.
+_UNKNOWN_PERPETRATOR = re.compile(
+    r"\b(?:it\s+(?:is|was|remains|remained)\s+(?:not\s+(?:yet\s+)?(?:known|clear)|unclear)|"
+    r"(?:not|never)\s+(?:been\s+)?(?:known|clear|established|determined))\s+(?:which|who|whose|"
+    r"whether)\b|\bunidentified\s+(?:planes|aircraft|warplanes|jets|drones?|gunmen|attackers)\b",
+    re.I)
+
+
+def perpetrator_unknown(text: str) -> bool:
+    """Whether a sentence says who carried out the attack is not known.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+
+    Returns
+    -------
+    bool
+        True for "it is not known which carried out the strikes", "unidentified planes".
+    """
+    return bool(_UNKNOWN_PERPETRATOR.search(text))
 
 
 def canonical_actor(actor: str, known: list[str]) -> str:

@@ -39,6 +39,7 @@ from geo.extract.events import (
     canonical_actor,
     find_actors,
     find_events,
+    perpetrator_unknown,
     primary_event,
 )
 from geo.extract.evidence import CueLedger, second_reading, settle_sites
@@ -275,7 +276,8 @@ def extract(
         located.extend(m for m in places if m.place is not None and m.role in LOCATING)
         casualties = find_casualties(sentence.text, sentence.start)
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
-        actors = find_actors(sentence.text, exclude=(clause,))
+        actors = [] if perpetrator_unknown(sentence.text) else \
+            find_actors(sentence.text, exclude=(clause,))  # round 12: "not known which"
         all_actors.extend(actors)
         told = [m for m in places if m.role == "site"]
         sites = parts_of_the_city(sentence.text, told, sentence.start,
@@ -464,6 +466,8 @@ def _finish(
         event_type=draft.event_type,
         actors="; ".join(actors),
         **draft.casualties.as_columns(),
+        deaths_civilians=draft.casualties.civilians_killed  # round 12: "22 civilians killed"
+        if draft.casualties.civilians_killed is not None else "",
         source_name=source_name,
         source_url=source_url,
         claimed_by=claimed_by,

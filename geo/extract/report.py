@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from geo.extract.casualties import Casualties
+from geo.extract.casualties import Casualties, combine
 from geo.extract.claims import Attribution
 from geo.extract.dates import DateMention, DateSpan
 from geo.extract.events import EventMention
@@ -121,8 +121,8 @@ def absorb(twin: Draft, draft: Draft, casualties: bool = True) -> None:
     twin.sentences.sort()
     if twin.date is None and draft.date is not None:
         twin.date, twin.date_note = draft.date, draft.date_note
-    if casualties and twin.casualties.is_empty() and not draft.casualties.is_empty():
-        twin.casualties = draft.casualties
+    if casualties and not draft.casualties.is_empty():
+        twin.casualties = combine(twin.casualties, draft.casualties)  # round 12: kinds it lacks
     if draft.event_type == "use of prohibited weapons" or twin.event_type in _OUTCOMES and \
             draft.event_type not in _OUTCOMES or (
             draft.event_type not in _OUTCOMES and twin.event_type not in _OUTCOMES and

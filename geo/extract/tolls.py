@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from geo.extract.casualties import Casualties, find_casualties
+from geo.extract.casualties import Casualties, combine, find_casualties
 from geo.extract.places import PlaceMention
 from geo.extract.report import Draft, compatible
 from geo.extract.text import Sentence
@@ -23,7 +23,7 @@ def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]
         if len(sites) == 1 and all(d.casualties.killed_min is None and
                                    d.casualties.killed_max is None for d in near):
             for draft in near:
-                draft.casualties = toll
+                draft.casualties = combine(toll, draft.casualties)  # round 12: keep "40 injured"
                 draft.sentences = sorted({*draft.sentences, index})
             break
 
