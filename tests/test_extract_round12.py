@@ -185,3 +185,13 @@ def test_combined_tolls_keep_the_first_figures_and_add_the_missing_kinds():
     assert (both.killed_min, both.injured_min, both.injured_max) == (22, 40, 40)
     again = combine(both, find_casualties("30 people were killed"))
     assert again.killed_min == 22
+
+
+def test_an_attack_told_again_by_where_it_occurred_is_an_event():
+    from geo.extract.events import find_events
+
+    text = "The attack where the victims were killed occurred in Zimla village, the monitor said."
+    assert [e.event_type for e in find_events(text)] == ["other"]
+    assert not find_events("The meeting occurred in the capital.")
+    found = extract_with("Shelling killed four children on Monday.\n" + text, THURSDAY, TOWNS)
+    assert [c.record["place"] for c in found] == ["Zimla village"]

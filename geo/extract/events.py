@@ -78,7 +78,11 @@ _TRIGGERS: dict[str, str] = {
              # a strike named alone ("a Coalition strike on the village", "killed in a strike")
              rf"|{_ONE_STRIKE}|terrorist attacks?|assaults? on"
              r"|(?:was|were|been|being) (?:\w+ly )?(?:struck|hit|targeted|attacked|bombarded)"
-             r"(?! by (?:shrapnel|a car|a vehicle|a truck|a bus|lightning))",
+             r"(?! by (?:shrapnel|a car|a vehicle|a truck|a bus|lightning))"
+             # round 12: an attack told again by where it happened ("The attack where the
+             # victims were killed occurred in X village")
+             r"|(?:attack|assault|incident) (?:[\w,’']+ ){0,8}?(?:occurred|took place|happened)"
+             r"(?= (?:in|at|on|near)\b)",
     "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?",
     "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
                                  r"illegal) (?:weapons?|munitions|arms)|white[\s-]phosphorus"
