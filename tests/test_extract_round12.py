@@ -195,3 +195,32 @@ def test_an_attack_told_again_by_where_it_occurred_is_an_event():
     assert not find_events("The meeting occurred in the capital.")
     found = extract_with("Shelling killed four children on Monday.\n" + text, THURSDAY, TOWNS)
     assert [c.record["place"] for c in found] == ["Zimla village"]
+
+
+# --- false positives of heldout10 ------------------------------------------------------------
+
+def test_places_joined_by_slashes_open_a_dateline():
+    text = ("ERBIL/ORSA — A shell struck a home in al-Zimla village on Friday, killing five, "
+            "residents said.")
+    found = extract_with(text, THURSDAY, TOWNS + [invented_place("erbil", "Erbil", [], 36.19,
+                                                                  44.01, country="IQ")])
+    assert [c.record["place"] for c in found] == ["al-Zimla village"]
+    assert any("dateline: ERBIL" == label for label in found[0].place_context)
+
+
+def test_the_capital_speaking_after_an_aside_is_a_seat():
+    text = ("Jets struck the town of Orsa on Monday, killing two. Damascus, however, maintains "
+            "the strikes are meant to plunder the country's oil.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert not resolved_at_site(found, DAMASCUS) and not _named(found, "Damascus")
+
+
+def test_a_siege_named_as_a_state_is_no_event():
+    for text in ("The agency is also seeking to deliver aid to other besieged towns including "
+                 "Orsa and Kafra.",
+                 "The opposition holds Orsa, which witnesses deteriorating humanitarian "
+                 "conditions due to the siege."):
+        assert not extract_with(text, THURSDAY, TOWNS), text
+    found = extract_with("Two children died of hunger in besieged Orsa on Monday.", THURSDAY,
+                         TOWNS)
+    assert _named(found, "Orsa")

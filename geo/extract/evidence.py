@@ -65,6 +65,8 @@ _LINE_OPENING = re.compile(
     r"\s+\d{4}|date\s+[\d-]{8,10}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}(?:\s*[AP]M)?|[|•·]"
     r"|\s)*$", re.I)
 _CAPITALS = re.compile(r"[A-Z][A-Z'’. -]*[A-Z]")
+#: Round 12: places in capitals joined by slashes open a dateline ("ERBIL/HASAKAH —").
+_JOINED_CAPITALS = re.compile(r"^(?:\s*/\s*[A-Z][A-Z'’.-]*[A-Z](?:\s[A-Z][A-Z'’.-]*[A-Z])*)+")
 #: Round 8: a dateline listing several places ("Aleppo, Damascus, Syria (4E) –"): the names
 #: after the place, then the agency and the dash; or the names before it on its line.
 _LISTED_TAIL = re.compile(r"^(?:\s*,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}){1,4}\s*"
@@ -301,6 +303,10 @@ def _is_dateline(m: PlaceMention, before: str, after: str) -> bool:
     Damascus, Syria (4E) –", several places listed."""
     line_before = before.rsplit("\n", 1)[-1]
     if _CAPITALS.fullmatch(m.text) and len(m.text) >= 3 and _DATELINE_TAIL.match(after):
+        return True
+    joined = _JOINED_CAPITALS.match(after)  # round 12: "ERBIL/HASAKAH —"
+    if _CAPITALS.fullmatch(m.text) and len(m.text) >= 3 and joined and \
+            _DATELINE_TAIL.match(after[joined.end():]):
         return True
     if (not line_before.strip() or _NAMES_BEFORE.match(line_before)) and \
             _LISTED_TAIL.match(after):

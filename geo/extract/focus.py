@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from geo.extract.casualties import Casualties
+from geo.extract.events import EventMention
 from geo.extract.places import SUBUNITS, PlaceMention
 from geo.extract.report import Draft, absorb, area_keys, compatible, overlap, site_key
 from geo.extract.text import Quotation, Sentence
@@ -98,6 +100,35 @@ def is_trend(text: str) -> bool:
     bool
     """
     return bool(_TREND.search(text))
+
+
+#: Round 12: the words that name a siege as a state ("besieged towns", "due to the siege").
+_SIEGE_STATE = frozenset({"siege", "sieges", "besieged"})
+_DEATH_WORDS = re.compile(r"\b(?:died|dies|deaths?|dead|killed|starved|perished|malnourished|"
+                          r"malnutrition)\b", re.I)
+
+
+def siege_as_state(text: str, events: list[EventMention], casualties: Casualties) -> bool:
+    """Whether a sentence names a siege only as the state of a place ("aid to other
+    besieged towns", "conditions deteriorating due to the siege"): no deprivation event
+    of its own without a death, a toll or another event word.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    events : list of EventMention
+        Its event mentions.
+    casualties : Casualties
+        Its toll.
+
+    Returns
+    -------
+    bool
+    """
+    return bool(events) and all(e.event_type == "deprivation" and e.text.lower() in
+                                _SIEGE_STATE for e in events) and \
+        casualties.is_empty() and not _DEATH_WORDS.search(text)
 
 
 def is_quoted(sentence: Sentence, quotations: list[Quotation]) -> bool:

@@ -245,9 +245,13 @@ SEAT_AFTER = re.compile(
     re.I,
 )
 CAPITAL_SPEAKS = re.compile(
-    r"^\s+(?:(?:also|repeatedly|again|on \w+ occasions)\s+)*(?:has|have|had|said|says|"
+    # round 12: an aside before the verb ("Damascus, however, maintains ...")
+    r"^(?:,\s*(?:however|for its part|in turn|meanwhile|though|too)\s*,)?"
+    r"\s+(?:(?:also|repeatedly|again|on \w+ occasions)\s+)*(?:has|have|had|said|says|"
     r"announced|accused|condemned|denied|warned|claimed|insisted|rejected|responded|stated|"
-    r"blamed|demanded|vowed|threatened|protested|protests)\b",
+    r"blamed|demanded|vowed|threatened|protested|protests|maintains|maintained|insists|argues|"
+    r"argued|accuses|denies|rejects|considers|considered|views|viewed|regards|regarded|"
+    r"blames|demands|warns|claims)\b",
     re.I,
 )
 CONTAINER_LINK = re.compile(

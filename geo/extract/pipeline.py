@@ -49,6 +49,7 @@ from geo.extract.focus import (
     is_trend,
     parts_into_towns,
     roads_into_towns,
+    siege_as_state,
     sites_named_after,
 )
 from geo.extract.honesty import (
@@ -293,7 +294,8 @@ def extract(
                 and not any(
                 d.span is not None and d.span.precision == "day" for d in dates):
             continue  # "has targeted ... Raqqa for months": a campaign, not one event
-        if event_type and casualties.is_empty() and is_trend(sentence.text):
+        if event_type and casualties.is_empty() and is_trend(sentence.text) or \
+                siege_as_state(sentence.text, events, casualties):
             continue  # round 12: "has increased its shelling ..., including near A, B"
         when, note = event_date(dates, attribution, sentence, published)
         if sites and when is not None:
