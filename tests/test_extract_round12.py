@@ -224,3 +224,20 @@ def test_a_siege_named_as_a_state_is_no_event():
     found = extract_with("Two children died of hunger in besieged Orsa on Monday.", THURSDAY,
                          TOWNS)
     assert _named(found, "Orsa")
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+def test_strikes_launched_on_a_day_are_dated_by_it():
+    text = "Jets launched on Sunday night several airstrikes on Orsa, killing a man."
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert [c.record["date_start"] for c in _named(found, "Orsa")] == [date(2022, 1, 30)]
+
+
+def test_a_time_zone_conversion_is_not_the_event_day():
+    text = ("Missiles struck the town of Orsa early Thursday.\n"
+            "The missiles were fired at around 12:30 am (2230 GMT Wednesday) against the town "
+            "of Orsa, a military source said.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    days = {c.record["date_start"] for c in _named(found, "Orsa")}
+    assert date(2022, 2, 2) not in days and days

@@ -115,6 +115,11 @@ def dispatch_date(sentences: Sequence[Sentence], published: date | None) -> date
     return None
 
 
+#: Round 12: a day given in parentheses with a clock time in another zone ("at 12:30 am
+#: (2230 GMT Tuesday)") converts the time; it is not the event's local day.
+_CLOCK_BEFORE = re.compile(r"\(\s*\d{1,2}:?\d{2}\s*(?:GMT|UTC|Z)\s*(?:on\s+)?$", re.I)
+
+
 def background_reason(before: str, after: str) -> str:
     """Why a date is not the event's, from the text around it ("" when it may be).
 
@@ -126,10 +131,13 @@ def background_reason(before: str, after: str) -> str:
     Returns
     -------
     str
-        "document", "relative clause" or "future"; "" for none of them.
+        "document", "relative clause", "future" or "clock" (a time zone's conversion);
+        "" for none of them.
     """
     if _DOCUMENT_AFTER.match(after):
         return "document"
+    if _CLOCK_BEFORE.search(before[-20:]):
+        return "clock"  # round 12: "at 12:30 am (2230 GMT Tuesday)"
     if _RELATIVE_BEFORE.search(before):
         return "relative clause"
     if _FUTURE_BEFORE.search(before):

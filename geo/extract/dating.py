@@ -31,6 +31,11 @@ _SINCE_BEFORE = re.compile(r"\bsince\b[^.;:]{0,80}$", re.I)
 #: The date of something that began earlier ("the operation that started last week").
 _BEGAN_BEFORE = re.compile(r"\b(?:started|began|begun|launched|erupted)\s+(?:on\s+|in\s+)?$",
                            re.I)
+#: Round 12: what was launched is the event itself when it is a strike ("launched on
+#: Sunday several airstrikes on X"), not an operation that began earlier.
+_STRIKES_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:air\s*strikes?|air\s*raids?|raids?|"
+                            r"strikes?|attacks?|missiles?|rockets?|shells?|drones?|bombs?)\b",
+                            re.I)
 #: A date in a concessive clause ("Despite the pause announced on 18 October, fighting
 #: continued"): what the event went on after, not the event's own date.
 _DESPITE_BEFORE = re.compile(r"\b(?:despite|in spite of|notwithstanding)\b[^,;.]{0,120}$", re.I)
@@ -78,7 +83,10 @@ def event_date(
 
     def background(d: DateMention) -> bool:  # "since its capture ... in 2014"
         before = sentence.text[max(0, d.start - sentence.start - 80):d.start - sentence.start]
-        return bool(_BEGAN_BEFORE.search(before[-30:])) or (
+        began = _BEGAN_BEFORE.search(before[-30:])
+        if began and _STRIKES_AFTER.match(sentence.text[d.end - sentence.start:]):
+            began = None  # round 12: "launched on Sunday night several airstrikes": the event
+        return bool(began) or (
             d.span is not None and d.span.precision != "day" and
             bool(_SINCE_BEFORE.search(before)))
 
