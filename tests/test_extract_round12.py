@@ -241,3 +241,17 @@ def test_a_time_zone_conversion_is_not_the_event_day():
     found = extract_with(text, THURSDAY, TOWNS)
     days = {c.record["date_start"] for c in _named(found, "Orsa")}
     assert date(2022, 2, 2) not in days and days
+
+
+def test_a_name_put_in_a_province_right_after_it_is_a_locality():
+    from geo.extract.phrases import governorate_apposition
+
+    text = ("Two soldiers were wounded in mortar fire against government forces at Zimla, "
+            "Verdan Province, the centre said on Wednesday.")
+    assert governorate_apposition(text, text.index("Zimla"), text.index("Zimla") + 5) == \
+        "locality"
+    assert governorate_apposition("Moreover, Verdan Province saw clashes.", 0, 8) == ""
+    found = extract_with(text, THURSDAY, TOWNS)
+    zimla = _named(found, "Zimla")
+    assert zimla and zimla[0].geocode_status == "unresolved"
+    assert not _named(found, "Verdan Province")

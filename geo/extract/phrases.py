@@ -67,6 +67,35 @@ def appositive_descriptor(text: str, end: int) -> str:
     return found.group("descriptor").lower() if found else ""
 
 
+#: Round 12: a name put in a governorate right after it ("at Qafer Battih, Idlib Province",
+#: "in X, Hama governorate") after "at", "in" or "near": a locality, whatever the gazetteer.
+_GOVERNORATE_APPOSITION = re.compile(
+    r",\s+(?:(?:the|northern|southern|eastern|western|rural)\s+)?(?:(?-i:[A-Z])[\w'’-]+\s+){1,2}"
+    r"(?:province|governorate)\b", re.I)
+_AT_BEFORE = re.compile(r"\b(?:at|in|near)\s+$", re.I)
+
+
+def governorate_apposition(text: str, start: int, end: int) -> str:
+    """"locality" for a name after "at", "in" or "near" that the text puts in a province
+    right after it ("at Qafer Battih, Idlib Province"), else "".
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    start, end : int
+        Where the name starts and ends in it.
+
+    Returns
+    -------
+    str
+    """
+    if _AT_BEFORE.search(text[max(0, start - 8):start]) and \
+            _GOVERNORATE_APPOSITION.match(text, end):
+        return "locality"
+    return ""
+
+
 #: Descriptors that widen a point to its surroundings (ACLED precision 2).
 WIDE = frozenset({"region", "area", "countryside", "outskirts", "district", "valley",
                    "desert", "mountains"})

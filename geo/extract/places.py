@@ -54,6 +54,7 @@ from geo.extract.phrases import (
     SUFFIX,
     WIDE,
     appositive_descriptor,
+    governorate_apposition,
     country_code,
     country_counts,
     country_keys,
@@ -326,7 +327,7 @@ def _phrase_mentions(
     suffix = SUFFIX.match(text, end)
     prefix = PREFIX.search(text[max(0, start - 40):start])
     descriptor = prefix.group("descriptor").lower() if prefix else \
-        appositive_descriptor(text, end)
+        appositive_descriptor(text, end) or governorate_apposition(text, start, end)
     descriptor = {"towns": "town", "villages": "village", "cities": "city"}.get(descriptor,
                                                                                 descriptor)
     code = country_code(phrase)
@@ -466,6 +467,8 @@ def _is_region(mention: PlaceMention, before: str, after: str) -> bool:
     """A province, governorate or countryside, not a point."""
     if mention.descriptor in ("province", "governorate", "countryside"):
         return True
+    if mention.descriptor == "locality":
+        return False  # round 12: "at X, Idlib Province": X lies in the province
     place = mention.place
     if place is not None and place.precision >= 3:
         return True
