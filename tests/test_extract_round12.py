@@ -255,3 +255,20 @@ def test_a_name_put_in_a_province_right_after_it_is_a_locality():
     zimla = _named(found, "Zimla")
     assert zimla and zimla[0].geocode_status == "unresolved"
     assert not _named(found, "Verdan Province")
+
+
+def test_one_attack_named_with_its_place_and_beheadings_are_events():
+    from geo.extract.events import find_events
+
+    assert find_events("Gunmen killed ten soldiers in a surprise attack in eastern Verdan.")
+    assert not find_events("He died of a heart attack in hospital.")
+    assert [e.event_type for e in find_events("Militants beheaded six shepherds.")] == \
+        ["massacre"]
+    assert not find_events("The group Raqqa is Being Slaughtered Silently said so.")
+
+
+def test_an_interval_after_a_comma_does_not_date_a_sentence_with_its_own_day():
+    text = ("Militants beheaded six shepherds last Friday in the town of Orsa, four days after "
+            "the Kafra massacre that left 21 dead.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert [c.record["date_start"] for c in _named(found, "Orsa")] == [date(2022, 1, 28)]

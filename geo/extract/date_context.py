@@ -148,12 +148,17 @@ def background_reason(before: str, after: str) -> str:
 def drop_background(dates: list[DateMention], sentence: Sentence) -> list[DateMention]:
     """A sentence's dates without those :func:`background_reason` finds about something else,
     nor an interval measured from another, undated event (round 10: "The blast came three
-    days after rebels left Waer": the blast is not three days after its own date)."""
+    days after rebels left Waer": the blast is not three days after its own date; round 12:
+    "beheaded six last Friday, four days after the X massacre", when the sentence has a
+    date of its own)."""
+    own = any(not d.relative and d.span is not None for d in dates)
     return [d for d in dates if not background_reason(
         sentence.text[max(0, d.start - sentence.start - 80):d.start - sentence.start],
         sentence.text[d.end - sentence.start:]) and not (
-        d.relative and _INTERVAL.search(d.text) and _CAME_BEFORE.search(
-            sentence.text[max(0, d.start - sentence.start - 40):d.start - sentence.start]))]
+        d.relative and _INTERVAL.search(d.text) and (_CAME_BEFORE.search(
+            sentence.text[max(0, d.start - sentence.start - 40):d.start - sentence.start]) or (
+            own and _COMMA_BEFORE.search(  # round 12: "on Friday, four days after the X"
+                sentence.text[max(0, d.start - sentence.start - 4):d.start - sentence.start]))))]
 
 
 #: "came / happened / took place / was" right before "N days after": the sentence's event
@@ -161,6 +166,7 @@ def drop_background(dates: list[DateMention], sentence: Sentence) -> list[DateMe
 _CAME_BEFORE = re.compile(r"\b(?:came|comes|happened|occurred|took\s+place|followed|was|were)"
                           r"\s+(?:just\s+|only\s+|about\s+|some\s+|barely\s+)?$", re.I)
 _INTERVAL = re.compile(r"\b(?:after|later)\b", re.I)
+_COMMA_BEFORE = re.compile(r",\s*$")
 
 
 #: A speech verb just before a date: the claim's date, never a site's.

@@ -82,8 +82,11 @@ _TRIGGERS: dict[str, str] = {
              # round 12: an attack told again by where it happened ("The attack where the
              # victims were killed occurred in X village")
              r"|(?:attack|assault|incident) (?:[\w,’']+ ){0,8}?(?:occurred|took place|happened)"
-             r"(?= (?:in|at|on|near)\b)",
-    "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?",
+             r"(?= (?:in|at|on|near)\b)"
+             # round 12: one attack named with its place ("a surprise attack in X")
+             r"|(?:a|an|the) (?:(?!heart\b)[\w-]+ )?attack (?=(?:in|near|at)\b)",
+    "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?"
+                r"|(?-i:beheaded|beheadings?|slaughtered)",  # round 12: not "Being Slaughtered"
     "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
                                  r"illegal) (?:weapons?|munitions|arms)|white[\s-]phosphorus"
                                  r"(?: bombs?| munitions| shells| rounds)?|chemical (?:weapons?"
