@@ -272,3 +272,11 @@ def test_an_interval_after_a_comma_does_not_date_a_sentence_with_its_own_day():
             "the Kafra massacre that left 21 dead.")
     found = extract_with(text, THURSDAY, TOWNS)
     assert [c.record["date_start"] for c in _named(found, "Orsa")] == [date(2022, 1, 28)]
+
+
+def test_a_place_after_against_is_cued():
+    from geo.extract.phrases import LOCATIVE
+
+    assert LOCATIVE.search("a rebel rocket attack against ")
+    text = "At least two people were killed on Monday by a rocket attack against Orsa."
+    assert resolved_at_site(extract_with(text, THURSDAY, TOWNS), ORSA)

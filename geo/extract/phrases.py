@@ -296,7 +296,7 @@ CONTAINER_LINK = re.compile(
 _ADJECTIVES = (r"(?:(?:[a-z]+ern|rural|nearby|central|greater|besieged|embattled|"
                r"[a-z]+-(?:held|controlled|besieged|run))\s+)?")
 LOCATIVE = re.compile(r"\b(?:in|at|near|on|of|from|to|into|outside|around|towards?|across|"
-                       r"inside|through|over|between|via|beyond|within|throughout)\s+"
+                       r"inside|through|over|between|via|beyond|within|throughout|against)\s+"
                        rf"(?:the\s+)?{_ADJECTIVES}$", re.I)
 #: Verbs whose object is a place in conflict reports ("shelled Tell Rifaat").
 ACTION = re.compile(
