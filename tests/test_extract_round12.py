@@ -205,7 +205,7 @@ def test_places_joined_by_slashes_open_a_dateline():
     found = extract_with(text, THURSDAY, TOWNS + [invented_place("erbil", "Erbil", [], 36.19,
                                                                   44.01, country="IQ")])
     assert [c.record["place"] for c in found] == ["al-Zimla village"]
-    assert any("dateline: ERBIL" == label for label in found[0].place_context)
+    assert any(label == "dateline: ERBIL" for label in found[0].place_context)
 
 
 def test_the_capital_speaking_after_an_aside_is_a_seat():

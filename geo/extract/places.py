@@ -54,10 +54,10 @@ from geo.extract.phrases import (
     SUFFIX,
     WIDE,
     appositive_descriptor,
-    governorate_apposition,
     country_code,
     country_counts,
     country_keys,
+    governorate_apposition,
     name_phrases,
 )
 from geo.extract.wordlist import is_common_word

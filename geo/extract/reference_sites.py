@@ -67,8 +67,8 @@ def towns_into_referenced_sites(drafts: list[Draft]) -> list[Draft]:
     that town ("in the town of X", then "near K, 14 km east of X"): one event, at K.
 
     Only into a site the gazetteer cannot place (or places only for review), of a
-    compatible type at overlapping dates, at most :data:`BESIDE` sentences apart; every quote, claimant and the first toll are kept, and the town stays
-    as context.
+    compatible type at overlapping dates, at most :data:`BESIDE` sentences apart; every
+    quote, claimant and the first toll are kept, and the town stays as context.
 
     Parameters
     ----------
