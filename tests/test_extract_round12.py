@@ -224,6 +224,8 @@ def test_a_siege_named_as_a_state_is_no_event():
     found = extract_with("Two children died of hunger in besieged Orsa on Monday.", THURSDAY,
                          TOWNS)
     assert _named(found, "Orsa")
+    assert _named(extract_with("Government forces besieged Orsa on Sunday.", THURSDAY, TOWNS),
+                  "Orsa")
 
 
 # --- dates ---------------------------------------------------------------------------------

@@ -102,8 +102,14 @@ def is_trend(text: str) -> bool:
     return bool(_TREND.search(text))
 
 
-#: Round 12: the words that name a siege as a state ("besieged towns", "due to the siege").
-_SIEGE_STATE = frozenset({"siege", "sieges", "besieged"})
+#: Round 12: a siege named as the state of places ("aid to other besieged towns", "conditions
+#: deteriorating due to the siege"), not as a deed ("forces besieged X", "X is under siege").
+_SIEGE_STATE = re.compile(
+    r"\b(?:the|other|all|a|an|its|their|of|in|to)\s+(?:\w+\s+)?besieged\s+(?:towns?|cities|city|"
+    r"areas?|villages?|neighbou?rhoods?|districts?|communities|enclaves?|suburbs?|camps?|"
+    r"residents|people|populations?|civilians)\b"
+    r"|\b(?:due\s+to|because\s+of|owing\s+to|as\s+a\s+result\s+of)\s+the\s+(?:\w+\s+)?siege\b",
+    re.I)
 _DEATH_WORDS = re.compile(r"\b(?:died|dies|deaths?|dead|killed|starved|perished|malnourished|"
                           r"malnutrition)\b", re.I)
 
@@ -127,8 +133,9 @@ def siege_as_state(text: str, events: list[EventMention], casualties: Casualties
     bool
     """
     return bool(events) and all(e.event_type == "deprivation" and e.text.lower() in
-                                _SIEGE_STATE for e in events) and \
-        casualties.is_empty() and not _DEATH_WORDS.search(text)
+                                ("siege", "besieged") for e in events) and \
+        bool(_SIEGE_STATE.search(text)) and casualties.is_empty() and \
+        not _DEATH_WORDS.search(text)
 
 
 def is_quoted(sentence: Sentence, quotations: list[Quotation]) -> bool:
