@@ -81,10 +81,12 @@ _TRIGGERS: dict[str, str] = {
              r"(?! by (?:shrapnel|a car|a vehicle|a truck|a bus|lightning))"
              # round 12: an attack told again by where it happened ("The attack where the
              # victims were killed occurred in X village")
-             r"|(?:attack|assault|incident) (?:[\w,’']+ ){0,8}?(?:occurred|took place|happened)"
-             r"(?= (?:in|at|on|near)\b)"
-             # round 12: one attack named with its place ("a surprise attack in X")
-             r"|(?:a|an|the) (?:(?!heart\b)[\w-]+ )?attack (?=(?:in|near|at)\b)",
+             r"|(?:[Tt]he|[Tt]his|[Tt]hat) (?:attack|assault) (?:[\w,’']+ ){0,8}?(?:occurred|"
+             r"took place|happened)(?= (?:in|at|on|near)\b)"
+             # round 12: one attack named with its place ("a surprise attack in X"), never
+             # one a more specific trigger names ("an aerial attack in X")
+             r"|(?:a|an|the) (?:(?!(?:heart|aerial|air|drone|rocket|missile|mortar|suicide|bomb|"
+             r"chemical|artillery|gas)\b)[\w-]+ )?attack (?=(?:in|near|at)\b)",
     "massacre": r"massacres?|massacred|executed|executions?|summary killings?|mass killings?"
                 r"|(?-i:beheaded|beheadings?|slaughtered)",  # round 12: not "Being Slaughtered"
     "use of prohibited weapons": r"(?:internationally[\s-])?(?:banned|prohibited|outlawed|"
