@@ -282,3 +282,30 @@ def test_a_place_after_against_is_cued():
     assert LOCATIVE.search("a rebel rocket attack against ")
     text = "At least two people were killed on Monday by a rocket attack against Orsa."
     assert resolved_at_site(extract_with(text, THURSDAY, TOWNS), ORSA)
+
+
+# --- claimants: a whole name, never a fragment -------------------------------------------------
+
+def test_clause_pieces_and_lone_titles_are_no_claimants():
+    from geo.extract.dateline_claims import is_fragment
+
+    for piece in ("Also in Verdan", "Earlier in the day", "See also A human rights group",
+                  "This report records the death toll of victims", "It should be", "Dr",
+                  "The village of Orsa has mourned seven people",
+                  "Militants have violated the ceasefire in the city of Verdan"):
+        assert is_fragment(piece), piece
+    for name in ("Syrian Observatory for Human Rights", "The activist group Raqqa is Being "
+                 "Slaughtered Silently", "SOHR activists", "Dr Ahmed Tarakji",
+                 "An unnamed military source in Damascus"):
+        assert not is_fragment(name), name
+
+
+def test_a_fragment_claimant_gives_way_to_the_outlet():
+    from geo.extract.pipeline import extract
+    from tests.helpers.fake_geocoder import FakeGeocoder
+
+    text = ("Earlier in the day, warplanes struck the town of Orsa, killing four civilians, "
+            "Dr said.")
+    found = extract(text, THURSDAY, source_name="Verdan News",
+                    geocoder=FakeGeocoder([*PLACES, *TOWNS]))
+    assert found and all(c.record["claimed_by"] in ("Verdan News",) for c in found)

@@ -64,3 +64,40 @@ def without_datelines(drafts: list[Draft], attributions: list[Attribution],
         draft.claimants = [c for c in draft.claimants if not is_dateline(c, article)]
     return [replace(a, speaker=None) if a.speaker is not None and
             is_dateline(a.speaker.claimed_by, article) else a for a in attributions]
+
+
+#: Round 12: what opens a clause, not a name ("Also in Deir Ezzor", "Earlier in the day",
+#: "See also A human rights group", "This report records ...", "The incident occurred ...").
+_CLAUSE_OPENING = re.compile(
+    r"^(?:also|earlier|later|meanwhile|moreover|however|in\s+addition|see\s+also|read\s+more|"
+    r"this\s+(?:report|statement|week|month|year)|the\s+(?:incident|attack|strike|blast|"
+    r"explosion|projectile|shell|shelling|bombing)|it|there|then|afterwards?)\b", re.I)
+#: A finite verb followed by a lower-case word: a clause ("The village of X has mourned
+#: seven people"), not a name ("Raqqa is Being Slaughtered Silently").
+_CLAUSE_VERB = re.compile(r"\b(?:has|have|had|was|were|is|are|records|recorded|occurred|"
+                          r"came|mourned)\s+(?-i:[a-z])")
+#: A title alone ("Dr", "Mr"): the name after it was lost.
+_TITLE_ALONE = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Gen|Col|Maj|Capt|Lt|Sgt|Prof|Sheikh)\.?$")
+
+
+def is_fragment(claimant: str) -> bool:
+    """Whether a claimant is a piece of a sentence rather than a speaker's name.
+
+    Round 12 of issue 12 (the issue asks for "a whole name, never a fragment"): a clause
+    opener ("Also in Deir Ezzor", "Earlier in the day", "The incident occurred in ..."), a
+    clause with a finite verb ("The village of X has mourned seven people"), or a title whose
+    name was lost ("Dr"). Such a claimant is dropped, so the claim goes to the nearest real
+    speaker, or to the outlet.
+
+    Parameters
+    ----------
+    claimant : str
+        As found beside the claim.
+
+    Returns
+    -------
+    bool
+    """
+    text = claimant.strip(" ,.;:")
+    return not text or bool(_CLAUSE_OPENING.match(text) or _CLAUSE_VERB.search(text) or
+                            _TITLE_ALONE.match(text))

@@ -32,7 +32,7 @@ from geo.extract.date_context import (
     publication_window,
     site_date,
 )
-from geo.extract.dateline_claims import without_datelines
+from geo.extract.dateline_claims import is_fragment, without_datelines
 from geo.extract.dates import DateSpan, find_dates
 from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
 from geo.extract.events import (
@@ -409,7 +409,7 @@ def extract(
                       [s.paragraph for s in sentences])
     for draft in merged:
         draft.claimants = list(dict.fromkeys(tidy_claimant(c, article)
-                                             for c in draft.claimants))
+                                             for c in draft.claimants if not is_fragment(c)))
     return [
         _finish(d, article, sentences, all_actors, country, source_name, source_url, title,
                 named)
