@@ -309,3 +309,27 @@ def test_a_fragment_claimant_gives_way_to_the_outlet():
     found = extract(text, THURSDAY, source_name="Verdan News",
                     geocoder=FakeGeocoder([*PLACES, *TOWNS]))
     assert found and all(c.record["claimed_by"] in ("Verdan News",) for c in found)
+
+
+def test_an_earlier_event_in_the_town_of_the_only_site_is_its_own_candidate():
+    from geo.extract.focus import local_anaphora
+
+    text = ("A car bomb exploded in a market in the town of Orsa on Saturday, killing five.\n"
+            "Two children were among those killed, the agency said.\n"
+            "No party claimed responsibility for the bombing.\n"
+            "On 10 December, a car bomb killed 16 people at a checkpoint in the town.")
+    found = extract_with(text, date(2021, 1, 2), TOWNS)
+    days = sorted(c.record["date_start"] for c in _named(found, "Orsa"))
+    assert days[0] == date(2020, 12, 10) and len(days) == 2
+    assert all(c.record["claimed_by"] != "No party" for c in found)
+    assert not local_anaphora("There were no casualties.")
+    assert local_anaphora("A blast ripped through a market there, killing eight.")
+
+
+def test_there_after_a_region_is_not_the_only_site():
+    text = ("An air strike hit a market in the town of Orsa on Monday, killing four.\n"
+            "Rescuers searched the rubble for hours.\nThe market had reopened a week earlier.\n"
+            "The strike comes amid violence in Verdan province; fighting there killed dozens "
+            "of gunmen over the weekend.")
+    found = extract_with(text, THURSDAY, TOWNS)
+    assert len(_named(found, "Orsa")) == 1

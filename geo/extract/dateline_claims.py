@@ -71,7 +71,8 @@ def without_datelines(drafts: list[Draft], attributions: list[Attribution],
 _CLAUSE_OPENING = re.compile(
     r"^(?:also|earlier|later|meanwhile|moreover|however|in\s+addition|see\s+also|read\s+more|"
     r"this\s+(?:report|statement|week|month|year)|the\s+(?:incident|attack|strike|blast|"
-    r"explosion|projectile|shell|shelling|bombing)|it|there|then|afterwards?)\b", re.I)
+    r"explosion|projectile|shell|shelling|bombing)|it|there|then|afterwards?|no\s+(?:party|group|"
+    r"one|side)|nobody|none)\b", re.I)
 #: A finite verb followed by a lower-case word: a clause ("The village of X has mourned
 #: seven people"), not a name ("Raqqa is Being Slaughtered Silently").
 _CLAUSE_VERB = re.compile(r"\b(?:has|have|had|was|were|is|are|records|recorded|occurred|"

@@ -138,6 +138,31 @@ def siege_as_state(text: str, events: list[EventMention], casualties: Casualties
         not _DEATH_WORDS.search(text)
 
 
+#: Round 12: "in the town", "at the camp", "there" (not "there were"): the place told before.
+_LOCAL_ANAPHORA = re.compile(r"\b(?:in|at|near|into|outside)\s+the\s+(?:town|city|village|"
+                             r"camp)\b(?!\s+of\b)|\bthere\b(?!\s+(?:is|are|was|were|has|have|had|"
+                             r"will|would|may|might)\b)", re.I)
+
+
+def local_anaphora(text: str) -> bool:
+    """Whether a sentence points back to a place without naming it ("a car bomb killed 16
+    at a checkpoint in the town", "a blast ripped through a market there").
+
+    Round 12: in a report that has named one site only, such a sentence with its own date
+    and toll tells another event at that site (the pipeline borrows it, however far back).
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+
+    Returns
+    -------
+    bool
+    """
+    return bool(_LOCAL_ANAPHORA.search(text))
+
+
 def is_quoted(sentence: Sentence, quotations: list[Quotation]) -> bool:
     """Whether most of a sentence lies inside quotation marks (direct speech).
 

@@ -47,6 +47,7 @@ from geo.extract.focus import (
     is_quoted,
     is_tally,
     is_trend,
+    local_anaphora,
     parts_into_towns,
     roads_into_towns,
     siege_as_state,
@@ -235,6 +236,9 @@ def extract(
     sited: dict[int, list[PlaceMention]] = {}
     ledger = CueLedger()  # round 7: a site at site precision needs a cue somewhere
     located: list[PlaceMention] = []  # round 9: where the report's places are
+    only_site: dict[str, PlaceMention] = {}  # round 12: the report's sites so far, by key
+    previous_places: list[PlaceMention] = []
+    here: list[PlaceMention] = []
     listing = listing_dates(sentences, published)
     written = dispatch_date(sentences, published) or published  # the dispatch's own day
     for sentence, attribution in zip(sentences, attributions, strict=True):
@@ -286,9 +290,11 @@ def extract(
         changed = {id(old): new for old, new in zip(told, sites, strict=True) if old is not new}
         places = [changed.get(id(m), m) for m in places]
         sited[sentence.index] = sites
+        previous_places, here = here, places
         if sites:
             last_sites = [(sentence.index, inside_container(m, places, sentence.text,
                                                              sentence.start)) for m in sites]
+            only_site.update((site_key(m), m) for _, m in last_sites)
         event_type = primary_event(events)
         if event_type and event_type not in SLOW_DEATHS and _HABITUAL.search(sentence.text) \
                 and not any(
@@ -329,6 +335,10 @@ def extract(
         if not sites and _ANAPHORA.search(sentence.text) and last_sites and \
                 sentence.index - last_sites[-1][0] <= 2:
             sites, borrowed = [last_sites[-1][1]], last_sites[-1][0]
+        elif not sites and len(only_site) == 1 and dates and not casualties.is_empty() and \
+                local_anaphora(sentence.text) and not any(
+                    m.role == "region" for m in (*places, *previous_places)):
+            sites = list(only_site.values())  # round 12: "a car bomb killed 16 in the town"
         promised = not sites and promises_site(sentence.text)
         first_draft = len(drafts)
         region = False
