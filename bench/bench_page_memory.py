@@ -6,7 +6,13 @@ app's map page in Streamlit's ``AppTest`` in this process, on the file
 (``INCIDENT_MAP_DATA``) or the store: the first run (the load and the per-dataset
 arrays), a second session's first run, a change of the "undated" checkbox (a view
 nobody has shown), a search every record matches, the checkbox again (a new view) and
-the search cleared (a view computed before).
+the search cleared (a view computed before). Then, in the same process (as one server
+serves both pages), a third session opens the review page and lists the resolved names
+too (``--no-review`` skips it); with ``--store`` the review page's geocoder is built
+(the learned places), and with ``--waiting N`` (a copy of the store kept beside it) N
+records wait for review: their coordinates removed, their place one of the store's own
+names (learned places: each read only through its groups) or, for one in five, a name
+no gazetteer knows.
 
 The page's steps are wrapped (the load, the fingerprint, the frame key, the domain, the
 map, timeline, totals and table-order arrays, the filters, the aggregation, the
@@ -17,7 +23,7 @@ inside another counts in both. ``--profile`` prints a cProfile of the checkbox r
 script thread (top functions by cumulative time).
 
     .venv/bin/python bench/bench_page_memory.py [--size 100000] [--store] [--profile]
-        [--data DIR]
+        [--data DIR] [--no-review] [--waiting N] [--review-only]
 """
 
 from __future__ import annotations
@@ -97,6 +103,8 @@ class Steps:
 
         if isinstance(original, property):
             setattr(owner, name, property(measured(original.fget)))  # type: ignore[arg-type]
+        elif isinstance(original, classmethod):
+            setattr(owner, name, classmethod(measured(original.__func__)))
         else:
             setattr(owner, name, measured(original))
 
@@ -132,6 +140,51 @@ def _instrument(steps: Steps) -> None:
     steps.wrap(search.SearchIndex, "__init__", "search index")
     steps.wrap(aggregate_layer, "aggregate_group")
     steps.wrap(common, "release_memory")
+    from geo.geocoding import learned_context, learned_index, review
+
+    steps.wrap(learned_index.LearnedNames, "from_source", "learned names read")
+    steps.wrap(common, "review_name_groups", "review: name groups")
+    steps.wrap(common, "queue_from_groups", "review: queue geocoded")
+    steps.wrap(learned_context.LearnedGeocoder, "_built", "review: batch geocoder")
+    steps.wrap(learned_context.LearnedGeocoder, "geocode", "review: one name geocoded")
+    steps.wrap(review, "propose", "review: rule proposals")
+    from pages.shared import learned_sources
+
+    steps.wrap(learned_sources, "source_disagreements", "review: sources' disagreements")
+
+
+def _waiting_copy(gpkg: Path, waiting: int) -> Path:
+    """A copy of the store where ``waiting`` records wait for review (made once)."""
+    import shutil
+
+    import numpy as np
+
+    copy = gpkg.with_name(f"{gpkg.stem}-waiting-{waiting}.gpkg")
+    if copy.exists():
+        return copy
+    shutil.copyfile(gpkg, copy.with_suffix(".tmp"))
+    from geo.access import local_identity
+    from geo.store import open_store
+
+    store = open_store(str(copy.with_suffix(".tmp")))
+    try:
+        rng = np.random.default_rng(1)
+        size = store.count()
+        picked = rng.choice(size, waiting, replace=False)
+        changes: dict[str, dict[str, object]] = {}
+        for k, i in enumerate(picked.tolist()):
+            place = (f"Made-up village {k % 500}" if k % 5 == 0
+                     else f"Synthetic place {int(rng.integers(0, 5000))}")
+            changes[f"synthetic-{i}"] = {"latitude": None, "longitude": None,
+                                         "geo_precision": None, "place": place}
+        t0 = time.perf_counter()
+        store.edit_many(changes, who=local_identity(), reason="benchmark: waits for review")
+        print(f"{waiting:,} records made to wait for review in "
+              f"{time.perf_counter() - t0:.1f} s")
+    finally:
+        store.close()
+    copy.with_suffix(".tmp").rename(copy)
+    return copy
 
 
 def _profiled(steps: Steps, run: Callable[[], Any]) -> None:
@@ -167,6 +220,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the checkbox rerun's script thread")
     parser.add_argument("--data", type=Path, default=None, help="keep and reuse files here")
+    parser.add_argument("--no-review", action="store_true", help="skip the review page")
+    parser.add_argument("--review-only", action="store_true",
+                        help="open the review page only (no map page before it)")
+    parser.add_argument("--waiting", type=int, default=0,
+                        help="with --store: records made to wait for review (on a copy)")
     args = parser.parse_args()
     folder = args.data or Path(tempfile.mkdtemp(prefix="incident-map-page-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -183,6 +241,8 @@ def main() -> None:
                            cwd=ROOT, env={**os.environ, "INCIDENT_DB": str(gpkg),
                                           "INCIDENT_MAP_SEED": "no"},
                            check=True, stdout=subprocess.DEVNULL)
+        if args.waiting:
+            gpkg = _waiting_copy(gpkg, args.waiting)
         env.update(INCIDENT_DB=str(gpkg), INCIDENT_MAP_SEED="no")
     else:
         env["INCIDENT_MAP_DATA"] = str(csv)
@@ -207,6 +267,9 @@ def main() -> None:
               f"{steps.take_top():.0f} MB")
         steps.report(label)
 
+    if args.review_only:
+        _review(steps, session, timed)
+        return
     first = session()
     timed("first run (cold)", first.run)
     if first.exception:
@@ -225,7 +288,24 @@ def main() -> None:
     timed("undated checkbox again, the search kept (a new view)", change)
     timed("search cleared (a view computed before)",
           lambda: second.text_input(key="f_query").set_value("").run())
+    if not args.no_review:
+        _review(steps, session, timed)
     print(f"\nresident at the end {_status_mb('VmRSS'):.0f} MB; load average "
+          f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+
+
+def _review(steps: Steps, session: Callable[[], Any],
+            timed: Callable[[str, Callable[[], Any]], None]) -> None:
+    """A session opens the review page, then lists the resolved names too."""
+    review = session()
+    review.switch_page("pages/review.py")
+    timed("review page opened", review.run)
+    if review.exception:
+        raise SystemExit([e.message for e in review.exception])
+    print("  " + " / ".join(c.value for c in review.caption[:3] if "name" in str(c.value)))
+    timed("review page, resolved names listed too",
+          lambda: review.toggle(key="include-resolved").set_value(True).run())
+    print(f"\nresident after the review page {_status_mb('VmRSS'):.0f} MB; load average "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 

@@ -59,7 +59,7 @@ def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
 
 
 router.ensure_router()
-geocoder = common.geocoder()
+geocoder = common.review_geocoder()
 store = common.corrections()
 may_correct = auth.can(Action.CORRECT_PLACE)
 

@@ -113,3 +113,32 @@ def test_an_ambiguous_name_imported_from_a_csv_stays_unplaced_through_a_fresh_lo
     assert frame.set_index("id").at["q1", "geocode_status"] == "ambiguous"
     assert list(review_queue(frame)["ids"]) == [["q1"]]
     assert "q1" not in relocations(store.incidents(), coder)
+
+
+def test_the_frames_name_groups_give_the_queue_of_the_geocoded_frame():
+    """The review page's queue from the frame's distinct names (geo.geocoding.review.
+    name_groups) is the queue of the whole frame geocoded (ids: the first in id order)."""
+    from geo.geocoding.review import name_groups
+    from geo.view.compact import compact_frame
+
+    coder, corrections = _coder()
+    records = incidents(
+        *(row(id=f"w{i}", place=p, country="SY", admin1=a) for i, (p, a) in enumerate(
+            [("Qaryat Test", ""), ("Qaryat Test", ""), ("Elsewhere", "Northland"),
+             ("Nowhere at all", ""), ("Nowhere at all", "Southland"), ("", "")])),
+        row(id="doubt", place="Qaryat Test", country="SY", geocode_source=UNCONFIRMED_SOURCE),
+        row(id="old", place="Nowhere at all", country="SY", latitude="33.0",
+            longitude="36.0", geocode_source="local:gone"),  # placed by a geocoder before
+        row(id="given", place="Qaryat Test", country="SY", latitude="33.0",
+            longitude="36.0", geocode_source="given"),
+    )
+    corrections.add_correction("Elsewhere", country="SY", who=ANALYST, latitude=35.1,
+                               longitude=38.1, precision=1)
+    compact = compact_frame(stored_geocodes(records))
+    for resolved in (False, True):
+        expected = review_queue(geocode_incidents(records, coder), include_resolved=resolved)
+        got = queue_from_groups(name_groups(compact, include_geocoded=resolved), coder,
+                                resolved)
+        pd.testing.assert_frame_equal(got, expected)
+    assert set(review_queue(geocode_incidents(records, coder), include_resolved=True)[
+        "status"]) == {"unresolved", UNSURE, "resolved"}

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,15 @@ BATCH_COLUMNS: tuple[str, ...] = (
 )
 _CITY_CODES = ("PPLC", "PPLA", "PPLA2")
 _SIZES = np.array(["area", "curated", "city", "unknown", "town", "village"], dtype=object)
+
+
+class BatchAnswers(Protocol):
+    """Answers of many names as columns (:class:`BatchGeocode` and the learned
+    places' :class:`geo.geocoding.learned_context.LearnedBatch`)."""
+
+    def frame(self) -> pd.DataFrame:
+        """:data:`BATCH_COLUMNS`, one row per name."""
+        ...
 
 
 @dataclass
@@ -249,15 +258,20 @@ def resolve_many(
     countries: Sequence[str | None] | None = None,
     admin1s: Sequence[str | None] | None = None,
     admin2s: Sequence[str | None] | None = None,
-) -> BatchGeocode:
-    """:func:`geocode_batch` for any :class:`PlaceResolver` (one ``geocode`` per distinct
-    name and context when it is not a :class:`Geocoder`; a resolver that takes no
-    district is not given one)."""
+) -> BatchAnswers:
+    """:func:`geocode_batch` for any :class:`PlaceResolver` (its own ``geocode_batch``
+    when it has one; else one ``geocode`` per distinct name and context when it is not a
+    :class:`Geocoder`; a resolver that takes no district is not given one)."""
     from geo.geocoding.geocoder import Geocoder
 
     if isinstance(resolver, Geocoder):
         return geocode_batch(resolver, names, countries=countries, admin1s=admin1s,
                              admin2s=admin2s)
+    batched = getattr(resolver, "geocode_batch", None)
+    if callable(batched):  # a resolver with a bulk path of its own (the learned places')
+        answers: BatchAnswers = batched(names, countries=countries, admin1s=admin1s,
+                                        admin2s=admin2s)
+        return answers
     n = len(names)
     ccs = [c or "" for c in countries] if countries is not None else [""] * n
     adm = [a or "" for a in admin1s] if admin1s is not None else [""] * n

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ NORMALISED = 0.95  # quality of a normalised-key match (exact is 1)
 _EXACT = (1.0, "exact")
 _NORMALISED_MATCH = (NORMALISED, "normalised")
 _CACHE_SIZE = 65_536
+#: Numbers a gazetteer's caches (the admin areas' ``near``) are keyed by.
+_GENERATIONS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ class Geocoder:
         self._lon = tuple(gaz.longitude.tolist())
         self._weight = tuple(base_weights(gaz).tolist())
         self._learned = tuple(gaz.records.tolist())
-        self._generation = id(gaz)
+        self._generation = next(_GENERATIONS)  # never reused (an id may be, once freed)
         self._fuzzy_cache: dict[str, list[str]] = {}
         self._anchor_cache: dict[tuple[tuple[str, ...], str], list[tuple[float, float]]] = {}
         self._match_cache: dict[tuple[str, str], dict[int, tuple[float, str]]] = {}

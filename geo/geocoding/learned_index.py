@@ -151,6 +151,11 @@ class LearnedNames:
         return len(self._group_key)
 
     @property
+    def group_rows(self) -> np.ndarray:
+        """Number of learned rows of each group."""
+        return np.diff(self._bounds)
+
+    @property
     def nbytes(self) -> int:
         """Bytes held by the row arrays (the name and key tables aside)."""
         return int(sum(a.nbytes for a in self._columns.values()) + self._order.nbytes)
@@ -328,7 +333,12 @@ class LearnedSearch:
             named = [coder.overrides.find(p, cc, None) for p in (name, *parsed.names)]
             groups.update(self.names.groups_of_ids(
                 o.gazetteer_id for o in named if o is not None and not o.is_pin))
-        key = tuple(sorted(groups))
+        return self.geocoder_of(tuple(sorted(groups)))
+
+    def geocoder_of(self, key: tuple[int, ...]) -> Geocoder:
+        """The geocoder with these groups of learned rows (sorted; the plain one when
+        none); the last few are kept."""
+        coder = self.coder
         if not key:
             return coder
         with self._lock:

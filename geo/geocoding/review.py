@@ -12,15 +12,17 @@ governorate, that names the rule and the evidence in its note.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from geo.access import Identity
+from geo.geocoding.areas import AdminAreas
 from geo.geocoding.bulk import resolve_many
-from geo.geocoding.geocoder import Candidate, Geocoder, GeocodeResult
+from geo.geocoding.geocoder import Candidate, GeocodeResult
 from geo.geocoding.overrides import CorrectionStore
 from geo.geocoding.protocol import PlaceResolver
 from geo.geocoding.stored import UNSURE, held_answers
@@ -35,6 +37,27 @@ GROUP_COLUMNS = ["name", "incidents", "contexts", "statuses", "areas"]
 CANDIDATE_COLUMNS = ["rank", "name", "kind", "admin1", "country", "precision", "score",
                      "match", "source", "evidence", "latitude", "longitude", "population",
                      "gazetteer_id"]
+class ReviewGeocoder(Protocol):
+    """What the review's rules ask of a geocoder (a :class:`Geocoder`, or the learned
+    places' :class:`geo.geocoding.learned_context.LearnedGeocoder`)."""
+
+    @property
+    def areas(self) -> AdminAreas | None:
+        """The admin areas, if any."""
+        ...
+
+    def find_area(self, given: str, cc: str, level: int) -> str | None:
+        """The admin area of this level ``given`` names."""
+        ...
+
+    def geocode_many(self, names: Iterable[str], *,
+                     countries: Iterable[str | None] | None = None,
+                     admin1s: Iterable[str | None] | None = None,
+                     admin2s: Iterable[str | None] | None = None) -> list[GeocodeResult]:
+        """One answer per name, equal to ``geocode``'s."""
+        ...
+
+
 #: Only candidates matched this well (exact or normalised spelling) are accepted by a rule.
 RULE_QUALITY = 0.95
 
@@ -68,6 +91,58 @@ def review_queue(incidents: pd.DataFrame, include_resolved: bool = False) -> pd.
         ["resolved", "incidents", "name"], ascending=[True, False, True], kind="stable"
     )
     return ordered[QUEUE_COLUMNS].reset_index(drop=True)
+
+
+def name_groups(incidents: pd.DataFrame, include_geocoded: bool = False,
+                ids_kept: int = 11) -> pd.DataFrame:
+    """:func:`queue_from_groups`'s groups from an incident frame (what
+    :func:`geo.store.pg_review.name_groups` asks of a PostGIS store).
+
+    Only the records the geocoder places are read (a place, and no coordinates or, with
+    ``include_geocoded``, coordinates a geocoder gave): the frame is not copied.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        Incident records (a map frame's categoricals too).
+    include_geocoded : bool
+        Also the names of records a geocoder placed before.
+    ids_kept : int
+        Ids kept per group (the first in id order).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``country``, ``admin1``, ``admin2``, ``geocoded``, ``unconfirmed``,
+        ``incidents``, ``ids``.
+    """
+    from geo.geocoding.stored import GAZETTEER_SOURCES, unconfirmed
+
+    columns = ["name", "country", "admin1", "admin2", "geocoded", "unconfirmed",
+               "incidents", "ids"]
+    has = incidents["latitude"].notna()
+    waiting = ~has
+    if include_geocoded:
+        source = incidents["geocode_source"].astype(object).fillna("").astype(str)
+        waiting = waiting | source.str.startswith(GAZETTEER_SOURCES)
+    waiting = waiting & (incidents["place"] != "").to_numpy(bool)
+    rows = incidents[waiting.to_numpy(bool)]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+
+    def text(column: str) -> pd.Series:
+        if column not in rows:
+            return pd.Series("", index=rows.index, dtype=object)
+        return rows[column].astype(object).fillna("").astype(str)
+
+    frame = pd.DataFrame({
+        "name": text("place"), "country": text("country"), "admin1": text("admin1"),
+        "admin2": text("admin2"), "geocoded": rows["latitude"].notna().to_numpy(bool),
+        "unconfirmed": unconfirmed(rows), "id": text("id")})
+    grouped = frame.groupby(columns[:6], sort=False)["id"]
+    out = grouped.agg(incidents="size", ids=lambda s: sorted(s)[:ids_kept]).reset_index()
+    out["incidents"] = out["incidents"].astype("int64")
+    return out[columns]
 
 
 def queue_from_groups(groups: pd.DataFrame, geocoder: PlaceResolver,
@@ -229,7 +304,7 @@ class Proposal:
         return f"accepted by rule '{RULES[self.rule][0]}': {source}"
 
 
-def _inside(coder: Geocoder, candidates: Sequence[Candidate], admin1: str,
+def _inside(coder: ReviewGeocoder, candidates: Sequence[Candidate], admin1: str,
             cc: str) -> list[Candidate]:
     """Candidates matched well that lie in the governorate ``admin1`` (none if unknown)."""
     area = coder.find_area(admin1, cc, 1)
@@ -240,21 +315,21 @@ def _inside(coder: Geocoder, candidates: Sequence[Candidate], admin1: str,
             and areas.contains(area, c.place.latitude, c.place.longitude)]
 
 
-def _learned_agrees(coder: Geocoder, result: GeocodeResult, admin1: str,
+def _learned_agrees(coder: ReviewGeocoder, result: GeocodeResult, admin1: str,
                     cc: str) -> Candidate | None:
     learned = [c for c in result.candidates if c.place.records > 0]
     inside = _inside(coder, learned, admin1, cc)
     return inside[0] if len(inside) == 1 else None
 
 
-def _single_in_area(coder: Geocoder, result: GeocodeResult, admin1: str,
+def _single_in_area(coder: ReviewGeocoder, result: GeocodeResult, admin1: str,
                     cc: str) -> Candidate | None:
     inside = _inside(coder, result.candidates, admin1, cc)
     return inside[0] if len(inside) == 1 else None
 
 
 #: Rules for bulk acceptance: key -> (what it says, how it picks a candidate or None).
-RULES: dict[str, tuple[str, Callable[[Geocoder, GeocodeResult, str, str],
+RULES: dict[str, tuple[str, Callable[[ReviewGeocoder, GeocodeResult, str, str],
                                      Candidate | None]]] = {
     "learned-agrees": ("the place learned from your datasets lies in the governorate the "
                        "records give", _learned_agrees),
@@ -263,7 +338,7 @@ RULES: dict[str, tuple[str, Callable[[Geocoder, GeocodeResult, str, str],
 }
 
 
-def propose(queue: pd.DataFrame, coder: Geocoder, rule: str) -> list[Proposal]:
+def propose(queue: pd.DataFrame, coder: ReviewGeocoder, rule: str) -> list[Proposal]:
     """The names of the queue a rule would accept, and the place for each.
 
     Only entries whose records give a governorate can agree with one; the geocoder's
@@ -273,8 +348,9 @@ def propose(queue: pd.DataFrame, coder: Geocoder, rule: str) -> list[Proposal]:
     ----------
     queue : pandas.DataFrame
         Output of :func:`review_queue`.
-    coder : Geocoder
-        The geocoder the page uses (with the learned places and the corrections).
+    coder : ReviewGeocoder
+        The geocoder the page uses (with the learned places and the corrections: a
+        :class:`Geocoder` or :class:`geo.geocoding.learned_context.LearnedGeocoder`).
     rule : str
         A key of :data:`RULES`.
 
@@ -286,12 +362,15 @@ def propose(queue: pd.DataFrame, coder: Geocoder, rule: str) -> list[Proposal]:
     if rule not in RULES:
         raise KeyError(f"unknown rule {rule!r}; rules are {', '.join(RULES)}")
     pick = RULES[rule][1]
+    entries = [e for e in queue.itertuples(index=False) if str(e.admin1)]
+    # all at once: the bulk path, and with the learned places' groups one geocoder per
+    # batch of names (geo.geocoding.learned_context), not one per name
+    results = coder.geocode_many([str(e.name) for e in entries],
+                                 countries=[str(e.country) or None for e in entries],
+                                 admin1s=[str(e.admin1) for e in entries])
     out = []
-    for entry in queue.itertuples(index=False):
+    for entry, result in zip(entries, results, strict=True):
         admin1, cc = str(entry.admin1), str(entry.country)
-        if not admin1:
-            continue
-        result = coder.geocode(str(entry.name), country=cc or None, admin1=admin1)
         chosen = pick(coder, result, admin1, cc)
         if chosen is not None:
             out.append(Proposal(str(entry.name), cc, admin1, int(entry.incidents), chosen,

@@ -19,11 +19,14 @@ import streamlit as st
 from geo.access import Identity
 from geo.errors import StoreUnavailable
 from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
-from geo.geocoding.join import OFF_MAP_REASONS, geocode_incidents, relocations
+from geo.geocoding.join import OFF_MAP_REASONS, relocations
+from geo.geocoding.learned_context import LearnedGeocoder
 from geo.geocoding.learned_index import LearnedSearch
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
+from geo.geocoding.review import name_groups as review_name_groups
 from geo.geocoding.review import queue_from_groups
 from geo.geocoding.review import review_queue as queue_of
+from geo.geocoding.stored import GAZETTEER_SOURCES
 from geo.io.worker import use_system_allocator
 from geo.render.details import escape_markdown, incident_label
 from geo.schema import INCIDENT_COLUMNS, RowError
@@ -155,6 +158,28 @@ def _learned_search(base_key: tuple, where: str, revision: int, location: str,
     # not at the end of the run: the search index and the new view come on top of it
     release_memory(f"learned:{location}:{learned_revision}")
     return search
+
+
+@st.cache_resource(max_entries=2)
+def _learned_context(base_key: tuple, where: str, revision: int, location: str,
+                     learned_revision: int) -> LearnedGeocoder:
+    """:func:`geocoder`'s answers for records in their whole context, from the learned
+    names the search reads (one read per learned revision, shared with the map's search)."""
+    return LearnedGeocoder(_learned_search(base_key, where, revision, location,
+                                           learned_revision))
+
+
+def review_geocoder() -> Geocoder | LearnedGeocoder:
+    """What the review page (and a record's relocation) geocodes with: :func:`geocoder`'s
+    answers, without indexing every learned place (see
+    ``geo.geocoding.learned_context``: each name, or batch of names, reads only the
+    learned places it could match)."""
+    s = settings()
+    corrected = (_base_key(s), *_corrections_key())
+    opened = store()
+    if opened is None:
+        return _corrected(*corrected)
+    return _learned_context(*corrected, s.database, opened.learned_revision())
 
 
 def _search_geocoder() -> Geocoder | LearnedSearch:
@@ -322,11 +347,13 @@ def shown_later(source: Callable[[], Dataset], state: ViewState) -> Callable[[],
     return rows
 
 
-@st.cache_resource(show_spinner="Geocoding place names…", max_entries=1)
-def _review_frame(location: str, revision: int, geocoder_key: tuple) -> pd.DataFrame:
-    data = dataset()
-    named = data.incidents[data.incidents["place"] != ""]
-    return geocode_incidents(pd.DataFrame(named[list(INCIDENT_COLUMNS)]), geocoder())
+@st.cache_resource(show_spinner="Geocoding place names…", max_entries=2)
+def _frame_queue(location: str, revision: int, geocoder_key: tuple,
+                 include_resolved: bool) -> pd.DataFrame:
+    # the names of the records the geocoder places, each answered once: the frame is
+    # neither copied nor geocoded whole
+    groups = review_name_groups(dataset().incidents, include_geocoded=include_resolved)
+    return queue_from_groups(groups, review_geocoder(), include_resolved)
 
 
 def store_mode() -> bool:
@@ -343,38 +370,28 @@ def _store_queue(location: str, revision: int, geocoder_key: tuple,
     opened = store()
     assert opened is not None
     groups = name_groups(opened, include_geocoded=include_resolved)  # type: ignore[arg-type]
-    return queue_from_groups(groups, geocoder(), include_resolved)
+    return queue_from_groups(groups, review_geocoder(), include_resolved)
 
 
 def review_queue(include_resolved: bool = False) -> pd.DataFrame:
     """The names waiting for review (:func:`geo.geocoding.review.review_queue`).
 
-    In store mode the database gives the distinct names of the records the geocoder
-    places and the geocoder answers each once: the store is never read whole.
-    """
-    if store_mode():
-        s = settings()
-        opened = store()
-        assert opened is not None
-        key = (*_geocoder_inputs(s), opened.learned_revision())
-        return _store_queue(s.database, opened.revision(), key, include_resolved)
-    return queue_of(review_frame(), include_resolved=include_resolved)
-
-
-def review_frame() -> pd.DataFrame:
-    """The incidents with a place, as the geocoder (with every correction) sees them now.
-
-    For the review page, which builds the geocoder; the map shows stored coordinates.
+    The distinct names of the records the geocoder places (the database gives them in
+    store mode, the shared frame otherwise) are answered once each: the store is never
+    read whole for it, nor the frame copied. A file's incidents were geocoded when it
+    was loaded.
     """
     s = settings()
-    shared = live()
-    if shared is None:
-        return dataset().incidents
-    shared.current()
     opened = store()
-    assert opened is not None
+    if opened is None:
+        return queue_of(dataset().incidents, include_resolved=include_resolved)
     key = (*_geocoder_inputs(s), opened.learned_revision())
-    return _review_frame(s.database, shared.revision, key)
+    if store_mode():
+        return _store_queue(s.database, opened.revision(), key, include_resolved)
+    shared = live()
+    assert shared is not None
+    shared.current()
+    return _frame_queue(s.database, shared.revision, key, include_resolved)
 
 
 def relocate(ids: list[str], who: Identity) -> int:
@@ -386,7 +403,7 @@ def relocate(ids: list[str], who: Identity) -> int:
     rows = [tuple(r[c] for c in INCIDENT_COLUMNS) for r in stored if r is not None]
     if not rows:
         return 0
-    changes = relocations(rows_to_frame(rows), geocoder())
+    changes = relocations(rows_to_frame(rows), review_geocoder())
     opened.edit_many(changes, who=who, reason="place corrected")
     return len(changes)
 
@@ -405,15 +422,20 @@ def apply_geocoding(who: Identity) -> int:
     opened = store()
     if opened is None:
         return 0
+    coder = review_geocoder()
     if store_mode():  # the records the geocoder may move, a page at a time
-        coder = geocoder()
         changes: dict[str, dict[str, object]] = {}
         for batch in geocodable_batches(opened):  # type: ignore[arg-type]
             changes.update(relocations(batch, coder))
         opened.edit_many(changes, who=who, reason="geocoding correction")
         return len(changes)
-    records = pd.DataFrame(dataset().incidents[list(INCIDENT_COLUMNS)])
-    changes = relocations(records, geocoder())
+    incidents = dataset().incidents
+    # only the records relocations() may move are copied (not the whole frame)
+    own = incidents["geocode_source"].astype(object).fillna("").astype(str).str.startswith(
+        GAZETTEER_SOURCES)
+    movable = ((incidents["place"] != "") & (incidents["latitude"].isna() | own)).to_numpy(bool)
+    records = pd.DataFrame(incidents.loc[movable, list(INCIDENT_COLUMNS)])
+    changes = relocations(records, coder)
     opened.edit_many(changes, who=who, reason="geocoding correction")
     return len(changes)
 
