@@ -132,7 +132,7 @@ if report is None:
         report = report_from_loaded(job.result())
         rows = report.incidents
         if report.readable and (rows["latitude"].isna() & (rows["place"] != "")).any():
-            geocode_report(report, common.geocoder())  # the gazetteer only when needed
+            geocode_report(report, common.records_geocoder())  # the gazetteer when needed
     except Exception as exc:  # noqa: BLE001 - a named message, never a traceback or a path
         bar.empty()
         st.error(escape_markdown(f"{spooled.name} could not be read ({type(exc).__name__}); "

@@ -59,7 +59,7 @@ def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
 
 
 router.ensure_router()
-geocoder = common.review_geocoder()
+geocoder = common.records_geocoder()
 store = common.corrections()
 may_correct = auth.can(Action.CORRECT_PLACE)
 

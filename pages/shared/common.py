@@ -169,11 +169,11 @@ def _learned_context(base_key: tuple, where: str, revision: int, location: str,
                                            learned_revision))
 
 
-def review_geocoder() -> Geocoder | LearnedGeocoder:
-    """What the review page (and a record's relocation) geocodes with: :func:`geocoder`'s
-    answers, without indexing every learned place (see
+def records_geocoder() -> Geocoder | LearnedGeocoder:
+    """What the review page, the import page and a record's relocation geocode records
+    with: :func:`geocoder`'s answers, without indexing every learned place (see
     ``geo.geocoding.learned_context``: each name, or batch of names, reads only the
-    learned places it could match)."""
+    learned places it could match). The extraction page still uses :func:`geocoder`."""
     s = settings()
     corrected = (_base_key(s), *_corrections_key())
     opened = store()
@@ -353,7 +353,7 @@ def _frame_queue(location: str, revision: int, geocoder_key: tuple,
     # the names of the records the geocoder places, each answered once: the frame is
     # neither copied nor geocoded whole
     groups = review_name_groups(dataset().incidents, include_geocoded=include_resolved)
-    return queue_from_groups(groups, review_geocoder(), include_resolved)
+    return queue_from_groups(groups, records_geocoder(), include_resolved)
 
 
 def store_mode() -> bool:
@@ -370,7 +370,7 @@ def _store_queue(location: str, revision: int, geocoder_key: tuple,
     opened = store()
     assert opened is not None
     groups = name_groups(opened, include_geocoded=include_resolved)  # type: ignore[arg-type]
-    return queue_from_groups(groups, review_geocoder(), include_resolved)
+    return queue_from_groups(groups, records_geocoder(), include_resolved)
 
 
 def review_queue(include_resolved: bool = False) -> pd.DataFrame:
@@ -403,7 +403,7 @@ def relocate(ids: list[str], who: Identity) -> int:
     rows = [tuple(r[c] for c in INCIDENT_COLUMNS) for r in stored if r is not None]
     if not rows:
         return 0
-    changes = relocations(rows_to_frame(rows), review_geocoder())
+    changes = relocations(rows_to_frame(rows), records_geocoder())
     opened.edit_many(changes, who=who, reason="place corrected")
     return len(changes)
 
@@ -422,7 +422,7 @@ def apply_geocoding(who: Identity) -> int:
     opened = store()
     if opened is None:
         return 0
-    coder = review_geocoder()
+    coder = records_geocoder()
     if store_mode():  # the records the geocoder may move, a page at a time
         changes: dict[str, dict[str, object]] = {}
         for batch in geocodable_batches(opened):  # type: ignore[arg-type]
