@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+import numpy as np
 import pandas as pd
 from pyproj import Geod
 
@@ -53,7 +54,13 @@ def source_disagreements(learned: pd.DataFrame) -> pd.DataFrame:
         ``source_a`` is the side with more records; most records first, then by name.
         ``km`` is the geodesic distance between the two main points, rounded to 0.1 km.
     """
-    points = _main_points(learned)
+    return disagreements_of(main_points(learned))
+
+
+def disagreements_of(points: pd.DataFrame) -> pd.DataFrame:
+    """:func:`source_disagreements` from the main points of each name, country and
+    source (:func:`main_points`, which :class:`geo.geocoding.learned_index.LearnedNames`
+    keeps: the page does not read the learned places again for them)."""
     out: list[dict[str, object]] = []
     for (_key, country), group in points.groupby(["key", "country"], sort=False):
         if len(group) < 2:
@@ -106,33 +113,64 @@ def sources_overview(sources: pd.DataFrame, disagreements: pd.DataFrame) -> pd.D
     return out
 
 
-def _main_points(learned: pd.DataFrame) -> pd.DataFrame:
-    """Per name, country and source: the point with the most records."""
+def main_points(learned: pd.DataFrame) -> pd.DataFrame:
+    """Per name, country and source: the point with the most records.
+
+    The text columns are grouped as integer codes (a million learned rows: tens of
+    megabytes, not a copy of their strings); only the answer's rows are text again.
+
+    Parameters
+    ----------
+    learned : pandas.DataFrame
+        :data:`geo.geocoding.learned.LEARNED_COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key``, ``country``, ``source``, ``name``, ``records``, ``latitude``,
+        ``longitude``, ``admin1``, ``precision``.
+    """
     columns = ["key", "country", "source", "name", "records", "latitude", "longitude",
                "admin1", "precision"]
     if learned.empty:
         return pd.DataFrame(columns=columns)
-    frame = learned[learned["latitude"].notna() & learned["longitude"].notna()].copy()
-    keys = {}
-    for raw in frame["name"].astype(str).unique():
+    placed = (learned["latitude"].notna() & learned["longitude"].notna()).to_numpy(bool).copy()
+    names, name_values = pd.factorize(learned["name"].astype(object).fillna("").astype(str))
+    keys = []
+    for raw in name_values.tolist():
         parsed = parse_place(raw)
-        keys[raw] = "" if parsed.generic else (name_key(parsed.canonical) or raw.lower())
-    frame["key"] = frame["name"].astype(str).map(keys)
-    frame = frame[frame["key"] != ""]
-    frame["records"] = frame["records"].astype(int)
-    frame["precision"] = frame["precision"].astype(int)
-    frame["country"] = frame["country"].fillna("").astype(str)
-    frame["admin1"] = frame["admin1"].fillna("").astype(str)
+        keys.append("" if parsed.generic else (name_key(parsed.canonical) or raw.lower()))
+    key_codes, key_values = pd.factorize(np.asarray(keys, dtype=object))
+    key = key_codes[names]
+    placed &= np.asarray(keys, dtype=object)[names] != ""
+    texts = {}
+    values = {}
+    for column in ("country", "source", "admin1"):
+        codes, uniques = pd.factorize(learned[column].astype(object).fillna("").astype(str))
+        texts[column], values[column] = codes[placed], np.asarray(uniques, dtype=object)
+    frame = pd.DataFrame({
+        "key": key[placed], "country": texts["country"], "source": texts["source"],
+        "name": names[placed],
+        "records": learned["records"].to_numpy()[placed].astype(int),
+        "latitude": learned["latitude"].to_numpy()[placed],
+        "longitude": learned["longitude"].to_numpy()[placed],
+        "admin1": texts["admin1"],
+        "precision": learned["precision"].to_numpy()[placed].astype(int)})
     # one row per point of a source (its rows of several spellings or areas added up)
     at_point = (frame.sort_values("records", ascending=False, kind="stable")
                 .groupby(["key", "country", "source", "latitude", "longitude"],
                          as_index=False, sort=False)
                 .agg(name=("name", "first"), records=("records", "sum"),
                      admin1=("admin1", "first"), precision=("precision", "min")))
+    del frame
     main = (at_point.sort_values(["records", "latitude"], ascending=[False, True],
                                  kind="stable")
-            .drop_duplicates(["key", "country", "source"]))
-    return main[columns].reset_index(drop=True)
+            .drop_duplicates(["key", "country", "source"]))[columns].reset_index(drop=True)
+    main["key"] = np.asarray(key_values, dtype=object)[main["key"].to_numpy()]
+    main["name"] = np.asarray(name_values, dtype=object)[main["name"].to_numpy()]
+    for column in ("country", "source", "admin1"):
+        main[column] = values[column][main[column].to_numpy()]
+    return main
 
 
 def _km(a: pd.Series, b: pd.Series) -> float:

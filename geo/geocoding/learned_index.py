@@ -71,8 +71,14 @@ class LearnedNames:
     """
 
     def __init__(self, learned: pd.DataFrame, revision: int = 0) -> None:
+        from geo.geocoding.disagreements import main_points
+
         self.revision = revision
+        #: Each name's main point per country and source, switched-off sources included
+        #: (:func:`geo.geocoding.disagreements.main_points`: the review page's
+        #: disagreements, without reading the learned places again).
         frame = typed_learned(learned)
+        self.main_points = main_points(frame)
         frame = frame[frame["enabled"] & frame["latitude"].notna()
                       & frame["longitude"].notna()]
         names, uniques = pd.factorize(frame["name"])

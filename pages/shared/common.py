@@ -21,7 +21,7 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.geocoding.join import OFF_MAP_REASONS, relocations
 from geo.geocoding.learned_context import LearnedGeocoder
-from geo.geocoding.learned_index import LearnedSearch
+from geo.geocoding.learned_index import LearnedNames, LearnedSearch
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
 from geo.geocoding.review import name_groups as review_name_groups
 from geo.geocoding.review import queue_from_groups
@@ -145,19 +145,36 @@ def geocoder() -> Geocoder:
     return _learned_geocoder(*corrected, s.database, opened.learned_revision())
 
 
-@st.cache_resource(show_spinner="Reading the names learned from imports…", max_entries=2)
-def _learned_search(base_key: tuple, where: str, revision: int, location: str,
-                    learned_revision: int) -> LearnedSearch:
-    """The corrected geocoder with the store's learned places for search terms: the
-    learned places read once per learned revision, compact, and indexed per term only
-    where the term could match them (same answers as :func:`geocoder`'s)."""
+@st.cache_resource(show_spinner="Reading the names learned from imports…", max_entries=1)
+def _learned_names(location: str, learned_revision: int) -> LearnedNames:
+    """The store's learned places, compact: read once per learned revision (an analyst's
+    correction does not read them again)."""
     s = settings()
     opened = _store(location, str(s.incidents_path), s.seed_new_store)[0]
-    search = LearnedSearch.from_source(_corrected(base_key, where, revision), opened)
+    names = LearnedNames.from_source(opened)
     # the read's transient columns (about 200 MB at 800,000 learned rows) go back now,
     # not at the end of the run: the search index and the new view come on top of it
     release_memory(f"learned:{location}:{learned_revision}")
-    return search
+    return names
+
+
+@st.cache_resource(max_entries=2)
+def _learned_search(base_key: tuple, where: str, revision: int, location: str,
+                    learned_revision: int) -> LearnedSearch:
+    """The corrected geocoder with the store's learned places for search terms, indexed
+    per term only where the term could match them (same answers as :func:`geocoder`'s)."""
+    return LearnedSearch(_corrected(base_key, where, revision),
+                         _learned_names(location, learned_revision))
+
+
+def learned_points() -> pd.DataFrame | None:
+    """The main point of each learned name per country and source (switched-off sources
+    too: :func:`geo.geocoding.disagreements.main_points`), None for a file."""
+    s = settings()
+    opened = store()
+    if opened is None:
+        return None
+    return _learned_names(s.database, opened.learned_revision()).main_points
 
 
 @st.cache_resource(max_entries=2)
