@@ -26,6 +26,7 @@ script thread (top functions by cumulative time).
 
     .venv/bin/python bench/bench_page_memory.py [--size 100000] [--store] [--profile]
         [--data DIR] [--no-review] [--waiting N] [--review-only] [--location URL]
+        [--trace]
 """
 
 from __future__ import annotations
@@ -230,6 +231,9 @@ def main() -> None:
                         help="cProfile the checkbox rerun's script thread")
     parser.add_argument("--data", type=Path, default=None, help="keep and reuse files here")
     parser.add_argument("--no-review", action="store_true", help="skip the review page")
+    parser.add_argument("--trace", action="store_true",
+                        help="tracemalloc from the checkbox change on: what the searches "
+                             "leave allocated at the end (top lines and tracebacks)")
     parser.add_argument("--review-only", action="store_true",
                         help="open the review page only (no map page before it)")
     parser.add_argument("--location", default=None,
@@ -300,6 +304,11 @@ def main() -> None:
 
     timed("undated checkbox (a new view)",
           (lambda: _profiled(steps, change)) if args.profile else change)
+    if args.trace:
+        import tracemalloc
+
+        tracemalloc.start(12)
+        before_searches = tracemalloc.take_snapshot()
     timed("search every record matches",
           lambda: second.text_input(key="f_query").set_value("synthetic").run())
     timed("a second search every record matches ('benchmark')",
@@ -307,10 +316,33 @@ def main() -> None:
     timed("undated checkbox again, the search kept (a new view)", change)
     timed("search cleared (a view computed before)",
           lambda: second.text_input(key="f_query").set_value("").run())
+    if args.trace:
+        _traced(before_searches)
     if not args.no_review:
         _review(steps, session, timed)
     print(f"\nresident at the end {_status_mb('VmRSS'):.0f} MB; load average "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+
+
+def _traced(before: Any) -> None:
+    """Print what is still allocated (Python and NumPy; not Arrow) since ``before``."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    stats = after.compare_to(before, "traceback")
+    grown = sum(s.size_diff for s in stats)
+    print(f"\ntracemalloc: {grown / 2**20:+.0f} MB still allocated since the checkbox "
+          "change (Python and NumPy); the largest:")
+    for stat in stats[:12]:
+        if stat.size_diff < 2**20:
+            break
+        frames = [f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in stat.traceback
+                  if "site-packages/streamlit" not in f.filename][:6]
+        print(f"  {stat.size_diff / 2**20:+7.1f} MB {stat.count_diff:+8d} blocks  "
+              + " <- ".join(frames))
 
 
 def _review(steps: Steps, session: Callable[[], Any],

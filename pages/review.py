@@ -237,3 +237,4 @@ for override in active:
                        args=(override.override_id, override.name))
 
 learned_sources.section()
+common.release_memory("review")  # the run's transient copies go back (see there)

@@ -67,3 +67,14 @@ def test_candidates_become_rows_and_markers_with_escaped_labels():
 def test_view_without_candidates_is_the_region():
     empty = candidate_table(GeocodeResult("x", "unresolved"))
     assert candidate_view(empty) == ((34.8, 38.9), 5)
+
+
+def test_prefixes_of_a_categorical_column_are_those_of_its_text():
+    from geo.geocoding.review import starts_with
+
+    values = pd.Series(["local:a", "", None, "geonames:1", "given", "local:b", "area:x"])
+    prefixes = ("local:", "area:")
+    plain = starts_with(values, prefixes)
+    assert plain.tolist() == [True, False, False, False, False, True, True]
+    assert starts_with(values.astype("category"), prefixes).tolist() == plain.tolist()
+    assert starts_with(values.astype("category").iloc[:0], prefixes).tolist() == []

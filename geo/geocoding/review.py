@@ -120,13 +120,11 @@ def name_groups(incidents: pd.DataFrame, include_geocoded: bool = False,
 
     columns = ["name", "country", "admin1", "admin2", "geocoded", "unconfirmed",
                "incidents", "ids"]
-    has = incidents["latitude"].notna()
-    waiting = ~has
+    waiting = incidents["latitude"].isna().to_numpy(bool)
     if include_geocoded:
-        source = incidents["geocode_source"].astype(object).fillna("").astype(str)
-        waiting = waiting | source.str.startswith(GAZETTEER_SOURCES)
+        waiting = waiting | starts_with(incidents["geocode_source"], GAZETTEER_SOURCES)
     waiting = waiting & (incidents["place"] != "").to_numpy(bool)
-    rows = incidents[waiting.to_numpy(bool)]
+    rows = incidents[waiting]
     if rows.empty:
         return pd.DataFrame(columns=columns)
 
@@ -143,6 +141,16 @@ def name_groups(incidents: pd.DataFrame, include_geocoded: bool = False,
     out = grouped.agg(incidents="size", ids=lambda s: sorted(s)[:ids_kept]).reset_index()
     out["incidents"] = out["incidents"].astype("int64")
     return out[columns]
+
+
+def starts_with(values: pd.Series, prefixes: tuple[str, ...]) -> np.ndarray:
+    """Which values start with one of ``prefixes`` (missing: no); a categorical column
+    is tested once per category, not once per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        hit = np.array([str(c).startswith(prefixes) for c in values.cat.categories] + [False],
+                       dtype=bool)
+        return hit[values.cat.codes.to_numpy()]  # code -1 (missing) takes the last
+    return values.astype(object).fillna("").astype(str).str.startswith(prefixes).to_numpy(bool)
 
 
 def queue_from_groups(groups: pd.DataFrame, geocoder: PlaceResolver,

@@ -24,7 +24,7 @@ from geo.geocoding.learned_context import LearnedGeocoder
 from geo.geocoding.learned_index import LearnedNames, LearnedSearch
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
 from geo.geocoding.review import name_groups as review_name_groups
-from geo.geocoding.review import queue_from_groups
+from geo.geocoding.review import queue_from_groups, starts_with
 from geo.geocoding.review import review_queue as queue_of
 from geo.geocoding.stored import GAZETTEER_SOURCES
 from geo.io.worker import use_system_allocator
@@ -448,9 +448,9 @@ def apply_geocoding(who: Identity) -> int:
         return len(changes)
     incidents = dataset().incidents
     # only the records relocations() may move are copied (not the whole frame)
-    own = incidents["geocode_source"].astype(object).fillna("").astype(str).str.startswith(
-        GAZETTEER_SOURCES)
-    movable = ((incidents["place"] != "") & (incidents["latitude"].isna() | own)).to_numpy(bool)
+    own = starts_with(incidents["geocode_source"], GAZETTEER_SOURCES)
+    movable = ((incidents["place"] != "").to_numpy(bool)
+               & (incidents["latitude"].isna().to_numpy(bool) | own))
     records = pd.DataFrame(incidents.loc[movable, list(INCIDENT_COLUMNS)])
     changes = relocations(records, coder)
     opened.edit_many(changes, who=who, reason="geocoding correction")
