@@ -59,3 +59,56 @@ def test_each_source_counts_the_names_it_disputes():
     overview = sources_overview(sources, found)
     assert overview.set_index("source")["disputed_names"].to_dict() == {
         "acled": 2, "report": 1, "ucdp": 2, "quiet": 0}
+
+
+def _pandas_main_points(learned):
+    """The main points as the first version computed them (a frame of the rows)."""
+    from geo.geocoding.compound import parse_place
+    from geo.geocoding.names import name_key
+
+    columns = ["key", "country", "source", "name", "records", "latitude", "longitude",
+               "admin1", "precision"]
+    frame = learned[learned["latitude"].notna() & learned["longitude"].notna()].copy()
+    keys = {}
+    for raw in frame["name"].astype(str).unique():
+        parsed = parse_place(raw)
+        keys[raw] = "" if parsed.generic else (name_key(parsed.canonical) or raw.lower())
+    frame["key"] = frame["name"].astype(str).map(keys)
+    frame = frame[frame["key"] != ""]
+    frame["records"] = frame["records"].astype(int)
+    frame["precision"] = frame["precision"].astype(int)
+    frame["country"] = frame["country"].fillna("").astype(str)
+    frame["admin1"] = frame["admin1"].fillna("").astype(str)
+    at_point = (frame.sort_values("records", ascending=False, kind="stable")
+                .groupby(["key", "country", "source", "latitude", "longitude"],
+                         as_index=False, sort=False)
+                .agg(name=("name", "first"), records=("records", "sum"),
+                     admin1=("admin1", "first"), precision=("precision", "min")))
+    main = (at_point.sort_values(["records", "latitude"], ascending=[False, True],
+                                 kind="stable")
+            .drop_duplicates(["key", "country", "source"]))
+    return main[columns].reset_index(drop=True)
+
+
+def test_main_points_are_those_of_the_rows_grouped_whole():
+    """Points from sorts of arrays equal the grouped frame's, ties included."""
+    import numpy as np
+
+    from geo.geocoding.disagreements import main_points
+
+    rng = np.random.default_rng(5)
+    n = 3_000
+    spellings = ["Kafr Zeta", "Kafr Zeta village", "kafr zeta", "Hadar", "Tell Abyad",
+                 "village", "Al Bab town", "Dayr Hafir"]
+    learned = pd.DataFrame({
+        "name": rng.choice(spellings, n), "country": rng.choice(["SY", "TR", ""], n),
+        "admin1": rng.choice(["Aleppo", "", "Idlib"], n),
+        "latitude": rng.choice([35.0, 35.5, 36.0, 36.25, np.nan], n),
+        "longitude": rng.choice([37.0, 37.5, 38.0], n),
+        "precision": rng.choice([1, 2], n), "source": rng.choice(["ucdp", "acled", "team"], n),
+        "records": rng.integers(1, 4, n), "enabled": rng.random(n) < 0.8})
+    expected = _pandas_main_points(learned)
+    assert len(expected) > 20
+    pd.testing.assert_frame_equal(main_points(learned), expected)
+    pd.testing.assert_frame_equal(main_points(learned.iloc[:0]), expected.iloc[:0],
+                                  check_dtype=False, check_index_type=False)

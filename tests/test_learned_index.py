@@ -220,7 +220,7 @@ def test_the_grouping_of_a_names_points_is_unchanged():
 def test_the_learned_names_keep_the_disagreements_main_points(disabled):
     """The review page's disagreements come from the names the geocoder read: the same
     as from the learned places themselves, switched-off sources included."""
-    from geo.geocoding.disagreements import disagreements_of, source_disagreements
+    from geo.geocoding.disagreements import disagreements_of, main_points, source_disagreements
     from geo.geocoding.learned_index import LearnedNames
 
     learned = _learned(disabled).learned_places()
@@ -228,4 +228,5 @@ def test_the_learned_names_keep_the_disagreements_main_points(disabled):
     expected = source_disagreements(learned)
     assert len(expected) == 1 and "acled" in set(expected["source_a"]) | set(
         expected["source_b"])
-    pd.testing.assert_frame_equal(disagreements_of(names.main_points), expected)
+    pd.testing.assert_frame_equal(disagreements_of(names.main_points()), expected)
+    pd.testing.assert_frame_equal(names.main_points(), main_points(learned))

@@ -116,9 +116,6 @@ def sources_overview(sources: pd.DataFrame, disagreements: pd.DataFrame) -> pd.D
 def main_points(learned: pd.DataFrame) -> pd.DataFrame:
     """Per name, country and source: the point with the most records.
 
-    The text columns are grouped as integer codes (a million learned rows: tens of
-    megabytes, not a copy of their strings); only the answer's rows are text again.
-
     Parameters
     ----------
     learned : pandas.DataFrame
@@ -130,47 +127,87 @@ def main_points(learned: pd.DataFrame) -> pd.DataFrame:
         ``key``, ``country``, ``source``, ``name``, ``records``, ``latitude``,
         ``longitude``, ``admin1``, ``precision``.
     """
-    columns = ["key", "country", "source", "name", "records", "latitude", "longitude",
-               "admin1", "precision"]
     if learned.empty:
-        return pd.DataFrame(columns=columns)
-    placed = (learned["latitude"].notna() & learned["longitude"].notna()).to_numpy(bool).copy()
-    names, name_values = pd.factorize(learned["name"].astype(object).fillna("").astype(str))
-    keys = []
-    for raw in name_values.tolist():
-        parsed = parse_place(raw)
-        keys.append("" if parsed.generic else (name_key(parsed.canonical) or raw.lower()))
-    key_codes, key_values = pd.factorize(np.asarray(keys, dtype=object))
-    key = key_codes[names]
-    placed &= np.asarray(keys, dtype=object)[names] != ""
+        return pd.DataFrame(columns=_POINT_COLUMNS)
+    placed = (learned["latitude"].notna() & learned["longitude"].notna()).to_numpy(bool)
+    frame = learned[placed]
     texts = {}
-    values = {}
     for column in ("country", "source", "admin1"):
-        codes, uniques = pd.factorize(learned[column].astype(object).fillna("").astype(str))
-        texts[column], values[column] = codes[placed], np.asarray(uniques, dtype=object)
-    frame = pd.DataFrame({
-        "key": key[placed], "country": texts["country"], "source": texts["source"],
-        "name": names[placed],
-        "records": learned["records"].to_numpy()[placed].astype(int),
-        "latitude": learned["latitude"].to_numpy()[placed],
-        "longitude": learned["longitude"].to_numpy()[placed],
-        "admin1": texts["admin1"],
-        "precision": learned["precision"].to_numpy()[placed].astype(int)})
-    # one row per point of a source (its rows of several spellings or areas added up)
-    at_point = (frame.sort_values("records", ascending=False, kind="stable")
-                .groupby(["key", "country", "source", "latitude", "longitude"],
-                         as_index=False, sort=False)
-                .agg(name=("name", "first"), records=("records", "sum"),
-                     admin1=("admin1", "first"), precision=("precision", "min")))
-    del frame
-    main = (at_point.sort_values(["records", "latitude"], ascending=[False, True],
-                                 kind="stable")
-            .drop_duplicates(["key", "country", "source"]))[columns].reset_index(drop=True)
-    main["key"] = np.asarray(key_values, dtype=object)[main["key"].to_numpy()]
-    main["name"] = np.asarray(name_values, dtype=object)[main["name"].to_numpy()]
-    for column in ("country", "source", "admin1"):
-        main[column] = values[column][main[column].to_numpy()]
-    return main
+        codes, uniques = pd.factorize(frame[column].astype(object).fillna("").astype(str))
+        texts[column] = (np.asarray(uniques, dtype=object), codes)
+    names, name_values = pd.factorize(frame["name"].astype(object).fillna("").astype(str))
+    return main_points_of(np.asarray(name_values, dtype=object), names, texts,
+                          frame["records"].to_numpy().astype(np.int64),
+                          frame["latitude"].to_numpy(dtype=np.float64),
+                          frame["longitude"].to_numpy(dtype=np.float64),
+                          frame["precision"].to_numpy().astype(np.int64))
+
+
+_POINT_COLUMNS = ["key", "country", "source", "name", "records", "latitude", "longitude",
+                  "admin1", "precision"]
+
+
+def main_points_of(names: np.ndarray, name: np.ndarray,
+                   texts: dict[str, tuple[np.ndarray, np.ndarray]], records: np.ndarray,
+                   latitude: np.ndarray, longitude: np.ndarray,
+                   precision: np.ndarray) -> pd.DataFrame:
+    """:func:`main_points` of placed learned rows given as codes and arrays (in the
+    table's order): sorts and reductions of arrays, no frame of the rows.
+
+    Parameters
+    ----------
+    names : numpy.ndarray of object
+        The distinct names; ``name`` their code per row.
+    texts : dict
+        ``country``, ``source``, ``admin1``: (distinct values, code per row).
+    records, latitude, longitude, precision : numpy.ndarray
+        Per row.
+    """
+    keys = []
+    for raw in names.tolist():
+        parsed = parse_place(str(raw))
+        keys.append("" if parsed.generic else (name_key(parsed.canonical) or str(raw).lower()))
+    key_codes, key_values = pd.factorize(np.asarray(keys, dtype=object))
+    rows = np.flatnonzero(np.asarray(keys, dtype=object)[name] != "") if len(name) else \
+        np.zeros(0, dtype=np.int64)
+    if not len(rows):
+        return pd.DataFrame(columns=_POINT_COLUMNS)
+    key = key_codes[name[rows]]
+    country, source = texts["country"][1][rows], texts["source"][1][rows]
+    lat, lon, recs = latitude[rows], longitude[rows], records[rows]
+    # the rows by records, most first, ties in the table's order: a point's first row
+    rank = np.empty(len(rows), dtype=np.int64)
+    rank[np.argsort(-recs, kind="stable")] = np.arange(len(rows))
+    # one group per point of a source (its rows of several spellings or areas added up)
+    order = np.lexsort((rank, lon, lat, source, country, key))
+    same = ((key[order][1:] == key[order][:-1]) & (country[order][1:] == country[order][:-1])
+            & (source[order][1:] == source[order][:-1]) & (lat[order][1:] == lat[order][:-1])
+            & (lon[order][1:] == lon[order][:-1]))
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    first = order[starts]
+    summed = np.add.reduceat(recs[order], starts)
+    finest = np.minimum.reduceat(precision[rows][order], starts)
+    # the points in the order they first appear among the rows by records
+    seen = np.argsort(rank[first], kind="stable")
+    # per name, country and source the point with the most records (then the southmost,
+    # then the first seen)
+    best = seen[np.lexsort((np.arange(len(seen)), lat[first][seen], -summed[seen]))]
+    width = np.int64(max(len(texts["source"][0]), 1))
+    triple = (key[first] * np.int64(max(len(texts["country"][0]), 1))
+              + country[first]) * width + source[first]
+    _, at = np.unique(triple[best], return_index=True)
+    kept = best[np.sort(at)]
+    row = rows[first[kept]]
+    return pd.DataFrame({
+        "key": np.asarray(key_values, dtype=object)[key[first[kept]]],
+        "country": texts["country"][0][texts["country"][1][row]],
+        "source": texts["source"][0][texts["source"][1][row]],
+        "name": names[name[row]],
+        "records": summed[kept].astype(np.int64),
+        "latitude": latitude[row], "longitude": longitude[row],
+        "admin1": texts["admin1"][0][texts["admin1"][1][row]],
+        "precision": finest[kept].astype(np.int64),
+    })
 
 
 def _km(a: pd.Series, b: pd.Series) -> float:

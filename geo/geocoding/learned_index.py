@@ -71,21 +71,17 @@ class LearnedNames:
     """
 
     def __init__(self, learned: pd.DataFrame, revision: int = 0) -> None:
-        from geo.geocoding.disagreements import main_points
-
         self.revision = revision
-        #: Each name's main point per country and source, switched-off sources included
-        #: (:func:`geo.geocoding.disagreements.main_points`: the review page's
-        #: disagreements, without reading the learned places again).
         frame = typed_learned(learned)
-        self.main_points = main_points(frame)
-        frame = frame[frame["enabled"] & frame["latitude"].notna()
-                      & frame["longitude"].notna()]
+        frame = frame[frame["latitude"].notna() & frame["longitude"].notna()]
         names, uniques = pd.factorize(frame["name"])
         parsed = [parse_place(str(n)) for n in uniques]
         keep = ~np.array([p.generic for p in parsed] or [False], dtype=bool)[names] \
             if len(names) else np.zeros(0, dtype=bool)
         frame, names = frame[keep], names[keep]
+        # rows of switched-off sources are kept for the review's disagreements
+        # (main_points) but belong to no group: the geocoder never reads them
+        self._enabled = frame["enabled"].to_numpy(dtype=bool)
         self._names = np.asarray(uniques, dtype=object)
         self._countries, country = _codes(frame["country"])
         self._admin1s, admin1 = _codes(frame["admin1"])
@@ -102,17 +98,20 @@ class LearnedNames:
         keys = [learned_key(str(n), p) for n, p in zip(uniques, parsed, strict=True)]
         key_of_name, self._keys = pd.factorize(pd.Series(keys, dtype=object))
         self._key_of_name = key_of_name.astype(np.int64)
-        row_key = self._key_of_name[self._columns["name"]] if len(names) else \
+        on = np.flatnonzero(self._enabled)
+        row_key = self._key_of_name[self._columns["name"][on]] if len(on) else \
             np.zeros(0, dtype=np.int64)
-        pair = row_key * max(1, len(self._countries)) + country
+        pair = row_key * max(1, len(self._countries)) + country[on]
         group, pairs = pd.factorize(pair)
         self._group_key = (np.asarray(pairs, dtype=np.int64) // max(1, len(self._countries)))
         self._group_country = np.asarray(pairs, dtype=np.int64) % max(1, len(self._countries))
-        self._order = np.argsort(group, kind="stable").astype(np.int64)
-        self._bounds = np.searchsorted(group[self._order], np.arange(len(pairs) + 1))
+        by_group = np.argsort(group, kind="stable")
+        self._order = on[by_group].astype(np.int64)
+        self._bounds = np.searchsorted(group[by_group], np.arange(len(pairs) + 1))
         self._groups_of_key: dict[int, list[int]] = {}
         for g, k in enumerate(self._group_key.tolist()):
             self._groups_of_key.setdefault(k, []).append(g)
+        names = names[self._enabled]
         self._index_spellings(uniques, parsed, names)
         self._ids: np.ndarray | None = None
         self._lock = threading.Lock()
@@ -218,9 +217,21 @@ class LearnedNames:
             if self._ids is None:
                 self._ids = self._row_ids()
         rows = np.flatnonzero(np.isin(self._ids, np.fromiter(wanted, dtype=np.int64)))
-        group_of_row = np.empty(len(self._order), dtype=np.int64)
+        group_of_row = np.full(len(self._enabled), -1, dtype=np.int64)
         group_of_row[self._order] = np.repeat(np.arange(self.groups), np.diff(self._bounds))
-        return tuple(sorted(set(group_of_row[rows].tolist())))
+        return tuple(sorted(g for g in set(group_of_row[rows].tolist()) if g >= 0))
+
+    def main_points(self) -> pd.DataFrame:
+        """Each learned name's main point per country and source, switched-off sources
+        included: :func:`geo.geocoding.disagreements.main_points` of the learned places
+        (the review page's disagreements, without reading them again)."""
+        from geo.geocoding.disagreements import main_points_of
+
+        c = self._columns
+        return main_points_of(self._names, c["name"], {
+            "country": (self._countries, c["country"]), "source": (self._sources, c["source"]),
+            "admin1": (self._admin1s, c["admin1"])}, c["records"], c["latitude"],
+            c["longitude"], c["precision"])
 
     def _row_ids(self) -> np.ndarray:
         """The learned id each row would give as its place's best point (48-bit ints)."""

@@ -174,7 +174,7 @@ def learned_points() -> pd.DataFrame | None:
     opened = store()
     if opened is None:
         return None
-    return _learned_names(s.database, opened.learned_revision()).main_points
+    return _learned_names(s.database, opened.learned_revision()).main_points()
 
 
 @st.cache_resource(max_entries=2)
