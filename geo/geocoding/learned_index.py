@@ -70,29 +70,31 @@ class LearnedNames:
         The source's learned revision.
     """
 
-    def __init__(self, learned: pd.DataFrame, revision: int = 0) -> None:
+    def __init__(self, learned: pd.DataFrame, revision: int = 0, *,
+                 typed: bool = False) -> None:
         self.revision = revision
-        frame = typed_learned(learned)
-        frame = frame[frame["latitude"].notna() & frame["longitude"].notna()]
+        frame = learned if typed else typed_learned(learned)
+        # the rows kept are taken column by column (no copy of the whole table)
         names, uniques = pd.factorize(frame["name"])
         parsed = [parse_place(str(n)) for n in uniques]
-        keep = ~np.array([p.generic for p in parsed] or [False], dtype=bool)[names] \
-            if len(names) else np.zeros(0, dtype=bool)
-        frame, names = frame[keep], names[keep]
+        generic = np.array([p.generic for p in parsed] + [True], dtype=bool)
+        keep = (frame["latitude"].notna() & frame["longitude"].notna()).to_numpy(bool) \
+            & ~generic[names]
+        names = names[keep]
         # rows of switched-off sources are kept for the review's disagreements
         # (main_points) but belong to no group: the geocoder never reads them
-        self._enabled = frame["enabled"].to_numpy(dtype=bool)
+        self._enabled = frame["enabled"].to_numpy(dtype=bool)[keep]
         self._names = np.asarray(uniques, dtype=object)
-        self._countries, country = _codes(frame["country"])
-        self._admin1s, admin1 = _codes(frame["admin1"])
-        self._sources, source = _codes(frame["source"])
+        self._countries, country = _codes(frame["country"][keep])
+        self._admin1s, admin1 = _codes(frame["admin1"][keep])
+        self._sources, source = _codes(frame["source"][keep])
         self._columns = {
             "name": names.astype(np.int32), "country": country, "admin1": admin1,
             "source": source,
-            "latitude": frame["latitude"].to_numpy(dtype=np.float64),
-            "longitude": frame["longitude"].to_numpy(dtype=np.float64),
-            "precision": frame["precision"].to_numpy(dtype=np.int64),
-            "records": frame["records"].to_numpy(dtype=np.int64),
+            "latitude": frame["latitude"].to_numpy(dtype=np.float64)[keep],
+            "longitude": frame["longitude"].to_numpy(dtype=np.float64)[keep],
+            "precision": frame["precision"].to_numpy(dtype=np.int64)[keep],
+            "records": frame["records"].to_numpy(dtype=np.int64)[keep],
         }
         del frame
         keys = [learned_key(str(n), p) for n, p in zip(uniques, parsed, strict=True)]
@@ -144,7 +146,8 @@ class LearnedNames:
     def from_source(cls, source: LearnedPlaceSource) -> LearnedNames:
         """Read a source's learned places (the table is dropped once compacted)."""
         revision = source.learned_revision()
-        return cls(source.learned_places(), revision)
+        # typed here, so that the table as read is let go before the names are built
+        return cls(typed_learned(source.learned_places()), revision, typed=True)
 
     def __len__(self) -> int:
         """Number of learned rows kept (enabled, with a point, not a generic word)."""
