@@ -146,13 +146,19 @@ def _instrument(steps: Steps) -> None:
     steps.wrap(search.SearchIndex, "__init__", "search index")
     steps.wrap(aggregate_layer, "aggregate_group")
     steps.wrap(common, "release_memory")
-    from geo.geocoding import learned_context, learned_index, review
+    import importlib
+
+    from geo.geocoding import learned_index, review
 
     steps.wrap(learned_index.LearnedNames, "from_source", "learned names read")
     steps.wrap(common, "review_name_groups", "review: name groups")
     steps.wrap(common, "queue_from_groups", "review: queue geocoded")
-    steps.wrap(learned_context.LearnedGeocoder, "_built", "review: batch geocoder")
-    steps.wrap(learned_context.LearnedGeocoder, "geocode", "review: one name geocoded")
+    try:  # not in earlier versions of the code
+        context = importlib.import_module("geo.geocoding.learned_context").LearnedGeocoder
+        steps.wrap(context, "_built", "review: batch geocoder")
+        steps.wrap(context, "geocode", "review: one name geocoded")
+    except ImportError:
+        pass
     steps.wrap(review, "propose", "review: rule proposals")
     from pages.shared import learned_sources
 
