@@ -217,7 +217,7 @@ class _LazyGeocoder:
     def geocode(self, name: str, **context: object) -> GeocodeResult:
         if set(context) <= {"country", "abroad"}:  # a search term's context
             return _search_geocoder().geocode(name, **context)  # type: ignore[arg-type]
-        return geocoder().geocode(name, **context)  # type: ignore[arg-type]
+        return records_geocoder().geocode(name, **context)  # type: ignore[arg-type]
 
     def curated_geocode(self, name: str, **context: object) -> GeocodeResult:
         """``geocode`` without the store's learned places (the corrections kept): a
