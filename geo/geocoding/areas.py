@@ -86,9 +86,13 @@ def area_key(text: str) -> str:
     return name_keys(" ".join(words))[2] if words else ""
 
 
-def _bare(name: str) -> str:
-    """An area name without the word for its kind of area (itself when nothing is left)."""
+def bare_area_name(name: str) -> str:
+    """An area name without the word for its kind of area (itself when nothing is left):
+    "Ar Raqqah Governorate" -> "Ar Raqqah"."""
     return " ".join(_area_words(name)) or name
+
+
+_bare = bare_area_name
 
 
 class AdminAreas:

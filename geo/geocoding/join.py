@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.geocoding.area_conflict import SOURCE_AREA_COLUMN, source_area_conflicts
 from geo.geocoding.areas import AREA_FRAME_COLUMNS, AdminAreas
 from geo.geocoding.bulk import resolve_many
 from geo.geocoding.gazetteer import Gazetteer
@@ -327,17 +328,20 @@ def assign_areas(incidents: pd.DataFrame, areas: AdminAreas | None) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        A copy with :data:`geo.geocoding.areas.AREA_FRAME_COLUMNS`.
+        A copy with :data:`geo.geocoding.areas.AREA_FRAME_COLUMNS` and ``source_area``
+        (see :func:`geo.geocoding.area_conflict.source_area_conflicts`).
     """
     out = incidents.copy()
     out["area_radius_km"] = np.nan
     if not areas:
         for column in AREA_FRAME_COLUMNS:
             out[column] = ""
+        out[SOURCE_AREA_COLUMN] = ""
         return out
     assigned = areas.assign(out)
     for column in AREA_FRAME_COLUMNS:
         out[column] = assigned[column].astype(str)
+    out[SOURCE_AREA_COLUMN] = source_area_conflicts(out, out["adm1_pcode"], areas)
     precision = pd.to_numeric(out["geo_precision"], errors="coerce")
     for level, code in ((2, 2), (1, 3)):
         rows = (precision == code).fillna(False).to_numpy(dtype=bool) & (

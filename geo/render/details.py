@@ -194,6 +194,10 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     near = nearest_label(incident)
     if near:
         lines.insert(1, f"- **Nearest town:** {escape_markdown(near)}")
+    area = _area_lines(incident)
+    if area:
+        at = next(i for i, x in enumerate(lines) if x.startswith("- **Location precision:**"))
+        lines[at + 1:at + 1] = area
     description = escape_markdown(_dated_location_note(incident))
     if description:
         lines.append(f"\n{description}")
@@ -201,6 +205,29 @@ def incident_markdown(incident: Mapping[str, object]) -> str:
     if quote_text:
         lines.append(f"\n> {quote_text}")
     return "\n".join(lines)
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _area_lines(incident: Mapping[str, object]) -> list[str]:
+    """The governorate and district the point falls in (OCHA boundaries), and where the
+    source names another governorate, that disagreement (trial of issue 14: "Abu Allaj",
+    Ar Raqqah by UCDP, falls in Aleppo › Menbij)."""
+    latitude = incident.get("latitude")
+    governorate = _text(incident.get("adm1_name"))
+    if latitude is None or pd.isna(latitude) or not governorate:  # type: ignore[arg-type]
+        return []
+    where = " › ".join(n for n in (governorate, _text(incident.get("adm2_name"))) if n)
+    lines = [f"- **Area (where the point falls):** {escape_markdown(where)}"]
+    given = _text(incident.get("source_area"))
+    if given:
+        claimant = _text(incident.get("claimed_by")) or _text(incident.get("source_name"))
+        who = claimant.split(":")[0].strip() or "The source"
+        lines.append(f"- **Area disagreement:** {escape_markdown(who)} says "
+                     f"{escape_markdown(given)}; the point falls in {escape_markdown(where)}")
+    return lines
 
 
 #: ``geocode_source`` of a point an analyst typed (the correction form writes it).
