@@ -90,6 +90,35 @@ def admin_attribution(paths: Sequence[Path]) -> str:
     return " ".join(texts)
 
 
+def short_credit(text: str) -> str:
+    """A credit in a few words, for the map's one-line attribution.
+
+    The source named after the first colon, up to the first " / ", comma or
+    parenthesis: "Syria admin boundaries: OCHA / UN Cartographic Section, ..." gives
+    "OCHA". Text without a colon is cut the same way from its start.
+    """
+    rest = text.split(": ", 1)[1] if ": " in text else text
+    for stop in (" / ", ",", " (", ";", ". "):
+        rest = rest.split(stop, 1)[0]
+    rest = rest.strip()
+    return rest if 0 < len(rest) <= 40 else text[:40].rstrip()
+
+
+def admin_short_credit(paths: Sequence[Path]) -> str:
+    """Short credit of admin boundary files: ``short`` of their ``ATTRIBUTION.json``, else
+    :func:`short_credit` of each file's attribution, joined by " · "."""
+    texts: list[str] = []
+    for folder in dict.fromkeys(p.parent for p in paths if p.exists()):
+        meta = folder / "ATTRIBUTION.json"
+        if meta.exists():
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            full = str(info.get("attribution", ""))
+            text = str(info.get("short", "") or (short_credit(full) if full else ""))
+            if text and text not in texts:
+                texts.append(text)
+    return " · ".join(texts)
+
+
 def admin_payload(paths: Sequence[Path]) -> dict[str, object]:
     """Admin areas as GeoJSON for the basemap, with a label point per area.
 
@@ -268,17 +297,36 @@ class OfflineBasemap(MacroElement):
       return r.json();
     });
   }
-  // The basemap's sources are credited bottom left, so that the legend and the tiles'
-  // attribution at the bottom right stay where they are.
-  var credits = null;
-  function credit(text) {
+  // The basemap's sources are credited in Leaflet's attribution control, bottom right,
+  // in one short line ("© Natural Earth · OCHA"): the full text is its title (on hover)
+  // and opens on a click. A second box bottom left, two lines and 430 px wide, covered
+  // the scale bar and the markers (trial of issue 14).
+  var credits = [], creditShown = null;
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+  function credit(text, short) {
     if (!text) { return; }
-    if (!credits) {
-      credits = L.control.attribution({position: "bottomleft", prefix: false}).addTo(map);
-      credits.getContainer().classList.add("basemap-credits");
-      tiles.forEach(function (layer) { credits.removeAttribution(layer.getAttribution()); });
+    var item = {full: text, short: short || text};
+    // the countries' credit first, whichever file arrives first
+    if (text === cfg.credit) { credits.unshift(item); } else { credits.push(item); }
+    var control = map.attributionControl;
+    if (!control) { control = map.attributionControl = L.control.attribution().addTo(map); }
+    if (creditShown) { control.removeAttribution(creditShown); }
+    var full = credits.map(function (c) { return c.full; }).join(" ");
+    creditShown = '<span class="basemap-credits" role="button" tabindex="0" title="' +
+      esc(full) + '">© ' + credits.map(function (c) { return esc(c.short); }).join(" · ") +
+      '<span class="basemap-credits-full">' + esc(full) + "</span></span>";
+    control.addAttribution(creditShown);
+    var box = control.getContainer();
+    if (box && !box._creditToggle) {
+      box._creditToggle = true;
+      L.DomEvent.on(box, "click", function (e) {
+        var target = e.target && e.target.closest && e.target.closest(".basemap-credits");
+        if (target) { box.classList.toggle("basemap-credits-open"); }
+      });
     }
-    credits.addAttribution(text);
   }
   function countries() {
     return get(cfg.countries).then(function (topo) {
@@ -289,7 +337,7 @@ class OfflineBasemap(MacroElement):
         return a !== b; });
       L.geoJSON(borders, {pane: "basemapLines", renderer: lines, interactive: false,
         style: {color: "#8c8577", weight: 1.2, opacity: 0.9, fill: false}}).addTo(map);
-      credit(cfg.credit);
+      credit(cfg.credit, cfg.credit);
     });
   }
   function admin() {
@@ -307,7 +355,7 @@ class OfflineBasemap(MacroElement):
       map.on("zoomend", showDistricts);
       showDistricts();
       areaLabels = data.features.filter(function (f) { return f.properties.level === 1; });
-      credit(data.attribution);
+      credit(data.attribution, cfg.adminCredit);
       drawLabels();
     });
   }
@@ -466,6 +514,7 @@ class OfflineBasemap(MacroElement):
                 "admin": served + admin if admin else None,
                 "towns": served + towns if towns else None,
                 "credit": NATURAL_EARTH,
+                "adminCredit": admin_short_credit(settings.admin_paths),
                 "wait": TILE_WAIT_MS,
                 "above": LABELS_ABOVE_ZOOM,
             }
@@ -475,8 +524,10 @@ class OfflineBasemap(MacroElement):
 BASEMAP_CSS = """
 <style>
 .leaflet-container.basemap-offline{background:#dde8ee}
-.basemap-credits.leaflet-control-attribution{font-size:9px;line-height:1.25;max-width:60%;
- clear:none;margin-left:0!important}
+.basemap-credits{cursor:pointer}
+.basemap-credits-full{display:none}
+.basemap-credits-open .basemap-credits-full{display:block;max-width:360px;white-space:normal;
+ font-size:10px;line-height:1.3;margin-top:2px}
 .basemap-label-icon{background:none;border:none}
 .basemap-tiles .leaflet-basemapLabels-pane{z-index:160!important}
 .basemap-town{position:relative;left:-3px;top:-3px;white-space:nowrap;

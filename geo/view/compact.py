@@ -22,7 +22,7 @@ CATEGORY_COLUMNS: tuple[str, ...] = (
     "source_event_type", "source_sub_event_type", "deaths_a", "deaths_b", "deaths_civilians",
     "deaths_unknown", "location_uncertainty_km", "quality", "geocode_status", "place_names",
     "adm1_pcode", "adm1_name", "adm2_pcode", "adm2_name", "claimant", "violence_label",
-    "off_map", "place_keys", "admin2", "nearest_place",
+    "off_map", "place_keys", "admin2", "nearest_place", "source_area",
 )
 
 

@@ -117,6 +117,33 @@
     return root;
   }
 
+  /* A handler that keeps an aggregate's tooltip whole inside the map: it opens to the
+   * right of the marker, to the left where the right has no room, and moves up or down
+   * as far as needed (trial of issue 14: cut off at the map's right edge at 1400 px). */
+  function inward(map, marker, size) {
+    var margin = 4, arrow = 6;  // arrow: the CSS margin of .leaflet-tooltip-left/right
+    return function () {
+      var tip = marker.getTooltip(), el = tip && tip.getElement();
+      if (!el) { return; }
+      var box = map.getSize(), at = map.latLngToContainerPoint(marker.getLatLng());
+      var w = el.offsetWidth, h = el.offsetHeight, gap = size / 2 + arrow;
+      var roomRight = box.x - margin - (at.x + gap), roomLeft = at.x - gap - margin;
+      var right = roomRight >= w || (roomLeft < w && roomRight >= roomLeft);
+      var dx = 0;
+      if (right && roomRight < w) {  // the map is narrower: slide left, not past its edge
+        dx = Math.max(roomRight - w, margin - (at.x + gap));
+      } else if (!right && roomLeft < w) {
+        dx = Math.min(w - roomLeft, box.x - margin - (at.x - gap));
+      }
+      var top = at.y - h / 2, dy = 0;
+      if (top + h > box.y - margin) { dy = box.y - margin - (top + h); }
+      if (top + dy < margin) { dy = margin - top; }
+      tip.options.direction = right ? "right" : "left";
+      tip.options.offset = [(right ? size / 2 : -size / 2) + dx, dy];
+      tip.update();
+    };
+  }
+
   function drawAggregates(group, map, d) {
     var a = d.agg;
     for (var i = 0; i < a.lat.length; i++) {
@@ -135,6 +162,7 @@
       });
       marker.feature = {type: "Feature", properties: {kind: "incident-aggregate", count: a.n[i]}};
       marker.bindTooltip(aggregateTip(d, i), {direction: "right", offset: [size / 2, 0]});
+      marker.on("tooltipopen", inward(map, marker, size));
       (function (k) {
         marker.on("click", function () {
           var b = a.b.slice(4 * k, 4 * k + 4);
