@@ -144,3 +144,13 @@ def test_store_mode_ranks_the_places_as_frame_mode(postgis_url, monkeypatch):
         assert _ranked(frame).equals(store_pages[1])
         frame.number_input(key=f"{place_tab.LIST_KEY}-page").set_value(2).run()
         assert _ranked(frame).equals(store_pages[2])
+
+
+def test_the_figures_come_before_the_names_and_areas(incidents_file):
+    # trial of issue 14: at 1400 px the killed column, after the names, areas and the
+    # source's own areas, was cut off at the table's right edge
+    table = _ranked(_places(_run(QUESTION)))
+    columns = list(table.columns)
+    assert columns[:3] == ["#", "Place", "Incidents"]
+    assert columns[3].startswith("Killed")
+    assert columns.index("Also written as") > columns.index("Governorate")
