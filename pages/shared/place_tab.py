@@ -198,13 +198,11 @@ def _table(rows: pd.DataFrame, areas: AdminAreas | None, claimant: str | None
     own = {label: rows[column] for label, column in (
         ("Source's governorate", "source_admin1"), ("Source's district", "source_admin2"))
         if (rows[column] != "").any()}  # UCDP's adm_1/adm_2, ACLED's admin1/admin2
+    # the figures first, the long texts last: at 1400 px the killed column, after the
+    # names and areas, was cut off (trial of issue 14)
     return pd.DataFrame({
         "#": rows["rank"],
         "Place": rows["place"].replace("", "(no name)"),
-        "Also written as": rows["written_as"],
-        "Governorate": [governorates.get(c, c) for c in rows["adm1_pcode"]],
-        "District": [districts.get(c, c) for c in rows["adm2_pcode"]],
-        **own,
         "Incidents": rows["incidents"],
         killed: [_killed(lo, hi, u, o) for lo, hi, u, o in zip(
             rows["killed_min"], rows["killed_max"], rows["killed_unknown"],
@@ -212,7 +210,11 @@ def _table(rows: pd.DataFrame, areas: AdminAreas | None, claimant: str | None
         **({f"{killed}, best estimate": [_killed(b, b, u) for b, u in zip(
             rows["killed_best"], rows["killed_best_unknown"], strict=True)]}
            if "killed_best" in rows and rows["killed_best"].notna().any() else {}),
+        "Governorate": [governorates.get(c, c) for c in rows["adm1_pcode"]],
+        "District": [districts.get(c, c) for c in rows["adm2_pcode"]],
+        **own,
         "First": rows["first"],
         "Last": rows["last"],
+        "Also written as": rows["written_as"],
         "Claimants": rows["claimants"],
     })
