@@ -73,3 +73,26 @@ def test_an_arabic_search_term_keeps_its_direction_in_the_note(postgis_url, monk
         assert not at.exception, [e.message for e in at.exception]
         assert ("Search '\u2068تدمر\u2069': 2 at the place (or in the area of that name), "
                 "1 more only mention it") in _texts(at)
+
+
+SOHR_ROWS = [
+    {"id": f"sohr-{i}", "place": "Raqqa", "country": "SY", "latitude": "35.95",
+     "longitude": "39.01", "geo_precision": "1", "date_start": f"2016-03-0{i}",
+     "source_name": "SOHR", "description": "Shelling, SOHR said"} for i in (1, 2, 3)
+]
+
+
+@pytest.mark.parametrize("mode", ["store", "frame"])
+def test_a_term_found_only_in_text_is_not_called_a_place(postgis_url, monkeypatch, mode):
+    # trial of issue 14: "SOHR" (the geocoder's loose match: Suhr, Switzerland) read
+    # "0 at the place ..., 5,659 more only mention it ... Tick 'Only incidents at the place'"
+    with app_on_postgis(postgis_url, monkeypatch, SOHR_ROWS):
+        monkeypatch.setenv("INCIDENT_MAP_QUERY_MODE", mode)
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.query_params["q"] = ["SOHR"]
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        text = _texts(at)
+        assert "**Showing 3 of 3 incidents**" in text
+        assert "Search 'SOHR': matched the text of 3 incidents." in text
+        assert "at the place" not in text

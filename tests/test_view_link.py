@@ -55,6 +55,14 @@ def test_a_links_type_the_data_does_not_code_is_named_with_what_it_has():
         "Ignored unknown event type 'flood' in the link. The data has: clashes, other.",)
 
 
+def test_a_bad_precision_in_a_link_is_named_with_the_filter_s_words():
+    # trial of issue 14: the note listed the codes "1, 2, 3, 4", which the filter never shows
+    notes = decode_view({"prec": ["9"]}, DOMAIN).notes
+    assert notes == (
+        "Ignored unknown location precision '9' in the link. The data has: site or town "
+        "(1), near / district (2), region / governorate (3), country (4).",)
+
+
 def test_place_only_search_travels_in_the_link():
     state = replace(default_view(DOMAIN), query="Manbij", place_only=True)
     params = encode_view(state, DOMAIN)

@@ -366,6 +366,7 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
     precisions = _decode_choice(
         values("precisions"), tuple(str(v) for v in domain.precisions),
         tuple(str(v) for v in default.precisions), "location precision", notes,
+        words={str(k): v for k, v in PRECISION_LABELS.items()},
     )
     query = _last(values("query")) or ""
     if len(query) > MAX_QUERY_LENGTH:
@@ -485,7 +486,10 @@ def _decode_choice(
     label: str,
     notes: list[str],
     vocabulary: tuple[str, ...] = (),
+    words: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
+    """The link's values the data has; a note names the others (``words``: the filter's
+    names of the values, listed with their codes, not bare codes; trial of issue 14)."""
     if not values:
         return default
     if values == [NONE_SELECTED]:
@@ -498,7 +502,8 @@ def _decode_choice(
         elif value in vocabulary:
             absent.append(value)
         else:
-            known = (f" The data has: {', '.join(allowed)}."
+            named = [f"{words[v]} ({v})" if words and v in words else v for v in allowed]
+            known = (f" The data has: {', '.join(named)}."
                      if 0 < len(allowed) <= 20 else "")
             notes.append(f"Ignored unknown {label} '{_short(value)}' in the link.{known}")
     if absent:

@@ -228,3 +228,30 @@ def _instant(value: object) -> datetime | None:
             return None
         return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
     return None
+
+
+def previous_period(first: date, last: date) -> tuple[date, date]:
+    """The period just before ``first``-``last``, to compare it with.
+
+    A whole calendar year, quarter or month gives the one before (May gives April, not
+    the 31 days from 31 March); any other span gives as many days just before it.
+
+    Parameters
+    ----------
+    first, last : datetime.date
+        The period, both days included.
+
+    Returns
+    -------
+    tuple of datetime.date
+        The first and last day of the period before.
+    """
+    whole_month = first.day == 1 and (last + timedelta(days=1)).day == 1
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if whole_month and (months in (1, 3) and (months == 1 or first.month % 3 == 1)
+                        or months == 12 and first.month == 1):
+        end = first - timedelta(days=1)
+        year, month = divmod(first.year * 12 + first.month - 1 - months, 12)
+        return date(year, month + 1, 1), end
+    end = first - timedelta(days=1)
+    return end - (last - first), end

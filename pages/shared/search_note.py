@@ -64,6 +64,13 @@ def show(state: ViewState, context: FilterContext, shown: int,
     by_text = shown - placed
     if by_text <= 0:
         return
+    if placed == 0:
+        # Nothing in view is at a place of that name: the geocoder's match is loose or
+        # elsewhere ("SOHR" read as Suhr, Switzerland). Speak of text only (trial of
+        # issue 14: "0 at the place, 5,659 more only mention it ... tick 'Only ...'").
+        st.caption(f"Search {quoted}: matched the text of {shown:,} "
+                   f"incident{'s' if shown != 1 else ''}.")
+        return
     st.caption(
         f"Search {quoted}: {placed:,} at the place (or in the area of that name), "
         f"{by_text:,} more only mention it in their text and may lie elsewhere. Tick "

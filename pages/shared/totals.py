@@ -11,7 +11,7 @@ charts from :mod:`geo.render.totals_charts`. This module only lays them out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -28,6 +28,7 @@ from geo.render.totals_charts import (
     figure_text,
     period_chart,
 )
+from geo.view.timeline import previous_period
 from geo.view.totals import FIGURES, FREQUENCIES, OPEN_FIGURES, OPEN_WORDING, Totals, coarse_note
 from pages.shared import place_tab
 from pages.shared.analyst_state import COMPARE, COMPARE_ON, LEAVE_OUT_VAGUE
@@ -352,11 +353,11 @@ def _period_boxes(others: ViewTotals, periods: tuple[tuple[date, date], ...]) ->
 
 
 def _default_period(first: date, last: date, span: tuple[date, date]) -> tuple[date, date]:
-    """The period of the same length just before ``first`` (clipped to the span)."""
-    length = last - first
-    end = max(span[0], first - timedelta(days=1))
-    start = max(span[0], end - length)
-    return start, end
+    """The period before the selected one, clipped to the span: the calendar month,
+    quarter or year before one selected whole (April for May, not 31 March-30 April,
+    trial of issue 14), else the same number of days just before ``first``."""
+    start, end = previous_period(first, last)
+    return max(span[0], start), max(span[0], end)
 
 
 def _clipped_note(other: object, selected: tuple[date, date], span: tuple[date, date]) -> None:
@@ -366,7 +367,7 @@ def _clipped_note(other: object, selected: tuple[date, date], span: tuple[date, 
     if not isinstance(other, list | tuple) or tuple(other) != proposal:
         return
     days, wanted = (proposal[1] - proposal[0]).days + 1, (selected[1] - selected[0]).days + 1
-    if days < wanted:
+    if previous_period(*selected)[0] < span[0] and days < wanted:
         st.caption(f"The proposed period is clipped at the data's first date "
                    f"({span[0].isoformat()}): {days:,} days against the {wanted:,} selected.")
 
@@ -401,8 +402,8 @@ def compare_panel(
         # No period box until the toggle is on: a greyed, filled-in period read as one
         # already set (trial of issue 14).
         st.caption("Turn on *Compare with another period* to pick a second period and see "
-                   "it beside the selected dates (it starts as the same number of days "
-                   "just before them).")
+                   "it beside the selected dates (it starts as the month, quarter or year "
+                   "before them, or as many days just before them).")
         return
     cols[1].date_input("Other period", key=COMPARE, min_value=span[0], max_value=span[1],
                        format="YYYY-MM-DD")
