@@ -19,7 +19,7 @@ from geo.geocoding.review import (
 )
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
-from geo.render.review_maps import candidate_layer, candidate_view
+from geo.render.review_maps import area_bounds, candidate_layer, candidate_view
 from geo.vocab import PRECISION_LABELS
 from pages.shared import auth, common, learned_sources, router
 from pages.shared import review_writes as writes
@@ -130,7 +130,8 @@ else:
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        center, zoom = candidate_view(candidates, pin)
+        center, zoom = candidate_view(candidates, pin, area_bounds(  # the context's area
+            getattr(geocoder, "areas", None), entry["admin1"], entry["country"]))
         st_folium(
             base_map(common.settings(), center, zoom, ()),
             key="review_map",

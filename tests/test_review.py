@@ -78,3 +78,31 @@ def test_prefixes_of_a_categorical_column_are_those_of_its_text():
     assert plain.tolist() == [True, False, False, False, False, True, True]
     assert starts_with(values.astype("category"), prefixes).tolist() == plain.tolist()
     assert starts_with(values.astype("category").iloc[:0], prefixes).tolist() == []
+
+
+def test_view_opens_on_the_governorate_the_context_names():
+    # trial of issue 14: "Sheikh Maqsoud (Aleppo)" without a candidate opened on the
+    # whole Middle East; it opens on Aleppo governorate, and on a candidate and the
+    # governorate when the candidate lies outside it
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo.geocoding.areas import AdminAreas
+    from geo.render.review_maps import area_bounds
+
+    areas = AdminAreas([gpd.GeoDataFrame(
+        {"level": [1, 1], "pcode": ["SY02", "SY11"], "name_en": ["Aleppo", "Ar-Raqqa"],
+         "name_ar": ["حلب", "الرقة"], "parent_pcode": ["SY", "SY"],
+         "parent_en": ["Syria", "Syria"], "parent_ar": ["", ""]},
+        geometry=[box(36.5, 35.4, 38.7, 36.9), box(38.7, 35.0, 40.0, 36.7)], crs="EPSG:4326")])
+    aleppo = area_bounds(areas, "Aleppo governorate", "SY")
+    assert aleppo == (36.5, 35.4, 38.7, 36.9)
+    assert area_bounds(areas, "Atlantis", "SY") is None
+    empty = candidate_table(GeocodeResult("Sheikh Maqsoud", "unresolved"))
+    (lat, lon), zoom = candidate_view(empty, area=aleppo)
+    assert 35.4 < lat < 36.9 and 36.5 < lon < 38.7 and zoom >= 7
+    inside = pd.DataFrame({"latitude": [36.23], "longitude": [37.16]})
+    assert candidate_view(inside, area=aleppo) == candidate_view(inside)  # on the candidate
+    far = pd.DataFrame({"latitude": [33.5], "longitude": [36.3]})  # Damascus
+    (lat, lon), zoom = candidate_view(far, area=aleppo)
+    assert 33.5 < lat < 36.9 and zoom < candidate_view(far)[1]

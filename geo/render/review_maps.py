@@ -7,6 +7,7 @@ import html
 import folium
 import pandas as pd
 
+from geo.geocoding.areas import AdminAreas
 from geo.view.extent import fit_view
 from geo.vocab import EVENT_COLORS
 
@@ -48,26 +49,67 @@ def candidate_layer(
 
 
 def candidate_view(
-    candidates: pd.DataFrame, pin: tuple[float, float] | None = None
+    candidates: pd.DataFrame, pin: tuple[float, float] | None = None,
+    area: tuple[float, float, float, float] | None = None,
 ) -> tuple[tuple[float, float], int]:
-    """Map centre and zoom showing every candidate (and the pin).
+    """Map centre and zoom showing every candidate (and the pin) and the name's area.
 
     Parameters
     ----------
     candidates : pandas.DataFrame
     pin : tuple of float, optional
+    area : tuple of float, optional
+        ``(west, south, east, north)`` of the governorate the name's context gives
+        (see :func:`area_bounds`). With no candidate and no pin the map opens on it;
+        with a candidate outside it, on both; with every candidate inside, on them.
 
     Returns
     -------
     tuple
-        ``((lat, lon), zoom)``; the Levant at zoom 5 when there is nothing to show.
+        ``((lat, lon), zoom)``; the Levant at zoom 5 when there is nothing to show
+        (trial of issue 14: "Sheikh Maqsoud (Aleppo)" opened on the whole Middle East).
     """
     lats = list(candidates["latitude"]) + ([pin[0]] if pin else [])
     lons = list(candidates["longitude"]) + ([pin[1]] if pin else [])
+    if area is not None:
+        west, south, east, north = area
+        inside = all(west <= x <= east and south <= y <= north
+                     for x, y in zip(lons, lats, strict=True))
+        if not lats or not inside:
+            lats, lons = [*lats, south, north], [*lons, west, east]
     if not lats:
         return (34.8, 38.9), 5
     center, zoom = fit_view((min(lons), min(lats), max(lons), max(lats)))
     return center, min(zoom, 11)
+
+
+def area_bounds(areas: AdminAreas | None, name: str, country: str = ""
+                ) -> tuple[float, float, float, float] | None:
+    """``(west, south, east, north)`` of the governorate ``name`` denotes, if known.
+
+    Parameters
+    ----------
+    areas : AdminAreas or None
+    name : str
+        A governorate's name in any spelling ("Aleppo", "Halab governorate").
+    country : str
+        ISO code the area must belong to ('' for any).
+
+    Returns
+    -------
+    tuple of float or None
+    """
+    if not areas or not name or 1 not in areas.levels:
+        return None
+    pcode = areas.find(name, country, 1)
+    if pcode is None:
+        return None
+    shapes = areas.levels[1]
+    shapes = shapes[shapes["pcode"] == pcode]
+    if shapes.empty:
+        return None
+    west, south, east, north = (float(v) for v in shapes.total_bounds)
+    return west, south, east, north
 
 
 def extract_candidate_layer(frame: pd.DataFrame) -> tuple[folium.FeatureGroup, list[list[float]]]:
