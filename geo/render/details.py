@@ -217,7 +217,7 @@ def _area_lines(incident: Mapping[str, object]) -> list[str]:
     Ar Raqqah by UCDP, falls in Aleppo › Menbij)."""
     latitude = incident.get("latitude")
     governorate = _text(incident.get("adm1_name"))
-    if latitude is None or pd.isna(latitude) or not governorate:  # type: ignore[arg-type]
+    if latitude is None or pd.isna(latitude) or not governorate:
         return []
     where = " › ".join(n for n in (governorate, _text(incident.get("adm2_name"))) if n)
     lines = [f"- **Area (where the point falls):** {escape_markdown(where)}"]

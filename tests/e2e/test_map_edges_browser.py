@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_basemap_browser import MAP_FRAME, _basemap_drawn, _open
+from tests.e2e.test_basemap_browser import _basemap_drawn, _open
 
 pytestmark = pytest.mark.browser
 
