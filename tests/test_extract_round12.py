@@ -333,3 +333,24 @@ def test_there_after_a_region_is_not_the_only_site():
             "of gunmen over the weekend.")
     found = extract_with(text, THURSDAY, TOWNS)
     assert len(_named(found, "Orsa")) == 1
+
+
+# --- the report's country, not the attacker's ------------------------------------------------
+
+def test_an_attackers_deeds_do_not_make_its_country_the_reports():
+    from geo.extract.phrases import focus_country
+
+    text = ("Turkish drone strike kills a fighter in Syria\n"
+            "A Turkish drone targeted a car near Qamishli in northeast Syria on Wednesday. "
+            "Turkish shelling also hit villages, residents said. Turkey's January airstrike "
+            "campaign targeted 54 locations, and Turkey has executed 60 drone strikes since "
+            "January, the monitor said. Turkish-made drones were seen over Syria.")
+    assert focus_country(text) == "SY"
+    assert focus_country("Shelling hit Gaziantep in Turkey; Turkey's officials said so.") == "TR"
+
+
+def test_a_village_near_a_town_described_at_length_lies_near_the_town():
+    from geo.extract.phrases import CONTAINER_LINK
+
+    assert CONTAINER_LINK.match(" near the northeast Syrian town of ")
+    assert CONTAINER_LINK.match(" near the town of ")

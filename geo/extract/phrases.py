@@ -290,7 +290,9 @@ CONTAINER_LINK = re.compile(
     r"(?:in|near|outside|close to|on the outskirts of|(?:north|south|east|west)"
     r"(?:east|west)? of|(?:in|on|at)\s+(?:the|a|an)\s+(?:[a-z]+(?:ern|ral)\s+)?"
     r"(?:suburbs?|outskirts|countryside|part|parts|edge|district|area|neighbou?rhood)\s+of)"
-    r",?\s+(?:the\s+)?(?:(?:[a-z]+ern\s+)?(?:city|town)\s+of\s+)?$",
+    # round 12: "near the northeast Syrian town of Derik"
+    r",?\s+(?:the\s+)?(?:(?:[a-z]+ern\s+|(?:north|south)(?:east|west)?\s+|[A-Z][a-z]+\s+){0,2}"
+    r"(?:city|town)\s+of\s+)?$",
     re.I,
 )
 _ADJECTIVES = (r"(?:(?:[a-z]+ern|rural|nearby|central|greater|besieged|embattled|"
@@ -390,7 +392,20 @@ _ACTOR_NEXT = re.compile(
     r"coalition|jets?|warplanes?|aircraft|planes|drones?|helicopters?|artillery|navy|"
     r"officials?|media|government|administration|authorities|embassy|envoy|president|"
     r"ministry|defen[cs]e|observatory|news|television|tv|agency|intelligence|"
-    r"led|backed|allied|supported|sponsored|based)\b", re.I)
+    r"led|backed|allied|supported|sponsored|based"
+    # round 12: an attacker's deed ("Turkish shelling", "Turkish-made drones", "Turkey's
+    # airstrike campaign", "Turkey has executed 60 drone strikes")
+    r"|shelling|shells|bombardments?|strikes?|attacks?|raids?|made|occupation|incursions?|"
+    r"offensives?|operations?|proxies|mercenaries|factions|militias)\b"
+    r"|^\s+(?:has|have|had)\s+(?:also\s+|now\s+)?(?:executed|launched|carried\s+out|"
+    r"conducted|struck|bombed|shelled|targeted|attacked|killed|fired)\b", re.I)
+
+
+#: Round 12: a country's possessive before its deed ("Turkey's January 12th-15th airstrike
+#: campaign"): an actor.
+_POSSESSIVE_DEED = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:air[\s-]?strikes?|drone|missile|"
+                              r"military|artillery)\s+(?:campaign|strikes?|attacks?|operations?|"
+                              r"offensive)\b", re.I)
 
 
 def country_counts(text: str, places_only: bool = False) -> Counter[str]:
@@ -415,7 +430,8 @@ def country_counts(text: str, places_only: bool = False) -> Counter[str]:
             code = country_code(token.group().replace("’s", "").replace("'s", ""))
             after = text[match.start() + token.end():match.start() + token.end() + 40]
             if code:
-                counts[code] += 1 if not places_only or _ACTOR_NEXT.match(after) else 2
+                deed = token.group().endswith(("'s", "’s")) and _POSSESSIVE_DEED.match(after)
+                counts[code] += 1 if not places_only or _ACTOR_NEXT.match(after) or deed else 2
         code = country_code(match.group())
         if code and " " in match.group():
             counts[code] += 1
