@@ -48,6 +48,7 @@ from geo.store.corrections import (
     correction_from_row,
     sqlite_schema,
 )
+from geo.store.gpkg_checks import check_existing, unavailable
 from geo.store.records import (
     DATE_COLUMNS,
     FLOAT_COLUMNS,
@@ -167,7 +168,6 @@ _SCHEMA = [
 ]
 
 _CORRECTION_COLS = ", ".join(CORRECTION_COLUMNS)
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 DIALECT = learned_sql.Dialect(
@@ -216,7 +216,7 @@ class GeoPackageStore(IncidentStore):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._locked():
                 if self.path.exists() or self.path.is_symlink():
-                    _check_existing(self.path)
+                    check_existing(self.path, TABLE)
                     self.created = False
                     with self._connect() as conn:
                         _add_new_columns(conn)
@@ -234,7 +234,7 @@ class GeoPackageStore(IncidentStore):
                 f"cannot open the incident store {self.path}: {exc.strerror or exc}"
             ) from None
         except sqlite3.Error as exc:
-            raise _unavailable(self.path, exc) from None
+            raise unavailable(self.path, exc) from None
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -272,11 +272,11 @@ class GeoPackageStore(IncidentStore):
                         conn.execute("ROLLBACK")
                     raise
         except sqlite3.OperationalError as exc:
-            raise _unavailable(self.path, exc) from None
+            raise unavailable(self.path, exc) from None
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
                 raise
-            raise _unavailable(self.path, exc) from None
+            raise unavailable(self.path, exc) from None
         except PermissionError as exc:
             raise StoreUnavailable(
                 f"cannot write to the incident store {self.path}: {exc.strerror or exc}"
@@ -287,7 +287,7 @@ class GeoPackageStore(IncidentStore):
             with self._connect() as conn:
                 return conn.execute(sql, tuple(params)).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise _unavailable(self.path, exc) from None
+            raise unavailable(self.path, exc) from None
 
     def _run_read(self, statement: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
         return self._read(statement, params)
@@ -301,7 +301,7 @@ class GeoPackageStore(IncidentStore):
                 conn.execute("BEGIN")
                 return _GpkgTransaction(conn).fetch(ids)
         except sqlite3.DatabaseError as exc:
-            raise _unavailable(self.path, exc) from None
+            raise unavailable(self.path, exc) from None
 
     # -- reads --------------------------------------------------------------------------
 
@@ -496,57 +496,6 @@ class _GpkgTransaction(SqliteCorrections, WriteTransaction):
     @property
     def dialect(self) -> learned_sql.Dialect:
         return DIALECT
-
-
-def _unavailable(path: Path, exc: sqlite3.Error) -> StoreUnavailable:
-    """A SQLite error as what it means for the analyst."""
-    text = str(exc)
-    if "disk is full" in text or "disk I/O error" in text:
-        why = "the disk is full (or failed); nothing was written"
-    elif "readonly" in text:
-        why = "the file (or its folder) is read-only; nothing was written"
-    elif "not a database" in text or "malformed" in text:
-        why = "the file is not a readable GeoPackage (damaged, or another kind of file)"
-    elif "locked" in text or "busy" in text:
-        why = "another program holds the store; try again"
-    elif "unable to open" in text:
-        why = "the file cannot be opened (missing folder or permissions)"
-    else:
-        why = text
-    return StoreUnavailable(f"incident store {path}: {why}")
-
-
-def _check_existing(path: Path) -> None:
-    """Refuse a path that is not an incident store, without changing it."""
-    if path.is_dir():
-        raise StoreUnavailable(f"{path} is a folder, not an incident store file")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(_SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreUnavailable(f"cannot read the incident store {path}: "
-                               f"{exc.strerror or exc}") from None
-    if not head:
-        raise StoreUnavailable(
-            f"{path} is an empty file (0 bytes), not an incident store; it was left as it "
-            "is. Remove it to start a new store, or set INCIDENT_DB to the store's file."
-        )
-    if head != _SQLITE_MAGIC:
-        raise StoreUnavailable(
-            f"{path} is not a GeoPackage (SQLite) file; it was left as it is. Set "
-            "INCIDENT_DB to the incident store's .gpkg file."
-        )
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        tables = {str(r[0]) for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    finally:
-        conn.close()
-    if not {TABLE, "store_meta", "incident_history"} <= tables:
-        raise StoreUnavailable(
-            f"{path} is a GeoPackage but not an incident store (no {TABLE}, store_meta and "
-            "incident_history tables); it was left as it is."
-        )
 
 
 def _create(conn: sqlite3.Connection) -> None:

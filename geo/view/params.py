@@ -72,6 +72,16 @@ def decode_count(values: list[str], name: str, notes: list[str]) -> int | None:
     return number
 
 
+def decode_flag(values: list[str], name: str, notes: list[str], default: bool = True) -> bool:
+    """A yes/no from the last value ("1" or "0"), else ``default`` (with a note when malformed)."""
+    if not values:
+        return default
+    if values[-1] in ("0", "1"):
+        return values[-1] == "1"
+    notes.append(f"Ignored '{name}={short(values[-1])}' in the link (expected 0 or 1).")
+    return default
+
+
 def decode_range(
     low: list[str], high: list[str], names: tuple[str, str], notes: list[str]
 ) -> Range:

@@ -372,9 +372,9 @@ def decode_view(params: Mapping[str, Sequence[str]], domain: ViewDomain) -> View
     if len(query) > MAX_QUERY_LENGTH:
         notes.append(f"Search text cut to {MAX_QUERY_LENGTH} characters.")
         query = query[:MAX_QUERY_LENGTH]
-    include_undated = _decode_flag(values("include_undated"), PARAMS["include_undated"], notes)
-    vague_in_totals = _decode_flag(values("vague_in_totals"), PARAMS["vague_in_totals"], notes)
-    place_only = _decode_flag(values("place_only"), PARAMS["place_only"], notes, False)
+    include_undated = p.decode_flag(values("include_undated"), PARAMS["include_undated"], notes)
+    vague_in_totals = p.decode_flag(values("vague_in_totals"), PARAMS["vague_in_totals"], notes)
+    place_only = p.decode_flag(values("place_only"), PARAMS["place_only"], notes, False)
     position = _decode_map(values("lat"), values("lon"), values("zoom"), notes)
     selected = _last(values("selected"))
     if selected is not None and not domain.has_incident(selected):
@@ -526,17 +526,6 @@ def _older_types(chosen: tuple[str, ...], asked: list[str], domain: ViewDomain,
                          f"'{new}' with '{old}', as it did then (UCDP's one-sided violence "
                          f"and ACLED's violence against civilians were '{old}').")
     return tuple(t for t in domain.event_types if t in out)
-
-
-def _decode_flag(values: list[str], name: str, notes: list[str], default: bool = True
-                 ) -> bool:
-    value = _last(values)
-    if value is None:
-        return default
-    if value in ("0", "1"):
-        return value == "1"
-    notes.append(f"Ignored '{name}={_short(value)}' in the link (expected 0 or 1).")
-    return default
 
 
 #: The map position's link parameters and their ranges.
