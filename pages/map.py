@@ -68,10 +68,13 @@ columns = map_data.columns(frame, domain.frame_key)
 # The filtered incidents and the aggregates of a view are cached for every session.
 result = map_data.view(frame, domain.frame_key, state, context)
 n_shown = result.shown
-# A link without a map position (or "Reset view") opens on the incidents it shows.
+selected_pos = map_data.position(frame, domain.frame_key, state.selected)
+selected = frame.iloc[selected_pos] if selected_pos is not None else None
+# A link without a map position (or "Reset view") opens on the incidents it shows, or
+# on the incident it selects.
 if map_fit.fit_if_opened(lambda: rows_bounds(
         frame["longitude"].to_numpy(dtype=float), frame["latitude"].to_numpy(dtype=float),
-        result.mask & columns.drawn)):
+        result.mask & columns.drawn), lambda: map_fit.selection_bounds(selected)):
     state = view_state.current(domain)
 map_skip = () if state.bbox is None else ("map bounds",)
 map_mask = map_data.view(frame, domain.frame_key, state, context, map_skip).mask

@@ -17,6 +17,8 @@ from jinja2 import Template
 
 FIT_MAX_ZOOM = 10
 """Closest zoom a fit goes to (a single place is shown with its surroundings)."""
+SELECTED_MAX_ZOOM = 13
+"""Closest zoom a fit on one selected incident goes to (a place shown on the map's)."""
 FIT_PADDING_PX = 30
 """Margin kept inside the map's edges (aggregates are up to 58 px wide)."""
 

@@ -70,3 +70,29 @@ def rows_bounds(
         return None
     x, y = x[finite], y[finite]
     return float(x.min()), float(y.min()), float(x.max()), float(y.max())
+
+
+_METRES_PER_DEGREE = 111_320.0
+"""Length of a degree of latitude (and of longitude at the equator), in metres."""
+
+
+def circle_bounds(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """Bounds ``(west, south, east, north)`` of a circle of ``radius_m`` around a point.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Centre.
+    radius_m : float
+        Radius in metres (0 or less: the point itself).
+
+    Returns
+    -------
+    tuple of float
+        Latitudes clipped to +-85 (Web Mercator's edge).
+    """
+    radius = max(float(radius_m), 0.0)
+    dlat = radius / _METRES_PER_DEGREE
+    dlon = radius / (_METRES_PER_DEGREE * max(math.cos(math.radians(lat)), 0.01))
+    return (max(lon - dlon, -180.0), max(lat - dlat, -85.0),
+            min(lon + dlon, 180.0), min(lat + dlat, 85.0))

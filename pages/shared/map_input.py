@@ -13,6 +13,8 @@ from geo.view.map_events import MapEvents, read_bounds, read_drawn_area, read_ma
 from pages.shared import analyst_state, view_state
 
 MAP_KEY = "incident_map"
+_REPORTED = "_map_reported"
+"""Session key of the last position the map reported (applied once)."""
 
 
 def apply_map_events() -> MapEvents:
@@ -26,7 +28,14 @@ def apply_map_events() -> MapEvents:
     returned = st.session_state.get(MAP_KEY)
     events = read_map_events(returned, st.session_state["map_clicks"])
     st.session_state["map_clicks"] = events.clicks
-    if events.center is not None and events.zoom is not None:
+    reported = (events.center, events.zoom)
+    # The map's value holds its last report until it reports again: apply a position
+    # once, so that one the page set since (a place shown, a fit, a link) is not put
+    # back by the stale report ("Show a place on the map" left the link at the old
+    # position until the map reported the new one, 3-6 s later: trial of issue 14).
+    if events.center is not None and events.zoom is not None \
+            and reported != st.session_state.get(_REPORTED):
+        st.session_state[_REPORTED] = reported
         view_state.set_map_view(events.center, events.zoom)
     analyst_state.set_bounds(read_bounds(returned))
     drawn, st.session_state["_drawn_seen"] = read_drawn_area(

@@ -370,8 +370,11 @@ def _page() -> None:
 
     state = view_state.current(domain)
     view = _View(query, location, revision, state, _context(location, countries, query.areas))
-    # A link without a map position (or "Reset view") opens on the incidents it shows.
-    if map_fit.fit_if_opened(lambda: _extent(location, revision, view.key, query, view.spec)):
+    # A link without a map position (or "Reset view") opens on the incidents it shows,
+    # or on the incident it selects.
+    if map_fit.fit_if_opened(
+            lambda: _extent(location, revision, view.key, query, view.spec),
+            lambda: map_fit.selection_bounds(view.record(state.selected))):
         state = view_state.current(domain)  # its filters, hence ``view``, are the same
     if events.clicked is not None:
         here = ids_at(view.at_place(*events.clicked), *events.clicked)

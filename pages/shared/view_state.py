@@ -90,8 +90,9 @@ def _load(state: ViewState, domain: ViewDomain, keep_map: bool = False) -> None:
     if not keep_map:
         ss["map_view"] = (state.center, state.zoom)
         ss["map_request"] = (state.center, state.zoom)
-        if state.fit:  # no position in the link: fitted to what the filters show
-            map_fit.open_fitted()
+        if state.fit:  # no position in the link: fitted to the selected incident, or
+            # to what the filters show
+            map_fit.open_fitted(selected=bool(state.selected))
     ss["selected"] = state.selected
     ss["listed_place"] = state.listed
     ss["notes"] = list(state.notes)
