@@ -103,16 +103,16 @@ with st.sidebar:
 # The timeline and the comparison of periods apply every filter but the dates (a mask
 # cached per dataset and filters: a change of dates alone filters nothing again).
 others = map_data.undated_mask(frame, domain.frame_key, state, context)
-if domain.date_min is not None and domain.date_max is not None:
-    timebar.time_controls(domain, frame, others)
-else:
-    st.caption("No incident in the data has a known date.")
 
 n_on_map = int(np.count_nonzero(result.mask & columns.drawn))
 map_print.print_header(state, domain, n_shown, n_on_map, st.context.url or "", data.areas)
-count_col, fit_col, follow_col = st.columns([5, 2, 2], vertical_alignment="center")
+# Above the map only one row (the map in sight on opening at 1,400 x 900); the
+# timeline is under it.
+count_col, play_col, step_col, fit_col, follow_col = map_layout.count_row()
 count_col.markdown(common.count_line(len(frame), result, n_on_map))
+timebar.play_buttons(domain, play_col, step_col)
 with count_col:
+    timebar.dates_caption(domain)
     def _shown_of(view: ViewState) -> int:
         return map_data.view(frame, domain.frame_key, view, context).shown
 
@@ -204,6 +204,12 @@ with detail_col:
                 records.edit_form(store, selected)
             with st.expander("History of corrections"):
                 records.history(store, str(selected["id"]))
+
+# The timeline and playback's settings, under the map and Details.
+if domain.date_min is not None and domain.date_max is not None:
+    timebar.time_controls(domain, frame, others)
+else:
+    st.caption("No incident in the data has a known date.")
 
 with st.container(key="no-print"):
     # Totals and charts work on the masks (no copy of the incidents in view), cached

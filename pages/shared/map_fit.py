@@ -24,7 +24,6 @@ import pandas as pd
 import streamlit as st
 
 from geo.render.aggregate_layer import selected_marker
-
 from geo.render.fit import FIT_MAX_ZOOM, SELECTED_MAX_ZOOM, FitBounds
 from geo.view.extent import circle_bounds, fit_view
 from geo.view.params import BBox

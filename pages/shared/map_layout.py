@@ -2,7 +2,11 @@
 
 The map gets most of the width (the trial of issue 14 found it 430 px wide in a
 1,400 px window, beside Details): the page's side margins are narrowed on screen (not
-on paper, see :mod:`pages.shared.map_print`) and Details takes 3 parts in 10.
+on paper, see :mod:`pages.shared.map_print`) and Details takes 3 parts in 10. It is in
+sight on opening at 1,400 x 900 (a later trial found it below the fold, under the
+timeline and playback): above it only the title and one row, the count line with
+Play/Pause, Step, the fit button and "Only what the map shows" (:func:`count_row`); the
+timeline is under it, and the page's top margin is narrowed on screen too.
 """
 
 from __future__ import annotations
@@ -21,10 +25,26 @@ ROW_KEY = "map-row"
 _SCREEN_CSS = """
 <style>
 @media screen {
-  [data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem; }
+  [data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem;
+                                         padding-top: 3rem; }
 }
 </style>
 """
+
+
+COUNT_ROW = (4.4, 1.3, 1.2, 2.2, 2.6)
+"""Widths of the count line, Play, Step, the fit button and the follow toggle above the map."""
+
+
+def count_row() -> tuple[Any, ...]:
+    """The row above the map: count line, Play/Pause, Step, fit button, follow toggle.
+
+    Returns
+    -------
+    tuple
+        Its five columns.
+    """
+    return tuple(st.columns(list(COUNT_ROW), vertical_alignment="center"))
 
 
 def map_columns() -> tuple[Any, Any]:

@@ -404,15 +404,13 @@ def _page() -> None:
                   timebar.zoom_window(domain) if dated else None,
                   _int(st.session_state.get(f"{TABLE_KEY}-page", 1)),
                   st.session_state.get(totals.TAB_KEY) in (None, totals.TABS[0]))
-    if dated:
-        timebar.time_controls(domain, None, None, counts=view.timeline)
-    else:
-        st.caption("No incident in the store has a known date.")
-
     counts = view.counts()
-    count_col, fit_col, follow_col = st.columns([5, 2, 2], vertical_alignment="center")
+    # Above the map only one row (the map in sight on opening); the timeline is under it.
+    count_col, play_col, step_col, fit_col, follow_col = map_layout.count_row()
     count_col.markdown(common.count_line(counts.total, counts, counts.on_map))
+    timebar.play_buttons(domain, play_col, step_col)
     with count_col:
+        timebar.dates_caption(domain)
         search_note.show(state, view.context, counts.shown, view.shown_of)
         type_note.show(state, domain, counts.shown, view.shown_of)
     fit_col.button("Fit the map to these", key="fit-map", icon=":material/fit_screen:",
@@ -467,6 +465,12 @@ def _page() -> None:
                 records.edit_form(opened, selected)
             with st.expander("History of corrections"):
                 records.history(opened, str(selected["id"]))
+
+    # The timeline and playback's settings, under the map and Details.
+    if dated:
+        timebar.time_controls(domain, None, None, counts=view.timeline)
+    else:
+        st.caption("No incident in the store has a known date.")
 
     with st.container(key="no-print"):
         store_tabs.totals_tabs(view, counts.shown, state, domain)

@@ -3,6 +3,10 @@
 The From and To fields are text fields taking a day, a month or a year
 (:mod:`geo.view.typed_dates`), applied on Enter or when the field loses focus.
 
+The timeline sits under the map (at 1,400 x 900 it had pushed the map below the fold:
+trial of issue 14); :func:`play_buttons` puts Play/Pause, Step and the selected dates
+above the map, beside the count line, so playback is at hand while the map is watched.
+
 The selected dates live in session state under :data:`view_state.DATES_KEY` (what
 the slider shows and the URL keeps). The timeline shows a *zoom window* of the
 data's span: brushing across the chart selects those days and zooms into them,
@@ -15,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -217,7 +222,7 @@ def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
     if playback_off is not None:
         st.caption(f"Playback: {playback_off}")
         return
-    playback_controls(window)
+    playback_settings(window)
 
 
 def _playback() -> Playback:
@@ -253,16 +258,41 @@ def _toggle_play(window: tuple[date, date]) -> None:
     ss[PLAYING] = True
 
 
-def playback_controls(window: tuple[date, date]) -> None:
-    """Playback of the selected dates over the timeline's window, at a set speed."""
+def play_buttons(domain: ViewDomain, play_col: Any, step_col: Any) -> None:
+    """Play/Pause and Step of the playback, in the two given columns (above the map; the
+    playback's settings are under the timeline). Nothing when the data has no date span."""
+    span, window = _span(domain), zoom_window(domain)
+    if span is None or window is None:
+        return
+    playing = bool(st.session_state.get(PLAYING))
+    play_col.button("Pause" if playing else "Play", on_click=_toggle_play, args=(window,),
+                    type="primary", key="pb-play", width="stretch",
+                    icon=":material/pause:" if playing else ":material/play_arrow:",
+                    help="Play the selected dates along the timeline under the map.")
+    step_col.button("Step", on_click=step_once, args=(window,), key="pb-step",
+                    width="stretch", icon=":material/skip_next:",
+                    help="Show the next step of the playback.")
+
+
+def dates_caption(domain: ViewDomain) -> None:
+    """The selected dates in a line (above the map, where the timeline is not in sight)."""
+    span = _span(domain)
+    if span is None:
+        return
+    first, last = _dates(span)
+    st.caption(f"{first.isoformat()} – {last.isoformat()} · timeline under the map")
+
+
+def playback_settings(window: tuple[date, date]) -> None:
+    """How playback steps the selected dates over the timeline's window, and Start."""
     ss = st.session_state
     playing = bool(ss.get(PLAYING))
-    cols = st.columns([3.4, 2, 2, 2, 1.2, 1.2, 1.2], vertical_alignment="bottom")
+    cols = st.columns([3.4, 2, 2, 2, 1.4], vertical_alignment="bottom")
     cols[0].segmented_control("Playback", list(MODES), key=MODE, format_func=MODES.get,
                               default="cumulative", disabled=playing,
                               help="Plays over the dates the timeline shows (zoom in to play "
                               "a shorter period): cumulative keeps the start, a moving "
-                              "window slides along.")
+                              "window slides along. Play, Pause and Step are above the map.")
     cols[1].selectbox("Step", list(STEPS), key=STEP, format_func=STEPS.get, index=2,
                       disabled=playing)
     cols[2].number_input("Window (steps)", min_value=1, max_value=120, value=1, key=WINDOW,
@@ -270,9 +300,6 @@ def playback_controls(window: tuple[date, date]) -> None:
     cols[3].selectbox("Seconds per step", SPEEDS, index=1, key=SPEED)
     cols[4].button("Start", on_click=_restart, args=(window,), key="pb-start",
                    width="stretch")
-    cols[5].button("Pause" if playing else "Play", on_click=_toggle_play, args=(window,),
-                   type="primary", key="pb-play", width="stretch")
-    cols[6].button("Step", on_click=step_once, args=(window,), key="pb-step", width="stretch")
 
 
 def continue_playback() -> None:
