@@ -102,6 +102,10 @@ class Settings:
         (counts and table, map, timeline, totals) run at the same time on up to this many
         threads of the server, each with its own database connection (1: one after
         another).
+    map_details_max : int
+        ``INCIDENT_MAP_MAP_DETAILS_MAX``: in store mode, most incidents in the map's window
+        for which the aggregates' tooltips give deaths per claimant and their top places
+        (one query over the view's records there; more, and the tooltips say to zoom in).
     content_fingerprint_max : int
         ``INCIDENT_MAP_CONTENT_FINGERPRINT_MAX``: most records a PostGIS store in store mode
         may hold for its links' data fingerprint to be computed from the records (the one
@@ -153,6 +157,7 @@ class Settings:
     store_query_above: int = 250_000
     store_export_max: int = 100_000
     store_query_threads: int = 4
+    map_details_max: int = 200_000
     content_fingerprint_max: int = 100_000
     sync_inline_max: int = 50_000
     role_model_mode: str = "off"
@@ -214,6 +219,7 @@ def load_settings() -> Settings:
                                        base.store_export_max),
         store_query_threads=_int_from_env("INCIDENT_MAP_STORE_QUERY_THREADS",
                                           base.store_query_threads),
+        map_details_max=_int_from_env("INCIDENT_MAP_MAP_DETAILS_MAX", base.map_details_max),
         content_fingerprint_max=_int_from_env("INCIDENT_MAP_CONTENT_FINGERPRINT_MAX",
                                               base.content_fingerprint_max),
         sync_inline_max=_int_from_env("INCIDENT_MAP_SYNC_INLINE_MAX", base.sync_inline_max),

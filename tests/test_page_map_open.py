@@ -131,3 +131,33 @@ def test_a_place_shown_from_the_ranking_is_in_the_link_at_once(store, monkeypatc
     assert _param(at, "z") == [str(place_tab.PLACE_ZOOM)]
     _map_reports(at, 35.0, 37.0, 9)
     assert (_param(at, "lat"), _param(at, "z")) == (["35.00000"], ["9"])
+
+
+def _payload(at: AppTest) -> dict:
+    """The incident layer's data the map is sent."""
+    (component,) = at.get("component_instance")
+    text = json.loads(component.proto.json_args)["feature_group"]
+    start = text.index('{"agg":')
+    return json.JSONDecoder().raw_decode(text[start:])[0]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_aggregates_carry_deaths_per_claimant_and_top_places(store, monkeypatch, mode):
+    at = _open(mode, monkeypatch, {"lat": ["34.5"], "lon": ["38.0"], "z": ["6"]})
+    agg = _payload(at)["agg"]
+    assert agg["n"] and agg["cn"] == ["UCDP GED"]
+    for i, n in enumerate(agg["n"]):
+        # one claimant: one total of the aggregate's incidents (each 1-3 killed)
+        (claimant, incidents, known, low, high, *_) = agg["kc"][i]
+        assert (claimant, incidents, known, low, high) == (0, n, n, n, 3 * n)
+        names = agg["tp"][i][0::2]
+        assert names and all(name.startswith("Place ") for name in names)
+        assert sum(agg["tp"][i][1::2]) <= n
+
+
+def test_store_mode_names_the_bound_past_which_details_are_left_out(store, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_MAP_DETAILS_MAX", "5")
+    at = _open("store", monkeypatch, {"lat": ["34.5"], "lon": ["38.0"], "z": ["6"]})
+    agg = _payload(at)["agg"]
+    assert agg["dlo"] == 5 and agg["n"]
+    assert all(not entries for entries in agg["kc"])

@@ -157,6 +157,36 @@ def _date_spans(cells: pd.DataFrame, dates: tuple[date, date] | None) -> dict[st
             "dr": [lo, hi], "eb": _numbers(early), "la": _numbers(late)}
 
 
+def _details(aggregates: Aggregates) -> dict[str, object]:
+    """Each aggregate's killed figures per claimant and its top places, for its tooltip.
+
+    ``kc``: per aggregate, ``[claimant, incidents, giving a figure, low, high, giving only
+    a low, best estimate, giving one, ...]`` per claimant (``claimant`` an index into
+    ``cn``, the claimants' names); ``tp``: per aggregate, ``[name, incidents, ...]`` of
+    its top places, ``tpn`` the number of its places they are the top of (None: no
+    top places known).
+    """
+    k = len(aggregates.cells)
+    figures, top = aggregates.figures, aggregates.top
+    names = sorted(set(figures["claimant"].astype(str))) if len(figures) else []
+    index = {name: i for i, name in enumerate(names)}
+    per_cell: list[list[float | int | None]] = [[] for _ in range(k)]
+    for row in figures.itertuples(index=False):
+        cell = int(row.cell)
+        if 0 <= cell < k:
+            per_cell[cell] += [index[str(row.claimant)], *_numbers(np.array(
+                [row.incidents, row.known, row.low, row.high, row.open, row.best,
+                 row.best_n], dtype=float))]
+    places: list[list[object]] = [[] for _ in range(k)]
+    counted: list[int | None] = [None] * k
+    for row in top.itertuples(index=False):
+        cell = int(row.cell)
+        if 0 <= cell < k:
+            places[cell] += [str(row.label), int(row.count)]
+            counted[cell] = int(row.places)
+    return {"kc": per_cell, "cn": names, "tp": places, "tpn": counted}
+
+
 def payload(
     aggregates: Aggregates, selected: dict[str, float] | None = None,
     dates: tuple[date, date] | None = None,
@@ -186,6 +216,7 @@ def payload(
              cells[f"{name}_open"]]
         ).ravel() if len(cells) else np.array([])
         ranges[name] = _numbers(quads)
+    details = _details(aggregates)
     tips = [
         f"{label} — {n} incident{'s' if n > 1 else ''}"
         for label, n in zip(places["label"], places["count"], strict=True)
@@ -201,7 +232,10 @@ def payload(
             "t": _pairs(aggregates.types),
             "c": _pairs(aggregates.claims),
             **ranges,
+            **details,
             **({"npu": True} if aggregates.places_at_most else {}),
+            **({"dlo": aggregates.details_left_out}
+               if aggregates.details_left_out is not None else {}),
         },
         "places": {
             "lat": _numbers(places["lat"]),

@@ -16,13 +16,19 @@ by every session); :func:`aggregate` runs on every rerun over a filter mask.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo.render.cell_details import (
+    claimant_figures,
+    empty_figures,
+    empty_top,
+    top_places,
+)
 from geo.render.layers import casualty_figure, uncertainty_metres
 from geo.view.totals import OPEN_FIGURES, open_top
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, CRS, EVENT_TYPES, WEB_MERCATOR
@@ -96,6 +102,13 @@ class MapColumns:
         about 80 MB).
     day_start, day_end : numpy.ndarray of float32
         Days since 1970-01-01 of the first and last day (NaN when undated).
+    claimant : numpy.ndarray of int32
+        Per incident, the index of its claimant in ``claimants`` (whose figures they are,
+        :func:`geo.geocoding.join.claimants`).
+    claimants : numpy.ndarray of object
+        The distinct claimants.
+    best : numpy.ndarray of float32
+        Best estimate of the killed (NaN when none).
     """
 
     drawn: np.ndarray
@@ -117,6 +130,9 @@ class MapColumns:
     labels: np.ndarray
     day_start: np.ndarray
     day_end: np.ndarray
+    claimant: np.ndarray
+    claimants: np.ndarray
+    best: np.ndarray
 
     def __len__(self) -> int:
         return len(self.drawn)
@@ -135,6 +151,27 @@ def _days(dates: pd.Series) -> np.ndarray:
     out = days.astype(np.int64).astype(np.float32)  # exact for any day of 45,000 years
     out[np.isnat(days)] = np.nan
     return out
+
+
+def _figure(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A figure column as float32 (NaN when unknown or absent)."""
+    if column not in frame:
+        return np.full(len(frame), np.nan, dtype=np.float32)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(
+        dtype=np.float32, na_value=np.nan)
+
+
+def _claimants(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """A claimant code per incident and the distinct claimants (the frame's ``claimant``,
+    else :func:`geo.geocoding.join.claimants`)."""
+    if "claimant" in incidents:
+        names = incidents["claimant"].fillna("unattributed").astype(str)
+    else:
+        from geo.geocoding.join import claimants
+
+        names = claimants(incidents)
+    codes, uniques = pd.factorize(names)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _codes(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
@@ -182,6 +219,7 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
         place[drawn] = pd.factorize(ilat * (1 << 32) + ilon)[0]
     precision = pd.to_numeric(incidents["geo_precision"], errors="coerce").fillna(1)
     label_code, labels = _labels(incidents)
+    claimant_code, claimant_names = _claimants(incidents)
     return MapColumns(
         drawn=drawn,
         lat=lat,
@@ -203,6 +241,9 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
         labels=labels,
         day_start=_days(incidents["date_start"]),
         day_end=_days(incidents["date_end"]),
+        claimant=claimant_code.astype(np.int32),
+        claimants=np.asarray(claimant_names, dtype=object),
+        best=_figure(incidents, "killed_best"),
     )
 
 
@@ -279,6 +320,15 @@ class Aggregates:
     places_at_most : bool
         The cells' ``places`` are upper bounds (summed from a pre-aggregated cube),
         not distinct counts; a cell of one place is still exactly one.
+    figures : pandas.DataFrame
+        Killed figures per aggregate (row of ``cells``) and claimant
+        (:data:`geo.render.cell_details.FIGURE_COLUMNS`).
+    top : pandas.DataFrame
+        The places holding most incidents of each aggregate
+        (:data:`geo.render.cell_details.TOP_COLUMNS`).
+    details_left_out : int or None
+        Store mode: the most incidents in the window for which ``figures`` and ``top``
+        are asked, when this window holds more (they are then empty); else None.
     """
 
     cells: pd.DataFrame
@@ -288,6 +338,9 @@ class Aggregates:
     total: int
     zoom: int
     places_at_most: bool = False
+    figures: pd.DataFrame = field(default_factory=empty_figures)
+    top: pd.DataFrame = field(default_factory=empty_top)
+    details_left_out: int | None = None
 
 
 def aggregate(
@@ -348,7 +401,28 @@ def aggregate(
     cells, types, claims = _cells(columns, rows[in_multi], row_local[in_multi],
                                   n_places[multi])
     places = _places(columns, rows[~in_multi])
-    return Aggregates(cells, types, claims, places, int(len(rows)), zoom)
+    figures, top = _details(columns, rows[in_multi], row_local[in_multi], len(multi))
+    return Aggregates(cells, types, claims, places, int(len(rows)), zoom,
+                      figures=figures, top=top)
+
+
+def _details(columns: MapColumns, rows: np.ndarray, local: np.ndarray, k: int
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Killed figures per claimant and top places of the aggregates (``local``: 0..k-1)."""
+    low, high = (values[rows] for values in columns.killed)
+    figures = claimant_figures(local, columns.claimant[rows], columns.claimants, low, high,
+                               columns.open_top["killed"][rows], columns.best[rows], k)
+    place, label_code = columns.place[rows], columns.label_code[rows]
+    top = top_places(local, place, label_code, k)
+    if top.empty:
+        return figures, top
+    # each place named as most of its incidents write it (only the places named)
+    chosen = np.isin(place, top["place"].to_numpy())
+    codes, uniques = pd.factorize(place[chosen])
+    common = dict(zip(uniques.tolist(), _common_labels(codes, label_code[chosen],
+                                                       len(uniques)).tolist(), strict=True))
+    top["label"] = columns.labels[[common[p] for p in top["place"].tolist()]]
+    return figures, top.drop(columns="place")
 
 
 def merge_close(cell: np.ndarray, x: np.ndarray, y: np.ndarray, distance: float) -> np.ndarray:

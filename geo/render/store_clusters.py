@@ -12,16 +12,32 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.render.clusters import AGGREGATE_BELOW_ZOOM, MERGE_PIXELS, Aggregates, merge_centres
+from geo.render.cell_details import (
+    FIGURE_COLUMNS,
+    assign_places,
+    empty_figures,
+    empty_top,
+    rank_places,
+)
+from geo.render.clusters import (
+    AGGREGATE_BELOW_ZOOM,
+    CELL_PIXELS,
+    MERGE_PIXELS,
+    Aggregates,
+    merge_centres,
+)
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 _MIN = ("south", "west", "killed_lo", "injured_lo", "casualties_lo", "date_from")
 _MAX = ("north", "east", "killed_hi", "injured_hi", "casualties_hi", "date_to")
+_WORLD_METRES = 40_075_016.68557849
+"""Width of the Web Mercator world in metres."""
 _SUM = ("count", "px", "py", "places", "killed_known", "injured_known", "casualties_known",
         "killed_open", "injured_open", "casualties_open")
 
 
-def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
+def aggregates_from_cells(cells: pd.DataFrame, zoom: int, places: pd.DataFrame | None = None,
+                          cell_pixels: int = CELL_PIXELS) -> Aggregates:
     """What the map draws, from per-cell figures.
 
     Parameters
@@ -29,6 +45,12 @@ def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
     cells : pandas.DataFrame
         Output of :meth:`geo.store.pg_query.PostGISQuery.cells` at ``zoom``.
     zoom : int
+    places : pandas.DataFrame, optional
+        The view's killed figures per place and claimant in the same window
+        (:func:`geo.store.pg_cell_details.place_claimants`): the aggregates then carry
+        their figures per claimant and top places (else none).
+    cell_pixels : int
+        Side of the cells, screen pixels.
 
     Returns
     -------
@@ -60,7 +82,7 @@ def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
     out["date_from"] = many["date_from"]
     out["date_to"] = many["date_to"]
     single = merged[~multi].reset_index(drop=True)
-    places = pd.DataFrame({
+    single_places = pd.DataFrame({
         "lat": single["south"], "lon": single["west"],
         "count": single["count"].astype(np.int64),
         "type": np.where(single["type_min"] == single["type_max"], single["type_min"],
@@ -71,8 +93,33 @@ def aggregates_from_cells(cells: pd.DataFrame, zoom: int) -> Aggregates:
         "label": single["label"].astype(str),
     })
     total = int(count.sum()) if len(cells) else 0
-    return Aggregates(out, types, claims, places, total, zoom,
-                      bool(cells.attrs.get("places_upper_bound", False)))
+    figures, top = empty_figures(), empty_top()
+    if places is not None and len(many) and zoom < AGGREGATE_BELOW_ZOOM:
+        group_of = np.full(len(merged), -1, dtype=np.int64)
+        group_of[np.flatnonzero(multi.to_numpy())] = np.arange(len(many))
+        size = cell_pixels * _WORLD_METRES / (256 * 2**zoom)
+        at = assign_places(np.floor(places["x"].to_numpy(dtype=float) / size),
+                           np.floor(places["y"].to_numpy(dtype=float) / size),
+                           cells["cx"].to_numpy(dtype=float), cells["cy"].to_numpy(dtype=float),
+                           group_of[label])
+        figures, top = _details(places.assign(cell=at)[at >= 0])
+    return Aggregates(out, types, claims, single_places, total, zoom,
+                      bool(cells.attrs.get("places_upper_bound", False)),
+                      figures=figures, top=top)
+
+
+def _details(places: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Killed figures per aggregate and claimant, and top places, from the rows of
+    :func:`geo.store.pg_cell_details.place_claimants` with their aggregate (``cell``)."""
+    if places.empty:
+        return empty_figures(), empty_top()
+    sums = ["incidents", "known", "low", "high", "open", "best", "best_n"]
+    figures = places.groupby(["cell", "claimant"], sort=True)[sums].sum().reset_index()
+    figures = figures[list(FIGURE_COLUMNS)]
+    # one row per place (its claimants' incidents added), in the order of the rows
+    per_place = places.groupby(["cell", "plat", "plon"], sort=False).agg(
+        label=("label", "first"), count=("incidents", "sum")).reset_index()
+    return figures, rank_places(per_place)
 
 
 def _merge(cells: pd.DataFrame, label: np.ndarray) -> pd.DataFrame:

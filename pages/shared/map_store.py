@@ -36,6 +36,7 @@ from geo.render.store_clusters import aggregates_from_cells
 from geo.render.table import PAGE_SIZE
 from geo.store import is_database_url
 from geo.store.derived import sync_derived
+from geo.store.pg_cell_details import place_claimants
 from geo.store.pg_grid import refresh_grid
 from geo.store.pg_hitrows import hit_rows
 from geo.store.pg_hits import resolve_text
@@ -161,7 +162,12 @@ def _counts(location: str, revision: int, key: str, _query: PostGISQuery,
 def _aggregates(location: str, revision: int, key: str, zoom: int,
                 window: tuple[float, float, float, float], _query: PostGISQuery,
                 _spec: QueryFilter) -> Aggregates:
-    return aggregates_from_cells(_query.cells(_spec, zoom, window, CELL_PIXELS), zoom)
+    cells = _query.cells(_spec, zoom, window, CELL_PIXELS)
+    # deaths per claimant and top places read the window's records: up to a bound
+    most = common.settings().map_details_max
+    if int(cells["count"].sum()) > most:
+        return replace(aggregates_from_cells(cells, zoom), details_left_out=most)
+    return aggregates_from_cells(cells, zoom, place_claimants(_query, _spec, window))
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)

@@ -72,6 +72,57 @@
     }
   }
 
+  /* The places holding most of aggregate i's incidents: "Aleppo 412 \u00b7 Manbij 37". */
+  function topPlaces(root, a, i) {
+    var top = a.tp[i], parts = [], shown = top.length / 2;
+    for (var j = 0; j < top.length; j += 2) {
+      parts.push(top[j] + " " + thousands(top[j + 1]));
+    }
+    var others = a.tpn && a.tpn[i] !== null ? a.tpn[i] - shown : 0;
+    line(root, "Most incidents: " + parts.join(" \u00b7 ") +
+      (others > 0 ? " (and " + thousands(others) + " other place" + (others > 1 ? "s" : "") +
+        ")" : ""), "places");
+  }
+
+  /* One claimant's killed total: [claimant, incidents, giving a figure, low, high,
+   * giving only a low, best estimate, giving one], as the Totals tab words it. */
+  function claimantTotal(c) {
+    var n = c[1], known = c[2], best = c[6], withBest = c[7], text;
+    if (!known && !withBest) { return "no figure given"; }
+    var span = openRange(thousands(c[3]), thousands(c[4]), c[5] > 0);
+    if (withBest === n) {
+      text = "best estimate " + thousands(best) + " (low\u2013high " + span + ")";
+    } else if (withBest > 0) {
+      text = "best estimate " + thousands(best) + " for " + thousands(withBest) + " of " +
+        thousands(n) + " incidents (" + thousands(n - withBest) + " give none); low\u2013high " +
+        span;
+    } else {
+      text = "low\u2013high " + span;
+    }
+    if (known < n) {
+      text += "; " + thousands(n - known) + " of " + thousands(n) + " give no killed figure";
+    }
+    return text;
+  }
+
+  /* Killed in aggregate i per claimant: one total when they share one claimant, else
+   * one line per claimant, never added together. */
+  function claimantTotals(root, d, entries) {
+    var per = 8;
+    if (entries.length === per) {
+      line(root, "Killed, according to " + d.agg.cn[entries[0]] + ": " + claimantTotal(entries),
+        "total");
+      return;
+    }
+    line(root, "Killed, per claimant (figures of different claimants are not added):",
+      "total");
+    for (var j = 0; j < entries.length; j += per) {
+      var c = entries.slice(j, j + per);
+      line(root, d.agg.cn[c[0]] + " (" + thousands(c[1]) + " incident" + (c[1] > 1 ? "s" : "") +
+        "): " + claimantTotal(c), "total claimant");
+    }
+  }
+
   /* The tooltip of aggregate i: counts, per-incident casualty ranges, breakdowns. */
   function aggregateTip(d, i) {
     var a = d.agg, root = document.createElement("div");
@@ -88,6 +139,12 @@
       line(root, (a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i])) +
         (a.dr && (a.eb[i] !== null || a.la[i] !== null) ? " (within the dates chosen)" : ""));
       if (a.dr) { spans(root, a, i); }
+    }
+    if (a.tp && a.tp[i] && a.tp[i].length) { topPlaces(root, a, i); }
+    if (a.kc && a.kc[i] && a.kc[i].length) { claimantTotals(root, d, a.kc[i]); }
+    if (a.dlo) {
+      line(root, "Deaths per claimant and the top places are given for views of up to " +
+        thousands(a.dlo) + " incidents around the map: zoom in or narrow the filters.", "note");
     }
     var figures = [["killed", "Killed"], ["injured", "Injured"], ["casualties", "Dead and injured"]];
     figures.forEach(function (f) {

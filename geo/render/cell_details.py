@@ -1,0 +1,193 @@
+"""What an aggregate's tooltip says beyond its counts: deaths per claimant and its top places.
+
+The analyst trial of issue 14 asked the map's aggregates for a death total and the places
+they hold ("Aleppo 412, Manbij 37, ..."). Totals follow the rules of the Totals tab
+(:mod:`geo.view.totals`): per claimant, the sum of the incidents' lowest and highest killed
+figures (each incident from its smaller figure to its larger; one giving only a lowest
+figure, "at least 16", adds it to both and makes the total open at the top) and of the
+best estimates; figures of different claimants are never added together, so an
+aggregate holding several claimants gets one total per claimant.
+
+Both modes give the same two tables: frame mode from the per-incident arrays
+(:func:`claimant_figures`, :func:`top_places`), store mode from one grouped query over
+the view's places (:mod:`geo.store.pg_cell_details`), assigned to the aggregates by
+:func:`assign_places`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+TOP_PLACES = 3
+"""Places named per aggregate, most incidents first."""
+
+FIGURE_COLUMNS = ("cell", "claimant", "incidents", "known", "low", "high", "open", "best",
+                  "best_n")
+"""Columns of the per-claimant table: aggregate (row of ``Aggregates.cells``), claimant,
+incidents, incidents giving a killed figure, sums of their lowest and highest figures,
+incidents giving only a lowest one, sum of the best estimates and incidents giving one."""
+
+TOP_COLUMNS = ("cell", "label", "count", "places")
+"""Columns of the top places table: aggregate, place name, its incidents, and the
+aggregate's places in all (on each row)."""
+
+
+def empty_figures() -> pd.DataFrame:
+    """A per-claimant table with no row."""
+    return pd.DataFrame({c: pd.Series(dtype=object if c == "claimant" else float)
+                         for c in FIGURE_COLUMNS})
+
+
+def empty_top() -> pd.DataFrame:
+    """A top places table with no row."""
+    return pd.DataFrame({c: pd.Series(dtype=object if c == "label" else float)
+                         for c in TOP_COLUMNS})
+
+
+def claimant_figures(local: np.ndarray, claimant: np.ndarray, names: np.ndarray,
+                     low: np.ndarray, high: np.ndarray, open_top: np.ndarray,
+                     best: np.ndarray, k: int) -> pd.DataFrame:
+    """Killed figures per aggregate and claimant, from per-incident arrays.
+
+    Parameters
+    ----------
+    local : numpy.ndarray of int
+        Aggregate 0..k-1 of each incident.
+    claimant : numpy.ndarray of int
+        Code of each incident's claimant (an index into ``names``).
+    names : numpy.ndarray of object
+        Claimant names.
+    low, high : numpy.ndarray of float
+        Each incident's killed range (NaN when it gives none; a bound given alone is both).
+    open_top : numpy.ndarray of bool
+        The incident gives a lowest figure and no highest ("at least").
+    best : numpy.ndarray of float
+        Best estimates (NaN when none).
+    k : int
+        Number of aggregates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FIGURE_COLUMNS`, by aggregate then claimant name.
+    """
+    if not len(local):
+        return empty_figures()
+    n_names = max(len(names), 1)
+    size = k * n_names  # bincounts over (aggregate, claimant): no sort of the incidents
+    key = local.astype(np.int64) * n_names + claimant.astype(np.int64)
+    lo, hi = np.fmin(low, high), np.fmax(low, high)
+    known = ~np.isnan(lo)
+    has_best = ~np.isnan(best)
+    incidents = np.bincount(key, minlength=size)
+    groups = np.flatnonzero(incidents)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(key, weights, minlength=size)[groups]
+
+    frame = pd.DataFrame({
+        "cell": (groups // n_names).astype(np.int64),
+        "claimant": np.asarray(names, dtype=object)[groups % n_names] if len(names)
+        else np.full(len(groups), "unattributed", dtype=object),
+        "incidents": incidents[groups],
+        "known": total(known).astype(np.int64),
+        "low": total(np.where(known, lo, 0.0)),
+        "high": total(np.where(known, hi, 0.0)),
+        "open": total(open_top & known).astype(np.int64),
+        "best": total(np.where(has_best, best, 0.0)),
+        "best_n": total(has_best).astype(np.int64),
+    })
+    return frame.sort_values(["cell", "claimant"], kind="stable").reset_index(drop=True)
+
+
+def top_places(local: np.ndarray, place: np.ndarray, labels: np.ndarray,
+               k: int, top: int = TOP_PLACES) -> pd.DataFrame:
+    """The places holding most incidents of each aggregate.
+
+    Parameters
+    ----------
+    local : numpy.ndarray of int
+        Aggregate 0..k-1 of each incident.
+    place : numpy.ndarray of int
+        Place code of each incident (one per rounded point; a place lies in one
+        aggregate).
+    labels : numpy.ndarray of object
+        Per incident, the name of its place (as the map labels the place).
+    k : int
+        Number of aggregates.
+    top : int
+        Places kept per aggregate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TOP_COLUMNS`: per aggregate its ``top`` places by incidents (the first
+        met among equals), with the aggregate's number of places; and ``place``, the
+        place's code. Each is named as its first incident names it.
+    """
+    if not len(local):
+        return empty_top()
+    # a place lies in one aggregate: counts per place, and the aggregate and name of its
+    # first incident (integer work only, no sort of the incidents)
+    codes, uniques = pd.factorize(place)
+    n = len(uniques)
+    first = np.empty(n, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write is the first
+    order = np.argsort(first, kind="stable")  # the order they are first met in
+    return rank_places(pd.DataFrame({
+        "cell": local.astype(np.int64)[first[order]],
+        "label": np.asarray(labels, dtype=object)[first[order]],
+        "count": np.bincount(codes, minlength=n)[order],
+        "place": np.asarray(uniques)[order]}), top)
+
+
+def rank_places(places: pd.DataFrame, top: int = TOP_PLACES) -> pd.DataFrame:
+    """Per aggregate, its ``top`` places by incidents from one row per place.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        ``cell``, ``label``, ``count`` (and optionally ``place``, kept): one row per place
+        of an aggregate, in the order to keep among equals.
+    top : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`TOP_COLUMNS`.
+    """
+    if places.empty:
+        return empty_top()
+    ranked = places.assign(_order=np.arange(len(places)))
+    ranked = ranked.sort_values(["cell", "count", "_order"], ascending=[True, False, True],
+                                kind="stable")
+    ranked["places"] = ranked.groupby("cell")["count"].transform("size")
+    ranked = ranked.groupby("cell", sort=False).head(top)
+    kept = [*TOP_COLUMNS, *(["place"] if "place" in ranked else [])]
+    return ranked[kept].reset_index(drop=True)
+
+
+def assign_places(place_cx: np.ndarray, place_cy: np.ndarray, cell_cx: np.ndarray,
+                  cell_cy: np.ndarray, cell_group: np.ndarray) -> np.ndarray:
+    """The aggregate each place falls in, from the screen cells the aggregates joined.
+
+    Parameters
+    ----------
+    place_cx, place_cy : numpy.ndarray of int
+        Screen cell of each place.
+    cell_cx, cell_cy : numpy.ndarray of int
+        Screen cells of the view.
+    cell_group : numpy.ndarray of int
+        Aggregate of each screen cell (-1: drawn as a single place, not an aggregate).
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Aggregate of each place, -1 where none.
+    """
+    lookup = {(int(x), int(y)): int(g) for x, y, g in zip(cell_cx, cell_cy, cell_group,
+                                                          strict=True)}
+    return np.array([lookup.get((int(x), int(y)), -1) for x, y in zip(place_cx, place_cy,
+                                                                       strict=True)],
+                    dtype=np.int64)
