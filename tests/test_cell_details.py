@@ -83,12 +83,15 @@ def test_claimant_figures_group_by_aggregate_and_claimant():
         [1, "B", 2, 1, 4.0, 5.0, 1, 0.0, 0]]
 
 
-def test_top_places_keep_the_first_met_among_equals_and_count_the_others():
+def test_top_places_keep_the_first_held_among_equals_and_count_the_others():
     found = top_places(np.array([0, 0, 0, 0, 0, 1]), np.array([7, 8, 9, 9, 6, 5]),
                        np.array(["G", "H", "I", "I", "F", "E"], dtype=object), 2, top=2)
     assert found[["cell", "label", "count", "places"]].values.tolist() == [
-        [0, "I", 2, 4], [0, "G", 1, 4], [1, "E", 1, 1]]
-    assert found["place"].tolist() == [9, 7, 5]
+        [0, "I", 2, 4], [0, "F", 1, 4], [1, "E", 1, 1]]
+    assert found["place"].tolist() == [9, 6, 5]
+    ranked = rank_places(pd.DataFrame({"cell": [1, 1, 1, 0], "label": ["a", "b", "c", "d"],
+                                       "count": [1, 3, 1, 2]}), top=2)
+    assert ranked.values.tolist() == [[0, "d", 2, 1], [1, "b", 3, 3], [1, "a", 1, 3]]
     assert rank_places(pd.DataFrame({"cell": [], "label": [], "count": []})).empty
 
 

@@ -26,7 +26,9 @@ incidents, incidents giving a killed figure, sums of their lowest and highest fi
 (each from its smaller figure to its larger), incidents giving only a lowest one, sum of
 the best estimates, incidents giving one, and the place's name (the one most of the view's
 records there give, the first stored among equals, as the map labels a place); places in
-the order of their first record (the store's order, as frame mode meets them)."""
+the order of their first record in the view (the store's order; frame mode, which ranks
+equals in the order the data first holds them, differs only where a place's first record
+is filtered out and its count ties with another's)."""
 
 
 def place_claimants(query: PostGISQuery, spec: QueryFilter,

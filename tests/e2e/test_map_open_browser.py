@@ -85,3 +85,42 @@ def test_a_selection_link_opens_on_the_incident(page: Page, ucdp_app):
     assert f"sel=ucdp-{row['id']}" in url
     assert int(re.search(r"[?&]z=(\d+)", url).group(1)) == at["zoom"]  # type: ignore[union-attr]
     page.screenshot(path=str(SHOTS / "map-open-selected.png"))
+
+
+def _hover_largest(frame) -> str:
+    """Hover the aggregate with the largest count; its tooltip's text."""
+    aggregates = frame.locator(".incident-aggregate")
+    aggregates.first.wait_for(timeout=60_000)
+    counts = aggregates.evaluate_all(
+        "els => els.map(e => { const t = e.textContent.trim();"
+        " return t.endsWith('k') ? parseFloat(t) * 1000 : parseFloat(t) || 0; })")
+    aggregates.nth(counts.index(max(counts))).hover()
+    tip = frame.locator(".leaflet-tooltip .incident-aggregate-tip")
+    expect(tip).to_be_visible(timeout=10_000)
+    return tip.inner_text()
+
+
+def test_an_aggregate_gives_its_death_total_and_top_places(page: Page, ucdp_app):
+    # trial: the tooltips gave per-incident ranges only, and no place names
+    frame = _open(page, f"{ucdp_app.url}/?lat=35.2&lon=38.5&z=7", 1400, 900)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    text = _hover_largest(frame)
+    page.screenshot(path=str(SHOTS / "map-aggregate-tooltip.png"))
+    # UCDP is one claimant: one total, best estimate and range
+    assert re.search(r"Killed, according to UCDP GED: best estimate [\d,]+ \(low–high "
+                     r"[\d,]+–[\d,]+\)", text), text
+    places = re.search(r"Most incidents: (.+?)(?: \(and [\d,]+ other places?\))?\n", text)
+    assert places, text
+    named = [p.rsplit(" ", 1) for p in places.group(1).split(" · ")]
+    counts = [int(n.replace(",", "")) for _, n in named]
+    assert len(named) == 3 and counts == sorted(counts, reverse=True), named
+
+
+@pytest.mark.postgis
+def test_store_mode_aggregates_give_their_places_and_deaths(page: Page, store_app):
+    frame = _open(page, f"{store_app.url}/?lat=34.0&lon=37.5&z=7", 1400, 900)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    text = _hover_largest(frame)
+    assert re.search(r"Most incidents: Village \d+ \d+", text), text
+    # these incidents give no killed figure: said, not a total of 0
+    assert "no figure given" in text, text
