@@ -55,6 +55,7 @@ def test_narrowing_the_dates_draws_fewer_and_changes_the_link(page: Page, app_se
     page.get_by_text("Include incidents without a known date").click()
     expect(frame.locator(MARKERS)).to_have_count(2)  # Raqqah and al-Shaafah are dated
     slider = page.locator("[data-testid='stSlider']").first
+    slider.scroll_into_view_if_needed()  # the timeline is under the map
     end_thumb = slider.locator("input[type='range']").nth(1).locator("xpath=../..")
     box = end_thumb.bounding_box()
     track = slider.bounding_box()
@@ -176,7 +177,7 @@ def test_without_a_reachable_tile_server_everything_but_the_basemap_works(
     page: Page, start_app
 ):
     server = start_app({"INCIDENT_MAP_TILES": "http://no-tiles.invalid/{z}/{x}/{y}.png"})
-    frame = _open(page, f"{server.url}/?sel=seed-shaafah-2018-11")
+    frame = _open(page, f"{server.url}/?sel=seed-shaafah-2018-11&lat=34.8&lon=38.9&z=6")
     expect(frame.locator(MARKERS)).to_have_count(2)
     expect(page.get_by_text("Casualties:")).to_be_visible()
     frame.locator(MARKERS).last.hover()
