@@ -16,8 +16,13 @@ the view's places (:mod:`geo.store.pg_cell_details`), assigned to the aggregates
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from geo.render.clusters import MapColumns
 
 TOP_PLACES = 3
 """Places named per aggregate, most incidents first."""
@@ -201,6 +206,44 @@ def rank_places(places: pd.DataFrame, top: int = TOP_PLACES) -> pd.DataFrame:
     return pd.DataFrame({"cell": cell[kept],
                          "label": places["label"].to_numpy(dtype=object)[kept],
                          "count": count[kept], "places": per_cell[cell[kept]]})
+
+
+def frame_details(columns: MapColumns, rows: np.ndarray, local: np.ndarray, k: int
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Killed figures per claimant and top places of frame mode's aggregates.
+
+    Parameters
+    ----------
+    columns : MapColumns
+        Arrays of the whole dataset (:func:`geo.render.clusters.map_columns`).
+    rows : numpy.ndarray of int
+        Row positions of the incidents in the aggregates.
+    local : numpy.ndarray of int
+        Aggregate 0..k-1 of each of them.
+    k : int
+        Number of aggregates.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        :data:`FIGURE_COLUMNS` and :data:`TOP_COLUMNS` tables; each place is named as
+        most of its incidents write it (only the places named are looked at).
+    """
+    from geo.render.clusters import _common_labels  # (that module imports this one)
+
+    low, high = (values[rows] for values in columns.killed)
+    figures = claimant_figures(local, columns.claimant[rows], columns.claimants, low, high,
+                               columns.open_top["killed"][rows], columns.best[rows], k)
+    place, label_code = columns.place[rows], columns.label_code[rows]
+    top = top_places(local, place, label_code, k)
+    if top.empty:
+        return figures, top
+    chosen = np.isin(place, top["place"].to_numpy())
+    codes, uniques = pd.factorize(place[chosen])
+    common = dict(zip(uniques.tolist(), _common_labels(codes, label_code[chosen],
+                                                       len(uniques)).tolist(), strict=True))
+    top["label"] = columns.labels[[common[p] for p in top["place"].tolist()]]
+    return figures, top.drop(columns="place")
 
 
 def assign_places(place_cx: np.ndarray, place_cy: np.ndarray, cell_cx: np.ndarray,

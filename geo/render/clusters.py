@@ -23,12 +23,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from geo.render.cell_details import (
-    claimant_figures,
-    empty_figures,
-    empty_top,
-    top_places,
-)
+from geo.render.cell_details import empty_figures, empty_top, frame_details
 from geo.render.layers import casualty_figure, uncertainty_metres
 from geo.view.totals import OPEN_FIGURES, open_top
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, CRS, EVENT_TYPES, WEB_MERCATOR
@@ -401,28 +396,9 @@ def aggregate(
     cells, types, claims = _cells(columns, rows[in_multi], row_local[in_multi],
                                   n_places[multi])
     places = _places(columns, rows[~in_multi])
-    figures, top = _details(columns, rows[in_multi], row_local[in_multi], len(multi))
+    figures, top = frame_details(columns, rows[in_multi], row_local[in_multi], len(multi))
     return Aggregates(cells, types, claims, places, int(len(rows)), zoom,
                       figures=figures, top=top)
-
-
-def _details(columns: MapColumns, rows: np.ndarray, local: np.ndarray, k: int
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Killed figures per claimant and top places of the aggregates (``local``: 0..k-1)."""
-    low, high = (values[rows] for values in columns.killed)
-    figures = claimant_figures(local, columns.claimant[rows], columns.claimants, low, high,
-                               columns.open_top["killed"][rows], columns.best[rows], k)
-    place, label_code = columns.place[rows], columns.label_code[rows]
-    top = top_places(local, place, label_code, k)
-    if top.empty:
-        return figures, top
-    # each place named as most of its incidents write it (only the places named)
-    chosen = np.isin(place, top["place"].to_numpy())
-    codes, uniques = pd.factorize(place[chosen])
-    common = dict(zip(uniques.tolist(), _common_labels(codes, label_code[chosen],
-                                                       len(uniques)).tolist(), strict=True))
-    top["label"] = columns.labels[[common[p] for p in top["place"].tolist()]]
-    return figures, top.drop(columns="place")
 
 
 def merge_close(cell: np.ndarray, x: np.ndarray, y: np.ndarray, distance: float) -> np.ndarray:
