@@ -229,16 +229,7 @@ def geocode_batch(
     names = [str(n) for n in names]
     n = len(names)
 
-    def column(values: Sequence[str | None] | None) -> list[str]:
-        if values is None:
-            return [""] * n
-        out = ["" if v is None or (isinstance(v, float) and v != v) else str(v)
-               for v in values]
-        if len(out) != n:
-            raise ValueError(f"{len(out)} context values for {n} names")
-        return out
-
-    columns = [names, column(countries), column(admin1s), column(admin2s)]
+    columns = [names, *(context_column(v, n) for v in (countries, admin1s, admin2s))]
     codes = np.zeros(n, dtype=np.int64)
     for values in columns:  # combine the columns' codes pairwise: never overflows
         own, uniques = pd.factorize(np.asarray(values, dtype=object))
@@ -249,6 +240,28 @@ def geocode_batch(
     keys = [(columns[0][i], columns[1][i], columns[2][i], columns[3][i])
             for i in first.tolist()]
     return BatchGeocode(names, codes, *_answer(coder, keys), coder=coder)
+
+
+def context_column(values: Sequence[str | None] | None, n: int) -> list[str]:
+    """Per-name context as text, "" for none (None, NaN or absent), checked to hold ``n`` values.
+
+    Parameters
+    ----------
+    values : sequence of str or None, or None
+        Countries, governorates or districts aligned with the names; None for no column.
+    n : int
+        How many names there are.
+
+    Returns
+    -------
+    list of str
+    """
+    if values is None:
+        return [""] * n
+    out = ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
+    if len(out) != n:
+        raise ValueError(f"{len(out)} context values for {n} names")
+    return out
 
 
 def resolve_many(

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from geo.geocoding.bulk import context_column
 from geo.geocoding.learned_index import LearnedNames, LearnedSearch
 
 if TYPE_CHECKING:
@@ -257,16 +258,8 @@ def _distinct(names: Sequence[str], countries: Sequence[str | None] | None,
     """The distinct (name, country, admin1, admin2) and, per name, its index."""
     n = len(names)
 
-    def column(values: Sequence[str | None] | None) -> list[str]:
-        if values is None:
-            return [""] * n
-        out = ["" if v is None or (isinstance(v, float) and v != v) else str(v)
-               for v in values]
-        if len(out) != n:
-            raise ValueError(f"{len(out)} context values for {n} names")
-        return out
-
-    columns = [[str(x) for x in names], column(countries), column(admin1s), column(admin2s)]
+    columns = [[str(x) for x in names],
+               *(context_column(v, n) for v in (countries, admin1s, admin2s))]
     index: dict[_Key, int] = {}
     codes = np.empty(n, dtype=np.int64)
     for i, key in enumerate(zip(*columns, strict=True)):
