@@ -106,6 +106,11 @@ class Settings:
         ``INCIDENT_MAP_MAP_DETAILS_MAX``: in store mode, most incidents in the map's window
         for which the aggregates' tooltips give deaths per claimant and their top places
         (one query over the view's records there; more, and the tooltips say to zoom in).
+    learned_index_max : int
+        ``INCIDENT_MAP_LEARNED_INDEX_MAX``: stores of up to this many incidents geocode the
+        review queue, imports and relocations with one index of every learned place (fast;
+        its memory grows with the store); larger stores read, per batch of names, only the
+        learned places those names could match (memory bounded, more CPU per name).
     content_fingerprint_max : int
         ``INCIDENT_MAP_CONTENT_FINGERPRINT_MAX``: most records a PostGIS store in store mode
         may hold for its links' data fingerprint to be computed from the records (the one
@@ -158,6 +163,7 @@ class Settings:
     store_export_max: int = 100_000
     store_query_threads: int = 4
     map_details_max: int = 200_000
+    learned_index_max: int = 250_000
     content_fingerprint_max: int = 100_000
     sync_inline_max: int = 50_000
     role_model_mode: str = "off"
@@ -220,6 +226,8 @@ def load_settings() -> Settings:
         store_query_threads=_int_from_env("INCIDENT_MAP_STORE_QUERY_THREADS",
                                           base.store_query_threads),
         map_details_max=_int_from_env("INCIDENT_MAP_MAP_DETAILS_MAX", base.map_details_max),
+        learned_index_max=_int_from_env("INCIDENT_MAP_LEARNED_INDEX_MAX",
+                                        base.learned_index_max),
         content_fingerprint_max=_int_from_env("INCIDENT_MAP_CONTENT_FINGERPRINT_MAX",
                                               base.content_fingerprint_max),
         sync_inline_max=_int_from_env("INCIDENT_MAP_SYNC_INLINE_MAX", base.sync_inline_max),

@@ -24,8 +24,11 @@ def _rows(rows: list[dict[str, str]]) -> pd.DataFrame:
                               .fillna("")).incidents
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
+@pytest.fixture(params=["250000", "1"], ids=["full-learned-index", "learned-per-batch"])
+def db(request, tmp_path, monkeypatch):
+    # both ways of geocoding the queue (one index of every learned place up to
+    # INCIDENT_MAP_LEARNED_INDEX_MAX incidents, per batch of names above) answer the same
+    monkeypatch.setenv("INCIDENT_MAP_LEARNED_INDEX_MAX", request.param)
     path = tmp_path / "store.gpkg"
     monkeypatch.setenv("INCIDENT_DB", str(path))
     monkeypatch.setenv("INCIDENT_MAP_OVERRIDES", str(tmp_path / "absent.csv"))

@@ -188,14 +188,18 @@ def _learned_context(base_key: tuple, where: str, revision: int, location: str,
 
 def records_geocoder() -> Geocoder | LearnedGeocoder:
     """What the review page, the import page and a record's relocation geocode records
-    with: :func:`geocoder`'s answers, without indexing every learned place (see
-    ``geo.geocoding.learned_context``: each name, or batch of names, reads only the
-    learned places it could match). The extraction page still uses :func:`geocoder`."""
+    with: :func:`geocoder`'s answers. Up to ``learned_index_max`` incidents, that geocoder
+    itself (one index of every learned place: a queue of thousands of names in seconds);
+    above, without indexing every learned place (see ``geo.geocoding.learned_context``:
+    each batch of names reads only the learned places it could match; at 1,000,000 the
+    full index alone took 1.6 GB). The extraction page always uses :func:`geocoder`."""
     s = settings()
     corrected = (_base_key(s), *_corrections_key())
     opened = store()
     if opened is None:
         return _corrected(*corrected)
+    if opened.count() <= s.learned_index_max:
+        return _learned_geocoder(*corrected, s.database, opened.learned_revision())
     return _learned_context(*corrected, s.database, opened.learned_revision())
 
 
