@@ -50,6 +50,9 @@ def test_a_large_upload_shows_progress_and_cancel_stops_its_worker(page, start_a
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_text("Reading large.csv was cancelled; nothing was written.")) \
         .to_be_visible(timeout=60_000)
+    # the run that drew the message ends; until then the old uploader may still be shown
+    page.wait_for_selector(IDLE, timeout=60_000)
+    expect(page.locator("[data-testid='stFileUploader']")).to_have_count(1, timeout=30_000)
     expect(page.locator("[data-testid='stFileUploader']")).to_be_visible()
     assert _workers(server.process.pid) == []
     # The page is ready for the next file, read to the end.
