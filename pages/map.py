@@ -182,10 +182,10 @@ with detail_col:
     at_place = (frame.iloc[positions_at(columns, result.mask, *place_at)]
                 if place_at is not None else frame.iloc[:0])
     here = ids_at(at_place, *place_at) if place_at is not None else []
-    if len(here) > 1:
-        place_list(at_place, here)
     if selected is None:
-        if len(here) <= 1:
+        if len(here) > 1:
+            place_list(at_place, here)
+        else:
             st.info("Click an incident on the map, or a row of the table, to see its details.")
     else:
         if selected_pos is not None and not result.mask[selected_pos]:
@@ -204,6 +204,9 @@ with detail_col:
                 records.edit_form(store, selected)
             with st.expander("History of corrections"):
                 records.history(store, str(selected["id"]))
+        # the others at its place under it: a link to one of many opens on its details
+        if len(here) > 1:
+            place_list(at_place, here)
 
 # The timeline and playback's settings, under the map and Details.
 if domain.date_min is not None and domain.date_max is not None:

@@ -102,6 +102,21 @@ def test_a_selection_link_without_a_position_opens_on_the_incident(store, monkey
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_a_selected_incident_shows_its_details_above_the_others_at_its_place(
+        store, monkeypatch, mode):
+    # re-trial 23: a link to one of Manbij's 129 incidents showed the 20-row list of them
+    # first and the selected incident's details below it, off screen
+    at = _open(mode, monkeypatch, {"sel": ["u07"]})
+    texts = [m.value for m in at.markdown]
+    details = next(i for i, t in enumerate(texts) if "u07" in t)
+    listed = next(i for i, t in enumerate(texts) if "pick one to see it" in t)
+    assert details < listed
+    # with nothing selected, a place's list comes alone
+    assert not any("pick one to see it" in t for t in [m.value for m in _open(
+        mode, monkeypatch, {}).markdown])
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_a_selection_link_with_a_position_keeps_it(store, monkeypatch, mode):
     at = _open(mode, monkeypatch, {"sel": ["u07"], "lat": ["35"], "lon": ["38"], "z": ["7"]})
     assert _fit(at) is None

@@ -456,10 +456,10 @@ def _page() -> None:
             place_at = (float(selected["latitude"]), float(selected["longitude"]))
         at_place = view.at_place(*place_at, on_map=False) if place_at is not None else None
         here = ids_at(at_place, *place_at) if at_place is not None and place_at else []
-        if len(here) > 1 and at_place is not None:
-            _place_list(at_place, here, state.selected)
         if selected is None:
-            if len(here) <= 1:
+            if len(here) > 1 and at_place is not None:
+                _place_list(at_place, here, state.selected)
+            else:
                 st.info("Click an incident on the map, or a row of the table, to see its "
                         "details.")
         else:
@@ -471,6 +471,9 @@ def _page() -> None:
                 records.edit_form(opened, selected)
             with st.expander("History of corrections"):
                 records.history(opened, str(selected["id"]))
+            # the others at its place under it: a link to one of many opens on its details
+            if len(here) > 1 and at_place is not None:
+                _place_list(at_place, here, state.selected)
 
     # The timeline and playback's settings, under the map and Details.
     if dated:
