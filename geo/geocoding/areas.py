@@ -92,8 +92,6 @@ def bare_area_name(name: str) -> str:
     return " ".join(_area_words(name)) or name
 
 
-_bare = bare_area_name
-
 
 class AdminAreas:
     """Admin areas of one or more levels, with their names under every key.
@@ -202,7 +200,7 @@ class AdminAreas:
     @staticmethod
     def _name_keys(name: str) -> tuple[str, str, str]:
         basic = basic_key(name)
-        _, key, skeleton = name_keys(_bare(name))
+        _, key, skeleton = name_keys(bare_area_name(name))
         return basic, key, skeleton if len(skeleton) >= 3 else ""
 
     @classmethod
