@@ -129,6 +129,14 @@ class Settings:
     role_model_path : Path
         ``INCIDENT_MAP_ROLE_MODEL_PATH``: the model's weights, written by
         ``scripts/train_place_roles.py``.
+    candidate_model_mode : str
+        ``INCIDENT_MAP_CANDIDATE_MODEL``: whether the learned candidate scorer
+        (:mod:`geo.extract.candidate_model`) acts: ``on`` sets aside candidates below its keep
+        threshold and sends points below its place-trust threshold to review; ``off`` only
+        scores them.
+    candidate_model_path : Path
+        ``INCIDENT_MAP_CANDIDATE_MODEL_PATH``: the scorer's coefficients, written by
+        ``bench/train_candidate_model.py``.
     load_chunk_rows : int
         ``INCIDENT_MAP_LOAD_CHUNK_ROWS``: records read, validated and joined at a time when
         the app loads a file or the embedded store whole (the load's peak memory grows
@@ -168,6 +176,8 @@ class Settings:
     sync_inline_max: int = 50_000
     role_model_mode: str = "off"
     role_model_path: Path = DATA_DIR / "place_roles.json"
+    candidate_model_mode: str = "off"
+    candidate_model_path: Path = DATA_DIR / "candidate_model.json"
     load_chunk_rows: int = 50_000
 
 
@@ -234,6 +244,10 @@ def load_settings() -> Settings:
         role_model_mode=_choice_from_env("INCIDENT_MAP_ROLE_MODEL", _ROLE_MODEL_MODES,
                                          base.role_model_mode),
         role_model_path=_path_from_env("INCIDENT_MAP_ROLE_MODEL_PATH", base.role_model_path),
+        candidate_model_mode=_choice_from_env("INCIDENT_MAP_CANDIDATE_MODEL", ("off", "on"),
+                                              base.candidate_model_mode),
+        candidate_model_path=_path_from_env("INCIDENT_MAP_CANDIDATE_MODEL_PATH",
+                                            base.candidate_model_path),
         load_chunk_rows=_int_from_env("INCIDENT_MAP_LOAD_CHUNK_ROWS", base.load_chunk_rows),
     )
 

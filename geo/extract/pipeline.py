@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from geo.extract.anaphora import parts_of_the_city
+from geo.extract.candidate_features import ReportView
+from geo.extract.candidate_model import Verdict
 from geo.extract.captions import is_photo_caption, ticker_paragraphs, without_tickers
 from geo.extract.casualties import Casualties, find_casualties
 from geo.extract.claims import attribute
@@ -95,6 +97,7 @@ from geo.extract.report import (
 from geo.extract.role_features import MentionContext
 from geo.extract.role_model import weigh_sites
 from geo.extract.roles import refine_roles
+from geo.extract.scoring import score_candidates
 from geo.extract.seats import seats_as_containers, seats_as_regions
 from geo.extract.survey import survey
 from geo.extract.text import Sentence, find_quotations, split_sentences
@@ -158,6 +161,7 @@ class CandidateIncident:
     geocode_status: str = "no site"
     place_alternatives: list[str] = field(default_factory=list)
     place_context: list[str] = field(default_factory=list)
+    verdict: Verdict | None = None  # round 13: the learned scorer's features and scores
 
     def to_json(self) -> dict[str, object]:
         """The record as JSON-ready values (ISO dates), with the extra keys."""
@@ -180,6 +184,7 @@ def extract(
     source_url: str = "",
     title: str = "",
     geocoder: PlaceResolver | None = None,
+    set_aside: list[CandidateIncident] | None = None,
 ) -> list[CandidateIncident]:
     """Extract candidate incidents from a report.
 
@@ -193,11 +198,14 @@ def extract(
         Recorded as the candidates' source (the title only feeds their ids).
     geocoder : PlaceResolver, optional
         Defaults to :func:`geo.geocoding.geocoder.default_geocoder`.
+    set_aside : list, optional
+        Receives the candidates the learned scorer set aside (``INCIDENT_MAP_CANDIDATE_MODEL``
+        on), each with its ``verdict``, so a page can show them.
 
     Returns
     -------
     list of CandidateIncident
-        In reading order.
+        In reading order, each with its ``verdict`` (features and scores).
     """
     geocoder = geocoder or default_geocoder()
     sentences = split_sentences(article)
@@ -420,11 +428,15 @@ def extract(
     for draft in merged:
         draft.claimants = list(dict.fromkeys(tidy_claimant(c, article)
                                              for c in draft.claimants if not is_fragment(c)))
-    return [
-        _finish(d, article, sentences, all_actors, country, source_name, source_url, title,
-                named)
-        for d in merged
-    ]
+    finished = [_finish(d, article, sentences, all_actors, country, source_name, source_url,
+                        title, named) for d in merged]
+    verdicts = score_candidates(merged, finished, ReportView(  # round 13: the learned scorer
+        article, sentences, quotations, published, sited))
+    for candidate, verdict in zip(finished, verdicts, strict=True):
+        candidate.verdict = verdict
+    if set_aside is not None:
+        set_aside.extend(c for c, v in zip(finished, verdicts, strict=True) if v.set_aside)
+    return [c for c, v in zip(finished, verdicts, strict=True) if not v.set_aside]
 
 
 def _finish(
