@@ -22,6 +22,7 @@ from geo.extract.review import (
     spans_of,
     status_label,
 )
+from geo.extract.set_aside import aside_label, bring_back, set_aside_frame
 from geo.extract.settle import regeocode_edited, settle_unconfirmed
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
@@ -35,6 +36,8 @@ META = "extract_meta"
 EDITOR = "extract_editor"
 ACCEPT = "extract_accept"
 LOOKED_UP = "extract_looked_up"
+#: Session key of the candidates the learned scorer set aside (a frame with their scores).
+ASIDE = "extract_aside"
 #: Session key of what became of the last Accept or Merge: (text, kind).
 SAID = "extract_said"
 MAP_CENTER, MAP_ZOOM = (34.8, 38.9), 6
@@ -85,6 +88,13 @@ def _look_up_edited_places() -> None:
         f"{status_label(after.iloc[i]['geocode_status'])}" for i in changed]
     st.session_state.pop(EDITOR, None)
     st.rerun()
+
+
+def _bring_back() -> None:
+    """Move a set-aside candidate into the review grid (the button's callback)."""
+    ss = st.session_state
+    _commit_edits()
+    ss[FRAME], ss[ASIDE] = bring_back(ss[FRAME], ss[ASIDE], ss["extract_aside_pick"])
 
 
 def _say(text: str, kind: str) -> None:
@@ -190,8 +200,10 @@ if submitted:
         if published is None:
             st.warning("No publication date: dates without a year stay unknown.")
         with st.spinner("Reading the report…"):
+            aside: list[Any] = []
             candidates = extract(article, published, source_name=source, source_url=url,
-                                 title=title, geocoder=common.geocoder())
+                                 title=title, geocoder=common.geocoder(), set_aside=aside)
+        st.session_state[ASIDE] = set_aside_frame(aside)
         st.session_state[ARTICLE] = article
         st.session_state[META] = {"source": source, "url": url}
         st.session_state[FRAME] = candidates_frame(candidates)
@@ -286,3 +298,18 @@ if len(frame):
     said = st.session_state.get(SAID)
     if said:
         {"success": st.success, "error": st.error}.get(said[1], st.info)(said[0])
+
+aside_frame = st.session_state.get(ASIDE)
+if aside_frame is not None and len(aside_frame):
+    with st.expander(f"{len(aside_frame)} candidate(s) set aside by the model", expanded=False):
+        st.caption("The learned scorer judged these unlikely to be real incidents (keep score "
+                   "below its threshold), so they are not in the grid. Bring one back to "
+                   "review it like the others.")
+        aside_rows = aside_frame.to_dict("records")
+        for number, row in enumerate(aside_rows, start=1):
+            st.markdown(f"**{escape_markdown(aside_label(row, number))}**  \n"
+                        f"{escape_markdown(str(row.get('quote', ''))[:300])}")
+        st.selectbox("Set-aside candidate", range(len(aside_rows)),
+                     format_func=lambda i: aside_label(aside_rows[i], i + 1),
+                     key="extract_aside_pick")
+        st.button("Bring back", on_click=_bring_back, key="extract-bring-back")

@@ -278,7 +278,7 @@ def _area_features(item: Emitted, others: Sequence[Emitted]) -> dict[str, float]
         out["others_unplaced"] = 1.0
         return out
     km = sorted(_approx_km(item.latitude, item.longitude, lat, lon) for lat, lon in points)
-    middle = km[len(km) // 2]
+    middle = km[(len(km) - 1) // 2]  # the lower median: with two others, the nearer
     out["others_km"] = min(1.0, math.log1p(middle) / 7)
     out["others_near" if middle <= 25 else "others_far" if middle > 150 else "others_mid"] = 1.0
     return out
