@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -54,6 +56,15 @@ def _cell(recall: float, precision: float, far: int) -> str:
     return f"{recall:.1%} / {precision:.1%} / {far}"
 
 
+def _auc(items: list[Item], probs: dict[int, tuple[np.ndarray, np.ndarray]]) -> str:
+    """Area under the ROC curve of the keep score on these items ("-" with one class)."""
+    from sklearn.metrics import roc_auc_score
+
+    y = [t for item in items for t in item.true]
+    p = np.concatenate([probs[n][0] for n in range(len(items))])
+    return f"{roc_auc_score(y, p):.2f}" if 0 < sum(y) < len(y) else "-"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the leave-one-split-out table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -68,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
           f"candidates, {sum(sum(i.true) for i in items)} true; "
           f"{time.perf_counter() - start:.0f} s")
     print("| left-out block | reports | rules: recall / precision / far | rules + models | "
-          "thresholds keep, trust | correct set aside | correct points to review |")
-    print("|---|---:|---:|---:|---|---:|---:|")
+          "thresholds keep, trust | correct set aside | correct points to review | keep AUC |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|")
     sums = [0.0] * 6
     totals = [0, 0]
     for block in BLOCKS:
@@ -83,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         after_scores, aside, review = score(test, probs, keep_below, trust_below)
         after = figures(after_scores)
         print(f"| {block} | {len(test)} | {_cell(*before)} | {_cell(*after)} | "
-              f"{keep_below:.2f}, {trust_below:.2f} | {aside} | {review} |", flush=True)
+              f"{keep_below:.2f}, {trust_below:.2f} | {aside} | {review} | "
+              f"{_auc(test, probs)} |", flush=True)
         for k, v in enumerate((*before, *after)):
             sums[k] += v
         totals[0] += aside
@@ -91,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     n = len(BLOCKS)
     print(f"| mean of {n} | | {sums[0] / n:.1%} / {sums[1] / n:.1%} / {sums[2] / n:.1f} | "
           f"{sums[3] / n:.1%} / {sums[4] / n:.1%} / {sums[5] / n:.1f} | | "
-          f"{totals[0]} | {totals[1]} |")
+          f"{totals[0]} | {totals[1]} | |")
     print(f"took {time.perf_counter() - start:.0f} s wall, {time.process_time() - cpu:.0f} s "
           f"CPU; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
