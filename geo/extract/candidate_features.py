@@ -31,7 +31,7 @@ from geo.extract.text import Quotation, Sentence
 _FCODE_GROUPS = (("PPLC", "capital"), ("PPLA", "seat"), ("PPL", "populated"),
                  ("ADM", "admin"), ("", "none"))
 _WORD = re.compile(r"\w+")
-_PAST = re.compile(r"(?:ed|en|ck|ot|ut)$", re.I)  # "shelled", "hit", "struck", "shot", "taken"
+_PAST = re.compile(r"(?:ed|en|ck|ot|ut)$", re.I)  # a trigger ending "shelled", "struck", "shot"
 _KM_PER_DEG = 111.0
 
 
@@ -118,7 +118,7 @@ def _trigger_features(draft: Draft, report: ReportView) -> dict[str, float]:
     events = [e for e in draft.events if first is None or first.start <= e.start < first.end]
     out["triggers"] = min(1.0, math.log1p(len(draft.events)) / 3)
     out["trigger_types"] = min(1.0, len({e.event_type for e in draft.events}) / 4)
-    if events and _PAST.search(events[0].text.split()[-1]):
+    if events and _PAST.search(events[0].text.strip()):
         out["trigger_verb"] = 1.0
     site = draft.site
     if site is None or first is None or not (first.start <= site.start < first.end):
