@@ -13,8 +13,9 @@ Usage::
     .venv/bin/python bench/bench_extract_real.py --split heldout9  # ninth set, scored once
     .venv/bin/python bench/bench_extract_real.py --split heldout10  # tenth set, scored once
     .venv/bin/python bench/bench_extract_real.py --split heldout11  # eleventh set, scored once
+    .venv/bin/python bench/bench_extract_real.py --split heldout12  # twelfth set, scored once
     .venv/bin/python bench/bench_extract_real.py --split tune    # the tuning reports
-    .venv/bin/python bench/bench_extract_real.py --split all -v  # all but heldout4-11, per report
+    .venv/bin/python bench/bench_extract_real.py --split all -v  # all but heldout4-12, per report
 
 Prints, for the chosen split:
 
@@ -74,7 +75,7 @@ REPORTS = ROOT / "bench" / "reports"
 # the held-out sets of round 4 ("heldout4", "heldout5"), "heldout6" and any later one are left out.
 _ALL_SPLITS = ("tune", "heldout", "heldout2", "heldout3")
 SPLITS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-          "heldout8", "heldout9", "heldout10", "heldout11", "tune", "all")
+          "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "tune", "all")
 SITE_KM = 10.0
 _GEOD = Geod(ellps="WGS84")
 
