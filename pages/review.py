@@ -10,18 +10,19 @@ from streamlit_folium import st_folium
 
 from geo.access import Action
 from geo.geocoding.overrides import OverrideIndex
+from geo.geocoding.place_points import GIVEN
 from geo.geocoding.review import (
     RULES,
-    candidate_table,
     proposal_table,
     propose,
+    review_candidates,
     review_groups,
 )
 from geo.render.details import escape_markdown
 from geo.render.layers import base_map
 from geo.render.review_maps import area_bounds, candidate_layer, candidate_view
 from geo.vocab import PRECISION_LABELS
-from pages.shared import auth, common, learned_sources, router
+from pages.shared import auth, common, learned_sources, review_places, router
 from pages.shared import review_writes as writes
 
 #: Candidate columns shown under the review map, the deciding ones first.
@@ -41,8 +42,10 @@ def _clicked_point(returned: object) -> tuple[float, float] | None:
 
 
 def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
-              pin: tuple[float, float] | None, pin_key: str) -> None:
-    """The form of a hand-placed pin, saved by its submit button's callback."""
+              pin: tuple[float, float] | None, pin_key: str,
+              place: tuple[float, float] | None = None) -> None:
+    """The form of a hand-placed pin, saved by its submit button's callback (for a
+    place, ``place`` is its point now: the pin moves its records)."""
     lat0, lon0 = pin if pin else (None, None)
     fields = (f"pin-lat-{slug}-{lat0}", f"pin-lon-{slug}-{lon0}", f"pin-precision-{slug}")
     with st.form("pin"):
@@ -53,9 +56,106 @@ def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
             "Location precision", list(PRECISION_LABELS)[:3],
             format_func=PRECISION_LABELS.__getitem__, key=fields[2],
         )
+        if place is not None:
+            st.form_submit_button(
+                "Place the pin here", on_click=review_places.place_pin,
+                args=(entry["name"], place, entry["status"], int(entry["incidents"]),
+                      fields, pin_key))
+            return
         st.form_submit_button(
             "Place the pin here", on_click=writes.place_pin,
             args=(entry["name"], entry["country"], entry["admin1"], drawn, fields, pin_key))
+
+
+def _point(entry: pd.Series) -> tuple[float, float] | None:
+    """A listed place's point (None for a name the geocoder places)."""
+    lat = entry.get("latitude")
+    if lat is None or pd.isna(lat):
+        return None
+    return float(lat), float(entry["longitude"])
+
+
+def _name_box(entry: pd.Series, candidates: pd.DataFrame, slug: str,
+              pin: tuple[float, float] | None, pin_key: str) -> None:
+    """A name's correction: a candidate or a pin, for the scope chosen."""
+    st.markdown(
+        f"**{escape_markdown(entry['name'])}** is used by {entry['incidents']} "
+        f"incident{'s' if entry['incidents'] != 1 else ''}: "
+        + ", ".join(escape_markdown(i) for i in entry["ids"][:10])
+        + (" …" if len(entry["ids"]) > 10 else "")
+    )
+    st.radio(
+        "Apply to this name",
+        ["in this country", "in this governorate", "everywhere"],
+        horizontal=True,
+        key=writes.SCOPE_KEY,
+        disabled=not entry["country"],
+    )
+    # the corrections in force for this name as drawn: a write over one made since
+    # is refused, never overwrites it
+    drawn = writes.seen(store, entry["name"], entry["country"], entry["admin1"])
+    if not may_correct:
+        st.info(auth.refusal(Action.CORRECT_PLACE), icon=":material/lock:")
+    elif candidates.empty:
+        st.info("The gazetteer has no candidate for this name: place a pin.")
+    else:
+        st.caption("The candidates are listed under the map.")
+        st.selectbox(
+            "Candidate", candidates.index,
+            format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
+            f" ({candidates.at[i, 'admin1'] or candidates.at[i, 'country']})",
+            key=f"candidate-{slug}",
+        )
+        st.button("Use this place", type="primary", key="use-candidate",
+                  on_click=writes.use_candidate,
+                  args=(entry["name"], entry["country"], entry["admin1"], drawn,
+                        f"candidate-{slug}",
+                        {int(i): str(g) for i, g in candidates["gazetteer_id"].items()}))
+    if may_correct:
+        _pin_form(drawn, entry, slug, pin, pin_key)
+
+
+def _place_box(entry: pd.Series, place: tuple[float, float], candidates: pd.DataFrame,
+               found: list, slug: str, pin: tuple[float, float] | None,
+               pin_key: str) -> None:
+    """A place's correction: its records at ``place`` move together to a candidate or a
+    pin (each record's history keeps the point as its before)."""
+    n = int(entry["incidents"])
+    st.markdown(
+        f"**{escape_markdown(entry['name'])}** at {place[0]:.5f}, {place[1]:.5f} "
+        f"({escape_markdown(entry['status'])}) is the place of {n} "
+        f"incident{'s' if n != 1 else ''}: "
+        + ", ".join(escape_markdown(i) for i in entry["ids"][:10])
+        + (" …" if n > 10 else ""))
+    if entry["status"] != GIVEN:
+        source = review_places.source_point(list(entry["ids"]))
+        if source is not None:
+            st.caption(f"Before it was moved here, the source's point: {source[0]:.5f}, "
+                       f"{source[1]:.5f} (in each record's history).")
+    st.caption(f"A correction moves these {n} record{'s' if n != 1 else ''} together, "
+               "and only them (the name elsewhere keeps its points); each record's "
+               "history keeps this point as its before, with who and when.")
+    if common.store() is None:
+        st.info("The app shows a file (INCIDENT_MAP_DATA), which it never changes: import "
+                "it into the store to correct its places.", icon=":material/info:")
+        return
+    if not auth.can(Action.EDIT):
+        st.info(auth.refusal(Action.EDIT), icon=":material/lock:")
+        return
+    if not candidates.empty:
+        st.selectbox(
+            "Candidate", candidates.index,
+            format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
+            f" ({candidates.at[i, 'admin1'] or candidates.at[i, 'country']})",
+            key=f"candidate-{slug}",
+        )
+        targets = {int(i): (c.place.latitude, c.place.longitude, int(c.place.precision))
+                   for i, c in zip(candidates.index, found, strict=True)}
+        st.button("Use this place", type="primary", key="use-candidate",
+                  on_click=review_places.use_candidate,
+                  args=(entry["name"], place, entry["status"], n, f"candidate-{slug}",
+                        targets))
+    _pin_form({}, entry, slug, pin, pin_key, place)
 
 
 router.ensure_router()
@@ -78,16 +178,26 @@ include_resolved = st.toggle(
     "Also list resolved names (to correct a wrong placement)", key="include-resolved"
 )
 queue = common.review_queue(include_resolved)
+n_resolved = len(review_groups(queue[queue["status"] == "resolved"]))
+places = review_places.queue() if include_resolved else pd.DataFrame()
+if not places.empty:  # the places of records placed by their source, to move whole
+    queue = pd.concat([queue, places], ignore_index=True)
 if queue.empty:
     st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
 else:
     groups = review_groups(queue)
-    waiting = review_groups(queue[queue["status"] != "resolved"])  # resolved ones don't wait
+    waits = queue["status"].isin(["ambiguous", "unresolved", "unsure"])
+    waiting = review_groups(queue[waits])  # resolved names and placed ones don't wait
     n_names, n_waiting = len(waiting), int(waiting["incidents"].sum()) if len(waiting) else 0
+    n_places = len(places)
     st.caption(f"{n_names:,} name{'s' if n_names != 1 else ''} used by {n_waiting:,} "
                f"incident{'s' if n_waiting != 1 else ''} wait{'s' if n_names == 1 else ''} "
-               "for review" + (f"; {len(groups) - n_names:,} resolved name"
-                               f"{'s' if len(groups) - n_names != 1 else ''} also listed."
+               "for review" + (f"; {n_resolved:,} resolved name"
+                               f"{'s' if n_resolved != 1 else ''} also listed"
+                               + (f", and {n_places:,} place{'s' if n_places != 1 else ''}"
+                                  " whose point came with the records (from the source or "
+                                  "an analyst): correcting one moves all its records at "
+                                  "that point." if n_places else ".")
                                if include_resolved else "."))
 
     def _group_label(name: str) -> str:
@@ -104,22 +214,25 @@ else:
     chosen_name = st.selectbox("Name", list(groups["name"]), format_func=_group_label,
                                key="name")
     contexts = queue[queue["name"] == chosen_name].reset_index(drop=True)
-    keys = ["\x1f".join((r.name, r.country, r.admin1)) for r in contexts.itertuples()]
+    at = [_point(r) for _, r in contexts.iterrows()]
+    keys = ["\x1f".join((r.name, r.country, r.admin1) + ((f"{p[0]:.5f}", f"{p[1]:.5f}")
+                                                        if p else ()))
+            for r, p in zip(contexts.itertuples(), at, strict=True)]
     name_key = keys[0]
     if len(keys) > 1:
         label_of = {
-            k: f"{r.country or 'any country'}, {r.admin1 or 'no governorate'} · {r.status} · "
+            k: f"{r.country or 'any country'}, {r.admin1 or 'no governorate'} · {r.status}"
+               + (f" at {p[0]:.4f}, {p[1]:.4f}" if p else "") + " · "
                f"{r.incidents} incident{'s' if r.incidents != 1 else ''}"
-            for k, r in zip(keys, contexts.itertuples(), strict=True)
+            for k, r, p in zip(keys, contexts.itertuples(), at, strict=True)
         }
         name_key = st.selectbox("Context", keys, format_func=label_of.__getitem__,
                                 key=f"context-{hashlib.sha1(chosen_name.encode()).hexdigest()[:10]}")
     entry = contexts.iloc[keys.index(name_key)]
+    place = at[keys.index(name_key)]  # a place placed by its source: moved whole
     slug = hashlib.sha1(name_key.encode()).hexdigest()[:10]
-    result = geocoder.geocode(
-        entry["name"], country=entry["country"] or None, admin1=entry["admin1"] or None
-    )
-    candidates = candidate_table(result)
+    candidates, found = review_candidates(geocoder, entry["name"], entry["country"],
+                                          entry["admin1"])
     # A map click places a pin for the name shown when it was made, once.
     pin_key = f"pin-{slug}"
     click = _clicked_point(st.session_state.get("review_map"))
@@ -131,54 +244,25 @@ else:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         center, zoom = candidate_view(candidates, pin, area_bounds(  # the context's area
-            getattr(geocoder, "areas", None), entry["admin1"], entry["country"]))
+            getattr(geocoder, "areas", None), entry["admin1"], entry["country"]), place)
         st_folium(
             base_map(common.settings(), center, zoom, ()),
             key="review_map",
-            feature_group_to_add=candidate_layer(candidates, pin),
+            feature_group_to_add=candidate_layer(
+                candidates, pin, place, f"{entry['name']} now ({entry['status']})"),
             returned_objects=["last_clicked"],
             height=420,
             use_container_width=True,
         )
         st.caption(":orange[●] learned from your datasets · :blue[●] gazetteer · "
-                   ":red[●] your pin. Click the map to place a pin where the incidents "
-                   "happened.")
+                   ":red[●] your pin" + (" · :gray[◌] where its records are now"
+                                        if place else "")
+                   + ". Click the map to place a pin where the incidents happened.")
     with right:
-        st.markdown(
-            f"**{escape_markdown(entry['name'])}** is used by {entry['incidents']} "
-            f"incident{'s' if entry['incidents'] != 1 else ''}: "
-            + ", ".join(escape_markdown(i) for i in entry["ids"][:10])
-            + (" …" if len(entry["ids"]) > 10 else "")
-        )
-        st.radio(
-            "Apply to this name",
-            ["in this country", "in this governorate", "everywhere"],
-            horizontal=True,
-            key=writes.SCOPE_KEY,
-            disabled=not entry["country"],
-        )
-        # the corrections in force for this name as drawn: a write over one made since
-        # is refused, never overwrites it
-        drawn = writes.seen(store, entry["name"], entry["country"], entry["admin1"])
-        if not may_correct:
-            st.info(auth.refusal(Action.CORRECT_PLACE), icon=":material/lock:")
-        elif candidates.empty:
-            st.info("The gazetteer has no candidate for this name: place a pin.")
+        if place is not None:
+            _place_box(entry, place, candidates, found, slug, pin, pin_key)
         else:
-            st.caption("The candidates are listed under the map.")
-            st.selectbox(
-                "Candidate", candidates.index,
-                format_func=lambda i: f"{candidates.at[i, 'rank']}. {candidates.at[i, 'name']}"
-                f" ({candidates.at[i, 'admin1'] or candidates.at[i, 'country']})",
-                key=f"candidate-{slug}",
-            )
-            st.button("Use this place", type="primary", key="use-candidate",
-                      on_click=writes.use_candidate,
-                      args=(entry["name"], entry["country"], entry["admin1"], drawn,
-                            f"candidate-{slug}",
-                            {int(i): str(g) for i, g in candidates["gazetteer_id"].items()}))
-        if may_correct:
-            _pin_form(drawn, entry, slug, pin, pin_key)
+            _name_box(entry, candidates, slug, pin, pin_key)
 
     if not candidates.empty:
         st.dataframe(
@@ -202,7 +286,7 @@ else:
         "with the rule and the evidence in its note, and can be undone like any other."
     )
     rule = st.selectbox("Rule", list(RULES), format_func=lambda k: RULES[k][0], key="rule")
-    proposals = propose(queue[queue["status"] != "resolved"], geocoder, rule)
+    proposals = propose(queue[waits], geocoder, rule)
     if not proposals:
         st.caption("No name in the queue meets this rule.")
     else:

@@ -9,12 +9,12 @@ from shapely.geometry import Point, box, shape
 from geo.geocoding.gazetteer import Gazetteer, Place, save_index
 from geo.render.basemap import (
     TOWNS_FILE,
-    OfflineBasemap,
     admin_payload,
     ensure_admin_file,
     ensure_towns_file,
     town_labels,
 )
+from geo.render.basemap_layer import OfflineBasemap
 from geo.render.layers import base_map
 from geo.settings import Settings
 
@@ -104,7 +104,8 @@ def test_towns_file_is_made_from_the_index_when_set_up_did_not(tmp_path):
     settings = Settings(admin_paths=_areas(tmp_path), gazetteer_index_path=index)
     assert ensure_towns_file(settings, tmp_path / "out") == TOWNS_FILE
     towns = json.loads((tmp_path / "out" / TOWNS_FILE).read_text())
-    assert towns == {"name": ["Big"], "lat": [31.5], "lon": [31.5], "pop": [500_000]}
+    assert towns == {"name": ["Big"], "lat": [31.5], "lon": [31.5], "pop": [500_000],
+                     "seat": [1]}  # the most populous town of its area
 
 
 def _render(fmap) -> str:

@@ -225,6 +225,26 @@ def test_the_over_time_and_by_area_selectors_keep_their_values_across_tabs():
     assert not {"chart-by", "by", "freq", "area"} & set(at.query_params)
 
 
+def test_a_selector_changed_in_the_run_that_leaves_its_tab_is_kept():
+    """The browser test of the tabs' selectors was flaky under load ("Per" came back as
+    "week"): a tab click sent while the run of a "Per" change had not reached the
+    selector (stopped by the click's run, or merged with it) left the change unkept,
+    since only a run drawing the selector kept its value."""
+    at = _run()
+    at.session_state["totals_tab"] = "Over time"
+    at.run()
+    default = at.selectbox(key="chart-freq").value
+    changed = next(f for f in ("year", "month") if f != default)
+    at.selectbox(key="chart-freq").set_value(changed)
+    at.session_state["totals_tab"] = "By area"  # the click, in the same run
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    for tab in ("Totals", "Over time"):
+        at.session_state["totals_tab"] = tab
+        at.run()
+    assert at.selectbox(key="chart-freq").value == changed
+
+
 def _chart_periods(at: AppTest) -> set[str]:
     """The periods the 'Incidents per ...' chart draws."""
     from streamlit import dataframe_util

@@ -208,7 +208,20 @@ def test_a_candidate_click_arriving_with_another_change_is_saved(setup):
     (override,) = OverrideStore(setup).active()
     assert override.name == "Raqqah" and override.gazetteer_id
     assert "Raqqah corrected" in _toasts(at)
-    assert any("Raqqah corrected" in s.value for s in at.success)  # said on the page too
+    assert not any("Raqqah corrected" in s.value for s in at.success)  # said once
+
+
+def test_a_pins_success_is_said_once(setup):
+    """Trial of issue 14: a pin's success was toasted and shown under the title at once."""
+    at = _review()
+    at.number_input[0].set_value(35.5)
+    at.number_input[1].set_value(38.25)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = [e.value.replace("\\", "") for e in (*at.toast, *at.success, *at.info)]
+    assert [s for s in said if "pinned" in s] == ["Qaryat Xyzzyqwv pinned."]
+    at.run()  # and not again on the next run
+    assert not any("pinned" in e.value for e in (*at.toast, *at.success, *at.info))
 
 
 def test_a_pin_submitted_with_a_change_of_name_pins_the_name_it_was_typed_for(setup, tmp_path):

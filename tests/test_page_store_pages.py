@@ -65,9 +65,9 @@ def test_review_queue_in_store_mode_is_frame_mode_queue(pg_store, monkeypatch):
     store.toggle(key="include-resolved").set_value(True).run()
     assert not store.exception, [e.message for e in store.exception]
     assert store.selectbox(key="name").options == frame_all
-    assert len(frame_all) == len(frame_names) + 1 and any("Raqqah" in o for o in frame_all)
-    # coordinates the source gave are never the geocoder's: not listed
-    assert not any("Somewhere given" in o for o in frame_all)
+    assert len(frame_all) == len(frame_names) + 2 and any("Raqqah" in o for o in frame_all)
+    # a place whose coordinates the source gave is listed too, to be moved whole
+    assert any("Somewhere given" in o and "point from the source" in o for o in frame_all)
 
 
 def test_a_pin_in_store_mode_moves_the_records_without_reading_the_store(

@@ -282,6 +282,60 @@ def candidate_table(result: GeocodeResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
 
 
+def elsewhere_candidates(given: GeocodeResult, loose: GeocodeResult) -> list[Candidate]:
+    """Learned places of the name that the governorate given set aside.
+
+    A name the analyst's data already knows at a point in another governorate is not a
+    candidate when the records name this one (the geocoder rightly never resolves to it),
+    yet it is what an analyst wants to see: a source that codes another governorate, or
+    a place on a border. Offered after the candidates of the governorate given.
+
+    Parameters
+    ----------
+    given : GeocodeResult
+        The answer with the records' governorate.
+    loose : GeocodeResult
+        The answer for the same name and country without it.
+
+    Returns
+    -------
+    list of Candidate
+        ``loose``'s learned candidates that ``given`` does not hold, in its order.
+    """
+    held = {(c.place.gazetteer_id, c.place.latitude, c.place.longitude)
+            for c in given.candidates}
+    return [c for c in loose.candidates if c.place.records > 0
+            and (c.place.gazetteer_id, c.place.latitude, c.place.longitude) not in held]
+
+
+def review_candidates(coder: PlaceResolver, name: str, country: str,
+                      admin1: str) -> tuple[pd.DataFrame, list[Candidate]]:
+    """The candidates the Review page offers for a name in its context, best first.
+
+    Those of the governorate given (:func:`candidate_table`), then the learned places
+    of the name in other governorates (:func:`elsewhere_candidates`), with no score (the
+    governorate given rules them out) and their own governorate in ``evidence``.
+
+    Returns
+    -------
+    tuple
+        (:func:`candidate_table`'s rows, the candidates in the same order)
+    """
+    result = coder.geocode(name, country=country or None, admin1=admin1 or None)
+    table, chosen = candidate_table(result), list(result.candidates)
+    if not admin1:
+        return table, chosen
+    extra = elsewhere_candidates(result, coder.geocode(name, country=country or None))
+    if not extra:
+        return table, chosen
+    more = candidate_table(GeocodeResult(name, "ambiguous", tuple(extra)))
+    more["rank"] += len(table)
+    more["score"] = np.nan
+    more["evidence"] = [f"in another governorate ({c.place.admin1 or 'unknown'}) than the "
+                        f"records' {admin1}" for c in extra]
+    return pd.concat([table, more], ignore_index=True), [*chosen, *extra]
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A name a rule would accept, with the place it would accept for it.

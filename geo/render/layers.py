@@ -21,7 +21,9 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.render.basemap import BASEMAP_CSS, TOPOJSON_URL, OfflineBasemap
+from geo.render.basemap import TOPOJSON_URL
+from geo.render.basemap_layer import OfflineBasemap
+from geo.render.basemap_style import BASEMAP_CSS
 from geo.settings import Settings
 from geo.vocab import COORD_DECIMALS, EVENT_COLORS, EVENT_TYPES
 

@@ -13,7 +13,8 @@ from geo.vocab import EVENT_COLORS
 
 
 def candidate_layer(
-    candidates: pd.DataFrame, pin: tuple[float, float] | None = None
+    candidates: pd.DataFrame, pin: tuple[float, float] | None = None,
+    before: tuple[float, float] | None = None, before_label: str = "the source's point",
 ) -> folium.FeatureGroup:
     """Numbered candidate markers (and the analyst's pin) for the review map.
 
@@ -24,12 +25,22 @@ def candidate_layer(
         are drawn orange, gazetteer places blue, each with its source in the tooltip.
     pin : tuple of float, optional
         A hand-placed location (lat, lon).
+    before : tuple of float, optional
+        Where a place's records stand now (lat, lon): a grey dashed circle, under the others.
+    before_label : str
+        Its tooltip.
 
     Returns
     -------
     folium.FeatureGroup
     """
     group = folium.FeatureGroup(name="candidates")
+    if before is not None:
+        folium.CircleMarker(
+            before, radius=12, weight=2, color="#333", dash_array="4 3",
+            fill=True, fill_color="#999", fill_opacity=0.5,
+            tooltip=folium.Tooltip(html.escape(before_label)),
+        ).add_to(group)
     for row in candidates.itertuples(index=False):
         source = str(getattr(row, "source", "") or "")
         learned = source.startswith("learned")
@@ -51,6 +62,7 @@ def candidate_layer(
 def candidate_view(
     candidates: pd.DataFrame, pin: tuple[float, float] | None = None,
     area: tuple[float, float, float, float] | None = None,
+    before: tuple[float, float] | None = None,
 ) -> tuple[tuple[float, float], int]:
     """Map centre and zoom showing every candidate (and the pin) and the name's area.
 
@@ -62,6 +74,8 @@ def candidate_view(
         ``(west, south, east, north)`` of the governorate the name's context gives
         (see :func:`area_bounds`). With no candidate and no pin the map opens on it;
         with a candidate outside it, on both; with every candidate inside, on them.
+    before : tuple of float, optional
+        A place's current point (shown too).
 
     Returns
     -------
@@ -69,8 +83,9 @@ def candidate_view(
         ``((lat, lon), zoom)``; the Levant at zoom 5 when there is nothing to show
         (trial of issue 14: "Sheikh Maqsoud (Aleppo)" opened on the whole Middle East).
     """
-    lats = list(candidates["latitude"]) + ([pin[0]] if pin else [])
-    lons = list(candidates["longitude"]) + ([pin[1]] if pin else [])
+    extra = [p for p in (pin, before) if p]
+    lats = list(candidates["latitude"]) + [p[0] for p in extra]
+    lons = list(candidates["longitude"]) + [p[1] for p in extra]
     if area is not None:
         west, south, east, north = area
         inside = all(west <= x <= east and south <= y <= north

@@ -99,3 +99,74 @@ def geocodable_batches(store: PostGISStore, batch: int = BATCH) -> Iterator[pd.D
             return
         last = int(rows[-1][0])
         yield rows_to_frame([r[1:] for r in rows])
+
+
+def _own_point() -> sql.Composable:
+    """Records with a place and coordinates no geocoder gave (the source's, an analyst's)."""
+    return sql.SQL("place <> '' AND latitude IS NOT NULL AND NOT coalesce(geocode_source "
+                   "LIKE ANY(%(patterns)s), false)")
+
+
+def place_points(store: PostGISStore, *, ids_kept: int = IDS_KEPT) -> pd.DataFrame:
+    """:func:`geo.geocoding.place_points.place_points` asked of the database: one row per
+    name, point (to :data:`~geo.geocoding.place_points.DECIMALS` decimals) and status,
+    without reading the records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`geo.geocoding.place_points.POINT_COLUMNS`, in the same order.
+    """
+    from geo.geocoding.place_points import (
+        ANALYST_SOURCE,
+        DECIMALS,
+        GIVEN,
+        POINT_COLUMNS,
+        SET_BY_ANALYST,
+        SORT,
+    )
+
+    # country and admin1: the ones most records give, the first in code-point order
+    # among equals (as the frame's)
+    query = sql.SQL(
+        "WITH own AS (SELECT place AS name, round(latitude::numeric, %(d)s) AS lat, "
+        "round(longitude::numeric, %(d)s) AS lon, "
+        "CASE WHEN geocode_source = %(analyst)s THEN %(set)s ELSE %(given)s END AS status, "
+        "coalesce(country, '') AS country, coalesce(admin1, '') AS admin1, id "
+        "FROM {t} WHERE {own}), "
+        "c AS (SELECT DISTINCT ON (name, lat, lon, status) name, lat, lon, status, country "
+        "FROM own GROUP BY name, lat, lon, status, country "
+        "ORDER BY name, lat, lon, status, count(*) DESC, country COLLATE \"C\"), "
+        "a AS (SELECT DISTINCT ON (name, lat, lon, status) name, lat, lon, status, admin1 "
+        "FROM own GROUP BY name, lat, lon, status, admin1 "
+        "ORDER BY name, lat, lon, status, count(*) DESC, admin1 COLLATE \"C\") "
+        "SELECT g.name, c.country, a.admin1, g.status, g.n, g.ids, g.lat::float8, "
+        "g.lon::float8 FROM (SELECT name, lat, lon, status, count(*) AS n, "
+        "(array_agg(id ORDER BY id COLLATE \"C\"))[1:%(kept)s] AS ids FROM own "
+        "GROUP BY name, lat, lon, status) g "
+        "JOIN c USING (name, lat, lon, status) JOIN a USING (name, lat, lon, status)"
+    ).format(t=store.table("incidents"), own=_own_point())
+    params = {"d": DECIMALS, "analyst": ANALYST_SOURCE, "set": SET_BY_ANALYST,
+              "given": GIVEN, "kept": ids_kept, "patterns": _PATTERNS}
+    rows = store.connection().execute(query, params).fetchall()
+    frame = pd.DataFrame(rows, columns=POINT_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=POINT_COLUMNS)
+    frame["incidents"] = frame["incidents"].astype("int64")
+    frame = frame.sort_values(SORT, ascending=[False, True, True, True, True],
+                          kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def place_ids(store: PostGISStore, name: str, latitude: float, longitude: float) -> list[str]:
+    """:func:`geo.geocoding.place_points.place_ids` asked of the database."""
+    from geo.geocoding.place_points import DECIMALS
+
+    query = sql.SQL(
+        "SELECT id FROM {t} WHERE {own} AND place = %(name)s "
+        "AND round(latitude::numeric, %(d)s) = round(%(lat)s::numeric, %(d)s) "
+        "AND round(longitude::numeric, %(d)s) = round(%(lon)s::numeric, %(d)s) "
+        "ORDER BY id COLLATE \"C\"").format(t=store.table("incidents"), own=_own_point())
+    params = {"name": name, "lat": latitude, "lon": longitude, "d": DECIMALS,
+              "patterns": _PATTERNS}
+    return [str(r[0]) for r in store.connection().execute(query, params).fetchall()]

@@ -5,8 +5,11 @@ arrives with: a rerun that replaces that run (a map event, another click, store 
 slow runs) dropped the action without a word (trial of issue 14), and a click that
 arrived with a change of the name shown wrote for the new name. A callback runs before
 the page, in the first run that receives the click, with the name, context and
-candidates the analyst saw when the button was drawn. Every outcome is toasted and kept
-for :func:`said_note`: saved, refused and why, nothing changed, changed since drawn.
+candidates the analyst saw when the button was drawn. Every outcome is said once: a
+toast (seen wherever the analyst scrolled) for what was saved or left unchanged; a
+refusal or a warning (refused and why, changed since drawn) is also kept under the title
+by :func:`said_note`, to be read. A pin's success was said twice, in a toast and under
+the title at the same time (trial of issue 14).
 """
 
 from __future__ import annotations
@@ -42,9 +45,17 @@ def said_note() -> None:
     show(escape_markdown(str(said[0])), icon=_ICONS.get(str(said[1])))
 
 
-def _say(text: str, kind: str) -> None:
-    st.session_state[SAID_KEY] = (text, kind)
+#: Outcomes also kept under the title (to be read), not only toasted.
+KEPT = ("error", "warning")
+
+
+def say(text: str, kind: str) -> None:
+    """Say what became of a write, once (see the module docstring)."""
     st.toast(escape_markdown(text), icon=_ICONS[kind])
+    if kind in KEPT:
+        st.session_state[SAID_KEY] = (text, kind)
+    else:  # an older refusal no longer stands above the page
+        st.session_state.pop(SAID_KEY, None)
 
 
 def scope_context(country: str, admin1: str, scope: object = None) -> tuple[str, str]:
@@ -91,16 +102,18 @@ def _same_target(o: Override, target: Mapping[str, object]) -> bool:
             and o.precision == (target.get("precision") or 1))
 
 
-def _write(action: Callable[[], object], done: str) -> bool:
+def _write(action: Callable[[], object], done: str, kind: str = "success") -> bool:
     """Make a correction (the store checks the role again) and say how it went."""
     try:
         action()
         # The map shows stored coordinates: move the records the correction concerns.
         moved = common.apply_geocoding(auth.current())
     except (Forbidden, Invalid, NotFound, StoreUnavailable) as exc:
-        _say(f"Not saved: {exc}", "error")
+        say(f"Not saved: {exc}", "error")
         return False
-    _say(f"{done} ({counted(moved, 'incident')} moved).", "success")
+    # a file shown (INCIDENT_MAP_DATA) is geocoded again as it is read, not moved here
+    said = f" ({counted(moved, 'incident')} moved)" if common.store() is not None else ""
+    say(f"{done}{said}.", kind)
     return True
 
 
@@ -113,11 +126,11 @@ def _correct(store: CorrectionStore, name: str, country: str, admin1: str,
     if (current.override_id if current else "") != drawn.get(key, ""):
         made = (f"corrected by {_by(current)}" if current is not None
                 else "its correction was undone")
-        _say(f"Not saved: {name} ({_where(country, admin1)}) changed after this page was "
+        say(f"Not saved: {name} ({_where(country, admin1)}) changed after this page was "
              f"drawn ({made}). Look at it again and choose.", "error")
         return False
     if current is not None and _same_target(current, target):
-        _say(f"Nothing changed: {name} ({_where(country, admin1)}) is already placed "
+        say(f"Nothing changed: {name} ({_where(country, admin1)}) is already placed "
              "there.", "info")
         return False
     return _write(lambda: store.add_correction(
@@ -131,7 +144,7 @@ def use_candidate(name: str, country: str, admin1: str,
     """Callback of "Use this place": the candidate chosen in ``choice_key``."""
     chosen = st.session_state.get(choice_key)
     if chosen not in gazetteer_ids:
-        _say(f"Not saved: pick a candidate for {name}.", "error")
+        say(f"Not saved: pick a candidate for {name}.", "error")
         return
     _correct(common.corrections(), name, country, admin1, drawn,
              {"gazetteer_id": str(gazetteer_ids[chosen])}, f"{name} corrected")
@@ -143,7 +156,7 @@ def place_pin(name: str, country: str, admin1: str,
     ss = st.session_state
     lat, lon, precision = (ss.get(k) for k in fields)
     if lat is None or lon is None:
-        _say(f"Not saved: give a latitude and a longitude for {name}, or click the map.",
+        say(f"Not saved: give a latitude and a longitude for {name}, or click the map.",
              "error")
         return
     target = {"latitude": float(lat), "longitude": float(lon), "precision": precision}
@@ -162,12 +175,11 @@ def accept_rule(proposals: Sequence[Proposal], drawn: Mapping[Key, str]) -> None
     skipped = (f"; {counted(len(stale), 'name')} left alone, corrected since this page was "
                "drawn: " + ", ".join(stale[:10])) if stale else ""
     if not fresh:
-        _say("Nothing changed: every proposed name was corrected after this page was drawn"
+        say("Nothing changed: every proposed name was corrected after this page was drawn"
              f" ({', '.join(stale[:10])}).", "info")
         return
-    if _write(lambda: accept(fresh, store, auth.current()),
-              f"{counted(len(fresh), 'name')} accepted{skipped}") and stale:
-        st.session_state[SAID_KEY] = (st.session_state[SAID_KEY][0], "warning")
+    _write(lambda: accept(fresh, store, auth.current()),
+           f"{counted(len(fresh), 'name')} accepted{skipped}", "warning" if stale else "success")
 
 
 def drawn_for(store: CorrectionStore, proposals: Sequence[Proposal]) -> dict[Key, str]:
@@ -183,7 +195,7 @@ def undo(override_id: str, name: str) -> None:
     found = OverrideIndex(store.corrections()).get(override_id)
     if found is not None and not found.active:
         by = f" by {found.undone_by}" if found.undone_by else ""
-        _say(f"Nothing changed: the correction of {name} was undone{by} after this page "
+        say(f"Nothing changed: the correction of {name} was undone{by} after this page "
              "was drawn.", "info")
         return
     _write(lambda: store.undo_correction(override_id, who=auth.current()),

@@ -276,20 +276,25 @@ def hold(key: str) -> None:
 _CHOICES = "_tab_choices"
 
 
-def choice(key: str, options: Sequence[object], index: int = 0) -> dict[str, int]:
+def choice(key: str, options: Sequence[object], index: int = 0) -> dict[str, object]:
     """Keep a tab's selector ("Split by", "Per", "Areas" ...) over visits to other tabs;
     call just before drawing it, and pass what it returns to the widget.
 
     Its last value is put back (when still one of ``options``) and told to the
-    widget again (see :func:`hold`); the value the widget then holds is kept for the
-    next visit by :func:`chosen`. These choices are the session's: a link reopens the
-    view's filters, dates, map, selection and comparison, not the charts' settings.
+    widget again (see :func:`hold`); a change is kept by the widget's ``on_change``
+    callback, which Streamlit calls at the start of the run that receives it, whether
+    or not that run draws the selector (a tab click that arrives with the change, or
+    stops its run before the selector is drawn: the browser test's "Per" came back as
+    "week" under load); :func:`chosen` keeps the value of a run that draws it. These
+    choices are the session's: a link reopens the view's filters, dates, map,
+    selection and comparison, not the charts' settings.
 
     Returns
     -------
     dict
-        ``{}``, or ``{"index": index}`` (nothing kept): keyword arguments of the
-        widget (one given a kept value takes no default index, else Streamlit warns).
+        Keyword arguments of the widget: ``on_change`` and ``args``, and
+        ``{"index": index}`` when nothing is kept (one given a kept value takes no
+        default index, else Streamlit warns).
     """
     ss = st.session_state
     kept = ss.setdefault(_CHOICES, {})
@@ -298,7 +303,8 @@ def choice(key: str, options: Sequence[object], index: int = 0) -> dict[str, int
     if key in ss and ss[key] not in options:
         del ss[key]  # no longer offered (other filters): the default
     hold(key)
-    return {} if key in ss else {"index": index}
+    keep: dict[str, object] = {"on_change": chosen, "args": (key,)}
+    return keep if key in ss else {**keep, "index": index}
 
 
 def chosen(key: str) -> None:

@@ -9,7 +9,7 @@ STAMP=.setup-stamps/basemap
 say() { printf '[setup] %s\n' "$*"; }
 
 index=$("$PY" -c 'from geo.settings import load_settings; print(load_settings().gazetteer_index_path)')
-sum=$( { sha256sum geo/render/basemap.py data/admin/*;
+sum=$( { sha256sum geo/render/basemap.py geo/render/town_seats.py data/admin/*;
          stat -c '%n %s %Y' "$index" "$index"/* 2>/dev/null || true; } | sha256sum | cut -c1-16)
 if [ -f static/basemap/towns.json ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$sum" ]; then
   exit 0

@@ -276,14 +276,28 @@
     return "incidentCounts";
   }
 
+  /* A place's circle radius on screen: its deaths' size (the server's r), capped by zoom,
+   * so that a big toll does not cover the towns around it: Tartus at zoom 8 was a 60 px
+   * opaque dark-grey disc over the Tartus and Baniyas labels (trial of issue 14). */
+  function placeRadius(map, r) {
+    var z = map.getZoom(), cap = z <= 7 ? 12 : z <= 9 ? 16 : z <= 11 ? 22 : 30;
+    return Math.min(r, cap);
+  }
+
+  /* Its fill: see-through once it is larger than a marker, so that the map (and the
+   * town labels, drawn above the circles) shows through it. */
+  function placeOpacity(radius, approx) {
+    return approx ? 0.3 : radius > 9 ? 0.45 : 0.8;
+  }
+
   function drawPlaces(group, map, d) {
     var p = d.places, circles = new Uncertainty(group, map, d.uncPx);
     for (var i = 0; i < p.lat.length; i++) {
       var ll = [p.lat[i], p.lon[i]], prec = p.p[i], c = d.colors[p.t[i]], approx = prec >= 2;
-      var unc = p.u ? p.u[i] : d.unc[prec];
-      var marker = L.circleMarker(ll, {radius: p.r[i], color: c, weight: approx ? 2 : 1,
+      var unc = p.u ? p.u[i] : d.unc[prec], radius = placeRadius(map, p.r[i]);
+      var marker = L.circleMarker(ll, {radius: radius, color: c, weight: approx ? 2 : 1.5,
         dashArray: approx ? "3 3" : null, fill: true, fillColor: c,
-        fillOpacity: approx ? 0.35 : 0.8, className: "incident-place"});
+        fillOpacity: placeOpacity(radius, approx), className: "incident-place"});
       marker.feature = {type: "Feature", properties: {kind: "incident-place", count: p.n[i]}};
       var tip = document.createElement("span");
       tip.textContent = p.tip[i];
@@ -334,8 +348,11 @@
       boxes.push({x: c.x, y: c.y, w: size, h: size, aggregate: true});
     }
     for (i = 0; i < p.lat.length; i++) {
+      var q = map.latLngToContainerPoint([p.lat[i], p.lon[i]]);
+      // the place's circle: a label goes clear of it where it can (soft: else over it)
+      var side = 2 * placeRadius(map, p.r[i]);
+      boxes.push({x: q.x, y: q.y, w: side, h: side, soft: true});
       if (p.n[i] > 1) {  // the count under the marker (iconAnchor [14, -6], 14 px high)
-        var q = map.latLngToContainerPoint([p.lat[i], p.lon[i]]);
         boxes.push({x: q.x, y: q.y + 13, w: 28, h: 14});
       }
     }

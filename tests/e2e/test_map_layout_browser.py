@@ -79,18 +79,27 @@ def test_town_labels_show_above_markers_at_local_zoom_and_let_clicks_through(
           }
         }
         return null; }""")
-    assert hit is not None, "no town label over a marker at this view"
-    assert "incident-place" in (hit["cls"] or ""), hit
+    # Labels now go clear of the places' circles where they can (trial of issue 14), so
+    # a label over a marker is rarer: none of them takes the pointer anywhere.
+    taken = body.evaluate("""() => [...document.querySelectorAll('.basemap-town')].filter(l => {
+        const r = l.getBoundingClientRect(), at = document.elementFromPoint(
+          (r.left + r.right) / 2, (r.top + r.bottom) / 2);
+        return at && at.closest('.basemap-label-icon'); }).length""")
+    assert taken == 0
     page.locator(MAP_FRAME).screenshot(path=str(SHOTS / "map-labels-local.png"))
-    origin = page.locator(MAP_FRAME).bounding_box()
-    assert origin
-    page.mouse.click(origin["x"] + hit["x"], origin["y"] + hit["y"])
-    expect(page.get_by_text("pick one to see it").or_(page.get_by_text("Casualties:"))
-           ).to_be_visible(timeout=60_000)
-    # Further out the aggregates' counts stay readable: labels go under the markers.
+    if hit is not None:
+        assert "incident-place" in (hit["cls"] or ""), hit
+        origin = page.locator(MAP_FRAME).bounding_box()
+        assert origin
+        page.mouse.click(origin["x"] + hit["x"], origin["y"] + hit["y"])
+        expect(page.get_by_text("pick one to see it").or_(page.get_by_text("Casualties:"))
+               ).to_be_visible(timeout=60_000)
+    # Further out the aggregates' counts stay readable: labels go under the aggregates,
+    # still above the places' circles (Tartus' circle hid its label, trial of issue 14).
     body.evaluate(f"() => window.map.setZoom({LABELS_ABOVE_ZOOM - 2})")
     page.wait_for_timeout(500)
-    assert body.evaluate(z, "basemapLabels") < body.evaluate(z, "overlayPane")
+    assert body.evaluate(z, "overlayPane") < body.evaluate(z, "basemapLabels") \
+        < body.evaluate(z, "markerPane")
 
 
 def test_an_empty_store_shows_the_basemap_and_what_to_do(page: Page, start_app):

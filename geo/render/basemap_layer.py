@@ -1,0 +1,357 @@
+"""The offline basemap as a Leaflet layer: land, borders, admin areas and town labels,
+drawn under the tiles (the files it reads are written by :mod:`geo.render.basemap`).
+
+Town labels never overlap: each is placed clear of the incidents' aggregates and counts,
+and of the places' circles where it can (``static/map/aggregates.js`` gives their boxes);
+the governorates' seats are named first at country zoom (:mod:`geo.render.town_seats`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.render.basemap import (
+    BASEMAP_DIR,
+    COUNTRIES_URL,
+    LABELS_ABOVE_ZOOM,
+    NATURAL_EARTH,
+    TILE_WAIT_MS,
+    admin_short_credit,
+    ensure_admin_file,
+    ensure_towns_file,
+)
+from geo.settings import Settings
+
+
+class OfflineBasemap(MacroElement):
+    """Vector basemap drawn under the tiles: land, borders, admin areas, town labels.
+
+    Parameters
+    ----------
+    settings : Settings
+        Tile source (``none``: the basemap shows at once) and static URL prefix.
+    out_dir : Path
+        Where the generated files live (served under ``<static_url>/basemap``).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (map) {
+  var cfg = {{ this.config }};
+  var started = false;
+  map.createPane("basemap").style.zIndex = 150;
+  // At local zoom, town labels above the incidents' markers (600) and under their
+  // tooltips (650), so that markers never hide where they are; they take no clicks.
+  // Further out, above the places' circles (the overlay pane, 400: a big opaque circle
+  // hid Tartus and Baniyas, trial of issue 14) and under the aggregates (600), whose
+  // counts stay readable. Once the configured tiles show (they have labels of their
+  // own), under the tiles.
+  map.createPane("basemapLabels").style.pointerEvents = "none";
+  function labelsAbove() {
+    map.getPane("basemapLabels").style.zIndex = map.getZoom() >= cfg.above ? 640 : 450;
+  }
+  labelsAbove();
+  map.on("zoomend", labelsAbove);
+  // Land in one pane, lines over it in another: the files arrive in any order, and on
+  // one canvas a land fill drawn after the admin lines would paint over them.
+  map.createPane("basemapLines").style.zIndex = 155;
+  var canvas = L.canvas({pane: "basemap", padding: 0.5});
+  var lines = L.canvas({pane: "basemapLines", padding: 0.5});
+  function get(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+  }
+  // The basemap's sources are credited in Leaflet's attribution control, bottom right,
+  // in one short line ("© Natural Earth · OCHA"): the full text is its title (on hover)
+  // and opens on a click. A second box bottom left, two lines and 430 px wide, covered
+  // the scale bar and the markers (trial of issue 14).
+  var credits = [], creditShown = null;
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+  function credit(text, short) {
+    if (!text) { return; }
+    var item = {full: text, short: short || text};
+    // the countries' credit first, whichever file arrives first
+    if (text === cfg.credit) { credits.unshift(item); } else { credits.push(item); }
+    var control = map.attributionControl;
+    if (!control) { control = map.attributionControl = L.control.attribution().addTo(map); }
+    if (creditShown) { control.removeAttribution(creditShown); }
+    var full = credits.map(function (c) { return c.full; }).join(" ");
+    creditShown = '<span class="basemap-credits" role="button" tabindex="0" title="' +
+      esc(full) + '">© ' + credits.map(function (c) { return esc(c.short); }).join(" · ") +
+      '<span class="basemap-credits-full">' + esc(full) + "</span></span>";
+    control.addAttribution(creditShown);
+    var box = control.getContainer();
+    if (box && !box._creditToggle) {
+      box._creditToggle = true;
+      L.DomEvent.on(box, "click", function (e) {
+        var target = e.target && e.target.closest && e.target.closest(".basemap-credits");
+        if (target) { box.classList.toggle("basemap-credits-open"); }
+      });
+    }
+  }
+  function countries() {
+    return get(cfg.countries).then(function (topo) {
+      var land = topojson.feature(topo, topo.objects.land || topo.objects.countries);
+      L.geoJSON(land, {pane: "basemap", renderer: canvas, interactive: false,
+        style: {stroke: false, fill: true, fillColor: "#f3f0e8", fillOpacity: 1}}).addTo(map);
+      var borders = topojson.mesh(topo, topo.objects.countries, function (a, b) {
+        return a !== b; });
+      L.geoJSON(borders, {pane: "basemapLines", renderer: lines, interactive: false,
+        style: {color: "#8c8577", weight: 1.2, opacity: 0.9, fill: false}}).addTo(map);
+      credit(cfg.credit, cfg.credit);
+    });
+  }
+  function admin() {
+    if (!cfg.admin) { return null; }
+    return get(cfg.admin).then(function (data) {
+      var districts = L.geoJSON(data, {pane: "basemapLines", renderer: lines, interactive: false,
+        filter: function (f) { return f.properties.level > 1; },
+        style: {color: "#a79fb3", weight: 0.6, dashArray: "3 3", fill: false}});
+      L.geoJSON(data, {pane: "basemapLines", renderer: lines, interactive: false,
+        filter: function (f) { return f.properties.level === 1; },
+        style: {color: "#7d7190", weight: 1, fill: false}}).addTo(map);
+      function showDistricts() {
+        if (map.getZoom() >= 8) { districts.addTo(map); } else { districts.remove(); }
+      }
+      map.on("zoomend", showDistricts);
+      showDistricts();
+      areaLabels = data.features.filter(function (f) { return f.properties.level === 1; });
+      credit(data.attribution, cfg.adminCredit);
+      drawLabels();
+    });
+  }
+  var towns = null, areaLabels = [];
+  var labels = L.layerGroup().addTo(map);
+  function minPopulation(z) {
+    return z <= 3 ? 3000000 : z <= 4 ? 1000000 : z <= 5 ? 300000 : z <= 6 ? 100000
+      : z <= 7 ? 30000 : z <= 8 ? 10000 : 0;
+  }
+  function label(ll, text, cls) {
+    var span = document.createElement("span");
+    span.className = cls;
+    span.textContent = text;
+    return L.marker(ll, {pane: "basemapLabels", interactive: false, keyboard: false,
+      icon: L.divIcon({className: "basemap-label-icon", html: span, iconSize: null})});
+  }
+  function drawLabels() {
+    labels.clearLayers();
+    var z = map.getZoom(), view = map.getBounds().pad(0.1), max = 160;
+    // The incidents' aggregates and counts first: no label runs into them.
+    var placed = window.IncidentMap && window.IncidentMap.obstacles
+      ? window.IncidentMap.obstacles(map) : [];
+    var limit = max + placed.length, origin = map.getContainer().getBoundingClientRect();
+    // A place's circle is a soft obstacle: a label goes clear of it where it can, else
+    // over it (labels are drawn above the circles), never under an aggregate or a count.
+    function free(p, soft) {
+      for (var k = 0; k < placed.length; k++) {
+        var q = placed[k];
+        if (q.soft && !soft) { continue; }
+        if (Math.abs(q.x - p.x) < (q.w + p.w) / 2 + 3 &&
+            Math.abs(q.y - p.y) < (q.h + p.h) / 2 + 2) { return false; }
+      }
+      return true;
+    }
+    // A label is kept where its box, as drawn, overlaps nothing placed before (with
+    // `soft`, no place's circle either).
+    function put(ll, text, cls, soft) {
+      var marker = label(ll, text, cls).addTo(labels);
+      var r = marker.getElement().firstChild.getBoundingClientRect();
+      var box = {x: r.left - origin.left + r.width / 2, y: r.top - origin.top + r.height / 2,
+                 w: r.width, h: r.height};
+      if (free(box, soft)) { placed.push(box); return true; }
+      labels.removeLayer(marker);
+      return false;
+    }
+    // The first free spot (clear of the places' circles too) on rings around a point,
+    // from r0 to r1 pixels out: below, above, right, left, then the diagonals. The label
+    // is measured once and its boxes computed, not drawn at every spot.
+    var ANGLES = [4, 12, 0, 8, 2, 6, 10, 14, 3, 5, 11, 13, 1, 7, 9, 15];
+    function ring(cx, cy, r0, r1, text, cls) {
+      var probe = label(map.getCenter(), text, cls).addTo(labels);
+      var r = probe.getElement().firstChild.getBoundingClientRect();
+      labels.removeLayer(probe);
+      for (var d = r0; d <= r1; d += 8) {
+        for (var k = 0; k < ANGLES.length; k++) {
+          var a = (ANGLES[k] * Math.PI) / 8;
+          var box = {x: cx + d * Math.cos(a), y: cy + d * Math.sin(a), w: r.width, h: r.height};
+          if (free(box, true)) {
+            label(map.containerPointToLatLng([box.x, box.y]), text, cls).addTo(labels);
+            placed.push(box);
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+    // The place's circle a town's dot lies in, if any.
+    function circleAt(ll) {
+      var c = map.latLngToContainerPoint(ll);
+      for (var k = 0; k < placed.length; k++) {
+        var q = placed[k];
+        if (q.soft && Math.hypot(q.x - c.x, q.y - c.y) <= q.w / 2) { return q; }
+      }
+      return null;
+    }
+    // A town's label right of its dot, else left of it, above or below it, clear of the
+    // places' circles; else just outside the circle its dot lies in; else over a circle.
+    function beside(ll, text) {
+      for (var pass = 0; pass < 2; pass++) {
+        for (var s = 0; s < sides.length; s++) {
+          if (put(ll, text, "basemap-town" + sides[s], pass === 0)) { return true; }
+        }
+        var q = pass === 0 ? circleAt(ll) : null;
+        if (q && ring(q.x, q.y, q.w / 2 + 4, q.w / 2 + 28, text,
+                      "basemap-town basemap-centred")) { return true; }
+      }
+      return false;
+    }
+    // Big towns, then the names of admin areas, then smaller towns: a town's label
+    // right of its dot, else left of it, above or below it; else not drawn.
+    var big = minPopulation(z - 1), least = minPopulation(z);
+    var sides = ["", " basemap-left", " basemap-above", " basemap-below"];
+    // The nearest aggregate whose circle holds a town's dot or nearly (an aggregate sits at
+    // the mean of its incidents, not on the town), if it has no name yet.
+    function holder(ll) {
+      var c = map.latLngToContainerPoint(ll), best = null, dist = Infinity;
+      for (var k = 0; k < placed.length; k++) {
+        var q = placed[k], d = Math.hypot(q.x - c.x, q.y - c.y);
+        if (q.aggregate && !q.named && d <= q.w / 2 + 12 && d < dist) { best = q; dist = d; }
+      }
+      return best;
+    }
+    // A big town under an aggregate is named below the aggregate's circle, else above it
+    // (one name per aggregate, the biggest town's): at country zoom the aggregates cover
+    // the cities, which would otherwise have no label until they are split apart.
+    function nameHolder(ll, text) {
+      var q = holder(ll);
+      if (!q) { return false; }
+      var spots = [[0, q.h / 2, " basemap-below"], [0, -q.h / 2, " basemap-above"],
+                   [q.w / 2, 0, " basemap-side"], [-q.w / 2, 0, " basemap-left"]];
+      // clear of the places' circles first, a little further out; then over them
+      for (var k = 0; k < 2 * spots.length; k++) {
+        var spot = spots[k % spots.length];
+        var at = map.containerPointToLatLng([q.x + spot[0], q.y + spot[1]]);
+        if (put(at, text, "basemap-town basemap-held" + spot[2], k < spots.length) ||
+            (k === spots.length - 1 && ring(q.x, q.y, q.h / 2 + 8, q.h / 2 + 32, text,
+                                            "basemap-town basemap-held basemap-centred"))) {
+          q.named = true;
+          return true;
+        }
+      }
+      return false;
+    }
+    // A governorate's seat with no spot beside its dot or its aggregate: the nearest free
+    // spot around the dot, ring after ring (Hama at zoom 7 among Homs', Idlib's and
+    // Salamiyah's aggregates, trial of issue 14), named in bold as beside an aggregate.
+    function nameNear(ll, text) {
+      var c = map.latLngToContainerPoint(ll);
+      return ring(c.x, c.y, 12, 112, text, "basemap-town basemap-held basemap-centred");
+    }
+    var seats = towns && towns.seat, seated = {};
+    function placeTowns(from, to, held) {
+      for (var i = 0; towns && i < towns.name.length && placed.length < limit; i++) {
+        if (towns.pop[i] >= to || seated[i]) { continue; }
+        if (towns.pop[i] < from) { break; }
+        var ll = [towns.lat[i], towns.lon[i]];
+        if (!view.contains(ll)) { continue; }
+        if (!beside(ll, towns.name[i]) && held) { nameHolder(ll, towns.name[i]); }
+      }
+    }
+    // The governorates' seats first, from zoom 6 to the zoom of local labels, whatever
+    // their size (see geo/render/town_seats.py).
+    if (seats && z >= 6 && z < cfg.above) {
+      for (var i = 0; i < towns.name.length; i++) {
+        var ll = [towns.lat[i], towns.lon[i]];
+        if (!seats[i] || !view.contains(ll)) { continue; }
+        seated[i] = beside(ll, towns.name[i]) || nameHolder(ll, towns.name[i]) ||
+          nameNear(ll, towns.name[i]);
+      }
+    }
+    placeTowns(big, Infinity, true);
+    if (z >= 6 && z <= 8) {
+      areaLabels.forEach(function (f) {
+        if (view.contains(f.properties.label)) {
+          put(f.properties.label, f.properties.name, "basemap-area");
+        }
+      });
+    }
+    placeTowns(least, big);
+  }
+  // The tiles' attribution (e.g. OpenStreetMap) is shown only while one of their tiles
+  // is on the map: with the offline basemap alone, only its own sources are credited.
+  function creditTiles(layer, shown) {
+    var control = map.attributionControl, text = layer.getAttribution();
+    if (!control || !text || layer._creditShown === shown) { return; }
+    layer._creditShown = shown;
+    if (shown) { control.addAttribution(text); } else { control.removeAttribution(text); }
+  }
+  function start() {
+    if (started) { return; }
+    started = true;
+    map.getContainer().classList.add("basemap-offline");
+    tiles.forEach(function (layer) {
+      if (!layer._tileLoaded) {
+        creditTiles(layer, false);
+        layer.once("tileload", function () { creditTiles(layer, true); });
+      }
+    });
+    var jobs = [countries(), admin()];
+    if (cfg.towns) {
+      jobs.push(get(cfg.towns).then(function (data) { towns = data; drawLabels(); }));
+    }
+    map.on("zoomend moveend", drawLabels);
+    jobs.forEach(function (job) {
+      if (job) { job.catch(function (e) { console.warn("basemap:", e); }); }
+    });
+  }
+  var tiles = [];
+  map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) { tiles.push(layer); } });
+  if (!tiles.length) { start(); }
+  tiles.forEach(function (layer) {
+    layer.once("tileload", function () {
+      layer._tileLoaded = true;
+      map.getContainer().classList.add("basemap-tiles");
+    });
+    layer.once("tileerror", start);
+  });
+  // A tile server that never answers (its packets dropped) gives no tile error for
+  // minutes, and the map stays a blank grey box: without a tile by then, start anyway.
+  if (tiles.length) {
+    setTimeout(function () {
+      if (!tiles.some(function (layer) { return layer._tileLoaded; })) { start(); }
+    }, cfg.wait);
+  }
+  window.incidentBasemap = {start: start, labels: labels, redraw: drawLabels};
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, settings: Settings, out_dir: Path = BASEMAP_DIR) -> None:
+        super().__init__()
+        self._name = "OfflineBasemap"
+        prefix = "/" + settings.static_url.strip("/") + "/"
+        served = prefix + "basemap/"
+        admin = ensure_admin_file(settings, out_dir)
+        towns = ensure_towns_file(settings, out_dir)
+        self.config = json.dumps(
+            {
+                "countries": prefix + COUNTRIES_URL,
+                "admin": served + admin if admin else None,
+                "towns": served + towns if towns else None,
+                "credit": NATURAL_EARTH,
+                "adminCredit": admin_short_credit(settings.admin_paths),
+                "wait": TILE_WAIT_MS,
+                "above": LABELS_ABOVE_ZOOM,
+            }
+        )

@@ -1,0 +1,116 @@
+"""Town labels and the places' circles on the real UCDP 2016 slice, in Chromium (trial of
+issue 14): Tartus was a large opaque dark-grey disc over the Tartus and Baniyas labels, a
+place's circle covered the Deir ez-Zor label, and Hama was not named at zoom 7."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from geo.render.basemap import BASEMAP_DIR, TOWNS_FILE
+from tests.e2e.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+UCDP = ROOT.parent / "shared" / "data" / "ucdp_ged_syria_2016.csv"
+#: What is drawn: boxes (container pixels) of labels, aggregates, counts and circles,
+#: the panes' stacking, the circles' radii and fill opacities, once the map has settled.
+DRAWN = """async (_, z) => {
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (let i = 0; i < 100 && window.map.getZoom() !== z; i++) { await frames(); }
+  await frames();
+  window.incidentBasemap.redraw();
+  await frames();
+  const origin = window.map.getContainer().getBoundingClientRect();
+  const box = el => { const r = el.getBoundingClientRect();
+    return {l: r.left - origin.left, t: r.top - origin.top, r: r.right - origin.left,
+            b: r.bottom - origin.top}; };
+  const all = sel => [...document.querySelectorAll(sel)];
+  const z_ = name => Number(getComputedStyle(window.map.getPane(name)).zIndex);
+  return {
+    labels: all(".basemap-town, .basemap-area").map(e => ({text: e.textContent, ...box(e)})),
+    aggregates: all(".incident-aggregate-ring").map(box),
+    counts: all(".incident-count").map(box),
+    circles: all("path.incident-place").map(e => ({...box(e),
+      opacity: Number(e.getAttribute("fill-opacity"))})),
+    labelPane: z_("basemapLabels"), circlePane: z_("overlayPane"),
+    size: window.map.getSize(), bounds: window.map.getBounds().toBBoxString(),
+  };
+}"""
+
+
+def _overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
+    return (a["l"] < b["r"] - slack and b["l"] < a["r"] - slack
+            and a["t"] < b["b"] - slack and b["t"] < a["b"] - slack)
+
+
+@pytest.fixture(scope="module")
+def ucdp_app(start_app):
+    if not UCDP.exists():
+        pytest.skip(f"needs the shared UCDP slice at {UCDP}")
+    return start_app({"INCIDENT_MAP_DATA": str(UCDP), "INCIDENT_MAP_TILES": "none"})
+
+
+def _drawn(page: Page, url: str, z: int, width: int = 1400, height: int = 900) -> dict:
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=180_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("#map_div.leaflet-container").wait_for(timeout=60_000)
+    expect(frame.locator(".basemap-town").first).to_be_attached(timeout=60_000)
+    expect(frame.locator(".incident-aggregate, path.incident-place").first).to_be_attached(
+        timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=180_000)
+    return frame.locator("body").evaluate(DRAWN, z)
+
+
+def _seats_in(bounds: str) -> list[str]:
+    towns = json.loads((BASEMAP_DIR / TOWNS_FILE).read_text(encoding="utf-8"))
+    west, south, east, north = (float(v) for v in bounds.split(","))
+    return [n for n, s, lat, lon in zip(towns["name"], towns.get("seat", []), towns["lat"],
+                                        towns["lon"], strict=False)
+            if s and south <= lat <= north and west <= lon <= east]
+
+
+def _no_overlaps(drawn: dict) -> None:
+    labels = drawn["labels"]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not _overlap(a, b), (a, b)
+        for b in drawn["aggregates"] + drawn["counts"]:
+            assert not _overlap(a, b), (a, b)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (1920, 1080)])
+def test_every_governorate_seat_is_named_at_zoom_7_without_overlaps(
+        page: Page, ucdp_app, width, height):
+    drawn = _drawn(page, ucdp_app.url + "/?lat=35.0&lon=38.3&z=7", 7, width, height)
+    named = {label["text"] for label in drawn["labels"]}
+    seats = _seats_in(drawn["bounds"])
+    assert len(seats) >= 12 and "Ḩamāh" in seats
+    assert [s for s in seats if s not in named] == []
+    _no_overlaps(drawn)
+
+
+@pytest.mark.parametrize("z", [7, 8, 9, 10])
+@pytest.mark.parametrize(("where", "towns"), [
+    ("lat=34.95&lon=35.95", ("Ţarţūs", "Bāniyās")), ("lat=35.33&lon=40.14", ("Deir ez-Zor",))])
+def test_place_circles_never_hide_town_labels(page: Page, ucdp_app, where, towns, z):
+    drawn = _drawn(page, f"{ucdp_app.url}/?{where}&z={z}", z)
+    # labels above the places' circles at every zoom (under the aggregates further out)
+    assert drawn["labelPane"] > drawn["circlePane"]
+    for circle in drawn["circles"]:  # capped, and see-through once larger than a marker
+        radius = (circle["r"] - circle["l"]) / 2
+        assert radius <= {7: 13, 8: 17, 9: 17, 10: 23}[z], circle
+        if radius > 10:
+            assert circle["opacity"] <= 0.5, circle
+    for town in towns:
+        label = next((la for la in drawn["labels"] if la["text"] == town), None)
+        assert label is not None, (town, sorted(la["text"] for la in drawn["labels"]))
+        # clear of the circles too, where these towns are
+        assert not any(_overlap(label, c) for c in drawn["circles"]), (town, label)
+    _no_overlaps(drawn)
