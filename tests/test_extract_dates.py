@@ -26,9 +26,13 @@ def test_day_without_year_is_latest_not_after_publication():
 
 
 def test_day_with_year_and_iso():
-    spans = _spans("Between 4 May 2019 and 2019-06-01 the camp was emptied.")
+    spans = _spans("On 4 May 2019 gunmen fired; on 2019-06-01 the camp was emptied.")
     assert [s.start for _, s in spans] == [date(2019, 5, 4), date(2019, 6, 1)]
     assert all(s.precision == "day" for _, s in spans)
+    # round 13b: "between" the two, they are the ends of one range
+    [(_, span)] = _spans("Between 4 May 2019 and 2019-06-01 the camp was emptied.")
+    assert (span.start, span.end, span.precision) == (date(2019, 5, 4), date(2019, 6, 1),
+                                                      "range")
 
 
 def test_earlier_that_month_inherits_the_month_before_the_anchor():

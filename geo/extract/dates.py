@@ -199,7 +199,9 @@ def find_dates(
             span = _resolve(kind, match, published, local)
             found.append(DateMention(start + offset, end + offset, match.group(), span, True))
     found.sort(key=lambda m: m.start)
-    return found
+    from geo.extract.date_readings import join_ranges  # round 13b (imports this module)
+
+    return join_ranges(text, found, offset)
 
 
 def _month_is_capitalised(match: re.Match[str]) -> bool:
@@ -446,11 +448,10 @@ def _deictic(text: str, published: date) -> DateSpan:
 
 
 def _last(unit: str, published: date) -> DateSpan:
-    if unit == "week":
-        this_monday = published - timedelta(days=published.weekday())
-        start = this_monday - timedelta(days=7)
-        return DateSpan(start, start + timedelta(days=6), "range",
-                        "'last week': the calendar week before publication")
+    if unit == "week":  # round 13b: the calendar week before, or the days just before
+        from geo.extract.date_readings import loose_last_week
+
+        return loose_last_week(published)
     if unit == "month":
         previous = published.replace(day=1) - timedelta(days=1)
         span = month_span(previous.year, previous.month)

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from geo.extract.claims import Attribution
+from geo.extract.date_readings import attack_began, began_span
 from geo.extract.dates import DateMention, DateSpan
 from geo.extract.text import Sentence
 
@@ -86,6 +87,8 @@ def event_date(
         began = _BEGAN_BEFORE.search(before[-30:])
         if began and _STRIKES_AFTER.match(sentence.text[d.end - sentence.start:]):
             began = None  # round 12: "launched on Sunday night several airstrikes": the event
+        if began and attack_began(before):
+            began = None  # round 13b: "the attack began on January 20": the event's first day
         return bool(began) or (
             d.span is not None and d.span.precision != "day" and
             bool(_SINCE_BEFORE.search(before)))
@@ -113,6 +116,9 @@ def event_date(
         chosen = outside[0].span
         assert chosen is not None
         before = sentence.text[:outside[0].start - sentence.start]
+        if attack_began(before):
+            chosen = began_span(chosen, published)
+            return chosen, chosen.note
         if chosen.precision == "day" and published is not None and \
                 chosen.start <= published and _SINCE_BEFORE.search(before):
             return DateSpan(chosen.start, published, "range",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.extract.wordings import EXTRA_TRIGGERS
 from geo.vocab import EVENT_TYPES
 
 _AIR = (r"(?:warplanes?|war planes?|fighter jets?|jets?|aircrafts?|planes|aviation|air ?forces?|"
@@ -114,6 +115,8 @@ _TRIGGERS: dict[str, str] = {
 }
 _COMPILED = tuple(
     (event, re.compile(rf"\b(?:{pattern})\b", re.I)) for event, pattern in _TRIGGERS.items()
+) + tuple(  # round 13b: wordings the lexicon missed (geo/extract/wordings.py)
+    (event, re.compile(rf"\b(?:{pattern})\b", re.I)) for event, pattern in EXTRA_TRIGGERS.items()
 )
 assert set(_TRIGGERS) <= set(EVENT_TYPES)
 

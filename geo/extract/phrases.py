@@ -35,7 +35,8 @@ _SUFFIXES = (
 SUFFIX = re.compile(r"\s+(" + "|".join(re.escape(s) for s in _SUFFIXES) + r")\b", re.I)
 PREFIX = re.compile(
     r"\b(?P<descriptor>town|city|village|hamlet|camp|region|district|province|governorate|"
-    r"neighbou?rhood|suburb|area|countryside|outskirts|port|settlement|towns|villages|cities)"
+    r"neighbou?rhood|suburb|area|countryside|outskirts|port|settlement|towns|villages|cities|"
+    r"settlements)"  # round 13b: "the settlements of A (twice), B"
     # round 6: the later names of a list ("the villages of X, Y and Z")
     r"\s+of\s+(?:(?:(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?(?:,\s*|\s+))+"
     r"(?:and|or)\s+)?$",

@@ -21,6 +21,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 
+from geo.extract.lists import listed_after_cued
 from geo.extract.lookup import FOLDED_AT_HOME, Lookup
 from geo.extract.phrases import (
     ACTION,
@@ -226,6 +227,9 @@ def find_places(
                 cued_ends.add(mention.end)
             mentions.append(mention)
             break
+        else:
+            if cue and not any(is_common_word(w) for w in phrase.split()):
+                cued_ends.add(end)  # round 13b: an unknown name passes its cue down a list
     mentions = _assign_roles(text, mentions)
     return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
 
@@ -275,6 +279,8 @@ def _cue(before: str, whole_before: str, cued_ends: set[int]) -> str:
         return "action"
     link = COORDINATION.search(whole_before[-16:])
     if link and len(whole_before) - len(link.group()) in cued_ends:
+        return "coordinated"
+    if listed_after_cued(whole_before, cued_ends):  # round 13b: "A (twice), B"
         return "coordinated"
     return ""
 
@@ -328,7 +334,8 @@ def _phrase_mentions(
     prefix = PREFIX.search(text[max(0, start - 40):start])
     descriptor = prefix.group("descriptor").lower() if prefix else \
         appositive_descriptor(text, end) or governorate_apposition(text, start, end)
-    descriptor = {"towns": "town", "villages": "village", "cities": "city"}.get(descriptor,
+    descriptor = {"towns": "town", "villages": "village", "cities": "city",
+                  "settlements": "settlement"}.get(descriptor,
                                                                                 descriptor)
     code = country_code(phrase)
     if code and not suffix:
