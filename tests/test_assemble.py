@@ -129,3 +129,12 @@ def test_owned_columns_copy_the_columns_a_block_shares_and_keep_the_others():
     assert owned["a"].array._ndarray.base is None  # its own two values, not the block
     assert owned["b"].array._ndarray.base is None
     assert owned["place"].array is frame["place"].array  # a categorical holds its own codes
+
+
+def test_a_join_in_chunks_without_points_drops_them_chunk_by_chunk():
+    records = incidents(*_mixed_rows())
+    areas = default_areas()
+    whole = compact_frame(build_incident_frame(records, None, areas))
+    chunked = build_in_chunks(slices(records, 2), None, areas, points=False)
+    assert type(chunked) is pd.DataFrame and "geometry" not in chunked.columns
+    pd.testing.assert_frame_equal(chunked, pd.DataFrame(whole.drop(columns="geometry")))

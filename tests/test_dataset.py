@@ -14,6 +14,7 @@ from geo.io.load import load_incidents
 from geo.settings import load_settings
 from geo.view.dataset import (
     WORLD_VIEW,
+    Dataset,
     align_categories,
     compact_frame,
     find_position,
@@ -158,15 +159,14 @@ def test_frame_key_follows_row_order_and_points_where_the_fingerprint_does_not(d
     drawn at another point (a pin correction), keep the fingerprint but not the key."""
     from dataclasses import replace
 
-    import shapely
-
     frame = dataset.incidents
     reordered = replace(dataset, incidents=frame.iloc[::-1].reset_index(drop=True),
                         hashes=None)
     moved_frame = frame.copy()
     at = int(frame.index[frame["id"] == "b"][0])
-    moved_frame.loc[at, "geometry"] = shapely.Point(38.0, 36.0)
-    moved = replace(dataset, incidents=moved_frame, hashes=None)
+    moved_frame.loc[at, ["longitude", "latitude"]] = [38.0, 36.0]
+    # the same records' hashes (a correction moves the pin, not the record)
+    moved = replace(dataset, incidents=moved_frame, hashes=dataset._row_hashes())
     same = replace(dataset, incidents=frame.copy(), hashes=None)
 
     assert reordered.fingerprint == dataset.fingerprint == moved.fingerprint
@@ -174,3 +174,49 @@ def test_frame_key_follows_row_order_and_points_where_the_fingerprint_does_not(d
     assert moved.frame_key != dataset.frame_key
     assert same.frame_key == dataset.frame_key
     assert dataset.domain().frame_key == dataset.frame_key
+
+
+def test_the_frame_keeps_coordinates_not_point_objects(dataset, tmp_path):
+    """A Shapely point per incident (about 200 MB at a million) is not kept: the views read
+    the coordinate columns, and the domain's view is fitted to the same bounds."""
+    import geopandas as gpd
+
+    from geo.view.extent import fit_view
+
+    frame = dataset.incidents
+    assert type(frame) is pd.DataFrame and "geometry" not in frame.columns
+    drawn = frame[frame["off_map"] == ""]
+    points = gpd.points_from_xy(drawn["longitude"], drawn["latitude"])
+    expected = fit_view(tuple(gpd.GeoSeries(points).total_bounds))
+    assert (dataset.domain().center, dataset.domain().zoom) == expected
+    # a frame given with its points (a store's, a patched one) is kept without them
+    records = load_incidents(write_csv(tmp_path / "again.csv", ROWS)).incidents
+    joined = build_incident_frame(records, StubGeocoder(), default_areas())
+    assert "geometry" in joined.columns
+    given = Dataset(joined)
+    assert type(given.incidents) is pd.DataFrame and "geometry" not in given.incidents
+    pd.testing.assert_frame_equal(
+        given.incidents, Dataset(pd.DataFrame(joined.drop(columns="geometry"))).incidents)
+
+
+def test_the_frame_key_is_that_of_the_points_coordinates(dataset):
+    """The frame key hashes each point as the Shapely points gave it (NaN where none)."""
+    import hashlib
+
+    import numpy as np
+    import shapely
+
+    frame = dataset.incidents
+    digest = hashlib.sha256(np.asarray(dataset._row_hashes()).tobytes())
+    points = shapely.points(frame["longitude"].to_numpy(dtype=float, na_value=np.nan),
+                            frame["latitude"].to_numpy(dtype=float, na_value=np.nan))
+    points[frame["latitude"].isna().to_numpy()] = None
+    for values in (shapely.get_x(points), shapely.get_y(points)):
+        digest.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(values.cat.codes.to_numpy()).tobytes())
+            digest.update("\x1f".join(map(str, values.cat.categories)).encode())
+    assert dataset.frame_key == digest.hexdigest()[:16]

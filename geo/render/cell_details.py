@@ -135,16 +135,21 @@ def top_places(local: np.ndarray, place: np.ndarray, labels: np.ndarray,
     if not len(local):
         return empty_top()
     # bincounts over the place codes: no sort of the incidents
+    # (each per-place array is let go once used: at a million places each is 8 MB)
     size = int(place.max()) + 1
     counts = np.bincount(place, minlength=size)
     present = np.flatnonzero(counts)
+    count = counts[present]
+    del counts
     cell_of = np.empty(size, dtype=np.int64)
     cell_of[place] = local
-    row_of = np.empty(size, dtype=np.int64)
-    row_of[place] = np.arange(len(place))
-    cell, count = cell_of[present], counts[present]
+    cell = cell_of[present]
+    del cell_of
     kept, places = _rank(cell, count, top)
     chosen = present[kept]
+    del present
+    row_of = np.empty(size, dtype=np.int64)
+    row_of[place] = np.arange(len(place))
     return pd.DataFrame({
         "cell": cell[kept], "label": np.asarray(labels, dtype=object)[row_of[chosen]],
         "count": count[kept], "places": places[cell[kept]], "place": chosen})
@@ -234,6 +239,7 @@ def frame_details(columns: MapColumns, rows: np.ndarray, local: np.ndarray, k: i
     low, high = (values[rows] for values in columns.killed)
     figures = claimant_figures(local, columns.claimant[rows], columns.claimants, low, high,
                                columns.open_top["killed"][rows], columns.best[rows], k)
+    del low, high  # per-row copies: let go before the places' arrays come
     place, label_code = columns.place[rows], columns.label_code[rows]
     top = top_places(local, place, label_code, k)
     if top.empty:

@@ -30,7 +30,7 @@ from geo.schema import RowError, empty_incidents
 from geo.settings import Settings
 from geo.store import IncidentStore
 from geo.store.gpkg import GeoPackageStore
-from geo.view.compact import compact_frame, single_chunk, single_chunks
+from geo.view.compact import compact_frame, single_chunk, single_chunks, without_points
 
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
@@ -134,6 +134,7 @@ def build_in_chunks(
     areas: AdminAreas | None = None,
     settings: Settings | None = None,
     corrections: Sequence[Override] | None = None,
+    points: bool = True,
 ) -> pd.DataFrame:
     """Join chunks of typed records and put the compacted results together.
 
@@ -144,15 +145,23 @@ def build_in_chunks(
         may be compact (its categoricals become text again before the join).
     geocoder, areas, settings, corrections
         As :func:`geo.geocoding.join.build_incident_frame` takes them.
+    points : bool
+        False: each chunk's ``geometry`` (a Shapely point per incident) is dropped as
+        soon as it is joined (:func:`geo.view.compact.without_points`), and a plain frame
+        is returned; the views read the coordinate columns.
 
     Returns
     -------
-    geopandas.GeoDataFrame
-        Compacted: equal to ``compact_frame(build_incident_frame(whole, ...))``.
+    geopandas.GeoDataFrame or pandas.DataFrame
+        Compacted: equal to ``compact_frame(build_incident_frame(whole, ...))`` (without
+        its ``geometry`` when not ``points``).
     """
-    built = [compact_frame(build_incident_frame(plain(chunk), geocoder, areas, settings,
-                                                corrections))
-             for chunk in chunks]
+    built = []
+    for chunk in chunks:
+        joined = compact_frame(build_incident_frame(plain(chunk), geocoder, areas, settings,
+                                                    corrections))
+        built.append(joined if points else without_points(joined))
+        del joined
     return concat_compact(built)
 
 

@@ -9,10 +9,8 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.geocoding.areas import AdminAreas, default_areas
 from geo.geocoding.join import build_incident_frame, fingerprint_of, row_hashes
@@ -24,7 +22,7 @@ from geo.store import IncidentStore
 from geo.view.assemble import build_in_chunks, file_chunks, taken
 from geo.view.compact import CATEGORY_COLUMNS as CATEGORY_COLUMNS  # re-exported
 from geo.view.compact import align_categories as align_categories  # re-exported
-from geo.view.compact import compact_frame, single_chunks
+from geo.view.compact import compact_frame, single_chunks, without_points
 from geo.view.extent import fit_view
 from geo.view.filters import FilterContext
 from geo.view.search import TermHits
@@ -60,8 +58,11 @@ class Dataset:
 
     Attributes
     ----------
-    incidents : geopandas.GeoDataFrame
-        Every valid incident (placed or not), see :func:`geo.geocoding.join.to_geodataframe`.
+    incidents : pandas.DataFrame
+        Every valid incident (placed or not), see :func:`geo.geocoding.join.to_geodataframe`,
+        without its ``geometry`` column (the coordinates are in ``latitude`` and
+        ``longitude``; a frame given with it is kept without it: see
+        :func:`geo.view.compact.without_points`).
     errors : list of RowError
         Problems with rows of the source; those rows are not in ``incidents``.
     source : str
@@ -73,7 +74,7 @@ class Dataset:
         when the loader kept them; the fingerprint is then computed from them.
     """
 
-    incidents: gpd.GeoDataFrame
+    incidents: pd.DataFrame
     errors: list[RowError] = field(default_factory=list)
     source: str = ""
     areas: AdminAreas | None = None
@@ -81,7 +82,8 @@ class Dataset:
 
     def __post_init__(self) -> None:
         # Frozen: the compacted frame replaces the one given (same values, less memory).
-        object.__setattr__(self, "incidents", single_chunks(compact_frame(self.incidents)))
+        object.__setattr__(self, "incidents",
+                           single_chunks(compact_frame(without_points(self.incidents))))
 
     def filter_context(self, geocoder: PlaceResolver | None = None) -> FilterContext:
         """What :func:`geo.view.filters.apply_view` needs for this data.
@@ -118,7 +120,7 @@ class Dataset:
             return self.hashes
         cached = self.__dict__.get("_hashes")
         if cached is None:
-            cached = row_hashes(pd.DataFrame(self.incidents.drop(columns="geometry")))
+            cached = row_hashes(self.incidents)
             self.__dict__["_hashes"] = cached
         return cached
 
@@ -135,8 +137,7 @@ class Dataset:
         if cached is None:
             frame = self.incidents
             digest = hashlib.sha256(np.asarray(self._row_hashes()).tobytes())
-            points = np.asarray(frame.geometry.values, dtype=object)
-            for values in (shapely.get_x(points), shapely.get_y(points)):
+            for values in _drawn_xy(frame):
                 digest.update(np.ascontiguousarray(values, dtype=np.float64).tobytes())
             for name in frame.columns:
                 values = frame[name]
@@ -163,8 +164,11 @@ class Dataset:
         """
         frame = self.incidents
         ids = frame["id"]
-        drawn = frame[frame["off_map"] == ""]
-        center, zoom = fit_view(tuple(drawn.total_bounds)) if len(drawn) else WORLD_VIEW
+        x, y = _drawn_xy(frame[frame["off_map"] == ""])
+        center, zoom = WORLD_VIEW
+        if (~np.isnan(x)).any():  # the bounds of the drawn points
+            center, zoom = fit_view((float(np.nanmin(x)), float(np.nanmin(y)),
+                                     float(np.nanmax(x)), float(np.nanmax(y))))
         start, end = frame["date_start"].min(), frame["date_end"].max()
         present = set(frame["event_type"])
         return ViewDomain(
@@ -180,6 +184,16 @@ class Dataset:
             # callback) must not keep the dataset's frame alive after the data changed.
             resolve_area=partial(_resolve_area, self.areas),
         )
+
+
+def _drawn_xy(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude of each incident's point, NaN for both where it has none
+    (no latitude): what the frame's Shapely points held."""
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan)
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan)
+    return np.where(np.isnan(lat), np.nan, lon), lat
 
 
 def _resolve_area(areas: AdminAreas | None, name: str, level: int) -> str | None:
@@ -245,7 +259,7 @@ def load_dataset(
         needs = any((t["latitude"].isna() & (t["place"] != "")).any() for t in typed)
         coder = coder() if needs else None
     areas = default_areas() if areas is None else areas
-    frame = build_in_chunks(taken(typed), coder, areas, settings)
+    frame = build_in_chunks(taken(typed), coder, areas, settings, points=False)
     # The records' hashes now (the fingerprint's), while the load's pages are handed back
     # below: not later on top of the page's first arrays.
     loaded = Dataset(frame, errors, path.name, areas, row_hashes(frame))

@@ -28,6 +28,7 @@ from geo.schema import RowError
 from geo.settings import Settings
 from geo.store import IncidentStore
 from geo.view.assemble import build_in_chunks, store_chunks
+from geo.view.compact import without_points
 from geo.view.dataset import Dataset, align_categories
 
 
@@ -90,7 +91,7 @@ class LiveDataset:
         # would otherwise all be alive at once, a gigabyte above the frame kept.
         rows = (self.settings or Settings()).load_chunk_rows
         frame = build_in_chunks(store_chunks(self.store, rows), None, self.areas,
-                                self.settings, self.store.corrections())
+                                self.settings, self.store.corrections(), points=False)
         self._columns = fingerprint_columns(frame)
         hashes = row_hashes(frame, self._columns)
         self._dataset = Dataset(frame, self.errors, self.store.kind, self.areas, hashes)
@@ -109,8 +110,8 @@ class LiveDataset:
                 self._load()
             return
         old = self._dataset.incidents
-        fresh = build_incident_frame(changed, None, self.areas, self.settings,
-                                     self.store.corrections())
+        fresh = without_points(build_incident_frame(changed, None, self.areas, self.settings,
+                                                    self.store.corrections()))
         position = pd.Index(old["id"]).get_indexer(fresh["id"])
         kept = np.ones(len(old), dtype=bool)
         kept[position[position >= 0]] = False
