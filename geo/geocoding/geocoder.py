@@ -25,6 +25,7 @@ import copy
 import dataclasses
 import itertools
 import warnings
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,10 +201,13 @@ class Geocoder:
 
         self.gazetteer: Gazetteer | None = gaz
         self._gaz = gaz
-        self._lat = tuple(gaz.latitude.tolist())
-        self._lon = tuple(gaz.longitude.tolist())
-        self._weight = tuple(base_weights(gaz).tolist())
-        self._learned = tuple(gaz.records.tolist())
+        # Per-row values read one at a time by the ranking (an item is a Python float or
+        # int, as from a tuple): packed arrays, 8 bytes a row where a tuple of Python
+        # floats held 32 (about 22 MB less for the 234,931 rows of GeoNames' Syria).
+        self._lat = array("d", gaz.latitude.astype(np.float64).tobytes())
+        self._lon = array("d", gaz.longitude.astype(np.float64).tobytes())
+        self._weight = array("d", np.asarray(base_weights(gaz), dtype=np.float64).tobytes())
+        self._learned = array("q", gaz.records.astype(np.int64).tobytes())
         self._generation = next(_GENERATIONS)  # never reused (an id may be, once freed)
         self._fuzzy_cache: dict[str, list[str]] = {}
         self._anchor_cache: dict[tuple[tuple[str, ...], str], list[tuple[float, float]]] = {}
