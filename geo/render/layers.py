@@ -15,7 +15,6 @@ import html
 import json
 
 import folium
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
@@ -92,7 +91,7 @@ def uncertainty_metres(drawn: pd.DataFrame) -> np.ndarray:
     return default.fillna(0).round().to_numpy(dtype=float)
 
 
-def ids_at(incidents: gpd.GeoDataFrame, lat: float, lon: float) -> list[str]:
+def ids_at(incidents: pd.DataFrame, lat: float, lon: float) -> list[str]:
     """Ids of the drawn incidents at a clicked location, by date then id."""
     drawn = incidents[incidents["off_map"] == ""]
     at = (drawn["latitude"].round(COORD_DECIMALS) == round(lat, COORD_DECIMALS)) & (
