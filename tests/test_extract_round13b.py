@@ -129,6 +129,11 @@ def test_an_operation_that_began_stays_background():
     ("Another attack in Orsa on 9 March struck a hospital.", "other"),
     ("The envoy was appalled by yesterday's school attacks in the city.", "other"),
     ("Militants kidnapped 25 people while they were collecting truffles.", "other"),
+    ("Hostilities between government forces and armed groups continued in rural Verdan.",
+     "clashes"),
+    ("At least 24 civilians were killed in six separate indiscriminate attacks in May.",
+     "other"),
+    ("The monitor had documented the death of another member in Orsa village.", "other"),
 ])
 def test_wordings_the_lexicon_missed(text, event_type):
     assert primary_event(find_events(text)) == event_type
@@ -140,6 +145,7 @@ def test_wordings_the_lexicon_missed(text, event_type):
     "The village was bombarded by the press with questions.",
     "He survived an assassination attempt in 2019.",
     "A new hospital was opened in the town.",
+    "Hostilities are a matter for the talks.",
 ])
 def test_look_alikes_are_no_new_events(text):
     assert not {"shelling", "ground attack", "airstrike"} & set(_types(text))

@@ -13,7 +13,10 @@ wires, monitors and state media rather than a report's own phrase:
   "the army on Tuesday attacked terrorists"), a state-media killing ("eliminated a group of
   terrorists", "neutralised 20 militants"), an attack "launched on" a place ("An attack was
   launched on X") or headed "toward" it ("an attack toward the town of X");
-* an abduction ("kidnapped 25 people", "were abducted").
+* an abduction ("kidnapped 25 people", "were abducted");
+* hostilities that went on ("Hostilities between government forces and armed groups continued
+  in ..."), attacks counted or qualified ("six separate indiscriminate attacks in X"), a
+  monitor's record of a death ("documented the death of another member in X village").
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ EXTRA_TRIGGERS: dict[str, str] = {
     "shelling": r"(?:bombarded|hammered|pumm?ell?ed|mortared)(?! (?:out|home|away|by)\b)"
                 r"|(?<!the )(?<!a )batter(?:ed|ing)(?= (?:the |rebel|opposition|[\w-]+-held|"
                 r"towns|villages|areas|positions|neighbou?rhoods))",
-    "clashes": r"liberat(?:ed|es|ing) (?:the )?(?:\w+ )?(?:town|village|city|area|district|"
+    "clashes": r"hostilities (?:between [^.;]{0,80}? )?(?:continued|intensified|escalated|"
+               r"erupted|resumed|raged)"
+               r"|liberat(?:ed|es|ing) (?:the )?(?:\w+ )?(?:town|village|city|area|district|"
                r"neighbou?rhood|hill|base|airport|checkpoint|countryside)s?\b"
                r"|(?:seized|regained|retook|retaken|wrested) (?:full |complete |total )?control "
                r"(?:of|over)",
@@ -58,6 +63,8 @@ EXTRA_TRIGGERS: dict[str, str] = {
              r"|another (?:[\w-]+ )?attack(?= (?:in|on|at|near|struck|hit|targeted)\b)"
              r"|(?:school|hospital|market|mosque|church|bakery|checkpoint|convoy|camp) attacks?"
              r"(?= (?:in|on|at|near)\b)"
-             r"|kidnapp(?:ed|ing)|abduct(?:ed|ing|ions?)",
+             r"|kidnapp(?:ed|ing)|abduct(?:ed|ing|ions?)"
+             r"|(?:separate|indiscriminate|deadly|simultaneous) attacks?"
+             r"|(?:documented|recorded|confirmed) the (?:death|killing|injury) of",
 }
 """Event type -> a regular expression of more triggers (case-insensitive, word-bounded)."""
