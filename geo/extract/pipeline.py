@@ -36,6 +36,7 @@ from geo.extract.date_context import (
 )
 from geo.extract.dateline_claims import is_fragment, without_datelines
 from geo.extract.dates import DateSpan, find_dates
+from geo.extract.doubt import background_sites, doubtful_mentions, namesakes_apart
 from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
 from geo.extract.events import (
     canonical_actor,
@@ -283,6 +284,7 @@ def extract(
             sentence.text, places, sentence.start), country)  # round 9
         places = second_reading(sentence.text, places, sentence.start, governorates=governorates,
                                 headline=is_headline(sentence.text), ledger=ledger)
+        places = doubtful_mentions(sentence.text, places, sentence.start)  # round 13
         events = find_events(sentence.text, sentence.start)
         places = weigh_sites(places, MentionContext(article, sentence, len(sentences), events,
                                                     quotations))  # the learned role model
@@ -419,6 +421,8 @@ def extract(
         [d for d in merge(drafts) if id(d) not in commentary_ids]), sentences)
     merged = settle_sites(merged, sentences, ledger)  # round 7
     far_homonyms(merged, located, governorates)  # round 9: "Al Hal market" found 400 km off
+    namesakes_apart(merged)  # round 13: one name placed at two points
+    background_sites(merged, published)  # round 13: "overrun in March 2013" in 2017
     outside_named_governorates(merged, sentences, located)  # round 11: "Ghariya ... Deraa"
     seats_as_regions(merged, sentences, article, located, governorates)  # round 10
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date

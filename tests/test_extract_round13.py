@@ -1,0 +1,94 @@
+"""Round 13 of issue 12: honest doubt about places the text does not make a site, and the
+false positives of heldout11 (invented sentences and an invented gazetteer)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.helpers.fake_geocoder import PLACES, extract_with, invented_place, resolved_at_site
+
+FRIDAY = date(2022, 2, 4)
+DAMASCUS = next(p for p in PLACES if p.gazetteer_id == "test:damascus")
+VERDAN = invented_place("verdan", "Verdan", [], 35.9, 36.6, kind="city", admin1="Verdan")
+ORSA = invented_place("orsa", "Orsa", [], 35.5, 36.9, kind="town", admin1="Verdan")
+KAFRA = invented_place("kafra", "Kafra", [], 35.93, 36.64, kind="town", admin1="Verdan")
+# the gazetteer's only Zimla lies in another governorate, far from the report's Zimla
+ZIMLA = invented_place("zimla", "Zimla", [], 33.3, 36.1, kind="village", admin1="Rif")
+TOWNS = [VERDAN, ORSA, KAFRA, ZIMLA]
+
+
+def _named(found, name):
+    return [c for c in found if c.record["place"] == name]
+
+
+# --- far-resolved classes of heldout11 ----------------------------------------------------
+
+def test_the_vicinity_of_a_town_is_near_it():
+    text = ("A drone struck a convoy heading to the dam located in the vicinity of Orsa on "
+            "Monday, killing three civilians.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not resolved_at_site(found, ORSA)
+    assert [c.record["geo_precision"] for c in _named(found, "Orsa")] == [2]
+
+
+def test_the_suburbs_of_a_city_are_near_it():
+    text = "Heavy fighting was reported on Monday in the suburbs of Damascus."
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not resolved_at_site(found, DAMASCUS)
+
+
+def test_fighters_loyal_to_a_capital_fight_elsewhere():
+    text = ("Jets struck a column of fighters loyal to Damascus on Monday near the town of "
+            "Orsa, killing four.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not _named(found, "Damascus")
+    assert _named(found, "Orsa")
+
+
+def test_a_town_a_force_aimed_to_capture_goes_to_review():
+    text = ("Jets struck troops on Monday who had aimed to capture Verdan city, the provincial "
+            "capital.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not resolved_at_site(found, VERDAN)
+
+
+def test_names_after_a_dash_to_a_destination_are_destinations():
+    text = ("Overnight more than 2,000 civilians fled towards areas under government control "
+            "– the villages of Kafra and Orsa north of Verdan.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not _named(found, "Kafra") and not _named(found, "Orsa")
+
+
+def test_a_village_administratively_affiliated_to_a_town_lies_in_it():
+    text = ("Warplanes struck the village of Zalfa on Monday, which is administratively "
+            "affiliated to Orsa city, killing two.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not resolved_at_site(found, ORSA)
+
+
+def test_one_name_placed_at_two_points_is_not_resolved():
+    text = ("A drone killed four people on Friday at a farm in the Zimla area west of Verdan. "
+            "The farm belonged to a man who guarded the village of Zimla with others.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not resolved_at_site(found, ZIMLA)
+
+
+def test_one_name_at_one_point_stays_resolved():
+    text = ("Shelling hit the town of Orsa on Monday, killing two. On Tuesday a car bomb "
+            "exploded in Orsa, killing five.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert resolved_at_site(found, ORSA)
+
+
+def test_a_takeover_years_before_the_report_is_background():
+    text = ("Jets struck the village of Kafra on Friday, killing nine. Orsa was overrun by "
+            "the militants in March 2013, and became their stronghold.")
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert not resolved_at_site(found, ORSA)
+    assert resolved_at_site(found, KAFRA)
+
+
+def test_a_recent_month_is_no_background():
+    text = "Orsa was shelled by the army in January, the monitor said."
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert resolved_at_site(found, ORSA)
