@@ -92,3 +92,29 @@ def test_a_recent_month_is_no_background():
     text = "Orsa was shelled by the army in January, the monitor said."
     found = extract_with(text, FRIDAY, TOWNS)
     assert resolved_at_site(found, ORSA)
+
+
+# --- the report's country: borders, and a tie between named countries ----------------------
+
+def test_a_country_named_by_its_border_is_not_the_reports():
+    from geo.extract.phrases import focus_country
+
+    text = ("Syrian forces shelled the town of Orsa near the Lebanon border on Monday. "
+            "Hundreds crossed the border into Lebanon.")
+    assert focus_country(text) == "SY"
+    assert focus_country("Shelling hit Lebanon on Monday, Lebanese officials said.") == "LB"
+
+
+def test_a_tie_is_broken_among_the_countries_the_report_names():
+    from geo.extract.lookup import make_lookup
+    from geo.extract.report import shared_country
+    from geo.extract.text import split_sentences
+    from tests.helpers.fake_geocoder import FakeGeocoder
+
+    twins = [invented_place("dumar-sy", "Dumar", (), 33.5, 36.2),
+             invented_place("dumar-mm", "Dumar", (), 22.2, 96.1, admin1="Mandalay",
+                            country="MM", population=24_000)]
+    lookup = make_lookup(FakeGeocoder(twins).geocode, "", ())
+    text = "Shells hit Dumar on Sunday. Later they hit the town of Dumar."
+    assert shared_country(split_sentences(text), lookup) == "MM"  # the more populous
+    assert shared_country(split_sentences(text), lookup, {"SY", "LB"}) == "SY"

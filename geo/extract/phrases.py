@@ -388,7 +388,7 @@ def focus_country(text: str) -> str:
 #: airstrikes", "Turkish Armed Forces", "the Syrian Observatory", "Russian jets"): it weighs
 #: half as much in the focus country (a government's own forces still hint at the country).
 _ACTOR_NEXT = re.compile(
-    r"(?:['’]s)?[\s-]+(?:(?:air|armed|special|government|state|backed|led)[\s-]+)?"
+    r"(?:['’]s)?[\s-]+(?:(?:air|armed|special|government|state|backed|led|security)[\s-]+)?"
     r"(?:air[\s-]?strikes?|air[\s-]?raids?|air|forces?|army|troops|military|soldiers|"
     r"coalition|jets?|warplanes?|aircraft|planes|drones?|helicopters?|artillery|navy|"
     r"officials?|media|government|administration|authorities|embassy|envoy|president|"
@@ -407,6 +407,12 @@ _ACTOR_NEXT = re.compile(
 _POSSESSIVE_DEED = re.compile(r"^\s+(?:[\w-]+\s+){0,2}?(?:air[\s-]?strikes?|drone|missile|"
                               r"military|artillery)\s+(?:campaign|strikes?|attacks?|operations?|"
                               r"offensive)\b", re.I)
+
+
+#: Round 13: a country named by its border ("near the Lebanon border", "across the border
+#: into Lebanon") bounds the report's places: it is no place where things happen.
+_BORDER_NEXT = re.compile(r"^(?:['’]s)?\s+(?:border|frontier)s?\b", re.I)
+_BORDER_BEFORE = re.compile(r"\b(?:border|frontier)s?\s+(?:with|into|of|to)\s+(?:the\s+)?$", re.I)
 
 
 def country_counts(text: str, places_only: bool = False) -> Counter[str]:
@@ -432,6 +438,10 @@ def country_counts(text: str, places_only: bool = False) -> Counter[str]:
             after = text[match.start() + token.end():match.start() + token.end() + 40]
             if code:
                 deed = token.group().endswith(("'s", "’s")) and _POSSESSIVE_DEED.match(after)
+                before = text[max(0, match.start() + token.start() - 30):
+                              match.start() + token.start()]
+                if places_only and (_BORDER_NEXT.match(after) or _BORDER_BEFORE.search(before)):
+                    continue  # round 13: "the Lebanon border" bounds the report's places
                 counts[code] += 1 if not places_only or _ACTOR_NEXT.match(after) or deed else 2
         code = country_code(match.group())
         if code and " " in match.group():

@@ -219,7 +219,7 @@ def extract(
     country = focus_country(body)
     known = spelling_index(geocoder)
     if not country:  # no country named: the one the report's places share, if any
-        country = shared_country(read, make_lookup(geocoder.geocode, "", (), known, {}))
+        country = shared_country(read, make_lookup(geocoder.geocode, "", (), known, {}), named)
         named |= {country} - {""}
     answers: dict[str, GeocodeResult] = {}
     first = survey(read, geocoder, country, named, known, answers)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -348,7 +348,8 @@ def within_named_governorate(site: PlaceMention, governorates: frozenset[str]) -
     return replace(site, result=resolved, candidates=resolved.candidates)
 
 
-def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResult]) -> str:
+def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResult],
+                   among: Collection[str] = ()) -> str:
     """The country a report's places share, for a report that names no country.
 
     Parameters
@@ -356,6 +357,10 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
     sentences : list of Sentence
     lookup : callable
         A worldwide lookup (:func:`geo.extract.lookup.make_lookup` without a country).
+    among : collection of str, optional
+        Round 13: the countries the report names (tied for its focus); when given, only
+        these are counted ("the Syrian town of Madaya" beside "the Lebanese border" is not
+        Madaya in Myanmar, however populous that one is).
 
     Returns
     -------
@@ -378,7 +383,8 @@ def shared_country(sentences: list[Sentence], lookup: Callable[..., GeocodeResul
                 continue  # round 7: "Assad regime", "al-Assad aircraft" name no place
             best = max(c.quality for c in mention.candidates)
             strong = {c.place.country for c in mention.candidates if c.place.country and
-                      c.quality >= max(best, STRONG_QUALITY)}
+                      c.quality >= max(best, STRONG_QUALITY) and
+                      (not among or c.place.country in among)}
             weight = 2 if mention.role == "region" else 1  # a province names its country
             mentions += weight * bool(strong)
             counts.update({code: weight for code in strong})
