@@ -118,3 +118,20 @@ def test_a_tie_is_broken_among_the_countries_the_report_names():
     text = "Shells hit Dumar on Sunday. Later they hit the town of Dumar."
     assert shared_country(split_sentences(text), lookup) == "MM"  # the more populous
     assert shared_country(split_sentences(text), lookup, {"SY", "LB"}) == "SY"
+
+
+# --- dates written month first ------------------------------------------------------------
+
+def test_a_range_written_month_first_is_a_range():
+    from geo.extract.dates import find_dates
+
+    def spans(text):
+        return [(d.span.start, d.span.end) for d in find_dates(text, FRIDAY, None, 0) if d.span]
+
+    assert spans("attacks between March 22 and April 6, 2012") == [
+        (date(2012, 3, 22), date(2012, 4, 6))]
+    assert spans("they visited the towns from April 25 to 29, 2012") == [
+        (date(2012, 4, 25), date(2012, 4, 29))]
+    assert spans("the town was attacked on April 3 and 4, 2012.") == [
+        (date(2012, 4, 3), date(2012, 4, 4))]
+    assert spans("on January 2 - 3 people died") == [(date(2022, 1, 2), date(2022, 1, 2))]

@@ -24,6 +24,11 @@ _WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+_MONTHS = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: Round 13: "on May 2 - 3 people died": the figure after a day counts people, not a day.
+_NOT_A_COUNT = (r"(?!\s*(?:[:.]\d|am\b|pm\b|a\.m|p\.m|%)|\s+(?:people|persons|civilians|"
+                r"children|women|men|soldiers|fighters|were|was|are|killed|dead|died|injured|"
+                r"wounded|more|others|of|percent)\b)")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
@@ -39,6 +44,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                     rf"(?P<first_month>{'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?"
                     rf"(?:,?\s+(?P<first_year>(?:19|20)\d\d))?\s+and\s+{_DAY}\s+(?:of\s+)?"
                     rf"{_MONTH}(?:,?\s+{_YEAR})?\b"),
+        # round 13: month first ("between March 22 and April 6, 2012", "April 25 to 29")
+        ("between", rf"\b(?:between|from)\s+(?P<first_month>{_MONTHS})\.?\s+"
+                    rf"(?P<first>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<first_year>(?:19|20)\d\d))?"
+                    rf"\s+(?:and|to|until|through)\s+{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
+        ("day_range", rf"\b{_MONTH}\s+(?P<first>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|to|and|until|"
+                      rf"through)\s*{_DAY}(?:,?\s+{_YEAR})?\b{_NOT_A_COUNT}"),
         ("mdy", rf"\b{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b"),
         ("dmy", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
         ("month_year", rf"\b{_MONTH}\s*,?\s+{_YEAR}\b"),

@@ -101,8 +101,8 @@ def doubtful_mentions(text: str, mentions: list[PlaceMention], offset: int = 0
     -------
     list of PlaceMention
         The same mentions: sites around a place made ``near``, allegiances made actors
-        (role ``person``), administrative parents containers, goals of an intention ``unsure``, names in apposition to a
-        destination made destinations.
+        (role ``person``), administrative parents containers, goals of an intention
+        ``unsure``, names in apposition to a destination made destinations.
     """
     out: list[PlaceMention] = []
     for m in mentions:

@@ -36,8 +36,8 @@ from geo.extract.date_context import (
 )
 from geo.extract.dateline_claims import is_fragment, without_datelines
 from geo.extract.dates import DateSpan, find_dates
-from geo.extract.doubt import background_sites, doubtful_mentions, namesakes_apart
 from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
+from geo.extract.doubt import background_sites, doubtful_mentions, namesakes_apart
 from geo.extract.events import (
     canonical_actor,
     find_actors,
