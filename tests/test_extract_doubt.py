@@ -88,3 +88,15 @@ def test_a_month_long_before_publication_is_background():
     recent = [_draft(resolved_mention("Orsa", ORSA), march_2013)]
     background_sites(recent, date(2013, 6, 1))
     assert not recent[0].site.unsure
+
+
+def test_fieldwork_is_a_visit_with_no_event_word():
+    from geo.extract.doubt import is_fieldwork
+    from geo.extract.events import find_events
+
+    visit = "The team visited the towns of Orsa and Kafra and interviewed 65 victims."
+    assert is_fieldwork(visit, find_events(visit))
+    strike = "The team visited Orsa, which jets struck on Monday."
+    assert not is_fieldwork(strike, find_events(strike))
+    speakers = "Residents who spoke to reporters said 3 people died in Orsa."
+    assert not is_fieldwork(speakers, find_events(speakers))

@@ -135,3 +135,14 @@ def test_a_range_written_month_first_is_a_range():
     assert spans("the town was attacked on April 3 and 4, 2012.") == [
         (date(2012, 4, 3), date(2012, 4, 4))]
     assert spans("on January 2 - 3 people died") == [(date(2022, 1, 2), date(2022, 1, 2))]
+
+
+# --- false positives of heldout11 -----------------------------------------------------------
+
+def test_researchers_visiting_towns_is_no_event():
+    text = ("Government forces attacked the town of Orsa between March 22 and April 6, 2012, "
+            "killing 40 civilians. Researchers visited the towns of Orsa and Kafra between "
+            "April 25 and 29 and interviewed 65 victims and witnesses.")
+    found = extract_with(text, date(2012, 5, 2), TOWNS)
+    assert [c.record["place"] for c in found] == ["Orsa"]
+    assert found[0].record["date_end"] == date(2012, 4, 6)

@@ -21,6 +21,11 @@ Mention rules (:func:`doubtful_mentions`, one sentence at a time):
   apposition after a dash to a destination ("fled to", "heading towards") are that
   destination too, and so is any name coordinated with them.
 
+Sentence rule (:func:`is_fieldwork`): a sentence telling what researchers did ("Human Rights
+Watch visited the towns of A, B and C between April 25 and 29 and interviewed 65 victims")
+names no event of its own when it has no event word: its places are where the research was
+done and its figure counts the people interviewed, not casualties.
+
 Report rules (on the drafts, after merging):
 
 * one name, two points: when two of a report's sites bear the same name and are placed
@@ -38,6 +43,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from geo.extract.events import EventMention
 from geo.extract.places import PlaceMention
 from geo.extract.report import Draft, distance_km
 from geo.geocoding.names import basic_key
@@ -77,6 +83,9 @@ _DESTINATION_DASH = re.compile(
 #: "administratively affiliated to X", "belonging to X": X contains the site.
 _ADMINISTERED = re.compile(r"\b(?:affiliated|belongs?|belonging|subordinate)\s+to\s+"
                            + _THE_PLACE + r"$", re.I)
+#: What researchers do: visit places, interview people.
+_FIELDWORK = re.compile(r"(?<!\bwho\s)(?<!\bthat\s)(?<!\bwhich\s)\b(?:visited|interviewed|"
+                        r"spoke\s+(?:to|with)|met\s+with|talked\s+(?:to|with)|surveyed)\b", re.I)
 _COORDINATED = re.compile(r"^(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?$")
 #: Words a name is written with that do not tell one place from another.
 _NOT_NAME = frozenset({"al", "el", "as", "ar", "ash", "at", "ad", "az", "an", "the", "area",
@@ -123,6 +132,24 @@ def doubtful_mentions(text: str, mentions: list[PlaceMention], offset: int = 0
             m = replace(m, unsure=True)  # "who had aimed to capture X": a goal
         out.append(m)
     return out
+
+
+def is_fieldwork(text: str, events: list[EventMention]) -> bool:
+    """Whether a sentence tells of researchers' visits or interviews and of no event.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    events : list of EventMention
+        Its event triggers (:func:`geo.extract.events.find_events`).
+
+    Returns
+    -------
+    bool
+        True when it has no event trigger and a verb of field research.
+    """
+    return not events and bool(_FIELDWORK.search(text))
 
 
 def namesakes_apart(drafts: list[Draft]) -> None:

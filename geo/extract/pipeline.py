@@ -37,7 +37,12 @@ from geo.extract.date_context import (
 from geo.extract.dateline_claims import is_fragment, without_datelines
 from geo.extract.dates import DateSpan, find_dates
 from geo.extract.dating import DISTINCT, claim_range, event_date, join_notes
-from geo.extract.doubt import background_sites, doubtful_mentions, namesakes_apart
+from geo.extract.doubt import (
+    background_sites,
+    doubtful_mentions,
+    is_fieldwork,
+    namesakes_apart,
+)
 from geo.extract.events import (
     canonical_actor,
     find_actors,
@@ -290,6 +295,8 @@ def extract(
                                                     quotations))  # the learned role model
         located.extend(m for m in places if m.place is not None and m.role in LOCATING)
         casualties = find_casualties(sentence.text, sentence.start)
+        if is_fieldwork(sentence.text, events):
+            continue  # round 13: "HRW visited the towns of A and B and interviewed 65 victims"
         clause = (attribution.clause[0] - sentence.start, attribution.clause[1] - sentence.start)
         actors = [] if perpetrator_unknown(sentence.text) else \
             find_actors(sentence.text, exclude=(clause,))  # round 12: "not known which"
