@@ -146,3 +146,19 @@ def test_researchers_visiting_towns_is_no_event():
     found = extract_with(text, date(2012, 5, 2), TOWNS)
     assert [c.record["place"] for c in found] == ["Orsa"]
     assert found[0].record["date_end"] == date(2012, 4, 6)
+
+
+def test_an_undated_siteless_aside_beside_a_placed_event_is_dropped():
+    text = ("A drone struck a motorcycle in the village of Orsa on 19 September 2019. Activists "
+            "said it was not possible to identify the victims because their bodies were burned.")
+    found = extract_with(text, date(2019, 12, 5), TOWNS)
+    assert [c.record["place"] for c in found] == ["Orsa"]
+
+
+def test_a_report_of_allegations_only_keeps_them():
+    from geo.extract.doubt import without_commentary
+
+    assert without_commentary([]) == []
+    text = "The ministry accused the rebels of a massacre."
+    found = extract_with(text, date(2025, 4, 3), TOWNS)
+    assert all(c.record["place"] == "" for c in found)

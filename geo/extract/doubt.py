@@ -32,6 +32,10 @@ Report rules (on the drafts, after merging):
   more than :data:`NAMESAKE_KM` apart (the report puts "the Kanaker area west of As-Suwayda",
   the gazetteer's only Kanaker lies 60 km away in another governorate), the name is
   ambiguous in this very report: neither is resolved at site precision;
+* commentary: a candidate with neither a site nor a date, in a report whose other
+  candidates have sites ("called for those responsible for the brutal massacre to be held
+  accountable", "their bodies were burned"), speaks of the events already placed: it is
+  dropped (:func:`without_commentary`);
 * background: a site dated only to a month or a year, more than :data:`BACKGROUND_DAYS`
   before the report was published, with no casualties ("X was overrun by the militants in
   March 2013" in a report of 2017) is history cited in passing: for review, not resolved.
@@ -204,3 +208,21 @@ def background_sites(drafts: list[Draft], published: date | None) -> None:
             continue
         if (published - when.end).days >= BACKGROUND_DAYS:
             draft.site = replace(site, unsure=True)
+
+
+def without_commentary(drafts: list[Draft]) -> list[Draft]:
+    """The drafts without those that have neither a site nor a date, when another has a site.
+
+    Parameters
+    ----------
+    drafts : list of Draft
+        The report's drafts after dating.
+
+    Returns
+    -------
+    list of Draft
+        The same drafts, in order, less the undated siteless ones of a report with sites.
+    """
+    if not any(d.site is not None for d in drafts):
+        return drafts  # a report of country-level allegations only: keep them
+    return [d for d in drafts if d.site is not None or d.date is not None]

@@ -42,6 +42,7 @@ from geo.extract.doubt import (
     doubtful_mentions,
     is_fieldwork,
     namesakes_apart,
+    without_commentary,
 )
 from geo.extract.events import (
     canonical_actor,
@@ -434,6 +435,7 @@ def extract(
     seats_as_regions(merged, sentences, article, located, governorates)  # round 10
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
+    merged = without_commentary(merged)  # round 13: no site, no date, beside placed events
     nearest_claimants(merged, without_datelines(merged, attributions, article),  # round 10
                       [s.paragraph for s in sentences])
     for draft in merged:
