@@ -158,7 +158,7 @@ def test_an_undated_siteless_aside_beside_a_placed_event_is_dropped():
 def test_a_report_of_allegations_only_keeps_them():
     from geo.extract.doubt import without_commentary
 
-    assert without_commentary([]) == []
+    assert without_commentary([], []) == []
     text = "The ministry accused the rebels of a massacre."
     found = extract_with(text, date(2025, 4, 3), TOWNS)
     assert all(c.record["place"] == "" for c in found)

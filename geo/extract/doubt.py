@@ -32,7 +32,7 @@ Report rules (on the drafts, after merging):
   more than :data:`NAMESAKE_KM` apart (the report puts "the Kanaker area west of As-Suwayda",
   the gazetteer's only Kanaker lies 60 km away in another governorate), the name is
   ambiguous in this very report: neither is resolved at site precision;
-* commentary: a candidate with neither a site nor a date, in a report whose other
+* commentary: a candidate with neither a site, a date nor a country, in a report whose other
   candidates have sites ("called for those responsible for the brutal massacre to be held
   accountable", "their bodies were burned"), speaks of the events already placed: it is
   dropped (:func:`without_commentary`);
@@ -48,8 +48,10 @@ from dataclasses import replace
 from datetime import date
 
 from geo.extract.events import EventMention
+from geo.extract.phrases import country_counts
 from geo.extract.places import PlaceMention
 from geo.extract.report import Draft, distance_km
+from geo.extract.text import Sentence
 from geo.geocoding.names import basic_key
 
 #: Two sites of one name placed farther apart than this (km) are two readings of the name.
@@ -210,19 +212,24 @@ def background_sites(drafts: list[Draft], published: date | None) -> None:
             draft.site = replace(site, unsure=True)
 
 
-def without_commentary(drafts: list[Draft]) -> list[Draft]:
-    """The drafts without those that have neither a site nor a date, when another has a site.
+def without_commentary(drafts: list[Draft], sentences: list[Sentence]) -> list[Draft]:
+    """The drafts without those that have neither a site, a date nor a country, when another
+    has a site.
 
     Parameters
     ----------
     drafts : list of Draft
         The report's drafts after dating.
+    sentences : list of Sentence
+        The report's sentences (a draft naming a country, "using chemical weapons in Syria",
+        is a country-level allegation: kept).
 
     Returns
     -------
     list of Draft
-        The same drafts, in order, less the undated siteless ones of a report with sites.
+        The same drafts, in order, less the undated siteless asides of a report with sites.
     """
     if not any(d.site is not None for d in drafts):
         return drafts  # a report of country-level allegations only: keep them
-    return [d for d in drafts if d.site is not None or d.date is not None]
+    return [d for d in drafts if d.site is not None or d.date is not None or any(
+        country_counts(sentences[i].text) for i in d.sentences)]

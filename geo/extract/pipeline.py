@@ -435,7 +435,7 @@ def extract(
     seats_as_regions(merged, sentences, article, located, governorates)  # round 10
     carry_to_siblings(merged, sentences, published)  # "Elsewhere, ...": the occasion's date
     publication_window(merged, sentences, published)  # no date in the text: inferred range
-    merged = without_commentary(merged)  # round 13: no site, no date, beside placed events
+    merged = without_commentary(merged, sentences)  # round 13: an aside beside placed events
     nearest_claimants(merged, without_datelines(merged, attributions, article),  # round 10
                       [s.paragraph for s in sentences])
     for draft in merged:
