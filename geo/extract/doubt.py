@@ -179,8 +179,9 @@ def namesakes_apart(drafts: list[Draft]) -> None:
         if site is None or place is None or site.unsure or draft.region or \
                 place.precision != 1:
             continue
+        others = set(points.get(_name_key(site.name), [])) - {(place.latitude, place.longitude)}
         if any(distance_km(place.latitude, place.longitude, lat, lon) > NAMESAKE_KM
-               for lat, lon in points.get(_name_key(site.name), [])):
+               for lat, lon in others):  # pyproj is loaded only when a name has two points
             draft.site = replace(site, unsure=True)
 
 
