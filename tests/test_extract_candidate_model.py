@@ -118,7 +118,8 @@ def test_the_shipped_model_has_its_schema_and_no_blind_split():
     assert data["kind"] == "candidate scorer (logistic regressions)"
     assert set(data) >= {"trained_on", "trained", "features", "keep", "trust", "notes"}
     assert "tune" in data["trained_on"] and "heldout10" in data["trained_on"]
-    assert not {"heldout11", "heldout12"} & set(data["trained_on"])
+    assert "heldout11" in data["trained_on"]  # tuning material from round 13
+    assert "heldout12" not in data["trained_on"]
     date.fromisoformat(data["trained"])
     for name in ("keep", "trust"):
         assert len(data[name]["coef"]) == len(data["features"])
