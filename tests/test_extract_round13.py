@@ -162,3 +162,21 @@ def test_a_report_of_allegations_only_keeps_them():
     text = "The ministry accused the rebels of a massacre."
     found = extract_with(text, date(2025, 4, 3), TOWNS)
     assert all(c.record["place"] == "" for c in found)
+
+
+# --- missed incidents of heldout11: control changing hands ---------------------------------
+
+def test_control_changing_hands_is_an_event():
+    from geo.extract.events import find_events, primary_event
+
+    for text in ("Government forces have completely liberated the city of Orsa.",
+                 "The army announced that it has fully retaken control of the city of Orsa.",
+                 "Rebels seize Golan crossing", "Fighters had taken the Orsa crossing."):
+        assert primary_event(find_events(text)) == "clashes", text
+    assert primary_event(find_events("The talks took place in the city of Orsa.")) == ""
+
+
+def test_a_city_liberated_on_a_day_is_a_candidate():
+    text = "On Thursday, the army regained control over several districts of the city of Orsa."
+    found = extract_with(text, FRIDAY, TOWNS)
+    assert [c.record["event_type"] for c in resolved_at_site(found, ORSA)] == ["clashes"]

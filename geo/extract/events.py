@@ -72,7 +72,15 @@ _TRIGGERS: dict[str, str] = {
                r"|(?:captured|seized|overran|overrun|recaptured|retook) (?:the )?(?:\w+ )?"
                r"(?:town|village|city|area|district|neighbou?rhood|hill|base|airport|checkpoint)"
                r"|(?:was|were|been) (?:taken over|captured|seized|overrun) by"
-               r"|took (?:full )?control of|(?:fell|falling) to",
+               r"|took (?:full )?control of|(?:fell|falling) to"
+               # round 13: control changing hands ("fully liberates X", "retaken control of the
+               # city of X", "rebels seize Golan crossing", "had taken the Quneitra crossing")
+               r"|(?:liberat(?:ed|es|ing)|recaptur(?:ed|es|ing)|retak(?:en|es|ing)|regain(?:ed|s|ing)"
+               r"|seiz(?:ed|es?|ing)|captur(?:ed|es?|ing)|taken|took) (?:full |complete |back )?"
+               r"control (?:of|over)"
+               r"|(?:liberat(?:ed|es)|seiz(?:ed|es?)|(?:had|have|has) taken) (?:the )?(?:[\w-]+ )?"
+               r"(?:town|village|city|area|district|neighbou?rhood|hill|base|airport|checkpoint|"
+               r"(?:border )?crossing|dam)",
     "other": r"attacks?[”\"’']? (?:\w+ly )?(?:hit|struck|on|against|targeted)|(?:the )?strikes? "
              r"(?:\w+ly )?(?:hit|struck)"
              r"|strikes|targeted|targeting|pound(?:ed|ing)"
