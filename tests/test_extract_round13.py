@@ -180,3 +180,11 @@ def test_a_city_liberated_on_a_day_is_a_candidate():
     text = "On Thursday, the army regained control over several districts of the city of Orsa."
     found = extract_with(text, FRIDAY, TOWNS)
     assert [c.record["event_type"] for c in resolved_at_site(found, ORSA)] == ["clashes"]
+
+
+def test_a_caption_credited_photo_by_an_agency_is_not_read():
+    text = ("Soldiers stand near destruction in the Kafra district of the city of Orsa on "
+            "December 23, 2016, after troops retook control of the city. (Photo by AFP)\n\n"
+            "Jets struck the town of Verdan on Friday, killing two.")
+    found = extract_with(text, date(2017, 1, 7), TOWNS)
+    assert [c.record["place"] for c in found] == ["Verdan"]

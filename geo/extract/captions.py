@@ -25,10 +25,10 @@ from geo.extract.text import Sentence
 
 _AGENCIES = (r"(?:Reuters|REUTERS|AFP|AP|Anadolu(?: Agency)?|AA|Getty Images|EPA(?:-EFE)?|"
              r"SANA|ANHA|Xinhua|TASS|Sputnik|UNICEF|UNHCR|OCHA|WFP|Shutterstock)")
-#: "(Photo: X)", "Photo: X/Y" at the end, "Jane Roe/Reuters", "... via Getty Images",
-#: "© EPA-EFE/John Doe".
+#: "(Photo: X)", "(Photo by X)", "Photo: X/Y" at the end, "Jane Roe/Reuters", "... via Getty
+#: Images", "© EPA-EFE/John Doe".
 _CREDIT = re.compile(
-    r"\((?i:photo|picture|image)(?:\s+credit)?:[^)]{1,60}\)\W*$"
+    r"\((?i:photo|picture|image)(?:\s+credit)?(?::|\s+by\b)[^)]{1,60}\)\W*$"  # round 13: "by"
     r"|\b(?i:photo|picture|image)(?:\s+credit)?:\s*[A-Z][\w.&'’ -]{0,40}(?:/[\w.&'’ -]{1,40})*\W*$"
     rf"|(?:^|\s)(?:[A-Z][\w.'’-]+\s+){{1,3}}?[A-Z][\w.'’-]+\s*/\s*{_AGENCIES}\b"
     r"(?:\s*/\s*[A-Z][\w.'’ -]{0,30}|\s+via\s+Getty\s+Images)?\W*$"
@@ -71,7 +71,7 @@ def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     nxt = sentences[index + 1] if index + 1 < len(sentences) else None
     return nxt is not None and nxt.paragraph == sentence.paragraph and \
         len(nxt.text) <= 80 and bool(_CREDIT.search(nxt.text)) and \
-        bool(re.fullmatch(r"[\w.'’/ ©&-]+", nxt.text.strip()))
+        bool(re.fullmatch(r"[\w.'’/ ©&()-]+", nxt.text.strip()))
 
 
 #: Bullets that join items on one line (a ticker or a list of links).
