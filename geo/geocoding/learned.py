@@ -11,9 +11,10 @@ dataset off (``enabled`` False): its places are then ignored.
 
 Coordinates the geocoder itself produced are never learned from (that would only
 repeat its own answers): a record is learned from only when ``geocode_source`` is
-``given``. Which precisions teach depends on the source dataset (:data:`LEARN_RULES`):
-exact points everywhere; ACLED's "near" points (its precision 2); UCDP's points
-within 25 km (``where_prec`` 2, precision 2 with a stated radius), which teach an
+``given`` or ``analyst`` (an analyst's point teaches where the source's did,
+:data:`TEACHING_SOURCES`). Which precisions teach depends on the source dataset
+(:data:`LEARN_RULES`): exact points everywhere; ACLED's "near" points (its precision 2);
+UCDP's points within 25 km (``where_prec`` 2, precision 2 with a stated radius), which teach an
 *approximate* place ("Eastern Ghouta" at the point UCDP gives it), never an exact one.
 The store applies the same rule in SQL (:func:`rule_clauses`).
 """
@@ -49,6 +50,10 @@ LEARN_RULES: dict[str, tuple[tuple[int, bool], ...]] = {
 DEFAULT_RULE: tuple[tuple[int, bool], ...] = ((1, False),)
 #: ``geocode_source`` values of coordinates that came from the record's source.
 GIVEN_SOURCES: tuple[str, ...] = ("given", "")
+#: ``geocode_source`` values of coordinates that teach: the source's, and an analyst's
+#: (a record moved on the map page, or a place moved whole on the Review page, teaches at
+#: the analyst's point: better evidence than the source's point it replaced).
+TEACHING_SOURCES: tuple[str, ...] = (*GIVEN_SOURCES, "analyst")
 #: Incident fields whose change may change what a record teaches.
 LEARN_FIELDS: frozenset[str] = frozenset({
     "place", "country", "admin1", "latitude", "longitude", "geo_precision", "geocode_source",
@@ -187,7 +192,7 @@ def learnable(incidents: pd.DataFrame, origins: Sequence[str]) -> np.ndarray:
         (incidents["place"].fillna("").astype(str).str.strip() != "").to_numpy()
         & incidents["latitude"].notna().to_numpy()
         & incidents["longitude"].notna().to_numpy()
-        & source.isin(list(GIVEN_SOURCES)).to_numpy()
+        & source.isin(list(TEACHING_SOURCES)).to_numpy()
         & allowed
     )
 

@@ -31,9 +31,9 @@ import pandas as pd
 
 from geo.geocoding.learned import (
     DECIMALS,
-    GIVEN_SOURCES,
     LEARNED_COLUMNS,
     SOURCE_COLUMNS,
+    TEACHING_SOURCES,
     empty_learned,
     rule_clauses,
 )
@@ -192,7 +192,7 @@ def _teach_select(d: Dialect, scope: str) -> tuple[str, str, list[object]]:
     the ``GROUP BY`` clause, and the parameters following the scope's.
     """
     where, params = _rule_sql(d)
-    given = list(GIVEN_SOURCES)
+    given = list(TEACHING_SOURCES)
     lat = d.round_sql.format("latitude", DECIMALS)
     lon = d.round_sql.format("longitude", DECIMALS)
     body = f"""SELECT trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
