@@ -160,6 +160,11 @@ def _instrument(steps: Steps) -> None:
     except ImportError:
         pass
     steps.wrap(review, "propose", "review: rule proposals")
+    try:  # not in earlier versions of the code
+        places = importlib.import_module("geo.geocoding.place_points")
+        steps.wrap(places, "place_points", "review: places of the records")
+    except ImportError:
+        pass
     from pages.shared import learned_sources
 
     steps.wrap(learned_sources, "source_disagreements", "review: sources' disagreements")

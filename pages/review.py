@@ -121,14 +121,15 @@ def _place_box(entry: pd.Series, place: tuple[float, float], candidates: pd.Data
     """A place's correction: its records at ``place`` move together to a candidate or a
     pin (each record's history keeps the point as its before)."""
     n = int(entry["incidents"])
+    ids = review_places.record_ids(entry["name"], *place)  # the list keeps none
     st.markdown(
         f"**{escape_markdown(entry['name'])}** at {place[0]:.5f}, {place[1]:.5f} "
         f"({escape_markdown(entry['status'])}) is the place of {n} "
         f"incident{'s' if n != 1 else ''}: "
-        + ", ".join(escape_markdown(i) for i in entry["ids"][:10])
+        + ", ".join(escape_markdown(i) for i in ids[:10])
         + (" …" if n > 10 else ""))
     if entry["status"] != GIVEN:
-        source = review_places.source_point(list(entry["ids"]))
+        source = review_places.source_point(ids)
         if source is not None:
             st.caption(f"Before it was moved here, the source's point: {source[0]:.5f}, "
                        f"{source[1]:.5f} (in each record's history).")

@@ -54,6 +54,20 @@ def test_each_name_and_point_of_the_sources_and_analysts_is_one_place():
     assert place_points(_records().iloc[5:6]).empty  # no point: the geocoder's queue
 
 
+def test_a_map_frames_categoricals_list_the_same_places():
+    records = _records()
+    frame = records.astype({c: "category" for c in ("id", "place", "country", "admin1",
+                                                     "geocode_source")})
+    frame["latitude"] = frame["latitude"].astype("float32")
+    frame["longitude"] = frame["longitude"].astype("float32")
+    assert place_points(frame).to_dict("list") == place_points(records).to_dict("list")
+    assert place_ids(frame, "Tartus town", 34.7, 35.7) == ["t1", "t2"]
+    assert place_ids(frame, "Nowhere at all", 34.7, 35.7) == []
+    assert place_points(frame, ids_kept=0)["ids"].tolist() == [()] * 4
+    records.loc[0, "admin1"] = None  # missing reads as ''
+    assert place_points(records)["admin1"].tolist()[0] == ""
+
+
 def test_a_place_moves_only_its_records_at_that_point():
     ids = place_ids(_records(), "Tartus town", 34.7, 35.7)
     assert ids == ["t1", "t2"]

@@ -49,8 +49,53 @@ def _own_points(incidents: pd.DataFrame) -> np.ndarray:
     return placed & named & ~starts_with(incidents["geocode_source"], GAZETTEER_SOURCES)
 
 
+def _codes(values: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``values`` at ``rows`` in code-point order of their texts (missing: ''),
+    and the texts; a categorical column is read through its codes, not row by row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = np.array([str(c) for c in values.cat.categories] + [""], dtype=object)
+        raw = values.cat.codes.to_numpy()[rows].astype(np.int64)
+        raw[raw < 0] = len(cats) - 1
+        used, inverse = np.unique(raw, return_inverse=True)
+        texts = cats[used]
+    else:
+        inverse, texts = pd.factorize(values.iloc[rows].astype(object).fillna("").astype(str))
+        texts = np.asarray(texts, dtype=object)
+    order = np.argsort(texts, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse], texts[order]
+
+
+def _most_given(group: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
+    """Per group, the code most of its rows have (the smallest among equals)."""
+    pairs = pd.DataFrame({"g": group, "c": codes}).value_counts(sort=False).reset_index()
+    pairs = pairs.sort_values(["g", "count", "c"], ascending=[True, False, True],
+                              kind="stable")
+    first = pairs.drop_duplicates("g")
+    out = np.zeros(groups, dtype=np.int64)
+    out[first["g"].to_numpy()] = first["c"].to_numpy()
+    return out
+
+
+def _first_ids(values: pd.Series, rows: np.ndarray, group: np.ndarray, counts: np.ndarray,
+               kept: int) -> list[object]:
+    """Per group, its first ``kept`` ids in id order (one shared empty tuple each when
+    ``kept`` is 0: a page that asks for a place's ids when it shows it)."""
+    if kept <= 0:
+        return [()] * len(counts)
+    ids, texts = _codes(values, rows)
+    order = np.lexsort((ids, group))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    return [texts[ids[order[s:s + min(c, kept)]]].tolist()
+            for s, c in zip(starts.tolist(), counts.tolist(), strict=True)]
+
+
 def place_points(incidents: pd.DataFrame, ids_kept: int = 11) -> pd.DataFrame:
     """Every (name, point) of records placed by their source or by an analyst.
+
+    Grouped on integer codes (the rows' texts are never copied; a million records
+    each at its own point list a million places in a few seconds).
 
     Parameters
     ----------
@@ -58,7 +103,8 @@ def place_points(incidents: pd.DataFrame, ids_kept: int = 11) -> pd.DataFrame:
         Incident records (a map frame's categoricals too) with ``place``, ``country``,
         ``admin1``, ``latitude``, ``longitude``, ``geocode_source`` and ``id``.
     ids_kept : int
-        Ids kept per place (the first in id order).
+        Ids kept per place (the first in id order); 0 keeps none (``ids`` an empty
+        tuple: a million places' lists would hold hundreds of megabytes).
 
     Returns
     -------
@@ -67,29 +113,45 @@ def place_points(incidents: pd.DataFrame, ids_kept: int = 11) -> pd.DataFrame:
         :data:`SET_BY_ANALYST`), most incidents first; ``country`` and ``admin1`` are
         the ones most of its records give (the first in code-point order among equals).
     """
-    rows = incidents[_own_points(incidents)]
-    if rows.empty:
+    rows = np.flatnonzero(_own_points(incidents))
+    if not rows.size:
         return pd.DataFrame(columns=POINT_COLUMNS)
-    frame = pd.DataFrame({
-        "name": _text(rows, "place"), "country": _text(rows, "country"),
-        "admin1": _text(rows, "admin1"),
-        "latitude": rows["latitude"].astype(float).round(DECIMALS).to_numpy(),
-        "longitude": rows["longitude"].astype(float).round(DECIMALS).to_numpy(),
-        "status": np.where(_text(rows, "geocode_source") == ANALYST_SOURCE, SET_BY_ANALYST,
-                           GIVEN),
-        "id": _text(rows, "id")})
-    keys = ["name", "latitude", "longitude", "status"]
-    grouped = frame.groupby(keys, sort=False)
-    out = grouped["id"].agg(incidents="size", ids=lambda s: sorted(s)[:ids_kept])
+    names, name_texts = _codes(incidents["place"], rows)
+    source, source_texts = _codes(incidents["geocode_source"], rows)
+    analyst = (source_texts == ANALYST_SOURCE)[source]
+    scale = 10 ** DECIMALS
+    lat = np.round(incidents["latitude"].to_numpy(float)[rows] * scale).astype(np.int64)
+    lon = np.round(incidents["longitude"].to_numpy(float)[rows] * scale).astype(np.int64)
+    keyed = pd.DataFrame({"name": names, "lat": lat, "lon": lon, "analyst": analyst})
+    group = keyed.groupby(["name", "lat", "lon", "analyst"], sort=False).ngroup().to_numpy()
+    del keyed
+    n = int(group.max()) + 1
+    first = np.zeros(n, dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group))[::-1]  # each group's first row
+    counts = np.bincount(group, minlength=n)
+    out = pd.DataFrame({"name": name_texts[names[first]]})
     for column in ("country", "admin1"):
-        counts = frame.groupby([*keys, column], sort=False).size().reset_index(name="n")
-        counts = counts.sort_values(["n", column], ascending=[False, True], kind="stable")
-        out = out.join(counts.drop_duplicates(keys).set_index(keys)[column])
-    out = out.reset_index()
-    out["incidents"] = out["incidents"].astype("int64")
+        codes, texts = _codes(incidents[column], rows) if column in incidents else (
+            np.zeros(len(rows), dtype=np.int64), np.array([""], dtype=object))
+        out[column] = texts[_most_given(group, codes, n)]
+    statuses = np.array([GIVEN, SET_BY_ANALYST], dtype=object)  # shared, not per row
+    out["status"] = statuses[analyst[first].astype(np.int64)]
+    out["incidents"] = counts.astype("int64")
+    out["ids"] = _first_ids(incidents["id"], rows, group, counts, ids_kept)
+    out["latitude"] = lat[first] / scale
+    out["longitude"] = lon[first] / scale
     out = out.sort_values(SORT, ascending=[False, True, True, True, True],
-                        kind="stable")
+                          kind="stable")
     return out[POINT_COLUMNS].reset_index(drop=True)
+
+
+def _equals(values: pd.Series, text: str) -> np.ndarray:
+    """Which values are ``text`` (a categorical column compared through its codes)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        code = values.cat.categories.get_indexer([text])[0]
+        return values.cat.codes.to_numpy() == code if code >= 0 else np.zeros(
+            len(values), dtype=bool)
+    return (values.astype(object).fillna("").astype(str) == text).to_numpy(bool)
 
 
 def place_ids(incidents: pd.DataFrame, name: str, latitude: float,
@@ -97,12 +159,12 @@ def place_ids(incidents: pd.DataFrame, name: str, latitude: float,
     """Ids of the records named ``name`` at this point whose coordinates no geocoder
     gave (the records a correction of the place moves), in id order."""
     own = _own_points(incidents)
-    at = (own & (_text(incidents, "place") == name).to_numpy(bool)
+    at = (own & _equals(incidents["place"], name)
           & np.isclose(incidents["latitude"].astype(float).to_numpy(), latitude,
                        rtol=0, atol=0.6 * 10 ** -DECIMALS)
           & np.isclose(incidents["longitude"].astype(float).to_numpy(), longitude,
                        rtol=0, atol=0.6 * 10 ** -DECIMALS))
-    return sorted(_text(incidents, "id")[at].tolist())
+    return sorted(_text(incidents[at], "id").tolist())
 
 
 def place_moves(ids: list[str], latitude: float, longitude: float,

@@ -142,10 +142,11 @@ def place_points(store: PostGISStore, *, ids_kept: int = IDS_KEPT) -> pd.DataFra
         "ORDER BY name, lat, lon, status, count(*) DESC, admin1 COLLATE \"C\") "
         "SELECT g.name, c.country, a.admin1, g.status, g.n, g.ids, g.lat::float8, "
         "g.lon::float8 FROM (SELECT name, lat, lon, status, count(*) AS n, "
-        "(array_agg(id ORDER BY id COLLATE \"C\"))[1:%(kept)s] AS ids FROM own "
+        "{ids} AS ids FROM own "
         "GROUP BY name, lat, lon, status) g "
         "JOIN c USING (name, lat, lon, status) JOIN a USING (name, lat, lon, status)"
-    ).format(t=store.table("incidents"), own=_own_point())
+    ).format(t=store.table("incidents"), own=_own_point(), ids=sql.SQL(
+        "(array_agg(id ORDER BY id COLLATE \"C\"))[1:%(kept)s]" if ids_kept > 0 else "NULL"))
     params = {"d": DECIMALS, "analyst": ANALYST_SOURCE, "set": SET_BY_ANALYST,
               "given": GIVEN, "kept": ids_kept, "patterns": _PATTERNS}
     rows = store.connection().execute(query, params).fetchall()
@@ -153,6 +154,8 @@ def place_points(store: PostGISStore, *, ids_kept: int = IDS_KEPT) -> pd.DataFra
     if frame.empty:
         return pd.DataFrame(columns=POINT_COLUMNS)
     frame["incidents"] = frame["incidents"].astype("int64")
+    if ids_kept <= 0:  # none kept: one shared empty tuple, as the frame's
+        frame["ids"] = [()] * len(frame)
     frame = frame.sort_values(SORT, ascending=[False, True, True, True, True],
                           kind="stable")
     return frame.reset_index(drop=True)

@@ -28,24 +28,25 @@ from pages.shared import review_writes as writes
 
 @st.cache_resource(show_spinner="Listing the places of the records…", max_entries=2)
 def _frame_places(location: str, revision: int) -> pd.DataFrame:
-    return points.place_points(common.dataset().incidents)
+    return points.place_points(common.dataset().incidents, ids_kept=0)
 
 
 @st.cache_resource(show_spinner="Listing the places of the records…", max_entries=2)
 def _store_places(location: str, revision: int) -> pd.DataFrame:
     opened = common.store()
     assert opened is not None
-    return pg_review.place_points(opened)  # type: ignore[arg-type]
+    return pg_review.place_points(opened, ids_kept=0)  # type: ignore[arg-type]
 
 
 @st.cache_resource(show_spinner="Listing the places of the records…", max_entries=2)
 def _file_places(path: str, mtime: float) -> pd.DataFrame:
-    return points.place_points(common.dataset().incidents)
+    return points.place_points(common.dataset().incidents, ids_kept=0)
 
 
 def queue() -> pd.DataFrame:
     """Every (name, point) of records placed by their source or an analyst
-    (:data:`geo.geocoding.place_points.POINT_COLUMNS`)."""
+    (:data:`geo.geocoding.place_points.POINT_COLUMNS`; no ``ids``: :func:`record_ids`
+    reads those of the place shown, a million places' lists would not fit)."""
     s = common.settings()
     opened = common.store()
     if opened is None:  # a file shown read-only (INCIDENT_MAP_DATA)
