@@ -67,14 +67,27 @@ def _codes(values: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return rank[inverse], texts[order]
 
 
+def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows sorted by ``keys`` (the last the primary one, as :func:`numpy.lexsort`), and
+    where each run of equal keys starts in that order."""
+    order = np.lexsort(keys)
+    change = np.zeros(len(order), dtype=bool)
+    change[0] = True
+    for key in keys:
+        sorted_key = key[order]
+        change[1:] |= sorted_key[1:] != sorted_key[:-1]
+    return order, np.flatnonzero(change)
+
+
 def _most_given(group: np.ndarray, codes: np.ndarray, groups: int) -> np.ndarray:
     """Per group, the code most of its rows have (the smallest among equals)."""
-    pairs = pd.DataFrame({"g": group, "c": codes}).value_counts(sort=False).reset_index()
-    pairs = pairs.sort_values(["g", "count", "c"], ascending=[True, False, True],
-                              kind="stable")
-    first = pairs.drop_duplicates("g")
+    order, starts = _runs(codes, group)
+    lengths = np.diff(np.append(starts, len(order)))
+    run_group, run_code = group[order[starts]], codes[order[starts]]
+    best = np.lexsort((run_code, -lengths, run_group))
+    first = best[np.flatnonzero(np.diff(run_group[best], prepend=-1) != 0)]
     out = np.zeros(groups, dtype=np.int64)
-    out[first["g"].to_numpy()] = first["c"].to_numpy()
+    out[run_group[first]] = run_code[first]
     return out
 
 
@@ -122,12 +135,15 @@ def place_points(incidents: pd.DataFrame, ids_kept: int = 11) -> pd.DataFrame:
     scale = 10 ** DECIMALS
     lat = np.round(incidents["latitude"].to_numpy(float)[rows] * scale).astype(np.int64)
     lon = np.round(incidents["longitude"].to_numpy(float)[rows] * scale).astype(np.int64)
-    keyed = pd.DataFrame({"name": names, "lat": lat, "lon": lon, "analyst": analyst})
-    group = keyed.groupby(["name", "lat", "lon", "analyst"], sort=False).ngroup().to_numpy()
-    del keyed
-    n = int(group.max()) + 1
-    first = np.zeros(n, dtype=np.int64)
-    first[group[::-1]] = np.arange(len(group))[::-1]  # each group's first row
+    order, starts = _runs(analyst.astype(np.int64), lon, lat, names)
+    n = len(starts)
+    group = np.empty(len(rows), dtype=np.int64)
+    marks = np.zeros(len(rows), dtype=np.int64)
+    marks[starts] = 1
+    group[order] = np.cumsum(marks) - 1
+    del marks
+    first = order[starts]  # a row of each group
+    del order, starts
     counts = np.bincount(group, minlength=n)
     out = pd.DataFrame({"name": name_texts[names[first]]})
     for column in ("country", "admin1"):
