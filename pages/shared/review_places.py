@@ -26,19 +26,21 @@ from pages.shared import auth, common
 from pages.shared import review_writes as writes
 
 
-@st.cache_resource(show_spinner="Listing the places of the records…", max_entries=2)
+# One revision kept each: a million records each at its own point list a million places
+# (about 100 MB); the store's revision after a move makes the old list useless anyway.
+@st.cache_resource(show_spinner="Listing the places of the records…", max_entries=1)
 def _frame_places(location: str, revision: int) -> pd.DataFrame:
     return points.place_points(common.dataset().incidents, ids_kept=0)
 
 
-@st.cache_resource(show_spinner="Listing the places of the records…", max_entries=2)
+@st.cache_resource(show_spinner="Listing the places of the records…", max_entries=1)
 def _store_places(location: str, revision: int) -> pd.DataFrame:
     opened = common.store()
     assert opened is not None
     return pg_review.place_points(opened, ids_kept=0)  # type: ignore[arg-type]
 
 
-@st.cache_resource(show_spinner="Listing the places of the records…", max_entries=2)
+@st.cache_resource(show_spinner="Listing the places of the records…", max_entries=1)
 def _file_places(path: str, mtime: float) -> pd.DataFrame:
     return points.place_points(common.dataset().incidents, ids_kept=0)
 
