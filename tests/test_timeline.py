@@ -153,3 +153,22 @@ def test_counts_take_only_the_masked_incidents_without_copying_the_frame():
     pd.testing.assert_frame_equal(masked.reset_index(drop=True), expected)
     assert masked["count"].sum() == 28 + 1  # "b" fills February's days, "c" one day
     assert timeline_counts(columns, np.zeros(len(frame), dtype=bool), SPAN).empty
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(date(1900, 1, 1), date(2100, 1, 1)), st.integers(0, 4000),
+       st.lists(st.tuples(st.integers(-3000, 7000), st.integers(0, 86_399)), min_size=1,
+                max_size=40))
+def test_bins_of_instants_are_those_a_binary_search_gives(first, days, offsets):
+    # the day table (_bin_of) answers as searching the edges would, for instants before,
+    # inside and after the span, at any time of day
+    from geo.view.timeline import _bin_of
+
+    edges = bin_edges((first, first + timedelta(days=days))).to_numpy().astype(
+        "datetime64[ns]").view(np.int64)
+    base = pd.Timestamp(first).value
+    instants = np.array([base + (d * 86_400 + s) * 10**9 for d, s in offsets], dtype=np.int64)
+    expected = np.clip(np.searchsorted(edges, instants, side="right") - 1, 0, len(edges) - 2)
+    np.testing.assert_array_equal(_bin_of(edges, np.repeat(instants, 5000)),
+                                  np.repeat(expected, 5000))  # more instants than days
+    np.testing.assert_array_equal(_bin_of(edges, instants), expected)  # maybe searched
