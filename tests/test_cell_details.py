@@ -99,3 +99,19 @@ def test_places_are_assigned_to_the_aggregate_of_their_screen_cell():
     group = assign_places(np.array([1, 2, 5]), np.array([1, 1, 5]),
                           np.array([1, 2, 3]), np.array([1, 1, 1]), np.array([0, 0, -1]))
     assert group.tolist() == [0, 0, -1]
+
+
+def test_ranking_equals_a_sort_by_cell_count_and_first_held():
+    # many ties and cells of every size, against sorting every row
+    from geo.render.cell_details import _rank
+
+    rng = np.random.default_rng(5)
+    for n, n_cells, top in ((1, 1, 3), (300, 7, 3), (2_000, 400, 2), (5_000, 3, 4)):
+        cell = rng.integers(0, n_cells, n)
+        count = rng.integers(0, 4, n)
+        kept, per_cell = _rank(cell, count, top)
+        rows = pd.DataFrame({"cell": cell, "count": count, "at": np.arange(n)})
+        want = (rows.sort_values(["cell", "count", "at"], ascending=[True, False, True])
+                .groupby("cell").head(top)["at"].to_numpy())
+        np.testing.assert_array_equal(kept, want)
+        np.testing.assert_array_equal(per_cell, np.bincount(cell, minlength=n_cells))

@@ -483,23 +483,22 @@ def _extremes(
     """Per-group min of each array of ``lows`` and max of each of ``highs``, ignoring NaN
     (NaN for a group with none), as float64.
 
-    The rows are sorted by group once; each array's extremes are then reductions over
-    the runs of one group (``numpy.fmin.reduceat``; ``fmin`` and ``fmax`` skip NaN):
-    about 0.1 s at a million rows, where pandas' grouped reductions took 0.4 s.
+    Unbuffered reductions into the groups (``numpy.fmin.at``; ``fmin`` and ``fmax`` skip
+    NaN), in the rows' own order: no sort of the rows and no reordered copy of each array
+    (about 2 ms per array at a million rows, where sorting the rows by group and reducing
+    each array's runs took 60-70 ms for the twelve).
     """
     low = {name: np.full(k, np.nan) for name in lows}
     high = {name: np.full(k, np.nan) for name in highs}
     if not len(groups):
         return low, high
-    # a radix sort when the group numbers fit in 16 bits (a few ms for a million rows)
-    keys = groups.astype(np.uint16) if k <= np.iinfo(np.uint16).max + 1 else groups
-    order = np.argsort(keys, kind="stable")
-    ordered = groups[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    present = ordered[starts]
     for out, arrays, reduce in ((low, lows, np.fmin), (high, highs, np.fmax)):
         for name, values in arrays.items():
-            out[name][present] = reduce.reduceat(values[order], starts)
+            if values.dtype.kind != "f":
+                values = values.astype(np.float64)
+            into = np.full(k, np.nan, dtype=values.dtype)  # one dtype: numpy's fast path
+            reduce.at(into, groups, values)
+            out[name] = into.astype(np.float64)
     return low, high
 
 
@@ -513,14 +512,20 @@ def _cells(
     lows = {"south": lat, "west": lon}
     highs = {"north": lat, "east": lon}
     known: dict[str, np.ndarray] = {}
+    unknown: list[str] = []  # figures no incident here gives: their range is NaN
     for name in ("killed", "injured", "casualties"):
         low, high = (values[rows] for values in getattr(columns, name))
-        lows[f"{name}_lo"], highs[f"{name}_hi"] = low, high
         known[f"{name}_known"] = np.bincount(local, ~np.isnan(low), minlength=k)
         known[f"{name}_open"] = np.bincount(local, columns.open_top[name][rows], minlength=k)
+        if known[f"{name}_known"].any():
+            lows[f"{name}_lo"], highs[f"{name}_hi"] = low, high
+        else:
+            unknown.append(name)
     lows["date_from"] = columns.day_start[rows]
     highs["date_to"] = columns.day_end[rows]
     lows, highs = _extremes(lows, highs, local, k)
+    for name in unknown:
+        lows[f"{name}_lo"], highs[f"{name}_hi"] = np.full(k, np.nan), np.full(k, np.nan)
     data: dict[str, np.ndarray] = {
         "lat": np.bincount(local, lat, minlength=k) / np.maximum(count, 1),
         "lon": np.bincount(local, lon, minlength=k) / np.maximum(count, 1),
