@@ -131,6 +131,10 @@ class OfflineBasemap(MacroElement):
     });
   }
   var towns = null, areaLabels = [];
+  var boxes = {};  // per class and text: the label's box relative to its marker's point
+  if (document.fonts && document.fonts.addEventListener) {  // a font arrived: sizes change
+    document.fonts.addEventListener("loadingdone", function () { boxes = {}; });
+  }
   var labels = L.layerGroup().addTo(map);
   function minPopulation(z) {
     return z <= 3 ? 3000000 : z <= 4 ? 1000000 : z <= 5 ? 300000 : z <= 6 ? 100000
@@ -161,15 +165,35 @@ class OfflineBasemap(MacroElement):
       }
       return true;
     }
+    // A label's box is measured once (each measure lays the page out) and kept relative
+    // to the point its marker is drawn at: it depends on its text and class, not on where
+    // it is (the labels are drawn again after every change of the incidents' layer).
+    function anchor(ll) {
+      return map.layerPointToContainerPoint(map.latLngToLayerPoint(ll).round());
+    }
+    function measured(ll, text, cls) {  // [the box relative to ll, the marker drawn or null]
+      var key = cls + "|" + text, rel = boxes[key], marker = null;
+      if (!rel) {
+        var at = anchor(ll);
+        marker = label(ll, text, cls).addTo(labels);
+        var r = marker.getElement().firstChild.getBoundingClientRect();
+        rel = boxes[key] = {dx: r.left - origin.left + r.width / 2 - at.x,
+                            dy: r.top - origin.top + r.height / 2 - at.y,
+                            w: r.width, h: r.height};
+      }
+      return [rel, marker];
+    }
     // A label is kept where its box, as drawn, overlaps nothing placed before (with
     // `soft`, no place's circle either).
     function put(ll, text, cls, soft) {
-      var marker = label(ll, text, cls).addTo(labels);
-      var r = marker.getElement().firstChild.getBoundingClientRect();
-      var box = {x: r.left - origin.left + r.width / 2, y: r.top - origin.top + r.height / 2,
-                 w: r.width, h: r.height};
-      if (free(box, soft)) { placed.push(box); return true; }
-      labels.removeLayer(marker);
+      var m = measured(ll, text, cls), at = anchor(ll);
+      var box = {x: at.x + m[0].dx, y: at.y + m[0].dy, w: m[0].w, h: m[0].h};
+      if (free(box, soft)) {
+        placed.push(box);
+        if (!m[1]) { label(ll, text, cls).addTo(labels); }
+        return true;
+      }
+      if (m[1]) { labels.removeLayer(m[1]); }
       return false;
     }
     // The first free spot (clear of the places' circles too) on rings around a point,
@@ -177,9 +201,8 @@ class OfflineBasemap(MacroElement):
     // is measured once and its boxes computed, not drawn at every spot.
     var ANGLES = [4, 12, 0, 8, 2, 6, 10, 14, 3, 5, 11, 13, 1, 7, 9, 15];
     function ring(cx, cy, r0, r1, text, cls) {
-      var probe = label(map.getCenter(), text, cls).addTo(labels);
-      var r = probe.getElement().firstChild.getBoundingClientRect();
-      labels.removeLayer(probe);
+      var m = measured(map.getCenter(), text, cls), r = {width: m[0].w, height: m[0].h};
+      if (m[1]) { labels.removeLayer(m[1]); }
       for (var d = r0; d <= r1; d += 8) {
         for (var k = 0; k < ANGLES.length; k++) {
           var a = (ANGLES[k] * Math.PI) / 8;
@@ -331,7 +354,8 @@ class OfflineBasemap(MacroElement):
       if (!tiles.some(function (layer) { return layer._tileLoaded; })) { start(); }
     }, cfg.wait);
   }
-  window.incidentBasemap = {start: start, labels: labels, redraw: drawLabels};
+  window.incidentBasemap = {start: start, labels: labels, redraw: drawLabels,
+    remeasure: function () { boxes = {}; drawLabels(); }};
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
