@@ -18,8 +18,11 @@
     return String(n);
   }
 
+  // One formatter: Number.toLocaleString makes a new one per call (it took 30-90 ms of
+  // every redraw at 1,000,000 incidents); the text is the same.
+  var THOUSANDS = new Intl.NumberFormat("en-US");
   function thousands(n) {
-    return n.toLocaleString("en-US");
+    return THOUSANDS.format(n);
   }
 
   function day(value) {
@@ -174,6 +177,10 @@
     return root;
   }
 
+  function tipOf(d, i) {
+    return function () { return aggregateTip(d, i); };
+  }
+
   /* A handler that keeps an aggregate's tooltip whole inside the map: it opens to the
    * right of the marker, to the left where the right has no room, and moves up or down
    * as far as needed (trial of issue 14: cut off at the map's right edge at 1400 px). */
@@ -218,7 +225,8 @@
         keyboard: false, riseOnHover: true
       });
       marker.feature = {type: "Feature", properties: {kind: "incident-aggregate", count: a.n[i]}};
-      marker.bindTooltip(aggregateTip(d, i), {direction: "right", offset: [size / 2, 0]});
+      // the tooltip's text is made when it opens, not for every aggregate of every redraw
+      marker.bindTooltip(tipOf(d, i), {direction: "right", offset: [size / 2, 0]});
       marker.on("tooltipopen", inward(map, marker, size));
       (function (k) {
         marker.on("click", function () {
