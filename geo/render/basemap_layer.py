@@ -177,9 +177,9 @@ class OfflineBasemap(MacroElement):
         var at = anchor(ll);
         marker = label(ll, text, cls).addTo(labels);
         var r = marker.getElement().firstChild.getBoundingClientRect();
-        rel = boxes[key] = {dx: r.left - origin.left + r.width / 2 - at.x,
-                            dy: r.top - origin.top + r.height / 2 - at.y,
-                            w: r.width, h: r.height};
+        rel = {dx: r.left - origin.left + r.width / 2 - at.x,
+               dy: r.top - origin.top + r.height / 2 - at.y, w: r.width, h: r.height};
+        if (!map._animatingZoom) { boxes[key] = rel; }  // not while the panes are scaled
       }
       return [rel, marker];
     }
