@@ -48,3 +48,16 @@ def test_according_to_and_claim_clause():
 
 def test_own_voice_has_no_speaker():
     assert _speakers("The bridge was destroyed in 2016.") == [None]
+
+
+def test_speech_verb_before_its_speaker_closes_the_sentence():
+    text = ("Nineteen civilians, including seven children, were killed in overnight raids on "
+            "Kafr Dael, said the Northern Rights Monitor on Wednesday.")
+    assert _speakers(text) == ["Northern Rights Monitor"]
+
+
+def test_a_casualty_phrase_is_never_the_speaker():
+    text = "Twelve people, among them three medics, were wounded in the shelling, officials said."
+    assert _speakers(text) == ["Officials"]
+    text = "Dozens of civilians, fleeing the town, were killed on the road, it added."
+    assert _speakers(text) == [None]

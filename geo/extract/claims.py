@@ -41,6 +41,19 @@ _TRAILING = re.compile(
     r"(?P<verb>said|says|added|reported|claimed|alleged|stated|noted|announced|"
     r"confirmed|told \w+)(?:,\s+\w+ing\b[^.;]*)?\s*[.!:]?\s*$"
 )
+#: A closing attribution with the verb first: "..., said the Syrian Observatory on Monday."
+_INVERTED = re.compile(
+    r",\s+(?:said|says|added|reported|told \w+)\s+(?P<who>(?:the\s+)?[A-Z][^,“”\".;]{2,80}?)"
+    r"(?:\s+(?:on|in|late on|early on|last|this)\s+[A-Za-z0-9 ]{1,30})?\s*[.!]?\s*$")
+#: A casualty phrase, not a speaker: "Nineteen civilians, including seven children, were
+#: killed ..., said the monitor."
+_CASUALTY_WHO = re.compile(
+    r"^\W*(?:(?:at least|some|about|around|more than|over|nearly)\s+)?(?:one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|"
+    r"dozens|scores|hundreds|thousands)(?:[- ]\w+)?\s+(?:\w+\s+)?(?:civilians|people|"
+    r"children|women|men|persons|residents|soldiers|fighters|members|bodies|dead|victims)\b",
+    re.I)
 #: A closing attribution without a comma: "... in Idlib province military sources said."
 _BARE_TRAILING = re.compile(
     r"\s(?P<who>(?:[a-z]+\s+){0,2}(?:sources|officials|activists|residents|witnesses|"
@@ -214,6 +227,11 @@ def _explicit(
             len(trailing.group("who").split()) <= 8:
         speaker = _resolve(trailing.group("who"), speakers)
         return Attribution(speaker, (base + trailing.start(), base + len(text)))
+    inverted = _INVERTED.search(text)
+    if inverted and not _bad(inverted.group("who"), speakers) and \
+            len(inverted.group("who").split()) <= 10:
+        speaker = _resolve(inverted.group("who"), speakers)
+        return Attribution(speaker, (base + inverted.start(), base + len(text)))
     bare = _BARE_TRAILING.search(text)
     if bare:
         speaker = _resolve(bare.group("who"), speakers)
@@ -238,6 +256,7 @@ def _bad(who: str, speakers: list[Speaker]) -> bool:
     pronoun with nobody before it to refer to)."""
     bare = re.sub(r"^(?:the|a|an)\s+", "", " ".join(who.strip(" ,").split()), flags=re.I)
     return bool(_BAD_WHO.search(who) or _NO_SPEAKER.search(who.strip()) or
+                _CASUALTY_WHO.search(who) or
                 (bare.lower() in _PRONOUNS and not speakers))
 
 

@@ -29,15 +29,30 @@ def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]
 
 
 def attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casualties) -> bool:
-    """A toll in the sentence after an event with none of its own is that event's toll."""
+    """A toll in the sentence after an event with none of its own is that event's toll.
+
+    After an event with a toll, a figure of "others" ("The monitor said 25 others had been
+    injured") adds the kinds the event's toll lacks.
+    """
     if not drafts or sentence.index - drafts[-1].sentences[-1] > 1:
         return False
     target = drafts[-1]
     if not target.casualties.is_empty():
-        return False
+        if not _OTHERS.search(sentence.text):
+            return False
+        combined = combine(target.casualties, casualties)
+        if combined is target.casualties:
+            return False
+        target.casualties = combined
+        target.sentences.append(sentence.index)
+        return True
     target.casualties = casualties
     target.sentences.append(sentence.index)
     return True
+
+
+#: A figure counted beside one already given: "25 others", "dozens more".
+_OTHERS = re.compile(r"\b(?:\d{1,4}|[a-z]+)\s+(?:others|more)\b", re.I)
 
 
 _COORDINATED = re.compile(r"(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?(?:(?:towns?|cities|villages?)"
