@@ -20,6 +20,18 @@ DEFAULT_ATTRIBUTION = "&copy; OpenStreetMap contributors"
 #: a report locates, in a governorate the report names no place in, is a namesake of the
 #: place meant (for review, never resolved at site precision).
 HOMONYM_KM = 100.0
+#: Extraction (issue 12, round 13c, ``geo/extract/resolve_policy.py``): the doubts that send a
+#: candidate resolved at site precision to review (``unsure``, its point kept). Comma-separated
+#: in ``INCIDENT_MAP_RESOLVE_POLICY``; "off" switches the policy off.
+RESOLVE_POLICY: frozenset[str] = frozenset(
+    n.strip() for n in os.environ.get(
+        "INCIDENT_MAP_RESOLVE_POLICY", "spelling,namesakes,isolated,listed,referenced,learned"
+    ).split(",")
+    if n.strip() and n.strip() != "off")
+#: A place the report locates within this many km of a site picks that site among namesakes.
+RESOLVE_NEIGHBOUR_KM = 50.0
+#: A small site farther than this many km from every other place the report locates is doubtful.
+RESOLVE_ISOLATED_KM = 100.0
 
 
 def _path_from_env(var: str, default: Path) -> Path:

@@ -101,6 +101,7 @@ from geo.extract.report import (
     tidy_claimant,
     within_named_governorate,
 )
+from geo.extract.resolve_policy import Doubts, apply_policy
 from geo.extract.role_features import MentionContext
 from geo.extract.role_model import weigh_sites
 from geo.extract.roles import refine_roles
@@ -169,6 +170,7 @@ class CandidateIncident:
     place_alternatives: list[str] = field(default_factory=list)
     place_context: list[str] = field(default_factory=list)
     verdict: Verdict | None = None  # round 13: the learned scorer's features and scores
+    doubts: Doubts | None = None  # round 13c: why its point may be wrong (resolve_policy)
 
     def to_json(self) -> dict[str, object]:
         """The record as JSON-ready values (ISO dates), with the extra keys."""
@@ -447,6 +449,7 @@ def extract(
         article, sentences, quotations, published, sited))
     for candidate, verdict in zip(finished, verdicts, strict=True):
         candidate.verdict = verdict
+    apply_policy(merged, finished, located, governorates, sited, article, country)  # 13c
     if set_aside is not None:
         set_aside.extend(c for c, v in zip(finished, verdicts, strict=True) if v.set_aside)
     return [c for c, v in zip(finished, verdicts, strict=True) if not v.set_aside]

@@ -1,0 +1,233 @@
+"""When a candidate may be marked resolved at site precision (issue 12, round 13c).
+
+Thirteen rounds of rules each removed the far points of the set they were tuned on, one class
+at a time, and every unseen set brought new ones (far 2-13 blind). This module is one policy in
+place of another class: a candidate stays ``resolved`` at site precision (1) only when nothing
+known at extraction time makes its point doubtful. A doubtful one goes to review (``unsure``)
+with its point kept as the suggestion; strict recall does not look at the status, so only the
+analyst's click is spent.
+
+The doubts (:class:`Doubts`), each computed from the geocoder's answer and the report alone:
+
+* ``spelling``: the name matched only by a skeleton or fuzzy spelling, not as written or
+  normalised;
+* ``learned``: the point comes only from a place learned from imported records;
+* ``namesakes``: the gazetteer holds another place of the name in the same country more than
+  :data:`SITE_KM` away, and nothing in the report picks this one (no other place the report
+  locates within :data:`geo.settings.RESOLVE_NEIGHBOUR_KM`, no governorate the report names or
+  locates anything else in);
+* ``isolated``: a small place (not a governorate's seat, under :data:`CITY_POPULATION`) farther
+  than :data:`geo.settings.RESOLVE_ISOLATED_KM` from every other place the report locates;
+* ``listed``: named once in the report, in a sentence naming three sites or more;
+* ``referenced``: the report also gives the name as a reference point ("12 km east of X");
+* ``abroad``: the point lies in another country than the report's other located places or
+  its focus country;
+* ``loose``: the site is not tied to the event in its own words: no trigger of the candidate
+  in the sentence that names the site first, or more than :data:`TRIGGER_WORDS` words between
+  the site and the nearest one (a vicinity, a side, a goal, a destination or history told
+  around a town: the role errors behind most far points of heldout10 and heldout11).
+
+Which doubts send a candidate to review is :data:`geo.settings.RESOLVE_POLICY` (a set of names;
+empty switches the policy off).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.extract.places import PlaceMention
+from geo.extract.references import particle_free_key
+from geo.extract.report import Draft
+from geo.settings import RESOLVE_ISOLATED_KM, RESOLVE_NEIGHBOUR_KM, RESOLVE_POLICY
+
+if TYPE_CHECKING:
+    from geo.extract.pipeline import CandidateIncident
+
+#: A point within this many km of the site is at the site (the benchmark's measure).
+SITE_KM = 10.0
+#: A place of this many people or more is the one meant by its name (as in ``honesty``).
+CITY_POPULATION = 100_000
+#: Matches that read the name as written (or with its spelling normalised).
+_FAITHFUL = frozenset({"exact", "normalised", "override"})
+_KM_PER_DEG = 111.2
+#: More words than this between a site and its nearest trigger make the tie ``loose``.
+TRIGGER_WORDS = 10
+_WORD = re.compile(r"\w+")
+_NAMES = ("spelling", "learned", "namesakes", "isolated", "listed", "referenced", "abroad",
+          "loose")
+
+
+@dataclass(frozen=True)
+class Doubts:
+    """What makes a site's point doubtful (all False / None for a trusted point).
+
+    Attributes
+    ----------
+    spelling, learned, namesakes, isolated, listed, referenced, abroad, loose : bool
+        See the module's docstring.
+    nearest_km : float or None
+        Distance to the nearest other place the report locates (None when it locates none).
+    trigger_words : int or None
+        Words between the site and its nearest trigger in its sentence (None: no trigger there).
+    """
+
+    spelling: bool = False
+    learned: bool = False
+    namesakes: bool = False
+    isolated: bool = False
+    listed: bool = False
+    referenced: bool = False
+    abroad: bool = False
+    loose: bool = False
+    nearest_km: float | None = None
+    trigger_words: int | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """The doubts that hold, by name."""
+        return tuple(n for n in _NAMES if getattr(self, n))
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance in km (enough to tell 10 km from 50; no pyproj at start)."""
+    x = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot(x, lat2 - lat1) * _KM_PER_DEG
+
+
+def site_doubts(
+    draft: Draft,
+    located: Sequence[PlaceMention],
+    governorates: Collection[str],
+    sited: Mapping[int, Sequence[PlaceMention]],
+    article: str,
+    references: Collection[str] = (),
+    country: str = "",
+) -> Doubts | None:
+    """The doubts on a draft's point, or None when it has no point at site precision.
+
+    Parameters
+    ----------
+    draft : Draft
+        A finished draft (after the merges and the other rules).
+    located : sequence of PlaceMention
+        Every place mention the report resolved to a point (sites, regions, containers,
+        references, parts, origins).
+    governorates : collection of str
+        Area keys of the governorates the report names.
+    sited : mapping of int to sequence of PlaceMention
+        Each sentence's sites.
+    article : str
+        The report's text.
+    references : collection of str
+        Lower-cased names the report gives as reference points.
+    country : str
+        The report's focus country (ISO code, "" for none).
+    """
+    site = draft.site
+    place = site.place if site is not None else None
+    if site is None or place is None or draft.region or place.precision != 1:
+        return None
+    candidates = site.candidates or (site.result.candidates if site.result else ())
+    best = candidates[0] if candidates else None
+    spelling = best is not None and best.match not in _FAITHFUL
+    learned = place.gazetteer_id.startswith("learned:")
+    own = particle_free_key(place.admin1 or "")
+    seat = bool(own) and particle_free_key(site.name) == own
+    big = seat or place.population >= CITY_POPULATION
+    others = [m.place for m in located if m.place is not None and
+              m.place.gazetteer_id != place.gazetteer_id and m.place.country == place.country]
+    distances = [km_between(place.latitude, place.longitude, o.latitude, o.longitude)
+                 for o in others]
+    nearest = min(distances) if distances else None
+    picked = (nearest is not None and nearest <= RESOLVE_NEIGHBOUR_KM) or bool(own) and (
+        own in governorates or any(particle_free_key(o.admin1 or "") == own for o in others))
+    namesakes = not big and not picked and any(
+        c.place.country == place.country and c.place.gazetteer_id != place.gazetteer_id and
+        km_between(place.latitude, place.longitude, c.place.latitude, c.place.longitude) >
+        SITE_KM for c in candidates)
+    isolated = not big and nearest is not None and nearest > RESOLVE_ISOLATED_KM
+    name = site.name.lower()
+    count = len(re.findall(rf"\b{re.escape(name)}\b", article.lower())) if name else 0
+    first = min(draft.sentences) if draft.sentences else -1
+    listed = count <= 1 and len(sited.get(first, ())) >= 3
+    referenced = any(r == name or r.endswith(" " + name) for r in references)
+    homes = {m.place.country for m in located if m.place is not None and
+             m.place.gazetteer_id != place.gazetteer_id} | ({country} if country else set())
+    abroad = bool(homes) and place.country not in homes
+    gap = _trigger_words(draft, site, article)
+    loose = gap is None or gap > TRIGGER_WORDS
+    return Doubts(spelling, learned, namesakes, isolated, listed, referenced, abroad, loose,
+                  nearest, gap)
+
+
+def _trigger_words(draft: Draft, site: PlaceMention, article: str) -> int | None:
+    """Words between the site and the nearest trigger of the draft in the site's own
+    sentence (None when none stands there)."""
+    events = [e for e in draft.events if _same_sentence(article, site.start, e.start)]
+    gaps = []
+    for event in events:
+        lo, hi = (site.end, event.start) if event.start >= site.end else (event.end, site.start)
+        gaps.append(len(_WORD.findall(article[lo:hi])) if hi > lo else 0)
+    return min(gaps) if gaps else None
+
+
+def _same_sentence(article: str, a: int, b: int) -> bool:
+    """True when no sentence end (". ", "! ", "? ", a line break) lies between two offsets."""
+    lo, hi = min(a, b), max(a, b)
+    return re.search(r"[.!?](?:\s|$)|\n", article[lo:hi]) is None
+
+
+def references_of(drafts: Sequence[Draft]) -> frozenset[str]:
+    """Lower-cased names the drafts' context gives as reference points."""
+    out = set()
+    for draft in drafts:
+        for entry in draft.context:
+            role, _, rest = entry.partition(":")
+            if role.strip() == "reference":
+                out.add(rest.split("(")[0].strip().lower())
+    return frozenset(out)
+
+
+def doubtful(doubts: Doubts | None, policy: Collection[str] | None = None) -> bool:
+    """True when a doubt the policy names holds (default :data:`geo.settings.RESOLVE_POLICY`)."""
+    policy = RESOLVE_POLICY if policy is None else policy
+    return doubts is not None and any(n in policy for n in doubts.names())
+
+
+def apply_policy(
+    drafts: Sequence[Draft],
+    finished: Sequence[CandidateIncident],
+    located: Sequence[PlaceMention],
+    governorates: Collection[str],
+    sited: Mapping[int, Sequence[PlaceMention]],
+    article: str,
+    country: str = "",
+    policy: Collection[str] | None = None,
+) -> None:
+    """Record each candidate's doubts and send the doubtful resolved ones to review.
+
+    Parameters
+    ----------
+    drafts : sequence of Draft
+        The report's drafts, in the order of ``finished``.
+    finished : sequence of CandidateIncident
+        The candidates made of them; ``doubts`` is set on each, and ``geocode_status`` becomes
+        ``unsure`` (point and precision kept) on a site-precision ``resolved`` one the policy
+        doubts.
+    located, governorates, sited, article, country
+        As :func:`site_doubts` takes them.
+    policy : collection of str, optional
+        The doubts that count (default :data:`geo.settings.RESOLVE_POLICY`).
+    """
+    policy = RESOLVE_POLICY if policy is None else policy
+    references = references_of(drafts)
+    for draft, candidate in zip(drafts, finished, strict=True):
+        doubts = site_doubts(draft, located, governorates, sited, article, references,
+                             country)
+        candidate.doubts = doubts
+        if candidate.geocode_status == "resolved" and \
+                candidate.record.get("geo_precision") == 1 and doubtful(doubts, policy):
+            candidate.geocode_status = "unsure"
