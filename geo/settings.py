@@ -25,7 +25,8 @@ HOMONYM_KM = 100.0
 #: in ``INCIDENT_MAP_RESOLVE_POLICY``; "off" switches the policy off.
 RESOLVE_POLICY: frozenset[str] = frozenset(
     n.strip() for n in os.environ.get(
-        "INCIDENT_MAP_RESOLVE_POLICY", "spelling,namesakes,isolated,listed,referenced,learned"
+        "INCIDENT_MAP_RESOLVE_POLICY",
+        "spelling,learned,namesakes,isolated,listed,referenced,abroad,loose",
     ).split(",")
     if n.strip() and n.strip() != "off")
 #: A place the report locates within this many km of a site picks that site among namesakes.

@@ -92,16 +92,22 @@ def test_a_point_abroad_among_home_places_is_doubtful():
     assert home is not None and not home.abroad
 
 
-def test_a_site_far_from_its_trigger_is_loose():
+CITY = invented_place("city", "Orsa", [], 35.50, 36.90, admin1="Northland", population=400_000)
+
+
+def test_a_city_far_from_its_trigger_is_loose():
     text = ("Government forces shelled a convoy of trucks carrying supplies for families "
             "displaced by the fighting heading to the dam near Orsa.")
-    doubts = _doubts(text, _mention(text, "Orsa", ORSA))
-    assert doubts is not None and doubts.loose
-    tight = "Government forces shelled the village of Orsa."
-    assert not _doubts(tight, _mention(tight, "Orsa", ORSA)).loose
-    # a trigger in another sentence does not tie the site
+    doubts = _doubts(text, _mention(text, "Orsa", CITY))
+    assert doubts is not None and doubts.loose and doubts.trigger_words == 17
+    tight = "Government forces shelled the city of Orsa."
+    assert not _doubts(tight, _mention(tight, "Orsa", CITY)).loose
+    # a trigger in another sentence does not tie the city
     other = "Orsa is quiet. Government forces shelled a checkpoint on Monday."
-    assert _doubts(other, _mention(other, "Orsa", ORSA)).loose
+    loose = _doubts(other, _mention(other, "Orsa", CITY))
+    assert loose.loose and loose.trigger_words is None
+    # a village so named is not doubted for it
+    assert not _doubts(text, _mention(text, "Orsa", ORSA)).loose
 
 
 def test_a_site_named_once_in_a_list_of_three_is_listed():
