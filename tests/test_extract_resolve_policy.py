@@ -88,7 +88,7 @@ def test_a_point_abroad_among_home_places_is_doubtful():
     kafra = _mention(text, "Kafra", KAFRA)
     doubts = _doubts(text, _mention(text, "Orsa", ORSA_ABROAD), [kafra])
     assert doubts is not None and doubts.abroad
-    home = _doubts(text, _mention(text, "Orsa", ORSA), [kafra], country="SY")
+    home = _doubts(text, _mention(text, "Orsa", ORSA), [kafra])
     assert home is not None and not home.abroad
 
 

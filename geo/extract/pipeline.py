@@ -449,7 +449,7 @@ def extract(
         article, sentences, quotations, published, sited))
     for candidate, verdict in zip(finished, verdicts, strict=True):
         candidate.verdict = verdict
-    apply_policy(merged, finished, located, governorates, sited, article, country)  # 13c
+    apply_policy(merged, finished, located, governorates, sited, article)  # round 13c
     if set_aside is not None:
         set_aside.extend(c for c, v in zip(finished, verdicts, strict=True) if v.set_aside)
     return [c for c, v in zip(finished, verdicts, strict=True) if not v.set_aside]

@@ -17,11 +17,12 @@ The doubts (:class:`Doubts`), each computed from the geocoder's answer and the r
   locates within :data:`geo.settings.RESOLVE_NEIGHBOUR_KM`, no governorate the report names or
   locates anything else in);
 * ``isolated``: a small place (not a governorate's seat, under :data:`CITY_POPULATION`) farther
-  than :data:`geo.settings.RESOLVE_ISOLATED_KM` from every other place the report locates;
+  than :data:`geo.settings.RESOLVE_ISOLATED_KM` from every other place the report locates
+  (regions aside: a governorate's point is its middle, not its places');
 * ``listed``: named once in the report, in a sentence naming three sites or more;
 * ``referenced``: the report also gives the name as a reference point ("12 km east of X");
-* ``abroad``: the point lies in another country than the report's other located places or
-  its focus country;
+* ``abroad``: the point lies in another country than every other place the report locates
+  (a point with no other place beside it is left to the pipeline's foreign-place check);
 * ``loose``: a city (a governorate's seat, or :data:`CITY_POPULATION` people or more) not tied
   to the event in its own words: no trigger of the candidate in the sentence that names it
   first, or more than :data:`TRIGGER_WORDS` words between them. A city is named for many roles
@@ -107,7 +108,6 @@ def site_doubts(
     sited: Mapping[int, Sequence[PlaceMention]],
     article: str,
     references: Collection[str] = (),
-    country: str = "",
 ) -> Doubts | None:
     """The doubts on a draft's point, or None when it has no point at site precision.
 
@@ -126,8 +126,6 @@ def site_doubts(
         The report's text.
     references : collection of str
         Lower-cased names the report gives as reference points.
-    country : str
-        The report's focus country (ISO code, "" for none).
     """
     site = draft.site
     place = site.place if site is not None else None
@@ -144,7 +142,7 @@ def site_doubts(
     others = [m.place for m in located if m.place is not None and
               m.place.gazetteer_id != place.gazetteer_id and m.place.country == place.country]
     distances = [km_between(place.latitude, place.longitude, o.latitude, o.longitude)
-                 for o in others]
+                 for o in others if o.precision < 3]  # a region's point is not its places'
     nearest = min(distances) if distances else None
     picked = (nearest is not None and nearest <= RESOLVE_NEIGHBOUR_KM) or bool(own) and (
         own in governorates or any(particle_free_key(o.admin1 or "") == own for o in others))
@@ -159,8 +157,8 @@ def site_doubts(
     listed = count <= 1 and len(sited.get(first, ())) >= 3
     referenced = any(r == name or r.endswith(" " + name) for r in references)
     homes = {m.place.country for m in located if m.place is not None and
-             m.place.gazetteer_id != place.gazetteer_id} | ({country} if country else set())
-    abroad = bool(homes) and place.country not in homes
+             m.place.gazetteer_id != place.gazetteer_id}
+    abroad = bool(homes) and place.country not in homes  # alone: the pipeline's own check
     gap = _trigger_words(draft, site, article)
     loose = big and (gap is None or gap > TRIGGER_WORDS)
     return Doubts(spelling, learned, namesakes, isolated, listed, referenced, abroad, loose,
@@ -208,7 +206,6 @@ def apply_policy(
     governorates: Collection[str],
     sited: Mapping[int, Sequence[PlaceMention]],
     article: str,
-    country: str = "",
     policy: Collection[str] | None = None,
 ) -> None:
     """Record each candidate's doubts and send the doubtful resolved ones to review.
@@ -221,7 +218,7 @@ def apply_policy(
         The candidates made of them; ``doubts`` is set on each, and ``geocode_status`` becomes
         ``unsure`` (point and precision kept) on a site-precision ``resolved`` one the policy
         doubts.
-    located, governorates, sited, article, country
+    located, governorates, sited, article
         As :func:`site_doubts` takes them.
     policy : collection of str, optional
         The doubts that count (default :data:`geo.settings.RESOLVE_POLICY`).
@@ -229,8 +226,7 @@ def apply_policy(
     policy = RESOLVE_POLICY if policy is None else policy
     references = references_of(drafts)
     for draft, candidate in zip(drafts, finished, strict=True):
-        doubts = site_doubts(draft, located, governorates, sited, article, references,
-                             country)
+        doubts = site_doubts(draft, located, governorates, sited, article, references)
         candidate.doubts = doubts
         if candidate.geocode_status == "resolved" and \
                 candidate.record.get("geo_precision") == 1 and doubtful(doubts, policy):
