@@ -18,7 +18,8 @@ The doubts (:class:`Doubts`), each computed from the geocoder's answer and the r
   locates anything else in);
 * ``isolated``: a small place (not a governorate's seat, under :data:`CITY_POPULATION`) farther
   than :data:`geo.settings.RESOLVE_ISOLATED_KM` from every other place the report locates
-  (regions aside: a governorate's point is its middle, not its places');
+  (regions aside: a governorate's point is its middle, not its places'), in a governorate the
+  report neither names nor locates anything else in;
 * ``listed``: named once in the report, in a sentence naming three sites or more;
 * ``referenced``: the report also gives the name as a reference point ("12 km east of X");
 * ``abroad``: the point lies in another country than every other place the report locates
@@ -144,13 +145,15 @@ def site_doubts(
     distances = [km_between(place.latitude, place.longitude, o.latitude, o.longitude)
                  for o in others if o.precision < 3]  # a region's point is not its places'
     nearest = min(distances) if distances else None
-    picked = (nearest is not None and nearest <= RESOLVE_NEIGHBOUR_KM) or bool(own) and (
+    in_named = bool(own) and (
         own in governorates or any(particle_free_key(o.admin1 or "") == own for o in others))
+    picked = in_named or (nearest is not None and nearest <= RESOLVE_NEIGHBOUR_KM)
     namesakes = not big and not picked and any(
         c.place.country == place.country and c.place.gazetteer_id != place.gazetteer_id and
         km_between(place.latitude, place.longitude, c.place.latitude, c.place.longitude) >
         SITE_KM for c in candidates)
-    isolated = not big and nearest is not None and nearest > RESOLVE_ISOLATED_KM
+    isolated = not big and not in_named and nearest is not None and \
+        nearest > RESOLVE_ISOLATED_KM
     name = site.name.lower()
     count = len(re.findall(rf"\b{re.escape(name)}\b", article.lower())) if name else 0
     first = min(draft.sentences) if draft.sentences else -1
