@@ -110,3 +110,18 @@ def test_area_stats_blank_deaths_where_claimants_mix():
     assert pd.isna(table.loc["A", "killed_min"]) and table.loc["B", "killed_max"] == 14
     only = area_stats(frame, claimant="Airwars").set_index("pcode")
     assert only.loc["A", "killed_max"] == 9 and "B" not in only.index
+
+
+def test_compared_months_count_an_incident_once_by_its_start_as_the_timeline_does():
+    # UCDP 233688 (trial 24): 2016-10-28 to 2016-11-04 counted in October and November.
+    frame = build_incident_frame(incidents(
+        row(id="s", date_start="2017-10-28", date_end="2017-11-04", source_name="UCDP GED: x",
+            killed_min="134", killed_max="134"),
+        row(id="n", date_start="2017-11-05", source_name="UCDP GED: y", killed_min="2",
+            killed_max="2"),
+    ), StubGeocoder(), None)
+    months = [(date(2017, 10, 1), date(2017, 10, 31)), (date(2017, 11, 1), date(2017, 11, 30))]
+    table = compare_periods(frame, months).set_index("period")
+    assert table.loc["2017-10-01 to 2017-10-31", "killed_max"] == 134
+    assert table.loc["2017-11-01 to 2017-11-30", "killed_max"] == 2
+    assert table["incidents"].sum() == time_series(frame, "month")["incidents"].sum() == 2

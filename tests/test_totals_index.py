@@ -14,6 +14,7 @@ from geo.view.totals import area_stats, compare_periods, time_series, totals
 from geo.view.totals_index import (
     area_stats_of,
     compare_periods_of,
+    straddling_of,
     time_series_of,
     totals_columns,
     totals_of,
@@ -111,6 +112,20 @@ def test_compare_periods_over_a_mask_equal_those_of_its_rows():
     for by in (("claimant",), ("event_type",)):
         _same(compare_periods_of(totals_columns(frame), mask, periods, by),
               compare_periods(frame[mask], periods, by))
+
+
+def test_straddling_incidents_are_those_crossing_an_edge_of_the_period():
+    frame = build_incident_frame(incidents(
+        row(id="before", date_start="2017-09-28", date_end="2017-10-02"),
+        row(id="inside", date_start="2017-10-05", date_end="2017-10-06"),
+        row(id="after", date_start="2017-10-30", date_end="2017-11-02"),
+        row(id="later", date_start="2017-11-01"),
+    ), StubGeocoder(), None)
+    mask = np.ones(len(frame), dtype=bool)
+    before, after = straddling_of(totals_columns(frame), mask,
+                                  (date(2017, 10, 1), date(2017, 10, 31)))
+    assert frame["id"].to_numpy()[before].tolist() == ["before"]
+    assert frame["id"].to_numpy()[after].tolist() == ["after"]
 
 
 def test_an_unknown_column_or_frequency_is_refused_with_its_name():

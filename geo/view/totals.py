@@ -359,7 +359,8 @@ def compare_periods(
     incidents : pandas.DataFrame
         Incidents filtered by everything but the dates.
     periods : sequence of (date, date)
-        Inclusive ranges; an incident counts in every period its dates overlap.
+        Inclusive ranges; an incident counts in the period its start day falls in, as
+        :func:`time_series` counts it (never in two periods; undated ones in none).
     by : sequence of str
         Columns to split each period by (keep ``claimant`` among them for deaths).
 
@@ -372,7 +373,8 @@ def compare_periods(
     frame = _claimant(incidents)
     tables = []
     for start, end in periods:
-        inside = date_overlap(frame["date_start"], frame["date_end"], start, end)
+        first = pd.to_datetime(frame["date_start"])
+        inside = (first >= pd.Timestamp(start)) & (first <= pd.Timestamp(end))
         table = figure_table(frame[inside], list(by))
         table.insert(0, "period", f"{start.isoformat()} to {end.isoformat()}")
         tables.append(table)

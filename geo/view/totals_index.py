@@ -364,6 +364,23 @@ def _periods(days: np.ndarray, freq: str) -> np.ndarray:
     return day.astype(f"datetime64[{unit}]").astype("datetime64[D]")
 
 
+def straddling_of(columns: TotalsColumns, mask: np.ndarray, period: tuple[date, date]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The incidents in ``mask`` whose dates cross an edge of ``period``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Positions of those starting before it and running into it (counted in the
+        period they start in), and of those starting in it and running past its end.
+    """
+    lo, hi = (np.datetime64(d, "D").astype(np.int64) for d in period)
+    dated = mask & (columns.start != _NO_DAY)
+    before = dated & (columns.start < lo) & (columns.end >= lo)
+    after = dated & (columns.start >= lo) & (columns.start <= hi) & (columns.end > hi)
+    return np.flatnonzero(before), np.flatnonzero(after)
+
+
 def time_series_of(
     columns: TotalsColumns, mask: np.ndarray, freq: str = "month", by: str = "event_type",
 ) -> pd.DataFrame:
@@ -391,13 +408,17 @@ def compare_periods_of(
     columns: TotalsColumns, mask: np.ndarray, periods: Sequence[tuple[date, date]],
     by: Sequence[str] = ("claimant",),
 ) -> pd.DataFrame:
-    """:func:`geo.view.totals.compare_periods` of the incidents in ``mask``."""
+    """:func:`geo.view.totals.compare_periods` of the incidents in ``mask``.
+
+    An incident counts in the period its start day falls in, as on the timeline's
+    figures (:func:`time_series_of`): months added up count it once (trial 24).
+    """
     tables = []
     undated = columns.start == _NO_DAY
     for start, end in periods:
         lo = np.datetime64(start, "D").astype(np.int64)
         hi = np.datetime64(end, "D").astype(np.int64)
-        inside = mask & ~undated & (columns.start <= hi) & (columns.end >= lo)
+        inside = mask & ~undated & (columns.start <= hi) & (columns.start >= lo)
         table = _table(columns, np.flatnonzero(inside), [columns.codes(c) for c in by],
                        list(by))
         table.insert(0, "period", f"{start.isoformat()} to {end.isoformat()}")
