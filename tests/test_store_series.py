@@ -11,9 +11,19 @@ import pytest
 from geo.render.totals_charts import CATEGORY_LABELS
 from geo.view.filters import FilterContext, apply_view
 from geo.view.state import default_view
-from geo.view.store_series import store_categories, store_compare, store_time_series
+from geo.view.store_series import (
+    store_categories,
+    store_compare,
+    store_straddling,
+    store_time_series,
+)
 from geo.view.store_view import query_filter
-from geo.view.totals_index import compare_periods_of, time_series_of, totals_columns
+from geo.view.totals_index import (
+    compare_periods_of,
+    straddling_of,
+    time_series_of,
+    totals_columns,
+)
 from tests.test_store_search import _spellings, both  # noqa: F401 - the fixture
 from tests.test_store_totals import _same, _views
 
@@ -63,6 +73,20 @@ def test_compared_periods_are_the_frame_comparison(both):  # noqa: F811
             assert store_compare(query, spec, periods, by).equals(got)
     whole = store_compare(query, query_filter(default_view(data.domain())), periods)
     assert set(whole["period"]) == {"2016-03-01 to 2016-05-31", "2016-01-10 to 2016-02-20"}
+
+
+def test_records_straddling_a_period_are_the_frame_ones(both):  # noqa: F811
+    _, live, query = both
+    data = live.current()
+    context = FilterContext(live.areas, _spellings)
+    columns = totals_columns(data.incidents)
+    period = (date(2016, 3, 15), date(2016, 4, 15))
+    for name, state in _views(data).items():
+        undated = replace(state, date_from=None, date_to=None)
+        mask = apply_view(data.incidents, undated, context).mask
+        want = tuple(len(p) for p in straddling_of(columns, mask, period))
+        got = store_straddling(query, query_filter(undated, context=context), period)
+        assert got == want, name
 
 
 def test_categories_present_are_the_frame_ones(both):  # noqa: F811

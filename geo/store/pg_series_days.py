@@ -54,7 +54,8 @@ def _part(part: str, days: int | None) -> tuple[sql.Composable, list[object]] | 
 
 
 def days_groups(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str], *,
-                freq: str | None = None, part: str = "all", days: int | None = None
+                freq: str | None = None, part: str = "all", days: int | None = None,
+                also: tuple[sql.Composable, list[object]] | None = None
                 ) -> pd.DataFrame | None:
     """:func:`geo.store.pg_totals.group_figures` of dated records by ``keys``, summed
     from the per-day counts; None when they cannot give it (a filter or a category they
@@ -72,6 +73,8 @@ def days_groups(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str], *,
         ``all``, ``coarse`` or ``fine`` (see :func:`geo.view.store_totals.part_clause`).
     days : int or None
         Days in the window ``part`` is judged against.
+    also : tuple, optional
+        One more condition over the counts' columns, ``(sql, parameters)``.
 
     Returns
     -------
@@ -94,6 +97,8 @@ def days_groups(query: PostGISQuery, spec: QueryFilter, keys: Sequence[str], *,
     extra = _part(part, days)
     if extra is not None:
         clauses["part"] = extra
+    if also is not None:
+        clauses["also"] = also
     condition, params = combine(clauses)
     sums = [sql.SQL("sum({})::bigint").format(sql.Identifier("f_" + name))
             for name, _ in figure_sums()]

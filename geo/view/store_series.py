@@ -14,11 +14,12 @@ from dataclasses import replace
 from datetime import date
 
 import pandas as pd
+from psycopg import sql
 
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_series import compare_figures, filled_categories, series_figures
 from geo.store.pg_series_days import KEPT_CATEGORIES, days_filled, days_groups, rows_filled
-from geo.store.query import QueryFilter
+from geo.store.query import Clause, QueryFilter
 from geo.view.store_totals import part_clause, store_coarse_counts
 from geo.view.totals import FIGURE_COLUMNS, window_days
 
@@ -64,9 +65,10 @@ def store_compare(query: PostGISQuery, spec: QueryFilter,
                   periods: Sequence[tuple[date, date]], by: Sequence[str] = ("claimant",),
                   part: str = "all") -> pd.DataFrame:
     """:func:`geo.view.totals.compare_periods` of the records ``spec`` lets through
-    (its own dates replaced by each period's). ``part``: ``all``, or only the records
-    vaguer than each period (``coarse``: dated over more days than it holds, or placed at
-    region or country level), or only the others (``fine``).
+    (its own dates replaced by each period's; a record counts in the period it starts
+    in). ``part``: ``all``, or only the records vaguer than each period (``coarse``:
+    dated over more days than it holds, or placed at region or country level), or only
+    the others (``fine``).
 
     Returns
     -------
@@ -76,11 +78,15 @@ def store_compare(query: PostGISQuery, spec: QueryFilter,
     """
     columns = [*by, "incidents", *FIGURE_COLUMNS]
     tables = []
-    extras = [part_clause(part, window_days(p)) for p in periods]
+    # a record counts in the period it starts in, as on the timeline (trial 24)
+    starts: list[Clause] = [(sql.SQL("date_start >= %s"), [start]) for start, _ in periods]
+    extras = [_both(part_clause(part, window_days(p)), s) for p, s in zip(periods, starts,
+                                                                        strict=True)]
     kept = [days_groups(query, replace(spec, date_from=start, date_to=end,
                                        include_undated=False), list(by), part=part,
-                        days=window_days((start, end)))
-            for start, end in periods] if len(set(by)) == len(by) else [None]
+                        days=window_days((start, end)), also=first)
+            for (start, end), first in zip(periods, starts, strict=True)] \
+        if len(set(by)) == len(by) else [None]
     figures = kept if all(t is not None for t in kept) \
         else compare_figures(query, spec, periods, by, extras)
     for (start, end), table in zip(periods, figures, strict=True):
@@ -90,6 +96,28 @@ def store_compare(query: PostGISQuery, spec: QueryFilter,
     if not tables:
         return pd.DataFrame(columns=["period", *columns])
     return pd.concat(tables, ignore_index=True)
+
+
+def store_straddling(query: PostGISQuery, spec: QueryFilter, period: tuple[date, date]
+                     ) -> tuple[int, int]:
+    """How many records ``spec`` lets through (its dates replaced by ``period``) start
+    before the period and run into it, and start in it and run past its end (see
+    :func:`geo.view.totals_index.straddling_of`)."""
+    edges: list[Clause] = [(sql.SQL("date_start < %s"), [period[0]]),
+                           (sql.SQL("date_start >= %s AND date_end > %s"),
+                            [period[0], period[1]])]
+    counts = []
+    for edge in edges:
+        (table,) = compare_figures(query, spec, [period], ["claimant"], [edge])
+        counts.append(int(table["incidents"].sum()) if len(table) else 0)
+    return counts[0], counts[1]
+
+
+def _both(first: Clause | None, second: Clause) -> Clause:
+    """The conjunction of two conditions (the first may be missing)."""
+    if first is None:
+        return second
+    return (sql.SQL("({}) AND ({})").format(first[0], second[0]), [*first[1], *second[1]])
 
 
 def store_period_coarse_counts(query: PostGISQuery, spec: QueryFilter,

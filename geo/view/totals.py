@@ -22,8 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.view.filters import date_overlap
-
 #: Casualty figures totalled: (output name, low column, high column).
 FIGURES: tuple[tuple[str, str, str], ...] = (
     ("killed", "killed_min", "killed_max"),
