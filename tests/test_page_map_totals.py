@@ -98,6 +98,9 @@ def test_a_comparison_period_from_a_link_is_shown_beside_the_dates():
     # The link opens on the comparison tab; the other tabs are not computed.
     assert [m.value for m in at.metric if m.label == "Incidents"] == ["2", "1"]
     assert at.query_params.get("compare") == ["2017-09-20", "2017-09-30"]
+    # Counted by start day as on Over time, and said under each period (trial 24).
+    rules = [c.value for c in at.caption if c.value.startswith("Each incident counts in")]
+    assert len(rules) == 2
 
 
 def test_only_the_tab_on_screen_is_computed_and_another_opens_on_demand():

@@ -41,6 +41,7 @@ from geo.view.totals_index import (
     TotalsColumns,
     area_stats_of,
     compare_periods_of,
+    straddling_of,
     time_series_of,
     totals_columns,
     totals_of,
@@ -150,6 +151,9 @@ def _view_total(
             (_columns.start != np.iinfo(np.int64).min)
         by_date, by_place = _columns.coarse((first, last))
         return int(np.count_nonzero(inside & by_date)), int(np.count_nonzero(inside & by_place))
+    if what == "straddling":
+        (period,) = args
+        return tuple(len(p) for p in straddling_of(_columns, _mask, period))
     periods, by, part = args
     if part == "all":
         return compare_periods_of(_columns, _mask, periods, by)
@@ -269,6 +273,13 @@ class ViewTotals:
         """See :func:`geo.view.totals_index.compare_periods_of`; ``part`` as
         :meth:`totals`, each period being the window its incidents are vaguer than."""
         return pd.DataFrame(self._get("compare", periods, by, part))
+
+    def straddling(self, period: tuple[date, date]) -> tuple[int, int]:
+        """How many incidents start before ``period`` and run into it, start in it and
+        run past it (:func:`geo.view.totals_index.straddling_of`)."""
+        out = self._get("straddling", period)
+        assert isinstance(out, tuple)
+        return out[0], out[1]
 
     def period_coarse_counts(self, period: tuple[date, date]) -> tuple[int, int]:
         """How many incidents overlapping ``period`` are vaguer than it by their dates, by

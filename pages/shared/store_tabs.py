@@ -24,6 +24,7 @@ from geo.view.store_series import (
     store_categories,
     store_compare,
     store_period_coarse_counts,
+    store_straddling,
     store_time_series,
 )
 from geo.view.store_view import spec_key
@@ -64,6 +65,12 @@ def _compare(location: str, revision: int, key: str,
              periods: tuple[tuple[date, date], ...], by: tuple[str, ...], part: str,
              _query: PostGISQuery, _spec: QueryFilter) -> pd.DataFrame:
     return store_compare(_query, _spec, periods, by, part)
+
+
+@st.cache_data(max_entries=_ENTRIES, show_spinner=False)
+def _straddling(location: str, revision: int, key: str, period: tuple[date, date],
+                _query: PostGISQuery, _spec: QueryFilter) -> tuple[int, int]:
+    return store_straddling(_query, _spec, period)
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
@@ -137,6 +144,12 @@ class StoreShown:
         v = self.view
         return _compare(v.location, v.revision, self._undated_key, tuple(periods), tuple(by),
                         part, v.rows, v.rows_spec)
+
+    def straddling(self, period: tuple[date, date]) -> tuple[int, int]:
+        """See :func:`geo.view.store_series.store_straddling`."""
+        v = self.view
+        return _straddling(v.location, v.revision, self._undated_key, period, v.rows,
+                           v.rows_spec)
 
     def period_coarse_counts(self, period: tuple[date, date]) -> tuple[int, int]:
         """How many incidents in ``period`` are vaguer than it by their dates, their place."""

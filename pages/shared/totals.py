@@ -372,6 +372,23 @@ def _clipped_note(other: object, selected: tuple[date, date], span: tuple[date, 
                    f"({span[0].isoformat()}): {days:,} days against the {wanted:,} selected.")
 
 
+def straddle_note(before: int, after: int) -> str:
+    """The caption under a compared period: its incidents are counted by their start day,
+    as on *Over time*, so one whose dates cross an edge counts in one period only."""
+    if not before and not after:
+        return "Each incident counts in the period it starts in (as on *Over time*)."
+    parts = []
+    if before:
+        parts.append(f"{before:,} incident{'s' if before != 1 else ''} starting before it "
+                     "and running into it (counted in the period they start in)")
+    if after:
+        parts.append(f"{after:,} starting in it and running past its end (counted here "
+                     "only)")
+    return ("Each incident counts in the period it starts in (as on *Over time*), never "
+            f"in two: {' and '.join(parts)}. Set these dates on the timeline to see them "
+            "on the map and in the table.")
+
+
 def compare_panel(
     others: ViewTotals, selected: tuple[date, date] | None, span: tuple[date, date] | None,
 ) -> None:
@@ -424,6 +441,7 @@ def compare_panel(
         with column:
             st.markdown(f"**{label}**")
             st.metric("Incidents", f"{int(part['incidents'].sum()):,}")
+            st.caption(straddle_note(*others.straddling((first, last))))
     # One table across the page: two half-width tables clipped the killed column and
     # their scroll bar ran over the chart's title (trial 22).
     rows = _figure_rows(table, "claimant")
