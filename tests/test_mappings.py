@@ -195,3 +195,12 @@ def test_the_district_is_kept_and_checks_the_place_found_at_import(tmp_path, mem
     assert frame.loc["ucdp-1", "admin2"] == "As Suqaylibiyah district"
     assert pd.isna(frame.loc["ucdp-1", "latitude"])  # set aside: outside the district
     assert frame.loc["ucdp-2", "latitude"] == pytest.approx(35.1)  # nothing to check
+
+
+def test_a_ucdp_best_estimate_of_one_is_one_death(tmp_path, memory):
+    one = ["244661", "2017", "1", "SDF", "IS", "", "1", "Tabqa", "", "", "35.83", "38.54",
+           "Syria", "2017-09-06", "2017-09-06", "1", "", "1", "1", "1"]
+    report = prepare_import(write_table(tmp_path / "ged.csv", UCDP_HEADER, [one]),
+                            memory=memory, geocode=False)
+    description = report.incidents.set_index("id").loc["ucdp-244661", "description"]
+    assert description.startswith("UCDP best estimate: 1 death.")  # not "1 deaths"

@@ -197,9 +197,9 @@ MAP = {"center": DEFAULT.center, "zoom": DEFAULT.zoom}
     ("override", "fallback", "note"),
     [
         ({"d": ["2017-06-30", "2016-01-01"]}, DATES, "ends before it starts"),
-        ({"d": ["2016/01/01", "2017-06-30"]}, DATES, "not ISO"),
-        ({"d": ["yesterday", "today"]}, DATES, "not ISO"),
-        ({"d": ["2016-02-30", "2017-06-30"]}, DATES, "not ISO"),
+        ({"d": ["2016/01/01", "2017-06-30"]}, DATES, "ISO date"),
+        ({"d": ["yesterday", "today"]}, DATES, "ISO date"),
+        ({"d": ["2016-02-30", "2017-06-30"]}, DATES, "ISO date"),
         ({"d": ["2010-01-01", "2011-06-30"]}, DATES, "outside the data"),
         ({"d": ["2010-01-01", "2017-06-30"]},
          {"date_from": date(2014, 9, 1), "date_to": date(2017, 6, 30)}, "runs past the data"),
@@ -248,6 +248,12 @@ def test_a_bad_parameter_falls_back_for_its_part_only(override, fallback, note):
         assert decoded == replace(SHARED, **fallback)
         assert len(decoded.notes) >= 1
         assert any(note in n for n in decoded.notes), decoded.notes
+
+
+def test_a_bad_date_beside_a_good_one_is_the_only_one_called_not_iso():
+    params = {**as_lists(encode_view(SHARED, DOMAIN)), "d": ["2016-13-45", "2016-12-31"]}
+    notes = " ".join(decode_view(params, DOMAIN).notes)
+    assert "'2016-13-45': not an ISO date" in notes and "2016-12-31" not in notes
 
 
 def test_no_parameters_give_the_default_view_without_notes():

@@ -474,7 +474,8 @@ def _map_ucdp(columns: _Columns) -> Mapped:
     best = out["killed_best"] = columns.get("best")
     out["quality"] = _best_outside(best, columns.get("low"), columns.get("high"))
     out["description"] = _join([
-        ("UCDP best estimate: " + best + " deaths.").where(best != "", ""),
+        ("UCDP best estimate: " + best + np.where(best == "1", " death.", " deaths."))
+        .where(best != "", ""),
         ("Location: " + where_note + " (where_prec " + where + ").").where(where_note != "", ""),
         ("Type of violence: " + violence_note + ".").where(violence_note != "", ""),
     ], " ")

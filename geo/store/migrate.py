@@ -30,7 +30,7 @@ ATTACK_ON_CIVILIANS = "attack on civilians"
 REASON = ("mapping update: UCDP one-sided violence and ACLED violence against civilians "
           "are 'attack on civilians'; UCDP's best estimate is a number")
 """The reason the history gives for the changes."""
-_BEST_IN_TEXT = re.compile(r"^UCDP best estimate: (\d+) deaths\.")
+_BEST_IN_TEXT = re.compile(r"^UCDP best estimate: (\d+) deaths?\.")
 
 
 @dataclass(frozen=True)

@@ -289,12 +289,14 @@ def decode_date_pair(
     if len(values) != 2:
         notes.append(f"The link's {what} needs two dates; {fallback}.")
         return None
-    try:
-        start, end = date.fromisoformat(values[0]), date.fromisoformat(values[1])
-    except ValueError:
-        notes.append(f"The link's {what} '{short(values[0])}', '{short(values[1])}': "
-                     f"not ISO dates (YYYY-MM-DD); {fallback}.")
+    bad = [v for v in values if not _is_iso_day(v)]
+    if bad:
+        # only the bad ones: a good date called "not ISO" beside it misled (trial 24)
+        named = ", ".join(f"'{short(v)}'" for v in bad)
+        kind = "an ISO date" if len(bad) == 1 else "ISO dates"
+        notes.append(f"The link's {what} {named}: not {kind} (YYYY-MM-DD); {fallback}.")
         return None
+    start, end = date.fromisoformat(values[0]), date.fromisoformat(values[1])
     if start > end:
         notes.append(f"The link's {what} ends before it starts; {fallback}.")
         return None
@@ -318,3 +320,12 @@ def decode_period(
     if not values:
         return None
     return decode_date_pair(values, bounds, notes, "comparison period", "it was ignored")
+
+
+def _is_iso_day(value: str) -> bool:
+    """Whether ``value`` is a day as ``YYYY-MM-DD`` (a real one)."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
