@@ -9,6 +9,8 @@ from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileMan
 from streamlit.testing.v1 import AppTest
 
 from geo.store import open_store
+from geo.store.plan import ImportPreview
+from pages.shared.import_commit import nothing_note
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -255,6 +257,20 @@ def test_a_file_imported_before_says_beforehand_that_nothing_would_change(store_
     assert ("Nothing would change: the 1 valid row of this file is in the store as the file "
             "gives it (1 row refused, listed above)") in _said(at)
     assert len(open_store(str(store_path)).history()) == history  # the preview wrote nothing
+
+
+def test_a_reimport_says_how_many_rows_keep_an_analysts_correction():
+    """Trial 24: "the 6,170 valid rows are in the store as the file gives them" while
+    52 held an analyst's point."""
+    found = ImportPreview(new=0, changed=0, unchanged=6170, fields={},
+                          kept={"latitude": 52, "longitude": 52}, examples={}, kept_records=52)
+    note = nothing_note(found, 6170, 0)
+    assert "6,118 are in the store as the file gives them and 52 keep an analyst's " \
+        "correction" in note
+    assert "6,170 valid rows of this file are in the store" not in note
+    plain = ImportPreview(new=0, changed=0, unchanged=2, fields={}, kept={}, examples={})
+    assert "the 2 valid rows of this file are in the store as the file gives them" \
+        in nothing_note(plain, 2, 0)
 
 
 def test_a_changed_file_names_the_fields_it_would_change_before_the_import(store_path):

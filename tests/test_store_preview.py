@@ -53,6 +53,7 @@ def test_a_field_an_analyst_corrected_is_counted_as_kept_not_changed(store):
     preview = store.preview_upsert(incidents(newer), origin="test")
     assert (preview.new, preview.changed, preview.unchanged) == (0, 0, 3)
     assert preview.kept == {"killed_min": 1} and preview.changes_nothing
+    assert preview.kept_records == 1
     assert store.get("a")["killed_min"] == 4
 
 

@@ -124,6 +124,8 @@ class ImportPreview:
         Field -> how many records keep an analyst's correction the file would change.
     examples : dict
         Field -> up to three ids of records whose field would change.
+    kept_records : int
+        Records keeping an analyst's correction of one field or more.
     """
 
     new: int
@@ -132,6 +134,7 @@ class ImportPreview:
     fields: dict[str, int]
     kept: dict[str, int]
     examples: dict[str, list[str]]
+    kept_records: int = 0
 
     @property
     def changes_nothing(self) -> bool:
@@ -151,4 +154,5 @@ class ImportPreview:
                 ids.append(c.incident_id)
         return cls(new=len(plan.inserted), changed=len(plan.updated),
                    unchanged=len(plan.unchanged), fields=dict(fields.most_common()),
-                   kept=dict(kept.most_common()), examples=examples)
+                   kept=dict(kept.most_common()), examples=examples,
+                   kept_records=len({c.incident_id for c in plan.conflicts}))
