@@ -108,3 +108,20 @@ def test_a_learned_place_in_another_governorate_is_offered_below_with_its_govern
     # without a governorate given it is an ordinary candidate, not added twice
     table, _ = review_candidates(coder, "Kafr Z", "SY", "")
     assert sorted(table["admin1"]) == ["Hama", "Idlib"]
+
+
+def test_a_name_with_alternates_is_geocoded_by_each_alternate_too():
+    """Trial 24: "Tadmur/Palmyra town" was offered only its learned place."""
+    calibration = Calibration({"learned|single": 0.6, "gazetteer|unknown": 0.6})
+    tadmur = Place("t:tadmur", "Tadmur", ("Palmyra",), 34.56, 38.27, "town", "SY", "Homs", 1, 0)
+    base = Geocoder([tadmur], areas=AdminAreas.deferred(ADMIN), calibration=calibration)
+    learned = LearnedPlaces(pd.DataFrame({
+        "name": ["Tadmur/Palmyra town"], "country": "SY", "admin1": "Homs",
+        "latitude": [34.42], "longitude": [38.64], "precision": 1, "source": ["ucdp"],
+        "records": [9]}))  # the source's point, 35 km from the gazetteer's
+    table, found = review_candidates(base.with_learned(learned), "Tadmur/Palmyra town", "SY",
+                                     "Homs")
+    assert "t:tadmur" in [c.place.gazetteer_id for c in found]
+    assert [c.place.latitude for c in found] == [34.42, 34.56]  # each offered once
+    row = table[table["source"] == "t:tadmur"].iloc[0]
+    assert row["rank"] == 2 and row["evidence"].startswith("by the alternate name 'Tadmur'")

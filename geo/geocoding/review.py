@@ -323,6 +323,7 @@ def review_candidates(coder: PlaceResolver, name: str, country: str,
     """
     result = coder.geocode(name, country=country or None, admin1=admin1 or None)
     table, chosen = candidate_table(result), list(result.candidates)
+    table, chosen = _with_alternates(coder, name, country, admin1, table, chosen)
     if not admin1:
         return table, chosen
     extra = elsewhere_candidates(result, coder.geocode(name, country=country or None))
@@ -334,6 +335,36 @@ def review_candidates(coder: PlaceResolver, name: str, country: str,
     more["evidence"] = [f"in another governorate ({c.place.admin1 or 'unknown'}) than the "
                         f"records' {admin1}" for c in extra]
     return pd.concat([table, more], ignore_index=True), [*chosen, *extra]
+
+
+def alternate_names(name: str) -> list[str]:
+    """The alternates of a name written with "/" ("Tadmur/Palmyra town": "Tadmur",
+    "Palmyra town"); none for a name without one."""
+    parts = [p.strip() for p in name.split("/")]
+    return [p for p in dict.fromkeys(parts) if p] if len(parts) > 1 else []
+
+
+def _with_alternates(coder: PlaceResolver, name: str, country: str, admin1: str,
+                     table: pd.DataFrame, chosen: list[Candidate]
+                     ) -> tuple[pd.DataFrame, list[Candidate]]:
+    """``table`` and ``chosen`` followed by the places each alternate of ``name`` is
+    geocoded to in the same context, when not already among them (trial 24: only the
+    learned place was offered for "Tadmur/Palmyra town")."""
+    held = {(c.place.gazetteer_id, c.place.latitude, c.place.longitude) for c in chosen}
+    for alternate in alternate_names(name):
+        found = coder.geocode(alternate, country=country or None, admin1=admin1 or None)
+        extra = [c for c in found.candidates
+                 if (c.place.gazetteer_id, c.place.latitude, c.place.longitude) not in held]
+        if not extra:
+            continue
+        held |= {(c.place.gazetteer_id, c.place.latitude, c.place.longitude) for c in extra}
+        more = candidate_table(GeocodeResult(alternate, found.status, tuple(extra)))
+        more["rank"] += len(table)
+        more["evidence"] = [f"by the alternate name '{alternate}'" + (f"; {e}" if e else "")
+                            for e in more["evidence"]]
+        table = pd.concat([table, more], ignore_index=True) if len(table) else more
+        chosen = [*chosen, *extra]
+    return table, chosen
 
 
 @dataclass(frozen=True)
