@@ -172,7 +172,10 @@
       parts.push(d.claimNames[claims[j]] + " " + thousands(claims[j + 1]));
     }
     line(root, "By claim status: " + parts.join(" \u00b7 "));
-    line(root, "Figures are not added across incidents: each claimant's stands alone.", "note");
+    // the lines above sum one claimant's incidents: "not added across incidents" contradicted
+    // them (trial 24); what is never done is adding different claimants' figures
+    line(root, "Totals are sums over one claimant's incidents; figures of different " +
+      "claimants are never added together.", "note");
     line(root, "Click to zoom in.", "note");
     return root;
   }

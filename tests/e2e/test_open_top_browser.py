@@ -39,3 +39,7 @@ def test_an_aggregate_says_at_least(page: Page, open_app):
     expect(tip).to_contain_text("Killed per incident: 3–20 or more (given for 3 of 4; 1 gives "
                                 "only a lowest figure")
     expect(tip).to_contain_text("Injured per incident: 1–4 or more (given for 2 of 4; 1 gives")
+    # sums are per claimant, never across claimants (trial 24: "not added across
+    # incidents" under a sum over incidents)
+    expect(tip).to_contain_text("figures of different claimants are never added together")
+    expect(tip).not_to_contain_text("not added across incidents")
