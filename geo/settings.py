@@ -119,6 +119,10 @@ class Settings:
         ``INCIDENT_MAP_MAP_DETAILS_MAX``: in store mode, most incidents in the map's window
         for which the aggregates' tooltips give deaths per claimant and their top places
         (one query over the view's records there; more, and the tooltips say to zoom in).
+    review_names_max : int
+        ``INCIDENT_MAP_REVIEW_NAMES_MAX``: the Review page lists at most this many names at
+        once (the most used, or those matching what the analyst types); a store whose
+        records each have their own place would otherwise list a million.
     learned_index_max : int
         ``INCIDENT_MAP_LEARNED_INDEX_MAX``: stores of up to this many incidents geocode the
         review queue, imports and relocations with one index of every learned place (fast;
@@ -185,6 +189,7 @@ class Settings:
     store_query_threads: int = 4
     map_details_max: int = 200_000
     learned_index_max: int = 250_000
+    review_names_max: int = 2_000
     content_fingerprint_max: int = 100_000
     sync_inline_max: int = 50_000
     role_model_mode: str = "off"
@@ -251,6 +256,7 @@ def load_settings() -> Settings:
         map_details_max=_int_from_env("INCIDENT_MAP_MAP_DETAILS_MAX", base.map_details_max),
         learned_index_max=_int_from_env("INCIDENT_MAP_LEARNED_INDEX_MAX",
                                         base.learned_index_max),
+        review_names_max=_int_from_env("INCIDENT_MAP_REVIEW_NAMES_MAX", base.review_names_max),
         content_fingerprint_max=_int_from_env("INCIDENT_MAP_CONTENT_FINGERPRINT_MAX",
                                               base.content_fingerprint_max),
         sync_inline_max=_int_from_env("INCIDENT_MAP_SYNC_INLINE_MAX", base.sync_inline_max),

@@ -13,6 +13,7 @@ from geo.geocoding.overrides import OverrideIndex
 from geo.geocoding.place_points import GIVEN
 from geo.geocoding.review import (
     RULES,
+    narrow_queue,
     proposal_table,
     propose,
     review_candidates,
@@ -179,14 +180,20 @@ include_resolved = st.toggle(
     "Also list resolved names (to correct a wrong placement)", key="include-resolved"
 )
 queue = common.review_queue(include_resolved)
-n_resolved = len(review_groups(queue[queue["status"] == "resolved"]))
+n_resolved = int(queue.loc[queue["status"] == "resolved", "name"].nunique())
 places = review_places.queue() if include_resolved else pd.DataFrame()
 if not places.empty:  # the places of records placed by their source, to move whole
     queue = pd.concat([queue, places], ignore_index=True)
 if queue.empty:
     st.success("Every place name in the data is resolved.", icon=":material/task_alt:")
 else:
-    groups = review_groups(queue)
+    limit = common.settings().review_names_max
+    find = ""
+    if queue["name"].nunique() > limit:  # a million places: find one, or the most used
+        find = st.text_input("Find a name", key="find-name",
+                             placeholder="Part of a name, e.g. Tadmur")
+    shown, n_matching = narrow_queue(queue, find, limit)
+    groups = review_groups(shown)
     waits = queue["status"].isin(["ambiguous", "unresolved", "unsure"])
     waiting = review_groups(queue[waits])  # resolved names and placed ones don't wait
     n_names, n_waiting = len(waiting), int(waiting["incidents"].sum()) if len(waiting) else 0
@@ -200,6 +207,14 @@ else:
                                   "an analyst): correcting one moves all its records at "
                                   "that point." if n_places else ".")
                                if include_resolved else "."))
+
+    if n_matching > limit:
+        st.caption(f"Listing the {limit:,} most used of {n_matching:,} names"
+                   + (f" containing “{find.strip()}”" if find.strip() else "")
+                   + ": type part of a name to find another.")
+    if groups.empty:
+        st.info(f"No listed name contains “{find.strip()}”.", icon=":material/search_off:")
+        st.stop()
 
     def _group_label(name: str) -> str:
         row = groups.set_index("name").loc[name]

@@ -286,3 +286,17 @@ def test_an_undo_of_a_correction_undone_since_the_page_was_drawn_says_so(setup):
     at.button(key=f"undo-{override.override_id}").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Nothing changed: the correction of Qaryat Xyzzyqwv was undone by" in _toasts(at)
+
+
+def test_more_names_than_the_list_holds_are_found_by_typing(setup, monkeypatch):
+    monkeypatch.setenv("INCIDENT_MAP_REVIEW_NAMES_MAX", "1")
+    at = _review()
+    at.toggle(key="include-resolved").set_value(True).run()
+    assert [o.split(" (")[0] for o in at.selectbox(key="name").options] == ["Qaryat Xyzzyqwv"]
+    assert any("Listing the 1 most used of 2 names" in c.value for c in at.caption)
+    at.text_input(key="find-name").input("raqq").run()
+    assert not at.exception
+    assert [o.split(" (")[0] for o in at.selectbox(key="name").options] == ["Raqqah"]
+    at.text_input(key="find-name").input("nowhere").run()
+    assert not at.exception
+    assert any("No listed name contains “nowhere”" in i.value for i in at.info)

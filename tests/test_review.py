@@ -6,7 +6,7 @@ import pandas as pd
 
 from geo.geocoding.gazetteer import Place
 from geo.geocoding.geocoder import Candidate, GeocodeResult
-from geo.geocoding.review import candidate_table, review_queue
+from geo.geocoding.review import candidate_table, narrow_queue, review_queue
 from geo.render.review_maps import candidate_layer, candidate_view
 
 
@@ -106,3 +106,19 @@ def test_view_opens_on_the_governorate_the_context_names():
     far = pd.DataFrame({"latitude": [33.5], "longitude": [36.3]})  # Damascus
     (lat, lon), zoom = candidate_view(far, area=aleppo)
     assert 33.5 < lat < 36.9 and zoom < candidate_view(far)[1]
+
+
+def test_a_long_queue_keeps_the_most_used_names_or_those_typed():
+    queue = pd.DataFrame({
+        "name": ["Beta", "Alpha", "Gamma", "Alpha", "Delta"],
+        "incidents": [5, 2, 1, 2, 5],
+    })
+    kept, n = narrow_queue(queue, "", 2)
+    assert n == 4 and sorted(kept["name"]) == ["Beta", "Delta"]  # 5 each; Alpha has 4
+    kept, n = narrow_queue(queue, "", 3)
+    assert list(kept["name"]) == ["Beta", "Alpha", "Alpha", "Delta"]  # every row of a name
+    kept, n = narrow_queue(queue, "ALP", 1)
+    assert n == 1 and list(kept["name"]) == ["Alpha", "Alpha"]
+    kept, n = narrow_queue(queue, "zz", 1)
+    assert n == 0 and kept.empty
+    assert narrow_queue(queue.iloc[:0], "a", 1)[1] == 0

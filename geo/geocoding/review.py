@@ -246,6 +246,42 @@ def review_groups(queue: pd.DataFrame) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
+def narrow_queue(queue: pd.DataFrame, text: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """The queue's rows of at most ``limit`` names: those containing ``text``, most used first.
+
+    A store whose records each came with their own place lists a million names: grouping
+    and offering them all would cost seconds and hundreds of megabytes for a list nobody
+    can scroll.
+
+    Parameters
+    ----------
+    queue : pandas.DataFrame
+        Output of :func:`review_queue` (with an ``incidents`` count per row).
+    text : str
+        Part of a name, any case ("" keeps every name).
+    limit : int
+        Names kept at most (the most used; ties by name).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, int)
+        The rows of the names kept, and how many names matched ``text`` in all.
+    """
+    if queue.empty:
+        return queue, 0
+    names = queue["name"].astype(str)
+    if text.strip():
+        queue = queue[names.str.contains(text.strip(), case=False, regex=False).to_numpy()]
+        names = queue["name"].astype(str)
+    used = queue.groupby(names, sort=False)["incidents"].sum()
+    if len(used) <= limit:
+        return queue, len(used)
+    ranked = pd.DataFrame({"n": used.to_numpy(), "name": used.index.to_numpy()}).sort_values(
+        ["n", "name"], ascending=[False, True], kind="stable")
+    kept = set(ranked["name"].iloc[:limit])
+    return queue[names.isin(kept).to_numpy()], len(used)
+
+
 def candidate_table(result: GeocodeResult) -> pd.DataFrame:
     """The candidates of one geocode as display rows, best first.
 
