@@ -90,12 +90,27 @@ def _whole(value: object) -> int | None:
     return int(value) if value == value else None
 
 
-def _picked(key: str, ids: list[str], forget: tuple[str, ...]) -> None:
+def _points(rows: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Each row's point by id (rows without one left out)."""
+    if not {"id", "latitude", "longitude"} <= set(rows.columns):
+        return {}
+    lat = pd.to_numeric(rows["latitude"], errors="coerce")
+    lon = pd.to_numeric(rows["longitude"], errors="coerce")
+    keep = lat.notna() & lon.notna()
+    return {str(i): (float(a), float(o)) for i, a, o
+            in zip(rows["id"][keep], lat[keep], lon[keep], strict=True)}
+
+
+def _picked(key: str, ids: list[str], forget: tuple[str, ...],
+            points: Mapping[str, tuple[float, float]] | None = None) -> None:
     value = st.session_state.get(key)
     selection = value.get("selection", {}) if isinstance(value, Mapping) else {}
     rows = list(selection.get("rows", []) if isinstance(selection, Mapping) else [])
     if rows and 0 <= rows[0] < len(ids):
         view_state.select(ids[rows[0]])
+        point = (points or {}).get(ids[rows[0]])
+        if point is not None:  # trial 24: a row picked after a search was off the map
+            view_state.bring_into_view(*point)
         for name in forget:
             st.session_state.pop(name, None)
 
@@ -142,7 +157,7 @@ def incident_rows(
         table,
         hide_index=True,
         column_order=columns or TABLE_COLUMNS,
-        on_select=partial(_picked, widget, ids, forget),
+        on_select=partial(_picked, widget, ids, forget, _points(rows)),
         selection_mode="single-row",
         selection_default=default,
         key=widget,

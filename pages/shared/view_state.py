@@ -181,6 +181,21 @@ def select(incident_id: str | None) -> None:
     st.session_state["selected"] = incident_id
 
 
+def bring_into_view(lat: float, lon: float) -> None:
+    """Pan the map onto a point outside the bounds it shows, keeping its zoom (the link
+    then carries the new position); a point in view, or bounds not known, leave it."""
+    ss = st.session_state
+    bounds = ss.get(analyst_state.BOUNDS)
+    if bounds is None or "map_view" not in ss:
+        return
+    west, south, east, north = bounds
+    if west <= lon <= east and south <= lat <= north:
+        return
+    view = (round_center(lat, lon), ss["map_view"][1])
+    ss["map_request"] = view
+    ss["map_view"] = view
+
+
 def selected_row(frame: pd.DataFrame, state: ViewState) -> pd.Series | None:
     """The selected incident's row, if it exists in the data."""
     if not state.selected:
