@@ -297,3 +297,21 @@ def test_over_time_starts_at_the_selected_dates_not_at_a_long_incidents_start(
     assert _chart_periods(at) == {"2017-09-01", "2017-10-01"}
     # left out, not moved into September: its figures are no month's
     assert _chart_incidents(at) == 4
+
+
+def test_totals_of_a_month_say_which_incidents_started_before_it(tmp_path, monkeypatch):
+    path = tmp_path / "straddle.csv"
+    path.write_text("\n".join([
+        HEADER,
+        "s1,2017-10-28,2017-11-04,range,Raqqa,SY,35.95,39.01,1,airstrike,Coalition,8,8,8,"
+        "Airwars,Airwars,reported",
+        "s2,2017-11-10,2017-11-10,day,Raqqa,SY,35.95,39.01,1,airstrike,Coalition,2,2,2,"
+        "Airwars,Airwars,reported",
+    ]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+    at = _run({"d": ["2017-11-01", "2017-11-30"]})
+    assert _metrics(at)["Incidents"] == "2"
+    assert any(c.value.startswith("1 of these incidents started before 2017-11-01 and runs "
+                                  "into these dates") for c in at.caption)
+    at = _run({"d": ["2017-10-01", "2017-10-31"]})
+    assert not any("started before" in c.value for c in at.caption)

@@ -161,6 +161,10 @@ def totals_panel(shown: ViewTotals, window: tuple[date, date] | None = None) -> 
                         "given side by side, never added together.")
     if not result.incidents:
         return
+    if window is not None:
+        before, _ = shown.straddling(window)
+        if before:
+            st.caption(started_before_note(before, window[0]))
     st.markdown("**By claimant**")
     st.dataframe(_figure_rows(result.by_claimant, "claimant"), hide_index=True,
                  width="stretch", column_config=COUNT_COLUMNS)
@@ -370,6 +374,17 @@ def _clipped_note(other: object, selected: tuple[date, date], span: tuple[date, 
     if previous_period(*selected)[0] < span[0] and days < wanted:
         st.caption(f"The proposed period is clipped at the data's first date "
                    f"({span[0].isoformat()}): {days:,} days against the {wanted:,} selected.")
+
+
+def started_before_note(before: int, first: date) -> str:
+    """The caption under the totals of the selected dates when some of their incidents
+    started earlier: the totals count every incident the dates overlap (as the map and the
+    table show them), *Compare periods* and *Over time* count each in the period it starts
+    in, so adding up months there counts it once (trial 24)."""
+    return (f"{before:,} of these incidents started before "
+            f"{first.isoformat()} and run{'s' if before == 1 else ''} into these dates: "
+            "counted here, as the map shows them, and on *Compare periods* and *Over time* "
+            "in the period they start in.")
 
 
 def straddle_note(before: int, after: int) -> str:
