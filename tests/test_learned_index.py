@@ -230,3 +230,49 @@ def test_the_learned_names_keep_the_disagreements_main_points(disabled):
         expected["source_b"])
     pd.testing.assert_frame_equal(disagreements_of(names.main_points()), expected)
     pd.testing.assert_frame_equal(names.main_points(), main_points(learned))
+
+
+def _untidy_learned() -> pd.DataFrame:
+    """A learned table as a source might give it: text gaps, numbers as text, enabled as
+    text or missing, a row without a point, a generic word."""
+    return pd.DataFrame({
+        "name": ["Hadar", None, "Hadar", "village", "Tall Rif'at", "Hadar"],
+        "country": ["SY", "SY", None, "SY", "SY", "TR"],
+        "admin1": [None, "Aleppo", "", "", "Aleppo", ""],
+        "latitude": ["33.2", 36.1, 33.21, 35.0, None, 36.9],
+        "longitude": [35.8, 37.2, "35.81", 36.0, 37.1, 37.0],
+        "precision": [1, None, "2", 1, 1, 1],
+        "records": [3, 1, None, 2, 5, "4"],
+        "source": ["ucdp", "acled", None, "ucdp", "ucdp", "acled"],
+        "enabled": ["1", True, "off", 0, None, "yes"],
+    })
+
+
+@pytest.mark.parametrize("drop", [None, "enabled", "admin1"])
+def test_a_column_is_typed_as_the_whole_table_is(drop):
+    from geo.geocoding.learned import LEARNED_COLUMNS, typed_column, typed_learned
+
+    raw = _untidy_learned()
+    if drop:
+        raw = raw.drop(columns=[drop])
+    whole = typed_learned(raw)
+    for column in LEARNED_COLUMNS:
+        one = typed_column(raw, column)
+        assert one.dtype == whole[column].to_numpy().dtype, column
+        assert pd.Series(one).equals(whole[column]), column
+    with pytest.raises(KeyError):
+        typed_column(raw, "elevation")
+
+
+def test_the_names_of_an_untyped_table_equal_those_of_its_typed_copy():
+    """The names type the table a column at a time: the same rows, groups and points as
+    from the typed copy (which they no longer make)."""
+    from geo.geocoding.learned import typed_learned
+    from geo.geocoding.learned_index import LearnedNames
+
+    raw = _untidy_learned()
+    untyped, typed = LearnedNames(raw, 1), LearnedNames(typed_learned(raw), 1, typed=True)
+    assert len(untyped) == len(typed) > 0 and untyped.groups == typed.groups
+    everything = tuple(range(typed.groups))
+    pd.testing.assert_frame_equal(untyped.frame(everything), typed.frame(everything))
+    pd.testing.assert_frame_equal(untyped.main_points(), typed.main_points())

@@ -127,6 +127,44 @@ def typed_learned(frame: pd.DataFrame) -> pd.DataFrame:
     return _typed(frame)
 
 
+def typed_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """One column of a learned-places table typed as :func:`typed_learned` types it.
+
+    Only this column is converted (no copy of the whole table): a reader of a few
+    columns of a large table holds one converted column at a time.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A learned-places table (as a source gives it, not yet typed).
+    column : str
+        One of :data:`LEARNED_COLUMNS`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Its values (object strings, float64, int64 or bool), in the table's order.
+    """
+    present = column in frame
+    if column in ("name", "country", "admin1", "source"):
+        if not present:
+            return np.full(len(frame), "", dtype=object)
+        return frame[column].fillna("").astype(str).to_numpy(dtype=object)
+    if column in ("latitude", "longitude"):
+        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+    if column in ("precision", "records"):
+        return pd.to_numeric(frame[column], errors="coerce").fillna(1).to_numpy(
+            dtype=np.int64)
+    if column == "enabled":
+        if not present:
+            return np.ones(len(frame), dtype=bool)
+        values = frame[column]
+        if values.dtype == bool:  # _truthy of a bool is itself
+            return values.to_numpy(dtype=bool)
+        return values.map(_truthy).to_numpy(dtype=bool)
+    raise KeyError(column)
+
+
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in ("name", "country", "admin1", "source"):

@@ -43,7 +43,7 @@ from geo.geocoding.learned import (
     learned_id,
     learned_key,
     learned_spellings,
-    typed_learned,
+    typed_column,
 )
 from geo.geocoding.names import name_keys
 
@@ -73,30 +73,35 @@ class LearnedNames:
     def __init__(self, learned: pd.DataFrame, revision: int = 0, *,
                  typed: bool = False) -> None:
         self.revision = revision
-        frame = learned if typed else typed_learned(learned)
+
+        def column(name: str) -> np.ndarray:
+            # one column typed at a time: no typed copy of the whole table is held
+            if typed:
+                return learned[name].to_numpy()
+            return typed_column(learned, name)
+
         # the rows kept are taken column by column (no copy of the whole table)
-        names, uniques = pd.factorize(frame["name"])
+        names, uniques = pd.factorize(column("name"))
         parsed = [parse_place(str(n)) for n in uniques]
         generic = np.array([p.generic for p in parsed] + [True], dtype=bool)
-        keep = (frame["latitude"].notna() & frame["longitude"].notna()).to_numpy(bool) \
-            & ~generic[names]
+        keep = ~np.isnan(column("latitude").astype(np.float64)) \
+            & ~np.isnan(column("longitude").astype(np.float64)) & ~generic[names]
         names = names[keep]
         # rows of switched-off sources are kept for the review's disagreements
         # (main_points) but belong to no group: the geocoder never reads them
-        self._enabled = frame["enabled"].to_numpy(dtype=bool)[keep]
+        self._enabled = column("enabled").astype(bool)[keep]
         self._names = np.asarray(uniques, dtype=object)
-        self._countries, country = _codes(frame["country"][keep])
-        self._admin1s, admin1 = _codes(frame["admin1"][keep])
-        self._sources, source = _codes(frame["source"][keep])
+        self._countries, country = _codes(column("country")[keep])
+        self._admin1s, admin1 = _codes(column("admin1")[keep])
+        self._sources, source = _codes(column("source")[keep])
         self._columns = {
             "name": names.astype(np.int32), "country": country, "admin1": admin1,
             "source": source,
-            "latitude": frame["latitude"].to_numpy(dtype=np.float64)[keep],
-            "longitude": frame["longitude"].to_numpy(dtype=np.float64)[keep],
-            "precision": frame["precision"].to_numpy(dtype=np.int64)[keep],
-            "records": frame["records"].to_numpy(dtype=np.int64)[keep],
+            "latitude": column("latitude").astype(np.float64)[keep],
+            "longitude": column("longitude").astype(np.float64)[keep],
+            "precision": column("precision").astype(np.int64)[keep],
+            "records": column("records").astype(np.int64)[keep],
         }
-        del frame
         keys = [learned_key(str(n), p) for n, p in zip(uniques, parsed, strict=True)]
         key_of_name, self._keys = pd.factorize(pd.Series(keys, dtype=object))
         self._key_of_name = key_of_name.astype(np.int64)
@@ -146,8 +151,8 @@ class LearnedNames:
     def from_source(cls, source: LearnedPlaceSource) -> LearnedNames:
         """Read a source's learned places (the table is dropped once compacted)."""
         revision = source.learned_revision()
-        # typed here, so that the table as read is let go before the names are built
-        return cls(typed_learned(source.learned_places()), revision, typed=True)
+        # typed column by column while the names are built (no typed copy of the table)
+        return cls(source.learned_places(), revision)
 
     def __len__(self) -> int:
         """Number of learned rows kept (enabled, with a point, not a generic word)."""
@@ -385,7 +390,7 @@ def _as_indexed(spellings: list[str]) -> list[str]:
     return [s for s in out if s]
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _codes(column: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(values, int32 codes) of a text column."""
     codes, uniques = pd.factorize(column)
     return np.asarray(uniques, dtype=object), codes.astype(np.int32)
