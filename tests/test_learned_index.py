@@ -258,8 +258,7 @@ def test_a_column_is_typed_as_the_whole_table_is(drop):
     whole = typed_learned(raw)
     for column in LEARNED_COLUMNS:
         one = typed_column(raw, column)
-        assert one.dtype == whole[column].to_numpy().dtype, column
-        assert pd.Series(one).equals(whole[column]), column
+        pd.testing.assert_series_equal(one, whole[column])
     with pytest.raises(KeyError):
         typed_column(raw, "elevation")
 

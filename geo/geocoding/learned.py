@@ -127,7 +127,11 @@ def typed_learned(frame: pd.DataFrame) -> pd.DataFrame:
     return _typed(frame)
 
 
-def typed_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+#: Columns :func:`typed_learned` fills when a table lacks them.
+_MAY_LACK = ("name", "country", "admin1", "source", "enabled")
+
+
+def typed_column(frame: pd.DataFrame, column: str) -> pd.Series:
     """One column of a learned-places table typed as :func:`typed_learned` types it.
 
     Only this column is converted (no copy of the whole table): a reader of a few
@@ -142,27 +146,25 @@ def typed_column(frame: pd.DataFrame, column: str) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Its values (object strings, float64, int64 or bool), in the table's order.
+    pandas.Series
+        Its values (strings, float64, int64 or bool), indexed from 0.
     """
-    present = column in frame
+    if column not in LEARNED_COLUMNS:
+        raise KeyError(column)
+    if column not in frame and column in _MAY_LACK:  # as _typed fills them
+        values = pd.Series([column == "enabled" or ""] * len(frame), dtype=object,
+                           name=column)
+    else:
+        values = frame[column].reset_index(drop=True)
     if column in ("name", "country", "admin1", "source"):
-        if not present:
-            return np.full(len(frame), "", dtype=object)
-        return frame[column].fillna("").astype(str).to_numpy(dtype=object)
+        return values.fillna("").astype(str)
     if column in ("latitude", "longitude"):
-        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+        return pd.to_numeric(values, errors="coerce").astype(float)
     if column in ("precision", "records"):
-        return pd.to_numeric(frame[column], errors="coerce").fillna(1).to_numpy(
-            dtype=np.int64)
-    if column == "enabled":
-        if not present:
-            return np.ones(len(frame), dtype=bool)
-        values = frame[column]
-        if values.dtype == bool:  # _truthy of a bool is itself
-            return values.to_numpy(dtype=bool)
-        return values.map(_truthy).to_numpy(dtype=bool)
-    raise KeyError(column)
+        return pd.to_numeric(values, errors="coerce").fillna(1).astype(np.int64)
+    if values.dtype == bool:  # _truthy of a bool is itself
+        return values
+    return values.map(_truthy).astype(bool)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

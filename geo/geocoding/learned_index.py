@@ -74,22 +74,20 @@ class LearnedNames:
                  typed: bool = False) -> None:
         self.revision = revision
 
-        def column(name: str) -> np.ndarray:
+        def column(name: str) -> pd.Series:
             # one column typed at a time: no typed copy of the whole table is held
-            if typed:
-                return learned[name].to_numpy()
-            return typed_column(learned, name)
+            return learned[name] if typed else typed_column(learned, name)
 
         # the rows kept are taken column by column (no copy of the whole table)
         names, uniques = pd.factorize(column("name"))
         parsed = [parse_place(str(n)) for n in uniques]
         generic = np.array([p.generic for p in parsed] + [True], dtype=bool)
-        keep = ~np.isnan(column("latitude").astype(np.float64)) \
-            & ~np.isnan(column("longitude").astype(np.float64)) & ~generic[names]
+        keep = (column("latitude").notna() & column("longitude").notna()).to_numpy(bool) \
+            & ~generic[names]
         names = names[keep]
         # rows of switched-off sources are kept for the review's disagreements
         # (main_points) but belong to no group: the geocoder never reads them
-        self._enabled = column("enabled").astype(bool)[keep]
+        self._enabled = column("enabled").to_numpy(dtype=bool)[keep]
         self._names = np.asarray(uniques, dtype=object)
         self._countries, country = _codes(column("country")[keep])
         self._admin1s, admin1 = _codes(column("admin1")[keep])
@@ -97,10 +95,10 @@ class LearnedNames:
         self._columns = {
             "name": names.astype(np.int32), "country": country, "admin1": admin1,
             "source": source,
-            "latitude": column("latitude").astype(np.float64)[keep],
-            "longitude": column("longitude").astype(np.float64)[keep],
-            "precision": column("precision").astype(np.int64)[keep],
-            "records": column("records").astype(np.int64)[keep],
+            "latitude": column("latitude").to_numpy(dtype=np.float64)[keep],
+            "longitude": column("longitude").to_numpy(dtype=np.float64)[keep],
+            "precision": column("precision").to_numpy(dtype=np.int64)[keep],
+            "records": column("records").to_numpy(dtype=np.int64)[keep],
         }
         keys = [learned_key(str(n), p) for n, p in zip(uniques, parsed, strict=True)]
         key_of_name, self._keys = pd.factorize(pd.Series(keys, dtype=object))
@@ -390,7 +388,7 @@ def _as_indexed(spellings: list[str]) -> list[str]:
     return [s for s in out if s]
 
 
-def _codes(column: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(values, int32 codes) of a text column."""
     codes, uniques = pd.factorize(column)
     return np.asarray(uniques, dtype=object), codes.astype(np.int32)

@@ -344,7 +344,7 @@ def _read_chunked(run: Run, d: Dialect, chunk_rows: int) -> pd.DataFrame:
         FROM {d.places} p LEFT JOIN {d.sources} s ON s.source = p.source
         WHERE p.fid > {d.mark} ORDER BY p.fid LIMIT {d.mark}"""
     texts: dict[str, _Codes] = {c: _Codes() for c in _TEXT}
-    numbers: dict[str, list[np.ndarray]] = {c: [] for c in ("fid", *_NUMBERS)}
+    numbers: dict[str, list[np.ndarray]] = {c: [] for c in _NUMBERS}
     last = -(1 << 62)
     while batch := run(sql, [last, chunk_rows]):
         columns = dict(zip(("fid", *LEARNED_COLUMNS), zip(*batch, strict=True), strict=True))
@@ -356,16 +356,19 @@ def _read_chunked(run: Run, d: Dialect, chunk_rows: int) -> pd.DataFrame:
             parts.append(np.array(columns[name], dtype=_NUMBERS.get(name, np.int64)))
         if len(columns["fid"]) < chunk_rows:
             break
-    if not numbers["fid"]:
+    if not numbers["latitude"]:
         return empty_learned()
-    order = np.lexsort((np.concatenate(numbers.pop("fid")), _pair_rank(run, d, texts)))
+    # the rows were read by fid: a stable sort by (source, name) rank keeps fid order
+    # within a pair (no array of fids is kept)
+    order = np.argsort(_pair_rank(run, d, texts), kind="stable")
     built: dict[str, object] = {}
     for name in LEARNED_COLUMNS:  # one column's transient copies at a time
         if name in texts:
             built[name] = texts.pop(name).take(order)
         else:
             built[name] = np.concatenate(numbers.pop(name))[order]
-    out = pd.DataFrame(built)
+    # the columns are this read's own: taken as they are (no consolidated copy)
+    out = pd.DataFrame(built, copy=False)
     out["enabled"] = out["enabled"] != 0
     return out
 
