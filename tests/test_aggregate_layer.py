@@ -52,7 +52,7 @@ def test_payload_describes_aggregates_and_places():
     assert agg["killed"] == [3, 12, 2, 1]
     assert agg["injured"] == [None, None, 0, 0]
     assert data["places"]["n"] == [1]
-    assert data["places"]["tip"] == [f"{XSS} — 1 incident"]
+    assert data["places"]["lb"] == [XSS]
     assert data["close"] is False and data["sel"] is None
     assert data["typeNames"][-1] == "other"
     json.dumps(data, allow_nan=False)  # strict JSON: no NaN reaches the browser

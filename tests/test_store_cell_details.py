@@ -4,6 +4,8 @@ gives (geo/render/cell_details.py), from the grid and from the rows alike."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -72,3 +74,44 @@ def test_store_mode_tooltips_give_what_frame_mode_gives(postgis_location, use_gr
     assert top[["label", "count"]].values.tolist() == [["Aleppo", 3], ["Manbij", 2],
                                                        ["Al Bab", 1]]
 
+
+
+def _single_places() -> list[dict[str, str]]:
+    def at(where: tuple[str, str], **fields: str) -> dict[str, str]:
+        return {"latitude": where[0], "longitude": where[1], "country": "SY", **fields}
+
+    tartus = ("34.89", "35.89")
+    return [
+        at(tartus, id="t1", place="Tartus", killed_min="40", killed_max="48",
+           killed_best="45", deaths_civilians="30", source_name="UCDP GED",
+           date_start="2016-05-23", date_end="2016-05-23"),
+        at(tartus, id="t2", place="Tartus", killed_min="2", killed_max="3", killed_best="2",
+           source_name="UCDP GED", date_start="2016-06-01", date_end="2016-06-02"),
+        at(tartus, id="t3", place="Tartus", killed_min="50", source_name="SOHR",
+           date_start="2016-05-23", date_end="2016-05-23"),
+        at(RAQQA, id="r1", place="Raqqa", killed_min="4", killed_max="6", killed_best="5",
+           source_name="UCDP GED", date_start="2016-01-01", date_end="2016-12-31"),
+    ]
+
+
+@pytest.mark.parametrize("use_grid", [True, False])
+def test_store_mode_places_give_what_frame_mode_gives(postgis_location, use_grid):
+    with synced_query(postgis_location, incidents(_single_places())) as (_, live, query):
+        refresh_grid(query)
+        zoom = 6
+        window = view_window((35.0, 37.5), zoom)
+        frame = live.current().incidents
+        expected = aggregate(map_columns(frame), np.ones(len(frame), dtype=bool), zoom, window)
+        cells = query.cells(SPEC, zoom, window, CELL_PIXELS, use_grid=use_grid)
+        found = aggregates_from_cells(cells, zoom, place_claimants(query, SPEC, window))
+    chosen = (date(2016, 3, 1), date(2016, 5, 31))
+    want, got = payload(expected, dates=chosen)["places"], payload(found, dates=chosen)["places"]
+    order_w, order_g = np.argsort(want["lb"]), np.argsort(got["lb"])  # Raqqa, Tartus
+    assert [want["lb"][i] for i in order_w] == ["Raqqa", "Tartus"]
+    assert got["cn"] == want["cn"] == ["SOHR", "UCDP GED"]
+    for key in ("kc", "n", "df", "dt", "eb", "la"):
+        assert [got[key][i] for i in order_g] == [want[key][i] for i in order_w], key
+    tartus = int(order_g[1])
+    # two claimants at Tartus: two entries, never one sum
+    assert got["kc"][tartus] == [0, 1, 1, 50, 50, 1, 0, 0, 0, 0,
+                                 1, 2, 2, 42, 51, 0, 47, 2, 30, 1]

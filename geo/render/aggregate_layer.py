@@ -187,6 +187,28 @@ def _details(aggregates: Aggregates) -> dict[str, object]:
     return {"kc": per_cell, "cn": names, "tp": places, "tpn": counted}
 
 
+def _place_details(aggregates: Aggregates) -> dict[str, object]:
+    """Each single place's killed and civilian figures per claimant, for its tooltip.
+
+    ``kc``: per place, ``[claimant, incidents, giving a figure, low, high, giving only a
+    low, best estimate, giving one, civilian deaths, giving them, ...]`` per claimant
+    (``claimant`` an index into ``cn``); empty when not known (store mode's windows of
+    more than :attr:`geo.settings.Settings.map_details_max` incidents).
+    """
+    k = len(aggregates.places)
+    figures = aggregates.place_figures
+    names = sorted(set(figures["claimant"].astype(str))) if len(figures) else []
+    index = {name: i for i, name in enumerate(names)}
+    per_place: list[list[float | int | None]] = [[] for _ in range(k)]
+    for row in figures.itertuples(index=False):
+        place = int(row.cell)
+        if 0 <= place < k:
+            per_place[place] += [index[str(row.claimant)], *_numbers(np.array(
+                [row.incidents, row.known, row.low, row.high, row.open, row.best,
+                 row.best_n, row.civ, row.civ_n], dtype=float))]
+    return {"kc": per_place, "cn": names}
+
+
 def payload(
     aggregates: Aggregates, selected: dict[str, float] | None = None,
     dates: tuple[date, date] | None = None,
@@ -217,10 +239,7 @@ def payload(
         ).ravel() if len(cells) else np.array([])
         ranges[name] = _numbers(quads)
     details = _details(aggregates)
-    tips = [
-        f"{label} — {n} incident{'s' if n > 1 else ''}"
-        for label, n in zip(places["label"], places["count"], strict=True)
-    ]
+    dated = "date_from" in places and "date_to" in places
     return {
         "agg": {
             "lat": _numbers(cells["lat"].round(5)),
@@ -245,7 +264,9 @@ def payload(
             "p": places["precision"].astype(int).tolist(),
             "u": _numbers(places["uncertainty"].round()),
             "r": marker_radius(places["figure"]).tolist(),
-            "tip": tips,
+            "lb": places["label"].astype(str).tolist(),
+            **(_date_spans(places, dates) if dated else {}),
+            **_place_details(aggregates),
         },
         "sel": selected,
         "close": aggregates.zoom >= CLOSE_ZOOM,

@@ -25,6 +25,7 @@ from pyproj import Transformer
 
 from geo.render.cell_details import empty_figures, empty_top, frame_details
 from geo.render.layers import casualty_figure, uncertainty_metres
+from geo.render.place_details import empty_place_figures, place_days, place_figures
 from geo.view.totals import OPEN_FIGURES, open_top
 from geo.vocab import CLAIM_STATUSES, COORD_DECIMALS, CRS, EVENT_TYPES, WEB_MERCATOR
 
@@ -104,6 +105,8 @@ class MapColumns:
         The distinct claimants.
     best : numpy.ndarray of float32
         Best estimate of the killed (NaN when none).
+    civilians : numpy.ndarray of float32 or None
+        Civilian deaths (UCDP ``deaths_civilians``; NaN when none; None: not known).
     """
 
     drawn: np.ndarray
@@ -128,6 +131,7 @@ class MapColumns:
     claimant: np.ndarray
     claimants: np.ndarray
     best: np.ndarray
+    civilians: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.drawn)
@@ -239,6 +243,7 @@ def map_columns(incidents: pd.DataFrame) -> MapColumns:
         claimant=claimant_code.astype(np.int32),
         claimants=np.asarray(claimant_names, dtype=object),
         best=_figure(incidents, "killed_best"),
+        civilians=_figure(incidents, "deaths_civilians"),
     )
 
 
@@ -308,7 +313,7 @@ class Aggregates:
         One row per place drawn on its own: ``lat``, ``lon``, ``count``,
         ``type`` (index, or ``len(EVENT_TYPES)`` for several types),
         ``precision`` (the coarsest there), ``figure`` (sum of the best figures,
-        for marker size only), ``label``.
+        for marker size only), ``label``, ``date_from``/``date_to``.
     total : int
         Incidents in the window.
     zoom : int
@@ -324,6 +329,9 @@ class Aggregates:
     details_left_out : int or None
         Store mode: the most incidents in the window for which ``figures`` and ``top``
         are asked, when this window holds more (they are then empty); else None.
+    place_figures : pandas.DataFrame
+        Killed and civilian figures per single place (row of ``places``) and claimant
+        (:data:`geo.render.place_details.PLACE_FIGURE_COLUMNS`).
     """
 
     cells: pd.DataFrame
@@ -336,6 +344,7 @@ class Aggregates:
     figures: pd.DataFrame = field(default_factory=empty_figures)
     top: pd.DataFrame = field(default_factory=empty_top)
     details_left_out: int | None = None
+    place_figures: pd.DataFrame = field(default_factory=empty_place_figures)
 
 
 def aggregate(
@@ -404,11 +413,12 @@ def aggregate(
     multi_rows, multi_local = rows[in_multi], row_local[in_multi]
     del rows, row_local, in_multi
     cells, types, claims = _cells(columns, multi_rows, multi_local, n_places[multi])
-    places = _places(columns, single_rows)
-    del single_rows
+    places, codes = _places(columns, single_rows)
+    alone = place_figures(columns, single_rows, codes, len(places))
+    del single_rows, codes
     figures, top = frame_details(columns, multi_rows, multi_local, len(multi))
     return Aggregates(cells, types, claims, places, total, zoom,
-                      figures=figures, top=top)
+                      figures=figures, top=top, place_figures=alone)
 
 
 def merge_close(cell: np.ndarray, x: np.ndarray, y: np.ndarray, distance: float) -> np.ndarray:
@@ -550,8 +560,8 @@ def _cells(
             claims.reshape(k, n_claims).astype(int))
 
 
-def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
-    """One row per place of the cells that hold a single place."""
+def _places(columns: MapColumns, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per place of the cells that hold a single place, and the place of each row."""
     codes, uniques = pd.factorize(columns.place[rows])
     k = len(uniques)
     first = np.full(k, len(rows), dtype=np.int64)
@@ -565,6 +575,7 @@ def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
     uncertainty = np.zeros(k, dtype=float)
     np.maximum.at(uncertainty, codes, columns.uncertainty[rows])
     at = rows[first]
+    day_from, day_to = place_days(columns, rows, codes, k)
     return pd.DataFrame(
         {
             "lat": columns.lat[at],
@@ -575,8 +586,10 @@ def _places(columns: MapColumns, rows: np.ndarray) -> pd.DataFrame:
             "uncertainty": uncertainty,
             "figure": np.bincount(codes, columns.figure[rows], minlength=k),
             "label": columns.labels[_common_labels(codes, columns.label_code[rows], k)],
+            "date_from": day_from,
+            "date_to": day_to,
         }
-    )
+    ), codes
 
 
 def _common_labels(codes: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:

@@ -26,6 +26,7 @@ from geo.render.clusters import (
     Aggregates,
     merge_centres,
 )
+from geo.render.place_details import empty_place_figures, store_place_figures
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
 
 _MIN = ("south", "west", "killed_lo", "injured_lo", "casualties_lo", "date_from")
@@ -91,21 +92,27 @@ def aggregates_from_cells(cells: pd.DataFrame, zoom: int, places: pd.DataFrame |
         "uncertainty": single["uncertainty"].astype(float),
         "figure": single["figure"].astype(float),
         "label": single["label"].astype(str),
+        "date_from": single["date_from"].astype(float),
+        "date_to": single["date_to"].astype(float),
     })
     total = int(count.sum()) if len(cells) else 0
-    figures, top = empty_figures(), empty_top()
-    if places is not None and len(many) and zoom < AGGREGATE_BELOW_ZOOM:
-        group_of = np.full(len(merged), -1, dtype=np.int64)
-        group_of[np.flatnonzero(multi.to_numpy())] = np.arange(len(many))
+    figures, top, alone = empty_figures(), empty_top(), empty_place_figures()
+    if places is not None and len(places):
         size = cell_pixels * _WORLD_METRES / (256 * 2**zoom)
-        at = assign_places(np.floor(places["x"].to_numpy(dtype=float) / size),
-                           np.floor(places["y"].to_numpy(dtype=float) / size),
-                           cells["cx"].to_numpy(dtype=float), cells["cy"].to_numpy(dtype=float),
-                           group_of[label])
-        figures, top = _details(places.assign(cell=at)[at >= 0])
+        place_cx = np.floor(places["x"].to_numpy(dtype=float) / size)
+        place_cy = np.floor(places["y"].to_numpy(dtype=float) / size)
+        cell_cx, cell_cy = cells["cx"].to_numpy(dtype=float), cells["cy"].to_numpy(dtype=float)
+        for is_multi, k in ((True, len(many)), (False, len(single))):
+            group_of = np.full(len(merged), -1, dtype=np.int64)
+            group_of[np.flatnonzero((multi == is_multi).to_numpy())] = np.arange(k)
+            at = assign_places(place_cx, place_cy, cell_cx, cell_cy, group_of[label])
+            if is_multi:
+                figures, top = _details(places.assign(cell=at)[at >= 0])
+            else:
+                alone = store_place_figures(places.assign(cell=at)[at >= 0])
     return Aggregates(out, types, claims, single_places, total, zoom,
                       bool(cells.attrs.get("places_upper_bound", False)),
-                      figures=figures, top=top)
+                      figures=figures, top=top, place_figures=alone)
 
 
 def _details(places: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -20,15 +20,16 @@ from geo.store.pg_query import PostGISQuery
 from geo.store.query import DRAWN_SQL, QueryFilter, combine, where_clauses
 
 PLACE_COLUMNS = ("plat", "plon", "x", "y", "claimant", "incidents", "known", "low", "high",
-                 "open", "best", "best_n", "label")
+                 "open", "best", "best_n", "label", "civ", "civ_n")
 """Columns of :func:`place_claimants`: rounded place, mean Web Mercator position, claimant,
 incidents, incidents giving a killed figure, sums of their lowest and highest figures
 (each from its smaller figure to its larger), incidents giving only a lowest one, sum of
-the best estimates, incidents giving one, and the place's name (the one most of the view's
+the best estimates, incidents giving one, the place's name (the one most of the view's
 records there give, the first stored among equals, as the map labels a place); places in
 the order of their first record in the view (the store's order; frame mode, which ranks
 equals in the order the data first holds them, differs only where a place's first record
-is filtered out and its count ties with another's)."""
+is filtered out and its count ties with another's), and the sum of the civilian deaths
+(``deaths_civilians``) and the incidents giving them."""
 
 
 def place_claimants(query: PostGISQuery, spec: QueryFilter,
@@ -52,7 +53,7 @@ def place_claimants(query: PostGISQuery, spec: QueryFilter,
     args = list(params)
     inner = sql.SQL(
         "SELECT fid, mx, my, coalesce(nullif(claimant, ''), 'unattributed') AS who, "
-        "killed_best AS kb, coalesce(place, '') AS name, {figures} FROM {table} WHERE "
+        "killed_best AS kb, deaths_civilians AS dc, coalesce(place, '') AS name, {figures} FROM {table} WHERE "
         + DRAWN_SQL + " AND {condition}").format(
         figures=record_figures(), table=query.store.table("incidents"), condition=condition)
     if window is not None:
@@ -63,14 +64,16 @@ def place_claimants(query: PostGISQuery, spec: QueryFilter,
         "WITH v AS MATERIALIZED ({inner}), "
         "f AS (SELECT plat, plon, avg(mx) AS x, avg(my) AS y, who, count(*) AS n, "
         "count(klo) AS known, sum(least(klo, khi)) AS low, sum(greatest(klo, khi)) AS high, "
-        "sum(kop) FILTER (WHERE klo IS NOT NULL) AS open, sum(kb) AS best, count(kb) AS bn "
+        "sum(kop) FILTER (WHERE klo IS NOT NULL) AS open, sum(kb) AS best, count(kb) AS bn, "
+        "sum(dc) AS civ, count(dc) AS civ_n "
         "FROM v GROUP BY plat, plon, who), "
         "r AS (SELECT plat, plon, name, count(*) AS n, min(fid) AS first FROM v "
         "GROUP BY 1, 2, 3), "
         "l AS (SELECT DISTINCT ON (plat, plon) plat, plon, name, min(first) OVER "
         "(PARTITION BY plat, plon) AS first FROM r ORDER BY plat, plon, n DESC, first) "
         "SELECT f.plat, f.plon, f.x, f.y, f.who, f.n, f.known, f.low, f.high, "
-        "coalesce(f.open, 0), coalesce(f.best, 0), f.bn, l.name FROM f JOIN l "
+        "coalesce(f.open, 0), coalesce(f.best, 0), f.bn, l.name, coalesce(f.civ, 0), f.civ_n "
+        "FROM f JOIN l "
         "ON l.plat = f.plat AND l.plon = f.plon ORDER BY l.first, f.who"
     ).format(inner=inner)
     rows = query.read(grouped, args)

@@ -108,21 +108,42 @@
     return text;
   }
 
-  /* Killed in aggregate i per claimant: one total when they share one claimant, else
+  /* A place's civilian deaths of one claimant, where its incidents give them:
+   * [..., civilian deaths, incidents giving them] after the killed figures. */
+  function civilians(c) {
+    var n = c[1], civ = c[8], given = c[9];
+    if (!given) { return ""; }
+    return "; civilian deaths " + thousands(civ) +
+      (given < n ? " (given for " + thousands(given) + " of " + thousands(n) + ")" : "");
+  }
+
+  /* Killed per claimant (names: the claimants' names; per: numbers per claimant, 8, or
+   * 10 with a place's civilian deaths): one total when they share one claimant, else
    * one line per claimant, never added together. */
-  function claimantTotals(root, d, entries) {
-    var per = 8;
+  function claimantTotals(root, names, entries, per) {
+    per = per || 8;
+    var extra = per > 8 ? civilians : function () { return ""; };
     if (entries.length === per) {
-      line(root, "Killed, according to " + d.agg.cn[entries[0]] + ": " + claimantTotal(entries),
-        "total");
+      line(root, "Killed, according to " + names[entries[0]] + ": " + claimantTotal(entries) +
+        extra(entries), "total");
       return;
     }
     line(root, "Killed, per claimant (figures of different claimants are not added):",
       "total");
     for (var j = 0; j < entries.length; j += per) {
       var c = entries.slice(j, j + per);
-      line(root, d.agg.cn[c[0]] + " (" + thousands(c[1]) + " incident" + (c[1] > 1 ? "s" : "") +
-        "): " + claimantTotal(c), "total claimant");
+      line(root, names[c[0]] + " (" + thousands(c[1]) + " incident" + (c[1] > 1 ? "s" : "") +
+        "): " + claimantTotal(c) + extra(c), "total claimant");
+    }
+  }
+
+  /* The first and last day of aggregate or place i (a: its arrays), within the dates
+   * chosen, with the incidents that run over them named. */
+  function dateLine(root, a, i) {
+    if (a.df && a.df[i] !== null) {
+      line(root, (a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i])) +
+        (a.dr && (a.eb[i] !== null || a.la[i] !== null) ? " (within the dates chosen)" : ""));
+      if (a.dr) { spans(root, a, i); }
     }
   }
 
@@ -138,13 +159,9 @@
         "incidents of several types, claim statuses or months counts once in each, so " +
         "there may be fewer.", "note");
     }
-    if (a.df[i] !== null) {
-      line(root, (a.df[i] === a.dt[i] ? day(a.df[i]) : day(a.df[i]) + " \u2013 " + day(a.dt[i])) +
-        (a.dr && (a.eb[i] !== null || a.la[i] !== null) ? " (within the dates chosen)" : ""));
-      if (a.dr) { spans(root, a, i); }
-    }
+    dateLine(root, a, i);
     if (a.tp && a.tp[i] && a.tp[i].length) { topPlaces(root, a, i); }
-    if (a.kc && a.kc[i] && a.kc[i].length) { claimantTotals(root, d, a.kc[i]); }
+    if (a.kc && a.kc[i] && a.kc[i].length) { claimantTotals(root, a.cn, a.kc[i], 8); }
     if (a.dlo) {
       line(root, "Deaths per claimant and the top places are given for views of up to " +
         thousands(a.dlo) + " incidents around the map: zoom in or narrow the filters.", "note");
@@ -182,6 +199,31 @@
 
   function tipOf(d, i) {
     return function () { return aggregateTip(d, i); };
+  }
+
+  /* The tooltip of single place i: its incidents, dates, deaths (and civilian deaths)
+   * per claimant, worded as the aggregates' (trial 24: it gave the count alone). */
+  function placeTip(d, i) {
+    var p = d.places, root = document.createElement("div");
+    root.className = "incident-aggregate-tip incident-place-tip";
+    line(root, p.lb[i] + " \u2014 " + thousands(p.n[i]) + " incident" + (p.n[i] > 1 ? "s" : ""),
+      "head");
+    dateLine(root, p, i);
+    if (p.kc && p.kc[i] && p.kc[i].length) {
+      claimantTotals(root, p.cn, p.kc[i], 10);
+      if (p.kc[i].length > 10 || p.n[i] > 1) {
+        line(root, "Totals are sums over one claimant's incidents; figures of different " +
+          "claimants are never added together.", "note");
+      }
+    } else if (d.agg.dlo) {
+      line(root, "Deaths per claimant are given for views of up to " + thousands(d.agg.dlo) +
+        " incidents around the map: zoom in or narrow the filters.", "note");
+    }
+    return root;
+  }
+
+  function placeTipOf(d, i) {
+    return function () { return placeTip(d, i); };
   }
 
   /* A handler that keeps an aggregate's tooltip whole inside the map: it opens to the
@@ -310,9 +352,9 @@
         dashArray: approx ? "3 3" : null, fill: true, fillColor: c,
         fillOpacity: placeOpacity(radius, approx), className: "incident-place"});
       marker.feature = {type: "Feature", properties: {kind: "incident-place", count: p.n[i]}};
-      var tip = document.createElement("span");
-      tip.textContent = p.tip[i];
-      marker.bindTooltip(tip);
+      // the tooltip's text is made when it opens (see aggregateTip)
+      marker.bindTooltip(placeTipOf(d, i));
+      marker.on("tooltipopen", inward(map, marker, 2 * radius));
       marker.addTo(group);
       if (d.close && unc > 0) { circles.add(ll, unc, c, marker); }
       if (p.n[i] > 1) {
