@@ -53,7 +53,8 @@ def place_claimants(query: PostGISQuery, spec: QueryFilter,
     args = list(params)
     inner = sql.SQL(
         "SELECT fid, mx, my, coalesce(nullif(claimant, ''), 'unattributed') AS who, "
-        "killed_best AS kb, deaths_civilians AS dc, coalesce(place, '') AS name, {figures} FROM {table} WHERE "
+        "killed_best AS kb, deaths_civilians AS dc, coalesce(place, '') AS name, {figures} "
+        "FROM {table} WHERE "
         + DRAWN_SQL + " AND {condition}").format(
         figures=record_figures(), table=query.store.table("incidents"), condition=condition)
     if window is not None:
