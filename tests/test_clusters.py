@@ -11,7 +11,6 @@ from geo.render.clusters import (
     AGGREGATE_BELOW_ZOOM,
     aggregate,
     map_columns,
-    merge_close,
     positions_at,
     view_window,
 )
@@ -118,16 +117,6 @@ def test_view_window_is_centred_and_halves_with_each_zoom():
     assert xmax - xmin == pytest.approx(2 * (ymax - ymin))
     assert wider[2] - wider[0] == pytest.approx(2 * (xmax - xmin))
     assert (xmin + xmax) / 2 == pytest.approx((wider[0] + wider[2]) / 2)
-
-
-def test_merge_close_joins_cells_into_the_fullest_neighbour():
-    cell = np.array([0, 0, 0, 1, 2, 3])
-    x = np.array([0.0, 0.0, 0.0, 30.0, 500.0, 60.0])
-    y = np.zeros(6)
-    merged = merge_close(cell, x, y, 44.0)
-    # cell 1 is within 44 px of the fullest cell 0; cell 3 (60 px away) and 2 stay apart
-    assert merged[0] == merged[3]
-    assert len({merged[0], merged[4], merged[5]}) == 3
 
 
 def test_positions_at_finds_the_drawn_incidents_in_the_mask_at_a_place():

@@ -2,7 +2,7 @@
 
 :meth:`geo.store.pg_query.PostGISQuery.cells` groups the view's incidents by screen
 cell in SQL; :func:`aggregates_from_cells` joins close cells as
-:func:`geo.render.clusters.merge_close` does and gives the same
+:func:`geo.render.cell_merge.merge_close` does and gives the same
 :class:`~geo.render.clusters.Aggregates` the frame path draws, so the layer code
 (:mod:`geo.render.aggregate_layer`) is the same for both.
 """
@@ -19,12 +19,12 @@ from geo.render.cell_details import (
     empty_top,
     rank_places,
 )
+from geo.render.cell_merge import merge_centres
 from geo.render.clusters import (
     AGGREGATE_BELOW_ZOOM,
     CELL_PIXELS,
     MERGE_PIXELS,
     Aggregates,
-    merge_centres,
 )
 from geo.render.place_details import empty_place_figures, store_place_figures
 from geo.vocab import CLAIM_STATUSES, EVENT_TYPES
