@@ -24,7 +24,7 @@ from datetime import date
 from geo.extract.events import EventMention
 from geo.extract.focus import is_quoted
 from geo.extract.places import PlaceMention
-from geo.extract.report import Draft
+from geo.extract.report import Draft, distance_km
 from geo.extract.text import Quotation, Sentence
 
 #: Feature codes grouped into the few classes a weight is kept for.
@@ -32,7 +32,6 @@ _FCODE_GROUPS = (("PPLC", "capital"), ("PPLA", "seat"), ("PPL", "populated"),
                  ("ADM", "admin"), ("", "none"))
 _WORD = re.compile(r"\w+")
 _PAST = re.compile(r"(?:ed|en|ck|ot|ut)$", re.I)  # a trigger ending "shelled", "struck", "shot"
-_KM_PER_DEG = 111.0
 
 
 @dataclass(frozen=True)
@@ -277,14 +276,9 @@ def _area_features(item: Emitted, others: Sequence[Emitted]) -> dict[str, float]
     if not points:
         out["others_unplaced"] = 1.0
         return out
-    km = sorted(_approx_km(item.latitude, item.longitude, lat, lon) for lat, lon in points)
+    km = sorted(distance_km(item.latitude, item.longitude, lat, lon) for lat, lon in points)
     middle = km[(len(km) - 1) // 2]  # the lower median: with two others, the nearer
     out["others_km"] = min(1.0, math.log1p(middle) / 7)
     out["others_near" if middle <= 25 else "others_far" if middle > 150 else "others_mid"] = 1.0
     return out
 
-
-def _approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance in km (enough to tell 10 km from 150 km)."""
-    x = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(x, lat2 - lat1) * _KM_PER_DEG

@@ -38,7 +38,6 @@ empty switches the policy off).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from geo.extract.places import PlaceMention
 from geo.extract.references import particle_free_key
-from geo.extract.report import Draft
+from geo.extract.report import Draft, distance_km
 from geo.settings import RESOLVE_ISOLATED_KM, RESOLVE_NEIGHBOUR_KM, RESOLVE_POLICY
 
 if TYPE_CHECKING:
@@ -58,7 +57,6 @@ SITE_KM = 10.0
 CITY_POPULATION = 100_000
 #: Matches that read the name as written (or with its spelling normalised).
 _FAITHFUL = frozenset({"exact", "normalised", "override"})
-_KM_PER_DEG = 111.2
 #: More words than this between a site and its nearest trigger make the tie ``loose``.
 TRIGGER_WORDS = 10
 _WORD = re.compile(r"\w+")
@@ -95,11 +93,6 @@ class Doubts:
         """The doubts that hold, by name."""
         return tuple(n for n in _NAMES if getattr(self, n))
 
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance in km (enough to tell 10 km from 50; no pyproj at start)."""
-    x = (lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(x, lat2 - lat1) * _KM_PER_DEG
 
 
 def site_doubts(
@@ -142,7 +135,7 @@ def site_doubts(
     big = seat or place.population >= CITY_POPULATION
     others = [m.place for m in located if m.place is not None and
               m.place.gazetteer_id != place.gazetteer_id and m.place.country == place.country]
-    distances = [km_between(place.latitude, place.longitude, o.latitude, o.longitude)
+    distances = [distance_km(place.latitude, place.longitude, o.latitude, o.longitude)
                  for o in others if o.precision < 3]  # a region's point is not its places'
     nearest = min(distances) if distances else None
     in_named = bool(own) and (
@@ -150,7 +143,7 @@ def site_doubts(
     picked = in_named or (nearest is not None and nearest <= RESOLVE_NEIGHBOUR_KM)
     namesakes = not big and not picked and any(
         c.place.country == place.country and c.place.gazetteer_id != place.gazetteer_id and
-        km_between(place.latitude, place.longitude, c.place.latitude, c.place.longitude) >
+        distance_km(place.latitude, place.longitude, c.place.latitude, c.place.longitude) >
         SITE_KM for c in candidates)
     isolated = not big and not in_named and nearest is not None and \
         nearest > RESOLVE_ISOLATED_KM
