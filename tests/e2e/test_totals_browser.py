@@ -45,5 +45,6 @@ def test_the_comparison_chart_shows_bars_with_height(page: Page, app_server):
     page.wait_for_timeout(1500)  # Vega draws after the element shows
     png = chart.first.screenshot()
     (SHOTS / "compare_chart.png").write_bytes(png)
-    # two periods, one bar each at least, each bar well over 8 pixels thick
-    assert _bar_rows(png) >= 40
+    # two periods, one bar each at least (each period's incidents counted by their start day
+    # since trial 24: one seed incident each), each bar well over 8 pixels thick
+    assert _bar_rows(png) >= 30
