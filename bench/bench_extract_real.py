@@ -13,7 +13,7 @@ Usage::
     .venv/bin/python bench/bench_extract_real.py --split heldout9  # ninth set, scored once
     .venv/bin/python bench/bench_extract_real.py --split heldout10  # tenth set, scored once
     .venv/bin/python bench/bench_extract_real.py --split heldout11  # eleventh (tuning, round 13)
-    .venv/bin/python bench/bench_extract_real.py --split heldout12  # twelfth set, scored once
+    .venv/bin/python bench/bench_extract_real.py --split heldout12  # twelfth (tuning, round 14)
     .venv/bin/python bench/bench_extract_real.py --split heldout13  # thirteenth set, blind
     .venv/bin/python bench/bench_extract_real.py --split tune    # the tuning reports
     .venv/bin/python bench/bench_extract_real.py --split all -v  # all but heldout4-13, per report
@@ -75,8 +75,8 @@ REPORTS = ROOT / "bench" / "reports"
 # "all": the tuning material only. From round 4 of issue 12 on, "heldout3" is tuning material;
 # the held-out sets of round 4 ("heldout4", "heldout5"), "heldout6" and any later one are left out
 # (so earlier figures stay comparable). heldout4 ... heldout11 have since become tuning material
-# too (heldout11 in round 13), each scored on its own with --split; heldout12 and heldout13
-# are blind.
+# too (heldout11 in round 13, heldout12 in round 14), each scored on its own with --split;
+# heldout13 is blind.
 _ALL_SPLITS = ("tune", "heldout", "heldout2", "heldout3")
 SPLITS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
           "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "tune",

@@ -26,7 +26,7 @@ HOMONYM_KM = 100.0
 RESOLVE_POLICY: frozenset[str] = frozenset(
     n.strip() for n in os.environ.get(
         "INCIDENT_MAP_RESOLVE_POLICY",
-        "spelling,learned,namesakes,isolated,listed,referenced,abroad,loose",
+        "spelling,learned,namesakes,isolated,listed,referenced,abroad,loose,partial,roundup",
     ).split(",")
     if n.strip() and n.strip() != "off")
 #: A place the report locates within this many km of a site picks that site among namesakes.

@@ -71,7 +71,7 @@ def is_photo_caption(sentences: list[Sentence], index: int) -> bool:
     nxt = sentences[index + 1] if index + 1 < len(sentences) else None
     return nxt is not None and nxt.paragraph == sentence.paragraph and \
         len(nxt.text) <= 80 and bool(_CREDIT.search(nxt.text)) and \
-        bool(re.fullmatch(r"[\w.'’/ ©&()-]+", nxt.text.strip()))
+        bool(re.fullmatch(r"[\w.'’/ ©&():-]+", nxt.text.strip()))  # round 14: "Photo: X/Y"
 
 
 #: Bullets that join items on one line (a ticker or a list of links).

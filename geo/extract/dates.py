@@ -85,7 +85,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("months", r"\b(?P<rel>(?:in|over|during)\s+the\s+(?:past|last)\s+(?P<count>two|three|four|"
                    r"five|six|\d)\s+months)\b"),
         ("ago", r"\b(?P<rel>(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|"
-                r"several|a\s+few|few)\s+(?P<unit>day|week)s?\s+ago)\b"),
+                r"several|a\s+few|few)\s+(?P<unit>day|week|month|year)s?\s+ago)\b"),
     )
 )
 _ANCHORED = ("relative", "same", "days_after", "days_before", "days_earlier")
@@ -441,12 +441,33 @@ def _ago(kind: str, groups: dict[str, str | None], published: date) -> DateSpan:
         " ".join(word.split()), (0, 0))
     if not high:
         low = high = int(word) if word.isdigit() else _COUNTS[word]
-    unit = 7 if (groups.get("unit") or "").lower() == "week" else 1
+    unit_name = (groups.get("unit") or "").lower()
+    if unit_name in ("month", "year"):  # round 14: "about seven years ago" is history
+        return _months_ago(low, high, 12 if unit_name == "year" else 1, text, published)
+    unit = 7 if unit_name == "week" else 1
     start, end = published - timedelta(days=high * unit), published - timedelta(days=low * unit)
     if unit == 7 and low == high:  # "two weeks ago": that week, give or take
         start, end = start - timedelta(days=3), end + timedelta(days=3)
     return DateSpan(start, min(end, published), "day" if start == end else "range",
                     f"'{text}': read against publication ({published.isoformat()})")
+
+
+def _months_ago(low: int, high: int, months: int, text: str, published: date) -> DateSpan:
+    """"seven years ago", "two months ago": the year (or month) that many before publication
+    ("several years ago" spans the years it may be)."""
+    def back(count: int) -> tuple[int, int]:
+        total = published.year * 12 + published.month - 1 - count * months
+        return total // 12, total % 12 + 1
+
+    (y0, m0), (y1, m1) = back(high), back(low)
+    if months == 12:
+        start, end = date(y0, 1, 1), min(date(y1, 12, 31), published)
+        precision = "year" if y0 == y1 else "range"
+    else:
+        start, end = month_span(y0, m0).start, min(month_span(y1, m1).end, published)
+        precision = "month" if (y0, m0) == (y1, m1) else "range"
+    return DateSpan(start, end, precision, f"'{text}': read against publication "
+                                           f"({published.isoformat()})")
 
 
 def _deictic(text: str, published: date) -> DateSpan:

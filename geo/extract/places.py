@@ -506,6 +506,13 @@ _OFFICIALS_IN = re.compile(r"\b(?:officials?|ministry|ministers?|diplomats?|gove
                            r"intelligence)\s+sources?)\s+in\s+$", re.I)
 
 
+#: Round 14: a capital's possessive before a deed is its government ("Damascus' ferocious
+#: assault on rebel areas", "Moscow's air campaign"), not a place where it happens.
+_CAPITAL_DEED = re.compile(r"^(?:['’]s?)\s+(?:[\w-]+\s+){0,2}?(?:assault|offensive|onslaught|"
+                           r"bombardment|bombing|crackdown|campaign|war|siege|attacks?|"
+                           r"strikes|air\s*strikes|raids|operations?|intervention)\b", re.I)
+
+
 def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset[str]) -> bool:
 
     if mention.descriptor:
@@ -517,5 +524,6 @@ def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset
         names |= {basic_key(s) for s in mention.place.spellings}
     if not names & capitals:
         return False
-    return bool(CAPITAL_SPEAKS.match(after) or re.search(r"\bby\s+$", before[-10:]) or
+    return bool(CAPITAL_SPEAKS.match(after) or _CAPITAL_DEED.match(after) or
+                re.search(r"\bby\s+$", before[-10:]) or
                 _OFFICIALS_IN.search(before[-40:]))  # round 8: "Defense Ministry officials in X"

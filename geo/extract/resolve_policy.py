@@ -24,6 +24,12 @@ The doubts (:class:`Doubts`), each computed from the geocoder's answer and the r
 * ``referenced``: the report also gives the name as a reference point ("12 km east of X");
 * ``abroad``: the point lies in another country than every other place the report locates
   (a point with no other place beside it is left to the pipeline's foreign-place check);
+* ``partial``: the name runs on past what was read ("Tal al-kaba'a", its second word written
+  in lower case, read as "Tal"): the point is of another, shorter name (round 14);
+* ``roundup``: named once, in a title line (no closing full stop) naming three places or more
+  among sites and governorates ("19 civilians killed in attacks in Aleppo, Quneitra, Hama and
+  Damascus"): a headline summing up the report's events, not one of them (round 14; ``listed``
+  counts sites only, in any sentence);
 * ``loose``: a city (a governorate's seat, or :data:`CITY_POPULATION` people or more) not tied
   to the event in its own words: no trigger of the candidate in the sentence that names it
   first, or more than :data:`TRIGGER_WORDS` words between them. A city is named for many roles
@@ -61,7 +67,15 @@ _FAITHFUL = frozenset({"exact", "normalised", "override"})
 TRIGGER_WORDS = 10
 _WORD = re.compile(r"\w+")
 _NAMES = ("spelling", "learned", "namesakes", "isolated", "listed", "referenced", "abroad",
-          "loose")
+          "loose", "partial", "roundup")
+#: A name read short: the next word is an article joined to a lower-case word ("Tal al-kaba").
+_RUNS_ON = re.compile(r"^[ \t]+(?:al|el|as|ash|ad|ar|az|at|an|ad|ed|es|et|ez)[-‘’'][a-z]")
+#: Roles a place counts under in a sentence's round-up of places.
+_ROUNDUP_ROLES = ("site", "region")
+#: Places (sites and governorates) a sentence names before its one mention is a round-up's.
+ROUNDUP_PLACES = 3
+#: A title line is at most this long.
+TITLE_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,8 @@ class Doubts:
 
     Attributes
     ----------
-    spelling, learned, namesakes, isolated, listed, referenced, abroad, loose : bool
+    spelling, learned, namesakes, isolated, listed, referenced, abroad, loose, partial, roundup
+        : bool
         See the module's docstring.
     nearest_km : float or None
         Distance to the nearest other place the report locates (None when it locates none).
@@ -86,6 +101,8 @@ class Doubts:
     referenced: bool = False
     abroad: bool = False
     loose: bool = False
+    partial: bool = False
+    roundup: bool = False
     nearest_km: float | None = None
     trigger_words: int | None = None
 
@@ -157,8 +174,27 @@ def site_doubts(
     abroad = bool(homes) and place.country not in homes  # alone: the pipeline's own check
     gap = _trigger_words(draft, site, article)
     loose = big and (gap is None or gap > TRIGGER_WORDS)
+    partial = bool(_RUNS_ON.match(article[site.end:site.end + 12]))
+    roundup = count <= 1 and _title_line(article, site.start) and \
+        _places_beside(site, located, article) >= ROUNDUP_PLACES
     return Doubts(spelling, learned, namesakes, isolated, listed, referenced, abroad, loose,
-                  nearest, gap)
+                  partial, roundup, nearest, gap)
+
+
+def _title_line(article: str, offset: int) -> bool:
+    """Whether the line holding an offset is a title: short, with no closing full stop."""
+    start = article.rfind("\n", 0, offset) + 1
+    end = article.find("\n", offset)
+    line = article[start:end if end >= 0 else len(article)].strip()
+    return len(line) <= TITLE_CHARS and not line.endswith((".", "!", "?", '"', "”", ":"))
+
+
+def _places_beside(site: PlaceMention, located: Sequence[PlaceMention], article: str) -> int:
+    """How many distinct places (sites and governorates) the site's sentence names, itself
+    included."""
+    keys = {particle_free_key(m.name) for m in located
+            if m.role in _ROUNDUP_ROLES and _same_sentence(article, site.start, m.start)}
+    return len(keys | {particle_free_key(site.name)})
 
 
 def _trigger_words(draft: Draft, site: PlaceMention, article: str) -> int | None:
