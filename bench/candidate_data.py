@@ -37,6 +37,7 @@ from bench.bench_extract_real import (  # noqa: E402
     load_reports,
     score_report,
 )
+from geo.extract.candidate_model import UNJUDGED  # noqa: E402
 from geo.extract.pipeline import extract  # noqa: E402
 from geo.extract.scoring import using_model  # noqa: E402
 from geo.geocoding.geocoder import default_geocoder  # noqa: E402
@@ -166,7 +167,8 @@ class Fitted:
 
 
 def fit(items: Sequence[Item]) -> Fitted:
-    """Fit the keep model on every candidate, the trust model on those with a point."""
+    """Fit the keep model on every candidate with a site (round 14: a siteless one has no
+    label the annotations could give), the trust model on those with a point."""
     from sklearn.linear_model import LogisticRegression  # development dependency only
 
     names = vocabulary(items)
@@ -176,7 +178,8 @@ def fit(items: Sequence[Item]) -> Fitted:
     pointed = np.array([c.get("latitude") is not None for item in items
                         for c in item.candidates])
     y_near = np.array([n for item in items for n in item.near])
-    keep = LogisticRegression(C=C, max_iter=5000).fit(x, y_keep)
+    judged = x[:, names.index(UNJUDGED)] == 0 if UNJUDGED in names else np.ones(len(x), bool)
+    keep = LogisticRegression(C=C, max_iter=5000).fit(x[judged], y_keep[judged])
     trust = LogisticRegression(C=C, max_iter=5000).fit(x[pointed], y_near[pointed])
     return Fitted(names, keep, trust)
 
@@ -193,7 +196,7 @@ def decide(item: Item, keep: np.ndarray, trust: np.ndarray, keep_below: float,
     """
     out, aside, doubted = [], [], []
     for j, cand in enumerate(item.candidates):
-        if keep[j] < keep_below:
+        if keep[j] < keep_below and not item.features[j].get(UNJUDGED):
             aside.append(j)
             continue
         if site_resolved(cand) and trust[j] < trust_below:

@@ -32,6 +32,11 @@ MODES = ("off", "on")
 #: Status a doubted point takes (for review; the point stays as a suggestion).
 DOUBTED_STATUS = "unsure"
 _KIND = "candidate scorer (logistic regressions)"
+#: Round 14: the feature of a candidate with no site (a country-level allegation, "no site").
+#: The dev set's annotations match candidates by place, so none can ever confirm one: every
+#: such candidate is a "false" example whatever it says, and the keep score learned nothing
+#: about them but that. They are never set aside (and are left out of the keep fit).
+UNJUDGED = "no_site"
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,8 @@ def judge(rows: Sequence[Mapping[str, float]], site_resolved: Sequence[bool],
         verdict.keep = float(keep[i])
         if site_resolved[i]:
             verdict.trust = float(trust[i])
-        verdict.set_aside = act and verdict.keep < model.keep.threshold
+        verdict.set_aside = act and verdict.keep < model.keep.threshold and \
+            not rows[i].get(UNJUDGED)
         verdict.doubted = act and verdict.trust is not None and \
             verdict.trust < model.trust.threshold
     return verdicts

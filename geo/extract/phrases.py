@@ -378,10 +378,13 @@ def focus_country(text: str) -> str:
         ISO alpha-2 code, or "" when no country is named.
     """
     counts = country_counts(text, places_only=True)
-    top = counts.most_common(2)
-    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+    # round 14: a country named only as an actor ("Russian reconciliation center", "Russian
+    # forces") is no place the report is about: the countries named as places rank first
+    places = country_counts(text, places_only=True, actors=False)
+    top = sorted(((places[c], counts[c], c) for c in places), reverse=True)[:2]
+    if not top or (len(top) == 2 and top[0][:2] == top[1][:2]):
         return ""  # none, or a tie: the report's places decide (see the pipeline)
-    return top[0][0]
+    return top[0][2]
 
 
 #: A country word before these is an actor or a body, not where things happen ("US
@@ -393,7 +396,7 @@ _ACTOR_NEXT = re.compile(
     r"coalition|jets?|warplanes?|aircraft|planes|drones?|helicopters?|artillery|navy|"
     r"officials?|media|government|administration|authorities|embassy|envoy|president|"
     r"ministry|defen[cs]e|observatory|news|television|tv|agency|intelligence|"
-    r"led|backed|allied|supported|sponsored|based"
+    r"led|backed|allied|supported|sponsored|based|(?:reconciliation\s+)?cent(?:er|re)"
     # round 12: an attacker's deed ("Turkish shelling", "Turkish-made drones", "Turkey's
     # airstrike campaign", "Turkey has executed 60 drone strikes")
     r"|shelling|shells|bombardments?|strikes?|attacks?|raids?|made|occupation|incursions?|"
@@ -415,7 +418,7 @@ _BORDER_NEXT = re.compile(r"^(?:['’]s)?\s+(?:border|frontier)s?\b", re.I)
 _BORDER_BEFORE = re.compile(r"\b(?:border|frontier)s?\s+(?:with|into|of|to)\s+(?:the\s+)?$", re.I)
 
 
-def country_counts(text: str, places_only: bool = False) -> Counter[str]:
+def country_counts(text: str, places_only: bool = False, actors: bool = True) -> Counter[str]:
     """How often each country is named, by name or demonym ("Syria", "Syrian").
 
     Parameters
@@ -425,6 +428,8 @@ def country_counts(text: str, places_only: bool = False) -> Counter[str]:
         Weigh a country word naming an actor or a body ("US airstrikes", "Turkish Armed
         Forces", "the Syrian Observatory") half as much as one naming a place: for the
         country a report is about.
+    actors : bool
+        With ``places_only``, False counts only the mentions naming a place (round 14).
 
     Returns
     -------
@@ -442,9 +447,11 @@ def country_counts(text: str, places_only: bool = False) -> Counter[str]:
                               match.start() + token.start()]
                 if places_only and (_BORDER_NEXT.match(after) or _BORDER_BEFORE.search(before)):
                     continue  # round 13: "the Lebanon border" bounds the report's places
-                counts[code] += 1 if not places_only or _ACTOR_NEXT.match(after) or deed else 2
+                actor = places_only and bool(_ACTOR_NEXT.match(after) or deed)
+                if actors or not actor:
+                    counts[code] += 1 if not places_only or actor else 2
         code = country_code(match.group())
-        if code and " " in match.group():
+        if code and " " in match.group() and actors:
             counts[code] += 1
     return counts
 

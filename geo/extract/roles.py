@@ -64,7 +64,8 @@ _BYLINE_BEFORE = re.compile(r"\b(?:[Rr]eporting|[Ww]riting|[Ee]diting)\s+by\b[^.
 _ZONE_AFTER = re.compile(r"^\s+(?:de-?escalation\s+zone|zone|pocket|enclave|front(?:line)?)\b",
                          re.I)
 _BASE_BEFORE = re.compile(
-    r"\b(?:operating|based|stationed|entrenched|deployed|positioned|holed\s+up|active)\s+"
+    r"\b(?:operating|based|stationed|entrenched|deployed|positioned|holed\s+up|active|"
+    r"fortified|barricaded|hiding)\s+"  # round 14: "terrorists fortified in X"
     r"(?:in|inside|at)\s+(?:the\s+)?$", re.I)
 _CAPITAL_REFERENCE = re.compile(
     r"(?P<offset>(?:\b\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles?)\s+)?"
