@@ -2,8 +2,9 @@
 
 The two logistic regressions of ``bench/candidate_data.py`` are fitted on all of the training
 material (tune, heldout, heldout2, heldout3 and heldout4 ... heldout12, heldout11 from round
-13 on, heldout12 from round 14; never heldout13), their thresholds chosen on out-of-fold probabilities (leave one
-block out), and written as coefficients with the training splits, the date and how they were chosen.
+13 on, heldout12 from round 14; never heldout13), their thresholds chosen on out-of-fold
+probabilities (leave one block out), and written as coefficients with the training splits,
+the date and how they were chosen.
 Inference is :mod:`geo.extract.candidate_model` (NumPy); scikit-learn is needed here only.
 
     PYTHONPATH=<scikit-learn> .venv/bin/python bench/train_candidate_model.py [--cache FILE]

@@ -119,7 +119,8 @@ def test_the_shipped_model_has_its_schema_and_no_blind_split():
     assert set(data) >= {"trained_on", "trained", "features", "keep", "trust", "notes"}
     assert "tune" in data["trained_on"] and "heldout10" in data["trained_on"]
     assert "heldout11" in data["trained_on"]  # tuning material from round 13
-    assert "heldout12" not in data["trained_on"]
+    assert "heldout12" in data["trained_on"]  # tuning material from round 14
+    assert "heldout13" not in data["trained_on"]  # blind
     date.fromisoformat(data["trained"])
     for name in ("keep", "trust"):
         assert len(data[name]["coef"]) == len(data["features"])
