@@ -98,8 +98,11 @@ def test_organisations_people_and_possessives_are_not_names():
 
 def test_focus_country_counts_names_and_demonyms():
     assert focus_country("Iraqi villagers said Iraq's north was hit; Syria was quiet.") == "IQ"
-    # a country word naming an actor weighs half a place (issue 12, round 3)
-    assert focus_country("Iraqi forces said Iraq's army moved; Syria was quiet.") == ""
+    # a country word naming an actor weighs half a place (issue 12, round 3); from round 14
+    # a country named only as an actor ranks below one named as a place
+    assert focus_country("Iraqi forces said Iraq's army moved; Syria was quiet.") == "SY"
+    assert focus_country("Iraqi forces said Iraq's army moved; Iraq and Syria were quiet.") \
+        == "IQ"
     assert focus_country("Iraqi forces moved across Syria, deep into Syria.") == "SY"
     assert country_code("Syrian") == "SY"
     assert focus_country("No country here.") == ""

@@ -101,7 +101,9 @@ def test_a_country_named_by_its_border_is_not_the_reports():
 
     text = ("Syrian forces shelled the town of Orsa near the Lebanon border on Monday. "
             "Hundreds crossed the border into Lebanon.")
-    assert focus_country(text) == "SY"
+    # not Lebanon; "Syrian forces" names Syria only as an actor, so (round 14) the report's
+    # places decide its country
+    assert focus_country(text) == ""
     assert focus_country("Shelling hit Lebanon on Monday, Lebanese officials said.") == "LB"
 
 
