@@ -144,11 +144,13 @@ def month_of(value: date) -> tuple[int, date, date]:
 def cube_counts(query: PostGISQuery, spec: QueryFilter) -> Counts | None:
     """:meth:`PostGISQuery.counts` from the per-day counts, when the cube's filters are
     the only ones set (else None)."""
+    from geo.store.pg_day_months import day_source
     from geo.store.pg_grid import dates_table
 
     if not cube_answers(query, spec):
         return None
-    return counts_from(query, dates_table(query), day_clauses(spec))
+    source = day_source(query, spec.date_from, spec.date_to)  # summed by month
+    return counts_from(query, source or dates_table(query), day_clauses(spec))
 
 
 def counts_from(query: PostGISQuery, table: sql.Composable,
@@ -293,19 +295,25 @@ def cube_figures(query: PostGISQuery, spec: QueryFilter, days: int | None
     placed at region level or vaguer), summed from the per-day counts' figure sums when
     the cube's filters are the only ones set (else None, as for a claim status outside
     the vocabulary, which the per-day counts keep only as a code)."""
+    from geo.store.pg_day_months import day_source
     from geo.store.pg_grid import dates_table
     from geo.store.pg_totals import COARSE_PRECISION, coarse_clauses, figure_sums, typed_groups
 
     if not cube_answers(query, spec):
         return None
     (by_date, date_params), _ = coarse_clauses(days)
+    source: sql.Composable | None = day_source(query, spec.date_from, spec.date_to)
+    if source is None:
+        source = dates_table(query)
+    elif days is not None:  # month rows keep each record's span in days
+        by_date, date_params = sql.SQL("(date_start IS NOT NULL AND span > %s)"), [int(days)]
     condition, params = combine(day_clauses(spec))
     sums = [sql.SQL("sum({})::bigint").format(sql.Identifier("f_" + name))
             for name, _ in figure_sums()]
     rows = query.read(sql.SQL(
         "SELECT claimant, cl, ({}), coalesce(gp, 1) >= %s, sum(n)::bigint, {} FROM {} "
         "WHERE {} GROUP BY 1, 2, 3, 4").format(by_date, sql.SQL(", ").join(sums),
-                                               dates_table(query), condition),
+                                               source, condition),
         [*date_params, COARSE_PRECISION, *params])
     if any(int(r[1]) >= len(CLAIM_STATUSES) for r in rows):
         return None

@@ -32,6 +32,8 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
+from geo.store.pg_day_months import META_FLAG as DAY_MONTHS
+from geo.store.pg_day_months import refresh_day_months
 from geo.store.pg_labels import common_labels
 from geo.store.pg_merge import KEYS, at_new_places, merge_rows, take_new
 from geo.store.pg_project import index_sql
@@ -46,7 +48,8 @@ GRID_PIXELS = 56
 """Screen pixels of a grid cell at :data:`GRID_ZOOM` (the map's cell size)."""
 GRID_MAX_ZOOM = 9
 """Highest zoom the grid answers (closer in, views hold few enough incidents)."""
-_META_KEY = "query_grid"
+META_KEY = "query_grid"
+"""Key of the grid's metadata in ``store_meta``."""
 _WORLD_METRES = 40_075_016.68557849
 _N_TYPES, _N_CLAIMS = len(EVENT_TYPES) + 1, len(CLAIM_STATUSES) + 1
 
@@ -75,9 +78,11 @@ def _version() -> str:
     return f"14/{GRID_ZOOM}/{GRID_PIXELS}/{'|'.join(EVENT_TYPES)}/{'|'.join(CLAIM_STATUSES)}"
 
 
-def _meta(query: PostGISQuery) -> dict | None:
+def grid_meta(query: PostGISQuery) -> dict | None:
+    """The grid's metadata (revision, layout, figures of every record; None: no grid or
+    one of another layout)."""
     rows = query.read(sql.SQL("SELECT value FROM {} WHERE key = %s").format(
-        query.store.table("store_meta")), [_META_KEY])
+        query.store.table("store_meta")), [META_KEY])
     if not rows:
         return None
     meta = json.loads(rows[0][0])
@@ -86,7 +91,7 @@ def _meta(query: PostGISQuery) -> dict | None:
 
 def grid_revision(query: PostGISQuery) -> int | None:
     """The store revision the grid reflects (None: no grid, or one of another layout)."""
-    meta = _meta(query)
+    meta = grid_meta(query)
     return None if meta is None else int(meta["revision"])
 
 
@@ -110,7 +115,7 @@ def store_facts(query: PostGISQuery) -> list | None:
     """The current grid's figures of every record (as :func:`_facts_sql` reads them;
     the last five: dated without an end, latest start and earliest end as day numbers,
     records, drawn records); None when the grid is not current."""
-    meta = _meta(query)
+    meta = grid_meta(query)
     if meta is None or "all" not in meta or int(meta["revision"]) != query.store.revision():
         return None
     return list(meta["all"])
@@ -119,7 +124,7 @@ def store_facts(query: PostGISQuery) -> list | None:
 def passes_every_record(query: PostGISQuery, spec: QueryFilter) -> tuple[int, int] | None:
     """``(records, drawn records)`` of the store when ``spec`` lets every record through
     (known from the current grid's figures, without reading the records); else None."""
-    meta = _meta(query)
+    meta = grid_meta(query)
     if meta is None or "all" not in meta or int(meta["revision"]) != query.store.revision():
         return None
     facts = meta["all"]
@@ -140,7 +145,7 @@ def walk_condition(query: PostGISQuery, spec: QueryFilter, shown: int, through: 
     record (the store's latest start and earliest end, from the grid's figures) is left
     out: it hides nothing.
     """
-    meta = _meta(query)
+    meta = grid_meta(query)
     if meta is None or "all" not in meta or int(meta["revision"]) != query.store.revision():
         return None
     facts = meta["all"]
@@ -277,7 +282,8 @@ def refresh_grid(query: PostGISQuery) -> bool:
             if grid_revision(query) == revision:
                 return False  # another session refreshed it meanwhile
             conn.execute("SET LOCAL jit = off")
-            tracked = _meta(query) is not None
+            previous = grid_meta(query)
+            tracked = previous is not None
             if not tracked:
                 _track(query, conn)
             touched = _take_dirty(query, conn)
@@ -285,17 +291,19 @@ def refresh_grid(query: PostGISQuery) -> bool:
             if tracked and touched <= FULL_REBUILD_ABOVE and new <= MERGE_MAX and new \
                     and not _fold_new(query, conn):
                 touched += _touch_new(query, conn)  # not merged: their keys computed again
-            if not tracked or touched > FULL_REBUILD_ABOVE or new > MERGE_MAX:
+            rebuilt = not tracked or touched > FULL_REBUILD_ABOVE or new > MERGE_MAX
+            if rebuilt:
                 _rebuild(query, conn)
             elif touched:
                 _update(query, conn)
+            refresh_day_months(query, conn, rebuilt, previous)  # the per-day counts by month
             every = conn.execute(_facts_sql(query)).fetchone()
             facts = [None if v is None else int(v) for v in (every or ())]
             conn.execute(sql.SQL(
                 "INSERT INTO {} VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = "
                 "excluded.value").format(query.store.table("store_meta")),
-                (_META_KEY, json.dumps({"revision": revision, "version": _version(),
-                                        "all": facts})))
+                (META_KEY, json.dumps({"revision": revision, "version": _version(),
+                                        "all": facts, DAY_MONTHS: True})))
         return True
 
     return bool(query.guarded(work))

@@ -154,6 +154,9 @@ class PostGISQuery:
         self._meta = store.table("store_meta")
         self._areas_key = _areas_key(areas)
         self._run(self._migrate)
+        from geo.store.pg_day_months import ensure_day_months  # it imports this module
+
+        self._run(ensure_day_months, self)  # a grid made before the per-day counts by month
 
     # -- plumbing -----------------------------------------------------------------------
 
@@ -535,6 +538,7 @@ class PostGISQuery:
             0-based, clipped to the edges), ``count``.
         """
         from geo.store.pg_cube import cube_timeline
+        from geo.store.pg_day_months import day_source, months_edges
         from geo.store.pg_grid import dates_table, passes_every_record
 
         condition, params = combine(where_clauses(spec), skip)
@@ -551,6 +555,9 @@ class PostGISQuery:
             if summed is not None:
                 source, count, (condition, params) = dates_table(self), sql.SQL("sum(n)"), \
                     summed
+        if source is not self._table and months_edges(edges):  # monthly bins: summed by month
+            dates = (None, None) if "date" in skip else (spec.date_from, spec.date_to)
+            source = day_source(self, *dates) or source
         bins = len(edges) - 1
         query = sql.SQL(
             "SELECT date_precision, least(greatest(width_bucket(date_start, %s::date[]) - 1, 0),"
