@@ -133,7 +133,15 @@ def _place_box(entry: pd.Series, place: tuple[float, float], candidates: pd.Data
         + (" …" if n > 10 else ""))
     if entry["status"] != GIVEN:
         source = review_places.source_point(ids)
-        if source is not None:
+        by = review_places.placed_by(entry["name"], place)
+        if by is not None:
+            st.caption(f"Placed here by correction {by.correction_id} "
+                       f"({escape_markdown(by.created_by or 'unnamed')}, "
+                       f"{escape_markdown(by.created_at)}) from the source's point "
+                       f"{by.from_latitude:.5f}, {by.from_longitude:.5f}; moving it again "
+                       "replaces that correction, Undo under Corrections in force puts "
+                       "the records back.")
+        elif source is not None:
             st.caption(f"Before it was moved here, the source's point: {source[0]:.5f}, "
                        f"{source[1]:.5f} (in each record's history).")
     st.caption(f"A correction moves these {n} record{'s' if n != 1 else ''} together, "

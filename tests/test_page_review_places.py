@@ -101,7 +101,7 @@ def test_places_placed_by_their_source_are_listed_and_moved_whole(store):
     # listed again at its new point, set by an analyst, the source's point said
     _choose(at, "Tartus town", "34.8890, 35.8860")
     assert any(SET_BY_ANALYST in m.value for m in at.markdown)
-    assert any("the source's point: 34.70000, 35.70000" in c.value for c in at.caption)
+    assert any("from the source's point 34.70000, 35.70000" in c.value for c in at.caption)
 
 
 def test_a_place_moved_since_the_page_was_drawn_is_refused(store):

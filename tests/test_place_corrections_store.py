@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from geo.access import Forbidden
+from geo.errors import Invalid
 from geo.geocoding.place_points import move_reason, place_moves
 from geo.store import open_store
 from geo.store.records import EditConflict
@@ -97,6 +98,9 @@ def test_undo_puts_back_the_records_still_there_and_leaves_the_edited(store):
 
 def test_moving_the_place_again_supersedes_its_correction(store):
     _corrected(store)
+    with pytest.raises(Invalid, match="the source's point"):  # an undo, not a correction
+        store.correct_place("Tartus", (34.889, 35.886), (34.7, 35.7, 1), who=admin(),
+                            drawn=["t0", "t1", "t2"])
     store.correct_place("Tartus", (34.889, 35.886), (34.88, 35.88, 1), who=admin(),
                         drawn=["t0", "t1", "t2"])
     first, second = store.place_corrections()

@@ -307,6 +307,9 @@ class StorePlaceCorrections(ABC):
                             and (point_key(c.latitude), point_key(c.longitude)) == here),
                            None)
             origin = (earlier.from_latitude, earlier.from_longitude) if earlier else source
+            if (point_key(lat), point_key(lon)) == (point_key(origin[0]), point_key(origin[1])):
+                raise Invalid(f"{_where(name, origin)} is the source's point: undo the "
+                              "correction under Corrections in force instead")
             stored = _store(tx.run, tx.dialect, PlaceCorrection(
                 "", name, origin[0], origin[1], lat, lon, precision, who.label, made,
                 reason.strip(), len(ids)))

@@ -21,7 +21,7 @@ import streamlit as st
 from geo.access import Forbidden
 from geo.errors import Invalid, NotFound, StoreUnavailable
 from geo.geocoding import place_points as points
-from geo.geocoding.place_corrections import PlaceCorrection
+from geo.geocoding.place_corrections import PlaceCorrection, point_key
 from geo.render.details import counted
 from geo.store import pg_review
 from geo.store.records import EditConflict, InvalidEdit
@@ -150,6 +150,13 @@ def in_force() -> list[PlaceCorrection]:
     """The place corrections in force (none when the app shows a file)."""
     opened = common.store()
     return [] if opened is None else [c for c in opened.place_corrections() if c.active]
+
+
+def placed_by(name: str, point: tuple[float, float]) -> PlaceCorrection | None:
+    """The place correction in force that put ``name``'s records at ``point``, if any."""
+    here = (point_key(point[0]), point_key(point[1]))
+    return next((c for c in in_force() if c.name == name
+                 and (point_key(c.latitude), point_key(c.longitude)) == here), None)
 
 
 def undo(correction_id: str, name: str) -> None:
