@@ -25,7 +25,8 @@ def _row(i: int, lat: str = "34.7", lon: str = "35.7", place: str = "Tartus") ->
             "geo_precision": "2", "geocode_source": "given"}
 
 
-ROWS = [_row(i) for i in range(3)] + [_row(9, "34.9", "35.9")]  # t9: the name elsewhere
+# t0 at the source's point to 6 decimals (the Review page shows 5); t9: the name elsewhere
+ROWS = [_row(0, "34.700004", "35.699996"), _row(1), _row(2), _row(9, "34.9", "35.9")]
 TARGET = (34.889, 35.886, 1)
 
 
@@ -85,6 +86,7 @@ def test_undo_puts_back_the_records_still_there_and_leaves_the_edited(store):
     undone = store.undo_place_correction(done.correction.correction_id, who=analyst("alice"))
     assert undone.moved_back == ["t0", "t1", "t4"] and undone.left == ["t2"]
     assert [_point(store, i) for i in ("t0", "t1", "t4")] == [(34.7, 35.7)] * 3
+    assert (store.get("t0")["latitude"], store.get("t0")["longitude"]) == (34.700004, 35.699996)
     assert store.get("t0")["geocode_source"] == "given" and store.get("t0")["geo_precision"] == 2
     assert _point(store, "t2") == (34.95, 35.886)
     (kept,) = store.place_corrections()

@@ -359,8 +359,10 @@ class StorePlaceCorrections(ABC):
                 there = (now_at == point and row[COLUMN_INDEX["place"]] == c.name
                          and row[COLUMN_INDEX["geocode_source"]] == ANALYST_SOURCE)
                 (back if there else left).append(i)
-            changes = {i: {**{f: befores[i][f] for f in MOVED_FIELDS if f in befores[i]},
-                           "latitude": c.from_latitude, "longitude": c.from_longitude}
+            # each record's own values before (the source's point to all its decimals;
+            # the correction keeps it to 5), the correction's point where none is kept
+            changes = {i: {"latitude": c.from_latitude, "longitude": c.from_longitude,
+                           **{f: befores[i][f] for f in MOVED_FIELDS if f in befores[i]}}
                        for i in back}
             edit_in(tx, changes, who.label, undo_reason(c), at)
             run(f"UPDATE {table(d)} SET active = 0, undone_by = {d.mark}, undone_at = "
