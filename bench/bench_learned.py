@@ -12,7 +12,8 @@ printing wall and CPU times, resident memory after each step (after handing free
 back, as the page does at the end of a run) and the process's peak (``VmHWM``, started
 again after the gazetteer's load). The store's read of the learned places
 (``learned_places()``, in chunks: ``geo.store.learned.learned_frame``) is measured alone
-first: its time and the peak above the resident memory before it.
+first: its time and the peak above the resident memory before it; then the read the
+names do (``read_learned_table``: a store's codes and value tables, no strings per row).
 
 With ``--full`` it then does what the first search did before, in the same process:
 ``learned_gazetteer_rows`` and ``Geocoder.with_learned`` (every learned place indexed),
@@ -44,6 +45,7 @@ from geo.geocoding.learned import (  # noqa: E402
     learned_gazetteer_rows,
 )
 from geo.geocoding.learned_index import LearnedNames, LearnedSearch  # noqa: E402
+from geo.geocoding.learned_table import read_learned_table  # noqa: E402
 from geo.io.worker import release_memory  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from geo.view.spellings import search_spellings  # noqa: E402
@@ -136,6 +138,16 @@ def main() -> None:
           f"{clock}; resident {_status_mb('VmRSS') - before:+,.0f} MB, peak during it "
           f"{_status_mb('VmHWM') - before:+,.0f} MB (the frame {frame_mb:,.0f} MB)")
     del places
+    release_memory()
+    _reset_peak()
+    before, clock = _status_mb("VmRSS"), _Clock()
+    table = read_learned_table(source)
+    arrays_mb = sum(a.nbytes for a in (*table.codes.values(), *table.numbers.values())) / 2**20
+    print(f"read_learned_table (what the names read: a store's codes, in chunks): "
+          f"{len(table):,} rows, {clock}; resident {_status_mb('VmRSS') - before:+,.0f} MB, "
+          f"peak during it {_status_mb('VmHWM') - before:+,.0f} MB (the arrays "
+          f"{arrays_mb:,.0f} MB)")
+    del table
     release_memory()
     _reset_peak()
     clock = _Clock()

@@ -285,3 +285,46 @@ def test_an_empty_learned_table_reads_as_the_empty_frame(store):
 
     got = learned_sql.learned_frame(store._run_read, store._dialect(), 2)
     pd.testing.assert_frame_equal(got, empty_learned())
+
+
+def test_the_store_hands_the_learned_names_its_codes(store, monkeypatch):
+    """The names are built from the store's codes and value tables, never from a frame
+    of strings, and are those of the frame."""
+    from geo.geocoding.learned_index import LearnedNames
+    from tests.helpers.learned_names import names_state
+
+    _chunky_store(store)
+    frame = store.learned_places()
+    table = store.learned_table()
+    pd.testing.assert_frame_equal(table.frame(), frame)
+    for name in ("name", "country", "admin1", "source"):
+        values, codes = table.text(name)
+        assert codes.dtype == "int32" and len(set(values)) == len(values) < len(codes)
+    expected = names_state(LearnedNames(frame, 1))
+
+    def no_frame():
+        raise AssertionError("read as a frame")
+
+    monkeypatch.setattr(store, "learned_places", no_frame)
+    names = LearnedNames.from_source(store)
+    assert names_state(names) == expected and 0 < len(names) < len(frame)
+
+
+def test_a_read_with_too_little_room_grows_its_arrays(store, monkeypatch):
+    from geo.store import learned as learned_sql
+
+    _chunky_store(store)
+    run, d = store._run_read, store._dialect()
+    expected = learned_sql.learned_frame(run, d)
+    monkeypatch.setattr(learned_sql, "_SPAN_MAX", 1)  # room for one row, then doubled
+    for chunk in (1, 3, 10**9):
+        pd.testing.assert_frame_equal(learned_sql.learned_frame(run, d, chunk), expected)
+
+
+def test_an_empty_store_gives_empty_codes_and_no_learned_names(store):
+    from geo.geocoding.learned_index import LearnedNames
+
+    table = store.learned_table()
+    assert len(table) == 0 and all(len(c) == 0 for c in table.codes.values())
+    names = LearnedNames.from_source(store)
+    assert len(names) == 0 and names.groups == 0

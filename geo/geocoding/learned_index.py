@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,8 +43,8 @@ from geo.geocoding.learned import (
     learned_id,
     learned_key,
     learned_spellings,
-    typed_column,
 )
+from geo.geocoding.learned_table import LearnedTable, first_seen, read_learned_table
 from geo.geocoding.names import name_keys
 
 if TYPE_CHECKING:
@@ -64,41 +64,48 @@ class LearnedNames:
 
     Parameters
     ----------
-    learned : pandas.DataFrame
-        :data:`geo.geocoding.learned.LEARNED_COLUMNS` (a store's ``learned_places()``).
+    learned : pandas.DataFrame or LearnedTable
+        :data:`geo.geocoding.learned.LEARNED_COLUMNS` (a source's ``learned_places()``),
+        or a store's codes and value tables (``learned_table()``).
     revision : int
         The source's learned revision.
     """
 
-    def __init__(self, learned: pd.DataFrame, revision: int = 0, *,
+    def __init__(self, learned: pd.DataFrame | LearnedTable, revision: int = 0, *,
                  typed: bool = False) -> None:
         self.revision = revision
-
-        def column(name: str) -> pd.Series:
-            # one column typed at a time: no typed copy of the whole table is held
-            return learned[name] if typed else typed_column(learned, name)
-
-        # the rows kept are taken column by column (no copy of the whole table)
-        names, uniques = pd.factorize(column("name"))
+        # a store hands its codes and value tables (no column of strings is built); a
+        # frame is coded a column at a time (no typed copy of the whole table)
+        table = learned if isinstance(learned, LearnedTable) else \
+            LearnedTable.from_frame(learned, typed=typed)
+        numbers = table.numbers
+        # the names in the order of their first row, as factorising the column numbers them
+        name_values, name_codes = table.text("name")
+        names, first = first_seen(name_codes)
+        uniques = name_values[first]
         parsed = [parse_place(str(n)) for n in uniques]
         generic = np.array([p.generic for p in parsed] + [True], dtype=bool)
-        keep = (column("latitude").notna() & column("longitude").notna()).to_numpy(bool) \
+        keep = ~(np.isnan(numbers["latitude"]) | np.isnan(numbers["longitude"])) \
             & ~generic[names]
-        names = names[keep]
+        every = bool(keep.all())
+
+        def kept(values: np.ndarray) -> np.ndarray:
+            # every row kept (the usual case): the table's own array, no copy
+            return values if every else values[keep]
+
+        names = kept(names)
         # rows of switched-off sources are kept for the review's disagreements
         # (main_points) but belong to no group: the geocoder never reads them
-        self._enabled = column("enabled").to_numpy(dtype=bool)[keep]
+        self._enabled = kept(numbers["enabled"])
         self._names = np.asarray(uniques, dtype=object)
-        self._countries, country = _codes(column("country")[keep])
-        self._admin1s, admin1 = _codes(column("admin1")[keep])
-        self._sources, source = _codes(column("source")[keep])
+        self._countries, country = _codes(*table.text("country"), kept)
+        self._admin1s, admin1 = _codes(*table.text("admin1"), kept)
+        self._sources, source = _codes(*table.text("source"), kept)
         self._columns = {
             "name": names.astype(np.int32), "country": country, "admin1": admin1,
             "source": source,
-            "latitude": column("latitude").to_numpy(dtype=np.float64)[keep],
-            "longitude": column("longitude").to_numpy(dtype=np.float64)[keep],
-            "precision": column("precision").to_numpy(dtype=np.int64)[keep],
-            "records": column("records").to_numpy(dtype=np.int64)[keep],
+            "latitude": kept(numbers["latitude"]), "longitude": kept(numbers["longitude"]),
+            "precision": kept(numbers["precision"]), "records": kept(numbers["records"]),
         }
         keys = [learned_key(str(n), p) for n, p in zip(uniques, parsed, strict=True)]
         key_of_name, self._keys = pd.factorize(pd.Series(keys, dtype=object))
@@ -107,7 +114,8 @@ class LearnedNames:
         row_key = self._key_of_name[self._columns["name"][on]] if len(on) else \
             np.zeros(0, dtype=np.int64)
         pair = row_key * max(1, len(self._countries)) + country[on]
-        group, pairs = pd.factorize(pair)
+        group, pairs = first_seen(pair)
+        del pair
         self._group_key = (np.asarray(pairs, dtype=np.int64) // max(1, len(self._countries)))
         self._group_country = np.asarray(pairs, dtype=np.int64) % max(1, len(self._countries))
         by_group = np.argsort(group, kind="stable")
@@ -149,8 +157,8 @@ class LearnedNames:
     def from_source(cls, source: LearnedPlaceSource) -> LearnedNames:
         """Read a source's learned places (the table is dropped once compacted)."""
         revision = source.learned_revision()
-        # typed column by column while the names are built (no typed copy of the table)
-        return cls(source.learned_places(), revision)
+        # a store's codes and value tables as read (see geo.geocoding.learned_table)
+        return cls(read_learned_table(source), revision)
 
     def __len__(self) -> int:
         """Number of learned rows kept (enabled, with a point, not a generic word)."""
@@ -388,10 +396,12 @@ def _as_indexed(spellings: list[str]) -> list[str]:
     return [s for s in out if s]
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(values, int32 codes) of a text column."""
-    codes, uniques = pd.factorize(column)
-    return np.asarray(uniques, dtype=object), codes.astype(np.int32)
+def _codes(values: np.ndarray, codes: np.ndarray,
+           kept: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(values, int32 codes) of a text column's kept rows, its values numbered in the
+    order of their first kept row (as factorising the kept strings numbers them)."""
+    local, first = first_seen(kept(codes))
+    return np.asarray(values[first], dtype=object), local.astype(np.int32)
 
 
 def _hex(text: str) -> bool:

@@ -34,22 +34,25 @@ from geo.geocoding.learned import (
     LEARNED_COLUMNS,
     SOURCE_COLUMNS,
     TEACHING_SOURCES,
-    empty_learned,
     rule_clauses,
+)
+from geo.geocoding.learned_table import (
+    NUMBER_TYPES,
+    TEXT_COLUMNS,
+    LearnedTable,
+    first_seen,
 )
 
 META_KEY = "learned_revision"
 """``store_meta`` key of the learned-places revision."""
 
 _CHUNK = 500
-#: Learned places read per statement by :func:`learned_frame` (about 25 MB of tuples).
-_READ_ROWS = 50_000
+#: Learned places read per statement by :func:`learned_table` (about 10 MB of tuples).
+_READ_ROWS = 20_000
+#: Most rows :func:`learned_table` makes room for before its first chunk (then grown).
+_SPAN_MAX = 4_000_000
 #: Chunked reads tried before one single statement, when writes keep moving the revision.
 _READ_TRIES = 3
-_TEXT = ("name", "country", "admin1", "source")
-_NUMBERS: dict[str, type] = {"latitude": np.float64, "longitude": np.float64,
-                             "precision": np.int64, "records": np.int64,
-                             "enabled": np.int64}
 
 
 Run = Callable[[str, Sequence[object]], list[tuple[object, ...]]]
@@ -312,15 +315,17 @@ def bump(run: Run, d: Dialect) -> None:
     run(f"UPDATE {d.meta} SET value = {cast} WHERE key = '{META_KEY}'", [])
 
 
-def learned_frame(run: Run, d: Dialect, chunk_rows: int = _READ_ROWS) -> pd.DataFrame:
-    """Every learned place with whether its source is switched on (LEARNED_COLUMNS).
+def learned_table(run: Run, d: Dialect, chunk_rows: int = _READ_ROWS) -> LearnedTable:
+    """Every learned place with whether its source is switched on, as codes.
 
     Read ``chunk_rows`` places at a time (by ``fid``, after the last one read, as the
-    embedded store reads its incidents), each chunk's text columns factorised into
-    codes of shared strings and its numbers into arrays: 800,000 places are never all
-    Python tuples at once. The rows come in the order of ``ORDER BY source, name, fid``
-    (the back end's own collation ranks the distinct source and name pairs). A write
-    between two chunks (the learned revision moved) makes it read them again.
+    embedded store reads its incidents) straight into arrays sized by a count of the
+    rows: each chunk's text columns become int32 codes into tables of their distinct
+    values, its numbers go into their slices. No column of 800,000 strings is ever
+    built, and 800,000 places are never all Python tuples at once. The rows come in the
+    order of ``ORDER BY source, name, fid`` (the back end's own collation ranks the
+    distinct source and name pairs). A write between two chunks (the learned revision
+    moved) makes it read them again.
 
     Parameters
     ----------
@@ -331,83 +336,132 @@ def learned_frame(run: Run, d: Dialect, chunk_rows: int = _READ_ROWS) -> pd.Data
     """
     for _ in range(_READ_TRIES):
         before = revision(run, d)
-        frame = _read_chunked(run, d, max(1, int(chunk_rows)))
+        table = _read_chunked(run, d, max(1, int(chunk_rows)))
         if revision(run, d) == before:
-            return frame
+            return table
     return _read_chunked(run, d, 1 << 62)  # one statement: one consistent read
 
 
-def _read_chunked(run: Run, d: Dialect, chunk_rows: int) -> pd.DataFrame:
-    """:func:`learned_frame`'s read, ``chunk_rows`` places per statement."""
+def learned_frame(run: Run, d: Dialect, chunk_rows: int = _READ_ROWS) -> pd.DataFrame:
+    """Every learned place with whether its source is switched on (LEARNED_COLUMNS):
+    :func:`learned_table` as a frame.
+
+    Parameters
+    ----------
+    run : Run
+    d : Dialect
+    chunk_rows : int, optional
+        Places read per statement.
+    """
+    return learned_table(run, d, chunk_rows).frame()
+
+
+def _read_chunked(run: Run, d: Dialect, chunk_rows: int) -> LearnedTable:
+    """:func:`learned_table`'s read, ``chunk_rows`` places per statement."""
     sql = f"""SELECT p.fid, p.name, p.country, p.admin1, p.latitude, p.longitude,
             p."precision", p.source, p.records, coalesce(s.enabled, 1)
         FROM {d.places} p LEFT JOIN {d.sources} s ON s.source = p.source
         WHERE p.fid > {d.mark} ORDER BY p.fid LIMIT {d.mark}"""
-    texts: dict[str, _Codes] = {c: _Codes() for c in _TEXT}
-    numbers: dict[str, list[np.ndarray]] = {c: [] for c in _NUMBERS}
+    texts = {c: _Codes() for c in TEXT_COLUMNS}
+    into = _Arrays({**{c: np.int32 for c in TEXT_COLUMNS}, **NUMBER_TYPES},
+                   _fid_span(run, d))
     last = -(1 << 62)
     while batch := run(sql, [last, chunk_rows]):
         columns = dict(zip(("fid", *LEARNED_COLUMNS), zip(*batch, strict=True), strict=True))
         del batch
         last = int(str(columns["fid"][-1]))
+        chunk = into.grow(len(columns["fid"]))
         for name, codes in texts.items():
-            codes.add(columns[name])
-        for name, parts in numbers.items():
-            parts.append(np.array(columns[name], dtype=_NUMBERS.get(name, np.int64)))
+            chunk[name][:] = codes.add(columns.pop(name))
+        for name, kind in NUMBER_TYPES.items():
+            chunk[name][:] = np.fromiter(columns.pop(name), dtype=kind)
         if len(columns["fid"]) < chunk_rows:
             break
-    if not numbers["latitude"]:
-        return empty_learned()
+    arrays = into.done()  # handed over: each column's buffer goes once sorted
+    del into
     # the rows were read by fid: a stable sort by (source, name) rank keeps fid order
     # within a pair (no array of fids is kept)
-    order = np.argsort(_pair_rank(run, d, texts), kind="stable")
-    built: dict[str, object] = {}
-    for name in LEARNED_COLUMNS:  # one column's transient copies at a time
-        if name in texts:
-            built[name] = texts.pop(name).take(order)
-        else:
-            built[name] = np.concatenate(numbers.pop(name))[order]
-    # the columns are this read's own: taken as they are (no consolidated copy)
-    out = pd.DataFrame(built, copy=False)
-    out["enabled"] = out["enabled"] != 0
-    return out
+    order = np.argsort(_pair_rank(run, d, texts, arrays), kind="stable")
+    for name in arrays:  # one column's sorted copy at a time
+        arrays[name] = arrays[name][order]
+    return LearnedTable.of(
+        {name: (list(texts[name].values), arrays.pop(name)) for name in TEXT_COLUMNS},
+        arrays)
+
+
+def _fid_span(run: Run, d: Dialect) -> int:
+    """How many fids the learned places span: room for every row. Two look-ups of the
+    primary key (a count, or ``min`` and ``max`` in one select, reads the whole table:
+    in SQLite, 64 MB of page cache filled for nothing)."""
+    low, high = run(f"SELECT (SELECT min(fid) FROM {d.places}), "
+                    f"(SELECT max(fid) FROM {d.places})", [])[0]
+    if low is None or high is None:
+        return 0
+    return min(int(str(high)) - int(str(low)) + 1, _SPAN_MAX)
+
+
+class _Arrays:
+    """Columns filled chunk by chunk into arrays with room for the rows (grown when a
+    write added rows meanwhile: the read is then done again anyway). Room never
+    written to is never resident: arrays spanning the fids of a table with gaps (rows
+    deleted and learned again) cost no memory for the gaps."""
+
+    def __init__(self, kinds: dict[str, type], rows: int) -> None:
+        self._arrays: dict[str, np.ndarray] = {name: np.empty(max(0, rows), dtype=kind)
+                                             for name, kind in kinds.items()}
+        self._rows = 0
+
+    def grow(self, rows: int) -> dict[str, np.ndarray]:
+        """The slices of the next ``rows`` rows, to fill."""
+        start, self._rows = self._rows, self._rows + rows
+        for name, array in self._arrays.items():
+            if len(array) < self._rows:
+                bigger = np.empty(max(self._rows, 2 * len(array)), dtype=array.dtype)
+                bigger[:start] = array[:start]
+                self._arrays[name] = bigger
+        return {name: array[start:self._rows] for name, array in self._arrays.items()}
+
+    def done(self) -> dict[str, np.ndarray]:
+        """The filled columns (handed over: this object keeps none)."""
+        arrays, self._arrays = self._arrays, {}
+        return {name: array[:self._rows] if len(array) > self._rows else array
+                for name, array in arrays.items()}
 
 
 class _Codes:
-    """A text column read in chunks: int32 codes of its distinct values."""
+    """A text column read in chunks: its distinct values, in the order first read."""
 
     def __init__(self) -> None:
         self.values: dict[object, int] = {}
-        self.codes: list[np.ndarray] = []
 
-    def add(self, chunk: Sequence[object]) -> None:
+    def add(self, chunk: Sequence[object]) -> np.ndarray:
+        """The int32 codes of a chunk's values (new values added)."""
         local, uniques = pd.factorize(np.array(chunk, dtype=object), use_na_sentinel=False)
         table = np.fromiter((self.values.setdefault(v, len(self.values)) for v in uniques),
                             dtype=np.int32, count=len(uniques))
-        self.codes.append(table[local])
-
-    def all_codes(self) -> np.ndarray:
-        return np.concatenate(self.codes)
-
-    def take(self, order: np.ndarray) -> pd.Series:
-        """The column's values in this order (as the one-shot frame types them)."""
-        values = pd.Series(list(self.values))
-        return pd.Series(values.array.take(self.all_codes()[order]))
+        return table[local]
 
 
-def _pair_rank(run: Run, d: Dialect, texts: dict[str, _Codes]) -> np.ndarray:
+def _pair_rank(run: Run, d: Dialect, texts: dict[str, _Codes],
+               arrays: dict[str, np.ndarray]) -> np.ndarray:
     """Each row's rank by (source, name) in the back end's ``ORDER BY source, name``."""
-    ranked = run(f"SELECT DISTINCT source, name FROM {d.places} ORDER BY source, name", [])
+    width = max(1, len(texts["name"].values))
+    pair = arrays["source"].astype(np.int64) * width + arrays["name"]
+    codes, uniques = first_seen(pair)
+    del pair
+    source_of, name_of = list(texts["source"].values), list(texts["name"].values)
+    pairs = [(source_of[p // width], name_of[p % width]) for p in uniques.tolist()]
+    if d.postgres:  # the server's collation, sorted in the server's memory
+        ranked = run(f"SELECT DISTINCT source, name FROM {d.places} ORDER BY source, name",
+                     [])
+    else:
+        # SQLite compares these columns BINARY (UTF-8 bytes: code point order, as
+        # Python compares str); its DISTINCT would read the whole key index through
+        # this process's page cache (64 MB at 800,000 places) for a few thousand pairs
+        ranked = sorted(pairs)
     rank_of = {(source, name): i for i, (source, name) in enumerate(ranked)}
-    sources, names = texts["source"], texts["name"]
-    pair = sources.all_codes().astype(np.int64) * max(1, len(names.values)) \
-        + names.all_codes()
-    codes, uniques = pd.factorize(pair)
-    source_of, name_of = list(sources.values), list(names.values)
-    width = max(1, len(names.values))
-    ranks = np.fromiter(
-        (rank_of.get((source_of[p // width], name_of[p % width]), len(rank_of))
-         for p in uniques.tolist()), dtype=np.int64, count=len(uniques))
+    ranks = np.fromiter((rank_of.get(pair, len(rank_of)) for pair in pairs),
+                        dtype=np.int64, count=len(pairs))
     return ranks[codes]
 
 
@@ -452,6 +506,7 @@ __all__ = [
     "last_fid",
     "learn_new",
     "learned_frame",
+    "learned_table",
     "relearn",
     "relearn_records",
     "revision",
