@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pandas as pd
 import streamlit as st
 
 from geo.access import Action
 from geo.geocoding.overrides import OVERRIDE_COLUMNS
+from geo.geocoding.place_corrections import PlaceCorrection
 from pages.shared import auth, common, router
 
 router.ensure_router()
@@ -25,9 +28,11 @@ history = store.history()
 corrections = pd.DataFrame(
     [o.__dict__ for o in common.corrections().corrections()], columns=list(OVERRIDE_COLUMNS)
 )
+places = pd.DataFrame([c.__dict__ for c in store.place_corrections()],
+                      columns=[f.name for f in fields(PlaceCorrection)])
 people = sorted(
-    (set(history["who"]) | set(corrections["created_by"]) | set(corrections["undone_by"]))
-    - {""}
+    (set(history["who"]) | set(corrections["created_by"]) | set(corrections["undone_by"])
+     | set(places["created_by"]) | set(places["undone_by"])) - {""}
 )
 st.caption(
     "Every write is recorded under the signed-in account: imports, corrections of records, "
@@ -38,7 +43,8 @@ st.caption(
 who = st.multiselect("Account", people, key="audit-who", placeholder="every account")
 
 records_tab, places_tab = st.tabs([
-    f"Records ({len(history)} changes)", f"Place names ({len(corrections)} corrections)"
+    f"Records ({len(history)} changes)",
+    f"Place names ({len(corrections) + len(places)} corrections)"
 ])
 with records_tab:
     shown = history if not who else history[history["who"].isin(who)]
@@ -49,3 +55,8 @@ with places_tab:
     shown_corrections = corrections if not who else corrections[mask]
     st.dataframe(shown_corrections.iloc[::-1], hide_index=True, width="stretch",
                  key="audit-corrections")
+    st.caption(f"Places moved whole on the Review page ({len(places)} corrections; keyed by "
+               "the name and the source's point, each record moved in the Records tab):")
+    mask = places["created_by"].isin(who) | places["undone_by"].isin(who)
+    st.dataframe((places if not who else places[mask]).iloc[::-1], hide_index=True,
+                 width="stretch", key="audit-place-corrections")

@@ -44,9 +44,11 @@ def _clicked_point(returned: object) -> tuple[float, float] | None:
 
 def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
               pin: tuple[float, float] | None, pin_key: str,
-              place: tuple[float, float] | None = None) -> None:
+              place: tuple[float, float] | None = None, ids: list[str] | None = None
+              ) -> None:
     """The form of a hand-placed pin, saved by its submit button's callback (for a
-    place, ``place`` is its point now: the pin moves its records)."""
+    place, ``place`` is its point now and ``ids`` its records as drawn: the pin moves
+    them)."""
     lat0, lon0 = pin if pin else (None, None)
     fields = (f"pin-lat-{slug}-{lat0}", f"pin-lon-{slug}-{lon0}", f"pin-precision-{slug}")
     with st.form("pin"):
@@ -60,8 +62,8 @@ def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
         if place is not None:
             st.form_submit_button(
                 "Place the pin here", on_click=review_places.place_pin,
-                args=(entry["name"], place, entry["status"], int(entry["incidents"]),
-                      fields, pin_key))
+                args=(entry["name"], place, entry["status"], ids or [], fields, pin_key,
+                      f"place-why-{slug}"))
             return
         st.form_submit_button(
             "Place the pin here", on_click=writes.place_pin,
@@ -131,12 +133,22 @@ def _place_box(entry: pd.Series, place: tuple[float, float], candidates: pd.Data
         + (" …" if n > 10 else ""))
     if entry["status"] != GIVEN:
         source = review_places.source_point(ids)
-        if source is not None:
+        by = review_places.placed_by(entry["name"], place)
+        if by is not None:
+            st.caption(f"Placed here by correction {by.correction_id} "
+                       f"({escape_markdown(by.created_by or 'unnamed')}, "
+                       f"{escape_markdown(by.created_at)}) from the source's point "
+                       f"{by.from_latitude:.5f}, {by.from_longitude:.5f}; moving it again "
+                       "replaces that correction, Undo under Corrections in force puts "
+                       "the records back.")
+        elif source is not None:
             st.caption(f"Before it was moved here, the source's point: {source[0]:.5f}, "
                        f"{source[1]:.5f} (in each record's history).")
     st.caption(f"A correction moves these {n} record{'s' if n != 1 else ''} together, "
-               "and only them (the name elsewhere keeps its points); each record's "
-               "history keeps this point as its before, with who and when.")
+               "and only them (the name elsewhere keeps its points), and the records of "
+               "this name at this point imported later too; each record's history keeps "
+               "its point before, with who, when and why. It is listed under Corrections "
+               "in force, where it can be undone.")
     if common.store() is None:
         st.info("The app shows a file (INCIDENT_MAP_DATA), which it never changes: import "
                 "it into the store to correct its places.", icon=":material/info:")
@@ -153,11 +165,14 @@ def _place_box(entry: pd.Series, place: tuple[float, float], candidates: pd.Data
         )
         targets = {int(i): (c.place.latitude, c.place.longitude, int(c.place.precision))
                    for i, c in zip(candidates.index, found, strict=True)}
+    st.text_input("Why (kept with the correction and in each record's history)",
+                  key=f"place-why-{slug}", placeholder="e.g. the town, not the port")
+    if not candidates.empty:
         st.button("Use this place", type="primary", key="use-candidate",
                   on_click=review_places.use_candidate,
-                  args=(entry["name"], place, entry["status"], n, f"candidate-{slug}",
-                        targets))
-    _pin_form({}, entry, slug, pin, pin_key, place)
+                  args=(entry["name"], place, entry["status"], ids, f"candidate-{slug}",
+                        targets, f"place-why-{slug}"))
+    _pin_form({}, entry, slug, pin, pin_key, place, ids)
 
 
 router.ensure_router()
@@ -317,7 +332,8 @@ else:
 
 st.subheader("Corrections in force")
 active = OverrideIndex(store.corrections()).active()
-if not active:
+moved_places = review_places.in_force()
+if not active and not moved_places:
     st.caption("None yet.")
 me = auth.current()
 for override in active:
@@ -336,6 +352,21 @@ for override in active:
     if me.may(Action.UNDO_OWN if own else Action.UNDO_ANY):
         cols[1].button("Undo", key=f"undo-{override.override_id}", on_click=writes.undo,
                        args=(override.override_id, override.name))
+
+for moved in moved_places:  # places moved whole: keyed by the name and the source's point
+    cols = st.columns([5, 1])
+    why = f" · “{escape_markdown(moved.note)}”" if moved.note else ""
+    cols[0].markdown(
+        f"**{escape_markdown(moved.name)}** at {moved.from_latitude:.5f}, "
+        f"{moved.from_longitude:.5f} (the source's point) → pin at {moved.latitude:.5f}, "
+        f"{moved.longitude:.5f} · {moved.records:,} record{'s' if moved.records != 1 else ''}"
+        f" then, and those imported there later · by "
+        f"{escape_markdown(moved.created_by or 'unnamed')}, "
+        f"{escape_markdown(moved.created_at)}{why}")
+    own = moved.created_by == me.label
+    if me.may(Action.UNDO_OWN if own else Action.UNDO_ANY):
+        cols[1].button("Undo", key=f"undo-{moved.correction_id}", on_click=review_places.undo,
+                       args=(moved.correction_id, moved.name))
 
 learned_sources.section()
 common.release_memory("review")  # the run's transient copies go back (see there)

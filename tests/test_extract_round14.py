@@ -138,3 +138,27 @@ def test_a_siteless_candidate_is_never_set_aside():
     verdicts = judge(rows, [True, False], model, act=True)
     assert [v.set_aside for v in verdicts] == [True, False]
     assert verdicts[1].keep is not None and verdicts[1].keep < 0.5  # scored all the same
+
+
+# --- a person's surname ---------------------------------------------------------------------
+
+def test_a_surname_the_report_introduced_is_the_person_not_the_city():
+    from geo.extract.lookup import make_lookup
+    from geo.extract.places import find_places, surnames
+    from tests.helpers.fake_geocoder import FakeGeocoder
+
+    hasar = invented_place("hasar", "Hasar", [], 36.50, 40.70, kind="city", admin1="Hasar",
+                           population=400_000)
+    text = ("Eight civilians were killed in strikes on Kafra, said Birusk Hasar, a spokesman for "
+            "the local council.")
+    assert surnames(text) == {"hasar"}
+    lookup = make_lookup(FakeGeocoder([*PLACES, hasar]).geocode, "SY", (), None, {})
+
+    def names(sentence, people):
+        return [m.name for m in find_places(sentence, lookup, 0, "SY", {"SY"}, people=people)]
+
+    sentence = "In pictures sent by Hasar to reporters, rescuers could be seen retrieving bodies."
+    assert names(sentence, ()) == ["Hasar"] and names(sentence, {"hasar"}) == []
+    # where the text announces a place, it is the city
+    assert names("Shelling hit Hasar on Saturday.", {"hasar"}) == ["Hasar"]
+    assert names("Two were killed in Hasar on Saturday.", {"hasar"}) == ["Hasar"]

@@ -299,3 +299,25 @@ def test_an_import_click_arriving_with_another_click_is_not_lost(store_path):
     assert open_store(str(store_path)).count() == seeded + 1
     assert any("Imported acled.csv: 1 new" in t.value.replace("\\", "") for t in at.toast)
     assert any("Imported acled.csv: 1 new" in s.value for s in at.success)
+
+
+def test_records_a_place_correction_places_are_said_before_the_import(store_path):
+    """A place moved whole on the Review page is a correction: a later file's records of
+    that name at the source's point are placed by it, and the preview says so."""
+    from tests.helpers.identities import analyst
+
+    at = _upload(_page("ana@example.org"), "acled.csv", ACLED.encode())
+    at.button(key="import-go").click().run()
+    store = open_store(str(store_path))
+    store.correct_place("Al Bukamal", (34.4537, 40.9186), (34.46, 40.93, 1),
+                        who=analyst("ana@example.org"), drawn=["acled-SYR1"])
+    later = ACLED.replace("SYR1,2019-03-02", "SYR3,2019-03-05")
+    at = _upload(at, "acled-later.csv", later.encode())
+    assert ("1 record will be placed by your correction of Al Bukamal (the Review page's"
+            in _said(at))
+    assert open_store(str(store_path)).get("acled-SYR3") is None  # nothing written yet
+    at.button(key="import-go").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert open_store(str(store_path)).get("acled-SYR3")["latitude"] == 34.46
+    assert "1 record placed by place corrections in force: acled-SYR3" in "\n".join(
+        m.value for m in [*at.markdown, *at.caption, *at.info]).replace("\\", "")

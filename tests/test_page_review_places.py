@@ -101,7 +101,7 @@ def test_places_placed_by_their_source_are_listed_and_moved_whole(store):
     # listed again at its new point, set by an analyst, the source's point said
     _choose(at, "Tartus town", "34.8890, 35.8860")
     assert any(SET_BY_ANALYST in m.value for m in at.markdown)
-    assert any("the source's point: 34.70000, 35.70000" in c.value for c in at.caption)
+    assert any("from the source's point 34.70000, 35.70000" in c.value for c in at.caption)
 
 
 def test_a_place_moved_since_the_page_was_drawn_is_refused(store):
@@ -115,5 +115,36 @@ def test_a_place_moved_since_the_page_was_drawn_is_refused(store):
     at.number_input[1].set_value(35.96)
     next(b for b in at.button if b.label == "Place the pin here").click().run()
     assert not at.exception, [e.message for e in at.exception]
-    assert any("moved after this page was drawn" in e.value for e in at.error)
+    assert any("changed since this page was drawn" in e.value for e in at.error)
     assert store.get("b1")["latitude"] == 35.2
+    assert store.place_corrections() == []
+
+
+def test_a_place_move_is_a_correction_in_force_with_undo(store):
+    at = _review()
+    _choose(at, "Tartus town", "34.7000, 35.7000")
+    next(t for t in at.text_input if t.key.startswith("place-why-")).input("the town")
+    at.number_input[0].set_value(34.889)
+    at.number_input[1].set_value(35.886)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    (kept,) = store.place_corrections()
+    assert kept.note == "the town" and kept.records == 2
+    past = store.history("t1")
+    assert "the town" in past[past["field"] == "latitude"].iloc[-1]["reason"]
+    listed = [m.value for m in at.markdown if "the source's point" in m.value]
+    assert len(listed) == 1 and "Tartus town" in listed[0] and "34.88900" in listed[0]
+    # a record imported later at the source's point goes to the analyst's too
+    from tests.helpers.identities import ANALYST
+
+    store.upsert(incidents([{**_ROWS[0], "id": "t4", "date_start": "2016-06-01"}]),
+                 origin="ucdp", who=ANALYST)
+    assert store.get("t4")["latitude"] == 34.889
+    at.run()
+    next(b for b in at.button if b.key == f"undo-{kept.correction_id}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = "\n".join(t.value for t in at.toast).replace("\\", "")
+    assert "place correction undone (3 incidents back at the source's point" in said
+    assert [store.get(i)["latitude"] for i in ("t1", "t2", "t4")] == [34.7] * 3
+    assert not store.place_corrections()[0].active
+    assert not any("the source's point) →" in m.value for m in at.markdown)

@@ -83,6 +83,7 @@ from geo.extract.places import (
     PlaceMention,
     find_places,
     is_headline,
+    surnames,
 )
 from geo.extract.reference_sites import areas_between, towns_into_referenced_sites
 from geo.extract.references import governorate_as_area, roads_between
@@ -234,6 +235,7 @@ def extract(
     lookup = make_lookup(geocoder.geocode, country, first.names, known, answers)
     governorates = governorate_names(article) | first.seats
     acronyms = defined_acronyms(article)  # round 10: "SAMS' clinics" is no place
+    people = surnames(article)  # round 14: "Hasakeh told AFP" after "Birusk Hasakeh, a ..."
     drafts: list[Draft] = []
     anchor: DateSpan | None = None
     recent: tuple[int, DateSpan, str] | None = None
@@ -278,7 +280,7 @@ def extract(
         if is_tally(sentence.text):
             continue  # "As of 7 May, 130,000 people have been displaced": many events
         places = find_places(sentence.text, lookup, sentence.start, country, named,
-                             headline=is_headline(sentence.text))
+                             headline=is_headline(sentence.text), people=people)
         places = [replace(m, role="region") if m.role == "site" and (
                   governorate_named_bare(m, governorates) or
                   governorate_as_area(sentence.text, m, sentence.start)) else

@@ -138,6 +138,7 @@ def find_places(
     country: str = "",
     named: Collection[str] | None = None,
     headline: bool = False,
+    people: Collection[str] = (),
 ) -> list[PlaceMention]:
     """Find the place mentions of one sentence and resolve them.
 
@@ -178,6 +179,10 @@ def find_places(
         A title-case line ("Newborn Dies in the Camp Due to Lack of Medical Care"): every
         word is capitalised, so an uncued name needs the evidence of a sentence's first
         word (a town of :data:`STRONG_POPULATION`).
+    people : collection of str
+        Name keys of the surnames of people the report introduces (:func:`surnames`): such a
+        name alone, with nothing before it that announces a place ("in", "hit"), is that
+        person (round 14).
 
     Returns
     -------
@@ -195,8 +200,9 @@ def find_places(
         before = text[max(0, start - 40):start]
         after = text[end:end + 60]
         cue = _cue(before, text[:start], cued_ends)
-        if _is_person(phrase, before, after, capitals):
-            continue
+        if _is_person(phrase, before, after, capitals) or (
+                not cue and " " not in phrase.strip() and basic_key(phrase) in people):
+            continue  # round 14: "Hasakeh told AFP", after "said Birusk Hasakeh, a spokesman"
         for mention in _phrase_mentions(text, start, end, phrase, lookup, bool(cue)):
             own_cue = cue
             if mention.role != "country":
@@ -283,6 +289,28 @@ def _cue(before: str, whole_before: str, cued_ends: set[int]) -> str:
     if listed_after_cued(whole_before, cued_ends):  # round 13b: "A (twice), B"
         return "coordinated"
     return ""
+
+
+def surnames(article: str) -> frozenset[str]:
+    """Name keys of the last words of the people a report names in full ("said Birusk
+    Hasakeh, a spokesman" gives "hasakeh"), so that the surname alone reads as the person.
+
+    Parameters
+    ----------
+    article : str
+
+    Returns
+    -------
+    frozenset of str
+    """
+    _, capitals = country_keys()
+    out = set()
+    for start, end, phrase in name_phrases(article):
+        tokens = phrase.split()
+        if len(tokens) >= 2 and _is_person(phrase, article[max(0, start - 40):start],
+                                           article[end:end + 60], capitals):
+            out.add(basic_key(tokens[-1]))
+    return frozenset(out)
 
 
 def _is_person(phrase: str, before: str, after: str, capitals: frozenset[str]) -> bool:

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -18,6 +18,8 @@ from geo.geocoding.learned_table import LearnedTable
 from geo.store import duplicates, revisions
 from geo.store import learned as learned_sql
 from geo.store.corrections import CorrectionTransaction, StoreCorrections
+from geo.store.edits import edit_in
+from geo.store.place_corrections import StorePlaceCorrections, place_imported, placed_counts
 from geo.store.plan import ImportPreview, incoming, plan_import
 from geo.store.records import (
     COLUMN_INDEX,
@@ -68,6 +70,8 @@ class UpsertResult:
         Fields an updated source changed but an analyst had corrected (kept).
     duplicates : list of DuplicateFlag
         Likely duplicates across origins that involve the imported records.
+    placed : list of str
+        Ids of the records a place correction in force moved to the analyst's point.
     """
 
     inserted: list[str] = field(default_factory=list)
@@ -76,6 +80,7 @@ class UpsertResult:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     duplicates: list[DuplicateFlag] = field(default_factory=list)
+    placed: list[str] = field(default_factory=list)
 
 
 class WriteTransaction(CorrectionTransaction, ABC):
@@ -151,7 +156,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class IncidentStore(StoreCorrections, ABC):
+class IncidentStore(StoreCorrections, StorePlaceCorrections, ABC):
     """Where incidents live: one interface over the embedded file and PostGIS.
 
     Every write runs in one transaction under a store-wide write lock: it happens
@@ -233,6 +238,9 @@ class IncidentStore(StoreCorrections, ABC):
                     tx.relearn_records(before, rewritten)
                 if new:
                     tx.learn_new(after, {o for _, o, _ in new})
+            if new or changed:  # records a place correction in force places
+                result.placed = place_imported(tx, [r for r, _, _ in new],
+                                               [m for m, _ in changed], who.label, at)
             if source:  # the import itself, beside the records it wrote
                 tx.add_history([("", at, who.label, IMPORTED, "", import_counts(
                     result.inserted, result.updated, result.unchanged, rejected), source)])
@@ -250,7 +258,10 @@ class IncidentStore(StoreCorrections, ABC):
         meanwhile may change the outcome. Raises as :meth:`upsert` does on bad rows.
         """
         rows, origins, ids = incoming(incidents, origin)
-        return ImportPreview.of(plan_import(rows, origins, self._fetch(ids)))
+        plan = plan_import(rows, origins, self._fetch(ids))
+        return replace(ImportPreview.of(plan), placed=placed_counts(
+            self._run_read, self._dialect(), [r for r, _, _ in plan.new],
+            [m for m, _ in plan.rewritten]))
 
     @abstractmethod
     def _fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:
@@ -393,34 +404,8 @@ class IncidentStore(StoreCorrections, ABC):
         require(who, Action.EDIT)
         if not changes:
             return []
-        at = now()
-        done: list[Change] = []
         with self._transaction() as tx:
-            found = tx.fetch(list(changes))
-            updates: list[tuple[Row, Row | None]] = []
-            for incident_id, fields in changes.items():
-                if incident_id not in found:
-                    continue
-                current, stored_base = found[incident_id]
-                row = apply_edit(incident_id, current, fields)
-                changed = diff(incident_id, current, row)
-                if changed:
-                    base = current if stored_base is None else stored_base
-                    updates.append((row, None if row == base else base))
-                    done.extend(changed)
-            if updates:
-                check_storable([row for row, _ in updates])
-                learn = sorted({c.incident_id for c in done if c.field in LEARN_FIELDS})
-                before = tx.taught(learn)
-                tx.update(updates, at)
-                tx.add_history(
-                    (c.incident_id, at, who.label, c.field, c.before, c.after, reason)
-                    for c in done
-                )
-                if learn:
-                    tx.relearn_records(before, learn)
-                tx.bump_revision()
-        return done
+            return edit_in(tx, changes, who.label, reason, now())
 
     # -- learned places (geo.geocoding.learned.LearnedPlaceSource) ----------------------
 

@@ -24,6 +24,7 @@ from geo.geocoding.overrides import Override
 from geo.io.files import locked
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
+from geo.store import place_corrections as place_sql
 from geo.store import revisions
 from geo.store.base import (
     DUPLICATE_COLUMNS,
@@ -185,6 +186,11 @@ _LEARNED_CONTENTS = [
 ]
 
 
+_PLACE_CONTENTS = """INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier,
+    description) VALUES ('place_corrections', 'attributes', 'place_corrections',
+    'Places moved whole on the Review page (undone ones kept, marked)')"""
+
+
 class GeoPackageStore(IncidentStore):
     """Incidents in one GeoPackage file (the embedded default).
 
@@ -222,6 +228,7 @@ class GeoPackageStore(IncidentStore):
                         _add_new_columns(conn)
                         _add_learned(conn)
                         add_sqlite_table(conn)
+                        _add_place_corrections(conn)
                         revisions.add_column_if_missing(conn.execute, DIALECT)
                 else:
                     with self._connect() as conn:
@@ -504,8 +511,26 @@ def _create(conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {_USER_VERSION}")
         for statement in [*_SCHEMA, *learned_sql.schema(DIALECT), *_LEARNED_CONTENTS,
-                          *sqlite_schema()]:
+                          *sqlite_schema(), *place_sql.schema(DIALECT), _PLACE_CONTENTS]:
             conn.execute(statement)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _add_place_corrections(conn: sqlite3.Connection) -> None:
+    """Give a store made before place corrections were kept their table, with the moves
+    its history holds adopted (:func:`geo.store.place_corrections.adopt_moves`)."""
+    present = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           (place_sql.TABLE,)).fetchone()
+    if present:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in [*place_sql.schema(DIALECT), _PLACE_CONTENTS]:
+            conn.execute(statement)
+        place_sql.adopt_moves(lambda q, p: conn.execute(q, tuple(p)).fetchall(), DIALECT)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -126,6 +126,9 @@ class ImportPreview:
         Field -> up to three ids of records whose field would change.
     kept_records : int
         Records keeping an analyst's correction of one field or more.
+    placed : dict
+        Name -> how many records it adds or changes a place correction in force would
+        move to the analyst's point (:mod:`geo.store.place_corrections`).
     """
 
     new: int
@@ -135,6 +138,7 @@ class ImportPreview:
     kept: dict[str, int]
     examples: dict[str, list[str]]
     kept_records: int = 0
+    placed: dict[str, int] = field(default_factory=dict)
 
     @property
     def changes_nothing(self) -> bool:

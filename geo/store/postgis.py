@@ -24,6 +24,7 @@ from geo.errors import StoreUnavailable
 from geo.geocoding.overrides import Override
 from geo.schema import INCIDENT_COLUMNS
 from geo.store import learned as learned_sql
+from geo.store import place_corrections as place_sql
 from geo.store import revisions
 from geo.store.base import (
     DUPLICATE_COLUMNS,
@@ -250,6 +251,7 @@ class PostGISStore(IncidentStore):
                 conn.execute(statement)
             for text in learned_sql.schema(self._learned):
                 conn.execute(text.encode())
+            place_sql.add_table(_runner(conn), self._learned)
             if new is not None and new[0]:  # a store made before learned places: learn now
                 learned_sql.relearn(_runner(conn), self._learned)
 

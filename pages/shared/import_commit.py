@@ -60,6 +60,8 @@ def show_preview(found: ImportPreview, report: ImportReport) -> None:
     cols[2].metric("Unchanged", f"{found.unchanged:,}")
     cols[3].metric("Refused", f"{refused:,}")
     kept = "; ".join(f"{_label(f)} in {counted(n, 'record')}" for f, n in found.kept.items())
+    if found.placed:
+        st.info(escape_markdown(placed_note(found.placed)), icon=":material/wrong_location:")
     if found.changes_nothing:
         st.info(escape_markdown(nothing_note(found, report.valid, refused)),
                 icon=":material/info:")
@@ -73,6 +75,27 @@ def show_preview(found: ImportPreview, report: ImportReport) -> None:
     if kept:
         st.caption(escape_markdown(f"Kept as analysts corrected them (the file says otherwise): "
                                    f"{kept}."))
+
+
+def placed_note(placed: dict[str, int]) -> str:
+    """What the preview says of the records a place correction in force will place.
+
+    Examples
+    --------
+    >>> placed_note({"Tartus": 2})[:59]
+    '2 records will be placed by your correction of Tartus (the '
+    >>> placed_note({"Tartus": 2, "Baniyas": 1})[:60]
+    '3 records will be placed by your corrections of Tartus (2), '
+
+    """
+    n = sum(placed.values())
+    names = ", ".join(f"{name} ({k:,})" if len(placed) > 1 else name
+                      for name, k in list(placed.items())[:10])
+    more = f" and {len(placed) - 10:,} more" if len(placed) > 10 else ""
+    return (f"{counted(n, 'record')} will be placed by your correction"
+            f"{'s' if len(placed) > 1 else ''} of {names}{more} (the Review page's, listed "
+            "under Corrections in force): moved from the source's point to the analyst's, "
+            "each with its history.")
 
 
 def nothing_note(found: ImportPreview, valid: int, refused: int) -> str:
@@ -138,7 +161,10 @@ def commit(report: ImportReport, name: str) -> None:
                f"{len(result.updated):,} updated, {len(result.unchanged):,} unchanged.")
     st.session_state[DONE_KEY] = {
         "success": success,
-        "notes": ["; ".join(report.accounting()[1:])] + [
+        "notes": ["; ".join(report.accounting()[1:])] + ([
+            f"{counted(len(result.placed), 'record')} placed by place corrections in force: "
+            + ", ".join(result.placed[:20]) + (" …" if len(result.placed) > 20 else "")
+        ] if result.placed else []) + [
             f"Kept the analyst's {c.field} of {c.incident_id} ({c.kept!r}); "
             f"the file says {c.incoming!r}." for c in result.conflicts[:20]
         ],
