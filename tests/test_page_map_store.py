@@ -5,6 +5,7 @@ the map's aggregates, the table page, a link's filters) is what frame mode shows
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -309,3 +310,20 @@ def test_store_mode_saves_a_correction_whose_run_does_not_draw_the_form(
     assert list(past.loc[past["field"] == "actors", "reason"]) == [
         "the second report names them"]
     assert any("Saved 1 change to s007" in t.value for t in at.toast)
+
+
+@pytest.mark.parametrize("mode", ["store", "frame"])
+def test_typed_dates_win_over_the_sliders_old_range_sent_back(pg_store, monkeypatch, mode):
+    """Trial 26: a rerun the browser asked for (the map reporting its bounds) before it
+    had drawn the typed run's slider carried the slider's old range, and the typed dates
+    went back without a word."""
+    at = _run(mode, monkeypatch)
+    old = at.slider[0].value
+    at.text_input(key=timebar.FROM).set_value("2016-11").run()
+    at.slider[0].set_value(old).run()  # the stale range, as a rerun from the map sends it
+    assert at.query_params["d"] == ["2016-11-01", old[1].isoformat()]
+    at.text_input(key=timebar.TO).set_value("2016-12").run()
+    at.slider[0].set_value((date(2016, 11, 1), old[1])).run()  # stale again
+    assert at.query_params["d"] == ["2016-11-01", "2016-12-31"]
+    assert (at.text_input(key=timebar.FROM).value, at.text_input(key=timebar.TO).value) \
+        == ("2016-11", "2016-12")

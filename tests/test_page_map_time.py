@@ -114,3 +114,19 @@ def test_playback_moving_window_slides():
     assert _dates(at) == ["2014-09-01", "2014-09-14"]
     at.button(key="pb-step").click().run()
     assert _dates(at) == ["2014-09-08", "2014-09-21"]
+
+
+def test_a_typed_date_survives_a_stale_slider_and_a_real_drag_still_counts():
+    """Trial 26: the slider's old range, sent back by a rerun the browser asked for
+    before it had the typed run's slider, must not undo a typed date; once the browser
+    has the new range, moving the slider (even back) is the analyst's."""
+    at = _run()
+    old = at.slider[0].value
+    at.text_input(key="t_from").set_value("2017-10").run()
+    at.slider[0].set_value(old).run()  # stale: the typed date stays
+    assert _dates(at) == ["2017-10-01", old[1].isoformat()]
+    assert at.text_input(key="t_from").value == "2017-10"
+    at.run()  # the browser now sends the new range back
+    at.slider[0].set_value(old).run()  # a real drag back to the whole span
+    assert _dates(at) == [] or _dates(at) == [old[0].isoformat(), old[1].isoformat()]
+    assert at.slider[0].value == old

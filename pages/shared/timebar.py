@@ -42,6 +42,7 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0)
 """Seconds per playback step the analyst can pick."""
 _BRUSH_SEEN, _PENDING = "_brush_seen", "_pending_dates"
 _TYPED_NOTE = "_typed_date_note"
+_ECHO, _RUN = "_dates_echo", "_dates_run"
 
 
 def _span(domain: ViewDomain) -> tuple[date, date] | None:
@@ -88,6 +89,8 @@ def read_brush(domain: ViewDomain) -> None:
     Call before the view is read, so the new dates take effect in this run.
     """
     ss = st.session_state
+    ss[_RUN] = ss.get(_RUN, 0) + 1
+    _refuse_stale_echo()
     pending = ss.pop(_PENDING, None)
     if pending is not None:
         _set_dates(*pending)
@@ -100,13 +103,41 @@ def read_brush(domain: ViewDomain) -> None:
     if picked is None or picked == ss.get(_BRUSH_SEEN):
         return
     ss[_BRUSH_SEEN] = picked
-    ss[DATES_KEY] = picked
+    _set_dates(*picked)
     ss[ZOOM] = _zoom_around(picked, span)
     ss[PLAYING] = False
 
 
 def _set_dates(first: date, last: date) -> None:
-    st.session_state[DATES_KEY] = (first, last)
+    """Select these dates, remembering what the slider showed before (see
+    :func:`_refuse_stale_echo`)."""
+    ss = st.session_state
+    before = ss.get(DATES_KEY)
+    if isinstance(before, list | tuple) and tuple(before) != (first, last):
+        ss[_ECHO] = (tuple(before), (first, last), ss.get(_RUN, 0))
+    ss[DATES_KEY] = (first, last)
+
+
+def _refuse_stale_echo() -> None:
+    """Keep dates the page set (typed, brushed, played) against the slider's old value
+    sent back by a rerun the browser asked for before it had drawn the new one.
+
+    Every rerun carries every widget's value as the browser holds it: the map's first
+    report of its bounds (after fitting) could leave the browser while the run of a
+    typed date was still drawing, carry the slider's old range, and undo the typed
+    date without a word (trial 26: 2 of 8 tries). Until the browser sends the new range
+    back, its old range is taken for such an echo; any other range is the analyst's."""
+    ss = st.session_state
+    echo = ss.get(_ECHO)
+    if echo is None:
+        return
+    before, after, run = echo
+    value = ss.get(DATES_KEY)
+    value = tuple(value) if isinstance(value, list | tuple) else None
+    if value == before:
+        ss[DATES_KEY] = after
+    elif value != after or ss[_RUN] > run + 1:
+        del ss[_ECHO]  # the browser has the new range, or the analyst moved the slider
 
 
 def _typed(which: str, span: tuple[date, date]) -> None:
