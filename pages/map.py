@@ -190,6 +190,7 @@ with detail_col:
     else:
         if selected_pos is not None and not result.mask[selected_pos]:
             st.warning("This incident is hidden by the current filters.")
+        incident_list.placement_note(selected)
         with st.container(border=True):
             st.markdown(incident_markdown(selected))
             flagged = selected.get("possible_duplicates")

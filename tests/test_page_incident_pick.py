@@ -39,3 +39,43 @@ def test_a_picked_incident_in_view_leaves_the_map_where_it_is():
     at = _run(0, ALEPPO)
     assert at.session_state["selected"] == "near"
     assert at.session_state["map_view"] == ((36.2, 37.15), 11)
+
+
+def _country_pick_script() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from pages.shared import incident_list
+
+    rows = pd.DataFrame({"id": ["town", "syria"], "latitude": [36.2, 35.0],
+                         "longitude": [37.16, 38.0], "off_map": ["", "country"],
+                         "country": ["Syria", "Syria"]})
+    incident_list._picked("table", ["town", "syria"], (), incident_list._points(rows))
+    incident_list.placement_note(rows.iloc[1])
+    incident_list.placement_note(rows.iloc[0])
+
+
+def test_a_country_level_incident_picked_leaves_the_map_and_says_why():
+    """Trial 26: picking "Syria" (placed only at country level) sent the map to the
+    country's coordinates, 35.0, 38.0, where nothing is drawn."""
+    at = AppTest.from_function(_country_pick_script)
+    at.session_state["table"] = {"selection": {"rows": [1], "columns": []}}
+    at.session_state["map_bounds"] = ALEPPO
+    at.session_state["map_view"] = ((36.2, 37.15), 11)
+    at.session_state["map_request"] = ((36.2, 37.15), 11)
+    at.run(timeout=30)
+    assert at.session_state["selected"] == "syria"
+    assert at.session_state["map_request"] == ((36.2, 37.15), 11)
+    assert at.session_state["map_view"] == ((36.2, 37.15), 11)
+    (note,) = at.info  # said once: for the country-level incident, not the town's
+    assert "placed only at country level (Syria)" in note.value
+
+
+def test_a_store_row_without_off_map_is_judged_by_its_precision():
+    import pandas as pd
+
+    from pages.shared.incident_list import _points
+
+    rows = pd.DataFrame({"id": ["a", "b"], "latitude": [36.2, 35.0],
+                         "longitude": [37.1, 38.0], "geo_precision": [2, 4]})
+    assert _points(rows) == {"a": (36.2, 37.1)}

@@ -11,7 +11,26 @@ import streamlit as st
 
 from geo.render.details import isolate
 from geo.render.table import TABLE_COLUMNS, incident_table, page_count
+from geo.geocoding.join import OFF_MAP_REASONS
 from pages.shared import view_state
+
+#: Location precision from which an incident is placed only at country level (not drawn).
+COUNTRY_PRECISION = 4
+
+
+def placement_note(incident: pd.Series) -> None:
+    """Say, beside a selected incident's details, why the map shows no point for it
+    (placed only at country level, no place found ...): the map stays where it is."""
+    off = str(incident.get("off_map", "") or "")
+    if not off:
+        return
+    reason = OFF_MAP_REASONS.get(off, off)
+    if off == "country":
+        country = str(incident.get("country", "") or "")
+        where = f" ({isolate(country)})" if country else ""
+        reason = (f"placed only at country level{where}: no point of its own, so the map "
+                  "does not move to it")
+    st.info(f"Not on the map: {reason}.", icon=":material/location_off:")
 
 
 def place_name(places: pd.Series) -> str:
@@ -91,12 +110,18 @@ def _whole(value: object) -> int | None:
 
 
 def _points(rows: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """Each row's point by id (rows without one left out)."""
+    """Each row's point on the map by id (rows without one left out, and those placed
+    only at country level: their coordinates are the country's, nothing is drawn there;
+    trial 26 picked "Syria" and the map went to 35.0, 38.0 with nothing in sight)."""
     if not {"id", "latitude", "longitude"} <= set(rows.columns):
         return {}
     lat = pd.to_numeric(rows["latitude"], errors="coerce")
     lon = pd.to_numeric(rows["longitude"], errors="coerce")
     keep = lat.notna() & lon.notna()
+    if "off_map" in rows.columns:
+        keep &= rows["off_map"].astype(str).eq("")
+    elif "geo_precision" in rows.columns:
+        keep &= ~(pd.to_numeric(rows["geo_precision"], errors="coerce") >= COUNTRY_PRECISION)
     return {str(i): (float(a), float(o)) for i, a, o
             in zip(rows["id"][keep], lat[keep], lon[keep], strict=True)}
 

@@ -463,6 +463,7 @@ def _page() -> None:
                 st.info("Click an incident on the map, or a row of the table, to see its "
                         "details.")
         else:
+            incident_list.placement_note(selected)
             with st.container(border=True):
                 st.markdown(incident_markdown(selected))
             st.button("Clear selection", on_click=view_state.select, args=(None,))
