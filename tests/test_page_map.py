@@ -445,3 +445,24 @@ def test_a_correction_over_a_value_changed_since_the_form_was_drawn_is_refused(f
                for e in at.error)
     assert store.get("seed-shaafah-2018-11")["actors"] == "Colleague's actors"
     assert any("Not saved" in t.value for t in at.toast)
+
+
+def test_a_moved_point_is_brought_into_the_maps_view_with_its_marker():
+    """Trial 26: after moving a point 40 km the map stayed at the old one, the selected
+    marker out of sight, until the link was opened again."""
+    import json
+
+    at = _run({"sel": ["seed-shaafah-2018-11"]}, user=ANA)
+    old_lat, old_lon = at.session_state["map_view"][0]
+    at.session_state["map_bounds"] = (old_lon - 0.05, old_lat - 0.05,
+                                      old_lon + 0.05, old_lat + 0.05)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Latitude (decimal degrees, to move the point)"].set_value("34.62")
+    inputs["Longitude (decimal degrees, to move the point)"].set_value("40.90")
+    next(b for b in at.button if b.label == "Save the correction").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["map_request"][0] == (34.62, 40.9)
+    (component,) = at.get("component_instance")
+    text = json.loads(component.proto.json_args)["feature_group"]
+    layer = json.JSONDecoder().raw_decode(text[text.index('{"agg":'):])[0]
+    assert (layer["sel"]["lat"], layer["sel"]["lon"]) == (34.62, 40.9)

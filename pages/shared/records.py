@@ -20,7 +20,7 @@ from geo.view.dataset import Dataset
 from geo.view.filters import FilterContext
 from geo.view.state import ViewDomain, ViewState, view_link
 from geo.vocab import CLAIM_STATUSES, DATE_PRECISIONS, EVENT_TYPES, PRECISION_LABELS
-from pages.shared import auth
+from pages.shared import auth, view_state
 
 #: Fields an analyst corrects on the map page, with their labels.
 EDITABLE = {
@@ -196,6 +196,19 @@ def save_correction(store: IncidentStore, incident_id: str, shown: dict[str, str
                  + _SHOWN["geo_precision"].get(shown["geo_precision"], "unknown")
                  + ": set Location precision (and the radius) if the new point is exact.")
     _say(incident_id, said, "warning" if caution else "success")
+    if moved:
+        _show_new_point(changes, shown)
+
+
+def _show_new_point(changes: dict[str, str], shown: dict[str, str]) -> None:
+    """Bring the selected incident's new point into the map's view (trial 26: after a
+    move of 40 km the map stayed at the old point, the selected marker out of sight)."""
+    try:
+        lat = float(changes.get("latitude", shown["latitude"]))
+        lon = float(changes.get("longitude", shown["longitude"]))
+    except ValueError:
+        return
+    view_state.bring_into_view(lat, lon)
 
 
 def _say(incident_id: str, text: str, kind: str, toast: bool = True) -> None:
