@@ -133,30 +133,31 @@ if selected is not None and selected["off_map"] == "":
 with map_col:
     # The base map opens at the requested position, which changes only when a link
     # or "reset view" sets it; moving the map or changing filters never remounts it.
-    center, zoom = view_state.requested_map_view()
-    fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
-    fitting, position = map_fit.map_arguments(center, zoom)
-    if fitting is not None:
-        fmap.add_child(fitting)
-    fmap.add_child(AggregateAssets(settings))
-    fmap.add_child(DrawArea(settings))
-    # Only what is on screen (and around it) travels, aggregated at this zoom.
-    aggregates = map_data.aggregates(
-        frame, domain.frame_key, state, (map_data.filter_key(state), map_skip), map_mask)
-    layer = aggregate_group(
-        aggregates, selected_marker(selected) if selected is not None else None,
-        view_state.chosen_dates(state),
-    )
-    layer.add_child(AreaSync(state.polygon))
-    st_folium(
-        fmap,
-        key=map_input.MAP_KEY,
-        **position,
-        feature_group_to_add=layer,
-        returned_objects=RETURNED_OBJECTS,
-        height=map_layout.MAP_HEIGHT,
-        use_container_width=True,
-    )
+    with map_layout.drawing():  # said where the map will be until it is drawn
+        center, zoom = view_state.requested_map_view()
+        fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
+        fitting, position = map_fit.map_arguments(center, zoom)
+        if fitting is not None:
+            fmap.add_child(fitting)
+        fmap.add_child(AggregateAssets(settings))
+        fmap.add_child(DrawArea(settings))
+        # Only what is on screen (and around it) travels, aggregated at this zoom.
+        aggregates = map_data.aggregates(
+            frame, domain.frame_key, state, (map_data.filter_key(state), map_skip), map_mask)
+        layer = aggregate_group(
+            aggregates, selected_marker(selected) if selected is not None else None,
+            view_state.chosen_dates(state),
+        )
+        layer.add_child(AreaSync(state.polygon))
+        st_folium(
+            fmap,
+            key=map_input.MAP_KEY,
+            **position,
+            feature_group_to_add=layer,
+            returned_objects=RETURNED_OBJECTS,
+            height=map_layout.MAP_HEIGHT,
+            use_container_width=True,
+        )
     analyst_state.drawn_area_controls()
     common.off_map_list(frame.iloc[np.flatnonzero(result.mask & ~columns.drawn)])
 

@@ -43,7 +43,6 @@ def test_a_picked_incident_in_view_leaves_the_map_where_it_is():
 
 def _country_pick_script() -> None:
     import pandas as pd
-    import streamlit as st
 
     from pages.shared import incident_list
 

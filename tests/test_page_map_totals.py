@@ -315,3 +315,34 @@ def test_totals_of_a_month_say_which_incidents_started_before_it(tmp_path, monke
                                   "into these dates") for c in at.caption)
     at = _run({"d": ["2017-10-01", "2017-10-31"]})
     assert not any("started before" in c.value for c in at.caption)
+
+
+def test_over_time_says_which_incidents_run_past_their_period(tmp_path, monkeypatch):
+    """Trial 26: November's bar held an incident running 15 Nov-12 Dec without a word;
+    Compare periods says it of its periods, Over time says it too."""
+    path = tmp_path / "past.csv"
+    path.write_text("\n".join([
+        HEADER, *ROWS,
+        "p1,2017-10-15,2017-11-12,range,Raqqa,SY,35.95,39.01,1,airstrike,Coalition,9,9,9,"
+        "Airwars,Airwars,reported",
+    ]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INCIDENT_MAP_DATA", str(path))
+    at = _run({"d": ["2017-09-01", "2017-10-31"]})
+    at.session_state["totals_tab"] = "Over time"
+    at.run()
+    at.selectbox(key="chart-freq").set_value("month").run()
+    assert not at.exception, [e.message for e in at.exception]
+    said = "1 incident in view starts in one month and runs past its end: counted in the " \
+        "month it starts in only"
+    assert any(c.value.startswith(said) for c in at.caption)
+    at.selectbox(key="chart-freq").set_value("year").run()
+    assert not any("runs past its end" in c.value for c in at.caption)
+
+
+def test_one_incident_running_into_a_compared_period_is_worded_for_one():
+    from pages.shared.totals import straddle_note
+
+    assert "1 incident starting before it and running into it (counted in the period it " \
+        "starts in)" in straddle_note(1, 0)
+    assert "2 incidents starting before it and running into it (counted in the period they " \
+        "start in)" in straddle_note(2, 0)

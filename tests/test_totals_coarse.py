@@ -90,6 +90,20 @@ def test_the_note_gives_counts_and_the_share_of_the_killed():
                        MARCH_TO_MAY) == ""
 
 
+def test_incidents_vague_both_ways_are_said_once():
+    """Trial 26: "6 dated over a longer span …; 345 placed only at region …" read as 351
+    though the 6 were among the 345."""
+    frame = _frame()
+    columns = totals_columns(frame)
+    by_date, by_place = columns.coarse(MARCH_TO_MAY)  # "year" is vague both ways
+    note = coarse_note(totals_of(columns, np.ones(len(frame), dtype=bool)),
+                       totals_of(columns, by_date | by_place), int(by_date.sum()),
+                       int(by_place.sum()), MARCH_TO_MAY)
+    assert ("3 of the 6 incidents (50%) are vaguer than this view: 2 placed only at region "
+            "or country level; 2 dated over a longer span than the 92 days selected (a year, "
+            "a month or a range). 1 is both (counted once in the 3).") in note
+
+
 def test_shares_of_the_low_and_high_figures_are_named_not_a_range():
     # trial of issue 14: "(17%–16%)" read as an inverted range
     site = {"country": "SY", "latitude": "36.2", "longitude": "37.15", "place": "Aleppo",

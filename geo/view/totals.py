@@ -419,8 +419,14 @@ def coarse_note(whole: Totals, coarse: Totals, by_date: int, by_place: int,
     if by_place:
         parts.append(f"{by_place:,} placed only at region or country level")
     share = coarse.incidents / whole.incidents if whole.incidents else 0.0
+    both = by_date + by_place - coarse.incidents
+    if both > 0 and len(parts) == 2 and by_place >= by_date:
+        parts.reverse()  # the larger first, those vague both ways said among it
     text = (f"{coarse.incidents:,} of the {whole.incidents:,} incidents ({share:.0%}) are "
             f"vaguer than this view: {'; '.join(parts)}.")
+    if both > 0 and len(parts) == 2:  # trial 26: "6 …; 345 …" read as 351 of 345
+        text += (f" {both:,} {'is' if both == 1 else 'are'} both (counted once in the "
+                 f"{coarse.incidents:,}).")
     rows = coarse.by_claimant.set_index("claimant")
     for claimant, row in whole.by_claimant.set_index("claimant").iterrows():
         if claimant not in rows.index or pd.isna(row["killed_max"]):

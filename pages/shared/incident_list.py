@@ -9,9 +9,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from geo.geocoding.join import OFF_MAP_REASONS
 from geo.render.details import isolate
 from geo.render.table import TABLE_COLUMNS, incident_table, page_count
-from geo.geocoding.join import OFF_MAP_REASONS
 from pages.shared import view_state
 
 #: Location precision from which an incident is placed only at country level (not drawn).

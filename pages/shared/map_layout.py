@@ -11,7 +11,10 @@ timeline is under it, and the page's top margin is narrowed on screen too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -22,14 +25,26 @@ MAP_SHARE = (7, 3)
 ROW_KEY = "map-row"
 """Key of the container of the map and Details (its CSS class is ``st-key-map-row``)."""
 
+DRAWING = "Drawing the map…"
+"""What stands where the map will be while it is computed and drawn."""
+_DRAWING_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="40">'
+    '<text x="120" y="26" text-anchor="middle" font-family="sans-serif" font-size="16" '
+    f'fill="#555">{DRAWING}</text></svg>'
+)
 _SCREEN_CSS = """
 <style>
 @media screen {
   [data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem;
                                          padding-top: 3rem; }
 }
+/* Until the map has painted over it, its frame says it is coming (trial 26: 2-5 s of
+   nothing under load). */
+iframe[title="streamlit_folium.st_folium"] {
+  background: #f2efe9 url("%s") center no-repeat;
+}
 </style>
-"""
+""" % ("data:image/svg+xml," + quote(_DRAWING_SVG))
 
 
 COUNT_ROW = (4.4, 1.3, 1.2, 2.2, 2.6)
@@ -59,3 +74,11 @@ def map_columns() -> tuple[Any, Any]:
     row = st.container(key=ROW_KEY)
     map_col, detail_col = row.columns(list(MAP_SHARE), gap="medium")
     return map_col, detail_col
+
+
+@contextmanager
+def drawing() -> Iterator[None]:
+    """Say "Drawing the map…" while the server computes the map (then the map's frame
+    says it, with a CSS background, until the map paints over it)."""
+    with st.spinner(DRAWING):
+        yield

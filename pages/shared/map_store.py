@@ -430,21 +430,22 @@ def _page() -> None:
     map_col, detail_col = map_layout.map_columns()
     selected = view.record(state.selected)
     with map_col:
-        center, zoom = view_state.requested_map_view()
-        fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
-        fitting, position = map_fit.map_arguments(center, zoom)
-        if fitting is not None:
-            fmap.add_child(fitting)
-        fmap.add_child(AggregateAssets(settings))
-        fmap.add_child(DrawArea(settings))
-        aggregates = view.aggregates(state.zoom, view_window(state.center, state.zoom))
-        layer = aggregate_group(
-            aggregates, selected_marker(selected) if selected is not None else None,
-            view_state.chosen_dates(state))
-        layer.add_child(AreaSync(state.polygon))
-        st_folium(fmap, key=map_input.MAP_KEY, **position, feature_group_to_add=layer,
-                  returned_objects=RETURNED_OBJECTS, height=map_layout.MAP_HEIGHT,
-                  use_container_width=True)
+        with map_layout.drawing():  # said where the map will be until it is drawn
+            center, zoom = view_state.requested_map_view()
+            fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
+            fitting, position = map_fit.map_arguments(center, zoom)
+            if fitting is not None:
+                fmap.add_child(fitting)
+            fmap.add_child(AggregateAssets(settings))
+            fmap.add_child(DrawArea(settings))
+            aggregates = view.aggregates(state.zoom, view_window(state.center, state.zoom))
+            layer = aggregate_group(
+                aggregates, selected_marker(selected) if selected is not None else None,
+                view_state.chosen_dates(state))
+            layer.add_child(AreaSync(state.polygon))
+            st_folium(fmap, key=map_input.MAP_KEY, **position, feature_group_to_add=layer,
+                      returned_objects=RETURNED_OBJECTS, height=map_layout.MAP_HEIGHT,
+                      use_container_width=True)
         analyst_state.drawn_area_controls()
         _off_map_list(view, counts.shown - counts.on_map)
 

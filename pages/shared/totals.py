@@ -11,7 +11,7 @@ charts from :mod:`geo.render.totals_charts`. This module only lays them out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -216,6 +216,9 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
                    "overlap the selected ones; an incident counts in the period it starts "
                    "in). The Totals tab counts "
                    f"{'it' if one else 'them'}.")
+    running = _running_past(shown, series, freq)
+    if running:
+        st.caption(running)
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
     if claimants.empty:
         return
@@ -227,6 +230,42 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
     mine = series[series["claimant"] == claimant]
     st.altair_chart(deaths_chart(mine, by, freq, claimant), width="stretch")
     open_caption(mine)
+
+
+#: Most periods of a chart whose incidents running past their end are counted (each
+#: period is one count, one query of the store).
+RUNNING_PAST_MAX_PERIODS = 60
+
+
+def _period_end(start: date, freq: str) -> date:
+    """The last day of the chart's period starting on ``start``."""
+    if freq == "day":
+        return start
+    if freq == "week":
+        return start + timedelta(days=6)
+    stamp = pd.Timestamp(start)
+    end = stamp + (pd.offsets.MonthEnd(0) if freq == "month" else pd.offsets.YearEnd(0))
+    return end.date()
+
+
+def _running_past(shown: ViewTotals, series: pd.DataFrame, freq: str) -> str:
+    """The caption under *Over time* when incidents run past the end of the period they
+    start in (trial 26: November's bar held one running 15 Nov-12 Dec, best 459, without
+    a word), as *Compare periods* says it."""
+    if series.empty:
+        return ""
+    starts = sorted({pd.Timestamp(p).date() for p in series["period"]})
+    if len(starts) > RUNNING_PAST_MAX_PERIODS:
+        return (f"Each incident counts in the {freq} it starts in, also when its dates run "
+                f"on past that {freq}'s end.")
+    past = sum(shown.straddling((first, _period_end(first, freq)))[1] for first in starts)
+    if not past:
+        return ""
+    one = past == 1
+    return (f"{past:,} incident{'' if one else 's'} in view start{'s' if one else ''} in "
+            f"one {freq} and run{'s' if one else ''} past its end: counted in the {freq} "
+            f"{'it starts' if one else 'they start'} in only, whole (as on *Compare "
+            "periods*).")
 
 
 def within_dates(series: pd.DataFrame, by: str, freq: str,
@@ -394,8 +433,10 @@ def straddle_note(before: int, after: int) -> str:
         return "Each incident counts in the period it starts in (as on *Over time*)."
     parts = []
     if before:
-        parts.append(f"{before:,} incident{'s' if before != 1 else ''} starting before it "
-                     "and running into it (counted in the period they start in)")
+        one = before == 1
+        starts = "it starts" if one else "they start"
+        parts.append(f"{before:,} incident{'' if one else 's'} starting before it and "
+                     f"running into it (counted in the period {starts} in)")
     if after:
         parts.append(f"{after:,} starting in it and running past its end (counted here "
                      "only)")

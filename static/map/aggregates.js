@@ -366,16 +366,28 @@
     circles.start();
   }
 
-  function drawSelected(group, d) {
-    var s = d.sel, c = d.colors[s.t];
+  /* The pane of the selected incident: above the aggregates (the marker pane, 600), so
+   * that an aggregate ("21") never covers it (trial 26), under the town labels (640) and
+   * the places' counts (645); no pointer events (the marker is not interactive). */
+  function selectedPane(map) {
+    if (!map.getPane("incidentSelected")) {
+      var pane = map.createPane("incidentSelected");
+      pane.style.zIndex = 630;
+      pane.style.pointerEvents = "none";
+    }
+    return "incidentSelected";
+  }
+
+  function drawSelected(group, map, d) {
+    var s = d.sel, c = d.colors[s.t], pane = selectedPane(map);
     var unc = s.u !== undefined ? s.u : d.unc[s.p];
     if (unc > 0) {
       L.circle([s.lat, s.lon], {radius: unc, color: "#111", weight: 1.5,
-        dashArray: "4 4", fillOpacity: 0.04, interactive: false,
+        dashArray: "4 4", fillOpacity: 0.04, interactive: false, pane: pane,
         className: "incident-uncertainty-selected"}).addTo(group);
     }
     L.circleMarker([s.lat, s.lon], {radius: s.r, color: "#111", weight: 4, fill: true,
-      fillColor: c, fillOpacity: 0.9, interactive: false,
+      fillColor: c, fillOpacity: 0.9, interactive: false, pane: pane,
       className: "incident-selected"}).addTo(group);
   }
 
@@ -416,7 +428,7 @@
     forgetRemovedGroups(map);
     drawAggregates(group, map, d);
     drawPlaces(group, map, d);
-    if (d.sel) { drawSelected(group, d); }
+    if (d.sel) { drawSelected(group, map, d); }
     shown = {map: map, d: d};
     // once the group is on the map (streamlit-folium adds it after this script)
     setTimeout(function () {
