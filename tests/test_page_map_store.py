@@ -322,8 +322,8 @@ def test_typed_dates_win_over_the_sliders_old_range_sent_back(pg_store, monkeypa
     at.text_input(key=timebar.FROM).set_value("2016-11").run()
     at.slider[0].set_value(old).run()  # the stale range, as a rerun from the map sends it
     assert at.query_params["d"] == ["2016-11-01", old[1].isoformat()]
-    at.text_input(key=timebar.TO).set_value("2016-12").run()
+    at.text_input(key=timebar.TO).set_value("2016-12-15").run()
     at.slider[0].set_value((date(2016, 11, 1), old[1])).run()  # stale again
-    assert at.query_params["d"] == ["2016-11-01", "2016-12-31"]
+    assert at.query_params["d"] == ["2016-11-01", "2016-12-15"]
     assert (at.text_input(key=timebar.FROM).value, at.text_input(key=timebar.TO).value) \
-        == ("2016-11", "2016-12")
+        == ("2016-11", "2016-12-15")
