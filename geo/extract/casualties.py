@@ -32,7 +32,10 @@ _PEOPLE_NOUNS = (r"citizens|persons|staff(?: members)?|workers|patients|students
                  r"nurses|teachers|infants|babies|boys|girls|adults|detainees|prisoners|"
                  r"farmers|shepherds|volunteers|paramedics|rescuers|fighters|militants|"
                  r"civilians|children|women|men|people|residents|villagers")
-_PEOPLE = rf"(?:\s+[A-Za-z'’-]+){{0,2}}?\s+(?:{_PEOPLE_NOUNS})"
+#: Trial 26: members of a named group ("2 members of Fath al-Sham Front") count as people too.
+_GROUP_MEMBERS = (r"\s+(?:members|fighters|militants|elements)\s+of\s+(?:the\s+)?"
+                  r"(?:(?-i:[A-Z])[\w'’-]*|al-[\w'’-]+)(?:\s+(?:(?-i:[A-Z])[\w'’-]*|al-[\w'’-]+)){0,4}")
+_PEOPLE = rf"(?:(?:\s+[A-Za-z'’-]+){{0,2}}?\s+(?:{_PEOPLE_NOUNS})|{_GROUP_MEMBERS})"
 #: An aside between a figure and what it counts (", including women,", " - including
 #: children - ", "(two children and a woman)").
 _ASIDE = (r"(?:\s*\([^()]{1,60}\)|\s*(?:,|\(|–|—|\s-)\s*(?:including|among them|"
@@ -60,7 +63,8 @@ _FILLER = (r"(?:\s+(?:other|more|people|persons|civilians|children|women|men|res
            r"villagers|refugees|soldiers|fighters|militants|members|of them|individuals|of|the|"
            r"our|its|their|"
            r"were|was|have been|had been|has been|have|has|had|are|reportedly|reported|also|got|"
-           r"others|being|(?:from|of)\s+(?:the\s+same|one|a\s+single)\s+family))*")
+           r"others|being|at least|"  # trial 26: "4 persons at least were killed"
+           r"(?:from|of)\s+(?:the\s+same|one|a\s+single)\s+family))*")
 _KILLED = r"killed|dead|died|deaths?|fatalities|perished|lost their lives|bodies|martyred|martyrs"
 _INJURED = r"injured|wounded|hurt|injuries|casualties-injured"
 _CATEGORY = re.compile(
@@ -239,7 +243,9 @@ def find_casualties(text: str, offset: int = 0) -> Casualties:
             second = number_value(added.group("addend")) or 0
             summed = f"{match.group().strip()}{added.group()}: summed to {value + second}"
             value += second
-        low, high, note = bounds(match.group("hedge") or "", value, vague)
+        post = _POST_HEDGE.match(text[match.end():match.end() + 60])
+        hedge = match.group("hedge") or (post.group("hedge") if post else "")
+        low, high, note = bounds(hedge, value, vague)
         note = "; ".join(n for n in (summed, note) if n)
         fresh = out.killed_min is None and out.killed_max is None
         _store(out, kinds, low, high, note, (match.start() + offset, match.end() + offset))
@@ -299,7 +305,21 @@ def _with_summand(text: str, start: int, value: int) -> tuple[int, str]:
     return first + value, f"{before.group().strip()} ... {value}: summed to {first + value}"
 
 
+#: Trial 26: a hedge written after what the figure counts ("4 persons at least were killed").
+_POST_HEDGE = re.compile(rf"^(?:{_PEOPLE})?\s+(?P<hedge>at least)\b", re.I)
+#: Trial 26: SOHR's "it rose to 9, including a girl, the number of people who were killed".
+_ROSE_TO = re.compile(r"\b(?:rose|risen|increased|climbed)\s+to\s+$", re.I)
+_NUMBER_OF = re.compile(
+    rf"^(?:,[^,]{{1,80}})?,?\s+the\s+(?:number|toll)\s+of(?:{_PEOPLE})?\s+"
+    rf"(?:who|that)\s+(?:were|was|have\s+been|had\s+been|are)\s+(?P<first>{_KILLED}|{_INJURED})\b",
+    re.I)
+
+
 def _kinds(text: str, start: int, end: int) -> tuple[str, ...]:
+    if _ROSE_TO.search(text[max(0, start - 30):start]):
+        risen = _NUMBER_OF.match(text[end:end + 160])
+        if risen:
+            return (_kind(risen.group("first")),)
     after = _CATEGORY.match(text[end:end + 80])
     if after:
         first = _kind(after.group("first"))

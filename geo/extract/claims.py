@@ -67,7 +67,10 @@ _BROADCAST = frozenset({"television", "tv", "channel", "broadcaster", "station"}
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?P<who>[^,.;“”\"]{2,80})")
 _AFTER_QUOTE = re.compile(
     rf"^[,.]?\s*(?P<who>[^,“”\".]{{2,80}}?)\s+(?P<verb>{_VERBS})\b"
-    r"|^[,.]?\s*(?:(?:said|says|added|told \w+)\s+)(?P<who2>[^,“”\".]{2,80})"
+    r"|^[,.]?\s*(?:(?:a|an|the)\s+[^,“”\".]{2,60}?,\s+)?"  # trial 26: an aside on the quote's
+    r"(?:(?:said|says|added|told \w+)\s+)(?P<who2>[^,“”\".]{2,80}"  # last word first
+    r"(?:,\s+(?:the\s+)?(?:head|director|chief|founder|spokes(?:man|woman|person))\s+of\s+"
+    r"[^,“”\".]{2,80})?)"  # trial 26: "said Rami Abdel Rahman, head of the Observatory"
 )
 _QUOTED_AS = re.compile(
     r"(?P<relay>[^,“”\".]{2,80}?)\s+(?:quoted|cited)\s+(?P<who>[^,“”\".]{2,80}?)\s+"

@@ -50,7 +50,8 @@ def inside_container(site: PlaceMention, places: list[PlaceMention], text: str =
         The site, or the container standing in for it (near; unsure when the text gives the
         container only as a reference: "X, east of Y", "X in the countryside of Y").
     """
-    outer = next((m for m in places if m.text == site.container and m is not site), None)
+    named = [m for m in places if m.text == site.container and m is not site]
+    outer = named[0] if named else None
     if not site.container or outer is None or outer.place is None or \
             outer.role == "country" or outer.place.precision >= 4:
         return site  # "the village of X, Syria": a country is no point for X
@@ -61,6 +62,14 @@ def inside_container(site: PlaceMention, places: list[PlaceMention], text: str =
         return replace(site, unsure=True)  # "Hasaka province's al-Qayrawan", found in Tunisia
     if inner is not None and not abroad and site.descriptor not in SUBUNITS | FACILITIES:
         return site  # "the camp in al-Tanf": a camp may lie a way out of the place it is named by
+    # trial 26: "Kafr X area in the northwestern countryside of Idlib" (a sentence naming Idlib
+    # several times, the site's own mention after it): Idlib city is only a bearing, the site
+    # lies out of it by what the text says, and its own point is in Idlib's province
+    given = next((m for m in named if m.start >= site.end and m.place is not None), None)
+    if inner is not None and not abroad and given is not None and given.place is not None and \
+            inner.admin1 and inner.admin1 == given.place.admin1 and \
+            given_as_reference(site, given, text, offset):
+        return site
     if inner is not None and not abroad and distance_km(
             inner.latitude, inner.longitude, outer.place.latitude,
             outer.place.longitude) <= CONTAINER_KM:

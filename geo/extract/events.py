@@ -136,10 +136,11 @@ _ACTORS = re.compile(
     r"(?:militants|terrorists|rebels|insurgents|gunmen|jihadists|fighters|militias?)|"
     r"Daesh|ISIS|ISIL|Islamic State|al-Qaeda|al-Nusra(?: Front)?|Jabhat al-Nusra|"
     r"Hay'?at Tahrir al-Sham|HTS|Hezbollah|Hizbollah|Houthis?|Taliban|al-Shabaab|Boko Haram|"
-    r"(?:pro-government|government|regime|opposition|Kurdish|security|coalition|"
+    r"(?:suspected\s+)?(?:pro-government|government|regime|opposition|Kurdish|security|coalition|"
     r"(?:Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|US|U\.S\.|American|Saudi|French|British"
     r"|Jordanian|Lebanese|Yemeni)(?:\s+government)?)\s+"
-    r"(?:forces|troops|army|military|warplanes|aircraft|jets|drones|artillery|soldiers|police)|"
+    r"(?:forces|troops|army|military|warplanes|aircraft|jets|drones|artillery|soldiers|police|"
+    r"air\s*strikes|air\s+raids|strikes|raids|shelling|bombardment)|"  # trial 26: the deed's maker
     r"(?:Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|Saudi|Jordanian|Lebanese)\s+army|"
     r"Syrian Democratic Forces|SDF|YPG|PKK|Free Syrian Army|FSA|"
     r"[A-Z][\w.]*-(?:backed|led|allied|supported|affiliated)\s+(?:forces|troops|militias?|"

@@ -43,8 +43,12 @@ PREFIX = re.compile(
     re.I,
 )
 #: Round 6: a descriptor in apposition after the name ("Ablin, a village in Idlib province").
+#: Trial 26: a closing quote may stand between the name and its comma (a quotation ending on
+#: the name: "... in Maarshurin,” a rebel-held town in ..."), and the adjective may be one of
+#: control ("rebel-held", "opposition-controlled", "government-run").
 _APPOSITIVE = re.compile(
-    r",\s+(?:a|an|the)\s+(?:(?:small|large|nearby|remote|rural|[a-z]+ern)\s+)?"
+    r"[”\"’']?,[”\"’']?\s+(?:a|an|the)\s+"
+    r"(?:(?:small|large|nearby|remote|rural|[a-z]+ern|[a-z]+-(?:held|controlled|run))\s+)?"
     r"(?P<descriptor>town|village|city|hamlet|camp|neighbou?rhood|suburb|settlement)\s+"
     r"(?:in|of|near|outside|on|north|south|east|west)\b", re.I)
 

@@ -425,7 +425,7 @@ def extract(
     for number, span in claim_ranges.items():  # no date of its own, none beside it
         if drafts[number].date is None:
             drafts[number].date, drafts[number].date_note = span, span.note
-    siteless_tolls(drafts, lone_tolls)
+    siteless_tolls(drafts, lone_tolls, sentences)  # trial 26: the sentences too
     sites_named_after(drafts, {i: m for i, m in sited.items() if m})
     commentary_ids = {id(d) for i, d in enumerate(drafts) if i in commentary}
     drafts = roads_into_towns(parts_into_towns(drafts))  # round 9: roads too

@@ -20,7 +20,10 @@ The doubts (:class:`Doubts`), each computed from the geocoder's answer and the r
   than :data:`geo.settings.RESOLVE_ISOLATED_KM` from every other place the report locates
   (regions aside: a governorate's point is its middle, not its places'), in a governorate the
   report neither names nor locates anything else in;
-* ``listed``: named once in the report, in a sentence naming three sites or more;
+* ``listed``: named once in the report, in a sentence naming three sites or more, next to
+  another of them (at most :data:`LIST_GAP_WORDS` words apart: "shelled A, B and C"); a site
+  with a clause of its own between it and the others (SOHR's comma-spliced bulletins: "...
+  were killed in the town of A, ..., also 2 were killed in B") is not a list's (trial 26);
 * ``referenced``: the report also gives the name as a reference point ("12 km east of X");
 * ``abroad``: the point lies in another country than every other place the report locates
   (a point with no other place beside it is left to the pipeline's foreign-place check);
@@ -74,6 +77,21 @@ _RUNS_ON = re.compile(r"^[ \t]+(?:al|el|as|ash|ad|ar|az|at|an|ad|ed|es|et|ez)[-â
 _ROUNDUP_ROLES = ("site", "region")
 #: Places (sites and governorates) a sentence names before its one mention is a round-up's.
 ROUNDUP_PLACES = 3
+#: Each doubt in the analyst's words (trial 26: the review label named only two of them).
+DOUBT_REASONS: dict[str, str] = {
+    "spelling": "the name matched only a loose spelling",
+    "learned": "the point comes only from imported records",
+    "namesakes": "another place of this name lies elsewhere in the country",
+    "isolated": "a small place far from every other place the report names",
+    "listed": "named once, in a list of places",
+    "referenced": "the report also gives it as a reference point",
+    "abroad": "in another country than the report's other places",
+    "loose": "a city not tied to the event in its own words",
+    "partial": "the name runs on past what was read",
+    "roundup": "named once, in a title line summing up several places",
+}
+#: Trial 26: sites at most this many words apart are named in a list ("in A, the town of B").
+LIST_GAP_WORDS = 6
 #: A title line is at most this long.
 TITLE_CHARS = 160
 
@@ -110,6 +128,18 @@ class Doubts:
         """The doubts that hold, by name."""
         return tuple(n for n in _NAMES if getattr(self, n))
 
+
+
+def _in_a_list(site: PlaceMention, sites: Sequence[PlaceMention], article: str) -> bool:
+    """Whether another site of the sentence is named at most :data:`LIST_GAP_WORDS` words
+    before or after ``site`` (a list of places, not a clause of its own)."""
+    for other in sites:
+        if other.start == site.start:
+            continue
+        lo, hi = (other.end, site.start) if other.start < site.start else (site.end, other.start)
+        if len(_WORD.findall(article[lo:max(lo, hi)])) <= LIST_GAP_WORDS:
+            return True
+    return False
 
 
 def site_doubts(
@@ -167,7 +197,8 @@ def site_doubts(
     name = site.name.lower()
     count = len(re.findall(rf"\b{re.escape(name)}\b", article.lower())) if name else 0
     first = min(draft.sentences) if draft.sentences else -1
-    listed = count <= 1 and len(sited.get(first, ())) >= 3
+    listed = count <= 1 and len(sited.get(first, ())) >= 3 and \
+        _in_a_list(site, sited.get(first, ()), article)
     referenced = any(r == name or r.endswith(" " + name) for r in references)
     homes = {m.place.country for m in located if m.place is not None and
              m.place.gazetteer_id != place.gazetteer_id}
@@ -263,3 +294,7 @@ def apply_policy(
         if candidate.geocode_status == "resolved" and \
                 candidate.record.get("geo_precision") == 1 and doubtful(doubts, policy):
             candidate.geocode_status = "unsure"
+            if doubts is not None:  # trial 26: say which doubt, not only "foreign or partial"
+                why = "; ".join(DOUBT_REASONS[n] for n in doubts.names() if n in policy)
+                candidate.record["description"] = \
+                    f"{candidate.record.get('description', '')} Sent to review: {why}."

@@ -28,7 +28,8 @@ STATUS_LABELS: dict[str, str] = {
     "unresolved": "not found in the gazetteer: place it by hand",
     "no site": "no site named",
     "region": "region only: a province or countryside, not the site",
-    "unsure": "unsure: a foreign or partial match, check it before accepting",
+    "unsure": "unsure: the point may be of another place (see the description), check it "
+              "before accepting",
 }
 #: What each role of a context place means ("origin: Homs").
 CONTEXT_ROLES: dict[str, str] = {

@@ -12,11 +12,28 @@ from geo.extract.report import Draft, compatible
 from geo.extract.text import Sentence
 
 
-def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]) -> None:
+def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]],
+                   sentences: Sequence[Sentence] = ()) -> None:
     """A toll given without a site ("At least 22 civilians were killed in air strikes on a
     town") belongs to the one sited event of that type in the sentences beside it; with
-    two or more such events it is their aggregate and stays untied."""
+    two or more such events it is their aggregate and stays untied.
+
+    Trial 26: further on, a toll that names the event back ("more than 25 people were wounded
+    in the strikes") adds the kinds it lacks to the report's one sited event of that type.
+    """
+    tied = False  # one lone toll is tied to the sited event beside it, no more
     for index, (kind, toll) in tolls.items():
+        if index < len(sentences) and _THE_EVENT.search(sentences[index].text):
+            alike = [d for d in drafts if d.site is not None and compatible(kind, d.event_type)
+                     and min(d.sentences) < index]
+            if len({d.site.text for d in alike if d.site is not None}) == 1 and \
+                    all(combine(d.casualties, toll) is not d.casualties for d in alike):
+                for draft in alike:
+                    draft.casualties = combine(draft.casualties, toll)
+                    draft.sentences = sorted({*draft.sentences, index})
+                continue
+        if tied:
+            continue
         near = [d for d in drafts if d.site is not None and
                 min(abs(i - index) for i in d.sentences) <= 2 and compatible(kind, d.event_type)]
         sites = {d.site.text for d in near if d.site is not None}
@@ -25,7 +42,7 @@ def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]
             for draft in near:
                 draft.casualties = combine(toll, draft.casualties)  # round 12: keep "40 injured"
                 draft.sentences = sorted({*draft.sentences, index})
-            break
+            tied = True
 
 
 def attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casualties) -> bool:
@@ -51,6 +68,10 @@ def attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casua
     return True
 
 
+#: Trial 26: the event named back with the definite article ("in the strikes", "by the raid").
+_THE_EVENT = re.compile(r"\b(?:in|by|from|during)\s+the\s+(?:air\s*strikes?|strikes?|raids?|"
+                        r"air\s+raids?|attacks?|bombardment|bombing|shelling|explosions?|blasts?)\b",
+                        re.I)
 #: A figure counted beside one already given: "25 others", "dozens more".
 _OTHERS = re.compile(r"\b(?:\d{1,4}|[a-z]+)\s+(?:others|more)\b", re.I)
 
