@@ -119,7 +119,8 @@ with count_col:
     search_note.show(state, context, n_shown, _shown_of)
     type_note.show(state, domain, n_shown, _shown_of)
 with fit_col:
-    analyst_state.fit_button(frame, result.mask & columns.drawn)
+    analyst_state.fit_button(
+        map_data.located_bounds(frame, domain.frame_key, result.mask & columns.drawn))
 with follow_col:
     analyst_state.follow_toggle()
 

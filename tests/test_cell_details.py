@@ -115,3 +115,23 @@ def test_ranking_equals_a_sort_by_cell_count_and_first_held():
                 .groupby("cell").head(top)["at"].to_numpy())
         np.testing.assert_array_equal(kept, want)
         np.testing.assert_array_equal(per_cell, np.bincount(cell, minlength=n_cells))
+
+
+def test_top_places_name_each_with_its_label_code_as_a_python_object():
+    # Labels given as a code per incident (as frame mode passes them): the chosen ones
+    # come out as objects, the same values as an object array of every code would give.
+    codes = np.array([3, 4, 4, 1, 2], dtype=np.int32)
+    found = top_places(np.array([0, 0, 0, 1, 1]), np.array([7, 8, 8, 9, 6]), codes, 2, top=1)
+    assert found["label"].dtype == object
+    assert found["label"].tolist() == [4, 2]  # cell 1: its lowest place code first
+    assert all(type(v) is int for v in found["label"])
+
+
+def test_claimant_figures_without_best_estimates_give_none_and_count_none():
+    figures = claimant_figures(np.array([0, 0, 1]), np.array([0, 0, 0]),
+                               np.array(["UCDP"], dtype=object),
+                               np.array([1.0, np.nan, 4.0]), np.array([3.0, np.nan, 4.0]),
+                               np.array([False, False, True]), np.full(3, np.nan), 2)
+    assert figures["best"].tolist() == [0.0, 0.0] and figures["best_n"].tolist() == [0, 0]
+    assert figures["low"].tolist() == [1.0, 4.0] and figures["known"].tolist() == [1, 1]
+    assert figures["open"].tolist() == [0, 1]

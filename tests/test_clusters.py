@@ -162,3 +162,33 @@ def test_group_extremes_skip_nan_and_leave_empty_groups_nan(k):
         assert highs["high"][g] == pytest.approx(want_high, nan_ok=True)
     assert math.isnan(lows["low"][0]) and math.isnan(lows["low"][1])  # all NaN; no row
     assert lows["low"][2] == 1.0 and highs["high"][2] == 8.0
+
+
+@pytest.mark.parametrize("flags", [
+    [False] * 7, [True] * 7, [True, False, False, True, True, False, True]])
+def test_flag_counts_per_group_equal_a_weighted_bincount(flags):
+    from geo.render.clusters import _count_true
+
+    groups = np.array([2, 0, 2, 0, 3, 2, 4])
+    marked = np.array(flags)
+    got = _count_true(groups, marked, 6)
+    want = np.bincount(groups, marked, minlength=6)
+    assert got.dtype == want.dtype == np.float64
+    assert np.array_equal(got, want)
+
+
+def test_figures_no_incident_gives_are_unknown_in_every_aggregate():
+    frame = joined(
+        row(id="a", place="A", latitude="36.00", longitude="38.00", killed_min="3"),
+        row(id="b", place="B", latitude="36.01", longitude="38.01", killed_min="5",
+            killed_max="9"),
+        row(id="c", place="C", latitude="36.02", longitude="38.02"),
+    )
+    cells = aggregate(map_columns(frame), np.ones(len(frame), dtype=bool), 6).cells
+    assert len(cells) == 1
+    first = cells.iloc[0]
+    assert (first["killed_lo"], first["killed_hi"]) == (3.0, 9.0)
+    assert (first["killed_known"], first["killed_open"]) == (2.0, 1)
+    for name in ("injured", "casualties"):  # given by none
+        assert math.isnan(first[f"{name}_lo"]) and math.isnan(first[f"{name}_hi"])
+        assert first[f"{name}_known"] == first[f"{name}_open"] == 0

@@ -134,3 +134,18 @@ def test_view_totals_are_cached_per_dataset_and_mask_for_every_session():
     # every incident is every incident whatever the dates: one computation, not one a window
     assert first.totals("all", window) is first.totals()
     assert first.totals("coarse", window) is not first.totals("coarse", None)
+
+
+def test_located_bounds_are_those_of_the_marked_rows_and_computed_once_per_mask(monkeypatch):
+    map_data._located_bounds.clear()
+    calls = []
+    real = map_data.rows_bounds
+    monkeypatch.setattr(map_data, "rows_bounds", lambda *a: calls.append(1) or real(*a))
+    marked = np.array([True, False, True, False])
+    assert map_data.located_bounds(FRAME, "fp", marked) == (38.0, 33.0, 40.9, 34.5)
+    assert map_data.located_bounds(FRAME, "fp", marked.copy()) == (38.0, 33.0, 40.9, 34.5)
+    assert len(calls) == 1  # the same rows: the bounds found before
+    assert map_data.located_bounds(FRAME, "fp", np.array([True, False, False, False])) == (
+        40.9, 34.5, 40.9, 34.5)
+    assert map_data.located_bounds(FRAME, "fp", np.zeros(4, dtype=bool)) is None
+    assert len(calls) == 3

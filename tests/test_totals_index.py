@@ -149,3 +149,34 @@ def test_the_arrays_hold_their_frame_weakly_and_say_which_frame_they_were_built_
     # Cached beside other per-dataset arrays, they never keep an old frame alive.
     with pytest.raises(RuntimeError, match="gone"):
         columns.codes("claim_status")
+
+
+def test_a_flag_every_incident_or_none_has_is_known_as_such():
+    frame = _frame(60, 4)
+    frame["injured_min"] = pd.array([pd.NA] * len(frame), dtype="Int64")  # none given
+    frame["killed_min"] = pd.array([pd.NA, *range(len(frame) - 1)], dtype="Int64")
+    frame["killed_max"] = pd.array([pd.NA] * len(frame), dtype="Int64")  # one gives none
+    columns = totals_columns(frame)
+    assert columns.constant("unknown", "injured") is True
+    assert columns.constant("open", "injured") is False
+    assert columns.constant("unknown", "killed") is None  # some give it, some do not
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_totals_with_figures_given_by_every_incident_or_by_none_equal_those_of_its_rows(seed):
+    # Figures no incident gives, and a lowest figure every incident gives without a
+    # highest (every range open): the totals take them without a pass over the rows.
+    frame = _frame(200, seed)
+    frame["injured_min"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["deaths_civilians"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["killed_min"] = pd.array(np.arange(len(frame)) % 9, dtype="Int64")
+    frame["killed_max"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    columns = totals_columns(frame)
+    assert columns.constant("open", "killed") is True
+    mask = np.random.default_rng(seed).random(len(frame)) < 0.5
+    got, want = totals_of(columns, mask), totals(frame[mask])
+    assert got.incidents == want.incidents
+    _same(got.by_claimant, want.by_claimant)
+    _same(got.by_claim_status, want.by_claim_status)
+    _same(got.breakdown, want.breakdown)
+    assert got.to_dict() == want.to_dict()

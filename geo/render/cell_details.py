@@ -89,6 +89,8 @@ def claimant_figures(local: np.ndarray, claimant: np.ndarray, names: np.ndarray,
     groups = np.flatnonzero(incidents)
 
     def total(weights: np.ndarray) -> np.ndarray:
+        if weights.dtype == bool and not weights.any():  # nothing to add: no pass
+            return np.zeros(len(groups))
         return np.bincount(key, weights, minlength=size)[groups]
 
     frame = pd.DataFrame({
@@ -100,7 +102,8 @@ def claimant_figures(local: np.ndarray, claimant: np.ndarray, names: np.ndarray,
         "low": total(np.where(known, lo, 0.0)),
         "high": total(np.where(known, hi, 0.0)),
         "open": total(open_top & known).astype(np.int64),
-        "best": total(np.where(has_best, best, 0.0)),
+        "best": total(np.where(has_best, best, 0.0)) if has_best.any()
+        else np.zeros(len(groups)),
         "best_n": total(has_best).astype(np.int64),
     })
     return frame.sort_values(["cell", "claimant"], kind="stable").reset_index(drop=True)
@@ -150,8 +153,9 @@ def top_places(local: np.ndarray, place: np.ndarray, labels: np.ndarray,
     del present
     row_of = np.empty(size, dtype=np.int64)
     row_of[place] = np.arange(len(place))
+    # only the chosen rows' labels become objects (not a Python object per incident)
     return pd.DataFrame({
-        "cell": cell[kept], "label": np.asarray(labels, dtype=object)[row_of[chosen]],
+        "cell": cell[kept], "label": np.asarray(labels)[row_of[chosen]].astype(object),
         "count": count[kept], "places": places[cell[kept]], "place": chosen})
 
 

@@ -446,6 +446,20 @@ def _extremes(
     return low, high
 
 
+def _count_true(groups: np.ndarray, flags: np.ndarray, k: int) -> np.ndarray:
+    """Per group (``groups`` in ``0..k-1``), how many of its rows ``flags`` marks.
+
+    As ``numpy.bincount(groups, flags)`` gives it (float64), but counting the flagged
+    rows' groups (no float weight made per row); none flagged or every row flagged: no
+    pass over the groups, or one without a selection.
+    """
+    if not flags.any():
+        return np.zeros(k)
+    if flags.all():
+        return np.bincount(groups, minlength=k).astype(np.float64)
+    return np.bincount(groups[flags], minlength=k).astype(np.float64)
+
+
 def _cells(
     columns: MapColumns, rows: np.ndarray, local: np.ndarray, n_places: np.ndarray
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -459,11 +473,14 @@ def _cells(
     unknown: list[str] = []  # figures no incident here gives: their range is NaN
     for name in ("killed", "injured", "casualties"):
         low, high = (values[rows] for values in getattr(columns, name))
-        known[f"{name}_known"] = np.bincount(local, ~np.isnan(low), minlength=k)
-        known[f"{name}_open"] = np.bincount(local, columns.open_top[name][rows], minlength=k)
-        if known[f"{name}_known"].any():
+        given = ~np.isnan(low)
+        if given.any():
+            known[f"{name}_known"] = _count_true(local, given, k)
+            # an open top needs a low figure: none where no incident gives one
+            known[f"{name}_open"] = _count_true(local, columns.open_top[name][rows], k)
             lows[f"{name}_lo"], highs[f"{name}_hi"] = low, high
         else:
+            known[f"{name}_known"], known[f"{name}_open"] = np.zeros(k), np.zeros(k)
             unknown.append(name)
     lows["date_from"] = columns.day_start[rows]
     highs["date_to"] = columns.day_end[rows]

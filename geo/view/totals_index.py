@@ -147,6 +147,17 @@ class TotalsColumns:
             self._derived[_COARSE_PLACE] = coarse
         return coarse
 
+    def constant(self, kind: str, name: str) -> bool | None:
+        """Whether the flag ``kind`` (``unknown`` or ``open``) of figure ``name`` is True
+        for every incident (True), for none (False), or varies (None); found once."""
+        key = f"{kind}:{name}"
+        found = self._derived.get(key)
+        if found is None:
+            flags = getattr(self, kind)[name]
+            found = np.array(2 if not flags.any() else 1 if flags.all() else 0, dtype=np.int8)
+            self._derived[key] = found  # set whole: a race computes it twice, alike
+        return {0: None, 1: True, 2: False}[int(found)]
+
     def has(self, column: str) -> bool:
         """Whether the incident frame has ``column``."""
         return column in self._frame
@@ -239,19 +250,29 @@ def _grid(
     group = np.ravel_multi_index(tuple(k.codes[positions] for k in keys), sizes) \
         if keys else np.zeros(len(positions), dtype=np.int64)
     n_groups = int(np.prod(sizes))
-    grid = {"incidents": np.bincount(group, minlength=n_groups).reshape(sizes)}
+    incidents = np.bincount(group, minlength=n_groups)
+    grid: dict[str, np.ndarray] = {"incidents": incidents.reshape(sizes)}
+
+    def flagged(kind: str, name: str) -> np.ndarray:
+        # a flag no incident of the dataset has, or every one has: no pass over the rows
+        constant = columns.constant(kind, name)
+        if constant is None:
+            flags = getattr(columns, kind)[name][positions]
+            return np.bincount(group, weights=flags, minlength=n_groups).reshape(sizes)
+        return (incidents if constant else np.zeros(n_groups)).astype(np.float64).reshape(sizes)
+
     for name, _, _ in FIGURES:
         lo, hi = columns.values[name]
-        grid[f"{name}/unknown"] = np.bincount(group, weights=columns.unknown[name][positions],
-                                              minlength=n_groups).reshape(sizes)
+        grid[f"{name}/unknown"] = flagged("unknown", name)
         if name in columns.open:
-            grid[f"{name}/open"] = np.bincount(group, weights=columns.open[name][positions],
-                                               minlength=n_groups).reshape(sizes)
+            grid[f"{name}/open"] = flagged("open", name)
         for bound, values in (("lo", lo), ("hi", hi)):
             if bound == "hi" and name in SINGLE_FIGURES:
                 continue
-            grid[f"{name}/{bound}"] = np.bincount(group, weights=values[positions],
-                                                  minlength=n_groups).reshape(sizes)
+            # a figure no incident gives is 0 for every one (its sum too)
+            grid[f"{name}/{bound}"] = np.zeros(sizes) if columns.constant("unknown", name) \
+                else np.bincount(group, weights=values[positions],
+                                 minlength=n_groups).reshape(sizes)
     return grid
 
 

@@ -13,13 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo.geocoding.areas import AdminAreas
 from geo.render.details import escape_markdown
-from geo.view.extent import rows_bounds
 from geo.view.params import MAX_TERMS, decode_texts
 from geo.view.state import RANGE_FIELDS, ViewDomain, ViewState
 from geo.vocab import VIOLENCE_TYPES
@@ -295,13 +293,12 @@ def fit_map(bounds: tuple[float, float, float, float] | None) -> None:
         _fit_map(bounds)
 
 
-def fit_button(incidents: pd.DataFrame, located: np.ndarray) -> None:
+def fit_button(bounds: tuple[float, float, float, float] | None) -> None:
     """A button that moves the map onto the incidents in view (e.g. after an area filter).
 
-    ``located`` marks the rows of ``incidents`` in view that have a map location.
+    ``bounds``: those of the incidents in view that have a map location
+    (:func:`pages.shared.map_data.located_bounds`), None when none has one.
     """
-    bounds = rows_bounds(incidents["longitude"].to_numpy(dtype=float),
-                         incidents["latitude"].to_numpy(dtype=float), located)
     st.button("Fit the map to these", on_click=_fit_map, args=(bounds,),
               disabled=bounds is None, icon=":material/fit_screen:", key="fit-map",
               help="Move and zoom the map to show every incident in view.")

@@ -26,6 +26,7 @@ from geo.render.charts import timeline_spec as timeline_spec_of
 from geo.render.clusters import Aggregates, MapColumns, aggregate, map_columns, view_window
 from geo.render.table import date_order
 from geo.view.dataset import find_position
+from geo.view.extent import rows_bounds
 from geo.view.filters import (
     FILTER_NAMES,
     FilterContext,
@@ -186,6 +187,24 @@ def columns(incidents: pd.DataFrame, fingerprint: str) -> MapColumns:
 def order(incidents: pd.DataFrame, fingerprint: str) -> np.ndarray:
     """The table order of the dataset with this fingerprint (sorted once)."""
     return _order(fingerprint, incidents)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _located_bounds(fingerprint: str, mask_key: str, _incidents: pd.DataFrame,
+                    _located: np.ndarray) -> tuple[float, float, float, float] | None:
+    return rows_bounds(_incidents["longitude"].to_numpy(dtype=float),
+                       _incidents["latitude"].to_numpy(dtype=float), _located)
+
+
+def located_bounds(incidents: pd.DataFrame, fingerprint: str, located: np.ndarray
+                   ) -> tuple[float, float, float, float] | None:
+    """Bounds ``(west, south, east, north)`` of the incidents ``located`` marks
+    (:func:`geo.view.extent.rows_bounds`), None when it marks none with a point.
+
+    Cached per dataset and set of incidents for every session: a rerun that changed
+    nothing of the view costs a digest of the mask, not a pass over the coordinates.
+    """
+    return _located_bounds(fingerprint, _digest(located), incidents, located)
 
 
 def position(incidents: pd.DataFrame, fingerprint: str, incident_id: str | None) -> int | None:
