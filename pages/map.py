@@ -7,11 +7,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
+from geo.render.aggregate_layer import aggregate_group, selected_marker
 from geo.render.clusters import positions_at
 from geo.render.details import escape_markdown, incident_markdown
-from geo.render.draw import AreaSync, DrawArea
-from geo.render.layers import base_map, ids_at
+from geo.render.draw import AreaSync
+from geo.render.layers import ids_at
 from geo.render.map_image import boundary_credits
 from geo.render.table import PAGE_SIZE, page_rows
 from geo.view.extent import rows_bounds
@@ -136,12 +136,7 @@ with map_col:
     # or "reset view" sets it; moving the map or changing filters never remounts it.
     with map_layout.drawing():  # said where the map will be until it is drawn
         center, zoom = view_state.requested_map_view()
-        fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
-        fitting, position = map_fit.map_arguments(center, zoom)
-        if fitting is not None:
-            fmap.add_child(fitting)
-        fmap.add_child(AggregateAssets(settings))
-        fmap.add_child(DrawArea(settings))
+        fmap, position = map_fit.map_with_tools(settings, center, zoom, domain.event_types)
         # Only what is on screen (and around it) travels, aggregated at this zoom.
         aggregates = map_data.aggregates(
             frame, domain.frame_key, state, (map_data.filter_key(state), map_skip), map_mask)

@@ -20,11 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import folium
 import pandas as pd
 import streamlit as st
 
-from geo.render.aggregate_layer import selected_marker
+from geo.render.aggregate_layer import AggregateAssets, selected_marker
+from geo.render.draw import DrawArea
 from geo.render.fit import FIT_MAX_ZOOM, SELECTED_MAX_ZOOM, FitBounds
+from geo.render.layers import base_map
+from geo.settings import Settings
 from geo.view.extent import circle_bounds, fit_view
 from geo.view.params import BBox
 from geo.view.state import round_center
@@ -122,3 +126,31 @@ def map_arguments(center: list[float], zoom: int) -> tuple[FitBounds | None, dic
     if fit is None:
         return None, {"center": center, "zoom": zoom}
     return FitBounds(fit[0], fit[1], fit[2]), {"center": None, "zoom": None}
+
+
+def map_with_tools(settings: Settings, center: list[float], zoom: int,
+                   event_types: tuple[str, ...]) -> tuple[folium.Map, dict]:
+    """The page's base map with the fit asked (if any), the aggregates' assets and the
+    drawing tool, and the ``center``/``zoom`` to give st_folium (both modes).
+
+    Parameters
+    ----------
+    settings : Settings
+    center : list of float
+        The requested ``[lat, lon]``.
+    zoom : int
+    event_types : tuple of str
+        The event types of the data, for the legend.
+
+    Returns
+    -------
+    tuple
+        ``(map, kwargs)``, as :func:`map_arguments` gives the kwargs.
+    """
+    fmap = base_map(settings, (center[0], center[1]), zoom, event_types)
+    fitting, position = map_arguments(center, zoom)
+    if fitting is not None:
+        fmap.add_child(fitting)
+    fmap.add_child(AggregateAssets(settings))
+    fmap.add_child(DrawArea(settings))
+    return fmap, position

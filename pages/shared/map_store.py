@@ -27,11 +27,11 @@ from streamlit_folium import st_folium
 
 from geo.errors import StoreUnavailable
 from geo.geocoding.areas import AdminAreas, default_areas
-from geo.render.aggregate_layer import AggregateAssets, aggregate_group, selected_marker
+from geo.render.aggregate_layer import aggregate_group, selected_marker
 from geo.render.clusters import CELL_PIXELS, Aggregates, view_window
 from geo.render.details import escape_markdown, incident_markdown
-from geo.render.draw import AreaSync, DrawArea
-from geo.render.layers import base_map, ids_at
+from geo.render.draw import AreaSync
+from geo.render.layers import ids_at
 from geo.render.store_clusters import aggregates_from_cells
 from geo.render.table import PAGE_SIZE
 from geo.store import is_database_url
@@ -432,12 +432,7 @@ def _page() -> None:
     with map_col:
         with map_layout.drawing():  # said where the map will be until it is drawn
             center, zoom = view_state.requested_map_view()
-            fmap = base_map(settings, (center[0], center[1]), zoom, domain.event_types)
-            fitting, position = map_fit.map_arguments(center, zoom)
-            if fitting is not None:
-                fmap.add_child(fitting)
-            fmap.add_child(AggregateAssets(settings))
-            fmap.add_child(DrawArea(settings))
+            fmap, position = map_fit.map_with_tools(settings, center, zoom, domain.event_types)
             aggregates = view.aggregates(state.zoom, view_window(state.center, state.zoom))
             layer = aggregate_group(
                 aggregates, selected_marker(selected) if selected is not None else None,
