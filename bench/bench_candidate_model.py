@@ -1,12 +1,13 @@
 """Leave-one-split-out evaluation of the learned candidate scorer (issue 12, round 13).
 
 For each block S of the training material (``all`` = tune, heldout, heldout2, heldout3 as one
-block; then heldout4 ... heldout12, heldout11 from round 13 on, heldout12 from round 14), the
+block; then heldout4 ... heldout13, heldout11 from round 13 on, heldout12 from round 14,
+heldout13 from round 15), the
 two regressions are fitted on the other blocks, their thresholds chosen on those blocks' own
 out-of-fold probabilities (an inner leave-one-block-out, never looking at S), and S is scored with
 ``bench/bench_extract_real.py``'s scorer, rules alone and rules + models. Prints strict
 recall / precision / far per block and the mean, and how many correct candidates the models
-set aside or send to review. The blind set (heldout13) is never read.
+set aside or send to review. The blind set (``candidate_data.BLIND``) is never read.
 
     PYTHONPATH=<scikit-learn> .venv/bin/python bench/bench_candidate_model.py [--cache FILE]
 

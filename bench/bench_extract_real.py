@@ -14,7 +14,7 @@ Usage::
     .venv/bin/python bench/bench_extract_real.py --split heldout10  # tenth set, scored once
     .venv/bin/python bench/bench_extract_real.py --split heldout11  # eleventh (tuning, round 13)
     .venv/bin/python bench/bench_extract_real.py --split heldout12  # twelfth (tuning, round 14)
-    .venv/bin/python bench/bench_extract_real.py --split heldout13  # thirteenth set, blind
+    .venv/bin/python bench/bench_extract_real.py --split heldout13  # thirteenth (tuning, round 15)
     .venv/bin/python bench/bench_extract_real.py --split heldout14  # fourteenth set, blind
     .venv/bin/python bench/bench_extract_real.py --split tune    # the tuning reports
     .venv/bin/python bench/bench_extract_real.py --split all -v  # all but heldout4-14, per report
@@ -76,8 +76,8 @@ REPORTS = ROOT / "bench" / "reports"
 # "all": the tuning material only. From round 4 of issue 12 on, "heldout3" is tuning material;
 # the held-out sets of round 4 ("heldout4", "heldout5"), "heldout6" and any later one are left out
 # (so earlier figures stay comparable). heldout4 ... heldout11 have since become tuning material
-# too (heldout11 in round 13, heldout12 in round 14), each scored on its own with --split;
-# heldout13 is blind; so is heldout14 (collected by helper h14, never run or trained on).
+# too (heldout11 in round 13, heldout12 in round 14, heldout13 in round 15), each scored on its
+# own with --split; heldout14 is blind (collected by helper h14, never run or trained on).
 _ALL_SPLITS = ("tune", "heldout", "heldout2", "heldout3")
 SPLITS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
           "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14",

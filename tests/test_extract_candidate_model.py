@@ -120,7 +120,7 @@ def test_the_shipped_model_has_its_schema_and_no_blind_split():
     assert "tune" in data["trained_on"] and "heldout10" in data["trained_on"]
     assert "heldout11" in data["trained_on"]  # tuning material from round 13
     assert "heldout12" in data["trained_on"]  # tuning material from round 14
-    assert "heldout13" not in data["trained_on"]  # blind
+    assert "heldout14" not in data["trained_on"]  # blind (heldout13: tuning from round 15)
     date.fromisoformat(data["trained"])
     for name in ("keep", "trust"):
         assert len(data[name]["coef"]) == len(data["features"])

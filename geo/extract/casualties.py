@@ -262,7 +262,8 @@ def combine(first: Casualties, second: Casualties) -> Casualties:
     """Two tolls of one event: ``first``'s figures, and ``second``'s of the kinds it lacks.
 
     Round 12: "at least 22 civilians have been killed" then "some 40 others were injured"
-    make one toll of 22 killed and 40 injured.
+    make one toll of 22 killed and 40 injured. Round 15: a figure one toll gives as exact and
+    the other as a lower bound ("kill 14", "killed at least 14") stays a lower bound.
 
     Parameters
     ----------
@@ -278,7 +279,10 @@ def combine(first: Casualties, second: Casualties) -> Casualties:
     added = False
     for kind in ("killed", "injured", "casualties"):
         low, high = getattr(second, f"{kind}_min"), getattr(second, f"{kind}_max")
-        if (low is not None or high is not None) and getattr(out, f"{kind}_min") is None \
+        if _hedge_kept(out, kind, low, high):  # round 15: "14 killed", then "at least 14"
+            setattr(out, f"{kind}_max", None)
+            added = True
+        elif (low is not None or high is not None) and getattr(out, f"{kind}_min") is None \
                 and getattr(out, f"{kind}_max") is None:
             setattr(out, f"{kind}_min", low)
             setattr(out, f"{kind}_max", high)
@@ -290,6 +294,14 @@ def combine(first: Casualties, second: Casualties) -> Casualties:
     out.notes += [n for n in second.notes if n not in out.notes]
     out.spans += [sp for sp in second.spans if sp not in out.spans]
     return out
+
+
+def _hedge_kept(toll: Casualties, kind: str, low: int | None, high: int | None) -> bool:
+    """True when ``toll`` gives a figure as exact and another toll of the event gives the same
+    figure as a lower bound ("Air strikes kill 14" in a headline, "killed at least 14" in the
+    text): the hedge is the report's claim, so the bound stays open (round 15)."""
+    mine_low, mine_high = getattr(toll, f"{kind}_min"), getattr(toll, f"{kind}_max")
+    return low is not None and high is None and mine_low == low and mine_high == low
 
 
 def _with_summand(text: str, start: int, value: int) -> tuple[int, str]:

@@ -269,11 +269,17 @@ def find_actors(text: str, exclude: tuple[tuple[int, int], ...] = ()) -> list[st
     """
     agents: list[str] = []
     others: list[str] = []
+    either = _either_actors(text, exclude)  # round 15: "regime or Russian aircraft"
+    for actor, _, _ in either:
+        agents.append(actor)
+    held = -1
     for match in _ACTORS.finditer(text):
         start, end = match.span("actor")
-        if any(s <= start < e for s, e in exclude):
+        if any(s <= start < e for s, e in exclude) or any(s <= start < e for _, s, e in either):
             continue
-        if _HOLDER_AFTER.match(text[end:]) or _HOLDER_BEFORE.search(text[max(0, start - 60):start]):
+        if _HOLDER_AFTER.match(text[end:]) or _HOLDER_BEFORE.search(text[max(0, start - 60):start]) \
+                or held >= 0 and _JOINED.fullmatch(text[held:start]):
+            held = end  # round 15: "held by jihadists and rebels": both hold, neither struck
             continue  # round 12: "an Al-Qaeda-held town", "held by the Nusra Front": holders
         actor = match.group("actor")
         bucket = agents if _AGENT.search(text[max(0, match.start() - 10):match.start()]) or \
@@ -283,6 +289,34 @@ def find_actors(text: str, exclude: tuple[tuple[int, int], ...] = ()) -> list[st
     return agents + others
 
 
+def _either_actors(text: str, exclude: tuple[tuple[int, int], ...]) -> list[tuple[str, int, int]]:
+    """Actors named as alternatives ("by regime or allied Russian aircraft"): each with the
+    vehicle, marked uncertain when the text gives them with "or" (round 15, trial 27).
+
+    Returns (actor, start, end) with the span of the whole phrase.
+    """
+    out: list[tuple[str, int, int]] = []
+    for match in _EITHER.finditer(text):
+        if any(s <= match.start() < e for s, e in exclude):
+            continue
+        mark = " (uncertain)" if match.group("conj").lower() != "and" else ""
+        vehicle = match.group("vehicle")
+        for side in ("a", "b"):
+            actor = f"{match.group(side)} {vehicle}{mark}"
+            if all(actor.lower() != a.lower() for a, _, _ in out):
+                out.append((actor, match.start(), match.end()))
+    return out
+
+
+_SIDE = (r"regime|government|pro-government|Syrian|Iraqi|Russian|Turkish|Israeli|Iranian|US|"
+         r"U\.S\.|American|Saudi|French|British|Jordanian|coalition")
+#: Two makers of one deed: "regime or allied Russian aircraft", "Syrian and Russian warplanes".
+_EITHER = re.compile(
+    rf"\b(?P<a>{_SIDE})\s+(?P<conj>or|and|and/or)\s+(?:(?:allied|suspected|its)\s+)?"
+    rf"(?P<b>{_SIDE})\s+(?P<vehicle>forces|troops|warplanes|aircraft|jets|drones|artillery|"
+    r"air\s*strikes|air\s+raids|strikes|raids|shelling|bombardment|planes)\b", re.I)
+#: Between two holders of a place ("held by jihadists and rebels").
+_JOINED = re.compile(r"\s*(?:,|,?\s+(?:and|or))\s+(?:the\s+|other\s+)?(?:[\w'’-]+\s+)?", re.I)
 #: Round 12: who holds a place is not who struck it ("an Al-Qaeda-held town", "the town,
 #: which is held by the Al-Qaeda-affiliated Nusra Front", "under the control of X").
 _HOLDER_AFTER = re.compile(r"^-(?:held|controlled|run|ruled|dominated|affiliated|linked|"

@@ -62,6 +62,7 @@ from geo.extract.focus import (
     siege_as_state,
     sites_named_after,
 )
+from geo.extract.home_country import no_foreign_points
 from geo.extract.honesty import (
     abroad_sites,
     containers_through_country,
@@ -452,6 +453,7 @@ def extract(
     for candidate, verdict in zip(finished, verdicts, strict=True):
         candidate.verdict = verdict
     apply_policy(merged, finished, located, governorates, sited, article)  # round 13c
+    no_foreign_points(merged, finished, country, named, article)  # round 15: Orum in Utah
     if set_aside is not None:
         set_aside.extend(c for c, v in zip(finished, verdicts, strict=True) if v.set_aside)
     return [c for c, v in zip(finished, verdicts, strict=True) if not v.set_aside]
@@ -474,7 +476,8 @@ def _finish(
     place = site.place if site else None
     actors = list(dict.fromkeys(canonical_actor(a, all_actors) for a in draft.actors))
     actors = [a for a in actors if not any(
-        o != a and o.lower().endswith(" " + a.lower()) for o in actors)]
+        o != a and o.lower().endswith(" " + a.lower()) or
+        o.lower() == f"{a.lower()} (uncertain)" for o in actors)]  # round 15: the doubt kept
     claimed_by = "; ".join(dict.fromkeys(draft.claimants)) or source_name or "the report itself"
     precision = place.precision if place else None
     if place and site and site.near and precision == 1:

@@ -23,7 +23,15 @@ def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]
     """
     tied = False  # one lone toll is tied to the sited event beside it, no more
     for index, (kind, toll) in tolls.items():
-        if index < len(sentences) and _THE_EVENT.search(sentences[index].text):
+        own = [d for d in drafts if d.site is not None and index in d.sentences]
+        if len({d.site.text for d in own if d.site is not None}) == 1:
+            for draft in own:  # round 15: a sentence of the event's own (a promise kept next)
+                draft.casualties = combine(draft.casualties, toll)
+            continue
+        named_back = index < len(sentences) and _THE_EVENT.search(sentences[index].text)
+        if named_back and _tie_to_previous(drafts, index, kind, toll):
+            continue  # round 15: "in that shelling", the previous sentence's event
+        if named_back:
             alike = [d for d in drafts if d.site is not None and compatible(kind, d.event_type)
                      and min(d.sentences) < index]
             if len({d.site.text for d in alike if d.site is not None}) == 1 and \
@@ -68,8 +76,29 @@ def attach_casualties(drafts: list[Draft], sentence: Sentence, casualties: Casua
     return True
 
 
-#: Trial 26: the event named back with the definite article ("in the strikes", "by the raid").
-_THE_EVENT = re.compile(r"\b(?:in|by|from|during)\s+the\s+(?:air\s*strikes?|strikes?|raids?|"
+def _tie_to_previous(drafts: list[Draft], index: int, kind: str, toll: Casualties) -> bool:
+    """Tie a toll that names its event back ("At least nine were killed in that shelling") to
+    the one sited event of a compatible type told in the sentence before it (or the one before
+    that when none is between), if it lacks the kinds the toll gives (round 15)."""
+    for back in (1, 2):
+        told = [d for d in drafts if d.site is not None and index - back in d.sentences and
+                compatible(kind, d.event_type)]
+        if not told:
+            continue
+        if len({d.site.text for d in told if d.site is not None}) != 1 or \
+                any(combine(d.casualties, toll) is d.casualties for d in told):
+            return False
+        for draft in told:
+            draft.casualties = combine(draft.casualties, toll)
+            draft.sentences = sorted({*draft.sentences, index})
+        return True
+    return False
+
+
+#: Trial 26: the event named back with the definite article ("in the strikes", "by the raid");
+#: round 15: or a demonstrative ("in that shelling", "this attack").
+_THE_EVENT = re.compile(r"\b(?:in|by|from|during|of)\s+(?:the|that|this|these|those)\s+"
+                        r"(?:air\s*strikes?|strikes?|raids?|"
                         r"air\s+raids?|attacks?|bombardment|bombing|shelling|explosions?|blasts?)\b",
                         re.I)
 #: A figure counted beside one already given: "25 others", "dozens more".

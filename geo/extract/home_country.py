@@ -1,0 +1,127 @@
+"""No point in another country for a report about one country (issue 12, round 15).
+
+Trial 27 pasted an AFP report on air strikes on "Orum al-Kubra in Aleppo province": the
+gazetteer holds no such spelling, "Orum" alone matched only a town in Utah, and the candidate
+was drawn in the United States, marked "unsure". A point abroad for a report about Syria is
+never a suggestion worth drawing: the analyst has to notice it and delete it.
+
+The rule: when the report's country is known, a candidate whose point lies in another country
+gets no point unless that country is a neighbour the report itself names (a border town of
+Turkey in a report that names Turkey keeps its point; a town of Utah never does). The site
+stays named (in full when only a part of its written name was read), ``unresolved``, for
+review, with the reason in its context and description and the foreign entry kept as the
+first alternative. No other candidate changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
+
+from geo.extract.report import Draft
+
+if TYPE_CHECKING:
+    from geo.extract.pipeline import CandidateIncident
+
+#: Land neighbours of the countries the reports are about (ISO alpha-2). A country not listed
+#: here keeps points in any country the report names.
+NEIGHBOURS: dict[str, frozenset[str]] = {
+    "SY": frozenset({"TR", "IQ", "JO", "LB", "IL", "PS"}),
+    "IQ": frozenset({"SY", "TR", "IR", "KW", "SA", "JO"}),
+    "LB": frozenset({"SY", "IL", "PS"}),
+    "JO": frozenset({"SY", "IQ", "SA", "IL", "PS"}),
+    "TR": frozenset({"SY", "IQ", "IR", "GR", "BG", "GE", "AM", "AZ"}),
+    "IL": frozenset({"LB", "SY", "JO", "EG", "PS"}),
+    "PS": frozenset({"IL", "EG", "JO"}),
+    "YE": frozenset({"SA", "OM"}),
+}
+#: The words of a written name after the part the gazetteer matched ("Orum al-Kubra").
+_NAME_RUNS_ON = re.compile(r"(?:[ \t]+(?:(?:al|el|as|ash|ad|ar|az|at|an|ed|es|et|ez)[-‘’'])?"
+                           r"[A-Z][\w’'-]*)+")
+_FIELDS_CLEARED = ("latitude", "longitude", "geo_precision", "admin1")
+
+
+def allowed_countries(country: str, named: Collection[str]) -> frozenset[str]:
+    """The countries a report about ``country`` may place a point in.
+
+    Parameters
+    ----------
+    country : str
+        The report's country (ISO alpha-2).
+    named : collection of str
+        The countries the report names.
+
+    Returns
+    -------
+    frozenset of str
+        ``country`` and the neighbours of it the report names (every named country when
+        ``country`` has no entry in :data:`NEIGHBOURS`).
+    """
+    near = NEIGHBOURS.get(country)
+    return frozenset({country, *(c for c in named if near is None or c in near)})
+
+
+def written_name(article: str, start: int, end: int) -> str:
+    """The name as written at ``start:end``, with the name words that follow it.
+
+    Parameters
+    ----------
+    article : str
+    start, end : int
+        Offsets of the part of the name that was read.
+
+    Returns
+    -------
+    str
+        "Orum al-Kubra" for "Orum" read in "... on Orum al-Kubra in Aleppo province".
+    """
+    more = _NAME_RUNS_ON.match(article, end)
+    return article[start:more.end() if more else end]
+
+
+def no_foreign_points(
+    drafts: Sequence[Draft],
+    finished: Sequence[CandidateIncident],
+    country: str,
+    named: Collection[str],
+    article: str,
+) -> None:
+    """Take the point off every candidate placed abroad (see the module's docstring).
+
+    Parameters
+    ----------
+    drafts : sequence of Draft
+        The report's drafts, in the order of ``finished``.
+    finished : sequence of CandidateIncident
+        Changed in place: ``unresolved``, no coordinates, precision or first-level area; the
+        foreign entry first among the alternatives; the reason in the context and the
+        description.
+    country : str
+        The report's country ("" for none: nothing changes).
+    named : collection of str
+        The countries the report names.
+    article : str
+        The report's text (for the site's full written name).
+    """
+    if not country:
+        return
+    allowed = allowed_countries(country, named)
+    for draft, candidate in zip(drafts, finished, strict=True):
+        site = draft.site
+        place = site.place if site is not None else None
+        if site is None or place is None or place.country in allowed or \
+                candidate.record.get("latitude") is None:
+            continue
+        where = ", ".join(p for p in (place.admin1, place.country) if p)
+        name = written_name(article, site.start, site.end) if site.partial else site.text
+        reason = f"'{site.name}' found in {where}, outside the report's country ({country})"
+        record = candidate.record
+        record.update({key: None if key != "admin1" else "" for key in _FIELDS_CLEARED})
+        record.update(place=name, country=country, geocode_source="")
+        said = str(record.get("description", "")).replace(f"at {site.text}", f"at {name}", 1)
+        record["description"] = f"{said} Not placed: {reason}."
+        candidate.geocode_status = "unresolved"
+        candidate.place_alternatives = [f"{place.gazetteer_id}: {place.name} ({where})",
+                                        *candidate.place_alternatives]
+        candidate.place_context = [*candidate.place_context, f"abroad: {reason}"]
