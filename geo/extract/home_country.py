@@ -5,7 +5,8 @@ gazetteer holds no such spelling, "Orum" alone matched only a town in Utah, and 
 was drawn in the United States, marked "unsure". A point abroad for a report about Syria is
 never a suggestion worth drawing: the analyst has to notice it and delete it.
 
-The rule: when the report's country is known, a candidate whose point lies in another country
+The rule: when the report's country is known (named as a place, or shared by the places it
+locates: a country named only as an actor, "Russian forces", is not enough), a candidate whose point lies in another country
 gets no point unless that country is a neighbour the report itself names (a border town of
 Turkey in a report that names Turkey keeps its point; a town of Utah never does). The site
 stays named (in full when only a part of its written name was read), ``unresolved``, for
@@ -16,9 +17,12 @@ first alternative. No other candidate changes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
+from geo.extract.phrases import country_counts
+from geo.extract.places import PlaceMention
 from geo.extract.report import Draft
 
 if TYPE_CHECKING:
@@ -80,12 +84,50 @@ def written_name(article: str, start: int, end: int) -> str:
     return article[start:more.end() if more else end]
 
 
+def home_country(country: str, body: str, located: Sequence[PlaceMention]) -> str:
+    """The report's country when the report itself says it (else "").
+
+    The focus country counts when the report names it as a place ("in Syria"), not only as an
+    actor ("Russian forces kill civilians" made an SNHR report on Darkosh Russian); otherwise
+    the country most of the places it locates lie in.
+
+    Parameters
+    ----------
+    country : str
+        The report's focus country (:func:`geo.extract.phrases.focus_country`).
+    body : str
+        The report's text without tickers.
+    located : sequence of PlaceMention
+        The places the report locates.
+
+    Returns
+    -------
+    str
+    """
+    if country and country_counts(body, places_only=True, actors=False)[country] > 0:
+        return country
+    return _most_located(located, "")
+
+
+def _most_located(located: Sequence[PlaceMention], but: str) -> str:
+    """The country most of the located places lie in (one place named twice counts twice),
+    leaving out the gazetteer entry ``but``; "" on a tie or with none."""
+    counts = Counter(m.place.country for m in located
+                     if m.place is not None and m.place.gazetteer_id != but)
+    ranked = counts.most_common(2)
+    if not ranked or len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return ""
+    return ranked[0][0]
+
+
 def no_foreign_points(
     drafts: Sequence[Draft],
     finished: Sequence[CandidateIncident],
     country: str,
     named: Collection[str],
     article: str,
+    body: str = "",
+    located: Sequence[PlaceMention] = (),
 ) -> None:
     """Take the point off every candidate placed abroad (see the module's docstring).
 
@@ -98,12 +140,18 @@ def no_foreign_points(
         foreign entry first among the alternatives; the reason in the context and the
         description.
     country : str
-        The report's country ("" for none: nothing changes).
+        The report's focus country ("" for none).
     named : collection of str
         The countries the report names.
     article : str
         The report's text (for the site's full written name).
+    body, located
+        The text the country was voted on and the places the report locates: the rule holds
+        only for a country the report names as a place, or the one its places share
+        (:func:`home_country`); a point in the country most of the report's other places lie
+        in is always kept.
     """
+    country = home_country(country, body or article, located)
     if not country:
         return
     allowed = allowed_countries(country, named)
@@ -111,7 +159,8 @@ def no_foreign_points(
         site = draft.site
         place = site.place if site is not None else None
         if site is None or place is None or place.country in allowed or \
-                candidate.record.get("latitude") is None:
+                candidate.record.get("latitude") is None or \
+                place.country == _most_located(located, place.gazetteer_id):
             continue
         where = ", ".join(p for p in (place.admin1, place.country) if p)
         name = written_name(article, site.start, site.end) if site.partial else site.text

@@ -453,7 +453,7 @@ def extract(
     for candidate, verdict in zip(finished, verdicts, strict=True):
         candidate.verdict = verdict
     apply_policy(merged, finished, located, governorates, sited, article)  # round 13c
-    no_foreign_points(merged, finished, country, named, article)  # round 15: Orum in Utah
+    no_foreign_points(merged, finished, country, named, article, body, located)  # round 15
     if set_aside is not None:
         set_aside.extend(c for c, v in zip(finished, verdicts, strict=True) if v.set_aside)
     return [c for c, v in zip(finished, verdicts, strict=True) if not v.set_aside]
