@@ -8,7 +8,8 @@ never a suggestion worth drawing: the analyst has to notice it and delete it.
 The rule: when the report's country is known (named as a place, or shared by the places it
 locates: a country named only as an actor, "Russian forces", is not enough), a candidate whose point lies in another country
 gets no point unless that country is a neighbour the report itself names (a border town of
-Turkey in a report that names Turkey keeps its point; a town of Utah never does). The site
+Turkey in a report that names Turkey keeps its point; a town of Utah never does), or a
+country where another place the report locates lies. The site
 stays named (in full when only a part of its written name was read), ``unresolved``, for
 review, with the reason in its context and description and the foreign entry kept as the
 first alternative. No other candidate changes.
@@ -42,7 +43,7 @@ NEIGHBOURS: dict[str, frozenset[str]] = {
 }
 #: The words of a written name after the part the gazetteer matched ("Orum al-Kubra").
 _NAME_RUNS_ON = re.compile(r"(?:[ \t]+(?:(?:al|el|as|ash|ad|ar|az|at|an|ed|es|et|ez)[-‘’'])?"
-                           r"[A-Z][\w’'-]*)+")
+                           r"[A-Z](?:[\w-]|[’'](?=\w))*)+")
 _FIELDS_CLEARED = ("latitude", "longitude", "geo_precision", "admin1")
 
 
@@ -88,8 +89,10 @@ def home_country(country: str, body: str, located: Sequence[PlaceMention]) -> st
     """The report's country when the report itself says it (else "").
 
     The focus country counts when the report names it as a place ("in Syria"), not only as an
-    actor ("Russian forces kill civilians" made an SNHR report on Darkosh Russian); otherwise
-    the country most of the places it locates lie in.
+    actor ("Russian forces kill civilians" made an SNHR report on Darkosh Russian), and some
+    place the report locates lies in it (Rudaw's "Turkish bombardment" of Kobane names Turkey
+    as a place, and locates only Kobane); otherwise the country most of the places it locates
+    lie in.
 
     Parameters
     ----------
@@ -104,7 +107,9 @@ def home_country(country: str, body: str, located: Sequence[PlaceMention]) -> st
     -------
     str
     """
-    if country and country_counts(body, places_only=True, actors=False)[country] > 0:
+    placed = [m.place.country for m in located if m.place is not None]
+    if country and country_counts(body, places_only=True, actors=False)[country] > 0 and (
+            not placed or country in placed):
         return country
     return _most_located(located, "")
 
@@ -148,8 +153,9 @@ def no_foreign_points(
     body, located
         The text the country was voted on and the places the report locates: the rule holds
         only for a country the report names as a place, or the one its places share
-        (:func:`home_country`); a point in the country most of the report's other places lie
-        in is always kept.
+        (:func:`home_country`); a point in a country where another place the report locates
+        lies is always kept (the focus country can be wrong: a SANA story relayed by a Yemeni
+        agency votes Yemen).
     """
     country = home_country(country, body or article, located)
     if not country:
@@ -160,7 +166,8 @@ def no_foreign_points(
         place = site.place if site is not None else None
         if site is None or place is None or place.country in allowed or \
                 candidate.record.get("latitude") is None or \
-                place.country == _most_located(located, place.gazetteer_id):
+                place.country in {m.place.country for m in located if m.place is not None and
+                                  m.place.gazetteer_id != place.gazetteer_id}:
             continue
         where = ", ".join(p for p in (place.admin1, place.country) if p)
         name = written_name(article, site.start, site.end) if site.partial else site.text
