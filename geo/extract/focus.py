@@ -47,7 +47,11 @@ _TALLY = re.compile(
     # round 8: events counted in the hundreds ("with at least 360 massacres committed",
     # "1,231 attacks on medical facilities"): a statistic over many events, not one
     r"|\b(?:[1-9]\d{2}|\d{1,3}(?:,\d{3})+)\s+(?:\w+\s+)?(?:massacres|attacks|air\s*strikes|"
-    r"bombings|incidents|violations|assaults|raids)\b",
+    r"bombings|incidents|violations|assaults|raids)\b"
+    # round 15: a war's toll ("More than 21,000 people have been killed across Syria since the
+    # anti-regime revolt broke out")
+    r"|\b(?:have|has)\s+been\s+(?:killed|wounded|injured|displaced)\b[^.;]{0,60}?\bsince\s+the\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:revolt|uprising|war|conflict|crisis|revolution)\b",
     re.I)
 #: "a village in X", "a town near X", "a community in Syria's X": a place the text leaves
 #: unnamed, in or near X ("a neighbourhood in X" is in the town X: X stays the site).

@@ -223,7 +223,8 @@ PERSON_BEFORE = re.compile(
     r"activist|resident|commander|leader|official|journalist|correspondent|reporter|"
     r"analyst|researcher|envoy|ambassador|minister|president|presidents|chief|director|"
     r"head|mr|mrs|ms|dr|prof|sir|madam|sheikh|imam|father|brother|sister|son|daughter|"
-    r"wife|husband|nicknamed)\.?,?\s+|\b(?:pro|anti)-)$",
+    r"wife|husband|nicknamed)\.?,?\s+|\b(?:pro|anti)-|\b(?:man|woman|boy|girl|child|person|"
+    r"civilian|citizen|farmer|shepherd|driver|soldier|fighter|youth)\s+(?:called|named)\s+)$",
     re.I,
 )
 #: Someone's forces or aircraft: the name before them is an actor's ("al-Assad aircraft",

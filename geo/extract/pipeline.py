@@ -51,6 +51,7 @@ from geo.extract.events import (
     perpetrator_unknown,
     primary_event,
 )
+from geo.extract.event_kinds import remnants_as_other, site_event_type
 from geo.extract.evidence import CueLedger, second_reading, settle_sites
 from geo.extract.focus import (
     is_quoted,
@@ -402,7 +403,8 @@ def extract(
         for site, toll in zip(sites, tolls, strict=True):
             if claimed is not None:
                 claim_ranges[len(drafts)] = claimed
-            drafts.append(Draft([sentence.index], site, event_type, events, speaker_index,
+            drafts.append(Draft([sentence.index], site, site_event_type(  # round 15: per site
+                events, site, sites, event_type, sentence.end), events, speaker_index,
                                  attribution, *site_date(dates, site, sentence, when, note),
                                  toll, actors,
                                  countries or ([country] if country else []),
@@ -433,6 +435,7 @@ def extract(
     merged = vicinities_into_sites(towns_into_referenced_sites(  # round 12
         [d for d in merge(drafts) if id(d) not in commentary_ids]), sentences)
     merged = settle_sites(merged, sentences, ledger)  # round 7
+    remnants_as_other(merged, sentences)  # round 15: a landmine going off is no bombing
     far_homonyms(merged, located, governorates)  # round 9: "Al Hal market" found 400 km off
     namesakes_apart(merged)  # round 13: one name placed at two points
     background_sites(merged, published)  # round 13: "overrun in March 2013" in 2017

@@ -34,6 +34,9 @@ Round 6 (from reports the rules had not been tuned on):
 * a place name used as an adjective before the places of a list ("the Idlib villages of X
   and Y") names their region, not a site;
 * "between X and Y" is one place near X: Y is a reference point, not a second site.
+
+Round 15: the same adjective when the descriptor was read into the mention ("the Idlib city
+of Maarent al-Numan": "Idlib city" is the province, not a site placed on Idlib city).
 """
 
 from __future__ import annotations
@@ -86,6 +89,9 @@ _EXAMPLES_BEFORE = re.compile(
     re.I)
 _ADJECTIVE_AFTER = re.compile(r"^\s+(?:villages?|towns?|cities|city|camps?|areas|suburbs|"
                               r"neighbou?rhoods)\s+of\b", re.I)
+#: Round 15: the descriptor read into the mention ("the Idlib city of Maarat al-Numan").
+_OF_NAME = re.compile(r"^\s+of\s+(?:the\s+)?[A-Z]")
+_DESCRIPTOR_LAST = re.compile(r"\s(?:villages?|towns?|city|camps?|suburbs?|districts?)$", re.I)
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:the|two|three|several|both)\s+$", re.I)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:(?:towns|villages|cities|areas)\s+of\s+)?$",
                       re.I)
@@ -139,8 +145,9 @@ def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> li
                     out and out[-1].role == "example" and
                     _EXAMPLE_LINK.fullmatch(text[out[-1].end - offset:m.start - offset])):
                 role = "example"  # "areas including X and Y": no event's site
-            elif _ZONE_AFTER.match(after) or (_ADJECTIVE_AFTER.match(after) and
-                                               _ADJECTIVE_BEFORE.search(before[-12:])):
+            elif _ZONE_AFTER.match(after) or (_ADJECTIVE_AFTER.match(after) or (
+                    _OF_NAME.match(after) and _DESCRIPTOR_LAST.search(m.text))) and \
+                    _ADJECTIVE_BEFORE.search(before[-12:]):  # round 15: "the Idlib city of X"
                 role = "region"
             elif capital:
                 role, reference = "reference", " ".join(capital.group("offset").split())
