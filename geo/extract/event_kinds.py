@@ -30,6 +30,8 @@ from geo.extract.text import Sentence
 
 #: Types a sentence gives every site whatever its stretch says (the weapon or the outcome).
 SENTENCE_WIDE = frozenset({"use of prohibited weapons", "massacre"})
+#: The kinds of attack a site's own clause may tell apart (an outcome or "killed" is no kind).
+ATTACKS = frozenset({"airstrike", "bombing", "shelling", "ground attack", "clashes"})
 #: Verbs that say something was hit, not with what.
 _GENERIC = frozenset({"bombed", "bombing", "bombings"})
 #: A mine or a remnant of war.
@@ -72,8 +74,10 @@ def site_event_type(
         return default
     specific = _without_generic(events)
     marks = sorted((s for s in sites if s is not None), key=lambda m: m.start)
+    if not specific:
+        return default
     if len(marks) < 2 or len({e.event_type for e in specific}) < 2 or site not in marks:
-        return primary_event(specific) or default
+        return primary_event(specific)
     i = marks.index(site)
     lo = marks[i - 1].end if i else 0
     hi = site.end if i < len(marks) - 1 else end
@@ -85,7 +89,9 @@ def site_event_type(
 
 
 def _without_generic(events: Sequence[EventMention]) -> list[EventMention]:
-    """The triggers without "bombed"/"bombing" when another kind of trigger is there."""
+    """The attack triggers (:data:`ATTACKS`), without "bombed"/"bombing" when another kind of
+    attack is there."""
+    events = [e for e in events if e.event_type in ATTACKS]
     plain = [e for e in events if e.text.lower() not in _GENERIC]
     if plain and any(e.event_type != "bombing" for e in plain):
         return plain

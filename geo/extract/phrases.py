@@ -540,7 +540,7 @@ def _flush(run: list[tuple[int, int, str]], text: str, out: list[tuple[int, int,
 #: "BEIRUT —", "Aleppo, SANA –", "ERBIL, Kurdistan Region —", "Baku, Azerbaijan, Jan. 17".
 DATELINE_AFTER = re.compile(
     r"^\)?\s*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}\s*)?(?:\([^)]{1,40}\)\s*)?"
-    r"(?:[-–—:]|,\s*(?:SANA|AFP|Reuters|AP|ST|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|"
+    r"(?:[-–—−:]|,\s*(?:SANA|AFP|Reuters|AP|ST|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|"
     r"Dec)[a-z]*)\b|,\s*\w+,\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
     r"|\s*$)"
 )

@@ -538,7 +538,8 @@ _OFFICIALS_IN = re.compile(r"\b(?:officials?|ministry|ministers?|diplomats?|gove
 #: assault on rebel areas", "Moscow's air campaign"), not a place where it happens.
 _CAPITAL_DEED = re.compile(r"^(?:['’]s?)\s+(?:[\w-]+\s+){0,2}?(?:assault|offensive|onslaught|"
                            r"bombardment|bombing|crackdown|campaign|war|siege|attacks?|"
-                           r"strikes|air\s*strikes|raids|operations?|intervention)\b", re.I)
+                           r"strikes|air\s*strikes|raids|operations?|intervention|"
+                           r"ally|allies|backers|forces|troops)\b", re.I)  # round 15: ally
 
 
 def _is_seat(mention: PlaceMention, before: str, after: str, capitals: frozenset[str]) -> bool:
