@@ -170,3 +170,27 @@ def test_a_wars_running_toll_is_a_tally():
                     "anti-regime revolt broke out 17 months ago, according to the watchdog.")
     assert not is_tally("The strike killed 50 people in Kafra, the deadliest since the war "
                         "began.")
+
+
+def test_a_dateline_with_a_minus_sign_is_no_site():
+    text = ("Verdan, Syria− Five civilians were killed as warplanes bombed the town of Kafra on "
+            "Monday.\n")
+    [found] = extract_with(text, SATURDAY, TOWNS)
+    assert found.record["place"] == "Kafra"
+    assert "dateline: Verdan" in found.place_context
+
+
+def test_a_capitals_ally_is_a_side_not_a_site():
+    text = ("It was not clear whether the strikes on the town of Kafra on Friday were carried "
+            "out by Syrian warplanes, or those of Damascus's ally Russia.\n")
+    places = set(_by_place(extract_with(text, SATURDAY, TOWNS)))
+    assert places == {"Kafra"}
+
+
+def test_a_place_outside_a_city_is_near_it_not_at_its_point():
+    text = "A car bomb exploded outside of Verdan on Friday, killing five.\n"
+    [found] = extract_with(text, SATURDAY, TOWNS)
+    assert found.record["place"] == "Verdan" and found.record["geo_precision"] == 2
+    text = "A car bomb exploded in Verdan on Friday, killing five.\n"
+    [found] = extract_with(text, SATURDAY, TOWNS)
+    assert found.record["geo_precision"] == 1

@@ -36,7 +36,8 @@ Round 6 (from reports the rules had not been tuned on):
 * "between X and Y" is one place near X: Y is a reference point, not a second site.
 
 Round 15: the same adjective when the descriptor was read into the mention ("the Idlib city
-of Maarent al-Numan": "Idlib city" is the province, not a site placed on Idlib city).
+of Maarent al-Numan": "Idlib city" is the province, not a site placed on Idlib city); a place
+"outside (of)" a town is near it, never at its point.
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ _EXAMPLES_BEFORE = re.compile(
     re.I)
 _ADJECTIVE_AFTER = re.compile(r"^\s+(?:villages?|towns?|cities|city|camps?|areas|suburbs|"
                               r"neighbou?rhoods)\s+of\b", re.I)
+#: Round 15: "the Ghouta region outside of Damascus", "clashes just outside Aleppo": near X,
+#: never at its point.
+_OUTSIDE_BEFORE = re.compile(r"\b(?:just\s+)?outside\s+(?:of\s+)?(?:the\s+)?"
+                             r"(?:(?:city|town|village|capital)\s+(?:of\s+)?)?$", re.I)
 #: Round 15: the descriptor read into the mention ("the Idlib city of Maarat al-Numan").
 _OF_NAME = re.compile(r"^\s+of\s+(?:the\s+)?[A-Z]")
 _DESCRIPTOR_LAST = re.compile(r"\s(?:villages?|towns?|city|camps?|suburbs?|districts?)$", re.I)
@@ -154,8 +159,9 @@ def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> li
             elif any(o.role == "origin" for o in out) and _TO.search(before[-60:]):
                 role = "destination"  # "from X to the Y hospital in Z and to W"
         if role == "site" and not m.near and (unnamed_place_before(before) or
-                                              _FACILITY_AFTER.match(after)):
-            m = replace(m, near=True)  # "in a village in X", "X airport": in or near X
+                                              _FACILITY_AFTER.match(after) or
+                                              _OUTSIDE_BEFORE.search(before[-40:])):
+            m = replace(m, near=True)  # "in a village in X", "X airport", "outside X": near X
         elif role == "site" and m.descriptor in _AIRFIELDS and m.place is not None and \
                 m.place.kind not in _AIRFIELDS:
             m = replace(m, unsure=True)  # round 9: "Damascus airport" found as the city
