@@ -1,10 +1,10 @@
 """Fit the learned candidate scorer on every training split and write ``data/candidate_model.json``.
 
 The two logistic regressions of ``bench/candidate_data.py`` are fitted on all of the training
-material (tune, heldout, heldout2, heldout3 and heldout4 ... heldout12, heldout11 from round
-13 on, heldout12 from round 14, heldout13 from round 15; never the blind set), their thresholds chosen on out-of-fold
-probabilities (leave one block out), and written as coefficients with the training splits,
-the date and how they were chosen.
+material (tune, heldout, heldout2, heldout3 and heldout4 ... heldout13, heldout11 from round
+13 on, heldout12 from round 14, heldout13 from round 15; never the blind set), their
+thresholds chosen on out-of-fold probabilities (leave one block out), and written as
+coefficients with the training splits, the date and how they were chosen.
 Inference is :mod:`geo.extract.candidate_model` (NumPy); scikit-learn is needed here only.
 
     PYTHONPATH=<scikit-learn> .venv/bin/python bench/train_candidate_model.py [--cache FILE]

@@ -277,8 +277,9 @@ def find_actors(text: str, exclude: tuple[tuple[int, int], ...] = ()) -> list[st
         start, end = match.span("actor")
         if any(s <= start < e for s, e in exclude) or any(s <= start < e for _, s, e in either):
             continue
-        if _HOLDER_AFTER.match(text[end:]) or _HOLDER_BEFORE.search(text[max(0, start - 60):start]) \
-                or held >= 0 and _JOINED.fullmatch(text[held:start]):
+        if _HOLDER_AFTER.match(text[end:]) or \
+                _HOLDER_BEFORE.search(text[max(0, start - 60):start]) or \
+                held >= 0 and _JOINED.fullmatch(text[held:start]):
             held = end  # round 15: "held by jihadists and rebels": both hold, neither struck
             continue  # round 12: "an Al-Qaeda-held town", "held by the Nusra Front": holders
         actor = match.group("actor")

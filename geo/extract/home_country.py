@@ -6,10 +6,10 @@ was drawn in the United States, marked "unsure". A point abroad for a report abo
 never a suggestion worth drawing: the analyst has to notice it and delete it.
 
 The rule: when the report's country is known (named as a place, or shared by the places it
-locates: a country named only as an actor, "Russian forces", is not enough), a candidate whose point lies in another country
-gets no point unless that country is a neighbour the report itself names (a border town of
-Turkey in a report that names Turkey keeps its point; a town of Utah never does), or a
-country where another place the report locates lies. The site
+locates: a country named only as an actor, "Russian forces", is not enough), a candidate
+whose point lies in another country gets no point unless that country is a neighbour the
+report itself names (a border town of Turkey in a report that names Turkey keeps its point; a
+town of Utah never does), or a country where another place the report locates lies. The site
 stays named (in full when only a part of its written name was read), ``unresolved``, for
 review, with the reason in its context and description and the foreign entry kept as the
 first alternative. No other candidate changes.

@@ -44,6 +44,7 @@ from geo.extract.doubt import (
     namesakes_apart,
     without_commentary,
 )
+from geo.extract.event_kinds import remnants_as_other, site_event_type
 from geo.extract.events import (
     canonical_actor,
     find_actors,
@@ -51,7 +52,6 @@ from geo.extract.events import (
     perpetrator_unknown,
     primary_event,
 )
-from geo.extract.event_kinds import remnants_as_other, site_event_type
 from geo.extract.evidence import CueLedger, second_reading, settle_sites
 from geo.extract.focus import (
     is_quoted,
