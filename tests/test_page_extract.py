@@ -119,11 +119,13 @@ def test_invalid_edit_is_reported_and_nothing_is_stored(store_path):
     assert "Test Wire" not in set(stored["source_name"])
 
 
+#: Round 15: the unsure place is Tal Abyad (far from the report's other places, in a
+#: governorate it does not name); Kairouan, found only in Tunisia, now gets no point at all.
 CONTEXT_REPORT = (
     "An airstrike hit the town of Saraqeb in northern Syria on 4 June, killing 5 people who "
     "had fled from Aleppo, activists said.\n"
     "Shelling hit Idlib province on 5 June, a monitor said.\n"
-    "A blast hit Kairouan on 6 June, killing 3, a source said."
+    "A blast hit Tal Abyad on 6 June, killing 3, a source said."
 )
 
 
@@ -139,15 +141,15 @@ def test_places_panel_shows_context_places_and_labels_region_and_unsure(store_pa
     assert "place_context" in frame.columns
     statuses = dict(zip(frame["place"], frame["geocode_status"], strict=True))
     assert statuses == {"Saraqeb": "resolved", "Idlib province": "region",
-                        "Kairouan": "unsure"}
+                        "Tal Abyad": "unsure"}
     panel = " ".join(m.value for m in at.markdown)
     saraqeb = next(m.value for m in at.markdown if "Saraqeb" in m.value)
     assert "origin, where people or fire came from: Aleppo" in saraqeb
     assert "placed at the site" in saraqeb
     assert "Idlib province**: region only" in panel
-    assert "Kairouan**: unsure" in panel
+    assert "Tal Abyad**: unsure" in panel
     captions = " ".join(c.value for c in at.caption)
-    assert "Idlib province (region only" in captions and "Kairouan (unsure" in captions
+    assert "Idlib province (region only" in captions and "Tal Abyad (unsure" in captions
 
 
 def test_accepting_an_unsure_candidate_stores_it_without_its_point(store_path):
@@ -167,13 +169,13 @@ def test_accepting_an_unsure_candidate_stores_it_without_its_point(store_path):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Stored without a point" in at.success[0].value
-    assert "Kairouan" in at.success[0].value
+    assert "Tal Abyad" in at.success[0].value
     with open_store(store_path) as store:
         stored = store.incidents()
     stored = stored[stored["source_name"] == "Context Wire"].set_index("place")
-    assert pd.isna(stored.at["Kairouan", "latitude"])
-    assert stored.at["Kairouan", "geocode_source"] == "unconfirmed"
-    assert stored.at["Kairouan", "geo_precision"] == 2
+    assert pd.isna(stored.at["Tal Abyad", "latitude"])
+    assert stored.at["Tal Abyad", "geocode_source"] == "unconfirmed"
+    assert stored.at["Tal Abyad", "geo_precision"] == 2
     assert stored.at["Saraqeb", "geo_precision"] == 1  # a confirmed site stays one
 
 
@@ -185,7 +187,7 @@ def test_a_place_renamed_in_the_grid_is_looked_up_again(store_path):
     next(b for b in at.button if b.label == "Extract candidates").click()
     at.run()
     frame = at.session_state["extract_frame"]
-    row = int(frame.index[frame["place"] == "Kairouan"][0])
+    row = int(frame.index[frame["place"] == "Tal Abyad"][0])
     at.session_state["extract_editor"] = {
         "edited_rows": {row: {"place": "Qwxyzzy Nowhere"}}, "added_rows": [],
         "deleted_rows": []}

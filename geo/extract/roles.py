@@ -96,7 +96,17 @@ _OUTSIDE_BEFORE = re.compile(r"\b(?:just\s+)?outside\s+(?:of\s+)?(?:the\s+)?"
                              r"(?:(?:city|town|village|capital)\s+(?:of\s+)?)?$", re.I)
 #: Round 15: the descriptor read into the mention ("the Idlib city of Maarat al-Numan").
 _OF_NAME = re.compile(r"^\s+of\s+(?:the\s+)?[A-Z]")
-_DESCRIPTOR_LAST = re.compile(r"\s(?:villages?|towns?|city|camps?|suburbs?|districts?)$", re.I)
+_DESCRIPTOR_LAST = re.compile(r"\s(?:villages?|towns?|city)$", re.I)
+#: A place this big, or a governorate's seat, names its province when used as an adjective.
+_SEAT_POPULATION = 100_000
+
+
+def _province_seat(m: PlaceMention) -> bool:
+    """True when the mention's place is a governorate's seat or a city of its size ("the Idlib
+    city of X"; "the Qusra district of Damascus" is no such adjective)."""
+    place = m.place
+    return place is not None and (place.feature_code in ("PPLA", "PPLC") or
+                                  place.population >= _SEAT_POPULATION)
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:the|two|three|several|both)\s+$", re.I)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(?:(?:towns|villages|cities|areas)\s+of\s+)?$",
                       re.I)
@@ -151,7 +161,8 @@ def refine_roles(text: str, mentions: list[PlaceMention], offset: int = 0) -> li
                     _EXAMPLE_LINK.fullmatch(text[out[-1].end - offset:m.start - offset])):
                 role = "example"  # "areas including X and Y": no event's site
             elif _ZONE_AFTER.match(after) or (_ADJECTIVE_AFTER.match(after) or (
-                    _OF_NAME.match(after) and _DESCRIPTOR_LAST.search(m.text))) and \
+                    _OF_NAME.match(after) and _DESCRIPTOR_LAST.search(m.text) and
+                    _province_seat(m))) and \
                     _ADJECTIVE_BEFORE.search(before[-12:]):  # round 15: "the Idlib city of X"
                 role = "region"
             elif capital:

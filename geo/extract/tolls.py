@@ -28,8 +28,9 @@ def siteless_tolls(drafts: list[Draft], tolls: dict[int, tuple[str, Casualties]]
             for draft in own:  # round 15: a sentence of the event's own (a promise kept next)
                 draft.casualties = combine(draft.casualties, toll)
             continue
-        named_back = index < len(sentences) and _THE_EVENT.search(sentences[index].text)
-        if named_back and _tie_to_previous(drafts, index, kind, toll):
+        named_back = _THE_EVENT.search(sentences[index].text) if index < len(sentences) else None
+        if named_back and _ONE_EVENT.match(named_back.group()) and \
+                _tie_to_previous(drafts, index, kind, toll):
             continue  # round 15: "in that shelling", the previous sentence's event
         if named_back:
             alike = [d for d in drafts if d.site is not None and compatible(kind, d.event_type)
@@ -101,6 +102,9 @@ _THE_EVENT = re.compile(r"\b(?:in|by|from|during|of)\s+(?:the|that|this|these|th
                         r"(?:air\s*strikes?|strikes?|raids?|"
                         r"air\s+raids?|attacks?|bombardment|bombing|shelling|explosions?|blasts?)\b",
                         re.I)
+#: Round 15: an event named back as one ("that shelling", "those strikes", "the attack"), not
+#: as several ("in the strikes": the report's strikes, tied only when all are at one site).
+_ONE_EVENT = re.compile(r"\w+\s+(?:(?:that|this|these|those)\s+|the\s+(?!\S+s\b))", re.I)
 #: A figure counted beside one already given: "25 others", "dozens more".
 _OTHERS = re.compile(r"\b(?:\d{1,4}|[a-z]+)\s+(?:others|more)\b", re.I)
 
