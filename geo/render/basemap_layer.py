@@ -4,6 +4,8 @@ drawn under the tiles (the files it reads are written by :mod:`geo.render.basema
 Town labels never overlap: each is placed clear of the incidents' aggregates and counts,
 and of the places' circles where it can (``static/map/aggregates.js`` gives their boxes);
 the governorates' seats are named first at country zoom (:mod:`geo.render.town_seats`).
+Labels also stay clear of the map's controls and inside its edges, and are laid out again
+when the map or one of its control corners changes size.
 """
 
 from __future__ import annotations
@@ -136,6 +138,22 @@ class OfflineBasemap(MacroElement):
     document.fonts.addEventListener("loadingdone", function () { boxes = {}; });
   }
   var labels = L.layerGroup().addTo(map);
+  // The map's controls (zoom, draw toolbar, scale, credits, legend) are obstacles: a label
+  // under one was unreadable (Latakia under the draw toolbar, Dar'a and As-Suwayda under
+  // the scale bar at 1400x900, trial26). Their boxes are read at every layout: a few
+  // elements, read after the page is laid out anyway (the map's own box just before).
+  var EDGE = 2;
+  function controlBoxes(origin) {
+    var out = [], all = map.getContainer().querySelectorAll(".leaflet-control");
+    for (var k = 0; k < all.length; k++) {
+      var r = all[k].getBoundingClientRect();
+      if (r.width && r.height) {
+        out.push({x: r.left - origin.left + r.width / 2, y: r.top - origin.top + r.height / 2,
+                  w: r.width, h: r.height, control: true});
+      }
+    }
+    return out;
+  }
   function minPopulation(z) {
     return z <= 3 ? 3000000 : z <= 4 ? 1000000 : z <= 5 ? 300000 : z <= 6 ? 100000
       : z <= 7 ? 30000 : z <= 8 ? 10000 : 0;
@@ -153,10 +171,15 @@ class OfflineBasemap(MacroElement):
     // The incidents' aggregates and counts first: no label runs into them.
     var placed = window.IncidentMap && window.IncidentMap.obstacles
       ? window.IncidentMap.obstacles(map) : [];
-    var limit = max + placed.length, origin = map.getContainer().getBoundingClientRect();
+    var origin = map.getContainer().getBoundingClientRect(), size = map.getSize();
+    placed = placed.concat(controlBoxes(origin));
+    var limit = max + placed.length;
     // A place's circle is a soft obstacle: a label goes clear of it where it can, else
-    // over it (labels are drawn above the circles), never under an aggregate or a count.
+    // over it (labels are drawn above the circles), never under an aggregate, a count or
+    // one of the map's controls, nor past the map's edge.
     function free(p, soft) {
+      if (p.x - p.w / 2 < EDGE || p.x + p.w / 2 > size.x - EDGE ||
+          p.y - p.h / 2 < EDGE || p.y + p.h / 2 > size.y - EDGE) { return false; }
       for (var k = 0; k < placed.length; k++) {
         var q = placed[k];
         if (q.soft && !soft) { continue; }
@@ -179,35 +202,51 @@ class OfflineBasemap(MacroElement):
         var r = marker.getElement().firstChild.getBoundingClientRect();
         rel = {dx: r.left - origin.left + r.width / 2 - at.x,
                dy: r.top - origin.top + r.height / 2 - at.y, w: r.width, h: r.height};
-        if (!map._animatingZoom) { boxes[key] = rel; }  // not while the panes are scaled
+        // not while the panes are scaled, nor a box of no size (a frame not laid out):
+        // kept, it would hide its label at every later layout (the map's edge)
+        if (!map._animatingZoom && r.width && r.height) { boxes[key] = rel; }
       }
       return [rel, marker];
     }
     // A label is kept where its box, as drawn, overlaps nothing placed before (with
     // `soft`, no place's circle either).
+    // A label centred above or below its point slides along the map's side, by up to half
+    // its width, rather than run past it (Al Qunaytirah by the left side of a 1100 px
+    // window, its other sides taken by Damascus' and Dar'a's names, trial26).
+    function slide(box, cls) {
+      if (!/basemap-(above|below)/.test(cls)) { return 0; }
+      var lo = EDGE - (box.x - box.w / 2), hi = size.x - EDGE - (box.x + box.w / 2);
+      var dx = lo > 0 ? Math.ceil(lo) : hi < 0 ? Math.floor(hi) : 0;
+      return Math.abs(dx) <= box.w / 2 ? dx : 0;
+    }
     function put(ll, text, cls, soft) {
       var m = measured(ll, text, cls), at = anchor(ll);
       var box = {x: at.x + m[0].dx, y: at.y + m[0].dy, w: m[0].w, h: m[0].h};
+      var dx = slide(box, cls);
+      box.x += dx;
       if (free(box, soft)) {
         placed.push(box);
-        if (!m[1]) { label(ll, text, cls).addTo(labels); }
+        if (dx && m[1]) { labels.removeLayer(m[1]); }
+        if (dx) {
+          label(map.containerPointToLatLng([at.x + dx, at.y]), text, cls).addTo(labels);
+        } else if (!m[1]) { label(ll, text, cls).addTo(labels); }
         return true;
       }
       if (m[1]) { labels.removeLayer(m[1]); }
       return false;
     }
-    // The first free spot (clear of the places' circles too) on rings around a point,
-    // from r0 to r1 pixels out: below, above, right, left, then the diagonals. The label
-    // is measured once and its boxes computed, not drawn at every spot.
+    // The first free spot (clear of the places' circles too, unless `over`) on rings around
+    // a point, from r0 to r1 pixels out: below, above, right, left, then the diagonals. The
+    // label is measured once and its boxes computed, not drawn at every spot.
     var ANGLES = [4, 12, 0, 8, 2, 6, 10, 14, 3, 5, 11, 13, 1, 7, 9, 15];
-    function ring(cx, cy, r0, r1, text, cls) {
+    function ring(cx, cy, r0, r1, text, cls, over) {
       var m = measured(map.getCenter(), text, cls), r = {width: m[0].w, height: m[0].h};
       if (m[1]) { labels.removeLayer(m[1]); }
       for (var d = r0; d <= r1; d += 8) {
         for (var k = 0; k < ANGLES.length; k++) {
           var a = (ANGLES[k] * Math.PI) / 8;
           var box = {x: cx + d * Math.cos(a), y: cy + d * Math.sin(a), w: r.width, h: r.height};
-          if (free(box, true)) {
+          if (free(box, !over)) {
             label(map.containerPointToLatLng([box.x, box.y]), text, cls).addTo(labels);
             placed.push(box);
             return true;
@@ -275,10 +314,12 @@ class OfflineBasemap(MacroElement):
     }
     // A governorate's seat with no spot beside its dot or its aggregate: the nearest free
     // spot around the dot, ring after ring (Hama at zoom 7 among Homs', Idlib's and
-    // Salamiyah's aggregates, trial of issue 14), named in bold as beside an aggregate.
+    // Salamiyah's aggregates, trial of issue 14), named in bold as beside an aggregate;
+    // else over the places' circles (Al Qunaytirah at the map's left edge, its right side
+    // taken by Damascus' label, in a 1100 px window, trial26).
     function nameNear(ll, text) {
-      var c = map.latLngToContainerPoint(ll);
-      return ring(c.x, c.y, 12, 112, text, "basemap-town basemap-held basemap-centred");
+      var c = map.latLngToContainerPoint(ll), cls = "basemap-town basemap-held basemap-centred";
+      return ring(c.x, c.y, 12, 112, text, cls) || ring(c.x, c.y, 12, 112, text, cls, true);
     }
     var seats = towns && towns.seat, seated = {};
     function placeTowns(from, to, held) {
@@ -291,13 +332,35 @@ class OfflineBasemap(MacroElement):
       }
     }
     // The governorates' seats first, from zoom 6 to the zoom of local labels, whatever
-    // their size (see geo/render/town_seats.py).
+    // their size (see geo/render/town_seats.py), if their dot is on the map (a seat's
+    // label kept inside the map, its dot past the edge, would name another spot).
+    function nameSeats(order) {  // the seats left unnamed
+      return order.filter(function (i) {
+        var ll = [towns.lat[i], towns.lon[i]], text = towns.name[i];
+        seated[i] = beside(ll, text) || nameHolder(ll, text) || nameNear(ll, text);
+        return !seated[i];
+      });
+    }
     if (seats && z >= 6 && z < cfg.above) {
+      var onMap = map.getBounds(), order = [], base = placed.length;
       for (var i = 0; i < towns.name.length; i++) {
-        var ll = [towns.lat[i], towns.lon[i]];
-        if (!seats[i] || !view.contains(ll)) { continue; }
-        seated[i] = beside(ll, towns.name[i]) || nameHolder(ll, towns.name[i]) ||
-          nameNear(ll, towns.name[i]);
+        if (seats[i] && onMap.contains([towns.lat[i], towns.lon[i]])) { order.push(i); }
+      }
+      var missed = nameSeats(order);
+      // Seats are the last labels hidden: one left unnamed is named first on a second try,
+      // the others after it (Al Qunaytirah at the map's left edge in a 1100 px window,
+      // its right side taken by Damascus' name, its other sides off the map or under
+      // Damascus' aggregate, trial26); the try that names more seats is kept.
+      if (missed.length) {
+        var again = function (first) {
+          labels.clearLayers();
+          placed.length = base;
+          placed.forEach(function (q) { q.named = false; });
+          seated = {};
+          return nameSeats(first.concat(order.filter(function (i) {
+            return first.indexOf(i) < 0; })));
+        };
+        if (again(missed).length > missed.length) { again([]); }
       }
     }
     placeTowns(big, Infinity, true);
@@ -333,6 +396,20 @@ class OfflineBasemap(MacroElement):
       jobs.push(get(cfg.towns).then(function (data) { towns = data; drawLabels(); }));
     }
     map.on("zoomend moveend", drawLabels);
+    // Laid out again when the map or one of its control corners changes size (a narrower
+    // window, the legend or the credits opened): once per frame at most.
+    var pending = false;
+    function relayout() {
+      if (pending) { return; }
+      pending = true;
+      L.Util.requestAnimFrame(function () { pending = false; drawLabels(); });
+    }
+    map.on("resize", relayout);
+    if (window.ResizeObserver) {
+      var watch = new ResizeObserver(relayout);
+      map.getContainer().querySelectorAll(".leaflet-control-container > div")
+        .forEach(function (corner) { watch.observe(corner); });
+    }
     jobs.forEach(function (job) {
       if (job) { job.catch(function (e) { console.warn("basemap:", e); }); }
     });
