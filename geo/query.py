@@ -244,6 +244,10 @@ def _search_geocoder(store: Any) -> LearnedSearch | PlaceResolver:
     keeps = getattr(store, "corrections", None)
     if callable(keeps):
         coder = coder.with_overrides(OverrideIndex(keeps()))
+    if callable(getattr(store, "learned_keys", None)):  # a store: its distinct names
+        from geo.geocoding.learned_keys import LearnedKeys
+
+        return LearnedSearch(coder, LearnedKeys.from_source(store))
     return LearnedSearch.from_source(coder, store)
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from geo.geocoding.compound import ParsedPlace
     from geo.geocoding.gazetteer import Gazetteer
     from geo.geocoding.geocoder import Geocoder, GeocodeResult
+    from geo.geocoding.learned_keys import LearnedKeys
     from geo.geocoding.overrides import OverrideIndex
 
 #: Most learned rows one batch's geocoder indexes (a name's groups may exceed it alone).
@@ -98,7 +99,7 @@ class LearnedGeocoder:
         return self.search.coder
 
     @property
-    def names(self) -> LearnedNames:
+    def names(self) -> LearnedNames | LearnedKeys:
         """The learned places, compact."""
         return self.search.names
 

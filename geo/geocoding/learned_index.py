@@ -49,6 +49,7 @@ from geo.geocoding.names import name_keys
 
 if TYPE_CHECKING:
     from geo.geocoding.geocoder import Geocoder, GeocodeResult
+    from geo.geocoding.learned_keys import LearnedKeys
 
 #: Geocoders restricted to a term's groups kept (each holds its own copy of the
 #: gazetteer's per-row arrays and tuples: about 80 MB with the GeoNames index).
@@ -174,6 +175,25 @@ class LearnedNames:
         """Number of learned rows of each group."""
         return np.diff(self._bounds)
 
+    def group_sums(self, column: str) -> np.ndarray:
+        """A number column (``records``, ...) summed over each group's rows."""
+        if not self.groups:
+            return np.zeros(0, dtype=self._columns[column].dtype)
+        return np.add.reduceat(self._columns[column][self._order], self._bounds[:-1])
+
+    def identities(self, groups: Iterable[int]) -> list[tuple[str, str]]:
+        """Each group's name key and country (what names it whatever the numbering)."""
+        return [(str(self._keys[self._group_key[g]]),
+                 str(self._countries[self._group_country[g]])) for g in groups]
+
+    def groups_named(self, identities: Iterable[tuple[str, str]]) -> tuple[int, ...]:
+        """The groups of these (name key, country) (see :meth:`identities`), sorted."""
+        wanted = set(identities)
+        if not wanted:
+            return ()
+        return tuple(g for g, ident in enumerate(self.identities(range(self.groups)))
+                     if ident in wanted)
+
     @property
     def nbytes(self) -> int:
         """Bytes held by the row arrays (the name and key tables aside)."""
@@ -298,11 +318,12 @@ class LearnedSearch:
     ----------
     coder : Geocoder
         The geocoder to add the learned places to (its corrections count).
-    names : LearnedNames
-        The source's learned places.
+    names : LearnedNames or LearnedKeys
+        The source's learned places (all their rows, or their distinct names and a
+        reader of rows: the same answers).
     """
 
-    def __init__(self, coder: Geocoder, names: LearnedNames) -> None:
+    def __init__(self, coder: Geocoder, names: LearnedNames | LearnedKeys) -> None:
         self.coder = coder
         self.names = names
         self.learned_revision = names.revision

@@ -14,8 +14,9 @@ import pandas as pd
 from geo.access import Action, Identity, require
 from geo.errors import NotFound
 from geo.geocoding.learned import LEARN_FIELDS
+from geo.geocoding.learned_keys import LearnedKeyTable
 from geo.geocoding.learned_table import LearnedTable
-from geo.store import duplicates, revisions
+from geo.store import duplicates, learned_keys, revisions
 from geo.store import learned as learned_sql
 from geo.store.corrections import CorrectionTransaction, StoreCorrections
 from geo.store.edits import edit_in
@@ -419,6 +420,11 @@ class IncidentStore(StoreCorrections, StorePlaceCorrections, ABC):
         (no column of strings: what :class:`geo.geocoding.learned_index.LearnedNames`
         is built from)."""
         return learned_sql.learned_table(self._run_read, self._dialect())
+
+    def learned_keys(self) -> LearnedKeyTable:
+        """The learned places' distinct names and a reader of their rows (what a search
+        term reads: :class:`geo.geocoding.learned_keys.LearnedKeys`)."""
+        return learned_keys.read_keys(self._run_read, self._dialect())
 
     def learned_revision(self) -> int:
         """A number that grows whenever the learned places or their sources change."""

@@ -22,6 +22,7 @@ from geo.geocoding.geocoder import Geocoder, GeocodeResult, default_geocoder
 from geo.geocoding.join import OFF_MAP_REASONS, relocations
 from geo.geocoding.learned_context import LearnedGeocoder
 from geo.geocoding.learned_index import LearnedNames, LearnedSearch
+from geo.geocoding.learned_keys import LearnedKeys
 from geo.geocoding.overrides import CorrectionStore, OverrideIndex, OverrideStore
 from geo.geocoding.review import name_groups as review_name_groups
 from geo.geocoding.review import queue_from_groups, starts_with
@@ -158,13 +159,25 @@ def _learned_names(location: str, learned_revision: int) -> LearnedNames:
     return names
 
 
+@st.cache_resource(show_spinner="Reading the names learned from imports…", max_entries=1)
+def _learned_keys(location: str, learned_revision: int) -> LearnedKeys:
+    """The store's distinct learned names, read once per learned revision (a few
+    thousand at 1,000,000 incidents, not their 800,000 rows: a term's rows are read
+    when it could match them; the full read only for a correction that names a
+    learned place, shared with :func:`_learned_names`)."""
+    s = settings()
+    opened = _store(location, str(s.incidents_path), s.seed_new_store)[0]
+    return LearnedKeys.from_source(
+        opened, full=functools.partial(_learned_names, location, learned_revision))
+
+
 @st.cache_resource(max_entries=2)
 def _learned_search(base_key: tuple, where: str, revision: int, location: str,
                     learned_revision: int) -> LearnedSearch:
     """The corrected geocoder with the store's learned places for search terms, indexed
     per term only where the term could match them (same answers as :func:`geocoder`'s)."""
     return LearnedSearch(_corrected(base_key, where, revision),
-                         _learned_names(location, learned_revision))
+                         _learned_keys(location, learned_revision))
 
 
 def learned_points() -> pd.DataFrame | None:
@@ -181,7 +194,8 @@ def learned_points() -> pd.DataFrame | None:
 def _learned_context(base_key: tuple, where: str, revision: int, location: str,
                      learned_revision: int) -> LearnedGeocoder:
     """:func:`geocoder`'s answers for records in their whole context, from the learned
-    names the search reads (one read per learned revision, shared with the map's search)."""
+    names the search reads (one read of the names per learned revision, shared with the
+    map's search; each batch reads its rows)."""
     return LearnedGeocoder(_learned_search(base_key, where, revision, location,
                                            learned_revision))
 
