@@ -56,7 +56,8 @@ with places_tab:
     st.dataframe(shown_corrections.iloc[::-1], hide_index=True, width="stretch",
                  key="audit-corrections")
     st.caption(f"Places moved whole on the Review page ({len(places)} corrections; keyed by "
-               "the name and the source's point, each record moved in the Records tab):")
+               "the name and the source's point, each record moved in the Records tab; "
+               "precision is the point's, never set on the records, which keep their own):")
     mask = places["created_by"].isin(who) | places["undone_by"].isin(who)
     st.dataframe((places if not who else places[mask]).iloc[::-1], hide_index=True,
                  width="stretch", key="audit-place-corrections")

@@ -55,10 +55,13 @@ def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
         st.number_input("Latitude", -90.0, 90.0, value=lat0, format="%.5f", key=fields[0])
         st.number_input("Longitude", -180.0, 180.0, value=lon0, format="%.5f",
                         key=fields[1])
-        st.selectbox(
-            "Location precision", list(PRECISION_LABELS)[:3],
-            format_func=PRECISION_LABELS.__getitem__, key=fields[2],
-        )
+        if place is None:
+            st.selectbox(
+                "Location precision", list(PRECISION_LABELS)[:3],
+                format_func=PRECISION_LABELS.__getitem__, key=fields[2],
+            )
+        else:  # a place's point: each record's precision is its own claim (trial 27)
+            st.caption(KEEPS_PRECISION)
         if place is not None:
             st.form_submit_button(
                 "Place the pin here", on_click=review_places.place_pin,
@@ -68,6 +71,12 @@ def _pin_form(drawn: dict[writes.Key, str], entry: pd.Series, slug: str,
         st.form_submit_button(
             "Place the pin here", on_click=writes.place_pin,
             args=(entry["name"], entry["country"], entry["admin1"], drawn, fields, pin_key))
+
+
+#: What a place move does to the records' location precision (trial 27: it made "near"
+#: and district-level records site-precise).
+KEEPS_PRECISION = ("Only the point moves: each record keeps its own location precision "
+                   "(a record placed only near the place or at district level stays so).")
 
 
 def _point(entry: pd.Series) -> tuple[float, float] | None:
@@ -148,7 +157,7 @@ def _place_box(entry: pd.Series, place: tuple[float, float], candidates: pd.Data
                "and only them (the name elsewhere keeps its points), and the records of "
                "this name at this point imported later too; each record's history keeps "
                "its point before, with who, when and why. It is listed under Corrections "
-               "in force, where it can be undone.")
+               "in force, where it can be undone. " + KEEPS_PRECISION)
     if common.store() is None:
         st.info("The app shows a file (INCIDENT_MAP_DATA), which it never changes: import "
                 "it into the store to correct its places.", icon=":material/info:")

@@ -321,3 +321,25 @@ def test_records_a_place_correction_places_are_said_before_the_import(store_path
     assert open_store(str(store_path)).get("acled-SYR3")["latitude"] == 34.46
     assert "1 record placed by place corrections in force: acled-SYR3" in "\n".join(
         m.value for m in [*at.markdown, *at.caption, *at.info]).replace("\\", "")
+
+
+def test_a_reimport_says_which_place_corrections_hold_its_records(store_path):
+    """Trial 27: the same file again said "Nothing would change" and nothing else while
+    a place correction held 53 of its records at the corrected point."""
+    from tests.helpers.identities import analyst
+
+    at = _upload(_page("ana@example.org"), "acled.csv", ACLED.encode())
+    at.button(key="import-go").click().run()
+    store = open_store(str(store_path))
+    made = store.correct_place("Al Bukamal", (34.4537, 40.9186), (34.46, 40.93, 1),
+                               who=analyst("ana@example.org"), drawn=["acled-SYR1"])
+    at = _upload(at, "acled.csv", ACLED.encode())
+    said = _said(at)
+    assert (f"1 record of this file stays where a place correction in force put it: "
+            f"{made.correction.correction_id}, Al Bukamal (1): the file gives 34.45370, "
+            "40.91860, the correction 34.46000, 40.93000") in said
+    assert ("Nothing would change: of the 1 valid row of this file (1 row refused, listed "
+            "above), 0 are in the store as the file gives them and 1 keeps an analyst's "
+            "correction where the file says otherwise, kept (the point of 1 record by place "
+            f"correction {made.correction.correction_id} of Al Bukamal)") in said
+    assert "as the file gives it (" not in said

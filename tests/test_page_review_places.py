@@ -86,7 +86,8 @@ def test_places_placed_by_their_source_are_listed_and_moved_whole(store):
     next(b for b in at.button if b.label == "Place the pin here").click().run()
     assert not at.exception, [e.message for e in at.exception]
     said = "\n".join(t.value for t in at.toast).replace("\\", "")
-    assert "Tartus town pinned (2 incidents moved)" in said
+    assert ("Tartus town pinned (2 incidents moved, each keeping its own location "
+            "precision)") in said
     for moved in ("t1", "t2"):
         record = store.get(moved)
         assert (record["latitude"], record["longitude"]) == (34.889, 35.886)
@@ -148,3 +149,20 @@ def test_a_place_move_is_a_correction_in_force_with_undo(store):
     assert [store.get(i)["latitude"] for i in ("t1", "t2", "t4")] == [34.7] * 3
     assert not store.place_corrections()[0].active
     assert not any("the source's point) →" in m.value for m in at.markdown)
+
+
+def test_a_place_pinned_keeps_each_records_location_precision(store):
+    """Trial 27: a whole-place move made a 'near' record site-precise, silently."""
+    from tests.helpers.identities import ANALYST
+
+    store.edit("t2", {"geo_precision": "2"}, who=ANALYST, reason="near the town")
+    at = _review()
+    _choose(at, "Tartus town", "34.7000, 35.7000")
+    assert "Location precision" not in [s.label for s in at.selectbox]
+    assert any("each record keeps its own location precision" in c.value for c in at.caption)
+    at.number_input[0].set_value(34.889)
+    at.number_input[1].set_value(35.886)
+    next(b for b in at.button if b.label == "Place the pin here").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [store.get(i)["latitude"] for i in ("t1", "t2")] == [34.889] * 2
+    assert [store.get(i)["geo_precision"] for i in ("t1", "t2")] == [1, 2]

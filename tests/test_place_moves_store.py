@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.geocoding.learned import learn_from_incidents
+from geo.geocoding.place_corrections import point_key
 from geo.geocoding.place_points import move_reason, place_ids, place_moves
 from tests.helpers.identities import ANALYST
 from tests.helpers.store_data import incidents
@@ -49,15 +50,17 @@ def _learned(frame: pd.DataFrame) -> list[tuple[object, ...]]:
                       rows["records"].astype(int), rows["source"], strict=True))
 
 
-def test_the_learned_place_follows_the_analysts_point(store):
+def test_the_learned_place_follows_a_place_correction(store):
     store.upsert(incidents(_ROWS), origin="ucdp", who=ANALYST)
     assert _learned(store.learned_places()) == [(34.7, 35.7, 3, "ucdp")]
     ids = place_ids(store.incidents(), "Tartus", 34.7, 35.7)
-    store.edit_many(place_moves(ids[:2], 34.889, 35.886, 1), who=ANALYST, reason="moved")
-    # the analyst's point teaches in place of the source's (it does not just vanish)
-    assert _learned(store.learned_places()) == [(34.7, 35.7, 1, "ucdp"),
-                                                (34.889, 35.886, 2, "ucdp")]
-    # the same rule in memory (frame mode, a file)
+    store.correct_place("Tartus", (34.7, 35.7), (34.889, 35.886, 1), who=ANALYST, drawn=ids)
+    # the corrected point teaches in place of the source's (it does not just vanish);
+    # one incident's marker moved teaches nothing (tests/test_place_corrections_trial27.py)
+    assert _learned(store.learned_places()) == [(34.889, 35.886, 3, "ucdp")]
+    # the same rule in memory (frame mode, a file), given the corrections in force
     frame = store.incidents()
-    assert _learned(learn_from_incidents(frame, ["ucdp"] * len(frame))) == _learned(
+    corrected = {(c.name, point_key(c.latitude), point_key(c.longitude))
+                 for c in store.place_corrections() if c.active}
+    assert _learned(learn_from_incidents(frame, ["ucdp"] * len(frame), corrected)) == _learned(
         store.learned_places())

@@ -11,8 +11,11 @@ dataset off (``enabled`` False): its places are then ignored.
 
 Coordinates the geocoder itself produced are never learned from (that would only
 repeat its own answers): a record is learned from only when ``geocode_source`` is
-``given`` or ``analyst`` (an analyst's point teaches where the source's did,
-:data:`TEACHING_SOURCES`). Which precisions teach depends on the source dataset
+``given`` (:data:`TEACHING_SOURCES`), or ``analyst`` at the point a place correction in
+force put its name (:data:`CORRECTED_SOURCE`): a place moved whole on the Review page
+teaches where the place is, while one incident's marker moved on the map page says
+where that incident was (a strike on the outskirts), not where the place is, and
+teaches nothing (trial 27). Which precisions teach depends on the source dataset
 (:data:`LEARN_RULES`): exact points everywhere; ACLED's "near" points (its precision 2);
 UCDP's points within 25 km (``where_prec`` 2, precision 2 with a stated radius), which teach an
 *approximate* place ("Eastern Ghouta" at the point UCDP gives it), never an exact one.
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,10 +53,11 @@ LEARN_RULES: dict[str, tuple[tuple[int, bool], ...]] = {
 DEFAULT_RULE: tuple[tuple[int, bool], ...] = ((1, False),)
 #: ``geocode_source`` values of coordinates that came from the record's source.
 GIVEN_SOURCES: tuple[str, ...] = ("given", "")
-#: ``geocode_source`` values of coordinates that teach: the source's, and an analyst's
-#: (a record moved on the map page, or a place moved whole on the Review page, teaches at
-#: the analyst's point: better evidence than the source's point it replaced).
-TEACHING_SOURCES: tuple[str, ...] = (*GIVEN_SOURCES, "analyst")
+#: ``geocode_source`` values of coordinates that teach wherever they are: the source's.
+TEACHING_SOURCES: tuple[str, ...] = GIVEN_SOURCES
+#: ``geocode_source`` of an analyst's point: it teaches only where a place correction in
+#: force put the record's name (the place moved whole), never where one record was moved.
+CORRECTED_SOURCE = "analyst"
 #: Incident fields whose change may change what a record teaches.
 LEARN_FIELDS: frozenset[str] = frozenset({
     "place", "country", "admin1", "latitude", "longitude", "geo_precision", "geocode_source",
@@ -202,8 +206,10 @@ def rule_clauses() -> list[tuple[str | None, int, bool]]:
     return out
 
 
-def learnable(incidents: pd.DataFrame, origins: Sequence[str]) -> np.ndarray:
-    """Which records teach a place: a name, coordinates from the source, fine precision.
+def learnable(incidents: pd.DataFrame, origins: Sequence[str],
+              corrected: Collection[tuple[str, int, int]] = ()) -> np.ndarray:
+    """Which records teach a place: a name, coordinates from the source (or from a place
+    correction in force), fine precision.
 
     Parameters
     ----------
@@ -212,6 +218,9 @@ def learnable(incidents: pd.DataFrame, origins: Sequence[str]) -> np.ndarray:
         optionally ``location_uncertainty_km``).
     origins : sequence of str
         Source dataset of each record.
+    corrected : collection of tuple
+        ``(name, latitude, longitude)`` (the point in 1e-5 degrees) of each place
+        correction in force: a record an analyst placed teaches only there.
 
     Returns
     -------
@@ -228,16 +237,30 @@ def learnable(incidents: pd.DataFrame, origins: Sequence[str]) -> np.ndarray:
         for p, has, o in zip(precision.astype(int), radius, origins, strict=True)
     ], dtype=bool)
     source = incidents["geocode_source"].fillna("").astype(str)
+    teaches = source.isin(list(TEACHING_SOURCES)).to_numpy().copy()
+    analyst = np.flatnonzero((source == CORRECTED_SOURCE).to_numpy())
+    if corrected and analyst.size:
+        keys = set(corrected)
+        scale = 10 ** DECIMALS
+        rows = incidents.iloc[analyst]
+        lat = pd.to_numeric(rows["latitude"], errors="coerce").to_numpy(float)
+        lon = pd.to_numeric(rows["longitude"], errors="coerce").to_numpy(float)
+        for at, name, y, x in zip(analyst, rows["place"].astype(object), lat, lon,
+                                  strict=True):
+            if name is not None and not (math.isnan(y) or math.isnan(x)):
+                teaches[at] = (str(name), int(round(y * scale)),
+                               int(round(x * scale))) in keys
     return (
         (incidents["place"].fillna("").astype(str).str.strip() != "").to_numpy()
         & incidents["latitude"].notna().to_numpy()
         & incidents["longitude"].notna().to_numpy()
-        & source.isin(list(TEACHING_SOURCES)).to_numpy()
+        & teaches
         & allowed
     )
 
 
-def learn_from_incidents(incidents: pd.DataFrame, origins: Sequence[str]) -> pd.DataFrame:
+def learn_from_incidents(incidents: pd.DataFrame, origins: Sequence[str],
+                         corrected: Collection[tuple[str, int, int]] = ()) -> pd.DataFrame:
     """The learned places a set of records teaches (records counted per place).
 
     Parameters
@@ -245,13 +268,16 @@ def learn_from_incidents(incidents: pd.DataFrame, origins: Sequence[str]) -> pd.
     incidents : pandas.DataFrame
     origins : sequence of str
         Source dataset of each record (``acled``, ``ucdp``, a file or source name).
+    corrected : collection of tuple
+        The place corrections in force, as :func:`learnable` takes them (a file has
+        none: its analysts' points teach nothing).
 
     Returns
     -------
     pandas.DataFrame
         :data:`LEARNED_COLUMNS`.
     """
-    keep = learnable(incidents, origins)
+    keep = learnable(incidents, origins, corrected)
     if not keep.any():
         return empty_learned()
     rows = incidents[keep]

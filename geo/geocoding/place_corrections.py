@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from geo.geocoding.place_points import ANALYST_SOURCE, DECIMALS, GIVEN, REASON_PREFIX
 
-#: Fields a place correction sets on each record it moves (and an undo puts back).
+#: Fields a place correction sets on each record it moves, and an undo puts back
+#: (``geo_precision`` only on records a correction made before trial 27 changed).
 MOVED_FIELDS = ("latitude", "longitude", "geo_precision", "geocode_source")
 #: Prefix of the history reason of a record an import placed by a place correction.
 PLACED_PREFIX = "placed by the place correction"
@@ -46,7 +47,8 @@ class PlaceCorrection:
     latitude, longitude : float
         The analyst's point.
     precision : int
-        Its precision.
+        The precision of the analyst's point for the place (of the candidate chosen, or
+        1 for a pin); kept with the correction, never set on the records it moves.
     created_by, created_at, note : str
         Who, when (ISO 8601, UTC) and why.
     records : int
@@ -77,9 +79,11 @@ class PlaceCorrection:
         return self.name, point_key(self.from_latitude), point_key(self.from_longitude)
 
     def moves(self) -> dict[str, object]:
-        """The fields it sets on a record it moves."""
+        """The fields it sets on a record it moves: the point and who set it, never the
+        record's location precision (a claim about the record: a "near" or district-level
+        record stays so; trial 27 found a whole-place move making them site-precise)."""
         return {"latitude": self.latitude, "longitude": self.longitude,
-                "geo_precision": int(self.precision), "geocode_source": ANALYST_SOURCE}
+                "geocode_source": ANALYST_SOURCE}
 
 
 @dataclass(frozen=True)

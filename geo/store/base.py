@@ -20,7 +20,12 @@ from geo.store import duplicates, learned_keys, revisions
 from geo.store import learned as learned_sql
 from geo.store.corrections import CorrectionTransaction, StoreCorrections
 from geo.store.edits import edit_in
-from geo.store.place_corrections import StorePlaceCorrections, place_imported, placed_counts
+from geo.store.place_corrections import (
+    StorePlaceCorrections,
+    held_counts,
+    place_imported,
+    placed_counts,
+)
 from geo.store.plan import ImportPreview, incoming, plan_import
 from geo.store.records import (
     COLUMN_INDEX,
@@ -259,10 +264,13 @@ class IncidentStore(StoreCorrections, StorePlaceCorrections, ABC):
         meanwhile may change the outcome. Raises as :meth:`upsert` does on bad rows.
         """
         rows, origins, ids = incoming(incidents, origin)
-        plan = plan_import(rows, origins, self._fetch(ids))
+        existing = self._fetch(ids)
+        plan = plan_import(rows, origins, existing)
+        held, held_ids = held_counts(self._run_read, self._dialect(), rows, existing)
         return replace(ImportPreview.of(plan), placed=placed_counts(
             self._run_read, self._dialect(), [r for r, _, _ in plan.new],
-            [m for m, _ in plan.rewritten]))
+            [m for m, _ in plan.rewritten]), held=held, corrected_records=len(
+                held_ids | {c.incident_id for c in plan.conflicts}))
 
     @abstractmethod
     def _fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from geo.geocoding.learned import LEARN_FIELDS
-from geo.store.records import Change, Row, apply_edit, diff
+from geo.store.records import Change, Row, apply_edits, diff
 from geo.store.values import check_storable
 
 if TYPE_CHECKING:
@@ -46,11 +46,9 @@ def edit_in(tx: WriteTransaction, changes: Mapping[str, Mapping[str, object]], w
     found = tx.fetch(list(changes))
     updates: list[tuple[Row, Row | None]] = []
     done: list[Change] = []
-    for incident_id, fields in changes.items():
-        if incident_id not in found:
-            continue
-        current, stored_base = found[incident_id]
-        row = apply_edit(incident_id, current, fields)
+    edits = [(i, found[i][0], fields) for i, fields in changes.items() if i in found]
+    for (incident_id, current, _), row in zip(edits, apply_edits(edits), strict=True):
+        stored_base = found[incident_id][1]
         changed = diff(incident_id, current, row)
         if changed:
             base = current if stored_base is None else stored_base

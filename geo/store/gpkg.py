@@ -226,9 +226,10 @@ class GeoPackageStore(IncidentStore):
                     self.created = False
                     with self._connect() as conn:
                         _add_new_columns(conn)
+                        _add_place_corrections(conn)  # before: learning reads it
                         _add_learned(conn)
+                        _follow_learned_rule(conn)
                         add_sqlite_table(conn)
-                        _add_place_corrections(conn)
                         revisions.add_column_if_missing(conn.execute, DIALECT)
                 else:
                     with self._connect() as conn:
@@ -522,15 +523,18 @@ def _create(conn: sqlite3.Connection) -> None:
 def _add_place_corrections(conn: sqlite3.Connection) -> None:
     """Give a store made before place corrections were kept their table, with the moves
     its history holds adopted (:func:`geo.store.place_corrections.adopt_moves`)."""
-    present = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                           (place_sql.TABLE,)).fetchone()
-    if present:
+    present = {str(r[0]) for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE name IN (?, ?)",
+        (place_sql.TABLE, place_sql.HISTORY_INDEX))}
+    if len(present) == 2:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in [*place_sql.schema(DIALECT), _PLACE_CONTENTS]:
+        for statement in place_sql.schema(DIALECT):  # the index too, on a store without
             conn.execute(statement)
-        place_sql.adopt_moves(lambda q, p: conn.execute(q, tuple(p)).fetchall(), DIALECT)
+        if place_sql.TABLE not in present:
+            conn.execute(_PLACE_CONTENTS)
+            place_sql.adopt_moves(lambda q, p: conn.execute(q, tuple(p)).fetchall(), DIALECT)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -549,6 +553,22 @@ def _add_learned(conn: sqlite3.Connection) -> None:
         for statement in [*learned_sql.schema(DIALECT), *_LEARNED_CONTENTS]:
             conn.execute(statement)
         learned_sql.relearn(lambda q, p: conn.execute(q, tuple(p)).fetchall(), DIALECT)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _follow_learned_rule(conn: sqlite3.Connection) -> None:
+    """Regroup, once, what a store learned under the earlier rule
+    (:func:`geo.store.learned.follow_rule`)."""
+    found = conn.execute("SELECT value FROM store_meta WHERE key = ?",
+                         (learned_sql.RULE_KEY,)).fetchone()
+    if found and str(found[0]) == learned_sql.RULE:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        learned_sql.follow_rule(lambda q, p: conn.execute(q, tuple(p)).fetchall(), DIALECT)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from geo.geocoding.learned import (
+    CORRECTED_SOURCE,
     DECIMALS,
     LEARNED_COLUMNS,
     SOURCE_COLUMNS,
@@ -45,8 +46,14 @@ from geo.geocoding.learned_table import (
 
 META_KEY = "learned_revision"
 """``store_meta`` key of the learned-places revision."""
+RULE_KEY = "learned_rule"
+"""``store_meta`` key of the teaching rule the learned places follow (:func:`follow_rule`)."""
+RULE = "2"
+"""The rule: 2, an analyst's point teaches only at a place correction's (trial 27)."""
 
 _CHUNK = 500
+#: A point is at a place correction's point within this (degrees: its 5 decimals).
+_TOLERANCE = 0.6e-5
 #: Learned places read per statement by :func:`learned_table` (about 10 MB of tuples).
 _READ_ROWS = 20_000
 #: Most rows :func:`learned_table` makes room for before its first chunk (then grown).
@@ -198,15 +205,27 @@ def _teach_select(d: Dialect, scope: str) -> tuple[str, str, list[object]]:
     given = list(TEACHING_SOURCES)
     lat = d.round_sql.format("latitude", DECIMALS)
     lon = d.round_sql.format("longitude", DECIMALS)
+    m = d.mark
+    # an analyst's point teaches only where a place correction in force put the name
+    corrected = (f"(geocode_source = {m} AND EXISTS (SELECT 1 FROM "
+                 f"{sibling(d, 'place_corrections')} pc WHERE pc.active = 1 AND "
+                 f"pc.name = i.place AND abs(pc.latitude - i.latitude) < {m} "
+                 f"AND abs(pc.longitude - i.longitude) < {m}))")
     body = f"""SELECT trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
             coalesce(geo_precision, 1), origin, count(*)
-        FROM {d.incidents}
+        FROM {d.incidents} i
         WHERE {scope} AND place IS NOT NULL AND trim(place) <> '' AND latitude IS NOT NULL
-            AND longitude IS NOT NULL AND coalesce(geocode_source, '') IN ({d.marks(len(given))})
-            AND {where}"""
+            AND longitude IS NOT NULL AND (coalesce(geocode_source, '') IN
+            ({d.marks(len(given))}) OR {corrected}) AND {where}"""
     group = f"""GROUP BY trim(place), coalesce(country, ''), coalesce(admin1, ''), {lat}, {lon},
             coalesce(geo_precision, 1), origin"""
-    return body, group, [*given, *params]
+    return body, group, [*given, CORRECTED_SOURCE, _TOLERANCE, _TOLERANCE, *params]
+
+
+def sibling(d: Dialect, name: str) -> str:
+    """Another store table's name as SQL in this back end (schema-qualified in PostGIS)."""
+    at = d.meta.rfind("store_meta")
+    return d.meta[:at] + name + d.meta[at + len("store_meta"):]
 
 
 def _learn(run: Run, d: Dialect, scope: str, scope_params: Sequence[object], add: bool) -> None:
@@ -307,6 +326,23 @@ def _add_sources(run: Run, d: Dialect, origins: Collection[str] | None) -> None:
     for origin in sorted(set(origins)):
         run(f"INSERT {ignore} INTO {d.sources} (source) SELECT {d.mark} WHERE EXISTS "
             f"(SELECT 1 FROM {d.places} WHERE source = {d.mark}){conflict}", [origin, origin])
+
+
+def follow_rule(run: Run, d: Dialect) -> bool:
+    """Regroup, once, the datasets holding analysts' points of a store learned under the
+    earlier rule (every analyst's point taught; now only a place correction's does:
+    :data:`geo.geocoding.learned.CORRECTED_SOURCE`). Returns True when it regrouped."""
+    rows = run(f"SELECT value FROM {d.meta} WHERE key = {d.mark}", [RULE_KEY])
+    if rows and str(rows[0][0]) == RULE:
+        return False
+    origins = [str(r[0]) for r in run(
+        f"SELECT DISTINCT origin FROM {d.incidents} WHERE geocode_source = {d.mark}",
+        [CORRECTED_SOURCE])]
+    if origins:
+        relearn(run, d, origins)
+    run(f"DELETE FROM {d.meta} WHERE key = {d.mark}", [RULE_KEY])
+    run(f"INSERT INTO {d.meta} (key, value) VALUES ({d.marks(2)})", [RULE_KEY, RULE])
+    return bool(origins)
 
 
 def bump(run: Run, d: Dialect) -> None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from geo.access import Action, Identity, require
 from geo.errors import Invalid, NotFound
@@ -40,13 +40,16 @@ from geo.geocoding.place_corrections import (
 from geo.geocoding.place_points import ANALYST_SOURCE, GIVEN, REASON_PREFIX
 from geo.geocoding.stored import GAZETTEER_SOURCES
 from geo.store.edits import edit_in
-from geo.store.learned import Dialect, Run
+from geo.store.learned import Dialect, Run, sibling
 from geo.store.records import COLUMN_INDEX, EditConflict, Row
 
 if TYPE_CHECKING:
     from geo.store.base import WriteTransaction
 
+_T = TypeVar("_T")
 TABLE = "place_corrections"
+#: Partial index of the history rows of place moves (an undo reads those, not the history).
+HISTORY_INDEX = "incident_history_place_moves"
 #: Columns after ``fid``, in order (``from_lat``, ``from_lon``: the key in 1e-5 degrees).
 COLUMNS = ("correction_id", "name", "from_lat", "from_lon", "from_latitude",
            "from_longitude", "latitude", "longitude", "geo_precision", "created_by",
@@ -61,8 +64,7 @@ _ADOPTED = "a move made before place corrections were kept (from the history)"
 
 def table(d: Dialect, name: str = TABLE) -> str:
     """A store table's name as SQL in this back end (schema-qualified in PostGIS)."""
-    at = d.meta.rfind("store_meta")
-    return d.meta[:at] + name + d.meta[at + len("store_meta"):]
+    return sibling(d, name)
 
 
 def schema(d: Dialect) -> list[str]:
@@ -71,9 +73,21 @@ def schema(d: Dialect) -> list[str]:
     cols = ", ".join(
         f"{c} {_TYPES.get(c, 'double precision' if c in _FLOATS else 'text NOT NULL DEFAULT')}"
         + (" ''" if c not in _TYPES and c not in _FLOATS else "") for c in COLUMNS)
+    collate = ' COLLATE "C"' if d.postgres else ""
     return [f"CREATE TABLE IF NOT EXISTS {table(d)} (fid {pk}, {cols})",
             f"CREATE UNIQUE INDEX IF NOT EXISTS place_corrections_in_force ON {table(d)} "
-            "(name, from_lat, from_lon) WHERE active = 1"]
+            "(name, from_lat, from_lon) WHERE active = 1",
+            f"CREATE INDEX IF NOT EXISTS {HISTORY_INDEX} ON {table(d, 'incident_history')} "
+            f"(reason{collate}) WHERE {_moves(d)}"]
+
+
+def _moves(d: Dialect) -> str:
+    """The history rows a place move or placement may have written (a range of reasons
+    that holds both prefixes; the partial index's condition, written the same in the
+    queries it serves)."""
+    collate = ' COLLATE "C"' if d.postgres else ""
+    return (f"reason{collate} >= '{REASON_PREFIX}' AND "
+            f"reason{collate} < '{PLACED_PREFIX}~'")
 
 
 def _from_row(row: Sequence[object]) -> PlaceCorrection:
@@ -126,12 +140,25 @@ def _given(source: object) -> bool:
 def _ids_at(run: Run, d: Dialect, name: str, point: tuple[float, float]) -> list[str]:
     """Ids of the records named ``name`` at ``point`` that no geocoder placed."""
     m = d.mark
-    rows = run(f"SELECT id, geocode_source FROM {d.incidents} WHERE place = {m} "
-               f"AND latitude BETWEEN {m} AND {m} AND longitude BETWEEN {m} AND {m}",
-               (name, point[0] - _TOLERANCE, point[0] + _TOLERANCE,
+    # lower(place): the store's place index (a scan of a million records took 0.5 s);
+    # SQLite's '+' keeps it from folding place = ? into lower(place) = lower(?)
+    plain = "place" if d.postgres else "+place"
+    rows = run(f"SELECT id, geocode_source FROM {d.incidents} WHERE lower(place) = "
+               f"lower({m}) AND {plain} = {m} AND latitude BETWEEN {m} AND {m} "
+               f"AND longitude BETWEEN {m} AND {m}",
+               (name, name, point[0] - _TOLERANCE, point[0] + _TOLERANCE,
                 point[1] - _TOLERANCE, point[1] + _TOLERANCE))
     return sorted(str(i) for i, source in rows
                   if not str(source or "").startswith(GAZETTEER_SOURCES))
+
+
+def _relearning(tx: WriteTransaction, ids: Sequence[str], change: Callable[[], _T]) -> _T:
+    """Change the table of corrections and what the records ``ids`` teach with it (an
+    analyst's point teaches only where a correction in force put its name)."""
+    before = tx.taught(ids)
+    out = change()
+    tx.relearn_records(before, ids)
+    return out
 
 
 def _check_target(latitude: float, longitude: float, precision: int) -> None:
@@ -160,7 +187,9 @@ def _incoming(new: Sequence[Row], changed: Sequence[Row],
     """The records an import adds or changes that a place correction in force places."""
     if not active:
         return {}
-    found = {str(r[0]): _matches(r, active) for r in (*new, *changed)}
+    names = {c.name for c in active.values()}
+    place = COLUMN_INDEX["place"]
+    found = {str(r[0]): _matches(r, active) for r in (*new, *changed) if r[place] in names}
     return {i: c for i, c in found.items() if c is not None}
 
 
@@ -170,6 +199,41 @@ def placed_counts(run: Run, d: Dialect, new: Sequence[Row], changed: Sequence[Ro
     force would place (for the preview; read without the write lock)."""
     placed = _incoming(new, changed, _active(run, d))
     return dict(Counter(c.name for c in placed.values()).most_common())
+
+
+def held_counts(run: Run, d: Dialect, rows: Sequence[Row],
+                existing: Mapping[str, tuple[Row, Row | None]]
+                ) -> tuple[list[tuple[PlaceCorrection, int]], set[str]]:
+    """Which incoming records a place correction in force keeps at its corrected point:
+    those the file gives at the correction's name and source point that are stored at
+    the analyst's point (an import leaves them there; trial 27: a re-import preview said
+    "Nothing would change" of 53 records held so, as if the file's points were stored).
+
+    Returns
+    -------
+    tuple
+        Each correction holding records with how many (most first), and their ids.
+    """
+    active = _active(run, d)
+    if not active:
+        return [], set()
+    held: dict[str, PlaceCorrection] = {}
+    names = {c.name for c in active.values()}
+    for row in rows:
+        c = _matches(row, active) if row[COLUMN_INDEX["place"]] in names else None
+        stored = existing.get(str(row[0])) if c is not None else None
+        if c is None or stored is None:
+            continue
+        now = stored[0]
+        lat, lon = now[COLUMN_INDEX["latitude"]], now[COLUMN_INDEX["longitude"]]
+        if (lat is not None and lon is not None and now[COLUMN_INDEX["place"]] == c.name
+                and now[COLUMN_INDEX["geocode_source"]] == ANALYST_SOURCE
+                and (point_key(lat), point_key(lon))  # type: ignore[arg-type]
+                == (point_key(c.latitude), point_key(c.longitude))):
+            held[str(row[0])] = c
+    counts = Counter(c.correction_id for c in held.values())
+    by_id = {c.correction_id: c for c in held.values()}
+    return [(by_id[i], n) for i, n in counts.most_common()], set(held)
 
 
 def place_imported(tx: WriteTransaction, new: Sequence[Row], changed: Sequence[Row],
@@ -193,8 +257,8 @@ def _moved_ids(run: Run, d: Dialect, c: PlaceCorrection,
     points = {(point_key(x.latitude), point_key(x.longitude)) for x in chain} | {
         (point_key(c.from_latitude), point_key(c.from_longitude))}
     rows = run(f"SELECT incident_id, field, before, reason FROM {table(d, 'incident_history')} "
-               f"WHERE field IN ({d.marks(len(MOVED_FIELDS))}) AND (reason LIKE {m} "
-               f"OR reason LIKE {m}) ORDER BY fid",
+               f"WHERE {_moves(d)} AND field IN ({d.marks(len(MOVED_FIELDS))}) AND (reason "
+               f"LIKE {m} OR reason LIKE {m}) ORDER BY fid",
                (*MOVED_FIELDS, REASON_PREFIX + "%", PLACED_PREFIX + "%"))
     out: dict[str, dict[str, str]] = {}
     for incident_id, column, before, reason in rows:
@@ -310,9 +374,9 @@ class StorePlaceCorrections(ABC):
             if (point_key(lat), point_key(lon)) == (point_key(origin[0]), point_key(origin[1])):
                 raise Invalid(f"{_where(name, origin)} is the source's point: undo the "
                               "correction under Corrections in force instead")
-            stored = _store(tx.run, tx.dialect, PlaceCorrection(
+            stored = _relearning(tx, ids, lambda: _store(tx.run, tx.dialect, PlaceCorrection(
                 "", name, origin[0], origin[1], lat, lon, precision, who.label, made,
-                reason.strip(), len(ids)))
+                reason.strip(), len(ids))))
             edit_in(tx, {i: stored.moves() for i in ids}, who.label,
                     move_reason(stored, len(ids), source, status), at)
             tx.bump_revision()
@@ -365,8 +429,9 @@ class StorePlaceCorrections(ABC):
                            **{f: befores[i][f] for f in MOVED_FIELDS if f in befores[i]}}
                        for i in back}
             edit_in(tx, changes, who.label, undo_reason(c), at)
-            run(f"UPDATE {table(d)} SET active = 0, undone_by = {d.mark}, undone_at = "
-                f"{d.mark} WHERE correction_id = {d.mark}", (who.label, made, correction_id))
+            _relearning(tx, _ids_at(run, d, c.name, (c.latitude, c.longitude)), lambda: run(
+                f"UPDATE {table(d)} SET active = 0, undone_by = {d.mark}, undone_at = "
+                f"{d.mark} WHERE correction_id = {d.mark}", (who.label, made, correction_id)))
             tx.bump_revision()
         return PlaceUndo(replace(c, active=False, undone_by=who.label, undone_at=made),
                          back, left)

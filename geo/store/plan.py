@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo.geocoding.place_corrections import PlaceCorrection
 from geo.store.records import Change, Conflict, Row, frame_to_rows, merge_import
 from geo.store.values import check_storable
 
@@ -129,6 +130,12 @@ class ImportPreview:
     placed : dict
         Name -> how many records it adds or changes a place correction in force would
         move to the analyst's point (:mod:`geo.store.place_corrections`).
+    held : list of tuple
+        Each place correction in force that keeps records of the file at its corrected
+        point (the file gives them the source's point), with how many, most first.
+    corrected_records : int
+        Records keeping an analyst's correction of a field or held by a place correction
+        (counted once).
     """
 
     new: int
@@ -139,6 +146,8 @@ class ImportPreview:
     examples: dict[str, list[str]]
     kept_records: int = 0
     placed: dict[str, int] = field(default_factory=dict)
+    held: list[tuple[PlaceCorrection, int]] = field(default_factory=list)
+    corrected_records: int = 0
 
     @property
     def changes_nothing(self) -> bool:
@@ -159,4 +168,5 @@ class ImportPreview:
         return cls(new=len(plan.inserted), changed=len(plan.updated),
                    unchanged=len(plan.unchanged), fields=dict(fields.most_common()),
                    kept=dict(kept.most_common()), examples=examples,
-                   kept_records=len({c.incident_id for c in plan.conflicts}))
+                   kept_records=len({c.incident_id for c in plan.conflicts}),
+                   corrected_records=len({c.incident_id for c in plan.conflicts}))

@@ -254,6 +254,7 @@ class PostGISStore(IncidentStore):
             place_sql.add_table(_runner(conn), self._learned)
             if new is not None and new[0]:  # a store made before learned places: learn now
                 learned_sql.relearn(_runner(conn), self._learned)
+            learned_sql.follow_rule(_runner(conn), self._learned)
 
     @contextmanager
     def _transaction(self) -> Iterator[WriteTransaction]:

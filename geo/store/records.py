@@ -195,6 +195,50 @@ def apply_edit(incident_id: str, current: Row, changes: Mapping[str, object]) ->
     InvalidEdit
         When a field is unknown or read-only, or the record would not validate.
     """
+    label = f"edit of {incident_id}"
+    strings = _edited(incident_id, current, changes)
+    result = validate_incidents(pd.DataFrame([strings], dtype=str), source=label)
+    if result.errors:
+        raise InvalidEdit(result.errors)
+    return _checked(label, frame_to_rows(result.incidents)[0], changes)
+
+
+def apply_edits(edits: Sequence[tuple[str, Row, Mapping[str, object]]]) -> list[Row]:
+    """:func:`apply_edit` of many records, validated together (one frame, not one per
+    record: a place of 73 records took 4 s to undo at 1M, most of it in 73 one-row
+    validations); a record that fails is validated alone, so the error is its own.
+
+    Parameters
+    ----------
+    edits : sequence of tuple
+        ``(incident_id, current, changes)`` as :func:`apply_edit` takes them.
+
+    Returns
+    -------
+    list of tuple
+        The new rows, in order.
+
+    Raises
+    ------
+    InvalidEdit
+        As :func:`apply_edit`, for the first record that fails.
+    """
+    if len(edits) < 2:
+        return [apply_edit(*edit) for edit in edits]
+    strings = [_edited(*edit) for edit in edits]
+    result = validate_incidents(pd.DataFrame(strings, dtype=str), source="edits")
+    if result.errors:
+        bad = result.errors[0].row
+        apply_edit(*edits[(bad or 1) - 1])  # raises that record's own error
+        raise InvalidEdit(result.errors)
+    rows = frame_to_rows(result.incidents)
+    return [_checked(f"edit of {incident_id}", row, changes)
+            for (incident_id, _, changes), row in zip(edits, rows, strict=True)]
+
+
+def _edited(incident_id: str, current: Row, changes: Mapping[str, object]) -> dict[str, str]:
+    """The raw strings of ``current`` with ``changes`` applied (a field unknown or
+    read-only raises :class:`InvalidEdit`)."""
     errors: list[RowError] = []
     strings = row_strings(current)
     label = f"edit of {incident_id}"
@@ -207,10 +251,13 @@ def apply_edit(incident_id: str, current: Row, changes: Mapping[str, object]) ->
             strings[field_name] = _edit_text(value)
     if errors:
         raise InvalidEdit(errors)
-    result = validate_incidents(pd.DataFrame([strings], dtype=str), source=label)
-    if result.errors:
-        raise InvalidEdit(result.errors)
-    row = frame_to_rows(result.incidents)[0]
+    return strings
+
+
+def _checked(label: str, row: Row, changes: Mapping[str, object]) -> Row:
+    """An edited row past the checks of what an analyst typed (casualty bounds and
+    the best estimate)."""
+    errors: list[RowError] = []
     # A source's reversed casualty bounds are kept with a quality flag; an analyst who
     # types them is told instead.
     for low, high in _BOUNDS:

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import Invalid, StoreUnavailable
+from geo.geocoding.place_corrections import PlaceCorrection
 from geo.ingest import ImportReport
 from geo.render.details import counted, escape_markdown
 from geo.store import IncidentStore
@@ -62,6 +63,8 @@ def show_preview(found: ImportPreview, report: ImportReport) -> None:
     kept = "; ".join(f"{_label(f)} in {counted(n, 'record')}" for f, n in found.kept.items())
     if found.placed:
         st.info(escape_markdown(placed_note(found.placed)), icon=":material/wrong_location:")
+    if found.held:
+        st.info(escape_markdown(held_note(found.held)), icon=":material/wrong_location:")
     if found.changes_nothing:
         st.info(escape_markdown(nothing_note(found, report.valid, refused)),
                 icon=":material/info:")
@@ -98,11 +101,32 @@ def placed_note(placed: dict[str, int]) -> str:
             "each with its history.")
 
 
+def held_note(held: list[tuple[PlaceCorrection, int]]) -> str:
+    """What the preview says of the file's records a place correction in force keeps at
+    its corrected point (trial 27: "Nothing would change" alone hid 53 such records).
+
+    Examples
+    --------
+    >>> c = PlaceCorrection("p3", "Tadmur", 34.55, 38.27, 34.56, 38.28)
+    >>> held_note([(c, 53)])[:72]
+    '53 records of this file stay where a place correction in force put them:'
+    """
+    n = sum(k for _, k in held)
+    listed = "; ".join(
+        f"{c.correction_id}, {c.name} ({k:,}): the file gives {c.from_latitude:.5f}, "
+        f"{c.from_longitude:.5f}, the correction {c.latitude:.5f}, {c.longitude:.5f}"
+        for c, k in held[:10])
+    more = f"; and {len(held) - 10:,} more corrections" if len(held) > 10 else ""
+    return (f"{counted(n, 'record')} of this file stay{'s' if n == 1 else ''} where a place "
+            f"correction in force put {'it' if n == 1 else 'them'}: {listed}{more} (the "
+            "Review page's Corrections in force, where it can be undone).")
+
+
 def nothing_note(found: ImportPreview, valid: int, refused: int) -> str:
     """What the preview says when importing the file would change nothing: how many of
     its valid rows are stored as it gives them and how many keep an analyst's correction
     (trial 24: "as the file gives them" of rows 52 of which held an analyst's point)."""
-    held = min(found.kept_records, valid)
+    held = min(max(found.kept_records, found.corrected_records), valid)
     as_given = valid - held
     refused_note = f" ({counted(refused, 'row')} refused, listed above)" if refused else ""
     if not held:
@@ -110,7 +134,9 @@ def nothing_note(found: ImportPreview, valid: int, refused: int) -> str:
         text = (f"the {counted(valid, 'valid row')} of this file {'is' if one else 'are'} in "
                 f"the store as the file gives {'it' if one else 'them'}{refused_note}")
     else:
-        kept = "; ".join(f"{_label(f)} in {counted(n, 'record')}" for f, n in found.kept.items())
+        kept = "; ".join([f"{_label(f)} in {counted(n, 'record')}" for f, n in found.kept.items()]
+                         + [f"the point of {counted(n, 'record')} by place correction "
+                            f"{c.correction_id} of {c.name}" for c, n in found.held])
         text = (f"of the {counted(valid, 'valid row')} of this file{refused_note}, "
                 f"{as_given:,} {'is' if as_given == 1 else 'are'} in the store as the file gives "
                 f"{'it' if as_given == 1 else 'them'} and {held:,} "

@@ -113,9 +113,10 @@ def move(name: str, before: tuple[float, float], status: str, drawn: list[str],
         writes.say(f"Not saved: {exc}", "error")
         return False
     c = made.correction
-    writes.say(f"{done} ({counted(len(made.moved), 'incident')} moved); kept as correction "
-               f"{c.correction_id}: records of {name} imported later at "
-               f"{c.from_latitude:.5f}, {c.from_longitude:.5f} go there too.", "success")
+    writes.say(f"{done} ({counted(len(made.moved), 'incident')} moved, each keeping its own "
+               f"location precision); kept as correction {c.correction_id}: records of "
+               f"{name} imported later at {c.from_latitude:.5f}, {c.from_longitude:.5f} go "
+               "there too.", "success")
     if why_key:
         st.session_state.pop(why_key, None)
     return True
