@@ -99,10 +99,15 @@ def coarse_clauses(days: int | None) -> tuple[Clause, Clause]:
     return by_date, by_place
 
 
-def coarse_counts(query: PostGISQuery, spec: QueryFilter, days: int | None) -> tuple[int, int]:
-    """How many records ``spec`` lets through are vague by their dates, by their place."""
+def coarse_counts(query: PostGISQuery, spec: QueryFilter, days: int | None,
+                  extra: Clause | None = None) -> tuple[int, int]:
+    """How many records ``spec`` (and ``extra``, a condition ``(sql, parameters)``, if
+    given) lets through are vague by their dates, by their place."""
     (by_date, date_params), (by_place, place_params) = coarse_clauses(days)
-    condition, params = combine(where_clauses(spec))
+    clauses = where_clauses(spec)
+    if extra is not None:
+        clauses["extra"] = extra
+    condition, params = combine(clauses)
     select = sql.SQL("SELECT count(*) FILTER (WHERE {}), count(*) FILTER (WHERE {}) "
                      "FROM {} WHERE {}").format(by_date, by_place,
                                                 query.store.table("incidents"), condition)

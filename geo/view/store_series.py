@@ -19,8 +19,9 @@ from psycopg import sql
 from geo.store.pg_query import PostGISQuery
 from geo.store.pg_series import compare_figures, filled_categories, series_figures
 from geo.store.pg_series_days import KEPT_CATEGORIES, days_filled, days_groups, rows_filled
+from geo.store.pg_totals import coarse_counts
 from geo.store.query import Clause, QueryFilter
-from geo.view.store_totals import part_clause, store_coarse_counts
+from geo.view.store_totals import part_clause
 from geo.view.totals import FIGURE_COLUMNS, window_days
 
 
@@ -98,17 +99,28 @@ def store_compare(query: PostGISQuery, spec: QueryFilter,
     return pd.concat(tables, ignore_index=True)
 
 
-def store_straddling(query: PostGISQuery, spec: QueryFilter, period: tuple[date, date]
+def store_straddling(query: PostGISQuery, spec: QueryFilter, period: tuple[date, date],
+                     part: str = "all", within: tuple[date, date] | None = None
                      ) -> tuple[int, int]:
     """How many records ``spec`` lets through (its dates replaced by ``period``) start
     before the period and run into it, and start in it and run past its end (see
-    :func:`geo.view.totals_index.straddling_of`)."""
+    :func:`geo.view.totals_index.straddling_of`).
+
+    ``part``: ``all``, or only the records vaguer than ``within`` if given, else than
+    ``period`` (``coarse``), or the others (``fine``). ``within``: only the records whose
+    dates overlap these (the view's: *Over time*'s last period may run past them).
+    """
     edges: list[Clause] = [(sql.SQL("date_start < %s"), [period[0]]),
                            (sql.SQL("date_start >= %s AND date_end > %s"),
                             [period[0], period[1]])]
+    also = part_clause(part, window_days(within or period))
+    if within is not None:
+        also = _both(also, (sql.SQL("date_start <= %s AND date_end >= %s"),
+                            [within[1], within[0]]))
     counts = []
     for edge in edges:
-        (table,) = compare_figures(query, spec, [period], ["claimant"], [edge])
+        (table,) = compare_figures(query, spec, [period], ["claimant"],
+                                   [edge if also is None else _both(also, edge)])
         counts.append(int(table["incidents"].sum()) if len(table) else 0)
     return counts[0], counts[1]
 
@@ -122,10 +134,12 @@ def _both(first: Clause | None, second: Clause) -> Clause:
 
 def store_period_coarse_counts(query: PostGISQuery, spec: QueryFilter,
                                period: tuple[date, date]) -> tuple[int, int]:
-    """How many records ``spec`` lets through in ``period`` (its own dates replaced) are
-    vaguer than the period by their dates, by their place."""
-    return store_coarse_counts(query, replace(spec, date_from=period[0], date_to=period[1],
-                                              include_undated=False))
+    """How many records ``spec`` lets through starting in ``period`` (its own dates
+    replaced; those :func:`store_compare` counts in it) are vaguer than the period by
+    their dates, by their place."""
+    return coarse_counts(query, replace(spec, date_from=period[0], date_to=period[1],
+                                        include_undated=False), window_days(period),
+                         (sql.SQL("date_start >= %s"), [period[0]]))
 
 
 def store_categories(query: PostGISQuery, spec: QueryFilter, names: Sequence[str]

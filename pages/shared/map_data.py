@@ -148,13 +148,18 @@ def _view_total(
     if what == "period coarse":
         (first, last), = args
         lo, hi = (np.datetime64(d, "D").astype(np.int64) for d in (first, last))
-        inside = _mask & (_columns.start <= hi) & (_columns.end >= lo) & \
+        # counted in the period they start in, as the comparison counts them (trial 27)
+        inside = _mask & (_columns.start <= hi) & (_columns.start >= lo) & \
             (_columns.start != np.iinfo(np.int64).min)
         by_date, by_place = _columns.coarse((first, last))
         return int(np.count_nonzero(inside & by_date)), int(np.count_nonzero(inside & by_place))
     if what == "straddling":
-        (period,) = args
-        return tuple(len(p) for p in straddling_of(_columns, _mask, period))
+        period, part, within = args
+        mask = _part_mask(_columns, _mask, part, within or period)
+        if within is not None:  # only those whose dates overlap the view's (trial 27)
+            lo, hi = (np.datetime64(d, "D").astype(np.int64) for d in within)
+            mask = mask & (_columns.start <= hi) & (_columns.end >= lo)
+        return tuple(len(p) for p in straddling_of(_columns, mask, period))
     periods, by, part = args
     if part == "all":
         return compare_periods_of(_columns, _mask, periods, by)
@@ -293,16 +298,21 @@ class ViewTotals:
         :meth:`totals`, each period being the window its incidents are vaguer than."""
         return pd.DataFrame(self._get("compare", periods, by, part))
 
-    def straddling(self, period: tuple[date, date]) -> tuple[int, int]:
+    def straddling(self, period: tuple[date, date], part: str = "all",
+                   within: tuple[date, date] | None = None) -> tuple[int, int]:
         """How many incidents start before ``period`` and run into it, start in it and
-        run past it (:func:`geo.view.totals_index.straddling_of`)."""
-        out = self._get("straddling", period)
+        run past it (:func:`geo.view.totals_index.straddling_of`).
+
+        ``part`` as :meth:`totals`, vaguer than ``within`` if given, else than
+        ``period``; ``within``: only incidents whose dates overlap these (the view's).
+        """
+        out = self._get("straddling", period, part, within)
         assert isinstance(out, tuple)
         return out[0], out[1]
 
     def period_coarse_counts(self, period: tuple[date, date]) -> tuple[int, int]:
-        """How many incidents overlapping ``period`` are vaguer than it by their dates, by
-        their place."""
+        """How many incidents starting in ``period`` (those :meth:`compare` counts in it)
+        are vaguer than it by their dates, by their place."""
         out = self._get("period coarse", period)
         assert isinstance(out, tuple)
         return out

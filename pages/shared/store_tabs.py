@@ -69,8 +69,9 @@ def _compare(location: str, revision: int, key: str,
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
 def _straddling(location: str, revision: int, key: str, period: tuple[date, date],
-                _query: PostGISQuery, _spec: QueryFilter) -> tuple[int, int]:
-    return store_straddling(_query, _spec, period)
+                part: str, within: tuple[date, date] | None, _query: PostGISQuery,
+                _spec: QueryFilter) -> tuple[int, int]:
+    return store_straddling(_query, _spec, period, part, within)
 
 
 @st.cache_data(max_entries=_ENTRIES, show_spinner=False)
@@ -145,14 +146,16 @@ class StoreShown:
         return _compare(v.location, v.revision, self._undated_key, tuple(periods), tuple(by),
                         part, v.rows, v.rows_spec)
 
-    def straddling(self, period: tuple[date, date]) -> tuple[int, int]:
+    def straddling(self, period: tuple[date, date], part: str = "all",
+                   within: tuple[date, date] | None = None) -> tuple[int, int]:
         """See :func:`geo.view.store_series.store_straddling`."""
         v = self.view
-        return _straddling(v.location, v.revision, self._undated_key, period, v.rows,
-                           v.rows_spec)
+        return _straddling(v.location, v.revision, self._undated_key, period, part, within,
+                           v.rows, v.rows_spec)
 
     def period_coarse_counts(self, period: tuple[date, date]) -> tuple[int, int]:
-        """How many incidents in ``period`` are vaguer than it by their dates, their place."""
+        """How many incidents starting in ``period`` are vaguer than it by their dates,
+        by their place."""
         v = self.view
         return _period_coarse(v.location, v.revision, self._undated_key, period, v.rows,
                               v.rows_spec)

@@ -162,7 +162,7 @@ def totals_panel(shown: ViewTotals, window: tuple[date, date] | None = None) -> 
     if not result.incidents:
         return
     if window is not None:
-        before, _ = shown.straddling(window)
+        before, _ = shown.straddling(window, "fine" if leave_out else "all")
         if before:
             st.caption(started_before_note(before, window[0]))
     st.markdown("**By claimant**")
@@ -216,7 +216,7 @@ def time_panel(shown: ViewTotals, span: tuple[date, date] | None) -> None:
                    "overlap the selected ones; an incident counts in the period it starts "
                    "in). The Totals tab counts "
                    f"{'it' if one else 'them'}.")
-    running = _running_past(shown, series, freq)
+    running = _running_past(shown, series, freq, part, span)
     if running:
         st.caption(running)
     claimants = series.groupby("claimant")["incidents"].sum().sort_values(ascending=False)
@@ -248,17 +248,23 @@ def _period_end(start: date, freq: str) -> date:
     return end.date()
 
 
-def _running_past(shown: ViewTotals, series: pd.DataFrame, freq: str) -> str:
+def _running_past(shown: ViewTotals, series: pd.DataFrame, freq: str, part: str = "all",
+                  span: tuple[date, date] | None = None) -> str:
     """The caption under *Over time* when incidents run past the end of the period they
     start in (trial 26: November's bar held one running 15 Nov-12 Dec, best 459, without
-    a word), as *Compare periods* says it."""
+    a word), as *Compare periods* says it.
+
+    Only the incidents the bars count: in view (their dates overlap ``span``; in store
+    mode the last period's query once also counted those starting after it, trial 27)
+    and in ``part``."""
     if series.empty:
         return ""
     starts = sorted({pd.Timestamp(p).date() for p in series["period"]})
     if len(starts) > RUNNING_PAST_MAX_PERIODS:
         return (f"Each incident counts in the {freq} it starts in, also when its dates run "
                 f"on past that {freq}'s end.")
-    past = sum(shown.straddling((first, _period_end(first, freq)))[1] for first in starts)
+    past = sum(shown.straddling((first, _period_end(first, freq)), part, span)[1]
+               for first in starts)
     if not past:
         return ""
     one = past == 1
@@ -497,7 +503,7 @@ def compare_panel(
         with column:
             st.markdown(f"**{label}**")
             st.metric("Incidents", f"{int(part['incidents'].sum()):,}")
-            st.caption(straddle_note(*others.straddling((first, last))))
+            st.caption(straddle_note(*others.straddling((first, last), which)))
     # One table across the page: two half-width tables clipped the killed column and
     # their scroll bar ran over the chart's title (trial 22).
     rows = _figure_rows(table, "claimant")
