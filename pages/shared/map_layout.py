@@ -38,28 +38,55 @@ _SCREEN_CSS = """
   [data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem;
                                          padding-top: 3rem; }
 }
-/* Until the map has painted over it, its frame says it is coming (trial 26: 2-5 s of
-   nothing under load). */
-iframe[title="streamlit_folium.st_folium"] {
+/* Until the map has painted, the place where it will be says it is coming (trial 26:
+   2-5 s of nothing under load). The component's frame is shown 0 px high (its height
+   attribute "0") and white until the map reports its height: it hid the words and made
+   the page jump (trial 27). Meanwhile the frame keeps the map's height, unseen, and the
+   element holding it shows the words. */
+iframe[title="streamlit_folium.st_folium"] { min-height: %dpx; }
+iframe[title="streamlit_folium.st_folium"][height="0"] { opacity: 0; }
+:has(> iframe[title="streamlit_folium.st_folium"][height="0"]) {
   background: #f2efe9 url("%s") center no-repeat;
 }
 </style>
-""" % ("data:image/svg+xml," + quote(_DRAWING_SVG))
+""" % (MAP_HEIGHT, "data:image/svg+xml," + quote(_DRAWING_SVG))
 
 
-COUNT_ROW = (4.4, 1.3, 1.2, 2.2, 2.6)
-"""Widths of the count line, Play, Step, the fit button and the follow toggle above the map."""
+COUNT_ROW_KEY = "count-row"
+"""Key of the row above the map (its CSS class is ``st-key-count-row``)."""
+COUNT_LINE_KEY = "count-line"
+"""Key of the count line's part of that row."""
+_ROW_CSS = """
+<style>
+/* The count line takes what the controls leave, down to 18rem; below that the controls
+   go under it (trial 27: at 1,100 px the fixed columns cut "Play" to "P…"). */
+[data-testid="stLayoutWrapper"]:has(> .st-key-count-line) { flex: 1 1 18rem;
+                                                            min-width: 18rem; }
+/* Play and Pause as wide as each other: the buttons beside do not move when it turns. */
+.st-key-pb-play button { min-width: 6.2rem; }
+</style>
+"""
 
 
 def count_row() -> tuple[Any, ...]:
     """The row above the map: count line, Play/Pause, Step, fit button, follow toggle.
 
+    A row that wraps: the controls keep their natural width (their labels whole) and go
+    under the count line, together, when the page is too narrow for both.
+
     Returns
     -------
     tuple
-        Its five columns.
+        Five containers: the count line's, then one for Play, Step, the fit button and
+        the toggle (the same container: they appear in the order they are drawn).
     """
-    return tuple(st.columns(list(COUNT_ROW), vertical_alignment="center"))
+    st.html(_ROW_CSS)
+    row = st.container(horizontal=True, key=COUNT_ROW_KEY, vertical_alignment="center",
+                       gap="medium")
+    count = row.container(key=COUNT_LINE_KEY, gap="small")
+    controls = row.container(horizontal=True, width="content", vertical_alignment="center",
+                             gap="small")
+    return count, controls, controls, controls, controls
 
 
 def map_columns() -> tuple[Any, Any]:

@@ -297,11 +297,11 @@ def play_buttons(domain: ViewDomain, play_col: Any, step_col: Any) -> None:
         return
     playing = bool(st.session_state.get(PLAYING))
     play_col.button("Pause" if playing else "Play", on_click=_toggle_play, args=(window,),
-                    type="primary", key="pb-play", width="stretch",
+                    type="primary", key="pb-play", width="content",
                     icon=":material/pause:" if playing else ":material/play_arrow:",
                     help="Play the selected dates along the timeline under the map.")
     step_col.button("Step", on_click=step_once, args=(window,), key="pb-step",
-                    width="stretch", icon=":material/skip_next:",
+                    width="content", icon=":material/skip_next:",
                     help="Show the next step of the playback.")
 
 
