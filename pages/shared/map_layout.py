@@ -43,13 +43,14 @@ _SCREEN_CSS = """
    attribute "0") and white until the map reports its height: it hid the words and made
    the page jump (trial 27). Meanwhile the frame keeps the map's height, unseen, and the
    element holding it shows the words. */
-iframe[title="streamlit_folium.st_folium"] { min-height: %dpx; }
+iframe[title="streamlit_folium.st_folium"] { min-height: MAP_HEIGHTpx; }
 iframe[title="streamlit_folium.st_folium"][height="0"] { opacity: 0; }
 :has(> iframe[title="streamlit_folium.st_folium"][height="0"]) {
-  background: #f2efe9 url("%s") center no-repeat;
+  background: #f2efe9 url("DRAWING_URL") center no-repeat;
 }
 </style>
-""" % (MAP_HEIGHT, "data:image/svg+xml," + quote(_DRAWING_SVG))
+""".replace("MAP_HEIGHT", str(MAP_HEIGHT)).replace(
+    "DRAWING_URL", "data:image/svg+xml," + quote(_DRAWING_SVG))
 
 
 COUNT_ROW_KEY = "count-row"

@@ -368,7 +368,9 @@
 
   /* The pane of the selected incident: above the aggregates (the marker pane, 600), so
    * that an aggregate ("21") never covers it (trial 26), under the town labels (640) and
-   * the places' counts (645); no pointer events (the marker is not interactive). */
+   * the places' counts (645). The pane takes no pointer events, its marker does: a click
+   * on it is the selected incident's, not the aggregate's under it (trial 27: the
+   * aggregate's count took it and zoomed in). */
   function selectedPane(map) {
     if (!map.getPane("incidentSelected")) {
       var pane = map.createPane("incidentSelected");
@@ -386,9 +388,11 @@
         dashArray: "4 4", fillOpacity: 0.04, interactive: false, pane: pane,
         className: "incident-uncertainty-selected"}).addTo(group);
     }
-    L.circleMarker([s.lat, s.lon], {radius: s.r, color: "#111", weight: 4, fill: true,
-      fillColor: c, fillOpacity: 0.9, interactive: false, pane: pane,
-      className: "incident-selected"}).addTo(group);
+    var marker = L.circleMarker([s.lat, s.lon], {radius: s.r, color: "#111", weight: 4,
+      fill: true, fillColor: c, fillOpacity: 0.9, pane: pane, className: "incident-selected"});
+    // clicked, it is its place clicked: the page selects it, or lists the incidents there
+    marker.feature = {type: "Feature", properties: {kind: "incident-place", count: 1}};
+    marker.addTo(group);
   }
 
   /* Keep only the feature groups still on the map (those of this rerun). */
