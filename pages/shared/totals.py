@@ -124,8 +124,9 @@ def prepare(shown: ViewTotals, window: tuple[date, date] | None, tab: object = N
         shown.totals()
         shown.totals("coarse", window)
     leave_out = vague and bool(st.session_state.get(COARSE_KEY))
-    if shown.totals("fine" if leave_out else "all", window).incidents and window is not None:
-        shown.straddling(window)
+    part = "fine" if leave_out else "all"
+    if shown.totals(part, window).incidents and window is not None:
+        shown.straddling(window, part)
 
 
 def _coarse_box(shown: ViewTotals, window: tuple[date, date] | None) -> bool:
