@@ -185,7 +185,8 @@ class ImportReport:
         if self.table is None:
             return []
         t = self.table
-        out = [f"read {self.rows:,} rows; the file has {t.count_note}"]
+        rows = f"{self.rows:,} row{'' if self.rows == 1 else 's'}"
+        out = [f"read {rows}; the file has {t.count_note}"]
         problems = []
         if t.file_records >= 0 and t.kind == "csv":  # a quoted field may span lines
             inside = t.file_records - self.rows - t.blank
@@ -201,13 +202,13 @@ class ImportReport:
         if self.result is not None:
             r = self.result
             stored = len(r.inserted) + len(r.updated) + len(r.unchanged)
-            out.append(f"{self.rows:,} rows = {len(r.inserted):,} new + "
+            out.append(f"{rows} = {len(r.inserted):,} new + "
                        f"{len(r.updated):,} updated + {len(r.unchanged):,} unchanged + "
                        f"{rejected:,} rejected")
             if stored + rejected != self.rows:
                 problems.append(f"{stored:,} stored + {rejected:,} rejected != {self.rows:,} rows")
         else:
-            out.append(f"{self.rows:,} rows = {self.valid:,} valid + {rejected:,} rejected")
+            out.append(f"{rows} = {self.valid:,} valid + {rejected:,} rejected")
         out.extend(f"DOES NOT BALANCE: {p}" for p in problems)
         return out
 

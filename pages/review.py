@@ -153,8 +153,9 @@ def _place_box(entry: pd.Series, place: tuple[float, float], candidates: pd.Data
         elif source is not None:
             st.caption(f"Before it was moved here, the source's point: {source[0]:.5f}, "
                        f"{source[1]:.5f} (in each record's history).")
-    st.caption(f"A correction moves these {n} record{'s' if n != 1 else ''} together, "
-               "and only them (the name elsewhere keeps its points), and the records of "
+    st.caption(("A correction moves this record, and only it" if n == 1 else
+                f"A correction moves these {n:,} records together, and only them")
+               + " (the name elsewhere keeps its points), and the records of "
                "this name at this point imported later too; each record's history keeps "
                "its point before, with who, when and why. It is listed under Corrections "
                "in force, where it can be undone. " + KEEPS_PRECISION)

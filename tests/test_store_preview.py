@@ -62,3 +62,18 @@ def test_rows_the_store_would_refuse_are_refused_by_the_preview_too(store):
     frame.loc[0, "place"] = "Raq\x00qah"  # past validation, as a caller might pass it
     with pytest.raises(Invalid, match="NUL"):
         store.preview_upsert(frame, origin="test")
+
+
+def test_the_same_file_after_an_analysts_correction_says_the_correction_is_kept(store):
+    """Trial 28: after one record's point was corrected, re-importing the unchanged file
+    said all its rows were "in the store as the file gives them"."""
+    store.upsert(incidents(ROWS), origin="test", who=ANALYST)
+    store.edit("a", {"latitude": "35.97", "longitude": "39.05"}, who=analyst("alice"),
+               reason="imagery")
+    preview = store.preview_upsert(incidents(ROWS), origin="test")
+    assert (preview.new, preview.changed, preview.unchanged) == (0, 0, 3)
+    assert preview.changes_nothing
+    assert preview.kept_records == preview.corrected_records == 1
+    assert {"latitude", "longitude"} <= set(preview.kept)
+    done = store.upsert(incidents(ROWS), origin="test", who=ANALYST)
+    assert not done.conflicts and store.get("a")["latitude"] == pytest.approx(35.97)

@@ -267,10 +267,12 @@ class IncidentStore(StoreCorrections, StorePlaceCorrections, ABC):
         existing = self._fetch(ids)
         plan = plan_import(rows, origins, existing)
         held, held_ids = held_counts(self._run_read, self._dialect(), rows, existing)
+        # a place correction's records are said by ``held``, not field by field
+        plan.held = [c for c in plan.held if c.incident_id not in held_ids]
         return replace(ImportPreview.of(plan), placed=placed_counts(
             self._run_read, self._dialect(), [r for r, _, _ in plan.new],
             [m for m, _ in plan.rewritten]), held=held, corrected_records=len(
-                held_ids | {c.incident_id for c in plan.conflicts}))
+                held_ids | {c.incident_id for c in [*plan.conflicts, *plan.held]}))
 
     @abstractmethod
     def _fetch(self, ids: Sequence[str]) -> dict[str, tuple[Row, Row | None]]:

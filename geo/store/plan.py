@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo.geocoding.place_corrections import PlaceCorrection
-from geo.store.records import Change, Conflict, Row, frame_to_rows, merge_import
+from geo.store.records import Change, Conflict, Row, diff, frame_to_rows, merge_import
 from geo.store.values import check_storable
 
 
@@ -33,6 +33,9 @@ class ImportPlan:
         Every field the import changes in records already stored.
     conflicts : list of Conflict
         Fields the file changes but an analyst corrected (the correction is kept).
+    held : list of Conflict
+        Fields an analyst corrected that the file gives as last imported (unchanged
+        records: the correction stays, the file says otherwise than the store).
     new : list of tuple
         ``(row, origin, row)`` to insert.
     rewritten : list of tuple
@@ -45,6 +48,7 @@ class ImportPlan:
     unchanged: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    held: list[Conflict] = field(default_factory=list)
     new: list[tuple[Row, str, Row]] = field(default_factory=list)
     rewritten: list[tuple[Row, Row | None]] = field(default_factory=list)
 
@@ -99,6 +103,9 @@ def plan_import(rows: Sequence[Row], origins: Sequence[str],
         base = current if stored_base is None else stored_base
         if base == row:
             plan.unchanged.append(incident_id)
+            if current != row:  # an analyst's correction the file does not change
+                plan.held.extend(Conflict(incident_id, c.field, c.after, c.before)
+                                 for c in diff(incident_id, row, current))
             continue
         merged, changes, conflicts = merge_import(incident_id, row, current, base)
         plan.rewritten.append((merged, None if merged == row else row))
@@ -159,7 +166,8 @@ class ImportPreview:
         """The counts of a plan."""
         per_record = {(c.incident_id, c.field) for c in plan.changes}
         fields = Counter(f for _, f in per_record)
-        kept = Counter(f for _, f in {(c.incident_id, c.field) for c in plan.conflicts})
+        corrected = [*plan.conflicts, *plan.held]
+        kept = Counter(f for _, f in {(c.incident_id, c.field) for c in corrected})
         examples: dict[str, list[str]] = {}
         for c in plan.changes:
             ids = examples.setdefault(c.field, [])
@@ -168,5 +176,5 @@ class ImportPreview:
         return cls(new=len(plan.inserted), changed=len(plan.updated),
                    unchanged=len(plan.unchanged), fields=dict(fields.most_common()),
                    kept=dict(kept.most_common()), examples=examples,
-                   kept_records=len({c.incident_id for c in plan.conflicts}),
-                   corrected_records=len({c.incident_id for c in plan.conflicts}))
+                   kept_records=len({c.incident_id for c in corrected}),
+                   corrected_records=len({c.incident_id for c in corrected}))

@@ -392,7 +392,21 @@
       fill: true, fillColor: c, fillOpacity: 0.9, pane: pane, className: "incident-selected"});
     // clicked, it is its place clicked: the page selects it, or lists the incidents there
     marker.feature = {type: "Feature", properties: {kind: "incident-place", count: 1}};
+    // hovered, it shows its place's tooltip: the marker under it no longer gets the hover
+    var at = placeAt(d.places, s.lat, s.lon);
+    if (at >= 0) {
+      marker.bindTooltip(placeTipOf(d, at));
+      marker.on("tooltipopen", inward(map, marker, 2 * s.r));
+    }
     marker.addTo(group);
+  }
+
+  /* The index of the place drawn at this point (within about 10 m), or -1. */
+  function placeAt(p, lat, lon) {
+    for (var i = 0; i < p.lat.length; i++) {
+      if (Math.abs(p.lat[i] - lat) < 1e-4 && Math.abs(p.lon[i] - lon) < 1e-4) { return i; }
+    }
+    return -1;
   }
 
   /* Keep only the feature groups still on the map (those of this rerun). */
