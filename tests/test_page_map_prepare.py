@@ -14,7 +14,6 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pages.shared import map_data
-from pages.shared.totals import COARSE_KEY
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEADER = ("id,date_start,date_end,date_precision,place,country,latitude,longitude,geo_precision,"
@@ -91,19 +90,3 @@ def test_another_tab_open_computes_no_totals_before_the_title(log):
     assert not at.exception, [e.message for e in at.exception]
     before, _ = _before_and_after_title(log)
     assert "aggregate" in before and "totals" not in before
-
-
-def test_with_the_vague_incidents_left_out_the_totals_shown_are_computed_first(log):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["d"] = ["2017-10-01", "2017-10-31"]
-    at.query_params["vague"] = ["0"]  # "Leave them out of these totals"
-    at.run()
-    assert at.session_state[COARSE_KEY]
-    assert not at.exception, [e.message for e in at.exception]
-    before, after = _before_and_after_title(log)
-    assert not [name for name in after if name in COMPUTED]
-    # all and the vague part (the note), the rest (the totals shown), the straddling note
-    assert before.count("totals") == 3
-    assert before.count("straddling") == 1
-    # the year-dated incident is left out of the totals shown
-    assert {m.label: m.value for m in at.metric}["Incidents"] == "3"

@@ -124,9 +124,8 @@ def prepare(shown: ViewTotals, window: tuple[date, date] | None, tab: object = N
         shown.totals()
         shown.totals("coarse", window)
     leave_out = vague and bool(st.session_state.get(COARSE_KEY))
-    part = "fine" if leave_out else "all"
-    if shown.totals(part, window).incidents and window is not None:
-        shown.straddling(window, part)
+    if shown.totals("fine" if leave_out else "all", window).incidents and window is not None:
+        shown.straddling(window)
 
 
 def _coarse_box(shown: ViewTotals, window: tuple[date, date] | None) -> bool:
