@@ -88,24 +88,6 @@ if events.clicked is not None:
         view_state.select(at_place[0])
     state = view_state.current(domain)  # the place listed travels in the link (at=)
 
-# A view nobody has shown computes its costly parts (the map's aggregates and bounds,
-# the timeline, the open tab's totals; each cached for every session) here, before the
-# page draws anything: the browser then gets the page in one burst and renders it once,
-# instead of once per pause of the script between its elements. (``others``: the
-# timeline and the comparison of periods apply every filter but the dates, a mask cached
-# per dataset and filters: a change of dates alone filters nothing again.)
-others = map_data.undated_mask(frame, domain.frame_key, state, context)
-located = map_data.located_bounds(frame, domain.frame_key, result.mask & columns.drawn)
-aggregates = map_data.aggregates(
-    frame, domain.frame_key, state, (map_data.filter_key(state), map_skip), map_mask)
-dates = (state.date_from, state.date_to) \
-    if state.date_from is not None and state.date_to is not None else None
-timebar.prepare_chart(domain, frame, others)
-if state.compare is not None and totals.TAB_KEY not in st.session_state:
-    st.session_state[totals.TAB_KEY] = totals.TABS[3]  # a link with a comparison
-shown = map_data.ViewTotals(frame, domain.frame_key, result.mask)
-totals.prepare(shown, dates, st.session_state.get(totals.TAB_KEY))
-
 st.title("Incident map")
 map_print.print_styles()
 common.show_load_errors(data)
@@ -117,6 +99,10 @@ with st.sidebar:
     view_state.filter_widgets(domain)
     analyst_state.filter_widgets(domain, data.areas, frame)
     view_state.share_link(state, domain)
+
+# The timeline and the comparison of periods apply every filter but the dates (a mask
+# cached per dataset and filters: a change of dates alone filters nothing again).
+others = map_data.undated_mask(frame, domain.frame_key, state, context)
 
 n_on_map = int(np.count_nonzero(result.mask & columns.drawn))
 map_print.print_header(state, domain, n_shown, n_on_map, st.context.url or "", data.areas)
@@ -133,7 +119,8 @@ with count_col:
     search_note.show(state, context, n_shown, _shown_of)
     type_note.show(state, domain, n_shown, _shown_of)
 with fit_col:
-    analyst_state.fit_button(located)
+    analyst_state.fit_button(
+        map_data.located_bounds(frame, domain.frame_key, result.mask & columns.drawn))
 with follow_col:
     analyst_state.follow_toggle()
 
@@ -151,6 +138,8 @@ with map_col:
         center, zoom = view_state.requested_map_view()
         fmap, position = map_fit.map_with_tools(settings, center, zoom, domain.event_types)
         # Only what is on screen (and around it) travels, aggregated at this zoom.
+        aggregates = map_data.aggregates(
+            frame, domain.frame_key, state, (map_data.filter_key(state), map_skip), map_mask)
         layer = aggregate_group(
             aggregates, selected_marker(selected) if selected is not None else None,
             view_state.chosen_dates(state),
@@ -226,17 +215,23 @@ else:
 with st.container(key="no-print"):
     # Totals and charts work on the masks (no copy of the incidents in view), cached
     # per dataset and view; only the tab on screen is computed.
+    dates = (state.date_from, state.date_to) \
+        if state.date_from is not None and state.date_to is not None else None
+    if state.compare is not None and totals.TAB_KEY not in st.session_state:
+        st.session_state[totals.TAB_KEY] = totals.TABS[3]  # a link with a comparison
     tabs = st.tabs(list(totals.TABS), key=totals.TAB_KEY, on_change="rerun")
     opened = totals.open_tab(tabs)
     if opened == "Totals":
         with tabs[0]:
-            totals.totals_panel(shown, dates)
+            totals.totals_panel(map_data.ViewTotals(frame, domain.frame_key, result.mask),
+                                dates)
     elif opened == "Over time":
         with tabs[1]:
-            totals.time_panel(shown, dates)
+            totals.time_panel(map_data.ViewTotals(frame, domain.frame_key, result.mask), dates)
     elif opened == "By area":
         with tabs[2]:
-            totals.area_panel(shown, data.areas, dates)
+            totals.area_panel(map_data.ViewTotals(frame, domain.frame_key, result.mask),
+                              data.areas, dates)
     else:
         with tabs[3]:
             span = (domain.date_min, domain.date_max) if domain.date_min is not None \

@@ -365,16 +365,6 @@ def timeline_spec(
                                         _timeline_columns(fingerprint, incidents), mask))
 
 
-def prepare_timeline_spec(
-    incidents: pd.DataFrame, fingerprint: str, mask: np.ndarray, window: tuple[date, date],
-    selected: tuple[date, date],
-) -> None:
-    """Compute (and cache for every session) what :func:`timeline_spec` gives for these
-    arguments, without the copy: a page computes it before it draws anything."""
-    _timeline_spec(fingerprint, _digest(mask), window, selected,
-                   _timeline_columns(fingerprint, incidents), mask)
-
-
 def undated_mask(
     incidents: pd.DataFrame, fingerprint: str, state: ViewState,
     context: FilterContext | None = None,

@@ -182,25 +182,6 @@ def _zoom_out(span: tuple[date, date], window: tuple[date, date]) -> None:
     _zoom((max(span[0], window[0] - half / 2), min(span[1], window[1] + half / 2)))
 
 
-def prepare_chart(domain: ViewDomain, incidents: pd.DataFrame, chart_mask: np.ndarray) -> None:
-    """Compute the timeline chart :func:`time_controls` will draw (cached for every
-    session) without drawing anything: what a page does before its first element.
-
-    Parameters
-    ----------
-    domain : ViewDomain
-    incidents : pandas.DataFrame
-        The whole dataset.
-    chart_mask : numpy.ndarray of bool
-        The incidents every filter but the dates lets through.
-    """
-    span, window = _span(domain), zoom_window(domain)
-    if span is None or window is None:
-        return
-    map_data.prepare_timeline_spec(incidents, domain.frame_key or domain.fingerprint,
-                                   chart_mask, window, _dates(span))
-
-
 def time_controls(domain: ViewDomain, incidents: pd.DataFrame | None,
                   chart_mask: np.ndarray | None,
                   counts: Callable[[tuple[date, date]], pd.DataFrame] | None = None,

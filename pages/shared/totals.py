@@ -102,32 +102,6 @@ def open_caption(*tables: pd.DataFrame) -> None:
         st.caption(OPEN_WORDING)
 
 
-def prepare(shown: ViewTotals, window: tuple[date, date] | None, tab: object = None) -> None:
-    """Compute what :func:`totals_panel` will show (cached for every session) without
-    drawing anything, when ``tab`` (the tabs' value in the session) is the Totals tab:
-    what the map page does before its first element.
-
-    Parameters
-    ----------
-    shown : ViewTotals
-        The incidents in view.
-    window : tuple of date, optional
-        The selected dates.
-    tab : object
-        ``st.session_state[TAB_KEY]``: None or a tab's label (only "Totals" is computed).
-    """
-    if tab not in (None, TABS[0]):
-        return
-    by_date, by_place = shown.coarse_counts(window)
-    vague = bool(by_date or by_place)
-    if vague:  # the note on the vague incidents
-        shown.totals()
-        shown.totals("coarse", window)
-    leave_out = vague and bool(st.session_state.get(COARSE_KEY))
-    if shown.totals("fine" if leave_out else "all", window).incidents and window is not None:
-        shown.straddling(window)
-
-
 def _coarse_box(shown: ViewTotals, window: tuple[date, date] | None) -> bool:
     """Say how much of the totals comes from incidents vaguer than the view, and offer to
     leave them out; whether they are left out."""
